@@ -1,0 +1,3 @@
+from symconv.cli import main
+
+raise SystemExit(main())

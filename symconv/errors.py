@@ -1,0 +1,40 @@
+"""Exceptions raised by symconv.
+
+Every failure a user can cause is a :class:`SymconvError` (a ``ValueError``),
+with a one-line message that names the offending value and what was expected.
+The command line prints that line and exits with status 2.
+"""
+
+from __future__ import annotations
+
+
+class SymconvError(ValueError):
+    """Base class of every error symconv reports to a user."""
+
+
+class ShapeError(SymconvError):
+    """A shape, size or dimension that does not fit (empty, mismatched, non-integer)."""
+
+
+class SizeLimitError(SymconvError):
+    """A size that would blow up the exact computation."""
+
+
+class UnknownNameError(SymconvError):
+    """An unknown kernel, mode, boundary, function or signal name."""
+
+
+class ClaimFileError(SymconvError):
+    """A malformed claim file or statement; the message names file, claim and position."""
+
+
+class NotSupportedError(SymconvError):
+    """A well-formed request that this version cannot carry out."""
+
+
+class ReportError(SymconvError):
+    """A report that cannot be rendered or built (template error, LaTeX failure)."""
+
+
+class IdentifyError(SymconvError):
+    """A function that `symconv identify` cannot probe (not importable, not bilinear)."""

@@ -1,0 +1,401 @@
+"""Convolution, correlation and the operations around them, exact on Z^d.
+
+Conventions (those of the source material):
+
+* correlation  ``corr(F, I)(x) = sum_i F(i) I(x + i)``
+* convolution  ``conv(F, I)(x) = sum_i F(i) I(x - i)``
+* ``flip(F)(i) = F(-i)``; ``shift(a, k)(x) = a(x - k)``
+
+On Z^d both sums are finite and need no boundary rule.  The finite *modes*
+crop that exact result -- ``full`` keeps every position that can be non-zero,
+``same`` the box of ``I``, ``valid`` the positions where the whole kernel lies
+inside ``I``'s box -- and a *boundary* rule extends ``I`` beyond its box before
+summing (``zero``, ``wrap``, ``reflect`` = half-sample symmetric as in
+scipy.signal ``symm`` and scipy.ndimage ``reflect``, ``mirror`` = whole-sample
+symmetric, ``nearest`` = edge value).  Because modes and boundaries act only on
+``I`` and on the output box, ``conv(F, I, m, b) == corr(flip(F), I, m, b)`` in
+every mode and boundary.
+
+The kernel's origin fixes the alignment: a centred kernel of size 2N+1 has
+indices -N..N; the default for an even size n is -(n//2)..n//2-1 (scipy.ndimage's
+centre).  scipy.signal's ``same`` mode centres an even kernel one sample the
+other way; it equals ours with the kernel's origin at -((n-1)//2).
+
+>>> from symconv.signal import Signal
+>>> from symconv.ops import conv, corr, flip
+>>> F, I = Signal.symbolic("F", (3,)), Signal.symbolic("I", (4,), origin=(0,))
+>>> conv(F, I) == corr(flip(F), I)
+True
+>>> conv(F, I) == corr(F, I)
+False
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from fractions import Fraction
+from typing import Any
+
+import numpy as np
+
+from symconv.algebra import Monomial, Polynomial
+from symconv.errors import ShapeError, SizeLimitError, UnknownNameError
+from symconv.signal import (
+    ZERO,
+    Signal,
+    _map_entries,
+    _unify_domains,
+    _zero_array,
+    sum_entries,
+)
+
+MODES = ("full", "same", "valid")
+BOUNDARIES = ("zero", "wrap", "reflect", "mirror", "nearest")
+# scipy.signal / scipy.ndimage spellings that mean the same thing.
+BOUNDARY_ALIASES = {"fill": "zero", "constant": "zero", "symm": "reflect", "circular": "wrap"}
+_NUMPY_PAD_MODE = {"wrap": "wrap", "reflect": "symmetric", "mirror": "reflect", "nearest": "edge"}
+
+# Products of entries an exact convolution may form before it refuses.
+MAX_EXACT_PRODUCTS = 20_000_000
+
+
+def normalize_mode(mode: str) -> str:
+    if mode not in MODES:
+        raise UnknownNameError(f"unknown mode {mode!r}; expected one of {', '.join(MODES)}")
+    return mode
+
+
+def normalize_boundary(boundary: str) -> str:
+    name = BOUNDARY_ALIASES.get(boundary, boundary)
+    if name not in BOUNDARIES:
+        known = ", ".join((*BOUNDARIES, *BOUNDARY_ALIASES))
+        raise UnknownNameError(f"unknown boundary {boundary!r}; expected one of {known}")
+    return name
+
+
+def _same_ndim(*signals: Signal) -> None:
+    dims = {s.ndim for s in signals}
+    if len(dims) > 1:
+        shown = " and ".join(f"{s.ndim}D {s.shape}" for s in signals)
+        raise ShapeError(f"signals of different dimension ({shown}); expected equal dimensions")
+
+
+def _common_kind(*signals: Signal) -> list[Signal]:
+    """All exact (in one coefficient domain) or all numeric."""
+    if all(not s.is_exact for s in signals):
+        return list(signals)
+    exact = [s.exact() for s in signals]
+    domains = [s.domain for s in exact]
+    domain = domains[0]
+    for d in domains[1:]:
+        domain = _unify_domains(domain, d)
+    return [
+        s if d == domain else Signal(_map_entries(s.entries, lambda p: p * domain.one), s.origin)
+        for s, d in zip(exact, domains, strict=True)
+    ]
+
+
+# --- the exact core on Z^d --------------------------------------------------------
+
+
+def _sliding_sum(kernel: Signal, image: Signal, sign: int) -> Signal:
+    """``out(x) = sum_i kernel(i) image(x - sign*i)``: conv for sign=+1, corr for sign=-1.
+
+    The full result on Z^d; all of its possible support is kept.
+    """
+    kernel, image = _common_kind(kernel, image)
+    kshape, ishape = kernel.shape, image.shape
+    if kernel.entries.size == 0 or image.entries.size == 0:
+        return Signal.zeros(kernel.ndim, kernel.is_exact)
+    out_shape = tuple(k + n - 1 for k, n in zip(kshape, ishape, strict=True))
+    if sign > 0:  # x = i + j
+        out_origin = tuple(a + b for a, b in zip(kernel.origin, image.origin, strict=True))
+        kern = kernel.entries
+    else:  # x = j - i: the same loop with the kernel reversed
+        out_origin = tuple(
+            b - (a + k - 1) for a, b, k in zip(kernel.origin, image.origin, kshape, strict=True)
+        )
+        kern = kernel.entries[(slice(None, None, -1),) * kernel.ndim]
+    if not kernel.is_exact:
+        return Signal(_numeric_full_conv(kern, image.entries, out_shape), out_origin)
+    return Signal(_exact_full_conv(kern, image.entries, out_shape), out_origin)
+
+
+def _numeric_full_conv(kern: np.ndarray, img: np.ndarray, out_shape: tuple[int, ...]) -> np.ndarray:
+    dtype = np.result_type(kern.dtype, img.dtype)
+    out = np.zeros(out_shape, dtype=dtype)
+    for pos in zip(*np.nonzero(kern), strict=True):
+        window = tuple(slice(p, p + n) for p, n in zip(pos, img.shape, strict=True))
+        out[window] += kern[pos] * img
+    return out
+
+
+def _monomial_product(m1: Monomial, m2: Monomial) -> Monomial:
+    # Entries of symbolic inputs are single generators: skip the general sort then.
+    if len(m1) == 1 and len(m2) == 1:
+        a, b = m1[0], m2[0]
+        return (a, b) if a <= b else (b, a)
+    if m1 and m2:
+        return tuple(sorted(m1 + m2))
+    return m1 or m2
+
+
+def _exact_full_conv(kern: np.ndarray, img: np.ndarray, out_shape: tuple[int, ...]) -> np.ndarray:
+    kern_items = [(pos, p) for pos, p in np.ndenumerate(kern) if p.terms]
+    img_items = [(pos, p) for pos, p in np.ndenumerate(img) if p.terms]
+    work = len(kern_items) * len(img_items)
+    if work > MAX_EXACT_PRODUCTS:
+        raise SizeLimitError(
+            f"exact convolution of shapes {kern.shape} and {img.shape} needs {work} products; "
+            f"the limit is {MAX_EXACT_PRODUCTS} (use the random tier or numeric arrays)"
+        )
+    strides = [int(np.prod(out_shape[k + 1 :])) for k in range(len(out_shape))]
+    kern_flat = [(sum(a * s for a, s in zip(pos, strides, strict=True)), p.terms)
+                 for pos, p in kern_items]
+    img_flat = [(sum(a * s for a, s in zip(pos, strides, strict=True)), p.terms)
+                for pos, p in img_items]
+    acc: list[dict[Monomial, Any] | None] = [None] * int(np.prod(out_shape))
+    for koff, kterms in kern_flat:
+        for ioff, iterms in img_flat:
+            idx = koff + ioff
+            terms = acc[idx]
+            if terms is None:
+                terms = acc[idx] = {}
+            for m1, c1 in kterms.items():
+                for m2, c2 in iterms.items():
+                    m = _monomial_product(m1, m2)
+                    c = c1 * c2
+                    terms[m] = terms[m] + c if m in terms else c
+    domain = (kern_items[0][1] if kern_items else img_items[0][1]).domain if (
+        kern_items or img_items) else ZERO.domain
+    out = np.empty(len(acc), dtype=object)
+    for idx, terms in enumerate(acc):
+        out[idx] = ZERO if terms is None else Polynomial(terms, domain)
+    return out.reshape(out_shape)
+
+
+# --- modes and boundaries -----------------------------------------------------------
+
+
+def _output_box(kernel: Signal, image: Signal, sign: int, mode: str) -> tuple[list[int], list[int]]:
+    """Inclusive [lo, hi] per axis of the output for a mode."""
+    lo, hi = [], []
+    for a, k, b, n in zip(kernel.origin, kernel.shape, image.origin, image.shape, strict=True):
+        klo, khi = (a, a + k - 1) if sign > 0 else (-(a + k - 1), -a)  # the offsets x - input
+        if mode == "full":
+            lo.append(b + klo)
+            hi.append(b + n - 1 + khi)
+        elif mode == "same":
+            lo.append(b)
+            hi.append(b + n - 1)
+        else:
+            lo.append(b + khi)
+            hi.append(b + n - 1 + klo)
+    return lo, hi
+
+
+def _extend(image: Signal, lo: Sequence[int], hi: Sequence[int], boundary: str) -> Signal:
+    """``image`` extended by the boundary rule over the box [lo, hi] (inclusive)."""
+    if boundary == "zero":
+        return image
+    pad = []
+    for o, n, low, high in zip(image.origin, image.shape, lo, hi, strict=True):
+        pad.append((max(0, o - low), max(0, high - (o + n - 1))))
+    entries = np.pad(image.entries, pad, mode=_NUMPY_PAD_MODE[boundary])  # type: ignore[call-overload]
+    origin = tuple(o - before for o, (before, _) in zip(image.origin, pad, strict=True))
+    return Signal(entries, origin)
+
+
+def _crop(signal: Signal, lo: Sequence[int], hi: Sequence[int]) -> Signal:
+    shape = tuple(h - l + 1 for l, h in zip(lo, hi, strict=True))
+    return Signal(signal.embed(lo, shape), lo)
+
+
+def _apply(kernel: Signal, image: Signal, sign: int, mode: str, boundary: str) -> Signal:
+    _same_ndim(kernel, image)
+    mode, boundary = normalize_mode(mode), normalize_boundary(boundary)
+    lo, hi = _output_box(kernel, image, sign, mode)
+    if any(l > h for l, h in zip(lo, hi, strict=True)):
+        raise ShapeError(
+            f"mode 'valid' needs the kernel (shape {kernel.shape}) to fit inside the image "
+            f"(shape {image.shape}) on every axis"
+        )
+    if boundary != "zero" and mode != "valid":
+        # The image values the output box reads: x - sign*i for x in the box, i in the kernel.
+        klo = [a if sign > 0 else -(a + k - 1) for a, k in zip(kernel.origin, kernel.shape,
+                                                                  strict=True)]
+        khi = [a + k - 1 if sign > 0 else -a for a, k in zip(kernel.origin, kernel.shape,
+                                                               strict=True)]
+        need_lo = [l - kh for l, kh in zip(lo, khi, strict=True)]
+        need_hi = [h - kl for h, kl in zip(hi, klo, strict=True)]
+        image = _extend(image, need_lo, need_hi, boundary)
+    return _crop(_sliding_sum(kernel, image, sign), lo, hi)
+
+
+def conv(kernel: Signal, image: Signal, mode: str = "full", boundary: str = "zero") -> Signal:
+    """Convolution ``sum_i F(i) I(x - i)``, cropped to ``mode``, ``I`` extended by ``boundary``.
+
+    >>> from symconv.signal import Signal
+    >>> conv(Signal.literal([1, 2]), Signal.literal([1, 1, 1])).entries.tolist()
+    [Polynomial(1), Polynomial(3), Polynomial(3), Polynomial(2)]
+    """
+    return _apply(kernel, image, +1, mode, boundary)
+
+
+def corr(kernel: Signal, image: Signal, mode: str = "full", boundary: str = "zero") -> Signal:
+    """Correlation ``sum_i F(i) I(x + i)``, cropped to ``mode``, ``I`` extended by ``boundary``."""
+    return _apply(kernel, image, -1, mode, boundary)
+
+
+# --- re-indexings -----------------------------------------------------------------
+
+
+def _axis(signal: Signal, axis: int) -> int:
+    if isinstance(axis, bool) or not isinstance(axis, int) or not -signal.ndim <= axis < signal.ndim:
+        raise ShapeError(f"axis {axis!r} does not exist in a {signal.ndim}D signal")
+    return axis % signal.ndim
+
+
+def flip(signal: Signal, axis: int | None = None) -> Signal:
+    """``flip(F)(i) = F(-i)`` on all axes (180 degree rotation in 2D), or on one axis."""
+    axes = range(signal.ndim) if axis is None else [_axis(signal, axis)]
+    index = [slice(None)] * signal.ndim
+    origin = list(signal.origin)
+    for k in axes:
+        index[k] = slice(None, None, -1)
+        origin[k] = -(signal.origin[k] + signal.shape[k] - 1)
+    return Signal(signal.entries[tuple(index)], origin)
+
+
+def shift(signal: Signal, *offsets: int) -> Signal:
+    """``shift(a, k)(x) = a(x - k)``: move the signal by ``k``."""
+    if len(offsets) != signal.ndim:
+        raise ShapeError(
+            f"shift by {len(offsets)} offsets of a {signal.ndim}D signal; expected {signal.ndim}"
+        )
+    for k in offsets:
+        if isinstance(k, bool) or not isinstance(k, int):
+            raise ShapeError(f"shift offset {k!r} is not an integer")
+    return Signal(signal.entries, [o + k for o, k in zip(signal.origin, offsets, strict=True)])
+
+
+def transpose(signal: Signal) -> Signal:
+    """``transpose(a)(i, j) = a(j, i)`` (all axes reversed in nD, as numpy's ``.T``)."""
+    return Signal(signal.entries.T, signal.origin[::-1])
+
+
+def conj(signal: Signal) -> Signal:
+    """Complex conjugate of every entry."""
+    if signal.is_exact:
+        return Signal(_map_entries(signal.entries, Polynomial.conjugate), signal.origin)
+    return Signal(np.conj(signal.entries), signal.origin)
+
+
+def zeropad(signal: Signal, *sizes: int) -> Signal:
+    """The same function on a box of ``sizes`` starting at the same origin."""
+    if len(sizes) != signal.ndim:
+        raise ShapeError(f"zeropad to {len(sizes)} sizes of a {signal.ndim}D signal")
+    for n, have in zip(sizes, signal.shape, strict=True):
+        if isinstance(n, bool) or not isinstance(n, int) or n < have:
+            raise ShapeError(f"zeropad size {n!r} is smaller than the signal's size {have}")
+    return Signal(signal.embed(signal.origin, sizes), signal.origin)
+
+
+# --- products and sums ------------------------------------------------------------------
+
+
+def hadamard(a: Signal, b: Signal) -> Signal:
+    """Pointwise product."""
+    _same_ndim(a, b)
+    return a * b
+
+
+def total(signal: Signal) -> Any:
+    """Sum of all values (the DSL's ``sum``): a Polynomial, or a number for numeric signals."""
+    return sum_entries(signal.entries.flat, signal.is_exact)
+
+
+def frobenius(a: Signal, b: Signal) -> Any:
+    """Bilinear Frobenius product ``sum_x a(x) b(x)`` (no conjugation; use ``conj`` for that)."""
+    return total(hadamard(a, b))
+
+
+def trace(signal: Signal) -> Any:
+    """``sum_i a(i, i)`` over Z (2D signals)."""
+    if signal.ndim != 2:
+        raise ShapeError(f"trace of a {signal.ndim}D signal; expected 2D")
+    lo = max(signal.origin)
+    hi = min(signal.stop)
+    values = [signal.value_at((i, i)) for i in range(lo, hi)]
+    return sum_entries(values, signal.is_exact)
+
+
+def matmul(a: Signal, b: Signal) -> Signal:
+    """Matrix product as functions on Z^2: ``(a @ b)(i, k) = sum_j a(i, j) b(j, k)``."""
+    if a.ndim != 2 or b.ndim != 2:
+        raise ShapeError(f"matrix product of {a.ndim}D and {b.ndim}D signals; expected 2D and 2D")
+    a, b = _common_kind(a, b)
+    lo, hi = max(a.origin[1], b.origin[0]), min(a.stop[1], b.stop[0])
+    rows, cols = a.shape[0], b.shape[1]
+    if lo >= hi:
+        return Signal(_zero_array((rows, cols), a.is_exact), (a.origin[0], b.origin[1]))
+    left = a.entries[:, lo - a.origin[1] : hi - a.origin[1]]
+    right = b.entries[lo - b.origin[0] : hi - b.origin[0], :]
+    return Signal(left.dot(right), (a.origin[0], b.origin[1]))
+
+
+# --- circular operations on Z_n^d ----------------------------------------------------------
+
+
+def circular_period(a: Signal, b: Signal | None = None, n: Sequence[int] | None = None) -> tuple[int, ...]:
+    """The period: ``n`` if given, else the common shape of the inputs."""
+    if n is not None:
+        period = tuple(n)
+        if len(period) != a.ndim or any(isinstance(k, bool) or not isinstance(k, int) or k < 1
+                                        for k in period):
+            raise ShapeError(f"period {period} does not fit a {a.ndim}D signal")
+        return period
+    if b is not None and a.shape != b.shape:
+        raise ShapeError(
+            f"circular operation on shapes {a.shape} and {b.shape}; expected equal shapes "
+            "(zeropad one, or give the period n)"
+        )
+    return a.shape
+
+
+def periodize(signal: Signal, period: Sequence[int]) -> Signal:
+    """The signal on Z_n^d: ``sum_m a(x + m n)``, stored at origin 0 with shape n."""
+    period = tuple(period)
+    out = _zero_array(period, signal.is_exact, signal.entries.dtype)
+    index = np.indices(signal.shape).reshape(signal.ndim, -1)
+    target = tuple((index[k] + signal.origin[k]) % period[k] for k in range(signal.ndim))
+    values = signal.entries.reshape(-1)
+    if signal.is_exact:
+        flat = np.ravel_multi_index(target, period)
+        buckets: dict[int, list[Polynomial]] = {}
+        for pos, value in zip(flat.tolist(), values, strict=True):
+            buckets.setdefault(pos, []).append(value)
+        flat_out = out.reshape(-1)
+        for pos, items in buckets.items():
+            flat_out[pos] = sum_entries(items, True)
+    else:
+        np.add.at(out, target, values)
+    return Signal(out, (0,) * signal.ndim)
+
+
+def _circular(a: Signal, b: Signal, sign: int, n: Sequence[int] | None) -> Signal:
+    _same_ndim(a, b)
+    period = circular_period(a, b, n)
+    pa, pb = periodize(a, period), periodize(b, period)
+    full = _sliding_sum(pa, pb, sign)
+    return periodize(full, period)
+
+
+def circconv(a: Signal, b: Signal, n: Sequence[int] | None = None) -> Signal:
+    """Circular convolution on Z_n^d: ``sum_k a(k) b(x - k mod n)``."""
+    return _circular(a, b, +1, n)
+
+
+def circcorr(a: Signal, b: Signal, n: Sequence[int] | None = None) -> Signal:
+    """Circular correlation on Z_n^d: ``sum_k a(k) b(x + k mod n)``."""
+    return _circular(a, b, -1, n)
