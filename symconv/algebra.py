@@ -45,7 +45,8 @@ class Generator(NamedTuple):
 
     name: str
     kind: str
-    index: tuple[int, ...]
+    # shadows tuple.index, which nothing here uses; the name is the mathematical one
+    index: tuple[int, ...]  # type: ignore[assignment]
 
 
 Monomial: TypeAlias = tuple[Generator, ...]
@@ -94,6 +95,14 @@ class Polynomial:
         self.domain: Domain = domain
 
     # --- constructors -------------------------------------------------
+    @classmethod
+    def from_nonzero_terms(cls, terms: dict[Monomial, Any], domain: Domain) -> Polynomial:
+        """Wrap ``terms`` whose coefficients are known to be non-zero (no copy, no check)."""
+        poly = cls.__new__(cls)
+        poly.terms = terms
+        poly.domain = domain
+        return poly
+
     @classmethod
     def zero(cls, domain: Domain = ZZ) -> Polynomial:
         return cls({}, domain)
@@ -356,7 +365,7 @@ def _coefficient_conjugator(domain: Domain) -> Callable[[Any], Any]:
         return lambda c: c
     conj = getattr(domain, "conjugate_element", None)
     if conj is not None:
-        return conj  # type: ignore[no-any-return]
+        return conj
     raise TypeError(f"cannot conjugate coefficients in {domain}")
 
 

@@ -55,7 +55,7 @@ def _kernel_shape(size: int | Sequence[int], dim: int | None) -> tuple[int, ...]
             raise ShapeError(f"dimension {dim!r} is not a positive integer")
         shape = parse_shape((size,) * dim, "kernel size")
     else:
-        shape = parse_shape(size, "kernel shape")
+        shape = parse_shape(size if not isinstance(size, bool) else (size,), "kernel shape")
     count = 1
     for n in shape:
         count *= n
@@ -82,6 +82,12 @@ def _as_array(entries: list[Any], shape: tuple[int, ...]) -> Any:
     if len(shape) == 2:
         return sympy.Matrix(shape[0], shape[1], entries)
     return sympy.ImmutableDenseNDimArray(entries, shape)
+
+
+def form_sum(array: Any) -> sympy.Expr:
+    """The sum of all entries of an expanded form (a Matrix or an N-dim array)."""
+    flat = list(array) if isinstance(array, sympy.MatrixBase) else sympy.flatten(array.tolist())
+    return sympy.Add(*flat)
 
 
 def hadamard_form(
@@ -169,7 +175,7 @@ class ExpandedForm:
 
     def value(self) -> sympy.Expr:
         """The sum of the entries: the operation's value at the position."""
-        return sympy.Add(*list(self.array))
+        return form_sum(self.array)
 
     def _lhs_latex(self) -> str:
         args = ", ".join(sympy.latex(p) for p in self.position)

@@ -32,13 +32,13 @@ False
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
-from fractions import Fraction
 from typing import Any
 
 import numpy as np
 
-from symconv.algebra import Monomial, Polynomial
+from symconv.algebra import Generator, Monomial, Polynomial
 from symconv.errors import ShapeError, SizeLimitError, UnknownNameError
 from symconv.signal import (
     ZERO,
@@ -130,16 +130,6 @@ def _numeric_full_conv(kern: np.ndarray, img: np.ndarray, out_shape: tuple[int, 
     return out
 
 
-def _monomial_product(m1: Monomial, m2: Monomial) -> Monomial:
-    # Entries of symbolic inputs are single generators: skip the general sort then.
-    if len(m1) == 1 and len(m2) == 1:
-        a, b = m1[0], m2[0]
-        return (a, b) if a <= b else (b, a)
-    if m1 and m2:
-        return tuple(sorted(m1 + m2))
-    return m1 or m2
-
-
 def _exact_full_conv(kern: np.ndarray, img: np.ndarray, out_shape: tuple[int, ...]) -> np.ndarray:
     kern_items = [(pos, p) for pos, p in np.ndenumerate(kern) if p.terms]
     img_items = [(pos, p) for pos, p in np.ndenumerate(img) if p.terms]
@@ -149,29 +139,81 @@ def _exact_full_conv(kern: np.ndarray, img: np.ndarray, out_shape: tuple[int, ..
             f"exact convolution of shapes {kern.shape} and {img.shape} needs {work} products; "
             f"the limit is {MAX_EXACT_PRODUCTS} (use the random tier or numeric arrays)"
         )
-    strides = [int(np.prod(out_shape[k + 1 :])) for k in range(len(out_shape))]
-    kern_flat = [(sum(a * s for a, s in zip(pos, strides, strict=True)), p.terms)
-                 for pos, p in kern_items]
-    img_flat = [(sum(a * s for a, s in zip(pos, strides, strict=True)), p.terms)
-                for pos, p in img_items]
-    acc: list[dict[Monomial, Any] | None] = [None] * int(np.prod(out_shape))
-    for koff, kterms in kern_flat:
-        for ioff, iterms in img_flat:
-            idx = koff + ioff
-            terms = acc[idx]
-            if terms is None:
-                terms = acc[idx] = {}
-            for m1, c1 in kterms.items():
-                for m2, c2 in iterms.items():
-                    m = _monomial_product(m1, m2)
+    domain = kern_items[0][1].domain if kern_items else ZERO.domain
+    strides = [math.prod(out_shape[k + 1 :]) for k in range(len(out_shape))]
+
+    def offset(pos: tuple[int, ...]) -> int:
+        return sum(a * s for a, s in zip(pos, strides, strict=True))
+
+    size = math.prod(out_shape)
+    if all(_is_bare_generator(p, domain.one) for _, p in kern_items + img_items):
+        kern_gens = [(offset(pos), next(iter(p.terms))[0]) for pos, p in kern_items]
+        img_gens = [(offset(pos), next(iter(p.terms))[0]) for pos, p in img_items]
+        return _bare_generator_conv(kern_gens, img_gens, size, domain).reshape(out_shape)
+    acc: list[dict[Monomial, Any]] = [{} for _ in range(size)]
+    kern_terms = [(offset(pos), list(p.terms.items())) for pos, p in kern_items]
+    img_terms = [(offset(pos), list(p.terms.items())) for pos, p in img_items]
+    for koff, kt in kern_terms:
+        for ioff, it in img_terms:
+            terms = acc[koff + ioff]
+            for m1, c1 in kt:
+                for m2, c2 in it:
+                    m = tuple(sorted(m1 + m2)) if m1 and m2 else (m1 or m2)
                     c = c1 * c2
                     terms[m] = terms[m] + c if m in terms else c
-    domain = (kern_items[0][1] if kern_items else img_items[0][1]).domain if (
-        kern_items or img_items) else ZERO.domain
-    out = np.empty(len(acc), dtype=object)
+    out = np.empty(size, dtype=object)
     for idx, terms in enumerate(acc):
-        out[idx] = ZERO if terms is None else Polynomial(terms, domain)
+        out[idx] = Polynomial(terms, domain) if terms else ZERO
     return out.reshape(out_shape)
+
+
+def _bare_generator_conv(
+    kern_gens: list[tuple[int, Generator]],
+    img_gens: list[tuple[int, Generator]],
+    size: int,
+    domain: Any,
+) -> np.ndarray:
+    """The exact convolution when every entry is one generator with coefficient 1.
+
+    This is the usual case (independent symbolic entries), and the one that
+    must be fast: every product is the monomial (a, b) sorted, and the
+    coefficient of a monomial at an output position is the number of times
+    the pair lands there.  numpy does the sorting and counting; the result is
+    the same canonical dicts the general loop builds.
+    """
+    gens = sorted({g for _, g in kern_gens} | {g for _, g in img_gens})
+    rank = {g: r for r, g in enumerate(gens)}
+    koff = np.array([o for o, _ in kern_gens], dtype=np.int64)
+    ioff = np.array([o for o, _ in img_gens], dtype=np.int64)
+    krank = np.array([rank[g] for _, g in kern_gens], dtype=np.int64)
+    irank = np.array([rank[g] for _, g in img_gens], dtype=np.int64)
+    position = (koff[:, None] + ioff[None, :]).ravel()
+    low = np.minimum(krank[:, None], irank[None, :]).ravel()
+    high = np.maximum(krank[:, None], irank[None, :]).ravel()
+    n = len(gens)
+    keys, counts = np.unique((position * n + low) * n + high, return_counts=True)
+    position, rest = np.divmod(keys, n * n)
+    low, high = np.divmod(rest, n)
+    monomials = list(zip(map(gens.__getitem__, low.tolist()), map(gens.__getitem__, high.tolist()),
+                         strict=True))
+    coefficients = counts.tolist()
+    if not domain.of_type(1):
+        coefficients = list(map(domain.convert, coefficients))
+    bounds = np.searchsorted(position, np.arange(size + 1)).tolist()
+    out = np.empty(size, dtype=object)
+    for idx in range(size):
+        lo, hi = bounds[idx], bounds[idx + 1]
+        out[idx] = Polynomial.from_nonzero_terms(
+            dict(zip(monomials[lo:hi], coefficients[lo:hi], strict=True)), domain
+        ) if hi > lo else ZERO
+    return out
+
+
+def _is_bare_generator(p: Polynomial, one: Any) -> bool:
+    if len(p.terms) != 1:
+        return False
+    ((m, c),) = p.terms.items()
+    return len(m) == 1 and c == one
 
 
 # --- modes and boundaries -----------------------------------------------------------

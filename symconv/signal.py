@@ -234,8 +234,9 @@ class Signal:
             return self
         values = [_constant_number(p) for p in self.entries.flat]
         if all(isinstance(v, int) for v in values):
-            dtype: Any = np.int64 if all(abs(v) < 2**62 for v in values) else object
-        elif all(isinstance(v, int | float) for v in values):
+            small = all(abs(v) < 2**62 for v in values if isinstance(v, int))
+            dtype: Any = np.int64 if small else object
+        elif all(isinstance(v, int | Fraction) for v in values):
             dtype = np.float64
         else:
             dtype = np.complex128

@@ -1,0 +1,268 @@
+"""symconv.ops against scipy.signal, scipy.ndimage and numpy, and its exact laws."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import scipy.ndimage as ndi
+import scipy.signal as sps
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from symconv.errors import ShapeError, SizeLimitError, UnknownNameError
+from symconv.ops import (
+    circconv,
+    circcorr,
+    conj,
+    conv,
+    corr,
+    flip,
+    frobenius,
+    matmul,
+    periodize,
+    shift,
+    total,
+    trace,
+    transpose,
+    zeropad,
+)
+from symconv.signal import Signal
+from tests.strategies import int_arrays, kernel_and_image, kernel_fitting_image, origins
+
+# scipy.signal's names for our boundaries; scipy.ndimage's names.
+SIGNAL_BOUNDARY = {"zero": "fill", "wrap": "wrap", "reflect": "symm"}
+NDIMAGE_BOUNDARY = {
+    "zero": "constant", "wrap": "wrap", "reflect": "reflect", "mirror": "mirror",
+    "nearest": "nearest",
+}
+
+
+def scipy_same_origin(shape: tuple[int, ...]) -> tuple[int, ...]:
+    """scipy.signal's 'same' centres a kernel of size n at index (n-1)//2."""
+    return tuple(-((n - 1) // 2) for n in shape)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(1, 3).flatmap(lambda d: kernel_and_image(d, 4, 5)), origins, origins)
+def test_full_conv_and_corr_match_scipy_signal(pair: tuple[np.ndarray, np.ndarray],
+                                                ko: int, io: int) -> None:
+    k, img = pair
+    K = Signal.from_array(k, (ko,) * k.ndim)
+    I = Signal.from_array(img, (io,) * img.ndim)
+    c = conv(K, I)
+    assert np.array_equal(c.entries, sps.convolve(img, k, method="direct"))
+    assert c.origin == tuple(a + b for a, b in zip(K.origin, I.origin, strict=True))
+    r = corr(K, I)
+    assert np.array_equal(r.entries, sps.correlate(img, k, method="direct"))
+    # correlate's lag 0 sits at index len(kernel)-1 of its output
+    assert r.origin == tuple(io - (ko + n - 1) for n in k.shape)
+
+
+@settings(max_examples=60, deadline=None)
+@given(kernel_and_image(2, 5, 7), st.sampled_from(sorted(SIGNAL_BOUNDARY)))
+def test_same_mode_matches_convolve2d_and_correlate2d(pair: tuple[np.ndarray, np.ndarray],
+                                                      boundary: str) -> None:
+    k, img = pair
+    K = Signal.from_array(k, scipy_same_origin(k.shape))
+    I = Signal.from_array(img)
+    sb = SIGNAL_BOUNDARY[boundary]
+    assert np.array_equal(conv(K, I, "same", boundary).entries,
+                          sps.convolve2d(img, k, "same", boundary=sb))
+    assert np.array_equal(corr(K, I, "same", boundary).entries,
+                          sps.correlate2d(img, k, "same", boundary=sb))
+
+
+@settings(max_examples=60, deadline=None)
+@given(kernel_and_image(2, 5, 7), st.sampled_from(sorted(SIGNAL_BOUNDARY)))
+def test_full_mode_with_boundary_matches_convolve2d(pair: tuple[np.ndarray, np.ndarray],
+                                                   boundary: str) -> None:
+    k, img = pair
+    K, I = Signal.from_array(k), Signal.from_array(img)
+    assert np.array_equal(conv(K, I, "full", boundary).entries,
+                          sps.convolve2d(img, k, "full", boundary=SIGNAL_BOUNDARY[boundary]))
+
+
+@settings(max_examples=60, deadline=None)
+@given(kernel_fitting_image(2))
+def test_valid_mode_matches_scipy(pair: tuple[np.ndarray, np.ndarray]) -> None:
+    k, img = pair
+    K, I = Signal.from_array(k), Signal.from_array(img)
+    assert np.array_equal(conv(K, I, "valid").entries, sps.convolve2d(img, k, "valid"))
+    assert np.array_equal(corr(K, I, "valid").entries, sps.correlate2d(img, k, "valid"))
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.integers(1, 3).flatmap(lambda d: kernel_and_image(d, 4, 6)),
+       st.sampled_from(sorted(NDIMAGE_BOUNDARY)))
+def test_same_mode_matches_ndimage(pair: tuple[np.ndarray, np.ndarray], boundary: str) -> None:
+    """Our default origin -(n//2) is scipy.ndimage's centre, for odd and even sizes."""
+    k, img = pair
+    K, I = Signal.from_array(k, tuple(-(n // 2) for n in k.shape)), Signal.from_array(img)
+    nb = NDIMAGE_BOUNDARY[boundary]
+    assert np.array_equal(corr(K, I, "same", boundary).entries, ndi.correlate(img, k, mode=nb))
+    assert np.array_equal(conv(K, I, "same", boundary).entries, ndi.convolve(img, k, mode=nb))
+
+
+def test_scipy_same_shift_for_even_kernels_is_one_sample() -> None:
+    """With our default origin, correlate2d 'same' differs for an even kernel by exactly one shift."""
+    rng = np.random.default_rng(1)
+    k, img = rng.integers(-5, 5, (4, 4)), rng.integers(-5, 5, (9, 9))
+    ours = corr(Signal.from_array(k, (-2, -2)), Signal.from_array(img), "full")
+    theirs = Signal.from_array(sps.correlate2d(img, k, "same"))
+    assert ours.difference(theirs) is not None
+    cropped = Signal(ours.embed((1, 1), img.shape), (0, 0))
+    assert np.array_equal(cropped.entries, theirs.entries)
+
+
+MODES_BOUNDARIES = [(m, b) for m in ("full", "same", "valid")
+                    for b in ("zero", "wrap", "reflect", "mirror", "nearest")]
+
+
+@pytest.mark.parametrize(("mode", "boundary"), MODES_BOUNDARIES)
+@pytest.mark.parametrize(("kshape", "ishape"), [((3,), (5,)), ((3, 3), (5, 4)), ((2, 3), (4, 5)),
+                                                ((2, 2, 2), (3, 3, 3))])
+def test_flip_equivalence_exact_in_every_mode(mode: str, boundary: str,
+                                             kshape: tuple[int, ...], ishape: tuple[int, ...]) -> None:
+    F, I = Signal.symbolic("F", kshape), Signal.symbolic("I", ishape, origin=(0,) * len(ishape))
+    assert conv(F, I, mode, boundary) == corr(flip(F), I, mode, boundary)
+    assert corr(F, I, mode, boundary) == conv(flip(F), I, mode, boundary)
+
+
+@pytest.mark.parametrize("kshape", [(3,), (3, 3), (2, 3), (3, 3, 3)])
+def test_correlation_is_not_convolution_for_a_generic_kernel(kshape: tuple[int, ...]) -> None:
+    F = Signal.symbolic("F", kshape)
+    I = Signal.symbolic("I", (4,) * len(kshape))
+    assert conv(F, I) != corr(F, I)
+    assert conv(F, I, "same") != corr(F, I, "same")
+
+
+def test_conv_commutes_and_associates_but_corr_does_not() -> None:
+    a, b, c = (Signal.symbolic(n, (2, 3)) for n in "ABC")
+    assert conv(a, b) == conv(b, a)
+    assert conv(a, conv(b, c)) == conv(conv(a, b), c)
+    assert corr(a, b) != corr(b, a)
+    assert corr(a, b) == flip(corr(b, a))
+    assert corr(a, corr(b, c)) != corr(corr(a, b), c)
+    assert corr(a, corr(b, c)) == corr(conv(a, b), c)
+
+
+@settings(max_examples=40, deadline=None)
+@given(kernel_and_image(2, 3, 4), st.sampled_from(["full", "same"]),
+       st.sampled_from(["zero", "wrap", "reflect", "nearest"]))
+def test_symbolic_path_agrees_with_numeric_path(pair: tuple[np.ndarray, np.ndarray], mode: str,
+                                                boundary: str) -> None:
+    k, img = pair
+    F, I = Signal.symbolic("F", k.shape), Signal.symbolic("I", img.shape, origin=(0, 0))
+    values = {g: int(k[tuple(i - o for i, o in zip(g.index, F.origin, strict=True))])
+              for g in F.generators()}
+    values |= {g: int(img[g.index]) for g in I.generators()}
+    numeric = conv(Signal.from_array(k, F.origin), Signal.from_array(img), mode, boundary)
+    assert conv(F, I, mode, boundary).evaluate(values) == numeric
+    numeric = corr(Signal.from_array(k, F.origin), Signal.from_array(img), mode, boundary)
+    assert corr(F, I, mode, boundary).evaluate(values) == numeric
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(1, 2).flatmap(lambda d: kernel_and_image(d, 5, 5)))
+def test_circular_operations_match_numpy_fft(pair: tuple[np.ndarray, np.ndarray]) -> None:
+    k, img = pair
+    n = tuple(max(a, b) for a, b in zip(k.shape, img.shape, strict=True))
+    a, b = Signal.from_array(k), Signal.from_array(img)
+    axes = list(range(k.ndim))
+    fa, fb = np.fft.fftn(k, n, axes), np.fft.fftn(img, n, axes)
+    expected_conv = np.rint(np.fft.ifftn(fa * fb, axes=axes).real).astype(np.int64)
+    expected_corr = np.rint(np.fft.ifftn(np.conj(fa) * fb, axes=axes).real).astype(np.int64)
+    assert np.array_equal(circconv(a, b, n).entries, expected_conv)
+    assert np.array_equal(circcorr(a, b, n).entries, expected_corr)
+
+
+@settings(max_examples=40, deadline=None)
+@given(int_arrays(1, 5), int_arrays(1, 5))
+def test_circular_equals_linear_with_enough_padding_only(x: np.ndarray, y: np.ndarray) -> None:
+    a, b = Signal.from_array(x), Signal.from_array(y)
+    n = len(x) + len(y) - 1
+    assert circconv(zeropad(a, n), zeropad(b, n)) == conv(a, b)
+
+
+def test_circular_one_short_aliases() -> None:
+    a, b = Signal.symbolic("a", (3,), origin=(0,)), Signal.symbolic("b", (3,), origin=(0,))
+    assert circconv(zeropad(a, 5), zeropad(b, 5)) == conv(a, b)
+    assert circconv(zeropad(a, 4), zeropad(b, 4)) != conv(a, b)
+
+
+def test_periodize_wraps_negative_coordinates() -> None:
+    s = Signal.literal([1, 2, 3], origin=(-1,))
+    assert periodize(s, (3,)) == Signal.literal([2, 3, 1])
+    assert periodize(s, (2,)) == Signal.literal([2, 4])
+
+
+def test_flip_shift_transpose_as_functions() -> None:
+    F = Signal.symbolic("F", (2, 3), origin=(0, 0))
+    flipped = flip(F)
+    assert flipped.value_at((-1, -2)) == F.value_at((1, 2))
+    assert flip(F, axis=0).value_at((-1, 2)) == F.value_at((1, 2))
+    assert flip(F, axis=1).value_at((1, -2)) == F.value_at((1, 2))
+    assert shift(F, 3, -1).value_at((4, 1)) == F.value_at((1, 2))
+    assert transpose(F).value_at((2, 1)) == F.value_at((1, 2))
+    assert flip(flip(F)) == F and flip(F) != F
+
+
+@settings(max_examples=40, deadline=None)
+@given(int_arrays(2, 4), int_arrays(2, 4))
+def test_matmul_trace_frobenius_match_numpy(x: np.ndarray, y: np.ndarray) -> None:
+    a, b = Signal.from_array(x), Signal.from_array(y.T)
+    if x.shape[1] == y.shape[1]:
+        assert np.array_equal(matmul(a, b).entries, x @ y.T)
+    sq = Signal.from_array(x[: min(x.shape), : min(x.shape)])
+    assert trace(sq) == int(np.trace(sq.entries))
+    c = Signal.from_array(y)
+    expected = int((x[: min(x.shape[0], y.shape[0]), : min(x.shape[1], y.shape[1])]
+                    * y[: min(x.shape[0], y.shape[0]), : min(x.shape[1], y.shape[1])]).sum())
+    assert frobenius(Signal.from_array(x), c) == expected
+
+
+def test_trace_form_identity_exact() -> None:
+    F, P = Signal.symbolic("F", (3, 3)), Signal.symbolic("P", (3, 3))
+    assert trace(matmul(transpose(F), P)) == frobenius(F, P)
+    assert total(conv(F, P)) == total(F) * total(P)
+
+
+def test_conj_of_complex_entries() -> None:
+    z = Signal.symbolic("z", (2,), real=False)
+    assert conj(conj(z)) == z and conj(z) != z
+    r = Signal.symbolic("r", (2,))
+    assert conj(r) == r
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "fragment"),
+    [
+        (lambda: conv(Signal.symbolic("F", (3,)), Signal.symbolic("I", (3, 3))), ShapeError,
+         "different dimension"),
+        (lambda: conv(Signal.symbolic("F", (3,)), Signal.symbolic("I", (5,)), "middle"),
+         UnknownNameError, "'middle'"),
+        (lambda: corr(Signal.symbolic("F", (3,)), Signal.symbolic("I", (5,)), "same", "torus"),
+         UnknownNameError, "'torus'"),
+        (lambda: conv(Signal.symbolic("F", (5,)), Signal.symbolic("I", (3,)), "valid"), ShapeError,
+         "fit inside"),
+        (lambda: circconv(Signal.symbolic("F", (3,)), Signal.symbolic("I", (4,))), ShapeError,
+         "equal shapes"),
+        (lambda: zeropad(Signal.symbolic("F", (3,)), 2), ShapeError, "smaller"),
+        (lambda: shift(Signal.symbolic("F", (3,)), 1, 2), ShapeError, "2 offsets"),
+        (lambda: flip(Signal.symbolic("F", (3,)), axis=3), ShapeError, "axis 3"),
+        (lambda: trace(Signal.symbolic("F", (3,))), ShapeError, "1D"),
+        (lambda: conv(Signal.symbolic("F", (300, 300)), Signal.symbolic("I", (300, 300))),
+         SizeLimitError, "limit"),
+    ],
+)
+def test_bad_input_raises_one_clear_error(call, error: type[Exception], fragment: str) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(error, match=fragment) as info:
+        call()
+    assert "\n" not in str(info.value)
+
+
+def test_boundary_aliases_from_scipy() -> None:
+    F, I = Signal.symbolic("F", (3,)), Signal.symbolic("I", (4,), origin=(0,))
+    assert conv(F, I, "same", "fill") == conv(F, I, "same", "zero")
+    assert conv(F, I, "same", "symm") == conv(F, I, "same", "reflect")
+    assert conv(F, I, "same", "wrap") != conv(F, I, "same", "reflect")

@@ -1,0 +1,103 @@
+"""Signals as finitely supported functions on Z^d."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+
+from symconv.errors import ShapeError, SizeLimitError
+from symconv.signal import MAX_EXACT_ENTRIES, Signal, default_origin
+from tests.strategies import int_arrays, origins
+
+
+def test_symbolic_kernel_follows_the_source_convention() -> None:
+    F = Signal.symbolic("F", (3, 3))
+    assert F.origin == (-1, -1)
+    assert str(F.value_at((-1, 0)).as_expr()) == "F[-1, 0]"
+    assert "F}_{-1,0}" in F._latex()
+    assert F.value_at((2, 0)) == 0
+
+
+@pytest.mark.parametrize(("shape", "origin"), [((5,), (-2,)), ((4,), (-2,)), ((2, 3), (-1, -1))])
+def test_default_origin(shape: tuple[int, ...], origin: tuple[int, ...]) -> None:
+    assert default_origin(shape) == origin
+    assert Signal.symbolic("F", shape).origin == origin
+
+
+def test_equality_counts_zeros_outside_the_box() -> None:
+    assert Signal.literal([0, 0, 1, 2, 0]) == Signal.literal([1, 2], origin=(2,))
+    assert Signal.literal([1, 2], origin=(2,)) != Signal.literal([1, 2], origin=(1,))
+    assert Signal.literal([[0, 0], [0, 0]]) == Signal.literal([[0]], origin=(5, 5))
+    assert Signal.from_array(np.array([1, 2])) == Signal.literal([1, 2])
+    assert Signal.literal([1]) != Signal.literal([[1]])
+
+
+@settings(max_examples=50, deadline=None)
+@given(int_arrays(2, 5), origins, origins)
+def test_trim_keeps_the_function(arr: np.ndarray, a: int, b: int) -> None:
+    s = Signal.from_array(arr, (a, b))
+    t = s.trim()
+    assert t == s
+    for coord in s.coordinates():
+        assert t.value_at(coord) == s.value_at(coord)
+
+
+@settings(max_examples=50, deadline=None)
+@given(int_arrays(1, 6), int_arrays(1, 6), origins, origins)
+def test_arithmetic_matches_pointwise_definition(x: np.ndarray, y: np.ndarray, a: int, b: int) -> None:
+    s, t = Signal.from_array(x, (a,)), Signal.from_array(y, (b,))
+    for op in (lambda u, v: u + v, lambda u, v: u - v, lambda u, v: u * v):
+        r = op(s, t)
+        for k in range(min(a, b) - 1, max(a + len(x), b + len(y)) + 1):
+            assert r.value_at((k,)) == op(s.value_at((k,)), t.value_at((k,)))
+    assert (s.exact() + t) == (s + t)
+
+
+def test_exact_numeric_round_trip_and_scaling() -> None:
+    s = Signal.literal([[1, Fraction(1, 2)], [0, -3]])
+    assert s.is_exact
+    n = s.numeric()
+    assert n.entries.dtype == np.float64
+    assert n.exact() == s
+    assert (s * 2) / 2 == s
+    assert Signal.literal([1, 2]).numeric().entries.dtype == np.int64
+
+
+def test_difference_reports_first_differing_coordinate() -> None:
+    a, b = Signal.literal([1, 2, 3]), Signal.literal([1, 5, 3])
+    assert a.difference(b) == ((1,), 2, 5)
+    assert a.difference(a) is None
+    assert Signal.literal([1]).difference(Signal.literal([1], origin=(1,))) == ((0,), 1, 0)
+
+
+def test_evaluate_substitutes_numbers() -> None:
+    F = Signal.symbolic("F", (2,), origin=(0,))
+    values = {g: g.index[0] + 1 for g in F.generators()}
+    assert F.evaluate(values) == Signal.literal([1, 2])
+
+
+@pytest.mark.parametrize(
+    ("build", "fragment"),
+    [
+        (lambda: Signal.symbolic("F", ()), "empty"),
+        (lambda: Signal.symbolic("F", (3, 0)), "at least 1"),
+        (lambda: Signal.symbolic("F", (2.5,)), "non-integer"),
+        (lambda: Signal.symbolic("F", "3x3"), "non-integer"),
+        (lambda: Signal.symbolic("F", (3, 3), origin=(0,)), "coordinates"),
+        (lambda: Signal.literal([[1, 2], [3]]), "ragged"),
+        (lambda: Signal.literal([]), "empty"),
+        (lambda: Signal.from_array(np.array(["a"])), "not numeric"),
+        (lambda: Signal.literal([1]) / 0, "zero"),
+    ],
+)
+def test_bad_shapes_raise_shape_error(build, fragment: str) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(ShapeError, match=fragment):
+        build()
+
+
+def test_absurd_symbolic_size_is_refused() -> None:
+    with pytest.raises(SizeLimitError, match=str(MAX_EXACT_ENTRIES)):
+        Signal.symbolic("I", (1000, 1000))
