@@ -1,0 +1,270 @@
+"""symconv.cnn: layers against a direct implementation and torch, gradients, learning equivalence."""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+import numpy as np
+import pytest
+import scipy.signal
+import sympy
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from symconv import cnn
+from symconv.algebra import Polynomial
+from symconv.cnn import (
+    check_adjoint,
+    check_backprop,
+    check_output_sizes,
+    conv_transpose,
+    flip_kernels,
+    layer,
+    learning_equivalence,
+    one_step_equivalence,
+    output_size,
+    pixel_form,
+    symbolic_tensor,
+    transposed_output_size,
+)
+from symconv.errors import ShapeError, UnknownNameError
+
+
+def direct_layer(x: np.ndarray, W: np.ndarray, b: np.ndarray | None, stride: int, padding: int,
+                 dilation: int, groups: int) -> np.ndarray:
+    """The textbook loops (zero padding, PyTorch indexing), independent of symconv.ops."""
+    channels, h, w = x.shape
+    out_channels, per_group, kh, kw = W.shape
+    xp = np.zeros((channels, h + 2 * padding, w + 2 * padding), dtype=x.dtype)
+    xp[:, padding:padding + h, padding:padding + w] = x
+    oh = (h + 2 * padding - dilation * (kh - 1) - 1) // stride + 1
+    ow = (w + 2 * padding - dilation * (kw - 1) - 1) // stride + 1
+    y = np.zeros((out_channels, oh, ow), dtype=np.result_type(x, W))
+    for o, i, j in itertools.product(range(out_channels), range(oh), range(ow)):
+        g = o // (out_channels // groups)
+        for c, a, bb in itertools.product(range(per_group), range(kh), range(kw)):
+            y[o, i, j] += W[o, c, a, bb] * xp[g * per_group + c, i * stride + a * dilation,
+                                               j * stride + bb * dilation]
+        if b is not None:
+            y[o, i, j] += b[o]
+    return y
+
+
+layer_settings = st.tuples(st.sampled_from([1, 2, 3]), st.sampled_from([0, 1, 2]),
+                           st.sampled_from([1, 2]), st.sampled_from([1, 2]))
+
+
+@settings(max_examples=40, deadline=None)
+@given(layer_settings, st.integers(0, 2**32 - 1))
+def test_layer_matches_direct_loops(config: tuple[int, int, int, int], seed: int) -> None:
+    stride, padding, dilation, groups = config
+    rng = np.random.default_rng(seed)
+    x = rng.integers(-5, 6, (2 * groups, 7, 6))
+    W = rng.integers(-5, 6, (2 * groups, 2, 3, 2))
+    b = rng.integers(-5, 6, 2 * groups)
+    got = layer(x, W, b, stride=stride, padding=padding, dilation=dilation, groups=groups)
+    assert np.array_equal(got, direct_layer(x, W, b, stride, padding, dilation, groups))
+
+
+def test_symbolic_layer_evaluates_to_numeric_layer() -> None:
+    rng = np.random.default_rng(3)
+    x, W, b = symbolic_tensor("x", (2, 5, 4)), symbolic_tensor("W", (2, 1, 2, 3)), \
+        symbolic_tensor("b", (2,))
+    y = layer(x, W, b, stride=2, padding=1, dilation=1, groups=2, boundary="reflect")
+    values = {}
+    numbers = {}
+    for name, arr in (("x", x), ("W", W), ("b", b)):
+        numbers[name] = rng.integers(-5, 6, arr.shape)
+        for pos, p in np.ndenumerate(arr):
+            (gen,) = p.generators()
+            values[gen] = int(numbers[name][pos])
+    numeric = layer(numbers["x"], numbers["W"], numbers["b"], stride=2, padding=1, groups=2,
+                    boundary="reflect")
+    evaluated = np.vectorize(lambda p: p.evaluate(values), otypes=[object])(y)
+    assert np.array_equal(evaluated.astype(np.int64), numeric)
+
+
+@pytest.mark.parametrize("boundary, scipy_boundary", [("wrap", "wrap"), ("reflect", "symm")])
+def test_padding_boundaries_match_scipy(boundary: str, scipy_boundary: str) -> None:
+    """Padding N = (k-1)/2 with a boundary rule is scipy.signal.correlate2d 'same' with it."""
+    rng = np.random.default_rng(5)
+    x, W = rng.integers(-5, 6, (1, 6, 7)), rng.integers(-5, 6, (1, 1, 3, 5))
+    got = layer(x, W, padding=(1, 2), boundary=boundary)[0]
+    expected = scipy.signal.correlate2d(x[0], W[0, 0], mode="same", boundary=scipy_boundary)
+    assert np.array_equal(got, expected)
+
+
+def test_conv_layer_is_corr_layer_with_flipped_kernels() -> None:
+    x, W = symbolic_tensor("x", (2, 5, 5)), symbolic_tensor("W", (3, 2, 3, 2))
+    assert np.array_equal(layer(x, flip_kernels(W), op="conv"), layer(x, W))
+    differs = layer(x, W, op="conv") != layer(x, W)
+    assert differs.any()
+
+
+def test_pixel_form_is_the_layer_entry() -> None:
+    x, W, b = symbolic_tensor("x", (2, 7, 7)), symbolic_tensor("W", (2, 2, 3, 3)), \
+        symbolic_tensor("b", (2,))
+    for op in ("corr", "conv"):
+        y = layer(x, W, b, stride=2, dilation=2, op=op)
+        form = pixel_form(2, 1, (3, 3), (1, 0), stride=2, dilation=2, op=op)
+        assert Polynomial.from_expr(form) == y[1, 1, 0]
+    assert "{W}_{1,0,0,0} {x}_{0,0,0}" in sympy.latex(pixel_form(2, 1))
+    corr_terms, conv_terms = cnn.pixel_terms(1, 0, (3, 3)), cnn.pixel_terms(1, 0, (3, 3),
+                                                                           op="conv")
+    W_, x_ = sympy.IndexedBase("W", real=True), sympy.IndexedBase("x", real=True)
+    assert corr_terms[0][0, 0] == W_[0, 0, 0, 0] * x_[0, 0, 0]
+    assert conv_terms[0][0, 0] == W_[0, 0, 2, 2] * x_[0, 0, 0]  # the kernel laid over rotated
+
+
+def test_output_sizes_by_construction() -> None:
+    """Dumoulin & Visin's relationships hold for every layer built on the grid."""
+    assert check_output_sizes() == []
+    assert output_size(5, 3, stride=2, padding=1) == 3  # their figure 2.6 / relationship 6
+    assert transposed_output_size(3, 3, stride=2, padding=1, output_padding=1) == 6
+
+
+def test_output_size_formula_would_be_caught(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A wrong formula (ceil instead of floor) disagrees with the constructed layers."""
+    def ceil_size(i: int, k: int, stride: int = 1, padding: int = 0, dilation: int = 1) -> int:
+        return -(-(i + 2 * padding - cnn.effective_kernel_size(k, dilation)) // stride) + 1
+
+    monkeypatch.setattr(cnn, "output_size", ceil_size)
+    assert check_output_sizes(sizes=range(4, 7), kernels=(2,), strides=(2,), paddings=(0,),
+                              dilations=(1,)) != []
+
+
+@pytest.mark.parametrize("kwargs", [
+    {},
+    {"stride": 2},
+    {"dilation": 2},
+    {"stride": 2, "padding": 1, "dilation": 2},
+    {"stride": (2, 1), "padding": (1, 0), "groups": 2},
+])
+def test_backprop_closed_forms_match_sympy_diff(kwargs: dict[str, Any]) -> None:
+    found = check_backprop(2, 2, (5, 4), (2, 2), **kwargs)
+    assert found.holds, found.summary()
+    assert found.checked["dL/dx"] == 40
+    assert found.checked["dL/dW"] == 16 // kwargs.get("groups", 1)
+
+
+def test_backprop_with_a_boundary_rule_checks_dw_and_db() -> None:
+    found = check_backprop(1, 2, (4, 4), (2, 2), padding=1, boundary="wrap")
+    assert found.holds, found.summary()
+    assert set(found.checked) == {"dL/dW", "dL/db"}
+
+
+def test_wrong_input_gradient_is_refuted(monkeypatch: pytest.MonkeyPatch) -> None:
+    """dL/dx without the flip (correlating dL/dy with W) disagrees with sympy.diff."""
+    real = cnn.grad_input
+
+    def unflipped(g: np.ndarray, W: np.ndarray, *args: Any, **kwargs: Any) -> np.ndarray:
+        return real(g, flip_kernels(W), *args, **kwargs)
+
+    monkeypatch.setattr(cnn, "grad_input", unflipped)
+    found = check_backprop(1, 1, (4, 4), (2, 2))
+    assert not found.holds
+    assert found.mismatches[0].startswith("dL/dx")
+
+
+def test_wrong_weight_gradient_is_refuted(monkeypatch: pytest.MonkeyPatch) -> None:
+    real = cnn.grad_weight
+    monkeypatch.setattr(cnn, "grad_weight", lambda *a, **k: flip_kernels(real(*a, **k)))
+    assert not check_backprop(1, 1, (4, 4), (2, 2)).holds
+
+
+@pytest.mark.parametrize("kwargs", [{}, {"stride": 2, "dilation": 2, "padding": 1},
+                                    {"stride": 3, "groups": 2}])
+def test_transposed_layer_is_the_adjoint(kwargs: dict[str, Any]) -> None:
+    holds, difference = check_adjoint(2, 2, (5, 5), (3, 2), **kwargs)
+    assert holds and difference.is_zero()
+
+
+def test_backward_pass_is_full_convolution_not_correlation() -> None:
+    """For stride 1: dL/dx = g padded by k-1 correlated with flip(W), i.e. convolved with W."""
+    x, W = symbolic_tensor("x", (1, 4, 4)), symbolic_tensor("W", (1, 1, 2, 2))
+    y = layer(x, W)
+    g = symbolic_tensor("g", y.shape)
+    wrong = layer(g, W, padding=1)  # correlating dL/dy with W, unflipped
+    assert cnn.inner(y, g) != cnn.inner(x, wrong)
+    assert cnn.inner(y, g) == cnn.inner(x, layer(g, flip_kernels(W), padding=1))
+    assert cnn.inner(y, g) == cnn.inner(x, layer(g, W, padding=1, op="conv"))
+
+
+def test_one_gradient_step_is_flip_equivariant() -> None:
+    result = one_step_equivalence((4, 4), (3, 2))
+    assert result.outputs_equal and result.weights_flip_related
+
+
+def test_learning_equivalence_200_steps() -> None:
+    report = learning_equivalence(steps=200)
+    assert report.max_flip_difference <= 1e-12
+    assert report.first_step_difference > 0.1  # without the flipped start, step 1 differs
+    assert np.allclose(report.learned_corr, report.target_kernel, atol=1e-3)
+    assert np.allclose(report.learned_conv, report.target_kernel[::-1, ::-1], atol=1e-3)
+    assert "W_corr" in report.exact_counterexample
+    assert "200 steps" in report._latex()
+
+
+def test_torch_conv2d_and_transpose_agree() -> None:
+    torch = pytest.importorskip("torch", reason="torch is optional (pip install torch==2.13.0)")
+    functional = torch.nn.functional
+    rng = np.random.default_rng(7)
+    for stride, padding, dilation, groups in itertools.product((1, 2), (0, 1), (1, 2), (1, 2)):
+        x = rng.integers(-5, 6, (2 * groups, 7, 6))
+        W = rng.integers(-5, 6, (2, 2, 3, 2))
+        expected = functional.conv2d(torch.tensor(x[None], dtype=torch.float64),
+                                     torch.tensor(W, dtype=torch.float64), stride=stride,
+                                     padding=padding, dilation=dilation, groups=groups)
+        got = layer(x, W, stride=stride, padding=padding, dilation=dilation, groups=groups)
+        assert np.array_equal(got, expected[0].numpy()), (stride, padding, dilation, groups)
+        extra = (stride - 1, 0) if stride > 1 else (0, 0)
+        Wt = rng.integers(-5, 6, (2 * groups, 2, 3, 2))
+        y = rng.integers(-5, 6, (2 * groups, 4, 3))
+        expected_t = functional.conv_transpose2d(
+            torch.tensor(y[None], dtype=torch.float64), torch.tensor(Wt, dtype=torch.float64),
+            stride=stride, padding=padding, output_padding=extra, dilation=dilation,
+            groups=groups)
+        got_t = conv_transpose(y, Wt, stride=stride, padding=padding, output_padding=extra,
+                               dilation=dilation, groups=groups)
+        assert np.array_equal(got_t, expected_t[0].numpy()), (stride, padding, dilation, groups)
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda: layer(np.ones((3, 4, 4)), np.ones((2, 1, 2, 2)), groups=2), "does not divide"),
+    (lambda: layer(np.ones((2, 4, 4)), np.ones((2, 3, 2, 2))), "input channels per group"),
+    (lambda: layer(np.ones((1, 2, 2)), np.ones((1, 1, 3, 3))), "smaller than the dilated"),
+    (lambda: layer(np.ones((1, 4)), np.ones((1, 1, 2)), stride=0), "stride 0"),
+    (lambda: layer(np.ones((1, 4)), np.ones((1, 1, 2, 2))), "same spatial dimension"),
+    (lambda: conv_transpose(np.ones((1, 3)), np.ones((1, 1, 2)), stride=2, output_padding=2),
+     "output_padding"),
+])
+def test_shape_errors_name_the_problem(call: Any, message: str) -> None:
+    with pytest.raises(ShapeError, match=message):
+        call()
+
+
+def test_unknown_layer_operation() -> None:
+    with pytest.raises(UnknownNameError, match="'xcorr'"):
+        layer(np.ones((1, 4)), np.ones((1, 1, 2)), op="xcorr")
+
+
+def test_cli_cnn_backprop_and_pixel(capsys: pytest.CaptureFixture[str]) -> None:
+    from symconv.cli import main
+
+    assert main(["cnn", "backprop", "--stride", "2", "--dilation", "2", "--channels", "1x2",
+                 "--input", "5x4"]) == 0
+    assert capsys.readouterr().out.startswith("VERIFIED")
+    assert main(["cnn", "pixel", "--channels", "1x1", "--kernel", "3"]) == 0
+    assert "W[0, 0, 2]*x[0, 2]" in capsys.readouterr().out
+    assert main(["cnn", "backprop", "--groups", "3"]) == 2
+    assert capsys.readouterr().err.strip() == (
+        "symconv: error: groups 3 does not divide 2 input and 2 output channels")
+
+
+def test_report_data_for_the_cnn_section() -> None:
+    data = cnn.report_data(steps=5)
+    assert {row["verdict"] for row in data["backprop"]} == {"VERIFIED"}
+    assert data["one_step"]["verdict"] == "VERIFIED"
+    assert data["learning"]["max_flip_difference"] == 0
+    assert r"{W}_{0,0,0,0} {x}_{0,0,0}" in data["pixel"]
