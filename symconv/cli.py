@@ -10,18 +10,250 @@ import argparse
 import sys
 from collections.abc import Sequence
 
+import sympy
+
 from symconv import __version__
+from symconv.cnn import (
+    check_backprop,
+    learning_equivalence,
+    one_step_equivalence,
+    pixel_form,
+    pixel_terms,
+)
 from symconv.derive import LAYOUTS, OPERATIONS, ExpandedForm
 from symconv.errors import SymconvError
+from symconv.identify import BUILTIN_ADAPTERS, adapter_from_options, identify
+from symconv.report.command import add_report_parser
 
 
 def _cmd_derive(args: argparse.Namespace) -> int:
+    if args.matrix:
+        from symconv.matrices import MatrixViewSummary
+
+        view = MatrixViewSummary(args.op, args.size, args.dim, args.input)
+        print(view._latex() if args.latex else view)
+        return 0
     form = ExpandedForm.build(args.op, args.size, args.dim, layout=args.layout)
     if args.latex:
         print(form._latex())
     else:
         print(form)
     return 0
+
+
+def _cmd_dft(args: argparse.Namespace) -> int:
+    from symconv.fourier import symbolic_spectrum
+
+    spectrum = symbolic_spectrum(args.size, args.dim, form=args.form, sign=args.sign,
+                                 norm=args.norm, real=not args.complex)
+    print(spectrum._latex() if args.latex else spectrum)
+    return 0
+
+
+def _add_dft_parser(sub: argparse._SubParsersAction) -> None:
+    dft_parser = sub.add_parser(
+        "dft",
+        help="show the exact DFT of a symbolic signal, e.g. dft --size 4",
+        description="The exact DFT F(k) = sum_x f(x) omega^(k.x) of a symbolic signal on "
+        "Z_n^d, omega = exp(-2 pi i/n), with coefficients in Q(zeta_n).",
+    )
+    dft_parser.add_argument("--size", type=int, required=True, help="n, the period per axis")
+    dft_parser.add_argument("--dim", type=int, default=1, help="number of dimensions (default 1)")
+    dft_parser.add_argument("--form", choices=("omega", "trig"), default="omega",
+                            help="coefficients as powers of omega or as cos/sin")
+    dft_parser.add_argument("--sign", type=int, choices=(-1, 1), default=-1,
+                            help="exponent sign: -1 numpy (default), +1 sympy.discrete.fft")
+    dft_parser.add_argument("--norm", choices=("backward", "ortho", "forward"),
+                            default="backward", help="scaling as numpy.fft's norm")
+    dft_parser.add_argument("--complex", action="store_true", help="complex entries f")
+    dft_parser.add_argument("--latex", action="store_true", help="print LaTeX")
+    dft_parser.set_defaults(func=_cmd_dft)
+
+
+def _cmd_identify(args: argparse.Namespace) -> int:
+    adapter = None
+    if args.args or args.ndim or args.layout or args.kwarg or args.vary:
+        adapter = adapter_from_options(
+            args.ndim or 1, args.args or "image,kernel", args.layout or "plain", args.kwarg,
+            args.vary,
+        )
+    found = identify(args.target, adapter, seed=args.seed)
+    print(found.to_json() if args.json else found.table())
+    return 0
+
+
+def _cmd_cnn(args: argparse.Namespace) -> int:
+    settings = {"stride": args.stride, "padding": args.padding, "dilation": args.dilation}
+    if args.action == "pixel":
+        origin = (0,) * len(args.kernel)
+        arrays = pixel_terms(args.channels[0], 0, args.kernel, origin, **settings)
+        at = ", ".join(["0"] * (len(args.kernel) + 1))
+        if args.latex:
+            sums = " + ".join(rf"\sum {sympy.latex(a)}" for a in arrays)
+            print(rf"y_{{{at}}} = b_{{0}} + {sums}")
+        else:
+            print(f"y[{at}] = b[0] + the sums of the entries of one array per input channel:")
+            for c, array in enumerate(arrays):
+                print(f"channel {c}:\n{sympy.pretty(array, use_unicode=True)}")
+            print(f"= {pixel_form(args.channels[0], 0, args.kernel, origin, **settings)}")
+        return 0
+    if args.action == "backprop":
+        found = check_backprop(args.channels[0], args.channels[1], args.input, args.kernel,
+                               groups=args.groups, boundary=args.boundary, **settings)
+        print(found.summary())
+        return 0 if found.holds else 1
+    step = one_step_equivalence()
+    print(f"one symbolic step (3x3 kernel, 4x4 input, symbolic eta and targets): outputs equal "
+          f"{step.outputs_equal}, weights flip-related {step.weights_flip_related}")
+    report = learning_equivalence(steps=args.steps, learning_rate=args.lr, seed=args.seed)
+    print(report.summary())
+    return 0 if step.holds and report.max_flip_difference <= 1e-12 else 1
+
+
+def _sizes(text: str) -> tuple[int, ...]:
+    try:
+        sizes = tuple(int(n) for n in text.lower().split("x"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a size like 5x5") from None
+    if not sizes or min(sizes) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a size like 5x5")
+    return sizes
+
+
+def _add_cnn_parser(sub: argparse._SubParsersAction) -> None:
+    cnn_parser = sub.add_parser(
+        "cnn",
+        help="CNN layers: expanded output pixel, backprop closed forms, learning equivalence",
+        description="pixel: the expanded form of one output pixel of a multi-channel layer; "
+        "backprop: check dL/dx, dL/dW, dL/db of a correlation layer by sympy.diff against their "
+        "closed forms (exit 1 if they differ); learn: gradient descent from W0 (correlation) "
+        "and flip(W0) (convolution), symbolic for one step and numeric for --steps steps.",
+    )
+    cnn_parser.add_argument("action", choices=("pixel", "backprop", "learn"))
+    cnn_parser.add_argument("--channels", type=_sizes, default=(2, 2), metavar="CxO",
+                            help="input x output channels (default 2x2)")
+    cnn_parser.add_argument("--input", type=_sizes, default=(5, 5), help="input size (5x5)")
+    cnn_parser.add_argument("--kernel", type=_sizes, default=(2, 2), help="kernel size (2x2)")
+    cnn_parser.add_argument("--stride", type=int, default=1)
+    cnn_parser.add_argument("--padding", type=int, default=0)
+    cnn_parser.add_argument("--dilation", type=int, default=1)
+    cnn_parser.add_argument("--groups", type=int, default=1)
+    cnn_parser.add_argument("--boundary", default="zero",
+                            help="padding rule: zero, wrap, reflect, mirror, nearest")
+    cnn_parser.add_argument("--steps", type=int, default=200, help="learn: numeric steps")
+    cnn_parser.add_argument("--lr", type=float, default=0.002, help="learn: learning rate")
+    cnn_parser.add_argument("--seed", type=int, default=0, help="learn: random seed")
+    cnn_parser.add_argument("--latex", action="store_true", help="pixel: print LaTeX")
+    cnn_parser.set_defaults(func=_cmd_cnn)
+
+
+def _add_identify_parser(sub: argparse._SubParsersAction) -> None:
+    identify_parser = sub.add_parser(
+        "identify",
+        help="probe a library function: convolution or correlation, mode, boundary, conjugation",
+        description="Probe module:function with impulses and random integer inputs and say what "
+        "it computes. Built-in adapters: " + ", ".join(BUILTIN_ADAPTERS) + ". Any other "
+        "function needs --args/--ndim (and --layout, --kwarg, --vary) describing how to call it.",
+    )
+    identify_parser.add_argument("target", help="module:function, e.g. scipy.signal:correlate2d")
+    identify_parser.add_argument("--json", action="store_true", help="print JSON, not a table")
+    identify_parser.add_argument(
+        "--args", help="positional arguments in order: image, kernel, or literal values "
+        "(e.g. image,-1,kernel for cv2.filter2D); default image,kernel")
+    identify_parser.add_argument("--ndim", type=int, choices=(1, 2),
+                                 help="spatial dimensions of image and kernel (default 1)")
+    identify_parser.add_argument("--layout", choices=("plain", "nchw"),
+                                 help="plain numpy arrays (default) or nchw torch tensors")
+    identify_parser.add_argument("--kwarg", action="append", default=[], metavar="NAME=VALUE",
+                                 help="a keyword argument passed on every call (repeatable)")
+    identify_parser.add_argument("--vary", metavar="NAME=V1,V2",
+                                 help="probe one variant per value of this keyword")
+    identify_parser.add_argument("--seed", type=int, default=0, help="seed of the random probes")
+    identify_parser.set_defaults(func=_cmd_identify)
+
+
+def _cmd_verify(args: argparse.Namespace) -> int:
+    from symconv.claims import load_claims
+    from symconv.prove import runner
+
+    if args.jobs < 1:
+        raise SymconvError(f"--jobs {args.jobs}; expected at least 1")
+    if args.budget is not None and not args.budget > 0:
+        raise SymconvError(f"--budget {args.budget}; expected a positive number of seconds")
+    claims = load_claims(args.paths or ["proofs"], python=args.allow_python)
+    if not claims:
+        raise SymconvError(f"no claims found in {' '.join(args.paths or ['proofs'])}")
+    show_progress = sys.stderr.isatty() and len(claims) > 1
+
+    def progress(done: int, total: int, outcome: runner.Outcome) -> None:
+        if show_progress:
+            verdict = outcome.result.verdict.value if outcome.result else "ERROR"
+            print(f"[{done}/{total}] {outcome.claim.name}: {verdict}", file=sys.stderr)
+
+    outcomes = runner.run_claims(claims, args.jobs, args.budget, progress)
+    print(runner.format_table(outcomes))
+    for outcome in outcomes:
+        if not outcome.ok or args.verbose:
+            print()
+            print(runner.explain(outcome))
+    if args.json:
+        runner.write_json(outcomes, args.json)
+    if args.junit:
+        runner.write_junit(outcomes, args.junit)
+    errors = [o.error for o in outcomes if o.error]
+    for error in errors:
+        print(f"symconv: error: {error}", file=sys.stderr)
+    return runner.exit_status(outcomes)
+
+
+def _cmd_check(args: argparse.Namespace) -> int:
+    from symconv.claims import claim_from_text, parse_signal_option
+    from symconv.prove import runner
+
+    options = {"tiers": args.tiers.split(",")} if args.tiers else {}
+    if args.budget is not None:
+        options["budget"] = args.budget
+    claim = claim_from_text(args.statement, parse_signal_option(args.signals), args.expect,
+                            **options)
+    outcome = runner.verify_one(claim)
+    if outcome.result is None:
+        raise SymconvError(outcome.error or "verification failed")
+    print(runner.explain(outcome))
+    return runner.exit_status([outcome])
+
+
+def _add_verify_parsers(sub: argparse._SubParsersAction) -> None:
+    verify = sub.add_parser(
+        "verify",
+        help="check the claims in TOML claim files (default: proofs/)",
+        description="Run every [[claim]] of the given files or folders through the tiers "
+        "general, exact, random. Exit 0 if every verdict meets its expectation, 1 if one "
+        "does not, 2 on bad input.",
+    )
+    verify.add_argument("paths", nargs="*", help="claim files or folders (default: proofs)")
+    verify.add_argument("--json", metavar="FILE", help="write one JSON object per claim")
+    verify.add_argument("--junit", metavar="FILE", help="write a JUnit XML report")
+    verify.add_argument("--jobs", "-j", type=int, default=1, help="worker processes")
+    verify.add_argument("--budget", type=float, default=None,
+                        help="seconds per claim (overrides each claim's budget)")
+    verify.add_argument("--allow-python", action="store_true",
+                        help="also import *.py claim modules (this runs their code)")
+    verify.add_argument("--verbose", "-v", action="store_true",
+                        help="explain every verdict, not only the unexpected ones")
+    verify.set_defaults(func=_cmd_verify)
+
+    check = sub.add_parser(
+        "check",
+        help="check one statement, e.g. check \"conv(F, I) == conv(I, F)\" --signals F=3x3,I=5x5",
+        description="Check a single claim given on the command line.",
+    )
+    check.add_argument("statement", help="an identity with == or !=")
+    check.add_argument("--signals", required=True,
+                       help="NAME=SHAPE or NAME=KERNEL, comma separated (F=3x3,I=5x5)")
+    check.add_argument("--expect", choices=("holds", "fails"), default="holds")
+    check.add_argument("--tiers", help="comma-separated tiers (default general,exact,random)")
+    check.add_argument("--budget", type=float, default=None, help="seconds")
+    check.set_defaults(func=_cmd_check)
 
 
 def _build_parser() -> argparse.ArgumentParser:
@@ -47,7 +279,17 @@ def _build_parser() -> argparse.ArgumentParser:
         "kernel: conv's terms in the order of its definition",
     )
     derive.add_argument("--latex", action="store_true", help="print LaTeX instead of a picture")
+    derive.add_argument("--matrix", action="store_true",
+                        help="show I -> op(F, I) as a (doubly-block) Toeplitz matrix and check "
+                        "that its transpose is the adjoint operation")
+    derive.add_argument("--input", type=int, default=4,
+                        help="--matrix: input size per axis (default 4)")
     derive.set_defaults(func=_cmd_derive)
+    _add_dft_parser(sub)
+    _add_identify_parser(sub)
+    _add_cnn_parser(sub)
+    _add_verify_parsers(sub)
+    add_report_parser(sub)
     return parser
 
 

@@ -1,0 +1,136 @@
+"""Circular convolution theorem dft(circconv(f, g)) == dft(f) * dft(g), exact: symconv vs SymPy.
+
+Plain SymPy: symbols f_x, g_x, omega^(k.x) = exp(-2 pi i k.x / n), both sides
+of the theorem built as expressions at every frequency k, and
+``simplify(lhs - rhs) == 0`` (the only plain way that concludes: ``expand``
+leaves the same root of unity in two forms that never cancel, see the
+"expand" column).  It runs in a child process under a cut-off.  symconv: the
+exact engine (canonical polynomials with coefficients in Q(zeta_n)) on the
+same case in this process.  Both must conclude "holds"; the ratio is what
+counts.
+
+    python benchmarks/bench_fourier.py              # all sizes (several minutes)
+    python benchmarks/bench_fourier.py --quick      # 1D n = 16 and 2D 4x4 only
+    python benchmarks/bench_fourier.py --cutoff 30  # seconds allowed to plain SymPy
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import math
+import multiprocessing
+import time
+from collections.abc import Callable
+from typing import Any
+
+import sympy
+
+from symconv.fourier import dft
+from symconv.ops import circconv
+from symconv.signal import Signal
+
+Shape = tuple[int, ...]
+
+# (shape, run plain SymPy too?) -- SymPy's simplify is hopeless far beyond these sizes.
+CASES: list[tuple[Shape, bool]] = [
+    ((5,), True), ((8,), True), ((16,), True), ((24,), True), ((32,), False), ((48,), False),
+    ((64,), False), ((2, 2), True), ((3, 3), True), ((4, 4), True), ((5, 5), True),
+    ((8, 8), False),
+]
+QUICK = [((16,), True), ((4, 4), True)]
+# symconv's 50x target applies to these (plain SymPy measured at 15 s and 10 s).
+TARGET_50X = {(16,), (4, 4)}
+
+
+def plain_sympy_theorem(shape: Shape, simplifier: Callable[[sympy.Expr], sympy.Expr]) -> bool:
+    """Both sides as SymPy expressions; True when ``simplifier(lhs - rhs)`` is 0 at every k."""
+    points = list(itertools.product(*(range(n) for n in shape)))
+    f = {x: sympy.Symbol("f_" + "_".join(map(str, x))) for x in points}
+    g = {x: sympy.Symbol("g_" + "_".join(map(str, x))) for x in points}
+
+    def omega(k: Shape, x: Shape) -> sympy.Expr:
+        phase = sum(sympy.Rational(a * b, n) for a, b, n in zip(k, x, shape, strict=True))
+        return sympy.exp(-2 * sympy.pi * sympy.I * phase)
+
+    def minus(x: Shape, a: Shape) -> Shape:
+        return tuple((p - q) % n for p, q, n in zip(x, a, shape, strict=True))
+
+    conv = {x: sympy.Add(*(f[a] * g[minus(x, a)] for a in points)) for x in points}
+    for k in points:
+        lhs = sympy.Add(*(conv[x] * omega(k, x) for x in points))
+        rhs = (sympy.Add(*(f[x] * omega(k, x) for x in points))
+               * sympy.Add(*(g[x] * omega(k, x) for x in points)))
+        if simplifier(lhs - rhs) != 0:
+            return False
+    return True
+
+
+def _child(shape: Shape, method: str, queue: Any) -> None:
+    simplifier = sympy.simplify if method == "simplify" else sympy.expand
+    start = time.perf_counter()
+    result = plain_sympy_theorem(shape, simplifier)
+    queue.put((result, time.perf_counter() - start))
+
+
+def run_plain(shape: Shape, method: str, cutoff: float) -> tuple[bool | None, float]:
+    """(concluded holds?, seconds); None when the cut-off stopped it."""
+    context = multiprocessing.get_context("fork")
+    queue = context.Queue()
+    child = context.Process(target=_child, args=(shape, method, queue))
+    start = time.perf_counter()
+    child.start()
+    child.join(cutoff)
+    if child.is_alive():
+        child.terminate()
+        child.join()
+        return None, time.perf_counter() - start
+    ok, seconds = queue.get()
+    return bool(ok), seconds
+
+
+def symconv_theorem(shape: Shape) -> tuple[bool, float]:
+    start = time.perf_counter()
+    f = Signal.symbolic("f", shape, origin=(0,) * len(shape))
+    g = Signal.symbolic("g", shape, origin=(0,) * len(shape))
+    ok = dft(circconv(f, g)) == dft(f) * dft(g)
+    return ok, time.perf_counter() - start
+
+
+def _show(ok: bool | None, seconds: float, cutoff: float) -> str:
+    if ok is None:
+        return f"> {cutoff:.0f} s (cut off)"
+    return f"{seconds:.2f} s ({'holds' if ok else 'NOT proved'})"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="1D n = 16 and 2D 4x4 only")
+    parser.add_argument("--cutoff", type=float, default=90.0, help="seconds for plain SymPy")
+    parser.add_argument("--no-expand", action="store_true", help="skip the expand column")
+    args = parser.parse_args()
+    cases = QUICK if args.quick else CASES
+    print(f"{'size':>6} {'N':>5} {'symconv':>18} {'sympy simplify':>26} {'ratio':>7} "
+          f"{'sympy expand':>24}  target")
+    for shape, with_plain in cases:
+        ok_fast, fast = symconv_theorem(shape)
+        assert ok_fast, f"symconv must prove the theorem at {shape}"
+        simplify_text, ratio_text, expand_text, target = "-", "-", "-", ""
+        if with_plain:
+            ok_slow, slow = run_plain(shape, "simplify", args.cutoff)
+            simplify_text = _show(ok_slow, slow, args.cutoff)
+            ratio_text = f"{slow / fast:.0f}x" + ("+" if ok_slow is None else "")
+            if shape in TARGET_50X:
+                target = "50x: " + ("met" if slow / fast >= 50 else "MISSED")
+            if not args.no_expand:
+                ok_expand, expand_seconds = run_plain(shape, "expand", args.cutoff)
+                expand_text = _show(ok_expand, expand_seconds, args.cutoff)
+        if fast >= 10:
+            target = (target + "; " if target else "") + "10 s: MISSED"
+        label = "x".join(map(str, shape))
+        print(f"{label:>6} {math.prod(shape):>5} {fast:>14.3f} s  {simplify_text:>26} "
+              f"{ratio_text:>7} {expand_text:>24}  {target}", flush=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,117 @@
+"""Speed of the verification engine against the plain-SymPy way, in one run.
+
+1. Exact tier vs plain SymPy on 2D commutativity conv(F, G) == conv(G, F) with
+   symbolic n x n F and G: SymPy builds each output entry as an ``Expr`` sum and
+   checks ``expand(left - right) == 0``; symconv compares canonical polynomials.
+   Both at the declared size only, so the work is the same.  Target: >= 50x at 12x12.
+2. Random tier at large sizes (1D length 10^5, 2D 512x512 with 15x15): target < 5 s
+   per claim (three trials).  Plain SymPy cannot expand these at all.
+3. ``symconv verify proofs/ --jobs 2``: target < 60 s.
+
+Run: ``python benchmarks/bench_verify.py [--sizes 8 12] [--skip-verify]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import sympy
+
+from symconv.claims import claim_from_text
+from symconv.prove import Budget
+from symconv.prove import random as random_tier
+from symconv.prove.counterexample import build_env, claim_sides, difference
+
+ROOT = Path(__file__).resolve().parent.parent
+T = TypeVar("T")
+
+
+def sympy_commutativity(n: int) -> bool:
+    """The plain-SymPy way: Expr sums, then expand(left - right) == 0 per entry."""
+    f = sympy.Matrix(n, n, lambda i, j: sympy.Symbol(f"F_{i}_{j}"))
+    g = sympy.Matrix(n, n, lambda i, j: sympy.Symbol(f"G_{i}_{j}"))
+
+    def conv(a: sympy.Matrix, b: sympy.Matrix) -> list[list[sympy.Expr]]:
+        size = 2 * n - 1
+        out: list[list[sympy.Expr]] = [[sympy.Integer(0)] * size for _ in range(size)]
+        for i in range(n):
+            for j in range(n):
+                for k in range(n):
+                    for m in range(n):
+                        out[i + k][j + m] += a[i, j] * b[k, m]
+        return out
+
+    left, right = conv(f, g), conv(g, f)
+    return all(sympy.expand(x - y) == 0 for lr, rr in zip(left, right, strict=True)
+               for x, y in zip(lr, rr, strict=True))
+
+
+def symconv_commutativity(n: int) -> bool:
+    """The exact tier's comparison at the declared size."""
+    claim = claim_from_text("conv(F, G) == conv(G, F)", {"F": f"{n}x{n}", "G": f"{n}x{n}"})
+    (assignment,) = claim.assignments()
+    return difference(*claim_sides(claim, build_env(assignment))) is None
+
+
+def timed(func: Callable[..., T], *args: Any) -> tuple[float, T]:
+    start = time.perf_counter()
+    value = func(*args)
+    return time.perf_counter() - start, value
+
+
+def bench_exact(sizes: list[int]) -> None:
+    print("1. exact tier vs plain SymPy: conv(F, G) == conv(G, F), F and G symbolic n x n")
+    for n in sizes:
+        t_sympy, ok_sympy = timed(sympy_commutativity, n)
+        t_ours, ok_ours = timed(symconv_commutativity, n)
+        assert ok_sympy and ok_ours
+        print(f"   n={n:3d}: plain SymPy {t_sympy:7.2f} s   symconv {t_ours:6.3f} s   "
+              f"ratio {t_sympy / t_ours:6.1f}x")
+
+
+def bench_random() -> None:
+    print("2. random tier at large sizes (3 trials mod primes ~2^23..2^24.5)")
+    cases = [
+        ("conv(a, b) == conv(b, a)", {"a": "5", "b": "5"}, {"a": "100000", "b": "100000"}),
+        ("conv(F, I) == corr(flip(F), I)", {"F": "3x3", "I": "5x5"},
+         {"F": "15x15", "I": "512x512"}),
+        ("frobenius(conv(a, b), c) == frobenius(b, corr(a, c))",
+         {"a": "3x3", "b": "5x5", "c": "5x5"}, {"a": "15x15", "b": "512x512", "c": "526x526"}),
+    ]
+    for statement, signals, sizes in cases:
+        claim = claim_from_text(statement, signals, tiers=["random"], sizes=sizes)
+        seconds, result = timed(random_tier.attempt, claim, Budget(120))
+        assert result is not None
+        print(f"   {statement:55s} {result.sizes_text():32s} {result.verdict.value:9s} "
+              f"{seconds:5.2f} s  error bound {result.error_bound:.1e}")
+
+
+def bench_verify() -> None:
+    print("3. symconv verify proofs/ --jobs 2")
+    start = time.perf_counter()
+    done = subprocess.run([sys.executable, "-m", "symconv", "verify", "proofs", "--jobs", "2"],
+                          cwd=ROOT, capture_output=True, text=True, check=False)
+    seconds = time.perf_counter() - start
+    claims = max(len(done.stdout.splitlines()) - 2, 0)
+    print(f"   exit {done.returncode}, {seconds:.1f} s wall for the table of {claims} lines")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="*", default=[8, 12])
+    parser.add_argument("--skip-verify", action="store_true")
+    args = parser.parse_args()
+    bench_exact(args.sizes)
+    bench_random()
+    if not args.skip_verify:
+        bench_verify()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,510 @@
+"""Claims: identities with an expectation, loaded from TOML files or Python modules.
+
+A TOML claim file holds ``[[claim]]`` tables (see ``proofs/``)::
+
+    [[claim]]
+    name = "flip-equivalence"
+    statement = "conv(F, I) == corr(flip(F), I)"
+    signals = { F = "3x3", I = "5x5" }     # shape, list of shapes, literal, kernel name
+    expect = "holds"                       # or "fails"
+    tiers = ["general", "exact", "random"] # optional
+    sizes = { F = "15x15", I = "512x512" } # optional: sizes for the random tier
+    budget = 60                            # optional: seconds
+
+A signal may also be a table: ``{ shape = "3x3", real = false }``,
+``{ literal = [[1, 2], [2, 3]], origin = [0, 0] }`` or ``{ kernel = "sobel_x" }``.
+Literal entries are exact (``0.1`` is 1/10; a string such as ``"1/3"`` is a
+fraction).  Loading never runs Python; every problem is a ClaimFileError naming
+file, line, claim and (for statements) column.
+
+Python claim modules (``*.py``, loaded only on request since they execute code)
+declare procedures the DSL cannot express with :func:`python_claim`; the
+decorated function receives one Signal per declared name and returns the two
+sides, which must be equal.
+
+>>> claim = claim_from_text("conv(F, I) == conv(I, F)", {"F": "3", "I": "4"})
+>>> [spec.shape for spec in claim.signals["I"]]
+[(4,)]
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import itertools
+import re
+import tomllib
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+from symconv.dsl import FUNCTIONS, Statement, parse_statement
+from symconv.errors import ClaimFileError, SymconvError
+from symconv.prove import TIER_NAMES
+from symconv.signal import Signal
+
+DEFAULT_BUDGET = 60.0
+EXPECTATIONS = ("holds", "fails")
+CLAIM_KEYS = frozenset({"name", "statement", "signals", "expect", "tiers", "sizes", "budget",
+                        "note"})
+SIGNAL_KEYS = frozenset({"shape", "literal", "kernel", "real", "origin"})
+_SHAPE_RE = re.compile(r"^\s*\d+(\s*x\s*\d+)*\s*$")
+# Largest entry count a declared shape may have (the exact and random tiers cap further).
+MAX_DECLARED_ENTRIES = 4_000_000
+PYTHON_CLAIM_ATTRIBUTE = "__symconv_claim__"
+
+
+@dataclass(frozen=True)
+class SignalSpec:
+    """How to build one signal: symbolic entries of ``shape``, or fixed entries.
+
+    ``literal`` holds exact entries (nested tuples of Fractions) or ``kernel`` a
+    named kernel; otherwise the entries are independent symbols.
+    """
+
+    shape: tuple[int, ...]
+    real: bool = True
+    literal: Any = None
+    kernel: str | None = None
+    origin: tuple[int, ...] | None = None
+
+    @property
+    def is_symbolic(self) -> bool:
+        return self.literal is None and self.kernel is None
+
+    def build(self, name: str) -> Signal:
+        """The exact signal: symbolic entries ``name[...]`` or the fixed entries."""
+        if self.kernel is not None:
+            from symconv.kernels import get_kernel  # kernels need the whole core
+
+            return get_kernel(self.kernel)
+        if self.literal is not None:
+            return Signal.literal(_to_lists(self.literal), origin=self._origin())
+        return Signal.symbolic(name, self.shape, origin=self.origin, real=self.real)
+
+    def _origin(self) -> tuple[int, ...]:
+        if self.origin is not None:
+            return self.origin
+        return tuple(-(n // 2) for n in self.shape)
+
+    def resized(self, shape: tuple[int, ...]) -> SignalSpec:
+        """The same kind of symbolic signal with another shape (fixed entries stay)."""
+        if not self.is_symbolic:
+            return self
+        keep = self.origin if self.origin is not None and len(self.origin) == len(shape) else None
+        return SignalSpec(shape, self.real, origin=keep)
+
+    def describe(self) -> str:
+        if self.kernel is not None:
+            return self.kernel
+        text = "x".join(map(str, self.shape))
+        return text if self.is_symbolic else f"literal {text}"
+
+
+def _to_lists(value: Any) -> Any:
+    if isinstance(value, tuple):
+        return [_to_lists(v) for v in value]
+    return value
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One identity to check, with where it came from."""
+
+    name: str
+    statement: Statement | None
+    text: str
+    signals: dict[str, list[SignalSpec]]
+    expect: str = "holds"
+    tiers: tuple[str, ...] = TIER_NAMES
+    budget: float = DEFAULT_BUDGET
+    source: str = "<string>"
+    line: int = 0
+    random_sizes: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    # A Python procedure returning the two sides (Python claim modules only).
+    procedure: Callable[..., tuple[Any, Any]] | None = None
+
+    def assignments(self) -> list[dict[str, SignalSpec]]:
+        """Every combination of the declared shapes, one spec per signal."""
+        names = list(self.signals)
+        return [dict(zip(names, combo, strict=True))
+                for combo in itertools.product(*(self.signals[n] for n in names))]
+
+    @property
+    def where(self) -> str:
+        return f"{self.source}:{self.line}"
+
+
+def _error(source: str, line: int, claim: str | None, message: str) -> ClaimFileError:
+    where = f"{source}:{line}" if line else source
+    who = f" claim {claim!r}:" if claim else ""
+    return ClaimFileError(f"{where}:{who} {message}")
+
+
+def parse_shape_text(text: str) -> tuple[int, ...]:
+    """``"3x3"`` -> ``(3, 3)``; raises ClaimFileError on anything else."""
+    if not _SHAPE_RE.match(text):
+        raise ClaimFileError(f"shape {text!r} is not of the form 5, 3x3 or 2x3x4")
+    dims = tuple(int(part) for part in text.lower().split("x"))
+    if any(n < 1 for n in dims):
+        raise ClaimFileError(f"shape {text!r} has a zero size; sizes must be at least 1")
+    total = 1
+    for n in dims:
+        total *= n
+    if total > MAX_DECLARED_ENTRIES:
+        raise ClaimFileError(f"shape {text!r} has {total} entries; the limit is "
+                             f"{MAX_DECLARED_ENTRIES}")
+    return dims
+
+
+def _exact_number(value: Any) -> Fraction:
+    if isinstance(value, bool):
+        raise ClaimFileError(f"entry {value!r} is not a number")
+    if isinstance(value, int):
+        return Fraction(value)
+    if isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")):
+            raise ClaimFileError(f"entry {value!r} is not a finite number")
+        # TOML floats are decimal text; the shortest repr recovers what was written.
+        return Fraction(repr(value))
+    if isinstance(value, str):
+        try:
+            return Fraction(value.strip())
+        except (ValueError, ZeroDivisionError):
+            raise ClaimFileError(f"entry {value!r} is not a number or fraction like \"1/3\"") from None
+    raise ClaimFileError(f"entry {value!r} is not a number")
+
+
+def _literal(value: Any) -> tuple[Any, tuple[int, ...]]:
+    """Nested tuples of Fractions and their shape, checking the nesting is rectangular."""
+    if not isinstance(value, list):
+        return _exact_number(value), ()
+    if not value:
+        raise ClaimFileError("literal has an empty row; expected at least one entry")
+    parts = [_literal(v) for v in value]
+    shapes = {shape for _, shape in parts}
+    if len(shapes) != 1:
+        raise ClaimFileError("literal is ragged; rows must have equal length")
+    return tuple(p for p, _ in parts), (len(value), *shapes.pop())
+
+
+def _kernel_spec(name: str) -> SignalSpec:
+    from symconv.kernels import KERNEL_NAMES, get_kernel
+
+    if name not in KERNEL_NAMES:
+        raise ClaimFileError(f"{name!r} is neither a shape like 3x3 nor a kernel "
+                             f"({', '.join(KERNEL_NAMES)})")
+    return SignalSpec(get_kernel(name).shape, kernel=name)
+
+
+def parse_signal(value: Any) -> list[SignalSpec]:
+    """One ``signals`` entry: a shape, list of shapes, literal, kernel name or table."""
+    if isinstance(value, str):
+        if _SHAPE_RE.match(value):
+            return [SignalSpec(parse_shape_text(value))]
+        return [_kernel_spec(value.strip())]
+    if isinstance(value, list):
+        if value and all(isinstance(v, str) for v in value):
+            return [spec for v in value for spec in parse_signal(v)]
+        entries, shape = _literal(value)
+        return [SignalSpec(shape, literal=entries)]
+    if isinstance(value, dict):
+        return [_signal_table(value)]
+    raise ClaimFileError(f"signal {value!r} is not a shape, list of shapes, literal or table")
+
+
+def _signal_table(table: dict[str, Any]) -> SignalSpec:
+    unknown = set(table) - SIGNAL_KEYS
+    if unknown:
+        raise ClaimFileError(f"unknown signal key {sorted(unknown)[0]!r}; expected "
+                             f"{', '.join(sorted(SIGNAL_KEYS))}")
+    kinds = [k for k in ("shape", "literal", "kernel") if k in table]
+    if len(kinds) != 1:
+        raise ClaimFileError("a signal table needs exactly one of shape, literal, kernel")
+    real = table.get("real", True)
+    if not isinstance(real, bool):
+        raise ClaimFileError(f"real = {real!r} is not true or false")
+    if "kernel" in table:
+        if not isinstance(table["kernel"], str):
+            raise ClaimFileError(f"kernel {table['kernel']!r} is not a name")
+        spec = _kernel_spec(table["kernel"])
+    elif "literal" in table:
+        entries, shape = _literal(table["literal"])
+        spec = SignalSpec(shape, literal=entries)
+    else:
+        if not isinstance(table["shape"], str):
+            raise ClaimFileError(f"shape {table['shape']!r} is not a string like \"3x3\"")
+        spec = SignalSpec(parse_shape_text(table["shape"]), real=real)
+    origin = table.get("origin")
+    if origin is not None:
+        if (not isinstance(origin, list) or len(origin) != len(spec.shape)
+                or not all(isinstance(o, int) and not isinstance(o, bool) for o in origin)):
+            raise ClaimFileError(f"origin {origin!r} is not a list of {len(spec.shape)} integers")
+        if spec.kernel is not None:
+            raise ClaimFileError("a named kernel has its own origin")
+        spec = SignalSpec(spec.shape, spec.real, spec.literal, None, tuple(origin))
+    if not real and not spec.is_symbolic:
+        raise ClaimFileError("real = false applies to symbolic signals only")
+    return spec
+
+
+def _statement(text: Any, source: str, line: int, name: str) -> Statement:
+    if not isinstance(text, str):
+        raise _error(source, line, name, f"statement {text!r} is not a string")
+    try:
+        return parse_statement(text)
+    except ClaimFileError as exc:
+        raise _error(source, line, name, f"statement {text!r}: {exc}") from None
+
+
+def build_claim(table: Mapping[str, Any], source: str = "<string>", line: int = 0,
+                index: int = 0) -> Claim:
+    """A Claim from one ``[[claim]]`` table (or an equivalent dict)."""
+    raw_name = table.get("name")
+    name = raw_name if isinstance(raw_name, str) and raw_name.strip() else None
+    if name is None:
+        raise _error(source, line, None, f"claim #{index + 1} needs a non-empty string 'name'")
+    unknown = set(table) - CLAIM_KEYS
+    if unknown:
+        raise _error(source, line, name, f"unknown key {sorted(unknown)[0]!r}; expected "
+                                         f"{', '.join(sorted(CLAIM_KEYS))}")
+    for key in ("statement", "signals", "expect"):
+        if key not in table:
+            raise _error(source, line, name, f"missing key {key!r}")
+    statement = _statement(table["statement"], source, line, name)
+    try:
+        signals = _signals(table["signals"], statement)
+        expect = table["expect"]
+        if expect not in EXPECTATIONS:
+            raise ClaimFileError(f"expect = {expect!r}; expected \"holds\" or \"fails\"")
+        tiers = _tiers(table.get("tiers", list(TIER_NAMES)))
+        budget = _budget(table.get("budget", DEFAULT_BUDGET))
+        random_sizes = _random_sizes(table.get("sizes", {}), signals)
+        note = table.get("note", "")
+        if not isinstance(note, str):
+            raise ClaimFileError(f"note {note!r} is not a string")
+        claim = Claim(name, statement, statement.text, signals, expect, tiers, budget, source,
+                      line, random_sizes)
+        from symconv.prove.evaluate import check_claim  # the kind checker needs the core
+
+        check_claim(claim)
+    except ClaimFileError as exc:
+        raise _error(source, line, name, str(exc)) from None
+    except SymconvError as exc:
+        raise _error(source, line, name, str(exc)) from None
+    return claim
+
+
+def _signals(table: Any, statement: Statement) -> dict[str, list[SignalSpec]]:
+    from symconv.dsl import names
+
+    if not isinstance(table, dict) or not table:
+        raise ClaimFileError("signals must be a table like { F = \"3x3\", I = \"5x5\" }")
+    signals: dict[str, list[SignalSpec]] = {}
+    for key, value in table.items():
+        if not key.isidentifier() or key in FUNCTIONS:
+            raise ClaimFileError(f"signal name {key!r} is not a usable name")
+        try:
+            specs = parse_signal(value)
+        except ClaimFileError as exc:
+            raise ClaimFileError(f"signal {key}: {exc}") from None
+        if len({len(s.shape) for s in specs}) != 1:
+            raise ClaimFileError(f"signal {key}: all shapes must have the same dimension")
+        signals[key] = specs
+    missing = names(statement) - set(signals)
+    if missing:
+        raise ClaimFileError(f"statement uses {sorted(missing)[0]!r}, which is not declared "
+                             f"in signals ({', '.join(signals)})")
+    return signals
+
+
+def _tiers(value: Any) -> tuple[str, ...]:
+    if (not isinstance(value, list) or not value
+            or not all(isinstance(v, str) and v in TIER_NAMES for v in value)):
+        raise ClaimFileError(f"tiers = {value!r}; expected a non-empty list from "
+                             f"{', '.join(TIER_NAMES)}")
+    return tuple(value)
+
+
+def _budget(value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not value > 0:
+        raise ClaimFileError(f"budget = {value!r}; expected a positive number of seconds")
+    return float(value)
+
+
+def _random_sizes(table: Any, signals: dict[str, list[SignalSpec]]) -> dict[str, tuple[int, ...]]:
+    if not isinstance(table, dict):
+        raise ClaimFileError("sizes must be a table like { F = \"15x15\", I = \"512x512\" }")
+    sizes: dict[str, tuple[int, ...]] = {}
+    for key, value in table.items():
+        if key not in signals:
+            raise ClaimFileError(f"sizes names {key!r}, which is not a declared signal")
+        if not isinstance(value, str):
+            raise ClaimFileError(f"sizes.{key} = {value!r} is not a shape like \"512x512\"")
+        shape = parse_shape_text(value)
+        if len(shape) != len(signals[key][0].shape):
+            raise ClaimFileError(f"sizes.{key} = {value!r} has the wrong dimension")
+        if not signals[key][0].is_symbolic:
+            raise ClaimFileError(f"sizes.{key}: signal {key} has fixed entries")
+        sizes[key] = shape
+    return sizes
+
+
+def claim_from_text(statement: str, signals: Mapping[str, Any], expect: str = "holds",
+                    name: str = "claim", **options: Any) -> Claim:
+    """A claim from a statement and a signals mapping (the ``check`` command's input)."""
+    table = {"name": name, "statement": statement, "signals": dict(signals), "expect": expect,
+             **options}
+    return build_claim(table, "<command line>", 0)
+
+
+def parse_signal_option(text: str) -> dict[str, str]:
+    """``"F=3x3,I=sobel_x"`` -> ``{"F": "3x3", "I": "sobel_x"}`` (the ``--signals`` option)."""
+    signals: dict[str, str] = {}
+    for part in text.split(","):
+        name, sep, value = part.partition("=")
+        if not sep or not name.strip() or not value.strip():
+            raise ClaimFileError(f"--signals item {part!r} is not NAME=SHAPE (like F=3x3)")
+        signals[name.strip()] = value.strip()
+    return signals
+
+
+def _claim_lines(text: str) -> list[int]:
+    """1-based line numbers of the ``[[claim]]`` headers, in order."""
+    return [i + 1 for i, line in enumerate(text.splitlines())
+            if re.match(r"^\s*\[\[\s*claim\s*\]\]", line)]
+
+
+def load_toml(path: Path | str) -> list[Claim]:
+    """All claims of one TOML file (a ClaimFileError on the first problem)."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ClaimFileError(f"{path}: cannot read: {exc}") from None
+    return parse_toml(text, str(path))
+
+
+def parse_toml(text: str, source: str = "<string>") -> list[Claim]:
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ClaimFileError(f"{source}: invalid TOML: {exc}") from None
+    unknown = set(data) - {"claim"}
+    if unknown:
+        raise ClaimFileError(f"{source}: unknown top-level key {sorted(unknown)[0]!r}; "
+                             "expected [[claim]] tables")
+    tables = data.get("claim", [])
+    if not isinstance(tables, list) or not all(isinstance(t, dict) for t in tables):
+        raise ClaimFileError(f"{source}: 'claim' must be an array of tables ([[claim]])")
+    lines = _claim_lines(text)
+    claims: list[Claim] = []
+    seen: set[str] = set()
+    for k, table in enumerate(tables):
+        line = lines[k] if k < len(lines) else 0
+        claim = build_claim(table, source, line, k)
+        if claim.name in seen:
+            raise _error(source, line, claim.name, "duplicate claim name in this file")
+        seen.add(claim.name)
+        claims.append(claim)
+    return claims
+
+
+# --- Python claim modules -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PythonClaimSpec:
+    name: str
+    signals: dict[str, Any]
+    expect: str
+    budget: float
+
+
+def python_claim(name: str, signals: Mapping[str, Any], expect: str = "holds",
+                 budget: float = DEFAULT_BUDGET) -> Callable[[Callable[..., Any]],
+                                                             Callable[..., Any]]:
+    """Mark a function ``f(**signals) -> (left, right)`` as a claim (no global registry:
+    the mark is an attribute that :func:`load_python` looks for).
+
+    >>> from symconv.ops import conv
+    >>> @python_claim("commutes", {"a": "3", "b": "4"})
+    ... def commutes(a, b):
+    ...     return conv(a, b), conv(b, a)
+    >>> commutes.__symconv_claim__.name
+    'commutes'
+    """
+    def mark(func: Callable[..., Any]) -> Callable[..., Any]:
+        setattr(func, PYTHON_CLAIM_ATTRIBUTE, PythonClaimSpec(name, dict(signals), expect,
+                                                              budget))
+        return func
+
+    return mark
+
+
+def load_python(path: Path | str) -> list[Claim]:
+    """The marked claims of a Python module (this executes the module)."""
+    path = Path(path)
+    spec = importlib.util.spec_from_file_location(f"symconv_claims_{path.stem}", path)
+    if spec is None or spec.loader is None:
+        raise ClaimFileError(f"{path}: not an importable Python file")
+    module = importlib.util.module_from_spec(spec)
+    try:
+        spec.loader.exec_module(module)
+    except SymconvError:
+        raise
+    except Exception as exc:
+        raise ClaimFileError(f"{path}: importing failed: {type(exc).__name__}: {exc}") from None
+    claims = []
+    for attr in vars(module).values():
+        mark = getattr(attr, PYTHON_CLAIM_ATTRIBUTE, None)
+        if not isinstance(mark, PythonClaimSpec):
+            continue
+        line = getattr(getattr(attr, "__code__", None), "co_firstlineno", 0)
+        try:
+            signals = {k: parse_signal(v) for k, v in mark.signals.items()}
+            if mark.expect not in EXPECTATIONS:
+                raise ClaimFileError(f"expect = {mark.expect!r}; expected holds or fails")
+        except ClaimFileError as exc:
+            raise _error(str(path), line, mark.name, str(exc)) from None
+        claims.append(Claim(mark.name, None, f"{attr.__name__}(...)", signals, mark.expect,
+                            ("exact",), _budget(mark.budget), str(path), line,
+                            procedure=attr))
+    return claims
+
+
+def claim_files(paths: Sequence[Path | str], python: bool = False) -> Iterator[Path]:
+    """Claim files under ``paths`` (directories are searched recursively), sorted."""
+    for given in paths:
+        path = Path(given)
+        if path.is_dir():
+            patterns = ["*.toml", "*.py"] if python else ["*.toml"]
+            found = sorted({p for pat in patterns for p in path.rglob(pat)})
+            yield from (p for p in found if p.suffix == ".py" or is_claim_file(p))
+        elif path.exists():
+            yield path
+        else:
+            raise ClaimFileError(f"{path}: no such file or directory")
+
+
+def is_claim_file(path: Path) -> bool:
+    """A TOML file with at least one ``[[claim]]`` table."""
+    try:
+        return bool(_claim_lines(path.read_text(encoding="utf-8")))
+    except (OSError, UnicodeDecodeError):
+        return False
+
+
+def load_claims(paths: Sequence[Path | str], python: bool = False) -> list[Claim]:
+    """Every claim under ``paths``; ``python=True`` also imports ``*.py`` claim modules."""
+    claims: list[Claim] = []
+    for path in claim_files(paths, python):
+        if path.suffix == ".py":
+            if not python:
+                raise ClaimFileError(f"{path}: Python claim modules run code; "
+                                     "pass --allow-python to load them")
+            claims.extend(load_python(path))
+        else:
+            claims.extend(load_toml(path))
+    return claims

@@ -1,0 +1,395 @@
+"""The claim statement language: a safe parser into a small syntax tree.
+
+A statement is one Python-like expression with a single top-level ``==`` or
+``!=``.  It is parsed with :mod:`ast` and then rebuilt node by node from a
+whitelist (names, numbers, whitelisted function calls, ``+ - * / @``); any
+other construct -- attribute access, subscripts, lambdas, comprehensions,
+``__import__`` -- is rejected with its column.  Nothing is ever evaluated by
+Python: no ``eval``, no ``exec``, no ``sympify``.
+
+>>> s = parse_statement("conv(F, I) == corr(flip(F), I)")
+>>> s.op, s.left
+('==', Call(func='conv', args=(Name(id='F'), Name(id='I')), kwargs=()))
+>>> parse_statement("F.__class__ == F")
+Traceback (most recent call last):
+  ...
+symconv.errors.ClaimFileError: column 1: attribute access is not allowed in a statement
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import TypeAlias
+
+from symconv.errors import ClaimFileError
+
+
+@dataclass(frozen=True)
+class Name:
+    """A signal named in the claim's ``signals`` table."""
+
+    id: str
+    col: int = field(default=0, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class Number:
+    """An exact real constant (``3``, ``0.25`` and ``1e-3`` become Fractions)."""
+
+    value: Fraction
+    col: int = field(default=0, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class Imag:
+    """An imaginary constant ``value * i`` (written ``2j``)."""
+
+    value: Fraction
+    col: int = field(default=0, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class Str:
+    """A string; only allowed as a keyword value (``mode="same"``)."""
+
+    value: str
+    col: int = field(default=0, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class Call:
+    func: str
+    args: tuple[Node, ...]
+    kwargs: tuple[tuple[str, Node], ...]
+    col: int = field(default=0, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class BinOp:
+    """``left op right`` with ``op`` one of ``+ - * / @``."""
+
+    op: str
+    left: Node
+    right: Node
+    col: int = field(default=0, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class Neg:
+    operand: Node
+    col: int = field(default=0, compare=False, repr=False)
+
+
+Node: TypeAlias = Name | Number | Imag | Str | Call | BinOp | Neg
+
+
+@dataclass(frozen=True)
+class Statement:
+    """``left op right`` with ``op`` ``"=="`` or ``"!="``; ``text`` is the source."""
+
+    left: Node
+    op: str
+    right: Node
+    text: str
+    col: int = field(default=0, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class FunctionSpec:
+    """Shape of a call: ``signals`` signal arguments, then ``ints`` integer arguments."""
+
+    signals: int
+    min_ints: int = 0
+    max_ints: int = 0
+    keywords: frozenset[str] = frozenset()
+
+
+_CONV_KEYWORDS = frozenset({"mode", "boundary"})
+_MANY = 8  # at most this many integer arguments (one per axis)
+
+FUNCTIONS: dict[str, FunctionSpec] = {
+    "conv": FunctionSpec(2, keywords=_CONV_KEYWORDS),
+    "corr": FunctionSpec(2, keywords=_CONV_KEYWORDS),
+    "flip": FunctionSpec(1, 0, 1, frozenset({"axis"})),
+    "shift": FunctionSpec(1, 1, _MANY),
+    "transpose": FunctionSpec(1),
+    "circconv": FunctionSpec(2, 0, _MANY),
+    "circcorr": FunctionSpec(2, 0, _MANY),
+    "dft": FunctionSpec(1, 0, _MANY),
+    "idft": FunctionSpec(1, 0, _MANY),
+    "conj": FunctionSpec(1),
+    "zeropad": FunctionSpec(1, 1, _MANY),
+    "sum": FunctionSpec(1),
+    "frobenius": FunctionSpec(2),
+    "trace": FunctionSpec(1),
+    "hadamard": FunctionSpec(2),
+}
+# Functions whose value is a scalar rather than a signal.
+SCALAR_FUNCTIONS = frozenset({"sum", "frobenius", "trace"})
+
+_BINOPS: dict[type[ast.operator], str] = {
+    ast.Add: "+",
+    ast.Sub: "-",
+    ast.Mult: "*",
+    ast.Div: "/",
+    ast.MatMult: "@",
+}
+_COMPARISONS: dict[type[ast.cmpop], str] = {ast.Eq: "==", ast.NotEq: "!="}
+
+_FORBIDDEN: dict[type[ast.AST], str] = {
+    ast.Attribute: "attribute access",
+    ast.Subscript: "subscripting",
+    ast.Lambda: "lambda",
+    ast.ListComp: "a comprehension",
+    ast.SetComp: "a comprehension",
+    ast.DictComp: "a comprehension",
+    ast.GeneratorExp: "a comprehension",
+    ast.NamedExpr: "assignment",
+    ast.Starred: "star arguments",
+    ast.IfExp: "a conditional expression",
+    ast.BoolOp: "and/or",
+    ast.Await: "await",
+    ast.JoinedStr: "an f-string",
+}
+
+
+def parse_statement(text: str) -> Statement:
+    """Parse ``text`` into a :class:`Statement`; malformed input raises ClaimFileError.
+
+    The error message starts with ``column N:`` (1-based) so that a claim file
+    loader can prefix the file, line and claim name.
+    """
+    if not isinstance(text, str):
+        raise ClaimFileError(f"column 1: statement {text!r} is not a string")
+    if "\n" in text.strip() or "\r" in text:
+        raise ClaimFileError("column 1: a statement must be a single line")
+    source = text.strip()
+    offset = len(text) - len(text.lstrip())
+    try:
+        tree = ast.parse(source, mode="eval")
+    except SyntaxError as exc:
+        col = (exc.offset or 1) - 1 + offset
+        raise ClaimFileError(f"column {col + 1}: syntax error: {exc.msg}") from None
+    return _Builder(source, offset).statement(tree.body)
+
+
+class _Builder:
+    """Rebuilds a whitelisted :mod:`ast` tree as DSL nodes, with character columns."""
+
+    def __init__(self, source: str, offset: int) -> None:
+        self.source = source
+        self.encoded = source.encode("utf-8")
+        self.offset = offset
+
+    def col(self, node: ast.AST) -> int:
+        # ast offsets count UTF-8 bytes; columns count characters.
+        byte_col = getattr(node, "col_offset", 0)
+        return len(self.encoded[:byte_col].decode("utf-8", errors="ignore")) + self.offset
+
+    def fail(self, node: ast.AST, message: str) -> ClaimFileError:
+        return ClaimFileError(f"column {self.col(node) + 1}: {message}")
+
+    def segment(self, node: ast.AST) -> str:
+        start = getattr(node, "col_offset", 0)
+        end = getattr(node, "end_col_offset", None) or len(self.encoded)
+        return self.encoded[start:end].decode("utf-8", errors="replace")
+
+    def statement(self, node: ast.expr) -> Statement:
+        if not isinstance(node, ast.Compare):
+            raise self.fail(node, "a statement needs one top-level == or !=")
+        if len(node.ops) != 1:
+            raise self.fail(node.comparators[1], "only one comparison is allowed in a statement")
+        op = _COMPARISONS.get(type(node.ops[0]))
+        if op is None:
+            raise self.fail(node, "the comparison must be == or !=")
+        return Statement(
+            self.expr(node.left), op, self.expr(node.comparators[0]),
+            text=self.source, col=self.col(node),
+        )
+
+    def expr(self, node: ast.expr) -> Node:
+        col = self.col(node)
+        if isinstance(node, ast.Name):
+            return Name(node.id, col=col)
+        if isinstance(node, ast.Constant):
+            return self.constant(node)
+        if isinstance(node, ast.BinOp):
+            op = _BINOPS.get(type(node.op))
+            if op is None:
+                raise self.fail(node, f"operator {type(node.op).__name__} is not allowed; "
+                                      "expected one of + - * / @")
+            return BinOp(op, self.expr(node.left), self.expr(node.right), col=col)
+        if isinstance(node, ast.UnaryOp):
+            if isinstance(node.op, ast.USub):
+                return Neg(self.expr(node.operand), col=col)
+            if isinstance(node.op, ast.UAdd):
+                return self.expr(node.operand)
+            raise self.fail(node, "only unary + and - are allowed")
+        if isinstance(node, ast.Call):
+            return self.call(node)
+        if isinstance(node, ast.Compare):
+            raise self.fail(node, "only one comparison is allowed in a statement")
+        what = _FORBIDDEN.get(type(node), type(node).__name__)
+        raise self.fail(node, f"{what} is not allowed in a statement")
+
+    def constant(self, node: ast.Constant) -> Node:
+        col = self.col(node)
+        value = node.value
+        if isinstance(value, bool) or value is None or value is Ellipsis:
+            raise self.fail(node, f"constant {value!r} is not allowed; expected a number")
+        if isinstance(value, str):
+            return Str(value, col=col)
+        if isinstance(value, int | float):
+            return Number(_exact_literal(self.segment(node)), col=col)
+        if isinstance(value, complex):
+            return Imag(_exact_literal(self.segment(node).rstrip("jJ")), col=col)
+        raise self.fail(node, f"constant {value!r} is not allowed; expected a number")
+
+    def call(self, node: ast.Call) -> Call:
+        if not isinstance(node.func, ast.Name):
+            raise self.fail(node.func, "only named functions can be called")
+        name = node.func.id
+        spec = FUNCTIONS.get(name)
+        if spec is None:
+            known = ", ".join(sorted(FUNCTIONS))
+            raise self.fail(node.func, f"unknown function {name!r}; expected one of {known}")
+        args = tuple(self.expr(a) for a in node.args)
+        kwargs: list[tuple[str, Node]] = []
+        for kw in node.keywords:
+            if kw.arg is None:
+                raise self.fail(kw.value, "** arguments are not allowed")
+            if kw.arg not in spec.keywords:
+                allowed = ", ".join(sorted(spec.keywords)) or "none"
+                raise self.fail(kw.value, f"{name}() has no keyword {kw.arg!r} "
+                                          f"(allowed: {allowed})")
+            kwargs.append((kw.arg, self.expr(kw.value)))
+        result = Call(name, args, tuple(kwargs), col=self.col(node))
+        _check_arity(result, spec)
+        return result
+
+
+def _exact_literal(text: str) -> Fraction:
+    """The exact value of a numeric literal as written (``0.1`` is 1/10, not a binary float)."""
+    cleaned = text.replace("_", "")
+    try:
+        if cleaned.lower().startswith(("0x", "0o", "0b")):
+            return Fraction(int(cleaned, 0))
+        return Fraction(cleaned)
+    except (ValueError, ZeroDivisionError):
+        raise ClaimFileError(f"number {text!r} is not a finite decimal") from None
+
+
+def _check_arity(call: Call, spec: FunctionSpec) -> None:
+    n_ints = len(call.args) - spec.signals
+    if n_ints < spec.min_ints or n_ints > spec.max_ints:
+        want = _describe(spec)
+        raise ClaimFileError(
+            f"column {call.col + 1}: {call.func}() takes {want}; got {len(call.args)} arguments"
+        )
+    for arg in call.args[spec.signals:]:
+        if integer_value(arg) is None:
+            raise ClaimFileError(
+                f"column {arg.col + 1}: {call.func}() expects an integer here, not {unparse(arg)}"
+            )
+    for key, value in call.kwargs:
+        if key == "axis" and integer_value(value) is None:
+            raise ClaimFileError(f"column {value.col + 1}: axis must be an integer")
+        if key in ("mode", "boundary") and not isinstance(value, Str):
+            raise ClaimFileError(f"column {value.col + 1}: {key} must be a string like \"full\"")
+    for arg in call.args[: spec.signals]:
+        if isinstance(arg, Str):
+            raise ClaimFileError(
+                f"column {arg.col + 1}: a string is only allowed as a keyword value"
+            )
+
+
+def _describe(spec: FunctionSpec) -> str:
+    parts = f"{spec.signals} signal argument{'s' if spec.signals > 1 else ''}"
+    if spec.max_ints == 0:
+        return parts
+    if spec.min_ints == spec.max_ints:
+        return f"{parts} and {spec.min_ints} integer(s)"
+    if spec.max_ints == _MANY:
+        return f"{parts} and at least {spec.min_ints} integer(s)" if spec.min_ints else (
+            f"{parts} and optional integers")
+    return f"{parts} and {spec.min_ints} to {spec.max_ints} integer(s)"
+
+
+def integer_value(node: Node) -> int | None:
+    """The integer a node denotes (``3``, ``-2``), or None if it is not an integer literal."""
+    if isinstance(node, Neg):
+        inner = integer_value(node.operand)
+        return None if inner is None else -inner
+    if isinstance(node, Number) and node.value.denominator == 1:
+        return int(node.value)
+    return None
+
+
+def walk(node: Node | Statement) -> Iterator[Node]:
+    """Every node of a tree, parents before children."""
+    if isinstance(node, Statement):
+        yield from walk(node.left)
+        yield from walk(node.right)
+        return
+    yield node
+    if isinstance(node, Call):
+        for arg in node.args:
+            yield from walk(arg)
+        for _, value in node.kwargs:
+            yield from walk(value)
+    elif isinstance(node, BinOp):
+        yield from walk(node.left)
+        yield from walk(node.right)
+    elif isinstance(node, Neg):
+        yield from walk(node.operand)
+
+
+def names(node: Node | Statement) -> set[str]:
+    """The signal names a statement uses."""
+    return {n.id for n in walk(node) if isinstance(n, Name)}
+
+
+def unparse(node: Node | Statement) -> str:
+    """Canonical text of a tree (used for display and for building mutants)."""
+    if isinstance(node, Statement):
+        return f"{unparse(node.left)} {node.op} {unparse(node.right)}"
+    if isinstance(node, Name):
+        return node.id
+    if isinstance(node, Number):
+        return _number_text(node.value)
+    if isinstance(node, Imag):
+        text = _number_text(node.value)
+        return f"{text}j" if not text.startswith("(") else f"({node.value.numerator}j/" \
+            f"{node.value.denominator})"
+    if isinstance(node, Str):
+        return repr(node.value).replace("'", '"')
+    if isinstance(node, Call):
+        parts = [unparse(a) for a in node.args]
+        parts += [f"{k}={unparse(v)}" for k, v in node.kwargs]
+        return f"{node.func}({', '.join(parts)})"
+    if isinstance(node, BinOp):
+        return f"({unparse(node.left)} {node.op} {unparse(node.right)})"
+    return f"-({unparse(node.operand)})"
+
+
+def _number_text(value: Fraction) -> str:
+    """A literal that parses back to ``value``: an integer, a finite decimal or ``(n/d)``."""
+    if value.denominator == 1:
+        return str(value.numerator)
+    d = value.denominator
+    twos = fives = 0
+    while d % 2 == 0:
+        d //= 2
+        twos += 1
+    while d % 5 == 0:
+        d //= 5
+        fives += 1
+    if d != 1:
+        return f"({value.numerator}/{value.denominator})"
+    digits = max(twos, fives)
+    scaled = abs(value.numerator) * 10**digits // value.denominator
+    sign = "-" if value < 0 else ""
+    return f"{sign}{scaled // 10**digits}.{scaled % 10**digits:0{digits}d}"

@@ -1,0 +1,135 @@
+"""The exact tier: canonical comparison with symbolic entries at concrete sizes.
+
+Both sides are evaluated with independent symbolic entries, every entry is a
+canonical :class:`~symconv.algebra.Polynomial`, and the sides are equal iff the
+polynomials are equal at every coordinate.  That decides the identity for all
+entry values at those sizes: VERIFIED(sizes), or REFUTED with a minimal
+counterexample.  Besides the declared sizes it tries each symbolic signal two
+samples smaller and (when small) two samples larger per axis, so a claim
+written for 3x3 is also checked at 1x1 and 5x5.
+
+A ``!=`` statement claims the sides differ: it is VERIFIED at the declared
+sizes by a witness (a counterexample to equality) at each, REFUTED when at some
+declared size the two sides are identical polynomials.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING
+
+from symconv.dsl import Call, walk
+from symconv.errors import SizeLimitError, SymconvError
+from symconv.prove import Budget, Result, Verdict
+from symconv.prove.counterexample import (
+    build_env,
+    claim_sides,
+    difference,
+    minimal_counterexample,
+    sizes_of,
+)
+
+if TYPE_CHECKING:
+    from symconv.claims import Claim, SignalSpec
+
+METHOD = "exact"
+# Extra larger sizes are tried only while the symbolic entries stay this few.
+MAX_EXTRA_ENTRIES = 200
+
+
+def _resized(assignment: dict[str, SignalSpec], step: int) -> dict[str, SignalSpec] | None:
+    changed = {}
+    for name, spec in assignment.items():
+        if spec.is_symbolic:
+            shape = tuple(d + step for d in spec.shape)
+            if min(shape) < 1:
+                return None
+            changed[name] = spec.resized(shape)
+        else:
+            changed[name] = spec
+    return changed if changed != assignment else None
+
+
+def _extra_assignments(declared: list[dict[str, SignalSpec]]) -> list[dict[str, SignalSpec]]:
+    extra: list[dict[str, SignalSpec]] = []
+    for assignment in declared:
+        for step in (-2, 2):
+            other = _resized(assignment, step)
+            if other is None or other in declared or other in extra:
+                continue
+            entries = sum(_count(s.shape) for s in other.values() if s.is_symbolic)
+            if step > 0 and entries > MAX_EXTRA_ENTRIES:
+                continue
+            extra.append(other)
+    return extra
+
+
+def _has_explicit_sizes(claim: Claim) -> bool:
+    """Whether the statement names sizes (zeropad, a circular period): then other sizes
+    are other claims, and only the declared ones are checked."""
+    if claim.statement is None:
+        return True
+    return any(isinstance(node, Call) and node.func in ("zeropad", "circconv", "circcorr")
+               and len(node.args) > 2 - (node.func == "zeropad")
+               for node in walk(claim.statement))
+
+
+def _count(shape: tuple[int, ...]) -> int:
+    total = 1
+    for n in shape:
+        total *= n
+    return total
+
+
+def attempt(claim: Claim, budget: Budget) -> Result | None:
+    """VERIFIED / REFUTED at concrete sizes; INCONCLUSIVE when too large or out of time."""
+    start = time.monotonic()
+    declared = claim.assignments()
+    negated = claim.statement is not None and claim.statement.op == "!="
+    checked: list[dict[str, tuple[int, ...]]] = []
+    try:
+        for assignment in declared:
+            budget.check()
+            if _differs(claim, assignment) != negated:
+                if negated:
+                    return Result(Verdict.REFUTED, METHOD, [sizes_of(assignment)],
+                                  time.monotonic() - start,
+                                  detail="the two sides are identical polynomials at these sizes")
+                return _refuted(claim, assignment, budget, start)
+            checked.append(sizes_of(assignment))
+        if negated:
+            witness, sizes = minimal_counterexample(claim, declared[0], budget)
+            return Result(Verdict.VERIFIED, METHOD, checked, time.monotonic() - start,
+                          counterexample=witness,
+                          detail=f"the sides differ at every declared size; smallest witness "
+                                 f"at {sizes}")
+        extra = [] if _has_explicit_sizes(claim) else _extra_assignments(declared)
+        for assignment in extra:
+            if budget.exhausted():
+                break
+            try:
+                differs = _differs(claim, assignment)
+            except SizeLimitError:
+                continue
+            except SymconvError:
+                continue  # the statement does not apply at this extra size (e.g. 'valid')
+            if differs:
+                return _refuted(claim, assignment, budget, start)
+            checked.append(sizes_of(assignment))
+    except SizeLimitError as exc:
+        return Result(Verdict.INCONCLUSIVE, METHOD, checked, time.monotonic() - start,
+                      detail=f"too large for exact comparison: {exc}")
+    return Result(Verdict.VERIFIED, METHOD, checked, time.monotonic() - start)
+
+
+def _differs(claim: Claim, assignment: dict[str, SignalSpec]) -> bool:
+    left, right = claim_sides(claim, build_env(assignment))
+    return difference(left, right) is not None
+
+
+def _refuted(claim: Claim, assignment: dict[str, SignalSpec], budget: Budget,
+             start: float) -> Result:
+    counterexample, sizes = minimal_counterexample(claim, assignment, budget)
+    return Result(Verdict.REFUTED, METHOD, [sizes], time.monotonic() - start,
+                  counterexample=counterexample,
+                  detail=f"the sides differ at sizes {sizes_of(assignment)}")

@@ -1,0 +1,461 @@
+"""The general tier: derivations valid for all sizes and dimensions (verdict PROVED).
+
+Both sides of an ``==`` statement are unfolded into sums over Z^d of products
+of signal values at affine indices, flattened by linearity, and brought to a
+canonical form: in each term, the factors are visited in a fixed order and
+each summation variable is re-indexed so that the next factor's index becomes
+a plain variable (a bijection of Z^d: coefficient ±1), the sums are reordered
+and the variables renamed.  Among all factor orders the smallest result is
+kept, so two terms that differ by a re-indexing meet.  When the two canonical
+forms are identical, the chain of rule applications is a proof; it is then
+replayed rule by rule (:meth:`Derivation.check`) and evaluated at small
+concrete sizes with symbolic entries, every intermediate expression against
+the exact tier's value of the statement (:func:`recheck`).  Anything short of
+that returns None, and the exact tier takes over.
+
+Statements whose two sides are combinations of circular operations
+(circconv, circcorr, dft without explicit sizes; conj, flip, shift and linear
+combinations inside) are proved on Z_n^d for every n instead: signals of one
+shape n read modulo n, sums over Z_n^d, powers of ω = exp(−2πi/n) multiplied
+by adding exponents and re-indexed using ω^n = 1.  That covers the circular
+convolution and correlation theorems.  Not covered (None): modes other than
+full, boundaries other than zero, one-axis flips, transpose, @, trace,
+zeropad, idft, explicit periods or DFT sizes, ``!=`` statements.
+
+The API the reports use: :class:`Derivation` (``steps``, ``text()``,
+``latex()``, ``_repr_latex_``) made of :class:`Step` records (``before``,
+``after``, ``rule``, ``justification``, ``justification_latex``); every
+expression has ``text()`` and ``latex()``.
+
+>>> from symconv.claims import claim_from_text
+>>> from symconv.prove import Budget
+>>> claim = claim_from_text("conv(a, b) == conv(b, a)", {"a": "3", "b": "4"})
+>>> result = attempt(claim, Budget(10))
+>>> result.verdict.value, [s.rule for s in result.derivation.steps]
+('PROVED', ['unfold', 'reindex', 'rename', 'order', 'unfold'])
+"""
+
+from __future__ import annotations
+
+import itertools
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from symconv.algebra import Polynomial
+from symconv.errors import SymconvError
+from symconv.ops import periodize
+from symconv.prove import Budget, Result, Verdict
+from symconv.prove.rules import (
+    DEFINITIONS,
+    DEFINITIONS_LATEX,
+    RULES,
+    DslSide,
+    RuleError,
+    atom_key,
+    conjugate_name,
+    definitions_used,
+    fresh_names,
+    is_circular,
+    is_scalar,
+    linearity,
+    order,
+    unfold,
+)
+from symconv.prove.rules import exchange as exchange_rule
+from symconv.prove.rules import reindex as reindex_rule
+from symconv.prove.rules import rename as rename_rule
+from symconv.prove.sums import (
+    FREE_VARIABLE,
+    Expression,
+    Index,
+    LinearForm,
+    Monomial,
+    evaluate_at,
+    same_expression,
+    tabulate,
+)
+from symconv.signal import Signal
+
+if TYPE_CHECKING:
+    from symconv.claims import Claim, SignalSpec
+
+METHOD = "general"
+# Factor orders tried per term: all permutations up to this many factors.
+MAX_FACTORS = 6
+# Sides per axis of the symbolic signals in the concrete re-checks.
+RECHECK_SIDES = ((2, 1, 2), (1, 2, 3))
+# circular claims: all signals of one shape n (2 then 3 per axis, alternating in 2D and up)
+RECHECK_TORUS_SIDES = ((2, 3), (3, 2))
+
+RULE_TITLES = {
+    "unfold": "definition",
+    "linearity": "linearity",
+    "reindex": "re-indexing",
+    "exchange": "exchange of finite sums",
+    "rename": "renaming bound variables",
+    "order": "canonical order",
+}
+
+
+@dataclass(frozen=True)
+class Step:
+    """One equality ``before = after`` obtained by ``rule`` with ``params``.
+
+    ``reversed`` marks a step of the right-hand side read backwards: the rule
+    rewrote ``after`` into ``before``.
+    """
+
+    before: Expression | DslSide
+    after: Expression | DslSide
+    rule: str
+    justification: str
+    justification_latex: str
+    params: Mapping[str, Any] = field(default_factory=dict)
+    reversed: bool = False
+
+    def backwards(self) -> Step:
+        """The same equality read from right to left."""
+        text, latex = self.justification, self.justification_latex
+        if self.rule == "rename":
+            text, latex = _rename_note({new: old for old, new in self.params["mapping"].items()})
+        return Step(self.after, self.before, self.rule, text, latex, self.params,
+                    not self.reversed)
+
+    def replay(self) -> bool:
+        """Whether applying the rule again gives the recorded result."""
+        source, target = (self.after, self.before) if self.reversed else (self.before, self.after)
+        try:
+            return RULES[self.rule](source, **self.params) == target
+        except RuleError:
+            return False
+
+
+@dataclass
+class Derivation:
+    """A machine-checked proof that a statement's two sides are equal for all sizes.
+
+    ``steps`` is the chain of equalities from the left side to the right side
+    (each :class:`Step` has ``before``, ``after``, ``rule``, ``justification``);
+    ``left_steps`` and ``right_steps`` rewrite each side into the common
+    ``canonical`` form.  ``text()`` and ``latex()`` render it as a proof.
+    """
+
+    statement: str
+    left_steps: list[Step]
+    right_steps: list[Step]
+    canonical: LinearForm
+    # True: an identity on Z_n^d for every n (circular operations on signals of shape n)
+    torus: bool = False
+    rechecked: list[dict[str, tuple[int, ...]]] = field(default_factory=list)
+
+    @property
+    def steps(self) -> list[Step]:
+        return _without_detours(self.left_steps + [s.backwards() for s in reversed(self.right_steps)])
+
+    def expressions(self) -> list[Expression | DslSide]:
+        """Every expression of the chain, left side first, right side last."""
+        chain = self.steps
+        return [chain[0].before] + [s.after for s in chain] if chain else []
+
+    def check(self) -> bool:
+        """Replay every step and check that consecutive steps link up."""
+        chain = self.steps
+        linked = all(_linked(a.after, b.before) for a, b in itertools.pairwise(chain))
+        ends = all(_linked(side[-1].after, self.canonical)
+                   for side in (self.left_steps, self.right_steps))
+        return linked and ends and all(s.replay() for s in chain)
+
+    def text(self) -> str:
+        chain = self.steps
+        scope = ("for all n and d: signals of shape n, read modulo n" if self.torus
+                 else "for all d, all finite supports")
+        lines = [f"Claim: {self.statement}  ({scope})",
+                 f"    {chain[0].before.text()}"]
+        for step in chain:
+            lines.append(f"  = {step.after.text()}")
+            lines.append(f"      [{RULE_TITLES[step.rule]}: {step.justification}]")
+        lines.append("The two sides are equal.  ∎")
+        return "\n".join(lines)
+
+    def __str__(self) -> str:
+        return self.text()
+
+    def latex(self) -> str:
+        """An ``align*`` environment: one line per step, the rule on the right."""
+        chain = self.steps
+        rows = [rf"&{chain[0].before.latex()} \\"]
+        for step in chain:
+            note = rf"\text{{{RULE_TITLES[step.rule]}: {step.justification_latex}}}"
+            rows.append(rf"&= {step.after.latex()} && {note} \\")
+        return "\\begin{align*}\n" + "\n".join(rows) + "\n\\end{align*}"
+
+    def _latex(self, printer: Any = None) -> str:
+        return self.latex()
+
+    def _repr_latex_(self) -> str:
+        return self.latex()
+
+
+def _without_detours(chain: list[Step]) -> list[Step]:
+    """The chain with every stretch that returns to an expression already reached cut out
+    (e.g. renaming i -> j on one side and j -> i on the other)."""
+    kept: list[Step] = []
+    for step in chain:
+        # (never back to the statement itself: "X == X" keeps its two unfold steps)
+        back = next((k for k, s in enumerate(kept) if k > 0 and _linked(s.before, step.after)), None)
+        if back is not None:
+            del kept[back:]
+            continue
+        kept.append(step)
+    return kept
+
+
+def _linked(a: Expression | DslSide, b: Expression | DslSide) -> bool:
+    if isinstance(a, DslSide) or isinstance(b, DslSide):
+        return a == b
+    return same_expression(a, b)
+
+
+def _rename_note(mapping: Mapping[str, str]) -> tuple[str, str]:
+    text = ", ".join(f"{old} → {new}" for old, new in mapping.items())
+    latex = ", ".join(rf"${old} \to {new}$" for old, new in mapping.items())
+    return text, latex
+
+
+# --- search ----------------------------------------------------------------------------
+
+def side_steps(side: DslSide) -> tuple[list[Step], LinearForm]:
+    """Steps rewriting one side into canonical form, and that form; RuleError if some
+    step does not apply."""
+    unfolded = unfold(side)
+    used = definitions_used(side.node)
+    steps = [Step(side, unfolded, "unfold", "; ".join(DEFINITIONS[f] for f in used) or "a signal at a point",
+                  "; ".join(DEFINITIONS_LATEX[f] for f in used) or "a signal at a point")]
+    form = linearity(unfolded)
+    if not same_expression(form, unfolded):
+        note = "pull constants and finite sums out of products, split sums over +"
+        steps.append(Step(unfolded, form, "linearity", note, note))
+    for number in range(len(form.monomials)):
+        for rule, params, why, why_latex in _canonical_moves(form.monomials[number], form):
+            after = RULES[rule](form, monomial=number, **params)
+            steps.append(Step(form, after, rule, why, why_latex, {"monomial": number, **params}))
+            form = after  # type: ignore[assignment]
+    final = order(form)
+    if final != form:
+        note = "commute factors, collect like terms, sort terms"
+        steps.append(Step(form, final, "order", note, note))
+    return steps, final
+
+
+def _canonical_moves(mono: Monomial, form: LinearForm) -> list[Move]:
+    """The re-indexings, exchange and renaming that bring one term to canonical form."""
+    if len(mono.atoms) > MAX_FACTORS:
+        raise RuleError(f"{len(mono.atoms)} factors: too many orders to try")
+    used = {v for m in form.monomials for a in m.atoms for v in a.index.variables()}
+    used |= {v for m in form.monomials for v in m.variables}
+    used |= {v for m in form.monomials for v in m.phase.variables()}
+    best: tuple[Any, ...] | None = None
+    best_moves: list[Move] = []
+    for factor_order in itertools.permutations(range(len(mono.atoms))):
+        attempt_moves = _pivot(mono, factor_order, used)
+        if attempt_moves is None:
+            continue
+        result, moves = attempt_moves
+        key = (tuple(sorted(atom_key(a) for a in result.atoms)), result.phase.quadratic,
+               result.phase.linear, result.phase.constant)
+        if best is None or key < best:
+            best, best_moves = key, moves
+    if best is None:
+        raise RuleError(f"no factor order re-indexes {mono.as_term().text()}")
+    return best_moves
+
+
+Move = tuple[str, dict[str, Any], str, str]  # rule, params, justification (text, LaTeX)
+
+
+def _pivot(mono: Monomial, factor_order: tuple[int, ...],
+           used: set[str]) -> tuple[Monomial, list[Move]] | None:
+    """Re-index so that the factors, in ``factor_order``, get plain variable indices."""
+    form = LinearForm((mono,))
+    remaining = list(mono.variables)
+    pivots: list[str] = []
+    moves: list[Move] = []
+    names = fresh_names(used)
+    for position in factor_order:
+        if not remaining:
+            break
+        index = form.monomials[0].atoms[position].index
+        var = next((v for v in remaining if abs(index.coeff(v)) == 1), None)
+        if var is None:
+            continue
+        remaining.remove(var)
+        if index == Index.var(var):
+            pivots.append(var)
+            continue
+        new_var = next(names)
+        rest = index.substitute(var, Index())
+        inverse = (Index.var(new_var) - rest).scaled(index.coeff(var))
+        # on Z_n^d the summand is n-periodic in each variable (signals read mod n, ω^n = 1)
+        group, group_latex = ("Z_n^d (the summand is n-periodic: ω^n = 1)",
+                              r"$\mathbb{Z}_n^d$ (the summand is $n$-periodic: $\omega^n = 1$)") \
+            if mono.torus else ("Z^d", r"$\mathbb{Z}^d$")
+        why = (f"substitute {new_var} = {index.text()}, i.e. {var} = {inverse.text()}, "
+               f"a bijection of {group}")
+        why_latex = (rf"substitute ${new_var} = {index.latex()}$, i.e.\ ${var} = {inverse.latex()}$,"
+                     rf" a bijection of {group_latex}")
+        params: dict[str, Any] = {"var": var, "new_var": new_var, "image": index}
+        form = reindex_rule(form, 0, var, new_var, index)
+        moves.append(("reindex", params, why, why_latex))
+        pivots.append(new_var)
+    if remaining:
+        return None
+    current = form.monomials[0]
+    if tuple(pivots) != current.variables:
+        order_params = {"order": tuple(pivots)}
+        form = exchange_rule(form, 0, **order_params)
+        note = "the sums are finite, so their order may be exchanged"
+        moves.append(("exchange", order_params, note, note))
+    canonical = dict(zip(pivots, fresh_names(set()), strict=False))
+    mapping = {old: new for old, new in canonical.items() if old != new}
+    if mapping:
+        form = rename_rule(form, 0, mapping)
+        moves.append(("rename", {"mapping": mapping}, *_rename_note(mapping)))
+    return form.monomials[0], moves
+
+
+def derive(claim: Claim) -> Derivation | None:
+    """A derivation of the claim's statement, or None when none is found."""
+    statement = claim.statement
+    if statement is None or statement.op != "==":
+        return None
+    signal = not is_scalar(statement.left)
+    if signal == is_scalar(statement.right):
+        return None
+    torus = is_circular(statement.left) and is_circular(statement.right)
+    if torus and len({spec.shape for spec in claim.assignments()[0].values()}) != 1:
+        return None  # circular operations without a period need equal shapes: n is that shape
+    real = frozenset(name for name, specs in claim.signals.items() if all(s.real for s in specs))
+    try:
+        left, left_form = side_steps(DslSide(statement.left, signal, torus, real))
+        right, right_form = side_steps(DslSide(statement.right, signal, torus, real))
+    except RuleError:
+        return None
+    if left_form != right_form:
+        return None
+    return Derivation(statement.text, left, right, left_form, torus)
+
+
+# --- re-check at concrete sizes --------------------------------------------------------
+
+class RecheckError(SymconvError):
+    """A derivation disagrees with the exact evaluation at a concrete size (a bug)."""
+
+
+def recheck_assignments(claim: Claim, torus: bool = False) -> list[dict[str, SignalSpec]]:
+    """Two or three small assignments: every symbolic signal 1 to 3 samples per axis
+    (with ``torus``, all signals of one shape n = 2, 3)."""
+    base = claim.assignments()[0]
+    assignments: list[dict[str, SignalSpec]] = []
+    for sides in RECHECK_TORUS_SIDES if torus else RECHECK_SIDES:
+        assignment = {}
+        for number, (name, spec) in enumerate(base.items()):
+            if torus:
+                shape = tuple(sides[axis % len(sides)] for axis in range(len(spec.shape)))
+            else:
+                shape = (sides[number % len(sides)],) * len(spec.shape)
+            assignment[name] = spec.resized(shape)
+        if assignment not in assignments:
+            assignments.append(assignment)
+    return assignments
+
+
+def recheck(claim: Claim, derivation: Derivation, budget: Budget) -> None:
+    """Evaluate the statement and every intermediate expression at small sizes.
+
+    Raises RecheckError at the first disagreement.  The statement is evaluated
+    by the exact tier's evaluator (:mod:`symconv.ops` on symbolic signals);
+    each intermediate is evaluated by summing over the finite supports, at
+    every point of the result's box and one sample around it.
+    """
+    from symconv.prove.counterexample import build_env, claim_sides, difference, sizes_of
+
+    for assignment in recheck_assignments(claim, derivation.torus):
+        budget.check()
+        env = build_env(assignment)
+        left, right = claim_sides(claim, env)
+        if difference(left, right) is not None:
+            raise RecheckError(f"the sides differ at sizes {sizes_of(assignment)}")
+        ndim = next(iter(env.values())).ndim
+        period = next(iter(env.values())).shape if derivation.torus else None
+        if period is not None:
+            # on Z_n^d the signals are read periodized, and only [0, n)^d is compared
+            tables = tabulate(_with_conjugates({name: periodize(sig, period)
+                                                for name, sig in env.items()}))
+            points: list[tuple[int, ...] | None] = list(
+                itertools.product(*(range(n) for n in period)))
+            if not _on_box(left, period):
+                raise RecheckError(f"the left side is not supported on [0, n) at {period}")
+        else:
+            tables = tabulate(_with_conjugates(env))
+            points = _points_around(left) if isinstance(left, Signal) else [None]
+        for expr in derivation.expressions():
+            if isinstance(expr, DslSide):
+                continue
+            for point in points:
+                values = {} if point is None else {FREE_VARIABLE: point}
+                expected = left.value_at(point) if point is not None else left
+                got = evaluate_at(expr, tables, values, ndim, period)
+                if not (got - _as_polynomial(expected)).is_zero():
+                    raise RecheckError(f"{expr.text()} differs from the statement at "
+                                       f"{FREE_VARIABLE} = {point}, sizes {sizes_of(assignment)}")
+        derivation.rechecked.append(sizes_of(assignment))
+
+
+def _with_conjugates(env: dict[str, Signal]) -> dict[str, Signal]:
+    """The signals and their complex conjugates (named ``f*``)."""
+    conjugates = {conjugate_name(name): sig.map(lambda p: _as_polynomial(p).conjugate())
+                  for name, sig in env.items()}
+    return {**env, **conjugates}
+
+
+def _on_box(value: Any, period: tuple[int, ...]) -> bool:
+    """Whether a value is a signal that vanishes outside [0, n)^d."""
+    if not isinstance(value, Signal):
+        return False
+    box = set(itertools.product(*(range(n) for n in period)))
+    return all(coord in box or _as_polynomial(value.value_at(coord)).is_zero()
+               for coord in value.coordinates())
+
+
+def _points_around(signal: Signal) -> list[tuple[int, ...] | None]:
+    ranges = [range(o - 1, o + n + 1) for o, n in zip(signal.origin, signal.shape, strict=True)]
+    return list(itertools.product(*ranges))
+
+
+def _as_polynomial(value: Any) -> Polynomial:
+    return value if isinstance(value, Polynomial) else Polynomial.from_number(value)
+
+
+# --- the tier ---------------------------------------------------------------------------
+
+def attempt(claim: Claim, budget: Budget) -> Result | None:
+    """PROVED with a checked derivation, or None (not applicable / no derivation found)."""
+    start = time.monotonic()
+    derivation = derive(claim)
+    if derivation is None or not derivation.check():
+        return None
+    try:
+        recheck(claim, derivation, budget)
+    except RecheckError:
+        return None  # a bug in a rule: never PROVED, let the exact tier decide
+    except SymconvError:
+        return None  # e.g. a declared signal cannot be resized for the re-check
+    sizes = "; ".join(",".join(f"{k}={'x'.join(map(str, v))}" for k, v in s.items())
+                      for s in derivation.rechecked)
+    scope = ("all n and dimensions (circular operations on signals of shape n)"
+             if derivation.torus else "all sizes and dimensions")
+    return Result(Verdict.PROVED, METHOD, [], time.monotonic() - start, derivation=derivation,
+                  detail=f"derivation of {len(derivation.steps)} checked steps, valid for "
+                         f"{scope}; re-checked at {sizes}")

@@ -1,0 +1,597 @@
+"""The rules of the general tier: each rewrites an expression and checks its own conditions.
+
+A derivation may only use these rules; each is a function ``rule(before,
+**params) -> after`` that raises :class:`RuleError` when its side conditions
+fail, so a derivation can be replayed and re-checked step by step
+(:data:`RULES`).
+
+- ``unfold``: replace the operations of a statement side by their definitions
+  on Z^d (conv, corr, flip, shift, hadamard, sum, frobenius, conj, + - * /),
+  or on Z_n^d for circular statements (circconv, circcorr, dft);
+- ``linearity``: pull constants and sums out of products, split sums over +
+  and multiply powers of ω by adding exponents, giving the flat
+  :class:`~symconv.prove.sums.LinearForm`; every sum must be finite (see
+  :func:`is_finite`);
+- ``reindex``: a substitution ``u = c·v + rest`` of one summation variable with
+  c = ±1 and ``rest`` free of v, a bijection of Z^d and of Z_n^d with inverse
+  ``v = c·(u − rest)`` (on Z_n^d the summand is n-periodic: signals are read
+  mod n and ω^n = 1);
+- ``exchange``: reorder the summation variables of a finite multiple sum;
+- ``rename``: rename bound variables (injectively, without capture);
+- ``order``: commute factors, collect like terms and sort the terms.
+
+>>> from symconv.dsl import parse_statement
+>>> side = DslSide(parse_statement("conv(F, I) == conv(I, F)").left, signal=True)
+>>> unfold(side).text()
+'Σ_{i∈Z^d} F(i)·I(x − i)'
+>>> reindex(linearity(unfold(side)), monomial=0, var="i", new_var="k",
+...         image=Index.var("x") - Index.var("i")).text()
+'Σ_{k∈Z^d} F(x − k)·I(k)'
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, replace
+from fractions import Fraction
+from typing import Any
+
+from symconv.dsl import FUNCTIONS, SCALAR_FUNCTIONS, BinOp, Call, Name, Neg, Node, Number, Str, integer_value
+from symconv.errors import SymconvError
+from symconv.prove.sums import (
+    FREE_VARIABLE,
+    Add,
+    Atom,
+    Const,
+    Expression,
+    Index,
+    LinearForm,
+    Monomial,
+    Phase,
+    Prod,
+    Scale,
+    Sigma,
+    Term,
+)
+
+# Summation variables are named from this list in order, then i1, j1, ...
+VARIABLE_NAMES = ("i", "j", "k", "l", "m", "p", "q", "r", "s", "t")
+
+
+class RuleError(SymconvError):
+    """A rule's side condition fails (e.g. a substitution that is not a bijection)."""
+
+
+class NotApplicableError(RuleError):
+    """The statement uses something the general tier has no definition for."""
+
+
+def fresh_names(used: set[str]) -> Iterator[str]:
+    """Variable names not in ``used`` (and never the free variable), in a fixed order."""
+    for suffix in itertools.count():
+        for base in VARIABLE_NAMES:
+            name = base if suffix == 0 else f"{base}{suffix}"
+            if name not in used and name != FREE_VARIABLE:
+                yield name
+
+
+# --- statement sides -----------------------------------------------------------
+
+@dataclass(frozen=True)
+class DslSide:
+    """One side of a statement as written: a signal evaluated at x, or a scalar."""
+
+    node: Node
+    signal: bool
+    torus: bool = False
+    real: frozenset[str] = frozenset()  # signals with real values (conj leaves them alone)
+
+    def text(self) -> str:
+        body = dsl_text(self.node)
+        if not self.signal:
+            return body
+        return f"{body}({FREE_VARIABLE})" if isinstance(self.node, Name | Call) else \
+            f"({body})({FREE_VARIABLE})"
+
+    def latex(self) -> str:
+        body = dsl_latex(self.node)
+        if not self.signal:
+            return body
+        return rf"{body}({FREE_VARIABLE})" if isinstance(self.node, Name | Call) else \
+            rf"\left({body}\right)({FREE_VARIABLE})"
+
+
+def dsl_text(node: Node) -> str:
+    """A statement side written back as text."""
+    if isinstance(node, Name):
+        return node.id
+    if isinstance(node, Number):
+        return str(node.value)
+    if isinstance(node, Str):
+        return repr(node.value)
+    if isinstance(node, Neg):
+        inner = dsl_text(node.operand)
+        return f"-({inner})" if _needs_brackets(node.operand, None, True) else f"-{inner}"
+    if isinstance(node, BinOp):
+        left, right = dsl_text(node.left), dsl_text(node.right)
+        left = f"({left})" if _needs_brackets(node.left, node, False) else left
+        right = f"({right})" if _needs_brackets(node.right, node, True) else right
+        return f"{left} {node.op} {right}"
+    if isinstance(node, Call):
+        args = [dsl_text(a) for a in node.args] + [f"{k}={dsl_text(v)}" for k, v in node.kwargs]
+        return f"{node.func}({', '.join(args)})"
+    return f"{node.value}j"
+
+
+_PRECEDENCE = {"+": 1, "-": 1, "*": 2, "/": 2, "@": 2}
+
+
+def _needs_brackets(node: Node, parent: BinOp | None, right: bool) -> bool:
+    """Whether an operand needs brackets under ``parent`` (None: under unary minus)."""
+    if not isinstance(node, BinOp):
+        return False
+    if parent is None:
+        return True
+    inner, outer = _PRECEDENCE[node.op], _PRECEDENCE[parent.op]
+    return inner < outer or (right and inner == outer and parent.op in "-/")
+
+
+def dsl_latex(node: Node) -> str:
+    if isinstance(node, Name):
+        return node.id
+    if isinstance(node, Number):
+        return Const(node.value).latex()
+    if isinstance(node, Neg):
+        inner = dsl_latex(node.operand)
+        return rf"-\left({inner}\right)" if _needs_brackets(node.operand, None, True) \
+            else f"-{inner}"
+    if isinstance(node, BinOp):
+        if node.op == "/":
+            return rf"\frac{{{dsl_latex(node.left)}}}{{{dsl_latex(node.right)}}}"
+        op = {"*": r"\cdot", "@": r"\mathbin{@}"}.get(node.op, node.op)
+        left, right = dsl_latex(node.left), dsl_latex(node.right)
+        left = rf"\left({left}\right)" if _needs_brackets(node.left, node, False) else left
+        right = rf"\left({right}\right)" if _needs_brackets(node.right, node, True) else right
+        return f"{left} {op} {right}"
+    if isinstance(node, Call):
+        args = [dsl_latex(a) for a in node.args if not isinstance(a, Str)]
+        return rf"\operatorname{{{node.func}}}({', '.join(args)})"
+    return rf"\text{{{dsl_text(node)}}}"
+
+
+def is_scalar(node: Node) -> bool:
+    """Whether a statement side denotes a number rather than a signal."""
+    if isinstance(node, Number):
+        return True
+    if isinstance(node, Call):
+        return node.func in SCALAR_FUNCTIONS
+    if isinstance(node, Neg):
+        return is_scalar(node.operand)
+    if isinstance(node, BinOp):
+        if node.op in "+-":
+            return is_scalar(node.left) and is_scalar(node.right)
+        if node.op == "/":
+            return is_scalar(node.left)
+        return is_scalar(node.left) and is_scalar(node.right)
+    return False
+
+
+# --- unfold ----------------------------------------------------------------------
+
+DEFINITIONS = {
+    "conv": "conv(a, b)(x) = Σ_i a(i)·b(x − i)",
+    "corr": "corr(a, b)(x) = Σ_i a(i)·b(x + i)",
+    "flip": "flip(a)(x) = a(−x)",
+    "shift": "shift(a, k)(x) = a(x − k)",
+    "hadamard": "hadamard(a, b)(x) = a(x)·b(x)",
+    "sum": "sum(a) = Σ_i a(i)",
+    "frobenius": "frobenius(a, b) = Σ_i a(i)·b(i)",
+    "circconv": "circconv(a, b)(x) = Σ_{i∈Z_n} a(i)·b(x − i), signals read mod n",
+    "circcorr": "circcorr(a, b)(x) = Σ_{i∈Z_n} a(i)·b(x + i), signals read mod n",
+    "dft": "dft(a)(k) = Σ_{i∈Z_n} a(i)·ω^(k·i), ω = exp(−2πi/n), a read mod n",
+    "conj": "conj(a)(x) = a*(x), the complex conjugate (a* = a for real a; ω* = ω^(−1))",
+}
+CIRCULAR = frozenset({"circconv", "circcorr", "dft"})
+
+
+DEFINITIONS_LATEX = {
+    "conv": r"$\operatorname{conv}(a, b)(x) = \sum_i a(i)\, b(x - i)$",
+    "corr": r"$\operatorname{corr}(a, b)(x) = \sum_i a(i)\, b(x + i)$",
+    "flip": r"$\operatorname{flip}(a)(x) = a(-x)$",
+    "shift": r"$\operatorname{shift}(a, k)(x) = a(x - k)$",
+    "hadamard": r"$\operatorname{hadamard}(a, b)(x) = a(x)\, b(x)$",
+    "sum": r"$\operatorname{sum}(a) = \sum_i a(i)$",
+    "frobenius": r"$\operatorname{frobenius}(a, b) = \sum_i a(i)\, b(i)$",
+    "circconv": r"$\operatorname{circconv}(a, b)(x) = \sum_{i \in \mathbb{Z}_n^d} a(i)\, b(x - i)$,"
+                r" signals read mod $n$",
+    "circcorr": r"$\operatorname{circcorr}(a, b)(x) = \sum_{i \in \mathbb{Z}_n^d} a(i)\, b(x + i)$,"
+                r" signals read mod $n$",
+    "dft": r"$\operatorname{dft}(a)(k) = \sum_{i \in \mathbb{Z}_n^d} a(i)\, \omega^{k \cdot i}$,"
+           r" $\omega = e^{-2\pi i/n}$, $a$ read mod $n$",
+    "conj": r"$\operatorname{conj}(a)(x) = \overline{a(x)}$ ($\bar a = a$ for real $a$;"
+            r" $\bar\omega = \omega^{-1}$)",
+}
+
+
+def is_circular(node: Node) -> bool:
+    """Whether a side is a combination of circular operations: a function on Z_n^d that
+    lives on the box [0, n)^d, so that equality on Z_n^d is equality on Z^d."""
+    if isinstance(node, Call):
+        if node.func == "hadamard":
+            return all(is_circular(a) for a in node.args)
+        if node.func == "conj":
+            return is_circular(node.args[0])
+        return node.func in CIRCULAR and len(node.args) == FUNCTIONS[node.func].signals \
+            and not node.kwargs
+    if isinstance(node, Neg):
+        return is_circular(node.operand)
+    if isinstance(node, BinOp):
+        if node.op in "+-":
+            return is_circular(node.left) and is_circular(node.right)
+        if node.op == "*":
+            # a product of two functions on [0, n)^d is one, and is its own periodization
+            return (isinstance(node.left, Number) and is_circular(node.right)) or \
+                (isinstance(node.right, Number) and is_circular(node.left)) or \
+                (is_circular(node.left) and is_circular(node.right))
+        return node.op == "/" and isinstance(node.right, Number) and is_circular(node.left)
+    return False
+
+
+@dataclass
+class _UnfoldContext:
+    names: Iterator[str]  # fresh summation variables
+    real: frozenset[str]  # signals whose values are real: conj leaves them alone
+
+
+def conjugate(term: Term, real: frozenset[str]) -> Term:
+    """The complex conjugate: signals other than ``real`` ones get a ``*``, ω^e becomes
+    ω^(−e); rational constants are their own conjugates."""
+    if isinstance(term, Atom):
+        return term if term.signal in real else Atom(conjugate_name(term.signal), term.index)
+    if isinstance(term, Phase):
+        return Phase(tuple((k, -c) for k, c in term.quadratic),
+                     tuple((u, tuple(-x for x in w)) for u, w in term.linear),
+                     tuple(-x for x in term.constant))
+    if isinstance(term, Prod):
+        return Prod(tuple(conjugate(f, real) for f in term.factors))
+    if isinstance(term, Add):
+        return Add(tuple(conjugate(t, real) for t in term.terms))
+    if isinstance(term, Scale):
+        return Scale(term.coef, conjugate(term.term, real))
+    if isinstance(term, Sigma):
+        return replace(term, body=conjugate(term.body, real))
+    return term
+
+
+def conjugate_name(signal: str) -> str:
+    """``f*`` for ``f`` and ``f`` for ``f*``."""
+    return signal[:-1] if signal.endswith("*") else f"{signal}*"
+
+
+def unfold(side: DslSide) -> Term:
+    """The side with every operation replaced by its definition on Z^d (or Z_n^d)."""
+    point = Index.var(FREE_VARIABLE) if side.signal else None
+    ctx = _UnfoldContext(fresh_names(set()), side.real)
+    if side.torus:
+        if point is None or not is_circular(side.node):
+            raise NotApplicableError(f"{dsl_text(side.node)} is not a circular operation")
+        return _unfold_torus(side.node, point, ctx)
+    return _unfold(side.node, point, ctx)
+
+
+def _unfold_torus(node: Node, point: Index, ctx: _UnfoldContext) -> Term:
+    """Unfold on Z_n^d: periodization commutes with flip, shift and linear combinations,
+    and the output of a circular operation is its own periodization."""
+    if isinstance(node, Name):
+        return Atom(node.id, point)
+    if isinstance(node, Neg):
+        return Scale(Fraction(-1), _unfold_torus(node.operand, point, ctx))
+    if isinstance(node, BinOp) and node.op in "+-":
+        left, right = _unfold_torus(node.left, point, ctx), _unfold_torus(node.right, point, ctx)
+        return Add((left, right if node.op == "+" else Scale(Fraction(-1), right)))
+    if isinstance(node, BinOp) and node.op == "*" and isinstance(node.left, Number):
+        return Scale(node.left.value, _unfold_torus(node.right, point, ctx))
+    if isinstance(node, BinOp) and node.op == "*" and isinstance(node.right, Number):
+        return Scale(node.right.value, _unfold_torus(node.left, point, ctx))
+    if isinstance(node, BinOp) and node.op == "/" and isinstance(node.right, Number) \
+            and node.right.value != 0:
+        return Scale(1 / node.right.value, _unfold_torus(node.left, point, ctx))
+    if is_circular(node) and ((isinstance(node, BinOp) and node.op == "*")
+                              or (isinstance(node, Call) and node.func == "hadamard")):
+        first, second = (node.left, node.right) if isinstance(node, BinOp) else node.args
+        return Prod((_unfold_torus(first, point, ctx), _unfold_torus(second, point, ctx)))
+    if isinstance(node, Call) and node.func == "dft" and is_circular(node):
+        var = next(ctx.names)
+        return Sigma((var,), Prod((_unfold_torus(node.args[0], Index.var(var), ctx),
+                                   Phase.product(point, Index.var(var)))), torus=True)
+    if isinstance(node, Call) and node.func in CIRCULAR and len(node.args) == 2 and not node.kwargs:
+        var = next(ctx.names)
+        inner = Index.var(var)
+        outer = point - inner if node.func == "circconv" else point + inner
+        return Sigma((var,), Prod((_unfold_torus(node.args[0], inner, ctx),
+                                   _unfold_torus(node.args[1], outer, ctx))), torus=True)
+    if isinstance(node, Call) and node.func == "flip" and len(node.args) == 1 and not node.kwargs:
+        return _unfold_torus(node.args[0], -point, ctx)
+    if isinstance(node, Call) and node.func == "conj":
+        return conjugate(_unfold_torus(node.args[0], point, ctx), ctx.real)
+    if isinstance(node, Call) and node.func == "shift":
+        offsets = [integer_value(a) for a in node.args[1:]]
+        if all(k is not None for k in offsets):
+            return _unfold_torus(node.args[0], point - Index.constant(tuple(k or 0 for k in offsets)),
+                                 ctx)
+    raise NotApplicableError(f"{dsl_text(node)} has no definition on Z_n^d in the general tier")
+
+
+def definitions_used(node: Node) -> list[str]:
+    """The operations :func:`unfold` defines away in ``node``, outermost first, once each
+    (keys of :data:`DEFINITIONS`)."""
+    found: list[str] = []
+    stack = [node]
+    while stack:
+        current = stack.pop(0)
+        if isinstance(current, Call):
+            if current.func in DEFINITIONS and current.func not in found:
+                found.append(current.func)
+            stack.extend(current.args)
+        elif isinstance(current, BinOp):
+            stack.extend([current.left, current.right])
+        elif isinstance(current, Neg):
+            stack.append(current.operand)
+    return found
+
+
+def _unfold(node: Node, point: Index | None, ctx: _UnfoldContext) -> Term:
+    if isinstance(node, Name):
+        if point is None:
+            raise NotApplicableError(f"signal {node.id} used where a number is expected")
+        return Atom(node.id, point)
+    if isinstance(node, Number):
+        return Const(node.value)
+    if isinstance(node, Neg):
+        return Scale(Fraction(-1), _unfold(node.operand, point, ctx))
+    if isinstance(node, BinOp):
+        return _unfold_binop(node, point, ctx)
+    if isinstance(node, Call):
+        return _unfold_call(node, point, ctx)
+    raise NotApplicableError(f"{dsl_text(node)} has no definition in the general tier")
+
+
+def _unfold_binop(node: BinOp, point: Index | None, ctx: _UnfoldContext) -> Term:
+    if node.op in "+-":
+        if is_scalar(node.left) != is_scalar(node.right):
+            raise NotApplicableError(f"{dsl_text(node)} adds a number and a signal")
+        left, right = _unfold(node.left, point, ctx), _unfold(node.right, point, ctx)
+        return Add((left, right if node.op == "+" else Scale(Fraction(-1), right)))
+    if node.op == "*":
+        # Signal times signal is pointwise; a scalar factor scales.
+        return Prod((_unfold(node.left, point, ctx), _unfold(node.right, point, ctx)))
+    if node.op == "/" and isinstance(node.right, Number) and node.right.value != 0:
+        return Scale(1 / node.right.value, _unfold(node.left, point, ctx))
+    raise NotApplicableError(f"operator {node.op} in {dsl_text(node)} is not supported")
+
+
+def _unfold_call(node: Call, point: Index | None, ctx: _UnfoldContext) -> Term:
+    func, args = node.func, node.args
+    if func not in DEFINITIONS:
+        raise NotApplicableError(f"{func} has no definition in the general tier")
+    if func == "conj":
+        return conjugate(_unfold(args[0], point, ctx), ctx.real)
+    for key, value in node.kwargs:
+        # Only the exact Z^d operation: other modes crop and other boundaries extend.
+        if (key, value) not in (("mode", Str("full")), ("boundary", Str("zero"))):
+            raise NotApplicableError(f"{func} with {key}={dsl_text(value)} is not the Z^d operation")
+    if func in CIRCULAR:
+        raise NotApplicableError(f"{func} outside a circular statement")
+    if func in SCALAR_FUNCTIONS:
+        var = next(ctx.names)
+        here = Index.var(var)
+        if func == "sum":
+            return Sigma((var,), _unfold(args[0], here, ctx))
+        return Sigma((var,), Prod((_unfold(args[0], here, ctx), _unfold(args[1], here, ctx))))
+    if point is None:
+        raise NotApplicableError(f"{func}(...) is a signal used where a number is expected")
+    if func in ("conv", "corr"):
+        var = next(ctx.names)
+        inner = Index.var(var)
+        outer = point - inner if func == "conv" else point + inner
+        return Sigma((var,), Prod((_unfold(args[0], inner, ctx), _unfold(args[1], outer, ctx))))
+    if func == "flip":
+        if len(args) > 1 or node.kwargs:
+            raise NotApplicableError("flip along one axis is not supported by the general tier")
+        return _unfold(args[0], -point, ctx)
+    if func == "shift":
+        offsets = [integer_value(a) for a in args[1:]]
+        if any(k is None for k in offsets):
+            raise NotApplicableError(f"shift offsets in {dsl_text(node)} are not integers")
+        return _unfold(args[0], point - Index.constant(tuple(k or 0 for k in offsets)), ctx)
+    return Prod((_unfold(args[0], point, ctx), _unfold(args[1], point, ctx)))
+
+
+# --- linearity ---------------------------------------------------------------------
+
+def linearity(term: Term) -> LinearForm:
+    """Distribute products over sums, pull constants and sums out of products.
+
+    ``(Σ_i A)·(Σ_j B) = Σ_{i,j} A·B`` needs i and j distinct and not free in
+    the other factor (else the rule refuses), and every resulting sum finite.
+    """
+    form = LinearForm(tuple(_flatten(term)))
+    for mono in form.monomials:
+        if not is_finite(mono):
+            raise RuleError(f"the sum {mono.as_term().text()} is not finite")
+    return form
+
+
+def _flatten(term: Term) -> list[Monomial]:
+    if isinstance(term, Atom):
+        return [Monomial(Fraction(1), (), (term,))]
+    if isinstance(term, Phase):
+        return [Monomial(Fraction(1), (), (), phase=term)]
+    if isinstance(term, Const):
+        return [Monomial(term.value, (), ())]
+    if isinstance(term, Scale):
+        return [replace(m, coef=m.coef * term.coef) for m in _flatten(term.term)]
+    if isinstance(term, Add):
+        return [m for t in term.terms for m in _flatten(t)]
+    if isinstance(term, Sigma):
+        monos = _flatten(term.body)
+        for m in monos:
+            if set(m.variables) & set(term.variables) or len(set(term.variables)) < len(term.variables):
+                raise RuleError(f"variable bound twice in {term.text()}")
+            if m.variables and m.torus != term.torus:
+                raise RuleError(f"sums over Z^d and Z_n^d mixed in {term.text()}")
+        return [replace(m, variables=term.variables + m.variables, torus=term.torus) for m in monos]
+    products = [Monomial(Fraction(1), (), ())]
+    for factor in term.factors:
+        products = [_multiply(p, m) for p in products for m in _flatten(factor)]
+    return products
+
+
+def _multiply(a: Monomial, b: Monomial) -> Monomial:
+    free_a = {v for atom in a.atoms for v in atom.index.variables()} | a.phase.variables()
+    free_b = {v for atom in b.atoms for v in atom.index.variables()} | b.phase.variables()
+    if set(a.variables) & (set(b.variables) | free_b) or set(b.variables) & free_a:
+        raise RuleError("pulling a sum out of a product would capture a variable")
+    if a.variables and b.variables and a.torus != b.torus:
+        raise RuleError("a sum over Z^d times a sum over Z_n^d")
+    # ω^a·ω^b = ω^(a+b)
+    return Monomial(a.coef * b.coef, a.variables + b.variables, a.atoms + b.atoms,
+                    a.torus or b.torus, a.phase * b.phase)
+
+
+def is_finite(mono: Monomial) -> bool:
+    """Whether the multiple sum has finitely many non-zero terms for all finite supports.
+
+    It does iff the linear map from the summation variables to the atoms'
+    indices is injective (rank = number of variables): then a non-zero term
+    fixes every index in a finite support, hence the variables in a finite set;
+    otherwise the summand is constant along a direction of the kernel.
+    """
+    if len(set(mono.variables)) != len(mono.variables):
+        return False
+    if mono.torus:
+        return True  # Z_n^d is finite
+    rows = [[Fraction(atom.index.coeff(v)) for v in mono.variables] for atom in mono.atoms]
+    return _rank(rows) == len(mono.variables)
+
+
+def _rank(rows: list[list[Fraction]]) -> int:
+    rows = [list(r) for r in rows]
+    rank = 0
+    width = len(rows[0]) if rows else 0
+    for col in range(width):
+        pivot = next((r for r in range(rank, len(rows)) if rows[r][col] != 0), None)
+        if pivot is None:
+            continue
+        rows[rank], rows[pivot] = rows[pivot], rows[rank]
+        for r in range(len(rows)):
+            if r != rank and rows[r][col] != 0:
+                factor = rows[r][col] / rows[rank][col]
+                rows[r] = [a - factor * b for a, b in zip(rows[r], rows[rank], strict=True)]
+        rank += 1
+    return rank
+
+
+# --- re-indexing, exchange, renaming, ordering -------------------------------------------
+
+def _monomial(form: LinearForm, monomial: int) -> Monomial:
+    if not 0 <= monomial < len(form.monomials):
+        raise RuleError(f"no term number {monomial} in {form.text()}")
+    return form.monomials[monomial]
+
+
+def _with(form: LinearForm, monomial: int, mono: Monomial) -> LinearForm:
+    monos = list(form.monomials)
+    monos[monomial] = mono
+    return LinearForm(tuple(monos))
+
+
+def reindex(form: LinearForm, monomial: int, var: str, new_var: str, image: Index) -> LinearForm:
+    """Substitute ``new_var = image`` for the summation variable ``var`` in one term.
+
+    ``image = c·var + rest`` with c = ±1 and ``rest`` free of ``var`` and of
+    ``new_var`` is a bijection of Z^d (inverse ``var = c·(new_var − rest)``),
+    so the sum over ``var`` equals the sum over ``new_var``.
+    """
+    mono = _monomial(form, monomial)
+    if var not in mono.variables:
+        raise RuleError(f"{var} is not a summation variable of {mono.as_term().text()}")
+    c = image.coeff(var)
+    if abs(c) != 1:
+        raise RuleError(f"{new_var} = {image.text()} is not a bijection of Z^d in {var} "
+                        f"(coefficient {c}, expected ±1)")
+    used = {v for atom in mono.atoms for v in atom.index.variables()} | set(mono.variables) | \
+        mono.phase.variables()
+    if new_var in used - {var} or image.coeff(new_var) != 0 or new_var == FREE_VARIABLE:
+        raise RuleError(f"{new_var} is not a fresh variable in {mono.as_term().text()}")
+    rest = image.substitute(var, Index())
+    inverse = (Index.var(new_var) - rest).scaled(c)
+    atoms = tuple(Atom(a.signal, a.index.substitute(var, inverse)) for a in mono.atoms)
+    variables = tuple(new_var if v == var else v for v in mono.variables)
+    # on Z_n^d the phase is n-periodic in each variable since ω^n = 1
+    return _with(form, monomial, replace(mono, variables=variables, atoms=atoms,
+                                         phase=mono.phase.substitute(var, inverse)))
+
+
+def exchange(form: LinearForm, monomial: int, order: tuple[str, ...]) -> LinearForm:
+    """Sum one term's variables in another ``order``: allowed for finite sums only."""
+    mono = _monomial(form, monomial)
+    if sorted(order) != sorted(mono.variables):
+        raise RuleError(f"({', '.join(order)}) is not a reordering of "
+                        f"({', '.join(mono.variables)})")
+    if not is_finite(mono):
+        raise RuleError(f"the sum {mono.as_term().text()} is not finite: its order may not change")
+    return _with(form, monomial, replace(mono, variables=tuple(order)))
+
+
+def rename(form: LinearForm, monomial: int, mapping: Mapping[str, str]) -> LinearForm:
+    """Rename bound variables of one term (injective, no capture of other variables)."""
+    mono = _monomial(form, monomial)
+    if not set(mapping) <= set(mono.variables):
+        raise RuleError(f"only bound variables can be renamed, not {sorted(set(mapping))}")
+    kept = set(mono.variables) - set(mapping)
+    free = ({v for atom in mono.atoms for v in atom.index.variables()} | mono.phase.variables()) - \
+        set(mono.variables)
+    targets = list(mapping.values())
+    if len(set(targets)) != len(targets) or set(targets) & (kept | free | {FREE_VARIABLE}):
+        raise RuleError(f"renaming {dict(mapping)} is not injective or captures a variable")
+    atoms = tuple(Atom(a.signal, a.index.rename(mapping)) for a in mono.atoms)
+    return _with(form, monomial, replace(mono, variables=tuple(mapping.get(v, v)
+                                                                for v in mono.variables), atoms=atoms,
+                                         phase=mono.phase.rename(mapping)))
+
+
+def atom_key(atom: Atom) -> tuple[Any, ...]:
+    return (atom.signal, atom.index.coeffs, atom.index.const)
+
+
+def monomial_key(mono: Monomial) -> tuple[Any, ...]:
+    return (mono.torus, len(mono.variables), mono.variables, tuple(atom_key(a) for a in mono.atoms),
+            mono.phase.quadratic, mono.phase.linear, mono.phase.constant)
+
+
+def order(form: LinearForm) -> LinearForm:
+    """Commute factors into a fixed order, collect like terms, sort the terms."""
+    collected: dict[tuple[Any, ...], Monomial] = {}
+    for mono in form.monomials:
+        sorted_mono = replace(mono, atoms=tuple(sorted(mono.atoms, key=atom_key)))
+        key = monomial_key(sorted_mono)
+        if key in collected:
+            sorted_mono = replace(sorted_mono, coef=collected[key].coef + sorted_mono.coef)
+        collected[key] = sorted_mono
+    kept = [m for m in collected.values() if m.coef != 0]
+    return LinearForm(tuple(sorted(kept, key=monomial_key)))
+
+
+Rule = Callable[..., Expression]
+
+# Every step of a derivation names one of these; replaying it must give its result.
+RULES: dict[str, Rule] = {
+    "unfold": unfold,
+    "linearity": linearity,
+    "reindex": reindex,
+    "exchange": exchange,
+    "rename": rename,
+    "order": order,
+}

@@ -1,0 +1,713 @@
+"""The symbolic-sum term language of the general tier.
+
+A value of a statement side at a point ``x`` of Z^d is written as sums over
+Z^d of products of signal values at affine index expressions, with the sizes
+and the dimension d left symbolic::
+
+    Σ_{i∈Z^d} F(i)·I(x − i)
+
+Index expressions (:class:`Index`) are integer combinations of vector
+variables plus a constant vector; terms (:class:`Atom`, :class:`Const`,
+:class:`Prod`, :class:`Add`, :class:`Scale`, :class:`Sigma`, and :class:`Phase`
+for powers of ω = exp(−2πi/n) in sums over Z_n^d) are nested as the
+definitions unfold; :class:`LinearForm` is the flat normal form
+``Σ_m c_m Σ_{vars_m} Π atoms_m`` that the rules of :mod:`symconv.prove.rules`
+rewrite.  Every expression renders as plain text (``text()``) and LaTeX
+(``latex()``), and :func:`evaluate_at` computes it exactly on concrete signals,
+which is how a derivation is re-checked at small sizes.
+
+>>> term = Sigma(("i",), Prod((Atom("F", Index.var("i")),
+...                            Atom("I", Index.var("x") - Index.var("i")))))
+>>> term.text()
+'Σ_{i∈Z^d} F(i)·I(x − i)'
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import TypeAlias
+
+from symconv.algebra import Polynomial
+from symconv.cyclotomic import cyclotomic_field
+from symconv.errors import SymconvError
+from symconv.signal import Signal
+
+FREE_VARIABLE = "x"
+Point = tuple[int, ...]
+
+
+class EvaluationError(SymconvError):
+    """A term cannot be evaluated on the given concrete signals."""
+
+
+def _sorted_coeffs(coeffs: Mapping[str, int]) -> tuple[tuple[str, int], ...]:
+    return tuple(sorted((v, c) for v, c in coeffs.items() if c != 0))
+
+
+def _display_order(name: str) -> tuple[int, str]:
+    # The free variable first, as a textbook writes x − i rather than −i + x.
+    return (0 if name == FREE_VARIABLE else 1, name)
+
+
+@dataclass(frozen=True)
+class Index:
+    """An affine index ``Σ c_v·v + const`` over vector variables (const () is 0)."""
+
+    coeffs: tuple[tuple[str, int], ...] = ()
+    const: tuple[int, ...] = ()
+
+    @staticmethod
+    def var(name: str, coeff: int = 1) -> Index:
+        return Index(((name, coeff),))
+
+    @staticmethod
+    def constant(vector: tuple[int, ...]) -> Index:
+        return Index((), vector if any(vector) else ())
+
+    def coeff(self, name: str) -> int:
+        return dict(self.coeffs).get(name, 0)
+
+    def variables(self) -> set[str]:
+        return {v for v, _ in self.coeffs}
+
+    def __add__(self, other: Index) -> Index:
+        coeffs = dict(self.coeffs)
+        for v, c in other.coeffs:
+            coeffs[v] = coeffs.get(v, 0) + c
+        return Index(_sorted_coeffs(coeffs), _add_vectors(self.const, other.const))
+
+    def __neg__(self) -> Index:
+        return self.scaled(-1)
+
+    def __sub__(self, other: Index) -> Index:
+        return self + (-other)
+
+    def scaled(self, factor: int) -> Index:
+        return Index(_sorted_coeffs({v: c * factor for v, c in self.coeffs}),
+                     tuple(factor * k for k in self.const) if factor else ())
+
+    def substitute(self, name: str, value: Index) -> Index:
+        """This index with variable ``name`` replaced by ``value``."""
+        c = self.coeff(name)
+        if c == 0:
+            return self
+        rest = Index(tuple((v, k) for v, k in self.coeffs if v != name), self.const)
+        return rest + value.scaled(c)
+
+    def rename(self, mapping: Mapping[str, str]) -> Index:
+        coeffs: dict[str, int] = {}
+        for v, c in self.coeffs:
+            new = mapping.get(v, v)
+            coeffs[new] = coeffs.get(new, 0) + c
+        return Index(_sorted_coeffs(coeffs), self.const)
+
+    def at(self, values: Mapping[str, Point], ndim: int) -> Point:
+        """The concrete point for concrete values of the variables."""
+        point = list(self.const) if self.const else [0] * ndim
+        if len(point) != ndim:
+            raise EvaluationError(f"constant {self.const} has {len(self.const)} axes; expected {ndim}")
+        for v, c in self.coeffs:
+            if v not in values:
+                raise EvaluationError(f"variable {v} has no value")
+            point = [p + c * q for p, q in zip(point, values[v], strict=True)]
+        return tuple(point)
+
+    def text(self) -> str:
+        return self._render("−", lambda vec: str(vec))
+
+    def latex(self) -> str:
+        return self._render("-", lambda vec: "(" + ", ".join(map(str, vec)) + ")")
+
+    def _render(self, minus: str, vector: Callable[[tuple[int, ...]], str]) -> str:
+        parts = [(c, v) for v, c in sorted(self.coeffs, key=lambda vc: _display_order(vc[0]))]
+        if len(self.const) == 1:
+            parts.append((self.const[0], "1"))
+        elif self.const:
+            parts.append((1, vector(self.const)))
+        out = ""
+        for k, (c, name) in enumerate(parts):
+            sign = (f" {minus} " if k else minus) if c < 0 else (" + " if k else "")
+            body = str(abs(c)) if name == "1" else name if abs(c) == 1 else f"{abs(c)}{name}"
+            out += sign + body
+        return out or "0"
+
+
+def _add_vectors(a: tuple[int, ...], b: tuple[int, ...]) -> tuple[int, ...]:
+    if not a:
+        return b
+    if not b:
+        return a
+    if len(a) != len(b):
+        raise SymconvError(f"constant vectors {a} and {b} have different numbers of axes")
+    total = tuple(p + q for p, q in zip(a, b, strict=True))
+    return total if any(total) else ()
+
+
+@dataclass(frozen=True)
+class Atom:
+    """The value of signal ``signal`` at ``index``."""
+
+    signal: str
+    index: Index
+
+    def text(self) -> str:
+        return f"{self.signal}({self.index.text()})"
+
+    def latex(self) -> str:
+        # the conjugate of f is named f*
+        name = rf"\overline{{{self.signal[:-1]}}}" if self.signal.endswith("*") else self.signal
+        return rf"{name}({self.index.latex()})"
+
+
+@dataclass(frozen=True)
+class Const:
+    value: Fraction
+
+    def text(self) -> str:
+        return str(self.value)
+
+    def latex(self) -> str:
+        return _latex_fraction(self.value)
+
+
+@dataclass(frozen=True)
+class Prod:
+    factors: tuple[Term, ...]
+
+    def text(self) -> str:
+        if not self.factors:
+            return "1"
+        last = len(self.factors) - 1
+        # A sum that is not the last factor is bracketed: (Σ_j a(j)·b(i − j))·c(x − i).
+        return "·".join(f"({f.text()})" if isinstance(f, Sigma) and k < last else _wrap_text(f)
+                        for k, f in enumerate(self.factors))
+
+    def latex(self) -> str:
+        if not self.factors:
+            return "1"
+        last = len(self.factors) - 1
+        return r"\, ".join(rf"\left({f.latex()}\right)" if isinstance(f, Sigma) and k < last
+                           else _wrap_latex(f) for k, f in enumerate(self.factors))
+
+
+@dataclass(frozen=True)
+class Add:
+    terms: tuple[Term, ...]
+
+    def text(self) -> str:
+        return _add_join(self.terms, latex=False)
+
+    def latex(self) -> str:
+        return _add_join(self.terms, latex=True)
+
+
+def _add_join(terms: tuple[Term, ...], latex: bool) -> str:
+    if not terms:
+        return "0"
+    out = ""
+    for k, t in enumerate(terms):
+        negative = isinstance(t, Scale) and t.coef < 0
+        shown = Scale(-t.coef, t.term) if isinstance(t, Scale) and negative else t
+        body = shown.latex() if latex else shown.text()
+        if k == 0:
+            out = ("-" if latex else "−") + body if negative else body
+        else:
+            out += (" - " if latex else " − ") + body if negative else " + " + body
+    return out
+
+
+@dataclass(frozen=True)
+class Scale:
+    coef: Fraction
+    term: Term
+
+    def _merged(self) -> tuple[Fraction, Term]:
+        # c·(d·t) is shown as (c·d)·t
+        coef, term = self.coef, self.term
+        while isinstance(term, Scale):
+            coef, term = coef * term.coef, term.term
+        return coef, term
+
+    def text(self) -> str:
+        coef, term = self._merged()
+        return f"{_coef_text(coef)}{_wrap_text(term)}"
+
+    def latex(self) -> str:
+        coef, term = self._merged()
+        return f"{_coef_latex(coef)}{_wrap_latex(term)}"
+
+
+@dataclass(frozen=True)
+class Sigma:
+    """``Σ_{vars ∈ Z^d} body``: a sum over Z^d for each variable, finite by support.
+
+    With ``torus`` the sum runs over Z_n^d instead (circular operations), and
+    every signal in it is read periodized, modulo n.
+    """
+
+    variables: tuple[str, ...]
+    body: Term
+    torus: bool = False
+
+    def text(self) -> str:
+        group = "Z_n^d" if self.torus else "Z^d"
+        return f"Σ_{{{','.join(self.variables)}∈{group}}} {_wrap_text(self.body)}"
+
+    def latex(self) -> str:
+        bound = ", ".join(self.variables)
+        group = r"\mathbb{Z}_n^d" if self.torus else r"\mathbb{Z}^d"
+        return rf"\sum_{{{bound} \in {group}}} {_wrap_latex(self.body)}"
+
+
+@dataclass(frozen=True)
+class Phase:
+    """``ω^e`` with ω = exp(−2πi/n) and ``e`` a bilinear form in the vector variables.
+
+    ``quadratic`` holds ((u, v), c) for c·(u·v) with u <= v, ``linear`` holds
+    (u, w) for u·w with w a constant vector, ``constant`` the per-axis products
+    of two constant vectors.  On Z_n^d only e mod n matters (ω^n = 1).
+    """
+
+    quadratic: tuple[tuple[tuple[str, str], int], ...] = ()
+    linear: tuple[tuple[str, tuple[int, ...]], ...] = ()
+    constant: tuple[int, ...] = ()
+
+    @staticmethod
+    def product(a: Index, b: Index) -> Phase:
+        """ω^(a·b) for two index expressions."""
+        quadratic: dict[tuple[str, str], int] = {}
+        for u, cu in a.coeffs:
+            for v, cv in b.coeffs:
+                key = (min(u, v), max(u, v))
+                quadratic[key] = quadratic.get(key, 0) + cu * cv
+        linear: dict[str, tuple[int, ...]] = {}
+        for coeffs, const in ((a.coeffs, b.const), (b.coeffs, a.const)):
+            for u, cu in coeffs:
+                if const:
+                    linear[u] = _add_vectors(linear.get(u, ()), tuple(cu * k for k in const))
+        constant = tuple(p * q for p, q in zip(a.const, b.const, strict=True)) \
+            if a.const and b.const else ()
+        return Phase._normal(quadratic, linear, constant)
+
+    @staticmethod
+    def _normal(quadratic: Mapping[tuple[str, str], int], linear: Mapping[str, tuple[int, ...]],
+                constant: tuple[int, ...]) -> Phase:
+        return Phase(tuple(sorted((k, c) for k, c in quadratic.items() if c)),
+                     tuple(sorted((u, w) for u, w in linear.items() if any(w))),
+                     constant if any(constant) else ())
+
+    def __mul__(self, other: Phase) -> Phase:
+        """ω^a·ω^b = ω^(a+b)."""
+        quadratic = dict(self.quadratic)
+        for k, c in other.quadratic:
+            quadratic[k] = quadratic.get(k, 0) + c
+        linear = dict(self.linear)
+        for u, w in other.linear:
+            linear[u] = _add_vectors(linear.get(u, ()), w)
+        return Phase._normal(quadratic, linear, _add_vectors(self.constant, other.constant))
+
+    def variables(self) -> set[str]:
+        return {v for (u, w), _ in self.quadratic for v in (u, w)} | {u for u, _ in self.linear}
+
+    def substitute(self, name: str, value: Index) -> Phase:
+        """This phase with variable ``name`` replaced by ``value``."""
+        def index(v: str) -> Index:
+            return value if v == name else Index.var(v)
+
+        result = Phase((), (), self.constant)
+        for (u, v), c in self.quadratic:
+            result = result * Phase.product(index(u).scaled(c), index(v))
+        for u, w in self.linear:
+            result = result * Phase.product(index(u), Index.constant(w))
+        return result
+
+    def rename(self, mapping: Mapping[str, str]) -> Phase:
+        result = Phase((), (), self.constant)
+        for (u, v), c in self.quadratic:
+            result = result * Phase.product(Index.var(mapping.get(u, u), c), Index.var(mapping.get(v, v)))
+        for u, w in self.linear:
+            result = result * Phase.product(Index.var(mapping.get(u, u)), Index.constant(w))
+        return result
+
+    def exponent(self, values: Mapping[str, Point], weights: tuple[int, ...]) -> int:
+        """The exponent of ζ_L^(−1) for concrete values, axis a weighted by L / n_a."""
+        def dot(p: Point, q: Point) -> int:
+            return sum(x * y * w for x, y, w in zip(p, q, weights, strict=True))
+
+        total = dot(self.constant, (1,) * len(weights)) if self.constant else 0
+        for (u, v), c in self.quadratic:
+            total += c * dot(values[u], values[v])
+        for u, w in self.linear:
+            total += dot(values[u], w)
+        return total
+
+    def _parts(self, times: str) -> list[tuple[int, str]]:
+        parts = [(c, times.join(sorted((u, v), key=_display_order))) for (u, v), c in self.quadratic]
+        parts += [(1, f"{u}{times}{w}") for u, w in self.linear]
+        if self.constant:
+            parts.append((1, str(self.constant)))
+        return parts
+
+    def text(self) -> str:
+        return f"ω^({_signed(self._parts('·'), '−')})"
+
+    def latex(self) -> str:
+        exponent = _signed(self._parts(r" \cdot "), "-")
+        return rf"\omega^{{{exponent}}}"
+
+
+def _signed(parts: list[tuple[int, str]], minus: str) -> str:
+    out = ""
+    for k, (c, body) in enumerate(parts):
+        sign = (f" {minus} " if k else minus) if c < 0 else (" + " if k else "")
+        out += sign + (body if abs(c) == 1 else f"{abs(c)}{body}")
+    return out or "0"
+
+
+Term: TypeAlias = Atom | Const | Prod | Add | Scale | Sigma | Phase
+
+
+def _wrap_text(term: Term) -> str:
+    return f"({term.text()})" if isinstance(term, Add | Scale) else term.text()
+
+
+def _wrap_latex(term: Term) -> str:
+    return rf"\left({term.latex()}\right)" if isinstance(term, Add | Scale) else term.latex()
+
+
+def _coef_text(coef: Fraction) -> str:
+    if abs(coef) == 1:
+        return "" if coef == 1 else "−"
+    return f"{coef}·" if coef.denominator == 1 else f"({coef})·"
+
+
+def _coef_latex(coef: Fraction) -> str:
+    if coef == 1:
+        return ""
+    if coef == -1:
+        return "-"
+    return _latex_fraction(coef) + r"\, "
+
+
+def _latex_fraction(value: Fraction) -> str:
+    if value.denominator == 1:
+        return str(value.numerator)
+    sign = "-" if value < 0 else ""
+    return rf"{sign}\frac{{{abs(value.numerator)}}}{{{value.denominator}}}"
+
+
+@dataclass(frozen=True)
+class Monomial:
+    """``coef · Σ_{variables} Π atoms`` (no variables: a plain product)."""
+
+    coef: Fraction
+    variables: tuple[str, ...]
+    atoms: tuple[Atom, ...]
+    torus: bool = False
+    phase: Phase = Phase()
+
+    def as_term(self) -> Term:
+        """The same monomial in the nested term language."""
+        factors: tuple[Term, ...] = self.atoms + ((self.phase,) if self.phase != Phase() else ())
+        body: Term = Prod(factors) if len(factors) != 1 else factors[0]
+        summed: Term = Sigma(self.variables, body, self.torus) if self.variables else body
+        return summed if self.coef == 1 else Scale(self.coef, summed)
+
+
+@dataclass(frozen=True)
+class LinearForm:
+    """The flat normal form: a sum of :class:`Monomial` (empty: zero)."""
+
+    monomials: tuple[Monomial, ...]
+
+    def as_term(self) -> Term:
+        """The same sum in the nested term language (one term: that term)."""
+        if len(self.monomials) == 1:
+            return self.monomials[0].as_term()
+        return Add(tuple(m.as_term() for m in self.monomials))
+
+    def text(self) -> str:
+        return _signed_join([(m.coef, m) for m in self.monomials], latex=False)
+
+    def latex(self) -> str:
+        return _signed_join([(m.coef, m) for m in self.monomials], latex=True)
+
+
+def _signed_join(items: list[tuple[Fraction, Monomial]], latex: bool) -> str:
+    if not items:
+        return "0"
+    out = ""
+    for k, (coef, mono) in enumerate(items):
+        positive = Monomial(abs(coef), mono.variables, mono.atoms, mono.torus, mono.phase).as_term()
+        body = positive.latex() if latex else positive.text()
+        minus = "-" if latex else "−"
+        sign = (f" {minus} " if k else minus) if coef < 0 else (" + " if k else "")
+        out += sign + body
+    return out
+
+
+Expression: TypeAlias = Term | LinearForm
+
+
+def same_expression(a: Expression, b: Expression) -> bool:
+    """Whether two expressions are the same term (a flat form or its nested spelling)."""
+    return (a.as_term() if isinstance(a, LinearForm) else a) == \
+        (b.as_term() if isinstance(b, LinearForm) else b)
+
+
+def atoms_of(term: Term) -> Iterator[Atom]:
+    """Every atom of a term, outermost first."""
+    if isinstance(term, Atom):
+        yield term
+    elif isinstance(term, Prod):
+        for f in term.factors:
+            yield from atoms_of(f)
+    elif isinstance(term, Add):
+        for t in term.terms:
+            yield from atoms_of(t)
+    elif isinstance(term, Scale):
+        yield from atoms_of(term.term)
+    elif isinstance(term, Sigma):
+        yield from atoms_of(term.body)
+
+
+# --- exact evaluation on concrete signals ------------------------------------
+
+Table = Mapping[Point, Polynomial]
+
+
+def tabulate(env: Mapping[str, Signal]) -> dict[str, Table]:
+    """Each signal as a table point -> exact value over its box (absent: zero)."""
+    return {name: {coord: _as_polynomial(signal.value_at(coord)) for coord in signal.coordinates()}
+            for name, signal in env.items()}
+
+
+def _as_polynomial(value: object) -> Polynomial:
+    if isinstance(value, Polynomial):
+        return value
+    if isinstance(value, int | Fraction):
+        return Polynomial.from_number(value)
+    raise EvaluationError(f"entry {value!r} is not exact")
+
+
+@dataclass(frozen=True)
+class _Context:
+    tables: Mapping[str, Table]
+    ndim: int
+    # Z_n^d sums and periodized signals (tables then hold one period, at origin 0)
+    period: tuple[int, ...] | None
+
+
+def evaluate_at(expr: Expression, tables: Mapping[str, Table], values: Mapping[str, Point],
+                ndim: int, period: tuple[int, ...] | None = None) -> Polynomial:
+    """The exact value of ``expr`` on signals ``tables`` (see :func:`tabulate`) with the
+    free variables given by ``values``.
+
+    Sums over Z^d run over the finite support only: each summation variable is
+    enumerated over the box of a signal it indexes in a factor of the summand,
+    outside which the summand is zero.  Sums over Z_n^d (``period`` given, and
+    ``tables`` of periodized signals) run over the whole period box, and
+    signals are read modulo n.
+    """
+    ctx = _Context(tables, ndim, period)
+    if isinstance(expr, LinearForm):
+        total = Polynomial.zero()
+        for mono in expr.monomials:
+            total = total + _evaluate(mono.as_term(), ctx, dict(values))
+        return total
+    return _evaluate(expr, ctx, dict(values))
+
+
+def _lookup(atom: Atom, ctx: _Context, values: Mapping[str, Point]) -> Polynomial | None:
+    if atom.signal not in ctx.tables:
+        raise EvaluationError(f"no signal named {atom.signal}")
+    point = atom.index.at(values, ctx.ndim)
+    if ctx.period is not None:
+        point = tuple(p % n for p, n in zip(point, ctx.period, strict=True))
+    return ctx.tables[atom.signal].get(point)
+
+
+def _evaluate(term: Term, ctx: _Context, values: dict[str, Point]) -> Polynomial:
+    if isinstance(term, Atom):
+        found = _lookup(term, ctx, values)
+        return Polynomial.zero() if found is None else found
+    if isinstance(term, Const):
+        return Polynomial.from_number(term.value)
+    if isinstance(term, Phase):
+        return _omega_power(term, ctx, values)
+    if isinstance(term, Scale):
+        return _evaluate(term.term, ctx, values) * term.coef
+    if isinstance(term, Add):
+        total = Polynomial.zero()
+        for t in term.terms:
+            total = total + _evaluate(t, ctx, values)
+        return total
+    if isinstance(term, Prod):
+        # Atoms first: one outside its box makes the product zero without arithmetic.
+        found_atoms = [_lookup(f, ctx, values) for f in term.factors if isinstance(f, Atom)]
+        product = Polynomial.from_number(1)
+        for v in found_atoms:
+            if v is None or v.is_zero():
+                return Polynomial.zero()
+            product = product * v
+        for f in term.factors:
+            if not isinstance(f, Atom):
+                product = product * _evaluate(f, ctx, values)
+        return product
+    if term.torus != (ctx.period is not None):
+        raise EvaluationError(f"{term.text()} needs {'a' if term.torus else 'no'} period")
+    if isinstance(term.body, Add):
+        # A sum of finite sums, term by term.
+        total = Polynomial.zero()
+        for t in term.body.terms:
+            total = total + _evaluate(Sigma(term.variables, t, term.torus), ctx, values)
+        return total
+    variables, body = _lift_sums(term)
+    total = Polynomial.zero()
+    if ctx.period is not None:
+        box = list(itertools.product(*(range(n) for n in ctx.period)))
+        assignments: Iterator[dict[str, Point]] = (
+            {**values, **dict(zip(variables, points, strict=True))}
+            for points in itertools.product(box, repeat=len(variables)))
+    else:
+        assignments = _enumerate(list(variables), list(_guards(body)), ctx, values)
+    phases = [f for f in body.factors if isinstance(f, Phase)] if isinstance(body, Prod) else []
+    if not phases:
+        for assignment in assignments:
+            total = total + _evaluate(body, ctx, assignment)
+        return total
+    # Collect the summands by power of ω first: one field multiplication per power.
+    assert isinstance(body, Prod) and ctx.period is not None
+    phase = phases[0]
+    for other in phases[1:]:
+        phase = phase * other
+    rest = Prod(tuple(f for f in body.factors if not isinstance(f, Phase)))
+    order = math.lcm(*ctx.period)
+    weights = tuple(order // n for n in ctx.period)
+    buckets: dict[int, Polynomial] = {}
+    for assignment in assignments:
+        value = _evaluate(rest, ctx, assignment)
+        if not value.is_zero():
+            e = phase.exponent(assignment, weights) % order
+            buckets[e] = buckets[e] + value if e in buckets else value
+    for e, value in buckets.items():
+        total = total + value * _omega(order, e)
+    return total
+
+
+def _omega_power(phase: Phase, ctx: _Context, values: Mapping[str, Point]) -> Polynomial:
+    """ω^e exactly, in the cyclotomic field Q(ζ_L), L = lcm of the periods (as symconv.fourier)."""
+    if ctx.period is None:
+        raise EvaluationError(f"{phase.text()} needs a period n")
+    order = math.lcm(*ctx.period)
+    return _omega(order, phase.exponent(values, tuple(order // n for n in ctx.period)))
+
+
+def _omega(order: int, exponent: int) -> Polynomial:
+    """ω_L^exponent with ω_L = exp(−2πi/L), as a constant polynomial."""
+    if order <= 2:
+        return Polynomial.from_number((-1) ** (exponent % order) if order == 2 else 1)
+    field = cyclotomic_field(order)
+    return Polynomial.constant(field.omega_power(exponent), field)
+
+
+def _lift_sums(term: Sigma) -> tuple[tuple[str, ...], Term]:
+    """``Σ_i Σ_j A`` and ``Σ_i (Σ_j A)·B`` as one sum over (i, j), so that every
+    summation variable can be bounded by a factor (the bound variables are distinct)."""
+    variables, body = term.variables, term.body
+    while True:
+        if isinstance(body, Sigma):
+            variables, body = variables + body.variables, body.body
+        elif isinstance(body, Prod) and any(isinstance(f, Sigma) for f in body.factors):
+            factors: list[Term] = []
+            for f in body.factors:
+                if isinstance(f, Sigma):
+                    variables += f.variables
+                    factors.append(f.body)
+                else:
+                    factors.append(f)
+            body = Prod(tuple(factors))
+        else:
+            return variables, body
+
+
+def _guards(term: Term) -> Iterator[Atom]:
+    """Atoms that are factors of ``term``: where one is zero, so is ``term``."""
+    if isinstance(term, Atom):
+        yield term
+    elif isinstance(term, Prod):
+        for f in term.factors:
+            yield from _guards(f)
+    elif isinstance(term, Scale):
+        yield from _guards(term.term)
+
+
+def _enumerate(pending: list[str], guards: list[Atom], ctx: _Context,
+               values: dict[str, Point]) -> Iterator[dict[str, Point]]:
+    if not pending:
+        yield values
+        return
+    for atom in guards:
+        unknown = [v for v in atom.index.variables() if v not in values]
+        if len(unknown) != 1 or unknown[0] not in pending or abs(atom.index.coeff(unknown[0])) != 1:
+            continue
+        var = unknown[0]
+        c = atom.index.coeff(var)
+        rest = atom.index.substitute(var, Index()).at(values, ctx.ndim)
+        rest_pending = [v for v in pending if v != var]
+        for point in ctx.tables[atom.signal]:
+            value = tuple(c * (p - r) for p, r in zip(point, rest, strict=True))
+            yield from _enumerate(rest_pending, guards, ctx, {**values, var: value})
+        return
+    yield from _enumerate_by_solving(pending, guards, ctx, values)
+
+
+def _enumerate_by_solving(pending: list[str], guards: list[Atom], ctx: _Context,
+                          values: dict[str, Point]) -> Iterator[dict[str, Point]]:
+    """Choose len(pending) factors whose indices determine the pending variables (an
+    invertible coefficient matrix), run through their boxes and solve for integers."""
+    usable = [a for a in guards if a.index.variables() - set(values) <= set(pending)]
+    for chosen in itertools.combinations(usable, len(pending)):
+        matrix = [[Fraction(a.index.coeff(v)) for v in pending] for a in chosen]
+        inverse = _inverse(matrix)
+        if inverse is None:
+            continue
+        rests = [Index(tuple((v, c) for v, c in a.index.coeffs if v not in pending),
+                       a.index.const).at(values, ctx.ndim) for a in chosen]
+        boxes = [list(ctx.tables[a.signal]) for a in chosen]
+        for points in itertools.product(*boxes):
+            rhs = [[p - r for p, r in zip(point, rest, strict=True)]
+                   for point, rest in zip(points, rests, strict=True)]
+            solution = {}
+            for row, var in zip(inverse, pending, strict=True):
+                coords = [sum(row[k] * rhs[k][axis] for k in range(len(rhs)))
+                          for axis in range(ctx.ndim)]
+                if any(c.denominator != 1 for c in coords):
+                    break
+                solution[var] = tuple(int(c) for c in coords)
+            else:
+                yield {**values, **solution}
+        return
+    raise EvaluationError(f"cannot bound the summation variables {', '.join(pending)}")
+
+
+def _inverse(matrix: list[list[Fraction]]) -> list[list[Fraction]] | None:
+    """The inverse of a square matrix by Gauss-Jordan elimination, None if singular."""
+    n = len(matrix)
+    rows = [row[:] + [Fraction(int(r == c)) for c in range(n)] for r, row in enumerate(matrix)]
+    for col in range(n):
+        pivot = next((r for r in range(col, n) if rows[r][col] != 0), None)
+        if pivot is None:
+            return None
+        rows[col], rows[pivot] = rows[pivot], rows[col]
+        head = rows[col][col]
+        rows[col] = [v / head for v in rows[col]]
+        for r in range(n):
+            if r != col and rows[r][col] != 0:
+                factor = rows[r][col]
+                rows[r] = [a - factor * b for a, b in zip(rows[r], rows[col], strict=True)]
+    return [row[n:] for row in rows]

@@ -1,0 +1,115 @@
+"""Render a report specification to ``.tex`` and, when LaTeX is available, to PDF.
+
+Nothing is written until the whole document has rendered (and compiled, when
+a PDF is requested); the ``.tex`` and ``.pdf`` then replace the previous ones
+by atomic renames, so a failure leaves the previous report intact.
+"""
+
+from __future__ import annotations
+
+import importlib
+import shutil
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from symconv import __version__
+from symconv.errors import ReportError
+from symconv.report.atomic import atomic_write
+from symconv.report.environment import make_environment
+from symconv.report.figures import FigureFolder
+from symconv.report.pdf import DEFAULT_TIME_LIMIT, compile_pdf, find_engine
+from symconv.report.spec import DEFAULT_OUT_DIR, ReportSpec
+
+ContextBuilder = Callable[[ReportSpec, FigureFolder], dict[str, Any]]
+
+# report kind -> module whose ``context(spec, figures)`` computes the template's values
+_CONTEXT_MODULES = {
+    "derivation": "symconv.report.derivation",
+    "lecture": "symconv.report.lecture",
+    "claims": "symconv.report.audit",
+    "verify": "symconv.report.verify_summary",
+}
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    """The files a build wrote and how long it took."""
+
+    tex: Path
+    pdf: Path | None
+    figures: tuple[Path, ...]
+    seconds: float
+
+
+def context_builder(kind: str) -> ContextBuilder:
+    module = importlib.import_module(_CONTEXT_MODULES[kind])
+    builder: ContextBuilder = module.context
+    return builder
+
+
+def render(spec: ReportSpec, figures: FigureFolder,
+           templates: Path | str | None = None) -> str:
+    """The report's LaTeX source (figures are written into ``figures`` as a side effect)."""
+    env = make_environment(templates)
+    try:
+        template = env.get_template(spec.template_name)
+    except jinja2.TemplateNotFound as err:
+        raise ReportError(f"template {err.name!r} not found (bundled or in the template folder)"
+                          ) from None
+    except jinja2.TemplateSyntaxError as err:
+        raise ReportError(f"template {err.name or spec.template_name!r} line {err.lineno}: "
+                          f"{err.message}") from None
+    values = {"title": spec.title, "author": spec.author, "version": __version__,
+              "spec": spec, "figures_dir": figures.latex_path}
+    values.update(context_builder(spec.report)(spec, figures))
+    try:
+        return template.render(values)
+    except jinja2.UndefinedError as err:
+        raise ReportError(f"template {spec.template_name!r}: {err.message}") from None
+    except jinja2.TemplateError as err:
+        raise ReportError(f"template {spec.template_name!r}: {err}") from None
+
+
+def build_report(spec: ReportSpec, out_dir: Path = DEFAULT_OUT_DIR, *, pdf: bool | None = None,
+                 templates: Path | str | None = None,
+                 time_limit: float = DEFAULT_TIME_LIMIT) -> BuildResult:
+    """Write ``out_dir/<output>.tex`` and, if ``pdf`` (None: when LaTeX is on PATH), the PDF.
+
+    Figures go to ``out_dir/<output>-figures/``.  On a LaTeX error the log is
+    kept as ``<output>.log`` and the previous ``.tex`` and ``.pdf`` stay.
+    """
+    started = time.perf_counter()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    engine = find_engine() if pdf is not False else None
+    if pdf and engine is None:
+        raise ReportError("a PDF was requested but neither latexmk nor pdflatex is on PATH")
+    figures = FigureFolder(out_dir, f"{spec.output}-figures")
+    text = render(spec, figures, templates)
+    tex_path = out_dir / f"{spec.output}.tex"
+    if engine is None:
+        atomic_write(tex_path, text)
+        return BuildResult(tex_path, None, figures.written, time.perf_counter() - started)
+    work = Path(tempfile.mkdtemp(prefix=f".{spec.output}.", dir=out_dir))
+    try:
+        staged = work / tex_path.name
+        staged.write_text(text, encoding="utf-8")
+        try:
+            built = compile_pdf(staged.relative_to(out_dir), work.relative_to(out_dir),
+                                cwd=out_dir, engine=engine, time_limit=time_limit)
+        except ReportError:
+            log = work / f"{spec.output}.log"
+            if log.exists():
+                shutil.copyfile(log, out_dir / f"{spec.output}.log")
+            raise
+        pdf_path = out_dir / f"{spec.output}.pdf"
+        atomic_write(tex_path, text)
+        built.replace(pdf_path)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return BuildResult(tex_path, pdf_path, figures.written, time.perf_counter() - started)

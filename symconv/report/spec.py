@@ -1,0 +1,141 @@
+"""Report specifications: which report, its options and its output name.
+
+A specification is a small TOML file (``reports/*.toml``)::
+
+    report = "lecture"        # derivation | lecture | claims | verify
+    output = "lecture"        # reports/build/<output>.tex and .pdf
+    title = "Convolution vs correlation"
+    author = "A. Lecturer"
+    sizes = [1, 2]            # the N of the expanded 2N+1 forms
+    solutions = false         # lecture: print the exercises' solutions
+    input = "verify.json"     # verify: a `symconv verify --json` file
+    claims = ["../proofs/flip.toml"]  # derivation: claim files to run (default: built-in list)
+    timing_sizes = [1, 3, 5, 9, 15]  # lecture: kernel sizes of the timing plot
+
+Every bundled report also has a built-in default specification, so
+``symconv report lecture`` works without a file.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from symconv.errors import ReportError
+
+DEFAULT_OUT_DIR = Path("reports/build")
+REPORT_KINDS = ("derivation", "lecture", "claims", "verify")
+_OUTPUT_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
+_KNOWN_KEYS = {"report", "output", "title", "author", "sizes", "solutions", "input",
+               "timing_sizes", "template", "claims"}
+_DEFAULT_TITLES = {
+    "derivation": "Convolution and correlation: derivations",
+    "lecture": "Convolution vs correlation",
+    "claims": "An audit of the source's claims",
+    "verify": "Claim verification summary",
+}
+
+
+@dataclass(frozen=True)
+class ReportSpec:
+    """What to build; ``source`` is the file it came from (None for a built-in default)."""
+
+    report: str
+    output: str
+    title: str
+    author: str = ""
+    sizes: tuple[int, ...] = (1, 2)
+    solutions: bool = False
+    input: Path | None = None
+    timing_sizes: tuple[int, ...] = (1, 3, 5, 7, 9, 11, 15, 21, 31)
+    template: str | None = None
+    claims: tuple[Path, ...] = ()
+    source: Path | None = field(default=None, compare=False)
+
+    @property
+    def template_name(self) -> str:
+        return self.template or f"{self.report}.tex"
+
+
+def default_spec(kind: str) -> ReportSpec:
+    """The built-in specification of a bundled report."""
+    if kind not in REPORT_KINDS:
+        raise ReportError(f"unknown report {kind!r}; expected one of {', '.join(REPORT_KINDS)} "
+                          "or a .toml specification")
+    return ReportSpec(report=kind, output=kind, title=_DEFAULT_TITLES[kind])
+
+
+def _int_list(value: Any, key: str, where: str, low: int, high: int) -> tuple[int, ...]:
+    if not isinstance(value, list) or not value or not all(
+        isinstance(v, int) and not isinstance(v, bool) and low <= v <= high for v in value
+    ):
+        raise ReportError(f"{where}: {key} = {value!r}; expected a non-empty list of integers "
+                          f"from {low} to {high}")
+    return tuple(value)
+
+
+def _string(data: dict[str, Any], key: str, where: str, default: str) -> str:
+    value = data.get(key, default)
+    if not isinstance(value, str):
+        raise ReportError(f"{where}: {key} = {value!r}; expected a string")
+    return value
+
+
+def spec_from_mapping(data: dict[str, Any], where: str, base_dir: Path) -> ReportSpec:
+    """Validate a parsed TOML table; ``where`` names it in error messages."""
+    unknown = sorted(set(data) - _KNOWN_KEYS)
+    if unknown:
+        raise ReportError(f"{where}: unknown key {unknown[0]!r}; expected one of "
+                          f"{', '.join(sorted(_KNOWN_KEYS))}")
+    kind = data.get("report")
+    if kind not in REPORT_KINDS:
+        raise ReportError(f"{where}: report = {kind!r}; expected one of {', '.join(REPORT_KINDS)}")
+    spec = default_spec(kind)
+    output = _string(data, "output", where, spec.output)
+    if not _OUTPUT_NAME.match(output):
+        raise ReportError(f"{where}: output = {output!r}; expected letters, digits, - and _")
+    solutions = data.get("solutions", False)
+    if not isinstance(solutions, bool):
+        raise ReportError(f"{where}: solutions = {solutions!r}; expected true or false")
+    raw_input = data.get("input")
+    if raw_input is not None and not isinstance(raw_input, str):
+        raise ReportError(f"{where}: input = {raw_input!r}; expected a file name")
+    claims = data.get("claims", [])
+    if not isinstance(claims, list) or not all(isinstance(c, str) for c in claims):
+        raise ReportError(f"{where}: claims = {claims!r}; expected a list of claim file names")
+    template = data.get("template")
+    if template is not None and not isinstance(template, str):
+        raise ReportError(f"{where}: template = {template!r}; expected a template file name")
+    return replace(
+        spec,
+        output=output,
+        title=_string(data, "title", where, spec.title),
+        author=_string(data, "author", where, ""),
+        sizes=_int_list(data.get("sizes", list(spec.sizes)), "sizes", where, 1, 3),
+        timing_sizes=_int_list(data.get("timing_sizes", list(spec.timing_sizes)),
+                               "timing_sizes", where, 1, 101),
+        solutions=solutions,
+        input=None if raw_input is None else base_dir / raw_input,
+        template=template,
+        claims=tuple(base_dir / c for c in claims),
+    )
+
+
+def load_spec(name_or_path: str | Path) -> ReportSpec:
+    """A ``.toml`` specification file, or the name of a bundled report."""
+    text = str(name_or_path)
+    if not text.endswith(".toml"):
+        return default_spec(text)
+    path = Path(text)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ReportError(f"report specification {text!r} does not exist") from None
+    except (OSError, UnicodeDecodeError) as err:
+        raise ReportError(f"cannot read report specification {text!r}: {err}") from None
+    except tomllib.TOMLDecodeError as err:
+        raise ReportError(f"{text}: malformed TOML: {err}") from None
+    return replace(spec_from_mapping(data, text, path.parent), source=path)

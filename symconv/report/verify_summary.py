@@ -1,0 +1,62 @@
+"""The ``verify`` report: a CI summary of a ``symconv verify --json`` run.
+
+The report shows exactly what the JSON file says (verdicts are never
+recomputed or invented here); a malformed file is a one-line ReportError.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from symconv.errors import ReportError
+from symconv.report.figures import FigureFolder
+from symconv.report.spec import ReportSpec
+
+VERDICTS = ("PROVED", "VERIFIED", "PROBABLE", "REFUTED", "INCONCLUSIVE", "ERROR")
+_REQUIRED = ("name", "statement", "expect", "verdict", "ok")
+
+
+def load_results(path: Path) -> list[dict[str, Any]]:
+    """The list of claim results in a ``symconv verify --json`` file, validated."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ReportError(f"verify results {str(path)!r} do not exist") from None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
+        raise ReportError(f"cannot read verify results {str(path)!r}: {err}") from None
+    if not isinstance(data, list):
+        raise ReportError(f"{path}: expected a JSON list of claim results, not {type(data).__name__}")
+    for k, row in enumerate(data):
+        missing = [key for key in _REQUIRED if not isinstance(row, dict) or key not in row]
+        if missing:
+            raise ReportError(f"{path}: result {k + 1} lacks {', '.join(missing)}")
+        if row["verdict"] not in VERDICTS:
+            raise ReportError(f"{path}: result {k + 1} has verdict {row['verdict']!r}; "
+                              f"expected one of {', '.join(VERDICTS)}")
+    return data
+
+
+def sizes_text(sizes: list[dict[str, list[int]]] | None) -> str:
+    """``F=3x3,I=5x5; F=5x5,I=7x7``."""
+    return "; ".join(",".join(f"{k}={'x'.join(map(str, v))}" for k, v in s.items())
+                     for s in sizes or [])
+
+
+def context(spec: ReportSpec, figures: FigureFolder) -> dict[str, Any]:
+    """Values for ``verify.tex``."""
+    if spec.input is None:
+        raise ReportError("the verify report needs the JSON of `symconv verify --json FILE`: "
+                          "give --input FILE or input = \"FILE\" in the specification")
+    results = load_results(spec.input)
+    counts = Counter(row["verdict"] for row in results)
+    return {
+        "source_file": str(spec.input),
+        "results": results,
+        "sizes_text": sizes_text,
+        "counts": [(v, counts[v]) for v in VERDICTS if counts[v]],
+        "failures": [row for row in results if not row["ok"]],
+        "with_counterexample": [row for row in results if row.get("counterexample")],
+    }

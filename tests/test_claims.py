@@ -1,0 +1,213 @@
+"""Claim files: TOML format, signal specifications, errors, Python claim modules."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from symconv.claims import (
+    claim_files,
+    claim_from_text,
+    load_claims,
+    load_python,
+    parse_signal,
+    parse_signal_option,
+    parse_toml,
+)
+from symconv.errors import ClaimFileError
+from symconv.prove import TIER_NAMES, Verdict, run_tiers
+
+GOOD = '''
+# a comment
+[[claim]]
+name = "flip-equivalence"
+statement = "conv(F, I) == corr(flip(F), I)"
+signals = { F = "3x3", I = "5x5" }
+expect = "holds"
+tiers = ["exact"]
+budget = 30
+
+[[claim]]
+name = "conv-is-corr"
+statement = "conv(F, I) == corr(F, I)"
+signals = { F = ["3x3", "5x5"], I = "5x5" }
+expect = "fails"
+sizes = { I = "64x64" }
+'''
+
+
+def test_loads_claims_with_lines_and_defaults() -> None:
+    first, second = parse_toml(GOOD, "x.toml")
+    assert (first.name, first.line, first.expect, first.tiers, first.budget) == (
+        "flip-equivalence", 3, "holds", ("exact",), 30.0)
+    assert first.where == "x.toml:3"
+    assert second.line == 11
+    assert second.tiers == TIER_NAMES
+    assert [s.shape for s in second.signals["F"]] == [(3, 3), (5, 5)]
+    assert len(second.assignments()) == 2
+    assert second.random_sizes == {"I": (64, 64)}
+
+
+def test_signal_forms() -> None:
+    (shape,) = parse_signal("2x3x4")
+    assert shape.shape == (2, 3, 4) and shape.is_symbolic
+    (literal,) = parse_signal([[1, 0.5], ["1/3", -2]])
+    assert literal.shape == (2, 2)
+    assert literal.literal == ((Fraction(1), Fraction(1, 2)), (Fraction(1, 3), Fraction(-2)))
+    built = literal.build("L")
+    assert built.origin == (-1, -1)
+    (kernel,) = parse_signal("sobel_x")
+    assert kernel.kernel == "sobel_x" and kernel.shape == (3, 3)
+    (table,) = parse_signal({"shape": "4", "real": False, "origin": [0]})
+    assert not table.real and table.origin == (0,)
+    signal = table.build("z")
+    assert signal.origin == (0,)
+    assert all(g.kind == "c" for g in signal.generators())
+
+
+@pytest.mark.parametrize(("value", "fragment"), [
+    ("3y3", "neither a shape"),
+    ("0x3", "zero size"),
+    ([[1, 2], [3]], "ragged"),
+    ([], "empty"),
+    ({"shape": "3", "literal": [1]}, "exactly one of"),
+    ({"shape": "3", "colour": 1}, "unknown signal key"),
+    ({"literal": [1, 2], "real": False}, "symbolic signals only"),
+    ({"shape": "3", "origin": [0, 0]}, "list of 1 integers"),
+    ([True, 1], "not a number"),
+    ([["1/0"]], "fraction"),
+    (3, "not a shape"),
+])
+def test_bad_signals(value: object, fragment: str) -> None:
+    with pytest.raises(ClaimFileError, match=fragment):
+        parse_signal(value)
+
+
+def _claim(**overrides: object) -> str:
+    fields = {"name": '"c"', "statement": '"conv(F, I) == conv(I, F)"',
+              "signals": '{ F = "3", I = "4" }', "expect": '"holds"'}
+    fields.update({k: str(v) for k, v in overrides.items()})
+    body = "\n".join(f"{k} = {v}" for k, v in fields.items() if v != "DROP")
+    return f"\n\n[[claim]]\n{body}\n"
+
+
+@pytest.mark.parametrize(("overrides", "fragment"), [
+    ({"name": "DROP"}, "claim #1 needs a non-empty string 'name'"),
+    ({"expect": '"maybe"'}, "claim 'c': expect = 'maybe'"),
+    ({"statement": "DROP"}, "claim 'c': missing key 'statement'"),
+    ({"statement": '"conv(F, G) == F"'}, "'G', which is not declared"),
+    ({"statement": '"conv(F, I) = F"'}, "column"),
+    ({"statement": '"F.x == F"'}, "column 1: attribute access"),
+    ({"statement": '"conv(F, I) == sum(F)"'}, "differ in kind"),
+    ({"statement": '"trace(F) == sum(F)"'}, "expected a 2D signal"),
+    ({"statement": '"shift(F, 1, 2) == F"'}, "needs 1 integers"),
+    ({"statement": '"conv(F, I, mode=\\"middle\\") == F"'}, "unknown mode 'middle'"),
+    ({"statement": '"F @ I == F"'}, "expected two 2D signals"),
+    ({"statement": '"F / F == F"'}, "divided by a number"),
+    ({"statement": '"flip(F, 1) == F"'}, "axis 1 does not exist"),
+    ({"tiers": '["magic"]'}, "tiers"),
+    ({"budget": "-1"}, "budget = -1"),
+    ({"sizes": '{ Q = "3" }'}, "not a declared signal"),
+    ({"colour": '"red"'}, "unknown key 'colour'"),
+    ({"signals": '{ conv = "3" }'}, "not a usable name"),
+    ({"signals": '{ F = "3", I = "4x4" }'}, "equal dimensions"),
+])
+def test_claim_errors_name_file_line_and_claim(overrides: dict[str, str], fragment: str) -> None:
+    with pytest.raises(ClaimFileError) as info:
+        parse_toml(_claim(**overrides), "bad.toml")
+    message = str(info.value)
+    assert message.startswith("bad.toml:3:"), message
+    assert fragment in message
+    assert "\n" not in message
+
+
+def test_duplicate_names_and_top_level_keys() -> None:
+    with pytest.raises(ClaimFileError, match="duplicate claim name"):
+        parse_toml(_claim() + _claim())
+    with pytest.raises(ClaimFileError, match="unknown top-level key 'title'"):
+        parse_toml('title = "x"\n' + _claim())
+    with pytest.raises(ClaimFileError, match="invalid TOML"):
+        parse_toml("[[claim]\n")
+
+
+def test_signal_option() -> None:
+    assert parse_signal_option("F=3x3, I=sobel_x") == {"F": "3x3", "I": "sobel_x"}
+    with pytest.raises(ClaimFileError, match="NAME=SHAPE"):
+        parse_signal_option("F3x3")
+
+
+_FRAGMENTS = ["[[claim]]", "name = \"a\"", "statement = \"conv(F, I) == conv(I, F)\"",
+              "signals = { F = \"3\", I = \"4\" }", "expect = \"holds\"", "expect = 3",
+              "statement = \"F.x == F\"", "signals = { F = [[1, 2], [3]] }", "budget = 0",
+              "tiers = []", "= =", "[claim]", "name = \"a", "sizes = { F = \"10\" }", "x = 1"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(_FRAGMENTS), max_size=8))
+def test_malformed_files_give_one_line_errors(lines: list[str]) -> None:
+    text = "\n".join(lines)
+    try:
+        claims = parse_toml(text, "h.toml")
+    except ClaimFileError as exc:
+        assert str(exc).startswith("h.toml")
+        assert "\n" not in str(exc)
+        return
+    assert all(c.source == "h.toml" for c in claims)
+
+
+def test_folders_are_searched_for_claim_files(tmp_path: Path) -> None:
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "a.toml").write_text(_claim())
+    (tmp_path / "pyproject.toml").write_text("[tool.x]\ny = 1\n")  # not a claim file
+    found = list(claim_files([tmp_path]))
+    assert found == [tmp_path / "sub" / "a.toml"]
+    assert [c.name for c in load_claims([tmp_path])] == ["c"]
+    with pytest.raises(ClaimFileError, match="no such file"):
+        list(claim_files([tmp_path / "missing"]))
+
+
+PYTHON_CLAIMS = '''
+from symconv.claims import python_claim
+from symconv.ops import conv, corr, flip
+
+
+@python_claim("py-flip", {"F": "3x3", "I": "4x4"})
+def flip_equivalence(F, I):
+    return conv(F, I), corr(flip(F), I)
+
+
+@python_claim("py-wrong", {"a": "3"}, expect="fails")
+def wrong(a):
+    return conv(a, a), corr(a, a)
+'''
+
+
+def test_python_claim_modules(tmp_path: Path) -> None:
+    path = tmp_path / "extra.py"
+    path.write_text(PYTHON_CLAIMS)
+    claims = load_python(path)
+    assert [c.name for c in claims] == ["py-flip", "py-wrong"]
+    assert claims[0].line == 6
+    results = [run_tiers(c) for c in claims]
+    assert [r.verdict for r in results] == [Verdict.VERIFIED, Verdict.REFUTED]
+    assert results[1].counterexample is not None
+    with pytest.raises(ClaimFileError, match="--allow-python"):
+        load_claims([path])
+    assert len(load_claims([tmp_path], python=True)) == 2
+
+
+def test_python_module_import_errors_are_claim_errors(tmp_path: Path) -> None:
+    path = tmp_path / "broken.py"
+    path.write_text("raise RuntimeError('boom')\n")
+    with pytest.raises(ClaimFileError, match="importing failed: RuntimeError: boom"):
+        load_python(path)
+
+
+def test_claim_from_text() -> None:
+    claim = claim_from_text("conv(F, I) != corr(F, I)", {"F": "emboss", "I": "4x4"})
+    assert claim.statement is not None and claim.statement.op == "!="
+    assert claim.signals["F"][0].kernel == "emboss"

@@ -1,0 +1,159 @@
+"""The statement parser: whitelist, exact numbers, columns, and no code execution."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from symconv.dsl import (
+    FUNCTIONS,
+    BinOp,
+    Call,
+    Imag,
+    Name,
+    Neg,
+    Number,
+    Statement,
+    Str,
+    names,
+    parse_statement,
+    unparse,
+)
+from symconv.errors import ClaimFileError
+
+
+def _same_tree(a: Statement, b: Statement) -> bool:
+    return (a.left, a.op, a.right) == (b.left, b.op, b.right)
+
+
+def test_parses_the_design_example() -> None:
+    s = parse_statement("conv(F, I) == corr(flip(F), I)")
+    assert s == Statement(Call("conv", (Name("F"), Name("I")), ()), "==",
+                          Call("corr", (Call("flip", (Name("F"),), ()), Name("I")), ()),
+                          "conv(F, I) == corr(flip(F), I)")
+    assert names(s) == {"F", "I"}
+
+
+def test_columns_are_recorded_but_not_compared() -> None:
+    s = parse_statement("a  ==  conv(a, b)")
+    assert s.left.col == 0
+    assert isinstance(s.right, Call)
+    assert s.right.col == 7
+    assert s.right.args[1].col == 15
+    assert Name("a", col=3) == Name("a", col=9)
+
+
+def test_operators_keywords_and_negation() -> None:
+    s = parse_statement('-a + 2*b - c/3 @ d != conv(a, b, mode="same", boundary="wrap")')
+    assert s.op == "!="
+    left = s.left
+    assert isinstance(left, BinOp) and left.op == "-"
+    assert isinstance(left.left, BinOp) and isinstance(left.left.left, Neg)
+    right = s.right
+    assert isinstance(right, Call)
+    assert right.kwargs == (("mode", Str("same")), ("boundary", Str("wrap")))
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    ("0.1", Fraction(1, 10)), ("1e-3", Fraction(1, 1000)), ("2.5E2", Fraction(250)),
+    ("1_000", Fraction(1000)), ("0x10", Fraction(16)), ("7", Fraction(7)),
+])
+def test_numbers_are_exact_as_written(text: str, value: Fraction) -> None:
+    s = parse_statement(f"{text} * a == a")
+    assert isinstance(s.left, BinOp)
+    assert s.left.left == Number(value)
+
+
+def test_imaginary_literal() -> None:
+    s = parse_statement("0.5j * a == a")
+    assert isinstance(s.left, BinOp)
+    assert s.left.left == Imag(Fraction(1, 2))
+
+
+@pytest.mark.parametrize(("text", "col", "fragment"), [
+    ("F.__class__ == F", 1, "attribute access"),
+    ("__import__('os') == F", 1, "unknown function '__import__'"),
+    ("(lambda: 1)() == F", 2, "only named functions"),
+    ("[x for x in F] == F", 1, "comprehension"),
+    ("F[0] == F", 1, "subscripting"),
+    ("F == F == F", 11, "only one comparison"),
+    ("F < G", 1, "== or !="),
+    ("F", 1, "one top-level"),
+    ("conv(F) == F", 1, "takes 2 signal arguments"),
+    ("conv(F, I, mode=3) == F", 17, "mode must be a string"),
+    ("conv(F, I, kernel='x') == F", 19, "no keyword 'kernel'"),
+    ("shift(F, G) == F", 10, "expects an integer"),
+    ("F ** 2 == F", 1, "operator Pow"),
+    ("F == ", 1, "syntax error"),
+    ("not F == F", 1, "top-level"),
+    ("F == (F := G)", 7, "assignment"),
+    ("True * F == F", 1, "constant True"),
+    ("conv(*F) == F", 6, "star"),
+])
+def test_rejections_name_the_column(text: str, col: int, fragment: str) -> None:
+    with pytest.raises(ClaimFileError) as info:
+        parse_statement(text)
+    message = str(info.value)
+    assert message.startswith(f"column {col}:"), message
+    assert fragment in message
+    assert "\n" not in message
+
+
+def test_multi_line_statement_rejected() -> None:
+    with pytest.raises(ClaimFileError, match="single line"):
+        parse_statement("F ==\nF")
+
+
+def test_every_function_is_known_and_unparse_round_trips() -> None:
+    for name, spec in FUNCTIONS.items():
+        args = ", ".join(["F"] * spec.signals + ["1"] * spec.min_ints)
+        s = parse_statement(f"{name}({args}) == F")
+        assert _same_tree(parse_statement(unparse(s)), s)
+
+
+_TOKENS = ["F", "I", "conv", "corr", "flip", "(", ")", ",", "==", "!=", "+", "-", "*", "/",
+           "@", "1", "0.5", "2j", "'same'", "mode=", "__import__", ".", "[", "]", "lambda",
+           ":", "for", "in", "**", "sum", " "]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_TOKENS), max_size=14))
+def test_arbitrary_token_soup_parses_or_fails_cleanly(tokens: list[str]) -> None:
+    text = " ".join(tokens)
+    try:
+        s = parse_statement(text)
+    except ClaimFileError as exc:
+        assert str(exc).startswith("column ")
+        assert "\n" not in str(exc)
+        return
+    assert s.op in ("==", "!=")
+    assert _same_tree(parse_statement(unparse(s)), s)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=40))
+def test_arbitrary_text_never_raises_anything_else(text: str) -> None:
+    try:
+        parse_statement(text)
+    except ClaimFileError as exc:
+        assert "\n" not in str(exc)
+
+
+def _exprs() -> st.SearchStrategy[str]:
+    leaves = st.sampled_from(["F", "G", "2", "0.25"])
+    return st.recursive(leaves, lambda inner: st.one_of(
+        st.builds(lambda a, b: f"conv({a}, {b})", inner, inner),
+        st.builds(lambda a: f"flip({a})", inner),
+        st.builds(lambda a, b, op: f"({a} {op} {b})", inner, inner, st.sampled_from("+-*/@")),
+        st.builds(lambda a: f"-{a}", inner),
+    ), max_leaves=6)
+
+
+@settings(max_examples=200, deadline=None)
+@given(_exprs(), _exprs())
+def test_well_formed_statements_round_trip(left: str, right: str) -> None:
+    s = parse_statement(f"{left} == {right}")
+    assert _same_tree(parse_statement(unparse(s)), s)

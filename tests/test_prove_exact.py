@@ -1,0 +1,193 @@
+"""The exact tier, counterexamples and the tier runner."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from typing import Any
+
+import numpy as np
+import pytest
+import scipy.signal
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from symconv.algebra import Polynomial, real_generator
+from symconv.claims import claim_from_text
+from symconv.prove import Budget, Counterexample, Result, Verdict, exact, load_tier, run_tiers
+from symconv.prove.counterexample import small_point
+
+
+def _exact(statement: str, signals: dict[str, object], **options: Any) -> Result:
+    claim = claim_from_text(statement, signals, tiers=["exact"], **options)
+    return run_tiers(claim)
+
+
+def _at(array: np.ndarray, origin: tuple[int, ...], coord: tuple[int, ...]) -> int:
+    pos = tuple(c - o for c, o in zip(coord, origin, strict=True))
+    if all(0 <= p < n for p, n in zip(pos, array.shape, strict=True)):
+        return int(array[pos])
+    return 0
+
+
+def test_verified_lists_declared_and_extra_sizes() -> None:
+    result = _exact("conv(F, I) == corr(flip(F), I)", {"F": "3x3", "I": "4x4"})
+    assert result.verdict is Verdict.VERIFIED
+    assert result.sizes[0] == {"F": (3, 3), "I": (4, 4)}
+    assert {"F": (1, 1), "I": (2, 2)} in result.sizes
+    assert {"F": (5, 5), "I": (6, 6)} in result.sizes
+    assert result.method == "exact"
+
+
+def test_refuted_conv_vs_corr_counterexample_checked_with_scipy() -> None:
+    result = _exact("conv(F, I) == corr(F, I)", {"F": "3x3", "I": "5x5"})
+    assert result.verdict is Verdict.REFUTED
+    cex = result.counterexample
+    assert cex is not None and cex.coordinate is not None
+    f, i = np.array(cex.signals["F"]), np.array(cex.signals["I"])
+    assert set(np.unique(np.concatenate([f.ravel(), i.ravel()]))) <= {0, 1}
+    # scipy's full modes: output index 0 sits at origin(F) + origin(I) for convolve and
+    # at origin(I) - last(F) for correlate.
+    fo, io = cex.origins["F"], cex.origins["I"]
+    conv_origin = tuple(a + b for a, b in zip(fo, io, strict=True))
+    corr_origin = tuple(b - (a + n - 1) for a, b, n in zip(fo, io, f.shape, strict=True))
+    conv_value = _at(scipy.signal.convolve(i, f), conv_origin, cex.coordinate)
+    corr_value = _at(scipy.signal.correlate(i, f), corr_origin, cex.coordinate)
+    assert (conv_value, corr_value) == (cex.left, cex.right)
+    assert conv_value != corr_value
+
+
+def test_counterexample_sizes_are_minimal() -> None:
+    result = _exact("conv(a, b) == corr(a, b)", {"a": "3", "b": "3"})
+    # a 1-sample kernel at the origin gives conv == corr; one with 3 samples does not.
+    assert result.sizes == [{"a": (3,), "b": (1,)}]
+
+
+def test_scalar_counterexample_has_no_coordinate() -> None:
+    result = _exact("sum(conv(a, b)) == sum(a) * sum(b) + sum(a)", {"a": "3", "b": "2"})
+    assert result.verdict is Verdict.REFUTED
+    cex = result.counterexample
+    assert cex is not None and cex.coordinate is None
+    a, b = np.array(cex.signals["a"]), np.array(cex.signals["b"])
+    assert cex.left == int(np.convolve(a, b).sum())
+    assert cex.right == int(a.sum() * b.sum() + a.sum())
+
+
+def test_not_equal_claims() -> None:
+    witness = _exact("conv(F, I) != corr(F, I)", {"F": "emboss", "I": "3x3"})
+    assert witness.verdict is Verdict.VERIFIED
+    assert witness.counterexample is not None
+    identical = _exact("conv(F, I) != conv(I, F)", {"F": "3", "I": "4"})
+    assert identical.verdict is Verdict.REFUTED
+    assert identical.counterexample is None
+    assert "identical" in identical.detail
+
+
+def test_explicit_sizes_are_not_varied() -> None:
+    result = _exact("circconv(zeropad(a, 4), zeropad(b, 4)) == conv(a, b)",
+                    {"a": {"shape": "2", "origin": [0]}, "b": {"shape": "3", "origin": [0]}})
+    assert result.verdict is Verdict.VERIFIED
+    assert result.sizes == [{"a": (2,), "b": (3,)}]
+
+
+def test_too_large_is_inconclusive_not_a_guess() -> None:
+    result = _exact("conv(F, I) == conv(I, F)", {"F": "500x500", "I": "3x3"})
+    assert result.verdict is Verdict.INCONCLUSIVE
+    assert "too large" in result.detail or "limit" in result.detail
+
+
+def test_exhausted_budget_is_inconclusive() -> None:
+    claim = claim_from_text("conv(F, I) == conv(I, F)", {"F": "3x3", "I": "3x3"},
+                            tiers=["exact"])
+    result = run_tiers(claim, Budget(1e-9))
+    assert result.verdict is Verdict.INCONCLUSIVE
+    assert "budget" in result.detail
+
+
+def test_exact_tier_directly_returns_result() -> None:
+    claim = claim_from_text("flip(flip(a)) == a", {"a": "2x3"})
+    result = exact.attempt(claim, Budget(10))
+    assert result is not None and result.verdict is Verdict.VERIFIED
+
+
+def test_tier_loading() -> None:
+    assert load_tier("exact") is exact.attempt
+    general = load_tier("general")
+    assert general is None or callable(general)
+    with pytest.raises(ValueError, match="unknown tier"):
+        load_tier("oracle")
+
+
+def test_large_integer_constants_stay_exact() -> None:
+    # 1/3 is not a float: three thirds are exactly one.
+    assert _exact("a/3 + a/3 + a/3 == a", {"a": "3"}).verdict is Verdict.VERIFIED
+    assert _exact("0.1*a + 0.2*a == 0.3*a", {"a": "2"}).verdict is Verdict.VERIFIED
+    assert _exact("0.1*a + 0.2*a == 0.30000000000000004*a", {"a": "2"}).verdict is (
+        Verdict.REFUTED)
+
+
+def test_result_and_counterexample_display() -> None:
+    result = _exact("conv(a, b) == corr(a, b)", {"a": "3", "b": "2"})
+    assert result.counterexample is not None
+    assert "REFUTED" in result._latex() and result._repr_latex_().startswith("$")
+    assert "neq" in result.counterexample._latex()
+    data = result.counterexample.to_json()
+    assert set(data) == {"signals", "origins", "coordinate", "left", "right"}
+    assert result.sizes_text() == "a=3,b=2"  # b keeps its even parity
+    text = result.counterexample.describe()
+    assert "left side at" in text and "first entry at" in text
+
+
+def test_counterexample_json_keeps_fractions_exact() -> None:
+    cex = Counterexample({"a": [Fraction(1, 3)]}, {"a": (0,)}, (0,), Fraction(1, 3), 0)
+    assert cex.to_json()["signals"] == {"a": ["1/3"]}
+    assert cex.sizes == {"a": (1,)}
+
+
+_GENS = [real_generator("x", (k,)) for k in range(4)]
+
+
+@st.composite
+def _polynomials(draw: st.DrawFn) -> Polynomial:
+    terms = draw(st.dictionaries(
+        st.lists(st.sampled_from(_GENS), max_size=3).map(lambda m: tuple(sorted(m))),
+        st.integers(-3, 3), min_size=1, max_size=5))
+    return Polynomial({m: c for m, c in terms.items()})
+
+
+@settings(max_examples=200, deadline=None)
+@given(_polynomials())
+def test_small_point_finds_a_non_root(poly: Polynomial) -> None:
+    point = small_point(poly)
+    if poly.is_zero():
+        assert point is None
+        return
+    assert point is not None
+    values = {g: point.get((g.name, g.index), 0) for g in poly.generators()}
+    assert poly.evaluate(values) != 0
+    assert all(0 <= v <= poly.degree() + 1 for v in point.values())
+
+
+def test_unsupported_tier_hands_over(monkeypatch: pytest.MonkeyPatch) -> None:
+    import symconv.prove as prove
+    from symconv.errors import NotSupportedError
+
+    def refuse(claim: object, budget: Budget) -> Result:
+        raise NotSupportedError("not here")
+
+    real_load = prove.load_tier
+    monkeypatch.setattr(prove, "load_tier",
+                        lambda name: refuse if name == "general" else real_load(name))
+    claim = claim_from_text("flip(flip(a)) == a", {"a": "3"}, tiers=["general", "exact"])
+    assert run_tiers(claim).verdict is Verdict.VERIFIED
+    alone = claim_from_text("flip(flip(a)) == a", {"a": "3"}, tiers=["general"])
+    with pytest.raises(NotSupportedError, match="not here"):
+        run_tiers(alone)
+
+
+def test_outcome_latex() -> None:
+    from symconv.prove.runner import verify_one
+
+    outcome = verify_one(claim_from_text("conv(a, b) == corr(a, b)", {"a": "3", "b": "2"},
+                                         name="conv_is_corr"))
+    assert outcome.status == "MISMATCH"
+    assert outcome._repr_latex_().startswith(r"$\text{conv\_is\_corr (holds): }\textbf{REFUTED}")

@@ -1,0 +1,173 @@
+"""The random tier: modular arithmetic, the NTT, Schwartz–Zippel verdicts."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from typing import Any
+
+import numpy as np
+import pytest
+import scipy.signal
+import sympy
+from hypothesis import given, settings
+
+from symconv.claims import claim_from_text
+from symconv.prove import Budget, Result, Verdict, run_tiers
+from symconv.prove import random as random_tier
+from symconv.prove.evaluate import ExactBackend, evaluate_sides
+from symconv.prove.modular import NTT_PRIMES, ModularBackend, full_conv_mod, ntt
+from symconv.signal import Signal
+from tests.strategies import kernel_and_image
+
+P, ROOT = NTT_PRIMES[0]
+
+
+@pytest.mark.parametrize(("prime", "root"), NTT_PRIMES)
+def test_ntt_primes(prime: int, root: int) -> None:
+    assert sympy.isprime(prime)
+    assert prime < 2**25  # products of residues fit in 50 bits
+    assert (prime - 1) % 2**20 == 0
+    assert sympy.is_primitive_root(root, prime)
+
+
+def test_ntt_round_trip() -> None:
+    values = np.random.default_rng(0).integers(0, P, 1024)
+    assert np.array_equal(ntt(ntt(values, P, ROOT), P, ROOT, inverse=True), values)
+
+
+@pytest.mark.parametrize("length", [5, 600])  # direct path and NTT path
+def test_full_conv_mod_matches_numpy_exactly(length: int) -> None:
+    rng = np.random.default_rng(length)
+    a, b = rng.integers(0, P, length), rng.integers(0, P, length)
+    peer = np.convolve(a.astype(object), b.astype(object)) % P
+    got = full_conv_mod(a, b, (2 * length - 1,), P, ROOT)
+    assert got.tolist() == peer.tolist()
+
+
+@settings(max_examples=40, deadline=None)
+@given(kernel_and_image(2, max_kernel=4, max_image=6))
+def test_full_conv_mod_2d_matches_scipy(pair: tuple[np.ndarray, np.ndarray]) -> None:
+    kernel, image = pair
+    out_shape = tuple(k + n - 1 for k, n in zip(kernel.shape, image.shape, strict=True))
+    got = full_conv_mod(kernel % P, image % P, out_shape, P, ROOT)
+    assert np.array_equal(got, scipy.signal.convolve(image, kernel) % P)
+
+
+def test_2d_ntt_path_matches_scipy() -> None:
+    rng = np.random.default_rng(3)
+    kernel, image = rng.integers(-9, 10, (20, 20)), rng.integers(-9, 10, (40, 40))
+    got = full_conv_mod(kernel % P, image % P, (59, 59), P, ROOT)
+    assert np.array_equal(got, scipy.signal.convolve(image, kernel, method="direct") % P)
+
+
+STATEMENTS = [
+    ('conv(F, I, mode="same", boundary="reflect") - corr(F, I, mode="valid") * 0 == F * 0',
+     {"F": "3x3", "I": "5x4"}),
+    ('corr(F, I, mode="same", boundary="wrap") + conv(F, I, boundary="nearest") == F',
+     {"F": "2x3", "I": "4x4"}),
+    ("circconv(a, b) - circcorr(b, a) / 3 == a", {"a": "4x3", "b": "4x3"}),
+    ("sum(conv(a, b)) * frobenius(a, b) - trace(a @ b) == sum(a)", {"a": "3x3", "b": "3x3"}),
+    ("hadamard(flip(a, 1), shift(transpose(b), 1, -1)) + zeropad(a, 4, 4) == -a",
+     {"a": "3x3", "b": "3x3"}),
+    ("circconv(a, b, 3) == conv(a, b)", {"a": "4", "b": "2"}),
+]
+
+
+@pytest.mark.parametrize(("statement", "signals"), STATEMENTS)
+@pytest.mark.parametrize("seed", [0, 1])
+def test_modular_backend_agrees_with_exact_evaluation(statement: str, signals: dict[str, str],
+                                                      seed: int) -> None:
+    claim = claim_from_text(statement, signals)
+    assert claim.statement is not None
+    rng = np.random.default_rng(seed)
+    exact_env, mod_env = {}, {}
+    for name, specs in claim.signals.items():
+        shape = specs[0].shape
+        values = rng.integers(-20, 21, shape)
+        origin = tuple(-(n // 2) for n in shape)
+        exact_env[name] = Signal.literal(values.tolist(), origin)
+        mod_env[name] = Signal(values % P, origin)
+    backend = ModularBackend(P)
+    for exact_value, mod_value in zip(evaluate_sides(claim.statement, exact_env, ExactBackend()),
+                                      evaluate_sides(claim.statement, mod_env, backend),
+                                      strict=True):
+        if isinstance(exact_value, Signal):
+            reduced = exact_value.map(lambda p: p.constant_value()).entries
+            expected = Signal(np.array([backend.residue(Fraction(int(v.numerator),
+                                                                 int(v.denominator)))
+                                        for v in reduced.flat], dtype=np.int64)
+                              .reshape(exact_value.shape), exact_value.origin)
+            assert expected == mod_value
+        else:
+            c = exact_value.constant_value()
+            assert backend.residue(Fraction(int(c.numerator), int(c.denominator))) == mod_value
+
+
+def _random(statement: str, signals: dict[str, str],
+            sizes: dict[str, str] | None = None) -> Result:
+    options: dict[str, Any] = {"tiers": ["random"], **({"sizes": sizes} if sizes else {})}
+    return run_tiers(claim_from_text(statement, signals, **options))
+
+
+def test_true_claim_is_probable_with_error_bound() -> None:
+    result = _random("frobenius(conv(a, b), c) == frobenius(b, corr(a, c))",
+                     {"a": "3x3", "b": "5x5", "c": "5x5"},
+                     {"a": "7x7", "b": "64x64", "c": "70x70"})
+    assert result.verdict is Verdict.PROBABLE
+    assert result.error_bound is not None
+    # degree 3, three primes above 7e6
+    assert result.error_bound <= (3 / 7_000_000) ** 3
+    assert result.sizes == [{"a": (7, 7), "b": (64, 64), "c": (70, 70)}]
+
+
+def test_false_claim_is_refuted_with_small_counterexample() -> None:
+    result = _random("corr(a, b) == corr(b, a)", {"a": "3", "b": "4"}, {"a": "5000", "b": "5000"})
+    assert result.verdict is Verdict.REFUTED
+    cex = result.counterexample
+    assert cex is not None and cex.coordinate is not None
+    a, b = np.array(cex.signals["a"]), np.array(cex.signals["b"])
+    # direct check: corr(a, b)(x) = sum_i a(i) b(x + i)
+    def corr_at(f: np.ndarray, fo: int, g: np.ndarray, go: int, x: int) -> int:
+        return sum(int(f[i]) * int(g[x + fo + i - go]) for i in range(len(f))
+                   if 0 <= x + fo + i - go < len(g))
+    (x,) = cex.coordinate
+    (ao,), (bo,) = cex.origins["a"], cex.origins["b"]
+    assert corr_at(a, ao, b, bo, x) == cex.left
+    assert corr_at(b, bo, a, ao, x) == cex.right
+
+
+def test_not_equal_claims() -> None:
+    witness = _random("corr(a, b) != corr(b, a)", {"a": "3", "b": "4"}, {"a": "50", "b": "50"})
+    assert witness.verdict is Verdict.VERIFIED
+    equal = _random("conv(a, b) != conv(b, a)", {"a": "3", "b": "4"}, {"a": "50", "b": "50"})
+    assert equal.verdict is Verdict.INCONCLUSIVE
+
+
+def test_default_large_sizes() -> None:
+    claim = claim_from_text("conv(F, I) == corr(flip(F), I)", {"F": "3x3", "I": "4x4"})
+    first = next(random_tier.large_sizes(claim))
+    assert first == {"F": (15, 15), "I": (512, 512)}
+    claim = claim_from_text("conv(a, b) == conv(b, a)", {"a": "5", "b": "5"})
+    assert next(random_tier.large_sizes(claim)) == {"a": (100_001,), "b": (100_001,)}
+
+
+def test_fixed_kernels_are_reduced_not_randomized() -> None:
+    result = _random("conv(G, I, mode=\"same\") == corr(G, I, mode=\"same\")",
+                     {"G": "gaussian5", "I": "5x5"}, {"I": "40x40"})
+    assert result.verdict is Verdict.PROBABLE  # gaussian5/273: the denominator is invertible
+    assert result.sizes == [{"I": (40, 40)}]
+
+
+def test_not_applicable_cases_hand_over() -> None:
+    complex_claim = claim_from_text("conj(conj(a)) == a", {"a": {"shape": "3", "real": False}},
+                                    tiers=["random"])
+    assert random_tier.attempt(complex_claim, Budget(10)) is None
+    imaginary = claim_from_text("2j * a == a", {"a": "3"}, tiers=["random"])
+    assert random_tier.attempt(imaginary, Budget(10)) is None
+
+
+def test_shape_mismatch_at_large_sizes_falls_back() -> None:
+    result = _random("circconv(a, b) == circconv(b, a)", {"a": "4x4", "b": "4x4"})
+    # 512x512 with 15x15 cannot be circularly convolved; equal kernel sizes can.
+    assert result.verdict is Verdict.PROBABLE
+    assert result.sizes == [{"a": (16, 16), "b": (16, 16)}]

@@ -1,0 +1,404 @@
+"""The rules of the general tier, each on its own, and the term language they rewrite.
+
+Every rule must refuse what is not an equality: non-bijective substitutions,
+exchanges of sums that are not finite, renamings that capture a variable.
+Values are checked by evaluating before and after on concrete signals with
+symbolic entries; the evaluator itself is compared with scipy.signal.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import numpy as np
+import pytest
+import scipy.signal
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from symconv import ops
+from symconv.dsl import parse_statement
+from symconv.prove.rules import (
+    DslSide,
+    NotApplicableError,
+    RuleError,
+    dsl_text,
+    exchange,
+    is_finite,
+    linearity,
+    order,
+    reindex,
+    rename,
+    unfold,
+)
+from symconv.prove.sums import (
+    Atom,
+    Const,
+    EvaluationError,
+    Index,
+    LinearForm,
+    Monomial,
+    Phase,
+    Prod,
+    Sigma,
+    evaluate_at,
+    tabulate,
+)
+from symconv.signal import Signal
+from tests.strategies import int_arrays, kernel_and_image
+
+x, i, j = Index.var("x"), Index.var("i"), Index.var("j")
+ONE = Fraction(1)
+
+
+def side(text: str) -> DslSide:
+    """The left side of ``text == 0``-style statements, as a signal at x unless scalar."""
+    from symconv.prove.rules import is_scalar
+
+    node = parse_statement(f"{text} == {text}").left
+    return DslSide(node, signal=not is_scalar(node))
+
+
+def mono(*atoms: Atom, variables: tuple[str, ...] = ("i",), coef: Fraction = ONE) -> Monomial:
+    return Monomial(coef, variables, atoms)
+
+
+def symbolic_env(**shapes: tuple[int, ...]) -> dict[str, Signal]:
+    return {name: Signal.symbolic(name, shape) for name, shape in shapes.items()}
+
+
+def values_agree(before: LinearForm, after: LinearForm, env: dict[str, Signal],
+                 points: list[tuple[int, ...]]) -> bool:
+    tables = tabulate(env)
+    ndim = len(points[0])
+    return all(evaluate_at(before, tables, {"x": p}, ndim) == evaluate_at(after, tables, {"x": p}, ndim)
+               for p in points)
+
+
+POINTS_1D: list[tuple[int, ...]] = [(p,) for p in range(-6, 7)]
+
+
+# --- index expressions -------------------------------------------------------------------
+
+def test_index_arithmetic_and_text() -> None:
+    index = x - i + Index.constant((1, -2))
+    assert index.coeff("i") == -1 and index.coeff("x") == 1
+    assert index.text() == "x − i + (1, -2)"
+    assert (index - index) == Index()
+    assert index.substitute("i", x - j) == j + Index.constant((1, -2))
+    assert Index.constant((0, 0)) == Index()
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.lists(st.integers(-3, 3), min_size=3, max_size=3),
+       st.lists(st.integers(-5, 5), min_size=4, max_size=4))
+def test_index_evaluation_is_affine(coeffs: list[int], point: list[int]) -> None:
+    index = Index.var("x", coeffs[0]) + Index.var("i", coeffs[1]) + Index.constant((coeffs[2],))
+    values = {"x": (point[0],), "i": (point[1],)}
+    assert index.at(values, 1) == (coeffs[0] * point[0] + coeffs[1] * point[1] + coeffs[2],)
+    # substituting then evaluating = evaluating the substituted value
+    image = Index.var("j", -1) + Index.constant((point[2],))
+    substituted = index.substitute("i", image)
+    assert substituted.at({"x": (point[0],), "j": (point[3],)}, 1) == \
+        index.at({"x": (point[0],), "i": image.at({"j": (point[3],)}, 1)}, 1)
+
+
+# --- unfold -------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("conv(F, I)", "Σ_{i∈Z^d} F(i)·I(x − i)"),
+    ("corr(F, I)", "Σ_{i∈Z^d} F(i)·I(x + i)"),
+    ("flip(F)", "F(−x)"),
+    ("shift(F, 1, -2)", "F(x + (-1, 2))"),
+    ("shift(F, 3)", "F(x − 3)"),
+    ("hadamard(F, I)", "F(x)·I(x)"),
+    ("F * I", "F(x)·I(x)"),
+    ("sum(F)", "Σ_{i∈Z^d} F(i)"),
+    ("frobenius(F, I)", "Σ_{i∈Z^d} F(i)·I(i)"),
+    ("F - I / 2", "F(x) − (1/2)·I(x)"),
+    ("conv(F, conv(G, I))", "Σ_{i∈Z^d} F(i)·Σ_{j∈Z^d} G(j)·I(x − i − j)"),
+    ("corr(flip(F), I)", "Σ_{i∈Z^d} F(−i)·I(x + i)"),
+    ('conv(F, I, mode="full", boundary="zero")', "Σ_{i∈Z^d} F(i)·I(x − i)"),
+])
+def test_unfold_definitions(text: str, expected: str) -> None:
+    assert unfold(side(text)).text() == expected
+
+
+@pytest.mark.parametrize("text", [
+    'conv(F, I, mode="same")', 'corr(F, I, boundary="wrap")', "flip(F, 0)", "transpose(F)",
+    "circconv(F, I)", "dft(F)", "F @ I", "zeropad(F, 2)", "trace(F)", "2j * F",
+    "F / sum(F)", "idft(F)",
+])
+def test_unfold_refuses_what_it_cannot_define(text: str) -> None:
+    with pytest.raises(NotApplicableError):
+        unfold(side(text))
+
+
+def torus_side(text: str, real: frozenset[str] = frozenset()) -> DslSide:
+    return DslSide(parse_statement(f"{text} == {text}").left, signal=True, torus=True, real=real)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("circconv(a, b)", "Σ_{i∈Z_n^d} a(i)·b(x − i)"),
+    ("circcorr(a, flip(b))", "Σ_{i∈Z_n^d} a(i)·b(−x − i)"),
+    ("dft(a)", "Σ_{i∈Z_n^d} a(i)·ω^(x·i)"),
+    ("dft(shift(a, 2))", "Σ_{i∈Z_n^d} a(i − 2)·ω^(x·i)"),
+    ("conj(dft(a))", "Σ_{i∈Z_n^d} a*(i)·ω^(−x·i)"),
+    ("dft(a) * dft(b)", "(Σ_{i∈Z_n^d} a(i)·ω^(x·i))·Σ_{j∈Z_n^d} b(j)·ω^(x·j)"),
+])
+def test_unfold_on_the_torus(text: str, expected: str) -> None:
+    assert unfold(torus_side(text)).text() == expected
+
+
+def test_conj_of_a_real_signal_is_itself() -> None:
+    assert unfold(torus_side("conj(dft(a))", frozenset({"a"}))).text() == \
+        "Σ_{i∈Z_n^d} a(i)·ω^(−x·i)"
+    assert unfold(side("conj(conj(a))")).text() == "a(x)"
+
+
+@pytest.mark.parametrize("text", [
+    "circconv(a, b, 5)",          # an explicit period: other sizes are other claims
+    "dft(a, 4)",
+    "a",                          # not supported on [0, n): not a circular operation
+    "circconv(a, b) + a",
+    "dft(hadamard(a, b))",        # periodization does not commute with products
+    "circconv(a * b, c)",
+    "idft(a)",
+])
+def test_torus_refuses_what_is_not_circular(text: str) -> None:
+    with pytest.raises(NotApplicableError):
+        unfold(torus_side(text))
+
+
+def test_unfold_on_the_torus_matches_ops_and_fourier() -> None:
+    from symconv.fourier import dft
+
+    env = {"a": Signal.symbolic("a", (3, 2), real=False), "b": Signal.symbolic("b", (3, 2))}
+    period = (3, 2)
+    tables = tabulate({name: ops.periodize(sig, period) for name, sig in env.items()})
+    for text, expected in [
+        ("circcorr(a, shift(b, 1, 1))", ops.circcorr(env["a"], ops.shift(env["b"], 1, 1))),
+        ("dft(circconv(flip(a), b))", dft(ops.circconv(ops.flip(env["a"]), env["b"]))),
+        ("dft(a) * dft(b)", dft(env["a"]) * dft(env["b"])),
+    ]:
+        term = unfold(torus_side(text))
+        for p in [(u, v) for u in range(3) for v in range(2)]:
+            got = evaluate_at(term, tables, {"x": p}, 2, period)
+            assert (got - expected.value_at(p)).is_zero(), (text, p)
+
+
+def test_phase_arithmetic() -> None:
+    k, y = Index.var("x"), Index.var("i")
+    phase = Phase.product(k, y)
+    assert phase.text() == "ω^(x·i)"
+    assert (phase * phase).text() == "ω^(2x·i)"
+    # substitute i = j + 1: ω^(x·j + x·1)
+    shifted = phase.substitute("i", Index.var("j") + Index.constant((1,)))
+    assert shifted.text() == "ω^(x·j + x·(1,))"
+    assert shifted.exponent({"x": (2,), "j": (3,)}, (1,)) == 2 * 3 + 2
+    assert phase.rename({"i": "k"}) == Phase.product(k, Index.var("k"))
+
+
+def test_unfold_matches_ops_on_symbolic_signals() -> None:
+    env = symbolic_env(F=(2, 3), G=(3, 1), I=(2, 2))
+    tables = tabulate(env)
+    for text, expected in [
+        ("conv(F, corr(G, I))", ops.conv(env["F"], ops.corr(env["G"], env["I"]))),
+        ("flip(shift(F, 1, 2)) - 3 * hadamard(G, I)",
+         ops.flip(ops.shift(env["F"], 1, 2)) - ops.hadamard(env["G"], env["I"]) * 3),
+    ]:
+        term = unfold(side(text))
+        for p in [(a, b) for a in range(-5, 6) for b in range(-5, 6)]:
+            assert evaluate_at(term, tables, {"x": p}, 2) == expected.value_at(p), (text, p)
+
+
+def test_dsl_text_brackets_only_where_needed() -> None:
+    node = parse_statement("2*a - (b - c)/3 == -(a + b)").left
+    assert dsl_text(node) == "2 * a - (b - c) / 3"
+    assert dsl_text(parse_statement("a == -(a + b)").right) == "-(a + b)"
+
+
+# --- linearity ----------------------------------------------------------------------------
+
+def test_linearity_flattens_nested_sums_and_constants() -> None:
+    term = unfold(side("conv(2*a - b/3, c)"))
+    form = linearity(term)
+    assert form == LinearForm((
+        mono(Atom("a", i), Atom("c", x - i), coef=Fraction(2)),
+        mono(Atom("b", i), Atom("c", x - i), coef=Fraction(-1, 3)),
+    ))
+    env = symbolic_env(a=(2,), b=(3,), c=(2,))
+    tables = tabulate(env)
+    for p in POINTS_1D:
+        assert evaluate_at(term, tables, {"x": p}, 1) == evaluate_at(form, tables, {"x": p}, 1)
+
+
+def test_reindex_on_the_torus_moves_the_phase() -> None:
+    k, y = Index.var("x"), Index.var("i")
+    form = LinearForm((Monomial(ONE, ("i",), (Atom("a", k - y),), torus=True,
+                                phase=Phase.product(k, y)),))
+    after = reindex(form, 0, "i", "j", k - y)
+    assert after.text() == "Σ_{j∈Z_n^d} a(j)·ω^(−x·j + x·x)"
+    period = (4,)
+    tables = tabulate({"a": ops.periodize(Signal.symbolic("a", (4,)), period)})
+    for p in range(4):
+        assert evaluate_at(form, tables, {"x": (p,)}, 1, period) == \
+            evaluate_at(after, tables, {"x": (p,)}, 1, period)
+    with pytest.raises(RuleError, match="coefficient 2"):
+        reindex(form, 0, "i", "j", y.scaled(2))  # not a bijection of Z_4 either
+
+
+def test_linearity_refuses_infinite_sums_and_capture() -> None:
+    with pytest.raises(RuleError, match="not finite"):
+        linearity(Sigma(("i", "j"), Atom("a", i)))  # j runs over all of Z^d
+    with pytest.raises(RuleError, match="not finite"):
+        linearity(Sigma(("i", "j"), Prod((Atom("a", i + j), Atom("b", i + j)))))
+    with pytest.raises(RuleError, match="capture"):
+        # pulling Σ_i out of the product would bind the i of b(i)
+        linearity(Prod((Sigma(("i",), Atom("a", i)), Atom("b", i))))
+    with pytest.raises(RuleError, match="bound twice"):
+        linearity(Sigma(("i",), Sigma(("i",), Prod((Atom("a", i), Atom("b", x - i))))))
+
+
+def test_is_finite_is_the_rank_condition() -> None:
+    assert is_finite(mono(Atom("a", i), Atom("b", x - i)))
+    assert is_finite(mono(Atom("a", i + j), Atom("b", i - j), variables=("i", "j")))
+    assert not is_finite(mono(Atom("a", i + j), Atom("b", x + i + j), variables=("i", "j")))
+    assert not is_finite(mono(Atom("a", x)))
+    assert is_finite(mono(Atom("a", x), variables=()))
+
+
+# --- re-indexing --------------------------------------------------------------------------
+
+CONV = LinearForm((mono(Atom("a", i), Atom("b", x - i)),))
+
+
+@pytest.mark.parametrize("image", [x - i, i + Index.constant((3,)), -i, x + Index.constant((-2,)) - i])
+def test_reindex_by_a_bijection_keeps_the_value(image: Index) -> None:
+    after = reindex(CONV, 0, "i", "k", image)
+    assert after != CONV
+    assert values_agree(CONV, after, symbolic_env(a=(3,), b=(2,)), POINTS_1D)
+
+
+@pytest.mark.parametrize(("image", "message"), [
+    (i.scaled(2), "coefficient 2"),       # i -> 2i misses the odd integers
+    (x, "coefficient 0"),                 # i -> x is constant in i
+    (i.scaled(-3) + x, "coefficient -3"),
+])
+def test_reindex_refuses_non_bijections(image: Index, message: str) -> None:
+    with pytest.raises(RuleError, match=message):
+        reindex(CONV, 0, "i", "k", image)
+
+
+def test_reindex_refuses_bad_variables() -> None:
+    with pytest.raises(RuleError, match="not a summation variable"):
+        reindex(CONV, 0, "x", "k", x - i)
+    with pytest.raises(RuleError, match="not a fresh variable"):
+        reindex(CONV, 0, "i", "x", x - i)
+    two = LinearForm((mono(Atom("a", i), Atom("b", j), Atom("c", x - i - j), variables=("i", "j")),))
+    with pytest.raises(RuleError, match="not a fresh variable"):
+        reindex(two, 0, "i", "j", x - i)
+    with pytest.raises(RuleError, match="no term number"):
+        reindex(CONV, 3, "i", "k", x - i)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.sampled_from([1, -1]), st.integers(-3, 3), st.sampled_from([1, -1]), st.integers(-2, 2))
+def test_reindex_property_on_double_sums(c1: int, k1: int, c2: int, k2: int) -> None:
+    form = LinearForm((mono(Atom("a", j), Atom("b", i - j), Atom("c", x - i), variables=("i", "j")),))
+    step1 = reindex(form, 0, "i", "u", i.scaled(c1) + j.scaled(c2) + Index.constant((k1,)))
+    step2 = reindex(step1, 0, "j", "v", j.scaled(c2) + Index.var("u") + Index.constant((k2,)))
+    env = symbolic_env(a=(2,), b=(3,), c=(2,))
+    assert values_agree(form, step1, env, POINTS_1D)
+    assert values_agree(form, step2, env, POINTS_1D)
+
+
+# --- exchange, rename, order ----------------------------------------------------------------
+
+DOUBLE = LinearForm((mono(Atom("a", j), Atom("b", i - j), Atom("c", x - i), variables=("i", "j")),))
+
+
+def test_exchange_of_finite_sums() -> None:
+    after = exchange(DOUBLE, 0, ("j", "i"))
+    assert after.monomials[0].variables == ("j", "i")
+    assert values_agree(DOUBLE, after, symbolic_env(a=(2,), b=(2,), c=(3,)), POINTS_1D)
+
+
+def test_exchange_refusals() -> None:
+    with pytest.raises(RuleError, match="not a reordering"):
+        exchange(DOUBLE, 0, ("i", "k"))
+    with pytest.raises(RuleError, match="not a reordering"):
+        exchange(DOUBLE, 0, ("i",))
+    # Σ_i Σ_j a(i + j): the summand is constant along i = -j, the double sum diverges
+    infinite = LinearForm((mono(Atom("a", i + j), variables=("i", "j")),))
+    with pytest.raises(RuleError, match="not finite"):
+        exchange(infinite, 0, ("j", "i"))
+
+
+def test_rename_bound_variables() -> None:
+    after = rename(DOUBLE, 0, {"i": "j", "j": "i"})
+    assert after.monomials[0].atoms == (Atom("a", i), Atom("b", j - i), Atom("c", x - j))
+    assert values_agree(DOUBLE, after, symbolic_env(a=(2,), b=(2,), c=(3,)), POINTS_1D)
+    with pytest.raises(RuleError, match="captures"):
+        rename(DOUBLE, 0, {"i": "j"})  # j is still bound
+    with pytest.raises(RuleError, match="captures"):
+        rename(DOUBLE, 0, {"i": "x"})  # x is free
+    with pytest.raises(RuleError, match="only bound"):
+        rename(DOUBLE, 0, {"x": "k"})
+
+
+def test_order_collects_like_terms_and_sorts_factors() -> None:
+    a_b = mono(Atom("b", x - i), Atom("a", i), coef=Fraction(2))
+    b_a = mono(Atom("a", i), Atom("b", x - i), coef=Fraction(-2))
+    assert order(LinearForm((a_b, b_a))) == LinearForm(())
+    ordered = order(LinearForm((a_b,)))
+    assert ordered.monomials[0].atoms == (Atom("a", i), Atom("b", x - i))
+    # different bound-variable names are not merged by 'order' (that is rename's job)
+    other = mono(Atom("a", j), Atom("b", x - j), variables=("j",))
+    assert len(order(LinearForm((a_b, other))).monomials) == 2
+
+
+def test_constants_fold_into_coefficients() -> None:
+    form = linearity(Prod((Const(Fraction(3)), Atom("a", x), Const(Fraction(1, 2)))))
+    assert form == LinearForm((Monomial(Fraction(3, 2), (), (Atom("a", x),)),))
+
+
+# --- the evaluator against peers ------------------------------------------------------------
+
+@settings(max_examples=30, deadline=None)
+@given(kernel_and_image(1, max_kernel=4, max_image=5), st.sampled_from(["conv", "corr"]))
+def test_evaluator_matches_scipy_signal(pair: tuple[np.ndarray, np.ndarray], op: str) -> None:
+    kernel, image = pair
+    env = {"F": Signal.literal(kernel.tolist(), origin=(0,)),
+           "I": Signal.literal(image.tolist(), origin=(0,))}
+    term = unfold(side(f"{op}(F, I)"))
+    tables = tabulate(env)
+    if op == "conv":  # conv(F, I)(x) for x = 0 .. len(F) + len(I) - 2
+        peer = scipy.signal.convolve(image, kernel, method="direct")
+        points = range(len(peer))
+    else:  # scipy's full correlation starts at x = -(len(F) - 1)
+        peer = scipy.signal.correlate(image, kernel, method="direct")
+        points = range(-(len(kernel) - 1), len(image))
+    got = [evaluate_at(term, tables, {"x": (p,)}, 1).constant_value() for p in points]
+    assert got == list(peer)
+
+
+@settings(max_examples=20, deadline=None)
+@given(int_arrays(2, max_side=3))
+def test_evaluator_sum_matches_numpy(array: np.ndarray) -> None:
+    tables = tabulate({"F": Signal.literal(array.tolist(), origin=(-1, 2))})
+    assert evaluate_at(unfold(side("sum(F)")), tables, {}, 2).constant_value() == array.sum()
+
+
+def test_evaluator_refuses_unbounded_sums() -> None:
+    tables = tabulate(symbolic_env(a=(3,)))
+    with pytest.raises(EvaluationError, match="cannot bound"):
+        evaluate_at(LinearForm((mono(Atom("a", i + j), variables=("i", "j")),)), tables, {}, 1)
+
+
+def test_a_non_bijective_substitution_would_change_the_value() -> None:
+    # Σ_i a(2i) sees only the even samples: the refusal in reindex guards a real error.
+    tables = tabulate({"a": Signal.symbolic("a", (4,), origin=(0,))})
+    whole = evaluate_at(LinearForm((mono(Atom("a", i)),)), tables, {}, 1)
+    even = evaluate_at(LinearForm((mono(Atom("a", i.scaled(2))),)), tables, {}, 1)
+    assert len(whole.terms) == 4 and len(even.terms) == 2 and whole != even

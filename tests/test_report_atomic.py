@@ -1,0 +1,32 @@
+"""Atomic writes of report files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from symconv.report import atomic
+
+
+def test_writes_text_and_bytes(tmp_path: Path) -> None:
+    target = tmp_path / "sub" / "a.tex"
+    atomic.atomic_write(target, "héllo")
+    assert target.read_text(encoding="utf-8") == "héllo"
+    atomic.atomic_write(target, b"\x00\x01")
+    assert target.read_bytes() == b"\x00\x01"
+
+
+def test_failure_while_writing_keeps_previous_file(tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    target = tmp_path / "a.tex"
+    target.write_bytes(b"previous report")
+
+    def broken_fsync(fd: int) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(atomic.os, "fsync", broken_fsync)
+    with pytest.raises(OSError, match="disk full"):
+        atomic.atomic_write(target, "new report, half written")
+    assert target.read_bytes() == b"previous report"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.tex"]  # no temporary left

@@ -1,0 +1,179 @@
+"""Building reports end to end: every bundled report, PDFs, escaping, atomic failures, CLI."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from symconv.cli import main
+from symconv.errors import ReportError
+from symconv.report.build import build_report
+from symconv.report.pdf import find_engine
+from symconv.report.spec import REPORT_KINDS, ReportSpec, default_spec
+
+needs_pdf_tools = pytest.mark.skipif(
+    find_engine() is None or shutil.which("pdftotext") is None or shutil.which("pdfinfo") is None,
+    reason="latexmk/pdflatex and poppler-utils not on PATH (CI installs them)",
+)
+SPECIALS = "a_b & c % d $ e # f { g } h ~ i ^ j \\ k < l > m | n"
+
+
+def _verify_json(tmp_path: Path, name: str = "swap-comm") -> Path:
+    claims = tmp_path / "claims.toml"
+    claims.write_text(
+        f'[[claim]]\nname = {json.dumps(name)}\nstatement = "corr(F, I) == corr(I, F)"\n'
+        'signals = { F = "2", I = "2" }\nexpect = "fails"\n'
+        '[[claim]]\nname = "flip"\nstatement = "conv(F, I) == corr(flip(F), I)"\n'
+        'signals = { F = "3", I = "4" }\nexpect = "holds"\n')
+    out = tmp_path / "v.json"
+    assert main(["verify", str(claims), "--json", str(out)]) == 0
+    return out
+
+
+def _spec(kind: str, tmp_path: Path, solutions: bool = True) -> ReportSpec:
+    spec = default_spec(kind)
+    if kind == "verify":
+        spec = replace(spec, input=_verify_json(tmp_path))
+    if kind == "lecture":
+        spec = replace(spec, timing_sizes=(1, 5, 15), solutions=solutions)
+    return spec
+
+
+def _text(pdf: Path) -> str:
+    return subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True,
+                          text=True, check=True).stdout
+
+
+def _pages(pdf: Path) -> int:
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True)
+    return int(next(line.split()[1] for line in info.stdout.splitlines()
+                    if line.startswith("Pages:")))
+
+
+@pytest.mark.parametrize("kind", REPORT_KINDS)
+def test_every_bundled_report_renders(kind: str, tmp_path: Path) -> None:
+    result = build_report(_spec(kind, tmp_path, solutions=False), tmp_path / "out", pdf=False)
+    text = result.tex.read_text(encoding="utf-8")
+    assert result.pdf is None and text.startswith("\\documentclass")
+    assert "\\VAR{" not in text and "\\BLOCK{" not in text
+    assert "Solution." not in text  # the lecture shows solutions only when asked
+
+
+# (report, minimum pages, maximum pages, strings pdftotext must find; no "fi"/"fl": ligatures)
+PDF_EXPECTATIONS = {
+    "derivation": (3, 12, ["Hadamard-sum form", "PROVED", "REFUTED", "flip-equivalence",
+                           "corr-associative", "Larger"]),
+    "lecture": (15, 40, ["Sliding window", "rotate 180", "Which libraries", "Direct or FFT",
+                         "Solution"]),
+    "claims": (2, 10, ["printed entries wrong", "as long as the", "REFUTED",
+                       "Which libraries"]),
+    "verify": (1, 3, ["swap-comm", "REFUTED", "Counterexamples"]),
+}
+
+
+@needs_pdf_tools
+@pytest.mark.parametrize("kind", REPORT_KINDS)
+def test_every_bundled_report_compiles(kind: str, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = build_report(_spec(kind, tmp_path), out, pdf=True, time_limit=120)
+    assert result.pdf is not None
+    low, high, needles = PDF_EXPECTATIONS[kind]
+    assert low <= _pages(result.pdf) <= high
+    text = _text(result.pdf)
+    for needle in needles:
+        assert needle in text, needle
+    assert not (out / f"{kind}.log").exists()  # a log is kept only on failure
+    assert [p.name for p in out.iterdir() if p.name.startswith(".")] == []
+
+
+@needs_pdf_tools
+def test_claim_names_with_every_special_character_compile(tmp_path: Path) -> None:
+    results = tmp_path / "v.json"
+    results.write_text(json.dumps([{
+        "name": SPECIALS, "file": SPECIALS, "line": 3, "statement": SPECIALS, "expect": "fails",
+        "verdict": "REFUTED", "ok": True, "method": SPECIALS, "sizes": [{SPECIALS: [2]}],
+        "seconds": 0.5, "error_bound": None, "detail": SPECIALS,
+        "counterexample": {"signals": {SPECIALS: [1, 2]}, "origins": {SPECIALS: [0]},
+                           "coordinate": [0], "left": SPECIALS, "right": "1/2"},
+    }]))
+    spec = replace(default_spec("verify"), input=results, title=SPECIALS, author=SPECIALS)
+    result = build_report(spec, tmp_path / "out", pdf=True)
+    assert result.pdf is not None
+    text = " ".join(_text(result.pdf).split())
+    assert "a_b & c % d $ e # f { g } h" in text
+
+
+@needs_pdf_tools
+def test_claim_and_signal_names_from_claim_files_compile(tmp_path: Path) -> None:
+    claims = tmp_path / "odd.toml"
+    claims.write_text(
+        f"[[claim]]\nname = {json.dumps(SPECIALS)}\n"
+        'statement = "corr(F_1, I_x) == corr(I_x, F_1)"\n'
+        'signals = { F_1 = "2", I_x = "2" }\nexpect = "fails"\n'
+        f"[[claim]]\nname = {json.dumps(SPECIALS + ' 2')}\n"
+        'statement = "conv(F_1, I_x) == conv(I_x, F_1)"\n'
+        'signals = { F_1 = "2", I_x = "3" }\nexpect = "holds"\n')
+    spec = replace(default_spec("derivation"), claims=(claims,), sizes=(1,))
+    result = build_report(spec, tmp_path / "out", pdf=True)
+    assert result.pdf is not None
+    text = " ".join(_text(result.pdf).split())
+    assert "a_b & c % d $ e # f { g } h" in text and "F_1" in text
+
+
+def test_failing_render_keeps_previous_report(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    spec = replace(default_spec("verify"), input=_verify_json(tmp_path))
+    first = build_report(spec, out, pdf=False)
+    before = first.tex.read_bytes()
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / "verify.tex").write_text("\\documentclass{article}\n" + "text\n" * 50
+                                          + "\\VAR{no_such_value}\n")
+    with pytest.raises(ReportError, match="no_such_value"):
+        build_report(spec, out, pdf=False, templates=templates)
+    assert first.tex.read_bytes() == before
+
+
+@needs_pdf_tools
+def test_failing_latex_keeps_previous_report_and_shows_the_line(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    spec = replace(default_spec("verify"), input=_verify_json(tmp_path))
+    first = build_report(spec, out, pdf=True)
+    assert first.pdf is not None
+    tex_before, pdf_before = first.tex.read_bytes(), first.pdf.read_bytes()
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / "verify.tex").write_text(
+        "\\documentclass{article}\n\\begin{document}\nfine\n\\brokenmacro\n\\end{document}\n")
+    with pytest.raises(ReportError, match=r"verify.tex line 4: Undefined control sequence"):
+        build_report(spec, out, pdf=True, templates=templates)
+    assert first.tex.read_bytes() == tex_before and first.pdf.read_bytes() == pdf_before
+    assert (out / "verify.log").exists()
+
+
+def test_cli_writes_the_tex_and_reports_errors(tmp_path: Path,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    results = _verify_json(tmp_path)
+    capsys.readouterr()  # the verify table
+    spec = tmp_path / "ci.toml"
+    spec.write_text(f'report = "verify"\noutput = "ci"\ninput = "{results.name}"\n')
+    assert main(["report", str(spec), "--out", str(tmp_path / "o"), "--no-pdf"]) == 0
+    assert capsys.readouterr().out.strip() == str(tmp_path / "o" / "ci.tex")
+    assert main(["report", "claims", "--templates", str(tmp_path / "none"), "--no-pdf",
+                 "--out", str(tmp_path / "o")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("symconv: error: template folder") and err.count("\n") == 1
+
+
+def test_pdf_requested_without_latex_is_an_error(tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("symconv.report.build.find_engine", lambda: None)
+    spec = replace(default_spec("verify"), input=_verify_json(tmp_path))
+    with pytest.raises(ReportError, match="neither latexmk nor pdflatex"):
+        build_report(spec, tmp_path / "out", pdf=True)
+    assert build_report(spec, tmp_path / "out").pdf is None  # auto: .tex only

@@ -1,0 +1,107 @@
+"""The Jinja environment and the LaTeX filters of symconv.report."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from pathlib import Path
+
+import jinja2
+import pytest
+import sympy
+from hypothesis import given
+from hypothesis import strategies as st
+
+from symconv.errors import ReportError
+from symconv.report.environment import make_environment
+from symconv.report.filters import breakable, latex_escape, seconds, tex
+from symconv.signal import Signal
+
+SPECIALS = "\\&%$#_{}~^<>|"
+
+
+def test_delimiters_are_latex_safe() -> None:
+    env = make_environment()
+    text = env.from_string(
+        "\\begin{x}\\VAR{a}\\#{ a comment }\n%% if b\nyes {braces} %\n%% endif\n\\end{x}"
+    ).render(a="1", b=True)
+    # the comment takes its newline with it (trim_blocks), as a block tag does
+    assert text == "\\begin{x}1yes {braces} %\n\\end{x}"
+
+
+def test_missing_variable_is_an_error_not_an_empty_string() -> None:
+    env = make_environment()
+    with pytest.raises(jinja2.UndefinedError):
+        env.from_string("x = \\VAR{missing}").render()
+
+
+def test_each_environment_is_new() -> None:
+    first, second = make_environment(), make_environment()
+    first.filters["extra"] = str
+    assert "extra" not in second.filters
+
+
+def test_bundled_templates_load() -> None:
+    env = make_environment()
+    for name in ("derivation.tex", "lecture.tex", "claims.tex", "verify.tex", "macros.tex"):
+        assert env.get_template(name) is not None
+
+
+def test_user_folder_overrides_and_adds(tmp_path: Path) -> None:
+    (tmp_path / "claims.tex").write_text("mine \\VAR{1 + 1}")
+    (tmp_path / "extra.tex").write_text("extra")
+    env = make_environment(tmp_path)
+    assert env.get_template("claims.tex").render() == "mine 2"
+    assert env.get_template("extra.tex").render() == "extra"
+    assert str(env.get_template("verify.tex").filename).endswith("templates/verify.tex")
+
+
+def test_missing_user_folder_is_a_report_error(tmp_path: Path) -> None:
+    with pytest.raises(ReportError, match="does not exist"):
+        make_environment(tmp_path / "nope")
+
+
+@pytest.mark.parametrize("char", list(SPECIALS))
+def test_escape_removes_every_special_character(char: str) -> None:
+    escaped = latex_escape(f"a{char}b")
+    assert escaped != f"a{char}b"
+    # what remains unescaped are only the braces and backslashes of the replacement macros
+    assert escaped.startswith("a") and escaped.endswith("b")
+
+
+@given(st.text(alphabet=st.sampled_from(list(SPECIALS) + list("ab c1")), max_size=30))
+def test_escaped_text_has_balanced_braces_and_no_bare_specials(text: str) -> None:
+    escaped = latex_escape(text)
+    depth = 0
+    k = 0
+    while k < len(escaped):
+        ch = escaped[k]
+        if ch == "\\":
+            k += 2 if escaped[k + 1] in "&%$#_{}" else 1
+            continue
+        assert ch not in "&%$#_^~", escaped
+        depth += {"{": 1, "}": -1}.get(ch, 0)
+        assert depth >= 0
+        k += 1
+    assert depth == 0
+
+
+def test_plain_text_is_unchanged() -> None:
+    assert latex_escape("conv and corr 123") == "conv and corr 123"
+
+
+def test_tex_uses_object_latex_and_does_not_escape() -> None:
+    assert tex(sympy.Rational(1, 2)) == "\\frac{1}{2}"
+    assert tex(Fraction(3, 4)) == "\\frac{3}{4}"
+    signal = Signal.literal([1, 2])
+    assert tex(signal) == signal._latex()
+    assert "\\_" not in tex(sympy.Symbol("a_b"))
+
+
+def test_seconds_formats_both_ranges() -> None:
+    assert seconds(0.0123) == "12.3 ms"
+    assert seconds(2.5) == "2.5 s"
+
+
+def test_breakable_escapes_and_allows_breaks() -> None:
+    assert breakable("a-b_c") == "a-\\allowbreak{}b\\_\\allowbreak{}c"
+    assert breakable("x & y") == latex_escape("x & y")

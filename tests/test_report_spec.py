@@ -1,0 +1,58 @@
+"""Report specifications (reports/*.toml)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from symconv.errors import ReportError
+from symconv.report.spec import REPORT_KINDS, default_spec, load_spec
+
+BUNDLED = Path(__file__).resolve().parent.parent / "reports"
+
+
+@pytest.mark.parametrize("kind", REPORT_KINDS)
+def test_bundled_names_have_defaults(kind: str) -> None:
+    spec = load_spec(kind)
+    assert spec == default_spec(kind)
+    assert spec.report == kind and spec.template_name == f"{kind}.tex"
+
+
+@pytest.mark.parametrize("path", sorted(BUNDLED.glob("*.toml")), ids=lambda p: p.name)
+def test_bundled_specification_files_load(path: Path) -> None:
+    spec = load_spec(path)
+    assert spec.report in REPORT_KINDS
+    assert spec.source == path
+
+
+def test_values_are_read(tmp_path: Path) -> None:
+    path = tmp_path / "mine.toml"
+    path.write_text('report = "verify"\noutput = "ci_summary"\ntitle = "T & T"\n'
+                    'input = "res.json"\nsizes = [1, 3]\nsolutions = true\n')
+    spec = load_spec(path)
+    assert (spec.output, spec.title, spec.sizes, spec.solutions) == ("ci_summary", "T & T",
+                                                                      (1, 3), True)
+    assert spec.input == tmp_path / "res.json"
+
+
+@pytest.mark.parametrize(("body", "message"), [
+    ('report = "slides"', "report = 'slides'"),
+    ('report = "lecture"\nsizes = [0]', "sizes = \\[0\\]"),
+    ('report = "lecture"\noutput = "../x"', "output = '../x'"),
+    ('report = "lecture"\ncolour = "red"', "unknown key 'colour'"),
+    ('report = "lecture"\nsolutions = "yes"', "solutions = 'yes'"),
+    ('report = ', "malformed TOML"),
+])
+def test_bad_specifications_name_the_problem(tmp_path: Path, body: str, message: str) -> None:
+    path = tmp_path / "bad.toml"
+    path.write_text(body)
+    with pytest.raises(ReportError, match=message):
+        load_spec(path)
+
+
+def test_unknown_name_and_missing_file() -> None:
+    with pytest.raises(ReportError, match="unknown report 'nope'"):
+        load_spec("nope")
+    with pytest.raises(ReportError, match="does not exist"):
+        load_spec("no/such/file.toml")

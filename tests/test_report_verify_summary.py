@@ -1,0 +1,55 @@
+"""The verify report reads `symconv verify --json` output and nothing else."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from symconv.cli import main
+from symconv.errors import ReportError
+from symconv.report.verify_summary import load_results, sizes_text
+
+
+def test_reads_the_json_that_verify_writes(tmp_path: Path) -> None:
+    claims = tmp_path / "c.toml"
+    claims.write_text('[[claim]]\nname = "comm"\nstatement = "corr(F, I) == corr(I, F)"\n'
+                      'signals = { F = "2", I = "2" }\nexpect = "fails"\n')
+    out = tmp_path / "v.json"
+    assert main(["verify", str(claims), "--json", str(out)]) == 0
+    rows = load_results(out)
+    assert [(r["name"], r["verdict"], r["ok"]) for r in rows] == [("comm", "REFUTED", True)]
+    assert rows[0]["counterexample"] is not None
+
+
+@pytest.mark.parametrize(("content", "message"), [
+    ("{}", "expected a JSON list"),
+    ("[{\"name\": \"a\"}]", "lacks statement"),
+    ("[{\"name\": \"a\", \"statement\": \"s\", \"expect\": \"holds\", \"verdict\": \"TRUE\", "
+     "\"ok\": true}]", "verdict 'TRUE'"),
+    ("not json", "cannot read"),
+])
+def test_malformed_results_are_one_line_errors(tmp_path: Path, content: str,
+                                               message: str) -> None:
+    path = tmp_path / "v.json"
+    path.write_text(content)
+    with pytest.raises(ReportError, match=message):
+        load_results(path)
+
+
+def test_missing_file(tmp_path: Path) -> None:
+    with pytest.raises(ReportError, match="do not exist"):
+        load_results(tmp_path / "none.json")
+
+
+def test_sizes_text() -> None:
+    assert sizes_text([{"F": [3, 3], "I": [5]}, {"F": [1, 1], "I": [2]}]) == "F=3x3,I=5; F=1x1,I=2"
+    assert sizes_text(None) == ""
+
+
+def test_verify_report_without_input_is_a_cli_error(tmp_path: Path,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["report", "verify", "--out", str(tmp_path), "--no-pdf"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "--input" in err
+    assert "Traceback" not in err
