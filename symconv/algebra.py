@@ -387,12 +387,3 @@ def polynomial_sum(polys: Iterable[Polynomial], domain: Domain = ZZ) -> Polynomi
         for m, c in p.terms.items():
             terms[m] = terms[m] + c if m in terms else c
     return Polynomial(terms, domain)
-
-
-def accumulate_product(terms: dict[Monomial, Any], a: Polynomial, b: Polynomial) -> None:
-    """``terms += a * b`` in place (same domain assumed): the inner loop of convolution."""
-    for m1, c1 in a.terms.items():
-        for m2, c2 in b.terms.items():
-            m = tuple(sorted(m1 + m2)) if m1 and m2 else (m1 or m2)
-            c = c1 * c2
-            terms[m] = terms[m] + c if m in terms else c

@@ -90,6 +90,12 @@ class CyclotomicField(AlgebraicField):
 
     def product(self, a: Any, b: Any) -> Any:
         """a·b by the sparse exponent sums of their coefficients (SymPy divides dense lists)."""
+        # DFT coefficients are mostly the shared ±ζ^t objects: multiply by table.
+        units = self._unit_index
+        unit_a, unit_b = units.get(id(a)), units.get(id(b))
+        if unit_a is not None and unit_b is not None:
+            t = (unit_a[0] + unit_b[0]) % self.order
+            return self._unit_powers[t] if unit_a[1] == unit_b[1] else self._negated_unit_powers[t]
         rep_a, rep_b = a._rep.to_list(), b._rep.to_list()
         top_a, top_b = len(rep_a) - 1, len(rep_b) - 1
         # Why the shortcut: DFT coefficients are mostly c·ζ^j, stored as [c, 0, ..., 0].
@@ -155,6 +161,13 @@ class CyclotomicField(AlgebraicField):
     @cached_property
     def _negated_unit_powers(self) -> tuple[Any, ...]:
         return tuple(-p for p in self._unit_powers)
+
+    @cached_property
+    def _unit_index(self) -> dict[int, tuple[int, int]]:
+        """id of each shared ±ζ^t object -> (t, ±1); the tuples above keep them alive."""
+        index = {id(p): (t, 1) for t, p in enumerate(self._unit_powers)}
+        index.update({id(p): (t, -1) for t, p in enumerate(self._negated_unit_powers)})
+        return index
 
     @cached_property
     def _omega_directions(self) -> dict[tuple[Any, ...], tuple[int, Any]]:

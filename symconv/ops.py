@@ -33,7 +33,7 @@ False
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -98,15 +98,22 @@ def _common_kind(*signals: Signal) -> list[Signal]:
 # --- the exact core on Z^d --------------------------------------------------------
 
 
-def _sliding_sum(kernel: Signal, image: Signal, sign: int) -> Signal:
+# An array-level full convolution (kernel entries, image entries, output shape) -> entries:
+# the one piece another arithmetic (e.g. modular, in symconv.prove.modular) replaces.
+ArrayConvolution = Callable[[np.ndarray, np.ndarray, tuple[int, ...]], np.ndarray]
+
+
+def _sliding_sum(kernel: Signal, image: Signal, sign: int,
+                 full_conv: ArrayConvolution | None = None) -> Signal:
     """``out(x) = sum_i kernel(i) image(x - sign*i)``: conv for sign=+1, corr for sign=-1.
 
     The full result on Z^d; all of its possible support is kept.
     """
-    kernel, image = _common_kind(kernel, image)
+    if full_conv is None:
+        kernel, image = _common_kind(kernel, image)
     kshape, ishape = kernel.shape, image.shape
     if kernel.entries.size == 0 or image.entries.size == 0:
-        return Signal.zeros(kernel.ndim, kernel.is_exact)
+        return Signal.zeros(kernel.ndim, kernel.is_exact and full_conv is None)
     out_shape = tuple(k + n - 1 for k, n in zip(kshape, ishape, strict=True))
     if sign > 0:  # x = i + j
         out_origin = tuple(a + b for a, b in zip(kernel.origin, image.origin, strict=True))
@@ -116,9 +123,9 @@ def _sliding_sum(kernel: Signal, image: Signal, sign: int) -> Signal:
             b - (a + k - 1) for a, b, k in zip(kernel.origin, image.origin, kshape, strict=True)
         )
         kern = kernel.entries[(slice(None, None, -1),) * kernel.ndim]
-    if not kernel.is_exact:
-        return Signal(_numeric_full_conv(kern, image.entries, out_shape), out_origin)
-    return Signal(_exact_full_conv(kern, image.entries, out_shape), out_origin)
+    if full_conv is None:
+        full_conv = _exact_full_conv if kernel.is_exact else _numeric_full_conv
+    return Signal(full_conv(kern, image.entries, out_shape), out_origin)
 
 
 def _numeric_full_conv(kern: np.ndarray, img: np.ndarray, out_shape: tuple[int, ...]) -> np.ndarray:
@@ -253,7 +260,14 @@ def _crop(signal: Signal, lo: Sequence[int], hi: Sequence[int]) -> Signal:
     return Signal(signal.embed(lo, shape), lo)
 
 
-def _apply(kernel: Signal, image: Signal, sign: int, mode: str, boundary: str) -> Signal:
+def sliding_sum(kernel: Signal, image: Signal, sign: int, mode: str = "full",
+                boundary: str = "zero", full_conv: ArrayConvolution | None = None) -> Signal:
+    """``conv`` (``sign=+1``) or ``corr`` (``sign=-1``) with mode and boundary.
+
+    ``full_conv`` replaces the array-level full convolution (exact or numeric
+    by default), so that another arithmetic gets exactly the same modes and
+    boundaries.
+    """
     _same_ndim(kernel, image)
     mode, boundary = normalize_mode(mode), normalize_boundary(boundary)
     lo, hi = _output_box(kernel, image, sign, mode)
@@ -271,7 +285,7 @@ def _apply(kernel: Signal, image: Signal, sign: int, mode: str, boundary: str) -
         need_lo = [l - kh for l, kh in zip(lo, khi, strict=True)]
         need_hi = [h - kl for h, kl in zip(hi, klo, strict=True)]
         image = _extend(image, need_lo, need_hi, boundary)
-    return _crop(_sliding_sum(kernel, image, sign), lo, hi)
+    return _crop(_sliding_sum(kernel, image, sign, full_conv), lo, hi)
 
 
 def conv(kernel: Signal, image: Signal, mode: str = "full", boundary: str = "zero") -> Signal:
@@ -281,12 +295,12 @@ def conv(kernel: Signal, image: Signal, mode: str = "full", boundary: str = "zer
     >>> conv(Signal.literal([1, 2]), Signal.literal([1, 1, 1])).entries.tolist()
     [Polynomial(1), Polynomial(3), Polynomial(3), Polynomial(2)]
     """
-    return _apply(kernel, image, +1, mode, boundary)
+    return sliding_sum(kernel, image, +1, mode, boundary)
 
 
 def corr(kernel: Signal, image: Signal, mode: str = "full", boundary: str = "zero") -> Signal:
     """Correlation ``sum_i F(i) I(x + i)``, cropped to ``mode``, ``I`` extended by ``boundary``."""
-    return _apply(kernel, image, -1, mode, boundary)
+    return sliding_sum(kernel, image, -1, mode, boundary)
 
 
 # --- re-indexings -----------------------------------------------------------------
@@ -425,19 +439,20 @@ def periodize(signal: Signal, period: Sequence[int]) -> Signal:
     return Signal(out, (0,) * signal.ndim)
 
 
-def _circular(a: Signal, b: Signal, sign: int, n: Sequence[int] | None) -> Signal:
+def circular_sum(a: Signal, b: Signal, sign: int, n: Sequence[int] | None = None,
+                 full_conv: ArrayConvolution | None = None) -> Signal:
+    """``circconv`` (``sign=+1``) or ``circcorr`` (``sign=-1``); ``full_conv`` as in sliding_sum."""
     _same_ndim(a, b)
     period = circular_period(a, b, n)
     pa, pb = periodize(a, period), periodize(b, period)
-    full = _sliding_sum(pa, pb, sign)
-    return periodize(full, period)
+    return periodize(_sliding_sum(pa, pb, sign, full_conv), period)
 
 
 def circconv(a: Signal, b: Signal, n: Sequence[int] | None = None) -> Signal:
     """Circular convolution on Z_n^d: ``sum_k a(k) b(x - k mod n)``."""
-    return _circular(a, b, +1, n)
+    return circular_sum(a, b, +1, n)
 
 
 def circcorr(a: Signal, b: Signal, n: Sequence[int] | None = None) -> Signal:
     """Circular correlation on Z_n^d: ``sum_k a(k) b(x + k mod n)``."""
-    return _circular(a, b, -1, n)
+    return circular_sum(a, b, -1, n)

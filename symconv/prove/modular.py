@@ -156,47 +156,18 @@ class ModularBackend:
     def imag(self, value: Fraction) -> Any:
         raise NotModular("imaginary constants have no modular evaluation here")
 
-    def _sliding(self, kernel: Signal, image: Signal, sign: int) -> Signal:
-        """``ops``' sliding sum with the modular convolution core."""
-        if kernel.entries.size == 0 or image.entries.size == 0:
-            return Signal.zeros(kernel.ndim, exact=False)
-        out_shape = tuple(k + n - 1 for k, n in zip(kernel.shape, image.shape, strict=True))
-        if sign > 0:
-            origin = tuple(a + b for a, b in zip(kernel.origin, image.origin, strict=True))
-            kern = kernel.entries
-        else:
-            origin = tuple(b - (a + k - 1) for a, b, k in zip(kernel.origin, image.origin,
-                                                              kernel.shape, strict=True))
-            kern = kernel.entries[(slice(None, None, -1),) * kernel.ndim]
-        entries = full_conv_mod(np.asarray(kern, dtype=np.int64),
-                                np.asarray(image.entries, dtype=np.int64), out_shape,
-                                self.prime, self.root)
-        return Signal(entries, origin)
+    def _full_conv(self, kern: np.ndarray, img: np.ndarray, out_shape: tuple[int, ...]) -> np.ndarray:
+        """The array-level core for ``ops.sliding_sum``: exact convolution mod p."""
+        return full_conv_mod(np.asarray(kern, dtype=np.int64) % self.prime,
+                             np.asarray(img, dtype=np.int64) % self.prime, out_shape,
+                             self.prime, self.root)
 
     def _apply(self, kernel: Signal, image: Signal, sign: int, mode: str,
                boundary: str) -> Signal:
-        # The same steps as symconv.ops._apply: output box, boundary extension, crop.
-        ops._same_ndim(kernel, image)
-        mode, boundary = ops.normalize_mode(mode), ops.normalize_boundary(boundary)
-        lo, hi = ops._output_box(kernel, image, sign, mode)
-        if any(low > high for low, high in zip(lo, hi, strict=True)):
-            raise ShapeError(f"mode 'valid' needs the kernel (shape {kernel.shape}) to fit "
-                             f"inside the image (shape {image.shape}) on every axis")
-        if boundary != "zero" and mode != "valid":
-            klo = [a if sign > 0 else -(a + k - 1) for a, k in zip(kernel.origin, kernel.shape,
-                                                                      strict=True)]
-            khi = [a + k - 1 if sign > 0 else -a for a, k in zip(kernel.origin, kernel.shape,
-                                                                   strict=True)]
-            need_lo = [low - kh for low, kh in zip(lo, khi, strict=True)]
-            need_hi = [high - kl for high, kl in zip(hi, klo, strict=True)]
-            image = ops._extend(image, need_lo, need_hi, boundary)
-        return ops._crop(self._sliding(kernel, image, sign), lo, hi)
+        return ops.sliding_sum(kernel, image, sign, mode, boundary, full_conv=self._full_conv)
 
     def _circular(self, a: Signal, b: Signal, sign: int, ints: list[int]) -> Signal:
-        ops._same_ndim(a, b)
-        period = ops.circular_period(a, b, ints or None)
-        pa, pb = self.reduce(ops.periodize(a, period)), self.reduce(ops.periodize(b, period))
-        return self.reduce(ops.periodize(self._sliding(pa, pb, sign), period))
+        return self.reduce(ops.circular_sum(a, b, sign, ints or None, full_conv=self._full_conv))
 
     def call(self, func: str, signals: list[Any], ints: list[int], options: dict[str, Any]) -> Any:
         p = self.prime

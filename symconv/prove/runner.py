@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from symconv.claims import Claim
+from symconv.atomic import atomic_write
 from symconv.errors import SymconvError
 from symconv.prove import Budget, Result, run_tiers
 
@@ -165,7 +166,7 @@ def outcome_json(outcome: Outcome) -> dict[str, Any]:
 
 def write_json(outcomes: Sequence[Outcome], path: Path | str) -> None:
     data = [outcome_json(o) for o in outcomes]
-    Path(path).write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+    atomic_write(Path(path), json.dumps(data, indent=2) + "\n")
 
 
 def write_junit(outcomes: Sequence[Outcome], path: Path | str) -> None:
@@ -183,4 +184,4 @@ def write_junit(outcomes: Sequence[Outcome], path: Path | str) -> None:
                           f"expected {o.claim.expect}").text = explain(o)
         else:
             ET.SubElement(case, "system-out").text = explain(o)
-    ET.ElementTree(suite).write(path, encoding="utf-8", xml_declaration=True)
+    atomic_write(Path(path), ET.tostring(suite, encoding="utf-8", xml_declaration=True))

@@ -20,7 +20,7 @@ import jinja2
 
 from symconv import __version__
 from symconv.errors import ReportError
-from symconv.report.atomic import atomic_write
+from symconv.atomic import atomic_write
 from symconv.report.environment import make_environment
 from symconv.report.figures import FigureFolder
 from symconv.report.pdf import DEFAULT_TIME_LIMIT, compile_pdf, find_engine

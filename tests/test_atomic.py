@@ -1,4 +1,4 @@
-"""Atomic writes of report files."""
+"""Atomic writes of output files (reports, figures, verify --json/--junit)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from symconv.report import atomic
+from symconv import atomic
+from symconv.errors import SymconvError
 
 
 def test_writes_text_and_bytes(tmp_path: Path) -> None:
@@ -26,7 +27,15 @@ def test_failure_while_writing_keeps_previous_file(tmp_path: Path,
         raise OSError("disk full")
 
     monkeypatch.setattr(atomic.os, "fsync", broken_fsync)
-    with pytest.raises(OSError, match="disk full"):
+    with pytest.raises(SymconvError, match="cannot write .*a.tex: disk full"):
         atomic.atomic_write(target, "new report, half written")
     assert target.read_bytes() == b"previous report"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.tex"]  # no temporary left
+
+
+def test_unwritable_folder_is_one_clear_error(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    with pytest.raises(SymconvError, match="cannot write .*file/out.json") as info:
+        atomic.atomic_write(blocker / "out.json", "{}")
+    assert "\n" not in str(info.value)
