@@ -117,7 +117,22 @@ def format_table(outcomes: Sequence[Outcome]) -> str:
     lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
              for row in rows]
     lines.insert(1, "  ".join("-" * w for w in widths))
+    lines.append("")
+    lines.append(summary_line(outcomes))
     return "\n".join(lines)
+
+
+def summary_line(outcomes: Sequence[Outcome]) -> str:
+    """``N claims: K as expected, M not, E errors (PROVED a, VERIFIED b, ...)``."""
+    counts: dict[str, int] = {}
+    for o in outcomes:
+        if o.result is not None:
+            counts[o.result.verdict.value] = counts.get(o.result.verdict.value, 0) + 1
+    verdicts = ", ".join(f"{name} {n}" for name, n in counts.items())
+    ok = sum(o.ok for o in outcomes)
+    errors = sum(o.result is None for o in outcomes)
+    return (f"{len(outcomes)} claims: {ok} as expected, {len(outcomes) - ok - errors} not, "
+            f"{errors} errors ({verdicts})")
 
 
 def _clip(text: str, width: int) -> str:
