@@ -195,7 +195,8 @@ class Polynomial:
             return Polynomial.constant(other, self.domain)
         return None
 
-    def _convert_to(self, domain: Domain) -> Polynomial:
+    def to_domain(self, domain: Domain) -> Polynomial:
+        """The same polynomial with coefficients in ``domain`` (which must contain them)."""
         if domain == self.domain:
             return self
         return Polynomial({m: domain.convert_from(c, self.domain) for m, c in self.terms.items()},
@@ -203,7 +204,7 @@ class Polynomial:
 
     def _aligned(self, other: Polynomial) -> tuple[Polynomial, Polynomial, Domain]:
         domain = _unify(self.domain, other.domain)
-        return self._convert_to(domain), other._convert_to(domain), domain
+        return self.to_domain(domain), other.to_domain(domain), domain
 
     def __add__(self, other: Any) -> Polynomial:
         q = self._coerce(other)
@@ -251,7 +252,7 @@ class Polynomial:
         a, b, domain = self._aligned(q)
         if not domain.is_Field:
             domain = domain.get_field()
-            a, b = a._convert_to(domain), b._convert_to(domain)
+            a, b = a.to_domain(domain), b.to_domain(domain)
         inverse = domain.quo(domain.one, b.constant_value())
         return Polynomial({m: c * inverse for m, c in a.terms.items()}, domain)
 
@@ -383,7 +384,7 @@ def polynomial_sum(polys: Iterable[Polynomial], domain: Domain = ZZ) -> Polynomi
         if p.domain != domain:
             domain = _unify(domain, p.domain)
             terms = {m: domain.convert(c) for m, c in terms.items()}
-            p = p._convert_to(domain)
+            p = p.to_domain(domain)
         for m, c in p.terms.items():
             terms[m] = terms[m] + c if m in terms else c
     return Polynomial(terms, domain)

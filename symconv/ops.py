@@ -81,17 +81,22 @@ def _same_ndim(*signals: Signal) -> None:
 
 
 def _common_kind(*signals: Signal) -> list[Signal]:
-    """All exact (in one coefficient domain) or all numeric."""
+    """All numeric, or all exact with every entry in one coefficient domain.
+
+    The exact convolution core multiplies raw coefficients, so every entry of
+    both inputs must live in the same domain (e.g. QQ entries meeting a
+    cyclotomic DFT result are embedded in the cyclotomic field first).
+    """
     if all(not s.is_exact for s in signals):
         return list(signals)
     exact = [s.exact() for s in signals]
-    domains = [s.domain for s in exact]
-    domain = domains[0]
-    for d in domains[1:]:
-        domain = _unify_domains(domain, d)
+    domain = exact[0].domain
+    for s in exact[1:]:
+        domain = _unify_domains(domain, s.domain)
     return [
-        s if d == domain else Signal(_map_entries(s.entries, lambda p: p * domain.one), s.origin)
-        for s, d in zip(exact, domains, strict=True)
+        s if all(p.domain == domain for p in s.entries.flat)
+        else Signal(_map_entries(s.entries, lambda p: p.to_domain(domain)), s.origin)
+        for s in exact
     ]
 
 

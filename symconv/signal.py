@@ -19,6 +19,7 @@ True
 from __future__ import annotations
 
 import itertools
+import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from fractions import Fraction
 from functools import reduce
@@ -120,7 +121,7 @@ class Signal:
     ) -> Signal:
         """Independent symbolic entries ``name[i, j, ...]`` indexed by their coordinates."""
         dims = parse_shape(shape)
-        size = int(np.prod(dims))
+        size = math.prod(dims)  # exact: np.prod wraps around past 2**63
         if size > MAX_EXACT_ENTRIES:
             raise SizeLimitError(
                 f"symbolic signal {name} of shape {dims} has {size} entries; "

@@ -111,3 +111,12 @@ def test_fields_and_elements_pickle_by_value() -> None:
     assert pickle.loads(pickle.dumps(a)) == a
     assert pickle.loads(pickle.dumps(a)) != K.from_zeta_exponents({1: QQ(2)})
     assert pickle.loads(pickle.dumps(K)) == K
+
+
+@pytest.mark.parametrize("n", [5, 8, 12])
+def test_shared_unit_powers_multiply_by_table(n: int) -> None:
+    K = cyclotomic_field(n)
+    units = [K.from_zeta_exponents({t: QQ(s)}) for t in range(n) for s in (1, -1)]
+    for a in units:
+        for b in units:
+            assert a * b == ANP.mul(a, b)

@@ -266,3 +266,16 @@ def test_boundary_aliases_from_scipy() -> None:
     assert conv(F, I, "same", "fill") == conv(F, I, "same", "zero")
     assert conv(F, I, "same", "symm") == conv(F, I, "same", "reflect")
     assert conv(F, I, "same", "wrap") != conv(F, I, "same", "reflect")
+
+
+def test_mixed_coefficient_domains_are_embedded_before_convolving() -> None:
+    """Rational, integer and cyclotomic entries meet in one field, exactly."""
+    from symconv.fourier import dft
+
+    f = Signal.literal([1, 2, 3], origin=(0,)) / 2
+    g = Signal.symbolic("g", (3,), origin=(0,))
+    spectrum = dft(g)
+    mixed = Signal.literal([1, 0, 0], origin=(0,)) + Signal.literal([0, 1, 0], origin=(0,)) / 3
+    assert conv(f, spectrum) == conv(spectrum, f)
+    assert conv(mixed, spectrum) == spectrum + shift(spectrum, 1) / 3
+    assert conv(mixed, spectrum) != spectrum + shift(spectrum, 1) / 2

@@ -94,6 +94,11 @@ FALSE_COMPLEX: list[tuple[str, dict[str, Any]]] = [
     ("dft(circcorr(f, g)) == conj(dft(f)) * dft(g)", {"f": {"shape": "5", "real": False}, "g": "5"}),
     ("dft(shift(f, 1)) == dft(f)", {"f": "5"}),
     ("conj(f) == f", {"f": {"shape": "3", "real": False}}),
+    # the torus model takes every period to be the common shape n; ops takes it from the
+    # argument's box, which a second declared shape or another origin makes larger
+    ("dft(f) + dft(g) == dft(f + g)", {"f": ["4", "5"], "g": "4"}),
+    ("dft(f) + dft(g) == dft(f + g)", {"f": "4", "g": {"shape": "4", "origin": [-1]}}),
+    ("dft(f + flip(f)) == dft(f) + dft(flip(f))", {"f": {"shape": "3", "origin": [0]}}),
 ]
 
 
@@ -159,6 +164,15 @@ def test_proved_dft_theorems_hold_for_numpy_fft() -> None:
 ])
 def test_not_applicable_hands_over(statement: str, signals: dict[str, str]) -> None:
     assert attempt(claim_from_text(statement, signals), Budget(30)) is None
+
+
+def test_circular_operation_with_a_period_other_than_n_is_not_proved() -> None:
+    # at the declared sizes a + b has a 5-sample box (origins -2 and -1), so circconv
+    # refuses the 4-sample c; the derivation on Z_4 says nothing about that statement
+    claim = claim_from_text("circconv(a + b, c) == circconv(a, c) + circconv(b, c)",
+                            {"a": "4", "b": {"shape": "4", "origin": [-1]},
+                             "c": {"shape": "4", "origin": [-1]}})
+    assert attempt(claim, Budget(30)) is None
 
 
 # --- hand-written derivations (expected data written from the textbook proofs) ---------------

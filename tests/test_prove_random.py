@@ -117,7 +117,9 @@ def test_true_claim_is_probable_with_error_bound() -> None:
     assert result.error_bound is not None
     # degree 3, three primes above 7e6
     assert result.error_bound <= (3 / 7_000_000) ** 3
-    assert result.sizes == [{"a": (7, 7), "b": (64, 64), "c": (70, 70)}]
+    # the declared sizes are evaluated too
+    assert result.sizes == [{"a": (3, 3), "b": (5, 5), "c": (5, 5)},
+                            {"a": (7, 7), "b": (64, 64), "c": (70, 70)}]
 
 
 def test_false_claim_is_refuted_with_small_counterexample() -> None:
@@ -155,7 +157,7 @@ def test_fixed_kernels_are_reduced_not_randomized() -> None:
     result = _random("conv(G, I, mode=\"same\") == corr(G, I, mode=\"same\")",
                      {"G": "gaussian5", "I": "5x5"}, {"I": "40x40"})
     assert result.verdict is Verdict.PROBABLE  # gaussian5/273: the denominator is invertible
-    assert result.sizes == [{"I": (40, 40)}]
+    assert result.sizes == [{"I": (5, 5)}, {"I": (40, 40)}]
 
 
 def test_not_applicable_cases_hand_over() -> None:
@@ -170,4 +172,20 @@ def test_shape_mismatch_at_large_sizes_falls_back() -> None:
     result = _random("circconv(a, b) == circconv(b, a)", {"a": "4x4", "b": "4x4"})
     # 512x512 with 15x15 cannot be circularly convolved; equal kernel sizes can.
     assert result.verdict is Verdict.PROBABLE
-    assert result.sizes == [{"a": (16, 16), "b": (16, 16)}]
+    assert result.sizes == [{"a": (4, 4), "b": (4, 4)}, {"a": (16, 16), "b": (16, 16)}]
+
+
+def test_claim_false_only_at_its_declared_shapes_is_refuted() -> None:
+    # In 1D every signal becomes 100001 long, where 'same' crops both sides to one box; at
+    # the declared sizes the boxes differ.  Reached by default when the exact tier gives up.
+    statement = 'conv(a, b, mode="same") == conv(b, a, mode="same")'
+    assert _random(statement, {"a": "3", "b": "5"}).verdict is Verdict.REFUTED
+    claim = claim_from_text(statement, {"a": "1001", "b": "30001"})
+    assert run_tiers(claim).verdict is Verdict.REFUTED
+
+
+def test_not_equal_needs_a_witness_at_the_declared_sizes() -> None:
+    # equal at the declared sizes (both 3x3), different only at 512x512 with 15x15
+    result = _random('conv(a, b, mode="same") != conv(b, a, mode="same")',
+                     {"a": "3x3", "b": "3x3"})
+    assert result.verdict is not Verdict.VERIFIED

@@ -44,10 +44,12 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from symconv.algebra import Polynomial
+from symconv.dsl import FUNCTIONS, BinOp, Call, Name, Neg, Node, Number, integer_value
 from symconv.errors import SymconvError
 from symconv.ops import periodize
 from symconv.prove import Budget, Result, Verdict
 from symconv.prove.rules import (
+    CIRCULAR,
     DEFINITIONS,
     DEFINITIONS_LATEX,
     RULES,
@@ -56,6 +58,7 @@ from symconv.prove.rules import (
     atom_key,
     conjugate_name,
     definitions_used,
+    dsl_text,
     fresh_names,
     is_circular,
     is_scalar,
@@ -334,8 +337,10 @@ def derive(claim: Claim) -> Derivation | None:
     if signal == is_scalar(statement.right):
         return None
     torus = is_circular(statement.left) and is_circular(statement.right)
-    if torus and len({spec.shape for spec in claim.assignments()[0].values()}) != 1:
-        return None  # circular operations without a period need equal shapes: n is that shape
+    if torus and not all(periods_fit(statement.left, assignment)
+                         and periods_fit(statement.right, assignment)
+                         for assignment in claim.assignments()):
+        return None
     real = frozenset(name for name, specs in claim.signals.items() if all(s.real for s in specs))
     try:
         left, left_form = side_steps(DslSide(statement.left, signal, torus, real))
@@ -345,6 +350,76 @@ def derive(claim: Claim) -> Derivation | None:
     if left_form != right_form:
         return None
     return Derivation(statement.text, left, right, left_form, torus)
+
+
+Box = tuple[tuple[int, ...], tuple[int, ...]]  # origin, shape
+
+
+def periods_fit(node: Node, assignment: Mapping[str, SignalSpec]) -> bool:
+    """Whether, at these sizes, every circular operation in ``node`` has period n.
+
+    The derivation on Z_n^d reads every signal mod n, n the common shape of the
+    signals; :mod:`symconv.ops` takes a circular operation's period from its
+    arguments' box, which a sum of signals with other origins, a flip or a shift
+    makes larger than n.  The two agree only when every argument's box has shape n.
+    """
+    shapes = {spec.shape for spec in assignment.values()}
+    if len(shapes) != 1:
+        return False
+    n = shapes.pop()
+    boxes: dict[str, Box] = {}
+    for name, spec in assignment.items():
+        built = spec.build(name)
+        boxes[name] = (built.origin, built.shape)
+    try:
+        _box(node, boxes, n)
+    except RuleError:
+        return False
+    return True
+
+
+def _box(node: Node, boxes: Mapping[str, Box], n: tuple[int, ...]) -> Box | None:
+    """The box :mod:`symconv.ops` gives ``node`` (None for a number); RuleError when a
+    circular operation would take a period other than ``n``, or for an operation the
+    derivation on Z_n^d does not model."""
+    if isinstance(node, Name):
+        return boxes[node.id]
+    if isinstance(node, Number):
+        return None
+    if isinstance(node, Neg):
+        return _box(node.operand, boxes, n)
+    if isinstance(node, BinOp) and node.op in "+-*/":
+        return _union(_box(node.left, boxes, n), _box(node.right, boxes, n))
+    if isinstance(node, Call) and len(node.args) == FUNCTIONS[node.func].signals \
+            and not node.kwargs:
+        args = [_box(a, boxes, n) for a in node.args]
+        if node.func in CIRCULAR:
+            if any(a is None or a[1] != n for a in args):
+                raise RuleError(f"{dsl_text(node)} does not have period {n}")
+            return (0,) * len(n), n
+        if node.func == "flip" and args[0] is not None:
+            origin, shape = args[0]
+            return tuple(-(o + k - 1) for o, k in zip(origin, shape, strict=True)), shape
+        if node.func == "conj":
+            return args[0]
+        if node.func == "hadamard":
+            return _union(args[0], args[1])
+    if isinstance(node, Call) and node.func == "shift":
+        inner = _box(node.args[0], boxes, n)
+        offsets = [integer_value(a) for a in node.args[1:]]
+        if inner is not None and all(k is not None for k in offsets):
+            return tuple(o + (k or 0) for o, k in zip(inner[0], offsets, strict=True)), inner[1]
+    raise RuleError(f"{dsl_text(node)} is not modelled on Z_n^d")
+
+
+def _union(a: Box | None, b: Box | None) -> Box | None:
+    """The box of a sum or product of two signals (:meth:`Signal._combine`); a number
+    leaves the other operand's box."""
+    if a is None or b is None:
+        return a or b
+    lo = tuple(min(p, q) for p, q in zip(a[0], b[0], strict=True))
+    hi = tuple(max(p + k, q + m) for p, k, q, m in zip(a[0], a[1], b[0], b[1], strict=True))
+    return lo, tuple(h - low for low, h in zip(lo, hi, strict=True))
 
 
 # --- re-check at concrete sizes --------------------------------------------------------

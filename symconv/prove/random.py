@@ -85,12 +85,14 @@ def _applicable(claim: Claim) -> str | None:
     return None
 
 
-def _random_env(claim: Claim, sizes: dict[str, tuple[int, ...]], backend: ModularBackend,
-                rng: np.random.Generator) -> dict[str, Signal]:
+def _random_env(assignment: dict[str, SignalSpec], sizes: dict[str, tuple[int, ...]],
+                backend: ModularBackend, rng: np.random.Generator) -> dict[str, Signal]:
+    """Random residues for the symbolic signals (at ``sizes`` where given, else as declared);
+    fixed signals reduced mod p."""
     env = {}
-    for name, spec in claim.assignments()[0].items():
-        if name in sizes:
-            shape = sizes[name]
+    for name, spec in assignment.items():
+        if spec.is_symbolic:
+            shape = sizes.get(name, spec.shape)
             origin = spec.origin if spec.origin is not None and len(shape) == len(spec.origin) \
                 else tuple(-(n // 2) for n in shape)
             values = rng.integers(0, backend.prime, size=shape, dtype=np.int64)
@@ -137,6 +139,18 @@ def attempt(claim: Claim, budget: Budget) -> Result | None:
 def _trials(claim: Claim, sizes: dict[str, tuple[int, ...]], deg: int, negated: bool,
             rng: np.random.Generator, seed: int, budget: Budget, start: float) -> Result:
     assert claim.statement is not None
+    # The declared sizes first: the large sizes change the ratios between the signals' shapes
+    # (in 1D all become 10^5), so a claim false only at the declared shapes would pass there.
+    # A != claim is about its declared sizes only: a difference elsewhere is no witness.
+    declared = claim.assignments()
+    checks: list[tuple[dict[str, SignalSpec], dict[str, tuple[int, ...]]]] = [
+        (assignment, {}) for assignment in declared]
+    if not negated:
+        checks.append((declared[0], sizes))
+    checked = [{n: sizes.get(n, s.shape) for n, s in a.items() if s.is_symbolic}
+               for a, sizes in checks]
+    witnessed: set[int] = set()
+    witness: Any = None
     bound = 1.0
     primes = []
     for trial in range(TRIALS):
@@ -144,19 +158,26 @@ def _trials(claim: Claim, sizes: dict[str, tuple[int, ...]], deg: int, negated: 
             budget.check()
         prime, root = NTT_PRIMES[trial % len(NTT_PRIMES)]
         backend = ModularBackend(prime, root)
-        env = _random_env(claim, sizes, backend, rng)
-        left, right = evaluate_sides(claim.statement, env, backend)
-        found = difference(left, right)
-        if found is not None:
-            return _differs(claim, sizes, found, prime, seed, negated, budget, start)
+        for number, (assignment, at) in enumerate(checks):
+            env = _random_env(assignment, at, backend, rng)
+            left, right = evaluate_sides(claim.statement, env, backend)
+            found = difference(left, right)
+            if found is not None and not negated:
+                return _differs(claim, checked[number], found, prime, seed, negated, budget,
+                                start)
+            if found is not None:
+                witnessed.add(number)
+                witness = found
+        if negated and len(witnessed) == len(checks):
+            return _differs(claim, checked[0], witness, prime, seed, negated, budget, start)
         bound *= deg / prime
         primes.append(prime)
     elapsed = time.monotonic() - start
     if negated:
-        return Result(Verdict.INCONCLUSIVE, METHOD, [sizes], elapsed, error_bound=bound,
-                      detail=f"no difference in {TRIALS} random trials; a != claim needs a "
-                             "witness")
-    return Result(Verdict.PROBABLE, METHOD, [sizes], elapsed, error_bound=bound,
+        return Result(Verdict.INCONCLUSIVE, METHOD, checked, elapsed, error_bound=bound,
+                      detail=f"no difference at every declared size in {TRIALS} random trials;"
+                             " a != claim needs a witness at each")
+    return Result(Verdict.PROBABLE, METHOD, checked, elapsed, error_bound=bound,
                   detail=f"{TRIALS} trials, degree <= {deg}, primes {primes}, seed {seed}")
 
 
