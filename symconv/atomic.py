@@ -17,8 +17,8 @@ def atomic_write(path: Path, data: str | bytes) -> None:
     is a :class:`SymconvError` naming the path.
     """
     raw = data.encode("utf-8") if isinstance(data, str) else data
+    make_folder(path.parent, f"cannot write {path}")
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     except OSError as err:
         raise SymconvError(f"cannot write {path}: {err.strerror or err}") from None
@@ -33,3 +33,18 @@ def atomic_write(path: Path, data: str | bytes) -> None:
         if isinstance(err, OSError):
             raise SymconvError(f"cannot write {path}: {err.strerror or err}") from None
         raise
+
+
+def make_folder(folder: Path, what: str) -> None:
+    """Create ``folder`` (and its parents); a :class:`SymconvError` starting ``what`` if not.
+
+    The message names the part of the path that is in the way: ``mkdir`` alone
+    reports "File exists" when a parent folder is really a file.
+    """
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        for part in (folder, *folder.parents):
+            if part.exists() and not part.is_dir():
+                raise SymconvError(f"{what}: {part} is a file, not a folder") from None
+        raise SymconvError(f"{what}: {err.strerror or err}") from None

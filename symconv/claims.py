@@ -366,6 +366,8 @@ def parse_signal_option(text: str) -> dict[str, str]:
         name, sep, value = part.partition("=")
         if not sep or not name.strip() or not value.strip():
             raise ClaimFileError(f"--signals item {part!r} is not NAME=SHAPE (like F=3x3)")
+        if name.strip() in signals:
+            raise ClaimFileError(f"--signals gives {name.strip()} twice")
         signals[name.strip()] = value.strip()
     return signals
 

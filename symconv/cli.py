@@ -120,6 +120,13 @@ def _sizes(text: str) -> tuple[int, ...]:
     return sizes
 
 
+def _channels(text: str) -> tuple[int, ...]:
+    sizes = _sizes(text)
+    if len(sizes) != 2:
+        raise argparse.ArgumentTypeError(f"{text!r} is not input x output channels like 2x2")
+    return sizes
+
+
 def _add_cnn_parser(sub: argparse._SubParsersAction) -> None:
     cnn_parser = sub.add_parser(
         "cnn",
@@ -130,7 +137,7 @@ def _add_cnn_parser(sub: argparse._SubParsersAction) -> None:
         "and flip(W0) (convolution), symbolic for one step and numeric for --steps steps.",
     )
     cnn_parser.add_argument("action", choices=("pixel", "backprop", "learn"))
-    cnn_parser.add_argument("--channels", type=_sizes, default=(2, 2), metavar="CxO",
+    cnn_parser.add_argument("--channels", type=_channels, default=(2, 2), metavar="CxO",
                             help="input x output channels (default 2x2)")
     cnn_parser.add_argument("--input", type=_sizes, default=(5, 5), help="input size (5x5)")
     cnn_parser.add_argument("--kernel", type=_sizes, default=(2, 2), help="kernel size (2x2)")
@@ -190,7 +197,8 @@ def _cmd_verify(args: argparse.Namespace) -> int:
             verdict = outcome.result.verdict.value if outcome.result else "ERROR"
             print(f"[{done}/{total}] {outcome.claim.name}: {verdict}", file=sys.stderr)
 
-    outcomes = runner.run_claims(claims, args.jobs, args.budget, progress)
+    # a worker per claim at most: a fork pool starts all its workers up front
+    outcomes = runner.run_claims(claims, min(args.jobs, len(claims)), args.budget, progress)
     print(runner.format_table(outcomes))
     for outcome in outcomes:
         if not outcome.ok or args.verbose:

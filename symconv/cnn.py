@@ -31,6 +31,7 @@ Polynomial(W[0, 0, 0]*x[0, 0] + W[0, 0, 1]*x[0, 1])
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -42,13 +43,19 @@ import sympy
 from sympy.polys.domains import QQ
 
 from symconv.algebra import Generator, Polynomial, real_generator
-from symconv.errors import ShapeError, UnknownNameError
+from symconv.derive import MAX_FORM_ENTRIES
+from symconv.errors import ShapeError, SizeLimitError, SymconvError, UnknownNameError
 from symconv.ops import conv, corr, normalize_boundary
-from symconv.signal import Signal
+from symconv.signal import MAX_EXACT_ENTRIES, Signal, parse_shape
 
 ZERO = Polynomial.zero()
 _PAD_MODES = {"wrap": "wrap", "reflect": "symmetric", "mirror": "reflect", "nearest": "edge"}
 LAYER_OPS = ("corr", "conv")
+# check_backprop differentiates a loss of T terms by each of V variables with sympy.diff:
+# the work grows like V * T (about 60 microseconds per unit); this keeps a check under ~15 s.
+MAX_BACKPROP_WORK = 200_000
+# Numeric gradient-descent steps of learning_equivalence (about 7 ms each, three runs).
+MAX_LEARN_STEPS = 2_000
 
 
 # --- sizes (Dumoulin & Visin, "A guide to convolution arithmetic for deep learning") ---------
@@ -90,8 +97,16 @@ def _per_axis(value: int | Sequence[int], nd: int, what: str, minimum: int) -> t
     return tuple(int(v) for v in values)
 
 
+def _check_exact_size(shape: Sequence[int], what: str) -> None:
+    count = math.prod(int(n) for n in shape)
+    if count > MAX_EXACT_ENTRIES:
+        raise SizeLimitError(f"{what} of shape {tuple(shape)} has {count} exact entries; "
+                             f"the limit is {MAX_EXACT_ENTRIES}")
+
+
 def _zeros(shape: Sequence[int], exact: bool, dtype: Any = np.int64) -> np.ndarray:
     if exact:
+        _check_exact_size(shape, "an array")
         out = np.empty(tuple(shape), dtype=object)
         out.fill(ZERO)
         return out
@@ -101,6 +116,8 @@ def _zeros(shape: Sequence[int], exact: bool, dtype: Any = np.int64) -> np.ndarr
 def spread(a: np.ndarray, step: Sequence[int]) -> np.ndarray:
     """Insert ``step - 1`` zeros between neighbouring entries (dilation, or stride upsampling)."""
     shape = tuple((n - 1) * s + 1 for n, s in zip(a.shape, step, strict=True))
+    if _is_exact(a):
+        _check_exact_size(shape, f"an array spread by {tuple(step)}")
     out = _zeros(shape, _is_exact(a), a.dtype)
     out[tuple(slice(None, None, s) for s in step)] = a
     return out
@@ -109,8 +126,10 @@ def spread(a: np.ndarray, step: Sequence[int]) -> np.ndarray:
 def pad(a: np.ndarray, padding: Sequence[int], boundary: str = "zero") -> np.ndarray:
     """Extend ``a`` by ``padding`` samples on both sides of every axis by the boundary rule."""
     boundary = normalize_boundary(boundary)
+    shape = tuple(n + 2 * p for n, p in zip(a.shape, padding, strict=True))
+    if _is_exact(a):
+        _check_exact_size(shape, f"an input padded by {tuple(padding)}")
     if boundary == "zero":
-        shape = tuple(n + 2 * p for n, p in zip(a.shape, padding, strict=True))
         return Signal(a).embed(tuple(-p for p in padding), shape)
     if boundary == "mirror" and any(p > 0 and n < 2 for n, p in zip(a.shape, padding,
                                                                      strict=True)):
@@ -332,6 +351,13 @@ def pixel_terms(in_channels: int = 2, out_channel: int = 0, kernel: Sequence[int
     """
     if op not in LAYER_OPS:
         raise UnknownNameError(f"unknown layer operation {op!r}; expected corr or conv")
+    kernel = parse_shape(kernel, "kernel")
+    if isinstance(in_channels, bool) or not isinstance(in_channels, int) or in_channels < 1:
+        raise ShapeError(f"in_channels {in_channels!r} is not a positive integer")
+    terms = in_channels * math.prod(kernel)
+    if terms > MAX_FORM_ENTRIES:
+        raise SizeLimitError(f"an output pixel of {in_channels} channels with a {kernel} kernel "
+                             f"has {terms} terms; the limit is {MAX_FORM_ENTRIES}")
     nd = len(kernel)
     s = _per_axis(stride, nd, "stride", 1)
     p = _per_axis(padding, nd, "padding", 0)
@@ -356,7 +382,7 @@ def pixel_form(in_channels: int = 2, out_channel: int = 0, kernel: Sequence[int]
                position: Sequence[int] = (0, 0), **settings: Any) -> sympy.Expr:
     """The expanded value y[o, position] = b[o] + sum of the :func:`pixel_terms` (display)."""
     arrays = pixel_terms(in_channels, out_channel, kernel, position, **settings)
-    terms = [term for array in arrays for term in array]
+    terms = [term for array in arrays for term in sympy.flatten(array.tolist())]
     return sympy.Add(sympy.IndexedBase("b", real=True)[out_channel], *terms, evaluate=False)
 
 
@@ -467,6 +493,8 @@ def check_backprop(in_channels: int = 1, out_channels: int = 1, input_size: Sequ
     if groups < 1 or in_channels % groups or out_channels % groups:
         raise ShapeError(f"groups {groups} does not divide {in_channels} input and "
                          f"{out_channels} output channels")
+    _check_backprop_work(in_channels, out_channels, input_size, kernel, stride, padding,
+                         dilation, groups)
     x = symbolic_tensor("x", (in_channels, *input_size))
     W = symbolic_tensor("W", (out_channels, in_channels // groups, *kernel))
     b = symbolic_tensor("b", (out_channels,))
@@ -489,6 +517,32 @@ def check_backprop(in_channels: int = 1, out_channels: int = 1, input_size: Sequ
     settings = {"channels": (in_channels, out_channels), "input": tuple(input_size),
                 "kernel": tuple(kernel), "boundary": boundary, "op": op, **kwargs}
     return GradientCheck(settings, checked, mismatches, time.perf_counter() - start)
+
+
+def _check_backprop_work(in_channels: int, out_channels: int, input_size: Sequence[int],
+                         kernel: Sequence[int], stride: int | Sequence[int],
+                         padding: int | Sequence[int], dilation: int | Sequence[int],
+                         groups: int) -> None:
+    """Refuse, before building anything, a check that sympy.diff would take minutes over."""
+    input_size = parse_shape(input_size, "input size")
+    kernel = parse_shape(kernel, "kernel")
+    nd = len(kernel)
+    if len(input_size) != nd:
+        raise ShapeError(f"input size {input_size} and kernel {kernel} have different dimensions")
+    s, p = _per_axis(stride, nd, "stride", 1), _per_axis(padding, nd, "padding", 0)
+    d = _per_axis(dilation, nd, "dilation", 1)
+    outputs = out_channels * math.prod(
+        max(output_size(i, k, si, pi, di), 0)
+        for i, k, si, pi, di in zip(input_size, kernel, s, p, d, strict=True))
+    per_group = in_channels // groups
+    terms = outputs * (per_group * math.prod(kernel) + 1)
+    variables = (in_channels * math.prod(input_size)
+                 + out_channels * per_group * math.prod(kernel) + out_channels)
+    if terms * variables > MAX_BACKPROP_WORK:
+        raise SizeLimitError(
+            f"a backprop check of {in_channels}x{out_channels} channels, input {input_size} and "
+            f"kernel {kernel} differentiates {terms} loss terms by {variables} variables; the "
+            f"limit is {MAX_BACKPROP_WORK} terms x variables (try a smaller --input or --kernel)")
 
 
 def inner(a: np.ndarray, b: np.ndarray) -> Polynomial:
@@ -638,6 +692,12 @@ def learning_equivalence(steps: int = 200, learning_rate: float = 0.002, seed: i
                          samples: int = 4) -> LearningReport:
     """Learn an edge detector (Sobel x by default) with both layer types; compare weights."""
     start = time.perf_counter()
+    if isinstance(steps, bool) or not isinstance(steps, int) or not 1 <= steps <= MAX_LEARN_STEPS:
+        raise SizeLimitError(f"steps {steps!r}; expected an integer from 1 to {MAX_LEARN_STEPS}")
+    if not (math.isfinite(learning_rate) and learning_rate > 0):
+        raise SymconvError(f"learning rate {learning_rate!r}; expected a positive finite number")
+    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+        raise SymconvError(f"seed {seed!r}; expected a non-negative integer")
     rng = np.random.default_rng(seed)
     kernel = np.array([[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]], dtype=np.float64) if target is None \
         else np.asarray(target, dtype=np.float64)
@@ -645,9 +705,14 @@ def learning_equivalence(steps: int = 200, learning_rate: float = 0.002, seed: i
               for _ in range(samples)]
     targets = [layer(x[None], kernel[None, None])[0] for x in images]
     W0 = rng.normal(size=kernel.shape)
-    corr_run = train("corr", W0, images, targets, learning_rate, steps)
-    conv_run = train("conv", W0[::-1, ::-1], images, targets, learning_rate, steps)
-    unflipped = train("conv", W0, images, targets, learning_rate, steps)
+    with np.errstate(all="ignore"):
+        corr_run = train("corr", W0, images, targets, learning_rate, steps)
+        conv_run = train("conv", W0[::-1, ::-1], images, targets, learning_rate, steps)
+        unflipped = train("conv", W0, images, targets, learning_rate, steps)
+    runs = (corr_run, conv_run, unflipped)
+    if not all(np.isfinite(w).all() for run in runs for w in run.weights):
+        raise SymconvError(f"gradient descent with learning rate {learning_rate:g} diverges "
+                           "(the weights overflow); use a smaller learning rate")
 
     def max_difference(run: Trajectory) -> float:
         return max(float(np.max(np.abs(w - c[::-1, ::-1])))

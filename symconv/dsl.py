@@ -168,6 +168,9 @@ def parse_statement(text: str) -> Statement:
         raise ClaimFileError("column 1: a statement must be a single line")
     source = text.strip()
     offset = len(text) - len(text.lstrip())
+    for col, char in enumerate(text, 1):
+        if not (char.isprintable() or char == "\t") or "\ud800" <= char <= "\udfff":
+            raise ClaimFileError(f"column {col}: character {char!r} is not allowed in a statement")
     try:
         tree = ast.parse(source, mode="eval")
     except SyntaxError as exc:

@@ -495,6 +495,8 @@ def identify_callable(func: Callable[..., Any], adapter: Adapter, target: str = 
                       module: Any = None, seed: int = 0) -> Identification:
     """Probe ``func`` under ``adapter``; raise IdentifyError if it is not bilinear."""
     start = time.perf_counter()
+    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+        raise IdentifyError(f"seed {seed!r}; expected a non-negative integer")
     rows, calls = [], 0
     for label, kwargs in adapter.variants:
         rng = np.random.default_rng(seed)
@@ -623,7 +625,9 @@ def adapter_from_options(ndim: int, args: str, layout: str, kwargs: Sequence[str
     fixed = tuple(parse_kwarg(k) for k in kwargs)
     variants: Variants = (("default", fixed),)
     if vary:
-        name, _, values = vary.partition("=")
+        name, sep, values = vary.partition("=")
+        if not sep or not values:
+            raise IdentifyError(f"--vary {vary!r} is not of the form name=value1,value2")
         options = [parse_kwarg(f"{name}={v}") for v in values.split(",")]
         variants = tuple((f"{n}={v!r}", (*fixed, (n, v))) for n, v in options)
     return Adapter(ndim, parsed_args, layout, variants)

@@ -42,6 +42,8 @@ from symconv.errors import ShapeError, SizeLimitError
 # Exact signals hold one Python object per entry; past this the exact path is
 # the wrong tool (use the random tier or numeric arrays).
 MAX_EXACT_ENTRIES = 200_000
+# Numeric (numpy) arrays: past this one zero-filled box takes gigabytes.
+MAX_NUMERIC_ENTRIES = 50_000_000
 
 ZERO = Polynomial.zero()
 
@@ -410,6 +412,14 @@ def _map_entries(arr: np.ndarray, func: Callable[[Any], Any]) -> np.ndarray:
 
 
 def _zero_array(shape: tuple[int, ...], exact: bool, dtype: Any = np.int64) -> np.ndarray:
+    # Checked before allocating: a shift by 10**12 or zeropad to 10**9 would otherwise
+    # spend minutes (or all memory) filling a box before any limit could see it.
+    count = math.prod(shape)
+    limit = MAX_EXACT_ENTRIES if exact else MAX_NUMERIC_ENTRIES
+    if count > limit:
+        kind = "exact" if exact else "numeric"
+        raise SizeLimitError(f"a box of shape {shape} has {count} entries; the {kind} limit is "
+                             f"{limit}")
     if exact:
         out = np.empty(shape, dtype=object)
         out.fill(ZERO)

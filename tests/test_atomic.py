@@ -27,7 +27,7 @@ def test_failure_while_writing_keeps_previous_file(tmp_path: Path,
         raise OSError("disk full")
 
     monkeypatch.setattr(atomic.os, "fsync", broken_fsync)
-    with pytest.raises(SymconvError, match="cannot write .*a.tex: disk full"):
+    with pytest.raises(SymconvError, match=r"cannot write .*a\.tex: disk full"):
         atomic.atomic_write(target, "new report, half written")
     assert target.read_bytes() == b"previous report"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.tex"]  # no temporary left
@@ -36,6 +36,15 @@ def test_failure_while_writing_keeps_previous_file(tmp_path: Path,
 def test_unwritable_folder_is_one_clear_error(tmp_path: Path) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("not a folder")
-    with pytest.raises(SymconvError, match="cannot write .*file/out.json") as info:
+    with pytest.raises(SymconvError, match=r"cannot write .*file/out\.json") as info:
         atomic.atomic_write(blocker / "out.json", "{}")
     assert "\n" not in str(info.value)
+
+
+def test_a_file_in_place_of_a_folder_is_named(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    # mkdir alone says "File exists", which does not say what is wrong
+    with pytest.raises(SymconvError, match=f"{blocker} is a file, not a folder"):
+        atomic.atomic_write(blocker / "sub" / "out.json", "{}")
+    assert blocker.read_text() == "x"

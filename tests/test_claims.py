@@ -211,3 +211,8 @@ def test_claim_from_text() -> None:
     claim = claim_from_text("conv(F, I) != corr(F, I)", {"F": "emboss", "I": "4x4"})
     assert claim.statement is not None and claim.statement.op == "!="
     assert claim.signals["F"][0].kernel == "emboss"
+
+
+def test_signal_option_rejects_a_name_given_twice() -> None:
+    with pytest.raises(ClaimFileError, match="gives F twice"):
+        parse_signal_option("F=3,F=4")

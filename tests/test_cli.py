@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any
+
 import pytest
 
 from symconv import __version__
@@ -52,3 +55,54 @@ def test_unknown_subcommand_is_a_usage_error(capsys: pytest.CaptureFixture[str])
         main(["convolve"])
     assert info.value.code == 2
     assert "invalid choice" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("argv", [
+    ["derive", "conv", "--matrix", "--dim", "64", "--size", "2"],
+    ["cnn", "pixel", "--kernel", "1000x1000"],
+    ["cnn", "backprop", "--input", "40x40", "--channels", "1x1"],
+    ["cnn", "backprop", "--padding", "1000000"],
+    ["cnn", "learn", "--steps", "-1"],
+    ["cnn", "learn", "--seed", "-5"],
+])
+def test_absurd_sizes_are_refused_in_one_line(argv: list[str],
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("symconv: error: ") and err.count("\n") == 1
+
+
+def test_cnn_channels_need_input_and_output(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as info:
+        main(["cnn", "backprop", "--channels", "2"])  # was an IndexError traceback
+    assert info.value.code == 2
+    assert "input x output channels" in capsys.readouterr().err
+
+
+def test_verify_starts_no_more_workers_than_claims(tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    from symconv.prove import runner
+
+    seen = []
+    real = runner.run_claims
+
+    def spy(claims: Any, jobs: int, *args: Any) -> Any:
+        seen.append(jobs)
+        return real(claims, 1, *args)
+
+    monkeypatch.setattr(runner, "run_claims", spy)
+    path = tmp_path / "c.toml"
+    path.write_text('[[claim]]\nname = "a"\nstatement = "flip(flip(F)) == F"\n'
+                    'signals = { F = "3" }\nexpect = "holds"\n')
+    assert main(["verify", str(path), "--jobs", "100000"]) == 0
+    assert seen == [1]
+
+
+def test_output_under_a_file_is_one_line(tmp_path: Path,
+                                         capsys: pytest.CaptureFixture[str]) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    assert main(["report", "derivation", "--no-pdf", "--out", str(blocker / "sub")]) == 2
+    err = capsys.readouterr().err
+    assert err == (f"symconv: error: cannot write the report to {blocker / 'sub'}: "
+                   f"{blocker} is a file, not a folder\n")

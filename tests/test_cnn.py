@@ -268,3 +268,42 @@ def test_report_data_for_the_cnn_section() -> None:
     assert data["one_step"]["verdict"] == "VERIFIED"
     assert data["learning"]["max_flip_difference"] == 0
     assert r"{W}_{0,0,0,0} {x}_{0,0,0}" in data["pixel"]
+
+
+def test_pixel_terms_refuse_huge_forms_and_show_3d_kernels() -> None:
+    from symconv.errors import SizeLimitError
+
+    with pytest.raises(SizeLimitError, match="terms"):
+        cnn.pixel_terms(2, 0, (1000, 1000))
+    with pytest.raises(SizeLimitError):
+        cnn.pixel_terms(10**6, 0, (2, 2))
+    form = cnn.pixel_form(1, 0, (2, 2, 2), (0, 0, 0))  # was an AttributeError on N-dim arrays
+    assert len(form.args) == 9
+
+
+def test_backprop_check_refuses_work_it_cannot_finish() -> None:
+    from symconv.errors import SizeLimitError
+
+    with pytest.raises(SizeLimitError, match="terms x variables"):
+        cnn.check_backprop(2, 2, (20, 20), (2, 2))
+    with pytest.raises(SizeLimitError):
+        cnn.check_backprop(2, 2, (5, 5), (2, 2), padding=10**6)
+    with pytest.raises(SizeLimitError, match="exact entries"):
+        cnn.check_backprop(1, 1, (3, 3), (2, 2), dilation=10**5)
+    with pytest.raises(ShapeError, match="different dimensions"):
+        cnn.check_backprop(1, 1, (5, 5, 5), (2, 2))
+
+
+def test_learning_equivalence_validates_its_settings() -> None:
+    from symconv.errors import SizeLimitError, SymconvError
+
+    with pytest.raises(SizeLimitError, match="steps"):
+        cnn.learning_equivalence(steps=-1)
+    with pytest.raises(SizeLimitError, match="steps"):
+        cnn.learning_equivalence(steps=10**9)
+    with pytest.raises(SymconvError, match="seed"):
+        cnn.learning_equivalence(steps=2, seed=-5)
+    with pytest.raises(SymconvError, match="learning rate"):
+        cnn.learning_equivalence(steps=2, learning_rate=float("nan"))
+    with pytest.raises(SymconvError, match="diverges"):
+        cnn.learning_equivalence(steps=50, learning_rate=1e300)

@@ -157,3 +157,14 @@ def _exprs() -> st.SearchStrategy[str]:
 def test_well_formed_statements_round_trip(left: str, right: str) -> None:
     s = parse_statement(f"{left} == {right}")
     assert _same_tree(parse_statement(unparse(s)), s)
+
+
+@pytest.mark.parametrize("text", ["F \udcff == F", "F \x00== F", "F == F\x1b"])
+def test_unprintable_characters_are_claim_errors(text: str) -> None:
+    # a non-UTF-8 command-line argument (a surrogate) or a NUL from TOML reached ast.parse
+    with pytest.raises(ClaimFileError, match="is not allowed in a statement"):
+        parse_statement(text)
+
+
+def test_tabs_are_still_whitespace() -> None:
+    assert unparse(parse_statement("F\t== F")) == "F == F"

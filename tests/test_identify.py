@@ -17,6 +17,7 @@ from symconv.identify import (
     BOUNDARY_PAD_MODES,
     Adapter,
     Identification,
+    adapter_from_options,
     identify,
     identify_callable,
     predict,
@@ -228,3 +229,13 @@ def test_cli_user_adapter_with_literal_argument(capsys: pytest.CaptureFixture[st
     rows = json.loads(capsys.readouterr().out)["rows"]
     assert [(r["operation"], r["boundary"]) for r in rows] == [("correlation", "zero"),
                                                                ("correlation", "nearest")]
+
+
+def test_negative_seed_and_malformed_vary_are_identify_errors(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(IdentifyError, match="seed -5"):
+        identify("numpy:convolve", seed=-5)  # was numpy's ValueError traceback
+    with pytest.raises(IdentifyError, match="--vary 'mode'"):
+        adapter_from_options(1, "image,kernel", "plain", [], "mode")
+    assert main(["identify", "numpy:convolve", "--seed", "-5"]) == 2
+    assert capsys.readouterr().err == "symconv: error: seed -5; expected a non-negative integer\n"

@@ -89,6 +89,14 @@ def test_explicit_sizes_are_not_varied() -> None:
     assert result.sizes == [{"a": (2,), "b": (3,)}]
 
 
+def test_explicit_dft_sizes_are_not_varied() -> None:
+    # a DFT size names the period as zeropad and circconv(a, b, n) do: at a = 2 the
+    # statement says something else (dft(a, 4) is not dft(a) there)
+    result = _exact("dft(a, 4) == dft(a)", {"a": {"shape": "4", "origin": [0]}})
+    assert result.verdict is Verdict.VERIFIED
+    assert result.sizes == [{"a": (4,)}]
+
+
 def test_too_large_is_inconclusive_not_a_guess() -> None:
     result = _exact("conv(F, I) == conv(I, F)", {"F": "500x500", "I": "3x3"})
     assert result.verdict is Verdict.INCONCLUSIVE

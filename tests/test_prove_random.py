@@ -103,7 +103,7 @@ def test_modular_backend_agrees_with_exact_evaluation(statement: str, signals: d
             assert backend.residue(Fraction(int(c.numerator), int(c.denominator))) == mod_value
 
 
-def _random(statement: str, signals: dict[str, str],
+def _random(statement: str, signals: dict[str, Any],
             sizes: dict[str, str] | None = None) -> Result:
     options: dict[str, Any] = {"tiers": ["random"], **({"sizes": sizes} if sizes else {})}
     return run_tiers(claim_from_text(statement, signals, **options))
@@ -189,3 +189,39 @@ def test_not_equal_needs_a_witness_at_the_declared_sizes() -> None:
     result = _random('conv(a, b, mode="same") != conv(b, a, mode="same")',
                      {"a": "3x3", "b": "3x3"})
     assert result.verdict is not Verdict.VERIFIED
+
+
+@pytest.mark.parametrize("statement", [
+    # the difference has coefficients divisible by every prime the trials use
+    "7340033*13631489*23068673*a == 0*a",
+    "(7340033*13631489*23068673 + 1)*a == a",
+    "7340033*13631489*23068673*26214401*28311553*a == 0*a",  # every prime: INCONCLUSIVE
+    "conv(a, b)*(7*1048576 + 1)*(13*1048576 + 1)*(11*2097152 + 1) == 0*conv(b, a)",
+])
+def test_difference_divisible_by_the_primes_is_never_probable(statement: str) -> None:
+    result = _random(statement, {"a": "3", "b": "3"} if "b" in statement else {"a": "3"})
+    assert result.verdict is not Verdict.PROBABLE
+
+
+def test_error_bound_discounts_primes_that_may_divide_the_difference() -> None:
+    # coefficients up to 2*7340033: one of the primes may divide the difference
+    result = _random("7340033*a == 7340033*flip(flip(a))", {"a": "3"})
+    assert result.verdict is Verdict.PROBABLE
+    # a fourth prime is used, and the bound still counts only three of them
+    assert str(NTT_PRIMES[3][0]) in result.detail
+    assert result.error_bound == pytest.approx(
+        1 / (NTT_PRIMES[0][0] * NTT_PRIMES[1][0] * NTT_PRIMES[2][0]))
+
+
+def test_degree_counts_a_signal_symbolic_in_any_declared_assignment() -> None:
+    # F is a fixed kernel in the first assignment and symbolic in the second: degree 2, not 0
+    result = _random("hadamard(F, F) == hadamard(F, F)", {"F": ["prewitt_x", "3x3"]})
+    assert result.verdict is Verdict.PROBABLE and result.error_bound is not None
+    assert result.error_bound == pytest.approx(
+        2**3 / (NTT_PRIMES[0][0] * NTT_PRIMES[1][0] * NTT_PRIMES[2][0]))
+
+
+def test_every_declared_assignment_is_evaluated() -> None:
+    # x^3 = x for the entries -1, 0, 1 of prewitt_x, not for a symbolic F
+    statement = "hadamard(hadamard(F, F), F) == F"
+    assert _random(statement, {"F": ["prewitt_x", "3x3"]}).verdict is Verdict.REFUTED

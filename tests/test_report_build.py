@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from symconv.cli import main
-from symconv.errors import ReportError
+from symconv.errors import ReportError, SymconvError
 from symconv.report.build import build_report
 from symconv.report.pdf import find_engine
 from symconv.report.spec import REPORT_KINDS, ReportSpec, default_spec
@@ -177,3 +177,21 @@ def test_pdf_requested_without_latex_is_an_error(tmp_path: Path,
     with pytest.raises(ReportError, match="neither latexmk nor pdflatex"):
         build_report(spec, tmp_path / "out", pdf=True)
     assert build_report(spec, tmp_path / "out").pdf is None  # auto: .tex only
+
+
+def test_output_folder_in_the_way_is_a_report_error(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    with pytest.raises(SymconvError, match="is a file, not a folder"):
+        build_report(default_spec("derivation"), blocker / "sub", pdf=False)
+    (tmp_path / "out" / "derivation.tex").mkdir(parents=True)
+    with pytest.raises(ReportError, match=r"derivation\.tex: it is a folder"):
+        build_report(default_spec("derivation"), tmp_path / "out", pdf=False)
+
+
+@pytest.mark.skipif(find_engine() is None, reason="latexmk/pdflatex not on PATH")
+def test_a_folder_named_like_the_pdf_is_refused_before_latex_runs(tmp_path: Path) -> None:
+    (tmp_path / "derivation.pdf").mkdir()
+    with pytest.raises(ReportError, match=r"derivation\.pdf: it is a folder"):
+        build_report(default_spec("derivation"), tmp_path, pdf=True)
+    assert not (tmp_path / "derivation.tex").exists()

@@ -105,3 +105,34 @@ def test_seconds_formats_both_ranges() -> None:
 def test_breakable_escapes_and_allows_breaks() -> None:
     assert breakable("a-b_c") == "a-\\allowbreak{}b\\_\\allowbreak{}c"
     assert breakable("x & y") == latex_escape("x & y")
+
+
+def test_detail_shows_sizes_as_shapes_not_python_dicts() -> None:
+    from symconv.report.filters import detail_text
+
+    text = detail_text("the sides differ at sizes {'F': (2, 2), 'I': (3,)}")
+    assert text == "the sides differ at sizes F=2x2, I=3"
+
+
+def test_index_and_counterexample_show_one_dimensional_indices_without_comma() -> None:
+    from symconv.prove import Counterexample
+    from symconv.report.filters import counterexample_latex, index_text, plain_value
+
+    assert index_text((-2,)) == "(-2)" and index_text([-1, 0]) == "(-1, 0)"
+    found = Counterexample({"a": [1, 0]}, {"a": (-1,)}, (-2,), 0, 1)
+    latex = counterexample_latex(found)
+    assert latex.endswith(r"\text{ at } (-2)") and "(-2,)" not in latex
+    assert plain_value("Polynomial(f[0])") == "f[0]"
+
+
+def test_derivation_notes_wrap_in_a_table() -> None:
+    from symconv.claims import claim_from_text
+    from symconv.prove import run_tiers
+    from symconv.report.filters import derivation_steps
+
+    claim = claim_from_text("conv(F, I) == corr(flip(F), I)", {"F": "3", "I": "4"})
+    result = run_tiers(claim)
+    latex = derivation_steps(result.derivation)
+    assert latex.count(r"\begin{tabularx}{\linewidth}") == 1
+    assert r"\text{" not in latex.split("\n")[1]  # notes are paragraph text, not \text boxes
+    assert latex.count(r"\\[6pt]") == len(result.derivation.steps)

@@ -72,3 +72,12 @@ def test_exercise_solutions_come_from_the_engine() -> None:
 def test_cell_geometry() -> None:
     assert lecture.cell_at(0, 0, 1, 2) == f"({2 * lecture.CELL:.2f},{-lecture.CELL:.2f})"
     assert lecture.cells_box(0, 0, 0, 0, 1, 1).count("rectangle") == 1
+
+
+def test_exercise_one_uses_the_source_indices_not_origin_subscripts() -> None:
+    first = lecture.exercises()[0]
+    assert "origin" not in first["question"] + first["solution"]
+    assert first["question"].startswith(r"$F(-1),\ F(0),\ F(1) = 1,\ 2,\ -1$")
+    # computed: corr and conv of [1, 2, -1] at -1 with [2, 0, 1, 3] at 0
+    assert r"(F\circ I)(-1), \dots, (F\circ I)(4) = -2,\ 4,\ 1,\ -1,\ 7,\ 3" in first["solution"]
+    assert r"(F\ast I)(-1), \dots, (F\ast I)(4) = 2,\ 4,\ -1,\ 5,\ 5,\ -3" in first["solution"]

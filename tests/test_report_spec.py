@@ -56,3 +56,10 @@ def test_unknown_name_and_missing_file() -> None:
         load_spec("nope")
     with pytest.raises(ReportError, match="does not exist"):
         load_spec("no/such/file.toml")
+
+
+def test_missing_report_key_is_named(tmp_path: Path) -> None:
+    path = tmp_path / "empty.toml"
+    path.write_text("")
+    with pytest.raises(ReportError, match="missing key 'report'"):
+        load_spec(path)

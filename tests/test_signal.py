@@ -101,3 +101,21 @@ def test_bad_shapes_raise_shape_error(build, fragment: str) -> None:  # type: ig
 def test_absurd_symbolic_size_is_refused() -> None:
     with pytest.raises(SizeLimitError, match=str(MAX_EXACT_ENTRIES)):
         Signal.symbolic("I", (1000, 1000))
+
+
+def test_symbolic_size_is_counted_exactly_past_int64() -> None:
+    # np.prod wraps around: (2**32, 2**32) would count as 0 entries and reach np.empty
+    with pytest.raises(SizeLimitError, match=str(2**64)):
+        Signal.symbolic("F", (2**32, 2**32))
+    with pytest.raises(SizeLimitError):
+        Signal.symbolic("F", (2,) * 64)
+
+
+def test_a_huge_box_is_refused_before_it_is_allocated() -> None:
+    # a zeropad to 10**9 or a shift by 10**13 embeds into a huge box: refused at once
+    F = Signal.symbolic("F", (3,))
+    with pytest.raises(SizeLimitError, match="exact limit"):
+        F.embed((0,), (10**9,))
+    numeric = Signal.from_array(np.array([1, 2, 3]))
+    with pytest.raises(SizeLimitError, match="numeric limit"):
+        numeric.embed((0,), (10**13,))

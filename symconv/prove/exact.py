@@ -18,7 +18,7 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING
 
-from symconv.dsl import Call, walk
+from symconv.dsl import FUNCTIONS, Call, walk
 from symconv.errors import SizeLimitError, SymconvError
 from symconv.prove import Budget, Result, Verdict
 from symconv.prove.counterexample import (
@@ -65,12 +65,13 @@ def _extra_assignments(declared: list[dict[str, SignalSpec]]) -> list[dict[str, 
 
 
 def _has_explicit_sizes(claim: Claim) -> bool:
-    """Whether the statement names sizes (zeropad, a circular period): then other sizes
-    are other claims, and only the declared ones are checked."""
+    """Whether the statement names sizes (zeropad, a circular period, a DFT size): then
+    other sizes are other claims, and only the declared ones are checked."""
     if claim.statement is None:
         return True
-    return any(isinstance(node, Call) and node.func in ("zeropad", "circconv", "circcorr")
-               and len(node.args) > 2 - (node.func == "zeropad")
+    return any(isinstance(node, Call) and node.func in ("zeropad", "circconv", "circcorr", "dft",
+                                                        "idft")
+               and len(node.args) > FUNCTIONS[node.func].signals
                for node in walk(claim.statement))
 
 

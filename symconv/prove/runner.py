@@ -17,8 +17,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from symconv.claims import Claim
 from symconv.atomic import atomic_write
+from symconv.claims import Claim
 from symconv.errors import SymconvError
 from symconv.prove import Budget, Result, run_tiers
 

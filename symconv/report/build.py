@@ -19,8 +19,8 @@ from typing import Any
 import jinja2
 
 from symconv import __version__
+from symconv.atomic import atomic_write, make_folder
 from symconv.errors import ReportError
-from symconv.atomic import atomic_write
 from symconv.report.environment import make_environment
 from symconv.report.figures import FigureFolder
 from symconv.report.pdf import DEFAULT_TIME_LIMIT, compile_pdf, find_engine
@@ -85,20 +85,29 @@ def build_report(spec: ReportSpec, out_dir: Path = DEFAULT_OUT_DIR, *, pdf: bool
     kept as ``<output>.log`` and the previous ``.tex`` and ``.pdf`` stay.
     """
     started = time.perf_counter()
-    out_dir.mkdir(parents=True, exist_ok=True)
+    make_folder(out_dir, f"cannot write the report to {out_dir}")
     engine = find_engine() if pdf is not False else None
     if pdf and engine is None:
         raise ReportError("a PDF was requested but neither latexmk nor pdflatex is on PATH")
+    tex_path, pdf_path = out_dir / f"{spec.output}.tex", out_dir / f"{spec.output}.pdf"
+    for target in (tex_path, pdf_path) if engine is not None else (tex_path,):
+        if target.is_dir():
+            raise ReportError(f"cannot write {target}: it is a folder")
     figures = FigureFolder(out_dir, f"{spec.output}-figures")
     text = render(spec, figures, templates)
-    tex_path = out_dir / f"{spec.output}.tex"
     if engine is None:
         atomic_write(tex_path, text)
         return BuildResult(tex_path, None, figures.written, time.perf_counter() - started)
-    work = Path(tempfile.mkdtemp(prefix=f".{spec.output}.", dir=out_dir))
+    try:
+        work = Path(tempfile.mkdtemp(prefix=f".{spec.output}.", dir=out_dir))
+    except OSError as err:
+        raise ReportError(f"cannot write the report to {out_dir}: {err.strerror or err}") from None
     try:
         staged = work / tex_path.name
-        staged.write_text(text, encoding="utf-8")
+        try:
+            staged.write_text(text, encoding="utf-8")
+        except OSError as err:
+            raise ReportError(f"cannot write {staged}: {err.strerror or err}") from None
         try:
             built = compile_pdf(staged.relative_to(out_dir), work.relative_to(out_dir),
                                 cwd=out_dir, engine=engine, time_limit=time_limit)
@@ -107,9 +116,11 @@ def build_report(spec: ReportSpec, out_dir: Path = DEFAULT_OUT_DIR, *, pdf: bool
             if log.exists():
                 shutil.copyfile(log, out_dir / f"{spec.output}.log")
             raise
-        pdf_path = out_dir / f"{spec.output}.pdf"
         atomic_write(tex_path, text)
-        built.replace(pdf_path)
+        try:
+            built.replace(pdf_path)
+        except OSError as err:
+            raise ReportError(f"cannot write {pdf_path}: {err.strerror or err}") from None
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return BuildResult(tex_path, pdf_path, figures.written, time.perf_counter() - started)

@@ -30,7 +30,7 @@ def _trace_form_latex(op: str) -> dict[str, str]:
 
 def _dft_example(n: int) -> dict[str, Any]:
     a = Signal.symbolic("a", (n,), origin=(0,))
-    return {"n": n, "signal": a._latex(), "spectrum": sympy.latex(dft(a).to_matrix().T)}
+    return {"n": n, "signal": sympy.latex(a.to_matrix()), "spectrum": sympy.latex(dft(a).to_matrix().T)}
 
 
 def context(spec: ReportSpec, figures: FigureFolder) -> dict[str, Any]:

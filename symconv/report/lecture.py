@@ -212,18 +212,29 @@ def timing_plot(sizes: tuple[int, ...], figures: FigureFolder) -> dict[str, Any]
         if row["fft"] >= row["direct"]:
             break
         crossover = row["size"]
-    fig = Figure(figsize=(6, 3.4))
+    fig = Figure(figsize=(4.6, 3.0))  # small: the slide shows it near full size
     ax = fig.add_subplot()
     ax.semilogy(sizes, [r["direct"] * 1e3 for r in rows], "o-", label="direct (scipy.ndimage)")
     ax.semilogy(sizes, [r["fft"] * 1e3 for r in rows], "s-", label="FFT (scipy.signal)")
     if crossover is not None:
         ax.axvline(crossover, color="grey", linestyle=":", label=f"FFT faster from k = {crossover}")
-    ax.set_xlabel(f"kernel size k (k x k kernel, {TIMING_IMAGE_SIDE} x {TIMING_IMAGE_SIDE} image)")
+    ax.set_xlabel(f"kernel size k (k×k kernel, {TIMING_IMAGE_SIDE}×{TIMING_IMAGE_SIDE} image)")
     ax.set_ylabel("time (ms)")
     ax.legend()
     ax.grid(True, which="both", alpha=0.3)
     return {"rows": rows, "crossover": crossover, "image_side": TIMING_IMAGE_SIDE,
             "plot": figures.save_figure(fig, "direct-vs-fft.png")}
+
+
+def _values_1d(label: str, signal: Signal) -> str:
+    """``label(a), ..., label(b) = v_a, ..., v_b`` for a 1D signal: its indices, as in the source."""
+    first, count = signal.origin[0], signal.shape[0]
+    values = r",\ ".join(sympy.latex(v) for v in signal.to_matrix())
+    if count <= 3:
+        points = r",\ ".join(f"{label}({first + k})" for k in range(count))
+    else:
+        points = rf"{label}({first}), \dots, {label}({first + count - 1})"
+    return f"{points} = {values}"
 
 
 def exercises() -> list[dict[str, Any]]:
@@ -235,11 +246,11 @@ def exercises() -> list[dict[str, Any]]:
     emboss = check("conv-vs-corr-emboss", "conv(F, I) == corr(F, I)",
                    {"F": "emboss", "I": "3x3"}, "fails")
     return [
-        {"question": rf"$F = {kernel._latex()}$ and $I = {signal._latex()}$ (subscripts give "
-                     r"the index of the first entry).  Compute $F\circ I$ and $F\ast I$ on "
-                     r"all of $\mathbb{Z}$.",
-         "solution": rf"$F\circ I = {corr(kernel, signal).trim()._latex()}$, "
-                     rf"$F\ast I = {conv(kernel, signal).trim()._latex()}$."},
+        {"question": rf"${_values_1d('F', kernel)}$ and ${_values_1d('I', signal)}$, zero "
+                     r"elsewhere.  Compute $F\circ I$ and $F\ast I$ on all of $\mathbb{Z}$.",
+         "solution": "$" + _values_1d(r"(F\circ I)", corr(kernel, signal).trim()) + r"$\\"
+                     + "$" + _values_1d(r"(F\ast I)", conv(kernel, signal).trim())
+                     + "$, zero elsewhere."},
         {"question": r"Is correlation associative?  Compare $F\circ(G\circ I)$ with "
                      r"$(F\circ G)\circ I$ on signals of length 2.",
          "solution": associative},

@@ -91,6 +91,9 @@ def spec_from_mapping(data: dict[str, Any], where: str, base_dir: Path) -> Repor
         raise ReportError(f"{where}: unknown key {unknown[0]!r}; expected one of "
                           f"{', '.join(sorted(_KNOWN_KEYS))}")
     kind = data.get("report")
+    if kind is None:
+        raise ReportError(f"{where}: missing key 'report'; expected report = one of "
+                          f"{', '.join(REPORT_KINDS)}")
     if kind not in REPORT_KINDS:
         raise ReportError(f"{where}: report = {kind!r}; expected one of {', '.join(REPORT_KINDS)}")
     spec = default_spec(kind)
