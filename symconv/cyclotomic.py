@@ -29,7 +29,7 @@ from sympy.polys.domains.algebraicfield import AlgebraicField
 from sympy.polys.domains.domain import Domain
 from sympy.polys.polyclasses import ANP, DMP
 
-from symconv.errors import ShapeError
+from symconv.errors import ShapeError, SizeLimitError
 
 
 class CyclotomicField(AlgebraicField):
@@ -281,11 +281,20 @@ def _reduced_powers(n: int, degree: int, tail: list[Any]) -> tuple[tuple[tuple[i
     return tuple(powers)
 
 
+# Building Q(ζ_n) tabulates n reduced powers of degree φ(n): quadratic in n.
+MAX_CYCLOTOMIC_ORDER = 2048
+
+
 @lru_cache(maxsize=64)
 def cyclotomic_field(n: int) -> CyclotomicField:
     """The field Q(ζ_n) (one shared instance per n; fields are immutable)."""
     if isinstance(n, bool) or not isinstance(n, int) or n < 1:
         raise ShapeError(f"cyclotomic order {n!r} is not a positive integer")
+    if n > MAX_CYCLOTOMIC_ORDER:
+        raise SizeLimitError(
+            f"cyclotomic field of order {n} is beyond the exact limit {MAX_CYCLOTOMIC_ORDER} "
+            "(use numeric entries for long transforms)"
+        )
     return CyclotomicField(n)
 
 

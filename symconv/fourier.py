@@ -36,7 +36,7 @@ from sympy.polys.domains.domain import Domain
 
 from symconv.algebra import Monomial, Polynomial
 from symconv.cyclotomic import CyclotomicField, cyclotomic_field
-from symconv.errors import NotSupportedError, ShapeError, UnknownNameError
+from symconv.errors import NotSupportedError, ShapeError, SizeLimitError, UnknownNameError
 from symconv.ops import periodize
 from symconv.signal import Signal, parse_shape
 
@@ -97,6 +97,10 @@ def _numeric_transform(torus: Signal, sign: int, norm: str, inverse: bool) -> Si
     return Signal(values, (0,) * torus.ndim)
 
 
+# Coefficient additions an exact DFT may do before it refuses (about 10 s here).
+MAX_EXACT_DFT_WORK = 4_000_000
+
+
 def _exact_transform(torus: Signal, sign: int, scale_kind: str) -> Signal:
     """Σ_x f(x) ζ_L^(sign·k·x·L/n) for every k, accumulated per monomial by exponent of ζ_L.
 
@@ -116,6 +120,12 @@ def _exact_transform(torus: Signal, sign: int, scale_kind: str) -> Signal:
         terms = [(m, _zeta_terms(c, value.domain, order)) for m, c in value.terms.items()]
         inputs.append(([p * s for p, s in zip(pos, steps, strict=True)], terms))
     size = math.prod(dims)
+    work = size * sum(len(zeta) for _, terms in inputs for _, zeta in terms)
+    if work > MAX_EXACT_DFT_WORK:
+        raise SizeLimitError(
+            f"exact DFT of shape {dims} needs {work} coefficient additions; the limit is "
+            f"{MAX_EXACT_DFT_WORK} (use numeric entries for large transforms)"
+        )
     rational_scale = QQ.one if scale_kind != "full" else QQ(1, size)
     field_scale = _inverse_sqrt(size, field) if scale_kind == "sqrt" else None
     if field_scale is not None and _order_of(field_scale[0]) != order:
@@ -302,7 +312,7 @@ def _index(k: tuple[int, ...]) -> str:
 
 
 # Beyond this many entries the printed spectrum is unreadable (N entries of N terms).
-MAX_DISPLAY_ENTRIES = 256
+MAX_DISPLAY_ENTRIES = 64
 
 
 def symbolic_spectrum(size: int, dim: int = 1, form: str = "omega", sign: int = -1,

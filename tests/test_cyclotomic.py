@@ -120,3 +120,11 @@ def test_shared_unit_powers_multiply_by_table(n: int) -> None:
     for a in units:
         for b in units:
             assert a * b == ANP.mul(a, b)
+
+
+def test_orders_beyond_the_limit_are_refused_up_front() -> None:
+    from symconv.cyclotomic import MAX_CYCLOTOMIC_ORDER
+    from symconv.errors import SizeLimitError
+
+    with pytest.raises(SizeLimitError, match=str(MAX_CYCLOTOMIC_ORDER)):
+        cyclotomic_field(MAX_CYCLOTOMIC_ORDER + 1)

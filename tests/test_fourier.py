@@ -306,3 +306,11 @@ def test_claim_file_parses_with_holds_and_fails() -> None:
     names = {c.name for c in claims}
     assert {"dft-convolution-theorem-2d", "mutant-linear-conv-by-dft-one-short"} <= names
     assert all(c.expect == ("fails" if c.name.startswith("mutant") else "holds") for c in claims)
+
+
+def test_exact_dft_refuses_work_it_cannot_finish() -> None:
+    from symconv.errors import SizeLimitError
+    from symconv.fourier import MAX_EXACT_DFT_WORK
+
+    with pytest.raises(SizeLimitError, match=str(MAX_EXACT_DFT_WORK)):
+        dft(Signal.symbolic("f", (2100,), origin=(0,)))
