@@ -12,6 +12,7 @@ from typing import Any
 
 import sympy
 
+from symconv import cnn
 from symconv.claims import load_claims
 from symconv.derive import ExpandedForm, trace_form
 from symconv.fourier import dft
@@ -33,6 +34,14 @@ def _dft_example(n: int) -> dict[str, Any]:
     return {"n": n, "signal": sympy.latex(a.to_matrix()), "spectrum": sympy.latex(dft(a).to_matrix().T)}
 
 
+def _pixel_lines(terms_per_line: int = 3) -> list[str]:
+    """One CNN output pixel, its terms in rows short enough for the page."""
+    expr = cnn.pixel_form(2, 0, (3, 3), (0, 0))
+    terms = sorted(sympy.Add.make_args(expr), key=sympy.default_sort_key)
+    return [sympy.latex(sympy.Add(*terms[k : k + terms_per_line], evaluate=False))
+            for k in range(0, len(terms), terms_per_line)]
+
+
 def context(spec: ReportSpec, figures: FigureFolder) -> dict[str, Any]:
     """Values for ``derivation.tex``."""
     forms = {n: {op: ExpandedForm.build(op, 2 * n + 1, 2)._latex() for op in ("corr", "conv")}
@@ -51,4 +60,6 @@ def context(spec: ReportSpec, figures: FigureFolder) -> dict[str, Any]:
         "undecided": [c for c in checked if c.verdict == "INCONCLUSIVE"],
         "dft": _dft_example(DFT_SIZE),
         "convolution_theorem": check(*theorem),
+        "cnn": cnn.report_data(),
+        "cnn_pixel_lines": _pixel_lines(),
     }
