@@ -6,7 +6,10 @@ to x mod n by :func:`symconv.ops.periodize`; sizes default to the shape of
 
     F(k) = Σ_x f(x) ω^(k·x),   ω = exp(sign · 2πi / n)   (sign = -1: numpy's convention)
 
-with the result placed at origin 0.  ``idft`` inverts it with the factor 1/N
+with the result placed at origin 0.  A size smaller than the signal therefore
+wraps it around (sums the values congruent mod n); numpy's ``fft(a, n)``
+truncates instead -- the two agree whenever n is at least the signal's length
+and its origin is 0.  ``idft`` inverts it with the factor 1/N
 (N = n1···nd).  ``norm`` follows numpy: ``"backward"`` (default), ``"ortho"``
 (1/√N on both sides, the unitary DFT) or ``"forward"`` (1/N on the forward
 transform).  ``sign=+1`` gives ``sympy.discrete.fft``'s convention.

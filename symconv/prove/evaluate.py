@@ -95,23 +95,20 @@ class ExactBackend:
         return Polynomial.constant(field.zeta_power(1) * field.convert(value), field)
 
     def call(self, func: str, signals: list[Any], ints: list[int], options: dict[str, Any]) -> Any:
+        moved = reindex(func, signals, ints, options)
+        if moved is not None:
+            return moved
         if func in ("conv", "corr"):
             sliding = ops.conv if func == "conv" else ops.corr
             return sliding(signals[0], signals[1], mode=options.get("mode", "full"),
                       boundary=options.get("boundary", "zero"))
-        if func == "flip":
-            return ops.flip(signals[0], ints[0] if ints else options.get("axis"))
-        if func == "shift":
-            return ops.shift(signals[0], *ints)
-        if func == "zeropad":
-            return ops.zeropad(signals[0], *ints)
         if func in ("circconv", "circcorr"):
             circular = ops.circconv if func == "circconv" else ops.circcorr
             return circular(signals[0], signals[1], ints or None)
         if func in ("dft", "idft"):
             return _fourier(func)(signals[0], *ints)
         simple: dict[str, Callable[..., Any]] = {
-            "transpose": ops.transpose, "conj": ops.conj, "sum": ops.total,
+            "conj": ops.conj, "sum": ops.total,
             "trace": ops.trace, "frobenius": ops.frobenius, "hadamard": ops.hadamard,
         }
         return simple[func](*signals)
@@ -121,6 +118,20 @@ class ExactBackend:
 
     def neg(self, value: Any) -> Any:
         return -value
+
+
+def reindex(func: str, signals: list[Any], ints: list[int], options: dict[str, Any]) -> Signal | None:
+    """The functions that only move entries (flip, shift, zeropad, transpose), the same in
+    every arithmetic; None for any other function."""
+    if func == "flip":
+        return ops.flip(signals[0], ints[0] if ints else options.get("axis"))
+    if func == "shift":
+        return ops.shift(signals[0], *ints)
+    if func == "zeropad":
+        return ops.zeropad(signals[0], *ints)
+    if func == "transpose":
+        return ops.transpose(signals[0])
+    return None
 
 
 def apply_binary(op: str, left: Any, right: Any) -> Any:

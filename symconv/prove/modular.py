@@ -25,6 +25,7 @@ import numpy as np
 
 from symconv import ops
 from symconv.errors import NotSupportedError, ShapeError
+from symconv.prove.evaluate import reindex
 from symconv.signal import Signal
 
 # (prime, primitive root): p = c * 2^k + 1 < 2^25, k >= 20 (checked in the tests).
@@ -171,19 +172,14 @@ class ModularBackend:
 
     def call(self, func: str, signals: list[Any], ints: list[int], options: dict[str, Any]) -> Any:
         p = self.prime
+        moved = reindex(func, signals, ints, options)
+        if moved is not None:
+            return moved
         if func in ("conv", "corr"):
             return self._apply(signals[0], signals[1], 1 if func == "conv" else -1,
                                options.get("mode", "full"), options.get("boundary", "zero"))
         if func in ("circconv", "circcorr"):
             return self._circular(signals[0], signals[1], 1 if func == "circconv" else -1, ints)
-        if func == "flip":
-            return ops.flip(signals[0], ints[0] if ints else options.get("axis"))
-        if func == "shift":
-            return ops.shift(signals[0], *ints)
-        if func == "zeropad":
-            return ops.zeropad(signals[0], *ints)
-        if func == "transpose":
-            return ops.transpose(signals[0])
         if func == "conj":
             return signals[0]  # real entries only (complex claims are not modular here)
         if func == "hadamard":
