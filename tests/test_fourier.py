@@ -313,4 +313,4 @@ def test_exact_dft_refuses_work_it_cannot_finish() -> None:
     from symconv.fourier import MAX_EXACT_DFT_WORK
 
     with pytest.raises(SizeLimitError, match=str(MAX_EXACT_DFT_WORK)):
-        dft(Signal.symbolic("f", (2100,), origin=(0,)))
+        dft(Signal.symbolic("f", (45, 45), origin=(0, 0)))
