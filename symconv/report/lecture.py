@@ -23,6 +23,7 @@ from matplotlib.cbook import get_sample_data
 from matplotlib.figure import Figure
 from matplotlib.image import imread
 
+from symconv import cnn
 from symconv.derive import ExpandedForm, hadamard_form
 from symconv.errors import ReportError
 from symconv.identify import which_libraries_flip
@@ -272,6 +273,7 @@ def context(spec: ReportSpec, figures: FigureFolder) -> dict[str, Any]:
         "flip": flip_picture(),
         "images": image_examples(figures),
         "libraries": which_libraries_flip(),
+        "cnn": cnn.report_data(),
         "timing": timing_plot(spec.timing_sizes, figures),
         "exercises": exercises(),
         "solutions": spec.solutions,
