@@ -110,10 +110,6 @@ class MatrixView:
         return self.depends_only_on(
             lambda y, x: tuple((a - b) % n for a, b, n in zip(y, x, period, strict=True)))
 
-    def is_diagonal(self) -> bool:
-        return all(not self.entries[i, j] for i in range(self.shape[0])
-                   for j in range(self.shape[1]) if self.rows[i] != self.cols[j])
-
     def to_sympy(self) -> sympy.Matrix:
         return sympy.Matrix(self.shape[0], self.shape[1],
                             [p.as_expr() for p in self.entries.flat])
