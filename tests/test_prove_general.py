@@ -320,23 +320,31 @@ def test_claim_files_agree_with_their_expectations() -> None:
 
 
 LEAVES = ["a", "b", "flip(a)", "flip(b)", "shift(a, 1)", "shift(b, -1)"]
+CIRCULAR_LEAVES = ["a", "b", "flip(a)", "shift(b, 1)", "circconv(a, b)", "circcorr(b, a)"]
 
 
 @st.composite
-def expressions(draw: st.DrawFn, depth: int = 2) -> str:
+def expressions(draw: st.DrawFn, leaves: list[str] = LEAVES,
+                sliding: tuple[str, str] = ("conv", "corr"), depth: int = 2) -> str:
+    """Random statements side built from ``leaves`` with the two ``sliding`` operations,
+    flip, shift, + and scaling."""
     if depth == 0 or draw(st.booleans()):
-        return draw(st.sampled_from(LEAVES))
-    kind = draw(st.sampled_from(["conv", "corr", "flip", "shift", "+", "scale"]))
-    left = draw(expressions(depth - 1))
-    if kind in ("conv", "corr"):
-        return f"{kind}({left}, {draw(expressions(depth - 1))})"
+        return draw(st.sampled_from(leaves))
+    kind = draw(st.sampled_from([*sliding, "flip", "shift", "+", "scale"]))
+    left = draw(expressions(leaves, sliding, depth - 1))
+    if kind in sliding:
+        return f"{kind}({left}, {draw(expressions(leaves, sliding, depth - 1))})"
     if kind == "flip":
         return f"flip({left})"
     if kind == "shift":
         return f"shift({left}, {draw(st.integers(-1, 1))})"
     if kind == "+":
-        return f"({left} + {draw(expressions(depth - 1))})"
+        return f"({left} + {draw(expressions(leaves, sliding, depth - 1))})"
     return f"{draw(st.integers(-2, 2))} * {left}"
+
+
+def circular_expressions() -> st.SearchStrategy[str]:
+    return expressions(CIRCULAR_LEAVES, ("circconv", "circcorr"))
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -347,26 +355,6 @@ def test_random_statements_proved_only_when_true(left: str, right: str) -> None:
     if result is not None:
         assert result.verdict is Verdict.PROVED
         assert not _reference_says_false(claim), claim.text
-
-
-CIRCULAR_LEAVES = ["a", "b", "flip(a)", "shift(b, 1)", "circconv(a, b)", "circcorr(b, a)"]
-
-
-@st.composite
-def circular_expressions(draw: st.DrawFn, depth: int = 2) -> str:
-    if depth == 0 or draw(st.booleans()):
-        return draw(st.sampled_from(CIRCULAR_LEAVES))
-    kind = draw(st.sampled_from(["circconv", "circcorr", "flip", "shift", "+", "scale"]))
-    left = draw(circular_expressions(depth - 1))
-    if kind in ("circconv", "circcorr"):
-        return f"{kind}({left}, {draw(circular_expressions(depth - 1))})"
-    if kind == "flip":
-        return f"flip({left})"
-    if kind == "shift":
-        return f"shift({left}, {draw(st.integers(-1, 1))})"
-    if kind == "+":
-        return f"({left} + {draw(circular_expressions(depth - 1))})"
-    return f"{draw(st.integers(-2, 2))} * {left}"
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
