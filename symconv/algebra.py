@@ -382,8 +382,10 @@ def polynomial_sum(polys: Iterable[Polynomial], domain: Domain = ZZ) -> Polynomi
     terms: dict[Monomial, Any] = {}
     for p in polys:
         if p.domain != domain:
-            domain = _unify(domain, p.domain)
-            terms = {m: domain.convert(c) for m, c in terms.items()}
+            wider = _unify(domain, p.domain)
+            # convert_from: convert() cannot tell which field a cyclotomic element is from
+            terms = {m: wider.convert_from(c, domain) for m, c in terms.items()}
+            domain = wider
             p = p.to_domain(domain)
         for m, c in p.terms.items():
             terms[m] = terms[m] + c if m in terms else c

@@ -99,3 +99,15 @@ def test_evaluation_exact_and_modular() -> None:
 def test_polynomial_sum_is_the_sum() -> None:
     assert polynomial_sum(X) == X[0] + X[1] + X[2] + X[3]
     assert polynomial_sum([]) == 0
+
+
+def test_polynomial_sum_widens_from_one_cyclotomic_field_to_another() -> None:
+    from symconv.cyclotomic import cyclotomic_field
+
+    x0 = (real_generator("x", (0,)),)
+    a = Polynomial({x0: cyclotomic_field(4).zeta_power(1)}, cyclotomic_field(4))  # i x0
+    b = Polynomial({x0: cyclotomic_field(5).zeta_power(1)}, cyclotomic_field(5))  # ζ_5 x0
+    total = polynomial_sum([a, b, a])
+    assert total.domain == cyclotomic_field(20)
+    assert total == a + b + a
+    assert total != a + b
