@@ -46,6 +46,7 @@ from symconv.signal import (
     _map_entries,
     _unify_domains,
     _zero_array,
+    check_box,
     sum_entries,
 )
 
@@ -255,6 +256,8 @@ def _extend(image: Signal, lo: Sequence[int], hi: Sequence[int], boundary: str) 
     pad = []
     for o, n, low, high in zip(image.origin, image.shape, lo, hi, strict=True):
         pad.append((max(0, o - low), max(0, high - (o + n - 1))))
+    check_box(tuple(n + a + b for n, (a, b) in zip(image.shape, pad, strict=True)),
+              image.is_exact)
     entries = np.pad(image.entries, pad, mode=_NUMPY_PAD_MODE[boundary])  # type: ignore[call-overload]
     origin = tuple(o - before for o, (before, _) in zip(image.origin, pad, strict=True))
     return Signal(entries, origin)
@@ -429,7 +432,9 @@ def periodize(signal: Signal, period: Sequence[int]) -> Signal:
     period = tuple(period)
     out = _zero_array(period, signal.is_exact, signal.entries.dtype)
     index = np.indices(signal.shape).reshape(signal.ndim, -1)
-    target = tuple((index[k] + signal.origin[k]) % period[k] for k in range(signal.ndim))
+    # origin % n first, in Python ints: an origin near 2**63 would wrap in int64
+    target = tuple((index[k] + signal.origin[k] % period[k]) % period[k]
+                   for k in range(signal.ndim))
     values = signal.entries.reshape(-1)
     if signal.is_exact:
         flat = np.ravel_multi_index(target, period)

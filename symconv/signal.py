@@ -411,15 +411,22 @@ def _map_entries(arr: np.ndarray, func: Callable[[Any], Any]) -> np.ndarray:
     return out
 
 
-def _zero_array(shape: tuple[int, ...], exact: bool, dtype: Any = np.int64) -> np.ndarray:
-    # Checked before allocating: a shift by 10**12 or zeropad to 10**9 would otherwise
-    # spend minutes (or all memory) filling a box before any limit could see it.
+def check_box(shape: tuple[int, ...], exact: bool) -> None:
+    """SizeLimitError for a box beyond the exact or numeric entry limit.
+
+    Checked before allocating: a shift by 10**12 or zeropad to 10**9 would otherwise
+    spend minutes (or all memory) filling a box before any limit could see it.
+    """
     count = math.prod(shape)
     limit = MAX_EXACT_ENTRIES if exact else MAX_NUMERIC_ENTRIES
     if count > limit:
         kind = "exact" if exact else "numeric"
         raise SizeLimitError(f"a box of shape {shape} has {count} entries; the {kind} limit is "
                              f"{limit}")
+
+
+def _zero_array(shape: tuple[int, ...], exact: bool, dtype: Any = np.int64) -> np.ndarray:
+    check_box(shape, exact)
     if exact:
         out = np.empty(shape, dtype=object)
         out.fill(ZERO)
@@ -451,7 +458,7 @@ def _constant_number(p: Polynomial) -> int | Fraction | complex:
     if p.domain.is_QQ or p.domain.is_ZZ:
         q = Fraction(int(c.numerator), int(c.denominator)) if p.domain.is_QQ else Fraction(int(c))
         return q.numerator if q.denominator == 1 else q
-    value = complex(sympy.N(p.domain.to_sympy(c), 30))
+    value = complex(sympy.N(p.domain.to_sympy(c), 30, chop=True))
     return value
 
 

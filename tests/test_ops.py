@@ -196,6 +196,13 @@ def test_periodize_wraps_negative_coordinates() -> None:
     assert periodize(s, (2,)) == Signal.literal([2, 4])
 
 
+def test_periodize_origins_near_2_to_the_63_do_not_wrap() -> None:
+    # 2**63 - 1 = 1 (mod 3); int64 arithmetic on the coordinates would wrap to -2**63.
+    s = Signal.literal([1, 2, 3], origin=(2**63 - 1,))
+    assert periodize(s, (3,)) == periodize(Signal.literal([1, 2, 3], origin=(1,)), (3,))
+    assert periodize(s, (3,)) == Signal.literal([3, 1, 2])
+
+
 def test_flip_shift_transpose_as_functions() -> None:
     F = Signal.symbolic("F", (2, 3), origin=(0, 0))
     flipped = flip(F)
@@ -253,6 +260,9 @@ def test_conj_of_complex_entries() -> None:
         (lambda: trace(Signal.symbolic("F", (3,))), ShapeError, "1D"),
         (lambda: conv(Signal.symbolic("F", (300, 300)), Signal.symbolic("I", (300, 300))),
          SizeLimitError, "limit"),
+        # the boundary extension is checked before np.pad allocates it
+        (lambda: conv(shift(Signal.literal([1, 2, 3]), 10**9), Signal.literal([1, 1, 1]),
+                      "same", "wrap"), SizeLimitError, r"box of shape \(1000000005,\)"),
     ],
 )
 def test_bad_input_raises_one_clear_error(call, error: type[Exception], fragment: str) -> None:  # type: ignore[no-untyped-def]
