@@ -23,7 +23,7 @@ from collections.abc import Mapping
 from functools import cached_property, lru_cache
 from typing import Any
 
-from sympy import AlgebraicNumber, I, exp, pi
+from sympy import AlgebraicNumber, I, cyclotomic_poly, exp, pi
 from sympy.polys.domains import QQ
 from sympy.polys.domains.algebraicfield import AlgebraicField
 from sympy.polys.domains.domain import Domain
@@ -285,9 +285,22 @@ def _reduced_powers(n: int, degree: int, tail: list[Any]) -> tuple[tuple[tuple[i
 MAX_CYCLOTOMIC_ORDER = 2048
 
 
-@lru_cache(maxsize=64)
-def cyclotomic_field(n: int) -> CyclotomicField:
-    """The field Q(ζ_n) (one shared instance per n; fields are immutable)."""
+def power_reductions(n: int) -> tuple[tuple[tuple[int, int], ...], ...]:
+    """ζ_n^t mod Φ_n for t = 0..n-1, each as sparse integer pairs ((j, c), ...).
+
+    The same table :class:`CyclotomicField` multiplies with, computed from Φ_n's
+    integer coefficients alone (no SymPy field is built), for the packed
+    arithmetic of :mod:`symconv.prove.packed`.
+
+    >>> power_reductions(4)  # Φ_4 = x^2 + 1: ζ^2 = -1, ζ^3 = -ζ
+    (((0, 1),), ((1, 1),), ((0, -1),), ((1, -1),))
+    """
+    _check_order(n)
+    low = [int(c) for c in reversed(cyclotomic_poly(n, polys=True).all_coeffs())]
+    return _reduced_powers(n, len(low) - 1, low[:-1])
+
+
+def _check_order(n: int) -> None:
     if isinstance(n, bool) or not isinstance(n, int) or n < 1:
         raise ShapeError(f"cyclotomic order {n!r} is not a positive integer")
     if n > MAX_CYCLOTOMIC_ORDER:
@@ -295,6 +308,12 @@ def cyclotomic_field(n: int) -> CyclotomicField:
             f"cyclotomic field of order {n} is beyond the exact limit {MAX_CYCLOTOMIC_ORDER} "
             "(use numeric entries for long transforms)"
         )
+
+
+@lru_cache(maxsize=64)
+def cyclotomic_field(n: int) -> CyclotomicField:
+    """The field Q(ζ_n) (one shared instance per n; fields are immutable)."""
+    _check_order(n)
     return CyclotomicField(n)
 
 

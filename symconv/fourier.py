@@ -56,7 +56,8 @@ def idft(signal: Signal, *sizes: int, sign: int = -1, norm: str = "backward") ->
     return _transform(signal, sizes, sign, norm, inverse=True)
 
 
-def _period(signal: Signal, sizes: tuple[int, ...]) -> tuple[int, ...]:
+def dft_period(signal: Signal, sizes: tuple[int, ...]) -> tuple[int, ...]:
+    """The torus Z_n^d a DFT of ``signal`` with these ``sizes`` lives on (validated)."""
     if not sizes:
         return signal.shape
     if len(sizes) == 1 and signal.ndim > 1:
@@ -74,7 +75,7 @@ def _transform(signal: Signal, sizes: tuple[int, ...], sign: int, norm: str,
         raise ShapeError(f"DFT sign {sign!r} must be -1 (numpy) or +1 (sympy.discrete.fft)")
     if norm not in NORMS:
         raise UnknownNameError(f"DFT norm {norm!r} is unknown; expected one of {', '.join(NORMS)}")
-    dims = _period(signal, sizes)
+    dims = dft_period(signal, sizes)
     on_torus = periodize(signal, dims)
     if not signal.is_exact:
         return _numeric_transform(on_torus, sign, norm, inverse)

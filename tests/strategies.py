@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import numpy as np
+from hypothesis import assume
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
+
+from symconv.dsl import parse_statement
+from symconv.prove.evaluate import degree
 
 small_ints = st.integers(min_value=-9, max_value=9)
 
@@ -40,3 +44,241 @@ def kernel_fitting_image(
 
 
 origins = st.integers(min_value=-4, max_value=4)
+
+
+# --- random claim statements over the whole DSL (tests/test_prove_packed.py) ---------------------
+
+STATEMENT_MODES = ("full", "same", "valid")
+# Every boundary, and two of scipy's spellings that mean the same thing.
+STATEMENT_BOUNDARIES = ("zero", "wrap", "reflect", "mirror", "nearest", "fill", "symm")
+KERNEL_NAMES_2D = ("sobel_x", "gaussian3", "emboss", "laplacian", "box3", "gaussian5")
+# Signal sides per dimension: small enough for the Polynomial path to stay quick.
+MAX_SIDE = {1: 4, 2: 3, 3: 2}
+# Divisors: rational ones (also a rational one written with i), zero, and non-rational ones.
+DIVISORS = ("2", "3", "-4", "0.5", "(1/3)", "(1j * 1j)", "(2 - 2)", "2j", "(1 + 1j)")
+DIVISOR_WEIGHTS = (8, 6, 4, 4, 3, 3, 1, 1, 1)
+SCALAR_CONSTANTS = ("2", "-1", "0.5", "(1/3)", "0", "2j", "-1j", "(1 + 0.5j)")
+
+
+small_entries = st.one_of(st.integers(-3, 3), st.sampled_from(["1/2", "-2/3", 0.25]))
+# Entries up to and beyond the int64 range, half of them small enough that products of two
+# still fit (strings: claim literals read them as exact fractions).
+big_entries = st.one_of(
+    st.integers(-9, 9), st.integers(2**20, 2**34), st.integers(-(2**34), -(2**20)),
+    st.integers(2**20, 2**34), st.integers(2**58, 2**64), st.integers(-(2**64), -(2**58)),
+).map(str)
+
+
+def _literal(draw: st.DrawFn, shape: tuple[int, ...], entry: st.SearchStrategy[object]) -> object:
+    if len(shape) == 1:
+        return [draw(entry) for _ in range(shape[0])]
+    return [_literal(draw, shape[1:], entry) for _ in range(shape[0])]
+
+
+@st.composite
+def signal_declarations(draw: st.DrawFn, ndim: int, big: bool = False) -> object:
+    """One ``signals`` value of a claim: symbolic (real or complex), literal, a named kernel
+    (2D), or a list of two shapes; origins default or given.  ``big``: mostly literals with
+    entries near the int64 range."""
+    kinds = ["literal", "literal", "literal", "real"] if big else [
+        "real", "real", "real", "complex", "literal", "kernel", "shapes"]
+    kind = draw(st.sampled_from(kinds))
+    if kind == "kernel" and ndim == 2:
+        return draw(st.sampled_from(KERNEL_NAMES_2D))
+    shape = tuple(draw(st.integers(1, MAX_SIDE[ndim])) for _ in range(ndim))
+    text = "x".join(map(str, shape))
+    if kind == "shapes":  # two sizes of one dimension: the claim has two assignments
+        other = tuple(draw(st.integers(1, MAX_SIDE[ndim])) for _ in range(ndim))
+        return [text, "x".join(map(str, other))]
+    origin = draw(st.none() | st.lists(st.integers(-2, 2), min_size=ndim, max_size=ndim))
+    entries = big_entries if big else small_entries
+    table: dict[str, object] = {"literal": _literal(draw, shape, entries)} if kind == "literal" else {
+        "shape": text}
+    if kind == "complex":
+        table["real"] = False
+    if origin is not None:
+        table["origin"] = origin
+    return table if len(table) > 1 or kind == "literal" else text
+
+
+def _ints(draw: st.DrawFn, ndim: int, low: int, high: int) -> str:
+    return ", ".join(str(draw(st.integers(low, high))) for _ in range(ndim))
+
+
+def _conv_options(draw: st.DrawFn) -> str:
+    mode = draw(st.sampled_from((None, *STATEMENT_MODES)))
+    boundary = draw(st.sampled_from((None, *STATEMENT_BOUNDARIES)))
+    options = ([f'mode="{mode}"'] if mode else []) + ([f'boundary="{boundary}"'] if boundary else [])
+    return "".join(f", {o}" for o in options)
+
+
+SIGNAL_FORMS = ("conv", "corr", "flip", "shift", "transpose", "zeropad", "circular", "fourier",
+                "conj", "hadamard", "+", "-", "neg", "*", "scale", "/", "@", "rewrite", "mutate")
+SIGNAL_WEIGHTS = (5, 5, 3, 2, 2, 2, 4, 4, 2, 1, 3, 2, 1, 2, 3, 2, 2, 5, 2)
+
+
+@st.composite
+def signal_pairs(draw: st.DrawFn, names: tuple[str, ...], ndim: int, depth: int,
+                 root: bool = False) -> tuple[str, str]:
+    """Two texts of a signal expression: the second is usually the same function written
+    differently (commuted, flipped twice, conv as corr of the flip, ...), sometimes a
+    near miss (shifted by one, conv for corr, another boundary).
+
+    Taking the first text of two independent pairs gives unrelated sides instead.  A
+    ``root`` is never a bare name.
+    """
+    if depth == 0 or (not root and draw(st.integers(0, 4)) == 4):  # shrinks towards a call
+        name = draw(st.sampled_from(names))
+        return name, name
+    form = draw(st.sampled_from([f for f, w in zip(SIGNAL_FORMS, SIGNAL_WEIGHTS, strict=True)
+                                 for _ in range(w)]))
+    if form == "@" and ndim != 2:
+        form = "+"
+
+    def sub() -> tuple[str, str]:
+        return draw(signal_pairs(names, ndim, depth - 1))
+
+    x, y = sub(), ("", "")
+    if form in ("conv", "corr"):
+        y = sub()
+        options = _conv_options(draw)
+        left = f"{form}({x[0]}, {y[0]}{options})"
+        other = "corr" if form == "conv" else "conv"
+        variant = draw(st.integers(0, 2))
+        if variant == 0:
+            return left, f"{other}(flip({x[1]}), {y[1]}{options})"
+        if variant == 1 and form == "conv" and not options:
+            return left, f"conv({y[1]}, {x[1]})"
+        return left, f"{form}({x[1]}, {y[1]}{options})"
+    if form == "flip":
+        axis = draw(st.sampled_from([None, *range(-ndim, ndim)]))
+        spelled = "" if axis is None else draw(st.sampled_from([f", {axis}", f", axis={axis}"]))
+        return f"flip({x[0]}{spelled})", f"flip({x[1]}{spelled})"
+    if form == "shift":
+        k = _ints(draw, ndim, -2, 2)
+        return f"shift({x[0]}, {k})", f"shift({x[1]}, {k})"
+    if form == "transpose":
+        return f"transpose({x[0]})", f"transpose({x[1]})"
+    if form == "zeropad":  # sizes below the box do not fit: an error on both paths
+        sizes = _ints(draw, ndim, 1, MAX_SIDE[ndim] + 2)
+        return f"zeropad({x[0]}, {sizes})", f"zeropad({x[1]}, {sizes})"
+    if form == "circular":
+        y = sub()
+        func = draw(st.sampled_from(["circconv", "circcorr"]))
+        period = "" if draw(st.booleans()) else ", " + _ints(draw, ndim, 1, MAX_SIDE[ndim] + 1)
+        left = f"{func}({x[0]}, {y[0]}{period})"
+        if func == "circconv" and draw(st.booleans()):
+            return left, f"circconv({y[1]}, {x[1]}{period})"
+        if func == "circcorr" and draw(st.booleans()):
+            return left, f"circconv(flip({x[1]}), {y[1]}{period})"
+        return left, f"{func}({x[1]}, {y[1]}{period})"
+    if form == "fourier":
+        func = draw(st.sampled_from(["dft", "idft"]))
+        sizes = "" if draw(st.booleans()) else ", " + _ints(draw, ndim, 1, MAX_SIDE[ndim] + 1)
+        return f"{func}({x[0]}{sizes})", f"{func}({x[1]}{sizes})"
+    if form == "conj":
+        return f"conj({x[0]})", f"conj({x[1]})"
+    if form in ("hadamard", "*"):
+        y = sub()
+        return f"hadamard({x[0]}, {y[0]})", draw(st.sampled_from(
+            [f"({y[1]} * {x[1]})", f"hadamard({x[1]}, {y[1]})"]))
+    if form == "+":
+        y = sub()
+        return f"({x[0]} + {y[0]})", draw(st.sampled_from([f"({y[1]} + {x[1]})",
+                                                            f"({x[1]} - -{y[1]})"]))
+    if form == "-":
+        y = sub()
+        return f"({x[0]} - {y[0]})", f"(-{y[1]} + {x[1]})"
+    if form == "neg":
+        return f"-{x[0]}", f"(-1 * {x[1]})"
+    if form == "scale":
+        s = draw(scalar_pairs(names, ndim, depth - 1))
+        return f"({s[0]} * {x[0]})", f"({x[1]} * {s[1]})"
+    if form == "/":
+        divisor = draw(st.sampled_from([d for d, w in zip(DIVISORS, DIVISOR_WEIGHTS, strict=True)
+                                        for _ in range(w)]))
+        return f"({x[0]} / {divisor})", f"({x[1]} / {divisor})"
+    if form == "@":
+        y = sub()
+        return f"({x[0]} @ {y[0]})", draw(st.sampled_from(
+            [f"({x[1]} @ {y[1]})", f"transpose(transpose({y[1]}) @ transpose({x[1]}))"]))
+    if form == "rewrite":  # the same function, written another way
+        offsets = [draw(st.integers(-2, 2)) for _ in range(ndim)]
+        forward, back = ", ".join(map(str, offsets)), ", ".join(str(-v) for v in offsets)
+        return x[0], draw(st.sampled_from([
+            f"flip(flip({x[1]}))", f"transpose(transpose({x[1]}))", f"conj(conj({x[1]}))",
+            f"shift(shift({x[1]}, {forward}), {back})", f"-(-{x[1]})",
+            # origins beyond int64 on the way: Python ints, never an int64 that wraps
+            f"shift(shift({x[1]}, {', '.join(['9223372036854775808'] * ndim)}), "
+            f"{', '.join(['-9223372036854775808'] * ndim)})",
+            f"(({x[1]} * 2) / 2)", f"(({x[1]} + {x[1]}) * 0.5)", f"({x[1]} + 0 * {x[1]})",
+            f"idft(dft({x[1]}))",  # equal only where the box starts at 0
+        ]))
+    # a near miss
+    return x[0], draw(st.sampled_from([
+        f"shift({x[1]}, {_ints(draw, ndim, 0, 1)})", f"flip({x[1]})", f"conj({x[1]})",
+        f"transpose({x[1]})", f"(2 * {x[1]})", f"dft({x[1]})",
+        f"zeropad({x[1]}, {_ints(draw, ndim, MAX_SIDE[ndim], MAX_SIDE[ndim] + 2)})",
+    ]))
+
+
+@st.composite
+def scalar_pairs(draw: st.DrawFn, names: tuple[str, ...], ndim: int, depth: int) -> tuple[str, str]:
+    """As :func:`signal_pairs` for scalars: constants (real and imaginary), sum, frobenius,
+    trace and their arithmetic."""
+    forms = ["sum", "frobenius", "constant"] + (["trace"] if ndim == 2 else [])
+    if depth > 0:
+        forms += ["+", "*", "-", "/"]
+    form = draw(st.sampled_from(forms))
+    if form == "constant":
+        c = draw(st.sampled_from(SCALAR_CONSTANTS))
+        return c, c
+    if form in ("sum", "trace"):
+        x = draw(signal_pairs(names, ndim, max(depth - 1, 0)))
+        if form == "trace":
+            return f"trace({x[0]})", f"trace(transpose({x[1]}))"
+        return f"sum({x[0]})", draw(st.sampled_from([f"sum({x[1]})", f"sum(flip({x[1]}))"]))
+    if form == "frobenius":
+        x = draw(signal_pairs(names, ndim, max(depth - 1, 0)))
+        y = draw(signal_pairs(names, ndim, max(depth - 1, 0)))
+        return f"frobenius({x[0]}, {y[0]})", draw(st.sampled_from(
+            [f"frobenius({y[1]}, {x[1]})", f"sum({x[1]} * {y[1]})"]))
+    s = draw(scalar_pairs(names, ndim, depth - 1))
+    if form == "/":
+        divisor = draw(st.sampled_from(DIVISORS[:6]))
+        return f"({s[0]} / {divisor})", f"({s[1]} / {divisor})"
+    t = draw(scalar_pairs(names, ndim, depth - 1))
+    if form == "-":
+        return f"({s[0]} - {t[0]})", f"(-{t[1]} + {s[1]})"
+    return f"({s[0]} {form} {t[0]})", f"({t[1]} {form} {s[1]})"
+
+
+@st.composite
+def dsl_claims(draw: st.DrawFn, max_depth: int = 4, big: bool = False,
+               max_degree: int = 4) -> tuple[str, dict[str, object]]:
+    """A well-typed statement and its ``signals`` table: 1D, 2D and some 3D signals,
+    about half of the pairs written to be equal and half unrelated or near misses
+    (``big``: literal entries near the int64 range, see :func:`signal_declarations`).
+
+    Entries are polynomials of degree at most ``max_degree``: nested products beyond that
+    have too many terms for the Polynomial path (seconds to minutes per statement)."""
+    ndim = draw(st.sampled_from([1, 1, 1, 2, 2, 2, 3]))
+    names = ("a", "b", "c")[: draw(st.integers(1, 3))]
+    signals = {name: draw(signal_declarations(ndim, big)) for name in names}
+    top = max_depth if ndim < 3 else 2
+    depth = top - draw(st.integers(0, top - 1))  # shrinks towards the deepest statements
+    scalar = draw(st.integers(0, 4)) == 0
+
+    def pair() -> tuple[str, str]:
+        if scalar:
+            return draw(scalar_pairs(names, ndim, depth))
+        return draw(signal_pairs(names, ndim, depth, root=True))
+
+    left, right = pair()
+    if draw(st.booleans()):  # unrelated sides
+        right = pair()[draw(st.integers(0, 1))]
+    op = "!=" if draw(st.integers(0, 9)) == 0 else "=="
+    statement = parse_statement(f"{left} {op} {right}")
+    assume(max(degree(statement.left, set(names)), degree(statement.right, set(names)))
+           <= max_degree)
+    return statement.text, signals

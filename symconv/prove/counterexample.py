@@ -23,6 +23,7 @@ from symconv.algebra import Generator, Polynomial
 from symconv.errors import SizeLimitError, SymconvError
 from symconv.prove import Budget, Counterexample
 from symconv.prove.evaluate import ExactBackend, evaluate_sides
+from symconv.prove.packed import PackedUnsupported, packed_difference
 from symconv.signal import Signal
 
 if TYPE_CHECKING:
@@ -46,6 +47,22 @@ def claim_sides(claim: Claim, env: Mapping[str, Signal]) -> tuple[Any, Any]:
         return left, right
     assert claim.statement is not None
     return evaluate_sides(claim.statement, env, ExactBackend())
+
+
+def exact_difference(claim: Claim, env: Mapping[str, Signal]) -> Difference | None:
+    """Where the claim's sides differ on ``env``, decided by canonical forms, or None.
+
+    Statements go through the packed arithmetic (whole signals as numpy term
+    arrays, :mod:`symconv.prove.packed`); what it cannot carry (Python
+    procedures, a bound that int64 might exceed) through Polynomial entries.
+    Both are exact: they differ only in speed.
+    """
+    if claim.statement is not None:
+        try:
+            return packed_difference(claim.statement, env)
+        except PackedUnsupported:
+            pass
+    return difference(*claim_sides(claim, env))
 
 
 def difference(left: Any, right: Any) -> Difference | None:
@@ -183,8 +200,7 @@ def signal_entries(signal: Signal) -> Any:
 def counterexample_at(claim: Claim, assignment: Mapping[str, SignalSpec]) -> Counterexample | None:
     """A small-entry counterexample at these sizes, or None if the sides agree there."""
     env = build_env(assignment)
-    left, right = claim_sides(claim, env)
-    diff = difference(left, right)
+    diff = exact_difference(claim, env)
     if diff is None:
         return None
     _, a, b = diff
@@ -194,7 +210,13 @@ def counterexample_at(claim: Claim, assignment: Mapping[str, SignalSpec]) -> Cou
     if point is None:
         return _symbolic_counterexample(env, diff)
     concrete = concrete_env(env, point)
-    found = difference(*claim_sides(claim, concrete))
+    # Re-evaluated through Polynomial entries: the values shown come from the definitions
+    # in symconv.ops, independently of the packed arithmetic that found the difference;
+    # boxes beyond the Polynomial limits keep the (exact) packed values.
+    try:
+        found = difference(*claim_sides(claim, concrete))
+    except SizeLimitError:
+        found = exact_difference(claim, concrete)
     if found is None:  # only when complex entries cancel at real values
         return _symbolic_counterexample(env, diff)
     coordinate, left_value, right_value = found
@@ -226,6 +248,8 @@ def minimal_counterexample(
         try:
             found = counterexample_at(claim, assignment)
         except SizeLimitError:
+            if assignment == dict(failing):
+                raise
             continue
         except SymconvError:
             if assignment == dict(failing):

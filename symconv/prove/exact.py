@@ -23,8 +23,7 @@ from symconv.errors import SizeLimitError, SymconvError
 from symconv.prove import Budget, Result, Verdict
 from symconv.prove.counterexample import (
     build_env,
-    claim_sides,
-    difference,
+    exact_difference,
     minimal_counterexample,
     sizes_of,
 )
@@ -124,8 +123,7 @@ def attempt(claim: Claim, budget: Budget) -> Result | None:
 
 
 def _differs(claim: Claim, assignment: dict[str, SignalSpec]) -> bool:
-    left, right = claim_sides(claim, build_env(assignment))
-    return difference(left, right) is not None
+    return exact_difference(claim, build_env(assignment)) is not None
 
 
 def _refuted(claim: Claim, assignment: dict[str, SignalSpec], budget: Budget,

@@ -347,11 +347,11 @@ def _differs(claim: Claim, sizes: dict[str, tuple[int, ...]], found: Any, prime:
 
 def _exact_candidates(claim: Claim) -> Iterator[dict[str, SignalSpec]]:
     """Declared sizes whose exact sides differ, for the minimal counterexample search."""
-    from symconv.prove.counterexample import build_env, claim_sides
+    from symconv.prove.counterexample import build_env, exact_difference
 
     for assignment in claim.assignments():
         try:
-            if difference(*claim_sides(claim, build_env(assignment))) is not None:
+            if exact_difference(claim, build_env(assignment)) is not None:
                 yield assignment
         except SymconvError:
             continue
