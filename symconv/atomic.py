@@ -23,6 +23,8 @@ def atomic_write(path: Path, data: str | bytes) -> None:
     except OSError as err:
         raise SymconvError(f"cannot write {path}: {err.strerror or err}") from None
     try:
+        # mkstemp makes the file private (0600); a report gets the mode open() would give it.
+        os.fchmod(fd, 0o666 & ~_umask())
         with os.fdopen(fd, "wb") as handle:
             handle.write(raw)
             handle.flush()
@@ -33,6 +35,13 @@ def atomic_write(path: Path, data: str | bytes) -> None:
         if isinstance(err, OSError):
             raise SymconvError(f"cannot write {path}: {err.strerror or err}") from None
         raise
+
+
+def _umask() -> int:
+    # os.umask can only be read by setting it; set it straight back.
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 def make_folder(folder: Path, what: str) -> None:

@@ -18,6 +18,16 @@ def test_writes_text_and_bytes(tmp_path: Path) -> None:
     assert target.read_bytes() == b"\x00\x01"
 
 
+def test_written_file_has_the_mode_a_plain_open_gives(tmp_path: Path) -> None:
+    import os
+
+    plain = tmp_path / "plain.tex"
+    plain.write_text("x")
+    target = tmp_path / "a.tex"
+    atomic.atomic_write(target, "x")
+    assert os.stat(target).st_mode & 0o777 == os.stat(plain).st_mode & 0o777
+
+
 def test_failure_while_writing_keeps_previous_file(tmp_path: Path,
                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     target = tmp_path / "a.tex"
