@@ -317,6 +317,15 @@ def cyclotomic_field(n: int) -> CyclotomicField:
     return CyclotomicField(n)
 
 
+def field_order(domain: Domain) -> int | None:
+    """n for Q(ζ_n), 1 for QQ and ZZ; None for any other domain."""
+    if domain.is_QQ or domain.is_ZZ:
+        return 1
+    if isinstance(domain, CyclotomicField):
+        return domain.order
+    return None
+
+
 def euler_phi(n: int) -> int:
     """φ(n), the degree of Q(ζ_n)."""
     result, m, p = n, n, 2

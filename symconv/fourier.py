@@ -38,7 +38,7 @@ from sympy.polys.domains import QQ
 from sympy.polys.domains.domain import Domain
 
 from symconv.algebra import Monomial, Polynomial
-from symconv.cyclotomic import CyclotomicField, cyclotomic_field
+from symconv.cyclotomic import CyclotomicField, cyclotomic_field, field_order
 from symconv.errors import NotSupportedError, ShapeError, SizeLimitError, UnknownNameError
 from symconv.ops import periodize
 from symconv.signal import Signal, parse_shape
@@ -159,11 +159,11 @@ def _exact_transform(torus: Signal, sign: int, scale_kind: str) -> Signal:
 
 
 def _order_of(domain: Domain) -> int:
-    if domain.is_QQ or domain.is_ZZ:
-        return 1
-    if isinstance(domain, CyclotomicField):
-        return domain.order
-    raise NotSupportedError(f"exact DFT of coefficients in {domain}; expected QQ or a cyclotomic field")
+    order = field_order(domain)
+    if order is None:
+        raise NotSupportedError(f"exact DFT of coefficients in {domain}; expected QQ or a "
+                                "cyclotomic field")
+    return order
 
 
 def _zeta_terms(c: Any, domain: Domain, order: int) -> list[tuple[int, Any]]:

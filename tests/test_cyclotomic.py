@@ -7,14 +7,15 @@ import math
 import pickle
 
 import pytest
+import sympy
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from sympy.polys.domains import QQ
 from sympy.polys.polyclasses import ANP
 
 from symconv.algebra import Polynomial, real_generator
-from symconv.cyclotomic import cyclotomic_field, euler_phi
-from symconv.errors import ShapeError
+from symconv.cyclotomic import cyclotomic_field, euler_phi, field_order, power_reductions
+from symconv.errors import ShapeError, SizeLimitError
 
 ORDERS = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 12, 15, 16, 24]
 
@@ -98,6 +99,31 @@ def test_polynomial_conjugate_uses_the_field_hook() -> None:
 def test_bad_order_is_a_one_line_error() -> None:
     with pytest.raises(ShapeError, match="cyclotomic order 0"):
         cyclotomic_field(0)
+
+
+@pytest.mark.parametrize("n", [*ORDERS, 30, 105])  # Φ_105 has a coefficient -2
+def test_power_reductions_are_the_fields_powers(n: int) -> None:
+    """The table the packed arithmetic reduces with: ζ^t = Σ c ζ^j, j < φ(n), numerically
+    and as field elements."""
+    K = cyclotomic_field(n)
+    table = power_reductions(n)
+    assert len(table) == n
+    for t, row in enumerate(table):
+        assert all(0 <= j < euler_phi(n) for j, _ in row)
+        reduced = sum(c * cmath.exp(2j * cmath.pi * j / n) for j, c in row)
+        assert abs(reduced - cmath.exp(2j * cmath.pi * t / n)) < 1e-9
+        assert K.from_zeta_exponents({j: QQ(c) for j, c in row}) == K.zeta_power(t)
+
+
+def test_power_reductions_refuse_orders_beyond_the_limit() -> None:
+    with pytest.raises(SizeLimitError, match="order 4096"):
+        power_reductions(4096)
+
+
+def test_field_order() -> None:
+    assert field_order(QQ) == 1
+    assert field_order(cyclotomic_field(12)) == 12
+    assert field_order(QQ.algebraic_field(sympy.sqrt(2))) is None  # not cyclotomic
 
 
 @pytest.mark.parametrize("n", [1, 2, 5, 12, 36, 97, 128])

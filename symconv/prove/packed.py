@@ -55,7 +55,7 @@ from sympy.polys.domains import QQ
 
 from symconv import ops
 from symconv.algebra import Generator, Monomial, Polynomial, conjugate_generator
-from symconv.cyclotomic import CyclotomicField, cyclotomic_field, euler_phi, power_reductions
+from symconv.cyclotomic import cyclotomic_field, euler_phi, field_order, power_reductions
 from symconv.dsl import Statement
 from symconv.errors import ShapeError, SizeLimitError, SymconvError
 from symconv.fourier import dft_period
@@ -695,11 +695,10 @@ def _sorted_sums(key: np.ndarray, coef: np.ndarray, key_space: int) -> tuple[np.
 
 
 def _order_of(domain: Any) -> int:
-    if domain.is_QQ or domain.is_ZZ:
-        return 1
-    if isinstance(domain, CyclotomicField):
-        return domain.order
-    raise PackedUnsupported(f"coefficients in {domain} have no packed form")
+    order = field_order(domain)
+    if order is None:
+        raise PackedUnsupported(f"coefficients in {domain} have no packed form")
+    return order
 
 
 def packed_difference(statement: Statement, env: Mapping[str, Signal]) -> Difference | None:
