@@ -1,8 +1,10 @@
 """The exact tier: canonical comparison with symbolic entries at concrete sizes.
 
 Both sides are evaluated with independent symbolic entries, every entry is a
-canonical :class:`~symconv.algebra.Polynomial`, and the sides are equal iff the
-polynomials are equal at every coordinate.  That decides the identity for all
+polynomial in canonical form (the packed term arrays of
+:mod:`symconv.prove.packed`, or :class:`~symconv.algebra.Polynomial` entries
+where those do not apply), and the sides are equal iff the polynomials are
+equal at every coordinate.  That decides the identity for all
 entry values at those sizes: VERIFIED(sizes), or REFUTED with a minimal
 counterexample.  Besides the declared sizes it tries each symbolic signal two
 samples smaller and (when small) two samples larger per axis, so a claim

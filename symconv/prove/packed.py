@@ -380,8 +380,8 @@ class PackedBackend:
                     pos.append(flat)
                     mono.append(code)
                     exp.append(e)
-                    nums.append(int(q.numerator) if hasattr(q, "numerator") else int(q))
-                    dens.append(int(q.denominator) if hasattr(q, "denominator") else 1)
+                    nums.append(int(q.numerator))  # ZZ and QQ elements both have these
+                    dens.append(int(q.denominator))
         common = math.lcm(1, *dens)
         coef = [n * (common // d) for n, d in zip(nums, dens, strict=True)]
         if any(abs(c) >= INT_LIMIT for c in coef):
