@@ -23,7 +23,7 @@ import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from fractions import Fraction
 from functools import reduce
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 import sympy
@@ -309,7 +309,7 @@ class Signal:
         """The first coordinate (row-major over the union box) where the two differ, or None."""
         if self.ndim != other.ndim:
             raise ShapeError(f"cannot compare a {self.ndim}D signal with a {other.ndim}D signal")
-        lo, shape = _union_box(self, other)
+        lo, shape = union_box(self, other)
         a, b = self.embed(lo, shape), other.embed(lo, shape)
         if self.is_exact != other.is_exact:
             a = _map_entries(a, _exact_entry) if not self.is_exact else a
@@ -326,7 +326,7 @@ class Signal:
         if self.ndim != other.ndim:
             raise ShapeError(f"cannot combine a {self.ndim}D signal with a {other.ndim}D signal")
         a, b = (self, other) if self.is_exact == other.is_exact else (self.exact(), other.exact())
-        lo, shape = _union_box(a, b)
+        lo, shape = union_box(a, b)
         result = op(a.embed(lo, shape), b.embed(lo, shape))
         return Signal(result, lo)
 
@@ -442,8 +442,22 @@ def _nonzero_mask(entries: np.ndarray) -> np.ndarray:
     return np.asarray(entries != 0)
 
 
-def _union_box(a: Signal, b: Signal) -> tuple[tuple[int, ...], tuple[int, ...]]:
-    boxes = [s for s in (a, b) if s.entries.size]
+class Box(Protocol):
+    """Anything placed on Z^d as a box (a Signal, a packed signal)."""
+
+    @property
+    def ndim(self) -> int: ...
+    @property
+    def shape(self) -> tuple[int, ...]: ...
+    @property
+    def origin(self) -> tuple[int, ...]: ...
+    @property
+    def stop(self) -> tuple[int, ...]: ...
+
+
+def union_box(a: Box, b: Box) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """(origin, shape) of the smallest box holding both boxes; empty boxes do not count."""
+    boxes = [s for s in (a, b) if math.prod(s.shape)]
     if not boxes:
         return (0,) * a.ndim, (0,) * a.ndim
     lo = tuple(min(s.origin[k] for s in boxes) for k in range(a.ndim))

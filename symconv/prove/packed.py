@@ -60,7 +60,7 @@ from symconv.dsl import Statement
 from symconv.errors import ShapeError, SizeLimitError, SymconvError
 from symconv.fourier import dft_period
 from symconv.prove.evaluate import degree, evaluate_sides, reindex
-from symconv.signal import Signal
+from symconv.signal import Signal, union_box
 
 # Every int64 that is formed stays below this in absolute value (checked first).
 INT_LIMIT = 2**62
@@ -206,14 +206,9 @@ def _bound(values: np.ndarray) -> int:
     return int(np.abs(values).max()) if values.size else 0
 
 
-def _check_terms(count: int, what: str) -> None:
+def _check_terms(count: int, what: str, error: type[SizeLimitError] = SizeLimitError) -> None:
     if count > MAX_PACKED_TERMS:
-        raise SizeLimitError(f"{what} has {count} terms; the exact limit is {MAX_PACKED_TERMS}")
-
-
-def _check_products(count: int) -> None:
-    if count > MAX_PACKED_TERMS:
-        raise TooManyProducts(f"a product has {count} terms; the exact limit is {MAX_PACKED_TERMS}")
+        raise error(f"{what} has {count} terms; the exact limit is {MAX_PACKED_TERMS}")
 
 
 def _check_box(shape: tuple[int, ...]) -> None:
@@ -253,15 +248,10 @@ def index_signal(signal: PackedSignal) -> Signal:
 
 
 def _union_box(a: PackedSignal, b: PackedSignal) -> tuple[tuple[int, ...], tuple[int, ...]]:
-    """As :func:`symconv.signal._union_box` (empty boxes do not count), size-checked."""
-    boxes = [s for s in (a, b) if s.size]
-    if not boxes:
-        return (0,) * a.ndim, (0,) * a.ndim
-    lo = tuple(min(s.origin[k] for s in boxes) for k in range(a.ndim))
-    hi = tuple(max(s.stop[k] for s in boxes) for k in range(a.ndim))
-    shape = tuple(h - l for l, h in zip(lo, hi, strict=True))
+    """The union box of :class:`Signal` arithmetic, size-checked."""
+    origin, shape = union_box(a, b)
     _check_box(shape)  # before offsets in it are formed: far-apart boxes would overflow
-    return lo, shape
+    return origin, shape
 
 
 def _repositioned(signal: PackedSignal, origin: tuple[int, ...], shape: tuple[int, ...]) -> np.ndarray:
@@ -281,7 +271,7 @@ def _matching_pairs(keys_a: np.ndarray, keys_b: np.ndarray) -> tuple[np.ndarray,
     _, in_a, in_b = np.intersect1d(ua, ub, assume_unique=True, return_indices=True)
     na, nb = count_a[in_a], count_b[in_b]
     sizes = na * nb
-    _check_products(int(sizes.sum()))
+    _check_terms(int(sizes.sum()), "a product", TooManyProducts)
     block, within = _offsets(sizes)
     ia = order_a[first_a[in_a][block] + within // nb[block]]
     ib = order_b[first_b[in_b][block] + within % nb[block]]
@@ -289,7 +279,7 @@ def _matching_pairs(keys_a: np.ndarray, keys_b: np.ndarray) -> tuple[np.ndarray,
 
 
 def _all_pairs(na: int, nb: int) -> tuple[np.ndarray, np.ndarray]:
-    _check_products(na * nb)
+    _check_terms(na * nb, "a product", TooManyProducts)
     return np.repeat(np.arange(na), nb), np.tile(np.arange(nb), na)
 
 
