@@ -302,10 +302,14 @@ class PackedBackend:
             raise PackedUnsupported(f"{key_space} term keys overflow an int64")
         if _bound(coef) * max(coef.size, 1) >= INT_LIMIT:
             raise PackedUnsupported("a sum of like terms may overflow an int64")
-        key = (pos * space + mono) * order + exp
+        key = pos * space  # in place from here on: the inputs may belong to other signals
+        key += mono
+        key *= order
+        key += exp
         key, coef = _sorted_sums(key, coef, key_space)
-        exp, rest = key % order, key // order
-        return self._normalized(shape, origin, rest // space, rest % space, exp, coef, scale, order)
+        rest, exp = np.divmod(key, order)
+        pos, mono = np.divmod(rest, space)
+        return self._normalized(shape, origin, pos, mono, exp, coef, scale, order)
 
     def _reduced(self, a: PackedSignal) -> PackedSignal:
         """The same values with every ζ^t written in the basis 1, ζ, ..., ζ^(φ(L)-1) of
@@ -629,11 +633,16 @@ class PackedBackend:
         _check_terms(torus.terms * count, f"an exact DFT of shape {dims}")
         order = math.lcm(torus.order, *dims)
         sign = 1 if inverse else -1
-        phase = np.zeros((count, torus.terms), dtype=np.int64)
+        # exp[k, t] = e_t + sign Σ_i k_i x_i L/n_i, built in place: at 16x16 every array here
+        # has 16.7M entries, and fresh pages cost more than the arithmetic.
+        exp = np.empty((count, torus.terms), dtype=np.int64)
+        exp[:] = torus.exp * (order // torus.order)
+        step = np.empty_like(exp)
         frequencies = np.indices(dims).reshape(len(dims), -1)
         for k, x, n in zip(frequencies, _coordinates(torus.pos, dims), dims, strict=True):
-            phase += np.multiply.outer(k, x * (order // n)) % order
-        exp = torus.exp * (order // torus.order) + sign * phase
+            np.multiply(k[:, None], (x * (sign * (order // n)))[None, :], out=step)
+            exp += step
+        del step
         return self._canonical(
             dims, (0,) * len(dims), np.repeat(np.arange(count, dtype=np.int64), torus.terms),
             np.tile(torus.mono, count), exp.reshape(-1), np.tile(torus.coef, count),
@@ -666,15 +675,22 @@ class PackedBackend:
 
 
 def _sorted_sums(key: np.ndarray, coef: np.ndarray, key_space: int) -> tuple[np.ndarray, np.ndarray]:
-    """Distinct keys in ascending order with the sums of their coefficients (zeros dropped)."""
+    """Distinct keys in ascending order with the sums of their coefficients (zeros dropped).
+
+    ``key`` is consumed (overwritten); ``coef`` is not.
+    """
     if not key.size:
         return key, coef
     low = _bound(coef)
     bits = (2 * low).bit_length()
     if key_space << bits < INT_LIMIT:
         # One plain sort of key and coefficient packed together is ~3x faster than argsort.
-        packed = np.sort((key << bits) | (coef + low))
-        key, coef = packed >> bits, (packed & ((1 << bits) - 1)) - low
+        key <<= bits
+        key |= coef + low
+        key.sort()
+        coef = key & ((1 << bits) - 1)
+        coef -= low
+        key >>= bits
     else:
         order = np.argsort(key)
         key, coef = key[order], coef[order]
