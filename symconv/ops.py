@@ -56,7 +56,7 @@ BOUNDARIES = ("zero", "wrap", "reflect", "mirror", "nearest")
 BOUNDARY_ALIASES = {"fill": "zero", "constant": "zero", "symm": "reflect", "circular": "wrap"}
 _NUMPY_PAD_MODE = {"wrap": "wrap", "reflect": "symmetric", "mirror": "reflect", "nearest": "edge"}
 
-# Products of entries an exact convolution may form before it refuses.
+# Products of terms an exact convolution may form before it refuses.
 MAX_EXACT_PRODUCTS = 20_000_000
 
 
@@ -146,7 +146,9 @@ def _numeric_full_conv(kern: np.ndarray, img: np.ndarray, out_shape: tuple[int, 
 def _exact_full_conv(kern: np.ndarray, img: np.ndarray, out_shape: tuple[int, ...]) -> np.ndarray:
     kern_items = [(pos, p) for pos, p in np.ndenumerate(kern) if p.terms]
     img_items = [(pos, p) for pos, p in np.ndenumerate(img) if p.terms]
-    work = len(kern_items) * len(img_items)
+    # Products of terms, not of entries: entries that are themselves long sums (a DFT's)
+    # multiply term by term.
+    work = sum(len(p.terms) for _, p in kern_items) * sum(len(p.terms) for _, p in img_items)
     if work > MAX_EXACT_PRODUCTS:
         raise SizeLimitError(
             f"exact convolution of shapes {kern.shape} and {img.shape} needs {work} products; "

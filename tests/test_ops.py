@@ -241,6 +241,13 @@ def test_conj_of_complex_entries() -> None:
     assert conj(r) == r
 
 
+def _dft_circconv_16x16() -> Signal:
+    from symconv.fourier import dft
+
+    f, g = (Signal.symbolic(n, (16, 16), origin=(0, 0)) for n in "fg")
+    return circconv(dft(f), dft(g))
+
+
 @pytest.mark.parametrize(
     ("call", "error", "fragment"),
     [
@@ -260,6 +267,8 @@ def test_conj_of_complex_entries() -> None:
         (lambda: trace(Signal.symbolic("F", (3,))), ShapeError, "1D"),
         (lambda: conv(Signal.symbolic("F", (300, 300)), Signal.symbolic("I", (300, 300))),
          SizeLimitError, "limit"),
+        # entries that are long sums count term by term (two 16x16 DFTs: 256^4 products)
+        (lambda: _dft_circconv_16x16(), SizeLimitError, "4294967296 products"),
         # the boundary extension is checked before np.pad allocates it
         (lambda: conv(shift(Signal.literal([1, 2, 3]), 10**9), Signal.literal([1, 1, 1]),
                       "same", "wrap"), SizeLimitError, r"box of shape \(1000000005,\)"),
