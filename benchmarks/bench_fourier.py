@@ -15,6 +15,7 @@ finishes in reasonable time.  All must conclude "holds"; the ratios are what cou
     python benchmarks/bench_fourier.py --quick      # 1D n = 16 and 2D 4x4 only
     python benchmarks/bench_fourier.py --cutoff 30  # seconds allowed to plain SymPy
     python benchmarks/bench_fourier.py --sweep      # symconv alone at every n <= 64, n x n <= 16x16
+    python benchmarks/bench_fourier.py --theorems   # symconv alone: the other theorems at 16x16
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from typing import Any
 import sympy
 
 from symconv.claims import claim_from_text
+from symconv.errors import SizeLimitError
 from symconv.fourier import dft
 from symconv.ops import circconv
 from symconv.prove.counterexample import build_env, exact_difference
@@ -133,6 +135,32 @@ def sweep() -> None:
               f"(10 s: {'met' if times[slowest] < 10 else 'MISSED'})", flush=True)
 
 
+COMPLEX = {"shape": "16x16", "real": False}
+THEOREMS_16X16: list[tuple[str, dict[str, Any]]] = [
+    ("dft(circcorr(f, g)) == conj(dft(f)) * dft(g)", {"f": "16x16", "g": "16x16"}),
+    ("dft(circcorr(f, g)) == conj(dft(conj(f))) * dft(g)", {"f": COMPLEX, "g": COMPLEX}),
+    ("sum(dft(zeropad(f, 16, 16)) * conj(dft(zeropad(g, 16, 16)))) == sum(f * conj(g)) * 256",
+     {"f": COMPLEX, "g": COMPLEX}),
+    ("idft(dft(f)) == f", {"f": {"shape": "16x16", "origin": [0, 0]}}),
+    ("dft(f * g) == circconv(dft(f), dft(g), 8, 8) / 64", {"f": "8x8", "g": "8x8"}),
+    # N^4 = 4.3e9 term products: beyond the exact limit, refused up front
+    ("dft(f * g) == circconv(dft(f), dft(g), 16, 16) / 256", {"f": "16x16", "g": "16x16"}),
+]
+
+
+def theorems() -> None:
+    """The exact tier's decision at the declared size for the other theorems."""
+    for statement, signals in THEOREMS_16X16:
+        claim = claim_from_text(statement, signals)
+        (assignment,) = claim.assignments()
+        start = time.perf_counter()
+        try:
+            outcome = "holds" if exact_difference(claim, build_env(assignment)) is None else "FAILS"
+        except SizeLimitError as exc:
+            outcome = f"size limit: {exc}"
+        print(f"{time.perf_counter() - start:7.2f} s  {outcome:10s} {statement}", flush=True)
+
+
 def _show(ok: bool | None, seconds: float, cutoff: float) -> str:
     if ok is None:
         return f"> {cutoff:.0f} s (cut off)"
@@ -146,9 +174,14 @@ def main() -> None:
     parser.add_argument("--no-expand", action="store_true", help="skip the expand column")
     parser.add_argument("--sweep", action="store_true",
                         help="symconv alone at every 1D n <= 64 and every 2D n x n <= 16x16")
+    parser.add_argument("--theorems", action="store_true",
+                        help="symconv alone: the other DFT theorems at 16x16")
     args = parser.parse_args()
     if args.sweep:
         sweep()
+        return
+    if args.theorems:
+        theorems()
         return
     cases = QUICK if args.quick else CASES
     print(f"{'size':>6} {'N':>5} {'symconv':>10} {'Polynomial':>11} {'sympy simplify':>26} "

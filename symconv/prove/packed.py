@@ -181,7 +181,9 @@ class MonomialCodec:
             high, low = np.maximum(a, b), np.minimum(a, b)
             if self.degree == 1 and low.any():
                 raise PackedUnsupported(f"a product exceeds the degree bound {self.degree}")
-            return high + low * self.base
+            low *= self.base  # in place: these arrays can have tens of millions of entries
+            low += high
+            return low
         return self.from_digits(np.concatenate((self.digits(a), self.digits(b)), axis=1))
 
     def conjugate(self, codes: np.ndarray) -> np.ndarray:
@@ -295,7 +297,8 @@ class PackedBackend:
                    order: int) -> PackedSignal:
         """Exponents mod L, like terms combined, rows sorted, coefficients normalized."""
         _check_box(shape)
-        exp = exp % order
+        if exp.size and (int(exp.min()) < 0 or int(exp.max()) >= order):
+            exp = exp % order
         space = self.codec.space
         key_space = max(math.prod(shape), 1) * space * order
         if key_space >= INT_LIMIT:
@@ -494,10 +497,15 @@ class PackedBackend:
         if _bound(a.coef) * _bound(b.coef) >= INT_LIMIT:
             raise PackedUnsupported("a product of coefficients may overflow an int64")
         order = math.lcm(a.order, b.order)
-        return self._canonical(
-            shape, origin, pos, self.codec.multiply(a.mono[ia], b.mono[ib]),
-            a.exp[ia] * (order // a.order) + b.exp[ib] * (order // b.order),
-            a.coef[ia] * b.coef[ib], a.scale * b.scale, order)
+        # Built in place from the gathered copies: fresh pages cost more than the arithmetic.
+        exp = a.exp[ia]
+        if order != a.order:
+            exp *= order // a.order
+        exp += b.exp[ib] if order == b.order else b.exp[ib] * (order // b.order)
+        coef = a.coef[ia]
+        coef *= b.coef[ib]
+        return self._canonical(shape, origin, pos, self.codec.multiply(a.mono[ia], b.mono[ib]),
+                               exp, coef, a.scale * b.scale, order)
 
     def _bilinear(self, op: Callable[[PackedSignal, PackedSignal], PackedSignal],
                   a: PackedSignal, b: PackedSignal) -> PackedSignal:
@@ -694,10 +702,14 @@ def _sorted_sums(key: np.ndarray, coef: np.ndarray, key_space: int) -> tuple[np.
     else:
         order = np.argsort(key)
         key, coef = key[order], coef[order]
-    starts = np.flatnonzero(np.concatenate(([True], key[1:] != key[:-1])))
-    sums = np.add.reduceat(coef, starts)
-    keep = sums != 0
-    return key[starts][keep], sums[keep]
+    repeated = key[1:] == key[:-1]
+    if repeated.any():
+        starts = np.flatnonzero(np.concatenate(([True], ~repeated)))
+        key, coef = key[starts], np.add.reduceat(coef, starts)
+    if not coef.all():
+        keep = coef != 0
+        key, coef = key[keep], coef[keep]
+    return key, coef
 
 
 def _order_of(domain: Any) -> int:
