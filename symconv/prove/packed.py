@@ -724,10 +724,10 @@ def packed_difference(statement: Statement, env: Mapping[str, Signal]) -> Differ
 
     Raises :class:`PackedUnsupported` when the statement needs the Polynomial arithmetic.
     """
-    symbolic = {name for name, s in env.items() if s.generators()}
+    generators = {name: s.generators() for name, s in env.items()}
+    symbolic = {name for name, gens in generators.items() if gens}
     bound = max(degree(statement.left, symbolic), degree(statement.right, symbolic))
-    gens = set().union(*(s.generators() for s in env.values()))
-    backend = PackedBackend(MonomialCodec(gens, bound))
+    backend = PackedBackend(MonomialCodec(set().union(*generators.values()), bound))
     packed = {name: backend.pack(s) for name, s in env.items()}
     left, right = evaluate_sides(statement, packed, backend)
     return backend.difference(left, right)
