@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import sympy
 
@@ -24,6 +25,9 @@ from symconv.derive import LAYOUTS, OPERATIONS, ExpandedForm
 from symconv.errors import SymconvError
 from symconv.identify import BUILTIN_ADAPTERS, adapter_from_options, identify
 from symconv.report.command import add_report_parser
+
+if TYPE_CHECKING:
+    from symconv.prove import runner as runner_module
 
 
 def _cmd_derive(args: argparse.Namespace) -> int:
@@ -199,6 +203,8 @@ def _cmd_verify(args: argparse.Namespace) -> int:
 
     # a worker per claim at most: a fork pool starts all its workers up front
     outcomes = runner.run_claims(claims, min(args.jobs, len(claims)), args.budget, progress)
+    if args.strict_sizes:
+        outcomes = [_strict(o) for o in outcomes]
     print(runner.format_table(outcomes))
     for outcome in outcomes:
         if not outcome.ok or args.verbose:
@@ -224,10 +230,26 @@ def _cmd_check(args: argparse.Namespace) -> int:
     claim = claim_from_text(args.statement, parse_signal_option(args.signals), args.expect,
                             **options)
     outcome = runner.verify_one(claim)
+    if args.strict_sizes:
+        outcome = _strict(outcome)
     if outcome.result is None:
         raise SymconvError(outcome.error or "verification failed")
     print(runner.explain(outcome))
     return runner.exit_status([outcome])
+
+
+def _strict(outcome: runner_module.Outcome) -> runner_module.Outcome:
+    from dataclasses import replace
+
+    from symconv.prove import strict_sizes
+
+    if outcome.result is None:
+        return outcome
+    return replace(outcome, result=strict_sizes(outcome.result))
+
+
+_STRICT_HELP = ("fail a claim that holds at its declared sizes but not at a size the exact "
+                "tier tries on its own (read claims as laws for all sizes)")
 
 
 def _add_verify_parsers(sub: argparse._SubParsersAction) -> None:
@@ -246,6 +268,7 @@ def _add_verify_parsers(sub: argparse._SubParsersAction) -> None:
                         help="seconds per claim (overrides each claim's budget)")
     verify.add_argument("--allow-python", action="store_true",
                         help="also import *.py claim modules (this runs their code)")
+    verify.add_argument("--strict-sizes", action="store_true", help=_STRICT_HELP)
     verify.add_argument("--verbose", "-v", action="store_true",
                         help="explain every verdict, not only the unexpected ones")
     verify.set_defaults(func=_cmd_verify)
@@ -261,6 +284,7 @@ def _add_verify_parsers(sub: argparse._SubParsersAction) -> None:
     check.add_argument("--expect", choices=("holds", "fails"), default="holds")
     check.add_argument("--tiers", help="comma-separated tiers (default general,exact,random)")
     check.add_argument("--budget", type=float, default=None, help="seconds")
+    check.add_argument("--strict-sizes", action="store_true", help=_STRICT_HELP)
     check.set_defaults(func=_cmd_check)
 
 

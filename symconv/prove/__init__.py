@@ -17,7 +17,7 @@ import enum
 import importlib
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
@@ -61,6 +61,11 @@ class Budget:
             raise BudgetExhausted(f"budget of {self.seconds:g} s exhausted")
 
 
+def format_sizes(sizes: dict[str, tuple[int, ...]]) -> str:
+    """The one way sizes are written: ``F=1x2, I=1x1``."""
+    return ", ".join(f"{name}={'x'.join(map(str, shape))}" for name, shape in sizes.items())
+
+
 def _plain_value(value: Any) -> Any:
     """JSON-friendly form of an exact value: ints stay ints, the rest become strings."""
     if isinstance(value, bool):
@@ -79,7 +84,10 @@ class Counterexample:
     ``signals`` maps each signal name to its entries (nested lists of exact
     numbers) and ``origins`` to the coordinate of its first entry; ``coordinate``
     is where the sides differ (``None`` when both sides are scalars), with
-    ``left`` and ``right`` the two values there.
+    ``left`` and ``right`` the two values there.  Exact numbers are ints (of any
+    size), Fractions, or :class:`~symconv.prove.counterexample.CyclotomicNumber`
+    (Gaussian rationals written ``1 + (1/2)j``, other elements of Q(ζ_n) as
+    ``1 - 2*zeta8^3`` with ``zeta8 = exp(2πi/8)``).
     """
 
     signals: dict[str, Any]
@@ -91,6 +99,9 @@ class Counterexample:
     @property
     def sizes(self) -> dict[str, tuple[int, ...]]:
         return {name: _nested_shape(v) for name, v in self.signals.items()}
+
+    def sizes_text(self) -> str:
+        return format_sizes(self.sizes)
 
     def describe(self) -> str:
         """A multi-line, human-checkable account."""
@@ -162,6 +173,14 @@ class Result:
     counterexample: Counterexample | None = None
     derivation: object | None = None
     detail: str = ""
+    # Things the verdict does not cover, e.g. "fails at f=2: the statement depends on the size".
+    warnings: list[str] = field(default_factory=list)
+    # Undeclared sizes (tried by a tier on its own) at which the claim fails.
+    undeclared_failures: list[dict[str, tuple[int, ...]]] = field(default_factory=list)
+    # How the two sides differ, each checked exactly (symconv.prove.explain).
+    explanations: list[str] = field(default_factory=list)
+    # Nearest true statements (symconv.prove.repair.Repair).
+    repairs: list[Any] = field(default_factory=list)
 
     def meets(self, expect: str) -> bool:
         """Whether the verdict matches a claim's expectation ("holds" or "fails")."""
@@ -170,11 +189,8 @@ class Result:
         return self.verdict is Verdict.REFUTED
 
     def sizes_text(self) -> str:
-        """Compact sizes, e.g. ``F=3x3,I=5x5; F=5x5,I=7x7``."""
-        return "; ".join(
-            ",".join(f"{k}={'x'.join(map(str, v))}" for k, v in assignment.items())
-            for assignment in self.sizes
-        )
+        """Sizes, e.g. ``F=3x3, I=5x5; F=5x5, I=7x7``."""
+        return "; ".join(format_sizes(assignment) for assignment in self.sizes)
 
     def _latex(self, printer: Any = None) -> str:
         text = rf"\textbf{{{self.verdict.value}}}\ \text{{({self.method})}}"
@@ -186,6 +202,15 @@ class Result:
 
     def _repr_latex_(self) -> str:
         return f"${self._latex()}$"
+
+
+def strict_sizes(result: Result) -> Result:
+    """``--strict-sizes``: a claim that holds at its declared sizes but fails at a size the
+    tier tried on its own is REFUTED at that size (the claim is read as a law for all sizes)."""
+    if result.verdict is not Verdict.VERIFIED or not result.undeclared_failures:
+        return result
+    return replace(result, verdict=Verdict.REFUTED, sizes=list(result.undeclared_failures),
+                   detail="with --strict-sizes: " + "; ".join(result.warnings))
 
 
 Tier = Callable[["Claim", Budget], "Result | None"]

@@ -1,36 +1,48 @@
 """Minimal counterexamples: the smallest sizes and entries on which two sides differ.
 
-Search order: signal sizes from the smallest upward (each axis keeps the parity
-it was declared with, so a centred odd kernel stays odd), and at the first size
-where the sides differ as polynomials, entries that are 0 except on the
-variables of one shortest monomial of the difference, which are 1 (or, if the
-terms cancel there, the smallest integers that do not make it vanish; a non-zero
-polynomial of degree d has such a point in {1..d+1}^k).  The result is then
-re-evaluated with those concrete entries, so the reported coordinate and values
-are what the definitions give.
+Search order: assignments of sizes no larger than the failing one, in order of
+their total number of symbolic entries (every axis may shrink to 1, whatever
+its declared parity).  At the first size where the sides differ as
+polynomials, the entries are chosen by the fewest non-zero entries: every
+monomial of the difference (at any coordinate) names a set of entries on which
+it alone can make the difference non-zero, and the smallest such sets are tried
+first, deltas (one non-zero entry per signal) before others, with values 1, then
+small integers in {1..d+1} (a non-zero polynomial of degree <= d per variable
+has a point there), then, for complex entries whose difference vanishes at every
+real value, Gaussian integers 1j, 1+1j, ...  The result is re-evaluated with
+those concrete entries, so the reported coordinate and values are what the
+definitions give; they are exact (see :class:`CyclotomicNumber`).
 """
 
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator, Mapping
+import math
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from symconv.algebra import Generator, Polynomial
+from symconv.cyclotomic import cyclotomic_field, field_order
 from symconv.errors import SizeLimitError, SymconvError
 from symconv.prove import Budget, Counterexample
 from symconv.prove.evaluate import ExactBackend, evaluate_sides
 from symconv.prove.packed import PackedUnsupported, packed_difference
-from symconv.signal import Signal
+from symconv.signal import Signal, union_box
 
 if TYPE_CHECKING:
     from symconv.claims import Claim, SignalSpec
 
 # How many smaller size combinations to try before settling for the failing one.
 MAX_SIZE_CANDIDATES = 400
+# Each axis shrinks to at most this length, and each signal to its this many smallest shapes.
+MAX_AXIS = 8
+MAX_SHAPES_PER_SIGNAL = 40
+# Value points tried per support of the difference.
+MAX_VALUE_POINTS = 5000
 
 Difference = tuple[tuple[int, ...] | None, Any, Any]
 Key = tuple[str, tuple[int, ...]]
@@ -98,7 +110,8 @@ def sizes_of(assignment: Mapping[str, SignalSpec]) -> dict[str, tuple[int, ...]]
 
 
 def smaller_assignments(failing: Mapping[str, SignalSpec]) -> Iterator[dict[str, SignalSpec]]:
-    """Assignments no larger than ``failing`` (same parity per axis), smallest first."""
+    """Assignments no larger than ``failing`` per axis, fewest symbolic entries first;
+    ``failing`` itself last."""
     names = list(failing)
     per_signal: list[list[SignalSpec]] = []
     for name in names:
@@ -106,17 +119,20 @@ def smaller_assignments(failing: Mapping[str, SignalSpec]) -> Iterator[dict[str,
         if not spec.is_symbolic:
             per_signal.append([spec])
             continue
-        axes = [range(2 - d % 2, d + 1, 2) for d in spec.shape]
-        per_signal.append([spec.resized(tuple(s)) for s in itertools.product(*axes)])
+        axes = [range(1, min(d, MAX_AXIS) + 1) for d in spec.shape]
+        shapes = sorted(itertools.product(*axes), key=lambda s: (_prod(s), max(s), s))
+        per_signal.append([spec.resized(tuple(s)) for s in shapes[:MAX_SHAPES_PER_SIGNAL]])
     combos = list(itertools.product(*per_signal))
 
     def cost(combo: tuple[SignalSpec, ...]) -> tuple[int, int]:
-        entries = [int(_prod(s.shape)) for s in combo]
-        return sum(entries), max(max(s.shape) for s in combo)
+        entries = [_prod(s.shape) for s in combo if s.is_symbolic]
+        return sum(entries), max((max(s.shape) for s in combo), default=0)
 
     combos.sort(key=cost)
+    failing_combo = tuple(failing[n] for n in names)
     for combo in combos[:MAX_SIZE_CANDIDATES]:
-        yield dict(zip(names, combo, strict=True))
+        if combo != failing_combo:
+            yield dict(zip(names, combo, strict=True))
     yield dict(failing)
 
 
@@ -128,85 +144,243 @@ def _prod(values: tuple[int, ...]) -> int:
 
 
 def _key(gen: Generator) -> Key:
-    # A complex entry and its conjugate get the same (real) value.
+    # A complex entry and its conjugate are one entry (with conjugate values).
     return gen.name, gen.index
 
 
-def _value_of(poly: Polynomial, values: Mapping[Key, int]) -> Any:
-    return poly.evaluate({g: values.get(_key(g), 0) for g in poly.generators()})
+def _gaussian_field() -> Any:
+    return cyclotomic_field(4)
 
 
-def small_point(poly: Polynomial) -> dict[Key, int] | None:
-    """Small integer values (absent keys are 0) at which ``poly`` is non-zero."""
-    supports = sorted({frozenset(_key(g) for g in m) for m in poly.terms},
-                      key=lambda s: (len(s), sorted(s)))
-    if not supports:
-        return None
-    shortest = [s for s in supports if len(s) == len(supports[0])]
-    for support in shortest:
-        point = dict.fromkeys(support, 1)
-        if _value_of(poly, point) != 0:
-            return point
-    # Same-support terms cancel at all ones: search {1..d+1}^k, smallest values first.
-    keys = sorted(shortest[0])
-    top = poly.degree() + 1
+def _lift(poly: Polynomial, complex_values: bool) -> Polynomial:
+    """``poly`` over a field holding the values it will be evaluated at."""
+    domain = poly.domain if poly.domain.is_Field else poly.domain.get_field()
+    if complex_values:
+        order = field_order(domain) or 1
+        domain = cyclotomic_field(math.lcm(order, 4))
+    return poly.to_domain(domain) if domain != poly.domain else poly
+
+
+def _generator_values(gens: Iterable[Generator], point: Mapping[Key, Any]) -> dict[Generator, Any]:
+    """Values for generators: ``point`` holds an int or a Q(i) element per entry; a
+    conjugate generator gets the conjugate."""
+    values: dict[Generator, Any] = {}
+    field = _gaussian_field()
+    for g in gens:
+        value = point.get(_key(g), 0)
+        if g.kind == "c*" and not isinstance(value, int):
+            value = field.conjugate_element(value)
+        values[g] = value
+    return values
+
+
+def _is_complex(point: Mapping[Key, Any]) -> bool:
+    return any(not isinstance(v, int) for v in point.values())
+
+
+def _value_at(poly: Polynomial, point: Mapping[Key, Any]) -> Any:
+    lifted = _lift(poly, _is_complex(point))
+    return lifted.evaluate(_generator_values(lifted.generators(), point))
+
+
+def _value_candidates(keys: list[Key], complex_keys: set[Key], top: int) -> Iterator[dict[Key, Any]]:
+    """Points with every key non-zero: all ones, then {1..top}, then Gaussian integers."""
+    yield dict.fromkeys(keys, 1)
     combos = sorted(itertools.product(range(1, top + 1), repeat=len(keys)),
                     key=lambda c: (max(c), sum(c), c))
-    for combo in combos[:5000]:
-        point = dict(zip(keys, combo, strict=True))
-        if _value_of(poly, point) != 0:
-            return point
+    for combo in combos[:MAX_VALUE_POINTS]:
+        yield dict(zip(keys, combo, strict=True))
+    if not complex_keys & set(keys):
+        return
+    field = _gaussian_field()
+    i = field.zeta_power(1)
+    gaussian = [field.convert(a) + field.convert(b) * i
+                for a in range(0, top + 1) for b in range(0, top + 1) if b]
+    choices = [[1, *gaussian] if k in complex_keys else list(range(1, top + 1)) for k in keys]
+    for count, combo in enumerate(itertools.product(*choices)):
+        if count >= MAX_VALUE_POINTS:
+            return
+        yield dict(zip(keys, combo, strict=True))
+
+
+def sparsest_point(gaps: Sequence[Polynomial]) -> dict[Key, Any] | None:
+    """Values with the fewest non-zero entries (absent keys are 0) at which some ``gap`` is
+    non-zero: ints, or Q(i) elements for complex entries when no real values will do."""
+    supports: dict[frozenset[Key], list[int]] = {}
+    complex_keys: set[Key] = set()
+    for number, gap in enumerate(gaps):
+        for monomial in gap.terms:
+            support = frozenset(_key(g) for g in monomial)
+            complex_keys |= {_key(g) for g in monomial if g.kind != "r"}
+            users = supports.setdefault(support, [])
+            if not users or users[-1] != number:
+                users.append(number)
+    if not supports:
+        return None
+
+    def preference(support: frozenset[Key]) -> tuple[int, int, list[Key]]:
+        per_signal = max((sum(1 for k in support if k[0] == name) for name, _ in support),
+                         default=0)
+        return len(support), per_signal, sorted(support)
+
+    ordered = sorted(supports, key=preference)
+    for size in sorted({len(s) for s in ordered}):
+        group = [s for s in ordered if len(s) == size]
+        # The restriction of a gap to a smallest support is a non-zero polynomial in exactly
+        # those entries, so this group has a point; smaller values are tried first.
+        for support in group:
+            keys = sorted(support)
+            users = [gaps[n] for n in supports[support]]
+            top = max(g.degree() for g in users) + 1
+            for point in _value_candidates(keys, complex_keys, top):
+                if any(_value_at(g, point) != 0 for g in users):
+                    return point
     return None
 
 
-def concrete_env(env: Mapping[str, Signal], point: Mapping[Key, int]) -> dict[str, Signal]:
+def concrete_env(env: Mapping[str, Signal], point: Mapping[Key, Any]) -> dict[str, Signal]:
     """The signals of ``env`` with symbolic entries replaced (unlisted ones by 0)."""
+    complex_values = _is_complex(point)
     result = {}
     for name, signal in env.items():
-        gens = signal.generators()
-        if not gens:
+        if not signal.generators():
             result[name] = signal
             continue
-        result[name] = signal.evaluate({g: point.get(_key(g), 0) for g in gens})
+
+        def evaluated(poly: Polynomial) -> Polynomial:
+            lifted = _lift(poly, complex_values)
+            value = lifted.evaluate(_generator_values(lifted.generators(), point))
+            return Polynomial.constant(value, lifted.domain)
+
+        result[name] = signal.map(evaluated)
     return result
 
 
+@dataclass(frozen=True)
+class CyclotomicNumber:
+    """An exact element of Q(ζ_n) that is not rational, in one documented form.
+
+    ``coefficients[k]`` multiplies ζ_n^k, ζ_n = exp(2πi/n), in the basis
+    k < φ(n) (the remainder modulo the cyclotomic polynomial Φ_n, so the form is
+    unique).  Gaussian rationals print as Python writes complex numbers, with
+    fractions in parentheses: ``1j``, ``1 - 2j``, ``1/2 + (3/2)j``; every other
+    value as ``1 - 2*zeta8^3``.
+    """
+
+    order: int
+    coefficients: tuple[Fraction, ...]
+
+    def __str__(self) -> str:
+        quarter = self.order // 4 if self.order % 4 == 0 else None
+        used = {k for k, c in enumerate(self.coefficients) if c}
+        if quarter is not None and used <= {0, quarter}:
+            return _gaussian_text(self.coefficients[0], self.coefficients[quarter])
+        parts = []
+        for k, c in enumerate(self.coefficients):
+            if not c:
+                continue
+            power = "" if k == 0 else f"zeta{self.order}" + (f"^{k}" if k > 1 else "")
+            size = abs(c)
+            if not power:
+                text = str(size)
+            elif size == 1:
+                text = power
+            else:
+                text = f"{_paren(size)}*{power}"
+            parts.append(("-" if c < 0 else "+", text))
+        return _signed_sum(parts)
+
+
+def _paren(value: Fraction) -> str:
+    return str(value) if value.denominator == 1 else f"({value})"
+
+
+def _gaussian_text(real: Fraction, imag: Fraction) -> str:
+    parts = []
+    if real:
+        parts.append(("-" if real < 0 else "+", str(abs(real))))
+    if imag:
+        parts.append(("-" if imag < 0 else "+", f"{_paren(abs(imag))}j"))
+    return _signed_sum(parts)
+
+
+def _signed_sum(parts: list[tuple[str, str]]) -> str:
+    if not parts:
+        return "0"
+    text = ("-" if parts[0][0] == "-" else "") + parts[0][1]
+    for sign, part in parts[1:]:
+        text += f" {sign} {part}"
+    return text
+
+
 def as_number(value: Any) -> Any:
-    """An exact constant as int or Fraction (symbolic values stay Polynomials)."""
+    """An exact constant as int, Fraction or :class:`CyclotomicNumber` (symbolic values
+    stay Polynomials)."""
     if isinstance(value, Polynomial):
         if not value.is_constant():
             return value
-        c = value.constant_value()
-        if value.domain.is_QQ or value.domain.is_ZZ:
-            q = Fraction(int(c.numerator), int(c.denominator)) if value.domain.is_QQ else (
-                Fraction(int(c)))
-            return q.numerator if q.denominator == 1 else q
-        return value.domain.to_sympy(c)
+        return _domain_number(value.domain, value.constant_value())
     if isinstance(value, Fraction) and value.denominator == 1:
         return value.numerator
-    return value
+    if isinstance(value, int | Fraction):
+        return value
+    raise TypeError(f"{value!r} is not an exact value")
+
+
+def _domain_number(domain: Any, element: Any) -> Any:
+    if domain.is_ZZ:
+        return int(element)
+    if domain.is_QQ:
+        q = Fraction(int(element.numerator), int(element.denominator))
+        return q.numerator if q.denominator == 1 else q
+    order = field_order(domain)
+    if order is None:
+        raise TypeError(f"values of {domain} have no exact display form")
+    coefficients = tuple(Fraction(int(c.numerator), int(c.denominator))
+                         for c in domain.zeta_coefficients(element))
+    if not any(coefficients[1:]):
+        q = coefficients[0] if coefficients else Fraction(0)
+        return q.numerator if q.denominator == 1 else q
+    return CyclotomicNumber(order, coefficients)
 
 
 def signal_entries(signal: Signal) -> Any:
-    """Entries of an exact constant signal as nested lists of ints / Fractions."""
-    array = signal.entries
-    flat = [as_number(v) for v in array.flat]
+    """Entries of an exact constant signal as nested lists of exact numbers."""
+    flat = [as_number(v) for v in signal.exact().entries.flat]
     nested: Any = flat
     for n in reversed(signal.shape[1:]):
         nested = [nested[i:i + n] for i in range(0, len(nested), n)]
     return nested
 
 
+def _gaps(left: Any, right: Any) -> list[Polynomial]:
+    """The non-zero differences of two exact values, one per coordinate."""
+    if isinstance(left, Signal) and isinstance(right, Signal):
+        lo, shape = union_box(left, right)
+        a, b = left.exact().embed(lo, shape), right.exact().embed(lo, shape)
+        return [g for g in (x - y for x, y in zip(a.flat, b.flat, strict=True)) if g]
+    if isinstance(left, Signal) or isinstance(right, Signal):
+        raise SymconvError("one side is a signal and the other a scalar")
+    gap = _polynomial(left) - _polynomial(right)
+    return [gap] if gap else []
+
+
+def _polynomial(value: Any) -> Polynomial:
+    return value if isinstance(value, Polynomial) else Polynomial.from_number(value)
+
+
 def counterexample_at(claim: Claim, assignment: Mapping[str, SignalSpec]) -> Counterexample | None:
-    """A small-entry counterexample at these sizes, or None if the sides agree there."""
+    """A sparsest small-entry counterexample at these sizes, or None if the sides agree."""
     env = build_env(assignment)
     diff = exact_difference(claim, env)
     if diff is None:
         return None
-    _, a, b = diff
-    gap = Polynomial.constant(a) - Polynomial.constant(b) if not isinstance(a, Polynomial) else (
-        a - b)
-    point = small_point(gap) if gap.generators() else {}
+    try:
+        gaps = _gaps(*claim_sides(claim, env))
+    except SizeLimitError:  # beyond the Polynomial limits: the first differing coordinate
+        _, a, b = diff
+        gaps = [_polynomial(a) - _polynomial(b)]
+    point = sparsest_point(gaps) if any(g.generators() for g in gaps) else {}
     if point is None:
         return _symbolic_counterexample(env, diff)
     concrete = concrete_env(env, point)
@@ -217,8 +391,8 @@ def counterexample_at(claim: Claim, assignment: Mapping[str, SignalSpec]) -> Cou
         found = difference(*claim_sides(claim, concrete))
     except SizeLimitError:
         found = exact_difference(claim, concrete)
-    if found is None:  # only when complex entries cancel at real values
-        return _symbolic_counterexample(env, diff)
+    if found is None:  # cannot happen: the point makes a gap non-zero
+        raise AssertionError("the chosen entries do not separate the two sides")
     coordinate, left_value, right_value = found
     return Counterexample(
         signals={name: signal_entries(s) for name, s in concrete.items()},
@@ -238,23 +412,32 @@ def _symbolic_counterexample(env: Mapping[str, Signal], diff: Difference) -> Cou
     )
 
 
-def minimal_counterexample(
+def small_counterexample(
     claim: Claim, failing: Mapping[str, SignalSpec], budget: Budget,
-) -> tuple[Counterexample, dict[str, tuple[int, ...]]]:
-    """The first counterexample in size order, with its sizes (``failing`` must fail)."""
+) -> tuple[Counterexample, dict[str, tuple[int, ...]]] | None:
+    """The first counterexample in size order up to ``failing`` (which need not fail, nor
+    fit the exact limits), with its sizes; None when none is found."""
     for assignment in smaller_assignments(failing):
         if budget.exhausted() and assignment != dict(failing):
             continue
         try:
             found = counterexample_at(claim, assignment)
-        except SizeLimitError:
-            if assignment == dict(failing):
-                raise
+        except SymconvError:  # too large, or this size does not fit the statement
             continue
-        except SymconvError:
-            if assignment == dict(failing):
-                raise
-            continue  # this smaller size does not fit the statement (e.g. mode 'valid')
         if found is not None:
             return found, sizes_of(assignment)
-    raise AssertionError("the failing assignment no longer fails")
+    return None
+
+
+def minimal_counterexample(
+    claim: Claim, failing: Mapping[str, SignalSpec], budget: Budget,
+) -> tuple[Counterexample, dict[str, tuple[int, ...]]]:
+    """The first counterexample in size order, with its sizes (``failing`` must fail)."""
+    found = small_counterexample(claim, failing, budget)
+    if found is not None:
+        return found
+    # Only ``failing`` is left: let its error (too large, say) through.
+    counterexample = counterexample_at(claim, failing)
+    if counterexample is None:
+        raise AssertionError("the failing assignment no longer fails")
+    return counterexample, sizes_of(failing)

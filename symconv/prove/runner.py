@@ -117,6 +117,9 @@ def format_table(outcomes: Sequence[Outcome]) -> str:
     lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
              for row in rows]
     lines.insert(1, "  ".join("-" * w for w in widths))
+    for o in outcomes:
+        for warning in o.result.warnings if o.result else []:
+            lines.append(f"warning: {o.claim.name}: {warning}")
     lines.append("")
     lines.append(summary_line(outcomes))
     return "\n".join(lines)
@@ -151,6 +154,9 @@ def explain(outcome: Outcome) -> str:
         lines.append(f"  error probability <= {r.error_bound:.3g}")
     if r.detail:
         lines.append(f"  {r.detail}")
+    lines.extend(f"  warning: {w}" for w in r.warnings)
+    lines.extend(f"  explanation: {e}" for e in r.explanations)
+    lines.extend(f"  {r.verdict.value.lower()}; holds if {p.describe()}" for p in r.repairs)
     if r.counterexample is not None:
         label = "witness" if claim.statement is not None and claim.statement.op == "!=" else (
             "counterexample")
@@ -176,6 +182,9 @@ def outcome_json(outcome: Outcome) -> dict[str, Any]:
         "counterexample": r.counterexample.to_json() if r and r.counterexample else None,
         "derivation": str(r.derivation) if r and r.derivation is not None else None,
         "detail": r.detail if r else outcome.error,
+        "warnings": list(r.warnings) if r else [],
+        "explanations": list(r.explanations) if r else [],
+        "repairs": [p.to_json() for p in r.repairs] if r else [],
     }
 
 
@@ -199,4 +208,7 @@ def write_junit(outcomes: Sequence[Outcome], path: Path | str) -> None:
                           f"expected {o.claim.expect}").text = explain(o)
         else:
             ET.SubElement(case, "system-out").text = explain(o)
+        if o.result is not None and o.result.warnings:
+            ET.SubElement(case, "system-err").text = "\n".join(
+                f"warning: {w}" for w in o.result.warnings)
     atomic_write(Path(path), ET.tostring(suite, encoding="utf-8", xml_declaration=True))
