@@ -122,6 +122,7 @@ FUNCTIONS: dict[str, FunctionSpec] = {
     "idft": FunctionSpec(1, 0, _MANY),
     "conj": FunctionSpec(1),
     "zeropad": FunctionSpec(1, 1, _MANY),
+    "periodize": FunctionSpec(1, 1, _MANY),
     "sum": FunctionSpec(1),
     "frobenius": FunctionSpec(2),
     "trace": FunctionSpec(1),
@@ -355,27 +356,50 @@ def names(node: Node | Statement) -> set[str]:
     return {n.id for n in walk(node) if isinstance(n, Name)}
 
 
+_PRECEDENCE = {"+": 1, "-": 1, "*": 2, "/": 2, "@": 2}
+_UNARY = 3  # unary minus binds tighter than * / @, as in Python
+_ATOM = 4
+
+
 def unparse(node: Node | Statement) -> str:
-    """Canonical text of a tree (used for display and for building mutants)."""
+    """Canonical text of a tree with the fewest parentheses that parse back to the same tree
+    (used for display and for building mutants and repairs).
+
+    >>> unparse(parse_statement("(a + b) - (c * (d * e)) == -(a - b) * 2"))
+    'a + b - c * (d * e) == -(a - b) * 2'
+    """
     if isinstance(node, Statement):
         return f"{unparse(node.left)} {node.op} {unparse(node.right)}"
+    return _unparse(node)[0]
+
+
+def _unparse(node: Node) -> tuple[str, int]:
+    """Text and precedence of ``node``."""
     if isinstance(node, Name):
-        return node.id
+        return node.id, _ATOM
     if isinstance(node, Number):
-        return _number_text(node.value)
+        return _number_text(node.value), _ATOM
     if isinstance(node, Imag):
         text = _number_text(node.value)
-        return f"{text}j" if not text.startswith("(") else f"({node.value.numerator}j/" \
-            f"{node.value.denominator})"
+        return (f"{text}j" if not text.startswith("(") else f"({node.value.numerator}j/"
+                f"{node.value.denominator})"), _ATOM
     if isinstance(node, Str):
-        return repr(node.value).replace("'", '"')
+        return repr(node.value).replace("'", '"'), _ATOM
     if isinstance(node, Call):
         parts = [unparse(a) for a in node.args]
         parts += [f"{k}={unparse(v)}" for k, v in node.kwargs]
-        return f"{node.func}({', '.join(parts)})"
+        return f"{node.func}({', '.join(parts)})", _ATOM
     if isinstance(node, BinOp):
-        return f"({unparse(node.left)} {node.op} {unparse(node.right)})"
-    return f"-({unparse(node.operand)})"
+        level = _PRECEDENCE[node.op]
+        left, left_level = _unparse(node.left)
+        right, right_level = _unparse(node.right)
+        if left_level < level:
+            left = f"({left})"
+        if right_level <= level:  # operators are left-associative: a - (b - c) keeps them
+            right = f"({right})"
+        return f"{left} {node.op} {right}", level
+    operand, level = _unparse(node.operand)
+    return (f"-{operand}" if level >= _UNARY else f"-({operand})"), _UNARY
 
 
 def _number_text(value: Fraction) -> str:

@@ -231,11 +231,26 @@ def load_tier(name: str) -> Tier | None:
     return attempt
 
 
-def run_tiers(claim: Claim, budget: Budget | None = None) -> Result:
-    """The verdict on ``claim``: its tiers in order, first decisive result wins."""
+def run_tiers(claim: Claim, budget: Budget | None = None, diagnose: bool = True) -> Result:
+    """The verdict on ``claim``: its tiers in order, first decisive result wins.
+
+    With ``diagnose``, a REFUTED ``==`` claim also gets its checked explanations and
+    nearest true repairs, within the same budget.
+    """
+    budget = budget or Budget(claim.budget)
+    result = _first_decisive(claim, budget)
+    if diagnose and result.verdict is Verdict.REFUTED:
+        from symconv.prove.explain import explanations
+        from symconv.prove.repair import repairs
+
+        result.explanations = explanations(claim, result, budget)
+        result.repairs = repairs(claim, budget, result)
+    return result
+
+
+def _first_decisive(claim: Claim, budget: Budget) -> Result:
     from symconv.errors import NotSupportedError
 
-    budget = budget or Budget(claim.budget)
     last: Result | None = None
     unsupported: NotSupportedError | None = None
     for name in claim.tiers:

@@ -107,6 +107,8 @@ class ExactBackend:
             return circular(signals[0], signals[1], ints or None)
         if func in ("dft", "idft"):
             return _fourier(func)(signals[0], *ints)
+        if func == "periodize":
+            return ops.periodize(signals[0], ints)
         simple: dict[str, Callable[..., Any]] = {
             "conj": ops.conj, "sum": ops.total,
             "trace": ops.trace, "frobenius": ops.frobenius, "hadamard": ops.hadamard,
@@ -249,11 +251,11 @@ def _call_kind(node: Call, ndims: Mapping[str, int]) -> Kind:
         raise _fail(node, f"{node.func}() of {shown}; expected equal dimensions")
     ndim = kinds[0].ndim
     n_ints = len(node.args) - spec.signals
-    if node.func in ("shift", "zeropad") and n_ints != ndim:
+    if node.func in ("shift", "zeropad", "periodize") and n_ints != ndim:
         raise _fail(node, f"{node.func}() of {kinds[0]} needs {ndim} integers; got {n_ints}")
     if node.func in ("circconv", "circcorr", "dft", "idft") and n_ints not in (0, ndim):
         raise _fail(node, f"{node.func}() period needs {ndim} integers; got {n_ints}")
-    if node.func in ("zeropad", "circconv", "circcorr", "dft", "idft"):
+    if node.func in ("zeropad", "periodize", "circconv", "circcorr", "dft", "idft"):
         for arg in node.args[spec.signals:]:
             size = integer_value(arg)
             if size is None or size < 1:

@@ -77,8 +77,8 @@ def _has_explicit_sizes(claim: Claim) -> bool:
     other sizes are other claims, and only the declared ones are checked."""
     if claim.statement is None:
         return True
-    return any(isinstance(node, Call) and node.func in ("zeropad", "circconv", "circcorr", "dft",
-                                                        "idft")
+    return any(isinstance(node, Call) and node.func in ("zeropad", "periodize", "circconv",
+                                                        "circcorr", "dft", "idft")
                and len(node.args) > FUNCTIONS[node.func].signals
                for node in walk(claim.statement))
 

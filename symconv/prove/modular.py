@@ -184,6 +184,8 @@ class ModularBackend:
             return signals[0]  # real entries only (complex claims are not modular here)
         if func == "hadamard":
             return self.reduce(ops.hadamard(signals[0], signals[1]))
+        if func == "periodize":
+            return self.reduce(ops.periodize(signals[0], ints))
         if func == "sum":
             return int(np.sum(signals[0].entries % p, dtype=object)) % p
         if func == "frobenius":

@@ -458,6 +458,8 @@ class PackedBackend:
             return self._periodize(full, period)
         if func in ("dft", "idft"):
             return self._dft(signals[0], tuple(ints), inverse=func == "idft")
+        if func == "periodize":
+            return self._periodize(signals[0], tuple(ints))
         if func == "conj":
             return self._conjugate(signals[0])
         if func == "sum":

@@ -165,6 +165,8 @@ class _HeightBackend:
             terms = min(sizes)
         elif func == "trace":
             terms = min(signals[0].value.shape)
+        elif func == "periodize":
+            terms = sizes[0]  # entries that land on one point of the period
         else:
             terms = 1
         return _product(value, signals, terms)

@@ -156,7 +156,7 @@ def explain(outcome: Outcome) -> str:
         lines.append(f"  {r.detail}")
     lines.extend(f"  warning: {w}" for w in r.warnings)
     lines.extend(f"  explanation: {e}" for e in r.explanations)
-    lines.extend(f"  {r.verdict.value.lower()}; holds if {p.describe()}" for p in r.repairs)
+    lines.extend(f"  {r.verdict.value}; holds if {p.describe()}" for p in r.repairs)
     if r.counterexample is not None:
         label = "witness" if claim.statement is not None and claim.statement.op == "!=" else (
             "counterexample")
@@ -183,7 +183,7 @@ def outcome_json(outcome: Outcome) -> dict[str, Any]:
         "derivation": str(r.derivation) if r and r.derivation is not None else None,
         "detail": r.detail if r else outcome.error,
         "warnings": list(r.warnings) if r else [],
-        "explanations": list(r.explanations) if r else [],
+        "explanations": [e.to_json() for e in r.explanations] if r else [],
         "repairs": [p.to_json() for p in r.repairs] if r else [],
     }
 

@@ -1,0 +1,252 @@
+"""Explanations: how the two sides of a refuted claim differ, when a cheap check can tell.
+
+Each candidate relation between the sides is itself a statement (the left side
+shifted, flipped, conjugated or scaled, or both sides periodized), and is
+printed only after the exact tier has VERIFIED it at the sizes where the claim
+failed:
+
+- "equal after shifting the left side by (1, 0)": ``shift(L, 1, 0) == R``;
+- "equal after flipping axis 1 of the left side": ``flip(L, 1) == R``;
+- "equal up to conj": ``conj(L) == R``;
+- "the left side is 6 times the right side": ``L == 6 * R`` (the factor read off
+  the counterexample);
+- "equal modulo the period (3, 4)": ``periodize(L, 3, 4) == periodize(R, 3, 4)``,
+  with the advice that circular results live on the representative box [0, n).
+
+A random integer point at those sizes screens the candidates first (a relation
+that fails there is false; one that holds there is checked exactly), so the
+checks stay within the claim's budget.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import random
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from fractions import Fraction
+from typing import TYPE_CHECKING, Any
+
+from symconv.dsl import (
+    FUNCTIONS,
+    BinOp,
+    Call,
+    Node,
+    Number,
+    Statement,
+    integer_value,
+    parse_statement,
+    unparse,
+    walk,
+)
+from symconv.errors import SymconvError
+from symconv.prove import Budget, BudgetExhausted, Result, Verdict, format_sizes
+from symconv.prove.counterexample import sizes_of
+from symconv.prove.evaluate import check_claim
+from symconv.prove.packed import PackedUnsupported, packed_difference
+from symconv.signal import Signal
+
+if TYPE_CHECKING:
+    from symconv.claims import Claim, SignalSpec
+
+CIRCULAR = ("idft", "dft", "circconv", "circcorr")
+# Largest screening point drawn per entry (small: the values only need to separate).
+SCREEN_RANGE = 1000
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """One checked relation between the sides: ``text`` says it, ``statement`` is the
+    claim that was checked, with its ``verdict`` at ``sizes``."""
+
+    text: str
+    statement: str
+    verdict: Verdict
+    sizes: dict[str, tuple[int, ...]]
+
+    def describe(self) -> str:
+        return (f"{self.text} ({self.statement} is {self.verdict.value} at "
+                f"{format_sizes(self.sizes)})")
+
+    def __str__(self) -> str:
+        return self.describe()
+
+    def to_json(self) -> dict[str, Any]:
+        return {"text": self.text, "statement": self.statement, "verdict": self.verdict.value,
+                "sizes": {k: list(v) for k, v in self.sizes.items()}}
+
+
+def edited_claim(claim: Claim, statement: Statement | str, **changes: Any) -> Claim:
+    """``claim`` with another statement (checked like a loaded claim); ClaimFileError or
+    SymconvError when it does not fit the declared signals."""
+    parsed = parse_statement(statement if isinstance(statement, str) else unparse(statement))
+    edited = replace(claim, statement=parsed, text=parsed.text, expect="holds", **changes)
+    check_claim(edited)
+    return edited
+
+
+def failing_assignment(claim: Claim, result: Result) -> dict[str, SignalSpec]:
+    """The declared assignment at which ``result`` refuted ``claim`` (else the first)."""
+    declared = claim.assignments()
+    for assignment in declared:
+        if result.sizes and sizes_of(assignment) == result.sizes[0]:
+            return assignment
+    return declared[0]
+
+
+class Screen:
+    """Equality of two sides at one random integer point of ``assignment`` (None: the
+    point cannot be formed, e.g. complex entries, so every candidate passes)."""
+
+    def __init__(self, assignment: dict[str, SignalSpec], seed: int = 0) -> None:
+        rng = random.Random(seed)
+        self.env: dict[str, Signal] | None = {}
+        for name, spec in assignment.items():
+            if not spec.is_symbolic:
+                self.env[name] = spec.build(name)
+            elif not spec.real:
+                self.env = None
+                return
+            else:
+                signal = spec.build(name)
+                values = [rng.randint(-SCREEN_RANGE, SCREEN_RANGE) for _ in range(math.prod(signal.shape))]
+                nested: Any = values
+                for n in reversed(signal.shape[1:]):
+                    nested = [nested[i:i + n] for i in range(0, len(nested), n)]
+                self.env[name] = Signal.literal(nested, signal.origin)
+
+    def may_hold(self, statement: Statement) -> bool:
+        """False only when the sides differ at the point (so the statement is false)."""
+        if self.env is None:
+            return True
+        try:
+            return packed_difference(statement, self.env) is None
+        except (PackedUnsupported, SymconvError, ArithmeticError):
+            return True
+
+
+def explanations(claim: Claim, result: Result, budget: Budget) -> list[Explanation]:
+    """The relations between the sides of a refuted ``==`` claim that the exact tier
+    verifies at the failing sizes, cheapest first; stops when the budget is spent."""
+    from symconv.prove import exact
+
+    statement = claim.statement
+    if statement is None or statement.op != "==" or result.verdict is not Verdict.REFUTED:
+        return []
+    assignment = failing_assignment(claim, result)
+    fixed = {name: [spec] for name, spec in assignment.items()}
+    screen = Screen(assignment)
+    found: list[Explanation] = []
+    for text, candidate in _candidates(claim, statement, assignment, result):
+        if budget.exhausted():
+            break
+        if not screen.may_hold(candidate):
+            continue
+        try:
+            check = edited_claim(claim, candidate, signals=fixed, tiers=("exact",))
+            verdict = exact.attempt(check, budget)
+        except (SymconvError, BudgetExhausted):
+            continue
+        if verdict is not None and verdict.verdict is Verdict.VERIFIED:
+            found.append(Explanation(text, check.text, Verdict.VERIFIED, sizes_of(assignment)))
+    return found
+
+
+def _candidates(claim: Claim, statement: Statement, assignment: dict[str, SignalSpec],
+                result: Result) -> Iterator[tuple[str, Statement]]:
+    left, right = statement.left, statement.right
+    ndim = _ndim(claim, statement)
+
+    def same(new_left: Node, new_right: Node = right) -> Statement:
+        return Statement(new_left, "==", new_right, unparse(Statement(new_left, "==", new_right,
+                                                                      "")))
+
+    if ndim:
+        for offset in itertools.product((-1, 0, 1), repeat=ndim):
+            if any(offset):
+                args = tuple(_integer(k) for k in offset)
+                yield (f"equal after shifting the left side by {_tuple_text(offset)}",
+                       same(Call("shift", (left, *args), ())))
+        if ndim > 1:
+            for axis in range(ndim):
+                yield (f"equal after flipping axis {axis} of the left side",
+                       same(Call("flip", (left, _integer(axis)), ())))
+        yield "equal after flipping the left side", same(Call("flip", (left,), ()))
+    yield "equal up to conj", same(Call("conj", (left,), ()))
+    factor = _factor(result)
+    if factor is not None:
+        yield (f"the left side is {_number_text(factor)} times the right side",
+               same(left, BinOp("*", Number(factor), right)))
+    if ndim:
+        for period in _periods(statement, assignment, ndim):
+            args = tuple(_integer(n) for n in period)
+            yield (_period_text(statement, assignment, period),
+                   same(Call("periodize", (left, *args), ()),
+                        Call("periodize", (right, *args), ())))
+
+
+def _ndim(claim: Claim, statement: Statement) -> int:
+    from symconv.prove.evaluate import check_statement
+
+    ndims = {name: len(specs[0].shape) for name, specs in claim.signals.items()}
+    return check_statement(statement, ndims).ndim
+
+
+def _integer(value: int) -> Node:
+    from symconv.dsl import Neg
+
+    return Number(Fraction(value)) if value >= 0 else Neg(Number(Fraction(-value)))
+
+
+def _tuple_text(values: tuple[int, ...]) -> str:
+    return "(" + ", ".join(map(str, values)) + ")"
+
+
+def _number_text(value: Fraction) -> str:
+    return str(value.numerator) if value.denominator == 1 else str(value)
+
+
+def _factor(result: Result) -> Fraction | None:
+    """left / right at the counterexample, when both are non-zero rationals."""
+    cex = result.counterexample
+    if cex is None:
+        return None
+    left, right = cex.left, cex.right
+    if not isinstance(left, int | Fraction) or not isinstance(right, int | Fraction):
+        return None
+    if not left or not right:
+        return None
+    return Fraction(left) / Fraction(right)
+
+
+def _periods(statement: Statement, assignment: dict[str, SignalSpec],
+             ndim: int) -> list[tuple[int, ...]]:
+    """Periods the statement works with: explicit sizes of circular operations, then the
+    shapes of the signals."""
+    periods: list[tuple[int, ...]] = []
+    for node in walk(statement):
+        if isinstance(node, Call) and node.func in (*CIRCULAR, "periodize"):
+            ints = [integer_value(a) for a in node.args[FUNCTIONS[node.func].signals:]]
+            if len(ints) == ndim and all(isinstance(n, int) for n in ints):
+                periods.append(tuple(n for n in ints if n is not None))
+    for spec in assignment.values():
+        if len(spec.shape) == ndim:
+            periods.append(spec.shape)
+    return list(dict.fromkeys(periods))
+
+
+def _period_text(statement: Statement, assignment: dict[str, SignalSpec],
+                 period: tuple[int, ...]) -> str:
+    text = f"equal modulo the period {_tuple_text(period)}"
+    circular = sorted({n.func for n in walk(statement)
+                       if isinstance(n, Call) and n.func in ("idft", "circconv", "circcorr")})
+    if not circular:
+        return text + ": compare with periodize"
+    moved = [name for name, spec in assignment.items()
+             if spec.is_symbolic and any(spec.build(name).origin)]
+    zeros = ", ".join(["0"] * len(period))
+    advice = f"give {', '.join(moved)} origin = [{zeros}]" if moved else ""
+    verbs = " and ".join(circular)
+    return (f"{text}: {verbs} return{'s' if len(circular) == 1 else ''} the representative on "
+            f"[0, n); {advice + ' or ' if advice else ''}compare with periodize")

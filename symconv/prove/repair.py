@@ -1,0 +1,295 @@
+"""Nearest true repairs: small edits of a refuted statement that make it true.
+
+The neighbourhood of a statement is every single edit of one of its
+sub-expressions:
+
+- add a flip (all axes, or one axis) or remove one;
+- swap conv and corr (alone, or with a flip added to either argument), circconv
+  and circcorr;
+- swap the arguments of a two-signal function, of ``@`` and of ``-``;
+- shift by +-1 along one axis; conj; transpose (2D);
+- another mode or boundary of conv / corr;
+- scale one side by -1, 2, 1/2, the factor read off the counterexample, or a size
+  of a declared signal (an axis length or the number of entries).
+
+Each edited statement is screened at a random integer point of the failing sizes
+(a statement that fails there is false) and the survivors are re-verified by the
+normal tiers (:func:`symconv.prove.run_tiers`, without diagnosis); only those
+the tiers find true are reported, fewest edits and strongest verdicts first,
+within the claim's budget.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import TYPE_CHECKING, Any
+
+from symconv import ops
+from symconv.dsl import (
+    BinOp,
+    Call,
+    Name,
+    Neg,
+    Node,
+    Number,
+    Statement,
+    Str,
+    unparse,
+)
+from symconv.errors import SymconvError
+from symconv.prove import Budget, Result, Verdict, format_sizes, run_tiers
+from symconv.prove.evaluate import kind_of
+from symconv.prove.explain import Screen, edited_claim, failing_assignment
+
+if TYPE_CHECKING:
+    from symconv.claims import Claim
+
+# At most this many repairs are re-verified and reported.
+MAX_REPAIRS = 5
+_STRENGTH = {Verdict.PROVED: 0, Verdict.VERIFIED: 1, Verdict.PROBABLE: 2}
+_TWO_SIGNAL_SWAPS = {"conv": "corr", "corr": "conv", "circconv": "circcorr",
+                     "circcorr": "circconv"}
+_BOUNDARIES = ("zero", "wrap", "reflect", "mirror", "nearest")
+
+Path = tuple[Any, ...]
+
+
+@dataclass(frozen=True)
+class Repair:
+    """``original`` (a sub-expression, or a whole side) replaced by ``replacement`` gives
+    ``statement``, which the tiers found true: ``verdict`` by ``method`` at ``sizes``."""
+
+    original: str
+    replacement: str
+    statement: str
+    verdict: Verdict
+    method: str
+    sizes: list[dict[str, tuple[int, ...]]]
+    edits: int
+    warnings: list[str] = field(default_factory=list)
+
+    def describe(self) -> str:
+        """``corr(F, I) is replaced by conv(flip(F), I) (PROVED)``."""
+        verdict = self.verdict.value
+        if self.warnings:
+            verdict += "; " + "; ".join(self.warnings)
+        return f"{self.original} is replaced by {self.replacement} ({verdict})"
+
+    def __str__(self) -> str:
+        return self.describe()
+
+    def to_json(self) -> dict[str, Any]:
+        return {"original": self.original, "replacement": self.replacement,
+                "statement": self.statement, "verdict": self.verdict.value,
+                "method": self.method, "edits": self.edits,
+                "sizes": [{k: list(v) for k, v in s.items()} for s in self.sizes],
+                "sizes_text": "; ".join(format_sizes(s) for s in self.sizes),
+                "warnings": list(self.warnings)}
+
+
+def repairs(claim: Claim, budget: Budget | float, result: Result | None = None) -> list[Repair]:
+    """The nearest true statements to ``claim`` (empty unless it is a REFUTED ``==`` claim).
+
+    ``budget`` is a :class:`Budget` or seconds; ``result`` the claim's verdict when already
+    known (otherwise the tiers run first).
+    """
+    if not isinstance(budget, Budget):
+        budget = Budget(float(budget))
+    statement = claim.statement
+    if statement is None or statement.op != "==":
+        return []
+    if result is None:
+        result = run_tiers(claim, Budget(max(budget.remaining(), 0.0)), diagnose=False)
+    if result.verdict is not Verdict.REFUTED:
+        return []
+    screen = Screen(failing_assignment(claim, result))
+    found: list[Repair] = []
+    seen = {unparse(statement)}
+    for edits, path, replacement in _edits(claim, statement, result):
+        if budget.exhausted() or len(found) >= MAX_REPAIRS:
+            break
+        candidate = _replaced(statement, path, replacement)
+        text = unparse(candidate)
+        if text in seen or unparse(candidate.left) == unparse(candidate.right):
+            continue  # already tried, or true for no reason but identical sides
+        seen.add(text)
+        if not screen.may_hold(candidate):
+            continue
+        try:
+            edited = edited_claim(claim, text)
+            verdict = run_tiers(edited, Budget(max(budget.remaining(), 0.0)), diagnose=False)
+        except SymconvError:
+            continue
+        if verdict.verdict in _STRENGTH:
+            # A bare name is ambiguous ("F is replaced by flip(F)"): show its enclosing call.
+            shown = path[:-1] if len(path) > 1 and isinstance(_at(statement, path),
+                                                              Name | Number) else path
+            found.append(Repair(unparse(_at(statement, shown)), unparse(_at(candidate, shown)),
+                                edited.text,
+                                verdict.verdict, verdict.method, verdict.sizes, edits,
+                                list(verdict.warnings)))
+    found.sort(key=lambda r: (r.edits, bool(r.warnings), _STRENGTH[r.verdict]))
+    return found
+
+
+# --- the neighbourhood ------------------------------------------------------------------
+
+
+def _children(node: Node | Statement) -> list[tuple[Any, Node]]:
+    if isinstance(node, Statement):
+        return [("left", node.left), ("right", node.right)]
+    if isinstance(node, Call):
+        return list(enumerate(node.args))
+    if isinstance(node, BinOp):
+        return [("left", node.left), ("right", node.right)]
+    if isinstance(node, Neg):
+        return [("operand", node.operand)]
+    return []
+
+
+def _subtrees(node: Node | Statement, path: Path = ()) -> Iterator[tuple[Path, Node]]:
+    for step, child in _children(node):
+        yield (*path, step), child
+        yield from _subtrees(child, (*path, step))
+
+
+def _at(node: Node | Statement, path: Path) -> Node:
+    for step in path:
+        node = dict(_children(node))[step]
+    assert not isinstance(node, Statement)
+    return node
+
+
+def _replaced(node: Any, path: Path, new: Node) -> Any:
+    if not path:
+        return new
+    step, rest = path[0], path[1:]
+    if isinstance(node, Statement):
+        left = _replaced(node.left, rest, new) if step == "left" else node.left
+        right = _replaced(node.right, rest, new) if step == "right" else node.right
+        return Statement(left, node.op, right, "")
+    if isinstance(node, Call):
+        args = list(node.args)
+        args[step] = _replaced(args[step], rest, new)
+        return Call(node.func, tuple(args), node.kwargs)
+    if isinstance(node, BinOp):
+        return BinOp(node.op, _replaced(node.left, rest, new) if step == "left" else node.left,
+                     _replaced(node.right, rest, new) if step == "right" else node.right)
+    return Neg(_replaced(node.operand, rest, new))
+
+
+def _edits(claim: Claim, statement: Statement, result: Result) -> Iterator[tuple[int, Path, Node]]:
+    """(number of edits, where, replacement), single edits first."""
+    ndims = {name: len(specs[0].shape) for name, specs in claim.signals.items()}
+    nodes = list(_subtrees(statement))
+    doubles: list[tuple[int, Path, Node]] = []
+    for path, node in nodes:
+        try:
+            ndim = kind_of(node, ndims).ndim
+        except SymconvError:
+            continue
+        for edits, replacement in _node_edits(node, ndim):
+            if edits == 1:
+                yield 1, path, replacement
+            else:
+                doubles.append((edits, path, replacement))
+    for path, factor in _scalings(claim, statement, result):
+        yield 1, path, factor
+    yield from doubles
+
+
+def _node_edits(node: Node, ndim: int) -> Iterator[tuple[int, Node]]:
+    if isinstance(node, Call):
+        yield from _call_edits(node)
+    if isinstance(node, BinOp) and node.op in "-@":
+        yield 1, BinOp(node.op, node.right, node.left)
+    if ndim == 0:
+        return
+    yield 1, _flip(node)
+    if ndim > 1:
+        for axis in range(ndim):
+            yield 1, Call("flip", (node, _int(axis)), ())
+    yield 1, Call("conj", (node,), ())
+    if ndim == 2:
+        yield 1, Call("transpose", (node,), ())
+    for axis in range(ndim):
+        for step in (1, -1):
+            offsets = tuple(_int(step if k == axis else 0) for k in range(ndim))
+            yield 1, Call("shift", (node, *offsets), ())
+
+
+def _call_edits(node: Call) -> Iterator[tuple[int, Node]]:
+    if node.func in ("flip", "conj", "transpose", "shift"):
+        yield 1, node.args[0]  # remove it
+    if node.func in ("conv", "corr", "circconv", "circcorr", "frobenius", "hadamard"):
+        a, b, *rest = node.args
+        yield 1, Call(node.func, (b, a, *rest), node.kwargs)
+    swapped = _TWO_SIGNAL_SWAPS.get(node.func)
+    if swapped is not None:
+        a, b, *rest = node.args
+        yield 1, Call(swapped, node.args, node.kwargs)
+        yield 2, Call(swapped, (_flip(a), b, *rest), node.kwargs)
+        yield 2, Call(swapped, (a, _flip(b), *rest), node.kwargs)
+    if node.func in ("conv", "corr"):
+        options = {k: v.value for k, v in node.kwargs if isinstance(v, Str)}
+        mode = ops.normalize_mode(options.get("mode", "full"))
+        boundary = ops.normalize_boundary(options.get("boundary", "zero"))
+        for other in ("full", "same", "valid"):
+            if other != mode:
+                yield 1, _with_options(node, other, boundary)
+        if mode != "full":
+            for other in _BOUNDARIES:
+                if other != boundary:
+                    yield 1, _with_options(node, mode, other)
+
+
+def _with_options(node: Call, mode: str, boundary: str) -> Call:
+    kwargs: list[tuple[str, Node]] = []
+    if mode != "full":
+        kwargs.append(("mode", Str(mode)))
+    if boundary != "zero":
+        kwargs.append(("boundary", Str(boundary)))
+    return Call(node.func, node.args, tuple(kwargs))
+
+
+def _flip(node: Node) -> Node:
+    if isinstance(node, Call) and node.func == "flip" and len(node.args) == 1 and not node.kwargs:
+        return node.args[0]  # flip is an involution: remove it rather than stack it
+    return Call("flip", (node,), ())
+
+
+def _int(value: int) -> Node:
+    return Number(Fraction(value)) if value >= 0 else Neg(Number(Fraction(-value)))
+
+
+def _scalings(claim: Claim, statement: Statement, result: Result) -> Iterator[tuple[Path, Node]]:
+    """One side times a constant: -1, 2, 1/2, the counterexample's ratio, a size."""
+    factors: list[Fraction] = [Fraction(-1), Fraction(2), Fraction(1, 2)]
+    cex = result.counterexample
+    if cex is not None and isinstance(cex.left, int | Fraction) and isinstance(
+            cex.right, int | Fraction) and cex.left and cex.right:
+        ratio = Fraction(cex.left) / Fraction(cex.right)
+        factors += [ratio, 1 / ratio]
+    for assignment in claim.assignments()[:1]:
+        for spec in assignment.values():
+            if spec.is_symbolic:
+                sizes = {*spec.shape, math.prod(spec.shape)}
+                factors += [Fraction(n) for n in sorted(sizes) if n > 1]
+                factors += [Fraction(1, n) for n in sorted(sizes) if n > 1]
+    for factor in dict.fromkeys(factors):
+        if factor == 1:
+            continue
+        for side in ("left", "right"):
+            node = statement.left if side == "left" else statement.right
+            if factor == -1:
+                yield (side,), Neg(node)
+            elif factor.denominator == 1:
+                yield (side,), BinOp("*", Number(factor), node)
+            else:
+                yield (side,), BinOp("/", BinOp("*", Number(Fraction(factor.numerator)), node)
+                                     if factor.numerator != 1 else node,
+                                     Number(Fraction(factor.denominator)))
+
