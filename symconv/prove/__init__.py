@@ -243,8 +243,10 @@ def run_tiers(claim: Claim, budget: Budget | None = None, diagnose: bool = True)
         from symconv.prove.explain import explanations
         from symconv.prove.repair import repairs
 
+        began = time.monotonic()
         result.explanations = explanations(claim, result, budget)
         result.repairs = repairs(claim, budget, result)
+        result.seconds += time.monotonic() - began
     return result
 
 

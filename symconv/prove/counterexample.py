@@ -161,15 +161,18 @@ def _lift(poly: Polynomial, complex_values: bool) -> Polynomial:
     return poly.to_domain(domain) if domain != poly.domain else poly
 
 
-def _generator_values(gens: Iterable[Generator], point: Mapping[Key, Any]) -> dict[Generator, Any]:
-    """Values for generators: ``point`` holds an int or a Q(i) element per entry; a
-    conjugate generator gets the conjugate."""
+def _generator_values(poly: Polynomial, point: Mapping[Key, Any]) -> dict[Generator, Any]:
+    """Values for the generators of ``poly`` (lifted by :func:`_lift`): ``point`` holds an
+    int or a Q(i) element per entry; a conjugate generator gets the conjugate."""
     values: dict[Generator, Any] = {}
-    field = _gaussian_field()
-    for g in gens:
+    gaussian = _gaussian_field()
+    for g in poly.generators():
         value = point.get(_key(g), 0)
-        if g.kind == "c*" and not isinstance(value, int):
-            value = field.conjugate_element(value)
+        if not isinstance(value, int):
+            if g.kind == "c*":
+                value = gaussian.conjugate_element(value)
+            # explicitly from Q(i): a bare convert would read ζ_4's coefficients in ζ_n
+            value = poly.domain.convert_from(value, gaussian)
         values[g] = value
     return values
 
@@ -178,9 +181,9 @@ def _is_complex(point: Mapping[Key, Any]) -> bool:
     return any(not isinstance(v, int) for v in point.values())
 
 
-def _value_at(poly: Polynomial, point: Mapping[Key, Any]) -> Any:
+def _nonzero_at(poly: Polynomial, point: Mapping[Key, Any]) -> bool:
     lifted = _lift(poly, _is_complex(point))
-    return lifted.evaluate(_generator_values(lifted.generators(), point))
+    return bool(lifted.evaluate(_generator_values(lifted, point)))  # (ANP zero != 0)
 
 
 def _value_candidates(keys: list[Key], complex_keys: set[Key], top: int) -> Iterator[dict[Key, Any]]:
@@ -233,7 +236,7 @@ def sparsest_point(gaps: Sequence[Polynomial]) -> dict[Key, Any] | None:
             users = [gaps[n] for n in supports[support]]
             top = max(g.degree() for g in users) + 1
             for point in _value_candidates(keys, complex_keys, top):
-                if any(_value_at(g, point) != 0 for g in users):
+                if any(_nonzero_at(g, point) for g in users):
                     return point
     return None
 
@@ -249,7 +252,7 @@ def concrete_env(env: Mapping[str, Signal], point: Mapping[Key, Any]) -> dict[st
 
         def evaluated(poly: Polynomial) -> Polynomial:
             lifted = _lift(poly, complex_values)
-            value = lifted.evaluate(_generator_values(lifted.generators(), point))
+            value = lifted.evaluate(_generator_values(lifted, point))
             return Polynomial.constant(value, lifted.domain)
 
         result[name] = signal.map(evaluated)
@@ -365,6 +368,18 @@ def _gaps(left: Any, right: Any) -> list[Polynomial]:
     return [gap] if gap else []
 
 
+def _first_difference(left: Any, right: Any) -> Difference | None:
+    """Like :func:`difference` for exact values, keeping the values exact."""
+    if isinstance(left, Signal) and isinstance(right, Signal):
+        lo, shape = union_box(left, right)
+        a, b = left.exact().embed(lo, shape), right.exact().embed(lo, shape)
+        for pos in np.ndindex(*shape):
+            if a[pos] - b[pos]:
+                return tuple(p + o for p, o in zip(pos, lo, strict=True)), a[pos], b[pos]
+        return None
+    return None if not _polynomial(left) - _polynomial(right) else (None, left, right)
+
+
 def _polynomial(value: Any) -> Polynomial:
     return value if isinstance(value, Polynomial) else Polynomial.from_number(value)
 
@@ -388,7 +403,7 @@ def counterexample_at(claim: Claim, assignment: Mapping[str, SignalSpec]) -> Cou
     # in symconv.ops, independently of the packed arithmetic that found the difference;
     # boxes beyond the Polynomial limits keep the (exact) packed values.
     try:
-        found = difference(*claim_sides(claim, concrete))
+        found = _first_difference(*claim_sides(claim, concrete))
     except SizeLimitError:
         found = exact_difference(claim, concrete)
     if found is None:  # cannot happen: the point makes a gap non-zero

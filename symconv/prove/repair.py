@@ -212,8 +212,10 @@ def _node_edits(node: Node, ndim: int) -> Iterator[tuple[int, Node]]:
     if ndim > 1:
         for axis in range(ndim):
             yield 1, Call("flip", (node, _int(axis)), ())
-    yield 1, Call("conj", (node,), ())
-    if ndim == 2:
+    # (conj and transpose are involutions: around themselves, removing them is the edit)
+    if not (isinstance(node, Call) and node.func == "conj"):
+        yield 1, Call("conj", (node,), ())
+    if ndim == 2 and not (isinstance(node, Call) and node.func == "transpose"):
         yield 1, Call("transpose", (node,), ())
     for axis in range(ndim):
         for step in (1, -1):
