@@ -8,13 +8,9 @@ from typing import Any
 import numpy as np
 import pytest
 import scipy.signal
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
-from symconv.algebra import Polynomial, real_generator
 from symconv.claims import claim_from_text
 from symconv.prove import Budget, Counterexample, Result, Verdict, exact, load_tier, run_tiers
-from symconv.prove.counterexample import small_point
 
 
 def _exact(statement: str, signals: dict[str, object], **options: Any) -> Result:
@@ -56,10 +52,14 @@ def test_refuted_conv_vs_corr_counterexample_checked_with_scipy() -> None:
     assert conv_value != corr_value
 
 
-def test_counterexample_sizes_are_minimal() -> None:
+def test_refuted_names_the_declared_sizes_and_the_smallest_counterexample() -> None:
     result = _exact("conv(a, b) == corr(a, b)", {"a": "3", "b": "3"})
-    # a 1-sample kernel at the origin gives conv == corr; one with 3 samples does not.
-    assert result.sizes == [{"a": (3,), "b": (1,)}]
+    # a 1-sample kernel at the origin gives conv == corr; one with 2 samples does not.
+    assert result.sizes == [{"a": (3,), "b": (3,)}]
+    assert result.counterexample is not None
+    assert result.counterexample.sizes == {"a": (2,), "b": (1,)}
+    assert result.detail == ("fails at the declared sizes a=3, b=3; smallest counterexample at "
+                             "a=2, b=1")
 
 
 def test_scalar_counterexample_has_no_coordinate() -> None:
@@ -140,7 +140,7 @@ def test_result_and_counterexample_display() -> None:
     assert "neq" in result.counterexample._latex()
     data = result.counterexample.to_json()
     assert set(data) == {"signals", "origins", "coordinate", "left", "right"}
-    assert result.sizes_text() == "a=3,b=2"  # b keeps its even parity
+    assert result.sizes_text() == "a=3, b=2"
     text = result.counterexample.describe()
     assert "left side at" in text and "first entry at" in text
 
@@ -149,30 +149,6 @@ def test_counterexample_json_keeps_fractions_exact() -> None:
     cex = Counterexample({"a": [Fraction(1, 3)]}, {"a": (0,)}, (0,), Fraction(1, 3), 0)
     assert cex.to_json()["signals"] == {"a": ["1/3"]}
     assert cex.sizes == {"a": (1,)}
-
-
-_GENS = [real_generator("x", (k,)) for k in range(4)]
-
-
-@st.composite
-def _polynomials(draw: st.DrawFn) -> Polynomial:
-    terms = draw(st.dictionaries(
-        st.lists(st.sampled_from(_GENS), max_size=3).map(lambda m: tuple(sorted(m))),
-        st.integers(-3, 3), min_size=1, max_size=5))
-    return Polynomial({m: c for m, c in terms.items()})
-
-
-@settings(max_examples=200, deadline=None)
-@given(_polynomials())
-def test_small_point_finds_a_non_root(poly: Polynomial) -> None:
-    point = small_point(poly)
-    if poly.is_zero():
-        assert point is None
-        return
-    assert point is not None
-    values = {g: point.get((g.name, g.index), 0) for g in poly.generators()}
-    assert poly.evaluate(values) != 0
-    assert all(0 <= v <= poly.degree() + 1 for v in point.values())
 
 
 def test_unsupported_tier_hands_over(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -199,3 +175,55 @@ def test_outcome_latex() -> None:
                                          name="conv_is_corr"))
     assert outcome.status == "MISMATCH"
     assert outcome._repr_latex_().startswith(r"$\text{conv\_is\_corr (holds): }\textbf{REFUTED}")
+
+
+# --- declared sizes decide (issue 13) ---------------------------------------------------
+
+@pytest.mark.parametrize(("statement", "signals", "failing"), [
+    # Parseval for length 6 and the product theorem for length 4: true at the declared
+    # size, false at the sizes the tier adds (4 and 8; 2 and 6)
+    ("6 * sum(f * conj(f)) == sum(dft(f) * conj(dft(f)))", {"f": "6"}, [{"f": (4,)}, {"f": (8,)}]),
+    ("4 * dft(f * g) == circconv(dft(f), dft(g))", {"f": "4", "g": "4"},
+     [{"f": (2,), "g": (2,)}, {"f": (6,), "g": (6,)}]),
+])
+def test_true_at_the_declared_size_is_verified_with_a_warning(
+        statement: str, signals: dict[str, object], failing: list[dict[str, tuple[int, ...]]],
+) -> None:
+    result = run_tiers(claim_from_text(statement, signals))
+    assert result.verdict is Verdict.VERIFIED
+    assert result.sizes[0] == {k: (int(str(v)),) for k, v in signals.items()}
+    assert result.undeclared_failures == failing
+    sizes = ", ".join(f"{k}={v[0]}" for k, v in failing[0].items())
+    assert result.warnings[0] == f"fails at {sizes}: the statement depends on the size"
+
+
+def test_strict_sizes_turns_the_warning_into_a_refutation() -> None:
+    from symconv.prove import strict_sizes
+
+    result = run_tiers(claim_from_text("6 * sum(f * conj(f)) == sum(dft(f) * conj(dft(f)))",
+                                       {"f": "6"}))
+    strict = strict_sizes(result)
+    assert strict.verdict is Verdict.REFUTED and strict.sizes == [{"f": (4,)}, {"f": (8,)}]
+    assert "fails at f=4" in strict.detail
+    law = run_tiers(claim_from_text("conv(a, b) == conv(b, a)", {"a": "3", "b": "2"},
+                                    tiers=["exact"]))
+    assert strict_sizes(law) is law
+
+
+def test_false_at_a_declared_size_is_refuted_there() -> None:
+    result = _exact("6 * sum(f * conj(f)) == sum(dft(f) * conj(dft(f)))", {"f": ["6", "4"]})
+    assert result.verdict is Verdict.REFUTED
+    assert result.sizes == [{"f": (4,)}]
+    assert result.detail.startswith("fails at the declared sizes f=4")
+
+
+def test_extra_sizes_that_would_not_fit_the_budget_are_skipped_with_a_note(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # an estimate far beyond any budget: the optional checks are skipped, not run
+    monkeypatch.setattr(exact, "EXTRA_SAFETY", 1e12)
+    result = _exact("conv(F, I) == corr(flip(F), I)", {"F": "3x3", "I": "4x4"}, budget=20)
+    assert result.verdict is Verdict.VERIFIED
+    assert result.sizes == [{"F": (3, 3), "I": (4, 4)}]
+    assert "skipped: would not fit the remaining budget" in result.detail
+    assert "F=1x1, I=2x2" in result.detail
+

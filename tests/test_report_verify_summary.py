@@ -43,7 +43,7 @@ def test_missing_file(tmp_path: Path) -> None:
 
 
 def test_sizes_text() -> None:
-    assert sizes_text([{"F": [3, 3], "I": [5]}, {"F": [1, 1], "I": [2]}]) == "F=3x3,I=5; F=1x1,I=2"
+    assert sizes_text([{"F": [3, 3], "I": [5]}, {"F": [1, 1], "I": [2]}]) == "F=3x3, I=5; F=1x1, I=2"
     assert sizes_text(None) == ""
 
 

@@ -134,6 +134,8 @@ def attempt(claim: Claim, budget: Budget) -> Result | None:
             result.undeclared_failures.append(sizes_of(assignment))
             result.warnings.append(f"fails at {format_sizes(sizes_of(assignment))}: "
                                    "the statement depends on the size")
+        else:
+            checked.append(sizes_of(assignment))
     if skipped:
         result.detail = (f"extra size{'s' if len(skipped) > 1 else ''} {'; '.join(skipped)} "
                          "skipped: would not fit the remaining budget")

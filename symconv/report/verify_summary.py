@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from symconv.errors import ReportError
+from symconv.prove import format_sizes
 from symconv.report.figures import FigureFolder
 from symconv.report.spec import ReportSpec
 
@@ -40,9 +41,8 @@ def load_results(path: Path) -> list[dict[str, Any]]:
 
 
 def sizes_text(sizes: list[dict[str, list[int]]] | None) -> str:
-    """``F=3x3,I=5x5; F=5x5,I=7x7``."""
-    return "; ".join(",".join(f"{k}={'x'.join(map(str, v))}" for k, v in s.items())
-                     for s in sizes or [])
+    """``F=3x3, I=5x5; F=5x5, I=7x7`` (the engine's one format for sizes)."""
+    return "; ".join(format_sizes({k: tuple(v) for k, v in s.items()}) for s in sizes or [])
 
 
 def context(spec: ReportSpec, figures: FigureFolder) -> dict[str, Any]:
@@ -59,4 +59,5 @@ def context(spec: ReportSpec, figures: FigureFolder) -> dict[str, Any]:
         "counts": [(v, counts[v]) for v in VERDICTS if counts[v]],
         "failures": [row for row in results if not row["ok"]],
         "with_counterexample": [row for row in results if row.get("counterexample")],
+        "with_warnings": [row for row in results if row.get("warnings")],
     }
