@@ -28,6 +28,8 @@ from dataclasses import dataclass, replace
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
 from symconv.dsl import (
     FUNCTIONS,
     BinOp,
@@ -42,10 +44,11 @@ from symconv.dsl import (
 )
 from symconv.errors import SymconvError
 from symconv.prove import Budget, BudgetExhausted, Result, Verdict, format_sizes
-from symconv.prove.counterexample import sizes_of
-from symconv.prove.evaluate import check_claim
+from symconv.prove.counterexample import difference, sizes_of
+from symconv.prove.evaluate import check_claim, evaluate_sides
+from symconv.prove.modular import NotModular
 from symconv.prove.packed import PackedUnsupported, packed_difference
-from symconv.signal import Signal
+from symconv.signal import Signal, default_origin
 
 if TYPE_CHECKING:
     from symconv.claims import Claim, SignalSpec
@@ -97,34 +100,61 @@ def failing_assignment(claim: Claim, result: Result) -> dict[str, SignalSpec]:
 
 
 class Screen:
-    """Equality of two sides at one random integer point of ``assignment`` (None: the
-    point cannot be formed, e.g. complex entries, so every candidate passes)."""
+    """Equality of two sides at one random point of ``assignment``: small integers with
+    exact arithmetic, or (past the exact limits) residues modulo a prime.  A difference
+    there proves the statement false; where no point can be formed (complex entries, an
+    operation without modular evaluation) every statement passes."""
 
     def __init__(self, assignment: dict[str, SignalSpec], seed: int = 0) -> None:
-        rng = random.Random(seed)
-        self.env: dict[str, Signal] | None = {}
-        for name, spec in assignment.items():
+        from symconv.prove.modular import NTT_PRIMES, ModularBackend
+
+        self.assignment = assignment
+        self.seed = seed
+        self.modular = ModularBackend(*NTT_PRIMES[0])
+        try:
+            self.env: dict[str, Signal] | None = self._point(random.Random(seed), None)
+            self.exact = True
+        except SymconvError:  # too large for exact entries
+            self.env = self._point(random.Random(seed), self.modular.prime)
+            self.exact = False
+
+    def _point(self, rng: random.Random, prime: int | None) -> dict[str, Signal] | None:
+        env: dict[str, Signal] = {}
+        for name, spec in self.assignment.items():
+            if not spec.real:
+                return None
             if not spec.is_symbolic:
-                self.env[name] = spec.build(name)
-            elif not spec.real:
-                self.env = None
-                return
+                fixed = spec.build(name)
+                env[name] = fixed if prime is None else self.modular.reduce(fixed.numeric())
+                continue
+            origin = spec.origin if spec.origin is not None else default_origin(spec.shape)
+            if prime is None:
+                values = [rng.randint(-SCREEN_RANGE, SCREEN_RANGE)
+                          for _ in range(math.prod(spec.shape))]
+                env[name] = Signal.literal(_nested(values, spec.shape), origin)
             else:
-                signal = spec.build(name)
-                values = [rng.randint(-SCREEN_RANGE, SCREEN_RANGE) for _ in range(math.prod(signal.shape))]
-                nested: Any = values
-                for n in reversed(signal.shape[1:]):
-                    nested = [nested[i:i + n] for i in range(0, len(nested), n)]
-                self.env[name] = Signal.literal(nested, signal.origin)
+                generator = np.random.default_rng(rng.getrandbits(64))
+                env[name] = Signal(generator.integers(0, prime, size=spec.shape,
+                                                      dtype=np.int64), origin)
+        return env
 
     def may_hold(self, statement: Statement) -> bool:
         """False only when the sides differ at the point (so the statement is false)."""
         if self.env is None:
             return True
         try:
-            return packed_difference(statement, self.env) is None
-        except (PackedUnsupported, SymconvError, ArithmeticError):
+            if self.exact:
+                return packed_difference(statement, self.env) is None
+            return difference(*evaluate_sides(statement, self.env, self.modular)) is None
+        except (PackedUnsupported, SymconvError, ArithmeticError, NotModular):
             return True
+
+
+def _nested(values: list[int], shape: tuple[int, ...]) -> Any:
+    nested: Any = values
+    for n in reversed(shape[1:]):
+        nested = [nested[i:i + n] for i in range(0, len(nested), n)]
+    return nested
 
 
 def explanations(claim: Claim, result: Result, budget: Budget) -> list[Explanation]:
@@ -247,8 +277,8 @@ def _period_text(statement: Statement, assignment: dict[str, SignalSpec],
                        if isinstance(n, Call) and n.func in ("idft", "circconv", "circcorr")})
     if not circular:
         return text + ": compare with periodize"
-    moved = [name for name, spec in assignment.items()
-             if spec.is_symbolic and any(spec.build(name).origin)]
+    moved = [name for name, spec in assignment.items() if spec.is_symbolic
+             and any(spec.origin if spec.origin is not None else default_origin(spec.shape))]
     zeros = ", ".join(["0"] * len(period))
     advice = f"give {', '.join(moved)} origin = [{zeros}]" if moved else ""
     verbs = " and ".join(circular)

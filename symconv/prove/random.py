@@ -37,8 +37,12 @@ import numpy as np
 
 from symconv.dsl import Imag, walk
 from symconv.errors import ShapeError, SizeLimitError, SymconvError
-from symconv.prove import Budget, Counterexample, Result, Verdict
-from symconv.prove.counterexample import difference, minimal_counterexample
+from symconv.prove import Budget, Counterexample, Result, Verdict, format_sizes
+from symconv.prove.counterexample import (
+    difference,
+    minimal_counterexample,
+    small_counterexample,
+)
 from symconv.prove.evaluate import degree, evaluate_sides
 from symconv.prove.modular import NTT_PRIMES, ModularBackend, NotModular
 from symconv.signal import Signal
@@ -342,8 +346,16 @@ def _differs(claim: Claim, sizes: dict[str, tuple[int, ...]], found: Any, prime:
             break
         except (AssertionError, SizeLimitError, SymconvError):
             continue
+    if counterexample is None and not negated:
+        # the declared sizes are too large for exact sides: look at small sizes instead
+        small = small_counterexample(claim, claim.assignments()[0], budget)
+        if small is not None:
+            counterexample, cex_sizes = small
+            detail += f"; smallest exact counterexample at {format_sizes(cex_sizes)}"
     verdict = Verdict.VERIFIED if negated else Verdict.REFUTED
-    return Result(verdict, METHOD, [cex_sizes if counterexample else sizes],
+    if counterexample is not None and cex_sizes != sizes and "smallest" not in detail:
+        detail += f"; smallest exact counterexample at {format_sizes(cex_sizes)}"
+    return Result(verdict, METHOD, [sizes],
                   time.monotonic() - start, counterexample=counterexample, detail=detail)
 
 
