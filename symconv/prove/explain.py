@@ -9,7 +9,7 @@ failed:
 - "equal after flipping axis 1 of the left side": ``flip(L, 1) == R``;
 - "equal up to conj": ``conj(L) == R``;
 - "the left side is 6 times the right side": ``L == 6 * R`` (the factor read off
-  the counterexample);
+  the sides at a random point of the failing sizes);
 - "equal modulo the period (3, 4)": ``periodize(L, 3, 4) == periodize(R, 3, 4)``,
   with the advice that circular results live on the representative box [0, n).
 
@@ -34,9 +34,12 @@ from symconv.dsl import (
     FUNCTIONS,
     BinOp,
     Call,
+    Name,
+    Neg,
     Node,
     Number,
     Statement,
+    Str,
     integer_value,
     parse_statement,
     unparse,
@@ -44,8 +47,8 @@ from symconv.dsl import (
 )
 from symconv.errors import SymconvError
 from symconv.prove import Budget, BudgetExhausted, Result, Verdict, format_sizes
-from symconv.prove.counterexample import difference, sizes_of
-from symconv.prove.evaluate import check_claim, evaluate_sides
+from symconv.prove.counterexample import as_number, difference, sizes_of
+from symconv.prove.evaluate import check_claim
 from symconv.prove.modular import NotModular
 from symconv.prove.packed import PackedUnsupported, packed_difference
 from symconv.signal import Signal, default_origin
@@ -100,54 +103,107 @@ def failing_assignment(claim: Claim, result: Result) -> dict[str, SignalSpec]:
 
 
 class Screen:
-    """Equality of two sides at one random point of ``assignment``: small integers with
-    exact arithmetic, or (past the exact limits) residues modulo a prime.  A difference
-    there proves the statement false; where no point can be formed (complex entries, an
-    operation without modular evaluation) every statement passes."""
+    """Equality of two sides at one random point of ``assignment``, to throw out false
+    candidates cheaply: residues modulo a prime (values of shared sub-expressions are
+    kept, since candidates differ from the claim in one place), or, for what has no
+    modular evaluation (DFTs), small integers in exact arithmetic.  A difference there
+    proves the statement false; where no point can be formed (complex entries) every
+    statement passes."""
 
     def __init__(self, assignment: dict[str, SignalSpec], seed: int = 0) -> None:
         from symconv.prove.modular import NTT_PRIMES, ModularBackend
 
-        self.assignment = assignment
-        self.seed = seed
         self.modular = ModularBackend(*NTT_PRIMES[0])
+        self.memo: dict[Node, Any] = {}
+        self.residues: dict[str, Signal] | None = None
+        self.env: dict[str, Signal] | None = None
         try:
-            self.env: dict[str, Signal] | None = self._point(random.Random(seed), None)
-            self.exact = True
-        except SymconvError:  # too large for exact entries
-            self.env = self._point(random.Random(seed), self.modular.prime)
-            self.exact = False
+            self.residues = self._point(assignment, random.Random(seed), modular=True)
+            self.env = self._point(assignment, random.Random(seed), modular=False)
+        except SymconvError:  # too large for exact entries: residues only
+            pass
+        except NotModular:
+            self.residues = None
 
-    def _point(self, rng: random.Random, prime: int | None) -> dict[str, Signal] | None:
+    def _point(self, assignment: dict[str, SignalSpec], rng: random.Random,
+               modular: bool) -> dict[str, Signal] | None:
         env: dict[str, Signal] = {}
-        for name, spec in self.assignment.items():
+        for name, spec in assignment.items():
             if not spec.real:
                 return None
             if not spec.is_symbolic:
                 fixed = spec.build(name)
-                env[name] = fixed if prime is None else self.modular.reduce(fixed.numeric())
+                env[name] = fixed if not modular else Signal(np.array(
+                    [self.modular.residue(Fraction(as_number(v))) for v in fixed.entries.flat],
+                    dtype=np.int64).reshape(fixed.shape), fixed.origin)
                 continue
             origin = spec.origin if spec.origin is not None else default_origin(spec.shape)
-            if prime is None:
+            if modular:
+                generator = np.random.default_rng(rng.getrandbits(64))
+                env[name] = Signal(generator.integers(0, self.modular.prime, size=spec.shape,
+                                                      dtype=np.int64), origin)
+            else:
                 values = [rng.randint(-SCREEN_RANGE, SCREEN_RANGE)
                           for _ in range(math.prod(spec.shape))]
                 env[name] = Signal.literal(_nested(values, spec.shape), origin)
-            else:
-                generator = np.random.default_rng(rng.getrandbits(64))
-                env[name] = Signal(generator.integers(0, prime, size=spec.shape,
-                                                      dtype=np.int64), origin)
         return env
 
     def may_hold(self, statement: Statement) -> bool:
         """False only when the sides differ at the point (so the statement is false)."""
+        if self.residues is not None:
+            try:
+                sides = (self._modular(statement.left), self._modular(statement.right))
+                return difference(*sides) is None
+            except (SymconvError, ArithmeticError):
+                pass  # NotModular (a DFT), or a statement that does not fit
         if self.env is None:
             return True
         try:
-            if self.exact:
-                return packed_difference(statement, self.env) is None
-            return difference(*evaluate_sides(statement, self.env, self.modular)) is None
-        except (PackedUnsupported, SymconvError, ArithmeticError, NotModular):
+            return packed_difference(statement, self.env) is None
+        except (PackedUnsupported, SymconvError, ArithmeticError):
             return True
+
+    def _modular(self, node: Node) -> Any:
+        """``node`` evaluated modulo the prime, remembering every sub-expression's value."""
+        if node in self.memo:
+            return self.memo[node]
+        assert self.residues is not None
+        backend = self.modular
+        if isinstance(node, Name):
+            value = self.residues[node.id]
+        elif isinstance(node, Number):
+            value = backend.number(node.value)
+        elif isinstance(node, Neg):
+            value = backend.neg(self._modular(node.operand))
+        elif isinstance(node, BinOp):
+            value = backend.binary(node.op, self._modular(node.left), self._modular(node.right))
+        elif isinstance(node, Call):
+            n = FUNCTIONS[node.func].signals
+            options = {k: v.value if isinstance(v, Str) else integer_value(v)
+                       for k, v in node.kwargs}
+            ints = [i for i in (integer_value(a) for a in node.args[n:]) if i is not None]
+            value = backend.call(node.func, [self._modular(a) for a in node.args[:n]], ints,
+                                 options)
+        else:  # an imaginary constant: no modular value
+            raise NotModular("imaginary constants have no modular evaluation here")
+        self.memo[node] = value
+        return value
+
+    def ratio(self, statement: Statement) -> Fraction | None:
+        """left / right where the sides first differ at the (exact) point, when both are
+        non-zero rationals: the factor a scaled statement would need."""
+        if self.env is None:
+            return None
+        try:
+            found = packed_difference(statement, self.env)
+        except (PackedUnsupported, SymconvError, ArithmeticError):
+            return None
+        if found is None:
+            return None
+        left, right = (as_number(v) for v in found[1:])
+        if not isinstance(left, int | Fraction) or not isinstance(right, int | Fraction):
+            return None
+        return Fraction(left) / Fraction(right) if left and right else None
 
 
 def _nested(values: list[int], shape: tuple[int, ...]) -> Any:
@@ -169,7 +225,7 @@ def explanations(claim: Claim, result: Result, budget: Budget) -> list[Explanati
     fixed = {name: [spec] for name, spec in assignment.items()}
     screen = Screen(assignment)
     found: list[Explanation] = []
-    for text, candidate in _candidates(claim, statement, assignment, result):
+    for text, candidate in _candidates(claim, statement, assignment, screen.ratio(statement)):
         if budget.exhausted():
             break
         if not screen.may_hold(candidate):
@@ -188,7 +244,7 @@ def explanations(claim: Claim, result: Result, budget: Budget) -> list[Explanati
 
 
 def _candidates(claim: Claim, statement: Statement, assignment: dict[str, SignalSpec],
-                result: Result) -> Iterator[tuple[str, Statement]]:
+                factor: Fraction | None) -> Iterator[tuple[str, Statement]]:
     left, right = statement.left, statement.right
     ndim = _ndim(claim, statement)
 
@@ -208,7 +264,6 @@ def _candidates(claim: Claim, statement: Statement, assignment: dict[str, Signal
                        same(Call("flip", (left, _integer(axis)), ())))
         yield "equal after flipping the left side", same(Call("flip", (left,), ()))
     yield "equal up to conj", same(Call("conj", (left,), ()))
-    factor = _factor(result)
     if factor is not None:
         yield (f"the left side is {_number_text(factor)} times the right side",
                same(left, BinOp("*", Number(factor), right)))
@@ -228,8 +283,6 @@ def _ndim(claim: Claim, statement: Statement) -> int:
 
 
 def _integer(value: int) -> Node:
-    from symconv.dsl import Neg
-
     return Number(Fraction(value)) if value >= 0 else Neg(Number(Fraction(-value)))
 
 
@@ -239,19 +292,6 @@ def _tuple_text(values: tuple[int, ...]) -> str:
 
 def _number_text(value: Fraction) -> str:
     return str(value.numerator) if value.denominator == 1 else str(value)
-
-
-def _factor(result: Result) -> Fraction | None:
-    """left / right at the counterexample, when both are non-zero rationals."""
-    cex = result.counterexample
-    if cex is None:
-        return None
-    left, right = cex.left, cex.right
-    if not isinstance(left, int | Fraction) or not isinstance(right, int | Fraction):
-        return None
-    if not left or not right:
-        return None
-    return Fraction(left) / Fraction(right)
 
 
 def _periods(statement: Statement, assignment: dict[str, SignalSpec],

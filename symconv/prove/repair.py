@@ -108,7 +108,7 @@ def repairs(claim: Claim, budget: Budget | float, result: Result | None = None) 
     screen = Screen(failing_assignment(claim, result))
     found: list[Repair] = []
     seen = {unparse(statement)}
-    for edits, path, replacement in _edits(claim, statement, result):
+    for edits, path, replacement in _edits(claim, statement, result, screen.ratio(statement)):
         if budget.exhausted() or len(found) >= MAX_REPAIRS:
             break
         candidate = _replaced(statement, path, replacement)
@@ -181,7 +181,8 @@ def _replaced(node: Any, path: Path, new: Node) -> Any:
     return Neg(_replaced(node.operand, rest, new))
 
 
-def _edits(claim: Claim, statement: Statement, result: Result) -> Iterator[tuple[int, Path, Node]]:
+def _edits(claim: Claim, statement: Statement, result: Result,
+           ratio: Fraction | None) -> Iterator[tuple[int, Path, Node]]:
     """(number of edits, where, replacement), single edits first."""
     ndims = {name: len(specs[0].shape) for name, specs in claim.signals.items()}
     nodes = list(_subtrees(statement))
@@ -196,7 +197,7 @@ def _edits(claim: Claim, statement: Statement, result: Result) -> Iterator[tuple
                 yield 1, path, replacement
             else:
                 doubles.append((edits, path, replacement))
-    for path, factor in _scalings(claim, statement, result):
+    for path, factor in _scalings(claim, statement, result, ratio):
         yield 1, path, factor
     yield from doubles
 
@@ -267,9 +268,13 @@ def _int(value: int) -> Node:
     return Number(Fraction(value)) if value >= 0 else Neg(Number(Fraction(-value)))
 
 
-def _scalings(claim: Claim, statement: Statement, result: Result) -> Iterator[tuple[Path, Node]]:
-    """One side times a constant: -1, 2, 1/2, the counterexample's ratio, a size."""
+def _scalings(claim: Claim, statement: Statement, result: Result,
+              ratio: Fraction | None) -> Iterator[tuple[Path, Node]]:
+    """One side times a constant: -1, 2, 1/2, the sides' ratio at the failing sizes or at
+    the counterexample, a size."""
     factors: list[Fraction] = [Fraction(-1), Fraction(2), Fraction(1, 2)]
+    if ratio is not None:
+        factors += [ratio, 1 / ratio]
     cex = result.counterexample
     if cex is not None and isinstance(cex.left, int | Fraction) and isinstance(
             cex.right, int | Fraction) and cex.left and cex.right:

@@ -1,0 +1,103 @@
+"""Explanations: how the sides of a refuted claim differ, each relation checked exactly."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from symconv.claims import claim_from_text
+from symconv.prove import Budget, Verdict, exact, run_tiers
+from symconv.prove.explain import Explanation, Screen, explanations
+from symconv.prove.runner import explain, outcome_json, verify_one
+
+PERIOD_ADVICE = ("equal modulo the period (3, 4): idft returns the representative on [0, n); "
+                 "give F origin = [0, 0] or compare with periodize")
+
+# (statement, signals, the explanation it must get)
+EXAMPLES: list[tuple[str, dict[str, Any], str]] = [
+    ("idft(dft(F)) == F", {"F": "3x4"}, PERIOD_ADVICE),
+    ("corr(shift(F, 1, 0), I) == corr(F, I)", {"F": "3x3", "I": "4x4"},
+     "equal after shifting the left side by (1, 0)"),
+    ("conv(shift(a, 1), b) == shift(conv(a, b), 2)", {"a": "3", "b": "4"},
+     "equal after shifting the left side by 1"),
+    ("flip(F, 1) == F", {"F": "3x4"}, "equal after flipping axis 1 of the left side"),
+    ("corr(F, I) == corr(I, F)", {"F": "3x3", "I": "5x5"}, "equal after flipping the left side"),
+    ("conj(f) == f", {"f": {"shape": "3", "real": False}}, "equal up to conj"),
+    ("6 * conv(a, b) == conv(b, a)", {"a": "3", "b": "2"},
+     "the left side is 6 times the right side"),
+    ("conv(a, b) == -conv(b, a)", {"a": "3", "b": "2"}, "the left side is -1 times the right side"),
+    ("6 * sum(f * conj(f)) == sum(dft(f) * conj(dft(f)))", {"f": "2"},
+     "the left side is 3 times the right side"),
+]
+
+
+def _refuted(statement: str, signals: dict[str, Any]) -> Any:
+    claim = claim_from_text(statement, signals)
+    result = run_tiers(claim)
+    assert result.verdict is Verdict.REFUTED, (statement, result.detail)
+    return claim, result
+
+
+@pytest.mark.parametrize(("statement", "signals", "text"), EXAMPLES)
+def test_examples_get_their_explanation(statement: str, signals: dict[str, Any],
+                                        text: str) -> None:
+    _, result = _refuted(statement, signals)
+    assert text in [e.text for e in result.explanations]
+
+
+def test_inversion_with_a_centred_signal_is_refuted_with_the_period_explanation() -> None:
+    outcome = verify_one(claim_from_text("idft(dft(F)) == F", {"F": "3x4"}))
+    assert outcome.result is not None and outcome.result.verdict is Verdict.REFUTED
+    shown = explain(outcome)
+    assert f"explanation: {PERIOD_ADVICE}" in shown
+    assert "periodize(idft(dft(F)), 3, 4) == periodize(F, 3, 4) is VERIFIED at F=3x4" in shown
+    data = outcome_json(outcome)
+    assert data["explanations"][0]["text"] == PERIOD_ADVICE
+    # the advice is right: origin 0, or periodize, makes it hold
+    assert run_tiers(claim_from_text("idft(dft(F)) == F",
+                                     {"F": {"shape": "3x4", "origin": [0, 0]}})).verdict in (
+        Verdict.PROVED, Verdict.VERIFIED)
+
+
+def test_no_explanation_when_no_cheap_relation_holds() -> None:
+    _, result = _refuted("conv(a, b) == conv(a, b) + a", {"a": "3", "b": "2"})
+    assert result.explanations == []
+
+
+@pytest.mark.parametrize(("statement", "signals", "text"), EXAMPLES)
+def test_every_explanation_rerun_as_a_claim_gets_its_verdict(
+        statement: str, signals: dict[str, Any], text: str) -> None:
+    _, result = _refuted(statement, signals)
+    assert result.explanations
+    for found in result.explanations:
+        assert isinstance(found, Explanation) and found.verdict is Verdict.VERIFIED
+        shapes = {name: _spec(signals[name], shape) for name, shape in found.sizes.items()}
+        check = claim_from_text(found.statement, shapes, tiers=["exact"])
+        assert exact.attempt(check, Budget(60)).verdict is found.verdict  # type: ignore[union-attr]
+
+
+def _spec(declared: Any, shape: tuple[int, ...]) -> Any:
+    text = "x".join(map(str, shape))
+    if isinstance(declared, dict):
+        return {**declared, "shape": text}
+    return text
+
+
+def test_explanations_stop_when_the_budget_is_spent() -> None:
+    claim, result = _refuted("corr(shift(F, 1, 0), I) == corr(F, I)", {"F": "3x3", "I": "4x4"})
+    assert explanations(claim, result, Budget(1e-9)) == []
+
+
+def test_screen_rejects_only_false_statements() -> None:
+    from symconv.dsl import parse_statement
+
+    claim = claim_from_text("conv(F, I) == conv(I, F)", {"F": "3x3", "I": "4x4"})
+    screen = Screen(claim.assignments()[0])
+    assert screen.may_hold(parse_statement("conv(F, I) == corr(flip(F), I)"))
+    assert not screen.may_hold(parse_statement("conv(F, I) == corr(F, I)"))
+    big = claim_from_text("conv(F, I) == conv(I, F)", {"F": "3x3", "I": "600x600"})
+    modular = Screen(big.assignments()[0])
+    assert modular.env is None and modular.residues is not None
+    assert modular.may_hold(parse_statement("conv(F, I) == conv(I, F)"))
+    assert not modular.may_hold(parse_statement("conv(F, I) == corr(F, I)"))
