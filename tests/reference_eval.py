@@ -203,6 +203,8 @@ def evaluate(node: Node, env: Mapping[str, Ref]) -> Any:
     if f == "zeropad":
         a = args[0]
         return from_box(a.origin, [o + n - 1 for o, n in zip(a.origin, ints, strict=True)], a)
+    if f == "periodize":
+        return periodize(args[0], ints)
     if f in ("circconv", "circcorr"):
         return circular(args[0], args[1], 1 if f == "circconv" else -1, ints or None)
     if f == "sum":

@@ -184,3 +184,46 @@ def test_random_files_never_traceback(tmp_path: Path, capsys: pytest.CaptureFixt
     assert "Traceback" not in captured.err
     if code == 2:
         assert captured.err.count("\n") == 1
+
+
+SIZE_DEPENDENT = '''
+[[claim]]
+name = "parseval-for-length-6"
+statement = "6 * sum(f * conj(f)) == sum(dft(f) * conj(dft(f)))"
+signals = { f = "6" }
+expect = "holds"
+'''
+
+
+def test_declared_sizes_decide_and_the_warning_reaches_every_output(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = _write(tmp_path, "sizes.toml", SIZE_DEPENDENT)
+    json_path, junit_path = tmp_path / "out.json", tmp_path / "out.xml"
+    assert main(["verify", str(path), "--json", str(json_path), "--junit", str(junit_path)]) == 0
+    out = capsys.readouterr().out
+    warning = "fails at f=4: the statement depends on the size"
+    assert f"warning: parseval-for-length-6: {warning}" in out
+    row = json.loads(json_path.read_text())[0]
+    assert (row["verdict"], row["ok"]) == ("VERIFIED", True)
+    assert warning in row["warnings"]
+    case = ET.parse(junit_path).getroot().find("testcase")
+    assert case is not None and case.find("failure") is None
+    err = case.find("system-err")
+    assert err is not None and warning in (err.text or "")
+
+
+def test_strict_sizes_fails_a_size_dependent_claim(tmp_path: Path,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    path = _write(tmp_path, "sizes.toml", SIZE_DEPENDENT)
+    json_path = tmp_path / "out.json"
+    assert main(["verify", str(path), "--strict-sizes", "--json", str(json_path)]) == 1
+    row = json.loads(json_path.read_text())[0]
+    assert (row["verdict"], row["ok"]) == ("REFUTED", False)
+    assert row["sizes"] == [{"f": [4]}, {"f": [8]}]
+    capsys.readouterr()
+    assert main(["check", "6 * sum(f * conj(f)) == sum(dft(f) * conj(dft(f)))",
+                 "--signals", "f=6", "--strict-sizes"]) == 1
+    assert main(["check", "6 * sum(f * conj(f)) == sum(dft(f) * conj(dft(f)))",
+                 "--signals", "f=6"]) == 0
+    assert main(["check", "conv(a, b) == conv(b, a)", "--signals", "a=3,b=2",
+                 "--strict-sizes"]) == 0

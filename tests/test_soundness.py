@@ -259,7 +259,7 @@ def _check_counterexample(claim: Claim, cex: Counterexample) -> None:
 def test_no_false_identity_holds(false_mutants: list[tuple[str, Claim]]) -> None:
     wrong = []
     for kind, claim in false_mutants:
-        result = run_tiers(claim)
+        result = run_tiers(claim, diagnose=False)  # repairs: test_repairs_of_mutants_hold
         if result.verdict in HOLDS:
             wrong.append(f"{kind}: {claim.text} -> {result.verdict.value}")
             continue
@@ -277,10 +277,24 @@ def test_random_tier_refutes_mutants(false_mutants: list[tuple[str, Claim]]) -> 
         randomized = claim_from_text(claim.text, {n: "x".join(map(str, s[0].shape))
                                                   for n, s in claim.signals.items()},
                                      tiers=["random"], sizes=sizes)
-        result = run_tiers(randomized)
+        result = run_tiers(randomized, diagnose=False)
         assert result.verdict not in HOLDS, claim.text
         if result.counterexample is not None:
             _check_counterexample(randomized, result.counterexample)
+
+
+def test_repairs_and_explanations_of_mutants_hold(false_mutants: list[tuple[str, Claim]]) -> None:
+    """Every printed repair and explanation of every 25th mutant holds by the reference
+    evaluator too (independent of the tiers that verified it)."""
+    rng = np.random.default_rng(7)
+    for _, claim in false_mutants[::25]:
+        result = run_tiers(claim)
+        promised = [r.statement for r in result.repairs]
+        promised += [e.statement for e in result.explanations]
+        for text in promised:
+            edited = claim_from_text(text, {n: "x".join(map(str, s[0].shape))
+                                            for n, s in claim.signals.items()})
+            assert _reference_difference(edited, rng) is None, (claim.text, text)
 
 
 # --- the project's own claim files ----------------------------------------------------------

@@ -177,8 +177,8 @@ class Result:
     warnings: list[str] = field(default_factory=list)
     # Undeclared sizes (tried by a tier on its own) at which the claim fails.
     undeclared_failures: list[dict[str, tuple[int, ...]]] = field(default_factory=list)
-    # How the two sides differ, each checked exactly (symconv.prove.explain).
-    explanations: list[str] = field(default_factory=list)
+    # How the two sides differ, each checked exactly (symconv.prove.explain.Explanation).
+    explanations: list[Any] = field(default_factory=list)
     # Nearest true statements (symconv.prove.repair.Repair).
     repairs: list[Any] = field(default_factory=list)
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
@@ -233,10 +233,10 @@ def sparsest_point(gaps: Sequence[Polynomial]) -> dict[Key, Any] | None:
         # those entries, so this group has a point; smaller values are tried first.
         for support in group:
             keys = sorted(support)
-            users = [gaps[n] for n in supports[support]]
-            top = max(g.degree() for g in users) + 1
+            candidates = [gaps[n] for n in supports[support]]
+            top = max(g.degree() for g in candidates) + 1
             for point in _value_candidates(keys, complex_keys, top):
-                if any(_nonzero_at(g, point) for g in users):
+                if any(_nonzero_at(g, point) for g in candidates):
                     return point
     return None
 
