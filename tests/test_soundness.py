@@ -283,6 +283,7 @@ def test_random_tier_refutes_mutants(false_mutants: list[tuple[str, Claim]]) -> 
             _check_counterexample(randomized, result.counterexample)
 
 
+@pytest.mark.slow
 def test_repairs_and_explanations_of_mutants_hold(false_mutants: list[tuple[str, Claim]]) -> None:
     """Every printed repair and explanation of every 25th mutant holds by the reference
     evaluator too (independent of the tiers that verified it)."""

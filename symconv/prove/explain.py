@@ -3,7 +3,8 @@
 Each candidate relation between the sides is itself a statement (the left side
 shifted, flipped, conjugated or scaled, or both sides periodized), and is
 printed only after the exact tier has VERIFIED it at the sizes where the claim
-failed:
+failed (or, when those are too large for exact entries, with every axis clipped to
+5, sizes the explanation names):
 
 - "equal after shifting the left side by (1, 0)": ``shift(L, 1, 0) == R``;
 - "equal after flipping axis 1 of the left side": ``flip(L, 1) == R``;
@@ -58,6 +59,8 @@ if TYPE_CHECKING:
 
 CIRCULAR = ("idft", "dft", "circconv", "circcorr")
 PERIOD_TEXT = "equal modulo the period"
+# Past the exact limits, explanations are checked with every axis clipped to this length.
+CLIPPED_AXIS = 5
 # Largest screening point drawn per entry (small: the values only need to separate).
 SCREEN_RANGE = 1000
 
@@ -222,6 +225,11 @@ def explanations(claim: Claim, result: Result, budget: Budget) -> list[Explanati
     if statement is None or statement.op != "==" or result.verdict is not Verdict.REFUTED:
         return []
     assignment = failing_assignment(claim, result)
+    if not _fits_exact(assignment):
+        # too large to check exactly: check at clipped sizes (named in the explanation),
+        # not the counterexample's, where a 1x1 signal makes flips and periods trivial
+        assignment = {name: spec.resized(tuple(min(n, CLIPPED_AXIS) for n in spec.shape))
+                      for name, spec in assignment.items()}
     fixed = {name: [spec] for name, spec in assignment.items()}
     screen = Screen(assignment)
     found: list[Explanation] = []
@@ -241,6 +249,12 @@ def explanations(claim: Claim, result: Result, budget: Budget) -> list[Explanati
                 continue  # a coarser period says less
             found.append(Explanation(text, check.text, Verdict.VERIFIED, sizes_of(assignment)))
     return found
+
+
+def _fits_exact(assignment: dict[str, SignalSpec]) -> bool:
+    from symconv.signal import MAX_EXACT_ENTRIES
+
+    return all(math.prod(spec.shape) <= MAX_EXACT_ENTRIES for spec in assignment.values())
 
 
 def _candidates(claim: Claim, statement: Statement, assignment: dict[str, SignalSpec],
@@ -307,7 +321,8 @@ def _periods(statement: Statement, assignment: dict[str, SignalSpec],
     for spec in assignment.values():
         if len(spec.shape) == ndim:
             periods.append(spec.shape)
-    return list(dict.fromkeys(periods))
+    # a period of 1 on an axis sums that axis away: equal modulo it says little
+    return [p for p in dict.fromkeys(periods) if min(p) > 1]
 
 
 def _period_text(statement: Statement, assignment: dict[str, SignalSpec],
