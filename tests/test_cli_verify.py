@@ -343,25 +343,6 @@ def test_progress_lines_off_a_terminal_and_quiet(tmp_path: Path,
     assert capsys.readouterr().err == ""
 
 
-def test_live_display_on_a_terminal() -> None:
-    import io
-
-    from rich.console import Console
-
-    from symconv.claims import parse_toml
-    from symconv.progress import LiveProgress
-    from symconv.prove import runner
-
-    claims = parse_toml(CLAIMS + WRONG)
-    stream = io.StringIO()
-    display = LiveProgress(len(claims), Console(file=stream, force_terminal=True, width=100))
-    runner.run_claims(claims, progress=display)
-    display.close()
-    text = stream.getvalue()
-    assert "3/3" in text and "slowest so far:" in text
-    assert "[3/3] MISMATCH conv-is-corr REFUTED" in text  # printed above the display
-
-
 def test_python_modules_skipped_are_counted(tmp_path: Path,
                                             capsys: pytest.CaptureFixture[str]) -> None:
     _write(tmp_path, "a.toml", CLAIMS)
