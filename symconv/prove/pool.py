@@ -34,7 +34,7 @@ from multiprocessing.connection import Connection, wait
 from types import FrameType
 from typing import TYPE_CHECKING, Any
 
-from symconv.prove import Result, Verdict
+from symconv.prove import TIER_NAMES, Result, Verdict, load_tier
 
 if TYPE_CHECKING:
     from symconv.claims import Claim
@@ -122,6 +122,9 @@ def _serve(conn: Connection, claims: Sequence[Claim], memory_bytes: int | None,
             conn.send(message)
 
     def beat() -> None:
+        # the tier timer's signal must reach the main thread (a sleeping main thread
+        # wakes only for a signal delivered to it)
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGALRM})
         while True:
             time.sleep(heartbeat)
             index, tier, started = current.index, current.tier, current.started
@@ -170,7 +173,10 @@ class ClaimPool:
         self.heartbeat = heartbeat
         self.grace = grace
         # fork: the workers inherit the claims (Python claims hold functions that
-        # cannot be pickled) and start in milliseconds; the caller has no other threads.
+        # cannot be pickled) and the imported tiers, and start in milliseconds; the
+        # caller has no other threads.
+        for name in TIER_NAMES:
+            load_tier(name)
         self._context = multiprocessing.get_context("fork")
         self._workers: list[_Worker] = []
 
