@@ -105,6 +105,7 @@ def mixed_dir(claim_dir: pytest.Pytester) -> pytest.Pytester:
     return claim_dir
 
 
+@pytest.mark.slow  # two pytest runs in subprocesses
 def test_python_claim_modules_behind_a_flag_or_ini_option(mixed_dir: pytest.Pytester) -> None:
     result = mixed_dir.runpytest_subprocess(*PLUGIN, "proofs")
     result.assert_outcomes(passed=2, failed=1)
@@ -115,6 +116,7 @@ def test_python_claim_modules_behind_a_flag_or_ini_option(mixed_dir: pytest.Pyte
     assert "imported" not in result.stdout.str()
 
 
+@pytest.mark.slow  # two pytest runs in subprocesses
 def test_stable_ids_and_worksteal(mixed_dir: pytest.Pytester) -> None:
     result = mixed_dir.runpytest_subprocess(*PLUGIN, "proofs", "--symconv-allow-python",
                                             "--collect-only", "-q")
@@ -127,6 +129,7 @@ def test_stable_ids_and_worksteal(mixed_dir: pytest.Pytester) -> None:
     result.assert_outcomes(passed=3, failed=1)
 
 
+@pytest.mark.slow  # two pytest runs in subprocesses
 def test_budget_and_tiers_options(claim_dir: pytest.Pytester) -> None:
     (claim_dir.path / "proofs" / "general.toml").write_text(GENERAL_ONLY)
     result = claim_dir.runpytest_subprocess(*PLUGIN, "proofs", "--symconv-budget", "0.000001")
