@@ -351,7 +351,7 @@ def test_python_modules_skipped_are_counted(tmp_path: Path,
     assert main(["verify", str(tmp_path)]) == 0
     out = capsys.readouterr().out
     assert f"1 Python claim module skipped (use --allow-python): {tmp_path / 'more.py'}" in out
-    assert main(["verify", str(tmp_path), "--allow-python"]) == 0
+    assert main(["verify", str(tmp_path), "--allow-python", "--jobs", "2"]) == 0
     out = capsys.readouterr().out
     assert "py-flip" in out and "3 claims: 3 as expected" in out and "skipped" not in out
 

@@ -86,16 +86,18 @@ class _Current:
 
 
 # Frames of the machinery that runs a claim, left out of a stage.
-_RUNNING = ("symconv.prove", "symconv.prove.runner", __name__)
+_RUNNING = ("symconv.prove", "symconv.prove.runner")
 
 
 def _stage(thread_id: int | None) -> str:
-    """The symconv functions the worker's main thread is in, e.g.
+    """The symconv functions the worker's main thread is in below its main loop, e.g.
     ``attempt > _differs > ... > call > _dft`` (outermost first)."""
     frame: FrameType | None = sys._current_frames().get(thread_id) if thread_id else None
     names: list[str] = []
     while frame is not None:
         module = frame.f_globals.get("__name__", "")
+        if module == __name__:  # the worker's loop: what is above it is the forking caller
+            break
         if module.startswith("symconv.") and module not in _RUNNING:
             names.append(frame.f_code.co_name)
         frame = frame.f_back
