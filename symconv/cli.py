@@ -270,6 +270,7 @@ def _verify(args: argparse.Namespace) -> int:
     errors = [o.error for o in outcomes if o.error]
     for error in errors:
         print(f"symconv: error: {error}", file=sys.stderr)
+    sys.stdout.flush()  # the verdicts are out before the interpreter winds down
     if interrupted is not None:
         return 130
     return runner.exit_status(outcomes)
