@@ -285,6 +285,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
         options["budget"] = args.budget
     claim = claim_from_text(args.statement, parse_signal_option(args.signals), args.expect,
                             **options)
+    _positive("--heartbeat", args.heartbeat)
     progress = _progress(args, 1)
     try:
         outcome, = runner.run_claims([claim], memory_bytes=_memory_bytes(args),

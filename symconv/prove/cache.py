@@ -3,8 +3,9 @@
 An entry is keyed by a SHA-256 of everything a verdict depends on: the claim's
 statement, signals (shapes, literals, kernels, origins), expectation, tiers,
 budget and random-tier sizes, and the symconv version together with a digest of
-the package's own source files, so that any change to a claim or to symconv
-(a new release or an edited checkout) misses the cache.  Only decisive verdicts
+the package's own source files and the versions of Python and of the libraries
+that compute (sympy, numpy, python-flint), so that any change to a claim or to
+symconv (a new release or an edited checkout) misses the cache.  Only decisive verdicts
 are stored (PROVED, VERIFIED, PROBABLE, REFUTED); an INCONCLUSIVE verdict depends
 on the machine's load and is always run again.  Python claims are never cached:
 their meaning lives in code the key cannot see.
@@ -22,7 +23,9 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import sys
 from functools import cache
+from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -47,11 +50,21 @@ def default_cache_dir() -> Path:
     return Path(base) / "symconv"
 
 
+# Libraries whose arithmetic a verdict rests on.
+_ENGINES = ("sympy", "numpy", "python-flint")
+
+
 @cache
 def package_digest() -> str:
-    """SHA-256 of symconv's version and its Python sources (read once per process)."""
+    """SHA-256 of symconv's version, its Python sources and the versions of Python and
+    :data:`_ENGINES` (computed once per process)."""
     root = Path(__file__).resolve().parent.parent
-    digest = hashlib.sha256(__version__.encode())
+    digest = hashlib.sha256(__version__.encode() + b"\0" + sys.version.encode())
+    for name in _ENGINES:
+        try:
+            digest.update(f"{name}={metadata.version(name)}\0".encode())
+        except metadata.PackageNotFoundError:
+            digest.update(f"{name}=-\0".encode())
     for path in sorted(root.rglob("*.py")):
         digest.update(str(path.relative_to(root)).encode() + b"\0")
         digest.update(path.read_bytes() + b"\0")
