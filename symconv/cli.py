@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING
 
 import sympy
 
@@ -25,6 +25,9 @@ from symconv.derive import LAYOUTS, OPERATIONS, ExpandedForm
 from symconv.errors import SymconvError
 from symconv.identify import BUILTIN_ADAPTERS, adapter_from_options, identify
 from symconv.report.command import add_report_parser
+
+if TYPE_CHECKING:
+    from symconv.progress import LineProgress, LiveProgress
 
 
 def _cmd_derive(args: argparse.Namespace) -> int:
@@ -199,7 +202,7 @@ def _shard(text: str) -> tuple[int, int]:
     return int(k), int(n)
 
 
-def _progress(args: argparse.Namespace, total: int) -> Any:
+def _progress(args: argparse.Namespace, total: int) -> LineProgress | LiveProgress | None:
     """The live display on a terminal, flushed lines elsewhere, nothing with --quiet."""
     from symconv.progress import LineProgress, LiveProgress
 
@@ -237,10 +240,11 @@ def _verify(args: argparse.Namespace) -> int:
         raise SymconvError(f"no TOML claims in {' '.join(paths)}; {skip_note}" if skipped
                            else f"no claims found in {' '.join(paths)}")
     if args.shard is not None:
+        total = len(claims)
         claims = runner.shard(claims, *args.shard)
         if not claims:
             raise SymconvError(f"--shard {args.shard[0]}/{args.shard[1]} has no claims "
-                               f"(only {len(load_claims(paths, python=args.allow_python))})")
+                               f"(only {total} in all)")
     progress = _progress(args, len(claims))
     interrupted: runner.RunInterrupted | None = None
     try:
@@ -261,12 +265,10 @@ def _verify(args: argparse.Namespace) -> int:
         if not outcome.ok or args.verbose:
             print()
             print(runner.explain(outcome))
-    finished = {id(o.claim) for o in outcomes}
     if args.json:
         runner.write_json(outcomes, args.json, interrupted=interrupted is not None)
     if args.junit:
-        not_run = [] if interrupted is None else [c for c in claims if id(c) not in finished]
-        runner.write_junit(outcomes, args.junit, not_run)
+        runner.write_junit(outcomes, args.junit, [] if interrupted is None else interrupted.not_run)
     errors = [o.error for o in outcomes if o.error]
     for error in errors:
         print(f"symconv: error: {error}", file=sys.stderr)

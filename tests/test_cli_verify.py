@@ -334,11 +334,15 @@ def test_ctrl_c_in_process_returns_130(tmp_path: Path, capsys: pytest.CaptureFix
             raise KeyboardInterrupt
 
     monkeypatch.setattr(LineProgress, "finished", finished)
-    json_path = tmp_path / "r.json"
-    assert main(["verify", str(tmp_path), "--json", str(json_path)]) == 130
+    json_path, junit_path = tmp_path / "r.json", tmp_path / "r.xml"
+    assert main(["verify", str(tmp_path), "--json", str(json_path), "--junit", str(junit_path),
+                 "--budget", "30"]) == 130
     out = capsys.readouterr().out
     assert "interrupted: 2 of 3 claims finished" in out
     assert [d["interrupted"] for d in json.loads(json_path.read_text())] == [True, True]
+    skipped = [case.get("name") for case in ET.parse(junit_path).getroot().iter("testcase")
+               if case.find("skipped") is not None]
+    assert skipped == ["conv-is-corr"]
 
 
 def test_progress_lines_off_a_terminal_and_quiet(tmp_path: Path,

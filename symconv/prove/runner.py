@@ -91,13 +91,14 @@ class Progress(Protocol):
 
 
 class RunInterrupted(KeyboardInterrupt):
-    """Ctrl-C during :func:`run_claims`; ``finished`` holds the outcomes that finished,
-    in the order of the claims."""
+    """Ctrl-C during :func:`run_claims`: ``finished`` holds the outcomes that finished
+    and ``not_run`` the other claims, both in the order of the claims."""
 
-    def __init__(self, finished: list[Outcome], total: int) -> None:
-        super().__init__(f"interrupted after {len(finished)} of {total} claims")
+    def __init__(self, finished: list[Outcome], not_run: list[Claim]) -> None:
+        super().__init__(f"interrupted after {len(finished)} of "
+                         f"{len(finished) + len(not_run)} claims")
         self.finished = finished
-        self.total = total
+        self.not_run = not_run
 
 
 def run_claims(claims: Sequence[Claim], jobs: int = 1, budget: float | None = None,
@@ -144,7 +145,9 @@ def run_claims(claims: Sequence[Claim], jobs: int = 1, budget: float | None = No
                         cache.put(claims[index], result)
                     record(index, outcome)
     except KeyboardInterrupt:
-        raise RunInterrupted([o for o in outcomes if o is not None], len(claims)) from None
+        raise RunInterrupted([o for o in outcomes if o is not None],
+                             [c for c, o in zip(claims, outcomes, strict=True) if o is None]
+                             ) from None
     return [o for o in outcomes if o is not None]
 
 
