@@ -287,7 +287,8 @@ def test_budget_holds_in_a_subprocess(tmp_path: Path) -> None:
     assert process.stdout is not None
     summary = next(line for line in process.stdout if line.startswith("1 claims:"))
     done = time.monotonic()
-    out, err = process.communicate(timeout=60)
+    out, err = process.stdout.read(), process.stderr.read()  # the rest, through the buffers
+    process.wait(timeout=60)
     assert first.startswith("  ... dft-16x16:"), first + err
     assert process.returncode == 1, err
     assert summary.startswith("1 claims: 0 as expected, 1 not") and "exhausted in exact" in out
@@ -311,8 +312,10 @@ def test_ctrl_c_in_a_subprocess_keeps_finished_results(tmp_path: Path) -> None:
             break
     time.sleep(0.5)  # the 16x16 claim is running now
     process.send_signal(signal.SIGINT)
-    out, err = process.communicate(timeout=30)
-    assert process.returncode == 130, "".join(seen) + err
+    assert process.stdout is not None
+    err, out = "".join(seen) + process.stderr.read(), process.stdout.read()  # through the buffers
+    process.wait(timeout=30)
+    assert process.returncode == 130, err
     assert "Traceback" not in err
     assert "interrupted: 2 of 3 claims finished" in out
     assert "\n2 claims: 2 as expected, 0 not" in out
@@ -399,6 +402,7 @@ def _verdicts(path: Path) -> list[dict[str, Any]]:
             for d in json.loads(path.read_text())]
 
 
+@pytest.mark.slow  # two random-tier claims at large sizes, about 3 s
 def test_cache_second_run_is_10x_faster_with_identical_verdicts(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     _write(tmp_path, "a.toml", LARGE + WRONG)
