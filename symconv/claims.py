@@ -477,17 +477,51 @@ def load_python(path: Path | str) -> list[Claim]:
 
 
 def claim_files(paths: Sequence[Path | str], python: bool = False) -> Iterator[Path]:
-    """Claim files under ``paths`` (directories are searched recursively), sorted."""
+    """Claim files under ``paths`` (directories are searched recursively), sorted.
+
+    ``python=True`` adds the Python claim modules (:func:`is_python_claim_file`); other
+    ``.py`` files are never listed, so they are never imported.
+    """
     for given in paths:
         path = Path(given)
         if path.is_dir():
-            patterns = ["*.toml", "*.py"] if python else ["*.toml"]
-            found = sorted({p for pat in patterns for p in path.rglob(pat)})
-            yield from (p for p in found if p.suffix == ".py" or is_claim_file(p))
+            found = sorted(path.rglob("*.toml"))
+            yield from (p for p in found if is_claim_file(p))
+            if python:
+                yield from python_claim_files([path])
         elif path.exists():
+            if python and path.suffix == ".py" and not is_python_claim_file(path):
+                raise ClaimFileError(f"{path}: not a claim module (it has no @python_claim and "
+                                     f"no '{PYTHON_CLAIM_MARKER}' comment); not imported")
             yield path
         else:
             raise ClaimFileError(f"{path}: no such file or directory")
+
+
+def python_claim_files(paths: Sequence[Path | str]) -> Iterator[Path]:
+    """The Python claim modules in the folders among ``paths``, sorted (read, not imported)."""
+    for given in paths:
+        path = Path(given)
+        if path.is_dir():
+            yield from (p for p in sorted(path.rglob("*.py")) if is_python_claim_file(p))
+
+
+# A Python claim module says so in its text, checked before it is imported: a line
+# "# symconv-claims" or a use of the decorator.
+PYTHON_CLAIM_MARKER = "symconv-claims"
+_PYTHON_CLAIM_RE = re.compile(r"^\s*(#\s*symconv-claims\b|@\s*(\w+\s*\.\s*)*python_claim\b)",
+                              re.MULTILINE)
+
+
+def is_python_claim_file(path: Path) -> bool:
+    """A ``.py`` file that declares claims: an ``@python_claim`` decorator or a
+    ``# symconv-claims`` comment line (a textual check; nothing is imported)."""
+    if path.suffix != ".py":
+        return False
+    try:
+        return _PYTHON_CLAIM_RE.search(path.read_text(encoding="utf-8")) is not None
+    except (OSError, UnicodeDecodeError):
+        return False
 
 
 def is_claim_file(path: Path) -> bool:

@@ -27,6 +27,7 @@ from symconv.identify import BUILTIN_ADAPTERS, adapter_from_options, identify
 from symconv.report.command import add_report_parser
 
 if TYPE_CHECKING:
+    from symconv.progress import LineProgress, LiveProgress
     from symconv.prove import runner as runner_module
 
 
@@ -183,40 +184,100 @@ def _add_identify_parser(sub: argparse._SubParsersAction) -> None:
     identify_parser.set_defaults(func=_cmd_identify)
 
 
+def _positive(option: str, value: float | None) -> None:
+    if value is not None and not value > 0:
+        raise SymconvError(f"{option} {value:g}; expected a positive number")
+
+
+def _memory_bytes(args: argparse.Namespace) -> int:
+    from symconv.prove.pool import GIB, default_memory_bytes
+
+    _positive("--memory", args.memory)
+    return default_memory_bytes() if args.memory is None else int(args.memory * GIB)
+
+
+def _shard(text: str) -> tuple[int, int]:
+    k, sep, n = text.partition("/")
+    if not (sep and k.strip().isdigit() and n.strip().isdigit()):
+        raise argparse.ArgumentTypeError(f"{text!r} is not K/N like 2/4")
+    return int(k), int(n)
+
+
+def _progress(args: argparse.Namespace, total: int) -> LineProgress | LiveProgress | None:
+    """The live display on a terminal, flushed lines elsewhere, nothing with --quiet."""
+    from symconv.progress import LineProgress, LiveProgress
+
+    if args.quiet:
+        return None
+    if sys.stderr.isatty() and total > 1:
+        return LiveProgress(total)
+    return LineProgress(sys.stderr, verbose=args.verbose, per_claim=total > 1)
+
+
 def _cmd_verify(args: argparse.Namespace) -> int:
-    from symconv.claims import load_claims
+    try:
+        return _verify(args)
+    except KeyboardInterrupt:  # Ctrl-C before any claim ran: nothing to report
+        print("symconv: interrupted", file=sys.stderr)
+        return 130
+
+
+def _verify(args: argparse.Namespace) -> int:
+    from symconv.claims import load_claims, python_claim_files
     from symconv.prove import runner
+    from symconv.prove.cache import ResultCache
 
     if args.jobs < 1:
         raise SymconvError(f"--jobs {args.jobs}; expected at least 1")
-    if args.budget is not None and not args.budget > 0:
-        raise SymconvError(f"--budget {args.budget}; expected a positive number of seconds")
-    claims = load_claims(args.paths or ["proofs"], python=args.allow_python)
+    _positive("--budget", args.budget)
+    _positive("--heartbeat", args.heartbeat)
+    memory = _memory_bytes(args)
+    paths = args.paths or ["proofs"]
+    claims = load_claims(paths, python=args.allow_python)
+    skipped = [] if args.allow_python else list(python_claim_files(paths))
+    skip_note = (f"{len(skipped)} Python claim module{'s' if len(skipped) != 1 else ''} skipped "
+                 f"(use --allow-python): {', '.join(map(str, skipped))}" if skipped else "")
     if not claims:
-        raise SymconvError(f"no claims found in {' '.join(args.paths or ['proofs'])}")
-    show_progress = sys.stderr.isatty() and len(claims) > 1
-
-    def progress(done: int, total: int, outcome: runner.Outcome) -> None:
-        if show_progress:
-            verdict = outcome.result.verdict.value if outcome.result else "ERROR"
-            print(f"[{done}/{total}] {outcome.claim.name}: {verdict}", file=sys.stderr)
-
-    # a worker per claim at most: a fork pool starts all its workers up front
-    outcomes = runner.run_claims(claims, min(args.jobs, len(claims)), args.budget, progress)
+        raise SymconvError(f"no TOML claims in {' '.join(paths)}; {skip_note}" if skipped
+                           else f"no claims found in {' '.join(paths)}")
+    if args.shard is not None:
+        total = len(claims)
+        claims = runner.shard(claims, *args.shard)
+        if not claims:
+            raise SymconvError(f"--shard {args.shard[0]}/{args.shard[1]} has no claims "
+                               f"(only {total} in all)")
+    progress = _progress(args, len(claims))
+    interrupted: runner.RunInterrupted | None = None
+    try:
+        outcomes = runner.run_claims(
+            claims, min(args.jobs, len(claims)), args.budget, progress, memory_bytes=memory,
+            cache=None if args.no_cache else ResultCache(), heartbeat=args.heartbeat)
+    except runner.RunInterrupted as exc:
+        interrupted, outcomes = exc, exc.finished
+    finally:
+        if progress is not None:
+            progress.close()
     if args.strict_sizes:
         outcomes = [_strict(o) for o in outcomes]
     print(runner.format_table(outcomes))
+    if interrupted is not None:
+        print(f"interrupted: {len(outcomes)} of {len(claims)} claims finished")
+    if skip_note:
+        print(skip_note)
     for outcome in outcomes:
         if not outcome.ok or args.verbose:
             print()
             print(runner.explain(outcome))
     if args.json:
-        runner.write_json(outcomes, args.json)
+        runner.write_json(outcomes, args.json, interrupted=interrupted is not None)
     if args.junit:
-        runner.write_junit(outcomes, args.junit)
+        runner.write_junit(outcomes, args.junit, [] if interrupted is None else interrupted.not_run)
     errors = [o.error for o in outcomes if o.error]
     for error in errors:
         print(f"symconv: error: {error}", file=sys.stderr)
+    sys.stdout.flush()  # the verdicts are out before the interpreter winds down
+    if interrupted is not None:
+        return 130
     return runner.exit_status(outcomes)
 
 
@@ -229,7 +290,14 @@ def _cmd_check(args: argparse.Namespace) -> int:
         options["budget"] = args.budget
     claim = claim_from_text(args.statement, parse_signal_option(args.signals), args.expect,
                             **options)
-    outcome = runner.verify_one(claim)
+    _positive("--heartbeat", args.heartbeat)
+    progress = _progress(args, 1)
+    try:
+        outcome, = runner.run_claims([claim], memory_bytes=_memory_bytes(args),
+                                     progress=progress, heartbeat=args.heartbeat)
+    except runner.RunInterrupted:
+        print("symconv: interrupted", file=sys.stderr)
+        return 130
     if args.strict_sizes:
         outcome = _strict(outcome)
     if outcome.result is None:
@@ -252,6 +320,17 @@ _STRICT_HELP = ("fail a claim that holds at its declared sizes but not at a size
                 "tier tries on its own (read claims as laws for all sizes)")
 
 
+def _add_run_options(parser: argparse.ArgumentParser) -> None:
+    """Options verify and check share: memory cap, progress."""
+    parser.add_argument("--memory", type=float, default=None, metavar="GIB",
+                        help="address-space cap per claim in GiB (default 8, or half the "
+                        "machine's memory if less); a claim that needs more is INCONCLUSIVE")
+    parser.add_argument("--quiet", "-q", action="store_true",
+                        help="no progress display or progress lines on stderr")
+    parser.add_argument("--heartbeat", type=float, default=5.0, metavar="SECONDS",
+                        help="how often a running claim reports its tier and stage (default 5)")
+
+
 def _add_verify_parsers(sub: argparse._SubParsersAction) -> None:
     verify = sub.add_parser(
         "verify",
@@ -265,12 +344,21 @@ def _add_verify_parsers(sub: argparse._SubParsersAction) -> None:
     verify.add_argument("--junit", metavar="FILE", help="write a JUnit XML report")
     verify.add_argument("--jobs", "-j", type=int, default=1, help="worker processes")
     verify.add_argument("--budget", type=float, default=None,
-                        help="seconds per claim (overrides each claim's budget)")
+                        help="seconds per claim (overrides each claim's budget); each claim "
+                        "ends within it plus 0.5 s")
     verify.add_argument("--allow-python", action="store_true",
-                        help="also import *.py claim modules (this runs their code)")
+                        help="also import the *.py claim modules (marked by @python_claim or a "
+                        "'symconv-claims' comment; this runs their code)")
     verify.add_argument("--strict-sizes", action="store_true", help=_STRICT_HELP)
     verify.add_argument("--verbose", "-v", action="store_true",
                         help="explain every verdict, not only the unexpected ones")
+    verify.add_argument("--shard", type=_shard, metavar="K/N",
+                        help="run only shard K of N (every N-th claim in load order), for CI "
+                        "matrices")
+    verify.add_argument("--no-cache", action="store_true",
+                        help="prove every claim again, ignoring the result cache "
+                        "($SYMCONV_CACHE_DIR, else $XDG_CACHE_HOME/symconv or ~/.cache/symconv)")
+    _add_run_options(verify)
     verify.set_defaults(func=_cmd_verify)
 
     check = sub.add_parser(
@@ -285,6 +373,8 @@ def _add_verify_parsers(sub: argparse._SubParsersAction) -> None:
     check.add_argument("--tiers", help="comma-separated tiers (default general,exact,random)")
     check.add_argument("--budget", type=float, default=None, help="seconds")
     check.add_argument("--strict-sizes", action="store_true", help=_STRICT_HELP)
+    check.add_argument("--verbose", "-v", action="store_true", help="report each tier as it starts")
+    _add_run_options(check)
     check.set_defaults(func=_cmd_check)
 
 

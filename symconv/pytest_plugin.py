@@ -1,45 +1,115 @@
-"""pytest plugin: every ``[[claim]]`` of a TOML claim file is a test item.
+"""pytest plugin: every claim of a claim file is a test item.
 
 Registered through the ``pytest11`` entry point, so ``pytest proofs/`` runs the
 claims once symconv is installed (or use ``pytest -p symconv.pytest_plugin``).
 A claim passes when its verdict meets its expectation; a failure shows the
-verdict, the detail and the counterexample.  Items are plain pytest items, so
-``pytest -n 2`` (pytest-xdist) spreads them over processes or machines.
+verdict, the detail and the counterexample.
+
+- TOML claim files are always collected.  Python claim modules (``@python_claim``
+  or a ``# symconv-claims`` comment, checked before importing) only with
+  ``--symconv-allow-python`` or the ini option ``symconv_allow_python = true``.
+- ``--symconv-budget S`` overrides every claim's budget; ``--symconv-tiers
+  general,exact`` runs only those of each claim's tiers (a claim with none of them
+  is skipped).
+- Every item has the marker ``symconv`` and one per file, ``claims_<stem>``
+  (``-m claims_fourier`` runs ``fourier.toml``).
+- Items are plain pytest items with stable ids (``path::claim-name``) collected in
+  file order, so ``pytest -n 4 --dist worksteal`` (pytest-xdist) spreads them
+  over processes or machines.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from symconv.claims import Claim, is_claim_file, load_toml
+from symconv.claims import Claim, is_claim_file, is_python_claim_file, load_python, load_toml
 from symconv.errors import ClaimFileError
+from symconv.prove import TIER_NAMES
 
 
 class ClaimFailure(Exception):
     """A claim whose verdict contradicts its expectation (or that could not run)."""
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("symconv", "symconv claim files")
+    group.addoption("--symconv-budget", type=float, default=None, metavar="SECONDS",
+                    help="seconds per claim, overriding each claim's budget")
+    group.addoption("--symconv-tiers", default=None, metavar="TIERS",
+                    help="comma-separated tiers to run (of those each claim lists), e.g. "
+                    "general,exact")
+    group.addoption("--symconv-allow-python", action="store_true", default=None,
+                    help="also collect Python claim modules (this imports them)")
+    parser.addini("symconv_allow_python", type="bool", default=False,
+                  help="collect Python claim modules (@python_claim); this imports them")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "symconv: a claim from a symconv claim file")
+    budget = config.getoption("symconv_budget")
+    if budget is not None and not budget > 0:
+        raise pytest.UsageError(f"--symconv-budget {budget:g}; expected a positive number")
+    tiers = config.getoption("symconv_tiers")
+    if tiers is not None:
+        names = tuple(t.strip() for t in tiers.split(",") if t.strip())
+        unknown = [t for t in names if t not in TIER_NAMES]
+        if unknown or not names:
+            raise pytest.UsageError(f"--symconv-tiers {tiers!r}; expected a comma-separated "
+                                    f"list from {', '.join(TIER_NAMES)}")
+
+
+def _allow_python(config: pytest.Config) -> bool:
+    flag = config.getoption("symconv_allow_python")
+    return bool(flag) if flag is not None else bool(config.getini("symconv_allow_python"))
+
+
 def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
     if file_path.suffix == ".toml" and is_claim_file(file_path):
         file: ClaimFile = ClaimFile.from_parent(parent, path=file_path)
         return file
+    if (file_path.suffix == ".py" and _allow_python(parent.config)
+            and is_python_claim_file(file_path)):
+        module: ClaimFile = PythonClaimFile.from_parent(parent, path=file_path)
+        return module
     return None
+
+
+def file_marker(path: Path) -> str:
+    """The marker of a claim file's items: ``claims_`` and the file's stem as a name."""
+    return "claims_" + re.sub(r"\W", "_", path.stem)
 
 
 class ClaimFile(pytest.File):
     """A TOML claim file."""
 
+    def load(self) -> list[Claim]:
+        return load_toml(self.path)
+
     def collect(self) -> Iterator[ClaimItem]:
         try:
-            claims = load_toml(self.path)
+            claims = self.load()
         except ClaimFileError as exc:
             raise self.CollectError(str(exc)) from None
+        marker = file_marker(self.path)
+        self.config.addinivalue_line("markers", f"{marker}: the claims of {self.path.name}")
         for claim in claims:
-            yield ClaimItem.from_parent(self, name=claim.name, claim=claim)
+            item = ClaimItem.from_parent(self, name=claim.name, claim=claim)
+            item.add_marker("symconv")
+            item.add_marker(marker)
+            yield item
+
+
+class PythonClaimFile(ClaimFile):
+    """A Python claim module (imported at collection)."""
+
+    def load(self) -> list[Claim]:
+        return load_python(self.path)
 
 
 class ClaimItem(pytest.Item):
@@ -49,10 +119,30 @@ class ClaimItem(pytest.Item):
         super().__init__(**kwargs)
         self.claim = claim
 
+    def _configured(self) -> Claim:
+        claim = self.claim
+        budget = self.config.getoption("symconv_budget")
+        if budget is not None:
+            claim = replace(claim, budget=budget)
+        tiers = self.config.getoption("symconv_tiers")
+        if tiers is not None:
+            chosen = {t.strip() for t in tiers.split(",")}
+            kept = tuple(t for t in claim.tiers if t in chosen)
+            if not kept:
+                pytest.skip(f"none of its tiers ({', '.join(claim.tiers)}) is among "
+                            f"--symconv-tiers {tiers}")
+            claim = replace(claim, tiers=kept)
+        return claim
+
     def runtest(self) -> None:
+        import signal
+
         from symconv.prove import runner
 
-        outcome = runner.verify_one(self.claim)
+        # The timer stops a tier at its share of the budget, unless someone else
+        # (pytest-timeout, say) already uses SIGALRM.
+        preempt = signal.getsignal(signal.SIGALRM) in (signal.SIG_DFL, None)
+        outcome = runner.verify_one(self._configured(), preempt=preempt)
         self.user_properties.append(
             ("verdict", outcome.result.verdict.value if outcome.result else "ERROR"))
         if not outcome.ok:

@@ -86,9 +86,9 @@ def test_verify_starts_no_more_workers_than_claims(tmp_path: Path,
     seen = []
     real = runner.run_claims
 
-    def spy(claims: Any, jobs: int, *args: Any) -> Any:
+    def spy(claims: Any, jobs: int, *args: Any, **options: Any) -> Any:
         seen.append(jobs)
-        return real(claims, 1, *args)
+        return real(claims, 1, *args, **options)
 
     monkeypatch.setattr(runner, "run_claims", spy)
     path = tmp_path / "c.toml"

@@ -3,8 +3,14 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
+import subprocess
+import sys
+import time
 import xml.etree.ElementTree as ET
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -227,3 +233,249 @@ def test_strict_sizes_fails_a_size_dependent_claim(tmp_path: Path,
                  "--signals", "f=6"]) == 0
     assert main(["check", "conv(a, b) == conv(b, a)", "--signals", "a=3,b=2",
                  "--strict-sizes"]) == 0
+# --- running in CI: budgets, memory, progress, Ctrl-C, Python modules, shards, cache --------
+
+ROOT = Path(__file__).resolve().parent.parent
+# The exact tier alone needs ~10-20 s and over 2 GB for this one (16.7 million terms a side).
+DFT_16X16 = '''
+[[claim]]
+name = "dft-16x16"
+statement = "dft(circconv(f, g)) == dft(f) * dft(g)"
+signals = { f = "16x16", g = "16x16" }
+tiers = ["exact"]
+expect = "holds"
+'''
+LARGE = '''
+[[claim]]
+name = "large-conv-commutes-1d"
+statement = "conv(a, b) == conv(b, a)"
+signals = { a = "5", b = "5" }
+sizes = { a = "100000", b = "100000" }
+tiers = ["random"]
+expect = "holds"
+
+[[claim]]
+name = "large-flip-equivalence-2d"
+statement = "conv(F, I) == corr(flip(F), I)"
+signals = { F = "3x3", I = "5x5" }
+sizes = { F = "15x15", I = "512x512" }
+tiers = ["random"]
+expect = "holds"
+'''
+PY_CLAIMS = '''
+from symconv.claims import python_claim
+from symconv.ops import conv, corr, flip
+
+
+@python_claim("py-flip", {"F": "3x3", "I": "4x4"})
+def flip_equivalence(F, I):
+    return conv(F, I), corr(flip(F), I)
+'''
+
+
+def test_budget_ends_a_long_claim_in_process(tmp_path: Path,
+                                             capsys: pytest.CaptureFixture[str]) -> None:
+    path = _write(tmp_path, "big.toml", DFT_16X16)
+    start = time.monotonic()
+    code = main(["verify", str(path), "--budget", "1", "--heartbeat", "0.3", "--json",
+                 str(tmp_path / "r.json")])
+    elapsed = time.monotonic() - start
+    captured = capsys.readouterr()
+    assert code == 1 and elapsed < 1 + 0.5 + 1.0  # budget + stated overhead + loading
+    record, = json.loads((tmp_path / "r.json").read_text())
+    assert record["verdict"] == "INCONCLUSIVE"
+    # stopped by the timer, or killed at the deadline inside a long numpy call
+    assert record["detail"].startswith("budget of 1 s exhausted in exact")
+    assert "... dft-16x16:" in captured.err and "in exact" in captured.err  # stage lines
+
+
+def _virtual_gib() -> float:
+    status = Path("/proc/self/status").read_text()
+    return int(next(line.split()[1] for line in status.splitlines()
+                    if line.startswith("VmSize:"))) / 2**20
+
+
+def test_memory_cap_gives_inconclusive(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = _write(tmp_path, "big.toml", DFT_16X16)
+    # the worker is forked from this process: allow what it has and 0.5 GiB more
+    cap = f"{_virtual_gib() + 0.5:.2f}"
+    assert main(["verify", str(path), "--memory", cap, "--json", str(tmp_path / "r.json")]) == 1
+    record, = json.loads((tmp_path / "r.json").read_text())
+    assert record["verdict"] == "INCONCLUSIVE"
+    assert record["detail"] == f"memory cap of {float(cap):.3g} GiB reached in exact"
+
+
+def _run(argv: list[str], **kwargs: Any) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    return subprocess.run([sys.executable, "-m", "symconv", *argv], capture_output=True,
+                          text=True, env=env, timeout=120, **kwargs)
+
+
+def test_budget_holds_in_a_subprocess(tmp_path: Path) -> None:
+    big = _write(tmp_path, "big.toml", DFT_16X16)
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    start = time.monotonic()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "symconv", "verify", str(big), "--budget", "1", "--no-cache",
+         "--heartbeat", "0.2"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    assert process.stderr is not None
+    # the claim's first stage line comes at most 0.2 s after it started: time from there
+    # to the summary line (flushed), so that neither the start-up nor the wind-down of
+    # Python on a loaded machine counts
+    first = process.stderr.readline()
+    running = time.monotonic()
+    assert process.stdout is not None
+    summary = next(line for line in process.stdout if line.startswith("1 claims:"))
+    done = time.monotonic()
+    out, err = process.stdout.read(), process.stderr.read()  # the rest, through the buffers
+    process.wait(timeout=60)
+    assert first.startswith("  ... dft-16x16:"), first + err
+    assert process.returncode == 1, err
+    assert summary.startswith("1 claims: 0 as expected, 1 not") and "exhausted in exact" in out
+    assert done - running < 2 - 0.2, (done - running, done - start)
+
+
+def test_ctrl_c_in_a_subprocess_keeps_finished_results(tmp_path: Path) -> None:
+    _write(tmp_path, "a.toml", CLAIMS)
+    _write(tmp_path, "b.toml", DFT_16X16)
+    json_path, junit_path = tmp_path / "r.json", tmp_path / "r.xml"
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "symconv", "verify", str(tmp_path), "--json", str(json_path),
+         "--junit", str(junit_path), "--no-cache"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    assert process.stderr is not None
+    seen = []
+    for line in process.stderr:  # progress lines, flushed as claims finish
+        seen.append(line)
+        if line.startswith("[2/3]"):
+            break
+    time.sleep(0.5)  # the 16x16 claim is running now
+    process.send_signal(signal.SIGINT)
+    assert process.stdout is not None
+    err, out = "".join(seen) + process.stderr.read(), process.stdout.read()  # through the buffers
+    process.wait(timeout=30)
+    assert process.returncode == 130, err
+    assert "Traceback" not in err
+    assert "interrupted: 2 of 3 claims finished" in out
+    assert "\n2 claims: 2 as expected, 0 not" in out
+    data = json.loads(json_path.read_text())
+    assert [(d["name"], d["interrupted"]) for d in data] == [("flip-equivalence", True),
+                                                             ("corr-not-associative", True)]
+    suite = ET.parse(junit_path).getroot()
+    assert suite.get("skipped") == "1"
+
+
+def test_ctrl_c_in_process_returns_130(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    from symconv.progress import LineProgress
+
+    _write(tmp_path, "a.toml", CLAIMS + WRONG)
+
+    def finished(self: LineProgress, done: int, total: int, outcome: Any) -> None:
+        if done == 2:
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(LineProgress, "finished", finished)
+    json_path, junit_path = tmp_path / "r.json", tmp_path / "r.xml"
+    assert main(["verify", str(tmp_path), "--json", str(json_path), "--junit", str(junit_path),
+                 "--budget", "30"]) == 130
+    out = capsys.readouterr().out
+    assert "interrupted: 2 of 3 claims finished" in out
+    assert [d["interrupted"] for d in json.loads(json_path.read_text())] == [True, True]
+    skipped = [case.get("name") for case in ET.parse(junit_path).getroot().iter("testcase")
+               if case.find("skipped") is not None]
+    assert skipped == ["conv-is-corr"]
+
+
+def test_progress_lines_off_a_terminal_and_quiet(tmp_path: Path,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    path = _write(tmp_path, "a.toml", CLAIMS)
+    assert main(["verify", str(path)]) == 0
+    lines = capsys.readouterr().err.splitlines()
+    assert [line.split()[:3] for line in lines] == [["[1/2]", "ok", "flip-equivalence"],
+                                                    ["[2/2]", "ok", "corr-not-associative"]]
+    assert lines[1].endswith(f"({path}:8)")
+    assert main(["verify", str(path), "--quiet", "--no-cache"]) == 0
+    assert capsys.readouterr().err == ""
+
+
+def test_python_modules_skipped_are_counted(tmp_path: Path,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    _write(tmp_path, "a.toml", CLAIMS)
+    _write(tmp_path, "more.py", PY_CLAIMS)
+    _write(tmp_path, "helper.py", "raise RuntimeError('a helper must never be imported')\n")
+    assert main(["verify", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert f"1 Python claim module skipped (use --allow-python): {tmp_path / 'more.py'}" in out
+    assert main(["verify", str(tmp_path), "--allow-python", "--jobs", "2"]) == 0
+    out = capsys.readouterr().out
+    assert "py-flip" in out and "3 claims: 3 as expected" in out and "skipped" not in out
+
+
+def test_a_folder_of_python_claims_explains_the_flag(tmp_path: Path,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    _write(tmp_path, "more.py", PY_CLAIMS)
+    assert main(["verify", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "no TOML claims in" in err
+    assert "1 Python claim module skipped (use --allow-python)" in err
+    helper = _write(tmp_path, "helper.py", "x = 1\n")
+    assert main(["verify", str(helper), "--allow-python"]) == 2
+    assert "not a claim module" in capsys.readouterr().err
+
+
+def test_shards_cover_every_claim_once(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    _write(tmp_path, "a.toml", CLAIMS + WRONG)
+    names = []
+    for k in (1, 2):
+        main(["verify", str(tmp_path), "--shard", f"{k}/2", "--json", str(tmp_path / f"{k}.json")])
+        names.append([d["name"] for d in json.loads((tmp_path / f"{k}.json").read_text())])
+    assert names == [["flip-equivalence", "conv-is-corr"], ["corr-not-associative"]]
+    capsys.readouterr()
+    assert main(["verify", str(tmp_path), "--shard", "3/2"]) == 2
+    assert "--shard 3/2" in capsys.readouterr().err
+
+
+def _verdicts(path: Path) -> list[dict[str, Any]]:
+    return [{k: v for k, v in d.items() if k not in ("seconds", "cached")}
+            for d in json.loads(path.read_text())]
+
+
+@pytest.mark.slow  # two random-tier claims at large sizes, about 3 s
+def test_cache_second_run_is_10x_faster_with_identical_verdicts(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    _write(tmp_path, "a.toml", LARGE + WRONG)
+    times = []
+    for k in (1, 2):
+        start = time.monotonic()
+        assert main(["verify", str(tmp_path), "--json", str(tmp_path / f"{k}.json")]) == 1
+        times.append(time.monotonic() - start)
+    assert times[1] * 10 <= times[0], times
+    assert _verdicts(tmp_path / "1.json") == _verdicts(tmp_path / "2.json")
+    assert [d["cached"] for d in json.loads((tmp_path / "2.json").read_text())] == [True] * 3
+    out = capsys.readouterr().out
+    assert out.count("cached") == 3 and "counterexample:" in out
+    # --no-cache proves again
+    main(["verify", str(tmp_path), "--no-cache", "--json", str(tmp_path / "3.json")])
+    assert not any(d["cached"] for d in json.loads((tmp_path / "3.json").read_text()))
+
+
+def test_cache_misses_when_the_claim_changes(tmp_path: Path,
+                                             capsys: pytest.CaptureFixture[str]) -> None:
+    path = _write(tmp_path, "a.toml", WRONG)
+    assert main(["verify", str(path), "--json", str(tmp_path / "1.json")]) == 1
+    path.write_text(WRONG.replace("conv(F, I) == corr(F, I)", "conv(F, I) == corr(flip(F), I)"))
+    assert main(["verify", str(path), "--json", str(tmp_path / "2.json")]) == 0
+    record, = json.loads((tmp_path / "2.json").read_text())
+    assert not record["cached"] and record["verdict"] in ("PROVED", "VERIFIED")
+
+
+def test_check_budget_and_memory_options(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check", "dft(circconv(f, g)) == dft(f) * dft(g)", "--signals",
+                 "f=16x16,g=16x16", "--tiers", "exact", "--budget", "0.5", "-q"]) == 1
+    captured = capsys.readouterr()
+    assert "budget of 0.5 s exhausted in exact" in captured.out and captured.err == ""
+    assert main(["check", "F == F", "--signals", "F=3", "--memory", "0"]) == 2
+    assert "--memory 0" in capsys.readouterr().err

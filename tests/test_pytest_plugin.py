@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import xml.etree.ElementTree as ET
 from importlib.metadata import entry_points
 from pathlib import Path
 
@@ -75,3 +76,77 @@ def test_runs_under_xdist(claim_dir: pytest.Pytester) -> None:
     result = claim_dir.runpytest_subprocess(*PLUGIN, "-n", "2", "proofs")
     result.assert_outcomes(passed=2, failed=1)
     result.stdout.fnmatch_lines(["*counterexample:*"])
+
+
+PY_CLAIMS = '''
+from symconv.claims import python_claim
+from symconv.ops import conv, corr, flip
+
+
+@python_claim("py-flip", {"F": "3x3", "I": "4x4"})
+def flip_equivalence(F, I):
+    return conv(F, I), corr(flip(F), I)
+'''
+GENERAL_ONLY = '''
+[[claim]]
+name = "commutes-general-only"
+statement = "conv(a, b) == conv(b, a)"
+signals = { a = "3", b = "4" }
+tiers = ["general"]
+expect = "holds"
+'''
+
+
+@pytest.fixture
+def mixed_dir(claim_dir: pytest.Pytester) -> pytest.Pytester:
+    (claim_dir.path / "proofs" / "more.py").write_text(PY_CLAIMS)
+    # never to be imported: it is not a claim module
+    (claim_dir.path / "proofs" / "helper.py").write_text("raise RuntimeError('imported')\n")
+    return claim_dir
+
+
+@pytest.mark.slow  # two pytest runs in subprocesses
+def test_python_claim_modules_behind_a_flag_or_ini_option(mixed_dir: pytest.Pytester) -> None:
+    result = mixed_dir.runpytest_subprocess(*PLUGIN, "proofs")
+    result.assert_outcomes(passed=2, failed=1)
+    mixed_dir.makeini("[pytest]\nsymconv_allow_python = true\n")
+    result = mixed_dir.runpytest_subprocess(*PLUGIN, "proofs", "-v")
+    result.assert_outcomes(passed=3, failed=1)
+    result.stdout.fnmatch_lines(["*more.py::py-flip PASSED*"])
+    assert "imported" not in result.stdout.str()
+
+
+@pytest.mark.slow  # two pytest runs in subprocesses
+def test_stable_ids_and_worksteal(mixed_dir: pytest.Pytester) -> None:
+    result = mixed_dir.runpytest_subprocess(*PLUGIN, "proofs", "--symconv-allow-python",
+                                            "--collect-only", "-q")
+    # the file order of each file's claims, files sorted: every xdist worker agrees
+    assert [line for line in result.stdout.lines if "::" in line] == [
+        "proofs/laws.toml::flip-equivalence", "proofs/laws.toml::conv-is-corr",
+        "proofs/laws.toml::corr-commutes", "proofs/more.py::py-flip"]
+    result = mixed_dir.runpytest_subprocess(*PLUGIN, "proofs", "--symconv-allow-python",
+                                            "-n", "2", "--dist", "worksteal")
+    result.assert_outcomes(passed=3, failed=1)
+
+
+@pytest.mark.slow  # two pytest runs in subprocesses
+def test_budget_and_tiers_options(claim_dir: pytest.Pytester) -> None:
+    (claim_dir.path / "proofs" / "general.toml").write_text(GENERAL_ONLY)
+    result = claim_dir.runpytest_subprocess(*PLUGIN, "proofs", "--symconv-budget", "0.000001")
+    result.assert_outcomes(failed=4)
+    result.stdout.fnmatch_lines(["*verdict INCONCLUSIVE*"])
+    result = claim_dir.runpytest_subprocess(*PLUGIN, "proofs", "--symconv-tiers", "exact",
+                                            "--junitxml", "r.xml", "-rs")
+    result.assert_outcomes(passed=2, failed=1, skipped=1)
+    result.stdout.fnmatch_lines(["*none of its tiers (general) is among --symconv-tiers exact*"])
+    suite = ET.parse(claim_dir.path / "r.xml").getroot()
+    verdicts = {case.get("name"): prop.get("value") for case in suite.iter("testcase")
+                for prop in case.iter("property") if prop.get("name") == "verdict"}
+    assert verdicts["flip-equivalence"] == "VERIFIED"  # the general tier would say PROVED
+
+
+def test_a_marker_per_claim_file(claim_dir: pytest.Pytester) -> None:
+    (claim_dir.path / "proofs" / "general.toml").write_text(GENERAL_ONLY)
+    result = claim_dir.runpytest_subprocess(*PLUGIN, "proofs", "--strict-markers",
+                                            "-m", "symconv and not claims_laws")
+    result.assert_outcomes(passed=1, deselected=3)

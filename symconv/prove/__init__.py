@@ -9,14 +9,24 @@ and is returned only if no later tier decides.  Each tier reports only what its
 method establishes: PROVED for all sizes (general derivation), VERIFIED at the
 listed sizes (exact canonical comparison), PROBABLE (random evaluation, with an
 error bound).
+
+Each tier gets a share of what is left of the claim's budget, in proportion to
+:data:`TIER_WEIGHTS` among the tiers still to run, so that one tier cannot
+starve the next; time a tier leaves unused passes on.  Tiers check their share
+between steps (:meth:`Budget.check`); with ``preempt=True`` (what the worker
+processes of :mod:`symconv.prove.pool` use) an interval timer also stops a tier
+inside a long step when its share runs out.
 """
 
 from __future__ import annotations
 
 import enum
 import importlib
+import signal
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
@@ -25,6 +35,9 @@ if TYPE_CHECKING:
     from symconv.claims import Claim
 
 TIER_NAMES = ("general", "exact", "random")
+# Relative shares of the budget: the exact tier decides most claims, the general tier's
+# search and the random tier's large sizes get less.
+TIER_WEIGHTS = {"general": 1.0, "exact": 2.0, "random": 1.0}
 
 
 class Verdict(enum.Enum):
@@ -39,12 +52,25 @@ class BudgetExhausted(Exception):
     """Raised inside a tier when its time is up (never escapes the tier runner)."""
 
 
+class TierTimeout(BaseException):
+    """Raised by the interval timer in a tier that outran its share.
+
+    A BaseException, like KeyboardInterrupt, so that no ``except Exception`` inside a
+    tier can swallow it; it never escapes :func:`run_tiers`.
+    """
+
+
 @dataclass
 class Budget:
-    """Wall-clock seconds for one claim, shared by its tiers."""
+    """Wall-clock seconds for one claim, shared by its tiers.
+
+    ``memory_bytes`` is the address-space cap the claim runs under, when one is set
+    (by the worker process); it only names the cap in an out-of-memory verdict.
+    """
 
     seconds: float
     started: float = field(default_factory=time.monotonic)
+    memory_bytes: int | None = None
 
     def elapsed(self) -> float:
         return time.monotonic() - self.started
@@ -231,14 +257,18 @@ def load_tier(name: str) -> Tier | None:
     return attempt
 
 
-def run_tiers(claim: Claim, budget: Budget | None = None, diagnose: bool = True) -> Result:
+def run_tiers(claim: Claim, budget: Budget | None = None, diagnose: bool = True, *,
+              preempt: bool = False, on_tier: Callable[[str], None] | None = None) -> Result:
     """The verdict on ``claim``: its tiers in order, first decisive result wins.
 
-    With ``diagnose``, a REFUTED ``==`` claim also gets its checked explanations and
-    nearest true repairs, within the same budget.
+    Each tier runs on its share of the remaining budget (:data:`TIER_WEIGHTS`).
+    ``preempt`` stops a tier with an interval timer when its share runs out (main
+    thread only); ``on_tier(name)`` is called as each tier starts.  With ``diagnose``,
+    a REFUTED ``==`` claim also gets its checked explanations and nearest true repairs,
+    within the same budget.
     """
     budget = budget or Budget(claim.budget)
-    result = _first_decisive(claim, budget)
+    result = _first_decisive(claim, budget, preempt, on_tier)
     if diagnose and result.verdict is Verdict.REFUTED:
         from symconv.prove.explain import explanations
         from symconv.prove.repair import repairs
@@ -250,21 +280,34 @@ def run_tiers(claim: Claim, budget: Budget | None = None, diagnose: bool = True)
     return result
 
 
-def _first_decisive(claim: Claim, budget: Budget) -> Result:
+def _first_decisive(claim: Claim, budget: Budget, preempt: bool,
+                    on_tier: Callable[[str], None] | None) -> Result:
     from symconv.errors import NotSupportedError
 
+    tiers = [(name, tier) for name in claim.tiers if (tier := load_tier(name)) is not None]
     last: Result | None = None
     unsupported: NotSupportedError | None = None
-    for name in claim.tiers:
-        tier = load_tier(name)
-        if tier is None:
-            continue
-        if budget.exhausted():
+    for k, (name, tier) in enumerate(tiers):
+        remaining = budget.remaining()
+        if remaining <= 0:
             break
+        weights = [TIER_WEIGHTS[n] for n, _ in tiers[k:]]
+        share = remaining * weights[0] / sum(weights)
+        if on_tier is not None:
+            on_tier(name)
         try:
-            result = tier(claim, budget)
-        except BudgetExhausted as exc:
-            result = Result(Verdict.INCONCLUSIVE, name, [], budget.elapsed(), detail=str(exc))
+            with _preempted_after(share if preempt else None):
+                result = tier(claim, Budget(share, memory_bytes=budget.memory_bytes))
+        except (BudgetExhausted, TierTimeout):
+            detail = (f"budget of {budget.seconds:g} s exhausted in {name}" if k == len(tiers) - 1
+                      else f"{name} stopped at its share of the budget ({share:.3g} of "
+                           f"{budget.seconds:g} s)")
+            result = Result(Verdict.INCONCLUSIVE, name, [], budget.elapsed(), detail=detail)
+        except MemoryError:
+            cap = budget.memory_bytes
+            detail = (f"memory cap of {cap / 2**30:.3g} GiB reached in {name}" if cap
+                      else f"out of memory in {name}")
+            result = Result(Verdict.INCONCLUSIVE, name, [], budget.elapsed(), detail=detail)
         except NotSupportedError as exc:  # this tier cannot do it; a later one may
             unsupported = exc
             continue
@@ -277,6 +320,27 @@ def _first_decisive(claim: Claim, budget: Budget) -> Result:
         return last
     if unsupported is not None:
         raise unsupported
-    detail = ("budget exhausted before any tier decided" if budget.exhausted()
+    detail = (f"budget of {budget.seconds:g} s exhausted before any tier decided"
+              if budget.exhausted()
               else f"no tier among {', '.join(claim.tiers)} applies to this claim")
     return Result(Verdict.INCONCLUSIVE, "none", [], budget.elapsed(), detail=detail)
+
+
+def _raise_timeout(signum: int, frame: object) -> None:
+    raise TierTimeout
+
+
+@contextmanager
+def _preempted_after(seconds: float | None) -> Iterator[None]:
+    """Raise TierTimeout in this thread after ``seconds`` (None, or not the main thread:
+    no timer; the tier's own budget checks still apply)."""
+    if seconds is None or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGALRM, _raise_timeout)
+    signal.setitimer(signal.ITIMER_REAL, max(seconds, 1e-3))
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)

@@ -86,6 +86,11 @@ class Explanation:
         return {"text": self.text, "statement": self.statement, "verdict": self.verdict.value,
                 "sizes": {k: list(v) for k, v in self.sizes.items()}}
 
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Explanation:
+        return cls(str(data["text"]), str(data["statement"]), Verdict(data["verdict"]),
+                   {k: tuple(v) for k, v in data["sizes"].items()})
+
 
 def edited_claim(claim: Claim, statement: Statement | str, **changes: Any) -> Claim:
     """``claim`` with another statement (checked like a loaded claim); ClaimFileError or

@@ -89,6 +89,13 @@ class Repair:
                 "sizes_text": "; ".join(format_sizes(s) for s in self.sizes),
                 "warnings": list(self.warnings)}
 
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Repair:
+        return cls(str(data["original"]), str(data["replacement"]), str(data["statement"]),
+                   Verdict(data["verdict"]), str(data["method"]),
+                   [{k: tuple(v) for k, v in s.items()} for s in data["sizes"]],
+                   int(data["edits"]), [str(w) for w in data["warnings"]])
+
 
 def repairs(claim: Claim, budget: Budget | float, result: Result | None = None) -> list[Repair]:
     """The nearest true statements to ``claim`` (empty unless it is a REFUTED ``==`` claim).

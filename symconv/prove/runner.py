@@ -1,9 +1,13 @@
-"""Running many claims: parallel processes, the verdict table, JSON and JUnit output.
+"""Running many claims: worker processes, the verdict table, JSON and JUnit output.
 
 Claims are independent, so ``run_claims(..., jobs=N)`` spreads them over N
-processes.  A claim whose evaluation raises a SymconvError (a shape that does
-not fit, an unsupported function) becomes an *error* outcome, which the command
-line turns into exit status 2.
+worker processes (:mod:`symconv.prove.pool`), each claim under a hard deadline
+(its budget plus :data:`~symconv.prove.pool.GRACE`) and a memory cap.  A claim
+whose evaluation raises a SymconvError (a shape that does not fit, an
+unsupported function) becomes an *error* outcome, which the command line turns
+into exit status 2.  Outcomes found in a :class:`~symconv.prove.cache.ResultCache`
+are not run again.  Ctrl-C raises :class:`RunInterrupted`, which carries the
+outcomes that finished.
 """
 
 from __future__ import annotations
@@ -12,15 +16,18 @@ import json
 import time
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from symconv.atomic import atomic_write
 from symconv.claims import Claim
 from symconv.errors import SymconvError
 from symconv.prove import Budget, Result, run_tiers
+from symconv.prove.pool import HEARTBEAT, ClaimPool, Event
+
+if TYPE_CHECKING:
+    from symconv.prove.cache import ResultCache
 
 
 @dataclass
@@ -30,6 +37,7 @@ class Outcome:
     claim: Claim
     result: Result | None
     error: str | None = None
+    cached: bool = False
 
     @property
     def ok(self) -> bool:
@@ -50,13 +58,17 @@ class Outcome:
         return f"${self._latex()}$"
 
 
-def verify_one(claim: Claim, budget: float | None = None) -> Outcome:
-    """Run the tiers on one claim (``budget`` overrides the claim's own)."""
+def verify_one(claim: Claim, budget: float | None = None, *, preempt: bool = False,
+               on_tier: Callable[[str], None] | None = None,
+               memory_bytes: int | None = None) -> Outcome:
+    """Run the tiers on one claim in this process (``budget`` overrides the claim's own;
+    ``preempt`` and ``on_tier`` as in :func:`~symconv.prove.run_tiers`)."""
     if budget is not None:
         claim = replace(claim, budget=budget)
     start = time.monotonic()
     try:
-        return Outcome(claim, run_tiers(claim, Budget(claim.budget)))
+        return Outcome(claim, run_tiers(claim, Budget(claim.budget, memory_bytes=memory_bytes),
+                                        preempt=preempt, on_tier=on_tier))
     except SymconvError as exc:
         return Outcome(claim, None, f"{claim.where}: claim {claim.name!r}: {exc}")
     except Exception as exc:  # a bug must not take the other claims down with it
@@ -65,9 +77,39 @@ def verify_one(claim: Claim, budget: float | None = None) -> Outcome:
                                     f"after {elapsed:.1f} s: {type(exc).__name__}: {exc}")
 
 
+class Progress(Protocol):
+    """What :func:`run_claims` tells its caller while it runs."""
+
+    def event(self, claim: Claim, event: Event) -> None:
+        """A claim started, entered a tier, or reports its stage (heartbeat)."""
+
+    def finished(self, done: int, total: int, outcome: Outcome) -> None:
+        """A claim finished (``done`` of ``total``)."""
+
+    def tick(self) -> None:
+        """Called a few times a second while claims run."""
+
+
+class RunInterrupted(KeyboardInterrupt):
+    """Ctrl-C during :func:`run_claims`: ``finished`` holds the outcomes that finished
+    and ``not_run`` the other claims, both in the order of the claims."""
+
+    def __init__(self, finished: list[Outcome], not_run: list[Claim]) -> None:
+        super().__init__(f"interrupted after {len(finished)} of "
+                         f"{len(finished) + len(not_run)} claims")
+        self.finished = finished
+        self.not_run = not_run
+
+
 def run_claims(claims: Sequence[Claim], jobs: int = 1, budget: float | None = None,
-               progress: Callable[[int, int, Outcome], None] | None = None) -> list[Outcome]:
-    """Outcomes in the order of ``claims``; ``jobs > 1`` uses worker processes."""
+               progress: Progress | None = None, *, memory_bytes: int | None = None,
+               cache: ResultCache | None = None, heartbeat: float = HEARTBEAT,
+               ) -> list[Outcome]:
+    """Outcomes in the order of ``claims``, each claim run in one of ``jobs`` worker
+    processes under its budget (``budget`` overrides every claim's own) and
+    ``memory_bytes``; ``cache`` answers unchanged claims and stores new verdicts."""
+    if budget is not None:
+        claims = [replace(c, budget=budget) for c in claims]
     outcomes: list[Outcome | None] = [None] * len(claims)
     done = 0
 
@@ -76,22 +118,45 @@ def run_claims(claims: Sequence[Claim], jobs: int = 1, budget: float | None = No
         outcomes[index] = outcome
         done += 1
         if progress is not None:
-            progress(done, len(claims), outcome)
+            progress.finished(done, len(claims), outcome)
 
-    # Python claims hold functions from modules a worker cannot import: run them here.
-    local = [i for i, c in enumerate(claims) if jobs <= 1 or c.procedure is not None]
-    remote = [i for i in range(len(claims)) if i not in set(local)]
-    if remote:
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
-            futures = {pool.submit(verify_one, claims[i], budget): i for i in remote}
-            for i in local:
-                record(i, verify_one(claims[i], budget))
-            for future in as_completed(futures):
-                record(futures[future], future.result())
-    else:
-        for i in local:
-            record(i, verify_one(claims[i], budget))
+    def on_event(event: Event) -> None:
+        if progress is None:
+            return
+        if event.kind == "tick":
+            progress.tick()
+        else:
+            progress.event(claims[event.index], event)
+
+    try:
+        todo = []
+        for index, claim in enumerate(claims):
+            hit = cache.get(claim) if cache is not None else None
+            if hit is not None:
+                record(index, Outcome(claim, hit, cached=True))
+            else:
+                todo.append(index)
+        if todo:
+            with ClaimPool(claims, min(jobs, len(todo)), memory_bytes, heartbeat) as pool:
+                for index, result, error in pool.run(todo, [claims[i].budget for i in todo],
+                                                     on_event):
+                    outcome = Outcome(claims[index], result, error)
+                    if cache is not None and result is not None:
+                        cache.put(claims[index], result)
+                    record(index, outcome)
+    except KeyboardInterrupt:
+        raise RunInterrupted([o for o in outcomes if o is not None],
+                             [c for c, o in zip(claims, outcomes, strict=True) if o is None]
+                             ) from None
     return [o for o in outcomes if o is not None]
+
+
+def shard(claims: Sequence[Claim], k: int, n: int) -> list[Claim]:
+    """Shard ``k`` of ``n`` (1-based): every n-th claim in the deterministic load order,
+    so that the n shards of a CI matrix run each claim exactly once."""
+    if not 1 <= k <= n:
+        raise SymconvError(f"--shard {k}/{n}; expected K/N with 1 <= K <= N")
+    return [c for i, c in enumerate(claims) if i % n == k - 1]
 
 
 def exit_status(outcomes: Sequence[Outcome]) -> int:
@@ -111,7 +176,7 @@ def format_table(outcomes: Sequence[Outcome]) -> str:
             o.claim.name, o.claim.expect,
             r.verdict.value if r else "-", r.method if r else "-",
             _clip(r.sizes_text(), 40) if r else "-",
-            f"{r.seconds:.2f}" if r else "-", o.status,
+            ("cached" if o.cached else f"{r.seconds:.2f}") if r else "-", o.status,
         ))
     widths = [max(len(row[k]) for row in rows) for k in range(len(header))]
     lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
@@ -165,7 +230,8 @@ def explain(outcome: Outcome) -> str:
     return "\n".join(lines)
 
 
-def outcome_json(outcome: Outcome) -> dict[str, Any]:
+def outcome_json(outcome: Outcome, interrupted: bool = False) -> dict[str, Any]:
+    """One claim's record; ``interrupted`` marks a run stopped by Ctrl-C before the end."""
     claim, r = outcome.claim, outcome.result
     return {
         "name": claim.name,
@@ -185,19 +251,28 @@ def outcome_json(outcome: Outcome) -> dict[str, Any]:
         "warnings": list(r.warnings) if r else [],
         "explanations": [e.to_json() for e in r.explanations] if r else [],
         "repairs": [p.to_json() for p in r.repairs] if r else [],
+        "cached": outcome.cached,
+        "interrupted": interrupted,
     }
 
 
-def write_json(outcomes: Sequence[Outcome], path: Path | str) -> None:
-    data = [outcome_json(o) for o in outcomes]
+def write_json(outcomes: Sequence[Outcome], path: Path | str, interrupted: bool = False) -> None:
+    """A JSON list, one record per finished claim (each marked ``interrupted``)."""
+    data = [outcome_json(o, interrupted) for o in outcomes]
     atomic_write(Path(path), json.dumps(data, indent=2) + "\n")
 
 
-def write_junit(outcomes: Sequence[Outcome], path: Path | str) -> None:
-    """A JUnit XML report: one testcase per claim, failures for mismatches."""
-    suite = ET.Element("testsuite", name="symconv", tests=str(len(outcomes)),
+def write_junit(outcomes: Sequence[Outcome], path: Path | str,
+                not_run: Sequence[Claim] = ()) -> None:
+    """A JUnit XML report: one testcase per claim, failures for mismatches; the claims
+    ``not_run`` (a run interrupted by Ctrl-C) are skipped testcases."""
+    suite = ET.Element("testsuite", name="symconv", tests=str(len(outcomes) + len(not_run)),
                        failures=str(sum(o.result is not None and not o.ok for o in outcomes)),
-                       errors=str(sum(o.result is None for o in outcomes)))
+                       errors=str(sum(o.result is None for o in outcomes)),
+                       skipped=str(len(not_run)))
+    if not_run:
+        properties = ET.SubElement(suite, "properties")
+        ET.SubElement(properties, "property", name="interrupted", value="true")
     for o in outcomes:
         case = ET.SubElement(suite, "testcase", classname=o.claim.source, name=o.claim.name,
                              time=f"{o.result.seconds:.3f}" if o.result else "0")
@@ -211,4 +286,7 @@ def write_junit(outcomes: Sequence[Outcome], path: Path | str) -> None:
         if o.result is not None and o.result.warnings:
             ET.SubElement(case, "system-err").text = "\n".join(
                 f"warning: {w}" for w in o.result.warnings)
+    for claim in not_run:
+        case = ET.SubElement(suite, "testcase", classname=claim.source, name=claim.name, time="0")
+        ET.SubElement(case, "skipped", message="not run: the run was interrupted")
     atomic_write(Path(path), ET.tostring(suite, encoding="utf-8", xml_declaration=True))

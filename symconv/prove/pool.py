@@ -1,0 +1,282 @@
+"""Worker processes that run claims under a hard deadline and a memory cap.
+
+A :class:`ClaimPool` keeps ``workers`` long-lived processes, forked from the
+caller once (so a claim costs a message each way, not a process start-up).  A
+worker runs one claim at a time through :func:`symconv.prove.run_tiers` with
+``preempt=True``: an interval timer stops each tier when its share of the
+budget runs out, even inside a long step.  The address space of a worker is
+capped (``resource.RLIMIT_AS``), so a claim that would take the machine's memory
+gets a MemoryError and is reported INCONCLUSIVE instead of being killed by the
+kernel.  If a worker does not answer by the claim's budget plus :data:`GRACE`
+seconds (stuck inside one long C call), it is killed and replaced, and the claim
+is INCONCLUSIVE "budget of B s exhausted in TIER".  A worker is also replaced
+after any INCONCLUSIVE claim, so that a claim interrupted halfway leaves no
+state behind for the next one.
+
+Workers ignore SIGINT: Ctrl-C reaches the caller, which closes the pool.
+Every few seconds (``heartbeat``) a worker reports which tier and which
+functions of symconv its claim is in, read from the worker's own stack.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import resource
+import signal
+import sys
+import threading
+import time
+from collections import deque
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection, wait
+from types import FrameType
+from typing import TYPE_CHECKING, Any
+
+from symconv.prove import TIER_NAMES, Result, Verdict, load_tier
+
+if TYPE_CHECKING:
+    from symconv.claims import Claim
+
+# Seconds a worker may overrun its claim's budget before it is killed: the timer
+# stops Python code at once, so this only waits out a C call that will not return.
+GRACE = 0.25
+HEARTBEAT = 5.0
+GIB = 2**30
+
+
+def default_memory_bytes() -> int:
+    """The default cap per worker: 8 GiB, or half the machine's memory if that is less."""
+    try:
+        physical = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (ValueError, OSError):
+        return 8 * GIB
+    return min(8 * GIB, physical // 2)
+
+
+@dataclass(frozen=True)
+class Event:
+    """What a running claim is doing: ``kind`` is "start", "tier" or "stage"."""
+
+    kind: str
+    index: int
+    tier: str | None = None
+    stage: str = ""
+    elapsed: float = 0.0
+
+
+@dataclass
+class _Worker:
+    process: Any
+    conn: Connection
+    index: int | None = None
+    deadline: float = 0.0
+    budget: float = 0.0
+    tier: str | None = None
+
+
+@dataclass
+class _Current:
+    """The claim a worker runs now, as its heartbeat thread sees it."""
+
+    index: int | None = None
+    tier: str | None = None
+    started: float = field(default_factory=time.monotonic)
+
+
+# Frames of the machinery that runs a claim, left out of a stage.
+_RUNNING = ("symconv.prove", "symconv.prove.runner")
+
+
+def _stage(thread_id: int | None) -> str:
+    """The symconv functions the worker's main thread is in below its main loop, e.g.
+    ``attempt > _differs > ... > call > _dft`` (outermost first)."""
+    frame: FrameType | None = sys._current_frames().get(thread_id) if thread_id else None
+    names: list[str] = []
+    while frame is not None:
+        module = frame.f_globals.get("__name__", "")
+        if module == __name__:  # the worker's loop: what is above it is the forking caller
+            break
+        if module.startswith("symconv.") and module not in _RUNNING:
+            names.append(frame.f_code.co_name)
+        frame = frame.f_back
+    names.reverse()
+    return " > ".join(names if len(names) <= 4 else [*names[:2], "...", *names[-2:]])
+
+
+def _serve(conn: Connection, claims: Sequence[Claim], memory_bytes: int | None,
+           heartbeat: float) -> None:
+    """A worker's main loop: receive (index, budget), send back the result."""
+    from symconv.prove.runner import verify_one
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if memory_bytes:
+        _, hard = resource.getrlimit(resource.RLIMIT_AS)
+        limit = memory_bytes if hard == resource.RLIM_INFINITY else min(memory_bytes, hard)
+        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+    send_lock = threading.Lock()
+    current = _Current()
+    main_id = threading.main_thread().ident
+
+    def send(message: tuple[Any, ...]) -> None:
+        with send_lock:
+            conn.send(message)
+
+    def beat() -> None:
+        # the tier timer's signal must reach the main thread (a sleeping main thread
+        # wakes only for a signal delivered to it)
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGALRM})
+        while True:
+            time.sleep(heartbeat)
+            index, tier, started = current.index, current.tier, current.started
+            if index is not None:
+                send(("stage", index, tier, _stage(main_id), time.monotonic() - started))
+
+    threading.Thread(target=beat, daemon=True).start()
+    while True:
+        try:
+            message = conn.recv()
+        except (EOFError, OSError):
+            return
+        if message is None:
+            return
+        index, budget = message
+
+        def on_tier(name: str, index: int = index) -> None:
+            current.tier = name
+            send(("tier", index, name))
+
+        current.started, current.tier, current.index = time.monotonic(), None, index
+        outcome = verify_one(claims[index], budget, preempt=True, on_tier=on_tier,
+                             memory_bytes=memory_bytes)
+        current.index = None
+        try:
+            send(("done", index, outcome.result, outcome.error))
+        except MemoryError:
+            send(("done", index, None, f"{claims[index].where}: claim {claims[index].name!r}: "
+                                        "the result is too large to send back"))
+
+
+class ClaimPool:
+    """``workers`` forked processes running claims of ``claims`` by index.
+
+    Use as a context manager; leaving it (also by KeyboardInterrupt) kills the workers.
+    """
+
+    def __init__(self, claims: Sequence[Claim], workers: int = 1,
+                 memory_bytes: int | None = None, heartbeat: float = HEARTBEAT,
+                 grace: float = GRACE) -> None:
+        if workers < 1:
+            raise ValueError("a pool needs at least one worker")
+        self.claims = claims
+        self.size = workers
+        self.memory_bytes = memory_bytes
+        self.heartbeat = heartbeat
+        self.grace = grace
+        # fork: the workers inherit the claims (Python claims hold functions that
+        # cannot be pickled) and the imported tiers, and start in milliseconds; the
+        # caller has no other threads.
+        for name in TIER_NAMES:
+            load_tier(name)
+        self._context = multiprocessing.get_context("fork")
+        self._workers: list[_Worker] = []
+
+    def __enter__(self) -> ClaimPool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        for worker in self._workers:
+            self._stop(worker)
+        self._workers = []
+
+    def _start(self) -> _Worker:
+        parent, child = self._context.Pipe()
+        process = self._context.Process(
+            target=_serve, args=(child, self.claims, self.memory_bytes, self.heartbeat),
+            daemon=True, name="symconv-worker")
+        process.start()
+        child.close()
+        worker = _Worker(process, parent)
+        self._workers.append(worker)
+        return worker
+
+    def _stop(self, worker: _Worker) -> None:
+        if worker.process.is_alive():
+            worker.process.kill()
+        worker.process.join(timeout=5)
+        worker.conn.close()
+
+    def _replace(self, worker: _Worker) -> None:
+        self._stop(worker)
+        self._workers.remove(worker)
+
+    def run(self, indexes: Sequence[int], budgets: Sequence[float],
+            on_event: Callable[[Event], None] | None = None,
+            ) -> Iterator[tuple[int, Result | None, str | None]]:
+        """Run claims ``indexes`` (``budgets[k]`` seconds for ``indexes[k]``) and yield
+        ``(index, result, error)`` as each finishes, in the order they finish."""
+        pending = deque(zip(indexes, budgets, strict=True))
+        wanted = min(self.size, len(pending))
+        notify = on_event or (lambda event: None)
+        while pending or any(w.index is not None for w in self._workers):
+            while len(self._workers) < wanted:
+                self._start()
+            for worker in self._workers:
+                if worker.index is None and pending:
+                    index, budget = pending.popleft()
+                    worker.conn.send((index, budget))
+                    worker.index, worker.budget, worker.tier = index, budget, None
+                    worker.deadline = time.monotonic() + budget + self.grace
+                    notify(Event("start", index))
+            busy = [w for w in self._workers if w.index is not None]
+            now = time.monotonic()
+            timeout = max(0.0, min(min(w.deadline for w in busy) - now, 0.25))
+            ready = wait([w.conn for w in busy], timeout)
+            for worker in busy:
+                if worker.conn in ready:
+                    yield from self._receive(worker, notify)
+            now = time.monotonic()
+            for worker in [w for w in self._workers if w.index is not None and now > w.deadline]:
+                late, tier = worker.index, worker.tier or "the first tier"
+                assert late is not None
+                self._replace(worker)
+                yield late, Result(Verdict.INCONCLUSIVE, tier, [], worker.budget + self.grace,
+                                    detail=f"budget of {worker.budget:g} s exhausted in {tier} "
+                                           "(the worker was stopped)"), None
+            notify(Event("tick", -1))
+
+    def _receive(self, worker: _Worker, notify: Callable[[Event], None],
+                 ) -> Iterator[tuple[int, Result | None, str | None]]:
+        index = worker.index
+        assert index is not None
+        try:
+            message = worker.conn.recv()
+        except (EOFError, OSError):
+            self._replace(worker)
+            code = worker.process.exitcode
+            claim = self.claims[index]
+            how = (f"killed by signal {-code}" if code is not None and code < 0
+                   else f"exit status {code}")
+            tier = worker.tier or "the first tier"
+            yield index, Result(Verdict.INCONCLUSIVE, tier, [], 0.0,
+                                detail=f"the worker running {claim.name!r} stopped in {tier} "
+                                       f"({how}; out of memory?)"), None
+            return
+        kind = message[0]
+        if message[1] != index:  # a heartbeat sent just before the previous claim ended
+            return
+        if kind == "tier":
+            worker.tier = message[2]
+            notify(Event("tier", index, message[2]))
+        elif kind == "stage":
+            notify(Event("stage", index, message[2], message[3], message[4]))
+        else:
+            _, _, result, error = message
+            worker.index = None
+            if result is None or result.verdict is Verdict.INCONCLUSIVE:
+                self._replace(worker)  # a tier stopped halfway: start afresh
+            yield index, result, error

@@ -1,0 +1,50 @@
+"""What verify shows while claims run: flushed lines off a terminal, a live display on one."""
+
+from __future__ import annotations
+
+import io
+
+from rich.console import Console
+
+from symconv.claims import parse_toml
+from symconv.progress import LineProgress, LiveProgress, finished_line
+from symconv.prove import runner
+from symconv.prove.pool import Event
+
+CLAIMS = '''
+[[claim]]
+name = "flip-equivalence"
+statement = "conv(F, I) == corr(flip(F), I)"
+signals = { F = "3x3", I = "4x4" }
+expect = "holds"
+
+[[claim]]
+name = "conv-is-corr"
+statement = "conv(F, I) == corr(F, I)"
+signals = { F = "3x3", I = "4x4" }
+expect = "holds"
+'''
+
+
+def test_line_progress_prints_finished_claims_and_stages() -> None:
+    claims = parse_toml(CLAIMS)
+    stream = io.StringIO()
+    lines = LineProgress(stream, verbose=True)
+    outcomes = runner.run_claims(claims, progress=lines)
+    lines.event(claims[0], Event("stage", 0, "exact", "attempt > _differs", 12.4))
+    text = stream.getvalue().splitlines()
+    assert "  ... flip-equivalence: tier general" in text  # verbose: each tier as it starts
+    assert finished_line(1, 2, outcomes[0]) in text
+    assert text[-2].startswith("[2/2] MISMATCH conv-is-corr REFUTED exact ")
+    assert text[-1] == "  ... flip-equivalence: 12 s, in exact: attempt > _differs"
+
+
+def test_live_display_on_a_terminal() -> None:
+    claims = parse_toml(CLAIMS)
+    stream = io.StringIO()
+    display = LiveProgress(len(claims), Console(file=stream, force_terminal=True, width=100))
+    runner.run_claims(claims, progress=display)
+    display.close()
+    text = stream.getvalue()
+    assert "2/2" in text and "slowest so far:" in text
+    assert "[2/2] MISMATCH conv-is-corr REFUTED" in text  # printed above the display

@@ -1,0 +1,59 @@
+"""Worker processes: results by index, a dead worker replaced, a stuck one killed."""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+from dataclasses import replace
+from typing import Any
+
+from symconv.claims import Claim, claim_from_text
+from symconv.ops import conv
+from symconv.prove import Verdict
+from symconv.prove.pool import GRACE, ClaimPool, default_memory_bytes
+from symconv.signal import Signal
+
+
+def _dies(a: Signal, b: Signal) -> tuple[Signal, Signal]:
+    os.kill(os.getpid(), signal.SIGKILL)  # as the kernel's OOM killer would
+    return a, b
+
+
+def _ignores_the_timer(a: Signal, b: Signal) -> tuple[Signal, Signal]:
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGALRM})
+    time.sleep(60)
+    return conv(a, b), conv(b, a)
+
+
+def _claims(*procedures: Any) -> list[Claim]:
+    base = claim_from_text("conv(a, b) == conv(b, a)", {"a": "3", "b": "4"}, tiers=["exact"])
+    return [base] + [replace(base, name=f"p{k}", statement=None, procedure=p)
+                     for k, p in enumerate(procedures)]
+
+
+def test_a_worker_that_dies_is_reported_and_replaced() -> None:
+    claims = _claims(_dies)
+    with ClaimPool(claims) as pool:
+        results = {i: r for i, r, _ in pool.run([1, 0], [5.0, 5.0])}
+    dead, fine = results[1], results[0]
+    assert dead is not None and dead.verdict is Verdict.INCONCLUSIVE
+    assert "killed by signal 9" in dead.detail and "in exact" in dead.detail
+    assert fine is not None and fine.verdict is Verdict.VERIFIED
+
+
+def test_a_stuck_worker_is_killed_at_the_deadline() -> None:
+    claims = _claims(_ignores_the_timer)
+    start = time.monotonic()
+    with ClaimPool(claims, workers=2) as pool:
+        finished = {i: r for i, r, _ in pool.run([1, 0], [0.5, 5.0])}
+    elapsed = time.monotonic() - start
+    stuck, other = finished[1], finished[0]
+    assert other is not None and other.verdict is Verdict.VERIFIED
+    assert stuck is not None and stuck.detail.startswith("budget of 0.5 s exhausted in exact")
+    assert elapsed < 0.5 + GRACE + 1.5
+
+
+def test_default_memory_cap_is_below_the_machine() -> None:
+    physical = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    assert 0 < default_memory_bytes() <= min(8 * 2**30, physical // 2)

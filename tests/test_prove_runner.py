@@ -1,0 +1,228 @@
+"""Running claims: tier shares, worker processes with deadlines and memory caps, progress,
+interruption, shards, JSON and JUnit output."""
+
+from __future__ import annotations
+
+import json
+import signal
+import time
+import xml.etree.ElementTree as ET
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import symconv.prove
+from symconv.claims import Claim, claim_from_text, parse_toml
+from symconv.errors import SymconvError
+from symconv.ops import conv
+from symconv.prove import TIER_NAMES, Budget, Result, Verdict, load_tier, run_tiers, runner
+from symconv.prove.pool import GRACE, Event
+from symconv.signal import Signal
+
+COMMUTES = "conv(a, b) == conv(b, a)"
+
+
+def _claim(statement: str = COMMUTES, budget: float = 10.0, **options: Any) -> Claim:
+    return claim_from_text(statement, {"a": "3", "b": "4"}, budget=budget, **options)
+
+
+def _with_general(monkeypatch: pytest.MonkeyPatch, general: Any) -> list[tuple[str, float]]:
+    """Replace the general tier by ``general``; record (tier, share) as tiers start."""
+    shares: list[tuple[str, float]] = []
+
+    def tier(name: str) -> Any:
+        real = load_tier(name)
+        chosen = general if name == "general" else real
+
+        def attempt(claim: Claim, budget: Budget) -> Result | None:
+            shares.append((name, budget.seconds))
+            return chosen(claim, budget)  # type: ignore[misc]
+
+        return attempt
+
+    monkeypatch.setattr(symconv.prove, "load_tier", tier)
+    return shares
+
+
+def test_a_tier_that_never_checks_its_budget_is_stopped_at_its_share(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    def spin(claim: Claim, budget: Budget) -> None:
+        while True:  # a search that never looks at the clock
+            pass
+
+    shares = _with_general(monkeypatch, spin)
+    for name in TIER_NAMES:  # imported before the clock starts
+        load_tier(name)
+    start = time.monotonic()
+    result = run_tiers(_claim(budget=4), preempt=True)
+    elapsed = time.monotonic() - start
+    # general got 1/4 of 4 s (weights 1:2:1), then the exact tier decided in its share
+    assert result.verdict is Verdict.VERIFIED and result.method == "exact"
+    assert [name for name, _ in shares] == ["general", "exact"]
+    assert shares[0][1] == pytest.approx(1.0, abs=0.02)
+    assert shares[1][1] == pytest.approx(3 * 2 / 3, abs=0.1)
+    assert 1.0 <= elapsed < 3.0
+
+
+def test_budget_checks_stop_a_tier_at_its_share_without_the_timer(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    def polite(claim: Claim, budget: Budget) -> None:
+        while True:
+            budget.check()
+
+    _with_general(monkeypatch, polite)
+    result = run_tiers(_claim(budget=0.4, tiers=["general", "exact"]))
+    assert result.verdict is Verdict.VERIFIED
+
+
+def test_the_last_tier_running_out_names_the_budget_and_the_tier(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    def polite(claim: Claim, budget: Budget) -> None:
+        while True:
+            budget.check()
+
+    _with_general(monkeypatch, polite)
+    result = run_tiers(_claim(budget=0.3, tiers=["general"]))
+    assert result.verdict is Verdict.INCONCLUSIVE
+    assert result.detail == "budget of 0.3 s exhausted in general"
+
+
+def test_out_of_memory_is_inconclusive_naming_the_cap(monkeypatch: pytest.MonkeyPatch) -> None:
+    def greedy(claim: Claim, budget: Budget) -> None:
+        raise MemoryError
+
+    _with_general(monkeypatch, greedy)
+    result = run_tiers(_claim(tiers=["general"]), Budget(5, memory_bytes=2**30))
+    assert (result.verdict, result.detail) == (Verdict.INCONCLUSIVE,
+                                               "memory cap of 1 GiB reached in general")
+
+
+def _blocking(a: Signal, b: Signal) -> tuple[Signal, Signal]:
+    """Blocks the timer's signal and sleeps: only a hard kill stops it."""
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGALRM})
+    time.sleep(60)
+    return conv(a, b), conv(b, a)
+
+
+def _greedy(a: Signal, b: Signal) -> tuple[Signal, Signal]:
+    bytearray(8 * 2**30)  # more than the cap
+    return conv(a, b), conv(b, a)
+
+
+def _slow(a: Signal, b: Signal) -> tuple[Signal, Signal]:
+    time.sleep(1.2)
+    return conv(a, b), conv(b, a)
+
+
+def _python_claim(procedure: Any, budget: float = 10.0) -> Claim:
+    return replace(_claim(budget=budget, tiers=["exact"]), statement=None, text="procedure(...)",
+                   procedure=procedure)
+
+
+def test_a_worker_that_does_not_stop_is_killed_at_budget_plus_grace() -> None:
+    claims = [_python_claim(_blocking, budget=1), _claim()]
+    start = time.monotonic()
+    outcomes = runner.run_claims(claims)
+    elapsed = time.monotonic() - start
+    stuck, after = outcomes
+    assert stuck.result is not None and stuck.result.verdict is Verdict.INCONCLUSIVE
+    assert stuck.result.detail == "budget of 1 s exhausted in exact (the worker was stopped)"
+    # the next claim runs in a fresh worker
+    assert after.ok and after.result is not None and after.result.verdict is Verdict.PROVED
+    assert elapsed < 1 + GRACE + 1.5
+
+
+def test_memory_cap_gives_inconclusive_not_a_killed_run() -> None:
+    outcome, = runner.run_claims([_python_claim(_greedy)], memory_bytes=4 * 2**30)
+    assert outcome.result is not None and outcome.result.verdict is Verdict.INCONCLUSIVE
+    assert outcome.result.detail == "memory cap of 4 GiB reached in exact"
+
+
+class Recorder:
+    def __init__(self, stop_after: int | None = None) -> None:
+        self.events: list[Event] = []
+        self.done: list[tuple[int, int, str]] = []
+        self.stop_after = stop_after
+
+    def event(self, claim: Claim, event: Event) -> None:
+        self.events.append(event)
+
+    def finished(self, done: int, total: int, outcome: runner.Outcome) -> None:
+        self.done.append((done, total, outcome.claim.name))
+        if done == self.stop_after:
+            raise KeyboardInterrupt
+
+    def tick(self) -> None:
+        pass
+
+
+def test_progress_reports_start_tier_and_stage_of_long_claims() -> None:
+    recorder = Recorder()
+    outcome, = runner.run_claims([_python_claim(_slow)], progress=recorder, heartbeat=0.3)
+    assert outcome.ok
+    kinds = [e.kind for e in recorder.events]
+    assert kinds[:2] == ["start", "tier"] and "stage" in kinds
+    stage = next(e for e in recorder.events if e.kind == "stage")
+    assert stage.tier == "exact" and stage.elapsed > 0.2
+    assert "attempt" in stage.stage  # the exact tier's own function, read from the stack
+    assert recorder.done == [(1, 1, "claim")]
+
+
+def test_ctrl_c_keeps_the_finished_outcomes_in_claim_order() -> None:
+    claims = [replace(_claim(), name=f"c{k}") for k in range(4)]
+    with pytest.raises(runner.RunInterrupted) as caught:
+        runner.run_claims(claims, progress=Recorder(stop_after=2))
+    assert [o.claim.name for o in caught.value.finished] == ["c0", "c1"]
+    assert [c.name for c in caught.value.not_run] == ["c2", "c3"]
+
+
+def test_pool_results_match_in_process_results() -> None:
+    text = "\n".join(f'[[claim]]\nname = "c{k}"\nstatement = "{s}"\nsignals = {{ a = "3", '
+                     f'b = "4" }}\nexpect = "{e}"\n' for k, (s, e) in enumerate([
+                         (COMMUTES, "holds"), ("corr(a, b) == corr(b, a)", "fails"),
+                         ("conv(a, b) == corr(flip(a), b)", "holds")]))
+    claims = parse_toml(text)
+    in_process = [runner.verify_one(c) for c in claims]
+    pooled = runner.run_claims(claims, jobs=2)
+    assert [o.result.verdict for o in pooled if o.result] == [
+        o.result.verdict for o in in_process if o.result]
+    assert [o.claim.name for o in pooled] == ["c0", "c1", "c2"]
+
+
+def test_worker_overhead_per_small_claim_is_small() -> None:
+    claims = [replace(_claim(), name=f"c{k}") for k in range(40)]
+    runner.run_claims(claims[:2])  # warm the imports and caches once
+    start = time.monotonic()
+    for claim in claims:
+        runner.verify_one(claim)
+    in_process = time.monotonic() - start
+    start = time.monotonic()
+    runner.run_claims(claims)
+    pooled = time.monotonic() - start
+    # one fork per run plus a message each way per claim: far below 50 ms per claim
+    assert (pooled - in_process) / len(claims) < 0.02
+
+
+def test_shards_partition_the_claims() -> None:
+    claims = [replace(_claim(), name=f"c{k}") for k in range(7)]
+    shards = [runner.shard(claims, k, 3) for k in (1, 2, 3)]
+    assert sorted(c.name for s in shards for c in s) == sorted(c.name for c in claims)
+    assert [c.name for c in shards[1]] == ["c1", "c4"]
+    with pytest.raises(SymconvError, match="--shard 4/3"):
+        runner.shard(claims, 4, 3)
+
+
+def test_interrupted_json_and_junit(tmp_path: Path) -> None:
+    claims = [replace(_claim(), name=f"c{k}") for k in range(3)]
+    finished = [runner.verify_one(claims[0])]
+    runner.write_json(finished, tmp_path / "r.json", interrupted=True)
+    runner.write_junit(finished, tmp_path / "r.xml", not_run=claims[1:])
+    data = json.loads((tmp_path / "r.json").read_text())
+    assert [(d["name"], d["interrupted"]) for d in data] == [("c0", True)]
+    suite = ET.parse(tmp_path / "r.xml").getroot()
+    assert (suite.get("tests"), suite.get("skipped")) == ("3", "2")
+    skipped = [c.get("name") for c in suite.iter("testcase") if c.find("skipped") is not None]
+    assert skipped == ["c1", "c2"]
+    assert suite.find("properties/property[@name='interrupted']") is not None
