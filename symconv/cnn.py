@@ -123,6 +123,11 @@ def spread(a: np.ndarray, step: Sequence[int]) -> np.ndarray:
     return out
 
 
+def _at_zero(a: np.ndarray) -> Signal:
+    """An array as a signal with its first entry at 0 (array indices are coordinates)."""
+    return Signal(a, (0,) * a.ndim)
+
+
 def pad(a: np.ndarray, padding: Sequence[int], boundary: str = "zero") -> np.ndarray:
     """Extend ``a`` by ``padding`` samples on both sides of every axis by the boundary rule."""
     boundary = normalize_boundary(boundary)
@@ -130,7 +135,7 @@ def pad(a: np.ndarray, padding: Sequence[int], boundary: str = "zero") -> np.nda
     if _is_exact(a):
         _check_exact_size(shape, f"an input padded by {tuple(padding)}")
     if boundary == "zero":
-        return Signal(a).embed(tuple(-p for p in padding), shape)
+        return _at_zero(a).embed(tuple(-p for p in padding), shape)
     if boundary == "mirror" and any(p > 0 and n < 2 for n, p in zip(a.shape, padding,
                                                                      strict=True)):
         raise ShapeError(f"mirror padding needs at least 2 samples per axis, not shape {a.shape}")
@@ -203,8 +208,8 @@ def layer(x: np.ndarray, W: np.ndarray, b: np.ndarray | None = None, *,
     for o in range(shape.out_channels):
         total: Any = None
         for j, c in enumerate(shape.group_of_output(o)):
-            kernel = Signal(spread(W[o, j], shape.dilation))
-            image = Signal(padded[c])
+            kernel = _at_zero(spread(W[o, j], shape.dilation))
+            image = _at_zero(padded[c])
             if exact:
                 kernel, image = kernel.exact(), image.exact()
             try:
@@ -260,7 +265,7 @@ def conv_transpose(y: np.ndarray, W: np.ndarray, *, stride: int | Sequence[int] 
         g, j = divmod(c, per_group_out)
         total: Any = None
         for o in range(g * per_group_in, (g + 1) * per_group_in):
-            kernel, image = Signal(spread(W[o, j], d)), Signal(spread(y[o], s))
+            kernel, image = _at_zero(spread(W[o, j], d)), _at_zero(spread(y[o], s))
             if exact:
                 kernel, image = kernel.exact(), image.exact()
             part = conv(kernel, image, mode="full")
@@ -304,8 +309,8 @@ def grad_weight(x: np.ndarray, g: np.ndarray, weight_shape: Sequence[int], *,
                                                              strict=True))
     for o in range(shape.out_channels):
         for j, c in enumerate(shape.group_of_output(o)):
-            kernel = Signal(spread(g[o], shape.stride))
-            image = Signal(pad(x[c], shape.padding, boundary))
+            kernel = _at_zero(spread(g[o], shape.stride))
+            image = _at_zero(pad(x[c], shape.padding, boundary))
             if exact:
                 kernel, image = kernel.exact(), image.exact()
             out[(o, j)] = corr(kernel, image, mode="valid").entries[read]

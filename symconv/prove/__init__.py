@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
+from symconv import display
+
 if TYPE_CHECKING:
     from symconv.claims import Claim
 
@@ -120,7 +122,16 @@ class Counterexample:
         return r",\quad ".join(parts)
 
     def _repr_latex_(self) -> str:
-        return f"${self._latex()}$"
+        return f"$${display.counterexample_latex(self)}$$"
+
+    def _repr_html_(self) -> str:
+        return display.counterexample_html(self)
+
+    def __repr__(self) -> str:
+        return display.counterexample_repr(self)
+
+    def __str__(self) -> str:
+        return self.describe()
 
 
 def _nested_shape(value: Any) -> tuple[int, ...]:
@@ -185,7 +196,16 @@ class Result:
         return text
 
     def _repr_latex_(self) -> str:
-        return f"${self._latex()}$"
+        return f"$${display.result_latex(self)}$$"
+
+    def _repr_html_(self) -> str:
+        return display.result_html(self)
+
+    def __repr__(self) -> str:
+        return display.result_repr(self)
+
+    def __str__(self) -> str:
+        return display.result_text(self)
 
 
 Tier = Callable[["Claim", Budget], "Result | None"]
