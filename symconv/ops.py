@@ -32,8 +32,8 @@ False
 
 from __future__ import annotations
 
-import math
 import functools
+import math
 from collections.abc import Callable, Sequence
 from typing import Any, ParamSpec, TypeVar
 
@@ -114,7 +114,7 @@ def accepts_arrays(count: int) -> Callable[[Callable[_P, _R]], Callable[_P, _R]]
         @functools.wraps(func)
         def wrapper(*args: Any, **kwargs: Any) -> _R:
             converted = [as_signal(a) for a in args[:count]]
-            return func(*converted, *args[count:], **kwargs)  # type: ignore[arg-type]
+            return func(*converted, *args[count:], **kwargs)
 
         return wrapper  # type: ignore[return-value]
 

@@ -275,8 +275,9 @@ def _dft_circconv_16x16() -> Signal:
         # entries that are long sums count term by term (two 16x16 DFTs: 256^4 products)
         (lambda: _dft_circconv_16x16(), SizeLimitError, "4294967296 products"),
         # the boundary extension is checked before np.pad allocates it
-        (lambda: conv(shift(Signal.literal([1, 2, 3], origin=(0,)), 10**9), Signal.literal([1, 1, 1], origin=(0,)),
-                      "same", "wrap"), SizeLimitError, r"box of shape \(1000000005,\)"),
+        (lambda: conv(shift(Signal.literal([1, 2, 3], origin=(0,)), 10**9),
+                      Signal.literal([1, 1, 1], origin=(0,)), "same", "wrap"),
+         SizeLimitError, r"box of shape \(1000000005,\)"),
     ],
 )
 def test_bad_input_raises_one_clear_error(call, error: type[Exception], fragment: str) -> None:  # type: ignore[no-untyped-def]
