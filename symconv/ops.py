@@ -111,12 +111,14 @@ def accepts_arrays(count: int) -> Callable[[Callable[_P, _R]], Callable[_P, _R]]
     """Let the first ``count`` positional arguments be numpy arrays or nested lists too,
     converted by :func:`symconv.signal.as_signal` (the default, centred origin)."""
     def decorate(func: Callable[_P, _R]) -> Callable[_P, _R]:
-        @functools.wraps(func)
-        def wrapper(*args: Any, **kwargs: Any) -> _R:
-            converted = [as_signal(a) for a in args[:count]]
-            return func(*converted, *args[count:], **kwargs)
+        call: Callable[..., _R] = func
 
-        return wrapper  # type: ignore[return-value]
+        @functools.wraps(func)
+        def wrapper(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+            converted = [as_signal(a) for a in args[:count]]
+            return call(*converted, *args[count:], **kwargs)
+
+        return wrapper
 
     return decorate
 
