@@ -332,12 +332,41 @@ def derivation_html(derivation: Derivation) -> str:
 
 
 def _sizes_list(result: Result) -> str:
-    return "; ".join(sizes_text(s) for s in result.sizes)
+    shown = [sizes_text(s) for s in result.sizes]
+    return "; ".join(dict.fromkeys(shown))  # each size once, in order
 
 
 def result_repr(result: Result) -> str:
     at = f" at {_sizes_list(result)}" if result.sizes else ""
     return f"<Result {result.verdict.value} by {result.method}{at}, {result.seconds:.2f} s>"
+
+
+def result_line(result: Result) -> str:
+    """One readable sentence: the verdict, its method and scope, the seconds."""
+    verdict, seconds = result.verdict.value, f"{result.seconds:.2f} s"
+    at = f" at {_sizes_list(result)}" if result.sizes else ""
+    derivation = result.derivation
+    if verdict == "PROVED":
+        steps = len(derivation.steps) if hasattr(derivation, "steps") else None
+        scope = "for all sizes and dimensions"
+        if getattr(derivation, "torus", False):
+            scope = "for all n and d (signals of shape n, read modulo n)"
+        counted = f" ({steps} checked steps)" if steps is not None else ""
+        text = f"{verdict} by {result.method} {scope}{counted}"
+    elif verdict == "REFUTED" and result.counterexample is not None:
+        c = result.counterexample
+        text = (f"{verdict} by {result.method} at {sizes_text(c.sizes)}: left "
+                f"{value_text(c.left)} != right {value_text(c.right)}{_where(c)}")
+    elif verdict == "INCONCLUSIVE":
+        text = f"{verdict} ({result.method}){at}: {result.detail}"
+    else:
+        text = f"{verdict} by {result.method}{at}"
+    if result.error_bound is not None:
+        text += f", error probability <= {result.error_bound:.3g}"
+    warnings = getattr(result, "warnings", None) or []
+    if warnings:
+        text += f"; {len(warnings)} warning{'s' if len(warnings) > 1 else ''}"
+    return f"{text}, {seconds}"
 
 
 def _extra_lines(result: Result) -> list[str]:
@@ -350,10 +379,7 @@ def _extra_lines(result: Result) -> list[str]:
 def result_text(result: Result) -> str:
     """Readable text: the verdict line, the error bound, the detail, the derivation or
     counterexample."""
-    at = f" at {_sizes_list(result)}" if result.sizes else ""
-    lines = [f"{result.verdict.value} by {result.method}{at} ({result.seconds:.2f} s)"]
-    if result.error_bound is not None:
-        lines.append(f"error probability <= {result.error_bound:.3g}")
+    lines = [result_line(result)]
     if result.detail:
         lines.append(result.detail)
     lines += _extra_lines(result)

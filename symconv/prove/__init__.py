@@ -205,6 +205,11 @@ class Result:
         return display.result_repr(self)
 
     def __str__(self) -> str:
+        """One readable line; :meth:`text` has the detail, derivation and counterexample."""
+        return display.result_line(self)
+
+    def text(self) -> str:
+        """The readable account: verdict line, detail, derivation or counterexample."""
         return display.result_text(self)
 
 
