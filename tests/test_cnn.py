@@ -334,8 +334,8 @@ def test_padding_vocabulary_is_torchs(padding_mode: str, padding: Any, kernel: t
     assert got.shape == expected.shape
     assert np.array_equal(got, expected.astype(np.int64))
     # the exact path agrees
-    exact = layer(Signal.from_array(x.astype(object)).entries, W, b, stride=stride, padding=padding, dilation=dilation,
-                  padding_mode=padding_mode)
+    exact = layer(Signal.from_array(x.astype(object)).entries, W, b, stride=stride,
+                  padding=padding, dilation=dilation, padding_mode=padding_mode)
     assert np.array_equal(np.vectorize(lambda p: int(p.as_expr()))(exact), got)
 
 
