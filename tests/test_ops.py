@@ -304,3 +304,18 @@ def test_mixed_coefficient_domains_are_embedded_before_convolving() -> None:
     assert conv(f, spectrum) == conv(spectrum, f)
     assert conv(mixed, spectrum) == spectrum + shift(spectrum, 1) / 3
     assert conv(mixed, spectrum) != spectrum + shift(spectrum, 1) / 2
+
+
+@settings(max_examples=60, deadline=None)
+@given(kernel_and_image(2, 5, 7))
+def test_arrays_with_the_default_origin_agree_with_scipy(pair: tuple[np.ndarray, np.ndarray]) -> None:
+    """The one default origin: plain arrays in 'same' mode are scipy.ndimage's filters for every
+    kernel, and scipy.signal's for odd kernels (its even kernels sit one sample the other way)."""
+    k, img = pair
+    for ours, signal_fn, ndimage_fn in ((conv, sps.convolve2d, ndi.convolve),
+                                        (corr, sps.correlate2d, ndi.correlate)):
+        for kernel in (k, k.tolist(), Signal.from_array(k)):
+            same = ours(kernel, img, mode="same").to_array()
+            assert np.array_equal(same, ndimage_fn(img, k, mode="constant"))
+        if all(n % 2 for n in k.shape):
+            assert np.array_equal(same, signal_fn(img, k, "same"))
