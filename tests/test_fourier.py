@@ -19,7 +19,7 @@ from symconv.errors import ShapeError, UnknownNameError
 from symconv.fourier import Spectrum, complex_values, dft, idft, symbolic_spectrum
 from symconv.ops import circconv, circcorr, conj, conv, flip, periodize, shift
 from symconv.signal import Signal
-from tests.strategies import int_arrays
+from symconv.strategies import int_arrays
 
 RNG_SEED = 20261125
 PROOFS = Path(__file__).resolve().parent.parent / "proofs" / "fourier.toml"

@@ -27,7 +27,7 @@ from symconv.ops import (
     zeropad,
 )
 from symconv.signal import Signal
-from tests.strategies import int_arrays, kernel_and_image, kernel_fitting_image, origins
+from symconv.strategies import int_arrays, kernel_and_image, kernel_fitting_image, origins
 
 # scipy.signal's names for our boundaries; scipy.ndimage's names.
 SIGNAL_BOUNDARY = {"zero": "fill", "wrap": "wrap", "reflect": "symm"}

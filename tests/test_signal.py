@@ -10,7 +10,7 @@ from hypothesis import given, settings
 
 from symconv.errors import ShapeError, SizeLimitError
 from symconv.signal import MAX_EXACT_ENTRIES, Signal, default_origin
-from tests.strategies import int_arrays, origins
+from symconv.strategies import int_arrays, origins
 
 
 def test_symbolic_kernel_follows_the_source_convention() -> None:
