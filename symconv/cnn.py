@@ -241,7 +241,7 @@ def layer(x: np.ndarray, W: np.ndarray, b: np.ndarray | None = None, *,
           stride: int | Sequence[int] = 1, padding: int | Sequence[int] | str = 0,
           dilation: int | Sequence[int] = 1, groups: int = 1, boundary: str = "zero",
           op: str = "corr", padding_mode: str | None = None) -> np.ndarray:
-    """``y[o] = b[o] + sum_c W[o, c] ⋆ x[c]``: shape (O, *out), out by :func:`output_size`.
+    """``y[o] = b[o] + sum_c W[o, c] ⋆ x[c]``: shape ``(O, *out)``, out by :func:`output_size`.
 
     ``padding`` and ``padding_mode`` are torch's: a number per axis, ``"same"`` or
     ``"valid"``; ``zeros``, ``reflect``, ``replicate`` or ``circular`` (see
