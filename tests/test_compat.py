@@ -134,7 +134,11 @@ def test_ndimage_axes_filter_a_subset(image: np.ndarray, axes: tuple[int, ...], 
     weights = data.draw(arrays(len(axes), 3))
     for ours, theirs in ((compat.scipy_ndimage_convolve, ndi.convolve),
                          (compat.scipy_ndimage_correlate, ndi.correlate)):
-        origin = [data.draw(st.integers(-(n // 2), (n - 1) // 2)) for n in weights.shape]
+        # scipy: the weights' axes follow the filtered axes in increasing order, origin j
+        # belongs to axes[j]
+        normal = [a % image.ndim for a in axes]
+        sizes = [weights.shape[sorted(normal).index(a)] for a in normal]
+        origin = [data.draw(st.integers(-(n // 2), (n - 1) // 2)) for n in sizes]
         expected = theirs(image, weights, mode=mode, cval=2, origin=origin, axes=axes)
         assert np.array_equal(ours(image, weights, mode, 2, origin, axes), expected)
 
