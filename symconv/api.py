@@ -62,7 +62,13 @@ def check(statement: str, expect: str = "holds", tiers: Sequence[str] | None = N
 
 
 def signal_declaration(name: str, value: Any) -> Any:
-    """One ``signals`` value of a claim (what a TOML file would say) from a Python value."""
+    """One ``signals`` value of a claim (what a TOML file would say) from a Python value.
+
+    >>> signal_declaration("k", [[1, 0.5]])
+    {'literal': [[1, '1/2']]}
+    >>> signal_declaration("k", Signal.symbolic("k", (3,)))
+    {'shape': '3', 'origin': [-1], 'real': True}
+    """
     if isinstance(value, str | dict):
         return value
     if isinstance(value, tuple) and value and all(isinstance(n, int) for n in value):
@@ -145,6 +151,9 @@ def bundled_proofs() -> Path:
 
     Installed, it is the package ``symconv.proofs``; run from a source tree without
     installing, the ``proofs/`` beside the package.
+
+    >>> (bundled_proofs() / "flip.toml").is_file()
+    True
     """
     try:
         import symconv.proofs
@@ -154,7 +163,11 @@ def bundled_proofs() -> Path:
 
 
 def bundled_claim_files() -> list[Path]:
-    """The bundled claim files (TOML, and the Python claim modules), sorted by name."""
+    """The bundled claim files (TOML, and the Python claim modules), sorted by name.
+
+    >>> [p.name for p in bundled_claim_files()][:2]
+    ['adjoint.toml', 'algebra.toml']
+    """
     folder = bundled_proofs()
     return sorted(p for p in folder.iterdir() if p.suffix in (".toml", ".py")
                   and p.name != "__init__.py")

@@ -259,6 +259,12 @@ class Signal:
         every entry is an integer that fits, else an object array of ints and
         Fractions, or of :class:`~symconv.algebra.Polynomial` when an entry is
         symbolic or complex.  ``Signal.from_array(s.to_array(), s.origin) == s``.
+
+        >>> Signal.literal([[1, 2], [3, 4]]).to_array()
+        array([[1, 2],
+               [3, 4]])
+        >>> Signal.literal([1, 0.5]).to_array().tolist()
+        [1, Fraction(1, 2)]
         """
         if not self.is_exact:
             return self.entries.copy()
