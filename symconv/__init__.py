@@ -1,5 +1,7 @@
 """symconv: exact symbolic verification of discrete convolution and correlation."""
 
+from symconv.api import bundled_proofs, check, derive, verify
+from symconv.derive import hadamard_form
 from symconv.errors import (
     ClaimFileError,
     IdentifyError,
@@ -10,6 +12,7 @@ from symconv.errors import (
     SymconvError,
     UnknownNameError,
 )
+from symconv.fourier import dft, idft
 from symconv.kernels import KERNEL_NAMES, get_kernel
 from symconv.ops import (
     circconv,
@@ -27,35 +30,51 @@ from symconv.ops import (
     transpose,
     zeropad,
 )
-from symconv.signal import Signal
+from symconv.prove import Counterexample, Result, Verdict
+from symconv.prove.general import Derivation
+from symconv.prove.runner import Outcome
+from symconv.signal import Signal, default_origin
 
 __version__ = "0.1.0"
 
 __all__ = [
     "KERNEL_NAMES",
     "ClaimFileError",
+    "Counterexample",
+    "Derivation",
     "IdentifyError",
     "NotSupportedError",
+    "Outcome",
     "ReportError",
+    "Result",
     "ShapeError",
     "Signal",
     "SizeLimitError",
     "SymconvError",
     "UnknownNameError",
+    "Verdict",
     "__version__",
+    "bundled_proofs",
+    "check",
     "circconv",
     "circcorr",
     "conj",
     "conv",
     "corr",
+    "default_origin",
+    "derive",
+    "dft",
     "flip",
     "frobenius",
     "get_kernel",
     "hadamard",
+    "hadamard_form",
+    "idft",
     "matmul",
     "shift",
     "total",
     "trace",
     "transpose",
+    "verify",
     "zeropad",
 ]

@@ -42,7 +42,7 @@ from typing import Any
 from symconv.dsl import FUNCTIONS, Statement, parse_statement
 from symconv.errors import ClaimFileError, SymconvError
 from symconv.prove import TIER_NAMES
-from symconv.signal import Signal
+from symconv.signal import Signal, default_origin
 
 DEFAULT_BUDGET = 60.0
 EXPECTATIONS = ("holds", "fails")
@@ -86,7 +86,7 @@ class SignalSpec:
     def _origin(self) -> tuple[int, ...]:
         if self.origin is not None:
             return self.origin
-        return tuple(-(n // 2) for n in self.shape)
+        return default_origin(self.shape)
 
     def resized(self, shape: tuple[int, ...]) -> SignalSpec:
         """The same kind of symbolic signal with another shape (fixed entries stay)."""

@@ -232,7 +232,7 @@ def _verify(args: argparse.Namespace) -> int:
     _positive("--budget", args.budget)
     _positive("--heartbeat", args.heartbeat)
     memory = _memory_bytes(args)
-    paths = args.paths or ["proofs"]
+    paths = args.paths or _default_claim_paths()
     claims = load_claims(paths, python=args.allow_python)
     skipped = [] if args.allow_python else list(python_claim_files(paths))
     skip_note = (f"{len(skipped)} Python claim module{'s' if len(skipped) != 1 else ''} skipped "
@@ -331,6 +331,67 @@ def _add_run_options(parser: argparse.ArgumentParser) -> None:
                         help="how often a running claim reports its tier and stage (default 5)")
 
 
+def _default_claim_paths() -> list[str]:
+    """``proofs`` when the current folder has one, else the bundled proofs (and say so)."""
+    from pathlib import Path
+
+    from symconv.api import bundled_proofs
+
+    if Path("proofs").is_dir():
+        return ["proofs"]
+    bundled = bundled_proofs()
+    print(f"symconv: no proofs/ here; verifying the proofs bundled with symconv ({bundled}); "
+          "`symconv proofs copy DIR` copies them to start your own", file=sys.stderr)
+    return [str(bundled)]
+
+
+def _cmd_proofs(args: argparse.Namespace) -> int:
+    import shutil
+    from pathlib import Path
+
+    from symconv.api import bundled_claim_files, bundled_proofs
+    from symconv.claims import load_claims
+
+    files = bundled_claim_files()
+    if args.action == "list":
+        print(f"bundled proofs in {bundled_proofs()}:")
+        for path in files:
+            if path.suffix == ".py":
+                print(f"  {path.name:<18} Python claim module (verify with --allow-python)")
+                continue
+            claims = load_claims([path])
+            print(f"  {path.name:<18} {len(claims):>2} claims: "
+                  + ", ".join(c.name for c in claims[:4]) + (", ..." if len(claims) > 4 else ""))
+        return 0
+    if args.dir is None:
+        raise SymconvError("proofs copy needs a target folder, e.g. symconv proofs copy my-proofs")
+    target = Path(args.dir)
+    if target.exists() and not target.is_dir():
+        raise SymconvError(f"{target} exists and is not a folder")
+    clashes = [p.name for p in files if (target / p.name).exists()]
+    if clashes and not args.force:
+        raise SymconvError(f"{target / clashes[0]} exists; pass --force to overwrite")
+    target.mkdir(parents=True, exist_ok=True)
+    for path in files:
+        shutil.copyfile(path, target / path.name)
+    print(f"copied {len(files)} claim files to {target}; run: symconv verify --allow-python "
+          f"{target}")
+    return 0
+
+
+def _add_proofs_parser(sub: argparse._SubParsersAction) -> None:
+    proofs = sub.add_parser(
+        "proofs",
+        help="the proofs bundled with symconv: list them, or copy them to start your own",
+        description="list: the bundled claim files and their claims; copy DIR: copy them into "
+        "DIR (created if needed) as a starting point for your own claims.",
+    )
+    proofs.add_argument("action", choices=("list", "copy"))
+    proofs.add_argument("dir", nargs="?", help="copy: the target folder")
+    proofs.add_argument("--force", action="store_true", help="copy: overwrite existing files")
+    proofs.set_defaults(func=_cmd_proofs)
+
+
 def _add_verify_parsers(sub: argparse._SubParsersAction) -> None:
     verify = sub.add_parser(
         "verify",
@@ -411,6 +472,7 @@ def _build_parser() -> argparse.ArgumentParser:
     _add_identify_parser(sub)
     _add_cnn_parser(sub)
     _add_verify_parsers(sub)
+    _add_proofs_parser(sub)
     add_report_parser(sub)
     return parser
 

@@ -6,8 +6,9 @@ A layer maps ``x`` (channels C, then spatial axes) with weights ``W`` (shape
     y[o] = b[o] + sum_{c in group(o)} W[o, c] ⋆ x[c]
 
 where ⋆ is correlation (``op="corr"``, what every CNN library computes) or
-convolution (``op="conv"``), with stride, padding (``boundary`` says how the
-input is extended: zero, wrap, reflect, mirror, nearest), dilation and groups.
+convolution (``op="conv"``), with stride, padding (torch's ``padding_mode`` -- zeros, reflect, replicate,
+circular, with torch's meanings -- or symconv's ``boundary`` rules say how the
+input is extended), dilation and groups.
 All indices are array indices from 0, as in PyTorch.  The layer is built from
 :func:`symconv.ops.corr` / :func:`symconv.ops.conv` in ``valid`` mode on the
 padded input, with the kernel dilated and the output subsampled by the stride,
@@ -50,6 +51,9 @@ from symconv.signal import MAX_EXACT_ENTRIES, Signal, parse_shape
 
 ZERO = Polynomial.zero()
 _PAD_MODES = {"wrap": "wrap", "reflect": "symmetric", "mirror": "reflect", "nearest": "edge"}
+# torch.nn.Conv2d's padding_mode names -> symconv's boundary rules (see torch_boundary).
+TORCH_PADDING_MODES = {"zeros": "zero", "reflect": "mirror", "replicate": "nearest",
+                       "circular": "wrap"}
 LAYER_OPS = ("corr", "conv")
 # check_backprop differentiates a loss of T terms by each of V variables with sympy.diff:
 # the work grows like V * T (about 60 microseconds per unit); this keeps a check under ~15 s.
@@ -123,18 +127,65 @@ def spread(a: np.ndarray, step: Sequence[int]) -> np.ndarray:
     return out
 
 
-def pad(a: np.ndarray, padding: Sequence[int], boundary: str = "zero") -> np.ndarray:
-    """Extend ``a`` by ``padding`` samples on both sides of every axis by the boundary rule."""
+def _at_zero(a: np.ndarray) -> Signal:
+    """An array as a signal with its first entry at 0 (array indices are coordinates)."""
+    return Signal(a, (0,) * a.ndim)
+
+
+def pad(a: np.ndarray, padding: Sequence[int] | Sequence[tuple[int, int]],
+        boundary: str = "zero") -> np.ndarray:
+    """Extend ``a`` by the boundary rule: ``padding`` samples on both sides of every axis, or
+    ``(before, after)`` samples per axis."""
     boundary = normalize_boundary(boundary)
-    shape = tuple(n + 2 * p for n, p in zip(a.shape, padding, strict=True))
+    pairs = [(int(p), int(p)) if isinstance(p, int | np.integer) else (int(p[0]), int(p[1]))
+             for p in padding]
+    shape = tuple(n + lo + hi for n, (lo, hi) in zip(a.shape, pairs, strict=True))
     if _is_exact(a):
         _check_exact_size(shape, f"an input padded by {tuple(padding)}")
     if boundary == "zero":
-        return Signal(a).embed(tuple(-p for p in padding), shape)
-    if boundary == "mirror" and any(p > 0 and n < 2 for n, p in zip(a.shape, padding,
-                                                                     strict=True)):
+        return _at_zero(a).embed(tuple(-lo for lo, _ in pairs), shape)
+    if boundary == "mirror" and any(max(p) > 0 and n < 2 for n, p in zip(a.shape, pairs,
+                                                                         strict=True)):
         raise ShapeError(f"mirror padding needs at least 2 samples per axis, not shape {a.shape}")
-    return np.pad(a, [(p, p) for p in padding], mode=_PAD_MODES[boundary])  # type: ignore[call-overload]
+    return np.pad(a, pairs, mode=_PAD_MODES[boundary])  # type: ignore[call-overload]
+
+
+def torch_boundary(padding_mode: str) -> str:
+    """symconv's boundary rule for torch's ``padding_mode`` (torch's ``reflect`` repeats no
+    edge sample: that is symconv's ``mirror``; symconv's ``reflect`` repeats it).
+
+    >>> [torch_boundary(m) for m in TORCH_PADDING_MODES]
+    ['zero', 'mirror', 'nearest', 'wrap']
+    """
+    try:
+        return TORCH_PADDING_MODES[padding_mode]
+    except (KeyError, TypeError):
+        raise UnknownNameError(
+            f"unknown padding_mode {padding_mode!r}; expected one of "
+            f"{', '.join(TORCH_PADDING_MODES)} (torch's names; symconv's own rules are the "
+            "boundary= argument)") from None
+
+
+def padding_pairs(padding: int | Sequence[int] | str, kernel: Sequence[int],
+                  dilation: Sequence[int], stride: Sequence[int]) -> tuple[tuple[int, int], ...]:
+    """``(before, after)`` per spatial axis for torch's ``padding``: a number per axis,
+    ``"valid"`` (none) or ``"same"`` (stride 1; a total of ``dilation * (k - 1)``, the odd
+    sample after, as torch does).
+
+    >>> padding_pairs("same", (4, 3), (1, 2), (1, 1))
+    ((1, 2), (2, 2))
+    """
+    nd = len(kernel)
+    if padding == "valid":
+        return ((0, 0),) * nd
+    if padding == "same":
+        if any(s != 1 for s in stride):
+            raise ShapeError(f"padding='same' needs stride 1, not {tuple(stride)} (as in torch)")
+        totals = [d * (k - 1) for k, d in zip(kernel, dilation, strict=True)]
+        return tuple((t // 2, t - t // 2) for t in totals)
+    if isinstance(padding, str):
+        raise UnknownNameError(f"unknown padding {padding!r}; expected a number, 'same' or 'valid'")
+    return tuple((p, p) for p in _per_axis(padding, nd, "padding", 0))
 
 
 # --- the layer and its transpose ----------------------------------------------------------
@@ -187,31 +238,44 @@ class LayerShape:
 
 
 def layer(x: np.ndarray, W: np.ndarray, b: np.ndarray | None = None, *,
-          stride: int | Sequence[int] = 1, padding: int | Sequence[int] = 0,
+          stride: int | Sequence[int] = 1, padding: int | Sequence[int] | str = 0,
           dilation: int | Sequence[int] = 1, groups: int = 1, boundary: str = "zero",
-          op: str = "corr") -> np.ndarray:
-    """``y[o] = b[o] + sum_c W[o, c] ⋆ x[c]``: shape (O, *out), out by :func:`output_size`."""
+          op: str = "corr", padding_mode: str | None = None) -> np.ndarray:
+    """``y[o] = b[o] + sum_c W[o, c] ⋆ x[c]``: shape ``(O, *out)``, out by :func:`output_size`.
+
+    ``padding`` and ``padding_mode`` are torch's: a number per axis, ``"same"`` or
+    ``"valid"``; ``zeros``, ``reflect``, ``replicate`` or ``circular`` (see
+    :func:`torch_boundary`).  ``boundary`` gives the padding rule in symconv's own
+    names instead (zero, wrap, reflect, mirror, nearest).
+    """
     if op not in LAYER_OPS:
         raise UnknownNameError(f"unknown layer operation {op!r}; expected corr or conv")
+    if padding_mode is not None:
+        if normalize_boundary(boundary) != "zero":
+            raise ShapeError(f"both padding_mode={padding_mode!r} and boundary={boundary!r}; "
+                             "give one (padding_mode in torch's names, boundary in symconv's)")
+        boundary = torch_boundary(padding_mode)
     x, W = np.asarray(x), np.asarray(W)
-    shape = LayerShape.check(x.shape, W.shape, stride, padding, dilation, groups)
+    shape = LayerShape.check(x.shape, W.shape, stride, 0 if isinstance(padding, str) else padding,
+                             dilation, groups)
+    pairs = padding_pairs(padding, shape.kernel, shape.dilation, shape.stride)
     exact = _is_exact(x) or _is_exact(W)
     apply = corr if op == "corr" else conv
-    padded = [pad(x[c], shape.padding, boundary) for c in range(shape.in_channels)]
+    padded = [pad(x[c], pairs, boundary) for c in range(shape.in_channels)]
     step = tuple(slice(None, None, s) for s in shape.stride)
     outputs = []
     for o in range(shape.out_channels):
         total: Any = None
         for j, c in enumerate(shape.group_of_output(o)):
-            kernel = Signal(spread(W[o, j], shape.dilation))
-            image = Signal(padded[c])
+            kernel = _at_zero(spread(W[o, j], shape.dilation))
+            image = _at_zero(padded[c])
             if exact:
                 kernel, image = kernel.exact(), image.exact()
             try:
                 part = apply(kernel, image, mode="valid").entries[step]
             except ShapeError:
                 raise ShapeError(
-                    f"input of spatial shape {x.shape[1:]} with padding {shape.padding} is "
+                    f"input of spatial shape {x.shape[1:]} with padding {pairs} is "
                     f"smaller than the dilated kernel "
                     f"{tuple(map(effective_kernel_size, shape.kernel, shape.dilation))}"
                 ) from None
@@ -260,7 +324,7 @@ def conv_transpose(y: np.ndarray, W: np.ndarray, *, stride: int | Sequence[int] 
         g, j = divmod(c, per_group_out)
         total: Any = None
         for o in range(g * per_group_in, (g + 1) * per_group_in):
-            kernel, image = Signal(spread(W[o, j], d)), Signal(spread(y[o], s))
+            kernel, image = _at_zero(spread(W[o, j], d)), _at_zero(spread(y[o], s))
             if exact:
                 kernel, image = kernel.exact(), image.exact()
             part = conv(kernel, image, mode="full")
@@ -304,8 +368,8 @@ def grad_weight(x: np.ndarray, g: np.ndarray, weight_shape: Sequence[int], *,
                                                              strict=True))
     for o in range(shape.out_channels):
         for j, c in enumerate(shape.group_of_output(o)):
-            kernel = Signal(spread(g[o], shape.stride))
-            image = Signal(pad(x[c], shape.padding, boundary))
+            kernel = _at_zero(spread(g[o], shape.stride))
+            image = _at_zero(pad(x[c], shape.padding, boundary))
             if exact:
                 kernel, image = kernel.exact(), image.exact()
             out[(o, j)] = corr(kernel, image, mode="valid").entries[read]

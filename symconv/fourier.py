@@ -40,19 +40,36 @@ from sympy.polys.domains.domain import Domain
 from symconv.algebra import Monomial, Polynomial
 from symconv.cyclotomic import CyclotomicField, cyclotomic_field, field_order
 from symconv.errors import NotSupportedError, ShapeError, SizeLimitError, UnknownNameError
-from symconv.ops import periodize
+from symconv.ops import accepts_arrays, periodize
 from symconv.signal import Signal, parse_shape
 
 NORMS = ("backward", "ortho", "forward")
 
 
+@accepts_arrays(1)
 def dft(signal: Signal, *sizes: int, sign: int = -1, norm: str = "backward") -> Signal:
-    """The DFT of ``signal`` on Z_n^d (sizes default to its shape; one size serves all axes)."""
+    """The DFT of ``signal`` on Z_n^d (sizes default to its shape; one size serves all axes).
+
+    ``F(k) = sum_x f(x) omega^(k.x)``, ``omega = exp(sign 2 pi i / n)``, exact in Q(zeta_n)
+    for exact signals; the result is stored on the representative box [0, n).  An array
+    gets the default, centred origin: for numpy.fft's indexing give ``origin=0``.
+
+    >>> from symconv.signal import Signal
+    >>> dft(Signal.literal([1, 2, 3, 4], origin=(0,))).to_array().tolist()
+    [Polynomial(10), Polynomial(-2 + 2*zeta4), Polynomial(-2), Polynomial(-2 - 2*zeta4)]
+    """
     return _transform(signal, sizes, sign, norm, inverse=False)
 
 
+@accepts_arrays(1)
 def idft(signal: Signal, *sizes: int, sign: int = -1, norm: str = "backward") -> Signal:
-    """The inverse of :func:`dft` with the same ``sign`` and ``norm``."""
+    """The inverse of :func:`dft` with the same ``sign`` and ``norm`` (1/n for ``backward``).
+
+    >>> from symconv.signal import Signal
+    >>> f = Signal.literal([1, 2, 3, 4], origin=(0,))
+    >>> idft(dft(f)) == f
+    True
+    """
     return _transform(signal, sizes, sign, norm, inverse=True)
 
 
@@ -262,10 +279,10 @@ class Spectrum:
     """An exact DFT result shown as powers of ω = exp(-2πi/n) or as explicit cos/sin.
 
     >>> from symconv.signal import Signal
-    >>> s = Spectrum(dft(Signal.literal([1, 2, 3, 4])))
+    >>> s = Spectrum(dft(Signal.literal([1, 2, 3, 4], origin=(0,))))
     >>> s.to_matrix()
     Matrix([[10, -2*omega_4 - 2, -2, 2*omega_4 - 2]])
-    >>> Spectrum(dft(Signal.literal([1, 2, 3, 4])), "trig").to_matrix()[1]
+    >>> Spectrum(dft(Signal.literal([1, 2, 3, 4], origin=(0,))), "trig").to_matrix()[1]
     -2 - 2*cos(pi/2) + 2*I*sin(pi/2)
     """
 

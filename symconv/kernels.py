@@ -47,7 +47,7 @@ KERNEL_NAMES: tuple[str, ...] = tuple(sorted(_INTEGER_KERNELS))
 
 
 def get_kernel(name: str) -> Signal:
-    """The named kernel as an exact, centred 2D signal."""
+    """The named kernel as an exact 2D signal with the default (centred) origin."""
     try:
         weights, divisor = _INTEGER_KERNELS[name]
     except KeyError:
@@ -55,7 +55,7 @@ def get_kernel(name: str) -> Signal:
             f"unknown kernel {name!r}; expected one of {', '.join(KERNEL_NAMES)}"
         ) from None
     entries = [[Fraction(w, divisor) for w in row] for row in weights]
-    return Signal.literal(entries, origin=(-(len(weights) // 2), -(len(weights[0]) // 2)))
+    return Signal.literal(entries)
 
 
 def integer_weights(name: str) -> tuple[list[list[int]], int]:

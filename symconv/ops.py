@@ -32,9 +32,10 @@ False
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 import numpy as np
 
@@ -46,6 +47,7 @@ from symconv.signal import (
     _map_entries,
     _unify_domains,
     _zero_array,
+    as_signal,
     check_box,
     sum_entries,
 )
@@ -99,6 +101,26 @@ def _common_kind(*signals: Signal) -> list[Signal]:
         else Signal(_map_entries(s.entries, lambda p: p.to_domain(domain)), s.origin)
         for s in exact
     ]
+
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+def accepts_arrays(count: int) -> Callable[[Callable[_P, _R]], Callable[_P, _R]]:
+    """Let the first ``count`` positional arguments be numpy arrays or nested lists too,
+    converted by :func:`symconv.signal.as_signal` (the default, centred origin)."""
+    def decorate(func: Callable[_P, _R]) -> Callable[_P, _R]:
+        call: Callable[..., _R] = func
+
+        @functools.wraps(func)
+        def wrapper(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+            converted = [as_signal(a) for a in args[:count]]
+            return call(*converted, *args[count:], **kwargs)
+
+        return wrapper
+
+    return decorate
 
 
 # --- the exact core on Z^d --------------------------------------------------------
@@ -298,16 +320,23 @@ def sliding_sum(kernel: Signal, image: Signal, sign: int, mode: str = "full",
     return _crop(_sliding_sum(kernel, image, sign, full_conv), lo, hi)
 
 
+@accepts_arrays(2)
 def conv(kernel: Signal, image: Signal, mode: str = "full", boundary: str = "zero") -> Signal:
     """Convolution ``sum_i F(i) I(x - i)``, cropped to ``mode``, ``I`` extended by ``boundary``.
 
     >>> from symconv.signal import Signal
     >>> conv(Signal.literal([1, 2]), Signal.literal([1, 1, 1])).entries.tolist()
     [Polynomial(1), Polynomial(3), Polynomial(3), Polynomial(2)]
+
+    numpy arrays and nested lists are accepted too (centred, as every default):
+
+    >>> conv([1, 2, 1], [0, 1, 0, 0], mode="same").to_array().tolist()
+    [1, 2, 1, 0]
     """
     return sliding_sum(kernel, image, +1, mode, boundary)
 
 
+@accepts_arrays(2)
 def corr(kernel: Signal, image: Signal, mode: str = "full", boundary: str = "zero") -> Signal:
     """Correlation ``sum_i F(i) I(x + i)``, cropped to ``mode``, ``I`` extended by ``boundary``."""
     return sliding_sum(kernel, image, -1, mode, boundary)
@@ -322,6 +351,7 @@ def _axis(signal: Signal, axis: int) -> int:
     return axis % signal.ndim
 
 
+@accepts_arrays(1)
 def flip(signal: Signal, axis: int | None = None) -> Signal:
     """``flip(F)(i) = F(-i)`` on all axes (180 degree rotation in 2D), or on one axis."""
     axes = range(signal.ndim) if axis is None else [_axis(signal, axis)]
@@ -333,6 +363,7 @@ def flip(signal: Signal, axis: int | None = None) -> Signal:
     return Signal(signal.entries[tuple(index)], origin)
 
 
+@accepts_arrays(1)
 def shift(signal: Signal, *offsets: int) -> Signal:
     """``shift(a, k)(x) = a(x - k)``: move the signal by ``k``."""
     if len(offsets) != signal.ndim:
@@ -345,11 +376,13 @@ def shift(signal: Signal, *offsets: int) -> Signal:
     return Signal(signal.entries, [o + k for o, k in zip(signal.origin, offsets, strict=True)])
 
 
+@accepts_arrays(1)
 def transpose(signal: Signal) -> Signal:
     """``transpose(a)(i, j) = a(j, i)`` (all axes reversed in nD, as numpy's ``.T``)."""
     return Signal(signal.entries.T, signal.origin[::-1])
 
 
+@accepts_arrays(1)
 def conj(signal: Signal) -> Signal:
     """Complex conjugate of every entry."""
     if signal.is_exact:
@@ -357,6 +390,7 @@ def conj(signal: Signal) -> Signal:
     return Signal(np.conj(signal.entries), signal.origin)
 
 
+@accepts_arrays(1)
 def zeropad(signal: Signal, *sizes: int) -> Signal:
     """The same function on a box of ``sizes`` starting at the same origin."""
     if len(sizes) != signal.ndim:
@@ -370,22 +404,26 @@ def zeropad(signal: Signal, *sizes: int) -> Signal:
 # --- products and sums ------------------------------------------------------------------
 
 
+@accepts_arrays(2)
 def hadamard(a: Signal, b: Signal) -> Signal:
     """Pointwise product."""
     _same_ndim(a, b)
     return a * b
 
 
+@accepts_arrays(1)
 def total(signal: Signal) -> Any:
     """Sum of all values (the DSL's ``sum``): a Polynomial, or a number for numeric signals."""
     return sum_entries(signal.entries.flat, signal.is_exact)
 
 
+@accepts_arrays(2)
 def frobenius(a: Signal, b: Signal) -> Any:
     """Bilinear Frobenius product ``sum_x a(x) b(x)`` (no conjugation; use ``conj`` for that)."""
     return total(hadamard(a, b))
 
 
+@accepts_arrays(1)
 def trace(signal: Signal) -> Any:
     """``sum_i a(i, i)`` over Z (2D signals)."""
     if signal.ndim != 2:
@@ -396,6 +434,7 @@ def trace(signal: Signal) -> Any:
     return sum_entries(values, signal.is_exact)
 
 
+@accepts_arrays(2)
 def matmul(a: Signal, b: Signal) -> Signal:
     """Matrix product as functions on Z^2: ``(a @ b)(i, k) = sum_j a(i, j) b(j, k)``."""
     if a.ndim != 2 or b.ndim != 2:
@@ -429,6 +468,7 @@ def circular_period(a: Signal, b: Signal | None = None, n: Sequence[int] | None 
     return a.shape
 
 
+@accepts_arrays(1)
 def periodize(signal: Signal, period: Sequence[int]) -> Signal:
     """The signal on Z_n^d: ``sum_m a(x + m n)``, stored at origin 0 with shape n."""
     period = tuple(period)
@@ -460,11 +500,13 @@ def circular_sum(a: Signal, b: Signal, sign: int, n: Sequence[int] | None = None
     return periodize(_sliding_sum(pa, pb, sign, full_conv), period)
 
 
+@accepts_arrays(2)
 def circconv(a: Signal, b: Signal, n: Sequence[int] | None = None) -> Signal:
     """Circular convolution on Z_n^d: ``sum_k a(k) b(x - k mod n)``."""
     return circular_sum(a, b, +1, n)
 
 
+@accepts_arrays(2)
 def circcorr(a: Signal, b: Signal, n: Sequence[int] | None = None) -> Signal:
     """Circular correlation on Z_n^d: ``sum_k a(k) b(x + k mod n)``."""
     return circular_sum(a, b, -1, n)

@@ -12,8 +12,17 @@ data).  Two signals are equal when they are equal as functions on Z^d.
 (-1, -1)
 >>> F.value_at((-1, 0))
 Polynomial(F[-1, 0])
->>> Signal.literal([0, 1, 2, 0]) == Signal.literal([1, 2], origin=(1,))
+>>> Signal.literal([0, 1, 2, 0], origin=(0,)) == Signal.literal([1, 2], origin=(1,))
 True
+
+Default origins follow one rule, :func:`default_origin`: every constructor
+(``Signal(...)``, :meth:`Signal.symbolic`, :meth:`Signal.from_array`,
+:meth:`Signal.literal`, :func:`~symconv.kernels.get_kernel`, the arrays and
+nested lists that the operations accept, and a claim's signal tables) centres
+the box, as scipy.ndimage does, unless an ``origin`` is given:
+
+>>> Signal.from_array([1, 2, 3]).origin, Signal.literal([[1, 2], [3, 4]]).origin
+((-1,), (-1, -1))
 """
 
 from __future__ import annotations
@@ -30,6 +39,7 @@ import sympy
 from sympy.polys.domains import QQ
 from sympy.polys.domains.domain import Domain
 
+from symconv import display
 from symconv.algebra import (
     Generator,
     Polynomial,
@@ -51,9 +61,17 @@ Scalar = Polynomial | int | float | complex | Fraction
 
 
 def default_origin(shape: Sequence[int]) -> tuple[int, ...]:
-    """Centre convention: size 2N+1 gets indices -N..N; even size n gets -(n//2)..n//2-1.
+    """The origin every constructor uses when none is given: the box centred on 0.
 
-    The even case matches scipy.ndimage (centre at index n//2).
+    Size 2N+1 gets indices -N..N; an even size n gets -(n//2)..n//2-1, the centre
+    at index n//2 as in scipy.ndimage (scipy.signal's ``same`` mode centres an
+    even kernel at (n-1)//2 instead: give ``origin=-((n-1)//2)`` for that).  With
+    this default ``conv(k, I, mode="same")`` on arrays agrees with
+    ``scipy.ndimage.convolve(I, k, mode="constant")`` for every kernel and with
+    ``scipy.signal.convolve2d(I, k, "same")`` for odd kernels.
+
+    >>> default_origin((3, 4))
+    (-1, -2)
     """
     return tuple(-(n // 2) for n in shape)
 
@@ -95,11 +113,12 @@ class Signal:
     __hash__ = None  # type: ignore[assignment]
 
     def __init__(self, entries: np.ndarray, origin: Sequence[int] | None = None) -> None:
+        """``entries`` placed with its first entry at ``origin`` (default: :func:`default_origin`)."""
         entries = np.asarray(entries)
         if entries.ndim == 0:
             raise ShapeError("a signal needs at least one dimension; got a scalar")
         if origin is None:
-            origin = (0,) * entries.ndim
+            origin = default_origin(entries.shape)
         origin = tuple(int(o) for o in origin)
         if len(origin) != entries.ndim:
             raise ShapeError(
@@ -141,10 +160,15 @@ class Signal:
 
     @classmethod
     def from_array(cls, array: Any, origin: Sequence[int] | None = None) -> Signal:
-        """A signal from a numpy array or nested list.
+        """A signal from a numpy array or nested list, first entry at ``origin``.
 
-        Numeric dtypes stay numeric (the fast path); object arrays of ints,
-        Fractions or Polynomials become exact.
+        Without ``origin`` the box is centred (:func:`default_origin`).  Numeric
+        dtypes stay numeric (the fast path); object arrays of ints, Fractions or
+        Polynomials become exact.
+
+        >>> s = Signal.from_array([[1, 2, 3]], origin=(0, 0))
+        >>> s.value_at((0, 2)), s.to_array().tolist()
+        (3, [[1, 2, 3]])
         """
         arr = np.asarray(array)
         if arr.ndim == 0 or arr.size == 0:
@@ -159,7 +183,10 @@ class Signal:
 
     @classmethod
     def literal(cls, nested: Any, origin: Sequence[int] | None = None) -> Signal:
-        """Exact constant entries from a nested list (ints, Fractions, floats)."""
+        """Exact constant entries from a nested list (ints, Fractions, floats).
+
+        Without ``origin`` the box is centred (:func:`default_origin`).
+        """
         try:
             arr = np.array(nested, dtype=object)
         except ValueError:
@@ -225,6 +252,32 @@ class Signal:
         return result
 
     # --- conversions -----------------------------------------------------
+    def to_array(self) -> np.ndarray:
+        """The entries as a numpy array (the origin is dropped; see :attr:`origin`).
+
+        Numeric signals give a copy of their array; exact ones give int64 when
+        every entry is an integer that fits, else an object array of ints and
+        Fractions, or of :class:`~symconv.algebra.Polynomial` when an entry is
+        symbolic or complex.  ``Signal.from_array(s.to_array(), s.origin) == s``.
+
+        >>> Signal.literal([[1, 2], [3, 4]]).to_array()
+        array([[1, 2],
+               [3, 4]])
+        >>> Signal.literal([1, 0.5]).to_array().tolist()
+        [1, Fraction(1, 2)]
+        """
+        if not self.is_exact:
+            return self.entries.copy()
+        if not all(p.is_constant() and (p.domain.is_QQ or p.domain.is_ZZ)
+                   for p in self.entries.flat):
+            return self.entries.copy()
+        values = [_constant_number(p) for p in self.entries.flat]
+        if all(isinstance(v, int) and abs(v) < 2**63 for v in values):
+            return np.array(values, dtype=np.int64).reshape(self.shape)
+        out = np.empty(len(values), dtype=object)
+        out[:] = values
+        return out.reshape(self.shape)
+
     def exact(self) -> Signal:
         """Exact version (numeric entries become exact rationals)."""
         if self.is_exact:
@@ -390,11 +443,31 @@ class Signal:
         return rf"{body}_{{\text{{origin }}({origin})}}"
 
     def _repr_latex_(self) -> str:
-        return f"$\\displaystyle {self._latex()}$"
+        return display.signal_latex(self)
+
+    def _repr_html_(self) -> str:
+        return display.signal_html(self)
 
     def __repr__(self) -> str:
-        kind = "exact" if self.is_exact else str(self.entries.dtype)
-        return f"Signal(shape={self.shape}, origin={self.origin}, {kind})"
+        return display.signal_repr(self)
+
+    def __str__(self) -> str:
+        return display.signal_text(self)
+
+
+def as_signal(value: Any) -> Signal:
+    """``value`` as a Signal: a Signal as is; a numpy array or nested list by
+    :meth:`Signal.from_array` with the default origin (:func:`default_origin`).
+
+    >>> as_signal([1, 2, 3]) == Signal.literal([1, 2, 3])
+    True
+    """
+    if isinstance(value, Signal):
+        return value
+    if isinstance(value, np.ndarray | list | tuple):
+        return Signal.from_array(value)
+    raise ShapeError(f"{type(value).__name__} {value!r:.60} is not a signal, numpy array or "
+                     "nested list")
 
 
 # --- helpers shared with symconv.ops ---------------------------------------------

@@ -106,3 +106,50 @@ def test_output_under_a_file_is_one_line(tmp_path: Path,
     err = capsys.readouterr().err
     assert err == (f"symconv: error: cannot write the report to {blocker / 'sub'}: "
                    f"{blocker} is a file, not a folder\n")
+
+
+def test_proofs_list_names_every_bundled_file(capsys: pytest.CaptureFixture[str]) -> None:
+    from symconv.api import bundled_claim_files
+
+    assert main(["proofs", "list"]) == 0
+    out = capsys.readouterr().out
+    for path in bundled_claim_files():
+        assert path.name in out
+    assert "claims: conv-is-corr-of-flip" in out
+
+
+def test_proofs_copy_gives_a_verifiable_starting_point(tmp_path: Path,
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    from symconv.api import bundled_claim_files
+
+    target = tmp_path / "mine"
+    assert main(["proofs", "copy", str(target)]) == 0
+    assert sorted(p.name for p in target.iterdir()) == [p.name for p in bundled_claim_files()]
+    assert main(["proofs", "copy", str(target)]) == 2
+    assert "exists; pass --force" in capsys.readouterr().err
+    assert main(["proofs", "copy", str(target), "--force"]) == 0
+    assert main(["proofs", "copy"]) == 2
+    assert main(["verify", str(target / "shift.toml")]) == 0
+
+
+def test_verify_without_a_path_outside_a_repository_runs_the_bundled_proofs(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    from symconv import api
+
+    bundled = tmp_path / "bundled"
+    bundled.mkdir()
+    (bundled / "one.toml").write_text('[[claim]]\nname = "a"\nstatement = "flip(flip(F)) == F"\n'
+                                      'signals = { F = "3" }\nexpect = "holds"\n')
+    monkeypatch.setattr(api, "bundled_proofs", lambda: bundled)
+    monkeypatch.chdir(tmp_path)
+    assert main(["verify"]) == 0
+    captured = capsys.readouterr()
+    assert "verifying the proofs bundled with symconv" in captured.err
+    assert "1 claims: 1 as expected" in captured.out
+    (tmp_path / "proofs").mkdir()
+    (tmp_path / "proofs" / "own.toml").write_text(
+        '[[claim]]\nname = "b"\nstatement = "flip(F) == F"\nsignals = { F = "3" }\n'
+        'expect = "fails"\n')
+    assert main(["verify"]) == 0
+    captured = capsys.readouterr()
+    assert "bundled" not in captured.err and "\nb " in captured.out

@@ -29,6 +29,7 @@ from symconv.cnn import (
     transposed_output_size,
 )
 from symconv.errors import ShapeError, UnknownNameError
+from symconv.signal import Signal
 
 
 def direct_layer(x: np.ndarray, W: np.ndarray, b: np.ndarray | None, stride: int, padding: int,
@@ -307,3 +308,52 @@ def test_learning_equivalence_validates_its_settings() -> None:
         cnn.learning_equivalence(steps=2, learning_rate=float("nan"))
     with pytest.raises(SymconvError, match="diverges"):
         cnn.learning_equivalence(steps=50, learning_rate=1e300)
+
+
+@pytest.mark.filterwarnings("ignore:Using padding='same' with even kernel lengths")
+@pytest.mark.parametrize("padding_mode", ["zeros", "reflect", "replicate", "circular"])
+@pytest.mark.parametrize(("padding", "kernel", "dilation", "stride"), [
+    (1, (3, 3), 1, 1), ((2, 1), (3, 2), 1, 2), ("same", (3, 3), 1, 1), ("same", (2, 4), (2, 1), 1),
+    ("valid", (3, 2), 1, 1), (2, (2, 2), 2, (1, 2)),
+])
+def test_padding_vocabulary_is_torchs(padding_mode: str, padding: Any, kernel: tuple[int, int],
+                                      dilation: Any, stride: Any) -> None:
+    """torch's padding_mode names with torch's meanings (reflect = symconv's mirror)."""
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng(hash((padding_mode, str(padding))) % 2**32)
+    x, W = rng.integers(-5, 6, (2, 6, 7)), rng.integers(-5, 6, (3, 2, *kernel))
+    b = rng.integers(-5, 6, 3)
+    module = torch.nn.Conv2d(2, 3, kernel, stride=stride, padding=padding, dilation=dilation,
+                             padding_mode=padding_mode, dtype=torch.float64)
+    with torch.no_grad():
+        module.weight.copy_(torch.from_numpy(W.astype(np.float64)))
+        module.bias.copy_(torch.from_numpy(b.astype(np.float64)))
+        expected = module(torch.from_numpy(x.astype(np.float64))).numpy()
+    got = layer(x, W, b, stride=stride, padding=padding, dilation=dilation,
+                padding_mode=padding_mode)
+    assert got.shape == expected.shape
+    assert np.array_equal(got, expected.astype(np.int64))
+    # the exact path agrees
+    exact = layer(Signal.from_array(x.astype(object)).entries, W, b, stride=stride,
+                  padding=padding, dilation=dilation, padding_mode=padding_mode)
+    assert np.array_equal(np.vectorize(lambda p: int(p.as_expr()))(exact), got)
+
+
+def test_torch_reflect_is_symconv_mirror_not_reflect() -> None:
+    x, W = np.arange(1, 6).reshape(1, 5), np.ones((1, 1, 3), dtype=np.int64)
+    torch_reflect = layer(x, W, padding=1, padding_mode="reflect")
+    assert np.array_equal(torch_reflect, layer(x, W, padding=1, boundary="mirror"))
+    assert not np.array_equal(torch_reflect, layer(x, W, padding=1, boundary="reflect"))
+
+
+@pytest.mark.parametrize(("kwargs", "error", "fragment"), [
+    ({"padding_mode": "mirror"}, UnknownNameError, "unknown padding_mode 'mirror'"),
+    ({"padding_mode": "reflect", "boundary": "wrap"}, ShapeError, "give one"),
+    ({"padding": "same", "stride": 2}, ShapeError, "needs stride 1"),
+    ({"padding": "full"}, UnknownNameError, "unknown padding 'full'"),
+])
+def test_bad_padding_is_one_line(kwargs: dict[str, Any], error: type[Exception],
+                                 fragment: str) -> None:
+    with pytest.raises(error, match=fragment) as info:
+        layer(np.ones((1, 5, 5)), np.ones((1, 1, 3, 3)), **kwargs)
+    assert "\n" not in str(info.value)

@@ -25,7 +25,7 @@ from symconv.identify import (
 )
 from symconv.ops import conv, corr
 from symconv.signal import Signal
-from tests.strategies import kernel_and_image
+from symconv.strategies import kernel_and_image
 
 
 def rows_by_variant(found: Identification) -> dict[str, tuple[str, str, str, str, str]]:

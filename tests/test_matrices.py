@@ -22,7 +22,7 @@ from symconv.matrices import (
 )
 from symconv.ops import conv, flip
 from symconv.signal import Signal
-from tests.strategies import int_arrays
+from symconv.strategies import int_arrays
 
 
 def numbers(view_entries: np.ndarray) -> np.ndarray:

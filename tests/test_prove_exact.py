@@ -174,7 +174,9 @@ def test_outcome_latex() -> None:
     outcome = verify_one(claim_from_text("conv(a, b) == corr(a, b)", {"a": "3", "b": "2"},
                                          name="conv_is_corr"))
     assert outcome.status == "MISMATCH"
-    assert outcome._repr_latex_().startswith(r"$\text{conv\_is\_corr (holds): }\textbf{REFUTED}")
+    latex = outcome._repr_latex_()
+    assert latex.startswith(r"$$\begin{array}{l}\text{conv\_is\_corr (expected holds, MISMATCH):}")
+    assert r"\textbf{REFUTED}" in latex and latex.endswith("$$")
 
 
 # --- declared sizes decide (issue 13) ---------------------------------------------------

@@ -57,7 +57,7 @@ from symconv.prove.packed import (
     packed_difference,
 )
 from symconv.signal import Signal
-from tests.strategies import (
+from symconv.strategies import (
     STATEMENT_BOUNDARIES,
     STATEMENT_MODES,
     dsl_claims,

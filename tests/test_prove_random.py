@@ -17,7 +17,7 @@ from symconv.prove import random as random_tier
 from symconv.prove.evaluate import ExactBackend, evaluate_sides
 from symconv.prove.modular import NTT_PRIMES, ModularBackend, full_conv_mod, ntt
 from symconv.signal import Signal
-from tests.strategies import kernel_and_image
+from symconv.strategies import kernel_and_image
 
 P, ROOT = NTT_PRIMES[0]
 

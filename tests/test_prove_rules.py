@@ -45,7 +45,7 @@ from symconv.prove.sums import (
     tabulate,
 )
 from symconv.signal import Signal
-from tests.strategies import int_arrays, kernel_and_image
+from symconv.strategies import int_arrays, kernel_and_image
 
 x, i, j = Index.var("x"), Index.var("i"), Index.var("j")
 ONE = Fraction(1)

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 
 from symconv.errors import ShapeError, SizeLimitError
 from symconv.signal import MAX_EXACT_ENTRIES, Signal, default_origin
-from tests.strategies import int_arrays, origins
+from symconv.strategies import int_arrays, origins
 
 
 def test_symbolic_kernel_follows_the_source_convention() -> None:
@@ -27,8 +27,31 @@ def test_default_origin(shape: tuple[int, ...], origin: tuple[int, ...]) -> None
     assert Signal.symbolic("F", shape).origin == origin
 
 
+@pytest.mark.parametrize("shape", [(1,), (4,), (5,), (2, 3), (4, 4), (1, 2, 3)])
+def test_every_constructor_uses_the_one_default_origin(shape: tuple[int, ...]) -> None:
+    from symconv.kernels import KERNEL_NAMES, get_kernel
+    from symconv.signal import as_signal
+
+    array = np.arange(1, int(np.prod(shape)) + 1).reshape(shape)
+    expected = tuple(-(n // 2) for n in shape)
+    built = [Signal(array), Signal.from_array(array), Signal.literal(array.tolist()),
+             Signal.symbolic("F", shape), as_signal(array), as_signal(array.tolist())]
+    assert [s.origin for s in built] == [expected] * len(built)
+    assert all(get_kernel(name).origin == default_origin(get_kernel(name).shape)
+               for name in KERNEL_NAMES)
+
+
+def test_to_array_round_trips() -> None:
+    for s in (Signal.literal([[1, Fraction(1, 2)], [0, -3]], origin=(2, -1)),
+              Signal.from_array(np.array([1.5, 2.0])), Signal.literal([2**70, 1]),
+              Signal.symbolic("F", (2, 2))):
+        assert Signal.from_array(s.to_array(), s.origin) == s
+    assert Signal.literal([1, 2]).to_array().dtype == np.int64
+    assert Signal.literal([2**70]).to_array().tolist() == [2**70]
+
+
 def test_equality_counts_zeros_outside_the_box() -> None:
-    assert Signal.literal([0, 0, 1, 2, 0]) == Signal.literal([1, 2], origin=(2,))
+    assert Signal.literal([0, 0, 1, 2, 0], origin=(0,)) == Signal.literal([1, 2], origin=(2,))
     assert Signal.literal([1, 2], origin=(2,)) != Signal.literal([1, 2], origin=(1,))
     assert Signal.literal([[0, 0], [0, 0]]) == Signal.literal([[0]], origin=(5, 5))
     assert Signal.from_array(np.array([1, 2])) == Signal.literal([1, 2])
@@ -67,7 +90,7 @@ def test_exact_numeric_round_trip_and_scaling() -> None:
 
 
 def test_difference_reports_first_differing_coordinate() -> None:
-    a, b = Signal.literal([1, 2, 3]), Signal.literal([1, 5, 3])
+    a, b = Signal.literal([1, 2, 3], origin=(0,)), Signal.literal([1, 5, 3], origin=(0,))
     assert a.difference(b) == ((1,), 2, 5)
     assert a.difference(a) is None
     assert Signal.literal([1]).difference(Signal.literal([1], origin=(1,))) == ((0,), 1, 0)
@@ -76,7 +99,7 @@ def test_difference_reports_first_differing_coordinate() -> None:
 def test_evaluate_substitutes_numbers() -> None:
     F = Signal.symbolic("F", (2,), origin=(0,))
     values = {g: g.index[0] + 1 for g in F.generators()}
-    assert F.evaluate(values) == Signal.literal([1, 2])
+    assert F.evaluate(values) == Signal.literal([1, 2], origin=(0,))
 
 
 @pytest.mark.parametrize(

@@ -29,8 +29,8 @@ from symconv.claims import Claim, claim_from_text, load_toml
 from symconv.dsl import BinOp, Call, Name, Neg, Node, Number, Statement, Str, parse_statement, unparse
 from symconv.errors import SymconvError
 from symconv.prove import Counterexample, Verdict, run_tiers
+from symconv.strategies import kernel_and_image
 from tests import reference_eval as ref
-from tests.strategies import kernel_and_image
 
 HOLDS = (Verdict.PROVED, Verdict.VERIFIED, Verdict.PROBABLE)
 

@@ -31,6 +31,8 @@ from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
+from symconv import display
+
 if TYPE_CHECKING:
     from symconv.claims import Claim
 
@@ -157,7 +159,16 @@ class Counterexample:
         return r",\quad ".join(parts)
 
     def _repr_latex_(self) -> str:
-        return f"${self._latex()}$"
+        return f"$${display.counterexample_latex(self)}$$"
+
+    def _repr_html_(self) -> str:
+        return display.counterexample_html(self)
+
+    def __repr__(self) -> str:
+        return display.counterexample_repr(self)
+
+    def __str__(self) -> str:
+        return self.describe()
 
 
 def _nested_shape(value: Any) -> tuple[int, ...]:
@@ -227,7 +238,21 @@ class Result:
         return text
 
     def _repr_latex_(self) -> str:
-        return f"${self._latex()}$"
+        return f"$${display.result_latex(self)}$$"
+
+    def _repr_html_(self) -> str:
+        return display.result_html(self)
+
+    def __repr__(self) -> str:
+        return display.result_repr(self)
+
+    def __str__(self) -> str:
+        """One readable line; :meth:`text` has the detail, derivation and counterexample."""
+        return display.result_line(self)
+
+    def text(self) -> str:
+        """The readable account: verdict line, detail, derivation or counterexample."""
+        return display.result_text(self)
 
 
 def strict_sizes(result: Result) -> Result:

@@ -43,6 +43,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from symconv import display
 from symconv.algebra import Polynomial
 from symconv.dsl import FUNCTIONS, BinOp, Call, Name, Neg, Node, Number, integer_value
 from symconv.errors import SymconvError
@@ -199,6 +200,12 @@ class Derivation:
 
     def _repr_latex_(self) -> str:
         return self.latex()
+
+    def _repr_html_(self) -> str:
+        return display.derivation_html(self)
+
+    def __repr__(self) -> str:
+        return display.derivation_repr(self)
 
 
 def _without_detours(chain: list[Step]) -> list[Step]:

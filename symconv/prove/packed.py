@@ -617,8 +617,8 @@ class PackedBackend:
 
         def full_conv(kern: np.ndarray, img: np.ndarray, out_shape: tuple[int, ...]) -> np.ndarray:
             # kern and img are index arrays: kernel (reversed for corr) and the extended image.
-            k = self._gather(kernel, Signal(kern))
-            i = self._gather(image, Signal(img))
+            k = self._gather(kernel, Signal(kern, (0,) * kern.ndim))
+            i = self._gather(image, Signal(img, (0,) * img.ndim))
             ik, ii = _all_pairs(k.terms, i.terms)
             coords = [x + y for x, y in zip(_coordinates(k.pos[ik], k.shape),
                                             _coordinates(i.pos[ii], i.shape), strict=True)]

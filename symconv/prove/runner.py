@@ -20,6 +20,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
+from symconv import display
 from symconv.atomic import atomic_write
 from symconv.claims import Claim
 from symconv.errors import SymconvError
@@ -55,7 +56,16 @@ class Outcome:
         return rf"\text{{{name} ({self.claim.expect}): }}{body}"
 
     def _repr_latex_(self) -> str:
-        return f"${self._latex()}$"
+        return f"$${display.outcome_latex(self)}$$"
+
+    def _repr_html_(self) -> str:
+        return display.outcome_html(self)
+
+    def __repr__(self) -> str:
+        return display.outcome_repr(self)
+
+    def __str__(self) -> str:
+        return display.outcome_text(self)
 
 
 def verify_one(claim: Claim, budget: float | None = None, *, preempt: bool = False,

@@ -1,14 +1,114 @@
-"""Hypothesis strategies shared by the test files."""
+"""Hypothesis strategies: signals, kernels and statements, to property-test code against symconv.
+
+Needs hypothesis (``pip install 'symconv[strategies]'``).  Test your own
+convolution against symconv's exact one on random integer signals of any origin:
+
+>>> from hypothesis import given, settings
+>>> from symconv import conv
+>>> from symconv.strategies import signals
+>>> def my_conv(k, x):          # yours: a direct double loop, origins added
+...     out = {}
+...     for i in k.coordinates():
+...         for j in x.coordinates():
+...             s = tuple(a + b for a, b in zip(i, j))
+...             out[s] = out.get(s, 0) + k.value_at(i) * x.value_at(j)
+...     return out
+>>> @settings(max_examples=20, deadline=None)
+... @given(signals(ndim=2, max_side=3), signals(ndim=2, max_side=4))
+... def test_my_conv(k, x):
+...     expected = conv(k, x)
+...     assert all(expected.value_at(s) == v for s, v in my_conv(k, x).items())
+>>> test_my_conv()
+
+:func:`signals` draws shapes, origins and integer, rational, complex or symbolic
+entries; :func:`kernels` the named kernels and small arrays; :func:`statements` a
+statement of the claim language with its ``signals`` table (about half of them
+true), e.g. to test a tool that rewrites statements.
+"""
 
 from __future__ import annotations
 
-import numpy as np
-from hypothesis import assume
-from hypothesis import strategies as st
-from hypothesis.extra import numpy as hnp
+from collections.abc import Sequence
+from typing import Any
 
+import numpy as np
+
+try:
+    from hypothesis import assume
+    from hypothesis import strategies as st
+    from hypothesis.extra import numpy as hnp
+except ImportError as exc:  # hypothesis is an optional extra
+    raise ImportError("symconv.strategies needs hypothesis; install it with "
+                      "pip install 'symconv[strategies]'") from exc
+
+from symconv.algebra import Polynomial
+from symconv.cyclotomic import cyclotomic_field
 from symconv.dsl import parse_statement
+from symconv.kernels import KERNEL_NAMES, get_kernel
 from symconv.prove.evaluate import degree
+from symconv.signal import Signal, default_origin
+
+ENTRY_KINDS = ("integer", "rational", "complex", "symbolic")
+
+
+@st.composite
+def signals(draw: st.DrawFn, ndim: int | None = None, max_side: int = 5,
+            shape: Sequence[int] | None = None, entries: str = "integer",
+            origin: Sequence[int] | str | None = None, max_abs: int = 9,
+            name: str = "s") -> Signal:
+    """Signals of ``ndim`` (1-3 when not given) dimensions with sides up to ``max_side``
+    (or of ``shape``).
+
+    ``entries``: ``integer`` (numeric int64), ``rational`` and ``complex`` (exact),
+    ``symbolic`` (independent symbols ``name[...]``).  ``origin``: drawn from -4..4
+    when None, ``"default"`` for the default (centred) origin, or a fixed coordinate.
+    """
+    if entries not in ENTRY_KINDS:
+        raise ValueError(f"entries={entries!r}; expected one of {', '.join(ENTRY_KINDS)}")
+    if shape is None:
+        nd = ndim if ndim is not None else draw(st.integers(1, 3))
+        dims = tuple(draw(st.integers(1, max_side)) for _ in range(nd))
+    else:
+        dims = tuple(shape)
+    if origin is None:
+        at = tuple(draw(st.integers(-4, 4)) for _ in dims)
+    elif origin == "default":
+        at = default_origin(dims)
+    else:
+        at = tuple(int(o) for o in origin)
+    if entries == "symbolic":
+        return Signal.symbolic(name, dims, origin=at)
+    ints = st.integers(-max_abs, max_abs)
+    if entries == "integer":
+        return Signal.from_array(draw(hnp.arrays(np.int64, dims, elements=ints)), at)
+    if entries == "rational":
+        element: st.SearchStrategy[Any] = st.fractions(-max_abs, max_abs, max_denominator=6)
+    else:  # a + b i, exact in Q(i) = Q(zeta_4)
+        field = cyclotomic_field(4)
+        i = Polynomial.constant(field.zeta_power(1), field)
+        element = st.builds(lambda re, im: (Polynomial.from_number(re).to_domain(field)
+                                            + Polynomial.from_number(im).to_domain(field) * i),
+                            ints, ints)
+    values = np.empty(dims, dtype=object)
+    for pos in np.ndindex(*dims):
+        values[pos] = draw(element)
+    return Signal.from_array(values, at)
+
+
+def kernels(ndim: int = 2, max_side: int = 5, named: bool = True) -> st.SearchStrategy[Signal]:
+    """Kernels: the named kernels (2D, when ``named``) and integer arrays with odd and even
+    sides at the default, centred origin."""
+    arrays = signals(ndim=ndim, max_side=max_side, origin="default")
+    if named and ndim == 2:
+        return st.one_of(st.sampled_from(KERNEL_NAMES).map(get_kernel), arrays)
+    return arrays
+
+
+def statements(max_depth: int = 3, big: bool = False) -> st.SearchStrategy[tuple[str, dict[str, object]]]:
+    """A well-typed statement of the claim language and its ``signals`` table, for
+    :func:`symconv.check` (``check(text, **table)``); about half hold.  See
+    :func:`dsl_claims` for the parameters."""
+    return dsl_claims(max_depth=max_depth, big=big)
 
 small_ints = st.integers(min_value=-9, max_value=9)
 

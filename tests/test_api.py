@@ -1,0 +1,133 @@
+"""The top-level API: check, verify, derive, and the packaging of the bundled proofs."""
+
+from __future__ import annotations
+
+import tomllib
+from fractions import Fraction
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import symconv
+from symconv import Signal, Verdict, check, derive, verify
+from symconv.api import bundled_claim_files, bundled_proofs, signal_declaration
+from symconv.claims import claim_from_text
+from symconv.errors import SymconvError
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_check_takes_shapes_and_reports_one_line() -> None:
+    result = check("conv(F, I) == corr(flip(F), I)", F="3x3", I="5x5")
+    assert result.verdict is Verdict.PROVED
+    assert "\n" not in str(result) and str(result).startswith("PROVED by general")
+    assert "\n" not in repr(result) and len(repr(result)) < 120
+
+
+def test_check_refutes_a_false_statement() -> None:
+    result = check("conv(F, I) == corr(F, I)", F="3x3", I="5x5")
+    assert result.verdict is Verdict.REFUTED
+    assert result.counterexample is not None
+    assert str(result).startswith("REFUTED") and "!=" in str(result)
+
+
+@pytest.mark.parametrize("kernel", [
+    [[1, 2], [3, 4]],
+    np.array([[1, 2], [3, 4]]),
+    np.array([[0.5, 2.0]]),
+    [[Fraction(1, 3), 1]],
+    "sobel_x",
+    Signal.literal([[1, -1]], origin=(0, 3)),
+    Signal.symbolic("k", (2, 3)),
+    Signal.symbolic("k", (2, 2), origin=(0, 0), real=False),
+    {"shape": "2x2", "real": False},
+    (3, 3),
+])
+def test_check_takes_every_kind_of_signal(kernel: object) -> None:
+    assert check("conv(k, I) == corr(flip(k), I)", k=kernel, I="4x4").verdict is Verdict.PROVED
+    assert check("conv(k, I) == corr(k, I)", k=kernel, I="4x4",
+                 expect="fails").verdict is not Verdict.PROVED
+
+
+def test_arrays_keep_their_entries_and_signals_their_origin() -> None:
+    # a fixed symmetric kernel: conv equals corr; an asymmetric one: it does not
+    assert check("conv(k, I) == corr(k, I)", k=[[1, 2, 1]], I="3x5").meets("holds")
+    assert check("conv(k, I) == corr(k, I)", k=[[1, 2, 3]], I="3x5").verdict is Verdict.REFUTED
+    # the origin of a Signal is kept: shifted by one, k is no longer symmetric about 0
+    shifted = Signal.literal([[1, 2, 1]], origin=(0, 0))
+    assert check("conv(k, I) == corr(k, I)", k=shifted, I="3x5").verdict is Verdict.REFUTED
+    assert signal_declaration("k", shifted) == {"literal": [[1, 2, 1]], "origin": [0, 0]}
+    assert signal_declaration("k", Signal.symbolic("k", (3,))) == {
+        "shape": "3", "origin": [-1], "real": True}
+
+
+@pytest.mark.parametrize(("value", "fragment"), [
+    (Signal.symbolic("F", (3,)), r"Signal\.symbolic\('k'"),
+    ([1j, 2], "complex"),
+    ([[1, 2], [3]], "ragged"),
+    (3.5, "not a shape"),
+])
+def test_bad_signals_are_one_line_errors(value: object, fragment: str) -> None:
+    with pytest.raises(SymconvError, match=fragment) as info:
+        check("conv(k, I) == conv(I, k)", k=value, I="4")
+    assert "\n" not in str(info.value)
+
+
+def test_check_needs_signals_and_known_names() -> None:
+    with pytest.raises(SymconvError, match="needs the statement's signals"):
+        check("conv(F, I) == conv(I, F)")
+    with pytest.raises(SymconvError, match="not declared"):
+        check("conv(F, I) == conv(I, F)", F="3")
+
+
+def test_check_passes_tiers_and_budget() -> None:
+    result = check("conv(F, I) == conv(I, F)", F="3x3", I="5x5", tiers=["exact"], budget=30)
+    assert result.verdict is Verdict.VERIFIED and result.method == "exact"
+
+
+def test_verify_takes_paths_and_claims_in_order() -> None:
+    claims = [claim_from_text("conv(a, b) == conv(b, a)", {"a": "3", "b": "4"}, name="commutes"),
+              claim_from_text("corr(a, b) == corr(b, a)", {"a": "3", "b": "4"}, "fails",
+                              name="corr-does-not")]
+    outcomes = verify([*claims, ROOT / "proofs" / "shift.toml"])
+    assert [o.claim.name for o in outcomes[:2]] == ["commutes", "corr-does-not"]
+    assert len(outcomes) == 2 + len(tomllib.loads((ROOT / "proofs" / "shift.toml").read_text())
+                                    ["claim"])
+    assert all(o.ok for o in outcomes)
+    assert repr(outcomes[0]).startswith("<Outcome commutes: PROVED by general")
+    assert "commutes" in str(outcomes[0]) and "verdict PROVED" in str(outcomes[0])
+
+
+def test_verify_reports_a_mismatch() -> None:
+    wrong = claim_from_text("corr(a, b) == corr(b, a)", {"a": "3", "b": "4"}, name="wrong")
+    (outcome,) = verify(wrong)
+    assert not outcome.ok and outcome.status == "MISMATCH"
+
+
+def test_derive_and_the_fourier_functions_at_top_level() -> None:
+    form = derive("corr", dim=2, size=3)
+    assert "F[-1, -1]*I[x - 1, y - 1]" in str(form.value())
+    f = Signal.literal([1, 2, 3, 4], origin=(0,))
+    assert symconv.idft(symconv.dft(f)) == f
+    assert symconv.hadamard_form("conv", 3).shape == (1, 3)
+
+
+def test_bundled_proofs_are_the_repository_proofs() -> None:
+    assert bundled_proofs().resolve() == (ROOT / "proofs").resolve()
+    names = {p.name for p in bundled_claim_files()}
+    assert {"flip.toml", "fourier.toml", "cnn_layers.py"} <= names
+
+
+def test_every_subpackage_is_listed_for_installation() -> None:
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]
+    found = {".".join(p.parent.relative_to(ROOT).parts)
+             for p in (ROOT / "symconv").rglob("__init__.py")}
+    assert found | {"symconv.proofs"} == set(config["packages"])
+    assert config["package-dir"]["symconv.proofs"] == "proofs"
+
+
+def test_public_names_are_exported() -> None:
+    for name in ("check", "verify", "derive", "dft", "idft", "hadamard_form", "Result", "Outcome",
+                 "Counterexample", "Derivation", "Signal", "default_origin"):
+        assert name in symconv.__all__ and getattr(symconv, name) is not None

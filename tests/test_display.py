@@ -1,0 +1,90 @@
+"""How results and signals look: one-line reprs, readable text, LaTeX and HTML."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from symconv import Signal, check
+from symconv.claims import claim_from_text
+from symconv.display import MAX_STEPS_SHOWN, derivation_latex, signal_text
+from symconv.prove.runner import verify_one
+
+
+def test_signal_text_shows_entries_origin_and_the_zero_marker() -> None:
+    text = str(Signal.literal([[1, 2, 3], [4, 5, 6]], origin=(0, -2)))
+    assert "origin (0, -2)" in text
+    assert "[3]" in text and "[6]" not in text  # coordinate (0, 0): first row, last column
+    assert text.splitlines()[1].split() == ["-2", "-1", "0"]
+    # no marker when 0 lies outside the box
+    assert "[" not in signal_text(Signal.literal([1, 2], origin=(3,))).split("\n", 1)[1]
+    assert str(Signal.zeros(2)).endswith("the zero function")
+
+
+def test_signal_rich_displays_mark_coordinate_zero() -> None:
+    s = Signal.literal([[1, 2], [3, 4]], origin=(-1, -1))
+    assert r"\boxed{4}" in s._repr_latex_() and "_{(-1,-1)}" in s._repr_latex_()
+    html = s._repr_html_()
+    assert html.count('title="coordinate 0"') == 1
+    assert re.search(r'title="coordinate 0">4<', html)
+    big = Signal.literal([list(range(30))], origin=(0, 0))
+    assert "…" in str(big) and "…" in big._repr_html_()
+
+
+def test_a_proof_displays_its_derivation() -> None:
+    result = check("conv(F, I) == corr(flip(F), I)", F="3x3", I="5x5")
+    assert repr(result).startswith("<Result PROVED by general") and "\n" not in repr(result)
+    latex = result._repr_latex_()
+    assert latex.startswith("$$") and r"\begin{aligned}" in latex
+    assert r"\operatorname{corr}(\operatorname{flip}(F), I)(x)" in latex
+    assert latex.count("{") == latex.count("}")
+    assert "Derivation" in result._repr_html_() and "re-indexing" in result._repr_html_()
+    text = result.text()
+    assert text.splitlines()[0] == str(result) and "The two sides are equal" in text
+    assert repr(result.derivation).startswith("<Derivation conv(F, I) == corr(flip(F), I): ")
+
+
+def test_a_refutation_displays_its_counterexample() -> None:
+    result = check("conv(F, I) == corr(F, I)", F="3x3", I="5x5")
+    cex = result.counterexample
+    assert cex is not None
+    assert repr(cex).startswith("<Counterexample F=") and "!=" in repr(cex)
+    assert str(cex) == cex.describe()
+    latex = result._repr_latex_()
+    assert latex.count(r"\begin{bmatrix}") == len(cex.signals) and r"\neq" in latex
+    assert r"\boxed" in latex  # some signal holds coordinate 0
+    html = result._repr_html_()
+    assert html.count("<table") >= len(cex.signals) and "≠" in html
+
+
+def test_a_probable_verdict_shows_its_error_bound() -> None:
+    result = check("sum(conv(F, I)) == sum(F) * sum(I)", F="3x3", I="64x64", tiers=["random"])
+    assert result.error_bound is not None
+    assert "error probability <=" in str(result)
+    assert r"\Pr[\text{error}] \le" in result._repr_latex_()
+    assert "error probability ≤" in result._repr_html_()
+
+
+def test_long_derivations_are_condensed() -> None:
+    result = check("frobenius(conv(a, b), c) == frobenius(b, corr(a, c))",
+                   a="3", b="3", c="3", tiers=["general"])
+    derivation = result.derivation
+    assert derivation is not None
+    full = derivation_latex(derivation, condensed=False)
+    short = derivation_latex(derivation)
+    steps = len(derivation.steps)
+    assert full.count("&=") == steps
+    assert steps > MAX_STEPS_SHOWN
+    assert short.count("&=") == MAX_STEPS_SHOWN and r"\vdots" in short
+
+
+@pytest.mark.parametrize("expect", ["holds", "fails"])
+def test_outcomes_display(expect: str) -> None:
+    outcome = verify_one(claim_from_text("conv(a, b) == conv(b, a)", {"a": "3", "b": "2"}, expect,
+                                         name="commutes"))
+    status = "ok" if expect == "holds" else "MISMATCH"
+    assert repr(outcome) == (f"<Outcome commutes: PROVED by general (expected {expect}: {status}), "
+                             f"{outcome.result.seconds:.2f} s>")
+    assert str(outcome).startswith(f"{status} ")
+    assert "commutes" in outcome._repr_html_() and "commutes" in outcome._repr_latex_()
