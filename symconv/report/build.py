@@ -21,8 +21,10 @@ import jinja2
 from symconv import __version__
 from symconv.atomic import atomic_write, make_folder
 from symconv.errors import ReportError
+from symconv.report.checks import CheckedClaim, verify_displayed
 from symconv.report.environment import make_environment
 from symconv.report.figures import FigureFolder
+from symconv.report.formulas import claim_latex
 from symconv.report.pdf import DEFAULT_TIME_LIMIT, compile_pdf, find_engine
 from symconv.report.spec import DEFAULT_OUT_DIR, ReportSpec
 
@@ -53,6 +55,34 @@ def context_builder(kind: str) -> ContextBuilder:
     return builder
 
 
+def claim_functions(checked: dict[str, CheckedClaim]) -> dict[str, Callable[..., Any]]:
+    """The template globals that display the specification's verified claims.
+
+    ``formula(name)`` is the statement's LaTeX (math mode, no ``$``);
+    ``formula(name, side="right", arg=2, names={"g": "..."})`` one side, one
+    argument of that side's outer call, and LaTeX in place of signal names.
+    ``verdict(name)`` is e.g. ``PROVED (general)``, ``claim_result(name)`` the Result.
+    """
+
+    def lookup(name: str) -> CheckedClaim:
+        try:
+            return checked[name]
+        except KeyError:
+            raise ReportError(f"the template displays claim {name!r}, which the specification "
+                              "does not list as a [[claim]]") from None
+
+    def formula(name: str, side: str | None = None, arg: int | None = None,
+                names: dict[str, str] | None = None) -> str:
+        return claim_latex(lookup(name).claim, side, arg, names)
+
+    return {
+        "formula": formula,
+        "verdict": lambda name: lookup(name).verdict_text,
+        "claim_result": lambda name: lookup(name).result,
+        "checked_claim": lookup,
+    }
+
+
 def render(spec: ReportSpec, figures: FigureFolder,
            templates: Path | str | None = None) -> str:
     """The report's LaTeX source (figures are written into ``figures`` as a side effect)."""
@@ -65,6 +95,7 @@ def render(spec: ReportSpec, figures: FigureFolder,
     except jinja2.TemplateSyntaxError as err:
         raise ReportError(f"template {err.name or spec.template_name!r} line {err.lineno}: "
                           f"{err.message}") from None
+    env.globals.update(claim_functions(verify_displayed(spec.shown_claims)))
     values = {"title": spec.title, "author": spec.author, "version": __version__,
               "spec": spec, "figures_dir": figures.latex_path}
     values.update(context_builder(spec.report)(spec, figures))

@@ -12,6 +12,17 @@ A specification is a small TOML file (``reports/*.toml``)::
     claims = ["../proofs/flip.toml"]  # derivation: claim files to run (default: built-in list)
     timing_sizes = [1, 3, 5, 9, 15]  # lecture: kernel sizes of the timing plot
 
+    [[claim]]                 # the identities the report displays (as in proofs/*.toml)
+    name = "flip-equivalence"
+    statement = "conv(F, I) == corr(flip(F), I)"
+    signals = { F = "3x3", I = "5x5" }
+    expect = "holds"
+
+Every ``[[claim]]`` is verified during the build, and a template displays it
+with ``formula(name)``: a verdict that misses its expectation stops the build.
+A file's claims add to those of the bundled report of its kind (package data,
+``symconv/report/specs/<kind>.toml``), replacing any of the same name.
+
 Every bundled report also has a built-in default specification, so
 ``symconv report lecture`` works without a file.
 """
@@ -21,16 +32,19 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass, field, replace
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from symconv.claims import Claim, parse_toml
 from symconv.errors import ReportError
 
 DEFAULT_OUT_DIR = Path("reports/build")
 REPORT_KINDS = ("derivation", "lecture", "claims", "verify")
 _OUTPUT_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
 _KNOWN_KEYS = {"report", "output", "title", "author", "sizes", "solutions", "input",
-               "timing_sizes", "template", "claims"}
+               "timing_sizes", "template", "claims", "claim"}
+_TABLE_HEADER = re.compile(r"^\s*\[")
 _DEFAULT_TITLES = {
     "derivation": "Convolution and correlation: derivations",
     "lecture": "Convolution vs correlation",
@@ -53,6 +67,8 @@ class ReportSpec:
     timing_sizes: tuple[int, ...] = (1, 3, 5, 7, 9, 11, 15, 21, 31)
     template: str | None = None
     claims: tuple[Path, ...] = ()
+    # the [[claim]] tables: identities the templates display with formula(name)
+    shown_claims: tuple[Claim, ...] = ()
     source: Path | None = field(default=None, compare=False)
 
     @property
@@ -61,11 +77,21 @@ class ReportSpec:
 
 
 def default_spec(kind: str) -> ReportSpec:
-    """The built-in specification of a bundled report."""
+    """The built-in specification of a bundled report, with the claims its template displays.
+
+    Those claims are package data (``symconv/report/specs/<kind>.toml``), so a
+    bundled report builds by name after ``pip install .`` alone.
+    """
     if kind not in REPORT_KINDS:
         raise ReportError(f"unknown report {kind!r}; expected one of {', '.join(REPORT_KINDS)} "
                           "or a .toml specification")
-    return ReportSpec(report=kind, output=kind, title=_DEFAULT_TITLES[kind])
+    spec = ReportSpec(report=kind, output=kind, title=_DEFAULT_TITLES[kind])
+    bundled = resources.files("symconv.report") / "specs" / f"{kind}.toml"
+    if not bundled.is_file():
+        return spec
+    text = bundled.read_text(encoding="utf-8")
+    where = f"bundled specification {kind}.toml"
+    return replace(spec, shown_claims=spec_claims(text, where))
 
 
 def _int_list(value: Any, key: str, where: str, low: int, high: int) -> tuple[int, ...]:
@@ -134,11 +160,35 @@ def load_spec(name_or_path: str | Path) -> ReportSpec:
         return default_spec(text)
     path = Path(text)
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        source_text = path.read_text(encoding="utf-8")
+        data = tomllib.loads(source_text)
     except FileNotFoundError:
         raise ReportError(f"report specification {text!r} does not exist") from None
     except (OSError, UnicodeDecodeError) as err:
         raise ReportError(f"cannot read report specification {text!r}: {err}") from None
     except tomllib.TOMLDecodeError as err:
         raise ReportError(f"{text}: malformed TOML: {err}") from None
-    return replace(spec_from_mapping(data, text, path.parent), source=path)
+    spec = spec_from_mapping(data, text, path.parent)
+    return replace(spec, shown_claims=merge_claims(spec.shown_claims,
+                                                   spec_claims(source_text, text)), source=path)
+
+
+def merge_claims(bundled: tuple[Claim, ...], own: tuple[Claim, ...]) -> tuple[Claim, ...]:
+    """A specification's claims: the bundled report's, each replaced by an own one of its name."""
+    own_names = {c.name for c in own}
+    return tuple(c for c in bundled if c.name not in own_names) + own
+
+
+def spec_claims(text: str, where: str) -> tuple[Claim, ...]:
+    """The ``[[claim]]`` tables of a specification's TOML text, parsed as a claim file.
+
+    TOML puts every top-level key before the first table header, so blanking
+    the lines above it leaves exactly the claim tables, at their own line numbers.
+    """
+    lines = text.splitlines()
+    first = next((k for k, line in enumerate(lines) if _TABLE_HEADER.match(line)), None)
+    if first is None:
+        if "claim" in tomllib.loads(text):
+            raise ReportError(f"{where}: write the displayed claims as [[claim]] tables")
+        return ()
+    return tuple(parse_toml("\n" * first + "\n".join(lines[first:]), where))
