@@ -122,7 +122,9 @@ def test_claim_and_signal_names_from_claim_files_compile(tmp_path: Path) -> None
     result = build_report(spec, tmp_path / "out", pdf=True)
     assert result.pdf is not None
     text = " ".join(_text(result.pdf).split())
-    assert "a_b & c % d $ e # f { g } h" in text and "F_1" in text
+    assert "a_b & c % d $ e # f { g } h" in text
+    # signal names are rendered from the statement: F_1 as F with subscript 1
+    assert r"F_{1} \circ I_{x} = I_{x} \circ F_{1}" in result.tex.read_text(encoding="utf-8")
 
 
 def test_failing_render_keeps_previous_report(tmp_path: Path) -> None:

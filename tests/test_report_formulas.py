@@ -97,7 +97,7 @@ def test_names_sides_and_arguments() -> None:
 def _displayed_names(kind: str) -> list[str]:
     """Claims the bundled template shows with formula(...), in order of appearance."""
     template = resources.files("symconv.report") / "templates" / f"{kind}.tex"
-    return re.findall(r"formula\('([^']+)'", template.read_text(encoding="utf-8"))
+    return re.findall(r"formula\(['\"]([^'\"]+)['\"]", template.read_text(encoding="utf-8"))
 
 
 def _false_variant(statement: str, expect: str) -> str:

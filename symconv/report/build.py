@@ -95,7 +95,7 @@ def render(spec: ReportSpec, figures: FigureFolder,
     except jinja2.TemplateSyntaxError as err:
         raise ReportError(f"template {err.name or spec.template_name!r} line {err.lineno}: "
                           f"{err.message}") from None
-    env.globals.update(claim_functions(verify_displayed(spec.shown_claims)))
+    env.globals.update(claim_functions(verify_displayed(spec.displayed_claims())))
     values = {"title": spec.title, "author": spec.author, "version": __version__,
               "spec": spec, "figures_dir": figures.latex_path}
     values.update(context_builder(spec.report)(spec, figures))

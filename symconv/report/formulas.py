@@ -239,3 +239,9 @@ def claim_latex(claim: Claim, side: str | None = None, arg: int | None = None,
                               "has no such argument")
         node = node.args[arg - 1]
     return expr_latex(node, names)
+
+
+def applied_latex(expr: Node, variable: str) -> str:
+    """A signal expression evaluated at ``variable``: ``F(x)``, ``(F \\ast I)(x)``."""
+    text, strength = _Renderer({}).render(expr)
+    return f"{text}({variable})" if strength == _ATOM else f"({text})({variable})"

@@ -6,10 +6,11 @@ A specification is a small TOML file (``reports/*.toml``)::
     output = "lecture"        # reports/build/<output>.tex and .pdf
     title = "Convolution vs correlation"
     author = "A. Lecturer"
+    course = "Image processing"  # lecture: the title page
     sizes = [1, 2]            # the N of the expanded 2N+1 forms
     solutions = false         # lecture: print the exercises' solutions
     input = "verify.json"     # verify: a `symconv verify --json` file
-    claims = ["../proofs/flip.toml"]  # derivation: claim files to run (default: built-in list)
+    claims = ["../proofs/flip.toml"]  # claim files whose claims are verified and shown too
     timing_sizes = [1, 3, 5, 9, 15]  # lecture: kernel sizes of the timing plot
 
     [[claim]]                 # the identities the report displays (as in proofs/*.toml)
@@ -43,7 +44,7 @@ DEFAULT_OUT_DIR = Path("reports/build")
 REPORT_KINDS = ("derivation", "lecture", "claims", "verify")
 _OUTPUT_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
 _KNOWN_KEYS = {"report", "output", "title", "author", "sizes", "solutions", "input",
-               "timing_sizes", "template", "claims", "claim"}
+               "timing_sizes", "template", "claims", "claim", "course"}
 _TABLE_HEADER = re.compile(r"^\s*\[")
 _DEFAULT_TITLES = {
     "derivation": "Convolution and correlation: derivations",
@@ -61,6 +62,7 @@ class ReportSpec:
     output: str
     title: str
     author: str = ""
+    course: str = ""  # lecture: shown on the title page
     sizes: tuple[int, ...] = (1, 2)
     solutions: bool = False
     input: Path | None = None
@@ -70,6 +72,13 @@ class ReportSpec:
     # the [[claim]] tables: identities the templates display with formula(name)
     shown_claims: tuple[Claim, ...] = ()
     source: Path | None = field(default=None, compare=False)
+
+    def displayed_claims(self) -> tuple[Claim, ...]:
+        """The claims the build verifies and a template may display: the ``[[claim]]``
+        tables, then the claims of the files named by ``claims`` (same name replaces)."""
+        from symconv.claims import load_claims
+
+        return merge_claims(self.shown_claims, tuple(load_claims(list(self.claims))))
 
     @property
     def template_name(self) -> str:
@@ -143,6 +152,7 @@ def spec_from_mapping(data: dict[str, Any], where: str, base_dir: Path) -> Repor
         output=output,
         title=_string(data, "title", where, spec.title),
         author=_string(data, "author", where, ""),
+        course=_string(data, "course", where, ""),
         sizes=_int_list(data.get("sizes", list(spec.sizes)), "sizes", where, 1, 3),
         timing_sizes=_int_list(data.get("timing_sizes", list(spec.timing_sizes)),
                                "timing_sizes", where, 1, 101),
