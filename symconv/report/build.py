@@ -60,7 +60,8 @@ def claim_functions(checked: dict[str, CheckedClaim]) -> dict[str, Callable[...,
 
     ``formula(name)`` is the statement's LaTeX (math mode, no ``$``);
     ``formula(name, side="right", arg=2, names={"g": "..."})`` one side, one
-    argument of that side's outer call, and LaTeX in place of signal names.
+    argument of that side's outer call, and LaTeX in place of signal names;
+    ``negate=True`` the opposite comparison (a refuted ``==`` reads as ``\\neq``).
     ``verdict(name)`` is e.g. ``PROVED (general)``, ``claim_result(name)`` the Result.
     """
 
@@ -72,8 +73,8 @@ def claim_functions(checked: dict[str, CheckedClaim]) -> dict[str, Callable[...,
                               "does not list as a [[claim]]") from None
 
     def formula(name: str, side: str | None = None, arg: int | None = None,
-                names: dict[str, str] | None = None) -> str:
-        return claim_latex(lookup(name).claim, side, arg, names)
+                names: dict[str, str] | None = None, negate: bool = False) -> str:
+        return claim_latex(lookup(name).claim, side, arg, names, negate)
 
     return {
         "formula": formula,

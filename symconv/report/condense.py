@@ -22,7 +22,7 @@ from typing import Any
 
 from symconv.dsl import parse_statement
 from symconv.errors import ClaimFileError
-from symconv.prove.rules import DslSide
+from symconv.prove.rules import DEFINITIONS_LATEX, DslSide
 from symconv.prove.sums import FREE_VARIABLE, Expression, Index, LinearForm
 from symconv.report.formulas import applied_latex, expr_latex
 
@@ -70,6 +70,12 @@ def note_latex(note: str) -> str:
         return applied_latex(node, point) if point else expr_latex(node)
 
     return _FUNCTION_NOTATION.sub(rewrite, note)
+
+
+def definition_latex(func: str) -> str:
+    """The engine's definition of a function of the language, in the report's notation
+    (display math content): ``(a \\ast b)(x) = \\sum_i a(i)\\, b(x - i)``."""
+    return note_latex(DEFINITIONS_LATEX[func]).split("$")[1]
 
 
 def _variables(expression: Expression | DslSide) -> tuple[str, ...] | None:

@@ -20,8 +20,7 @@ from symconv.claims import Claim
 from symconv.derive import ExpandedForm, trace_form
 from symconv.dsl import walk
 from symconv.fourier import Spectrum, dft
-from symconv.prove.rules import DEFINITIONS_LATEX
-from symconv.report.condense import note_latex
+from symconv.report.condense import definition_latex
 from symconv.report.figures import FigureFolder
 from symconv.report.source_matrices import audit_matrix
 from symconv.report.spec import ReportSpec
@@ -46,12 +45,6 @@ def topic_of(claim: Claim) -> str:
     ):
         return "dft"
     return "zd"
-
-
-def _definition(func: str) -> str:
-    """The engine's definition of ``func`` in the report's notation, for display math."""
-    text = note_latex(DEFINITIONS_LATEX[func])
-    return text.split("$")[1]
 
 
 def _trace_form_latex(op: str) -> dict[str, str]:
@@ -88,7 +81,7 @@ def context(spec: ReportSpec, figures: FigureFolder) -> dict[str, Any]:
     return {
         "main_size": spec.sizes[0],
         "appendix_sizes": list(spec.sizes[1:]),
-        "definitions": {f: _definition(f) for f in ("corr", "conv", "flip")},
+        "definitions": {f: definition_latex(f) for f in ("corr", "conv", "flip")},
         "forms": forms,
         "general_forms": {op: audit_matrix(op).matrix_latex("derived", highlight=False)
                           for op in ("corr", "conv")},

@@ -44,9 +44,13 @@ def latex_escape(text: object) -> str:
     return "".join(_ESCAPES.get(ch, ch) for ch in str(text))
 
 
+_LONG_WORD = re.compile(r"[A-Za-z0-9]{20,}")
+
+
 def breakable(text: object) -> str:
-    """Escaped text that may break after ``-``, ``_``, ``/``, ``.``, ``,`` (long names in tables)."""
-    escaped = latex_escape(text)
+    """Escaped text that may break after ``-``, ``_``, ``/``, ``.``, ``,`` (long names in tables),
+    and anywhere in a run of 20 or more letters and digits (the source's flattened matrix)."""
+    escaped = _LONG_WORD.sub(lambda m: r"\allowbreak{}".join(m.group(0)), latex_escape(text))
     for mark in ("-", r"\_", "/", ".", ","):
         escaped = escaped.replace(mark, mark + r"\allowbreak{}")
     return escaped

@@ -212,24 +212,30 @@ def expr_latex(expr: Node, names: Mapping[str, str] | None = None) -> str:
     return _Renderer(names or {}).render(expr)[0]
 
 
-def statement_latex(statement: Statement, names: Mapping[str, str] | None = None) -> str:
-    """LaTeX (math mode, no ``$``) of a whole statement, ``==`` as ``=``."""
+def statement_latex(statement: Statement, names: Mapping[str, str] | None = None,
+                    negate: bool = False) -> str:
+    """LaTeX (math mode, no ``$``) of a whole statement, ``==`` as ``=``.
+
+    ``negate`` writes the opposite comparison: how a refuted ``==`` reads
+    (``F \\circ I \\neq I \\circ F``: not equal for every choice of the signals).
+    """
     renderer = _Renderer(names or {})
     left, right = renderer.render(statement.left)[0], renderer.render(statement.right)[0]
-    return f"{left} {_COMPARISON[statement.op]} {right}"
+    op = {"==": "!=", "!=": "=="}[statement.op] if negate else statement.op
+    return f"{left} {_COMPARISON[op]} {right}"
 
 
 def claim_latex(claim: Claim, side: str | None = None, arg: int | None = None,
-                names: Mapping[str, str] | None = None) -> str:
-    """A claim's statement, or one ``side`` (``"left"``/``"right"``), or argument ``arg``
-    (1-based) of that side's outer call, as LaTeX."""
+                names: Mapping[str, str] | None = None, negate: bool = False) -> str:
+    """A claim's statement (``negate``: with the opposite comparison), or one ``side``
+    (``"left"``/``"right"``), or argument ``arg`` (1-based) of that side's outer call."""
     statement = claim.statement
     if statement is None:
         raise ReportError(f"claim {claim.name!r} is a Python procedure; it has no formula")
     if side is None:
         if arg is not None:
             raise ReportError(f"formula({claim.name!r}, arg={arg}) needs side='left' or 'right'")
-        return statement_latex(statement, names)
+        return statement_latex(statement, names, negate)
     if side not in ("left", "right"):
         raise ReportError(f"formula({claim.name!r}, side={side!r}): expected 'left' or 'right'")
     node = statement.left if side == "left" else statement.right
