@@ -113,8 +113,8 @@ def build_report(spec: ReportSpec, out_dir: Path = DEFAULT_OUT_DIR, *, pdf: bool
                  time_limit: float = DEFAULT_TIME_LIMIT) -> BuildResult:
     """Write ``out_dir/<output>.tex`` and, if ``pdf`` (None: when LaTeX is on PATH), the PDF.
 
-    Figures go to ``out_dir/<output>-figures/``.  On a LaTeX error the log is
-    kept as ``<output>.log`` and the previous ``.tex`` and ``.pdf`` stay.
+    Figures go to ``out_dir/<output>-figures/``, the LaTeX log to ``<output>.log``;
+    on a LaTeX error the previous ``.tex`` and ``.pdf`` stay.
     """
     started = time.perf_counter()
     make_folder(out_dir, f"cannot write the report to {out_dir}")
@@ -149,6 +149,8 @@ def build_report(spec: ReportSpec, out_dir: Path = DEFAULT_OUT_DIR, *, pdf: bool
                 shutil.copyfile(log, out_dir / f"{spec.output}.log")
             raise
         atomic_write(tex_path, text)
+        # kept beside the PDF: its overfull and underfull boxes are what layout checks read
+        shutil.copyfile(work / f"{spec.output}.log", out_dir / f"{spec.output}.log")
         try:
             built.replace(pdf_path)
         except OSError as err:
