@@ -28,10 +28,10 @@ from typing import Any
 
 import numpy as np
 import sympy
-from sympy.parsing.sympy_parser import parse_expr
 from matplotlib.cbook import get_sample_data
 from matplotlib.figure import Figure
 from matplotlib.image import imread
+from sympy.parsing.sympy_parser import parse_expr
 
 from symconv import cnn
 from symconv.derive import ExpandedForm, hadamard_form
@@ -42,8 +42,8 @@ from symconv.matrices import (
     circulant_matrix,
     conv_matrix,
     corr_matrix,
-    diagonal_matrix,
     dft_matrix,
+    diagonal_matrix,
     idft_matrix,
 )
 from symconv.ops import circconv, conv, corr, flip, periodize, transpose, zeropad
@@ -409,7 +409,7 @@ def exercise_one() -> dict[str, Any]:
             value = sum(f * v for _, f, v in terms)
             if value != _int(result.value_at((x,))):
                 raise ReportError(f"exercise 1: {op} at {x} disagrees with symconv.ops")
-            lines.append(rf"{x}: {shown} = {value}")
+            lines.append(rf"x = {x}:\ {shown} = {value}")
         return lines
 
     return {

@@ -24,6 +24,7 @@ import os
 import platform
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -86,8 +87,8 @@ def measure(sizes: tuple[int, ...]) -> list[dict[str, Any]]:
         if not gap < 1e-8 * k * k:
             raise ReportError(f"direct and FFT convolution differ by {gap:g} at k = {k}")
         rows.append({"size": k,
-                     "direct": median_time(lambda kernel=kernel: direct_convolve(image, kernel)),
-                     "fft": median_time(lambda kernel=kernel: fft_convolve(image, kernel)),
+                     "direct": median_time(partial(direct_convolve, image, kernel)),
+                     "fft": median_time(partial(fft_convolve, image, kernel)),
                      "max_difference": gap})
     return rows
 
@@ -170,7 +171,9 @@ def timing_plot(sizes: tuple[int, ...], figures: FigureFolder) -> dict[str, Any]
     fig.tight_layout()
     gap = max(r["max_difference"] for r in rows)
     mantissa, exponent = f"{gap:.0e}".split("e")
-    return {"rows": rows, "crossover": found, "agreement": rf"{mantissa}\cdot 10^{{{int(exponent)}}}", "image_side": IMAGE_SIDE, "repeats": REPEATS,
+    return {"rows": rows, "crossover": found,
+            "agreement": rf"{mantissa}\cdot 10^{{{int(exponent)}}}", "image_side": IMAGE_SIDE,
+            "repeats": REPEATS,
             "date": data["date"], "cached": data["cached"], "numpy": data["key"]["numpy"],
             "cache_file": f"cache/{CACHE_NAME}",
             "max_difference": gap,
