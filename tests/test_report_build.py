@@ -197,3 +197,45 @@ def test_a_folder_named_like_the_pdf_is_refused_before_latex_runs(tmp_path: Path
     with pytest.raises(ReportError, match=r"derivation\.pdf: it is a folder"):
         build_report(default_spec("derivation"), tmp_path, pdf=True)
     assert not (tmp_path / "derivation.tex").exists()
+
+
+# Run in a fresh interpreter in which the optional peers and the test tools cannot be
+# imported: what `pip install .` alone gives (pyproject's `dependencies`).
+_WITHOUT_OPTIONAL = """
+import sys, importlib.abc
+BLOCKED = {"scipy", "torch", "cv2", "hypothesis", "pytest"}
+class Block(importlib.abc.MetaPathFinder):
+    def find_spec(self, name, path=None, target=None):
+        if name.partition(".")[0] in BLOCKED:
+            raise ModuleNotFoundError(f"No module named {name!r}", name=name)
+        return None
+sys.meta_path.insert(0, Block())
+from dataclasses import replace
+from pathlib import Path
+from symconv.cli import main
+from symconv.report.build import build_report
+from symconv.report.spec import default_spec
+out = Path(sys.argv[1])
+kind = sys.argv[2]
+spec = default_spec(kind)
+if kind == "verify":
+    claims = out / "c.toml"
+    claims.write_text('[[claim]]\\nname = "f"\\nstatement = "flip(flip(F)) == F"\\n'
+                      'signals = { F = "3" }\\nexpect = "holds"\\n')
+    assert main(["verify", str(claims), "--json", str(out / "v.json")]) == 0
+    spec = replace(spec, input=out / "v.json")
+build_report(spec, out, pdf=False)
+print("built", kind)
+"""
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("kind", REPORT_KINDS)
+def test_bundled_report_builds_with_runtime_dependencies_only(kind: str, tmp_path: Path) -> None:
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", _WITHOUT_OPTIONAL, str(tmp_path), kind],
+                          capture_output=True, text=True, timeout=600,
+                          cwd=Path(__file__).resolve().parent.parent)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert f"built {kind}" in done.stdout

@@ -8,8 +8,8 @@ are verified by the build (a verdict that misses its expectation stops it)
 and displayed with ``formula(name)``; the explanation is prose.  The source's
 expanded matrices are compared entry by entry with the derived ones
 (:mod:`symconv.report.source_matrices`), its flattened Gaussian digit by digit
-with the kernel's integer weights, and the libraries are probed live
-(:func:`symconv.identify.which_libraries_flip`).
+with the kernel's integer weights, and the libraries are probed live where importable, else read from the recorded
+probes (:func:`symconv.report.library_table.library_rows`).
 """
 
 from __future__ import annotations
@@ -18,10 +18,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from symconv.errors import ReportError
-from symconv.identify import which_libraries_flip
 from symconv.kernels import integer_weights
 from symconv.report.condense import definition_latex
 from symconv.report.figures import FigureFolder
+from symconv.report.library_table import REFRESH_COMMAND, library_rows
 from symconv.report.source_matrices import audit_matrix
 from symconv.report.spec import ReportSpec
 
@@ -242,13 +242,12 @@ def context(spec: ReportSpec, figures: FigureFolder) -> dict[str, Any]:
     if missing:
         raise ReportError(f"the audit needs claim {missing[0]!r}, which the specification "
                           "does not list as a [[claim]]")
-    rows = which_libraries_flip()
     return {
         "definitions": {f: definition_latex(f) for f in ("corr", "conv", "flip")},
         "items": AUDIT_ITEMS,
         "counts": {v: sum(item.verdict == v for item in AUDIT_ITEMS) for v in VERDICTS},
         "matrices": [audit_matrix("corr"), audit_matrix("conv")],
         "gaussian": _gaussian_audit(),
-        "libraries": [row for row in rows if row["available"]],
-        "unprobed": [row["target"] for row in rows if not row["available"]],
+        "refresh_command": REFRESH_COMMAND,
+        "libraries": library_rows(),
     }
