@@ -8,8 +8,9 @@ are verified by the build (a verdict that misses its expectation stops it)
 and displayed with ``formula(name)``; the explanation is prose.  The source's
 expanded matrices are compared entry by entry with the derived ones
 (:mod:`symconv.report.source_matrices`), its flattened Gaussian digit by digit
-with the kernel's integer weights, and the libraries are probed live where importable, else read from the recorded
-probes (:func:`symconv.report.library_table.library_rows`).
+with the kernel's integer weights, and the libraries are probed live where
+importable, else read from the recorded probes
+(:func:`symconv.report.library_table.library_rows`).
 """
 
 from __future__ import annotations
