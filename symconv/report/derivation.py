@@ -18,10 +18,11 @@ import sympy
 from symconv import cnn
 from symconv.claims import Claim
 from symconv.derive import ExpandedForm, trace_form
-from symconv.dsl import walk
+from symconv.dsl import parse_statement, walk
 from symconv.fourier import Spectrum, dft
 from symconv.report.condense import definition_latex
 from symconv.report.figures import FigureFolder
+from symconv.report.formulas import applied_latex
 from symconv.report.source_matrices import audit_matrix
 from symconv.report.spec import ReportSpec
 from symconv.signal import Signal
@@ -45,6 +46,11 @@ def topic_of(claim: Claim) -> str:
     ):
         return "dft"
     return "zd"
+
+
+def _at_xy(op: str) -> str:
+    """``(F \\circ I)(x,y)``: the value of ``op(F, I)`` at a pixel, in the report's notation."""
+    return applied_latex(parse_statement(f"{op}(F, I) == F").left, "x,y")
 
 
 def _trace_form_latex(op: str) -> dict[str, str]:
@@ -81,7 +87,9 @@ def context(spec: ReportSpec, figures: FigureFolder) -> dict[str, Any]:
     return {
         "main_size": spec.sizes[0],
         "appendix_sizes": list(spec.sizes[1:]),
-        "definitions": {f: definition_latex(f) for f in ("corr", "conv", "flip")},
+        "definitions": {f: definition_latex(f)
+                        for f in ("corr", "conv", "flip", "hadamard", "frobenius")},
+        "at_xy": {op: _at_xy(op) for op in ("corr", "conv")},
         "forms": forms,
         "general_forms": {op: audit_matrix(op).matrix_latex("derived", highlight=False)
                           for op in ("corr", "conv")},
