@@ -95,9 +95,15 @@ def test_names_sides_and_arguments() -> None:
 
 
 def _displayed_names(kind: str) -> list[str]:
-    """Claims the bundled template shows with formula(...), in order of appearance."""
+    """Claims the bundled template shows with formula(...): the names it writes out, in
+    order of appearance, then (the audit) those its items name."""
     template = resources.files("symconv.report") / "templates" / f"{kind}.tex"
-    return re.findall(r"formula\(['\"]([^'\"]+)['\"]", template.read_text(encoding="utf-8"))
+    names = re.findall(r"formula\(['\"]([^'\"]+)['\"]", template.read_text(encoding="utf-8"))
+    if kind == "claims":
+        from symconv.report.audit import AUDIT_ITEMS
+
+        names += [n for item in AUDIT_ITEMS for n in item.corrected + item.evidence]
+    return names
 
 
 def _false_variant(statement: str, expect: str) -> str:
