@@ -88,7 +88,7 @@ def context(spec: ReportSpec, figures: FigureFolder) -> dict[str, Any]:
         "main_size": spec.sizes[0],
         "appendix_sizes": list(spec.sizes[1:]),
         "definitions": {f: definition_latex(f)
-                        for f in ("corr", "conv", "flip", "hadamard", "frobenius")},
+                        for f in ("corr", "conv", "flip", "hadamard", "frobenius", "dft")},
         "at_xy": {op: _at_xy(op) for op in ("corr", "conv")},
         "forms": forms,
         "general_forms": {op: audit_matrix(op).matrix_latex("derived", highlight=False)
