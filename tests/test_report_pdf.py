@@ -116,30 +116,4 @@ def test_bad_boxes_over_the_tolerance() -> None:
     ]
     assert bad_boxes(_LOG, tolerance=25) == ["Underfull \\hbox (badness 10000) in paragraph at lines 9--9"]
     assert bad_boxes("") == []
-
-
-# Every bundled report, as `symconv report NAME` builds it (and the lecture with solutions).
-BUNDLED = ["derivation", "claims", "verify", "lecture", "lecture-solutions"]
-
-
-@needs_latex
-@pytest.mark.slow
-@pytest.mark.parametrize("name", BUNDLED)
-def test_bundled_report_has_no_bad_box(name: str, tmp_path: Path) -> None:
-    from dataclasses import replace
-
-    from symconv.cli import main
-    from symconv.report.build import build_report
-    from symconv.report.spec import default_spec
-
-    kind = name.removesuffix("-solutions")
-    spec = replace(default_spec(kind), solutions=name.endswith("-solutions"))
-    if kind == "verify":
-        claims = tmp_path / "c.toml"
-        claims.write_text('[[claim]]\nname = "swap"\nstatement = "corr(F, I) == corr(I, F)"\n'
-                          'signals = { F = "2", I = "2" }\nexpect = "fails"\n', encoding="utf-8")
-        assert main(["verify", str(claims), "--json", str(tmp_path / "v.json")]) == 0
-        spec = replace(spec, input=tmp_path / "v.json")
-    result = build_report(spec, tmp_path / "out", pdf=True)
-    log = result.tex.with_suffix(".log").read_text(encoding="utf-8", errors="replace")
-    assert bad_boxes(log) == [], f"{name}: {bad_boxes(log)[:3]}"
+    # every bundled report's log is checked in tests/test_report_build.py
