@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from symconv.errors import ReportError
 from symconv.identify import FLIP_SLIDE_TARGETS
 from symconv.report import library_table
 
@@ -34,11 +33,12 @@ def test_a_missing_library_uses_its_recorded_row(monkeypatch: pytest.MonkeyPatch
         assert recorded[key] == live[key]
 
 
-def test_a_target_without_probe_or_record_stops_the_build(
+def test_a_target_without_probe_or_record_gets_a_row_saying_so(
         monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(library_table, "importable", lambda library: False)
-    with pytest.raises(ReportError, match="record_library_probes"):
-        library_table.library_rows(("nosuchlib:convolve",))
+    rows = library_table.library_rows(("nosuchlib:convolve", "numpy:convolve"))
+    assert [r["source"] for r in rows] == ["missing", "recorded"]
+    assert rows[0]["target"] == "nosuchlib:convolve" and rows[0]["operation"] is None
 
 
 def test_library_of_names_the_distribution() -> None:

@@ -47,6 +47,7 @@ from symconv.matrices import (
     idft_matrix,
 )
 from symconv.ops import circconv, conv, corr, flip, periodize, transpose, zeropad
+from symconv.report.condense import definition_latex
 from symconv.report.figures import FigureFolder
 from symconv.report.library_table import library_rows
 from symconv.report.source_matrices import audit_matrix
@@ -443,6 +444,7 @@ def context(spec: ReportSpec, figures: FigureFolder) -> dict[str, Any]:
     return {
         "window": window_example(),
         "flip": flip_steps(),
+        "definitions": {op: definition_latex(op) for op in ("corr", "conv", "flip")},
         "hadamard": {op: ExpandedForm.build(op, 3, 2)._latex() for op in ("corr", "conv")},
         "images": image_examples(figures),
         "kernels": kernel_table(),

@@ -7,8 +7,9 @@ every library installed::
 
     python benchmarks/record_library_probes.py
 
-A target that cannot be probed here and has no recorded probe stops the build
-(never a silently dropped row).
+A target that cannot be probed here and has no recorded probe gets a row that
+says so (never a silently dropped row); ``tests/test_report_library_table.py``
+fails until the recorded table covers every target of the slide.
 """
 
 from __future__ import annotations
@@ -74,7 +75,8 @@ def _row_from_identify(found: dict[str, Any]) -> dict[str, Any]:
 def library_rows(targets: tuple[str, ...] | None = None) -> list[dict[str, Any]]:
     """One row per target: what it computes, and whether that was probed now or recorded.
 
-    Extra keys: ``source`` ("live" or "recorded"), ``library``, ``version``, ``date``.
+    Extra keys: ``source`` ("live", "recorded", or "missing" when neither is possible),
+    ``library``, ``version``, ``date``.
     """
     today = datetime.date.today().isoformat()
     recorded: dict[str, dict[str, Any]] | None = None
@@ -90,8 +92,12 @@ def library_rows(targets: tuple[str, ...] | None = None) -> list[dict[str, Any]]
         if recorded is None:
             recorded = recorded_probes()
         if target not in recorded:
-            raise ReportError(f"{target} cannot be probed here ({library} is not importable) and "
-                              f"has no recorded probe; refresh them with {REFRESH_COMMAND}")
+            # Shown as such (the test of the recorded table fails in CI until it is refreshed).
+            rows.append({"target": target, "available": False, "source": "missing",
+                         "library": library, "version": "", "date": "",
+                         **dict.fromkeys(("operation", "flips_kernel", "mode", "even_centre",
+                                          "boundary", "complex_input"))})
+            continue
         entry = recorded[target]
         rows.append({"target": target, "available": True, **_row_from_identify(entry["identify"]),
                      "source": "recorded", "library": entry["library"],
