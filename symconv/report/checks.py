@@ -15,6 +15,7 @@ from typing import Any
 from symconv.claims import Claim, claim_from_text
 from symconv.errors import ReportError, SymconvError
 from symconv.prove import Result, Verdict, run_tiers
+from symconv.report.filters import sizes_as_shapes
 
 # Seconds per claim: the report's claims are small; a stuck one must not stall a build.
 CHECK_BUDGET = 20.0
@@ -91,7 +92,7 @@ def verify_displayed(claims: Iterable[Claim]) -> dict[str, CheckedClaim]:
     for claim in claims:
         result = run_claim(claim)
         if not result.meets_expectation:
-            detail = f": {result.result.detail}" if result.result.detail else ""
+            detail = f": {sizes_as_shapes(result.result.detail)}" if result.result.detail else ""
             raise ReportError(f"displayed claim {claim.name!r} ({claim.where}) is "
                               f"{result.verdict_text}, expected to {claim.expect[:-1]}"
                               f"{detail}".replace("\n", " "))

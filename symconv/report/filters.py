@@ -90,14 +90,19 @@ _SIZES_REPR = re.compile(r"\{'\w+': \([\d, ]*\)(?:, '\w+': \([\d, ]*\))*\}")
 _ONE_SIZE = re.compile(r"'(\w+)': \(([\d, ]*)\)")
 
 
-def detail_text(text: object) -> str:
-    """An engine detail for a reader: ``{'F': (2, 2), 'I': (3,)}`` becomes ``F=2x2, I=3``; escaped."""
+def sizes_as_shapes(text: object) -> str:
+    """An engine detail for a reader: ``{'F': (2, 2), 'I': (3,)}`` becomes ``F=2x2, I=3``."""
 
     def sizes(match: re.Match[str]) -> str:
         return ", ".join(f"{name}=" + "x".join(n.strip() for n in dims.split(",") if n.strip())
                          for name, dims in _ONE_SIZE.findall(match.group(0)))
 
-    return latex_escape(_SIZES_REPR.sub(sizes, str(text)))
+    return _SIZES_REPR.sub(sizes, str(text))
+
+
+def detail_text(text: object) -> str:
+    """An engine detail for a reader, sizes as shapes (:func:`sizes_as_shapes`); escaped."""
+    return latex_escape(sizes_as_shapes(text))
 
 
 _POLYNOMIAL_REPR = re.compile(r"^Polynomial\((.*)\)$")
