@@ -355,10 +355,10 @@ def pixel_lines() -> list[str]:
 
 def learned_filters(figures: FigureFolder, learning: cnn.LearningReport) -> str:
     """Heat maps: the target, the corr layer's filter, the conv layer's, its flip."""
-    panels = [("target (Sobel $x$)", learning.target_kernel),
-              ("learned by the corr layer", learning.learned_corr),
-              ("learned by the conv layer", learning.learned_conv),
-              ("flip of the conv layer's", learning.learned_conv[::-1, ::-1])]
+    panels = [("target: Sobel $x$", learning.target_kernel),
+              ("corr layer learned", learning.learned_corr),
+              ("conv layer learned", learning.learned_conv),
+              ("flip(conv layer's)", learning.learned_conv[::-1, ::-1])]
     fig = Figure(figsize=(10, 2.9))
     limit = float(max(np.abs(p).max() for _, p in panels))
     for k, (label, weights) in enumerate(panels):
