@@ -7,6 +7,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scipy import signal
 
 from symconv.report import timings
@@ -57,3 +59,16 @@ def test_cache_of_another_machine_is_measured_again(tmp_path: Path) -> None:
     (cache_dir / timings.CACHE_NAME).write_text(json.dumps(foreign))
     data = timings.cached_measurements((1,), cache_dir)
     assert not data["cached"] and data["date"] != "2000-01-01"
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.integers(1, 6), st.integers(1, 6), st.integers(1, 4), st.integers(1, 4),
+       st.integers(0, 2**32 - 1))
+def test_direct_and_fft_agree_on_any_shapes(n1: int, n2: int, k1: int, k2: int,
+                                             seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    image, kernel = rng.integers(-5, 6, (n1, n2)).astype(float), rng.integers(-5, 6, (k1, k2))
+    expected = signal.convolve2d(image, kernel, mode="full")
+    np.testing.assert_allclose(timings.direct_convolve(image, kernel.astype(float)), expected)
+    np.testing.assert_allclose(timings.fft_convolve(image, kernel.astype(float)), expected,
+                               atol=1e-9)
