@@ -124,6 +124,8 @@ class Claim:
     random_sizes: dict[str, tuple[int, ...]] = field(default_factory=dict)
     # A Python procedure returning the two sides (Python claim modules only).
     procedure: Callable[..., tuple[Any, Any]] | None = None
+    # the file's ``note``: a sentence a report may print with the claim
+    note: str = field(default="", compare=False)
 
     def assignments(self) -> list[dict[str, SignalSpec]]:
         """Every combination of the declared shapes, one spec per signal."""
@@ -285,7 +287,7 @@ def build_claim(table: Mapping[str, Any], source: str = "<string>", line: int = 
         if not isinstance(note, str):
             raise ClaimFileError(f"note {note!r} is not a string")
         claim = Claim(name, statement, statement.text, signals, expect, tiers, budget, source,
-                      line, random_sizes)
+                      line, random_sizes, note=note)
         from symconv.prove.evaluate import check_claim  # the kind checker needs the core
 
         check_claim(claim)

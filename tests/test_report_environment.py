@@ -115,14 +115,28 @@ def test_detail_shows_sizes_as_shapes_not_python_dicts() -> None:
 
 
 def test_index_and_counterexample_show_one_dimensional_indices_without_comma() -> None:
-    from symconv.prove import Counterexample
+    from symconv.report.checks import check
     from symconv.report.filters import counterexample_latex, index_text, plain_value
 
-    assert index_text((-2,)) == "(-2)" and index_text([-1, 0]) == "(-1, 0)"
-    found = Counterexample({"a": [1, 0]}, {"a": (-1,)}, (-2,), 0, 1)
-    latex = counterexample_latex(found)
-    assert latex.endswith(r"\text{ at } (-2)") and "(-2,)" not in latex
+    assert index_text((-2,)) == "-2" and index_text([-1, 0]) == "(-1, 0)"
+    checked = check("swap", "corr(a, b) == corr(b, a)", {"a": "2", "b": "2"}, "fails")
+    latex = counterexample_latex(checked)
+    where = checked.result.counterexample.coordinate
+    assert latex.endswith(rf"\text{{ at }} x = {where[0]}") and ",)" not in latex
     assert plain_value("Polynomial(f[0])") == "f[0]"
+
+
+def test_counterexample_values_are_exact_not_floats() -> None:
+    from symconv.report.checks import check
+    from symconv.report.filters import counterexample_latex, exact_latex
+
+    # the report recomputes the values exactly from the definitions (never via a float)
+    checked = check("conj", "dft(a) == conj(dft(a))", {"a": "3"}, "fails")
+    assert not isinstance(checked.result.counterexample.left, float | complex)
+    latex = counterexample_latex(checked)
+    assert r"\omega" in latex and "." not in latex.replace(r"\quad", "")
+    with pytest.raises(ValueError, match="float"):
+        exact_latex(0.5)
 
 
 def test_derivation_notes_wrap_in_a_table() -> None:
@@ -135,4 +149,8 @@ def test_derivation_notes_wrap_in_a_table() -> None:
     latex = derivation_steps(result.derivation)
     assert latex.count(r"\begin{tabularx}{\linewidth}") == 1
     assert r"\text{" not in latex.split("\n")[1]  # notes are paragraph text, not \text boxes
-    assert latex.count(r"\\[6pt]") == len(result.derivation.steps)
+    assert derivation_steps(result.derivation, full=True).count(r"\\[6pt]") == \
+        len(result.derivation.steps)
+    # condensed: the two re-indexings i -> x - i, then the flip, are one substitution
+    assert latex.count(r"\\[6pt]") < len(result.derivation.steps)
+    assert r"\mapsto" in latex and "renaming" not in latex

@@ -1,4 +1,4 @@
-"""The lecture's computed content, compared with numeric peers."""
+"""The lecture's computed content, compared with numeric peers (numpy, scipy, torch)."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 from scipy import ndimage, signal
 
+from symconv import cnn
 from symconv.kernels import integer_weights
 from symconv.report import lecture
 from symconv.report.figures import FigureFolder
@@ -33,51 +34,100 @@ def test_convolution_lays_the_flipped_kernel() -> None:
                           kernel[::-1, ::-1])
 
 
-def test_flip_picture_reverses_rows_and_columns() -> None:
-    picture = lecture.flip_picture()
-    assert picture["flipped"] == [row[::-1] for row in picture["original"][::-1]]
-    assert picture["original"] != picture["flipped"]
+def test_window_example_separates_conv_from_corr() -> None:
+    example = lecture.window_example()
+    by_corr, by_conv = np.array(example["corr"]), np.array(example["conv"])
+    # the issue: conv and corr must differ at most outputs, and not be a transpose of each other
+    assert example["differ_count"] == int(np.sum(by_corr != by_conv)) >= 8
+    assert not np.array_equal(by_conv, by_corr.T)
+    assert not np.array_equal(by_conv, by_corr[::-1, ::-1])
+    assert example["flipped_corr"] == example["conv"]
+
+
+def test_flip_steps_reverse_rows_then_columns() -> None:
+    steps = lecture.flip_steps()
+    assert steps["rows"] == steps["original"][::-1]
+    assert steps["flipped"] == [row[::-1] for row in steps["original"][::-1]]
 
 
 def test_image_examples_agree_with_ndimage(tmp_path: Path) -> None:
     figures = FigureFolder(tmp_path, "figs")
     examples = lecture.image_examples(figures)
-    assert examples["gaussian5"]["identical"] and examples["gaussian5"]["centrosymmetric"]
-    emboss = examples["emboss"]
-    assert not emboss["identical"] and not emboss["centrosymmetric"]
-    assert emboss["transpose_symmetric"]
+    assert examples["gaussian5"]["max_difference"] == 0
     portrait = lecture._portrait()
     weights = np.array(integer_weights("emboss")[0])
     by_conv = ndimage.convolve(portrait, weights, mode="reflect")
     by_corr = ndimage.correlate(portrait, weights, mode="reflect")
-    assert emboss["max_difference"] == np.abs(by_conv - by_corr).max()
+    assert examples["emboss"]["max_difference"] == np.abs(by_conv - by_corr).max() > 0
     assert all(p.exists() and p.stat().st_size > 0 for p in figures.written)
 
 
-def test_timing_plot_reports_a_consistent_crossover(tmp_path: Path) -> None:
-    timing = lecture.timing_plot((1, 3, 25), FigureFolder(tmp_path, "figs"))
-    assert [r["size"] for r in timing["rows"]] == [1, 3, 25]
-    if timing["crossover"] is not None:
-        after = [r for r in timing["rows"] if r["size"] >= timing["crossover"]]
-        assert all(r["fft"] < r["direct"] for r in after)
-    assert (tmp_path / "figs" / "direct-vs-fft.png").exists()
+def test_kernel_table_symmetries() -> None:
+    rows = {row["name"]: row for row in lecture.kernel_table()}
+    assert rows["emboss"]["transpose_symmetric"] and not rows["emboss"]["centrosymmetric"]
+    assert rows["gaussian5"]["transpose_symmetric"] and rows["gaussian5"]["centrosymmetric"]
+    assert not rows["sobel_x"]["transpose_symmetric"]
 
 
-def test_exercise_solutions_come_from_the_engine() -> None:
-    exercises = lecture.exercises()
-    assert exercises[1]["solution"].refuted and exercises[2]["solution"].refuted
-    assert "F \\ast I" in exercises[3]["solution"]
+def test_matrix_view_findings() -> None:
+    view = lecture.matrix_view()
+    assert view["is_toeplitz"] and view["transpose_is_corr"] and view["is_circulant"]
+    assert view["is_diagonal"] and view["diagonal_is_dft"]
+    assert view["toeplitz_shape"] == (6, 4) and len(view["eigenvalues"]) == 4
+    assert not any(r"\zeta" in e for e in view["eigenvalues"])
 
 
-def test_cell_geometry() -> None:
-    assert lecture.cell_at(0, 0, 1, 2) == f"({2 * lecture.CELL:.2f},{-lecture.CELL:.2f})"
-    assert lecture.cells_box(0, 0, 0, 0, 1, 1).count("rectangle") == 1
+@pytest.mark.parametrize("args", lecture.LAYER_PICTURES)
+def test_layer_footprints_follow_the_index_law(args: tuple[str, int, int, int, int, int]) -> None:
+    picture = lecture.layer_picture(*args)
+    _, size, kernel, stride, padding, dilation = args
+    assert picture.out == len(range(0, size + 2 * padding - dilation * (kernel - 1), stride))
+    for (o_r, o_c), cells in zip(picture.positions, picture.footprints, strict=True):
+        taps = {(o_r * stride + a * dilation, o_c * stride + b * dilation)
+                for a in range(kernel) for b in range(kernel)}
+        assert set(cells) == taps
 
 
-def test_exercise_one_uses_the_source_indices_not_origin_subscripts() -> None:
-    first = lecture.exercises()[0]
-    assert "origin" not in first["question"] + first["solution"]
-    assert first["question"].startswith(r"$F(-1),\ F(0),\ F(1) = 1,\ 2,\ -1$")
-    # computed: corr and conv of [1, 2, -1] at -1 with [2, 0, 1, 3] at 0
-    assert r"(F\circ I)(-1), \dots, (F\circ I)(4) = -2,\ 4,\ 1,\ -1,\ 7,\ 3" in first["solution"]
-    assert r"(F\ast I)(-1), \dots, (F\ast I)(4) = 2,\ 4,\ -1,\ 5,\ 5,\ -3" in first["solution"]
+def test_layer_picture_matches_torch_shapes() -> None:
+    torch = pytest.importorskip("torch")
+    for _, size, kernel, stride, padding, dilation in lecture.LAYER_PICTURES:
+        out = torch.nn.functional.conv2d(torch.ones(1, 1, size, size),
+                                         torch.ones(1, 1, kernel, kernel), stride=stride,
+                                         padding=padding, dilation=dilation)
+        assert out.shape[-1] == lecture.layer_picture("t", size, kernel, stride, padding,
+                                                      dilation).out
+
+
+def test_output_size_law_is_checked() -> None:
+    law = lecture.output_size_law()
+    assert law["problems"] == 0 and r"\rfloor" in law["latex"]
+
+
+def test_aliasing_wraps_the_last_output_onto_the_first() -> None:
+    data = lecture.aliasing()
+    assert data["linear"] == np.convolve(data["a"], data["b"]).tolist()
+    n = len(data["circular"])
+    by_fft = np.fft.ifft(np.fft.fft(data["a"], n) * np.fft.fft(data["b"], n)).real
+    np.testing.assert_allclose(by_fft, data["circular"], atol=1e-9)
+    assert data["circular"][0] == data["linear"][0] + data["linear"][n]
+
+
+def test_pixel_lines_hold_every_term() -> None:
+    lines = lecture.pixel_lines()
+    assert sum(line.count("{W}") for line in lines) == 18 and lines[-1].endswith("{b}_{0}")
+
+
+def test_exercise_one_matches_numpy() -> None:
+    first = lecture.exercise_one()
+    kernel, image = [1, 2, -1], [2, 0, 1, 3]
+    corr_values = np.correlate(image, kernel, mode="full").tolist()
+    assert first["corr"].endswith(r",\ ".join(str(v) for v in np.trim_zeros(corr_values)))
+    conv_values = np.convolve(kernel, image).tolist()
+    assert first["conv"].endswith(r",\ ".join(str(v) for v in np.trim_zeros(conv_values)))
+    assert len(first["corr_sums"]) == len(first["conv_sums"]) == 6
+
+
+def test_exercise_layer_size() -> None:
+    layer = lecture.exercise_layer()
+    assert layer["out"] == cnn.output_size(7, 3, 2, 1, 2) == (7 + 2 - 5) // 2 + 1
+    assert layer["first_cells"][0] == (-1, -1) and (1, 1) in layer["first_real"]

@@ -11,6 +11,7 @@ from symconv.errors import ReportError
 from symconv.report.pdf import (
     Engine,
     _command,
+    bad_boxes,
     compile_pdf,
     find_engine,
     log_error_line,
@@ -96,3 +97,23 @@ def test_time_limit_ends_the_engine(tmp_path: Path) -> None:
     with pytest.raises(ReportError, match="time limit of 2 s"):
         compile_pdf(Path("doc.tex"), Path("out"), tmp_path,
                     Engine("pdflatex", shutil.which("pdflatex") or ""), time_limit=2)
+
+
+_LOG = """\
+Overfull \\hbox (22.0pt too wide) in paragraph at lines 3--4
+Overfull \\hbox (0.5pt too wide) in paragraph at lines 7--8
+Underfull \\hbox (badness 10000) in paragraph at lines 9--9
+Underfull \\hbox (badness 1552) in paragraph at lines 10--12
+Overfull \\vbox (3.2pt too high) has occurred while \\output is active
+"""
+
+
+def test_bad_boxes_over_the_tolerance() -> None:
+    assert bad_boxes(_LOG) == [
+        "Overfull \\hbox (22.0pt too wide) in paragraph at lines 3--4",
+        "Underfull \\hbox (badness 10000) in paragraph at lines 9--9",
+        "Overfull \\vbox (3.2pt too high) has occurred while \\output is active",
+    ]
+    assert bad_boxes(_LOG, tolerance=25) == ["Underfull \\hbox (badness 10000) in paragraph at lines 9--9"]
+    assert bad_boxes("") == []
+    # every bundled report's log is checked in tests/test_report_build.py

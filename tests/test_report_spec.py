@@ -63,3 +63,29 @@ def test_missing_report_key_is_named(tmp_path: Path) -> None:
     path.write_text("")
     with pytest.raises(ReportError, match="missing key 'report'"):
         load_spec(path)
+
+
+def test_claim_tables_keep_their_line_numbers(tmp_path: Path) -> None:
+    path = tmp_path / "mine.toml"
+    path.write_text('report = "claims"\ntitle = "T"\n\n[[claim]]\nname = "bad"\n'
+                    'statement = "conv(F, I) == corr(F, K)"\nsignals = { F = "3", I = "3" }\n'
+                    'expect = "holds"\n', encoding="utf-8")
+    from symconv.errors import ClaimFileError
+
+    with pytest.raises(ClaimFileError, match=r"mine\.toml:4: claim 'bad':"):
+        load_spec(path)
+
+
+def test_claims_must_be_claim_tables(tmp_path: Path) -> None:
+    path = tmp_path / "mine.toml"
+    path.write_text('report = "claims"\nclaim = [{ name = "x" }]\n', encoding="utf-8")
+    with pytest.raises(ReportError, match=r"\[\[claim\]\] tables"):
+        load_spec(path)
+
+
+@pytest.mark.parametrize("kind", REPORT_KINDS)
+def test_bundled_claims_are_package_data(kind: str) -> None:
+    # every bundled report but verify (a summary of a JSON file) displays claims
+    claims = default_spec(kind).shown_claims
+    assert bool(claims) == (kind != "verify")
+    assert len({c.name for c in claims}) == len(claims)

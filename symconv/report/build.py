@@ -21,8 +21,10 @@ import jinja2
 from symconv import __version__
 from symconv.atomic import atomic_write, make_folder
 from symconv.errors import ReportError
+from symconv.report.checks import CheckedClaim, verify_displayed
 from symconv.report.environment import make_environment
 from symconv.report.figures import FigureFolder
+from symconv.report.formulas import claim_latex
 from symconv.report.pdf import DEFAULT_TIME_LIMIT, compile_pdf, find_engine
 from symconv.report.spec import DEFAULT_OUT_DIR, ReportSpec
 
@@ -53,6 +55,35 @@ def context_builder(kind: str) -> ContextBuilder:
     return builder
 
 
+def claim_functions(checked: dict[str, CheckedClaim]) -> dict[str, Callable[..., Any]]:
+    """The template globals that display the specification's verified claims.
+
+    ``formula(name)`` is the statement's LaTeX (math mode, no ``$``);
+    ``formula(name, side="right", arg=2, names={"g": "..."})`` one side, one
+    argument of that side's outer call, and LaTeX in place of signal names;
+    ``negate=True`` the opposite comparison (a refuted ``==`` reads as ``\\neq``).
+    ``verdict(name)`` is e.g. ``PROVED (general)``, ``claim_result(name)`` the Result.
+    """
+
+    def lookup(name: str) -> CheckedClaim:
+        try:
+            return checked[name]
+        except KeyError:
+            raise ReportError(f"the template displays claim {name!r}, which the specification "
+                              "does not list as a [[claim]]") from None
+
+    def formula(name: str, side: str | None = None, arg: int | None = None,
+                names: dict[str, str] | None = None, negate: bool = False) -> str:
+        return claim_latex(lookup(name).claim, side, arg, names, negate)
+
+    return {
+        "formula": formula,
+        "verdict": lambda name: lookup(name).verdict_text,
+        "claim_result": lambda name: lookup(name).result,
+        "checked_claim": lookup,
+    }
+
+
 def render(spec: ReportSpec, figures: FigureFolder,
            templates: Path | str | None = None) -> str:
     """The report's LaTeX source (figures are written into ``figures`` as a side effect)."""
@@ -65,6 +96,7 @@ def render(spec: ReportSpec, figures: FigureFolder,
     except jinja2.TemplateSyntaxError as err:
         raise ReportError(f"template {err.name or spec.template_name!r} line {err.lineno}: "
                           f"{err.message}") from None
+    env.globals.update(claim_functions(verify_displayed(spec.displayed_claims())))
     values = {"title": spec.title, "author": spec.author, "version": __version__,
               "spec": spec, "figures_dir": figures.latex_path}
     values.update(context_builder(spec.report)(spec, figures))
@@ -81,8 +113,8 @@ def build_report(spec: ReportSpec, out_dir: Path = DEFAULT_OUT_DIR, *, pdf: bool
                  time_limit: float = DEFAULT_TIME_LIMIT) -> BuildResult:
     """Write ``out_dir/<output>.tex`` and, if ``pdf`` (None: when LaTeX is on PATH), the PDF.
 
-    Figures go to ``out_dir/<output>-figures/``.  On a LaTeX error the log is
-    kept as ``<output>.log`` and the previous ``.tex`` and ``.pdf`` stay.
+    Figures go to ``out_dir/<output>-figures/``, the LaTeX log to ``<output>.log``;
+    on a LaTeX error the previous ``.tex`` and ``.pdf`` stay.
     """
     started = time.perf_counter()
     make_folder(out_dir, f"cannot write the report to {out_dir}")
@@ -117,6 +149,8 @@ def build_report(spec: ReportSpec, out_dir: Path = DEFAULT_OUT_DIR, *, pdf: bool
                 shutil.copyfile(log, out_dir / f"{spec.output}.log")
             raise
         atomic_write(tex_path, text)
+        # kept beside the PDF: its overfull and underfull boxes are what layout checks read
+        shutil.copyfile(work / f"{spec.output}.log", out_dir / f"{spec.output}.log")
         try:
             built.replace(pdf_path)
         except OSError as err:

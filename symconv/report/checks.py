@@ -13,8 +13,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from symconv.claims import Claim, claim_from_text
-from symconv.errors import SymconvError
+from symconv.errors import ReportError, SymconvError
 from symconv.prove import Result, Verdict, run_tiers
+from symconv.report.filters import sizes_as_shapes
 
 # Seconds per claim: the report's claims are small; a stuck one must not stall a build.
 CHECK_BUDGET = 20.0
@@ -42,6 +43,11 @@ class CheckedClaim:
     @property
     def meets_expectation(self) -> bool:
         return self.result.meets(self.claim.expect)
+
+    @property
+    def verdict_text(self) -> str:
+        """``PROVED (general)``: the verdict and the tier that reached it."""
+        return f"{self.verdict} ({self.result.method})"
 
     @property
     def holds(self) -> bool:
@@ -78,6 +84,20 @@ def run_claim(claim: Claim) -> CheckedClaim:
         result = Result(Verdict.INCONCLUSIVE, "none", [], time.perf_counter() - started,
                         detail=f"could not be checked in this build: {err}")
     return CheckedClaim(claim, result)
+
+
+def verify_displayed(claims: Iterable[Claim]) -> dict[str, CheckedClaim]:
+    """Run the claims a report displays; the first one that misses its expectation stops the build."""
+    checked: dict[str, CheckedClaim] = {}
+    for claim in claims:
+        result = run_claim(claim)
+        if not result.meets_expectation:
+            detail = f": {sizes_as_shapes(result.result.detail)}" if result.result.detail else ""
+            raise ReportError(f"displayed claim {claim.name!r} ({claim.where}) is "
+                              f"{result.verdict_text}, expected to {claim.expect[:-1]}"
+                              f"{detail}".replace("\n", " "))
+        checked[claim.name] = result
+    return checked
 
 
 def check_claims(claims: Iterable[Claim]) -> list[CheckedClaim]:

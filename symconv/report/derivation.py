@@ -1,9 +1,12 @@
-"""The ``derivation`` report: expanded forms, the trace form, and the theorems with proofs.
+"""The ``derivation`` report: definitions, expanded forms, and the theorems with proofs.
 
 Everything shown is computed during the build: the Hadamard-sum matrices and
-the trace form by :mod:`symconv.derive`, the exact DFT by
-:mod:`symconv.fourier`, and every verdict by the verifier (PROVED results
-carry their machine-checked derivation, rendered step by step).
+the trace form by :mod:`symconv.derive` (the general-N matrix from the
+derived entries at N = 1, 2, 3), the exact DFT by :mod:`symconv.fourier`, and
+every identity is a ``[[claim]]`` of the specification, verified by the build
+and displayed with ``formula(name)``: PROVED ones with their condensed
+derivation (the machine chain in the appendix), REFUTED ones with a
+counterexample whose values are recomputed exactly.
 """
 
 from __future__ import annotations
@@ -13,15 +16,41 @@ from typing import Any
 import sympy
 
 from symconv import cnn
-from symconv.claims import load_claims
+from symconv.claims import Claim
 from symconv.derive import ExpandedForm, trace_form
-from symconv.fourier import dft
-from symconv.report.checks import THEOREMS, check, check_claims, check_theorems
+from symconv.dsl import parse_statement, walk
+from symconv.fourier import Spectrum, dft
+from symconv.report.condense import definition_latex
 from symconv.report.figures import FigureFolder
+from symconv.report.formulas import applied_latex
+from symconv.report.source_matrices import audit_matrix
 from symconv.report.spec import ReportSpec
 from symconv.signal import Signal
 
 DFT_SIZE = 4
+_FOURIER_FUNCTIONS = frozenset({"dft", "idft", "circconv", "circcorr"})
+# Sections of the report, in order: (title, label, which claims belong to it).
+TOPICS = (
+    ("Convolution and correlation on $\\mathbb{Z}^d$", "zd"),
+    ("The DFT: convolution and correlation theorems", "dft"),
+    ("CNN layers", "cnn"),
+)
+
+
+def topic_of(claim: Claim) -> str:
+    """``cnn`` for the CNN claims, ``dft`` for statements with a DFT or a circular operation."""
+    if claim.name.startswith("cnn-"):
+        return "cnn"
+    if claim.statement is not None and any(
+        getattr(node, "func", None) in _FOURIER_FUNCTIONS for node in walk(claim.statement)
+    ):
+        return "dft"
+    return "zd"
+
+
+def _at_xy(op: str) -> str:
+    """``(F \\circ I)(x,y)``: the value of ``op(F, I)`` at a pixel, in the report's notation."""
+    return applied_latex(parse_statement(f"{op}(F, I) == F").left, "x,y")
 
 
 def _trace_form_latex(op: str) -> dict[str, str]:
@@ -30,8 +59,13 @@ def _trace_form_latex(op: str) -> dict[str, str]:
 
 
 def _dft_example(n: int) -> dict[str, Any]:
+    """A symbolic signal and its exact DFT in powers of ω = exp(-2πi/n)."""
     a = Signal.symbolic("a", (n,), origin=(0,))
-    return {"n": n, "signal": sympy.latex(a.to_matrix()), "spectrum": sympy.latex(dft(a).to_matrix().T)}
+    spectrum = Spectrum(dft(a)).to_matrix().T
+    omega = {s: sympy.Symbol("omega") for s in spectrum.free_symbols if str(s).startswith("omega_")}
+    return {"n": n, "signal": sympy.latex(a.to_matrix()),
+            "omega": sympy.latex(sympy.exp(-2 * sympy.pi * sympy.I / n)),
+            "spectrum": sympy.latex(spectrum.subs(omega))}
 
 
 def _pixel_lines(terms_per_line: int = 3) -> list[str]:
@@ -43,23 +77,25 @@ def _pixel_lines(terms_per_line: int = 3) -> list[str]:
 
 
 def context(spec: ReportSpec, figures: FigureFolder) -> dict[str, Any]:
-    """Values for ``derivation.tex``."""
+    """Values for ``derivation.tex`` (the claims themselves are verified by the build)."""
     forms = {n: {op: ExpandedForm.build(op, 2 * n + 1, 2)._latex() for op in ("corr", "conv")}
              for n in spec.sizes}
-    # The claim files named by the specification, else the built-in theorem list.
-    checked = check_claims(load_claims(list(spec.claims))) if spec.claims else check_theorems()
-    theorem = next(t for t in THEOREMS if t[0] == "circular-convolution-theorem")
+    displayed = spec.displayed_claims()
+    topics = [{"title": title, "label": label,
+               "claims": [c for c in displayed if topic_of(c) == label]}
+              for title, label in TOPICS]
     return {
         "main_size": spec.sizes[0],
         "appendix_sizes": list(spec.sizes[1:]),
+        "definitions": {f: definition_latex(f)
+                        for f in ("corr", "conv", "flip", "hadamard", "frobenius", "dft")},
+        "at_xy": {op: _at_xy(op) for op in ("corr", "conv")},
         "forms": forms,
+        "general_forms": {op: audit_matrix(op).matrix_latex("derived", highlight=False)
+                          for op in ("corr", "conv")},
         "trace": {op: _trace_form_latex(op) for op in ("corr", "conv")},
-        "proved": [c for c in checked if c.verdict == "PROVED"],
-        "verified": [c for c in checked if c.verdict in ("VERIFIED", "PROBABLE")],
-        "refuted": [c for c in checked if c.refuted],
-        "undecided": [c for c in checked if c.verdict == "INCONCLUSIVE"],
+        "topics": topics,
         "dft": _dft_example(DFT_SIZE),
-        "convolution_theorem": check(*theorem),
         "cnn": cnn.report_data(),
         "cnn_pixel_lines": _pixel_lines(),
     }

@@ -44,9 +44,13 @@ def latex_escape(text: object) -> str:
     return "".join(_ESCAPES.get(ch, ch) for ch in str(text))
 
 
+_LONG_WORD = re.compile(r"[A-Za-z0-9]{20,}")
+
+
 def breakable(text: object) -> str:
-    """Escaped text that may break after ``-``, ``_``, ``/``, ``.``, ``,`` (long names in tables)."""
-    escaped = latex_escape(text)
+    """Escaped text that may break after ``-``, ``_``, ``/``, ``.``, ``,`` (long names in tables),
+    and anywhere in a run of 20 or more letters and digits (the source's flattened matrix)."""
+    escaped = _LONG_WORD.sub(lambda m: r"\allowbreak{}".join(m.group(0)), latex_escape(text))
     for mark in ("-", r"\_", "/", ".", ","):
         escaped = escaped.replace(mark, mark + r"\allowbreak{}")
     return escaped
@@ -69,6 +73,14 @@ def seconds(value: float) -> str:
     return f"{value:.3g} s"
 
 
+def scientific(value: float) -> str:
+    """A measured floating-point quantity for math mode: ``3.1\\times 10^{-15}``, ``0``."""
+    if value == 0:
+        return "0"
+    mantissa, exponent = f"{value:.2g}".partition("e")[::2]
+    return rf"{mantissa}\times 10^{{{int(exponent)}}}" if exponent else mantissa
+
+
 def shape_text(shape: tuple[int, ...] | list[int]) -> str:
     """``(3, 3)`` -> ``3\\times 3`` (math mode)."""
     return r"\times ".join(str(n) for n in shape)
@@ -78,14 +90,19 @@ _SIZES_REPR = re.compile(r"\{'\w+': \([\d, ]*\)(?:, '\w+': \([\d, ]*\))*\}")
 _ONE_SIZE = re.compile(r"'(\w+)': \(([\d, ]*)\)")
 
 
-def detail_text(text: object) -> str:
-    """An engine detail for a reader: ``{'F': (2, 2), 'I': (3,)}`` becomes ``F=2x2, I=3``; escaped."""
+def sizes_as_shapes(text: object) -> str:
+    """An engine detail for a reader: ``{'F': (2, 2), 'I': (3,)}`` becomes ``F=2x2, I=3``."""
 
     def sizes(match: re.Match[str]) -> str:
         return ", ".join(f"{name}=" + "x".join(n.strip() for n in dims.split(",") if n.strip())
                          for name, dims in _ONE_SIZE.findall(match.group(0)))
 
-    return latex_escape(_SIZES_REPR.sub(sizes, str(text)))
+    return _SIZES_REPR.sub(sizes, str(text))
+
+
+def detail_text(text: object) -> str:
+    """An engine detail for a reader, sizes as shapes (:func:`sizes_as_shapes`); escaped."""
+    return latex_escape(sizes_as_shapes(text))
 
 
 _POLYNOMIAL_REPR = re.compile(r"^Polynomial\((.*)\)$")
@@ -99,46 +116,116 @@ def plain_value(value: object) -> str:
 
 
 def index_text(index: object) -> str:
-    """An index tuple for math mode: ``(-2,)`` -> ``(-2)``, ``(-1, 0)`` -> ``(-1, 0)``."""
+    """An index tuple for math mode: ``(-2,)`` -> ``-2``, ``(-1, 0)`` -> ``(-1, 0)``."""
     if isinstance(index, tuple | list):
+        if len(index) == 1:
+            return str(index[0])
         return "(" + ", ".join(str(v) for v in index) + ")"
     return str(index)
 
 
-def counterexample_latex(found: Any) -> str:
-    """A counterexample's signals and the two differing values, for display math.
+def exact_latex(value: Any) -> str:
+    """An exact value for display: an integer, a fraction, a Gaussian rational or an element
+    of a cyclotomic field written in powers of one ω = exp(-2πi/n); never a float."""
+    from symconv.algebra import Polynomial
+    from symconv.fourier import coefficient_expr
 
-    Written here rather than by the engine's ``_latex`` so that a 1D coordinate
-    reads ``(-2)``, not Python's ``(-2,)``.
+    if isinstance(value, Polynomial):
+        if not value.is_constant():
+            return str(sympy.latex(value.as_expr()))
+        expr = coefficient_expr(value.constant_value(), value.domain)
+        omegas = {s: sympy.Symbol("omega") for s in expr.free_symbols
+                  if str(s).startswith("omega_")}
+        return str(sympy.latex(expr.subs(omegas)))
+    if isinstance(value, Fraction):
+        value = sympy.Rational(value.numerator, value.denominator)
+    if isinstance(value, float | complex):
+        raise ValueError(f"{value!r} is a float; reports show exact values only")
+    return str(sympy.latex(value))
+
+
+def _nested_latex(value: Any) -> str:
+    if isinstance(value, list) and value and isinstance(value[0], list):
+        rows = r" \\ ".join(" & ".join(exact_latex(v) for v in row) for row in value)
+        return rf"\begin{{bmatrix}} {rows} \end{{bmatrix}}"
+    if isinstance(value, list):
+        return r"\begin{bmatrix} " + " & ".join(exact_latex(v) for v in value) + r" \end{bmatrix}"
+    return str(value)
+
+
+def exact_counterexample(checked: Any) -> tuple[dict[str, str], str, str, Any] | None:
+    """A refuted claim's counterexample with both values recomputed exactly here.
+
+    The engine's counterexample may carry cyclotomic values as complex floats;
+    the sides are evaluated again on the same small signals, exactly, from the
+    definitions (:func:`symconv.prove.counterexample.claim_sides`).
     """
-    from symconv.prove import _latex_nested, _show
+    from symconv.prove.counterexample import claim_sides
+    from symconv.signal import Signal
 
-    parts = [rf"{name} = {_latex_nested(v)}" for name, v in found.signals.items()]
-    where = "" if found.coordinate is None else rf"\text{{ at }} {index_text(found.coordinate)}"
-    parts.append(rf"\text{{left}} = {_show(found.left)} \neq {_show(found.right)}"
-                 rf" = \text{{right}}{where}")
+    found = checked.result.counterexample
+    if found is None or any(isinstance(v, str) for v in found.signals.values()):
+        return None
+    env = {name: Signal.literal(entries, origin=found.origins[name])
+           for name, entries in found.signals.items()}
+    left, right = claim_sides(checked.claim, env)
+    if found.coordinate is not None:
+        left, right = left.value_at(found.coordinate), right.value_at(found.coordinate)
+    signals = {name: _nested_latex(entries) for name, entries in found.signals.items()}
+    return signals, exact_latex(left), exact_latex(right), found.coordinate
+
+
+def counterexample_latex(checked: Any) -> str:
+    """A refuted claim's counterexample for display math: its signals and the two
+    values that differ (exact), with the coordinate where they differ.
+
+    A 1D coordinate reads ``(-2)``, not Python's ``(-2,)``.
+    """
+    shown = exact_counterexample(checked)
+    if shown is None:
+        return r"\text{no concrete counterexample (the sides differ as polynomials)}"
+    signals, left, right, coordinate = shown
+    parts = [rf"{name} = {entries}" for name, entries in signals.items()]
+    where = "" if coordinate is None else rf"\text{{ at }} x = {index_text(coordinate)}"
+    parts.append(rf"\text{{left}} = {left} \neq {right} = \text{{right}}{where}")
     return r",\quad ".join(parts)
 
 
-def derivation_steps(derivation: Any) -> str:
-    """A derivation as a two-column table: each equality, its rule on the right.
+def derivation_steps(derivation: Any, full: bool = False) -> str:
+    """A derivation as a two-column table: each equality, its reason on the right.
 
-    Unlike the engine's own ``align*`` (whose notes are unbreakable ``\\text``
-    boxes that run off the page), the notes here wrap within the line width
-    (``tabularx``'s X column takes what the formulas leave).
+    Condensed (:func:`symconv.report.condense.condense`) unless ``full``, which
+    shows every rule the machine applied.  Unlike the engine's own ``align*``
+    (whose notes are unbreakable ``\\text`` boxes that run off the page), the
+    notes here wrap within the line width.
     """
     from symconv.prove.general import RULE_TITLES
+    from symconv.report.condense import ShownStep, condense, note_latex, side_latex
 
     steps = derivation.steps
     if not steps:
         return ""
-    rows = [rf"{steps[0].before.latex()} & \\[2pt]"]
-    for step in steps:
-        note = f"{RULE_TITLES[step.rule]}: {step.justification_latex}"
-        rows.append(rf"= {step.after.latex()} & {note} \\[6pt]")
+    if full:
+        start = side_latex(steps[0].before)
+        shown = [ShownStep(side_latex(s.after), RULE_TITLES[s.rule], note_latex(s.justification_latex))
+                 for s in steps]
+    else:
+        condensed = condense(steps)
+        assert condensed is not None
+        start, shown = condensed.start, list(condensed.steps)
+    rows = [rf"{start} & \\[2pt]"]
+    for step in shown:
+        rows.append(rf"= {step.after} & {step.title}: {step.note} \\[6pt]")
     return ("\\par\\noindent\\begin{tabularx}{\\linewidth}{@{}>{$\\displaystyle}l<{$}@{\\hspace{1.5em}}"
             ">{\\raggedright\\arraybackslash\\footnotesize}X@{}}\n"
             + "\n".join(rows) + "\n\\end{tabularx}\\par")
+
+
+def claim_formula(value: Any) -> str:
+    """A claim's (or checked claim's) statement as LaTeX, rendered from its syntax tree."""
+    from symconv.report.formulas import claim_latex
+
+    return claim_latex(getattr(value, "claim", value))
 
 
 FILTERS: dict[str, Callable[..., Any]] = {
@@ -147,10 +234,13 @@ FILTERS: dict[str, Callable[..., Any]] = {
     "breakable": breakable,
     "tex": tex,
     "seconds": seconds,
+    "sci": scientific,
     "shape": shape_text,
     "derivation": derivation_steps,
     "detail": detail_text,
     "index": index_text,
     "plain": plain_value,
     "counterexample": counterexample_latex,
+    "exact": exact_latex,
+    "formula": claim_formula,
 }

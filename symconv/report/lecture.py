@@ -1,18 +1,27 @@
-"""The ``lecture`` report (beamer slides): every number on a slide is computed here.
+"""The ``lecture`` report: a 50-minute beamer deck, every number on a slide computed here.
 
-* a sliding-window animation of correlation and of convolution on a small
-  grid, one window position per overlay, with the running sum;
-* the flip as a picture (entries of ``flip(F)`` from :func:`symconv.ops.flip`);
-* the source's Gaussian /273 and the emboss kernel applied to matplotlib's
-  sample portrait by conv and by corr, with the difference;
-* which libraries flip (:func:`symconv.identify.which_libraries_flip`);
-* measured time of direct vs FFT convolution against kernel size;
-* exercises whose solutions come from the engine.
+The identities the slides display are ``[[claim]]`` tables of the lecture's
+specification (``symconv/report/specs/lecture.toml``), verified by the build
+and rendered with ``formula(name)``.  This module computes the rest:
+
+* the sliding window (one overlay per output cell, products written in the
+  window) and both results side by side, from :func:`symconv.derive.hadamard_form`
+  checked against :mod:`symconv.ops`;
+* the flip in two steps (rows, then columns), from :func:`symconv.ops.flip`;
+* the Gaussian /273 and the emboss kernel on matplotlib's sample portrait;
+* the matrix view (Toeplitz, circulant, the DFT diagonalising it), from
+  :mod:`symconv.matrices`;
+* padding, stride and dilation pictures whose footprints are read off
+  :func:`symconv.cnn.layer` with impulses, shapes by the output-size law;
+* backprop checks and the filters learned by a conv and a corr layer;
+* which libraries flip (:mod:`symconv.report.library_table`);
+* direct vs FFT timings (:mod:`symconv.report.timings`, cached per machine);
+* the source's index slips (:func:`symconv.report.source_matrices.audit_matrix`);
+* exercises with worked solutions.
 """
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
@@ -22,39 +31,46 @@ import sympy
 from matplotlib.cbook import get_sample_data
 from matplotlib.figure import Figure
 from matplotlib.image import imread
+from sympy.parsing.sympy_parser import parse_expr
 
 from symconv import cnn
 from symconv.derive import ExpandedForm, hadamard_form
 from symconv.errors import ReportError
-from symconv.identify import which_libraries_flip
+from symconv.fourier import dft, idft
 from symconv.kernels import get_kernel, integer_weights
-from symconv.ops import conv, corr, flip, transpose
-from symconv.report.checks import check
+from symconv.matrices import (
+    circulant_matrix,
+    conv_matrix,
+    corr_matrix,
+    dft_matrix,
+    diagonal_matrix,
+    idft_matrix,
+)
+from symconv.ops import circconv, conv, corr, flip, periodize, transpose, zeropad
+from symconv.report.condense import definition_latex
 from symconv.report.figures import FigureFolder
+from symconv.report.library_table import library_rows
+from symconv.report.source_matrices import audit_matrix
 from symconv.report.spec import ReportSpec
+from symconv.report.timings import timing_plot
 from symconv.signal import Signal
 
-# The animation's grid: small integers so the products can be checked mentally.
-WINDOW_IMAGE = ((1, 2, 0, 1), (3, 1, 2, 0), (0, 2, 1, 3), (1, 0, 2, 1))
-WINDOW_KERNEL = ((0, 1, 2), (0, 1, 0), (1, 0, 0))  # not centrosymmetric: conv != corr
+# The sliding-window example: conv and corr differ at all 9 valid outputs, and
+# neither result is the transpose or the flip of the other.
+WINDOW_IMAGE = ((3, 2, 2, 1, 1), (0, 0, 0, 0, 3), (2, 3, 2, 2, 3), (2, 2, 2, 2, 3),
+                (1, 3, 2, 0, 1))
+WINDOW_KERNEL = ((2, 0, 1), (0, 1, 0), (0, 0, 0))
 PORTRAIT = "grace_hopper.jpg"
 PORTRAIT_STEP = 3  # keep every 3rd pixel: a 5x5 blur is then visible on a slide
-TIMING_IMAGE_SIDE = 128
-TIMING_REPEATS = 3
-CELL = 0.75  # cm: side of a TikZ grid cell on the slides
-
-
-def cell_at(x0: float, y0: float, row: int, col: int, width: float = CELL,
-            height: float = CELL) -> str:
-    """TikZ coordinate of the centre of cell (row, col) of a grid whose cell (0, 0) is at (x0, y0)."""
-    return f"({x0 + col * width:.2f},{y0 - row * height:.2f})"
-
-
-def cells_box(x0: float, y0: float, row: int, col: int, rows: int, cols: int) -> str:
-    """TikZ rectangle around ``rows`` x ``cols`` cells starting at cell (row, col)."""
-    half = CELL / 2
-    return (f"({x0 + col * CELL - half:.2f},{y0 - row * CELL + half:.2f}) rectangle "
-            f"({x0 + (col + cols - 1) * CELL + half:.2f},{y0 - (row + rows - 1) * CELL - half:.2f})")
+# (name, input size, kernel, stride, padding, dilation) of the layer pictures
+LAYER_PICTURES = (
+    ("padding", 3, 3, 1, 1, 1),
+    ("stride", 5, 3, 2, 0, 1),
+    ("dilation", 6, 3, 1, 0, 2),
+)
+# The aliasing picture: lengths 3 and 5, full result of length 7, DFTs of length 6.
+ALIAS_A, ALIAS_B, ALIAS_PERIOD = (1, 2, 3), (1, 0, 2, 0, 1), 6
+CIRCULANT_PERIOD = 4
 
 
 @dataclass(frozen=True)
@@ -66,21 +82,6 @@ class WindowFrame:
     products: tuple[tuple[int, int], ...]
     value: int
 
-    @property
-    def running_sums(self) -> list[int]:
-        """The sum after each product, in the order of the window's cells."""
-        sums, total = [], 0
-        for weight, pixel in self.products:
-            total += weight * pixel
-            sums.append(total)
-        return sums
-
-    def _latex(self, printer: Any = None) -> str:
-        return self.sum_latex()
-
-    def _repr_latex_(self) -> str:
-        return f"${self._latex()}$"
-
     def sum_latex(self) -> str:
         terms = " + ".join(rf"{k}\cdot {v}" for k, v in self.products)
         return f"{terms} = {self.value}".replace("+ -", "- ")
@@ -91,14 +92,19 @@ def _int(value: Any) -> int:
     return int(number)
 
 
+def _window_signals() -> tuple[Signal, Signal]:
+    kernel = Signal.literal([list(r) for r in WINDOW_KERNEL], origin=(-1, -1))
+    image = Signal.literal([list(r) for r in WINDOW_IMAGE], origin=(0, 0))
+    return kernel, image
+
+
 def sliding_frames(op: str) -> list[WindowFrame]:
     """The frames of the animation, from the Hadamard form at each valid position.
 
     Each frame's sum is checked against :func:`symconv.ops.conv`/``corr`` in
     ``valid`` mode, so the slide cannot show a value the engine disagrees with.
     """
-    kernel = Signal.literal([list(r) for r in WINDOW_KERNEL], origin=(-1, -1))
-    image = Signal.literal([list(r) for r in WINDOW_IMAGE], origin=(0, 0))
+    kernel, image = _window_signals()
     operation = conv if op == "conv" else corr
     expected = operation(kernel, image, mode="valid")
     F, I = sympy.IndexedBase("F", real=True), sympy.IndexedBase("I", real=True)
@@ -124,15 +130,44 @@ def sliding_frames(op: str) -> list[WindowFrame]:
     return frames
 
 
-def flip_picture() -> dict[str, Any]:
-    """LaTeX of the entries of F and flip(F), 3x3, row by row."""
-    F = Signal.symbolic("F", (3, 3))
-    flipped = flip(F)
-    coords = [[(i, j) for j in range(-1, 2)] for i in range(-1, 2)]
+def _rows(signal: Signal) -> list[list[int]]:
+    return [[_int(v) for v in row] for row in signal.entries.tolist()]
+
+
+def window_example() -> dict[str, Any]:
+    """The sliding window's data and both valid results side by side."""
+    kernel, image = _window_signals()
+    by_corr = corr(kernel, image, mode="valid")
+    by_conv = conv(kernel, image, mode="valid")
+    corr_rows, conv_rows = _rows(by_corr), _rows(by_conv)
+    differ = [[a != b for a, b in zip(r, s, strict=True)] for r, s in zip(corr_rows, conv_rows,
+                                                                          strict=True)]
     return {
-        "original": [[F.value_at(c)._latex() for c in row] for row in coords],
-        "flipped": [[flipped.value_at(c)._latex() for c in row] for row in coords],
+        "image": [list(r) for r in WINDOW_IMAGE],
+        "kernel": [list(r) for r in WINDOW_KERNEL],
+        "flipped": _rows(flip(kernel)),
+        "frames": {"corr": sliding_frames("corr"), "conv": sliding_frames("conv")},
+        "corr": corr_rows,
+        "conv": conv_rows,
+        "flipped_corr": _rows(corr(flip(kernel), image, mode="valid")),
+        "differ": differ,
+        "differ_count": sum(map(sum, differ)),
+        "outputs": by_corr.entries.size,
     }
+
+
+def flip_steps() -> dict[str, Any]:
+    """F, F with its rows reversed, then its columns: the last is flip(F) (checked)."""
+    F = Signal.symbolic("F", (3, 3))
+    rows_reversed = flip(F, 0)
+    both = flip(rows_reversed, 1)
+    if both != flip(F):
+        raise ReportError("reversing rows then columns is not flip(F)")
+
+    def cells(signal: Signal) -> list[list[str]]:
+        return [[v._latex() for v in row] for row in signal.entries.tolist()]
+
+    return {"original": cells(F), "rows": cells(rows_reversed), "flipped": cells(both)}
 
 
 def _portrait() -> np.ndarray:
@@ -161,20 +196,16 @@ def image_examples(figures: FigureFolder) -> dict[str, Any]:
         by_conv = _filtered(weights, image, "conv")
         by_corr = _filtered(weights, image, "corr")
         difference = by_conv - by_corr
-        kernel = get_kernel(name)
+        largest = int(np.abs(difference).max())
         scale = (0, 255 * divisor) if name == "gaussian5" else (None, None)
         examples[name] = {
             "weights": sympy.latex(sympy.Matrix(weights)),
             "divisor": divisor,
-            "centrosymmetric": flip(kernel) == kernel,
-            "transpose_symmetric": transpose(kernel) == kernel,
-            "max_difference": Fraction(int(np.abs(difference).max()), divisor),
-            "identical": bool(np.array_equal(by_conv, by_corr)),
+            "max_difference": Fraction(largest, divisor),
             "conv": figures.save_image(by_conv, f"{name}-conv.png", vmin=scale[0], vmax=scale[1]),
             "corr": figures.save_image(by_corr, f"{name}-corr.png", vmin=scale[0], vmax=scale[1]),
             "difference": figures.save_image(difference, f"{name}-difference.png", cmap="RdBu",
-                                             vmin=-float(np.abs(difference).max() or 1),
-                                             vmax=float(np.abs(difference).max() or 1)),
+                                             vmin=-float(largest or 1), vmax=float(largest or 1)),
         }
     examples["original"] = figures.save_image(portrait, "portrait.png", vmin=0, vmax=255)
     examples["shape"] = portrait.shape
@@ -182,49 +213,174 @@ def image_examples(figures: FigureFolder) -> dict[str, Any]:
     return examples
 
 
-def _best_time(func: Any) -> float:
-    best = float("inf")
-    for _ in range(TIMING_REPEATS):
-        started = time.perf_counter()
-        func()
-        best = min(best, time.perf_counter() - started)
-    return best
-
-
-def timing_plot(sizes: tuple[int, ...], figures: FigureFolder) -> dict[str, Any]:
-    """Time direct (scipy.ndimage) vs FFT (scipy.signal.fftconvolve) convolution now; plot it.
-
-    The crossover is the smallest measured size from which FFT is faster at
-    every larger measured size (timings on a shared machine are noisy).
-    """
-    from scipy.ndimage import convolve as direct_convolve
-    from scipy.signal import fftconvolve
-
-    rng = np.random.default_rng(0)
-    image = rng.standard_normal((TIMING_IMAGE_SIDE, TIMING_IMAGE_SIDE))
+def kernel_table() -> list[dict[str, Any]]:
+    """Named kernels with their symmetries, computed (the slide's claims name the same ones)."""
     rows = []
-    for k in sizes:
-        kernel = rng.standard_normal((k, k))
-        direct = _best_time(lambda kernel=kernel: direct_convolve(image, kernel, mode="constant"))
-        fft = _best_time(lambda kernel=kernel: fftconvolve(image, kernel, mode="same"))
-        rows.append({"size": k, "direct": direct, "fft": fft})
-    crossover = None
-    for row in reversed(rows):
-        if row["fft"] >= row["direct"]:
-            break
-        crossover = row["size"]
-    fig = Figure(figsize=(4.6, 3.0))  # small: the slide shows it near full size
-    ax = fig.add_subplot()
-    ax.semilogy(sizes, [r["direct"] * 1e3 for r in rows], "o-", label="direct (scipy.ndimage)")
-    ax.semilogy(sizes, [r["fft"] * 1e3 for r in rows], "s-", label="FFT (scipy.signal)")
-    if crossover is not None:
-        ax.axvline(crossover, color="grey", linestyle=":", label=f"FFT faster from k = {crossover}")
-    ax.set_xlabel(f"kernel size k (k×k kernel, {TIMING_IMAGE_SIDE}×{TIMING_IMAGE_SIDE} image)")
-    ax.set_ylabel("time (ms)")
-    ax.legend()
-    ax.grid(True, which="both", alpha=0.3)
-    return {"rows": rows, "crossover": crossover, "image_side": TIMING_IMAGE_SIDE,
-            "plot": figures.save_figure(fig, "direct-vs-fft.png")}
+    for name in ("gaussian5", "emboss", "sobel_x"):
+        kernel = get_kernel(name)
+        weights, divisor = integer_weights(name)
+        rows.append({"name": name, "weights": sympy.latex(sympy.Matrix(weights)),
+                     "rows": r" \\ ".join(" & ".join(str(w) for w in row) for row in weights),
+                     "divisor": divisor, "transpose_symmetric": transpose(kernel) == kernel,
+                     "centrosymmetric": flip(kernel) == kernel})
+    return rows
+
+
+def _i_for_zeta4(latex: str) -> str:
+    """ζ_4 = exp(2πi/4) is i; the slides write one root of unity, ω, and i."""
+    text = latex.replace(r"\zeta_{4}", "i")
+    if r"\zeta" in text:
+        raise ReportError(f"unexpected root of unity in {latex!r}")
+    return text
+
+
+def matrix_view() -> dict[str, Any]:
+    """Toeplitz and circulant matrices of a 3-tap kernel, W C W^{-1} diagonal, transposes."""
+    F = Signal.symbolic("F", (3,))
+    toeplitz = conv_matrix(F, (4,))
+    out_origin = toeplitz.rows[0]
+    adjoint = corr_matrix(F, (toeplitz.shape[0],), input_origin=out_origin,
+                          output_box=((0,), (4,)))
+    n = CIRCULANT_PERIOD
+    circulant = circulant_matrix(F, (n,))
+    diagonalised = dft_matrix((n,)) @ circulant @ idft_matrix((n,))
+    eigenvalues = dft(periodize(F, (n,)))
+    off_diagonal = [diagonalised.entries[r, c] for r in range(n) for c in range(n) if r != c]
+    return {
+        "toeplitz": toeplitz._latex(),
+        "toeplitz_shape": toeplitz.shape,
+        "is_toeplitz": toeplitz.is_toeplitz(),
+        "transpose": toeplitz.transpose()._latex(),
+        "transpose_is_corr": toeplitz.transpose() == adjoint,
+        "circulant": circulant._latex(),
+        "is_circulant": circulant.is_circulant((n,)),
+        "dft_matrix": _i_for_zeta4(dft_matrix((n,))._latex()),
+        "is_diagonal": not any(off_diagonal),
+        "eigenvalues": [_i_for_zeta4(v._latex()) for v in eigenvalues.entries],
+        "diagonal_is_dft": diagonalised == diagonal_matrix(eigenvalues),
+        "period": n,
+    }
+
+
+@dataclass(frozen=True)
+class LayerPicture:
+    """A square layer drawn as in conv_arithmetic: which padded input cells each output reads."""
+
+    title: str
+    size: int
+    kernel: int
+    stride: int
+    padding: int
+    dilation: int
+    out: int
+    footprints: tuple[tuple[tuple[int, int], ...], ...]  # per output cell, row-major
+
+    @property
+    def padded(self) -> int:
+        return self.size + 2 * self.padding
+
+    @property
+    def positions(self) -> list[tuple[int, int]]:
+        return [(r, c) for r in range(self.out) for c in range(self.out)]
+
+    def is_padding(self, row: int, col: int) -> bool:
+        low, high = self.padding, self.padding + self.size
+        return not (low <= row < high and low <= col < high)
+
+
+def layer_picture(title: str, size: int, kernel: int, stride: int, padding: int,
+                  dilation: int) -> LayerPicture:
+    """Footprints read off :func:`symconv.cnn.layer` by an impulse at every padded cell.
+
+    The layer with ``padding`` is first checked to be the layer without it on
+    the zero-padded input, and its output shape against :func:`cnn.output_size`.
+    """
+    out = cnn.output_size(size, kernel, stride, padding, dilation)
+    W = np.ones((1, 1, kernel, kernel), dtype=np.int64)
+    x = np.arange(1, size * size + 1, dtype=np.int64).reshape(1, size, size)
+    padded_x = np.pad(x, ((0, 0), (padding, padding), (padding, padding)))
+    with_padding = cnn.layer(x, W, stride=stride, padding=padding, dilation=dilation)
+    if with_padding.shape != (1, out, out) or not np.array_equal(
+            with_padding, cnn.layer(padded_x, W, stride=stride, dilation=dilation)):
+        raise ReportError(f"{title}: the layer's padding or output size disagrees with the law")
+    padded = size + 2 * padding
+    cells: list[list[tuple[int, int]]] = [[] for _ in range(out * out)]
+    for r in range(padded):
+        for c in range(padded):
+            impulse = np.zeros((1, padded, padded), dtype=np.int64)
+            impulse[0, r, c] = 1
+            response = cnn.layer(impulse, W, stride=stride, dilation=dilation)[0]
+            for o_r, o_c in zip(*np.nonzero(response), strict=True):
+                cells[int(o_r) * out + int(o_c)].append((r, c))
+    return LayerPicture(title, size, kernel, stride, padding, dilation, out,
+                        tuple(tuple(c) for c in cells))
+
+
+def output_size_law() -> dict[str, Any]:
+    """The output-size law as SymPy renders it, checked against the layer on a grid."""
+    symbols = {name: sympy.Symbol(name, integer=True, positive=True) for name in "ikspd"}
+    text = "floor((i + 2*p - d*(k - 1) - 1)/s) + 1"
+    shown = parse_expr(text, local_dict=symbols, evaluate=False)
+    law = parse_expr(text, local_dict=symbols)
+    i, k, s, p, d = (symbols[name] for name in "ikspd")
+    for size, kern, st, pd, dil in [(5, 3, 1, 0, 1), (7, 3, 2, 1, 2), (6, 4, 3, 2, 1)]:
+        value = law.subs({i: size, k: kern, s: st, p: pd, d: dil})
+        if value != cnn.output_size(size, kern, st, pd, dil):
+            raise ReportError("the displayed output-size law disagrees with symconv.cnn")
+    problems = cnn.check_output_sizes()
+    grid = 8 * 4 * 3 * 3 * 3
+    return {"latex": "o = " + sympy.latex(shown, order="none"), "problems": len(problems),
+            "layers": grid}
+
+
+def aliasing() -> dict[str, Any]:
+    """Linear convolution (length 7) and the circular one on Z_6 that the short DFT computes."""
+    a = Signal.literal(list(ALIAS_A), origin=(0,))
+    b = Signal.literal(list(ALIAS_B), origin=(0,))
+    n = ALIAS_PERIOD
+    linear = [_int(v) for v in conv(a, b).entries]
+    by_dft = idft(dft(zeropad(a, n)) * dft(zeropad(b, n)))
+    circular = [_int(v) for v in circconv(a, b, (n,)).entries]
+    if [_int(v) for v in by_dft.entries] != circular:
+        raise ReportError("the length-6 DFT route is not the circular convolution on Z_6")
+    return {"a": list(ALIAS_A), "b": list(ALIAS_B), "linear": linear, "circular": circular}
+
+
+def pixel_lines() -> list[str]:
+    """A two-channel layer's output pixel, expanded by symconv, six terms a display line."""
+    terms = sympy.latex(cnn.pixel_form(2, 0, (3, 3), (0, 0))).split(" + ")
+    lines = [" + ".join(terms[k:k + 6]) for k in range(0, len(terms), 6)]
+    return [line + " +" for line in lines[:-1]] + lines[-1:]
+
+
+def learned_filters(figures: FigureFolder, learning: cnn.LearningReport) -> str:
+    """Heat maps: the target, the corr layer's filter, the conv layer's, its flip."""
+    panels = [("target: Sobel $x$", learning.target_kernel),
+              ("corr layer learned", learning.learned_corr),
+              ("conv layer learned", learning.learned_conv),
+              ("flip(conv layer's)", learning.learned_conv[::-1, ::-1])]
+    fig = Figure(figsize=(10, 2.9))
+    limit = float(max(np.abs(p).max() for _, p in panels))
+    for k, (label, weights) in enumerate(panels):
+        ax = fig.add_subplot(1, 4, k + 1)
+        ax.imshow(weights, cmap="RdBu_r", vmin=-limit, vmax=limit)
+        for (r, c), value in np.ndenumerate(weights):
+            ax.text(c, r, f"{value:.2f}".replace("-0.00", "0.00"), ha="center", va="center",
+                    fontsize=13, color="white" if abs(value) > 0.6 * limit else "black")
+        ax.set_title(label, fontsize=14)
+        ax.set_xticks([])
+        ax.set_yticks([])
+    fig.tight_layout()
+    return figures.save_figure(fig, "learned-filters.png")
+
+
+def backprop_data(figures: FigureFolder) -> dict[str, Any]:
+    """Gradients checked against sympy.diff, one symbolic step, learned filters."""
+    data = cnn.report_data()
+    learning = cnn.learning_equivalence(steps=data["learning"]["steps"])
+    data["learned_plot"] = learned_filters(figures, learning)
+    data["learning"]["final_unflipped_difference"] = learning.final_unflipped_difference
+    return data
 
 
 def _values_1d(label: str, signal: Signal) -> str:
@@ -238,45 +394,70 @@ def _values_1d(label: str, signal: Signal) -> str:
     return f"{points} = {values}"
 
 
-def exercises() -> list[dict[str, Any]]:
-    """Exercises with solutions computed by the engine."""
+def exercise_one() -> dict[str, Any]:
+    """1D conv and corr by hand: each output as its sum, then the results."""
     kernel = Signal.literal([1, 2, -1], origin=(-1,))
     signal = Signal.literal([2, 0, 1, 3], origin=(0,))
-    associative = check("corr-associative", "corr(F, corr(G, I)) == corr(corr(F, G), I)",
-                        {"F": "2", "G": "2", "I": "2"}, "fails")
-    emboss = check("conv-vs-corr-emboss", "conv(F, I) == corr(F, I)",
-                   {"F": "emboss", "I": "3x3"}, "fails")
-    return [
-        {"question": rf"${_values_1d('F', kernel)}$ and ${_values_1d('I', signal)}$, zero "
-                     r"elsewhere.  Compute $F\circ I$ and $F\ast I$ on all of $\mathbb{Z}$.",
-         "solution": "$" + _values_1d(r"(F\circ I)", corr(kernel, signal).trim()) + r"$\\"
-                     + "$" + _values_1d(r"(F\ast I)", conv(kernel, signal).trim())
-                     + "$, zero elsewhere."},
-        {"question": r"Is correlation associative?  Compare $F\circ(G\circ I)$ with "
-                     r"$(F\circ G)\circ I$ on signals of length 2.",
-         "solution": associative},
-        {"question": r"The emboss kernel equals its transpose.  Does $F\ast I = F\circ I$ "
-                     r"for it?",
-         "solution": emboss},
-        {"question": r"Write $(F\ast I)(x,y)$ for a $3\times 3$ filter as the sum of a "
-                     r"Hadamard product.",
-         "solution": "$" + ExpandedForm.build("conv", 3, 2)._latex() + "$"},
-    ]
+
+    def sums(op: str) -> list[str]:
+        result = (corr if op == "corr" else conv)(kernel, signal)
+        sign = 1 if op == "corr" else -1
+        lines = []
+        for (x,) in result.coordinates():
+            terms = [(i, _int(kernel.value_at((i,))), _int(signal.value_at((x + sign * i,))))
+                     for i in range(-1, 2)]
+            shown = " + ".join(rf"{f}\cdot{v}" for _, f, v in terms).replace("+ -", "- ")
+            value = sum(f * v for _, f, v in terms)
+            if value != _int(result.value_at((x,))):
+                raise ReportError(f"exercise 1: {op} at {x} disagrees with symconv.ops")
+            lines.append(rf"x = {x}:\ {shown} = {value}")
+        return lines
+
+    return {
+        "question": rf"{_values_1d('F', kernel)}, \quad {_values_1d('I', signal)}",
+        "corr_sums": sums("corr"), "conv_sums": sums("conv"),
+        "corr_form": ExpandedForm.build("corr", 3, 1)._latex(),
+        "conv_form": ExpandedForm.build("conv", 3, 1)._latex(),
+        "corr": _values_1d(r"(F\circ I)", corr(kernel, signal).trim()),
+        "conv": _values_1d(r"(F\ast I)", conv(kernel, signal).trim()),
+    }
+
+
+def exercise_layer() -> dict[str, Any]:
+    """A layer's output size by the law, step by step, and the cells output (0, 0) reads."""
+    size, kern, stride, padding, dilation = 7, 3, 2, 1, 2
+    effective = cnn.effective_kernel_size(kern, dilation)
+    numerator = size + 2 * padding - effective
+    out = cnn.output_size(size, kern, stride, padding, dilation)
+    if numerator // stride + 1 != out:
+        raise ReportError("exercise: the step-by-step output size disagrees with symconv.cnn")
+    picture = layer_picture("exercise", size, kern, stride, padding, dilation)
+    first = [(r - padding, c - padding) for r, c in picture.footprints[0]]
+    return {"size": size, "kernel": kern, "stride": stride, "padding": padding,
+            "dilation": dilation, "effective": effective, "numerator": numerator, "out": out,
+            "first_cells": first,
+            "first_real": [rc for rc in first if 0 <= rc[0] < size and 0 <= rc[1] < size]}
 
 
 def context(spec: ReportSpec, figures: FigureFolder) -> dict[str, Any]:
     """Values for ``lecture.tex``."""
     return {
-        "window_image": WINDOW_IMAGE,
-        "window_kernel": WINDOW_KERNEL,
-        "frames": {"corr": sliding_frames("corr"), "conv": sliding_frames("conv")},
-        "flip": flip_picture(),
+        "window": window_example(),
+        "flip": flip_steps(),
+        "definitions": {op: definition_latex(op) for op in ("corr", "conv", "flip")},
+        "hadamard": {op: ExpandedForm.build(op, 3, 2)._latex() for op in ("corr", "conv")},
         "images": image_examples(figures),
-        "libraries": which_libraries_flip(),
-        "cnn": cnn.report_data(),
+        "kernels": kernel_table(),
+        "matrix": matrix_view(),
+        "aliasing": aliasing(),
+        "layers": [layer_picture(*args) for args in LAYER_PICTURES],
+        "cnn_pixel": pixel_lines(),
+        "size_law": output_size_law(),
+        "cnn": backprop_data(figures),
+        "libraries": library_rows(),
         "timing": timing_plot(spec.timing_sizes, figures),
-        "exercises": exercises(),
+        "slips": [audit_matrix("corr"), audit_matrix("conv")],
+        "exercise_one": exercise_one(),
+        "exercise_layer": exercise_layer(),
         "solutions": spec.solutions,
-        "cell_at": cell_at,
-        "cells_box": cells_box,
     }

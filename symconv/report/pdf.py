@@ -87,6 +87,27 @@ def log_error_line(log_text: str) -> str | None:
     return None
 
 
+_BAD_BOX = re.compile(
+    r"^(?P<kind>Overfull|Underfull) \\(?P<box>[hv])box "
+    r"\((?:(?P<points>[\d.]+)pt too (?:wide|high)|badness (?P<badness>\d+))\)"
+    r"(?P<rest>[^\n]*)", re.MULTILINE)
+
+
+def bad_boxes(log_text: str, tolerance: float = 1.0) -> list[str]:
+    """The layout problems a LaTeX log reports: every overfull box more than ``tolerance``
+    points too wide or high, and every underfull box at TeX's worst badness (10000),
+    each as one line (``Overfull \\hbox (22.0pt too wide) in paragraph at lines 3--4``)."""
+    problems = []
+    for match in _BAD_BOX.finditer(log_text):
+        points, badness = match.group("points"), match.group("badness")
+        if points is not None and float(points) <= tolerance:
+            continue
+        if badness is not None and int(badness) < 10000:
+            continue
+        problems.append(match.group(0).strip())
+    return problems
+
+
 def undefined_references(log_text: str) -> list[str]:
     """Labels the log reports as undefined references or citations."""
     return sorted({m.group(2) for m in _UNDEFINED_REFERENCE.finditer(log_text)})

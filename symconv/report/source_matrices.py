@@ -121,15 +121,17 @@ class MatrixAudit:
     def rows(self) -> list[list[AuditedEntry]]:
         return [list(self.entries[k:k + 3]) for k in range(0, 9, 3)]
 
-    def matrix_latex(self, which: str) -> str:
-        """The nine entries ``printed`` or ``derived``, with ellipses; wrong ones boxed."""
+    def matrix_latex(self, which: str, highlight: bool = True) -> str:
+        """The nine entries ``printed`` or ``derived``, with ellipses; wrong ones boxed
+        (unless not ``highlight``: the source's general-N matrix, corrected)."""
         colour = "red" if which == "printed" else "green!50!black"
         rows = []
         for row in self.rows():
             cells = []
             for entry in row:
                 text = entry.printed_latex() if which == "printed" else entry.derived_latex()
-                cells.append(text if entry.correct else rf"{{\color{{{colour}}}\boxed{{{text}}}}}")
+                marked = not entry.correct and highlight
+                cells.append(rf"{{\color{{{colour}}}\boxed{{{text}}}}}" if marked else text)
             rows.append(r" & \cdots & ".join(cells))
         gap = r" \\ \vdots & \ddots & \vdots & \ddots & \vdots \\ "
         return r"\begin{bmatrix} " + gap.join(rows) + r" \end{bmatrix}"

@@ -6,11 +6,23 @@ A specification is a small TOML file (``reports/*.toml``)::
     output = "lecture"        # reports/build/<output>.tex and .pdf
     title = "Convolution vs correlation"
     author = "A. Lecturer"
+    course = "Image processing"  # lecture: the title page
     sizes = [1, 2]            # the N of the expanded 2N+1 forms
     solutions = false         # lecture: print the exercises' solutions
     input = "verify.json"     # verify: a `symconv verify --json` file
-    claims = ["../proofs/flip.toml"]  # derivation: claim files to run (default: built-in list)
+    claims = ["../proofs/flip.toml"]  # claim files whose claims are verified and shown too
     timing_sizes = [1, 3, 5, 9, 15]  # lecture: kernel sizes of the timing plot
+
+    [[claim]]                 # the identities the report displays (as in proofs/*.toml)
+    name = "flip-equivalence"
+    statement = "conv(F, I) == corr(flip(F), I)"
+    signals = { F = "3x3", I = "5x5" }
+    expect = "holds"
+
+Every ``[[claim]]`` is verified during the build, and a template displays it
+with ``formula(name)``: a verdict that misses its expectation stops the build.
+A file's claims add to those of the bundled report of its kind (package data,
+``symconv/report/specs/<kind>.toml``), replacing any of the same name.
 
 Every bundled report also has a built-in default specification, so
 ``symconv report lecture`` works without a file.
@@ -21,16 +33,19 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass, field, replace
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from symconv.claims import Claim, parse_toml
 from symconv.errors import ReportError
 
 DEFAULT_OUT_DIR = Path("reports/build")
 REPORT_KINDS = ("derivation", "lecture", "claims", "verify")
 _OUTPUT_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
 _KNOWN_KEYS = {"report", "output", "title", "author", "sizes", "solutions", "input",
-               "timing_sizes", "template", "claims"}
+               "timing_sizes", "template", "claims", "claim", "course"}
+_TABLE_HEADER = re.compile(r"^\s*\[")
 _DEFAULT_TITLES = {
     "derivation": "Convolution and correlation: derivations",
     "lecture": "Convolution vs correlation",
@@ -47,13 +62,23 @@ class ReportSpec:
     output: str
     title: str
     author: str = ""
+    course: str = ""  # lecture: shown on the title page
     sizes: tuple[int, ...] = (1, 2)
     solutions: bool = False
     input: Path | None = None
     timing_sizes: tuple[int, ...] = (1, 3, 5, 7, 9, 11, 15, 21, 31)
     template: str | None = None
     claims: tuple[Path, ...] = ()
+    # the [[claim]] tables: identities the templates display with formula(name)
+    shown_claims: tuple[Claim, ...] = ()
     source: Path | None = field(default=None, compare=False)
+
+    def displayed_claims(self) -> tuple[Claim, ...]:
+        """The claims the build verifies and a template may display: the ``[[claim]]``
+        tables, then the claims of the files named by ``claims`` (same name replaces)."""
+        from symconv.claims import load_claims
+
+        return merge_claims(self.shown_claims, tuple(load_claims(list(self.claims))))
 
     @property
     def template_name(self) -> str:
@@ -61,11 +86,21 @@ class ReportSpec:
 
 
 def default_spec(kind: str) -> ReportSpec:
-    """The built-in specification of a bundled report."""
+    """The built-in specification of a bundled report, with the claims its template displays.
+
+    Those claims are package data (``symconv/report/specs/<kind>.toml``), so a
+    bundled report builds by name after ``pip install .`` alone.
+    """
     if kind not in REPORT_KINDS:
         raise ReportError(f"unknown report {kind!r}; expected one of {', '.join(REPORT_KINDS)} "
                           "or a .toml specification")
-    return ReportSpec(report=kind, output=kind, title=_DEFAULT_TITLES[kind])
+    spec = ReportSpec(report=kind, output=kind, title=_DEFAULT_TITLES[kind])
+    bundled = resources.files("symconv.report") / "specs" / f"{kind}.toml"
+    if not bundled.is_file():
+        return spec
+    text = bundled.read_text(encoding="utf-8")
+    where = f"bundled specification {kind}.toml"
+    return replace(spec, shown_claims=spec_claims(text, where))
 
 
 def _int_list(value: Any, key: str, where: str, low: int, high: int) -> tuple[int, ...]:
@@ -117,6 +152,7 @@ def spec_from_mapping(data: dict[str, Any], where: str, base_dir: Path) -> Repor
         output=output,
         title=_string(data, "title", where, spec.title),
         author=_string(data, "author", where, ""),
+        course=_string(data, "course", where, ""),
         sizes=_int_list(data.get("sizes", list(spec.sizes)), "sizes", where, 1, 3),
         timing_sizes=_int_list(data.get("timing_sizes", list(spec.timing_sizes)),
                                "timing_sizes", where, 1, 101),
@@ -134,11 +170,35 @@ def load_spec(name_or_path: str | Path) -> ReportSpec:
         return default_spec(text)
     path = Path(text)
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        source_text = path.read_text(encoding="utf-8")
+        data = tomllib.loads(source_text)
     except FileNotFoundError:
         raise ReportError(f"report specification {text!r} does not exist") from None
     except (OSError, UnicodeDecodeError) as err:
         raise ReportError(f"cannot read report specification {text!r}: {err}") from None
     except tomllib.TOMLDecodeError as err:
         raise ReportError(f"{text}: malformed TOML: {err}") from None
-    return replace(spec_from_mapping(data, text, path.parent), source=path)
+    spec = spec_from_mapping(data, text, path.parent)
+    return replace(spec, shown_claims=merge_claims(spec.shown_claims,
+                                                   spec_claims(source_text, text)), source=path)
+
+
+def merge_claims(bundled: tuple[Claim, ...], own: tuple[Claim, ...]) -> tuple[Claim, ...]:
+    """A specification's claims: the bundled report's, each replaced by an own one of its name."""
+    own_names = {c.name for c in own}
+    return tuple(c for c in bundled if c.name not in own_names) + own
+
+
+def spec_claims(text: str, where: str) -> tuple[Claim, ...]:
+    """The ``[[claim]]`` tables of a specification's TOML text, parsed as a claim file.
+
+    TOML puts every top-level key before the first table header, so blanking
+    the lines above it leaves exactly the claim tables, at their own line numbers.
+    """
+    lines = text.splitlines()
+    first = next((k for k, line in enumerate(lines) if _TABLE_HEADER.match(line)), None)
+    if first is None:
+        if "claim" in tomllib.loads(text):
+            raise ReportError(f"{where}: write the displayed claims as [[claim]] tables")
+        return ()
+    return tuple(parse_toml("\n" * first + "\n".join(lines[first:]), where))

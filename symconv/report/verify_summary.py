@@ -11,9 +11,11 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from symconv.errors import ReportError
+from symconv.dsl import parse_statement
+from symconv.errors import ClaimFileError, ReportError
 from symconv.prove import format_sizes
 from symconv.report.figures import FigureFolder
+from symconv.report.formulas import statement_latex
 from symconv.report.spec import ReportSpec
 
 VERDICTS = ("PROVED", "VERIFIED", "PROBABLE", "REFUTED", "INCONCLUSIVE", "ERROR")
@@ -45,6 +47,15 @@ def sizes_text(sizes: list[dict[str, list[int]]] | None) -> str:
     return "; ".join(format_sizes({k: tuple(v) for k, v in s.items()}) for s in sizes or [])
 
 
+def statement_formula(text: object) -> str | None:
+    """A statement from the JSON as LaTeX, rendered from its syntax tree; None if it is
+    not a statement of the language (a Python claim's description)."""
+    try:
+        return statement_latex(parse_statement(str(text)))
+    except ClaimFileError:
+        return None
+
+
 def context(spec: ReportSpec, figures: FigureFolder) -> dict[str, Any]:
     """Values for ``verify.tex``."""
     if spec.input is None:
@@ -56,6 +67,7 @@ def context(spec: ReportSpec, figures: FigureFolder) -> dict[str, Any]:
         "source_file": str(spec.input),
         "results": results,
         "sizes_text": sizes_text,
+        "statement_formula": statement_formula,
         "counts": [(v, counts[v]) for v in VERDICTS if counts[v]],
         "failures": [row for row in results if not row["ok"]],
         "with_counterexample": [row for row in results if row.get("counterexample")],

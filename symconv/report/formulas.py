@@ -1,0 +1,256 @@
+"""Claim statements as LaTeX, rendered from their syntax tree (never typed by hand).
+
+The notation is the source's, one symbol per operation (the table is repeated
+in ``templates/macros.tex`` for template authors):
+
+=====================  ==================================================
+statement              LaTeX (math mode)
+=====================  ==================================================
+``conv(F, I)``         ``F \\ast I``  (``mode``/``boundary`` as a subscript)
+``corr(F, I)``         ``F \\circ I``
+``a * b`` (signals)    ``a \\odot b``  (pointwise; ``hadamard(a, b)`` too)
+``c * a`` (a number)   ``c\\,a``
+``flip(F)``            ``\\operatorname{flip}(F)`` (``flip_k`` on one axis)
+``transpose(F)``       ``F^{\\mathsf T}``
+``shift(a, k)``        ``\\operatorname{shift}_{k}(a)``, ``shift_k(a)(x) = a(x - k)``
+``circconv(a, b)``     ``a \\circledast b`` (``circcorr``: ``a \\circledcirc b``)
+``dft(a)``             ``\\operatorname{DFT}(a)`` (``DFT^{-1}`` for ``idft``)
+``conj(a)``            ``\\overline{a}``
+``zeropad(a, n)``      ``\\operatorname{pad}_{n}(a)``
+``periodize(a, n)``    ``\\operatorname{per}_{n}(a)``, the function on Z_n (box [0, n))
+``sum(a)``             ``\\textstyle\\sum_{x} a(x)``
+``frobenius(a, b)``    ``\\langle a, b \\rangle``
+``trace(a)``           ``\\operatorname{tr}(a)``
+``a @ b``              ``a\\,b`` (matrix product)
+``==``, ``!=``         ``=``, ``\\neq``
+=====================  ==================================================
+
+Every nested product is parenthesised, so that ``(F \\ast G) \\circ I`` and
+``F \\ast (G \\circ I)`` can never be confused.
+
+>>> from symconv.dsl import parse_statement
+>>> statement_latex(parse_statement("conv(F, I) == corr(flip(F), I)"))
+'F \\\\ast I = \\\\operatorname{flip}(F) \\\\circ I'
+>>> statement_latex(parse_statement("corr(F, corr(G, I)) == corr(conv(F, G), I)"))
+'F \\\\circ (G \\\\circ I) = (F \\\\ast G) \\\\circ I'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from fractions import Fraction
+
+from symconv.claims import Claim
+from symconv.dsl import (
+    FUNCTIONS,
+    SCALAR_FUNCTIONS,
+    BinOp,
+    Call,
+    Imag,
+    Name,
+    Neg,
+    Node,
+    Number,
+    Statement,
+    Str,
+    integer_value,
+)
+from symconv.errors import ReportError
+
+# Binding strength: a child weaker than its parent's slot is parenthesised.
+_SUM, _NEG, _PRODUCT, _ATOM = 1, 2, 3, 4
+
+# Functions written as infix operators between their two signal arguments.
+_INFIX = {
+    "conv": r"\ast",
+    "corr": r"\circ",
+    "circconv": r"\circledast",
+    "circcorr": r"\circledcirc",
+    "hadamard": r"\odot",
+}
+_COMPARISON = {"==": "=", "!=": r"\neq"}
+
+
+def _name_latex(name: str) -> str:
+    """``F`` stays ``F``; ``W0`` and ``W_0`` become ``W_{0}``; a long name is italic text."""
+    head, underscore, tail = name.partition("_")
+    if not underscore:
+        head = name.rstrip("0123456789")
+        tail = name[len(head):]
+    if head and tail:
+        return f"{_name_latex(head)}_{{{_name_latex(tail) if underscore else tail}}}"
+    if len(name) == 1:
+        return name
+    return r"\mathit{" + name.replace("_", r"\_") + "}"
+
+
+def _number_latex(value: Fraction) -> str:
+    if value.denominator == 1:
+        return str(value.numerator)
+    sign = "-" if value < 0 else ""
+    return rf"{sign}\frac{{{abs(value.numerator)}}}{{{value.denominator}}}"
+
+
+def _is_scalar(node: Node) -> bool:
+    """Whether a node denotes a number rather than a signal (decides ``*``'s symbol)."""
+    if isinstance(node, Number | Imag):
+        return True
+    if isinstance(node, Neg):
+        return _is_scalar(node.operand)
+    if isinstance(node, Call):
+        return node.func in SCALAR_FUNCTIONS
+    if isinstance(node, BinOp):
+        if node.op == "/":
+            return _is_scalar(node.left)
+        return _is_scalar(node.left) and _is_scalar(node.right)
+    return False
+
+
+class _Renderer:
+    def __init__(self, names: Mapping[str, str]) -> None:
+        self.names = names
+
+    def render(self, node: Node) -> tuple[str, int]:
+        """LaTeX of ``node`` and its binding strength."""
+        if isinstance(node, Name):
+            return self.names.get(node.id, _name_latex(node.id)), _ATOM
+        if isinstance(node, Number):
+            return _number_latex(node.value), _ATOM if node.value >= 0 else _NEG
+        if isinstance(node, Imag):
+            if node.value == 1:
+                return "i", _ATOM
+            return f"{_number_latex(node.value)}i", _ATOM if node.value >= 0 else _NEG
+        if isinstance(node, Str):
+            return rf"\text{{{node.value}}}", _ATOM
+        if isinstance(node, Neg):
+            return f"-{self.slot(node.operand, _PRODUCT)}", _NEG
+        if isinstance(node, BinOp):
+            return self.binop(node)
+        return self.call(node)
+
+    def slot(self, node: Node, strength: int) -> str:
+        text, own = self.render(node)
+        return text if own >= strength else rf"\left({text}\right)" if "\\frac" in text \
+            else f"({text})"
+
+    def binop(self, node: BinOp) -> tuple[str, int]:
+        if node.op in "+-":
+            left = self.slot(node.left, _SUM)
+            right = self.slot(node.right, _NEG if node.op == "+" else _PRODUCT)
+            return f"{left} {node.op} {right}", _SUM
+        if node.op == "/":
+            top, _ = self.render(node.left)
+            bottom, _ = self.render(node.right)
+            return rf"\frac{{{top}}}{{{bottom}}}", _ATOM
+        if node.op == "@":
+            return rf"{self.slot(node.left, _ATOM)}\,{self.slot(node.right, _ATOM)}", _PRODUCT
+        # ``*``: a number times anything scales; two signals multiply pointwise.
+        if _is_scalar(node.left) and _is_scalar(node.right):
+            return rf"{self.slot(node.left, _PRODUCT)} \cdot {self.slot(node.right, _ATOM)}", _PRODUCT
+        if _is_scalar(node.left) or _is_scalar(node.right):
+            factor, signal = (node.left, node.right) if _is_scalar(node.left) else (
+                node.right, node.left)
+            return rf"{self.slot(factor, _PRODUCT)}\,{self.slot(signal, _ATOM)}", _PRODUCT
+        return self.infix(r"\odot", node.left, node.right), _PRODUCT
+
+    def infix(self, symbol: str, left: Node, right: Node, sub: str = "") -> str:
+        text = f"{self.slot(left, _ATOM)} {symbol} {self.slot(right, _ATOM)}"
+        return f"({text})_{{{sub}}}" if sub else text
+
+    def circular(self, symbol: str, left: Node, right: Node, size: str) -> str:
+        operator = f"{symbol}_{{{size}}}" if size else symbol
+        return f"{self.slot(left, _ATOM)} \\mathbin{{{operator}}} {self.slot(right, _ATOM)}"
+
+    def call(self, node: Call) -> tuple[str, int]:
+        func, args = node.func, node.args
+        ints = [integer_value(a) for a in args[_signal_count(func):]]
+        size = ", ".join(str(n) for n in ints)
+        if func.startswith("circ"):
+            return self.circular(_INFIX[func], args[0], args[1], size), _PRODUCT
+        if func in _INFIX:
+            sub = ", ".join(v.value for _, v in node.kwargs if isinstance(v, Str))
+            text = self.infix(_INFIX[func], args[0], args[1], rf"\text{{{sub}}}" if sub else "")
+            return text, _ATOM if sub else _PRODUCT
+        if func == "transpose":
+            return rf"{self.slot(args[0], _ATOM)}^{{\mathsf T}}", _ATOM
+        if func == "conj":
+            return rf"\overline{{{self.render(args[0])[0]}}}", _ATOM
+        if func == "frobenius":
+            return rf"\langle {self.render(args[0])[0]}, {self.render(args[1])[0]} \rangle", _ATOM
+        if func == "sum":
+            inner, strength = self.render(args[0])
+            body = f"{inner}(x)" if strength == _ATOM and isinstance(args[0], Name) \
+                else rf"\bigl({inner}\bigr)(x)"
+            return rf"\textstyle\sum_{{x}} {body}", _PRODUCT
+        axis = dict(node.kwargs).get("axis")
+        subscripts = {
+            "flip": "" if axis is None else str(integer_value(axis)),
+            "shift": size if len(ints) == 1 else f"({size})",
+            "zeropad": size if len(ints) == 1 else f"({size})",
+            "periodize": size if len(ints) == 1 else f"({size})",
+            "dft": size, "idft": size,
+        }
+        heads = {"flip": r"\operatorname{flip}", "shift": r"\operatorname{shift}",
+                 "zeropad": r"\operatorname{pad}", "periodize": r"\operatorname{per}",
+                 "dft": r"\operatorname{DFT}",
+                 "idft": r"\operatorname{DFT}", "trace": r"\operatorname{tr}"}
+        head = heads[func]
+        sub = subscripts.get(func, "")
+        if sub:
+            head += f"_{{{sub}}}"
+        if func == "idft":
+            head += "^{-1}"
+        return rf"{head}({self.render(args[0])[0]})", _ATOM
+
+
+def _signal_count(func: str) -> int:
+    return FUNCTIONS[func].signals
+
+
+def expr_latex(expr: Node, names: Mapping[str, str] | None = None) -> str:
+    """LaTeX (math mode, no ``$``) of one side of a statement.
+
+    ``names`` replaces signal names by LaTeX, e.g. ``{"g": r"\\partial L/\\partial y"}``.
+    """
+    return _Renderer(names or {}).render(expr)[0]
+
+
+def statement_latex(statement: Statement, names: Mapping[str, str] | None = None,
+                    negate: bool = False) -> str:
+    """LaTeX (math mode, no ``$``) of a whole statement, ``==`` as ``=``.
+
+    ``negate`` writes the opposite comparison: how a refuted ``==`` reads
+    (``F \\circ I \\neq I \\circ F``: not equal for every choice of the signals).
+    """
+    renderer = _Renderer(names or {})
+    left, right = renderer.render(statement.left)[0], renderer.render(statement.right)[0]
+    op = {"==": "!=", "!=": "=="}[statement.op] if negate else statement.op
+    return f"{left} {_COMPARISON[op]} {right}"
+
+
+def claim_latex(claim: Claim, side: str | None = None, arg: int | None = None,
+                names: Mapping[str, str] | None = None, negate: bool = False) -> str:
+    """A claim's statement (``negate``: with the opposite comparison), or one ``side``
+    (``"left"``/``"right"``), or argument ``arg`` (1-based) of that side's outer call."""
+    statement = claim.statement
+    if statement is None:
+        raise ReportError(f"claim {claim.name!r} is a Python procedure; it has no formula")
+    if side is None:
+        if arg is not None:
+            raise ReportError(f"formula({claim.name!r}, arg={arg}) needs side='left' or 'right'")
+        return statement_latex(statement, names, negate)
+    if side not in ("left", "right"):
+        raise ReportError(f"formula({claim.name!r}, side={side!r}): expected 'left' or 'right'")
+    node = statement.left if side == "left" else statement.right
+    if arg is not None:
+        if not isinstance(node, Call) or not 1 <= arg <= len(node.args):
+            raise ReportError(f"formula({claim.name!r}, side={side!r}, arg={arg}): that side "
+                              "has no such argument")
+        node = node.args[arg - 1]
+    return expr_latex(node, names)
+
+
+def applied_latex(expr: Node, variable: str) -> str:
+    """A signal expression evaluated at ``variable``: ``F(x)``, ``(F \\ast I)(x)``."""
+    text, strength = _Renderer({}).render(expr)
+    return f"{text}({variable})" if strength == _ATOM else f"({text})({variable})"
