@@ -44,10 +44,10 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from symconv.algebra import Polynomial
-from symconv.dsl import FUNCTIONS, BinOp, Call, Name, Neg, Node, Number, integer_value
+from symconv.dsl import FUNCTIONS, BinOp, Call, Name, Neg, Node, Number, integer_value, parse_statement, walk
 from symconv.errors import SymconvError
 from symconv.ops import periodize
-from symconv.prove import Budget, Result, Verdict
+from symconv.prove import Budget, Result, Verdict, checker
 from symconv.prove.rules import (
     CIRCULAR,
     DEFINITIONS,
@@ -152,6 +152,11 @@ class Derivation:
     # True: an identity on Z_n^d for every n (circular operations on signals of shape n)
     torus: bool = False
     rechecked: list[dict[str, tuple[int, ...]]] = field(default_factory=list)
+    # the witnesses the independent checker re-verifies (see symconv.prove.checker), and
+    # what it needs besides the statement: each signal's number of axes, the real ones
+    certificate: dict[str, Any] = field(default_factory=dict)
+    ndims: Mapping[str, int] = field(default_factory=dict)
+    real: frozenset[str] = frozenset()
 
     @property
     def steps(self) -> list[Step]:
@@ -163,7 +168,16 @@ class Derivation:
         return [chain[0].before] + [s.after for s in chain] if chain else []
 
     def check(self) -> bool:
-        """Replay every step and check that consecutive steps link up."""
+        """Whether the independent checker accepts the certificate for the statement."""
+        try:
+            checker.check(parse_statement(self.statement), self.ndims, self.real, self.certificate)
+        except checker.CertificateError:
+            return False
+        return True
+
+    def replay(self) -> bool:
+        """Replay every step with its rule and check that consecutive steps link up (a
+        consistency check of the readable chain; :meth:`check` is what makes it a proof)."""
         chain = self.steps
         linked = all(_linked(a.after, b.before) for a, b in itertools.pairwise(chain))
         ends = all(_linked(side[-1].after, self.canonical)
@@ -231,7 +245,8 @@ def _rename_note(mapping: Mapping[str, str]) -> tuple[str, str]:
 
 def side_steps(side: DslSide) -> tuple[list[Step], LinearForm]:
     """Steps rewriting one side into canonical form, and that form; RuleError if some
-    step does not apply."""
+    step does not apply.  The steps after ``linearity`` rewrite its flat form term by term
+    (their ``monomial`` parameter), which is what :func:`certificate_side` reads."""
     unfolded = unfold(side)
     used = definitions_used(side.node)
     steps = [Step(side, unfolded, "unfold", "; ".join(DEFINITIONS[f] for f in used) or "a signal at a point",
@@ -349,7 +364,86 @@ def derive(claim: Claim) -> Derivation | None:
         return None
     if left_form != right_form:
         return None
-    return Derivation(statement.text, left, right, left_form, torus)
+    ndims = {name: len(specs[0].shape) for name, specs in claim.signals.items()}
+    cert = {"model": "Z_n^d" if torus else "Z^d",
+            "sides": [certificate_side(left, ndims, statement.left),
+                      certificate_side(right, ndims, statement.right)],
+            "normal_form": left_form.text()}
+    return Derivation(statement.text, left, right, left_form, torus, certificate=cert,
+                      ndims=ndims, real=real)
+
+
+# --- the certificate --------------------------------------------------------------------------
+
+def _simultaneous(index: Index, mapping: Mapping[str, Index]) -> Index:
+    """``index`` with every variable of ``mapping`` replaced at once."""
+    result = Index.constant(index.const)
+    for v, c in index.coeffs:
+        result = result + mapping.get(v, Index.var(v)).scaled(c)
+    return result
+
+
+def _per_axis(index: Index, ndim: int, names: Mapping[str, str]) -> list[dict[str, int]]:
+    """The checker's spelling of a vector index: one integer affine form per axis."""
+    forms = []
+    for axis in range(ndim):
+        form = {f"{names.get(v, v)}.{axis}": c for v, c in index.coeffs}
+        if index.const and index.const[axis]:
+            form["1"] = index.const[axis]
+        forms.append(form)
+    return forms
+
+
+def _side_ndim(node: Node, ndims: Mapping[str, int]) -> int:
+    """The number of axes of the summation variables (one dimension per statement)."""
+    return max((ndims[n.id] for n in walk(node) if isinstance(n, Name)), default=0)
+
+
+def certificate_side(steps: list[Step], ndims: Mapping[str, int], node: Node) -> dict[str, Any]:
+    """For each term of the side's flat form, the re-indexing it underwent, composed into one
+    map (old variables in terms of the final ones) with its inverse.
+
+    The checker names the n-th summation variable created when unfolding ``v{n}``; the
+    unfold names it with the n-th of :func:`fresh_names`.
+    """
+    flat = next((s.after for s in steps if s.rule == "linearity"), None)
+    if flat is None:
+        flat = linearity(steps[0].after)  # type: ignore[arg-type]
+    assert isinstance(flat, LinearForm)
+    bound = {name for mono in flat.monomials for name in mono.variables}
+    created: dict[str, str] = {}
+    for number, name in enumerate(fresh_names(set())):
+        if len(created) == len(bound):
+            break
+        if name in bound:
+            created[name] = f"v{number}"
+    forward = [{v: Index.var(v) for v in mono.variables} for mono in flat.monomials]
+    inverse = [{v: Index.var(v) for v in mono.variables} for mono in flat.monomials]
+    for step in steps:
+        if step.rule not in ("reindex", "rename"):
+            continue
+        m = step.params["monomial"]
+        if step.rule == "rename":
+            mapping = step.params["mapping"]
+            forward[m] = {o: e.rename(mapping) for o, e in forward[m].items()}
+            inverse[m] = {mapping.get(v, v): e for v, e in inverse[m].items()}
+            continue
+        var, new_var, image = step.params["var"], step.params["new_var"], step.params["image"]
+        rest = image.substitute(var, Index())
+        solved = (Index.var(new_var) - rest).scaled(image.coeff(var))
+        forward[m] = {o: e.substitute(var, solved) for o, e in forward[m].items()}
+        new_image = _simultaneous(image, inverse[m])
+        inverse[m] = {v: e for v, e in inverse[m].items() if v != var}
+        inverse[m][new_var] = new_image
+    ndim = _side_ndim(node, ndims)
+    terms = []
+    for fwd, inv in zip(forward, inverse, strict=True):
+        old = {f"{created[o]}.{a}": form for o, e in fwd.items()
+               for a, form in enumerate(_per_axis(e, ndim, {}))}
+        new = {f"{v}.{a}": form for v, e in inv.items()
+               for a, form in enumerate(_per_axis(e, ndim, created))}
+        terms.append({"steps": [["map", old, new]] if old else []})
+    return {"terms": terms}
 
 
 Box = tuple[tuple[int, ...], tuple[int, ...]]  # origin, shape
@@ -520,7 +614,7 @@ def attempt(claim: Claim, budget: Budget) -> Result | None:
     start = time.monotonic()
     derivation = derive(claim)
     if derivation is None or not derivation.check():
-        return None
+        return None  # no derivation, or the independent checker rejects its certificate
     try:
         recheck(claim, derivation, budget)
     except RecheckError:
