@@ -415,3 +415,42 @@ def test_latex_compiles(tmp_path: Path) -> None:
     run = subprocess.run(["pdflatex", "-no-shell-escape", "-halt-on-error", "-interaction=nonstopmode",
                           "proof.tex"], cwd=tmp_path, capture_output=True, timeout=120, check=False)
     assert run.returncode == 0, run.stdout.decode(errors="replace")[-2000:]
+
+
+# --- the side conditions come from ops, and the backstop at the declared sizes ------------------
+
+@pytest.mark.parametrize("signals", [{"f": ["4", "5"], "g": "4"},
+                                     {"f": "4", "g": {"shape": "4", "origin": [-1]}}])
+def test_a_broken_side_condition_is_caught_by_the_backstop(monkeypatch: pytest.MonkeyPatch,
+                                                           signals: dict[str, Any]) -> None:
+    """With the Z_n^d side condition switched off, the derivation of dft(f) + dft(g) ==
+    dft(f + g) goes through and the checker accepts it (on Z_n^d it is true); the exact
+    evaluation at the declared sizes still keeps it from PROVED."""
+    from symconv.prove import general
+
+    claim = claim_from_text("dft(f) + dft(g) == dft(f + g)", signals)
+    assert general.periods_fit(claim.statement.right, claim.assignments()[-1]) is False
+    monkeypatch.setattr(general, "periods_fit", lambda node, assignment: True)
+    derivation = general.derive(claim)
+    assert derivation is not None and derivation.check()
+    assert general.backstop(claim, Budget(30)) is not None
+    assert general.attempt(claim, Budget(30)) is None
+    assert run_tiers(claim).verdict is Verdict.REFUTED
+
+
+@pytest.mark.parametrize(("statement", "signals", "fits"), [
+    ("dft(circconv(f, g)) == dft(f) * dft(g)", {"f": "4", "g": "4"}, True),
+    ("dft(f * g) == dft(g * f)", {"f": "4", "g": {"shape": "4", "origin": [0]}}, False),
+    ("dft(f * flip(f)) == dft(flip(f) * f)", {"f": "3"}, True),       # centred: flip keeps the box
+    ("dft(f * flip(f)) == dft(flip(f) * f)", {"f": {"shape": "3", "origin": [0]}}, False),
+    ("circconv(f, g) == circconv(g, f)", {"f": "4", "g": {"shape": "4", "origin": [1]}}, True),
+    ("dft(f + g) == dft(g + f)", {"f": "4", "g": {"shape": "4", "origin": [1]}}, False),
+])
+def test_periods_fit_reads_the_boxes_of_ops(statement: str, signals: dict[str, Any],
+                                            fits: bool) -> None:
+    from symconv.prove.general import periods_fit
+
+    claim = claim_from_text(statement, signals)
+    assert claim.statement is not None
+    assert all(periods_fit(side, claim.assignments()[0])
+               for side in (claim.statement.left, claim.statement.right)) is fits
