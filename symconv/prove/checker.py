@@ -161,6 +161,10 @@ class _Expander:
             return self.product(left, self.expand(node.right, p if self.ndim(node.right) else None))
         if node.op == "/" and isinstance(node.right, Number) and node.right.value:
             return self.scale(self.expand(node.left, p), 1 / node.right.value)
+        if node.op == "/" and isinstance(node.right, Call) and node.right.func in SIZES:
+            size = self.expand(node.right, None)[0]  # 1/n_a: the power of n_a negated
+            return self.product(self.expand(node.left, p), [replace(size, npow=tuple(
+                -e for e in size.npow))])
         if node.op == "@" and p is not None and self.torus is None:  # Σ_k A(x0, k)·B(k, x1)
             k = self.fresh(1)[0]
             left = self.expand(node.left, [p[0], k])

@@ -239,8 +239,10 @@ def _binop_kind(node: BinOp, ndims: Mapping[str, int]) -> Kind:
 
 
 def is_constant(node: Node) -> bool:
-    """Whether ``node`` involves no signal (a number expression)."""
+    """Whether ``node`` is a number expression (numbers and size functions such as numel)."""
     if isinstance(node, Number | Imag):
+        return True
+    if isinstance(node, Call) and node.func in SIZE_FUNCTIONS:
         return True
     if isinstance(node, Neg):
         return is_constant(node.operand)

@@ -62,14 +62,18 @@ from symconv.prove.rules import (
     atom_key,
     conjugate_name,
     definitions_used,
+    free_variables,
     fresh_names,
-    is_circular,
     is_scalar,
     linearity,
+    mentions_torus,
+    on_torus,
     order,
     unfold,
 )
+from symconv.prove.rules import collapse as collapse_rule
 from symconv.prove.rules import exchange as exchange_rule
+from symconv.prove.rules import orthogonality as orthogonality_rule
 from symconv.prove.rules import reindex as reindex_rule
 from symconv.prove.rules import rename as rename_rule
 from symconv.prove.sums import (
@@ -104,6 +108,8 @@ RULE_TITLES = {
     "exchange": "exchange of finite sums",
     "rename": "renaming bound variables",
     "order": "canonical order",
+    "orthogonality": "orthogonality",
+    "collapse": "summing an indicator",
 }
 
 
@@ -261,6 +267,8 @@ def side_steps(side: DslSide) -> tuple[list[Step], LinearForm]:
         note = "pull constants and finite sums out of products, split sums over +"
         steps.append(Step(unfolded, form, "linearity", note, note))
     for number in range(len(form.monomials)):
+        if side.torus:
+            form = _orthogonality_steps(form, number, steps)
         for rule, params, why, why_latex in _canonical_moves(form.monomials[number], form):
             after = RULES[rule](form, monomial=number, **params)
             steps.append(Step(form, after, rule, why, why_latex, {"monomial": number, **params}))
@@ -272,13 +280,49 @@ def side_steps(side: DslSide) -> tuple[list[Step], LinearForm]:
     return steps, final
 
 
+def _orthogonality_steps(form: LinearForm, number: int, steps: list[Step]) -> LinearForm:
+    """Sum out, by character orthogonality, every variable of term ``number`` that only the
+    phase uses, and let each indicator it leaves fix another variable (appending the steps);
+    RuleError when an indicator on summation variables remains."""
+    while True:
+        mono = form.monomials[number]
+        for var in mono.variables:
+            try:
+                after = orthogonality_rule(form, number, var)
+            except RuleError:
+                continue
+            level = after.monomials[number].deltas[-1]
+            why = (f"Σ_{{{var}∈Z_n^d}} ω^({var}·({level.text()})) = N·[{level.text()} ≡ 0], "
+                   f"N = n_1⋯n_d (orthogonality of characters)")
+            why_latex = (rf"$\sum_{{{var} \in \mathbb{{Z}}_n^d}} \omega^{{{var} \cdot ({level.latex()})}}"
+                         rf" = N\,[{level.latex()} \equiv 0]$ (orthogonality of characters)")
+            steps.append(Step(form, after, "orthogonality", why, why_latex,
+                              {"monomial": number, "var": var}))
+            form = after
+            fixed = next((v for v in form.monomials[number].variables if abs(level.coeff(v)) == 1),
+                         None)
+            if fixed is not None:
+                after = collapse_rule(form, number, fixed)
+                why = (f"the indicator fixes {fixed} in Z_n^d (the summand is n-periodic in "
+                       f"{fixed})")
+                steps.append(Step(form, after, "collapse", why, why,
+                                  {"monomial": number, "var": fixed}))
+                form = after
+            break
+        else:
+            mono = form.monomials[number]
+            if any(set(d.variables()) & set(mono.variables) for d in mono.deltas):
+                raise RuleError("an indicator on summation variables remains")
+            return form
+
+
 def _canonical_moves(mono: Monomial, form: LinearForm) -> list[Move]:
     """The re-indexings, exchange and renaming that bring one term to canonical form."""
     if len(mono.atoms) > MAX_FACTORS:
         raise RuleError(f"{len(mono.atoms)} factors: too many orders to try")
     used = {v for m in form.monomials for a in m.atoms for v in a.index.variables()}
     used |= {v for m in form.monomials for v in m.variables}
-    used |= {v for m in form.monomials for v in m.phase.variables()}
+    used |= {v for m in form.monomials for v in free_variables(m)}
     best: tuple[Any, ...] | None = None
     best_moves: list[Move] = []
     for factor_order in itertools.permutations(range(len(mono.atoms))):
@@ -356,7 +400,11 @@ def derive(claim: Claim) -> Derivation | None:
     signal = not is_scalar(statement.left)
     if signal == is_scalar(statement.right):
         return None
-    torus = is_circular(statement.left) and is_circular(statement.right)
+    ndims = {name: len(specs[0].shape) for name, specs in claim.signals.items()}
+    ndim = max(ndims.values())
+    torus = len(set(ndims.values())) == 1 and on_torus(statement.left, ndim) and \
+        on_torus(statement.right, ndim) and (mentions_torus(statement.left)
+                                             or mentions_torus(statement.right))
     if torus and not all(periods_fit(statement.left, assignment)
                          and periods_fit(statement.right, assignment)
                          for assignment in claim.assignments()):
@@ -369,7 +417,6 @@ def derive(claim: Claim) -> Derivation | None:
         return None
     if left_form != right_form:
         return None
-    ndims = {name: len(specs[0].shape) for name, specs in claim.signals.items()}
     cert = {"model": "Z_n^d" if torus else "Z^d",
             "sides": [certificate_side(left, ndims, statement.left),
                       certificate_side(right, ndims, statement.right)],
@@ -424,10 +471,21 @@ def certificate_side(steps: list[Step], ndims: Mapping[str, int], node: Node) ->
             created[name] = f"v{number}"
     forward = [{v: Index.var(v) for v in mono.variables} for mono in flat.monomials]
     inverse = [{v: Index.var(v) for v in mono.variables} for mono in flat.monomials]
+    ndim = _side_ndim(node, ndims)
+    # orthogonality and collapse come first in a term, on the variables as unfolded
+    summed: list[list[list[str]]] = [[] for _ in flat.monomials]
     for step in steps:
-        if step.rule not in ("reindex", "rename"):
+        if step.rule not in ("reindex", "rename", "orthogonality", "collapse"):
             continue
         m = step.params["monomial"]
+        if step.rule in ("orthogonality", "collapse"):
+            var = step.params["var"]
+            if any(e != Index.var(v) for v, e in forward[m].items()):
+                raise RuleError("orthogonality after a re-indexing")
+            kind = "orth" if step.rule == "orthogonality" else "collapse"
+            summed[m] += [[kind, f"{created[var]}.{a}"] for a in range(ndim)]
+            del forward[m][var], inverse[m][var]
+            continue
         if step.rule == "rename":
             mapping = step.params["mapping"]
             forward[m] = {o: e.rename(mapping) for o, e in forward[m].items()}
@@ -440,14 +498,13 @@ def certificate_side(steps: list[Step], ndims: Mapping[str, int], node: Node) ->
         new_image = _simultaneous(image, inverse[m])
         inverse[m] = {v: e for v, e in inverse[m].items() if v != var}
         inverse[m][new_var] = new_image
-    ndim = _side_ndim(node, ndims)
     terms = []
-    for fwd, inv in zip(forward, inverse, strict=True):
+    for fwd, inv, first in zip(forward, inverse, summed, strict=True):
         old = {f"{created[o]}.{a}": form for o, e in fwd.items()
                for a, form in enumerate(_per_axis(e, ndim, {}))}
         new = {f"{v}.{a}": form for v, e in inv.items()
                for a, form in enumerate(_per_axis(e, ndim, created))}
-        terms.append({"steps": [["map", old, new]] if old else []})
+        terms.append({"steps": first + ([["map", old, new]] if old else [])})
     return {"terms": terms}
 
 
@@ -557,8 +614,9 @@ def recheck(claim: Claim, derivation: Derivation, budget: Budget) -> None:
             tables = tabulate(_with_conjugates({name: periodize(sig, period)
                                                 for name, sig in env.items()}))
             points: list[tuple[int, ...] | None] = list(
-                itertools.product(*(range(n) for n in period)))
-            if not _on_box(left, period):
+                itertools.product(*(range(n) for n in period))) if isinstance(left, Signal) \
+                else [None]
+            if isinstance(left, Signal) and not _on_box(left, period):
                 raise RecheckError(f"the left side is not supported on [0, n) at {period}")
         else:
             tables = tabulate(_with_conjugates(env))

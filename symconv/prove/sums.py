@@ -27,7 +27,7 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fractions import Fraction
 from typing import TypeAlias
 
@@ -360,6 +360,33 @@ class Phase:
         return rf"\omega^{{{exponent}}}"
 
 
+@dataclass(frozen=True)
+class Numel:
+    """``N^power`` with N = n_1⋯n_d, the number of points of Z_n^d (a size function's value)."""
+
+    power: int
+
+    def text(self) -> str:
+        return "N" if self.power == 1 else f"N^({self.power})"
+
+    def latex(self) -> str:
+        return "N" if self.power == 1 else f"N^{{{self.power}}}"
+
+
+@dataclass(frozen=True)
+class Delta:
+    """``[L ≡ 0 mod n]``: 1 where the index ``L`` is 0 in Z_n^d, else 0 (character
+    orthogonality: Σ_{k∈Z_n^d} ω^(k·L) = N·[L ≡ 0])."""
+
+    index: Index
+
+    def text(self) -> str:
+        return f"[{self.index.text()} ≡ 0]"
+
+    def latex(self) -> str:
+        return rf"[{self.index.latex()} \equiv 0]"
+
+
 def _signed(parts: list[tuple[int, str]], minus: str) -> str:
     out = ""
     for k, (c, body) in enumerate(parts):
@@ -368,7 +395,7 @@ def _signed(parts: list[tuple[int, str]], minus: str) -> str:
     return out or "0"
 
 
-Term: TypeAlias = Atom | Const | Prod | Add | Scale | Sigma | Phase
+Term: TypeAlias = Atom | Const | Prod | Add | Scale | Sigma | Phase | Numel | Delta
 
 
 def _wrap_text(term: Term) -> str:
@@ -409,10 +436,17 @@ class Monomial:
     atoms: tuple[Atom, ...]
     torus: bool = False
     phase: Phase = Phase()
+    npow: int = 0  # a factor N^npow, N = n_1⋯n_d
+    deltas: tuple[Index, ...] = ()  # factors [L ≡ 0 mod n]
 
     def as_term(self) -> Term:
         """The same monomial in the nested term language."""
+        if self.npow:
+            rest = replace(self, coef=Fraction(1), npow=0).as_term()
+            term: Term = Numel(self.npow) if rest == Prod(()) else Prod((Numel(self.npow), rest))
+            return term if self.coef == 1 else Scale(self.coef, term)
         factors: tuple[Term, ...] = self.atoms + ((self.phase,) if self.phase != Phase() else ())
+        factors += tuple(Delta(d) for d in self.deltas)
         body: Term = Prod(factors) if len(factors) != 1 else factors[0]
         summed: Term = Sigma(self.variables, body, self.torus) if self.variables else body
         return summed if self.coef == 1 else Scale(self.coef, summed)
@@ -442,7 +476,7 @@ def _signed_join(items: list[tuple[Fraction, Monomial]], latex: bool) -> str:
         return "0"
     out = ""
     for k, (coef, mono) in enumerate(items):
-        positive = Monomial(abs(coef), mono.variables, mono.atoms, mono.torus, mono.phase).as_term()
+        positive = replace(mono, coef=abs(coef)).as_term()
         body = positive.latex() if latex else positive.text()
         minus = "-" if latex else "−"
         sign = (f" {minus} " if k else minus) if coef < 0 else (" + " if k else "")
@@ -539,6 +573,14 @@ def _evaluate(term: Term, ctx: _Context, values: dict[str, Point]) -> Polynomial
         return Polynomial.from_number(term.value)
     if isinstance(term, Phase):
         return _omega_power(term, ctx, values)
+    if isinstance(term, Numel | Delta):
+        if ctx.period is None:
+            raise EvaluationError(f"{term.text()} needs a period n")
+        if isinstance(term, Numel):
+            return Polynomial.from_number(Fraction(math.prod(ctx.period)) ** term.power)
+        point = term.index.at(values, ctx.ndim)
+        return Polynomial.from_number(int(all(p % n == 0 for p, n in zip(point, ctx.period,
+                                                                        strict=True))))
     if isinstance(term, Scale):
         return _evaluate(term.term, ctx, values) * term.coef
     if isinstance(term, Add):
