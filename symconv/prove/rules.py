@@ -283,7 +283,7 @@ def on_torus(node: Node, ndim: int) -> bool:
         return node.op in "+-*" and on_torus(node.left, ndim) and on_torus(node.right, ndim)
     if isinstance(node, Call) and node.func in _TORUS_SIGNAL | _TORUS_SCALAR:
         spec = FUNCTIONS[node.func]
-        if node.kwargs or (node.func != "shift" and len(node.args) > spec.signals):
+        if node.kwargs or (node.func not in ("shift", "size") and len(node.args) > spec.signals):
             return False
         if node.func in ("len", "size") and ndim != 1:
             return False
