@@ -332,7 +332,5 @@ def degree(node: Node, symbolic: set[str]) -> int:
         return left + right if node.op in "*@" else max(left, right)
     from symconv.dsl import FUNCTIONS
 
-    if node.func in SIZE_FUNCTIONS:
-        return 0
     args = node.args[: FUNCTIONS[node.func].signals]
     return sum(degree(a, symbolic) for a in args)
