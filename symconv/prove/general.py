@@ -1,4 +1,4 @@
-"""The general tier: derivations valid for all sizes and dimensions (verdict PROVED).
+"""The general tier: derivations valid for all sizes (verdict PROVED).
 
 Both sides of an ``==`` statement are unfolded into sums over Z^d of products
 of signal values at affine indices, flattened by linearity, and brought to a
@@ -6,21 +6,29 @@ canonical form: in each term, the factors are visited in a fixed order and
 each summation variable is re-indexed so that the next factor's index becomes
 a plain variable (a bijection of Z^d: coefficient ±1), the sums are reordered
 and the variables renamed.  Among all factor orders the smallest result is
-kept, so two terms that differ by a re-indexing meet.  When the two canonical
-forms are identical, the chain of rule applications is a proof; it is then
-replayed rule by rule (:meth:`Derivation.check`) and evaluated at small
-concrete sizes with symbolic entries, every intermediate expression against
-the exact tier's value of the statement (:func:`recheck`).  Anything short of
-that returns None, and the exact tier takes over.
+kept, so two terms that differ by a re-indexing meet.
 
-Statements whose two sides are combinations of circular operations
-(circconv, circcorr, dft without explicit sizes; conj, flip, shift and linear
-combinations inside) are proved on Z_n^d for every n instead: signals of one
-shape n read modulo n, sums over Z_n^d, powers of ω = exp(−2πi/n) multiplied
-by adding exponents and re-indexed using ω^n = 1.  That covers the circular
-convolution and correlation theorems.  Not covered (None): modes other than
-full, boundaries other than zero, one-axis flips, transpose, @, trace,
-zeropad, idft, explicit periods or DFT sizes, ``!=`` statements.
+Statements built from circular operations (circconv, circcorr, dft, idft without
+explicit sizes; names, conj, flip, shift, pointwise products, sum, frobenius, the
+size functions and linear combinations) are proved on Z_n^d for every n instead:
+signals of one shape n read modulo n, sums over Z_n^d, powers of ω = exp(−2πi/n)
+multiplied by adding exponents, and the orthogonality of characters,
+Σ_{k∈Z_n^d} ω^(k·L) = N·[L ≡ 0] (N = numel), after which the indicator fixes
+another variable.  That covers the convolution, correlation and product
+theorems, DFT inversion and Parseval/Plancherel.  Whether that model is the
+statement's meaning at the declared sizes is read from the boxes :mod:`symconv.ops`
+gives (:func:`periods_fit`).
+
+A verdict is PROVED only when (1) the two canonical forms are identical, (2) the
+independent checker :mod:`symconv.prove.checker` accepts the certificate (each
+term's re-indexing map with its inverse, the orthogonality steps:
+:attr:`Derivation.certificate`, also in the JSON output), (3) the claim holds at
+its declared sizes by the exact tier's comparison (:func:`backstop`) and (4) the
+normal form agrees with the statement at small sizes (:func:`recheck`).  Anything
+short of that returns None, and the exact tier takes over; None does not say the
+statement is false.  Not covered: modes other than full, boundaries other than
+zero, one-axis flips, transpose, @, trace, zeropad, explicit periods or DFT
+sizes, ``!=`` statements.
 
 The API the reports use: :class:`Derivation` (``steps``, ``text()``,
 ``latex()``, ``_repr_latex_``) made of :class:`Step` records (``before``,
