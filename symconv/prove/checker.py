@@ -180,8 +180,9 @@ class _Expander:
     def call(self, node: Call, p: list[Aff] | None) -> list[Term]:
         f, args = node.func, node.args
         ints = [integer_value(a) or 0 for a in args[FUNCTIONS[f].signals:]]
+        ints += [integer_value(v) or 0 for k, v in node.kwargs if k == "axis"]
         for key, value in node.kwargs:
-            if not (isinstance(value, Str) and (key, value.value) in (("mode", "full"),
+            if key != "axis" and not (isinstance(value, Str) and (key, value.value) in (("mode", "full"),
                                                                       ("boundary", "zero"))):
                 raise CertificateError(f"{f} with {key} is outside the checked fragment")
         if (f in CIRCULAR and (self.torus is None or ints)) or (f in SIZES and self.torus is None) \

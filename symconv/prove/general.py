@@ -419,8 +419,8 @@ def derive(claim: Claim) -> Derivation | None:
         return None
     real = frozenset(name for name, specs in claim.signals.items() if all(s.real for s in specs))
     try:
-        left, left_form = side_steps(DslSide(statement.left, signal, torus, real))
-        right, right_form = side_steps(DslSide(statement.right, signal, torus, real))
+        left, left_form = side_steps(DslSide(statement.left, signal, torus, real, ndim))
+        right, right_form = side_steps(DslSide(statement.right, signal, torus, real, ndim))
     except RuleError:
         return None
     if left_form != right_form:

@@ -100,6 +100,7 @@ class DslSide:
     signal: bool
     torus: bool = False
     real: frozenset[str] = frozenset()  # signals with real values (conj leaves them alone)
+    ndim: int = 0  # the signals' number of axes (one-axis flips and transpose need it)
 
     def text(self) -> str:
         body = dsl_text(self.node)
@@ -196,7 +197,8 @@ def is_scalar(node: Node) -> bool:
 DEFINITIONS = {
     "conv": "conv(a, b)(x) = Σ_i a(i)·b(x − i)",
     "corr": "corr(a, b)(x) = Σ_i a(i)·b(x + i)",
-    "flip": "flip(a)(x) = a(−x)",
+    "flip": "flip(a)(x) = a(−x); flip(a, k) negates axis k only",
+    "transpose": "transpose(a)(x_1, x_2) = a(x_2, x_1)",
     "shift": "shift(a, k)(x) = a(x − k)",
     "hadamard": "hadamard(a, b)(x) = a(x)·b(x)",
     "sum": "sum(a) = Σ_i a(i)",
@@ -216,7 +218,8 @@ CIRCULAR = frozenset({"circconv", "circcorr", "dft", "idft"})
 DEFINITIONS_LATEX = {
     "conv": r"$\operatorname{conv}(a, b)(x) = \sum_i a(i)\, b(x - i)$",
     "corr": r"$\operatorname{corr}(a, b)(x) = \sum_i a(i)\, b(x + i)$",
-    "flip": r"$\operatorname{flip}(a)(x) = a(-x)$",
+    "flip": r"$\operatorname{flip}(a)(x) = a(-x)$; $\operatorname{flip}(a, k)$ negates axis $k$ only",
+    "transpose": r"$\operatorname{transpose}(a)(x_1, x_2) = a(x_2, x_1)$",
     "shift": r"$\operatorname{shift}(a, k)(x) = a(x - k)$",
     "hadamard": r"$\operatorname{hadamard}(a, b)(x) = a(x)\, b(x)$",
     "sum": r"$\operatorname{sum}(a) = \sum_i a(i)$",
@@ -307,13 +310,14 @@ def mentions_torus(node: Node) -> bool:
 class _UnfoldContext:
     names: Iterator[str]  # fresh summation variables
     real: frozenset[str]  # signals whose values are real: conj leaves them alone
+    ndim: int = 0
 
 
 def conjugate(term: Term, real: frozenset[str]) -> Term:
     """The complex conjugate: signals other than ``real`` ones get a ``*``, ω^e becomes
     ω^(−e); rational constants are their own conjugates."""
     if isinstance(term, Atom):
-        return term if term.signal in real else Atom(conjugate_name(term.signal), term.index)
+        return term if term.signal in real else replace(term, signal=conjugate_name(term.signal))
     if isinstance(term, Phase):
         return Phase(tuple((k, -c) for k, c in term.quadratic),
                      tuple((u, tuple(-x for x in w)) for u, w in term.linear),
@@ -337,7 +341,7 @@ def conjugate_name(signal: str) -> str:
 def unfold(side: DslSide) -> Term:
     """The side with every operation replaced by its definition on Z^d (or Z_n^d)."""
     point = Index.var(FREE_VARIABLE) if side.signal else None
-    ctx = _UnfoldContext(fresh_names(set()), side.real)
+    ctx = _UnfoldContext(fresh_names(set()), side.real, side.ndim)
     if side.torus:
         return _unfold_torus(side.node, point, ctx)
     return _unfold(side.node, point, ctx)
@@ -444,42 +448,59 @@ def definitions_used(node: Node) -> list[str]:
     return found
 
 
-def _unfold(node: Node, point: Index | None, ctx: _UnfoldContext) -> Term:
+Axes = tuple[int, ...]  # a signed permutation of the axes (see Atom); () the identity
+
+
+def _unfold(node: Node, point: Index | None, ctx: _UnfoldContext, axes: Axes = ()) -> Term:
+    """``node`` at σ(point), σ the signed permutation ``axes`` (one-axis flips, transpose)."""
     if isinstance(node, Name):
         if point is None:
             raise NotApplicableError(f"signal {node.id} used where a number is expected")
-        return Atom(node.id, point)
+        if axes and axes[0] < 0:  # a∘σ(p) = a∘(−σ)(−p): one spelling, σ's first entry > 0
+            axes, point = tuple(-t for t in axes), -point
+        return Atom(node.id, point, () if axes == tuple(range(1, ctx.ndim + 1)) else axes)
     if isinstance(node, Number):
         return Const(node.value)
     if isinstance(node, Neg):
-        return Scale(Fraction(-1), _unfold(node.operand, point, ctx))
+        return Scale(Fraction(-1), _unfold(node.operand, point, ctx, axes))
     if isinstance(node, BinOp):
-        return _unfold_binop(node, point, ctx)
+        return _unfold_binop(node, point, ctx, axes)
     if isinstance(node, Call):
-        return _unfold_call(node, point, ctx)
+        return _unfold_call(node, point, ctx, axes)
     raise NotApplicableError(f"{dsl_text(node)} has no definition in the general tier")
 
 
-def _unfold_binop(node: BinOp, point: Index | None, ctx: _UnfoldContext) -> Term:
+def _unfold_binop(node: BinOp, point: Index | None, ctx: _UnfoldContext, axes: Axes) -> Term:
     if node.op in "+-":
         if is_scalar(node.left) != is_scalar(node.right):
             raise NotApplicableError(f"{dsl_text(node)} adds a number and a signal")
-        left, right = _unfold(node.left, point, ctx), _unfold(node.right, point, ctx)
+        left, right = _unfold(node.left, point, ctx, axes), _unfold(node.right, point, ctx, axes)
         return Add((left, right if node.op == "+" else Scale(Fraction(-1), right)))
     if node.op == "*":
         # Signal times signal is pointwise; a scalar factor scales.
-        return Prod((_unfold(node.left, point, ctx), _unfold(node.right, point, ctx)))
+        return Prod((_unfold(node.left, point, ctx, axes), _unfold(node.right, point, ctx, axes)))
     if node.op == "/" and isinstance(node.right, Number) and node.right.value != 0:
-        return Scale(1 / node.right.value, _unfold(node.left, point, ctx))
+        return Scale(1 / node.right.value, _unfold(node.left, point, ctx, axes))
     raise NotApplicableError(f"operator {node.op} in {dsl_text(node)} is not supported")
 
 
-def _unfold_call(node: Call, point: Index | None, ctx: _UnfoldContext) -> Term:
+def _unfold_call(node: Call, point: Index | None, ctx: _UnfoldContext, axes: Axes) -> Term:
     func, args = node.func, node.args
     if func not in DEFINITIONS:
         raise NotApplicableError(f"{func} has no definition in the general tier")
     if func == "conj":
-        return conjugate(_unfold(args[0], point, ctx), ctx.real)
+        return conjugate(_unfold(args[0], point, ctx, axes), ctx.real)
+    if func in ("flip", "transpose") and (len(args) > 1 or node.kwargs or func == "transpose"):
+        if ctx.ndim < 1 or (func == "transpose" and ctx.ndim != 2) or point is None:
+            raise NotApplicableError(f"{dsl_text(node)} needs the number of axes")
+        sigma = list(axes or range(1, ctx.ndim + 1))
+        if func == "transpose":  # transpose(a)(y) = a(y_2, y_1)
+            return _unfold(args[0], point, ctx, tuple(reversed(sigma)))
+        axis = integer_value(args[1] if len(args) > 1 else node.kwargs[0][1])
+        if axis is None:
+            raise NotApplicableError(f"the axis in {dsl_text(node)} is not an integer")
+        sigma[axis % ctx.ndim] = -sigma[axis % ctx.ndim]  # flip(a, k)(y) = a(y with y_k negated)
+        return _unfold(args[0], point, ctx, tuple(sigma))
     for key, value in node.kwargs:
         # Only the exact Z^d operation: other modes crop and other boundaries extend.
         if (key, value) not in (("mode", Str("full")), ("boundary", Str("zero"))):
@@ -494,21 +515,23 @@ def _unfold_call(node: Call, point: Index | None, ctx: _UnfoldContext) -> Term:
         return Sigma((var,), Prod((_unfold(args[0], here, ctx), _unfold(args[1], here, ctx))))
     if point is None:
         raise NotApplicableError(f"{func}(...) is a signal used where a number is expected")
+    if axes and func in ("conv", "corr"):
+        raise NotApplicableError(f"{func} under a one-axis flip or transpose is not supported")
     if func in ("conv", "corr"):
         var = next(ctx.names)
         inner = Index.var(var)
         outer = point - inner if func == "conv" else point + inner
         return Sigma((var,), Prod((_unfold(args[0], inner, ctx), _unfold(args[1], outer, ctx))))
-    if func == "flip":
-        if len(args) > 1 or node.kwargs:
-            raise NotApplicableError("flip along one axis is not supported by the general tier")
-        return _unfold(args[0], -point, ctx)
+    if func == "flip":  # flip(a)(σ(p)) = a(σ(−p))
+        return _unfold(args[0], -point, ctx, axes)
     if func == "shift":
         offsets = [integer_value(a) for a in args[1:]]
         if any(k is None for k in offsets):
             raise NotApplicableError(f"shift offsets in {dsl_text(node)} are not integers")
-        return _unfold(args[0], point - Index.constant(tuple(k or 0 for k in offsets)), ctx)
-    return Prod((_unfold(args[0], point, ctx), _unfold(args[1], point, ctx)))
+        # a(σ(p) − k) = a(σ(p − σ⁻¹(k)))
+        moved = Atom("", Index(), axes).preimage(tuple(k or 0 for k in offsets))
+        return _unfold(args[0], point - Index.constant(moved), ctx, axes)
+    return Prod((_unfold(args[0], point, ctx, axes), _unfold(args[1], point, ctx, axes)))
 
 
 # --- linearity ---------------------------------------------------------------------
@@ -639,7 +662,7 @@ def reindex(form: LinearForm, monomial: int, var: str, new_var: str, image: Inde
         raise RuleError(f"{new_var} is not a fresh variable in {mono.as_term().text()}")
     rest = image.substitute(var, Index())
     inverse = (Index.var(new_var) - rest).scaled(c)
-    atoms = tuple(Atom(a.signal, a.index.substitute(var, inverse)) for a in mono.atoms)
+    atoms = tuple(replace(a, index=a.index.substitute(var, inverse)) for a in mono.atoms)
     variables = tuple(new_var if v == var else v for v in mono.variables)
     # on Z_n^d the phase is n-periodic in each variable since ω^n = 1
     return _with(form, monomial, replace(mono, variables=variables, atoms=atoms,
@@ -669,7 +692,7 @@ def rename(form: LinearForm, monomial: int, mapping: Mapping[str, str]) -> Linea
     targets = list(mapping.values())
     if len(set(targets)) != len(targets) or set(targets) & (kept | free | {FREE_VARIABLE}):
         raise RuleError(f"renaming {dict(mapping)} is not injective or captures a variable")
-    atoms = tuple(Atom(a.signal, a.index.rename(mapping)) for a in mono.atoms)
+    atoms = tuple(replace(a, index=a.index.rename(mapping)) for a in mono.atoms)
     return _with(form, monomial, replace(mono, variables=tuple(mapping.get(v, v)
                                                                 for v in mono.variables), atoms=atoms,
                                          phase=mono.phase.rename(mapping),
@@ -677,7 +700,7 @@ def rename(form: LinearForm, monomial: int, mapping: Mapping[str, str]) -> Linea
 
 
 def atom_key(atom: Atom) -> tuple[Any, ...]:
-    return (atom.signal, atom.index.coeffs, atom.index.const)
+    return (atom.signal, atom.axes, atom.index.coeffs, atom.index.const)
 
 
 def monomial_key(mono: Monomial) -> tuple[Any, ...]:
@@ -741,7 +764,7 @@ def collapse(form: LinearForm, monomial: int, var: str) -> LinearForm:
         if abs(c) == 1:
             value = delta.substitute(var, Index()).scaled(-c)
             rest = mono.deltas[:number] + mono.deltas[number + 1:]
-            atoms = tuple(Atom(a.signal, a.index.substitute(var, value)) for a in mono.atoms)
+            atoms = tuple(replace(a, index=a.index.substitute(var, value)) for a in mono.atoms)
             return _with(form, monomial, replace(
                 mono, variables=tuple(v for v in mono.variables if v != var), atoms=atoms,
                 phase=mono.phase.substitute(var, value),

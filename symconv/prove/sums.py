@@ -149,18 +149,43 @@ def _add_vectors(a: tuple[int, ...], b: tuple[int, ...]) -> tuple[int, ...]:
 
 @dataclass(frozen=True)
 class Atom:
-    """The value of signal ``signal`` at ``index``."""
+    """The value of signal ``signal`` at ``index``; with ``axes`` (a signed permutation, axes
+    numbered from 1) at σ(index), σ(p)_a = ±p_|axes[a]|: ``F∘(−1, 2)(x)`` is F(−x_1, x_2)
+    (a one-axis flip), ``F∘(2, 1)(x)`` is F(x_2, x_1) (a transpose)."""
 
     signal: str
     index: Index
+    axes: tuple[int, ...] = ()
 
     def text(self) -> str:
-        return f"{self.signal}({self.index.text()})"
+        return f"{self.signal}{_axes_text(self.axes, '−')}({self.index.text()})"
 
     def latex(self) -> str:
         # the conjugate of f is named f*
         name = rf"\overline{{{self.signal[:-1]}}}" if self.signal.endswith("*") else self.signal
-        return rf"{name}({self.index.latex()})"
+        return rf"{name}{_axes_text(self.axes, '-', True)}({self.index.latex()})"
+
+    def apply(self, point: Point) -> Point:
+        """σ(point): the coordinate of the signal's entry for an index value."""
+        if not self.axes:
+            return point
+        return tuple(point[abs(t) - 1] * (1 if t > 0 else -1) for t in self.axes)
+
+    def preimage(self, coord: Point) -> Point:
+        """The index value whose σ is the signal coordinate ``coord``."""
+        if not self.axes:
+            return coord
+        point = [0] * len(coord)
+        for a, t in enumerate(self.axes):
+            point[abs(t) - 1] = coord[a] * (1 if t > 0 else -1)
+        return tuple(point)
+
+
+def _axes_text(axes: tuple[int, ...], minus: str, latex: bool = False) -> str:
+    if not axes:
+        return ""
+    shown = ", ".join(f"{minus}{-t}" if t < 0 else str(t) for t in axes)
+    return rf"\circ({shown})" if latex else f"∘({shown})"
 
 
 @dataclass(frozen=True)
@@ -559,7 +584,7 @@ def evaluate_at(expr: Expression, tables: Mapping[str, Table], values: Mapping[s
 def _lookup(atom: Atom, ctx: _Context, values: Mapping[str, Point]) -> Polynomial | None:
     if atom.signal not in ctx.tables:
         raise EvaluationError(f"no signal named {atom.signal}")
-    point = atom.index.at(values, ctx.ndim)
+    point = atom.apply(atom.index.at(values, ctx.ndim))
     if ctx.period is not None:
         point = tuple(p % n for p, n in zip(point, ctx.period, strict=True))
     return ctx.tables[atom.signal].get(point)
@@ -701,7 +726,7 @@ def _enumerate(pending: list[str], guards: list[Atom], ctx: _Context,
         c = atom.index.coeff(var)
         rest = atom.index.substitute(var, Index()).at(values, ctx.ndim)
         rest_pending = [v for v in pending if v != var]
-        for point in ctx.tables[atom.signal]:
+        for point in map(atom.preimage, ctx.tables[atom.signal]):
             value = tuple(c * (p - r) for p, r in zip(point, rest, strict=True))
             yield from _enumerate(rest_pending, guards, ctx, {**values, var: value})
         return
@@ -720,7 +745,7 @@ def _enumerate_by_solving(pending: list[str], guards: list[Atom], ctx: _Context,
             continue
         rests = [Index(tuple((v, c) for v, c in a.index.coeffs if v not in pending),
                        a.index.const).at(values, ctx.ndim) for a in chosen]
-        boxes = [list(ctx.tables[a.signal]) for a in chosen]
+        boxes = [list(map(a.preimage, ctx.tables[a.signal])) for a in chosen]
         for points in itertools.product(*boxes):
             rhs = [[p - r for p, r in zip(point, rest, strict=True)]
                    for point, rest in zip(points, rests, strict=True)]
