@@ -142,6 +142,12 @@ def test_a_dropped_term_is_rejected() -> None:
     ("dft(circcorr(f, g)) == conj(dft(f)) * dft(g)", "dft(circcorr(f, g)) == dft(f) * dft(g)",
      {"f": "4", "g": "4"}),
     ("conv(2*a, b) == 2*conv(a, b)", "conv(2*a, b) == 3*conv(a, b)", {"a": "3", "b": "4"}),
+    ("flip(F) == flip(flip(F, 0), 1)", "flip(F) == flip(flip(F, 0), 0)", {"F": "3x4"}),
+    ("flip(transpose(F)) == transpose(flip(F))", "flip(transpose(F)) == transpose(flip(F, 1))",
+     {"F": "3x3"}),
+    ("idft(dft(f)) == f", "idft(dft(f)) == flip(f)", {"f": {"shape": "4", "origin": [0]}}),
+    ("numel(f) * sum(f * f) == sum(dft(f) * dft(flip(f)))",
+     "numel(f) * numel(f) * sum(f * f) == sum(dft(f) * dft(flip(f)))", {"f": "4"}),
 ])
 def test_a_certificate_does_not_prove_a_false_statement(true: str, false: str,
                                                         signals: dict[str, Any]) -> None:

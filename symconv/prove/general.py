@@ -26,9 +26,10 @@ term's re-indexing map with its inverse, the orthogonality steps:
 its declared sizes by the exact tier's comparison (:func:`backstop`) and (4) the
 normal form agrees with the statement at small sizes (:func:`recheck`).  Anything
 short of that returns None, and the exact tier takes over; None does not say the
-statement is false.  Not covered: modes other than full, boundaries other than
-zero, one-axis flips, transpose, @, trace, zeropad, explicit periods or DFT
-sizes, ``!=`` statements.
+statement is false.  One-axis flips and transpose are covered outside sums (an atom
+at a signed permutation of its index).  Not covered: modes other than full,
+boundaries other than zero, one-axis flips or transpose around a sum, @, trace,
+zeropad, explicit periods or DFT sizes, ``!=`` statements.
 
 The API the reports use: :class:`Derivation` (``steps``, ``text()``,
 ``latex()``, ``_repr_latex_``) made of :class:`Step` records (``before``,
