@@ -422,7 +422,9 @@ def test_latex_rendering() -> None:
 
 @pytest.mark.skipif(shutil.which("pdflatex") is None, reason="pdflatex is not installed")
 def test_latex_compiles(tmp_path: Path) -> None:
-    body = "\n\n".join(proved(s, sig).derivation.latex() for s, sig in COVERAGE[:6])
+    laws = [*COVERAGE[:6], ORTHOGONALITY[0], ORTHOGONALITY[5], ORTHOGONALITY[11],
+            ("flip(transpose(F), 0) == transpose(flip(F, 1))", {"F": "3x3"})]
+    body = "\n\n".join(proved(s, sig).derivation.latex() for s, sig in laws)
     document = ("\\documentclass{article}\\usepackage{amsmath,amssymb}\n"
                 f"\\begin{{document}}\n{body}\n\\end{{document}}\n")
     (tmp_path / "proof.tex").write_text(document, encoding="utf-8")

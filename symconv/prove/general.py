@@ -314,7 +314,9 @@ def _orthogonality_steps(form: LinearForm, number: int, steps: list[Step]) -> Li
                 after = collapse_rule(form, number, fixed)
                 why = (f"the indicator fixes {fixed} in Z_n^d (the summand is n-periodic in "
                        f"{fixed})")
-                steps.append(Step(form, after, "collapse", why, why,
+                why_latex = (rf"the indicator fixes ${fixed}$ in $\mathbb{{Z}}_n^d$ (the summand is"
+                             rf" $n$-periodic in ${fixed}$)")
+                steps.append(Step(form, after, "collapse", why, why_latex,
                                   {"monomial": number, "var": fixed}))
                 form = after
             break
