@@ -659,3 +659,31 @@ def test_proved_torus_statements_agree_with_the_exact_tier(law: str, a: str, b: 
         shape = {"shape": str(n), "origin": [0]}
         claim = claim_from_text(statement, {"f": shape, "g": shape}, tiers=["exact"])
         assert exact.attempt(claim, Budget(60)).verdict is Verdict.VERIFIED, (statement, n)
+
+
+def test_proved_only_after_the_checker_accepts(monkeypatch: pytest.MonkeyPatch) -> None:
+    from symconv.prove import checker
+
+    claim = claim_from_text("conv(a, b) == conv(b, a)", {"a": "3", "b": "4"})
+    result = attempt(claim, Budget(30))
+    assert result is not None and result.derivation.certificate["model"] == "Z^d"
+
+    def reject(*args: Any) -> None:
+        raise checker.CertificateError("rejected")
+
+    monkeypatch.setattr(checker, "check", reject)
+    assert attempt(claim, Budget(30)) is None
+    assert run_tiers(claim).verdict is Verdict.VERIFIED
+
+
+def test_the_json_output_carries_the_certificate(tmp_path: Path) -> None:
+    import json
+
+    from symconv.prove.runner import run_claims, write_json
+
+    claim = claim_from_text("idft(dft(f)) == f", {"f": {"shape": "4", "origin": [0]}})
+    write_json(run_claims([claim]), tmp_path / "out.json")
+    [entry] = json.loads((tmp_path / "out.json").read_text(encoding="utf-8"))
+    assert entry["verdict"] == "PROVED"
+    assert entry["certificate"]["model"] == "Z_n^d"
+    assert ["orth", "v0.0"] in entry["certificate"]["sides"][0]["terms"][0]["steps"]
