@@ -445,6 +445,7 @@ def test_a_broken_side_condition_is_caught_by_the_backstop(monkeypatch: pytest.M
     from symconv.prove import general
 
     claim = claim_from_text("dft(f) + dft(g) == dft(f + g)", signals)
+    assert claim.statement is not None
     assert general.periods_fit(claim.statement.right, claim.assignments()[-1]) is False
     monkeypatch.setattr(general, "periods_fit", lambda node, assignment: True)
     derivation = general.derive(claim)
@@ -658,7 +659,8 @@ def test_proved_torus_statements_agree_with_the_exact_tier(law: str, a: str, b: 
     for n in sizes:
         shape = {"shape": str(n), "origin": [0]}
         claim = claim_from_text(statement, {"f": shape, "g": shape}, tiers=["exact"])
-        assert exact.attempt(claim, Budget(60)).verdict is Verdict.VERIFIED, (statement, n)
+        checked = exact.attempt(claim, Budget(60))
+        assert checked is not None and checked.verdict is Verdict.VERIFIED, (statement, n)
 
 
 def test_proved_only_after_the_checker_accepts(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -666,7 +668,8 @@ def test_proved_only_after_the_checker_accepts(monkeypatch: pytest.MonkeyPatch) 
 
     claim = claim_from_text("conv(a, b) == conv(b, a)", {"a": "3", "b": "4"})
     result = attempt(claim, Budget(30))
-    assert result is not None and result.derivation.certificate["model"] == "Z^d"
+    assert result is not None and isinstance(result.derivation, Derivation)
+    assert result.derivation.certificate["model"] == "Z^d"
 
     def reject(*args: Any) -> None:
         raise checker.CertificateError("rejected")
