@@ -127,9 +127,15 @@ FUNCTIONS: dict[str, FunctionSpec] = {
     "frobenius": FunctionSpec(2),
     "trace": FunctionSpec(1),
     "hadamard": FunctionSpec(2),
+    # size functions: usable wherever a number is (numel(f) * sum(f * conj(f)) == ...)
+    "len": FunctionSpec(1),
+    "size": FunctionSpec(1, 1, 1),
+    "numel": FunctionSpec(1),
 }
+# The size functions: len(a) (1D), size(a, axis), numel(a), numbers read from a's box.
+SIZE_FUNCTIONS = frozenset({"len", "size", "numel"})
 # Functions whose value is a scalar rather than a signal.
-SCALAR_FUNCTIONS = frozenset({"sum", "frobenius", "trace"})
+SCALAR_FUNCTIONS = frozenset({"sum", "frobenius", "trace"}) | SIZE_FUNCTIONS
 
 _BINOPS: dict[type[ast.operator], str] = {
     ast.Add: "+",

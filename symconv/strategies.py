@@ -325,14 +325,21 @@ def signal_pairs(draw: st.DrawFn, names: tuple[str, ...], ndim: int, depth: int,
 @st.composite
 def scalar_pairs(draw: st.DrawFn, names: tuple[str, ...], ndim: int, depth: int) -> tuple[str, str]:
     """As :func:`signal_pairs` for scalars: constants (real and imaginary), sum, frobenius,
-    trace and their arithmetic."""
-    forms = ["sum", "frobenius", "constant"] + (["trace"] if ndim == 2 else [])
+    trace, the size functions and their arithmetic."""
+    forms = ["sum", "frobenius", "constant", "size"] + (["trace"] if ndim == 2 else [])
     if depth > 0:
         forms += ["+", "*", "-", "/"]
     form = draw(st.sampled_from(forms))
     if form == "constant":
         c = draw(st.sampled_from(SCALAR_CONSTANTS))
         return c, c
+    if form == "size":  # len, size, numel: numbers read from a value's box
+        x = draw(signal_pairs(names, ndim, max(depth - 1, 0)))
+        axis = draw(st.integers(0, ndim - 1))
+        left = draw(st.sampled_from([f"numel({x[0]})", f"size({x[0]}, {axis})"]
+                                    + ([f"len({x[0]})"] if ndim == 1 else [])))
+        return left, f"numel(flip({x[1]}))" if left.startswith("numel") else \
+            f"size(flip({x[1]}), {axis})"
     if form in ("sum", "trace"):
         x = draw(signal_pairs(names, ndim, max(depth - 1, 0)))
         if form == "trace":

@@ -159,15 +159,24 @@ def test_conj_of_a_real_signal_is_itself() -> None:
 @pytest.mark.parametrize("text", [
     "circconv(a, b, 5)",          # an explicit period: other sizes are other claims
     "dft(a, 4)",
-    "a",                          # not supported on [0, n): not a circular operation
-    "circconv(a, b) + a",
-    "dft(hadamard(a, b))",        # periodization does not commute with products
-    "circconv(a * b, c)",
-    "idft(a)",
+    "idft(a, 2)",
+    "flip(a, 0)",
+    "transpose(a)",
+    "conv(a, b)",
 ])
-def test_torus_refuses_what_is_not_circular(text: str) -> None:
+def test_torus_refuses_what_it_does_not_model(text: str) -> None:
     with pytest.raises(NotApplicableError):
         unfold(torus_side(text))
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # whether these are the statement's meaning depends on the boxes (general.periods_fit)
+    ("a", "a(x)"),
+    ("dft(hadamard(a, b))", "Σ_{i∈Z_n^d} a(i)·b(i)·ω^(x·i)"),
+    ("idft(a)", "N^(-1)·Σ_{i∈Z_n^d} a(i)·ω^(−x·i)"),
+])
+def test_torus_unfolds_names_products_and_idft(text: str, expected: str) -> None:
+    assert unfold(torus_side(text)).text() == expected
 
 
 def test_unfold_on_the_torus_matches_ops_and_fourier() -> None:

@@ -20,6 +20,7 @@ from symconv import ops
 from symconv.algebra import Polynomial
 from symconv.dsl import (
     SCALAR_FUNCTIONS,
+    SIZE_FUNCTIONS,
     BinOp,
     Call,
     Imag,
@@ -95,6 +96,8 @@ class ExactBackend:
         return Polynomial.constant(field.zeta_power(1) * field.convert(value), field)
 
     def call(self, func: str, signals: list[Any], ints: list[int], options: dict[str, Any]) -> Any:
+        if func in SIZE_FUNCTIONS:
+            return self.number(Fraction(size_value(func, signals[0].shape, ints)))
         moved = reindex(func, signals, ints, options)
         if moved is not None:
             return moved
@@ -120,6 +123,16 @@ class ExactBackend:
 
     def neg(self, value: Any) -> Any:
         return -value
+
+
+def size_value(func: str, shape: tuple[int, ...], ints: list[int]) -> int:
+    """``len``, ``size(_, axis)`` or ``numel`` of a value with box ``shape`` (every backend)."""
+    if func == "numel":
+        total = 1
+        for n in shape:
+            total *= n
+        return total
+    return shape[ints[0] if func == "size" else 0]
 
 
 def reindex(func: str, signals: list[Any], ints: list[int], options: dict[str, Any]) -> Signal | None:
@@ -228,8 +241,10 @@ def _binop_kind(node: BinOp, ndims: Mapping[str, int]) -> Kind:
 
 
 def is_constant(node: Node) -> bool:
-    """Whether ``node`` involves no signal (a number expression)."""
+    """Whether ``node`` is a number expression (numbers and size functions such as numel)."""
     if isinstance(node, Number | Imag):
+        return True
+    if isinstance(node, Call) and node.func in SIZE_FUNCTIONS:
         return True
     if isinstance(node, Neg):
         return is_constant(node.operand)
@@ -268,6 +283,12 @@ def _call_kind(node: Call, ndims: Mapping[str, int]) -> Kind:
             raise _fail(node.args[1], f"axis {axis} does not exist in {kinds[0]}")
     if node.func == "trace" and ndim != 2:
         raise _fail(node, f"trace() of {kinds[0]}; expected a 2D signal")
+    if node.func == "len" and ndim != 1:
+        raise _fail(node, f"len() of {kinds[0]}; expected a 1D signal (use size(a, axis))")
+    if node.func == "size":
+        axis = integer_value(node.args[1])
+        if axis is None or not 0 <= axis < ndim:
+            raise _fail(node.args[1], f"axis {axis} does not exist in {kinds[0]}")
     for key, value in node.kwargs:
         try:
             if key == "mode" and isinstance(value, Str):

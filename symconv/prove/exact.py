@@ -25,7 +25,7 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING
 
-from symconv.dsl import FUNCTIONS, Call, walk
+from symconv.dsl import FUNCTIONS, SIZE_FUNCTIONS, Call, walk
 from symconv.errors import SizeLimitError, SymconvError
 from symconv.prove import Budget, Result, Verdict, format_sizes
 from symconv.prove.counterexample import (
@@ -73,14 +73,14 @@ def _extra_assignments(declared: list[dict[str, SignalSpec]]) -> list[dict[str, 
 
 
 def _has_explicit_sizes(claim: Claim) -> bool:
-    """Whether the statement names sizes (zeropad, a circular period, a DFT size): then
+    """Whether the statement names sizes (zeropad, a circular period, a DFT size, a size
+    function such as numel): then
     other sizes are other claims, and only the declared ones are checked."""
     if claim.statement is None:
         return True
-    return any(isinstance(node, Call) and node.func in ("zeropad", "periodize", "circconv",
-                                                        "circcorr", "dft", "idft")
-               and len(node.args) > FUNCTIONS[node.func].signals
-               for node in walk(claim.statement))
+    return any(isinstance(node, Call) and (node.func in SIZE_FUNCTIONS or (
+        node.func in ("zeropad", "periodize", "circconv", "circcorr", "dft", "idft")
+        and len(node.args) > FUNCTIONS[node.func].signals)) for node in walk(claim.statement))
 
 
 def _count(shape: tuple[int, ...]) -> int:

@@ -24,8 +24,9 @@ from typing import Any
 import numpy as np
 
 from symconv import ops
+from symconv.dsl import SIZE_FUNCTIONS
 from symconv.errors import NotSupportedError, ShapeError
-from symconv.prove.evaluate import reindex
+from symconv.prove.evaluate import reindex, size_value
 from symconv.signal import Signal
 
 # (prime, primitive root): p = c * 2^k + 1 < 2^25, k >= 20 (checked in the tests).
@@ -172,6 +173,8 @@ class ModularBackend:
 
     def call(self, func: str, signals: list[Any], ints: list[int], options: dict[str, Any]) -> Any:
         p = self.prime
+        if func in SIZE_FUNCTIONS:
+            return self.residue(Fraction(size_value(func, signals[0].shape, ints)))
         moved = reindex(func, signals, ints, options)
         if moved is not None:
             return moved

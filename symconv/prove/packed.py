@@ -56,10 +56,10 @@ from sympy.polys.domains import QQ
 from symconv import ops
 from symconv.algebra import Generator, Monomial, Polynomial, conjugate_generator
 from symconv.cyclotomic import cyclotomic_field, euler_phi, field_order, power_reductions
-from symconv.dsl import Statement
+from symconv.dsl import SIZE_FUNCTIONS, Statement
 from symconv.errors import ShapeError, SizeLimitError, SymconvError
 from symconv.fourier import dft_period
-from symconv.prove.evaluate import degree, evaluate_sides, reindex
+from symconv.prove.evaluate import degree, evaluate_sides, reindex, size_value
 from symconv.signal import Signal, union_box
 
 # Every int64 that is formed stays below this in absolute value (checked first).
@@ -440,6 +440,8 @@ class PackedBackend:
 
     def call(self, func: str, signals: list[Any], ints: list[int],
              options: dict[str, Any]) -> PackedSignal:
+        if func in SIZE_FUNCTIONS:
+            return self.number(Fraction(size_value(func, signals[0].shape, ints)))
         if func in ("flip", "shift", "zeropad", "transpose"):
             moved = reindex(func, [index_signal(signals[0])], ints, options)
             assert moved is not None

@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from symconv.dsl import Imag, walk
+from symconv.dsl import SIZE_FUNCTIONS, Imag, walk
 from symconv.errors import ShapeError, SizeLimitError, SymconvError
 from symconv.prove import Budget, Counterexample, Result, Verdict, format_sizes
 from symconv.prove.counterexample import (
@@ -43,7 +43,7 @@ from symconv.prove.counterexample import (
     minimal_counterexample,
     small_counterexample,
 )
-from symconv.prove.evaluate import degree, evaluate_sides
+from symconv.prove.evaluate import degree, evaluate_sides, size_value
 from symconv.prove.modular import NTT_PRIMES, ModularBackend, NotModular
 from symconv.signal import Signal
 
@@ -159,6 +159,8 @@ class _HeightBackend:
 
     def call(self, func: str, signals: list[Any], ints: list[int],
              options: dict[str, Any]) -> _Weighed:
+        if func in SIZE_FUNCTIONS:
+            return self.number(Fraction(size_value(func, signals[0].value.shape, ints)))
         value = self.modular.call(func, [w.value for w in signals], ints, options)
         sizes = [w.value.entries.size for w in signals]
         if func in ("conv", "corr"):

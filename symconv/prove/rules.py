@@ -37,17 +37,31 @@ from dataclasses import dataclass, replace
 from fractions import Fraction
 from typing import Any
 
-from symconv.dsl import FUNCTIONS, SCALAR_FUNCTIONS, BinOp, Call, Name, Neg, Node, Number, Str, integer_value
+from symconv.dsl import (
+    FUNCTIONS,
+    SCALAR_FUNCTIONS,
+    SIZE_FUNCTIONS,
+    BinOp,
+    Call,
+    Name,
+    Neg,
+    Node,
+    Number,
+    Str,
+    integer_value,
+)
 from symconv.errors import SymconvError
 from symconv.prove.sums import (
     FREE_VARIABLE,
     Add,
     Atom,
     Const,
+    Delta,
     Expression,
     Index,
     LinearForm,
     Monomial,
+    Numel,
     Phase,
     Prod,
     Scale,
@@ -86,6 +100,7 @@ class DslSide:
     signal: bool
     torus: bool = False
     real: frozenset[str] = frozenset()  # signals with real values (conj leaves them alone)
+    ndim: int = 0  # the signals' number of axes (one-axis flips and transpose need it)
 
     def text(self) -> str:
         body = dsl_text(self.node)
@@ -182,7 +197,8 @@ def is_scalar(node: Node) -> bool:
 DEFINITIONS = {
     "conv": "conv(a, b)(x) = Σ_i a(i)·b(x − i)",
     "corr": "corr(a, b)(x) = Σ_i a(i)·b(x + i)",
-    "flip": "flip(a)(x) = a(−x)",
+    "flip": "flip(a)(x) = a(−x); flip(a, k) negates axis k only",
+    "transpose": "transpose(a)(x_1, x_2) = a(x_2, x_1)",
     "shift": "shift(a, k)(x) = a(x − k)",
     "hadamard": "hadamard(a, b)(x) = a(x)·b(x)",
     "sum": "sum(a) = Σ_i a(i)",
@@ -191,14 +207,19 @@ DEFINITIONS = {
     "circcorr": "circcorr(a, b)(x) = Σ_{i∈Z_n} a(i)·b(x + i), signals read mod n",
     "dft": "dft(a)(k) = Σ_{i∈Z_n} a(i)·ω^(k·i), ω = exp(−2πi/n), a read mod n",
     "conj": "conj(a)(x) = a*(x), the complex conjugate (a* = a for real a; ω* = ω^(−1))",
+    "idft": "idft(a)(k) = N^(−1)·Σ_{i∈Z_n} a(i)·ω^(−k·i), N = n_1⋯n_d",
+    "numel": "numel(a) = N = n_1⋯n_d on Z_n^d",
+    "len": "len(a) = n = N on Z_n",
+    "size": "size(a, 0) = n = N on Z_n",
 }
-CIRCULAR = frozenset({"circconv", "circcorr", "dft"})
+CIRCULAR = frozenset({"circconv", "circcorr", "dft", "idft"})
 
 
 DEFINITIONS_LATEX = {
     "conv": r"$\operatorname{conv}(a, b)(x) = \sum_i a(i)\, b(x - i)$",
     "corr": r"$\operatorname{corr}(a, b)(x) = \sum_i a(i)\, b(x + i)$",
-    "flip": r"$\operatorname{flip}(a)(x) = a(-x)$",
+    "flip": r"$\operatorname{flip}(a)(x) = a(-x)$; $\operatorname{flip}(a, k)$ negates axis $k$ only",
+    "transpose": r"$\operatorname{transpose}(a)(x_1, x_2) = a(x_2, x_1)$",
     "shift": r"$\operatorname{shift}(a, k)(x) = a(x - k)$",
     "hadamard": r"$\operatorname{hadamard}(a, b)(x) = a(x)\, b(x)$",
     "sum": r"$\operatorname{sum}(a) = \sum_i a(i)$",
@@ -211,6 +232,11 @@ DEFINITIONS_LATEX = {
            r" $\omega = e^{-2\pi i/n}$, $a$ read mod $n$",
     "conj": r"$\operatorname{conj}(a)(x) = \overline{a(x)}$ ($\bar a = a$ for real $a$;"
             r" $\bar\omega = \omega^{-1}$)",
+    "idft": r"$\operatorname{idft}(a)(k) = N^{-1} \sum_{i \in \mathbb{Z}_n^d} a(i)\,"
+            r" \omega^{-k \cdot i}$, $N = n_1 \cdots n_d$",
+    "numel": r"$\operatorname{numel}(a) = N = n_1 \cdots n_d$ on $\mathbb{Z}_n^d$",
+    "len": r"$\operatorname{len}(a) = n = N$ on $\mathbb{Z}_n$",
+    "size": r"$\operatorname{size}(a, 0) = n = N$ on $\mathbb{Z}_n$",
 }
 
 
@@ -238,17 +264,60 @@ def is_circular(node: Node) -> bool:
     return False
 
 
+_TORUS_SIGNAL = frozenset({"flip", "shift", "conj", "hadamard"}) | CIRCULAR
+_TORUS_SCALAR = frozenset({"sum", "frobenius"}) | SIZE_FUNCTIONS
+
+
+def on_torus(node: Node, ndim: int) -> bool:
+    """Whether a side can be unfolded on Z_n^d (signals read mod n, sums over Z_n^d): names,
+    numbers, circular operations without explicit periods, flip of all axes, shift,
+    conj, hadamard, sum, frobenius, the size functions (``size``/``len`` in 1D only),
+    + - *, / by a number.  Whether that is the statement's meaning at the declared
+    sizes is checked separately, from the boxes of :mod:`symconv.ops`."""
+    if isinstance(node, Name | Number):
+        return True
+    if isinstance(node, Neg):
+        return on_torus(node.operand, ndim)
+    if isinstance(node, BinOp):
+        if node.op == "/":
+            return ((isinstance(node.right, Number) and node.right.value != 0)
+                    or (isinstance(node.right, Call) and node.right.func in SIZE_FUNCTIONS
+                        and on_torus(node.right, ndim))) and on_torus(node.left, ndim)
+        return node.op in "+-*" and on_torus(node.left, ndim) and on_torus(node.right, ndim)
+    if isinstance(node, Call) and node.func in _TORUS_SIGNAL | _TORUS_SCALAR:
+        spec = FUNCTIONS[node.func]
+        if node.kwargs or (node.func not in ("shift", "size") and len(node.args) > spec.signals):
+            return False
+        if node.func in ("len", "size") and ndim != 1:
+            return False
+        return node.func in SIZE_FUNCTIONS or all(on_torus(a, ndim) for a in node.args[:spec.signals])
+    return False
+
+
+def mentions_torus(node: Node) -> bool:
+    """Whether a side uses a circular operation or a size function (then a statement whose
+    sides are both :func:`on_torus` is read on Z_n^d)."""
+    if isinstance(node, Call):
+        return node.func in CIRCULAR | SIZE_FUNCTIONS or any(mentions_torus(a) for a in node.args)
+    if isinstance(node, BinOp):
+        return mentions_torus(node.left) or mentions_torus(node.right)
+    if isinstance(node, Neg):
+        return mentions_torus(node.operand)
+    return False
+
+
 @dataclass
 class _UnfoldContext:
     names: Iterator[str]  # fresh summation variables
     real: frozenset[str]  # signals whose values are real: conj leaves them alone
+    ndim: int = 0
 
 
 def conjugate(term: Term, real: frozenset[str]) -> Term:
     """The complex conjugate: signals other than ``real`` ones get a ``*``, ω^e becomes
     ω^(−e); rational constants are their own conjugates."""
     if isinstance(term, Atom):
-        return term if term.signal in real else Atom(conjugate_name(term.signal), term.index)
+        return term if term.signal in real else replace(term, signal=conjugate_name(term.signal))
     if isinstance(term, Phase):
         return Phase(tuple((k, -c) for k, c in term.quadratic),
                      tuple((u, tuple(-x for x in w)) for u, w in term.linear),
@@ -272,17 +341,20 @@ def conjugate_name(signal: str) -> str:
 def unfold(side: DslSide) -> Term:
     """The side with every operation replaced by its definition on Z^d (or Z_n^d)."""
     point = Index.var(FREE_VARIABLE) if side.signal else None
-    ctx = _UnfoldContext(fresh_names(set()), side.real)
+    ctx = _UnfoldContext(fresh_names(set()), side.real, side.ndim)
     if side.torus:
-        if point is None or not is_circular(side.node):
-            raise NotApplicableError(f"{dsl_text(side.node)} is not a circular operation")
         return _unfold_torus(side.node, point, ctx)
     return _unfold(side.node, point, ctx)
 
 
-def _unfold_torus(node: Node, point: Index, ctx: _UnfoldContext) -> Term:
+def _unfold_torus(node: Node, point: Index | None, ctx: _UnfoldContext) -> Term:
     """Unfold on Z_n^d: periodization commutes with flip, shift and linear combinations,
-    and the output of a circular operation is its own periodization."""
+    and the output of a circular operation is its own periodization (``point`` None: a
+    scalar)."""
+    if is_scalar(node):
+        return _unfold_torus_scalar(node, ctx)
+    if point is None:
+        raise NotApplicableError(f"{dsl_text(node)} is a signal used where a number is expected")
     if isinstance(node, Name):
         return Atom(node.id, point)
     if isinstance(node, Neg):
@@ -294,18 +366,27 @@ def _unfold_torus(node: Node, point: Index, ctx: _UnfoldContext) -> Term:
         return Scale(node.left.value, _unfold_torus(node.right, point, ctx))
     if isinstance(node, BinOp) and node.op == "*" and isinstance(node.right, Number):
         return Scale(node.right.value, _unfold_torus(node.left, point, ctx))
+    if isinstance(node, BinOp) and node.op == "*" and (is_scalar(node.left) or is_scalar(node.right)):
+        return Prod((_unfold_torus(node.left, point, ctx), _unfold_torus(node.right, point, ctx)))
     if isinstance(node, BinOp) and node.op == "/" and isinstance(node.right, Number) \
             and node.right.value != 0:
         return Scale(1 / node.right.value, _unfold_torus(node.left, point, ctx))
-    if is_circular(node) and ((isinstance(node, BinOp) and node.op == "*")
-                              or (isinstance(node, Call) and node.func == "hadamard")):
+    if isinstance(node, BinOp) and node.op == "/" and isinstance(node.right, Call) \
+            and node.right.func in SIZE_FUNCTIONS:
+        return Prod((_unfold_torus(node.left, point, ctx), Numel(-1)))
+    # a pointwise product of signals (on one box of shape n: checked from the boxes of ops)
+    if (isinstance(node, BinOp) and node.op == "*") or (isinstance(node, Call)
+                                                        and node.func == "hadamard"):
         first, second = (node.left, node.right) if isinstance(node, BinOp) else node.args
         return Prod((_unfold_torus(first, point, ctx), _unfold_torus(second, point, ctx)))
-    if isinstance(node, Call) and node.func == "dft" and is_circular(node):
+    if isinstance(node, Call) and node.func in ("dft", "idft") and is_circular(node):
         var = next(ctx.names)
-        return Sigma((var,), Prod((_unfold_torus(node.args[0], Index.var(var), ctx),
-                                   Phase.product(point, Index.var(var)))), torus=True)
-    if isinstance(node, Call) and node.func in CIRCULAR and len(node.args) == 2 and not node.kwargs:
+        sign = 1 if node.func == "dft" else -1
+        summed = Sigma((var,), Prod((_unfold_torus(node.args[0], Index.var(var), ctx),
+                                     Phase.product(point.scaled(sign), Index.var(var)))), torus=True)
+        return summed if node.func == "dft" else Prod((Numel(-1), summed))
+    if isinstance(node, Call) and node.func in ("circconv", "circcorr") and len(node.args) == 2 \
+            and not node.kwargs:
         var = next(ctx.names)
         inner = Index.var(var)
         outer = point - inner if node.func == "circconv" else point + inner
@@ -320,6 +401,32 @@ def _unfold_torus(node: Node, point: Index, ctx: _UnfoldContext) -> Term:
         if all(k is not None for k in offsets):
             return _unfold_torus(node.args[0], point - Index.constant(tuple(k or 0 for k in offsets)),
                                  ctx)
+    raise NotApplicableError(f"{dsl_text(node)} has no definition on Z_n^d in the general tier")
+
+
+def _unfold_torus_scalar(node: Node, ctx: _UnfoldContext) -> Term:
+    if isinstance(node, Number):
+        return Const(node.value)
+    if isinstance(node, Neg):
+        return Scale(Fraction(-1), _unfold_torus(node.operand, None, ctx))
+    if isinstance(node, BinOp) and node.op in "+-":
+        left, right = _unfold_torus(node.left, None, ctx), _unfold_torus(node.right, None, ctx)
+        return Add((left, right if node.op == "+" else Scale(Fraction(-1), right)))
+    if isinstance(node, BinOp) and node.op == "*":
+        return Prod((_unfold_torus(node.left, None, ctx), _unfold_torus(node.right, None, ctx)))
+    if isinstance(node, BinOp) and node.op == "/" and isinstance(node.right, Number) \
+            and node.right.value != 0:
+        return Scale(1 / node.right.value, _unfold_torus(node.left, None, ctx))
+    if isinstance(node, BinOp) and node.op == "/" and isinstance(node.right, Call) \
+            and node.right.func in SIZE_FUNCTIONS:
+        return Prod((_unfold_torus(node.left, None, ctx), Numel(-1)))
+    if isinstance(node, Call) and node.func in SIZE_FUNCTIONS:
+        return Numel(1)  # numel on Z_n^d; len and size only in 1D (see on_torus)
+    if isinstance(node, Call) and node.func in ("sum", "frobenius"):
+        var = next(ctx.names)
+        here = Index.var(var)
+        factors = tuple(_unfold_torus(a, here, ctx) for a in node.args)
+        return Sigma((var,), factors[0] if len(factors) == 1 else Prod(factors), torus=True)
     raise NotApplicableError(f"{dsl_text(node)} has no definition on Z_n^d in the general tier")
 
 
@@ -341,42 +448,59 @@ def definitions_used(node: Node) -> list[str]:
     return found
 
 
-def _unfold(node: Node, point: Index | None, ctx: _UnfoldContext) -> Term:
+Axes = tuple[int, ...]  # a signed permutation of the axes (see Atom); () the identity
+
+
+def _unfold(node: Node, point: Index | None, ctx: _UnfoldContext, axes: Axes = ()) -> Term:
+    """``node`` at σ(point), σ the signed permutation ``axes`` (one-axis flips, transpose)."""
     if isinstance(node, Name):
         if point is None:
             raise NotApplicableError(f"signal {node.id} used where a number is expected")
-        return Atom(node.id, point)
+        if axes and axes[0] < 0:  # a∘σ(p) = a∘(−σ)(−p): one spelling, σ's first entry > 0
+            axes, point = tuple(-t for t in axes), -point
+        return Atom(node.id, point, () if axes == tuple(range(1, ctx.ndim + 1)) else axes)
     if isinstance(node, Number):
         return Const(node.value)
     if isinstance(node, Neg):
-        return Scale(Fraction(-1), _unfold(node.operand, point, ctx))
+        return Scale(Fraction(-1), _unfold(node.operand, point, ctx, axes))
     if isinstance(node, BinOp):
-        return _unfold_binop(node, point, ctx)
+        return _unfold_binop(node, point, ctx, axes)
     if isinstance(node, Call):
-        return _unfold_call(node, point, ctx)
+        return _unfold_call(node, point, ctx, axes)
     raise NotApplicableError(f"{dsl_text(node)} has no definition in the general tier")
 
 
-def _unfold_binop(node: BinOp, point: Index | None, ctx: _UnfoldContext) -> Term:
+def _unfold_binop(node: BinOp, point: Index | None, ctx: _UnfoldContext, axes: Axes) -> Term:
     if node.op in "+-":
         if is_scalar(node.left) != is_scalar(node.right):
             raise NotApplicableError(f"{dsl_text(node)} adds a number and a signal")
-        left, right = _unfold(node.left, point, ctx), _unfold(node.right, point, ctx)
+        left, right = _unfold(node.left, point, ctx, axes), _unfold(node.right, point, ctx, axes)
         return Add((left, right if node.op == "+" else Scale(Fraction(-1), right)))
     if node.op == "*":
         # Signal times signal is pointwise; a scalar factor scales.
-        return Prod((_unfold(node.left, point, ctx), _unfold(node.right, point, ctx)))
+        return Prod((_unfold(node.left, point, ctx, axes), _unfold(node.right, point, ctx, axes)))
     if node.op == "/" and isinstance(node.right, Number) and node.right.value != 0:
-        return Scale(1 / node.right.value, _unfold(node.left, point, ctx))
+        return Scale(1 / node.right.value, _unfold(node.left, point, ctx, axes))
     raise NotApplicableError(f"operator {node.op} in {dsl_text(node)} is not supported")
 
 
-def _unfold_call(node: Call, point: Index | None, ctx: _UnfoldContext) -> Term:
+def _unfold_call(node: Call, point: Index | None, ctx: _UnfoldContext, axes: Axes) -> Term:
     func, args = node.func, node.args
     if func not in DEFINITIONS:
         raise NotApplicableError(f"{func} has no definition in the general tier")
     if func == "conj":
-        return conjugate(_unfold(args[0], point, ctx), ctx.real)
+        return conjugate(_unfold(args[0], point, ctx, axes), ctx.real)
+    if func in ("flip", "transpose") and (len(args) > 1 or node.kwargs or func == "transpose"):
+        if ctx.ndim < 1 or (func == "transpose" and ctx.ndim != 2) or point is None:
+            raise NotApplicableError(f"{dsl_text(node)} needs the number of axes")
+        sigma = list(axes or range(1, ctx.ndim + 1))
+        if func == "transpose":  # transpose(a)(y) = a(y_2, y_1)
+            return _unfold(args[0], point, ctx, tuple(reversed(sigma)))
+        axis = integer_value(args[1] if len(args) > 1 else node.kwargs[0][1])
+        if axis is None:
+            raise NotApplicableError(f"the axis in {dsl_text(node)} is not an integer")
+        sigma[axis % ctx.ndim] = -sigma[axis % ctx.ndim]  # flip(a, k)(y) = a(y with y_k negated)
+        return _unfold(args[0], point, ctx, tuple(sigma))
     for key, value in node.kwargs:
         # Only the exact Z^d operation: other modes crop and other boundaries extend.
         if (key, value) not in (("mode", Str("full")), ("boundary", Str("zero"))):
@@ -391,21 +515,23 @@ def _unfold_call(node: Call, point: Index | None, ctx: _UnfoldContext) -> Term:
         return Sigma((var,), Prod((_unfold(args[0], here, ctx), _unfold(args[1], here, ctx))))
     if point is None:
         raise NotApplicableError(f"{func}(...) is a signal used where a number is expected")
+    if axes and func in ("conv", "corr"):
+        raise NotApplicableError(f"{func} under a one-axis flip or transpose is not supported")
     if func in ("conv", "corr"):
         var = next(ctx.names)
         inner = Index.var(var)
         outer = point - inner if func == "conv" else point + inner
         return Sigma((var,), Prod((_unfold(args[0], inner, ctx), _unfold(args[1], outer, ctx))))
-    if func == "flip":
-        if len(args) > 1 or node.kwargs:
-            raise NotApplicableError("flip along one axis is not supported by the general tier")
-        return _unfold(args[0], -point, ctx)
+    if func == "flip":  # flip(a)(σ(p)) = a(σ(−p))
+        return _unfold(args[0], -point, ctx, axes)
     if func == "shift":
         offsets = [integer_value(a) for a in args[1:]]
         if any(k is None for k in offsets):
             raise NotApplicableError(f"shift offsets in {dsl_text(node)} are not integers")
-        return _unfold(args[0], point - Index.constant(tuple(k or 0 for k in offsets)), ctx)
-    return Prod((_unfold(args[0], point, ctx), _unfold(args[1], point, ctx)))
+        # a(σ(p) − k) = a(σ(p − σ⁻¹(k)))
+        moved = Atom("", Index(), axes).preimage(tuple(k or 0 for k in offsets))
+        return _unfold(args[0], point - Index.constant(moved), ctx, axes)
+    return Prod((_unfold(args[0], point, ctx, axes), _unfold(args[1], point, ctx, axes)))
 
 
 # --- linearity ---------------------------------------------------------------------
@@ -430,6 +556,10 @@ def _flatten(term: Term) -> list[Monomial]:
         return [Monomial(Fraction(1), (), (), phase=term)]
     if isinstance(term, Const):
         return [Monomial(term.value, (), ())]
+    if isinstance(term, Numel):
+        return [Monomial(Fraction(1), (), (), npow=term.power)]
+    if isinstance(term, Delta):
+        return [Monomial(Fraction(1), (), (), deltas=(term.index,))]
     if isinstance(term, Scale):
         return [replace(m, coef=m.coef * term.coef) for m in _flatten(term.term)]
     if isinstance(term, Add):
@@ -449,15 +579,21 @@ def _flatten(term: Term) -> list[Monomial]:
 
 
 def _multiply(a: Monomial, b: Monomial) -> Monomial:
-    free_a = {v for atom in a.atoms for v in atom.index.variables()} | a.phase.variables()
-    free_b = {v for atom in b.atoms for v in atom.index.variables()} | b.phase.variables()
+    free_a = free_variables(a)
+    free_b = free_variables(b)
     if set(a.variables) & (set(b.variables) | free_b) or set(b.variables) & free_a:
         raise RuleError("pulling a sum out of a product would capture a variable")
     if a.variables and b.variables and a.torus != b.torus:
         raise RuleError("a sum over Z^d times a sum over Z_n^d")
     # ω^a·ω^b = ω^(a+b)
     return Monomial(a.coef * b.coef, a.variables + b.variables, a.atoms + b.atoms,
-                    a.torus or b.torus, a.phase * b.phase)
+                    a.torus or b.torus, a.phase * b.phase, a.npow + b.npow, a.deltas + b.deltas)
+
+
+def free_variables(mono: Monomial) -> set[str]:
+    """Every variable in the atoms, phase and indicators of a term (bound ones included)."""
+    return {v for atom in mono.atoms for v in atom.index.variables()} | mono.phase.variables() \
+        | {v for d in mono.deltas for v in d.variables()}
 
 
 def is_finite(mono: Monomial) -> bool:
@@ -521,17 +657,18 @@ def reindex(form: LinearForm, monomial: int, var: str, new_var: str, image: Inde
     if abs(c) != 1:
         raise RuleError(f"{new_var} = {image.text()} is not a bijection of Z^d in {var} "
                         f"(coefficient {c}, expected ±1)")
-    used = {v for atom in mono.atoms for v in atom.index.variables()} | set(mono.variables) | \
-        mono.phase.variables()
+    used = free_variables(mono) | set(mono.variables)
     if new_var in used - {var} or image.coeff(new_var) != 0 or new_var == FREE_VARIABLE:
         raise RuleError(f"{new_var} is not a fresh variable in {mono.as_term().text()}")
     rest = image.substitute(var, Index())
     inverse = (Index.var(new_var) - rest).scaled(c)
-    atoms = tuple(Atom(a.signal, a.index.substitute(var, inverse)) for a in mono.atoms)
+    atoms = tuple(replace(a, index=a.index.substitute(var, inverse)) for a in mono.atoms)
     variables = tuple(new_var if v == var else v for v in mono.variables)
     # on Z_n^d the phase is n-periodic in each variable since ω^n = 1
     return _with(form, monomial, replace(mono, variables=variables, atoms=atoms,
-                                         phase=mono.phase.substitute(var, inverse)))
+                                         phase=mono.phase.substitute(var, inverse),
+                                         deltas=tuple(d.substitute(var, inverse)
+                                                      for d in mono.deltas)))
 
 
 def exchange(form: LinearForm, monomial: int, order: tuple[str, ...]) -> LinearForm:
@@ -551,37 +688,88 @@ def rename(form: LinearForm, monomial: int, mapping: Mapping[str, str]) -> Linea
     if not set(mapping) <= set(mono.variables):
         raise RuleError(f"only bound variables can be renamed, not {sorted(set(mapping))}")
     kept = set(mono.variables) - set(mapping)
-    free = ({v for atom in mono.atoms for v in atom.index.variables()} | mono.phase.variables()) - \
-        set(mono.variables)
+    free = free_variables(mono) - set(mono.variables)
     targets = list(mapping.values())
     if len(set(targets)) != len(targets) or set(targets) & (kept | free | {FREE_VARIABLE}):
         raise RuleError(f"renaming {dict(mapping)} is not injective or captures a variable")
-    atoms = tuple(Atom(a.signal, a.index.rename(mapping)) for a in mono.atoms)
+    atoms = tuple(replace(a, index=a.index.rename(mapping)) for a in mono.atoms)
     return _with(form, monomial, replace(mono, variables=tuple(mapping.get(v, v)
                                                                 for v in mono.variables), atoms=atoms,
-                                         phase=mono.phase.rename(mapping)))
+                                         phase=mono.phase.rename(mapping),
+                                         deltas=tuple(d.rename(mapping) for d in mono.deltas)))
 
 
 def atom_key(atom: Atom) -> tuple[Any, ...]:
-    return (atom.signal, atom.index.coeffs, atom.index.const)
+    return (atom.signal, atom.axes, atom.index.coeffs, atom.index.const)
 
 
 def monomial_key(mono: Monomial) -> tuple[Any, ...]:
     return (mono.torus, len(mono.variables), mono.variables, tuple(atom_key(a) for a in mono.atoms),
-            mono.phase.quadratic, mono.phase.linear, mono.phase.constant)
+            mono.phase.quadratic, mono.phase.linear, mono.phase.constant, mono.npow,
+            tuple((d.coeffs, d.const) for d in mono.deltas))
 
 
 def order(form: LinearForm) -> LinearForm:
     """Commute factors into a fixed order, collect like terms, sort the terms."""
     collected: dict[tuple[Any, ...], Monomial] = {}
     for mono in form.monomials:
-        sorted_mono = replace(mono, atoms=tuple(sorted(mono.atoms, key=atom_key)))
+        # (a term without sums is the same on Z^d and Z_n^d)
+        sorted_mono = replace(mono, atoms=tuple(sorted(mono.atoms, key=atom_key)),
+                              torus=mono.torus and bool(mono.variables))
         key = monomial_key(sorted_mono)
         if key in collected:
             sorted_mono = replace(sorted_mono, coef=collected[key].coef + sorted_mono.coef)
         collected[key] = sorted_mono
     kept = [m for m in collected.values() if m.coef != 0]
     return LinearForm(tuple(sorted(kept, key=monomial_key)))
+
+
+def orthogonality(form: LinearForm, monomial: int, var: str) -> LinearForm:
+    """Character orthogonality on Z_n^d: ``Σ_{k∈Z_n^d} ω^(k·L) = N·[L ≡ 0 mod n]`` for the
+    summation variable ``var`` = k, which no atom or indicator may use and the phase only
+    linearly (ω^(k·L) times a factor free of k)."""
+    mono = _monomial(form, monomial)
+    if not mono.torus or var not in mono.variables:
+        raise RuleError(f"{var} is not a summation variable over Z_n^d")
+    if any(var in a.index.variables() for a in mono.atoms) or any(
+            var in d.variables() for d in mono.deltas):
+        raise RuleError(f"{var} occurs outside the phase")
+    coeffs: dict[str, int] = {}
+    quadratic = []
+    for (u, v), c in mono.phase.quadratic:
+        if u == v == var:
+            raise RuleError(f"the phase is quadratic in {var}")
+        if var in (u, v):
+            other = v if u == var else u
+            coeffs[other] = coeffs.get(other, 0) + c
+        else:
+            quadratic.append(((u, v), c))
+    const = dict(mono.phase.linear).get(var, ())
+    linear = tuple((u, w) for u, w in mono.phase.linear if u != var)
+    level = Index(tuple(sorted((v, c) for v, c in coeffs.items() if c)), const)
+    phase = Phase(tuple(quadratic), linear, mono.phase.constant)
+    return _with(form, monomial, replace(
+        mono, variables=tuple(v for v in mono.variables if v != var), phase=phase,
+        npow=mono.npow + 1, deltas=(*mono.deltas, level)))
+
+
+def collapse(form: LinearForm, monomial: int, var: str) -> LinearForm:
+    """``Σ_{v∈Z_n^d} [c·v + r ≡ 0]·F(v) = F(−c·r)`` for c = ±1: the summand is n-periodic
+    in v (signals read mod n, ω^n = 1), so the indicator fixes v."""
+    mono = _monomial(form, monomial)
+    if not mono.torus or var not in mono.variables:
+        raise RuleError(f"{var} is not a summation variable over Z_n^d")
+    for number, delta in enumerate(mono.deltas):
+        c = delta.coeff(var)
+        if abs(c) == 1:
+            value = delta.substitute(var, Index()).scaled(-c)
+            rest = mono.deltas[:number] + mono.deltas[number + 1:]
+            atoms = tuple(replace(a, index=a.index.substitute(var, value)) for a in mono.atoms)
+            return _with(form, monomial, replace(
+                mono, variables=tuple(v for v in mono.variables if v != var), atoms=atoms,
+                phase=mono.phase.substitute(var, value),
+                deltas=tuple(d.substitute(var, value) for d in rest)))
+    raise RuleError(f"no indicator fixes {var}")
 
 
 Rule = Callable[..., Expression]
@@ -594,4 +782,6 @@ RULES: dict[str, Rule] = {
     "exchange": exchange,
     "rename": rename,
     "order": order,
+    "orthogonality": orthogonality,
+    "collapse": collapse,
 }

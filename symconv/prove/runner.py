@@ -257,6 +257,8 @@ def outcome_json(outcome: Outcome, interrupted: bool = False) -> dict[str, Any]:
         "error_bound": r.error_bound if r else None,
         "counterexample": r.counterexample.to_json() if r and r.counterexample else None,
         "derivation": str(r.derivation) if r and r.derivation is not None else None,
+        # the general tier's certificate, as the independent checker re-verifies it
+        "certificate": getattr(r.derivation, "certificate", None) if r else None,
         "detail": r.detail if r else outcome.error,
         "warnings": list(r.warnings) if r else [],
         "explanations": [e.to_json() for e in r.explanations] if r else [],

@@ -27,7 +27,7 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fractions import Fraction
 from typing import TypeAlias
 
@@ -149,18 +149,43 @@ def _add_vectors(a: tuple[int, ...], b: tuple[int, ...]) -> tuple[int, ...]:
 
 @dataclass(frozen=True)
 class Atom:
-    """The value of signal ``signal`` at ``index``."""
+    """The value of signal ``signal`` at ``index``; with ``axes`` (a signed permutation, axes
+    numbered from 1) at σ(index), σ(p)_a = ±p_|axes[a]|: ``F∘(−1, 2)(x)`` is F(−x_1, x_2)
+    (a one-axis flip), ``F∘(2, 1)(x)`` is F(x_2, x_1) (a transpose)."""
 
     signal: str
     index: Index
+    axes: tuple[int, ...] = ()
 
     def text(self) -> str:
-        return f"{self.signal}({self.index.text()})"
+        return f"{self.signal}{_axes_text(self.axes, '−')}({self.index.text()})"
 
     def latex(self) -> str:
         # the conjugate of f is named f*
         name = rf"\overline{{{self.signal[:-1]}}}" if self.signal.endswith("*") else self.signal
-        return rf"{name}({self.index.latex()})"
+        return rf"{name}{_axes_text(self.axes, '-', True)}({self.index.latex()})"
+
+    def apply(self, point: Point) -> Point:
+        """σ(point): the coordinate of the signal's entry for an index value."""
+        if not self.axes:
+            return point
+        return tuple(point[abs(t) - 1] * (1 if t > 0 else -1) for t in self.axes)
+
+    def preimage(self, coord: Point) -> Point:
+        """The index value whose σ is the signal coordinate ``coord``."""
+        if not self.axes:
+            return coord
+        point = [0] * len(coord)
+        for a, t in enumerate(self.axes):
+            point[abs(t) - 1] = coord[a] * (1 if t > 0 else -1)
+        return tuple(point)
+
+
+def _axes_text(axes: tuple[int, ...], minus: str, latex: bool = False) -> str:
+    if not axes:
+        return ""
+    shown = ", ".join(f"{minus}{-t}" if t < 0 else str(t) for t in axes)
+    return rf"\circ({shown})" if latex else f"∘({shown})"
 
 
 @dataclass(frozen=True)
@@ -360,6 +385,33 @@ class Phase:
         return rf"\omega^{{{exponent}}}"
 
 
+@dataclass(frozen=True)
+class Numel:
+    """``N^power`` with N = n_1⋯n_d, the number of points of Z_n^d (a size function's value)."""
+
+    power: int
+
+    def text(self) -> str:
+        return "N" if self.power == 1 else f"N^({self.power})"
+
+    def latex(self) -> str:
+        return "N" if self.power == 1 else f"N^{{{self.power}}}"
+
+
+@dataclass(frozen=True)
+class Delta:
+    """``[L ≡ 0 mod n]``: 1 where the index ``L`` is 0 in Z_n^d, else 0 (character
+    orthogonality: Σ_{k∈Z_n^d} ω^(k·L) = N·[L ≡ 0])."""
+
+    index: Index
+
+    def text(self) -> str:
+        return f"[{self.index.text()} ≡ 0]"
+
+    def latex(self) -> str:
+        return rf"[{self.index.latex()} \equiv 0]"
+
+
 def _signed(parts: list[tuple[int, str]], minus: str) -> str:
     out = ""
     for k, (c, body) in enumerate(parts):
@@ -368,7 +420,7 @@ def _signed(parts: list[tuple[int, str]], minus: str) -> str:
     return out or "0"
 
 
-Term: TypeAlias = Atom | Const | Prod | Add | Scale | Sigma | Phase
+Term: TypeAlias = Atom | Const | Prod | Add | Scale | Sigma | Phase | Numel | Delta
 
 
 def _wrap_text(term: Term) -> str:
@@ -409,10 +461,17 @@ class Monomial:
     atoms: tuple[Atom, ...]
     torus: bool = False
     phase: Phase = Phase()
+    npow: int = 0  # a factor N^npow, N = n_1⋯n_d
+    deltas: tuple[Index, ...] = ()  # factors [L ≡ 0 mod n]
 
     def as_term(self) -> Term:
         """The same monomial in the nested term language."""
+        if self.npow:
+            rest = replace(self, coef=Fraction(1), npow=0).as_term()
+            term: Term = Numel(self.npow) if rest == Prod(()) else Prod((Numel(self.npow), rest))
+            return term if self.coef == 1 else Scale(self.coef, term)
         factors: tuple[Term, ...] = self.atoms + ((self.phase,) if self.phase != Phase() else ())
+        factors += tuple(Delta(d) for d in self.deltas)
         body: Term = Prod(factors) if len(factors) != 1 else factors[0]
         summed: Term = Sigma(self.variables, body, self.torus) if self.variables else body
         return summed if self.coef == 1 else Scale(self.coef, summed)
@@ -442,7 +501,7 @@ def _signed_join(items: list[tuple[Fraction, Monomial]], latex: bool) -> str:
         return "0"
     out = ""
     for k, (coef, mono) in enumerate(items):
-        positive = Monomial(abs(coef), mono.variables, mono.atoms, mono.torus, mono.phase).as_term()
+        positive = replace(mono, coef=abs(coef)).as_term()
         body = positive.latex() if latex else positive.text()
         minus = "-" if latex else "−"
         sign = (f" {minus} " if k else minus) if coef < 0 else (" + " if k else "")
@@ -525,7 +584,7 @@ def evaluate_at(expr: Expression, tables: Mapping[str, Table], values: Mapping[s
 def _lookup(atom: Atom, ctx: _Context, values: Mapping[str, Point]) -> Polynomial | None:
     if atom.signal not in ctx.tables:
         raise EvaluationError(f"no signal named {atom.signal}")
-    point = atom.index.at(values, ctx.ndim)
+    point = atom.apply(atom.index.at(values, ctx.ndim))
     if ctx.period is not None:
         point = tuple(p % n for p, n in zip(point, ctx.period, strict=True))
     return ctx.tables[atom.signal].get(point)
@@ -539,6 +598,14 @@ def _evaluate(term: Term, ctx: _Context, values: dict[str, Point]) -> Polynomial
         return Polynomial.from_number(term.value)
     if isinstance(term, Phase):
         return _omega_power(term, ctx, values)
+    if isinstance(term, Numel | Delta):
+        if ctx.period is None:
+            raise EvaluationError(f"{term.text()} needs a period n")
+        if isinstance(term, Numel):
+            return Polynomial.from_number(Fraction(math.prod(ctx.period)) ** term.power)
+        point = term.index.at(values, ctx.ndim)
+        return Polynomial.from_number(int(all(p % n == 0 for p, n in zip(point, ctx.period,
+                                                                        strict=True))))
     if isinstance(term, Scale):
         return _evaluate(term.term, ctx, values) * term.coef
     if isinstance(term, Add):
@@ -659,7 +726,7 @@ def _enumerate(pending: list[str], guards: list[Atom], ctx: _Context,
         c = atom.index.coeff(var)
         rest = atom.index.substitute(var, Index()).at(values, ctx.ndim)
         rest_pending = [v for v in pending if v != var]
-        for point in ctx.tables[atom.signal]:
+        for point in map(atom.preimage, ctx.tables[atom.signal]):
             value = tuple(c * (p - r) for p, r in zip(point, rest, strict=True))
             yield from _enumerate(rest_pending, guards, ctx, {**values, var: value})
         return
@@ -678,7 +745,7 @@ def _enumerate_by_solving(pending: list[str], guards: list[Atom], ctx: _Context,
             continue
         rests = [Index(tuple((v, c) for v, c in a.index.coeffs if v not in pending),
                        a.index.const).at(values, ctx.ndim) for a in chosen]
-        boxes = [list(ctx.tables[a.signal]) for a in chosen]
+        boxes = [list(map(a.preimage, ctx.tables[a.signal])) for a in chosen]
         for points in itertools.product(*boxes):
             rhs = [[p - r for p, r in zip(point, rest, strict=True)]
                    for point, rest in zip(points, rests, strict=True)]

@@ -21,6 +21,9 @@ statement              LaTeX (math mode)
 ``sum(a)``             ``\\textstyle\\sum_{x} a(x)``
 ``frobenius(a, b)``    ``\\langle a, b \\rangle``
 ``trace(a)``           ``\\operatorname{tr}(a)``
+``len(a)``             ``\\operatorname{len}(a)`` (entries of a 1D signal)
+``numel(a)``           ``\\operatorname{numel}(a)`` (entries in all)
+``size(a, k)``         ``\\operatorname{size}_{k}(a)`` (entries along axis k)
 ``a @ b``              ``a\\,b`` (matrix product)
 ``==``, ``!=``         ``=``, ``\\neq``
 =====================  ==================================================
@@ -182,6 +185,10 @@ class _Renderer:
             body = f"{inner}(x)" if strength == _ATOM and isinstance(args[0], Name) \
                 else rf"\bigl({inner}\bigr)(x)"
             return rf"\textstyle\sum_{{x}} {body}", _PRODUCT
+        if func in ("len", "numel"):
+            return rf"\operatorname{{{func}}}({self.render(args[0])[0]})", _ATOM
+        if func == "size":
+            return rf"\operatorname{{size}}_{{{size}}}({self.render(args[0])[0]})", _ATOM
         axis = dict(node.kwargs).get("axis")
         subscripts = {
             "flip": "" if axis is None else str(integer_value(axis)),

@@ -1,0 +1,205 @@
+"""The independent checker of general-tier certificates.
+
+- it imports only the statement parser and exact arithmetic, never the prover;
+- it accepts the certificate of every bundled claim the general tier derives;
+- it rejects forged certificates: a wrong inverse, a dropped term, a changed sign, a
+  non-bijective map, a map mixing axes on Z_n^d, a certificate moved to a false
+  statement or to the wrong model, orthogonality on a variable an atom uses, malformed data.
+"""
+
+from __future__ import annotations
+
+import ast
+import copy
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from symconv.claims import claim_from_text, load_claims
+from symconv.dsl import parse_statement
+from symconv.prove import checker
+from symconv.prove.general import Derivation, derive
+
+PROOFS = Path(__file__).resolve().parent.parent / "proofs"
+CHECKER = Path(checker.__file__)
+
+
+def _derivation(statement: str, signals: dict[str, Any]) -> Derivation:
+    derivation = derive(claim_from_text(statement, signals))
+    assert derivation is not None, statement
+    return derivation
+
+
+def _accepts(derivation: Derivation, certificate: Any = None, statement: str | None = None) -> bool:
+    try:
+        checker.check(parse_statement(statement or derivation.statement), derivation.ndims,
+                      derivation.real, derivation.certificate if certificate is None else certificate)
+    except checker.CertificateError:
+        return False
+    return True
+
+
+def test_checker_imports_only_the_parser_and_arithmetic() -> None:
+    tree = ast.parse(CHECKER.read_text(encoding="utf-8"))
+    imported = {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import)
+                for alias in node.names}
+    imported |= {node.module or "" for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
+    assert imported <= {"__future__", "collections.abc", "dataclasses", "fractions", "typing",
+                        "symconv.dsl"}, imported
+
+
+def test_checker_is_small() -> None:
+    assert len(CHECKER.read_text(encoding="utf-8").splitlines()) < 400
+
+
+def test_every_bundled_derivation_is_accepted() -> None:
+    derived = [d for d in (derive(c) for c in load_claims([PROOFS])) if d is not None]
+    assert len(derived) >= 50
+    assert all(d.check() for d in derived)
+
+
+def _maps(certificate: dict[str, Any]) -> list[list[Any]]:
+    return [step for side in certificate["sides"] for term in side["terms"]
+            for step in term["steps"] if step[0] == "map"]
+
+
+MAPPED = [("conv(a, b) == conv(b, a)", {"a": "3", "b": "4"}),
+          ("conv(conv(a, b), c) == conv(a, conv(b, c))", {"a": "3x3", "b": "2x3", "c": "3x2"}),
+          ("sum(conv(a, b)) == sum(a) * sum(b)", {"a": "3", "b": "4"}),
+          ("frobenius(conv(a, b), c) == frobenius(b, corr(a, c))", {"a": "2x2", "b": "3x3", "c": "4x4"}),
+          ("dft(circconv(f, g)) == dft(f) * dft(g)", {"f": "4", "g": "4"}),
+          ("circcorr(a, b) == circconv(flip(a), b)", {"a": "4x4", "b": "4x4"})]
+
+
+@pytest.mark.parametrize(("statement", "signals"), MAPPED)
+def test_a_wrong_inverse_is_rejected(statement: str, signals: dict[str, Any]) -> None:
+    derivation = _derivation(statement, signals)
+    assert _accepts(derivation)
+    count = 0
+    for number, step in enumerate(_maps(derivation.certificate)):
+        for which in (1, 2):
+            for var, form in step[which].items():
+                for key in [*form, "1"]:
+                    forged = copy.deepcopy(derivation.certificate)
+                    target = _maps(forged)[number][which][var]
+                    target[key] = target.get(key, 0) + 1
+                    assert not _accepts(derivation, forged), (which, var, key)
+                    count += 1
+    assert count >= 4
+
+
+@pytest.mark.parametrize(("statement", "signals"), MAPPED)
+def test_a_changed_sign_is_rejected(statement: str, signals: dict[str, Any]) -> None:
+    """Negate one new variable in a map and its inverse: still a bijection, but the term no
+    longer meets the other side."""
+    derivation = _derivation(statement, signals)
+    for number, step in enumerate(_maps(derivation.certificate)):
+        for new_var in step[2]:
+            forged = copy.deepcopy(derivation.certificate)
+            forward, inverse = _maps(forged)[number][1:]
+            for form in forward.values():
+                if new_var in form:
+                    form[new_var] = -form[new_var]
+            inverse[new_var] = {k: -c for k, c in inverse[new_var].items()}
+            assert not _accepts(derivation, forged), new_var
+
+
+def test_a_non_bijective_map_is_rejected() -> None:
+    derivation = _derivation("conv(a, b) == conv(b, a)", {"a": "3", "b": "4"})
+    forged = copy.deepcopy(derivation.certificate)
+    step = _maps(forged)[0]
+    # v0 = 2i: its "inverse" i = v0 composes to 2i, not the identity
+    step[1] = {"v0.0": {"i.0": 2}}
+    step[2] = {"i.0": {"v0.0": 1}}
+    assert not _accepts(derivation, forged)
+    # two old variables onto one new one
+    two = _derivation("sum(conv(a, b)) == sum(a) * sum(b)", {"a": "3", "b": "4"})
+    forged = copy.deepcopy(two.certificate)
+    step = _maps(forged)[0]
+    step[1] = {"v0.0": {"i.0": 1}, "v1.0": {"i.0": 1}}
+    step[2] = {"i.0": {"v0.0": 1}, "j.0": {"v1.0": 1}}
+    assert not _accepts(two, forged)
+
+
+def test_a_dropped_term_is_rejected() -> None:
+    derivation = _derivation("conv(a, b + c) == conv(a, b) + conv(a, c)",
+                             {"a": "3", "b": "4", "c": "2"})
+    for side in (0, 1):
+        forged = copy.deepcopy(derivation.certificate)
+        del forged["sides"][side]["terms"][-1]
+        assert not _accepts(derivation, forged)
+    # the certificate of a + b == b + a does not prove a == b + a
+    plus = _derivation("a + b == b + a", {"a": "3", "b": "3"})
+    assert _accepts(plus)
+    assert not _accepts(plus, statement="a == b + a")
+
+
+@pytest.mark.parametrize(("true", "false", "signals"), [
+    ("corr(a, b) == flip(corr(b, a))", "corr(a, b) == corr(b, a)", {"a": "3", "b": "4"}),
+    ("conv(shift(a, 1), b) == shift(conv(a, b), 1)", "conv(shift(a, 1), b) == shift(conv(a, b), 2)",
+     {"a": "3", "b": "4"}),
+    ("dft(circcorr(f, g)) == conj(dft(f)) * dft(g)", "dft(circcorr(f, g)) == dft(f) * dft(g)",
+     {"f": "4", "g": "4"}),
+    ("conv(2*a, b) == 2*conv(a, b)", "conv(2*a, b) == 3*conv(a, b)", {"a": "3", "b": "4"}),
+    ("flip(F) == flip(flip(F, 0), 1)", "flip(F) == flip(flip(F, 0), 0)", {"F": "3x4"}),
+    ("flip(transpose(F)) == transpose(flip(F))", "flip(transpose(F)) == transpose(flip(F, 1))",
+     {"F": "3x3"}),
+    ("idft(dft(f)) == f", "idft(dft(f)) == flip(f)", {"f": {"shape": "4", "origin": [0]}}),
+    ("numel(f) * sum(f * f) == sum(dft(f) * dft(flip(f)))",
+     "numel(f) * numel(f) * sum(f * f) == sum(dft(f) * dft(flip(f)))", {"f": "4"}),
+])
+def test_a_certificate_does_not_prove_a_false_statement(true: str, false: str,
+                                                        signals: dict[str, Any]) -> None:
+    derivation = _derivation(true, signals)
+    assert _accepts(derivation)
+    assert not _accepts(derivation, statement=false)
+
+
+def test_the_conjugate_of_a_complex_signal_is_not_the_signal() -> None:
+    derivation = _derivation("dft(circcorr(f, g)) == conj(dft(conj(f))) * dft(g)",
+                             {"f": {"shape": "5", "real": False}, "g": {"shape": "5", "real": False}})
+    assert _accepts(derivation)
+    assert not _accepts(derivation, statement="dft(circcorr(f, g)) == conj(dft(f)) * dft(g)")
+
+
+def test_the_model_must_fit_the_statement() -> None:
+    plane = _derivation("conv(a, b) == conv(b, a)", {"a": "3", "b": "4"})
+    forged = {**plane.certificate, "model": "Z_n^d"}
+    assert not _accepts(plane, forged)  # conv is not an operation on Z_n^d here
+    torus = _derivation("circconv(a, b) == circconv(b, a)", {"a": "4", "b": "4"})
+    assert not _accepts(torus, {**torus.certificate, "model": "Z^d"})
+
+
+def test_maps_may_not_mix_axes_on_the_torus() -> None:
+    derivation = _derivation("circconv(a, b) == circconv(b, a)", {"a": "3x3", "b": "3x3"})
+    forged = copy.deepcopy(derivation.certificate)
+    step = _maps(forged)[0]
+    # swap the axes of the new variable (a transposition: a bijection of Z^2, not of Z_m x Z_n)
+    step[1] = {old: {(k[:-1] + str(1 - int(k[-1])) if k[0] == "i" else k): c for k, c in form.items()}
+               for old, form in step[1].items()}
+    step[2] = {(v[:-1] + str(1 - int(v[-1]))): form for v, form in step[2].items()}
+    assert not _accepts(derivation, forged)
+
+
+def test_orthogonality_and_collapse_need_their_conditions() -> None:
+    derivation = _derivation("dft(circconv(f, g)) == dft(f) * dft(g)", {"f": "4", "g": "4"})
+    for bad in (["orth", "v0.0"], ["orth", "i.0"], ["collapse", "i.0"], ["orth"], ["magic", "x"]):
+        forged = copy.deepcopy(derivation.certificate)
+        forged["sides"][0]["terms"][0]["steps"].append(bad)
+        assert not _accepts(derivation, forged), bad
+    plane = _derivation("conv(a, b) == conv(b, a)", {"a": "3", "b": "4"})
+    forged = copy.deepcopy(plane.certificate)
+    forged["sides"][0]["terms"][0]["steps"].insert(0, ["orth", "v0.0"])
+    assert not _accepts(plane, forged)  # no orthogonality on Z^d
+
+
+@pytest.mark.parametrize("forged", [None, {}, {"model": "Z^d"}, {"model": "Z^d", "sides": [1, 2]},
+                                    {"model": "Z^d", "sides": [{"terms": [{"steps": [["map", 1, 2]]}]},
+                                                               {"terms": "x"}]},
+                                    {"model": "Z^d", "sides": [{"terms": [{"steps": [
+                                        ["map", {"v0.0": {"i.0": 1.5}}, {"i.0": {"v0.0": 1}}]]}]},
+                                        {"terms": [{"steps": []}]}]}])
+def test_malformed_certificates_are_rejected(forged: Any) -> None:
+    derivation = _derivation("conv(a, b) == conv(b, a)", {"a": "3", "b": "4"})
+    assert not _accepts(derivation, forged if forged is not None else {"model": None})
