@@ -33,14 +33,22 @@ import importlib.util
 import itertools
 import re
 import tomllib
+import unicodedata
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-from symconv.dsl import FUNCTIONS, Statement, parse_statement
-from symconv.errors import ClaimFileError, SymconvError
+from symconv.dsl import (
+    MAX_AXES,
+    MAX_NUMBER_DIGITS,
+    Statement,
+    check_signal_name,
+    number_digits,
+    parse_statement,
+)
+from symconv.errors import ClaimFileError, InputLimitError, SymconvError
 from symconv.prove import TIER_NAMES
 from symconv.signal import Signal
 
@@ -52,7 +60,12 @@ SIGNAL_KEYS = frozenset({"shape", "literal", "kernel", "real", "origin"})
 _SHAPE_RE = re.compile(r"^\s*\d+(\s*x\s*\d+)*\s*$")
 # Largest entry count a declared shape may have (the exact and random tiers cap further).
 MAX_DECLARED_ENTRIES = 4_000_000
+# Entries of a literal (they are parsed one by one into Fractions).
+MAX_LITERAL_ENTRIES = 65_536
+# Shapes a signal may list (every combination of the signals' shapes is checked).
+MAX_SHAPES_PER_SIGNAL = 16
 PYTHON_CLAIM_ATTRIBUTE = "__symconv_claim__"
+MAX_SIGNAL_OPTION_LENGTH = 10_000
 
 
 @dataclass(frozen=True)
@@ -145,8 +158,16 @@ def _error(source: str, line: int, claim: str | None, message: str) -> ClaimFile
 def parse_shape_text(text: str) -> tuple[int, ...]:
     """``"3x3"`` -> ``(3, 3)``; raises ClaimFileError on anything else."""
     if not _SHAPE_RE.match(text):
-        raise ClaimFileError(f"shape {text!r} is not of the form 5, 3x3 or 2x3x4")
-    dims = tuple(int(part) for part in text.lower().split("x"))
+        shown = text if len(text) <= 40 else f"{text[:36]}..."
+        raise ClaimFileError(f"shape {shown!r} is not of the form 5, 3x3 or 2x3x4")
+    parts = text.lower().split("x")
+    if len(parts) > MAX_AXES:
+        raise InputLimitError(f"shape {text[:36]!r}... has {len(parts)} axes; the limit is "
+                              f"{MAX_AXES} axes")
+    if any(len(part.strip()) > 9 for part in parts):
+        raise InputLimitError(f"shape {text!r} has a size beyond {MAX_DECLARED_ENTRIES} "
+                              "entries, the declared entries limit")
+    dims = tuple(int(part) for part in parts)
     if any(n < 1 for n in dims):
         raise ClaimFileError(f"shape {text!r} has a zero size; sizes must be at least 1")
     total = 1
@@ -162,13 +183,18 @@ def _exact_number(value: Any) -> Fraction:
     if isinstance(value, bool):
         raise ClaimFileError(f"entry {value!r} is not a number")
     if isinstance(value, int):
+        if value.bit_length() > 3 * MAX_NUMBER_DIGITS:  # more than MAX_NUMBER_DIGITS digits
+            raise InputLimitError(f"entry of {value.bit_length()} bits has more than "
+                                  f"{MAX_NUMBER_DIGITS} digits, the number digits limit")
         return Fraction(value)
     if isinstance(value, float):
         if value != value or value in (float("inf"), float("-inf")):
             raise ClaimFileError(f"entry {value!r} is not a finite number")
         # TOML floats are decimal text; the shortest repr recovers what was written.
+        number_digits(repr(value))
         return Fraction(repr(value))
     if isinstance(value, str):
+        number_digits(value)
         try:
             return Fraction(value.strip())
         except (ValueError, ZeroDivisionError):
@@ -177,12 +203,31 @@ def _exact_number(value: Any) -> Fraction:
 
 
 def _literal(value: Any) -> tuple[Any, tuple[int, ...]]:
-    """Nested tuples of Fractions and their shape, checking the nesting is rectangular."""
+    """Nested tuples of Fractions and their shape, checking the nesting is rectangular and
+    within MAX_AXES levels and MAX_LITERAL_ENTRIES entries before converting any entry."""
+    shape = []
+    row = value
+    while isinstance(row, list) and row:
+        shape.append(len(row))
+        if len(shape) > MAX_AXES:
+            raise InputLimitError(f"literal is nested more than {MAX_AXES} levels deep; the "
+                                  f"limit is {MAX_AXES} axes")
+        row = row[0]
+    entries = 1
+    for n in shape:
+        entries *= n
+    if entries > MAX_LITERAL_ENTRIES:
+        raise InputLimitError(f"literal of shape {tuple(shape)} has {entries} entries; the "
+                              f"literal size limit is {MAX_LITERAL_ENTRIES}")
+    return _literal_rows(value)
+
+
+def _literal_rows(value: Any) -> tuple[Any, tuple[int, ...]]:
     if not isinstance(value, list):
         return _exact_number(value), ()
     if not value:
         raise ClaimFileError("literal has an empty row; expected at least one entry")
-    parts = [_literal(v) for v in value]
+    parts = [_literal_rows(v) for v in value]
     shapes = {shape for _, shape in parts}
     if len(shapes) != 1:
         raise ClaimFileError("literal is ragged; rows must have equal length")
@@ -206,6 +251,9 @@ def parse_signal(value: Any) -> list[SignalSpec]:
         return [_kernel_spec(value.strip())]
     if isinstance(value, list):
         if value and all(isinstance(v, str) for v in value):
+            if len(value) > MAX_SHAPES_PER_SIGNAL:
+                raise InputLimitError(f"{len(value)} shapes for one signal; the limit is "
+                                      f"{MAX_SHAPES_PER_SIGNAL}")
             return [spec for v in value for spec in parse_signal(v)]
         entries, shape = _literal(value)
         return [SignalSpec(shape, literal=entries)]
@@ -255,7 +303,8 @@ def _statement(text: Any, source: str, line: int, name: str) -> Statement:
     try:
         return parse_statement(text)
     except ClaimFileError as exc:
-        raise _error(source, line, name, f"statement {text!r}: {exc}") from None
+        shown = text if len(text) <= 80 else f"{text[:76]}..."
+        raise _error(source, line, name, f"statement {shown!r}: {exc}") from None
 
 
 def build_claim(table: Mapping[str, Any], source: str = "<string>", line: int = 0,
@@ -289,6 +338,7 @@ def build_claim(table: Mapping[str, Any], source: str = "<string>", line: int = 
         from symconv.prove.evaluate import check_claim  # the kind checker needs the core
 
         check_claim(claim)
+        _check_reachable(signals, statement)
     except ClaimFileError as exc:
         raise _error(source, line, name, str(exc)) from None
     except SymconvError as exc:
@@ -301,10 +351,16 @@ def _signals(table: Any, statement: Statement) -> dict[str, list[SignalSpec]]:
 
     if not isinstance(table, dict) or not table:
         raise ClaimFileError("signals must be a table like { F = \"3x3\", I = \"5x5\" }")
+    folded: dict[str, str] = {}
+    for key in table:
+        # Python's parser reads identifiers in NFKC form: Ｆ is F, ﬁ is fi.
+        same = folded.setdefault(unicodedata.normalize("NFKC", str(key)), key)
+        if same != key:
+            raise ClaimFileError(f"signals {same!r} and {key!r} collide: Python reads both as "
+                                 f"{unicodedata.normalize('NFKC', key)!r}")
     signals: dict[str, list[SignalSpec]] = {}
     for key, value in table.items():
-        if not key.isidentifier() or key in FUNCTIONS:
-            raise ClaimFileError(f"signal name {key!r} is not a usable name")
+        check_signal_name(key)
         try:
             specs = parse_signal(value)
         except ClaimFileError as exc:
@@ -317,6 +373,18 @@ def _signals(table: Any, statement: Statement) -> dict[str, list[SignalSpec]]:
         raise ClaimFileError(f"statement uses {sorted(missing)[0]!r}, which is not declared "
                              f"in signals ({', '.join(signals)})")
     return signals
+
+
+def _check_reachable(signals: Mapping[str, Any], statement: Statement) -> None:
+    """A declared signal the statement never names would be checked for nothing (and hid
+    look-alike names: ``Ｆ`` declared, ``F`` read)."""
+    from symconv.dsl import names
+
+    used = names(statement)
+    unused = [name for name in signals if name not in used]
+    if unused:
+        raise ClaimFileError(f"signal {unused[0]!r} is declared but the statement does not use "
+                             "it; remove it or use it")
 
 
 def _tiers(value: Any) -> tuple[str, ...]:
@@ -362,6 +430,9 @@ def claim_from_text(statement: str, signals: Mapping[str, Any], expect: str = "h
 def parse_signal_option(text: str) -> dict[str, str]:
     """``"F=3x3,I=sobel_x"`` -> ``{"F": "3x3", "I": "sobel_x"}`` (the ``--signals`` option)."""
     signals: dict[str, str] = {}
+    if len(text) > MAX_SIGNAL_OPTION_LENGTH:
+        raise InputLimitError(f"--signals has {len(text)} characters; the limit is "
+                              f"{MAX_SIGNAL_OPTION_LENGTH}")
     for part in text.split(","):
         name, sep, value = part.partition("=")
         if not sep or not name.strip() or not value.strip():
@@ -393,6 +464,12 @@ def parse_toml(text: str, source: str = "<string>") -> list[Claim]:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ClaimFileError(f"{source}: invalid TOML: {exc}") from None
+    except RecursionError:  # tomllib recurses once per nested array or inline table
+        raise InputLimitError(f"{source}: invalid TOML: arrays or tables nested too deeply "
+                              f"for the TOML parser; a literal has at most {MAX_AXES} "
+                              "levels") from None
+    except ValueError as exc:  # an integer beyond Python's digit limit
+        raise InputLimitError(f"{source}: invalid TOML: {exc}".split("; use")[0]) from None
     unknown = set(data) - {"claim"}
     if unknown:
         raise ClaimFileError(f"{source}: unknown top-level key {sorted(unknown)[0]!r}; "

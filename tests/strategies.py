@@ -7,6 +7,7 @@ from hypothesis import assume
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
+from symconv.dsl import names as dsl_names
 from symconv.dsl import parse_statement
 from symconv.prove.evaluate import degree
 
@@ -281,4 +282,5 @@ def dsl_claims(draw: st.DrawFn, max_depth: int = 4, big: bool = False,
     statement = parse_statement(f"{left} {op} {right}")
     assume(max(degree(statement.left, set(names)), degree(statement.right, set(names)))
            <= max_degree)
-    return statement.text, signals
+    used = dsl_names(statement)  # a claim declares only the signals its statement uses
+    return statement.text, {name: value for name, value in signals.items() if name in used}
