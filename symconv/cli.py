@@ -26,7 +26,7 @@ from symconv.cnn import (
 )
 from symconv.derive import LAYOUTS, OPERATIONS, ExpandedForm
 from symconv.errors import SymconvError
-from symconv.identify import BUILTIN_ADAPTERS, adapter_from_options, identify
+from symconv.identify import BUILTIN_ADAPTERS, LAYOUTS, adapter_from_options, identify
 from symconv.report.command import add_report_parser
 
 
@@ -166,19 +166,23 @@ def _add_identify_parser(sub: argparse._SubParsersAction) -> None:
     identify_parser = sub.add_parser(
         "identify",
         help="probe a library function: convolution or correlation, mode, boundary, conjugation",
-        description="Probe module:function with impulses and random integer inputs and say what "
+        description="Probe module:function (or module.function; modules in the current "
+        "directory are found) with impulses and random integer inputs and say what "
         "it computes. Built-in adapters: " + ", ".join(BUILTIN_ADAPTERS) + ". Any other "
         "function needs --args/--ndim (and --layout, --kwarg, --vary) describing how to call it.",
     )
-    identify_parser.add_argument("target", help="module:function, e.g. scipy.signal:correlate2d")
+    identify_parser.add_argument("target", help="module:function or module.function, e.g. "
+                                 "scipy.signal:correlate2d or numpy.convolve")
     identify_parser.add_argument("--json", action="store_true", help="print JSON, not a table")
     identify_parser.add_argument(
         "--args", help="positional arguments in order: image, kernel, or literal values "
         "(e.g. image,-1,kernel for cv2.filter2D); default image,kernel")
-    identify_parser.add_argument("--ndim", type=int, choices=(1, 2),
+    identify_parser.add_argument("--ndim", type=int, choices=(1, 2, 3),
                                  help="spatial dimensions of image and kernel (default 1)")
-    identify_parser.add_argument("--layout", choices=("plain", "nchw"),
-                                 help="plain numpy arrays (default) or nchw torch tensors")
+    identify_parser.add_argument("--layout", choices=LAYOUTS,
+                                 help="plain numpy arrays (default), nchw torch tensors, "
+                                 "nchw-array numpy arrays of shape (1, 1, ...), pil: the target "
+                                 "builds a PIL filter from (size, values)")
     identify_parser.add_argument("--kwarg", action="append", default=[], metavar="NAME=VALUE",
                                  help="a keyword argument passed on every call (repeatable)")
     identify_parser.add_argument("--vary", metavar="NAME=V1,V2",

@@ -122,7 +122,7 @@ MAX_NAME_LENGTH = 64  # characters of a signal name
 MAX_AXES = 8  # axes of a signal, hence integer arguments of a call
 MAX_NUMBER_DIGITS = 40  # digits of one number, its exponent counted as digits
 MAX_STATEMENT_DIGITS = 200  # digits of all the numbers of a statement together
-MAX_INTEGER_ARGUMENT = 10**6  # size of a shift, a padding, a period or an axis
+MAX_SIZE_ENTRIES = 4_000_000  # entries of the box a padding or a period asks for
 
 _CONV_KEYWORDS = frozenset({"mode", "boundary"})
 _MANY = MAX_AXES  # at most one integer argument per axis
@@ -146,6 +146,8 @@ FUNCTIONS: dict[str, FunctionSpec] = {
     "trace": FunctionSpec(1),
     "hadamard": FunctionSpec(2),
 }
+# Functions whose integer arguments are sizes (of a padded box or a period).
+SIZE_FUNCTIONS = frozenset({"zeropad", "circconv", "circcorr", "dft", "idft"})
 # Functions whose value is a scalar rather than a signal.
 SCALAR_FUNCTIONS = frozenset({"sum", "frobenius", "trace"})
 
@@ -442,11 +444,13 @@ def _check_arity(call: Call, spec: FunctionSpec) -> None:
             raise ClaimFileError(
                 f"column {arg.col + 1}: {call.func}() expects an integer here, not {unparse(arg)}"
             )
-    for arg in (*call.args[spec.signals:], *(v for _, v in call.kwargs)):
-        number = integer_value(arg)
-        if number is not None and abs(number) > MAX_INTEGER_ARGUMENT:
-            raise InputLimitError(f"column {arg.col + 1}: {call.func}() argument {number} is "
-                                  f"beyond the limit of {MAX_INTEGER_ARGUMENT}")
+    if call.func in SIZE_FUNCTIONS:  # shifts only move an origin: any size will do
+        entries = 1
+        for arg in call.args[spec.signals:]:
+            entries *= abs(integer_value(arg) or 1)
+        if entries > MAX_SIZE_ENTRIES:
+            raise InputLimitError(f"column {call.col + 1}: {call.func}() asks for a box of "
+                                  f"{entries} entries; the limit is {MAX_SIZE_ENTRIES}")
     for key, value in call.kwargs:
         if key == "axis" and integer_value(value) is None:
             raise ClaimFileError(f"column {value.col + 1}: axis must be an integer")

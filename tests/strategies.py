@@ -283,4 +283,5 @@ def dsl_claims(draw: st.DrawFn, max_depth: int = 4, big: bool = False,
     assume(max(degree(statement.left, set(names)), degree(statement.right, set(names)))
            <= max_degree)
     used = dsl_names(statement)  # a claim declares only the signals its statement uses
+    assume(used)
     return statement.text, {name: value for name, value in signals.items() if name in used}
