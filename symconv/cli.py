@@ -26,7 +26,7 @@ from symconv.cnn import (
 )
 from symconv.derive import LAYOUTS, OPERATIONS, ExpandedForm
 from symconv.errors import SymconvError
-from symconv.identify import BUILTIN_ADAPTERS, LAYOUTS, adapter_from_options, identify
+from symconv.identify import BUILTIN_ADAPTERS, PROBE_LAYOUTS, adapter_from_options, identify
 from symconv.report.command import add_report_parser
 
 
@@ -179,7 +179,7 @@ def _add_identify_parser(sub: argparse._SubParsersAction) -> None:
         "(e.g. image,-1,kernel for cv2.filter2D); default image,kernel")
     identify_parser.add_argument("--ndim", type=int, choices=(1, 2, 3),
                                  help="spatial dimensions of image and kernel (default 1)")
-    identify_parser.add_argument("--layout", choices=LAYOUTS,
+    identify_parser.add_argument("--layout", choices=PROBE_LAYOUTS,
                                  help="plain numpy arrays (default), nchw torch tensors, "
                                  "nchw-array numpy arrays of shape (1, 1, ...), pil: the target "
                                  "builds a PIL filter from (size, values)")

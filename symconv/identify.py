@@ -61,7 +61,7 @@ EVEN_KERNELS = {1: (4,), 2: (4, 2), 3: (2, 4, 2)}
 # How probes are handed over: numpy arrays; (1, 1, *shape) torch tensors or numpy arrays;
 # a PIL filter built from (size, kernel values) and applied to a 32-bit integer PIL image,
 # whose border (copied from the input, whatever the kernel) is cut off.
-LAYOUTS = ("plain", "nchw", "nchw-array", "pil")
+PROBE_LAYOUTS = ("plain", "nchw", "nchw-array", "pil")
 
 
 # (label, keyword arguments) for each variant of a call that identify probes.
@@ -81,7 +81,7 @@ class Attr:
 @dataclass(frozen=True)
 class Adapter:
     """How to call a function: positional ``args`` ("image", "kernel" or a literal),
-    array ``layout`` (one of :data:`LAYOUTS`), the number of spatial dimensions, keyword
+    array ``layout`` (one of :data:`PROBE_LAYOUTS`), the number of spatial dimensions, keyword
     ``variants`` to probe (label -> kwargs), and ``kernel_shapes`` for libraries that take
     only some kernel sizes (default: an odd and an even shape of ``ndim`` axes)."""
 
@@ -94,9 +94,9 @@ class Adapter:
     def __post_init__(self) -> None:
         if self.ndim not in IMAGE_SHAPES:
             raise IdentifyError(f"adapter ndim {self.ndim} is not supported; expected 1, 2 or 3")
-        if self.layout not in LAYOUTS:
+        if self.layout not in PROBE_LAYOUTS:
             raise IdentifyError(
-                f"adapter layout {self.layout!r} is unknown; expected {', '.join(LAYOUTS)}"
+                f"adapter layout {self.layout!r} is unknown; expected {', '.join(PROBE_LAYOUTS)}"
             )
         if any(len(shape) != self.ndim or min(shape) < 2 for shape in self.kernel_shapes):
             raise IdentifyError(f"adapter kernel shapes {self.kernel_shapes} need {self.ndim} "
@@ -805,7 +805,7 @@ def adapter_from_options(ndim: int, args: str, layout: str, kwargs: Sequence[str
 
 
 __all__ = [
-    "BUILTIN_ADAPTERS", "FLIP_SLIDE_TARGETS", "LAYOUTS", "Adapter", "Attr", "Identification",
+    "BUILTIN_ADAPTERS", "FLIP_SLIDE_TARGETS", "PROBE_LAYOUTS", "Adapter", "Attr", "Identification",
     "Row", "adapter_from_options", "canonical_target", "identify", "identify_callable",
     "load_target", "predict",
     "which_libraries_flip",
