@@ -149,10 +149,11 @@ class Claim:
         return f"{self.source}:{self.line}"
 
 
-def _error(source: str, line: int, claim: str | None, message: str) -> ClaimFileError:
+def _error(source: str, line: int, claim: str | None, message: str,
+           kind: type[ClaimFileError] = ClaimFileError) -> ClaimFileError:
     where = f"{source}:{line}" if line else source
     who = f" claim {claim!r}:" if claim else ""
-    return ClaimFileError(f"{where}:{who} {message}")
+    return kind(f"{where}:{who} {message}")
 
 
 def parse_shape_text(text: str) -> tuple[int, ...]:
@@ -183,8 +184,8 @@ def _exact_number(value: Any) -> Fraction:
     if isinstance(value, bool):
         raise ClaimFileError(f"entry {value!r} is not a number")
     if isinstance(value, int):
-        if value.bit_length() > 3 * MAX_NUMBER_DIGITS:  # more than MAX_NUMBER_DIGITS digits
-            raise InputLimitError(f"entry of {value.bit_length()} bits has more than "
+        if abs(value) >= 10**MAX_NUMBER_DIGITS:
+            raise InputLimitError(f"entry of {len(str(abs(value)))} digits has more than "
                                   f"{MAX_NUMBER_DIGITS} digits, the number digits limit")
         return Fraction(value)
     if isinstance(value, float):
@@ -304,7 +305,7 @@ def _statement(text: Any, source: str, line: int, name: str) -> Statement:
         return parse_statement(text)
     except ClaimFileError as exc:
         shown = text if len(text) <= 80 else f"{text[:76]}..."
-        raise _error(source, line, name, f"statement {shown!r}: {exc}") from None
+        raise _error(source, line, name, f"statement {shown!r}: {exc}", type(exc)) from None
 
 
 def build_claim(table: Mapping[str, Any], source: str = "<string>", line: int = 0,
@@ -340,7 +341,7 @@ def build_claim(table: Mapping[str, Any], source: str = "<string>", line: int = 
         check_claim(claim)
         _check_reachable(signals, statement)
     except ClaimFileError as exc:
-        raise _error(source, line, name, str(exc)) from None
+        raise _error(source, line, name, str(exc), type(exc)) from None
     except SymconvError as exc:
         raise _error(source, line, name, str(exc)) from None
     return claim
@@ -364,7 +365,7 @@ def _signals(table: Any, statement: Statement) -> dict[str, list[SignalSpec]]:
         try:
             specs = parse_signal(value)
         except ClaimFileError as exc:
-            raise ClaimFileError(f"signal {key}: {exc}") from None
+            raise type(exc)(f"signal {key}: {exc}") from None
         if len({len(s.shape) for s in specs}) != 1:
             raise ClaimFileError(f"signal {key}: all shapes must have the same dimension")
         signals[key] = specs

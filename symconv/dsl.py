@@ -203,9 +203,9 @@ def parse_statement(text: str) -> Statement:
         tree = ast.parse(source, mode="eval")
     except SyntaxError as exc:
         col = (exc.offset or 1) - 1 + offset
-        message = exc.msg if "nested" not in exc.msg else (
-            f"{exc.msg}; the expression depth limit is {MAX_EXPRESSION_DEPTH}")
-        raise ClaimFileError(f"column {col + 1}: syntax error: {message}") from None
+        if "too many nested parentheses" in exc.msg:
+            raise _too_deep(col + 1) from None
+        raise ClaimFileError(f"column {col + 1}: syntax error: {exc.msg}") from None
     except (RecursionError, MemoryError):  # Python's own parser gave up on the nesting
         raise _too_deep(offset + 1) from None
     _check_depth(tree.body, offset)
@@ -336,7 +336,7 @@ class _Builder:
         try:
             digits = number_digits(text)
         except InputLimitError as exc:
-            raise self.fail(node, str(exc)) from None
+            raise InputLimitError(f"column {self.col(node) + 1}: {exc}") from None
         self.digits += digits
         if self.digits > MAX_STATEMENT_DIGITS:
             raise InputLimitError(f"column {self.col(node) + 1}: the numbers of the statement "
@@ -384,9 +384,10 @@ def number_digits(text: str) -> int:
             if match is None:
                 digits += len(part)
                 continue
-            exponent = match.group(3) or "0"
+            exponent = (match.group(3) or "0").lstrip("+-")
+            # an exponent of more than 12 digits is refused whatever it is, unconverted
             digits += len(match.group(1)) + len(match.group(2)) + (
-                abs(int(exponent)) if len(exponent) <= 8 else 10**8)
+                int(exponent) if len(exponent) <= 12 else 10**12)
     if digits > MAX_NUMBER_DIGITS:
         shown = text if len(text) <= 24 else f"{text[:20]}..."
         raise InputLimitError(f"number {shown!r} has {digits} digits (its exponent counted); "
