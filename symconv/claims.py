@@ -32,6 +32,7 @@ from __future__ import annotations
 import importlib.util
 import itertools
 import re
+import reprlib
 import tomllib
 import unicodedata
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -152,37 +153,46 @@ class Claim:
 def _error(source: str, line: int, claim: str | None, message: str,
            kind: type[ClaimFileError] = ClaimFileError) -> ClaimFileError:
     where = f"{source}:{line}" if line else source
-    who = f" claim {claim!r}:" if claim else ""
+    who = f" claim {_shown(claim)}:" if claim else ""
     return kind(f"{where}:{who} {message}")
+
+
+# Echoes of user input in error messages stay short (and never recurse into deep lists).
+_SHORT = reprlib.Repr()
+_SHORT.maxstring = _SHORT.maxother = 60
+_SHORT.maxlevel, _SHORT.maxlist, _SHORT.maxdict = 3, 6, 6
+
+
+def _shown(value: Any) -> str:
+    return _SHORT.repr(value)
 
 
 def parse_shape_text(text: str) -> tuple[int, ...]:
     """``"3x3"`` -> ``(3, 3)``; raises ClaimFileError on anything else."""
     if not _SHAPE_RE.match(text):
-        shown = text if len(text) <= 40 else f"{text[:36]}..."
-        raise ClaimFileError(f"shape {shown!r} is not of the form 5, 3x3 or 2x3x4")
+        raise ClaimFileError(f"shape {_shown(text)} is not of the form 5, 3x3 or 2x3x4")
     parts = text.lower().split("x")
     if len(parts) > MAX_AXES:
-        raise InputLimitError(f"shape {text[:36]!r}... has {len(parts)} axes; the limit is "
+        raise InputLimitError(f"shape {_shown(text)} has {len(parts)} axes; the limit is "
                               f"{MAX_AXES} axes")
     if any(len(part.strip()) > 9 for part in parts):
-        raise InputLimitError(f"shape {text!r} has a size beyond {MAX_DECLARED_ENTRIES} "
+        raise InputLimitError(f"shape {_shown(text)} has a size beyond {MAX_DECLARED_ENTRIES} "
                               "entries, the declared entries limit")
     dims = tuple(int(part) for part in parts)
     if any(n < 1 for n in dims):
-        raise ClaimFileError(f"shape {text!r} has a zero size; sizes must be at least 1")
+        raise ClaimFileError(f"shape {_shown(text)} has a zero size; sizes must be at least 1")
     total = 1
     for n in dims:
         total *= n
     if total > MAX_DECLARED_ENTRIES:
-        raise ClaimFileError(f"shape {text!r} has {total} entries; the limit is "
+        raise ClaimFileError(f"shape {_shown(text)} has {total} entries; the limit is "
                              f"{MAX_DECLARED_ENTRIES}")
     return dims
 
 
 def _exact_number(value: Any) -> Fraction:
     if isinstance(value, bool):
-        raise ClaimFileError(f"entry {value!r} is not a number")
+        raise ClaimFileError(f"entry {_shown(value)} is not a number")
     if isinstance(value, int):
         if abs(value) >= 10**MAX_NUMBER_DIGITS:
             raise InputLimitError(f"entry of {len(str(abs(value)))} digits has more than "
@@ -190,7 +200,7 @@ def _exact_number(value: Any) -> Fraction:
         return Fraction(value)
     if isinstance(value, float):
         if value != value or value in (float("inf"), float("-inf")):
-            raise ClaimFileError(f"entry {value!r} is not a finite number")
+            raise ClaimFileError(f"entry {_shown(value)} is not a finite number")
         # TOML floats are decimal text; the shortest repr recovers what was written.
         number_digits(repr(value))
         return Fraction(repr(value))
@@ -199,8 +209,8 @@ def _exact_number(value: Any) -> Fraction:
         try:
             return Fraction(value.strip())
         except (ValueError, ZeroDivisionError):
-            raise ClaimFileError(f"entry {value!r} is not a number or fraction like \"1/3\"") from None
-    raise ClaimFileError(f"entry {value!r} is not a number")
+            raise ClaimFileError(f"entry {_shown(value)} is not a number or fraction like \"1/3\"") from None
+    raise ClaimFileError(f"entry {_shown(value)} is not a number")
 
 
 def _literal(value: Any) -> tuple[Any, tuple[int, ...]]:
@@ -239,7 +249,7 @@ def _kernel_spec(name: str) -> SignalSpec:
     from symconv.kernels import KERNEL_NAMES, get_kernel
 
     if name not in KERNEL_NAMES:
-        raise ClaimFileError(f"{name!r} is neither a shape like 3x3 nor a kernel "
+        raise ClaimFileError(f"{_shown(name)} is neither a shape like 3x3 nor a kernel "
                              f"({', '.join(KERNEL_NAMES)})")
     return SignalSpec(get_kernel(name).shape, kernel=name)
 
@@ -260,36 +270,36 @@ def parse_signal(value: Any) -> list[SignalSpec]:
         return [SignalSpec(shape, literal=entries)]
     if isinstance(value, dict):
         return [_signal_table(value)]
-    raise ClaimFileError(f"signal {value!r} is not a shape, list of shapes, literal or table")
+    raise ClaimFileError(f"signal {_shown(value)} is not a shape, list of shapes, literal or table")
 
 
 def _signal_table(table: dict[str, Any]) -> SignalSpec:
     unknown = set(table) - SIGNAL_KEYS
     if unknown:
-        raise ClaimFileError(f"unknown signal key {sorted(unknown)[0]!r}; expected "
+        raise ClaimFileError(f"unknown signal key {_shown(sorted(unknown)[0])}; expected "
                              f"{', '.join(sorted(SIGNAL_KEYS))}")
     kinds = [k for k in ("shape", "literal", "kernel") if k in table]
     if len(kinds) != 1:
         raise ClaimFileError("a signal table needs exactly one of shape, literal, kernel")
     real = table.get("real", True)
     if not isinstance(real, bool):
-        raise ClaimFileError(f"real = {real!r} is not true or false")
+        raise ClaimFileError(f"real = {_shown(real)} is not true or false")
     if "kernel" in table:
         if not isinstance(table["kernel"], str):
-            raise ClaimFileError(f"kernel {table['kernel']!r} is not a name")
+            raise ClaimFileError(f"kernel {_shown(table['kernel'])} is not a name")
         spec = _kernel_spec(table["kernel"])
     elif "literal" in table:
         entries, shape = _literal(table["literal"])
         spec = SignalSpec(shape, literal=entries)
     else:
         if not isinstance(table["shape"], str):
-            raise ClaimFileError(f"shape {table['shape']!r} is not a string like \"3x3\"")
+            raise ClaimFileError(f"shape {_shown(table['shape'])} is not a string like \"3x3\"")
         spec = SignalSpec(parse_shape_text(table["shape"]), real=real)
     origin = table.get("origin")
     if origin is not None:
         if (not isinstance(origin, list) or len(origin) != len(spec.shape)
                 or not all(isinstance(o, int) and not isinstance(o, bool) for o in origin)):
-            raise ClaimFileError(f"origin {origin!r} is not a list of {len(spec.shape)} integers")
+            raise ClaimFileError(f"origin {_shown(origin)} is not a list of {len(spec.shape)} integers")
         if spec.kernel is not None:
             raise ClaimFileError("a named kernel has its own origin")
         spec = SignalSpec(spec.shape, spec.real, spec.literal, None, tuple(origin))
@@ -300,7 +310,7 @@ def _signal_table(table: dict[str, Any]) -> SignalSpec:
 
 def _statement(text: Any, source: str, line: int, name: str) -> Statement:
     if not isinstance(text, str):
-        raise _error(source, line, name, f"statement {text!r} is not a string")
+        raise _error(source, line, name, f"statement {_shown(text)} is not a string")
     try:
         return parse_statement(text)
     except ClaimFileError as exc:
@@ -317,23 +327,23 @@ def build_claim(table: Mapping[str, Any], source: str = "<string>", line: int = 
         raise _error(source, line, None, f"claim #{index + 1} needs a non-empty string 'name'")
     unknown = set(table) - CLAIM_KEYS
     if unknown:
-        raise _error(source, line, name, f"unknown key {sorted(unknown)[0]!r}; expected "
+        raise _error(source, line, name, f"unknown key {_shown(sorted(unknown)[0])}; expected "
                                          f"{', '.join(sorted(CLAIM_KEYS))}")
     for key in ("statement", "signals", "expect"):
         if key not in table:
-            raise _error(source, line, name, f"missing key {key!r}")
+            raise _error(source, line, name, f"missing key {_shown(key)}")
     statement = _statement(table["statement"], source, line, name)
     try:
         signals = _signals(table["signals"], statement)
         expect = table["expect"]
         if expect not in EXPECTATIONS:
-            raise ClaimFileError(f"expect = {expect!r}; expected \"holds\" or \"fails\"")
+            raise ClaimFileError(f"expect = {_shown(expect)}; expected \"holds\" or \"fails\"")
         tiers = _tiers(table.get("tiers", list(TIER_NAMES)))
         budget = _budget(table.get("budget", DEFAULT_BUDGET))
         random_sizes = _random_sizes(table.get("sizes", {}), signals)
         note = table.get("note", "")
         if not isinstance(note, str):
-            raise ClaimFileError(f"note {note!r} is not a string")
+            raise ClaimFileError(f"note {_shown(note)} is not a string")
         claim = Claim(name, statement, statement.text, signals, expect, tiers, budget, source,
                       line, random_sizes)
         from symconv.prove.evaluate import check_claim  # the kind checker needs the core
@@ -357,8 +367,8 @@ def _signals(table: Any, statement: Statement) -> dict[str, list[SignalSpec]]:
         # Python's parser reads identifiers in NFKC form: Ｆ is F, ﬁ is fi.
         same = folded.setdefault(unicodedata.normalize("NFKC", str(key)), key)
         if same != key:
-            raise ClaimFileError(f"signals {same!r} and {key!r} collide: Python reads both as "
-                                 f"{unicodedata.normalize('NFKC', key)!r}")
+            raise ClaimFileError(f"signals {_shown(same)} and {_shown(key)} collide: Python reads both as "
+                                 f"{_shown(unicodedata.normalize('NFKC', key))}")
     signals: dict[str, list[SignalSpec]] = {}
     for key, value in table.items():
         check_signal_name(key)
@@ -371,7 +381,7 @@ def _signals(table: Any, statement: Statement) -> dict[str, list[SignalSpec]]:
         signals[key] = specs
     missing = names(statement) - set(signals)
     if missing:
-        raise ClaimFileError(f"statement uses {sorted(missing)[0]!r}, which is not declared "
+        raise ClaimFileError(f"statement uses {_shown(sorted(missing)[0])}, which is not declared "
                              f"in signals ({', '.join(signals)})")
     return signals
 
@@ -384,21 +394,21 @@ def _check_reachable(signals: Mapping[str, Any], statement: Statement) -> None:
     used = names(statement)
     unused = [name for name in signals if name not in used]
     if unused:
-        raise ClaimFileError(f"signal {unused[0]!r} is declared but the statement does not use "
+        raise ClaimFileError(f"signal {_shown(unused[0])} is declared but the statement does not use "
                              "it; remove it or use it")
 
 
 def _tiers(value: Any) -> tuple[str, ...]:
     if (not isinstance(value, list) or not value
             or not all(isinstance(v, str) and v in TIER_NAMES for v in value)):
-        raise ClaimFileError(f"tiers = {value!r}; expected a non-empty list from "
+        raise ClaimFileError(f"tiers = {_shown(value)}; expected a non-empty list from "
                              f"{', '.join(TIER_NAMES)}")
     return tuple(value)
 
 
 def _budget(value: Any) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float) or not value > 0:
-        raise ClaimFileError(f"budget = {value!r}; expected a positive number of seconds")
+        raise ClaimFileError(f"budget = {_shown(value)}; expected a positive number of seconds")
     return float(value)
 
 
@@ -408,12 +418,12 @@ def _random_sizes(table: Any, signals: dict[str, list[SignalSpec]]) -> dict[str,
     sizes: dict[str, tuple[int, ...]] = {}
     for key, value in table.items():
         if key not in signals:
-            raise ClaimFileError(f"sizes names {key!r}, which is not a declared signal")
+            raise ClaimFileError(f"sizes names {_shown(key)}, which is not a declared signal")
         if not isinstance(value, str):
-            raise ClaimFileError(f"sizes.{key} = {value!r} is not a shape like \"512x512\"")
+            raise ClaimFileError(f"sizes.{key} = {_shown(value)} is not a shape like \"512x512\"")
         shape = parse_shape_text(value)
         if len(shape) != len(signals[key][0].shape):
-            raise ClaimFileError(f"sizes.{key} = {value!r} has the wrong dimension")
+            raise ClaimFileError(f"sizes.{key} = {_shown(value)} has the wrong dimension")
         if not signals[key][0].is_symbolic:
             raise ClaimFileError(f"sizes.{key}: signal {key} has fixed entries")
         sizes[key] = shape
@@ -437,7 +447,7 @@ def parse_signal_option(text: str) -> dict[str, str]:
     for part in text.split(","):
         name, sep, value = part.partition("=")
         if not sep or not name.strip() or not value.strip():
-            raise ClaimFileError(f"--signals item {part!r} is not NAME=SHAPE (like F=3x3)")
+            raise ClaimFileError(f"--signals item {_shown(part)} is not NAME=SHAPE (like F=3x3)")
         if name.strip() in signals:
             raise ClaimFileError(f"--signals gives {name.strip()} twice")
         signals[name.strip()] = value.strip()
@@ -473,7 +483,7 @@ def parse_toml(text: str, source: str = "<string>") -> list[Claim]:
         raise InputLimitError(f"{source}: invalid TOML: {exc}".split("; use")[0]) from None
     unknown = set(data) - {"claim"}
     if unknown:
-        raise ClaimFileError(f"{source}: unknown top-level key {sorted(unknown)[0]!r}; "
+        raise ClaimFileError(f"{source}: unknown top-level key {_shown(sorted(unknown)[0])}; "
                              "expected [[claim]] tables")
     tables = data.get("claim", [])
     if not isinstance(tables, list) or not all(isinstance(t, dict) for t in tables):

@@ -120,9 +120,12 @@ MAX_STATEMENT_LENGTH = 1000  # characters
 MAX_EXPRESSION_DEPTH = 32  # nested operators, calls and parentheses
 MAX_NAME_LENGTH = 64  # characters of a signal name
 MAX_AXES = 8  # axes of a signal, hence integer arguments of a call
-MAX_NUMBER_DIGITS = 40  # digits of one number, its exponent counted as digits
+MAX_NUMBER_DIGITS = 100  # digits of one number, its exponent counted as digits
 MAX_STATEMENT_DIGITS = 200  # digits of all the numbers of a statement together
 MAX_SIZE_ENTRIES = 4_000_000  # entries of the box a padding or a period asks for
+# Degree of either side in the signals: with MAX_NUMBER_DIGITS per entry, values stay
+# within a few thousand digits (Python refuses to print integers of more than 4300).
+MAX_DEGREE = 16
 
 _CONV_KEYWORDS = frozenset({"mode", "boundary"})
 _MANY = MAX_AXES  # at most one integer argument per axis
@@ -209,7 +212,27 @@ def parse_statement(text: str) -> Statement:
     except (RecursionError, MemoryError):  # Python's own parser gave up on the nesting
         raise _too_deep(offset + 1) from None
     _check_depth(tree.body, offset)
-    return _Builder(source, offset).statement(tree.body)
+    statement = _Builder(source, offset).statement(tree.body)
+    for side in (statement.left, statement.right):
+        if (found := degree_bound(side)) > MAX_DEGREE:
+            raise InputLimitError(f"column {side.col + 1}: this side has degree up to {found} "
+                                  f"in the signals; the degree limit is {MAX_DEGREE}")
+    return statement
+
+
+def degree_bound(node: Node) -> int:
+    """An upper bound on the degree of a side's entries, every signal of degree 1:
+    products (``*``, ``@``, two-signal functions) add degrees, everything else keeps them."""
+    if isinstance(node, Name):
+        return 1
+    if isinstance(node, Number | Imag | Str):
+        return 0
+    if isinstance(node, Neg):
+        return degree_bound(node.operand)
+    if isinstance(node, BinOp):
+        left, right = degree_bound(node.left), degree_bound(node.right)
+        return left + right if node.op in "*@" else max(left, right)
+    return sum(degree_bound(a) for a in node.args[: FUNCTIONS[node.func].signals])
 
 
 def describe_character(char: str) -> str:
@@ -222,14 +245,14 @@ def check_signal_name(name: str) -> str:
     a function or longer than MAX_NAME_LENGTH; otherwise a one-line ClaimFileError."""
     if not isinstance(name, str):
         raise ClaimFileError(f"signal name {name!r} is not a string")
+    if len(name) > MAX_NAME_LENGTH:
+        raise InputLimitError(f"signal name {name[:20]!r}... has {len(name)} characters; "
+                              f"the name length limit is {MAX_NAME_LENGTH}")
     for position, char in enumerate(name, 1):
         if not char.isascii():
             raise ClaimFileError(f"signal name {name!r}: character {position}, "
                                  f"{describe_character(char)}, is not ASCII; a name is ASCII "
                                  "letters, digits and _")
-    if len(name) > MAX_NAME_LENGTH:
-        raise InputLimitError(f"signal name {name[:20]!r}... has {len(name)} characters; "
-                              f"the name length limit is {MAX_NAME_LENGTH}")
     if not _ASCII_NAME.fullmatch(name) or keyword.iskeyword(name) or name in FUNCTIONS:
         raise ClaimFileError(f"signal name {name!r} is not a usable name (letters, digits and "
                              "_, not starting with a digit, not a keyword or function)")

@@ -56,8 +56,9 @@ KERNEL_NAMES_2D = ("sobel_x", "gaussian3", "emboss", "laplacian", "box3", "gauss
 # Signal sides per dimension: small enough for the Polynomial path to stay quick.
 MAX_SIDE = {1: 4, 2: 3, 3: 2}
 # Divisors: rational ones (also a rational one written with i), zero, and non-rational ones.
-DIVISORS = ("2", "3", "-4", "0.5", "(1/3)", "(1j * 1j)", "(2 - 2)", "2j", "(1 + 1j)")
-DIVISOR_WEIGHTS = (8, 6, 4, 4, 3, 3, 1, 1, 1)
+# (no zero divisor: a constant zero divisor is refused when the statement is parsed)
+DIVISORS = ("2", "3", "-4", "0.5", "(1/3)", "(1j * 1j)", "2j", "(1 + 1j)")
+DIVISOR_WEIGHTS = (8, 6, 4, 4, 3, 3, 1, 1)
 SCALAR_CONSTANTS = ("2", "-1", "0.5", "(1/3)", "0", "2j", "-1j", "(1 + 0.5j)")
 
 

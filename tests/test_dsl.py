@@ -223,9 +223,12 @@ def test_usable_signal_names_pass() -> None:
     ("F" + " + F" * 400 + " == F", "characters; the limit is 1000"),
     ("F * 1e1000000000 == F", "has 1000000001 digits"),
     ("F * 1e" + "9" * 20 + " == F", "has 1000000000001 digits"),
-    ("F * 1e-99 == F", "the limit is 40"),
-    ("F * 0x" + "f" * 40 + " == F", "the limit is 40"),
-    ("F * " + " * ".join(["1" + "0" * 30] * 7) + " == F", "more than 200 digits in all"),
+    ("F * 1e-101 == F", "the limit is 100"),
+    ("F * 0x" + "f" * 90 + " == F", "the limit is 100"),
+    ("F * " + " * ".join(["1" + "0" * 60] * 4) + " == F", "more than 200 digits in all"),
+    ("F" + " * F" * 16 + " == F", "degree up to 17 in the signals; the degree limit is 16"),
+    ("conv(F * F, hadamard(F, F) @ (F * F)) * " + " * ".join(["F"] * 11) + " == F",
+     "degree up to 17"),
     ("zeropad(F, 4000, 4000) == F", "box of 16000000 entries; the limit is 4000000"),
     ("F" * 65 + " == F", "name length limit is 64"),
 ])
@@ -240,6 +243,7 @@ def test_statements_at_the_limits_parse() -> None:
     assert names(parse_statement("-" * depth + "F == F")) == {"F"}
     assert parse_statement("F == F" + " " * (MAX_STATEMENT_LENGTH - 6)).text == "F == F"
     parse_statement("F * 0.5 + F * 1e-30 + shift(F, 9223372036854775808) == F")
+    parse_statement("F" + " * F" * 15 + " == sum(F) * F")
     assert number_digits("1" * MAX_NUMBER_DIGITS) == MAX_NUMBER_DIGITS
     assert number_digits("-1.25e-3") == 6 and number_digits("1/3") == 2
 
