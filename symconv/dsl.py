@@ -213,11 +213,29 @@ def parse_statement(text: str) -> Statement:
         raise _too_deep(offset + 1) from None
     _check_depth(tree.body, offset)
     statement = _Builder(source, offset).statement(tree.body)
+    digits = sum(_value_digits(side) for side in (statement.left, statement.right))
+    if digits > MAX_STATEMENT_DIGITS:
+        raise InputLimitError(f"column {offset + 1}: the numbers of the statement have {digits} "
+                              f"digits in all; the limit is {MAX_STATEMENT_DIGITS}")
     for side in (statement.left, statement.right):
         if (found := degree_bound(side)) > MAX_DEGREE:
             raise InputLimitError(f"column {side.col + 1}: this side has degree up to {found} "
                                   f"in the signals; the degree limit is {MAX_DEGREE}")
     return statement
+
+
+def _value_digits(node: Node) -> int:
+    """Digits of the numbers that enter values (the integer arguments of calls, such as
+    shifts, only move entries and do not count)."""
+    if isinstance(node, Number | Imag):
+        return len(str(abs(node.value.numerator))) + len(str(node.value.denominator)) - 1
+    if isinstance(node, Neg):
+        return _value_digits(node.operand)
+    if isinstance(node, BinOp):
+        return _value_digits(node.left) + _value_digits(node.right)
+    if isinstance(node, Call):
+        return sum(_value_digits(a) for a in node.args[: FUNCTIONS[node.func].signals])
+    return 0
 
 
 def degree_bound(node: Node) -> int:
@@ -282,7 +300,6 @@ class _Builder:
         self.source = source
         self.encoded = source.encode("utf-8")
         self.offset = offset
-        self.digits = 0  # digits of the numbers so far, against MAX_STATEMENT_DIGITS
 
     def col(self, node: ast.AST) -> int:
         # ast offsets count UTF-8 bytes; columns count characters.
@@ -357,14 +374,9 @@ class _Builder:
 
     def number(self, node: ast.Constant, text: str) -> Fraction:
         try:
-            digits = number_digits(text)
+            number_digits(text)
         except InputLimitError as exc:
             raise InputLimitError(f"column {self.col(node) + 1}: {exc}") from None
-        self.digits += digits
-        if self.digits > MAX_STATEMENT_DIGITS:
-            raise InputLimitError(f"column {self.col(node) + 1}: the numbers of the statement "
-                                  f"have more than {MAX_STATEMENT_DIGITS} digits in all; that "
-                                  "is the limit")
         return _exact_literal(text)
 
     def call(self, node: ast.Call) -> Call:

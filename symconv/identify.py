@@ -619,28 +619,45 @@ def identify_callable(func: Callable[..., Any], adapter: Adapter, target: str = 
         raise IdentifyError(f"seed {seed!r}; expected a non-negative integer")
     rows, calls = [], 0
     for label, kwargs in adapter.variants:
-        rng = np.random.default_rng(seed)
         probe = make_probe(func, adapter, dict(kwargs), module)
         factor = _factor(probe, adapter)
         calls += 1
-        f = _Counted(probe if factor is None else _divided(probe, factor))
-        row = _probe_variant(f, adapter, target, label, rng)
-        calls += f.calls
-        if row.operation == "neither" and row.flips_kernel is None:
-            swapped = _Counted(_swap(f.probe))
+        row = None
+        if factor is not None:  # a hypothesis: kept only if c times a model fits every probe
             try:
-                found = _analyse(swapped, adapter, np.random.default_rng(seed))
-            except Exception as err:  # swapped arguments the library refuses: no better fit
-                found = str(err)
-            calls += swapped.calls
-            if isinstance(found, Row):
-                row = Row(label, "neither", None, "-", "-", "-", "-",
-                          f"{row.detail}; it fits {found.operation} with kernel and image "
-                          "swapped: the adapter's argument order looks wrong")
-        if factor is not None and row.operation in ("convolution", "correlation"):
-            row = replace(row, scale=_number_text(factor))
+                row, used = _variant_row(_divided(probe, factor), adapter, target, label, seed)
+                calls += used
+            except IdentifyError:
+                row = None
+            if row is not None and row.operation in ("convolution", "correlation"):
+                row = replace(row, scale=_number_text(factor))
+            else:
+                row = None
+        if row is None:
+            row, used = _variant_row(probe, adapter, target, label, seed)
+            calls += used
         rows.append(row)
     return Identification(target, adapter.describe(), rows, time.perf_counter() - start, calls)
+
+
+def _variant_row(probe: Probe, adapter: Adapter, target: str, label: str, seed: int
+                 ) -> tuple[Row, int]:
+    """The row of one variant and the calls it took (a swapped-argument retry included)."""
+    f = _Counted(probe)
+    row = _probe_variant(f, adapter, target, label, np.random.default_rng(seed))
+    calls = f.calls
+    if row.operation == "neither" and row.flips_kernel is None:
+        swapped = _Counted(_swap(f.probe))
+        try:
+            found = _analyse(swapped, adapter, np.random.default_rng(seed))
+        except Exception as err:  # swapped arguments the library refuses: no better fit
+            found = str(err)
+        calls += swapped.calls
+        if isinstance(found, Row):
+            row = Row(label, "neither", None, "-", "-", "-", "-",
+                      f"{row.detail}; it fits {found.operation} with kernel and image "
+                      "swapped: the adapter's argument order looks wrong")
+    return row, calls
 
 
 def _factor(probe: Probe, adapter: Adapter) -> float | None:
