@@ -298,3 +298,14 @@ def test_mixed_coefficient_domains_are_embedded_before_convolving() -> None:
     assert conv(f, spectrum) == conv(spectrum, f)
     assert conv(mixed, spectrum) == spectrum + shift(spectrum, 1) / 3
     assert conv(mixed, spectrum) != spectrum + shift(spectrum, 1) / 2
+
+
+@pytest.mark.parametrize("options", [
+    {"boundary": ["zero"]}, {"boundary": {"wrap": 1}}, {"boundary": None},
+    {"mode": ["full"]}, {"mode": 3},
+])
+def test_a_mode_or_boundary_that_is_no_string_is_an_unknown_name(options: dict[str, object]) -> None:
+    """A list as a boundary raised a bare TypeError: unhashable type: 'list'."""
+    F = Signal.symbolic("F", (3,))
+    with pytest.raises(UnknownNameError, match=r"unknown (boundary|mode)"):
+        conv(F, F, **options)  # type: ignore[arg-type]
