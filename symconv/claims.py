@@ -63,8 +63,9 @@ _SHAPE_RE = re.compile(r"^\s*\d+(\s*x\s*\d+)*\s*$")
 MAX_DECLARED_ENTRIES = 4_000_000
 # Entries of a literal (they are parsed one by one into Fractions).
 MAX_LITERAL_ENTRIES = 65_536
-# Shapes a signal may list (every combination of the signals' shapes is checked).
+# Shapes a signal may list, and combinations of the signals' shapes (each one is checked).
 MAX_SHAPES_PER_SIGNAL = 16
+MAX_SHAPE_COMBINATIONS = 64
 PYTHON_CLAIM_ATTRIBUTE = "__symconv_claim__"
 MAX_SIGNAL_OPTION_LENGTH = 10_000
 
@@ -383,6 +384,12 @@ def _signals(table: Any, statement: Statement) -> dict[str, list[SignalSpec]]:
     if missing:
         raise ClaimFileError(f"statement uses {_shown(sorted(missing)[0])}, which is not declared "
                              f"in signals ({', '.join(signals)})")
+    combinations = 1
+    for specs in signals.values():
+        combinations *= len(specs)
+    if combinations > MAX_SHAPE_COMBINATIONS:
+        raise InputLimitError(f"the declared shapes make {combinations} combinations; the limit "
+                              f"is {MAX_SHAPE_COMBINATIONS}")
     return signals
 
 

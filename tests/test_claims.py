@@ -271,6 +271,9 @@ def _literal_claim(literal: str, statement: str = "F == F") -> str:
      + "9" * 5000 + '" }\nexpect = "holds"\n', "beyond 4000000 entries"),
     ('[[claim]]\nname = "n"\nstatement = "F == F"\nsignals = { F = ['
      + ", ".join(['"3"'] * 17) + '] }\nexpect = "holds"\n', "17 shapes for one signal"),
+    ('[[claim]]\nname = "n"\nstatement = "F + G + H == F"\nsignals = { F = ["2", "3", "4", "5"]'
+     ', G = ["2", "3", "4", "5"], H = ["2", "3", "4", "5", "6"] }\nexpect = "holds"\n',
+     "the declared shapes make 80 combinations; the limit is 64"),
 ])
 def test_hostile_claim_files_stop_at_a_named_limit(text: str, limit: str) -> None:
     with pytest.raises(InputLimitError) as info:
