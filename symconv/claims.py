@@ -234,12 +234,14 @@ def _literal(value: Any) -> tuple[Any, tuple[int, ...]]:
     return _literal_rows(value)
 
 
-def _literal_rows(value: Any) -> tuple[Any, tuple[int, ...]]:
+def _literal_rows(value: Any, depth: int = 1) -> tuple[Any, tuple[int, ...]]:
     if not isinstance(value, list):
         return _exact_number(value), ()
     if not value:
         raise ClaimFileError("literal has an empty row; expected at least one entry")
-    parts = [_literal_rows(v) for v in value]
+    if depth > MAX_AXES:  # deeper in a later row than in the first
+        raise ClaimFileError("literal is ragged; rows must have equal length")
+    parts = [_literal_rows(v, depth + 1) for v in value]
     shapes = {shape for _, shape in parts}
     if len(shapes) != 1:
         raise ClaimFileError("literal is ragged; rows must have equal length")
