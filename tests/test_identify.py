@@ -362,6 +362,7 @@ def test_pil_kernel_flips_rows_only() -> None:
     assert "flips the kernel on axes [0] only" in row.detail
 
 
+@pytest.mark.slow  # importing jax and compiling its convolutions: about 10 s
 def test_jax_convolutions() -> None:
     _skip_without("jax", "jax jaxlib (CPU)")
     lax = rows_by_variant(identify("jax.lax.conv_general_dilated"))
