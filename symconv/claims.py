@@ -32,15 +32,24 @@ from __future__ import annotations
 import importlib.util
 import itertools
 import re
+import reprlib
 import tomllib
+import unicodedata
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-from symconv.dsl import FUNCTIONS, Statement, parse_statement
-from symconv.errors import ClaimFileError, SymconvError
+from symconv.dsl import (
+    MAX_AXES,
+    MAX_NUMBER_DIGITS,
+    Statement,
+    check_signal_name,
+    number_digits,
+    parse_statement,
+)
+from symconv.errors import ClaimFileError, InputLimitError, SymconvError
 from symconv.prove import TIER_NAMES
 from symconv.signal import Signal, default_origin
 
@@ -52,7 +61,13 @@ SIGNAL_KEYS = frozenset({"shape", "literal", "kernel", "real", "origin"})
 _SHAPE_RE = re.compile(r"^\s*\d+(\s*x\s*\d+)*\s*$")
 # Largest entry count a declared shape may have (the exact and random tiers cap further).
 MAX_DECLARED_ENTRIES = 4_000_000
+# Entries of a literal (they are parsed one by one into Fractions).
+MAX_LITERAL_ENTRIES = 65_536
+# Shapes a signal may list, and combinations of the signals' shapes (each one is checked).
+MAX_SHAPES_PER_SIGNAL = 16
+MAX_SHAPE_COMBINATIONS = 64
 PYTHON_CLAIM_ATTRIBUTE = "__symconv_claim__"
+MAX_SIGNAL_OPTION_LENGTH = 10_000
 
 
 @dataclass(frozen=True)
@@ -138,53 +153,97 @@ class Claim:
         return f"{self.source}:{self.line}"
 
 
-def _error(source: str, line: int, claim: str | None, message: str) -> ClaimFileError:
+def _error(source: str, line: int, claim: str | None, message: str,
+           kind: type[ClaimFileError] = ClaimFileError) -> ClaimFileError:
     where = f"{source}:{line}" if line else source
-    who = f" claim {claim!r}:" if claim else ""
-    return ClaimFileError(f"{where}:{who} {message}")
+    who = f" claim {_shown(claim)}:" if claim else ""
+    return kind(f"{where}:{who} {message}")
+
+
+# Echoes of user input in error messages stay short (and never recurse into deep lists).
+_SHORT = reprlib.Repr()
+_SHORT.maxstring = _SHORT.maxother = 60
+_SHORT.maxlevel, _SHORT.maxlist, _SHORT.maxdict = 3, 6, 6
+
+
+def _shown(value: Any) -> str:
+    return _SHORT.repr(value)
 
 
 def parse_shape_text(text: str) -> tuple[int, ...]:
     """``"3x3"`` -> ``(3, 3)``; raises ClaimFileError on anything else."""
     if not _SHAPE_RE.match(text):
-        raise ClaimFileError(f"shape {text!r} is not of the form 5, 3x3 or 2x3x4")
-    dims = tuple(int(part) for part in text.lower().split("x"))
+        raise ClaimFileError(f"shape {_shown(text)} is not of the form 5, 3x3 or 2x3x4")
+    parts = text.lower().split("x")
+    if len(parts) > MAX_AXES:
+        raise InputLimitError(f"shape {_shown(text)} has {len(parts)} axes; the limit is "
+                              f"{MAX_AXES} axes")
+    if any(len(part.strip()) > 9 for part in parts):
+        raise InputLimitError(f"shape {_shown(text)} has a size beyond {MAX_DECLARED_ENTRIES} "
+                              "entries, the declared entries limit")
+    dims = tuple(int(part) for part in parts)
     if any(n < 1 for n in dims):
-        raise ClaimFileError(f"shape {text!r} has a zero size; sizes must be at least 1")
+        raise ClaimFileError(f"shape {_shown(text)} has a zero size; sizes must be at least 1")
     total = 1
     for n in dims:
         total *= n
     if total > MAX_DECLARED_ENTRIES:
-        raise ClaimFileError(f"shape {text!r} has {total} entries; the limit is "
+        raise ClaimFileError(f"shape {_shown(text)} has {total} entries; the limit is "
                              f"{MAX_DECLARED_ENTRIES}")
     return dims
 
 
 def _exact_number(value: Any) -> Fraction:
     if isinstance(value, bool):
-        raise ClaimFileError(f"entry {value!r} is not a number")
+        raise ClaimFileError(f"entry {_shown(value)} is not a number")
     if isinstance(value, int):
+        if abs(value) >= 10**MAX_NUMBER_DIGITS:
+            raise InputLimitError(f"entry of {len(str(abs(value)))} digits has more than "
+                                  f"{MAX_NUMBER_DIGITS} digits, the number digits limit")
         return Fraction(value)
     if isinstance(value, float):
         if value != value or value in (float("inf"), float("-inf")):
-            raise ClaimFileError(f"entry {value!r} is not a finite number")
+            raise ClaimFileError(f"entry {_shown(value)} is not a finite number")
         # TOML floats are decimal text; the shortest repr recovers what was written.
+        number_digits(repr(value))
         return Fraction(repr(value))
     if isinstance(value, str):
+        number_digits(value)
         try:
             return Fraction(value.strip())
         except (ValueError, ZeroDivisionError):
-            raise ClaimFileError(f"entry {value!r} is not a number or fraction like \"1/3\"") from None
-    raise ClaimFileError(f"entry {value!r} is not a number")
+            raise ClaimFileError(f"entry {_shown(value)} is not a number or fraction like \"1/3\"") from None
+    raise ClaimFileError(f"entry {_shown(value)} is not a number")
 
 
 def _literal(value: Any) -> tuple[Any, tuple[int, ...]]:
-    """Nested tuples of Fractions and their shape, checking the nesting is rectangular."""
+    """Nested tuples of Fractions and their shape, checking the nesting is rectangular and
+    within MAX_AXES levels and MAX_LITERAL_ENTRIES entries before converting any entry."""
+    shape = []
+    row = value
+    while isinstance(row, list) and row:
+        shape.append(len(row))
+        if len(shape) > MAX_AXES:
+            raise InputLimitError(f"literal is nested more than {MAX_AXES} levels deep; the "
+                                  f"limit is {MAX_AXES} axes")
+        row = row[0]
+    entries = 1
+    for n in shape:
+        entries *= n
+    if entries > MAX_LITERAL_ENTRIES:
+        raise InputLimitError(f"literal of shape {tuple(shape)} has {entries} entries; the "
+                              f"literal size limit is {MAX_LITERAL_ENTRIES}")
+    return _literal_rows(value)
+
+
+def _literal_rows(value: Any, depth: int = 1) -> tuple[Any, tuple[int, ...]]:
     if not isinstance(value, list):
         return _exact_number(value), ()
     if not value:
         raise ClaimFileError("literal has an empty row; expected at least one entry")
-    parts = [_literal(v) for v in value]
+    if depth > MAX_AXES:  # deeper in a later row than in the first
+        raise ClaimFileError("literal is ragged; rows must have equal length")
+    parts = [_literal_rows(v, depth + 1) for v in value]
     shapes = {shape for _, shape in parts}
     if len(shapes) != 1:
         raise ClaimFileError("literal is ragged; rows must have equal length")
@@ -195,7 +254,7 @@ def _kernel_spec(name: str) -> SignalSpec:
     from symconv.kernels import KERNEL_NAMES, get_kernel
 
     if name not in KERNEL_NAMES:
-        raise ClaimFileError(f"{name!r} is neither a shape like 3x3 nor a kernel "
+        raise ClaimFileError(f"{_shown(name)} is neither a shape like 3x3 nor a kernel "
                              f"({', '.join(KERNEL_NAMES)})")
     return SignalSpec(get_kernel(name).shape, kernel=name)
 
@@ -208,41 +267,44 @@ def parse_signal(value: Any) -> list[SignalSpec]:
         return [_kernel_spec(value.strip())]
     if isinstance(value, list):
         if value and all(isinstance(v, str) for v in value):
+            if len(value) > MAX_SHAPES_PER_SIGNAL:
+                raise InputLimitError(f"{len(value)} shapes for one signal; the limit is "
+                                      f"{MAX_SHAPES_PER_SIGNAL}")
             return [spec for v in value for spec in parse_signal(v)]
         entries, shape = _literal(value)
         return [SignalSpec(shape, literal=entries)]
     if isinstance(value, dict):
         return [_signal_table(value)]
-    raise ClaimFileError(f"signal {value!r} is not a shape, list of shapes, literal or table")
+    raise ClaimFileError(f"signal {_shown(value)} is not a shape, list of shapes, literal or table")
 
 
 def _signal_table(table: dict[str, Any]) -> SignalSpec:
     unknown = set(table) - SIGNAL_KEYS
     if unknown:
-        raise ClaimFileError(f"unknown signal key {sorted(unknown)[0]!r}; expected "
+        raise ClaimFileError(f"unknown signal key {_shown(sorted(unknown)[0])}; expected "
                              f"{', '.join(sorted(SIGNAL_KEYS))}")
     kinds = [k for k in ("shape", "literal", "kernel") if k in table]
     if len(kinds) != 1:
         raise ClaimFileError("a signal table needs exactly one of shape, literal, kernel")
     real = table.get("real", True)
     if not isinstance(real, bool):
-        raise ClaimFileError(f"real = {real!r} is not true or false")
+        raise ClaimFileError(f"real = {_shown(real)} is not true or false")
     if "kernel" in table:
         if not isinstance(table["kernel"], str):
-            raise ClaimFileError(f"kernel {table['kernel']!r} is not a name")
+            raise ClaimFileError(f"kernel {_shown(table['kernel'])} is not a name")
         spec = _kernel_spec(table["kernel"])
     elif "literal" in table:
         entries, shape = _literal(table["literal"])
         spec = SignalSpec(shape, literal=entries)
     else:
         if not isinstance(table["shape"], str):
-            raise ClaimFileError(f"shape {table['shape']!r} is not a string like \"3x3\"")
+            raise ClaimFileError(f"shape {_shown(table['shape'])} is not a string like \"3x3\"")
         spec = SignalSpec(parse_shape_text(table["shape"]), real=real)
     origin = table.get("origin")
     if origin is not None:
         if (not isinstance(origin, list) or len(origin) != len(spec.shape)
                 or not all(isinstance(o, int) and not isinstance(o, bool) for o in origin)):
-            raise ClaimFileError(f"origin {origin!r} is not a list of {len(spec.shape)} integers")
+            raise ClaimFileError(f"origin {_shown(origin)} is not a list of {len(spec.shape)} integers")
         if spec.kernel is not None:
             raise ClaimFileError("a named kernel has its own origin")
         spec = SignalSpec(spec.shape, spec.real, spec.literal, None, tuple(origin))
@@ -253,11 +315,12 @@ def _signal_table(table: dict[str, Any]) -> SignalSpec:
 
 def _statement(text: Any, source: str, line: int, name: str) -> Statement:
     if not isinstance(text, str):
-        raise _error(source, line, name, f"statement {text!r} is not a string")
+        raise _error(source, line, name, f"statement {_shown(text)} is not a string")
     try:
         return parse_statement(text)
     except ClaimFileError as exc:
-        raise _error(source, line, name, f"statement {text!r}: {exc}") from None
+        shown = text if len(text) <= 80 else f"{text[:76]}..."
+        raise _error(source, line, name, f"statement {shown!r}: {exc}", type(exc)) from None
 
 
 def build_claim(table: Mapping[str, Any], source: str = "<string>", line: int = 0,
@@ -269,30 +332,31 @@ def build_claim(table: Mapping[str, Any], source: str = "<string>", line: int = 
         raise _error(source, line, None, f"claim #{index + 1} needs a non-empty string 'name'")
     unknown = set(table) - CLAIM_KEYS
     if unknown:
-        raise _error(source, line, name, f"unknown key {sorted(unknown)[0]!r}; expected "
+        raise _error(source, line, name, f"unknown key {_shown(sorted(unknown)[0])}; expected "
                                          f"{', '.join(sorted(CLAIM_KEYS))}")
     for key in ("statement", "signals", "expect"):
         if key not in table:
-            raise _error(source, line, name, f"missing key {key!r}")
+            raise _error(source, line, name, f"missing key {_shown(key)}")
     statement = _statement(table["statement"], source, line, name)
     try:
         signals = _signals(table["signals"], statement)
         expect = table["expect"]
         if expect not in EXPECTATIONS:
-            raise ClaimFileError(f"expect = {expect!r}; expected \"holds\" or \"fails\"")
+            raise ClaimFileError(f"expect = {_shown(expect)}; expected \"holds\" or \"fails\"")
         tiers = _tiers(table.get("tiers", list(TIER_NAMES)))
         budget = _budget(table.get("budget", DEFAULT_BUDGET))
         random_sizes = _random_sizes(table.get("sizes", {}), signals)
         note = table.get("note", "")
         if not isinstance(note, str):
-            raise ClaimFileError(f"note {note!r} is not a string")
+            raise ClaimFileError(f"note {_shown(note)} is not a string")
         claim = Claim(name, statement, statement.text, signals, expect, tiers, budget, source,
                       line, random_sizes, note=note)
         from symconv.prove.evaluate import check_claim  # the kind checker needs the core
 
         check_claim(claim)
+        _check_reachable(signals, statement)
     except ClaimFileError as exc:
-        raise _error(source, line, name, str(exc)) from None
+        raise _error(source, line, name, str(exc), type(exc)) from None
     except SymconvError as exc:
         raise _error(source, line, name, str(exc)) from None
     return claim
@@ -303,35 +367,59 @@ def _signals(table: Any, statement: Statement) -> dict[str, list[SignalSpec]]:
 
     if not isinstance(table, dict) or not table:
         raise ClaimFileError("signals must be a table like { F = \"3x3\", I = \"5x5\" }")
+    folded: dict[str, str] = {}
+    for key in table:
+        # Python's parser reads identifiers in NFKC form: Ｆ is F, ﬁ is fi.
+        same = folded.setdefault(unicodedata.normalize("NFKC", str(key)), key)
+        if same != key:
+            raise ClaimFileError(f"signals {_shown(same)} and {_shown(key)} collide: Python reads both as "
+                                 f"{_shown(unicodedata.normalize('NFKC', key))}")
     signals: dict[str, list[SignalSpec]] = {}
     for key, value in table.items():
-        if not key.isidentifier() or key in FUNCTIONS:
-            raise ClaimFileError(f"signal name {key!r} is not a usable name")
+        check_signal_name(key)
         try:
             specs = parse_signal(value)
         except ClaimFileError as exc:
-            raise ClaimFileError(f"signal {key}: {exc}") from None
+            raise type(exc)(f"signal {key}: {exc}") from None
         if len({len(s.shape) for s in specs}) != 1:
             raise ClaimFileError(f"signal {key}: all shapes must have the same dimension")
         signals[key] = specs
     missing = names(statement) - set(signals)
     if missing:
-        raise ClaimFileError(f"statement uses {sorted(missing)[0]!r}, which is not declared "
+        raise ClaimFileError(f"statement uses {_shown(sorted(missing)[0])}, which is not declared "
                              f"in signals ({', '.join(signals)})")
+    combinations = 1
+    for specs in signals.values():
+        combinations *= len(specs)
+    if combinations > MAX_SHAPE_COMBINATIONS:
+        raise InputLimitError(f"the declared shapes make {combinations} combinations; the limit "
+                              f"is {MAX_SHAPE_COMBINATIONS}")
     return signals
+
+
+def _check_reachable(signals: Mapping[str, Any], statement: Statement) -> None:
+    """A declared signal the statement never names would be checked for nothing (and hid
+    look-alike names: ``Ｆ`` declared, ``F`` read)."""
+    from symconv.dsl import names
+
+    used = names(statement)
+    unused = [name for name in signals if name not in used]
+    if unused:
+        raise ClaimFileError(f"signal {_shown(unused[0])} is declared but the statement does not use "
+                             "it; remove it or use it")
 
 
 def _tiers(value: Any) -> tuple[str, ...]:
     if (not isinstance(value, list) or not value
             or not all(isinstance(v, str) and v in TIER_NAMES for v in value)):
-        raise ClaimFileError(f"tiers = {value!r}; expected a non-empty list from "
+        raise ClaimFileError(f"tiers = {_shown(value)}; expected a non-empty list from "
                              f"{', '.join(TIER_NAMES)}")
     return tuple(value)
 
 
 def _budget(value: Any) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float) or not value > 0:
-        raise ClaimFileError(f"budget = {value!r}; expected a positive number of seconds")
+        raise ClaimFileError(f"budget = {_shown(value)}; expected a positive number of seconds")
     return float(value)
 
 
@@ -341,12 +429,12 @@ def _random_sizes(table: Any, signals: dict[str, list[SignalSpec]]) -> dict[str,
     sizes: dict[str, tuple[int, ...]] = {}
     for key, value in table.items():
         if key not in signals:
-            raise ClaimFileError(f"sizes names {key!r}, which is not a declared signal")
+            raise ClaimFileError(f"sizes names {_shown(key)}, which is not a declared signal")
         if not isinstance(value, str):
-            raise ClaimFileError(f"sizes.{key} = {value!r} is not a shape like \"512x512\"")
+            raise ClaimFileError(f"sizes.{key} = {_shown(value)} is not a shape like \"512x512\"")
         shape = parse_shape_text(value)
         if len(shape) != len(signals[key][0].shape):
-            raise ClaimFileError(f"sizes.{key} = {value!r} has the wrong dimension")
+            raise ClaimFileError(f"sizes.{key} = {_shown(value)} has the wrong dimension")
         if not signals[key][0].is_symbolic:
             raise ClaimFileError(f"sizes.{key}: signal {key} has fixed entries")
         sizes[key] = shape
@@ -364,10 +452,13 @@ def claim_from_text(statement: str, signals: Mapping[str, Any], expect: str = "h
 def parse_signal_option(text: str) -> dict[str, str]:
     """``"F=3x3,I=sobel_x"`` -> ``{"F": "3x3", "I": "sobel_x"}`` (the ``--signals`` option)."""
     signals: dict[str, str] = {}
+    if len(text) > MAX_SIGNAL_OPTION_LENGTH:
+        raise InputLimitError(f"--signals has {len(text)} characters; the limit is "
+                              f"{MAX_SIGNAL_OPTION_LENGTH}")
     for part in text.split(","):
         name, sep, value = part.partition("=")
         if not sep or not name.strip() or not value.strip():
-            raise ClaimFileError(f"--signals item {part!r} is not NAME=SHAPE (like F=3x3)")
+            raise ClaimFileError(f"--signals item {_shown(part)} is not NAME=SHAPE (like F=3x3)")
         if name.strip() in signals:
             raise ClaimFileError(f"--signals gives {name.strip()} twice")
         signals[name.strip()] = value.strip()
@@ -395,9 +486,15 @@ def parse_toml(text: str, source: str = "<string>") -> list[Claim]:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ClaimFileError(f"{source}: invalid TOML: {exc}") from None
+    except RecursionError:  # tomllib recurses once per nested array or inline table
+        raise InputLimitError(f"{source}: invalid TOML: arrays or tables nested too deeply "
+                              f"for the TOML parser; a literal has at most {MAX_AXES} "
+                              "levels") from None
+    except ValueError as exc:  # an integer beyond Python's digit limit
+        raise InputLimitError(f"{source}: invalid TOML: {exc}".split("; use")[0]) from None
     unknown = set(data) - {"claim"}
     if unknown:
-        raise ClaimFileError(f"{source}: unknown top-level key {sorted(unknown)[0]!r}; "
+        raise ClaimFileError(f"{source}: unknown top-level key {_shown(sorted(unknown)[0])}; "
                              "expected [[claim]] tables")
     tables = data.get("claim", [])
     if not isinstance(tables, list) or not all(isinstance(t, dict) for t in tables):

@@ -1,13 +1,17 @@
 """The ``symconv`` command line: ``main(argv) -> int``.
 
 Exit status: 0 success, 1 a verdict that contradicts its expectation, 2 bad
-input (one line on stderr, no traceback).
+input (one line on stderr, no traceback), 3 an internal error (a bug: one line,
+the traceback with ``symconv --debug``), 130 interrupted (Ctrl-C), 141 the reader
+of stdout went away (``symconv derive conv | head``; silent, like SIGPIPE).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+import traceback
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -23,7 +27,7 @@ from symconv.cnn import (
 )
 from symconv.derive import LAYOUTS, OPERATIONS, ExpandedForm
 from symconv.errors import SymconvError
-from symconv.identify import BUILTIN_ADAPTERS, adapter_from_options, identify
+from symconv.identify import BUILTIN_ADAPTERS, PROBE_LAYOUTS, adapter_from_options, identify
 from symconv.report.command import add_report_parser
 
 if TYPE_CHECKING:
@@ -91,7 +95,8 @@ def _cmd_cnn(args: argparse.Namespace) -> int:
     settings = {"stride": args.stride, "padding": args.padding, "dilation": args.dilation}
     if args.action == "pixel":
         origin = (0,) * len(args.kernel)
-        arrays = pixel_terms(args.channels[0], 0, args.kernel, origin, **settings)
+        arrays = pixel_terms(args.channels[0], 0, args.kernel, origin, input_size=args.input,
+                             **settings)
         at = ", ".join(["0"] * (len(args.kernel) + 1))
         if args.latex:
             sums = " + ".join(rf"\sum {sympy.latex(a)}" for a in arrays)
@@ -103,7 +108,8 @@ def _cmd_cnn(args: argparse.Namespace) -> int:
             print(f"= {pixel_form(args.channels[0], 0, args.kernel, origin, **settings)}")
         return 0
     if args.action == "backprop":
-        found = check_backprop(args.channels[0], args.channels[1], args.input, args.kernel,
+        found = check_backprop(args.channels[0], args.channels[1], args.input or (5, 5),
+                               args.kernel,
                                groups=args.groups, boundary=args.boundary, **settings)
         print(found.summary())
         return 0 if found.holds else 1
@@ -144,7 +150,9 @@ def _add_cnn_parser(sub: argparse._SubParsersAction) -> None:
     cnn_parser.add_argument("action", choices=("pixel", "backprop", "learn"))
     cnn_parser.add_argument("--channels", type=_channels, default=(2, 2), metavar="CxO",
                             help="input x output channels (default 2x2)")
-    cnn_parser.add_argument("--input", type=_sizes, default=(5, 5), help="input size (5x5)")
+    cnn_parser.add_argument("--input", type=_sizes, default=None,
+                            help="input size (backprop: default 5x5; pixel: checked that the "
+                            "output pixel exists when given)")
     cnn_parser.add_argument("--kernel", type=_sizes, default=(2, 2), help="kernel size (2x2)")
     cnn_parser.add_argument("--stride", type=int, default=1)
     cnn_parser.add_argument("--padding", type=int, default=0)
@@ -163,19 +171,23 @@ def _add_identify_parser(sub: argparse._SubParsersAction) -> None:
     identify_parser = sub.add_parser(
         "identify",
         help="probe a library function: convolution or correlation, mode, boundary, conjugation",
-        description="Probe module:function with impulses and random integer inputs and say what "
+        description="Probe module:function (or module.function; modules in the current "
+        "directory are found) with impulses and random integer inputs and say what "
         "it computes. Built-in adapters: " + ", ".join(BUILTIN_ADAPTERS) + ". Any other "
         "function needs --args/--ndim (and --layout, --kwarg, --vary) describing how to call it.",
     )
-    identify_parser.add_argument("target", help="module:function, e.g. scipy.signal:correlate2d")
+    identify_parser.add_argument("target", help="module:function or module.function, e.g. "
+                                 "scipy.signal:correlate2d or numpy.convolve")
     identify_parser.add_argument("--json", action="store_true", help="print JSON, not a table")
     identify_parser.add_argument(
         "--args", help="positional arguments in order: image, kernel, or literal values "
         "(e.g. image,-1,kernel for cv2.filter2D); default image,kernel")
-    identify_parser.add_argument("--ndim", type=int, choices=(1, 2),
+    identify_parser.add_argument("--ndim", type=int, choices=(1, 2, 3),
                                  help="spatial dimensions of image and kernel (default 1)")
-    identify_parser.add_argument("--layout", choices=("plain", "nchw"),
-                                 help="plain numpy arrays (default) or nchw torch tensors")
+    identify_parser.add_argument("--layout", choices=PROBE_LAYOUTS,
+                                 help="plain numpy arrays (default), nchw torch tensors, "
+                                 "nchw-array numpy arrays of shape (1, 1, ...), pil: the target "
+                                 "builds a PIL filter from (size, values)")
     identify_parser.add_argument("--kwarg", action="append", default=[], metavar="NAME=VALUE",
                                  help="a keyword argument passed on every call (repeatable)")
     identify_parser.add_argument("--vary", metavar="NAME=V1,V2",
@@ -445,6 +457,9 @@ def _build_parser() -> argparse.ArgumentParser:
         description="Exact symbolic verification of discrete convolution and correlation.",
     )
     parser.add_argument("--version", action="version", version=f"symconv {__version__}")
+    parser.add_argument("--debug", action="store_true",
+                        help="print the Python traceback of any error (for developers); "
+                        "may also follow the command")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
 
@@ -479,10 +494,50 @@ def _build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _build_parser()
-    args = parser.parse_args(argv)
+    words = list(sys.argv[1:] if argv is None else argv)
+    # --debug anywhere on the line (before a -- separator), not only before the command
+    end = words.index("--") if "--" in words else len(words)
+    debug = "--debug" in words[:end]
+    args = parser.parse_args([w for k, w in enumerate(words) if k >= end or w != "--debug"])
+    args.debug = debug
     try:
         code: int = args.func(args)
+        sys.stdout.flush()  # a closed pipe shows here, not at interpreter exit
+    except BrokenPipeError:
+        _silence_stdout()
+        return 141
+    except KeyboardInterrupt:
+        _show_traceback(args)
+        print("symconv: interrupted", file=sys.stderr)
+        return 130
     except SymconvError as err:
+        _show_traceback(args)
         print(f"symconv: error: {err}", file=sys.stderr)
         return 2
+    except MemoryError:
+        _show_traceback(args)
+        print("symconv: error: out of memory; try smaller sizes", file=sys.stderr)
+        return 2
+    except Exception as exc:  # a bug: one line, the traceback on request
+        _show_traceback(args)
+        hint = "" if args.debug else " (run symconv --debug ... for the traceback)"
+        print(f"symconv: internal error: {type(exc).__name__}: {exc}{hint}", file=sys.stderr)
+        return 3
     return code
+
+
+def _show_traceback(args: argparse.Namespace) -> None:
+    if args.debug:
+        traceback.print_exc()
+
+
+def _silence_stdout() -> None:
+    """Point the real stdout at /dev/null, so that the final flush at exit stays quiet."""
+    real = sys.__stdout__
+    if real is None or sys.stdout is not real:  # a test's capture, not the process's pipe
+        return
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, real.fileno())
+    except (OSError, ValueError):
+        pass

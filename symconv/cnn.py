@@ -405,13 +405,14 @@ def flip_kernels(W: np.ndarray) -> np.ndarray:
 def pixel_terms(in_channels: int = 2, out_channel: int = 0, kernel: Sequence[int] = (3, 3),
                 position: Sequence[int] = (0, 0), *, stride: int | Sequence[int] = 1,
                 padding: int | Sequence[int] = 0, dilation: int | Sequence[int] = 1,
-                op: str = "corr") -> list[Any]:
+                op: str = "corr", input_size: Sequence[int] | None = None) -> list[Any]:
     """One array per input channel whose entries sum (with b[o]) to y[o, position].
 
     Entry ``a`` of channel ``c``'s array is ``W[o, c, a'] x[c, q s + a d - p]`` with
     ``a' = a`` for correlation and the flipped index for convolution: the core's
     Hadamard form laid over the input patch.  Indices of ``x`` outside the input
-    are padding.
+    are padding.  With ``input_size``, ``position`` must be an output pixel of a
+    layer on an input of that size (a ShapeError otherwise, as :func:`layer` gives).
     """
     if op not in LAYER_OPS:
         raise UnknownNameError(f"unknown layer operation {op!r}; expected corr or conv")
@@ -427,6 +428,8 @@ def pixel_terms(in_channels: int = 2, out_channel: int = 0, kernel: Sequence[int
     p = _per_axis(padding, nd, "padding", 0)
     d = _per_axis(dilation, nd, "dilation", 1)
     pos = _per_axis(tuple(position), nd, "position", 0)
+    if input_size is not None:
+        _check_pixel_exists(parse_shape(input_size, "input size"), kernel, pos, s, p, d)
     W, x = sympy.IndexedBase("W", real=True), sympy.IndexedBase("x", real=True)
     arrays = []
     for c in range(in_channels):
@@ -440,6 +443,21 @@ def pixel_terms(in_channels: int = 2, out_channel: int = 0, kernel: Sequence[int
         arrays.append(sympy.Matrix(rows, len(entries) // rows, entries) if nd <= 2
                       else sympy.ImmutableDenseNDimArray(entries, tuple(kernel)))
     return arrays
+
+
+def _check_pixel_exists(input_size: tuple[int, ...], kernel: tuple[int, ...],
+                        position: tuple[int, ...], stride: tuple[int, ...],
+                        padding: tuple[int, ...], dilation: tuple[int, ...]) -> None:
+    if len(input_size) != len(kernel):
+        raise ShapeError(f"input size {input_size} and kernel {kernel} differ in dimension")
+    out = tuple(map(output_size, input_size, kernel, stride, padding, dilation))
+    if min(out) < 1:
+        raise ShapeError(
+            f"input of spatial shape {input_size} with padding {padding} is smaller than the "
+            f"dilated kernel {tuple(map(effective_kernel_size, kernel, dilation))}"
+        )
+    if any(q >= n for q, n in zip(position, out, strict=True)):
+        raise ShapeError(f"output position {position} is outside the output of shape {out}")
 
 
 def pixel_form(in_channels: int = 2, out_channel: int = 0, kernel: Sequence[int] = (3, 3),

@@ -7,6 +7,11 @@ other construct -- attribute access, subscripts, lambdas, comprehensions,
 ``__import__`` -- is rejected with its column.  Nothing is ever evaluated by
 Python: no ``eval``, no ``exec``, no ``sympify``.
 
+Hostile input is refused before any work: a statement is ASCII (Python's parser
+folds look-alike letters such as ``Ｆ`` or ``ﬁ`` into ``F`` and ``fi``, which would
+let one name stand for two signals), and its length, nesting depth, names and
+numbers are bounded by the ``MAX_*`` limits below, each reported by name.
+
 >>> s = parse_statement("conv(F, I) == corr(flip(F), I)")
 >>> s.op, s.left
 ('==', Call(func='conv', args=(Name(id='F'), Name(id='I')), kwargs=()))
@@ -19,12 +24,15 @@ symconv.errors.ClaimFileError: column 1: attribute access is not allowed in a st
 from __future__ import annotations
 
 import ast
+import keyword
+import re
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import TypeAlias
 
-from symconv.errors import ClaimFileError
+from symconv.errors import ClaimFileError, InputLimitError
 
 
 @dataclass(frozen=True)
@@ -107,8 +115,22 @@ class FunctionSpec:
     keywords: frozenset[str] = frozenset()
 
 
+# Limits on a statement, checked before any work is done (see InputLimitError).
+MAX_STATEMENT_LENGTH = 1000  # characters
+MAX_EXPRESSION_DEPTH = 32  # nested operators, calls and parentheses
+MAX_NAME_LENGTH = 64  # characters of a signal name
+MAX_AXES = 8  # axes of a signal, hence integer arguments of a call
+MAX_NUMBER_DIGITS = 100  # digits of one number, its exponent counted as digits
+MAX_STATEMENT_DIGITS = 200  # digits of all the numbers of a statement together
+MAX_SIZE_ENTRIES = 4_000_000  # entries of the box a padding or a period asks for
+# Degree of either side in the signals: with MAX_NUMBER_DIGITS per entry, values stay
+# within a few thousand digits (Python refuses to print integers of more than 4300).
+MAX_DEGREE = 16
+
 _CONV_KEYWORDS = frozenset({"mode", "boundary"})
-_MANY = 8  # at most this many integer arguments (one per axis)
+_MANY = MAX_AXES  # at most one integer argument per axis
+_ASCII_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_DECIMAL = re.compile(r"[+-]?(\d*)\.?(\d*)(?:[eE]([+-]?\d+))?")
 
 FUNCTIONS: dict[str, FunctionSpec] = {
     "conv": FunctionSpec(2, keywords=_CONV_KEYWORDS),
@@ -134,6 +156,8 @@ FUNCTIONS: dict[str, FunctionSpec] = {
 }
 # The size functions: len(a) (1D), size(a, axis), numel(a), numbers read from a's box.
 SIZE_FUNCTIONS = frozenset({"len", "size", "numel"})
+# Functions whose integer arguments are sizes (of a padded box or a period).
+SIZED_CALLS = frozenset({"zeropad", "periodize", "circconv", "circcorr", "dft", "idft"})
 # Functions whose value is a scalar rather than a signal.
 SCALAR_FUNCTIONS = frozenset({"sum", "frobenius", "trace"}) | SIZE_FUNCTIONS
 
@@ -171,19 +195,109 @@ def parse_statement(text: str) -> Statement:
     """
     if not isinstance(text, str):
         raise ClaimFileError(f"column 1: statement {text!r} is not a string")
+    if len(text) > MAX_STATEMENT_LENGTH:
+        raise InputLimitError(f"column {MAX_STATEMENT_LENGTH + 1}: the statement has {len(text)} "
+                              f"characters; the limit is {MAX_STATEMENT_LENGTH}")
     if "\n" in text.strip() or "\r" in text:
         raise ClaimFileError("column 1: a statement must be a single line")
     source = text.strip()
     offset = len(text) - len(text.lstrip())
     for col, char in enumerate(text, 1):
-        if not (char.isprintable() or char == "\t") or "\ud800" <= char <= "\udfff":
+        if not char.isascii():
+            raise ClaimFileError(f"column {col}: character {describe_character(char)} is not "
+                                 "allowed in a statement: it is not ASCII (a name is ASCII "
+                                 "letters, digits and _)")
+        if not (char.isprintable() or char == "\t"):
             raise ClaimFileError(f"column {col}: character {char!r} is not allowed in a statement")
     try:
         tree = ast.parse(source, mode="eval")
     except SyntaxError as exc:
         col = (exc.offset or 1) - 1 + offset
+        if "too many nested parentheses" in exc.msg:
+            raise _too_deep(col + 1) from None
         raise ClaimFileError(f"column {col + 1}: syntax error: {exc.msg}") from None
-    return _Builder(source, offset).statement(tree.body)
+    except (RecursionError, MemoryError):  # Python's own parser gave up on the nesting
+        raise _too_deep(offset + 1) from None
+    _check_depth(tree.body, offset)
+    statement = _Builder(source, offset).statement(tree.body)
+    digits = sum(_value_digits(side) for side in (statement.left, statement.right))
+    if digits > MAX_STATEMENT_DIGITS:
+        raise InputLimitError(f"column {offset + 1}: the numbers of the statement have {digits} "
+                              f"digits in all; the limit is {MAX_STATEMENT_DIGITS}")
+    for side in (statement.left, statement.right):
+        if (found := degree_bound(side)) > MAX_DEGREE:
+            raise InputLimitError(f"column {side.col + 1}: this side has degree up to {found} "
+                                  f"in the signals; the degree limit is {MAX_DEGREE}")
+    return statement
+
+
+def _value_digits(node: Node) -> int:
+    """Digits of the numbers that enter values (the integer arguments of calls, such as
+    shifts, only move entries and do not count)."""
+    if isinstance(node, Number | Imag):
+        return len(str(abs(node.value.numerator))) + len(str(node.value.denominator)) - 1
+    if isinstance(node, Neg):
+        return _value_digits(node.operand)
+    if isinstance(node, BinOp):
+        return _value_digits(node.left) + _value_digits(node.right)
+    if isinstance(node, Call):
+        return sum(_value_digits(a) for a in node.args[: FUNCTIONS[node.func].signals])
+    return 0
+
+
+def degree_bound(node: Node) -> int:
+    """An upper bound on the degree of a side's entries, every signal of degree 1:
+    products (``*``, ``@``, two-signal functions) add degrees, everything else keeps them."""
+    if isinstance(node, Name):
+        return 1
+    if isinstance(node, Number | Imag | Str):
+        return 0
+    if isinstance(node, Neg):
+        return degree_bound(node.operand)
+    if isinstance(node, BinOp):
+        left, right = degree_bound(node.left), degree_bound(node.right)
+        return left + right if node.op in "*@" else max(left, right)
+    return sum(degree_bound(a) for a in node.args[: FUNCTIONS[node.func].signals])
+
+
+def describe_character(char: str) -> str:
+    """``'Ｆ' (U+FF26 FULLWIDTH LATIN CAPITAL LETTER F)``: a character and its Unicode name."""
+    return f"{char!r} (U+{ord(char):04X} {unicodedata.name(char, 'without a name')})"
+
+
+def check_signal_name(name: str) -> str:
+    """``name`` if it can name a signal: ASCII letters, digits and ``_``, not a keyword,
+    a function or longer than MAX_NAME_LENGTH; otherwise a one-line ClaimFileError."""
+    if not isinstance(name, str):
+        raise ClaimFileError(f"signal name {name!r} is not a string")
+    if len(name) > MAX_NAME_LENGTH:
+        raise InputLimitError(f"signal name {name[:20]!r}... has {len(name)} characters; "
+                              f"the name length limit is {MAX_NAME_LENGTH}")
+    for position, char in enumerate(name, 1):
+        if not char.isascii():
+            raise ClaimFileError(f"signal name {name!r}: character {position}, "
+                                 f"{describe_character(char)}, is not ASCII; a name is ASCII "
+                                 "letters, digits and _")
+    if not _ASCII_NAME.fullmatch(name) or keyword.iskeyword(name) or name in FUNCTIONS:
+        raise ClaimFileError(f"signal name {name!r} is not a usable name (letters, digits and "
+                             "_, not starting with a digit, not a keyword or function)")
+    return name
+
+
+def _too_deep(col: int) -> InputLimitError:
+    return InputLimitError(f"column {col}: the expression is nested too deeply; the expression "
+                           f"depth limit is {MAX_EXPRESSION_DEPTH}")
+
+
+def _check_depth(root: ast.expr, offset: int) -> None:
+    """Refuse trees deeper than MAX_EXPRESSION_DEPTH (iteratively: no recursion to exhaust)."""
+    stack: list[tuple[ast.AST, int]] = [(root, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_EXPRESSION_DEPTH:
+            raise _too_deep(getattr(node, "col_offset", 0) + offset + 1)
+        for child in ast.iter_child_nodes(node):
+            stack.append((child, depth + isinstance(child, ast.expr)))
 
 
 class _Builder:
@@ -223,6 +337,10 @@ class _Builder:
     def expr(self, node: ast.expr) -> Node:
         col = self.col(node)
         if isinstance(node, ast.Name):
+            if len(node.id) > MAX_NAME_LENGTH:
+                raise InputLimitError(f"column {col + 1}: name {node.id[:20]!r}... has "
+                                      f"{len(node.id)} characters; the name length limit is "
+                                      f"{MAX_NAME_LENGTH}")
             return Name(node.id, col=col)
         if isinstance(node, ast.Constant):
             return self.constant(node)
@@ -231,7 +349,10 @@ class _Builder:
             if op is None:
                 raise self.fail(node, f"operator {type(node.op).__name__} is not allowed; "
                                       "expected one of + - * / @")
-            return BinOp(op, self.expr(node.left), self.expr(node.right), col=col)
+            left, right = self.expr(node.left), self.expr(node.right)
+            if op == "/" and constant_value(right) == (0, 0):
+                raise self.fail(node.right, f"division by zero: {unparse(right)} is 0")
+            return BinOp(op, left, right, col=col)
         if isinstance(node, ast.UnaryOp):
             if isinstance(node.op, ast.USub):
                 return Neg(self.expr(node.operand), col=col)
@@ -253,10 +374,17 @@ class _Builder:
         if isinstance(value, str):
             return Str(value, col=col)
         if isinstance(value, int | float):
-            return Number(_exact_literal(self.segment(node)), col=col)
+            return Number(self.number(node, self.segment(node)), col=col)
         if isinstance(value, complex):
-            return Imag(_exact_literal(self.segment(node).rstrip("jJ")), col=col)
+            return Imag(self.number(node, self.segment(node).rstrip("jJ")), col=col)
         raise self.fail(node, f"constant {value!r} is not allowed; expected a number")
+
+    def number(self, node: ast.Constant, text: str) -> Fraction:
+        try:
+            number_digits(text)
+        except InputLimitError as exc:
+            raise InputLimitError(f"column {self.col(node) + 1}: {exc}") from None
+        return _exact_literal(text)
 
     def call(self, node: ast.Call) -> Call:
         if not isinstance(node.func, ast.Name):
@@ -279,6 +407,61 @@ class _Builder:
         result = Call(name, args, tuple(kwargs), col=self.col(node))
         _check_arity(result, spec)
         return result
+
+
+def number_digits(text: str) -> int:
+    """The digits a number written as ``text`` has, its exponent counted as digits (``1e9``
+    has 10); InputLimitError past MAX_NUMBER_DIGITS, checked before converting anything.
+
+    Text that is not a number counts its characters; converting it fails later.
+    """
+    cleaned = text.strip().replace("_", "")
+    if cleaned.lower().lstrip("+-").startswith(("0x", "0o", "0b")):
+        # a power-of-two base: len * log10(16) digits at most
+        digits = (len(cleaned) * 6) // 5 + 1
+    else:
+        digits = 0
+        for part in cleaned.split("/", 1):
+            match = _DECIMAL.fullmatch(part.strip())
+            if match is None:
+                digits += len(part)
+                continue
+            exponent = (match.group(3) or "0").lstrip("+-")
+            # an exponent of more than 12 digits is refused whatever it is, unconverted
+            digits += len(match.group(1)) + len(match.group(2)) + (
+                int(exponent) if len(exponent) <= 12 else 10**12)
+    if digits > MAX_NUMBER_DIGITS:
+        shown = text if len(text) <= 24 else f"{text[:20]}..."
+        raise InputLimitError(f"number {shown!r} has {digits} digits (its exponent counted); "
+                              f"the limit is {MAX_NUMBER_DIGITS}")
+    return digits
+
+
+def constant_value(node: Node) -> tuple[Fraction, Fraction] | None:
+    """The exact value ``(real, imaginary)`` of a node made of numbers only, else None."""
+    if isinstance(node, Number):
+        return node.value, Fraction(0)
+    if isinstance(node, Imag):
+        return Fraction(0), node.value
+    if isinstance(node, Neg):
+        inner = constant_value(node.operand)
+        return None if inner is None else (-inner[0], -inner[1])
+    if not isinstance(node, BinOp) or node.op == "@":
+        return None
+    left, right = constant_value(node.left), constant_value(node.right)
+    if left is None or right is None:
+        return None
+    (a, b), (c, d) = left, right
+    if node.op == "+":
+        return a + c, b + d
+    if node.op == "-":
+        return a - c, b - d
+    if node.op == "*":
+        return a * c - b * d, a * d + b * c
+    norm = c * c + d * d
+    if norm == 0:  # refused where it is written; an inner zero divisor makes no value
+        return None
+    return (a * c + b * d) / norm, (b * c - a * d) / norm
 
 
 def _exact_literal(text: str) -> Fraction:
@@ -304,6 +487,13 @@ def _check_arity(call: Call, spec: FunctionSpec) -> None:
             raise ClaimFileError(
                 f"column {arg.col + 1}: {call.func}() expects an integer here, not {unparse(arg)}"
             )
+    if call.func in SIZED_CALLS:  # shifts only move an origin: any size will do
+        entries = 1
+        for arg in call.args[spec.signals:]:
+            entries *= abs(integer_value(arg) or 1)
+        if entries > MAX_SIZE_ENTRIES:
+            raise InputLimitError(f"column {call.col + 1}: {call.func}() asks for a box of "
+                                  f"{entries} entries; the limit is {MAX_SIZE_ENTRIES}")
     for key, value in call.kwargs:
         if key == "axis" and integer_value(value) is None:
             raise ClaimFileError(f"column {value.col + 1}: axis must be an integer")

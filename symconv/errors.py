@@ -38,3 +38,8 @@ class ReportError(SymconvError):
 
 class IdentifyError(SymconvError):
     """A function that `symconv identify` cannot probe (not importable, not bilinear)."""
+
+
+class InputLimitError(ClaimFileError):
+    """Input beyond one of the limits that keep parsing and checking bounded (statement
+    length, expression depth, digits of a number, axes, name length, literal size)."""

@@ -5,11 +5,14 @@ inputs and derives, from its answers alone, whether it is a convolution
 ``sum_i F(i) I(x - i)`` or a correlation ``sum_i F(i) I(x + i)`` (or neither),
 the output box (``full``, ``same``, ``valid`` or another offset), the centre
 it uses for even-sized kernels, the boundary rule, and which argument it
-conjugates on complex input.  Linearity in each argument is checked first; a
-function that is not bilinear is refused with :class:`IdentifyError`.
+conjugates on complex input, in 1, 2 or 3 dimensions.  Linearity in each argument
+is checked first; a function that is not bilinear is refused with
+:class:`IdentifyError`.  A constant factor is found first and divided out, so
+``3 * np.convolve`` is reported as 3 × convolution (every probe then checked
+against 3 times the model).
 
-The answers are facts about the probed calls (an 11-sample or 9x11 image,
-kernels of sizes 3/4 or 3x5/4x2, integer entries; output rounding up to 1e-6
+The answers are facts about the probed calls (an 11-sample, 9x11 or 6x7x8
+image, kernels of sizes 3/4, 3x5/4x2 or 3x3x5/2x4x2, integer entries; output rounding up to 1e-6
 relative is tolerated for FFT methods), each hypothesis confirmed on random
 integer inputs, not a proof for every size.
 
@@ -26,11 +29,14 @@ from __future__ import annotations
 
 import importlib
 import json
+import os
+import sys
 import time
 import warnings
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
+from fractions import Fraction
 from typing import Any
 
 import numpy as np
@@ -49,9 +55,13 @@ BOUNDARY_PAD_MODES = {
 }
 
 # Probe sizes: non-square kernels reveal swapped axes; odd and even sizes reveal the centre.
-IMAGE_SHAPES = {1: (11,), 2: (9, 11)}
-ODD_KERNELS = {1: (3,), 2: (3, 5)}
-EVEN_KERNELS = {1: (4,), 2: (4, 2)}
+IMAGE_SHAPES = {1: (11,), 2: (9, 11), 3: (6, 7, 8)}
+ODD_KERNELS = {1: (3,), 2: (3, 5), 3: (3, 3, 5)}
+EVEN_KERNELS = {1: (4,), 2: (4, 2), 3: (2, 4, 2)}
+# How probes are handed over: numpy arrays; (1, 1, *shape) torch tensors or numpy arrays;
+# a PIL filter built from (size, kernel values) and applied to a 32-bit integer PIL image,
+# whose border (copied from the input, whatever the kernel) is cut off.
+PROBE_LAYOUTS = ("plain", "nchw", "nchw-array", "pil")
 
 
 # (label, keyword arguments) for each variant of a call that identify probes.
@@ -71,21 +81,26 @@ class Attr:
 @dataclass(frozen=True)
 class Adapter:
     """How to call a function: positional ``args`` ("image", "kernel" or a literal),
-    array ``layout`` ("plain" numpy arrays or "nchw" torch tensors), the number of
-    spatial dimensions, and keyword ``variants`` to probe (label -> kwargs)."""
+    array ``layout`` (one of :data:`PROBE_LAYOUTS`), the number of spatial dimensions, keyword
+    ``variants`` to probe (label -> kwargs), and ``kernel_shapes`` for libraries that take
+    only some kernel sizes (default: an odd and an even shape of ``ndim`` axes)."""
 
     ndim: int = 1
     args: tuple[Any, ...] = ("image", "kernel")
     layout: str = "plain"
     variants: Variants = (("default", ()),)
+    kernel_shapes: tuple[tuple[int, ...], ...] = ()
 
     def __post_init__(self) -> None:
         if self.ndim not in IMAGE_SHAPES:
-            raise IdentifyError(f"adapter ndim {self.ndim} is not supported; expected 1 or 2")
-        if self.layout not in ("plain", "nchw"):
+            raise IdentifyError(f"adapter ndim {self.ndim} is not supported; expected 1, 2 or 3")
+        if self.layout not in PROBE_LAYOUTS:
             raise IdentifyError(
-                f"adapter layout {self.layout!r} is unknown; expected plain or nchw"
+                f"adapter layout {self.layout!r} is unknown; expected {', '.join(PROBE_LAYOUTS)}"
             )
+        if any(len(shape) != self.ndim or min(shape) < 2 for shape in self.kernel_shapes):
+            raise IdentifyError(f"adapter kernel shapes {self.kernel_shapes} need {self.ndim} "
+                                "sizes of at least 2 each")
         if sorted(a for a in self.args if a in ("image", "kernel")) != ["image", "kernel"]:
             raise IdentifyError(
                 f"adapter args {self.args!r} must name 'image' and 'kernel' exactly once each"
@@ -95,9 +110,24 @@ class Adapter:
         args = ", ".join(str(a) for a in self.args)
         return f"f({args}) {self.ndim}D {self.layout}"
 
+    @property
+    def probe_kernels(self) -> tuple[tuple[int, ...], ...]:
+        return self.kernel_shapes or (ODD_KERNELS[self.ndim], EVEN_KERNELS[self.ndim])
 
-def _variants(name: str, values: Sequence[Any]) -> Variants:
-    return (("default", ()), *((f"{name}={v!r}", ((name, v),)) for v in values))
+
+def _variants(name: str, values: Sequence[Any], fixed: tuple[tuple[str, Any], ...] = ()
+              ) -> Variants:
+    return (("default", fixed), *((f"{name}={v!r}", (*fixed, (name, v))) for v in values))
+
+
+def _torch(name: str, ndim: int, padding: bool = True) -> tuple[str, Adapter]:
+    variants = _variants("padding", ("same",)) if padding else (("default", ()),)
+    return f"torch.nn.functional:{name}", Adapter(ndim, ("image", "kernel"), "nchw", variants)
+
+
+# astropy divides by the kernel's sum unless told not to (not bilinear), and then refuses
+# to interpolate NaNs (there are none) with an unnormalised kernel.
+_ASTROPY_FIXED = (("normalize_kernel", False), ("nan_treatment", "fill"))
 
 
 _MODES = ("full", "same", "valid")
@@ -120,25 +150,77 @@ BUILTIN_ADAPTERS: dict[str, Adapter] = {
         )
         for name in ("convolve", "correlate")
     },
-    "torch.nn.functional:conv1d": Adapter(
-        1, ("image", "kernel"), "nchw", _variants("padding", ("same",))
-    ),
-    "torch.nn.functional:conv2d": Adapter(
-        2, ("image", "kernel"), "nchw", _variants("padding", ("same",))
-    ),
+    **dict(_torch(f"conv{d}d", d) for d in (1, 2, 3)),
+    # padding of a transposed convolution crops its output; no "same" to probe
+    **dict(_torch(f"conv_transpose{d}d", d, padding=False) for d in (1, 2, 3)),
+    # scikit-image pads for odd kernels only ("must not be even on any dimension")
+    "skimage.filters:correlate_sparse": Adapter(2, variants=_variants(
+        "mode", ("constant", "edge", "wrap", "symmetric", "valid")),
+        kernel_shapes=(ODD_KERNELS[2],)),
+    # astropy: odd kernels only ("Kernel size must be odd in all axes")
+    "astropy.convolution:convolve": Adapter(2, variants=_variants(
+        "boundary", (None, "fill", "wrap", "extend"), _ASTROPY_FIXED),
+        kernel_shapes=(ODD_KERNELS[2],)),
+    "astropy.convolution:convolve_fft": Adapter(2, variants=_variants(
+        "boundary", ("fill", "wrap"), _ASTROPY_FIXED), kernel_shapes=(ODD_KERNELS[2],)),
+    # Pillow takes 3x3 and 5x5 kernels; scale=1 keeps the sum as it is
+    "PIL.ImageFilter:Kernel": Adapter(2, layout="pil", variants=(("default", (("scale", 1),)),),
+                                      kernel_shapes=((3, 3), (5, 5))),
+    "jax.lax:conv_general_dilated": Adapter(2, ("image", "kernel", (1, 1)), "nchw-array",
+                                            _variants("padding", ("VALID", "SAME"))[1:]),
+    "jax.scipy.signal:convolve": Adapter(2, variants=_variants("mode", _MODES)),
+    "jax.scipy.signal:correlate": Adapter(2, variants=_variants("mode", _MODES)),
     "cv2:filter2D": Adapter(2, ("image", -1, "kernel"), "plain", _variants("borderType", tuple(
         Attr(f"BORDER_{b}") for b in ("CONSTANT", "REPLICATE", "REFLECT", "REFLECT_101")
     ))),
 }
 
 
+def canonical_target(target: str) -> str:
+    """``module:function`` for ``target`` written so or as ``module.function``: the longest
+    importable module prefix is the module (``numpy.convolve`` is ``numpy:convolve``)."""
+    if ":" in target:
+        return target
+    parts = target.split(".")
+    if len(parts) < 2 or not all(parts):
+        raise IdentifyError(f"target {target!r} is not of the form module:function "
+                            "or module.function")
+    with _current_directory_importable():
+        for cut in range(len(parts) - 1, 0, -1):
+            module_name = ".".join(parts[:cut])
+            try:
+                importlib.import_module(module_name)
+            except ImportError:
+                continue
+            return f"{module_name}:{'.'.join(parts[cut:])}"
+    raise IdentifyError(f"cannot import module {parts[0]!r} for {target}: no module of that "
+                        "name here or in the current directory")
+
+
+class _current_directory_importable:
+    """``python -m``-like: a module in the current directory can be probed without
+    setting PYTHONPATH (the path is restored afterwards)."""
+
+    def __enter__(self) -> None:
+        self.added = os.getcwd() not in sys.path and "" not in sys.path
+        if self.added:
+            sys.path.insert(0, os.getcwd())
+
+    def __exit__(self, *exc: object) -> None:
+        if self.added and os.getcwd() in sys.path:
+            sys.path.remove(os.getcwd())
+
+
 def load_target(target: str) -> Callable[..., Any]:
-    """Import ``module:function`` (the function may be a dotted attribute path)."""
+    """Import ``module:function`` or ``module.function`` (the function may be a dotted
+    attribute path); the current directory is searched too."""
+    target = canonical_target(target)
     module_name, sep, attr = target.partition(":")
     if not sep or not module_name or not attr:
         raise IdentifyError(f"target {target!r} is not of the form module:function")
     try:
-        obj: Any = importlib.import_module(module_name)
+        with _current_directory_importable():
+            obj: Any = importlib.import_module(module_name)
     except ImportError as err:
         raise IdentifyError(f"cannot import module {module_name!r} for {target}: {err}") from None
     for part in attr.split("."):
@@ -155,11 +237,16 @@ def make_probe(func: Callable[..., Any], adapter: Adapter, kwargs: Mapping[str, 
     """A ``(kernel, image) -> ndarray`` caller for ``func`` under ``adapter``."""
     resolved = {k: getattr(module, v.name) if isinstance(v, Attr) else v for k, v in kwargs.items()}
 
+    if adapter.layout == "pil":
+        return _pil_probe(func, resolved)
     if adapter.layout == "nchw":
         import torch  # optional dependency, only for the nchw layout
 
         def convert(a: np.ndarray) -> Any:
             return torch.from_numpy(np.ascontiguousarray(a)).reshape(1, 1, *a.shape)
+    elif adapter.layout == "nchw-array":
+        def convert(a: np.ndarray) -> Any:
+            return a.reshape(1, 1, *a.shape)
     else:
         def convert(a: np.ndarray) -> Any:
             return a
@@ -169,8 +256,34 @@ def make_probe(func: Callable[..., Any], adapter: Adapter, kwargs: Mapping[str, 
         args = [roles[a] if isinstance(a, str) and a in roles else a for a in adapter.args]
         out = func(*args, **resolved)
         if adapter.layout == "nchw":
-            out = out.detach().numpy().reshape(out.shape[2:])
+            out = out.detach().numpy()
+        if adapter.layout in ("nchw", "nchw-array"):
+            out = np.asarray(out).reshape(out.shape[2:])
         return np.asarray(out)
+
+    return probe
+
+
+def _pil_probe(make_filter: Callable[..., Any], kwargs: Mapping[str, Any]) -> Probe:
+    """``make_filter((width, height), values, **kwargs)`` applied to a 32-bit integer image,
+    without the border of (k - 1)/2 samples that Pillow copies from the input (whatever
+    the kernel: no part of a bilinear map).  Pillow clips negative results to 0, so each
+    probe is four calls on the non-negative parts of kernel and image, combined."""
+    from PIL import Image  # optional dependency, only for the pil layout
+
+    def apply(kernel: np.ndarray, image: np.ndarray) -> np.ndarray:
+        picture = Image.fromarray(image.astype(np.int32), mode="I")
+        rows, cols = kernel.shape
+        filtered = picture.filter(make_filter((cols, rows), kernel.ravel().tolist(), **kwargs))
+        out = np.asarray(filtered, dtype=np.float64)
+        return out[rows // 2: out.shape[0] - rows // 2, cols // 2: out.shape[1] - cols // 2]
+
+    def probe(kernel: np.ndarray, image: np.ndarray) -> np.ndarray:
+        if np.iscomplexobj(kernel) or np.iscomplexobj(image):
+            raise TypeError("PIL images have no complex mode")
+        kp, kn = np.maximum(kernel, 0), np.maximum(-kernel, 0)
+        xp, xn = np.maximum(image, 0), np.maximum(-image, 0)
+        return apply(kp, xp) - apply(kn, xp) - apply(kp, xn) + apply(kn, xn)
 
     return probe
 
@@ -218,6 +331,12 @@ class Row:
     boundary: str  # zero | wrap | reflect | mirror | nearest | n/a | unrecognised
     complex_input: str  # no conjugation | conjugates kernel | ... | not accepted
     detail: str = ""
+    scale: str = "1"  # the constant factor: "3" for 3 * np.convolve
+
+    @property
+    def computes(self) -> str:
+        """``convolution``, or ``3 × convolution`` for a multiple."""
+        return self.operation if self.scale == "1" else f"{self.scale} × {self.operation}"
 
 
 @dataclass
@@ -234,7 +353,7 @@ class Identification:
         """A plain-text table for the terminal."""
         head = ["variant", "computes", "flips kernel", "output", "even-kernel centre",
                 "boundary", "complex input"]
-        body = [[r.variant, r.operation, _yes_no(r.flips_kernel), r.mode, r.even_centre,
+        body = [[r.variant, r.computes, _yes_no(r.flips_kernel), r.mode, r.even_centre,
                  r.boundary, r.complex_input] for r in self.rows]
         widths = [max(len(line[i]) for line in [head, *body]) for i in range(len(head))]
         lines = [f"{self.target}  [{self.adapter}]  probed in {self.seconds:.2f} s "
@@ -257,7 +376,7 @@ class Identification:
 
         head = ["variant", "computes", "flips", "output", "boundary", "complex input"]
         lines = [" & ".join(cell(h) for h in head)]
-        lines += [" & ".join(cell(c) for c in (r.variant, r.operation, _yes_no(r.flips_kernel),
+        lines += [" & ".join(cell(c) for c in (r.variant, r.computes, _yes_no(r.flips_kernel),
                                                 r.mode, r.boundary, r.complex_input))
                   for r in self.rows]
         body = r" \\ ".join(lines)
@@ -305,9 +424,9 @@ def _random_ints(rng: np.random.Generator, shape: Sequence[int],
     return real + 1j * rng.integers(-9, 10, size=tuple(shape))
 
 
-def _check_bilinear(f: _Counted, ndim: int, rng: np.random.Generator) -> str | None:
+def _check_bilinear(f: _Counted, adapter: Adapter, rng: np.random.Generator) -> str | None:
     """None if f is additive and homogeneous in each argument on random integer inputs."""
-    kshape, ishape = ODD_KERNELS[ndim], IMAGE_SHAPES[ndim]
+    kshape, ishape = adapter.probe_kernels[0], IMAGE_SHAPES[adapter.ndim]
     w1, w2 = _random_ints(rng, kshape), _random_ints(rng, kshape)
     x1, x2 = _random_ints(rng, ishape), _random_ints(rng, ishape)
     fw1 = f(w1, x1)
@@ -450,19 +569,19 @@ def _conjugation(f: _Counted, fit: _Fit, boundary: str, kernel_shape: tuple[int,
     return "not a conjugation of the real rule"
 
 
-def _analyse(f: _Counted, ndim: int, rng: np.random.Generator) -> Row | str:
+def _analyse(f: _Counted, adapter: Adapter, rng: np.random.Generator) -> Row | str:
     """Row fields (variant left blank) for one caller, or why it fits no model."""
-    image_shape = IMAGE_SHAPES[ndim]
+    image_shape = IMAGE_SHAPES[adapter.ndim]
     image = rng.permutation(np.arange(1, int(np.prod(image_shape)) + 1)).reshape(
         image_shape).astype(np.float64)
     fits = []
-    for kernel_shape in (ODD_KERNELS[ndim], EVEN_KERNELS[ndim]):
+    for kernel_shape in adapter.probe_kernels:
         fit = _fit_shift_model(f, kernel_shape, image)
         if isinstance(fit, str):
             return fit
         fits.append((kernel_shape, fit))
     if len({fit.sigma for _, fit in fits}) != 1:
-        return "odd and even kernels are not both flipped or both unflipped"
+        return "the probe kernels are not all flipped or all unflipped"
     sigma = fits[0][1].sigma
     if len(set(sigma)) != 1:
         flipped = [d for d, s in enumerate(sigma) if s < 0]
@@ -472,10 +591,11 @@ def _analyse(f: _Counted, ndim: int, rng: np.random.Generator) -> Row | str:
         modes.append(_classify_mode(fit, kernel_shape, image_shape))
         boundary_sets.append(_boundaries(f, fit, kernel_shape, image, rng))
     mode = modes[0][0]
-    if modes[1][0] != mode:
-        mode = f"{mode} (odd) / {modes[1][0]} (even)"
-    centre = _describe_centre(modes[1][1], EVEN_KERNELS[ndim])
-    common = [b for b in boundary_sets[0] if b in boundary_sets[1]]
+    if modes[-1][0] != mode:
+        mode = f"{mode} (odd) / {modes[-1][0]} (even)"
+    even = [k for k, (kernel_shape, _) in enumerate(fits) if any(n % 2 == 0 for n in kernel_shape)]
+    centre = _describe_centre(modes[even[0]][1], fits[even[0]][0]) if even else "-"
+    common = [b for b in boundary_sets[0] if all(b in found for found in boundary_sets)]
     if not common:
         boundary = "unrecognised"
     elif len(common) == len(BOUNDARY_PAD_MODES):
@@ -483,7 +603,7 @@ def _analyse(f: _Counted, ndim: int, rng: np.random.Generator) -> Row | str:
     else:
         boundary = " or ".join(common)
     operation = "convolution" if sigma[0] < 0 else "correlation"
-    complex_input = (_conjugation(f, fits[1][1], common[0], EVEN_KERNELS[ndim], rng)
+    complex_input = (_conjugation(f, fits[-1][1], common[0], fits[-1][0], rng)
                      if common else "-")
     detail = ""
     if boundary == "unrecognised":
@@ -499,20 +619,86 @@ def identify_callable(func: Callable[..., Any], adapter: Adapter, target: str = 
         raise IdentifyError(f"seed {seed!r}; expected a non-negative integer")
     rows, calls = [], 0
     for label, kwargs in adapter.variants:
-        rng = np.random.default_rng(seed)
-        f = _Counted(make_probe(func, adapter, dict(kwargs), module))
-        row = _probe_variant(f, adapter, target, label, rng)
-        calls += f.calls
-        if row.operation == "neither" and row.flips_kernel is None:
-            swapped = _Counted(_swap(f.probe))
-            found = _analyse(swapped, adapter.ndim, np.random.default_rng(seed))
-            calls += swapped.calls
-            if isinstance(found, Row):
-                row = Row(label, "neither", None, "-", "-", "-", "-",
-                          f"{row.detail}; it fits {found.operation} with kernel and image "
-                          "swapped: the adapter's argument order looks wrong")
+        probe = make_probe(func, adapter, dict(kwargs), module)
+        factor = _factor(probe, adapter)
+        calls += 1
+        row = None
+        if factor is not None:  # a hypothesis: kept only if c times a model fits every probe
+            try:
+                row, used = _variant_row(_divided(probe, factor), adapter, target, label, seed)
+                calls += used
+            except IdentifyError:
+                row = None
+            if row is not None and row.operation in ("convolution", "correlation"):
+                row = replace(row, scale=_number_text(factor))
+            else:
+                row = None
+        if row is None:
+            row, used = _variant_row(probe, adapter, target, label, seed)
+            calls += used
         rows.append(row)
     return Identification(target, adapter.describe(), rows, time.perf_counter() - start, calls)
+
+
+def _variant_row(probe: Probe, adapter: Adapter, target: str, label: str, seed: int
+                 ) -> tuple[Row, int]:
+    """The row of one variant and the calls it took (a swapped-argument retry included)."""
+    f = _Counted(probe)
+    row = _probe_variant(f, adapter, target, label, np.random.default_rng(seed))
+    calls = f.calls
+    if row.operation == "neither" and row.flips_kernel is None:
+        swapped = _Counted(_swap(f.probe))
+        try:
+            found = _analyse(swapped, adapter, np.random.default_rng(seed))
+        except Exception as err:  # swapped arguments the library refuses: no better fit
+            found = str(err)
+        calls += swapped.calls
+        if isinstance(found, Row):
+            row = Row(label, "neither", None, "-", "-", "-", "-",
+                      f"{row.detail}; it fits {found.operation} with kernel and image "
+                      "swapped: the adapter's argument order looks wrong")
+    return row, calls
+
+
+def _factor(probe: Probe, adapter: Adapter) -> float | None:
+    """The constant c of a function that computes c times a convolution or correlation,
+    or None when c is 1 or cannot be read off.
+
+    With a kernel impulse and an all-ones image every output sample is c or, where a
+    zero boundary is read, 0; c is the most common non-zero value.  Dividing by it only
+    makes a hypothesis to test: the analysis then checks every probe against c times
+    the model, so a wrong c ends in "neither", never in a wrong answer.
+    """
+    impulse = np.zeros(adapter.probe_kernels[0])
+    impulse[(0,) * adapter.ndim] = 1.0
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            out = np.asarray(probe(impulse, np.ones(IMAGE_SHAPES[adapter.ndim])))
+    except Exception:  # a library's refusal is reported by the analysis itself
+        return None
+    if out.dtype.kind not in "iuf" or not out.size:
+        return None
+    values = Counter(float(v) for v in out.ravel() if v != 0 and np.isfinite(v))
+    if not values:
+        return None
+    factor = values.most_common(1)[0][0]
+    return None if abs(factor - 1.0) <= 1e-9 else factor
+
+
+def _divided(probe: Probe, factor: float) -> Probe:
+    def divided(kernel: np.ndarray, image: np.ndarray) -> np.ndarray:
+        return np.asarray(probe(kernel, image)) / factor
+
+    return divided
+
+
+def _number_text(value: float) -> str:
+    """``3``, ``-1/2`` or ``0.3183...``: the shortest exact spelling of a factor."""
+    fraction = Fraction(value).limit_denominator(1000)
+    if float(fraction) == value:
+        return str(fraction)
+    return f"{value:.12g}"
 
 
 def _swap(probe: Probe) -> Probe:
@@ -525,7 +711,7 @@ def _swap(probe: Probe) -> Probe:
 def _probe_variant(f: _Counted, adapter: Adapter, target: str, label: str,
                    rng: np.random.Generator) -> Row:
     try:
-        problem = _check_bilinear(f, adapter.ndim, rng)
+        problem = _check_bilinear(f, adapter, rng)
     except _NotAnArray as err:
         problem = str(err)
     except Exception as err:  # a variant the library rejects is reported, not fatal
@@ -533,30 +719,32 @@ def _probe_variant(f: _Counted, adapter: Adapter, target: str, label: str,
     if problem is not None:
         raise IdentifyError(f"{target} ({label}) is not bilinear: {problem}")
     try:
-        found = _analyse(f, adapter.ndim, rng)
+        found = _analyse(f, adapter, rng)
     except _NotAnArray as err:
         found = str(err)
     except Exception as err:
         return Row(label, "error", None, "-", "-", "-", "-", f"{type(err).__name__}: {err}")
     if isinstance(found, str):
         return Row(label, "neither", None, "-", "-", "-", "-", found)
-    return Row(label, found.operation, found.flips_kernel, found.mode, found.even_centre,
-               found.boundary, found.complex_input, found.detail)
+    return replace(found, variant=label)
 
 
 def identify(target: str, adapter: Adapter | None = None, seed: int = 0) -> Identification:
-    """Probe ``module:function``; a built-in adapter is used unless one is given.
+    """Probe ``module:function`` (or ``module.function``); a built-in adapter is used
+    unless one is given.
 
     Raises IdentifyError for an unknown target without an adapter, an import
     failure, or a function that is not bilinear.
     """
+    target = canonical_target(target)
     func = load_target(target)
     if adapter is None:
         if target not in BUILTIN_ADAPTERS:
-            known = ", ".join(BUILTIN_ADAPTERS)
             raise IdentifyError(
-                f"no built-in adapter for {target!r}; give one (argument order, ndim, layout) "
-                f"or use one of {known}"
+                f"no built-in adapter for {target!r}; say how to call it, e.g. "
+                f"symconv identify {target} --ndim 1 --args image,kernel (--ndim 1, 2 or 3; "
+                "--args in call order, literals allowed: image,-1,kernel; --layout nchw for "
+                "torch tensors; --kwarg NAME=VALUE, --vary NAME=V1,V2)"
             )
         adapter = BUILTIN_ADAPTERS[target]
     module = importlib.import_module(target.partition(":")[0])
@@ -582,7 +770,7 @@ def which_libraries_flip(targets: Sequence[str] = FLIP_SLIDE_TARGETS) -> list[di
     rows: list[dict[str, Any]] = []
     for target in targets:
         adapter = BUILTIN_ADAPTERS[target]
-        default_only = Adapter(adapter.ndim, adapter.args, adapter.layout, adapter.variants[:1])
+        default_only = replace(adapter, variants=adapter.variants[:1])
         try:
             found = identify(target, default_only)
         except IdentifyError as err:
@@ -634,7 +822,8 @@ def adapter_from_options(ndim: int, args: str, layout: str, kwargs: Sequence[str
 
 
 __all__ = [
-    "BUILTIN_ADAPTERS", "FLIP_SLIDE_TARGETS", "Adapter", "Attr", "Identification", "Row",
-    "adapter_from_options", "identify", "identify_callable", "load_target", "predict",
+    "BUILTIN_ADAPTERS", "FLIP_SLIDE_TARGETS", "PROBE_LAYOUTS", "Adapter", "Attr", "Identification",
+    "Row", "adapter_from_options", "canonical_target", "identify", "identify_callable",
+    "load_target", "predict",
     "which_libraries_flip",
 ]

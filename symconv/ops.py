@@ -63,14 +63,14 @@ MAX_EXACT_PRODUCTS = 20_000_000
 
 
 def normalize_mode(mode: str) -> str:
-    if mode not in MODES:
+    if not isinstance(mode, str) or mode not in MODES:
         raise UnknownNameError(f"unknown mode {mode!r}; expected one of {', '.join(MODES)}")
     return mode
 
 
 def normalize_boundary(boundary: str) -> str:
-    name = BOUNDARY_ALIASES.get(boundary, boundary)
-    if name not in BOUNDARIES:
+    name = BOUNDARY_ALIASES.get(boundary, boundary) if isinstance(boundary, str) else boundary
+    if not isinstance(name, str) or name not in BOUNDARIES:
         known = ", ".join((*BOUNDARIES, *BOUNDARY_ALIASES))
         raise UnknownNameError(f"unknown boundary {boundary!r}; expected one of {known}")
     return name

@@ -18,7 +18,7 @@ from symconv.claims import (
     parse_signal_option,
     parse_toml,
 )
-from symconv.errors import ClaimFileError
+from symconv.errors import ClaimFileError, InputLimitError
 from symconv.prove import TIER_NAMES, Verdict, run_tiers
 
 GOOD = '''
@@ -216,3 +216,75 @@ def test_claim_from_text() -> None:
 def test_signal_option_rejects_a_name_given_twice() -> None:
     with pytest.raises(ClaimFileError, match="gives F twice"):
         parse_signal_option("F=3,F=4")
+
+
+# --- look-alike names and hostile claim files ---------------------------------------------
+
+
+@pytest.mark.parametrize(("statement", "signals", "fragment"), [
+    # the issue's two false claims that came out PROVED
+    ("sum(\uff26) == sum(F)", {"F": "1", "\uff26": "2"}, "U+FF26 FULLWIDTH LATIN CAPITAL"),
+    ("\ufb01 == fi", {"fi": "1", "\ufb01": "3"}, "U+FB01 LATIN SMALL LIGATURE FI"),
+    # an ASCII statement cannot reach a look-alike declaration either
+    ("sum(F) == sum(F)", {"F": "1", "\uff26": "2"},
+     "signals 'F' and '\uff26' collide: Python reads both as 'F'"),
+    ("fi == fi", {"\ufb01": "3", "fi": "1"}, "collide"),
+    ("F == F", {"F": "3", "\u0406": "3"}, "U+0406 CYRILLIC CAPITAL LETTER BYELORUSSIAN"),
+    ("F == F", {"F": "3", "G": "3"}, "signal 'G' is declared but the statement does not use it"),
+    ("F == F", {"F": "3", "if": "3"}, "'if' is not a usable name"),
+])
+def test_look_alike_and_unreachable_declarations_are_errors(
+        statement: str, signals: dict[str, str], fragment: str) -> None:
+    with pytest.raises(ClaimFileError) as info:
+        claim_from_text(statement, signals)
+    assert fragment in str(info.value) and "\n" not in str(info.value)
+
+
+def test_look_alike_names_in_a_claim_file(tmp_path: Path) -> None:
+    path = tmp_path / "lookalike.toml"
+    path.write_text('[[claim]]\nname = "x"\nstatement = "sum(F) == sum(F)"\n'
+                    'signals = { F = "1", "\uff26" = "2" }\nexpect = "holds"\n',
+                    encoding="utf-8")
+    with pytest.raises(ClaimFileError, match=r"lookalike\.toml:1: claim 'x': signals 'F' and"):
+        load_claims([path])
+
+
+def _literal_claim(literal: str, statement: str = "F == F") -> str:
+    return (f'[[claim]]\nname = "n"\nstatement = "{statement}"\n'
+            f'signals = {{ F = {{ literal = {literal} }} }}\nexpect = "holds"\n')
+
+
+@pytest.mark.parametrize(("text", "limit"), [
+    (_literal_claim("[" * 1000 + "1" + "]" * 1000), "nested too deeply for the TOML parser"),
+    ('[[claim]]\nname = "n"\nx = ' + "{a = " * 1000 + "1" + "}" * 1000,
+     "nested too deeply for the TOML parser"),
+    (_literal_claim("[" * 70 + "1" + "]" * 70), "nested more than 8 levels deep"),
+    (_literal_claim('["1e1000000000"]'), "has 1000000001 digits"),
+    (_literal_claim("[1e300]"), "has 301 digits"),
+    (_literal_claim("[" + "9" * 101 + "]"), "more than 100 digits"),
+    (_literal_claim("[" + "9" * 5000 + "]"), "Exceeds the limit (4300 digits)"),
+    (_literal_claim("[" + ", ".join(["[" + ", ".join(["1"] * 300) + "]"] * 300) + "]"),
+     "literal of shape (300, 300) has 90000 entries; the literal size limit is 65536"),
+    ('[[claim]]\nname = "n"\nstatement = "F == F"\nsignals = { F = "'
+     + "x".join(["1"] * 100) + '" }\nexpect = "holds"\n', "has 100 axes; the limit is 8 axes"),
+    ('[[claim]]\nname = "n"\nstatement = "F == F"\nsignals = { F = "'
+     + "9" * 5000 + '" }\nexpect = "holds"\n', "beyond 4000000 entries"),
+    ('[[claim]]\nname = "n"\nstatement = "F == F"\nsignals = { F = ['
+     + ", ".join(['"3"'] * 17) + '] }\nexpect = "holds"\n', "17 shapes for one signal"),
+    ('[[claim]]\nname = "n"\nstatement = "F + G + H == F"\nsignals = { F = ["2", "3", "4", "5"]'
+     ', G = ["2", "3", "4", "5"], H = ["2", "3", "4", "5", "6"] }\nexpect = "holds"\n',
+     "the declared shapes make 80 combinations; the limit is 64"),
+])
+def test_hostile_claim_files_stop_at_a_named_limit(text: str, limit: str) -> None:
+    with pytest.raises(InputLimitError) as info:
+        parse_toml(text, "hostile.toml")
+    message = str(info.value)
+    assert message.startswith("hostile.toml") and limit in message and "\n" not in message
+
+
+def test_literals_and_shapes_at_the_limits_load() -> None:
+    claims = parse_toml(_literal_claim("[" * 8 + "1" + "]" * 8)
+                        + _literal_claim("[" + "9" * 100 + "]").replace('"n"', '"m"'))
+    assert claims[0].signals["F"][0].shape == (1,) * 8
+    assert claims[1].signals["F"][0].literal == (Fraction("9" * 100),)
+    assert parse_signal("1x1x1x1x1x1x1x2")[0].shape == (1,) * 7 + (2,)

@@ -153,3 +153,116 @@ def test_verify_without_a_path_outside_a_repository_runs_the_bundled_proofs(
     assert main(["verify"]) == 0
     captured = capsys.readouterr()
     assert "bundled" not in captured.err and "\nb " in captured.out
+
+
+# --- shell behaviour: broken pipes, --debug, no tracebacks --------------------------------
+
+
+class _ClosedPipe:
+    """A stdout whose reader has gone (``symconv ... | head``)."""
+
+    def write(self, text: str) -> int:
+        raise BrokenPipeError(32, "Broken pipe")
+
+    def flush(self) -> None:
+        raise BrokenPipeError(32, "Broken pipe")
+
+
+@pytest.mark.parametrize("argv", [
+    ["derive", "conv", "--size", "5"],
+    ["derive", "conv", "--matrix"],
+    ["dft", "--size", "4"],
+])
+def test_a_broken_pipe_is_silent(argv: list[str], monkeypatch: pytest.MonkeyPatch,
+                                 capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setattr("sys.stdout", _ClosedPipe())
+    assert main(argv) == 141  # 128 + SIGPIPE, as a process the pipe killed
+    assert capsys.readouterr().err == ""
+
+
+def test_a_broken_pipe_is_silent_in_a_real_pipe() -> None:
+    import subprocess
+    import sys
+
+    # 68 kB of output, more than a pipe holds: the writer meets the closed pipe
+    process = subprocess.Popen([sys.executable, "-m", "symconv", "dft", "--size", "8", "--dim",
+                                "2"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               cwd=Path(__file__).parents[1])
+    assert process.stdout is not None and process.stderr is not None
+    assert process.stdout.readline().startswith(b"F(0, 0) = ")
+    process.stdout.close()
+    err = process.stderr.read().decode()
+    assert process.wait(timeout=120) == 141
+    assert err == ""
+
+
+def _boom(exc: BaseException) -> Any:
+    def build(*args: Any, **kwargs: Any) -> Any:
+        raise exc
+
+    return build
+
+
+@pytest.mark.parametrize(("exc", "code", "line"), [
+    (RuntimeError("a bug"), 3, "symconv: internal error: RuntimeError: a bug (run symconv "
+                               "--debug ... for the traceback)"),
+    (KeyboardInterrupt(), 130, "symconv: interrupted"),
+    (MemoryError(), 2, "symconv: error: out of memory; try smaller sizes"),
+])
+def test_no_traceback_without_debug(exc: BaseException, code: int, line: str,
+                                    monkeypatch: pytest.MonkeyPatch,
+                                    capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setattr("symconv.cli.ExpandedForm.build", _boom(exc))
+    assert main(["derive", "conv"]) == code
+    assert capsys.readouterr().err == line + "\n"
+
+
+@pytest.mark.parametrize("argv", [
+    ["--debug", "check", "F / (1 - 1) == F", "--signals", "F=3"],
+    ["check", "F / (1 - 1) == F", "--signals", "F=3", "--debug"],
+])
+def test_debug_shows_the_traceback(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("Traceback (most recent call last):")
+    assert err.splitlines()[-1].startswith("symconv: error: ")
+    assert "division by zero: (1 - 1) is 0" in err.splitlines()[-1]
+
+
+def test_debug_after_a_separator_is_an_argument(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["derive", "conv", "--", "--debug"])
+    assert "Traceback" not in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(("statement", "signals"), [
+    ("sum(\uff26) == sum(F)", "F=1,\uff26=2"),
+    ("\ufb01 == fi", "fi=1,\ufb01=3"),
+    ("sum(F) == sum(F)", "F=1,\uff26=2"),
+])
+def test_look_alike_names_are_not_proved(statement: str, signals: str,
+                                         capsys: pytest.CaptureFixture[str]) -> None:
+    """The first unsound verdict of the project: these false claims were PROVED."""
+    assert main(["check", statement, "--signals", signals]) == 2
+    captured = capsys.readouterr()
+    assert "PROVED" not in captured.out + captured.err
+    assert captured.err.count("\n") == 1 and captured.err.startswith("symconv: error: ")
+
+
+@pytest.mark.parametrize("kernel", ["9x9", "7x3"])
+def test_cnn_pixel_and_backprop_agree_on_sizes(kernel: str,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    messages = []
+    for action in ("pixel", "backprop"):
+        assert main(["cnn", action, "--kernel", kernel, "--input", "5x5"]) == 2
+        messages.append(capsys.readouterr().err)
+    assert messages[0] == messages[1]
+    assert "is smaller than the dilated kernel" in messages[0]
+
+
+def test_cnn_pixel_checks_the_input_it_is_given(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["cnn", "pixel", "--kernel", "3x3", "--input", "5x5"]) == 0
+    assert "x[1, 2, 2]" in capsys.readouterr().out
+    assert main(["cnn", "pixel", "--kernel", "3", "--input", "5x5"]) == 2
+    assert "differ in dimension" in capsys.readouterr().err
+    assert main(["cnn", "pixel", "--kernel", "9x9"]) == 0  # no input size: the form for any

@@ -357,3 +357,23 @@ def test_bad_padding_is_one_line(kwargs: dict[str, Any], error: type[Exception],
     with pytest.raises(error, match=fragment) as info:
         layer(np.ones((1, 5, 5)), np.ones((1, 1, 3, 3)), **kwargs)
     assert "\n" not in str(info.value)
+
+
+def test_pixel_terms_check_the_output_pixel_against_an_input_size() -> None:
+    """cnn pixel printed x[0, 8, 8] for a 9x9 kernel on a 5x5 input, which layer() refuses."""
+    with pytest.raises(ShapeError, match="smaller than the dilated kernel"):
+        cnn.pixel_terms(1, 0, (9, 9), (0, 0), input_size=(5, 5))
+    with pytest.raises(ShapeError, match="smaller than the dilated kernel"):
+        cnn.pixel_terms(1, 0, (3, 3), (0, 0), dilation=3, input_size=(6, 6))
+    with pytest.raises(ShapeError, match=r"position \(2, 0\) is outside the output of shape \(2, 2\)"):
+        cnn.pixel_terms(1, 0, (3, 1), (2, 0), stride=2, input_size=(5, 4))
+    # where the pixel exists, the terms are those of the layer entry (with or without the size)
+    assert cnn.pixel_terms(2, 0, (3, 3), (1, 1), padding=1, input_size=(3, 3)) == \
+        cnn.pixel_terms(2, 0, (3, 3), (1, 1), padding=1)
+    x = symbolic_tensor("x", (1, 5, 5))
+    W = symbolic_tensor("W", (1, 1, 5, 5))
+    with pytest.raises(ShapeError, match="smaller than the dilated kernel") as layer_error:
+        cnn.layer(x[:, :3, :3], W)
+    with pytest.raises(ShapeError) as pixel_error:
+        cnn.pixel_terms(1, 0, (5, 5), (0, 0), input_size=(3, 3))
+    assert str(pixel_error.value) == str(layer_error.value)

@@ -10,6 +10,9 @@ from hypothesis import strategies as st
 
 from symconv.dsl import (
     FUNCTIONS,
+    MAX_EXPRESSION_DEPTH,
+    MAX_NUMBER_DIGITS,
+    MAX_STATEMENT_LENGTH,
     BinOp,
     Call,
     Imag,
@@ -18,11 +21,14 @@ from symconv.dsl import (
     Number,
     Statement,
     Str,
+    check_signal_name,
+    constant_value,
     names,
+    number_digits,
     parse_statement,
     unparse,
 )
-from symconv.errors import ClaimFileError
+from symconv.errors import ClaimFileError, InputLimitError
 
 
 def _same_tree(a: Statement, b: Statement) -> bool:
@@ -168,3 +174,106 @@ def test_unprintable_characters_are_claim_errors(text: str) -> None:
 
 def test_tabs_are_still_whitespace() -> None:
     assert unparse(parse_statement("F\t== F")) == "F == F"
+
+
+# --- look-alike names and hostile input ---------------------------------------------------
+
+
+@pytest.mark.parametrize(("text", "column", "shown"), [
+    ("sum(\uff26) == sum(F)", 5, "U+FF26 FULLWIDTH LATIN CAPITAL LETTER F"),
+    ("\ufb01 == fi", 1, "U+FB01 LATIN SMALL LIGATURE FI"),
+    ("F == F\u00b2", 7, "U+00B2 SUPERSCRIPT TWO"),
+    ("conv(F, I, mode=\"s\u0430me\") == F", 19, "U+0430 CYRILLIC SMALL LETTER A"),
+])
+def test_non_ascii_is_refused_naming_the_character(text: str, column: int, shown: str) -> None:
+    """Python's parser folds Ｆ into F and ﬁ into fi (NFKC): two declared signals would
+    meet in one name.  Nothing but ASCII reaches the parser."""
+    with pytest.raises(ClaimFileError) as info:
+        parse_statement(text)
+    message = str(info.value)
+    assert message.startswith(f"column {column}: character ")
+    assert shown in message and "\n" not in message
+
+
+@pytest.mark.parametrize(("name", "fragment"), [
+    ("\uff26", "character 1, '\uff26' (U+FF26 FULLWIDTH LATIN CAPITAL LETTER F), is not ASCII"),
+    ("a\u00b9", "character 2"),
+    ("if", "not a usable name"),
+    ("conv", "not a usable name"),
+    ("1F", "not a usable name"),
+    ("F" * 65, "name length limit is 64"),
+])
+def test_signal_names_are_ascii_identifiers(name: str, fragment: str) -> None:
+    with pytest.raises(ClaimFileError, match=None) as info:
+        check_signal_name(name)
+    assert fragment in str(info.value)
+
+
+def test_usable_signal_names_pass() -> None:
+    assert [check_signal_name(n) for n in ("F", "I_2", "_x", "f" * 64)] == [
+        "F", "I_2", "_x", "f" * 64]
+
+
+@pytest.mark.parametrize(("text", "limit"), [
+    ("-" * 40 + "F == F", "expression depth limit is 32"),
+    ("F" + " + F" * 40 + " == F", "expression depth limit is 32"),
+    ("conj(" * 40 + "F" + ")" * 40 + " == F", "expression depth limit is 32"),
+    ("(" * 300 + "F" + ")" * 300 + " == F", "depth limit is 32"),  # Python's own limit
+    ("-" * 990 + "F == F", "expression depth limit is 32"),  # Python's parser is fine
+    ("F" + " + F" * 400 + " == F", "characters; the limit is 1000"),
+    ("F * 1e1000000000 == F", "has 1000000001 digits"),
+    ("F * 1e" + "9" * 20 + " == F", "has 1000000000001 digits"),
+    ("F * 1e-101 == F", "the limit is 100"),
+    ("F * 0x" + "f" * 90 + " == F", "the limit is 100"),
+    ("F * " + " * ".join(["1" + "0" * 60] * 4) + " == F", "have 244 digits in all"),
+    ("F" + " * F" * 16 + " == F", "degree up to 17 in the signals; the degree limit is 16"),
+    ("conv(F * F, hadamard(F, F) @ (F * F)) * " + " * ".join(["F"] * 11) + " == F",
+     "degree up to 17"),
+    ("zeropad(F, 4000, 4000) == F", "box of 16000000 entries; the limit is 4000000"),
+    ("F" * 65 + " == F", "name length limit is 64"),
+])
+def test_limits_are_checked_up_front_and_named(text: str, limit: str) -> None:
+    with pytest.raises(InputLimitError) as info:
+        parse_statement(text)
+    assert limit in str(info.value) and "\n" not in str(info.value)
+
+
+def test_statements_at_the_limits_parse() -> None:
+    depth = MAX_EXPRESSION_DEPTH - 2  # the comparison and the leaf take two levels
+    assert names(parse_statement("-" * depth + "F == F")) == {"F"}
+    assert parse_statement("F == F" + " " * (MAX_STATEMENT_LENGTH - 6)).text == "F == F"
+    parse_statement("F * 0.5 + F * 1e-30 + shift(F, 9223372036854775808) == F")
+    parse_statement("F" + " * F" * 15 + " == sum(F) * F")
+    parse_statement("shift(F, " + ", ".join(["9" * 99] * 4) + ") == F")  # no value: no total
+    assert number_digits("1" * MAX_NUMBER_DIGITS) == MAX_NUMBER_DIGITS
+    assert number_digits("-1.25e-3") == 6 and number_digits("1/3") == 2
+
+
+@pytest.mark.parametrize(("text", "divisor"), [
+    ("F / (1 - 1) == F", "(1 - 1)"),
+    ("F / 0 == F", "0"),
+    ("F / (2j * 2j + 4) == F", "((2j * 2j) + 4)"),
+    ("F / (0.5 - (1/2)) == F", "(0.5 - (1 / 2))"),
+])
+def test_division_by_a_constant_zero_is_found_when_parsing(text: str, divisor: str) -> None:
+    with pytest.raises(ClaimFileError) as info:
+        parse_statement(text)
+    assert f"division by zero: {divisor} is 0" in str(info.value)
+
+
+def test_constant_values_are_exact() -> None:
+    statement = parse_statement("(1 + 2j) * (1 - 2j) / 5 == (1/3) * 3 - 0.1 * 0")
+    assert constant_value(statement.left) == (1, 0)
+    assert constant_value(statement.right) == (1, 0)
+    assert constant_value(parse_statement("F / 2 == F").left) is None
+    assert constant_value(parse_statement("1j / (1 + 1j) == F").left) == (
+        Fraction(1, 2), Fraction(1, 2))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=60))
+def test_any_text_parses_or_gives_a_one_line_claim_error(text: str) -> None:
+    try:
+        parse_statement(text)
+    except ClaimFileError as exc:
+        assert "\n" not in str(exc)

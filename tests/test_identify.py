@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import sys
+from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -239,3 +242,133 @@ def test_negative_seed_and_malformed_vary_are_identify_errors(
         adapter_from_options(1, "image,kernel", "plain", [], "mode")
     assert main(["identify", "numpy:convolve", "--seed", "-5"]) == 2
     assert capsys.readouterr().err == "symconv: error: seed -5; expected a non-negative integer\n"
+
+
+# --- module.function, the current directory, 3D, multiples, more libraries ------------------
+
+
+def test_module_dot_function_is_module_colon_function() -> None:
+    dotted, colon = identify("numpy.convolve"), identify("numpy:convolve")
+    assert dotted.target == "numpy:convolve"
+    assert rows_by_variant(dotted) == rows_by_variant(colon)
+    assert identify("scipy.signal.correlate2d").target == "scipy.signal:correlate2d"
+
+
+def test_a_module_in_the_current_directory_is_found(tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "symconv_probe_here.py").write_text(
+        "import numpy as np\n\ndef scaled(x, w):\n    return 3 * np.convolve(x, w)\n")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delitem(sys.modules, "symconv_probe_here", raising=False)
+    path_before = list(sys.path)
+    assert main(["identify", "symconv_probe_here.scaled", "--args", "image,kernel"]) == 0
+    assert "3 × convolution" in capsys.readouterr().out
+    assert sys.path == path_before  # the current directory was added for the import only
+    monkeypatch.delitem(sys.modules, "symconv_probe_here", raising=False)
+
+
+@pytest.mark.parametrize(("func", "computes", "scale"), [
+    (lambda x, w: 3 * np.convolve(x, w), "3 × convolution", "3"),
+    (lambda x, w: -np.correlate(x, w, mode="full") / 2, "-1/2 × correlation", "-1/2"),
+    (lambda x, w: np.convolve(x, w) * 1, "convolution", "1"),
+    (lambda x, w: 0.125 * np.convolve(x, w, mode="same"), "1/8 × convolution", "1/8"),
+])
+def test_scalar_multiples_are_recognised(func: Any, computes: str, scale: str) -> None:
+    row = identify_callable(func, Adapter(1)).rows[0]
+    assert (row.computes, row.scale) == (computes, scale)
+    assert row.mode in ("full", "same")
+
+
+@pytest.mark.parametrize("func", [
+    # 3 times a convolution on most samples, 2 times on the rest: no constant multiple
+    lambda x, w: np.convolve(x, w) * np.where(np.arange(len(x) + len(w) - 1) < 4, 2, 3),
+    # a multiple of a convolution plus a shifted copy: bilinear, not a multiple
+    lambda x, w: 3 * np.convolve(x, w) + np.roll(np.convolve(x, w), 1),
+])
+def test_a_factor_is_only_a_hypothesis(func: Any) -> None:
+    row = identify_callable(func, Adapter(1)).rows[0]
+    assert row.operation == "neither" and row.scale == "1"
+
+
+def test_three_dimensions() -> None:
+    found = identify_callable(scipy.ndimage.correlate, Adapter(3, variants=(
+        ("default", ()), ("mode='wrap'", (("mode", "wrap"),)))))
+    assert [(r.operation, r.mode, r.even_centre, r.boundary) for r in found.rows] == [
+        ("correlation", "same", "k//2", "reflect"), ("correlation", "same", "k//2", "wrap")]
+    found = identify_callable(scipy.signal.convolve, Adapter(3))
+    assert (found.rows[0].operation, found.rows[0].mode) == ("convolution", "full")
+    flipped = identify_callable(lambda x, w: scipy.ndimage.correlate(x, w[:, ::-1, :]),
+                                Adapter(3)).rows[0]
+    assert flipped.operation == "neither" and "axes [1] only" in flipped.detail
+
+
+def test_cli_three_dimensions(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["identify", "scipy.signal.fftconvolve", "--ndim", "3", "--json"]) == 0
+    row = json.loads(capsys.readouterr().out)["rows"][0]
+    assert (row["operation"], row["mode"], row["scale"]) == ("convolution", "full", "1")
+
+
+def test_no_adapter_error_gives_the_flags(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["identify", "numpy.add"]) == 2
+    err = capsys.readouterr().err
+    assert "symconv identify numpy:add --ndim 1 --args image,kernel" in err
+    assert err.count("\n") == 1
+
+
+def _skip_without(module: str, install: str) -> Any:
+    return pytest.importorskip(module, reason=f"optional peer: pip install {install}")
+
+
+def test_torch_transposed_and_3d_convolutions() -> None:
+    _skip_without("torch", "torch==2.13.0 (CPU)")
+    # conv_transpose is the adjoint of correlation: a full convolution
+    for d in (1, 2, 3):
+        row = identify(f"torch.nn.functional.conv_transpose{d}d").rows[0]
+        assert (row.operation, row.mode, row.boundary) == ("convolution", "full", "zero")
+    conv3d = rows_by_variant(identify("torch.nn.functional:conv3d"))
+    assert conv3d["default"][:2] == ("correlation", "valid")
+    assert conv3d["padding='same'"][:3] == ("correlation", "same", "(k-1)//2")
+
+
+def test_skimage_correlate_sparse() -> None:
+    _skip_without("skimage", "scikit-image")
+    found = rows_by_variant(identify("skimage.filters:correlate_sparse"))
+    # docs: "Compute valid cross-correlation of padded_array and kernel"; mode as ndimage's
+    assert found["default"][:2] == ("correlation", "same")
+    assert found["default"][3] == "reflect"
+    expected = {"constant": "zero", "edge": "nearest", "wrap": "wrap", "symmetric": "reflect"}
+    for mode, boundary in expected.items():
+        assert found[f"mode={mode!r}"][3] == boundary
+    assert found["mode='valid'"][1:4:2] == ("valid", "n/a")
+
+
+def test_astropy_convolve() -> None:
+    _skip_without("astropy", "astropy")
+    for name in ("convolve", "convolve_fft"):
+        found = rows_by_variant(identify(f"astropy.convolution:{name}"))
+        assert found["default"][:2] == ("convolution", "same")  # boundary='fill', 0
+        assert found["boundary='fill'"][3] == "zero"
+        assert found["boundary='wrap'"][3] == "wrap"
+    assert rows_by_variant(identify("astropy.convolution:convolve"))["boundary='extend'"][3] \
+        == "nearest"
+
+
+def test_pil_kernel_flips_rows_only() -> None:
+    _skip_without("PIL", "pillow")
+    row = identify("PIL.ImageFilter.Kernel").rows[0]
+    # docs: "The kernel will be flipped vertically before being applied to the image."
+    assert row.operation == "neither"
+    assert "flips the kernel on axes [0] only" in row.detail
+
+
+@pytest.mark.slow  # importing jax and compiling its convolutions: about 10 s
+def test_jax_convolutions() -> None:
+    _skip_without("jax", "jax jaxlib (CPU)")
+    lax = rows_by_variant(identify("jax.lax.conv_general_dilated"))
+    assert lax["padding='VALID'"][:2] == ("correlation", "valid")
+    assert lax["padding='SAME'"][:3] == ("correlation", "same", "(k-1)//2")
+    assert rows_by_variant(identify("jax.scipy.signal:convolve"))["default"][:2] == (
+        "convolution", "full")
+    assert rows_by_variant(identify("jax.scipy.signal:correlate"))["default"][:2] == (
+        "correlation", "full")

@@ -319,3 +319,14 @@ def test_arrays_with_the_default_origin_agree_with_scipy(pair: tuple[np.ndarray,
             assert np.array_equal(same, ndimage_fn(img, k, mode="constant"))
         if all(n % 2 for n in k.shape):
             assert np.array_equal(same, signal_fn(img, k, "same"))
+
+
+@pytest.mark.parametrize("options", [
+    {"boundary": ["zero"]}, {"boundary": {"wrap": 1}}, {"boundary": None},
+    {"mode": ["full"]}, {"mode": 3},
+])
+def test_a_mode_or_boundary_that_is_no_string_is_an_unknown_name(options: dict[str, object]) -> None:
+    """A list as a boundary raised a bare TypeError: unhashable type: 'list'."""
+    F = Signal.symbolic("F", (3,))
+    with pytest.raises(UnknownNameError, match=r"unknown (boundary|mode)"):
+        conv(F, F, **options)  # type: ignore[arg-type]

@@ -24,7 +24,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from symconv.claims import Claim, claim_from_text, load_claims
-from symconv.dsl import parse_statement
+from symconv.dsl import names, parse_statement
 from symconv.errors import SymconvError
 from symconv.prove import Budget, Verdict, exact, run_tiers
 from symconv.prove.general import Derivation, RecheckError, Step, attempt, derive, recheck
@@ -117,6 +117,12 @@ FALSE_COMPLEX: list[tuple[str, dict[str, Any]]] = [
 
 def _ids(corpus: list[tuple[str, dict[str, Any]]]) -> list[str]:
     return [f"{s} [{','.join(f'{k}={v}' for k, v in sig.items())}]" for s, sig in corpus]
+
+
+def declared(statement: str, signals: dict[str, Any]) -> dict[str, Any]:
+    """The signals the statement uses (a claim may declare no others)."""
+    used = names(parse_statement(statement))
+    return {name: value for name, value in signals.items() if name in used}
 
 
 def proved(statement: str, signals: dict[str, Any]) -> Any:
@@ -364,7 +370,8 @@ def circular_expressions() -> st.SearchStrategy[str]:
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(expressions(), expressions())
 def test_random_statements_proved_only_when_true(left: str, right: str) -> None:
-    claim = claim_from_text(f"{left} == {right}", {"a": "3", "b": "2"})
+    text = f"{left} == {right}"
+    claim = claim_from_text(text, declared(text, {"a": "3", "b": "2"}))
     result = attempt(claim, Budget(30))
     if result is not None:
         assert result.verdict is Verdict.PROVED
@@ -376,7 +383,8 @@ def test_random_statements_proved_only_when_true(left: str, right: str) -> None:
 def test_random_circular_statements_proved_only_when_true(left: str, right: str,
                                                           transform: bool) -> None:
     wrap = (lambda e: f"dft({e})") if transform else (lambda e: f"circconv({e}, b)")
-    claim = claim_from_text(f"{wrap(left)} == {wrap(right)}", {"a": "3", "b": "3"})
+    text = f"{wrap(left)} == {wrap(right)}"
+    claim = claim_from_text(text, declared(text, {"a": "3", "b": "3"}))
     result = attempt(claim, Budget(30))
     if result is not None:
         # the exact tier decides the claim at n = 3 and nearby sizes: it must agree
@@ -386,7 +394,7 @@ def test_random_circular_statements_proved_only_when_true(left: str, right: str,
 
 @pytest.mark.parametrize("statement", ["conv(a, b) == conv(a, b)", "a == a", "sum(a) == sum(a)"])
 def test_identical_sides_keep_a_readable_chain(statement: str) -> None:
-    derivation = proved(statement, {"a": "3", "b": "2"}).derivation
+    derivation = proved(statement, declared(statement, {"a": "3", "b": "2"})).derivation
     steps = derivation.steps
     assert len(steps) == 2 and derivation.check()
     assert steps[0].before.text() == steps[-1].after.text()
