@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from fractions import Fraction
 from typing import Any
 
@@ -160,19 +161,24 @@ def test_fixed_kernels_are_reduced_not_randomized() -> None:
     assert result.sizes == [{"I": (5, 5)}, {"I": (40, 40)}]
 
 
-def test_not_applicable_cases_hand_over() -> None:
+def test_complex_entries_and_imaginary_constants_are_decided() -> None:
+    """Complex entries and 1j go through Z[ζ_L] -> F_p (conj(z) an independent residue)."""
     complex_claim = claim_from_text("conj(conj(a)) == a", {"a": {"shape": "3", "real": False}},
                                     tiers=["random"])
-    assert random_tier.attempt(complex_claim, Budget(10)) is None
-    imaginary = claim_from_text("2j * a == a", {"a": "3"}, tiers=["random"])
-    assert random_tier.attempt(imaginary, Budget(10)) is None
+    assert random_tier.attempt(complex_claim, Budget(10)).verdict is Verdict.PROBABLE
+    for false in ("2j * a == a", "conj(a) == a", "1j * 1j * a == a"):
+        claim = claim_from_text(false, {"a": {"shape": "3", "real": False}}, tiers=["random"])
+        assert random_tier.attempt(claim, Budget(10)).verdict is Verdict.REFUTED, false
+    python_claim = claim_from_text("a == a", {"a": "3"}, tiers=["random"])
+    assert random_tier.attempt(replace(python_claim, statement=None), Budget(10)) is None
 
 
 def test_shape_mismatch_at_large_sizes_falls_back() -> None:
     result = _random("circconv(a, b) == circconv(b, a)", {"a": "4x4", "b": "4x4"})
-    # 512x512 with 15x15 cannot be circularly convolved; equal kernel sizes can.
+    # equal declared shapes all become 512x512 (512x512 with 15x15 could not be circularly
+    # convolved)
     assert result.verdict is Verdict.PROBABLE
-    assert result.sizes == [{"a": (4, 4), "b": (4, 4)}, {"a": (16, 16), "b": (16, 16)}]
+    assert result.sizes == [{"a": (4, 4), "b": (4, 4)}, {"a": (512, 512), "b": (512, 512)}]
 
 
 def test_claim_false_only_at_its_declared_shapes_is_refuted() -> None:

@@ -159,6 +159,11 @@ class _Layout:
         return key
 
 
+@lru_cache(maxsize=256)
+def _layout(size: int, space: int, order: int) -> _Layout:
+    return _Layout(size, space, order)
+
+
 def _fresh(shape: int | tuple[int, ...]) -> np.ndarray:
     """An int64 array to be filled in blocks.  Touched once in one sweep first: writing fresh
     (huge) pages block by block measured 2-3x slower than a fill followed by the same writes."""
@@ -292,6 +297,8 @@ class MonomialCodec:
         self._places = self.base ** np.arange(self.degree, dtype=np.int64)
 
     def encode(self, monomial: Monomial) -> int:
+        if len(monomial) == 1:  # a symbolic entry
+            return self.ids[monomial[0]]
         digits = sorted((self.ids[g] for g in monomial), reverse=True)
         if len(digits) > self.degree:
             raise PackedUnsupported(f"a monomial of degree {len(digits)} exceeds the bound "
@@ -338,17 +345,40 @@ class MonomialCodec:
             shape)
 
     def split_product(self, a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
-        """(p, q) with code(a[i] * b[k]) = p[i] + q[k] for all i, k, or None.  It exists when both
-        have degree <= 1 and every id of one lies below every id of the other (products of
-        distinct signals): the lower is the higher place."""
-        if self.degree < 2 or not a.size or not b.size:
+        """(p, q) with code(a[i] * b[k]) = p[i] + q[k] for all i, k, or None.
+
+        It exists when one side has degree <= 1 and its ids lie above every id of the other
+        (they become the lowest place), or below every id of the other and that side has one
+        degree k (they become place k): products of distinct signals, as in the DFT theorems
+        and associativity.
+        """
+        if not a.size or not b.size:
             return None
-        if int(a.max()) >= self.base or int(b.max()) >= self.base:
+        for x, y, swapped in ((a, b, False), (b, a, True)):
+            if int(y.max()) >= self.base:
+                continue
+            parts = self._appended(x, y)
+            if parts is not None:
+                return (parts[1], parts[0]) if swapped else parts
+        return None
+
+    def _appended(self, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+        """The split of :meth:`split_product` for ``y`` of degree <= 1, in the roles (x, y)."""
+        top_x, top_y = int(x.max()), int(y.max())
+        if int(y.min()) > int((x % self.base).max()):  # y's ids above x's: the lowest place
+            if top_x * self.base + top_y < self.space:
+                return x * self.base, y
             return None
-        if int(a.max()) < int(b.min()):
-            return a * self.base, b
-        if int(b.max()) < int(a.min()):
-            return a, b * self.base
+        low_x = int(x.min())
+        if not low_x:
+            return None
+        place = 1  # base^(degree - 1) of x's smallest code: x's degree, if all of x have it
+        while low_x >= place * self.base:
+            place *= self.base
+        if top_x >= place * self.base or top_x + top_y * place * self.base >= self.space:
+            return None
+        if top_y < int((x // place).min()):  # y's ids below x's: the next place up
+            return x, y * (place * self.base)
         return None
 
     def conjugate(self, codes: np.ndarray) -> np.ndarray:
@@ -501,7 +531,7 @@ class PackedBackend:
         self.codec = codec
 
     def _layout(self, shape: tuple[int, ...], order: int) -> _Layout:
-        return _Layout(math.prod(shape), self.codec.space, order)
+        return _layout(math.prod(shape), self.codec.space, order)
 
     # --- canonical form ------------------------------------------------------
     def _from_rows(self, shape: tuple[int, ...], origin: tuple[int, ...], pos: np.ndarray,
@@ -590,14 +620,17 @@ class PackedBackend:
     def pack(self, signal: Signal) -> PackedSignal:
         """The packed form of an exact (or integer) signal."""
         exact = signal.exact()
-        orders = {_order_of(p.domain) for p in exact.entries.flat}
-        order = math.lcm(1, *orders)
+        entries = list(exact.entries.flat)
+        domains = {id(p.domain): p.domain for p in entries}
+        field_orders = {key: _order_of(domain) for key, domain in domains.items()}
+        order = math.lcm(1, *field_orders.values())
         pos, mono, exp, nums, dens = [], [], [], [], []
-        for flat, p in enumerate(exact.entries.flat):
-            step = order // _order_of(p.domain)
+        for flat, p in enumerate(entries):
+            step = order // field_orders[id(p.domain)]
+            rational = p.domain.is_QQ or p.domain.is_ZZ
             for m, c in p.terms.items():
                 code = self.codec.encode(m)
-                parts = ([(0, c)] if p.domain.is_QQ or p.domain.is_ZZ else
+                parts = ([(0, c)] if rational else
                          [(j * step, q) for j, q in p.domain.zeta_exponents(c).items()])
                 for e, q in parts:
                     pos.append(flat)
