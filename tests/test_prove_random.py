@@ -175,6 +175,7 @@ def test_complex_entries_and_imaginary_constants_are_decided() -> None:
     assert random_tier.attempt(replace(python_claim, statement=None), Budget(10)) is None
 
 
+@pytest.mark.slow
 def test_shape_mismatch_at_large_sizes_falls_back() -> None:
     result = _random("circconv(a, b) == circconv(b, a)", {"a": "4x4", "b": "4x4"})
     # equal declared shapes all become 512x512 (512x512 with 15x15 could not be circularly
@@ -183,12 +184,19 @@ def test_shape_mismatch_at_large_sizes_falls_back() -> None:
     assert result.sizes == [{"a": (4, 4), "b": (4, 4)}, {"a": (512, 512), "b": (512, 512)}]
 
 
+SAME_MODE_COMMUTES = 'conv(a, b, mode="same") == conv(b, a, mode="same")'
+
+
 def test_claim_false_only_at_its_declared_shapes_is_refuted() -> None:
     # In 1D every signal becomes 100001 long, where 'same' crops both sides to one box; at
-    # the declared sizes the boxes differ.  Reached by default when the exact tier gives up.
-    statement = 'conv(a, b, mode="same") == conv(b, a, mode="same")'
-    assert _random(statement, {"a": "3", "b": "5"}).verdict is Verdict.REFUTED
-    claim = claim_from_text(statement, {"a": "1001", "b": "30001"})
+    # the declared sizes the boxes differ.
+    assert _random(SAME_MODE_COMMUTES, {"a": "3", "b": "5"}).verdict is Verdict.REFUTED
+
+
+@pytest.mark.slow
+def test_claim_false_only_at_its_declared_shapes_is_refuted_by_default_tiers() -> None:
+    # 1001 and 30001: the exact tier decides 30M-term products (about 2 min on 2 cores)
+    claim = claim_from_text(SAME_MODE_COMMUTES, {"a": "1001", "b": "30001"})
     assert run_tiers(claim).verdict is Verdict.REFUTED
 
 
