@@ -340,14 +340,19 @@ class CyclotomicBackend(ModularBackend):
             raise NotModular("conj needs the conjugate images (ConjugatePairs)")
         return super().call(func, signals, ints, options)
 
+    def _on_torus(self, signal: Signal, period: tuple[int, ...]) -> np.ndarray:
+        """The residues of :func:`symconv.ops.periodize` (a signal already on [0, n) as is)."""
+        if signal.shape == period and not any(signal.origin):
+            return np.asarray(signal.entries, dtype=np.int64) % self.prime
+        return self.reduce(ops.periodize(signal, period)).entries
+
     def _circular_by_transforms(self, a: Signal, b: Signal, period: tuple[int, ...],
                                 sign: int) -> Signal:
         """circconv (sign 1) / circcorr (sign -1) on Z_n^d, every n_i dividing L, as the
         pointwise product of transforms of length n_i over F_p (the convolution theorem of
         F_p, which has primitive n_i-th roots of unity; n_i < p is invertible)."""
         p = self.prime
-        pa = self.reduce(ops.periodize(a, period)).entries
-        pb = self.reduce(ops.periodize(b, period)).entries
+        pa, pb = self._on_torus(a, period), self._on_torus(b, period)
         for axis, n in enumerate(period):
             w = self.zeta(n, -1)
             # circcorr(a, b)(x) = Σ_i a(i) b(x + i): transform a with the inverse root
@@ -362,7 +367,7 @@ class CyclotomicBackend(ModularBackend):
     def _dft(self, signal: Signal, sizes: tuple[int, ...], inverse: bool) -> Signal:
         """As :func:`symconv.fourier.dft`: ω = ζ_n^-1 (numpy's sign), 1/N on the inverse."""
         dims = dft_period(signal, sizes)
-        values = self.reduce(ops.periodize(signal, dims)).entries
+        values = self._on_torus(signal, dims)
         for axis, n in enumerate(dims):
             values = _axis_transform(values, axis, self.zeta(n, 1 if inverse else -1), self.prime)
         if inverse:
