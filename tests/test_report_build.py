@@ -77,6 +77,7 @@ PDF_EXPECTATIONS = {
 
 
 @needs_pdf_tools
+@pytest.mark.slow  # LaTeX runs: 10-40 s per report on 2 busy cores
 @pytest.mark.parametrize("kind", REPORT_KINDS)
 def test_every_bundled_report_compiles(kind: str, tmp_path: Path) -> None:
     out = tmp_path / "out"

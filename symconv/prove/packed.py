@@ -73,8 +73,9 @@ from symconv.signal import Signal, union_box
 
 # Every int64 that is formed stays below this in absolute value (checked first).
 INT_LIMIT = 2**62
-# Rows one packed operation may produce (16 bytes each, plus bounded temporaries).
-MAX_PACKED_TERMS = 40_000_000
+# Rows one packed operation may produce (16 bytes each, plus bounded temporaries): the
+# 16x16 DFT theorem needs 16.7M; 20M keeps a comparison of two such sides within 1 GB.
+MAX_PACKED_TERMS = 20_000_000
 # Entries in one box: index_signal and ops allocate int64 arrays of the box (32 MB here).
 MAX_PACKED_BOX = 4_000_000
 # Rows handled at once by products and comparisons: bounds their temporaries (~8 MB each).
