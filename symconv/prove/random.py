@@ -119,6 +119,10 @@ def _applicable(claim: Claim) -> str | None:
     return None
 
 
+def _symbolic_shapes(assignment: dict[str, SignalSpec]) -> dict[str, tuple[int, ...]]:
+    return {n: s.shape for n, s in assignment.items() if s.is_symbolic}
+
+
 def _cyclotomic(claim: Claim) -> bool:
     """Whether the claim needs roots of unity (a DFT, 1j, complex entries): then the trials
     map Z[ζ_L] to F_p (:func:`_cyclotomic_trials`)."""
@@ -412,7 +416,7 @@ def _cyclotomic_trials(claim: Claim, sizes: dict[str, tuple[int, ...]], deg: int
     declared = claim.assignments()
     checks: list[tuple[dict[str, SignalSpec], dict[str, tuple[int, ...]]]] = [
         (assignment, {}) for assignment in declared]
-    if not negated and sizes:
+    if not negated and sizes and sizes != _symbolic_shapes(declared[0]):
         checks.append((declared[0], sizes))
     checked = [{n: at.get(n, s.shape) for n, s in a.items() if s.is_symbolic}
                for a, at in checks]
@@ -492,7 +496,7 @@ def _trials(claim: Claim, sizes: dict[str, tuple[int, ...]], deg: int, negated: 
     declared = claim.assignments()
     checks: list[tuple[dict[str, SignalSpec], dict[str, tuple[int, ...]]]] = [
         (assignment, {}) for assignment in declared]
-    if not negated and sizes:
+    if not negated and sizes and sizes != _symbolic_shapes(declared[0]):
         checks.append((declared[0], sizes))
     checked = [{n: at.get(n, s.shape) for n, s in a.items() if s.is_symbolic}
                for a, at in checks]
