@@ -102,6 +102,23 @@ def bench_random() -> None:
         assert result is not None
         print(f"   {statement:55s} {result.sizes_text():32s} {result.verdict.value:9s} "
               f"{seconds:5.2f} s  error bound {result.error_bound:.1e}")
+    print("   the DFT theorems at 512x512 through Z[ζ_512] -> F_p (target < 5 s each), and "
+          "their mutants")
+    square = {"f": {"shape": "4x4", "origin": [0, 0]}, "g": {"shape": "4x4", "origin": [0, 0]}}
+    large = {"f": "512x512", "g": "512x512"}
+    for statement in ("dft(circconv(f, g)) == dft(f) * dft(g)",
+                      "dft(circcorr(f, g)) == conj(dft(f)) * dft(g)",
+                      f"dft(f * g) == circconv(dft(f), dft(g)) / {512 * 512}",
+                      "dft(circcorr(f, g)) == dft(f) * conj(dft(g))",
+                      "dft(f * g) == circconv(dft(f), dft(g))",
+                      "dft(circconv(f, shift(g, 1, 0))) == dft(f) * dft(g)"):
+        # declared at 512x512 itself: the random tier is the only one that runs there
+        claim = claim_from_text(statement, {n: {**s, "shape": "512x512"} for n, s in square.items()},
+                                tiers=["random"], sizes=large)
+        seconds, result = timed(random_tier.attempt, claim, Budget(120))
+        assert result is not None
+        bound = "" if result.error_bound is None else f"  error bound {result.error_bound:.1e}"
+        print(f"   {statement:55s} {result.verdict.value:9s} {seconds:5.2f} s{bound}")
 
 
 def bench_verify() -> None:

@@ -1,12 +1,19 @@
-"""Shared test setup: no test reads or writes the user's symconv result cache."""
+"""Shared test setup: no test reads or writes the user's symconv result cache; hypothesis
+profiles, derandomized in CI (CI=true), so that a red run repeats exactly."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from symconv.prove.cache import CACHE_ENV
+
+settings.register_profile("ci", derandomize=True, print_blob=True)
+settings.register_profile("dev", print_blob=True)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") else "dev"))
 
 
 @pytest.fixture(autouse=True)

@@ -827,6 +827,62 @@ def test_int64_overflow_never_gives_a_wrong_verdict(template: int, entries: list
                 assert _as_polynomial(answer[1]) == _as_polynomial(truth[1])
 
 
+# Entries at the int64 boundaries the packed engine meets: products of two entries near
+# 2^31 reach 2^62, sums of a few entries near 2^62 reach 2^64.
+BOUNDARY_BUCKETS = [st.integers(-3, 3), st.integers(2**31 - 3, 2**31 + 3),
+                    st.integers(-(2**31) - 3, -(2**31) + 3), st.integers(2**62 // 3 - 3, 2**62 // 3 + 3),
+                    st.integers(2**62 - 5, 2**62 - 1), st.integers(-(2**62) + 1, -(2**62) + 5)]
+# Mostly one bucket per matrix (sums of like-sized entries are what overflow), some mixed.
+boundary_matrices = st.one_of(
+    st.sampled_from(BOUNDARY_BUCKETS).flatmap(lambda b: st.lists(b, min_size=4, max_size=4)),
+    st.lists(st.one_of(BOUNDARY_BUCKETS), min_size=4, max_size=4))
+# A scalar expression of a 2x2 (origin 0) and the same in Python integers on its entries.
+SCALAR_TEMPLATES: list[tuple[str, Callable[[list[int]], int]]] = [
+    ("sum(a)", sum),
+    ("trace(a)", lambda x: x[0] + x[3]),
+    ("frobenius(a, a)", lambda x: sum(v * v for v in x)),
+    ("frobenius(a, transpose(a))", lambda x: x[0] ** 2 + 2 * x[1] * x[2] + x[3] ** 2),
+    ("sum(a + a + a)", lambda x: 3 * sum(x)),
+    ("trace(a @ a)", lambda x: x[0] ** 2 + 2 * x[1] * x[2] + x[3] ** 2),
+]
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.sampled_from(range(len(SCALAR_TEMPLATES))), boundary_matrices)
+def test_sum_trace_frobenius_at_the_int64_boundaries(template: int, entries: list[int]) -> None:
+    """sum, trace and frobenius of entries near 2^31 and 2^62 against Python integers, with
+    the true value and the value an int64 that wrapped around would give: packed is exact or
+    refuses (PackedUnsupported), exact_difference is always right."""
+    expression, exact_value = SCALAR_TEMPLATES[template]
+    value = exact_value(entries)
+    matrix = [entries[:2], entries[2:]]
+    for right in {value, _wrapped(value)}:
+        claim = claim_from_text(f"{expression} == sum(b)",
+                                {"a": {"literal": matrix, "origin": [0, 0]},
+                                 "b": {"literal": [str(right)], "origin": [0]}})
+        env = build_env(claim.assignments()[0])
+        kind, found = _outcome(lambda: packed_difference(_statement(claim), env))  # noqa: B023
+        assert kind in ("value", "unsupported"), found
+        holds = right == value
+        if kind == "value":
+            assert (found is None) == holds, (expression, entries, right)
+        assert (exact_difference(claim, env) is None) == holds, (expression, entries, right)
+
+
+def test_a_like_term_sum_that_wraps_to_zero_is_refuted() -> None:
+    """4 (2^62 - 1) + 4 = 2^64: an int64 sum of these like terms wraps to 0, which would make
+    sum(a) equal to 0 * sum(a).  The like-term guard of the packed sums refuses it, and the
+    Polynomial path refutes the claim (issue 14: this guard had no test)."""
+    claim = claim_from_text("sum(a) == 0 * sum(a)",
+                            {"a": {"literal": [2**62 - 1] * 4 + [4], "origin": [0]}},
+                            tiers=["exact"])
+    env = build_env(claim.assignments()[0])
+    with pytest.raises(PackedUnsupported, match="like terms"):
+        packed_difference(_statement(claim), env)
+    assert exact_difference(claim, env) is not None
+    assert run_tiers(claim).verdict is Verdict.REFUTED
+
+
 def test_huge_literal_entries_fall_back_and_are_decided() -> None:
     cases: list[tuple[str, dict[str, Any], bool]] = [
         ("a * 2 == a + a", {"a": {"literal": [2**70, 3]}}, True),

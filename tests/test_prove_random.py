@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from fractions import Fraction
 from typing import Any
 
@@ -11,11 +12,13 @@ import scipy.signal
 import sympy
 from hypothesis import given, settings
 
+from symconv.algebra import Polynomial
 from symconv.claims import claim_from_text
 from symconv.prove import Budget, Result, Verdict, run_tiers
 from symconv.prove import random as random_tier
+from symconv.prove.counterexample import build_env, claim_sides
 from symconv.prove.evaluate import ExactBackend, evaluate_sides
-from symconv.prove.modular import NTT_PRIMES, ModularBackend, full_conv_mod, ntt
+from symconv.prove.modular import NTT_PRIMES, CyclotomicBackend, ModularBackend, full_conv_mod, ntt
 from symconv.signal import Signal
 from symconv.strategies import kernel_and_image
 
@@ -160,27 +163,39 @@ def test_fixed_kernels_are_reduced_not_randomized() -> None:
     assert result.sizes == [{"I": (5, 5)}, {"I": (40, 40)}]
 
 
-def test_not_applicable_cases_hand_over() -> None:
+def test_complex_entries_and_imaginary_constants_are_decided() -> None:
+    """Complex entries and 1j go through Z[ζ_L] -> F_p (conj(z) an independent residue)."""
     complex_claim = claim_from_text("conj(conj(a)) == a", {"a": {"shape": "3", "real": False}},
                                     tiers=["random"])
-    assert random_tier.attempt(complex_claim, Budget(10)) is None
-    imaginary = claim_from_text("2j * a == a", {"a": "3"}, tiers=["random"])
-    assert random_tier.attempt(imaginary, Budget(10)) is None
+    assert random_tier.attempt(complex_claim, Budget(10)).verdict is Verdict.PROBABLE
+    for false in ("2j * a == a", "conj(a) == a", "1j * 1j * a == a"):
+        claim = claim_from_text(false, {"a": {"shape": "3", "real": False}}, tiers=["random"])
+        assert random_tier.attempt(claim, Budget(10)).verdict is Verdict.REFUTED, false
+    python_claim = claim_from_text("a == a", {"a": "3"}, tiers=["random"])
+    assert random_tier.attempt(replace(python_claim, statement=None), Budget(10)) is None
 
 
+@pytest.mark.slow
 def test_shape_mismatch_at_large_sizes_falls_back() -> None:
     result = _random("circconv(a, b) == circconv(b, a)", {"a": "4x4", "b": "4x4"})
-    # 512x512 with 15x15 cannot be circularly convolved; equal kernel sizes can.
+    # equal declared shapes all become 512x512 (512x512 with 15x15 could not be circularly
+    # convolved)
     assert result.verdict is Verdict.PROBABLE
-    assert result.sizes == [{"a": (4, 4), "b": (4, 4)}, {"a": (16, 16), "b": (16, 16)}]
+    assert result.sizes == [{"a": (4, 4), "b": (4, 4)}, {"a": (512, 512), "b": (512, 512)}]
+
+
+SAME_MODE_COMMUTES = 'conv(a, b, mode="same") == conv(b, a, mode="same")'
 
 
 def test_claim_false_only_at_its_declared_shapes_is_refuted() -> None:
     # In 1D every signal becomes 100001 long, where 'same' crops both sides to one box; at
-    # the declared sizes the boxes differ.  Reached by default when the exact tier gives up.
-    statement = 'conv(a, b, mode="same") == conv(b, a, mode="same")'
-    assert _random(statement, {"a": "3", "b": "5"}).verdict is Verdict.REFUTED
-    claim = claim_from_text(statement, {"a": "1001", "b": "30001"})
+    # the declared sizes the boxes differ.
+    assert _random(SAME_MODE_COMMUTES, {"a": "3", "b": "5"}).verdict is Verdict.REFUTED
+
+
+def test_claim_false_only_at_its_declared_shapes_is_refuted_by_default_tiers() -> None:
+    # 1001 and 30001: 30M-term products, beyond the exact tier's limit; the random tier
+    claim = claim_from_text(SAME_MODE_COMMUTES, {"a": "1001", "b": "30001"})
     assert run_tiers(claim).verdict is Verdict.REFUTED
 
 
@@ -225,3 +240,153 @@ def test_every_declared_assignment_is_evaluated() -> None:
     # x^3 = x for the entries -1, 0, 1 of prewitt_x, not for a symbolic F
     statement = "hadamard(hadamard(F, F), F) == F"
     assert _random(statement, {"F": ["prewitt_x", "3x3"]}).verdict is Verdict.REFUTED
+
+
+@pytest.mark.parametrize(("statement", "signals"), [
+    ("conv(k, conv(k, a)) == 0 * a", {"k": {"literal": [1] * 5}, "a": "3"}),
+    ("corr(k, corr(k, a)) == 0 * a", {"k": {"literal": [1] * 5}, "a": "3"}),
+    ("circconv(k, circconv(k, a)) == 0 * a", {"k": {"literal": [1] * 8}, "a": "8"}),
+    ("conv(k, conv(a, a)) == 0 * a", {"k": {"literal": [2, 3, 2]}, "a": "3"}),
+    ("conv(conv(a, a), conv(a, a)) == 0 * a", {"a": "3"}),
+    ("sum(conv(k, a)) * 2 == 0", {"k": {"literal": [1] * 5}, "a": "3"}),
+    ("frobenius(conv(k, a), conv(k, a)) == 0", {"k": {"literal": [1, 2, 1]}, "a": "3"}),
+])
+def test_the_height_bound_covers_every_exact_coefficient(statement: str,
+                                                         signals: dict[str, Any]) -> None:
+    """The bound that decides how many primes could divide a difference must hold: here the
+    difference is the left side, whose coefficients (sums of like terms inside convolutions)
+    are computed exactly.  A bound that ignored the terms a convolution adds would fail."""
+    claim = claim_from_text(statement, signals, tiers=["random"])
+    (assignment,) = claim.assignments()
+    left, _ = claim_sides(claim, build_env(assignment))
+    entries = left.entries.flat if isinstance(left, Signal) else [left]
+    largest = max(abs(Fraction(str(c))) for p in entries for c in p.terms.values())
+    height, order = random_tier._difference_height(claim, assignment, {})
+    assert order == 1 and largest <= height, (largest, height)
+
+
+# --- claims with roots of unity: Z[ζ_L] -> F_p ----------------------------------------------
+
+
+def test_prime_candidates_are_exactly_the_primes_of_the_progression() -> None:
+    for order in (1, 12, 512):
+        primes = random_tier.prime_candidates(order)
+        assert primes.size > 1000 and bool(((primes - 1) % order == 0).all())
+        assert primes[0] >= 2**30 and primes[-1] < 2**31
+        window = [p for p in range(int(primes[0]), int(primes[0]) + 3000 * order, order)
+                  if sympy.isprime(p)]
+        assert primes[:len(window)].tolist() == window
+        assert all(sympy.isprime(int(p)) for p in primes[-50:])
+
+
+def _exact_image(value: Any, backend: CyclotomicBackend) -> int:
+    """An exact constant of Q(ζ_L) mapped to F_p by ζ_L -> the backend's root."""
+    poly = Polynomial.constant(value) if not isinstance(value, Polynomial) else value
+    c = poly.constant_value()
+    domain = poly.domain
+    if domain.is_QQ or domain.is_ZZ:
+        return backend.residue(Fraction(int(c.numerator), int(c.denominator)))
+    total = 0
+    for j, q in domain.zeta_exponents(c).items():
+        total += backend.residue(Fraction(int(q.numerator), int(q.denominator))) * backend.zeta(
+            domain.order, j)
+    return total % backend.prime
+
+
+@pytest.mark.parametrize("shape", [(8,), (6,), (4, 4), (2, 6)])
+def test_cyclotomic_dft_is_the_exact_dft_through_the_homomorphism(shape: tuple[int, ...]) -> None:
+    """The transform mod p (radix 2, or the matrix for other lengths) against the exact DFT
+    in Q(ζ_n) (symconv.fourier) mapped entry by entry with ζ_n -> r^(L/n)."""
+    rng = np.random.default_rng(7)
+    order = int(np.lcm.reduce(shape))
+    prime = int(random_tier.prime_candidates(order)[3])
+    backend = CyclotomicBackend(prime, order, random_tier._root_of_unity(prime, order, rng))
+    values = rng.integers(-5, 6, shape)
+    exact = ExactBackend()
+    for func in ("dft", "idft"):
+        expected = exact.call(func, [Signal(values, (0,) * len(shape)).exact()],
+                              [], {})
+        found = backend.call(func, [backend.reduce(Signal(values, (0,) * len(shape)))], [], {})
+        images = [_exact_image(v, backend) for v in expected.entries.flat]
+        assert found.entries.reshape(-1).tolist() == images, func
+
+
+def test_circular_sums_by_transforms_match_the_direct_ones() -> None:
+    rng = np.random.default_rng(3)
+    prime = int(random_tier.prime_candidates(8)[0])
+    backend = CyclotomicBackend(prime, 8, random_tier._root_of_unity(prime, 8, rng))
+    direct = ModularBackend(prime)
+    a = Signal(rng.integers(0, prime, (8, 4)), (0, 0))
+    b = Signal(rng.integers(0, prime, (8, 4)), (-2, 1))
+    for func in ("circconv", "circcorr"):
+        by_transforms = backend.call(func, [a, b], [], {})
+        assert by_transforms.entries.tolist() == direct.call(func, [a, b], [], {}).entries.tolist()
+
+
+THEOREMS_2D = [
+    "dft(circconv(f, g)) == dft(f) * dft(g)",
+    "dft(circcorr(f, g)) == conj(dft(f)) * dft(g)",
+    "dft(f * g) == circconv(dft(f), dft(g)) / 4096",
+]
+MUTANTS_2D = [
+    "dft(circcorr(f, g)) == dft(f) * conj(dft(g))",  # conj misplaced
+    "dft(f * g) == circconv(dft(f), dft(g))",  # the 1/n missing
+    "dft(circconv(f, shift(g, 1, 0))) == dft(f) * dft(g)",  # a shift of one
+]
+SQUARE_64 = {"f": {"shape": "64x64", "origin": [0, 0]}, "g": {"shape": "64x64", "origin": [0, 0]}}
+AT_64 = {"f": "64x64", "g": "64x64"}
+
+
+@pytest.mark.parametrize("statement", THEOREMS_2D)
+def test_dft_theorems_are_probable_with_a_bound(statement: str) -> None:
+    claim = claim_from_text(statement, SQUARE_64, tiers=["random"], sizes=AT_64)
+    result = random_tier.attempt(claim, Budget(60))
+    assert result is not None and result.verdict is Verdict.PROBABLE, result
+    assert result.error_bound is not None and result.error_bound < 1e-10
+    assert "Z[ζ_64] -> F_p" in result.detail and "Schwartz–Zippel" in result.detail
+    assert f"seed {random_tier.claim_seed(claim)}" in result.detail
+
+
+@pytest.mark.parametrize("statement", MUTANTS_2D)
+def test_dft_theorem_mutants_are_refuted(statement: str) -> None:
+    """Refuted, with a small exact counterexample (declared 4x4, large size 64x64)."""
+    small = {"f": {"shape": "4x4", "origin": [0, 0]}, "g": {"shape": "4x4", "origin": [0, 0]}}
+    result = random_tier.attempt(claim_from_text(statement, small, tiers=["random"],
+                                                 sizes=AT_64), Budget(60))
+    assert result is not None and result.verdict is Verdict.REFUTED
+    assert result.counterexample is not None
+
+
+def test_seeds_make_a_run_reproducible() -> None:
+    claim = claim_from_text(THEOREMS_2D[1], {"f": "8x8", "g": "8x8"}, tiers=["random"],
+                            sizes={"f": "16x16", "g": "16x16"})
+    first, again = (random_tier.attempt(claim, Budget(30)) for _ in range(2))
+    other = random_tier.attempt(claim, Budget(30), seed=12345)
+    assert first is not None and again is not None and other is not None
+    assert first.detail == again.detail
+    assert "seed 12345" in other.detail and other.detail != first.detail
+    assert other.verdict is first.verdict is Verdict.PROBABLE
+
+
+def test_claims_naming_sizes_fall_back_to_the_declared_sizes() -> None:
+    """A zeropad length the large sizes outgrow: PROBABLE at the declared sizes, saying why
+    (it was INCONCLUSIVE)."""
+    origin0 = {"shape": "3", "origin": [0]}
+    claim = claim_from_text("circconv(zeropad(a, 5), zeropad(b, 5)) == zeropad(conv(a, b), 5)",
+                            {"a": origin0, "b": origin0}, tiers=["random"])
+    result = random_tier.attempt(claim, Budget(30))
+    assert result is not None and result.verdict is Verdict.PROBABLE
+    assert result.sizes == [{"a": (3,), "b": (3,)}] and "declared sizes only" in result.detail
+    false = claim_from_text("circconv(zeropad(a, 4), zeropad(b, 4)) == zeropad(conv(a, b), 5)",
+                            {"a": origin0, "b": origin0}, tiers=["random"])
+    assert random_tier.attempt(false, Budget(30)).verdict is Verdict.REFUTED
+
+
+def test_a_size_dependent_dft_claim_is_probable_at_its_declared_sizes() -> None:
+    """1/N written as a number holds at the declared size only: the large sizes add a note,
+    not a refutation (as the exact tier's extra sizes)."""
+    claim = claim_from_text("dft(f * g) == circconv(dft(f), dft(g)) / 16",
+                            {"f": "4x4", "g": "4x4"}, tiers=["random"])
+    result = random_tier.attempt(claim, Budget(60))
+    assert result is not None and result.verdict is Verdict.PROBABLE
+    assert "depends on the size" in result.detail

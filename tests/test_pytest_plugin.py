@@ -72,6 +72,7 @@ def test_collection_error_is_one_line(claim_dir: pytest.Pytester) -> None:
     assert result.ret != 0
 
 
+@pytest.mark.slow  # starts worker processes that import the package (~45 s on 2 busy cores)
 def test_runs_under_xdist(claim_dir: pytest.Pytester) -> None:
     result = claim_dir.runpytest_subprocess(*PLUGIN, "-n", "2", "proofs")
     result.assert_outcomes(passed=2, failed=1)

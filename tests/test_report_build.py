@@ -78,6 +78,7 @@ PDF_EXPECTATIONS = {
 
 
 @needs_pdf_tools
+@pytest.mark.slow  # LaTeX runs: 10-40 s per report on 2 busy cores
 @pytest.mark.parametrize("kind", [*REPORT_KINDS, "lecture-no-solutions"])
 def test_every_bundled_report_compiles(kind: str, tmp_path: Path) -> None:
     """Every bundled report compiles, says what it must, and its LaTeX log has no overfull

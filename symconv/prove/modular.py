@@ -1,12 +1,19 @@
 """Exact arithmetic modulo a prime on numeric signals: the random tier's backend.
 
-Entries are int64 residues in [0, p) with p < 2^25, so a product fits in 50
-bits and thousands of products can be summed without overflow.  Convolutions
-use a number-theoretic transform (an exact FFT over Z_p; every prime here is
-c * 2^k + 1 with k >= 20, so lengths up to 2^20 are supported) or, for small
+Entries are int64 residues in [0, p) with p < 2^31, so a product fits in 62
+bits (:data:`MAX_PRIME`).  Convolutions use a number-theoretic transform (an
+exact FFT over Z_p) for the primes of :data:`NTT_PRIMES` (c * 2^k + 1 < 2^25
+with k >= 20, so lengths up to 2^20, and thousands of products summed before a
+reduction), FLINT's ``nmod_poly`` products for any other prime, or, for small
 kernels, shift-and-accumulate.  Modes and boundaries reuse the index
 bookkeeping of :mod:`symconv.ops`, so the semantics are the exact ones.
 No floating point is involved anywhere.
+
+:class:`CyclotomicBackend` adds the DFT, ``1j`` and complex entries through
+the ring homomorphism Z[ζ_L] -> F_p, ζ_L -> r, for a prime p ≡ 1 (mod L) and
+r a primitive L-th root of unity mod p; :class:`ConjugatePairs` carries each
+value with its image under the conjugate homomorphism ζ_L -> r^-1, which is
+how ``conj`` is evaluated.
 
 >>> import numpy as np
 >>> from symconv.signal import Signal
@@ -18,6 +25,7 @@ No floating point is involved anywhere.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from fractions import Fraction
 from typing import Any
 
@@ -25,7 +33,8 @@ import numpy as np
 
 from symconv import ops
 from symconv.dsl import SIZE_FUNCTIONS
-from symconv.errors import NotSupportedError, ShapeError
+from symconv.errors import NotSupportedError, ShapeError, SizeLimitError
+from symconv.fourier import dft_period
 from symconv.prove.evaluate import reindex, size_value
 from symconv.signal import Signal
 
@@ -38,6 +47,10 @@ NTT_PRIMES: tuple[tuple[int, int], ...] = (
     (28311553, 5),
 )
 MAX_NTT_LENGTH = 2**20
+# Residues stay below this, so a product of two fits an int64 (below 2^62).
+MAX_PRIME = 2**31
+# Transforms of other lengths than powers of two use an n x n matrix: up to this n.
+MAX_MATRIX_TRANSFORM = 4096
 
 
 class NotModular(NotSupportedError):
@@ -98,15 +111,20 @@ def ntt(values: np.ndarray, prime: int, root: int, inverse: bool = False,
 
 
 def full_conv_mod(kern: np.ndarray, img: np.ndarray, out_shape: tuple[int, ...], prime: int,
-                  root: int) -> np.ndarray:
-    """``out[x] = sum_i kern[i] img[x - i]`` (the full linear convolution) modulo ``prime``."""
+                  root: int | None) -> np.ndarray:
+    """``out[x] = sum_i kern[i] img[x - i]`` (the full linear convolution) modulo ``prime``
+    (``root``: a primitive root of an NTT prime, or None for FLINT's products)."""
     if np.count_nonzero(img) < np.count_nonzero(kern):
         kern, img = img, kern  # the full convolution is symmetric: loop over the sparser one
     nonzero = np.count_nonzero(kern)
     size = int(np.prod(out_shape))
     length = 1 << max(size - 1, 1).bit_length()
     ntt_cost = 3 * length * max(length.bit_length(), 1) * 4
-    if nonzero * img.size <= ntt_cost or length > MAX_NTT_LENGTH:
+    if nonzero * img.size <= ntt_cost:
+        return _direct_conv_mod(kern, img, out_shape, prime)
+    if root is None:
+        return _flint_conv_mod(kern, img, out_shape, prime)
+    if length > MAX_NTT_LENGTH:
         return _direct_conv_mod(kern, img, out_shape, prime)
     # Kronecker layout: an nD index maps to its row-major offset in out_shape, and sums of
     # kernel and image offsets never wrap, so one 1D convolution does the nD one.
@@ -128,21 +146,40 @@ def _embed_top_left(arr: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
 def _direct_conv_mod(kern: np.ndarray, img: np.ndarray, out_shape: tuple[int, ...],
                      prime: int) -> np.ndarray:
     out = np.zeros(out_shape, dtype=np.int64)
-    # Each product is below 2^50, so 2^12 of them can pile up before a reduction.
+    # Each product is below p^2 and the sum starts below p: this many fit below 2^62.
+    headroom = max(1, (2**62 - prime) // (prime * prime))
     for count, pos in enumerate(zip(*np.nonzero(kern), strict=True), start=1):
         window = tuple(slice(p, p + n) for p, n in zip(pos, img.shape, strict=True))
         out[window] += int(kern[pos]) * img
-        if count % 4096 == 0:
+        if count % headroom == 0:
             out %= prime
     return out % prime
+
+
+def _flint_conv_mod(kern: np.ndarray, img: np.ndarray, out_shape: tuple[int, ...],
+                    prime: int) -> np.ndarray:
+    """The full convolution by one FLINT ``nmod_poly`` product (any word-size prime), in the
+    Kronecker layout of :func:`full_conv_mod`."""
+    from flint import nmod_poly  # a runtime dependency of the DFT claims' random tier
+
+    size = int(np.prod(out_shape))
+    a = nmod_poly(_embed_top_left(kern, out_shape).reshape(-1).tolist(), prime)
+    b = nmod_poly(_embed_top_left(img, out_shape).reshape(-1).tolist(), prime)
+    coeffs = [int(c) for c in (a * b).coeffs()][:size]
+    out = np.zeros(size, dtype=np.int64)
+    out[:len(coeffs)] = coeffs
+    return out.reshape(out_shape)
 
 
 class ModularBackend:
     """Statement arithmetic on int64 residue signals modulo one NTT prime."""
 
     def __init__(self, prime: int, root: int | None = None) -> None:
+        if prime >= MAX_PRIME:
+            raise ValueError(f"prime {prime} is not below {MAX_PRIME}")
         self.prime = prime
-        self.root = root if root is not None else dict(NTT_PRIMES)[prime]
+        # a primitive root for the NTT; None (any other prime): FLINT's products
+        self.root = root if root is not None else dict(NTT_PRIMES).get(prime)
 
     def reduce(self, signal: Signal) -> Signal:
         return Signal(np.asarray(signal.entries, dtype=np.int64) % self.prime, signal.origin)
@@ -200,10 +237,7 @@ class ModularBackend:
     def binary(self, op: str, left: Any, right: Any) -> Any:
         p = self.prime
         if op == "@":
-            # int64 dot: each product < 2^50, so up to 2^13 of them can be summed exactly.
-            if min(left.shape[1], right.shape[0]) > 2**13:
-                raise NotModular("matrix product with an inner size above 8192")
-            return self.reduce(ops.matmul(left, right))
+            return self._matmul(left, right)
         if op == "/":
             if right % p == 0:
                 raise ShapeError("division by zero")
@@ -218,7 +252,192 @@ class ModularBackend:
         value = {"+": left + right, "-": left - right, "*": left * right}[op]
         return int(value) % p
 
+    def _matmul(self, left: Signal, right: Signal) -> Signal:
+        """``left @ right`` mod p: the left entries in 16-bit halves, so that each int64 dot
+        sums products below 2^47 (exact up to an inner size of 2^16)."""
+        if min(left.shape[1], right.shape[0]) > 2**15:
+            raise NotModular("matrix product with an inner size above 32768")
+        entries = np.asarray(left.entries, dtype=np.int64)
+        high = Signal(entries >> 16, left.origin)
+        low = Signal(entries & 0xFFFF, left.origin)
+        upper, lower = self.reduce(ops.matmul(high, right)), self.reduce(ops.matmul(low, right))
+        return Signal((upper.entries * 2**16 + lower.entries) % self.prime, lower.origin)
+
     def neg(self, value: Any) -> Any:
         if isinstance(value, Signal):
             return self.reduce(-value)
         return (-int(value)) % self.prime
+
+
+def _axis_transform(values: np.ndarray, axis: int, w: int, prime: int) -> np.ndarray:
+    """``X[k] = Σ_x a[x] w^(k x) mod p`` along ``axis`` (w of order dividing its length n):
+    radix-2 butterflies for a power of two, else the n x n matrix in 16-bit halves."""
+    a = np.moveaxis(values, axis, -1)
+    n = a.shape[-1]
+    rows = a.reshape(-1, n)
+    if n & (n - 1) == 0:
+        out = rows[:, _bit_reversal(n)] if n > 1 else rows.copy()
+        spare = np.empty_like(out)
+        length = 2
+        while length <= n:
+            half = length // 2
+            twiddle = _powers(pow(w, n // length, prime), half, prime)
+            blocks = out.reshape(rows.shape[0], -1, length)
+            target = spare.reshape(blocks.shape)
+            u = blocks[..., :half]
+            v = blocks[..., half:] * twiddle
+            v %= prime
+            np.add(u, v, out=target[..., :half])
+            np.subtract(u, v, out=target[..., half:])
+            target[..., half:] += prime
+            target %= prime
+            out, spare = spare, out
+            length *= 2
+    else:
+        if n > MAX_MATRIX_TRANSFORM:
+            raise SizeLimitError(f"a transform of length {n} (not a power of two) mod p; the "
+                                 f"limit is {MAX_MATRIX_TRANSFORM}")
+        powers = _powers(w, n, prime)
+        matrix = powers[np.outer(np.arange(n), np.arange(n)) % n]
+        high, low = rows >> 16, rows & 0xFFFF
+        out = ((high @ matrix.T) % prime * 2**16 + (low @ matrix.T)) % prime
+    return np.moveaxis(out.reshape(a.shape), -1, axis)
+
+
+class CyclotomicBackend(ModularBackend):
+    """:class:`ModularBackend` through the homomorphism Z[ζ_L] -> F_p, ζ_L -> ``root_of_unity``
+    (a primitive L-th root of unity mod p, p ≡ 1 mod L): ``dft``/``idft`` of sizes dividing
+    L and ``1j`` (4 | L) get their images; ``conj`` needs :class:`ConjugatePairs`.
+
+    >>> backend = CyclotomicBackend(17, 4, 4)  # 4 has order 4 mod 17: it stands for i
+    >>> backend.call("dft", [Signal.from_array([1, 2, 3, 4])], [], {}).entries.tolist()
+    [10, 6, 15, 7]
+    >>> [(10, 6, 15, 7)[k] == (10, (-2 + 2 * 4) % 17, -2 % 17, (-2 - 2 * 4) % 17)[k] for k in range(4)]
+    [True, True, True, True]
+    """
+
+    def __init__(self, prime: int, order: int, root_of_unity: int) -> None:
+        super().__init__(prime, dict(NTT_PRIMES).get(prime))
+        if (prime - 1) % order or any(pow(root_of_unity, order // q, prime) == 1
+                                      for q in _prime_factors(order)):
+            raise ValueError(f"{root_of_unity} is not a primitive {order}-th root of unity "
+                             f"mod {prime}")
+        self.order, self.root_of_unity = order, root_of_unity
+
+    def zeta(self, n: int, power: int = 1) -> int:
+        """The image of ζ_n^power (n divides the order)."""
+        if self.order % n:
+            raise NotModular(f"ζ_{n} lies outside Q(ζ_{self.order})")
+        return pow(self.root_of_unity, (self.order // n) * power % self.order, self.prime)
+
+    def imag(self, value: Fraction) -> Any:
+        return self.residue(value) * self.zeta(4) % self.prime
+
+    def call(self, func: str, signals: list[Any], ints: list[int], options: dict[str, Any]) -> Any:
+        if func in ("dft", "idft"):
+            return self._dft(signals[0], tuple(ints), inverse=func == "idft")
+        if func in ("circconv", "circcorr"):
+            period = ops.circular_period(signals[0], signals[1], ints or None)
+            if all(self.order % n == 0 for n in period):
+                return self._circular_by_transforms(signals[0], signals[1], period,
+                                                    1 if func == "circconv" else -1)
+        if func == "conj":
+            raise NotModular("conj needs the conjugate images (ConjugatePairs)")
+        return super().call(func, signals, ints, options)
+
+    def _on_torus(self, signal: Signal, period: tuple[int, ...]) -> np.ndarray:
+        """The residues of :func:`symconv.ops.periodize` (a signal already on [0, n) as is)."""
+        if signal.shape == period and not any(signal.origin):
+            return np.asarray(signal.entries, dtype=np.int64) % self.prime
+        return self.reduce(ops.periodize(signal, period)).entries
+
+    def _circular_by_transforms(self, a: Signal, b: Signal, period: tuple[int, ...],
+                                sign: int) -> Signal:
+        """circconv (sign 1) / circcorr (sign -1) on Z_n^d, every n_i dividing L, as the
+        pointwise product of transforms of length n_i over F_p (the convolution theorem of
+        F_p, which has primitive n_i-th roots of unity; n_i < p is invertible)."""
+        p = self.prime
+        pa, pb = self._on_torus(a, period), self._on_torus(b, period)
+        for axis, n in enumerate(period):
+            w = self.zeta(n, -1)
+            # circcorr(a, b)(x) = Σ_i a(i) b(x + i): transform a with the inverse root
+            pa = _axis_transform(pa, axis, w if sign == 1 else pow(w, -1, p), p)
+            pb = _axis_transform(pb, axis, w, p)
+        values = pa * pb % p
+        for axis, n in enumerate(period):
+            values = _axis_transform(values, axis, self.zeta(n, 1), p)
+        values = values * pow(int(np.prod(period)), -1, p) % p
+        return Signal(values, (0,) * len(period))
+
+    def _dft(self, signal: Signal, sizes: tuple[int, ...], inverse: bool) -> Signal:
+        """As :func:`symconv.fourier.dft`: ω = ζ_n^-1 (numpy's sign), 1/N on the inverse."""
+        dims = dft_period(signal, sizes)
+        values = self._on_torus(signal, dims)
+        for axis, n in enumerate(dims):
+            values = _axis_transform(values, axis, self.zeta(n, 1 if inverse else -1), self.prime)
+        if inverse:
+            values = values * pow(int(np.prod(dims)), -1, self.prime) % self.prime
+        return Signal(values, (0,) * len(dims))
+
+
+class Conjugated:
+    """A value φ(v) with its conjugate image φ̄(v), the latter computed only when a ``conj``
+    asks for it (most of a statement never needs it)."""
+
+    def __init__(self, value: Any, conjugate: Callable[[], Any]) -> None:
+        self.value = value
+        self._conjugate: Callable[[], Any] | None = conjugate
+        self._cached: Any = None
+
+    @classmethod
+    def of(cls, value: Any, conjugate: Any) -> Conjugated:
+        return cls(value, lambda: conjugate)
+
+    def conjugate(self) -> Any:
+        if self._conjugate is not None:
+            self._cached, self._conjugate = self._conjugate(), None
+        return self._cached
+
+
+class ConjugatePairs:
+    """Each value as (φ(v), φ̄(v)) for the homomorphisms φ: ζ -> r and φ̄ = φ ∘ conj: ζ -> r^-1
+    (and a complex entry z -> its value, conj(z) -> an independent value): both are ring
+    homomorphisms, every operation acts on each side, and ``conj`` swaps them.  Values are
+    :class:`Conjugated`, the φ̄ side evaluated lazily."""
+
+    def __init__(self, backend: CyclotomicBackend) -> None:
+        self.first = backend
+        self.second = CyclotomicBackend(backend.prime, backend.order,
+                                        pow(backend.root_of_unity, -1, backend.prime))
+
+    def number(self, value: Fraction) -> Conjugated:
+        return Conjugated(self.first.number(value), lambda: self.second.number(value))
+
+    def imag(self, value: Fraction) -> Conjugated:
+        return Conjugated(self.first.imag(value), lambda: self.second.imag(value))
+
+    def call(self, func: str, signals: list[Conjugated], ints: list[int],
+             options: dict[str, Any]) -> Conjugated:
+        if func == "conj":
+            return Conjugated(signals[0].conjugate(), lambda: signals[0].value)
+        return Conjugated(self.first.call(func, [s.value for s in signals], ints, options),
+                          lambda: self.second.call(func, [s.conjugate() for s in signals], ints,
+                                                   options))
+
+    def binary(self, op: str, left: Conjugated, right: Conjugated) -> Conjugated:
+        return Conjugated(self.first.binary(op, left.value, right.value),
+                          lambda: self.second.binary(op, left.conjugate(), right.conjugate()))
+
+    def neg(self, value: Conjugated) -> Conjugated:
+        return Conjugated(self.first.neg(value.value), lambda: self.second.neg(value.conjugate()))
+
+
+def _prime_factors(n: int) -> list[int]:
+    factors, q = [], 2
+    while q * q <= n:
+        if n % q == 0:
+            factors.append(q)
+            while n % q == 0:
+                n //= q
+        q += 1
+    return [*factors, n] if n > 1 else factors

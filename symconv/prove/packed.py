@@ -1,36 +1,45 @@
-"""Packed exact arithmetic: a whole signal as sorted numpy arrays of terms (the exact tier).
+"""Packed exact arithmetic: a whole signal as two sorted numpy arrays of terms (the exact tier).
 
 :class:`~symconv.algebra.Polynomial` keeps one Python dict per entry, which is
 the right tool for display but too slow for the large expansions of the DFT
 theorems: ``dft(circconv(f, g)) == dft(f) * dft(g)`` on 16x16 has 16.7 million
-terms per side.  Here a signal is one set of arrays with a row per term
+terms per side.  Here a signal is two int64 arrays with a row per term
 ``c · ζ_L^j · m`` at box position ``p``:
 
-* ``pos``  -- the row-major offset of the term's entry in the signal's box;
-* ``mono`` -- the monomial ``m``: its generator ids, sorted in descending order,
-  as the digits (lowest place first) of an integer in base G + 1;
-* ``exp``  -- ``j``, the power of ζ_L = exp(2πi/L), taken modulo L;
-* ``coef`` -- an int64; the signal's value is ``scale · Σ coef ζ^j m`` with one
-  exact rational ``scale`` for the whole signal.
+* ``key``  -- ``(p · S + m) · L + j``, strictly ascending, where
+  ``p`` is the row-major offset of the term's entry in the signal's box,
+  ``m`` the monomial as an integer code below ``S`` (its generator ids, sorted
+  in descending order, as the digits of a number in base G + 1, lowest place
+  first) and ``j`` the power of ζ_L = exp(2πi/L), taken modulo L;
+* ``coef`` -- the signal's value is ``scale · Σ coef ζ^j m`` with one exact
+  rational ``scale`` for the whole signal.
+
+``pos``, ``mono`` and ``exp`` are read back from the key.  One key per row
+halves the memory of four separate arrays, and the canonical form is one
+ascending array, so a form that is built in order (a DFT, the product of two
+DFTs) is recognised by one comparison pass instead of a sort.
 
 Arithmetic is done in the group ring Q[C_L]: ζ's exponent is kept modulo L
 (a product of ζ^a and ζ^b is ζ^(a+b mod L), and a DFT entry keeps one term per
 input sample), and every :class:`PackedSignal` has its like terms combined,
-zero terms dropped, rows sorted by (pos, mono, exp), and its coefficients
-divided by their gcd with the first one positive (the rest goes into
-``scale``).  The map Q[C_L] -> Q(ζ_L) sending the generator to ζ is a ring
-homomorphism, so equal rows mean equal values; the converse needs the kernel
-of that map, so a difference of rows is reduced modulo the cyclotomic
-polynomial Φ_L (the basis 1, ζ, ..., ζ^(φ(L)-1), a unique form) before it is
-called non-zero.  That is the same decision procedure as the Polynomial dicts,
-with numpy sorts instead of Python loops.
+zero terms dropped, keys ascending, and its coefficients divided by their gcd
+with the first one positive (the rest goes into ``scale``).  The map
+Q[C_L] -> Q(ζ_L) sending the generator to ζ is a ring homomorphism, so equal
+rows mean equal values; the converse needs the kernel of that map, so a
+difference of rows is reduced modulo the cyclotomic polynomial Φ_L (the basis
+1, ζ, ..., ζ^(φ(L)-1), a unique form) before it is called non-zero.  That is the
+same decision procedure as the Polynomial dicts, with numpy instead of Python
+loops.
 
-Soundness: nothing here ever wraps around.  Before each int64 product, sum or
-key is formed, a bound is checked with Python integers; where it could be
-exceeded, or a feature has no packed form, :class:`PackedUnsupported` is
-raised and the caller evaluates with the Polynomial arithmetic instead.  The
-index bookkeeping of modes, boundaries and re-indexings is not written again:
-:mod:`symconv.ops` computes it on arrays of entry indices (see :func:`index_signal`).
+Soundness: nothing here ever wraps around.  Every int64 step that can grow a
+value goes through one of a few checked helpers (:func:`_require`,
+:func:`_products`, :func:`_scaled`, :class:`_Layout` for keys and
+:func:`_sorted_sums` for like-term sums), which first bound the result with
+Python integers; where it could reach 2**62, or a feature has no packed form,
+:class:`PackedUnsupported` is raised and the caller evaluates with the
+Polynomial arithmetic instead.  The index bookkeeping of modes, boundaries and
+re-indexings is not written again: :mod:`symconv.ops` computes it on arrays of
+entry indices (see :func:`index_signal`).
 
 >>> from symconv.dsl import parse_statement
 >>> from symconv.signal import Signal
@@ -44,7 +53,7 @@ True
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from fractions import Fraction
 from functools import lru_cache
@@ -64,10 +73,15 @@ from symconv.signal import Signal, union_box
 
 # Every int64 that is formed stays below this in absolute value (checked first).
 INT_LIMIT = 2**62
-# Rows one packed operation may produce (about 40 bytes each, several arrays at once).
-MAX_PACKED_TERMS = 40_000_000
+# Rows one packed operation may produce (16 bytes each, plus bounded temporaries): the
+# 16x16 DFT theorem needs 16.7M; 20M keeps a comparison of two such sides within 1 GB.
+MAX_PACKED_TERMS = 20_000_000
 # Entries in one box: index_signal and ops allocate int64 arrays of the box (32 MB here).
 MAX_PACKED_BOX = 4_000_000
+# Rows handled at once by products and comparisons: bounds their temporaries (~8 MB each).
+CHUNK_ROWS = 1 << 20
+# Products whose blocks of pairs average this many are formed block by block, by broadcasting.
+BROADCAST_BLOCK = 4096
 
 
 class TooManyProducts(SizeLimitError):
@@ -82,21 +96,137 @@ class PackedUnsupported(SymconvError):
 Difference = tuple[tuple[int, ...] | None, Any, Any]
 
 
+# --- checked int64 steps ------------------------------------------------------------------
+
+
+def _require(bound: int, what: str) -> None:
+    """Refuse a step whose int64 values could reach :data:`INT_LIMIT` (``bound`` is exact
+    Python integer arithmetic on the operands' bounds)."""
+    if bound >= INT_LIMIT:
+        raise PackedUnsupported(f"{what} may overflow an int64")
+
+
+def _bound(values: np.ndarray) -> int:
+    """max |values| (0 for none), without an absolute-value temporary."""
+    if not values.size:
+        return 0
+    return max(int(values.max()), -int(values.min()))
+
+
+def _products(x: np.ndarray, bound_x: int, y: np.ndarray, bound_y: int,
+              out: np.ndarray | None = None) -> np.ndarray:
+    """``x * y`` elementwise (broadcast; into ``out`` if given), refused if
+    ``bound_x · bound_y`` could overflow."""
+    _require(bound_x * bound_y, "a product of coefficients")
+    return np.multiply(x, y, out=out)
+
+
+def _reduce_modulo(x: np.ndarray, order: int) -> None:
+    """``x %= order`` in place (a mask for powers of two: the same residues, also of negatives)."""
+    if order & (order - 1) == 0:
+        x &= order - 1
+    else:
+        x %= order
+
+
+def _scaled(x: np.ndarray, bound_x: int, factor: int) -> np.ndarray:
+    """``x * factor`` as a new array, refused if it could overflow."""
+    _require(bound_x * abs(factor), "aligning the scales of a sum")
+    return x * factor
+
+
+@dataclass(frozen=True)
+class _Layout:
+    """The key of a row, ``(pos · space + mono) · order + exp``, for boxes of ``size`` entries:
+    checked once to stay below :data:`INT_LIMIT` for every pos < size, mono < space, exp < order."""
+
+    size: int
+    space: int
+    order: int
+
+    def __post_init__(self) -> None:
+        _require(max(self.size, 1) * self.space * self.order, "the term keys")
+
+    @property
+    def cell(self) -> int:
+        """Keys per box position."""
+        return self.space * self.order
+
+    def keys(self, pos: np.ndarray, mono: np.ndarray, exp: np.ndarray) -> np.ndarray:
+        """Keys of rows (``exp`` already reduced modulo ``order``)."""
+        key = pos * self.space + mono  # broadcast: pos may be one column
+        key *= self.order
+        key += exp
+        return key
+
+
+@lru_cache(maxsize=256)
+def _layout(size: int, space: int, order: int) -> _Layout:
+    return _Layout(size, space, order)
+
+
+def _fresh(shape: int | tuple[int, ...]) -> np.ndarray:
+    """An int64 array to be filled in blocks.  Touched once in one sweep first: writing fresh
+    (huge) pages block by block measured 2-3x slower than a fill followed by the same writes."""
+    array = np.empty(shape, dtype=np.int64)
+    array.fill(0)
+    return array
+
+
+def _strictly_ascending(key: np.ndarray) -> bool:
+    return key.size < 2 or bool((key[1:] > key[:-1]).all())
+
+
+def _sorted_sums(key: np.ndarray, coef: np.ndarray, bound: int, key_space: int,
+                 runs: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct keys in ascending order with the sums of their coefficients (zeros dropped).
+
+    ``key`` is consumed (overwritten); ``coef`` is not.  ``bound`` bounds |coef|; the sum of
+    like terms is refused when ``bound`` times the row count could overflow.  ``runs``: the
+    keys are a few ascending runs (a sort that merges them is used).
+    """
+    if not key.size:
+        return key, coef
+    _require(bound * key.size, "a sum of like terms")
+    bits = (2 * bound).bit_length()
+    kind: Any = "stable" if runs else None
+    if key_space << bits < INT_LIMIT:
+        # One plain sort of key and coefficient packed together is ~3x faster than argsort.
+        key <<= bits
+        key |= coef + bound
+        key.sort(kind=kind)
+        coef = key & ((1 << bits) - 1)
+        coef -= bound
+        key >>= bits
+    else:
+        order = np.argsort(key, kind=kind)
+        key, coef = key[order], coef[order]
+    repeated = key[1:] == key[:-1]
+    if repeated.any():
+        starts = np.flatnonzero(np.concatenate(([True], ~repeated)))
+        key, coef = key[starts], np.add.reduceat(coef, starts)
+    if not coef.all():
+        keep = coef != 0
+        key, coef = key[keep], coef[keep]
+    return key, coef
+
+
 @dataclass(frozen=True, eq=False)
 class PackedSignal:
     """A signal (``shape`` and ``origin`` as in :class:`Signal`) or, with shape (), a scalar.
 
-    Built only by :class:`PackedBackend`, which keeps every instance canonical.
+    Built only by :class:`PackedBackend`, which keeps every instance canonical.  ``bound``
+    is max |coef|.
     """
 
     shape: tuple[int, ...]
     origin: tuple[int, ...]
-    pos: np.ndarray
-    mono: np.ndarray
-    exp: np.ndarray
+    key: np.ndarray
     coef: np.ndarray
+    bound: int
     scale: Fraction
     order: int
+    space: int
 
     @property
     def ndim(self) -> int:
@@ -109,12 +239,35 @@ class PackedSignal:
 
     @property
     def terms(self) -> int:
-        return int(self.pos.size)
+        return int(self.key.size)
 
     @property
     def stop(self) -> tuple[int, ...]:
         return tuple(o + n for o, n in zip(self.origin, self.shape, strict=True))
 
+    @property
+    def cell(self) -> int:
+        return self.space * self.order
+
+    @property
+    def pos(self) -> np.ndarray:
+        """Each row's row-major offset in the box (ascending)."""
+        return self.key // self.cell
+
+    @property
+    def mono(self) -> np.ndarray:
+        """Each row's monomial code."""
+        return (self.key // self.order) % self.space
+
+    @property
+    def exp(self) -> np.ndarray:
+        """Each row's power of ζ_order."""
+        return self.key % self.order
+
+    @property
+    def within(self) -> np.ndarray:
+        """Each row's key within its position, ``mono · order + exp``."""
+        return self.key % self.cell
 
 class MonomialCodec:
     """Monomials of degree <= ``degree`` in a fixed set of generators, as int64 codes.
@@ -145,6 +298,8 @@ class MonomialCodec:
         self._places = self.base ** np.arange(self.degree, dtype=np.int64)
 
     def encode(self, monomial: Monomial) -> int:
+        if len(monomial) == 1:  # a symbolic entry
+            return self.ids[monomial[0]]
         digits = sorted((self.ids[g] for g in monomial), reverse=True)
         if len(digits) > self.degree:
             raise PackedUnsupported(f"a monomial of degree {len(digits)} exceeds the bound "
@@ -173,9 +328,11 @@ class MonomialCodec:
         return ordered @ self._places[: ordered.shape[1]]
 
     def multiply(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-        """Codes of the products of the monomials ``a[i] * b[i]``."""
-        if not a.size:
-            return a.copy()
+        """Codes of the products of the monomials ``a * b``, elementwise (``a`` and ``b``
+        broadcast against each other)."""
+        shape = np.broadcast_shapes(a.shape, b.shape)
+        if not math.prod(shape):
+            return np.zeros(shape, dtype=np.int64)
         if int(a.max()) < self.base and int(b.max()) < self.base:
             # Both of degree <= 1 (the common case): the larger id is the lower place.
             high, low = np.maximum(a, b), np.minimum(a, b)
@@ -184,13 +341,54 @@ class MonomialCodec:
             low *= self.base  # in place: these arrays can have tens of millions of entries
             low += high
             return low
-        return self.from_digits(np.concatenate((self.digits(a), self.digits(b)), axis=1))
+        a, b = (np.broadcast_to(x, shape).reshape(-1) for x in (a, b))
+        return self.from_digits(np.concatenate((self.digits(a), self.digits(b)), axis=1)).reshape(
+            shape)
+
+    def split_product(self, a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+        """(p, q) with code(a[i] * b[k]) = p[i] + q[k] for all i, k, or None.
+
+        It exists when one side has degree <= 1 and its ids lie above every id of the other
+        (they become the lowest place), or below every id of the other and that side has one
+        degree k (they become place k): products of distinct signals, as in the DFT theorems
+        and associativity.
+        """
+        if not a.size or not b.size:
+            return None
+        for x, y, swapped in ((a, b, False), (b, a, True)):
+            if int(y.max()) >= self.base:
+                continue
+            parts = self._appended(x, y)
+            if parts is not None:
+                return (parts[1], parts[0]) if swapped else parts
+        return None
+
+    def _appended(self, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+        """The split of :meth:`split_product` for ``y`` of degree <= 1, in the roles (x, y)."""
+        top_x, top_y = int(x.max()), int(y.max())
+        if int(y.min()) > int((x % self.base).max()):  # y's ids above x's: the lowest place
+            if top_x * self.base + top_y < self.space:
+                return x * self.base, y
+            return None
+        low_x = int(x.min())
+        if not low_x:
+            return None
+        place = 1  # base^(degree - 1) of x's smallest code: x's degree, if all of x have it
+        while low_x >= place * self.base:
+            place *= self.base
+        if top_x >= place * self.base or top_x + top_y * place * self.base >= self.space:
+            return None
+        if top_y < int((x // place).min()):  # y's ids below x's: the next place up
+            return x, y * (place * self.base)
+        return None
 
     def conjugate(self, codes: np.ndarray) -> np.ndarray:
         """Codes with every complex generator swapped for its conjugate."""
         if not codes.size:
             return codes.copy()
         return self.from_digits(self._conjugate_ids[self.digits(codes)])
+
+
 
 
 @lru_cache(maxsize=64)
@@ -202,10 +400,6 @@ def _reduction(order: int) -> tuple[int, np.ndarray, np.ndarray, np.ndarray, int
     js = np.array([j for row in table for j, _ in row], dtype=np.int64)
     cs = np.array([c for row in table for _, c in row], dtype=np.int64)
     return euler_phi(order), start, js, cs, int(np.abs(cs).max())
-
-
-def _bound(values: np.ndarray) -> int:
-    return int(np.abs(values).max()) if values.size else 0
 
 
 def _check_terms(count: int, what: str, error: type[SizeLimitError] = SizeLimitError) -> None:
@@ -257,7 +451,7 @@ def _union_box(a: PackedSignal, b: PackedSignal) -> tuple[tuple[int, ...], tuple
 
 
 def _repositioned(signal: PackedSignal, origin: tuple[int, ...], shape: tuple[int, ...]) -> np.ndarray:
-    """``signal.pos`` as offsets in a box that contains its own (order is kept)."""
+    """``signal.pos`` as offsets in a box that contains its own (ascending, as before)."""
     if not shape or (signal.origin == origin and signal.shape == shape):
         return signal.pos
     coords = _coordinates(signal.pos, signal.shape)
@@ -265,24 +459,70 @@ def _repositioned(signal: PackedSignal, origin: tuple[int, ...], shape: tuple[in
     return _flat(moved, shape)
 
 
-def _matching_pairs(keys_a: np.ndarray, keys_b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+class _Pairs:
+    """Index pairs (ia, ib) in blocks: block k pairs ``na[k]`` rows of a from ``first_a[k]`` with
+    ``nb[k]`` rows of b from ``first_b[k]`` (all of them), through the permutations ``order_a``,
+    ``order_b`` (None: the identity).  Produced in chunks, so that no pair array of the whole
+    product is ever held."""
+
+    def __init__(self, first_a: np.ndarray, na: np.ndarray, first_b: np.ndarray, nb: np.ndarray,
+                 order_a: np.ndarray | None = None, order_b: np.ndarray | None = None) -> None:
+        self.first_a, self.na, self.first_b, self.nb = first_a, na, first_b, nb
+        self.order_a, self.order_b = order_a, order_b
+        sizes = na * nb
+        self.ends = np.cumsum(sizes)
+        self.count = int(self.ends[-1]) if sizes.size else 0
+        _check_terms(self.count, "a product", TooManyProducts)
+        self.starts = self.ends - sizes
+
+    def chunks(self) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+        """(ia, ib) index arrays of at most about :data:`CHUNK_ROWS` pairs, in order: flat arrays
+        for many small blocks, or for large blocks a column and a row that broadcast to the
+        block's pairs (no gathered pair arrays, no search)."""
+        blocks = self.na.size
+        if blocks and self.count >= BROADCAST_BLOCK * blocks:
+            for k in range(blocks):
+                na, nb, fa, fb = (int(v[k]) for v in (self.na, self.nb, self.first_a, self.first_b))
+                ib = np.arange(fb, fb + nb, dtype=np.int64)
+                ib = ib if self.order_b is None else self.order_b[ib]
+                step = max(1, CHUNK_ROWS // max(nb, 1))
+                for lo in range(fa, fa + na, step):
+                    ia = np.arange(lo, min(lo + step, fa + na), dtype=np.int64)
+                    ia = ia if self.order_a is None else self.order_a[ia]
+                    yield ia[:, None], ib[None, :]
+            return
+        for lo in range(0, self.count, CHUNK_ROWS):
+            pair = np.arange(lo, min(lo + CHUNK_ROWS, self.count), dtype=np.int64)
+            block = np.searchsorted(self.ends, pair, side="right")
+            within = pair - self.starts[block]
+            width = self.nb[block]
+            ia = self.first_a[block] + within // width
+            ib = self.first_b[block] + within % width
+            yield (ia if self.order_a is None else self.order_a[ia],
+                   ib if self.order_b is None else self.order_b[ib])
+
+
+def _all_pairs(na: int, nb: int) -> _Pairs:
+    one = np.zeros(1, dtype=np.int64)
+    return _Pairs(one, one + na, one, one + nb)
+
+
+def _runs(ascending: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(distinct values, index of the first of each, count of each) of a non-decreasing array."""
+    if not ascending.size:
+        return ascending, ascending, ascending
+    first = np.flatnonzero(np.concatenate(([True], ascending[1:] != ascending[:-1])))
+    return ascending[first], first, np.diff(np.append(first, ascending.size))
+
+
+def _matching_pairs(keys_a: np.ndarray, keys_b: np.ndarray) -> _Pairs:
     """All index pairs (i, k) with ``keys_a[i] == keys_b[k]``."""
-    order_a, order_b = np.argsort(keys_a, kind="stable"), np.argsort(keys_b, kind="stable")
-    ua, first_a, count_a = np.unique(keys_a[order_a], return_index=True, return_counts=True)
-    ub, first_b, count_b = np.unique(keys_b[order_b], return_index=True, return_counts=True)
+    orders = [None if bool((k[1:] >= k[:-1]).all()) else np.argsort(k, kind="stable")
+              for k in (keys_a, keys_b)]
+    (ua, first_a, count_a), (ub, first_b, count_b) = (
+        _runs(k if o is None else k[o]) for k, o in zip((keys_a, keys_b), orders, strict=True))
     _, in_a, in_b = np.intersect1d(ua, ub, assume_unique=True, return_indices=True)
-    na, nb = count_a[in_a], count_b[in_b]
-    sizes = na * nb
-    _check_terms(int(sizes.sum()), "a product", TooManyProducts)
-    block, within = _offsets(sizes)
-    ia = order_a[first_a[in_a][block] + within // nb[block]]
-    ib = order_b[first_b[in_b][block] + within % nb[block]]
-    return ia, ib
-
-
-def _all_pairs(na: int, nb: int) -> tuple[np.ndarray, np.ndarray]:
-    _check_terms(na * nb, "a product", TooManyProducts)
-    return np.repeat(np.arange(na), nb), np.tile(np.arange(nb), na)
+    return _Pairs(first_a[in_a], count_a[in_a], first_b[in_b], count_b[in_b], *orders)
 
 
 class PackedBackend:
@@ -291,87 +531,107 @@ class PackedBackend:
     def __init__(self, codec: MonomialCodec) -> None:
         self.codec = codec
 
+    def _layout(self, shape: tuple[int, ...], order: int) -> _Layout:
+        return _layout(math.prod(shape), self.codec.space, order)
+
     # --- canonical form ------------------------------------------------------
-    def _canonical(self, shape: tuple[int, ...], origin: tuple[int, ...], pos: np.ndarray,
-                   mono: np.ndarray, exp: np.ndarray, coef: np.ndarray, scale: Fraction,
-                   order: int) -> PackedSignal:
-        """Exponents mod L, like terms combined, rows sorted, coefficients normalized."""
+    def _from_rows(self, shape: tuple[int, ...], origin: tuple[int, ...], pos: np.ndarray,
+                   mono: np.ndarray, exp: np.ndarray, coef: np.ndarray, bound: int,
+                   scale: Fraction, order: int) -> PackedSignal:
+        """The canonical signal of rows in any order (exponents taken modulo ``order``)."""
         _check_box(shape)
+        layout = self._layout(shape, order)
         if exp.size and (int(exp.min()) < 0 or int(exp.max()) >= order):
             exp = exp % order
-        space = self.codec.space
-        key_space = max(math.prod(shape), 1) * space * order
-        if key_space >= INT_LIMIT:
-            raise PackedUnsupported(f"{key_space} term keys overflow an int64")
-        if _bound(coef) * max(coef.size, 1) >= INT_LIMIT:
-            raise PackedUnsupported("a sum of like terms may overflow an int64")
-        key = pos * space  # in place from here on: the inputs may belong to other signals
-        key += mono
-        key *= order
-        key += exp
-        key, coef = _sorted_sums(key, coef, key_space)
-        rest, exp = np.divmod(key, order)
-        pos, mono = np.divmod(rest, space)
-        return self._normalized(shape, origin, pos, mono, exp, coef, scale, order)
+        return self._canonical(shape, origin, layout.keys(pos, mono, exp), coef, bound, scale,
+                               order)
+
+    def _canonical(self, shape: tuple[int, ...], origin: tuple[int, ...], key: np.ndarray,
+                   coef: np.ndarray, bound: int, scale: Fraction, order: int,
+                   runs: bool = False) -> PackedSignal:
+        """Keys (of :class:`_Layout` for this box and order) in any order -> like terms combined,
+        keys ascending, coefficients normalized.  ``key`` is consumed."""
+        if not _strictly_ascending(key):
+            key_space = self._layout(shape, order).size * self.codec.space * order
+            key, coef = _sorted_sums(key, coef, bound, key_space, runs)
+            bound = _bound(coef)
+        elif coef.size and not coef.all():
+            keep = coef != 0
+            key, coef = key[keep], coef[keep]
+        return self._normalized(shape, origin, key, coef, bound, scale, order)
 
     def _reduced(self, a: PackedSignal) -> PackedSignal:
         """The same values with every ζ^t written in the basis 1, ζ, ..., ζ^(φ(L)-1) of
         Q(ζ_L), i.e. reduced modulo Φ_L: the form in which zero is only the empty signal."""
         phi, start, js, cs, top = _reduction(a.order)
-        exp, pos, mono, coef = a.exp, a.pos, a.mono, a.coef
+        exp = a.exp
         if not exp.size or int(exp.max()) < phi:
             return a
-        if _bound(coef) * top >= INT_LIMIT:
-            raise PackedUnsupported("a reduction modulo the cyclotomic polynomial may overflow")
         counts = start[exp + 1] - start[exp]
+        rest = a.key - exp  # (pos · space + mono) · order
         if bool((counts == 1).all()):  # every ζ^t is ±ζ^j (orders 2^k and many more)
-            coef, exp = coef * cs[start[exp]], js[start[exp]]
+            coef = _products(cs[start[exp]], top, a.coef, a.bound)
+            rest += js[start[exp]]
         else:
             _check_terms(int(counts.sum()), "a reduction modulo the cyclotomic polynomial")
             row, within = _offsets(counts)
             entry = start[exp][row] + within
-            pos, mono, coef, exp = pos[row], mono[row], coef[row] * cs[entry], js[entry]
-        return self._canonical(a.shape, a.origin, pos, mono, exp, coef, a.scale, a.order)
+            coef = _products(cs[entry], top, a.coef[row], a.bound)
+            rest = rest[row] + js[entry]
+        return self._canonical(a.shape, a.origin, rest, coef, a.bound * top, a.scale, a.order)
 
-    def _normalized(self, shape: tuple[int, ...], origin: tuple[int, ...], pos: np.ndarray,
-                    mono: np.ndarray, exp: np.ndarray, coef: np.ndarray, scale: Fraction,
-                    order: int) -> PackedSignal:
-        """Sorted, combined rows -> coefficients divided by their gcd, the first one positive."""
+    def _normalized(self, shape: tuple[int, ...], origin: tuple[int, ...], key: np.ndarray,
+                    coef: np.ndarray, bound: int, scale: Fraction, order: int) -> PackedSignal:
+        """Ascending, combined rows -> coefficients divided by their gcd, the first one positive.
+        ``bound`` bounds |coef|; the signal gets the exact max."""
         _check_box(shape)
         if not coef.size:
-            scale, order = Fraction(1), 1  # zero lies in every field: never widen one for it
-        else:
-            g = int(np.gcd.reduce(coef)) * (1 if coef[0] > 0 else -1)
-            if g != 1:
-                coef = coef // g
-                scale = scale * g
-        return PackedSignal(tuple(shape), tuple(origin), pos, mono, exp, coef, scale, order)
+            return self._empty(shape, origin)  # zero lies in every field: never widen one for it
+        g = int(np.gcd.reduce(coef[:1024]))
+        if g != 1:
+            g = int(np.gcd.reduce(coef))
+        if coef[0] < 0:
+            g = -g
+        if g != 1:
+            coef = coef // g
+            scale = scale * g
+        bound = _bound(coef) if bound > 1 else bound
+        return PackedSignal(tuple(shape), tuple(origin), key, coef, bound, scale, order,
+                            self.codec.space)
 
     def _empty(self, shape: tuple[int, ...], origin: tuple[int, ...]) -> PackedSignal:
         _check_box(shape)
         none = np.zeros(0, dtype=np.int64)
-        return PackedSignal(tuple(shape), tuple(origin), none, none, none, none, Fraction(1), 1)
+        return PackedSignal(tuple(shape), tuple(origin), none, none, 0, Fraction(1), 1,
+                            self.codec.space)
 
-    def _lifted(self, signal: PackedSignal, order: int) -> PackedSignal:
-        """The same values with coefficients in Q(ζ_order) (``signal.order`` divides it)."""
-        if signal.order == order:
-            return signal
-        return self._canonical(signal.shape, signal.origin, signal.pos, signal.mono,
-                               signal.exp * (order // signal.order), signal.coef, signal.scale,
-                               order)
+    def _rekeyed(self, signal: PackedSignal, shape: tuple[int, ...], origin: tuple[int, ...],
+                 order: int) -> np.ndarray:
+        """``signal``'s keys in a box containing its own and a field order that its own divides:
+        both maps keep the keys ascending and distinct."""
+        if signal.order == order and signal.shape == shape and signal.origin == origin:
+            return signal.key
+        layout = self._layout(shape, order)
+        exp = signal.exp
+        if order != signal.order:
+            exp *= order // signal.order
+        return layout.keys(_repositioned(signal, origin, shape), signal.mono, exp)
 
     # --- conversion ----------------------------------------------------------
     def pack(self, signal: Signal) -> PackedSignal:
         """The packed form of an exact (or integer) signal."""
         exact = signal.exact()
-        orders = {_order_of(p.domain) for p in exact.entries.flat}
-        order = math.lcm(1, *orders)
+        entries = list(exact.entries.flat)
+        domains = {id(p.domain): p.domain for p in entries}
+        field_orders = {key: _order_of(domain) for key, domain in domains.items()}
+        order = math.lcm(1, *field_orders.values())
         pos, mono, exp, nums, dens = [], [], [], [], []
-        for flat, p in enumerate(exact.entries.flat):
-            step = order // _order_of(p.domain)
+        for flat, p in enumerate(entries):
+            step = order // field_orders[id(p.domain)]
+            rational = p.domain.is_QQ or p.domain.is_ZZ
             for m, c in p.terms.items():
                 code = self.codec.encode(m)
-                parts = ([(0, c)] if p.domain.is_QQ or p.domain.is_ZZ else
+                parts = ([(0, c)] if rational else
                          [(j * step, q) for j, q in p.domain.zeta_exponents(c).items()])
                 for e, q in parts:
                     pos.append(flat)
@@ -381,10 +641,10 @@ class PackedBackend:
                     dens.append(int(q.denominator))
         common = math.lcm(1, *dens)
         coef = [n * (common // d) for n, d in zip(nums, dens, strict=True)]
-        if any(abs(c) >= INT_LIMIT for c in coef):
-            raise PackedUnsupported("an entry's coefficient does not fit an int64")
+        bound = max((abs(c) for c in coef), default=0)
+        _require(bound, "an entry's coefficient")
         pos_, mono_, exp_, coef_ = (np.array(v, dtype=np.int64) for v in (pos, mono, exp, coef))
-        return self._canonical(exact.shape, exact.origin, pos_, mono_, exp_, coef_,
+        return self._from_rows(exact.shape, exact.origin, pos_, mono_, exp_, coef_, bound,
                                Fraction(1, common), order)
 
     def entry(self, signal: PackedSignal, coordinate: tuple[int, ...] | None) -> Polynomial:
@@ -396,10 +656,11 @@ class PackedBackend:
             if not all(0 <= i < n for i, n in zip(inside, signal.shape, strict=True)):
                 return Polynomial.zero()
             flat = int(np.ravel_multi_index(tuple(inside), signal.shape))
-        lo, hi = np.searchsorted(signal.pos, [flat, flat + 1])
+        lo, hi = np.searchsorted(signal.key, [flat * signal.cell, (flat + 1) * signal.cell])
         scale = QQ(signal.scale.numerator, signal.scale.denominator)
         buckets: dict[int, dict[int, Any]] = {}
-        for m, j, c in zip(signal.mono[lo:hi].tolist(), signal.exp[lo:hi].tolist(),
+        rows = signal.key[lo:hi] % signal.cell
+        for m, j, c in zip((rows // signal.order).tolist(), (rows % signal.order).tolist(),
                            signal.coef[lo:hi].tolist(), strict=True):
             buckets.setdefault(m, {})[j] = QQ(c) * scale
         if signal.order <= 2:  # Q(ζ_1) = Q(ζ_2) = Q, with ζ_2 = -1
@@ -420,14 +681,14 @@ class PackedBackend:
     def _constant(self, value: Fraction, exp: int, order: int) -> PackedSignal:
         if not value:
             return self._empty((), ())
-        one = np.ones(1, dtype=np.int64)
-        return self._normalized((), (), one * 0, one * 0, one * exp, one, Fraction(value), order)
+        return self._normalized((), (), np.array([exp], dtype=np.int64),
+                                np.ones(1, dtype=np.int64), 1, Fraction(value), order)
 
     def neg(self, value: PackedSignal) -> PackedSignal:
         if not value.terms:
             return value
-        return PackedSignal(value.shape, value.origin, value.pos, value.mono, value.exp,
-                            value.coef, -value.scale, value.order)
+        return PackedSignal(value.shape, value.origin, value.key, value.coef, value.bound,
+                            -value.scale, value.order, value.space)
 
     def binary(self, op: str, left: PackedSignal, right: PackedSignal) -> PackedSignal:
         if op in "+-":
@@ -485,31 +746,45 @@ class PackedBackend:
         parts = [(s, int(s.scale / scale)) for s in (a, b) if s.terms]
         if not parts:
             return self._empty(shape, origin)
-        if any(_bound(s.coef) * abs(k) >= INT_LIMIT for s, k in parts):
-            raise PackedUnsupported("aligning the scales of a sum overflows an int64")
+        coefs = [_scaled(s.coef, s.bound, k) for s, k in parts]
         return self._canonical(
-            shape, origin,
-            np.concatenate([_repositioned(s, origin, shape) for s, _ in parts]),
-            np.concatenate([s.mono for s, _ in parts]),
-            np.concatenate([s.exp * (order // s.order) for s, _ in parts]),
-            np.concatenate([s.coef * k for s, k in parts]),
-            scale, order)
+            shape, origin, np.concatenate([self._rekeyed(s, shape, origin, order) for s, _ in parts]),
+            np.concatenate(coefs), max(s.bound * abs(k) for s, k in parts), scale, order,
+            runs=True)
 
-    def _product(self, a: PackedSignal, b: PackedSignal, ia: np.ndarray, ib: np.ndarray,
-                 shape: tuple[int, ...], origin: tuple[int, ...], pos: np.ndarray) -> PackedSignal:
-        """Σ over the pairs (ia[k], ib[k]) of term products, placed at ``pos[k]``."""
-        if _bound(a.coef) * _bound(b.coef) >= INT_LIMIT:
-            raise PackedUnsupported("a product of coefficients may overflow an int64")
+    def _product(self, a: PackedSignal, b: PackedSignal, pairs: _Pairs, shape: tuple[int, ...],
+                 origin: tuple[int, ...],
+                 place: Callable[[np.ndarray, np.ndarray], np.ndarray]) -> PackedSignal:
+        """Σ over the pairs (ia, ib) of term products, each placed at ``place(ia, ib)``."""
+        _check_box(shape)
         order = math.lcm(a.order, b.order)
-        # Built in place from the gathered copies: fresh pages cost more than the arithmetic.
-        exp = a.exp[ia]
-        if order != a.order:
-            exp *= order // a.order
-        exp += b.exp[ib] if order == b.order else b.exp[ib] * (order // b.order)
-        coef = a.coef[ia]
-        coef *= b.coef[ib]
-        return self._canonical(shape, origin, pos, self.codec.multiply(a.mono[ia], b.mono[ib]),
-                               exp, coef, a.scale * b.scale, order)
+        layout = self._layout(shape, order)
+        bound = a.bound * b.bound
+        _require(bound, "a product of coefficients")
+        mono_a, mono_b = a.mono, b.mono
+        exp_a, exp_b = a.exp * (order // a.order), b.exp * (order // b.order)
+        # When the product's code is a sum of one part per factor (distinct signals of degree 1,
+        # the DFT theorems), a key is two gathered parts and an exponent: no codec work per pair.
+        split = self.codec.split_product(mono_a, mono_b)
+        key, coef = _fresh(pairs.count), _fresh(pairs.count)
+        done = 0
+        for ia, ib in pairs.chunks():
+            block = np.broadcast_shapes(ia.shape, ib.shape)
+            end = done + math.prod(block)
+            out = key[done:end].reshape(block)
+            np.add(exp_a[ia], exp_b[ib], out=out)
+            _reduce_modulo(out, order)
+            if split is not None:
+                out += place(ia, ib) * layout.cell + split[0][ia] * order
+                out += split[1][ib] * order
+            else:
+                monomial = self.codec.multiply(mono_a[ia], mono_b[ib])
+                monomial += place(ia, ib) * layout.space
+                monomial *= order
+                out += monomial
+            _products(a.coef[ia], a.bound, b.coef[ib], b.bound, out=coef[done:end].reshape(block))
+            done = end
+        return self._canonical(shape, origin, key, coef, bound, a.scale * b.scale, order)
 
     def _bilinear(self, op: Callable[[PackedSignal, PackedSignal], PackedSignal],
                   a: PackedSignal, b: PackedSignal) -> PackedSignal:
@@ -531,26 +806,26 @@ class PackedBackend:
         if not a.shape and b.shape:
             a, b = b, a
         if not b.shape:  # signal (or scalar) times scalar
-            ia, ib = _all_pairs(a.terms, b.terms)
-            return self._product(a, b, ia, ib, a.shape, a.origin, a.pos[ia])
+            pos = a.pos
+            return self._product(a, b, _all_pairs(a.terms, b.terms), a.shape, a.origin,
+                                 lambda ia, _: pos[ia])
         if a.ndim != b.ndim:
             raise ShapeError(f"cannot combine a {a.ndim}D signal with a {b.ndim}D signal")
         origin, shape = _union_box(a, b)
         pa, pb = _repositioned(a, origin, shape), _repositioned(b, origin, shape)
-        ia, ib = _matching_pairs(pa, pb)
-        return self._product(a, b, ia, ib, shape, origin, pa[ia])
+        return self._product(a, b, _matching_pairs(pa, pb), shape, origin, lambda ia, _: pa[ia])
 
     def _divide(self, a: PackedSignal, b: PackedSignal) -> PackedSignal:
         b = self._reduced(b)  # e.g. (1j * 1j) is ζ_4^2 in Q[C_4], -1 in Q(ζ_4)
         if not b.terms:
             raise ShapeError("division by zero in the statement")
-        if b.shape or b.terms != 1 or b.mono[0] or b.exp[0]:
+        if b.shape or b.terms != 1 or b.key[0]:
             raise PackedUnsupported("division by a constant that is not rational")
         divisor = b.scale * int(b.coef[0])
         if not a.terms:
             return a
-        return PackedSignal(a.shape, a.origin, a.pos, a.mono, a.exp, a.coef, a.scale / divisor,
-                            a.order)
+        return PackedSignal(a.shape, a.origin, a.key, a.coef, a.bound, a.scale / divisor,
+                            a.order, a.space)
 
     def _matmul(self, a: PackedSignal, b: PackedSignal) -> PackedSignal:
         """``(a @ b)(i, k) = Σ_j a(i, j) b(j, k)`` on the box of :func:`symconv.ops.matmul`."""
@@ -562,14 +837,14 @@ class PackedBackend:
         # aj + a.o1 == bj + b.o0, the origins' difference taken in Python ints (no int64 wrap)
         offset = b.origin[0] - a.origin[1]
         if -b.shape[0] < offset < a.shape[1]:
-            ia, ib = _matching_pairs(aj, bj + offset)
+            pairs = _matching_pairs(aj, bj + offset)
         else:  # the inner ranges do not overlap
-            ia = ib = np.zeros(0, dtype=np.int64)
-        return self._product(a, b, ia, ib, shape, origin, _flat([ai[ia], bk[ib]], shape))
+            pairs = _matching_pairs(aj[:0], bj[:0])
+        return self._product(a, b, pairs, shape, origin,
+                             lambda ia, ib: _flat([ai[ia], bk[ib]], shape))
 
     def _total(self, a: PackedSignal) -> PackedSignal:
-        return self._canonical((), (), np.zeros_like(a.pos), a.mono, a.exp, a.coef, a.scale,
-                               a.order)
+        return self._canonical((), (), a.within, a.coef, a.bound, a.scale, a.order)
 
     def _trace(self, a: PackedSignal) -> PackedSignal:
         if a.ndim != 2:
@@ -578,15 +853,12 @@ class PackedBackend:
         # i + o0 == j + o1 with the origins' difference taken in Python ints (no int64 wrap)
         offset = a.origin[1] - a.origin[0]
         on_diagonal = (i - j == offset) if abs(offset) < max(a.shape) else np.zeros(i.size, bool)
-        return self._total(self._rows(a, on_diagonal))
-
-    def _rows(self, a: PackedSignal, keep: np.ndarray) -> PackedSignal:
-        return self._normalized(a.shape, a.origin, a.pos[keep], a.mono[keep], a.exp[keep],
-                                a.coef[keep], a.scale, a.order)
+        return self._canonical((), (), a.within[on_diagonal], a.coef[on_diagonal], a.bound,
+                               a.scale, a.order)
 
     def _conjugate(self, a: PackedSignal) -> PackedSignal:
-        return self._canonical(a.shape, a.origin, a.pos, self.codec.conjugate(a.mono),
-                               -a.exp, a.coef, a.scale, a.order)
+        return self._from_rows(a.shape, a.origin, a.pos, self.codec.conjugate(a.mono),
+                               -a.exp, a.coef, a.bound, a.scale, a.order)
 
     # --- moving entries ------------------------------------------------------------
     def _gather(self, a: PackedSignal, moved: Signal) -> PackedSignal:
@@ -595,22 +867,28 @@ class PackedBackend:
         flat = np.asarray(moved.entries, dtype=np.int64).reshape(-1)
         targets = np.flatnonzero(flat)
         sources = flat[targets] - 1
-        first = np.searchsorted(a.pos, sources, side="left")
-        counts = np.searchsorted(a.pos, sources, side="right") - first
+        first = np.searchsorted(a.key, sources * a.cell, side="left")
+        counts = np.searchsorted(a.key, (sources + 1) * a.cell, side="left") - first
         _check_terms(int(counts.sum()), "a re-indexed signal")
         block, within = _offsets(counts)
         rows = first[block] + within
-        # Targets ascend and each takes one source's sorted rows: still sorted, no sums.
-        return self._normalized(moved.shape, moved.origin, targets[block].astype(np.int64),
-                                a.mono[rows], a.exp[rows], a.coef[rows], a.scale, a.order)
+        _check_box(moved.shape)
+        layout = self._layout(moved.shape, a.order)
+        key = targets[block].astype(np.int64) * layout.cell
+        key += a.key[rows] % a.cell
+        # Targets ascend and each takes one source's ascending rows: still canonical, no sums.
+        return self._canonical(moved.shape, moved.origin, key, a.coef[rows], a.bound, a.scale,
+                               a.order)
 
     def _periodize(self, a: PackedSignal, period: tuple[int, ...]) -> PackedSignal:
         """As :func:`symconv.ops.periodize`: ``Σ_m a(x + m n)`` on [0, n) at origin 0."""
         _check_box(period)
         coords = [(c + o % n) % n for c, o, n in
                   zip(_coordinates(a.pos, a.shape), a.origin, period, strict=True)]
-        return self._canonical(period, (0,) * len(period), _flat(coords, period), a.mono, a.exp,
-                               a.coef, a.scale, a.order)
+        layout = self._layout(period, a.order)
+        key = _flat(coords, period) * layout.cell
+        key += a.within
+        return self._canonical(period, (0,) * len(period), key, a.coef, a.bound, a.scale, a.order)
 
     def _sliding(self, kernel: PackedSignal, image: PackedSignal, sign: int, mode: str,
                  boundary: str) -> PackedSignal:
@@ -621,11 +899,14 @@ class PackedBackend:
             # kern and img are index arrays: kernel (reversed for corr) and the extended image.
             k = self._gather(kernel, Signal(kern, (0,) * kern.ndim))
             i = self._gather(image, Signal(img, (0,) * img.ndim))
-            ik, ii = _all_pairs(k.terms, i.terms)
-            coords = [x + y for x, y in zip(_coordinates(k.pos[ik], k.shape),
-                                            _coordinates(i.pos[ii], i.shape), strict=True)]
-            full.append(self._product(k, i, ik, ii, out_shape, (0,) * len(out_shape),
-                                      _flat(coords, out_shape)))
+            k_coords, i_coords = _coordinates(k.pos, k.shape), _coordinates(i.pos, i.shape)
+
+            def place(ik: np.ndarray, ii: np.ndarray) -> np.ndarray:
+                return _flat([x[ik] + y[ii] for x, y in zip(k_coords, i_coords, strict=True)],
+                             out_shape)
+
+            full.append(self._product(k, i, _all_pairs(k.terms, i.terms), out_shape,
+                                      (0,) * len(out_shape), place))
             return np.arange(1, math.prod(out_shape) + 1, dtype=np.int64).reshape(out_shape)
 
         moved = ops.sliding_sum(index_signal(kernel), index_signal(image), sign, mode, boundary,
@@ -644,21 +925,39 @@ class PackedBackend:
         count = math.prod(dims)
         _check_terms(torus.terms * count, f"an exact DFT of shape {dims}")
         order = math.lcm(torus.order, *dims)
+        layout = self._layout(dims, order)
         sign = 1 if inverse else -1
-        # exp[k, t] = e_t + sign Σ_i k_i x_i L/n_i, built in place: at 16x16 every array here
-        # has 16.7M entries, and fresh pages cost more than the arithmetic.
-        exp = np.empty((count, torus.terms), dtype=np.int64)
-        exp[:] = torus.exp * (order // torus.order)
-        step = np.empty_like(exp)
-        frequencies = np.indices(dims).reshape(len(dims), -1)
-        for k, x, n in zip(frequencies, _coordinates(torus.pos, dims), dims, strict=True):
-            np.multiply(k[:, None], (x * (sign * (order // n)))[None, :], out=step)
-            exp += step
-        del step
-        return self._canonical(
-            dims, (0,) * len(dims), np.repeat(np.arange(count, dtype=np.int64), torus.terms),
-            np.tile(torus.mono, count), exp.reshape(-1), np.tile(torus.coef, count),
-            torus.scale / count if inverse else torus.scale, order)
+        # Sample rows ordered by (mono, exp): at each frequency the keys then ascend whenever
+        # no monomial repeats across samples (a symbolic signal), and need no sort.
+        within = torus.within
+        rows = np.argsort(within, kind="stable")
+        mono = (within // torus.order)[rows]
+        exp = (within % torus.order)[rows] * (order // torus.order)
+        coords = [x[rows] for x in _coordinates(torus.pos, dims)]
+        # The exponent at frequency k is e_t + sign Σ_i k_i x_t,i L / n_i (mod L): all axes but
+        # the last add a row per leading frequency, the last axis an outer product per block.
+        steps = [x * (sign * (order // n)) % order for x, n in zip(coords, dims, strict=True)]
+        key = _fresh((count, torus.terms))
+        last = dims[-1]
+        block = max(1, CHUNK_ROWS // torus.terms)
+        cells = np.arange(last, dtype=np.int64) * layout.cell
+        base = mono * order  # the monomial part of each sample's key
+        for lead, k_lead in enumerate(np.ndindex(*dims[:-1])):
+            start = exp.copy()
+            for k, step in zip(k_lead, steps, strict=False):
+                start += k * step
+            for lo in range(0, last, block):
+                k_last = np.arange(lo, min(lo + block, last), dtype=np.int64)
+                part = key[lead * last + lo: lead * last + lo + k_last.size]
+                np.multiply(k_last[:, None], steps[-1][None, :], out=part)
+                part += start
+                _reduce_modulo(part, order)
+                part += base
+                part += (cells[k_last] + lead * last * layout.cell)[:, None]
+        coef = np.empty((count, torus.terms), dtype=np.int64)
+        coef[:] = torus.coef[rows]
+        return self._canonical(dims, (0,) * len(dims), key.reshape(-1), coef.reshape(-1),
+                               torus.bound, torus.scale / count if inverse else torus.scale, order)
 
     # --- comparison -------------------------------------------------------------------
     def difference(self, left: PackedSignal, right: PackedSignal) -> Difference | None:
@@ -669,52 +968,44 @@ class PackedBackend:
         if left.ndim != right.ndim:
             raise ShapeError(f"cannot compare a {left.ndim}D signal with a {right.ndim}D signal")
         order = math.lcm(left.order, right.order)
-        a, b = self._lifted(left, order), self._lifted(right, order)
-        origin, shape = _union_box(a, b)
-        if (a.terms == b.terms and a.scale == b.scale
-                and np.array_equal(_repositioned(a, origin, shape), _repositioned(b, origin, shape))
-                and np.array_equal(a.mono, b.mono) and np.array_equal(a.exp, b.exp)
-                and np.array_equal(a.coef, b.coef)):
+        origin, shape = _union_box(left, right)
+        a, b = (self._placed(s, shape, origin, order) for s in (left, right))
+        if a.terms == b.terms and a.scale == b.scale and np.array_equal(a.key, b.key) and (
+                np.array_equal(a.coef, b.coef)):
             return None
-        gap = self._reduced(self._add(a, self.neg(b)))
-        if not gap.terms:  # different rows of Q[C_L], the same values in Q(ζ_L)
+        gap = self._first_gap(a, b)
+        if gap is None:  # different rows of Q[C_L], the same values in Q(ζ_L)
             return None
         if not shape:
             return None, self.entry(left, None), self.entry(right, None)
         coordinate = tuple(int(c[0]) + o for c, o in
-                           zip(_coordinates(gap.pos[:1], gap.shape), gap.origin, strict=True))
+                           zip(_coordinates(np.array([gap]), shape), origin, strict=True))
         return coordinate, self.entry(left, coordinate), self.entry(right, coordinate)
 
+    def _placed(self, s: PackedSignal, shape: tuple[int, ...], origin: tuple[int, ...],
+                order: int) -> PackedSignal:
+        """``s`` with the keys of the box ``shape`` at ``origin`` and field order ``order``."""
+        return PackedSignal(shape, origin, self._rekeyed(s, shape, origin, order), s.coef,
+                            s.bound, s.scale, order, s.space)
 
-def _sorted_sums(key: np.ndarray, coef: np.ndarray, key_space: int) -> tuple[np.ndarray, np.ndarray]:
-    """Distinct keys in ascending order with the sums of their coefficients (zeros dropped).
-
-    ``key`` is consumed (overwritten); ``coef`` is not.
-    """
-    if not key.size:
-        return key, coef
-    low = _bound(coef)
-    bits = (2 * low).bit_length()
-    if key_space << bits < INT_LIMIT:
-        # One plain sort of key and coefficient packed together is ~3x faster than argsort.
-        key <<= bits
-        key |= coef + low
-        key.sort()
-        coef = key & ((1 << bits) - 1)
-        coef -= low
-        key >>= bits
-    else:
-        order = np.argsort(key)
-        key, coef = key[order], coef[order]
-    repeated = key[1:] == key[:-1]
-    if repeated.any():
-        starts = np.flatnonzero(np.concatenate(([True], ~repeated)))
-        key, coef = key[starts], np.add.reduceat(coef, starts)
-    if not coef.all():
-        keep = coef != 0
-        key, coef = key[keep], coef[keep]
-    return key, coef
-
+    def _first_gap(self, a: PackedSignal, b: PackedSignal) -> int | None:
+        """The first box position where ``a`` and ``b`` (same box and order) differ in Q(ζ_L), or
+        None: compared in blocks of positions, so that no difference of two whole sides is held."""
+        cell = a.cell
+        edges = np.unique(np.concatenate((a.key[::CHUNK_ROWS], b.key[::CHUNK_ROWS])) // cell)
+        bounds = [*edges.tolist()[1:], max(a.size, 1)]
+        lo = 0
+        for hi in bounds:
+            parts = []
+            for s in (a, b):
+                i, j = np.searchsorted(s.key, [lo * cell, hi * cell])
+                parts.append(PackedSignal(s.shape, s.origin, s.key[i:j], s.coef[i:j], s.bound,
+                                          s.scale, s.order, s.space))
+            gap = self._reduced(self._add(parts[0], self.neg(parts[1])))
+            if gap.terms:
+                return int(gap.key[0] // cell)
+            lo = hi
+        return None
 
 def _order_of(domain: Any) -> int:
     order = field_order(domain)
