@@ -275,7 +275,7 @@ def layer(x: np.ndarray, W: np.ndarray, b: np.ndarray | None = None, *,
                 part = apply(kernel, image, mode="valid").entries[step]
             except ShapeError:
                 raise ShapeError(
-                    f"input of spatial shape {x.shape[1:]} with padding {pairs} is "
+                    f"input of spatial shape {x.shape[1:]} with padding {_padding_text(pairs)} is "
                     f"smaller than the dilated kernel "
                     f"{tuple(map(effective_kernel_size, shape.kernel, shape.dilation))}"
                 ) from None
@@ -285,6 +285,14 @@ def layer(x: np.ndarray, W: np.ndarray, b: np.ndarray | None = None, *,
                              else Polynomial.from_number(_plain_number(b[o])))
         outputs.append(total)
     return np.stack(outputs)
+
+
+def _padding_text(pairs: Sequence[tuple[int, int]]) -> str:
+    """``(1, 0)`` for symmetric padding per axis (as the layer's options give it), else the
+    (before, after) pairs."""
+    if all(before == after for before, after in pairs):
+        return str(tuple(before for before, _ in pairs))
+    return str(tuple(pairs))
 
 
 def _plain_number(value: Any) -> int | float | Fraction | complex:

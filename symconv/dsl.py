@@ -351,7 +351,7 @@ class _Builder:
                                       "expected one of + - * / @")
             left, right = self.expr(node.left), self.expr(node.right)
             if op == "/" and constant_value(right) == (0, 0):
-                raise self.fail(node.right, f"division by zero: {unparse(right)} is 0")
+                raise self.fail(node.right, f"division by zero: {_bracketed(unparse(right))} is 0")
             return BinOp(op, left, right, col=col)
         if isinstance(node, ast.UnaryOp):
             if isinstance(node.op, ast.USub):
@@ -473,6 +473,11 @@ def _exact_literal(text: str) -> Fraction:
         return Fraction(cleaned)
     except (ValueError, ZeroDivisionError):
         raise ClaimFileError(f"number {text!r} is not a finite decimal") from None
+
+
+def _bracketed(text: str) -> str:
+    """``(1 - 1)`` for a compound expression in a message, ``0`` as it is."""
+    return f"({text})" if " " in text else text
 
 
 def _check_arity(call: Call, spec: FunctionSpec) -> None:

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
-from tests.strategies import dsl_claims
+from symconv.strategies import dsl_claims
 
 from symconv.cli import main
 

@@ -660,13 +660,14 @@ def torus_expressions(draw: st.DrawFn, depth: int = 2) -> str:
 def test_proved_torus_statements_agree_with_the_exact_tier(law: str, a: str, b: str,
                                                            sizes: list[int]) -> None:
     statement = law.format(a=a, b=b)
+    used = [name for name in ("f", "g") if name in names(parse_statement(statement))]
     at_zero = {"shape": "3", "origin": [0]}
-    result = attempt(claim_from_text(statement, {"f": at_zero, "g": at_zero}), Budget(30))
+    result = attempt(claim_from_text(statement, dict.fromkeys(used, at_zero)), Budget(30))
     if result is None:
         return
     for n in sizes:
         shape = {"shape": str(n), "origin": [0]}
-        claim = claim_from_text(statement, {"f": shape, "g": shape}, tiers=["exact"])
+        claim = claim_from_text(statement, dict.fromkeys(used, shape), tiers=["exact"])
         checked = exact.attempt(claim, Budget(60))
         assert checked is not None and checked.verdict is Verdict.VERIFIED, (statement, n)
 
@@ -698,3 +699,15 @@ def test_the_json_output_carries_the_certificate(tmp_path: Path) -> None:
     assert entry["verdict"] == "PROVED"
     assert entry["certificate"]["model"] == "Z_n^d"
     assert ["orth", "v0.0"] in entry["certificate"]["sides"][0]["terms"][0]["steps"]
+
+
+def test_a_size_function_outside_a_circular_statement_is_not_unfolded_as_a_sum() -> None:
+    """Found by tests/test_fuzz.py: a repair candidate unfolded numel(a) on Z^d as frobenius
+    (two arguments) and crashed with an IndexError."""
+    from symconv.claims import build_claim
+    from symconv.prove import run_tiers
+
+    claim = build_claim({"name": "c", "statement": "sum(a) == numel(a)",
+                         "signals": {"a": {"shape": "1x1x1", "real": False}}, "expect": "holds"})
+    result = run_tiers(claim)
+    assert result.verdict is Verdict.REFUTED

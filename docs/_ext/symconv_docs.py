@@ -21,6 +21,7 @@ from symconv.claims import CLAIM_KEYS, SIGNAL_KEYS, load_toml
 from symconv.dsl import FUNCTIONS, SCALAR_FUNCTIONS
 from symconv.kernels import KERNEL_NAMES, get_kernel
 from symconv.prove import TIER_NAMES, Verdict, run_tiers
+from symconv.prove.evaluate import size_value
 
 # The Python function that gives each statement function its meaning (the docs quote its
 # docstring); the build fails when a function of dsl.FUNCTIONS is missing here.
@@ -29,6 +30,8 @@ IMPLEMENTATIONS = {
     "transpose": ops.transpose, "circconv": ops.circconv, "circcorr": ops.circcorr,
     "dft": fourier.dft, "idft": fourier.idft, "conj": ops.conj, "zeropad": ops.zeropad,
     "sum": ops.total, "frobenius": ops.frobenius, "trace": ops.trace, "hadamard": ops.hadamard,
+    "periodize": ops.periodize,
+    "len": size_value, "size": size_value, "numel": size_value,
 }
 CLAIM_KEY_TEXT = {
     "name": "a non-empty string, unique in its file",

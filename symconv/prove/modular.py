@@ -310,7 +310,7 @@ class CyclotomicBackend(ModularBackend):
     L and ``1j`` (4 | L) get their images; ``conj`` needs :class:`ConjugatePairs`.
 
     >>> backend = CyclotomicBackend(17, 4, 4)  # 4 has order 4 mod 17: it stands for i
-    >>> backend.call("dft", [Signal.from_array([1, 2, 3, 4])], [], {}).entries.tolist()
+    >>> backend.call("dft", [Signal.from_array([1, 2, 3, 4], origin=(0,))], [], {}).entries.tolist()
     [10, 6, 15, 7]
     >>> [(10, 6, 15, 7)[k] == (10, (-2 + 2 * 4) % 17, -2 % 17, (-2 - 2 * 4) % 17)[k] for k in range(4)]
     [True, True, True, True]
