@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
-from symconv.strategies import dsl_claims
 
 from symconv.cli import main
+from symconv.strategies import dsl_claims
 
 LIMIT_SECONDS = 5.0
 
