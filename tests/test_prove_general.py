@@ -698,3 +698,16 @@ def test_the_json_output_carries_the_certificate(tmp_path: Path) -> None:
     assert entry["verdict"] == "PROVED"
     assert entry["certificate"]["model"] == "Z_n^d"
     assert ["orth", "v0.0"] in entry["certificate"]["sides"][0]["terms"][0]["steps"]
+
+
+@pytest.mark.parametrize(("statement", "signals"), [
+    ("len(f) * periodize(flip(f), 5) == dft(dft(f))", {"f": "5"}),
+    ("numel(f) * sum(f * conj(f)) == sum(dft(f) * dft(f))", {"f": "2x3"}),
+    ("size(f, 1) * sum(zeropad(f, 3, 3)) == sum(f) * sum(f)", {"f": [[1, 2]]}),
+])
+def test_size_functions_outside_the_torus_are_refused_not_crashed(
+        statement: str, signals: dict[str, Any]) -> None:
+    # On Z^d a size function has no definition: unfolding it as a scalar function
+    # (a sum over its argument) indexed past its one argument, or read size(f, k) as sum(f).
+    claim = claim_from_text(statement, signals)
+    assert attempt(claim, Budget(20)) is None
