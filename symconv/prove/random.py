@@ -349,6 +349,10 @@ def attempt(claim: Claim, budget: Budget, seed: int | None = None) -> Result | N
     # (a signal fixed in the first assignment but symbolic in another gets no large size;
     # the declared sizes are evaluated all the same)
     candidates = list(large_sizes(claim)) or ([{}] if symbolic else [])
+    if any(isinstance(node, Call) and node.func in SIZE_FUNCTIONS
+           for node in walk(claim.statement)):
+        # a size function reads the box: at other sizes the statement is another claim
+        candidates = [{}] if symbolic else []
     for sizes in candidates:
         try:
             return trials(claim, sizes, deg, negated, rng, seed, budget, start)
