@@ -399,10 +399,16 @@ def test_a_size_dependent_dft_claim_is_probable_at_its_declared_sizes() -> None:
     # false at the declared size, true at the large size the tier would pick (100001, 2^16)
     ("len(f) * sum(f) == 100001 * sum(f)", {"f": "5"}, False),
     ("len(f) * dft(f) == 65536 * dft(f)", {"f": "4"}, False),
+    # an explicit period wraps at the large sizes, not at the declared ones
+    ("circconv(f, g, 5) == conv(f, g)", {"f": {"shape": "2", "origin": [0]},
+                                         "g": {"shape": "2", "origin": [0]}}, True),
+    ("circconv(f, g, 4, 4) == conv(f, g)", {"f": {"shape": "2x2", "origin": [0, 0]},
+                                            "g": {"shape": "2x2", "origin": [0, 0]}}, True),
 ])
-def test_size_functions_are_evaluated_at_the_declared_sizes(statement: str, signals: dict[str, str],
+def test_named_sizes_are_evaluated_at_the_declared_sizes(statement: str, signals: dict[str, Any],
                                                             holds: bool) -> None:
-    # A size function reads the signal's box: at other sizes the statement is another claim.
+    # A size function reads the signal's box and a period is a size: at other sizes the
+    # statement is another claim.
     result = random_tier.attempt(claim_from_text(statement, signals), Budget(30))
     assert result is not None
     assert result.verdict is (Verdict.PROBABLE if holds else Verdict.REFUTED), result.detail
