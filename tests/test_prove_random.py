@@ -412,3 +412,12 @@ def test_named_sizes_are_evaluated_at_the_declared_sizes(statement: str, signals
     result = random_tier.attempt(claim_from_text(statement, signals), Budget(30))
     assert result is not None
     assert result.verdict is (Verdict.PROBABLE if holds else Verdict.REFUTED), result.detail
+
+
+@pytest.mark.parametrize("op", ["==", "!="])
+def test_a_difference_only_at_the_large_sizes_decides_nothing(op: str) -> None:
+    # circconv(f, g) == conv(f, g) holds at length 1 (origin 0) and fails at the large sizes
+    one = {"shape": "1", "origin": [0]}
+    claim = claim_from_text(f"circconv(f, g) {op} conv(f, g)", {"f": one, "g": one})
+    result = random_tier.attempt(claim, Budget(30))
+    assert result is not None and result.verdict is Verdict.INCONCLUSIVE, result.detail
