@@ -100,6 +100,8 @@ def _number(value: Any) -> int | str:
         raise ClaimFileError(f"entry {value!r} is {kind}; fixed entries are rational (for "
                              "complex entries use a symbolic signal {\"shape\": ..., "
                              "\"real\": False})")
+    if isinstance(value, float) and not np.isfinite(value):
+        raise ClaimFileError(f"entry {value!r} is not a finite number; fixed entries are rational")
     exact = Fraction(value)  # a float's exact binary value
     return exact.numerator if exact.denominator == 1 else str(exact)
 

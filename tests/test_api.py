@@ -66,6 +66,8 @@ def test_arrays_keep_their_entries_and_signals_their_origin() -> None:
     (Signal.symbolic("F", (3,)), r"Signal\.symbolic\('k'"),
     ([1j, 2], "complex"),
     ([[1, 2], [3]], "ragged"),
+    ([float("nan"), 1], "not a finite number"),
+    (np.array([1.0, np.inf]), "not a finite number"),
     (3.5, "not a shape"),
 ])
 def test_bad_signals_are_one_line_errors(value: object, fragment: str) -> None:

@@ -711,3 +711,16 @@ def test_a_size_function_outside_a_circular_statement_is_not_unfolded_as_a_sum()
                          "signals": {"a": {"shape": "1x1x1", "real": False}}, "expect": "holds"})
     result = run_tiers(claim)
     assert result.verdict is Verdict.REFUTED
+
+
+@pytest.mark.parametrize(("statement", "signals"), [
+    ("len(f) * periodize(flip(f), 5) == dft(dft(f))", {"f": "5"}),
+    ("numel(f) * sum(f * conj(f)) == sum(dft(f) * dft(f))", {"f": "2x3"}),
+    ("size(f, 1) * sum(zeropad(f, 3, 3)) == sum(f) * sum(f)", {"f": [[1, 2]]}),
+])
+def test_size_functions_outside_the_torus_are_refused_not_crashed(
+        statement: str, signals: dict[str, Any]) -> None:
+    # On Z^d a size function has no definition: unfolding it as a scalar function
+    # (a sum over its argument) indexed past its one argument, or read size(f, k) as sum(f).
+    claim = claim_from_text(statement, signals)
+    assert attempt(claim, Budget(20)) is None

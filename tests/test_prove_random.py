@@ -390,3 +390,34 @@ def test_a_size_dependent_dft_claim_is_probable_at_its_declared_sizes() -> None:
     result = random_tier.attempt(claim, Budget(60))
     assert result is not None and result.verdict is Verdict.PROBABLE
     assert "depends on the size" in result.detail
+
+
+@pytest.mark.parametrize(("statement", "signals", "holds"), [
+    ("len(f) * sum(f) == 5 * sum(f)", {"f": "5"}, True),
+    ("numel(f) * sum(g) == 9 * sum(g)", {"f": "3x3", "g": "3x3"}, True),
+    ("size(f, 0) * f == 3 * f", {"f": "3"}, True),
+    # false at the declared size, true at the large size the tier would pick (100001, 2^16)
+    ("len(f) * sum(f) == 100001 * sum(f)", {"f": "5"}, False),
+    ("len(f) * dft(f) == 65536 * dft(f)", {"f": "4"}, False),
+    # an explicit period wraps at the large sizes, not at the declared ones
+    ("circconv(f, g, 5) == conv(f, g)", {"f": {"shape": "2", "origin": [0]},
+                                         "g": {"shape": "2", "origin": [0]}}, True),
+    ("circconv(f, g, 4, 4) == conv(f, g)", {"f": {"shape": "2x2", "origin": [0, 0]},
+                                            "g": {"shape": "2x2", "origin": [0, 0]}}, True),
+])
+def test_named_sizes_are_evaluated_at_the_declared_sizes(statement: str, signals: dict[str, Any],
+                                                            holds: bool) -> None:
+    # A size function reads the signal's box and a period is a size: at other sizes the
+    # statement is another claim.
+    result = random_tier.attempt(claim_from_text(statement, signals), Budget(30))
+    assert result is not None
+    assert result.verdict is (Verdict.PROBABLE if holds else Verdict.REFUTED), result.detail
+
+
+@pytest.mark.parametrize("op", ["==", "!="])
+def test_a_difference_only_at_the_large_sizes_decides_nothing(op: str) -> None:
+    # circconv(f, g) == conv(f, g) holds at length 1 (origin 0) and fails at the large sizes
+    one = {"shape": "1", "origin": [0]}
+    claim = claim_from_text(f"circconv(f, g) {op} conv(f, g)", {"f": one, "g": one})
+    result = random_tier.attempt(claim, Budget(30))
+    assert result is not None and result.verdict is Verdict.INCONCLUSIVE, result.detail

@@ -46,7 +46,7 @@ import numpy as np
 
 from symconv import ops
 from symconv.cyclotomic import euler_phi
-from symconv.dsl import SIZE_FUNCTIONS, Call, Imag, walk
+from symconv.dsl import FUNCTIONS, SIZE_FUNCTIONS, SIZED_CALLS, Call, Imag, Statement, walk
 from symconv.errors import ShapeError, SizeLimitError, SymconvError
 from symconv.fourier import dft_period
 from symconv.prove import Budget, Counterexample, Result, Verdict, format_sizes
@@ -114,6 +114,14 @@ def large_sizes(claim: Claim) -> Iterator[dict[str, tuple[int, ...]]]:
     yield {n: _large_shape(base[n], IMAGE_SIZE if n == largest else KERNEL_SIZE, 3)
            for n in symbolic}
     yield {n: _large_shape(base[n], KERNEL_SIZE, 3) for n in symbolic}
+
+
+def _names_sizes(statement: Statement) -> bool:
+    """Whether a statement reads or names sizes: a size function, or the integers of a
+    zeropad, a period or a DFT size."""
+    return any(isinstance(node, Call) and (node.func in SIZE_FUNCTIONS or (
+        node.func in SIZED_CALLS and len(node.args) > FUNCTIONS[node.func].signals))
+        for node in walk(statement))
 
 
 def _applicable(claim: Claim) -> str | None:
@@ -349,6 +357,10 @@ def attempt(claim: Claim, budget: Budget, seed: int | None = None) -> Result | N
     # (a signal fixed in the first assignment but symbolic in another gets no large size;
     # the declared sizes are evaluated all the same)
     candidates = list(large_sizes(claim)) or ([{}] if symbolic else [])
+    if _names_sizes(claim.statement):
+        # at other sizes the statement is another claim (a period that no longer wraps, a
+        # size function's new value): it is stated at the declared sizes only
+        candidates = []
     for sizes in candidates:
         try:
             return trials(claim, sizes, deg, negated, rng, seed, budget, start)
@@ -356,7 +368,7 @@ def attempt(claim: Claim, budget: Budget, seed: int | None = None) -> Result | N
             return None
         except SymconvError as exc:  # these sizes do not fit the statement; try the next
             last_error = exc
-    if symbolic and last_error is not None:
+    if symbolic and (last_error is not None or not candidates):
         # The statement names sizes (zeropad lengths, periods, DFT sizes) that the large
         # shapes outgrow; scaling those numbers would change the claim, so the random
         # evaluation stays at the declared sizes, where the claim is stated.
@@ -367,8 +379,9 @@ def attempt(claim: Claim, budget: Budget, seed: int | None = None) -> Result | N
         except SymconvError as exc:
             last_error = exc
         else:
-            result.detail = (f"{result.detail}; at the declared sizes only: the large sizes do "
-                             f"not fit the sizes the statement names ({last_error})")
+            why = (f"the large sizes do not fit the sizes the statement names ({last_error})"
+                   if last_error else "the statement names sizes")
+            result.detail = f"{result.detail}; at the declared sizes only: {why}"
             return result
     detail = f"no large sizes fit the statement ({last_error})" if last_error else (
         "no symbolic signals to randomize")
@@ -568,12 +581,22 @@ def _differs(claim: Claim, sizes: dict[str, tuple[int, ...]], found: Any, prime:
               f"entries (seed {seed})")
     counterexample: Counterexample | None = None
     cex_sizes = sizes
+    at_declared = not sizes or any(all(sizes.get(n, spec.shape) == spec.shape
+                                       for n, spec in assignment.items())
+                                   for assignment in claim.assignments())
     for assignment in _exact_candidates(claim):
         try:
             counterexample, cex_sizes = minimal_counterexample(claim, assignment, budget)
+            at_declared = True
             break
         except (AssertionError, SizeLimitError, SymconvError):
+            at_declared = True  # the declared sizes differ exactly
             continue
+    if not at_declared:
+        # the claim is stated at the declared sizes; elsewhere it may depend on the size
+        return Result(Verdict.INCONCLUSIVE, METHOD, [sizes], time.monotonic() - start,
+                      detail=f"{detail}, at {format_sizes(sizes)}, not at the declared sizes "
+                             "(the statement may depend on the size)")
     if counterexample is None and not negated:
         # the declared sizes are too large for exact sides: look at small sizes instead
         small = small_counterexample(claim, claim.assignments()[0], budget)

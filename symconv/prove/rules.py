@@ -507,8 +507,8 @@ def _unfold_call(node: Call, point: Index | None, ctx: _UnfoldContext, axes: Axe
             raise NotApplicableError(f"{func} with {key}={dsl_text(value)} is not the Z^d operation")
     if func in CIRCULAR:
         raise NotApplicableError(f"{func} outside a circular statement")
-    if func in SIZE_FUNCTIONS:  # on Z^d a size is the box's, not a sum: the torus model only
-        raise NotApplicableError(f"{func}() outside a circular statement")
+    if func in SIZE_FUNCTIONS:  # defined on Z_n^d only (a number, not a sum over a signal)
+        raise NotApplicableError(f"{func} outside a circular statement")
     if func in SCALAR_FUNCTIONS:
         var = next(ctx.names)
         here = Index.var(var)
