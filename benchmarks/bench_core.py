@@ -15,8 +15,8 @@ import time
 
 import sympy
 
-from symconv.ops import conv, corr, flip
-from symconv.signal import Signal
+from symconv.core.ops import conv, corr, flip
+from symconv.core.signal import Signal
 
 
 def plain_sympy(k: int, n: int) -> tuple[bool, float]:

@@ -39,7 +39,7 @@ from typing import Any
 import sympy
 from sympy.polys.rings import ring as sympy_ring
 
-from symconv.claims import claim_from_text
+from symconv.lang.claims import claim_from_text
 from symconv.prove import Budget, run_tiers
 from symconv.prove.counterexample import build_env, exact_difference
 

@@ -30,12 +30,12 @@ from typing import Any
 
 import sympy
 
-from symconv.claims import claim_from_text
+from symconv.core.fourier import dft
+from symconv.core.ops import circconv
+from symconv.core.signal import Signal
 from symconv.errors import SizeLimitError
-from symconv.fourier import dft
-from symconv.ops import circconv
+from symconv.lang.claims import claim_from_text
 from symconv.prove.counterexample import build_env, exact_difference
-from symconv.signal import Signal
 
 Shape = tuple[int, ...]
 

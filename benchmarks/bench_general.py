@@ -29,8 +29,8 @@ from typing import Any
 
 import sympy
 
-from symconv.claims import claim_from_text
-from symconv.dsl import BinOp, Call, Name, Neg, Node, Number, parse_statement
+from symconv.lang.claims import claim_from_text
+from symconv.lang.dsl import BinOp, Call, Name, Neg, Node, Number, parse_statement
 from symconv.prove import Budget, Verdict
 from symconv.prove.general import attempt
 
@@ -212,7 +212,7 @@ def symbolic_n() -> None:
 def bundled_proofs() -> None:
     from pathlib import Path
 
-    from symconv.claims import load_claims
+    from symconv.lang.claims import load_claims
 
     root = Path(__file__).resolve().parent.parent / "proofs"
     times = []

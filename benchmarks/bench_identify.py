@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 import sympy
 
-from symconv.identify import BUILTIN_ADAPTERS, identify
+from symconv.apps.identify import BUILTIN_ADAPTERS, identify
 
 SYMPY_TARGETS = ("numpy:convolve", "numpy:correlate", "scipy.signal:convolve",
                  "scipy.signal:correlate")

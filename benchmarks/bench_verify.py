@@ -23,7 +23,7 @@ from typing import Any, TypeVar
 
 import sympy
 
-from symconv.claims import claim_from_text
+from symconv.lang.claims import claim_from_text
 from symconv.prove import Budget
 from symconv.prove import random as random_tier
 from symconv.prove.counterexample import build_env, claim_sides, difference, exact_difference
@@ -65,7 +65,7 @@ def symconv_commutativity(n: int) -> bool:
 
 
 def polynomial_commutativity(n: int) -> bool:
-    """The same comparison through Polynomial entries (symconv.ops on Signals)."""
+    """The same comparison through Polynomial entries (symconv.core.ops on Signals)."""
     claim, assignment = _commutativity_claim(n)
     return difference(*claim_sides(claim, build_env(assignment))) is None
 

@@ -17,7 +17,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from symconv.atomic import atomic_write
+from symconv.core.atomic import atomic_write
 from symconv.report.library_table import (
     OPTIONAL_TARGETS,
     RECORD_FILE,

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from symconv import cnn
-from symconv.algebra import Polynomial
-from symconv.claims import python_claim
-from symconv.signal import Signal
+from symconv.apps import cnn
+from symconv.core.algebra import Polynomial
+from symconv.lang.claims import python_claim
+from symconv.core.signal import Signal
 
 STRIDED = {"stride": 2, "padding": 1, "dilation": 2}
 

@@ -1,20 +1,10 @@
 """symconv: exact symbolic verification of discrete convolution and correlation."""
 
 from symconv.api import bundled_proofs, check, derive, verify
-from symconv.derive import hadamard_form
-from symconv.errors import (
-    ClaimFileError,
-    IdentifyError,
-    NotSupportedError,
-    ReportError,
-    ShapeError,
-    SizeLimitError,
-    SymconvError,
-    UnknownNameError,
-)
-from symconv.fourier import dft, idft
-from symconv.kernels import KERNEL_NAMES, get_kernel
-from symconv.ops import (
+from symconv.apps.expanded import hadamard_form
+from symconv.core.fourier import dft, idft
+from symconv.core.kernels import KERNEL_NAMES, get_kernel
+from symconv.core.ops import (
     circconv,
     circcorr,
     conj,
@@ -30,10 +20,20 @@ from symconv.ops import (
     transpose,
     zeropad,
 )
+from symconv.core.signal import Signal, default_origin
+from symconv.errors import (
+    ClaimFileError,
+    IdentifyError,
+    NotSupportedError,
+    ReportError,
+    ShapeError,
+    SizeLimitError,
+    SymconvError,
+    UnknownNameError,
+)
 from symconv.prove import Counterexample, Result, Verdict
 from symconv.prove.general import Derivation
 from symconv.prove.runner import Outcome
-from symconv.signal import Signal, default_origin
 
 __version__ = "0.1.0"
 

@@ -6,7 +6,7 @@ PROVED by general for all sizes and dimensions (4 checked steps), ... s
 
 Signals are given as shapes (``"3x3"``), numpy arrays or nested lists (fixed
 entries, centred as every default origin is), kernel names (``"sobel_x"``),
-signal tables (``{"shape": "3x3", "real": False}``) or :class:`~symconv.signal.Signal`
+signal tables (``{"shape": "3x3", "real": False}``) or :class:`~symconv.core.signal.Signal`
 objects.  Statements use the statement language of claim files (``docs/language``).
 """
 
@@ -19,13 +19,13 @@ from typing import Any
 
 import numpy as np
 
-from symconv.algebra import Polynomial
-from symconv.claims import Claim, claim_from_text, load_claims
-from symconv.derive import ExpandedForm
+from symconv.apps.expanded import ExpandedForm
+from symconv.core.algebra import Polynomial
+from symconv.core.signal import Signal, _constant_number
 from symconv.errors import ClaimFileError
+from symconv.lang.claims import Claim, claim_from_text, load_claims
 from symconv.prove import Budget, Result, run_tiers
 from symconv.prove.runner import Outcome, run_claims
-from symconv.signal import Signal, _constant_number
 
 
 def check(statement: str, expect: str = "holds", tiers: Sequence[str] | None = None,
@@ -35,7 +35,7 @@ def check(statement: str, expect: str = "holds", tiers: Sequence[str] | None = N
     ``signals`` names every signal of the statement: a shape ``"3x3"`` (symbolic
     entries; a list of shapes tries each), a numpy array or nested list (exact
     fixed entries, centred origin), a kernel name, a signal table as in claim
-    files, or a :class:`~symconv.signal.Signal` (fixed entries with its origin,
+    files, or a :class:`~symconv.core.signal.Signal` (fixed entries with its origin,
     or one made by :meth:`Signal.symbolic` under the same name).  ``tiers``
     restricts the tiers (default general, exact, random), ``budget`` the
     seconds.  Bad input raises a :class:`~symconv.errors.SymconvError` naming it.
@@ -123,7 +123,7 @@ def _signal_table(name: str, signal: Signal) -> dict[str, Any]:
 def verify(paths_or_claims: str | Path | Claim | Iterable[str | Path | Claim] | None = None,
            jobs: int = 1, budget: float | None = None, allow_python: bool = False
            ) -> list[Outcome]:
-    """Outcomes of claim files, folders or :class:`~symconv.claims.Claim` objects, in order.
+    """Outcomes of claim files, folders or :class:`~symconv.lang.claims.Claim` objects, in order.
 
     Without an argument, the proofs bundled with symconv.  ``jobs > 1`` uses
     worker processes; ``budget`` (seconds) overrides each claim's own;

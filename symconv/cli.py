@@ -18,16 +18,16 @@ from typing import TYPE_CHECKING
 import sympy
 
 from symconv import __version__
-from symconv.cnn import (
+from symconv.apps.cnn import (
     check_backprop,
     learning_equivalence,
     one_step_equivalence,
     pixel_form,
     pixel_terms,
 )
-from symconv.derive import LAYOUTS, OPERATIONS, ExpandedForm
+from symconv.apps.expanded import LAYOUTS, OPERATIONS, ExpandedForm
+from symconv.apps.identify import BUILTIN_ADAPTERS, PROBE_LAYOUTS, adapter_from_options, identify
 from symconv.errors import SymconvError
-from symconv.identify import BUILTIN_ADAPTERS, PROBE_LAYOUTS, adapter_from_options, identify
 from symconv.report.command import add_report_parser
 
 if TYPE_CHECKING:
@@ -37,7 +37,7 @@ if TYPE_CHECKING:
 
 def _cmd_derive(args: argparse.Namespace) -> int:
     if args.matrix:
-        from symconv.matrices import MatrixViewSummary
+        from symconv.apps.matrices import MatrixViewSummary
 
         view = MatrixViewSummary(args.op, args.size, args.dim, args.input)
         print(view._latex() if args.latex else view)
@@ -51,7 +51,7 @@ def _cmd_derive(args: argparse.Namespace) -> int:
 
 
 def _cmd_dft(args: argparse.Namespace) -> int:
-    from symconv.fourier import symbolic_spectrum
+    from symconv.core.fourier import symbolic_spectrum
 
     spectrum = symbolic_spectrum(args.size, args.dim, form=args.form, sign=args.sign,
                                  norm=args.norm, real=not args.complex)
@@ -235,7 +235,7 @@ def _cmd_verify(args: argparse.Namespace) -> int:
 
 
 def _verify(args: argparse.Namespace) -> int:
-    from symconv.claims import load_claims, python_claim_files
+    from symconv.lang.claims import load_claims, python_claim_files
     from symconv.prove import runner
     from symconv.prove.cache import ResultCache
 
@@ -294,7 +294,7 @@ def _verify(args: argparse.Namespace) -> int:
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
-    from symconv.claims import claim_from_text, parse_signal_option
+    from symconv.lang.claims import claim_from_text, parse_signal_option
     from symconv.prove import runner
 
     options = {"tiers": args.tiers.split(",")} if args.tiers else {}
@@ -362,7 +362,7 @@ def _cmd_proofs(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from symconv.api import bundled_claim_files, bundled_proofs
-    from symconv.claims import load_claims
+    from symconv.lang.claims import load_claims
 
     files = bundled_claim_files()
     if args.action == "list":

@@ -1,6 +1,6 @@
 """How results and signals look: one-line reprs, readable text, LaTeX and HTML for Jupyter.
 
-The classes (:class:`~symconv.signal.Signal`, :class:`~symconv.prove.Result`,
+The classes (:class:`~symconv.core.signal.Signal`, :class:`~symconv.prove.Result`,
 :class:`~symconv.prove.Counterexample`, :class:`~symconv.prove.runner.Outcome`,
 :class:`~symconv.prove.general.Derivation`) keep thin ``__repr__``, ``__str__``,
 ``_repr_latex_`` and ``_repr_html_`` methods that call the functions here.
@@ -11,7 +11,7 @@ The classes (:class:`~symconv.signal.Signal`, :class:`~symconv.prove.Result`,
   the counterexample's signals as small matrices with the entry at coordinate 0
   marked, and the error bound of a PROBABLE verdict.
 
->>> from symconv.signal import Signal
+>>> from symconv.core.signal import Signal
 >>> print(signal_text(Signal.literal([[1, 2, 3], [4, 5, 6]])))
 Signal 2x3, exact, origin (-1, -1); [ ] marks coordinate 0
     -1    0    1
@@ -30,13 +30,13 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import sympy
 
-from symconv.algebra import Polynomial
+from symconv.core.algebra import Polynomial
 
 if TYPE_CHECKING:
+    from symconv.core.signal import Signal
     from symconv.prove import Counterexample, Result
     from symconv.prove.general import Derivation
     from symconv.prove.runner import Outcome
-    from symconv.signal import Signal
 
 # Steps of a derivation shown before the middle is elided.
 MAX_STEPS_SHOWN = 8

@@ -19,7 +19,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from rich.text import Text
 
-from symconv.claims import Claim
+from symconv.lang.claims import Claim
 from symconv.prove.pool import Event
 from symconv.prove.runner import Outcome
 

@@ -28,8 +28,8 @@ from typing import Any
 
 import pytest
 
-from symconv.claims import Claim, is_claim_file, is_python_claim_file, load_python, load_toml
 from symconv.errors import ClaimFileError
+from symconv.lang.claims import Claim, is_claim_file, is_python_claim_file, load_python, load_toml
 from symconv.prove import TIER_NAMES
 
 

@@ -41,13 +41,13 @@ except ImportError as exc:  # hypothesis is an optional extra
     raise ImportError("symconv.strategies needs hypothesis; install it with "
                       "pip install 'symconv[strategies]'") from exc
 
-from symconv.algebra import Polynomial
-from symconv.cyclotomic import cyclotomic_field
-from symconv.dsl import names as dsl_names
-from symconv.dsl import parse_statement
-from symconv.kernels import KERNEL_NAMES, get_kernel
+from symconv.core.algebra import Polynomial
+from symconv.core.cyclotomic import cyclotomic_field
+from symconv.core.kernels import KERNEL_NAMES, get_kernel
+from symconv.core.signal import Signal, default_origin
+from symconv.lang.dsl import names as dsl_names
+from symconv.lang.dsl import parse_statement
 from symconv.prove.evaluate import degree
-from symconv.signal import Signal, default_origin
 
 ENTRY_KINDS = ("integer", "rational", "complex", "symbolic")
 

@@ -2,7 +2,7 @@
 
 It follows the definitions of DESIGN.md literally -- sums over boxes of
 coordinates with exact Fractions, boundary rules as index maps -- and shares
-nothing with symconv.ops or the tiers except the parsed syntax tree.  Tests use
+nothing with symconv.core.ops or the tiers except the parsed syntax tree.  Tests use
 it to re-check every counterexample the engine prints and to decide whether a
 mutant statement is really false.  It is itself checked against scipy.signal
 and scipy.ndimage in tests/test_soundness.py.
@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from symconv.dsl import BinOp, Call, Imag, Name, Neg, Node, Number, Statement, Str, integer_value
+from symconv.lang.dsl import BinOp, Call, Imag, Name, Neg, Node, Number, Statement, Str, integer_value
 
 
 class Ref:

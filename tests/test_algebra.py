@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sympy.polys.domains import QQ, ZZ
 
-from symconv.algebra import (
+from symconv.core.algebra import (
     Polynomial,
     complex_generator,
     conjugate_generator,
@@ -102,7 +102,7 @@ def test_polynomial_sum_is_the_sum() -> None:
 
 
 def test_polynomial_sum_widens_from_one_cyclotomic_field_to_another() -> None:
-    from symconv.cyclotomic import cyclotomic_field
+    from symconv.core.cyclotomic import cyclotomic_field
 
     x0 = (real_generator("x", (0,)),)
     a = Polynomial({x0: cyclotomic_field(4).zeta_power(1)}, cyclotomic_field(4))  # i x0

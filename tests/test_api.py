@@ -12,8 +12,8 @@ import pytest
 import symconv
 from symconv import Signal, Verdict, check, derive, verify
 from symconv.api import bundled_claim_files, bundled_proofs, signal_declaration
-from symconv.claims import claim_from_text
 from symconv.errors import SymconvError
+from symconv.lang.claims import claim_from_text
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from symconv import atomic
+from symconv.core import atomic
 from symconv.errors import SymconvError
 
 

@@ -9,7 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from symconv.claims import (
+from symconv.errors import ClaimFileError, InputLimitError
+from symconv.lang.claims import (
     claim_files,
     claim_from_text,
     load_claims,
@@ -18,7 +19,6 @@ from symconv.claims import (
     parse_signal_option,
     parse_toml,
 )
-from symconv.errors import ClaimFileError, InputLimitError
 from symconv.prove import TIER_NAMES, Verdict, run_tiers
 
 GOOD = '''
@@ -171,8 +171,8 @@ def test_folders_are_searched_for_claim_files(tmp_path: Path) -> None:
 
 
 PYTHON_CLAIMS = '''
-from symconv.claims import python_claim
-from symconv.ops import conv, corr, flip
+from symconv.lang.claims import python_claim
+from symconv.core.ops import conv, corr, flip
 
 
 @python_claim("py-flip", {"F": "3x3", "I": "4x4"})

@@ -273,8 +273,8 @@ tiers = ["random"]
 expect = "holds"
 '''
 PY_CLAIMS = '''
-from symconv.claims import python_claim
-from symconv.ops import conv, corr, flip
+from symconv.lang.claims import python_claim
+from symconv.core.ops import conv, corr, flip
 
 
 @python_claim("py-flip", {"F": "3x3", "I": "4x4"})

@@ -1,4 +1,4 @@
-"""symconv.cnn: layers against a direct implementation and torch, gradients, learning equivalence."""
+"""symconv.apps.cnn: layers against a direct implementation and torch, gradients, learning equivalence."""
 
 from __future__ import annotations
 
@@ -12,9 +12,8 @@ import sympy
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from symconv import cnn
-from symconv.algebra import Polynomial
-from symconv.cnn import (
+from symconv.apps import cnn
+from symconv.apps.cnn import (
     check_adjoint,
     check_backprop,
     check_output_sizes,
@@ -28,13 +27,14 @@ from symconv.cnn import (
     symbolic_tensor,
     transposed_output_size,
 )
+from symconv.core.algebra import Polynomial
+from symconv.core.signal import Signal
 from symconv.errors import ShapeError, UnknownNameError
-from symconv.signal import Signal
 
 
 def direct_layer(x: np.ndarray, W: np.ndarray, b: np.ndarray | None, stride: int, padding: int,
                  dilation: int, groups: int) -> np.ndarray:
-    """The textbook loops (zero padding, PyTorch indexing), independent of symconv.ops."""
+    """The textbook loops (zero padding, PyTorch indexing), independent of symconv.core.ops."""
     channels, h, w = x.shape
     out_channels, per_group, kh, kw = W.shape
     xp = np.zeros((channels, h + 2 * padding, w + 2 * padding), dtype=x.dtype)

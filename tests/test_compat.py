@@ -1,4 +1,4 @@
-"""symconv.compat against scipy, numpy and torch on random inputs, numeric and exact."""
+"""symconv.apps.compat against scipy, numpy and torch on random inputs, numeric and exact."""
 
 from __future__ import annotations
 
@@ -13,10 +13,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from symconv import compat
-from symconv.algebra import Polynomial, real_generator
+from symconv.apps import compat
+from symconv.core.algebra import Polynomial, real_generator
+from symconv.core.signal import Signal
 from symconv.errors import ShapeError, UnknownNameError
-from symconv.signal import Signal
 
 ints = st.integers(-6, 6)
 

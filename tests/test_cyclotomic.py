@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 from sympy.polys.domains import QQ
 from sympy.polys.polyclasses import ANP
 
-from symconv.algebra import Polynomial, real_generator
-from symconv.cyclotomic import cyclotomic_field, euler_phi, field_order, power_reductions
+from symconv.core.algebra import Polynomial, real_generator
+from symconv.core.cyclotomic import cyclotomic_field, euler_phi, field_order, power_reductions
 from symconv.errors import ShapeError, SizeLimitError
 
 ORDERS = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 12, 15, 16, 24]
@@ -149,7 +149,7 @@ def test_shared_unit_powers_multiply_by_table(n: int) -> None:
 
 
 def test_orders_beyond_the_limit_are_refused_up_front() -> None:
-    from symconv.cyclotomic import MAX_CYCLOTOMIC_ORDER
+    from symconv.core.cyclotomic import MAX_CYCLOTOMIC_ORDER
     from symconv.errors import SizeLimitError
 
     with pytest.raises(SizeLimitError, match=str(MAX_CYCLOTOMIC_ORDER)):

@@ -7,8 +7,8 @@ import re
 import pytest
 
 from symconv import Signal, check
-from symconv.claims import claim_from_text
 from symconv.display import MAX_STEPS_SHOWN, derivation_latex, signal_text
+from symconv.lang.claims import claim_from_text
 from symconv.prove.runner import verify_one
 
 

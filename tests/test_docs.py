@@ -32,7 +32,7 @@ def test_docs_build_without_warnings_and_their_examples_pass(tmp_path: Path) -> 
     assert "0 failures in tests" in (tmp_path / "doctest" / "output.txt").read_text()
 
     from symconv.cli import _build_parser
-    from symconv.dsl import FUNCTIONS
+    from symconv.lang.dsl import FUNCTIONS
 
     language = (DOCS / "generated" / "language.rst").read_text()
     assert all(f"``{name}(" in language for name in FUNCTIONS)

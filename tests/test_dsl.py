@@ -8,7 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from symconv.dsl import (
+from symconv.errors import ClaimFileError, InputLimitError
+from symconv.lang.dsl import (
     FUNCTIONS,
     MAX_EXPRESSION_DEPTH,
     MAX_NUMBER_DIGITS,
@@ -28,7 +29,6 @@ from symconv.dsl import (
     parse_statement,
     unparse,
 )
-from symconv.errors import ClaimFileError, InputLimitError
 
 
 def _same_tree(a: Statement, b: Statement) -> bool:

@@ -13,12 +13,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sympy.discrete import fft as sympy_fft
 
-from symconv.claims import load_toml
 from symconv.cli import main
+from symconv.core.fourier import Spectrum, complex_values, dft, idft, symbolic_spectrum
+from symconv.core.ops import circconv, circcorr, conj, conv, flip, periodize, shift
+from symconv.core.signal import Signal
 from symconv.errors import ShapeError, UnknownNameError
-from symconv.fourier import Spectrum, complex_values, dft, idft, symbolic_spectrum
-from symconv.ops import circconv, circcorr, conj, conv, flip, periodize, shift
-from symconv.signal import Signal
+from symconv.lang.claims import load_toml
 from symconv.strategies import int_arrays
 
 RNG_SEED = 20261125
@@ -311,8 +311,8 @@ def test_claim_file_parses_with_holds_and_fails() -> None:
 
 
 def test_exact_dft_refuses_work_it_cannot_finish() -> None:
+    from symconv.core.fourier import MAX_EXACT_DFT_WORK
     from symconv.errors import SizeLimitError
-    from symconv.fourier import MAX_EXACT_DFT_WORK
 
     with pytest.raises(SizeLimitError, match=str(MAX_EXACT_DFT_WORK)):
         dft(Signal.symbolic("f", (45, 45), origin=(0, 0)))

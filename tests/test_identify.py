@@ -1,4 +1,4 @@
-"""symconv.identify: verdicts derived by probing, checked against the libraries' documentation."""
+"""symconv.apps.identify: verdicts derived by probing, checked against the libraries' documentation."""
 
 from __future__ import annotations
 
@@ -14,9 +14,7 @@ import scipy.signal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from symconv.cli import main
-from symconv.errors import IdentifyError
-from symconv.identify import (
+from symconv.apps.identify import (
     BOUNDARY_PAD_MODES,
     Adapter,
     Identification,
@@ -26,8 +24,10 @@ from symconv.identify import (
     predict,
     which_libraries_flip,
 )
-from symconv.ops import conv, corr
-from symconv.signal import Signal
+from symconv.cli import main
+from symconv.core.ops import conv, corr
+from symconv.core.signal import Signal
+from symconv.errors import IdentifyError
 from symconv.strategies import kernel_and_image
 
 

@@ -6,9 +6,9 @@ from fractions import Fraction
 
 import pytest
 
+from symconv.core.kernels import KERNEL_NAMES, get_kernel, integer_weights
+from symconv.core.ops import flip, total, transpose
 from symconv.errors import UnknownNameError
-from symconv.kernels import KERNEL_NAMES, get_kernel, integer_weights
-from symconv.ops import flip, total, transpose
 
 
 def test_source_gaussian_is_integer_weights_over_273() -> None:

@@ -7,10 +7,7 @@ import pytest
 import scipy.linalg
 from hypothesis import given, settings
 
-from symconv.cli import main
-from symconv.errors import NotSupportedError, ShapeError, SizeLimitError
-from symconv.fourier import complex_values, dft
-from symconv.matrices import (
+from symconv.apps.matrices import (
     MatrixViewSummary,
     circulant_matrix,
     conv_matrix,
@@ -20,8 +17,11 @@ from symconv.matrices import (
     idft_matrix,
     linear_matrix,
 )
-from symconv.ops import conv, flip
-from symconv.signal import Signal
+from symconv.cli import main
+from symconv.core.fourier import complex_values, dft
+from symconv.core.ops import conv, flip
+from symconv.core.signal import Signal
+from symconv.errors import NotSupportedError, ShapeError, SizeLimitError
 from symconv.strategies import int_arrays
 
 

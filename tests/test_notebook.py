@@ -61,7 +61,7 @@ def test_the_notebook_runs_and_displays_results(executed: list[Any]) -> None:
     assert r"\boxed{0}" in _outputs(signal, "text/latex")
     assert "[0]" in _outputs(_cell(executed, "print(k)"), "text/plain")
 
-    assert _outputs(_cell(executed, "from symconv.compat"), "text/plain").strip() == (
+    assert _outputs(_cell(executed, "from symconv.apps.compat"), "text/plain").strip() == (
         "2*c | I[0, 1] + I[1, 0]")  # the corner reads the constant cval twice
     assert "<Outcome conv-shift-kernel: PROVED" in _outputs(_cell(executed, "outcomes ="),
                                                           "text/plain")

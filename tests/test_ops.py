@@ -1,4 +1,4 @@
-"""symconv.ops against scipy.signal, scipy.ndimage and numpy, and its exact laws."""
+"""symconv.core.ops against scipy.signal, scipy.ndimage and numpy, and its exact laws."""
 
 from __future__ import annotations
 
@@ -9,8 +9,7 @@ import scipy.signal as sps
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from symconv.errors import ShapeError, SizeLimitError, UnknownNameError
-from symconv.ops import (
+from symconv.core.ops import (
     circconv,
     circcorr,
     conj,
@@ -26,7 +25,8 @@ from symconv.ops import (
     transpose,
     zeropad,
 )
-from symconv.signal import Signal
+from symconv.core.signal import Signal
+from symconv.errors import ShapeError, SizeLimitError, UnknownNameError
 from symconv.strategies import int_arrays, kernel_and_image, kernel_fitting_image, origins
 
 # scipy.signal's names for our boundaries; scipy.ndimage's names.
@@ -247,7 +247,7 @@ def test_conj_of_complex_entries() -> None:
 
 
 def _dft_circconv_16x16() -> Signal:
-    from symconv.fourier import dft
+    from symconv.core.fourier import dft
 
     f, g = (Signal.symbolic(n, (16, 16), origin=(0, 0)) for n in "fg")
     return circconv(dft(f), dft(g))
@@ -295,7 +295,7 @@ def test_boundary_aliases_from_scipy() -> None:
 
 def test_mixed_coefficient_domains_are_embedded_before_convolving() -> None:
     """Rational, integer and cyclotomic entries meet in one field, exactly."""
-    from symconv.fourier import dft
+    from symconv.core.fourier import dft
 
     f = Signal.literal([1, 2, 3], origin=(0,)) / 2
     g = Signal.symbolic("g", (3,), origin=(0,))

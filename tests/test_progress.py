@@ -6,7 +6,7 @@ import io
 
 from rich.console import Console
 
-from symconv.claims import parse_toml
+from symconv.lang.claims import parse_toml
 from symconv.progress import LineProgress, LiveProgress, finished_line
 from symconv.prove import runner
 from symconv.prove.pool import Event

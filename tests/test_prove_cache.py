@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from symconv.claims import Claim, claim_from_text
+from symconv.lang.claims import Claim, claim_from_text
 from symconv.prove import Result, Verdict, run_tiers
 from symconv.prove import cache as cache_module
 from symconv.prove.cache import CACHE_ENV, ResultCache, claim_key, default_cache_dir

@@ -16,8 +16,8 @@ from typing import Any
 
 import pytest
 
-from symconv.claims import claim_from_text, load_claims
-from symconv.dsl import parse_statement
+from symconv.lang.claims import claim_from_text, load_claims
+from symconv.lang.dsl import parse_statement
 from symconv.prove import checker
 from symconv.prove.general import Derivation, derive
 
@@ -46,7 +46,7 @@ def test_checker_imports_only_the_parser_and_arithmetic() -> None:
                 for alias in node.names}
     imported |= {node.module or "" for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
     assert imported <= {"__future__", "collections.abc", "dataclasses", "fractions", "typing",
-                        "symconv.dsl"}, imported
+                        "symconv.lang.dsl"}, imported
 
 
 def test_checker_is_small() -> None:

@@ -10,9 +10,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from symconv.algebra import Polynomial, complex_generator, real_generator
-from symconv.claims import Claim, claim_from_text
-from symconv.cyclotomic import cyclotomic_field
+from symconv.core.algebra import Polynomial, complex_generator, real_generator
+from symconv.core.cyclotomic import cyclotomic_field
+from symconv.lang.claims import Claim, claim_from_text
 from symconv.prove import Budget, Result, Verdict, run_tiers
 from symconv.prove.counterexample import (
     CyclotomicNumber,

@@ -11,15 +11,15 @@ from fractions import Fraction
 import numpy as np
 import pytest
 
-from symconv.algebra import Polynomial
-from symconv.claims import claim_from_text
-from symconv.dsl import parse_statement
+from symconv.core.algebra import Polynomial
+from symconv.core.signal import Signal
 from symconv.errors import ClaimFileError
+from symconv.lang.claims import claim_from_text
+from symconv.lang.dsl import parse_statement
 from symconv.prove import Budget, Verdict, exact, run_tiers
 from symconv.prove.evaluate import ExactBackend, evaluate, size_value
 from symconv.prove.modular import NTT_PRIMES, ModularBackend
 from symconv.prove.packed import packed_difference
-from symconv.signal import Signal
 
 
 def test_size_value() -> None:

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 import scipy.signal
 
-from symconv.claims import claim_from_text
+from symconv.lang.claims import claim_from_text
 from symconv.prove import Budget, Counterexample, Result, Verdict, exact, load_tier, run_tiers
 
 

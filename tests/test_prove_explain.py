@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from symconv.claims import claim_from_text
+from symconv.lang.claims import claim_from_text
 from symconv.prove import Budget, Verdict, exact, run_tiers
 from symconv.prove.explain import Explanation, Screen, explanations
 from symconv.prove.runner import explain, outcome_json, verify_one
@@ -90,7 +90,7 @@ def test_explanations_stop_when_the_budget_is_spent() -> None:
 
 
 def test_screen_rejects_only_false_statements() -> None:
-    from symconv.dsl import parse_statement
+    from symconv.lang.dsl import parse_statement
 
     claim = claim_from_text("conv(F, I) == conv(I, F)", {"F": "3x3", "I": "4x4"})
     screen = Screen(claim.assignments()[0])

@@ -23,9 +23,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from symconv.claims import Claim, claim_from_text, load_claims
-from symconv.dsl import names, parse_statement
 from symconv.errors import SymconvError
+from symconv.lang.claims import Claim, claim_from_text, load_claims
+from symconv.lang.dsl import names, parse_statement
 from symconv.prove import Budget, Verdict, exact, run_tiers
 from symconv.prove.general import Derivation, RecheckError, Step, attempt, derive, recheck
 from symconv.prove.sums import Atom, Index, LinearForm, Monomial
@@ -704,7 +704,7 @@ def test_the_json_output_carries_the_certificate(tmp_path: Path) -> None:
 def test_a_size_function_outside_a_circular_statement_is_not_unfolded_as_a_sum() -> None:
     """Found by tests/test_fuzz.py: a repair candidate unfolded numel(a) on Z^d as frobenius
     (two arguments) and crashed with an IndexError."""
-    from symconv.claims import build_claim
+    from symconv.lang.claims import build_claim
     from symconv.prove import run_tiers
 
     claim = build_claim({"name": "c", "statement": "sum(a) == numel(a)",

@@ -34,18 +34,19 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sympy.polys.domains import QQ
 
-from symconv.algebra import (
+from symconv.core.algebra import (
     Generator,
     Polynomial,
     complex_generator,
     conjugate_generator,
     real_generator,
 )
-from symconv.claims import Claim, claim_from_text, load_toml
-from symconv.cyclotomic import cyclotomic_field
-from symconv.dsl import FUNCTIONS, Statement, names, parse_statement
+from symconv.core.cyclotomic import cyclotomic_field
+from symconv.core.fourier import complex_values
+from symconv.core.signal import Signal
 from symconv.errors import SizeLimitError, SymconvError
-from symconv.fourier import complex_values
+from symconv.lang.claims import Claim, claim_from_text, load_toml
+from symconv.lang.dsl import FUNCTIONS, Statement, names, parse_statement
 from symconv.prove import Budget, Verdict, exact, run_tiers
 from symconv.prove.counterexample import as_number, build_env, claim_sides, difference, exact_difference
 from symconv.prove.evaluate import ExactBackend, degree, evaluate, evaluate_sides
@@ -56,7 +57,6 @@ from symconv.prove.packed import (
     PackedUnsupported,
     packed_difference,
 )
-from symconv.signal import Signal
 from symconv.strategies import (
     STATEMENT_BOUNDARIES,
     STATEMENT_MODES,

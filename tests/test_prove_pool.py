@@ -8,11 +8,11 @@ import time
 from dataclasses import replace
 from typing import Any
 
-from symconv.claims import Claim, claim_from_text
-from symconv.ops import conv
+from symconv.core.ops import conv
+from symconv.core.signal import Signal
+from symconv.lang.claims import Claim, claim_from_text
 from symconv.prove import Verdict
 from symconv.prove.pool import GRACE, ClaimPool, default_memory_bytes
-from symconv.signal import Signal
 
 
 def _dies(a: Signal, b: Signal) -> tuple[Signal, Signal]:

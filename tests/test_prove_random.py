@@ -12,14 +12,14 @@ import scipy.signal
 import sympy
 from hypothesis import given, settings
 
-from symconv.algebra import Polynomial
-from symconv.claims import claim_from_text
+from symconv.core.algebra import Polynomial
+from symconv.core.signal import Signal
+from symconv.lang.claims import claim_from_text
 from symconv.prove import Budget, Result, Verdict, run_tiers
 from symconv.prove import random as random_tier
 from symconv.prove.counterexample import build_env, claim_sides
 from symconv.prove.evaluate import ExactBackend, evaluate_sides
 from symconv.prove.modular import NTT_PRIMES, CyclotomicBackend, ModularBackend, full_conv_mod, ntt
-from symconv.signal import Signal
 from symconv.strategies import kernel_and_image
 
 P, ROOT = NTT_PRIMES[0]
@@ -296,7 +296,7 @@ def _exact_image(value: Any, backend: CyclotomicBackend) -> int:
 @pytest.mark.parametrize("shape", [(8,), (6,), (4, 4), (2, 6)])
 def test_cyclotomic_dft_is_the_exact_dft_through_the_homomorphism(shape: tuple[int, ...]) -> None:
     """The transform mod p (radix 2, or the matrix for other lengths) against the exact DFT
-    in Q(ζ_n) (symconv.fourier) mapped entry by entry with ζ_n -> r^(L/n)."""
+    in Q(ζ_n) (symconv.core.fourier) mapped entry by entry with ζ_n -> r^(L/n)."""
     rng = np.random.default_rng(7)
     order = int(np.lcm.reduce(shape))
     prime = int(random_tier.prime_candidates(order)[3])

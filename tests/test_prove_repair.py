@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from symconv.claims import claim_from_text
+from symconv.lang.claims import claim_from_text
 from symconv.prove import Budget, Verdict, run_tiers
 from symconv.prove.repair import Repair, repairs
 from symconv.prove.runner import explain, outcome_json, verify_one

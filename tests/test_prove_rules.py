@@ -16,8 +16,9 @@ import scipy.signal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from symconv import ops
-from symconv.dsl import parse_statement
+from symconv.core import ops
+from symconv.core.signal import Signal
+from symconv.lang.dsl import parse_statement
 from symconv.prove.rules import (
     DslSide,
     NotApplicableError,
@@ -44,7 +45,6 @@ from symconv.prove.sums import (
     evaluate_at,
     tabulate,
 )
-from symconv.signal import Signal
 from symconv.strategies import int_arrays, kernel_and_image
 
 x, i, j = Index.var("x"), Index.var("i"), Index.var("j")
@@ -180,7 +180,7 @@ def test_torus_unfolds_names_products_and_idft(text: str, expected: str) -> None
 
 
 def test_unfold_on_the_torus_matches_ops_and_fourier() -> None:
-    from symconv.fourier import dft
+    from symconv.core.fourier import dft
 
     env = {"a": Signal.symbolic("a", (3, 2), real=False), "b": Signal.symbolic("b", (3, 2))}
     period = (3, 2)

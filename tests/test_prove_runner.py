@@ -14,12 +14,12 @@ from typing import Any
 import pytest
 
 import symconv.prove
-from symconv.claims import Claim, claim_from_text, parse_toml
+from symconv.core.ops import conv
+from symconv.core.signal import Signal
 from symconv.errors import SymconvError
-from symconv.ops import conv
+from symconv.lang.claims import Claim, claim_from_text, parse_toml
 from symconv.prove import TIER_NAMES, Budget, Result, Verdict, load_tier, run_tiers, runner
 from symconv.prove.pool import GRACE, Event
-from symconv.signal import Signal
 
 COMMUTES = "conv(a, b) == conv(b, a)"
 

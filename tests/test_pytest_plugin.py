@@ -80,8 +80,8 @@ def test_runs_under_xdist(claim_dir: pytest.Pytester) -> None:
 
 
 PY_CLAIMS = '''
-from symconv.claims import python_claim
-from symconv.ops import conv, corr, flip
+from symconv.lang.claims import python_claim
+from symconv.core.ops import conv, corr, flip
 
 
 @python_claim("py-flip", {"F": "3x3", "I": "4x4"})

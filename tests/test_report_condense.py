@@ -6,7 +6,7 @@ import itertools
 
 import pytest
 
-from symconv.claims import claim_from_text
+from symconv.lang.claims import claim_from_text
 from symconv.prove import Verdict, run_tiers
 from symconv.report.condense import condense, note_latex, side_latex
 

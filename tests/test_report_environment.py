@@ -11,10 +11,10 @@ import sympy
 from hypothesis import given
 from hypothesis import strategies as st
 
+from symconv.core.signal import Signal
 from symconv.errors import ReportError
 from symconv.report.environment import make_environment
 from symconv.report.filters import breakable, latex_escape, seconds, tex
-from symconv.signal import Signal
 
 SPECIALS = "\\&%$#_{}~^<>|"
 
@@ -140,7 +140,7 @@ def test_counterexample_values_are_exact_not_floats() -> None:
 
 
 def test_derivation_notes_wrap_in_a_table() -> None:
-    from symconv.claims import claim_from_text
+    from symconv.lang.claims import claim_from_text
     from symconv.prove import run_tiers
     from symconv.report.filters import derivation_steps
 

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from symconv.claims import parse_toml
-from symconv.dsl import FUNCTIONS, parse_statement
 from symconv.errors import ReportError
+from symconv.lang.claims import parse_toml
+from symconv.lang.dsl import FUNCTIONS, parse_statement
 from symconv.report.build import build_report, claim_functions
 from symconv.report.checks import verify_displayed
 from symconv.report.formulas import claim_latex, expr_latex, statement_latex

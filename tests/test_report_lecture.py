@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 from scipy import ndimage, signal
 
-from symconv import cnn
-from symconv.kernels import integer_weights
+from symconv.apps import cnn
+from symconv.core.kernels import integer_weights
 from symconv.report import lecture
 from symconv.report.figures import FigureFolder
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from symconv.identify import FLIP_SLIDE_TARGETS
+from symconv.apps.identify import FLIP_SLIDE_TARGETS
 from symconv.report import library_table
 
 

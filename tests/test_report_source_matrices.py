@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import sympy
 
-from symconv.derive import hadamard_form
+from symconv.apps.expanded import hadamard_form
 from symconv.report import source_matrices
 from symconv.report.source_matrices import SOURCE_MATRICES, N, X, Y, audit_matrix, index_latex
 

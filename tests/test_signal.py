@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 
+from symconv.core.signal import MAX_EXACT_ENTRIES, Signal, default_origin
 from symconv.errors import ShapeError, SizeLimitError
-from symconv.signal import MAX_EXACT_ENTRIES, Signal, default_origin
 from symconv.strategies import int_arrays, origins
 
 
@@ -29,8 +29,8 @@ def test_default_origin(shape: tuple[int, ...], origin: tuple[int, ...]) -> None
 
 @pytest.mark.parametrize("shape", [(1,), (4,), (5,), (2, 3), (4, 4), (1, 2, 3)])
 def test_every_constructor_uses_the_one_default_origin(shape: tuple[int, ...]) -> None:
-    from symconv.kernels import KERNEL_NAMES, get_kernel
-    from symconv.signal import as_signal
+    from symconv.core.kernels import KERNEL_NAMES, get_kernel
+    from symconv.core.signal import as_signal
 
     array = np.arange(1, int(np.prod(shape)) + 1).reshape(shape)
     expected = tuple(-(n // 2) for n in shape)

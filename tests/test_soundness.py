@@ -25,9 +25,9 @@ import scipy.signal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from symconv.claims import Claim, claim_from_text, load_toml
-from symconv.dsl import BinOp, Call, Name, Neg, Node, Number, Statement, Str, parse_statement, unparse
 from symconv.errors import SymconvError
+from symconv.lang.claims import Claim, claim_from_text, load_toml
+from symconv.lang.dsl import BinOp, Call, Name, Neg, Node, Number, Statement, Str, parse_statement, unparse
 from symconv.prove import Counterexample, Verdict, run_tiers
 from symconv.strategies import kernel_and_image
 from tests import reference_eval as ref

@@ -10,9 +10,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from symconv import Signal, check, conv, corr, flip
+from symconv.core.signal import default_origin
 from symconv.errors import SymconvError
 from symconv.prove import Verdict
-from symconv.signal import default_origin
 from symconv.strategies import kernels, signals, statements
 
 

@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Any
 from symconv import display
 
 if TYPE_CHECKING:
-    from symconv.claims import Claim
+    from symconv.lang.claims import Claim
 
 TIER_NAMES = ("general", "exact", "random")
 # Relative shares of the budget: the exact tier decides most claims, the general tier's

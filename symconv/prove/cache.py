@@ -30,14 +30,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from symconv import __version__
-from symconv.atomic import atomic_write
+from symconv.core.atomic import atomic_write
 from symconv.errors import SymconvError
 from symconv.prove import Counterexample, Result, Verdict
 from symconv.prove.explain import Explanation
 from symconv.prove.repair import Repair
 
 if TYPE_CHECKING:
-    from symconv.claims import Claim
+    from symconv.lang.claims import Claim
 
 CACHE_ENV = "SYMCONV_CACHE_DIR"
 FORMAT = 1

@@ -1,6 +1,6 @@
 """The independent checker of general-tier certificates (the trusted kernel of PROVED).
 
-It imports nothing of the prover: only the statement parser (:mod:`symconv.dsl`)
+It imports nothing of the prover: only the statement parser (:mod:`symconv.lang.dsl`)
 and exact integer/rational arithmetic.  From the statement alone it expands each
 side into its own flat sum of terms ``c·Π_a n_a^(p_a) Σ_vars Π atoms · Π_a ω_a^(e_a)
 · Π [L ≡ 0 mod n_a]``, every vector variable split into one integer variable per
@@ -19,7 +19,7 @@ for every term of each side, in the order of that expansion, a list of steps:
 Both sides must end with the same collected terms (sums are finite, so the order
 of summation is immaterial).  On Z_n^d the claim is that of the model: every
 signal read modulo the common shape n; that the model is the statement's meaning
-at the declared sizes is established separately, from :mod:`symconv.ops`'s own
+at the declared sizes is established separately, from :mod:`symconv.core.ops`'s own
 box bookkeeping (``symconv.prove.general.torus_conditions``).
 """
 
@@ -30,7 +30,7 @@ from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from typing import Any
 
-from symconv.dsl import FUNCTIONS, BinOp, Call, Name, Neg, Node, Number, Statement, Str, integer_value
+from symconv.lang.dsl import FUNCTIONS, BinOp, Call, Name, Neg, Node, Number, Statement, Str, integer_value
 
 Aff = dict[str, int]  # integer affine form: variable -> coefficient, "1" the constant
 Poly = dict[tuple[str, ...], int]  # phase exponent: sorted variable tuple (degree <= 2) -> coeff

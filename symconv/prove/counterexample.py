@@ -25,16 +25,16 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from symconv.algebra import Generator, Polynomial
-from symconv.cyclotomic import cyclotomic_field, field_order
+from symconv.core.algebra import Generator, Polynomial
+from symconv.core.cyclotomic import cyclotomic_field, field_order
+from symconv.core.signal import Signal, union_box
 from symconv.errors import SizeLimitError, SymconvError
 from symconv.prove import Budget, Counterexample
 from symconv.prove.evaluate import ExactBackend, evaluate_sides
 from symconv.prove.packed import PackedUnsupported, packed_difference
-from symconv.signal import Signal, union_box
 
 if TYPE_CHECKING:
-    from symconv.claims import Claim, SignalSpec
+    from symconv.lang.claims import Claim, SignalSpec
 
 # How many smaller size combinations to try before settling for the failing one.
 MAX_SIZE_CANDIDATES = 400
@@ -400,7 +400,7 @@ def counterexample_at(claim: Claim, assignment: Mapping[str, SignalSpec]) -> Cou
         return _symbolic_counterexample(env, diff)
     concrete = concrete_env(env, point)
     # Re-evaluated through Polynomial entries: the values shown come from the definitions
-    # in symconv.ops, independently of the packed arithmetic that found the difference;
+    # in symconv.core.ops, independently of the packed arithmetic that found the difference;
     # boxes beyond the Polynomial limits keep the (exact) packed values.
     try:
         found = _first_difference(*claim_sides(claim, concrete))

@@ -1,7 +1,7 @@
 """Evaluation of statement trees, one walker for every tier.
 
 The walker maps DSL nodes onto a *backend*: :class:`ExactBackend` calls
-:mod:`symconv.ops` on exact signals (symbolic entries for the exact tier,
+:mod:`symconv.core.ops` on exact signals (symbolic entries for the exact tier,
 small integers for counterexamples); the random tier plugs in a modular
 backend.  :func:`check_claim` is the static check done when a claim is loaded:
 every name declared, signals and scalars used where they fit, dimensions
@@ -16,9 +16,11 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any, Protocol
 
-from symconv import ops
-from symconv.algebra import Polynomial
-from symconv.dsl import (
+from symconv.core import ops
+from symconv.core.algebra import Polynomial
+from symconv.core.signal import Signal
+from symconv.errors import ClaimFileError, NotSupportedError, ShapeError
+from symconv.lang.dsl import (
     SCALAR_FUNCTIONS,
     SIZE_FUNCTIONS,
     BinOp,
@@ -32,11 +34,9 @@ from symconv.dsl import (
     Str,
     integer_value,
 )
-from symconv.errors import ClaimFileError, NotSupportedError, ShapeError
-from symconv.signal import Signal
 
 if TYPE_CHECKING:
-    from symconv.claims import Claim
+    from symconv.lang.claims import Claim
 
 
 class Backend(Protocol):
@@ -68,7 +68,7 @@ def evaluate(node: Node, env: Mapping[str, Any], backend: Backend) -> Any:
 
 
 def _call(node: Call, env: Mapping[str, Any], backend: Backend) -> Any:
-    from symconv.dsl import FUNCTIONS
+    from symconv.lang.dsl import FUNCTIONS
 
     n_signals = FUNCTIONS[node.func].signals
     signals = [evaluate(a, env, backend) for a in node.args[:n_signals]]
@@ -84,13 +84,13 @@ def evaluate_sides(statement: Statement, env: Mapping[str, Any], backend: Backen
 
 
 class ExactBackend:
-    """Exact evaluation with :mod:`symconv.ops` (entries are Polynomials)."""
+    """Exact evaluation with :mod:`symconv.core.ops` (entries are Polynomials)."""
 
     def number(self, value: Fraction) -> Any:
         return Polynomial.from_number(value)
 
     def imag(self, value: Fraction) -> Any:
-        from symconv.cyclotomic import cyclotomic_field  # i is zeta_4
+        from symconv.core.cyclotomic import cyclotomic_field  # i is zeta_4
 
         field = cyclotomic_field(4)
         return Polynomial.constant(field.zeta_power(1) * field.convert(value), field)
@@ -168,9 +168,9 @@ def apply_binary(op: str, left: Any, right: Any) -> Any:
 
 def _fourier(func: str) -> Any:
     try:
-        from symconv import fourier
+        from symconv.core import fourier
     except ModuleNotFoundError as exc:
-        if exc.name != "symconv.fourier":
+        if exc.name != "symconv.core.fourier":
             raise
         raise NotSupportedError(f"{func} is not yet supported") from None
     impl = getattr(fourier, func, None)
@@ -254,7 +254,7 @@ def is_constant(node: Node) -> bool:
 
 
 def _call_kind(node: Call, ndims: Mapping[str, int]) -> Kind:
-    from symconv.dsl import FUNCTIONS
+    from symconv.lang.dsl import FUNCTIONS
 
     spec = FUNCTIONS[node.func]
     kinds = [kind_of(a, ndims) for a in node.args[: spec.signals]]
@@ -332,7 +332,7 @@ def degree(node: Node, symbolic: set[str]) -> int:
     if isinstance(node, BinOp):
         left, right = degree(node.left, symbolic), degree(node.right, symbolic)
         return left + right if node.op in "*@" else max(left, right)
-    from symconv.dsl import FUNCTIONS
+    from symconv.lang.dsl import FUNCTIONS
 
     args = node.args[: FUNCTIONS[node.func].signals]
     return sum(degree(a, symbolic) for a in args)

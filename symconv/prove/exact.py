@@ -2,7 +2,7 @@
 
 Both sides are evaluated with independent symbolic entries, every entry is a
 polynomial in canonical form (the packed term arrays of
-:mod:`symconv.prove.packed`, or :class:`~symconv.algebra.Polynomial` entries
+:mod:`symconv.prove.packed`, or :class:`~symconv.core.algebra.Polynomial` entries
 where those do not apply), and the sides are equal iff the polynomials are
 equal at every coordinate.  That decides the identity for all
 entry values at those sizes: VERIFIED(sizes), or REFUTED with a minimal
@@ -25,8 +25,8 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING
 
-from symconv.dsl import FUNCTIONS, SIZE_FUNCTIONS, Call, walk
 from symconv.errors import SizeLimitError, SymconvError
+from symconv.lang.dsl import FUNCTIONS, SIZE_FUNCTIONS, Call, walk
 from symconv.prove import Budget, Result, Verdict, format_sizes
 from symconv.prove.counterexample import (
     build_env,
@@ -36,7 +36,7 @@ from symconv.prove.counterexample import (
 )
 
 if TYPE_CHECKING:
-    from symconv.claims import Claim, SignalSpec
+    from symconv.lang.claims import Claim, SignalSpec
 
 METHOD = "exact"
 # Extra larger sizes are tried only while the symbolic entries stay this few.

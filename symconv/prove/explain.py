@@ -31,7 +31,9 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from symconv.dsl import (
+from symconv.core.signal import Signal, default_origin
+from symconv.errors import SymconvError
+from symconv.lang.dsl import (
     FUNCTIONS,
     BinOp,
     Call,
@@ -46,16 +48,14 @@ from symconv.dsl import (
     unparse,
     walk,
 )
-from symconv.errors import SymconvError
 from symconv.prove import Budget, BudgetExhausted, Result, Verdict, format_sizes
 from symconv.prove.counterexample import as_number, difference, sizes_of
 from symconv.prove.evaluate import check_claim
 from symconv.prove.modular import NotModular
 from symconv.prove.packed import PackedUnsupported, packed_difference
-from symconv.signal import Signal, default_origin
 
 if TYPE_CHECKING:
-    from symconv.claims import Claim, SignalSpec
+    from symconv.lang.claims import Claim, SignalSpec
 
 CIRCULAR = ("idft", "dft", "circconv", "circcorr")
 PERIOD_TEXT = "equal modulo the period"
@@ -257,7 +257,7 @@ def explanations(claim: Claim, result: Result, budget: Budget) -> list[Explanati
 
 
 def _fits_exact(assignment: dict[str, SignalSpec]) -> bool:
-    from symconv.signal import MAX_EXACT_ENTRIES
+    from symconv.core.signal import MAX_EXACT_ENTRIES
 
     return all(math.prod(spec.shape) <= MAX_EXACT_ENTRIES for spec in assignment.values())
 

@@ -16,7 +16,7 @@ multiplied by adding exponents, and the orthogonality of characters,
 Σ_{k∈Z_n^d} ω^(k·L) = N·[L ≡ 0] (N = numel), after which the indicator fixes
 another variable.  That covers the convolution, correlation and product
 theorems, DFT inversion and Parseval/Plancherel.  Whether that model is the
-statement's meaning at the declared sizes is read from the boxes :mod:`symconv.ops`
+statement's meaning at the declared sizes is read from the boxes :mod:`symconv.core.ops`
 gives (:func:`periods_fit`).
 
 A verdict is PROVED only when (1) the two canonical forms are identical, (2) the
@@ -36,7 +36,7 @@ The API the reports use: :class:`Derivation` (``steps``, ``text()``,
 ``after``, ``rule``, ``justification``, ``justification_latex``); every
 expression has ``text()`` and ``latex()``.
 
->>> from symconv.claims import claim_from_text
+>>> from symconv.lang.claims import claim_from_text
 >>> from symconv.prove import Budget
 >>> claim = claim_from_text("conv(a, b) == conv(b, a)", {"a": "3", "b": "4"})
 >>> result = attempt(claim, Budget(10))
@@ -57,10 +57,11 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from symconv import display
-from symconv.algebra import Polynomial
-from symconv.dsl import Name, Node, parse_statement, walk
+from symconv.core.algebra import Polynomial
+from symconv.core.ops import periodize
+from symconv.core.signal import Signal
 from symconv.errors import SymconvError
-from symconv.ops import periodize
+from symconv.lang.dsl import Name, Node, parse_statement, walk
 from symconv.prove import Budget, Result, Verdict, checker
 from symconv.prove.evaluate import ExactBackend, evaluate
 from symconv.prove.rules import (
@@ -96,10 +97,9 @@ from symconv.prove.sums import (
     same_expression,
     tabulate,
 )
-from symconv.signal import Signal
 
 if TYPE_CHECKING:
-    from symconv.claims import Claim, SignalSpec
+    from symconv.lang.claims import Claim, SignalSpec
 
 METHOD = "general"
 # Factor orders tried per term: all permutations up to this many factors.
@@ -527,10 +527,10 @@ def certificate_side(steps: list[Step], ndims: Mapping[str, int], node: Node) ->
 
 
 def periods_fit(node: Node, assignment: Mapping[str, SignalSpec]) -> bool:
-    """Whether, at these sizes, the model on Z_n^d is what :mod:`symconv.ops` computes.
+    """Whether, at these sizes, the model on Z_n^d is what :mod:`symconv.core.ops` computes.
 
     The derivation on Z_n^d reads every signal mod n, n the common shape of the
-    signals.  The statement is evaluated with :mod:`symconv.ops` itself on zero
+    signals.  The statement is evaluated with :mod:`symconv.core.ops` itself on zero
     signals of the declared shapes and origins (:class:`_TorusProbe`), so that every
     box is the one ops gives; the model holds when every circular operation takes
     period n from its argument (its box has shape n), every pointwise product
@@ -614,7 +614,7 @@ def recheck(claim: Claim, derivation: Derivation, budget: Budget, every_step: bo
     common canonical form only) at small sizes.
 
     Raises RecheckError at the first disagreement.  The statement is evaluated
-    by the exact tier's evaluator (:mod:`symconv.ops` on symbolic signals);
+    by the exact tier's evaluator (:mod:`symconv.core.ops` on symbolic signals);
     each intermediate is evaluated by summing over the finite supports, at
     every point of the result's box and one sample around it.
     """

@@ -6,7 +6,7 @@ exact FFT over Z_p) for the primes of :data:`NTT_PRIMES` (c * 2^k + 1 < 2^25
 with k >= 20, so lengths up to 2^20, and thousands of products summed before a
 reduction), FLINT's ``nmod_poly`` products for any other prime, or, for small
 kernels, shift-and-accumulate.  Modes and boundaries reuse the index
-bookkeeping of :mod:`symconv.ops`, so the semantics are the exact ones.
+bookkeeping of :mod:`symconv.core.ops`, so the semantics are the exact ones.
 No floating point is involved anywhere.
 
 :class:`CyclotomicBackend` adds the DFT, ``1j`` and complex entries through
@@ -16,7 +16,7 @@ value with its image under the conjugate homomorphism ζ_L -> r^-1, which is
 how ``conj`` is evaluated.
 
 >>> import numpy as np
->>> from symconv.signal import Signal
+>>> from symconv.core.signal import Signal
 >>> backend = ModularBackend(7340033)
 >>> a, b = Signal.from_array([1, 2, 3]), Signal.from_array([4, 5])
 >>> backend.call("conv", [a, b], [], {}).entries.tolist()
@@ -31,12 +31,12 @@ from typing import Any
 
 import numpy as np
 
-from symconv import ops
-from symconv.dsl import SIZE_FUNCTIONS
+from symconv.core import ops
+from symconv.core.fourier import dft_period
+from symconv.core.signal import Signal
 from symconv.errors import NotSupportedError, ShapeError, SizeLimitError
-from symconv.fourier import dft_period
+from symconv.lang.dsl import SIZE_FUNCTIONS
 from symconv.prove.evaluate import reindex, size_value
-from symconv.signal import Signal
 
 # (prime, primitive root): p = c * 2^k + 1 < 2^25, k >= 20 (checked in the tests).
 NTT_PRIMES: tuple[tuple[int, int], ...] = (
@@ -346,7 +346,7 @@ class CyclotomicBackend(ModularBackend):
         return super().call(func, signals, ints, options)
 
     def _on_torus(self, signal: Signal, period: tuple[int, ...]) -> np.ndarray:
-        """The residues of :func:`symconv.ops.periodize` (a signal already on [0, n) as is)."""
+        """The residues of :func:`symconv.core.ops.periodize` (a signal already on [0, n) as is)."""
         if signal.shape == period and not any(signal.origin):
             return np.asarray(signal.entries, dtype=np.int64) % self.prime
         return self.reduce(ops.periodize(signal, period)).entries
@@ -370,7 +370,7 @@ class CyclotomicBackend(ModularBackend):
         return Signal(values, (0,) * len(period))
 
     def _dft(self, signal: Signal, sizes: tuple[int, ...], inverse: bool) -> Signal:
-        """As :func:`symconv.fourier.dft`: ω = ζ_n^-1 (numpy's sign), 1/N on the inverse."""
+        """As :func:`symconv.core.fourier.dft`: ω = ζ_n^-1 (numpy's sign), 1/N on the inverse."""
         dims = dft_period(signal, sizes)
         values = self._on_torus(signal, dims)
         for axis, n in enumerate(dims):

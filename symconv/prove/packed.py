@@ -1,6 +1,6 @@
 """Packed exact arithmetic: a whole signal as two sorted numpy arrays of terms (the exact tier).
 
-:class:`~symconv.algebra.Polynomial` keeps one Python dict per entry, which is
+:class:`~symconv.core.algebra.Polynomial` keeps one Python dict per entry, which is
 the right tool for display but too slow for the large expansions of the DFT
 theorems: ``dft(circconv(f, g)) == dft(f) * dft(g)`` on 16x16 has 16.7 million
 terms per side.  Here a signal is two int64 arrays with a row per term
@@ -38,11 +38,11 @@ value goes through one of a few checked helpers (:func:`_require`,
 Python integers; where it could reach 2**62, or a feature has no packed form,
 :class:`PackedUnsupported` is raised and the caller evaluates with the
 Polynomial arithmetic instead.  The index bookkeeping of modes, boundaries and
-re-indexings is not written again: :mod:`symconv.ops` computes it on arrays of
+re-indexings is not written again: :mod:`symconv.core.ops` computes it on arrays of
 entry indices (see :func:`index_signal`).
 
->>> from symconv.dsl import parse_statement
->>> from symconv.signal import Signal
+>>> from symconv.lang.dsl import parse_statement
+>>> from symconv.core.signal import Signal
 >>> env = {n: Signal.symbolic(n, (4, 4), origin=(0, 0)) for n in "fg"}
 >>> packed_difference(parse_statement("dft(circconv(f, g)) == dft(f) * dft(g)"), env) is None
 True
@@ -62,14 +62,14 @@ from typing import Any
 import numpy as np
 from sympy.polys.domains import QQ
 
-from symconv import ops
-from symconv.algebra import Generator, Monomial, Polynomial, conjugate_generator
-from symconv.cyclotomic import cyclotomic_field, euler_phi, field_order, power_reductions
-from symconv.dsl import SIZE_FUNCTIONS, Statement
+from symconv.core import ops
+from symconv.core.algebra import Generator, Monomial, Polynomial, conjugate_generator
+from symconv.core.cyclotomic import cyclotomic_field, euler_phi, field_order, power_reductions
+from symconv.core.fourier import dft_period
+from symconv.core.signal import Signal, union_box
 from symconv.errors import ShapeError, SizeLimitError, SymconvError
-from symconv.fourier import dft_period
+from symconv.lang.dsl import SIZE_FUNCTIONS, Statement
 from symconv.prove.evaluate import degree, evaluate_sides, reindex, size_value
-from symconv.signal import Signal, union_box
 
 # Every int64 that is formed stays below this in absolute value (checked first).
 INT_LIMIT = 2**62
@@ -276,7 +276,7 @@ class MonomialCodec:
     its ids in descending order as base-(G + 1) digits, lowest place first, so a
     generator's own code is its id and the constant monomial is 0.
 
-    >>> from symconv.algebra import real_generator
+    >>> from symconv.core.algebra import real_generator
     >>> codec = MonomialCodec([real_generator("f", (0,)), real_generator("f", (1,))], 2)
     >>> codec.decode(int(codec.multiply(np.array([1]), np.array([2]))[0]))
     (Generator(name='f', kind='r', index=(0,)), Generator(name='f', kind='r', index=(1,)))
@@ -436,7 +436,7 @@ def _flat(coords: list[np.ndarray], shape: tuple[int, ...]) -> np.ndarray:
 def index_signal(signal: PackedSignal) -> Signal:
     """A numeric signal with the same box whose entries are 1 + their row-major offset.
 
-    :mod:`symconv.ops` moves, pads (wrap, reflect, ...) and crops it like any
+    :mod:`symconv.core.ops` moves, pads (wrap, reflect, ...) and crops it like any
     signal; afterwards each entry says which original entry lands there (0: none).
     """
     return Signal(np.arange(1, signal.size + 1, dtype=np.int64).reshape(signal.shape),
@@ -828,7 +828,7 @@ class PackedBackend:
                             a.order, a.space)
 
     def _matmul(self, a: PackedSignal, b: PackedSignal) -> PackedSignal:
-        """``(a @ b)(i, k) = Σ_j a(i, j) b(j, k)`` on the box of :func:`symconv.ops.matmul`."""
+        """``(a @ b)(i, k) = Σ_j a(i, j) b(j, k)`` on the box of :func:`symconv.core.ops.matmul`."""
         if a.ndim != 2 or b.ndim != 2:
             raise ShapeError(f"matrix product of {a.ndim}D and {b.ndim}D signals; expected 2D and 2D")
         shape, origin = (a.shape[0], b.shape[1]), (a.origin[0], b.origin[1])
@@ -881,7 +881,7 @@ class PackedBackend:
                                a.order)
 
     def _periodize(self, a: PackedSignal, period: tuple[int, ...]) -> PackedSignal:
-        """As :func:`symconv.ops.periodize`: ``Σ_m a(x + m n)`` on [0, n) at origin 0."""
+        """As :func:`symconv.core.ops.periodize`: ``Σ_m a(x + m n)`` on [0, n) at origin 0."""
         _check_box(period)
         coords = [(c + o % n) % n for c, o, n in
                   zip(_coordinates(a.pos, a.shape), a.origin, period, strict=True)]
@@ -892,7 +892,7 @@ class PackedBackend:
 
     def _sliding(self, kernel: PackedSignal, image: PackedSignal, sign: int, mode: str,
                  boundary: str) -> PackedSignal:
-        """``conv`` / ``corr`` with :func:`symconv.ops.sliding_sum` doing every index step."""
+        """``conv`` / ``corr`` with :func:`symconv.core.ops.sliding_sum` doing every index step."""
         full: list[PackedSignal] = []
 
         def full_conv(kern: np.ndarray, img: np.ndarray, out_shape: tuple[int, ...]) -> np.ndarray:
@@ -917,7 +917,7 @@ class PackedBackend:
 
     # --- Fourier ---------------------------------------------------------------------
     def _dft(self, a: PackedSignal, sizes: tuple[int, ...], inverse: bool) -> PackedSignal:
-        """As :func:`symconv.fourier.dft` / ``idft`` (numpy's sign, 1/N on the inverse)."""
+        """As :func:`symconv.core.fourier.dft` / ``idft`` (numpy's sign, 1/N on the inverse)."""
         dims = dft_period(index_signal(a), sizes)
         torus = self._periodize(a, dims)
         if not torus.terms:

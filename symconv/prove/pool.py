@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING, Any
 from symconv.prove import TIER_NAMES, Result, Verdict, load_tier
 
 if TYPE_CHECKING:
-    from symconv.claims import Claim
+    from symconv.lang.claims import Claim
 
 # Seconds a worker may overrun its claim's budget before it is killed: the timer
 # stops Python code at once, so this only waits out a C call that will not return.

@@ -44,11 +44,12 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from symconv import ops
-from symconv.cyclotomic import euler_phi
-from symconv.dsl import FUNCTIONS, SIZE_FUNCTIONS, SIZED_CALLS, Call, Imag, Statement, walk
+from symconv.core import ops
+from symconv.core.cyclotomic import euler_phi
+from symconv.core.fourier import dft_period
+from symconv.core.signal import Signal
 from symconv.errors import ShapeError, SizeLimitError, SymconvError
-from symconv.fourier import dft_period
+from symconv.lang.dsl import FUNCTIONS, SIZE_FUNCTIONS, SIZED_CALLS, Call, Imag, Statement, walk
 from symconv.prove import Budget, Counterexample, Result, Verdict, format_sizes
 from symconv.prove.counterexample import (
     difference,
@@ -65,10 +66,9 @@ from symconv.prove.modular import (
     NotModular,
     _prime_factors,
 )
-from symconv.signal import Signal
 
 if TYPE_CHECKING:
-    from symconv.claims import Claim, SignalSpec
+    from symconv.lang.claims import Claim, SignalSpec
 
 METHOD = "random mod p"
 TRIALS = 3

@@ -27,8 +27,9 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
-from symconv import ops
-from symconv.dsl import (
+from symconv.core import ops
+from symconv.errors import SymconvError
+from symconv.lang.dsl import (
     BinOp,
     Call,
     Name,
@@ -39,13 +40,12 @@ from symconv.dsl import (
     Str,
     unparse,
 )
-from symconv.errors import SymconvError
 from symconv.prove import Budget, Result, Verdict, format_sizes, run_tiers
 from symconv.prove.evaluate import kind_of
 from symconv.prove.explain import Screen, edited_claim, failing_assignment
 
 if TYPE_CHECKING:
-    from symconv.claims import Claim
+    from symconv.lang.claims import Claim
 
 # At most this many repairs are re-verified and reported.
 MAX_REPAIRS = 5

@@ -20,7 +20,7 @@ fail, so a derivation can be replayed and re-checked step by step
 - ``rename``: rename bound variables (injectively, without capture);
 - ``order``: commute factors, collect like terms and sort the terms.
 
->>> from symconv.dsl import parse_statement
+>>> from symconv.lang.dsl import parse_statement
 >>> side = DslSide(parse_statement("conv(F, I) == conv(I, F)").left, signal=True)
 >>> unfold(side).text()
 'Σ_{i∈Z^d} F(i)·I(x − i)'
@@ -37,7 +37,8 @@ from dataclasses import dataclass, replace
 from fractions import Fraction
 from typing import Any
 
-from symconv.dsl import (
+from symconv.errors import SymconvError
+from symconv.lang.dsl import (
     FUNCTIONS,
     SCALAR_FUNCTIONS,
     SIZE_FUNCTIONS,
@@ -50,7 +51,6 @@ from symconv.dsl import (
     Str,
     integer_value,
 )
-from symconv.errors import SymconvError
 from symconv.prove.sums import (
     FREE_VARIABLE,
     Add,
@@ -273,7 +273,7 @@ def on_torus(node: Node, ndim: int) -> bool:
     numbers, circular operations without explicit periods, flip of all axes, shift,
     conj, hadamard, sum, frobenius, the size functions (``size``/``len`` in 1D only),
     + - *, / by a number.  Whether that is the statement's meaning at the declared
-    sizes is checked separately, from the boxes of :mod:`symconv.ops`."""
+    sizes is checked separately, from the boxes of :mod:`symconv.core.ops`."""
     if isinstance(node, Name | Number):
         return True
     if isinstance(node, Neg):

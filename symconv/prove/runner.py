@@ -21,9 +21,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from symconv import display
-from symconv.atomic import atomic_write
-from symconv.claims import Claim
+from symconv.core.atomic import atomic_write
 from symconv.errors import SymconvError
+from symconv.lang.claims import Claim
 from symconv.prove import Budget, Result, run_tiers
 from symconv.prove.pool import HEARTBEAT, ClaimPool, Event
 

@@ -31,10 +31,10 @@ from dataclasses import dataclass, replace
 from fractions import Fraction
 from typing import TypeAlias
 
-from symconv.algebra import Polynomial
-from symconv.cyclotomic import cyclotomic_field
+from symconv.core.algebra import Polynomial
+from symconv.core.cyclotomic import cyclotomic_field
+from symconv.core.signal import Signal
 from symconv.errors import SymconvError
-from symconv.signal import Signal
 
 FREE_VARIABLE = "x"
 Point = tuple[int, ...]
@@ -667,7 +667,7 @@ def _evaluate(term: Term, ctx: _Context, values: dict[str, Point]) -> Polynomial
 
 
 def _omega_power(phase: Phase, ctx: _Context, values: Mapping[str, Point]) -> Polynomial:
-    """ω^e exactly, in the cyclotomic field Q(ζ_L), L = lcm of the periods (as symconv.fourier)."""
+    """ω^e exactly, in the cyclotomic field Q(ζ_L), L = lcm of the periods (as symconv.core.fourier)."""
     if ctx.period is None:
         raise EvaluationError(f"{phase.text()} needs a period n")
     order = math.lcm(*ctx.period)

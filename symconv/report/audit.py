@@ -18,8 +18,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from symconv.core.kernels import integer_weights
 from symconv.errors import ReportError
-from symconv.kernels import integer_weights
 from symconv.report.condense import definition_latex
 from symconv.report.figures import FigureFolder
 from symconv.report.library_table import REFRESH_COMMAND, library_rows

@@ -19,7 +19,7 @@ from typing import Any
 import jinja2
 
 from symconv import __version__
-from symconv.atomic import atomic_write, make_folder
+from symconv.core.atomic import atomic_write, make_folder
 from symconv.errors import ReportError
 from symconv.report.checks import CheckedClaim, verify_displayed
 from symconv.report.environment import make_environment

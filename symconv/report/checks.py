@@ -12,8 +12,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from symconv.claims import Claim, claim_from_text
 from symconv.errors import ReportError, SymconvError
+from symconv.lang.claims import Claim, claim_from_text
 from symconv.prove import Result, Verdict, run_tiers
 from symconv.report.filters import sizes_as_shapes
 

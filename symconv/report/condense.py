@@ -20,8 +20,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from symconv.dsl import parse_statement
 from symconv.errors import ClaimFileError
+from symconv.lang.dsl import parse_statement
 from symconv.prove.rules import DEFINITIONS_LATEX, DslSide
 from symconv.prove.sums import FREE_VARIABLE, Expression, Index, LinearForm
 from symconv.report.formulas import applied_latex, expr_latex

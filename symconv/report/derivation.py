@@ -1,8 +1,8 @@
 """The ``derivation`` report: definitions, expanded forms, and the theorems with proofs.
 
 Everything shown is computed during the build: the Hadamard-sum matrices and
-the trace form by :mod:`symconv.derive` (the general-N matrix from the
-derived entries at N = 1, 2, 3), the exact DFT by :mod:`symconv.fourier`, and
+the trace form by :mod:`symconv.apps.expanded` (the general-N matrix from the
+derived entries at N = 1, 2, 3), the exact DFT by :mod:`symconv.core.fourier`, and
 every identity is a ``[[claim]]`` of the specification, verified by the build
 and displayed with ``formula(name)``: PROVED ones with their condensed
 derivation (the machine chain in the appendix), REFUTED ones with a
@@ -15,17 +15,17 @@ from typing import Any
 
 import sympy
 
-from symconv import cnn
-from symconv.claims import Claim
-from symconv.derive import ExpandedForm, trace_form
-from symconv.dsl import parse_statement, walk
-from symconv.fourier import Spectrum, dft
+from symconv.apps import cnn
+from symconv.apps.expanded import ExpandedForm, trace_form
+from symconv.core.fourier import Spectrum, dft
+from symconv.core.signal import Signal
+from symconv.lang.claims import Claim
+from symconv.lang.dsl import parse_statement, walk
 from symconv.report.condense import definition_latex
 from symconv.report.figures import FigureFolder
 from symconv.report.formulas import applied_latex
 from symconv.report.source_matrices import audit_matrix
 from symconv.report.spec import ReportSpec
-from symconv.signal import Signal
 
 DFT_SIZE = 4
 _FOURIER_FUNCTIONS = frozenset({"dft", "idft", "circconv", "circcorr"})

@@ -13,7 +13,7 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.image import imsave
 
-from symconv.atomic import atomic_write
+from symconv.core.atomic import atomic_write
 
 
 class FigureFolder:

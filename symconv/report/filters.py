@@ -127,8 +127,8 @@ def index_text(index: object) -> str:
 def exact_latex(value: Any) -> str:
     """An exact value for display: an integer, a fraction, a Gaussian rational or an element
     of a cyclotomic field written in powers of one ω = exp(-2πi/n); never a float."""
-    from symconv.algebra import Polynomial
-    from symconv.fourier import coefficient_expr
+    from symconv.core.algebra import Polynomial
+    from symconv.core.fourier import coefficient_expr
 
     if isinstance(value, Polynomial):
         if not value.is_constant():
@@ -160,8 +160,8 @@ def exact_counterexample(checked: Any) -> tuple[dict[str, str], str, str, Any] |
     the sides are evaluated again on the same small signals, exactly, from the
     definitions (:func:`symconv.prove.counterexample.claim_sides`).
     """
+    from symconv.core.signal import Signal
     from symconv.prove.counterexample import claim_sides
-    from symconv.signal import Signal
 
     found = checked.result.counterexample
     if found is None or any(isinstance(v, str) for v in found.signals.values()):

@@ -31,7 +31,7 @@ statement              LaTeX (math mode)
 Every nested product is parenthesised, so that ``(F \\ast G) \\circ I`` and
 ``F \\ast (G \\circ I)`` can never be confused.
 
->>> from symconv.dsl import parse_statement
+>>> from symconv.lang.dsl import parse_statement
 >>> statement_latex(parse_statement("conv(F, I) == corr(flip(F), I)"))
 'F \\\\ast I = \\\\operatorname{flip}(F) \\\\circ I'
 >>> statement_latex(parse_statement("corr(F, corr(G, I)) == corr(conv(F, G), I)"))
@@ -43,8 +43,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from fractions import Fraction
 
-from symconv.claims import Claim
-from symconv.dsl import (
+from symconv.errors import ReportError
+from symconv.lang.claims import Claim
+from symconv.lang.dsl import (
     FUNCTIONS,
     SCALAR_FUNCTIONS,
     BinOp,
@@ -58,7 +59,6 @@ from symconv.dsl import (
     Str,
     integer_value,
 )
-from symconv.errors import ReportError
 
 # Binding strength: a child weaker than its parent's slot is parenthesised.
 _SUM, _NEG, _PRODUCT, _ATOM = 1, 2, 3, 4

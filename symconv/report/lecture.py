@@ -5,14 +5,14 @@ specification (``symconv/report/specs/lecture.toml``), verified by the build
 and rendered with ``formula(name)``.  This module computes the rest:
 
 * the sliding window (one overlay per output cell, products written in the
-  window) and both results side by side, from :func:`symconv.derive.hadamard_form`
-  checked against :mod:`symconv.ops`;
-* the flip in two steps (rows, then columns), from :func:`symconv.ops.flip`;
+  window) and both results side by side, from :func:`symconv.apps.expanded.hadamard_form`
+  checked against :mod:`symconv.core.ops`;
+* the flip in two steps (rows, then columns), from :func:`symconv.core.ops.flip`;
 * the Gaussian /273 and the emboss kernel on matplotlib's sample portrait;
 * the matrix view (Toeplitz, circulant, the DFT diagonalising it), from
-  :mod:`symconv.matrices`;
+  :mod:`symconv.apps.matrices`;
 * padding, stride and dilation pictures whose footprints are read off
-  :func:`symconv.cnn.layer` with impulses, shapes by the output-size law;
+  :func:`symconv.apps.cnn.layer` with impulses, shapes by the output-size law;
 * backprop checks and the filters learned by a conv and a corr layer;
 * which libraries flip (:mod:`symconv.report.library_table`);
 * direct vs FFT timings (:mod:`symconv.report.timings`, cached per machine);
@@ -33,12 +33,9 @@ from matplotlib.figure import Figure
 from matplotlib.image import imread
 from sympy.parsing.sympy_parser import parse_expr
 
-from symconv import cnn
-from symconv.derive import ExpandedForm, hadamard_form
-from symconv.errors import ReportError
-from symconv.fourier import dft, idft
-from symconv.kernels import get_kernel, integer_weights
-from symconv.matrices import (
+from symconv.apps import cnn
+from symconv.apps.expanded import ExpandedForm, hadamard_form
+from symconv.apps.matrices import (
     circulant_matrix,
     conv_matrix,
     corr_matrix,
@@ -46,14 +43,17 @@ from symconv.matrices import (
     diagonal_matrix,
     idft_matrix,
 )
-from symconv.ops import circconv, conv, corr, flip, periodize, transpose, zeropad
+from symconv.core.fourier import dft, idft
+from symconv.core.kernels import get_kernel, integer_weights
+from symconv.core.ops import circconv, conv, corr, flip, periodize, transpose, zeropad
+from symconv.core.signal import Signal
+from symconv.errors import ReportError
 from symconv.report.condense import definition_latex
 from symconv.report.figures import FigureFolder
 from symconv.report.library_table import library_rows
 from symconv.report.source_matrices import audit_matrix
 from symconv.report.spec import ReportSpec
 from symconv.report.timings import timing_plot
-from symconv.signal import Signal
 
 # The sliding-window example: conv and corr differ at all 9 valid outputs, and
 # neither result is the transpose or the flip of the other.
@@ -101,7 +101,7 @@ def _window_signals() -> tuple[Signal, Signal]:
 def sliding_frames(op: str) -> list[WindowFrame]:
     """The frames of the animation, from the Hadamard form at each valid position.
 
-    Each frame's sum is checked against :func:`symconv.ops.conv`/``corr`` in
+    Each frame's sum is checked against :func:`symconv.core.ops.conv`/``corr`` in
     ``valid`` mode, so the slide cannot show a value the engine disagrees with.
     """
     kernel, image = _window_signals()
@@ -290,7 +290,7 @@ class LayerPicture:
 
 def layer_picture(title: str, size: int, kernel: int, stride: int, padding: int,
                   dilation: int) -> LayerPicture:
-    """Footprints read off :func:`symconv.cnn.layer` by an impulse at every padded cell.
+    """Footprints read off :func:`symconv.apps.cnn.layer` by an impulse at every padded cell.
 
     The layer with ``padding`` is first checked to be the layer without it on
     the zero-padded input, and its output shape against :func:`cnn.output_size`.
@@ -326,7 +326,7 @@ def output_size_law() -> dict[str, Any]:
     for size, kern, st, pd, dil in [(5, 3, 1, 0, 1), (7, 3, 2, 1, 2), (6, 4, 3, 2, 1)]:
         value = law.subs({i: size, k: kern, s: st, p: pd, d: dil})
         if value != cnn.output_size(size, kern, st, pd, dil):
-            raise ReportError("the displayed output-size law disagrees with symconv.cnn")
+            raise ReportError("the displayed output-size law disagrees with symconv.apps.cnn")
     problems = cnn.check_output_sizes()
     grid = 8 * 4 * 3 * 3 * 3
     return {"latex": "o = " + sympy.latex(shown, order="none"), "problems": len(problems),
@@ -409,7 +409,7 @@ def exercise_one() -> dict[str, Any]:
             shown = " + ".join(rf"{f}\cdot{v}" for _, f, v in terms).replace("+ -", "- ")
             value = sum(f * v for _, f, v in terms)
             if value != _int(result.value_at((x,))):
-                raise ReportError(f"exercise 1: {op} at {x} disagrees with symconv.ops")
+                raise ReportError(f"exercise 1: {op} at {x} disagrees with symconv.core.ops")
             lines.append(rf"x = {x}:\ {shown} = {value}")
         return lines
 
@@ -430,7 +430,7 @@ def exercise_layer() -> dict[str, Any]:
     numerator = size + 2 * padding - effective
     out = cnn.output_size(size, kern, stride, padding, dilation)
     if numerator // stride + 1 != out:
-        raise ReportError("exercise: the step-by-step output size disagrees with symconv.cnn")
+        raise ReportError("exercise: the step-by-step output size disagrees with symconv.apps.cnn")
     picture = layer_picture("exercise", size, kern, stride, padding, dilation)
     first = [(r - padding, c - padding) for r, c in picture.footprints[0]]
     return {"size": size, "kernel": kern, "stride": stride, "padding": padding,

@@ -21,8 +21,8 @@ import json
 from importlib import resources
 from typing import Any
 
+from symconv.apps.identify import BUILTIN_ADAPTERS, FLIP_SLIDE_TARGETS, which_libraries_flip
 from symconv.errors import ReportError
-from symconv.identify import BUILTIN_ADAPTERS, FLIP_SLIDE_TARGETS, which_libraries_flip
 
 RECORD_FILE = "library_probes.json"
 REFRESH_COMMAND = "python benchmarks/record_library_probes.py"

@@ -3,7 +3,7 @@
 The source shows, for a (2N+1) x (2N+1) filter, nine entries of each
 Hadamard-product matrix (rows and columns at offsets -N, 0, N; the rest are
 ellipses).  They are transcribed below entry by entry, exactly as printed,
-and compared with :func:`symconv.derive.hadamard_form` for N = 1, 2, 3: an
+and compared with :func:`symconv.apps.expanded.hadamard_form` for N = 1, 2, 3: an
 entry is wrong when its filter index or its image index differs from the
 derived one for some N.
 
@@ -19,7 +19,7 @@ from typing import Any
 
 import sympy
 
-from symconv.derive import hadamard_form
+from symconv.apps.expanded import hadamard_form
 
 N, X, Y = sympy.symbols("N x y", integer=True)
 OFFSET_LABELS = ("-N", "0", "N")

@@ -37,8 +37,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from symconv.claims import Claim, parse_toml
 from symconv.errors import ReportError
+from symconv.lang.claims import Claim, parse_toml
 
 DEFAULT_OUT_DIR = Path("reports/build")
 REPORT_KINDS = ("derivation", "lecture", "claims", "verify")
@@ -76,7 +76,7 @@ class ReportSpec:
     def displayed_claims(self) -> tuple[Claim, ...]:
         """The claims the build verifies and a template may display: the ``[[claim]]``
         tables, then the claims of the files named by ``claims`` (same name replaces)."""
-        from symconv.claims import load_claims
+        from symconv.lang.claims import load_claims
 
         return merge_claims(self.shown_claims, tuple(load_claims(list(self.claims))))
 

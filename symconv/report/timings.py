@@ -31,7 +31,7 @@ from typing import Any
 import numpy as np
 from matplotlib.figure import Figure
 
-from symconv.atomic import atomic_write
+from symconv.core.atomic import atomic_write
 from symconv.errors import ReportError
 from symconv.report.figures import FigureFolder
 

@@ -11,8 +11,8 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from symconv.dsl import parse_statement
 from symconv.errors import ClaimFileError, ReportError
+from symconv.lang.dsl import parse_statement
 from symconv.prove import format_sizes
 from symconv.report.figures import FigureFolder
 from symconv.report.formulas import statement_latex

@@ -8,7 +8,7 @@ equal iff their coefficient lists are equal -- a decision procedure, unlike
 DFT needs: powers of ζ built without polynomial division, complex conjugation
 (ζ -> ζ^(n-1)), and unification of Q(ζ_m) with Q(ζ_n) into Q(ζ_lcm(m, n)).
 
->>> from symconv.cyclotomic import cyclotomic_field
+>>> from symconv.core.cyclotomic import cyclotomic_field
 >>> K = cyclotomic_field(8)
 >>> K.zeta_power(2) * K.zeta_power(2) == K.convert(-1)
 True

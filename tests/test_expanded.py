@@ -7,11 +7,11 @@ import itertools
 import pytest
 import sympy
 
-from symconv.algebra import Polynomial
-from symconv.derive import ExpandedForm, form_sum, hadamard_form, position_symbols, trace_form
+from symconv.apps.expanded import ExpandedForm, form_sum, hadamard_form, position_symbols, trace_form
+from symconv.core.algebra import Polynomial
+from symconv.core.ops import conv, corr
+from symconv.core.signal import Signal
 from symconv.errors import ShapeError, SizeLimitError, UnknownNameError
-from symconv.ops import conv, corr
-from symconv.signal import Signal
 
 x, y = position_symbols(2)
 NAMES = {"F": sympy.IndexedBase("F", real=True), "I": sympy.IndexedBase("I", real=True),

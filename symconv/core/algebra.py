@@ -14,7 +14,7 @@ its generators (with repetition), so a product of two entries is a short tuple
 merge; the same convolution takes ~0.15 s.  SymPy still supplies the
 coefficient domains and all conversion to ``Expr`` for display.
 
->>> from symconv.algebra import Polynomial, real_generator
+>>> from symconv.core.algebra import Polynomial, real_generator
 >>> f = Polynomial.from_generator(real_generator("F", (0,)))
 >>> g = Polynomial.from_generator(real_generator("G", (1,)))
 >>> (f + g) * (f - g) == f * f - g * g

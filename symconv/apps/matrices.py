@@ -15,7 +15,7 @@ written down separately:
   adjoint of "convolve with F" is "correlate with F", which is why backprop
   through a convolution layer uses the flipped kernel.
 
->>> from symconv.signal import Signal
+>>> from symconv.core.signal import Signal
 >>> F = Signal.symbolic("F", (3,))
 >>> T = conv_matrix(F, (4,))
 >>> T.shape, T.is_toeplitz()
@@ -33,11 +33,11 @@ from typing import Any
 import numpy as np
 import sympy
 
-from symconv import ops
-from symconv.algebra import Generator, Polynomial, polynomial_sum
+from symconv.core import ops
+from symconv.core.algebra import Generator, Polynomial, polynomial_sum
+from symconv.core.fourier import dft, idft
+from symconv.core.signal import Signal, parse_shape
 from symconv.errors import NotSupportedError, ShapeError, SizeLimitError, UnknownNameError
-from symconv.fourier import dft, idft
-from symconv.signal import Signal, parse_shape
 
 Coordinate = tuple[int, ...]
 

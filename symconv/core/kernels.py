@@ -5,7 +5,7 @@ kernels are centred (indices -N..N); ``emboss`` is transpose-symmetric but not
 centrosymmetric, the counterexample to the source's "as long as the filter is
 symmetric, convolution is correlation with the filter flipped".
 
->>> from symconv.kernels import get_kernel
+>>> from symconv.core.kernels import get_kernel
 >>> g = get_kernel("gaussian5")
 >>> g.value_at((0, 0))
 Polynomial(41/273)
@@ -15,8 +15,8 @@ from __future__ import annotations
 
 from fractions import Fraction
 
+from symconv.core.signal import Signal
 from symconv.errors import UnknownNameError
-from symconv.signal import Signal
 
 _INTEGER_KERNELS: dict[str, tuple[list[list[int]], int]] = {
     # name: (integer weights, divisor)

@@ -21,8 +21,8 @@ indices -N..N; the default for an even size n is -(n//2)..n//2-1 (scipy.ndimage'
 centre).  scipy.signal's ``same`` mode centres an even kernel one sample the
 other way; it equals ours with the kernel's origin at -((n-1)//2).
 
->>> from symconv.signal import Signal
->>> from symconv.ops import conv, corr, flip
+>>> from symconv.core.signal import Signal
+>>> from symconv.core.ops import conv, corr, flip
 >>> F, I = Signal.symbolic("F", (3,)), Signal.symbolic("I", (4,), origin=(0,))
 >>> conv(F, I) == corr(flip(F), I)
 True
@@ -39,9 +39,8 @@ from typing import Any, ParamSpec, TypeVar
 
 import numpy as np
 
-from symconv.algebra import Generator, Monomial, Polynomial
-from symconv.errors import ShapeError, SizeLimitError, UnknownNameError
-from symconv.signal import (
+from symconv.core.algebra import Generator, Monomial, Polynomial
+from symconv.core.signal import (
     ZERO,
     Signal,
     _map_entries,
@@ -51,6 +50,7 @@ from symconv.signal import (
     check_box,
     sum_entries,
 )
+from symconv.errors import ShapeError, SizeLimitError, UnknownNameError
 
 MODES = ("full", "same", "valid")
 BOUNDARIES = ("zero", "wrap", "reflect", "mirror", "nearest")
@@ -109,7 +109,7 @@ _R = TypeVar("_R")
 
 def accepts_arrays(count: int) -> Callable[[Callable[_P, _R]], Callable[_P, _R]]:
     """Let the first ``count`` positional arguments be numpy arrays or nested lists too,
-    converted by :func:`symconv.signal.as_signal` (the default, centred origin)."""
+    converted by :func:`symconv.core.signal.as_signal` (the default, centred origin)."""
     def decorate(func: Callable[_P, _R]) -> Callable[_P, _R]:
         call: Callable[..., _R] = func
 
@@ -324,7 +324,7 @@ def sliding_sum(kernel: Signal, image: Signal, sign: int, mode: str = "full",
 def conv(kernel: Signal, image: Signal, mode: str = "full", boundary: str = "zero") -> Signal:
     """Convolution ``sum_i F(i) I(x - i)``, cropped to ``mode``, ``I`` extended by ``boundary``.
 
-    >>> from symconv.signal import Signal
+    >>> from symconv.core.signal import Signal
     >>> conv(Signal.literal([1, 2]), Signal.literal([1, 1, 1])).entries.tolist()
     [Polynomial(1), Polynomial(3), Polynomial(3), Polynomial(2)]
 

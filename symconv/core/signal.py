@@ -2,11 +2,11 @@
 
 A :class:`Signal` is a dense box of entries plus the integer coordinate of its
 first entry (``origin``); outside the box it is zero.  Entries are either exact
-(an object array of :class:`~symconv.algebra.Polynomial`) or numeric (a plain
+(an object array of :class:`~symconv.core.algebra.Polynomial`) or numeric (a plain
 numpy array of ints, floats or complex numbers: the fast path for concrete
 data).  Two signals are equal when they are equal as functions on Z^d.
 
->>> from symconv.signal import Signal
+>>> from symconv.core.signal import Signal
 >>> F = Signal.symbolic("F", (3, 3))
 >>> F.origin
 (-1, -1)
@@ -17,7 +17,7 @@ True
 
 Default origins follow one rule, :func:`default_origin`: every constructor
 (``Signal(...)``, :meth:`Signal.symbolic`, :meth:`Signal.from_array`,
-:meth:`Signal.literal`, :func:`~symconv.kernels.get_kernel`, the arrays and
+:meth:`Signal.literal`, :func:`~symconv.core.kernels.get_kernel`, the arrays and
 nested lists that the operations accept, and a claim's signal tables) centres
 the box, as scipy.ndimage does, unless an ``origin`` is given:
 
@@ -40,7 +40,7 @@ from sympy.polys.domains import QQ
 from sympy.polys.domains.domain import Domain
 
 from symconv import display
-from symconv.algebra import (
+from symconv.core.algebra import (
     Generator,
     Polynomial,
     complex_generator,
@@ -257,7 +257,7 @@ class Signal:
 
         Numeric signals give a copy of their array; exact ones give int64 when
         every entry is an integer that fits, else an object array of ints and
-        Fractions, or of :class:`~symconv.algebra.Polynomial` when an entry is
+        Fractions, or of :class:`~symconv.core.algebra.Polynomial` when an entry is
         symbolic or complex.  ``Signal.from_array(s.to_array(), s.origin) == s``.
 
         >>> Signal.literal([[1, 2], [3, 4]]).to_array()
@@ -470,7 +470,7 @@ def as_signal(value: Any) -> Signal:
                      "nested list")
 
 
-# --- helpers shared with symconv.ops ---------------------------------------------
+# --- helpers shared with symconv.core.ops ---------------------------------------------
 
 
 def _unify_domains(a: Domain, b: Domain) -> Domain:

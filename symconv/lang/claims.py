@@ -41,7 +41,9 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-from symconv.dsl import (
+from symconv.core.signal import Signal, default_origin
+from symconv.errors import ClaimFileError, InputLimitError, SymconvError
+from symconv.lang.dsl import (
     MAX_AXES,
     MAX_NUMBER_DIGITS,
     Statement,
@@ -49,9 +51,7 @@ from symconv.dsl import (
     number_digits,
     parse_statement,
 )
-from symconv.errors import ClaimFileError, InputLimitError, SymconvError
 from symconv.prove import TIER_NAMES
-from symconv.signal import Signal, default_origin
 
 DEFAULT_BUDGET = 60.0
 EXPECTATIONS = ("holds", "fails")
@@ -91,7 +91,7 @@ class SignalSpec:
     def build(self, name: str) -> Signal:
         """The exact signal: symbolic entries ``name[...]`` or the fixed entries."""
         if self.kernel is not None:
-            from symconv.kernels import get_kernel  # kernels need the whole core
+            from symconv.core.kernels import get_kernel  # kernels need the whole core
 
             return get_kernel(self.kernel)
         if self.literal is not None:
@@ -251,7 +251,7 @@ def _literal_rows(value: Any, depth: int = 1) -> tuple[Any, tuple[int, ...]]:
 
 
 def _kernel_spec(name: str) -> SignalSpec:
-    from symconv.kernels import KERNEL_NAMES, get_kernel
+    from symconv.core.kernels import KERNEL_NAMES, get_kernel
 
     if name not in KERNEL_NAMES:
         raise ClaimFileError(f"{_shown(name)} is neither a shape like 3x3 nor a kernel "
@@ -363,7 +363,7 @@ def build_claim(table: Mapping[str, Any], source: str = "<string>", line: int = 
 
 
 def _signals(table: Any, statement: Statement) -> dict[str, list[SignalSpec]]:
-    from symconv.dsl import names
+    from symconv.lang.dsl import names
 
     if not isinstance(table, dict) or not table:
         raise ClaimFileError("signals must be a table like { F = \"3x3\", I = \"5x5\" }")
@@ -400,7 +400,7 @@ def _signals(table: Any, statement: Statement) -> dict[str, list[SignalSpec]]:
 def _check_reachable(signals: Mapping[str, Any], statement: Statement) -> None:
     """A declared signal the statement never names would be checked for nothing (and hid
     look-alike names: ``Ｆ`` declared, ``F`` read)."""
-    from symconv.dsl import names
+    from symconv.lang.dsl import names
 
     used = names(statement)
     unused = [name for name in signals if name not in used]
@@ -529,7 +529,7 @@ def python_claim(name: str, signals: Mapping[str, Any], expect: str = "holds",
     """Mark a function ``f(**signals) -> (left, right)`` as a claim (no global registry:
     the mark is an attribute that :func:`load_python` looks for).
 
-    >>> from symconv.ops import conv
+    >>> from symconv.core.ops import conv
     >>> @python_claim("commutes", {"a": "3", "b": "4"})
     ... def commutes(a, b):
     ...     return conv(a, b), conv(b, a)

@@ -1,7 +1,7 @@
 """Exact and numeric discrete Fourier transforms of signals on Z_n^d.
 
 ``dft(f, n1, ..., nd)`` first periodizes ``f`` onto Z_n^d (the value at x goes
-to x mod n by :func:`symconv.ops.periodize`; sizes default to the shape of
+to x mod n by :func:`symconv.core.ops.periodize`; sizes default to the shape of
 ``f``), then computes
 
     F(k) = Σ_x f(x) ω^(k·x),   ω = exp(sign · 2πi / n)   (sign = -1: numpy's convention)
@@ -15,11 +15,11 @@ and its origin is 0.  ``idft`` inverts it with the factor 1/N
 transform).  ``sign=+1`` gives ``sympy.discrete.fft``'s convention.
 
 Exact signals get coefficients in the cyclotomic field Q(ζ_L), L = lcm of the
-sizes (see :mod:`symconv.cyclotomic`), so every identity between transforms is
+sizes (see :mod:`symconv.core.cyclotomic`), so every identity between transforms is
 decided by a canonical-form comparison; numeric signals go through numpy.fft.
 
->>> from symconv.signal import Signal
->>> from symconv.ops import circconv
+>>> from symconv.core.signal import Signal
+>>> from symconv.core.ops import circconv
 >>> f, g = Signal.symbolic("f", (6,)), Signal.symbolic("g", (6,))
 >>> dft(circconv(f, g)) == dft(f) * dft(g)
 True
@@ -37,11 +37,11 @@ import sympy
 from sympy.polys.domains import QQ
 from sympy.polys.domains.domain import Domain
 
-from symconv.algebra import Monomial, Polynomial
-from symconv.cyclotomic import CyclotomicField, cyclotomic_field, field_order
+from symconv.core.algebra import Monomial, Polynomial
+from symconv.core.cyclotomic import CyclotomicField, cyclotomic_field, field_order
+from symconv.core.ops import accepts_arrays, periodize
+from symconv.core.signal import Signal, parse_shape
 from symconv.errors import NotSupportedError, ShapeError, SizeLimitError, UnknownNameError
-from symconv.ops import accepts_arrays, periodize
-from symconv.signal import Signal, parse_shape
 
 NORMS = ("backward", "ortho", "forward")
 
@@ -54,7 +54,7 @@ def dft(signal: Signal, *sizes: int, sign: int = -1, norm: str = "backward") -> 
     for exact signals; the result is stored on the representative box [0, n).  An array
     gets the default, centred origin: for numpy.fft's indexing give ``origin=0``.
 
-    >>> from symconv.signal import Signal
+    >>> from symconv.core.signal import Signal
     >>> dft(Signal.literal([1, 2, 3, 4], origin=(0,))).to_array().tolist()
     [Polynomial(10), Polynomial(-2 + 2*zeta4), Polynomial(-2), Polynomial(-2 - 2*zeta4)]
     """
@@ -65,7 +65,7 @@ def dft(signal: Signal, *sizes: int, sign: int = -1, norm: str = "backward") -> 
 def idft(signal: Signal, *sizes: int, sign: int = -1, norm: str = "backward") -> Signal:
     """The inverse of :func:`dft` with the same ``sign`` and ``norm`` (1/n for ``backward``).
 
-    >>> from symconv.signal import Signal
+    >>> from symconv.core.signal import Signal
     >>> f = Signal.literal([1, 2, 3, 4], origin=(0,))
     >>> idft(dft(f)) == f
     True
@@ -278,7 +278,7 @@ def _complex_of(c: Any, domain: Domain) -> complex:
 class Spectrum:
     """An exact DFT result shown as powers of ω = exp(-2πi/n) or as explicit cos/sin.
 
-    >>> from symconv.signal import Signal
+    >>> from symconv.core.signal import Signal
     >>> s = Spectrum(dft(Signal.literal([1, 2, 3, 4], origin=(0,))))
     >>> s.to_matrix()
     Matrix([[10, -2*omega_4 - 2, -2, 2*omega_4 - 2]])

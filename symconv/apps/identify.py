@@ -45,7 +45,7 @@ from symconv.errors import IdentifyError
 
 Probe = Callable[[np.ndarray, np.ndarray], np.ndarray]  # (kernel, image) -> output
 
-# Boundary rules in the vocabulary of symconv.ops, with numpy.pad's spelling.
+# Boundary rules in the vocabulary of symconv.core.ops, with numpy.pad's spelling.
 BOUNDARY_PAD_MODES = {
     "zero": "constant",
     "wrap": "wrap",

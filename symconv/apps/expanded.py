@@ -12,7 +12,7 @@ and the ``kernel`` layout of convolution lists the terms in the order of its
 definition, ``F(r) I(x - r)``.  The trace form writes the same value as
 ``trace(K^T P)`` with ``P`` the patch and ``K`` the kernel as laid over it.
 
->>> from symconv.derive import hadamard_form
+>>> from symconv.apps.expanded import hadamard_form
 >>> hadamard_form("corr", 3)
 Matrix([[F[-1]*I[x - 1], F[0]*I[x], F[1]*I[x + 1]]])
 >>> hadamard_form("conv", 3)
@@ -28,8 +28,8 @@ from typing import Any
 
 import sympy
 
+from symconv.core.signal import default_origin, parse_shape
 from symconv.errors import ShapeError, SizeLimitError, UnknownNameError
-from symconv.signal import default_origin, parse_shape
 
 OPERATIONS = ("conv", "corr")
 LAYOUTS = ("patch", "kernel")
@@ -103,7 +103,7 @@ def hadamard_form(
     """The array whose entry sum is ``(F op I)(at)``.
 
     ``size`` is the kernel size per axis (an int with ``dim``, or a shape);
-    the kernel is centred as :func:`symconv.signal.default_origin` says.  A 1D
+    the kernel is centred as :func:`symconv.core.signal.default_origin` says.  A 1D
     form is a 1-row Matrix, 2D a Matrix, higher dimensions a SymPy N-dim array.
     """
     _check_op(op)

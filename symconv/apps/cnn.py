@@ -10,9 +10,9 @@ convolution (``op="conv"``), with stride, padding (torch's ``padding_mode`` -- z
 circular, with torch's meanings -- or symconv's ``boundary`` rules say how the
 input is extended), dilation and groups.
 All indices are array indices from 0, as in PyTorch.  The layer is built from
-:func:`symconv.ops.corr` / :func:`symconv.ops.conv` in ``valid`` mode on the
+:func:`symconv.core.ops.corr` / :func:`symconv.core.ops.conv` in ``valid`` mode on the
 padded input, with the kernel dilated and the output subsampled by the stride,
-so entries are exact :class:`~symconv.algebra.Polynomial` objects when the
+so entries are exact :class:`~symconv.core.algebra.Polynomial` objects when the
 inputs are symbolic and plain numbers on the numeric path.
 
 Closed forms (checked against ``sympy.diff`` by :func:`check_backprop`):
@@ -43,11 +43,11 @@ import numpy as np
 import sympy
 from sympy.polys.domains import QQ
 
-from symconv.algebra import Generator, Polynomial, real_generator
-from symconv.derive import MAX_FORM_ENTRIES
+from symconv.apps.expanded import MAX_FORM_ENTRIES
+from symconv.core.algebra import Generator, Polynomial, real_generator
+from symconv.core.ops import conv, corr, normalize_boundary
+from symconv.core.signal import MAX_EXACT_ENTRIES, Signal, parse_shape
 from symconv.errors import ShapeError, SizeLimitError, SymconvError, UnknownNameError
-from symconv.ops import conv, corr, normalize_boundary
-from symconv.signal import MAX_EXACT_ENTRIES, Signal, parse_shape
 
 ZERO = Polynomial.zero()
 _PAD_MODES = {"wrap": "wrap", "reflect": "symmetric", "mirror": "reflect", "nearest": "edge"}

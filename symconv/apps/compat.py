@@ -2,15 +2,15 @@
 
 Each function takes the arguments of the library function it is named after and
 returns what that function returns (a numpy array, the same shape), computed with
-:func:`symconv.ops.conv` / :func:`symconv.ops.corr` on Z^d: arrays are signals
+:func:`symconv.core.ops.conv` / :func:`symconv.core.ops.corr` on Z^d: arrays are signals
 with their first entry at 0 (library indexing), the library's ``mode`` is a crop
 and its ``boundary`` an extension of the image.  Object arrays are exact: their
-entries may be integers, Fractions or :class:`~symconv.algebra.Polynomial`
+entries may be integers, Fractions or :class:`~symconv.core.algebra.Polynomial`
 objects (e.g. ``Signal.symbolic("I", (4, 4)).to_array()``), so these functions
 say *symbolically* what the library computes.
 
 >>> import numpy as np
->>> from symconv.signal import Signal
+>>> from symconv.core.signal import Signal
 >>> k = Signal.symbolic("k", (1, 2), origin=(0, 0)).to_array()
 >>> scipy_signal_convolve2d([[1, 2, 3]], k, mode="same")[0].tolist()
 [Polynomial(k[0, 0]), Polynomial(2*k[0, 0] + k[0, 1]), Polynomial(3*k[0, 0] + 2*k[0, 1])]
@@ -29,7 +29,7 @@ Conventions that differ between the libraries, each taken from the library:
   scipy.ndimage's ``reflect`` = ``grid-mirror`` (symconv's ``reflect``), ``mirror``,
   ``nearest``, ``wrap`` = ``grid-wrap``, ``constant`` = ``grid-constant`` (with
   ``cval``, exact, a number or a symbol name); torch's ``padding_mode`` as in
-  :func:`symconv.cnn.torch_boundary`.
+  :func:`symconv.apps.cnn.torch_boundary`.
 """
 
 from __future__ import annotations
@@ -40,11 +40,11 @@ from typing import Any
 
 import numpy as np
 
-from symconv.algebra import Polynomial, real_generator
-from symconv.cnn import layer
+from symconv.apps.cnn import layer
+from symconv.core.algebra import Polynomial, real_generator
+from symconv.core.ops import conj, flip, sliding_sum
+from symconv.core.signal import Signal
 from symconv.errors import ShapeError, UnknownNameError
-from symconv.ops import conj, flip, sliding_sum
-from symconv.signal import Signal
 
 # scipy.signal's boundary names -> symconv's (None: a constant, the fill value).
 SIGNAL_BOUNDARIES: dict[str, str | None] = {"fill": None, "pad": None, "wrap": "wrap",
@@ -341,7 +341,7 @@ def torch_conv2d(input: Any, weight: Any, bias: Any = None, stride: int | Sequen
                  padding: int | Sequence[int] | str = 0, dilation: int | Sequence[int] = 1,
                  groups: int = 1, padding_mode: str = "zeros") -> np.ndarray:
     """``torch.nn.Conv2d`` / ``torch.nn.functional.conv2d``: a correlation layer
-    (:func:`symconv.cnn.layer`) per batch element, with torch's ``padding``
+    (:func:`symconv.apps.cnn.layer`) per batch element, with torch's ``padding``
     (numbers, ``"same"``, ``"valid"``) and ``padding_mode`` (``zeros``,
     ``reflect`` = symconv's mirror, ``replicate``, ``circular``).
 
