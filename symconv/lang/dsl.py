@@ -33,6 +33,14 @@ from fractions import Fraction
 from typing import TypeAlias
 
 from symconv.errors import ClaimFileError, InputLimitError
+from symconv.lang.operations import (
+    MAX_AXES,
+    OPERATIONS,
+    SCALAR_FUNCTIONS,
+    SIZE_FUNCTIONS,
+    SIZED_CALLS,
+    Operation,
+)
 
 
 @dataclass(frozen=True)
@@ -105,21 +113,10 @@ class Statement:
     col: int = field(default=0, compare=False, repr=False)
 
 
-@dataclass(frozen=True)
-class FunctionSpec:
-    """Shape of a call: ``signals`` signal arguments, then ``ints`` integer arguments."""
-
-    signals: int
-    min_ints: int = 0
-    max_ints: int = 0
-    keywords: frozenset[str] = frozenset()
-
-
 # Limits on a statement, checked before any work is done (see InputLimitError).
 MAX_STATEMENT_LENGTH = 1000  # characters
 MAX_EXPRESSION_DEPTH = 32  # nested operators, calls and parentheses
 MAX_NAME_LENGTH = 64  # characters of a signal name
-MAX_AXES = 8  # axes of a signal, hence integer arguments of a call
 MAX_NUMBER_DIGITS = 100  # digits of one number, its exponent counted as digits
 MAX_STATEMENT_DIGITS = 200  # digits of all the numbers of a statement together
 MAX_SIZE_ENTRIES = 4_000_000  # entries of the box a padding or a period asks for
@@ -127,39 +124,12 @@ MAX_SIZE_ENTRIES = 4_000_000  # entries of the box a padding or a period asks fo
 # within a few thousand digits (Python refuses to print integers of more than 4300).
 MAX_DEGREE = 16
 
-_CONV_KEYWORDS = frozenset({"mode", "boundary"})
 _MANY = MAX_AXES  # at most one integer argument per axis
 _ASCII_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _DECIMAL = re.compile(r"[+-]?(\d*)\.?(\d*)(?:[eE]([+-]?\d+))?")
 
-FUNCTIONS: dict[str, FunctionSpec] = {
-    "conv": FunctionSpec(2, keywords=_CONV_KEYWORDS),
-    "corr": FunctionSpec(2, keywords=_CONV_KEYWORDS),
-    "flip": FunctionSpec(1, 0, 1, frozenset({"axis"})),
-    "shift": FunctionSpec(1, 1, _MANY),
-    "transpose": FunctionSpec(1),
-    "circconv": FunctionSpec(2, 0, _MANY),
-    "circcorr": FunctionSpec(2, 0, _MANY),
-    "dft": FunctionSpec(1, 0, _MANY),
-    "idft": FunctionSpec(1, 0, _MANY),
-    "conj": FunctionSpec(1),
-    "zeropad": FunctionSpec(1, 1, _MANY),
-    "periodize": FunctionSpec(1, 1, _MANY),
-    "sum": FunctionSpec(1),
-    "frobenius": FunctionSpec(2),
-    "trace": FunctionSpec(1),
-    "hadamard": FunctionSpec(2),
-    # size functions: usable wherever a number is (numel(f) * sum(f * conj(f)) == ...)
-    "len": FunctionSpec(1),
-    "size": FunctionSpec(1, 1, 1),
-    "numel": FunctionSpec(1),
-}
-# The size functions: len(a) (1D), size(a, axis), numel(a), numbers read from a's box.
-SIZE_FUNCTIONS = frozenset({"len", "size", "numel"})
-# Functions whose integer arguments are sizes (of a padded box or a period).
-SIZED_CALLS = frozenset({"zeropad", "periodize", "circconv", "circcorr", "dft", "idft"})
-# Functions whose value is a scalar rather than a signal.
-SCALAR_FUNCTIONS = frozenset({"sum", "frobenius", "trace"}) | SIZE_FUNCTIONS
+# The functions of the language: one record each (arity, keywords, kind rules, meaning).
+FUNCTIONS: dict[str, Operation] = OPERATIONS
 
 _BINOPS: dict[type[ast.operator], str] = {
     ast.Add: "+",
@@ -257,7 +227,8 @@ def degree_bound(node: Node) -> int:
     if isinstance(node, BinOp):
         left, right = degree_bound(node.left), degree_bound(node.right)
         return left + right if node.op in "*@" else max(left, right)
-    return sum(degree_bound(a) for a in node.args[: FUNCTIONS[node.func].signals])
+    op = FUNCTIONS[node.func]
+    return op.degree([degree_bound(a) for a in node.args[: op.signals]])
 
 
 def describe_character(char: str) -> str:
@@ -480,7 +451,7 @@ def _bracketed(text: str) -> str:
     return f"({text})" if " " in text else text
 
 
-def _check_arity(call: Call, spec: FunctionSpec) -> None:
+def _check_arity(call: Call, spec: Operation) -> None:
     n_ints = len(call.args) - spec.signals
     if n_ints < spec.min_ints or n_ints > spec.max_ints:
         want = _describe(spec)
@@ -511,7 +482,7 @@ def _check_arity(call: Call, spec: FunctionSpec) -> None:
             )
 
 
-def _describe(spec: FunctionSpec) -> str:
+def _describe(spec: Operation) -> str:
     parts = f"{spec.signals} signal argument{'s' if spec.signals > 1 else ''}"
     if spec.max_ints == 0:
         return parts
@@ -555,6 +526,35 @@ def walk(node: Node | Statement) -> Iterator[Node]:
 def names(node: Node | Statement) -> set[str]:
     """The signal names a statement uses."""
     return {n.id for n in walk(node) if isinstance(n, Name)}
+
+
+def is_scalar(node: Node) -> bool:
+    """Whether a node denotes a number rather than a signal, read from its syntax alone:
+    numbers, scalar functions, and their sums, products and quotients (the one reading the
+    general tier and the LaTeX renderer share; :func:`symconv.prove.evaluate.kind_of`
+    agrees on every checked statement).
+
+    >>> is_scalar(parse_statement("2j * sum(f) == f").left), is_scalar(parse_statement("2 * f == f").left)
+    (True, False)
+    """
+    if isinstance(node, Number | Imag):
+        return True
+    if isinstance(node, Call):
+        return node.func in SCALAR_FUNCTIONS
+    if isinstance(node, Neg):
+        return is_scalar(node.operand)
+    if isinstance(node, BinOp):
+        if node.op == "/":
+            return is_scalar(node.left)
+        return is_scalar(node.left) and is_scalar(node.right)
+    return False
+
+
+def names_sizes(node: Node | Statement) -> bool:
+    """Whether a statement reads or names sizes: a size function, or the integers of a
+    zeropad, a period or a DFT size (then at other sizes it is another claim)."""
+    return any(isinstance(n, Call) and (n.func in SIZE_FUNCTIONS or (
+        n.func in SIZED_CALLS and len(n.args) > FUNCTIONS[n.func].signals)) for n in walk(node))
 
 
 _PRECEDENCE = {"+": 1, "-": 1, "*": 2, "/": 2, "@": 2}

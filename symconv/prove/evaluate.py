@@ -14,14 +14,13 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol, TypeVar
 
-from symconv.core import ops
+from symconv.core import fourier, ops
 from symconv.core.algebra import Polynomial
 from symconv.core.signal import Signal
 from symconv.errors import ClaimFileError, NotSupportedError, ShapeError
 from symconv.lang.dsl import (
-    SCALAR_FUNCTIONS,
     SIZE_FUNCTIONS,
     BinOp,
     Call,
@@ -34,9 +33,12 @@ from symconv.lang.dsl import (
     Str,
     integer_value,
 )
+from symconv.lang.operations import OPERATIONS, Implementation, Ints, Unsupported, dispatch_table
 
 if TYPE_CHECKING:
     from symconv.lang.claims import Claim
+
+B = TypeVar("B")
 
 
 class Backend(Protocol):
@@ -68,9 +70,7 @@ def evaluate(node: Node, env: Mapping[str, Any], backend: Backend) -> Any:
 
 
 def _call(node: Call, env: Mapping[str, Any], backend: Backend) -> Any:
-    from symconv.lang.dsl import FUNCTIONS
-
-    n_signals = FUNCTIONS[node.func].signals
+    n_signals = OPERATIONS[node.func].signals
     signals = [evaluate(a, env, backend) for a in node.args[:n_signals]]
     ints = [integer_value(a) for a in node.args[n_signals:]]
     options: dict[str, Any] = {}
@@ -86,6 +86,8 @@ def evaluate_sides(statement: Statement, env: Mapping[str, Any], backend: Backen
 class ExactBackend:
     """Exact evaluation with :mod:`symconv.core.ops` (entries are Polynomials)."""
 
+    operations: ClassVar[dict[str, Implementation[ExactBackend] | Unsupported]]
+
     def number(self, value: Fraction) -> Any:
         return Polynomial.from_number(value)
 
@@ -96,27 +98,10 @@ class ExactBackend:
         return Polynomial.constant(field.zeta_power(1) * field.convert(value), field)
 
     def call(self, func: str, signals: list[Any], ints: list[int], options: dict[str, Any]) -> Any:
-        if func in SIZE_FUNCTIONS:
-            return self.number(Fraction(size_value(func, signals[0].shape, ints)))
-        moved = reindex(func, signals, ints, options)
-        if moved is not None:
-            return moved
-        if func in ("conv", "corr"):
-            sliding = ops.conv if func == "conv" else ops.corr
-            return sliding(signals[0], signals[1], mode=options.get("mode", "full"),
-                      boundary=options.get("boundary", "zero"))
-        if func in ("circconv", "circcorr"):
-            circular = ops.circconv if func == "circconv" else ops.circcorr
-            return circular(signals[0], signals[1], ints or None)
-        if func in ("dft", "idft"):
-            return _fourier(func)(signals[0], *ints)
-        if func == "periodize":
-            return ops.periodize(signals[0], ints)
-        simple: dict[str, Callable[..., Any]] = {
-            "conj": ops.conj, "sum": ops.total,
-            "trace": ops.trace, "frobenius": ops.frobenius, "hadamard": ops.hadamard,
-        }
-        return simple[func](*signals)
+        impl = self.operations[func]
+        if isinstance(impl, Unsupported):
+            raise NotSupportedError(impl.reason)
+        return impl(self, signals, ints, options)
 
     def binary(self, op: str, left: Any, right: Any) -> Any:
         return apply_binary(op, left, right)
@@ -127,26 +112,64 @@ class ExactBackend:
 
 def size_value(func: str, shape: tuple[int, ...], ints: list[int]) -> int:
     """``len``, ``size(_, axis)`` or ``numel`` of a value with box ``shape`` (every backend)."""
-    if func == "numel":
-        total = 1
-        for n in shape:
-            total *= n
-        return total
-    return shape[ints[0] if func == "size" else 0]
+    box_size = OPERATIONS[func].box_size
+    assert box_size is not None, f"{func} is not a size function"
+    return box_size(shape, ints)
 
 
-def reindex(func: str, signals: list[Any], ints: list[int], options: dict[str, Any]) -> Signal | None:
-    """The functions that only move entries (flip, shift, zeropad, transpose), the same in
-    every arithmetic; None for any other function."""
-    if func == "flip":
-        return ops.flip(signals[0], ints[0] if ints else options.get("axis"))
-    if func == "shift":
-        return ops.shift(signals[0], *ints)
-    if func == "zeropad":
-        return ops.zeropad(signals[0], *ints)
-    if func == "transpose":
-        return ops.transpose(signals[0])
-    return None
+def size_functions(number: Callable[[B, Any, list[int], str], Any]) -> dict[str, Implementation[B]]:
+    """The size functions' implementations in one arithmetic: ``number(backend, value, ints,
+    func)`` makes the backend's number from the argument's value (its box)."""
+    def implementation(func: str) -> Implementation[B]:
+        return lambda backend, signals, ints, options: number(backend, signals[0], ints, func)
+    return {func: implementation(func) for func in SIZE_FUNCTIONS}
+
+
+# The functions that only move entries, the same in every arithmetic (on Signals, or on the
+# index signals of the packed engine).
+MOVES: dict[str, Callable[[Signal, list[int], dict[str, Any]], Signal]] = {
+    "flip": lambda a, ints, options: ops.flip(a, ints[0] if ints else options.get("axis")),
+    "shift": lambda a, ints, options: ops.shift(a, *ints),
+    "zeropad": lambda a, ints, options: ops.zeropad(a, *ints),
+    "transpose": lambda a, ints, options: ops.transpose(a),
+}
+
+
+def moves() -> dict[str, Implementation[Any]]:
+    """:data:`MOVES` as implementations on Signal values (exact and modular arithmetic)."""
+    def implementation(func: str) -> Implementation[Any]:
+        move = MOVES[func]
+        return lambda backend, signals, ints, options: move(signals[0], ints, options)
+    return {func: implementation(func) for func in MOVES}
+
+
+def _sliding(sliding: Callable[..., Signal]) -> Implementation[ExactBackend]:
+    return lambda backend, signals, ints, options: sliding(
+        signals[0], signals[1], mode=options.get("mode", "full"),
+        boundary=options.get("boundary", "zero"))
+
+
+def _signals_only(impl: Callable[..., Any]) -> Implementation[ExactBackend]:
+    return lambda backend, signals, ints, options: impl(*signals)
+
+
+ExactBackend.operations = dispatch_table("ExactBackend", {
+    **size_functions(lambda backend, value, ints, func:
+                     backend.number(Fraction(size_value(func, value.shape, ints)))),
+    **moves(),
+    "conv": _sliding(ops.conv),
+    "corr": _sliding(ops.corr),
+    "circconv": lambda backend, signals, ints, options: ops.circconv(signals[0], signals[1], ints or None),
+    "circcorr": lambda backend, signals, ints, options: ops.circcorr(signals[0], signals[1], ints or None),
+    "dft": lambda backend, signals, ints, options: fourier.dft(signals[0], *ints),
+    "idft": lambda backend, signals, ints, options: fourier.idft(signals[0], *ints),
+    "periodize": lambda backend, signals, ints, options: ops.periodize(signals[0], ints),
+    "conj": _signals_only(ops.conj),
+    "sum": _signals_only(ops.total),
+    "trace": _signals_only(ops.trace),
+    "frobenius": _signals_only(ops.frobenius),
+    "hadamard": _signals_only(ops.hadamard),
+})
 
 
 def apply_binary(op: str, left: Any, right: Any) -> Any:
@@ -164,19 +187,6 @@ def apply_binary(op: str, left: Any, right: Any) -> Any:
             raise ShapeError("division by zero in the statement")
         return left / right
     return ops.matmul(left, right)
-
-
-def _fourier(func: str) -> Any:
-    try:
-        from symconv.core import fourier
-    except ModuleNotFoundError as exc:
-        if exc.name != "symconv.core.fourier":
-            raise
-        raise NotSupportedError(f"{func} is not yet supported") from None
-    impl = getattr(fourier, func, None)
-    if impl is None:
-        raise NotSupportedError(f"{func} is not yet supported")
-    return impl
 
 
 # --- the static check --------------------------------------------------------------------
@@ -254,10 +264,8 @@ def is_constant(node: Node) -> bool:
 
 
 def _call_kind(node: Call, ndims: Mapping[str, int]) -> Kind:
-    from symconv.lang.dsl import FUNCTIONS
-
-    spec = FUNCTIONS[node.func]
-    kinds = [kind_of(a, ndims) for a in node.args[: spec.signals]]
+    op = OPERATIONS[node.func]
+    kinds = [kind_of(a, ndims) for a in node.args[: op.signals]]
     for arg, kind in zip(node.args, kinds, strict=False):
         if kind.is_scalar:
             raise _fail(arg, f"{node.func}() expects a signal here, not a scalar")
@@ -265,27 +273,26 @@ def _call_kind(node: Call, ndims: Mapping[str, int]) -> Kind:
         shown = " and ".join(str(k) for k in kinds)
         raise _fail(node, f"{node.func}() of {shown}; expected equal dimensions")
     ndim = kinds[0].ndim
-    n_ints = len(node.args) - spec.signals
-    if node.func in ("shift", "zeropad", "periodize") and n_ints != ndim:
+    n_ints = len(node.args) - op.signals
+    if op.ints in (Ints.OFFSETS, Ints.SIZES) and n_ints != ndim:
         raise _fail(node, f"{node.func}() of {kinds[0]} needs {ndim} integers; got {n_ints}")
-    if node.func in ("circconv", "circcorr", "dft", "idft") and n_ints not in (0, ndim):
+    if op.ints is Ints.PERIOD and n_ints not in (0, ndim):
         raise _fail(node, f"{node.func}() period needs {ndim} integers; got {n_ints}")
-    if node.func in ("zeropad", "periodize", "circconv", "circcorr", "dft", "idft"):
-        for arg in node.args[spec.signals:]:
+    if op.sized:
+        for arg in node.args[op.signals:]:
             size = integer_value(arg)
             if size is None or size < 1:
                 raise _fail(arg, f"{node.func}() size must be a positive integer")
-    if node.func == "flip" and n_ints + len(node.kwargs) > 1:
-        raise _fail(node, "flip() takes one axis at most (positional or axis=)")
-    if node.func == "flip" and n_ints == 1:
+    if op.ints is Ints.AXIS and n_ints + len(node.kwargs) > 1:
+        raise _fail(node, f"{node.func}() takes one axis at most (positional or axis=)")
+    if op.ints is Ints.AXIS and n_ints == 1:
         axis = integer_value(node.args[1])
         if axis is None or not -ndim <= axis < ndim:
             raise _fail(node.args[1], f"axis {axis} does not exist in {kinds[0]}")
-    if node.func == "trace" and ndim != 2:
-        raise _fail(node, f"trace() of {kinds[0]}; expected a 2D signal")
-    if node.func == "len" and ndim != 1:
-        raise _fail(node, f"len() of {kinds[0]}; expected a 1D signal (use size(a, axis))")
-    if node.func == "size":
+    if op.ndim is not None and ndim != op.ndim:
+        raise _fail(node, f"{node.func}() of {kinds[0]}; expected a {op.ndim}D signal"
+                          f"{op.ndim_hint}")
+    if op.ints is Ints.INDEX:
         axis = integer_value(node.args[1])
         if axis is None or not 0 <= axis < ndim:
             raise _fail(node.args[1], f"axis {axis} does not exist in {kinds[0]}")
@@ -302,7 +309,7 @@ def _call_kind(node: Call, ndims: Mapping[str, int]) -> Kind:
         axis = integer_value(value) if key == "axis" else None
         if key == "axis" and (axis is None or not -ndim <= axis < ndim):
             raise _fail(value, f"axis {axis} does not exist in {kinds[0]}")
-    return SCALAR if node.func in SCALAR_FUNCTIONS else Kind(ndim)
+    return SCALAR if op.scalar else Kind(ndim)
 
 
 def check_statement(statement: Statement, ndims: Mapping[str, int]) -> Kind:
@@ -332,7 +339,5 @@ def degree(node: Node, symbolic: set[str]) -> int:
     if isinstance(node, BinOp):
         left, right = degree(node.left, symbolic), degree(node.right, symbolic)
         return left + right if node.op in "*@" else max(left, right)
-    from symconv.lang.dsl import FUNCTIONS
-
-    args = node.args[: FUNCTIONS[node.func].signals]
-    return sum(degree(a, symbolic) for a in args)
+    op = OPERATIONS[node.func]
+    return op.degree([degree(a, symbolic) for a in node.args[: op.signals]])

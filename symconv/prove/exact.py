@@ -26,7 +26,7 @@ import time
 from typing import TYPE_CHECKING
 
 from symconv.errors import SizeLimitError, SymconvError
-from symconv.lang.dsl import FUNCTIONS, SIZE_FUNCTIONS, Call, walk
+from symconv.lang.dsl import names_sizes
 from symconv.prove import Budget, Result, Verdict, format_sizes
 from symconv.prove.counterexample import (
     build_env,
@@ -76,11 +76,7 @@ def _has_explicit_sizes(claim: Claim) -> bool:
     """Whether the statement names sizes (zeropad, a circular period, a DFT size, a size
     function such as numel): then
     other sizes are other claims, and only the declared ones are checked."""
-    if claim.statement is None:
-        return True
-    return any(isinstance(node, Call) and (node.func in SIZE_FUNCTIONS or (
-        node.func in ("zeropad", "periodize", "circconv", "circcorr", "dft", "idft")
-        and len(node.args) > FUNCTIONS[node.func].signals)) for node in walk(claim.statement))
+    return claim.statement is None or names_sizes(claim.statement)
 
 
 def _count(shape: tuple[int, ...]) -> int:

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from fractions import Fraction
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 
@@ -35,8 +35,8 @@ from symconv.core import ops
 from symconv.core.fourier import dft_period
 from symconv.core.signal import Signal
 from symconv.errors import NotSupportedError, ShapeError, SizeLimitError
-from symconv.lang.dsl import SIZE_FUNCTIONS
-from symconv.prove.evaluate import reindex, size_value
+from symconv.lang.operations import Implementation, Unsupported, dispatch_table
+from symconv.prove.evaluate import moves, size_functions, size_value
 
 # (prime, primitive root): p = c * 2^k + 1 < 2^25, k >= 20 (checked in the tests).
 NTT_PRIMES: tuple[tuple[int, int], ...] = (
@@ -174,6 +174,9 @@ def _flint_conv_mod(kern: np.ndarray, img: np.ndarray, out_shape: tuple[int, ...
 class ModularBackend:
     """Statement arithmetic on int64 residue signals modulo one NTT prime."""
 
+    # op name -> implementation (Any: CyclotomicBackend's table extends this one)
+    operations: ClassVar[dict[str, Implementation[Any] | Unsupported]]
+
     def __init__(self, prime: int, root: int | None = None) -> None:
         if prime >= MAX_PRIME:
             raise ValueError(f"prime {prime} is not below {MAX_PRIME}")
@@ -209,30 +212,14 @@ class ModularBackend:
         return self.reduce(ops.circular_sum(a, b, sign, ints or None, full_conv=self._full_conv))
 
     def call(self, func: str, signals: list[Any], ints: list[int], options: dict[str, Any]) -> Any:
-        p = self.prime
-        if func in SIZE_FUNCTIONS:
-            return self.residue(Fraction(size_value(func, signals[0].shape, ints)))
-        moved = reindex(func, signals, ints, options)
-        if moved is not None:
-            return moved
-        if func in ("conv", "corr"):
-            return self._apply(signals[0], signals[1], 1 if func == "conv" else -1,
-                               options.get("mode", "full"), options.get("boundary", "zero"))
-        if func in ("circconv", "circcorr"):
-            return self._circular(signals[0], signals[1], 1 if func == "circconv" else -1, ints)
-        if func == "conj":
-            return signals[0]  # real entries only (complex claims are not modular here)
-        if func == "hadamard":
-            return self.reduce(ops.hadamard(signals[0], signals[1]))
-        if func == "periodize":
-            return self.reduce(ops.periodize(signals[0], ints))
-        if func == "sum":
-            return int(np.sum(signals[0].entries % p, dtype=object)) % p
-        if func == "frobenius":
-            return self.call("sum", [self.reduce(ops.hadamard(*signals))], [], {})
-        if func == "trace":
-            return int(ops.trace(signals[0])) % p
-        raise NotModular(f"{func} has no modular evaluation yet")
+        impl = self.operations[func]
+        if isinstance(impl, Unsupported):
+            raise NotModular(impl.reason)
+        return impl(self, signals, ints, options)
+
+    def total(self, signal: Signal) -> int:
+        """``sum`` of a residue signal."""
+        return int(np.sum(signal.entries % self.prime, dtype=object)) % self.prime
 
     def binary(self, op: str, left: Any, right: Any) -> Any:
         p = self.prime
@@ -267,6 +254,34 @@ class ModularBackend:
         if isinstance(value, Signal):
             return self.reduce(-value)
         return (-int(value)) % self.prime
+
+
+ModularBackend.operations = dispatch_table("ModularBackend", {
+    **size_functions(lambda backend, value, ints, func:
+                     backend.residue(Fraction(size_value(func, value.shape, ints)))),
+    **moves(),
+    "conv": lambda backend, signals, ints, options: backend._apply(
+        signals[0], signals[1], 1, options.get("mode", "full"), options.get("boundary", "zero")),
+    "corr": lambda backend, signals, ints, options: backend._apply(
+        signals[0], signals[1], -1, options.get("mode", "full"), options.get("boundary", "zero")),
+    "circconv": lambda backend, signals, ints, options: backend._circular(
+        signals[0], signals[1], 1, ints),
+    "circcorr": lambda backend, signals, ints, options: backend._circular(
+        signals[0], signals[1], -1, ints),
+    # real entries only (complex claims go to CyclotomicBackend with ConjugatePairs)
+    "conj": lambda backend, signals, ints, options: signals[0],
+    "hadamard": lambda backend, signals, ints, options: backend.reduce(ops.hadamard(*signals)),
+    "periodize": lambda backend, signals, ints, options: backend.reduce(
+        ops.periodize(signals[0], ints)),
+    "sum": lambda backend, signals, ints, options: backend.total(signals[0]),
+    "frobenius": lambda backend, signals, ints, options: backend.total(
+        backend.reduce(ops.hadamard(*signals))),
+    "trace": lambda backend, signals, ints, options: int(ops.trace(signals[0])) % backend.prime,
+    "dft": Unsupported("dft has no modular evaluation here: it needs roots of unity "
+                       "(CyclotomicBackend)"),
+    "idft": Unsupported("idft has no modular evaluation here: it needs roots of unity "
+                        "(CyclotomicBackend)"),
+})
 
 
 def _axis_transform(values: np.ndarray, axis: int, w: int, prime: int) -> np.ndarray:
@@ -333,17 +348,11 @@ class CyclotomicBackend(ModularBackend):
     def imag(self, value: Fraction) -> Any:
         return self.residue(value) * self.zeta(4) % self.prime
 
-    def call(self, func: str, signals: list[Any], ints: list[int], options: dict[str, Any]) -> Any:
-        if func in ("dft", "idft"):
-            return self._dft(signals[0], tuple(ints), inverse=func == "idft")
-        if func in ("circconv", "circcorr"):
-            period = ops.circular_period(signals[0], signals[1], ints or None)
-            if all(self.order % n == 0 for n in period):
-                return self._circular_by_transforms(signals[0], signals[1], period,
-                                                    1 if func == "circconv" else -1)
-        if func == "conj":
-            raise NotModular("conj needs the conjugate images (ConjugatePairs)")
-        return super().call(func, signals, ints, options)
+    def _circular(self, a: Signal, b: Signal, sign: int, ints: list[int]) -> Signal:
+        period = ops.circular_period(a, b, ints or None)
+        if all(self.order % n == 0 for n in period):
+            return self._circular_by_transforms(a, b, period, sign)
+        return super()._circular(a, b, sign, ints)
 
     def _on_torus(self, signal: Signal, period: tuple[int, ...]) -> np.ndarray:
         """The residues of :func:`symconv.core.ops.periodize` (a signal already on [0, n) as is)."""
@@ -378,6 +387,14 @@ class CyclotomicBackend(ModularBackend):
         if inverse:
             values = values * pow(int(np.prod(dims)), -1, self.prime) % self.prime
         return Signal(values, (0,) * len(dims))
+
+
+CyclotomicBackend.operations = dispatch_table("CyclotomicBackend", {
+    **ModularBackend.operations,
+    "dft": lambda backend, signals, ints, options: backend._dft(signals[0], tuple(ints), False),
+    "idft": lambda backend, signals, ints, options: backend._dft(signals[0], tuple(ints), True),
+    "conj": Unsupported("conj needs the conjugate images (ConjugatePairs)"),
+})
 
 
 class Conjugated:

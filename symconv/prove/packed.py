@@ -57,7 +57,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from fractions import Fraction
 from functools import lru_cache
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 from sympy.polys.domains import QQ
@@ -68,8 +68,9 @@ from symconv.core.cyclotomic import cyclotomic_field, euler_phi, field_order, po
 from symconv.core.fourier import dft_period
 from symconv.core.signal import Signal, union_box
 from symconv.errors import ShapeError, SizeLimitError, SymconvError
-from symconv.lang.dsl import SIZE_FUNCTIONS, Statement
-from symconv.prove.evaluate import degree, evaluate_sides, reindex, size_value
+from symconv.lang.dsl import Statement
+from symconv.lang.operations import Implementation, Unsupported, dispatch_table
+from symconv.prove.evaluate import MOVES, degree, evaluate_sides, size_functions, size_value
 
 # Every int64 that is formed stays below this in absolute value (checked first).
 INT_LIMIT = 2**62
@@ -528,6 +529,8 @@ def _matching_pairs(keys_a: np.ndarray, keys_b: np.ndarray) -> _Pairs:
 class PackedBackend:
     """The statement walker's arithmetic (see :mod:`symconv.prove.evaluate`) on packed signals."""
 
+    operations: ClassVar[dict[str, Implementation[PackedBackend] | Unsupported]]
+
     def __init__(self, codec: MonomialCodec) -> None:
         self.codec = codec
 
@@ -701,39 +704,28 @@ class PackedBackend:
 
     def call(self, func: str, signals: list[Any], ints: list[int],
              options: dict[str, Any]) -> PackedSignal:
-        if func in SIZE_FUNCTIONS:
-            return self.number(Fraction(size_value(func, signals[0].shape, ints)))
-        if func in ("flip", "shift", "zeropad", "transpose"):
-            moved = reindex(func, [index_signal(signals[0])], ints, options)
-            assert moved is not None
-            return self._gather(signals[0], moved)
-        if func in ("conv", "corr"):
-            sign, mode = 1 if func == "conv" else -1, options.get("mode", "full")
-            boundary = options.get("boundary", "zero")
-            return self._bilinear(lambda k, i: self._sliding(k, i, sign, mode, boundary),
-                                  signals[0], signals[1])
-        if func in ("circconv", "circcorr"):
-            a, b = signals
-            period = ops.circular_period(index_signal(a), index_signal(b), ints or None)
-            sign = 1 if func == "circconv" else -1
-            full = self._bilinear(lambda x, y: self._sliding(x, y, sign, "full", "zero"),
-                                  self._periodize(a, period), self._periodize(b, period))
-            return self._periodize(full, period)
-        if func in ("dft", "idft"):
-            return self._dft(signals[0], tuple(ints), inverse=func == "idft")
-        if func == "periodize":
-            return self._periodize(signals[0], tuple(ints))
-        if func == "conj":
-            return self._conjugate(signals[0])
-        if func == "sum":
-            return self._total(signals[0])
-        if func == "trace":
-            return self._trace(signals[0])
-        if func == "frobenius":
-            return self._total(self._mul(signals[0], signals[1]))
-        if func == "hadamard":
-            return self._mul(signals[0], signals[1])
-        raise PackedUnsupported(f"{func} has no packed evaluation")
+        impl = self.operations[func]
+        if isinstance(impl, Unsupported):
+            raise PackedUnsupported(impl.reason)
+        result: PackedSignal = impl(self, signals, ints, options)
+        return result
+
+    def _moved(self, func: str, a: PackedSignal, ints: list[int],
+               options: dict[str, Any]) -> PackedSignal:
+        """flip, shift, zeropad, transpose: ops moves the entries' indices, then they are read."""
+        return self._gather(a, MOVES[func](index_signal(a), ints, options))
+
+    def _conv_or_corr(self, sign: int, signals: list[PackedSignal],
+                      options: dict[str, Any]) -> PackedSignal:
+        mode, boundary = options.get("mode", "full"), options.get("boundary", "zero")
+        return self._bilinear(lambda k, i: self._sliding(k, i, sign, mode, boundary), *signals)
+
+    def _circular(self, sign: int, signals: list[PackedSignal], ints: list[int]) -> PackedSignal:
+        a, b = signals
+        period = ops.circular_period(index_signal(a), index_signal(b), ints or None)
+        full = self._bilinear(lambda x, y: self._sliding(x, y, sign, "full", "zero"),
+                              self._periodize(a, period), self._periodize(b, period))
+        return self._periodize(full, period)
 
     # --- arithmetic ------------------------------------------------------------
     def _add(self, a: PackedSignal, b: PackedSignal) -> PackedSignal:
@@ -1006,6 +998,33 @@ class PackedBackend:
                 return int(gap.key[0] // cell)
             lo = hi
         return None
+
+def _moves() -> dict[str, Implementation[PackedBackend]]:
+    def implementation(func: str) -> Implementation[PackedBackend]:
+        return lambda backend, signals, ints, options: backend._moved(func, signals[0], ints,
+                                                                      options)
+    return {func: implementation(func) for func in MOVES}
+
+
+PackedBackend.operations = dispatch_table("PackedBackend", {
+    **size_functions(lambda backend, value, ints, func:
+                     backend.number(Fraction(size_value(func, value.shape, ints)))),
+    **_moves(),
+    "conv": lambda backend, signals, ints, options: backend._conv_or_corr(1, signals, options),
+    "corr": lambda backend, signals, ints, options: backend._conv_or_corr(-1, signals, options),
+    "circconv": lambda backend, signals, ints, options: backend._circular(1, signals, ints),
+    "circcorr": lambda backend, signals, ints, options: backend._circular(-1, signals, ints),
+    "dft": lambda backend, signals, ints, options: backend._dft(signals[0], tuple(ints), False),
+    "idft": lambda backend, signals, ints, options: backend._dft(signals[0], tuple(ints), True),
+    "periodize": lambda backend, signals, ints, options: backend._periodize(signals[0],
+                                                                            tuple(ints)),
+    "conj": lambda backend, signals, ints, options: backend._conjugate(signals[0]),
+    "sum": lambda backend, signals, ints, options: backend._total(signals[0]),
+    "trace": lambda backend, signals, ints, options: backend._trace(signals[0]),
+    "frobenius": lambda backend, signals, ints, options: backend._total(backend._mul(*signals)),
+    "hadamard": lambda backend, signals, ints, options: backend._mul(*signals),
+})
+
 
 def _order_of(domain: Any) -> int:
     order = field_order(domain)

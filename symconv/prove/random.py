@@ -36,11 +36,11 @@ from __future__ import annotations
 import hashlib
 import math
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from fractions import Fraction
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 
@@ -49,14 +49,15 @@ from symconv.core.cyclotomic import euler_phi
 from symconv.core.fourier import dft_period
 from symconv.core.signal import Signal
 from symconv.errors import ShapeError, SizeLimitError, SymconvError
-from symconv.lang.dsl import FUNCTIONS, SIZE_FUNCTIONS, SIZED_CALLS, Call, Imag, Statement, walk
+from symconv.lang.dsl import Call, Imag, names_sizes, walk
+from symconv.lang.operations import ROOTS_OF_UNITY, Implementation, Unsupported, dispatch_table
 from symconv.prove import Budget, Counterexample, Result, Verdict, format_sizes
 from symconv.prove.counterexample import (
     difference,
     minimal_counterexample,
     small_counterexample,
 )
-from symconv.prove.evaluate import degree, evaluate_sides, size_value
+from symconv.prove.evaluate import degree, evaluate_sides, size_functions, size_value
 from symconv.prove.modular import (
     NTT_PRIMES,
     Conjugated,
@@ -83,7 +84,6 @@ PRIME_CANDIDATES = 2**21
 # Cyclotomic trials are added until the error bound is below this (at most MAX_TRIALS).
 TARGET_ERROR = 1e-10
 MAX_TRIALS = 12
-_CYCLOTOMIC = frozenset({"dft", "idft"})
 
 
 def _adjust(size: int, declared: int) -> int:
@@ -116,14 +116,6 @@ def large_sizes(claim: Claim) -> Iterator[dict[str, tuple[int, ...]]]:
     yield {n: _large_shape(base[n], KERNEL_SIZE, 3) for n in symbolic}
 
 
-def _names_sizes(statement: Statement) -> bool:
-    """Whether a statement reads or names sizes: a size function, or the integers of a
-    zeropad, a period or a DFT size."""
-    return any(isinstance(node, Call) and (node.func in SIZE_FUNCTIONS or (
-        node.func in SIZED_CALLS and len(node.args) > FUNCTIONS[node.func].signals))
-        for node in walk(statement))
-
-
 def _applicable(claim: Claim) -> str | None:
     """Why the random tier cannot run this claim, or None."""
     if claim.statement is None:
@@ -139,7 +131,7 @@ def _cyclotomic(claim: Claim) -> bool:
     """Whether the claim needs roots of unity (a DFT, 1j, complex entries): then the trials
     map Z[ζ_L] to F_p (:func:`_cyclotomic_trials`)."""
     assert claim.statement is not None
-    return (any(isinstance(node, Imag) or (isinstance(node, Call) and node.func in _CYCLOTOMIC)
+    return (any(isinstance(node, Imag) or (isinstance(node, Call) and node.func in ROOTS_OF_UNITY)
                 for node in walk(claim.statement))
             or any(not s.real for specs in claim.signals.values() for s in specs))
 
@@ -210,6 +202,8 @@ class _HeightBackend:
     """Evaluates a statement with every random entry 0, bounding the coefficients of each
     value (:class:`_Weighed`) from the shapes the operations actually see."""
 
+    operations: ClassVar[dict[str, Implementation[_HeightBackend] | Unsupported]]
+
     def __init__(self) -> None:
         self.modular = ModularBackend(*NTT_PRIMES[0])
         self.order = 1  # the lcm of the roots of unity the statement needs
@@ -226,39 +220,29 @@ class _HeightBackend:
 
     def call(self, func: str, signals: list[Any], ints: list[int],
              options: dict[str, Any]) -> _Weighed:
-        if func in SIZE_FUNCTIONS:
-            return self.number(Fraction(size_value(func, signals[0].value.shape, ints)))
-        if func in _CYCLOTOMIC:
-            # A DFT entry sums one root-of-unity multiple of every input entry; the inverse
-            # divides by N.  With every random entry 0 the value is 0 on the period's box.
-            source = signals[0]
-            dims = dft_period(source.value, tuple(ints))
-            self.order = math.lcm(self.order, *dims)
-            count = math.prod(dims)
-            zero = Signal(np.zeros(dims, dtype=np.int64), (0,) * len(dims))
-            return _Weighed(zero, source.height * source.value.entries.size,
-                            source.denominator * (count if func == "idft" else 1), source.degree)
-        if func == "conj":
-            return signals[0]  # conjugation keeps every coefficient's size
-        value = self.modular.call(func, [w.value for w in signals], ints, options)
-        sizes = [w.value.entries.size for w in signals]
-        if func in ("conv", "corr"):
-            terms = sizes[0]  # one product per kernel entry
-        elif func in ("circconv", "circcorr"):
-            # an output entry pairs each sample of the first (periodized) signal with one of
-            # the second; periodizing adds the entries that fold onto a sample
-            period = ops.circular_period(signals[0].value, signals[1].value, ints or None)
-            self.periods = math.lcm(self.periods, *period)
-            terms = min(sizes[0] * sizes[1], math.prod(period) * _folds(signals, period))
-        elif func in ("sum", "frobenius"):
-            terms = min(sizes)
-        elif func == "trace":
-            terms = min(signals[0].value.shape)
-        elif func == "periodize":
-            terms = sizes[0]  # entries that land on one point of the period
-        else:
-            terms = 1
-        return _product(value, signals, terms)
+        impl = self.operations[func]
+        if isinstance(impl, Unsupported):
+            raise NotModular(impl.reason)
+        result: _Weighed = impl(self, signals, ints, options)
+        return result
+
+    def fourier(self, source: _Weighed, ints: list[int], inverse: bool) -> _Weighed:
+        """A DFT entry sums one root-of-unity multiple of every input entry; the inverse
+        divides by N.  With every random entry 0 the value is 0 on the period's box."""
+        dims = dft_period(source.value, tuple(ints))
+        self.order = math.lcm(self.order, *dims)
+        count = math.prod(dims)
+        zero = Signal(np.zeros(dims, dtype=np.int64), (0,) * len(dims))
+        return _Weighed(zero, source.height * source.value.entries.size,
+                        source.denominator * (count if inverse else 1), source.degree)
+
+    def circular_terms(self, signals: list[_Weighed], ints: list[int]) -> int:
+        """An output entry pairs each sample of the first (periodized) signal with one of
+        the second; periodizing adds the entries that fold onto a sample."""
+        period = ops.circular_period(signals[0].value, signals[1].value, ints or None)
+        self.periods = math.lcm(self.periods, *period)
+        return min(signals[0].value.entries.size * signals[1].value.entries.size,
+                   math.prod(period) * _folds(signals, period))
 
     def binary(self, op: str, left: _Weighed, right: _Weighed) -> _Weighed:
         value = self.modular.binary(op, left.value, right.value)
@@ -285,6 +269,49 @@ class _HeightBackend:
     def neg(self, value: _Weighed) -> _Weighed:
         return _Weighed(self.modular.neg(value.value), value.height, value.denominator,
                         value.degree, None if value.exact is None else -value.exact)
+
+
+def _modular(func: str, terms: Callable[[_HeightBackend, list[_Weighed], list[int]], int],
+             ) -> Implementation[_HeightBackend]:
+    """``func`` evaluated mod p, each output coefficient a sum of at most ``terms`` products
+    of one entry of each argument."""
+    def implementation(backend: _HeightBackend, signals: list[_Weighed], ints: list[int],
+                       options: dict[str, Any]) -> _Weighed:
+        value = backend.modular.call(func, [w.value for w in signals], ints, options)
+        return _product(value, signals, terms(backend, signals, ints))
+    return implementation
+
+
+def _one(backend: _HeightBackend, signals: list[_Weighed], ints: list[int]) -> int:
+    return 1  # an entry of the result is one entry of (each of) the arguments
+
+
+def _first_size(backend: _HeightBackend, signals: list[_Weighed], ints: list[int]) -> int:
+    # conv/corr: one product per kernel entry; periodize: the entries landing on one point
+    return int(signals[0].value.entries.size)
+
+
+def _smallest_size(backend: _HeightBackend, signals: list[_Weighed], ints: list[int]) -> int:
+    return min(w.value.entries.size for w in signals)  # sum, frobenius: one term per entry
+
+
+_HEIGHT_TERMS: dict[str, Callable[[_HeightBackend, list[_Weighed], list[int]], int]] = {
+    "conv": _first_size, "corr": _first_size, "periodize": _first_size,
+    "circconv": lambda backend, signals, ints: backend.circular_terms(signals, ints),
+    "circcorr": lambda backend, signals, ints: backend.circular_terms(signals, ints),
+    "sum": _smallest_size, "frobenius": _smallest_size,
+    "trace": lambda backend, signals, ints: min(signals[0].value.shape),
+    "flip": _one, "shift": _one, "zeropad": _one, "transpose": _one, "hadamard": _one,
+}
+
+_HeightBackend.operations = dispatch_table("_HeightBackend", {
+    **size_functions(lambda backend, weighed, ints, func:
+                     backend.number(Fraction(size_value(func, weighed.value.shape, ints)))),
+    **{func: _modular(func, terms) for func, terms in _HEIGHT_TERMS.items()},
+    "dft": lambda backend, signals, ints, options: backend.fourier(signals[0], ints, False),
+    "idft": lambda backend, signals, ints, options: backend.fourier(signals[0], ints, True),
+    "conj": lambda backend, signals, ints, options: signals[0],  # keeps every coefficient's size
+})
 
 
 def _difference_height(claim: Claim, assignment: dict[str, SignalSpec],
@@ -357,7 +384,7 @@ def attempt(claim: Claim, budget: Budget, seed: int | None = None) -> Result | N
     # (a signal fixed in the first assignment but symbolic in another gets no large size;
     # the declared sizes are evaluated all the same)
     candidates = list(large_sizes(claim)) or ([{}] if symbolic else [])
-    if _names_sizes(claim.statement):
+    if names_sizes(claim.statement):
         # at other sizes the statement is another claim (a period that no longer wraps, a
         # size function's new value): it is stated at the declared sizes only
         candidates = []

@@ -50,7 +50,9 @@ from symconv.lang.dsl import (
     Number,
     Str,
     integer_value,
+    is_scalar,
 )
+from symconv.lang.operations import CIRCULAR, OPERATIONS, Definition
 from symconv.prove.sums import (
     FREE_VARIABLE,
     Add,
@@ -175,81 +177,23 @@ def dsl_latex(node: Node) -> str:
     return rf"\text{{{dsl_text(node)}}}"
 
 
-def is_scalar(node: Node) -> bool:
-    """Whether a statement side denotes a number rather than a signal."""
-    if isinstance(node, Number):
-        return True
-    if isinstance(node, Call):
-        return node.func in SCALAR_FUNCTIONS
-    if isinstance(node, Neg):
-        return is_scalar(node.operand)
-    if isinstance(node, BinOp):
-        if node.op in "+-":
-            return is_scalar(node.left) and is_scalar(node.right)
-        if node.op == "/":
-            return is_scalar(node.left)
-        return is_scalar(node.left) and is_scalar(node.right)
-    return False
-
-
 # --- unfold ----------------------------------------------------------------------
 
-DEFINITIONS = {
-    "conv": "conv(a, b)(x) = Σ_i a(i)·b(x − i)",
-    "corr": "corr(a, b)(x) = Σ_i a(i)·b(x + i)",
-    "flip": "flip(a)(x) = a(−x); flip(a, k) negates axis k only",
-    "transpose": "transpose(a)(x_1, x_2) = a(x_2, x_1)",
-    "shift": "shift(a, k)(x) = a(x − k)",
-    "hadamard": "hadamard(a, b)(x) = a(x)·b(x)",
-    "sum": "sum(a) = Σ_i a(i)",
-    "frobenius": "frobenius(a, b) = Σ_i a(i)·b(i)",
-    "circconv": "circconv(a, b)(x) = Σ_{i∈Z_n} a(i)·b(x − i), signals read mod n",
-    "circcorr": "circcorr(a, b)(x) = Σ_{i∈Z_n} a(i)·b(x + i), signals read mod n",
-    "dft": "dft(a)(k) = Σ_{i∈Z_n} a(i)·ω^(k·i), ω = exp(−2πi/n), a read mod n",
-    "conj": "conj(a)(x) = a*(x), the complex conjugate (a* = a for real a; ω* = ω^(−1))",
-    "idft": "idft(a)(k) = N^(−1)·Σ_{i∈Z_n} a(i)·ω^(−k·i), N = n_1⋯n_d",
-    "numel": "numel(a) = N = n_1⋯n_d on Z_n^d",
-    "len": "len(a) = n = N on Z_n",
-    "size": "size(a, 0) = n = N on Z_n",
-}
-CIRCULAR = frozenset({"circconv", "circcorr", "dft", "idft"})
-
-
-DEFINITIONS_LATEX = {
-    "conv": r"$\operatorname{conv}(a, b)(x) = \sum_i a(i)\, b(x - i)$",
-    "corr": r"$\operatorname{corr}(a, b)(x) = \sum_i a(i)\, b(x + i)$",
-    "flip": r"$\operatorname{flip}(a)(x) = a(-x)$; $\operatorname{flip}(a, k)$ negates axis $k$ only",
-    "transpose": r"$\operatorname{transpose}(a)(x_1, x_2) = a(x_2, x_1)$",
-    "shift": r"$\operatorname{shift}(a, k)(x) = a(x - k)$",
-    "hadamard": r"$\operatorname{hadamard}(a, b)(x) = a(x)\, b(x)$",
-    "sum": r"$\operatorname{sum}(a) = \sum_i a(i)$",
-    "frobenius": r"$\operatorname{frobenius}(a, b) = \sum_i a(i)\, b(i)$",
-    "circconv": r"$\operatorname{circconv}(a, b)(x) = \sum_{i \in \mathbb{Z}_n^d} a(i)\, b(x - i)$,"
-                r" signals read mod $n$",
-    "circcorr": r"$\operatorname{circcorr}(a, b)(x) = \sum_{i \in \mathbb{Z}_n^d} a(i)\, b(x + i)$,"
-                r" signals read mod $n$",
-    "dft": r"$\operatorname{dft}(a)(k) = \sum_{i \in \mathbb{Z}_n^d} a(i)\, \omega^{k \cdot i}$,"
-           r" $\omega = e^{-2\pi i/n}$, $a$ read mod $n$",
-    "conj": r"$\operatorname{conj}(a)(x) = \overline{a(x)}$ ($\bar a = a$ for real $a$;"
-            r" $\bar\omega = \omega^{-1}$)",
-    "idft": r"$\operatorname{idft}(a)(k) = N^{-1} \sum_{i \in \mathbb{Z}_n^d} a(i)\,"
-            r" \omega^{-k \cdot i}$, $N = n_1 \cdots n_d$",
-    "numel": r"$\operatorname{numel}(a) = N = n_1 \cdots n_d$ on $\mathbb{Z}_n^d$",
-    "len": r"$\operatorname{len}(a) = n = N$ on $\mathbb{Z}_n$",
-    "size": r"$\operatorname{size}(a, 0) = n = N$ on $\mathbb{Z}_n$",
-}
+# The general tier's definitions (text and LaTeX), read from the registry of operations.
+DEFINITIONS = {name: op.general.text for name, op in OPERATIONS.items()
+               if isinstance(op.general, Definition)}
+DEFINITIONS_LATEX = {name: op.general.latex for name, op in OPERATIONS.items()
+                     if isinstance(op.general, Definition)}
 
 
 def is_circular(node: Node) -> bool:
     """Whether a side is a combination of circular operations: a function on Z_n^d that
     lives on the box [0, n)^d, so that equality on Z_n^d is equality on Z^d."""
     if isinstance(node, Call):
-        if node.func == "hadamard":
+        op = OPERATIONS[node.func]
+        if op.pointwise:
             return all(is_circular(a) for a in node.args)
-        if node.func == "conj":
-            return is_circular(node.args[0])
-        return node.func in CIRCULAR and len(node.args) == FUNCTIONS[node.func].signals \
-            and not node.kwargs
+        return op.circular and len(node.args) == op.signals and not node.kwargs
     if isinstance(node, Neg):
         return is_circular(node.operand)
     if isinstance(node, BinOp):

@@ -1,0 +1,211 @@
+"""The registry of the statement language's operations: one record per function.
+
+Each :class:`Operation` says, once, what a function of the statement language is:
+
+- its shape as a call: signal arguments, integer arguments (:class:`Ints`) and keywords;
+- its kind rules: whether its value is a scalar, the one number of axes it accepts, whether
+  its integers are sizes, whether its value is a function on Z_n^d (``circular``) or keeps
+  that property (``pointwise``), whether it needs roots of unity;
+- its degree rule: every operation is linear in each signal argument, so the degree of its
+  value is the sum of its signal arguments' degrees (:meth:`Operation.degree`);
+- its meaning for the general tier (text and LaTeX, :class:`Definition`), or an explicit
+  :class:`Unsupported` with the reason;
+- for the size functions, the number they read from a box (:attr:`Operation.box_size`).
+
+Every arithmetic and renderer keeps its implementations in one table per op name, built
+with :func:`dispatch_table`, which refuses a table that leaves an operation out: an
+operation a backend cannot evaluate is an :class:`Unsupported` entry with its reason, never
+a missing branch.  Nothing here imports a backend (the language layer sits below them).
+
+>>> OPERATIONS["circconv"].circular, OPERATIONS["circconv"].sized, OPERATIONS["sum"].scalar
+(True, True, True)
+>>> OPERATIONS["size"].box_size((3, 5), [1])
+5
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from enum import Enum
+from typing import Any, TypeAlias, TypeVar
+
+MAX_AXES = 8  # axes of a signal, hence integer arguments of a call
+
+
+class Ints(Enum):
+    """What the integer arguments after the signals are."""
+
+    NONE = "none"
+    AXIS = "axis"  # an optional axis from -d to d - 1 (or the axis= keyword): flip
+    INDEX = "index"  # one axis from 0 to d - 1: size
+    OFFSETS = "offsets"  # one integer per axis: shift
+    SIZES = "sizes"  # one positive size per axis: zeropad, periodize
+    PERIOD = "period"  # none (the operands' own box) or one positive size per axis
+
+    @property
+    def bounds(self) -> tuple[int, int]:
+        """The fewest and the most integer arguments."""
+        return _INT_COUNTS[self]
+
+
+_INT_COUNTS = {
+    Ints.NONE: (0, 0),
+    Ints.AXIS: (0, 1),
+    Ints.INDEX: (1, 1),
+    Ints.OFFSETS: (1, MAX_AXES),
+    Ints.SIZES: (1, MAX_AXES),
+    Ints.PERIOD: (0, MAX_AXES),
+}
+
+
+@dataclass(frozen=True)
+class Definition:
+    """An operation's meaning as the general tier unfolds it, as text and as LaTeX."""
+
+    text: str
+    latex: str
+
+
+@dataclass(frozen=True)
+class Unsupported:
+    """An operation a backend, renderer or tier does not handle, and why (an error message)."""
+
+    reason: str
+
+
+@dataclass(frozen=True)
+class Operation:
+    """One function of the statement language (see the module docstring)."""
+
+    name: str
+    signals: int
+    general: Definition | Unsupported
+    ints: Ints = Ints.NONE
+    keywords: frozenset[str] = frozenset()
+    scalar: bool = False  # its value is a number, not a signal
+    ndim: int | None = None  # the one number of axes it accepts
+    ndim_hint: str = ""  # appended to the error when the number of axes is wrong
+    circular: bool = False  # without explicit period its value lives on Z_n^d, box [0, n)^d
+    pointwise: bool = False  # its value at x reads its arguments at x only
+    roots_of_unity: bool = False  # its value needs ζ_n (a DFT)
+    box_size: Callable[[tuple[int, ...], Sequence[int]], int] | None = None
+
+    @property
+    def min_ints(self) -> int:
+        return self.ints.bounds[0]
+
+    @property
+    def max_ints(self) -> int:
+        return self.ints.bounds[1]
+
+    @property
+    def sized(self) -> bool:
+        """Whether its integer arguments are sizes (of a padded box or a period)."""
+        return self.ints in (Ints.SIZES, Ints.PERIOD)
+
+    def degree(self, signal_degrees: Sequence[int]) -> int:
+        """The degree of its value in the entries: it is linear in each signal argument."""
+        return sum(signal_degrees)
+
+
+_SLIDING = frozenset({"mode", "boundary"})
+
+
+def _operations(*records: Operation) -> dict[str, Operation]:
+    return {op.name: op for op in records}
+
+
+OPERATIONS: dict[str, Operation] = _operations(
+    Operation("conv", 2, Definition(
+        "conv(a, b)(x) = Σ_i a(i)·b(x − i)",
+        r"$\operatorname{conv}(a, b)(x) = \sum_i a(i)\, b(x - i)$"), keywords=_SLIDING),
+    Operation("corr", 2, Definition(
+        "corr(a, b)(x) = Σ_i a(i)·b(x + i)",
+        r"$\operatorname{corr}(a, b)(x) = \sum_i a(i)\, b(x + i)$"), keywords=_SLIDING),
+    Operation("flip", 1, Definition(
+        "flip(a)(x) = a(−x); flip(a, k) negates axis k only",
+        r"$\operatorname{flip}(a)(x) = a(-x)$; $\operatorname{flip}(a, k)$ negates axis $k$ only"),
+        ints=Ints.AXIS, keywords=frozenset({"axis"})),
+    Operation("shift", 1, Definition(
+        "shift(a, k)(x) = a(x − k)",
+        r"$\operatorname{shift}(a, k)(x) = a(x - k)$"), ints=Ints.OFFSETS),
+    Operation("transpose", 1, Definition(
+        "transpose(a)(x_1, x_2) = a(x_2, x_1)",
+        r"$\operatorname{transpose}(a)(x_1, x_2) = a(x_2, x_1)$")),
+    Operation("circconv", 2, Definition(
+        "circconv(a, b)(x) = Σ_{i∈Z_n} a(i)·b(x − i), signals read mod n",
+        r"$\operatorname{circconv}(a, b)(x) = \sum_{i \in \mathbb{Z}_n^d} a(i)\, b(x - i)$,"
+        r" signals read mod $n$"), ints=Ints.PERIOD, circular=True),
+    Operation("circcorr", 2, Definition(
+        "circcorr(a, b)(x) = Σ_{i∈Z_n} a(i)·b(x + i), signals read mod n",
+        r"$\operatorname{circcorr}(a, b)(x) = \sum_{i \in \mathbb{Z}_n^d} a(i)\, b(x + i)$,"
+        r" signals read mod $n$"), ints=Ints.PERIOD, circular=True),
+    Operation("dft", 1, Definition(
+        "dft(a)(k) = Σ_{i∈Z_n} a(i)·ω^(k·i), ω = exp(−2πi/n), a read mod n",
+        r"$\operatorname{dft}(a)(k) = \sum_{i \in \mathbb{Z}_n^d} a(i)\, \omega^{k \cdot i}$,"
+        r" $\omega = e^{-2\pi i/n}$, $a$ read mod $n$"),
+        ints=Ints.PERIOD, circular=True, roots_of_unity=True),
+    Operation("idft", 1, Definition(
+        "idft(a)(k) = N^(−1)·Σ_{i∈Z_n} a(i)·ω^(−k·i), N = n_1⋯n_d",
+        r"$\operatorname{idft}(a)(k) = N^{-1} \sum_{i \in \mathbb{Z}_n^d} a(i)\,"
+        r" \omega^{-k \cdot i}$, $N = n_1 \cdots n_d$"),
+        ints=Ints.PERIOD, circular=True, roots_of_unity=True),
+    Operation("conj", 1, Definition(
+        "conj(a)(x) = a*(x), the complex conjugate (a* = a for real a; ω* = ω^(−1))",
+        r"$\operatorname{conj}(a)(x) = \overline{a(x)}$ ($\bar a = a$ for real $a$;"
+        r" $\bar\omega = \omega^{-1}$)"), pointwise=True),
+    Operation("zeropad", 1, Unsupported("zeropad has no definition in the general tier"),
+              ints=Ints.SIZES),
+    Operation("periodize", 1, Unsupported("periodize has no definition in the general tier"),
+              ints=Ints.SIZES),
+    Operation("sum", 1, Definition(
+        "sum(a) = Σ_i a(i)",
+        r"$\operatorname{sum}(a) = \sum_i a(i)$"), scalar=True),
+    Operation("frobenius", 2, Definition(
+        "frobenius(a, b) = Σ_i a(i)·b(i)",
+        r"$\operatorname{frobenius}(a, b) = \sum_i a(i)\, b(i)$"), scalar=True),
+    Operation("trace", 1, Unsupported("trace has no definition in the general tier"),
+              scalar=True, ndim=2),
+    Operation("hadamard", 2, Definition(
+        "hadamard(a, b)(x) = a(x)·b(x)",
+        r"$\operatorname{hadamard}(a, b)(x) = a(x)\, b(x)$"), pointwise=True),
+    # size functions: numbers read from a box, usable wherever a number is
+    Operation("len", 1, Definition(
+        "len(a) = n = N on Z_n",
+        r"$\operatorname{len}(a) = n = N$ on $\mathbb{Z}_n$"),
+        scalar=True, ndim=1, ndim_hint=" (use size(a, axis))",
+        box_size=lambda shape, ints: shape[0]),
+    Operation("size", 1, Definition(
+        "size(a, 0) = n = N on Z_n",
+        r"$\operatorname{size}(a, 0) = n = N$ on $\mathbb{Z}_n$"),
+        ints=Ints.INDEX, scalar=True, box_size=lambda shape, ints: shape[ints[0]]),
+    Operation("numel", 1, Definition(
+        "numel(a) = N = n_1⋯n_d on Z_n^d",
+        r"$\operatorname{numel}(a) = N = n_1 \cdots n_d$ on $\mathbb{Z}_n^d$"),
+        scalar=True, box_size=lambda shape, ints: math.prod(shape)),
+)
+
+# Views of the records, for the checks that ask one question of every call.
+SIZE_FUNCTIONS = frozenset(n for n, op in OPERATIONS.items() if op.box_size is not None)
+SIZED_CALLS = frozenset(n for n, op in OPERATIONS.items() if op.sized)
+SCALAR_FUNCTIONS = frozenset(n for n, op in OPERATIONS.items() if op.scalar)
+CIRCULAR = frozenset(n for n, op in OPERATIONS.items() if op.circular)
+ROOTS_OF_UNITY = frozenset(n for n, op in OPERATIONS.items() if op.roots_of_unity)
+
+B = TypeVar("B")
+# An implementation in one arithmetic: (backend, signal values, integers, keyword options).
+Implementation: TypeAlias = Callable[[B, list[Any], list[int], dict[str, Any]], Any]
+T = TypeVar("T")
+
+
+def dispatch_table(owner: str, table: Mapping[str, T | Unsupported]) -> dict[str, T | Unsupported]:
+    """``table`` (op name -> implementation or :class:`Unsupported`) if it names every
+    operation and nothing else; RuntimeError naming the gaps otherwise (an import-time check:
+    a new operation cannot be forgotten by a backend or renderer)."""
+    missing, extra = set(OPERATIONS) - set(table), set(table) - set(OPERATIONS)
+    if missing or extra:
+        raise RuntimeError(f"{owner}: the operations table lacks {sorted(missing)} and has "
+                           f"unknown {sorted(extra)}")
+    return dict(table)
