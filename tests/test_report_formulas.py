@@ -60,6 +60,7 @@ def test_function_latex(func: str) -> None:
     ("conv(F, conv(G, I))", r"F \ast (G \ast I)"),
     ("corr(conv(F, G), I)", r"(F \ast G) \circ I"),
     ("corr(flip(F, axis=1), I)", r"\operatorname{flip}_{1}(F) \circ I"),
+    ("corr(flip(F, 1), I)", r"\operatorname{flip}_{1}(F) \circ I"),  # the axis is shown
     ("conv(F, I, mode=\"same\", boundary=\"wrap\")", r"(F \ast I)_{\text{same, wrap}}"),
     ("dft(a) * dft(b)", r"\operatorname{DFT}(a) \odot \operatorname{DFT}(b)"),
     ("conj(dft(a)) * dft(b)", r"\overline{\operatorname{DFT}(a)} \odot \operatorname{DFT}(b)"),

@@ -40,14 +40,12 @@ Every nested product is parenthesised, so that ``(F \\ast G) \\circ I`` and
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from fractions import Fraction
 
 from symconv.errors import ReportError
 from symconv.lang.claims import Claim
 from symconv.lang.dsl import (
-    FUNCTIONS,
-    SCALAR_FUNCTIONS,
     BinOp,
     Call,
     Imag,
@@ -58,7 +56,9 @@ from symconv.lang.dsl import (
     Statement,
     Str,
     integer_value,
+    is_scalar,
 )
+from symconv.lang.operations import OPERATIONS, Unsupported, dispatch_table
 
 # Binding strength: a child weaker than its parent's slot is parenthesised.
 _SUM, _NEG, _PRODUCT, _ATOM = 1, 2, 3, 4
@@ -92,21 +92,6 @@ def _number_latex(value: Fraction) -> str:
         return str(value.numerator)
     sign = "-" if value < 0 else ""
     return rf"{sign}\frac{{{abs(value.numerator)}}}{{{value.denominator}}}"
-
-
-def _is_scalar(node: Node) -> bool:
-    """Whether a node denotes a number rather than a signal (decides ``*``'s symbol)."""
-    if isinstance(node, Number | Imag):
-        return True
-    if isinstance(node, Neg):
-        return _is_scalar(node.operand)
-    if isinstance(node, Call):
-        return node.func in SCALAR_FUNCTIONS
-    if isinstance(node, BinOp):
-        if node.op == "/":
-            return _is_scalar(node.left)
-        return _is_scalar(node.left) and _is_scalar(node.right)
-    return False
 
 
 class _Renderer:
@@ -148,10 +133,10 @@ class _Renderer:
         if node.op == "@":
             return rf"{self.slot(node.left, _ATOM)}\,{self.slot(node.right, _ATOM)}", _PRODUCT
         # ``*``: a number times anything scales; two signals multiply pointwise.
-        if _is_scalar(node.left) and _is_scalar(node.right):
+        if is_scalar(node.left) and is_scalar(node.right):
             return rf"{self.slot(node.left, _PRODUCT)} \cdot {self.slot(node.right, _ATOM)}", _PRODUCT
-        if _is_scalar(node.left) or _is_scalar(node.right):
-            factor, signal = (node.left, node.right) if _is_scalar(node.left) else (
+        if is_scalar(node.left) or is_scalar(node.right):
+            factor, signal = (node.left, node.right) if is_scalar(node.left) else (
                 node.right, node.left)
             return rf"{self.slot(factor, _PRODUCT)}\,{self.slot(signal, _ATOM)}", _PRODUCT
         return self.infix(r"\odot", node.left, node.right), _PRODUCT
@@ -165,53 +150,74 @@ class _Renderer:
         return f"{self.slot(left, _ATOM)} \\mathbin{{{operator}}} {self.slot(right, _ATOM)}"
 
     def call(self, node: Call) -> tuple[str, int]:
-        func, args = node.func, node.args
-        ints = [integer_value(a) for a in args[_signal_count(func):]]
-        size = ", ".join(str(n) for n in ints)
-        if func.startswith("circ"):
-            return self.circular(_INFIX[func], args[0], args[1], size), _PRODUCT
-        if func in _INFIX:
-            sub = ", ".join(v.value for _, v in node.kwargs if isinstance(v, Str))
-            text = self.infix(_INFIX[func], args[0], args[1], rf"\text{{{sub}}}" if sub else "")
-            return text, _ATOM if sub else _PRODUCT
-        if func == "transpose":
-            return rf"{self.slot(args[0], _ATOM)}^{{\mathsf T}}", _ATOM
-        if func == "conj":
-            return rf"\overline{{{self.render(args[0])[0]}}}", _ATOM
-        if func == "frobenius":
-            return rf"\langle {self.render(args[0])[0]}, {self.render(args[1])[0]} \rangle", _ATOM
-        if func == "sum":
-            inner, strength = self.render(args[0])
-            body = f"{inner}(x)" if strength == _ATOM and isinstance(args[0], Name) \
-                else rf"\bigl({inner}\bigr)(x)"
-            return rf"\textstyle\sum_{{x}} {body}", _PRODUCT
-        if func in ("len", "numel"):
-            return rf"\operatorname{{{func}}}({self.render(args[0])[0]})", _ATOM
-        if func == "size":
-            return rf"\operatorname{{size}}_{{{size}}}({self.render(args[0])[0]})", _ATOM
-        axis = dict(node.kwargs).get("axis")
-        subscripts = {
-            "flip": "" if axis is None else str(integer_value(axis)),
-            "shift": size if len(ints) == 1 else f"({size})",
-            "zeropad": size if len(ints) == 1 else f"({size})",
-            "periodize": size if len(ints) == 1 else f"({size})",
-            "dft": size, "idft": size,
-        }
-        heads = {"flip": r"\operatorname{flip}", "shift": r"\operatorname{shift}",
-                 "zeropad": r"\operatorname{pad}", "periodize": r"\operatorname{per}",
-                 "dft": r"\operatorname{DFT}",
-                 "idft": r"\operatorname{DFT}", "trace": r"\operatorname{tr}"}
-        head = heads[func]
-        sub = subscripts.get(func, "")
-        if sub:
-            head += f"_{{{sub}}}"
-        if func == "idft":
-            head += "^{-1}"
-        return rf"{head}({self.render(args[0])[0]})", _ATOM
+        notation = _CALLS[node.func]
+        if isinstance(notation, Unsupported):
+            raise ReportError(notation.reason)
+        ints = [integer_value(a) for a in node.args[OPERATIONS[node.func].signals:]]
+        return notation(self, node, ", ".join(str(n) for n in ints))
+
+    def headed(self, node: Call, head: str, sub: str = "", inverse: bool = False) -> tuple[str, int]:
+        """``head_{sub}^{-1}(a)``: a named operation of one signal."""
+        head += f"_{{{sub}}}" if sub else ""
+        head += "^{-1}" if inverse else ""
+        return rf"{head}({self.render(node.args[0])[0]})", _ATOM
+
+    def sliding(self, node: Call) -> tuple[str, int]:
+        """conv, corr, hadamard: an infix symbol, with ``mode``/``boundary`` as a subscript."""
+        sub = ", ".join(v.value for _, v in node.kwargs if isinstance(v, Str))
+        text = self.infix(_INFIX[node.func], node.args[0], node.args[1],
+                          rf"\text{{{sub}}}" if sub else "")
+        return text, _ATOM if sub else _PRODUCT
+
+    def summed(self, node: Call) -> tuple[str, int]:
+        inner, strength = self.render(node.args[0])
+        body = f"{inner}(x)" if strength == _ATOM and isinstance(node.args[0], Name) \
+            else rf"\bigl({inner}\bigr)(x)"
+        return rf"\textstyle\sum_{{x}} {body}", _PRODUCT
 
 
-def _signal_count(func: str) -> int:
-    return FUNCTIONS[func].signals
+# How a call of each operation is written: (renderer, call, its integers as text) -> LaTeX and
+# binding strength.
+_Notation = Callable[[_Renderer, Call, str], tuple[str, int]]
+
+
+def _circular(r: _Renderer, node: Call, size: str) -> tuple[str, int]:
+    return r.circular(_INFIX[node.func], node.args[0], node.args[1], size), _PRODUCT
+
+
+def _per_axis(size: str) -> str:
+    """One integer as it is, several as a tuple."""
+    return size if "," not in size else f"({size})"
+
+
+def _flip(r: _Renderer, node: Call, size: str) -> tuple[str, int]:
+    """``flip(a)``; ``flip(a, k)`` and ``flip(a, axis=k)`` as ``flip_k(a)``."""
+    axis = dict(node.kwargs).get("axis")
+    return r.headed(node, r"\operatorname{flip}", size if axis is None else str(integer_value(axis)))
+
+
+_CALLS: dict[str, _Notation | Unsupported] = dispatch_table("formulas", {
+    "conv": lambda r, node, size: r.sliding(node),
+    "corr": lambda r, node, size: r.sliding(node),
+    "hadamard": lambda r, node, size: r.sliding(node),
+    "circconv": _circular,
+    "circcorr": _circular,
+    "transpose": lambda r, node, size: (rf"{r.slot(node.args[0], _ATOM)}^{{\mathsf T}}", _ATOM),
+    "conj": lambda r, node, size: (rf"\overline{{{r.render(node.args[0])[0]}}}", _ATOM),
+    "frobenius": lambda r, node, size: (
+        rf"\langle {r.render(node.args[0])[0]}, {r.render(node.args[1])[0]} \rangle", _ATOM),
+    "sum": lambda r, node, size: r.summed(node),
+    "len": lambda r, node, size: r.headed(node, r"\operatorname{len}"),
+    "numel": lambda r, node, size: r.headed(node, r"\operatorname{numel}"),
+    "size": lambda r, node, size: r.headed(node, r"\operatorname{size}", size),
+    "flip": _flip,
+    "shift": lambda r, node, size: r.headed(node, r"\operatorname{shift}", _per_axis(size)),
+    "zeropad": lambda r, node, size: r.headed(node, r"\operatorname{pad}", _per_axis(size)),
+    "periodize": lambda r, node, size: r.headed(node, r"\operatorname{per}", _per_axis(size)),
+    "dft": lambda r, node, size: r.headed(node, r"\operatorname{DFT}", size),
+    "idft": lambda r, node, size: r.headed(node, r"\operatorname{DFT}", size, inverse=True),
+    "trace": lambda r, node, size: r.headed(node, r"\operatorname{tr}"),
+})
 
 
 def expr_latex(expr: Node, names: Mapping[str, str] | None = None) -> str:
