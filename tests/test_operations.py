@@ -12,19 +12,24 @@ from typing import Any
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
 
 from symconv.core.signal import Signal
 from symconv.errors import ClaimFileError
+from symconv.lang.claims import claim_from_text
 from symconv.lang.dsl import (
     FUNCTIONS,
     SCALAR_FUNCTIONS,
     SIZE_FUNCTIONS,
     SIZED_CALLS,
     Call,
+    Str,
     degree_bound,
     is_scalar,
     names_sizes,
     parse_statement,
+    unparse,
+    walk,
 )
 from symconv.lang.operations import (
     CIRCULAR,
@@ -42,6 +47,7 @@ from symconv.prove.modular import CyclotomicBackend, ModularBackend, NotModular
 from symconv.prove.packed import MonomialCodec, PackedBackend
 from symconv.prove.random import _HeightBackend, _Weighed
 from symconv.report import formulas
+from symconv.strategies import dsl_claims
 
 ROOT = Path(__file__).resolve().parent.parent
 PRIME, ROOT_OF_PRIME = 7340033, 3  # an NTT prime, 2^20 | p - 1, and a primitive root
@@ -251,3 +257,21 @@ def test_the_height_rule_bounds_the_value(name: str) -> None:
     entries = exact.entries.flat if isinstance(exact, Signal) else [exact]
     largest = max(abs(Fraction(str(v.constant_value()))) for v in entries)
     assert largest * weighed.denominator <= weighed.height, (name, largest, weighed.height)
+
+
+@settings(max_examples=60, deadline=None)
+@given(dsl_claims(max_depth=3))
+def test_the_syntactic_scalar_reading_agrees_with_the_kind_checker(
+        generated: tuple[str, dict[str, object]]) -> None:
+    """is_scalar (general tier, LaTeX) and kind_of (the load-time check) agree on every
+    sub-expression of well-typed statements, and so do the two degree bounds."""
+    claim = claim_from_text(*generated)
+    assert claim.statement is not None
+    ndims = {name: len(specs[0].shape) for name, specs in claim.signals.items()}
+    integers = {id(a) for n in walk(claim.statement) if isinstance(n, Call)
+                for a in (*n.args[OPERATIONS[n.func].signals:], *(v for _, v in n.kwargs))}
+    for node in walk(claim.statement):
+        if id(node) in integers or isinstance(node, Str):
+            continue  # integer arguments and keyword values are not values of the statement
+        assert is_scalar(node) == kind_of(node, ndims).is_scalar, unparse(node)
+        assert degree(node, set(ndims)) == degree_bound(node)
