@@ -3,7 +3,10 @@
 The walker maps DSL nodes onto a *backend*: :class:`ExactBackend` calls
 :mod:`symconv.core.ops` on exact signals (symbolic entries for the exact tier,
 small integers for counterexamples); the random tier plugs in a modular
-backend.  :func:`check_claim` is the static check done when a claim is loaded:
+backend.  A backend's ``call`` looks the function up in its ``operations`` table, one
+implementation (or :class:`~symconv.lang.operations.Unsupported`) per operation of
+:data:`~symconv.lang.operations.OPERATIONS`, whose records also drive the static check
+(:func:`kind_of`) and :func:`degree`.  :func:`check_claim` is the static check done when a claim is loaded:
 every name declared, signals and scalars used where they fit, dimensions
 agreeing, modes and boundaries known, so that errors in a claim file are
 reported before any tier runs.
