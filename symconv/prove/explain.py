@@ -35,6 +35,7 @@ from symconv.core.signal import Signal, default_origin
 from symconv.errors import SymconvError
 from symconv.lang.dsl import (
     FUNCTIONS,
+    SIZED_CALLS,
     BinOp,
     Call,
     Name,
@@ -57,7 +58,6 @@ from symconv.prove.packed import PackedUnsupported, packed_difference
 if TYPE_CHECKING:
     from symconv.lang.claims import Claim, SignalSpec
 
-CIRCULAR = ("idft", "dft", "circconv", "circcorr")
 PERIOD_TEXT = "equal modulo the period"
 # Past the exact limits, explanations are checked with every axis clipped to this length.
 CLIPPED_AXIS = 5
@@ -319,7 +319,7 @@ def _periods(statement: Statement, assignment: dict[str, SignalSpec],
     shapes of the signals."""
     periods: list[tuple[int, ...]] = []
     for node in walk(statement):
-        if isinstance(node, Call) and node.func in (*CIRCULAR, "periodize", "zeropad"):
+        if isinstance(node, Call) and node.func in SIZED_CALLS:
             ints = [integer_value(a) for a in node.args[FUNCTIONS[node.func].signals:]]
             if len(ints) == ndim and all(isinstance(n, int) for n in ints):
                 periods.append(tuple(n for n in ints if n is not None))
