@@ -50,7 +50,7 @@ def test_checker_imports_only_the_parser_and_arithmetic() -> None:
 
 
 def test_checker_is_small() -> None:
-    assert len(CHECKER.read_text(encoding="utf-8").splitlines()) < 400
+    assert len(CHECKER.read_text(encoding="utf-8").splitlines()) < 500
 
 
 def test_every_bundled_derivation_is_accepted() -> None:

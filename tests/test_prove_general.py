@@ -172,8 +172,11 @@ def test_proved_dft_theorems_hold_for_numpy_fft() -> None:
 
 @pytest.mark.parametrize(("statement", "signals"), [
     ("conv(a, b) != corr(a, b)", {"a": "3", "b": "4"}),                 # only '==' is proved
-    ('conv(a, b, mode="same") == conv(b, a, mode="same")', {"a": "3", "b": "3"}),
-    ('conv(F, I, mode="same") == corr(flip(F), I, mode="same")', {"F": "3", "I": "5"}),
+    ('conv(a, b, mode="same") == conv(b, a, mode="same")', {"a": "3", "b": "4"}),  # false
+    ('conv(F, I, mode="same", boundary="wrap") == corr(flip(F), I, mode="same")',
+     {"F": "3", "I": "5"}),                                             # false: the boundary
+    ('conv(F, I, mode="same", boundary="wrap") == corr(flip(F), conv(F, I), mode="same", '
+     'boundary="wrap")', {"F": "3", "I": "5"}),                         # extension of an expression
     ("transpose(conv(a, b)) == conv(transpose(a), transpose(b))", {"a": "2x3", "b": "3x3"}),
     ("conv(flip(a, 0), b) == flip(conv(a, flip(b, 0)), 0)", {"a": "2x3", "b": "3x3"}),
     ("circconv(a, b, 5) == circconv(b, a, 5)", {"a": "3", "b": "5"}),   # explicit period
@@ -556,14 +559,21 @@ PROVED_BUNDLED = frozenset({
     "cnn-backprop-1d",
     "cnn-backprop-input-is-correlation-with-flipped-kernel",
     "cnn-backprop-input-is-full-convolution",
+    "cnn-backprop-valid-layer-input",
+    "cnn-backprop-valid-layer-weight",
     "cnn-backprop-weight-is-correlation",
     "cnn-conv-layer-backprop-input-is-correlation",
+    "cnn-layer-conv-is-corr-of-flipped-weights",
     "conv-associates",
     "conv-commutes-1d",
     "conv-commutes-2d",
     "conv-distributes",
     "conv-is-corr-of-flip",
     "conv-is-corr-of-flip-1d-even",
+    "conv-is-corr-of-flip-same-nearest",
+    "conv-is-corr-of-flip-same-reflect",
+    "conv-is-corr-of-flip-same-wrap",
+    "conv-is-corr-of-flip-valid",
     "conv-is-linear-in-the-kernel",
     "conv-shift-image",
     "conv-shift-kernel",
@@ -604,6 +614,7 @@ PROVED_BUNDLED = frozenset({
     "frobenius-is-symmetric",
     "idft-is-conjugated-dft",
     "shifts-compose",
+    "source-cnn-learns-the-rotated-filter",
     "source-conv-is-corr-with-flipped-filter",
     "source-convolution-is-associative",
     "source-flipping-gives-commutativity",

@@ -107,9 +107,84 @@ def _axis(var: str) -> int:
     return int(var.rsplit(".", 1)[1])
 
 
+Box = list[tuple[Aff, Aff]]  # per axis inclusive (lo, hi), affine in size symbols
+INDICATOR = "box "  # the atom of a crop's indicator 𝟙_B; "S|b": S extended by boundary b
+
+
+def declared_boxes(declared: Mapping[str, Any], tied: bool) -> dict[str, Box]:
+    """Symbolic boxes from each signal's declared ``(shape, origin)`` specs: origin o (or the
+    declared one) and size n per axis, shared (``tied``) by signals declared alike."""
+    first: dict[Any, str] = {}
+    boxes = {}
+    for name, specs in declared.items():
+        rep = first.setdefault(tuple(map(tuple, specs)), name) if tied else name
+        shape, origin = specs[0]
+        boxes[name] = [({f"o:{rep}.{a}": 1} if origin is None else {"1": origin[a]},
+                        _add({f"o:{rep}.{a}": 1} if origin is None else {"1": origin[a]},
+                             {f"n:{rep}.{a}": 1, "1": -1})) for a in range(len(shape))]
+    return boxes
+
+
 class _Expander:
-    def __init__(self, ndims: Mapping[str, int], real: frozenset[str], torus: int | None) -> None:
+    def __init__(self, ndims: Mapping[str, int], real: frozenset[str], torus: int | None,
+                 boxes: Mapping[str, Box] | None = None) -> None:
         self.ndims, self.real, self.torus, self.count = ndims, real, torus, 0
+        self.boxes = boxes
+
+    def box(self, node: Node) -> Box:
+        """The box ops gives the value of ``node`` (symconv.core.ops: flip, shift, _output_box)."""
+        if isinstance(node, Name) and self.boxes is not None and node.id in self.boxes:
+            return self.boxes[node.id]
+        if isinstance(node, Call) and node.func in ("conv", "corr", "flip") and node.args:
+            inner = self.box(node.args[-1] if node.func != "flip" else node.args[0])
+            if node.func == "flip":
+                axes = [integer_value(a) for a in node.args[1:]] + [
+                    integer_value(v) for k, v in node.kwargs if k == "axis"]
+                if None in axes:
+                    raise CertificateError("a flip axis is not an integer")
+                flipped = [a % len(inner) for a in axes if a is not None] or range(len(inner))
+                return [(_add({}, hi, -1), _add({}, lo, -1)) if a in flipped else (lo, hi)
+                        for a, (lo, hi) in enumerate(inner)]
+            kernel, mode = self.box(node.args[0]), self.options(node)[0]
+            out = []
+            for (klo, khi), (lo, hi) in zip(kernel, inner, strict=True):
+                if node.func == "corr":  # the offsets x − input
+                    klo, khi = _add({}, khi, -1), _add({}, klo, -1)
+                out.append({"full": (_add(lo, klo), _add(hi, khi)), "same": (lo, hi),
+                            "valid": (_add(lo, khi), _add(hi, klo))}[mode])
+            return out
+        raise CertificateError("a box outside the checked fragment")
+
+    def options(self, node: Call) -> tuple[str, str]:
+        found = {"mode": "full", "boundary": "zero"} | {k: v.value for k, v in node.kwargs
+                                                         if isinstance(v, Str)}
+        aliases = {"fill": "zero", "constant": "zero", "symm": "reflect", "circular": "wrap"}
+        mode, boundary = found["mode"], aliases.get(found["boundary"], found["boundary"])
+        if len(found) != 2 or mode not in ("full", "same", "valid") or \
+                boundary not in ("zero", "wrap", "reflect", "mirror", "nearest"):
+            raise CertificateError(f"{node.func} with unknown options")
+        return mode, boundary
+
+    def cropped(self, node: Call, p: list[Aff]) -> list[Term]:
+        """𝟙_B(x)·Σ_k a(k)·b⟨boundary⟩(x ∓ k): B the mode's box; valid mode does not extend."""
+        mode, boundary = self.options(node)
+        box = self.box(node)
+        name = INDICATOR + repr([(_frozen(lo), _frozen(hi)) for lo, hi in box])
+        self.real = self.real | {name}
+        k = self.fresh(len(p))
+        outer = [_add(q, kk, -1 if node.func == "conv" else 1) for q, kk in zip(p, k, strict=True)]
+        image = node.args[1]
+        if boundary == "zero" or mode == "valid":
+            terms = self.expand(image, outer)
+        elif isinstance(image, Name):
+            ext = f"{image.id}|{boundary}"
+            self.real = self.real | ({ext} if image.id in self.real else set())
+            terms = [replace(self.one(), atoms=[(ext, False, tuple(_frozen(a) for a in outer))])]
+        else:
+            raise CertificateError("the extension of an expression is outside the fragment")
+        body = self.bind(k, self.product(self.expand(node.args[0], k), terms))
+        return self.product([replace(self.one(), atoms=[(name, False, tuple(map(_frozen, p)))])],
+                            body)
 
     def ndim(self, node: Node) -> int:
         if isinstance(node, Name):
@@ -181,6 +256,9 @@ class _Expander:
         f, args = node.func, node.args
         ints = [integer_value(a) or 0 for a in args[FUNCTIONS[f].signals:]]
         ints += [integer_value(v) or 0 for k, v in node.kwargs if k == "axis"]
+        if f in ("conv", "corr") and self.boxes is not None and p is not None and \
+                self.options(node) != ("full", "zero"):
+            return self.cropped(node, p)
         for key, value in node.kwargs:
             if key != "axis" and not (isinstance(value, Str) and (key, value.value) in (("mode", "full"),
                                                                       ("boundary", "zero"))):
@@ -317,7 +395,8 @@ def _key(t: Term) -> tuple[Any, ...]:
     for a, d in t.deltas:
         first = next((c for _, c in sorted(d.items()) if c), 0)
         deltas.append((a, _frozen(_add({}, d, -1 if first < 0 else 1))))
-    return (tuple(sorted(t.vars)), t.npow, tuple(sorted(t.atoms)),
+    atoms = [a for n, a in enumerate(t.atoms) if not (a[0].startswith(INDICATOR) and a in t.atoms[:n])]
+    return (tuple(sorted(t.vars)), t.npow, tuple(sorted(atoms)),
             tuple(tuple(sorted(p.items())) for p in t.phase), tuple(sorted(deltas)))
 
 
@@ -330,21 +409,23 @@ def normal_form(terms: list[Term]) -> dict[tuple[Any, ...], Fraction]:
 
 
 def expand_side(node: Node, ndims: Mapping[str, int], real: frozenset[str],
-                torus: int | None, signal: bool) -> list[Term]:
-    expander = _Expander(ndims, real, torus)
+                torus: int | None, signal: bool, boxes: Mapping[str, Box] | None = None) -> list[Term]:
+    expander = _Expander(ndims, real, torus, boxes)
     point = [{f"x.{a}": 1} for a in range(expander.ndim(node))] if signal else None
     return expander.expand(node, point)
 
 
 def check(statement: Statement, ndims: Mapping[str, int], real: frozenset[str],
-          certificate: Mapping[str, Any]) -> None:
+          certificate: Mapping[str, Any], declared: Mapping[str, Any] | None = None) -> None:
     """Accept (return None) or raise CertificateError.
 
     ``ndims``: each declared signal's number of axes; ``real``: the signals with
-    real entries (conj leaves them alone).  Malformed data is rejected, never raised.
+    real entries (conj leaves them alone); ``declared``: each signal's declared (shape,
+    origin) specs, needed for modes and boundaries (certificate ``tied``: signals declared
+    alike share sizes).  Malformed data is rejected, never raised.
     """
     try:
-        _check(statement, ndims, real, certificate)
+        _check(statement, ndims, real, certificate, declared)
     except CertificateError:
         raise
     except (ValueError, TypeError, KeyError, IndexError, AttributeError) as exc:
@@ -352,7 +433,7 @@ def check(statement: Statement, ndims: Mapping[str, int], real: frozenset[str],
 
 
 def _check(statement: Statement, ndims: Mapping[str, int], real: frozenset[str],
-           certificate: Mapping[str, Any]) -> None:
+           certificate: Mapping[str, Any], declared: Mapping[str, Any] | None) -> None:
     if statement.op != "==":
         raise CertificateError("only == statements are proved")
     model = certificate.get("model")
@@ -371,7 +452,9 @@ def _check(statement: Statement, ndims: Mapping[str, int], real: frozenset[str],
         raise CertificateError("a signal is compared with a number")
     forms = []
     for node, side in zip((statement.left, statement.right), sides, strict=True):
-        terms = expand_side(node, ndims, real, d, signal[0])
+        boxes = None if declared is None or torus else \
+            declared_boxes(declared, certificate.get("tied") is True)
+        terms = expand_side(node, ndims, real, d, signal[0], boxes)
         steps = side.get("terms") if isinstance(side, dict) else None
         if not isinstance(steps, list) or len(steps) != len(terms):
             raise CertificateError(f"the side has {len(terms)} terms; the certificate "

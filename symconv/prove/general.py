@@ -60,8 +60,8 @@ from symconv import display
 from symconv.core.algebra import Polynomial
 from symconv.core.ops import periodize
 from symconv.core.signal import Signal
-from symconv.errors import SymconvError
-from symconv.lang.dsl import Name, Node, parse_statement, walk
+from symconv.errors import ShapeError, SymconvError
+from symconv.lang.dsl import Call, Name, Node, Statement, Str, parse_statement, walk
 from symconv.prove import Budget, Result, Verdict, checker
 from symconv.prove.evaluate import ExactBackend, evaluate
 from symconv.prove.rules import (
@@ -70,20 +70,24 @@ from symconv.prove.rules import (
     RULES,
     DslSide,
     RuleError,
+    SizeForm,
     atom_key,
     conjugate_name,
     definitions_used,
     free_variables,
     fresh_names,
+    is_indicator,
     is_scalar,
     linearity,
     mentions_torus,
+    mode_and_boundary,
     on_torus,
     order,
     unfold,
 )
 from symconv.prove.rules import collapse as collapse_rule
 from symconv.prove.rules import exchange as exchange_rule
+from symconv.prove.rules import idempotence as idempotence_rule
 from symconv.prove.rules import orthogonality as orthogonality_rule
 from symconv.prove.rules import reindex as reindex_rule
 from symconv.prove.rules import rename as rename_rule
@@ -120,6 +124,7 @@ RULE_TITLES = {
     "order": "canonical order",
     "orthogonality": "orthogonality",
     "collapse": "summing an indicator",
+    "idempotence": "an indicator squared is itself",
 }
 
 
@@ -178,6 +183,11 @@ class Derivation:
     certificate: dict[str, Any] = field(default_factory=dict)
     ndims: Mapping[str, int] = field(default_factory=dict)
     real: frozenset[str] = frozenset()
+    # modes and boundaries: each signal's declared (shape, origin) specs, for the checker's
+    # symbolic boxes, and the scope of the proof (empty: the plain Z^d or Z_n^d scope)
+    declared: Mapping[str, tuple[tuple[tuple[int, ...], tuple[int, ...] | None], ...]] = \
+        field(default_factory=dict)
+    scope: str = ""
 
     @property
     def steps(self) -> list[Step]:
@@ -191,7 +201,8 @@ class Derivation:
     def check(self) -> bool:
         """Whether the independent checker accepts the certificate for the statement."""
         try:
-            checker.check(parse_statement(self.statement), self.ndims, self.real, self.certificate)
+            checker.check(parse_statement(self.statement), self.ndims, self.real, self.certificate,
+                          self.declared or None)
         except checker.CertificateError:
             return False
         return True
@@ -207,8 +218,8 @@ class Derivation:
 
     def text(self) -> str:
         chain = self.steps
-        scope = ("for all n and d: signals of shape n, read modulo n" if self.torus
-                 else "for all d, all finite supports")
+        scope = self.scope or ("for all n and d: signals of shape n, read modulo n" if self.torus
+                               else "for all d, all finite supports")
         lines = [f"Claim: {self.statement}  ({scope})",
                  f"    {chain[0].before.text()}"]
         for step in chain:
@@ -285,6 +296,14 @@ def side_steps(side: DslSide) -> tuple[list[Step], LinearForm]:
     for number in range(len(form.monomials)):
         if side.torus:
             form = _orthogonality_steps(form, number, steps)
+        while any(is_indicator(a.signal) for a in form.monomials[number].atoms):
+            try:
+                deduped = idempotence_rule(form, number)
+            except RuleError:
+                break
+            note = "𝟙_B(y)·𝟙_B(y) = 𝟙_B(y) (one output box, reached twice)"
+            steps.append(Step(form, deduped, "idempotence", note, note, {"monomial": number}))
+            form = deduped
         for rule, params, why, why_latex in _canonical_moves(form.monomials[number], form):
             after = RULES[rule](form, monomial=number, **params)
             steps.append(Step(form, after, rule, why, why_latex, {"monomial": number, **params}))
@@ -428,19 +447,91 @@ def derive(claim: Claim) -> Derivation | None:
                          for assignment in claim.assignments()):
         return None
     real = frozenset(name for name, specs in claim.signals.items() if all(s.real for s in specs))
-    try:
-        left, left_form = side_steps(DslSide(statement.left, signal, torus, real, ndim))
-        right, right_form = side_steps(DslSide(statement.right, signal, torus, real, ndim))
-    except RuleError:
+    modes = not torus and (uses_modes(statement.left) or uses_modes(statement.right))
+    declared = {name: tuple((s.shape, s.origin) for s in specs)
+                for name, specs in claim.signals.items() if all(s.is_symbolic for s in specs)}
+    # modes: first every signal with sizes of its own, then signals declared alike share them
+    ties = (False, True) if modes and len(set(declared.values())) < len(declared) else (False,)
+    for tied in ties:
+        boxes = symbolic_boxes(declared, tied) if modes else ()
+        try:
+            left, left_form = side_steps(DslSide(statement.left, signal, torus, real, ndim, boxes))
+            right, right_form = side_steps(DslSide(statement.right, signal, torus, real, ndim,
+                                                   boxes))
+        except RuleError:
+            return None
+        if left_form == right_form:
+            break
+    else:
         return None
-    if left_form != right_form:
-        return None
-    cert = {"model": "Z_n^d" if torus else "Z^d",
-            "sides": [certificate_side(left, ndims, statement.left),
-                      certificate_side(right, ndims, statement.right)],
-            "normal_form": left_form.text()}
+    cert: dict[str, Any] = {"model": "Z_n^d" if torus else "Z^d",
+                            "sides": [certificate_side(left, ndims, statement.left),
+                                      certificate_side(right, ndims, statement.right)],
+                            "normal_form": left_form.text()}
+    if not modes:
+        return Derivation(statement.text, left, right, left_form, torus, certificate=cert,
+                          ndims=ndims, real=real)
+    cert["tied"] = tied
     return Derivation(statement.text, left, right, left_form, torus, certificate=cert,
-                      ndims=ndims, real=real)
+                      ndims=ndims, real=real, declared=declared,
+                      scope=modes_scope(statement, declared, tied))
+
+
+# --- modes and boundaries: symbolic boxes -------------------------------------------------
+
+def uses_modes(node: Node) -> bool:
+    """Whether a side has a conv/corr with a mode other than full or a boundary other than
+    zero."""
+    for call in walk(node):
+        if isinstance(call, Call) and call.func in ("conv", "corr") and call.kwargs:
+            try:
+                if mode_and_boundary(call) != ("full", "zero"):
+                    return True
+            except RuleError:
+                return True
+    return False
+
+
+def size_classes(declared: Mapping[str, Any], tied: bool) -> dict[str, str]:
+    """Each signal's representative: itself, or (``tied``) the first declared alike."""
+    first: dict[Any, str] = {}
+    return {name: first.setdefault(spec, name) if tied else name for name, spec in declared.items()}
+
+
+def symbolic_boxes(declared: Mapping[str, tuple[tuple[tuple[int, ...], tuple[int, ...] | None], ...]],
+                   tied: bool) -> tuple[tuple[str, tuple[tuple[SizeForm, SizeForm], ...]], ...]:
+    """Per signal and axis (origin, size): symbols o_S, n_S (axis a > 1 of nD: o_Sa, n_Sa), S the
+    signal's representative; a declared origin stays that number."""
+    classes = size_classes(declared, tied)
+    boxes = []
+    for name, specs in declared.items():
+        rep, (shape, origin) = classes[name], specs[0]
+        axes = []
+        for a in range(len(shape)):
+            suffix = f"{rep}{a + 1}" if len(shape) > 1 else rep
+            o: SizeForm = ((f"o_{suffix}", 1),) if origin is None else \
+                ((("1", origin[a]),) if origin[a] else ())
+            axes.append((o, ((f"n_{suffix}", 1),)))
+        boxes.append((name, tuple(axes)))
+    return tuple(boxes)
+
+
+def modes_scope(statement: Statement, declared: Mapping[str, Any], tied: bool) -> str:
+    """What the proof covers: every size (and origin where none is declared), valid mode
+    only where it is defined, signals declared alike sharing sizes when ``tied``."""
+    text = "for all sizes n ≥ 1 (and origins o, where none is declared) of the signals"
+    if any(isinstance(c, Call) and c.func in ("conv", "corr") and
+           dict((k, v.value) for k, v in c.kwargs if isinstance(v, Str)).get("mode") == "valid"
+           for side in (statement.left, statement.right) for c in walk(side)):
+        text += ("; valid mode where it is defined: the kernel fits inside the image on every "
+                 "axis (otherwise ops refuses: the output would be empty)")
+    if tied:
+        groups: dict[str, list[str]] = {}
+        for name, rep in size_classes(declared, True).items():
+            groups.setdefault(rep, []).append(name)
+        shared = [", ".join(g) for g in groups.values() if len(g) > 1]
+        text += "; signals declared alike share their sizes: " + "; ".join(shared)
+    return text
 
 
 # --- the certificate --------------------------------------------------------------------------
@@ -653,6 +744,42 @@ def recheck(claim: Claim, derivation: Derivation, budget: Budget, every_step: bo
         derivation.rechecked.append(sizes_of(assignment))
 
 
+# sizes per axis of each size class in the re-checks of modes (axis a adds a)
+RECHECK_MODE_SIDES = (1, 2, 3)
+RECHECK_MODE_ASSIGNMENTS = 4
+
+
+def recheck_modes(claim: Claim, derivation: Derivation, budget: Budget) -> None:
+    """Evaluate the statement at small sizes within the proof's scope (signals that share
+    sizes get equal ones; sizes where valid mode is undefined are skipped): RecheckError at
+    a difference, or when fewer than two assignments are in scope."""
+    from symconv.prove.counterexample import build_env, claim_sides, difference, sizes_of
+
+    base = claim.assignments()[0]
+    classes = size_classes(derivation.declared, bool(derivation.certificate.get("tied")))
+    reps = list(dict.fromkeys(classes.values()))
+    combos = list(itertools.product(RECHECK_MODE_SIDES, repeat=len(reps)))
+    random.Random(len(claim.text)).shuffle(combos)
+    done = 0
+    for sides in combos:
+        if done == RECHECK_MODE_ASSIGNMENTS:
+            break
+        budget.check()
+        size = dict(zip(reps, sides, strict=True))
+        assignment = {name: spec.resized(tuple(size[classes[name]] + a for a in range(len(spec.shape))))
+                      if name in classes else spec for name, spec in base.items()}
+        try:
+            left, right = claim_sides(claim, build_env(assignment))
+        except ShapeError:
+            continue  # valid mode with a kernel larger than the image: outside the scope
+        if difference(left, right) is not None:
+            raise RecheckError(f"the sides differ at sizes {sizes_of(assignment)}")
+        derivation.rechecked.append(sizes_of(assignment))
+        done += 1
+    if done < 2:
+        raise RecheckError("fewer than two sizes in the proof's scope to re-check")
+
+
 def _with_conjugates(env: dict[str, Signal]) -> dict[str, Signal]:
     """The signals and their complex conjugates (named ``f*``)."""
     conjugates = {conjugate_name(name): sig.map(lambda p: _as_polynomial(p).conjugate())
@@ -713,16 +840,20 @@ def attempt(claim: Claim, budget: Budget) -> Result | None:
     try:
         if backstop(claim, budget) is not None:
             return None  # the model does not describe the statement: let the exact tier decide
-        # the chain's intermediate steps are re-checked in the tests; here the normal form
-        recheck(claim, derivation, budget, every_step=False)
+        if derivation.declared:
+            recheck_modes(claim, derivation, budget)
+        else:
+            # the chain's intermediate steps are re-checked in the tests; here the normal form
+            recheck(claim, derivation, budget, every_step=False)
     except RecheckError:
         return None  # a bug in a rule: never PROVED, let the exact tier decide
     except SymconvError:
         return None  # e.g. a declared signal cannot be resized for the re-check
     sizes = "; ".join(",".join(f"{k}={'x'.join(map(str, v))}" for k, v in s.items())
                       for s in derivation.rechecked)
-    scope = ("all n and dimensions (circular operations on signals of shape n)"
-             if derivation.torus else "all sizes and dimensions")
+    scope = derivation.scope.removeprefix("for ") or (
+        "all n and dimensions (circular operations on signals of shape n)"
+        if derivation.torus else "all sizes and dimensions")
     return Result(Verdict.PROVED, METHOD, [], time.monotonic() - start, derivation=derivation,
                   detail=f"derivation of {len(derivation.steps)} checked steps, valid for "
                          f"{scope}; re-checked at {sizes}")
