@@ -203,3 +203,59 @@ def test_orthogonality_and_collapse_need_their_conditions() -> None:
 def test_malformed_certificates_are_rejected(forged: Any) -> None:
     derivation = _derivation("conv(a, b) == conv(b, a)", {"a": "3", "b": "4"})
     assert not _accepts(derivation, forged if forged is not None else {"model": None})
+
+
+# --- modes and boundaries: the boxes come from the declared shapes ---------------------------
+
+VALID_LAYER = ('frobenius(corr(W, x, mode="valid"), corr(V, z, mode="valid")) == '
+               'frobenius(x, conv(W, corr(V, z, mode="valid")))')
+LAYER_SIGNALS = {"W": "3x3", "x": "6x6", "V": "3x3", "z": "6x6"}
+
+
+def _accepts_declared(derivation: Derivation, certificate: Any = None, statement: str | None = None,
+                      declared: Any = None) -> bool:
+    try:
+        checker.check(parse_statement(statement or derivation.statement), derivation.ndims,
+                      derivation.real, derivation.certificate if certificate is None else certificate,
+                      derivation.declared if declared is None else declared)
+    except checker.CertificateError:
+        return False
+    return True
+
+
+def test_a_crop_needs_the_declared_shapes() -> None:
+    derivation = _derivation('conv(F, I, mode="valid") == corr(flip(F), I, mode="valid")',
+                             {"F": "3x3", "I": "5x5"})
+    assert _accepts_declared(derivation)
+    assert not _accepts(derivation)  # without the declared shapes there are no boxes
+
+
+@pytest.mark.parametrize("false", [
+    'conv(F, I, mode="same", boundary="reflect") == corr(flip(F), I, mode="same", boundary="mirror")',
+    'conv(F, I, mode="same", boundary="reflect") == corr(flip(F, 0), I, mode="same", boundary="reflect")',
+    'conv(F, I, mode="same", boundary="reflect") == corr(flip(F), I, mode="full", boundary="reflect")',
+    'conv(F, I, mode="same", boundary="reflect") == corr(flip(F), I, mode="same")',
+    'conv(F, I, mode="same", boundary="reflect") == corr(flip(shift(F, 0, 1)), I, mode="same", '
+    'boundary="reflect")',
+])
+def test_a_mode_certificate_does_not_prove_a_mutant(false: str) -> None:
+    derivation = _derivation('conv(F, I, mode="same", boundary="reflect") == '
+                             'corr(flip(F), I, mode="same", boundary="reflect")', {"F": "3x3", "I": "5x5"})
+    assert _accepts_declared(derivation)
+    assert not _accepts_declared(derivation, statement=false)
+
+
+def test_shared_sizes_must_be_declared_alike() -> None:
+    derivation = _derivation(VALID_LAYER, LAYER_SIGNALS)
+    assert derivation.certificate["tied"] is True
+    assert _accepts_declared(derivation)
+    # without shared sizes the two output boxes differ: the certificate does not apply
+    assert not _accepts_declared(derivation, {**derivation.certificate, "tied": False})
+    # z one sample larger than x: g lives on a larger box than the layer's output
+    declared = {**derivation.declared, "z": (((7, 7), None),)}
+    assert not _accepts_declared(derivation, declared=declared)
+    forged = copy.deepcopy(derivation.certificate)
+    step = _maps(forged)[0]
+    old = next(iter(step[1]))
+    step[1][old] = {**step[1][old], "1": 1}  # a shift by one in the re-indexing
+    assert not _accepts_declared(derivation, forged)

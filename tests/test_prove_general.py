@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import shutil
 import subprocess
 from pathlib import Path
@@ -735,3 +736,76 @@ def test_size_functions_outside_the_torus_are_refused_not_crashed(
     # (a sum over its argument) indexed past its one argument, or read size(f, k) as sum(f).
     claim = claim_from_text(statement, signals)
     assert attempt(claim, Budget(20)) is None
+
+
+# --- modes and boundaries on symbolic boxes -------------------------------------------------
+
+@pytest.mark.parametrize("options", ['mode="same", boundary="reflect"', 'mode="same", boundary="wrap"',
+                                     'mode="same", boundary="nearest"', 'mode="same", boundary="mirror"',
+                                     'mode="same"', 'mode="valid"', 'mode="valid", boundary="wrap"',
+                                     'boundary="wrap"', 'mode="full", boundary="symm"'])
+@pytest.mark.parametrize("signals", [{"F": "3x3", "I": "5x5"}, {"F": "4", "I": "7"},
+                                     {"F": {"shape": "2", "origin": [0]}, "I": "5"}])
+def test_flip_equivalence_in_every_mode_is_proved_for_all_sizes(options: str,
+                                                                signals: dict[str, Any]) -> None:
+    claim = claim_from_text(f"conv(F, I, {options}) == corr(flip(F), I, {options})", signals)
+    result = attempt(claim, Budget(30))
+    assert result is not None and result.verdict is Verdict.PROVED
+    derivation = result.derivation
+    assert derivation.check() and len(derivation.rechecked) >= 2
+    assert "all sizes" in derivation.text()
+    assert ("kernel fits inside the image" in derivation.scope) == ("valid" in options)
+
+
+@pytest.mark.parametrize(("statement", "signals"), [
+    # a one-axis flip
+    ('conv(F, I, mode="same", boundary="reflect") == corr(flip(F, 0), I, mode="same", boundary="reflect")',
+     {"F": "3x3", "I": "5x5"}),
+    # the wrong boundary on one side
+    ('conv(F, I, mode="same", boundary="reflect") == corr(flip(F), I, mode="same", boundary="mirror")',
+     {"F": "3x3", "I": "5x5"}),
+    ('conv(F, I, mode="same", boundary="wrap") == corr(flip(F), I, mode="same", boundary="nearest")',
+     {"F": "3", "I": "5"}),
+    # no flip
+    ('conv(W, x, mode="valid") == corr(W, x, mode="valid")', {"W": "3x3", "x": "6x6"}),
+    # the valid crop off by one: g on a box one sample larger than the layer's output
+    ('frobenius(corr(W, x, mode="valid"), corr(V, z, mode="valid")) == '
+     'frobenius(x, conv(W, corr(V, z, mode="valid")))', {"W": "3x3", "x": "6x6", "V": "3x3", "z": "7x7"}),
+    ('conv(F, I, mode="valid") == corr(flip(F), I, mode="same")', {"F": "3", "I": "5"}),
+    ('conv(a, b, mode="same") == conv(b, a, mode="same")', {"a": "3", "b": "4"}),
+])
+def test_mode_mutants_are_not_proved_and_are_refuted(statement: str, signals: dict[str, Any]) -> None:
+    claim = claim_from_text(statement, signals)
+    assert attempt(claim, Budget(30)) is None
+    assert run_tiers(claim).verdict is Verdict.REFUTED
+
+
+def test_signals_declared_alike_share_sizes_and_the_scope_says_so() -> None:
+    claim = claim_from_text('conv(a, b, mode="same") == conv(b, a, mode="same")', {"a": "3", "b": "3"})
+    result = attempt(claim, Budget(30))
+    assert result is not None and result.verdict is Verdict.PROVED
+    assert "share their sizes: a, b" in result.derivation.scope
+    # every re-check gives a and b one shape (where they differ the claim is false)
+    assert all(sizes["a"] == sizes["b"] for sizes in result.derivation.rechecked)
+
+
+def test_valid_mode_with_the_kernel_larger_than_the_image_is_not_proved() -> None:
+    # ops refuses valid mode when the kernel does not fit: the statement has no value there
+    claim = claim_from_text('conv(F, I, mode="valid") == corr(flip(F), I, mode="valid")',
+                            {"F": "5", "I": "3"})
+    assert attempt(claim, Budget(30)) is None
+
+
+@pytest.mark.parametrize("boundary", ["wrap", "reflect", "mirror", "nearest"])
+def test_an_extension_is_one_function_on_z_whatever_box_it_covers(boundary: str) -> None:
+    # the model reads a boundary as one extension of the image shared by both sides: ops'
+    # extension over any box must be a window of the extension over a larger box
+    from symconv.core.ops import _extend
+    from symconv.core.signal import Signal
+
+    image = Signal(np.arange(1.0, 7.0).reshape(2, 3), (-1, 0))
+    wide = _extend(image, (-12, -12), (12, 12), boundary)
+    for lo in itertools.product(range(-6, 0), repeat=2):
+        for hi in ((2, 4), (5, 3), (7, 8)):
+            window = _extend(image, lo, hi, boundary)
+            assert all(window.value_at(c) == wide.value_at(c) for c in window.coordinates())

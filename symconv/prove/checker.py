@@ -119,6 +119,7 @@ def declared_boxes(declared: Mapping[str, Any], tied: bool) -> dict[str, Box]:
     for name, specs in declared.items():
         rep = first.setdefault(tuple(map(tuple, specs)), name) if tied else name
         shape, origin = specs[0]
+        origin = origin if all(o == origin for _, o in specs) else None
         boxes[name] = [({f"o:{rep}.{a}": 1} if origin is None else {"1": origin[a]},
                         _add({f"o:{rep}.{a}": 1} if origin is None else {"1": origin[a]},
                              {f"n:{rep}.{a}": 1, "1": -1})) for a in range(len(shape))]
@@ -135,6 +136,12 @@ class _Expander:
         """The box ops gives the value of ``node`` (symconv.core.ops: flip, shift, _output_box)."""
         if isinstance(node, Name) and self.boxes is not None and node.id in self.boxes:
             return self.boxes[node.id]
+        if isinstance(node, Call) and node.func == "shift":
+            ks = [integer_value(a) for a in node.args[1:]]
+            if None in ks:
+                raise CertificateError("a shift offset is not an integer")
+            return [(_add(lo, {"1": k or 0}), _add(hi, {"1": k or 0}))
+                    for (lo, hi), k in zip(self.box(node.args[0]), ks, strict=True)]
         if isinstance(node, Call) and node.func in ("conv", "corr", "flip") and node.args:
             inner = self.box(node.args[-1] if node.func != "flip" else node.args[0])
             if node.func == "flip":

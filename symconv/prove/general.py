@@ -505,7 +505,9 @@ def symbolic_boxes(declared: Mapping[str, tuple[tuple[tuple[int, ...], tuple[int
     classes = size_classes(declared, tied)
     boxes = []
     for name, specs in declared.items():
+        # a declared origin stays a number only when every declared spec has it
         rep, (shape, origin) = classes[name], specs[0]
+        origin = origin if all(o == origin for _, o in specs) else None
         axes = []
         for a in range(len(shape)):
             suffix = f"{rep}{a + 1}" if len(shape) > 1 else rep

@@ -848,14 +848,6 @@ def box_of(node: Node, ctx: _UnfoldContext) -> _Box:
     if isinstance(node, Name) and node.id in ctx.boxes:
         return [(dict(o), _form_add(_form_add(dict(o), dict(n)), {"1": -1}))
                 for o, n in ctx.boxes[node.id]]
-    if isinstance(node, Neg):
-        return box_of(node.operand, ctx)
-    if isinstance(node, BinOp) and node.op in "*/" and isinstance(node.right, Number):
-        return box_of(node.left, ctx)
-    if isinstance(node, BinOp) and node.op == "*" and isinstance(node.left, Number):
-        return box_of(node.right, ctx)
-    if isinstance(node, Call) and node.func == "conj":
-        return box_of(node.args[0], ctx)
     if isinstance(node, Call) and node.func == "flip":
         box = box_of(node.args[0], ctx)
         axis = integer_value(node.args[1]) if len(node.args) > 1 else \
@@ -873,8 +865,6 @@ def box_of(node: Node, ctx: _UnfoldContext) -> _Box:
             raise NotApplicableError(f"the offsets of {dsl_text(node)} are not integers")
         return [(_form_add(lo, {"1": k or 0}), _form_add(hi, {"1": k or 0}))
                 for (lo, hi), k in zip(box, offsets, strict=True)]
-    if isinstance(node, Call) and node.func == "transpose":
-        return box_of(node.args[0], ctx)[::-1]
     if isinstance(node, Call) and node.func in ("conv", "corr"):
         mode, _ = mode_and_boundary(node)
         return output_box(box_of(node.args[0], ctx), box_of(node.args[1], ctx),
