@@ -167,7 +167,9 @@ class _Renderer:
     def call(self, node: Call) -> tuple[str, int]:
         func, args = node.func, node.args
         ints = [integer_value(a) for a in args[_signal_count(func):]]
-        size = ", ".join(str(n) for n in ints)
+        # a zeropad length may be a size expression: len(a) + len(b) - 1
+        size = ", ".join(str(n) if n is not None else self.render(a)[0]
+                         for n, a in zip(ints, args[_signal_count(func):], strict=True))
         if func.startswith("circ"):
             return self.circular(_INFIX[func], args[0], args[1], size), _PRODUCT
         if func in _INFIX:
