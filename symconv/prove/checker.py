@@ -126,11 +126,87 @@ def declared_boxes(declared: Mapping[str, Any], tied: bool) -> dict[str, Box]:
     return boxes
 
 
+def _nonneg(f: Aff) -> bool:
+    """f ≥ 0 for all sizes n ≥ 1 and origins o (independent symbols)."""
+    return all(c >= 0 and v.startswith("n:") for v, c in f.items() if v != "1") and \
+        sum(f.values()) >= 0
+
+
+def _size(node: Node, ndims: Mapping[str, int]) -> Aff:
+    """A zeropad length (integers, len/size of named signals, + − and integer multiples)."""
+    if integer_value(node) is not None:
+        return {"1": integer_value(node) or 0}
+    if isinstance(node, Call) and node.func in ("len", "size") and isinstance(node.args[0], Name):
+        axis = integer_value(node.args[1]) if node.func == "size" else 0
+        if axis is None or not 0 <= axis < ndims[node.args[0].id]:
+            raise CertificateError("a size axis that does not exist")
+        return {f"n:{node.args[0].id}.{axis}": 1}
+    if isinstance(node, BinOp) and node.op in "+-":
+        return _add(_size(node.left, ndims), _size(node.right, ndims), 1 if node.op == "+" else -1)
+    if isinstance(node, BinOp) and node.op == "*" and integer_value(node.left) is not None:
+        return _add({}, _size(node.right, ndims), integer_value(node.left) or 0)
+    raise CertificateError("a zeropad length outside the checked fragment")
+
+
+def _on_box(node: Node, origins: Mapping[str, Any], argument: bool = False) -> bool:
+    """ops puts ``node`` on [0, N)^d with its values mod N: circular results (of such signals
+    or, as arguments, zeropad of a signal at origin 0), their products and combinations."""
+    if isinstance(node, Call) and node.func == "zeropad":
+        return argument and isinstance(node.args[0], Name) and origins.get(node.args[0].id) == 0
+    if isinstance(node, Call) and node.func in CIRCULAR | {"hadamard", "conj"}:
+        return len(node.args) == FUNCTIONS[node.func].signals and not node.kwargs and all(
+            _on_box(a, origins, node.func in CIRCULAR) for a in node.args)
+    if isinstance(node, Neg):
+        return _on_box(node.operand, origins)
+    if isinstance(node, BinOp) and node.op in "+-*":
+        sides = [_on_box(n, origins) for n in (node.left, node.right)]
+        scaled = node.op == "*" and any(isinstance(n, Number) for n in (node.left, node.right))
+        return all(sides) or (scaled and any(sides))
+    return isinstance(node, BinOp) and node.op == "/" and isinstance(node.right, Number) and \
+        bool(node.right.value) and _on_box(node.left, origins)
+
+
+def padded_period(statement: Statement, declared: Mapping[str, Any]) -> list[Aff]:
+    """N per axis, every zeropad's lengths; each zeropad fits, and each side lies on [0, N)^d
+    and equals its reading mod N (on the box, or its box inside [0, N)^d)."""
+    ndims = {name: len(specs[0][0]) for name, specs in declared.items()}
+    expander = _Expander(ndims, frozenset(), None, declared_boxes(declared, False))
+    nodes = [n for side in (statement.left, statement.right) for n in _nodes(side)]
+    pads = [n for n in nodes if isinstance(n, Call) and n.func == "zeropad"]
+    if not pads or any(isinstance(n, Call) and n.func in SIZES for side in (statement.left,
+                       statement.right) for n in _nodes(side, skip="zeropad")):
+        raise CertificateError("no zeropad, or a size function outside a zeropad length")
+    period = [_size(a, ndims) for a in pads[0].args[1:]]
+    for pad in pads:
+        box = expander.box(pad.args[0])
+        if [_size(a, ndims) for a in pad.args[1:]] != period or not all(
+                _nonneg(_add(_add(_add(n, hi, -1), lo), {"1": -1})) for n, (lo, hi) in zip(
+                    period, box, strict=True)):
+            raise CertificateError("zeropads of different lengths, or one shorter than its signal")
+    origins = {name: 0 for name, specs in declared.items()
+               if all(o is not None and not any(o) for _, o in specs)}
+    for side in (statement.left, statement.right):
+        if not _on_box(side, origins) and not all(
+                _nonneg(lo) and _nonneg(_add(_add(n, hi, -1), {"1": -1}))
+                for n, (lo, hi) in zip(period, expander.box(side), strict=True)):
+            raise CertificateError("a side that is not on [0, N)")
+    return period
+
+
+def _nodes(node: Node, skip: str = "") -> list[Node]:
+    if isinstance(node, Call):
+        inner = node.args[:1] if node.func == skip else node.args + tuple(v for _, v in node.kwargs)
+        return [node] + [n for a in inner for n in _nodes(a, skip)]
+    if isinstance(node, BinOp):
+        return [node, *_nodes(node.left, skip), *_nodes(node.right, skip)]
+    return [node, *_nodes(node.operand, skip)] if isinstance(node, Neg) else [node]
+
+
 class _Expander:
     def __init__(self, ndims: Mapping[str, int], real: frozenset[str], torus: int | None,
-                 boxes: Mapping[str, Box] | None = None) -> None:
+                 boxes: Mapping[str, Box] | None = None, padded: bool = False) -> None:
         self.ndims, self.real, self.torus, self.count = ndims, real, torus, 0
-        self.boxes = boxes
+        self.boxes, self.padded = boxes, padded
 
     def box(self, node: Node) -> Box:
         """The box ops gives the value of ``node`` (symconv.core.ops: flip, shift, _output_box)."""
@@ -266,6 +342,12 @@ class _Expander:
         if f in ("conv", "corr") and self.boxes is not None and p is not None and \
                 self.options(node) != ("full", "zero"):
             return self.cropped(node, p)
+        if self.padded and (f in SIZES or node.kwargs):
+            raise CertificateError(f"{f} is outside the checked fragment of Z_N^d")
+        if self.padded and f == "zeropad":  # zeropad(a, N) read mod N is a mod N
+            return self.expand(args[0], p)
+        if self.padded and f in ("conv", "corr"):  # read mod N: the circular operation
+            f = "circ" + f
         for key, value in node.kwargs:
             if key != "axis" and not (isinstance(value, Str) and (key, value.value) in (("mode", "full"),
                                                                       ("boundary", "zero"))):
@@ -299,6 +381,8 @@ class _Expander:
             return self.expand(args[0], p[::-1])
         if f == "hadamard":
             return self.product(self.expand(args[0], p), self.expand(args[1], p))
+        if f not in ("conv", "corr", "circconv", "circcorr", "dft", "idft"):
+            raise CertificateError(f"{f} is outside the checked fragment")
         k = self.fresh(len(p))
         if f in ("dft", "idft"):
             sign = 1 if f == "dft" else -1
@@ -416,8 +500,9 @@ def normal_form(terms: list[Term]) -> dict[tuple[Any, ...], Fraction]:
 
 
 def expand_side(node: Node, ndims: Mapping[str, int], real: frozenset[str],
-                torus: int | None, signal: bool, boxes: Mapping[str, Box] | None = None) -> list[Term]:
-    expander = _Expander(ndims, real, torus, boxes)
+                torus: int | None, signal: bool, boxes: Mapping[str, Box] | None = None,
+                padded: bool = False) -> list[Term]:
+    expander = _Expander(ndims, real, torus, boxes, padded)
     point = [{f"x.{a}": 1} for a in range(expander.ndim(node))] if signal else None
     return expander.expand(node, point)
 
@@ -439,6 +524,10 @@ def check(statement: Statement, ndims: Mapping[str, int], real: frozenset[str],
         raise CertificateError(f"malformed certificate: {type(exc).__name__}: {exc}") from None
 
 
+def signal_side(statement: Statement, ndims: Mapping[str, int]) -> bool:
+    return _Expander(ndims, frozenset(), None).ndim(statement.left) > 0
+
+
 def _check(statement: Statement, ndims: Mapping[str, int], real: frozenset[str],
            certificate: Mapping[str, Any], declared: Mapping[str, Any] | None) -> None:
     if statement.op != "==":
@@ -453,6 +542,11 @@ def _check(statement: Statement, ndims: Mapping[str, int], real: frozenset[str],
     sides = certificate.get("sides")
     if not isinstance(sides, list) or len(sides) != 2:
         raise CertificateError("a certificate has two sides")
+    padded = certificate.get("padded") is True
+    if padded and (not torus or declared is None or not signal_side(statement, ndims)):
+        raise CertificateError("a padded model needs signals of one dimension, declared shapes")
+    if padded:
+        padded_period(statement, declared or {})
     probe = _Expander(ndims, real, d)
     signal = [probe.ndim(statement.left) > 0, probe.ndim(statement.right) > 0]
     if signal[0] != signal[1]:
@@ -461,7 +555,7 @@ def _check(statement: Statement, ndims: Mapping[str, int], real: frozenset[str],
     for node, side in zip((statement.left, statement.right), sides, strict=True):
         boxes = None if declared is None or torus else \
             declared_boxes(declared, certificate.get("tied") is True)
-        terms = expand_side(node, ndims, real, d, signal[0], boxes)
+        terms = expand_side(node, ndims, real, d, signal[0], boxes, padded)
         steps = side.get("terms") if isinstance(side, dict) else None
         if not isinstance(steps, list) or len(steps) != len(terms):
             raise CertificateError(f"the side has {len(terms)} terms; the certificate "

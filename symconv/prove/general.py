@@ -61,7 +61,20 @@ from symconv.core.algebra import Polynomial
 from symconv.core.ops import periodize
 from symconv.core.signal import Signal
 from symconv.errors import ShapeError, SymconvError
-from symconv.lang.dsl import Call, Name, Node, Statement, Str, parse_statement, walk
+from symconv.lang.dsl import (
+    FUNCTIONS,
+    BinOp,
+    Call,
+    Name,
+    Neg,
+    Node,
+    Number,
+    Statement,
+    Str,
+    integer_value,
+    parse_statement,
+    walk,
+)
 from symconv.prove import Budget, Result, Verdict, checker
 from symconv.prove.evaluate import ExactBackend, evaluate
 from symconv.prove.rules import (
@@ -71,9 +84,12 @@ from symconv.prove.rules import (
     DslSide,
     RuleError,
     SizeForm,
+    _UnfoldContext,
     atom_key,
+    box_of,
     conjugate_name,
     definitions_used,
+    form_text,
     free_variables,
     fresh_names,
     is_indicator,
@@ -81,6 +97,7 @@ from symconv.prove.rules import (
     linearity,
     mentions_torus,
     mode_and_boundary,
+    on_padded_torus,
     on_torus,
     order,
     unfold,
@@ -287,6 +304,8 @@ def side_steps(side: DslSide) -> tuple[list[Step], LinearForm]:
     (their ``monomial`` parameter), which is what :func:`certificate_side` reads."""
     unfolded = unfold(side)
     used = definitions_used(side.node)
+    if side.padded:  # the size functions are in zeropad lengths: N, not the size of Z_n
+        used = [f for f in used if f not in ("len", "size", "numel")]
     steps = [Step(side, unfolded, "unfold", "; ".join(DEFINITIONS[f] for f in used) or "a signal at a point",
                   "; ".join(DEFINITIONS_LATEX[f] for f in used) or "a signal at a point")]
     form = linearity(unfolded)
@@ -447,6 +466,9 @@ def derive(claim: Claim) -> Derivation | None:
                          for assignment in claim.assignments()):
         return None
     real = frozenset(name for name, specs in claim.signals.items() if all(s.real for s in specs))
+    padded = _padded_derivation(claim, statement, signal, ndims, real)
+    if padded is not None:
+        return padded
     modes = not torus and (uses_modes(statement.left) or uses_modes(statement.right))
     declared = {name: tuple((s.shape, s.origin) for s in specs)
                 for name, specs in claim.signals.items() if all(s.is_symbolic for s in specs)}
@@ -475,6 +497,149 @@ def derive(claim: Claim) -> Derivation | None:
     return Derivation(statement.text, left, right, left_form, torus, certificate=cert,
                       ndims=ndims, real=real, declared=declared,
                       scope=modes_scope(statement, declared, tied))
+
+
+# --- zeropad lengths that follow the sizes: Z_N^d with N the padded length -----------------
+
+def _padded_derivation(claim: Claim, statement: Statement, signal: bool, ndims: Mapping[str, int],
+                       real: frozenset[str]) -> Derivation | None:
+    """A derivation on Z_N^d, N the common zeropad length (a size expression), when both sides
+    are functions on [0, N)^d equal to their reading mod N (see :func:`padded_period`)."""
+    ndim = max(ndims.values())
+    declared = {name: tuple((s.shape, s.origin) for s in specs)
+                for name, specs in claim.signals.items() if all(s.is_symbolic for s in specs)}
+    if not signal or len(set(ndims.values())) != 1 or declared.keys() != ndims.keys() or not (
+            on_padded_torus(statement.left, ndim) and on_padded_torus(statement.right, ndim)):
+        return None
+    period = padded_period(statement, declared)
+    if period is None:
+        return None
+    try:
+        left, left_form = side_steps(DslSide(statement.left, True, True, real, ndim, padded=True))
+        right, right_form = side_steps(DslSide(statement.right, True, True, real, ndim,
+                                               padded=True))
+    except RuleError:
+        return None
+    if left_form != right_form:
+        return None
+    cert: dict[str, Any] = {"model": "Z_n^d", "padded": True, "tied": False,
+                            "sides": [certificate_side(left, ndims, statement.left),
+                                      certificate_side(right, ndims, statement.right)],
+                            "normal_form": left_form.text()}
+    lengths = ", ".join(form_text(n) for n in period)
+    scope = (f"for all sizes n ≥ 1 of the signals (origins as declared), N = ({lengths}) the "
+             f"zeropad length that follows them: both sides read modulo N agree, and each lies "
+             f"on [0, N) (every zeropad fits)")
+    return Derivation(statement.text, left, right, left_form, True, certificate=cert,
+                      ndims=ndims, real=real, declared=declared, scope=scope)
+
+
+def _size_form(node: Node, ndims: Mapping[str, int]) -> dict[str, int] | None:
+    """A zeropad length as an affine form in the size symbols of :func:`symbolic_boxes`."""
+    value = integer_value(node)
+    if value is not None:
+        return {"1": value} if value else {}
+    if isinstance(node, Call) and node.func in ("len", "size") and isinstance(node.args[0], Name):
+        name = node.args[0].id
+        axis = integer_value(node.args[1]) if node.func == "size" else 0
+        if axis is None or name not in ndims or not 0 <= axis < ndims[name]:
+            return None
+        return {f"n_{name}{axis + 1}" if ndims[name] > 1 else f"n_{name}": 1}
+    if isinstance(node, Neg):
+        inner = _size_form(node.operand, ndims)
+        return None if inner is None else {v: -c for v, c in inner.items()}
+    if isinstance(node, BinOp) and node.op in "+-*":
+        left, right = _size_form(node.left, ndims), _size_form(node.right, ndims)
+        if left is None or right is None:
+            return None
+        if node.op == "*":
+            factor, form = (left, right) if set(left) <= {"1"} else (right, left)
+            if not set(factor) <= {"1"}:
+                return None
+            return {v: c * factor.get("1", 0) for v, c in form.items() if c * factor.get("1", 0)}
+        total = dict(left)
+        for v, c in right.items():
+            total[v] = total.get(v, 0) + (c if node.op == "+" else -c)
+        return {v: c for v, c in total.items() if c}
+    return None
+
+
+def nonnegative_for_all_sizes(form: Mapping[str, int]) -> bool:
+    """Whether an affine form is ≥ 0 for every size n ≥ 1 and every origin o (exact: the
+    symbols are independent)."""
+    if any(c and not v.startswith("n_") and v != "1" for v, c in form.items()):
+        return False
+    return all(c >= 0 for v, c in form.items() if v != "1") and sum(form.values()) >= 0
+
+
+def padded_period(statement: Statement, declared: Mapping[str, Any]) -> list[dict[str, int]] | None:
+    """N per axis when every zeropad of the statement has the lengths N, every zeropad fits
+    (N ≥ the signal's size), and each side is a function on [0, N)^d equal to its reading
+    mod N: a circular operation of signals on [0, N)^d (zeropad of a signal at origin 0, or
+    circular results), or an expression whose box lies in [0, N)^d."""
+    ndims = {name: len(specs[0][0]) for name, specs in declared.items()}
+    pads = [c for c in walk(statement) if isinstance(c, Call) and c.func == "zeropad"]
+    lengths = [[_size_form(a, ndims) for a in c.args[1:]] for c in pads]
+    if not lengths or any(f is None for row in lengths for f in row) or \
+            any(row != lengths[0] for row in lengths):
+        return None
+    period: list[dict[str, int]] = lengths[0]  # type: ignore[assignment]
+    ctx = _UnfoldContext(iter(()), frozenset(), len(period), dict(symbolic_boxes(declared, False)))
+    for pad in pads:
+        try:
+            box = box_of(pad.args[0], ctx)
+        except RuleError:
+            return None
+        # N − (hi − lo + 1) ≥ 0: ops refuses a zeropad shorter than the signal
+        if not all(nonnegative_for_all_sizes(_sum(_sum(_sum(n, hi, -1), lo), {"1": -1}))
+                   for n, (lo, hi) in zip(period, box, strict=True)):
+            return None
+    for side in (statement.left, statement.right):
+        if _on_period_box(side, declared):
+            continue
+        try:
+            box = box_of(side, ctx)
+        except RuleError:
+            return None
+        if not all(nonnegative_for_all_sizes(lo) and
+                   nonnegative_for_all_sizes(_sum(_sum(n, hi, -1), {"1": -1}))
+                   for n, (lo, hi) in zip(period, box, strict=True)):
+            return None
+    return period
+
+
+def _sum(a: Mapping[str, int], b: Mapping[str, int], k: int = 1) -> dict[str, int]:
+    out = dict(a)
+    for v, c in b.items():
+        out[v] = out.get(v, 0) + k * c
+    return {v: c for v, c in out.items() if c}
+
+
+def _on_period_box(node: Node, declared: Mapping[str, Any], argument: bool = False) -> bool:
+    """Whether ops puts ``node`` on the box [0, N)^d with the values of its reading mod N:
+    circular operations (of such signals), their pointwise products and combinations, and
+    (as an argument) zeropad of a signal at origin 0."""
+    if isinstance(node, Call) and node.func == "zeropad":
+        arg = node.args[0]
+        return argument and isinstance(arg, Name) and all(
+            origin is not None and not any(origin) for _, origin in declared.get(arg.id, ((0, None),)))
+    if isinstance(node, Call) and node.func in ("circconv", "circcorr", "dft", "idft"):
+        return len(node.args) == FUNCTIONS[node.func].signals and all(
+            _on_period_box(a, declared, True) for a in node.args)
+    if isinstance(node, Call) and node.func in ("hadamard", "conj"):
+        return all(_on_period_box(a, declared) for a in node.args)
+    if isinstance(node, Neg):
+        return _on_period_box(node.operand, declared)
+    if isinstance(node, BinOp) and node.op in "+-":
+        return _on_period_box(node.left, declared) and _on_period_box(node.right, declared)
+    if isinstance(node, BinOp) and node.op == "*":
+        return (_on_period_box(node.left, declared) or isinstance(node.left, Number)) and \
+            (_on_period_box(node.right, declared) or isinstance(node.right, Number)) and \
+            not (isinstance(node.left, Number) and isinstance(node.right, Number))
+    if isinstance(node, BinOp) and node.op == "/":
+        return _on_period_box(node.left, declared) and isinstance(node.right, Number) and \
+            node.right.value != 0
+    return False
 
 
 # --- modes and boundaries: symbolic boxes -------------------------------------------------

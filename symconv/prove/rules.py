@@ -104,6 +104,8 @@ class DslSide:
     # each signal's box per axis: (origin, size), affine in the size symbols (see
     # :func:`box_of`); empty: modes other than full and boundaries other than zero refused
     boxes: tuple[tuple[str, tuple[tuple[SizeForm, SizeForm], ...]], ...] = ()
+    # on Z_N^d with N the zeropad length: zeropad(a, N) and conv/corr read modulo N
+    padded: bool = False
 
     def text(self) -> str:
         body = dsl_text(self.node)
@@ -214,6 +216,8 @@ DEFINITIONS = {
     "numel": "numel(a) = N = n_1⋯n_d on Z_n^d",
     "len": "len(a) = n = N on Z_n",
     "size": "size(a, 0) = n = N on Z_n",
+    "zeropad": "zeropad(a, N) = a on the box [o, o + N); read mod N it is a mod N, and "
+               "conv(a, b) read mod N is circconv of a and b read mod N",
 }
 CIRCULAR = frozenset({"circconv", "circcorr", "dft", "idft"})
 
@@ -240,6 +244,8 @@ DEFINITIONS_LATEX = {
     "numel": r"$\operatorname{numel}(a) = N = n_1 \cdots n_d$ on $\mathbb{Z}_n^d$",
     "len": r"$\operatorname{len}(a) = n = N$ on $\mathbb{Z}_n$",
     "size": r"$\operatorname{size}(a, 0) = n = N$ on $\mathbb{Z}_n$",
+    "zeropad": r"$\operatorname{zeropad}(a, N) = a$ on $[o, o + N)$; read mod $N$ it is $a$ mod"
+               r" $N$, and $\operatorname{conv}(a, b)$ read mod $N$ is the circular convolution",
 }
 
 
@@ -297,6 +303,31 @@ def on_torus(node: Node, ndim: int) -> bool:
     return False
 
 
+def on_padded_torus(node: Node, ndim: int) -> bool:
+    """:func:`on_torus`, and zeropad (its lengths the period N) and conv/corr in full mode,
+    read modulo N; size functions only in zeropad lengths (elsewhere they would not be N)."""
+    if isinstance(node, Call) and node.func == "zeropad":
+        return on_padded_torus(node.args[0], ndim)
+    if isinstance(node, Call) and node.func in ("conv", "corr"):
+        return not node.kwargs and all(on_padded_torus(a, ndim) for a in node.args)
+    if isinstance(node, Call) and node.func in SIZE_FUNCTIONS:
+        return False
+    if isinstance(node, Call) and node.func in _TORUS_SIGNAL | _TORUS_SCALAR:
+        spec = FUNCTIONS[node.func]
+        return on_torus(Call(node.func, tuple(Name("_") for _ in node.args[:spec.signals]) +
+                             node.args[spec.signals:], node.kwargs), ndim) and \
+            all(on_padded_torus(a, ndim) for a in node.args[:spec.signals])
+    if isinstance(node, Neg):
+        return on_padded_torus(node.operand, ndim)
+    if isinstance(node, BinOp):
+        if node.op == "/":
+            return isinstance(node.right, Number) and node.right.value != 0 and \
+                on_padded_torus(node.left, ndim)
+        return node.op in "+-*" and on_padded_torus(node.left, ndim) and \
+            on_padded_torus(node.right, ndim)
+    return isinstance(node, Name | Number)
+
+
 def mentions_torus(node: Node) -> bool:
     """Whether a side uses a circular operation or a size function (then a statement whose
     sides are both :func:`on_torus` is read on Z_n^d)."""
@@ -315,6 +346,7 @@ class _UnfoldContext:
     real: frozenset[str]  # signals whose values are real: conj leaves them alone
     ndim: int = 0
     boxes: Mapping[str, tuple[tuple[SizeForm, SizeForm], ...]] = field(default_factory=dict)
+    padded: bool = False
 
 
 def conjugate(term: Term, real: frozenset[str]) -> Term:
@@ -348,7 +380,7 @@ def conjugate_name(signal: str) -> str:
 def unfold(side: DslSide) -> Term:
     """The side with every operation replaced by its definition on Z^d (or Z_n^d)."""
     point = Index.var(FREE_VARIABLE) if side.signal else None
-    ctx = _UnfoldContext(fresh_names(set()), side.real, side.ndim, dict(side.boxes))
+    ctx = _UnfoldContext(fresh_names(set()), side.real, side.ndim, dict(side.boxes), side.padded)
     if side.torus:
         return _unfold_torus(side.node, point, ctx)
     return _unfold(side.node, point, ctx)
@@ -401,6 +433,15 @@ def _unfold_torus(node: Node, point: Index | None, ctx: _UnfoldContext) -> Term:
                                    _unfold_torus(node.args[1], outer, ctx))), torus=True)
     if isinstance(node, Call) and node.func == "flip" and len(node.args) == 1 and not node.kwargs:
         return _unfold_torus(node.args[0], -point, ctx)
+    if ctx.padded and isinstance(node, Call) and node.func == "zeropad":
+        return _unfold_torus(node.args[0], point, ctx)  # zeropad(a, N) read mod N is a mod N
+    if ctx.padded and isinstance(node, Call) and node.func in ("conv", "corr") and not node.kwargs:
+        # read mod N, a linear convolution is the circular one of the signals read mod N
+        var = next(ctx.names)
+        inner = Index.var(var)
+        outer = point - inner if node.func == "conv" else point + inner
+        return Sigma((var,), Prod((_unfold_torus(node.args[0], inner, ctx),
+                                   _unfold_torus(node.args[1], outer, ctx))), torus=True)
     if isinstance(node, Call) and node.func == "conj":
         return conjugate(_unfold_torus(node.args[0], point, ctx), ctx.real)
     if isinstance(node, Call) and node.func == "shift":
@@ -493,7 +534,7 @@ def _unfold_binop(node: BinOp, point: Index | None, ctx: _UnfoldContext, axes: A
 
 def _unfold_call(node: Call, point: Index | None, ctx: _UnfoldContext, axes: Axes) -> Term:
     func, args = node.func, node.args
-    if func not in DEFINITIONS:
+    if func not in DEFINITIONS or func == "zeropad":  # zeropad: on Z_N^d only (padded)
         raise NotApplicableError(f"{func} has no definition in the general tier")
     if func == "conj":
         return conjugate(_unfold(args[0], point, ctx, axes), ctx.real)
@@ -887,7 +928,7 @@ def output_box(kernel: _Box, image: _Box, sign: int, mode: str) -> _Box:
     return out
 
 
-def _form_text(form: Mapping[str, int]) -> str:
+def form_text(form: Mapping[str, int]) -> str:
     parts = sorted((v, c) for v, c in form.items() if v != "1") + \
         ([("1", form["1"])] if form.get("1") else [])
     out = ""
@@ -899,7 +940,7 @@ def _form_text(form: Mapping[str, int]) -> str:
 
 def indicator_name(box: _Box) -> str:
     """``𝟙[lo..hi × ...]``, canonical: equal boxes give equal names."""
-    return INDICATOR + "[" + " × ".join(f"{_form_text(lo)}..{_form_text(hi)}" for lo, hi in box) + "]"
+    return INDICATOR + "[" + " × ".join(f"{form_text(lo)}..{form_text(hi)}" for lo, hi in box) + "]"
 
 
 def _unfold_cropped(node: Call, point: Index | None, ctx: _UnfoldContext, axes: Axes) -> Term:
