@@ -614,6 +614,8 @@ PROVED_BUNDLED = frozenset({
     "frobenius-is-sum-of-hadamard",
     "frobenius-is-symmetric",
     "idft-is-conjugated-dft",
+    "linear-conv-by-dft-padded-2d-for-all-sizes",
+    "linear-conv-by-dft-padded-for-all-sizes",
     "shifts-compose",
     "source-cnn-learns-the-rotated-filter",
     "source-conv-is-corr-with-flipped-filter",
@@ -622,6 +624,7 @@ PROVED_BUNDLED = frozenset({
     "sum-of-conv-is-product-of-sums",
     "sum-of-corr-is-product-of-sums",
     "symmetric-part-conv-is-corr",
+    "zero-padded-circconv-is-linear-conv-for-all-sizes",
 })
 
 
@@ -809,3 +812,44 @@ def test_an_extension_is_one_function_on_z_whatever_box_it_covers(boundary: str)
         for hi in ((2, 4), (5, 3), (7, 8)):
             window = _extend(image, lo, hi, boundary)
             assert all(window.value_at(c) == wide.value_at(c) for c in window.coordinates())
+
+
+# --- zeropad to a length that follows the sizes ------------------------------------------------
+
+AT_ORIGIN_1D = {"a": {"shape": "3", "origin": [0]}, "b": {"shape": "5", "origin": [0]}}
+AT_ORIGIN_2D = {"a": {"shape": "2x2", "origin": [0, 0]}, "b": {"shape": "3x4", "origin": [0, 0]}}
+PAD_1D = "len(a) + len(b) - {k}"
+PAD_2D = "size(a, 0) + size(b, 0) - {k}, size(a, 1) + size(b, 1) - {m}"
+
+
+@pytest.mark.parametrize(("statement", "signals"), [
+    (f"circconv(zeropad(a, {PAD_1D}), zeropad(b, {PAD_1D})) == conv(a, b)", AT_ORIGIN_1D),
+    (f"idft(dft(zeropad(a, {PAD_1D})) * dft(zeropad(b, {PAD_1D}))) == conv(a, b)", AT_ORIGIN_1D),
+    (f"idft(dft(zeropad(a, {PAD_2D})) * dft(zeropad(b, {PAD_2D}))) == conv(a, b)", AT_ORIGIN_2D),
+])
+@pytest.mark.parametrize("short", [False, True])
+def test_linear_convolution_by_padding_for_all_sizes(statement: str, signals: dict[str, Any],
+                                                     short: bool) -> None:
+    # short: one sample short on the last axis
+    last = "{m}" if "{m}" in statement else "{k}"
+    claim = claim_from_text(statement.replace(last, "2" if short else "1").format(k=1), signals)
+    result = attempt(claim, Budget(30))
+    if short:  # one sample short on an axis: aliasing, refuted with a counterexample
+        assert result is None
+        refuted = run_tiers(claim)
+        assert refuted.verdict is Verdict.REFUTED and refuted.counterexample is not None
+        return
+    assert result is not None and result.verdict is Verdict.PROVED
+    assert result.derivation.check() and len(result.derivation.rechecked) >= 2
+    assert "zeropad length that follows them" in result.derivation.scope
+
+
+def test_more_padding_than_needed_is_proved_and_a_fixed_length_is_not() -> None:
+    more = f"circconv(zeropad(a, {PAD_1D}), zeropad(b, {PAD_1D})) == conv(a, b)"
+    assert attempt(claim_from_text(more.format(k=-3), AT_ORIGIN_1D), Budget(30)) is not None
+    # a fixed length 7 holds at the declared sizes only (larger signals do not fit)
+    fixed = "circconv(zeropad(a, 7), zeropad(b, 7)) == conv(a, b)"
+    assert attempt(claim_from_text(fixed, AT_ORIGIN_1D), Budget(30)) is None
+    # centred signals: conv(a, b) reaches below 0, outside [0, N)
+    centred = more.format(k=1)
+    assert attempt(claim_from_text(centred, {"a": "3", "b": "5"}), Budget(30)) is None
