@@ -476,6 +476,10 @@ def derive(claim: Claim) -> Derivation | None:
     ties = (False, True) if modes and len(set(declared.values())) < len(declared) else (False,)
     for tied in ties:
         boxes = symbolic_boxes(declared, tied) if modes else ()
+        if tied is False and len(ties) > 1 and not _may_meet(
+                DslSide(statement.left, signal, torus, real, ndim, boxes),
+                DslSide(statement.right, signal, torus, real, ndim, boxes)):
+            continue  # different boxes on the two sides: only shared sizes can make them meet
         try:
             left, left_form = side_steps(DslSide(statement.left, signal, torus, real, ndim, boxes))
             right, right_form = side_steps(DslSide(statement.right, signal, torus, real, ndim,
@@ -643,6 +647,22 @@ def _on_period_box(node: Node, declared: Mapping[str, Any], argument: bool = Fal
 
 
 # --- modes and boundaries: symbolic boxes -------------------------------------------------
+
+def _may_meet(left: DslSide, right: DslSide) -> bool:
+    """Whether the two sides' terms have the same signals and indicators (a cheap test before
+    the canonical forms; false also where like terms would cancel, which only costs the
+    proof with sizes of their own)."""
+    def signature(side: DslSide) -> list[tuple[str, ...]]:
+        try:
+            form = linearity(unfold(side))
+        except RuleError:
+            return []
+        # an indicator repeated at one index counts once (idempotence)
+        kept = [{(a.signal, a.index if is_indicator(a.signal) else k) for k, a in enumerate(m.atoms)}
+                for m in form.monomials]
+        return sorted(tuple(sorted(name for name, _ in atoms)) for atoms in kept)
+    return signature(left) == signature(right)
+
 
 def uses_modes(node: Node) -> bool:
     """Whether a side has a conv/corr with a mode other than full or a boundary other than
