@@ -176,7 +176,10 @@ def dsl_latex(node: Node) -> str:
         return f"{left} {op} {right}"
     if isinstance(node, Call):
         args = [dsl_latex(a) for a in node.args if not isinstance(a, Str)]
-        return rf"\operatorname{{{node.func}}}({', '.join(args)})"
+        # a mode or boundary as a subscript: conv_{same, reflect}(F, I)
+        options = ", ".join(v.value for _, v in node.kwargs if isinstance(v, Str))
+        sub = rf"_{{\text{{{options}}}}}" if options else ""
+        return rf"\operatorname{{{node.func}}}{sub}({', '.join(args)})"
     return rf"\text{{{dsl_text(node)}}}"
 
 
