@@ -853,3 +853,32 @@ def test_more_padding_than_needed_is_proved_and_a_fixed_length_is_not() -> None:
     # centred signals: conv(a, b) reaches below 0, outside [0, N)
     centred = more.format(k=1)
     assert attempt(claim_from_text(centred, {"a": "3", "b": "5"}), Budget(30)) is None
+
+
+# --- differential: modes and boundaries ------------------------------------------------------
+
+MODE_KERNELS = ["F", "flip(F)", "flip(F, 0)", "flip(flip(F, 1), 0)", "shift(F, 1, 0)"]
+MODE_OPTIONS = ['mode="same"', 'mode="valid"', 'mode="same", boundary="wrap"',
+                'mode="same", boundary="reflect"', 'mode="same", boundary="mirror"',
+                'boundary="nearest"', 'mode="valid", boundary="wrap"']
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from(["conv", "corr"]), st.sampled_from(MODE_KERNELS), st.sampled_from(MODE_OPTIONS),
+       st.sampled_from(["conv", "corr"]), st.sampled_from(MODE_KERNELS), st.sampled_from(MODE_OPTIONS),
+       st.booleans(), st.lists(st.tuples(st.integers(1, 3), st.integers(3, 5)), min_size=3,
+                               max_size=3))
+def test_proved_mode_statements_agree_with_the_exact_tier(
+        op1: str, k1: str, o1: str, op2: str, k2: str, o2: str, alike: bool,
+        sizes: list[tuple[int, int]]) -> None:
+    """PROVED implies the exact tier agrees at three random sizes in the scope (the kernel
+    at most the image: valid mode is defined)."""
+    statement = f"{op1}({k1}, I, {o1}) == {op2}({k2}, I, {o1 if alike else o2})"
+    result = attempt(claim_from_text(statement, {"F": "3x3", "I": "5x5"}), Budget(30))
+    if result is None:
+        return
+    for kernel, image in sizes:
+        claim = claim_from_text(statement, {"F": f"{kernel}x{kernel + 1}",
+                                            "I": f"{image + 1}x{image + 1}"}, tiers=["exact"])
+        checked = exact.attempt(claim, Budget(60))
+        assert checked is not None and checked.verdict is Verdict.VERIFIED, (statement, kernel, image)
