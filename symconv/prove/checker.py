@@ -16,6 +16,14 @@ for every term of each side, in the order of that expansion, a list of steps:
 - ``["collapse", v]`` (on Z_n^d): an indicator ``[±v + r ≡ 0]`` fixes v: substitute
   ``v = ∓r``, valid since the summand is n-periodic in v.
 
+Modes and boundaries (Z^d, with the declared shapes): a crop is the indicator atom of the
+ops output box, computed here from symbolic boxes (origin o, size n per signal and axis,
+shared by signals declared alike when the certificate says ``tied``); a boundary other
+than zero reads the image through one extension atom; indicators are idempotent.  With
+``padded`` (Z_n^d), n is the common zeropad length N, zeropad(a, N) reads as a and
+conv/corr as the circular operations, and each side must lie on [0, N)^d with its
+values mod N (:func:`padded_period`, linear arithmetic on the sizes).
+
 Both sides must end with the same collected terms (sums are finite, so the order
 of summation is immaterial).  On Z_n^d the claim is that of the model: every
 signal read modulo the common shape n; that the model is the statement's meaning

@@ -27,9 +27,21 @@ its declared sizes by the exact tier's comparison (:func:`backstop`) and (4) the
 normal form agrees with the statement at small sizes (:func:`recheck`).  Anything
 short of that returns None, and the exact tier takes over; None does not say the
 statement is false.  One-axis flips and transpose are covered outside sums (an atom
-at a signed permutation of its index).  Not covered: modes other than full,
-boundaries other than zero, one-axis flips or transpose around a sum, @, trace,
-zeropad, explicit periods or DFT sizes, ``!=`` statements.
+at a signed permutation of its index).
+
+Modes and boundaries (:func:`symbolic_boxes`): every signal gets a symbolic box per
+axis, origin o (or the declared one) and size n; ops' crop boxes are affine in those,
+and a crop multiplies the full sum by the indicator 𝟙_B(x) of its box, so two crops meet
+when their affine forms are equal.  A boundary other than zero reads the image through
+its extension I⟨b⟩ (one function on Z^d, shared by both sides).  The proof holds for all
+sizes and origins, valid mode where it is defined (the kernel fits); when the sides meet
+only if signals declared alike share sizes (the CNN valid layers), the scope says so.
+
+Zeropad to a length that follows the sizes (:func:`padded_period`): with N the common
+zeropad length (``len(a) + len(b) - 1``), both sides are read on Z_N^d (zeropad(a, N) as
+a, conv as the circular convolution) and each must lie on [0, N)^d, decided by linear
+arithmetic on the sizes.  Not covered: one-axis flips or transpose around a sum, @,
+trace, explicit periods or DFT sizes, stride and dilation, ``!=`` statements.
 
 The API the reports use: :class:`Derivation` (``steps``, ``text()``,
 ``latex()``, ``_repr_latex_``) made of :class:`Step` records (``before``,

@@ -18,7 +18,8 @@ fail, so a derivation can be replayed and re-checked step by step
   mod n and ω^n = 1);
 - ``exchange``: reorder the summation variables of a finite multiple sum;
 - ``rename``: rename bound variables (injectively, without capture);
-- ``order``: commute factors, collect like terms and sort the terms.
+- ``order``: commute factors, collect like terms and sort the terms;
+- ``idempotence``: a box indicator repeated at one index counts once (a crop reached twice).
 
 >>> from symconv.lang.dsl import parse_statement
 >>> side = DslSide(parse_statement("conv(F, I) == conv(I, F)").left, signal=True)
