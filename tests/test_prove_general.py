@@ -882,3 +882,17 @@ def test_proved_mode_statements_agree_with_the_exact_tier(
                                             "I": f"{image + 1}x{image + 1}"}, tiers=["exact"])
         checked = exact.attempt(claim, Budget(60))
         assert checked is not None and checked.verdict is Verdict.VERIFIED, (statement, kernel, image)
+
+
+def test_the_json_certificate_of_a_crop_names_the_declared_shapes(tmp_path: Path) -> None:
+    import json
+
+    from symconv.prove.runner import run_claims, write_json
+
+    claim = claim_from_text('conv(F, I, mode="valid") == corr(flip(F), I, mode="valid")',
+                            {"F": "3x3", "I": {"shape": "5x5", "origin": [0, 0]}})
+    write_json(run_claims([claim]), tmp_path / "out.json")
+    [entry] = json.loads((tmp_path / "out.json").read_text(encoding="utf-8"))
+    assert entry["verdict"] == "PROVED"
+    assert entry["certificate"]["declared"] == {"F": [{"shape": [3, 3], "origin": None}],
+                                                "I": [{"shape": [5, 5], "origin": [0, 0]}]}

@@ -510,6 +510,7 @@ def derive(claim: Claim) -> Derivation | None:
         return Derivation(statement.text, left, right, left_form, torus, certificate=cert,
                           ndims=ndims, real=real)
     cert["tied"] = tied
+    cert["declared"] = _declared_json(declared)  # what the checker reads besides the statement
     return Derivation(statement.text, left, right, left_form, torus, certificate=cert,
                       ndims=ndims, real=real, declared=declared,
                       scope=modes_scope(statement, declared, tied))
@@ -539,6 +540,7 @@ def _padded_derivation(claim: Claim, statement: Statement, signal: bool, ndims: 
     if left_form != right_form:
         return None
     cert: dict[str, Any] = {"model": "Z_n^d", "padded": True, "tied": False,
+                            "declared": _declared_json(declared),
                             "sides": [certificate_side(left, ndims, statement.left),
                                       certificate_side(right, ndims, statement.right)],
                             "normal_form": left_form.text()}
@@ -548,6 +550,11 @@ def _padded_derivation(claim: Claim, statement: Statement, signal: bool, ndims: 
              f"on [0, N) (every zeropad fits)")
     return Derivation(statement.text, left, right, left_form, True, certificate=cert,
                       ndims=ndims, real=real, declared=declared, scope=scope)
+
+
+def _declared_json(declared: Mapping[str, Any]) -> dict[str, list[dict[str, Any]]]:
+    return {name: [{"shape": list(shape), "origin": None if origin is None else list(origin)}
+                   for shape, origin in specs] for name, specs in declared.items()}
 
 
 def _size_form(node: Node, ndims: Mapping[str, int]) -> dict[str, int] | None:
