@@ -896,3 +896,61 @@ def test_the_json_certificate_of_a_crop_names_the_declared_shapes(tmp_path: Path
     assert entry["verdict"] == "PROVED"
     assert entry["certificate"]["declared"] == {"F": [{"shape": [3, 3], "origin": None}],
                                                 "I": [{"shape": [5, 5], "origin": [0, 0]}]}
+
+
+# --- the symbolic boxes are ops' boxes ---------------------------------------------------------
+
+BOX_LEAVES = ["F", "I", "flip(F)", "flip(I, 1)", "shift(F, 2, -1)"]
+
+
+@st.composite
+def boxed_expressions(draw: st.DrawFn, depth: int = 2) -> str:
+    if depth == 0 or draw(st.booleans()):
+        return draw(st.sampled_from(BOX_LEAVES))
+    inner = draw(boxed_expressions(depth - 1))
+    kind = draw(st.sampled_from(["conv", "corr", "flip", "shift"]))
+    if kind == "flip":
+        return f"flip({inner})"
+    if kind == "shift":
+        return f"shift({inner}, 1, 3)"
+    kernel = draw(st.sampled_from(["F", "flip(F)"]))
+    mode = draw(st.sampled_from(["full", "same", "valid"]))
+    return f'{kind}({kernel}, {inner}, mode="{mode}")'
+
+
+@settings(max_examples=60, deadline=None)
+@given(boxed_expressions(), st.tuples(st.integers(1, 3), st.integers(1, 3)),
+       st.tuples(st.integers(3, 6), st.integers(3, 6)), st.booleans())
+def test_symbolic_boxes_are_the_boxes_ops_computes(text: str, kernel: tuple[int, int],
+                                                   image: tuple[int, int], centred: bool) -> None:
+    from symconv.prove import checker
+    from symconv.prove.general import symbolic_boxes
+    from symconv.prove.rules import _UnfoldContext, box_of
+
+    origin = None if centred else (1, -2)
+    declared = {"F": ((kernel, None),), "I": ((image, origin),)}
+    node = parse_statement(f"{text} == {text}").left
+    from symconv.lang.claims import SignalSpec
+    from symconv.prove.counterexample import build_env
+    from symconv.prove.evaluate import ExactBackend, evaluate
+
+    env = build_env({"F": SignalSpec(kernel), "I": SignalSpec(image, origin=origin)})
+    try:
+        value = evaluate(node, env, ExactBackend())
+    except SymconvError:
+        return  # valid mode with the kernel larger than its image: outside every scope
+    values = {f"n_{name}{a + 1}": sig.shape[a] for name, sig in env.items() for a in range(2)}
+    values |= {f"o_{name}{a + 1}": sig.origin[a] for name, sig in env.items() for a in range(2)}
+    ctx = _UnfoldContext(iter(()), frozenset(), 2, dict(symbolic_boxes(declared, False)))
+    prover = [(_at(lo, values), _at(hi, values)) for lo, hi in box_of(node, ctx)]
+    ops_box = [(o, o + n - 1) for o, n in zip(value.origin, value.shape, strict=True)]
+    assert prover == ops_box, text
+    expander = checker._Expander({"F": 2, "I": 2}, frozenset(), None,
+                                 checker.declared_boxes(declared, False))
+    names = {f"{kind}:{name}.{a}": values[f"{kind}_{name}{a + 1}"]
+             for kind in "no" for name in "FI" for a in range(2)}
+    assert [(_at(lo, names), _at(hi, names)) for lo, hi in expander.box(node)] == ops_box, text
+
+
+def _at(form: dict[str, int], values: dict[str, int]) -> int:
+    return sum(c * (1 if v == "1" else values[v]) for v, c in form.items())
