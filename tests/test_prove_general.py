@@ -954,3 +954,27 @@ def test_symbolic_boxes_are_the_boxes_ops_computes(text: str, kernel: tuple[int,
 
 def _at(form: dict[str, int], values: dict[str, int]) -> int:
     return sum(c * (1 if v == "1" else values[v]) for v, c in form.items())
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from(["circconv({a}, {b}) == conv(a, b)", "idft(dft({a}) * dft({b})) == conv(a, b)",
+                        "circcorr({b}, {a}) == conv(a, flip(b))", "idft(dft({a})) == a",
+                        "circconv({a}, {b}) == conv(b, a)"]),
+       st.integers(-2, 2), st.lists(st.tuples(st.integers(1, 4), st.integers(1, 4)), min_size=3,
+                                    max_size=3))
+def test_proved_padded_statements_agree_with_the_exact_tier(law: str, extra: int,
+                                                            sizes: list[tuple[int, int]]) -> None:
+    """PROVED implies the exact tier agrees at three random sizes; a padding too short is never
+    PROVED."""
+    length = f"len(a) + len(b) {'+' if extra >= 0 else '-'} {abs(extra)}"
+    statement = law.format(a=f"zeropad(a, {length})", b=f"zeropad(b, {length})")
+    at = {"a": {"shape": "3", "origin": [0]}, "b": {"shape": "4", "origin": [0]}}
+    result = attempt(claim_from_text(statement, at), Budget(30))
+    if result is None:
+        return
+    assert extra >= -1  # N = len(a) + len(b) - 2 aliases
+    for n, m in sizes:
+        claim = claim_from_text(statement, {"a": {"shape": str(n), "origin": [0]},
+                                            "b": {"shape": str(m), "origin": [0]}}, tiers=["exact"])
+        checked = exact.attempt(claim, Budget(60))
+        assert checked is not None and checked.verdict is Verdict.VERIFIED, (statement, n, m)
