@@ -186,8 +186,16 @@ def evaluate(node: Node, env: Mapping[str, Ref]) -> Any:
             return scale(left, Fraction(1) / right)
         return matmul(left, right)
     assert isinstance(node, Call)
-    args = [evaluate(a, env) for a in node.args if integer_value(a) is None]
-    ints = [v for v in (integer_value(a) for a in node.args) if v is not None]
+    if node.func in ("len", "size", "numel"):
+        shape = evaluate(node.args[0], env).entries.shape
+        axis = integer_value(node.args[1]) if node.func == "size" else 0
+        return Fraction(int(np.prod(shape)) if node.func == "numel" else shape[axis or 0])
+    if node.func == "zeropad":  # its lengths may be size expressions: len(a) + len(b) - 1
+        args = [evaluate(node.args[0], env)]
+        ints = [int(evaluate(a, env)) for a in node.args[1:]]
+    else:
+        args = [evaluate(a, env) for a in node.args if integer_value(a) is None]
+        ints = [v for v in (integer_value(a) for a in node.args) if v is not None]
     opts: dict[str, Any] = {k: (v.value if isinstance(v, Str) else integer_value(v))
                             for k, v in node.kwargs}
     f = node.func

@@ -24,9 +24,12 @@ from symconv.lang.dsl import (
     Str,
     check_signal_name,
     constant_value,
+    integer_value,
+    is_size_expression,
     names,
     number_digits,
     parse_statement,
+    size_expression_value,
     unparse,
 )
 
@@ -277,3 +280,29 @@ def test_any_text_parses_or_gives_a_one_line_claim_error(text: str) -> None:
         parse_statement(text)
     except ClaimFileError as exc:
         assert "\n" not in str(exc)
+
+
+# --- zeropad lengths that follow the sizes ----------------------------------------------------
+
+@pytest.mark.parametrize("text", ["zeropad(a, len(a) + len(b) - 1) == a",
+                                  "zeropad(a, 2 * len(a)) == a",
+                                  "zeropad(a, size(a, 0) + 1, size(b, 1)) == a",
+                                  "zeropad(a, numel(b) - len(a) + 3) == a"])
+def test_zeropad_accepts_size_expressions(text: str) -> None:
+    call = parse_statement(text).left
+    assert all(is_size_expression(arg) for arg in call.args[1:] if integer_value(arg) is None)
+
+
+@pytest.mark.parametrize("text", ["zeropad(a, len(a) * len(b)) == a", "zeropad(a, b) == a",
+                                  "zeropad(a, len(flip(a))) == a", "shift(a, len(a)) == a",
+                                  "zeropad(a, len(a) / 2) == a"])
+def test_other_lengths_are_still_refused(text: str) -> None:
+    with pytest.raises(ClaimFileError):
+        parse_statement(text)
+
+
+def test_size_expressions_evaluate_at_the_signals_shapes() -> None:
+    node = parse_statement("zeropad(a, size(a, 0) + size(b, 1) - 1, 2 * numel(b)) == a").left
+    shapes = {"a": (3, 4), "b": (2, 5)}
+    values = [size_expression_value(arg, lambda n: shapes[n.id]) for arg in node.args[1:]]
+    assert values == [3 + 5 - 1, 20]

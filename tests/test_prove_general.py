@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import shutil
 import subprocess
 from pathlib import Path
@@ -172,8 +173,11 @@ def test_proved_dft_theorems_hold_for_numpy_fft() -> None:
 
 @pytest.mark.parametrize(("statement", "signals"), [
     ("conv(a, b) != corr(a, b)", {"a": "3", "b": "4"}),                 # only '==' is proved
-    ('conv(a, b, mode="same") == conv(b, a, mode="same")', {"a": "3", "b": "3"}),
-    ('conv(F, I, mode="same") == corr(flip(F), I, mode="same")', {"F": "3", "I": "5"}),
+    ('conv(a, b, mode="same") == conv(b, a, mode="same")', {"a": "3", "b": "4"}),  # false
+    ('conv(F, I, mode="same", boundary="wrap") == corr(flip(F), I, mode="same")',
+     {"F": "3", "I": "5"}),                                             # false: the boundary
+    ('conv(F, I, mode="same", boundary="wrap") == corr(flip(F), conv(F, I), mode="same", '
+     'boundary="wrap")', {"F": "3", "I": "5"}),                         # extension of an expression
     ("transpose(conv(a, b)) == conv(transpose(a), transpose(b))", {"a": "2x3", "b": "3x3"}),
     ("conv(flip(a, 0), b) == flip(conv(a, flip(b, 0)), 0)", {"a": "2x3", "b": "3x3"}),
     ("circconv(a, b, 5) == circconv(b, a, 5)", {"a": "3", "b": "5"}),   # explicit period
@@ -556,14 +560,21 @@ PROVED_BUNDLED = frozenset({
     "cnn-backprop-1d",
     "cnn-backprop-input-is-correlation-with-flipped-kernel",
     "cnn-backprop-input-is-full-convolution",
+    "cnn-backprop-valid-layer-input",
+    "cnn-backprop-valid-layer-weight",
     "cnn-backprop-weight-is-correlation",
     "cnn-conv-layer-backprop-input-is-correlation",
+    "cnn-layer-conv-is-corr-of-flipped-weights",
     "conv-associates",
     "conv-commutes-1d",
     "conv-commutes-2d",
     "conv-distributes",
     "conv-is-corr-of-flip",
     "conv-is-corr-of-flip-1d-even",
+    "conv-is-corr-of-flip-same-nearest",
+    "conv-is-corr-of-flip-same-reflect",
+    "conv-is-corr-of-flip-same-wrap",
+    "conv-is-corr-of-flip-valid",
     "conv-is-linear-in-the-kernel",
     "conv-shift-image",
     "conv-shift-kernel",
@@ -603,13 +614,17 @@ PROVED_BUNDLED = frozenset({
     "frobenius-is-sum-of-hadamard",
     "frobenius-is-symmetric",
     "idft-is-conjugated-dft",
+    "linear-conv-by-dft-padded-2d-for-all-sizes",
+    "linear-conv-by-dft-padded-for-all-sizes",
     "shifts-compose",
+    "source-cnn-learns-the-rotated-filter",
     "source-conv-is-corr-with-flipped-filter",
     "source-convolution-is-associative",
     "source-flipping-gives-commutativity",
     "sum-of-conv-is-product-of-sums",
     "sum-of-corr-is-product-of-sums",
     "symmetric-part-conv-is-corr",
+    "zero-padded-circconv-is-linear-conv-for-all-sizes",
 })
 
 
@@ -724,3 +739,242 @@ def test_size_functions_outside_the_torus_are_refused_not_crashed(
     # (a sum over its argument) indexed past its one argument, or read size(f, k) as sum(f).
     claim = claim_from_text(statement, signals)
     assert attempt(claim, Budget(20)) is None
+
+
+# --- modes and boundaries on symbolic boxes -------------------------------------------------
+
+@pytest.mark.parametrize("options", ['mode="same", boundary="reflect"', 'mode="same", boundary="wrap"',
+                                     'mode="same", boundary="nearest"', 'mode="same", boundary="mirror"',
+                                     'mode="same"', 'mode="valid"', 'mode="valid", boundary="wrap"',
+                                     'boundary="wrap"', 'mode="full", boundary="symm"'])
+@pytest.mark.parametrize("signals", [{"F": "3x3", "I": "5x5"}, {"F": "4", "I": "7"},
+                                     {"F": {"shape": "2", "origin": [0]}, "I": "5"}])
+def test_flip_equivalence_in_every_mode_is_proved_for_all_sizes(options: str,
+                                                                signals: dict[str, Any]) -> None:
+    claim = claim_from_text(f"conv(F, I, {options}) == corr(flip(F), I, {options})", signals)
+    result = attempt(claim, Budget(30))
+    assert result is not None and result.verdict is Verdict.PROVED
+    derivation = result.derivation
+    assert derivation.check() and len(derivation.rechecked) >= 2
+    assert "all sizes" in derivation.text()
+    assert ("kernel fits inside the image" in derivation.scope) == ("valid" in options)
+
+
+@pytest.mark.parametrize(("statement", "signals"), [
+    # a one-axis flip
+    ('conv(F, I, mode="same", boundary="reflect") == corr(flip(F, 0), I, mode="same", boundary="reflect")',
+     {"F": "3x3", "I": "5x5"}),
+    # the wrong boundary on one side
+    ('conv(F, I, mode="same", boundary="reflect") == corr(flip(F), I, mode="same", boundary="mirror")',
+     {"F": "3x3", "I": "5x5"}),
+    ('conv(F, I, mode="same", boundary="wrap") == corr(flip(F), I, mode="same", boundary="nearest")',
+     {"F": "3", "I": "5"}),
+    # no flip
+    ('conv(W, x, mode="valid") == corr(W, x, mode="valid")', {"W": "3x3", "x": "6x6"}),
+    # the valid crop off by one: g on a box one sample larger than the layer's output
+    ('frobenius(corr(W, x, mode="valid"), corr(V, z, mode="valid")) == '
+     'frobenius(x, conv(W, corr(V, z, mode="valid")))', {"W": "3x3", "x": "6x6", "V": "3x3", "z": "7x7"}),
+    ('conv(F, I, mode="valid") == corr(flip(F), I, mode="same")', {"F": "3", "I": "5"}),
+    ('conv(a, b, mode="same") == conv(b, a, mode="same")', {"a": "3", "b": "4"}),
+])
+def test_mode_mutants_are_not_proved_and_are_refuted(statement: str, signals: dict[str, Any]) -> None:
+    claim = claim_from_text(statement, signals)
+    assert attempt(claim, Budget(30)) is None
+    assert run_tiers(claim).verdict is Verdict.REFUTED
+
+
+def test_signals_declared_alike_share_sizes_and_the_scope_says_so() -> None:
+    claim = claim_from_text('conv(a, b, mode="same") == conv(b, a, mode="same")', {"a": "3", "b": "3"})
+    result = attempt(claim, Budget(30))
+    assert result is not None and result.verdict is Verdict.PROVED
+    assert "share their sizes: a, b" in result.derivation.scope
+    # every re-check gives a and b one shape (where they differ the claim is false)
+    assert all(sizes["a"] == sizes["b"] for sizes in result.derivation.rechecked)
+
+
+def test_valid_mode_with_the_kernel_larger_than_the_image_is_not_proved() -> None:
+    # ops refuses valid mode when the kernel does not fit: the statement has no value there
+    claim = claim_from_text('conv(F, I, mode="valid") == corr(flip(F), I, mode="valid")',
+                            {"F": "5", "I": "3"})
+    assert attempt(claim, Budget(30)) is None
+
+
+@pytest.mark.parametrize("boundary", ["wrap", "reflect", "mirror", "nearest"])
+def test_an_extension_is_one_function_on_z_whatever_box_it_covers(boundary: str) -> None:
+    # the model reads a boundary as one extension of the image shared by both sides: ops'
+    # extension over any box must be a window of the extension over a larger box
+    from symconv.core.ops import _extend
+    from symconv.core.signal import Signal
+
+    image = Signal(np.arange(1.0, 7.0).reshape(2, 3), (-1, 0))
+    wide = _extend(image, (-12, -12), (12, 12), boundary)
+    for lo in itertools.product(range(-6, 0), repeat=2):
+        for hi in ((2, 4), (5, 3), (7, 8)):
+            window = _extend(image, lo, hi, boundary)
+            assert all(window.value_at(c) == wide.value_at(c) for c in window.coordinates())
+
+
+# --- zeropad to a length that follows the sizes ------------------------------------------------
+
+AT_ORIGIN_1D = {"a": {"shape": "3", "origin": [0]}, "b": {"shape": "5", "origin": [0]}}
+AT_ORIGIN_2D = {"a": {"shape": "2x2", "origin": [0, 0]}, "b": {"shape": "3x4", "origin": [0, 0]}}
+PAD_1D = "len(a) + len(b) - {k}"
+PAD_2D = "size(a, 0) + size(b, 0) - {k}, size(a, 1) + size(b, 1) - {m}"
+
+
+@pytest.mark.parametrize(("statement", "signals"), [
+    (f"circconv(zeropad(a, {PAD_1D}), zeropad(b, {PAD_1D})) == conv(a, b)", AT_ORIGIN_1D),
+    (f"idft(dft(zeropad(a, {PAD_1D})) * dft(zeropad(b, {PAD_1D}))) == conv(a, b)", AT_ORIGIN_1D),
+    (f"idft(dft(zeropad(a, {PAD_2D})) * dft(zeropad(b, {PAD_2D}))) == conv(a, b)", AT_ORIGIN_2D),
+])
+@pytest.mark.parametrize("short", [False, True])
+def test_linear_convolution_by_padding_for_all_sizes(statement: str, signals: dict[str, Any],
+                                                     short: bool) -> None:
+    # short: one sample short on the last axis
+    last = "{m}" if "{m}" in statement else "{k}"
+    claim = claim_from_text(statement.replace(last, "2" if short else "1").format(k=1), signals)
+    result = attempt(claim, Budget(30))
+    if short:  # one sample short on an axis: aliasing, refuted with a counterexample
+        assert result is None
+        refuted = run_tiers(claim)
+        assert refuted.verdict is Verdict.REFUTED and refuted.counterexample is not None
+        return
+    assert result is not None and result.verdict is Verdict.PROVED
+    assert result.derivation.check() and len(result.derivation.rechecked) >= 2
+    assert "zeropad length that follows them" in result.derivation.scope
+
+
+def test_more_padding_than_needed_is_proved_and_a_fixed_length_is_not() -> None:
+    more = f"circconv(zeropad(a, {PAD_1D}), zeropad(b, {PAD_1D})) == conv(a, b)"
+    assert attempt(claim_from_text(more.format(k=-3), AT_ORIGIN_1D), Budget(30)) is not None
+    # a fixed length 7 holds at the declared sizes only (larger signals do not fit)
+    fixed = "circconv(zeropad(a, 7), zeropad(b, 7)) == conv(a, b)"
+    assert attempt(claim_from_text(fixed, AT_ORIGIN_1D), Budget(30)) is None
+    # centred signals: conv(a, b) reaches below 0, outside [0, N)
+    centred = more.format(k=1)
+    assert attempt(claim_from_text(centred, {"a": "3", "b": "5"}), Budget(30)) is None
+
+
+# --- differential: modes and boundaries ------------------------------------------------------
+
+MODE_KERNELS = ["F", "flip(F)", "flip(F, 0)", "flip(flip(F, 1), 0)", "shift(F, 1, 0)"]
+MODE_OPTIONS = ['mode="same"', 'mode="valid"', 'mode="same", boundary="wrap"',
+                'mode="same", boundary="reflect"', 'mode="same", boundary="mirror"',
+                'boundary="nearest"', 'mode="valid", boundary="wrap"']
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from(["conv", "corr"]), st.sampled_from(MODE_KERNELS), st.sampled_from(MODE_OPTIONS),
+       st.sampled_from(["conv", "corr"]), st.sampled_from(MODE_KERNELS), st.sampled_from(MODE_OPTIONS),
+       st.booleans(), st.lists(st.tuples(st.integers(1, 3), st.integers(3, 5)), min_size=3,
+                               max_size=3))
+def test_proved_mode_statements_agree_with_the_exact_tier(
+        op1: str, k1: str, o1: str, op2: str, k2: str, o2: str, alike: bool,
+        sizes: list[tuple[int, int]]) -> None:
+    """PROVED implies the exact tier agrees at three random sizes in the scope (the kernel
+    at most the image: valid mode is defined)."""
+    statement = f"{op1}({k1}, I, {o1}) == {op2}({k2}, I, {o1 if alike else o2})"
+    result = attempt(claim_from_text(statement, {"F": "3x3", "I": "5x5"}), Budget(30))
+    if result is None:
+        return
+    for kernel, image in sizes:
+        claim = claim_from_text(statement, {"F": f"{kernel}x{kernel + 1}",
+                                            "I": f"{image + 1}x{image + 1}"}, tiers=["exact"])
+        checked = exact.attempt(claim, Budget(60))
+        assert checked is not None and checked.verdict is Verdict.VERIFIED, (statement, kernel, image)
+
+
+def test_the_json_certificate_of_a_crop_names_the_declared_shapes(tmp_path: Path) -> None:
+    import json
+
+    from symconv.prove.runner import run_claims, write_json
+
+    claim = claim_from_text('conv(F, I, mode="valid") == corr(flip(F), I, mode="valid")',
+                            {"F": "3x3", "I": {"shape": "5x5", "origin": [0, 0]}})
+    write_json(run_claims([claim]), tmp_path / "out.json")
+    [entry] = json.loads((tmp_path / "out.json").read_text(encoding="utf-8"))
+    assert entry["verdict"] == "PROVED"
+    assert entry["certificate"]["declared"] == {"F": [{"shape": [3, 3], "origin": None}],
+                                                "I": [{"shape": [5, 5], "origin": [0, 0]}]}
+
+
+# --- the symbolic boxes are ops' boxes ---------------------------------------------------------
+
+BOX_LEAVES = ["F", "I", "flip(F)", "flip(I, 1)", "shift(F, 2, -1)"]
+
+
+@st.composite
+def boxed_expressions(draw: st.DrawFn, depth: int = 2) -> str:
+    if depth == 0 or draw(st.booleans()):
+        return draw(st.sampled_from(BOX_LEAVES))
+    inner = draw(boxed_expressions(depth - 1))
+    kind = draw(st.sampled_from(["conv", "corr", "flip", "shift"]))
+    if kind == "flip":
+        return f"flip({inner})"
+    if kind == "shift":
+        return f"shift({inner}, 1, 3)"
+    kernel = draw(st.sampled_from(["F", "flip(F)"]))
+    mode = draw(st.sampled_from(["full", "same", "valid"]))
+    return f'{kind}({kernel}, {inner}, mode="{mode}")'
+
+
+@settings(max_examples=60, deadline=None)
+@given(boxed_expressions(), st.tuples(st.integers(1, 3), st.integers(1, 3)),
+       st.tuples(st.integers(3, 6), st.integers(3, 6)), st.booleans())
+def test_symbolic_boxes_are_the_boxes_ops_computes(text: str, kernel: tuple[int, int],
+                                                   image: tuple[int, int], centred: bool) -> None:
+    from symconv.prove import checker
+    from symconv.prove.general import symbolic_boxes
+    from symconv.prove.rules import _UnfoldContext, box_of
+
+    origin = None if centred else (1, -2)
+    declared = {"F": ((kernel, None),), "I": ((image, origin),)}
+    node = parse_statement(f"{text} == {text}").left
+    from symconv.lang.claims import SignalSpec
+    from symconv.prove.counterexample import build_env
+    from symconv.prove.evaluate import ExactBackend, evaluate
+
+    env = build_env({"F": SignalSpec(kernel), "I": SignalSpec(image, origin=origin)})
+    try:
+        value = evaluate(node, env, ExactBackend())
+    except SymconvError:
+        return  # valid mode with the kernel larger than its image: outside every scope
+    values = {f"n_{name}{a + 1}": sig.shape[a] for name, sig in env.items() for a in range(2)}
+    values |= {f"o_{name}{a + 1}": sig.origin[a] for name, sig in env.items() for a in range(2)}
+    ctx = _UnfoldContext(iter(()), frozenset(), 2, dict(symbolic_boxes(declared, False)))
+    prover = [(_at(lo, values), _at(hi, values)) for lo, hi in box_of(node, ctx)]
+    ops_box = [(o, o + n - 1) for o, n in zip(value.origin, value.shape, strict=True)]
+    assert prover == ops_box, text
+    expander = checker._Expander({"F": 2, "I": 2}, frozenset(), None,
+                                 checker.declared_boxes(declared, False))
+    names = {f"{kind}:{name}.{a}": values[f"{kind}_{name}{a + 1}"]
+             for kind in "no" for name in "FI" for a in range(2)}
+    assert [(_at(lo, names), _at(hi, names)) for lo, hi in expander.box(node)] == ops_box, text
+
+
+def _at(form: dict[str, int], values: dict[str, int]) -> int:
+    return sum(c * (1 if v == "1" else values[v]) for v, c in form.items())
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from(["circconv({a}, {b}) == conv(a, b)", "idft(dft({a}) * dft({b})) == conv(a, b)",
+                        "circcorr({b}, {a}) == conv(a, flip(b))", "idft(dft({a})) == a",
+                        "circconv({a}, {b}) == conv(b, a)"]),
+       st.integers(-2, 2), st.lists(st.tuples(st.integers(1, 4), st.integers(1, 4)), min_size=3,
+                                    max_size=3))
+def test_proved_padded_statements_agree_with_the_exact_tier(law: str, extra: int,
+                                                            sizes: list[tuple[int, int]]) -> None:
+    """PROVED implies the exact tier agrees at three random sizes; a padding too short is never
+    PROVED."""
+    length = f"len(a) + len(b) {'+' if extra >= 0 else '-'} {abs(extra)}"
+    statement = law.format(a=f"zeropad(a, {length})", b=f"zeropad(b, {length})")
+    at = {"a": {"shape": "3", "origin": [0]}, "b": {"shape": "4", "origin": [0]}}
+    result = attempt(claim_from_text(statement, at), Budget(30))
+    if result is None:
+        return
+    assert extra >= -1  # N = len(a) + len(b) - 2 aliases
+    for n, m in sizes:
+        claim = claim_from_text(statement, {"a": {"shape": str(n), "origin": [0]},
+                                            "b": {"shape": str(m), "origin": [0]}}, tiers=["exact"])
+        checked = exact.attempt(claim, Budget(60))
+        assert checked is not None and checked.verdict is Verdict.VERIFIED, (statement, n, m)

@@ -25,9 +25,10 @@ from __future__ import annotations
 
 import ast
 import keyword
+import math
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import TypeAlias
@@ -459,6 +460,8 @@ def _check_arity(call: Call, spec: Operation) -> None:
             f"column {call.col + 1}: {call.func}() takes {want}; got {len(call.args)} arguments"
         )
     for arg in call.args[spec.signals:]:
+        if call.func == "zeropad" and is_size_expression(arg):
+            continue  # a length that follows the sizes: len(a) + len(b) - 1
         if integer_value(arg) is None:
             raise ClaimFileError(
                 f"column {arg.col + 1}: {call.func}() expects an integer here, not {unparse(arg)}"
@@ -492,6 +495,41 @@ def _describe(spec: Operation) -> str:
         return f"{parts} and at least {spec.min_ints} integer(s)" if spec.min_ints else (
             f"{parts} and optional integers")
     return f"{parts} and {spec.min_ints} to {spec.max_ints} integer(s)"
+
+
+def is_size_expression(node: Node) -> bool:
+    """Whether ``node`` is an integer combination of size functions of named signals (a
+    zeropad length such as ``len(a) + len(b) - 1``; a plain integer is not one)."""
+    if isinstance(node, Call):
+        return node.func in SIZE_FUNCTIONS and isinstance(node.args[0], Name)
+    if isinstance(node, Neg):
+        return is_size_expression(node.operand)
+    if isinstance(node, BinOp) and node.op in "+-":
+        return any(is_size_expression(n) for n in (node.left, node.right)) and all(
+            is_size_expression(n) or integer_value(n) is not None for n in (node.left, node.right))
+    if isinstance(node, BinOp) and node.op == "*":
+        return (integer_value(node.left) is not None and is_size_expression(node.right)) or (
+            integer_value(node.right) is not None and is_size_expression(node.left))
+    return False
+
+
+def size_expression_value(node: Node, shape_of: Callable[[Node], tuple[int, ...]]) -> int:
+    """The integer a size expression (or integer) denotes, ``shape_of`` giving the shape of
+    a size function's signal argument."""
+    value = integer_value(node)
+    if value is not None:
+        return value
+    if isinstance(node, Call):
+        shape = shape_of(node.args[0])
+        if node.func == "numel":
+            return math.prod(shape)
+        return shape[integer_value(node.args[1]) or 0 if node.func == "size" else 0]
+    if isinstance(node, Neg):
+        return -size_expression_value(node.operand, shape_of)
+    if isinstance(node, BinOp):
+        left, right = (size_expression_value(n, shape_of) for n in (node.left, node.right))
+        return left + right if node.op == "+" else left - right if node.op == "-" else left * right
+    raise ClaimFileError(f"{unparse(node)} is not a size")
 
 
 def integer_value(node: Node) -> int | None:

@@ -156,7 +156,11 @@ OPERATIONS: dict[str, Operation] = _operations(
         "conj(a)(x) = a*(x), the complex conjugate (a* = a for real a; ω* = ω^(−1))",
         r"$\operatorname{conj}(a)(x) = \overline{a(x)}$ ($\bar a = a$ for real $a$;"
         r" $\bar\omega = \omega^{-1}$)"), pointwise=True),
-    Operation("zeropad", 1, Unsupported("zeropad has no definition in the general tier"),
+    Operation("zeropad", 1, Definition(
+        "zeropad(a, N) = a on the box [o, o + N); read mod N it is a mod N, and conv(a, b) read "
+        "mod N is circconv of a and b read mod N",
+        r"$\operatorname{zeropad}(a, N) = a$ on $[o, o + N)$; read mod $N$ it is $a$ mod $N$, "
+        r"and $\operatorname{conv}(a, b)$ read mod $N$ is the circular convolution"),
               ints=Ints.SIZES),
     Operation("periodize", 1, Unsupported("periodize has no definition in the general tier"),
               ints=Ints.SIZES),

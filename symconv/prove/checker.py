@@ -16,6 +16,14 @@ for every term of each side, in the order of that expansion, a list of steps:
 - ``["collapse", v]`` (on Z_n^d): an indicator ``[±v + r ≡ 0]`` fixes v: substitute
   ``v = ∓r``, valid since the summand is n-periodic in v.
 
+Modes and boundaries (Z^d, with the declared shapes): a crop is the indicator atom of the
+ops output box, computed here from symbolic boxes (origin o, size n per signal and axis,
+shared by signals declared alike when the certificate says ``tied``); a boundary other
+than zero reads the image through one extension atom; indicators are idempotent.  With
+``padded`` (Z_n^d), n is the common zeropad length N, zeropad(a, N) reads as a and
+conv/corr as the circular operations, and each side must lie on [0, N)^d with its
+values mod N (:func:`padded_period`, linear arithmetic on the sizes).
+
 Both sides must end with the same collected terms (sums are finite, so the order
 of summation is immaterial).  On Z_n^d the claim is that of the model: every
 signal read modulo the common shape n; that the model is the statement's meaning
@@ -107,9 +115,167 @@ def _axis(var: str) -> int:
     return int(var.rsplit(".", 1)[1])
 
 
+Box = list[tuple[Aff, Aff]]  # per axis inclusive (lo, hi), affine in size symbols
+INDICATOR = "box "  # the atom of a crop's indicator 𝟙_B; "S|b": S extended by boundary b
+
+
+def declared_boxes(declared: Mapping[str, Any], tied: bool) -> dict[str, Box]:
+    """Symbolic boxes from each signal's declared ``(shape, origin)`` specs: origin o (or the
+    declared one) and size n per axis, shared (``tied``) by signals declared alike."""
+    first: dict[Any, str] = {}
+    boxes = {}
+    for name, specs in declared.items():
+        rep = first.setdefault(tuple(map(tuple, specs)), name) if tied else name
+        shape, origin = specs[0]
+        origin = origin if all(o == origin for _, o in specs) else None
+        boxes[name] = [({f"o:{rep}.{a}": 1} if origin is None else {"1": origin[a]},
+                        _add({f"o:{rep}.{a}": 1} if origin is None else {"1": origin[a]},
+                             {f"n:{rep}.{a}": 1, "1": -1})) for a in range(len(shape))]
+    return boxes
+
+
+def _nonneg(f: Aff) -> bool:
+    """f ≥ 0 for all sizes n ≥ 1 and origins o (independent symbols)."""
+    return all(c >= 0 and v.startswith("n:") for v, c in f.items() if v != "1") and \
+        sum(f.values()) >= 0
+
+
+def _size(node: Node, ndims: Mapping[str, int]) -> Aff:
+    """A zeropad length (integers, len/size of named signals, + − and integer multiples)."""
+    if integer_value(node) is not None:
+        return {"1": integer_value(node) or 0}
+    if isinstance(node, Call) and node.func in ("len", "size") and isinstance(node.args[0], Name):
+        axis = integer_value(node.args[1]) if node.func == "size" else 0
+        if axis is None or not 0 <= axis < ndims[node.args[0].id]:
+            raise CertificateError("a size axis that does not exist")
+        return {f"n:{node.args[0].id}.{axis}": 1}
+    if isinstance(node, BinOp) and node.op in "+-":
+        return _add(_size(node.left, ndims), _size(node.right, ndims), 1 if node.op == "+" else -1)
+    if isinstance(node, BinOp) and node.op == "*" and integer_value(node.left) is not None:
+        return _add({}, _size(node.right, ndims), integer_value(node.left) or 0)
+    raise CertificateError("a zeropad length outside the checked fragment")
+
+
+def _on_box(node: Node, origins: Mapping[str, Any], argument: bool = False) -> bool:
+    """ops puts ``node`` on [0, N)^d with its values mod N: circular results (of such signals
+    or, as arguments, zeropad of a signal at origin 0), their products and combinations."""
+    if isinstance(node, Call) and node.func == "zeropad":
+        return argument and isinstance(node.args[0], Name) and origins.get(node.args[0].id) == 0
+    if isinstance(node, Call) and node.func in CIRCULAR | {"hadamard", "conj"}:
+        return len(node.args) == FUNCTIONS[node.func].signals and not node.kwargs and all(
+            _on_box(a, origins, node.func in CIRCULAR) for a in node.args)
+    if isinstance(node, Neg):
+        return _on_box(node.operand, origins)
+    if isinstance(node, BinOp) and node.op in "+-*":
+        sides = [_on_box(n, origins) for n in (node.left, node.right)]
+        scaled = node.op == "*" and any(isinstance(n, Number) for n in (node.left, node.right))
+        return all(sides) or (scaled and any(sides))
+    return isinstance(node, BinOp) and node.op == "/" and isinstance(node.right, Number) and \
+        bool(node.right.value) and _on_box(node.left, origins)
+
+
+def padded_period(statement: Statement, declared: Mapping[str, Any]) -> list[Aff]:
+    """N per axis, every zeropad's lengths; each zeropad fits, and each side lies on [0, N)^d
+    and equals its reading mod N (on the box, or its box inside [0, N)^d)."""
+    ndims = {name: len(specs[0][0]) for name, specs in declared.items()}
+    expander = _Expander(ndims, frozenset(), None, declared_boxes(declared, False))
+    nodes = [n for side in (statement.left, statement.right) for n in _nodes(side)]
+    pads = [n for n in nodes if isinstance(n, Call) and n.func == "zeropad"]
+    if not pads or any(isinstance(n, Call) and n.func in SIZES for side in (statement.left,
+                       statement.right) for n in _nodes(side, skip="zeropad")):
+        raise CertificateError("no zeropad, or a size function outside a zeropad length")
+    period = [_size(a, ndims) for a in pads[0].args[1:]]
+    for pad in pads:
+        box = expander.box(pad.args[0])
+        if [_size(a, ndims) for a in pad.args[1:]] != period or not all(
+                _nonneg(_add(_add(_add(n, hi, -1), lo), {"1": -1})) for n, (lo, hi) in zip(
+                    period, box, strict=True)):
+            raise CertificateError("zeropads of different lengths, or one shorter than its signal")
+    origins = {name: 0 for name, specs in declared.items()
+               if all(o is not None and not any(o) for _, o in specs)}
+    for side in (statement.left, statement.right):
+        if not _on_box(side, origins) and not all(
+                _nonneg(lo) and _nonneg(_add(_add(n, hi, -1), {"1": -1}))
+                for n, (lo, hi) in zip(period, expander.box(side), strict=True)):
+            raise CertificateError("a side that is not on [0, N)")
+    return period
+
+
+def _nodes(node: Node, skip: str = "") -> list[Node]:
+    if isinstance(node, Call):
+        inner = node.args[:1] if node.func == skip else node.args + tuple(v for _, v in node.kwargs)
+        return [node] + [n for a in inner for n in _nodes(a, skip)]
+    if isinstance(node, BinOp):
+        return [node, *_nodes(node.left, skip), *_nodes(node.right, skip)]
+    return [node, *_nodes(node.operand, skip)] if isinstance(node, Neg) else [node]
+
+
 class _Expander:
-    def __init__(self, ndims: Mapping[str, int], real: frozenset[str], torus: int | None) -> None:
+    def __init__(self, ndims: Mapping[str, int], real: frozenset[str], torus: int | None,
+                 boxes: Mapping[str, Box] | None = None, padded: bool = False) -> None:
         self.ndims, self.real, self.torus, self.count = ndims, real, torus, 0
+        self.boxes, self.padded = boxes, padded
+
+    def box(self, node: Node) -> Box:
+        """The box ops gives the value of ``node`` (symconv.core.ops: flip, shift, _output_box)."""
+        if isinstance(node, Name) and self.boxes is not None and node.id in self.boxes:
+            return self.boxes[node.id]
+        if isinstance(node, Call) and node.func == "shift":
+            ks = [integer_value(a) for a in node.args[1:]]
+            if None in ks:
+                raise CertificateError("a shift offset is not an integer")
+            return [(_add(lo, {"1": k or 0}), _add(hi, {"1": k or 0}))
+                    for (lo, hi), k in zip(self.box(node.args[0]), ks, strict=True)]
+        if isinstance(node, Call) and node.func in ("conv", "corr", "flip") and node.args:
+            inner = self.box(node.args[-1] if node.func != "flip" else node.args[0])
+            if node.func == "flip":
+                axes = [integer_value(a) for a in node.args[1:]] + [
+                    integer_value(v) for k, v in node.kwargs if k == "axis"]
+                if None in axes:
+                    raise CertificateError("a flip axis is not an integer")
+                flipped = [a % len(inner) for a in axes if a is not None] or range(len(inner))
+                return [(_add({}, hi, -1), _add({}, lo, -1)) if a in flipped else (lo, hi)
+                        for a, (lo, hi) in enumerate(inner)]
+            kernel, mode = self.box(node.args[0]), self.options(node)[0]
+            out = []
+            for (klo, khi), (lo, hi) in zip(kernel, inner, strict=True):
+                if node.func == "corr":  # the offsets x − input
+                    klo, khi = _add({}, khi, -1), _add({}, klo, -1)
+                out.append({"full": (_add(lo, klo), _add(hi, khi)), "same": (lo, hi),
+                            "valid": (_add(lo, khi), _add(hi, klo))}[mode])
+            return out
+        raise CertificateError("a box outside the checked fragment")
+
+    def options(self, node: Call) -> tuple[str, str]:
+        found = {"mode": "full", "boundary": "zero"} | {k: v.value for k, v in node.kwargs
+                                                         if isinstance(v, Str)}
+        aliases = {"fill": "zero", "constant": "zero", "symm": "reflect", "circular": "wrap"}
+        mode, boundary = found["mode"], aliases.get(found["boundary"], found["boundary"])
+        if len(found) != 2 or mode not in ("full", "same", "valid") or \
+                boundary not in ("zero", "wrap", "reflect", "mirror", "nearest"):
+            raise CertificateError(f"{node.func} with unknown options")
+        return mode, boundary
+
+    def cropped(self, node: Call, p: list[Aff]) -> list[Term]:
+        """𝟙_B(x)·Σ_k a(k)·b⟨boundary⟩(x ∓ k): B the mode's box; valid mode does not extend."""
+        mode, boundary = self.options(node)
+        box = self.box(node)
+        name = INDICATOR + repr([(_frozen(lo), _frozen(hi)) for lo, hi in box])
+        self.real = self.real | {name}
+        k = self.fresh(len(p))
+        outer = [_add(q, kk, -1 if node.func == "conv" else 1) for q, kk in zip(p, k, strict=True)]
+        image = node.args[1]
+        if boundary == "zero" or mode == "valid":
+            terms = self.expand(image, outer)
+        elif isinstance(image, Name):
+            ext = f"{image.id}|{boundary}"
+            self.real = self.real | ({ext} if image.id in self.real else set())
+            terms = [replace(self.one(), atoms=[(ext, False, tuple(_frozen(a) for a in outer))])]
+        else:
+            raise CertificateError("the extension of an expression is outside the fragment")
+        body = self.bind(k, self.product(self.expand(node.args[0], k), terms))
+        return self.product([replace(self.one(), atoms=[(name, False, tuple(map(_frozen, p)))])],
+                            body)
 
     def ndim(self, node: Node) -> int:
         if isinstance(node, Name):
@@ -181,6 +347,15 @@ class _Expander:
         f, args = node.func, node.args
         ints = [integer_value(a) or 0 for a in args[FUNCTIONS[f].signals:]]
         ints += [integer_value(v) or 0 for k, v in node.kwargs if k == "axis"]
+        if f in ("conv", "corr") and self.boxes is not None and p is not None and \
+                self.options(node) != ("full", "zero"):
+            return self.cropped(node, p)
+        if self.padded and (f in SIZES or node.kwargs):
+            raise CertificateError(f"{f} is outside the checked fragment of Z_N^d")
+        if self.padded and f == "zeropad":  # zeropad(a, N) read mod N is a mod N
+            return self.expand(args[0], p)
+        if self.padded and f in ("conv", "corr"):  # read mod N: the circular operation
+            f = "circ" + f
         for key, value in node.kwargs:
             if key != "axis" and not (isinstance(value, Str) and (key, value.value) in (("mode", "full"),
                                                                       ("boundary", "zero"))):
@@ -214,6 +389,8 @@ class _Expander:
             return self.expand(args[0], p[::-1])
         if f == "hadamard":
             return self.product(self.expand(args[0], p), self.expand(args[1], p))
+        if f not in ("conv", "corr", "circconv", "circcorr", "dft", "idft"):
+            raise CertificateError(f"{f} is outside the checked fragment")
         k = self.fresh(len(p))
         if f in ("dft", "idft"):
             sign = 1 if f == "dft" else -1
@@ -317,7 +494,8 @@ def _key(t: Term) -> tuple[Any, ...]:
     for a, d in t.deltas:
         first = next((c for _, c in sorted(d.items()) if c), 0)
         deltas.append((a, _frozen(_add({}, d, -1 if first < 0 else 1))))
-    return (tuple(sorted(t.vars)), t.npow, tuple(sorted(t.atoms)),
+    atoms = [a for n, a in enumerate(t.atoms) if not (a[0].startswith(INDICATOR) and a in t.atoms[:n])]
+    return (tuple(sorted(t.vars)), t.npow, tuple(sorted(atoms)),
             tuple(tuple(sorted(p.items())) for p in t.phase), tuple(sorted(deltas)))
 
 
@@ -330,29 +508,36 @@ def normal_form(terms: list[Term]) -> dict[tuple[Any, ...], Fraction]:
 
 
 def expand_side(node: Node, ndims: Mapping[str, int], real: frozenset[str],
-                torus: int | None, signal: bool) -> list[Term]:
-    expander = _Expander(ndims, real, torus)
+                torus: int | None, signal: bool, boxes: Mapping[str, Box] | None = None,
+                padded: bool = False) -> list[Term]:
+    expander = _Expander(ndims, real, torus, boxes, padded)
     point = [{f"x.{a}": 1} for a in range(expander.ndim(node))] if signal else None
     return expander.expand(node, point)
 
 
 def check(statement: Statement, ndims: Mapping[str, int], real: frozenset[str],
-          certificate: Mapping[str, Any]) -> None:
+          certificate: Mapping[str, Any], declared: Mapping[str, Any] | None = None) -> None:
     """Accept (return None) or raise CertificateError.
 
     ``ndims``: each declared signal's number of axes; ``real``: the signals with
-    real entries (conj leaves them alone).  Malformed data is rejected, never raised.
+    real entries (conj leaves them alone); ``declared``: each signal's declared (shape,
+    origin) specs, needed for modes and boundaries (certificate ``tied``: signals declared
+    alike share sizes).  Malformed data is rejected, never raised.
     """
     try:
-        _check(statement, ndims, real, certificate)
+        _check(statement, ndims, real, certificate, declared)
     except CertificateError:
         raise
     except (ValueError, TypeError, KeyError, IndexError, AttributeError) as exc:
         raise CertificateError(f"malformed certificate: {type(exc).__name__}: {exc}") from None
 
 
+def signal_side(statement: Statement, ndims: Mapping[str, int]) -> bool:
+    return _Expander(ndims, frozenset(), None).ndim(statement.left) > 0
+
+
 def _check(statement: Statement, ndims: Mapping[str, int], real: frozenset[str],
-           certificate: Mapping[str, Any]) -> None:
+           certificate: Mapping[str, Any], declared: Mapping[str, Any] | None) -> None:
     if statement.op != "==":
         raise CertificateError("only == statements are proved")
     model = certificate.get("model")
@@ -365,13 +550,20 @@ def _check(statement: Statement, ndims: Mapping[str, int], real: frozenset[str],
     sides = certificate.get("sides")
     if not isinstance(sides, list) or len(sides) != 2:
         raise CertificateError("a certificate has two sides")
+    padded = certificate.get("padded") is True
+    if padded and (not torus or declared is None or not signal_side(statement, ndims)):
+        raise CertificateError("a padded model needs signals of one dimension, declared shapes")
+    if padded:
+        padded_period(statement, declared or {})
     probe = _Expander(ndims, real, d)
     signal = [probe.ndim(statement.left) > 0, probe.ndim(statement.right) > 0]
     if signal[0] != signal[1]:
         raise CertificateError("a signal is compared with a number")
     forms = []
     for node, side in zip((statement.left, statement.right), sides, strict=True):
-        terms = expand_side(node, ndims, real, d, signal[0])
+        boxes = None if declared is None or torus else \
+            declared_boxes(declared, certificate.get("tied") is True)
+        terms = expand_side(node, ndims, real, d, signal[0], boxes, padded)
         steps = side.get("terms") if isinstance(side, dict) else None
         if not isinstance(steps, list) or len(steps) != len(terms):
             raise CertificateError(f"the side has {len(terms)} terms; the certificate "

@@ -35,6 +35,8 @@ from symconv.lang.dsl import (
     Statement,
     Str,
     integer_value,
+    is_size_expression,
+    size_expression_value,
 )
 from symconv.lang.operations import OPERATIONS, Implementation, Ints, Unsupported, dispatch_table
 
@@ -76,10 +78,18 @@ def _call(node: Call, env: Mapping[str, Any], backend: Backend) -> Any:
     n_signals = OPERATIONS[node.func].signals
     signals = [evaluate(a, env, backend) for a in node.args[:n_signals]]
     ints = [integer_value(a) for a in node.args[n_signals:]]
+    if node.func == "zeropad":  # lengths may follow the sizes: len(a) + len(b) - 1
+        ints = [size_expression_value(a, lambda arg: _shape(evaluate(arg, env, backend)))
+                for a in node.args[n_signals:]]
     options: dict[str, Any] = {}
     for key, value in node.kwargs:
         options[key] = value.value if isinstance(value, Str) else integer_value(value)
     return backend.call(node.func, signals, [i for i in ints if i is not None], options)
+
+
+def _shape(value: Any) -> tuple[int, ...]:
+    """A backend value's shape (the random tier wraps its signals with a height bound)."""
+    return value.shape if hasattr(value, "shape") else value.value.shape
 
 
 def evaluate_sides(statement: Statement, env: Mapping[str, Any], backend: Backend) -> tuple[Any, Any]:
@@ -283,6 +293,8 @@ def _call_kind(node: Call, ndims: Mapping[str, int]) -> Kind:
         raise _fail(node, f"{node.func}() period needs {ndim} integers; got {n_ints}")
     if op.sized:
         for arg in node.args[op.signals:]:
+            if node.func == "zeropad" and is_size_expression(arg):
+                continue  # its value depends on the sizes; ops checks it when evaluated
             size = integer_value(arg)
             if size is None or size < 1:
                 raise _fail(arg, f"{node.func}() size must be a positive integer")

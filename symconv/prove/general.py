@@ -27,9 +27,21 @@ its declared sizes by the exact tier's comparison (:func:`backstop`) and (4) the
 normal form agrees with the statement at small sizes (:func:`recheck`).  Anything
 short of that returns None, and the exact tier takes over; None does not say the
 statement is false.  One-axis flips and transpose are covered outside sums (an atom
-at a signed permutation of its index).  Not covered: modes other than full,
-boundaries other than zero, one-axis flips or transpose around a sum, @, trace,
-zeropad, explicit periods or DFT sizes, ``!=`` statements.
+at a signed permutation of its index).
+
+Modes and boundaries (:func:`symbolic_boxes`): every signal gets a symbolic box per
+axis, origin o (or the declared one) and size n; ops' crop boxes are affine in those,
+and a crop multiplies the full sum by the indicator 𝟙_B(x) of its box, so two crops meet
+when their affine forms are equal.  A boundary other than zero reads the image through
+its extension I⟨b⟩ (one function on Z^d, shared by both sides).  The proof holds for all
+sizes and origins, valid mode where it is defined (the kernel fits); when the sides meet
+only if signals declared alike share sizes (the CNN valid layers), the scope says so.
+
+Zeropad to a length that follows the sizes (:func:`padded_period`): with N the common
+zeropad length (``len(a) + len(b) - 1``), both sides are read on Z_N^d (zeropad(a, N) as
+a, conv as the circular convolution) and each must lie on [0, N)^d, decided by linear
+arithmetic on the sizes.  Not covered: one-axis flips or transpose around a sum, @,
+trace, explicit periods or DFT sizes, stride and dilation, ``!=`` statements.
 
 The API the reports use: :class:`Derivation` (``steps``, ``text()``,
 ``latex()``, ``_repr_latex_``) made of :class:`Step` records (``before``,
@@ -60,8 +72,21 @@ from symconv import display
 from symconv.core.algebra import Polynomial
 from symconv.core.ops import periodize
 from symconv.core.signal import Signal
-from symconv.errors import SymconvError
-from symconv.lang.dsl import Name, Node, parse_statement, walk
+from symconv.errors import ShapeError, SymconvError
+from symconv.lang.dsl import (
+    FUNCTIONS,
+    BinOp,
+    Call,
+    Name,
+    Neg,
+    Node,
+    Number,
+    Statement,
+    Str,
+    integer_value,
+    parse_statement,
+    walk,
+)
 from symconv.prove import Budget, Result, Verdict, checker
 from symconv.prove.evaluate import ExactBackend, evaluate
 from symconv.prove.rules import (
@@ -70,20 +95,28 @@ from symconv.prove.rules import (
     RULES,
     DslSide,
     RuleError,
+    SizeForm,
+    _UnfoldContext,
     atom_key,
+    box_of,
     conjugate_name,
     definitions_used,
+    form_text,
     free_variables,
     fresh_names,
+    is_indicator,
     is_scalar,
     linearity,
     mentions_torus,
+    mode_and_boundary,
+    on_padded_torus,
     on_torus,
     order,
     unfold,
 )
 from symconv.prove.rules import collapse as collapse_rule
 from symconv.prove.rules import exchange as exchange_rule
+from symconv.prove.rules import idempotence as idempotence_rule
 from symconv.prove.rules import orthogonality as orthogonality_rule
 from symconv.prove.rules import reindex as reindex_rule
 from symconv.prove.rules import rename as rename_rule
@@ -120,6 +153,7 @@ RULE_TITLES = {
     "order": "canonical order",
     "orthogonality": "orthogonality",
     "collapse": "summing an indicator",
+    "idempotence": "an indicator squared is itself",
 }
 
 
@@ -178,6 +212,11 @@ class Derivation:
     certificate: dict[str, Any] = field(default_factory=dict)
     ndims: Mapping[str, int] = field(default_factory=dict)
     real: frozenset[str] = frozenset()
+    # modes and boundaries: each signal's declared (shape, origin) specs, for the checker's
+    # symbolic boxes, and the scope of the proof (empty: the plain Z^d or Z_n^d scope)
+    declared: Mapping[str, tuple[tuple[tuple[int, ...], tuple[int, ...] | None], ...]] = \
+        field(default_factory=dict)
+    scope: str = ""
 
     @property
     def steps(self) -> list[Step]:
@@ -191,7 +230,8 @@ class Derivation:
     def check(self) -> bool:
         """Whether the independent checker accepts the certificate for the statement."""
         try:
-            checker.check(parse_statement(self.statement), self.ndims, self.real, self.certificate)
+            checker.check(parse_statement(self.statement), self.ndims, self.real, self.certificate,
+                          self.declared or None)
         except checker.CertificateError:
             return False
         return True
@@ -207,8 +247,8 @@ class Derivation:
 
     def text(self) -> str:
         chain = self.steps
-        scope = ("for all n and d: signals of shape n, read modulo n" if self.torus
-                 else "for all d, all finite supports")
+        scope = self.scope or ("for all n and d: signals of shape n, read modulo n" if self.torus
+                               else "for all d, all finite supports")
         lines = [f"Claim: {self.statement}  ({scope})",
                  f"    {chain[0].before.text()}"]
         for step in chain:
@@ -276,6 +316,8 @@ def side_steps(side: DslSide) -> tuple[list[Step], LinearForm]:
     (their ``monomial`` parameter), which is what :func:`certificate_side` reads."""
     unfolded = unfold(side)
     used = definitions_used(side.node)
+    if side.padded:  # the size functions are in zeropad lengths: N, not the size of Z_n
+        used = [f for f in used if f not in ("len", "size", "numel")]
     steps = [Step(side, unfolded, "unfold", "; ".join(DEFINITIONS[f] for f in used) or "a signal at a point",
                   "; ".join(DEFINITIONS_LATEX[f] for f in used) or "a signal at a point")]
     form = linearity(unfolded)
@@ -285,6 +327,14 @@ def side_steps(side: DslSide) -> tuple[list[Step], LinearForm]:
     for number in range(len(form.monomials)):
         if side.torus:
             form = _orthogonality_steps(form, number, steps)
+        while any(is_indicator(a.signal) for a in form.monomials[number].atoms):
+            try:
+                deduped = idempotence_rule(form, number)
+            except RuleError:
+                break
+            note = "𝟙_B(y)·𝟙_B(y) = 𝟙_B(y) (one output box, reached twice)"
+            steps.append(Step(form, deduped, "idempotence", note, note, {"monomial": number}))
+            form = deduped
         for rule, params, why, why_latex in _canonical_moves(form.monomials[number], form):
             after = RULES[rule](form, monomial=number, **params)
             steps.append(Step(form, after, rule, why, why_latex, {"monomial": number, **params}))
@@ -428,19 +478,266 @@ def derive(claim: Claim) -> Derivation | None:
                          for assignment in claim.assignments()):
         return None
     real = frozenset(name for name, specs in claim.signals.items() if all(s.real for s in specs))
+    padded = _padded_derivation(claim, statement, signal, ndims, real)
+    if padded is not None:
+        return padded
+    modes = not torus and (uses_modes(statement.left) or uses_modes(statement.right))
+    declared = {name: tuple((s.shape, s.origin) for s in specs)
+                for name, specs in claim.signals.items() if all(s.is_symbolic for s in specs)}
+    # modes: first every signal with sizes of its own, then signals declared alike share them
+    ties = (False, True) if modes and len(set(declared.values())) < len(declared) else (False,)
+    for tied in ties:
+        boxes = symbolic_boxes(declared, tied) if modes else ()
+        if tied is False and len(ties) > 1 and not _may_meet(
+                DslSide(statement.left, signal, torus, real, ndim, boxes),
+                DslSide(statement.right, signal, torus, real, ndim, boxes)):
+            continue  # different boxes on the two sides: only shared sizes can make them meet
+        try:
+            left, left_form = side_steps(DslSide(statement.left, signal, torus, real, ndim, boxes))
+            right, right_form = side_steps(DslSide(statement.right, signal, torus, real, ndim,
+                                                   boxes))
+        except RuleError:
+            return None
+        if left_form == right_form:
+            break
+    else:
+        return None
+    cert: dict[str, Any] = {"model": "Z_n^d" if torus else "Z^d",
+                            "sides": [certificate_side(left, ndims, statement.left),
+                                      certificate_side(right, ndims, statement.right)],
+                            "normal_form": left_form.text()}
+    if not modes:
+        return Derivation(statement.text, left, right, left_form, torus, certificate=cert,
+                          ndims=ndims, real=real)
+    cert["tied"] = tied
+    cert["declared"] = _declared_json(declared)  # what the checker reads besides the statement
+    return Derivation(statement.text, left, right, left_form, torus, certificate=cert,
+                      ndims=ndims, real=real, declared=declared,
+                      scope=modes_scope(statement, declared, tied))
+
+
+# --- zeropad lengths that follow the sizes: Z_N^d with N the padded length -----------------
+
+def _padded_derivation(claim: Claim, statement: Statement, signal: bool, ndims: Mapping[str, int],
+                       real: frozenset[str]) -> Derivation | None:
+    """A derivation on Z_N^d, N the common zeropad length (a size expression), when both sides
+    are functions on [0, N)^d equal to their reading mod N (see :func:`padded_period`)."""
+    ndim = max(ndims.values())
+    declared = {name: tuple((s.shape, s.origin) for s in specs)
+                for name, specs in claim.signals.items() if all(s.is_symbolic for s in specs)}
+    if not signal or len(set(ndims.values())) != 1 or declared.keys() != ndims.keys() or not (
+            on_padded_torus(statement.left, ndim) and on_padded_torus(statement.right, ndim)):
+        return None
+    period = padded_period(statement, declared)
+    if period is None:
+        return None
     try:
-        left, left_form = side_steps(DslSide(statement.left, signal, torus, real, ndim))
-        right, right_form = side_steps(DslSide(statement.right, signal, torus, real, ndim))
+        left, left_form = side_steps(DslSide(statement.left, True, True, real, ndim, padded=True))
+        right, right_form = side_steps(DslSide(statement.right, True, True, real, ndim,
+                                               padded=True))
     except RuleError:
         return None
     if left_form != right_form:
         return None
-    cert = {"model": "Z_n^d" if torus else "Z^d",
-            "sides": [certificate_side(left, ndims, statement.left),
-                      certificate_side(right, ndims, statement.right)],
-            "normal_form": left_form.text()}
-    return Derivation(statement.text, left, right, left_form, torus, certificate=cert,
-                      ndims=ndims, real=real)
+    cert: dict[str, Any] = {"model": "Z_n^d", "padded": True, "tied": False,
+                            "declared": _declared_json(declared),
+                            "sides": [certificate_side(left, ndims, statement.left),
+                                      certificate_side(right, ndims, statement.right)],
+                            "normal_form": left_form.text()}
+    lengths = ", ".join(form_text(n) for n in period)
+    scope = (f"for all sizes n ≥ 1 of the signals (origins as declared), N = ({lengths}) the "
+             f"zeropad length that follows them: both sides read modulo N agree, and each lies "
+             f"on [0, N) (every zeropad fits)")
+    return Derivation(statement.text, left, right, left_form, True, certificate=cert,
+                      ndims=ndims, real=real, declared=declared, scope=scope)
+
+
+def _declared_json(declared: Mapping[str, Any]) -> dict[str, list[dict[str, Any]]]:
+    return {name: [{"shape": list(shape), "origin": None if origin is None else list(origin)}
+                   for shape, origin in specs] for name, specs in declared.items()}
+
+
+def _size_form(node: Node, ndims: Mapping[str, int]) -> dict[str, int] | None:
+    """A zeropad length as an affine form in the size symbols of :func:`symbolic_boxes`."""
+    value = integer_value(node)
+    if value is not None:
+        return {"1": value} if value else {}
+    if isinstance(node, Call) and node.func in ("len", "size") and isinstance(node.args[0], Name):
+        name = node.args[0].id
+        axis = integer_value(node.args[1]) if node.func == "size" else 0
+        if axis is None or name not in ndims or not 0 <= axis < ndims[name]:
+            return None
+        return {f"n_{name}{axis + 1}" if ndims[name] > 1 else f"n_{name}": 1}
+    if isinstance(node, Neg):
+        inner = _size_form(node.operand, ndims)
+        return None if inner is None else {v: -c for v, c in inner.items()}
+    if isinstance(node, BinOp) and node.op in "+-*":
+        left, right = _size_form(node.left, ndims), _size_form(node.right, ndims)
+        if left is None or right is None:
+            return None
+        if node.op == "*":
+            factor, form = (left, right) if set(left) <= {"1"} else (right, left)
+            if not set(factor) <= {"1"}:
+                return None
+            return {v: c * factor.get("1", 0) for v, c in form.items() if c * factor.get("1", 0)}
+        total = dict(left)
+        for v, c in right.items():
+            total[v] = total.get(v, 0) + (c if node.op == "+" else -c)
+        return {v: c for v, c in total.items() if c}
+    return None
+
+
+def nonnegative_for_all_sizes(form: Mapping[str, int]) -> bool:
+    """Whether an affine form is ≥ 0 for every size n ≥ 1 and every origin o (exact: the
+    symbols are independent)."""
+    if any(c and not v.startswith("n_") and v != "1" for v, c in form.items()):
+        return False
+    return all(c >= 0 for v, c in form.items() if v != "1") and sum(form.values()) >= 0
+
+
+def padded_period(statement: Statement, declared: Mapping[str, Any]) -> list[dict[str, int]] | None:
+    """N per axis when every zeropad of the statement has the lengths N, every zeropad fits
+    (N ≥ the signal's size), and each side is a function on [0, N)^d equal to its reading
+    mod N: a circular operation of signals on [0, N)^d (zeropad of a signal at origin 0, or
+    circular results), or an expression whose box lies in [0, N)^d."""
+    ndims = {name: len(specs[0][0]) for name, specs in declared.items()}
+    pads = [c for c in walk(statement) if isinstance(c, Call) and c.func == "zeropad"]
+    lengths = [[_size_form(a, ndims) for a in c.args[1:]] for c in pads]
+    if not lengths or any(f is None for row in lengths for f in row) or \
+            any(row != lengths[0] for row in lengths):
+        return None
+    period: list[dict[str, int]] = lengths[0]  # type: ignore[assignment]
+    ctx = _UnfoldContext(iter(()), frozenset(), len(period), dict(symbolic_boxes(declared, False)))
+    for pad in pads:
+        try:
+            box = box_of(pad.args[0], ctx)
+        except RuleError:
+            return None
+        # N − (hi − lo + 1) ≥ 0: ops refuses a zeropad shorter than the signal
+        if not all(nonnegative_for_all_sizes(_sum(_sum(_sum(n, hi, -1), lo), {"1": -1}))
+                   for n, (lo, hi) in zip(period, box, strict=True)):
+            return None
+    for side in (statement.left, statement.right):
+        if _on_period_box(side, declared):
+            continue
+        try:
+            box = box_of(side, ctx)
+        except RuleError:
+            return None
+        if not all(nonnegative_for_all_sizes(lo) and
+                   nonnegative_for_all_sizes(_sum(_sum(n, hi, -1), {"1": -1}))
+                   for n, (lo, hi) in zip(period, box, strict=True)):
+            return None
+    return period
+
+
+def _sum(a: Mapping[str, int], b: Mapping[str, int], k: int = 1) -> dict[str, int]:
+    out = dict(a)
+    for v, c in b.items():
+        out[v] = out.get(v, 0) + k * c
+    return {v: c for v, c in out.items() if c}
+
+
+def _on_period_box(node: Node, declared: Mapping[str, Any], argument: bool = False) -> bool:
+    """Whether ops puts ``node`` on the box [0, N)^d with the values of its reading mod N:
+    circular operations (of such signals), their pointwise products and combinations, and
+    (as an argument) zeropad of a signal at origin 0."""
+    if isinstance(node, Call) and node.func == "zeropad":
+        arg = node.args[0]
+        return argument and isinstance(arg, Name) and all(
+            origin is not None and not any(origin) for _, origin in declared.get(arg.id, ((0, None),)))
+    if isinstance(node, Call) and node.func in ("circconv", "circcorr", "dft", "idft"):
+        return len(node.args) == FUNCTIONS[node.func].signals and all(
+            _on_period_box(a, declared, True) for a in node.args)
+    if isinstance(node, Call) and node.func in ("hadamard", "conj"):
+        return all(_on_period_box(a, declared) for a in node.args)
+    if isinstance(node, Neg):
+        return _on_period_box(node.operand, declared)
+    if isinstance(node, BinOp) and node.op in "+-":
+        return _on_period_box(node.left, declared) and _on_period_box(node.right, declared)
+    if isinstance(node, BinOp) and node.op == "*":
+        return (_on_period_box(node.left, declared) or isinstance(node.left, Number)) and \
+            (_on_period_box(node.right, declared) or isinstance(node.right, Number)) and \
+            not (isinstance(node.left, Number) and isinstance(node.right, Number))
+    if isinstance(node, BinOp) and node.op == "/":
+        return _on_period_box(node.left, declared) and isinstance(node.right, Number) and \
+            node.right.value != 0
+    return False
+
+
+# --- modes and boundaries: symbolic boxes -------------------------------------------------
+
+def _may_meet(left: DslSide, right: DslSide) -> bool:
+    """Whether the two sides' terms have the same signals and indicators (a cheap test before
+    the canonical forms; false also where like terms would cancel, which only costs the
+    proof with sizes of their own)."""
+    def signature(side: DslSide) -> list[tuple[str, ...]]:
+        try:
+            form = linearity(unfold(side))
+        except RuleError:
+            return []
+        # an indicator repeated at one index counts once (idempotence)
+        kept = [{(a.signal, a.index if is_indicator(a.signal) else k) for k, a in enumerate(m.atoms)}
+                for m in form.monomials]
+        return sorted(tuple(sorted(name for name, _ in atoms)) for atoms in kept)
+    return signature(left) == signature(right)
+
+
+def uses_modes(node: Node) -> bool:
+    """Whether a side has a conv/corr with a mode other than full or a boundary other than
+    zero."""
+    for call in walk(node):
+        if isinstance(call, Call) and call.func in ("conv", "corr") and call.kwargs:
+            try:
+                if mode_and_boundary(call) != ("full", "zero"):
+                    return True
+            except RuleError:
+                return True
+    return False
+
+
+def size_classes(declared: Mapping[str, Any], tied: bool) -> dict[str, str]:
+    """Each signal's representative: itself, or (``tied``) the first declared alike."""
+    first: dict[Any, str] = {}
+    return {name: first.setdefault(spec, name) if tied else name for name, spec in declared.items()}
+
+
+def symbolic_boxes(declared: Mapping[str, tuple[tuple[tuple[int, ...], tuple[int, ...] | None], ...]],
+                   tied: bool) -> tuple[tuple[str, tuple[tuple[SizeForm, SizeForm], ...]], ...]:
+    """Per signal and axis (origin, size): symbols o_S, n_S (axis a > 1 of nD: o_Sa, n_Sa), S the
+    signal's representative; a declared origin stays that number."""
+    classes = size_classes(declared, tied)
+    boxes = []
+    for name, specs in declared.items():
+        # a declared origin stays a number only when every declared spec has it
+        rep, (shape, origin) = classes[name], specs[0]
+        origin = origin if all(o == origin for _, o in specs) else None
+        axes = []
+        for a in range(len(shape)):
+            suffix = f"{rep}{a + 1}" if len(shape) > 1 else rep
+            o: SizeForm = ((f"o_{suffix}", 1),) if origin is None else \
+                ((("1", origin[a]),) if origin[a] else ())
+            axes.append((o, ((f"n_{suffix}", 1),)))
+        boxes.append((name, tuple(axes)))
+    return tuple(boxes)
+
+
+def modes_scope(statement: Statement, declared: Mapping[str, Any], tied: bool) -> str:
+    """What the proof covers: every size (and origin where none is declared), valid mode
+    only where it is defined, signals declared alike sharing sizes when ``tied``."""
+    text = "for all sizes n ≥ 1 (and origins o, where none is declared) of the signals"
+    if any(isinstance(c, Call) and c.func in ("conv", "corr") and
+           dict((k, v.value) for k, v in c.kwargs if isinstance(v, Str)).get("mode") == "valid"
+           for side in (statement.left, statement.right) for c in walk(side)):
+        text += ("; valid mode where it is defined: the kernel fits inside the image on every "
+                 "axis (otherwise ops refuses: the output would be empty)")
+    if tied:
+        groups: dict[str, list[str]] = {}
+        for name, rep in size_classes(declared, True).items():
+            groups.setdefault(rep, []).append(name)
+        shared = [", ".join(g) for g in groups.values() if len(g) > 1]
+        text += "; signals declared alike share their sizes: " + "; ".join(shared)
+    return text
 
 
 # --- the certificate --------------------------------------------------------------------------
@@ -653,6 +950,42 @@ def recheck(claim: Claim, derivation: Derivation, budget: Budget, every_step: bo
         derivation.rechecked.append(sizes_of(assignment))
 
 
+# sizes per axis of each size class in the re-checks of modes (axis a adds a)
+RECHECK_MODE_SIDES = (1, 2, 3)
+RECHECK_MODE_ASSIGNMENTS = 4
+
+
+def recheck_modes(claim: Claim, derivation: Derivation, budget: Budget) -> None:
+    """Evaluate the statement at small sizes within the proof's scope (signals that share
+    sizes get equal ones; sizes where valid mode is undefined are skipped): RecheckError at
+    a difference, or when fewer than two assignments are in scope."""
+    from symconv.prove.counterexample import build_env, claim_sides, difference, sizes_of
+
+    base = claim.assignments()[0]
+    classes = size_classes(derivation.declared, bool(derivation.certificate.get("tied")))
+    reps = list(dict.fromkeys(classes.values()))
+    combos = list(itertools.product(RECHECK_MODE_SIDES, repeat=len(reps)))
+    random.Random(len(claim.text)).shuffle(combos)
+    done = 0
+    for sides in combos:
+        if done == RECHECK_MODE_ASSIGNMENTS:
+            break
+        budget.check()
+        size = dict(zip(reps, sides, strict=True))
+        assignment = {name: spec.resized(tuple(size[classes[name]] + a for a in range(len(spec.shape))))
+                      if name in classes else spec for name, spec in base.items()}
+        try:
+            left, right = claim_sides(claim, build_env(assignment))
+        except ShapeError:
+            continue  # valid mode with a kernel larger than the image: outside the scope
+        if difference(left, right) is not None:
+            raise RecheckError(f"the sides differ at sizes {sizes_of(assignment)}")
+        derivation.rechecked.append(sizes_of(assignment))
+        done += 1
+    if done < 2:
+        raise RecheckError("fewer than two sizes in the proof's scope to re-check")
+
+
 def _with_conjugates(env: dict[str, Signal]) -> dict[str, Signal]:
     """The signals and their complex conjugates (named ``f*``)."""
     conjugates = {conjugate_name(name): sig.map(lambda p: _as_polynomial(p).conjugate())
@@ -713,16 +1046,20 @@ def attempt(claim: Claim, budget: Budget) -> Result | None:
     try:
         if backstop(claim, budget) is not None:
             return None  # the model does not describe the statement: let the exact tier decide
-        # the chain's intermediate steps are re-checked in the tests; here the normal form
-        recheck(claim, derivation, budget, every_step=False)
+        if derivation.declared:
+            recheck_modes(claim, derivation, budget)
+        else:
+            # the chain's intermediate steps are re-checked in the tests; here the normal form
+            recheck(claim, derivation, budget, every_step=False)
     except RecheckError:
         return None  # a bug in a rule: never PROVED, let the exact tier decide
     except SymconvError:
         return None  # e.g. a declared signal cannot be resized for the re-check
     sizes = "; ".join(",".join(f"{k}={'x'.join(map(str, v))}" for k, v in s.items())
                       for s in derivation.rechecked)
-    scope = ("all n and dimensions (circular operations on signals of shape n)"
-             if derivation.torus else "all sizes and dimensions")
+    scope = derivation.scope.removeprefix("for ") or (
+        "all n and dimensions (circular operations on signals of shape n)"
+        if derivation.torus else "all sizes and dimensions")
     return Result(Verdict.PROVED, METHOD, [], time.monotonic() - start, derivation=derivation,
                   detail=f"derivation of {len(derivation.steps)} checked steps, valid for "
                          f"{scope}; re-checked at {sizes}")

@@ -18,7 +18,8 @@ fail, so a derivation can be replayed and re-checked step by step
   mod n and ω^n = 1);
 - ``exchange``: reorder the summation variables of a finite multiple sum;
 - ``rename``: rename bound variables (injectively, without capture);
-- ``order``: commute factors, collect like terms and sort the terms.
+- ``order``: commute factors, collect like terms and sort the terms;
+- ``idempotence``: a box indicator repeated at one index counts once (a crop reached twice).
 
 >>> from symconv.lang.dsl import parse_statement
 >>> side = DslSide(parse_statement("conv(F, I) == conv(I, F)").left, signal=True)
@@ -33,7 +34,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from typing import Any
 
@@ -103,6 +104,11 @@ class DslSide:
     torus: bool = False
     real: frozenset[str] = frozenset()  # signals with real values (conj leaves them alone)
     ndim: int = 0  # the signals' number of axes (one-axis flips and transpose need it)
+    # each signal's box per axis: (origin, size), affine in the size symbols (see
+    # :func:`box_of`); empty: modes other than full and boundaries other than zero refused
+    boxes: tuple[tuple[str, tuple[tuple[SizeForm, SizeForm], ...]], ...] = ()
+    # on Z_N^d with N the zeropad length: zeropad(a, N) and conv/corr read modulo N
+    padded: bool = False
 
     def text(self) -> str:
         body = dsl_text(self.node)
@@ -173,7 +179,10 @@ def dsl_latex(node: Node) -> str:
         return f"{left} {op} {right}"
     if isinstance(node, Call):
         args = [dsl_latex(a) for a in node.args if not isinstance(a, Str)]
-        return rf"\operatorname{{{node.func}}}({', '.join(args)})"
+        # a mode or boundary as a subscript: conv_{same, reflect}(F, I)
+        options = ", ".join(v.value for _, v in node.kwargs if isinstance(v, Str))
+        sub = rf"_{{\text{{{options}}}}}" if options else ""
+        return rf"\operatorname{{{node.func}}}{sub}({', '.join(args)})"
     return rf"\text{{{dsl_text(node)}}}"
 
 
@@ -238,6 +247,31 @@ def on_torus(node: Node, ndim: int) -> bool:
     return False
 
 
+def on_padded_torus(node: Node, ndim: int) -> bool:
+    """:func:`on_torus`, and zeropad (its lengths the period N) and conv/corr in full mode,
+    read modulo N; size functions only in zeropad lengths (elsewhere they would not be N)."""
+    if isinstance(node, Call) and node.func == "zeropad":
+        return on_padded_torus(node.args[0], ndim)
+    if isinstance(node, Call) and node.func in ("conv", "corr"):
+        return not node.kwargs and all(on_padded_torus(a, ndim) for a in node.args)
+    if isinstance(node, Call) and node.func in SIZE_FUNCTIONS:
+        return False
+    if isinstance(node, Call) and node.func in _TORUS_SIGNAL | _TORUS_SCALAR:
+        spec = FUNCTIONS[node.func]
+        return on_torus(Call(node.func, tuple(Name("_") for _ in node.args[:spec.signals]) +
+                             node.args[spec.signals:], node.kwargs), ndim) and \
+            all(on_padded_torus(a, ndim) for a in node.args[:spec.signals])
+    if isinstance(node, Neg):
+        return on_padded_torus(node.operand, ndim)
+    if isinstance(node, BinOp):
+        if node.op == "/":
+            return isinstance(node.right, Number) and node.right.value != 0 and \
+                on_padded_torus(node.left, ndim)
+        return node.op in "+-*" and on_padded_torus(node.left, ndim) and \
+            on_padded_torus(node.right, ndim)
+    return isinstance(node, Name | Number)
+
+
 def mentions_torus(node: Node) -> bool:
     """Whether a side uses a circular operation or a size function (then a statement whose
     sides are both :func:`on_torus` is read on Z_n^d)."""
@@ -255,13 +289,18 @@ class _UnfoldContext:
     names: Iterator[str]  # fresh summation variables
     real: frozenset[str]  # signals whose values are real: conj leaves them alone
     ndim: int = 0
+    boxes: Mapping[str, tuple[tuple[SizeForm, SizeForm], ...]] = field(default_factory=dict)
+    padded: bool = False
 
 
 def conjugate(term: Term, real: frozenset[str]) -> Term:
     """The complex conjugate: signals other than ``real`` ones get a ``*``, ω^e becomes
     ω^(−e); rational constants are their own conjugates."""
     if isinstance(term, Atom):
-        return term if term.signal in real else replace(term, signal=conjugate_name(term.signal))
+        # a box indicator is real; an extension of a real signal is real
+        keep = term.signal in real or is_indicator(term.signal) or \
+            extended_signal(term.signal) in real
+        return term if keep else replace(term, signal=conjugate_name(term.signal))
     if isinstance(term, Phase):
         return Phase(tuple((k, -c) for k, c in term.quadratic),
                      tuple((u, tuple(-x for x in w)) for u, w in term.linear),
@@ -285,7 +324,7 @@ def conjugate_name(signal: str) -> str:
 def unfold(side: DslSide) -> Term:
     """The side with every operation replaced by its definition on Z^d (or Z_n^d)."""
     point = Index.var(FREE_VARIABLE) if side.signal else None
-    ctx = _UnfoldContext(fresh_names(set()), side.real, side.ndim)
+    ctx = _UnfoldContext(fresh_names(set()), side.real, side.ndim, dict(side.boxes), side.padded)
     if side.torus:
         return _unfold_torus(side.node, point, ctx)
     return _unfold(side.node, point, ctx)
@@ -338,6 +377,15 @@ def _unfold_torus(node: Node, point: Index | None, ctx: _UnfoldContext) -> Term:
                                    _unfold_torus(node.args[1], outer, ctx))), torus=True)
     if isinstance(node, Call) and node.func == "flip" and len(node.args) == 1 and not node.kwargs:
         return _unfold_torus(node.args[0], -point, ctx)
+    if ctx.padded and isinstance(node, Call) and node.func == "zeropad":
+        return _unfold_torus(node.args[0], point, ctx)  # zeropad(a, N) read mod N is a mod N
+    if ctx.padded and isinstance(node, Call) and node.func in ("conv", "corr") and not node.kwargs:
+        # read mod N, a linear convolution is the circular one of the signals read mod N
+        var = next(ctx.names)
+        inner = Index.var(var)
+        outer = point - inner if node.func == "conv" else point + inner
+        return Sigma((var,), Prod((_unfold_torus(node.args[0], inner, ctx),
+                                   _unfold_torus(node.args[1], outer, ctx))), torus=True)
     if isinstance(node, Call) and node.func == "conj":
         return conjugate(_unfold_torus(node.args[0], point, ctx), ctx.real)
     if isinstance(node, Call) and node.func == "shift":
@@ -430,7 +478,7 @@ def _unfold_binop(node: BinOp, point: Index | None, ctx: _UnfoldContext, axes: A
 
 def _unfold_call(node: Call, point: Index | None, ctx: _UnfoldContext, axes: Axes) -> Term:
     func, args = node.func, node.args
-    if func not in DEFINITIONS:
+    if func not in DEFINITIONS or func == "zeropad":  # zeropad: on Z_N^d only (padded)
         raise NotApplicableError(f"{func} has no definition in the general tier")
     if func == "conj":
         return conjugate(_unfold(args[0], point, ctx, axes), ctx.real)
@@ -445,6 +493,8 @@ def _unfold_call(node: Call, point: Index | None, ctx: _UnfoldContext, axes: Axe
             raise NotApplicableError(f"the axis in {dsl_text(node)} is not an integer")
         sigma[axis % ctx.ndim] = -sigma[axis % ctx.ndim]  # flip(a, k)(y) = a(y with y_k negated)
         return _unfold(args[0], point, ctx, tuple(sigma))
+    if func in ("conv", "corr") and mode_and_boundary(node) != ("full", "zero"):
+        return _unfold_cropped(node, point, ctx, axes)
     for key, value in node.kwargs:
         # Only the exact Z^d operation: other modes crop and other boundaries extend.
         if (key, value) not in (("mode", Str("full")), ("boundary", Str("zero"))):
@@ -554,7 +604,9 @@ def is_finite(mono: Monomial) -> bool:
         return False
     if mono.torus:
         return True  # Z_n^d is finite
-    rows = [[Fraction(atom.index.coeff(v)) for v in mono.variables] for atom in mono.atoms]
+    # an extension (wrap, reflect, ...) is not finitely supported: it bounds nothing
+    rows = [[Fraction(atom.index.coeff(v)) for v in mono.variables] for atom in mono.atoms
+            if not extended_signal(atom.signal)]
     return _rank(rows) == len(mono.variables)
 
 
@@ -718,6 +770,144 @@ def collapse(form: LinearForm, monomial: int, var: str) -> LinearForm:
     raise RuleError(f"no indicator fixes {var}")
 
 
+def idempotence(form: LinearForm, monomial: int) -> LinearForm:
+    """``𝟙_B(y)·𝟙_B(y) = 𝟙_B(y)``: a box indicator repeated at one index counts once."""
+    mono = _monomial(form, monomial)
+    kept: list[Atom] = []
+    for atom in mono.atoms:
+        if not (is_indicator(atom.signal) and atom in kept):
+            kept.append(atom)
+    if len(kept) == len(mono.atoms):
+        raise RuleError(f"no indicator repeats in {mono.as_term().text()}")
+    return _with(form, monomial, replace(mono, atoms=tuple(kept)))
+
+
+# --- modes and boundaries on symbolic boxes --------------------------------------------
+#
+# A signal S has on axis a the box [o, o + n − 1] with symbolic origin o (or the declared
+# one) and size n ≥ 1.  The boxes of ops (symconv.core.ops._output_box) are affine in
+# those symbols, so two crops are the same when their affine forms are equal.  A crop
+# multiplies the full sum by the indicator 𝟙_B(x) of the output box B; a boundary other
+# than zero reads the image through its extension S⟨b⟩, one function on Z^d that agrees
+# with S on S's box (numpy's pad of any width is a window of it), shared by both sides.
+
+SizeForm = tuple[tuple[str, int], ...]  # affine in size symbols: sorted (symbol, coeff), "1" constant
+_Box = list[tuple[dict[str, int], dict[str, int]]]  # per axis: inclusive (lo, hi)
+INDICATOR = "𝟙"
+_EXTENSION = "⟨"
+
+
+def is_indicator(signal: str) -> bool:
+    return signal.startswith(INDICATOR)
+
+
+def extended_signal(signal: str) -> str:
+    """The signal an extension atom ``S⟨b⟩`` extends ("" for any other atom)."""
+    return signal.split(_EXTENSION)[0] if _EXTENSION in signal else ""
+
+
+def mode_and_boundary(node: Call) -> tuple[str, str]:
+    """The mode and boundary of a conv/corr call (NotApplicableError for other keywords)."""
+    from symconv.core.ops import BOUNDARIES, BOUNDARY_ALIASES, MODES
+
+    options = {"mode": "full", "boundary": "zero"}
+    for key, value in node.kwargs:
+        if key not in options or not isinstance(value, Str):
+            raise NotApplicableError(f"{node.func} with {key}={dsl_text(value)} is not modelled")
+        options[key] = BOUNDARY_ALIASES.get(value.value, value.value) if key == "boundary" \
+            else value.value
+    if options["mode"] not in MODES or options["boundary"] not in BOUNDARIES:
+        raise NotApplicableError(f"{dsl_text(node)}: unknown mode or boundary")
+    return options["mode"], options["boundary"]
+
+
+def _form_add(a: Mapping[str, int], b: Mapping[str, int], k: int = 1) -> dict[str, int]:
+    out = dict(a)
+    for v, c in b.items():
+        out[v] = out.get(v, 0) + k * c
+    return {v: c for v, c in out.items() if c}
+
+
+def box_of(node: Node, ctx: _UnfoldContext) -> _Box:
+    """The box of a signal-valued expression, per axis (lo, hi), as ops computes it."""
+    if isinstance(node, Name) and node.id in ctx.boxes:
+        return [(dict(o), _form_add(_form_add(dict(o), dict(n)), {"1": -1}))
+                for o, n in ctx.boxes[node.id]]
+    if isinstance(node, Call) and node.func == "flip":
+        box = box_of(node.args[0], ctx)
+        axis = integer_value(node.args[1]) if len(node.args) > 1 else \
+            integer_value(node.kwargs[0][1]) if node.kwargs else None
+        flipped = range(len(box)) if len(node.args) == 1 and not node.kwargs else \
+            [axis % len(box)] if axis is not None else []
+        if not flipped:
+            raise NotApplicableError(f"the axis of {dsl_text(node)} is not an integer")
+        return [(_form_add({}, hi, -1), _form_add({}, lo, -1)) if a in flipped else (lo, hi)
+                for a, (lo, hi) in enumerate(box)]
+    if isinstance(node, Call) and node.func == "shift":
+        offsets = [integer_value(a) for a in node.args[1:]]
+        box = box_of(node.args[0], ctx)
+        if len(offsets) != len(box) or any(k is None for k in offsets):
+            raise NotApplicableError(f"the offsets of {dsl_text(node)} are not integers")
+        return [(_form_add(lo, {"1": k or 0}), _form_add(hi, {"1": k or 0}))
+                for (lo, hi), k in zip(box, offsets, strict=True)]
+    if isinstance(node, Call) and node.func in ("conv", "corr"):
+        mode, _ = mode_and_boundary(node)
+        return output_box(box_of(node.args[0], ctx), box_of(node.args[1], ctx),
+                          1 if node.func == "conv" else -1, mode)
+    raise NotApplicableError(f"the box of {dsl_text(node)} is not modelled")
+
+
+def output_box(kernel: _Box, image: _Box, sign: int, mode: str) -> _Box:
+    """symconv.core.ops._output_box on symbolic boxes."""
+    out = []
+    for (klo_k, khi_k), (lo, hi) in zip(kernel, image, strict=True):
+        # the offsets x − input: the kernel's box for conv, its mirror for corr
+        klo, khi = (klo_k, khi_k) if sign > 0 else (_form_add({}, khi_k, -1), _form_add({}, klo_k, -1))
+        if mode == "full":
+            out.append((_form_add(lo, klo), _form_add(hi, khi)))
+        elif mode == "same":
+            out.append((lo, hi))
+        else:
+            out.append((_form_add(lo, khi), _form_add(hi, klo)))
+    return out
+
+
+def form_text(form: Mapping[str, int]) -> str:
+    parts = sorted((v, c) for v, c in form.items() if v != "1") + \
+        ([("1", form["1"])] if form.get("1") else [])
+    out = ""
+    for k, (v, c) in enumerate(parts):
+        sign = (" − " if k else "−") if c < 0 else (" + " if k else "")
+        out += sign + (str(abs(c)) if v == "1" else v if abs(c) == 1 else f"{abs(c)}{v}")
+    return out or "0"
+
+
+def indicator_name(box: _Box) -> str:
+    """``𝟙[lo..hi × ...]``, canonical: equal boxes give equal names."""
+    return INDICATOR + "[" + " × ".join(f"{form_text(lo)}..{form_text(hi)}" for lo, hi in box) + "]"
+
+
+def _unfold_cropped(node: Call, point: Index | None, ctx: _UnfoldContext, axes: Axes) -> Term:
+    """``conv(a, b, mode, boundary)(x) = 𝟙_B(x)·Σ_i a(i)·b⟨boundary⟩(x − i)``, B the box of
+    ``mode`` (valid mode reads b inside its box only: no extension)."""
+    mode, boundary = mode_and_boundary(node)
+    if axes or point is None or not ctx.boxes:
+        raise NotApplicableError(f"{dsl_text(node)} is not modelled here")
+    sign = 1 if node.func == "conv" else -1
+    box = output_box(box_of(node.args[0], ctx), box_of(node.args[1], ctx), sign, mode)
+    var = next(ctx.names)
+    inner = Index.var(var)
+    outer = point - inner if sign > 0 else point + inner
+    kernel = _unfold(node.args[0], inner, ctx)
+    if boundary != "zero" and mode != "valid":
+        if not isinstance(node.args[1], Name):
+            raise NotApplicableError(f"the extension of {dsl_text(node.args[1])} is not modelled")
+        image: Term = Atom(f"{node.args[1].id}{_EXTENSION}{boundary}⟩", outer)
+    else:
+        image = _unfold(node.args[1], outer, ctx)
+    return Prod((Atom(indicator_name(box), point), Sigma((var,), Prod((kernel, image)))))
+
+
 Rule = Callable[..., Expression]
 
 # Every step of a derivation names one of these; replaying it must give its result.
@@ -730,4 +920,5 @@ RULES: dict[str, Rule] = {
     "order": order,
     "orthogonality": orthogonality,
     "collapse": collapse,
+    "idempotence": idempotence,
 }

@@ -161,8 +161,15 @@ class Atom:
         return f"{self.signal}{_axes_text(self.axes, '−')}({self.index.text()})"
 
     def latex(self) -> str:
-        # the conjugate of f is named f*
+        # the conjugate of f is named f*; a box indicator 𝟙[lo..hi × ...]; an extension S⟨b⟩
+        if self.signal.startswith("𝟙["):
+            box = self.signal[2:-1].replace("−", "-").replace(" × ", r" \times ")
+            name = rf"\mathbb{{1}}_{{[{box}]}}"
+            return rf"{name}({self.index.latex()})"
         name = rf"\overline{{{self.signal[:-1]}}}" if self.signal.endswith("*") else self.signal
+        if "⟨" in name:
+            base, boundary = name.rstrip("⟩").split("⟨")
+            name = rf"{base}^{{\mathrm{{{boundary}}}}}"
         return rf"{name}{_axes_text(self.axes, '-', True)}({self.index.latex()})"
 
     def apply(self, point: Point) -> Point:

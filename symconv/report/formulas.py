@@ -153,8 +153,10 @@ class _Renderer:
         notation = _CALLS[node.func]
         if isinstance(notation, Unsupported):
             raise ReportError(notation.reason)
-        ints = [integer_value(a) for a in node.args[OPERATIONS[node.func].signals:]]
-        return notation(self, node, ", ".join(str(n) for n in ints))
+        # an integer as it is; a zeropad length may be a size expression: len(a) + len(b) - 1
+        size = ", ".join(str(n) if (n := integer_value(a)) is not None else self.render(a)[0]
+                         for a in node.args[OPERATIONS[node.func].signals:])
+        return notation(self, node, size)
 
     def headed(self, node: Call, head: str, sub: str = "", inverse: bool = False) -> tuple[str, int]:
         """``head_{sub}^{-1}(a)``: a named operation of one signal."""
