@@ -36,13 +36,14 @@ from __future__ import annotations
 import hashlib
 import math
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from fractions import Fraction
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+from flint import fmpz
 
 from symconv.core import ops
 from symconv.core.cyclotomic import euler_phi
@@ -64,6 +65,7 @@ from symconv.prove.modular import (
     CyclotomicBackend,
     ModularBackend,
     NotModular,
+    WideBackend,
     _prime_factors,
 )
 
@@ -71,7 +73,9 @@ if TYPE_CHECKING:
     from symconv.lang.claims import Claim, SignalSpec
 
 METHOD = "random mod p"
-TRIALS = 3
+# At least this many trials (each with its own prime), more until the bound is below
+# TARGET_ERROR (at most MAX_TRIALS).
+TRIALS = 1
 IMAGE_SIZE = {1: 100_000, 2: 512, 3: 64}
 # Claims with roots of unity: powers of two (radix-2 transforms mod p; the parity of a
 # centred kernel does not matter on Z_n), and 1D lengths whose order keeps many primes.
@@ -80,10 +84,15 @@ KERNEL_SIZE = {1: 100_000, 2: 15, 3: 5}
 # The cyclotomic trials draw primes from [2^30, 2^31) ≡ 1 (mod L), from this many candidates.
 PRIME_FLOOR = 2**30
 PRIME_CANDIDATES = 2**21
-# Cyclotomic trials are added until the error bound is below this (at most MAX_TRIALS).
 TARGET_ERROR = 1e-10
 MAX_TRIALS = 12
 _CYCLOTOMIC = frozenset({"dft", "idft"})
+# Claims without roots of unity draw primes from [2^61, 2^62).  Rosser and Schoenfeld (1962,
+# (3.5) and (3.6)): x/ln x < π(x) < 1.25506 x/ln x for x >= 17, so the interval holds at
+# least this many primes (about 3.9e16; rounded down by a percent for the float arithmetic).
+WIDE_FLOOR = 2**61
+WIDE_PRIME_COUNT = int(0.99 * (2 * WIDE_FLOOR / math.log(2 * WIDE_FLOOR)
+                               - 1.25506 * WIDE_FLOOR / math.log(WIDE_FLOOR)))
 
 
 def _adjust(size: int, declared: int) -> int:
@@ -322,37 +331,34 @@ def _folds(signals: list[_Weighed], period: tuple[int, ...]) -> int:
                for w in signals)
 
 
-def _primes_that_may_divide(height: int) -> int:
-    """How many distinct primes of :data:`NTT_PRIMES` can divide a non-zero integer of
-    absolute value at most ``height`` (their product would exceed it)."""
-    smallest = min(prime for prime, _ in NTT_PRIMES)
-    count = 0
-    while smallest ** (count + 1) <= height:
-        count += 1
-    return count
-
-
 def _fraction(poly: Any) -> Any:
     c = poly.constant_value()
     return Fraction(int(c.numerator), int(c.denominator))
 
 
-def attempt(claim: Claim, budget: Budget, seed: int | None = None) -> Result | None:
+def attempt(claim: Claim, budget: Budget, seed: int | None = None,
+            wide: bool | None = None) -> Result | None:
     """PROBABLE (with error bound) / REFUTED; None when the statement is not modular.
 
-    Every random choice comes from one generator seeded with ``seed`` (by default
-    :func:`claim_seed`), reported in the result's detail.
+    Every random choice comes from one generator seeded with ``seed`` (else the claim's
+    ``seed``, else :func:`claim_seed`), reported in the result (``seed`` and its detail).
+    ``wide=False`` evaluates claims without roots of unity with numpy modulo primes below
+    2^31 instead of FLINT's 62-bit primes (for comparison; see :func:`_trials`).
     """
     if _applicable(claim) is not None:
         return None
     assert claim.statement is not None
     start = time.monotonic()
-    seed = claim_seed(claim) if seed is None else seed
+    if seed is None:
+        seed = claim_seed(claim) if claim.seed is None else claim.seed
     rng = np.random.default_rng(seed)
     symbolic = {n for a in claim.assignments() for n, s in a.items() if s.is_symbolic}
     deg = max(degree(claim.statement.left, symbolic), degree(claim.statement.right, symbolic), 1)
     negated = claim.statement.op == "!="
-    trials = _cyclotomic_trials if _cyclotomic(claim) else _trials
+
+    def trials(sizes: dict[str, tuple[int, ...]]) -> Result:
+        return _trials(claim, sizes, deg, negated, rng, seed, budget, start, wide)
+
     last_error: SymconvError | None = None
     # (a signal fixed in the first assignment but symbolic in another gets no large size;
     # the declared sizes are evaluated all the same)
@@ -363,29 +369,33 @@ def attempt(claim: Claim, budget: Budget, seed: int | None = None) -> Result | N
         candidates = []
     for sizes in candidates:
         try:
-            return trials(claim, sizes, deg, negated, rng, seed, budget, start)
+            return trials(sizes)
         except NotModular:
             return None
         except SymconvError as exc:  # these sizes do not fit the statement; try the next
             last_error = exc
     if symbolic and (last_error is not None or not candidates):
-        # The statement names sizes (zeropad lengths, periods, DFT sizes) that the large
-        # shapes outgrow; scaling those numbers would change the claim, so the random
+        # The statement names sizes (zeropad lengths, periods, DFT sizes, size functions).
+        # They cannot be scaled with the shapes: the claim's truth depends on how they
+        # relate (circconv(zeropad(a, 5), zeropad(b, 5)) == zeropad(conv(a, b), 5) holds
+        # for lengths 3 and 3 since 3 + 3 - 1 <= 5, but not for 6, 6 and 10), so the random
         # evaluation stays at the declared sizes, where the claim is stated.
         try:
-            result = trials(claim, {}, deg, negated, rng, seed, budget, start)
+            result = trials({})
         except NotModular:
             return None
         except SymconvError as exc:
             last_error = exc
         else:
             why = (f"the large sizes do not fit the sizes the statement names ({last_error})"
-                   if last_error else "the statement names sizes")
+                   if last_error else "the statement names sizes, which do not scale with the "
+                   "shapes (whether it holds depends on how they relate)")
             result.detail = f"{result.detail}; at the declared sizes only: {why}"
             return result
     detail = f"no large sizes fit the statement ({last_error})" if last_error else (
         "no symbolic signals to randomize")
-    return Result(Verdict.INCONCLUSIVE, METHOD, [], time.monotonic() - start, detail=detail)
+    return Result(Verdict.INCONCLUSIVE, METHOD, [], time.monotonic() - start, detail=detail,
+                  seed=seed)
 
 
 @lru_cache(maxsize=32)
@@ -418,20 +428,67 @@ def _root_of_unity(prime: int, order: int, rng: np.random.Generator) -> int:
             return root
 
 
-def _cyclotomic_trials(claim: Claim, sizes: dict[str, tuple[int, ...]], deg: int, negated: bool,
-                       rng: np.random.Generator, seed: int, budget: Budget,
-                       start: float) -> Result:
-    """Trials through Z[ζ_L] -> F_p, ζ_L -> r, for random primes p ≡ 1 (mod L) and random
-    primitive L-th roots r (a ring homomorphism, so equal sides stay equal).
+@dataclass(frozen=True)
+class _Primes:
+    """Where the trials draw their primes from: uniformly from at least ``count`` primes, each
+    at least 2^``bits``; ``draw`` returns one (and, for roots of unity, the backend)."""
+
+    bits: int
+    count: int
+    text: str
+    draw: Callable[[np.random.Generator], tuple[int, ModularBackend]]
+
+
+def _word_primes(order: int) -> _Primes | None:
+    """Primes p ≡ 1 (mod ``order``) in [2^30, 2^31), counted exactly (:func:`prime_candidates`),
+    with a uniform primitive ``order``-th root r: numpy int64 arithmetic, ζ_L -> r."""
+    candidates = prime_candidates(order)
+    if not candidates.size:
+        return None
+
+    def draw(rng: np.random.Generator) -> tuple[int, ModularBackend]:
+        prime = int(candidates[rng.integers(candidates.size)])
+        return prime, CyclotomicBackend(prime, order, _root_of_unity(prime, order, rng))
+
+    return _Primes(PRIME_FLOOR.bit_length() - 1, int(candidates.size),
+                   f"p ≡ 1 mod {order} in [2^30, 2^31)", draw)
+
+
+def _wide_primes() -> _Primes:
+    """Primes in [2^61, 2^62), drawn uniformly by rejection (FLINT's primality test, proven
+    for 64-bit integers): :class:`WideBackend`, FLINT's products."""
+    def draw(rng: np.random.Generator) -> tuple[int, ModularBackend]:
+        while True:
+            candidate = int(rng.integers(WIDE_FLOOR, 2 * WIDE_FLOOR)) | 1
+            if fmpz(candidate).is_prime():
+                return candidate, WideBackend(candidate)
+
+    return _Primes(WIDE_FLOOR.bit_length() - 1, WIDE_PRIME_COUNT, "p in [2^61, 2^62)", draw)
+
+
+def _trials(claim: Claim, sizes: dict[str, tuple[int, ...]], deg: int, negated: bool,
+            rng: np.random.Generator, seed: int, budget: Budget, start: float,
+            wide: bool | None = None) -> Result:
+    """Trials through a ring homomorphism to F_p: Z[ζ_L] -> F_p, ζ_L -> r for claims with
+    roots of unity (primes p ≡ 1 mod L from [2^30, 2^31), numpy arithmetic), Z -> F_p for
+    the others (primes from [2^61, 2^62), FLINT; ``wide=False`` takes the numpy primes
+    instead, with L = 1).  Equal sides stay equal.
 
     A false claim's difference has a coefficient c ≠ 0 in Z[ζ_L] (denominators cleared)
-    with Σ|c_j| <= H, so 0 < |N(c)| <= H^φ(L).  The pairs (p, r) are the primes 𝔭 =
-    (p, ζ - r) of Z[ζ_L] above the candidate primes (φ(L) for each p), and c maps to 0
-    exactly when c ∈ 𝔭.  Each such 𝔭 puts a factor p >= 2^30 into N(c), so at most
-    φ(L)·log2(H)/30 of the |S|·φ(L) pairs lose c: a uniform pair does with probability
-    <= log2(H)/(30·|S|).  Otherwise the image is a non-zero polynomial of degree <= D over
-    F_p, which vanishes at a uniform point with probability <= D/p (Schwartz–Zippel).
-    Trials are independent, so their bounds multiply.
+    with Σ|c_j| <= H, so 0 < |N(c)| < 2^(φ(L)·b(H)), b(H) the bit length of H.  The trials
+    draw primes 𝔭 of Z[ζ_L] of norm p >= 2^k uniformly (a prime p uniformly from S, then
+    one of the φ(L) primes above it, (p, ζ - r) for a uniform primitive root r); c maps to 0
+    exactly when c ∈ 𝔭, and the 𝔭 containing c multiply to a divisor of N(c), so at most
+    m = (φ(L)·b(H) - 1) // k of the |S|·φ(L) lose c.  Otherwise the image is a non-zero
+    polynomial of degree <= D over F_p, which vanishes at a uniform point with probability
+    <= D/2^k (Schwartz–Zippel).  Trials are independent, so their bounds multiply.
+
+    Every trial evaluates the declared sizes first (the large sizes change the ratios of the
+    shapes, so a claim false only at its declared shapes would pass there), then the large
+    sizes.  A difference at a declared size refutes the claim; a difference found only at the
+    large sizes is no verdict (INCONCLUSIVE with a note: the statement depends on the size,
+    and the claim is about its declared sizes).  A ``!=`` claim needs a difference at every
+    declared size and ignores the large ones.
     """
     assert claim.statement is not None
     declared = claim.assignments()
@@ -444,22 +501,24 @@ def _cyclotomic_trials(claim: Claim, sizes: dict[str, tuple[int, ...]], deg: int
     weighed = [_difference_height(claim, assignment, at) for assignment, at in checks]
     height = max(h for h, _ in weighed)
     order = math.lcm(1, *(o for _, o in weighed))
-    candidates = prime_candidates(order)
+    roots = _cyclotomic(claim)
+    source = _wide_primes() if not roots and wide is not False else _word_primes(order)
     elapsed = time.monotonic() - start
-    if not candidates.size:
-        return Result(Verdict.INCONCLUSIVE, METHOD, checked, elapsed,
+    if source is None:
+        return Result(Verdict.INCONCLUSIVE, METHOD, checked, elapsed, seed=seed,
                       detail=f"no prime ≡ 1 (mod {order}) in [2^30, 2^31)")
     phi = euler_phi(order)
-    bad = phi * height.bit_length() // (PRIME_FLOOR.bit_length() - 1)  # pairs (p, r) losing c
-    per_trial = bad / (candidates.size * phi) + deg / PRIME_FLOOR
+    bad = max(0, phi * height.bit_length() - 1) // source.bits  # primes 𝔭 that may hold c
+    per_trial = bad / (source.count * phi) + deg / 2**source.bits
     if not negated and per_trial >= 0.5:
-        return Result(Verdict.INCONCLUSIVE, METHOD, checked, elapsed,
+        return Result(Verdict.INCONCLUSIVE, METHOD, checked, elapsed, seed=seed,
                       detail=f"coefficients up to {height:.3g} in Q(ζ_{order}) may vanish "
-                             f"at up to {bad} of the {candidates.size}·{phi} primes above the "
-                             f"candidate primes")
-    trials = TRIALS if negated else max(TRIALS, min(MAX_TRIALS, math.ceil(
-        math.log(TARGET_ERROR) / math.log(per_trial))))
-    pairs = any(isinstance(node, Call) and node.func == "conj" for node in walk(claim.statement))
+                             f"at up to {bad} of the {source.count}·{phi} primes above "
+                             f"{source.text}")
+    trials = max(TRIALS, min(MAX_TRIALS, math.ceil(math.log(TARGET_ERROR)
+                                                  / math.log(min(per_trial, 0.5)))))
+    pairs = roots and any(isinstance(node, Call) and node.func == "conj"
+                          for node in walk(claim.statement))
     size_dependent: dict[str, tuple[int, ...]] | None = None
     witnessed: set[int] = set()
     witness: Any = None
@@ -468,109 +527,52 @@ def _cyclotomic_trials(claim: Claim, sizes: dict[str, tuple[int, ...]], deg: int
     for trial in range(trials):
         if trial:
             budget.check()
-        prime = int(candidates[rng.integers(candidates.size)])
-        backend = CyclotomicBackend(prime, order, _root_of_unity(prime, order, rng))
-        evaluator: Any = ConjugatePairs(backend) if pairs else backend
+        prime, backend = source.draw(rng)
+        evaluator: Any = backend
+        if pairs:  # conj: roots of unity, hence the word primes' CyclotomicBackend
+            assert isinstance(backend, CyclotomicBackend)
+            evaluator = ConjugatePairs(backend)
         for number, (assignment, at) in enumerate(checks):
             env = _random_env(assignment, at, backend, rng, pairs)
             left, right = evaluate_sides(claim.statement, env, evaluator)
             found = difference(*((left.value, right.value) if pairs else (left, right)))
-            if found is not None and not negated and number >= len(declared):
-                # false at the large sizes only: the statement depends on the size (a 1/N
-                # written as a number); the claim is about its declared sizes
+            if found is None:
+                continue
+            if number >= len(declared):
+                # the large sizes only: no verdict, but the declared sizes are still tried
                 size_dependent = checked[number]
                 checks, checked = checks[:len(declared)], checked[:len(declared)]
                 break
-            if found is not None and not negated:
+            if not negated:
                 return _differs(claim, checked[number], found, prime, seed, negated, budget,
                                 start)
-            if found is not None:
-                witnessed.add(number)
-                witness, witness_prime = found, prime
-        if negated and len(witnessed) == len(checks):
-            result = _differs(claim, checked[0], witness, witness_prime, seed, negated, budget,
-                              start)
-            result.sizes = checked
-            return result
-        primes.append(prime)
-    elapsed = time.monotonic() - start
-    if negated:
-        return Result(Verdict.INCONCLUSIVE, METHOD, checked, elapsed,
-                      detail=f"no difference at every declared size in {trials} random trials;"
-                             " a != claim needs a witness at each")
-    return Result(Verdict.PROBABLE, METHOD, checked, elapsed, error_bound=per_trial**trials,
-                  detail=f"{trials} trials through Z[ζ_{order}] -> F_p, ζ -> r, each missing a "
-                         f"difference with probability <= {bad}/({candidates.size}·{phi}) "
-                         f"(pairs of a prime p ≡ 1 mod {order} in [2^30, 2^31) and a root r that "
-                         f"may lose a coefficient of height <= {height:.3g}) + {deg}/2^30 "
-                         f"(Schwartz–Zippel, degree <= {deg}); primes {primes}, seed {seed}"
-                         + ("" if size_dependent is None else
-                            f"; fails at {size_dependent}: the statement depends on the size"))
-
-
-def _trials(claim: Claim, sizes: dict[str, tuple[int, ...]], deg: int, negated: bool,
-            rng: np.random.Generator, seed: int, budget: Budget, start: float) -> Result:
-    assert claim.statement is not None
-    # The declared sizes first: the large sizes change the ratios between the signals' shapes
-    # (in 1D all become 10^5), so a claim false only at the declared shapes would pass there.
-    # A != claim is about its declared sizes only: a difference elsewhere is no witness.
-    declared = claim.assignments()
-    checks: list[tuple[dict[str, SignalSpec], dict[str, tuple[int, ...]]]] = [
-        (assignment, {}) for assignment in declared]
-    if not negated and sizes and sizes != _symbolic_shapes(declared[0]):
-        checks.append((declared[0], sizes))
-    checked = [{n: at.get(n, s.shape) for n, s in a.items() if s.is_symbolic}
-               for a, at in checks]
-    # Schwartz–Zippel needs the difference to be non-zero mod p: a prime that divides every
-    # coefficient proves nothing, so as many extra primes are used as could divide them all
-    # (a difference found is a difference whatever the height).
-    height = 0 if negated else max(_difference_height(claim, assignment, at)[0]
-                                   for assignment, at in checks)
-    needed = TRIALS + _primes_that_may_divide(height)
-    trials = min(needed, len(NTT_PRIMES))
-    witnessed: set[int] = set()
-    witness: Any = None
-    witness_prime = 0
-    bound = 1.0
-    primes = []
-    for trial in range(trials):
-        if trial:
-            budget.check()
-        prime, root = NTT_PRIMES[trial]
-        backend = ModularBackend(prime, root)
-        for number, (assignment, at) in enumerate(checks):
-            env = _random_env(assignment, at, backend, rng)
-            left, right = evaluate_sides(claim.statement, env, backend)
-            found = difference(left, right)
-            if found is not None and not negated:
-                return _differs(claim, checked[number], found, prime, seed, negated, budget,
-                                start)
-            if found is not None:
-                witnessed.add(number)
-                witness, witness_prime = found, prime
+            witnessed.add(number)
+            witness, witness_prime = found, prime
         if negated and len(witnessed) == len(checks):
             result = _differs(claim, checked[0], witness, witness_prime, seed, negated, budget,
                               start)
             result.sizes = checked  # the sides differ at every declared size
             return result
-        if trial < TRIALS:  # the primes are in increasing order: count the weakest trials
-            bound *= deg / prime
         primes.append(prime)
     elapsed = time.monotonic() - start
-    if needed > trials:
-        return Result(Verdict.INCONCLUSIVE, METHOD, checked, elapsed,
-                      detail=f"no difference in {trials} random trials, but the coefficients of "
-                             f"the difference may reach {height:.3g}: they could vanish modulo "
-                             f"every prime available")
     if negated:
-        return Result(Verdict.INCONCLUSIVE, METHOD, checked, elapsed, error_bound=bound,
+        return Result(Verdict.INCONCLUSIVE, METHOD, checked, elapsed, seed=seed,
                       detail=f"no difference at every declared size in {trials} random trials;"
                              " a != claim needs a witness at each")
-    return Result(Verdict.PROBABLE, METHOD, checked, elapsed, error_bound=bound,
-                  detail=f"{trials} trials, degree <= {deg}, primes {primes}, seed {seed}"
-                         + ("" if trials == TRIALS else
-                            f"; the bound counts {TRIALS}: coefficients up to {height:.3g} "
-                            f"may be divisible by {trials - TRIALS} of the primes"))
+    ring = f"Z[ζ_{order}]" if roots else "Z"
+    account = (f"{trials} trials through {ring} -> F_p"
+               + (", ζ -> r" if roots else "") + ", each missing a difference with probability "
+               f"<= {bad}/({source.count}·{phi}) (primes {source.text} that may lose a "
+               f"coefficient of height <= {height:.3g}) + {deg}/2^{source.bits} "
+               f"(Schwartz–Zippel, degree <= {deg}); primes {primes}, seed {seed}")
+    if size_dependent is not None:
+        return Result(Verdict.INCONCLUSIVE, METHOD, checked, elapsed, seed=seed,
+                      detail=f"the sides differ at {format_sizes(size_dependent)}, a size the "
+                             "tier chose (the statement depends on the size), and agree at the "
+                             f"declared sizes in {account}; no verdict from the declared sizes "
+                             "alone")
+    return Result(Verdict.PROBABLE, METHOD, checked, elapsed, error_bound=per_trial**trials,
+                  seed=seed, detail=account)
 
 
 def _differs(claim: Claim, sizes: dict[str, tuple[int, ...]], found: Any, prime: int, seed: int,
@@ -594,7 +596,7 @@ def _differs(claim: Claim, sizes: dict[str, tuple[int, ...]], found: Any, prime:
             continue
     if not at_declared:
         # the claim is stated at the declared sizes; elsewhere it may depend on the size
-        return Result(Verdict.INCONCLUSIVE, METHOD, [sizes], time.monotonic() - start,
+        return Result(Verdict.INCONCLUSIVE, METHOD, [sizes], time.monotonic() - start, seed=seed,
                       detail=f"{detail}, at {format_sizes(sizes)}, not at the declared sizes "
                              "(the statement may depend on the size)")
     if counterexample is None and not negated:
@@ -606,8 +608,8 @@ def _differs(claim: Claim, sizes: dict[str, tuple[int, ...]], found: Any, prime:
     verdict = Verdict.VERIFIED if negated else Verdict.REFUTED
     if counterexample is not None and cex_sizes != sizes and "smallest" not in detail:
         detail += f"; smallest exact counterexample at {format_sizes(cex_sizes)}"
-    return Result(verdict, METHOD, [sizes],
-                  time.monotonic() - start, counterexample=counterexample, detail=detail)
+    return Result(verdict, METHOD, [sizes], time.monotonic() - start,
+                  counterexample=counterexample, detail=detail, seed=seed)
 
 
 def _exact_candidates(claim: Claim) -> Iterator[dict[str, SignalSpec]]:
