@@ -20,7 +20,14 @@ from symconv.prove import Budget, Result, Verdict, run_tiers
 from symconv.prove import random as random_tier
 from symconv.prove.counterexample import build_env, claim_sides
 from symconv.prove.evaluate import ExactBackend, evaluate_sides
-from symconv.prove.modular import NTT_PRIMES, CyclotomicBackend, ModularBackend, full_conv_mod, ntt
+from symconv.prove.modular import (
+    NTT_PRIMES,
+    CyclotomicBackend,
+    ModularBackend,
+    WideBackend,
+    full_conv_mod,
+    ntt,
+)
 from symconv.strategies import kernel_and_image
 
 P, ROOT = NTT_PRIMES[0]
@@ -105,6 +112,58 @@ def test_modular_backend_agrees_with_exact_evaluation(statement: str, signals: d
         else:
             c = exact_value.constant_value()
             assert backend.residue(Fraction(int(c.numerator), int(c.denominator))) == mod_value
+
+
+WIDE_PRIME = 4611686018427387847  # the largest prime below 2^62
+WIDE_STATEMENTS = [*STATEMENTS,
+                   ("periodize(conv(a, b), 2, 3) + trace(a @ b) * periodize(a, 2, 3) == a",
+                    {"a": "3x4", "b": "4x3"}),
+                   ("circcorr(a, b, 2, 2) * (3 * frobenius(a, b) / 7) - a == a",
+                    {"a": "3x3", "b": "3x3"})]
+
+
+@pytest.mark.parametrize(("statement", "signals"), WIDE_STATEMENTS)
+@pytest.mark.parametrize("seed", [0, 1])
+def test_wide_backend_agrees_with_exact_evaluation(statement: str, signals: dict[str, str],
+                                                   seed: int) -> None:
+    """Residues anywhere in [0, p) for p just below 2^62 (most near the top, where an int64
+    product or a sum of three would overflow), against exact integers reduced mod p."""
+    claim = claim_from_text(statement, signals)
+    assert claim.statement is not None
+    rng = np.random.default_rng(seed)
+    exact_env, wide_env = {}, {}
+    for name, specs in claim.signals.items():
+        shape = specs[0].shape
+        values = np.where(rng.random(shape) < 0.7, WIDE_PRIME - 1 - rng.integers(0, 5, shape),
+                          rng.integers(0, WIDE_PRIME, shape))
+        origin = tuple(-(n // 2) for n in shape)
+        exact_env[name] = Signal.literal(values.tolist(), origin)
+        wide_env[name] = Signal(values, origin)
+    backend = WideBackend(WIDE_PRIME)
+    for exact_value, wide_value in zip(evaluate_sides(claim.statement, exact_env, ExactBackend()),
+                                       evaluate_sides(claim.statement, wide_env, backend),
+                                       strict=True):
+        if isinstance(exact_value, Signal):
+            assert isinstance(wide_value, Signal) and wide_value.origin == exact_value.origin
+            expected = [backend.residue(Fraction(str(p.constant_value())))
+                        for p in exact_value.entries.flat]
+            assert wide_value.entries.dtype == np.int64
+            assert wide_value.entries.reshape(-1).tolist() == expected
+        else:
+            assert wide_value == backend.residue(Fraction(str(exact_value.constant_value())))
+
+
+def test_wide_backend_at_the_largest_residues() -> None:
+    backend, top = WideBackend(WIDE_PRIME), WIDE_PRIME - 1  # top = -1 mod p
+    full = Signal(np.full((8, 8), top, dtype=np.int64), (0, 0))
+    assert backend.call("hadamard", [full, full], [], {}).entries.tolist() == [[1] * 8] * 8
+    assert backend.call("trace", [full], [], {}) == WIDE_PRIME - 8
+    assert backend.call("periodize", [full], [1, 1], {}).entries.tolist() == [[WIDE_PRIME - 64]]
+    assert backend.binary("@", full, full).entries.tolist() == [[8] * 8] * 8
+    assert backend.binary("*", full, top).entries.tolist() == [[1] * 8] * 8
+    assert backend.call("conv", [full, full], [], {}).entries[7, 7] == 64
+    with pytest.raises(ValueError, match="not in"):
+        WideBackend(P)
 
 
 def _random(statement: str, signals: dict[str, Any],

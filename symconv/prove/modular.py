@@ -7,7 +7,8 @@ with k >= 20, so lengths up to 2^20, and thousands of products summed before a
 reduction), FLINT's ``nmod_poly`` products for any other prime, or, for small
 kernels, shift-and-accumulate.  Modes and boundaries reuse the index
 bookkeeping of :mod:`symconv.core.ops`, so the semantics are the exact ones.
-No floating point is involved anywhere.
+No floating point is involved anywhere.  :class:`WideBackend` works modulo primes
+below 2^62 instead, with FLINT's products.
 
 :class:`CyclotomicBackend` adds the DFT, ``1j`` and complex entries through
 the ring homomorphism Z[ζ_L] -> F_p, ζ_L -> r, for a prime p ≡ 1 (mod L) and

@@ -1,34 +1,38 @@
-"""The random tier: Schwartz–Zippel evaluation modulo large primes at large sizes.
+"""The random tier: Schwartz–Zippel evaluation modulo random primes at large sizes.
 
-Each trial picks a prime p from :data:`~symconv.prove.modular.NTT_PRIMES`
-(a different one per trial), fills every symbolic signal with uniformly random
-residues mod p and evaluates both sides exactly in Z_p.  If the identity is
-false, the difference of the sides is a non-zero polynomial of degree at most D
-(computed from the statement), and a non-zero polynomial of degree D vanishes at
-a uniformly random point with probability at most D/p (Schwartz–Zippel).  After
-t agreeing trials the reported error bound is the product of D/p_k, provided the
-difference is non-zero mod p_k (see below).
+Each trial maps the statement through a ring homomorphism to F_p, fills every symbolic
+signal with uniformly random residues and evaluates both sides exactly
+(:func:`_trials`, one loop for every claim):
 
-A difference found mod p is a genuine difference over Q (the constants'
-denominators are invertible mod p), so it refutes an ``==`` claim outright; the
-exact tier then looks for a small counterexample.  Every trial evaluates the declared
-sizes too (a claim may fail only at the declared ratios of the shapes), and a ``!=``
-claim needs a difference at every declared size.  Since a prime that divides every
-coefficient of the difference proves nothing, the coefficients are bounded first
-(:class:`_HeightBackend`, from the constants, fixed kernels and the shapes the
-operations see) and one extra prime is used for each prime that could divide them all
-(INCONCLUSIVE when the primes run out); the bound counts only the weakest three.
+- claims without roots of unity: Z -> F_p for a uniformly random prime p of
+  [2^61, 2^62) (:class:`~symconv.prove.modular.WideBackend`, FLINT's ``nmod_poly``
+  products); ``wide=False`` takes the numpy primes below instead, for comparison;
+- claims with roots of unity (a DFT, ``1j``, complex entries): Z[ζ_L] -> F_p, ζ_L -> r,
+  for a random prime p ≡ 1 (mod L) of [2^30, 2^31) and a random primitive L-th root r
+  (:class:`~symconv.prove.modular.CyclotomicBackend`, numpy transforms).
+
+If the identity is false, the difference of the sides has a non-zero coefficient c of
+height H (:class:`_HeightBackend`, from the constants, fixed kernels and the shapes the
+operations see) and degree at most D (from the statement).  It survives a trial unless
+the prime lies above one of the few primes that divide the norm of c, or the random
+point is a root (probability <= D/p, Schwartz–Zippel); both terms are bounded and their
+sum is reported per trial, the product over the trials as the error bound.  Trials are
+added until the bound is below :data:`TARGET_ERROR`.
+
+A difference at a declared size is a genuine difference over Q (the constants'
+denominators are invertible mod p), so it refutes an ``==`` claim; the exact tier then
+looks for a small counterexample.  Declared sizes decide: every trial evaluates them
+(a claim may fail only at the declared ratios of the shapes), a difference found only at
+the tier's large sizes is INCONCLUSIVE with a note (never REFUTED, never PROBABLE), and a
+``!=`` claim needs a difference at every declared size.
 Default large sizes: the signal declared largest becomes 10^5 long in 1D, 512x512 in
 2D, 64^3 in 3D; the others 10^5, 15x15, 5^3 (odd declared sizes stay odd); signals of
 equal declared shapes all become the largest first; for claims with roots of unity every
 signal first becomes 2^16, 512x512 or 64^3 (powers of two); ``sizes`` in the claim
-overrides them.  Sizes that do not fit the statement (a zeropad length, a period) leave
-the declared sizes only, with a note.
-
-Claims with roots of unity (a DFT, ``1j``, complex entries) map Z[ζ_L] to F_p instead
-(:func:`_cyclotomic_trials`): random primes p ≡ 1 (mod L) from [2^30, 2^31), random
-primitive L-th roots r, ζ_L -> r, with a rigorous bound on missing a difference.  Every
-random choice is seeded (:func:`claim_seed` by default) and the seed is reported.
+overrides them.  A statement that names sizes (a zeropad length, a period, a DFT size, a
+size function) is evaluated at its declared sizes only, saying so: those numbers do not
+scale with the shapes.  Every random choice is seeded (the claim's ``seed``, else
+:func:`claim_seed`) and the seed is reported.
 """
 
 from __future__ import annotations
