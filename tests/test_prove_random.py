@@ -114,6 +114,8 @@ def test_modular_backend_agrees_with_exact_evaluation(statement: str, signals: d
             assert backend.residue(Fraction(int(c.numerator), int(c.denominator))) == mod_value
 
 
+ORIGIN0_3 = {"shape": "3", "origin": [0]}
+ORIGIN0_2x2 = {"shape": "2x2", "origin": [0, 0]}
 WIDE_PRIME = 4611686018427387847  # the largest prime below 2^62
 WIDE_STATEMENTS = [*STATEMENTS,
                    ("periodize(conv(a, b), 2, 3) + trace(a @ b) * periodize(a, 2, 3) == a",
@@ -450,18 +452,47 @@ def test_seeds_make_a_run_reproducible() -> None:
     assert other.verdict is first.verdict is Verdict.PROBABLE
 
 
-def test_claims_naming_sizes_fall_back_to_the_declared_sizes() -> None:
-    """A zeropad length the large sizes outgrow: PROBABLE at the declared sizes, saying why
-    (it was INCONCLUSIVE)."""
-    origin0 = {"shape": "3", "origin": [0]}
-    claim = claim_from_text("circconv(zeropad(a, 5), zeropad(b, 5)) == zeropad(conv(a, b), 5)",
-                            {"a": origin0, "b": origin0}, tiers=["random"])
-    result = random_tier.attempt(claim, Budget(30))
-    assert result is not None and result.verdict is Verdict.PROBABLE
-    assert result.sizes == [{"a": (3,), "b": (3,)}] and "declared sizes only" in result.detail
+@pytest.mark.parametrize(("statement", "signals", "scaled"), [
+    ("circconv(zeropad(a, 5), zeropad(b, 5)) == zeropad(conv(a, b), 5)",
+     {"a": ORIGIN0_3, "b": ORIGIN0_3}, {"a": (49999,), "b": (49999,)}),
+    ("circconv(f, g, 4, 4) == conv(f, g)", {"f": ORIGIN0_2x2, "g": ORIGIN0_2x2},
+     {"f": (171, 171), "g": (171, 171)}),
+    ("dft(conv(f, g), 6) == dft(f, 6) * dft(g, 6)", {"f": ORIGIN0_3, "g": ORIGIN0_3},
+     {"f": (1639,), "g": (1639,)}),  # wraps at 6 as at 4096; roots of unity of order 4096
+])
+def test_claims_naming_sizes_are_scaled_with_them(statement: str, signals: dict[str, Any],
+                                                  scaled: dict[str, tuple[int, ...]]) -> None:
+    """Zeropad lengths, periods and DFT sizes scale with the shapes, x -> k(x - 1) + 1: PROBABLE
+    at the declared and the scaled sizes (it was INCONCLUSIVE, then declared sizes only)."""
+    claim = claim_from_text(statement, signals, tiers=["random"])
+    result = random_tier.attempt(claim, Budget(60))
+    assert result is not None and result.verdict is Verdict.PROBABLE, result.detail
+    declared = {n: s[0].shape for n, s in claim.signals.items()}
+    assert result.sizes == [declared, scaled]
+    assert "the large sizes scaled as declared" in result.detail
+
+
+@pytest.mark.parametrize(("statement", "signals", "why"), [
+    ("len(f) * sum(f) == 3 * sum(f)", {"f": ORIGIN0_3}, "a size function"),
+    ("circconv(k, a, 5) == conv(k, a)", {"k": {"literal": [1, 2], "origin": [0]},
+                                         "a": ORIGIN0_3}, "a fixed signal"),
+    ("circconv(a, a, 5) == periodize(conv(a, a), 5)", {"a": {"shape": "3", "origin": [-1]}},
+     "an explicit non-zero origin"),
+])
+def test_claims_that_cannot_be_scaled_say_why(statement: str, signals: dict[str, Any],
+                                              why: str) -> None:
+    result = random_tier.attempt(claim_from_text(statement, signals, tiers=["random"]),
+                                 Budget(30))
+    assert result is not None and result.verdict is Verdict.PROBABLE, result.detail
+    assert len(result.sizes) == 1 and f"at the declared sizes only: {why}" in result.detail
+
+
+def test_a_false_claim_naming_sizes_is_refuted_at_its_declared_sizes() -> None:
     false = claim_from_text("circconv(zeropad(a, 4), zeropad(b, 4)) == zeropad(conv(a, b), 5)",
-                            {"a": origin0, "b": origin0}, tiers=["random"])
-    assert random_tier.attempt(false, Budget(30)).verdict is Verdict.REFUTED
+                            {"a": ORIGIN0_3, "b": ORIGIN0_3}, tiers=["random"])
+    result = random_tier.attempt(false, Budget(30))
+    assert result is not None and result.verdict is Verdict.REFUTED
+    assert result.sizes == [{"a": (3,), "b": (3,)}] and "scaled" not in result.detail
 
 
 def test_a_size_dependent_dft_claim_is_inconclusive_with_a_note() -> None:

@@ -26,6 +26,7 @@ how ``conj`` is evaluated.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from fractions import Fraction
 from typing import Any
@@ -463,10 +464,13 @@ class WideBackend(ModularBackend):
                                np.asarray(img, dtype=np.int64) % self.prime, out_shape, self.prime)
 
     def _circular(self, a: Signal, b: Signal, sign: int, ints: list[int]) -> Signal:
-        # ops.circular_sum folds in int64: fold each input and the full product in halves
+        # ops.circular_sum folds in int64: fold in halves instead.  Folding the full sum of
+        # the two signals, each folded first or not, gives the same circular sum; an input
+        # is folded first only when its box exceeds the period.
         period = ops.circular_period(a, b, ints or None)
-        full = ops.sliding_sum(self._periodize(a, period), self._periodize(b, period), sign,
-                               full_conv=self._full_conv)
+        a, b = (s if s.entries.size <= math.prod(period) else self._periodize(s, period)
+                for s in (a, b))
+        full = ops.sliding_sum(a, b, sign, full_conv=self._full_conv)
         return self._periodize(full, period)
 
     def _periodize(self, signal: Signal, period: tuple[int, ...]) -> Signal:

@@ -41,7 +41,7 @@ import hashlib
 import math
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fractions import Fraction
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
@@ -54,7 +54,20 @@ from symconv.core.cyclotomic import euler_phi
 from symconv.core.fourier import dft_period
 from symconv.core.signal import Signal
 from symconv.errors import ShapeError, SizeLimitError, SymconvError
-from symconv.lang.dsl import FUNCTIONS, SIZE_FUNCTIONS, SIZED_CALLS, Call, Imag, Statement, walk
+from symconv.lang.dsl import (
+    FUNCTIONS,
+    SIZE_FUNCTIONS,
+    SIZED_CALLS,
+    BinOp,
+    Call,
+    Imag,
+    Neg,
+    Node,
+    Number,
+    Statement,
+    integer_value,
+    walk,
+)
 from symconv.prove import Budget, Counterexample, Result, Verdict, format_sizes
 from symconv.prove.counterexample import (
     difference,
@@ -63,6 +76,7 @@ from symconv.prove.counterexample import (
 )
 from symconv.prove.evaluate import degree, evaluate_sides, size_value
 from symconv.prove.modular import (
+    MAX_MATRIX_TRANSFORM,
     NTT_PRIMES,
     Conjugated,
     ConjugatePairs,
@@ -135,6 +149,65 @@ def _names_sizes(statement: Statement) -> bool:
     return any(isinstance(node, Call) and (node.func in SIZE_FUNCTIONS or (
         node.func in SIZED_CALLS and len(node.args) > FUNCTIONS[node.func].signals))
         for node in walk(statement))
+
+
+def _scale(node: Node, factor: int) -> Node:
+    """``node`` with every size it names (the integers of a zeropad, a period, a DFT size)
+    mapped by x -> factor·(x - 1) + 1 (:func:`_scaled_sizes`)."""
+    if isinstance(node, Call):
+        count = FUNCTIONS[node.func].signals
+        args = [_scale(a, factor) for a in node.args[:count]]
+        for arg in node.args[count:]:
+            value = integer_value(arg)
+            args.append(arg if node.func not in SIZED_CALLS or value is None or value < 1
+                        else Number(Fraction(factor * (value - 1) + 1)))
+        return replace(node, args=tuple(args),
+                       kwargs=tuple((k, _scale(v, factor)) for k, v in node.kwargs))
+    if isinstance(node, BinOp):
+        return replace(node, left=_scale(node.left, factor), right=_scale(node.right, factor))
+    if isinstance(node, Neg):
+        return replace(node, operand=_scale(node.operand, factor))
+    return node
+
+
+def _scaled_sizes(claim: Claim) -> tuple[Statement, dict[str, tuple[int, ...]], str] | str:
+    """The claim at larger sizes with the sizes it names scaled alike, or why it cannot be.
+
+    Every declared extent and every named size x becomes k(x - 1) + 1 (lengths 1 stay 1):
+    the map keeps the relations between lengths that the operations create (a full
+    convolution of lengths a and b has length a + b - 1, and k(a-1)+1 + k(b-1)+1 - 1 =
+    k(a+b-2)+1) and every order between them (a period that wraps still wraps).  Whether
+    the claim holds there is still a question for the trials: a difference found only at
+    the scaled sizes decides nothing (:func:`_trials`).
+    """
+    assert claim.statement is not None
+    if any(isinstance(n, Call) and n.func in SIZE_FUNCTIONS for n in walk(claim.statement)):
+        return ("a size function's value changes with the shapes, the numbers it is compared "
+                "with do not")
+    base = claim.assignments()[0]
+    symbolic = {n: s for n, s in base.items() if s.is_symbolic}
+    if not symbolic:
+        return "no symbolic signals to scale"
+    if len(symbolic) < len(base):
+        return "a fixed signal (a kernel, a literal) does not scale"
+    if any(s.origin is not None and any(s.origin) for s in symbolic.values()):
+        return "an explicit non-zero origin does not scale with the shape"
+    named = [v for node in walk(claim.statement) if isinstance(node, Call)
+             and node.func in SIZED_CALLS
+             for a in node.args[FUNCTIONS[node.func].signals:]
+             if (v := integer_value(a)) is not None]
+    ndim = max(len(s.shape) for s in symbolic.values())
+    table = CYCLOTOMIC_SIZE if _cyclotomic(claim) else IMAGE_SIZE
+    target = min(table.get(ndim, 8), MAX_MATRIX_TRANSFORM) if _cyclotomic(claim) else \
+        table.get(ndim, 8)
+    largest = max([*named, *(d for s in symbolic.values() for d in s.shape)])
+    factor = (target - 1) // max(largest - 1, 1)
+    if factor < 2:
+        return "the declared sizes are already as large as the tier's large sizes"
+    sizes = {n: tuple(factor * (d - 1) + 1 for d in s.shape) for n, s in symbolic.items()}
+    scaled = replace(claim.statement, left=_scale(claim.statement.left, factor),
+                     right=_scale(claim.statement.right, factor))
+    return scaled, sizes, f"every size x -> {factor}(x - 1) + 1, named sizes too"
 
 
 def _applicable(claim: Claim) -> str | None:
@@ -360,30 +433,40 @@ def attempt(claim: Claim, budget: Budget, seed: int | None = None,
     deg = max(degree(claim.statement.left, symbolic), degree(claim.statement.right, symbolic), 1)
     negated = claim.statement.op == "!="
 
-    def trials(sizes: dict[str, tuple[int, ...]]) -> Result:
-        return _trials(claim, sizes, deg, negated, rng, seed, budget, start, wide)
+    def trials(sizes: dict[str, tuple[int, ...]], scaled: Statement | None = None) -> Result:
+        return _trials(claim, sizes, deg, negated, rng, seed, budget, start, wide, scaled)
 
     last_error: SymconvError | None = None
-    # (a signal fixed in the first assignment but symbolic in another gets no large size;
-    # the declared sizes are evaluated all the same)
-    candidates = list(large_sizes(claim)) or ([{}] if symbolic else [])
     if _names_sizes(claim.statement):
-        # at other sizes the statement is another claim (a period that no longer wraps, a
-        # size function's new value): it is stated at the declared sizes only
-        candidates = []
-    for sizes in candidates:
-        try:
-            return trials(sizes)
-        except NotModular:
-            return None
-        except SymconvError as exc:  # these sizes do not fit the statement; try the next
-            last_error = exc
-    if symbolic and (last_error is not None or not candidates):
-        # The statement names sizes (zeropad lengths, periods, DFT sizes, size functions).
-        # They cannot be scaled with the shapes: the claim's truth depends on how they
-        # relate (circconv(zeropad(a, 5), zeropad(b, 5)) == zeropad(conv(a, b), 5) holds
-        # for lengths 3 and 3 since 3 + 3 - 1 <= 5, but not for 6, 6 and 10), so the random
-        # evaluation stays at the declared sizes, where the claim is stated.
+        # The statement names sizes (zeropad lengths, periods, DFT sizes, size functions):
+        # at other shapes alone it is another claim (a period that no longer wraps), so the
+        # named sizes are scaled with the shapes, or the declared sizes are evaluated only.
+        scaling = _scaled_sizes(claim) if symbolic else "no symbolic signals to randomize"
+        why = scaling if isinstance(scaling, str) else ""
+        if not isinstance(scaling, str):
+            statement, sizes, how = scaling
+            try:
+                result = trials(sizes, statement)
+            except NotModular:
+                return None
+            except SymconvError as exc:
+                why = f"the scaled sizes ({how}) do not fit: {exc}"
+            else:
+                if result.verdict in (Verdict.PROBABLE, Verdict.INCONCLUSIVE):
+                    result.detail += f"; the large sizes scaled as declared: {how}"
+                return result
+    else:
+        # (a signal fixed in the first assignment but symbolic in another gets no large
+        # size; the declared sizes are evaluated all the same)
+        for sizes in list(large_sizes(claim)) or ([{}] if symbolic else []):
+            try:
+                return trials(sizes)
+            except NotModular:
+                return None
+            except SymconvError as exc:  # these sizes do not fit the statement; try the next
+                last_error = exc
+        why = f"the large sizes do not fit the statement ({last_error})"
+    if symbolic:
         try:
             result = trials({})
         except NotModular:
@@ -391,10 +474,8 @@ def attempt(claim: Claim, budget: Budget, seed: int | None = None,
         except SymconvError as exc:
             last_error = exc
         else:
-            why = (f"the large sizes do not fit the sizes the statement names ({last_error})"
-                   if last_error else "the statement names sizes, which do not scale with the "
-                   "shapes (whether it holds depends on how they relate)")
-            result.detail = f"{result.detail}; at the declared sizes only: {why}"
+            if result.verdict in (Verdict.PROBABLE, Verdict.INCONCLUSIVE):
+                result.detail += f"; at the declared sizes only: {why}"
             return result
     detail = f"no large sizes fit the statement ({last_error})" if last_error else (
         "no symbolic signals to randomize")
@@ -472,7 +553,7 @@ def _wide_primes() -> _Primes:
 
 def _trials(claim: Claim, sizes: dict[str, tuple[int, ...]], deg: int, negated: bool,
             rng: np.random.Generator, seed: int, budget: Budget, start: float,
-            wide: bool | None = None) -> Result:
+            wide: bool | None = None, scaled: Statement | None = None) -> Result:
     """Trials through a ring homomorphism to F_p: Z[ζ_L] -> F_p, ζ_L -> r for claims with
     roots of unity (primes p ≡ 1 mod L from [2^30, 2^31), numpy arithmetic), Z -> F_p for
     the others (primes from [2^61, 2^62), FLINT; ``wide=False`` takes the numpy primes
@@ -492,17 +573,19 @@ def _trials(claim: Claim, sizes: dict[str, tuple[int, ...]], deg: int, negated: 
     sizes.  A difference at a declared size refutes the claim; a difference found only at the
     large sizes is no verdict (INCONCLUSIVE with a note: the statement depends on the size,
     and the claim is about its declared sizes).  A ``!=`` claim needs a difference at every
-    declared size and ignores the large ones.
+    declared size and ignores the large ones.  ``scaled``: the statement at the large sizes
+    (its named sizes scaled with the shapes, :func:`_scaled_sizes`).
     """
     assert claim.statement is not None
     declared = claim.assignments()
-    checks: list[tuple[dict[str, SignalSpec], dict[str, tuple[int, ...]]]] = [
-        (assignment, {}) for assignment in declared]
+    checks: list[tuple[Claim, dict[str, SignalSpec], dict[str, tuple[int, ...]]]] = [
+        (claim, assignment, {}) for assignment in declared]
     if not negated and sizes and sizes != _symbolic_shapes(declared[0]):
-        checks.append((declared[0], sizes))
+        checks.append((claim if scaled is None else replace(claim, statement=scaled),
+                       declared[0], sizes))
     checked = [{n: at.get(n, s.shape) for n, s in a.items() if s.is_symbolic}
-               for a, at in checks]
-    weighed = [_difference_height(claim, assignment, at) for assignment, at in checks]
+               for _, a, at in checks]
+    weighed = [_difference_height(*check) for check in checks]
     height = max(h for h, _ in weighed)
     order = math.lcm(1, *(o for _, o in weighed))
     roots = _cyclotomic(claim)
@@ -536,9 +619,10 @@ def _trials(claim: Claim, sizes: dict[str, tuple[int, ...]], deg: int, negated: 
         if pairs:  # conj: roots of unity, hence the word primes' CyclotomicBackend
             assert isinstance(backend, CyclotomicBackend)
             evaluator = ConjugatePairs(backend)
-        for number, (assignment, at) in enumerate(checks):
+        for number, (stated, assignment, at) in enumerate(checks):
+            assert stated.statement is not None
             env = _random_env(assignment, at, backend, rng, pairs)
-            left, right = evaluate_sides(claim.statement, env, evaluator)
+            left, right = evaluate_sides(stated.statement, env, evaluator)
             found = difference(*((left.value, right.value) if pairs else (left, right)))
             if found is None:
                 continue
