@@ -513,6 +513,10 @@ def _root_of_unity(prime: int, order: int, rng: np.random.Generator) -> int:
             return root
 
 
+class _NoBound(SymconvError):
+    """The large sizes give no useful bound (their roots of unity leave too few primes)."""
+
+
 @dataclass(frozen=True)
 class _Primes:
     """Where the trials draw their primes from: uniformly from at least ``count`` primes, each
@@ -591,17 +595,16 @@ def _trials(claim: Claim, sizes: dict[str, tuple[int, ...]], deg: int, negated: 
     roots = _cyclotomic(claim)
     source = _wide_primes() if not roots and wide is not False else _word_primes(order)
     elapsed = time.monotonic() - start
-    if source is None:
-        return Result(Verdict.INCONCLUSIVE, METHOD, checked, elapsed, seed=seed,
-                      detail=f"no prime ≡ 1 (mod {order}) in [2^30, 2^31)")
     phi = euler_phi(order)
-    bad = max(0, phi * height.bit_length() - 1) // source.bits  # primes 𝔭 that may hold c
-    per_trial = bad / (source.count * phi) + deg / 2**source.bits
-    if not negated and per_trial >= 0.5:
-        return Result(Verdict.INCONCLUSIVE, METHOD, checked, elapsed, seed=seed,
-                      detail=f"coefficients up to {height:.3g} in Q(ζ_{order}) may vanish "
-                             f"at up to {bad} of the {source.count}·{phi} primes above "
-                             f"{source.text}")
+    bad = max(0, phi * height.bit_length() - 1) // source.bits if source else 0
+    per_trial = bad / (source.count * phi) + deg / 2**source.bits if source else 1.0
+    if source is None or (not negated and per_trial >= 0.5):
+        why = (f"no prime ≡ 1 (mod {order}) in [2^30, 2^31)" if source is None else
+               f"coefficients up to {height:.3g} in Q(ζ_{order}) may vanish at up to {bad} of "
+               f"the {source.count}·{phi} primes above {source.text}")
+        if len(checks) > len(declared):
+            raise _NoBound(f"at the large sizes, {why}")  # the declared sizes alone may do
+        return Result(Verdict.INCONCLUSIVE, METHOD, checked, elapsed, seed=seed, detail=why)
     trials = max(TRIALS, min(MAX_TRIALS, math.ceil(math.log(TARGET_ERROR)
                                                   / math.log(min(per_trial, 0.5)))))
     pairs = roots and any(isinstance(node, Call) and node.func == "conj"
