@@ -537,3 +537,39 @@ def test_a_difference_only_at_the_large_sizes_decides_nothing(op: str) -> None:
     claim = claim_from_text(f"circconv(f, g) {op} conv(f, g)", {"f": one, "g": one})
     result = random_tier.attempt(claim, Budget(30))
     assert result is not None and result.verdict is Verdict.INCONCLUSIVE, result.detail
+
+
+def test_the_seed_is_in_every_result() -> None:
+    true = claim_from_text("conv(a, b) == conv(b, a)", {"a": "4", "b": "3"}, tiers=["random"])
+    result = random_tier.attempt(true, Budget(30))
+    assert result is not None and result.seed == random_tier.claim_seed(true)
+    seeded = random_tier.attempt(replace(true, seed=5), Budget(30))
+    assert seeded is not None and seeded.seed == 5 and "seed 5" in seeded.detail
+    false = claim_from_text("conv(a, b) == corr(b, a)", {"a": "4", "b": "3"}, tiers=["random"])
+    refuted = random_tier.attempt(replace(false, seed=9), Budget(30))
+    assert refuted is not None and refuted.verdict is Verdict.REFUTED and refuted.seed == 9
+
+
+@pytest.mark.parametrize("wide", [True, False])
+def test_both_arithmetics_give_a_bound_below_the_target(wide: bool) -> None:
+    claim = claim_from_text("conv(F, I) == corr(flip(F), I)", {"F": "3x3", "I": "5x5"},
+                            tiers=["random"], sizes={"F": "7x7", "I": "40x40"})
+    result = random_tier.attempt(claim, Budget(30), wide=wide)
+    assert result is not None and result.verdict is Verdict.PROBABLE
+    assert result.error_bound is not None and result.error_bound < random_tier.TARGET_ERROR
+    assert ("[2^61, 2^62)" if wide else "[2^30, 2^31)") in result.detail
+
+
+def test_large_sizes_without_a_bound_fall_back_to_the_declared_sizes(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """No prime ≡ 1 (mod L) for the roots of unity of any large size (all L > 2): the
+    declared sizes (2x2, L = 2) decide alone."""
+    real = random_tier.prime_candidates
+    monkeypatch.setattr(random_tier, "prime_candidates",
+                        lambda order: real(order) if order <= 2 else real(order)[:0])
+    claim = claim_from_text("dft(circconv(f, g)) == dft(f) * dft(g)",
+                            {"f": ORIGIN0_2x2, "g": ORIGIN0_2x2}, tiers=["random"])
+    result = random_tier.attempt(claim, Budget(30))
+    assert result is not None and result.verdict is Verdict.PROBABLE, result.detail
+    assert result.sizes == [{"f": (2, 2), "g": (2, 2)}]
+    assert "declared sizes only" in result.detail and "no prime ≡ 1 (mod 16)" in result.detail
