@@ -91,7 +91,7 @@ def bench_exact(sizes: list[int]) -> None:
 def bench_random() -> None:
     print("2. random tier at large sizes: claims without roots of unity mod random primes of "
           "[2^61, 2^62) with FLINT (wide), or with numpy mod primes of [2^30, 2^31) (word), "
-          "trials until the bound is below 1e-10")
+          f"trials until the bound is below {random_tier.TARGET_ERROR:g}")
     cases = [
         ("conv(a, b) == conv(b, a)", {"a": "5", "b": "5"}, {"a": "100000", "b": "100000"}),
         ("conv(F, I) == corr(flip(F), I)", {"F": "3x3", "I": "5x5"},

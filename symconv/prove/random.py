@@ -102,7 +102,9 @@ KERNEL_SIZE = {1: 100_000, 2: 15, 3: 5}
 # The cyclotomic trials draw primes from [2^30, 2^31) ≡ 1 (mod L), from this many candidates.
 PRIME_FLOOR = 2**30
 PRIME_CANDIDATES = 2**21
-TARGET_ERROR = 1e-10
+# Trials are added until the bound is below this: one trial mod a 62-bit prime, about three
+# for the 512x512 DFT theorems (where the primes that may lose a coefficient dominate).
+TARGET_ERROR = 1e-15
 MAX_TRIALS = 12
 _CYCLOTOMIC = frozenset({"dft", "idft"})
 # Claims without roots of unity draw primes from [2^61, 2^62).  Rosser and Schoenfeld (1962,
