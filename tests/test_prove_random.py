@@ -292,10 +292,12 @@ def test_a_difference_divisible_by_every_candidate_prime_is_never_probable(
     monkeypatch.setattr(random_tier, "prime_candidates", lambda order: primes)
     false = claim_from_text(f"{primes[0] * primes[1]}*a == 0*a", {"a": "3"})
     result = random_tier.attempt(false, Budget(30), wide=False)
-    assert result is not None and result.verdict is Verdict.INCONCLUSIVE, result.detail
+    assert result is not None
+    assert result.verdict is Verdict.INCONCLUSIVE, result.detail
     assert "may vanish at up to 2 of the 2·1 primes" in result.detail
     true = claim_from_text("2*a == a + a", {"a": "3"})
-    assert random_tier.attempt(true, Budget(30), wide=False).verdict is Verdict.PROBABLE
+    probable = random_tier.attempt(true, Budget(30), wide=False)
+    assert probable is not None and probable.verdict is Verdict.PROBABLE
 
 
 def test_error_bound_counts_primes_that_may_divide_the_difference() -> None:
@@ -466,7 +468,8 @@ def test_claims_naming_sizes_are_scaled_with_them(statement: str, signals: dict[
     at the declared and the scaled sizes (it was INCONCLUSIVE, then declared sizes only)."""
     claim = claim_from_text(statement, signals, tiers=["random"])
     result = random_tier.attempt(claim, Budget(60))
-    assert result is not None and result.verdict is Verdict.PROBABLE, result.detail
+    assert result is not None
+    assert result.verdict is Verdict.PROBABLE, result.detail
     declared = {n: s[0].shape for n, s in claim.signals.items()}
     assert result.sizes == [declared, scaled]
     assert "the large sizes scaled as declared" in result.detail
@@ -483,7 +486,8 @@ def test_claims_that_cannot_be_scaled_say_why(statement: str, signals: dict[str,
                                               why: str) -> None:
     result = random_tier.attempt(claim_from_text(statement, signals, tiers=["random"]),
                                  Budget(30))
-    assert result is not None and result.verdict is Verdict.PROBABLE, result.detail
+    assert result is not None
+    assert result.verdict is Verdict.PROBABLE, result.detail
     assert len(result.sizes) == 1 and f"at the declared sizes only: {why}" in result.detail
 
 
@@ -536,7 +540,8 @@ def test_a_difference_only_at_the_large_sizes_decides_nothing(op: str) -> None:
     one = {"shape": "1", "origin": [0]}
     claim = claim_from_text(f"circconv(f, g) {op} conv(f, g)", {"f": one, "g": one})
     result = random_tier.attempt(claim, Budget(30))
-    assert result is not None and result.verdict is Verdict.INCONCLUSIVE, result.detail
+    assert result is not None
+    assert result.verdict is Verdict.INCONCLUSIVE, result.detail
 
 
 def test_the_seed_is_in_every_result() -> None:
@@ -570,6 +575,7 @@ def test_large_sizes_without_a_bound_fall_back_to_the_declared_sizes(
     claim = claim_from_text("dft(circconv(f, g)) == dft(f) * dft(g)",
                             {"f": ORIGIN0_2x2, "g": ORIGIN0_2x2}, tiers=["random"])
     result = random_tier.attempt(claim, Budget(30))
-    assert result is not None and result.verdict is Verdict.PROBABLE, result.detail
+    assert result is not None
+    assert result.verdict is Verdict.PROBABLE, result.detail
     assert result.sizes == [{"f": (2, 2), "g": (2, 2)}]
     assert "declared sizes only" in result.detail and "no prime ≡ 1 (mod 16)" in result.detail
