@@ -13,6 +13,7 @@ import os
 import sys
 import traceback
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 import sympy
@@ -208,6 +209,14 @@ def _memory_bytes(args: argparse.Namespace) -> int:
     return default_memory_bytes() if args.memory is None else int(args.memory * GIB)
 
 
+def _seed(args: argparse.Namespace) -> int | None:
+    """``--seed``, checked: one integer in [0, 2^64) (one seed is one run of the random tier)."""
+    if args.seed is not None and not 0 <= args.seed < 2**64:
+        raise SymconvError(f"--seed {args.seed}; expected an integer in [0, 2^64)")
+    seed: int | None = args.seed
+    return seed
+
+
 def _shard(text: str) -> tuple[int, int]:
     k, sep, n = text.partition("/")
     if not (sep and k.strip().isdigit() and n.strip().isdigit()):
@@ -252,6 +261,8 @@ def _verify(args: argparse.Namespace) -> int:
     if not claims:
         raise SymconvError(f"no TOML claims in {' '.join(paths)}; {skip_note}" if skipped
                            else f"no claims found in {' '.join(paths)}")
+    if (seed := _seed(args)) is not None:
+        claims = [replace(claim, seed=seed) for claim in claims]
     if args.shard is not None:
         total = len(claims)
         claims = runner.shard(claims, *args.shard)
@@ -302,6 +313,8 @@ def _cmd_check(args: argparse.Namespace) -> int:
         options["budget"] = args.budget
     claim = claim_from_text(args.statement, parse_signal_option(args.signals), args.expect,
                             **options)
+    if (seed := _seed(args)) is not None:
+        claim = replace(claim, seed=seed)
     _positive("--heartbeat", args.heartbeat)
     progress = _progress(args, 1)
     try:
@@ -319,8 +332,6 @@ def _cmd_check(args: argparse.Namespace) -> int:
 
 
 def _strict(outcome: runner_module.Outcome) -> runner_module.Outcome:
-    from dataclasses import replace
-
     from symconv.prove import strict_sizes
 
     if outcome.result is None:
@@ -341,6 +352,9 @@ def _add_run_options(parser: argparse.ArgumentParser) -> None:
                         help="no progress display or progress lines on stderr")
     parser.add_argument("--heartbeat", type=float, default=5.0, metavar="SECONDS",
                         help="how often a running claim reports its tier and stage (default 5)")
+    parser.add_argument("--seed", type=int, default=None,
+                        help="seed of the random tier's choices (default: a hash of each "
+                        "claim); every result reports its seed, so a run can be repeated")
 
 
 def _default_claim_paths() -> list[str]:

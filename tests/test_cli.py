@@ -267,3 +267,39 @@ def test_cnn_pixel_checks_the_input_it_is_given(capsys: pytest.CaptureFixture[st
     assert main(["cnn", "pixel", "--kernel", "3", "--input", "5x5"]) == 2
     assert "differ in dimension" in capsys.readouterr().err
     assert main(["cnn", "pixel", "--kernel", "9x9"]) == 0  # no input size: the form for any
+
+
+def test_check_seed_is_reported_and_repeats_the_run(capsys: pytest.CaptureFixture[str]) -> None:
+    argv = ["check", "conv(a, b) == conv(b, a)", "--signals", "a=5,b=5", "--tiers", "random",
+            "--quiet"]
+    details = []
+    for seed in ("7", "7", "8"):
+        assert main([*argv, "--seed", seed]) == 0
+        out = capsys.readouterr().out
+        assert f"seed {seed} (repeat the run with --seed {seed})" in out
+        details.append(next(line for line in out.splitlines() if "primes [" in line))
+    assert details[0] == details[1] != details[2]
+
+
+def test_verify_json_carries_the_seed(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    from symconv.lang.claims import load_claims
+    from symconv.prove.random import claim_seed
+
+    path = tmp_path / "c.toml"
+    path.write_text('[[claim]]\nname = "a"\nstatement = "conv(a, b) == conv(b, a)"\n'
+                    'signals = { a = "4", b = "3" }\nexpect = "holds"\ntiers = ["random"]\n')
+    out = tmp_path / "out.json"
+    assert main(["verify", str(path), "--no-cache", "--quiet", "--json", str(out),
+                 "--seed", "123"]) == 0
+    assert json.loads(out.read_text())[0]["seed"] == 123
+    assert main(["verify", str(path), "--no-cache", "--quiet", "--json", str(out)]) == 0
+    assert json.loads(out.read_text())[0]["seed"] == claim_seed(load_claims([path])[0])
+
+
+@pytest.mark.parametrize("seed", ["-1", str(2**64)])
+def test_a_seed_out_of_range_is_one_line(seed: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check", "a == a", "--signals", "a=3", "--seed", seed]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("symconv: error: --seed") and err.count("\n") == 1

@@ -43,7 +43,7 @@ from symconv.lang.operations import (
 from symconv.prove import rules
 from symconv.prove.counterexample import difference
 from symconv.prove.evaluate import ExactBackend, degree, evaluate, kind_of
-from symconv.prove.modular import CyclotomicBackend, ModularBackend, NotModular
+from symconv.prove.modular import CyclotomicBackend, ModularBackend, NotModular, WideBackend
 from symconv.prove.packed import MonomialCodec, PackedBackend
 from symconv.prove.random import _HeightBackend, _Weighed
 from symconv.report import formulas
@@ -51,6 +51,7 @@ from symconv.strategies import dsl_claims
 
 ROOT = Path(__file__).resolve().parent.parent
 PRIME, ROOT_OF_PRIME = 7340033, 3  # an NTT prime, 2^20 | p - 1, and a primitive root
+WIDE_PRIME = 4611686018427387847  # the largest prime below 2^62
 # The sample calls' integers, by what the integers are (signals 2D, period 4x4).
 SAMPLE_INTS = {Ints.NONE: [], Ints.AXIS: ["1"], Ints.INDEX: ["1"], Ints.OFFSETS: ["1", "-2"],
                Ints.SIZES: ["4", "5"], Ints.PERIOD: ["4", "4"]}
@@ -90,6 +91,7 @@ TABLES: dict[str, Mapping[str, Any]] = {
     "ExactBackend": ExactBackend.operations,
     "ModularBackend": ModularBackend.operations,
     "CyclotomicBackend": CyclotomicBackend.operations,
+    "WideBackend": WideBackend.operations,
     "PackedBackend": PackedBackend.operations,
     "_HeightBackend": _HeightBackend.operations,
     "formulas": formulas._CALLS,
@@ -190,17 +192,17 @@ def test_circularity_reads_the_record() -> None:
     assert not rules.is_circular(parse_statement("dft(a, 4, 4) == a").left)
 
 
-def _residue(value: Any) -> int:
-    """An exact rational entry (a constant Polynomial) modulo PRIME."""
+def _residue(value: Any, prime: int = PRIME) -> int:
+    """An exact rational entry (a constant Polynomial) modulo ``prime``."""
     c = value.constant_value()
-    return int(c.numerator) * pow(int(c.denominator), -1, PRIME) % PRIME
+    return int(c.numerator) * pow(int(c.denominator), -1, prime) % prime
 
 
-def _residues(value: Any) -> Any:
+def _residues(value: Any, prime: int = PRIME) -> Any:
     if isinstance(value, Signal):
-        return Signal(np.array([_residue(v) for v in value.entries.flat],
+        return Signal(np.array([_residue(v, prime) for v in value.entries.flat],
                                dtype=np.int64).reshape(value.shape), value.origin)
-    return _residue(value)
+    return _residue(value, prime)
 
 
 @pytest.mark.parametrize("name", sorted(OPERATIONS))
@@ -211,7 +213,7 @@ def test_every_backend_evaluates_every_operation_or_says_why_not(name: str) -> N
     exact = evaluate(call, {n: s.exact() for n, s in env.items()}, ExactBackend())
     order = 4  # roots of unity of the sample's 4x4 period
     cyclotomic = CyclotomicBackend(PRIME, order, pow(ROOT_OF_PRIME, (PRIME - 1) // order, PRIME))
-    for backend in (ModularBackend(PRIME, ROOT_OF_PRIME), cyclotomic):
+    for backend in (ModularBackend(PRIME, ROOT_OF_PRIME), cyclotomic, WideBackend(WIDE_PRIME)):
         residues = {n: backend.reduce(s) for n, s in env.items()}
         impl = backend.operations[name]
         if isinstance(impl, Unsupported):
@@ -220,7 +222,8 @@ def test_every_backend_evaluates_every_operation_or_says_why_not(name: str) -> N
             continue
         value = evaluate(call, residues, backend)
         if not OPERATIONS[name].roots_of_unity:  # (ζ_4 has no image to compare with here)
-            assert difference(_residues(exact), value) is None, (name, type(backend).__name__)
+            assert difference(_residues(exact, backend.prime), value) is None, \
+                (name, type(backend).__name__)
     packed_backend = PackedBackend(MonomialCodec([], 2))
     packed = evaluate(call, {n: packed_backend.pack(s) for n, s in env.items()}, packed_backend)
     if OPERATIONS[name].scalar:

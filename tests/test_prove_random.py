@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import replace
 from fractions import Fraction
 from typing import Any
@@ -19,7 +20,14 @@ from symconv.prove import Budget, Result, Verdict, run_tiers
 from symconv.prove import random as random_tier
 from symconv.prove.counterexample import build_env, claim_sides
 from symconv.prove.evaluate import ExactBackend, evaluate_sides
-from symconv.prove.modular import NTT_PRIMES, CyclotomicBackend, ModularBackend, full_conv_mod, ntt
+from symconv.prove.modular import (
+    NTT_PRIMES,
+    CyclotomicBackend,
+    ModularBackend,
+    WideBackend,
+    full_conv_mod,
+    ntt,
+)
 from symconv.strategies import kernel_and_image
 
 P, ROOT = NTT_PRIMES[0]
@@ -106,6 +114,60 @@ def test_modular_backend_agrees_with_exact_evaluation(statement: str, signals: d
             assert backend.residue(Fraction(int(c.numerator), int(c.denominator))) == mod_value
 
 
+ORIGIN0_3 = {"shape": "3", "origin": [0]}
+ORIGIN0_2x2 = {"shape": "2x2", "origin": [0, 0]}
+WIDE_PRIME = 4611686018427387847  # the largest prime below 2^62
+WIDE_STATEMENTS = [*STATEMENTS,
+                   ("periodize(conv(a, b), 2, 3) + trace(a @ b) * periodize(a, 2, 3) == a",
+                    {"a": "3x4", "b": "4x3"}),
+                   ("circcorr(a, b, 2, 2) * (3 * frobenius(a, b) / 7) - a == a",
+                    {"a": "3x3", "b": "3x3"})]
+
+
+@pytest.mark.parametrize(("statement", "signals"), WIDE_STATEMENTS)
+@pytest.mark.parametrize("seed", [0, 1])
+def test_wide_backend_agrees_with_exact_evaluation(statement: str, signals: dict[str, str],
+                                                   seed: int) -> None:
+    """Residues anywhere in [0, p) for p just below 2^62 (most near the top, where an int64
+    product or a sum of three would overflow), against exact integers reduced mod p."""
+    claim = claim_from_text(statement, signals)
+    assert claim.statement is not None
+    rng = np.random.default_rng(seed)
+    exact_env, wide_env = {}, {}
+    for name, specs in claim.signals.items():
+        shape = specs[0].shape
+        values = np.where(rng.random(shape) < 0.7, WIDE_PRIME - 1 - rng.integers(0, 5, shape),
+                          rng.integers(0, WIDE_PRIME, shape))
+        origin = tuple(-(n // 2) for n in shape)
+        exact_env[name] = Signal.literal(values.tolist(), origin)
+        wide_env[name] = Signal(values, origin)
+    backend = WideBackend(WIDE_PRIME)
+    for exact_value, wide_value in zip(evaluate_sides(claim.statement, exact_env, ExactBackend()),
+                                       evaluate_sides(claim.statement, wide_env, backend),
+                                       strict=True):
+        if isinstance(exact_value, Signal):
+            assert isinstance(wide_value, Signal) and wide_value.origin == exact_value.origin
+            expected = [backend.residue(Fraction(str(p.constant_value())))
+                        for p in exact_value.entries.flat]
+            assert wide_value.entries.dtype == np.int64
+            assert wide_value.entries.reshape(-1).tolist() == expected
+        else:
+            assert wide_value == backend.residue(Fraction(str(exact_value.constant_value())))
+
+
+def test_wide_backend_at_the_largest_residues() -> None:
+    backend, top = WideBackend(WIDE_PRIME), WIDE_PRIME - 1  # top = -1 mod p
+    full = Signal(np.full((8, 8), top, dtype=np.int64), (0, 0))
+    assert backend.call("hadamard", [full, full], [], {}).entries.tolist() == [[1] * 8] * 8
+    assert backend.call("trace", [full], [], {}) == WIDE_PRIME - 8
+    assert backend.call("periodize", [full], [1, 1], {}).entries.tolist() == [[WIDE_PRIME - 64]]
+    assert backend.binary("@", full, full).entries.tolist() == [[8] * 8] * 8
+    assert backend.binary("*", full, top).entries.tolist() == [[1] * 8] * 8
+    assert backend.call("conv", [full, full], [], {}).entries[7, 7] == 64
+    with pytest.raises(ValueError, match="not in"):
+        WideBackend(P)
+
+
 def _random(statement: str, signals: dict[str, Any],
             sizes: dict[str, str] | None = None) -> Result:
     options: dict[str, Any] = {"tiers": ["random"], **({"sizes": sizes} if sizes else {})}
@@ -118,8 +180,9 @@ def test_true_claim_is_probable_with_error_bound() -> None:
                      {"a": "7x7", "b": "64x64", "c": "70x70"})
     assert result.verdict is Verdict.PROBABLE
     assert result.error_bound is not None
-    # degree 3, three primes above 7e6
-    assert result.error_bound <= (3 / 7_000_000) ** 3
+    # degree 3, one trial mod a prime of [2^61, 2^62) (coefficients far below 2^61)
+    assert result.error_bound == pytest.approx(3 / 2**61)
+    assert "p in [2^61, 2^62)" in result.detail and "Schwartz–Zippel" in result.detail
     # the declared sizes are evaluated too
     assert result.sizes == [{"a": (3, 3), "b": (5, 5), "c": (5, 5)},
                             {"a": (7, 7), "b": (64, 64), "c": (70, 70)}]
@@ -207,33 +270,56 @@ def test_not_equal_needs_a_witness_at_the_declared_sizes() -> None:
 
 
 @pytest.mark.parametrize("statement", [
-    # the difference has coefficients divisible by every prime the trials use
+    # coefficients divisible by the five NTT primes (the primes of an earlier version)
     "7340033*13631489*23068673*a == 0*a",
     "(7340033*13631489*23068673 + 1)*a == a",
-    "7340033*13631489*23068673*26214401*28311553*a == 0*a",  # every prime: INCONCLUSIVE
+    "7340033*13631489*23068673*26214401*28311553*a == 0*a",
     "conv(a, b)*(7*1048576 + 1)*(13*1048576 + 1)*(11*2097152 + 1) == 0*conv(b, a)",
 ])
-def test_difference_divisible_by_the_primes_is_never_probable(statement: str) -> None:
-    result = _random(statement, {"a": "3", "b": "3"} if "b" in statement else {"a": "3"})
-    assert result.verdict is not Verdict.PROBABLE
+@pytest.mark.parametrize("wide", [True, False])
+def test_difference_divisible_by_small_primes_is_refuted(statement: str, wide: bool) -> None:
+    claim = claim_from_text(statement, {"a": "3", "b": "3"} if "b" in statement else {"a": "3"})
+    result = random_tier.attempt(claim, Budget(30), wide=wide)
+    assert result is not None and result.verdict is Verdict.REFUTED
 
 
-def test_error_bound_discounts_primes_that_may_divide_the_difference() -> None:
-    # coefficients up to 2*7340033: one of the primes may divide the difference
-    result = _random("7340033*a == 7340033*flip(flip(a))", {"a": "3"})
+def test_a_difference_divisible_by_every_candidate_prime_is_never_probable(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two candidate primes, and a difference divisible by both: every trial misses it, so
+    the bound must count them (it would be PROBABLE if the height were ignored)."""
+    primes = np.array([1073741827, 1073741831], dtype=np.int64)
+    assert all(sympy.isprime(int(p)) for p in primes)
+    monkeypatch.setattr(random_tier, "prime_candidates", lambda order: primes)
+    false = claim_from_text(f"{primes[0] * primes[1]}*a == 0*a", {"a": "3"})
+    result = random_tier.attempt(false, Budget(30), wide=False)
+    assert result is not None
+    assert result.verdict is Verdict.INCONCLUSIVE, result.detail
+    assert "may vanish at up to 2 of the 2·1 primes" in result.detail
+    true = claim_from_text("2*a == a + a", {"a": "3"})
+    probable = random_tier.attempt(true, Budget(30), wide=False)
+    assert probable is not None and probable.verdict is Verdict.PROBABLE
+
+
+def test_error_bound_counts_primes_that_may_divide_the_difference() -> None:
+    # coefficients up to 2 * 3 * 2^62 (65 bits): one prime of [2^61, 2^62) may divide them
+    result = _random(f"{3 * 2**62}*a == {3 * 2**62}*flip(flip(a))", {"a": "3"})
     assert result.verdict is Verdict.PROBABLE
-    # a fourth prime is used, and the bound still counts only three of them
-    assert str(NTT_PRIMES[3][0]) in result.detail
-    assert result.error_bound == pytest.approx(
-        1 / (NTT_PRIMES[0][0] * NTT_PRIMES[1][0] * NTT_PRIMES[2][0]))
+    assert f"<= 1/({random_tier.WIDE_PRIME_COUNT}·1)" in result.detail
+    assert result.error_bound == pytest.approx(1 / random_tier.WIDE_PRIME_COUNT + 1 / 2**61)
+
+
+def test_the_wide_prime_count_is_a_lower_bound() -> None:
+    # Rosser–Schoenfeld with the constants checked against the primes near 2^61 (density
+    # 1/ln x): the bound is within a factor 2 of the true count (about 6.2e16)
+    estimate = (2**61) / math.log(2**61.5)
+    assert estimate / 2 < random_tier.WIDE_PRIME_COUNT < estimate
 
 
 def test_degree_counts_a_signal_symbolic_in_any_declared_assignment() -> None:
     # F is a fixed kernel in the first assignment and symbolic in the second: degree 2, not 0
     result = _random("hadamard(F, F) == hadamard(F, F)", {"F": ["prewitt_x", "3x3"]})
     assert result.verdict is Verdict.PROBABLE and result.error_bound is not None
-    assert result.error_bound == pytest.approx(
-        2**3 / (NTT_PRIMES[0][0] * NTT_PRIMES[1][0] * NTT_PRIMES[2][0]))
+    assert result.error_bound == pytest.approx(2 / 2**61)
 
 
 def test_every_declared_assignment_is_evaluated() -> None:
@@ -342,7 +428,7 @@ def test_dft_theorems_are_probable_with_a_bound(statement: str) -> None:
     claim = claim_from_text(statement, SQUARE_64, tiers=["random"], sizes=AT_64)
     result = random_tier.attempt(claim, Budget(60))
     assert result is not None and result.verdict is Verdict.PROBABLE, result
-    assert result.error_bound is not None and result.error_bound < 1e-10
+    assert result.error_bound is not None and result.error_bound < random_tier.TARGET_ERROR
     assert "Z[ζ_64] -> F_p" in result.detail and "Schwartz–Zippel" in result.detail
     assert f"seed {random_tier.claim_seed(claim)}" in result.detail
 
@@ -368,28 +454,62 @@ def test_seeds_make_a_run_reproducible() -> None:
     assert other.verdict is first.verdict is Verdict.PROBABLE
 
 
-def test_claims_naming_sizes_fall_back_to_the_declared_sizes() -> None:
-    """A zeropad length the large sizes outgrow: PROBABLE at the declared sizes, saying why
-    (it was INCONCLUSIVE)."""
-    origin0 = {"shape": "3", "origin": [0]}
-    claim = claim_from_text("circconv(zeropad(a, 5), zeropad(b, 5)) == zeropad(conv(a, b), 5)",
-                            {"a": origin0, "b": origin0}, tiers=["random"])
-    result = random_tier.attempt(claim, Budget(30))
-    assert result is not None and result.verdict is Verdict.PROBABLE
-    assert result.sizes == [{"a": (3,), "b": (3,)}] and "declared sizes only" in result.detail
+@pytest.mark.parametrize(("statement", "signals", "scaled"), [
+    ("circconv(zeropad(a, 5), zeropad(b, 5)) == zeropad(conv(a, b), 5)",
+     {"a": ORIGIN0_3, "b": ORIGIN0_3}, {"a": (49999,), "b": (49999,)}),
+    ("circconv(f, g, 4, 4) == conv(f, g)", {"f": ORIGIN0_2x2, "g": ORIGIN0_2x2},
+     {"f": (171, 171), "g": (171, 171)}),
+    ("dft(conv(f, g), 6) == dft(f, 6) * dft(g, 6)", {"f": ORIGIN0_3, "g": ORIGIN0_3},
+     {"f": (1639,), "g": (1639,)}),  # wraps at 6 as at 4096; roots of unity of order 4096
+])
+def test_claims_naming_sizes_are_scaled_with_them(statement: str, signals: dict[str, Any],
+                                                  scaled: dict[str, tuple[int, ...]]) -> None:
+    """Zeropad lengths, periods and DFT sizes scale with the shapes, x -> k(x - 1) + 1: PROBABLE
+    at the declared and the scaled sizes (it was INCONCLUSIVE, then declared sizes only)."""
+    claim = claim_from_text(statement, signals, tiers=["random"])
+    result = random_tier.attempt(claim, Budget(60))
+    assert result is not None
+    assert result.verdict is Verdict.PROBABLE, result.detail
+    declared = {n: s[0].shape for n, s in claim.signals.items()}
+    assert result.sizes == [declared, scaled]
+    assert "the large sizes scaled as declared" in result.detail
+
+
+@pytest.mark.parametrize(("statement", "signals", "why"), [
+    ("len(f) * sum(f) == 3 * sum(f)", {"f": ORIGIN0_3}, "a size function"),
+    ("circconv(k, a, 5) == conv(k, a)", {"k": {"literal": [1, 2], "origin": [0]},
+                                         "a": ORIGIN0_3}, "a fixed signal"),
+    ("circconv(a, a, 5) == periodize(conv(a, a), 5)", {"a": {"shape": "3", "origin": [-1]}},
+     "an explicit non-zero origin"),
+])
+def test_claims_that_cannot_be_scaled_say_why(statement: str, signals: dict[str, Any],
+                                              why: str) -> None:
+    result = random_tier.attempt(claim_from_text(statement, signals, tiers=["random"]),
+                                 Budget(30))
+    assert result is not None
+    assert result.verdict is Verdict.PROBABLE, result.detail
+    assert len(result.sizes) == 1 and f"at the declared sizes only: {why}" in result.detail
+
+
+def test_a_false_claim_naming_sizes_is_refuted_at_its_declared_sizes() -> None:
     false = claim_from_text("circconv(zeropad(a, 4), zeropad(b, 4)) == zeropad(conv(a, b), 5)",
-                            {"a": origin0, "b": origin0}, tiers=["random"])
-    assert random_tier.attempt(false, Budget(30)).verdict is Verdict.REFUTED
+                            {"a": ORIGIN0_3, "b": ORIGIN0_3}, tiers=["random"])
+    result = random_tier.attempt(false, Budget(30))
+    assert result is not None and result.verdict is Verdict.REFUTED
+    assert result.sizes == [{"a": (3,), "b": (3,)}] and "scaled" not in result.detail
 
 
-def test_a_size_dependent_dft_claim_is_probable_at_its_declared_sizes() -> None:
-    """1/N written as a number holds at the declared size only: the large sizes add a note,
-    not a refutation (as the exact tier's extra sizes)."""
+def test_a_size_dependent_dft_claim_is_inconclusive_with_a_note() -> None:
+    """1/N written as a number holds at the declared size only: a difference at the large
+    sizes alone decides nothing (INCONCLUSIVE, saying why); the exact tier decides the
+    declared size."""
     claim = claim_from_text("dft(f * g) == circconv(dft(f), dft(g)) / 16",
                             {"f": "4x4", "g": "4x4"}, tiers=["random"])
     result = random_tier.attempt(claim, Budget(60))
-    assert result is not None and result.verdict is Verdict.PROBABLE
-    assert "depends on the size" in result.detail
+    assert result is not None and result.verdict is Verdict.INCONCLUSIVE
+    assert "depends on the size" in result.detail and "f=512x512" in result.detail
+    exact = run_tiers(replace(claim, tiers=("exact",)))
+    assert exact.verdict is Verdict.VERIFIED
 
 
 @pytest.mark.parametrize(("statement", "signals", "holds"), [
@@ -420,4 +540,42 @@ def test_a_difference_only_at_the_large_sizes_decides_nothing(op: str) -> None:
     one = {"shape": "1", "origin": [0]}
     claim = claim_from_text(f"circconv(f, g) {op} conv(f, g)", {"f": one, "g": one})
     result = random_tier.attempt(claim, Budget(30))
-    assert result is not None and result.verdict is Verdict.INCONCLUSIVE, result.detail
+    assert result is not None
+    assert result.verdict is Verdict.INCONCLUSIVE, result.detail
+
+
+def test_the_seed_is_in_every_result() -> None:
+    true = claim_from_text("conv(a, b) == conv(b, a)", {"a": "4", "b": "3"}, tiers=["random"])
+    result = random_tier.attempt(true, Budget(30))
+    assert result is not None and result.seed == random_tier.claim_seed(true)
+    seeded = random_tier.attempt(replace(true, seed=5), Budget(30))
+    assert seeded is not None and seeded.seed == 5 and "seed 5" in seeded.detail
+    false = claim_from_text("conv(a, b) == corr(b, a)", {"a": "4", "b": "3"}, tiers=["random"])
+    refuted = random_tier.attempt(replace(false, seed=9), Budget(30))
+    assert refuted is not None and refuted.verdict is Verdict.REFUTED and refuted.seed == 9
+
+
+@pytest.mark.parametrize("wide", [True, False])
+def test_both_arithmetics_give_a_bound_below_the_target(wide: bool) -> None:
+    claim = claim_from_text("conv(F, I) == corr(flip(F), I)", {"F": "3x3", "I": "5x5"},
+                            tiers=["random"], sizes={"F": "7x7", "I": "40x40"})
+    result = random_tier.attempt(claim, Budget(30), wide=wide)
+    assert result is not None and result.verdict is Verdict.PROBABLE
+    assert result.error_bound is not None and result.error_bound < random_tier.TARGET_ERROR
+    assert ("[2^61, 2^62)" if wide else "[2^30, 2^31)") in result.detail
+
+
+def test_large_sizes_without_a_bound_fall_back_to_the_declared_sizes(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """No prime ≡ 1 (mod L) for the roots of unity of any large size (all L > 2): the
+    declared sizes (2x2, L = 2) decide alone."""
+    real = random_tier.prime_candidates
+    monkeypatch.setattr(random_tier, "prime_candidates",
+                        lambda order: real(order) if order <= 2 else real(order)[:0])
+    claim = claim_from_text("dft(circconv(f, g)) == dft(f) * dft(g)",
+                            {"f": ORIGIN0_2x2, "g": ORIGIN0_2x2}, tiers=["random"])
+    result = random_tier.attempt(claim, Budget(30))
+    assert result is not None
+    assert result.verdict is Verdict.PROBABLE, result.detail
+    assert result.sizes == [{"f": (2, 2), "g": (2, 2)}]
+    assert "declared sizes only" in result.detail and "no prime ≡ 1 (mod 16)" in result.detail

@@ -137,6 +137,8 @@ class Claim:
     source: str = "<string>"
     line: int = 0
     random_sizes: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    # The random tier's seed (``--seed``); None: a hash of the claim (random.claim_seed).
+    seed: int | None = None
     # A Python procedure returning the two sides (Python claim modules only).
     procedure: Callable[..., tuple[Any, Any]] | None = None
     # the file's ``note``: a sentence a report may print with the claim

@@ -218,6 +218,8 @@ class Result:
     explanations: list[Any] = field(default_factory=list)
     # Nearest true statements (symconv.prove.repair.Repair).
     repairs: list[Any] = field(default_factory=list)
+    # The seed of the tier's random choices (the random tier), to repeat the run exactly.
+    seed: int | None = None
 
     def meets(self, expect: str) -> bool:
         """Whether the verdict matches a claim's expectation ("holds" or "fails")."""

@@ -2,7 +2,7 @@
 
 An entry is keyed by a SHA-256 of everything a verdict depends on: the claim's
 statement, signals (shapes, literals, kernels, origins), expectation, tiers,
-budget and random-tier sizes, and the symconv version together with a digest of
+budget, random-tier sizes and seed, and the symconv version together with a digest of
 the package's own source files and the versions of Python and of the libraries
 that compute (sympy, numpy, python-flint), so that any change to a claim or to
 symconv (a new release or an edited checkout) misses the cache.  Only decisive verdicts
@@ -87,6 +87,7 @@ def claim_key(claim: Claim) -> str | None:
         "tiers": list(claim.tiers),
         "budget": claim.budget,
         "random_sizes": {k: list(v) for k, v in sorted(claim.random_sizes.items())},
+        "seed": claim.seed,
     }
     return hashlib.sha256(json.dumps(material, sort_keys=True).encode()).hexdigest()
 
@@ -132,6 +133,7 @@ def _result_to_json(result: Result) -> dict[str, Any]:
         "sizes": [{k: list(v) for k, v in s.items()} for s in result.sizes],
         "seconds": result.seconds,
         "error_bound": result.error_bound,
+        "seed": result.seed,
         "counterexample": result.counterexample.to_json() if result.counterexample else None,
         "derivation": None if result.derivation is None else str(result.derivation),
         "detail": result.detail,
@@ -164,4 +166,5 @@ def _result_from_json(data: dict[str, Any]) -> Result:
                              for s in data["undeclared_failures"]],
         explanations=[Explanation.from_json(e) for e in data["explanations"]],
         repairs=[Repair.from_json(r) for r in data["repairs"]],
+        seed=data.get("seed"),
     )

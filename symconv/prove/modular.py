@@ -7,7 +7,8 @@ with k >= 20, so lengths up to 2^20, and thousands of products summed before a
 reduction), FLINT's ``nmod_poly`` products for any other prime, or, for small
 kernels, shift-and-accumulate.  Modes and boundaries reuse the index
 bookkeeping of :mod:`symconv.core.ops`, so the semantics are the exact ones.
-No floating point is involved anywhere.
+No floating point is involved anywhere.  :class:`WideBackend` works modulo primes
+below 2^62 instead, with FLINT's products.
 
 :class:`CyclotomicBackend` adds the DFT, ``1j`` and complex entries through
 the ring homomorphism Z[ζ_L] -> F_p, ζ_L -> r, for a prime p ≡ 1 (mod L) and
@@ -25,6 +26,7 @@ how ``conj`` is evaluated.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from fractions import Fraction
 from typing import Any, ClassVar
@@ -33,7 +35,7 @@ import numpy as np
 
 from symconv.core import ops
 from symconv.core.fourier import dft_period
-from symconv.core.signal import Signal
+from symconv.core.signal import Signal, union_box
 from symconv.errors import NotSupportedError, ShapeError, SizeLimitError
 from symconv.lang.operations import Implementation, Unsupported, dispatch_table
 from symconv.prove.evaluate import moves, size_functions, size_value
@@ -49,6 +51,8 @@ NTT_PRIMES: tuple[tuple[int, int], ...] = (
 MAX_NTT_LENGTH = 2**20
 # Residues stay below this, so a product of two fits an int64 (below 2^62).
 MAX_PRIME = 2**31
+# WideBackend's primes: below this, a sum of two residues fits an int64.
+MAX_WIDE_PRIME = 2**62
 # Transforms of other lengths than powers of two use an n x n matrix: up to this n.
 MAX_MATRIX_TRANSFORM = 4096
 
@@ -448,6 +452,111 @@ class ConjugatePairs:
     def neg(self, value: Conjugated) -> Conjugated:
         return Conjugated(self.first.neg(value.value), lambda: self.second.neg(value.conjugate()))
 
+
+class WideBackend(ModularBackend):
+    """:class:`ModularBackend` modulo a prime below 2^62 (:data:`MAX_WIDE_PRIME`), so that a
+    non-zero difference of degree D survives a trial but with probability <= D/2^61.
+
+    Entries stay int64 residues in [0, p), but no int64 product or long sum of them fits:
+    convolutions are FLINT ``nmod_poly`` products (exact for any word-size prime, in the
+    Kronecker layout of :func:`full_conv_mod`), pointwise products are taken in Python
+    integers, matrix products in 21-bit limbs, and sums that fold many entries (periodize,
+    trace) in 31-bit halves.
+
+    >>> backend = WideBackend(4611686018427387847)  # the largest prime below 2^62
+    >>> a, b = Signal.from_array([1, 2, 3]), Signal.from_array([4, -5])
+    >>> [int(v) - backend.prime if v > 2**61 else int(v)
+    ...  for v in backend.call("conv", [backend.reduce(a), backend.reduce(b)], [], {}).entries]
+    [4, 3, 2, -15]
+    """
+
+    def __init__(self, prime: int) -> None:
+        if not MAX_PRIME <= prime < MAX_WIDE_PRIME:
+            raise ValueError(f"prime {prime} is not in [2^31, 2^62)")
+        self.prime = prime
+        self.root = None
+
+    def _full_conv(self, kern: np.ndarray, img: np.ndarray, out_shape: tuple[int, ...]) -> np.ndarray:
+        return _flint_conv_mod(np.asarray(kern, dtype=np.int64) % self.prime,
+                               np.asarray(img, dtype=np.int64) % self.prime, out_shape, self.prime)
+
+    def _circular(self, a: Signal, b: Signal, sign: int, ints: list[int]) -> Signal:
+        # ops.circular_sum folds in int64: fold in halves instead.  Folding the full sum of
+        # the two signals, each folded first or not, gives the same circular sum; an input
+        # is folded first only when its box exceeds the period.
+        period = ops.circular_period(a, b, ints or None)
+        a, b = (s if s.entries.size <= math.prod(period) else self._periodize(s, period)
+                for s in (a, b))
+        full = ops.sliding_sum(a, b, sign, full_conv=self._full_conv)
+        return self._periodize(full, period)
+
+    def _periodize(self, signal: Signal, period: tuple[int, ...]) -> Signal:
+        high, low = self._halves(signal)
+        return self._join(ops.periodize(high, period), ops.periodize(low, period))
+
+    @staticmethod
+    def _halves(signal: Signal) -> tuple[Signal, Signal]:
+        """(high, low) 31-bit halves: a sum of up to 2^32 of them fits an int64."""
+        entries = np.asarray(signal.entries, dtype=np.int64)
+        return Signal(entries >> 31, signal.origin), Signal(entries & (2**31 - 1), signal.origin)
+
+    def _join(self, high: Signal, low: Signal) -> Signal:
+        values = (high.entries.astype(object) * 2**31 + low.entries.astype(object)) % self.prime
+        return Signal(values.astype(np.int64), low.origin)
+
+    def _product(self, left: np.ndarray, right: Any) -> np.ndarray:
+        """Pointwise ``left * right mod p`` (exact, in Python integers)."""
+        values = np.asarray(left, dtype=np.int64).astype(object) * np.asarray(right).astype(object)
+        return np.asarray(values % self.prime).astype(np.int64)
+
+    def _hadamard(self, a: Signal, b: Signal) -> Signal:
+        lo, shape = union_box(a, b)
+        return Signal(self._product(a.embed(lo, shape), b.embed(lo, shape)), lo)
+
+    def _trace(self, signal: Signal) -> int:
+        high, low = self._halves(signal)
+        return (int(ops.trace(high)) * 2**31 + int(ops.trace(low))) % self.prime
+
+    def binary(self, op: str, left: Any, right: Any) -> Any:
+        if op != "*":
+            return super().binary(op, left, right)
+        if not isinstance(left, Signal):
+            left, right = right, left
+        if not isinstance(left, Signal):
+            return int(left) * int(right) % self.prime
+        if not isinstance(right, Signal):
+            return Signal(self._product(left.entries, int(right)), left.origin)
+        return self._hadamard(left, right)
+
+    def _matmul(self, left: Signal, right: Signal) -> Signal:
+        """``left @ right`` mod p in 21-bit limbs: each int64 dot sums products below 2^42
+        (exact up to an inner size of 2^20)."""
+        if min(left.shape[1], right.shape[0]) > 2**20:
+            raise NotModular("matrix product with an inner size above 2^20")
+        total: Any = 0
+        for i, a in enumerate(self._limbs(left)):
+            for j, b in enumerate(self._limbs(right)):
+                product = ops.matmul(a, b)
+                total = total + product.entries.astype(object) * 2**(21 * (i + j))
+        return Signal(np.asarray(total % self.prime).astype(np.int64), product.origin)
+
+    @staticmethod
+    def _limbs(signal: Signal) -> list[Signal]:
+        entries = np.asarray(signal.entries, dtype=np.int64)
+        return [Signal((entries >> (21 * k)) & (2**21 - 1), signal.origin) for k in range(3)]
+
+
+# ModularBackend's operations, with the four whose int64 arithmetic would overflow mod a
+# 62-bit prime done as above.
+WideBackend.operations = dispatch_table("WideBackend", {
+    **ModularBackend.operations,
+    "hadamard": lambda backend, signals, ints, options: backend._hadamard(*signals),
+    "periodize": lambda backend, signals, ints, options: backend._periodize(signals[0],
+                                                                            tuple(ints)),
+    "frobenius": lambda backend, signals, ints, options: backend.total(
+        backend._hadamard(*signals)),
+    "trace": lambda backend, signals, ints, options: backend._trace(signals[0]),
+})
 
 def _prime_factors(n: int) -> list[int]:
     factors, q = [], 2

@@ -1,34 +1,38 @@
-"""The random tier: Schwartz–Zippel evaluation modulo large primes at large sizes.
+"""The random tier: Schwartz–Zippel evaluation modulo random primes at large sizes.
 
-Each trial picks a prime p from :data:`~symconv.prove.modular.NTT_PRIMES`
-(a different one per trial), fills every symbolic signal with uniformly random
-residues mod p and evaluates both sides exactly in Z_p.  If the identity is
-false, the difference of the sides is a non-zero polynomial of degree at most D
-(computed from the statement), and a non-zero polynomial of degree D vanishes at
-a uniformly random point with probability at most D/p (Schwartz–Zippel).  After
-t agreeing trials the reported error bound is the product of D/p_k, provided the
-difference is non-zero mod p_k (see below).
+Each trial maps the statement through a ring homomorphism to F_p, fills every symbolic
+signal with uniformly random residues and evaluates both sides exactly
+(:func:`_trials`, one loop for every claim):
 
-A difference found mod p is a genuine difference over Q (the constants'
-denominators are invertible mod p), so it refutes an ``==`` claim outright; the
-exact tier then looks for a small counterexample.  Every trial evaluates the declared
-sizes too (a claim may fail only at the declared ratios of the shapes), and a ``!=``
-claim needs a difference at every declared size.  Since a prime that divides every
-coefficient of the difference proves nothing, the coefficients are bounded first
-(:class:`_HeightBackend`, from the constants, fixed kernels and the shapes the
-operations see) and one extra prime is used for each prime that could divide them all
-(INCONCLUSIVE when the primes run out); the bound counts only the weakest three.
+- claims without roots of unity: Z -> F_p for a uniformly random prime p of
+  [2^61, 2^62) (:class:`~symconv.prove.modular.WideBackend`, FLINT's ``nmod_poly``
+  products); ``wide=False`` takes the numpy primes below instead, for comparison;
+- claims with roots of unity (a DFT, ``1j``, complex entries): Z[ζ_L] -> F_p, ζ_L -> r,
+  for a random prime p ≡ 1 (mod L) of [2^30, 2^31) and a random primitive L-th root r
+  (:class:`~symconv.prove.modular.CyclotomicBackend`, numpy transforms).
+
+If the identity is false, the difference of the sides has a non-zero coefficient c of
+height H (:class:`_HeightBackend`, from the constants, fixed kernels and the shapes the
+operations see) and degree at most D (from the statement).  It survives a trial unless
+the prime lies above one of the few primes that divide the norm of c, or the random
+point is a root (probability <= D/p, Schwartz–Zippel); both terms are bounded and their
+sum is reported per trial, the product over the trials as the error bound.  Trials are
+added until the bound is below :data:`TARGET_ERROR`.
+
+A difference at a declared size is a genuine difference over Q (the constants'
+denominators are invertible mod p), so it refutes an ``==`` claim; the exact tier then
+looks for a small counterexample.  Declared sizes decide: every trial evaluates them
+(a claim may fail only at the declared ratios of the shapes), a difference found only at
+the tier's large sizes is INCONCLUSIVE with a note (never REFUTED, never PROBABLE), and a
+``!=`` claim needs a difference at every declared size.
 Default large sizes: the signal declared largest becomes 10^5 long in 1D, 512x512 in
 2D, 64^3 in 3D; the others 10^5, 15x15, 5^3 (odd declared sizes stay odd); signals of
 equal declared shapes all become the largest first; for claims with roots of unity every
 signal first becomes 2^16, 512x512 or 64^3 (powers of two); ``sizes`` in the claim
-overrides them.  Sizes that do not fit the statement (a zeropad length, a period) leave
-the declared sizes only, with a note.
-
-Claims with roots of unity (a DFT, ``1j``, complex entries) map Z[ζ_L] to F_p instead
-(:func:`_cyclotomic_trials`): random primes p ≡ 1 (mod L) from [2^30, 2^31), random
-primitive L-th roots r, ζ_L -> r, with a rigorous bound on missing a difference.  Every
-random choice is seeded (:func:`claim_seed` by default) and the seed is reported.
+overrides them.  A statement that names sizes (a zeropad length, a period, a DFT size, a
+size function) is evaluated at its declared sizes only, saying so: those numbers do not
+scale with the shapes.  Every random choice is seeded (the claim's ``seed``, else
+:func:`claim_seed`) and the seed is reported.
 """
 
 from __future__ import annotations
@@ -37,19 +41,34 @@ import hashlib
 import math
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fractions import Fraction
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
+from flint import fmpz
 
 from symconv.core import ops
 from symconv.core.cyclotomic import euler_phi
 from symconv.core.fourier import dft_period
 from symconv.core.signal import Signal
 from symconv.errors import ShapeError, SizeLimitError, SymconvError
-from symconv.lang.dsl import Call, Imag, names_sizes, walk
+from symconv.lang.dsl import (
+    FUNCTIONS,
+    SIZE_FUNCTIONS,
+    SIZED_CALLS,
+    BinOp,
+    Call,
+    Imag,
+    Neg,
+    Node,
+    Number,
+    Statement,
+    integer_value,
+    names_sizes,
+    walk,
+)
 from symconv.lang.operations import ROOTS_OF_UNITY, Implementation, Unsupported, dispatch_table
 from symconv.prove import Budget, Counterexample, Result, Verdict, format_sizes
 from symconv.prove.counterexample import (
@@ -59,12 +78,14 @@ from symconv.prove.counterexample import (
 )
 from symconv.prove.evaluate import degree, evaluate_sides, size_functions, size_value
 from symconv.prove.modular import (
+    MAX_MATRIX_TRANSFORM,
     NTT_PRIMES,
     Conjugated,
     ConjugatePairs,
     CyclotomicBackend,
     ModularBackend,
     NotModular,
+    WideBackend,
     _prime_factors,
 )
 
@@ -72,7 +93,9 @@ if TYPE_CHECKING:
     from symconv.lang.claims import Claim, SignalSpec
 
 METHOD = "random mod p"
-TRIALS = 3
+# At least this many trials (each with its own prime), more until the bound is below
+# TARGET_ERROR (at most MAX_TRIALS).
+TRIALS = 1
 IMAGE_SIZE = {1: 100_000, 2: 512, 3: 64}
 # Claims with roots of unity: powers of two (radix-2 transforms mod p; the parity of a
 # centred kernel does not matter on Z_n), and 1D lengths whose order keeps many primes.
@@ -81,9 +104,16 @@ KERNEL_SIZE = {1: 100_000, 2: 15, 3: 5}
 # The cyclotomic trials draw primes from [2^30, 2^31) ≡ 1 (mod L), from this many candidates.
 PRIME_FLOOR = 2**30
 PRIME_CANDIDATES = 2**21
-# Cyclotomic trials are added until the error bound is below this (at most MAX_TRIALS).
-TARGET_ERROR = 1e-10
+# Trials are added until the bound is below this: one trial mod a 62-bit prime, about three
+# for the 512x512 DFT theorems (where the primes that may lose a coefficient dominate).
+TARGET_ERROR = 1e-15
 MAX_TRIALS = 12
+# Claims without roots of unity draw primes from [2^61, 2^62).  Rosser and Schoenfeld (1962,
+# (3.5) and (3.6)): x/ln x < π(x) < 1.25506 x/ln x for x >= 17, so the interval holds at
+# least this many primes (about 3.9e16; rounded down by a percent for the float arithmetic).
+WIDE_FLOOR = 2**61
+WIDE_PRIME_COUNT = int(0.99 * (2 * WIDE_FLOOR / math.log(2 * WIDE_FLOOR)
+                               - 1.25506 * WIDE_FLOOR / math.log(WIDE_FLOOR)))
 
 
 def _adjust(size: int, declared: int) -> int:
@@ -114,6 +144,65 @@ def large_sizes(claim: Claim) -> Iterator[dict[str, tuple[int, ...]]]:
     yield {n: _large_shape(base[n], IMAGE_SIZE if n == largest else KERNEL_SIZE, 3)
            for n in symbolic}
     yield {n: _large_shape(base[n], KERNEL_SIZE, 3) for n in symbolic}
+
+
+def _scale(node: Node, factor: int) -> Node:
+    """``node`` with every size it names (the integers of a zeropad, a period, a DFT size)
+    mapped by x -> factor·(x - 1) + 1 (:func:`_scaled_sizes`)."""
+    if isinstance(node, Call):
+        count = FUNCTIONS[node.func].signals
+        args = [_scale(a, factor) for a in node.args[:count]]
+        for arg in node.args[count:]:
+            value = integer_value(arg)
+            args.append(arg if node.func not in SIZED_CALLS or value is None or value < 1
+                        else Number(Fraction(factor * (value - 1) + 1)))
+        return replace(node, args=tuple(args),
+                       kwargs=tuple((k, _scale(v, factor)) for k, v in node.kwargs))
+    if isinstance(node, BinOp):
+        return replace(node, left=_scale(node.left, factor), right=_scale(node.right, factor))
+    if isinstance(node, Neg):
+        return replace(node, operand=_scale(node.operand, factor))
+    return node
+
+
+def _scaled_sizes(claim: Claim) -> tuple[Statement, dict[str, tuple[int, ...]], str] | str:
+    """The claim at larger sizes with the sizes it names scaled alike, or why it cannot be.
+
+    Every declared extent and every named size x becomes k(x - 1) + 1 (lengths 1 stay 1):
+    the map keeps the relations between lengths that the operations create (a full
+    convolution of lengths a and b has length a + b - 1, and k(a-1)+1 + k(b-1)+1 - 1 =
+    k(a+b-2)+1) and every order between them (a period that wraps still wraps).  Whether
+    the claim holds there is still a question for the trials: a difference found only at
+    the scaled sizes decides nothing (:func:`_trials`).
+    """
+    assert claim.statement is not None
+    if any(isinstance(n, Call) and n.func in SIZE_FUNCTIONS for n in walk(claim.statement)):
+        return ("a size function's value changes with the shapes, the numbers it is compared "
+                "with do not")
+    base = claim.assignments()[0]
+    symbolic = {n: s for n, s in base.items() if s.is_symbolic}
+    if not symbolic:
+        return "no symbolic signals to scale"
+    if len(symbolic) < len(base):
+        return "a fixed signal (a kernel, a literal) does not scale"
+    if any(s.origin is not None and any(s.origin) for s in symbolic.values()):
+        return "an explicit non-zero origin does not scale with the shape"
+    named = [v for node in walk(claim.statement) if isinstance(node, Call)
+             and node.func in SIZED_CALLS
+             for a in node.args[FUNCTIONS[node.func].signals:]
+             if (v := integer_value(a)) is not None]
+    ndim = max(len(s.shape) for s in symbolic.values())
+    table = CYCLOTOMIC_SIZE if _cyclotomic(claim) else IMAGE_SIZE
+    target = min(table.get(ndim, 8), MAX_MATRIX_TRANSFORM) if _cyclotomic(claim) else \
+        table.get(ndim, 8)
+    largest = max([*named, *(d for s in symbolic.values() for d in s.shape)])
+    factor = (target - 1) // max(largest - 1, 1)
+    if factor < 2:
+        return "the declared sizes are already as large as the tier's large sizes"
+    sizes = {n: tuple(factor * (d - 1) + 1 for d in s.shape) for n, s in symbolic.items()}
+    scaled = replace(claim.statement, left=_scale(claim.statement.left, factor),
+                     right=_scale(claim.statement.right, factor))
+    return scaled, sizes, f"every size x -> {factor}(x - 1) + 1, named sizes too"
 
 
 def _applicable(claim: Claim) -> str | None:
@@ -349,70 +438,79 @@ def _folds(signals: list[_Weighed], period: tuple[int, ...]) -> int:
                for w in signals)
 
 
-def _primes_that_may_divide(height: int) -> int:
-    """How many distinct primes of :data:`NTT_PRIMES` can divide a non-zero integer of
-    absolute value at most ``height`` (their product would exceed it)."""
-    smallest = min(prime for prime, _ in NTT_PRIMES)
-    count = 0
-    while smallest ** (count + 1) <= height:
-        count += 1
-    return count
-
-
 def _fraction(poly: Any) -> Any:
     c = poly.constant_value()
     return Fraction(int(c.numerator), int(c.denominator))
 
 
-def attempt(claim: Claim, budget: Budget, seed: int | None = None) -> Result | None:
+def attempt(claim: Claim, budget: Budget, seed: int | None = None,
+            wide: bool | None = None) -> Result | None:
     """PROBABLE (with error bound) / REFUTED; None when the statement is not modular.
 
-    Every random choice comes from one generator seeded with ``seed`` (by default
-    :func:`claim_seed`), reported in the result's detail.
+    Every random choice comes from one generator seeded with ``seed`` (else the claim's
+    ``seed``, else :func:`claim_seed`), reported in the result (``seed`` and its detail).
+    ``wide=False`` evaluates claims without roots of unity with numpy modulo primes below
+    2^31 instead of FLINT's 62-bit primes (for comparison; see :func:`_trials`).
     """
     if _applicable(claim) is not None:
         return None
     assert claim.statement is not None
     start = time.monotonic()
-    seed = claim_seed(claim) if seed is None else seed
+    if seed is None:
+        seed = claim_seed(claim) if claim.seed is None else claim.seed
     rng = np.random.default_rng(seed)
     symbolic = {n for a in claim.assignments() for n, s in a.items() if s.is_symbolic}
     deg = max(degree(claim.statement.left, symbolic), degree(claim.statement.right, symbolic), 1)
     negated = claim.statement.op == "!="
-    trials = _cyclotomic_trials if _cyclotomic(claim) else _trials
+
+    def trials(sizes: dict[str, tuple[int, ...]], scaled: Statement | None = None) -> Result:
+        return _trials(claim, sizes, deg, negated, rng, seed, budget, start, wide, scaled)
+
     last_error: SymconvError | None = None
-    # (a signal fixed in the first assignment but symbolic in another gets no large size;
-    # the declared sizes are evaluated all the same)
-    candidates = list(large_sizes(claim)) or ([{}] if symbolic else [])
     if names_sizes(claim.statement):
-        # at other sizes the statement is another claim (a period that no longer wraps, a
-        # size function's new value): it is stated at the declared sizes only
-        candidates = []
-    for sizes in candidates:
+        # The statement names sizes (zeropad lengths, periods, DFT sizes, size functions):
+        # at other shapes alone it is another claim (a period that no longer wraps), so the
+        # named sizes are scaled with the shapes, or the declared sizes are evaluated only.
+        scaling = _scaled_sizes(claim) if symbolic else "no symbolic signals to randomize"
+        why = scaling if isinstance(scaling, str) else ""
+        if not isinstance(scaling, str):
+            statement, sizes, how = scaling
+            try:
+                result = trials(sizes, statement)
+            except NotModular:
+                return None
+            except SymconvError as exc:
+                why = f"the scaled sizes ({how}) do not fit: {exc}"
+            else:
+                if result.verdict in (Verdict.PROBABLE, Verdict.INCONCLUSIVE):
+                    result.detail += f"; the large sizes scaled as declared: {how}"
+                return result
+    else:
+        # (a signal fixed in the first assignment but symbolic in another gets no large
+        # size; the declared sizes are evaluated all the same)
+        for sizes in list(large_sizes(claim)) or ([{}] if symbolic else []):
+            try:
+                return trials(sizes)
+            except NotModular:
+                return None
+            except SymconvError as exc:  # these sizes do not fit the statement; try the next
+                last_error = exc
+        why = f"the large sizes do not fit the statement ({last_error})"
+    if symbolic:
         try:
-            return trials(claim, sizes, deg, negated, rng, seed, budget, start)
-        except NotModular:
-            return None
-        except SymconvError as exc:  # these sizes do not fit the statement; try the next
-            last_error = exc
-    if symbolic and (last_error is not None or not candidates):
-        # The statement names sizes (zeropad lengths, periods, DFT sizes) that the large
-        # shapes outgrow; scaling those numbers would change the claim, so the random
-        # evaluation stays at the declared sizes, where the claim is stated.
-        try:
-            result = trials(claim, {}, deg, negated, rng, seed, budget, start)
+            result = trials({})
         except NotModular:
             return None
         except SymconvError as exc:
             last_error = exc
         else:
-            why = (f"the large sizes do not fit the sizes the statement names ({last_error})"
-                   if last_error else "the statement names sizes")
-            result.detail = f"{result.detail}; at the declared sizes only: {why}"
+            if result.verdict in (Verdict.PROBABLE, Verdict.INCONCLUSIVE):
+                result.detail += f"; at the declared sizes only: {why}"
             return result
     detail = f"no large sizes fit the statement ({last_error})" if last_error else (
         "no symbolic signals to randomize")
-    return Result(Verdict.INCONCLUSIVE, METHOD, [], time.monotonic() - start, detail=detail)
+    return Result(Verdict.INCONCLUSIVE, METHOD, [], time.monotonic() - start, detail=detail,
+                  seed=seed)
 
 
 @lru_cache(maxsize=32)
@@ -445,48 +543,102 @@ def _root_of_unity(prime: int, order: int, rng: np.random.Generator) -> int:
             return root
 
 
-def _cyclotomic_trials(claim: Claim, sizes: dict[str, tuple[int, ...]], deg: int, negated: bool,
-                       rng: np.random.Generator, seed: int, budget: Budget,
-                       start: float) -> Result:
-    """Trials through Z[ζ_L] -> F_p, ζ_L -> r, for random primes p ≡ 1 (mod L) and random
-    primitive L-th roots r (a ring homomorphism, so equal sides stay equal).
+class _NoBound(SymconvError):
+    """The large sizes give no useful bound (their roots of unity leave too few primes)."""
+
+
+@dataclass(frozen=True)
+class _Primes:
+    """Where the trials draw their primes from: uniformly from at least ``count`` primes, each
+    at least 2^``bits``; ``draw`` returns one (and, for roots of unity, the backend)."""
+
+    bits: int
+    count: int
+    text: str
+    draw: Callable[[np.random.Generator], tuple[int, ModularBackend]]
+
+
+def _word_primes(order: int) -> _Primes | None:
+    """Primes p ≡ 1 (mod ``order``) in [2^30, 2^31), counted exactly (:func:`prime_candidates`),
+    with a uniform primitive ``order``-th root r: numpy int64 arithmetic, ζ_L -> r."""
+    candidates = prime_candidates(order)
+    if not candidates.size:
+        return None
+
+    def draw(rng: np.random.Generator) -> tuple[int, ModularBackend]:
+        prime = int(candidates[rng.integers(candidates.size)])
+        return prime, CyclotomicBackend(prime, order, _root_of_unity(prime, order, rng))
+
+    return _Primes(PRIME_FLOOR.bit_length() - 1, int(candidates.size),
+                   f"p ≡ 1 mod {order} in [2^30, 2^31)", draw)
+
+
+def _wide_primes() -> _Primes:
+    """Primes in [2^61, 2^62), drawn uniformly by rejection (FLINT's primality test, proven
+    for 64-bit integers): :class:`WideBackend`, FLINT's products."""
+    def draw(rng: np.random.Generator) -> tuple[int, ModularBackend]:
+        while True:
+            candidate = int(rng.integers(WIDE_FLOOR, 2 * WIDE_FLOOR)) | 1
+            if fmpz(candidate).is_prime():
+                return candidate, WideBackend(candidate)
+
+    return _Primes(WIDE_FLOOR.bit_length() - 1, WIDE_PRIME_COUNT, "p in [2^61, 2^62)", draw)
+
+
+def _trials(claim: Claim, sizes: dict[str, tuple[int, ...]], deg: int, negated: bool,
+            rng: np.random.Generator, seed: int, budget: Budget, start: float,
+            wide: bool | None = None, scaled: Statement | None = None) -> Result:
+    """Trials through a ring homomorphism to F_p: Z[ζ_L] -> F_p, ζ_L -> r for claims with
+    roots of unity (primes p ≡ 1 mod L from [2^30, 2^31), numpy arithmetic), Z -> F_p for
+    the others (primes from [2^61, 2^62), FLINT; ``wide=False`` takes the numpy primes
+    instead, with L = 1).  Equal sides stay equal.
 
     A false claim's difference has a coefficient c ≠ 0 in Z[ζ_L] (denominators cleared)
-    with Σ|c_j| <= H, so 0 < |N(c)| <= H^φ(L).  The pairs (p, r) are the primes 𝔭 =
-    (p, ζ - r) of Z[ζ_L] above the candidate primes (φ(L) for each p), and c maps to 0
-    exactly when c ∈ 𝔭.  Each such 𝔭 puts a factor p >= 2^30 into N(c), so at most
-    φ(L)·log2(H)/30 of the |S|·φ(L) pairs lose c: a uniform pair does with probability
-    <= log2(H)/(30·|S|).  Otherwise the image is a non-zero polynomial of degree <= D over
-    F_p, which vanishes at a uniform point with probability <= D/p (Schwartz–Zippel).
-    Trials are independent, so their bounds multiply.
+    with Σ|c_j| <= H, so 0 < |N(c)| < 2^(φ(L)·b(H)), b(H) the bit length of H.  The trials
+    draw primes 𝔭 of Z[ζ_L] of norm p >= 2^k uniformly (a prime p uniformly from S, then
+    one of the φ(L) primes above it, (p, ζ - r) for a uniform primitive root r); c maps to 0
+    exactly when c ∈ 𝔭, and the 𝔭 containing c multiply to a divisor of N(c), so at most
+    m = (φ(L)·b(H) - 1) // k of the |S|·φ(L) lose c.  Otherwise the image is a non-zero
+    polynomial of degree <= D over F_p, which vanishes at a uniform point with probability
+    <= D/2^k (Schwartz–Zippel).  Trials are independent, so their bounds multiply.
+
+    Every trial evaluates the declared sizes first (the large sizes change the ratios of the
+    shapes, so a claim false only at its declared shapes would pass there), then the large
+    sizes.  A difference at a declared size refutes the claim; a difference found only at the
+    large sizes is no verdict (INCONCLUSIVE with a note: the statement depends on the size,
+    and the claim is about its declared sizes).  A ``!=`` claim needs a difference at every
+    declared size and ignores the large ones.  ``scaled``: the statement at the large sizes
+    (its named sizes scaled with the shapes, :func:`_scaled_sizes`).
     """
     assert claim.statement is not None
     declared = claim.assignments()
-    checks: list[tuple[dict[str, SignalSpec], dict[str, tuple[int, ...]]]] = [
-        (assignment, {}) for assignment in declared]
+    checks: list[tuple[Claim, dict[str, SignalSpec], dict[str, tuple[int, ...]]]] = [
+        (claim, assignment, {}) for assignment in declared]
     if not negated and sizes and sizes != _symbolic_shapes(declared[0]):
-        checks.append((declared[0], sizes))
+        checks.append((claim if scaled is None else replace(claim, statement=scaled),
+                       declared[0], sizes))
     checked = [{n: at.get(n, s.shape) for n, s in a.items() if s.is_symbolic}
-               for a, at in checks]
-    weighed = [_difference_height(claim, assignment, at) for assignment, at in checks]
+               for _, a, at in checks]
+    weighed = [_difference_height(*check) for check in checks]
     height = max(h for h, _ in weighed)
     order = math.lcm(1, *(o for _, o in weighed))
-    candidates = prime_candidates(order)
+    roots = _cyclotomic(claim)
+    source = _wide_primes() if not roots and wide is not False else _word_primes(order)
     elapsed = time.monotonic() - start
-    if not candidates.size:
-        return Result(Verdict.INCONCLUSIVE, METHOD, checked, elapsed,
-                      detail=f"no prime ≡ 1 (mod {order}) in [2^30, 2^31)")
     phi = euler_phi(order)
-    bad = phi * height.bit_length() // (PRIME_FLOOR.bit_length() - 1)  # pairs (p, r) losing c
-    per_trial = bad / (candidates.size * phi) + deg / PRIME_FLOOR
-    if not negated and per_trial >= 0.5:
-        return Result(Verdict.INCONCLUSIVE, METHOD, checked, elapsed,
-                      detail=f"coefficients up to {height:.3g} in Q(ζ_{order}) may vanish "
-                             f"at up to {bad} of the {candidates.size}·{phi} primes above the "
-                             f"candidate primes")
-    trials = TRIALS if negated else max(TRIALS, min(MAX_TRIALS, math.ceil(
-        math.log(TARGET_ERROR) / math.log(per_trial))))
-    pairs = any(isinstance(node, Call) and node.func == "conj" for node in walk(claim.statement))
+    bad = max(0, phi * height.bit_length() - 1) // source.bits if source else 0
+    per_trial = bad / (source.count * phi) + deg / 2**source.bits if source else 1.0
+    if source is None or (not negated and per_trial >= 0.5):
+        why = (f"no prime ≡ 1 (mod {order}) in [2^30, 2^31)" if source is None else
+               f"coefficients up to {height:.3g} in Q(ζ_{order}) may vanish at up to {bad} of "
+               f"the {source.count}·{phi} primes above {source.text}")
+        if len(checks) > len(declared):
+            raise _NoBound(f"at the large sizes, {why}")  # the declared sizes alone may do
+        return Result(Verdict.INCONCLUSIVE, METHOD, checked, elapsed, seed=seed, detail=why)
+    trials = max(TRIALS, min(MAX_TRIALS, math.ceil(math.log(TARGET_ERROR)
+                                                  / math.log(min(per_trial, 0.5)))))
+    pairs = roots and any(isinstance(node, Call) and node.func == "conj"
+                          for node in walk(claim.statement))
     size_dependent: dict[str, tuple[int, ...]] | None = None
     witnessed: set[int] = set()
     witness: Any = None
@@ -495,135 +647,70 @@ def _cyclotomic_trials(claim: Claim, sizes: dict[str, tuple[int, ...]], deg: int
     for trial in range(trials):
         if trial:
             budget.check()
-        prime = int(candidates[rng.integers(candidates.size)])
-        backend = CyclotomicBackend(prime, order, _root_of_unity(prime, order, rng))
-        evaluator: Any = ConjugatePairs(backend) if pairs else backend
-        for number, (assignment, at) in enumerate(checks):
+        prime, backend = source.draw(rng)
+        evaluator: Any = backend
+        if pairs:  # conj: roots of unity, hence the word primes' CyclotomicBackend
+            assert isinstance(backend, CyclotomicBackend)
+            evaluator = ConjugatePairs(backend)
+        for number, (stated, assignment, at) in enumerate(checks):
+            assert stated.statement is not None
             env = _random_env(assignment, at, backend, rng, pairs)
-            left, right = evaluate_sides(claim.statement, env, evaluator)
+            left, right = evaluate_sides(stated.statement, env, evaluator)
             found = difference(*((left.value, right.value) if pairs else (left, right)))
-            if found is not None and not negated and number >= len(declared):
-                # false at the large sizes only: the statement depends on the size (a 1/N
-                # written as a number); the claim is about its declared sizes
+            if found is None:
+                continue
+            if number >= len(declared):
+                # the large sizes only: no verdict, but the declared sizes are still tried
                 size_dependent = checked[number]
                 checks, checked = checks[:len(declared)], checked[:len(declared)]
                 break
-            if found is not None and not negated:
+            if not negated:
                 return _differs(claim, checked[number], found, prime, seed, negated, budget,
                                 start)
-            if found is not None:
-                witnessed.add(number)
-                witness, witness_prime = found, prime
-        if negated and len(witnessed) == len(checks):
-            result = _differs(claim, checked[0], witness, witness_prime, seed, negated, budget,
-                              start)
-            result.sizes = checked
-            return result
-        primes.append(prime)
-    elapsed = time.monotonic() - start
-    if negated:
-        return Result(Verdict.INCONCLUSIVE, METHOD, checked, elapsed,
-                      detail=f"no difference at every declared size in {trials} random trials;"
-                             " a != claim needs a witness at each")
-    return Result(Verdict.PROBABLE, METHOD, checked, elapsed, error_bound=per_trial**trials,
-                  detail=f"{trials} trials through Z[ζ_{order}] -> F_p, ζ -> r, each missing a "
-                         f"difference with probability <= {bad}/({candidates.size}·{phi}) "
-                         f"(pairs of a prime p ≡ 1 mod {order} in [2^30, 2^31) and a root r that "
-                         f"may lose a coefficient of height <= {height:.3g}) + {deg}/2^30 "
-                         f"(Schwartz–Zippel, degree <= {deg}); primes {primes}, seed {seed}"
-                         + ("" if size_dependent is None else
-                            f"; fails at {size_dependent}: the statement depends on the size"))
-
-
-def _trials(claim: Claim, sizes: dict[str, tuple[int, ...]], deg: int, negated: bool,
-            rng: np.random.Generator, seed: int, budget: Budget, start: float) -> Result:
-    assert claim.statement is not None
-    # The declared sizes first: the large sizes change the ratios between the signals' shapes
-    # (in 1D all become 10^5), so a claim false only at the declared shapes would pass there.
-    # A != claim is about its declared sizes only: a difference elsewhere is no witness.
-    declared = claim.assignments()
-    checks: list[tuple[dict[str, SignalSpec], dict[str, tuple[int, ...]]]] = [
-        (assignment, {}) for assignment in declared]
-    if not negated and sizes and sizes != _symbolic_shapes(declared[0]):
-        checks.append((declared[0], sizes))
-    checked = [{n: at.get(n, s.shape) for n, s in a.items() if s.is_symbolic}
-               for a, at in checks]
-    # Schwartz–Zippel needs the difference to be non-zero mod p: a prime that divides every
-    # coefficient proves nothing, so as many extra primes are used as could divide them all
-    # (a difference found is a difference whatever the height).
-    height = 0 if negated else max(_difference_height(claim, assignment, at)[0]
-                                   for assignment, at in checks)
-    needed = TRIALS + _primes_that_may_divide(height)
-    trials = min(needed, len(NTT_PRIMES))
-    witnessed: set[int] = set()
-    witness: Any = None
-    witness_prime = 0
-    bound = 1.0
-    primes = []
-    for trial in range(trials):
-        if trial:
-            budget.check()
-        prime, root = NTT_PRIMES[trial]
-        backend = ModularBackend(prime, root)
-        for number, (assignment, at) in enumerate(checks):
-            env = _random_env(assignment, at, backend, rng)
-            left, right = evaluate_sides(claim.statement, env, backend)
-            found = difference(left, right)
-            if found is not None and not negated:
-                return _differs(claim, checked[number], found, prime, seed, negated, budget,
-                                start)
-            if found is not None:
-                witnessed.add(number)
-                witness, witness_prime = found, prime
+            witnessed.add(number)
+            witness, witness_prime = found, prime
         if negated and len(witnessed) == len(checks):
             result = _differs(claim, checked[0], witness, witness_prime, seed, negated, budget,
                               start)
             result.sizes = checked  # the sides differ at every declared size
             return result
-        if trial < TRIALS:  # the primes are in increasing order: count the weakest trials
-            bound *= deg / prime
         primes.append(prime)
     elapsed = time.monotonic() - start
-    if needed > trials:
-        return Result(Verdict.INCONCLUSIVE, METHOD, checked, elapsed,
-                      detail=f"no difference in {trials} random trials, but the coefficients of "
-                             f"the difference may reach {height:.3g}: they could vanish modulo "
-                             f"every prime available")
     if negated:
-        return Result(Verdict.INCONCLUSIVE, METHOD, checked, elapsed, error_bound=bound,
+        return Result(Verdict.INCONCLUSIVE, METHOD, checked, elapsed, seed=seed,
                       detail=f"no difference at every declared size in {trials} random trials;"
                              " a != claim needs a witness at each")
-    return Result(Verdict.PROBABLE, METHOD, checked, elapsed, error_bound=bound,
-                  detail=f"{trials} trials, degree <= {deg}, primes {primes}, seed {seed}"
-                         + ("" if trials == TRIALS else
-                            f"; the bound counts {TRIALS}: coefficients up to {height:.3g} "
-                            f"may be divisible by {trials - TRIALS} of the primes"))
+    ring = f"Z[ζ_{order}]" if roots else "Z"
+    account = (f"{trials} trials through {ring} -> F_p"
+               + (", ζ -> r" if roots else "") + ", each missing a difference with probability "
+               f"<= {bad}/({source.count}·{phi}) (primes {source.text} that may lose a "
+               f"coefficient of height <= {height:.3g}) + {deg}/2^{source.bits} "
+               f"(Schwartz–Zippel, degree <= {deg}); primes {primes}, seed {seed}")
+    if size_dependent is not None:
+        return Result(Verdict.INCONCLUSIVE, METHOD, checked, elapsed, seed=seed,
+                      detail=f"the sides differ at {format_sizes(size_dependent)}, a size the "
+                             "tier chose (the statement depends on the size), and agree at the "
+                             f"declared sizes in {account}; no verdict from the declared sizes "
+                             "alone")
+    return Result(Verdict.PROBABLE, METHOD, checked, elapsed, error_bound=per_trial**trials,
+                  seed=seed, detail=account)
 
 
 def _differs(claim: Claim, sizes: dict[str, tuple[int, ...]], found: Any, prime: int, seed: int,
              negated: bool, budget: Budget, start: float) -> Result:
-    """The sides differ mod p, hence over Q: look for a small exact counterexample."""
+    """The sides differ mod p at the declared ``sizes``, hence over Q: look for a small exact
+    counterexample."""
     coordinate, left, right = found
     detail = (f"the sides differ mod {prime} at {coordinate} ({left} vs {right}) with random "
               f"entries (seed {seed})")
     counterexample: Counterexample | None = None
     cex_sizes = sizes
-    at_declared = not sizes or any(all(sizes.get(n, spec.shape) == spec.shape
-                                       for n, spec in assignment.items())
-                                   for assignment in claim.assignments())
     for assignment in _exact_candidates(claim):
         try:
             counterexample, cex_sizes = minimal_counterexample(claim, assignment, budget)
-            at_declared = True
             break
         except (AssertionError, SizeLimitError, SymconvError):
-            at_declared = True  # the declared sizes differ exactly
             continue
-    if not at_declared:
-        # the claim is stated at the declared sizes; elsewhere it may depend on the size
-        return Result(Verdict.INCONCLUSIVE, METHOD, [sizes], time.monotonic() - start,
-                      detail=f"{detail}, at {format_sizes(sizes)}, not at the declared sizes "
-                             "(the statement may depend on the size)")
     if counterexample is None and not negated:
         # the declared sizes are too large for exact sides: look at small sizes instead
         small = small_counterexample(claim, claim.assignments()[0], budget)
@@ -633,8 +720,8 @@ def _differs(claim: Claim, sizes: dict[str, tuple[int, ...]], found: Any, prime:
     verdict = Verdict.VERIFIED if negated else Verdict.REFUTED
     if counterexample is not None and cex_sizes != sizes and "smallest" not in detail:
         detail += f"; smallest exact counterexample at {format_sizes(cex_sizes)}"
-    return Result(verdict, METHOD, [sizes],
-                  time.monotonic() - start, counterexample=counterexample, detail=detail)
+    return Result(verdict, METHOD, [sizes], time.monotonic() - start,
+                  counterexample=counterexample, detail=detail, seed=seed)
 
 
 def _exact_candidates(claim: Claim) -> Iterator[dict[str, SignalSpec]]:

@@ -227,6 +227,8 @@ def explain(outcome: Outcome) -> str:
              + (f" at {r.sizes_text()}" if r.sizes else "")]
     if r.error_bound is not None:
         lines.append(f"  error probability <= {r.error_bound:.3g}")
+    if r.seed is not None:
+        lines.append(f"  seed {r.seed} (repeat the run with --seed {r.seed})")
     if r.detail:
         lines.append(f"  {r.detail}")
     lines.extend(f"  warning: {w}" for w in r.warnings)
@@ -255,6 +257,7 @@ def outcome_json(outcome: Outcome, interrupted: bool = False) -> dict[str, Any]:
         "sizes": [{k: list(v) for k, v in s.items()} for s in r.sizes] if r else [],
         "seconds": round(r.seconds, 4) if r else None,
         "error_bound": r.error_bound if r else None,
+        "seed": r.seed if r else None,
         "counterexample": r.counterexample.to_json() if r and r.counterexample else None,
         "derivation": str(r.derivation) if r and r.derivation is not None else None,
         # the general tier's certificate, as the independent checker re-verifies it
