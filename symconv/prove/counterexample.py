@@ -16,6 +16,7 @@ definitions give; they are exact (see :class:`CyclotomicNumber`).
 
 from __future__ import annotations
 
+import heapq
 import itertools
 import math
 from collections.abc import Iterator, Mapping, Sequence
@@ -122,15 +123,19 @@ def smaller_assignments(failing: Mapping[str, SignalSpec]) -> Iterator[dict[str,
         axes = [range(1, min(d, MAX_AXIS) + 1) for d in spec.shape]
         shapes = sorted(itertools.product(*axes), key=lambda s: (_prod(s), max(s), s))
         per_signal.append([spec.resized(tuple(s)) for s in shapes[:MAX_SHAPES_PER_SIGNAL]])
-    combos = list(itertools.product(*per_signal))
+    # Each spec's (symbolic entries, longest axis), computed once: the product of the
+    # per-signal lists has up to MAX_SHAPES_PER_SIGNAL ** signals combinations.
+    costs = [[(_prod(s.shape) if s.is_symbolic else 0, max(s.shape, default=0), k)
+              for k, s in enumerate(specs)] for specs in per_signal]
 
-    def cost(combo: tuple[SignalSpec, ...]) -> tuple[int, int]:
-        entries = [_prod(s.shape) for s in combo if s.is_symbolic]
-        return sum(entries), max((max(s.shape) for s in combo), default=0)
+    def cost(combo: tuple[tuple[int, int, int], ...]) -> tuple[int, int]:
+        return sum(c[0] for c in combo), max((c[1] for c in combo), default=0)
 
-    combos.sort(key=cost)
+    # nsmallest is sorted(...)[:n] (stable), without sorting every combination
+    cheapest = heapq.nsmallest(MAX_SIZE_CANDIDATES, itertools.product(*costs), key=cost)
     failing_combo = tuple(failing[n] for n in names)
-    for combo in combos[:MAX_SIZE_CANDIDATES]:
+    for picked in cheapest:
+        combo = tuple(specs[c[2]] for specs, c in zip(per_signal, picked, strict=True))
         if combo != failing_combo:
             yield dict(zip(names, combo, strict=True))
     yield dict(failing)

@@ -160,8 +160,11 @@ def _differs(claim: Claim, assignment: dict[str, SignalSpec]) -> bool:
 def _refuted(claim: Claim, assignment: dict[str, SignalSpec], budget: Budget,
              start: float) -> Result:
     declared = sizes_of(assignment)
-    counterexample, sizes = minimal_counterexample(claim, assignment, budget)
     detail = f"fails at the declared sizes {format_sizes(declared)}"
+    if not budget.witness:  # the verdict alone was asked for: no counterexample search
+        return Result(Verdict.REFUTED, METHOD, [declared], time.monotonic() - start,
+                      detail=detail)
+    counterexample, sizes = minimal_counterexample(claim, assignment, budget)
     if sizes != declared:
         detail += f"; smallest counterexample at {format_sizes(sizes)}"
     return Result(Verdict.REFUTED, METHOD, [declared], time.monotonic() - start,
