@@ -31,6 +31,9 @@ from dataclasses import dataclass, replace
 from fractions import Fraction
 from typing import TypeAlias
 
+from sympy.polys.domains import QQ
+
+from symconv.core.algebra import Monomial as EntryMonomial
 from symconv.core.algebra import Polynomial
 from symconv.core.cyclotomic import cyclotomic_field
 from symconv.core.signal import Signal
@@ -616,11 +619,13 @@ def _evaluate(term: Term, ctx: _Context, values: dict[str, Point]) -> Polynomial
     if isinstance(term, Prod):
         # Atoms first: one outside its box makes the product zero without arithmetic.
         found_atoms = [_lookup(f, ctx, values) for f in term.factors if isinstance(f, Atom)]
-        product = Polynomial.from_number(1)
+        product: Polynomial | None = None  # the empty product 1, without a multiplication
         for v in found_atoms:
             if v is None or v.is_zero():
                 return Polynomial.zero()
-            product = product * v
+            product = v if product is None else product * v
+        if product is None:
+            product = Polynomial.from_number(1)
         for f in term.factors:
             if not isinstance(f, Atom):
                 product = product * _evaluate(f, ctx, values)
@@ -661,6 +666,19 @@ def _evaluate(term: Term, ctx: _Context, values: dict[str, Point]) -> Polynomial
         if not value.is_zero():
             e = phase.exponent(assignment, weights) % order
             buckets[e] = buckets[e] + value if e in buckets else value
+    if order > 2 and all(v.domain.is_ZZ or v.domain.is_QQ for v in buckets.values()):
+        # Σ_e value_e ω^e with rational values: each monomial's coefficient is built once
+        # from its exponents, rather than converting and multiplying bucket by bucket.
+        field = cyclotomic_field(order)
+        by_monomial: dict[EntryMonomial, dict[int, object]] = {}
+        for e, value in buckets.items():
+            rational = value.to_domain(QQ)
+            zeta = -e % order  # ω^e = ζ^(-e)
+            for m, c in rational.terms.items():
+                exponents = by_monomial.setdefault(m, {})
+                exponents[zeta] = exponents[zeta] + c if zeta in exponents else c
+        return total + Polynomial({m: field.from_zeta_exponents(exponents)
+                                   for m, exponents in by_monomial.items()}, field)
     for e, value in buckets.items():
         total = total + value * _omega(order, e)
     return total
