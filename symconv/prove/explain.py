@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from symconv.core.signal import Signal, default_origin
+from symconv.core.signal import Signal, check_box, default_origin
 from symconv.errors import SymconvError
 from symconv.lang.dsl import (
     FUNCTIONS,
@@ -167,6 +167,7 @@ class Screen:
                 env[name] = Signal(generator.integers(0, self.modular.prime, size=spec.shape,
                                                       dtype=np.int64), origin)
             else:
+                check_box(spec.shape, exact=True)  # before drawing entries past the limit
                 values = [rng.randint(-SCREEN_RANGE, SCREEN_RANGE)
                           for _ in range(math.prod(spec.shape))]
                 env[name] = Signal.literal(_nested(values, spec.shape), origin)
