@@ -55,6 +55,7 @@ from symconv.prove.packed import (
     PackedBackend,
     PackedSignal,
     PackedUnsupported,
+    packed_differ,
     packed_difference,
 )
 from symconv.strategies import (
@@ -130,6 +131,8 @@ def compare(claim: Claim, env: dict[str, Signal]) -> str:
         assert type(packed[1]) is type(reference[1]), f"{where}: {packed[1]!r} vs {reference[1]!r}"
         return "error"
     found, (left, right, expected) = packed[1], reference[1]
+    # the verdict-only comparison agrees with the full one
+    assert packed_differ(_statement(claim), env) is (found is not None), where
     if expected is None:
         assert found is None, f"{where}: packed says the sides differ: {found}"
         return "equal"

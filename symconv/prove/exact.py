@@ -30,7 +30,7 @@ from symconv.lang.dsl import FUNCTIONS, SIZE_FUNCTIONS, Call, walk
 from symconv.prove import Budget, Result, Verdict, format_sizes
 from symconv.prove.counterexample import (
     build_env,
-    exact_difference,
+    exact_differs,
     minimal_counterexample,
     sizes_of,
 )
@@ -154,7 +154,7 @@ def _work(assignment: dict[str, SignalSpec]) -> int:
 
 
 def _differs(claim: Claim, assignment: dict[str, SignalSpec]) -> bool:
-    return exact_difference(claim, build_env(assignment)) is not None
+    return exact_differs(claim, build_env(assignment))
 
 
 def _refuted(claim: Claim, assignment: dict[str, SignalSpec], budget: Budget,

@@ -186,7 +186,7 @@ class Screen:
         try:
             left = _memoized(statement.left, self.packed, self.packed_env, self.packed_memo)
             right = _memoized(statement.right, self.packed, self.packed_env, self.packed_memo)
-            return self.packed.difference(left, right) is None
+            return not self.packed.differ(left, right)
         except (PackedUnsupported, SymconvError, ArithmeticError):
             return True
 
