@@ -491,6 +491,19 @@ class _Pairs:
                     ia = ia if self.order_a is None else self.order_a[ia]
                     yield ia[:, None], ib[None, :]
             return
+        if blocks and bool((self.na == self.na[0]).all()) and bool((self.nb == self.nb[0]).all()):
+            # Blocks of one size (a pointwise product of two DFTs): a (block, a-row, b-row)
+            # grid broadcast from three ranges, in the same order as the pairs below.
+            na, nb = int(self.na[0]), int(self.nb[0])
+            rows_a = np.arange(na, dtype=np.int64)[None, :, None]
+            rows_b = np.arange(nb, dtype=np.int64)[None, None, :]
+            step = max(1, CHUNK_ROWS // max(na * nb, 1))
+            for lo in range(0, blocks, step):
+                ia = self.first_a[lo:lo + step, None, None] + rows_a
+                ib = self.first_b[lo:lo + step, None, None] + rows_b
+                yield (ia if self.order_a is None else self.order_a[ia],
+                       ib if self.order_b is None else self.order_b[ib])
+            return
         for lo in range(0, self.count, CHUNK_ROWS):
             pair = np.arange(lo, min(lo + CHUNK_ROWS, self.count), dtype=np.int64)
             block = np.searchsorted(self.ends, pair, side="right")
