@@ -640,13 +640,14 @@ def recheck(claim: Claim, derivation: Derivation, budget: Budget, every_step: bo
         else:
             tables = tabulate(_with_conjugates(env))
             points = _points_around(left) if isinstance(left, Signal) else [None]
+        products: dict[Any, Polynomial] = {}  # shared by the points: same tables
         for expr in derivation.expressions() if every_step else [derivation.canonical]:
             if isinstance(expr, DslSide):
                 continue
             for point in points:
                 values = {} if point is None else {FREE_VARIABLE: point}
                 expected = left.value_at(point) if point is not None else left
-                got = evaluate_at(expr, tables, values, ndim, period)
+                got = evaluate_at(expr, tables, values, ndim, period, products)
                 if not (got - _as_polynomial(expected)).is_zero():
                     raise RecheckError(f"{expr.text()} differs from the statement at "
                                        f"{FREE_VARIABLE} = {point}, sizes {sizes_of(assignment)}")

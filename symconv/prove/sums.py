@@ -29,7 +29,7 @@ import math
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from fractions import Fraction
-from typing import TypeAlias
+from typing import Any, TypeAlias
 
 from sympy.polys.domains import QQ
 
@@ -562,10 +562,13 @@ class _Context:
     ndim: int
     # Z_n^d sums and periodized signals (tables then hold one period, at origin 0)
     period: tuple[int, ...] | None
+    # values of products of entries, by factors and their variables' values (see evaluate_at)
+    products: dict[Any, Polynomial] | None = None
 
 
 def evaluate_at(expr: Expression, tables: Mapping[str, Table], values: Mapping[str, Point],
-                ndim: int, period: tuple[int, ...] | None = None) -> Polynomial:
+                ndim: int, period: tuple[int, ...] | None = None,
+                products: dict[Any, Polynomial] | None = None) -> Polynomial:
     """The exact value of ``expr`` on signals ``tables`` (see :func:`tabulate`) with the
     free variables given by ``values``.
 
@@ -574,8 +577,13 @@ def evaluate_at(expr: Expression, tables: Mapping[str, Table], values: Mapping[s
     outside which the summand is zero.  Sums over Z_n^d (``period`` given, and
     ``tables`` of periodized signals) run over the whole period box, and
     signals are read modulo n.
+
+    ``products``, a dict kept by the caller between calls on the same ``tables``, keeps the
+    value of each product of entries in a Z_n^d sum with a phase (it does not depend on the
+    free variables, only the phase does), so that evaluating at every point computes each
+    product once.
     """
-    ctx = _Context(tables, ndim, period)
+    ctx = _Context(tables, ndim, period, products)
     if isinstance(expr, LinearForm):
         total = Polynomial.zero()
         for mono in expr.monomials:
@@ -661,8 +669,17 @@ def _evaluate(term: Term, ctx: _Context, values: dict[str, Point]) -> Polynomial
     order = math.lcm(*ctx.period)
     weights = tuple(order // n for n in ctx.period)
     buckets: dict[int, Polynomial] = {}
+    # a product of entries is a function of its atoms' variables alone: remembered by them
+    memo = ctx.products if all(isinstance(f, Atom) for f in rest.factors) else None
+    used = sorted({v for f in rest.factors if isinstance(f, Atom) for v in f.index.variables()})
     for assignment in assignments:
-        value = _evaluate(rest, ctx, assignment)
+        if memo is None:
+            value = _evaluate(rest, ctx, assignment)
+        else:
+            key = (rest, tuple(assignment[v] for v in used))
+            found = memo.get(key)
+            value = memo.setdefault(key, _evaluate(rest, ctx, assignment)) if found is None \
+                else found
         if not value.is_zero():
             e = phase.exponent(assignment, weights) % order
             buckets[e] = buckets[e] + value if e in buckets else value
