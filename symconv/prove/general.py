@@ -648,7 +648,7 @@ def recheck(claim: Claim, derivation: Derivation, budget: Budget, every_step: bo
                 values = {} if point is None else {FREE_VARIABLE: point}
                 expected = left.value_at(point) if point is not None else left
                 got = evaluate_at(expr, tables, values, ndim, period, products)
-                if not (got - _as_polynomial(expected)).is_zero():
+                if got != _as_polynomial(expected):  # canonical forms: equal iff same terms
                     raise RecheckError(f"{expr.text()} differs from the statement at "
                                        f"{FREE_VARIABLE} = {point}, sizes {sizes_of(assignment)}")
         derivation.rechecked.append(sizes_of(assignment))
