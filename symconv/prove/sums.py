@@ -676,7 +676,7 @@ def _evaluate(term: Term, ctx: _Context, values: dict[str, Point]) -> Polynomial
         if memo is None:
             value = _evaluate(rest, ctx, assignment)
         else:
-            key = (rest, tuple(assignment[v] for v in used))
+            key = (rest, tuple(assignment.get(v) for v in used))  # unbound: _lookup says so
             found = memo.get(key)
             value = memo.setdefault(key, _evaluate(rest, ctx, assignment)) if found is None \
                 else found
