@@ -36,6 +36,14 @@ def test_generator_is_exp_2pi_i_over_n_and_degree_is_phi(n: int) -> None:
         assert abs(value(K, K.omega_power(t)) - cmath.exp(-2j * cmath.pi * t / n)) < 1e-9
 
 
+@pytest.mark.parametrize("n", [3, 5, 12, 16])
+def test_the_given_modulus_is_sympys_minimal_polynomial_of_the_root(n: int) -> None:
+    # the field is built with Φ_n as the root's minimal polynomial, not derived again
+    x = sympy.Symbol("x")
+    derived = sympy.minimal_polynomial(sympy.exp(2 * sympy.pi * sympy.I / n), x, polys=True)
+    assert cyclotomic_field(n).mod.to_list() == derived.rep.to_list()
+
+
 @pytest.mark.parametrize("n", ORDERS)
 def test_powers_cycle_and_differ(n: int) -> None:
     K = cyclotomic_field(n)

@@ -21,6 +21,7 @@ from symconv.prove.counterexample import (
     claim_sides,
     difference,
     exact_difference,
+    exact_differs,
     smaller_assignments,
     sparsest_point,
 )
@@ -132,6 +133,37 @@ def test_too_large_for_the_exact_tier_still_gets_a_small_counterexample() -> Non
     assert result.counterexample is not None
     assert result.counterexample.sizes == {"a": (1, 1), "b": (1, 2)}
     assert "smallest exact counterexample at a=1x1, b=1x2" in result.detail
+
+
+def test_size_candidates_are_the_cheapest_in_product_order(monkeypatch: pytest.MonkeyPatch) -> None:
+    # the first MAX_SIZE_CANDIDATES of sorted(product, key=(entries, longest axis)), stable,
+    # whether ranked in arrays or (past MAX_COMBINATION_ARRAY) in a stream
+    from symconv.prove import counterexample
+
+    claim = claim_from_text("conv(conv(a, b), c) == conv(a, conv(b, c))",
+                            {"a": "3x4", "b": "5x5", "c": "2x6"})
+    failing = claim.assignments()[0]
+    per_signal = [sorted((failing[n].resized(s) for s in itertools.product(
+        *(range(1, d + 1) for d in failing[n].shape))),
+        key=lambda spec: (spec.shape[0] * spec.shape[1], max(spec.shape), spec.shape))
+        for n in failing]
+    expected = sorted(itertools.product(*per_signal), key=lambda combo: (
+        sum(s.shape[0] * s.shape[1] for s in combo), max(max(s.shape) for s in combo)))
+    expected = [c for c in expected[:counterexample.MAX_SIZE_CANDIDATES]
+                if c != tuple(failing.values())]
+    ranked = [tuple(a.values()) for a in smaller_assignments(failing)]
+    assert ranked == [*expected, tuple(failing.values())]
+    monkeypatch.setattr(counterexample, "MAX_COMBINATION_ARRAY", 10)
+    assert [tuple(a.values()) for a in smaller_assignments(failing)] == ranked
+
+
+def test_verdict_only_comparison_agrees_with_the_difference() -> None:
+    for statement, holds in (("conv(F, I) == corr(flip(F), I)", True),
+                             ("conv(F, I) == corr(F, I)", False)):
+        claim = claim_from_text(statement, {"F": "2x2", "I": "3x3"})
+        env = build_env(claim.assignments()[0])
+        assert exact_differs(claim, env) is (exact_difference(claim, env) is not None) is (
+            not holds)
 
 
 def test_size_candidates_go_by_total_entries() -> None:

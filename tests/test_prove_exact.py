@@ -62,6 +62,17 @@ def test_refuted_names_the_declared_sizes_and_the_smallest_counterexample() -> N
                              "a=2, b=1")
 
 
+def test_verdict_only_budget_skips_the_counterexample_search_not_the_verdict() -> None:
+    # what repairs ask of the candidates they discard when false
+    claim = claim_from_text("conv(a, b) == corr(a, b)", {"a": "3", "b": "3"}, tiers=["exact"])
+    quick = run_tiers(claim, Budget(60, witness=False), diagnose=False)
+    assert quick.verdict is Verdict.REFUTED and quick.counterexample is None
+    assert quick.detail == "fails at the declared sizes a=3, b=3"
+    true = claim_from_text("conv(a, b) == conv(b, a)", {"a": "3", "b": "3"}, tiers=["exact"])
+    assert run_tiers(true, Budget(60, witness=False)).verdict is Verdict.VERIFIED
+    assert run_tiers(claim, Budget(60)).counterexample is not None
+
+
 def test_scalar_counterexample_has_no_coordinate() -> None:
     result = _exact("sum(conv(a, b)) == sum(a) * sum(b) + sum(a)", {"a": "3", "b": "2"})
     assert result.verdict is Verdict.REFUTED

@@ -293,6 +293,19 @@ def test_recheck_catches_a_wrong_intermediate_and_a_false_statement() -> None:
         recheck(false_claim, derivation, Budget(30))
 
 
+def test_recheck_on_the_torus_catches_a_normal_form_with_the_wrong_phase() -> None:
+    # circcorr's normal form has ω^(x·(j − i)), circconv's ω^(x·(i + j)): both claims are
+    # true, so only the comparison of the normal form with the statement can tell
+    conv_claim = claim_from_text("dft(circconv(f, g)) == dft(f) * dft(g)", {"f": "3", "g": "3"})
+    corr_claim = claim_from_text("dft(circcorr(f, g)) == conj(dft(f)) * dft(g)",
+                                 {"f": "3", "g": "3"})
+    conv_derivation, corr_derivation = derive(conv_claim), derive(corr_claim)
+    assert conv_derivation is not None and corr_derivation is not None
+    recheck(conv_claim, conv_derivation, Budget(30), every_step=False)
+    with pytest.raises(RecheckError, match="differs from the statement"):
+        recheck(corr_claim, conv_derivation, Budget(30), every_step=False)
+
+
 def test_recheck_sizes_vary_per_signal() -> None:
     result = proved("conv(conv(a, b), c) == conv(a, conv(b, c))", {"a": "3x3", "b": "2x3",
                                                                     "c": "3x2"})

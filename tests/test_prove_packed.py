@@ -55,6 +55,7 @@ from symconv.prove.packed import (
     PackedBackend,
     PackedSignal,
     PackedUnsupported,
+    packed_differ,
     packed_difference,
 )
 from symconv.strategies import (
@@ -130,6 +131,8 @@ def compare(claim: Claim, env: dict[str, Signal]) -> str:
         assert type(packed[1]) is type(reference[1]), f"{where}: {packed[1]!r} vs {reference[1]!r}"
         return "error"
     found, (left, right, expected) = packed[1], reference[1]
+    # the verdict-only comparison agrees with the full one
+    assert packed_differ(_statement(claim), env) is (found is not None), where
     if expected is None:
         assert found is None, f"{where}: packed says the sides differ: {found}"
         return "equal"
@@ -1004,3 +1007,18 @@ def test_convolution_theorem_and_its_circcorr_mutant_at_16x16() -> None:
     values = {gen: int((f if gen.name == "f" else g)[gen.index]) for gen in left.generators()}
     assert _numeric(left, values) == pytest.approx(lhs[coordinate], abs=1e-6)
     assert _numeric(right, values) == pytest.approx(rhs[coordinate], abs=1e-6)
+
+
+@pytest.mark.parametrize("counts", [(3, 3, 3), (2, 5, 2), (1,), (4, 0, 4)])
+def test_pair_chunks_enumerate_every_matching_pair_in_order(counts: tuple[int, ...]) -> None:
+    # blocks of one size take a broadcast grid, others the flat search: same pairs, same order
+    from symconv.prove.packed import _matching_pairs
+
+    keys_a = np.repeat(np.arange(len(counts), dtype=np.int64), counts)
+    keys_b = np.repeat(np.arange(len(counts), dtype=np.int64), [c + 1 for c in counts])[::-1]
+    pairs = [(int(x), int(y)) for ia, ib in _matching_pairs(keys_a, keys_b).chunks()
+             for x, y in zip(*(np.broadcast_arrays(ia, ib)[k].reshape(-1) for k in (0, 1)),
+                             strict=True)]
+    expected = [(i, k) for key in range(len(counts))
+                for i in np.flatnonzero(keys_a == key) for k in np.flatnonzero(keys_b == key)]
+    assert pairs == [(int(i), int(k)) for i, k in expected]

@@ -90,8 +90,8 @@ class Polynomial:
     __slots__ = ("domain", "terms")
 
     def __init__(self, terms: Mapping[Monomial, Any], domain: Domain = ZZ) -> None:
-        zero = domain.zero
-        self.terms: dict[Monomial, Any] = {m: c for m, c in terms.items() if c != zero}
+        # truthiness is the domains' zero test (cheaper than == zero for field elements)
+        self.terms: dict[Monomial, Any] = {m: c for m, c in terms.items() if c}
         self.domain: Domain = domain
 
     # --- constructors -------------------------------------------------
@@ -231,9 +231,14 @@ class Polynomial:
         return (-self) + other
 
     def __mul__(self, other: Any) -> Polynomial:
-        q = self._coerce(other)
+        q = other if isinstance(other, Polynomial) else self._coerce(other)
         if q is None:
             return NotImplemented
+        if len(self.terms) == 1 and len(q.terms) == 1 and q.domain == self.domain:
+            # one term times one term (products of entries): a non-zero product, since
+            # every domain here is an integral domain
+            ((m1, c1),), ((m2, c2),) = self.terms.items(), q.terms.items()
+            return Polynomial.from_nonzero_terms({_mul_monomials(m1, m2): c1 * c2}, self.domain)
         a, b, domain = self._aligned(q)
         terms: dict[Monomial, Any] = {}
         for m1, c1 in a.terms.items():

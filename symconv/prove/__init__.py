@@ -68,11 +68,15 @@ class Budget:
 
     ``memory_bytes`` is the address-space cap the claim runs under, when one is set
     (by the worker process); it only names the cap in an out-of-memory verdict.
+    ``witness`` False asks only for the verdict: a REFUTED result may then come without
+    the search for a minimal counterexample (what :mod:`symconv.prove.repair` needs of the
+    candidates it discards when false).
     """
 
     seconds: float
     started: float = field(default_factory=time.monotonic)
     memory_bytes: int | None = None
+    witness: bool = True
 
     def elapsed(self) -> float:
         return time.monotonic() - self.started
@@ -324,7 +328,8 @@ def _first_decisive(claim: Claim, budget: Budget, preempt: bool,
             on_tier(name)
         try:
             with _preempted_after(share if preempt else None):
-                result = tier(claim, Budget(share, memory_bytes=budget.memory_bytes))
+                result = tier(claim, Budget(share, memory_bytes=budget.memory_bytes,
+                                             witness=budget.witness))
         except (BudgetExhausted, TierTimeout):
             detail = (f"budget of {budget.seconds:g} s exhausted in {name}" if k == len(tiers) - 1
                       else f"{name} stopped at its share of the budget ({share:.3g} of "

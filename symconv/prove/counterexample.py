@@ -16,6 +16,7 @@ definitions give; they are exact (see :class:`CyclotomicNumber`).
 
 from __future__ import annotations
 
+import heapq
 import itertools
 import math
 from collections.abc import Iterator, Mapping, Sequence
@@ -31,7 +32,7 @@ from symconv.core.signal import Signal, union_box
 from symconv.errors import SizeLimitError, SymconvError
 from symconv.prove import Budget, Counterexample
 from symconv.prove.evaluate import ExactBackend, evaluate_sides
-from symconv.prove.packed import PackedUnsupported, packed_difference
+from symconv.prove.packed import PackedUnsupported, packed_differ, packed_difference
 
 if TYPE_CHECKING:
     from symconv.lang.claims import Claim, SignalSpec
@@ -41,6 +42,8 @@ MAX_SIZE_CANDIDATES = 400
 # Each axis shrinks to at most this length, and each signal to its this many smallest shapes.
 MAX_AXIS = 8
 MAX_SHAPES_PER_SIGNAL = 40
+# Beyond this many size combinations they are ranked in a stream rather than in arrays.
+MAX_COMBINATION_ARRAY = 2_000_000
 # Value points tried per support of the difference.
 MAX_VALUE_POINTS = 5000
 
@@ -75,6 +78,17 @@ def exact_difference(claim: Claim, env: Mapping[str, Signal]) -> Difference | No
         except PackedUnsupported:
             pass
     return difference(*claim_sides(claim, env))
+
+
+def exact_differs(claim: Claim, env: Mapping[str, Signal]) -> bool:
+    """Whether the claim's sides differ on ``env``: :func:`exact_difference` without the
+    values where they do (what a verdict alone needs)."""
+    if claim.statement is not None:
+        try:
+            return packed_differ(claim.statement, env)
+        except PackedUnsupported:
+            pass
+    return difference(*claim_sides(claim, env)) is not None
 
 
 def difference(left: Any, right: Any) -> Difference | None:
@@ -122,18 +136,40 @@ def smaller_assignments(failing: Mapping[str, SignalSpec]) -> Iterator[dict[str,
         axes = [range(1, min(d, MAX_AXIS) + 1) for d in spec.shape]
         shapes = sorted(itertools.product(*axes), key=lambda s: (_prod(s), max(s), s))
         per_signal.append([spec.resized(tuple(s)) for s in shapes[:MAX_SHAPES_PER_SIGNAL]])
-    combos = list(itertools.product(*per_signal))
-
-    def cost(combo: tuple[SignalSpec, ...]) -> tuple[int, int]:
-        entries = [_prod(s.shape) for s in combo if s.is_symbolic]
-        return sum(entries), max((max(s.shape) for s in combo), default=0)
-
-    combos.sort(key=cost)
     failing_combo = tuple(failing[n] for n in names)
-    for combo in combos[:MAX_SIZE_CANDIDATES]:
+    for picks in _cheapest_combinations(per_signal, MAX_SIZE_CANDIDATES):
+        combo = tuple(specs[k] for specs, k in zip(per_signal, picks, strict=True))
         if combo != failing_combo:
             yield dict(zip(names, combo, strict=True))
     yield dict(failing)
+
+
+def _cheapest_combinations(per_signal: list[list[SignalSpec]], count: int) -> list[tuple[int, ...]]:
+    """Indices into each list of the ``count`` cheapest combinations, by (symbolic entries,
+    longest axis), ties in :func:`itertools.product` order: ``sorted(product, key)[:count]``
+    computed on arrays (the product has up to MAX_SHAPES_PER_SIGNAL ** signals entries)."""
+    entries = [np.array([_prod(s.shape) if s.is_symbolic else 0 for s in specs], dtype=np.int64)
+               for specs in per_signal]
+    sides = [np.array([max(s.shape, default=0) for s in specs], dtype=np.int64)
+             for specs in per_signal]
+    if math.prod(e.size for e in entries) > MAX_COMBINATION_ARRAY:  # streamed, in less memory
+        def cost(picks: tuple[int, ...]) -> tuple[int, int]:
+            return (sum(int(e[k]) for e, k in zip(entries, picks, strict=True)),
+                    max(int(m[k]) for m, k in zip(sides, picks, strict=True)))
+        return heapq.nsmallest(count, itertools.product(*(range(e.size) for e in entries)),
+                               key=cost)  # nsmallest is sorted(...)[:count], also stable
+    total = np.zeros((), dtype=np.int64)
+    longest = np.zeros((), dtype=np.int64)
+    for axis, (e, m) in enumerate(zip(entries, sides, strict=True)):
+        shape = [1] * len(per_signal)
+        shape[axis] = e.size
+        total = total + e.reshape(shape)
+        longest = np.maximum(longest, m.reshape(shape))
+    # (total, longest) as one key; a stable sort keeps product order among equal costs
+    key = total * (int(longest.max()) + 1) + longest
+    order = np.argsort(key.reshape(-1), kind="stable")[:count]
+    return [tuple(int(i) for i in picks)
+            for picks in zip(*np.unravel_index(order, key.shape), strict=True)]
 
 
 def _prod(values: tuple[int, ...]) -> int:

@@ -30,7 +30,7 @@ from symconv.lang.dsl import names_sizes
 from symconv.prove import Budget, Result, Verdict, format_sizes
 from symconv.prove.counterexample import (
     build_env,
-    exact_difference,
+    exact_differs,
     minimal_counterexample,
     sizes_of,
 )
@@ -150,14 +150,17 @@ def _work(assignment: dict[str, SignalSpec]) -> int:
 
 
 def _differs(claim: Claim, assignment: dict[str, SignalSpec]) -> bool:
-    return exact_difference(claim, build_env(assignment)) is not None
+    return exact_differs(claim, build_env(assignment))
 
 
 def _refuted(claim: Claim, assignment: dict[str, SignalSpec], budget: Budget,
              start: float) -> Result:
     declared = sizes_of(assignment)
-    counterexample, sizes = minimal_counterexample(claim, assignment, budget)
     detail = f"fails at the declared sizes {format_sizes(declared)}"
+    if not budget.witness:  # the verdict alone was asked for: no counterexample search
+        return Result(Verdict.REFUTED, METHOD, [declared], time.monotonic() - start,
+                      detail=detail)
+    counterexample, sizes = minimal_counterexample(claim, assignment, budget)
     if sizes != declared:
         detail += f"; smallest counterexample at {format_sizes(sizes)}"
     return Result(Verdict.REFUTED, METHOD, [declared], time.monotonic() - start,

@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from symconv.core.signal import Signal, default_origin
+from symconv.core.signal import Signal, check_box, default_origin
 from symconv.errors import SymconvError
 from symconv.lang.dsl import (
     FUNCTIONS,
@@ -52,8 +52,13 @@ from symconv.lang.dsl import (
 from symconv.prove import Budget, BudgetExhausted, Result, Verdict, format_sizes
 from symconv.prove.counterexample import as_number, difference, sizes_of
 from symconv.prove.evaluate import check_claim
-from symconv.prove.modular import NotModular
-from symconv.prove.packed import PackedUnsupported, packed_difference
+from symconv.prove.modular import ModularBackend, NotModular
+from symconv.prove.packed import (
+    MonomialCodec,
+    PackedBackend,
+    PackedUnsupported,
+    packed_difference,
+)
 
 if TYPE_CHECKING:
     from symconv.lang.claims import Claim, SignalSpec
@@ -119,7 +124,7 @@ class Screen:
     statement passes."""
 
     def __init__(self, assignment: dict[str, SignalSpec], seed: int = 0) -> None:
-        from symconv.prove.modular import NTT_PRIMES, ModularBackend
+        from symconv.prove.modular import NTT_PRIMES
 
         self.modular = ModularBackend(*NTT_PRIMES[0])
         self.memo: dict[Node, Any] = {}
@@ -132,6 +137,17 @@ class Screen:
             pass
         except NotModular:
             self.residues = None
+        # The exact point's entries are numbers (no generators, degree 0), so one packed
+        # backend serves every candidate and the values of shared sub-expressions are kept.
+        self.packed: PackedBackend | None = None
+        self.packed_env: dict[str, Any] = {}
+        self.packed_memo: dict[Node, Any] = {}
+        if self.env is not None:
+            try:
+                self.packed = PackedBackend(MonomialCodec(set(), 0))
+                self.packed_env = {name: self.packed.pack(s) for name, s in self.env.items()}
+            except (PackedUnsupported, SymconvError, ArithmeticError):
+                self.packed = None
 
     def _point(self, assignment: dict[str, SignalSpec], rng: random.Random,
                modular: bool) -> dict[str, Signal] | None:
@@ -151,6 +167,7 @@ class Screen:
                 env[name] = Signal(generator.integers(0, self.modular.prime, size=spec.shape,
                                                       dtype=np.int64), origin)
             else:
+                check_box(spec.shape, exact=True)  # before drawing entries past the limit
                 values = [rng.randint(-SCREEN_RANGE, SCREEN_RANGE)
                           for _ in range(math.prod(spec.shape))]
                 env[name] = Signal.literal(_nested(values, spec.shape), origin)
@@ -164,38 +181,19 @@ class Screen:
                 return difference(*sides) is None
             except (SymconvError, ArithmeticError):
                 pass  # NotModular (a DFT), or a statement that does not fit
-        if self.env is None:
+        if self.packed is None:
             return True
         try:
-            return packed_difference(statement, self.env) is None
+            left = _memoized(statement.left, self.packed, self.packed_env, self.packed_memo)
+            right = _memoized(statement.right, self.packed, self.packed_env, self.packed_memo)
+            return not self.packed.differ(left, right)
         except (PackedUnsupported, SymconvError, ArithmeticError):
             return True
 
     def _modular(self, node: Node) -> Any:
         """``node`` evaluated modulo the prime, remembering every sub-expression's value."""
-        if node in self.memo:
-            return self.memo[node]
         assert self.residues is not None
-        backend = self.modular
-        if isinstance(node, Name):
-            value = self.residues[node.id]
-        elif isinstance(node, Number):
-            value = backend.number(node.value)
-        elif isinstance(node, Neg):
-            value = backend.neg(self._modular(node.operand))
-        elif isinstance(node, BinOp):
-            value = backend.binary(node.op, self._modular(node.left), self._modular(node.right))
-        elif isinstance(node, Call):
-            n = FUNCTIONS[node.func].signals
-            options = {k: v.value if isinstance(v, Str) else integer_value(v)
-                       for k, v in node.kwargs}
-            ints = [i for i in (integer_value(a) for a in node.args[n:]) if i is not None]
-            value = backend.call(node.func, [self._modular(a) for a in node.args[:n]], ints,
-                                 options)
-        else:  # an imaginary constant: no modular value
-            raise NotModular("imaginary constants have no modular evaluation here")
-        self.memo[node] = value
-        return value
+        return _memoized(node, self.modular, self.residues, self.memo)
 
     def ratio(self, statement: Statement) -> Fraction | None:
         """left / right where the sides first differ at the (exact) point, when both are
@@ -212,6 +210,35 @@ class Screen:
         if not isinstance(left, int | Fraction) or not isinstance(right, int | Fraction):
             return None
         return Fraction(left) / Fraction(right) if left and right else None
+
+
+def _memoized(node: Node, backend: Any, env: dict[str, Any], memo: dict[Node, Any]) -> Any:
+    """``node`` evaluated by ``backend`` on ``env``, with every sub-expression's value kept in
+    ``memo`` (candidates differ from the claim in one place)."""
+    if node in memo:
+        return memo[node]
+    if isinstance(node, Name):
+        value = env[node.id]
+    elif isinstance(node, Number):
+        value = backend.number(node.value)
+    elif isinstance(node, Neg):
+        value = backend.neg(_memoized(node.operand, backend, env, memo))
+    elif isinstance(node, BinOp):
+        value = backend.binary(node.op, _memoized(node.left, backend, env, memo),
+                               _memoized(node.right, backend, env, memo))
+    elif isinstance(node, Call):
+        n = FUNCTIONS[node.func].signals
+        options = {k: v.value if isinstance(v, Str) else integer_value(v)
+                   for k, v in node.kwargs}
+        ints = [i for i in (integer_value(a) for a in node.args[n:]) if i is not None]
+        value = backend.call(node.func, [_memoized(a, backend, env, memo)
+                                         for a in node.args[:n]], ints, options)
+    elif isinstance(backend, ModularBackend):  # an imaginary constant: no modular value
+        raise NotModular("imaginary constants have no modular evaluation here")
+    else:
+        value = backend.imag(node.value)
+    memo[node] = value
+    return value
 
 
 def _nested(values: list[int], shape: tuple[int, ...]) -> Any:

@@ -937,14 +937,15 @@ def recheck(claim: Claim, derivation: Derivation, budget: Budget, every_step: bo
         else:
             tables = tabulate(_with_conjugates(env))
             points = _points_around(left) if isinstance(left, Signal) else [None]
+        products: dict[Any, Polynomial] = {}  # shared by the points: same tables
         for expr in derivation.expressions() if every_step else [derivation.canonical]:
             if isinstance(expr, DslSide):
                 continue
             for point in points:
                 values = {} if point is None else {FREE_VARIABLE: point}
                 expected = left.value_at(point) if point is not None else left
-                got = evaluate_at(expr, tables, values, ndim, period)
-                if not (got - _as_polynomial(expected)).is_zero():
+                got = evaluate_at(expr, tables, values, ndim, period, products)
+                if got != _as_polynomial(expected):  # canonical forms: equal iff same terms
                     raise RecheckError(f"{expr.text()} differs from the statement at "
                                        f"{FREE_VARIABLE} = {point}, sizes {sizes_of(assignment)}")
         derivation.rechecked.append(sizes_of(assignment))
@@ -1021,7 +1022,7 @@ def backstop(claim: Claim, budget: Budget) -> str | None:
     decides the claim at those sizes); beyond, the entries are random integers below 2^20
     (a difference is then found unless the random point is a root of the difference).
     """
-    from symconv.prove.counterexample import build_env, concrete_env, exact_difference
+    from symconv.prove.counterexample import build_env, concrete_env, exact_differs
 
     rng = random.Random(len(claim.text))
     for assignment in claim.assignments():
@@ -1030,7 +1031,7 @@ def backstop(claim: Claim, budget: Budget) -> str | None:
         keys = {(g.name, g.index) for sig in env.values() for g in sig.generators()}
         if len(keys) > BACKSTOP_SYMBOLIC_ENTRIES:
             env = concrete_env(env, {k: rng.randrange(-2**20, 2**20) for k in keys})
-        if exact_difference(claim, env) is not None:
+        if exact_differs(claim, env):
             return ", ".join(f"{k}={'x'.join(map(str, v.shape))}" for k, v in assignment.items())
     return None
 

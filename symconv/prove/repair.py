@@ -127,7 +127,8 @@ def repairs(claim: Claim, budget: Budget | float, result: Result | None = None) 
             continue
         try:
             edited = edited_claim(claim, text)
-            verdict = run_tiers(edited, Budget(max(budget.remaining(), 0.0)), diagnose=False)
+            verdict = run_tiers(edited, Budget(max(budget.remaining(), 0.0), witness=False),
+                                diagnose=False)
         except SymconvError:
             continue
         if verdict.verdict in _STRENGTH:

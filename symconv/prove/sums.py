@@ -29,8 +29,11 @@ import math
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from fractions import Fraction
-from typing import TypeAlias
+from typing import Any, TypeAlias
 
+from sympy.polys.domains import QQ
+
+from symconv.core.algebra import Monomial as EntryMonomial
 from symconv.core.algebra import Polynomial
 from symconv.core.cyclotomic import cyclotomic_field
 from symconv.core.signal import Signal
@@ -566,10 +569,13 @@ class _Context:
     ndim: int
     # Z_n^d sums and periodized signals (tables then hold one period, at origin 0)
     period: tuple[int, ...] | None
+    # values of products of entries, by factors and their variables' values (see evaluate_at)
+    products: dict[Any, Polynomial] | None = None
 
 
 def evaluate_at(expr: Expression, tables: Mapping[str, Table], values: Mapping[str, Point],
-                ndim: int, period: tuple[int, ...] | None = None) -> Polynomial:
+                ndim: int, period: tuple[int, ...] | None = None,
+                products: dict[Any, Polynomial] | None = None) -> Polynomial:
     """The exact value of ``expr`` on signals ``tables`` (see :func:`tabulate`) with the
     free variables given by ``values``.
 
@@ -578,8 +584,13 @@ def evaluate_at(expr: Expression, tables: Mapping[str, Table], values: Mapping[s
     outside which the summand is zero.  Sums over Z_n^d (``period`` given, and
     ``tables`` of periodized signals) run over the whole period box, and
     signals are read modulo n.
+
+    ``products``, a dict kept by the caller between calls on the same ``tables``, keeps the
+    value of each product of entries in a Z_n^d sum with a phase (it does not depend on the
+    free variables, only the phase does), so that evaluating at every point computes each
+    product once.
     """
-    ctx = _Context(tables, ndim, period)
+    ctx = _Context(tables, ndim, period, products)
     if isinstance(expr, LinearForm):
         total = Polynomial.zero()
         for mono in expr.monomials:
@@ -623,11 +634,13 @@ def _evaluate(term: Term, ctx: _Context, values: dict[str, Point]) -> Polynomial
     if isinstance(term, Prod):
         # Atoms first: one outside its box makes the product zero without arithmetic.
         found_atoms = [_lookup(f, ctx, values) for f in term.factors if isinstance(f, Atom)]
-        product = Polynomial.from_number(1)
+        product: Polynomial | None = None  # the empty product 1, without a multiplication
         for v in found_atoms:
             if v is None or v.is_zero():
                 return Polynomial.zero()
-            product = product * v
+            product = v if product is None else product * v
+        if product is None:
+            product = Polynomial.from_number(1)
         for f in term.factors:
             if not isinstance(f, Atom):
                 product = product * _evaluate(f, ctx, values)
@@ -663,11 +676,33 @@ def _evaluate(term: Term, ctx: _Context, values: dict[str, Point]) -> Polynomial
     order = math.lcm(*ctx.period)
     weights = tuple(order // n for n in ctx.period)
     buckets: dict[int, Polynomial] = {}
+    # a product of entries is a function of its atoms' variables alone: remembered by them
+    memo = ctx.products if all(isinstance(f, Atom) for f in rest.factors) else None
+    used = sorted({v for f in rest.factors if isinstance(f, Atom) for v in f.index.variables()})
     for assignment in assignments:
-        value = _evaluate(rest, ctx, assignment)
+        if memo is None:
+            value = _evaluate(rest, ctx, assignment)
+        else:
+            key = (rest, tuple(assignment.get(v) for v in used))  # unbound: _lookup says so
+            found = memo.get(key)
+            value = memo.setdefault(key, _evaluate(rest, ctx, assignment)) if found is None \
+                else found
         if not value.is_zero():
             e = phase.exponent(assignment, weights) % order
             buckets[e] = buckets[e] + value if e in buckets else value
+    if order > 2 and all(v.domain.is_ZZ or v.domain.is_QQ for v in buckets.values()):
+        # Σ_e value_e ω^e with rational values: each monomial's coefficient is built once
+        # from its exponents, rather than converting and multiplying bucket by bucket.
+        field = cyclotomic_field(order)
+        by_monomial: dict[EntryMonomial, dict[int, object]] = {}
+        for e, value in buckets.items():
+            rational = value.to_domain(QQ)
+            zeta = -e % order  # ω^e = ζ^(-e)
+            for m, c in rational.terms.items():
+                exponents = by_monomial.setdefault(m, {})
+                exponents[zeta] = exponents[zeta] + c if zeta in exponents else c
+        return total + Polynomial({m: field.from_zeta_exponents(exponents)
+                                   for m, exponents in by_monomial.items()}, field)
     for e, value in buckets.items():
         total = total + value * _omega(order, e)
     return total
