@@ -1,8 +1,8 @@
 """Exact arithmetic: sparse multivariate polynomials in canonical form.
 
 Every entry symconv computes is a polynomial in the symbolic entries of the
-input signals, with coefficients in a SymPy domain (``QQ``, or a cyclotomic
-field ``QQ<zeta>`` once a DFT is involved).  A :class:`Polynomial` stores
+input signals, with coefficients in a domain (SymPy's ``QQ``, or a cyclotomic
+field Q(ζ_n) on FLINT once a DFT is involved, :mod:`symconv.core.cyclotomic`).  A :class:`Polynomial` stores
 exactly one representation per value -- a dict from monomial to non-zero
 coefficient -- so two polynomials are equal iff their dicts are equal.  That is
 a decision procedure, unlike ``simplify(a - b) == 0``.
