@@ -107,7 +107,8 @@ class CyclotomicField:
         n = self.order
         if len(bucket) == 1:  # c·ζ^e, the common case in a DFT: no reduction needed
             ((e, c),) = bucket.items()
-            return CyclotomicElement(self, self._powers[e % n].poly * to_fmpq(c))
+            q = to_fmpq(c)
+            return CyclotomicElement(self, self._powers[e % n].poly * q, (e % n, q) if q else None)
         dense = [fmpq()] * n
         for e, c in bucket.items():
             dense[e % n] += to_fmpq(c)
@@ -151,9 +152,9 @@ class CyclotomicField:
     @cached_property
     def _powers(self) -> tuple[CyclotomicElement, ...]:
         """ζ^t mod Φ_n for t = 0..n-1, by repeated x-shifts."""
-        powers, power, x = [], fmpq_poly([1]), fmpq_poly([0, 1])
-        for _ in range(self.order):
-            powers.append(CyclotomicElement(self, power))
+        powers, power, x, one = [], fmpq_poly([1]), fmpq_poly([0, 1]), fmpq(1)
+        for t in range(self.order):
+            powers.append(CyclotomicElement(self, power, (t, one)))
             power = power * x
             if power.degree() >= self.degree:
                 power = power % self.modulus
@@ -232,13 +233,18 @@ class CyclotomicElement:
 
     Immutable; equal iff the fields and the reduced polynomials are equal.  A rational
     operand (int, Fraction, fmpq, SymPy's QQ) is read as a constant of the field.
+    ``unit`` is (t, c) when the element is known to be c·ζ^t (c != 0, 0 <= t < n), else
+    None: a DFT multiplies mostly such elements, and their product c·c'·ζ^(t+t') is a
+    table look-up and a scaling instead of a product and a reduction.
     """
 
-    __slots__ = ("field", "poly")
+    __slots__ = ("field", "poly", "unit")
 
-    def __init__(self, field: CyclotomicField, poly: fmpq_poly) -> None:
+    def __init__(self, field: CyclotomicField, poly: fmpq_poly,
+                 unit: tuple[int, fmpq] | None = None) -> None:
         self.field = field
         self.poly = poly
+        self.unit = unit
 
     def _other_poly(self, other: Any) -> fmpq_poly | fmpq | None:
         """``other``'s polynomial in this field, a rational, or None if it is neither."""
@@ -273,17 +279,26 @@ class CyclotomicElement:
         return CyclotomicElement(self.field, b - self.poly)
 
     def __neg__(self) -> CyclotomicElement:
-        return CyclotomicElement(self.field, -self.poly)
+        unit = self.unit
+        return CyclotomicElement(self.field, -self.poly,
+                                 None if unit is None else (unit[0], -unit[1]))
 
     def __mul__(self, other: Any) -> CyclotomicElement:
-        if type(other) is CyclotomicElement and other.field is self.field:  # the hot path
-            return self.field._reduced(self.poly * other.poly)
-        b = self._other_poly(other)
-        if b is None:
+        field = self.field
+        if type(other) is CyclotomicElement and other.field is field:  # the hot path
+            a, b = self.unit, other.unit
+            if a is not None and b is not None:
+                t, c = (a[0] + b[0]) % field.order, a[1] * b[1]
+                return CyclotomicElement(field, field._powers[t].poly * c, (t, c))
+            return field._reduced(self.poly * other.poly)
+        q = self._other_poly(other)
+        if q is None:
             return NotImplemented
-        if type(b) is fmpq:
-            return CyclotomicElement(self.field, self.poly * b)
-        return self.field._reduced(self.poly * b)
+        if isinstance(q, fmpq):
+            return CyclotomicElement(field, self.poly * q,
+                                     None if self.unit is None or not q else
+                                     (self.unit[0], self.unit[1] * q))
+        return field._reduced(self.poly * q)
 
     __rmul__ = __mul__
 
