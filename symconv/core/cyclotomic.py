@@ -25,7 +25,7 @@ True
 >>> K.conjugate_element(K.zeta_power(1)) == K.zeta_power(7)
 True
 >>> K.zeta_power(3) + K.omega_power(1) / 2  # ω = ζ^7 = -ζ^3
-zeta8^3 + (1/2)*zeta8^7 in Q(zeta8), zeta8 = exp(2*pi*i/8)
+(1/2)*zeta8^3 in Q(zeta8), zeta8 = exp(2*pi*i/8)
 """
 
 from __future__ import annotations
