@@ -47,7 +47,8 @@ def field_and_elements(draw: st.DrawFn, count: int) -> tuple[Any, ...]:
 
 def value(field: CyclotomicField, a: CyclotomicElement) -> complex:
     """a at ζ = exp(2πi/n), evaluated by numpy from the coefficients alone."""
-    coefficients = np.array([float(c) for c in field.zeta_coefficients(a)])
+    coefficients = np.array([int(c.numerator) / int(c.denominator)
+                             for c in field.zeta_coefficients(a)])
     return complex(np.dot(coefficients, np.exp(2j * np.pi * np.arange(field.degree) / field.order)))
 
 

@@ -129,7 +129,7 @@ class CyclotomicField:
 
     def to_complex(self, a: CyclotomicElement) -> complex:
         """The value of ``a`` as a complex float, ζ = exp(2πi/n) (display and numerics only)."""
-        return sum((float(c) * self._complex_powers[j]
+        return sum((int(c.numerator) / int(c.denominator) * self._complex_powers[j]
                     for j, c in enumerate(a.poly.coeffs()) if c), 0j)
 
     def as_omega_monomial(self, a: CyclotomicElement) -> tuple[fmpq, int] | None:
