@@ -184,7 +184,7 @@ class CyclotomicField:
 
     # --- SymPy's domain protocol -------------------------------------------
     def of_type(self, a: Any) -> bool:
-        return type(a) is CyclotomicElement and a.field is self
+        return type(a) is CyclotomicElement and a.field == self
 
     def convert(self, a: Any) -> CyclotomicElement:
         """An element of this field from a rational or an element of a subfield Q(ζ_m), m | n."""
@@ -249,7 +249,7 @@ class CyclotomicElement:
     def _other_poly(self, other: Any) -> fmpq_poly | fmpq | None:
         """``other``'s polynomial in this field, a rational, or None if it is neither."""
         if type(other) is CyclotomicElement:
-            if other.field is self.field:
+            if _same_field(self, other):
                 return other.poly
             raise NotSupportedError(f"arithmetic between {self.field} and {other.field}; "
                                     "convert both into a common field first")
@@ -285,7 +285,7 @@ class CyclotomicElement:
 
     def __mul__(self, other: Any) -> CyclotomicElement:
         field = self.field
-        if type(other) is CyclotomicElement and other.field is field:  # the hot path
+        if type(other) is CyclotomicElement and _same_field(self, other):  # the hot path
             a, b = self.unit, other.unit
             if a is not None and b is not None:
                 t, c = (a[0] + b[0]) % field.order, a[1] * b[1]
@@ -339,7 +339,7 @@ class CyclotomicElement:
 
     def __eq__(self, other: object) -> bool:
         if type(other) is CyclotomicElement:
-            if other.field is not self.field:  # fields are shared per order
+            if not _same_field(self, other):
                 raise NotSupportedError(f"comparison of elements of {self.field} and "
                                         f"{other.field}; convert both into a common field first")
             return self.poly == other.poly
@@ -349,7 +349,7 @@ class CyclotomicElement:
             return NotImplemented
 
     def __ne__(self, other: object) -> bool:
-        if type(other) is CyclotomicElement and other.field is self.field:  # Polynomial's filter
+        if type(other) is CyclotomicElement and _same_field(self, other):  # Polynomial's filter
             return self.poly != other.poly
         equal = self.__eq__(other)
         return equal if equal is NotImplemented else not equal
@@ -383,6 +383,12 @@ class CyclotomicElement:
         body = "0" if not parts else ("-" if parts[0][0] == "-" else "") + parts[0][1] + "".join(
             f" {sign} {text}" for sign, text in parts[1:])
         return f"{body} in Q(zeta{n}), zeta{n} = exp(2*pi*i/{n})"
+
+
+def _same_field(a: CyclotomicElement, b: CyclotomicElement) -> bool:
+    # Identity first: fields are shared per order, unless the cache of
+    # cyclotomic_field has dropped one that elements still refer to.
+    return a.field is b.field or a.field.order == b.field.order
 
 
 def _rebuild_element(order: int, coefficients: tuple[tuple[int, int], ...]) -> CyclotomicElement:
