@@ -410,8 +410,10 @@ def power_reductions(n: int) -> tuple[tuple[tuple[int, int], ...], ...]:
     (((0, 1),), ((1, 1),), ((0, -1),), ((1, -1),))
     """
     field = cyclotomic_field(n)
-    return tuple(tuple((j, int(c)) for j, c in field.zeta_exponents(power).items())
-                 for power in field._powers)
+    # Below φ(n), ζ^t is its own basis element: only the rest need their coefficients read.
+    return tuple(((t, 1),) if t < field.degree else
+                 tuple((j, int(c)) for j, c in enumerate(power.poly.numer().coeffs()) if c)
+                 for t, power in enumerate(field._powers))
 
 
 def _check_order(n: int) -> None:
