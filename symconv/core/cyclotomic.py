@@ -43,6 +43,7 @@ from symconv.errors import NotSupportedError, ShapeError, SizeLimitError
 # Rationals an element accepts as the other operand (SymPy's QQ/ZZ elements are
 # fmpq/fmpz under its FLINT ground types, PythonMPQ/int otherwise).
 _FLINT_RATIONALS = (int, fmpz, fmpq)
+_ONE, _MINUS_ONE = fmpq(1), fmpq(-1)
 
 
 def to_fmpq(value: Any) -> fmpq:
@@ -107,8 +108,7 @@ class CyclotomicField:
         n = self.order
         if len(bucket) == 1:  # c·ζ^e, the common case in a DFT: no reduction needed
             ((e, c),) = bucket.items()
-            q = to_fmpq(c)
-            return CyclotomicElement(self, self._powers[e % n].poly * q, (e % n, q) if q else None)
+            return self._scaled_power(e % n, to_fmpq(c))
         dense = [fmpq()] * n
         for e, c in bucket.items():
             dense[e % n] += to_fmpq(c)
@@ -144,6 +144,14 @@ class CyclotomicField:
         t, power_lead = match
         return lead / power_lead, t
 
+    def _scaled_power(self, t: int, c: fmpq) -> CyclotomicElement:
+        """c·ζ^t for 0 <= t < n: ±ζ^t are shared (immutable) elements, made once."""
+        if c == _ONE:
+            return self._powers[t]
+        if c == _MINUS_ONE:
+            return self._negated_powers[t]
+        return CyclotomicElement(self, self._powers[t].poly * c, (t, c) if c else None)
+
     def _reduced(self, poly: fmpq_poly) -> CyclotomicElement:
         if poly.degree() >= self.degree:
             poly = poly % self.modulus
@@ -159,6 +167,11 @@ class CyclotomicField:
             if power.degree() >= self.degree:
                 power = power % self.modulus
         return tuple(powers)
+
+    @cached_property
+    def _negated_powers(self) -> tuple[CyclotomicElement, ...]:
+        return tuple(CyclotomicElement(self, -p.poly, (t, _MINUS_ONE))
+                     for t, p in enumerate(self._powers))
 
     @cached_property
     def _complex_powers(self) -> list[complex]:
@@ -288,8 +301,7 @@ class CyclotomicElement:
         if type(other) is CyclotomicElement and _same_field(self, other):  # the hot path
             a, b = self.unit, other.unit
             if a is not None and b is not None:
-                t, c = (a[0] + b[0]) % field.order, a[1] * b[1]
-                return CyclotomicElement(field, field._powers[t].poly * c, (t, c))
+                return field._scaled_power((a[0] + b[0]) % field.order, a[1] * b[1])
             return field._reduced(self.poly * other.poly)
         q = self._other_poly(other)
         if q is None:
