@@ -2,10 +2,10 @@
 
 Every entry symconv computes is a polynomial in the symbolic entries of the
 input signals, with coefficients in a domain (SymPy's ``QQ``, or a cyclotomic
-field Q(ζ_n) on FLINT once a DFT is involved, :mod:`symconv.core.cyclotomic`).  A :class:`Polynomial` stores
-exactly one representation per value -- a dict from monomial to non-zero
-coefficient -- so two polynomials are equal iff their dicts are equal.  That is
-a decision procedure, unlike ``simplify(a - b) == 0``.
+field Q(ζ_n) on FLINT once a DFT is involved, :mod:`symconv.core.cyclotomic`).
+A :class:`Polynomial` stores exactly one representation per value -- a dict
+from monomial to non-zero coefficient -- so two polynomials are equal iff their
+dicts are equal.  That is a decision procedure, unlike ``simplify(a - b) == 0``.
 
 Why not ``sympy.polys.rings.PolyRing``: it stores monomials as dense exponent
 tuples over *all* generators, and a 9x9 kernel on a 32x32 image has 1105 of
