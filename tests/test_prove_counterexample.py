@@ -88,6 +88,7 @@ def test_cyclotomic_values_have_one_exact_form() -> None:
     assert cex is not None
     shown = cex.describe()
     assert "zeta3" in shown and "." not in shown  # exact, never a float next to it
+    assert "zeta3 = exp(2*pi*i/3)" in shown  # which root of unity: ζ, not the reports' ω
     assert isinstance(cex.left, CyclotomicNumber) or isinstance(cex.right, CyclotomicNumber)
 
 
@@ -97,9 +98,9 @@ def test_cyclotomic_values_have_one_exact_form() -> None:
     (4, (1, -2), "1 - 2j"),
     (4, (Fraction(1, 2), Fraction(3, 2)), "1/2 + (3/2)j"),
     (8, (0, 0, 1, 0), "1j"),  # zeta8^2 = i
-    (8, (1, 0, 0, -2), "1 - 2*zeta8^3"),
-    (3, (-1, -1), "-1 - zeta3"),
-    (5, (0, Fraction(1, 2), 0, 0), "(1/2)*zeta5"),
+    (8, (1, 0, 0, -2), "1 - 2*zeta8^3 [zeta8 = exp(2*pi*i/8)]"),
+    (3, (-1, -1), "-1 - zeta3 [zeta3 = exp(2*pi*i/3)]"),
+    (5, (0, Fraction(1, 2), 0, 0), "(1/2)*zeta5 [zeta5 = exp(2*pi*i/5)]"),
 ])
 def test_cyclotomic_number_text(order: int, coefficients: tuple[Any, ...], text: str) -> None:
     value = CyclotomicNumber(order, tuple(Fraction(c) for c in coefficients))

@@ -1,11 +1,11 @@
 """Exact arithmetic: sparse multivariate polynomials in canonical form.
 
 Every entry symconv computes is a polynomial in the symbolic entries of the
-input signals, with coefficients in a SymPy domain (``QQ``, or a cyclotomic
-field ``QQ<zeta>`` once a DFT is involved).  A :class:`Polynomial` stores
-exactly one representation per value -- a dict from monomial to non-zero
-coefficient -- so two polynomials are equal iff their dicts are equal.  That is
-a decision procedure, unlike ``simplify(a - b) == 0``.
+input signals, with coefficients in a domain (SymPy's ``QQ``, or a cyclotomic
+field Q(ζ_n) on FLINT once a DFT is involved, :mod:`symconv.core.cyclotomic`).
+A :class:`Polynomial` stores exactly one representation per value -- a dict
+from monomial to non-zero coefficient -- so two polynomials are equal iff their
+dicts are equal.  That is a decision procedure, unlike ``simplify(a - b) == 0``.
 
 Why not ``sympy.polys.rings.PolyRing``: it stores monomials as dense exponent
 tuples over *all* generators, and a 9x9 kernel on a 32x32 image has 1105 of
@@ -32,6 +32,8 @@ from typing import Any, NamedTuple, TypeAlias
 import sympy
 from sympy.polys.domains import QQ, ZZ
 from sympy.polys.domains.domain import Domain
+
+from symconv.core.cyclotomic import CyclotomicField
 
 
 class Generator(NamedTuple):
@@ -75,8 +77,12 @@ def _mul_monomials(a: Monomial, b: Monomial) -> Monomial:
     return tuple(sorted(a + b))
 
 
-def _unify(a: Domain, b: Domain) -> Domain:
-    return a if a == b else a.unify(b)
+def unify_domains(a: Domain, b: Domain) -> Domain:
+    """The smaller domain holding both (QQ and ZZ are SymPy's; a cyclotomic field unifies
+    itself with them, since SymPy's domains do not know it)."""
+    if a == b:
+        return a
+    return b.unify(a) if isinstance(b, CyclotomicField) else a.unify(b)
 
 
 class Polynomial:
@@ -203,7 +209,7 @@ class Polynomial:
                           domain)
 
     def _aligned(self, other: Polynomial) -> tuple[Polynomial, Polynomial, Domain]:
-        domain = _unify(self.domain, other.domain)
+        domain = unify_domains(self.domain, other.domain)
         return self.to_domain(domain), other.to_domain(domain), domain
 
     def __add__(self, other: Any) -> Polynomial:
@@ -387,7 +393,7 @@ def polynomial_sum(polys: Iterable[Polynomial], domain: Domain = ZZ) -> Polynomi
     terms: dict[Monomial, Any] = {}
     for p in polys:
         if p.domain != domain:
-            wider = _unify(domain, p.domain)
+            wider = unify_domains(domain, p.domain)
             # convert_from: convert() cannot tell which field a cyclotomic element is from
             terms = {m: wider.convert_from(c, domain) for m, c in terms.items()}
             domain = wider

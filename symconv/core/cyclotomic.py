@@ -1,12 +1,22 @@
-"""Cyclotomic fields Q(ζ_n) as SymPy domains: the exact coefficients of a DFT.
+"""Cyclotomic fields Q(ζ_n), ζ = exp(2πi/n): the exact coefficients of a DFT.
 
-An element of Q(ζ_n), ζ = exp(2πi/n), is stored by SymPy as an ``ANP``: its
-coefficients in the basis 1, ζ, ..., ζ^(φ(n)-1), i.e. the remainder modulo the
-cyclotomic polynomial Φ_n.  That remainder is unique, so two elements are
-equal iff their coefficient lists are equal -- a decision procedure, unlike
-``simplify``.  :class:`CyclotomicField` adds to SymPy's algebraic field what a
-DFT needs: powers of ζ built without polynomial division, complex conjugation
-(ζ -> ζ^(n-1)), and unification of Q(ζ_m) with Q(ζ_n) into Q(ζ_lcm(m, n)).
+An element of Q(ζ_n) is a FLINT ``fmpq_poly`` in ζ reduced modulo the n-th
+cyclotomic polynomial Φ_n (``fmpz_poly.cyclotomic``): its coefficients in the
+basis 1, ζ, ..., ζ^(φ(n)-1).  Φ_n is the minimal polynomial of ζ, so that
+remainder is unique and two elements are equal iff their reduced polynomials are
+equal -- a decision procedure, unlike ``simplify``.  Every operation keeps
+elements reduced (sums and rational multiples stay below degree φ(n); products
+and inverses are reduced once).
+
+:class:`CyclotomicField` offers the part of SymPy's domain interface that
+:class:`~symconv.core.algebra.Polynomial` uses (``zero``, ``one``, ``convert``,
+``convert_from``, ``unify``, ``to_sympy``, ...) without subclassing SymPy, plus
+what a DFT needs: powers of ζ, complex conjugation (ζ -> ζ^-1), and unification
+of Q(ζ_m) with Q(ζ_n) into Q(ζ_lcm(m, n)).  Rational coefficients come out as
+FLINT ``fmpq`` (``numerator``/``denominator`` like ``Fraction``).
+
+The generator is ζ = exp(+2πi/n); the DFT root of :mod:`symconv.core.fourier` and
+of the reports is ω = exp(-2πi/n) = ζ^-1 (:meth:`CyclotomicField.omega_power`).
 
 >>> from symconv.core.cyclotomic import cyclotomic_field
 >>> K = cyclotomic_field(8)
@@ -14,6 +24,8 @@ DFT needs: powers of ζ built without polynomial division, complex conjugation
 True
 >>> K.conjugate_element(K.zeta_power(1)) == K.zeta_power(7)
 True
+>>> K.zeta_power(3) + K.omega_power(1) / 2  # ω = ζ^7 = -ζ^3
+(1/2)*zeta8^3 in Q(zeta8), zeta8 = exp(2*pi*i/8)
 """
 
 from __future__ import annotations
@@ -23,131 +35,106 @@ from collections.abc import Mapping
 from functools import cached_property, lru_cache
 from typing import Any
 
-from sympy import AlgebraicNumber, Dummy, I, Poly, cyclotomic_poly, exp, pi
-from sympy.polys.domains import QQ
-from sympy.polys.domains.algebraicfield import AlgebraicField
-from sympy.polys.domains.domain import Domain
-from sympy.polys.polyclasses import ANP, DMP
+import sympy
+from flint import fmpq, fmpq_poly, fmpz, fmpz_poly
 
-from symconv.errors import ShapeError, SizeLimitError
+from symconv.errors import NotSupportedError, ShapeError, SizeLimitError
+
+# Rationals an element accepts as the other operand (SymPy's QQ/ZZ elements are
+# fmpq/fmpz under its FLINT ground types, PythonMPQ/int otherwise).
+_FLINT_RATIONALS = (int, fmpz, fmpq)
+_ONE, _MINUS_ONE = fmpq(1), fmpq(-1)
 
 
-class CyclotomicField(AlgebraicField):
-    """Q(ζ_n) with ζ = exp(2πi/n).
+def to_fmpq(value: Any) -> fmpq:
+    """A rational (int, Fraction, fmpq, SymPy's QQ element) as fmpq; TypeError otherwise."""
+    if type(value) is fmpq:
+        return value
+    if isinstance(value, bool):
+        raise TypeError(f"{value!r} is not a rational coefficient")
+    if isinstance(value, _FLINT_RATIONALS):
+        return fmpq(value)
+    numerator = getattr(value, "numerator", None)
+    denominator = getattr(value, "denominator", None)
+    if isinstance(value, float | complex) or numerator is None or denominator is None:
+        raise TypeError(f"{value!r} is not a rational coefficient")
+    return fmpq(int(numerator), int(denominator))
 
-    Build instances with :func:`cyclotomic_field` (cached), not directly.
+
+class CyclotomicField:
+    """Q(ζ_n) with ζ = exp(2πi/n); build instances with :func:`cyclotomic_field` (cached).
+
+    The attributes ``is_ZZ``, ``is_QQ`` and ``is_Field`` and the methods below
+    follow SymPy's domain protocol, so a :class:`~symconv.core.algebra.Polynomial`
+    treats this field like ``QQ``.
     """
 
+    is_ZZ = False
+    is_QQ = False
+    is_Field = True
+
     def __init__(self, n: int) -> None:
-        # Elements of this field are instances of a per-field ANP subclass that
-        # knows the field's power table (fast products); set before SymPy's
-        # __init__ builds zero and one from it.
-        self._element: type[CyclotomicElement] = type(
-            f"Zeta{n}Element", (CyclotomicElement,), {"__slots__": (), "field": self})
-        self.dtype = self._element
-        # The root is given as exp(2πi/n) itself: SymPy's CRootOf index order
-        # does not reliably pick it (index -1 of Φ_16 is exp(6πi/16)).  Its minimal
-        # polynomial is Φ_n (irreducible over Q), given here so that SymPy does not
-        # derive it again (up to 0.2 s per field).
-        minpoly = Poly(cyclotomic_poly(n, Dummy("x")), domain=QQ)
-        alpha = AlgebraicNumber((minpoly, exp(2 * pi * I / n)), alias=f"zeta{n}")
-        super().__init__(QQ, alpha, alias=f"zeta{n}")
         self.order = n
-        # Φ_n low-order first, monic: x^deg = -sum(low[j] x^j).
-        low = list(reversed(self.mod.to_list()))
-        self.degree = len(low) - 1
-        self._powers = _reduced_powers(n, self.degree, low[:-1])
-        self._zeros = [QQ.zero] * self.degree
+        self.modulus = fmpq_poly(fmpz_poly.cyclotomic(n))
+        self.degree = self.modulus.degree()
+        self.zero = CyclotomicElement(self, fmpq_poly())
+        self.one = CyclotomicElement(self, fmpq_poly([1]))
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, CyclotomicField) and self.order == other.order
 
     def __hash__(self) -> int:
         return hash(("CyclotomicField", self.order))
 
-    def __eq__(self, other: object) -> bool:
-        if isinstance(other, CyclotomicField):
-            return self.order == other.order
-        return super().__eq__(other)
-
     def __reduce__(self) -> tuple[Any, ...]:
         return cyclotomic_field, (self.order,)
 
+    def __repr__(self) -> str:
+        return f"Q(zeta{self.order})"
+
+    __str__ = __repr__
+
     # --- elements ----------------------------------------------------------
-    def zeta_power(self, t: int) -> Any:
+    def zeta_power(self, t: int) -> CyclotomicElement:
         """ζ^t, reduced (t any integer)."""
-        return self._element_from_dense(self._dense_power(t % self.order))
+        return self._powers[t % self.order]
 
-    def omega_power(self, t: int) -> Any:
+    def omega_power(self, t: int) -> CyclotomicElement:
         """ω^t with ω = exp(-2πi/n) = ζ^(n-1), the numpy DFT root."""
-        return self.zeta_power(-t)
+        return self._powers[-t % self.order]
 
-    def from_zeta_exponents(self, bucket: Mapping[int, Any]) -> Any:
+    def from_zeta_exponents(self, bucket: Mapping[int, Any]) -> CyclotomicElement:
         """The element Σ c ζ^e for ``bucket = {e: c}`` (rational c, any integer e)."""
-        if len(bucket) == 1:
+        n = self.order
+        if len(bucket) == 1:  # c·ζ^e, the common case in a DFT: no reduction needed
             ((e, c),) = bucket.items()
-            return self._monomial(e % self.order, c)
-        dense = [QQ.zero] * self.degree
+            return self._scaled_power(e % n, to_fmpq(c))
+        dense = [fmpq()] * n
         for e, c in bucket.items():
-            if c:
-                for j, r in self._powers[e % self.order]:
-                    dense[j] += c * r
-        return self._element_from_dense(dense)
+            dense[e % n] += to_fmpq(c)
+        return self._reduced(fmpq_poly(dense))
 
-    def product(self, a: Any, b: Any) -> Any:
-        """a·b by the sparse exponent sums of their coefficients (SymPy divides dense lists)."""
-        # DFT coefficients are mostly the shared ±ζ^t objects: multiply by table.
-        units = self._unit_index
-        unit_a, unit_b = units.get(id(a)), units.get(id(b))
-        if unit_a is not None and unit_b is not None:
-            t = (unit_a[0] + unit_b[0]) % self.order
-            return self._unit_powers[t] if unit_a[1] == unit_b[1] else self._negated_unit_powers[t]
-        rep_a, rep_b = a._rep.to_list(), b._rep.to_list()
-        top_a, top_b = len(rep_a) - 1, len(rep_b) - 1
-        # Why the shortcut: DFT coefficients are mostly c·ζ^j, stored as [c, 0, ..., 0].
-        zeros = self._zeros  # list == tests identity first: a C-speed scan
-        if rep_a[1:] == zeros[:top_a] and rep_b[1:] == zeros[:top_b]:
-            if not rep_a or not rep_b:
-                return self.zero
-            return self._monomial((top_a + top_b) % self.order, rep_a[0] * rep_b[0])
-        bucket: dict[int, Any] = {}
-        low_a = [(top_a - i, c) for i, c in enumerate(rep_a) if c]
-        for jb, cb in enumerate(rep_b):
-            if cb:
-                j = top_b - jb
-                for i, ca in low_a:
-                    bucket[i + j] = bucket[i + j] + ca * cb if i + j in bucket else ca * cb
-        return self.from_zeta_exponents(bucket)
-
-    def _monomial(self, t: int, c: Any) -> Any:
-        """c·ζ^t for 0 <= t < n, built directly when ζ^t reduces to a single ±ζ^j."""
-        # The common case in a DFT, c = ±1: share one immutable element per power
-        # (ints and QQ elements both have numerator/denominator; cheaper than ==).
-        if c.denominator == 1 and c.numerator in (1, -1):
-            return self._unit_powers[t] if c.numerator == 1 else self._negated_unit_powers[t]
-        if not c:
-            return self.zero
-        if isinstance(c, int):
-            c = QQ(c)
-        reduced = self._powers[t]
-        if len(reduced) == 1 and reduced[0][1] in (1, -1):
-            j, sign = reduced[0]
-            rep = [c if sign == 1 else -c, *([QQ.zero] * j)]
-            return self._element.new(DMP(rep, QQ, 0), self.mod, QQ)
-        dense = [QQ.zero] * self.degree
-        for j, r in reduced:
-            dense[j] = c * r
-        return self._element_from_dense(dense)
-
-    def zeta_coefficients(self, a: Any) -> list[Any]:
+    def zeta_coefficients(self, a: CyclotomicElement) -> list[fmpq]:
         """Rational coefficients of ``a`` in the basis 1, ζ, ..., ζ^(deg-1)."""
-        rep = list(reversed(a.rep))
-        return rep + [QQ.zero] * (self.degree - len(rep))
+        coefficients = a.poly.coeffs()
+        return coefficients + [fmpq()] * (self.degree - len(coefficients))
 
-    def zeta_exponents(self, a: Any) -> dict[int, Any]:
+    def zeta_exponents(self, a: CyclotomicElement) -> dict[int, fmpq]:
         """``a`` as ``{e: c}`` with Σ c ζ^e = a (the inverse of :meth:`from_zeta_exponents`)."""
-        return {j: c for j, c in enumerate(self.zeta_coefficients(a)) if c}
+        return {j: c for j, c in enumerate(a.poly.coeffs()) if c}
 
-    def as_omega_monomial(self, a: Any) -> tuple[Any, int] | None:
+    def conjugate_element(self, a: CyclotomicElement) -> CyclotomicElement:
+        """Complex conjugate: ζ -> ζ^-1 (Polynomial.conjugate looks this hook up)."""
+        return self.from_zeta_exponents({-j: c for j, c in self.zeta_exponents(a).items()})
+
+    def to_complex(self, a: CyclotomicElement) -> complex:
+        """The value of ``a`` as a complex float, ζ = exp(2πi/n) (display and numerics only)."""
+        return sum((int(c.numerator) / int(c.denominator) * self._complex_powers[j]
+                    for j, c in enumerate(a.poly.coeffs()) if c), 0j)
+
+    def as_omega_monomial(self, a: CyclotomicElement) -> tuple[fmpq, int] | None:
         """(q, t) with a = q·ω^t (rational q, 0 <= t < n), or None: for display only."""
-        coefficients = tuple(self.zeta_coefficients(a))
+        coefficients = self.zeta_coefficients(a)
         lead = next((c for c in coefficients if c), None)
         if lead is None:
             return None
@@ -157,131 +144,268 @@ class CyclotomicField(AlgebraicField):
         t, power_lead = match
         return lead / power_lead, t
 
-    @cached_property
-    def _unit_powers(self) -> tuple[Any, ...]:
-        return tuple(self._element_from_dense(self._dense_power(t)) for t in range(self.order))
+    def _scaled_power(self, t: int, c: fmpq) -> CyclotomicElement:
+        """c·ζ^t for 0 <= t < n: ±ζ^t are shared (immutable) elements, made once."""
+        if c == _ONE:
+            return self._powers[t]
+        if c == _MINUS_ONE:
+            return self._negated_powers[t]
+        return CyclotomicElement(self, self._powers[t].poly * c, (t, c) if c else None)
+
+    def _reduced(self, poly: fmpq_poly) -> CyclotomicElement:
+        if poly.degree() >= self.degree:
+            poly = poly % self.modulus
+        return CyclotomicElement(self, poly)
 
     @cached_property
-    def _negated_unit_powers(self) -> tuple[Any, ...]:
-        return tuple(-p for p in self._unit_powers)
+    def _powers(self) -> tuple[CyclotomicElement, ...]:
+        """ζ^t mod Φ_n for t = 0..n-1, by repeated x-shifts."""
+        powers, power, x, one = [], fmpq_poly([1]), fmpq_poly([0, 1]), fmpq(1)
+        for t in range(self.order):
+            powers.append(CyclotomicElement(self, power, (t, one)))
+            power = power * x
+            if power.degree() >= self.degree:
+                power = power % self.modulus
+        return tuple(powers)
 
     @cached_property
-    def _unit_index(self) -> dict[int, tuple[int, int]]:
-        """id of each shared ±ζ^t object -> (t, ±1); the tuples above keep them alive."""
-        index = {id(p): (t, 1) for t, p in enumerate(self._unit_powers)}
-        index.update({id(p): (t, -1) for t, p in enumerate(self._negated_unit_powers)})
-        return index
+    def _negated_powers(self) -> tuple[CyclotomicElement, ...]:
+        return tuple(CyclotomicElement(self, -p.poly, (t, _MINUS_ONE))
+                     for t, p in enumerate(self._powers))
 
     @cached_property
-    def _omega_directions(self) -> dict[tuple[Any, ...], tuple[int, Any]]:
-        table: dict[tuple[Any, ...], tuple[int, Any]] = {}
+    def _complex_powers(self) -> list[complex]:
+        return [complex(math.cos(2 * math.pi * j / self.order),
+                        math.sin(2 * math.pi * j / self.order)) for j in range(self.degree)]
+
+    @cached_property
+    def _omega_directions(self) -> dict[tuple[fmpq, ...], tuple[int, fmpq]]:
+        table: dict[tuple[fmpq, ...], tuple[int, fmpq]] = {}
         for t in range(self.order - 1, -1, -1):  # the smallest t wins (ω^t = -ω^(t+n/2))
             coefficients = self.zeta_coefficients(self.omega_power(t))
             lead = next(c for c in coefficients if c)
             table[tuple(c / lead for c in coefficients)] = (t, lead)
         return table
 
-    def conjugate_element(self, a: Any) -> Any:
-        """Complex conjugate: ζ -> ζ^-1 (Polynomial.conjugate looks this hook up)."""
-        return self.from_zeta_exponents({-j: c for j, c in self.zeta_exponents(a).items()})
+    @cached_property
+    def _sympy_zeta(self) -> sympy.AlgebraicNumber:
+        # Given with its minimal polynomial, so SymPy need not compute one.
+        x = sympy.Dummy("x")
+        phi = sympy.Poly(self.modulus.numer().coeffs()[::-1], x)
+        root = sympy.exp(2 * sympy.pi * sympy.I / self.order)
+        return sympy.AlgebraicNumber((phi, root), alias=f"zeta{self.order}")
 
-    def _dense_power(self, t: int) -> list[Any]:
-        dense = [QQ.zero] * self.degree
-        for j, r in self._powers[t]:
-            dense[j] = QQ(r)
-        return dense
+    # --- SymPy's domain protocol -------------------------------------------
+    def of_type(self, a: Any) -> bool:
+        return type(a) is CyclotomicElement and a.field == self
 
-    def _element_from_dense(self, dense: list[Any]) -> Any:
-        # Already reduced below degree φ(n): build the ANP without division.
-        top = len(dense)
-        while top and not dense[top - 1]:
-            top -= 1
-        return self._element.new(DMP(dense[top - 1::-1] if top else [], QQ, 0), self.mod, QQ)
+    def convert(self, a: Any) -> CyclotomicElement:
+        """An element of this field from a rational or an element of a subfield Q(ζ_m), m | n."""
+        if type(a) is CyclotomicElement:
+            return self.convert_from(a, a.field)
+        return CyclotomicElement(self, fmpq_poly([to_fmpq(a)]))
 
-    # --- domain plumbing -----------------------------------------------------
-    def unify(self, other: Domain, symbols: Any = None) -> Domain:
-        if symbols is None and isinstance(other, CyclotomicField):
-            return cyclotomic_field(math.lcm(self.order, other.order))
-        if symbols is None and (other.is_QQ or other.is_ZZ):
-            return self
-        return super().unify(other, symbols)
-
-    def from_AlgebraicField(self, a: Any, source: Domain) -> Any:
-        """Embed Q(ζ_m) into Q(ζ_n) for m | n by ζ_m -> ζ_n^(n/m); otherwise SymPy's way."""
-        if isinstance(source, CyclotomicField) and self.order % source.order == 0:
+    def convert_from(self, a: Any, source: Any) -> CyclotomicElement:
+        """Embed ``a`` from ``source`` (QQ, ZZ or Q(ζ_m) for m | n; ζ_m -> ζ_n^(n/m))."""
+        if source is self:
+            return a
+        if isinstance(source, CyclotomicField):
+            if self.order % source.order:
+                raise NotSupportedError(f"{source} is not a subfield of {self}")
             step = self.order // source.order
             return self.from_zeta_exponents(
-                {j * step: c for j, c in source.zeta_exponents(a).items()}
-            )
-        return super().from_AlgebraicField(a, source)
+                {j * step: c for j, c in source.zeta_exponents(a).items()})
+        if source.is_QQ or source.is_ZZ:
+            return CyclotomicElement(self, fmpq_poly([to_fmpq(a)]))
+        raise NotSupportedError(f"cannot convert an element of {source} into {self}")
 
-    # Domain.convert_from dispatches on the source's class name.
-    from_CyclotomicField = from_AlgebraicField
+    def unify(self, other: Any) -> Any:
+        """The smallest field holding both: Q(ζ_lcm) for two cyclotomic fields, self for QQ/ZZ."""
+        if isinstance(other, CyclotomicField):
+            return cyclotomic_field(math.lcm(self.order, other.order))
+        if other.is_QQ or other.is_ZZ:
+            return self
+        raise NotSupportedError(f"no common field of {self} and {other}")
+
+    def get_field(self) -> CyclotomicField:
+        return self
+
+    def quo(self, a: CyclotomicElement, b: CyclotomicElement) -> CyclotomicElement:
+        return a / b
+
+    def to_sympy(self, a: CyclotomicElement) -> sympy.Expr:
+        """Σ q·zeta_n^j with zeta_n a SymPy AlgebraicNumber (it prints as ``zeta8``, and
+        evaluates numerically): display only."""
+        zeta = self._sympy_zeta
+        return sympy.Add(*(sympy.Rational(int(c.numerator), int(c.denominator)) * zeta**j
+                           for j, c in enumerate(a.poly.coeffs()) if c))
 
 
-class CyclotomicElement(ANP):
-    """SymPy's ANP with products through the field's power table."""
+class CyclotomicElement:
+    """An element of Q(ζ_n): ``poly`` in ζ, reduced modulo Φ_n (degree < φ(n)).
 
-    __slots__ = ()
-    field: CyclotomicField
+    Immutable; equal iff the fields and the reduced polynomials are equal.  A rational
+    operand (int, Fraction, fmpq, SymPy's QQ) is read as a constant of the field.
+    ``unit`` is (t, c) when the element is known to be c·ζ^t (c != 0, 0 <= t < n), else
+    None: a DFT multiplies mostly such elements, and their product c·c'·ζ^(t+t') is a
+    table look-up and a scaling instead of a product and a reduction.
+    """
 
-    @classmethod
-    def zero(cls, mod: Any, dom: Domain) -> Any:
-        return cls(0, mod, dom)
+    __slots__ = ("field", "poly", "unit")
 
-    @classmethod
-    def one(cls, mod: Any, dom: Domain) -> Any:
-        return cls(1, mod, dom)
+    def __init__(self, field: CyclotomicField, poly: fmpq_poly,
+                 unit: tuple[int, fmpq] | None = None) -> None:
+        self.field = field
+        self.poly = poly
+        self.unit = unit
 
-    def mul(self, other: Any) -> Any:
-        if type(other) is type(self):
-            return self.field.product(self, other)
-        return super().mul(other)
+    def _other_poly(self, other: Any) -> fmpq_poly | fmpq | None:
+        """``other``'s polynomial in this field, a rational, or None if it is neither."""
+        if type(other) is CyclotomicElement:
+            if _same_field(self, other):
+                return other.poly
+            raise NotSupportedError(f"arithmetic between {self.field} and {other.field}; "
+                                    "convert both into a common field first")
+        try:
+            return to_fmpq(other)
+        except TypeError:
+            return None
 
-    def __mul__(self, other: Any) -> Any:
-        if type(other) is type(self):  # skip ANP's dispatch on the hot path
-            return self.field.product(self, other)
-        return super().__mul__(other)
+    def __add__(self, other: Any) -> CyclotomicElement:
+        b = self._other_poly(other)
+        if b is None:
+            return NotImplemented
+        return CyclotomicElement(self.field, self.poly + b)
+
+    __radd__ = __add__
+
+    def __sub__(self, other: Any) -> CyclotomicElement:
+        b = self._other_poly(other)
+        if b is None:
+            return NotImplemented
+        return CyclotomicElement(self.field, self.poly - b)
+
+    def __rsub__(self, other: Any) -> CyclotomicElement:
+        b = self._other_poly(other)
+        if b is None:
+            return NotImplemented
+        return CyclotomicElement(self.field, b - self.poly)
+
+    def __neg__(self) -> CyclotomicElement:
+        unit = self.unit
+        return CyclotomicElement(self.field, -self.poly,
+                                 None if unit is None else (unit[0], -unit[1]))
+
+    def __mul__(self, other: Any) -> CyclotomicElement:
+        field = self.field
+        if type(other) is CyclotomicElement and _same_field(self, other):  # the hot path
+            a, b = self.unit, other.unit
+            if a is not None and b is not None:
+                return field._scaled_power((a[0] + b[0]) % field.order, a[1] * b[1])
+            return field._reduced(self.poly * other.poly)
+        q = self._other_poly(other)
+        if q is None:
+            return NotImplemented
+        if isinstance(q, fmpq):
+            return CyclotomicElement(field, self.poly * q,
+                                     None if self.unit is None or not q else
+                                     (self.unit[0], self.unit[1] * q))
+        return field._reduced(self.poly * q)
+
+    __rmul__ = __mul__
+
+    def inverse(self) -> CyclotomicElement:
+        """1/self by the extended Euclidean algorithm with Φ_n (irreducible, so coprime)."""
+        if not self.poly:
+            raise ZeroDivisionError(f"division by zero in {self.field}")
+        _, s, _ = self.poly.xgcd(self.field.modulus)  # FLINT's gcd is monic: s·a = 1 mod Φ_n
+        return CyclotomicElement(self.field, s)
+
+    def __truediv__(self, other: Any) -> CyclotomicElement:
+        b = self._other_poly(other)
+        if b is None:
+            return NotImplemented
+        if isinstance(b, fmpq):
+            if not b:
+                raise ZeroDivisionError(f"division by zero in {self.field}")
+            return CyclotomicElement(self.field, self.poly / b)
+        return self * CyclotomicElement(self.field, b).inverse()
+
+    def __rtruediv__(self, other: Any) -> CyclotomicElement:
+        b = self._other_poly(other)
+        if b is None:
+            return NotImplemented
+        return self.inverse() * b
+
+    def __pow__(self, exponent: int) -> CyclotomicElement:
+        if isinstance(exponent, bool) or not isinstance(exponent, int):
+            return NotImplemented
+        base = self if exponent >= 0 else self.inverse()
+        result, exponent = self.field.one, abs(exponent)
+        while exponent:
+            if exponent & 1:
+                result = result * base
+            base = base * base
+            exponent >>= 1
+        return result
 
     def __eq__(self, other: object) -> bool:
-        # Same field: compare the canonical coefficient lists directly (SymPy
-        # first unifies moduli and domains, the main cost of filtering zeros).
-        if type(other) is type(self):
-            return bool(self.to_list() == other.to_list())
-        return super().__eq__(other)
+        if type(other) is CyclotomicElement:
+            if not _same_field(self, other):
+                raise NotSupportedError(f"comparison of elements of {self.field} and "
+                                        f"{other.field}; convert both into a common field first")
+            return self.poly == other.poly
+        try:
+            return self.poly == fmpq_poly([to_fmpq(other)])
+        except TypeError:
+            return NotImplemented
 
     def __ne__(self, other: object) -> bool:
-        return not self == other
+        if type(other) is CyclotomicElement and _same_field(self, other):  # Polynomial's filter
+            return self.poly != other.poly
+        equal = self.__eq__(other)
+        return equal if equal is NotImplemented else not equal
 
     def __hash__(self) -> int:
-        # Equal to plain ANPs of the same value, so hash as SymPy does for ANP.
-        return hash(("ANP", self.to_tuple(), self._mod.to_tuple(), self.dom))
+        # A rational element hashes as the rational it equals (fmpq hashes like Fraction).
+        coefficients = self.poly.coeffs()
+        if len(coefficients) <= 1:
+            return hash(coefficients[0] if coefficients else 0)
+        return hash((self.field.order, *coefficients))
+
+    def __bool__(self) -> bool:
+        return bool(self.poly)
 
     def __reduce__(self) -> tuple[Any, ...]:
-        # The class is made per field, so pickle (e.g. for worker processes) by value.
-        coefficients = tuple((int(c.numerator), int(c.denominator))
-                             for c in self.field.zeta_coefficients(self))
+        coefficients = tuple((int(c.numerator), int(c.denominator)) for c in self.poly.coeffs())
         return _rebuild_element, (self.field.order, coefficients)
 
+    def __repr__(self) -> str:
+        """Σ q·zeta_n^j, with the root it stands for."""
+        n = self.field.order
+        parts = []
+        for j, c in enumerate(self.poly.coeffs()):
+            if not c:
+                continue
+            power = "" if j == 0 else f"zeta{n}" + (f"^{j}" if j > 1 else "")
+            size = abs(c)
+            shown = str(size) if size.denominator == 1 else f"({size})"
+            text = shown if not power else power if size == 1 else f"{shown}*{power}"
+            parts.append(("-" if c < 0 else "+", text))
+        body = "0" if not parts else ("-" if parts[0][0] == "-" else "") + parts[0][1] + "".join(
+            f" {sign} {text}" for sign, text in parts[1:])
+        return f"{body} in Q(zeta{n}), zeta{n} = exp(2*pi*i/{n})"
 
-def _rebuild_element(order: int, coefficients: tuple[tuple[int, int], ...]) -> Any:
+
+def _same_field(a: CyclotomicElement, b: CyclotomicElement) -> bool:
+    # Identity first: fields are shared per order, unless the cache of
+    # cyclotomic_field has dropped one that elements still refer to.
+    return a.field is b.field or a.field.order == b.field.order
+
+
+def _rebuild_element(order: int, coefficients: tuple[tuple[int, int], ...]) -> CyclotomicElement:
     field = cyclotomic_field(order)
-    return field.from_zeta_exponents({j: QQ(p, q) for j, (p, q) in enumerate(coefficients)})
-
-
-def _reduced_powers(n: int, degree: int, tail: list[Any]) -> tuple[tuple[tuple[int, Any], ...], ...]:
-    """ζ^t mod Φ_n for t = 0..n-1 as sparse ((j, coefficient), ...), by repeated x-shifts."""
-    powers = []
-    dense = [QQ.zero] * degree
-    dense[0] = QQ.one
-    for _ in range(n):
-        # Φ_n is monic with integer coefficients, so every ζ^t has integer coefficients.
-        powers.append(tuple((j, int(c)) for j, c in enumerate(dense) if c))
-        top = dense[-1]
-        dense = [QQ.zero, *dense[:-1]]
-        if top:
-            dense = [d - top * t for d, t in zip(dense, tail, strict=True)]
-    return tuple(powers)
+    return CyclotomicElement(field, fmpq_poly([fmpq(p, q) for p, q in coefficients]))
 
 
 # Building Q(ζ_n) tabulates n reduced powers of degree φ(n): quadratic in n.
@@ -291,16 +415,17 @@ MAX_CYCLOTOMIC_ORDER = 2048
 def power_reductions(n: int) -> tuple[tuple[tuple[int, int], ...], ...]:
     """ζ_n^t mod Φ_n for t = 0..n-1, each as sparse integer pairs ((j, c), ...).
 
-    The same table :class:`CyclotomicField` multiplies with, computed from Φ_n's
-    integer coefficients alone (no SymPy field is built), for the packed
-    arithmetic of :mod:`symconv.prove.packed`.
+    The powers :class:`CyclotomicField` tabulates, as plain integers (Φ_n is monic
+    with integer coefficients), for the packed arithmetic of :mod:`symconv.prove.packed`.
 
     >>> power_reductions(4)  # Φ_4 = x^2 + 1: ζ^2 = -1, ζ^3 = -ζ
     (((0, 1),), ((1, 1),), ((0, -1),), ((1, -1),))
     """
-    _check_order(n)
-    low = [int(c) for c in reversed(cyclotomic_poly(n, polys=True).all_coeffs())]
-    return _reduced_powers(n, len(low) - 1, low[:-1])
+    field = cyclotomic_field(n)
+    # Below φ(n), ζ^t is its own basis element: only the rest need their coefficients read.
+    return tuple(((t, 1),) if t < field.degree else
+                 tuple((j, int(c)) for j, c in enumerate(power.poly.numer().coeffs()) if c)
+                 for t, power in enumerate(field._powers))
 
 
 def _check_order(n: int) -> None:
@@ -320,12 +445,12 @@ def cyclotomic_field(n: int) -> CyclotomicField:
     return CyclotomicField(n)
 
 
-def field_order(domain: Domain) -> int | None:
+def field_order(domain: Any) -> int | None:
     """n for Q(ζ_n), 1 for QQ and ZZ; None for any other domain."""
-    if domain.is_QQ or domain.is_ZZ:
-        return 1
     if isinstance(domain, CyclotomicField):
         return domain.order
+    if domain.is_QQ or domain.is_ZZ:
+        return 1
     return None
 
 

@@ -34,11 +34,12 @@ from typing import Any
 
 import numpy as np
 import sympy
+from flint import fmpq
 from sympy.polys.domains import QQ
 from sympy.polys.domains.domain import Domain
 
 from symconv.core.algebra import Monomial, Polynomial
-from symconv.core.cyclotomic import CyclotomicField, cyclotomic_field, field_order
+from symconv.core.cyclotomic import CyclotomicField, cyclotomic_field, field_order, to_fmpq
 from symconv.core.ops import accepts_arrays, periodize
 from symconv.core.signal import Signal, parse_shape
 from symconv.errors import NotSupportedError, ShapeError, SizeLimitError, UnknownNameError
@@ -147,7 +148,7 @@ def _exact_transform(torus: Signal, sign: int, scale_kind: str) -> Signal:
             f"exact DFT of shape {dims} needs {work} coefficient additions; the limit is "
             f"{MAX_EXACT_DFT_WORK} (use numeric entries for large transforms)"
         )
-    rational_scale = QQ.one if scale_kind != "full" else QQ(1, size)
+    rational_scale = fmpq(1) if scale_kind != "full" else fmpq(1, size)
     field_scale = _inverse_sqrt(size, field) if scale_kind == "sqrt" else None
     if field_scale is not None and _order_of(field_scale[0]) != order:
         field = field_scale[0]  # √N needs a larger cyclotomic field
@@ -164,7 +165,7 @@ def _exact_transform(torus: Signal, sign: int, scale_kind: str) -> Signal:
                 for e, c in zeta_terms:
                     t = (e + shift) % order
                     bucket[t] = bucket[t] + c if t in bucket else c
-        if rational_scale != QQ.one:
+        if rational_scale != 1:
             for b in buckets.values():
                 for t in b:
                     b[t] *= rational_scale
@@ -183,9 +184,9 @@ def _order_of(domain: Domain) -> int:
     return order
 
 
-def _zeta_terms(c: Any, domain: Domain, order: int) -> list[tuple[int, Any]]:
+def _zeta_terms(c: Any, domain: Domain, order: int) -> list[tuple[int, fmpq]]:
     if domain.is_QQ or domain.is_ZZ:
-        return [(0, QQ.convert(c))]
+        return [(0, to_fmpq(c))]
     step = order // domain.order
     return [(j * step, r) for j, r in domain.zeta_exponents(c).items()]
 
@@ -204,10 +205,17 @@ def _in_smallest_domain(signal: Signal) -> Signal:
     would leave the domain of later sums to whichever entry comes first.
     """
     entries = list(signal.entries.flat)
-    if not all(len(c.rep) <= 1 for p in entries for c in p.terms.values()):
+    if not all(p.domain.is_QQ or p.domain.is_ZZ or c.poly.degree() <= 0
+               for p in entries for c in p.terms.values()):
         return signal
-    return signal.map(lambda p: Polynomial({m: QQ.convert(c.rep[0]) if c.rep else QQ.zero
+    return signal.map(lambda p: Polynomial({m: _rational_value(c, p.domain)
                                             for m, c in p.terms.items()}, QQ))
+
+
+def _rational_value(c: Any, domain: Domain) -> Any:
+    """The QQ element of a rational coefficient of ``domain`` (QQ, ZZ or Q(ζ_n))."""
+    q = c.poly[0] if isinstance(domain, CyclotomicField) else to_fmpq(c)
+    return QQ(int(q.numerator), int(q.denominator))
 
 
 def _inverse_sqrt(size: int, field: CyclotomicField) -> tuple[CyclotomicField, Any]:
@@ -239,15 +247,15 @@ def _sqrt_prime(p: int, field: CyclotomicField) -> Any:
     """√p: ζ_8 + ζ_8^-1 for 2; the Gauss sum Σ ζ_p^(a²) (times -i when p ≡ 3 mod 4)."""
     n = field.order
     if p == 2:
-        return field.from_zeta_exponents({n // 8: QQ.one, -n // 8: QQ.one})
+        return field.from_zeta_exponents({n // 8: 1, -n // 8: 1})
     gauss = field.from_zeta_exponents(_count_exponents(a * a * (n // p) for a in range(p)))
     return gauss if p % 4 == 1 else gauss * field.zeta_power(3 * n // 4)
 
 
-def _count_exponents(exponents: Any) -> dict[int, Any]:
-    counts: dict[int, Any] = {}
+def _count_exponents(exponents: Any) -> dict[int, int]:
+    counts: dict[int, int] = {}
     for e in exponents:
-        counts[e] = counts.get(e, QQ.zero) + QQ.one
+        counts[e] = counts.get(e, 0) + 1
     return counts
 
 
@@ -267,9 +275,7 @@ def complex_values(signal: Signal) -> np.ndarray:
 def _complex_of(c: Any, domain: Domain) -> complex:
     if not isinstance(domain, CyclotomicField):
         return complex(float(domain.to_sympy(c)))
-    roots = np.exp(2j * np.pi * np.arange(domain.degree) / domain.order)
-    coefficients = [float(q.numerator) / float(q.denominator) for q in domain.zeta_coefficients(c)]
-    return complex(np.dot(coefficients, roots))
+    return domain.to_complex(c)
 
 
 # --- display --------------------------------------------------------------------

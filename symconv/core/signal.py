@@ -46,6 +46,7 @@ from symconv.core.algebra import (
     complex_generator,
     polynomial_sum,
     real_generator,
+    unify_domains,
 )
 from symconv.errors import ShapeError, SizeLimitError
 
@@ -474,7 +475,7 @@ def as_signal(value: Any) -> Signal:
 
 
 def _unify_domains(a: Domain, b: Domain) -> Domain:
-    return a if a == b else a.unify(b)
+    return unify_domains(a, b)
 
 
 def _map_entries(arr: np.ndarray, func: Callable[[Any], Any]) -> np.ndarray:

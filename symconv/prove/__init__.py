@@ -119,7 +119,7 @@ class Counterexample:
     ``left`` and ``right`` the two values there.  Exact numbers are ints (of any
     size), Fractions, or :class:`~symconv.prove.counterexample.CyclotomicNumber`
     (Gaussian rationals written ``1 + (1/2)j``, other elements of Q(ζ_n) as
-    ``1 - 2*zeta8^3`` with ``zeta8 = exp(2πi/8)``).
+    ``1 - 2*zeta8^3 [zeta8 = exp(2*pi*i/8)]``).
     """
 
     signals: dict[str, Any]

@@ -219,7 +219,7 @@ def _is_complex(point: Mapping[Key, Any]) -> bool:
 
 def _nonzero_at(poly: Polynomial, point: Mapping[Key, Any]) -> bool:
     lifted = _lift(poly, _is_complex(point))
-    return bool(lifted.evaluate(_generator_values(lifted, point)))  # (ANP zero != 0)
+    return bool(lifted.evaluate(_generator_values(lifted, point)))
 
 
 def _value_candidates(keys: list[Key], complex_keys: set[Key], top: int) -> Iterator[dict[Key, Any]]:
@@ -303,7 +303,8 @@ class CyclotomicNumber:
     k < φ(n) (the remainder modulo the cyclotomic polynomial Φ_n, so the form is
     unique).  Gaussian rationals print as Python writes complex numbers, with
     fractions in parentheses: ``1j``, ``1 - 2j``, ``1/2 + (3/2)j``; every other
-    value as ``1 - 2*zeta8^3``.
+    value as ``1 - 2*zeta8^3 [zeta8 = exp(2*pi*i/8)]``, naming its root (the
+    reports write DFT values in ω = exp(-2πi/n) = ζ^-1 instead).
     """
 
     order: int
@@ -327,7 +328,7 @@ class CyclotomicNumber:
             else:
                 text = f"{_paren(size)}*{power}"
             parts.append(("-" if c < 0 else "+", text))
-        return _signed_sum(parts)
+        return f"{_signed_sum(parts)} [zeta{self.order} = exp(2*pi*i/{self.order})]"
 
 
 def _paren(value: Fraction) -> str:
