@@ -316,3 +316,12 @@ def test_exact_dft_refuses_work_it_cannot_finish() -> None:
 
     with pytest.raises(SizeLimitError, match=str(MAX_EXACT_DFT_WORK)):
         dft(Signal.symbolic("f", (45, 45), origin=(0, 0)))
+
+
+def test_spectrum_terms_are_shown_in_index_order() -> None:
+    # SymPy's printer would sort f[10] before f[2]; a student reads f[0] + f[1] + ... + f[11]
+    text = str(symbolic_spectrum(12)).splitlines()
+    assert text[0] == "F(0) = " + " + ".join(f"f[{i}]" for i in range(12))
+    assert text[6].startswith("F(6) = f[0] - f[1] + f[2] - f[3]")
+    latex = symbolic_spectrum(12)._latex()
+    assert latex.index("{f}_{2}") < latex.index("{f}_{10}")

@@ -302,12 +302,27 @@ class Spectrum:
 
     def entry_expr(self, value: Any) -> sympy.Expr:
         """One entry: Σ coefficient(ω or cos/sin) · monomial."""
+        return sympy.Add(*self._parts(value))
+
+    def _parts(self, value: Any) -> list[sympy.Expr]:
+        """The terms of one entry in the signal's index order (f[0], f[1], ..., f[10])."""
         domain = value.domain
-        parts = []
-        for m, c in sorted(value.terms.items(), key=lambda item: (len(item[0]), item[0])):
-            factors = Polynomial({m: QQ.one}).as_expr()
-            parts.append(sympy.Mul(coefficient_expr(c, domain, self.form), factors))
-        return sympy.Add(*parts)
+        return [sympy.Mul(coefficient_expr(c, domain, self.form), Polynomial({m: QQ.one}).as_expr())
+                for m, c in sorted(value.terms.items(), key=lambda item: (len(item[0]), item[0]))]
+
+    def _entry_text(self, value: Any, show: Any) -> str:
+        """``show`` (sympy.sstr or sympy.latex) of each term, joined in index order: SymPy's
+        own printing would sort them as strings (f[0] + f[10] + f[1] + ...)."""
+        text = ""
+        for part in self._parts(value):
+            shown = show(part)
+            if not text:
+                text = shown
+            elif shown.startswith("-"):
+                text += " - " + shown[1:].lstrip()
+            else:
+                text += " + " + shown
+        return text or "0"
 
     def to_matrix(self) -> sympy.Matrix:
         exprs = [self.entry_expr(v) for v in self.signal.entries.flat]
@@ -318,7 +333,7 @@ class Spectrum:
 
     def _latex(self, printer: Any = None) -> str:
         """One aligned line per frequency, ``F(k) &= ...``."""
-        lines = [f"F({_index(k)}) &= {sympy.latex(self.entry_expr(self.signal.entries[k]))}"
+        lines = [f"F({_index(k)}) &= {self._entry_text(self.signal.entries[k], sympy.latex)}"
                  for k in np.ndindex(*self.signal.shape)]
         return "\\begin{aligned}" + " \\\\ ".join(lines) + "\\end{aligned}"
 
@@ -330,7 +345,7 @@ class Spectrum:
 
     def __str__(self) -> str:
         """One line per frequency: ``F(k) = ...``."""
-        return "\n".join(f"F({_index(k)}) = {sympy.sstr(self.entry_expr(self.signal.entries[k]))}"
+        return "\n".join(f"F({_index(k)}) = {self._entry_text(self.signal.entries[k], sympy.sstr)}"
                          for k in np.ndindex(*self.signal.shape))
 
 
