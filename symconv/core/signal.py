@@ -39,7 +39,6 @@ import sympy
 from sympy.polys.domains import QQ
 from sympy.polys.domains.domain import Domain
 
-from symconv import display
 from symconv.core.algebra import (
     Generator,
     Polynomial,
@@ -47,6 +46,7 @@ from symconv.core.algebra import (
     polynomial_sum,
     real_generator,
 )
+from symconv.core.rendering import render
 from symconv.errors import ShapeError, SizeLimitError
 
 # Exact signals hold one Python object per entry; past this the exact path is
@@ -443,16 +443,16 @@ class Signal:
         return rf"{body}_{{\text{{origin }}({origin})}}"
 
     def _repr_latex_(self) -> str:
-        return display.signal_latex(self)
+        return render(self, "latex")
 
     def _repr_html_(self) -> str:
-        return display.signal_html(self)
+        return render(self, "html")
 
     def __repr__(self) -> str:
-        return display.signal_repr(self)
+        return render(self, "repr")
 
     def __str__(self) -> str:
-        return display.signal_text(self)
+        return render(self, "text")
 
 
 def as_signal(value: Any) -> Signal:

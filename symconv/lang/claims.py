@@ -43,6 +43,7 @@ from typing import Any
 
 from symconv.core.signal import Signal, default_origin
 from symconv.errors import ClaimFileError, InputLimitError, SymconvError
+from symconv.lang.check import Kind, check_statement
 from symconv.lang.dsl import (
     MAX_AXES,
     MAX_NUMBER_DIGITS,
@@ -51,8 +52,9 @@ from symconv.lang.dsl import (
     number_digits,
     parse_statement,
 )
-from symconv.prove import TIER_NAMES
 
+# The tiers a claim may name, in their default order (symconv.prove.tiers runs them).
+TIER_NAMES = ("general", "exact", "random")
 DEFAULT_BUDGET = 60.0
 EXPECTATIONS = ("holds", "fails")
 CLAIM_KEYS = frozenset({"name", "statement", "signals", "expect", "tiers", "sizes", "budget",
@@ -351,7 +353,6 @@ def build_claim(table: Mapping[str, Any], source: str = "<string>", line: int = 
             raise ClaimFileError(f"note {_shown(note)} is not a string")
         claim = Claim(name, statement, statement.text, signals, expect, tiers, budget, source,
                       line, random_sizes, note=note)
-        from symconv.prove.evaluate import check_claim  # the kind checker needs the core
 
         check_claim(claim)
         _check_reachable(signals, statement)
@@ -439,6 +440,14 @@ def _random_sizes(table: Any, signals: dict[str, list[SignalSpec]]) -> dict[str,
             raise ClaimFileError(f"sizes.{key}: signal {key} has fixed entries")
         sizes[key] = shape
     return sizes
+
+
+def check_claim(claim: Claim) -> Kind | None:
+    """Load-time check of a claim's statement against its declared signals."""
+    if claim.statement is None:
+        return None
+    ndims = {name: len(specs[0].shape) for name, specs in claim.signals.items()}
+    return check_statement(claim.statement, ndims)
 
 
 def claim_from_text(statement: str, signals: Mapping[str, Any], expect: str = "holds",

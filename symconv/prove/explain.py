@@ -33,6 +33,8 @@ import numpy as np
 
 from symconv.core.signal import Signal, default_origin
 from symconv.errors import SymconvError
+from symconv.lang.check import check_statement
+from symconv.lang.claims import check_claim
 from symconv.lang.dsl import (
     FUNCTIONS,
     BinOp,
@@ -48,11 +50,10 @@ from symconv.lang.dsl import (
     unparse,
     walk,
 )
-from symconv.prove import Budget, BudgetExhausted, Result, Verdict, format_sizes
 from symconv.prove.counterexample import as_number, difference, sizes_of
-from symconv.prove.evaluate import check_claim
 from symconv.prove.modular import NotModular
 from symconv.prove.packed import PackedUnsupported, packed_difference
+from symconv.prove.verdict import Budget, BudgetExhausted, Result, Verdict, format_sizes
 
 if TYPE_CHECKING:
     from symconv.lang.claims import Claim, SignalSpec
@@ -295,7 +296,6 @@ def _candidates(claim: Claim, statement: Statement, assignment: dict[str, Signal
 
 
 def _ndim(claim: Claim, statement: Statement) -> int:
-    from symconv.prove.evaluate import check_statement
 
     ndims = {name: len(specs[0].shape) for name, specs in claim.signals.items()}
     return check_statement(statement, ndims).ndim

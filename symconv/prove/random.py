@@ -50,7 +50,6 @@ from symconv.core.fourier import dft_period
 from symconv.core.signal import Signal
 from symconv.errors import ShapeError, SizeLimitError, SymconvError
 from symconv.lang.dsl import FUNCTIONS, SIZE_FUNCTIONS, SIZED_CALLS, Call, Imag, Statement, walk
-from symconv.prove import Budget, Counterexample, Result, Verdict, format_sizes
 from symconv.prove.counterexample import (
     difference,
     minimal_counterexample,
@@ -66,6 +65,7 @@ from symconv.prove.modular import (
     NotModular,
     _prime_factors,
 )
+from symconv.prove.verdict import Budget, Counterexample, Result, Verdict, format_sizes
 
 if TYPE_CHECKING:
     from symconv.lang.claims import Claim, SignalSpec

@@ -18,7 +18,6 @@ from typing import Any
 
 import jinja2
 
-from symconv import __version__
 from symconv.core.atomic import atomic_write, make_folder
 from symconv.errors import ReportError
 from symconv.report.checks import CheckedClaim, verify_displayed
@@ -27,6 +26,7 @@ from symconv.report.figures import FigureFolder
 from symconv.report.formulas import claim_latex
 from symconv.report.pdf import DEFAULT_TIME_LIMIT, compile_pdf, find_engine
 from symconv.report.spec import DEFAULT_OUT_DIR, ReportSpec
+from symconv.version import __version__
 
 ContextBuilder = Callable[[ReportSpec, FigureFolder], dict[str, Any]]
 
