@@ -41,6 +41,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
+from symconv.core.kernels import KERNEL_NAMES, get_kernel
 from symconv.core.signal import Signal, default_origin
 from symconv.errors import ClaimFileError, InputLimitError, SymconvError
 from symconv.lang.check import Kind, check_statement
@@ -49,6 +50,7 @@ from symconv.lang.dsl import (
     MAX_NUMBER_DIGITS,
     Statement,
     check_signal_name,
+    names,
     number_digits,
     parse_statement,
 )
@@ -93,8 +95,6 @@ class SignalSpec:
     def build(self, name: str) -> Signal:
         """The exact signal: symbolic entries ``name[...]`` or the fixed entries."""
         if self.kernel is not None:
-            from symconv.core.kernels import get_kernel  # kernels need the whole core
-
             return get_kernel(self.kernel)
         if self.literal is not None:
             return Signal.literal(_to_lists(self.literal), origin=self._origin())
@@ -253,8 +253,6 @@ def _literal_rows(value: Any, depth: int = 1) -> tuple[Any, tuple[int, ...]]:
 
 
 def _kernel_spec(name: str) -> SignalSpec:
-    from symconv.core.kernels import KERNEL_NAMES, get_kernel
-
     if name not in KERNEL_NAMES:
         raise ClaimFileError(f"{_shown(name)} is neither a shape like 3x3 nor a kernel "
                              f"({', '.join(KERNEL_NAMES)})")
@@ -364,8 +362,6 @@ def build_claim(table: Mapping[str, Any], source: str = "<string>", line: int = 
 
 
 def _signals(table: Any, statement: Statement) -> dict[str, list[SignalSpec]]:
-    from symconv.lang.dsl import names
-
     if not isinstance(table, dict) or not table:
         raise ClaimFileError("signals must be a table like { F = \"3x3\", I = \"5x5\" }")
     folded: dict[str, str] = {}
@@ -401,8 +397,6 @@ def _signals(table: Any, statement: Statement) -> dict[str, list[SignalSpec]]:
 def _check_reachable(signals: Mapping[str, Any], statement: Statement) -> None:
     """A declared signal the statement never names would be checked for nothing (and hid
     look-alike names: ``Ｆ`` declared, ``F`` read)."""
-    from symconv.lang.dsl import names
-
     used = names(statement)
     unused = [name for name in signals if name not in used]
     if unused:

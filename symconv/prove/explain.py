@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from symconv.core.signal import Signal, default_origin
+from symconv.core.signal import MAX_EXACT_ENTRIES, Signal, default_origin
 from symconv.errors import SymconvError
 from symconv.lang.check import check_statement
 from symconv.lang.claims import check_claim
@@ -50,8 +50,9 @@ from symconv.lang.dsl import (
     unparse,
     walk,
 )
+from symconv.prove import exact
 from symconv.prove.counterexample import as_number, difference, sizes_of
-from symconv.prove.modular import NotModular
+from symconv.prove.modular import NTT_PRIMES, ModularBackend, NotModular
 from symconv.prove.packed import PackedUnsupported, packed_difference
 from symconv.prove.verdict import Budget, BudgetExhausted, Result, Verdict, format_sizes
 
@@ -120,8 +121,6 @@ class Screen:
     statement passes."""
 
     def __init__(self, assignment: dict[str, SignalSpec], seed: int = 0) -> None:
-        from symconv.prove.modular import NTT_PRIMES, ModularBackend
-
         self.modular = ModularBackend(*NTT_PRIMES[0])
         self.memo: dict[Node, Any] = {}
         self.residues: dict[str, Signal] | None = None
@@ -225,8 +224,6 @@ def _nested(values: list[int], shape: tuple[int, ...]) -> Any:
 def explanations(claim: Claim, result: Result, budget: Budget) -> list[Explanation]:
     """The relations between the sides of a refuted ``==`` claim that the exact tier
     verifies at the failing sizes, cheapest first; stops when the budget is spent."""
-    from symconv.prove import exact
-
     statement = claim.statement
     if statement is None or statement.op != "==" or result.verdict is not Verdict.REFUTED:
         return []
@@ -258,8 +255,6 @@ def explanations(claim: Claim, result: Result, budget: Budget) -> list[Explanati
 
 
 def _fits_exact(assignment: dict[str, SignalSpec]) -> bool:
-    from symconv.core.signal import MAX_EXACT_ENTRIES
-
     return all(math.prod(spec.shape) <= MAX_EXACT_ENTRIES for spec in assignment.values())
 
 
