@@ -45,12 +45,11 @@ from sympy.polys.domains import QQ
 
 from symconv.apps.expanded import MAX_FORM_ENTRIES
 from symconv.core.algebra import Generator, Polynomial, real_generator
-from symconv.core.ops import conv, corr, normalize_boundary
+from symconv.core.ops import NUMPY_PAD_MODES, conv, corr, normalize_boundary
 from symconv.core.signal import MAX_EXACT_ENTRIES, Signal, parse_shape
 from symconv.errors import ShapeError, SizeLimitError, SymconvError, UnknownNameError
 
 ZERO = Polynomial.zero()
-_PAD_MODES = {"wrap": "wrap", "reflect": "symmetric", "mirror": "reflect", "nearest": "edge"}
 # torch.nn.Conv2d's padding_mode names -> symconv's boundary rules (see torch_boundary).
 TORCH_PADDING_MODES = {"zeros": "zero", "reflect": "mirror", "replicate": "nearest",
                        "circular": "wrap"}
@@ -147,7 +146,7 @@ def pad(a: np.ndarray, padding: Sequence[int] | Sequence[tuple[int, int]],
     if boundary == "mirror" and any(max(p) > 0 and n < 2 for n, p in zip(a.shape, pairs,
                                                                          strict=True)):
         raise ShapeError(f"mirror padding needs at least 2 samples per axis, not shape {a.shape}")
-    return np.pad(a, pairs, mode=_PAD_MODES[boundary])  # type: ignore[call-overload]
+    return np.pad(a, pairs, mode=NUMPY_PAD_MODES[boundary])  # type: ignore[call-overload]
 
 
 def torch_boundary(padding_mode: str) -> str:

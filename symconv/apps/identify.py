@@ -41,18 +41,13 @@ from typing import Any
 
 import numpy as np
 
+from symconv.core.ops import NUMPY_PAD_MODES
 from symconv.errors import IdentifyError
 
 Probe = Callable[[np.ndarray, np.ndarray], np.ndarray]  # (kernel, image) -> output
 
 # Boundary rules in the vocabulary of symconv.core.ops, with numpy.pad's spelling.
-BOUNDARY_PAD_MODES = {
-    "zero": "constant",
-    "wrap": "wrap",
-    "reflect": "symmetric",  # d c b a | a b c d | d c b a  (scipy.ndimage 'reflect')
-    "mirror": "reflect",  # d c b | a b c d | c b a  (scipy.ndimage 'mirror', OpenCV REFLECT_101)
-    "nearest": "edge",
-}
+BOUNDARY_PAD_MODES = NUMPY_PAD_MODES
 
 # Probe sizes: non-square kernels reveal swapped axes; odd and even sizes reveal the centre.
 IMAGE_SHAPES = {1: (11,), 2: (9, 11), 3: (6, 7, 8)}

@@ -75,7 +75,8 @@ def _mul_monomials(a: Monomial, b: Monomial) -> Monomial:
     return tuple(sorted(a + b))
 
 
-def _unify(a: Domain, b: Domain) -> Domain:
+def unify_domains(a: Domain, b: Domain) -> Domain:
+    """The smaller domain holding both (either one when they are equal)."""
     return a if a == b else a.unify(b)
 
 
@@ -203,7 +204,7 @@ class Polynomial:
                           domain)
 
     def _aligned(self, other: Polynomial) -> tuple[Polynomial, Polynomial, Domain]:
-        domain = _unify(self.domain, other.domain)
+        domain = unify_domains(self.domain, other.domain)
         return self.to_domain(domain), other.to_domain(domain), domain
 
     def __add__(self, other: Any) -> Polynomial:
@@ -382,7 +383,7 @@ def polynomial_sum(polys: Iterable[Polynomial], domain: Domain = ZZ) -> Polynomi
     terms: dict[Monomial, Any] = {}
     for p in polys:
         if p.domain != domain:
-            wider = _unify(domain, p.domain)
+            wider = unify_domains(domain, p.domain)
             # convert_from: convert() cannot tell which field a cyclotomic element is from
             terms = {m: wider.convert_from(c, domain) for m, c in terms.items()}
             domain = wider

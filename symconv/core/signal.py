@@ -45,6 +45,7 @@ from symconv.core.algebra import (
     complex_generator,
     polynomial_sum,
     real_generator,
+    unify_domains,
 )
 from symconv.core.rendering import render
 from symconv.errors import ShapeError, SizeLimitError
@@ -225,7 +226,7 @@ class Signal:
         """Common coefficient domain of exact entries (QQ for numeric or empty signals)."""
         if not self.is_exact:
             return QQ
-        return reduce(_unify_domains, (p.domain for p in self.entries.flat), QQ)
+        return reduce(unify_domains, (p.domain for p in self.entries.flat), QQ)
 
     def coordinates(self) -> Iterable[tuple[int, ...]]:
         """All coordinates of the box, in row-major order."""
@@ -471,10 +472,6 @@ def as_signal(value: Any) -> Signal:
 
 
 # --- helpers shared with symconv.core.ops ---------------------------------------------
-
-
-def _unify_domains(a: Domain, b: Domain) -> Domain:
-    return a if a == b else a.unify(b)
 
 
 def _map_entries(arr: np.ndarray, func: Callable[[Any], Any]) -> np.ndarray:

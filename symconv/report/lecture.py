@@ -179,8 +179,7 @@ def _portrait() -> np.ndarray:
 
 def _filtered(weights: list[list[int]], image: Signal, op: str) -> np.ndarray:
     """``op`` of the integer weights with the image ('same' mode, reflect), exact integers."""
-    origin = (-(len(weights) // 2), -(len(weights[0]) // 2))
-    kernel = Signal.from_array(np.array(weights, dtype=np.int64), origin=origin)
+    kernel = Signal.from_array(np.array(weights, dtype=np.int64))  # centred
     operation = conv if op == "conv" else corr
     result = operation(kernel, image, mode="same", boundary="reflect")
     return np.asarray(result.entries, dtype=np.int64)
