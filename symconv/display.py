@@ -37,7 +37,7 @@ from symconv.core.signal import Signal
 from symconv.prove import runner
 from symconv.prove.general import RULE_TITLES, Derivation
 from symconv.prove.runner import Outcome
-from symconv.prove.verdict import Counterexample, Result
+from symconv.prove.verdict import Counterexample, Result, nested_text
 
 # Steps of a derivation shown before the middle is elided.
 MAX_STEPS_SHOWN = 8
@@ -455,16 +455,57 @@ def outcome_html(outcome: Outcome) -> str:
     return f"<div><div>{head}</div>{body}</div>"
 
 
+# --- inline LaTeX (SymPy's ``_latex`` hook; report tables) ---------------------------------
+
+
+def _nested_latex(value: Any) -> str:
+    if isinstance(value, list) and value and isinstance(value[0], list):
+        rows = r" \\ ".join(" & ".join(str(v) for v in row) for row in value)
+        return rf"\begin{{bmatrix}} {rows} \end{{bmatrix}}"
+    return nested_text(value)
+
+
+def counterexample_inline_latex(counterexample: Counterexample) -> str:
+    parts = [rf"{name} = {_nested_latex(v)}" for name, v in counterexample.signals.items()]
+    where = "" if counterexample.coordinate is None else (
+        rf"\text{{ at }} {counterexample.coordinate}")
+    parts.append(rf"\text{{left}} = {nested_text(counterexample.left)} \neq "
+                 rf"{nested_text(counterexample.right)} = \text{{right}}{where}")
+    return r",\quad ".join(parts)
+
+
+def result_inline_latex(result: Result) -> str:
+    text = rf"\textbf{{{result.verdict.value}}}\ \text{{({result.method})}}"
+    if result.error_bound is not None:
+        text += rf",\ \Pr[\text{{error}}] \le {result.error_bound:.3g}"
+    if result.counterexample is not None:
+        text += rf":\ {counterexample_inline_latex(result.counterexample)}"
+    return text
+
+
+def outcome_inline_latex(outcome: Outcome) -> str:
+    name = outcome.claim.name.replace("_", r"\_")
+    body = result_inline_latex(outcome.result) if outcome.result else r"\text{ERROR}"
+    return rf"\text{{{name} ({outcome.claim.expect}): }}{body}"
+
+
+def _display_math(latex: Callable[[Any], str]) -> Callable[[Any], str]:
+    return lambda value: f"$${latex(value)}$$"
+
+
 _RENDERERS: dict[type, dict[str, Callable[[Any], str]]] = {
-    Signal: {"repr": signal_repr, "text": signal_text, "latex": signal_latex,
+    Signal: {"repr": signal_repr, "str": signal_text, "notebook-latex": signal_latex,
              "html": signal_html},
-    Counterexample: {"repr": counterexample_repr, "latex": counterexample_latex,
+    Counterexample: {"repr": counterexample_repr, "str": Counterexample.describe,
+                     "latex": counterexample_inline_latex,
+                     "notebook-latex": _display_math(counterexample_latex),
                      "html": counterexample_html},
     Derivation: {"repr": derivation_repr, "html": derivation_html},
-    Result: {"repr": result_repr, "line": result_line, "text": result_text,
-             "latex": result_latex, "html": result_html},
-    Outcome: {"repr": outcome_repr, "text": outcome_text, "latex": outcome_latex,
-              "html": outcome_html},
+    Result: {"repr": result_repr, "str": result_line, "text": result_text,
+             "latex": result_inline_latex, "notebook-latex": _display_math(result_latex),
+             "html": result_html},
+    Outcome: {"repr": outcome_repr, "str": outcome_text, "latex": outcome_inline_latex,
+              "notebook-latex": _display_math(outcome_latex), "html": outcome_html},
 }
 for _cls, _forms in _RENDERERS.items():
     for _form, _renderer in _forms.items():

@@ -6,6 +6,7 @@ lives in a layer above them (:mod:`symconv.display`).  So the classes ask this r
 and :mod:`symconv.display` registers its renderers when it is imported, which
 ``import symconv`` does (importing any submodule runs the package's ``__init__`` first).
 Without a registered renderer an object falls back to :func:`object.__repr__`.
+:class:`Rendered` gives a class all five forms.
 
 >>> class Point:
 ...     def __repr__(self) -> str:
@@ -39,3 +40,27 @@ def render(obj: Any, form: str) -> str:
         if renderer is not None:
             return renderer(obj)
     return object.__repr__(obj)
+
+
+class Rendered:
+    """``repr``, ``str``, ``_latex`` (SymPy's printer hook, inline LaTeX) and the notebook
+    forms of a class, each by the renderer registered for it (``"repr"``, ``"str"``,
+    ``"latex"``, ``"notebook-latex"``, ``"html"``).  A dataclass using it needs
+    ``repr=False``."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return render(self, "repr")
+
+    def __str__(self) -> str:
+        return render(self, "str")
+
+    def _latex(self, printer: Any = None) -> str:
+        return render(self, "latex")
+
+    def _repr_latex_(self) -> str:
+        return render(self, "notebook-latex")
+
+    def _repr_html_(self) -> str:
+        return render(self, "html")

@@ -47,7 +47,7 @@ from symconv.core.algebra import (
     real_generator,
     unify_domains,
 )
-from symconv.core.rendering import render
+from symconv.core.rendering import Rendered
 from symconv.errors import ShapeError, SizeLimitError
 
 # Exact signals hold one Python object per entry; past this the exact path is
@@ -107,7 +107,7 @@ def _exact_entry(value: Any) -> Polynomial:
     raise ShapeError(f"entry {value!r} is not a number or polynomial")
 
 
-class Signal:
+class Signal(Rendered):
     """A finitely supported function Z^d -> values: ``entries`` placed at ``origin``."""
 
     __slots__ = ("entries", "origin")
@@ -443,17 +443,6 @@ class Signal:
         origin = ",".join(str(o) for o in self.origin)
         return rf"{body}_{{\text{{origin }}({origin})}}"
 
-    def _repr_latex_(self) -> str:
-        return render(self, "latex")
-
-    def _repr_html_(self) -> str:
-        return render(self, "html")
-
-    def __repr__(self) -> str:
-        return render(self, "repr")
-
-    def __str__(self) -> str:
-        return render(self, "text")
 
 
 def as_signal(value: Any) -> Signal:

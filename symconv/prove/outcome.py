@@ -9,17 +9,16 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import Any
 
-from symconv.core.rendering import render
+from symconv.core.rendering import Rendered
 from symconv.errors import SymconvError
 from symconv.lang.claims import Claim
 from symconv.prove.run import run_tiers
 from symconv.prove.verdict import Budget, Result
 
 
-@dataclass
-class Outcome:
+@dataclass(repr=False)
+class Outcome(Rendered):
     """A claim with its result, or the error that stopped it."""
 
     claim: Claim
@@ -37,22 +36,6 @@ class Outcome:
             return "ERROR"
         return "ok" if self.ok else "MISMATCH"
 
-    def _latex(self, printer: Any = None) -> str:
-        name = self.claim.name.replace("_", r"\_")
-        body = self.result._latex() if self.result else r"\text{ERROR}"
-        return rf"\text{{{name} ({self.claim.expect}): }}{body}"
-
-    def _repr_latex_(self) -> str:
-        return f"$${render(self, 'latex')}$$"
-
-    def _repr_html_(self) -> str:
-        return render(self, "html")
-
-    def __repr__(self) -> str:
-        return render(self, "repr")
-
-    def __str__(self) -> str:
-        return render(self, "text")
 
 
 def verify_one(claim: Claim, budget: float | None = None, *, preempt: bool = False,

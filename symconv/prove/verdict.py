@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from typing import Any
 
-from symconv.core.rendering import render
+from symconv.core.rendering import Rendered, render
 
 
 class Verdict(enum.Enum):
@@ -81,8 +81,8 @@ def _plain_value(value: Any) -> Any:
     return str(value)
 
 
-@dataclass
-class Counterexample:
+@dataclass(repr=False)
+class Counterexample(Rendered):
     """Concrete signals on which the two sides differ, small enough to check by hand.
 
     ``signals`` maps each signal name to its entries (nested lists of exact
@@ -112,10 +112,10 @@ class Counterexample:
         lines = []
         for name, entries in self.signals.items():
             origin = self.origins[name]
-            lines.append(f"  {name} = {_show(entries)}  (first entry at {origin})")
+            lines.append(f"  {name} = {nested_text(entries)}  (first entry at {origin})")
         where = "" if self.coordinate is None else f" at {self.coordinate}"
-        lines.append(f"  left side{where} = {_show(self.left)}")
-        lines.append(f"  right side{where} = {_show(self.right)}")
+        lines.append(f"  left side{where} = {nested_text(self.left)}")
+        lines.append(f"  right side{where} = {nested_text(self.right)}")
         return "\n".join(lines)
 
     def to_json(self) -> dict[str, Any]:
@@ -127,24 +127,6 @@ class Counterexample:
             "right": _plain_value(self.right),
         }
 
-    def _latex(self, printer: Any = None) -> str:
-        parts = [rf"{name} = {_latex_nested(v)}" for name, v in self.signals.items()]
-        where = "" if self.coordinate is None else rf"\text{{ at }} {self.coordinate}"
-        parts.append(rf"\text{{left}} = {_show(self.left)} \neq {_show(self.right)}"
-                     rf" = \text{{right}}{where}")
-        return r",\quad ".join(parts)
-
-    def _repr_latex_(self) -> str:
-        return f"$${render(self, 'latex')}$$"
-
-    def _repr_html_(self) -> str:
-        return render(self, "html")
-
-    def __repr__(self) -> str:
-        return render(self, "repr")
-
-    def __str__(self) -> str:
-        return self.describe()
 
 
 def _nested_shape(value: Any) -> tuple[int, ...]:
@@ -155,9 +137,10 @@ def _nested_shape(value: Any) -> tuple[int, ...]:
     return tuple(shape)
 
 
-def _show(value: Any) -> str:
+def nested_text(value: Any) -> str:
+    """Nested lists of exact numbers as ``[[1, 2], [3, 1/2]]``."""
     if isinstance(value, list):
-        return "[" + ", ".join(_show(v) for v in value) + "]"
+        return "[" + ", ".join(nested_text(v) for v in value) + "]"
     return str(value)
 
 
@@ -167,15 +150,8 @@ def _json_nested(value: Any) -> Any:
     return _plain_value(value)
 
 
-def _latex_nested(value: Any) -> str:
-    if isinstance(value, list) and value and isinstance(value[0], list):
-        rows = r" \\ ".join(" & ".join(str(v) for v in row) for row in value)
-        return rf"\begin{{bmatrix}} {rows} \end{{bmatrix}}"
-    return _show(value)
-
-
-@dataclass
-class Result:
+@dataclass(repr=False)
+class Result(Rendered):
     """What a tier established about a claim."""
 
     verdict: Verdict
@@ -205,27 +181,7 @@ class Result:
         """Sizes, e.g. ``F=3x3, I=5x5; F=5x5, I=7x7``."""
         return "; ".join(format_sizes(assignment) for assignment in self.sizes)
 
-    def _latex(self, printer: Any = None) -> str:
-        text = rf"\textbf{{{self.verdict.value}}}\ \text{{({self.method})}}"
-        if self.error_bound is not None:
-            text += rf",\ \Pr[\text{{error}}] \le {self.error_bound:.3g}"
-        if self.counterexample is not None:
-            text += rf":\ {self.counterexample._latex()}"
-        return text
-
-    def _repr_latex_(self) -> str:
-        return f"$${render(self, 'latex')}$$"
-
-    def _repr_html_(self) -> str:
-        return render(self, "html")
-
-    def __repr__(self) -> str:
-        return render(self, "repr")
-
-    def __str__(self) -> str:
-        """One readable line; :meth:`text` has the detail, derivation and counterexample."""
-        return render(self, "line")
-
+    # str(result) is one readable line; text() has the detail, derivation, counterexample.
     def text(self) -> str:
         """The readable account: verdict line, detail, derivation or counterexample."""
         return render(self, "text")
