@@ -263,14 +263,6 @@ def test_cli_cnn_backprop_and_pixel(capsys: pytest.CaptureFixture[str]) -> None:
         "symconv: error: groups 3 does not divide 2 input and 2 output channels")
 
 
-def test_report_data_for_the_cnn_section() -> None:
-    data = cnn.report_data(steps=5)
-    assert {row["verdict"] for row in data["backprop"]} == {"VERIFIED"}
-    assert data["one_step"]["verdict"] == "VERIFIED"
-    assert data["learning"]["max_flip_difference"] == 0
-    assert r"{W}_{0,0,0,0} {x}_{0,0,0}" in data["pixel"]
-
-
 def test_pixel_terms_refuse_huge_forms_and_show_3d_kernels() -> None:
     from symconv.errors import SizeLimitError
 

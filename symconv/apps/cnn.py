@@ -48,6 +48,7 @@ from symconv.core.algebra import Generator, Polynomial, real_generator
 from symconv.core.ops import NUMPY_PAD_MODES, conv, corr, normalize_boundary
 from symconv.core.signal import MAX_EXACT_ENTRIES, Signal, parse_shape
 from symconv.errors import ShapeError, SizeLimitError, SymconvError, UnknownNameError
+from symconv.prove.verdict import exact_check_verdict
 
 ZERO = Polynomial.zero()
 # torch.nn.Conv2d's padding_mode names -> symconv's boundary rules (see torch_boundary).
@@ -492,7 +493,7 @@ class GradientCheck:
         return not self.mismatches
 
     def summary(self) -> str:
-        verdict = "VERIFIED" if self.holds else "REFUTED"
+        verdict = exact_check_verdict(self.holds).value
         counts = ", ".join(f"{k}: {n} entries" for k, n in self.checked.items())
         lines = [f"{verdict} backprop closed forms ({counts}) for {self.settings} "
                  f"in {self.seconds:.2f} s"]
@@ -500,7 +501,7 @@ class GradientCheck:
         return "\n".join(lines)
 
     def _latex(self, printer: Any = None) -> str:
-        verdict = "VERIFIED" if self.holds else "REFUTED"
+        verdict = exact_check_verdict(self.holds).value
         return (r"\frac{\partial L}{\partial x} = \text{conv\_transpose}"
                 r"\left(\frac{\partial L}{\partial y}, W\right),\ "
                 r"\frac{\partial L}{\partial W} = \frac{\partial L}{\partial y} \circ x"
@@ -873,32 +874,3 @@ def check_output_sizes(sizes: Sequence[int] = range(1, 9), kernels: Sequence[int
                 problems.append(f"transposed i={size} k={kern} s={st} p={pd} a={extra} d={dil}: "
                                 f"{got_t} outputs, formula {expected_t}")
     return problems
-
-
-def report_data(steps: int = 200) -> dict[str, Any]:
-    """Values for a ``cnn`` section of the derivation and lecture reports (computed now).
-
-    Keys: ``pixel`` (LaTeX of y[0,0,0] for 2 input channels, 3x3 kernel),
-    ``backprop`` (one dict per setting: ``settings`` text, ``verdict``,
-    ``entries``), ``one_step`` (``verdict``), ``learning`` (steps,
-    max_flip_difference, first_step_difference, exact_counterexample).
-    """
-    checks = []
-    grid: list[dict[str, Any]] = [{}, {"stride": 2}, {"dilation": 2},
-                                  {"stride": 2, "padding": 1, "dilation": 2}]
-    for settings in grid:
-        found = check_backprop(2, 2, (4, 4), (2, 2), **settings)
-        text = ", ".join(f"{k} {v}" for k, v in settings.items()) or "stride 1, no padding"
-        checks.append({"settings": text, "verdict": "VERIFIED" if found.holds else "REFUTED",
-                       "entries": sum(found.checked.values())})
-    step = one_step_equivalence()
-    learned = learning_equivalence(steps=steps)
-    return {
-        "pixel": sympy.latex(pixel_form(2, 0, (3, 3), (0, 0))),
-        "backprop": checks,
-        "one_step": {"verdict": "VERIFIED" if step.holds else "REFUTED"},
-        "learning": {"steps": learned.steps,
-                     "max_flip_difference": learned.max_flip_difference,
-                     "first_step_difference": learned.first_step_difference,
-                     "exact_counterexample": learned.exact_counterexample},
-    }

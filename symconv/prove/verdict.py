@@ -187,6 +187,12 @@ class Result(Rendered):
         return render(self, "text")
 
 
+def exact_check_verdict(holds: bool) -> Verdict:
+    """The verdict of an exact comparison at fixed sizes (the exact tier's, or another exact
+    check's, such as the CNN gradients against sympy.diff): VERIFIED or REFUTED."""
+    return Verdict.VERIFIED if holds else Verdict.REFUTED
+
+
 def strict_sizes(result: Result) -> Result:
     """``--strict-sizes``: a claim that holds at its declared sizes but fails at a size the
     tier tried on its own is REFUTED at that size (the claim is read as a law for all sizes)."""
