@@ -186,7 +186,8 @@ def cli_page() -> str:
 
 
 def libraries_page() -> str:
-    from symconv.apps.identify import FLIP_SLIDE_TARGETS, which_libraries_flip
+    from symconv.apps.identify import which_libraries_flip
+    from symconv.report.library_table import FLIP_SLIDE_TARGETS
 
     rows = []
     for row in which_libraries_flip(FLIP_SLIDE_TARGETS):
