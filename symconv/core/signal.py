@@ -58,7 +58,6 @@ MAX_NUMERIC_ENTRIES = 50_000_000
 
 ZERO = Polynomial.zero()
 
-Scalar = Polynomial | int | float | complex | Fraction
 
 
 def default_origin(shape: Sequence[int]) -> tuple[int, ...]:
