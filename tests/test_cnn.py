@@ -130,7 +130,7 @@ def test_output_size_formula_would_be_caught(monkeypatch: pytest.MonkeyPatch) ->
     def ceil_size(i: int, k: int, stride: int = 1, padding: int = 0, dilation: int = 1) -> int:
         return -(-(i + 2 * padding - cnn.effective_kernel_size(k, dilation)) // stride) + 1
 
-    monkeypatch.setattr(cnn, "output_size", ceil_size)
+    monkeypatch.setattr(cnn.layers, "output_size", ceil_size)
     assert check_output_sizes(sizes=range(4, 7), kernels=(2,), strides=(2,), paddings=(0,),
                               dilations=(1,)) != []
 
@@ -162,7 +162,7 @@ def test_wrong_input_gradient_is_refuted(monkeypatch: pytest.MonkeyPatch) -> Non
     def unflipped(g: np.ndarray, W: np.ndarray, *args: Any, **kwargs: Any) -> np.ndarray:
         return real(g, flip_kernels(W), *args, **kwargs)
 
-    monkeypatch.setattr(cnn, "grad_input", unflipped)
+    monkeypatch.setattr(cnn.backprop, "grad_input", unflipped)
     found = check_backprop(1, 1, (4, 4), (2, 2))
     assert not found.holds
     assert found.mismatches[0].startswith("dL/dx")
@@ -170,7 +170,7 @@ def test_wrong_input_gradient_is_refuted(monkeypatch: pytest.MonkeyPatch) -> Non
 
 def test_wrong_weight_gradient_is_refuted(monkeypatch: pytest.MonkeyPatch) -> None:
     real = cnn.grad_weight
-    monkeypatch.setattr(cnn, "grad_weight", lambda *a, **k: flip_kernels(real(*a, **k)))
+    monkeypatch.setattr(cnn.backprop, "grad_weight", lambda *a, **k: flip_kernels(real(*a, **k)))
     assert not check_backprop(1, 1, (4, 4), (2, 2)).holds
 
 
