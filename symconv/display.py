@@ -37,7 +37,7 @@ from symconv.core.signal import Signal
 from symconv.prove import runner
 from symconv.prove.general import RULE_TITLES, Derivation
 from symconv.prove.runner import Outcome
-from symconv.prove.verdict import Counterexample, Result, nested_text
+from symconv.prove.verdict import Counterexample, Result
 
 # Steps of a derivation shown before the middle is elided.
 MAX_STEPS_SHOWN = 8
@@ -458,28 +458,11 @@ def outcome_html(outcome: Outcome) -> str:
 # --- inline LaTeX (SymPy's ``_latex`` hook; report tables) ---------------------------------
 
 
-def _nested_latex(value: Any) -> str:
-    if isinstance(value, list) and value and isinstance(value[0], list):
-        rows = r" \\ ".join(" & ".join(str(v) for v in row) for row in value)
-        return rf"\begin{{bmatrix}} {rows} \end{{bmatrix}}"
-    return nested_text(value)
-
-
-def counterexample_inline_latex(counterexample: Counterexample) -> str:
-    parts = [rf"{name} = {_nested_latex(v)}" for name, v in counterexample.signals.items()]
-    where = "" if counterexample.coordinate is None else (
-        rf"\text{{ at }} {counterexample.coordinate}")
-    parts.append(rf"\text{{left}} = {nested_text(counterexample.left)} \neq "
-                 rf"{nested_text(counterexample.right)} = \text{{right}}{where}")
-    return r",\quad ".join(parts)
-
-
 def result_inline_latex(result: Result) -> str:
-    text = rf"\textbf{{{result.verdict.value}}}\ \text{{({result.method})}}"
-    if result.error_bound is not None:
-        text += rf",\ \Pr[\text{{error}}] \le {result.error_bound:.3g}"
+    """The verdict line and the counterexample, on one line."""
+    text = _head_latex(result)
     if result.counterexample is not None:
-        text += rf":\ {counterexample_inline_latex(result.counterexample)}"
+        text += rf":\ {counterexample_latex(result.counterexample)}"
     return text
 
 
@@ -497,7 +480,7 @@ _RENDERERS: dict[type, dict[str, Callable[[Any], str]]] = {
     Signal: {"repr": signal_repr, "str": signal_text, "notebook-latex": signal_latex,
              "html": signal_html},
     Counterexample: {"repr": counterexample_repr, "str": Counterexample.describe,
-                     "latex": counterexample_inline_latex,
+                     "latex": counterexample_latex,
                      "notebook-latex": _display_math(counterexample_latex),
                      "html": counterexample_html},
     Derivation: {"repr": derivation_repr, "html": derivation_html},

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import importlib.util
 import itertools
+import math
 import re
 import reprlib
 import tomllib
@@ -186,9 +187,7 @@ def parse_shape_text(text: str) -> tuple[int, ...]:
     dims = tuple(int(part) for part in parts)
     if any(n < 1 for n in dims):
         raise ClaimFileError(f"shape {_shown(text)} has a zero size; sizes must be at least 1")
-    total = 1
-    for n in dims:
-        total *= n
+    total = math.prod(dims)
     if total > MAX_DECLARED_ENTRIES:
         raise ClaimFileError(f"shape {_shown(text)} has {total} entries; the limit is "
                              f"{MAX_DECLARED_ENTRIES}")
@@ -229,9 +228,7 @@ def _literal(value: Any) -> tuple[Any, tuple[int, ...]]:
             raise InputLimitError(f"literal is nested more than {MAX_AXES} levels deep; the "
                                   f"limit is {MAX_AXES} axes")
         row = row[0]
-    entries = 1
-    for n in shape:
-        entries *= n
+    entries = math.prod(shape)
     if entries > MAX_LITERAL_ENTRIES:
         raise InputLimitError(f"literal of shape {tuple(shape)} has {entries} entries; the "
                               f"literal size limit is {MAX_LITERAL_ENTRIES}")

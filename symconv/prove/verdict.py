@@ -112,10 +112,10 @@ class Counterexample(Rendered):
         lines = []
         for name, entries in self.signals.items():
             origin = self.origins[name]
-            lines.append(f"  {name} = {nested_text(entries)}  (first entry at {origin})")
+            lines.append(f"  {name} = {_nested_text(entries)}  (first entry at {origin})")
         where = "" if self.coordinate is None else f" at {self.coordinate}"
-        lines.append(f"  left side{where} = {nested_text(self.left)}")
-        lines.append(f"  right side{where} = {nested_text(self.right)}")
+        lines.append(f"  left side{where} = {_nested_text(self.left)}")
+        lines.append(f"  right side{where} = {_nested_text(self.right)}")
         return "\n".join(lines)
 
     def to_json(self) -> dict[str, Any]:
@@ -137,10 +137,10 @@ def _nested_shape(value: Any) -> tuple[int, ...]:
     return tuple(shape)
 
 
-def nested_text(value: Any) -> str:
+def _nested_text(value: Any) -> str:
     """Nested lists of exact numbers as ``[[1, 2], [3, 1/2]]``."""
     if isinstance(value, list):
-        return "[" + ", ".join(nested_text(v) for v in value) + "]"
+        return "[" + ", ".join(_nested_text(v) for v in value) + "]"
     return str(value)
 
 
