@@ -1,5 +1,21 @@
-"""symconv: exact symbolic verification of discrete convolution and correlation."""
+"""symconv: exact symbolic verification of discrete convolution and correlation.
 
+The package has layers; each imports only from those below it (``tests/test_layers.py``
+reads every import and checks it), bottom to top:
+
+- :mod:`symconv.errors` and :mod:`symconv.version`, the base;
+- ``core``: exact arithmetic, signals, operations, the exact DFT, named kernels;
+- ``lang``: the statement parser, the static kind checker, claims and their files;
+- ``prove``: verdicts, the tiers that decide claims, and the trusted kernel among them;
+- ``apps``: expanded forms, the matrix view, CNN layers, identify, compat wrappers;
+- ``report``: LaTeX reports and lecture slides;
+- front ends: :mod:`~symconv.api`, :mod:`~symconv.cli`, :mod:`~symconv.display`,
+  :mod:`~symconv.pytest_plugin`, :mod:`~symconv.progress`, :mod:`~symconv.strategies`.
+"""
+
+# display registers how signals, results and derivations show themselves (repr, str,
+# notebook forms): the classes below it ask symconv.core.rendering for their renderers.
+from symconv import display  # noqa: F401
 from symconv.api import bundled_proofs, check, derive, verify
 from symconv.apps.expanded import hadamard_form
 from symconv.core.fourier import dft, idft
@@ -34,8 +50,7 @@ from symconv.errors import (
 from symconv.prove import Counterexample, Result, Verdict
 from symconv.prove.general import Derivation
 from symconv.prove.runner import Outcome
-
-__version__ = "0.1.0"
+from symconv.version import __version__
 
 __all__ = [
     "KERNEL_NAMES",

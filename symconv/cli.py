@@ -10,15 +10,17 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import sys
 import traceback
 from collections.abc import Sequence
 from dataclasses import replace
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import sympy
 
-from symconv import __version__
+from symconv import api
 from symconv.apps.cnn import (
     check_backprop,
     learning_equivalence,
@@ -28,18 +30,28 @@ from symconv.apps.cnn import (
 )
 from symconv.apps.expanded import LAYOUTS, OPERATIONS, ExpandedForm
 from symconv.apps.identify import BUILTIN_ADAPTERS, PROBE_LAYOUTS, adapter_from_options, identify
+from symconv.apps.matrices import MatrixViewSummary
+from symconv.core.fourier import symbolic_spectrum
 from symconv.errors import SymconvError
+from symconv.lang.claims import (
+    claim_from_text,
+    load_claims,
+    parse_shape_text,
+    parse_signal_option,
+    python_claim_files,
+)
+from symconv.prove import runner, strict_sizes
+from symconv.prove.cache import ResultCache
+from symconv.prove.pool import GIB, default_memory_bytes
 from symconv.report.command import add_report_parser
+from symconv.version import __version__
 
 if TYPE_CHECKING:
     from symconv.progress import LineProgress, LiveProgress
-    from symconv.prove import runner as runner_module
 
 
 def _cmd_derive(args: argparse.Namespace) -> int:
     if args.matrix:
-        from symconv.apps.matrices import MatrixViewSummary
-
         view = MatrixViewSummary(args.op, args.size, args.dim, args.input)
         print(view._latex() if args.latex else view)
         return 0
@@ -52,8 +64,6 @@ def _cmd_derive(args: argparse.Namespace) -> int:
 
 
 def _cmd_dft(args: argparse.Namespace) -> int:
-    from symconv.core.fourier import symbolic_spectrum
-
     spectrum = symbolic_spectrum(args.size, args.dim, form=args.form, sign=args.sign,
                                  norm=args.norm, real=not args.complex)
     print(spectrum._latex() if args.latex else spectrum)
@@ -124,12 +134,9 @@ def _cmd_cnn(args: argparse.Namespace) -> int:
 
 def _sizes(text: str) -> tuple[int, ...]:
     try:
-        sizes = tuple(int(n) for n in text.lower().split("x"))
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a size like 5x5") from None
-    if not sizes or min(sizes) < 1:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a size like 5x5")
-    return sizes
+        return parse_shape_text(text)
+    except SymconvError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def _channels(text: str) -> tuple[int, ...]:
@@ -203,8 +210,6 @@ def _positive(option: str, value: float | None) -> None:
 
 
 def _memory_bytes(args: argparse.Namespace) -> int:
-    from symconv.prove.pool import GIB, default_memory_bytes
-
     _positive("--memory", args.memory)
     return default_memory_bytes() if args.memory is None else int(args.memory * GIB)
 
@@ -244,10 +249,6 @@ def _cmd_verify(args: argparse.Namespace) -> int:
 
 
 def _verify(args: argparse.Namespace) -> int:
-    from symconv.lang.claims import load_claims, python_claim_files
-    from symconv.prove import runner
-    from symconv.prove.cache import ResultCache
-
     if args.jobs < 1:
         raise SymconvError(f"--jobs {args.jobs}; expected at least 1")
     _positive("--budget", args.budget)
@@ -305,9 +306,6 @@ def _verify(args: argparse.Namespace) -> int:
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
-    from symconv.lang.claims import claim_from_text, parse_signal_option
-    from symconv.prove import runner
-
     options = {"tiers": args.tiers.split(",")} if args.tiers else {}
     if args.budget is not None:
         options["budget"] = args.budget
@@ -331,9 +329,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
     return runner.exit_status([outcome])
 
 
-def _strict(outcome: runner_module.Outcome) -> runner_module.Outcome:
-    from symconv.prove import strict_sizes
-
+def _strict(outcome: runner.Outcome) -> runner.Outcome:
     if outcome.result is None:
         return outcome
     return replace(outcome, result=strict_sizes(outcome.result))
@@ -359,28 +355,18 @@ def _add_run_options(parser: argparse.ArgumentParser) -> None:
 
 def _default_claim_paths() -> list[str]:
     """``proofs`` when the current folder has one, else the bundled proofs (and say so)."""
-    from pathlib import Path
-
-    from symconv.api import bundled_proofs
-
     if Path("proofs").is_dir():
         return ["proofs"]
-    bundled = bundled_proofs()
+    bundled = api.bundled_proofs()
     print(f"symconv: no proofs/ here; verifying the proofs bundled with symconv ({bundled}); "
           "`symconv proofs copy DIR` copies them to start your own", file=sys.stderr)
     return [str(bundled)]
 
 
 def _cmd_proofs(args: argparse.Namespace) -> int:
-    import shutil
-    from pathlib import Path
-
-    from symconv.api import bundled_claim_files, bundled_proofs
-    from symconv.lang.claims import load_claims
-
-    files = bundled_claim_files()
+    files = api.bundled_claim_files()
     if args.action == "list":
-        print(f"bundled proofs in {bundled_proofs()}:")
+        print(f"bundled proofs in {api.bundled_proofs()}:")
         for path in files:
             if path.suffix == ".py":
                 print(f"  {path.name:<18} Python claim module (verify with --allow-python)")

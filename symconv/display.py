@@ -3,7 +3,8 @@
 The classes (:class:`~symconv.core.signal.Signal`, :class:`~symconv.prove.Result`,
 :class:`~symconv.prove.Counterexample`, :class:`~symconv.prove.runner.Outcome`,
 :class:`~symconv.prove.general.Derivation`) keep thin ``__repr__``, ``__str__``,
-``_repr_latex_`` and ``_repr_html_`` methods that call the functions here.
+``_repr_latex_`` and ``_repr_html_`` methods that ask :mod:`symconv.core.rendering`,
+where this module registers the functions here (the classes sit in layers below it).
 
 * ``repr``: one line -- verdict, method, sizes, seconds;
 * ``str``: the readable text;
@@ -23,20 +24,20 @@ from __future__ import annotations
 
 import html
 import itertools
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from fractions import Fraction
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 import sympy
 
 from symconv.core.algebra import Polynomial
-
-if TYPE_CHECKING:
-    from symconv.core.signal import Signal
-    from symconv.prove import Counterexample, Result
-    from symconv.prove.general import Derivation
-    from symconv.prove.runner import Outcome
+from symconv.core.rendering import register
+from symconv.core.signal import Signal
+from symconv.prove import runner
+from symconv.prove.general import RULE_TITLES, Derivation
+from symconv.prove.runner import Outcome
+from symconv.prove.verdict import Counterexample, Result
 
 # Steps of a derivation shown before the middle is elided.
 MAX_STEPS_SHOWN = 8
@@ -307,8 +308,6 @@ def derivation_repr(derivation: Derivation) -> str:
 
 def derivation_latex(derivation: Derivation, condensed: bool = True) -> str:
     """An ``aligned`` block (usable inside ``$$ $$``): one line per step, the rule on the right."""
-    from symconv.prove.general import RULE_TITLES
-
     chain = derivation.steps
     if not chain:
         return rf"\text{{{_latex_escape(derivation.statement)}}}"
@@ -437,8 +436,6 @@ def outcome_repr(outcome: Outcome) -> str:
 
 
 def outcome_text(outcome: Outcome) -> str:
-    from symconv.prove import runner
-
     return runner.explain(outcome)
 
 
@@ -456,3 +453,43 @@ def outcome_html(outcome: Outcome) -> str:
     body = result_html(outcome.result) if outcome.result else (
         f"<div>ERROR: {html.escape(outcome.error or '')}</div>")
     return f"<div><div>{head}</div>{body}</div>"
+
+
+# --- inline LaTeX (SymPy's ``_latex`` hook; report tables) ---------------------------------
+
+
+def result_inline_latex(result: Result) -> str:
+    """The verdict line and the counterexample, on one line."""
+    text = _head_latex(result)
+    if result.counterexample is not None:
+        text += rf":\ {counterexample_latex(result.counterexample)}"
+    return text
+
+
+def outcome_inline_latex(outcome: Outcome) -> str:
+    name = outcome.claim.name.replace("_", r"\_")
+    body = result_inline_latex(outcome.result) if outcome.result else r"\text{ERROR}"
+    return rf"\text{{{name} ({outcome.claim.expect}): }}{body}"
+
+
+def _display_math(latex: Callable[[Any], str]) -> Callable[[Any], str]:
+    return lambda value: f"$${latex(value)}$$"
+
+
+_RENDERERS: dict[type, dict[str, Callable[[Any], str]]] = {
+    Signal: {"repr": signal_repr, "str": signal_text, "notebook-latex": signal_latex,
+             "html": signal_html},
+    Counterexample: {"repr": counterexample_repr, "str": Counterexample.describe,
+                     "latex": counterexample_latex,
+                     "notebook-latex": _display_math(counterexample_latex),
+                     "html": counterexample_html},
+    Derivation: {"repr": derivation_repr, "html": derivation_html},
+    Result: {"repr": result_repr, "str": result_line, "text": result_text,
+             "latex": result_inline_latex, "notebook-latex": _display_math(result_latex),
+             "html": result_html},
+    Outcome: {"repr": outcome_repr, "str": outcome_text, "latex": outcome_inline_latex,
+              "notebook-latex": _display_math(outcome_latex), "html": outcome_html},
+}
+for _cls, _forms in _RENDERERS.items():
+    for _form, _renderer in _forms.items():
+        register(_cls, _form, _renderer)

@@ -21,6 +21,7 @@ verdict, the detail and the counterexample.
 from __future__ import annotations
 
 import re
+import signal
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -29,8 +30,8 @@ from typing import Any
 import pytest
 
 from symconv.errors import ClaimFileError
-from symconv.lang.claims import Claim, is_claim_file, is_python_claim_file, load_python, load_toml
-from symconv.prove import TIER_NAMES
+from symconv.lang.claims import TIER_NAMES, Claim, is_claim_file, is_python_claim_file, load_python, load_toml
+from symconv.prove import runner
 
 
 class ClaimFailure(Exception):
@@ -135,10 +136,6 @@ class ClaimItem(pytest.Item):
         return claim
 
     def runtest(self) -> None:
-        import signal
-
-        from symconv.prove import runner
-
         # The timer stops a tier at its share of the budget, unless someone else
         # (pytest-timeout, say) already uses SIGALRM.
         preempt = signal.getsignal(signal.SIGALRM) in (signal.SIG_DFL, None)

@@ -1,7 +1,8 @@
 """An independent reference evaluator for claim statements (tests only).
 
-It follows the definitions of DESIGN.md literally -- sums over boxes of
-coordinates with exact Fractions, boundary rules as index maps -- and shares
+It follows the definitions literally -- those of the README's "Conventions" and of
+symconv.core.ops's docstring: sums over boxes of coordinates with exact Fractions,
+boundary rules as index maps -- and shares
 nothing with symconv.core.ops or the tiers except the parsed syntax tree.  Tests use
 it to re-check every counterexample the engine prints and to decide whether a
 mutant statement is really false.  It is itself checked against scipy.signal
@@ -16,7 +17,17 @@ from fractions import Fraction
 from typing import Any
 
 import numpy as np
+import sympy
+from sympy.polys.domains import QQ
 
+from symconv.core.algebra import (
+    Generator,
+    Monomial,
+    Polynomial,
+    complex_generator,
+    conjugate_generator,
+    real_generator,
+)
 from symconv.lang.dsl import BinOp, Call, Imag, Name, Neg, Node, Number, Statement, Str, integer_value
 
 
@@ -252,3 +263,37 @@ def sides(statement: Statement, env: Mapping[str, Ref]) -> tuple[Any, Any]:
 
 def value_at(value: Any, coordinate: tuple[int, ...] | None) -> Any:
     return value if coordinate is None else value(coordinate)
+
+
+def polynomial_from_expr(expr: Any) -> Polynomial:
+    """Canonical form of a SymPy polynomial in entries ``F[i, j]`` (and their conjugates).
+
+    The inverse of :meth:`~symconv.core.algebra.Polynomial.as_expr`, so that forms the
+    engine shows as SymPy expressions (expanded sums, ``sympy.diff`` of a layer) can be
+    compared with the engine's Polynomials.  Raises ``ValueError`` on a non-polynomial.
+    """
+    expr = sympy.sympify(expr)
+    conjugates = {c: sympy.Dummy() for c in expr.atoms(sympy.conjugate)}
+    expr = expr.xreplace(conjugates)
+    gens: dict[sympy.Expr, Generator] = {}
+    for atom in expr.atoms(sympy.Indexed):
+        real = bool(atom.base.label.is_real)
+        index = tuple(int(i) for i in atom.indices)
+        name = str(atom.base.label)
+        gens[atom] = real_generator(name, index) if real else complex_generator(name, index)
+    for conj, dummy in conjugates.items():
+        inner = conj.args[0]
+        if not isinstance(inner, sympy.Indexed):
+            raise ValueError(f"conjugate of {inner} is not an entry")
+        gens[dummy] = conjugate_generator(
+            complex_generator(str(inner.base.label), tuple(int(i) for i in inner.indices)))
+    if not gens:
+        return Polynomial.from_number(Fraction(str(sympy.Rational(expr))))
+    atoms = list(gens)
+    poly = sympy.Poly(expr, *atoms, domain=QQ)
+    terms: dict[Monomial, Any] = {}
+    for exponents, coeff in poly.terms():
+        mono = tuple(sorted(g for a, e in zip(atoms, exponents, strict=True)
+                            for g in [gens[a]] * e))
+        terms[mono] = QQ.convert(coeff)
+    return Polynomial(terms, QQ)

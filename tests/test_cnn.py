@@ -27,9 +27,9 @@ from symconv.apps.cnn import (
     symbolic_tensor,
     transposed_output_size,
 )
-from symconv.core.algebra import Polynomial
 from symconv.core.signal import Signal
 from symconv.errors import ShapeError, UnknownNameError
+from tests.reference_eval import polynomial_from_expr
 
 
 def direct_layer(x: np.ndarray, W: np.ndarray, b: np.ndarray | None, stride: int, padding: int,
@@ -109,7 +109,7 @@ def test_pixel_form_is_the_layer_entry() -> None:
     for op in ("corr", "conv"):
         y = layer(x, W, b, stride=2, dilation=2, op=op)
         form = pixel_form(2, 1, (3, 3), (1, 0), stride=2, dilation=2, op=op)
-        assert Polynomial.from_expr(form) == y[1, 1, 0]
+        assert polynomial_from_expr(form) == y[1, 1, 0]
     assert "{W}_{1,0,0,0} {x}_{0,0,0}" in sympy.latex(pixel_form(2, 1))
     corr_terms, conv_terms = cnn.pixel_terms(1, 0, (3, 3)), cnn.pixel_terms(1, 0, (3, 3),
                                                                            op="conv")
@@ -130,7 +130,7 @@ def test_output_size_formula_would_be_caught(monkeypatch: pytest.MonkeyPatch) ->
     def ceil_size(i: int, k: int, stride: int = 1, padding: int = 0, dilation: int = 1) -> int:
         return -(-(i + 2 * padding - cnn.effective_kernel_size(k, dilation)) // stride) + 1
 
-    monkeypatch.setattr(cnn, "output_size", ceil_size)
+    monkeypatch.setattr(cnn.layers, "output_size", ceil_size)
     assert check_output_sizes(sizes=range(4, 7), kernels=(2,), strides=(2,), paddings=(0,),
                               dilations=(1,)) != []
 
@@ -162,7 +162,7 @@ def test_wrong_input_gradient_is_refuted(monkeypatch: pytest.MonkeyPatch) -> Non
     def unflipped(g: np.ndarray, W: np.ndarray, *args: Any, **kwargs: Any) -> np.ndarray:
         return real(g, flip_kernels(W), *args, **kwargs)
 
-    monkeypatch.setattr(cnn, "grad_input", unflipped)
+    monkeypatch.setattr(cnn.backprop, "grad_input", unflipped)
     found = check_backprop(1, 1, (4, 4), (2, 2))
     assert not found.holds
     assert found.mismatches[0].startswith("dL/dx")
@@ -170,7 +170,7 @@ def test_wrong_input_gradient_is_refuted(monkeypatch: pytest.MonkeyPatch) -> Non
 
 def test_wrong_weight_gradient_is_refuted(monkeypatch: pytest.MonkeyPatch) -> None:
     real = cnn.grad_weight
-    monkeypatch.setattr(cnn, "grad_weight", lambda *a, **k: flip_kernels(real(*a, **k)))
+    monkeypatch.setattr(cnn.backprop, "grad_weight", lambda *a, **k: flip_kernels(real(*a, **k)))
     assert not check_backprop(1, 1, (4, 4), (2, 2)).holds
 
 
@@ -261,14 +261,6 @@ def test_cli_cnn_backprop_and_pixel(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["cnn", "backprop", "--groups", "3"]) == 2
     assert capsys.readouterr().err.strip() == (
         "symconv: error: groups 3 does not divide 2 input and 2 output channels")
-
-
-def test_report_data_for_the_cnn_section() -> None:
-    data = cnn.report_data(steps=5)
-    assert {row["verdict"] for row in data["backprop"]} == {"VERIFIED"}
-    assert data["one_step"]["verdict"] == "VERIFIED"
-    assert data["learning"]["max_flip_difference"] == 0
-    assert r"{W}_{0,0,0,0} {x}_{0,0,0}" in data["pixel"]
 
 
 def test_pixel_terms_refuse_huge_forms_and_show_3d_kernels() -> None:

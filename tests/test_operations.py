@@ -16,6 +16,7 @@ from hypothesis import given, settings
 
 from symconv.core.signal import Signal
 from symconv.errors import ClaimFileError
+from symconv.lang.check import kind_of
 from symconv.lang.claims import claim_from_text
 from symconv.lang.dsl import (
     FUNCTIONS,
@@ -42,7 +43,7 @@ from symconv.lang.operations import (
 )
 from symconv.prove import rules
 from symconv.prove.counterexample import difference
-from symconv.prove.evaluate import ExactBackend, degree, evaluate, kind_of
+from symconv.prove.evaluate import ExactBackend, degree, evaluate
 from symconv.prove.modular import CyclotomicBackend, ModularBackend, NotModular, WideBackend
 from symconv.prove.packed import MonomialCodec, PackedBackend
 from symconv.prove.random import _HeightBackend, _Weighed

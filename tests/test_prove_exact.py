@@ -10,7 +10,16 @@ import pytest
 import scipy.signal
 
 from symconv.lang.claims import claim_from_text
-from symconv.prove import Budget, Counterexample, Result, Verdict, exact, load_tier, run_tiers
+from symconv.prove import (
+    Budget,
+    Counterexample,
+    Result,
+    Verdict,
+    exact,
+    general,
+    load_tier,
+    run_tiers,
+)
 
 
 def _exact(statement: str, signals: dict[str, object], **options: Any) -> Result:
@@ -130,8 +139,7 @@ def test_exact_tier_directly_returns_result() -> None:
 
 def test_tier_loading() -> None:
     assert load_tier("exact") is exact.attempt
-    general = load_tier("general")
-    assert general is None or callable(general)
+    assert load_tier("general") is general.attempt
     with pytest.raises(ValueError, match="unknown tier"):
         load_tier("oracle")
 
@@ -163,14 +171,14 @@ def test_counterexample_json_keeps_fractions_exact() -> None:
 
 
 def test_unsupported_tier_hands_over(monkeypatch: pytest.MonkeyPatch) -> None:
-    import symconv.prove as prove
     from symconv.errors import NotSupportedError
+    from symconv.prove import tiers
 
     def refuse(claim: object, budget: Budget) -> Result:
         raise NotSupportedError("not here")
 
-    real_load = prove.load_tier
-    monkeypatch.setattr(prove, "load_tier",
+    real_load = tiers.load_tier
+    monkeypatch.setattr(tiers, "load_tier",
                         lambda name: refuse if name == "general" else real_load(name))
     claim = claim_from_text("flip(flip(a)) == a", {"a": "3"}, tiers=["general", "exact"])
     assert run_tiers(claim).verdict is Verdict.VERIFIED

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-import symconv.prove
+import symconv.prove.tiers
 from symconv.core.ops import conv
 from symconv.core.signal import Signal
 from symconv.errors import SymconvError
@@ -42,7 +42,7 @@ def _with_general(monkeypatch: pytest.MonkeyPatch, general: Any) -> list[tuple[s
 
         return attempt
 
-    monkeypatch.setattr(symconv.prove, "load_tier", tier)
+    monkeypatch.setattr(symconv.prove.tiers, "load_tier", tier)
     return shares
 
 

@@ -248,3 +248,10 @@ def test_bundled_report_builds_with_runtime_dependencies_only(kind: str, tmp_pat
                           cwd=Path(__file__).resolve().parent.parent)
     assert done.returncode == 0, done.stderr[-2000:]
     assert f"built {kind}" in done.stdout
+
+
+def test_every_report_kind_has_a_context_builder() -> None:
+    from symconv.report.build import CONTEXT_BUILDERS
+    from symconv.report.spec import REPORT_KINDS
+
+    assert tuple(CONTEXT_BUILDERS) == REPORT_KINDS

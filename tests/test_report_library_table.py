@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from symconv.apps.identify import FLIP_SLIDE_TARGETS
 from symconv.report import library_table
+from symconv.report.library_table import FLIP_SLIDE_TARGETS
 
 
 def test_recorded_table_covers_every_slide_target() -> None:

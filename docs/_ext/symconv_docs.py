@@ -135,7 +135,7 @@ def boundaries_page() -> str:
         ndimage_names.setdefault(rule or "zero", []).append(name)
     rows = [[f"``{b}``", ", ".join(f"``{n}``" for n in signal_names.get(b, [])) or "--",
              ", ".join(f"``{n}``" for n in ndimage_names.get(b, [])) or "--",
-             f"``{ops._NUMPY_PAD_MODE[b]}``" if b in ops._NUMPY_PAD_MODE else "``constant``",
+             f"``{ops.NUMPY_PAD_MODES[b]}``",
              f"``{torch_names[b]}``" if b in torch_names else "--"]
             for b in ops.BOUNDARIES]
     return ".. Generated from symconv.core.ops, symconv.apps.compat and symconv.apps.cnn.\n\n" + _table(
@@ -186,7 +186,8 @@ def cli_page() -> str:
 
 
 def libraries_page() -> str:
-    from symconv.apps.identify import FLIP_SLIDE_TARGETS, which_libraries_flip
+    from symconv.apps.identify import which_libraries_flip
+    from symconv.report.library_table import FLIP_SLIDE_TARGETS
 
     rows = []
     for row in which_libraries_flip(FLIP_SLIDE_TARGETS):

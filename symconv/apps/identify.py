@@ -41,18 +41,13 @@ from typing import Any
 
 import numpy as np
 
+from symconv.core.ops import NUMPY_PAD_MODES
 from symconv.errors import IdentifyError
 
 Probe = Callable[[np.ndarray, np.ndarray], np.ndarray]  # (kernel, image) -> output
 
 # Boundary rules in the vocabulary of symconv.core.ops, with numpy.pad's spelling.
-BOUNDARY_PAD_MODES = {
-    "zero": "constant",
-    "wrap": "wrap",
-    "reflect": "symmetric",  # d c b a | a b c d | d c b a  (scipy.ndimage 'reflect')
-    "mirror": "reflect",  # d c b | a b c d | c b a  (scipy.ndimage 'mirror', OpenCV REFLECT_101)
-    "nearest": "edge",
-}
+BOUNDARY_PAD_MODES = NUMPY_PAD_MODES
 
 # Probe sizes: non-square kernels reveal swapped axes; odd and even sizes reveal the centre.
 IMAGE_SHAPES = {1: (11,), 2: (9, 11), 3: (6, 7, 8)}
@@ -751,17 +746,12 @@ def identify(target: str, adapter: Adapter | None = None, seed: int = 0) -> Iden
     return identify_callable(func, adapter, target, module, seed)
 
 
-# --- the lecture's "which libraries flip" slide ---------------------------------------------
-
-FLIP_SLIDE_TARGETS = (
-    "numpy:convolve", "numpy:correlate", "scipy.signal:convolve2d", "scipy.signal:correlate2d",
-    "scipy.ndimage:convolve", "scipy.ndimage:correlate", "torch.nn.functional:conv2d",
-    "cv2:filter2D",
-)
+# --- which libraries flip (a table of the targets' default variants) ------------------------
 
 
-def which_libraries_flip(targets: Sequence[str] = FLIP_SLIDE_TARGETS) -> list[dict[str, Any]]:
-    """One row per target's default variant, probed now: the data for the slide.
+def which_libraries_flip(targets: Sequence[str]) -> list[dict[str, Any]]:
+    """One row per target's default variant, probed now (the lecture's slide lists its
+    targets in :data:`symconv.report.library_table.FLIP_SLIDE_TARGETS`).
 
     Keys: target, operation, flips_kernel, mode, even_centre, boundary,
     complex_input, available (False when the library is not installed; the
@@ -822,7 +812,7 @@ def adapter_from_options(ndim: int, args: str, layout: str, kwargs: Sequence[str
 
 
 __all__ = [
-    "BUILTIN_ADAPTERS", "FLIP_SLIDE_TARGETS", "PROBE_LAYOUTS", "Adapter", "Attr", "Identification",
+    "BUILTIN_ADAPTERS", "PROBE_LAYOUTS", "Adapter", "Attr", "Identification",
     "Row", "adapter_from_options", "canonical_target", "identify", "identify_callable",
     "load_target", "predict",
     "which_libraries_flip",

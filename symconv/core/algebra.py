@@ -135,40 +135,6 @@ class Polynomial:
         return cls({(): ZZ(int(value))}, ZZ)
 
     @classmethod
-    def from_expr(cls, expr: sympy.Expr) -> Polynomial:
-        """Canonical form of a SymPy polynomial in entries ``F[i, j]`` (and their conjugates).
-
-        The inverse of :meth:`as_expr`, for results computed on the display side
-        (e.g. ``sympy.diff`` of an expanded layer).  Raises ``ValueError`` on a
-        non-polynomial expression.
-        """
-        expr = sympy.sympify(expr)
-        conjugates = {c: sympy.Dummy() for c in expr.atoms(sympy.conjugate)}
-        expr = expr.xreplace(conjugates)
-        gens: dict[sympy.Expr, Generator] = {}
-        for atom in expr.atoms(sympy.Indexed):
-            real = bool(atom.base.label.is_real)
-            index = tuple(int(i) for i in atom.indices)
-            name = str(atom.base.label)
-            gens[atom] = real_generator(name, index) if real else complex_generator(name, index)
-        for conj, dummy in conjugates.items():
-            inner = conj.args[0]
-            if not isinstance(inner, sympy.Indexed):
-                raise ValueError(f"conjugate of {inner} is not an entry")
-            gens[dummy] = conjugate_generator(
-                complex_generator(str(inner.base.label), tuple(int(i) for i in inner.indices)))
-        if not gens:
-            return cls.from_number(Fraction(str(sympy.Rational(expr))))
-        atoms = list(gens)
-        poly = sympy.Poly(expr, *atoms, domain=QQ)
-        terms: dict[Monomial, Any] = {}
-        for exponents, coeff in poly.terms():
-            mono = tuple(sorted(g for a, e in zip(atoms, exponents, strict=True)
-                                for g in [gens[a]] * e))
-            terms[mono] = QQ.convert(coeff)
-        return cls(terms, QQ)
-
-    @classmethod
     def from_generator(cls, gen: Generator, domain: Domain = ZZ) -> Polynomial:
         return cls({(gen,): domain.one}, domain)
 
@@ -330,20 +296,6 @@ class Polynomial:
             total = total + term
         return total
 
-    def evaluate_mod(self, values: Mapping[Generator, int], prime: int) -> int:
-        """Value modulo ``prime`` with integer values for the generators (``QQ`` only)."""
-        if not (self.domain.is_QQ or self.domain.is_ZZ):
-            raise TypeError(f"modular evaluation needs rational coefficients, not {self.domain}")
-        total = 0
-        for m, c in self.terms.items():
-            term = int(c) if self.domain.is_ZZ else (
-                int(c.numerator) * pow(int(c.denominator), -1, prime))
-            for g in m:
-                term = term * values[g] % prime
-            total += term
-        return total % prime
-
-    # --- display ---------------------------------------------------------
     def as_expr(self, symbol: Callable[[Generator], sympy.Expr] | None = None) -> sympy.Expr:
         """The SymPy expression, for display (never used to decide equality)."""
         to_symbol = symbol or generator_expr

@@ -39,12 +39,11 @@ from typing import Any, ParamSpec, TypeVar
 
 import numpy as np
 
-from symconv.core.algebra import Generator, Monomial, Polynomial
+from symconv.core.algebra import Generator, Monomial, Polynomial, unify_domains
 from symconv.core.signal import (
     ZERO,
     Signal,
     _map_entries,
-    _unify_domains,
     _zero_array,
     as_signal,
     check_box,
@@ -56,7 +55,14 @@ MODES = ("full", "same", "valid")
 BOUNDARIES = ("zero", "wrap", "reflect", "mirror", "nearest")
 # scipy.signal / scipy.ndimage spellings that mean the same thing.
 BOUNDARY_ALIASES = {"fill": "zero", "constant": "zero", "symm": "reflect", "circular": "wrap"}
-_NUMPY_PAD_MODE = {"wrap": "wrap", "reflect": "symmetric", "mirror": "reflect", "nearest": "edge"}
+# Each boundary rule in numpy.pad's spelling (used by ops and the CNN layers and probes).
+NUMPY_PAD_MODES = {
+    "zero": "constant",
+    "wrap": "wrap",
+    "reflect": "symmetric",  # d c b a | a b c d | d c b a  (scipy.ndimage 'reflect')
+    "mirror": "reflect",  # d c b | a b c d | c b a  (scipy.ndimage 'mirror', OpenCV REFLECT_101)
+    "nearest": "edge",
+}
 
 # Products of terms an exact convolution may form before it refuses.
 MAX_EXACT_PRODUCTS = 20_000_000
@@ -95,7 +101,7 @@ def _common_kind(*signals: Signal) -> list[Signal]:
     exact = [s.exact() for s in signals]
     domain = exact[0].domain
     for s in exact[1:]:
-        domain = _unify_domains(domain, s.domain)
+        domain = unify_domains(domain, s.domain)
     return [
         s if all(p.domain == domain for p in s.entries.flat)
         else Signal(_map_entries(s.entries, lambda p: p.to_domain(domain)), s.origin)
@@ -282,7 +288,7 @@ def _extend(image: Signal, lo: Sequence[int], hi: Sequence[int], boundary: str) 
         pad.append((max(0, o - low), max(0, high - (o + n - 1))))
     check_box(tuple(n + a + b for n, (a, b) in zip(image.shape, pad, strict=True)),
               image.is_exact)
-    entries = np.pad(image.entries, pad, mode=_NUMPY_PAD_MODE[boundary])  # type: ignore[call-overload]
+    entries = np.pad(image.entries, pad, mode=NUMPY_PAD_MODES[boundary])  # type: ignore[call-overload]
     origin = tuple(o - before for o, (before, _) in zip(image.origin, pad, strict=True))
     return Signal(entries, origin)
 

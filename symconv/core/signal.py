@@ -39,7 +39,6 @@ import sympy
 from sympy.polys.domains import QQ
 from sympy.polys.domains.domain import Domain
 
-from symconv import display
 from symconv.core.algebra import (
     Generator,
     Polynomial,
@@ -48,6 +47,7 @@ from symconv.core.algebra import (
     real_generator,
     unify_domains,
 )
+from symconv.core.rendering import Rendered
 from symconv.errors import ShapeError, SizeLimitError
 
 # Exact signals hold one Python object per entry; past this the exact path is
@@ -58,7 +58,6 @@ MAX_NUMERIC_ENTRIES = 50_000_000
 
 ZERO = Polynomial.zero()
 
-Scalar = Polynomial | int | float | complex | Fraction
 
 
 def default_origin(shape: Sequence[int]) -> tuple[int, ...]:
@@ -107,7 +106,7 @@ def _exact_entry(value: Any) -> Polynomial:
     raise ShapeError(f"entry {value!r} is not a number or polynomial")
 
 
-class Signal:
+class Signal(Rendered):
     """A finitely supported function Z^d -> values: ``entries`` placed at ``origin``."""
 
     __slots__ = ("entries", "origin")
@@ -226,7 +225,7 @@ class Signal:
         """Common coefficient domain of exact entries (QQ for numeric or empty signals)."""
         if not self.is_exact:
             return QQ
-        return reduce(_unify_domains, (p.domain for p in self.entries.flat), QQ)
+        return reduce(unify_domains, (p.domain for p in self.entries.flat), QQ)
 
     def coordinates(self) -> Iterable[tuple[int, ...]]:
         """All coordinates of the box, in row-major order."""
@@ -443,17 +442,6 @@ class Signal:
         origin = ",".join(str(o) for o in self.origin)
         return rf"{body}_{{\text{{origin }}({origin})}}"
 
-    def _repr_latex_(self) -> str:
-        return display.signal_latex(self)
-
-    def _repr_html_(self) -> str:
-        return display.signal_html(self)
-
-    def __repr__(self) -> str:
-        return display.signal_repr(self)
-
-    def __str__(self) -> str:
-        return display.signal_text(self)
 
 
 def as_signal(value: Any) -> Signal:
@@ -472,10 +460,6 @@ def as_signal(value: Any) -> Signal:
 
 
 # --- helpers shared with symconv.core.ops ---------------------------------------------
-
-
-def _unify_domains(a: Domain, b: Domain) -> Domain:
-    return unify_domains(a, b)
 
 
 def _map_entries(arr: np.ndarray, func: Callable[[Any], Any]) -> np.ndarray:

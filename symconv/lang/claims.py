@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import importlib.util
 import itertools
+import math
 import re
 import reprlib
 import tomllib
@@ -41,18 +42,22 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
+from symconv.core.kernels import KERNEL_NAMES, get_kernel
 from symconv.core.signal import Signal, default_origin
 from symconv.errors import ClaimFileError, InputLimitError, SymconvError
+from symconv.lang.check import Kind, check_statement
 from symconv.lang.dsl import (
     MAX_AXES,
     MAX_NUMBER_DIGITS,
     Statement,
     check_signal_name,
+    names,
     number_digits,
     parse_statement,
 )
-from symconv.prove import TIER_NAMES
 
+# The tiers a claim may name, in their default order (symconv.prove.tiers runs them).
+TIER_NAMES = ("general", "exact", "random")
 DEFAULT_BUDGET = 60.0
 EXPECTATIONS = ("holds", "fails")
 CLAIM_KEYS = frozenset({"name", "statement", "signals", "expect", "tiers", "sizes", "budget",
@@ -91,8 +96,6 @@ class SignalSpec:
     def build(self, name: str) -> Signal:
         """The exact signal: symbolic entries ``name[...]`` or the fixed entries."""
         if self.kernel is not None:
-            from symconv.core.kernels import get_kernel  # kernels need the whole core
-
             return get_kernel(self.kernel)
         if self.literal is not None:
             return Signal.literal(_to_lists(self.literal), origin=self._origin())
@@ -186,9 +189,7 @@ def parse_shape_text(text: str) -> tuple[int, ...]:
     dims = tuple(int(part) for part in parts)
     if any(n < 1 for n in dims):
         raise ClaimFileError(f"shape {_shown(text)} has a zero size; sizes must be at least 1")
-    total = 1
-    for n in dims:
-        total *= n
+    total = math.prod(dims)
     if total > MAX_DECLARED_ENTRIES:
         raise ClaimFileError(f"shape {_shown(text)} has {total} entries; the limit is "
                              f"{MAX_DECLARED_ENTRIES}")
@@ -229,9 +230,7 @@ def _literal(value: Any) -> tuple[Any, tuple[int, ...]]:
             raise InputLimitError(f"literal is nested more than {MAX_AXES} levels deep; the "
                                   f"limit is {MAX_AXES} axes")
         row = row[0]
-    entries = 1
-    for n in shape:
-        entries *= n
+    entries = math.prod(shape)
     if entries > MAX_LITERAL_ENTRIES:
         raise InputLimitError(f"literal of shape {tuple(shape)} has {entries} entries; the "
                               f"literal size limit is {MAX_LITERAL_ENTRIES}")
@@ -253,8 +252,6 @@ def _literal_rows(value: Any, depth: int = 1) -> tuple[Any, tuple[int, ...]]:
 
 
 def _kernel_spec(name: str) -> SignalSpec:
-    from symconv.core.kernels import KERNEL_NAMES, get_kernel
-
     if name not in KERNEL_NAMES:
         raise ClaimFileError(f"{_shown(name)} is neither a shape like 3x3 nor a kernel "
                              f"({', '.join(KERNEL_NAMES)})")
@@ -353,7 +350,6 @@ def build_claim(table: Mapping[str, Any], source: str = "<string>", line: int = 
             raise ClaimFileError(f"note {_shown(note)} is not a string")
         claim = Claim(name, statement, statement.text, signals, expect, tiers, budget, source,
                       line, random_sizes, note=note)
-        from symconv.prove.evaluate import check_claim  # the kind checker needs the core
 
         check_claim(claim)
         _check_reachable(signals, statement)
@@ -365,8 +361,6 @@ def build_claim(table: Mapping[str, Any], source: str = "<string>", line: int = 
 
 
 def _signals(table: Any, statement: Statement) -> dict[str, list[SignalSpec]]:
-    from symconv.lang.dsl import names
-
     if not isinstance(table, dict) or not table:
         raise ClaimFileError("signals must be a table like { F = \"3x3\", I = \"5x5\" }")
     folded: dict[str, str] = {}
@@ -402,8 +396,6 @@ def _signals(table: Any, statement: Statement) -> dict[str, list[SignalSpec]]:
 def _check_reachable(signals: Mapping[str, Any], statement: Statement) -> None:
     """A declared signal the statement never names would be checked for nothing (and hid
     look-alike names: ``Ｆ`` declared, ``F`` read)."""
-    from symconv.lang.dsl import names
-
     used = names(statement)
     unused = [name for name in signals if name not in used]
     if unused:
@@ -441,6 +433,14 @@ def _random_sizes(table: Any, signals: dict[str, list[SignalSpec]]) -> dict[str,
             raise ClaimFileError(f"sizes.{key}: signal {key} has fixed entries")
         sizes[key] = shape
     return sizes
+
+
+def check_claim(claim: Claim) -> Kind | None:
+    """Load-time check of a claim's statement against its declared signals."""
+    if claim.statement is None:
+        return None
+    ndims = {name: len(specs[0].shape) for name, specs in claim.signals.items()}
+    return check_statement(claim.statement, ndims)
 
 
 def claim_from_text(statement: str, signals: Mapping[str, Any], expect: str = "holds",

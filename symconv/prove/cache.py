@@ -29,12 +29,12 @@ from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from symconv import __version__
 from symconv.core.atomic import atomic_write
 from symconv.errors import SymconvError
-from symconv.prove import Counterexample, Result, Verdict
 from symconv.prove.explain import Explanation
 from symconv.prove.repair import Repair
+from symconv.prove.verdict import Counterexample, Result, Verdict
+from symconv.version import __version__
 
 if TYPE_CHECKING:
     from symconv.lang.claims import Claim

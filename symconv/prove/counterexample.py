@@ -30,9 +30,9 @@ from symconv.core.algebra import Generator, Polynomial
 from symconv.core.cyclotomic import cyclotomic_field, field_order
 from symconv.core.signal import Signal, union_box
 from symconv.errors import SizeLimitError, SymconvError
-from symconv.prove import Budget, Counterexample
 from symconv.prove.evaluate import ExactBackend, evaluate_sides
 from symconv.prove.packed import PackedUnsupported, packed_differ, packed_difference
+from symconv.prove.verdict import Budget, Counterexample
 
 if TYPE_CHECKING:
     from symconv.lang.claims import Claim, SignalSpec

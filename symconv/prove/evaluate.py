@@ -5,19 +5,16 @@ The walker maps DSL nodes onto a *backend*: :class:`ExactBackend` calls
 small integers for counterexamples); the random tier plugs in a modular
 backend.  A backend's ``call`` looks the function up in its ``operations`` table, one
 implementation (or :class:`~symconv.lang.operations.Unsupported`) per operation of
-:data:`~symconv.lang.operations.OPERATIONS`, whose records also drive the static check
-(:func:`kind_of`) and :func:`degree`.  :func:`check_claim` is the static check done when a claim is loaded:
-every name declared, signals and scalars used where they fit, dimensions
-agreeing, modes and boundaries known, so that errors in a claim file are
-reported before any tier runs.
+:data:`~symconv.lang.operations.OPERATIONS`, whose records also drive :func:`degree` and
+the static check done when a claim is loaded,
+:func:`symconv.lang.claims.check_claim` (with :mod:`symconv.lang.check`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from fractions import Fraction
-from typing import TYPE_CHECKING, Any, ClassVar, Protocol, TypeVar
+from typing import Any, ClassVar, Protocol, TypeVar
 
 from symconv.core import fourier, ops
 from symconv.core.algebra import Polynomial
@@ -35,13 +32,9 @@ from symconv.lang.dsl import (
     Statement,
     Str,
     integer_value,
-    is_size_expression,
     size_expression_value,
 )
-from symconv.lang.operations import OPERATIONS, Implementation, Ints, Unsupported, dispatch_table
-
-if TYPE_CHECKING:
-    from symconv.lang.claims import Claim
+from symconv.lang.operations import OPERATIONS, Implementation, Unsupported, dispatch_table
 
 B = TypeVar("B")
 
@@ -202,145 +195,6 @@ def apply_binary(op: str, left: Any, right: Any) -> Any:
     return ops.matmul(left, right)
 
 
-# --- the static check --------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Kind:
-    """A signal of ``ndim`` axes, or a scalar (``ndim`` 0)."""
-
-    ndim: int
-
-    @property
-    def is_scalar(self) -> bool:
-        return self.ndim == 0
-
-    def __str__(self) -> str:
-        return "a scalar" if self.is_scalar else f"a {self.ndim}D signal"
-
-
-SCALAR = Kind(0)
-
-
-def _fail(node: Node, message: str) -> ClaimFileError:
-    return ClaimFileError(f"column {node.col + 1}: {message}")
-
-
-def kind_of(node: Node, ndims: Mapping[str, int]) -> Kind:
-    """The kind of ``node``'s value; ClaimFileError (with column) when it cannot fit."""
-    if isinstance(node, Name):
-        if node.id not in ndims:
-            raise _fail(node, f"unknown signal {node.id!r}; declared: {', '.join(ndims)}")
-        return Kind(ndims[node.id])
-    if isinstance(node, Number | Imag):
-        return SCALAR
-    if isinstance(node, Str):
-        raise _fail(node, "a string is only allowed as a keyword value")
-    if isinstance(node, Neg):
-        return kind_of(node.operand, ndims)
-    if isinstance(node, BinOp):
-        return _binop_kind(node, ndims)
-    return _call_kind(node, ndims)
-
-
-def _binop_kind(node: BinOp, ndims: Mapping[str, int]) -> Kind:
-    left, right = kind_of(node.left, ndims), kind_of(node.right, ndims)
-    if node.op in "+-":
-        if left != right:
-            raise _fail(node, f"cannot {'add' if node.op == '+' else 'subtract'} {right} "
-                              f"and {left}")
-        return left
-    if node.op == "*":
-        if not left.is_scalar and not right.is_scalar and left != right:
-            raise _fail(node, f"pointwise product of {left} and {right}; expected equal dimensions")
-        return right if left.is_scalar else left
-    if node.op == "/":
-        if not right.is_scalar or not is_constant(node.right):
-            raise _fail(node.right, "a signal or scalar can only be divided by a number")
-        return left
-    if left.ndim != 2 or right.ndim != 2:
-        raise _fail(node, f"matrix product @ of {left} and {right}; expected two 2D signals")
-    return left
-
-
-def is_constant(node: Node) -> bool:
-    """Whether ``node`` is a number expression (numbers and size functions such as numel)."""
-    if isinstance(node, Number | Imag):
-        return True
-    if isinstance(node, Call) and node.func in SIZE_FUNCTIONS:
-        return True
-    if isinstance(node, Neg):
-        return is_constant(node.operand)
-    if isinstance(node, BinOp):
-        return is_constant(node.left) and is_constant(node.right)
-    return False
-
-
-def _call_kind(node: Call, ndims: Mapping[str, int]) -> Kind:
-    op = OPERATIONS[node.func]
-    kinds = [kind_of(a, ndims) for a in node.args[: op.signals]]
-    for arg, kind in zip(node.args, kinds, strict=False):
-        if kind.is_scalar:
-            raise _fail(arg, f"{node.func}() expects a signal here, not a scalar")
-    if len({k.ndim for k in kinds}) > 1:
-        shown = " and ".join(str(k) for k in kinds)
-        raise _fail(node, f"{node.func}() of {shown}; expected equal dimensions")
-    ndim = kinds[0].ndim
-    n_ints = len(node.args) - op.signals
-    if op.ints in (Ints.OFFSETS, Ints.SIZES) and n_ints != ndim:
-        raise _fail(node, f"{node.func}() of {kinds[0]} needs {ndim} integers; got {n_ints}")
-    if op.ints is Ints.PERIOD and n_ints not in (0, ndim):
-        raise _fail(node, f"{node.func}() period needs {ndim} integers; got {n_ints}")
-    if op.sized:
-        for arg in node.args[op.signals:]:
-            if node.func == "zeropad" and is_size_expression(arg):
-                continue  # its value depends on the sizes; ops checks it when evaluated
-            size = integer_value(arg)
-            if size is None or size < 1:
-                raise _fail(arg, f"{node.func}() size must be a positive integer")
-    if op.ints is Ints.AXIS and n_ints + len(node.kwargs) > 1:
-        raise _fail(node, f"{node.func}() takes one axis at most (positional or axis=)")
-    if op.ints is Ints.AXIS and n_ints == 1:
-        axis = integer_value(node.args[1])
-        if axis is None or not -ndim <= axis < ndim:
-            raise _fail(node.args[1], f"axis {axis} does not exist in {kinds[0]}")
-    if op.ndim is not None and ndim != op.ndim:
-        raise _fail(node, f"{node.func}() of {kinds[0]}; expected a {op.ndim}D signal"
-                          f"{op.ndim_hint}")
-    if op.ints is Ints.INDEX:
-        axis = integer_value(node.args[1])
-        if axis is None or not 0 <= axis < ndim:
-            raise _fail(node.args[1], f"axis {axis} does not exist in {kinds[0]}")
-    for key, value in node.kwargs:
-        try:
-            if key == "mode" and isinstance(value, Str):
-                ops.normalize_mode(value.value)
-            elif key == "boundary" and isinstance(value, Str):
-                ops.normalize_boundary(value.value)
-        except ClaimFileError:
-            raise
-        except ValueError as exc:
-            raise _fail(value, str(exc)) from None
-        axis = integer_value(value) if key == "axis" else None
-        if key == "axis" and (axis is None or not -ndim <= axis < ndim):
-            raise _fail(value, f"axis {axis} does not exist in {kinds[0]}")
-    return SCALAR if op.scalar else Kind(ndim)
-
-
-def check_statement(statement: Statement, ndims: Mapping[str, int]) -> Kind:
-    """Check both sides and that they have the same kind; the common kind."""
-    left, right = kind_of(statement.left, ndims), kind_of(statement.right, ndims)
-    if left != right:
-        raise _fail(statement.right, f"the two sides differ in kind: {left} == {right}")
-    return left
-
-
-def check_claim(claim: Claim) -> Kind | None:
-    """Load-time check of a claim's statement against its declared signals."""
-    if claim.statement is None:
-        return None
-    ndims = {name: len(specs[0].shape) for name, specs in claim.signals.items()}
-    return check_statement(claim.statement, ndims)
 
 
 def degree(node: Node, symbolic: set[str]) -> int:

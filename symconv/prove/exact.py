@@ -27,13 +27,13 @@ from typing import TYPE_CHECKING
 
 from symconv.errors import SizeLimitError, SymconvError
 from symconv.lang.dsl import names_sizes
-from symconv.prove import Budget, Result, Verdict, format_sizes
 from symconv.prove.counterexample import (
     build_env,
     exact_differs,
     minimal_counterexample,
     sizes_of,
 )
+from symconv.prove.verdict import Budget, Result, Verdict, format_sizes
 
 if TYPE_CHECKING:
     from symconv.lang.claims import Claim, SignalSpec

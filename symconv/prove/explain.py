@@ -31,8 +31,10 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from symconv.core.signal import Signal, check_box, default_origin
+from symconv.core.signal import MAX_EXACT_ENTRIES, Signal, check_box, default_origin
 from symconv.errors import SymconvError
+from symconv.lang.check import check_statement
+from symconv.lang.claims import check_claim
 from symconv.lang.dsl import (
     FUNCTIONS,
     SIZED_CALLS,
@@ -49,16 +51,16 @@ from symconv.lang.dsl import (
     unparse,
     walk,
 )
-from symconv.prove import Budget, BudgetExhausted, Result, Verdict, format_sizes
+from symconv.prove import exact
 from symconv.prove.counterexample import as_number, difference, sizes_of
-from symconv.prove.evaluate import check_claim
-from symconv.prove.modular import ModularBackend, NotModular
+from symconv.prove.modular import NTT_PRIMES, ModularBackend, NotModular
 from symconv.prove.packed import (
     MonomialCodec,
     PackedBackend,
     PackedUnsupported,
     packed_difference,
 )
+from symconv.prove.verdict import Budget, BudgetExhausted, Result, Verdict, format_sizes
 
 if TYPE_CHECKING:
     from symconv.lang.claims import Claim, SignalSpec
@@ -124,8 +126,6 @@ class Screen:
     statement passes."""
 
     def __init__(self, assignment: dict[str, SignalSpec], seed: int = 0) -> None:
-        from symconv.prove.modular import NTT_PRIMES
-
         self.modular = ModularBackend(*NTT_PRIMES[0])
         self.memo: dict[Node, Any] = {}
         self.residues: dict[str, Signal] | None = None
@@ -251,8 +251,6 @@ def _nested(values: list[int], shape: tuple[int, ...]) -> Any:
 def explanations(claim: Claim, result: Result, budget: Budget) -> list[Explanation]:
     """The relations between the sides of a refuted ``==`` claim that the exact tier
     verifies at the failing sizes, cheapest first; stops when the budget is spent."""
-    from symconv.prove import exact
-
     statement = claim.statement
     if statement is None or statement.op != "==" or result.verdict is not Verdict.REFUTED:
         return []
@@ -284,8 +282,6 @@ def explanations(claim: Claim, result: Result, budget: Budget) -> list[Explanati
 
 
 def _fits_exact(assignment: dict[str, SignalSpec]) -> bool:
-    from symconv.core.signal import MAX_EXACT_ENTRIES
-
     return all(math.prod(spec.shape) <= MAX_EXACT_ENTRIES for spec in assignment.values())
 
 
@@ -322,7 +318,6 @@ def _candidates(claim: Claim, statement: Statement, assignment: dict[str, Signal
 
 
 def _ndim(claim: Claim, statement: Statement) -> int:
-    from symconv.prove.evaluate import check_statement
 
     ndims = {name: len(specs[0].shape) for name, specs in claim.signals.items()}
     return check_statement(statement, ndims).ndim

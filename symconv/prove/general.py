@@ -68,9 +68,9 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from symconv import display
 from symconv.core.algebra import Polynomial
 from symconv.core.ops import periodize
+from symconv.core.rendering import render
 from symconv.core.signal import Signal
 from symconv.errors import ShapeError, SymconvError
 from symconv.lang.dsl import (
@@ -87,7 +87,7 @@ from symconv.lang.dsl import (
     parse_statement,
     walk,
 )
-from symconv.prove import Budget, Result, Verdict, checker
+from symconv.prove import checker
 from symconv.prove.evaluate import ExactBackend, evaluate
 from symconv.prove.rules import (
     DEFINITIONS,
@@ -130,6 +130,7 @@ from symconv.prove.sums import (
     same_expression,
     tabulate,
 )
+from symconv.prove.verdict import Budget, Result, Verdict
 
 if TYPE_CHECKING:
     from symconv.lang.claims import Claim, SignalSpec
@@ -276,10 +277,10 @@ class Derivation:
         return self.latex()
 
     def _repr_html_(self) -> str:
-        return display.derivation_html(self)
+        return render(self, "html")
 
     def __repr__(self) -> str:
-        return display.derivation_repr(self)
+        return render(self, "repr")
 
 
 def _without_detours(chain: list[Step]) -> list[Step]:

@@ -34,7 +34,10 @@ from multiprocessing.connection import Connection, wait
 from types import FrameType
 from typing import TYPE_CHECKING, Any
 
-from symconv.prove import TIER_NAMES, Result, Verdict, load_tier
+from symconv.lang.claims import TIER_NAMES
+from symconv.prove.outcome import verify_one
+from symconv.prove.tiers import load_tier
+from symconv.prove.verdict import Result, Verdict
 
 if TYPE_CHECKING:
     from symconv.lang.claims import Claim
@@ -86,7 +89,7 @@ class _Current:
 
 
 # Frames of the machinery that runs a claim, left out of a stage.
-_RUNNING = ("symconv.prove", "symconv.prove.runner")
+_RUNNING = ("symconv.prove.outcome", "symconv.prove.run", "symconv.prove.tiers")
 
 
 def _stage(thread_id: int | None) -> str:
@@ -108,8 +111,6 @@ def _stage(thread_id: int | None) -> str:
 def _serve(conn: Connection, claims: Sequence[Claim], memory_bytes: int | None,
            heartbeat: float) -> None:
     """A worker's main loop: receive (index, budget), send back the result."""
-    from symconv.prove.runner import verify_one
-
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     if memory_bytes:
         _, hard = resource.getrlimit(resource.RLIMIT_AS)

@@ -70,7 +70,6 @@ from symconv.lang.dsl import (
     walk,
 )
 from symconv.lang.operations import ROOTS_OF_UNITY, Implementation, Unsupported, dispatch_table
-from symconv.prove import Budget, Counterexample, Result, Verdict, format_sizes
 from symconv.prove.counterexample import (
     difference,
     minimal_counterexample,
@@ -88,6 +87,7 @@ from symconv.prove.modular import (
     WideBackend,
     _prime_factors,
 )
+from symconv.prove.verdict import Budget, Counterexample, Result, Verdict, format_sizes
 
 if TYPE_CHECKING:
     from symconv.lang.claims import Claim, SignalSpec

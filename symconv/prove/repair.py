@@ -14,7 +14,7 @@ sub-expressions:
 
 Each edited statement is screened at a random integer point of the failing sizes
 (a statement that fails there is false) and the survivors are re-verified by the
-normal tiers (:func:`symconv.prove.run_tiers`, without diagnosis); only those
+normal tiers (:func:`symconv.prove.tiers.decide`, without diagnosis); only those
 the tiers find true are reported, fewest edits and strongest verdicts first,
 within the claim's budget.
 """
@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 
 from symconv.core import ops
 from symconv.errors import SymconvError
+from symconv.lang.check import kind_of
 from symconv.lang.dsl import (
     BinOp,
     Call,
@@ -40,9 +41,9 @@ from symconv.lang.dsl import (
     Str,
     unparse,
 )
-from symconv.prove import Budget, Result, Verdict, format_sizes, run_tiers
-from symconv.prove.evaluate import kind_of
 from symconv.prove.explain import Screen, edited_claim, failing_assignment
+from symconv.prove.tiers import decide
+from symconv.prove.verdict import Budget, Result, Verdict, format_sizes
 
 if TYPE_CHECKING:
     from symconv.lang.claims import Claim
@@ -109,7 +110,7 @@ def repairs(claim: Claim, budget: Budget | float, result: Result | None = None) 
     if statement is None or statement.op != "==":
         return []
     if result is None:
-        result = run_tiers(claim, Budget(max(budget.remaining(), 0.0)), diagnose=False)
+        result = decide(claim, Budget(max(budget.remaining(), 0.0)))
     if result.verdict is not Verdict.REFUTED:
         return []
     screen = Screen(failing_assignment(claim, result))
@@ -127,8 +128,7 @@ def repairs(claim: Claim, budget: Budget | float, result: Result | None = None) 
             continue
         try:
             edited = edited_claim(claim, text)
-            verdict = run_tiers(edited, Budget(max(budget.remaining(), 0.0), witness=False),
-                                diagnose=False)
+            verdict = decide(edited, Budget(max(budget.remaining(), 0.0), witness=False))
         except SymconvError:
             continue
         if verdict.verdict in _STRENGTH:

@@ -13,78 +13,23 @@ outcomes that finished.
 from __future__ import annotations
 
 import json
-import time
 import xml.etree.ElementTree as ET
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-from symconv import display
 from symconv.core.atomic import atomic_write
 from symconv.errors import SymconvError
 from symconv.lang.claims import Claim
-from symconv.prove import Budget, Result, run_tiers
+
+# one claim in this process; runner.Outcome and runner.verify_one stay where callers look
+from symconv.prove.outcome import Outcome as Outcome
+from symconv.prove.outcome import verify_one as verify_one
 from symconv.prove.pool import HEARTBEAT, ClaimPool, Event
 
 if TYPE_CHECKING:
     from symconv.prove.cache import ResultCache
-
-
-@dataclass
-class Outcome:
-    """A claim with its result, or the error that stopped it."""
-
-    claim: Claim
-    result: Result | None
-    error: str | None = None
-    cached: bool = False
-
-    @property
-    def ok(self) -> bool:
-        return self.result is not None and self.result.meets(self.claim.expect)
-
-    @property
-    def status(self) -> str:
-        if self.result is None:
-            return "ERROR"
-        return "ok" if self.ok else "MISMATCH"
-
-    def _latex(self, printer: Any = None) -> str:
-        name = self.claim.name.replace("_", r"\_")
-        body = self.result._latex() if self.result else r"\text{ERROR}"
-        return rf"\text{{{name} ({self.claim.expect}): }}{body}"
-
-    def _repr_latex_(self) -> str:
-        return f"$${display.outcome_latex(self)}$$"
-
-    def _repr_html_(self) -> str:
-        return display.outcome_html(self)
-
-    def __repr__(self) -> str:
-        return display.outcome_repr(self)
-
-    def __str__(self) -> str:
-        return display.outcome_text(self)
-
-
-def verify_one(claim: Claim, budget: float | None = None, *, preempt: bool = False,
-               on_tier: Callable[[str], None] | None = None,
-               memory_bytes: int | None = None) -> Outcome:
-    """Run the tiers on one claim in this process (``budget`` overrides the claim's own;
-    ``preempt`` and ``on_tier`` as in :func:`~symconv.prove.run_tiers`)."""
-    if budget is not None:
-        claim = replace(claim, budget=budget)
-    start = time.monotonic()
-    try:
-        return Outcome(claim, run_tiers(claim, Budget(claim.budget, memory_bytes=memory_bytes),
-                                        preempt=preempt, on_tier=on_tier))
-    except SymconvError as exc:
-        return Outcome(claim, None, f"{claim.where}: claim {claim.name!r}: {exc}")
-    except Exception as exc:  # a bug must not take the other claims down with it
-        elapsed = time.monotonic() - start
-        return Outcome(claim, None, f"{claim.where}: claim {claim.name!r}: internal error "
-                                    f"after {elapsed:.1f} s: {type(exc).__name__}: {exc}")
 
 
 class Progress(Protocol):

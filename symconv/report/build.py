@@ -7,7 +7,6 @@ by atomic renames, so a failure leaves the previous report intact.
 
 from __future__ import annotations
 
-import importlib
 import shutil
 import tempfile
 import time
@@ -18,24 +17,25 @@ from typing import Any
 
 import jinja2
 
-from symconv import __version__
 from symconv.core.atomic import atomic_write, make_folder
 from symconv.errors import ReportError
+from symconv.report import audit, derivation, lecture, verify_summary
 from symconv.report.checks import CheckedClaim, verify_displayed
 from symconv.report.environment import make_environment
 from symconv.report.figures import FigureFolder
 from symconv.report.formulas import claim_latex
 from symconv.report.pdf import DEFAULT_TIME_LIMIT, compile_pdf, find_engine
 from symconv.report.spec import DEFAULT_OUT_DIR, ReportSpec
+from symconv.version import __version__
 
 ContextBuilder = Callable[[ReportSpec, FigureFolder], dict[str, Any]]
 
-# report kind -> module whose ``context(spec, figures)`` computes the template's values
-_CONTEXT_MODULES = {
-    "derivation": "symconv.report.derivation",
-    "lecture": "symconv.report.lecture",
-    "claims": "symconv.report.audit",
-    "verify": "symconv.report.verify_summary",
+# report kind -> the function that computes the template's values
+CONTEXT_BUILDERS: dict[str, ContextBuilder] = {
+    "derivation": derivation.context,
+    "lecture": lecture.context,
+    "claims": audit.context,
+    "verify": verify_summary.context,
 }
 
 
@@ -47,12 +47,6 @@ class BuildResult:
     pdf: Path | None
     figures: tuple[Path, ...]
     seconds: float
-
-
-def context_builder(kind: str) -> ContextBuilder:
-    module = importlib.import_module(_CONTEXT_MODULES[kind])
-    builder: ContextBuilder = module.context
-    return builder
 
 
 def claim_functions(checked: dict[str, CheckedClaim]) -> dict[str, Callable[..., Any]]:
@@ -99,7 +93,7 @@ def render(spec: ReportSpec, figures: FigureFolder,
     env.globals.update(claim_functions(verify_displayed(spec.displayed_claims())))
     values = {"title": spec.title, "author": spec.author, "version": __version__,
               "spec": spec, "figures_dir": figures.latex_path}
-    values.update(context_builder(spec.report)(spec, figures))
+    values.update(CONTEXT_BUILDERS[spec.report](spec, figures))
     try:
         return template.render(values)
     except jinja2.UndefinedError as err:

@@ -22,6 +22,7 @@ from typing import Any
 
 from symconv.errors import ClaimFileError
 from symconv.lang.dsl import parse_statement
+from symconv.prove.general import RULE_TITLES
 from symconv.prove.rules import DEFINITIONS_LATEX, DslSide
 from symconv.prove.sums import FREE_VARIABLE, Expression, Index, LinearForm
 from symconv.report.formulas import applied_latex, expr_latex
@@ -153,8 +154,6 @@ def _substitution_note(run: Sequence[Any]) -> str | None:
 
 def condense(steps: Sequence[Any]) -> ShownDerivation | None:
     """The chain a person writes for the machine chain ``steps`` (None if empty)."""
-    from symconv.prove.general import RULE_TITLES
-
     if not steps:
         return None
     shown: list[ShownStep] = []

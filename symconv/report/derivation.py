@@ -21,6 +21,7 @@ from symconv.core.fourier import Spectrum, dft
 from symconv.core.signal import Signal
 from symconv.lang.claims import Claim
 from symconv.lang.dsl import parse_statement, walk
+from symconv.report.cnn_section import cnn_data
 from symconv.report.condense import definition_latex
 from symconv.report.figures import FigureFolder
 from symconv.report.formulas import applied_latex
@@ -96,6 +97,6 @@ def context(spec: ReportSpec, figures: FigureFolder) -> dict[str, Any]:
         "trace": {op: _trace_form_latex(op) for op in ("corr", "conv")},
         "topics": topics,
         "dft": _dft_example(DFT_SIZE),
-        "cnn": cnn.report_data(),
+        "cnn": cnn_data(),
         "cnn_pixel_lines": _pixel_lines(),
     }

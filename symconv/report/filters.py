@@ -17,6 +17,14 @@ from typing import Any
 
 import sympy
 
+from symconv.core.algebra import Polynomial
+from symconv.core.fourier import coefficient_expr
+from symconv.core.signal import Signal
+from symconv.prove.counterexample import claim_sides
+from symconv.prove.general import RULE_TITLES
+from symconv.report.condense import ShownStep, condense, note_latex, side_latex
+from symconv.report.formulas import claim_latex
+
 _ESCAPES = {
     "\\": r"\textbackslash{}",
     "&": r"\&",
@@ -127,9 +135,6 @@ def index_text(index: object) -> str:
 def exact_latex(value: Any) -> str:
     """An exact value for display: an integer, a fraction, a Gaussian rational or an element
     of a cyclotomic field written in powers of one ω = exp(-2πi/n); never a float."""
-    from symconv.core.algebra import Polynomial
-    from symconv.core.fourier import coefficient_expr
-
     if isinstance(value, Polynomial):
         if not value.is_constant():
             return str(sympy.latex(value.as_expr()))
@@ -160,9 +165,6 @@ def exact_counterexample(checked: Any) -> tuple[dict[str, str], str, str, Any] |
     the sides are evaluated again on the same small signals, exactly, from the
     definitions (:func:`symconv.prove.counterexample.claim_sides`).
     """
-    from symconv.core.signal import Signal
-    from symconv.prove.counterexample import claim_sides
-
     found = checked.result.counterexample
     if found is None or any(isinstance(v, str) for v in found.signals.values()):
         return None
@@ -199,9 +201,6 @@ def derivation_steps(derivation: Any, full: bool = False) -> str:
     (whose notes are unbreakable ``\\text`` boxes that run off the page), the
     notes here wrap within the line width.
     """
-    from symconv.prove.general import RULE_TITLES
-    from symconv.report.condense import ShownStep, condense, note_latex, side_latex
-
     steps = derivation.steps
     if not steps:
         return ""
@@ -223,8 +222,6 @@ def derivation_steps(derivation: Any, full: bool = False) -> str:
 
 def claim_formula(value: Any) -> str:
     """A claim's (or checked claim's) statement as LaTeX, rendered from its syntax tree."""
-    from symconv.report.formulas import claim_latex
-
     return claim_latex(getattr(value, "claim", value))
 
 

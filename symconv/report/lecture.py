@@ -48,6 +48,7 @@ from symconv.core.kernels import get_kernel, integer_weights
 from symconv.core.ops import circconv, conv, corr, flip, periodize, transpose, zeropad
 from symconv.core.signal import Signal
 from symconv.errors import ReportError
+from symconv.report.cnn_section import cnn_data
 from symconv.report.condense import definition_latex
 from symconv.report.figures import FigureFolder
 from symconv.report.library_table import library_rows
@@ -179,8 +180,7 @@ def _portrait() -> np.ndarray:
 
 def _filtered(weights: list[list[int]], image: Signal, op: str) -> np.ndarray:
     """``op`` of the integer weights with the image ('same' mode, reflect), exact integers."""
-    origin = (-(len(weights) // 2), -(len(weights[0]) // 2))
-    kernel = Signal.from_array(np.array(weights, dtype=np.int64), origin=origin)
+    kernel = Signal.from_array(np.array(weights, dtype=np.int64))  # centred
     operation = conv if op == "conv" else corr
     result = operation(kernel, image, mode="same", boundary="reflect")
     return np.asarray(result.entries, dtype=np.int64)
@@ -376,7 +376,7 @@ def learned_filters(figures: FigureFolder, learning: cnn.LearningReport) -> str:
 
 def backprop_data(figures: FigureFolder) -> dict[str, Any]:
     """Gradients checked against sympy.diff, one symbolic step, learned filters."""
-    data = cnn.report_data()
+    data = cnn_data()
     learning = cnn.learning_equivalence(steps=data["learning"]["steps"])
     data["learned_plot"] = learned_filters(figures, learning)
     data["learning"]["final_unflipped_difference"] = learning.final_unflipped_difference

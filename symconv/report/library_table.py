@@ -21,9 +21,15 @@ import json
 from importlib import resources
 from typing import Any
 
-from symconv.apps.identify import BUILTIN_ADAPTERS, FLIP_SLIDE_TARGETS, which_libraries_flip
+from symconv.apps.identify import BUILTIN_ADAPTERS, which_libraries_flip
 from symconv.errors import ReportError
 
+# The functions of the lecture's "which libraries flip" slide.
+FLIP_SLIDE_TARGETS = (
+    "numpy:convolve", "numpy:correlate", "scipy.signal:convolve2d", "scipy.signal:correlate2d",
+    "scipy.ndimage:convolve", "scipy.ndimage:correlate", "torch.nn.functional:conv2d",
+    "cv2:filter2D",
+)
 RECORD_FILE = "library_probes.json"
 REFRESH_COMMAND = "python benchmarks/record_library_probes.py"
 # Probed when identify has an adapter for them (another engineer is adding adapters).
@@ -31,7 +37,7 @@ OPTIONAL_TARGETS = ("torch.nn.functional:conv_transpose2d",)
 
 
 def slide_targets() -> tuple[str, ...]:
-    """The functions of the slide: identify's list, plus optional ones it can probe."""
+    """The functions of the slide, plus optional ones identify can probe."""
     extra = tuple(t for t in OPTIONAL_TARGETS
                   if t in BUILTIN_ADAPTERS and t not in FLIP_SLIDE_TARGETS)
     return FLIP_SLIDE_TARGETS + extra

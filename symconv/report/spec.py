@@ -38,7 +38,7 @@ from pathlib import Path
 from typing import Any
 
 from symconv.errors import ReportError
-from symconv.lang.claims import Claim, parse_toml
+from symconv.lang.claims import Claim, load_claims, parse_toml
 
 DEFAULT_OUT_DIR = Path("reports/build")
 REPORT_KINDS = ("derivation", "lecture", "claims", "verify")
@@ -76,8 +76,6 @@ class ReportSpec:
     def displayed_claims(self) -> tuple[Claim, ...]:
         """The claims the build verifies and a template may display: the ``[[claim]]``
         tables, then the claims of the files named by ``claims`` (same name replaces)."""
-        from symconv.lang.claims import load_claims
-
         return merge_claims(self.shown_claims, tuple(load_claims(list(self.claims))))
 
     @property

@@ -1,0 +1,37 @@
+"""The verdict on a claim and, when it is REFUTED, why: :func:`run_tiers`.
+
+:func:`~symconv.prove.tiers.decide` runs the tiers; a refuted ``==`` claim then also gets
+its checked explanations (:mod:`~symconv.prove.explain`) and nearest true repairs
+(:mod:`~symconv.prove.repair`, which decides its candidates with the tiers alone).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from symconv.lang.claims import Claim
+from symconv.prove.explain import explanations
+from symconv.prove.repair import repairs
+from symconv.prove.tiers import decide
+from symconv.prove.verdict import Budget, Result, Verdict
+
+
+def run_tiers(claim: Claim, budget: Budget | None = None, diagnose: bool = True, *,
+              preempt: bool = False, on_tier: Callable[[str], None] | None = None) -> Result:
+    """The verdict on ``claim``: its tiers in order, first decisive result wins.
+
+    Each tier runs on its share of the remaining budget
+    (:data:`~symconv.prove.tiers.TIER_WEIGHTS`).  ``preempt`` stops a tier with an
+    interval timer when its share runs out (main thread only); ``on_tier(name)`` is
+    called as each tier starts.  With ``diagnose``, a REFUTED ``==`` claim also gets its
+    checked explanations and nearest true repairs, within the same budget.
+    """
+    budget = budget or Budget(claim.budget)
+    result = decide(claim, budget, preempt=preempt, on_tier=on_tier)
+    if diagnose and result.verdict is Verdict.REFUTED:
+        began = time.monotonic()
+        result.explanations = explanations(claim, result, budget)
+        result.repairs = repairs(claim, budget, result)
+        result.seconds += time.monotonic() - began
+    return result

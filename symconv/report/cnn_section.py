@@ -1,0 +1,42 @@
+"""The CNN section of the derivation and lecture reports: values computed while the
+report builds (the expanded pixel, the gradients checked against sympy.diff, one symbolic
+learning step, and learning in floating point).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sympy
+
+from symconv.apps import cnn
+from symconv.prove.verdict import exact_check_verdict
+
+
+def cnn_data(steps: int = 200) -> dict[str, Any]:
+    """Values for a ``cnn`` section of the derivation and lecture reports (computed now).
+
+    Keys: ``pixel`` (LaTeX of y[0,0,0] for 2 input channels, 3x3 kernel),
+    ``backprop`` (one dict per setting: ``settings`` text, ``verdict``,
+    ``entries``), ``one_step`` (``verdict``), ``learning`` (steps,
+    max_flip_difference, first_step_difference, exact_counterexample).
+    """
+    checks = []
+    grid: list[dict[str, Any]] = [{}, {"stride": 2}, {"dilation": 2},
+                                  {"stride": 2, "padding": 1, "dilation": 2}]
+    for settings in grid:
+        found = cnn.check_backprop(2, 2, (4, 4), (2, 2), **settings)
+        text = ", ".join(f"{k} {v}" for k, v in settings.items()) or "stride 1, no padding"
+        checks.append({"settings": text, "verdict": exact_check_verdict(found.holds).value,
+                       "entries": sum(found.checked.values())})
+    step = cnn.one_step_equivalence()
+    learned = cnn.learning_equivalence(steps=steps)
+    return {
+        "pixel": sympy.latex(cnn.pixel_form(2, 0, (3, 3), (0, 0))),
+        "backprop": checks,
+        "one_step": {"verdict": exact_check_verdict(step.holds).value},
+        "learning": {"steps": learned.steps,
+                     "max_flip_difference": learned.max_flip_difference,
+                     "first_step_difference": learned.first_step_difference,
+                     "exact_counterexample": learned.exact_counterexample},
+    }
