@@ -13,8 +13,9 @@ for every term of each side, in the order of that expansion, a list of steps:
   Z_n^k; on Z_n^d each axis maps to itself), then substitutes;
 - ``["orth", k]`` (on Z_n^d): k occurs in no atom and only linearly in the phase,
   ``Σ_{k∈Z_n} ω^(k·L) = n·[L ≡ 0 mod n]``;
-- ``["collapse", v]`` (on Z_n^d): an indicator ``[±v + r ≡ 0]`` fixes v: substitute
-  ``v = ∓r``, valid since the summand is n-periodic in v.
+- ``["collapse", v]``: an indicator ``[±v + r ≡ 0]`` fixes v: substitute ``v = ∓r`` (on Z_n^d
+  the summand is n-periodic in v; on Z^d ``[±v + r = 0]`` is 1 at one point).  The
+  ``"literals"`` are read with the entries the claim gives: ``D(p) = Σ_c v_c·Π_a [p_a = c_a]``.
 
 Both sides must end with the same collected terms (sums are finite, so the order
 of summation is immaterial).  On Z_n^d the claim is that of the model: every
@@ -108,8 +109,9 @@ def _axis(var: str) -> int:
 
 
 class _Expander:
-    def __init__(self, ndims: Mapping[str, int], real: frozenset[str], torus: int | None) -> None:
-        self.ndims, self.real, self.torus, self.count = ndims, real, torus, 0
+    def __init__(self, ndims: Mapping[str, int], real: frozenset[str], torus: int | None,
+                 literals: Mapping[str, Mapping[tuple[int, ...], Fraction]] | None = None) -> None:
+        self.ndims, self.real, self.torus, self.count, self.literals = ndims, real, torus, 0, literals or {}
 
     def ndim(self, node: Node) -> int:
         if isinstance(node, Name):
@@ -138,6 +140,10 @@ class _Expander:
         if isinstance(node, Name):
             if p is None:
                 raise CertificateError(f"signal {node.id} used as a number")
+            if node.id in self.literals:
+                return [replace(self.one(Fraction(v)), deltas=[(a, _add(q, {"1": -c[a]}))
+                                                               for a, q in enumerate(p)])
+                        for c, v in sorted(self.literals[node.id].items()) if v]
             return [replace(self.one(), atoms=[(node.id, False, tuple(_frozen(a) for a in p))])]
         if isinstance(node, Number):
             return [self.one(node.value)]
@@ -287,10 +293,10 @@ def _orthogonality(t: Term, k: str) -> Term:
                    deltas=[*t.deltas, (a, linear)])
 
 
-def _collapse(t: Term, v: str) -> Term:
+def _collapse(t: Term, v: str, torus: bool) -> Term:
     for number, (a, d) in enumerate(t.deltas):
         c = d.get(v, 0)
-        if v in t.vars and abs(c) == 1 and a == _axis(v):
+        if v in t.vars and abs(c) == 1 and (a == _axis(v) or not torus):
             value = _add({}, _add(d, {v: -c}), -c)
             rest = t.deltas[:number] + t.deltas[number + 1:]
             return _substitute(replace(t, deltas=rest), {v: value}, [u for u in t.vars if u != v])
@@ -305,8 +311,9 @@ def _run(t: Term, steps: Any, torus: bool) -> Term:
         if kind == "map" and len(step) == 3 and all(isinstance(s, dict) for s in step[1:]):
             t = _apply_map(t, {v: _aff(a) for v, a in step[1].items()},
                            {v: _aff(a) for v, a in step[2].items()}, torus)
-        elif kind in ("orth", "collapse") and torus and len(step) == 2 and isinstance(step[1], str):
-            t = _orthogonality(t, step[1]) if kind == "orth" else _collapse(t, step[1])
+        elif kind in ("orth", "collapse") and (torus or kind == "collapse") and len(step) == 2 \
+                and isinstance(step[1], str):
+            t = _orthogonality(t, step[1]) if kind == "orth" else _collapse(t, step[1], torus)
         else:
             raise CertificateError(f"unknown or malformed step {step!r}")
     return t
@@ -329,22 +336,26 @@ def normal_form(terms: list[Term]) -> dict[tuple[Any, ...], Fraction]:
     return {k: c for k, c in collected.items() if c}
 
 
-def expand_side(node: Node, ndims: Mapping[str, int], real: frozenset[str],
-                torus: int | None, signal: bool) -> list[Term]:
-    expander = _Expander(ndims, real, torus)
+def expand_side(node: Node, ndims: Mapping[str, int], real: frozenset[str], torus: int | None,
+                signal: bool, literals: Mapping[str, Mapping[tuple[int, ...], Fraction]] | None = None
+                ) -> list[Term]:
+    expander = _Expander(ndims, real, torus, literals)
     point = [{f"x.{a}": 1} for a in range(expander.ndim(node))] if signal else None
     return expander.expand(node, point)
 
 
 def check(statement: Statement, ndims: Mapping[str, int], real: frozenset[str],
-          certificate: Mapping[str, Any]) -> None:
+          certificate: Mapping[str, Any],
+          literals: Mapping[str, Mapping[tuple[int, ...], Fraction]] | None = None) -> None:
     """Accept (return None) or raise CertificateError.
 
     ``ndims``: each declared signal's number of axes; ``real``: the signals with
-    real entries (conj leaves them alone).  Malformed data is rejected, never raised.
+    real entries (conj leaves them alone); ``literals``: the concrete entries
+    (coordinate -> value) of signals declared with them.  Malformed data is rejected,
+    never raised.
     """
     try:
-        _check(statement, ndims, real, certificate)
+        _check(statement, ndims, real, certificate, literals or {})
     except CertificateError:
         raise
     except (ValueError, TypeError, KeyError, IndexError, AttributeError) as exc:
@@ -352,7 +363,8 @@ def check(statement: Statement, ndims: Mapping[str, int], real: frozenset[str],
 
 
 def _check(statement: Statement, ndims: Mapping[str, int], real: frozenset[str],
-           certificate: Mapping[str, Any]) -> None:
+           certificate: Mapping[str, Any],
+           literals: Mapping[str, Mapping[tuple[int, ...], Fraction]]) -> None:
     if statement.op != "==":
         raise CertificateError("only == statements are proved")
     model = certificate.get("model")
@@ -365,13 +377,18 @@ def _check(statement: Statement, ndims: Mapping[str, int], real: frozenset[str],
     sides = certificate.get("sides")
     if not isinstance(sides, list) or len(sides) != 2:
         raise CertificateError("a certificate has two sides")
+    expanded = certificate.get("literals", [])
+    if not isinstance(expanded, list) or (expanded and torus) or any(
+            name not in literals or any(len(c) != ndims[name] for c in literals[name])
+            for name in expanded):
+        raise CertificateError("the certificate reads entries the claim does not give")
     probe = _Expander(ndims, real, d)
     signal = [probe.ndim(statement.left) > 0, probe.ndim(statement.right) > 0]
     if signal[0] != signal[1]:
         raise CertificateError("a signal is compared with a number")
     forms = []
     for node, side in zip((statement.left, statement.right), sides, strict=True):
-        terms = expand_side(node, ndims, real, d, signal[0])
+        terms = expand_side(node, ndims, real, d, signal[0], {n: literals[n] for n in expanded})
         steps = side.get("terms") if isinstance(side, dict) else None
         if not isinstance(steps, list) or len(steps) != len(terms):
             raise CertificateError(f"the side has {len(terms)} terms; the certificate "

@@ -62,15 +62,19 @@ from symconv.core.ops import periodize
 from symconv.core.signal import Signal
 from symconv.errors import SymconvError
 from symconv.lang.dsl import Name, Node, parse_statement, walk
-from symconv.prove import Budget, Result, Verdict, checker
+from symconv.lang.dsl import names as names_in
+from symconv.prove import Budget, Result, Verdict, checker, format_sizes
 from symconv.prove.evaluate import ExactBackend, evaluate
 from symconv.prove.rules import (
     DEFINITIONS,
     DEFINITIONS_LATEX,
+    LITERAL_DEFINITION,
+    LITERAL_DEFINITION_LATEX,
     RULES,
     DslSide,
     RuleError,
     atom_key,
+    can_permute,
     conjugate_name,
     definitions_used,
     free_variables,
@@ -81,10 +85,13 @@ from symconv.prove.rules import (
     on_torus,
     order,
     unfold,
+    unfold_correspondence,
 )
 from symconv.prove.rules import collapse as collapse_rule
 from symconv.prove.rules import exchange as exchange_rule
+from symconv.prove.rules import fix as fix_rule
 from symconv.prove.rules import orthogonality as orthogonality_rule
+from symconv.prove.rules import permute as permute_rule
 from symconv.prove.rules import reindex as reindex_rule
 from symconv.prove.rules import rename as rename_rule
 from symconv.prove.sums import (
@@ -120,6 +127,8 @@ RULE_TITLES = {
     "order": "canonical order",
     "orthogonality": "orthogonality",
     "collapse": "summing an indicator",
+    "fix": "summing an indicator",
+    "permute": "re-indexing",
 }
 
 
@@ -178,6 +187,9 @@ class Derivation:
     certificate: dict[str, Any] = field(default_factory=dict)
     ndims: Mapping[str, int] = field(default_factory=dict)
     real: frozenset[str] = frozenset()
+    # signals with concrete entries that the derivation unfolded into their entries (the
+    # statement is then proved for all sizes of the other signals, these fixed as given)
+    literals: Mapping[str, Mapping[tuple[int, ...], Fraction]] = field(default_factory=dict)
 
     @property
     def steps(self) -> list[Step]:
@@ -191,7 +203,8 @@ class Derivation:
     def check(self) -> bool:
         """Whether the independent checker accepts the certificate for the statement."""
         try:
-            checker.check(parse_statement(self.statement), self.ndims, self.real, self.certificate)
+            checker.check(parse_statement(self.statement), self.ndims, self.real, self.certificate,
+                          self.literals)
         except checker.CertificateError:
             return False
         return True
@@ -209,6 +222,10 @@ class Derivation:
         chain = self.steps
         scope = ("for all n and d: signals of shape n, read modulo n" if self.torus
                  else "for all d, all finite supports")
+        if self.literals:
+            others = sorted(set(self.ndims) - set(self.literals))
+            scope = (f"for all sizes of {', '.join(others)}; " if others else "") + \
+                f"{', '.join(sorted(self.literals))} fixed as given (entries and origin)"
         lines = [f"Claim: {self.statement}  ({scope})",
                  f"    {chain[0].before.text()}"]
         for step in chain:
@@ -276,8 +293,11 @@ def side_steps(side: DslSide) -> tuple[list[Step], LinearForm]:
     (their ``monomial`` parameter), which is what :func:`certificate_side` reads."""
     unfolded = unfold(side)
     used = definitions_used(side.node)
-    steps = [Step(side, unfolded, "unfold", "; ".join(DEFINITIONS[f] for f in used) or "a signal at a point",
-                  "; ".join(DEFINITIONS_LATEX[f] for f in used) or "a signal at a point")]
+    notes = [DEFINITIONS[f] for f in used] + ([LITERAL_DEFINITION] if side.literals else [])
+    notes_latex = [DEFINITIONS_LATEX[f] for f in used] + \
+        ([LITERAL_DEFINITION_LATEX] if side.literals else [])
+    steps = [Step(side, unfolded, "unfold", "; ".join(notes) or "a signal at a point",
+                  "; ".join(notes_latex) or "a signal at a point")]
     form = linearity(unfolded)
     if not same_expression(form, unfolded):
         note = "pull constants and finite sums out of products, split sums over +"
@@ -285,6 +305,10 @@ def side_steps(side: DslSide) -> tuple[list[Step], LinearForm]:
     for number in range(len(form.monomials)):
         if side.torus:
             form = _orthogonality_steps(form, number, steps)
+        else:
+            if form.monomials[number].points:
+                form = _fix_steps(form, number, steps)
+            form = _permute_steps(form, number, steps, side.ndim)
         for rule, params, why, why_latex in _canonical_moves(form.monomials[number], form):
             after = RULES[rule](form, monomial=number, **params)
             steps.append(Step(form, after, rule, why, why_latex, {"monomial": number, **params}))
@@ -334,6 +358,63 @@ def _orthogonality_steps(form: LinearForm, number: int, steps: list[Step]) -> Li
             return form
 
 
+def _fix_steps(form: LinearForm, number: int, steps: list[Step]) -> LinearForm:
+    """Let each indicator [L = 0] of term ``number`` (entries of a concrete signal) fix a
+    summation variable, while one has coefficient ±1 in it (appending the steps)."""
+    while True:
+        mono = form.monomials[number]
+        var = next((v for v in mono.variables if any(abs(p.coeff(v)) == 1 for p in mono.points)),
+                   None)
+        if var is None:
+            return form
+        after = fix_rule(form, number, var)
+        why = f"the indicator fixes {var} in Z^d (Σ_{var} [{var} − c = 0]·F({var}) = F(c))"
+        why_latex = (rf"the indicator fixes ${var}$ in $\mathbb{{Z}}^d$ "
+                     rf"($\sum_{var} [{var} - c = 0]\, F({var}) = F(c)$)")
+        steps.append(Step(form, after, "fix", why, why_latex, {"monomial": number, "var": var}))
+        form = after
+
+
+def _permute_steps(form: LinearForm, number: int, steps: list[Step], ndim: int) -> LinearForm:
+    """For each summation variable that term ``number`` uses only as ±var + k in its atoms
+    (:func:`~symconv.prove.rules.can_permute`), re-index var = σ(var) by the signed
+    permutation that takes one such atom's axes to the identity, the one giving the
+    smallest atoms (the candidates are those of every atom, so equal terms meet)."""
+    for var in form.monomials[number].variables:
+        mono = form.monomials[number]
+        if ndim < 2 or not can_permute(mono, var):
+            continue
+        users = [a for a in mono.atoms if var in a.index.variables()]
+        best: tuple[Any, ...] | None = None
+        best_form, best_axes = form, ()  # type: tuple[LinearForm, tuple[int, ...]]
+        for axes in sorted({_inverse_axes(a.axes) for a in users}):
+            after = permute_rule(form, number, var, axes or tuple(range(1, ndim + 1)), ndim)
+            key = tuple(sorted((a.signal, a.axes, a.index.coeff(var))
+                               for a in after.monomials[number].atoms
+                               if var in a.index.variables()))
+            if best is None or key < best:
+                best, best_form, best_axes = key, after, axes
+        if best_axes:
+            shown = ", ".join(f"−{-t}" if t < 0 else str(t) for t in best_axes)
+            why = (f"substitute {var} = σ({var}) with σ = ({shown}) (a signed permutation of "
+                   f"the axes), a bijection of Z^d")
+            why_latex = (rf"substitute ${var} = \sigma({var})$ with $\sigma = ({shown})$ (a "
+                         rf"signed permutation of the axes), a bijection of $\mathbb{{Z}}^d$")
+            steps.append(Step(form, best_form, "permute", why, why_latex,
+                              {"monomial": number, "var": var, "axes": best_axes,
+                               "ndim": ndim}))
+            form = best_form
+    return form
+
+
+def _inverse_axes(axes: tuple[int, ...]) -> tuple[int, ...]:
+    """σ⁻¹ of a signed permutation (() the identity): σ(p)_a = s_a·p_|σ_a|."""
+    inverse = [0] * len(axes)
+    for a, t in enumerate(axes):
+        inverse[abs(t) - 1] = (a + 1) * (1 if t > 0 else -1)
+    return tuple(inverse)
+
+
 def _canonical_moves(mono: Monomial, form: LinearForm) -> list[Move]:
     """The re-indexings, exchange and renaming that bring one term to canonical form."""
     if len(mono.atoms) > MAX_FACTORS:
@@ -349,7 +430,8 @@ def _canonical_moves(mono: Monomial, form: LinearForm) -> list[Move]:
             continue
         result, moves = attempt_moves
         key = (tuple(sorted(atom_key(a) for a in result.atoms)), result.phase.quadratic,
-               result.phase.linear, result.phase.constant)
+               result.phase.linear, result.phase.constant,
+               tuple(sorted((p.coeffs, p.const) for p in result.points)))
         if best is None or key < best:
             best, best_moves = key, moves
     if best is None:
@@ -412,12 +494,59 @@ def _pivot(mono: Monomial, factor_order: tuple[int, ...],
 
 def derive(claim: Claim) -> Derivation | None:
     """A derivation of the claim's statement, or None when none is found."""
+    return compare(claim)[0]
+
+
+def compare(claim: Claim) -> tuple[Derivation | None, tuple[LinearForm, LinearForm] | None]:
+    """A derivation of the claim's statement, or the two different canonical forms both
+    sides reach (the statement is then not an identity of the model), or (None, None) when
+    a side cannot be brought to canonical form.
+
+    A claim with signals of concrete entries is first derived with those signals symbolic
+    (a law for every such signal); when the forms differ there, their entries are unfolded
+    (:data:`~symconv.prove.rules.LITERAL_DEFINITION`): a law for all sizes of the others.
+    """
+    derivation, forms = _compare(claim, {})
+    literals = _literal_entries(claim) if derivation is None else {}
+    if literals:
+        with_entries = _compare(claim, literals)
+        if with_entries != (None, None):
+            return with_entries
+    return derivation, forms
+
+
+def _literal_entries(claim: Claim) -> dict[str, tuple[tuple[tuple[int, ...], Fraction], ...]]:
+    """The signals declared with one set of rational entries: their non-zero entries in the
+    order of the coordinates."""
+    found = {}
+    for name, specs in claim.signals.items():
+        if len(specs) != 1 or specs[0].is_symbolic:
+            continue
+        signal = specs[0].build(name)
+        entries = []
+        for coord in sorted(signal.coordinates()):
+            value = _as_polynomial(signal.value_at(coord))
+            if not value.is_constant():
+                break
+            try:
+                number = Fraction(str(value.constant_value()))
+            except ValueError:
+                break  # not rational (a complex entry): left symbolic
+            if number:
+                entries.append((tuple(coord), number))
+        else:
+            found[name] = tuple(entries)
+    return found
+
+
+def _compare(claim: Claim, literals: Mapping[str, tuple[tuple[tuple[int, ...], Fraction], ...]]
+             ) -> tuple[Derivation | None, tuple[LinearForm, LinearForm] | None]:
     statement = claim.statement
     if statement is None or statement.op != "==":
-        return None
+        return None, None
     signal = not is_scalar(statement.left)
     if signal == is_scalar(statement.right):
-        return None
+        return None, None
     ndims = {name: len(specs[0].shape) for name, specs in claim.signals.items()}
     ndim = max(ndims.values())
     torus = len(set(ndims.values())) == 1 and on_torus(statement.left, ndim) and \
@@ -426,21 +555,28 @@ def derive(claim: Claim) -> Derivation | None:
     if torus and not all(periods_fit(statement.left, assignment)
                          and periods_fit(statement.right, assignment)
                          for assignment in claim.assignments()):
-        return None
+        return None, None
+    if torus and literals:
+        return None, None  # concrete entries are unfolded on Z^d only
     real = frozenset(name for name, specs in claim.signals.items() if all(s.real for s in specs))
+    used = names_in(statement)
+    entries = tuple((name, literals[name]) for name in sorted(literals) if name in used)
     try:
-        left, left_form = side_steps(DslSide(statement.left, signal, torus, real, ndim))
-        right, right_form = side_steps(DslSide(statement.right, signal, torus, real, ndim))
+        left, left_form = side_steps(DslSide(statement.left, signal, torus, real, ndim, entries))
+        right, right_form = side_steps(DslSide(statement.right, signal, torus, real, ndim, entries))
+        if left_form != right_form:
+            return None, (left_form, right_form)
+        cert: dict[str, Any] = {"model": "Z_n^d" if torus else "Z^d",
+                                "sides": [certificate_side(left, ndims, statement.left),
+                                          certificate_side(right, ndims, statement.right)],
+                                "normal_form": left_form.text()}
     except RuleError:
-        return None
-    if left_form != right_form:
-        return None
-    cert = {"model": "Z_n^d" if torus else "Z^d",
-            "sides": [certificate_side(left, ndims, statement.left),
-                      certificate_side(right, ndims, statement.right)],
-            "normal_form": left_form.text()}
+        return None, None
+    if entries:
+        cert["literals"] = [name for name, _ in entries]
     return Derivation(statement.text, left, right, left_form, torus, certificate=cert,
-                      ndims=ndims, real=real)
+                      ndims=ndims, real=real, literals={name: dict(values)
+                                                        for name, values in entries}), None
 
 
 # --- the certificate --------------------------------------------------------------------------
@@ -480,6 +616,10 @@ def certificate_side(steps: list[Step], ndims: Mapping[str, int], node: Node) ->
     if flat is None:
         flat = linearity(steps[0].after)  # type: ignore[arg-type]
     assert isinstance(flat, LinearForm)
+    side = steps[0].before
+    assert isinstance(side, DslSide)
+    if not side.torus:
+        return _certificate_plane(steps, flat, unfold_correspondence(side), side.ndim)
     bound = {name for mono in flat.monomials for name in mono.variables}
     created: dict[str, str] = {}
     for number, name in enumerate(fresh_names(set())):
@@ -523,6 +663,84 @@ def certificate_side(steps: list[Step], ndims: Mapping[str, int], node: Node) ->
         new = {f"{v}.{a}": form for v, e in inv.items()
                for a, form in enumerate(_per_axis(e, ndim, created))}
         terms.append({"steps": first + ([["map", old, new]] if old else [])})
+    return {"terms": terms}
+
+
+Affine = dict[str, int]  # the checker's integer affine forms: "v.axis" -> coefficient, "1"
+
+
+def _affine(index: Index, axis: int) -> Affine:
+    form = {f"{v}.{axis}": c for v, c in index.coeffs}
+    if index.const and index.const[axis]:
+        form["1"] = index.const[axis]
+    return form
+
+
+def _substituted(form: Mapping[str, int], mapping: Mapping[str, Affine]) -> Affine:
+    out: Affine = {}
+    for v, c in form.items():
+        for u, k in mapping.get(v, {v: 1}).items():
+            out[u] = out.get(u, 0) + c * k
+    return {v: c for v, c in out.items() if c}
+
+
+def _certificate_plane(steps: list[Step], flat: LinearForm,
+                       correspondence: Mapping[str, list[tuple[int, str]]], ndim: int
+                       ) -> dict[str, Any]:
+    """:func:`certificate_side` on Z^d, axis by axis: a summation variable o of the unfold is
+    o_b = sign·name, a variable of the checker's expansion (``correspondence``: one-axis
+    flips and transposes around sums, the two sums of trace(a @ b)).  Per term, ``old``
+    holds each checker variable in terms of the current variables, ``new`` each current
+    variable in terms of the checker's."""
+    old: list[dict[str, Affine]] = []
+    new: list[dict[str, Affine]] = []
+    for mono in flat.monomials:
+        old.append({name: {f"{o}.{b}": sign} for o in mono.variables
+                    for b, (sign, name) in enumerate(correspondence[o])})
+        new.append({f"{o}.{b}": {name: sign} for o in mono.variables
+                    for b, (sign, name) in enumerate(correspondence[o])})
+    fixed: list[list[list[str]]] = [[] for _ in flat.monomials]
+    touched = [False for _ in flat.monomials]
+    for step in steps:
+        if step.rule not in ("reindex", "rename", "fix", "permute"):
+            continue
+        m = step.params["monomial"]
+        var: str = step.params.get("var", "")
+        axes = [f"{var}.{b}" for b in range(ndim)]
+        if step.rule == "fix":  # fixes come first in a term, on the variables as unfolded
+            if touched[m]:
+                raise RuleError("an indicator fixes a variable after a re-indexing")
+            fixed[m] += [["collapse", name] for _, name in correspondence[var]]
+            old[m] = {k: e for k, e in old[m].items() if not set(e) & set(axes)}
+            new[m] = {k: e for k, e in new[m].items() if k not in axes}
+            continue
+        touched[m] = True
+        if step.rule == "rename":
+            renamed = {f"{o}.{b}": {f"{n}.{b}": 1} for o, n in step.params["mapping"].items()
+                       for b in range(ndim)}
+            old[m] = {k: _substituted(e, renamed) for k, e in old[m].items()}
+            new[m] = {next(iter(renamed[k])) if k in renamed else k: e for k, e in new[m].items()}
+        elif step.rule == "permute":  # var = σ(var'): var_a = s_a·var'_|σ_a|
+            sigma = step.params["axes"]
+            into = {f"{var}.{a}": {f"{var}.{abs(t) - 1}": 1 if t > 0 else -1}
+                    for a, t in enumerate(sigma)}
+            old[m] = {k: _substituted(e, into) for k, e in old[m].items()}
+            before = dict(new[m])
+            for a, t in enumerate(sigma):  # var'_|σ_a| = s_a·var_a
+                new[m][f"{var}.{abs(t) - 1}"] = {k: (1 if t > 0 else -1) * c
+                                                  for k, c in before[f"{var}.{a}"].items()}
+        else:  # new_var = image, i.e. var = c·(new_var − rest)
+            new_var, image = step.params["new_var"], step.params["image"]
+            c = image.coeff(var)
+            rest = image.substitute(var, Index())
+            solved = {f"{var}.{b}": _affine((Index.var(new_var) - rest).scaled(c), b)
+                      for b in range(ndim)}
+            old[m] = {k: _substituted(e, solved) for k, e in old[m].items()}
+            images = {f"{new_var}.{b}": _substituted(_affine(image, b), new[m])
+                      for b in range(ndim)}
+            new[m] = {k: e for k, e in new[m].items() if k not in axes} | images
+    terms = [{"steps": first + ([["map", fwd, inv]] if fwd else [])}
+             for fwd, inv, first in zip(old, new, fixed, strict=True)]
     return {"terms": terms}
 
 
@@ -705,9 +923,14 @@ def backstop(claim: Claim, budget: Budget) -> str | None:
 # --- the tier ---------------------------------------------------------------------------
 
 def attempt(claim: Claim, budget: Budget) -> Result | None:
-    """PROVED with a checked derivation, or None (not applicable / no derivation found)."""
+    """PROVED with a checked derivation; when the two canonical forms differ, REFUTED at a
+    declared size, VERIFIED at the declared sizes with a warning naming a small other size
+    where the claim fails (:func:`not_an_identity`), or INCONCLUSIVE saying why; None when
+    not applicable or no derivation is found."""
     start = time.monotonic()
-    derivation = derive(claim)
+    derivation, forms = compare(claim)
+    if derivation is None and forms is not None:
+        return not_an_identity(claim, forms, budget, start)
     if derivation is None or not derivation.check():
         return None  # no derivation, or the independent checker rejects its certificate
     try:
@@ -723,6 +946,99 @@ def attempt(claim: Claim, budget: Budget) -> Result | None:
                       for s in derivation.rechecked)
     scope = ("all n and dimensions (circular operations on signals of shape n)"
              if derivation.torus else "all sizes and dimensions")
+    if derivation.literals:
+        others = sorted(set(derivation.ndims) - set(derivation.literals))
+        scope = (f"all sizes of {', '.join(others)}; " if others else "") + \
+            f"{', '.join(sorted(derivation.literals))} fixed as given (entries and origin)"
     return Result(Verdict.PROVED, METHOD, [], time.monotonic() - start, derivation=derivation,
                   detail=f"derivation of {len(derivation.steps)} checked steps, valid for "
                          f"{scope}; re-checked at {sizes}")
+
+
+# --- not an identity for all sizes ---------------------------------------------------------
+
+# Undeclared sizes searched for a counterexample: every symbolic signal 1 to SEARCH_SIDE
+# samples per axis, fewest entries first, at most SEARCH_ASSIGNMENTS of them.
+SEARCH_SIDE = 3
+SEARCH_ASSIGNMENTS = 40
+# Declared sizes are compared symbolically up to this many symbolic entries (else None).
+SEARCH_SYMBOLIC_ENTRIES = 400
+
+
+def search_assignments(claim: Claim) -> list[dict[str, SignalSpec]]:
+    """Undeclared small sizes for the counterexample search, fewest symbolic entries first."""
+    base = claim.assignments()[0]
+    options = []
+    for spec in base.values():
+        if not spec.is_symbolic:
+            options.append([spec])
+            continue
+        shapes = itertools.product(range(1, SEARCH_SIDE + 1), repeat=len(spec.shape))
+        options.append([spec.resized(shape) for shape in shapes])
+    declared = claim.assignments()
+    found = [dict(zip(base, combo, strict=True)) for combo in itertools.product(*options)]
+    found = [a for a in found if a not in declared]
+    found.sort(key=lambda a: (_entries(a), [s.shape for s in a.values()]))
+    return found[:SEARCH_ASSIGNMENTS]
+
+
+def _entries(assignment: Mapping[str, SignalSpec]) -> int:
+    return sum(int(np.prod(s.shape)) for s in assignment.values() if s.is_symbolic)
+
+
+def not_an_identity(claim: Claim, forms: tuple[LinearForm, LinearForm], budget: Budget,
+                    start: float) -> Result | None:
+    """The canonical forms differ: the statement is no identity of the model (every finite
+    support on Z^d; every n on Z_n^d).  The declared sizes decide, compared exactly with
+    symbolic entries: REFUTED at the first failing one, with the smallest counterexample.
+    When all hold, small undeclared sizes (:func:`search_assignments`) are searched in
+    order: a failure there gives VERIFIED (declared sizes) with a warning naming it, as the
+    exact tier does; none found gives INCONCLUSIVE (the normal form is complete for
+    neither the literal-free nor every fragment: the next tiers decide).  Declared sizes
+    too large to compare symbolically: None."""
+    from symconv.prove.counterexample import exact_difference, minimal_counterexample, sizes_of
+    from symconv.prove.exact import _has_explicit_sizes
+
+    why = f"the canonical forms differ: {forms[0].text()} vs {forms[1].text()}"
+    declared = claim.assignments()
+    if any(_entries(a) > SEARCH_SYMBOLIC_ENTRIES for a in declared):
+        return None
+    checked = []
+    try:
+        for assignment in declared:
+            budget.check()
+            if exact_difference(claim, build_assignment(assignment)) is not None:
+                counterexample, sizes = minimal_counterexample(claim, assignment, budget)
+                detail = (f"not an identity for all sizes ({why}); fails at the declared sizes "
+                          f"{format_sizes(sizes_of(assignment))}")
+                if sizes != sizes_of(assignment):
+                    detail += f"; smallest counterexample at {format_sizes(sizes)}"
+                return Result(Verdict.REFUTED, METHOD, [sizes_of(assignment)],
+                              time.monotonic() - start, counterexample=counterexample,
+                              detail=detail)
+            checked.append(sizes_of(assignment))
+        if _has_explicit_sizes(claim):
+            return None  # the statement names sizes: other sizes are other claims
+        searched = search_assignments(claim)
+        for assignment in searched:
+            budget.check()
+            try:
+                differs = exact_difference(claim, build_assignment(assignment)) is not None
+            except SymconvError:
+                continue  # the statement does not apply at this size
+            if differs:
+                failing = format_sizes(sizes_of(assignment))
+                return Result(Verdict.VERIFIED, METHOD, checked, time.monotonic() - start,
+                              warnings=[f"fails at {failing}: the statement depends on the size"],
+                              undeclared_failures=[sizes_of(assignment)],
+                              detail=f"holds at the declared sizes; not an identity for all "
+                                     f"sizes ({why}): fails at {failing}")
+    except SymconvError:
+        return None  # e.g. too large for the exact comparison: the next tiers decide
+    return Result(Verdict.INCONCLUSIVE, METHOD, checked, time.monotonic() - start,
+                  detail=f"{why}; yet no counterexample at the declared sizes nor at "
+                         f"{len(searched)} sizes up to {SEARCH_SIDE} samples per axis")
+
+
+def build_assignment(assignment: Mapping[str, SignalSpec]) -> dict[str, Signal]:
+    return {name: spec.build(name) for name, spec in assignment.items()}
