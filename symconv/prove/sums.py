@@ -657,6 +657,15 @@ def _evaluate(term: Term, ctx: _Context, values: dict[str, Point]) -> Polynomial
             total = total + _evaluate(Sigma(term.variables, t, term.torus), ctx, values)
         return total
     variables, body = _lift_sums(term)
+    if isinstance(body, Prod) and any(isinstance(f, Add) for f in body.factors):
+        # Σ (a + b)·c = Σ a·c + Σ b·c: each summand then has its factors as guards (the
+        # entries of a concrete signal are a sum of indicators)
+        at = next(k for k, f in enumerate(body.factors) if isinstance(f, Add))
+        added = body.factors[at]
+        assert isinstance(added, Add)
+        return _evaluate(Sigma(variables, Add(tuple(
+            Prod(body.factors[:at] + (t,) + body.factors[at + 1:]) for t in added.terms)),
+            term.torus), ctx, values)
     total = Polynomial.zero()
     if ctx.period is not None:
         box = list(itertools.product(*(range(n) for n in ctx.period)))
