@@ -799,7 +799,8 @@ def test_literal_kernels_are_proved_for_all_sizes_of_the_symbolic_signals(
     result = proved(statement, signals)
     derivation = result.derivation
     assert derivation.check() and not derivation.torus
-    recheck(claim, derivation, Budget(30))  # every step, at small sizes of the symbolic signals
+    # every step (the canonical form only for long chains), at small sizes of the symbolic signals
+    recheck(claim, derivation, Budget(30), every_step=len(derivation.steps) <= 20)
     if derivation.literals:
         assert set(derivation.certificate["literals"]) == set(derivation.literals)
         assert "fixed as given" in derivation.text().splitlines()[0]

@@ -89,7 +89,7 @@ from symconv.prove.rules import (
 )
 from symconv.prove.rules import collapse as collapse_rule
 from symconv.prove.rules import exchange as exchange_rule
-from symconv.prove.rules import fix as fix_rule
+from symconv.prove.rules import fix_one as fix_one_rule
 from symconv.prove.rules import orthogonality as orthogonality_rule
 from symconv.prove.rules import permute as permute_rule
 from symconv.prove.rules import reindex as reindex_rule
@@ -302,12 +302,12 @@ def side_steps(side: DslSide) -> tuple[list[Step], LinearForm]:
     if not same_expression(form, unfolded):
         note = "pull constants and finite sums out of products, split sums over +"
         steps.append(Step(unfolded, form, "linearity", note, note))
+    if not side.torus and any(mono.points for mono in form.monomials):
+        form = _fix_steps(form, steps)
     for number in range(len(form.monomials)):
         if side.torus:
             form = _orthogonality_steps(form, number, steps)
         else:
-            if form.monomials[number].points:
-                form = _fix_steps(form, number, steps)
             form = _permute_steps(form, number, steps, side.ndim)
         for rule, params, why, why_latex in _canonical_moves(form.monomials[number], form):
             after = RULES[rule](form, monomial=number, **params)
@@ -358,21 +358,28 @@ def _orthogonality_steps(form: LinearForm, number: int, steps: list[Step]) -> Li
             return form
 
 
-def _fix_steps(form: LinearForm, number: int, steps: list[Step]) -> LinearForm:
-    """Let each indicator [L = 0] of term ``number`` (entries of a concrete signal) fix a
-    summation variable, while one has coefficient ±1 in it (appending the steps)."""
-    while True:
-        mono = form.monomials[number]
-        var = next((v for v in mono.variables if any(abs(p.coeff(v)) == 1 for p in mono.points)),
-                   None)
-        if var is None:
-            return form
-        after = fix_rule(form, number, var)
-        why = f"the indicator fixes {var} in Z^d (Σ_{var} [{var} − c = 0]·F({var}) = F(c))"
-        why_latex = (rf"the indicator fixes ${var}$ in $\mathbb{{Z}}^d$ "
-                     rf"($\sum_{var} [{var} - c = 0]\, F({var}) = F(c)$)")
-        steps.append(Step(form, after, "fix", why, why_latex, {"monomial": number, "var": var}))
-        form = after
+def _fix_steps(form: LinearForm, steps: list[Step]) -> LinearForm:
+    """Let the indicators [L = 0] (entries of a concrete signal) fix summation variables, in
+    every term, while one has coefficient ±1 in an indicator (one step for all terms)."""
+    moves: list[tuple[int, str]] = []
+    after = form
+    for number in range(len(form.monomials)):
+        while True:
+            mono = after.monomials[number]
+            var = next((v for v in mono.variables
+                        if any(abs(p.coeff(v)) == 1 for p in mono.points)), None)
+            if var is None:
+                break
+            after = fix_one_rule(after, number, var)
+            moves.append((number, var))
+    if not moves:
+        return form
+    fixed = ", ".join(dict.fromkeys(v for _, v in moves))
+    why = f"each indicator fixes its variable ({fixed}) in Z^d: Σ_v [v − c = 0]·F(v) = F(c)"
+    why_latex = (rf"each indicator fixes its variable (${fixed}$) in $\mathbb{{Z}}^d$: "
+                 r"$\sum_v [v - c = 0]\, F(v) = F(c)$")
+    steps.append(Step(form, after, "fix", why, why_latex, {"moves": tuple(moves)}))
+    return after
 
 
 def _permute_steps(form: LinearForm, number: int, steps: list[Step], ndim: int) -> LinearForm:
@@ -704,16 +711,18 @@ def _certificate_plane(steps: list[Step], flat: LinearForm,
     for step in steps:
         if step.rule not in ("reindex", "rename", "fix", "permute"):
             continue
+        if step.rule == "fix":  # fixes come first, on the variables as unfolded
+            for m, fixed_var in step.params["moves"]:
+                gone = [f"{fixed_var}.{b}" for b in range(ndim)]
+                if touched[m]:
+                    raise RuleError("an indicator fixes a variable after a re-indexing")
+                fixed[m] += [["collapse", name] for _, name in correspondence[fixed_var]]
+                old[m] = {k: e for k, e in old[m].items() if not set(e) & set(gone)}
+                new[m] = {k: e for k, e in new[m].items() if k not in gone}
+            continue
         m = step.params["monomial"]
         var: str = step.params.get("var", "")
         axes = [f"{var}.{b}" for b in range(ndim)]
-        if step.rule == "fix":  # fixes come first in a term, on the variables as unfolded
-            if touched[m]:
-                raise RuleError("an indicator fixes a variable after a re-indexing")
-            fixed[m] += [["collapse", name] for _, name in correspondence[var]]
-            old[m] = {k: e for k, e in old[m].items() if not set(e) & set(axes)}
-            new[m] = {k: e for k, e in new[m].items() if k not in axes}
-            continue
         touched[m] = True
         if step.rule == "rename":
             renamed = {f"{o}.{b}": {f"{n}.{b}": 1} for o, n in step.params["mapping"].items()

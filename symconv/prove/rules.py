@@ -808,7 +808,14 @@ def _signed_point(index: Index) -> Index:
     return index if first > 0 else -index
 
 
-def fix(form: LinearForm, monomial: int, var: str) -> LinearForm:
+def fix(form: LinearForm, moves: tuple[tuple[int, str], ...]) -> LinearForm:
+    """:func:`fix_one` for each (term number, variable) of ``moves`` in turn."""
+    for monomial, var in moves:
+        form = fix_one(form, monomial, var)
+    return form
+
+
+def fix_one(form: LinearForm, monomial: int, var: str) -> LinearForm:
     """``Σ_{v∈Z^d} [c·v + r = 0]·F(v) = F(−c·r)`` for c = ±1 (the first indicator in which
     ``var`` has coefficient ±1): on Z^d the indicator is 1 at that one point only."""
     mono = _monomial(form, monomial)

@@ -664,7 +664,7 @@ def _evaluate(term: Term, ctx: _Context, values: dict[str, Point]) -> Polynomial
         added = body.factors[at]
         assert isinstance(added, Add)
         return _evaluate(Sigma(variables, Add(tuple(
-            Prod(body.factors[:at] + (t,) + body.factors[at + 1:]) for t in added.terms)),
+            Prod((*body.factors[:at], t, *body.factors[at + 1:])) for t in added.terms)),
             term.torus), ctx, values)
     total = Polynomial.zero()
     if ctx.period is not None:
