@@ -4,7 +4,10 @@
 - it accepts the certificate of every bundled claim the general tier derives;
 - it rejects forged certificates: a wrong inverse, a dropped term, a changed sign, a
   non-bijective map, a map mixing axes on Z_n^d, a certificate moved to a false
-  statement or to the wrong model, orthogonality on a variable an atom uses, malformed data.
+  statement or to the wrong model, orthogonality on a variable an atom uses, malformed data;
+- on Z^d with concrete entries (literal and named kernels), signed permutations of the axes
+  (one-axis flips and transposes around sums, trace(a @ b)): other entries than the claim's,
+  a dropped or misplaced collapse, a permutation with a sign off, a transpose missing.
 """
 
 from __future__ import annotations
@@ -31,10 +34,12 @@ def _derivation(statement: str, signals: dict[str, Any]) -> Derivation:
     return derivation
 
 
-def _accepts(derivation: Derivation, certificate: Any = None, statement: str | None = None) -> bool:
+def _accepts(derivation: Derivation, certificate: Any = None, statement: str | None = None,
+             literals: Any = None) -> bool:
     try:
         checker.check(parse_statement(statement or derivation.statement), derivation.ndims,
-                      derivation.real, derivation.certificate if certificate is None else certificate)
+                      derivation.real, derivation.certificate if certificate is None else certificate,
+                      derivation.literals if literals is None else literals)
     except checker.CertificateError:
         return False
     return True
@@ -203,3 +208,82 @@ def test_orthogonality_and_collapse_need_their_conditions() -> None:
 def test_malformed_certificates_are_rejected(forged: Any) -> None:
     derivation = _derivation("conv(a, b) == conv(b, a)", {"a": "3", "b": "4"})
     assert not _accepts(derivation, forged if forged is not None else {"model": None})
+
+
+# --- concrete entries, signed permutations, trace ------------------------------------------------
+
+CENTROSYMMETRIC = [[1, 2, 3], [4, 5, 4], [3, 2, 1]]
+
+
+def _collapses(certificate: dict[str, Any]) -> list[list[Any]]:
+    return [term["steps"] for side in certificate["sides"] for term in side["terms"]
+            if any(step[0] == "collapse" for step in term["steps"])]
+
+
+def test_a_literal_certificate_is_checked_against_the_claims_entries() -> None:
+    derivation = _derivation("conv(F, I) == corr(F, I)", {"F": CENTROSYMMETRIC, "I": "5x5"})
+    assert derivation.certificate["literals"] == ["F"] and _accepts(derivation)
+    entries = dict(derivation.literals["F"])
+    for coord in entries:
+        changed = {**entries, coord: entries[coord] + 1}
+        # centrosymmetric still when the centre changes; else no longer
+        assert _accepts(derivation, literals={"F": changed}) is (coord == (0, 0)), coord
+    assert not _accepts(derivation, literals={})  # the entries the certificate reads are missing
+    assert not _accepts(derivation, literals={"F": {(0, 0, 0): 1}})  # entries of another dimension
+    without = {k: v for k, v in derivation.certificate.items() if k != "literals"}
+    assert not _accepts(derivation, without)  # F symbolic: the steps no longer fit
+    # the same certificate does not prove the antisymmetric (sign off) statement
+    assert not _accepts(derivation, statement="conv(F, I) == -corr(F, I)")
+
+
+def test_a_collapse_must_be_fixed_by_an_indicator() -> None:
+    derivation = _derivation("conv(S, I) == -corr(S, I)", {"S": "sobel_x", "I": "5x5"})
+    assert _accepts(derivation)
+    steps = _collapses(derivation.certificate)
+    assert steps and all(step[0] == "collapse" for term in steps for step in term)
+    for bad in (["collapse", "x.0"], ["collapse", "v0.0"], ["collapse", "v9.0"]):
+        forged = copy.deepcopy(derivation.certificate)
+        _collapses(forged)[0].append(bad)  # v0.0 is gone once collapsed: no indicator left
+        assert not _accepts(derivation, forged), bad
+    forged = copy.deepcopy(derivation.certificate)
+    _collapses(forged)[0].pop()  # one axis left summed: the term no longer meets the other side
+    assert not _accepts(derivation, forged)
+
+
+@pytest.mark.parametrize(("true", "false", "signals"), [
+    ("flip(conv(a, b), 0) == conv(flip(a, 0), flip(b, 0))",
+     "flip(conv(a, b), 0) == conv(flip(a), flip(b))", {"a": "2x3", "b": "3x3"}),
+    ("transpose(conv(a, b)) == conv(transpose(a), transpose(b))",
+     "transpose(conv(a, b)) == conv(transpose(a), b)", {"a": "2x3", "b": "3x3"}),
+    ("frobenius(a, b) == trace(transpose(a) @ b)", "frobenius(a, b) == trace(a @ b)",
+     {"a": "3x3", "b": "3x3"}),
+    ("sum(flip(a, 1)) == sum(a)", "sum(flip(a, 1)) == -sum(a)", {"a": "3x4"}),
+    ("conv(S, I) == corr(flip(S, 0), I)", "conv(S, I) == corr(flip(S, 1), I)",
+     {"S": "sobel_y", "I": "4x4"}),
+    ("conv(D, I) == I", "conv(D, I) == shift(I, 1)", {"D": [1], "I": "6"}),
+])
+def test_a_permutation_or_literal_certificate_does_not_prove_a_slip(
+        true: str, false: str, signals: dict[str, Any]) -> None:
+    derivation = _derivation(true, signals)
+    assert _accepts(derivation)
+    assert not _accepts(derivation, statement=false)
+
+
+def test_a_signed_permutation_with_a_sign_off_is_rejected() -> None:
+    """sum(flip(a, 1)) == sum(a) re-indexes i = σ(i), σ = (1, −2): with the sign dropped the
+    map is still a bijection, but the term no longer meets the other side."""
+    derivation = _derivation("sum(flip(a, 1)) == sum(a)", {"a": "3x4"})
+    [step] = _maps(derivation.certificate)[:1]
+    assert any(c < 0 for form in step[1].values() for c in form.values())
+    forged = copy.deepcopy(derivation.certificate)
+    forward, inverse = _maps(forged)[0][1:]
+    for form in (*forward.values(), *inverse.values()):
+        for key in form:
+            form[key] = abs(form[key])
+    assert not _accepts(derivation, forged)
+
+
+def test_entries_are_not_read_on_the_torus() -> None:
+    torus = _derivation("circconv(a, b) == circconv(b, a)", {"a": "4", "b": "4"})
+    forged = {**torus.certificate, "literals": ["a"]}
+    assert not _accepts(torus, forged, literals={"a": {(0,): 1}})
