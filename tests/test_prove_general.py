@@ -159,7 +159,7 @@ def test_coverage_is_proved_and_agrees_with_the_exact_tier(statement: str,
     result = proved(statement, signals)
     derivation = result.derivation
     assert isinstance(derivation, Derivation)
-    assert derivation.check()
+    assert derivation.check() and derivation.replay()
     assert len(derivation.rechecked) >= 2
     assert {s.rule for s in derivation.steps} <= {"unfold", "linearity", "reindex", "exchange",
                                                   "rename", "order", "permute"}
@@ -798,7 +798,7 @@ def test_literal_kernels_are_proved_for_all_sizes_of_the_symbolic_signals(
     claim = claim_from_text(statement, signals)
     result = proved(statement, signals)
     derivation = result.derivation
-    assert derivation.check() and not derivation.torus
+    assert derivation.check() and derivation.replay() and not derivation.torus
     # every step (the canonical form only for long chains), at small sizes of the symbolic signals
     recheck(claim, derivation, Budget(30), every_step=len(derivation.steps) <= 20)
     if derivation.literals:
@@ -843,14 +843,19 @@ def test_the_checker_reads_the_claims_own_entries() -> None:
 
 def test_not_an_identity_holding_at_the_declared_size_is_verified_with_a_warning() -> None:
     """a(x) == a(−x) holds for a signal of one sample at 0 and fails at two: the declared
-    size decides (VERIFIED), the general tier names the size where it fails."""
-    for tiers in (["general"], ["general", "exact"]):
-        claim = claim_from_text("a == flip(a)", {"a": "1"}, tiers=tiers)
-        result = run_tiers(claim)
-        assert result.verdict is Verdict.VERIFIED and result.method == "general"
-        assert result.undeclared_failures == [{"a": (2,)}]
-        assert result.warnings == ["fails at a=2: the statement depends on the size"]
-        assert "not an identity for all sizes" in result.detail
+    size decides (VERIFIED, never REFUTED).  Alone, the general tier names the smallest size
+    where it fails; before the exact tier it hands over, and the exact tier warns."""
+    claim = claim_from_text("a == flip(a)", {"a": "1"}, tiers=["general"])
+    result = run_tiers(claim)
+    assert result.verdict is Verdict.VERIFIED and result.method == "general"
+    assert result.sizes == [{"a": (1,)}] and result.undeclared_failures == [{"a": (2,)}]
+    assert result.warnings == ["fails at a=2: the statement depends on the size"]
+    assert "not an identity for all sizes" in result.detail
+    both = claim_from_text("a == flip(a)", {"a": "1"}, tiers=["general", "exact"])
+    assert attempt(both, Budget(30)) is None
+    result = run_tiers(both)
+    assert result.verdict is Verdict.VERIFIED and result.method == "exact"
+    assert result.undeclared_failures
 
 
 def test_not_an_identity_failing_at_a_declared_size_is_refuted_with_the_smallest_witness() -> None:
@@ -871,9 +876,11 @@ def test_differing_forms_of_a_true_law_hand_over_with_the_reason() -> None:
     general tier says why it stops, the exact tier decides."""
     claim = claim_from_text("trace(conv(a, b) @ c) == frobenius(transpose(conv(a, b)), c)",
                             {"a": "2x2", "b": "2x2", "c": "3x3"})
-    result = attempt(claim, Budget(30))
+    alone = dataclasses.replace(claim, tiers=("general",))
+    result = attempt(alone, Budget(30))
     assert result is not None and result.verdict is Verdict.INCONCLUSIVE
     assert "canonical forms differ" in result.detail and "no counterexample" in result.detail
+    assert attempt(claim, Budget(30)) is None  # the exact tier follows: it decides
     assert run_tiers(claim).verdict is Verdict.VERIFIED
 
 

@@ -26,10 +26,24 @@ term's re-indexing map with its inverse, the orthogonality steps:
 its declared sizes by the exact tier's comparison (:func:`backstop`) and (4) the
 normal form agrees with the statement at small sizes (:func:`recheck`).  Anything
 short of that returns None, and the exact tier takes over; None does not say the
-statement is false.  One-axis flips and transpose are covered outside sums (an atom
-at a signed permutation of its index).  Not covered: modes other than full,
-boundaries other than zero, one-axis flips or transpose around a sum, @, trace,
-zeropad, explicit periods or DFT sizes, ``!=`` statements.
+statement is false.  One-axis flips and transposes are an atom at a signed permutation σ
+of its index; around a sum, the summation variable k = σ(j) is re-indexed with them
+(``flip(conv(a, b), 0) == conv(flip(a, 0), flip(b, 0))``), and a sum whose atoms use its
+variable alone is re-indexed by the signed permutation that brings one of them to the
+identity (``sum(flip(a, 1)) == sum(a)``, ``trace(transpose(a) @ b) == frobenius(a, b)``:
+trace(a @ b) is one sum over Z^2).  A signal with concrete entries (a literal or named
+kernel) is first kept symbolic (a law for every such signal); when the forms differ, it
+is unfolded into Σ_c v_c·[p − c = 0] over its non-zero entries, each indicator fixes a
+summation variable, and the law is proved for all sizes of the other signals, the
+concrete ones fixed as given (``conv(G, I) == corr(G, I)`` for a centrosymmetric G).
+
+When both sides reach canonical forms that differ, the statement is no identity of the
+model and :func:`not_an_identity` looks for a counterexample: at the declared sizes
+(REFUTED), then at small undeclared sizes (VERIFIED at the declared sizes, with a
+warning naming the failing size: the declared sizes decide).  Not covered: modes other
+than full, boundaries other than zero, trace of anything but a matrix product, @ outside
+trace, a signed permutation of several sums at once, zeropad, explicit periods or DFT
+sizes, ``!=`` statements.
 
 The API the reports use: :class:`Derivation` (``steps``, ``text()``,
 ``latex()``, ``_repr_latex_``) made of :class:`Step` records (``before``,
@@ -1000,11 +1014,12 @@ def not_an_identity(claim: Claim, forms: tuple[LinearForm, LinearForm], budget: 
     """The canonical forms differ: the statement is no identity of the model (every finite
     support on Z^d; every n on Z_n^d).  The declared sizes decide, compared exactly with
     symbolic entries: REFUTED at the first failing one, with the smallest counterexample.
-    When all hold, small undeclared sizes (:func:`search_assignments`) are searched in
-    order: a failure there gives VERIFIED (declared sizes) with a warning naming it, as the
-    exact tier does; none found gives INCONCLUSIVE (the normal form is complete for
-    neither the literal-free nor every fragment: the next tiers decide).  Declared sizes
-    too large to compare symbolically: None."""
+    When all hold and the exact tier follows, None: it gives VERIFIED at the declared sizes
+    and warns of the sizes around them where the claim fails.  Without it, small undeclared
+    sizes (:func:`search_assignments`) are searched in order: a failure there gives VERIFIED
+    (declared sizes) with a warning naming it, as the exact tier does; none found gives
+    INCONCLUSIVE saying why (the normal form is not complete outside its fragment).
+    Declared sizes too large to compare symbolically: None."""
     from symconv.prove.counterexample import exact_difference, minimal_counterexample, sizes_of
     from symconv.prove.exact import _has_explicit_sizes
 
@@ -1026,8 +1041,11 @@ def not_an_identity(claim: Claim, forms: tuple[LinearForm, LinearForm], budget: 
                               time.monotonic() - start, counterexample=counterexample,
                               detail=detail)
             checked.append(sizes_of(assignment))
-        if _has_explicit_sizes(claim):
-            return None  # the statement names sizes: other sizes are other claims
+        later = claim.tiers[claim.tiers.index(METHOD) + 1:] if METHOD in claim.tiers else claim.tiers
+        if _has_explicit_sizes(claim) or "exact" in later:
+            # the statement names sizes (other sizes are other claims), or the exact tier
+            # follows, which decides the declared sizes and tries sizes around them itself
+            return None
         searched = search_assignments(claim)
         for assignment in searched:
             budget.check()

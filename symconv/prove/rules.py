@@ -18,7 +18,11 @@ fail, so a derivation can be replayed and re-checked step by step
   mod n and ω^n = 1);
 - ``exchange``: reorder the summation variables of a finite multiple sum;
 - ``rename``: rename bound variables (injectively, without capture);
-- ``order``: commute factors, collect like terms and sort the terms.
+- ``order``: commute factors, collect like terms and sort the terms;
+- ``fix``: on Z^d, an indicator [c·v + r = 0] (the entries of a concrete signal) with
+  c = ±1 fixes the summation variable v = −c·r;
+- ``permute``: on Z^d, v = σ(v) for a signed permutation σ of the axes, in a term whose
+  atoms use v alone (±v plus a constant): it changes only those atoms' axes.
 
 >>> from symconv.lang.dsl import parse_statement
 >>> side = DslSide(parse_statement("conv(F, I) == conv(I, F)").left, signal=True)
