@@ -96,6 +96,12 @@ COVERAGE: list[tuple[str, dict[str, Any]]] = [
     ("trace(a @ b) == trace(transpose(b) @ transpose(a))", {"a": "2x3", "b": "3x2"}),
     ("trace(a @ transpose(b)) == frobenius(a, b)", {"a": "2x3", "b": "3x3"}),
     ("trace(a @ b) == sum(hadamard(a, transpose(b)))", {"a": "2x3", "b": "3x2"}),
+    # the same signed permutation on every sum of a scalar side
+    ("trace(conv(a, b) @ c) == frobenius(transpose(conv(a, b)), c)", {"a": "2x2", "b": "2x2",
+                                                                     "c": "3x3"}),
+    ("sum(transpose(conv(a, b))) == sum(a) * sum(b)", {"a": "2x2", "b": "2x3"}),
+    ("frobenius(flip(corr(a, b)), c) == frobenius(corr(flip(a), flip(b)), c)",
+     {"a": "2x2", "b": "2x3", "c": "3x3"}),
 ]
 
 FALSE: list[tuple[str, dict[str, Any]]] = [
@@ -162,7 +168,7 @@ def test_coverage_is_proved_and_agrees_with_the_exact_tier(statement: str,
     assert derivation.check() and derivation.replay()
     assert len(derivation.rechecked) >= 2
     assert {s.rule for s in derivation.steps} <= {"unfold", "linearity", "reindex", "exchange",
-                                                  "rename", "order", "permute"}
+                                                  "rename", "order", "permute", "permute_sums"}
     exact_result = exact.attempt(claim_from_text(statement, signals), Budget(60))
     assert exact_result is not None and exact_result.verdict is Verdict.VERIFIED
 
@@ -871,11 +877,11 @@ def test_not_an_identity_failing_at_a_declared_size_is_refuted_with_the_smallest
 
 
 def test_differing_forms_of_a_true_law_hand_over_with_the_reason() -> None:
-    """The normal form is not complete beyond its fragment: a signed permutation of two
-    sums at once is not searched.  The law is true, so no counterexample is found: the
-    general tier says why it stops, the exact tier decides."""
-    claim = claim_from_text("trace(conv(a, b) @ c) == frobenius(transpose(conv(a, b)), c)",
-                            {"a": "2x2", "b": "2x2", "c": "3x3"})
+    """The normal form is not complete beyond its fragment: an indicator [x = 0] on the free
+    point is not substituted into the other factors.  The law is true, so no counterexample
+    is found: the general tier says why it stops, the exact tier decides."""
+    claim = claim_from_text("hadamard(D, I) == hadamard(D, flip(I))",
+                            {"D": {"literal": [[1]], "origin": [0, 0]}, "I": "3x3"})
     alone = dataclasses.replace(claim, tiers=("general",))
     result = attempt(alone, Budget(30))
     assert result is not None and result.verdict is Verdict.INCONCLUSIVE

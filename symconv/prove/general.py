@@ -106,6 +106,7 @@ from symconv.prove.rules import exchange as exchange_rule
 from symconv.prove.rules import fix_one as fix_one_rule
 from symconv.prove.rules import orthogonality as orthogonality_rule
 from symconv.prove.rules import permute as permute_rule
+from symconv.prove.rules import permute_sums as permute_sums_rule
 from symconv.prove.rules import reindex as reindex_rule
 from symconv.prove.rules import rename as rename_rule
 from symconv.prove.sums import (
@@ -143,6 +144,7 @@ RULE_TITLES = {
     "collapse": "summing an indicator",
     "fix": "summing an indicator",
     "permute": "re-indexing",
+    "permute_sums": "re-indexing",
 }
 
 
@@ -425,7 +427,34 @@ def _permute_steps(form: LinearForm, number: int, steps: list[Step], ndim: int) 
                               {"monomial": number, "var": var, "axes": best_axes,
                                "ndim": ndim}))
             form = best_form
-    return form
+    return _permute_all_steps(form, number, steps, ndim)
+
+
+def _permute_all_steps(form: LinearForm, number: int, steps: list[Step], ndim: int) -> LinearForm:
+    """A term whose atoms use summation variables only (a scalar side): re-index every sum
+    v = σ(v) at once, σ taking one atom's axes to the identity, the smallest result kept."""
+    mono = form.monomials[number]
+    if ndim < 2 or mono.torus or mono.points or not mono.variables or \
+            any(not a.index.variables() <= set(mono.variables) for a in mono.atoms):
+        return form
+    best: tuple[Any, ...] | None = None
+    best_form, best_axes = form, ()  # type: tuple[LinearForm, tuple[int, ...]]
+    for axes in sorted({_inverse_axes(a.axes) for a in mono.atoms}):
+        after = permute_sums_rule(form, number, axes or tuple(range(1, ndim + 1)), ndim)
+        key = tuple(sorted((a.signal, a.axes) for a in after.monomials[number].atoms))
+        if best is None or key < best:
+            best, best_form, best_axes = key, after, axes
+    if not best_axes:
+        return form
+    shown = ", ".join(f"−{-t}" if t < 0 else str(t) for t in best_axes)
+    names = ", ".join(mono.variables)
+    why = (f"substitute v = σ(v) for every v of {names}, σ = ({shown}) (a signed permutation "
+           f"of the axes), a bijection of Z^d")
+    why_latex = (rf"substitute $v = \sigma(v)$ for every $v$ of ${names}$, $\sigma = ({shown})$"
+                 rf" (a signed permutation of the axes), a bijection of $\mathbb{{Z}}^d$")
+    steps.append(Step(form, best_form, "permute_sums", why, why_latex,
+                      {"monomial": number, "axes": best_axes, "ndim": ndim}))
+    return best_form
 
 
 def _inverse_axes(axes: tuple[int, ...]) -> tuple[int, ...]:
@@ -723,7 +752,7 @@ def _certificate_plane(steps: list[Step], flat: LinearForm,
     fixed: list[list[list[str]]] = [[] for _ in flat.monomials]
     touched = [False for _ in flat.monomials]
     for step in steps:
-        if step.rule not in ("reindex", "rename", "fix", "permute"):
+        if step.rule not in ("reindex", "rename", "fix", "permute", "permute_sums"):
             continue
         if step.rule == "fix":  # fixes come first, on the variables as unfolded
             for m, fixed_var in step.params["moves"]:
@@ -743,15 +772,19 @@ def _certificate_plane(steps: list[Step], flat: LinearForm,
                        for b in range(ndim)}
             old[m] = {k: _substituted(e, renamed) for k, e in old[m].items()}
             new[m] = {next(iter(renamed[k])) if k in renamed else k: e for k, e in new[m].items()}
-        elif step.rule == "permute":  # var = σ(var'): var_a = s_a·var'_|σ_a|
+        elif step.rule in ("permute", "permute_sums"):  # v = σ(v'): v_a = s_a·v'_|σ_a|
             sigma = step.params["axes"]
-            into = {f"{var}.{a}": {f"{var}.{abs(t) - 1}": 1 if t > 0 else -1}
-                    for a, t in enumerate(sigma)}
+            source = step.after if step.reversed else step.before
+            assert isinstance(source, LinearForm)
+            moved = (var,) if step.rule == "permute" else source.monomials[m].variables
+            into = {f"{v}.{a}": {f"{v}.{abs(t) - 1}": 1 if t > 0 else -1}
+                    for v in moved for a, t in enumerate(sigma)}
             old[m] = {k: _substituted(e, into) for k, e in old[m].items()}
             before = dict(new[m])
-            for a, t in enumerate(sigma):  # var'_|σ_a| = s_a·var_a
-                new[m][f"{var}.{abs(t) - 1}"] = {k: (1 if t > 0 else -1) * c
-                                                  for k, c in before[f"{var}.{a}"].items()}
+            for v in moved:
+                for a, t in enumerate(sigma):  # v'_|σ_a| = s_a·v_a
+                    new[m][f"{v}.{abs(t) - 1}"] = {k: (1 if t > 0 else -1) * c
+                                                    for k, c in before[f"{v}.{a}"].items()}
         else:  # new_var = image, i.e. var = c·(new_var − rest)
             new_var, image = step.params["new_var"], step.params["image"]
             c = image.coeff(var)

@@ -22,7 +22,8 @@ fail, so a derivation can be replayed and re-checked step by step
 - ``fix``: on Z^d, an indicator [c·v + r = 0] (the entries of a concrete signal) with
   c = ±1 fixes the summation variable v = −c·r;
 - ``permute``: on Z^d, v = σ(v) for a signed permutation σ of the axes, in a term whose
-  atoms use v alone (±v plus a constant): it changes only those atoms' axes.
+  atoms use v alone (±v plus a constant): it changes only those atoms' axes;
+  ``permute_sums``: the same σ on every summation variable of a term free of x.
 
 >>> from symconv.lang.dsl import parse_statement
 >>> side = DslSide(parse_statement("conv(F, I) == conv(I, F)").left, signal=True)
@@ -878,6 +879,28 @@ def permute(form: LinearForm, monomial: int, var: str, axes: Axes, ndim: int) ->
     return _with(form, monomial, replace(mono, atoms=tuple(atoms)))
 
 
+def permute_sums(form: LinearForm, monomial: int, axes: Axes, ndim: int) -> LinearForm:
+    """Substitute v = σ(v) for every summation variable of one term at once (σ = ``axes``,
+    a signed permutation: a bijection of (Z^d)^k), where the atoms use summation variables
+    only: an index L(v) + k, L integer-linear, becomes σ(L(v) + σ⁻¹(k)), so
+    a∘τ(L + k) = a∘(τ∘σ)(L + σ⁻¹(k))."""
+    mono = _monomial(form, monomial)
+    if mono.torus or mono.points or mono.deltas or mono.phase.variables() or ndim < 1 or \
+            sorted(abs(t) for t in axes) != list(range(1, ndim + 1)) or \
+            any(not a.index.variables() <= set(mono.variables) for a in mono.atoms):
+        raise RuleError(f"σ = {axes} on every sum is not a re-indexing of this term")
+    atoms = []
+    for atom in mono.atoms:
+        moved = Atom("", Index(), axes).preimage(atom.index.const) if atom.index.const else ()
+        composed = compose_axes(atom.axes, axes, ndim)
+        index = Index(atom.index.coeffs, moved if any(moved) else ())
+        if composed and composed[0] < 0:  # the one spelling: σ's first entry > 0
+            composed, index = tuple(-t for t in composed), -index
+        atoms.append(Atom(atom.signal, index, () if composed == tuple(range(1, ndim + 1))
+                          else composed))
+    return _with(form, monomial, replace(mono, atoms=tuple(atoms)))
+
+
 def orthogonality(form: LinearForm, monomial: int, var: str) -> LinearForm:
     """Character orthogonality on Z_n^d: ``Σ_{k∈Z_n^d} ω^(k·L) = N·[L ≡ 0 mod n]`` for the
     summation variable ``var`` = k, which no atom or indicator may use and the phase only
@@ -940,4 +963,5 @@ RULES: dict[str, Rule] = {
     "collapse": collapse,
     "fix": fix,
     "permute": permute,
+    "permute_sums": permute_sums,
 }
