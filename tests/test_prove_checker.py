@@ -261,6 +261,10 @@ def test_a_collapse_must_be_fixed_by_an_indicator() -> None:
     ("conv(S, I) == corr(flip(S, 0), I)", "conv(S, I) == corr(flip(S, 1), I)",
      {"S": "sobel_y", "I": "4x4"}),
     ("conv(D, I) == I", "conv(D, I) == shift(I, 1)", {"D": [1], "I": "6"}),
+    ("sum(transpose(conv(a, b))) == sum(a) * sum(b)", "sum(transpose(conv(a, b))) == sum(a) * sum(a)",
+     {"a": "2x2", "b": "2x3"}),
+    ("trace(conv(a, b) @ c) == frobenius(transpose(conv(a, b)), c)",
+     "trace(conv(a, b) @ c) == frobenius(conv(a, b), c)", {"a": "2x2", "b": "2x2", "c": "3x3"}),
 ])
 def test_a_permutation_or_literal_certificate_does_not_prove_a_slip(
         true: str, false: str, signals: dict[str, Any]) -> None:
@@ -269,10 +273,17 @@ def test_a_permutation_or_literal_certificate_does_not_prove_a_slip(
     assert not _accepts(derivation, statement=false)
 
 
-def test_a_signed_permutation_with_a_sign_off_is_rejected() -> None:
+@pytest.mark.parametrize(("statement", "signals"), [
+    ("sum(flip(a, 1)) == sum(a)", {"a": "3x4"}),
+    ("frobenius(flip(corr(a, b), 0), c) == frobenius(corr(flip(a, 0), flip(b, 0)), c) + 0 * sum(a)",
+     {"a": "2x2", "b": "2x3", "c": "3x3"}),
+    ("sum(flip(conv(a, b), 1)) == sum(a) * sum(b)", {"a": "2x2", "b": "2x3"}),
+])
+def test_a_signed_permutation_with_a_sign_off_is_rejected(statement: str,
+                                                          signals: dict[str, Any]) -> None:
     """sum(flip(a, 1)) == sum(a) re-indexes i = σ(i), σ = (1, −2): with the sign dropped the
     map is still a bijection, but the term no longer meets the other side."""
-    derivation = _derivation("sum(flip(a, 1)) == sum(a)", {"a": "3x4"})
+    derivation = _derivation(statement, signals)
     [step] = _maps(derivation.certificate)[:1]
     assert any(c < 0 for form in step[1].values() for c in form.values())
     forged = copy.deepcopy(derivation.certificate)

@@ -516,3 +516,18 @@ def test_permute_refuses_what_is_no_re_indexing() -> None:
     for bad in ((1, 1), (1, 3), (2,)):
         with pytest.raises(RuleError):
             permute(plain, 0, "i", bad, 2)
+
+
+def test_permute_sums_needs_a_term_free_of_x() -> None:
+    from symconv.prove.rules import permute_sums
+
+    env = symbolic_env(a=(2, 3), b=(3, 3))
+    two = LinearForm((Monomial(ONE, ("i", "j"), (Atom("a", j, (2, 1)),
+                                                 Atom("b", i - j + Index.constant((0, 1))))),))
+    after = permute_sums(two, 0, (2, -1), 2)
+    tables = tabulate(env)
+    assert evaluate_at(two, tables, {}, 2) == evaluate_at(after, tables, {}, 2) and after != two
+    with pytest.raises(RuleError):
+        permute_sums(LinearForm((mono(Atom("a", i), Atom("b", x - i)),)), 0, (2, 1), 2)
+    with pytest.raises(RuleError):
+        permute_sums(two, 0, (1, 1), 2)
