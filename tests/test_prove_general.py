@@ -912,14 +912,17 @@ def plane_expressions(draw: st.DrawFn, depth: int = 2) -> str:
     return f"({left} {kind} {draw(plane_expressions(depth - 1))})"
 
 
+SCALAR_WRAPS = ["{e}", "sum({e})", "trace({e} @ A)", "frobenius({e}, transpose(B))"]
+
+
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(plane_expressions(), plane_expressions(), st.booleans(),
+@given(plane_expressions(), plane_expressions(), st.sampled_from(SCALAR_WRAPS),
        st.lists(st.tuples(st.integers(1, 3), st.integers(1, 3)), min_size=3, max_size=3))
-def test_proved_plane_statements_agree_with_the_exact_tier(left: str, right: str, scalar: bool,
+def test_proved_plane_statements_agree_with_the_exact_tier(left: str, right: str, wrap: str,
                                                            sizes: list[tuple[int, int]]) -> None:
     """PROVED implies the exact tier agrees at three random sizes of the symbolic signals;
     REFUTED by the general tier implies the exact tier refutes at the declared sizes."""
-    text = f"sum({left}) == sum({right})" if scalar else f"{left} == {right}"
+    text = f"{wrap.format(e=left)} == {wrap.format(e=right)}"
     signals = declared(text, {"A": "2x2", "B": "2x3", **PLANE_KERNELS})
     claim = claim_from_text(text, signals)
     result = attempt(claim, Budget(30))
