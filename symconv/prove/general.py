@@ -40,10 +40,12 @@ concrete ones fixed as given (``conv(G, I) == corr(G, I)`` for a centrosymmetric
 When both sides reach canonical forms that differ, the statement is no identity of the
 model and :func:`not_an_identity` looks for a counterexample: at the declared sizes
 (REFUTED), then at small undeclared sizes (VERIFIED at the declared sizes, with a
-warning naming the failing size: the declared sizes decide).  Not covered: modes other
-than full, boundaries other than zero, trace of anything but a matrix product, @ outside
-trace, a signed permutation of several sums at once, zeropad, explicit periods or DFT
-sizes, ``!=`` statements.
+warning naming the failing size: the declared sizes decide).  A term free of the point x
+may also have one signed permutation applied to all its sums at once.  Not covered:
+modes other than full, boundaries other than zero, trace of anything but a matrix
+product, @ outside trace, signed permutations of sums in a term that uses x, an
+indicator [x = c] on the point substituted into the other factors, zeropad, explicit
+periods or DFT sizes, ``!=`` statements.
 
 The API the reports use: :class:`Derivation` (``steps``, ``text()``,
 ``latex()``, ``_repr_latex_``) made of :class:`Step` records (``before``,
@@ -409,7 +411,7 @@ def _permute_steps(form: LinearForm, number: int, steps: list[Step], ndim: int) 
             continue
         users = [a for a in mono.atoms if var in a.index.variables()]
         best: tuple[Any, ...] | None = None
-        best_form, best_axes = form, ()  # type: tuple[LinearForm, tuple[int, ...]]
+        best_form, best_axes = form, tuple[int, ...]()
         for axes in sorted({_inverse_axes(a.axes) for a in users}):
             after = permute_rule(form, number, var, axes or tuple(range(1, ndim + 1)), ndim)
             key = tuple(sorted((a.signal, a.axes, a.index.coeff(var))
@@ -438,7 +440,7 @@ def _permute_all_steps(form: LinearForm, number: int, steps: list[Step], ndim: i
             any(not a.index.variables() <= set(mono.variables) for a in mono.atoms):
         return form
     best: tuple[Any, ...] | None = None
-    best_form, best_axes = form, ()  # type: tuple[LinearForm, tuple[int, ...]]
+    best_form, best_axes = form, tuple[int, ...]()
     for axes in sorted({_inverse_axes(a.axes) for a in mono.atoms}):
         after = permute_sums_rule(form, number, axes or tuple(range(1, ndim + 1)), ndim)
         key = tuple(sorted((a.signal, a.axes) for a in after.monomials[number].atoms))
@@ -1053,7 +1055,12 @@ def not_an_identity(claim: Claim, forms: tuple[LinearForm, LinearForm], budget: 
     (declared sizes) with a warning naming it, as the exact tier does; none found gives
     INCONCLUSIVE saying why (the normal form is not complete outside its fragment).
     Declared sizes too large to compare symbolically: None."""
-    from symconv.prove.counterexample import exact_difference, minimal_counterexample, sizes_of
+    from symconv.prove.counterexample import (
+        build_env,
+        exact_difference,
+        minimal_counterexample,
+        sizes_of,
+    )
     from symconv.prove.exact import _has_explicit_sizes
 
     why = f"the canonical forms differ: {forms[0].text()} vs {forms[1].text()}"
@@ -1064,7 +1071,7 @@ def not_an_identity(claim: Claim, forms: tuple[LinearForm, LinearForm], budget: 
     try:
         for assignment in declared:
             budget.check()
-            if exact_difference(claim, build_assignment(assignment)) is not None:
+            if exact_difference(claim, build_env(assignment)) is not None:
                 counterexample, sizes = minimal_counterexample(claim, assignment, budget)
                 detail = (f"not an identity for all sizes ({why}); fails at the declared sizes "
                           f"{format_sizes(sizes_of(assignment))}")
@@ -1083,7 +1090,7 @@ def not_an_identity(claim: Claim, forms: tuple[LinearForm, LinearForm], budget: 
         for assignment in searched:
             budget.check()
             try:
-                differs = exact_difference(claim, build_assignment(assignment)) is not None
+                differs = exact_difference(claim, build_env(assignment)) is not None
             except SymconvError:
                 continue  # the statement does not apply at this size
             if differs:
@@ -1098,7 +1105,3 @@ def not_an_identity(claim: Claim, forms: tuple[LinearForm, LinearForm], budget: 
     return Result(Verdict.INCONCLUSIVE, METHOD, checked, time.monotonic() - start,
                   detail=f"{why}; yet no counterexample at the declared sizes nor at "
                          f"{len(searched)} sizes up to {SEARCH_SIDE} samples per axis")
-
-
-def build_assignment(assignment: Mapping[str, SignalSpec]) -> dict[str, Signal]:
-    return {name: spec.build(name) for name, spec in assignment.items()}
