@@ -455,7 +455,10 @@ def test_latex_rendering() -> None:
 @pytest.mark.skipif(shutil.which("pdflatex") is None, reason="pdflatex is not installed")
 def test_latex_compiles(tmp_path: Path) -> None:
     laws = [*COVERAGE[:6], ORTHOGONALITY[0], ORTHOGONALITY[5], ORTHOGONALITY[11],
-            ("flip(transpose(F), 0) == transpose(flip(F, 1))", {"F": "3x3"})]
+            ("flip(transpose(F), 0) == transpose(flip(F, 1))", {"F": "3x3"}),
+            ("conv(S, I) == -corr(S, I)", {"S": "sobel_x", "I": "5x5"}),
+            ("frobenius(a, b) == trace(transpose(a) @ b)", {"a": "3x3", "b": "3x3"}),
+            ("sum(transpose(conv(a, b))) == sum(a) * sum(b)", {"a": "2x2", "b": "2x3"})]
     body = "\n\n".join(proved(s, sig).derivation.latex() for s, sig in laws)
     document = ("\\documentclass{article}\\usepackage{amsmath,amssymb}\n"
                 f"\\begin{{document}}\n{body}\n\\end{{document}}\n")
@@ -718,6 +721,18 @@ def test_proved_only_after_the_checker_accepts(monkeypatch: pytest.MonkeyPatch) 
     monkeypatch.setattr(checker, "check", reject)
     assert not_proved(attempt(claim, Budget(30)))
     assert run_tiers(claim).verdict is Verdict.VERIFIED
+
+
+def test_the_json_output_names_the_signals_read_with_their_entries(tmp_path: Path) -> None:
+    import json
+
+    from symconv.prove.runner import run_claims, write_json
+
+    claim = claim_from_text("conv(S, I) == -corr(S, I)", {"S": "sobel_x", "I": "5x5"})
+    write_json(run_claims([claim]), tmp_path / "out.json")
+    [entry] = json.loads((tmp_path / "out.json").read_text(encoding="utf-8"))
+    assert entry["verdict"] == "PROVED" and entry["certificate"]["literals"] == ["S"]
+    assert ["collapse", "v0.0"] in entry["certificate"]["sides"][0]["terms"][0]["steps"]
 
 
 def test_the_json_output_carries_the_certificate(tmp_path: Path) -> None:
