@@ -955,3 +955,30 @@ def test_proved_plane_statements_agree_with_the_exact_tier(left: str, right: str
                                  for k, shape in (("A", shape_a), ("B", shape_b)) if k in signals}}
         checked = exact.attempt(claim_from_text(text, resized, tiers=["exact"]), Budget(60))
         assert checked is not None and checked.verdict is Verdict.VERIFIED, (text, resized)
+
+
+NEW_LAWS = [*LITERAL_LAWS, *[law for law in COVERAGE if any(
+    word in law[0] for word in ("trace", "transpose(conv", "transpose(corr", "flip(conv(a, b), 0)",
+                                "flip(corr(a, b), 1)", "sum(flip(a, 1))", "sum(transpose"))]]
+
+
+@pytest.mark.slow  # about 25 s: every mutant refuted runs the counterexample search
+def test_no_mutant_of_the_new_laws_is_proved_unless_the_exact_tier_agrees() -> None:
+    """Every single mutation (a flip per axis, conv/corr swapped, arguments swapped, a shift,
+    a sign, conj, transpose, ...) of the literal, trace and permutation laws: PROVED only
+    when the exact tier also decides it true at the declared sizes."""
+    checked = proved_count = 0
+    for statement, signals in NEW_LAWS:
+        ndim = max(len(spec[0].shape) for spec in claim_from_text(statement, signals).signals.values())
+        for _, text in mutants(parse_statement(statement), ndim):
+            try:
+                claim = claim_from_text(text, declared(text, signals))
+                result = attempt(claim, Budget(30))
+            except SymconvError:
+                continue  # the mutant does not load (a shape that does not fit)
+            checked += 1
+            if not not_proved(result):
+                proved_count += 1
+                exact_result = exact.attempt(claim, Budget(60))
+                assert exact_result is not None and exact_result.verdict is Verdict.VERIFIED, text
+    assert checked >= 150 and 0 < proved_count < checked / 4, (checked, proved_count)
