@@ -298,3 +298,22 @@ def test_entries_are_not_read_on_the_torus() -> None:
     torus = _derivation("circconv(a, b) == circconv(b, a)", {"a": "4", "b": "4"})
     forged = {**torus.certificate, "literals": ["a"]}
     assert not _accepts(torus, forged, literals={"a": {(0,): 1}})
+
+
+def test_a_point_step_needs_an_indicator_on_the_free_point() -> None:
+    derivation = _derivation("hadamard(D, I) == hadamard(D, flip(I))",
+                             {"D": {"literal": [[1]], "origin": [0, 0]}, "I": "3x3"})
+    assert _accepts(derivation)
+    steps = derivation.certificate["sides"][1]["terms"][0]["steps"]
+    assert ["point", "x.0"] in steps
+    forged = copy.deepcopy(derivation.certificate)
+    forged["sides"][1]["terms"][0]["steps"] = []  # I(−x) left as it is: no longer I(0)
+    assert not _accepts(derivation, forged)
+    summed = _derivation("conv(D, I) == I", {"D": [1], "I": "6"})
+    forged = copy.deepcopy(summed.certificate)
+    forged["sides"][0]["terms"][0]["steps"] = [["point", "v0.0"]]  # a summation variable
+    assert not _accepts(summed, forged)
+    torus = _derivation("circconv(a, b) == circconv(b, a)", {"a": "4", "b": "4"})
+    forged = copy.deepcopy(torus.certificate)
+    forged["sides"][0]["terms"][0]["steps"].insert(0, ["point", "x.0"])
+    assert not _accepts(torus, forged)

@@ -794,6 +794,12 @@ LITERAL_LAWS: list[tuple[str, dict[str, Any]]] = [
      {"F": "3x3", "I": "3x3", "D": AT_ORIGIN}),
     ("sum(conv(G, I)) == sum(I)", {"G": "gaussian5", "I": "3x3"}),
     ("conv(conv(D, I), J) == conv(I, J)", {"D": [[1]], "I": "2x2", "J": "3x2"}),
+    # an indicator on the free point: [x = p]·F(x) = [x = p]·F(p)
+    ("hadamard(D, I) == hadamard(D, flip(I))", {"D": AT_ORIGIN, "I": "3x3"}),
+    ("D * I == D * transpose(I)", {"D": {"literal": [[1, 0], [0, 4]], "origin": [0, 0]},
+                                   "I": "3x3"}),
+    ("D * I == D * flip(I, 0)", {"D": {"literal": [[1, 2]], "origin": [0, 0]}, "I": "3x3"}),
+    ("conv(D * I, J) == conv(D * flip(I), J)", {"D": AT_ORIGIN, "I": "2x2", "J": "2x2"}),
 ]
 # the usual slips: a kernel that is not centrosymmetric, a one-axis flip instead of a full
 # flip, a transpose missing, a sign off, an origin off, a wrong entry
@@ -810,6 +816,9 @@ LITERAL_FALSE: list[tuple[str, dict[str, Any]]] = [
     ("sum(conv(G, I)) == 2 * sum(I)", {"G": "gaussian5", "I": "3x3"}),
     ("sum(hadamard(corr(F, I), D)) == frobenius(flip(F), I)",
      {"F": "3x3", "I": "3x3", "D": AT_ORIGIN}),
+    ("D * I == D * flip(I, 1)", {"D": {"literal": [[1, 2]], "origin": [0, 0]}, "I": "3x3"}),
+    ("D * I == D * transpose(I)", {"D": {"literal": [[1, 2], [3, 4]], "origin": [0, 0]},
+                                   "I": "3x3"}),
 ]
 
 
@@ -826,7 +835,7 @@ def test_literal_kernels_are_proved_for_all_sizes_of_the_symbolic_signals(
         assert set(derivation.certificate["literals"]) == set(derivation.literals)
         assert "fixed as given" in derivation.text().splitlines()[0]
         assert "fixed as given" in result.detail
-        assert any(s.rule == "fix" for s in derivation.steps)
+        assert any(s.rule in ("fix", "at_point") for s in derivation.steps)
     # the exact tier agrees at three sizes of the symbolic signals it never saw
     for side in (1, 2, 4):
         resized = {k: (f"{'x'.join([str(side)] * len(claim.signals[k][0].shape))}"
@@ -892,11 +901,10 @@ def test_not_an_identity_failing_at_a_declared_size_is_refuted_with_the_smallest
 
 
 def test_differing_forms_of_a_true_law_hand_over_with_the_reason() -> None:
-    """The normal form is not complete beyond its fragment: an indicator [x = 0] on the free
-    point is not substituted into the other factors.  The law is true, so no counterexample
-    is found: the general tier says why it stops, the exact tier decides."""
-    claim = claim_from_text("hadamard(D, I) == hadamard(D, flip(I))",
-                            {"D": {"literal": [[1]], "origin": [0, 0]}, "I": "3x3"})
+    """The normal form is not complete beyond its fragment: two indicators on the free point
+    in one term are not merged ([x = 0]·[x = 0] = [x = 0]).  The law is true, so no
+    counterexample is found: the general tier says why it stops, the exact tier decides."""
+    claim = claim_from_text("D * D * I == D * I", {"D": AT_ORIGIN, "I": "3x3"})
     alone = dataclasses.replace(claim, tiers=("general",))
     result = attempt(alone, Budget(30))
     assert result is not None and result.verdict is Verdict.INCONCLUSIVE

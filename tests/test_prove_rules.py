@@ -531,3 +531,21 @@ def test_permute_sums_needs_a_term_free_of_x() -> None:
         permute_sums(LinearForm((mono(Atom("a", i), Atom("b", x - i)),)), 0, (2, 1), 2)
     with pytest.raises(RuleError):
         permute_sums(two, 0, (1, 1), 2)
+
+
+def test_at_point_evaluates_the_other_factors_at_the_point() -> None:
+    from symconv.prove.rules import at_point
+
+    point = x - Index.constant((1, -1))
+    before = LinearForm((Monomial(ONE, (), (Atom("I", -x, (2, 1)),), points=(point,)),))
+    after = at_point(before, ((0, 0),))
+    assert after.text() == "I∘(2, 1)((-1, 1))·[x + (-1, 1) = 0]"
+    assert order(after).text() == "I((1, -1))·[x + (-1, 1) = 0]"
+    env = symbolic_env(I=(3, 3))
+    assert values_agree(before, after, env, [(a, b) for a in range(-3, 3) for b in range(-3, 3)])
+    for bad in (((0, 1),), ((1, 0),)):
+        with pytest.raises(RuleError):
+            at_point(before, bad)
+    summed = LinearForm((Monomial(ONE, ("i",), (Atom("I", i),), points=(x - i,)),))
+    with pytest.raises(RuleError, match="does not fix"):
+        at_point(summed, ((0, 0),))

@@ -1,27 +1,25 @@
 """The independent checker of general-tier certificates (the trusted kernel of PROVED).
 
-It imports nothing of the prover: only the statement parser (:mod:`symconv.lang.dsl`)
-and exact integer/rational arithmetic.  From the statement alone it expands each
-side into its own flat sum of terms ``c·Π_a n_a^(p_a) Σ_vars Π atoms · Π_a ω_a^(e_a)
-· Π [L ≡ 0 mod n_a]``, every vector variable split into one integer variable per
-axis (``i.0``, ``i.1``; ``x.0`` is the free point).  The certificate then gives,
-for every term of each side, in the order of that expansion, a list of steps:
+It imports nothing of the prover: only the statement parser (:mod:`symconv.lang.dsl`) and exact
+integer/rational arithmetic.  From the statement alone it expands each side into its own flat sum
+of terms ``c·Π_a n_a^(p_a) Σ_vars Π atoms · Π_a ω_a^(e_a) · Π [L ≡ 0 mod n_a]``, every vector
+variable split into one integer variable per axis (``i.0``, ``i.1``; ``x.0`` is the free point).
+The certificate then gives, for every term of each side, in the order of that expansion, steps:
 
-- ``["map", forward, inverse]``: the re-indexing ``old = forward(new)``; the
-  checker verifies ``inverse`` ∘ ``forward`` and ``forward`` ∘ ``inverse`` are the
-  identity (integer coefficients both ways: a bijection of Z^k, hence of
-  Z_n^k; on Z_n^d each axis maps to itself), then substitutes;
+- ``["map", forward, inverse]``: the re-indexing ``old = forward(new)``; the checker verifies
+  ``inverse`` ∘ ``forward`` and ``forward`` ∘ ``inverse`` are the identity (integer coefficients
+  both ways: a bijection of Z^k, hence of Z_n^k; on Z_n^d each axis maps to itself), substitutes;
 - ``["orth", k]`` (on Z_n^d): k occurs in no atom and only linearly in the phase,
   ``Σ_{k∈Z_n} ω^(k·L) = n·[L ≡ 0 mod n]``;
 - ``["collapse", v]``: an indicator ``[±v + r ≡ 0]`` fixes v: substitute ``v = ∓r`` (on Z_n^d
-  the summand is n-periodic in v; on Z^d ``[±v + r = 0]`` is 1 at one point).  The
-  ``"literals"`` are read with the entries the claim gives: ``D(p) = Σ_c v_c·Π_a [p_a = c_a]``.
+  the summand is n-periodic in v; on Z^d ``[±v + r = 0]`` is 1 at one point).  ``["point", x]``
+  (on Z^d): the same for a free x, the indicator kept.  The ``"literals"`` are read with the
+  entries the claim gives: ``D(p) = Σ_c v_c·Π_a [p_a = c_a]``.
 
-Both sides must end with the same collected terms (sums are finite, so the order
-of summation is immaterial).  On Z_n^d the claim is that of the model: every
-signal read modulo the common shape n; that the model is the statement's meaning
-at the declared sizes is established separately, from :mod:`symconv.core.ops`'s own
-box bookkeeping (``symconv.prove.general.torus_conditions``).
+Both sides must end with the same collected terms (sums are finite, so the order of summation is
+immaterial).  On Z_n^d the claim is that of the model: every signal read modulo the common shape
+n; that the model is the statement's meaning at the declared sizes is established separately,
+from :mod:`symconv.core.ops`'s own box bookkeeping (``symconv.prove.general.periods_fit``).
 """
 
 from __future__ import annotations
@@ -293,13 +291,14 @@ def _orthogonality(t: Term, k: str) -> Term:
                    deltas=[*t.deltas, (a, linear)])
 
 
-def _collapse(t: Term, v: str, torus: bool) -> Term:
+def _collapse(t: Term, v: str, torus: bool, point: bool = False) -> Term:
     for number, (a, d) in enumerate(t.deltas):
         c = d.get(v, 0)
-        if v in t.vars and abs(c) == 1 and (a == _axis(v) or not torus):
+        if (v in t.vars) != point and abs(c) == 1 and (a == _axis(v) or not torus):
             value = _add({}, _add(d, {v: -c}), -c)
             rest = t.deltas[:number] + t.deltas[number + 1:]
-            return _substitute(replace(t, deltas=rest), {v: value}, [u for u in t.vars if u != v])
+            done = _substitute(replace(t, deltas=rest), {v: value}, [u for u in t.vars if u != v])
+            return replace(done, deltas=[*done.deltas, (a, d)]) if point else done
     raise CertificateError(f"no indicator fixes {v}")
 
 
@@ -311,9 +310,10 @@ def _run(t: Term, steps: Any, torus: bool) -> Term:
         if kind == "map" and len(step) == 3 and all(isinstance(s, dict) for s in step[1:]):
             t = _apply_map(t, {v: _aff(a) for v, a in step[1].items()},
                            {v: _aff(a) for v, a in step[2].items()}, torus)
-        elif kind in ("orth", "collapse") and (torus or kind == "collapse") and len(step) == 2 \
-                and isinstance(step[1], str):
-            t = _orthogonality(t, step[1]) if kind == "orth" else _collapse(t, step[1], torus)
+        elif kind in ("orth", "collapse", "point") and (kind == "collapse" or (kind == "orth") == torus) \
+                and len(step) == 2 and isinstance(step[1], str):
+            t = _orthogonality(t, step[1]) if kind == "orth" else \
+                _collapse(t, step[1], torus, kind == "point")
         else:
             raise CertificateError(f"unknown or malformed step {step!r}")
     return t

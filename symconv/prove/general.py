@@ -103,6 +103,7 @@ from symconv.prove.rules import (
     unfold,
     unfold_correspondence,
 )
+from symconv.prove.rules import at_point as at_point_rule
 from symconv.prove.rules import collapse as collapse_rule
 from symconv.prove.rules import exchange as exchange_rule
 from symconv.prove.rules import fix_one as fix_one_rule
@@ -147,6 +148,7 @@ RULE_TITLES = {
     "fix": "summing an indicator",
     "permute": "re-indexing",
     "permute_sums": "re-indexing",
+    "at_point": "evaluating at a point",
 }
 
 
@@ -321,7 +323,7 @@ def side_steps(side: DslSide) -> tuple[list[Step], LinearForm]:
         note = "pull constants and finite sums out of products, split sums over +"
         steps.append(Step(unfolded, form, "linearity", note, note))
     if not side.torus and any(mono.points for mono in form.monomials):
-        form = _fix_steps(form, steps)
+        form = _at_point_steps(_fix_steps(form, steps), steps)
     for number in range(len(form.monomials)):
         if side.torus:
             form = _orthogonality_steps(form, number, steps)
@@ -397,6 +399,26 @@ def _fix_steps(form: LinearForm, steps: list[Step]) -> LinearForm:
     why_latex = (rf"each indicator fixes its variable (${fixed}$) in $\mathbb{{Z}}^d$: "
                  r"$\sum_v [v - c = 0]\, F(v) = F(c)$")
     steps.append(Step(form, after, "fix", why, why_latex, {"moves": tuple(moves)}))
+    return after
+
+
+def _at_point_steps(form: LinearForm, steps: list[Step]) -> LinearForm:
+    """In every term, the first indicator [±x + k = 0] on the free point alone fixes x in the
+    term's other factors (one step for all terms)."""
+    moves = []
+    for number, mono in enumerate(form.monomials):
+        eligible = (k for k, p in enumerate(mono.points) if p.variables() == {FREE_VARIABLE}
+                    and abs(p.coeff(FREE_VARIABLE)) == 1)
+        first = next(eligible, None)
+        if first is not None and (any(FREE_VARIABLE in a.index.variables() for a in mono.atoms)
+                                  or len(mono.points) > 1):
+            moves.append((number, first))
+    if not moves:
+        return form
+    after = at_point_rule(form, tuple(moves))
+    why = f"[{FREE_VARIABLE} = p]·F({FREE_VARIABLE}) = [{FREE_VARIABLE} = p]·F(p)"
+    why_latex = rf"$[{FREE_VARIABLE} = p]\, F({FREE_VARIABLE}) = [{FREE_VARIABLE} = p]\, F(p)$"
+    steps.append(Step(form, after, "at_point", why, why_latex, {"moves": tuple(moves)}))
     return after
 
 
@@ -754,7 +776,13 @@ def _certificate_plane(steps: list[Step], flat: LinearForm,
     fixed: list[list[list[str]]] = [[] for _ in flat.monomials]
     touched = [False for _ in flat.monomials]
     for step in steps:
-        if step.rule not in ("reindex", "rename", "fix", "permute", "permute_sums"):
+        if step.rule not in ("reindex", "rename", "fix", "permute", "permute_sums", "at_point"):
+            continue
+        if step.rule == "at_point":  # after the fixes, on the free point only
+            for m, _ in step.params["moves"]:
+                if touched[m]:
+                    raise RuleError("an indicator fixes the point after a re-indexing")
+                fixed[m] += [["point", f"{FREE_VARIABLE}.{a}"] for a in range(ndim)]
             continue
         if step.rule == "fix":  # fixes come first, on the variables as unfolded
             for m, fixed_var in step.params["moves"]:

@@ -23,7 +23,9 @@ fail, so a derivation can be replayed and re-checked step by step
   c = ±1 fixes the summation variable v = −c·r;
 - ``permute``: on Z^d, v = σ(v) for a signed permutation σ of the axes, in a term whose
   atoms use v alone (±v plus a constant): it changes only those atoms' axes;
-  ``permute_sums``: the same σ on every summation variable of a term free of x.
+  ``permute_sums``: the same σ on every summation variable of a term free of x;
+- ``at_point``: on Z^d, an indicator [±x + k = 0] on the free point fixes x in the other
+  factors of its term (the indicator kept).
 
 >>> from symconv.lang.dsl import parse_statement
 >>> side = DslSide(parse_statement("conv(F, I) == conv(I, F)").left, signal=True)
@@ -793,7 +795,11 @@ def order(form: LinearForm) -> LinearForm:
     collected: dict[tuple[Any, ...], Monomial] = {}
     for mono in form.monomials:
         # (a term without sums is the same on Z^d and Z_n^d)
-        sorted_mono = replace(mono, atoms=tuple(sorted(mono.atoms, key=atom_key)),
+        # a signal at a constant point under σ is the signal at σ(point): F∘σ(k) = F(σ(k))
+        atoms = tuple(Atom(a.signal, Index.constant(a.apply(a.index.const)) if a.index.const
+                           else Index(), ())
+                      if a.axes and not a.index.coeffs else a for a in mono.atoms)
+        sorted_mono = replace(mono, atoms=tuple(sorted(atoms, key=atom_key)),
                               torus=mono.torus and bool(mono.variables),
                               points=tuple(sorted({_signed_point(p) for p in mono.points},
                                                   key=lambda p: (p.coeffs, p.const))))
@@ -836,6 +842,24 @@ def fix_one(form: LinearForm, monomial: int, var: str) -> LinearForm:
                 mono, variables=tuple(v for v in mono.variables if v != var), atoms=atoms,
                 points=tuple(p.substitute(var, value) for p in rest)))
     raise RuleError(f"no indicator fixes {var}")
+
+
+def at_point(form: LinearForm, moves: tuple[tuple[int, int], ...]) -> LinearForm:
+    """For each (term number, indicator number) of ``moves``: an indicator [c·x + k = 0] on the
+    free point x alone (c = ±1) fixes x = −c·k in the term's other factors, the indicator
+    kept: [x = p]·F(x) = [x = p]·F(p)."""
+    for monomial, number in moves:
+        mono = _monomial(form, monomial)
+        point = mono.points[number] if 0 <= number < len(mono.points) else Index()
+        c = point.coeff(FREE_VARIABLE)
+        if mono.torus or abs(c) != 1 or point.variables() != {FREE_VARIABLE}:
+            raise RuleError(f"indicator {number} does not fix {FREE_VARIABLE} alone")
+        value = point.substitute(FREE_VARIABLE, Index()).scaled(-c)
+        atoms = tuple(replace(a, index=a.index.substitute(FREE_VARIABLE, value)) for a in mono.atoms)
+        points = tuple(p if k == number else p.substitute(FREE_VARIABLE, value)
+                       for k, p in enumerate(mono.points))
+        form = _with(form, monomial, replace(mono, atoms=atoms, points=points))
+    return form
 
 
 def compose_axes(outer: Axes, inner: Axes, ndim: int) -> Axes:
@@ -964,4 +988,5 @@ RULES: dict[str, Rule] = {
     "fix": fix,
     "permute": permute,
     "permute_sums": permute_sums,
+    "at_point": at_point,
 }
