@@ -924,9 +924,10 @@ def plane_expressions(draw: st.DrawFn, depth: int = 2) -> str:
     """Signal expressions on Z^2 with literal kernels, one-axis flips and transposes."""
     if depth == 0 or draw(st.booleans()):
         return draw(st.sampled_from(PLANE_LEAVES))
-    kind = draw(st.sampled_from(["conv", "corr", "flip0", "flip1", "transpose", "+", "-"]))
+    kind = draw(st.sampled_from(["conv", "corr", "hadamard", "flip0", "flip1", "transpose",
+                                 "+", "-"]))
     left = draw(plane_expressions(depth - 1))
-    if kind in ("conv", "corr"):
+    if kind in ("conv", "corr", "hadamard"):
         return f"{kind}({left}, {draw(plane_expressions(depth - 1))})"
     if kind.startswith("flip"):
         return f"flip({left}, {kind[-1]})"
