@@ -313,9 +313,11 @@ def side_steps(side: DslSide) -> tuple[list[Step], LinearForm]:
     (their ``monomial`` parameter), which is what :func:`certificate_side` reads."""
     unfolded = unfold(side)
     used = definitions_used(side.node)
-    notes = [DEFINITIONS[f] for f in used] + ([LITERAL_DEFINITION] if side.literals else [])
+    concrete = {name for name, _ in side.literals}
+    entries = any(isinstance(n, Name) and n.id in concrete for n in walk(side.node))
+    notes = [DEFINITIONS[f] for f in used] + ([LITERAL_DEFINITION] if entries else [])
     notes_latex = [DEFINITIONS_LATEX[f] for f in used] + \
-        ([LITERAL_DEFINITION_LATEX] if side.literals else [])
+        ([LITERAL_DEFINITION_LATEX] if entries else [])
     steps = [Step(side, unfolded, "unfold", "; ".join(notes) or "a signal at a point",
                   "; ".join(notes_latex) or "a signal at a point")]
     form = linearity(unfolded)

@@ -502,8 +502,10 @@ def _unfold(node: Node, point: Index | None, ctx: _UnfoldContext, axes: Axes = (
         if node.id in ctx.literals:
             # D(σ(p)) = Σ_c v_c·[σ(p) = c] = Σ_c v_c·[p − σ⁻¹(c) = 0]
             where = Atom(node.id, point, axes)
-            return Add(tuple(Scale(value, Kronecker(point - Index.constant(where.preimage(coord))))
-                             for coord, value in ctx.literals[node.id]))
+            terms = tuple(Kronecker(point - Index.constant(where.preimage(coord))) if value == 1
+                          else Scale(value, Kronecker(point - Index.constant(where.preimage(coord))))
+                          for coord, value in ctx.literals[node.id])
+            return terms[0] if len(terms) == 1 else Add(terms)
         if axes and axes[0] < 0:  # a∘σ(p) = a∘(−σ)(−p): one spelling, σ's first entry > 0
             axes, point = tuple(-t for t in axes), -point
         return Atom(node.id, point, () if axes == tuple(range(1, ctx.ndim + 1)) else axes)
