@@ -322,6 +322,33 @@ def test_a_literal_certificate_is_checked_against_the_claims_entries() -> None:
     assert not _accepts(derivation, statement="conv(F, I) == -corr(F, I)")
 
 
+def test_a_literal_in_a_crop_is_checked_against_the_claims_entries_and_boxes() -> None:
+    law = 'conv(G, I, mode="same", boundary="reflect") == corr(G, I, mode="same", boundary="reflect")'
+    derivation = _derivation(law, {"G": CENTROSYMMETRIC, "I": "5x5"})
+
+    def accepts(literals: Any = None, declared: Any = None, statement: str | None = None) -> bool:
+        try:
+            checker.check(parse_statement(statement or derivation.statement), derivation.ndims,
+                          derivation.real, derivation.certificate, declared,
+                          literals=derivation.literals if literals is None else literals)
+        except checker.CertificateError:
+            return False
+        return True
+
+    assert derivation.certificate["literals"] == ["G"] and accepts(declared=derivation.declared)
+    assert not accepts()  # without the declared shapes there are no boxes
+    entries = dict(derivation.literals["G"])
+    for coord in entries:
+        changed = {**entries, coord: entries[coord] + 1}
+        assert accepts({"G": changed}, derivation.declared) is (coord == (0, 0)), coord
+    without_g = {k: v for k, v in derivation.declared.items() if k != "G"}
+    assert not accepts(declared=without_g)  # G's box is not given
+    left = law.split(" == ")[0]
+    for false in (f'{left} == corr(G, I, mode="same", boundary="mirror")',
+                  law.replace("== corr", "== -corr"), f'{left} == corr(G, I, mode="valid")'):
+        assert not accepts(declared=derivation.declared, statement=false), false
+
+
 def test_a_collapse_must_be_fixed_by_an_indicator() -> None:
     derivation = _derivation("conv(S, I) == -corr(S, I)", {"S": "sobel_x", "I": "5x5"})
     assert _accepts(derivation)

@@ -645,6 +645,7 @@ PROVED_BUNDLED = frozenset({
     "frobenius-is-sum-of-hadamard",
     "frobenius-is-symmetric",
     "idft-is-conjugated-dft",
+    "laplacian-conv-is-corr",
     "linear-conv-by-dft-padded-2d-for-all-sizes",
     "linear-conv-by-dft-padded-for-all-sizes",
     "shifts-compose",
@@ -656,6 +657,7 @@ PROVED_BUNDLED = frozenset({
     "source-correlation-is-a-hadamard-sum",
     "source-flipping-gives-commutativity",
     "source-frobenius-is-trace-of-product",
+    "source-gaussian-blur-is-both",
     "sum-of-conv-is-product-of-sums",
     "sum-of-corr-is-product-of-sums",
     "symmetric-part-conv-is-corr",
@@ -1118,6 +1120,56 @@ def test_false_literal_variants_are_refuted_not_proved(statement: str,
     assert "not an identity for all sizes" in result.detail
     assert run_tiers(claim).verdict is Verdict.REFUTED
     assert exact.attempt(claim, Budget(60)).verdict is Verdict.REFUTED  # type: ignore[union-attr]
+
+
+# a concrete kernel inside a crop: its box at the origin it is built with, its entries unfolded
+LITERAL_MODE_LAWS: list[tuple[str, dict[str, Any]]] = [
+    ('conv(G, I, mode="same") == corr(G, I, mode="same")', {"G": "gaussian5", "I": "7x7"}),
+    ('conv(L, I, mode="same", boundary="wrap") == corr(L, I, mode="same", boundary="wrap")',
+     {"L": "laplacian", "I": "5x5"}),
+    ('conv(S, I, mode="same", boundary="reflect") == -corr(S, I, mode="same", boundary="reflect")',
+     {"S": "sobel_x", "I": "5x5"}),
+    ('conv(F, I, mode="same", boundary="nearest") == corr(F, I, mode="same", boundary="nearest")',
+     {"F": CENTROSYMMETRIC, "I": "4x4"}),
+]
+LITERAL_MODE_FALSE: list[tuple[str, dict[str, Any]]] = [
+    ('conv(E, I, mode="same") == corr(E, I, mode="same")', {"E": "emboss", "I": "5x5"}),
+    ('conv(S, I, mode="same", boundary="reflect") == corr(S, I, mode="same", boundary="reflect")',
+     {"S": "sobel_x", "I": "5x5"}),
+    ('conv(F, I, mode="same", boundary="wrap") == corr(F, I, mode="same", boundary="wrap")',
+     {"F": [[1, 2, 3], [4, 5, 4], [3, 2, 2]], "I": "5x5"}),
+    ('conv(G, I, mode="same", boundary="reflect") == corr(G, I, mode="same", boundary="mirror")',
+     {"G": "gaussian5", "I": "7x7"}),
+    ('conv(F, I, mode="same") == corr(F, I, mode="full")', {"F": CENTROSYMMETRIC, "I": "4x4"}),
+]
+
+
+@pytest.mark.parametrize(("statement", "signals"), LITERAL_MODE_LAWS, ids=_ids(LITERAL_MODE_LAWS))
+def test_literal_kernels_in_modes_are_proved_for_all_sizes_of_the_image(
+        statement: str, signals: dict[str, Any]) -> None:
+    claim = claim_from_text(statement, signals)
+    result = proved(statement, signals)
+    derivation = result.derivation
+    assert derivation.check() and derivation.literals and derivation.declared
+    [kernel] = derivation.literals
+    [(shape, origin)] = derivation.declared[kernel]
+    built = claim.signals[kernel][0].build(kernel)
+    assert (shape, origin) == (built.shape, built.origin)  # its box is the one ops gives it
+    assert "fixed as given" in result.detail and len(derivation.rechecked) >= 2
+    assert all(sizes[kernel] == built.shape for sizes in derivation.rechecked)
+    for side in (1, 2, 6):  # the exact tier agrees at image sizes it never saw
+        resized = {**signals, "I": f"{side}x{side + 1}"}
+        checked = exact.attempt(claim_from_text(statement, resized, tiers=["exact"]), Budget(60))
+        assert checked is not None and checked.verdict is Verdict.VERIFIED, (statement, side)
+
+
+@pytest.mark.parametrize(("statement", "signals"), LITERAL_MODE_FALSE, ids=_ids(LITERAL_MODE_FALSE))
+def test_false_literal_kernels_in_modes_are_refuted_not_proved(statement: str,
+                                                               signals: dict[str, Any]) -> None:
+    claim = claim_from_text(statement, signals)
+    result = attempt(claim, Budget(30))
+    assert result is None or (result.verdict is Verdict.REFUTED and result.counterexample is not None)
+    assert run_tiers(claim).verdict is Verdict.REFUTED
 
 
 def test_the_checker_reads_the_claims_own_entries() -> None:

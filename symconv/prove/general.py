@@ -43,7 +43,9 @@ and a crop multiplies the full sum by the indicator 𝟙_B(x) of its box, so two
 when their affine forms are equal.  A boundary other than zero reads the image through
 its extension I⟨b⟩ (one function on Z^d, shared by both sides).  The proof holds for all
 sizes and origins, valid mode where it is defined (the kernel fits); when the sides meet
-only if signals declared alike share sizes (the CNN valid layers), the scope says so.
+only if signals declared alike share sizes (the CNN valid layers), the scope says so.  A
+signal with concrete entries has its box at the origin it is built with, its size kept a
+symbol (``conv(G, I, mode="same") == corr(G, I, mode="same")`` for a centrosymmetric G).
 
 Zeropad to a length that follows the sizes (:func:`padded_period`): with N the common
 zeropad length (``len(a) + len(b) - 1``), both sides are read on Z_N^d (zeropad(a, N) as
@@ -55,10 +57,11 @@ model and :func:`not_an_identity` looks for a counterexample: at the declared si
 (REFUTED), then at small undeclared sizes (VERIFIED at the declared sizes, with a
 warning naming the failing size: the declared sizes decide).  A term free of the point x
 may also have one signed permutation applied to all its sums at once.  Not covered:
-one-axis flips, transposes and concrete entries inside a crop, a padded statement or on
-Z_n^d; trace of anything but a matrix product; @ outside trace; signed permutations of
-sums in a term that uses x; zeropad other than to one length that follows the sizes;
-explicit periods or DFT sizes; stride and dilation; ``!=`` statements.
+one-axis flips and transposes inside a crop; concrete entries in a padded statement or on
+Z_n^d, or in a crop that needs the concrete kernel's size (full mode with a boundary);
+trace of anything but a matrix product; @ outside trace; signed permutations of sums in a
+term that uses x; zeropad other than to one length that follows the sizes; explicit
+periods or DFT sizes; stride and dilation; ``!=`` statements.
 
 The API the reports use: :class:`Derivation` (``steps``, ``text()``,
 ``latex()``, ``_repr_latex_``) made of :class:`Step` records (``before``,
@@ -699,8 +702,7 @@ def _compare(claim: Claim, literals: Mapping[str, tuple[tuple[tuple[int, ...], F
     used = names_in(statement)
     entries = tuple((name, literals[name]) for name in sorted(literals) if name in used)
     modes = not torus and (uses_modes(statement.left) or uses_modes(statement.right))
-    declared = {name: tuple((s.shape, s.origin) for s in specs)
-                for name, specs in claim.signals.items() if all(s.is_symbolic for s in specs)}
+    declared = _declared_boxes(claim) if modes else {}
     # modes: first every signal with sizes of its own, then signals declared alike share them
     ties = (False, True) if modes and len(set(declared.values())) < len(declared) else (False,)
     forms = None
@@ -774,6 +776,20 @@ def _padded_derivation(claim: Claim, statement: Statement, signal: bool, ndims: 
              f"on [0, N) (every zeropad fits)")
     return Derivation(statement.text, left, right, left_form, True, certificate=cert,
                       ndims=ndims, real=real, declared=declared, scope=scope)
+
+
+def _declared_boxes(claim: Claim) -> dict[str, tuple[tuple[tuple[int, ...], tuple[int, ...] | None], ...]]:
+    """Each signal's declared (shape, origin) specs for the symbolic boxes: a symbolic signal's
+    origin as declared (None: any), a signal with concrete entries at the origin it is built
+    with (its size stays a symbol: a law for every size is one for its own)."""
+    declared = {}
+    for name, specs in claim.signals.items():
+        if all(s.is_symbolic for s in specs):
+            declared[name] = tuple((s.shape, s.origin) for s in specs)
+        elif len(specs) == 1:
+            signal = specs[0].build(name)
+            declared[name] = ((tuple(signal.shape), tuple(signal.origin)),)
+    return declared
 
 
 def _declared_json(declared: Mapping[str, Any]) -> dict[str, list[dict[str, Any]]]:
@@ -1281,6 +1297,8 @@ def recheck_modes(claim: Claim, derivation: Derivation, budget: Budget) -> None:
 
     base = claim.assignments()[0]
     classes = size_classes(derivation.declared, bool(derivation.certificate.get("tied")))
+    # signals with concrete entries keep theirs: only the symbolic ones are resized
+    classes = {name: rep for name, rep in classes.items() if base[name].is_symbolic}
     reps = list(dict.fromkeys(classes.values()))
     combos = list(itertools.product(RECHECK_MODE_SIDES, repeat=len(reps)))
     random.Random(len(claim.text)).shuffle(combos)
