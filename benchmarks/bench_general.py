@@ -221,7 +221,7 @@ def bundled_proofs() -> None:
             continue
         start = time.perf_counter()
         result = attempt(claim, Budget(60))
-        if result is not None:
+        if result is not None and result.verdict is Verdict.PROVED:  # (it also refutes now)
             times.append((time.perf_counter() - start, claim.name))
     times.sort(reverse=True)
     for seconds, name in times[:10]:

@@ -35,7 +35,7 @@ def test_line_progress_prints_finished_claims_and_stages() -> None:
     text = stream.getvalue().splitlines()
     assert "  ... flip-equivalence: tier general" in text  # verbose: each tier as it starts
     assert finished_line(1, 2, outcomes[0]) in text
-    assert text[-2].startswith("[2/2] MISMATCH conv-is-corr REFUTED exact ")
+    assert text[-2].startswith("[2/2] MISMATCH conv-is-corr REFUTED general ")
     assert text[-1] == "  ... flip-equivalence: 12 s, in exact: attempt > _differs"
 
 

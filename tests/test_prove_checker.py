@@ -4,7 +4,10 @@
 - it accepts the certificate of every bundled claim the general tier derives;
 - it rejects forged certificates: a wrong inverse, a dropped term, a changed sign, a
   non-bijective map, a map mixing axes on Z_n^d, a certificate moved to a false
-  statement or to the wrong model, orthogonality on a variable an atom uses, malformed data.
+  statement or to the wrong model, orthogonality on a variable an atom uses, malformed data;
+- on Z^d with concrete entries (literal and named kernels), signed permutations of the axes
+  (one-axis flips and transposes around sums, trace(a @ b)): other entries than the claim's,
+  a dropped or misplaced collapse, a permutation with a sign off, a transpose missing.
 """
 
 from __future__ import annotations
@@ -31,10 +34,12 @@ def _derivation(statement: str, signals: dict[str, Any]) -> Derivation:
     return derivation
 
 
-def _accepts(derivation: Derivation, certificate: Any = None, statement: str | None = None) -> bool:
+def _accepts(derivation: Derivation, certificate: Any = None, statement: str | None = None,
+             literals: Any = None) -> bool:
     try:
         checker.check(parse_statement(statement or derivation.statement), derivation.ndims,
-                      derivation.real, derivation.certificate if certificate is None else certificate)
+                      derivation.real, derivation.certificate if certificate is None else certificate,
+                      literals=derivation.literals if literals is None else literals)
     except checker.CertificateError:
         return False
     return True
@@ -289,3 +294,139 @@ def test_the_padded_model_needs_declared_origins_zero() -> None:
     assert not _accepts_declared(derivation, declared=declared)
     # without the padded model, zeropad has no expansion on Z_n^d
     assert not _accepts_declared(derivation, {**derivation.certificate, "padded": False})
+
+
+# --- concrete entries, signed permutations, trace ------------------------------------------------
+
+CENTROSYMMETRIC = [[1, 2, 3], [4, 5, 4], [3, 2, 1]]
+
+
+def _collapses(certificate: dict[str, Any]) -> list[list[Any]]:
+    return [term["steps"] for side in certificate["sides"] for term in side["terms"]
+            if any(step[0] == "collapse" for step in term["steps"])]
+
+
+def test_a_literal_certificate_is_checked_against_the_claims_entries() -> None:
+    derivation = _derivation("conv(F, I) == corr(F, I)", {"F": CENTROSYMMETRIC, "I": "5x5"})
+    assert derivation.certificate["literals"] == ["F"] and _accepts(derivation)
+    entries = dict(derivation.literals["F"])
+    for coord in entries:
+        changed = {**entries, coord: entries[coord] + 1}
+        # centrosymmetric still when the centre changes; else no longer
+        assert _accepts(derivation, literals={"F": changed}) is (coord == (0, 0)), coord
+    assert not _accepts(derivation, literals={})  # the entries the certificate reads are missing
+    assert not _accepts(derivation, literals={"F": {(0, 0, 0): 1}})  # entries of another dimension
+    without = {k: v for k, v in derivation.certificate.items() if k != "literals"}
+    assert not _accepts(derivation, without)  # F symbolic: the steps no longer fit
+    # the same certificate does not prove the antisymmetric (sign off) statement
+    assert not _accepts(derivation, statement="conv(F, I) == -corr(F, I)")
+
+
+def test_a_literal_in_a_crop_is_checked_against_the_claims_entries_and_boxes() -> None:
+    law = 'conv(G, I, mode="same", boundary="reflect") == corr(G, I, mode="same", boundary="reflect")'
+    derivation = _derivation(law, {"G": CENTROSYMMETRIC, "I": "5x5"})
+
+    def accepts(literals: Any = None, declared: Any = None, statement: str | None = None) -> bool:
+        try:
+            checker.check(parse_statement(statement or derivation.statement), derivation.ndims,
+                          derivation.real, derivation.certificate, declared,
+                          literals=derivation.literals if literals is None else literals)
+        except checker.CertificateError:
+            return False
+        return True
+
+    assert derivation.certificate["literals"] == ["G"] and accepts(declared=derivation.declared)
+    assert not accepts()  # without the declared shapes there are no boxes
+    entries = dict(derivation.literals["G"])
+    for coord in entries:
+        changed = {**entries, coord: entries[coord] + 1}
+        assert accepts({"G": changed}, derivation.declared) is (coord == (0, 0)), coord
+    without_g = {k: v for k, v in derivation.declared.items() if k != "G"}
+    assert not accepts(declared=without_g)  # G's box is not given
+    left = law.split(" == ")[0]
+    for false in (f'{left} == corr(G, I, mode="same", boundary="mirror")',
+                  law.replace("== corr", "== -corr"), f'{left} == corr(G, I, mode="valid")'):
+        assert not accepts(declared=derivation.declared, statement=false), false
+
+
+def test_a_collapse_must_be_fixed_by_an_indicator() -> None:
+    derivation = _derivation("conv(S, I) == -corr(S, I)", {"S": "sobel_x", "I": "5x5"})
+    assert _accepts(derivation)
+    steps = _collapses(derivation.certificate)
+    assert steps and all(step[0] == "collapse" for term in steps for step in term)
+    for bad in (["collapse", "x.0"], ["collapse", "v0.0"], ["collapse", "v9.0"]):
+        forged = copy.deepcopy(derivation.certificate)
+        _collapses(forged)[0].append(bad)  # v0.0 is gone once collapsed: no indicator left
+        assert not _accepts(derivation, forged), bad
+    forged = copy.deepcopy(derivation.certificate)
+    _collapses(forged)[0].pop()  # one axis left summed: the term no longer meets the other side
+    assert not _accepts(derivation, forged)
+
+
+@pytest.mark.parametrize(("true", "false", "signals"), [
+    ("flip(conv(a, b), 0) == conv(flip(a, 0), flip(b, 0))",
+     "flip(conv(a, b), 0) == conv(flip(a), flip(b))", {"a": "2x3", "b": "3x3"}),
+    ("transpose(conv(a, b)) == conv(transpose(a), transpose(b))",
+     "transpose(conv(a, b)) == conv(transpose(a), b)", {"a": "2x3", "b": "3x3"}),
+    ("frobenius(a, b) == trace(transpose(a) @ b)", "frobenius(a, b) == trace(a @ b)",
+     {"a": "3x3", "b": "3x3"}),
+    ("sum(flip(a, 1)) == sum(a)", "sum(flip(a, 1)) == -sum(a)", {"a": "3x4"}),
+    ("conv(S, I) == corr(flip(S, 0), I)", "conv(S, I) == corr(flip(S, 1), I)",
+     {"S": "sobel_y", "I": "4x4"}),
+    ("conv(D, I) == I", "conv(D, I) == shift(I, 1)", {"D": [1], "I": "6"}),
+    ("sum(transpose(conv(a, b))) == sum(a) * sum(b)", "sum(transpose(conv(a, b))) == sum(a) * sum(a)",
+     {"a": "2x2", "b": "2x3"}),
+    ("trace(conv(a, b) @ c) == frobenius(transpose(conv(a, b)), c)",
+     "trace(conv(a, b) @ c) == frobenius(conv(a, b), c)", {"a": "2x2", "b": "2x2", "c": "3x3"}),
+])
+def test_a_permutation_or_literal_certificate_does_not_prove_a_slip(
+        true: str, false: str, signals: dict[str, Any]) -> None:
+    derivation = _derivation(true, signals)
+    assert _accepts(derivation)
+    assert not _accepts(derivation, statement=false)
+
+
+@pytest.mark.parametrize(("statement", "signals"), [
+    ("sum(flip(a, 1)) == sum(a)", {"a": "3x4"}),
+    ("frobenius(flip(corr(a, b), 0), c) == frobenius(corr(flip(a, 0), flip(b, 0)), c) + 0 * sum(a)",
+     {"a": "2x2", "b": "2x3", "c": "3x3"}),
+    ("sum(flip(conv(a, b), 1)) == sum(a) * sum(b)", {"a": "2x2", "b": "2x3"}),
+])
+def test_a_signed_permutation_with_a_sign_off_is_rejected(statement: str,
+                                                          signals: dict[str, Any]) -> None:
+    """sum(flip(a, 1)) == sum(a) re-indexes i = σ(i), σ = (1, −2): with the sign dropped the
+    map is still a bijection, but the term no longer meets the other side."""
+    derivation = _derivation(statement, signals)
+    [step] = _maps(derivation.certificate)[:1]
+    assert any(c < 0 for form in step[1].values() for c in form.values())
+    forged = copy.deepcopy(derivation.certificate)
+    forward, inverse = _maps(forged)[0][1:]
+    for form in (*forward.values(), *inverse.values()):
+        for key in form:
+            form[key] = abs(form[key])
+    assert not _accepts(derivation, forged)
+
+
+def test_entries_are_not_read_on_the_torus() -> None:
+    torus = _derivation("circconv(a, b) == circconv(b, a)", {"a": "4", "b": "4"})
+    forged = {**torus.certificate, "literals": ["a"]}
+    assert not _accepts(torus, forged, literals={"a": {(0,): 1}})
+
+
+def test_a_point_step_needs_an_indicator_on_the_free_point() -> None:
+    derivation = _derivation("hadamard(D, I) == hadamard(D, flip(I))",
+                             {"D": {"literal": [[1]], "origin": [0, 0]}, "I": "3x3"})
+    assert _accepts(derivation)
+    steps = derivation.certificate["sides"][1]["terms"][0]["steps"]
+    assert ["point", "x.0"] in steps
+    forged = copy.deepcopy(derivation.certificate)
+    forged["sides"][1]["terms"][0]["steps"] = []  # I(−x) left as it is: no longer I(0)
+    assert not _accepts(derivation, forged)
+    summed = _derivation("conv(D, I) == I", {"D": [1], "I": "6"})
+    forged = copy.deepcopy(summed.certificate)
+    forged["sides"][0]["terms"][0]["steps"] = [["point", "v0.0"]]  # a summation variable
+    assert not _accepts(summed, forged)
+    torus = _derivation("circconv(a, b) == circconv(b, a)", {"a": "4", "b": "4"})
+    forged = copy.deepcopy(torus.certificate)
+    forged["sides"][0]["terms"][0]["steps"].insert(0, ["point", "x.0"])
+    assert not _accepts(torus, forged)

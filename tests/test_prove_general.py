@@ -16,6 +16,7 @@ import dataclasses
 import itertools
 import shutil
 import subprocess
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
@@ -81,6 +82,27 @@ COVERAGE: list[tuple[str, dict[str, Any]]] = [
      {"f": {"shape": "5", "real": False}, "g": {"shape": "5", "real": False}}),
     ("dft(circcorr(f, g)) == dft(flip(f)) * dft(g)", {"f": "5", "g": "5"}),
     ("dft(2*f - g/3) == 2*dft(f) - dft(g)/3", {"f": "4", "g": "4"}),
+    # one-axis flips and transposes around sums (a signed permutation k = σ(j) of the sum)
+    ("transpose(conv(a, b)) == conv(transpose(a), transpose(b))", {"a": "2x3", "b": "3x3"}),
+    ("flip(conv(a, b), 0) == conv(flip(a, 0), flip(b, 0))", {"a": "2x3", "b": "3x3"}),
+    ("flip(corr(a, b), 1) == corr(flip(a, 1), flip(b, 1))", {"a": "2x3", "b": "3x3"}),
+    ("conv(flip(a, 0), b) == flip(conv(a, flip(b, 0)), 0)", {"a": "2x3", "b": "3x3"}),
+    ("transpose(corr(a, b)) == corr(transpose(a), transpose(b))", {"a": "2x2", "b": "3x2"}),
+    ("sum(flip(a, 1)) == sum(a)", {"a": "3x4"}),
+    ("sum(transpose(a)) == sum(shift(a, 1, 2))", {"a": "3x4"}),
+    ("frobenius(flip(a, 0), flip(b, 0)) == frobenius(a, b)", {"a": "2x3", "b": "3x3"}),
+    # trace and @ on Z^2
+    ("frobenius(a, b) == trace(transpose(a) @ b)", {"a": "3x3", "b": "3x3"}),
+    ("trace(a @ b) == trace(b @ a)", {"a": "2x3", "b": "3x2"}),
+    ("trace(a @ b) == trace(transpose(b) @ transpose(a))", {"a": "2x3", "b": "3x2"}),
+    ("trace(a @ transpose(b)) == frobenius(a, b)", {"a": "2x3", "b": "3x3"}),
+    ("trace(a @ b) == sum(hadamard(a, transpose(b)))", {"a": "2x3", "b": "3x2"}),
+    # the same signed permutation on every sum of a scalar side
+    ("trace(conv(a, b) @ c) == frobenius(transpose(conv(a, b)), c)", {"a": "2x2", "b": "2x2",
+                                                                     "c": "3x3"}),
+    ("sum(transpose(conv(a, b))) == sum(a) * sum(b)", {"a": "2x2", "b": "2x3"}),
+    ("frobenius(flip(corr(a, b)), c) == frobenius(corr(flip(a), flip(b)), c)",
+     {"a": "2x2", "b": "2x3", "c": "3x3"}),
 ]
 
 FALSE: list[tuple[str, dict[str, Any]]] = [
@@ -126,6 +148,11 @@ def declared(statement: str, signals: dict[str, Any]) -> dict[str, Any]:
     return {name: value for name, value in signals.items() if name in used}
 
 
+def not_proved(result: Any) -> bool:
+    """The general tier said anything but PROVED (None: not applicable)."""
+    return result is None or result.verdict is not Verdict.PROVED
+
+
 def proved(statement: str, signals: dict[str, Any]) -> Any:
     result = attempt(claim_from_text(statement, signals), Budget(30))
     assert result is not None, statement
@@ -139,10 +166,10 @@ def test_coverage_is_proved_and_agrees_with_the_exact_tier(statement: str,
     result = proved(statement, signals)
     derivation = result.derivation
     assert isinstance(derivation, Derivation)
-    assert derivation.check()
+    assert derivation.check() and derivation.replay()
     assert len(derivation.rechecked) >= 2
     assert {s.rule for s in derivation.steps} <= {"unfold", "linearity", "reindex", "exchange",
-                                                  "rename", "order"}
+                                                  "rename", "order", "permute", "permute_sums"}
     exact_result = exact.attempt(claim_from_text(statement, signals), Budget(60))
     assert exact_result is not None and exact_result.verdict is Verdict.VERIFIED
 
@@ -153,7 +180,7 @@ def test_false_claims_are_not_proved(statement: str, signals: dict[str, Any]) ->
     claim = claim_from_text(statement, signals)
     if (statement, signals) in FALSE:
         assert _reference_says_false(claim)
-    assert attempt(claim, Budget(30)) is None
+    assert not_proved(attempt(claim, Budget(30)))
     assert run_tiers(claim).verdict is Verdict.REFUTED
 
 
@@ -178,16 +205,14 @@ def test_proved_dft_theorems_hold_for_numpy_fft() -> None:
      {"F": "3", "I": "5"}),                                             # false: the boundary
     ('conv(F, I, mode="same", boundary="wrap") == corr(flip(F), conv(F, I), mode="same", '
      'boundary="wrap")', {"F": "3", "I": "5"}),                         # extension of an expression
-    ("transpose(conv(a, b)) == conv(transpose(a), transpose(b))", {"a": "2x3", "b": "3x3"}),
-    ("conv(flip(a, 0), b) == flip(conv(a, flip(b, 0)), 0)", {"a": "2x3", "b": "3x3"}),
     ("circconv(a, b, 5) == circconv(b, a, 5)", {"a": "3", "b": "5"}),   # explicit period
     ("circconv(zeropad(a, 7), zeropad(b, 7)) == conv(a, b)", {"a": "3", "b": "5"}),
     ("idft(dft(f)) == f", {"f": "4"}),
-    ("frobenius(a, b) == trace(transpose(a) @ b)", {"a": "3x3", "b": "3x3"}),
-    ("sum(flip(a, 1)) == sum(a)", {"a": "3x4"}),  # true, but needs a signed-permutation re-indexing
+    ("trace(a) == trace(transpose(a))", {"a": "3x3"}),  # a diagonal is no re-indexing of Z^2
+    ("a @ b == transpose(transpose(b) @ transpose(a))", {"a": "2x3", "b": "3x2"}),  # @ outside trace
 ])
 def test_not_applicable_hands_over(statement: str, signals: dict[str, str]) -> None:
-    assert attempt(claim_from_text(statement, signals), Budget(30)) is None
+    assert not_proved(attempt(claim_from_text(statement, signals), Budget(30)))
 
 
 def test_circular_operation_with_a_period_other_than_n_is_not_proved() -> None:
@@ -196,7 +221,7 @@ def test_circular_operation_with_a_period_other_than_n_is_not_proved() -> None:
     claim = claim_from_text("circconv(a + b, c) == circconv(a, c) + circconv(b, c)",
                             {"a": "4", "b": {"shape": "4", "origin": [-1]},
                              "c": {"shape": "4", "origin": [-1]}})
-    assert attempt(claim, Budget(30)) is None
+    assert not_proved(attempt(claim, Budget(30)))
 
 
 # --- hand-written derivations (expected data written from the textbook proofs) ---------------
@@ -338,7 +363,7 @@ def test_no_mutant_of_the_soundness_corpus_is_proved() -> None:
                 result = attempt(claim, Budget(30))
             except SymconvError:
                 continue  # the mutant does not load (a shape that does not fit)
-            if result is not None:
+            if not not_proved(result):
                 assert not _reference_says_false(claim), f"PROVED a false claim: {text}"
             checked += 1
     assert checked >= 100
@@ -349,7 +374,7 @@ def test_claim_files_agree_with_their_expectations() -> None:
     proved_count = 0
     for claim in claims:
         result = attempt(claim, Budget(30))
-        if result is None:
+        if not_proved(result):
             continue
         assert claim.expect == "holds", f"{claim.name} expects 'fails' but was PROVED"
         proved_count += 1
@@ -390,8 +415,7 @@ def test_random_statements_proved_only_when_true(left: str, right: str) -> None:
     text = f"{left} == {right}"
     claim = claim_from_text(text, declared(text, {"a": "3", "b": "2"}))
     result = attempt(claim, Budget(30))
-    if result is not None:
-        assert result.verdict is Verdict.PROVED
+    if not not_proved(result):
         assert not _reference_says_false(claim), claim.text
 
 
@@ -403,7 +427,7 @@ def test_random_circular_statements_proved_only_when_true(left: str, right: str,
     text = f"{wrap(left)} == {wrap(right)}"
     claim = claim_from_text(text, declared(text, {"a": "3", "b": "3"}))
     result = attempt(claim, Budget(30))
-    if result is not None:
+    if not not_proved(result):
         # the exact tier decides the claim at n = 3 and nearby sizes: it must agree
         exact_result = exact.attempt(claim, Budget(60))
         assert exact_result is not None and exact_result.verdict is Verdict.VERIFIED, claim.text
@@ -448,7 +472,10 @@ def test_latex_rendering() -> None:
 @pytest.mark.skipif(shutil.which("pdflatex") is None, reason="pdflatex is not installed")
 def test_latex_compiles(tmp_path: Path) -> None:
     laws = [*COVERAGE[:6], ORTHOGONALITY[0], ORTHOGONALITY[5], ORTHOGONALITY[11],
-            ("flip(transpose(F), 0) == transpose(flip(F, 1))", {"F": "3x3"})]
+            ("flip(transpose(F), 0) == transpose(flip(F, 1))", {"F": "3x3"}),
+            ("conv(S, I) == -corr(S, I)", {"S": "sobel_x", "I": "5x5"}),
+            ("frobenius(a, b) == trace(transpose(a) @ b)", {"a": "3x3", "b": "3x3"}),
+            ("sum(transpose(conv(a, b))) == sum(a) * sum(b)", {"a": "2x2", "b": "2x3"})]
     body = "\n\n".join(proved(s, sig).derivation.latex() for s, sig in laws)
     document = ("\\documentclass{article}\\usepackage{amsmath,amssymb}\n"
                 f"\\begin{{document}}\n{body}\n\\end{{document}}\n")
@@ -476,7 +503,7 @@ def test_a_broken_side_condition_is_caught_by_the_backstop(monkeypatch: pytest.M
     derivation = general.derive(claim)
     assert derivation is not None and derivation.check()
     assert general.backstop(claim, Budget(30)) is not None
-    assert general.attempt(claim, Budget(30)) is None
+    assert not_proved(general.attempt(claim, Budget(30)))
     assert run_tiers(claim).verdict is Verdict.REFUTED
 
 
@@ -552,19 +579,22 @@ def test_orthogonality_laws_are_proved_and_checked(statement: str, signals: dict
 @pytest.mark.parametrize(("statement", "signals"), ORTHOGONALITY_FALSE, ids=_ids(ORTHOGONALITY_FALSE))
 def test_slips_of_the_orthogonality_laws_are_refuted(statement: str, signals: dict[str, Any]) -> None:
     claim = claim_from_text(statement, signals)
-    assert attempt(claim, Budget(30)) is None
+    assert not_proved(attempt(claim, Budget(30)))
     assert run_tiers(claim).verdict is Verdict.REFUTED
 
 
 # --- completeness on the bundled claims -------------------------------------------------------
 
 # Every bundled claim the general tier proves (its tiers allowing it); a claim that drops out
-# or one that newly comes in shows here.  Before issue 12: 50 of these (of 128 claims then).
+# or one that newly comes in shows here.  Before issue 12: 50 of these (of 128 claims then);
+# 66 before literal kernels, trace and flips around sums (of 149), 73 after.
 PROVED_BUNDLED = frozenset({
     "adjoint-1d",
     "adjoint-conv-is-corr",
     "adjoint-corr-is-conv",
+    "antisymmetric-sobel-conv-is-minus-corr",
     "autocorrelation-is-centrosymmetric",
+    "centrosymmetric-filter-conv-is-corr",
     "circconv-adjoint-is-circcorr",
     "circconv-associates",
     "circconv-commutes",
@@ -591,6 +621,7 @@ PROVED_BUNDLED = frozenset({
     "conv-is-linear-in-the-kernel",
     "conv-shift-image",
     "conv-shift-kernel",
+    "conv-with-delta-is-identity",
     "corr-commutes-up-to-flip",
     "corr-distributes",
     "corr-is-conv-of-flip",
@@ -627,13 +658,19 @@ PROVED_BUNDLED = frozenset({
     "frobenius-is-sum-of-hadamard",
     "frobenius-is-symmetric",
     "idft-is-conjugated-dft",
+    "laplacian-conv-is-corr",
     "linear-conv-by-dft-padded-2d-for-all-sizes",
     "linear-conv-by-dft-padded-for-all-sizes",
     "shifts-compose",
     "source-cnn-learns-the-rotated-filter",
+    "source-conv-is-corr-for-centrosymmetric-filter",
     "source-conv-is-corr-with-flipped-filter",
+    "source-convolution-is-a-hadamard-sum-with-flipped-filter",
     "source-convolution-is-associative",
+    "source-correlation-is-a-hadamard-sum",
     "source-flipping-gives-commutativity",
+    "source-frobenius-is-trace-of-product",
+    "source-gaussian-blur-is-both",
     "sum-of-conv-is-product-of-sums",
     "sum-of-corr-is-product-of-sums",
     "symmetric-part-conv-is-corr",
@@ -647,7 +684,7 @@ def test_the_bundled_claims_proved_are_exactly_the_list() -> None:
         if "general" not in claim.tiers:
             continue
         result = attempt(claim, Budget(30))
-        if result is not None:
+        if not not_proved(result):
             assert claim.expect == "holds", claim.name
             proved_names.add(claim.name)
     assert proved_names == PROVED_BUNDLED
@@ -691,7 +728,7 @@ def test_proved_torus_statements_agree_with_the_exact_tier(law: str, a: str, b: 
     used = [name for name in ("f", "g") if name in names(parse_statement(statement))]
     at_zero = {"shape": "3", "origin": [0]}
     result = attempt(claim_from_text(statement, dict.fromkeys(used, at_zero)), Budget(30))
-    if result is None:
+    if not_proved(result):
         return
     for n in sizes:
         shape = {"shape": str(n), "origin": [0]}
@@ -712,8 +749,20 @@ def test_proved_only_after_the_checker_accepts(monkeypatch: pytest.MonkeyPatch) 
         raise checker.CertificateError("rejected")
 
     monkeypatch.setattr(checker, "check", reject)
-    assert attempt(claim, Budget(30)) is None
+    assert not_proved(attempt(claim, Budget(30)))
     assert run_tiers(claim).verdict is Verdict.VERIFIED
+
+
+def test_the_json_output_names_the_signals_read_with_their_entries(tmp_path: Path) -> None:
+    import json
+
+    from symconv.prove.runner import run_claims, write_json
+
+    claim = claim_from_text("conv(S, I) == -corr(S, I)", {"S": "sobel_x", "I": "5x5"})
+    write_json(run_claims([claim]), tmp_path / "out.json")
+    [entry] = json.loads((tmp_path / "out.json").read_text(encoding="utf-8"))
+    assert entry["verdict"] == "PROVED" and entry["certificate"]["literals"] == ["S"]
+    assert ["collapse", "v0.0"] in entry["certificate"]["sides"][0]["terms"][0]["steps"]
 
 
 def test_the_json_output_carries_the_certificate(tmp_path: Path) -> None:
@@ -751,7 +800,7 @@ def test_size_functions_outside_the_torus_are_refused_not_crashed(
     # On Z^d a size function has no definition: unfolding it as a scalar function
     # (a sum over its argument) indexed past its one argument, or read size(f, k) as sum(f).
     claim = claim_from_text(statement, signals)
-    assert attempt(claim, Budget(20)) is None
+    assert not_proved(attempt(claim, Budget(20)))
 
 
 # --- modes and boundaries on symbolic boxes -------------------------------------------------
@@ -792,7 +841,9 @@ def test_flip_equivalence_in_every_mode_is_proved_for_all_sizes(options: str,
 ])
 def test_mode_mutants_are_not_proved_and_are_refuted(statement: str, signals: dict[str, Any]) -> None:
     claim = claim_from_text(statement, signals)
-    assert attempt(claim, Budget(30)) is None
+    result = attempt(claim, Budget(30))
+    # the canonical forms differ: the general tier refutes at the declared sizes, or hands over
+    assert result is None or (result.verdict is Verdict.REFUTED and result.counterexample is not None)
     assert run_tiers(claim).verdict is Verdict.REFUTED
 
 
@@ -887,8 +938,16 @@ def test_proved_mode_statements_agree_with_the_exact_tier(
     """PROVED implies the exact tier agrees at three random sizes in the scope (the kernel
     at most the image: valid mode is defined)."""
     statement = f"{op1}({k1}, I, {o1}) == {op2}({k2}, I, {o1 if alike else o2})"
-    result = attempt(claim_from_text(statement, {"F": "3x3", "I": "5x5"}), Budget(30))
-    if result is None:
+    claim = claim_from_text(statement, {"F": "3x3", "I": "5x5"})
+    result = attempt(claim, Budget(30))
+    if result is None or result.verdict is Verdict.INCONCLUSIVE:
+        return
+    if result.verdict is Verdict.REFUTED:  # the canonical forms differ, and so do the sides
+        exact_result = exact.attempt(claim, Budget(60))
+        assert exact_result is not None and exact_result.verdict is Verdict.REFUTED, statement
+        return
+    if result.verdict is Verdict.VERIFIED:
+        assert result.undeclared_failures, statement  # only with a named failing size
         return
     for kernel, image in sizes:
         claim = claim_from_text(statement, {"F": f"{kernel}x{kernel + 1}",
@@ -991,3 +1050,273 @@ def test_proved_padded_statements_agree_with_the_exact_tier(law: str, extra: int
                                             "b": {"shape": str(m), "origin": [0]}}, tiers=["exact"])
         checked = exact.attempt(claim, Budget(60))
         assert checked is not None and checked.verdict is Verdict.VERIFIED, (statement, n, m)
+
+
+# --- signals with concrete entries (literal and named kernels) on Z^d ------------------------
+
+AT_ORIGIN = {"literal": [[1]], "origin": [0, 0]}
+CENTROSYMMETRIC = [[1, 2, 3], [4, 5, 4], [3, 2, 1]]
+LITERAL_LAWS: list[tuple[str, dict[str, Any]]] = [
+    ("conv(D, I) == I", {"D": [1], "I": "6"}),
+    ("conv(I, D) == I", {"D": [[1]], "I": "3x4"}),
+    ("corr(D, I) == I", {"D": {"literal": [1], "origin": [0]}, "I": "5"}),
+    ("conv(D, I) == shift(I, 2)", {"D": {"literal": [0, 0, 1], "origin": [0]}, "I": "4"}),
+    ("conv(F, I) == corr(F, I)", {"F": CENTROSYMMETRIC, "I": "5x5"}),
+    ("conv(G, I) == corr(G, I)", {"G": "gaussian5", "I": "7x7"}),
+    ("conv(S, I) == -corr(S, I)", {"S": "sobel_x", "I": "5x5"}),
+    ("conv(S, I) == -corr(S, I)", {"S": "sobel_y", "I": "4x4"}),
+    ("conv(F, I) == corr(flip(F), I)", {"F": [[1, 2], [3, 4]], "I": "3x3"}),  # also symbolic
+    ("conv(S, I) == corr(flip(S, 0), I)", {"S": "sobel_y", "I": "4x4"}),  # S(i, j) = S(i, −j)
+    ("conv(E, I) == conv(transpose(E), I)", {"E": [[1, 2], [2, 5]], "I": "3x3"}),  # E = Eᵀ
+    ("sum(hadamard(corr(F, I), D)) == frobenius(F, I)", {"F": "3x3", "I": "3x3", "D": AT_ORIGIN}),
+    ("sum(hadamard(conv(F, I), D)) == frobenius(flip(F), I)",
+     {"F": "3x3", "I": "3x3", "D": AT_ORIGIN}),
+    ("sum(conv(G, I)) == sum(I)", {"G": "gaussian5", "I": "3x3"}),
+    ("conv(conv(D, I), J) == conv(I, J)", {"D": [[1]], "I": "2x2", "J": "3x2"}),
+    # an indicator on the free point: [x = p]·F(x) = [x = p]·F(p)
+    ("hadamard(D, I) == hadamard(D, flip(I))", {"D": AT_ORIGIN, "I": "3x3"}),
+    ("D * I == D * transpose(I)", {"D": {"literal": [[1, 0], [0, 4]], "origin": [0, 0]},
+                                   "I": "3x3"}),
+    ("D * I == D * flip(I, 0)", {"D": {"literal": [[1, 2]], "origin": [0, 0]}, "I": "3x3"}),
+    ("conv(D * I, J) == conv(D * flip(I), J)", {"D": AT_ORIGIN, "I": "2x2", "J": "2x2"}),
+]
+# the usual slips: a kernel that is not centrosymmetric, a one-axis flip instead of a full
+# flip, a transpose missing, a sign off, an origin off, a wrong entry
+LITERAL_FALSE: list[tuple[str, dict[str, Any]]] = [
+    ("conv(F, I) == corr(F, I)", {"F": [[1, 2, 3], [2, 4, 5], [3, 5, 6]], "I": "5x5"}),
+    ("conv(E, I) == corr(E, I)", {"E": "emboss", "I": "5x5"}),
+    ("conv(S, I) == corr(S, I)", {"S": "sobel_x", "I": "5x5"}),
+    ("conv(S, I) == -corr(S, I)", {"S": [[1, 0, -1], [2, 0, -2], [1, 0, -2]], "I": "4x4"}),
+    ("conv(F, I) == corr(flip(F, 0), I)", {"F": [[1, 2], [3, 4]], "I": "3x3"}),
+    ("conv(S, I) == corr(flip(S, 1), I)", {"S": "sobel_y", "I": "4x4"}),
+    ("conv(E, I) == conv(transpose(E), I)", {"E": [[1, 2], [3, 5]], "I": "3x3"}),
+    ("conv(D, I) == I", {"D": {"literal": [1], "origin": [1]}, "I": "4"}),
+    ("conv(D, I) == shift(I, -2)", {"D": {"literal": [0, 0, 1], "origin": [0]}, "I": "4"}),
+    ("sum(conv(G, I)) == 2 * sum(I)", {"G": "gaussian5", "I": "3x3"}),
+    ("sum(hadamard(corr(F, I), D)) == frobenius(flip(F), I)",
+     {"F": "3x3", "I": "3x3", "D": AT_ORIGIN}),
+    ("D * I == D * flip(I, 1)", {"D": {"literal": [[1, 2]], "origin": [0, 0]}, "I": "3x3"}),
+    ("D * I == D * transpose(I)", {"D": {"literal": [[1, 2], [3, 4]], "origin": [0, 0]},
+                                   "I": "3x3"}),
+]
+
+
+@pytest.mark.parametrize(("statement", "signals"), LITERAL_LAWS, ids=_ids(LITERAL_LAWS))
+def test_literal_kernels_are_proved_for_all_sizes_of_the_symbolic_signals(
+        statement: str, signals: dict[str, Any]) -> None:
+    claim = claim_from_text(statement, signals)
+    result = proved(statement, signals)
+    derivation = result.derivation
+    assert derivation.check() and derivation.replay() and not derivation.torus
+    # every step (the canonical form only for long chains), at small sizes of the symbolic signals
+    recheck(claim, derivation, Budget(30), every_step=len(derivation.steps) <= 20)
+    if derivation.literals:
+        assert set(derivation.certificate["literals"]) == set(derivation.literals)
+        assert "fixed as given" in derivation.text().splitlines()[0]
+        assert "fixed as given" in result.detail
+        assert any(s.rule in ("fix", "at_point") for s in derivation.steps)
+    # the exact tier agrees at three sizes of the symbolic signals it never saw
+    for side in (1, 2, 4):
+        resized = {k: (f"{'x'.join([str(side)] * len(claim.signals[k][0].shape))}"
+                       if claim.signals[k][0].is_symbolic else v) for k, v in signals.items()}
+        checked = exact.attempt(claim_from_text(statement, resized, tiers=["exact"]), Budget(60))
+        assert checked is not None and checked.verdict is Verdict.VERIFIED, (statement, side)
+
+
+@pytest.mark.parametrize(("statement", "signals"), LITERAL_FALSE, ids=_ids(LITERAL_FALSE))
+def test_false_literal_variants_are_refuted_not_proved(statement: str,
+                                                       signals: dict[str, Any]) -> None:
+    claim = claim_from_text(statement, signals)
+    result = attempt(claim, Budget(30))
+    assert result is not None and result.verdict is Verdict.REFUTED  # at the declared sizes
+    assert result.counterexample is not None
+    assert "not an identity for all sizes" in result.detail
+    assert run_tiers(claim).verdict is Verdict.REFUTED
+    assert exact.attempt(claim, Budget(60)).verdict is Verdict.REFUTED  # type: ignore[union-attr]
+
+
+# a concrete kernel inside a crop: its box at the origin it is built with, its entries unfolded
+LITERAL_MODE_LAWS: list[tuple[str, dict[str, Any]]] = [
+    ('conv(G, I, mode="same") == corr(G, I, mode="same")', {"G": "gaussian5", "I": "7x7"}),
+    ('conv(L, I, mode="same", boundary="wrap") == corr(L, I, mode="same", boundary="wrap")',
+     {"L": "laplacian", "I": "5x5"}),
+    ('conv(S, I, mode="same", boundary="reflect") == -corr(S, I, mode="same", boundary="reflect")',
+     {"S": "sobel_x", "I": "5x5"}),
+    ('conv(F, I, mode="same", boundary="nearest") == corr(F, I, mode="same", boundary="nearest")',
+     {"F": CENTROSYMMETRIC, "I": "4x4"}),
+]
+LITERAL_MODE_FALSE: list[tuple[str, dict[str, Any]]] = [
+    ('conv(E, I, mode="same") == corr(E, I, mode="same")', {"E": "emboss", "I": "5x5"}),
+    ('conv(S, I, mode="same", boundary="reflect") == corr(S, I, mode="same", boundary="reflect")',
+     {"S": "sobel_x", "I": "5x5"}),
+    ('conv(F, I, mode="same", boundary="wrap") == corr(F, I, mode="same", boundary="wrap")',
+     {"F": [[1, 2, 3], [4, 5, 4], [3, 2, 2]], "I": "5x5"}),
+    ('conv(G, I, mode="same", boundary="reflect") == corr(G, I, mode="same", boundary="mirror")',
+     {"G": "gaussian5", "I": "7x7"}),
+    ('conv(F, I, mode="same") == corr(F, I, mode="full")', {"F": CENTROSYMMETRIC, "I": "4x4"}),
+]
+
+
+@pytest.mark.parametrize(("statement", "signals"), LITERAL_MODE_LAWS, ids=_ids(LITERAL_MODE_LAWS))
+def test_literal_kernels_in_modes_are_proved_for_all_sizes_of_the_image(
+        statement: str, signals: dict[str, Any]) -> None:
+    claim = claim_from_text(statement, signals)
+    result = proved(statement, signals)
+    derivation = result.derivation
+    assert derivation.check() and derivation.literals and derivation.declared
+    [kernel] = derivation.literals
+    [(shape, origin)] = derivation.declared[kernel]
+    built = claim.signals[kernel][0].build(kernel)
+    assert (shape, origin) == (built.shape, built.origin)  # its box is the one ops gives it
+    assert "fixed as given" in result.detail and len(derivation.rechecked) >= 2
+    assert all(sizes[kernel] == built.shape for sizes in derivation.rechecked)
+    for side in (1, 2, 6):  # the exact tier agrees at image sizes it never saw
+        resized = {**signals, "I": f"{side}x{side + 1}"}
+        checked = exact.attempt(claim_from_text(statement, resized, tiers=["exact"]), Budget(60))
+        assert checked is not None and checked.verdict is Verdict.VERIFIED, (statement, side)
+
+
+@pytest.mark.parametrize(("statement", "signals"), LITERAL_MODE_FALSE, ids=_ids(LITERAL_MODE_FALSE))
+def test_false_literal_kernels_in_modes_are_refuted_not_proved(statement: str,
+                                                               signals: dict[str, Any]) -> None:
+    claim = claim_from_text(statement, signals)
+    result = attempt(claim, Budget(30))
+    assert result is None or (result.verdict is Verdict.REFUTED and result.counterexample is not None)
+    assert run_tiers(claim).verdict is Verdict.REFUTED
+
+
+def test_the_checker_reads_the_claims_own_entries() -> None:
+    """A certificate for the centrosymmetric kernel, checked against entries that are not
+    centrosymmetric, or with the entries dropped, is rejected."""
+    derivation = proved("conv(F, I) == corr(F, I)", {"F": CENTROSYMMETRIC, "I": "5x5"}).derivation
+    assert derivation.check()
+    entries = dict(derivation.literals["F"])
+    entries[(1, 1)] = Fraction(7)
+    assert not dataclasses.replace(derivation, literals={"F": entries}).check()
+    assert not dataclasses.replace(derivation, literals={}).check()
+    without = {k: v for k, v in derivation.certificate.items() if k != "literals"}
+    assert not dataclasses.replace(derivation, certificate=without).check()
+
+
+# --- not an identity for all sizes -----------------------------------------------------------
+
+def test_not_an_identity_holding_at_the_declared_size_is_verified_with_a_warning() -> None:
+    """a(x) == a(−x) holds for a signal of one sample at 0 and fails at two: the declared
+    size decides (VERIFIED, never REFUTED).  Alone, the general tier names the smallest size
+    where it fails; before the exact tier it hands over, and the exact tier warns."""
+    claim = claim_from_text("a == flip(a)", {"a": "1"}, tiers=["general"])
+    result = run_tiers(claim)
+    assert result.verdict is Verdict.VERIFIED and result.method == "general"
+    assert result.sizes == [{"a": (1,)}] and result.undeclared_failures == [{"a": (2,)}]
+    assert result.warnings == ["fails at a=2: the statement depends on the size"]
+    assert "not an identity for all sizes" in result.detail
+    both = claim_from_text("a == flip(a)", {"a": "1"}, tiers=["general", "exact"])
+    assert attempt(both, Budget(30)) is None
+    result = run_tiers(both)
+    assert result.verdict is Verdict.VERIFIED and result.method == "exact"
+    assert result.undeclared_failures
+
+
+def test_not_an_identity_failing_at_a_declared_size_is_refuted_with_the_smallest_witness() -> None:
+    claim = claim_from_text("corr(a, b) == corr(b, a)", {"a": "3x3", "b": "4x4"})
+    result = attempt(claim, Budget(30))
+    assert result is not None and result.verdict is Verdict.REFUTED
+    assert result.sizes == [{"a": (3, 3), "b": (4, 4)}]
+    assert "fails at the declared sizes a=3x3, b=4x4" in result.detail
+    assert result.counterexample is not None
+    exact_result = exact.attempt(claim, Budget(30))
+    assert exact_result is not None and exact_result.verdict is Verdict.REFUTED
+    assert result.counterexample.sizes == exact_result.counterexample.sizes  # type: ignore[union-attr]
+
+
+def test_differing_forms_of_a_true_law_hand_over_with_the_reason() -> None:
+    """The normal form is not complete beyond its fragment: two indicators on the free point
+    in one term are not merged ([x = 0]·[x = 0] = [x = 0]).  The law is true, so no
+    counterexample is found: the general tier says why it stops, the exact tier decides."""
+    claim = claim_from_text("D * D * I == D * I", {"D": AT_ORIGIN, "I": "3x3"})
+    alone = dataclasses.replace(claim, tiers=("general",))
+    result = attempt(alone, Budget(30))
+    assert result is not None and result.verdict is Verdict.INCONCLUSIVE
+    assert "canonical forms differ" in result.detail and "no counterexample" in result.detail
+    assert attempt(claim, Budget(30)) is None  # the exact tier follows: it decides
+    assert run_tiers(claim).verdict is Verdict.VERIFIED
+
+
+# --- differential: random statements of the Z^d fragment -------------------------------------
+
+PLANE_LEAVES = ["A", "B", "D", "K", "flip(A, 0)", "transpose(B)", "flip(K)", "shift(A, 1, 0)"]
+PLANE_KERNELS = {"D": {"literal": [[1]], "origin": [0, 0]}, "K": [[1, 0], [2, -1]]}
+
+
+@st.composite
+def plane_expressions(draw: st.DrawFn, depth: int = 2) -> str:
+    """Signal expressions on Z^2 with literal kernels, one-axis flips and transposes."""
+    if depth == 0 or draw(st.booleans()):
+        return draw(st.sampled_from(PLANE_LEAVES))
+    kind = draw(st.sampled_from(["conv", "corr", "hadamard", "flip0", "flip1", "transpose",
+                                 "+", "-"]))
+    left = draw(plane_expressions(depth - 1))
+    if kind in ("conv", "corr", "hadamard"):
+        return f"{kind}({left}, {draw(plane_expressions(depth - 1))})"
+    if kind.startswith("flip"):
+        return f"flip({left}, {kind[-1]})"
+    if kind == "transpose":
+        return f"transpose({left})"
+    return f"({left} {kind} {draw(plane_expressions(depth - 1))})"
+
+
+SCALAR_WRAPS = ["{e}", "sum({e})", "trace({e} @ A)", "frobenius({e}, transpose(B))"]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(plane_expressions(), plane_expressions(), st.sampled_from(SCALAR_WRAPS),
+       st.lists(st.tuples(st.integers(1, 3), st.integers(1, 3)), min_size=3, max_size=3))
+def test_proved_plane_statements_agree_with_the_exact_tier(left: str, right: str, wrap: str,
+                                                           sizes: list[tuple[int, int]]) -> None:
+    """PROVED implies the exact tier agrees at three random sizes of the symbolic signals;
+    REFUTED by the general tier implies the exact tier refutes at the declared sizes."""
+    text = f"{wrap.format(e=left)} == {wrap.format(e=right)}"
+    signals = declared(text, {"A": "2x2", "B": "2x3", **PLANE_KERNELS})
+    claim = claim_from_text(text, signals)
+    result = attempt(claim, Budget(30))
+    if result is None or result.verdict is Verdict.INCONCLUSIVE:
+        return
+    if result.verdict is Verdict.REFUTED:
+        exact_result = exact.attempt(claim, Budget(60))
+        assert exact_result is not None and exact_result.verdict is Verdict.REFUTED, text
+        return
+    if result.verdict is Verdict.VERIFIED:
+        assert result.undeclared_failures, text  # only with a named failing size
+        return
+    for shape_a, shape_b in zip(sizes, sizes[1:] + sizes[:1], strict=True):
+        resized = {**signals, **{k: "x".join(map(str, shape))
+                                 for k, shape in (("A", shape_a), ("B", shape_b)) if k in signals}}
+        checked = exact.attempt(claim_from_text(text, resized, tiers=["exact"]), Budget(60))
+        assert checked is not None and checked.verdict is Verdict.VERIFIED, (text, resized)
+
+
+NEW_LAWS = [*LITERAL_LAWS, *[law for law in COVERAGE if any(
+    word in law[0] for word in ("trace", "transpose(conv", "transpose(corr", "flip(conv(a, b), 0)",
+                                "flip(corr(a, b), 1)", "sum(flip(a, 1))", "sum(transpose"))]]
+
+
+@pytest.mark.slow  # about 25 s: every mutant refuted runs the counterexample search
+def test_no_mutant_of_the_new_laws_is_proved_unless_the_exact_tier_agrees() -> None:
+    """Every single mutation (a flip per axis, conv/corr swapped, arguments swapped, a shift,
+    a sign, conj, transpose, ...) of the literal, trace and permutation laws: PROVED only
+    when the exact tier also decides it true at the declared sizes."""
+    checked = proved_count = 0
+    for statement, signals in NEW_LAWS:
+        ndim = max(len(spec[0].shape) for spec in claim_from_text(statement, signals).signals.values())
+        for _, text in mutants(parse_statement(statement), ndim):
+            try:
+                claim = claim_from_text(text, declared(text, signals))
+                result = attempt(claim, Budget(30))
+            except SymconvError:
+                continue  # the mutant does not load (a shape that does not fit)
+            checked += 1
+            if not not_proved(result):
+                proved_count += 1
+                exact_result = exact.attempt(claim, Budget(60))
+                assert exact_result is not None and exact_result.verdict is Verdict.VERIFIED, text
+    assert checked >= 150 and 0 < proved_count < checked / 4, (checked, proved_count)

@@ -9,6 +9,7 @@ symbolic entries; the evaluator itself is compared with scipy.signal.
 from __future__ import annotations
 
 from fractions import Fraction
+from typing import Any
 
 import numpy as np
 import pytest
@@ -17,6 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from symconv.core import ops
+from symconv.core.algebra import Polynomial
 from symconv.core.signal import Signal
 from symconv.lang.dsl import parse_statement
 from symconv.prove.rules import (
@@ -411,3 +413,139 @@ def test_a_non_bijective_substitution_would_change_the_value() -> None:
     whole = evaluate_at(LinearForm((mono(Atom("a", i)),)), tables, {}, 1)
     even = evaluate_at(LinearForm((mono(Atom("a", i.scaled(2))),)), tables, {}, 1)
     assert len(whole.terms) == 4 and len(even.terms) == 2 and whole != even
+
+
+# --- concrete entries, signed permutations of the axes, trace (Z^d) ---------------------------
+
+def plane_side(text: str, ndim: int = 2, literals: dict[str, Any] | None = None) -> DslSide:
+    from symconv.prove.rules import is_scalar
+
+    node = parse_statement(f"{text} == {text}").left
+    entries = tuple((name, tuple(sorted((c, Fraction(v)) for c, v in values.items() if v)))
+                    for name, values in sorted((literals or {}).items()))
+    return DslSide(node, signal=not is_scalar(node), ndim=ndim, literals=entries)
+
+
+def test_unfold_under_a_signed_permutation_and_trace_match_ops() -> None:
+    """flip(·, k) and transpose around conv/corr (k = σ(j) in the sum), trace(a @ b), and a
+    signal with concrete entries unfold to the values ops computes."""
+    env = symbolic_env(F=(2, 3), G=(3, 2), I=(2, 2))
+    values = [[Fraction(1), Fraction(0)], [Fraction(-2), Fraction(3, 2)]]
+    env["K"] = Signal(np.array([[Polynomial.from_number(v) for v in row] for row in values],
+                               dtype=object), (0, -1))
+    literal = {"K": {(r, c - 1): values[r][c] for r in range(2) for c in range(2)}}
+    tables = tabulate(env)
+    points = [(a, b) for a in range(-5, 6) for b in range(-5, 6)]
+    for text, expected in [
+        ("flip(conv(F, I), 0)", ops.flip(ops.conv(env["F"], env["I"]), 0)),
+        ("transpose(corr(F, G))", ops.transpose(ops.corr(env["F"], env["G"]))),
+        ("flip(transpose(conv(F, flip(G, 1))), 1)",
+         ops.flip(ops.transpose(ops.conv(env["F"], ops.flip(env["G"], 1))), 1)),
+        ("conv(K, I)", ops.conv(env["K"], env["I"])),
+        ("transpose(corr(flip(K, 0), F))", ops.transpose(ops.corr(ops.flip(env["K"], 0), env["F"]))),
+    ]:
+        term = unfold(plane_side(text, literals=literal))
+        for p in points:
+            assert evaluate_at(term, tables, {"x": p}, 2) == expected.value_at(p), (text, p)
+    for text, value in [("trace(F @ G)", ops.trace(ops.matmul(env["F"], env["G"]))),
+                        ("trace(transpose(F) @ flip(G))",
+                         ops.trace(ops.matmul(ops.transpose(env["F"]), ops.flip(env["G"])))),
+                        ("sum(K)", sum(literal["K"].values()))]:
+        got = evaluate_at(unfold(plane_side(text, literals=literal)), tables, {}, 2)
+        assert got == Polynomial.from_number(value) if isinstance(value, Fraction) \
+            else got == value, text
+
+
+@pytest.mark.parametrize("text", ["trace(F)", "trace(F + G)", "F @ G", "trace(flip(F @ G))"])
+def test_trace_is_unfolded_only_of_a_matrix_product(text: str) -> None:
+    with pytest.raises(NotApplicableError):
+        unfold(plane_side(text))
+
+
+def test_fix_sums_an_indicator_and_keeps_the_value() -> None:
+    from symconv.prove.rules import fix, fix_one
+
+    point = Index.var("i") - Index.constant((1, -1))
+    before = LinearForm((Monomial(ONE, ("i",), (Atom("I", x - i),), points=(point,)),))
+    after = fix(before, ((0, "i"),))
+    assert after.text() == "I(x + (-1, 1))" and after == fix_one(before, 0, "i")
+    env = symbolic_env(I=(3, 2))
+    points2: list[tuple[int, ...]] = [(a, b) for a in range(-4, 4) for b in range(-4, 4)]
+    assert values_agree(before, after, env, points2)
+    with pytest.raises(RuleError, match="no indicator fixes"):
+        fix_one(LinearForm((mono(Atom("I", x - i)),)), 0, "i")
+    with pytest.raises(RuleError):
+        fix_one(before, 0, "j")
+    # a coefficient other than ±1 fixes nothing (2i = c has no integer solution for odd c)
+    doubled = LinearForm((Monomial(ONE, ("i",), (Atom("I", i),), points=(i.scaled(2),)),))
+    with pytest.raises(RuleError):
+        fix_one(doubled, 0, "i")
+
+
+def test_indicators_make_a_sum_finite() -> None:
+    assert is_finite(Monomial(ONE, ("i",), (), points=(i,)))
+    assert not is_finite(Monomial(ONE, ("i", "j"), (), points=(i - j,)))
+
+
+@pytest.mark.parametrize("axes", [(2, 1), (1, -2), (-1, -2), (-2, 1)])
+def test_permute_keeps_the_value_of_a_sum(axes: tuple[int, ...]) -> None:
+    from symconv.prove.rules import permute
+
+    env = symbolic_env(F=(2, 3), G=(3, 3))
+    before = LinearForm((Monomial(ONE, ("i",), (Atom("F", i + Index.constant((1, 0))),
+                                                 Atom("G", -i, (2, 1)))),))
+    after = permute(before, 0, "i", axes, 2)
+    tables = tabulate(env)
+    assert evaluate_at(before, tables, {}, 2) == evaluate_at(after, tables, {}, 2)
+    assert after != before
+    assert all(not a.axes or a.axes[0] > 0 for a in after.monomials[0].atoms)  # one spelling
+
+
+def test_permute_refuses_what_is_no_re_indexing() -> None:
+    from symconv.prove.rules import can_permute, compose_axes, permute
+
+    assert compose_axes((2, 1), (2, 1), 2) == ()
+    assert compose_axes((1, -2), (2, 1), 2) == (2, -1)
+    assert compose_axes((), (-1, 2), 2) == (-1, 2)
+    # x − i mixes the free point with i: σ(i) would need σ(x) too
+    mixed = LinearForm((mono(Atom("F", i), Atom("G", x - i)),))
+    assert not can_permute(mixed.monomials[0], "i")
+    with pytest.raises(RuleError):
+        permute(mixed, 0, "i", (2, 1), 2)
+    plain = LinearForm((mono(Atom("F", i)),))
+    for bad in ((1, 1), (1, 3), (2,)):
+        with pytest.raises(RuleError):
+            permute(plain, 0, "i", bad, 2)
+
+
+def test_permute_sums_needs_a_term_free_of_x() -> None:
+    from symconv.prove.rules import permute_sums
+
+    env = symbolic_env(a=(2, 3), b=(3, 3))
+    two = LinearForm((Monomial(ONE, ("i", "j"), (Atom("a", j, (2, 1)),
+                                                 Atom("b", i - j + Index.constant((0, 1))))),))
+    after = permute_sums(two, 0, (2, -1), 2)
+    tables = tabulate(env)
+    assert evaluate_at(two, tables, {}, 2) == evaluate_at(after, tables, {}, 2) and after != two
+    with pytest.raises(RuleError):
+        permute_sums(LinearForm((mono(Atom("a", i), Atom("b", x - i)),)), 0, (2, 1), 2)
+    with pytest.raises(RuleError):
+        permute_sums(two, 0, (1, 1), 2)
+
+
+def test_at_point_evaluates_the_other_factors_at_the_point() -> None:
+    from symconv.prove.rules import at_point
+
+    point = x - Index.constant((1, -1))
+    before = LinearForm((Monomial(ONE, (), (Atom("I", -x, (2, 1)),), points=(point,)),))
+    after = at_point(before, ((0, 0),))
+    assert after.text() == "I∘(2, 1)((-1, 1))·[x + (-1, 1) = 0]"
+    assert order(after).text() == "I((1, -1))·[x + (-1, 1) = 0]"
+    env = symbolic_env(I=(3, 3))
+    assert values_agree(before, after, env, [(a, b) for a in range(-3, 3) for b in range(-3, 3)])
+    for bad in (((0, 1),), ((1, 0),)):
+        with pytest.raises(RuleError):
+            at_point(before, bad)
+    summed = LinearForm((Monomial(ONE, ("i",), (Atom("I", i),), points=(x - i,)),))
+    with pytest.raises(RuleError, match="does not fix"):
+        at_point(summed, ((0, 0),))

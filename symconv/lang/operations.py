@@ -170,8 +170,10 @@ OPERATIONS: dict[str, Operation] = _operations(
     Operation("frobenius", 2, Definition(
         "frobenius(a, b) = Σ_i a(i)·b(i)",
         r"$\operatorname{frobenius}(a, b) = \sum_i a(i)\, b(i)$"), scalar=True),
-    Operation("trace", 1, Unsupported("trace has no definition in the general tier"),
-              scalar=True, ndim=2),
+    Operation("trace", 1, Definition(
+        "trace(a @ b) = Σ_{(i_1, i_2)∈Z^2} a(i_1, i_2)·b(i_2, i_1)",
+        r"$\operatorname{trace}(a \mathbin{@} b) = \sum_{(i_1, i_2) \in \mathbb{Z}^2}"
+        r" a(i_1, i_2)\, b(i_2, i_1)$"), scalar=True, ndim=2),
     Operation("hadamard", 2, Definition(
         "hadamard(a, b)(x) = a(x)·b(x)",
         r"$\operatorname{hadamard}(a, b)(x) = a(x)\, b(x)$"), pointwise=True),

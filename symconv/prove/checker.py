@@ -1,20 +1,20 @@
 """The independent checker of general-tier certificates (the trusted kernel of PROVED).
 
-It imports nothing of the prover: only the statement parser (:mod:`symconv.lang.dsl`)
-and exact integer/rational arithmetic.  From the statement alone it expands each
-side into its own flat sum of terms ``c·Π_a n_a^(p_a) Σ_vars Π atoms · Π_a ω_a^(e_a)
-· Π [L ≡ 0 mod n_a]``, every vector variable split into one integer variable per
-axis (``i.0``, ``i.1``; ``x.0`` is the free point).  The certificate then gives,
-for every term of each side, in the order of that expansion, a list of steps:
+It imports nothing of the prover: only the statement parser (:mod:`symconv.lang.dsl`) and exact
+integer/rational arithmetic.  From the statement alone it expands each side into its own flat sum
+of terms ``c·Π_a n_a^(p_a) Σ_vars Π atoms · Π_a ω_a^(e_a) · Π [L ≡ 0 mod n_a]``, every vector
+variable split into one integer variable per axis (``i.0``, ``i.1``; ``x.0`` is the free point).
+The certificate then gives, for every term of each side, in the order of that expansion, steps:
 
-- ``["map", forward, inverse]``: the re-indexing ``old = forward(new)``; the
-  checker verifies ``inverse`` ∘ ``forward`` and ``forward`` ∘ ``inverse`` are the
-  identity (integer coefficients both ways: a bijection of Z^k, hence of
-  Z_n^k; on Z_n^d each axis maps to itself), then substitutes;
+- ``["map", forward, inverse]``: the re-indexing ``old = forward(new)``; the checker verifies
+  ``inverse`` ∘ ``forward`` and ``forward`` ∘ ``inverse`` are the identity (integer coefficients
+  both ways: a bijection of Z^k, hence of Z_n^k; on Z_n^d each axis maps to itself), substitutes;
 - ``["orth", k]`` (on Z_n^d): k occurs in no atom and only linearly in the phase,
   ``Σ_{k∈Z_n} ω^(k·L) = n·[L ≡ 0 mod n]``;
-- ``["collapse", v]`` (on Z_n^d): an indicator ``[±v + r ≡ 0]`` fixes v: substitute
-  ``v = ∓r``, valid since the summand is n-periodic in v.
+- ``["collapse", v]``: an indicator ``[±v + r ≡ 0]`` fixes v: substitute ``v = ∓r`` (on Z_n^d
+  the summand is n-periodic in v; on Z^d ``[±v + r = 0]`` is 1 at one point).  ``["point", x]``
+  (on Z^d): the same for a free x, the indicator kept.  The ``"literals"`` (Z^d) are read with the
+  entries the claim gives: ``D(p) = Σ_c v_c·Π_a [p_a = c_a]``.
 
 Modes and boundaries (Z^d, with the declared shapes): a crop is the indicator atom of the
 ops output box, computed here from symbolic boxes (origin o, size n per signal and axis,
@@ -24,11 +24,10 @@ than zero reads the image through one extension atom; indicators are idempotent.
 conv/corr as the circular operations, and each side must lie on [0, N)^d with its
 values mod N (:func:`padded_period`, linear arithmetic on the sizes).
 
-Both sides must end with the same collected terms (sums are finite, so the order
-of summation is immaterial).  On Z_n^d the claim is that of the model: every
-signal read modulo the common shape n; that the model is the statement's meaning
-at the declared sizes is established separately, from :mod:`symconv.core.ops`'s own
-box bookkeeping (``symconv.prove.general.torus_conditions``).
+Both sides must end with the same collected terms (sums are finite, so the order of summation is
+immaterial).  On Z_n^d the claim is that of the model: every signal read modulo the common shape
+n; that the model is the statement's meaning at the declared sizes is established separately,
+from :mod:`symconv.core.ops`'s own box bookkeeping (``symconv.prove.general.periods_fit``).
 """
 
 from __future__ import annotations
@@ -212,9 +211,10 @@ def _nodes(node: Node, skip: str = "") -> list[Node]:
 
 class _Expander:
     def __init__(self, ndims: Mapping[str, int], real: frozenset[str], torus: int | None,
-                 boxes: Mapping[str, Box] | None = None, padded: bool = False) -> None:
+                 boxes: Mapping[str, Box] | None = None, padded: bool = False,
+                 literals: Mapping[str, Mapping[tuple[int, ...], Fraction]] | None = None) -> None:
         self.ndims, self.real, self.torus, self.count = ndims, real, torus, 0
-        self.boxes, self.padded = boxes, padded
+        self.boxes, self.padded, self.literals = boxes, padded, literals or {}
 
     def box(self, node: Node) -> Box:
         """The box ops gives the value of ``node`` (symconv.core.ops: flip, shift, _output_box)."""
@@ -265,6 +265,7 @@ class _Expander:
         k = self.fresh(len(p))
         outer = [_add(q, kk, -1 if node.func == "conv" else 1) for q, kk in zip(p, k, strict=True)]
         image = node.args[1]
+        kernel = self.expand(node.args[0], k)  # before the image: the order unfold creates sums
         if boundary == "zero" or mode == "valid":
             terms = self.expand(image, outer)
         elif isinstance(image, Name):
@@ -273,7 +274,7 @@ class _Expander:
             terms = [replace(self.one(), atoms=[(ext, False, tuple(_frozen(a) for a in outer))])]
         else:
             raise CertificateError("the extension of an expression is outside the fragment")
-        body = self.bind(k, self.product(self.expand(node.args[0], k), terms))
+        body = self.bind(k, self.product(kernel, terms))
         return self.product([replace(self.one(), atoms=[(name, False, tuple(map(_frozen, p)))])],
                             body)
 
@@ -304,6 +305,10 @@ class _Expander:
         if isinstance(node, Name):
             if p is None:
                 raise CertificateError(f"signal {node.id} used as a number")
+            if node.id in self.literals:
+                return [replace(self.one(Fraction(v)), deltas=[(a, _add(q, {"1": -c[a]}))
+                                                               for a, q in enumerate(p)])
+                        for c, v in sorted(self.literals[node.id].items()) if v]
             return [replace(self.one(), atoms=[(node.id, False, tuple(_frozen(a) for a in p))])]
         if isinstance(node, Number):
             return [self.one(node.value)]
@@ -464,13 +469,14 @@ def _orthogonality(t: Term, k: str) -> Term:
                    deltas=[*t.deltas, (a, linear)])
 
 
-def _collapse(t: Term, v: str) -> Term:
+def _collapse(t: Term, v: str, torus: bool, point: bool = False) -> Term:
     for number, (a, d) in enumerate(t.deltas):
         c = d.get(v, 0)
-        if v in t.vars and abs(c) == 1 and a == _axis(v):
+        if (v in t.vars) != point and abs(c) == 1 and (a == _axis(v) or not torus):
             value = _add({}, _add(d, {v: -c}), -c)
             rest = t.deltas[:number] + t.deltas[number + 1:]
-            return _substitute(replace(t, deltas=rest), {v: value}, [u for u in t.vars if u != v])
+            done = _substitute(replace(t, deltas=rest), {v: value}, [u for u in t.vars if u != v])
+            return replace(done, deltas=[*done.deltas, (a, d)]) if point else done
     raise CertificateError(f"no indicator fixes {v}")
 
 
@@ -482,8 +488,10 @@ def _run(t: Term, steps: Any, torus: bool) -> Term:
         if kind == "map" and len(step) == 3 and all(isinstance(s, dict) for s in step[1:]):
             t = _apply_map(t, {v: _aff(a) for v, a in step[1].items()},
                            {v: _aff(a) for v, a in step[2].items()}, torus)
-        elif kind in ("orth", "collapse") and torus and len(step) == 2 and isinstance(step[1], str):
-            t = _orthogonality(t, step[1]) if kind == "orth" else _collapse(t, step[1])
+        elif kind in ("orth", "collapse", "point") and (kind == "collapse" or (kind == "orth") == torus) \
+                and len(step) == 2 and isinstance(step[1], str):
+            t = _orthogonality(t, step[1]) if kind == "orth" else \
+                _collapse(t, step[1], torus, kind == "point")
         else:
             raise CertificateError(f"unknown or malformed step {step!r}")
     return t
@@ -507,25 +515,27 @@ def normal_form(terms: list[Term]) -> dict[tuple[Any, ...], Fraction]:
     return {k: c for k, c in collected.items() if c}
 
 
-def expand_side(node: Node, ndims: Mapping[str, int], real: frozenset[str],
-                torus: int | None, signal: bool, boxes: Mapping[str, Box] | None = None,
-                padded: bool = False) -> list[Term]:
-    expander = _Expander(ndims, real, torus, boxes, padded)
+def expand_side(node: Node, ndims: Mapping[str, int], real: frozenset[str], torus: int | None,
+                signal: bool, boxes: Mapping[str, Box] | None = None, padded: bool = False,
+                literals: Mapping[str, Mapping[tuple[int, ...], Fraction]] | None = None) -> list[Term]:
+    expander = _Expander(ndims, real, torus, boxes, padded, literals)
     point = [{f"x.{a}": 1} for a in range(expander.ndim(node))] if signal else None
     return expander.expand(node, point)
 
 
 def check(statement: Statement, ndims: Mapping[str, int], real: frozenset[str],
-          certificate: Mapping[str, Any], declared: Mapping[str, Any] | None = None) -> None:
+          certificate: Mapping[str, Any], declared: Mapping[str, Any] | None = None,
+          literals: Mapping[str, Mapping[tuple[int, ...], Fraction]] | None = None) -> None:
     """Accept (return None) or raise CertificateError.
 
     ``ndims``: each declared signal's number of axes; ``real``: the signals with
     real entries (conj leaves them alone); ``declared``: each signal's declared (shape,
     origin) specs, needed for modes and boundaries (certificate ``tied``: signals declared
-    alike share sizes).  Malformed data is rejected, never raised.
+    alike share sizes); ``literals``: the concrete entries (coordinate -> value) of signals
+    declared with them.  Malformed data is rejected, never raised.
     """
     try:
-        _check(statement, ndims, real, certificate, declared)
+        _check(statement, ndims, real, certificate, declared, literals or {})
     except CertificateError:
         raise
     except (ValueError, TypeError, KeyError, IndexError, AttributeError) as exc:
@@ -537,7 +547,8 @@ def signal_side(statement: Statement, ndims: Mapping[str, int]) -> bool:
 
 
 def _check(statement: Statement, ndims: Mapping[str, int], real: frozenset[str],
-           certificate: Mapping[str, Any], declared: Mapping[str, Any] | None) -> None:
+           certificate: Mapping[str, Any], declared: Mapping[str, Any] | None,
+           literals: Mapping[str, Mapping[tuple[int, ...], Fraction]]) -> None:
     if statement.op != "==":
         raise CertificateError("only == statements are proved")
     model = certificate.get("model")
@@ -555,6 +566,11 @@ def _check(statement: Statement, ndims: Mapping[str, int], real: frozenset[str],
         raise CertificateError("a padded model needs signals of one dimension, declared shapes")
     if padded:
         padded_period(statement, declared or {})
+    expanded = certificate.get("literals", [])
+    if not isinstance(expanded, list) or (expanded and torus) or any(
+            name not in literals or any(len(c) != ndims[name] for c in literals[name])
+            for name in expanded):
+        raise CertificateError("the certificate reads entries the claim does not give")
     probe = _Expander(ndims, real, d)
     signal = [probe.ndim(statement.left) > 0, probe.ndim(statement.right) > 0]
     if signal[0] != signal[1]:
@@ -563,7 +579,8 @@ def _check(statement: Statement, ndims: Mapping[str, int], real: frozenset[str],
     for node, side in zip((statement.left, statement.right), sides, strict=True):
         boxes = None if declared is None or torus else \
             declared_boxes(declared, certificate.get("tied") is True)
-        terms = expand_side(node, ndims, real, d, signal[0], boxes, padded)
+        terms = expand_side(node, ndims, real, d, signal[0], boxes, padded,
+                            {n: literals[n] for n in expanded})
         steps = side.get("terms") if isinstance(side, dict) else None
         if not isinstance(steps, list) or len(steps) != len(terms):
             raise CertificateError(f"the side has {len(terms)} terms; the certificate "

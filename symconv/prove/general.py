@@ -26,8 +26,16 @@ term's re-indexing map with its inverse, the orthogonality steps:
 its declared sizes by the exact tier's comparison (:func:`backstop`) and (4) the
 normal form agrees with the statement at small sizes (:func:`recheck`).  Anything
 short of that returns None, and the exact tier takes over; None does not say the
-statement is false.  One-axis flips and transpose are covered outside sums (an atom
-at a signed permutation of its index).
+statement is false.  One-axis flips and transposes are an atom at a signed permutation σ
+of its index; around a sum, the summation variable k = σ(j) is re-indexed with them
+(``flip(conv(a, b), 0) == conv(flip(a, 0), flip(b, 0))``), and a sum whose atoms use its
+variable alone is re-indexed by the signed permutation that brings one of them to the
+identity (``sum(flip(a, 1)) == sum(a)``, ``trace(transpose(a) @ b) == frobenius(a, b)``:
+trace(a @ b) is one sum over Z^2).  A signal with concrete entries (a literal or named
+kernel) is first kept symbolic (a law for every such signal); when the forms differ, it
+is unfolded into Σ_c v_c·[p − c = 0] over its non-zero entries, each indicator fixes a
+summation variable, and the law is proved for all sizes of the other signals, the
+concrete ones fixed as given (``conv(G, I) == corr(G, I)`` for a centrosymmetric G).
 
 Modes and boundaries (:func:`symbolic_boxes`): every signal gets a symbolic box per
 axis, origin o (or the declared one) and size n; ops' crop boxes are affine in those,
@@ -35,13 +43,25 @@ and a crop multiplies the full sum by the indicator 𝟙_B(x) of its box, so two
 when their affine forms are equal.  A boundary other than zero reads the image through
 its extension I⟨b⟩ (one function on Z^d, shared by both sides).  The proof holds for all
 sizes and origins, valid mode where it is defined (the kernel fits); when the sides meet
-only if signals declared alike share sizes (the CNN valid layers), the scope says so.
+only if signals declared alike share sizes (the CNN valid layers), the scope says so.  A
+signal with concrete entries has its box at the origin it is built with, its size kept a
+symbol (``conv(G, I, mode="same") == corr(G, I, mode="same")`` for a centrosymmetric G).
 
 Zeropad to a length that follows the sizes (:func:`padded_period`): with N the common
 zeropad length (``len(a) + len(b) - 1``), both sides are read on Z_N^d (zeropad(a, N) as
 a, conv as the circular convolution) and each must lie on [0, N)^d, decided by linear
-arithmetic on the sizes.  Not covered: one-axis flips or transpose around a sum, @,
-trace, explicit periods or DFT sizes, stride and dilation, ``!=`` statements.
+arithmetic on the sizes.
+
+When both sides reach canonical forms that differ, the statement is no identity of the
+model and :func:`not_an_identity` looks for a counterexample: at the declared sizes
+(REFUTED), then at small undeclared sizes (VERIFIED at the declared sizes, with a
+warning naming the failing size: the declared sizes decide).  A term free of the point x
+may also have one signed permutation applied to all its sums at once.  Not covered:
+one-axis flips and transposes inside a crop; concrete entries in a padded statement or on
+Z_n^d, or in a crop that needs the concrete kernel's size (full mode with a boundary);
+trace of anything but a matrix product; @ outside trace; signed permutations of sums in a
+term that uses x; zeropad other than to one length that follows the sizes; explicit
+periods or DFT sizes; stride and dilation; ``!=`` statements.
 
 The API the reports use: :class:`Derivation` (``steps``, ``text()``,
 ``latex()``, ``_repr_latex_``) made of :class:`Step` records (``before``,
@@ -87,11 +107,14 @@ from symconv.lang.dsl import (
     parse_statement,
     walk,
 )
+from symconv.lang.dsl import names as names_in
 from symconv.prove import checker
 from symconv.prove.evaluate import ExactBackend, evaluate
 from symconv.prove.rules import (
     DEFINITIONS,
     DEFINITIONS_LATEX,
+    LITERAL_DEFINITION,
+    LITERAL_DEFINITION_LATEX,
     RULES,
     DslSide,
     RuleError,
@@ -99,6 +122,7 @@ from symconv.prove.rules import (
     _UnfoldContext,
     atom_key,
     box_of,
+    can_permute,
     conjugate_name,
     definitions_used,
     form_text,
@@ -113,11 +137,16 @@ from symconv.prove.rules import (
     on_torus,
     order,
     unfold,
+    unfold_correspondence,
 )
+from symconv.prove.rules import at_point as at_point_rule
 from symconv.prove.rules import collapse as collapse_rule
 from symconv.prove.rules import exchange as exchange_rule
+from symconv.prove.rules import fix_one as fix_one_rule
 from symconv.prove.rules import idempotence as idempotence_rule
 from symconv.prove.rules import orthogonality as orthogonality_rule
+from symconv.prove.rules import permute as permute_rule
+from symconv.prove.rules import permute_sums as permute_sums_rule
 from symconv.prove.rules import reindex as reindex_rule
 from symconv.prove.rules import rename as rename_rule
 from symconv.prove.sums import (
@@ -130,7 +159,7 @@ from symconv.prove.sums import (
     same_expression,
     tabulate,
 )
-from symconv.prove.verdict import Budget, Result, Verdict
+from symconv.prove.verdict import Budget, Result, Verdict, format_sizes
 
 if TYPE_CHECKING:
     from symconv.lang.claims import Claim, SignalSpec
@@ -155,6 +184,10 @@ RULE_TITLES = {
     "orthogonality": "orthogonality",
     "collapse": "summing an indicator",
     "idempotence": "an indicator squared is itself",
+    "fix": "summing an indicator",
+    "permute": "re-indexing",
+    "permute_sums": "re-indexing",
+    "at_point": "evaluating at a point",
 }
 
 
@@ -218,6 +251,9 @@ class Derivation:
     declared: Mapping[str, tuple[tuple[tuple[int, ...], tuple[int, ...] | None], ...]] = \
         field(default_factory=dict)
     scope: str = ""
+    # signals with concrete entries that the derivation unfolded into their entries (the
+    # statement is then proved for all sizes of the other signals, these fixed as given)
+    literals: Mapping[str, Mapping[tuple[int, ...], Fraction]] = field(default_factory=dict)
 
     @property
     def steps(self) -> list[Step]:
@@ -232,7 +268,7 @@ class Derivation:
         """Whether the independent checker accepts the certificate for the statement."""
         try:
             checker.check(parse_statement(self.statement), self.ndims, self.real, self.certificate,
-                          self.declared or None)
+                          self.declared or None, self.literals)
         except checker.CertificateError:
             return False
         return True
@@ -246,10 +282,21 @@ class Derivation:
                    for side in (self.left_steps, self.right_steps))
         return linked and ends and all(s.replay() for s in chain)
 
+    def scope_text(self, default: str) -> str:
+        """What the proof covers: the modes' or padded scope, else ``default``; signals with
+        concrete entries the derivation unfolded are fixed as given."""
+        if not self.literals:
+            return self.scope or default
+        fixed = f"{', '.join(sorted(self.literals))} fixed as given (entries and origin)"
+        if self.scope:
+            return f"{self.scope}; {fixed}"
+        others = sorted(set(self.ndims) - set(self.literals))
+        return (f"for all sizes of {', '.join(others)}; " if others else "") + fixed
+
     def text(self) -> str:
         chain = self.steps
-        scope = self.scope or ("for all n and d: signals of shape n, read modulo n" if self.torus
-                               else "for all d, all finite supports")
+        scope = self.scope_text("for all n and d: signals of shape n, read modulo n" if self.torus
+                                else "for all d, all finite supports")
         lines = [f"Claim: {self.statement}  ({scope})",
                  f"    {chain[0].before.text()}"]
         for step in chain:
@@ -319,15 +366,24 @@ def side_steps(side: DslSide) -> tuple[list[Step], LinearForm]:
     used = definitions_used(side.node)
     if side.padded:  # the size functions are in zeropad lengths: N, not the size of Z_n
         used = [f for f in used if f not in ("len", "size", "numel")]
-    steps = [Step(side, unfolded, "unfold", "; ".join(DEFINITIONS[f] for f in used) or "a signal at a point",
-                  "; ".join(DEFINITIONS_LATEX[f] for f in used) or "a signal at a point")]
+    concrete = {name for name, _ in side.literals}
+    entries = any(isinstance(n, Name) and n.id in concrete for n in walk(side.node))
+    notes = [DEFINITIONS[f] for f in used] + ([LITERAL_DEFINITION] if entries else [])
+    notes_latex = [DEFINITIONS_LATEX[f] for f in used] + \
+        ([LITERAL_DEFINITION_LATEX] if entries else [])
+    steps = [Step(side, unfolded, "unfold", "; ".join(notes) or "a signal at a point",
+                  "; ".join(notes_latex) or "a signal at a point")]
     form = linearity(unfolded)
     if not same_expression(form, unfolded):
         note = "pull constants and finite sums out of products, split sums over +"
         steps.append(Step(unfolded, form, "linearity", note, note))
+    if not side.torus and any(mono.points for mono in form.monomials):
+        form = _at_point_steps(_fix_steps(form, steps), steps)
     for number in range(len(form.monomials)):
         if side.torus:
             form = _orthogonality_steps(form, number, steps)
+        else:
+            form = _permute_steps(form, number, steps, side.ndim)
         while any(is_indicator(a.signal) for a in form.monomials[number].atoms):
             try:
                 deduped = idempotence_rule(form, number)
@@ -385,6 +441,117 @@ def _orthogonality_steps(form: LinearForm, number: int, steps: list[Step]) -> Li
             return form
 
 
+def _fix_steps(form: LinearForm, steps: list[Step]) -> LinearForm:
+    """Let the indicators [L = 0] (entries of a concrete signal) fix summation variables, in
+    every term, while one has coefficient ±1 in an indicator (one step for all terms)."""
+    moves: list[tuple[int, str]] = []
+    after = form
+    for number in range(len(form.monomials)):
+        while True:
+            mono = after.monomials[number]
+            var = next((v for v in mono.variables
+                        if any(abs(p.coeff(v)) == 1 for p in mono.points)), None)
+            if var is None:
+                break
+            after = fix_one_rule(after, number, var)
+            moves.append((number, var))
+    if not moves:
+        return form
+    fixed = ", ".join(dict.fromkeys(v for _, v in moves))
+    why = f"each indicator fixes its variable ({fixed}) in Z^d: Σ_v [v − c = 0]·F(v) = F(c)"
+    why_latex = (rf"each indicator fixes its variable (${fixed}$) in $\mathbb{{Z}}^d$: "
+                 r"$\sum_v [v - c = 0]\, F(v) = F(c)$")
+    steps.append(Step(form, after, "fix", why, why_latex, {"moves": tuple(moves)}))
+    return after
+
+
+def _at_point_steps(form: LinearForm, steps: list[Step]) -> LinearForm:
+    """In every term, the first indicator [±x + k = 0] on the free point alone fixes x in the
+    term's other factors (one step for all terms)."""
+    moves = []
+    for number, mono in enumerate(form.monomials):
+        eligible = (k for k, p in enumerate(mono.points) if p.variables() == {FREE_VARIABLE}
+                    and abs(p.coeff(FREE_VARIABLE)) == 1)
+        first = next(eligible, None)
+        if first is not None and (any(FREE_VARIABLE in a.index.variables() for a in mono.atoms)
+                                  or len(mono.points) > 1):
+            moves.append((number, first))
+    if not moves:
+        return form
+    after = at_point_rule(form, tuple(moves))
+    why = f"[{FREE_VARIABLE} = p]·F({FREE_VARIABLE}) = [{FREE_VARIABLE} = p]·F(p)"
+    why_latex = rf"$[{FREE_VARIABLE} = p]\, F({FREE_VARIABLE}) = [{FREE_VARIABLE} = p]\, F(p)$"
+    steps.append(Step(form, after, "at_point", why, why_latex, {"moves": tuple(moves)}))
+    return after
+
+
+def _permute_steps(form: LinearForm, number: int, steps: list[Step], ndim: int) -> LinearForm:
+    """For each summation variable that term ``number`` uses only as ±var + k in its atoms
+    (:func:`~symconv.prove.rules.can_permute`), re-index var = σ(var) by the signed
+    permutation that takes one such atom's axes to the identity, the one giving the
+    smallest atoms (the candidates are those of every atom, so equal terms meet)."""
+    for var in form.monomials[number].variables:
+        mono = form.monomials[number]
+        if ndim < 2 or not can_permute(mono, var):
+            continue
+        users = [a for a in mono.atoms if var in a.index.variables()]
+        best: tuple[Any, ...] | None = None
+        best_form, best_axes = form, tuple[int, ...]()
+        for axes in sorted({_inverse_axes(a.axes) for a in users}):
+            after = permute_rule(form, number, var, axes or tuple(range(1, ndim + 1)), ndim)
+            key = tuple(sorted((a.signal, a.axes, a.index.coeff(var))
+                               for a in after.monomials[number].atoms
+                               if var in a.index.variables()))
+            if best is None or key < best:
+                best, best_form, best_axes = key, after, axes
+        if best_axes:
+            shown = ", ".join(f"−{-t}" if t < 0 else str(t) for t in best_axes)
+            why = (f"substitute {var} = σ({var}) with σ = ({shown}) (a signed permutation of "
+                   f"the axes), a bijection of Z^d")
+            why_latex = (rf"substitute ${var} = \sigma({var})$ with $\sigma = ({shown})$ (a "
+                         rf"signed permutation of the axes), a bijection of $\mathbb{{Z}}^d$")
+            steps.append(Step(form, best_form, "permute", why, why_latex,
+                              {"monomial": number, "var": var, "axes": best_axes,
+                               "ndim": ndim}))
+            form = best_form
+    return _permute_all_steps(form, number, steps, ndim)
+
+
+def _permute_all_steps(form: LinearForm, number: int, steps: list[Step], ndim: int) -> LinearForm:
+    """A term whose atoms use summation variables only (a scalar side): re-index every sum
+    v = σ(v) at once, σ taking one atom's axes to the identity, the smallest result kept."""
+    mono = form.monomials[number]
+    if ndim < 2 or mono.torus or mono.points or not mono.variables or \
+            any(not a.index.variables() <= set(mono.variables) for a in mono.atoms):
+        return form
+    best: tuple[Any, ...] | None = None
+    best_form, best_axes = form, tuple[int, ...]()
+    for axes in sorted({_inverse_axes(a.axes) for a in mono.atoms}):
+        after = permute_sums_rule(form, number, axes or tuple(range(1, ndim + 1)), ndim)
+        key = tuple(sorted((a.signal, a.axes) for a in after.monomials[number].atoms))
+        if best is None or key < best:
+            best, best_form, best_axes = key, after, axes
+    if not best_axes:
+        return form
+    shown = ", ".join(f"−{-t}" if t < 0 else str(t) for t in best_axes)
+    names = ", ".join(mono.variables)
+    why = (f"substitute v = σ(v) for every v of {names}, σ = ({shown}) (a signed permutation "
+           f"of the axes), a bijection of Z^d")
+    why_latex = (rf"substitute $v = \sigma(v)$ for every $v$ of ${names}$, $\sigma = ({shown})$"
+                 rf" (a signed permutation of the axes), a bijection of $\mathbb{{Z}}^d$")
+    steps.append(Step(form, best_form, "permute_sums", why, why_latex,
+                      {"monomial": number, "axes": best_axes, "ndim": ndim}))
+    return best_form
+
+
+def _inverse_axes(axes: tuple[int, ...]) -> tuple[int, ...]:
+    """σ⁻¹ of a signed permutation (() the identity): σ(p)_a = s_a·p_|σ_a|."""
+    inverse = [0] * len(axes)
+    for a, t in enumerate(axes):
+        inverse[abs(t) - 1] = (a + 1) * (1 if t > 0 else -1)
+    return tuple(inverse)
+
+
 def _canonical_moves(mono: Monomial, form: LinearForm) -> list[Move]:
     """The re-indexings, exchange and renaming that bring one term to canonical form."""
     if len(mono.atoms) > MAX_FACTORS:
@@ -400,7 +567,8 @@ def _canonical_moves(mono: Monomial, form: LinearForm) -> list[Move]:
             continue
         result, moves = attempt_moves
         key = (tuple(sorted(atom_key(a) for a in result.atoms)), result.phase.quadratic,
-               result.phase.linear, result.phase.constant)
+               result.phase.linear, result.phase.constant,
+               tuple(sorted((p.coeffs, p.const) for p in result.points)))
         if best is None or key < best:
             best, best_moves = key, moves
     if best is None:
@@ -463,12 +631,59 @@ def _pivot(mono: Monomial, factor_order: tuple[int, ...],
 
 def derive(claim: Claim) -> Derivation | None:
     """A derivation of the claim's statement, or None when none is found."""
+    return compare(claim)[0]
+
+
+def compare(claim: Claim) -> tuple[Derivation | None, tuple[LinearForm, LinearForm] | None]:
+    """A derivation of the claim's statement, or the two different canonical forms both
+    sides reach (the statement is then not an identity of the model), or (None, None) when
+    a side cannot be brought to canonical form.
+
+    A claim with signals of concrete entries is first derived with those signals symbolic
+    (a law for every such signal); when the forms differ there, their entries are unfolded
+    (:data:`~symconv.prove.rules.LITERAL_DEFINITION`): a law for all sizes of the others.
+    """
+    derivation, forms = _compare(claim, {})
+    literals = _literal_entries(claim) if derivation is None else {}
+    if literals:
+        with_entries = _compare(claim, literals)
+        if with_entries != (None, None):
+            return with_entries
+    return derivation, forms
+
+
+def _literal_entries(claim: Claim) -> dict[str, tuple[tuple[tuple[int, ...], Fraction], ...]]:
+    """The signals declared with one set of rational entries: their non-zero entries in the
+    order of the coordinates."""
+    found = {}
+    for name, specs in claim.signals.items():
+        if len(specs) != 1 or specs[0].is_symbolic:
+            continue
+        signal = specs[0].build(name)
+        entries = []
+        for coord in sorted(signal.coordinates()):
+            value = _as_polynomial(signal.value_at(coord))
+            if not value.is_constant():
+                break
+            try:
+                number = Fraction(str(value.constant_value()))
+            except ValueError:
+                break  # not rational (a complex entry): left symbolic
+            if number:
+                entries.append((tuple(coord), number))
+        else:
+            found[name] = tuple(entries)
+    return found
+
+
+def _compare(claim: Claim, literals: Mapping[str, tuple[tuple[tuple[int, ...], Fraction], ...]]
+             ) -> tuple[Derivation | None, tuple[LinearForm, LinearForm] | None]:
     statement = claim.statement
     if statement is None or statement.op != "==":
-        return None
+        return None, None
     signal = not is_scalar(statement.left)
     if signal == is_scalar(statement.right):
-        return None
+        return None, None
     ndims = {name: len(specs[0].shape) for name, specs in claim.signals.items()}
     ndim = max(ndims.values())
     torus = len(set(ndims.values())) == 1 and on_torus(statement.left, ndim) and \
@@ -477,44 +692,55 @@ def derive(claim: Claim) -> Derivation | None:
     if torus and not all(periods_fit(statement.left, assignment)
                          and periods_fit(statement.right, assignment)
                          for assignment in claim.assignments()):
-        return None
+        return None, None
+    if torus and literals:
+        return None, None  # concrete entries are unfolded on Z^d only
     real = frozenset(name for name, specs in claim.signals.items() if all(s.real for s in specs))
-    padded = _padded_derivation(claim, statement, signal, ndims, real)
-    if padded is not None:
-        return padded
+    if not literals:
+        padded = _padded_derivation(claim, statement, signal, ndims, real)
+        if padded is not None:
+            return padded, None
+    used = names_in(statement)
+    entries = tuple((name, literals[name]) for name in sorted(literals) if name in used)
     modes = not torus and (uses_modes(statement.left) or uses_modes(statement.right))
-    declared = {name: tuple((s.shape, s.origin) for s in specs)
-                for name, specs in claim.signals.items() if all(s.is_symbolic for s in specs)}
+    declared = _declared_boxes(claim) if modes else {}
     # modes: first every signal with sizes of its own, then signals declared alike share them
     ties = (False, True) if modes and len(set(declared.values())) < len(declared) else (False,)
+    forms = None
     for tied in ties:
         boxes = symbolic_boxes(declared, tied) if modes else ()
-        if tied is False and len(ties) > 1 and not _may_meet(
-                DslSide(statement.left, signal, torus, real, ndim, boxes),
-                DslSide(statement.right, signal, torus, real, ndim, boxes)):
+        sides = [DslSide(node, signal, torus, real, ndim, boxes=boxes, literals=entries)
+                 for node in (statement.left, statement.right)]
+        if tied is False and len(ties) > 1 and not _may_meet(*sides):
             continue  # different boxes on the two sides: only shared sizes can make them meet
         try:
-            left, left_form = side_steps(DslSide(statement.left, signal, torus, real, ndim, boxes))
-            right, right_form = side_steps(DslSide(statement.right, signal, torus, real, ndim,
-                                                   boxes))
+            left, left_form = side_steps(sides[0])
+            right, right_form = side_steps(sides[1])
         except RuleError:
-            return None
+            return None, None
         if left_form == right_form:
             break
+        forms = (left_form, right_form)
     else:
-        return None
-    cert: dict[str, Any] = {"model": "Z_n^d" if torus else "Z^d",
-                            "sides": [certificate_side(left, ndims, statement.left),
-                                      certificate_side(right, ndims, statement.right)],
-                            "normal_form": left_form.text()}
+        return None, forms
+    try:
+        cert: dict[str, Any] = {"model": "Z_n^d" if torus else "Z^d",
+                                "sides": [certificate_side(left, ndims, statement.left),
+                                          certificate_side(right, ndims, statement.right)],
+                                "normal_form": left_form.text()}
+    except RuleError:
+        return None, None
+    if entries:
+        cert["literals"] = [name for name, _ in entries]
+    concrete = {name: dict(values) for name, values in entries}
     if not modes:
         return Derivation(statement.text, left, right, left_form, torus, certificate=cert,
-                          ndims=ndims, real=real)
+                          ndims=ndims, real=real, literals=concrete), None
     cert["tied"] = tied
     cert["declared"] = _declared_json(declared)  # what the checker reads besides the statement
     return Derivation(statement.text, left, right, left_form, torus, certificate=cert,
-                      ndims=ndims, real=real, declared=declared,
-                      scope=modes_scope(statement, declared, tied))
+                      ndims=ndims, real=real, declared=declared, literals=concrete,
+                      scope=modes_scope(statement, declared, tied)), None
 
 
 # --- zeropad lengths that follow the sizes: Z_N^d with N the padded length -----------------
@@ -551,6 +777,20 @@ def _padded_derivation(claim: Claim, statement: Statement, signal: bool, ndims: 
              f"on [0, N) (every zeropad fits)")
     return Derivation(statement.text, left, right, left_form, True, certificate=cert,
                       ndims=ndims, real=real, declared=declared, scope=scope)
+
+
+def _declared_boxes(claim: Claim) -> dict[str, tuple[tuple[tuple[int, ...], tuple[int, ...] | None], ...]]:
+    """Each signal's declared (shape, origin) specs for the symbolic boxes: a symbolic signal's
+    origin as declared (None: any), a signal with concrete entries at the origin it is built
+    with (its size stays a symbol: a law for every size is one for its own)."""
+    declared = {}
+    for name, specs in claim.signals.items():
+        if all(s.is_symbolic for s in specs):
+            declared[name] = tuple((s.shape, s.origin) for s in specs)
+        elif len(specs) == 1:
+            signal = specs[0].build(name)
+            declared[name] = ((tuple(signal.shape), tuple(signal.origin)),)
+    return declared
 
 
 def _declared_json(declared: Mapping[str, Any]) -> dict[str, list[dict[str, Any]]]:
@@ -778,6 +1018,10 @@ def certificate_side(steps: list[Step], ndims: Mapping[str, int], node: Node) ->
     if flat is None:
         flat = linearity(steps[0].after)  # type: ignore[arg-type]
     assert isinstance(flat, LinearForm)
+    side = steps[0].before
+    assert isinstance(side, DslSide)
+    if not side.torus:
+        return _certificate_plane(steps, flat, unfold_correspondence(side), side.ndim)
     bound = {name for mono in flat.monomials for name in mono.variables}
     created: dict[str, str] = {}
     for number, name in enumerate(fresh_names(set())):
@@ -821,6 +1065,96 @@ def certificate_side(steps: list[Step], ndims: Mapping[str, int], node: Node) ->
         new = {f"{v}.{a}": form for v, e in inv.items()
                for a, form in enumerate(_per_axis(e, ndim, created))}
         terms.append({"steps": first + ([["map", old, new]] if old else [])})
+    return {"terms": terms}
+
+
+Affine = dict[str, int]  # the checker's integer affine forms: "v.axis" -> coefficient, "1"
+
+
+def _affine(index: Index, axis: int) -> Affine:
+    form = {f"{v}.{axis}": c for v, c in index.coeffs}
+    if index.const and index.const[axis]:
+        form["1"] = index.const[axis]
+    return form
+
+
+def _substituted(form: Mapping[str, int], mapping: Mapping[str, Affine]) -> Affine:
+    out: Affine = {}
+    for v, c in form.items():
+        for u, k in mapping.get(v, {v: 1}).items():
+            out[u] = out.get(u, 0) + c * k
+    return {v: c for v, c in out.items() if c}
+
+
+def _certificate_plane(steps: list[Step], flat: LinearForm,
+                       correspondence: Mapping[str, list[tuple[int, str]]], ndim: int
+                       ) -> dict[str, Any]:
+    """:func:`certificate_side` on Z^d, axis by axis: a summation variable o of the unfold is
+    o_b = sign·name, a variable of the checker's expansion (``correspondence``: one-axis
+    flips and transposes around sums, the two sums of trace(a @ b)).  Per term, ``old``
+    holds each checker variable in terms of the current variables, ``new`` each current
+    variable in terms of the checker's."""
+    old: list[dict[str, Affine]] = []
+    new: list[dict[str, Affine]] = []
+    for mono in flat.monomials:
+        old.append({name: {f"{o}.{b}": sign} for o in mono.variables
+                    for b, (sign, name) in enumerate(correspondence[o])})
+        new.append({f"{o}.{b}": {name: sign} for o in mono.variables
+                    for b, (sign, name) in enumerate(correspondence[o])})
+    fixed: list[list[list[str]]] = [[] for _ in flat.monomials]
+    touched = [False for _ in flat.monomials]
+    for step in steps:
+        if step.rule not in ("reindex", "rename", "fix", "permute", "permute_sums", "at_point"):
+            continue
+        if step.rule == "at_point":  # after the fixes, on the free point only
+            for m, _ in step.params["moves"]:
+                if touched[m]:
+                    raise RuleError("an indicator fixes the point after a re-indexing")
+                fixed[m] += [["point", f"{FREE_VARIABLE}.{a}"] for a in range(ndim)]
+            continue
+        if step.rule == "fix":  # fixes come first, on the variables as unfolded
+            for m, fixed_var in step.params["moves"]:
+                gone = [f"{fixed_var}.{b}" for b in range(ndim)]
+                if touched[m]:
+                    raise RuleError("an indicator fixes a variable after a re-indexing")
+                fixed[m] += [["collapse", name] for _, name in correspondence[fixed_var]]
+                old[m] = {k: e for k, e in old[m].items() if not set(e) & set(gone)}
+                new[m] = {k: e for k, e in new[m].items() if k not in gone}
+            continue
+        m = step.params["monomial"]
+        var: str = step.params.get("var", "")
+        axes = [f"{var}.{b}" for b in range(ndim)]
+        touched[m] = True
+        if step.rule == "rename":
+            renamed = {f"{o}.{b}": {f"{n}.{b}": 1} for o, n in step.params["mapping"].items()
+                       for b in range(ndim)}
+            old[m] = {k: _substituted(e, renamed) for k, e in old[m].items()}
+            new[m] = {next(iter(renamed[k])) if k in renamed else k: e for k, e in new[m].items()}
+        elif step.rule in ("permute", "permute_sums"):  # v = σ(v'): v_a = s_a·v'_|σ_a|
+            sigma = step.params["axes"]
+            source = step.after if step.reversed else step.before
+            assert isinstance(source, LinearForm)
+            moved = (var,) if step.rule == "permute" else source.monomials[m].variables
+            into = {f"{v}.{a}": {f"{v}.{abs(t) - 1}": 1 if t > 0 else -1}
+                    for v in moved for a, t in enumerate(sigma)}
+            old[m] = {k: _substituted(e, into) for k, e in old[m].items()}
+            before = dict(new[m])
+            for v in moved:
+                for a, t in enumerate(sigma):  # v'_|σ_a| = s_a·v_a
+                    new[m][f"{v}.{abs(t) - 1}"] = {k: (1 if t > 0 else -1) * c
+                                                    for k, c in before[f"{v}.{a}"].items()}
+        else:  # new_var = image, i.e. var = c·(new_var − rest)
+            new_var, image = step.params["new_var"], step.params["image"]
+            c = image.coeff(var)
+            rest = image.substitute(var, Index())
+            solved = {f"{var}.{b}": _affine((Index.var(new_var) - rest).scaled(c), b)
+                      for b in range(ndim)}
+            old[m] = {k: _substituted(e, solved) for k, e in old[m].items()}
+            images = {f"{new_var}.{b}": _substituted(_affine(image, b), new[m])
+                      for b in range(ndim)}
+            new[m] = {k: e for k, e in new[m].items() if k not in axes} | images
+    terms = [{"steps": first + ([["map", fwd, inv]] if fwd else [])}
+             for fwd, inv, first in zip(old, new, fixed, strict=True)]
     return {"terms": terms}
 
 
@@ -965,6 +1299,8 @@ def recheck_modes(claim: Claim, derivation: Derivation, budget: Budget) -> None:
 
     base = claim.assignments()[0]
     classes = size_classes(derivation.declared, bool(derivation.certificate.get("tied")))
+    # signals with concrete entries keep theirs: only the symbolic ones are resized
+    classes = {name: rep for name, rep in classes.items() if base[name].is_symbolic}
     reps = list(dict.fromkeys(classes.values()))
     combos = list(itertools.product(RECHECK_MODE_SIDES, repeat=len(reps)))
     random.Random(len(claim.text)).shuffle(combos)
@@ -1040,9 +1376,14 @@ def backstop(claim: Claim, budget: Budget) -> str | None:
 # --- the tier ---------------------------------------------------------------------------
 
 def attempt(claim: Claim, budget: Budget) -> Result | None:
-    """PROVED with a checked derivation, or None (not applicable / no derivation found)."""
+    """PROVED with a checked derivation; when the two canonical forms differ, REFUTED at a
+    declared size, VERIFIED at the declared sizes with a warning naming a small other size
+    where the claim fails (:func:`not_an_identity`), or INCONCLUSIVE saying why; None when
+    not applicable or no derivation is found."""
     start = time.monotonic()
-    derivation = derive(claim)
+    derivation, forms = compare(claim)
+    if derivation is None and forms is not None:
+        return not_an_identity(claim, forms, budget, start)
     if derivation is None or not derivation.check():
         return None  # no derivation, or the independent checker rejects its certificate
     try:
@@ -1059,9 +1400,103 @@ def attempt(claim: Claim, budget: Budget) -> Result | None:
         return None  # e.g. a declared signal cannot be resized for the re-check
     sizes = "; ".join(",".join(f"{k}={'x'.join(map(str, v))}" for k, v in s.items())
                       for s in derivation.rechecked)
-    scope = derivation.scope.removeprefix("for ") or (
-        "all n and dimensions (circular operations on signals of shape n)"
-        if derivation.torus else "all sizes and dimensions")
+    scope = derivation.scope_text(
+        "all n and dimensions (circular operations on signals of shape n)" if derivation.torus
+        else "all sizes and dimensions").removeprefix("for ")
     return Result(Verdict.PROVED, METHOD, [], time.monotonic() - start, derivation=derivation,
                   detail=f"derivation of {len(derivation.steps)} checked steps, valid for "
                          f"{scope}; re-checked at {sizes}")
+
+
+# --- not an identity for all sizes ---------------------------------------------------------
+
+# Undeclared sizes searched for a counterexample: every symbolic signal 1 to SEARCH_SIDE
+# samples per axis, fewest entries first, at most SEARCH_ASSIGNMENTS of them.
+SEARCH_SIDE = 3
+SEARCH_ASSIGNMENTS = 40
+# Declared sizes are compared symbolically up to this many symbolic entries (else None).
+SEARCH_SYMBOLIC_ENTRIES = 400
+
+
+def search_assignments(claim: Claim) -> list[dict[str, SignalSpec]]:
+    """Undeclared small sizes for the counterexample search, fewest symbolic entries first."""
+    base = claim.assignments()[0]
+    options = []
+    for spec in base.values():
+        if not spec.is_symbolic:
+            options.append([spec])
+            continue
+        shapes = itertools.product(range(1, SEARCH_SIDE + 1), repeat=len(spec.shape))
+        options.append([spec.resized(shape) for shape in shapes])
+    declared = claim.assignments()
+    found = [dict(zip(base, combo, strict=True)) for combo in itertools.product(*options)]
+    found = [a for a in found if a not in declared]
+    found.sort(key=lambda a: (_entries(a), [s.shape for s in a.values()]))
+    return found[:SEARCH_ASSIGNMENTS]
+
+
+def _entries(assignment: Mapping[str, SignalSpec]) -> int:
+    return sum(int(np.prod(s.shape)) for s in assignment.values() if s.is_symbolic)
+
+
+def not_an_identity(claim: Claim, forms: tuple[LinearForm, LinearForm], budget: Budget,
+                    start: float) -> Result | None:
+    """The canonical forms differ: the statement is no identity of the model (every finite
+    support on Z^d; every n on Z_n^d).  The declared sizes decide, compared exactly with
+    symbolic entries: REFUTED at the first failing one, with the smallest counterexample.
+    When all hold and the exact tier follows, None: it gives VERIFIED at the declared sizes
+    and warns of the sizes around them where the claim fails.  Without it, small undeclared
+    sizes (:func:`search_assignments`) are searched in order: a failure there gives VERIFIED
+    (declared sizes) with a warning naming it, as the exact tier does; none found gives
+    INCONCLUSIVE saying why (the normal form is not complete outside its fragment).
+    Declared sizes too large to compare symbolically: None."""
+    from symconv.prove.counterexample import (
+        build_env,
+        exact_difference,
+        minimal_counterexample,
+        sizes_of,
+    )
+    from symconv.prove.exact import _has_explicit_sizes
+
+    why = f"the canonical forms differ: {forms[0].text()} vs {forms[1].text()}"
+    declared = claim.assignments()
+    if any(_entries(a) > SEARCH_SYMBOLIC_ENTRIES for a in declared):
+        return None
+    checked = []
+    try:
+        for assignment in declared:
+            budget.check()
+            if exact_difference(claim, build_env(assignment)) is not None:
+                counterexample, sizes = minimal_counterexample(claim, assignment, budget)
+                detail = (f"not an identity for all sizes ({why}); fails at the declared sizes "
+                          f"{format_sizes(sizes_of(assignment))}")
+                if sizes != sizes_of(assignment):
+                    detail += f"; smallest counterexample at {format_sizes(sizes)}"
+                return Result(Verdict.REFUTED, METHOD, [sizes_of(assignment)],
+                              time.monotonic() - start, counterexample=counterexample,
+                              detail=detail)
+            checked.append(sizes_of(assignment))
+        later = claim.tiers[claim.tiers.index(METHOD) + 1:] if METHOD in claim.tiers else claim.tiers
+        if _has_explicit_sizes(claim) or "exact" in later:
+            # the statement names sizes (other sizes are other claims), or the exact tier
+            # follows, which decides the declared sizes and tries sizes around them itself
+            return None
+        searched = search_assignments(claim)
+        for assignment in searched:
+            budget.check()
+            try:
+                differs = exact_difference(claim, build_env(assignment)) is not None
+            except SymconvError:
+                continue  # the statement does not apply at this size
+            if differs:
+                failing = format_sizes(sizes_of(assignment))
+                return Result(Verdict.VERIFIED, METHOD, checked, time.monotonic() - start,
+                              warnings=[f"fails at {failing}: the statement depends on the size"],
+                              undeclared_failures=[sizes_of(assignment)],
+                              detail=f"holds at the declared sizes; not an identity for all "
+                                     f"sizes ({why}): fails at {failing}")
+    except SymconvError:
+        return None  # e.g. too large for the exact comparison: the next tiers decide
+    return Result(Verdict.INCONCLUSIVE, METHOD, checked, time.monotonic() - start,
+                  detail=f"{why}; yet no counterexample at the declared sizes nor at "
+                         f"{len(searched)} sizes up to {SEARCH_SIDE} samples per axis")

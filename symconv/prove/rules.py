@@ -19,7 +19,14 @@ fail, so a derivation can be replayed and re-checked step by step
 - ``exchange``: reorder the summation variables of a finite multiple sum;
 - ``rename``: rename bound variables (injectively, without capture);
 - ``order``: commute factors, collect like terms and sort the terms;
-- ``idempotence``: a box indicator repeated at one index counts once (a crop reached twice).
+- ``idempotence``: a box indicator repeated at one index counts once (a crop reached twice);
+- ``fix``: on Z^d, an indicator [c·v + r = 0] (the entries of a concrete signal) with
+  c = ±1 fixes the summation variable v = −c·r;
+- ``permute``: on Z^d, v = σ(v) for a signed permutation σ of the axes, in a term whose
+  atoms use v alone (±v plus a constant): it changes only those atoms' axes;
+  ``permute_sums``: the same σ on every summation variable of a term free of x;
+- ``at_point``: on Z^d, an indicator [±x + k = 0] on the free point fixes x in the other
+  factors of its term (the indicator kept).
 
 >>> from symconv.lang.dsl import parse_statement
 >>> side = DslSide(parse_statement("conv(F, I) == conv(I, F)").left, signal=True)
@@ -62,6 +69,7 @@ from symconv.prove.sums import (
     Delta,
     Expression,
     Index,
+    Kronecker,
     LinearForm,
     Monomial,
     Numel,
@@ -109,6 +117,9 @@ class DslSide:
     boxes: tuple[tuple[str, tuple[tuple[SizeForm, SizeForm], ...]], ...] = ()
     # on Z_N^d with N the zeropad length: zeropad(a, N) and conv/corr read modulo N
     padded: bool = False
+    # signals with concrete entries, unfolded into the sum of their non-zero entries:
+    # (name, ((coordinate, value), ...)) in the order of the coordinates
+    literals: tuple[tuple[str, tuple[tuple[tuple[int, ...], Fraction], ...]], ...] = ()
 
     def text(self) -> str:
         body = dsl_text(self.node)
@@ -193,6 +204,9 @@ DEFINITIONS = {name: op.general.text for name, op in OPERATIONS.items()
                if isinstance(op.general, Definition)}
 DEFINITIONS_LATEX = {name: op.general.latex for name, op in OPERATIONS.items()
                      if isinstance(op.general, Definition)}
+# the unfold note of a signal with concrete entries
+LITERAL_DEFINITION = "a signal with concrete entries v_c is Σ_c v_c·[p − c = 0]"
+LITERAL_DEFINITION_LATEX = r"a signal with concrete entries $v_c$ is $\sum_c v_c\,[p - c = 0]$"
 
 
 def is_circular(node: Node) -> bool:
@@ -291,6 +305,22 @@ class _UnfoldContext:
     ndim: int = 0
     boxes: Mapping[str, tuple[tuple[SizeForm, SizeForm], ...]] = field(default_factory=dict)
     padded: bool = False
+    literals: Mapping[str, tuple[tuple[tuple[int, ...], Fraction], ...]] = field(default_factory=dict)
+    # For the certificate, on Z^d: each summation variable v, axis by axis, as ±(a variable
+    # of the checker's expansion, which numbers them v0, v1, ... as they are created):
+    # v_b = sign·name.  ``count`` is how many the checker has created so far.
+    correspondence: dict[str, list[tuple[int, str]]] = field(default_factory=dict)
+    count: int = 0
+
+    def created(self, var: str, axes: tuple[int, ...]) -> None:
+        """The checker creates one vector variable k = σ(var) (σ = ``axes``) where unfold
+        creates ``var``: var_|σ_a| = sign(σ_a)·k_a."""
+        sigma = axes or tuple(range(1, self.ndim + 1))
+        entries: list[tuple[int, str]] = [(1, "")] * len(sigma)
+        for a, t in enumerate(sigma):
+            entries[abs(t) - 1] = (1 if t > 0 else -1, f"v{self.count}.{a}")
+        self.correspondence[var] = entries
+        self.count += 1
 
 
 def conjugate(term: Term, real: frozenset[str]) -> Term:
@@ -323,11 +353,22 @@ def conjugate_name(signal: str) -> str:
 
 def unfold(side: DslSide) -> Term:
     """The side with every operation replaced by its definition on Z^d (or Z_n^d)."""
+    return _unfold_side(side)[0]
+
+
+def unfold_correspondence(side: DslSide) -> dict[str, list[tuple[int, str]]]:
+    """For a side on Z^d: each summation variable :func:`unfold` creates, axis by axis, as
+    ±(a variable of the independent checker's expansion of the same side)."""
+    return _unfold_side(side)[1].correspondence
+
+
+def _unfold_side(side: DslSide) -> tuple[Term, _UnfoldContext]:
     point = Index.var(FREE_VARIABLE) if side.signal else None
-    ctx = _UnfoldContext(fresh_names(set()), side.real, side.ndim, dict(side.boxes), side.padded)
+    ctx = _UnfoldContext(fresh_names(set()), side.real, side.ndim, dict(side.boxes), side.padded,
+                         dict(side.literals))
     if side.torus:
-        return _unfold_torus(side.node, point, ctx)
-    return _unfold(side.node, point, ctx)
+        return _unfold_torus(side.node, point, ctx), ctx
+    return _unfold(side.node, point, ctx), ctx
 
 
 def _unfold_torus(node: Node, point: Index | None, ctx: _UnfoldContext) -> Term:
@@ -448,6 +489,13 @@ def _unfold(node: Node, point: Index | None, ctx: _UnfoldContext, axes: Axes = (
     if isinstance(node, Name):
         if point is None:
             raise NotApplicableError(f"signal {node.id} used where a number is expected")
+        if node.id in ctx.literals:
+            # D(σ(p)) = Σ_c v_c·[σ(p) = c] = Σ_c v_c·[p − σ⁻¹(c) = 0]
+            where = Atom(node.id, point, axes)
+            terms = tuple(Kronecker(point - Index.constant(where.preimage(coord))) if value == 1
+                          else Scale(value, Kronecker(point - Index.constant(where.preimage(coord))))
+                          for coord, value in ctx.literals[node.id])
+            return terms[0] if len(terms) == 1 else Add(terms)
         if axes and axes[0] < 0:  # a∘σ(p) = a∘(−σ)(−p): one spelling, σ's first entry > 0
             axes, point = tuple(-t for t in axes), -point
         return Atom(node.id, point, () if axes == tuple(range(1, ctx.ndim + 1)) else axes)
@@ -503,21 +551,26 @@ def _unfold_call(node: Call, point: Index | None, ctx: _UnfoldContext, axes: Axe
         raise NotApplicableError(f"{func} outside a circular statement")
     if func in SIZE_FUNCTIONS:  # defined on Z_n^d only (a number, not a sum over a signal)
         raise NotApplicableError(f"{func} outside a circular statement")
+    if func == "trace":
+        return _unfold_trace(node, ctx)
     if func in SCALAR_FUNCTIONS:
         var = next(ctx.names)
+        ctx.created(var, ())
         here = Index.var(var)
         if func == "sum":
             return Sigma((var,), _unfold(args[0], here, ctx))
         return Sigma((var,), Prod((_unfold(args[0], here, ctx), _unfold(args[1], here, ctx))))
     if point is None:
         raise NotApplicableError(f"{func}(...) is a signal used where a number is expected")
-    if axes and func in ("conv", "corr"):
-        raise NotApplicableError(f"{func} under a one-axis flip or transpose is not supported")
     if func in ("conv", "corr"):
+        # under a signed permutation σ of the axes, put k = σ(j) (a bijection of Z^d):
+        # conv(a, b)(σ(p)) = Σ_j a(σ(j))·b(σ(p − j)), as σ is linear
         var = next(ctx.names)
+        ctx.created(var, axes)
         inner = Index.var(var)
         outer = point - inner if func == "conv" else point + inner
-        return Sigma((var,), Prod((_unfold(args[0], inner, ctx), _unfold(args[1], outer, ctx))))
+        return Sigma((var,), Prod((_unfold(args[0], inner, ctx, axes),
+                                   _unfold(args[1], outer, ctx, axes))))
     if func == "flip":  # flip(a)(σ(p)) = a(σ(−p))
         return _unfold(args[0], -point, ctx, axes)
     if func == "shift":
@@ -528,6 +581,23 @@ def _unfold_call(node: Call, point: Index | None, ctx: _UnfoldContext, axes: Axe
         moved = Atom("", Index(), axes).preimage(tuple(k or 0 for k in offsets))
         return _unfold(args[0], point - Index.constant(moved), ctx, axes)
     return Prod((_unfold(args[0], point, ctx, axes), _unfold(args[1], point, ctx, axes)))
+
+
+def _unfold_trace(node: Call, ctx: _UnfoldContext) -> Term:
+    """trace(a @ b) = Σ_{i_1} Σ_{i_2} a(i_1, i_2)·b(i_2, i_1): one sum over i ∈ Z^2, with b
+    read at the transposed index (a trace of anything but a matrix product is not unfolded:
+    its diagonal is no re-indexing of Z^2)."""
+    product = node.args[0]
+    if not (isinstance(product, BinOp) and product.op == "@") or ctx.ndim != 2:
+        raise NotApplicableError(f"{dsl_text(node)} is not the trace of a matrix product of 2D "
+                                 "signals")
+    var = next(ctx.names)
+    # the checker sums trace(a @ b) as Σ_t Σ_s a(t, s)·b(s, t): i_1 = t, i_2 = s
+    ctx.correspondence[var] = [(1, f"v{ctx.count}.0"), (1, f"v{ctx.count + 1}.0")]
+    ctx.count += 2
+    here = Index.var(var)
+    return Sigma((var,), Prod((_unfold(product.left, here, ctx),
+                               _unfold(product.right, here, ctx, (2, 1)))))
 
 
 # --- linearity ---------------------------------------------------------------------
@@ -556,6 +626,8 @@ def _flatten(term: Term) -> list[Monomial]:
         return [Monomial(Fraction(1), (), (), npow=term.power)]
     if isinstance(term, Delta):
         return [Monomial(Fraction(1), (), (), deltas=(term.index,))]
+    if isinstance(term, Kronecker):
+        return [Monomial(Fraction(1), (), (), points=(term.index,))]
     if isinstance(term, Scale):
         return [replace(m, coef=m.coef * term.coef) for m in _flatten(term.term)]
     if isinstance(term, Add):
@@ -583,13 +655,14 @@ def _multiply(a: Monomial, b: Monomial) -> Monomial:
         raise RuleError("a sum over Z^d times a sum over Z_n^d")
     # ω^a·ω^b = ω^(a+b)
     return Monomial(a.coef * b.coef, a.variables + b.variables, a.atoms + b.atoms,
-                    a.torus or b.torus, a.phase * b.phase, a.npow + b.npow, a.deltas + b.deltas)
+                    a.torus or b.torus, a.phase * b.phase, a.npow + b.npow, a.deltas + b.deltas,
+                    a.points + b.points)
 
 
 def free_variables(mono: Monomial) -> set[str]:
     """Every variable in the atoms, phase and indicators of a term (bound ones included)."""
     return {v for atom in mono.atoms for v in atom.index.variables()} | mono.phase.variables() \
-        | {v for d in mono.deltas for v in d.variables()}
+        | {v for d in mono.deltas + mono.points for v in d.variables()}
 
 
 def is_finite(mono: Monomial) -> bool:
@@ -604,9 +677,11 @@ def is_finite(mono: Monomial) -> bool:
         return False
     if mono.torus:
         return True  # Z_n^d is finite
-    # an extension (wrap, reflect, ...) is not finitely supported: it bounds nothing
-    rows = [[Fraction(atom.index.coeff(v)) for v in mono.variables] for atom in mono.atoms
-            if not extended_signal(atom.signal)]
+    # an extension (wrap, reflect, ...) is not finitely supported: it bounds nothing; an
+    # indicator [L = 0] fixes L as a signal's finite support bounds an atom's index
+    indices = [atom.index for atom in mono.atoms if not extended_signal(atom.signal)] + \
+        list(mono.points)
+    rows = [[Fraction(index.coeff(v)) for v in mono.variables] for index in indices]
     return _rank(rows) == len(mono.variables)
 
 
@@ -666,7 +741,9 @@ def reindex(form: LinearForm, monomial: int, var: str, new_var: str, image: Inde
     return _with(form, monomial, replace(mono, variables=variables, atoms=atoms,
                                          phase=mono.phase.substitute(var, inverse),
                                          deltas=tuple(d.substitute(var, inverse)
-                                                      for d in mono.deltas)))
+                                                      for d in mono.deltas),
+                                         points=tuple(p.substitute(var, inverse)
+                                                      for p in mono.points)))
 
 
 def exchange(form: LinearForm, monomial: int, order: tuple[str, ...]) -> LinearForm:
@@ -694,7 +771,8 @@ def rename(form: LinearForm, monomial: int, mapping: Mapping[str, str]) -> Linea
     return _with(form, monomial, replace(mono, variables=tuple(mapping.get(v, v)
                                                                 for v in mono.variables), atoms=atoms,
                                          phase=mono.phase.rename(mapping),
-                                         deltas=tuple(d.rename(mapping) for d in mono.deltas)))
+                                         deltas=tuple(d.rename(mapping) for d in mono.deltas),
+                                         points=tuple(p.rename(mapping) for p in mono.points)))
 
 
 def atom_key(atom: Atom) -> tuple[Any, ...]:
@@ -704,7 +782,8 @@ def atom_key(atom: Atom) -> tuple[Any, ...]:
 def monomial_key(mono: Monomial) -> tuple[Any, ...]:
     return (mono.torus, len(mono.variables), mono.variables, tuple(atom_key(a) for a in mono.atoms),
             mono.phase.quadratic, mono.phase.linear, mono.phase.constant, mono.npow,
-            tuple((d.coeffs, d.const) for d in mono.deltas))
+            tuple((d.coeffs, d.const) for d in mono.deltas),
+            tuple((p.coeffs, p.const) for p in mono.points))
 
 
 def order(form: LinearForm) -> LinearForm:
@@ -712,14 +791,134 @@ def order(form: LinearForm) -> LinearForm:
     collected: dict[tuple[Any, ...], Monomial] = {}
     for mono in form.monomials:
         # (a term without sums is the same on Z^d and Z_n^d)
-        sorted_mono = replace(mono, atoms=tuple(sorted(mono.atoms, key=atom_key)),
-                              torus=mono.torus and bool(mono.variables))
+        # a signal at a constant point under σ is the signal at σ(point): F∘σ(k) = F(σ(k))
+        atoms = tuple(Atom(a.signal, Index.constant(a.apply(a.index.const)) if a.index.const
+                           else Index(), ())
+                      if a.axes and not a.index.coeffs else a for a in mono.atoms)
+        sorted_mono = replace(mono, atoms=tuple(sorted(atoms, key=atom_key)),
+                              torus=mono.torus and bool(mono.variables),
+                              points=tuple(sorted({_signed_point(p) for p in mono.points},
+                                                  key=lambda p: (p.coeffs, p.const))))
         key = monomial_key(sorted_mono)
         if key in collected:
             sorted_mono = replace(sorted_mono, coef=collected[key].coef + sorted_mono.coef)
         collected[key] = sorted_mono
     kept = [m for m in collected.values() if m.coef != 0]
     return LinearForm(tuple(sorted(kept, key=monomial_key)))
+
+
+def _signed_point(index: Index) -> Index:
+    """[L = 0] is [−L = 0]: the spelling whose first coefficient (or constant) is positive."""
+    first = next((c for _, c in index.coeffs), None)
+    if first is None:
+        first = next((c for c in index.const if c), 1)
+    return index if first > 0 else -index
+
+
+def fix(form: LinearForm, moves: tuple[tuple[int, str], ...]) -> LinearForm:
+    """:func:`fix_one` for each (term number, variable) of ``moves`` in turn."""
+    for monomial, var in moves:
+        form = fix_one(form, monomial, var)
+    return form
+
+
+def fix_one(form: LinearForm, monomial: int, var: str) -> LinearForm:
+    """``Σ_{v∈Z^d} [c·v + r = 0]·F(v) = F(−c·r)`` for c = ±1 (the first indicator in which
+    ``var`` has coefficient ±1): on Z^d the indicator is 1 at that one point only."""
+    mono = _monomial(form, monomial)
+    if mono.torus or var not in mono.variables:
+        raise RuleError(f"{var} is not a summation variable over Z^d")
+    for number, point in enumerate(mono.points):
+        c = point.coeff(var)
+        if abs(c) == 1:
+            value = point.substitute(var, Index()).scaled(-c)
+            rest = mono.points[:number] + mono.points[number + 1:]
+            atoms = tuple(replace(a, index=a.index.substitute(var, value)) for a in mono.atoms)
+            return _with(form, monomial, replace(
+                mono, variables=tuple(v for v in mono.variables if v != var), atoms=atoms,
+                points=tuple(p.substitute(var, value) for p in rest)))
+    raise RuleError(f"no indicator fixes {var}")
+
+
+def at_point(form: LinearForm, moves: tuple[tuple[int, int], ...]) -> LinearForm:
+    """For each (term number, indicator number) of ``moves``: an indicator [c·x + k = 0] on the
+    free point x alone (c = ±1) fixes x = −c·k in the term's other factors, the indicator
+    kept: [x = p]·F(x) = [x = p]·F(p)."""
+    for monomial, number in moves:
+        mono = _monomial(form, monomial)
+        point = mono.points[number] if 0 <= number < len(mono.points) else Index()
+        c = point.coeff(FREE_VARIABLE)
+        if mono.torus or abs(c) != 1 or point.variables() != {FREE_VARIABLE}:
+            raise RuleError(f"indicator {number} does not fix {FREE_VARIABLE} alone")
+        value = point.substitute(FREE_VARIABLE, Index()).scaled(-c)
+        atoms = tuple(replace(a, index=a.index.substitute(FREE_VARIABLE, value)) for a in mono.atoms)
+        points = tuple(p if k == number else p.substitute(FREE_VARIABLE, value)
+                       for k, p in enumerate(mono.points))
+        form = _with(form, monomial, replace(mono, atoms=atoms, points=points))
+    return form
+
+
+def compose_axes(outer: Axes, inner: Axes, ndim: int) -> Axes:
+    """τ∘σ for signed permutations (() the identity): (τ∘σ)(p) = τ(σ(p))."""
+    tau = outer or tuple(range(1, ndim + 1))
+    sigma = inner or tuple(range(1, ndim + 1))
+    composed = tuple((1 if t > 0 else -1) * sigma[abs(t) - 1] for t in tau)
+    return () if composed == tuple(range(1, ndim + 1)) else composed
+
+
+def can_permute(mono: Monomial, var: str) -> bool:
+    """Whether every atom using ``var`` is indexed by ±var plus a constant (then putting
+    var = σ(j) for a signed permutation σ of the axes changes only those atoms' axes)."""
+    return not mono.torus and var in mono.variables and \
+        not any(var in p.variables() for p in mono.points + mono.deltas) and \
+        var not in mono.phase.variables() and \
+        all(a.index.variables() == {var} for a in mono.atoms if var in a.index.variables())
+
+
+def permute(form: LinearForm, monomial: int, var: str, axes: Axes, ndim: int) -> LinearForm:
+    """Substitute ``var`` = σ(var) (σ = ``axes``, a signed permutation: a bijection of Z^d) in
+    one term whose atoms use var only as c·var + k (:func:`can_permute`):
+    a∘τ(c·σ(j) + k) = a∘(τ∘σ)(c·j + σ⁻¹(k))."""
+    mono = _monomial(form, monomial)
+    if not can_permute(mono, var) or sorted(abs(t) for t in axes) != list(range(1, ndim + 1)) \
+            or ndim < 1:
+        raise RuleError(f"{var} = σ({var}) with σ = {axes} is not a re-indexing of this term")
+    atoms = []
+    for atom in mono.atoms:
+        if var not in atom.index.variables():
+            atoms.append(atom)
+            continue
+        c = atom.index.coeff(var)
+        moved = Atom("", Index(), axes).preimage(atom.index.const) if atom.index.const else ()
+        composed = compose_axes(atom.axes, axes, ndim)
+        index = Index(((var, c),), moved if any(moved) else ())
+        if composed and composed[0] < 0:  # the one spelling: σ's first entry > 0
+            composed, index = tuple(-t for t in composed), -index
+        atoms.append(Atom(atom.signal, index, () if composed == tuple(range(1, ndim + 1))
+                          else composed))
+    return _with(form, monomial, replace(mono, atoms=tuple(atoms)))
+
+
+def permute_sums(form: LinearForm, monomial: int, axes: Axes, ndim: int) -> LinearForm:
+    """Substitute v = σ(v) for every summation variable of one term at once (σ = ``axes``,
+    a signed permutation: a bijection of (Z^d)^k), where the atoms use summation variables
+    only: an index L(v) + k, L integer-linear, becomes σ(L(v) + σ⁻¹(k)), so
+    a∘τ(L + k) = a∘(τ∘σ)(L + σ⁻¹(k))."""
+    mono = _monomial(form, monomial)
+    if mono.torus or mono.points or mono.deltas or mono.phase.variables() or ndim < 1 or \
+            sorted(abs(t) for t in axes) != list(range(1, ndim + 1)) or \
+            any(not a.index.variables() <= set(mono.variables) for a in mono.atoms):
+        raise RuleError(f"σ = {axes} on every sum is not a re-indexing of this term")
+    atoms = []
+    for atom in mono.atoms:
+        moved = Atom("", Index(), axes).preimage(atom.index.const) if atom.index.const else ()
+        composed = compose_axes(atom.axes, axes, ndim)
+        index = Index(atom.index.coeffs, moved if any(moved) else ())
+        if composed and composed[0] < 0:  # the one spelling: σ's first entry > 0
+            composed, index = tuple(-t for t in composed), -index
+        atoms.append(Atom(atom.signal, index, () if composed == tuple(range(1, ndim + 1))
+                          else composed))
+    return _with(form, monomial, replace(mono, atoms=tuple(atoms)))
 
 
 def orthogonality(form: LinearForm, monomial: int, var: str) -> LinearForm:
@@ -896,6 +1095,7 @@ def _unfold_cropped(node: Call, point: Index | None, ctx: _UnfoldContext, axes: 
     sign = 1 if node.func == "conv" else -1
     box = output_box(box_of(node.args[0], ctx), box_of(node.args[1], ctx), sign, mode)
     var = next(ctx.names)
+    ctx.created(var, ())
     inner = Index.var(var)
     outer = point - inner if sign > 0 else point + inner
     kernel = _unfold(node.args[0], inner, ctx)
@@ -921,4 +1121,8 @@ RULES: dict[str, Rule] = {
     "orthogonality": orthogonality,
     "collapse": collapse,
     "idempotence": idempotence,
+    "fix": fix,
+    "permute": permute,
+    "permute_sums": permute_sums,
+    "at_point": at_point,
 }

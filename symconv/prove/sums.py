@@ -430,7 +430,21 @@ def _signed(parts: list[tuple[int, str]], minus: str) -> str:
     return out or "0"
 
 
-Term: TypeAlias = Atom | Const | Prod | Add | Scale | Sigma | Phase | Numel | Delta
+@dataclass(frozen=True)
+class Kronecker:
+    """``[L = 0]`` on Z^d: 1 where the index ``L`` is the zero vector, else 0 (a signal with
+    concrete entries is the finite sum Σ_c v_c·[p − c = 0] of its non-zero entries)."""
+
+    index: Index
+
+    def text(self) -> str:
+        return f"[{self.index.text()} = 0]"
+
+    def latex(self) -> str:
+        return rf"[{self.index.latex()} = 0]"
+
+
+Term: TypeAlias = Atom | Const | Prod | Add | Scale | Sigma | Phase | Numel | Delta | Kronecker
 
 
 def _wrap_text(term: Term) -> str:
@@ -473,6 +487,7 @@ class Monomial:
     phase: Phase = Phase()
     npow: int = 0  # a factor N^npow, N = n_1⋯n_d
     deltas: tuple[Index, ...] = ()  # factors [L ≡ 0 mod n]
+    points: tuple[Index, ...] = ()  # factors [L = 0] on Z^d (entries of concrete signals)
 
     def as_term(self) -> Term:
         """The same monomial in the nested term language."""
@@ -482,6 +497,7 @@ class Monomial:
             return term if self.coef == 1 else Scale(self.coef, term)
         factors: tuple[Term, ...] = self.atoms + ((self.phase,) if self.phase != Phase() else ())
         factors += tuple(Delta(d) for d in self.deltas)
+        factors += tuple(Kronecker(p) for p in self.points)
         body: Term = Prod(factors) if len(factors) != 1 else factors[0]
         summed: Term = Sigma(self.variables, body, self.torus) if self.variables else body
         return summed if self.coef == 1 else Scale(self.coef, summed)
@@ -590,13 +606,19 @@ def evaluate_at(expr: Expression, tables: Mapping[str, Table], values: Mapping[s
     free variables, only the phase does), so that evaluating at every point computes each
     product once.
     """
-    ctx = _Context(tables, ndim, period, products)
+    ctx = _Context({**tables, KRONECKER_TABLE: {(0,) * ndim: Polynomial.from_number(1)}},
+                   ndim, period, products)
     if isinstance(expr, LinearForm):
         total = Polynomial.zero()
         for mono in expr.monomials:
             total = total + _evaluate(mono.as_term(), ctx, dict(values))
         return total
     return _evaluate(expr, ctx, dict(values))
+
+
+# [L = 0] is evaluated as an atom of this one-point signal (1 at the origin), so that it
+# also bounds a summation variable as a signal's box does
+KRONECKER_TABLE = "[=0]"
 
 
 def _lookup(atom: Atom, ctx: _Context, values: Mapping[str, Point]) -> Polynomial | None:
@@ -609,8 +631,8 @@ def _lookup(atom: Atom, ctx: _Context, values: Mapping[str, Point]) -> Polynomia
 
 
 def _evaluate(term: Term, ctx: _Context, values: dict[str, Point]) -> Polynomial:
-    if isinstance(term, Atom):
-        found = _lookup(term, ctx, values)
+    if isinstance(term, Atom | Kronecker):
+        found = _lookup(_as_atom(term), ctx, values)
         return Polynomial.zero() if found is None else found
     if isinstance(term, Const):
         return Polynomial.from_number(term.value)
@@ -633,7 +655,8 @@ def _evaluate(term: Term, ctx: _Context, values: dict[str, Point]) -> Polynomial
         return total
     if isinstance(term, Prod):
         # Atoms first: one outside its box makes the product zero without arithmetic.
-        found_atoms = [_lookup(f, ctx, values) for f in term.factors if isinstance(f, Atom)]
+        found_atoms = [_lookup(_as_atom(f), ctx, values) for f in term.factors
+                       if isinstance(f, Atom | Kronecker)]
         product: Polynomial | None = None  # the empty product 1, without a multiplication
         for v in found_atoms:
             if v is None or v.is_zero():
@@ -642,7 +665,7 @@ def _evaluate(term: Term, ctx: _Context, values: dict[str, Point]) -> Polynomial
         if product is None:
             product = Polynomial.from_number(1)
         for f in term.factors:
-            if not isinstance(f, Atom):
+            if not isinstance(f, Atom | Kronecker):
                 product = product * _evaluate(f, ctx, values)
         return product
     if term.torus != (ctx.period is not None):
@@ -654,6 +677,15 @@ def _evaluate(term: Term, ctx: _Context, values: dict[str, Point]) -> Polynomial
             total = total + _evaluate(Sigma(term.variables, t, term.torus), ctx, values)
         return total
     variables, body = _lift_sums(term)
+    if isinstance(body, Prod) and any(isinstance(f, Add) for f in body.factors):
+        # Σ (a + b)·c = Σ a·c + Σ b·c: each summand then has its factors as guards (the
+        # entries of a concrete signal are a sum of indicators)
+        at = next(k for k, f in enumerate(body.factors) if isinstance(f, Add))
+        added = body.factors[at]
+        assert isinstance(added, Add)
+        return _evaluate(Sigma(variables, Add(tuple(
+            Prod((*body.factors[:at], t, *body.factors[at + 1:])) for t in added.terms)),
+            term.torus), ctx, values)
     total = Polynomial.zero()
     if ctx.period is not None:
         box = list(itertools.product(*(range(n) for n in ctx.period)))
@@ -744,10 +776,14 @@ def _lift_sums(term: Sigma) -> tuple[tuple[str, ...], Term]:
             return variables, body
 
 
+def _as_atom(term: Atom | Kronecker) -> Atom:
+    return Atom(KRONECKER_TABLE, term.index) if isinstance(term, Kronecker) else term
+
+
 def _guards(term: Term) -> Iterator[Atom]:
     """Atoms that are factors of ``term``: where one is zero, so is ``term``."""
-    if isinstance(term, Atom):
-        yield term
+    if isinstance(term, Atom | Kronecker):
+        yield _as_atom(term)
     elif isinstance(term, Prod):
         for f in term.factors:
             yield from _guards(f)
