@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from fractions import Fraction
@@ -166,9 +167,7 @@ class Atom:
     def latex(self) -> str:
         # the conjugate of f is named f*; a box indicator 𝟙[lo..hi × ...]; an extension S⟨b⟩
         if self.signal.startswith("𝟙["):
-            box = self.signal[2:-1].replace("−", "-").replace(" × ", r" \times ")
-            name = rf"\mathbb{{1}}_{{[{box}]}}"
-            return rf"{name}({self.index.latex()})"
+            return rf"\bigl[{self.index.latex()} \in {_box_latex(self.signal[2:-1])}\bigr]"
         name = rf"\overline{{{self.signal[:-1]}}}" if self.signal.endswith("*") else self.signal
         if "⟨" in name:
             base, boundary = name.rstrip("⟩").split("⟨")
@@ -189,6 +188,26 @@ class Atom:
         for a, t in enumerate(self.axes):
             point[abs(t) - 1] = coord[a] * (1 if t > 0 else -1)
         return tuple(point)
+
+
+def _box_latex(box: str) -> str:
+    """A box name ``lo..hi × ...`` (rules.indicator_name) as integer intervals: the size and
+    origin symbols ``n_W1``, ``o_x2`` become n_{W,1}, o_{x,2}."""
+    def symbol(match: re.Match[str]) -> str:
+        return f"{match.group(1)}_{{{match.group(2)},{match.group(3)}}}"
+
+    def end(text: str) -> str:  # the positive terms first: o_{x,1} - o_{W,1}, not the reverse
+        terms = re.findall(r"([+−-]?)\s*([^\s+−-]+)", text)
+        terms.sort(key=lambda t: t[0] in "−-" and t[0] != "")
+        out = ""
+        for k, (sign, term) in enumerate(terms):
+            negative = sign in ("−", "-")
+            out += ("-" if negative else "") if k == 0 else (" - " if negative else " + ")
+            out += re.sub(r"\b([no])_([A-Za-z][A-Za-z0-9]*?)(\d+)\b", symbol, term)
+        return out
+
+    return r" \times ".join(rf"[{end(lo)} \,..\, {end(hi)}]"
+                             for lo, hi in (axis.split("..") for axis in box.split(" × ")))
 
 
 def _axes_text(axes: tuple[int, ...], minus: str, latex: bool = False) -> str:
