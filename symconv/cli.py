@@ -70,6 +70,14 @@ def _cmd_dft(args: argparse.Namespace) -> int:
     return 0
 
 
+def _available_cpus() -> int:
+    """The CPUs this process may run on (its affinity mask where the OS has one)."""
+    try:
+        return max(len(os.sched_getaffinity(0)), 1)
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
 def _add_dft_parser(sub: argparse._SubParsersAction) -> None:
     dft_parser = sub.add_parser(
         "dft",
@@ -415,7 +423,9 @@ def _add_verify_parsers(sub: argparse._SubParsersAction) -> None:
     verify.add_argument("paths", nargs="*", help="claim files or folders (default: proofs)")
     verify.add_argument("--json", metavar="FILE", help="write one JSON object per claim")
     verify.add_argument("--junit", metavar="FILE", help="write a JUnit XML report")
-    verify.add_argument("--jobs", "-j", type=int, default=1, help="worker processes")
+    verify.add_argument("--jobs", "-j", type=int, default=_available_cpus(),
+                        help="worker processes (default: the CPUs this process may use, "
+                        f"here {_available_cpus()})")
     verify.add_argument("--budget", type=float, default=None,
                         help="seconds per claim (overrides each claim's budget); each claim "
                         "ends within it plus 0.5 s")

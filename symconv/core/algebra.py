@@ -33,7 +33,7 @@ import sympy
 from sympy.polys.domains import QQ, ZZ
 from sympy.polys.domains.domain import Domain
 
-from symconv.core.cyclotomic import CyclotomicField
+from symconv.core.cyclotomic import CyclotomicField, power_by_squaring
 
 
 class Generator(NamedTuple):
@@ -236,14 +236,7 @@ class Polynomial:
     def __pow__(self, exponent: int) -> Polynomial:
         if not isinstance(exponent, int) or exponent < 0:
             return NotImplemented
-        result = Polynomial.constant(1, self.domain)
-        base = self
-        while exponent:
-            if exponent & 1:
-                result = result * base
-            base = base * base
-            exponent >>= 1
-        return result
+        return power_by_squaring(self, exponent, Polynomial.constant(1, self.domain))
 
     def __eq__(self, other: object) -> bool:
         q = self._coerce(other)

@@ -61,6 +61,16 @@ def to_fmpq(value: Any) -> fmpq:
     return fmpq(int(numerator), int(denominator))
 
 
+def power_by_squaring(base: Any, exponent: int, one: Any) -> Any:
+    """``base ** exponent`` (exponent >= 0) by repeated squaring, from the ring's ``one``."""
+    result = one
+    while exponent:
+        if exponent & 1:
+            result = result * base
+        base = base * base
+        exponent >>= 1
+    return result
+
 class CyclotomicField:
     """Q(ζ_n) with ζ = exp(2πi/n); build instances with :func:`cyclotomic_field` (cached).
 
@@ -340,14 +350,8 @@ class CyclotomicElement:
     def __pow__(self, exponent: int) -> CyclotomicElement:
         if isinstance(exponent, bool) or not isinstance(exponent, int):
             return NotImplemented
-        base = self if exponent >= 0 else self.inverse()
-        result, exponent = self.field.one, abs(exponent)
-        while exponent:
-            if exponent & 1:
-                result = result * base
-            base = base * base
-            exponent >>= 1
-        return result
+        return power_by_squaring(self if exponent >= 0 else self.inverse(), abs(exponent),
+                                 self.field.one)
 
     def __eq__(self, other: object) -> bool:
         if type(other) is CyclotomicElement:
