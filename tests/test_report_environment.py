@@ -154,3 +154,17 @@ def test_derivation_notes_wrap_in_a_table() -> None:
     # condensed: the two re-indexings i -> x - i, then the flip, are one substitution
     assert latex.count(r"\\[6pt]") < len(result.derivation.steps)
     assert r"\mapsto" in latex and "renaming" not in latex
+
+
+def test_a_wide_formula_puts_its_reason_on_the_next_line() -> None:
+    from symconv.lang.claims import claim_from_text
+    from symconv.prove import run_tiers
+    from symconv.report.filters import derivation_steps
+
+    # the valid-mode crop's box indicator makes each line too wide for a reason beside it
+    claim = claim_from_text('conv(flip(W), x, mode="valid") == corr(W, x, mode="valid")',
+                            {"W": "3x3", "x": "6x6"})
+    latex = derivation_steps(run_tiers(claim).derivation, full=True)
+    rows = [r for r in latex.split("\n") if r.startswith(("=", r"\multicolumn"))]
+    assert any(r.startswith(r"\multicolumn{2}") and "definition" in r for r in rows)
+    assert rows[-1].startswith("= ")  # the short last line keeps its reason beside it

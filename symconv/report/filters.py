@@ -214,10 +214,25 @@ def derivation_steps(derivation: Any, full: bool = False) -> str:
         start, shown = condensed.start, list(condensed.steps)
     rows = [rf"{start} & \\[2pt]"]
     for step in shown:
-        rows.append(rf"= {step.after} & {step.title}: {step.note} \\[6pt]")
+        if _wide(step.after):  # the formula takes the whole line, its reason the next one
+            rows.append(rf"\multicolumn{{2}}{{@{{}}>{{$\displaystyle}}l<{{$}}@{{}}}}{{= {step.after}}}"
+                        rf" \\*[1pt] \multicolumn{{2}}{{@{{}}>{{\raggedleft\arraybackslash"
+                        rf"\footnotesize}}p{{\linewidth}}@{{}}}}{{{step.title}: {step.note}}} \\[6pt]")
+        else:
+            rows.append(rf"= {step.after} & {step.title}: {step.note} \\[6pt]")
     return ("\\par\\noindent\\begin{tabularx}{\\linewidth}{@{}>{$\\displaystyle}l<{$}@{\\hspace{1.5em}}"
             ">{\\raggedright\\arraybackslash\\footnotesize}X@{}}\n"
             + "\n".join(rows) + "\n\\end{tabularx}\\par")
+
+
+# Formulas longer than this (LaTeX source without spacing commands) leave no room for their
+# reason beside them; about half the line at \small in display style.
+WIDE_FORMULA = 90
+
+
+def _wide(formula: str) -> bool:
+    return len(re.sub(r"\\[,;!]|\\(?:mathbb|operatorname|displaystyle|bigl|bigr|left|right)"
+                      r"|[{}\s]", "", formula)) > WIDE_FORMULA
 
 
 def claim_formula(value: Any) -> str:
