@@ -108,7 +108,12 @@ def _number(value: Any) -> int | str:
 
 def _signal_table(name: str, signal: Signal) -> dict[str, Any]:
     origin = list(signal.origin)
-    exact = signal.exact()
+    try:
+        exact = signal.exact()
+    except TypeError as exc:  # complex fixed entries: exact() works over Q
+        raise ClaimFileError(f"signal {name}: {exc}; fixed entries are rational (for complex "
+                             "entries use a symbolic signal {\"shape\": ..., \"real\": False})"
+                             ) from None
     if all(p.is_constant() for p in exact.entries.flat):
         literal = np.vectorize(_number, otypes=[object])(exact.entries).tolist()
         return {"literal": literal, "origin": origin}

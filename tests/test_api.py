@@ -65,6 +65,7 @@ def test_arrays_keep_their_entries_and_signals_their_origin() -> None:
 @pytest.mark.parametrize(("value", "fragment"), [
     (Signal.symbolic("F", (3,)), r"Signal\.symbolic\('k'"),
     ([1j, 2], "complex"),
+    (Signal.from_array(np.array([1j, 2])), "complex"),  # a Signal's entries too, not TypeError
     ([[1, 2], [3]], "ragged"),
     ([float("nan"), 1], "not a finite number"),
     (np.array([1.0, np.inf]), "not a finite number"),

@@ -26,6 +26,10 @@ def test_kinds_of_well_formed_statements(text: str, ndims: dict[str, int], kind:
     ("shift(a, 1) == a", {"a": 2}, "needs 2 integers"),
     ("a / b == a", {"a": 1, "b": 1}, "divided by a number"),
     ("flip(a, 3) == a", {"a": 2}, "axis 3 does not exist"),
+    # a zeropad length's size functions are checked too (was an IndexError when evaluated)
+    ("zeropad(a, size(a, 3)) == a", {"a": 1}, "axis 3 does not exist"),
+    ("zeropad(a, len(a) + size(b, 2) - 1) == a", {"a": 1, "b": 1}, "axis 2 does not exist"),
+    ("zeropad(a, len(b)) == a", {"a": 1, "b": 2}, r"len\(\) of a 2D signal"),
     ("conv(a, b, mode='middle') == a", {"a": 1, "b": 1}, "unknown mode"),
     ("c == a", {"a": 1}, "unknown signal 'c'"),
 ])

@@ -120,6 +120,7 @@ def _call_kind(node: Call, ndims: Mapping[str, int]) -> Kind:
     if op.sized:
         for arg in node.args[op.signals:]:
             if node.func == "zeropad" and is_size_expression(arg):
+                kind_of(arg, ndims)  # its len/size/numel calls: axes and dimensions
                 continue  # its value depends on the sizes; ops checks it when evaluated
             size = integer_value(arg)
             if size is None or size < 1:
