@@ -423,9 +423,9 @@ def _add_verify_parsers(sub: argparse._SubParsersAction) -> None:
     verify.add_argument("paths", nargs="*", help="claim files or folders (default: proofs)")
     verify.add_argument("--json", metavar="FILE", help="write one JSON object per claim")
     verify.add_argument("--junit", metavar="FILE", help="write a JUnit XML report")
-    verify.add_argument("--jobs", "-j", type=int, default=_available_cpus(),
-                        help="worker processes (default: the CPUs this process may use, "
-                        f"here {_available_cpus()})")
+    verify.add_argument("--jobs", "-j", type=int, default=1,
+                        help=f"worker processes (default 1; this process may use "
+                        f"{_available_cpus()} CPUs here)")
     verify.add_argument("--budget", type=float, default=None,
                         help="seconds per claim (overrides each claim's budget); each claim "
                         "ends within it plus 0.5 s")
