@@ -828,15 +828,21 @@ def fix_one(form: LinearForm, monomial: int, var: str) -> LinearForm:
     mono = _monomial(form, monomial)
     if mono.torus or var not in mono.variables:
         raise RuleError(f"{var} is not a summation variable over Z^d")
-    for number, point in enumerate(mono.points):
-        c = point.coeff(var)
+    value, rest = _fixed_value(mono.points, var)
+    atoms = tuple(replace(a, index=a.index.substitute(var, value)) for a in mono.atoms)
+    return _with(form, monomial, replace(
+        mono, variables=tuple(v for v in mono.variables if v != var), atoms=atoms,
+        points=tuple(p.substitute(var, value) for p in rest)))
+
+
+def _fixed_value(indicators: tuple[Index, ...], var: str) -> tuple[Index, tuple[Index, ...]]:
+    """The value ``−c·r`` the first indicator ``[c·var + r = 0]`` with c = ±1 gives ``var``,
+    and the other indicators; RuleError when none has such a coefficient."""
+    for number, indicator in enumerate(indicators):
+        c = indicator.coeff(var)
         if abs(c) == 1:
-            value = point.substitute(var, Index()).scaled(-c)
-            rest = mono.points[:number] + mono.points[number + 1:]
-            atoms = tuple(replace(a, index=a.index.substitute(var, value)) for a in mono.atoms)
-            return _with(form, monomial, replace(
-                mono, variables=tuple(v for v in mono.variables if v != var), atoms=atoms,
-                points=tuple(p.substitute(var, value) for p in rest)))
+            return (indicator.substitute(var, Index()).scaled(-c),
+                    indicators[:number] + indicators[number + 1:])
     raise RuleError(f"no indicator fixes {var}")
 
 
@@ -956,17 +962,12 @@ def collapse(form: LinearForm, monomial: int, var: str) -> LinearForm:
     mono = _monomial(form, monomial)
     if not mono.torus or var not in mono.variables:
         raise RuleError(f"{var} is not a summation variable over Z_n^d")
-    for number, delta in enumerate(mono.deltas):
-        c = delta.coeff(var)
-        if abs(c) == 1:
-            value = delta.substitute(var, Index()).scaled(-c)
-            rest = mono.deltas[:number] + mono.deltas[number + 1:]
-            atoms = tuple(replace(a, index=a.index.substitute(var, value)) for a in mono.atoms)
-            return _with(form, monomial, replace(
-                mono, variables=tuple(v for v in mono.variables if v != var), atoms=atoms,
-                phase=mono.phase.substitute(var, value),
-                deltas=tuple(d.substitute(var, value) for d in rest)))
-    raise RuleError(f"no indicator fixes {var}")
+    value, rest = _fixed_value(mono.deltas, var)
+    atoms = tuple(replace(a, index=a.index.substitute(var, value)) for a in mono.atoms)
+    return _with(form, monomial, replace(
+        mono, variables=tuple(v for v in mono.variables if v != var), atoms=atoms,
+        phase=mono.phase.substitute(var, value),
+        deltas=tuple(d.substitute(var, value) for d in rest)))
 
 
 def idempotence(form: LinearForm, monomial: int) -> LinearForm:
