@@ -264,7 +264,8 @@ def test_memory_cap_gives_inconclusive(tmp_path: Path, capsys: pytest.CaptureFix
     assert record["detail"] == f"memory cap of {float(cap):.3g} GiB reached in exact"
 
 
-def test_budget_holds_in_a_subprocess(tmp_path: Path, source_on_path: Path) -> None:
+@pytest.mark.usefixtures("source_on_path")
+def test_budget_holds_in_a_subprocess(tmp_path: Path) -> None:
     big = _write(tmp_path, "big.toml", SLOW)
     start = time.monotonic()
     process = subprocess.Popen(
@@ -288,8 +289,8 @@ def test_budget_holds_in_a_subprocess(tmp_path: Path, source_on_path: Path) -> N
     assert done - running < 2 - 0.2, (done - running, done - start)
 
 
-def test_ctrl_c_in_a_subprocess_keeps_finished_results(tmp_path: Path,
-                                                       source_on_path: Path) -> None:
+@pytest.mark.usefixtures("source_on_path")
+def test_ctrl_c_in_a_subprocess_keeps_finished_results(tmp_path: Path) -> None:
     _write(tmp_path, "a.toml", CLAIMS)
     _write(tmp_path, "b.toml", SLOW)
     json_path, junit_path = tmp_path / "r.json", tmp_path / "r.xml"
