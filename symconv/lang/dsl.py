@@ -45,73 +45,73 @@ from symconv.lang.operations import (
 
 
 @dataclass(frozen=True)
-class Name:
+class _Located:
+    """A piece of a statement; ``col``, its column in the statement, is for error messages
+    only (given by keyword, not compared, not shown)."""
+
+    col: int = field(default=0, compare=False, repr=False, kw_only=True)
+
+
+@dataclass(frozen=True)
+class Name(_Located):
     """A signal named in the claim's ``signals`` table."""
 
     id: str
-    col: int = field(default=0, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
-class Number:
+class Number(_Located):
     """An exact real constant (``3``, ``0.25`` and ``1e-3`` become Fractions)."""
 
     value: Fraction
-    col: int = field(default=0, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
-class Imag:
+class Imag(_Located):
     """An imaginary constant ``value * i`` (written ``2j``)."""
 
     value: Fraction
-    col: int = field(default=0, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
-class Str:
+class Str(_Located):
     """A string; only allowed as a keyword value (``mode="same"``)."""
 
     value: str
-    col: int = field(default=0, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
-class Call:
+class Call(_Located):
     func: str
     args: tuple[Node, ...]
     kwargs: tuple[tuple[str, Node], ...]
-    col: int = field(default=0, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
-class BinOp:
+class BinOp(_Located):
     """``left op right`` with ``op`` one of ``+ - * / @``."""
 
     op: str
     left: Node
     right: Node
-    col: int = field(default=0, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
-class Neg:
+class Neg(_Located):
     operand: Node
-    col: int = field(default=0, compare=False, repr=False)
 
 
 Node: TypeAlias = Name | Number | Imag | Str | Call | BinOp | Neg
 
 
 @dataclass(frozen=True)
-class Statement:
+class Statement(_Located):
     """``left op right`` with ``op`` ``"=="`` or ``"!="``; ``text`` is the source."""
 
     left: Node
     op: str
     right: Node
     text: str
-    col: int = field(default=0, compare=False, repr=False)
 
 
 # Limits on a statement, checked before any work is done (see InputLimitError).

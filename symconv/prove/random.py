@@ -242,8 +242,7 @@ def _random_env(assignment: dict[str, SignalSpec], sizes: dict[str, tuple[int, .
     for name, spec in assignment.items():
         if spec.is_symbolic:
             shape = sizes.get(name, spec.shape)
-            origin = spec.origin if spec.origin is not None and len(shape) == len(spec.origin) \
-                else tuple(-(n // 2) for n in shape)
+            origin = spec.origin_at(shape)
             signal = Signal(rng.integers(0, backend.prime, size=shape, dtype=np.int64), origin)
             if pairs:
                 conjugate = signal if spec.real else Signal(
@@ -413,8 +412,7 @@ def _difference_height(claim: Claim, assignment: dict[str, SignalSpec],
     for name, spec in assignment.items():
         if spec.is_symbolic:
             shape = sizes.get(name, spec.shape)
-            origin = spec.origin if spec.origin is not None and len(shape) == len(spec.origin) \
-                else tuple(-(n // 2) for n in shape)
+            origin = spec.origin_at(shape)
             env[name] = _Weighed(Signal(np.zeros(shape, dtype=np.int64), origin), 1, 1, 1)
             continue
         exact = spec.build(name)
