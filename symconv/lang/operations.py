@@ -8,8 +8,13 @@ Each :class:`Operation` says, once, what a function of the statement language is
   that property (``pointwise``), whether it needs roots of unity;
 - its degree rule: every operation is linear in each signal argument, so the degree of its
   value is the sum of its signal arguments' degrees (:meth:`Operation.degree`);
-- its meaning for the general tier (text and LaTeX, :class:`Definition`), or an explicit
-  :class:`Unsupported` with the reason;
+- its meaning for the general tier (:class:`Definition`): text and LaTeX, and as data the
+  unfolding interprets, on Z^d, on Z_n^d and read modulo a zeropad length: an index map
+  plus a multilinear combination (:class:`Multilinear`: e.g. conv(a, b)(x) = Σ_v a(v)·b(x − v)
+  is two :class:`Read` s at v and x − v under one sum), a :class:`Structural` case with a
+  rule of its own (the trace), or an explicit :class:`Unsupported` with the reason; whether
+  a call is modelled on Z_n^d is whether its record has a meaning there;
+- ``sliding``: whether its value is ops' sliding sum, which modes crop and boundaries extend;
 - for the size functions, the number they read from a box (:attr:`Operation.box_size`).
 
 Every arithmetic and renderer keeps its implementations in one table per op name, built
@@ -21,6 +26,8 @@ a missing branch.  Nothing here imports a backend (the language layer sits below
 (True, True, True)
 >>> OPERATIONS["size"].box_size((3, 5), [1])
 5
+>>> [(r.arg, r.point, r.bound) for r in OPERATIONS["circconv"].general.on_torus.reads]
+[(0, 0, 1), (1, 1, -1)]
 """
 
 from __future__ import annotations

@@ -6,8 +6,9 @@ fail, so a derivation can be replayed and re-checked step by step
 (:data:`RULES`).
 
 - ``unfold``: replace the operations of a statement side by their definitions
-  on Z^d (conv, corr, flip, shift, hadamard, sum, frobenius, conj, + - * /),
-  or on Z_n^d for circular statements (circconv, circcorr, dft);
+  on Z^d, or on Z_n^d for circular statements: each call by its record's meaning
+  (:mod:`symconv.lang.operations`, one interpreter, :func:`_interpret`), crops and the
+  trace by rules of their own, + - * / here;
 - ``linearity``: pull constants and sums out of products, split sums over +
   and multiply powers of ω by adding exponents, giving the flat
   :class:`~symconv.prove.sums.LinearForm`; every sum must be finite (see
