@@ -165,6 +165,8 @@ class Operation:
     # ±1: its value is symconv.core.ops.sliding_sum with this sign (conv +1, corr −1), which
     # its keywords crop (mode) and extend (boundary); 0 for every other operation
     sliding: int = 0
+    # its integers are lengths that may follow the sizes (zeropad(a, len(a) + len(b) - 1))
+    size_lengths: bool = False
 
     @property
     def min_ints(self) -> int:
@@ -178,6 +180,12 @@ class Operation:
     def sized(self) -> bool:
         """Whether its integer arguments are sizes (of a padded box or a period)."""
         return self.ints in (Ints.SIZES, Ints.PERIOD)
+
+    @property
+    def conjugates(self) -> bool:
+        """Whether its value is the complex conjugate of its argument (its meaning says so)."""
+        return isinstance(self.general, Definition) and \
+            isinstance(self.general.on_z, Multilinear) and self.general.on_z.conjugate
 
     def degree(self, signal_degrees: Sequence[int]) -> int:
         """The degree of its value in the entries: it is linear in each signal argument."""
@@ -274,7 +282,7 @@ OPERATIONS: dict[str, Operation] = _operations(
         on_z=Unsupported("zeropad has no definition in the general tier"),
         on_torus=_not_on_torus("zeropad"),
         mod_pad=Multilinear((_AT_X,), takes_ints=True)),
-              ints=Ints.SIZES),
+              ints=Ints.SIZES, size_lengths=True),
     Operation("periodize", 1, Unsupported("periodize has no definition in the general tier"),
               ints=Ints.SIZES),
     Operation("sum", 1, Definition(
