@@ -418,7 +418,7 @@ def _unfold_torus(node: Node, point: Index | None, ctx: _UnfoldContext) -> Term:
         return Scale(1 / node.right.value, _unfold_torus(node.left, point, ctx))
     if isinstance(node, BinOp) and node.op == "/" and isinstance(node.right, Call) \
             and node.right.func in SIZE_FUNCTIONS:
-        return Prod((_unfold_torus(node.left, point, ctx), Numel(-1)))
+        return Prod((_unfold_torus(node.left, point, ctx), _reciprocal(node.right, ctx)))
     # a pointwise product of signals (on one box of shape n: checked from the boxes of ops)
     if isinstance(node, BinOp) and node.op == "*":
         return Prod((_unfold_torus(node.left, point, ctx), _unfold_torus(node.right, point, ctx)))
@@ -442,10 +442,18 @@ def _unfold_torus_scalar(node: Node, ctx: _UnfoldContext) -> Term:
         return Scale(1 / node.right.value, _unfold_torus(node.left, None, ctx))
     if isinstance(node, BinOp) and node.op == "/" and isinstance(node.right, Call) \
             and node.right.func in SIZE_FUNCTIONS:
-        return Prod((_unfold_torus(node.left, None, ctx), Numel(-1)))
+        return Prod((_unfold_torus(node.left, None, ctx), _reciprocal(node.right, ctx)))
     if isinstance(node, Call):
         return _unfold_torus_call(node, None, ctx)
     raise NotApplicableError(f"{dsl_text(node)} has no definition on Z_n^d in the general tier")
+
+
+def _reciprocal(divisor: Call, ctx: _UnfoldContext) -> Term:
+    """1 / (a size function) on Z_n^d: its record's meaning there is N^k, so N^(−k)."""
+    meaning = _torus_call(divisor, None, ctx.padded)
+    if meaning is None or meaning.reads:
+        raise NotApplicableError(f"{dsl_text(divisor)} is not a size on Z_n^d")
+    return Numel(-meaning.numel)
 
 
 def _unfold_torus_call(node: Call, point: Index | None, ctx: _UnfoldContext) -> Term:
@@ -467,8 +475,7 @@ def _interpret(node: Call, meaning: Multilinear, point: Index | None, ctx: _Unfo
     op = OPERATIONS[node.func]
     if op.scalar:
         axes = ()  # a number does not depend on the point's axes
-    identity = len(meaning.reads) == 1 and meaning.reads[0] == Read(meaning.reads[0].arg, point=1)
-    if point is None and not op.scalar and not identity:
+    if point is None and meaning.phase:
         raise NotApplicableError(f"{node.func}(...) is a signal used where a number is expected")
     var = ""
     if meaning.summed:
@@ -489,8 +496,7 @@ def _interpret(node: Call, meaning: Multilinear, point: Index | None, ctx: _Unfo
         argument = node.args[read.arg]
         factors.append(_unfold_torus(argument, index, ctx) if torus
                        else _unfold(argument, index, ctx, read_axes))
-    if meaning.phase:
-        assert point is not None  # a phase ω^(±x·v) is only in signal meanings (dft, idft)
+    if meaning.phase and point is not None:  # ω^(±x·v): dft, idft
         factors.append(Phase.product(point.scaled(meaning.phase), Index.var(var)))
     body: Term | None = None if not factors else factors[0] if len(factors) == 1 \
         else Prod(tuple(factors))
@@ -518,11 +524,14 @@ def _read_index(node: Call, read: Read, point: Index | None, var: str, ints: lis
         for axis in ints:  # flip(a, k)(y) = a(y with y_k negated)
             sigma[axis % ctx.ndim] = -sigma[axis % ctx.ndim]
         return point, tuple(sigma)
-    index = point if read.point == 1 else None
-    if read.point and point is None:
-        raise NotApplicableError(f"{node.func}(...) is a signal used where a number is expected")
-    if read.point == -1 or (read.negate_axes and point is not None):  # flip(a)(σ(p)) = a(σ(−p))
-        index = -point if point is not None else None
+    index: Index | None = None
+    if read.point:
+        if point is None:  # a pointwise map of a number (conj(sum(a))) is a number
+            if read == Read(read.arg, point=1):
+                return None, axes
+            raise NotApplicableError(f"{node.func}(...) is a signal used where a number is expected")
+        # flip(a)(σ(p)) = a(σ(−p)): with no axis named, every axis is negated
+        index = -point if read.point < 0 or read.negate_axes else point
     if read.bound:
         inner = Index.var(var)
         index = inner if index is None else index + inner if read.bound > 0 else index - inner
