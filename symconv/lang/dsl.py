@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import ast
 import keyword
-import math
 import re
 import unicodedata
 from collections.abc import Callable, Iterator
@@ -460,7 +459,7 @@ def _check_arity(call: Call, spec: Operation) -> None:
             f"column {call.col + 1}: {call.func}() takes {want}; got {len(call.args)} arguments"
         )
     for arg in call.args[spec.signals:]:
-        if call.func == "zeropad" and is_size_expression(arg):
+        if spec.size_lengths and is_size_expression(arg):
             continue  # a length that follows the sizes: len(a) + len(b) - 1
         if integer_value(arg) is None:
             raise ClaimFileError(
@@ -520,10 +519,9 @@ def size_expression_value(node: Node, shape_of: Callable[[Node], tuple[int, ...]
     if value is not None:
         return value
     if isinstance(node, Call):
-        shape = shape_of(node.args[0])
-        if node.func == "numel":
-            return math.prod(shape)
-        return shape[integer_value(node.args[1]) or 0 if node.func == "size" else 0]
+        box_size = OPERATIONS[node.func].box_size
+        assert box_size is not None  # a size expression calls size functions only
+        return box_size(shape_of(node.args[0]), [integer_value(a) or 0 for a in node.args[1:]])
     if isinstance(node, Neg):
         return -size_expression_value(node.operand, shape_of)
     if isinstance(node, BinOp):

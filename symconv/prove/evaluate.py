@@ -71,7 +71,7 @@ def _call(node: Call, env: Mapping[str, Any], backend: Backend) -> Any:
     n_signals = OPERATIONS[node.func].signals
     signals = [evaluate(a, env, backend) for a in node.args[:n_signals]]
     ints = [integer_value(a) for a in node.args[n_signals:]]
-    if node.func == "zeropad":  # lengths may follow the sizes: len(a) + len(b) - 1
+    if OPERATIONS[node.func].size_lengths:  # lengths may follow the sizes: len(a) + len(b) - 1
         ints = [size_expression_value(a, lambda arg: _shape(evaluate(arg, env, backend)))
                 for a in node.args[n_signals:]]
     options: dict[str, Any] = {}

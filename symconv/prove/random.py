@@ -69,7 +69,13 @@ from symconv.lang.dsl import (
     names_sizes,
     walk,
 )
-from symconv.lang.operations import ROOTS_OF_UNITY, Implementation, Unsupported, dispatch_table
+from symconv.lang.operations import (
+    OPERATIONS,
+    ROOTS_OF_UNITY,
+    Implementation,
+    Unsupported,
+    dispatch_table,
+)
 from symconv.prove.counterexample import (
     difference,
     minimal_counterexample,
@@ -635,7 +641,7 @@ def _trials(claim: Claim, sizes: dict[str, tuple[int, ...]], deg: int, negated: 
         return Result(Verdict.INCONCLUSIVE, METHOD, checked, elapsed, seed=seed, detail=why)
     trials = max(TRIALS, min(MAX_TRIALS, math.ceil(math.log(TARGET_ERROR)
                                                   / math.log(min(per_trial, 0.5)))))
-    pairs = roots and any(isinstance(node, Call) and node.func == "conj"
+    pairs = roots and any(isinstance(node, Call) and OPERATIONS[node.func].conjugates
                           for node in walk(claim.statement))
     size_dependent: dict[str, tuple[int, ...]] | None = None
     witnessed: set[int] = set()
