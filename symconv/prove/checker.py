@@ -1,38 +1,32 @@
-"""The independent checker of general-tier certificates (the trusted kernel of PROVED).
+"""The independent checker of general-tier certificates: the trusted kernel of PROVED.
 
-It imports nothing of the prover: only the statement parser (:mod:`symconv.lang.dsl`) and exact
-integer/rational arithmetic.  It reads the claim alone -- the statement and the declared signals
-(:class:`Declared`: shape, origin, realness, fixed entries) -- and the certificate's witnesses.
-From the statement it expands each side into its own flat sum of terms
-``c·Π_a n_a^(p_a) Σ_vars Π atoms · Π_a ω_a^(e_a) · Π [L ≡ 0 mod n_a]``, every vector variable
-split into one integer variable per axis (``i.0``, ``i.1``; ``x.0`` is the free point).  The
-certificate gives, for every term of each side, in the order of that expansion, steps:
+It imports only the statement parser and exact arithmetic, and reads the claim alone -- the
+statement and the declared signals (:class:`Declared`: shape, origin, realness, fixed entries) --
+besides the certificate's witnesses.  Each side expands into its own flat sum of terms
+``c·Π_a n_a^(p_a) Σ_vars Π atoms·Π_a ω_a^(e_a)·Π [L ≡ 0 mod n_a]``, vector variables split into
+one integer variable per axis (``i.0``, ``i.1``; ``x.0`` is the free point).  For every term, in
+the order of that expansion, the certificate gives steps:
 
-- ``["map", forward, inverse]``: the re-indexing ``old = forward(new)``; ``inverse`` ∘
-  ``forward`` and ``forward`` ∘ ``inverse`` must be the identity (integer coefficients both ways:
-  a bijection of Z^k, hence of Z_n^k; on Z_n^d each axis maps to itself);
-- ``["orth", k]`` (Z_n^d): k occurs in no atom and only linearly in the phase,
-  ``Σ_{k∈Z_n} ω^(k·L) = n·[L ≡ 0 mod n]``;
-- ``["collapse", v]``: an indicator ``[±v + r ≡ 0]`` fixes v: substitute ``v = ∓r`` (on Z_n^d
-  the summand is n-periodic in v; on Z^d ``[±v + r = 0]`` is 1 at one point); ``["point", x]``
-  (Z^d): the same for a free x, the indicator kept.
+- ``["map", forward, inverse]``: the re-indexing ``old = forward(new)``; both compositions must be
+  the identity (integer coefficients both ways: a bijection of Z^k, hence of Z_n^k; on Z_n^d each
+  axis maps to itself);
+- ``["orth", k]`` (Z_n^d): k is in no atom and linear in the phase, Σ_k ω^(k·L) = n·[L ≡ 0 mod n];
+- ``["collapse", v]``: an indicator [±v + r ≡ 0] fixes v (on Z_n^d the summand is n-periodic in
+  v); ``["point", x]`` (Z^d): the same for the free x, the indicator kept.
 
-Both sides must end with the same collected terms (sums are finite: the order of summation is
-immaterial).  The certificate names its model; the checker verifies that it is the statement's
-meaning for the declared signals:
+Both sides must end with the same collected terms (finite sums: the order of summation is
+immaterial).  The model the certificate names is verified from the declared signals:
 
-- ``"Z^d"``: every finite support.  ``"literals"`` names signals read with the entries the claim
-  gives, ``D(p) = Σ_c v_c·Π_a [p_a = c_a]``.  A crop is the indicator atom of the ops output box,
-  from symbolic boxes (origin o, unless declared, and size n per signal and axis; ``"tied"``:
-  signals with one identical declaration share them); a boundary other than zero reads the image
-  through one extension atom; indicators are idempotent.
-- ``"Z_n^d"``: every signal read modulo the common shape n.  That is what ops computes when the
+- ``"Z^d"``: every finite support.  ``"literals"`` names signals read with the claim's entries,
+  D(p) = Σ_c v_c·Π_a [p_a = c_a].  A crop is the indicator atom of the ops output box, from
+  symbolic boxes (origin o unless declared, size n; ``"tied"``: signals with one identical
+  declaration share them); a boundary other than zero reads the image through one extension atom.
+- ``"Z_n^d"``: every signal read modulo the common shape n.  It is what ops computes when the
   statement is circular and, at every declared size, all signals have one shape n, each circular
   operation takes its period n from its argument's box, each pointwise product multiplies two
   signals on one box of shape n, and each signal side lies on [0, n)^d (:meth:`_Expander.box`).
-- ``"padded"`` (Z_N^d): N the common zeropad length, affine in the symbolic sizes; zeropad(a, N)
-  reads as a and conv/corr as the circular operations; the same box conditions with period N, and
-  every zeropad at least as long as its signal (linear arithmetic on the sizes).
+- ``"padded"``: Z_N^d, N the common zeropad length (affine in the sizes); zeropad(a, N) reads as
+  a and conv/corr as circular; the same box conditions with N, and every zeropad fits.
 """
 
 from __future__ import annotations
@@ -43,24 +37,13 @@ from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from typing import Any, NamedTuple, TypeVar
 
-from symconv.lang.dsl import (
-    FUNCTIONS,
-    BinOp,
-    Call,
-    Name,
-    Neg,
-    Node,
-    Number,
-    Statement,
-    Str,
-    integer_value,
-    walk,
-)
+from symconv.lang import dsl
+from symconv.lang.dsl import BinOp, Call, Name, Neg, Node, Number, Str
 
 Aff = dict[str, int]  # integer affine form: variable -> coefficient, "1" the constant
 Poly = dict[tuple[str, ...], int]  # phase exponent: sorted variable tuple (degree <= 2) -> coeff
 Atom = tuple[str, bool, tuple[tuple[tuple[str, int], ...], ...]]  # name, conjugated, index/axis
-Box = list[tuple[Aff, Aff]]  # per axis inclusive (lo, hi), affine in size/origin symbols
+Box = list[tuple[Aff, Aff]]  # per axis inclusive (lo, hi), affine in size/origin symbols; [] a number
 Key = TypeVar("Key", str, tuple[str, ...])
 CIRCULAR = frozenset({"circconv", "circcorr", "dft", "idft"})  # only on Z_n^d, period n
 SIZES = frozenset({"numel", "len", "size"})  # n_1⋯n_d, n_1, n_axis: only on Z_n^d
@@ -156,9 +139,12 @@ def _axes(ints: list[int], d: int) -> set[int]:
     return {a % d for a in ints} if ints else set(range(d))
 
 
-# The re-indexings: op(a)(p) = a(index(p, ints)); ops puts op(a) on box(a's box, ints).
-REINDEX: dict[str, tuple[Callable[[list[Aff], list[int]], list[Aff]],
-                         Callable[[Box, list[int]], Box]]] = {
+def _shape(box: Box) -> list[Aff]:
+    return [_add(_add(hi, lo, -1), _const(1)) for lo, hi in box]
+
+
+# The re-indexings: op(a)(p) = a(index(p, ints)), and the box ops gives op(a) from a's box.
+REINDEX: dict[str, tuple[Callable[[list[Aff], list[int]], list[Aff]], Callable[[Box, list[int]], Box]]] = {
     "flip": (lambda p, ints: [_neg(q) if a in _axes(ints, len(p)) else q for a, q in enumerate(p)],
              lambda box, ints: [(_neg(hi), _neg(lo)) if a in _axes(ints, len(box)) else (lo, hi)
                                 for a, (lo, hi) in enumerate(box)]),
@@ -173,44 +159,38 @@ FOURIER = {"dft": 1, "idft": -1}  # Σ_k a(k)·ω^(sign·p·k), idft with 1/n pe
 
 def _nonneg(f: Aff) -> bool:
     """f ≥ 0 for all sizes n ≥ 1 and origins o (independent symbols)."""
-    return all(c >= 0 and v.startswith("n:") for v, c in f.items() if v != "1") and \
-        sum(f.values()) >= 0
+    return all(c >= 0 and v.startswith("n:") for v, c in f.items() if v != "1") and sum(f.values()) >= 0
 
 
 def _size(node: Node, ndims: Mapping[str, int]) -> Aff:
     """A zeropad length (integers, len/size of named signals, + − and integer multiples)."""
-    if integer_value(node) is not None:
-        return _const(integer_value(node) or 0)
+    if dsl.integer_value(node) is not None:
+        return _const(dsl.integer_value(node) or 0)
     if isinstance(node, Call) and node.func in ("len", "size") and isinstance(node.args[0], Name):
-        axis = integer_value(node.args[1]) if node.func == "size" else 0
+        axis = dsl.integer_value(node.args[1]) if node.func == "size" else 0
         if axis is None or not 0 <= axis < ndims[node.args[0].id]:
             raise CertificateError("a size axis that does not exist")
         return {f"n:{node.args[0].id}.{axis}": 1}
     if isinstance(node, BinOp) and node.op in "+-":
         return _add(_size(node.left, ndims), _size(node.right, ndims), 1 if node.op == "+" else -1)
-    if isinstance(node, BinOp) and node.op == "*" and integer_value(node.left) is not None:
-        return _add({}, _size(node.right, ndims), integer_value(node.left) or 0)
+    if isinstance(node, BinOp) and node.op == "*" and dsl.integer_value(node.left) is not None:
+        return _add({}, _size(node.right, ndims), dsl.integer_value(node.left) or 0)
     raise CertificateError("a zeropad length outside the checked fragment")
 
 
 def declared_boxes(signals: Mapping[str, Sequence[Declared]], tied: bool) -> dict[str, Box]:
-    """Symbolic boxes: per axis the declared origin (else a symbol o) and a size symbol n, shared
+    """Per signal and axis the declared origin (else a symbol o) and a size symbol n, shared
     (``tied``) by signals of one identical declaration (one spec: equal at every declared size)."""
     first: dict[Any, str] = {}
     boxes = {}
     for name, specs in signals.items():
-        key = tuple((s.shape, s.origin, s.centred) for s in specs)
+        key = (specs[0].shape, specs[0].origin, specs[0].centred)
         rep = first.setdefault(key, name) if tied and len(specs) == 1 else name
         origins = {None if s.centred else s.origin for s in specs}
         origin = origins.pop() if len(origins) == 1 else None
-        los = [{f"o:{rep}.{a}": 1} if origin is None else _const(origin[a])
-               for a in range(len(specs[0].shape))]
+        los = [{f"o:{rep}.{a}": 1} if origin is None else _const(origin[a]) for a in range(len(key[0]))]
         boxes[name] = [(lo, _add(lo, {f"n:{rep}.{a}": 1, "1": -1})) for a, lo in enumerate(los)]
     return boxes
-
-
-def _shape(box: Box) -> list[Aff]:
-    return [_add(_add(hi, lo, -1), _const(1)) for lo, hi in box]
 
 
 @dataclass
@@ -221,12 +201,12 @@ class _Expander:
     boxes: Mapping[str, Box] = field(default_factory=dict)
     padded: bool = False
     literals: Mapping[str, Mapping[tuple[int, ...], Fraction]] = field(default_factory=dict)
-    period: list[Aff] | None = None  # the box checks of Z_n^d (n) or Z_N^d (N)
+    period: list[Aff] | None = None  # the box conditions of Z_n^d (n) or Z_N^d (N)
     count: int = 0
 
     def ints(self, node: Call) -> list[int]:
-        ints = [integer_value(a) for a in node.args[FUNCTIONS[node.func].signals:]]
-        ints += [integer_value(v) for k, v in node.kwargs if k == "axis"]
+        ints = [dsl.integer_value(a) for a in node.args[dsl.FUNCTIONS[node.func].signals:]]
+        ints += [dsl.integer_value(v) for k, v in node.kwargs if k == "axis"]
         if None in ints:
             raise CertificateError(f"{node.func} with an argument that is not an integer")
         return [i for i in ints if i is not None]
@@ -239,68 +219,56 @@ class _Expander:
             raise CertificateError(f"{node.func} with unknown options")
         return mode, boundary
 
-    def box(self, node: Node) -> Box | None:
-        """The box :mod:`symconv.core.ops` gives the value of ``node`` (None: a number).  With a
-        ``period`` P, also the conditions under which the model Z_P^d is what ops computes."""
-        if isinstance(node, Number):
-            return None
+    def box(self, node: Node) -> Box:
+        """The box :mod:`symconv.core.ops` gives the value of ``node``.  With a ``period`` P, also
+        the conditions under which the model Z_P^d is what ops computes."""
+        if isinstance(node, Number | Neg):
+            return self.box(node.operand) if isinstance(node, Neg) else []
         if isinstance(node, Name):
             return self.boxes[node.id]
-        if isinstance(node, Neg):
-            return self.box(node.operand)
         if isinstance(node, BinOp) and node.op in "+-*/":
             left, right = self.box(node.left), self.box(node.right)
-            if left is None or right is None:
+            if not left or not right:
                 return left or right
             return self.union(left, right) if node.op in "+-" else self.same(left, right)
         if not isinstance(node, Call):
             raise CertificateError("a box outside the checked fragment")
-        f = node.func
-        inner = [self.signal_box(a) for a in node.args[:FUNCTIONS[f].signals]]
-        if f in SCALAR:
-            if f == "frobenius":
-                self.same(*inner)
-            return None
+        f, period = node.func, self.period or []
+        inner = [self.box(a) for a in node.args[:dsl.FUNCTIONS[f].signals]]
+        if f in SCALAR | {"conj", "hadamard"}:
+            product = self.same(*inner) if f in ("frobenius", "hadamard") else inner[0]
+            return [] if f in SCALAR else product
         if f in REINDEX:
             return REINDEX[f][1](inner[0], self.ints(node))
-        if f in ("conj", "hadamard"):
-            return self.same(*inner) if f == "hadamard" else inner[0]
-        if f == "zeropad" and self.period is not None:
-            lo, hi = zip(*inner[0], strict=True)
-            if [_size(a, self.ndims) for a in node.args[1:]] != self.period or not all(
-                    _nonneg(_add(n, s, -1)) for n, s in zip(self.period, _shape(inner[0]), strict=True)):
+        if f == "zeropad" and period:
+            if [_size(a, self.ndims) for a in node.args[1:]] != period or not all(
+                    _nonneg(_add(n, s, -1)) for n, s in zip(period, _shape(inner[0]), strict=True)):
                 raise CertificateError("zeropads of different lengths, or one shorter than its signal")
-            return [(a, _add(a, _add(n, _const(-1)))) for a, n in zip(lo, self.period, strict=True)]
-        if f in CIRCULAR and self.period is not None:
-            if self.ints(node) or any(_shape(b) != self.period for b in inner):
+            return [(lo, _add(lo, _add(n, _const(-1)))) for (lo, _), n in zip(inner[0], period, strict=True)]
+        if f in CIRCULAR and period:
+            if self.ints(node) or any(_shape(b) != period for b in inner):
                 raise CertificateError(f"{f} does not take the period of the model")
-            return [({}, _add(n, _const(-1))) for n in self.period]
-        if f in ("conv", "corr"):
-            mode, out = self.options(node)[0], []
-            for (klo, khi), (lo, hi) in zip(*inner, strict=True):
-                if f == "corr":  # the offsets x − input
-                    klo, khi = _neg(khi), _neg(klo)
-                out.append({"full": (_add(lo, klo), _add(hi, khi)), "same": (lo, hi),
-                            "valid": (_add(lo, khi), _add(hi, klo))}[mode])
-            return out
-        raise CertificateError(f"the box of {f} is outside the checked fragment")
-
-    def signal_box(self, node: Node) -> Box:
-        box = self.box(node)
-        if box is None:
-            raise CertificateError("a number where a signal is expected")
-        return box
+            return [({}, _add(n, _const(-1))) for n in period]
+        if f not in ("conv", "corr"):
+            raise CertificateError(f"the box of {f} is outside the checked fragment")
+        mode, out = self.options(node)[0], []
+        for (klo, khi), (lo, hi) in zip(*inner, strict=True):
+            if f == "corr":  # the offsets x − input
+                klo, khi = _neg(khi), _neg(klo)
+            out.append({"full": (_add(lo, klo), _add(hi, khi)), "same": (lo, hi),
+                        "valid": (_add(lo, khi), _add(hi, klo))}[mode])
+        return out
 
     def union(self, a: Box, b: Box) -> Box:
         if a == b:
             return a
         if any(set(f) - {"1"} for lo, hi in a + b for f in (lo, hi)):
             raise CertificateError("a sum of signals on different symbolic boxes")
-        return [(_const(min(l1.get("1", 0), l2.get("1", 0))), _const(max(h1.get("1", 0), h2.get("1", 0))))
-                for (l1, h1), (l2, h2) in zip(a, b, strict=True)]
+        return [(_const(min(lo.get("1", 0), low.get("1", 0))), _const(max(hi.get("1", 0), high.get("1", 0))))
+                for (lo, hi), (low, high) in zip(a, b, strict=True)]
 
-    def same(self, a: Box | None, b: Box | None) -> Box:
-        if a is None or a != b or (self.period is not None and _shape(a) != self.period):
+    def same(self, a: Box, b: Box) -> Box:
+        if not a or a != b or (self.period is not None and _shape(a) != self.period):
             raise CertificateError("a pointwise product of signals on different boxes")
         return a
 
@@ -313,9 +281,9 @@ class _Expander:
             return max(self.ndim(node.left), self.ndim(node.right))
         return self.ndim(node.args[0]) if isinstance(node, Call) and node.func not in SCALAR else 0
 
-    def one(self, coef: Fraction = Fraction(1)) -> Term:
+    def one(self, coef: Fraction = Fraction(1), npow: tuple[int, ...] | None = None) -> Term:
         d = self.torus or 0
-        return Term(coef, (0,) * d, [], [], [{} for _ in range(d)])
+        return Term(coef, (0,) * d if npow is None else npow, [], [], [{} for _ in range(d)])
 
     def atom(self, name: str, p: list[Aff]) -> Term:
         return replace(self.one(), atoms=[(name, False, tuple(_frozen(a) for a in p))])
@@ -328,9 +296,6 @@ class _Expander:
         names = [v for p in point for v in p]
         return [replace(t, vars=names + t.vars) for t in terms]
 
-    def scale(self, terms: list[Term], c: Fraction) -> list[Term]:
-        return [replace(t, coef=t.coef * c) for t in terms]
-
     def product(self, left: list[Term], right: list[Term]) -> list[Term]:
         return [Term(a.coef * b.coef, tuple(x + y for x, y in zip(a.npow, b.npow, strict=True)),
                      a.vars + b.vars, a.atoms + b.atoms,
@@ -340,14 +305,14 @@ class _Expander:
     def expand(self, node: Node, p: list[Aff] | None) -> list[Term]:
         if isinstance(node, Number):
             return [self.one(node.value)]
+        if isinstance(node, Name) and p is not None and node.id in self.literals:
+            return [replace(self.one(Fraction(v)), deltas=[(a, _add(q, _const(-c[a]))) for a, q in
+                                                           enumerate(p)])
+                    for c, v in sorted(self.literals[node.id].items()) if v]
         if isinstance(node, Name) and p is not None:
-            if node.id in self.literals:
-                return [replace(self.one(Fraction(v)), deltas=[(a, _add(q, _const(-c[a])))
-                                                               for a, q in enumerate(p)])
-                        for c, v in sorted(self.literals[node.id].items()) if v]
             return [self.atom(node.id, p)]
         if isinstance(node, Neg):
-            return self.scale(self.expand(node.operand, p), Fraction(-1))
+            return self.product([self.one(Fraction(-1))], self.expand(node.operand, p))
         if isinstance(node, BinOp):
             return self.binop(node, p)
         if isinstance(node, Call):
@@ -356,17 +321,16 @@ class _Expander:
 
     def binop(self, node: BinOp, p: list[Aff] | None) -> list[Term]:
         if node.op in "+-":
-            return self.expand(node.left, p) + self.scale(self.expand(node.right, p),
-                                                          Fraction(1 if node.op == "+" else -1))
+            sign = self.one(Fraction(1 if node.op == "+" else -1))
+            return self.expand(node.left, p) + self.product([sign], self.expand(node.right, p))
         if node.op == "*":
             left = self.expand(node.left, p if self.ndim(node.left) else None)
             return self.product(left, self.expand(node.right, p if self.ndim(node.right) else None))
         if node.op == "/" and isinstance(node.right, Number) and node.right.value:
-            return self.scale(self.expand(node.left, p), 1 / node.right.value)
+            return self.product([self.one(1 / node.right.value)], self.expand(node.left, p))
         if node.op == "/" and isinstance(node.right, Call) and node.right.func in SIZES:
             size = self.expand(node.right, None)[0]  # 1/n_a: the power of n_a negated
-            return self.product(self.expand(node.left, p), [replace(size, npow=tuple(
-                -e for e in size.npow))])
+            return self.product([self.one(npow=tuple(-e for e in size.npow))], self.expand(node.left, p))
         if node.op == "@" and p is not None and self.torus is None:  # Σ_k A(x0, k)·B(k, x1)
             k = self.fresh(1)[0]
             left = self.expand(node.left, [p[0], k])
@@ -382,22 +346,21 @@ class _Expander:
         if self.padded and f == "zeropad":  # zeropad(a, N) read mod N is a mod N
             return self.expand(args[0], p)
         f = "circ" + f if self.padded and f in ("conv", "corr") else f
-        if any(k != "axis" for k, _ in node.kwargs) and f not in ("conv", "corr"):
-            raise CertificateError(f"{f} with options is outside the checked fragment")
-        if f in (PLANE if self.torus is not None else CIRCULAR | SIZES):
-            raise CertificateError(f"{f} is outside the checked fragment of this model")
+        if f in (PLANE if self.torus is not None else CIRCULAR | SIZES) or \
+                (f in CIRCULAR and self.ints(node)) or \
+                (f not in ("conv", "corr") and any(k != "axis" for k, _ in node.kwargs)):
+            raise CertificateError(f"{f} as written is outside the checked fragment of this model")
         if f in SIZES:
             d = self.torus or 0
             axes = range(d) if f == "numel" else [(self.ints(node) or [0])[0] % d]
-            return [replace(self.one(), npow=tuple(int(a in axes) for a in range(d)))]
+            return [self.one(npow=tuple(int(a in axes) for a in range(d)))]
         if f == "conj":
             return [self.conj(t) for t in self.expand(args[0], p)]
         if f in ("sum", "frobenius", "trace"):
             d = self.ndim(args[0])
             k = self.fresh(1) * d if f == "trace" else self.fresh(d)
             terms = self.expand(args[0], k)
-            if f == "frobenius":
-                terms = self.product(terms, self.expand(args[1], k))
+            terms = self.product(terms, self.expand(args[1], k)) if f == "frobenius" else terms
             return self.bind(k[:1] if f == "trace" else k, terms)
         if p is None:
             raise CertificateError(f"{f} is a signal used as a number")
@@ -405,14 +368,13 @@ class _Expander:
             return self.expand(args[0], REINDEX[f][0](p, self.ints(node)))
         if f == "hadamard":
             return self.product(self.expand(args[0], p), self.expand(args[1], p))
-        if (f not in SLIDING and f not in FOURIER) or (f in CIRCULAR and self.ints(node)):
+        if f not in SLIDING and f not in FOURIER:
             raise CertificateError(f"{f} is outside the checked fragment")
         k = self.fresh(len(p))
-        if f in FOURIER:
+        if f in FOURIER:  # ω^(±p·k), and 1/n per axis for idft
             phase = [_add({}, _pmul(_poly(q), _poly(kk)), FOURIER[f]) for q, kk in zip(p, k, strict=True)]
-            return self.bind(k, [replace(t, phase=[_add(x, y) for x, y in zip(t.phase, phase, strict=True)],
-                                         npow=tuple(e - (f == "idft") for e in t.npow))
-                                 for t in self.expand(args[0], k)])
+            factor = replace(self.one(npow=(-(f == "idft"),) * len(p)), phase=phase)
+            return self.bind(k, self.product([factor], self.expand(args[0], k)))
         outer = [_add(q, kk, SLIDING[f]) for q, kk in zip(p, k, strict=True)]
         return self.bind(k, self.product(self.expand(args[0], k), self.expand(args[1], outer)))
 
@@ -421,10 +383,7 @@ class _Expander:
         mode, boundary = self.options(node)
         if self.torus is not None:
             raise CertificateError("a crop is outside the checked fragment of Z_n^d")
-        box = self.box(node)
-        assert box is not None
-        name = INDICATOR + repr([(_frozen(lo), _frozen(hi)) for lo, hi in box])
-        self.real = self.real | {name}
+        indicator = INDICATOR + repr([(_frozen(lo), _frozen(hi)) for lo, hi in self.box(node)])
         k = self.fresh(len(p))
         outer = [_add(q, kk, SLIDING[node.func]) for q, kk in zip(p, k, strict=True)]
         image = node.args[1]
@@ -432,12 +391,13 @@ class _Expander:
         if boundary == "zero" or mode == "valid":
             terms = self.expand(image, outer)
         elif isinstance(image, Name):
-            ext = f"{image.id}|{boundary}"
-            self.real = self.real | ({ext} if image.id in self.real else set())
-            terms = [self.atom(ext, outer)]
+            extended = f"{image.id}|{boundary}"
+            self.real |= {extended} if image.id in self.real else set()
+            terms = [self.atom(extended, outer)]
         else:
             raise CertificateError("the extension of an expression is outside the fragment")
-        return self.product([self.atom(name, p)], self.bind(k, self.product(kernel, terms)))
+        self.real |= {indicator}
+        return self.product([self.atom(indicator, p)], self.bind(k, self.product(kernel, terms)))
 
     def conj(self, t: Term) -> Term:
         atoms = [(s, c if s in self.real else not c, i) for s, c, i in t.atoms]
@@ -447,27 +407,22 @@ class _Expander:
 # --- the certificate steps ------------------------------------------------------------------
 
 def _aff(data: Any) -> Aff:
-    if not isinstance(data, dict) or not all(isinstance(v, str) and type(c) is int
-                                             for v, c in data.items()):
+    if not isinstance(data, dict) or not all(isinstance(v, str) and type(c) is int for v, c in data.items()):
         raise CertificateError(f"{data!r} is not an integer affine form")
     return {v: c for v, c in data.items() if c}
 
 
-def _apply_map(t: Term, forward: Mapping[str, Aff], inverse: Mapping[str, Aff],
-               torus: bool) -> Term:
+def _apply_map(t: Term, forward: Mapping[str, Aff], inverse: Mapping[str, Aff], torus: bool) -> Term:
     old, new = set(t.vars), set(inverse)
-    free = {v for a in t.atoms for ax in a[2] for v, _ in ax} | {v for p in t.phase for k in p
-                                                                  for v in k}
+    free = {v for a in t.atoms for ax in a[2] for v, _ in ax} | {v for p in t.phase for k in p for v in k}
     free = (free | {v for _, d in t.deltas for v in d}) - old - {"1"}
     if set(forward) != old or len(new) != len(old) or new & free or "1" in new:
         raise CertificateError("the map does not re-index exactly the summation variables")
     for target, source, allowed in ((forward, inverse, new), (inverse, forward, old)):
         for v, image in target.items():
-            if set(image) - allowed - free - {"1"} or (torus and any(
-                    u != "1" and _axis(u) != _axis(v) for u in image)):
-                raise CertificateError(f"the image of {v} uses other variables or axes")
-            if _subst(image, source) != {v: 1}:
-                raise CertificateError(f"the inverse does not invert the map at {v}")
+            if set(image) - allowed - free - {"1"} or _subst(image, source) != {v: 1} or (
+                    torus and any(u != "1" and _axis(u) != _axis(v) for u in image)):
+                raise CertificateError(f"the map and its inverse are not inverse bijections at {v}")
     return _substitute(t, forward, list(inverse))
 
 
@@ -478,25 +433,14 @@ def _substitute(t: Term, m: Mapping[str, Aff], variables: list[str]) -> Term:
 
 
 def _orthogonality(t: Term, k: str) -> Term:
-    if k not in t.vars or any(k == v for a in t.atoms for ax in a[2] for v, _ in ax) or any(
-            k in d for _, d in t.deltas):
-        raise CertificateError(f"{k} is not a summation variable free of the atoms")
     a = _axis(k)
-    linear: Aff = {}
-    rest: Poly = {}
-    for key, c in t.phase[a].items():
-        if key.count(k) > 1:
-            raise CertificateError(f"the phase is quadratic in {k}")
-        if k in key:
-            other = [v for v in key if v != k]
-            linear = _add(linear, {other[0] if other else "1": c})
-        else:
-            rest[key] = c
-    phase = list(t.phase)
-    phase[a] = rest
-    npow = tuple(e + (b == a) for b, e in enumerate(t.npow))
-    return replace(t, vars=[v for v in t.vars if v != k], phase=phase, npow=npow,
-                   deltas=[*t.deltas, (a, linear)])
+    if k not in t.vars or any(k == v for at in t.atoms for ax in at[2] for v, _ in ax) or any(
+            k in d for _, d in t.deltas) or any(key.count(k) > 1 for key in t.phase[a]):
+        raise CertificateError(f"{k} is not a summation variable free of the atoms, linear in the phase")
+    linear = {next((v for v in key if v != k), "1"): c for key, c in t.phase[a].items() if k in key}
+    phase = [{key: c for key, c in x.items() if k not in key} if b == a else x for b, x in enumerate(t.phase)]
+    return replace(t, vars=[v for v in t.vars if v != k], phase=phase, deltas=[*t.deltas, (a, linear)],
+                   npow=tuple(e + (b == a) for b, e in enumerate(t.npow)))
 
 
 def _collapse(t: Term, v: str, torus: bool, point: bool = False) -> Term:
@@ -511,15 +455,13 @@ def _collapse(t: Term, v: str, torus: bool, point: bool = False) -> Term:
 
 
 def _run(t: Term, steps: Any, torus: bool) -> Term:
-    if not isinstance(steps, list):
-        raise CertificateError("the steps of a term must be a list")
-    for step in steps:
+    for step in steps if isinstance(steps, list) else [steps]:
         kind = step[0] if isinstance(step, list) and step else None
         if kind == "map" and len(step) == 3 and all(isinstance(s, dict) for s in step[1:]):
-            t = _apply_map(t, {v: _aff(a) for v, a in step[1].items()},
-                           {v: _aff(a) for v, a in step[2].items()}, torus)
-        elif kind in ("orth", "collapse", "point") and (kind == "collapse" or (kind == "orth") == torus) \
-                and len(step) == 2 and isinstance(step[1], str):
+            forward, inverse = ({v: _aff(a) for v, a in s.items()} for s in step[1:])
+            t = _apply_map(t, forward, inverse, torus)
+        elif kind in ("collapse", "orth" if torus else "point") and len(step) == 2 and \
+                isinstance(step[1], str):
             t = _orthogonality(t, step[1]) if kind == "orth" else \
                 _collapse(t, step[1], torus, kind == "point")
         else:
@@ -528,23 +470,21 @@ def _run(t: Term, steps: Any, torus: bool) -> Term:
 
 
 def normal_form(terms: list[Term]) -> dict[tuple[Any, ...], Fraction]:
+    """The collected terms: indicators up to sign, a crop's indicator idempotent."""
     collected: dict[tuple[Any, ...], Fraction] = {}
     for t in terms:
-        deltas = []
-        for a, d in t.deltas:
-            first = next((c for _, c in sorted(d.items()) if c), 0)
-            deltas.append((a, _frozen(_add({}, d, -1 if first < 0 else 1))))
-        atoms = [a for n, a in enumerate(t.atoms)
-                 if not (a[0].startswith(INDICATOR) and a in t.atoms[:n])]
+        deltas = sorted((a, _frozen(_add({}, d, -1 if sorted(d.items())[0][1] < 0 else 1) if d else d))
+                        for a, d in t.deltas)
+        atoms = [a for n, a in enumerate(t.atoms) if not (a[0].startswith(INDICATOR) and a in t.atoms[:n])]
         key = (tuple(sorted(t.vars)), t.npow, tuple(sorted(atoms)),
-               tuple(tuple(sorted(p.items())) for p in t.phase), tuple(sorted(deltas)))
+               tuple(tuple(sorted(p.items())) for p in t.phase), tuple(deltas))
         collected[key] = collected.get(key, Fraction(0)) + t.coef
     return {k: c for k, c in collected.items() if c}
 
 
 # --- the claim and the model ----------------------------------------------------------------
 
-def check(statement: Statement, signals: Mapping[str, Sequence[Declared]],
+def check(statement: dsl.Statement, signals: Mapping[str, Sequence[Declared]],
           certificate: Mapping[str, Any]) -> None:
     """Accept (return None) or raise CertificateError: ``certificate`` proves ``statement`` for
     the declared ``signals`` (each signal's specs).  Malformed data is rejected, never raised."""
@@ -556,76 +496,62 @@ def check(statement: Statement, signals: Mapping[str, Sequence[Declared]],
         raise CertificateError(f"malformed certificate: {type(exc).__name__}: {exc}") from None
 
 
-def _fits(expander: _Expander, statement: Statement) -> None:
-    """Every box condition of the period holds, and each signal side lies on [0, P)^d."""
-    assert expander.period is not None
+def _fits(expander: _Expander, statement: dsl.Statement) -> None:
+    """The box conditions of the expander's period P hold, and each signal side is on [0, P)^d."""
     for side in (statement.left, statement.right):
         box = expander.box(side)
-        if box is not None and not all(_nonneg(lo) and _nonneg(_add(_add(n, hi, -1), _const(-1)))
-                                       for n, (lo, hi) in zip(expander.period, box, strict=True)):
+        if box and not all(_nonneg(lo) and _nonneg(_add(_add(n, hi, -1), _const(-1)))
+                           for n, (lo, hi) in zip(expander.period or [], box, strict=True)):
             raise CertificateError("a side that is not on [0, n)^d")
 
 
-def _torus_fits(statement: Statement, signals: Mapping[str, Sequence[Declared]],
-                ndims: Mapping[str, int]) -> None:
-    """Z_n^d is what ops computes at every declared size (see the module docstring)."""
-    if not any(isinstance(n, Call) and n.func in CIRCULAR | SIZES for n in walk(statement)):
-        raise CertificateError("Z_n^d for a statement without a circular operation")
-    for specs in itertools.product(*signals.values()):
-        if len({s.shape for s in specs}) != 1:
-            raise CertificateError("Z_n^d for signals of different shapes")
-        boxes = {name: [(_const(o), _const(o + n - 1)) for o, n in zip(s.origin, s.shape, strict=True)]
-                 for name, s in zip(signals, specs, strict=True)}
-        _fits(_Expander(ndims, frozenset(), boxes=boxes, period=[_const(n) for n in specs[0].shape]),
-              statement)
-
-
-def _check(statement: Statement, signals: Mapping[str, Sequence[Declared]],
+def _check(statement: dsl.Statement, signals: Mapping[str, Sequence[Declared]],
            certificate: Mapping[str, Any]) -> None:
-    if statement.op != "==":
-        raise CertificateError("only == statements are proved")
     ndims = {name: len(specs[0].shape) for name, specs in signals.items()}
-    if any(len(s.shape) != ndims[name] or len(s.origin) != ndims[name] or any(len(c) != ndims[name]
-           for c in s.entries or ()) for name, specs in signals.items() for s in specs):
-        raise CertificateError("a signal declared with different numbers of axes")
+    if statement.op != "==" or any(len(s.shape) != ndims[name] or len(s.origin) != ndims[name] or
+                                   any(len(c) != ndims[name] for c in s.entries or ())
+                                   for name, specs in signals.items() for s in specs):
+        raise CertificateError("a statement other than ==, or a signal declared with different axes")
     real = frozenset(name for name, specs in signals.items() if all(s.real for s in specs))
-    model, padded, sides = certificate.get("model"), certificate.get("padded") is True, \
-        certificate.get("sides")
-    torus = model == "Z_n^d"
-    if model not in ("Z^d", "Z_n^d") or (padded and not torus):
-        raise CertificateError(f"unknown model {model!r}")
+    model, sides = certificate.get("model"), certificate.get("sides")
+    padded = certificate.get("padded") is True
+    torus, d = model == "Z_n^d", next(iter(ndims.values()), 0)
+    if model not in ("Z^d", "Z_n^d") or (padded and not torus) or (torus and set(ndims.values()) != {d}):
+        raise CertificateError(f"model {model!r} unknown, or not one for signals of these dimensions")
     if not isinstance(sides, list) or len(sides) != 2:
         raise CertificateError("a certificate has two sides")
     read = certificate.get("literals", [])
     if not isinstance(read, list) or (read and torus) or any(
             len(signals[n]) != 1 or signals[n][0].entries is None for n in read):
         raise CertificateError("the certificate reads entries the claim does not give")
-    literals = {n: signals[n][0].entries or {} for n in read}
-    d = next(iter(ndims.values()), 0)
-    if torus and set(ndims.values()) != {d}:
-        raise CertificateError("Z_n^d needs signals of one dimension")
+    pads = [n for n in dsl.walk(statement) if isinstance(n, Call) and n.func == "zeropad"]
     if padded:
-        pads = [n for n in walk(statement) if isinstance(n, Call) and n.func == "zeropad"]
         if not pads:
             raise CertificateError("a padded model without a zeropad")
-        _fits(_Expander(ndims, real, boxes=declared_boxes(signals, False),
-                        period=[_size(a, ndims) for a in pads[0].args[1:]]), statement)
+        period = [_size(a, ndims) for a in pads[0].args[1:]]
+        _fits(_Expander(ndims, real, boxes=declared_boxes(signals, False), period=period), statement)
     elif torus:
-        _torus_fits(statement, signals, ndims)
+        if not any(isinstance(n, Call) and n.func in CIRCULAR | SIZES for n in dsl.walk(statement)):
+            raise CertificateError("Z_n^d for a statement without a circular operation")
+        for specs in itertools.product(*signals.values()):  # every declared size
+            if len({s.shape for s in specs}) != 1:
+                raise CertificateError("Z_n^d for signals of different shapes")
+            boxes = {name: [(_const(o), _const(o + n - 1)) for o, n in zip(s.origin, s.shape, strict=True)]
+                     for name, s in zip(signals, specs, strict=True)}
+            _fits(_Expander(ndims, real, boxes=boxes, period=[_const(n) for n in specs[0].shape]), statement)
     boxes = declared_boxes(signals, certificate.get("tied") is True)
-    probe = _Expander(ndims, real)
-    signal = probe.ndim(statement.left) > 0
-    if signal != (probe.ndim(statement.right) > 0):
+    literals = {n: signals[n][0].entries or {} for n in read}
+    signal = [_Expander(ndims, real).ndim(side) > 0 for side in (statement.left, statement.right)]
+    if signal[0] != signal[1]:
         raise CertificateError("a signal is compared with a number")
     forms = []
     for node, side in zip((statement.left, statement.right), sides, strict=True):
         expander = _Expander(ndims, real, d if torus else None, boxes, padded, literals)
-        point = [{f"x.{a}": 1} for a in range(expander.ndim(node))] if signal else None
+        point = [{f"x.{a}": 1} for a in range(expander.ndim(node))] if signal[0] else None
         terms = expander.expand(node, point)
         steps = side.get("terms") if isinstance(side, dict) else None
         if not isinstance(steps, list) or len(steps) != len(terms):
-            raise CertificateError(f"the side has {len(terms)} terms; the certificate "
-                                   f"gives steps for {len(steps) if isinstance(steps, list) else 0}")
+            raise CertificateError(f"the side has {len(terms)} terms; the certificate gives other steps")
         forms.append(normal_form([_run(t, s.get("steps") if isinstance(s, dict) else None, torus)
                                   for t, s in zip(terms, steps, strict=True)]))
     if forms[0] != forms[1]:
