@@ -35,16 +35,15 @@ import itertools
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
-from typing import Any, NamedTuple, TypeVar
+from typing import Any, NamedTuple
 
 from symconv.lang import dsl
 from symconv.lang.dsl import BinOp, Call, Name, Neg, Node, Number, Str
 
-Aff = dict[str, int]  # integer affine form: variable -> coefficient, "1" the constant
-Poly = dict[tuple[str, ...], int]  # phase exponent: sorted variable tuple (degree <= 2) -> coeff
+Aff = dict[str, int]  # integer affine form: variable -> coefficient, "1" the constant; in a
+# phase (degree <= 2), monomials such as "v0.0*x.0"
 Atom = tuple[str, bool, tuple[tuple[tuple[str, int], ...], ...]]  # name, conjugated, index/axis
 Box = list[tuple[Aff, Aff]]  # per axis inclusive (lo, hi), affine in size/origin symbols; [] a number
-Key = TypeVar("Key", str, tuple[str, ...])
 CIRCULAR = frozenset({"circconv", "circcorr", "dft", "idft"})  # only on Z_n^d, period n
 SIZES = frozenset({"numel", "len", "size"})  # n_1⋯n_d, n_1, n_axis: only on Z_n^d
 PLANE = frozenset({"conv", "corr", "transpose", "trace"})  # only on Z^d
@@ -56,6 +55,11 @@ BOUNDARIES = {"zero": "zero", "fill": "zero", "constant": "zero", "wrap": "wrap"
 
 class CertificateError(ValueError):
     """The certificate does not establish the statement."""
+
+
+def _need(condition: object, why: str) -> None:
+    if not condition:
+        raise CertificateError(why)
 
 
 class Declared(NamedTuple):
@@ -76,7 +80,7 @@ class Term:
     npow: tuple[int, ...]
     vars: list[str]
     atoms: list[Atom]
-    phase: list[Poly]
+    phase: list[Aff]
     deltas: list[tuple[int, Aff]] = field(default_factory=list)
 
 
@@ -84,7 +88,7 @@ def _frozen(a: Aff) -> tuple[tuple[str, int], ...]:
     return tuple(sorted((v, c) for v, c in a.items() if c))
 
 
-def _add(a: Mapping[Key, int], b: Mapping[Key, int], k: int = 1) -> dict[Key, int]:
+def _add(a: Mapping[str, int], b: Mapping[str, int], k: int = 1) -> Aff:
     out = dict(a)
     for v, c in b.items():
         out[v] = out.get(v, 0) + k * c
@@ -99,31 +103,20 @@ def _const(c: int) -> Aff:
     return {"1": c} if c else {}
 
 
-def _subst(a: Mapping[str, int], m: Mapping[str, Aff]) -> Aff:
+def _mul(p: Aff, q: Aff) -> Aff:
     out: Aff = {}
-    for v, c in a.items():
-        out = _add(out, m.get(v, {v: 1}), c)
-    return out
-
-
-def _poly(a: Aff) -> Poly:
-    return {() if v == "1" else (v,): c for v, c in a.items()}
-
-
-def _pmul(p: Poly, q: Poly) -> Poly:
-    out: Poly = {}
     for a, c in p.items():
         for b, d in q.items():
-            out = _add(out, {tuple(sorted(a + b)): c * d})
+            out = _add(out, {"*".join(sorted(v for v in f"{a}*{b}".split("*") if v != "1")) or "1": c * d})
     return out
 
 
-def _psubst(p: Poly, m: Mapping[str, Aff]) -> Poly:
-    out: Poly = {}
+def _subst(p: Mapping[str, int], m: Mapping[str, Aff]) -> Aff:
+    out: Aff = {}
     for key, c in p.items():
-        product: Poly = {(): c}
-        for v in key:
-            product = _pmul(product, _poly(m.get(v, {v: 1})))
+        product = {"1": c}
+        for v in key.split("*"):
+            product = _mul(product, m.get(v, {v: 1}))
         out = _add(out, product)
     return out
 
@@ -134,8 +127,7 @@ def _axis(var: str) -> int:
 
 def _axes(ints: list[int], d: int) -> set[int]:
     """The axes a flip turns: the one given (negative counts from the end), else all."""
-    if any(not -d <= a < d for a in ints):
-        raise CertificateError("a flip axis that does not exist")
+    _need(all(-d <= a < d for a in ints), "a flip axis that does not exist")
     return {a % d for a in ints} if ints else set(range(d))
 
 
@@ -168,8 +160,7 @@ def _size(node: Node, ndims: Mapping[str, int]) -> Aff:
         return _const(dsl.integer_value(node) or 0)
     if isinstance(node, Call) and node.func in ("len", "size") and isinstance(node.args[0], Name):
         axis = dsl.integer_value(node.args[1]) if node.func == "size" else 0
-        if axis is None or not 0 <= axis < ndims[node.args[0].id]:
-            raise CertificateError("a size axis that does not exist")
+        _need(axis is not None and 0 <= axis < ndims[node.args[0].id], "a size axis that does not exist")
         return {f"n:{node.args[0].id}.{axis}": 1}
     if isinstance(node, BinOp) and node.op in "+-":
         return _add(_size(node.left, ndims), _size(node.right, ndims), 1 if node.op == "+" else -1)
@@ -207,16 +198,15 @@ class _Expander:
     def ints(self, node: Call) -> list[int]:
         ints = [dsl.integer_value(a) for a in node.args[dsl.FUNCTIONS[node.func].signals:]]
         ints += [dsl.integer_value(v) for k, v in node.kwargs if k == "axis"]
-        if None in ints:
-            raise CertificateError(f"{node.func} with an argument that is not an integer")
+        _need(None not in ints, f"{node.func} with an argument that is not an integer")
         return [i for i in ints if i is not None]
 
     def options(self, node: Call) -> tuple[str, str]:
         found = {"mode": "full", "boundary": "zero"} | {
             k: v.value if isinstance(v, Str) else "" for k, v in node.kwargs}
         mode, boundary = found["mode"], BOUNDARIES.get(found["boundary"], "")
-        if len(found) != 2 or mode not in ("full", "same", "valid") or not boundary:
-            raise CertificateError(f"{node.func} with unknown options")
+        _need(len(found) == 2 and mode in ("full", "same", "valid") and boundary,
+              f"{node.func} with unknown options")
         return mode, boundary
 
     def box(self, node: Node) -> Box:
@@ -241,16 +231,15 @@ class _Expander:
         if f in REINDEX:
             return REINDEX[f][1](inner[0], self.ints(node))
         if f == "zeropad" and period:
-            if [_size(a, self.ndims) for a in node.args[1:]] != period or not all(
-                    _nonneg(_add(n, s, -1)) for n, s in zip(period, _shape(inner[0]), strict=True)):
-                raise CertificateError("zeropads of different lengths, or one shorter than its signal")
+            _need([_size(a, self.ndims) for a in node.args[1:]] == period and all(
+                _nonneg(_add(n, s, -1)) for n, s in zip(period, _shape(inner[0]), strict=True)),
+                "zeropads of different lengths, or one shorter than its signal")
             return [(lo, _add(lo, _add(n, _const(-1)))) for (lo, _), n in zip(inner[0], period, strict=True)]
         if f in CIRCULAR and period:
-            if self.ints(node) or any(_shape(b) != period for b in inner):
-                raise CertificateError(f"{f} does not take the period of the model")
+            _need(not self.ints(node) and all(_shape(b) == period for b in inner),
+                  f"{f} does not take the period of the model")
             return [({}, _add(n, _const(-1))) for n in period]
-        if f not in ("conv", "corr"):
-            raise CertificateError(f"the box of {f} is outside the checked fragment")
+        _need(f in ("conv", "corr"), f"the box of {f} is outside the checked fragment")
         mode, out = self.options(node)[0], []
         for (klo, khi), (lo, hi) in zip(*inner, strict=True):
             if f == "corr":  # the offsets x − input
@@ -260,16 +249,15 @@ class _Expander:
         return out
 
     def union(self, a: Box, b: Box) -> Box:
-        if a == b:
-            return a
-        if any(set(f) - {"1"} for lo, hi in a + b for f in (lo, hi)):
-            raise CertificateError("a sum of signals on different symbolic boxes")
-        return [(_const(min(lo.get("1", 0), low.get("1", 0))), _const(max(hi.get("1", 0), high.get("1", 0))))
-                for (lo, hi), (low, high) in zip(a, b, strict=True)]
+        _need(a == b or all(set(f) <= {"1"} for lo, hi in a + b for f in (lo, hi)),
+              "a sum of signals on different symbolic boxes")
+        return a if a == b else [(_const(min(lo.get("1", 0), low.get("1", 0))),
+                                   _const(max(hi.get("1", 0), high.get("1", 0))))
+                                  for (lo, hi), (low, high) in zip(a, b, strict=True)]
 
     def same(self, a: Box, b: Box) -> Box:
-        if not a or a != b or (self.period is not None and _shape(a) != self.period):
-            raise CertificateError("a pointwise product of signals on different boxes")
+        _need(a and a == b and (self.period is None or _shape(a) == self.period),
+              "a pointwise product of signals on different boxes")
         return a
 
     def ndim(self, node: Node) -> int:
@@ -341,15 +329,13 @@ class _Expander:
         f, args = node.func, node.args
         if f in ("conv", "corr") and p is not None and self.options(node) != ("full", "zero"):
             return self.cropped(node, p)
-        if self.padded and (f in SIZES or node.kwargs):
-            raise CertificateError(f"{f} is outside the checked fragment of Z_N^d")
+        _need(not self.padded or not (f in SIZES or node.kwargs), f"{f} is outside the fragment of Z_N^d")
         if self.padded and f == "zeropad":  # zeropad(a, N) read mod N is a mod N
             return self.expand(args[0], p)
         f = "circ" + f if self.padded and f in ("conv", "corr") else f
-        if f in (PLANE if self.torus is not None else CIRCULAR | SIZES) or \
-                (f in CIRCULAR and self.ints(node)) or \
-                (f not in ("conv", "corr") and any(k != "axis" for k, _ in node.kwargs)):
-            raise CertificateError(f"{f} as written is outside the checked fragment of this model")
+        _need(f not in (PLANE if self.torus is not None else CIRCULAR | SIZES) and not (
+            f in CIRCULAR and self.ints(node)) and (f in ("conv", "corr") or all(
+                k == "axis" for k, _ in node.kwargs)), f"{f} as written is outside the fragment of the model")
         if f in SIZES:
             d = self.torus or 0
             axes = range(d) if f == "numel" else [(self.ints(node) or [0])[0] % d]
@@ -368,11 +354,10 @@ class _Expander:
             return self.expand(args[0], REINDEX[f][0](p, self.ints(node)))
         if f == "hadamard":
             return self.product(self.expand(args[0], p), self.expand(args[1], p))
-        if f not in SLIDING and f not in FOURIER:
-            raise CertificateError(f"{f} is outside the checked fragment")
+        _need(f in SLIDING or f in FOURIER, f"{f} is outside the checked fragment")
         k = self.fresh(len(p))
         if f in FOURIER:  # ω^(±p·k), and 1/n per axis for idft
-            phase = [_add({}, _pmul(_poly(q), _poly(kk)), FOURIER[f]) for q, kk in zip(p, k, strict=True)]
+            phase = [_add({}, _mul(q, kk), FOURIER[f]) for q, kk in zip(p, k, strict=True)]
             factor = replace(self.one(npow=(-(f == "idft"),) * len(p)), phase=phase)
             return self.bind(k, self.product([factor], self.expand(args[0], k)))
         outer = [_add(q, kk, SLIDING[f]) for q, kk in zip(p, k, strict=True)]
@@ -381,8 +366,7 @@ class _Expander:
     def cropped(self, node: Call, p: list[Aff]) -> list[Term]:
         """𝟙_B(x)·Σ_k a(k)·b⟨boundary⟩(x ∓ k): B the mode's box; valid mode does not extend."""
         mode, boundary = self.options(node)
-        if self.torus is not None:
-            raise CertificateError("a crop is outside the checked fragment of Z_n^d")
+        _need(self.torus is None, "a crop is outside the checked fragment of Z_n^d")
         indicator = INDICATOR + repr([(_frozen(lo), _frozen(hi)) for lo, hi in self.box(node)])
         k = self.fresh(len(p))
         outer = [_add(q, kk, SLIDING[node.func]) for q, kk in zip(p, k, strict=True)]
@@ -407,43 +391,45 @@ class _Expander:
 # --- the certificate steps ------------------------------------------------------------------
 
 def _aff(data: Any) -> Aff:
-    if not isinstance(data, dict) or not all(isinstance(v, str) and type(c) is int for v, c in data.items()):
-        raise CertificateError(f"{data!r} is not an integer affine form")
+    _need(isinstance(data, dict) and all(isinstance(v, str) and "*" not in v and type(c) is int
+                                         for v, c in data.items()), f"{data!r} is not an integer affine form")
     return {v: c for v, c in data.items() if c}
-
-
-def _apply_map(t: Term, forward: Mapping[str, Aff], inverse: Mapping[str, Aff], torus: bool) -> Term:
-    old, new = set(t.vars), set(inverse)
-    free = {v for a in t.atoms for ax in a[2] for v, _ in ax} | {v for p in t.phase for k in p for v in k}
-    free = (free | {v for _, d in t.deltas for v in d}) - old - {"1"}
-    if set(forward) != old or len(new) != len(old) or new & free or "1" in new:
-        raise CertificateError("the map does not re-index exactly the summation variables")
-    for target, source, allowed in ((forward, inverse, new), (inverse, forward, old)):
-        for v, image in target.items():
-            if set(image) - allowed - free - {"1"} or _subst(image, source) != {v: 1} or (
-                    torus and any(u != "1" and _axis(u) != _axis(v) for u in image)):
-                raise CertificateError(f"the map and its inverse are not inverse bijections at {v}")
-    return _substitute(t, forward, list(inverse))
 
 
 def _substitute(t: Term, m: Mapping[str, Aff], variables: list[str]) -> Term:
     atoms = [(s, c, tuple(_frozen(_subst(dict(ax), m)) for ax in i)) for s, c, i in t.atoms]
-    return replace(t, vars=variables, atoms=atoms, phase=[_psubst(p, m) for p in t.phase],
+    return replace(t, vars=variables, atoms=atoms, phase=[_subst(p, m) for p in t.phase],
                    deltas=[(a, _subst(d, m)) for a, d in t.deltas])
+
+
+def _apply_map(t: Term, forward: Mapping[str, Aff], inverse: Mapping[str, Aff], torus: bool) -> Term:
+    old, new = set(t.vars), set(inverse)
+    free = {v for a in t.atoms for ax in a[2] for v, _ in ax} | {v for _, d in t.deltas for v in d}
+    free = (free | {v for p in t.phase for key in p for v in key.split("*")}) - old - {"1"}
+    _need(set(forward) == old and len(new) == len(old) and not new & free and "1" not in new,
+          "the map does not re-index exactly the summation variables")
+    for target, source, allowed in ((forward, inverse, new), (inverse, forward, old)):
+        for v, image in target.items():
+            _need(set(image) <= allowed | free | {"1"} and _subst(image, source) == {v: 1} and not (
+                torus and any(u != "1" and _axis(u) != _axis(v) for u in image)),
+                f"the map and its inverse are not inverse bijections at {v}")
+    return _substitute(t, forward, list(inverse))
 
 
 def _orthogonality(t: Term, k: str) -> Term:
     a = _axis(k)
-    if k not in t.vars or any(k == v for at in t.atoms for ax in at[2] for v, _ in ax) or any(
-            k in d for _, d in t.deltas) or any(key.count(k) > 1 for key in t.phase[a]):
-        raise CertificateError(f"{k} is not a summation variable free of the atoms, linear in the phase")
-    linear = {next((v for v in key if v != k), "1"): c for key, c in t.phase[a].items() if k in key}
-    phase = [{key: c for key, c in x.items() if k not in key} if b == a else x for b, x in enumerate(t.phase)]
+    _need(k in t.vars and all(k != v for at in t.atoms for ax in at[2] for v, _ in ax) and all(
+        k not in d for _, d in t.deltas) and all(key.split("*").count(k) <= 1 for key in t.phase[a]),
+        f"{k} is not a summation variable free of the atoms, linear in the phase")
+    linear = {next((v for v in key.split("*") if v != k), "1"): c for key, c in t.phase[a].items()
+              if k in key.split("*")}
+    phase = [{key: c for key, c in x.items() if k not in key.split("*")} if b == a else x
+             for b, x in enumerate(t.phase)]
     return replace(t, vars=[v for v in t.vars if v != k], phase=phase, deltas=[*t.deltas, (a, linear)],
                    npow=tuple(e + (b == a) for b, e in enumerate(t.npow)))
 
 
-def _collapse(t: Term, v: str, torus: bool, point: bool = False) -> Term:
+def _collapse(t: Term, v: str, torus: bool, point: bool) -> Term:
     for number, (a, d) in enumerate(t.deltas):
         c = d.get(v, 0)
         if (v in t.vars) != point and abs(c) == 1 and (a == _axis(v) or not torus):
@@ -500,50 +486,46 @@ def _fits(expander: _Expander, statement: dsl.Statement) -> None:
     """The box conditions of the expander's period P hold, and each signal side is on [0, P)^d."""
     for side in (statement.left, statement.right):
         box = expander.box(side)
-        if box and not all(_nonneg(lo) and _nonneg(_add(_add(n, hi, -1), _const(-1)))
-                           for n, (lo, hi) in zip(expander.period or [], box, strict=True)):
-            raise CertificateError("a side that is not on [0, n)^d")
+        _need(not box or all(_nonneg(lo) and _nonneg(_add(_add(n, hi, -1), _const(-1)))
+                             for n, (lo, hi) in zip(expander.period or [], box, strict=True)),
+              "a side that is not on [0, n)^d")
 
 
 def _check(statement: dsl.Statement, signals: Mapping[str, Sequence[Declared]],
            certificate: Mapping[str, Any]) -> None:
     ndims = {name: len(specs[0].shape) for name, specs in signals.items()}
-    if statement.op != "==" or any(len(s.shape) != ndims[name] or len(s.origin) != ndims[name] or
-                                   any(len(c) != ndims[name] for c in s.entries or ())
-                                   for name, specs in signals.items() for s in specs):
-        raise CertificateError("a statement other than ==, or a signal declared with different axes")
+    _need(statement.op == "==" and all(len(s.shape) == len(s.origin) == ndims[name] and all(
+        len(c) == ndims[name] for c in s.entries or ()) for name, specs in signals.items() for s in specs),
+        "a statement other than ==, or a signal declared with different axes")
     real = frozenset(name for name, specs in signals.items() if all(s.real for s in specs))
     model, sides = certificate.get("model"), certificate.get("sides")
     padded = certificate.get("padded") is True
     torus, d = model == "Z_n^d", next(iter(ndims.values()), 0)
-    if model not in ("Z^d", "Z_n^d") or (padded and not torus) or (torus and set(ndims.values()) != {d}):
-        raise CertificateError(f"model {model!r} unknown, or not one for signals of these dimensions")
+    _need(model in ("Z^d", "Z_n^d") and (torus or not padded) and (not torus or set(ndims.values()) == {d}),
+          f"model {model!r} unknown, or not one for signals of these dimensions")
     if not isinstance(sides, list) or len(sides) != 2:
         raise CertificateError("a certificate has two sides")
     read = certificate.get("literals", [])
-    if not isinstance(read, list) or (read and torus) or any(
-            len(signals[n]) != 1 or signals[n][0].entries is None for n in read):
-        raise CertificateError("the certificate reads entries the claim does not give")
+    _need(isinstance(read, list) and not (read and torus) and all(
+        len(signals[n]) == 1 and signals[n][0].entries is not None for n in read),
+        "the certificate reads entries the claim does not give")
     pads = [n for n in dsl.walk(statement) if isinstance(n, Call) and n.func == "zeropad"]
     if padded:
-        if not pads:
-            raise CertificateError("a padded model without a zeropad")
+        _need(pads, "a padded model without a zeropad")
         period = [_size(a, ndims) for a in pads[0].args[1:]]
         _fits(_Expander(ndims, real, boxes=declared_boxes(signals, False), period=period), statement)
     elif torus:
-        if not any(isinstance(n, Call) and n.func in CIRCULAR | SIZES for n in dsl.walk(statement)):
-            raise CertificateError("Z_n^d for a statement without a circular operation")
+        _need(any(isinstance(n, Call) and n.func in CIRCULAR | SIZES for n in dsl.walk(statement)),
+              "Z_n^d for a statement without a circular operation")
         for specs in itertools.product(*signals.values()):  # every declared size
-            if len({s.shape for s in specs}) != 1:
-                raise CertificateError("Z_n^d for signals of different shapes")
+            _need(len({s.shape for s in specs}) == 1, "Z_n^d for signals of different shapes")
             boxes = {name: [(_const(o), _const(o + n - 1)) for o, n in zip(s.origin, s.shape, strict=True)]
                      for name, s in zip(signals, specs, strict=True)}
             _fits(_Expander(ndims, real, boxes=boxes, period=[_const(n) for n in specs[0].shape]), statement)
     boxes = declared_boxes(signals, certificate.get("tied") is True)
     literals = {n: signals[n][0].entries or {} for n in read}
     signal = [_Expander(ndims, real).ndim(side) > 0 for side in (statement.left, statement.right)]
-    if signal[0] != signal[1]:
-        raise CertificateError("a signal is compared with a number")
+    _need(signal[0] == signal[1], "a signal is compared with a number")
     forms = []
     for node, side in zip((statement.left, statement.right), sides, strict=True):
         expander = _Expander(ndims, real, d if torus else None, boxes, padded, literals)
@@ -554,5 +536,4 @@ def _check(statement: dsl.Statement, signals: Mapping[str, Sequence[Declared]],
             raise CertificateError(f"the side has {len(terms)} terms; the certificate gives other steps")
         forms.append(normal_form([_run(t, s.get("steps") if isinstance(s, dict) else None, torus)
                                   for t, s in zip(terms, steps, strict=True)]))
-    if forms[0] != forms[1]:
-        raise CertificateError("the two sides have different normal forms")
+    _need(forms[0] == forms[1], "the two sides have different normal forms")
