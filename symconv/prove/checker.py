@@ -491,6 +491,19 @@ def _fits(expander: _Expander, statement: dsl.Statement) -> None:
               "a side that is not on [0, n)^d")
 
 
+def torus_fits(statement: dsl.Statement, signals: Mapping[str, Sequence[Declared]]) -> None:
+    """Z_n^d is what ops computes at every declared size, or CertificateError (module docstring)."""
+    _need(any(isinstance(n, Call) and n.func in CIRCULAR | SIZES for n in dsl.walk(statement)),
+          "Z_n^d for a statement without a circular operation")
+    for specs in itertools.product(*signals.values()):
+        _need(len({s.shape for s in specs}) == 1, "Z_n^d for signals of different shapes")
+        boxes = {name: [(_const(o), _const(o + n - 1)) for o, n in zip(s.origin, s.shape, strict=True)]
+                 for name, s in zip(signals, specs, strict=True)}
+        ndims = {name: len(s.shape) for name, s in zip(signals, specs, strict=True)}
+        _fits(_Expander(ndims, frozenset(), boxes=boxes, period=[_const(n) for n in specs[0].shape]),
+              statement)
+
+
 def _check(statement: dsl.Statement, signals: Mapping[str, Sequence[Declared]],
            certificate: Mapping[str, Any]) -> None:
     ndims = {name: len(specs[0].shape) for name, specs in signals.items()}
@@ -515,13 +528,7 @@ def _check(statement: dsl.Statement, signals: Mapping[str, Sequence[Declared]],
         period = [_size(a, ndims) for a in pads[0].args[1:]]
         _fits(_Expander(ndims, real, boxes=declared_boxes(signals, False), period=period), statement)
     elif torus:
-        _need(any(isinstance(n, Call) and n.func in CIRCULAR | SIZES for n in dsl.walk(statement)),
-              "Z_n^d for a statement without a circular operation")
-        for specs in itertools.product(*signals.values()):  # every declared size
-            _need(len({s.shape for s in specs}) == 1, "Z_n^d for signals of different shapes")
-            boxes = {name: [(_const(o), _const(o + n - 1)) for o, n in zip(s.origin, s.shape, strict=True)]
-                     for name, s in zip(signals, specs, strict=True)}
-            _fits(_Expander(ndims, real, boxes=boxes, period=[_const(n) for n in specs[0].shape]), statement)
+        torus_fits(statement, signals)
     boxes = declared_boxes(signals, certificate.get("tied") is True)
     literals = {n: signals[n][0].entries or {} for n in read}
     signal = [_Expander(ndims, real).ndim(side) > 0 for side in (statement.left, statement.right)]
