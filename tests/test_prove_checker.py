@@ -549,14 +549,20 @@ SIGNAL_EXPRESSIONS = st.recursive(st.sampled_from(["f", "g"]), lambda inner: st.
     st.builds("circcorr({}, {})".format, inner, inner)), max_leaves=4)
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(SIGNAL_EXPRESSIONS, st.booleans(), st.sampled_from(TORUS_SIGNALS), st.sampled_from(TORUS_SIGNALS))
-def test_the_checkers_torus_conditions_are_what_ops_computes(expression: str, scalar: bool,
-                                                             f: Any, g: Any) -> None:
+CIRCULAR_FORMS = ["circconv({}, {})", "circcorr({}, {})", "dft({}) * {}", "hadamard({}, idft({}))",
+                  "{} + dft({})"]
+
+
+@settings(max_examples=150, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+@given(SIGNAL_EXPRESSIONS, SIGNAL_EXPRESSIONS, st.sampled_from(CIRCULAR_FORMS), st.booleans(),
+       st.sampled_from(TORUS_SIGNALS), st.sampled_from(TORUS_SIGNALS))
+def test_the_checkers_torus_conditions_are_what_ops_computes(left: str, right: str, form: str,
+                                                             scalar: bool, f: Any, g: Any) -> None:
     """The checker's own box rules accept Z_n^d exactly where evaluating the statement with
     ops on zero signals of the declared shapes does (recheck.periods_fit)."""
-    assume(("dft" in expression or "circ" in expression)
-           and names(parse_statement(f"{expression} == 0")) == {"f", "g"})
+    expression = form.format(left, right)
+    assume(names(parse_statement(f"{expression} == 0")) == {"f", "g"})
     text = f"sum({expression})" if scalar else expression
     claim = claim_from_text(f"{text} == {text}", {"f": f, "g": g})
     assert claim.statement is not None

@@ -34,10 +34,10 @@ Shared by every verdict:
 
 PROVED (:func:`symconv.prove.general.attempt`, 22), given only when all of these pass:
 
-1. the independent checker :mod:`symconv.prove.checker` (CHECKER_LINES), which imports only
+1. the independent checker :mod:`symconv.prove.checker` (546), which imports only
    the parser and takes nothing from the prover but the certificate's witnesses: it reads
    the claim's statement and declared signals (shape, origin, realness, fixed entries, as
-   plain data from :func:`symconv.prove.derivation.declared_signals`, 20), expands both
+   plain data from :func:`symconv.prove.derivation.declared_signals`, 20 lines), expands both
    sides into flat sums of its own, applies the re-indexing maps (each checked to be a
    bijection by composing it with its inverse), orthogonality and collapse steps, and
    compares the collected terms.  Its expansion (``_Expander.call``) is a second statement
@@ -68,9 +68,10 @@ PROBABLE: :mod:`symconv.prove.random` (622: sizes, seeds, the degree and height 
 behind the error probability, with :func:`symconv.prove.evaluate.degree`, 15) and
 :mod:`symconv.prove.modular` (443: NTT convolutions and Z[ζ_L] → F_p).
 
-In all, about 6,200 lines: the core (2,261), the parser and SignalSpec (665), and in
-prove about 3,300 (checker 382, packed 1,028, random 622, modular 443, evaluate 189,
-exact 168, cache 167, and about 290 lines of general, counterexample and tiers).
+In all, about 6,400 lines: the core (2,261), the parser and SignalSpec (665), and in
+prove about 3,500 (checker 546, packed 1,028, random 622, modular 443, evaluate 189,
+exact 168, cache 167, and about 310 lines of general, derivation, counterexample and
+tiers).
 """
 
 from symconv.lang.claims import TIER_NAMES

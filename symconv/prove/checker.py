@@ -406,8 +406,8 @@ def _apply_map(t: Term, forward: Mapping[str, Aff], inverse: Mapping[str, Aff], 
     old, new = set(t.vars), set(inverse)
     free = {v for a in t.atoms for ax in a[2] for v, _ in ax} | {v for _, d in t.deltas for v in d}
     free = (free | {v for p in t.phase for key in p for v in key.split("*")}) - old - {"1"}
-    _need(set(forward) == old and len(new) == len(old) and not new & free and "1" not in new,
-          "the map does not re-index exactly the summation variables")
+    _need(set(forward) == old and len(new) == len(old) and not new & free and all(
+        v != "1" and "*" not in v for v in new), "the map does not re-index exactly the summation variables")
     for target, source, allowed in ((forward, inverse, new), (inverse, forward, old)):
         for v, image in target.items():
             _need(set(image) <= allowed | free | {"1"} and _subst(image, source) == {v: 1} and not (
