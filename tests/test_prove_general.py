@@ -1033,7 +1033,7 @@ def test_symbolic_boxes_are_the_boxes_ops_computes(text: str, kernel: tuple[int,
                                  checker.declared_boxes(specs, False))
     names = {f"{kind}:{name}.{a}": values[f"{kind}_{name}{a + 1}"]
              for kind in "no" for name in "FI" for a in range(2)}
-    assert [(_at(lo, names), _at(hi, names)) for lo, hi in expander.signal_box(node)] == ops_box, text
+    assert [(_at(lo, names), _at(hi, names)) for lo, hi in expander.box(node)] == ops_box, text
 
 
 def _at(form: dict[str, int], values: dict[str, int]) -> int:
