@@ -23,8 +23,9 @@ A verdict is PROVED only when (1) the two canonical forms are identical, (2) the
 independent checker :mod:`symconv.prove.checker` accepts the certificate (each
 term's re-indexing map with its inverse, the orthogonality steps:
 :attr:`Derivation.certificate`, also in the JSON output), (3) the claim holds at
-its declared sizes by the exact tier's comparison (:func:`backstop`) and (4) the
-normal form agrees with the statement at small sizes (:func:`recheck`).  Anything
+its declared sizes by the exact tier's comparison (:func:`backstop`) and (4) by the
+same comparison at two small sizes that are not declared (:func:`recheck_statement`;
+:func:`recheck_modes` for modes).  Anything
 short of that returns None, and the exact tier takes over; None does not say the
 statement is false.  One-axis flips and transposes are an atom at a signed permutation σ
 of its index; around a sum, the summation variable k = σ(j) is re-indexed with them
@@ -109,8 +110,8 @@ from symconv.prove.recheck import (
     _as_polynomial,
     backstop,
     periods_fit,
-    recheck,
     recheck_modes,
+    recheck_statement,
     size_classes,
 )
 from symconv.prove.rules import (
@@ -801,8 +802,9 @@ def attempt(claim: Claim, budget: Budget) -> Result | None:
         if derivation.declared:
             recheck_modes(claim, derivation, budget)
         else:
-            # the chain's intermediate steps are re-checked in the tests; here the normal form
-            recheck(claim, derivation, budget, every_step=False)
+            # the statement at small undeclared sizes; the prover's own normal form and its
+            # intermediate steps are re-checked against ops in the tests (recheck)
+            recheck_statement(claim, derivation, budget)
     except RecheckError:
         return None  # a bug in a rule: never PROVED, let the exact tier decide
     except SymconvError:
