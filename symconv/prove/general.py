@@ -80,9 +80,10 @@ condition on Z_n^d, the backstop and the re-checks against ops in :mod:`symconv.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
@@ -372,7 +373,7 @@ def _canonical_moves(mono: Monomial, form: LinearForm) -> list[Move]:
     used |= {v for m in form.monomials for v in m.variables}
     used |= {v for m in form.monomials for v in free_variables(m)}
     best: tuple[Any, ...] | None = None
-    best_moves: list[Move] = []
+    best_moves: list[_LazyMove] = []
     for factor_order in itertools.permutations(range(len(mono.atoms))):
         attempt_moves = _pivot(mono, factor_order, used)
         if attempt_moves is None:
@@ -385,19 +386,34 @@ def _canonical_moves(mono: Monomial, form: LinearForm) -> list[Move]:
             best, best_moves = key, moves
     if best is None:
         raise RuleError(f"no factor order re-indexes {mono.as_term().text()}")
-    return best_moves
+    return [(rule, params, *why()) for rule, params, why in best_moves]
 
 
 Move = tuple[str, dict[str, Any], str, str]  # rule, params, justification (text, LaTeX)
+# a move whose justification is written only if its factor order is the one kept
+_LazyMove = tuple[str, dict[str, Any], Callable[[], tuple[str, str]]]
+
+
+def _reindex_note(var: str, new_var: str, index: Index, inverse: Index,
+                  torus: bool) -> tuple[str, str]:
+    # on Z_n^d the summand is n-periodic in each variable (signals read mod n, ω^n = 1)
+    group, group_latex = ("Z_n^d (the summand is n-periodic: ω^n = 1)",
+                          r"$\mathbb{Z}_n^d$ (the summand is $n$-periodic: $\omega^n = 1$)") \
+        if torus else ("Z^d", r"$\mathbb{Z}^d$")
+    why = (f"substitute {new_var} = {index.text()}, i.e. {var} = {inverse.text()}, "
+           f"a bijection of {group}")
+    why_latex = (rf"substitute ${new_var} = {index.latex()}$, i.e.\ ${var} = {inverse.latex()}$,"
+                 rf" a bijection of {group_latex}")
+    return why, why_latex
 
 
 def _pivot(mono: Monomial, factor_order: tuple[int, ...],
-           used: set[str]) -> tuple[Monomial, list[Move]] | None:
+           used: set[str]) -> tuple[Monomial, list[_LazyMove]] | None:
     """Re-index so that the factors, in ``factor_order``, get plain variable indices."""
     form = LinearForm((mono,))
     remaining = list(mono.variables)
     pivots: list[str] = []
-    moves: list[Move] = []
+    moves: list[_LazyMove] = []
     names = fresh_names(used)
     for position in factor_order:
         if not remaining:
@@ -413,17 +429,10 @@ def _pivot(mono: Monomial, factor_order: tuple[int, ...],
         new_var = next(names)
         rest = index.substitute(var, Index())
         inverse = (Index.var(new_var) - rest).scaled(index.coeff(var))
-        # on Z_n^d the summand is n-periodic in each variable (signals read mod n, ω^n = 1)
-        group, group_latex = ("Z_n^d (the summand is n-periodic: ω^n = 1)",
-                              r"$\mathbb{Z}_n^d$ (the summand is $n$-periodic: $\omega^n = 1$)") \
-            if mono.torus else ("Z^d", r"$\mathbb{Z}^d$")
-        why = (f"substitute {new_var} = {index.text()}, i.e. {var} = {inverse.text()}, "
-               f"a bijection of {group}")
-        why_latex = (rf"substitute ${new_var} = {index.latex()}$, i.e.\ ${var} = {inverse.latex()}$,"
-                     rf" a bijection of {group_latex}")
         params: dict[str, Any] = {"var": var, "new_var": new_var, "image": index}
         form = reindex_rule(form, 0, var, new_var, index)
-        moves.append(("reindex", params, why, why_latex))
+        moves.append(("reindex", params, functools.partial(
+            _reindex_note, var, new_var, index, inverse, mono.torus)))
         pivots.append(new_var)
     if remaining:
         return None
@@ -432,12 +441,12 @@ def _pivot(mono: Monomial, factor_order: tuple[int, ...],
         order_params = {"order": tuple(pivots)}
         form = exchange_rule(form, 0, **order_params)
         note = "the sums are finite, so their order may be exchanged"
-        moves.append(("exchange", order_params, note, note))
+        moves.append(("exchange", order_params, lambda: (note, note)))
     canonical = dict(zip(pivots, fresh_names(set()), strict=False))
     mapping = {old: new for old, new in canonical.items() if old != new}
     if mapping:
         form = rename_rule(form, 0, mapping)
-        moves.append(("rename", {"mapping": mapping}, *_rename_note(mapping)))
+        moves.append(("rename", {"mapping": mapping}, functools.partial(_rename_note, mapping)))
     return form.monomials[0], moves
 
 

@@ -1,7 +1,9 @@
 """Checks of a general-tier derivation against :mod:`symconv.core.ops`: whether the model
 on Z_n^d is what ops computes at the declared sizes (:func:`periods_fit`), the backstop at
-the declared sizes (:func:`backstop`) and the re-checks at small sizes (:func:`recheck`,
-:func:`recheck_modes`)."""
+the declared sizes (:func:`backstop`) and the re-checks of the statement at small undeclared
+sizes (:func:`recheck_statement`, :func:`recheck_modes`), which PROVED needs; and, for the
+tests, the prover's normal form and intermediate steps evaluated against ops
+(:func:`recheck`)."""
 
 from __future__ import annotations
 
@@ -185,7 +187,8 @@ def recheck_statement(claim: Claim, derivation: Derivation, budget: Budget) -> N
 
 def recheck(claim: Claim, derivation: Derivation, budget: Budget, every_step: bool = True) -> None:
     """Evaluate the statement and every intermediate expression (``every_step`` False: the
-    common canonical form only) at small sizes.
+    common canonical form only) at small sizes: a check of the prover, run by the tests
+    (PROVED does not depend on the prover's forms: the checker computes its own).
 
     Raises RecheckError at the first disagreement.  The statement is evaluated
     by the exact tier's evaluator (:mod:`symconv.core.ops` on symbolic signals);
