@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from symconv.core.rendering import render
 from symconv.lang.dsl import (
+    Statement,
     parse_statement,
 )
 from symconv.prove import checker
@@ -110,6 +111,9 @@ class Derivation:
     # signals with concrete entries that the derivation unfolded into their entries (the
     # statement is then proved for all sizes of the other signals, these fixed as given)
     literals: Mapping[str, Mapping[tuple[int, ...], Fraction]] = field(default_factory=dict)
+    # the parsed statement (the claim's own, from the same parser), so that check() need not
+    # parse the text again
+    parsed: Statement | None = field(default=None, repr=False, compare=False)
 
     @property
     def steps(self) -> list[Step]:
@@ -123,7 +127,9 @@ class Derivation:
     def check(self) -> bool:
         """Whether the independent checker accepts the certificate for the statement."""
         try:
-            checker.check(parse_statement(self.statement), self.ndims, self.real, self.certificate,
+            statement = self.parsed if self.parsed is not None and \
+                self.parsed.text == self.statement else parse_statement(self.statement)
+            checker.check(statement, self.ndims, self.real, self.certificate,
                           self.declared or None, self.literals)
         except checker.CertificateError:
             return False

@@ -205,8 +205,11 @@ def side_steps(side: DslSide) -> tuple[list[Step], LinearForm]:
             note = "𝟙_B(y)·𝟙_B(y) = 𝟙_B(y) (one output box, reached twice)"
             steps.append(Step(form, deduped, "idempotence", note, note, {"monomial": number}))
             form = deduped
-        for rule, params, why, why_latex in _canonical_moves(form.monomials[number], form):
-            after = RULES[rule](form, monomial=number, **params)
+        moves, reached = _canonical_moves(form.monomials[number], form)
+        for k, (rule, params, why, why_latex) in enumerate(moves):
+            # a one-term form is the form the pivot search rewrote: its results are these
+            after = reached[k] if len(form.monomials) == 1 else \
+                RULES[rule](form, monomial=number, **params)
             steps.append(Step(form, after, rule, why, why_latex, {"monomial": number, **params}))
             form = after  # type: ignore[assignment]
     final = order(form)
@@ -365,8 +368,9 @@ def _inverse_axes(axes: tuple[int, ...]) -> tuple[int, ...]:
     return tuple(inverse)
 
 
-def _canonical_moves(mono: Monomial, form: LinearForm) -> list[Move]:
-    """The re-indexings, exchange and renaming that bring one term to canonical form."""
+def _canonical_moves(mono: Monomial, form: LinearForm) -> tuple[list[Move], list[LinearForm]]:
+    """The re-indexings, exchange and renaming that bring one term to canonical form, and the
+    one-term forms they give in turn (starting from ``LinearForm((mono,))``)."""
     if len(mono.atoms) > MAX_FACTORS:
         raise RuleError(f"{len(mono.atoms)} factors: too many orders to try")
     used = {v for m in form.monomials for a in m.atoms for v in a.index.variables()}
@@ -374,19 +378,20 @@ def _canonical_moves(mono: Monomial, form: LinearForm) -> list[Move]:
     used |= {v for m in form.monomials for v in free_variables(m)}
     best: tuple[Any, ...] | None = None
     best_moves: list[_LazyMove] = []
+    best_forms: list[LinearForm] = []
     for factor_order in itertools.permutations(range(len(mono.atoms))):
         attempt_moves = _pivot(mono, factor_order, used)
         if attempt_moves is None:
             continue
-        result, moves = attempt_moves
+        result, moves, forms = attempt_moves
         key = (tuple(sorted(atom_key(a) for a in result.atoms)), result.phase.quadratic,
                result.phase.linear, result.phase.constant,
                tuple(sorted((p.coeffs, p.const) for p in result.points)))
         if best is None or key < best:
-            best, best_moves = key, moves
+            best, best_moves, best_forms = key, moves, forms
     if best is None:
         raise RuleError(f"no factor order re-indexes {mono.as_term().text()}")
-    return [(rule, params, *why()) for rule, params, why in best_moves]
+    return [(rule, params, *why()) for rule, params, why in best_moves], best_forms
 
 
 Move = tuple[str, dict[str, Any], str, str]  # rule, params, justification (text, LaTeX)
@@ -407,13 +412,15 @@ def _reindex_note(var: str, new_var: str, index: Index, inverse: Index,
     return why, why_latex
 
 
-def _pivot(mono: Monomial, factor_order: tuple[int, ...],
-           used: set[str]) -> tuple[Monomial, list[_LazyMove]] | None:
-    """Re-index so that the factors, in ``factor_order``, get plain variable indices."""
+def _pivot(mono: Monomial, factor_order: tuple[int, ...], used: set[str]
+           ) -> tuple[Monomial, list[_LazyMove], list[LinearForm]] | None:
+    """Re-index so that the factors, in ``factor_order``, get plain variable indices: the
+    result, the moves and the form after each move."""
     form = LinearForm((mono,))
     remaining = list(mono.variables)
     pivots: list[str] = []
     moves: list[_LazyMove] = []
+    forms: list[LinearForm] = []
     names = fresh_names(used)
     for position in factor_order:
         if not remaining:
@@ -433,6 +440,7 @@ def _pivot(mono: Monomial, factor_order: tuple[int, ...],
         form = reindex_rule(form, 0, var, new_var, index)
         moves.append(("reindex", params, functools.partial(
             _reindex_note, var, new_var, index, inverse, mono.torus)))
+        forms.append(form)
         pivots.append(new_var)
     if remaining:
         return None
@@ -442,12 +450,14 @@ def _pivot(mono: Monomial, factor_order: tuple[int, ...],
         form = exchange_rule(form, 0, **order_params)
         note = "the sums are finite, so their order may be exchanged"
         moves.append(("exchange", order_params, lambda: (note, note)))
+        forms.append(form)
     canonical = dict(zip(pivots, fresh_names(set()), strict=False))
     mapping = {old: new for old, new in canonical.items() if old != new}
     if mapping:
         form = rename_rule(form, 0, mapping)
         moves.append(("rename", {"mapping": mapping}, functools.partial(_rename_note, mapping)))
-    return form.monomials[0], moves
+        forms.append(form)
+    return form.monomials[0], moves, forms
 
 
 def derive(claim: Claim) -> Derivation | None:
@@ -556,12 +566,12 @@ def _compare(claim: Claim, literals: Mapping[str, tuple[tuple[tuple[int, ...], F
     concrete = {name: dict(values) for name, values in entries}
     if not modes:
         return Derivation(statement.text, left, right, left_form, torus, certificate=cert,
-                          ndims=ndims, real=real, literals=concrete), None
+                          ndims=ndims, real=real, literals=concrete, parsed=statement), None
     cert["tied"] = tied
     cert["declared"] = _declared_json(declared)  # what the checker reads besides the statement
     return Derivation(statement.text, left, right, left_form, torus, certificate=cert,
                       ndims=ndims, real=real, declared=declared, literals=concrete,
-                      scope=modes_scope(statement, declared, tied)), None
+                      scope=modes_scope(statement, declared, tied), parsed=statement), None
 
 
 def _padded_derivation(claim: Claim, statement: Statement, signal: bool, ndims: Mapping[str, int],
@@ -595,7 +605,7 @@ def _padded_derivation(claim: Claim, statement: Statement, signal: bool, ndims: 
              f"zeropad length that follows them: both sides read modulo N agree, and each lies "
              f"on [0, N) (every zeropad fits)")
     return Derivation(statement.text, left, right, left_form, True, certificate=cert,
-                      ndims=ndims, real=real, declared=declared, scope=scope)
+                      ndims=ndims, real=real, declared=declared, scope=scope, parsed=statement)
 
 
 def _declared_boxes(claim: Claim) -> dict[str, tuple[tuple[tuple[int, ...], tuple[int, ...] | None], ...]]:
