@@ -641,19 +641,26 @@ class PackedBackend:
         domains = {id(p.domain): p.domain for p in entries}
         field_orders = {key: _order_of(domain) for key, domain in domains.items()}
         order = math.lcm(1, *field_orders.values())
+        rational = {key for key, domain in domains.items() if domain.is_QQ or domain.is_ZZ}
+        encode = self.codec.encode
         pos, mono, exp, nums, dens = [], [], [], [], []
         for flat, p in enumerate(entries):
+            if id(p.domain) in rational:  # one row per term, ζ^0
+                for m, c in p.terms.items():
+                    pos.append(flat)
+                    mono.append(encode(m))
+                    exp.append(0)
+                    nums.append(int(c.numerator))  # ZZ and QQ elements both have these
+                    dens.append(int(c.denominator))
+                continue
             step = order // field_orders[id(p.domain)]
-            rational = p.domain.is_QQ or p.domain.is_ZZ
             for m, c in p.terms.items():
-                code = self.codec.encode(m)
-                parts = ([(0, c)] if rational else
-                         [(j * step, q) for j, q in p.domain.zeta_exponents(c).items()])
-                for e, q in parts:
+                code = encode(m)
+                for j, q in p.domain.zeta_exponents(c).items():
                     pos.append(flat)
                     mono.append(code)
-                    exp.append(e)
-                    nums.append(int(q.numerator))  # ZZ and QQ elements both have these
+                    exp.append(j * step)
+                    nums.append(int(q.numerator))
                     dens.append(int(q.denominator))
         common = math.lcm(1, *dens)
         coef = [n * (common // d) for n, d in zip(nums, dens, strict=True)]
