@@ -535,6 +535,8 @@ def _matching_pairs(keys_a: np.ndarray, keys_b: np.ndarray) -> _Pairs:
               for k in (keys_a, keys_b)]
     (ua, first_a, count_a), (ub, first_b, count_b) = (
         _runs(k if o is None else k[o]) for k, o in zip((keys_a, keys_b), orders, strict=True))
+    if np.array_equal(ua, ub):  # the same keys on both sides (two signals on one box)
+        return _Pairs(first_a, count_a, first_b, count_b, *orders)
     _, in_a, in_b = np.intersect1d(ua, ub, assume_unique=True, return_indices=True)
     return _Pairs(first_a[in_a], count_a[in_a], first_b[in_b], count_b[in_b], *orders)
 
