@@ -28,8 +28,11 @@ symconv is measured three times:
 A row ``fixed1x1`` (flip equivalence with 1x1 signals, no peers) shows the fixed cost per
 claim: nearly everything in it is set-up, not arithmetic.
 
-Times are medians over repeated runs (at least 3, more while under ``--seconds``), wall
-clock; the machine load is printed first, since it is shared.  Imports are excluded.
+Times are wall clock per claim, median (min-max) over rounds (at least 3, more while
+under ``--seconds`` per column); each round runs every column of a row once, so that they
+share the load of the (shared) machine, whose load average is printed before and after.
+The last column says whether symconv's claim -> verdict (all tiers) is at or ahead of
+FLINT (ratio of medians).  Imports are excluded.
 
 Run: ``python benchmarks/bench_flint.py [--cases assoc6 dft1d16 ...] [--sympy-terms N]``
 """
@@ -38,7 +41,6 @@ from __future__ import annotations
 
 import argparse
 import itertools
-import math
 import os
 import statistics
 import time
@@ -240,47 +242,80 @@ def symconv_all_tiers(case: Case) -> bool:
     return run_tiers(claim, Budget(600)).verdict.value in ("PROVED", "VERIFIED")
 
 
-def median_seconds(func: Callable[[], bool], budget: float) -> tuple[float, float, float, bool]:
-    """(median, min, max) wall seconds and the answer, over >= 3 runs (more within ``budget``)."""
-    answer = func()  # warm caches and the allocator, as a suite of claims would
-    times: list[float] = []
+@dataclass(frozen=True)
+class Cell:
+    median: float
+    low: float
+    high: float
+    ok: bool
+
+
+def timed(funcs: dict[str, Callable[[], bool]], budget: float) -> dict[str, Cell]:
+    """Median, min and max wall seconds of each function and whether its answer was right, over
+    >= 3 rounds (more while all fit in ``budget`` seconds per function).  Each round runs every
+    function once, so that all columns of a row see the same load on a shared machine."""
+    answers = {label: func() for label, func in funcs.items()}  # warm caches, as a suite would
+    times: dict[str, list[float]] = {label: [] for label in funcs}
     start = time.perf_counter()
-    while len(times) < 3 or (time.perf_counter() - start < budget and len(times) < 51):
-        t = time.perf_counter()
-        answer = func()
-        times.append(time.perf_counter() - t)
-    return statistics.median(times), min(times), max(times), answer
+    rounds = 0
+    while rounds < 3 or (time.perf_counter() - start < budget * len(funcs) and rounds < 51):
+        for label, func in funcs.items():
+            t = time.perf_counter()
+            answers[label] = func() and answers[label]
+            times[label].append(time.perf_counter() - t)
+        rounds += 1
+    return {label: Cell(statistics.median(ts), min(ts), max(ts), answers[label])
+            for label, ts in times.items()}
 
 
-def columns(args: argparse.Namespace, case: Case) -> Iterator[tuple[str, str]]:
-    for label, func in (("symconv (declared sizes)", lambda: symconv_difference(case)),
-                        ("symconv claim -> verdict (exact)", lambda: symconv_verdict(case)),
-                        ("symconv claim -> verdict (all tiers)", lambda: symconv_all_tiers(case))):
-        med, lo, hi, ok = median_seconds(func, args.seconds)
-        yield label, _cell(med, lo, hi, ok)
+ALL_TIERS = "symconv claim -> verdict (all tiers)"
+
+
+def columns(args: argparse.Namespace, case: Case) -> dict[str, Cell | str]:
+    funcs: dict[str, Callable[[], bool]] = {
+        "symconv (declared sizes)": lambda: symconv_difference(case),
+        "symconv claim -> verdict (exact)": lambda: symconv_verdict(case),
+        ALL_TIERS: lambda: symconv_all_tiers(case)}
+    notes: dict[str, str] = {}
     for kind, module, skip in (("flint", flint, "python-flint not installed"),
                                ("symengine", symengine, "symengine not installed"),
                                ("sympy", sympy, "")):
         if module is None:
-            yield kind, f"skipped: {skip}"
+            notes[kind] = f"skipped: {skip}"
         elif kind == "symengine" and case.order > 1:
-            yield kind, "cannot decide (roots of unity unreduced)"
+            notes[kind] = "cannot decide (roots of unity unreduced)"
         elif case.build is None:
-            yield kind, "-"
+            notes[kind] = "-"
         elif kind == "sympy" and case.products > args.sympy_terms:
-            yield kind, f"skipped: > {args.sympy_terms} products"
+            notes[kind] = f"skipped: > {args.sympy_terms} products"
         else:
-            med, lo, hi, ok = median_seconds(lambda k=kind: peer(case, k), args.seconds)
-            yield kind, _cell(med, lo, hi, ok)
+            funcs[kind] = lambda k=kind: peer(case, k)
+    cells: dict[str, Cell | str] = {**timed(funcs, args.seconds), **notes}
+    return {label: cells[label] for label in [*list(funcs)[:3], "flint", "symengine", "sympy"]}
 
 
-def _cell(med: float, lo: float, hi: float, ok: bool) -> str:
-    text = f"{_seconds(med)} ({_seconds(lo)}-{_seconds(hi)})"
-    return text if ok else f"{text} WRONG ANSWER"
+def lead(cells: dict[str, Cell | str]) -> str:
+    """Whether symconv's claim -> verdict (all tiers) is at or ahead of FLINT (medians)."""
+    ours, theirs = cells[ALL_TIERS], cells["flint"]
+    if not isinstance(ours, Cell) or not isinstance(theirs, Cell):
+        return "-"
+    ratio = ours.median / theirs.median
+    return f"{'yes' if ratio <= 1 else 'NO'} ({ratio:.2f}x FLINT)"
+
+
+def _text(cell: Cell | str) -> str:
+    if isinstance(cell, str):
+        return cell
+    text = f"{_seconds(cell.median)} ({_seconds(cell.low)}-{_seconds(cell.high)})"
+    return text if cell.ok else f"{text} WRONG ANSWER"
 
 
 def _seconds(s: float) -> str:
     return f"{s * 1000:.1f} ms" if s < 1 else f"{s:.2f} s"
+
+
+def _load() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
 def main() -> None:
@@ -291,21 +326,28 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=2.0,
                         help="time per cell for repeats beyond the first three")
     args = parser.parse_args()
-    print(f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}, "
-          f"{os.cpu_count()} CPUs; python-flint {getattr(flint, '__version__', 'absent')}, "
-          f"symengine {getattr(symengine, '__version__', 'absent')}, sympy {sympy.__version__}")
+    before = _load()
+    print(f"load average before {before} (1, 5, 15 min), {os.cpu_count()} CPUs; "
+          f"python-flint {getattr(flint, '__version__', 'absent')}, "
+          f"symengine {getattr(symengine, '__version__', 'absent')}, sympy {sympy.__version__}",
+          flush=True)
     rows = []
     for case in (c for c in CASES if c.name in args.cases):
-        cells = dict(columns(args, case))
+        cells = columns(args, case)
         rows.append((case.name, cells))
-        print(f"{case.name}: " + "; ".join(f"{k} {v}" for k, v in cells.items()), flush=True)
-    header = ["case", *rows[0][1]] if rows else ["case"]
+        print(f"{case.name}: " + "; ".join(f"{k} {_text(v)}" for k, v in cells.items()),
+              flush=True)
+    header = ["case", *rows[0][1], "symconv (all tiers) at or ahead of FLINT"] if rows else ["case"]
     print("\n| " + " | ".join(header) + " |")
     print("|" + " --- |" * len(header))
     for name, cells in rows:
-        print(f"| {name} | " + " | ".join(cells.values()) + " |")
-    print("\nmedian (min-max) wall time per claim, imports excluded; "
-          f"{math.ceil(args.seconds)} s of repeats per cell")
+        print(f"| {name} | " + " | ".join(map(_text, cells.values())) + f" | {lead(cells)} |")
+    leads = [name for name, cells in rows if lead(cells).startswith("yes")]
+    behind = [name for name, cells in rows if lead(cells).startswith("NO")]
+    print(f"\nsymconv (claim -> verdict, all tiers) at or ahead of FLINT: "
+          f"{', '.join(leads) or 'none'}; behind: {', '.join(behind) or 'none'}")
+    print(f"median (min-max) wall time per claim, imports excluded; at least 3 runs, repeats "
+          f"for {args.seconds:g} s per cell; load average before {before}, after {_load()}")
 
 
 if __name__ == "__main__":

@@ -31,7 +31,7 @@ from symconv.lang.dsl import names, parse_statement
 from symconv.prove import Budget, Verdict, exact, run_tiers
 from symconv.prove.derivation import Derivation, Step
 from symconv.prove.general import attempt, derive
-from symconv.prove.recheck import RecheckError, recheck
+from symconv.prove.recheck import RecheckError, recheck, recheck_statement
 from symconv.prove.sums import Atom, Index, LinearForm, Monomial
 from tests import reference_eval as ref
 from tests.test_soundness import TRUE_CORPUS, mutants
@@ -319,6 +319,23 @@ def test_recheck_catches_a_wrong_intermediate_and_a_false_statement() -> None:
     false_claim = claim_from_text("corr(a, b) == corr(b, a)", {"a": "3", "b": "4"})
     with pytest.raises(RecheckError, match="sides differ"):
         recheck(false_claim, derivation, Budget(30))
+
+
+def test_recheck_statement_compares_the_sides_at_undeclared_sizes() -> None:
+    # declared at the first re-check size: the next two are used instead
+    claim = claim_from_text("conv(a, b) == conv(b, a)", {"a": "2", "b": "1"})
+    derivation = derive(claim)
+    assert derivation is not None
+    recheck_statement(claim, derivation, Budget(30))
+    assert derivation.rechecked == [{"a": (1,), "b": (2,)}, {"a": (3,), "b": (1,)}]
+    false_claim = claim_from_text("corr(a, b) == corr(b, a)", {"a": "3", "b": "4"})
+    with pytest.raises(RecheckError, match="sides differ"):
+        recheck_statement(false_claim, derivation, Budget(30))
+    torus = claim_from_text("dft(circconv(f, g)) == dft(f) * dft(g)", {"f": "2x3", "g": "2x3"})
+    on_torus = derive(torus)
+    assert on_torus is not None and on_torus.torus
+    recheck_statement(torus, on_torus, Budget(30))
+    assert on_torus.rechecked == [{"f": (3, 2), "g": (3, 2)}, {"f": (4, 3), "g": (4, 3)}]
 
 
 def test_recheck_on_the_torus_catches_a_normal_form_with_the_wrong_phase() -> None:

@@ -209,7 +209,7 @@ class Signal:
 
     @property
     def shape(self) -> tuple[int, ...]:
-        return tuple(int(n) for n in self.entries.shape)
+        return self.entries.shape  # numpy's shape: a tuple of Python ints
 
     @property
     def stop(self) -> tuple[int, ...]:

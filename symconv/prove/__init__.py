@@ -52,8 +52,12 @@ PROVED (:func:`symconv.prove.general.attempt`, 22), given only when all of these
 3. the backstop :func:`~symconv.prove.recheck.backstop` (20): the exact tier's
    comparison at every declared size (symbolic up to 64 entries, random integers
    beyond);
-4. :func:`~symconv.prove.recheck.recheck` (42): the common normal form evaluated at two
-   or three small sizes against ops.
+4. :func:`~symconv.prove.recheck.recheck_statement` (12, with ``recheck_assignments``,
+   19, and ``sides_differ``, 10): the same exact comparison of the statement's sides at
+   two small sizes that are not declared ones (:func:`~symconv.prove.recheck.recheck_modes`,
+   31, for modes: sizes within the proof's scope).  The prover's normal form is not
+   evaluated here (the checker computes its own); the tests evaluate it against ops
+   (:func:`~symconv.prove.recheck.recheck`).
 
 VERIFIED (:func:`symconv.prove.exact.attempt`, 51, with ``_refuted`` and the sizes it
 adds, 32): :func:`symconv.prove.counterexample.exact_difference` (14) and

@@ -23,8 +23,9 @@ A verdict is PROVED only when (1) the two canonical forms are identical, (2) the
 independent checker :mod:`symconv.prove.checker` accepts the certificate (each
 term's re-indexing map with its inverse, the orthogonality steps:
 :attr:`Derivation.certificate`, also in the JSON output), (3) the claim holds at
-its declared sizes by the exact tier's comparison (:func:`backstop`) and (4) the
-normal form agrees with the statement at small sizes (:func:`recheck`).  Anything
+its declared sizes by the exact tier's comparison (:func:`backstop`) and (4) by the
+same comparison at two small sizes that are not declared (:func:`recheck_statement`;
+:func:`recheck_modes` for modes).  Anything
 short of that returns None, and the exact tier takes over; None does not say the
 statement is false.  One-axis flips and transposes are an atom at a signed permutation σ
 of its index; around a sum, the summation variable k = σ(j) is re-indexed with them
@@ -79,9 +80,10 @@ condition on Z_n^d, the backstop and the re-checks against ops in :mod:`symconv.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
@@ -109,8 +111,8 @@ from symconv.prove.recheck import (
     _as_polynomial,
     backstop,
     periods_fit,
-    recheck,
     recheck_modes,
+    recheck_statement,
     size_classes,
 )
 from symconv.prove.rules import (
@@ -203,8 +205,11 @@ def side_steps(side: DslSide) -> tuple[list[Step], LinearForm]:
             note = "𝟙_B(y)·𝟙_B(y) = 𝟙_B(y) (one output box, reached twice)"
             steps.append(Step(form, deduped, "idempotence", note, note, {"monomial": number}))
             form = deduped
-        for rule, params, why, why_latex in _canonical_moves(form.monomials[number], form):
-            after = RULES[rule](form, monomial=number, **params)
+        moves, reached = _canonical_moves(form.monomials[number], form)
+        for k, (rule, params, why, why_latex) in enumerate(moves):
+            # a one-term form is the form the pivot search rewrote: its results are these
+            after = reached[k] if len(form.monomials) == 1 else \
+                RULES[rule](form, monomial=number, **params)
             steps.append(Step(form, after, rule, why, why_latex, {"monomial": number, **params}))
             form = after  # type: ignore[assignment]
     final = order(form)
@@ -363,40 +368,59 @@ def _inverse_axes(axes: tuple[int, ...]) -> tuple[int, ...]:
     return tuple(inverse)
 
 
-def _canonical_moves(mono: Monomial, form: LinearForm) -> list[Move]:
-    """The re-indexings, exchange and renaming that bring one term to canonical form."""
+def _canonical_moves(mono: Monomial, form: LinearForm) -> tuple[list[Move], list[LinearForm]]:
+    """The re-indexings, exchange and renaming that bring one term to canonical form, and the
+    one-term forms they give in turn (starting from ``LinearForm((mono,))``)."""
     if len(mono.atoms) > MAX_FACTORS:
         raise RuleError(f"{len(mono.atoms)} factors: too many orders to try")
     used = {v for m in form.monomials for a in m.atoms for v in a.index.variables()}
     used |= {v for m in form.monomials for v in m.variables}
     used |= {v for m in form.monomials for v in free_variables(m)}
     best: tuple[Any, ...] | None = None
-    best_moves: list[Move] = []
+    best_moves: list[_LazyMove] = []
+    best_forms: list[LinearForm] = []
     for factor_order in itertools.permutations(range(len(mono.atoms))):
         attempt_moves = _pivot(mono, factor_order, used)
         if attempt_moves is None:
             continue
-        result, moves = attempt_moves
+        result, moves, forms = attempt_moves
         key = (tuple(sorted(atom_key(a) for a in result.atoms)), result.phase.quadratic,
                result.phase.linear, result.phase.constant,
                tuple(sorted((p.coeffs, p.const) for p in result.points)))
         if best is None or key < best:
-            best, best_moves = key, moves
+            best, best_moves, best_forms = key, moves, forms
     if best is None:
         raise RuleError(f"no factor order re-indexes {mono.as_term().text()}")
-    return best_moves
+    return [(rule, params, *why()) for rule, params, why in best_moves], best_forms
 
 
 Move = tuple[str, dict[str, Any], str, str]  # rule, params, justification (text, LaTeX)
+# a move whose justification is written only if its factor order is the one kept
+_LazyMove = tuple[str, dict[str, Any], Callable[[], tuple[str, str]]]
 
 
-def _pivot(mono: Monomial, factor_order: tuple[int, ...],
-           used: set[str]) -> tuple[Monomial, list[Move]] | None:
-    """Re-index so that the factors, in ``factor_order``, get plain variable indices."""
+def _reindex_note(var: str, new_var: str, index: Index, inverse: Index,
+                  torus: bool) -> tuple[str, str]:
+    # on Z_n^d the summand is n-periodic in each variable (signals read mod n, ω^n = 1)
+    group, group_latex = ("Z_n^d (the summand is n-periodic: ω^n = 1)",
+                          r"$\mathbb{Z}_n^d$ (the summand is $n$-periodic: $\omega^n = 1$)") \
+        if torus else ("Z^d", r"$\mathbb{Z}^d$")
+    why = (f"substitute {new_var} = {index.text()}, i.e. {var} = {inverse.text()}, "
+           f"a bijection of {group}")
+    why_latex = (rf"substitute ${new_var} = {index.latex()}$, i.e.\ ${var} = {inverse.latex()}$,"
+                 rf" a bijection of {group_latex}")
+    return why, why_latex
+
+
+def _pivot(mono: Monomial, factor_order: tuple[int, ...], used: set[str]
+           ) -> tuple[Monomial, list[_LazyMove], list[LinearForm]] | None:
+    """Re-index so that the factors, in ``factor_order``, get plain variable indices: the
+    result, the moves and the form after each move."""
     form = LinearForm((mono,))
     remaining = list(mono.variables)
     pivots: list[str] = []
-    moves: list[Move] = []
+    moves: list[_LazyMove] = []
+    forms: list[LinearForm] = []
     names = fresh_names(used)
     for position in factor_order:
         if not remaining:
@@ -412,17 +436,11 @@ def _pivot(mono: Monomial, factor_order: tuple[int, ...],
         new_var = next(names)
         rest = index.substitute(var, Index())
         inverse = (Index.var(new_var) - rest).scaled(index.coeff(var))
-        # on Z_n^d the summand is n-periodic in each variable (signals read mod n, ω^n = 1)
-        group, group_latex = ("Z_n^d (the summand is n-periodic: ω^n = 1)",
-                              r"$\mathbb{Z}_n^d$ (the summand is $n$-periodic: $\omega^n = 1$)") \
-            if mono.torus else ("Z^d", r"$\mathbb{Z}^d$")
-        why = (f"substitute {new_var} = {index.text()}, i.e. {var} = {inverse.text()}, "
-               f"a bijection of {group}")
-        why_latex = (rf"substitute ${new_var} = {index.latex()}$, i.e.\ ${var} = {inverse.latex()}$,"
-                     rf" a bijection of {group_latex}")
         params: dict[str, Any] = {"var": var, "new_var": new_var, "image": index}
         form = reindex_rule(form, 0, var, new_var, index)
-        moves.append(("reindex", params, why, why_latex))
+        moves.append(("reindex", params, functools.partial(
+            _reindex_note, var, new_var, index, inverse, mono.torus)))
+        forms.append(form)
         pivots.append(new_var)
     if remaining:
         return None
@@ -431,13 +449,15 @@ def _pivot(mono: Monomial, factor_order: tuple[int, ...],
         order_params = {"order": tuple(pivots)}
         form = exchange_rule(form, 0, **order_params)
         note = "the sums are finite, so their order may be exchanged"
-        moves.append(("exchange", order_params, note, note))
+        moves.append(("exchange", order_params, lambda: (note, note)))
+        forms.append(form)
     canonical = dict(zip(pivots, fresh_names(set()), strict=False))
     mapping = {old: new for old, new in canonical.items() if old != new}
     if mapping:
         form = rename_rule(form, 0, mapping)
-        moves.append(("rename", {"mapping": mapping}, *_rename_note(mapping)))
-    return form.monomials[0], moves
+        moves.append(("rename", {"mapping": mapping}, functools.partial(_rename_note, mapping)))
+        forms.append(form)
+    return form.monomials[0], moves, forms
 
 
 def derive(claim: Claim) -> Derivation | None:
@@ -794,8 +814,9 @@ def attempt(claim: Claim, budget: Budget) -> Result | None:
         if derivation.declared:
             recheck_modes(claim, derivation, budget)
         else:
-            # the chain's intermediate steps are re-checked in the tests; here the normal form
-            recheck(claim, derivation, budget, every_step=False)
+            # the statement at small undeclared sizes; the prover's own normal form and its
+            # intermediate steps are re-checked against ops in the tests (recheck)
+            recheck_statement(claim, derivation, budget)
     except RecheckError:
         return None  # a bug in a rule: never PROVED, let the exact tier decide
     except SymconvError:

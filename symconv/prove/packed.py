@@ -535,6 +535,8 @@ def _matching_pairs(keys_a: np.ndarray, keys_b: np.ndarray) -> _Pairs:
               for k in (keys_a, keys_b)]
     (ua, first_a, count_a), (ub, first_b, count_b) = (
         _runs(k if o is None else k[o]) for k, o in zip((keys_a, keys_b), orders, strict=True))
+    if np.array_equal(ua, ub):  # the same keys on both sides (two signals on one box)
+        return _Pairs(first_a, count_a, first_b, count_b, *orders)
     _, in_a, in_b = np.intersect1d(ua, ub, assume_unique=True, return_indices=True)
     return _Pairs(first_a[in_a], count_a[in_a], first_b[in_b], count_b[in_b], *orders)
 
@@ -641,19 +643,26 @@ class PackedBackend:
         domains = {id(p.domain): p.domain for p in entries}
         field_orders = {key: _order_of(domain) for key, domain in domains.items()}
         order = math.lcm(1, *field_orders.values())
+        rational = {key for key, domain in domains.items() if domain.is_QQ or domain.is_ZZ}
+        encode = self.codec.encode
         pos, mono, exp, nums, dens = [], [], [], [], []
         for flat, p in enumerate(entries):
+            if id(p.domain) in rational:  # one row per term, ζ^0
+                for m, c in p.terms.items():
+                    pos.append(flat)
+                    mono.append(encode(m))
+                    exp.append(0)
+                    nums.append(int(c.numerator))  # ZZ and QQ elements both have these
+                    dens.append(int(c.denominator))
+                continue
             step = order // field_orders[id(p.domain)]
-            rational = p.domain.is_QQ or p.domain.is_ZZ
             for m, c in p.terms.items():
-                code = self.codec.encode(m)
-                parts = ([(0, c)] if rational else
-                         [(j * step, q) for j, q in p.domain.zeta_exponents(c).items()])
-                for e, q in parts:
+                code = encode(m)
+                for j, q in p.domain.zeta_exponents(c).items():
                     pos.append(flat)
                     mono.append(code)
-                    exp.append(e)
-                    nums.append(int(q.numerator))  # ZZ and QQ elements both have these
+                    exp.append(j * step)
+                    nums.append(int(q.numerator))
                     dens.append(int(q.denominator))
         common = math.lcm(1, *dens)
         coef = [n * (common // d) for n, d in zip(nums, dens, strict=True)]
@@ -734,11 +743,23 @@ class PackedBackend:
         return self._bilinear(lambda k, i: self._sliding(k, i, sign, mode, boundary), *signals)
 
     def _circular(self, sign: int, signals: list[PackedSignal], ints: list[int]) -> PackedSignal:
+        """As :func:`symconv.core.ops.circular_sum`: both periodized, then every product of
+        terms a(k)·b(j) placed at k + j (circconv) or j - k (circcorr) modulo the period."""
         a, b = signals
+        ops._same_ndim(index_signal(a), index_signal(b))
         period = ops.circular_period(index_signal(a), index_signal(b), ints or None)
-        full = self._bilinear(lambda x, y: self._sliding(x, y, sign, "full", "zero"),
+        return self._bilinear(lambda x, y: self._circular_product(x, y, sign, period),
                               self._periodize(a, period), self._periodize(b, period))
-        return self._periodize(full, period)
+
+    def _circular_product(self, a: PackedSignal, b: PackedSignal, sign: int,
+                          period: tuple[int, ...]) -> PackedSignal:
+        coords_a, coords_b = _coordinates(a.pos, period), _coordinates(b.pos, period)
+
+        def place(ia: np.ndarray, ib: np.ndarray) -> np.ndarray:
+            return _flat([(y[ib] + sign * x[ia]) % n for x, y, n
+                          in zip(coords_a, coords_b, period, strict=True)], period)
+
+        return self._product(a, b, _all_pairs(a.terms, b.terms), period, (0,) * len(period), place)
 
     # --- arithmetic ------------------------------------------------------------
     def _add(self, a: PackedSignal, b: PackedSignal) -> PackedSignal:
@@ -887,6 +908,8 @@ class PackedBackend:
 
     def _periodize(self, a: PackedSignal, period: tuple[int, ...]) -> PackedSignal:
         """As :func:`symconv.core.ops.periodize`: ``Σ_m a(x + m n)`` on [0, n) at origin 0."""
+        if a.shape == period and not any(a.origin):
+            return a  # already on [0, n): its own periodization
         _check_box(period)
         coords = [(c + o % n) % n for c, o, n in
                   zip(_coordinates(a.pos, a.shape), a.origin, period, strict=True)]
@@ -942,6 +965,20 @@ class PackedBackend:
         # The exponent at frequency k is e_t + sign Σ_i k_i x_t,i L / n_i (mod L): all axes but
         # the last add a row per leading frequency, the last axis an outer product per block.
         steps = [x * (sign * (order // n)) % order for x, n in zip(coords, dims, strict=True)]
+        coef = np.empty((count, torus.terms), dtype=np.int64)
+        coef[:] = torus.coef[rows]
+        scale = torus.scale / count if inverse else torus.scale
+        if count * torus.terms <= CHUNK_ROWS:
+            # small: every frequency at once, k = each row of the box in row-major order
+            freqs = np.indices(dims, dtype=np.int64).reshape(len(dims), count)
+            key = exp[None, :] + freqs[0][:, None] * steps[0][None, :]
+            for k, step in zip(freqs[1:], steps[1:], strict=True):
+                key += k[:, None] * step[None, :]
+            _reduce_modulo(key, order)
+            key += (mono * order)[None, :]
+            key += (np.arange(count, dtype=np.int64) * layout.cell)[:, None]
+            return self._canonical(dims, (0,) * len(dims), key.reshape(-1), coef.reshape(-1),
+                                   torus.bound, scale, order)
         key = _fresh((count, torus.terms))
         last = dims[-1]
         block = max(1, CHUNK_ROWS // torus.terms)
@@ -959,10 +996,8 @@ class PackedBackend:
                 _reduce_modulo(part, order)
                 part += base
                 part += (cells[k_last] + lead * last * layout.cell)[:, None]
-        coef = np.empty((count, torus.terms), dtype=np.int64)
-        coef[:] = torus.coef[rows]
         return self._canonical(dims, (0,) * len(dims), key.reshape(-1), coef.reshape(-1),
-                               torus.bound, torus.scale / count if inverse else torus.scale, order)
+                               torus.bound, scale, order)
 
     # --- comparison -------------------------------------------------------------------
     def difference(self, left: PackedSignal, right: PackedSignal) -> Difference | None:

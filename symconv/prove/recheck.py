@@ -1,7 +1,9 @@
 """Checks of a general-tier derivation against :mod:`symconv.core.ops`: whether the model
 on Z_n^d is what ops computes at the declared sizes (:func:`periods_fit`), the backstop at
-the declared sizes (:func:`backstop`) and the re-checks at small sizes (:func:`recheck`,
-:func:`recheck_modes`)."""
+the declared sizes (:func:`backstop`) and the re-checks of the statement at small undeclared
+sizes (:func:`recheck_statement`, :func:`recheck_modes`), which PROVED needs; and, for the
+tests, the prover's normal form and intermediate steps evaluated against ops
+(:func:`recheck`)."""
 
 from __future__ import annotations
 
@@ -15,7 +17,7 @@ import numpy as np
 
 from symconv.core.algebra import Polynomial
 from symconv.core.ops import periodize
-from symconv.core.signal import Signal
+from symconv.core.signal import Signal, default_origin
 from symconv.errors import ShapeError, SymconvError
 from symconv.lang.dsl import (
     Node,
@@ -48,16 +50,37 @@ def size_classes(declared: Mapping[str, Any], tied: bool) -> dict[str, str]:
 
 
 
-# Sides per axis of the symbolic signals in the concrete re-checks.
-RECHECK_SIDES = ((2, 1, 2), (1, 2, 3))
+# Sides per axis of the symbolic signals in the concrete re-checks, in the order tried: the
+# first RECHECK_SIZES assignments that are not declared ones are re-checked.
+RECHECK_SIDES = ((2, 1, 2), (1, 2, 3), (3, 1, 2))
 
 
 # circular claims: all signals of one shape n (2 then 3 per axis, alternating in 2D and up)
-RECHECK_TORUS_SIDES = ((2, 3), (3, 2))
+RECHECK_TORUS_SIDES = ((2, 3), (3, 2), (4, 3))
+
+
+RECHECK_SIZES = 2
 
 
 # The backstop at the declared sizes is symbolic up to this many entries, then numeric.
 BACKSTOP_SYMBOLIC_ENTRIES = 64
+
+
+# Signals of at most this many entries each are compared with Polynomial entries: the packed
+# engine's fixed cost per operation (a dozen numpy calls) then exceeds the arithmetic.
+POLYNOMIAL_ENTRIES = 4
+
+
+def sides_differ(claim: Claim, env: Mapping[str, Signal]) -> bool:
+    """Whether the claim's sides differ on ``env``, decided by canonical forms: with
+    Polynomial entries when every signal has at most :data:`POLYNOMIAL_ENTRIES` entries,
+    else by :func:`~symconv.prove.counterexample.exact_differs` (the packed engine, else
+    Polynomial entries).  Both are the exact tier's comparison; they differ only in speed."""
+    from symconv.prove.counterexample import claim_sides, difference, exact_differs
+
+    if all(sig.entries.size <= POLYNOMIAL_ENTRIES for sig in env.values()):
+        return difference(*claim_sides(claim, env)) is not None
+    return exact_differs(claim, env)
 
 
 def periods_fit(node: Node, assignment: Mapping[str, SignalSpec]) -> bool:
@@ -75,13 +98,20 @@ def periods_fit(node: Node, assignment: Mapping[str, SignalSpec]) -> bool:
     if len(shapes) != 1:
         return False
     probe = _TorusProbe(shapes.pop())
-    env = {name: Signal(np.zeros(spec.shape), spec.build(name).origin)
+    env = {name: Signal(np.zeros(spec.shape), _origin(name, spec))
            for name, spec in assignment.items()}
     try:
         value = evaluate(node, env, probe)
     except (RuleError, SymconvError):
         return False
     return not isinstance(value, Signal) or probe.on_torus(value)
+
+
+def _origin(name: str, spec: SignalSpec) -> tuple[int, ...]:
+    """The origin ``spec.build(name)`` has, without building symbolic entries."""
+    if spec.is_symbolic:
+        return default_origin(spec.shape) if spec.origin is None else tuple(spec.origin)
+    return spec.build(name).origin
 
 
 class _TorusProbe(ExactBackend):
@@ -124,9 +154,11 @@ class RecheckError(SymconvError):
 
 
 def recheck_assignments(claim: Claim, torus: bool = False) -> list[dict[str, SignalSpec]]:
-    """Two or three small assignments: every symbolic signal 1 to 3 samples per axis
-    (with ``torus``, all signals of one shape n = 2, 3)."""
-    base = claim.assignments()[0]
+    """:data:`RECHECK_SIZES` small assignments that are not declared ones: every symbolic
+    signal 1 to 3 samples per axis (with ``torus``, all signals of one shape n = 2, 3, 4).
+    When every signal has fixed entries there is no other size: the declared one."""
+    declared = claim.assignments()
+    base = declared[0]
     assignments: list[dict[str, SignalSpec]] = []
     for sides in RECHECK_TORUS_SIDES if torus else RECHECK_SIDES:
         assignment = {}
@@ -136,14 +168,29 @@ def recheck_assignments(claim: Claim, torus: bool = False) -> list[dict[str, Sig
             else:
                 shape = (sides[number % len(sides)],) * len(spec.shape)
             assignment[name] = spec.resized(shape)
-        if assignment not in assignments:
+        if assignment not in assignments and assignment not in declared:
             assignments.append(assignment)
-    return assignments
+    return assignments[:RECHECK_SIZES] or [base]
+
+
+def recheck_statement(claim: Claim, derivation: Derivation, budget: Budget) -> None:
+    """Compare the statement's two sides at the small undeclared sizes of
+    :func:`recheck_assignments`, with the exact tier's comparison (symbolic entries,
+    canonical forms: the packed engine, else Polynomial entries): RecheckError at the first
+    size where they differ.  The sizes go to ``derivation.rechecked``."""
+    from symconv.prove.counterexample import build_env, sizes_of
+
+    for assignment in recheck_assignments(claim, derivation.torus):
+        budget.check()
+        if sides_differ(claim, build_env(assignment)):
+            raise RecheckError(f"the sides differ at sizes {sizes_of(assignment)}")
+        derivation.rechecked.append(sizes_of(assignment))
 
 
 def recheck(claim: Claim, derivation: Derivation, budget: Budget, every_step: bool = True) -> None:
     """Evaluate the statement and every intermediate expression (``every_step`` False: the
-    common canonical form only) at small sizes.
+    common canonical form only) at small sizes: a check of the prover, run by the tests
+    (PROVED does not depend on the prover's forms: the checker computes its own).
 
     Raises RecheckError at the first disagreement.  The statement is evaluated
     by the exact tier's evaluator (:mod:`symconv.core.ops` on symbolic signals);
@@ -196,10 +243,12 @@ RECHECK_MODE_ASSIGNMENTS = 4
 def recheck_modes(claim: Claim, derivation: Derivation, budget: Budget) -> None:
     """Evaluate the statement at small sizes within the proof's scope (signals that share
     sizes get equal ones; sizes where valid mode is undefined are skipped): RecheckError at
-    a difference, or when fewer than two assignments are in scope."""
-    from symconv.prove.counterexample import build_env, claim_sides, difference, sizes_of
+    a difference, or when fewer than two assignments are in scope.  The sides are compared
+    with the exact tier's comparison, at sizes that are not declared ones."""
+    from symconv.prove.counterexample import build_env, sizes_of
 
-    base = claim.assignments()[0]
+    declared = claim.assignments()
+    base = declared[0]
     classes = size_classes(derivation.declared, bool(derivation.certificate.get("tied")))
     # signals with concrete entries keep theirs: only the symbolic ones are resized
     classes = {name: rep for name, rep in classes.items() if base[name].is_symbolic}
@@ -214,11 +263,13 @@ def recheck_modes(claim: Claim, derivation: Derivation, budget: Budget) -> None:
         size = dict(zip(reps, sides, strict=True))
         assignment = {name: spec.resized(tuple(size[classes[name]] + a for a in range(len(spec.shape))))
                       if name in classes else spec for name, spec in base.items()}
+        if assignment in declared:
+            continue  # the backstop compared the sides there
         try:
-            left, right = claim_sides(claim, build_env(assignment))
+            differs = sides_differ(claim, build_env(assignment))
         except ShapeError:
             continue  # valid mode with a kernel larger than the image: outside the scope
-        if difference(left, right) is not None:
+        if differs:
             raise RecheckError(f"the sides differ at sizes {sizes_of(assignment)}")
         derivation.rechecked.append(sizes_of(assignment))
         done += 1
@@ -259,7 +310,7 @@ def backstop(claim: Claim, budget: Budget) -> str | None:
     decides the claim at those sizes); beyond, the entries are random integers below 2^20
     (a difference is then found unless the random point is a root of the difference).
     """
-    from symconv.prove.counterexample import build_env, concrete_env, exact_differs
+    from symconv.prove.counterexample import build_env, concrete_env
 
     rng = random.Random(len(claim.text))
     for assignment in claim.assignments():
@@ -268,6 +319,6 @@ def backstop(claim: Claim, budget: Budget) -> str | None:
         keys = {(g.name, g.index) for sig in env.values() for g in sig.generators()}
         if len(keys) > BACKSTOP_SYMBOLIC_ENTRIES:
             env = concrete_env(env, {k: rng.randrange(-2**20, 2**20) for k in keys})
-        if exact_differs(claim, env):
+        if sides_differ(claim, env):
             return ", ".join(f"{k}={'x'.join(map(str, v.shape))}" for k, v in assignment.items())
     return None
