@@ -48,7 +48,7 @@ from symconv.errors import (
     UnknownNameError,
 )
 from symconv.prove import Counterexample, Result, Verdict
-from symconv.prove.general import Derivation
+from symconv.prove.derivation import Derivation
 from symconv.prove.runner import Outcome
 from symconv.version import __version__
 

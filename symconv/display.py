@@ -2,7 +2,7 @@
 
 The classes (:class:`~symconv.core.signal.Signal`, :class:`~symconv.prove.Result`,
 :class:`~symconv.prove.Counterexample`, :class:`~symconv.prove.runner.Outcome`,
-:class:`~symconv.prove.general.Derivation`) keep thin ``__repr__``, ``__str__``,
+:class:`~symconv.prove.derivation.Derivation`) keep thin ``__repr__``, ``__str__``,
 ``_repr_latex_`` and ``_repr_html_`` methods that ask :mod:`symconv.core.rendering`,
 where this module registers the functions here (the classes sit in layers below it).
 
@@ -35,7 +35,7 @@ from symconv.core.algebra import Polynomial
 from symconv.core.rendering import register
 from symconv.core.signal import Signal
 from symconv.prove import runner
-from symconv.prove.general import RULE_TITLES, Derivation
+from symconv.prove.derivation import RULE_TITLES, Derivation
 from symconv.prove.runner import Outcome
 from symconv.prove.verdict import Counterexample, Result
 

@@ -22,7 +22,8 @@ import pytest
 from symconv.lang.claims import claim_from_text, load_claims
 from symconv.lang.dsl import parse_statement
 from symconv.prove import checker
-from symconv.prove.general import Derivation, derive
+from symconv.prove.derivation import Derivation
+from symconv.prove.general import derive
 
 PROOFS = Path(__file__).resolve().parent.parent / "proofs"
 CHECKER = Path(checker.__file__)

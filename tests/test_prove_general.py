@@ -29,7 +29,9 @@ from symconv.errors import SymconvError
 from symconv.lang.claims import Claim, claim_from_text, load_claims
 from symconv.lang.dsl import names, parse_statement
 from symconv.prove import Budget, Verdict, exact, run_tiers
-from symconv.prove.general import Derivation, RecheckError, Step, attempt, derive, recheck
+from symconv.prove.derivation import Derivation, Step
+from symconv.prove.general import attempt, derive
+from symconv.prove.recheck import RecheckError, recheck
 from symconv.prove.sums import Atom, Index, LinearForm, Monomial
 from tests import reference_eval as ref
 from tests.test_soundness import TRUE_CORPUS, mutants
@@ -495,14 +497,15 @@ def test_a_broken_side_condition_is_caught_by_the_backstop(monkeypatch: pytest.M
     dft(f + g) goes through and the checker accepts it (on Z_n^d it is true); the exact
     evaluation at the declared sizes still keeps it from PROVED."""
     from symconv.prove import general
+    from symconv.prove import recheck as general_checks
 
     claim = claim_from_text("dft(f) + dft(g) == dft(f + g)", signals)
     assert claim.statement is not None
-    assert general.periods_fit(claim.statement.right, claim.assignments()[-1]) is False
+    assert general_checks.periods_fit(claim.statement.right, claim.assignments()[-1]) is False
     monkeypatch.setattr(general, "periods_fit", lambda node, assignment: True)
     derivation = general.derive(claim)
     assert derivation is not None and derivation.check()
-    assert general.backstop(claim, Budget(30)) is not None
+    assert general_checks.backstop(claim, Budget(30)) is not None
     assert not_proved(general.attempt(claim, Budget(30)))
     assert run_tiers(claim).verdict is Verdict.REFUTED
 
@@ -517,7 +520,7 @@ def test_a_broken_side_condition_is_caught_by_the_backstop(monkeypatch: pytest.M
 ])
 def test_periods_fit_reads_the_boxes_of_ops(statement: str, signals: dict[str, Any],
                                             fits: bool) -> None:
-    from symconv.prove.general import periods_fit
+    from symconv.prove.recheck import periods_fit
 
     claim = claim_from_text(statement, signals)
     assert claim.statement is not None

@@ -172,7 +172,7 @@ def test_torus_refuses_what_it_does_not_model(text: str) -> None:
 
 
 @pytest.mark.parametrize(("text", "expected"), [
-    # whether these are the statement's meaning depends on the boxes (general.periods_fit)
+    # whether these are the statement's meaning depends on the boxes (recheck.periods_fit)
     ("a", "a(x)"),
     ("dft(hadamard(a, b))", "Σ_{i∈Z_n^d} a(i)·b(i)·ω^(x·i)"),
     ("idft(a)", "N^(-1)·Σ_{i∈Z_n^d} a(i)·ω^(−x·i)"),

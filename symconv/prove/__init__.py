@@ -44,14 +44,14 @@ PROVED (:func:`symconv.prove.general.attempt`, 22), given only when all of these
    :func:`~symconv.prove.general.derive` (31) picks Z_n^d when every signal has one
    dimension and the statement is circular, and declares each signal's axes and
    realness from the claim; Z_n^d is accepted only when
-   :func:`~symconv.prove.general.periods_fit` (22, with ``_TorusProbe``, 33) finds, by
+   :func:`~symconv.prove.recheck.periods_fit` (22, with ``_TorusProbe``, 33) finds, by
    evaluating the statement with ops on zero signals of the declared shapes, that
    every circular operation takes its period from its argument and every product
    multiplies signals on one box;
-3. the backstop :func:`~symconv.prove.general.backstop` (20): the exact tier's
+3. the backstop :func:`~symconv.prove.recheck.backstop` (20): the exact tier's
    comparison at every declared size (symbolic up to 64 entries, random integers
    beyond);
-4. :func:`~symconv.prove.general.recheck` (42): the common normal form evaluated at two
+4. :func:`~symconv.prove.recheck.recheck` (42): the common normal form evaluated at two
    or three small sizes against ops.
 
 VERIFIED (:func:`symconv.prove.exact.attempt`, 51, with ``_refuted`` and the sizes it

@@ -27,7 +27,7 @@ values mod N (:func:`padded_period`, linear arithmetic on the sizes).
 Both sides must end with the same collected terms (sums are finite, so the order of summation is
 immaterial).  On Z_n^d the claim is that of the model: every signal read modulo the common shape
 n; that the model is the statement's meaning at the declared sizes is established separately,
-from :mod:`symconv.core.ops`'s own box bookkeeping (``symconv.prove.general.periods_fit``).
+from :mod:`symconv.core.ops`'s own box bookkeeping (``symconv.prove.recheck.periods_fit``).
 """
 
 from __future__ import annotations

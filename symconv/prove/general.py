@@ -63,10 +63,11 @@ trace of anything but a matrix product; @ outside trace; signed permutations of 
 term that uses x; zeropad other than to one length that follows the sizes; explicit
 periods or DFT sizes; stride and dilation; ``!=`` statements.
 
-The API the reports use: :class:`Derivation` (``steps``, ``text()``,
-``latex()``, ``_repr_latex_``) made of :class:`Step` records (``before``,
-``after``, ``rule``, ``justification``, ``justification_latex``); every
-expression has ``text()`` and ``latex()``.
+This module is the search.  The records it returns, :class:`~symconv.prove.derivation.Derivation`
+(``steps``, ``text()``, ``latex()``, ``_repr_latex_``) made of
+:class:`~symconv.prove.derivation.Step` records, are in :mod:`symconv.prove.derivation`; the
+certificate it emits for the checker in :mod:`symconv.prove.certificate`; the side
+condition on Z_n^d, the backstop and the re-checks against ops in :mod:`symconv.prove.recheck`.
 
 >>> from symconv.lang.claims import claim_from_text
 >>> from symconv.prove import Budget
@@ -79,20 +80,14 @@ expression has ``text()`` and ``latex()``.
 from __future__ import annotations
 
 import itertools
-import random
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from symconv.core.algebra import Polynomial
-from symconv.core.ops import periodize
-from symconv.core.rendering import render
-from symconv.core.signal import Signal
-from symconv.errors import ShapeError, SymconvError
+from symconv.errors import SymconvError
 from symconv.lang.dsl import (
     FUNCTIONS,
     BinOp,
@@ -104,12 +99,20 @@ from symconv.lang.dsl import (
     Statement,
     Str,
     integer_value,
-    parse_statement,
     walk,
 )
 from symconv.lang.dsl import names as names_in
-from symconv.prove import checker
-from symconv.prove.evaluate import ExactBackend, evaluate
+from symconv.prove.certificate import certificate_side
+from symconv.prove.derivation import Derivation, Step, _rename_note
+from symconv.prove.recheck import (
+    RecheckError,
+    _as_polynomial,
+    backstop,
+    periods_fit,
+    recheck,
+    recheck_modes,
+    size_classes,
+)
 from symconv.prove.rules import (
     DEFINITIONS,
     DEFINITIONS_LATEX,
@@ -123,7 +126,6 @@ from symconv.prove.rules import (
     atom_key,
     box_of,
     can_permute,
-    conjugate_name,
     definitions_used,
     form_text,
     free_variables,
@@ -137,7 +139,6 @@ from symconv.prove.rules import (
     on_torus,
     order,
     unfold,
-    unfold_correspondence,
 )
 from symconv.prove.rules import at_point as at_point_rule
 from symconv.prove.rules import collapse as collapse_rule
@@ -151,13 +152,10 @@ from symconv.prove.rules import reindex as reindex_rule
 from symconv.prove.rules import rename as rename_rule
 from symconv.prove.sums import (
     FREE_VARIABLE,
-    Expression,
     Index,
     LinearForm,
     Monomial,
-    evaluate_at,
     same_expression,
-    tabulate,
 )
 from symconv.prove.verdict import Budget, Result, Verdict, format_sizes
 
@@ -165,198 +163,11 @@ if TYPE_CHECKING:
     from symconv.lang.claims import Claim, SignalSpec
 
 METHOD = "general"
+
+
 # Factor orders tried per term: all permutations up to this many factors.
 MAX_FACTORS = 6
-# Sides per axis of the symbolic signals in the concrete re-checks.
-RECHECK_SIDES = ((2, 1, 2), (1, 2, 3))
-# circular claims: all signals of one shape n (2 then 3 per axis, alternating in 2D and up)
-RECHECK_TORUS_SIDES = ((2, 3), (3, 2))
-# The backstop at the declared sizes is symbolic up to this many entries, then numeric.
-BACKSTOP_SYMBOLIC_ENTRIES = 64
 
-RULE_TITLES = {
-    "unfold": "definition",
-    "linearity": "linearity",
-    "reindex": "re-indexing",
-    "exchange": "exchange of finite sums",
-    "rename": "renaming bound variables",
-    "order": "canonical order",
-    "orthogonality": "orthogonality",
-    "collapse": "summing an indicator",
-    "idempotence": "an indicator squared is itself",
-    "fix": "summing an indicator",
-    "permute": "re-indexing",
-    "permute_sums": "re-indexing",
-    "at_point": "evaluating at a point",
-}
-
-
-@dataclass(frozen=True)
-class Step:
-    """One equality ``before = after`` obtained by ``rule`` with ``params``.
-
-    ``reversed`` marks a step of the right-hand side read backwards: the rule
-    rewrote ``after`` into ``before``.
-    """
-
-    before: Expression | DslSide
-    after: Expression | DslSide
-    rule: str
-    justification: str
-    justification_latex: str
-    params: Mapping[str, Any] = field(default_factory=dict)
-    reversed: bool = False
-
-    def backwards(self) -> Step:
-        """The same equality read from right to left."""
-        text, latex = self.justification, self.justification_latex
-        if self.rule == "rename":
-            text, latex = _rename_note({new: old for old, new in self.params["mapping"].items()})
-        return Step(self.after, self.before, self.rule, text, latex, self.params,
-                    not self.reversed)
-
-    def replay(self) -> bool:
-        """Whether applying the rule again gives the recorded result."""
-        source, target = (self.after, self.before) if self.reversed else (self.before, self.after)
-        try:
-            return RULES[self.rule](source, **self.params) == target
-        except RuleError:
-            return False
-
-
-@dataclass
-class Derivation:
-    """A machine-checked proof that a statement's two sides are equal for all sizes.
-
-    ``steps`` is the chain of equalities from the left side to the right side
-    (each :class:`Step` has ``before``, ``after``, ``rule``, ``justification``);
-    ``left_steps`` and ``right_steps`` rewrite each side into the common
-    ``canonical`` form.  ``text()`` and ``latex()`` render it as a proof.
-    """
-
-    statement: str
-    left_steps: list[Step]
-    right_steps: list[Step]
-    canonical: LinearForm
-    # True: an identity on Z_n^d for every n (circular operations on signals of shape n)
-    torus: bool = False
-    rechecked: list[dict[str, tuple[int, ...]]] = field(default_factory=list)
-    # the witnesses the independent checker re-verifies (see symconv.prove.checker), and
-    # what it needs besides the statement: each signal's number of axes, the real ones
-    certificate: dict[str, Any] = field(default_factory=dict)
-    ndims: Mapping[str, int] = field(default_factory=dict)
-    real: frozenset[str] = frozenset()
-    # modes and boundaries: each signal's declared (shape, origin) specs, for the checker's
-    # symbolic boxes, and the scope of the proof (empty: the plain Z^d or Z_n^d scope)
-    declared: Mapping[str, tuple[tuple[tuple[int, ...], tuple[int, ...] | None], ...]] = \
-        field(default_factory=dict)
-    scope: str = ""
-    # signals with concrete entries that the derivation unfolded into their entries (the
-    # statement is then proved for all sizes of the other signals, these fixed as given)
-    literals: Mapping[str, Mapping[tuple[int, ...], Fraction]] = field(default_factory=dict)
-
-    @property
-    def steps(self) -> list[Step]:
-        return _without_detours(self.left_steps + [s.backwards() for s in reversed(self.right_steps)])
-
-    def expressions(self) -> list[Expression | DslSide]:
-        """Every expression of the chain, left side first, right side last."""
-        chain = self.steps
-        return [chain[0].before] + [s.after for s in chain] if chain else []
-
-    def check(self) -> bool:
-        """Whether the independent checker accepts the certificate for the statement."""
-        try:
-            checker.check(parse_statement(self.statement), self.ndims, self.real, self.certificate,
-                          self.declared or None, self.literals)
-        except checker.CertificateError:
-            return False
-        return True
-
-    def replay(self) -> bool:
-        """Replay every step with its rule and check that consecutive steps link up (a
-        consistency check of the readable chain; :meth:`check` is what makes it a proof)."""
-        chain = self.steps
-        linked = all(_linked(a.after, b.before) for a, b in itertools.pairwise(chain))
-        ends = all(_linked(side[-1].after, self.canonical)
-                   for side in (self.left_steps, self.right_steps))
-        return linked and ends and all(s.replay() for s in chain)
-
-    def scope_text(self, default: str) -> str:
-        """What the proof covers: the modes' or padded scope, else ``default``; signals with
-        concrete entries the derivation unfolded are fixed as given."""
-        if not self.literals:
-            return self.scope or default
-        fixed = f"{', '.join(sorted(self.literals))} fixed as given (entries and origin)"
-        if self.scope:
-            return f"{self.scope}; {fixed}"
-        others = sorted(set(self.ndims) - set(self.literals))
-        return (f"for all sizes of {', '.join(others)}; " if others else "") + fixed
-
-    def text(self) -> str:
-        chain = self.steps
-        scope = self.scope_text("for all n and d: signals of shape n, read modulo n" if self.torus
-                                else "for all d, all finite supports")
-        lines = [f"Claim: {self.statement}  ({scope})",
-                 f"    {chain[0].before.text()}"]
-        for step in chain:
-            lines.append(f"  = {step.after.text()}")
-            lines.append(f"      [{RULE_TITLES[step.rule]}: {step.justification}]")
-        lines.append("The two sides are equal.  ∎")
-        return "\n".join(lines)
-
-    def __str__(self) -> str:
-        return self.text()
-
-    def latex(self) -> str:
-        """An ``align*`` environment: one line per step, the rule on the right."""
-        chain = self.steps
-        rows = [rf"&{chain[0].before.latex()} \\"]
-        for step in chain:
-            note = rf"\text{{{RULE_TITLES[step.rule]}: {step.justification_latex}}}"
-            rows.append(rf"&= {step.after.latex()} && {note} \\")
-        return "\\begin{align*}\n" + "\n".join(rows) + "\n\\end{align*}"
-
-    def _latex(self, printer: Any = None) -> str:
-        return self.latex()
-
-    def _repr_latex_(self) -> str:
-        return self.latex()
-
-    def _repr_html_(self) -> str:
-        return render(self, "html")
-
-    def __repr__(self) -> str:
-        return render(self, "repr")
-
-
-def _without_detours(chain: list[Step]) -> list[Step]:
-    """The chain with every stretch that returns to an expression already reached cut out
-    (e.g. renaming i -> j on one side and j -> i on the other)."""
-    kept: list[Step] = []
-    for step in chain:
-        # (never back to the statement itself: "X == X" keeps its two unfold steps)
-        back = next((k for k, s in enumerate(kept) if k > 0 and _linked(s.before, step.after)), None)
-        if back is not None:
-            del kept[back:]
-            continue
-        kept.append(step)
-    return kept
-
-
-def _linked(a: Expression | DslSide, b: Expression | DslSide) -> bool:
-    if isinstance(a, DslSide) or isinstance(b, DslSide):
-        return a == b
-    return same_expression(a, b)
-
-
-def _rename_note(mapping: Mapping[str, str]) -> tuple[str, str]:
-    text = ", ".join(f"{old} → {new}" for old, new in mapping.items())
-    latex = ", ".join(rf"${old} \to {new}$" for old, new in mapping.items())
-    return text, latex
-
-
-# --- search ----------------------------------------------------------------------------
 
 def side_steps(side: DslSide) -> tuple[list[Step], LinearForm]:
     """Steps rewriting one side into canonical form, and that form; RuleError if some
@@ -743,8 +554,6 @@ def _compare(claim: Claim, literals: Mapping[str, tuple[tuple[tuple[int, ...], F
                       scope=modes_scope(statement, declared, tied)), None
 
 
-# --- zeropad lengths that follow the sizes: Z_N^d with N the padded length -----------------
-
 def _padded_derivation(claim: Claim, statement: Statement, signal: bool, ndims: Mapping[str, int],
                        real: frozenset[str]) -> Derivation | None:
     """A derivation on Z_N^d, N the common zeropad length (a size expression), when both sides
@@ -906,8 +715,6 @@ def _on_period_box(node: Node, declared: Mapping[str, Any], argument: bool = Fal
     return False
 
 
-# --- modes and boundaries: symbolic boxes -------------------------------------------------
-
 def _may_meet(left: DslSide, right: DslSide) -> bool:
     """Whether the two sides' terms have the same signals and indicators (a cheap test before
     the canonical forms; false also where like terms would cancel, which only costs the
@@ -935,12 +742,6 @@ def uses_modes(node: Node) -> bool:
             except RuleError:
                 return True
     return False
-
-
-def size_classes(declared: Mapping[str, Any], tied: bool) -> dict[str, str]:
-    """Each signal's representative: itself, or (``tied``) the first declared alike."""
-    first: dict[Any, str] = {}
-    return {name: first.setdefault(spec, name) if tied else name for name, spec in declared.items()}
 
 
 def symbolic_boxes(declared: Mapping[str, tuple[tuple[tuple[int, ...], tuple[int, ...] | None], ...]],
@@ -981,399 +782,7 @@ def modes_scope(statement: Statement, declared: Mapping[str, Any], tied: bool) -
     return text
 
 
-# --- the certificate --------------------------------------------------------------------------
 
-def _simultaneous(index: Index, mapping: Mapping[str, Index]) -> Index:
-    """``index`` with every variable of ``mapping`` replaced at once."""
-    result = Index.constant(index.const)
-    for v, c in index.coeffs:
-        result = result + mapping.get(v, Index.var(v)).scaled(c)
-    return result
-
-
-def _per_axis(index: Index, ndim: int, names: Mapping[str, str]) -> list[dict[str, int]]:
-    """The checker's spelling of a vector index: one integer affine form per axis."""
-    forms = []
-    for axis in range(ndim):
-        form = {f"{names.get(v, v)}.{axis}": c for v, c in index.coeffs}
-        if index.const and index.const[axis]:
-            form["1"] = index.const[axis]
-        forms.append(form)
-    return forms
-
-
-def _side_ndim(node: Node, ndims: Mapping[str, int]) -> int:
-    """The number of axes of the summation variables (one dimension per statement)."""
-    return max((ndims[n.id] for n in walk(node) if isinstance(n, Name)), default=0)
-
-
-def certificate_side(steps: list[Step], ndims: Mapping[str, int], node: Node) -> dict[str, Any]:
-    """For each term of the side's flat form, the re-indexing it underwent, composed into one
-    map (old variables in terms of the final ones) with its inverse.
-
-    The checker names the n-th summation variable created when unfolding ``v{n}``; the
-    unfold names it with the n-th of :func:`fresh_names`.
-    """
-    flat = next((s.after for s in steps if s.rule == "linearity"), None)
-    if flat is None:
-        flat = linearity(steps[0].after)  # type: ignore[arg-type]
-    assert isinstance(flat, LinearForm)
-    side = steps[0].before
-    assert isinstance(side, DslSide)
-    if not side.torus:
-        return _certificate_plane(steps, flat, unfold_correspondence(side), side.ndim)
-    bound = {name for mono in flat.monomials for name in mono.variables}
-    created: dict[str, str] = {}
-    for number, name in enumerate(fresh_names(set())):
-        if len(created) == len(bound):
-            break
-        if name in bound:
-            created[name] = f"v{number}"
-    forward = [{v: Index.var(v) for v in mono.variables} for mono in flat.monomials]
-    inverse = [{v: Index.var(v) for v in mono.variables} for mono in flat.monomials]
-    ndim = _side_ndim(node, ndims)
-    # orthogonality and collapse come first in a term, on the variables as unfolded
-    summed: list[list[list[str]]] = [[] for _ in flat.monomials]
-    for step in steps:
-        if step.rule not in ("reindex", "rename", "orthogonality", "collapse"):
-            continue
-        m = step.params["monomial"]
-        if step.rule in ("orthogonality", "collapse"):
-            var = step.params["var"]
-            if any(e != Index.var(v) for v, e in forward[m].items()):
-                raise RuleError("orthogonality after a re-indexing")
-            kind = "orth" if step.rule == "orthogonality" else "collapse"
-            summed[m] += [[kind, f"{created[var]}.{a}"] for a in range(ndim)]
-            del forward[m][var], inverse[m][var]
-            continue
-        if step.rule == "rename":
-            mapping = step.params["mapping"]
-            forward[m] = {o: e.rename(mapping) for o, e in forward[m].items()}
-            inverse[m] = {mapping.get(v, v): e for v, e in inverse[m].items()}
-            continue
-        var, new_var, image = step.params["var"], step.params["new_var"], step.params["image"]
-        rest = image.substitute(var, Index())
-        solved = (Index.var(new_var) - rest).scaled(image.coeff(var))
-        forward[m] = {o: e.substitute(var, solved) for o, e in forward[m].items()}
-        new_image = _simultaneous(image, inverse[m])
-        inverse[m] = {v: e for v, e in inverse[m].items() if v != var}
-        inverse[m][new_var] = new_image
-    terms = []
-    for fwd, inv, first in zip(forward, inverse, summed, strict=True):
-        old = {f"{created[o]}.{a}": form for o, e in fwd.items()
-               for a, form in enumerate(_per_axis(e, ndim, {}))}
-        new = {f"{v}.{a}": form for v, e in inv.items()
-               for a, form in enumerate(_per_axis(e, ndim, created))}
-        terms.append({"steps": first + ([["map", old, new]] if old else [])})
-    return {"terms": terms}
-
-
-Affine = dict[str, int]  # the checker's integer affine forms: "v.axis" -> coefficient, "1"
-
-
-def _affine(index: Index, axis: int) -> Affine:
-    form = {f"{v}.{axis}": c for v, c in index.coeffs}
-    if index.const and index.const[axis]:
-        form["1"] = index.const[axis]
-    return form
-
-
-def _substituted(form: Mapping[str, int], mapping: Mapping[str, Affine]) -> Affine:
-    out: Affine = {}
-    for v, c in form.items():
-        for u, k in mapping.get(v, {v: 1}).items():
-            out[u] = out.get(u, 0) + c * k
-    return {v: c for v, c in out.items() if c}
-
-
-def _certificate_plane(steps: list[Step], flat: LinearForm,
-                       correspondence: Mapping[str, list[tuple[int, str]]], ndim: int
-                       ) -> dict[str, Any]:
-    """:func:`certificate_side` on Z^d, axis by axis: a summation variable o of the unfold is
-    o_b = sign·name, a variable of the checker's expansion (``correspondence``: one-axis
-    flips and transposes around sums, the two sums of trace(a @ b)).  Per term, ``old``
-    holds each checker variable in terms of the current variables, ``new`` each current
-    variable in terms of the checker's."""
-    old: list[dict[str, Affine]] = []
-    new: list[dict[str, Affine]] = []
-    for mono in flat.monomials:
-        old.append({name: {f"{o}.{b}": sign} for o in mono.variables
-                    for b, (sign, name) in enumerate(correspondence[o])})
-        new.append({f"{o}.{b}": {name: sign} for o in mono.variables
-                    for b, (sign, name) in enumerate(correspondence[o])})
-    fixed: list[list[list[str]]] = [[] for _ in flat.monomials]
-    touched = [False for _ in flat.monomials]
-    for step in steps:
-        if step.rule not in ("reindex", "rename", "fix", "permute", "permute_sums", "at_point"):
-            continue
-        if step.rule == "at_point":  # after the fixes, on the free point only
-            for m, _ in step.params["moves"]:
-                if touched[m]:
-                    raise RuleError("an indicator fixes the point after a re-indexing")
-                fixed[m] += [["point", f"{FREE_VARIABLE}.{a}"] for a in range(ndim)]
-            continue
-        if step.rule == "fix":  # fixes come first, on the variables as unfolded
-            for m, fixed_var in step.params["moves"]:
-                gone = [f"{fixed_var}.{b}" for b in range(ndim)]
-                if touched[m]:
-                    raise RuleError("an indicator fixes a variable after a re-indexing")
-                fixed[m] += [["collapse", name] for _, name in correspondence[fixed_var]]
-                old[m] = {k: e for k, e in old[m].items() if not set(e) & set(gone)}
-                new[m] = {k: e for k, e in new[m].items() if k not in gone}
-            continue
-        m = step.params["monomial"]
-        var: str = step.params.get("var", "")
-        axes = [f"{var}.{b}" for b in range(ndim)]
-        touched[m] = True
-        if step.rule == "rename":
-            renamed = {f"{o}.{b}": {f"{n}.{b}": 1} for o, n in step.params["mapping"].items()
-                       for b in range(ndim)}
-            old[m] = {k: _substituted(e, renamed) for k, e in old[m].items()}
-            new[m] = {next(iter(renamed[k])) if k in renamed else k: e for k, e in new[m].items()}
-        elif step.rule in ("permute", "permute_sums"):  # v = σ(v'): v_a = s_a·v'_|σ_a|
-            sigma = step.params["axes"]
-            source = step.after if step.reversed else step.before
-            assert isinstance(source, LinearForm)
-            moved = (var,) if step.rule == "permute" else source.monomials[m].variables
-            into = {f"{v}.{a}": {f"{v}.{abs(t) - 1}": 1 if t > 0 else -1}
-                    for v in moved for a, t in enumerate(sigma)}
-            old[m] = {k: _substituted(e, into) for k, e in old[m].items()}
-            before = dict(new[m])
-            for v in moved:
-                for a, t in enumerate(sigma):  # v'_|σ_a| = s_a·v_a
-                    new[m][f"{v}.{abs(t) - 1}"] = {k: (1 if t > 0 else -1) * c
-                                                    for k, c in before[f"{v}.{a}"].items()}
-        else:  # new_var = image, i.e. var = c·(new_var − rest)
-            new_var, image = step.params["new_var"], step.params["image"]
-            c = image.coeff(var)
-            rest = image.substitute(var, Index())
-            solved = {f"{var}.{b}": _affine((Index.var(new_var) - rest).scaled(c), b)
-                      for b in range(ndim)}
-            old[m] = {k: _substituted(e, solved) for k, e in old[m].items()}
-            images = {f"{new_var}.{b}": _substituted(_affine(image, b), new[m])
-                      for b in range(ndim)}
-            new[m] = {k: e for k, e in new[m].items() if k not in axes} | images
-    terms = [{"steps": first + ([["map", fwd, inv]] if fwd else [])}
-             for fwd, inv, first in zip(old, new, fixed, strict=True)]
-    return {"terms": terms}
-
-
-def periods_fit(node: Node, assignment: Mapping[str, SignalSpec]) -> bool:
-    """Whether, at these sizes, the model on Z_n^d is what :mod:`symconv.core.ops` computes.
-
-    The derivation on Z_n^d reads every signal mod n, n the common shape of the
-    signals.  The statement is evaluated with :mod:`symconv.core.ops` itself on zero
-    signals of the declared shapes and origins (:class:`_TorusProbe`), so that every
-    box is the one ops gives; the model holds when every circular operation takes
-    period n from its argument (its box has shape n), every pointwise product
-    multiplies two signals on one box of shape n (periodizing commutes with it), and
-    a signal side lives on [0, n)^d (it is its own periodization).
-    """
-    shapes = {spec.shape for spec in assignment.values()}
-    if len(shapes) != 1:
-        return False
-    probe = _TorusProbe(shapes.pop())
-    env = {name: Signal(np.zeros(spec.shape), spec.build(name).origin)
-           for name, spec in assignment.items()}
-    try:
-        value = evaluate(node, env, probe)
-    except (RuleError, SymconvError):
-        return False
-    return not isinstance(value, Signal) or probe.on_torus(value)
-
-
-class _TorusProbe(ExactBackend):
-    """ops on numeric zero signals, refusing what the model on Z_n^d does not cover."""
-
-    def __init__(self, period: tuple[int, ...]) -> None:
-        self.period = period
-
-    def on_torus(self, value: Signal) -> bool:
-        return value.shape == self.period and not any(value.origin)
-
-    def number(self, value: Fraction) -> Any:
-        return float(value)  # the probe's signals are numeric: only their boxes matter
-
-    def call(self, func: str, signals: list[Any], ints: list[int], options: dict[str, Any]) -> Any:
-        if func in ("circconv", "circcorr", "dft", "idft") and (
-                ints or any(s.shape != self.period for s in signals)):
-            raise RuleError(f"{func} does not have period {self.period} here")
-        if func in ("hadamard", "frobenius"):
-            self._same_box(signals[0], signals[1])
-        if func in ("transpose", "zeropad", "conv", "corr", "trace") or \
-                (func == "flip" and (ints or options)):
-            raise RuleError(f"{func} is not modelled on Z_n^d")
-        return super().call(func, signals, ints, options)
-
-    def binary(self, op: str, left: Any, right: Any) -> Any:
-        if op == "*" and isinstance(left, Signal) and isinstance(right, Signal):
-            self._same_box(left, right)
-        if op == "@":
-            raise RuleError("@ is not modelled on Z_n^d")
-        return super().binary(op, left, right)
-
-    def _same_box(self, a: Signal, b: Signal) -> None:
-        if a.origin != b.origin or a.shape != self.period or b.shape != self.period:
-            raise RuleError("a pointwise product of signals on different boxes")
-
-
-# --- re-check at concrete sizes --------------------------------------------------------
-
-class RecheckError(SymconvError):
-    """A derivation disagrees with the exact evaluation at a concrete size (a bug)."""
-
-
-def recheck_assignments(claim: Claim, torus: bool = False) -> list[dict[str, SignalSpec]]:
-    """Two or three small assignments: every symbolic signal 1 to 3 samples per axis
-    (with ``torus``, all signals of one shape n = 2, 3)."""
-    base = claim.assignments()[0]
-    assignments: list[dict[str, SignalSpec]] = []
-    for sides in RECHECK_TORUS_SIDES if torus else RECHECK_SIDES:
-        assignment = {}
-        for number, (name, spec) in enumerate(base.items()):
-            if torus:
-                shape = tuple(sides[axis % len(sides)] for axis in range(len(spec.shape)))
-            else:
-                shape = (sides[number % len(sides)],) * len(spec.shape)
-            assignment[name] = spec.resized(shape)
-        if assignment not in assignments:
-            assignments.append(assignment)
-    return assignments
-
-
-def recheck(claim: Claim, derivation: Derivation, budget: Budget, every_step: bool = True) -> None:
-    """Evaluate the statement and every intermediate expression (``every_step`` False: the
-    common canonical form only) at small sizes.
-
-    Raises RecheckError at the first disagreement.  The statement is evaluated
-    by the exact tier's evaluator (:mod:`symconv.core.ops` on symbolic signals);
-    each intermediate is evaluated by summing over the finite supports, at
-    every point of the result's box and one sample around it.
-    """
-    from symconv.prove.counterexample import build_env, claim_sides, difference, sizes_of
-
-    for assignment in recheck_assignments(claim, derivation.torus):
-        budget.check()
-        env = build_env(assignment)
-        left, right = claim_sides(claim, env)
-        if difference(left, right) is not None:
-            raise RecheckError(f"the sides differ at sizes {sizes_of(assignment)}")
-        ndim = next(iter(env.values())).ndim
-        period = next(iter(env.values())).shape if derivation.torus else None
-        if period is not None:
-            # on Z_n^d the signals are read periodized, and only [0, n)^d is compared
-            tables = tabulate(_with_conjugates({name: periodize(sig, period)
-                                                for name, sig in env.items()}))
-            points: list[tuple[int, ...] | None] = list(
-                itertools.product(*(range(n) for n in period))) if isinstance(left, Signal) \
-                else [None]
-            if isinstance(left, Signal) and not _on_box(left, period):
-                raise RecheckError(f"the left side is not supported on [0, n) at {period}")
-        else:
-            tables = tabulate(_with_conjugates(env))
-            points = _points_around(left) if isinstance(left, Signal) else [None]
-        products: dict[Any, Polynomial] = {}  # shared by the points: same tables
-        for expr in derivation.expressions() if every_step else [derivation.canonical]:
-            if isinstance(expr, DslSide):
-                continue
-            for point in points:
-                values = {} if point is None else {FREE_VARIABLE: point}
-                expected = left.value_at(point) if point is not None else left
-                got = evaluate_at(expr, tables, values, ndim, period, products)
-                if got != _as_polynomial(expected):  # canonical forms: equal iff same terms
-                    raise RecheckError(f"{expr.text()} differs from the statement at "
-                                       f"{FREE_VARIABLE} = {point}, sizes {sizes_of(assignment)}")
-        derivation.rechecked.append(sizes_of(assignment))
-
-
-# sizes per axis of each size class in the re-checks of modes (axis a adds a)
-RECHECK_MODE_SIDES = (1, 2, 3)
-RECHECK_MODE_ASSIGNMENTS = 4
-
-
-def recheck_modes(claim: Claim, derivation: Derivation, budget: Budget) -> None:
-    """Evaluate the statement at small sizes within the proof's scope (signals that share
-    sizes get equal ones; sizes where valid mode is undefined are skipped): RecheckError at
-    a difference, or when fewer than two assignments are in scope."""
-    from symconv.prove.counterexample import build_env, claim_sides, difference, sizes_of
-
-    base = claim.assignments()[0]
-    classes = size_classes(derivation.declared, bool(derivation.certificate.get("tied")))
-    # signals with concrete entries keep theirs: only the symbolic ones are resized
-    classes = {name: rep for name, rep in classes.items() if base[name].is_symbolic}
-    reps = list(dict.fromkeys(classes.values()))
-    combos = list(itertools.product(RECHECK_MODE_SIDES, repeat=len(reps)))
-    random.Random(len(claim.text)).shuffle(combos)
-    done = 0
-    for sides in combos:
-        if done == RECHECK_MODE_ASSIGNMENTS:
-            break
-        budget.check()
-        size = dict(zip(reps, sides, strict=True))
-        assignment = {name: spec.resized(tuple(size[classes[name]] + a for a in range(len(spec.shape))))
-                      if name in classes else spec for name, spec in base.items()}
-        try:
-            left, right = claim_sides(claim, build_env(assignment))
-        except ShapeError:
-            continue  # valid mode with a kernel larger than the image: outside the scope
-        if difference(left, right) is not None:
-            raise RecheckError(f"the sides differ at sizes {sizes_of(assignment)}")
-        derivation.rechecked.append(sizes_of(assignment))
-        done += 1
-    if done < 2:
-        raise RecheckError("fewer than two sizes in the proof's scope to re-check")
-
-
-def _with_conjugates(env: dict[str, Signal]) -> dict[str, Signal]:
-    """The signals and their complex conjugates (named ``f*``)."""
-    conjugates = {conjugate_name(name): sig.map(lambda p: _as_polynomial(p).conjugate())
-                  for name, sig in env.items()}
-    return {**env, **conjugates}
-
-
-def _on_box(value: Any, period: tuple[int, ...]) -> bool:
-    """Whether a value is a signal that vanishes outside [0, n)^d."""
-    if not isinstance(value, Signal):
-        return False
-    box = set(itertools.product(*(range(n) for n in period)))
-    return all(coord in box or _as_polynomial(value.value_at(coord)).is_zero()
-               for coord in value.coordinates())
-
-
-def _points_around(signal: Signal) -> list[tuple[int, ...] | None]:
-    ranges = [range(o - 1, o + n + 1) for o, n in zip(signal.origin, signal.shape, strict=True)]
-    return list(itertools.product(*ranges))
-
-
-def _as_polynomial(value: Any) -> Polynomial:
-    return value if isinstance(value, Polynomial) else Polynomial.from_number(value)
-
-
-# --- the backstop at the declared sizes ------------------------------------------------------
-
-def backstop(claim: Claim, budget: Budget) -> str | None:
-    """Evaluate the claim at every declared size with the exact tier's comparison; None when
-    the sides agree everywhere, else the sizes where they differ.
-
-    Up to :data:`BACKSTOP_SYMBOLIC_ENTRIES` symbolic entries the comparison is symbolic (it
-    decides the claim at those sizes); beyond, the entries are random integers below 2^20
-    (a difference is then found unless the random point is a root of the difference).
-    """
-    from symconv.prove.counterexample import build_env, concrete_env, exact_differs
-
-    rng = random.Random(len(claim.text))
-    for assignment in claim.assignments():
-        budget.check()
-        env = build_env(assignment)
-        keys = {(g.name, g.index) for sig in env.values() for g in sig.generators()}
-        if len(keys) > BACKSTOP_SYMBOLIC_ENTRIES:
-            env = concrete_env(env, {k: rng.randrange(-2**20, 2**20) for k in keys})
-        if exact_differs(claim, env):
-            return ", ".join(f"{k}={'x'.join(map(str, v.shape))}" for k, v in assignment.items())
-    return None
-
-
-# --- the tier ---------------------------------------------------------------------------
 
 def attempt(claim: Claim, budget: Budget) -> Result | None:
     """PROVED with a checked derivation; when the two canonical forms differ, REFUTED at a
@@ -1408,12 +817,14 @@ def attempt(claim: Claim, budget: Budget) -> Result | None:
                          f"{scope}; re-checked at {sizes}")
 
 
-# --- not an identity for all sizes ---------------------------------------------------------
-
 # Undeclared sizes searched for a counterexample: every symbolic signal 1 to SEARCH_SIDE
 # samples per axis, fewest entries first, at most SEARCH_ASSIGNMENTS of them.
 SEARCH_SIDE = 3
+
+
 SEARCH_ASSIGNMENTS = 40
+
+
 # Declared sizes are compared symbolically up to this many symbolic entries (else None).
 SEARCH_SYMBOLIC_ENTRIES = 400
 

@@ -22,7 +22,7 @@ from typing import Any
 
 from symconv.errors import ClaimFileError
 from symconv.lang.dsl import parse_statement
-from symconv.prove.general import RULE_TITLES
+from symconv.prove.derivation import RULE_TITLES
 from symconv.prove.rules import DEFINITIONS_LATEX, DslSide
 from symconv.prove.sums import FREE_VARIABLE, Expression, Index, LinearForm
 from symconv.report.formulas import applied_latex, expr_latex

@@ -21,7 +21,7 @@ from symconv.core.algebra import Polynomial
 from symconv.core.fourier import coefficient_expr
 from symconv.core.signal import Signal
 from symconv.prove.counterexample import claim_sides
-from symconv.prove.general import RULE_TITLES
+from symconv.prove.derivation import RULE_TITLES
 from symconv.report.condense import ShownStep, condense, note_latex, side_latex
 from symconv.report.formulas import claim_latex
 

@@ -1,0 +1,205 @@
+"""The certificate of a general-tier derivation: the re-indexing maps with their inverses,
+per side and per axis, that :mod:`symconv.prove.checker` re-verifies."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from symconv.lang.dsl import (
+    Name,
+    Node,
+    walk,
+)
+from symconv.prove.derivation import Step
+from symconv.prove.rules import (
+    DslSide,
+    RuleError,
+    fresh_names,
+    linearity,
+    unfold_correspondence,
+)
+from symconv.prove.sums import (
+    FREE_VARIABLE,
+    Index,
+    LinearForm,
+)
+
+if TYPE_CHECKING:
+    pass
+
+
+Affine = dict[str, int]  # the checker's integer affine forms: "v.axis" -> coefficient, "1"
+
+
+
+def _simultaneous(index: Index, mapping: Mapping[str, Index]) -> Index:
+    """``index`` with every variable of ``mapping`` replaced at once."""
+    result = Index.constant(index.const)
+    for v, c in index.coeffs:
+        result = result + mapping.get(v, Index.var(v)).scaled(c)
+    return result
+
+
+def _per_axis(index: Index, ndim: int, names: Mapping[str, str]) -> list[dict[str, int]]:
+    """The checker's spelling of a vector index: one integer affine form per axis."""
+    forms = []
+    for axis in range(ndim):
+        form = {f"{names.get(v, v)}.{axis}": c for v, c in index.coeffs}
+        if index.const and index.const[axis]:
+            form["1"] = index.const[axis]
+        forms.append(form)
+    return forms
+
+
+def _side_ndim(node: Node, ndims: Mapping[str, int]) -> int:
+    """The number of axes of the summation variables (one dimension per statement)."""
+    return max((ndims[n.id] for n in walk(node) if isinstance(n, Name)), default=0)
+
+
+def certificate_side(steps: list[Step], ndims: Mapping[str, int], node: Node) -> dict[str, Any]:
+    """For each term of the side's flat form, the re-indexing it underwent, composed into one
+    map (old variables in terms of the final ones) with its inverse.
+
+    The checker names the n-th summation variable created when unfolding ``v{n}``; the
+    unfold names it with the n-th of :func:`fresh_names`.
+    """
+    flat = next((s.after for s in steps if s.rule == "linearity"), None)
+    if flat is None:
+        flat = linearity(steps[0].after)  # type: ignore[arg-type]
+    assert isinstance(flat, LinearForm)
+    side = steps[0].before
+    assert isinstance(side, DslSide)
+    if not side.torus:
+        return _certificate_plane(steps, flat, unfold_correspondence(side), side.ndim)
+    bound = {name for mono in flat.monomials for name in mono.variables}
+    created: dict[str, str] = {}
+    for number, name in enumerate(fresh_names(set())):
+        if len(created) == len(bound):
+            break
+        if name in bound:
+            created[name] = f"v{number}"
+    forward = [{v: Index.var(v) for v in mono.variables} for mono in flat.monomials]
+    inverse = [{v: Index.var(v) for v in mono.variables} for mono in flat.monomials]
+    ndim = _side_ndim(node, ndims)
+    # orthogonality and collapse come first in a term, on the variables as unfolded
+    summed: list[list[list[str]]] = [[] for _ in flat.monomials]
+    for step in steps:
+        if step.rule not in ("reindex", "rename", "orthogonality", "collapse"):
+            continue
+        m = step.params["monomial"]
+        if step.rule in ("orthogonality", "collapse"):
+            var = step.params["var"]
+            if any(e != Index.var(v) for v, e in forward[m].items()):
+                raise RuleError("orthogonality after a re-indexing")
+            kind = "orth" if step.rule == "orthogonality" else "collapse"
+            summed[m] += [[kind, f"{created[var]}.{a}"] for a in range(ndim)]
+            del forward[m][var], inverse[m][var]
+            continue
+        if step.rule == "rename":
+            mapping = step.params["mapping"]
+            forward[m] = {o: e.rename(mapping) for o, e in forward[m].items()}
+            inverse[m] = {mapping.get(v, v): e for v, e in inverse[m].items()}
+            continue
+        var, new_var, image = step.params["var"], step.params["new_var"], step.params["image"]
+        rest = image.substitute(var, Index())
+        solved = (Index.var(new_var) - rest).scaled(image.coeff(var))
+        forward[m] = {o: e.substitute(var, solved) for o, e in forward[m].items()}
+        new_image = _simultaneous(image, inverse[m])
+        inverse[m] = {v: e for v, e in inverse[m].items() if v != var}
+        inverse[m][new_var] = new_image
+    terms = []
+    for fwd, inv, first in zip(forward, inverse, summed, strict=True):
+        old = {f"{created[o]}.{a}": form for o, e in fwd.items()
+               for a, form in enumerate(_per_axis(e, ndim, {}))}
+        new = {f"{v}.{a}": form for v, e in inv.items()
+               for a, form in enumerate(_per_axis(e, ndim, created))}
+        terms.append({"steps": first + ([["map", old, new]] if old else [])})
+    return {"terms": terms}
+
+
+def _affine(index: Index, axis: int) -> Affine:
+    form = {f"{v}.{axis}": c for v, c in index.coeffs}
+    if index.const and index.const[axis]:
+        form["1"] = index.const[axis]
+    return form
+
+
+def _substituted(form: Mapping[str, int], mapping: Mapping[str, Affine]) -> Affine:
+    out: Affine = {}
+    for v, c in form.items():
+        for u, k in mapping.get(v, {v: 1}).items():
+            out[u] = out.get(u, 0) + c * k
+    return {v: c for v, c in out.items() if c}
+
+
+def _certificate_plane(steps: list[Step], flat: LinearForm,
+                       correspondence: Mapping[str, list[tuple[int, str]]], ndim: int
+                       ) -> dict[str, Any]:
+    """:func:`certificate_side` on Z^d, axis by axis: a summation variable o of the unfold is
+    o_b = sign·name, a variable of the checker's expansion (``correspondence``: one-axis
+    flips and transposes around sums, the two sums of trace(a @ b)).  Per term, ``old``
+    holds each checker variable in terms of the current variables, ``new`` each current
+    variable in terms of the checker's."""
+    old: list[dict[str, Affine]] = []
+    new: list[dict[str, Affine]] = []
+    for mono in flat.monomials:
+        old.append({name: {f"{o}.{b}": sign} for o in mono.variables
+                    for b, (sign, name) in enumerate(correspondence[o])})
+        new.append({f"{o}.{b}": {name: sign} for o in mono.variables
+                    for b, (sign, name) in enumerate(correspondence[o])})
+    fixed: list[list[list[str]]] = [[] for _ in flat.monomials]
+    touched = [False for _ in flat.monomials]
+    for step in steps:
+        if step.rule not in ("reindex", "rename", "fix", "permute", "permute_sums", "at_point"):
+            continue
+        if step.rule == "at_point":  # after the fixes, on the free point only
+            for m, _ in step.params["moves"]:
+                if touched[m]:
+                    raise RuleError("an indicator fixes the point after a re-indexing")
+                fixed[m] += [["point", f"{FREE_VARIABLE}.{a}"] for a in range(ndim)]
+            continue
+        if step.rule == "fix":  # fixes come first, on the variables as unfolded
+            for m, fixed_var in step.params["moves"]:
+                gone = [f"{fixed_var}.{b}" for b in range(ndim)]
+                if touched[m]:
+                    raise RuleError("an indicator fixes a variable after a re-indexing")
+                fixed[m] += [["collapse", name] for _, name in correspondence[fixed_var]]
+                old[m] = {k: e for k, e in old[m].items() if not set(e) & set(gone)}
+                new[m] = {k: e for k, e in new[m].items() if k not in gone}
+            continue
+        m = step.params["monomial"]
+        var: str = step.params.get("var", "")
+        axes = [f"{var}.{b}" for b in range(ndim)]
+        touched[m] = True
+        if step.rule == "rename":
+            renamed = {f"{o}.{b}": {f"{n}.{b}": 1} for o, n in step.params["mapping"].items()
+                       for b in range(ndim)}
+            old[m] = {k: _substituted(e, renamed) for k, e in old[m].items()}
+            new[m] = {next(iter(renamed[k])) if k in renamed else k: e for k, e in new[m].items()}
+        elif step.rule in ("permute", "permute_sums"):  # v = σ(v'): v_a = s_a·v'_|σ_a|
+            sigma = step.params["axes"]
+            source = step.after if step.reversed else step.before
+            assert isinstance(source, LinearForm)
+            moved = (var,) if step.rule == "permute" else source.monomials[m].variables
+            into = {f"{v}.{a}": {f"{v}.{abs(t) - 1}": 1 if t > 0 else -1}
+                    for v in moved for a, t in enumerate(sigma)}
+            old[m] = {k: _substituted(e, into) for k, e in old[m].items()}
+            before = dict(new[m])
+            for v in moved:
+                for a, t in enumerate(sigma):  # v'_|σ_a| = s_a·v_a
+                    new[m][f"{v}.{abs(t) - 1}"] = {k: (1 if t > 0 else -1) * c
+                                                    for k, c in before[f"{v}.{a}"].items()}
+        else:  # new_var = image, i.e. var = c·(new_var − rest)
+            new_var, image = step.params["new_var"], step.params["image"]
+            c = image.coeff(var)
+            rest = image.substitute(var, Index())
+            solved = {f"{var}.{b}": _affine((Index.var(new_var) - rest).scaled(c), b)
+                      for b in range(ndim)}
+            old[m] = {k: _substituted(e, solved) for k, e in old[m].items()}
+            images = {f"{new_var}.{b}": _substituted(_affine(image, b), new[m])
+                      for b in range(ndim)}
+            new[m] = {k: e for k, e in new[m].items() if k not in axes} | images
+    terms = [{"steps": first + ([["map", fwd, inv]] if fwd else [])}
+             for fwd, inv, first in zip(old, new, fixed, strict=True)]
+    return {"terms": terms}

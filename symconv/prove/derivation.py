@@ -1,0 +1,212 @@
+"""The general tier's proof records: :class:`Step` and :class:`Derivation`, their text and
+LaTeX, and the link to the independent checker (:meth:`Derivation.check`)."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import TYPE_CHECKING, Any
+
+from symconv.core.rendering import render
+from symconv.lang.dsl import (
+    parse_statement,
+)
+from symconv.prove import checker
+from symconv.prove.rules import (
+    RULES,
+    DslSide,
+    RuleError,
+)
+from symconv.prove.sums import (
+    Expression,
+    LinearForm,
+    same_expression,
+)
+
+if TYPE_CHECKING:
+    pass
+
+
+
+RULE_TITLES = {
+    "unfold": "definition",
+    "linearity": "linearity",
+    "reindex": "re-indexing",
+    "exchange": "exchange of finite sums",
+    "rename": "renaming bound variables",
+    "order": "canonical order",
+    "orthogonality": "orthogonality",
+    "collapse": "summing an indicator",
+    "idempotence": "an indicator squared is itself",
+    "fix": "summing an indicator",
+    "permute": "re-indexing",
+    "permute_sums": "re-indexing",
+    "at_point": "evaluating at a point",
+}
+
+
+@dataclass(frozen=True)
+class Step:
+    """One equality ``before = after`` obtained by ``rule`` with ``params``.
+
+    ``reversed`` marks a step of the right-hand side read backwards: the rule
+    rewrote ``after`` into ``before``.
+    """
+
+    before: Expression | DslSide
+    after: Expression | DslSide
+    rule: str
+    justification: str
+    justification_latex: str
+    params: Mapping[str, Any] = field(default_factory=dict)
+    reversed: bool = False
+
+    def backwards(self) -> Step:
+        """The same equality read from right to left."""
+        text, latex = self.justification, self.justification_latex
+        if self.rule == "rename":
+            text, latex = _rename_note({new: old for old, new in self.params["mapping"].items()})
+        return Step(self.after, self.before, self.rule, text, latex, self.params,
+                    not self.reversed)
+
+    def replay(self) -> bool:
+        """Whether applying the rule again gives the recorded result."""
+        source, target = (self.after, self.before) if self.reversed else (self.before, self.after)
+        try:
+            return RULES[self.rule](source, **self.params) == target
+        except RuleError:
+            return False
+
+
+@dataclass
+class Derivation:
+    """A machine-checked proof that a statement's two sides are equal for all sizes.
+
+    ``steps`` is the chain of equalities from the left side to the right side
+    (each :class:`Step` has ``before``, ``after``, ``rule``, ``justification``);
+    ``left_steps`` and ``right_steps`` rewrite each side into the common
+    ``canonical`` form.  ``text()`` and ``latex()`` render it as a proof.
+    """
+
+    statement: str
+    left_steps: list[Step]
+    right_steps: list[Step]
+    canonical: LinearForm
+    # True: an identity on Z_n^d for every n (circular operations on signals of shape n)
+    torus: bool = False
+    rechecked: list[dict[str, tuple[int, ...]]] = field(default_factory=list)
+    # the witnesses the independent checker re-verifies (see symconv.prove.checker), and
+    # what it needs besides the statement: each signal's number of axes, the real ones
+    certificate: dict[str, Any] = field(default_factory=dict)
+    ndims: Mapping[str, int] = field(default_factory=dict)
+    real: frozenset[str] = frozenset()
+    # modes and boundaries: each signal's declared (shape, origin) specs, for the checker's
+    # symbolic boxes, and the scope of the proof (empty: the plain Z^d or Z_n^d scope)
+    declared: Mapping[str, tuple[tuple[tuple[int, ...], tuple[int, ...] | None], ...]] = \
+        field(default_factory=dict)
+    scope: str = ""
+    # signals with concrete entries that the derivation unfolded into their entries (the
+    # statement is then proved for all sizes of the other signals, these fixed as given)
+    literals: Mapping[str, Mapping[tuple[int, ...], Fraction]] = field(default_factory=dict)
+
+    @property
+    def steps(self) -> list[Step]:
+        return _without_detours(self.left_steps + [s.backwards() for s in reversed(self.right_steps)])
+
+    def expressions(self) -> list[Expression | DslSide]:
+        """Every expression of the chain, left side first, right side last."""
+        chain = self.steps
+        return [chain[0].before] + [s.after for s in chain] if chain else []
+
+    def check(self) -> bool:
+        """Whether the independent checker accepts the certificate for the statement."""
+        try:
+            checker.check(parse_statement(self.statement), self.ndims, self.real, self.certificate,
+                          self.declared or None, self.literals)
+        except checker.CertificateError:
+            return False
+        return True
+
+    def replay(self) -> bool:
+        """Replay every step with its rule and check that consecutive steps link up (a
+        consistency check of the readable chain; :meth:`check` is what makes it a proof)."""
+        chain = self.steps
+        linked = all(_linked(a.after, b.before) for a, b in itertools.pairwise(chain))
+        ends = all(_linked(side[-1].after, self.canonical)
+                   for side in (self.left_steps, self.right_steps))
+        return linked and ends and all(s.replay() for s in chain)
+
+    def scope_text(self, default: str) -> str:
+        """What the proof covers: the modes' or padded scope, else ``default``; signals with
+        concrete entries the derivation unfolded are fixed as given."""
+        if not self.literals:
+            return self.scope or default
+        fixed = f"{', '.join(sorted(self.literals))} fixed as given (entries and origin)"
+        if self.scope:
+            return f"{self.scope}; {fixed}"
+        others = sorted(set(self.ndims) - set(self.literals))
+        return (f"for all sizes of {', '.join(others)}; " if others else "") + fixed
+
+    def text(self) -> str:
+        chain = self.steps
+        scope = self.scope_text("for all n and d: signals of shape n, read modulo n" if self.torus
+                                else "for all d, all finite supports")
+        lines = [f"Claim: {self.statement}  ({scope})",
+                 f"    {chain[0].before.text()}"]
+        for step in chain:
+            lines.append(f"  = {step.after.text()}")
+            lines.append(f"      [{RULE_TITLES[step.rule]}: {step.justification}]")
+        lines.append("The two sides are equal.  ∎")
+        return "\n".join(lines)
+
+    def __str__(self) -> str:
+        return self.text()
+
+    def latex(self) -> str:
+        """An ``align*`` environment: one line per step, the rule on the right."""
+        chain = self.steps
+        rows = [rf"&{chain[0].before.latex()} \\"]
+        for step in chain:
+            note = rf"\text{{{RULE_TITLES[step.rule]}: {step.justification_latex}}}"
+            rows.append(rf"&= {step.after.latex()} && {note} \\")
+        return "\\begin{align*}\n" + "\n".join(rows) + "\n\\end{align*}"
+
+    def _latex(self, printer: Any = None) -> str:
+        return self.latex()
+
+    def _repr_latex_(self) -> str:
+        return self.latex()
+
+    def _repr_html_(self) -> str:
+        return render(self, "html")
+
+    def __repr__(self) -> str:
+        return render(self, "repr")
+
+
+def _without_detours(chain: list[Step]) -> list[Step]:
+    """The chain with every stretch that returns to an expression already reached cut out
+    (e.g. renaming i -> j on one side and j -> i on the other)."""
+    kept: list[Step] = []
+    for step in chain:
+        # (never back to the statement itself: "X == X" keeps its two unfold steps)
+        back = next((k for k, s in enumerate(kept) if k > 0 and _linked(s.before, step.after)), None)
+        if back is not None:
+            del kept[back:]
+            continue
+        kept.append(step)
+    return kept
+
+
+def _linked(a: Expression | DslSide, b: Expression | DslSide) -> bool:
+    if isinstance(a, DslSide) or isinstance(b, DslSide):
+        return a == b
+    return same_expression(a, b)
+
+
+def _rename_note(mapping: Mapping[str, str]) -> tuple[str, str]:
+    text = ", ".join(f"{old} → {new}" for old, new in mapping.items())
+    latex = ", ".join(rf"${old} \to {new}$" for old, new in mapping.items())
+    return text, latex

@@ -1,0 +1,271 @@
+"""Checks of a general-tier derivation against :mod:`symconv.core.ops`: whether the model
+on Z_n^d is what ops computes at the declared sizes (:func:`periods_fit`), the backstop at
+the declared sizes (:func:`backstop`) and the re-checks at small sizes (:func:`recheck`,
+:func:`recheck_modes`)."""
+
+from __future__ import annotations
+
+import itertools
+import random
+from collections.abc import Mapping
+from fractions import Fraction
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from symconv.core.algebra import Polynomial
+from symconv.core.ops import periodize
+from symconv.core.signal import Signal
+from symconv.errors import ShapeError, SymconvError
+from symconv.lang.dsl import (
+    Node,
+)
+from symconv.prove.derivation import Derivation
+from symconv.prove.evaluate import ExactBackend, evaluate
+from symconv.prove.rules import (
+    DslSide,
+    RuleError,
+    conjugate_name,
+)
+from symconv.prove.sums import (
+    FREE_VARIABLE,
+    evaluate_at,
+    tabulate,
+)
+from symconv.prove.verdict import Budget
+
+if TYPE_CHECKING:
+    from symconv.lang.claims import Claim, SignalSpec
+
+
+def size_classes(declared: Mapping[str, Any], tied: bool) -> dict[str, str]:
+    """Each signal's representative: itself, or (``tied``) the first declared alike."""
+    first: dict[Any, str] = {}
+    return {name: first.setdefault(spec, name) if tied else name for name, spec in declared.items()}
+
+
+
+
+# Sides per axis of the symbolic signals in the concrete re-checks.
+RECHECK_SIDES = ((2, 1, 2), (1, 2, 3))
+
+
+# circular claims: all signals of one shape n (2 then 3 per axis, alternating in 2D and up)
+RECHECK_TORUS_SIDES = ((2, 3), (3, 2))
+
+
+# The backstop at the declared sizes is symbolic up to this many entries, then numeric.
+BACKSTOP_SYMBOLIC_ENTRIES = 64
+
+
+def periods_fit(node: Node, assignment: Mapping[str, SignalSpec]) -> bool:
+    """Whether, at these sizes, the model on Z_n^d is what :mod:`symconv.core.ops` computes.
+
+    The derivation on Z_n^d reads every signal mod n, n the common shape of the
+    signals.  The statement is evaluated with :mod:`symconv.core.ops` itself on zero
+    signals of the declared shapes and origins (:class:`_TorusProbe`), so that every
+    box is the one ops gives; the model holds when every circular operation takes
+    period n from its argument (its box has shape n), every pointwise product
+    multiplies two signals on one box of shape n (periodizing commutes with it), and
+    a signal side lives on [0, n)^d (it is its own periodization).
+    """
+    shapes = {spec.shape for spec in assignment.values()}
+    if len(shapes) != 1:
+        return False
+    probe = _TorusProbe(shapes.pop())
+    env = {name: Signal(np.zeros(spec.shape), spec.build(name).origin)
+           for name, spec in assignment.items()}
+    try:
+        value = evaluate(node, env, probe)
+    except (RuleError, SymconvError):
+        return False
+    return not isinstance(value, Signal) or probe.on_torus(value)
+
+
+class _TorusProbe(ExactBackend):
+    """ops on numeric zero signals, refusing what the model on Z_n^d does not cover."""
+
+    def __init__(self, period: tuple[int, ...]) -> None:
+        self.period = period
+
+    def on_torus(self, value: Signal) -> bool:
+        return value.shape == self.period and not any(value.origin)
+
+    def number(self, value: Fraction) -> Any:
+        return float(value)  # the probe's signals are numeric: only their boxes matter
+
+    def call(self, func: str, signals: list[Any], ints: list[int], options: dict[str, Any]) -> Any:
+        if func in ("circconv", "circcorr", "dft", "idft") and (
+                ints or any(s.shape != self.period for s in signals)):
+            raise RuleError(f"{func} does not have period {self.period} here")
+        if func in ("hadamard", "frobenius"):
+            self._same_box(signals[0], signals[1])
+        if func in ("transpose", "zeropad", "conv", "corr", "trace") or \
+                (func == "flip" and (ints or options)):
+            raise RuleError(f"{func} is not modelled on Z_n^d")
+        return super().call(func, signals, ints, options)
+
+    def binary(self, op: str, left: Any, right: Any) -> Any:
+        if op == "*" and isinstance(left, Signal) and isinstance(right, Signal):
+            self._same_box(left, right)
+        if op == "@":
+            raise RuleError("@ is not modelled on Z_n^d")
+        return super().binary(op, left, right)
+
+    def _same_box(self, a: Signal, b: Signal) -> None:
+        if a.origin != b.origin or a.shape != self.period or b.shape != self.period:
+            raise RuleError("a pointwise product of signals on different boxes")
+
+
+class RecheckError(SymconvError):
+    """A derivation disagrees with the exact evaluation at a concrete size (a bug)."""
+
+
+def recheck_assignments(claim: Claim, torus: bool = False) -> list[dict[str, SignalSpec]]:
+    """Two or three small assignments: every symbolic signal 1 to 3 samples per axis
+    (with ``torus``, all signals of one shape n = 2, 3)."""
+    base = claim.assignments()[0]
+    assignments: list[dict[str, SignalSpec]] = []
+    for sides in RECHECK_TORUS_SIDES if torus else RECHECK_SIDES:
+        assignment = {}
+        for number, (name, spec) in enumerate(base.items()):
+            if torus:
+                shape = tuple(sides[axis % len(sides)] for axis in range(len(spec.shape)))
+            else:
+                shape = (sides[number % len(sides)],) * len(spec.shape)
+            assignment[name] = spec.resized(shape)
+        if assignment not in assignments:
+            assignments.append(assignment)
+    return assignments
+
+
+def recheck(claim: Claim, derivation: Derivation, budget: Budget, every_step: bool = True) -> None:
+    """Evaluate the statement and every intermediate expression (``every_step`` False: the
+    common canonical form only) at small sizes.
+
+    Raises RecheckError at the first disagreement.  The statement is evaluated
+    by the exact tier's evaluator (:mod:`symconv.core.ops` on symbolic signals);
+    each intermediate is evaluated by summing over the finite supports, at
+    every point of the result's box and one sample around it.
+    """
+    from symconv.prove.counterexample import build_env, claim_sides, difference, sizes_of
+
+    for assignment in recheck_assignments(claim, derivation.torus):
+        budget.check()
+        env = build_env(assignment)
+        left, right = claim_sides(claim, env)
+        if difference(left, right) is not None:
+            raise RecheckError(f"the sides differ at sizes {sizes_of(assignment)}")
+        ndim = next(iter(env.values())).ndim
+        period = next(iter(env.values())).shape if derivation.torus else None
+        if period is not None:
+            # on Z_n^d the signals are read periodized, and only [0, n)^d is compared
+            tables = tabulate(_with_conjugates({name: periodize(sig, period)
+                                                for name, sig in env.items()}))
+            points: list[tuple[int, ...] | None] = list(
+                itertools.product(*(range(n) for n in period))) if isinstance(left, Signal) \
+                else [None]
+            if isinstance(left, Signal) and not _on_box(left, period):
+                raise RecheckError(f"the left side is not supported on [0, n) at {period}")
+        else:
+            tables = tabulate(_with_conjugates(env))
+            points = _points_around(left) if isinstance(left, Signal) else [None]
+        products: dict[Any, Polynomial] = {}  # shared by the points: same tables
+        for expr in derivation.expressions() if every_step else [derivation.canonical]:
+            if isinstance(expr, DslSide):
+                continue
+            for point in points:
+                values = {} if point is None else {FREE_VARIABLE: point}
+                expected = left.value_at(point) if point is not None else left
+                got = evaluate_at(expr, tables, values, ndim, period, products)
+                if got != _as_polynomial(expected):  # canonical forms: equal iff same terms
+                    raise RecheckError(f"{expr.text()} differs from the statement at "
+                                       f"{FREE_VARIABLE} = {point}, sizes {sizes_of(assignment)}")
+        derivation.rechecked.append(sizes_of(assignment))
+
+
+# sizes per axis of each size class in the re-checks of modes (axis a adds a)
+RECHECK_MODE_SIDES = (1, 2, 3)
+
+
+RECHECK_MODE_ASSIGNMENTS = 4
+
+
+def recheck_modes(claim: Claim, derivation: Derivation, budget: Budget) -> None:
+    """Evaluate the statement at small sizes within the proof's scope (signals that share
+    sizes get equal ones; sizes where valid mode is undefined are skipped): RecheckError at
+    a difference, or when fewer than two assignments are in scope."""
+    from symconv.prove.counterexample import build_env, claim_sides, difference, sizes_of
+
+    base = claim.assignments()[0]
+    classes = size_classes(derivation.declared, bool(derivation.certificate.get("tied")))
+    # signals with concrete entries keep theirs: only the symbolic ones are resized
+    classes = {name: rep for name, rep in classes.items() if base[name].is_symbolic}
+    reps = list(dict.fromkeys(classes.values()))
+    combos = list(itertools.product(RECHECK_MODE_SIDES, repeat=len(reps)))
+    random.Random(len(claim.text)).shuffle(combos)
+    done = 0
+    for sides in combos:
+        if done == RECHECK_MODE_ASSIGNMENTS:
+            break
+        budget.check()
+        size = dict(zip(reps, sides, strict=True))
+        assignment = {name: spec.resized(tuple(size[classes[name]] + a for a in range(len(spec.shape))))
+                      if name in classes else spec for name, spec in base.items()}
+        try:
+            left, right = claim_sides(claim, build_env(assignment))
+        except ShapeError:
+            continue  # valid mode with a kernel larger than the image: outside the scope
+        if difference(left, right) is not None:
+            raise RecheckError(f"the sides differ at sizes {sizes_of(assignment)}")
+        derivation.rechecked.append(sizes_of(assignment))
+        done += 1
+    if done < 2:
+        raise RecheckError("fewer than two sizes in the proof's scope to re-check")
+
+
+def _with_conjugates(env: dict[str, Signal]) -> dict[str, Signal]:
+    """The signals and their complex conjugates (named ``f*``)."""
+    conjugates = {conjugate_name(name): sig.map(lambda p: _as_polynomial(p).conjugate())
+                  for name, sig in env.items()}
+    return {**env, **conjugates}
+
+
+def _on_box(value: Any, period: tuple[int, ...]) -> bool:
+    """Whether a value is a signal that vanishes outside [0, n)^d."""
+    if not isinstance(value, Signal):
+        return False
+    box = set(itertools.product(*(range(n) for n in period)))
+    return all(coord in box or _as_polynomial(value.value_at(coord)).is_zero()
+               for coord in value.coordinates())
+
+
+def _points_around(signal: Signal) -> list[tuple[int, ...] | None]:
+    ranges = [range(o - 1, o + n + 1) for o, n in zip(signal.origin, signal.shape, strict=True)]
+    return list(itertools.product(*ranges))
+
+
+def _as_polynomial(value: Any) -> Polynomial:
+    return value if isinstance(value, Polynomial) else Polynomial.from_number(value)
+
+
+def backstop(claim: Claim, budget: Budget) -> str | None:
+    """Evaluate the claim at every declared size with the exact tier's comparison; None when
+    the sides agree everywhere, else the sizes where they differ.
+
+    Up to :data:`BACKSTOP_SYMBOLIC_ENTRIES` symbolic entries the comparison is symbolic (it
+    decides the claim at those sizes); beyond, the entries are random integers below 2^20
+    (a difference is then found unless the random point is a root of the difference).
+    """
+    from symconv.prove.counterexample import build_env, concrete_env, exact_differs
+
+    rng = random.Random(len(claim.text))
+    for assignment in claim.assignments():
+        budget.check()
+        env = build_env(assignment)
+        keys = {(g.name, g.index) for sig in env.values() for g in sig.generators()}
+        if len(keys) > BACKSTOP_SYMBOLIC_ENTRIES:
+            env = concrete_env(env, {k: rng.randrange(-2**20, 2**20) for k in keys})
+        if exact_differs(claim, env):
+            return ", ".join(f"{k}={'x'.join(map(str, v.shape))}" for k, v in assignment.items())
+    return None
