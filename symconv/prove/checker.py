@@ -155,29 +155,50 @@ def _size(node: Node, ndims: Mapping[str, int]) -> Aff:
     raise CertificateError("a zeropad length outside the checked fragment")
 
 
-def _on_box(node: Node, origins: Mapping[str, Any], argument: bool = False) -> bool:
+def _on_box(node: Node, origins: Mapping[str, Any], argument: bool = False,
+            period: tuple[_Expander, list[Aff]] | None = None) -> bool:
     """ops puts ``node`` on [0, N)^d with its values mod N: circular results (of such signals
-    or, as arguments, zeropad of a signal at origin 0), their products and combinations."""
+    or, as arguments, zeropad of a signal at origin 0 or of period N), their combinations."""
+    if argument and period is not None and _of_period(node, *period):
+        return True
     if isinstance(node, Call) and node.func == "zeropad":
         return argument and isinstance(node.args[0], Name) and origins.get(node.args[0].id) == 0
     if isinstance(node, Call) and node.func in CIRCULAR | {"hadamard", "conj"}:
         return len(node.args) == FUNCTIONS[node.func].signals and not node.kwargs and all(
-            _on_box(a, origins, node.func in CIRCULAR) for a in node.args)
+            _on_box(a, origins, node.func in CIRCULAR, period) for a in node.args)
     if isinstance(node, Neg):
-        return _on_box(node.operand, origins)
+        return _on_box(node.operand, origins, period=period)
     if isinstance(node, BinOp) and node.op in "+-*":
-        sides = [_on_box(n, origins) for n in (node.left, node.right)]
+        sides = [_on_box(n, origins, period=period) for n in (node.left, node.right)]
         scaled = node.op == "*" and any(isinstance(n, Number) for n in (node.left, node.right))
         return all(sides) or (scaled and any(sides))
     return isinstance(node, BinOp) and node.op == "/" and isinstance(node.right, Number) and \
-        bool(node.right.value) and _on_box(node.left, origins)
+        bool(node.right.value) and _on_box(node.left, origins, period=period)
 
 
-def padded_period(statement: Statement, declared: Mapping[str, Any]) -> list[Aff]:
+def _of_period(node: Node, expander: _Expander, period: list[Aff]) -> bool:
+    """An argument that ops gives period N (its box N long on every axis), built from names by
+    zeropad, shift, flip and full conv/corr: reading mod N commutes with each of them."""
+    def commutes(n: Node) -> bool:
+        return isinstance(n, Name) or (isinstance(n, Call) and not n.kwargs and n.func in (
+            "zeropad", "shift", "flip", "conv", "corr") and (n.func != "flip" or len(n.args) == 1)
+            and all(commutes(a) for a in n.args[:FUNCTIONS[n.func].signals]))
+    try:
+        return commutes(node) and all(_add(_add(hi, lo, -1), {"1": 1}) == n for n, (lo, hi) in
+                                      zip(period, expander.box(node), strict=True))
+    except CertificateError:
+        return False
+
+
+def padded_period(statement: Statement, declared: Mapping[str, Any],
+                  fixed: frozenset[str] = frozenset()) -> list[Aff]:
     """N per axis, every zeropad's lengths; each zeropad fits, and each side lies on [0, N)^d
     and equals its reading mod N (on the box, or its box inside [0, N)^d)."""
     ndims = {name: len(specs[0][0]) for name, specs in declared.items()}
-    expander = _Expander(ndims, frozenset(), None, declared_boxes(declared, False))
+    boxes = declared_boxes(declared, False) | {  # concrete entries: the declared box, as numbers
+        name: [({"1": o}, {"1": o + n - 1}) for n, o in zip(*declared[name][0], strict=True)]
+        for name in fixed}
+    expander = _Expander(ndims, frozenset(), None, boxes)
     nodes = [n for side in (statement.left, statement.right) for n in _nodes(side)]
     pads = [n for n in nodes if isinstance(n, Call) and n.func == "zeropad"]
     if not pads or any(isinstance(n, Call) and n.func in SIZES for side in (statement.left,
@@ -193,7 +214,7 @@ def padded_period(statement: Statement, declared: Mapping[str, Any]) -> list[Aff
     origins = {name: 0 for name, specs in declared.items()
                if all(o is not None and not any(o) for _, o in specs)}
     for side in (statement.left, statement.right):
-        if not _on_box(side, origins) and not all(
+        if not _on_box(side, origins, period=(expander, period)) and not all(
                 _nonneg(lo) and _nonneg(_add(_add(n, hi, -1), {"1": -1}))
                 for n, (lo, hi) in zip(period, expander.box(side), strict=True)):
             raise CertificateError("a side that is not on [0, N)")
@@ -220,6 +241,9 @@ class _Expander:
         """The box ops gives the value of ``node`` (symconv.core.ops: flip, shift, _output_box)."""
         if isinstance(node, Name) and self.boxes is not None and node.id in self.boxes:
             return self.boxes[node.id]
+        if isinstance(node, Call) and node.func == "zeropad":  # ops: the origin, N long
+            return [(lo, _add(lo, _add(_size(a, self.ndims), {"1": -1})))
+                    for (lo, _), a in zip(self.box(node.args[0]), node.args[1:], strict=True)]
         if isinstance(node, Call) and node.func == "shift":
             ks = [integer_value(a) for a in node.args[1:]]
             if None in ks:
@@ -564,10 +588,10 @@ def _check(statement: Statement, ndims: Mapping[str, int], real: frozenset[str],
     padded = certificate.get("padded") is True
     if padded and (not torus or declared is None or not signal_side(statement, ndims)):
         raise CertificateError("a padded model needs signals of one dimension, declared shapes")
-    if padded:
-        padded_period(statement, declared or {})
     expanded = certificate.get("literals", [])
-    if not isinstance(expanded, list) or (expanded and torus) or any(
+    if padded:  # signals with concrete entries keep their declared box
+        padded_period(statement, declared or {}, frozenset(expanded))
+    if not isinstance(expanded, list) or (expanded and torus and not padded) or any(
             name not in literals or any(len(c) != ndims[name] for c in literals[name])
             for name in expanded):
         raise CertificateError("the certificate reads entries the claim does not give")

@@ -81,7 +81,7 @@ from __future__ import annotations
 
 import itertools
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
@@ -220,6 +220,17 @@ def _orthogonality_steps(form: LinearForm, number: int, steps: list[Step]) -> Li
     RuleError when an indicator on summation variables remains."""
     while True:
         mono = form.monomials[number]
+        # an indicator already there (the entries of a concrete signal) fixes a variable first
+        held = next((v for d in mono.deltas for v in mono.variables if abs(d.coeff(v)) == 1), None)
+        if held is not None:
+            after = collapse_rule(form, number, held)
+            why = f"the indicator fixes {held} in Z_n^d (the summand is n-periodic in {held})"
+            why_latex = (rf"the indicator fixes ${held}$ in $\mathbb{{Z}}_n^d$ (the summand is"
+                         rf" $n$-periodic in ${held}$)")
+            steps.append(Step(form, after, "collapse", why, why_latex,
+                              {"monomial": number, "var": held}))
+            form = after
+            continue
         for var in mono.variables:
             try:
                 after = orthogonality_rule(form, number, var)
@@ -561,16 +572,25 @@ def _padded_derivation(claim: Claim, statement: Statement, signal: bool, ndims: 
     ndim = max(ndims.values())
     declared = {name: tuple((s.shape, s.origin) for s in specs)
                 for name, specs in claim.signals.items() if all(s.is_symbolic for s in specs)}
+    # a signal with concrete entries keeps its box (shape and origin as built) and its entries
+    literals = {name: values for name, values in _literal_entries(claim).items()
+                if name not in declared}
+    for name in literals:
+        built = claim.signals[name][0].build(name)
+        declared[name] = ((tuple(built.shape), tuple(built.origin)),)
     if not signal or len(set(ndims.values())) != 1 or declared.keys() != ndims.keys() or not (
             on_padded_torus(statement.left, ndim) and on_padded_torus(statement.right, ndim)):
         return None
-    period = padded_period(statement, declared)
+    period = padded_period(statement, declared, frozenset(literals))
     if period is None:
         return None
+    used = names_in(statement)
+    entries = tuple((name, literals[name]) for name in sorted(literals) if name in used)
     try:
-        left, left_form = side_steps(DslSide(statement.left, True, True, real, ndim, padded=True))
+        left, left_form = side_steps(DslSide(statement.left, True, True, real, ndim, padded=True,
+                                             literals=entries))
         right, right_form = side_steps(DslSide(statement.right, True, True, real, ndim,
-                                               padded=True))
+                                               padded=True, literals=entries))
     except RuleError:
         return None
     if left_form != right_form:
@@ -580,12 +600,15 @@ def _padded_derivation(claim: Claim, statement: Statement, signal: bool, ndims: 
                             "sides": [certificate_side(left, ndims, statement.left),
                                       certificate_side(right, ndims, statement.right)],
                             "normal_form": left_form.text()}
+    if entries:
+        cert["literals"] = [name for name, _ in entries]
     lengths = ", ".join(form_text(n) for n in period)
     scope = (f"for all sizes n ≥ 1 of the signals (origins as declared), N = ({lengths}) the "
              f"zeropad length that follows them: both sides read modulo N agree, and each lies "
              f"on [0, N) (every zeropad fits)")
     return Derivation(statement.text, left, right, left_form, True, certificate=cert,
-                      ndims=ndims, real=real, declared=declared, scope=scope)
+                      ndims=ndims, real=real, declared=declared, scope=scope,
+                      literals={name: dict(values) for name, values in entries})
 
 
 def _declared_boxes(claim: Claim) -> dict[str, tuple[tuple[tuple[int, ...], tuple[int, ...] | None], ...]]:
@@ -645,7 +668,8 @@ def nonnegative_for_all_sizes(form: Mapping[str, int]) -> bool:
     return all(c >= 0 for v, c in form.items() if v != "1") and sum(form.values()) >= 0
 
 
-def padded_period(statement: Statement, declared: Mapping[str, Any]) -> list[dict[str, int]] | None:
+def padded_period(statement: Statement, declared: Mapping[str, Any],
+                  fixed: frozenset[str] = frozenset()) -> list[dict[str, int]] | None:
     """N per axis when every zeropad of the statement has the lengths N, every zeropad fits
     (N ≥ the signal's size), and each side is a function on [0, N)^d equal to its reading
     mod N: a circular operation of signals on [0, N)^d (zeropad of a signal at origin 0, or
@@ -657,7 +681,12 @@ def padded_period(statement: Statement, declared: Mapping[str, Any]) -> list[dic
             any(row != lengths[0] for row in lengths):
         return None
     period: list[dict[str, int]] = lengths[0]  # type: ignore[assignment]
-    ctx = _UnfoldContext(iter(()), frozenset(), len(period), dict(symbolic_boxes(declared, False)))
+    boxes = dict(symbolic_boxes(declared, False))
+    for name in fixed:  # a signal with concrete entries: its box as built, sizes numbers
+        (shape, origin), = declared[name]
+        boxes[name] = tuple(((("1", o),) if o else (), (("1", n),))
+                            for n, o in zip(shape, origin, strict=True))
+    ctx = _UnfoldContext(iter(()), frozenset(), len(period), boxes)
     for pad in pads:
         try:
             box = box_of(pad.args[0], ctx)
@@ -668,7 +697,7 @@ def padded_period(statement: Statement, declared: Mapping[str, Any]) -> list[dic
                    for n, (lo, hi) in zip(period, box, strict=True)):
             return None
     for side in (statement.left, statement.right):
-        if _on_period_box(side, declared):
+        if _on_period_box(side, declared, sized=lambda node: _period_sized(node, ctx, period)):
             continue
         try:
             box = box_of(side, ctx)
@@ -688,31 +717,73 @@ def _sum(a: Mapping[str, int], b: Mapping[str, int], k: int = 1) -> dict[str, in
     return {v: c for v, c in out.items() if c}
 
 
-def _on_period_box(node: Node, declared: Mapping[str, Any], argument: bool = False) -> bool:
+def _on_period_box(node: Node, declared: Mapping[str, Any], argument: bool = False,
+                   sized: Callable[[Node], bool] | None = None) -> bool:
     """Whether ops puts ``node`` on the box [0, N)^d with the values of its reading mod N:
     circular operations (of such signals), their pointwise products and combinations, and
-    (as an argument) zeropad of a signal at origin 0."""
+    (as an argument) zeropad of a signal at origin 0, or what ``sized`` accepts (an
+    argument of period N: :func:`_period_sized`)."""
     if isinstance(node, Call) and node.func == "zeropad":
         arg = node.args[0]
         return argument and isinstance(arg, Name) and all(
             origin is not None and not any(origin) for _, origin in declared.get(arg.id, ((0, None),)))
     if isinstance(node, Call) and node.func in ("circconv", "circcorr", "dft", "idft"):
         return len(node.args) == FUNCTIONS[node.func].signals and all(
-            _on_period_box(a, declared, True) for a in node.args)
+            _on_period_box(a, declared, True, sized) or (sized is not None and sized(a))
+            for a in node.args)
     if isinstance(node, Call) and node.func in ("hadamard", "conj"):
-        return all(_on_period_box(a, declared) for a in node.args)
+        return all(_on_period_box(a, declared, sized=sized) for a in node.args)
     if isinstance(node, Neg):
-        return _on_period_box(node.operand, declared)
+        return _on_period_box(node.operand, declared, sized=sized)
     if isinstance(node, BinOp) and node.op in "+-":
-        return _on_period_box(node.left, declared) and _on_period_box(node.right, declared)
+        return _on_period_box(node.left, declared, sized=sized) and \
+            _on_period_box(node.right, declared, sized=sized)
     if isinstance(node, BinOp) and node.op == "*":
-        return (_on_period_box(node.left, declared) or isinstance(node.left, Number)) and \
-            (_on_period_box(node.right, declared) or isinstance(node.right, Number)) and \
+        return (_on_period_box(node.left, declared, sized=sized) or isinstance(node.left, Number)) and \
+            (_on_period_box(node.right, declared, sized=sized) or isinstance(node.right, Number)) and \
             not (isinstance(node.left, Number) and isinstance(node.right, Number))
     if isinstance(node, BinOp) and node.op == "/":
-        return _on_period_box(node.left, declared) and isinstance(node.right, Number) and \
+        return _on_period_box(node.left, declared, sized=sized) and isinstance(node.right, Number) and \
             node.right.value != 0
     return False
+
+
+
+def _period_sized(node: Node, ctx: _UnfoldContext, period: list[dict[str, int]]) -> bool:
+    """Whether an argument of a circular operation gets period N from ops (its box is N long
+    on every axis) and is built from operations that commute with reading mod N (signals,
+    zeropad, shift, flip of all axes, full conv/corr): then the
+    operation's periodization is the model's reading mod N, wherever the box lies."""
+    if not _commutes_with_periodization(node):
+        return False
+    try:
+        box = _padded_box(node, ctx, period)
+    except RuleError:
+        return False
+    return all(_sum(_sum(hi, lo, -1), {"1": 1}) == n for n, (lo, hi) in zip(period, box, strict=True))
+
+
+def _commutes_with_periodization(node: Node) -> bool:
+    if isinstance(node, Call) and node.func in ("zeropad", "shift", "flip", "conv", "corr"):
+        return not node.kwargs and (node.func != "flip" or len(node.args) == 1) and \
+            all(_commutes_with_periodization(a) for a in node.args[:FUNCTIONS[node.func].signals])
+    return isinstance(node, Name)
+
+
+def _padded_box(node: Node, ctx: _UnfoldContext, period: list[dict[str, int]]
+                ) -> list[tuple[dict[str, int], dict[str, int]]]:
+    """The box ops gives ``node``: :func:`~symconv.prove.rules.box_of`, and zeropad to N at
+    the signal's origin, N long (under shift and flip)."""
+    if isinstance(node, Call) and node.func == "zeropad":
+        return [(lo, _sum(lo, _sum(n, {"1": -1}))) for (lo, _), n in
+                zip(_padded_box(node.args[0], ctx, period), period, strict=True)]
+    if isinstance(node, Call) and node.func in ("shift", "flip") and not isinstance(node.args[0], Name):
+        inner = _padded_box(node.args[0], ctx, period)
+        if node.func == "flip":
+            return [(_sum({}, hi, -1), _sum({}, lo, -1)) for lo, hi in inner]
+        offsets = [integer_value(a) or 0 for a in node.args[1:]]
+        return [(_sum(lo, {"1": k}), _sum(hi, {"1": k})) for (lo, hi), k in zip(inner, offsets, strict=True)]
+    return box_of(node, ctx)
 
 
 def _may_meet(left: DslSide, right: DslSide) -> bool:

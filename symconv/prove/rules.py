@@ -379,6 +379,12 @@ def _unfold_torus(node: Node, point: Index | None, ctx: _UnfoldContext) -> Term:
         return _unfold_torus_scalar(node, ctx)
     if point is None:
         raise NotApplicableError(f"{dsl_text(node)} is a signal used where a number is expected")
+    if isinstance(node, Name) and node.id in ctx.literals:
+        # read mod n, concrete entries v_c are Σ_c v_c·[p − c ≡ 0] (the entries mod n)
+        terms = tuple(Delta(point - Index.constant(coord)) if value == 1 else
+                      Scale(value, Delta(point - Index.constant(coord)))
+                      for coord, value in ctx.literals[node.id])
+        return terms[0] if len(terms) == 1 else Add(terms)
     if isinstance(node, Name):
         return Atom(node.id, point)
     if isinstance(node, Neg):
