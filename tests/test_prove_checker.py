@@ -56,8 +56,9 @@ def test_checker_imports_only_the_parser_and_arithmetic() -> None:
 
 
 def test_checker_is_small() -> None:
-    # issue 12 aims at 400 lines; modes, boundaries and padding added about 185
-    assert len(CHECKER.read_text(encoding="utf-8").splitlines()) < 600
+    # issue 12 aims at 400 lines; modes, boundaries and padding added about 185, concrete
+    # entries and arguments of period N in the padded model about 25
+    assert len(CHECKER.read_text(encoding="utf-8").splitlines()) < 620
 
 
 def test_every_bundled_derivation_is_accepted() -> None:
@@ -296,6 +297,56 @@ def test_the_padded_model_needs_declared_origins_zero() -> None:
     # without the padded model, zeropad has no expansion on Z_n^d
     assert not _accepts_declared(derivation, {**derivation.certificate, "padded": False})
 
+
+
+# --- the padded model with concrete entries and arguments of period N ------------------------
+
+MODULATION = "dft(shift(f, 1)) == dft(f) * dft(shift(zeropad(d, len(f)), 1))"
+DELTA = {"f": "5", "d": {"literal": [1], "origin": [0]}}
+
+
+def _accepts_padded(derivation: Derivation, certificate: Any = None, statement: str | None = None,
+                    declared: Any = None, literals: Any = None) -> bool:
+    try:
+        checker.check(parse_statement(statement or derivation.statement), derivation.ndims,
+                      derivation.real, derivation.certificate if certificate is None else certificate,
+                      derivation.declared if declared is None else declared,
+                      derivation.literals if literals is None else literals)
+    except checker.CertificateError:
+        return False
+    return True
+
+
+def test_a_padded_certificate_reads_the_claims_entries_mod_n() -> None:
+    derivation = _derivation(MODULATION, DELTA)
+    cert = derivation.certificate
+    assert cert["padded"] is True and cert["literals"] == ["d"] and _accepts_padded(derivation)
+    assert not _accepts_padded(derivation, literals={})  # the entries it reads are missing
+    assert not _accepts_padded(derivation, literals={"d": {(0,): 2}})  # another entry: 2·ω^k
+    assert not _accepts_padded(derivation, literals={"d": {(1,): 1}})  # the impulse moved
+    without = {k: v for k, v in cert.items() if k != "literals"}
+    assert not _accepts_padded(derivation, without)  # d symbolic: its box is no longer 1 long
+    # d declared 2 long: zeropad(d, n) does not fit at n = 1
+    assert not _accepts_padded(derivation, declared={**derivation.declared, "d": (((2,), (0,)),)})
+    assert not _accepts_padded(derivation, declared={**derivation.declared, "d": (((1,), None),)})
+    forged = copy.deepcopy(cert)
+    for side in forged["sides"]:
+        for term in side["terms"]:
+            term["steps"] = [step for step in term["steps"] if step[0] != "collapse"]
+    assert not _accepts_padded(derivation, forged)  # the indicator left summed
+
+
+@pytest.mark.parametrize("false", [
+    MODULATION.replace("1)) ==", "-1)) =="),                           # a shift of the wrong sign
+    MODULATION.replace("zeropad(d, len(f)), 1)", "zeropad(d, len(f)), -1)"),
+    MODULATION.replace("len(f)", "len(f) + 1"),                        # period N + 1: not f's
+    MODULATION.replace("dft(shift(f, 1)) ==", "dft(shift(zeropad(f, len(f) + 1), 1)) =="),
+    MODULATION.replace("dft(f) *", "dft(f * f) *"),                    # a product is no argument
+    MODULATION.replace("dft(shift(f, 1))", "dft(flip(shift(f, 1), 0))"),
+])
+def test_a_padded_certificate_with_entries_does_not_prove_a_mutant(false: str) -> None:
+    derivation = _derivation(MODULATION, DELTA)
+    assert not _accepts_padded(derivation, statement=false)
 
 # --- concrete entries, signed permutations, trace ------------------------------------------------
 
