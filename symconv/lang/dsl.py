@@ -38,6 +38,7 @@ from symconv.lang.operations import (
     MAX_AXES,
     OPERATIONS,
     SCALAR_FUNCTIONS,
+    SIZE_EXPRESSION_CALLS,
     SIZE_FUNCTIONS,
     SIZED_CALLS,
     Operation,
@@ -460,8 +461,8 @@ def _check_arity(call: Call, spec: Operation) -> None:
             f"column {call.col + 1}: {call.func}() takes {want}; got {len(call.args)} arguments"
         )
     for arg in call.args[spec.signals:]:
-        if call.func == "zeropad" and is_size_expression(arg):
-            continue  # a length that follows the sizes: len(a) + len(b) - 1
+        if call.func in SIZE_EXPRESSION_CALLS and is_size_expression(arg):
+            continue  # a length or period that follows the sizes: len(a) + len(b) - 1
         if integer_value(arg) is None:
             raise ClaimFileError(
                 f"column {arg.col + 1}: {call.func}() expects an integer here, not {unparse(arg)}"

@@ -196,6 +196,9 @@ OPERATIONS: dict[str, Operation] = _operations(
 # Views of the records, for the checks that ask one question of every call.
 SIZE_FUNCTIONS = frozenset(n for n, op in OPERATIONS.items() if op.box_size is not None)
 SIZED_CALLS = frozenset(n for n, op in OPERATIONS.items() if op.sized)
+# the calls whose lengths or periods may follow the sizes: zeropad(a, len(a) + len(b) - 1),
+# circconv(a, b, size(a, 0), size(a, 1))
+SIZE_EXPRESSION_CALLS = frozenset({"zeropad", "circconv", "circcorr"})
 SCALAR_FUNCTIONS = frozenset(n for n, op in OPERATIONS.items() if op.scalar)
 CIRCULAR = frozenset(n for n, op in OPERATIONS.items() if op.circular)
 ROOTS_OF_UNITY = frozenset(n for n, op in OPERATIONS.items() if op.roots_of_unity)

@@ -375,6 +375,11 @@ class _Expander:
     def call(self, node: Call, p: list[Aff] | None) -> list[Term]:
         f, args = node.func, node.args
         ints = [integer_value(a) or 0 for a in args[FUNCTIONS[f].signals:]]
+        if f in ("circconv", "circcorr") and self.torus and not self.padded and \
+                len(args) - 2 == self.torus and all(isinstance(a, Call) and isinstance(a.args[0], Name) and (
+                    a.args[1:] == (Number(Fraction(k)),) if a.func == "size" else a.func == "len")
+                for k, a in enumerate(args[2:])):
+            ints = []  # the period is the sizes of Z_n^d in axis order: the model's own
         ints += [integer_value(v) or 0 for k, v in node.kwargs if k == "axis"]
         if f in ("conv", "corr") and self.boxes is not None and p is not None and \
                 self.options(node) != ("full", "zero"):

@@ -96,7 +96,7 @@ class _TorusProbe(ExactBackend):
 
     def call(self, func: str, signals: list[Any], ints: list[int], options: dict[str, Any]) -> Any:
         if func in ("circconv", "circcorr", "dft", "idft") and (
-                ints or any(s.shape != self.period for s in signals)):
+                ints not in ([], list(self.period)) or any(s.shape != self.period for s in signals)):
             raise RuleError(f"{func} does not have period {self.period} here")
         if func in ("hadamard", "frobenius"):
             self._same_box(signals[0], signals[1])

@@ -253,12 +253,24 @@ def on_torus(node: Node, ndim: int) -> bool:
         return node.op in "+-*" and on_torus(node.left, ndim) and on_torus(node.right, ndim)
     if isinstance(node, Call) and node.func in _TORUS_SIGNAL | _TORUS_SCALAR:
         spec = FUNCTIONS[node.func]
-        if node.kwargs or (node.func not in ("shift", "size") and len(node.args) > spec.signals):
+        if node.kwargs or (node.func not in ("shift", "size") and len(node.args) > spec.signals
+                           and not names_the_period(node)):
             return False
         if node.func in ("len", "size") and ndim != 1:
             return False
         return node.func in SIZE_FUNCTIONS or all(on_torus(a, ndim) for a in node.args[:spec.signals])
     return False
+
+
+def names_the_period(node: Call) -> bool:
+    """Whether a circconv/circcorr period is the sizes of Z_n^d in axis order:
+    ``circconv(a, b, size(a, 0), size(a, 1))`` or ``circconv(a, b, len(a))`` (signals of one
+    shape n read mod n: every size(s, axis) is n_axis)."""
+    periods = node.args[FUNCTIONS[node.func].signals:]
+    return node.func in ("circconv", "circcorr") and bool(periods) and all(
+        isinstance(a, Call) and isinstance(a.args[0], Name) and (
+            (a.func == "size" and len(a.args) == 2 and integer_value(a.args[1]) == axis)
+            or (a.func == "len" and len(periods) == 1)) for axis, a in enumerate(periods))
 
 
 def on_padded_torus(node: Node, ndim: int) -> bool:
@@ -272,6 +284,8 @@ def on_padded_torus(node: Node, ndim: int) -> bool:
         return False
     if isinstance(node, Call) and node.func in _TORUS_SIGNAL | _TORUS_SCALAR:
         spec = FUNCTIONS[node.func]
+        if names_the_period(node):
+            return False  # the sizes of the signals, not the period N
         return on_torus(Call(node.func, tuple(Name("_") for _ in node.args[:spec.signals]) +
                              node.args[spec.signals:], node.kwargs), ndim) and \
             all(on_padded_torus(a, ndim) for a in node.args[:spec.signals])
@@ -415,8 +429,8 @@ def _unfold_torus(node: Node, point: Index | None, ctx: _UnfoldContext) -> Term:
         summed = Sigma((var,), Prod((_unfold_torus(node.args[0], Index.var(var), ctx),
                                      Phase.product(point.scaled(sign), Index.var(var)))), torus=True)
         return summed if node.func == "dft" else Prod((Numel(-1), summed))
-    if isinstance(node, Call) and node.func in ("circconv", "circcorr") and len(node.args) == 2 \
-            and not node.kwargs:
+    if isinstance(node, Call) and node.func in ("circconv", "circcorr") and not node.kwargs and \
+            (len(node.args) == 2 or names_the_period(node)):
         var = next(ctx.names)
         inner = Index.var(var)
         outer = point - inner if node.func == "circconv" else point + inner
