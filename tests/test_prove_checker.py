@@ -57,8 +57,9 @@ def test_checker_imports_only_the_parser_and_arithmetic() -> None:
 
 def test_checker_is_small() -> None:
     # issue 12 aims at 400 lines; modes, boundaries and padding added about 185, concrete
-    # entries and arguments of period N in the padded model about 25
-    assert len(CHECKER.read_text(encoding="utf-8").splitlines()) < 620
+    # entries and arguments of period N in the padded model about 25, periods that name the
+    # sizes about 6
+    assert len(CHECKER.read_text(encoding="utf-8").splitlines()) < 625
 
 
 def test_every_bundled_derivation_is_accepted() -> None:
@@ -347,6 +348,22 @@ def test_a_padded_certificate_reads_the_claims_entries_mod_n() -> None:
 def test_a_padded_certificate_with_entries_does_not_prove_a_mutant(false: str) -> None:
     derivation = _derivation(MODULATION, DELTA)
     assert not _accepts_padded(derivation, statement=false)
+
+
+PERIODS = "dft(circconv(f, g, size(f, 0), size(f, 1))) == dft(f) * dft(g)"
+
+
+@pytest.mark.parametrize("false", [
+    PERIODS.replace("size(f, 0), size(f, 1)", "size(f, 1), size(f, 0)"),  # axes swapped
+    PERIODS.replace("size(f, 0), size(f, 1)", "size(f, 0), size(f, 0)"),
+    PERIODS.replace("size(f, 0), size(f, 1)", "size(f, 0) + 1, size(f, 1)"),
+    PERIODS.replace("size(f, 0), size(f, 1)", "2, 3"),                     # a fixed period
+    PERIODS.replace("circconv", "circcorr"),
+])
+def test_a_period_that_names_the_sizes_is_the_torus_and_no_other(false: str) -> None:
+    derivation = _derivation(PERIODS, {"f": "2x3", "g": "2x3"})
+    assert derivation.certificate["model"] == "Z_n^d" and _accepts(derivation)
+    assert not _accepts(derivation, statement=false)
 
 # --- concrete entries, signed permutations, trace ------------------------------------------------
 

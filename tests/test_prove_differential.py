@@ -2,8 +2,9 @@
 
 Statements are drawn from the fragment: a law template (true or a usual slip) with its
 holes filled by random sub-expressions and, optionally, one context applied to both sides;
-on Z_n^d (circconv, circcorr, dft, idft, conj, flip, shift, pointwise products, numel,
-sum, the impulse zero-padded to len(f)) and on Z^d (conv, corr, flip, shift, +, sum).
+on Z_n^d (circconv, circcorr with and without a period len(f), dft, idft, conj, flip,
+shift, pointwise products, numel, sum, the impulse zero-padded to len(f)) and on Z^d
+(conv, corr, flip, shift, +, sum).
 
 - PROVED implies the exact tier agrees at three random sizes other than the declared one.
 - When both sides reach canonical forms that differ ("not an identity"), the exact tier
@@ -35,7 +36,7 @@ DELTA = {"literal": [1], "origin": [0]}
 
 TORUS_TRUE = [
     "circconv({a}, {b}) == circconv({b}, {a})",
-    "circconv({a}, {b}) == idft(dft({a}) * dft({b}))",
+    "circconv({a}, {b}, len(f)) == idft(dft({a}) * dft({b}))",
     "circcorr({a}, {b}) == idft(conj(dft(conj({a}))) * dft({b}))",
     "dft({a} * {b}) == circconv(dft({a}), dft({b})) / numel(f)",
     "dft(shift({a}, 1)) == dft({a}) * dft(shift(zeropad(d, len(f)), 1))",
@@ -45,6 +46,7 @@ TORUS_TRUE = [
 ]
 TORUS_FALSE = [
     "circcorr({a}, {b}) == circcorr({b}, {a})",
+    "circcorr({a}, {b}, len(g)) == circconv({a}, {b})",
     "circcorr({a}, {b}) == idft(dft({a}) * dft({b}))",
     "dft({a} * {b}) == circconv(dft({a}), dft({b}))",
     "dft(shift({a}, 1)) == dft({a}) * dft(shift(zeropad(d, len(f)), -1))",
