@@ -50,18 +50,25 @@ symbol (``conv(G, I, mode="same") == corr(G, I, mode="same")`` for a centrosymme
 Zeropad to a length that follows the sizes (:func:`padded_period`): with N the common
 zeropad length (``len(a) + len(b) - 1``), both sides are read on Z_N^d (zeropad(a, N) as
 a, conv as the circular convolution) and each must lie on [0, N)^d, decided by linear
-arithmetic on the sizes.
+arithmetic on the sizes.  A circular operation's argument may also be any expression
+that ops gives period N (its box N long: ``dft(shift(f, 1))`` with N = len(f)), and a
+signal with concrete entries reads mod N as Σ_c v_c·[p − c ≡ 0] (its box as built), which
+states the modulation factor for every n: ``dft(shift(zeropad(d, len(f)), 1))``.  A
+circconv/circcorr period that names the sizes in axis order (``size(f, 0), size(f, 1)``)
+is the period of Z_n^d.
 
 When both sides reach canonical forms that differ, the statement is no identity of the
 model and :func:`not_an_identity` looks for a counterexample: at the declared sizes
 (REFUTED), then at small undeclared sizes (VERIFIED at the declared sizes, with a
 warning naming the failing size: the declared sizes decide).  A term free of the point x
 may also have one signed permutation applied to all its sums at once.  Not covered:
-one-axis flips and transposes inside a crop; concrete entries in a padded statement or on
-Z_n^d, or in a crop that needs the concrete kernel's size (full mode with a boundary);
+one-axis flips and transposes inside a crop or on Z_n^d; concrete entries on Z_n^d without
+a zeropad to the size, or in a crop that needs the concrete kernel's size (full mode with a
+boundary);
 trace of anything but a matrix product; @ outside trace; signed permutations of sums in a
-term that uses x; zeropad other than to one length that follows the sizes; explicit
-periods or DFT sizes; stride and dilation; ``!=`` statements.
+term that uses x; zeropad other than to one length that follows the sizes; fixed periods
+or DFT sizes; scalar factors other than numbers in the padded model; stride and dilation;
+``!=`` statements.
 
 This module is the search.  The records it returns, :class:`~symconv.prove.derivation.Derivation`
 (``steps``, ``text()``, ``latex()``, ``_repr_latex_``) made of
