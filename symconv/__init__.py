@@ -9,13 +9,13 @@ reads every import and checks it), bottom to top:
 - ``prove``: verdicts, the tiers that decide claims, and the trusted kernel among them;
 - ``apps``: expanded forms, the matrix view, CNN layers, identify, compat wrappers;
 - ``report``: LaTeX reports and lecture slides;
-- front ends: :mod:`~symconv.api`, :mod:`~symconv.cli`, :mod:`~symconv.display`,
-  :mod:`~symconv.pytest_plugin`, :mod:`~symconv.progress`, :mod:`~symconv.strategies`.
+- front ends: :mod:`~symconv.api`, :mod:`~symconv.cli`, :mod:`~symconv.pytest_plugin`,
+  :mod:`~symconv.progress`, :mod:`~symconv.strategies`.
+
+Every object shows itself in its own layer (``repr``, ``str``, LaTeX and HTML for
+notebooks), with the pure functions of :mod:`symconv.core.show`.
 """
 
-# display registers how signals, results and derivations show themselves (repr, str,
-# notebook forms): the classes below it ask symconv.core.rendering for their renderers.
-from symconv import display  # noqa: F401
 from symconv.api import bundled_proofs, check, derive, verify
 from symconv.apps.expanded import hadamard_form
 from symconv.core.fourier import dft, idft

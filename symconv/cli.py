@@ -343,15 +343,17 @@ def _strict(outcome: runner.Outcome) -> runner.Outcome:
     return replace(outcome, result=strict_sizes(outcome.result))
 
 
-_STRICT_HELP = ("fail a claim that holds at its declared sizes but not at a size the exact "
-                "tier tries on its own (read claims as laws for all sizes)")
-
-
 def _add_run_options(parser: argparse.ArgumentParser) -> None:
-    """Options verify and check share: memory cap, progress."""
+    """Options verify and check share: budget, memory cap, sizes, progress, seed."""
+    parser.add_argument("--budget", type=float, default=None,
+                        help="seconds per claim (overrides each claim's budget); each claim "
+                        "ends within it plus 0.5 s")
     parser.add_argument("--memory", type=float, default=None, metavar="GIB",
                         help="address-space cap per claim in GiB (default 8, or half the "
                         "machine's memory if less); a claim that needs more is INCONCLUSIVE")
+    parser.add_argument("--strict-sizes", action="store_true",
+                        help="fail a claim that holds at its declared sizes but not at a size "
+                        "the exact tier tries on its own (read claims as laws for all sizes)")
     parser.add_argument("--quiet", "-q", action="store_true",
                         help="no progress display or progress lines on stderr")
     parser.add_argument("--heartbeat", type=float, default=5.0, metavar="SECONDS",
@@ -426,13 +428,9 @@ def _add_verify_parsers(sub: argparse._SubParsersAction) -> None:
     verify.add_argument("--jobs", "-j", type=int, default=1,
                         help=f"worker processes (default 1; this process may use "
                         f"{_available_cpus()} CPUs here)")
-    verify.add_argument("--budget", type=float, default=None,
-                        help="seconds per claim (overrides each claim's budget); each claim "
-                        "ends within it plus 0.5 s")
     verify.add_argument("--allow-python", action="store_true",
                         help="also import the *.py claim modules (marked by @python_claim or a "
                         "'symconv-claims' comment; this runs their code)")
-    verify.add_argument("--strict-sizes", action="store_true", help=_STRICT_HELP)
     verify.add_argument("--verbose", "-v", action="store_true",
                         help="explain every verdict, not only the unexpected ones")
     verify.add_argument("--shard", type=_shard, metavar="K/N",
@@ -454,8 +452,6 @@ def _add_verify_parsers(sub: argparse._SubParsersAction) -> None:
                        help="NAME=SHAPE or NAME=KERNEL, comma separated (F=3x3,I=5x5)")
     check.add_argument("--expect", choices=("holds", "fails"), default="holds")
     check.add_argument("--tiers", help="comma-separated tiers (default general,exact,random)")
-    check.add_argument("--budget", type=float, default=None, help="seconds")
-    check.add_argument("--strict-sizes", action="store_true", help=_STRICT_HELP)
     check.add_argument("--verbose", "-v", action="store_true", help="report each tier as it starts")
     _add_run_options(check)
     check.set_defaults(func=_cmd_check)

@@ -44,6 +44,7 @@ except ImportError as exc:  # hypothesis is an optional extra
 from symconv.core.algebra import Polynomial
 from symconv.core.cyclotomic import cyclotomic_field
 from symconv.core.kernels import KERNEL_NAMES, get_kernel
+from symconv.core.ops import BOUNDARIES
 from symconv.core.signal import Signal, default_origin
 from symconv.lang.dsl import names as dsl_names
 from symconv.lang.dsl import parse_statement
@@ -151,7 +152,7 @@ origins = st.integers(min_value=-4, max_value=4)
 
 STATEMENT_MODES = ("full", "same", "valid")
 # Every boundary, and two of scipy's spellings that mean the same thing.
-STATEMENT_BOUNDARIES = ("zero", "wrap", "reflect", "mirror", "nearest", "fill", "symm")
+STATEMENT_BOUNDARIES = (*BOUNDARIES, "fill", "symm")
 KERNEL_NAMES_2D = ("sobel_x", "gaussian3", "emboss", "laplacian", "box3", "gaussian5")
 # Signal sides per dimension: small enough for the Polynomial path to stay quick.
 MAX_SIDE = {1: 4, 2: 3, 3: 2}

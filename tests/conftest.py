@@ -1,5 +1,6 @@
 """Shared test setup: no test reads or writes the user's symconv result cache; hypothesis
-profiles, derandomized in CI (CI=true), so that a red run repeats exactly."""
+profiles, derandomized in CI (CI=true), so that a red run repeats exactly; subprocesses that
+import this source tree."""
 
 from __future__ import annotations
 
@@ -10,6 +11,9 @@ import pytest
 from hypothesis import settings
 
 from symconv.prove.cache import CACHE_ENV
+
+# The source tree's root: subprocesses import symconv from here.
+SOURCE_ROOT = Path(__file__).resolve().parent.parent
 
 settings.register_profile("ci", derandomize=True, print_blob=True)
 settings.register_profile("dev", print_blob=True)
@@ -23,3 +27,10 @@ def _private_result_cache(tmp_path_factory: pytest.TempPathFactory,
     folder = tmp_path_factory.mktemp("symconv-cache")
     monkeypatch.setenv(CACHE_ENV, str(folder))
     return folder
+
+
+@pytest.fixture
+def source_on_path(monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Subprocesses the test starts import symconv from this source tree."""
+    monkeypatch.setenv("PYTHONPATH", str(SOURCE_ROOT))
+    return SOURCE_ROOT

@@ -20,6 +20,7 @@ from symconv.lang.claims import (
     parse_toml,
 )
 from symconv.prove import TIER_NAMES, Verdict, run_tiers
+from tests.sample_claims import PY_FLIP_MODULE
 
 GOOD = '''
 # a comment
@@ -170,15 +171,7 @@ def test_folders_are_searched_for_claim_files(tmp_path: Path) -> None:
         list(claim_files([tmp_path / "missing"]))
 
 
-PYTHON_CLAIMS = '''
-from symconv.lang.claims import python_claim
-from symconv.core.ops import conv, corr, flip
-
-
-@python_claim("py-flip", {"F": "3x3", "I": "4x4"})
-def flip_equivalence(F, I):
-    return conv(F, I), corr(flip(F), I)
-
+PYTHON_CLAIMS = PY_FLIP_MODULE + '''
 
 @python_claim("py-wrong", {"a": "3"}, expect="fails")
 def wrong(a):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import signal
 import subprocess
 import sys
@@ -18,28 +17,16 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from symconv.cli import main
+from tests.sample_claims import (
+    CONV_IS_CORR,
+    CORR_NOT_ASSOCIATIVE,
+    FLIP_EQUIVALENCE,
+    PY_FLIP_MODULE,
+    claim_toml,
+)
 
-CLAIMS = '''
-[[claim]]
-name = "flip-equivalence"
-statement = "conv(F, I) == corr(flip(F), I)"
-signals = { F = "3x3", I = "4x4" }
-expect = "holds"
-
-[[claim]]
-name = "corr-not-associative"
-statement = "corr(corr(a, b), c) == corr(a, corr(b, c))"
-signals = { a = "3", b = "3", c = "3" }
-expect = "fails"
-'''
-
-WRONG = '''
-[[claim]]
-name = "conv-is-corr"
-statement = "conv(F, I) == corr(F, I)"
-signals = { F = "3x3", I = "4x4" }
-expect = "holds"
-'''
+CLAIMS = FLIP_EQUIVALENCE + CORR_NOT_ASSOCIATIVE
+WRONG = CONV_IS_CORR
 
 
 def _write(tmp_path: Path, name: str, text: str) -> Path:
@@ -192,13 +179,8 @@ def test_random_files_never_traceback(tmp_path: Path, capsys: pytest.CaptureFixt
         assert captured.err.count("\n") == 1
 
 
-SIZE_DEPENDENT = '''
-[[claim]]
-name = "parseval-for-length-6"
-statement = "6 * sum(f * conj(f)) == sum(dft(f) * conj(dft(f)))"
-signals = { f = "6" }
-expect = "holds"
-'''
+SIZE_DEPENDENT = claim_toml("parseval-for-length-6",
+                            "6 * sum(f * conj(f)) == sum(dft(f) * conj(dft(f)))", {"f": "6"})
 
 
 def test_declared_sizes_decide_and_the_warning_reaches_every_output(
@@ -235,52 +217,19 @@ def test_strict_sizes_fails_a_size_dependent_claim(tmp_path: Path,
                  "--strict-sizes"]) == 0
 # --- running in CI: budgets, memory, progress, Ctrl-C, Python modules, shards, cache --------
 
-ROOT = Path(__file__).resolve().parent.parent
 # The exact tier alone needs ~2 s and 0.6 GB for this one (16.7 million terms a side).
-DFT_16X16 = '''
-[[claim]]
-name = "dft-16x16"
-statement = "dft(circconv(f, g)) == dft(f) * dft(g)"
-signals = { f = "16x16", g = "16x16" }
-tiers = ["exact"]
-expect = "holds"
-'''
+DFT_16X16 = claim_toml("dft-16x16", "dft(circconv(f, g)) == dft(f) * dft(g)",
+                       {"f": "16x16", "g": "16x16"}, tiers=["exact"])
 # Over 100 s in the exact tier: the divisor 1 + 1j is not rational, so the comparison takes
 # the Polynomial path (a claim whose budget must stop it, whatever the machine's speed).
-SLOW = '''
-[[claim]]
-name = "slow-dft"
-statement = "dft(circconv(f, g)) / (1 + 1j) == dft(f) * dft(g) / (1 + 1j)"
-signals = { f = "12x12", g = "12x12" }
-tiers = ["exact"]
-expect = "holds"
-'''
-LARGE = '''
-[[claim]]
-name = "large-conv-commutes-1d"
-statement = "conv(a, b) == conv(b, a)"
-signals = { a = "5", b = "5" }
-sizes = { a = "100000", b = "100000" }
-tiers = ["random"]
-expect = "holds"
-
-[[claim]]
-name = "large-flip-equivalence-2d"
-statement = "conv(F, I) == corr(flip(F), I)"
-signals = { F = "3x3", I = "5x5" }
-sizes = { F = "15x15", I = "512x512" }
-tiers = ["random"]
-expect = "holds"
-'''
-PY_CLAIMS = '''
-from symconv.lang.claims import python_claim
-from symconv.core.ops import conv, corr, flip
-
-
-@python_claim("py-flip", {"F": "3x3", "I": "4x4"})
-def flip_equivalence(F, I):
-    return conv(F, I), corr(flip(F), I)
-'''
+SLOW = claim_toml("slow-dft", "dft(circconv(f, g)) / (1 + 1j) == dft(f) * dft(g) / (1 + 1j)",
+                  {"f": "12x12", "g": "12x12"}, tiers=["exact"])
+LARGE = (claim_toml("large-conv-commutes-1d", "conv(a, b) == conv(b, a)",
+                    {"a": "5", "b": "5"}, sizes={"a": "100000", "b": "100000"},
+                    tiers=["random"])
+         + claim_toml("large-flip-equivalence-2d", "conv(F, I) == corr(flip(F), I)",
+                      {"F": "3x3", "I": "5x5"}, sizes={"F": "15x15", "I": "512x512"},
+                      tiers=["random"]))
 
 
 def test_budget_ends_a_long_claim_in_process(tmp_path: Path,
@@ -315,20 +264,14 @@ def test_memory_cap_gives_inconclusive(tmp_path: Path, capsys: pytest.CaptureFix
     assert record["detail"] == f"memory cap of {float(cap):.3g} GiB reached in exact"
 
 
-def _run(argv: list[str], **kwargs: Any) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    return subprocess.run([sys.executable, "-m", "symconv", *argv], capture_output=True,
-                          text=True, env=env, timeout=120, **kwargs)
-
-
+@pytest.mark.usefixtures("source_on_path")
 def test_budget_holds_in_a_subprocess(tmp_path: Path) -> None:
     big = _write(tmp_path, "big.toml", SLOW)
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
     start = time.monotonic()
     process = subprocess.Popen(
         [sys.executable, "-m", "symconv", "verify", str(big), "--budget", "1", "--no-cache",
          "--heartbeat", "0.2"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     assert process.stderr is not None
     # the claim's first stage line comes at most 0.2 s after it started: time from there
     # to the summary line (flushed), so that neither the start-up nor the wind-down of
@@ -346,15 +289,15 @@ def test_budget_holds_in_a_subprocess(tmp_path: Path) -> None:
     assert done - running < 2 - 0.2, (done - running, done - start)
 
 
+@pytest.mark.usefixtures("source_on_path")
 def test_ctrl_c_in_a_subprocess_keeps_finished_results(tmp_path: Path) -> None:
     _write(tmp_path, "a.toml", CLAIMS)
     _write(tmp_path, "b.toml", SLOW)
     json_path, junit_path = tmp_path / "r.json", tmp_path / "r.xml"
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
     process = subprocess.Popen(
         [sys.executable, "-m", "symconv", "verify", str(tmp_path), "--json", str(json_path),
          "--junit", str(junit_path), "--no-cache"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     assert process.stderr is not None
     seen = []
     for line in process.stderr:  # progress lines, flushed as claims finish
@@ -414,7 +357,7 @@ def test_progress_lines_off_a_terminal_and_quiet(tmp_path: Path,
 def test_python_modules_skipped_are_counted(tmp_path: Path,
                                             capsys: pytest.CaptureFixture[str]) -> None:
     _write(tmp_path, "a.toml", CLAIMS)
-    _write(tmp_path, "more.py", PY_CLAIMS)
+    _write(tmp_path, "more.py", PY_FLIP_MODULE)
     _write(tmp_path, "helper.py", "raise RuntimeError('a helper must never be imported')\n")
     assert main(["verify", str(tmp_path)]) == 0
     out = capsys.readouterr().out
@@ -426,7 +369,7 @@ def test_python_modules_skipped_are_counted(tmp_path: Path,
 
 def test_a_folder_of_python_claims_explains_the_flag(tmp_path: Path,
                                                      capsys: pytest.CaptureFixture[str]) -> None:
-    _write(tmp_path, "more.py", PY_CLAIMS)
+    _write(tmp_path, "more.py", PY_FLIP_MODULE)
     assert main(["verify", str(tmp_path)]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "no TOML claims in" in err

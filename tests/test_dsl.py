@@ -142,15 +142,6 @@ def test_arbitrary_token_soup_parses_or_fails_cleanly(tokens: list[str]) -> None
     assert _same_tree(parse_statement(unparse(s)), s)
 
 
-@settings(max_examples=200, deadline=None)
-@given(st.text(max_size=40))
-def test_arbitrary_text_never_raises_anything_else(text: str) -> None:
-    try:
-        parse_statement(text)
-    except ClaimFileError as exc:
-        assert "\n" not in str(exc)
-
-
 def _exprs() -> st.SearchStrategy[str]:
     leaves = st.sampled_from(["F", "G", "2", "0.25"])
     return st.recursive(leaves, lambda inner: st.one_of(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import itertools
 import re
 from collections.abc import Mapping
 from fractions import Fraction
@@ -38,6 +39,8 @@ from symconv.lang.operations import (
     ROOTS_OF_UNITY,
     Definition,
     Ints,
+    Multilinear,
+    Structural,
     Unsupported,
     dispatch_table,
 )
@@ -279,3 +282,91 @@ def test_the_syntactic_scalar_reading_agrees_with_the_kind_checker(
             continue  # integer arguments and keyword values are not values of the statement
         assert is_scalar(node) == kind_of(node, ndims).is_scalar, unparse(node)
         assert degree(node, set(ndims)) == degree_bound(node)
+
+
+def _meanings(name: str) -> dict[str, Any]:
+    """The record's general-tier meanings by model (or its one reason for none)."""
+    general = OPERATIONS[name].general
+    if isinstance(general, Unsupported):
+        return {"general": general}
+    return {"Z^d": general.on_z, "Z_n^d": general.on_torus, "mod N": general.on_padded_torus}
+
+
+@pytest.mark.parametrize("name", sorted(OPERATIONS))
+def test_every_operation_has_a_general_tier_meaning_or_says_why_not(name: str) -> None:
+    """On Z^d, on Z_n^d and read modulo a zeropad length: a meaning as data (its reads name
+    signal arguments, a phase or bound reads only under a sum), a structural case the
+    unfolding has a rule for, or an explicit reason; and a box rule or a reason."""
+    op = OPERATIONS[name]
+    for model, meaning in _meanings(name).items():
+        if isinstance(meaning, Unsupported):
+            assert meaning.reason, (name, model)
+        elif isinstance(meaning, Structural):
+            assert meaning.case in rules.STRUCTURAL, (name, model)
+        else:
+            assert isinstance(meaning, Multilinear), (name, model)
+            assert all(0 <= read.arg < op.signals for read in meaning.reads), (name, model)
+            uses_sum = meaning.phase != 0 or any(read.bound for read in meaning.reads)
+            assert meaning.summed == uses_sum, (name, model)
+            assert meaning.reads or meaning.numel, (name, model)
+            # integers are read (offsets, axes) only by an operation that has them
+            assert not meaning.takes_ints or op.max_ints > 0, (name, model)
+    box = rules.BOXES[name]
+    assert box.reason if isinstance(box, Unsupported) else callable(box)
+
+
+def _unfolded(name: str, torus: bool) -> tuple[Call, Any, int]:
+    call = _sample(name) if not torus else parse_statement(
+        f"{name}({', '.join('ab'[:OPERATIONS[name].signals] + ('0' if name in ('size', 'shift') else ''))})"
+        " == a").left
+    assert isinstance(call, Call)
+    ndim = 1 if torus else _ndim(name)
+    side = rules.DslSide(call, signal=not OPERATIONS[name].scalar, torus=torus, ndim=ndim)
+    return call, rules.unfold(side), ndim
+
+
+@pytest.mark.parametrize(("name", "torus"), [
+    (name, torus) for name in sorted(OPERATIONS) for torus in (False, True)
+    if isinstance(_meanings(name).get("Z_n^d" if torus else "Z^d"), Multilinear)])
+def test_the_unfolded_meaning_is_what_ops_computes(name: str, torus: bool) -> None:
+    """The record's meaning, unfolded and summed over the supports, against the exact
+    evaluation with symconv.core.ops, on complex symbolic signals (so that conj counts):
+    at every point around the value's box on Z^d, on [0, n) with signals read mod n on Z_n^d."""
+    from symconv.core.ops import periodize
+    from symconv.prove.recheck import _as_polynomial, _with_conjugates
+    from symconv.prove.sums import FREE_VARIABLE, evaluate_at, tabulate
+
+    call, term, ndim = _unfolded(name, torus)
+    shape, origin = ((3,), (0,)) if torus else ((2, 3)[:ndim] + (2,) * (ndim - 2), (-1,) * ndim)
+    env = {n: Signal.symbolic(n, shape, origin, real=False) for n in "ab"}
+    value = evaluate(call, env, ExactBackend())
+    period = shape if torus else None
+    tables = tabulate(_with_conjugates({n: periodize(s, shape) for n, s in env.items()}
+                                       if torus else env))
+    if not isinstance(value, Signal):
+        points: list[Any] = [None]
+    elif torus:  # the model on Z_n^d is the value read mod n
+        value, points = periodize(value, shape), [(k,) for k in range(shape[0])]
+    else:
+        points = list(itertools.product(*(range(o - 1, o + n + 1)
+                                          for o, n in zip(value.origin, value.shape, strict=True))))
+    for point in points:
+        got = evaluate_at(term, tables, {} if point is None else {FREE_VARIABLE: point}, ndim,
+                          period)
+        expected = value if point is None else value.value_at(point)
+        assert got == _as_polynomial(expected), (name, point)
+
+
+@pytest.mark.parametrize("name", sorted(OPERATIONS))
+def test_the_torus_fragment_is_the_records(name: str) -> None:
+    """A call is admitted on Z_n^d exactly when its record has a meaning there that takes
+    its integers (or it has none), and the probe of the declared boxes agrees."""
+    call = _sample(name)
+    meaning, padded = rules.torus_meaning(name), rules.torus_meaning(name, padded=True)
+    expected = isinstance(meaning, Multilinear) and (
+        not call.args[OPERATIONS[name].signals:] or meaning.takes_ints) and \
+        not call.kwargs and meaning.ndim in (None, _ndim(name))
+    assert rules.on_torus(call, _ndim(name)) == expected
+    expected_padded = isinstance(padded, Multilinear) and (
+        not call.args[OPERATIONS[name].signals:] or padded.takes_ints) and not call.kwargs
+    assert rules.on_padded_torus(call, _ndim(name)) == expected_padded

@@ -10,20 +10,9 @@ from symconv.lang.claims import parse_toml
 from symconv.progress import LineProgress, LiveProgress, finished_line
 from symconv.prove import runner
 from symconv.prove.pool import Event
+from tests.sample_claims import CONV_IS_CORR, FLIP_EQUIVALENCE
 
-CLAIMS = '''
-[[claim]]
-name = "flip-equivalence"
-statement = "conv(F, I) == corr(flip(F), I)"
-signals = { F = "3x3", I = "4x4" }
-expect = "holds"
-
-[[claim]]
-name = "conv-is-corr"
-statement = "conv(F, I) == corr(F, I)"
-signals = { F = "3x3", I = "4x4" }
-expect = "holds"
-'''
+CLAIMS = FLIP_EQUIVALENCE + CONV_IS_CORR
 
 
 def test_line_progress_prints_finished_claims_and_stages() -> None:

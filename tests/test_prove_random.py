@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import replace
 from fractions import Fraction
 from typing import Any
@@ -14,7 +15,7 @@ import sympy
 from hypothesis import given, settings
 
 from symconv.core.algebra import Polynomial
-from symconv.core.signal import Signal
+from symconv.core.signal import Signal, default_origin
 from symconv.lang.claims import claim_from_text
 from symconv.prove import Budget, Result, Verdict, run_tiers
 from symconv.prove import random as random_tier
@@ -84,34 +85,41 @@ STATEMENTS = [
 ]
 
 
+def _residue(backend: ModularBackend, value: Polynomial) -> int:
+    return backend.residue(Fraction(str(value.constant_value())))
+
+
+def _assert_agrees_with_exact(statement: str, signals: dict[str, str], backend: ModularBackend,
+                              draw: Callable[[tuple[int, ...]], np.ndarray]) -> None:
+    """Both sides, evaluated by ``backend`` on the integers ``draw(shape)`` reduced mod its
+    prime, are the exact values reduced mod the prime."""
+    claim = claim_from_text(statement, signals)
+    assert claim.statement is not None
+    exact_env, modular_env = {}, {}
+    for name, specs in claim.signals.items():
+        shape = specs[0].shape
+        values, origin = draw(shape), default_origin(shape)
+        exact_env[name] = Signal.literal(values.tolist(), origin)
+        modular_env[name] = Signal(values % backend.prime, origin)
+    for exact_value, value in zip(evaluate_sides(claim.statement, exact_env, ExactBackend()),
+                                  evaluate_sides(claim.statement, modular_env, backend),
+                                  strict=True):
+        if isinstance(exact_value, Signal):
+            assert isinstance(value, Signal) and value.origin == exact_value.origin
+            assert value.entries.dtype == np.int64
+            assert value.entries.reshape(-1).tolist() == [_residue(backend, p)
+                                                          for p in exact_value.entries.flat]
+        else:
+            assert value == _residue(backend, exact_value)
+
+
 @pytest.mark.parametrize(("statement", "signals"), STATEMENTS)
 @pytest.mark.parametrize("seed", [0, 1])
 def test_modular_backend_agrees_with_exact_evaluation(statement: str, signals: dict[str, str],
                                                       seed: int) -> None:
-    claim = claim_from_text(statement, signals)
-    assert claim.statement is not None
     rng = np.random.default_rng(seed)
-    exact_env, mod_env = {}, {}
-    for name, specs in claim.signals.items():
-        shape = specs[0].shape
-        values = rng.integers(-20, 21, shape)
-        origin = tuple(-(n // 2) for n in shape)
-        exact_env[name] = Signal.literal(values.tolist(), origin)
-        mod_env[name] = Signal(values % P, origin)
-    backend = ModularBackend(P)
-    for exact_value, mod_value in zip(evaluate_sides(claim.statement, exact_env, ExactBackend()),
-                                      evaluate_sides(claim.statement, mod_env, backend),
-                                      strict=True):
-        if isinstance(exact_value, Signal):
-            reduced = exact_value.map(lambda p: p.constant_value()).entries
-            expected = Signal(np.array([backend.residue(Fraction(int(v.numerator),
-                                                                 int(v.denominator)))
-                                        for v in reduced.flat], dtype=np.int64)
-                              .reshape(exact_value.shape), exact_value.origin)
-            assert expected == mod_value
-        else:
-            c = exact_value.constant_value()
-            assert backend.residue(Fraction(int(c.numerator), int(c.denominator))) == mod_value
+    _assert_agrees_with_exact(statement, signals, ModularBackend(P),
+                              lambda shape: rng.integers(-20, 21, shape))
 
 
 ORIGIN0_3 = {"shape": "3", "origin": [0]}
@@ -130,29 +138,10 @@ def test_wide_backend_agrees_with_exact_evaluation(statement: str, signals: dict
                                                    seed: int) -> None:
     """Residues anywhere in [0, p) for p just below 2^62 (most near the top, where an int64
     product or a sum of three would overflow), against exact integers reduced mod p."""
-    claim = claim_from_text(statement, signals)
-    assert claim.statement is not None
     rng = np.random.default_rng(seed)
-    exact_env, wide_env = {}, {}
-    for name, specs in claim.signals.items():
-        shape = specs[0].shape
-        values = np.where(rng.random(shape) < 0.7, WIDE_PRIME - 1 - rng.integers(0, 5, shape),
-                          rng.integers(0, WIDE_PRIME, shape))
-        origin = tuple(-(n // 2) for n in shape)
-        exact_env[name] = Signal.literal(values.tolist(), origin)
-        wide_env[name] = Signal(values, origin)
-    backend = WideBackend(WIDE_PRIME)
-    for exact_value, wide_value in zip(evaluate_sides(claim.statement, exact_env, ExactBackend()),
-                                       evaluate_sides(claim.statement, wide_env, backend),
-                                       strict=True):
-        if isinstance(exact_value, Signal):
-            assert isinstance(wide_value, Signal) and wide_value.origin == exact_value.origin
-            expected = [backend.residue(Fraction(str(p.constant_value())))
-                        for p in exact_value.entries.flat]
-            assert wide_value.entries.dtype == np.int64
-            assert wide_value.entries.reshape(-1).tolist() == expected
-        else:
-            assert wide_value == backend.residue(Fraction(str(exact_value.constant_value())))
+    _assert_agrees_with_exact(statement, signals, WideBackend(WIDE_PRIME), lambda shape: np.where(
+        rng.random(shape) < 0.7, WIDE_PRIME - 1 - rng.integers(0, 5, shape),
+        rng.integers(0, WIDE_PRIME, shape)))
 
 
 def test_wide_backend_at_the_largest_residues() -> None:

@@ -66,24 +66,22 @@ def test_a_tier_that_never_checks_its_budget_is_stopped_at_its_share(
     assert 1.0 <= elapsed < 3.0
 
 
+def _checks_until_stopped(claim: Claim, budget: Budget) -> None:
+    """A search that never ends but asks its budget each round."""
+    while True:
+        budget.check()
+
+
 def test_budget_checks_stop_a_tier_at_its_share_without_the_timer(
         monkeypatch: pytest.MonkeyPatch) -> None:
-    def polite(claim: Claim, budget: Budget) -> None:
-        while True:
-            budget.check()
-
-    _with_general(monkeypatch, polite)
+    _with_general(monkeypatch, _checks_until_stopped)
     result = run_tiers(_claim(budget=0.4, tiers=["general", "exact"]))
     assert result.verdict is Verdict.VERIFIED
 
 
 def test_the_last_tier_running_out_names_the_budget_and_the_tier(
         monkeypatch: pytest.MonkeyPatch) -> None:
-    def polite(claim: Claim, budget: Budget) -> None:
-        while True:
-            budget.check()
-
-    _with_general(monkeypatch, polite)
+    _with_general(monkeypatch, _checks_until_stopped)
     result = run_tiers(_claim(budget=0.3, tiers=["general"]))
     assert result.verdict is Verdict.INCONCLUSIVE
     assert result.detail == "budget of 0.3 s exhausted in general"

@@ -8,41 +8,22 @@ from pathlib import Path
 
 import pytest
 
-import symconv
+from tests.sample_claims import CONV_IS_CORR, FLIP_EQUIVALENCE, PY_FLIP_MODULE, claim_toml
 
 pytest_plugins = ["pytester"]
 
-ROOT = Path(symconv.__file__).resolve().parent.parent
 # Installed, the pytest11 entry point loads the plugin; from a source tree, ask for it.
 PLUGIN = [] if any(e.name == "symconv" for e in entry_points(group="pytest11")) else [
     "-p", "symconv.pytest_plugin"]
 
-CLAIMS = '''
-[[claim]]
-name = "flip-equivalence"
-statement = "conv(F, I) == corr(flip(F), I)"
-signals = { F = "3x3", I = "4x4" }
-expect = "holds"
-
-[[claim]]
-name = "conv-is-corr"
-statement = "conv(F, I) == corr(F, I)"
-signals = { F = "3x3", I = "4x4" }
-expect = "holds"
-
-[[claim]]
-name = "corr-commutes"
-statement = "corr(a, b) == corr(b, a)"
-signals = { a = "3", b = "4" }
-expect = "fails"
-'''
+CLAIMS = FLIP_EQUIVALENCE + CONV_IS_CORR + claim_toml(
+    "corr-commutes", "corr(a, b) == corr(b, a)", {"a": "3", "b": "4"}, expect="fails")
 
 
 # Subprocesses throughout: an in-process run re-imports modules (concurrent.futures among
 # them), which would break process pools used later in the same session.
 @pytest.fixture
-def claim_dir(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> pytest.Pytester:
-    monkeypatch.setenv("PYTHONPATH", str(ROOT))
+def claim_dir(pytester: pytest.Pytester, source_on_path: Path) -> pytest.Pytester:
     (pytester.path / "proofs").mkdir()
     (pytester.path / "proofs" / "laws.toml").write_text(CLAIMS)
     (pytester.path / "proofs" / "other.toml").write_text('[tool]\nx = 1\n')  # not claims
@@ -79,28 +60,13 @@ def test_runs_under_xdist(claim_dir: pytest.Pytester) -> None:
     result.stdout.fnmatch_lines(["*counterexample:*"])
 
 
-PY_CLAIMS = '''
-from symconv.lang.claims import python_claim
-from symconv.core.ops import conv, corr, flip
-
-
-@python_claim("py-flip", {"F": "3x3", "I": "4x4"})
-def flip_equivalence(F, I):
-    return conv(F, I), corr(flip(F), I)
-'''
-GENERAL_ONLY = '''
-[[claim]]
-name = "commutes-general-only"
-statement = "conv(a, b) == conv(b, a)"
-signals = { a = "3", b = "4" }
-tiers = ["general"]
-expect = "holds"
-'''
+GENERAL_ONLY = claim_toml("commutes-general-only", "conv(a, b) == conv(b, a)",
+                          {"a": "3", "b": "4"}, tiers=["general"])
 
 
 @pytest.fixture
 def mixed_dir(claim_dir: pytest.Pytester) -> pytest.Pytester:
-    (claim_dir.path / "proofs" / "more.py").write_text(PY_CLAIMS)
+    (claim_dir.path / "proofs" / "more.py").write_text(PY_FLIP_MODULE)
     # never to be imported: it is not a claim module
     (claim_dir.path / "proofs" / "helper.py").write_text("raise RuntimeError('imported')\n")
     return claim_dir

@@ -13,7 +13,7 @@ import pytest
 from symconv.cli import main
 from symconv.errors import ReportError, SymconvError
 from symconv.report.build import build_report
-from symconv.report.pdf import bad_boxes, find_engine
+from symconv.report.pdf import find_engine
 from symconv.report.spec import REPORT_KINDS, ReportSpec, default_spec
 
 needs_pdf_tools = pytest.mark.skipif(
@@ -95,8 +95,7 @@ def test_every_bundled_report_compiles(kind: str, tmp_path: Path) -> None:
         assert needle in text or (needle == "Solution" and not solutions), needle
     if kind == "lecture":  # a 50-minute deck
         assert 35 <= result.tex.read_text(encoding="utf-8").count("\\begin{frame}") <= 45
-    problems = bad_boxes((out / f"{kind}.log").read_text(encoding="utf-8", errors="replace"))
-    assert problems == [], f"{kind}: {problems[:3]}"
+    assert result.layout_problems == (), f"{kind}: {result.layout_problems[:3]}"
     assert [p.name for p in out.iterdir() if p.name.startswith(".")] == []
 
 
@@ -165,6 +164,26 @@ def test_failing_latex_keeps_previous_report_and_shows_the_line(tmp_path: Path) 
         build_report(spec, out, pdf=True, templates=templates)
     assert first.tex.read_bytes() == tex_before and first.pdf.read_bytes() == pdf_before
     assert (out / "verify.log").exists()
+
+
+@needs_pdf_tools
+def test_layout_problems_are_warnings_of_the_report_command(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    results = _verify_json(tmp_path)
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / "verify.tex").write_text(  # one unbreakable word, far wider than the page
+        "\\documentclass{article}\n\\begin{document}\n\\noindent\\mbox{" + "wide " * 60
+        + "}\n\\end{document}\n")
+    spec = replace(default_spec("verify"), input=results)
+    built = build_report(spec, tmp_path / "o", pdf=True, templates=templates)
+    assert len(built.layout_problems) == 1
+    assert built.layout_problems[0].startswith("Overfull \\hbox (")
+    capsys.readouterr()
+    assert main(["report", "verify", "--input", str(results), "--templates", str(templates),
+                 "--out", str(tmp_path / "o"), "--pdf"]) == 0
+    err = capsys.readouterr().err
+    assert err == f"warning: verify.log: {built.layout_problems[0]}\n"
 
 
 def test_cli_writes_the_tex_and_reports_errors(tmp_path: Path,

@@ -34,7 +34,7 @@ Conventions that differ between the libraries, each taken from the library:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from fractions import Fraction
 from typing import Any
 
@@ -120,10 +120,11 @@ def _sliding(kernel: Signal, image: Signal, sign: int, lo: Sequence[int], hi: Se
     return sliding_sum(kernel, extended, sign, "valid")
 
 
-def _mode(mode: str, known: Sequence[str] = NUMPY_MODES) -> str:
-    if mode not in known:
-        raise UnknownNameError(f"unknown mode {mode!r}; expected one of {', '.join(known)}")
-    return mode
+def _known(name: str, choices: Collection[str], what: str) -> str:
+    """``name``, one of ``choices``; else a one-line error listing them."""
+    if name not in choices:
+        raise UnknownNameError(f"unknown {what} {name!r}; expected one of {', '.join(choices)}")
+    return name
 
 
 def _valid_swap(image: Signal, kernel: Signal) -> bool:
@@ -140,21 +141,13 @@ def _valid_swap(image: Signal, kernel: Signal) -> bool:
 # --- scipy.signal ---------------------------------------------------------------------------
 
 
-def _signal_boundary(boundary: str) -> str | None:
-    try:
-        return SIGNAL_BOUNDARIES[boundary]
-    except KeyError:
-        raise UnknownNameError(f"unknown boundary {boundary!r}; expected one of "
-                               f"{', '.join(SIGNAL_BOUNDARIES)}") from None
-
-
 def _scipy_signal_2d(in1: Any, in2: Any, mode: str, boundary: str, fillvalue: Any,
                      sign: int) -> np.ndarray:
     image, kernel = _signal(in1, "in1"), _signal(in2, "in2")
     if image.ndim != 2 or kernel.ndim != 2:
         raise ShapeError(f"in1 and in2 must be 2D, not {image.ndim}D and {kernel.ndim}D")
-    _mode(mode)
-    rule = _signal_boundary(boundary)
+    _known(mode, NUMPY_MODES, "mode")
+    rule = SIGNAL_BOUNDARIES[_known(boundary, SIGNAL_BOUNDARIES, "boundary")]
     swapped = mode == "valid" and _valid_swap(image, kernel)
     if swapped:
         image, kernel = kernel, image
@@ -210,18 +203,10 @@ def scipy_signal_correlate2d(in1: Any, in2: Any, mode: str = "full", boundary: s
 # --- scipy.ndimage --------------------------------------------------------------------------
 
 
-def _ndimage_mode(mode: str) -> str | None:
-    try:
-        return NDIMAGE_MODES[mode]
-    except KeyError:
-        raise UnknownNameError(f"unknown mode {mode!r}; expected one of "
-                               f"{', '.join(NDIMAGE_MODES)}") from None
-
-
 def _ndimage(input: Any, weights: Any, mode: str, cval: Any, origin: int | Sequence[int],
              axes: Sequence[int] | int | None, sign: int) -> np.ndarray:
     image, kernel = _signal(input, "input"), _signal(weights, "weights")
-    rule = _ndimage_mode(mode)
+    rule = NDIMAGE_MODES[_known(mode, NDIMAGE_MODES, "mode")]
     nd = image.ndim
     if axes is None:
         filtered = list(range(nd))
@@ -296,7 +281,7 @@ def _numpy_1d(a: Any, v: Any, mode: str, sign: int) -> np.ndarray:
     signal, kernel = _signal(a, "a"), _signal(v, "v")
     if signal.ndim != 1 or kernel.ndim != 1:
         raise ShapeError(f"a and v must be 1D, not {signal.ndim}D and {kernel.ndim}D")
-    _mode(mode)
+    _known(mode, NUMPY_MODES, "mode")
     m, n = signal.shape[0], kernel.shape[0]
     if sign > 0:
         first = 0  # the full convolution is on [0, m + n - 2]

@@ -34,8 +34,8 @@ from __future__ import annotations
 
 import functools
 import math
-from collections.abc import Callable, Sequence
-from typing import Any, ParamSpec, TypeVar
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any, ParamSpec, Protocol, TypeVar
 
 import numpy as np
 
@@ -262,21 +262,56 @@ def _is_bare_generator(p: Polynomial, one: Any) -> bool:
 # --- modes and boundaries -----------------------------------------------------------
 
 
+class _Summable(Protocol):
+    def __add__(self: Bound, other: Bound, /) -> Bound: ...
+
+    def __neg__(self: Bound) -> Bound: ...
+
+
+Bound = TypeVar("Bound", bound=_Summable)  # a box's end: an integer or an affine form
+
+
+def sliding_box(kernel: Sequence[tuple[Bound, Bound]], image: Sequence[tuple[Bound, Bound]],
+                sign: int, mode: str) -> list[tuple[Bound, Bound]]:
+    """The output box of :func:`sliding_sum` per axis, inclusive (lo, hi), from the kernel's
+    and the image's: in any numbers with + and unary − (integers here, the general tier's
+    affine forms in the size symbols), so that both read one rule.
+
+    >>> sliding_box([(0, 2)], [(-1, 4)], -1, "full"), sliding_box([(0, 2)], [(-1, 4)], 1, "valid")
+    ([(-3, 4)], [(1, 4)])
+    """
+    out = []
+    for (klo, khi), (lo, hi) in zip(kernel, image, strict=True):
+        if sign < 0:  # the offsets x − input: the kernel's box for conv, its mirror for corr
+            klo, khi = -khi, -klo
+        if mode == "full":
+            out.append((lo + klo, hi + khi))
+        elif mode == "same":
+            out.append((lo, hi))
+        else:
+            out.append((lo + khi, hi + klo))
+    return out
+
+
+def flipped_box(box: Sequence[tuple[Bound, Bound]], axes: Iterable[int]) -> list[tuple[Bound, Bound]]:
+    """The box of :func:`flip` on ``axes``: [lo, hi] becomes [−hi, −lo] there."""
+    flipped = set(axes)
+    return [(-hi, -lo) if a in flipped else (lo, hi) for a, (lo, hi) in enumerate(box)]
+
+
+def shifted_box(box: Sequence[tuple[Bound, Bound]], offsets: Sequence[Bound]) -> list[tuple[Bound, Bound]]:
+    """The box of :func:`shift` by ``offsets``: [lo + k, hi + k]."""
+    return [(lo + k, hi + k) for (lo, hi), k in zip(box, offsets, strict=True)]
+
+
 def _output_box(kernel: Signal, image: Signal, sign: int, mode: str) -> tuple[list[int], list[int]]:
     """Inclusive [lo, hi] per axis of the output for a mode."""
-    lo, hi = [], []
-    for a, k, b, n in zip(kernel.origin, kernel.shape, image.origin, image.shape, strict=True):
-        klo, khi = (a, a + k - 1) if sign > 0 else (-(a + k - 1), -a)  # the offsets x - input
-        if mode == "full":
-            lo.append(b + klo)
-            hi.append(b + n - 1 + khi)
-        elif mode == "same":
-            lo.append(b)
-            hi.append(b + n - 1)
-        else:
-            lo.append(b + khi)
-            hi.append(b + n - 1 + klo)
-    return lo, hi
+    box = sliding_box(_box(kernel), _box(image), sign, mode)
+    return [lo for lo, _ in box], [hi for _, hi in box]
+
+
+def _box(signal: Signal) -> list[tuple[int, int]]:
+    return [(o, o + n - 1) for o, n in zip(signal.origin, signal.shape, strict=True)]
 
 
 def _extend(image: Signal, lo: Sequence[int], hi: Sequence[int], boundary: str) -> Signal:
@@ -362,11 +397,9 @@ def flip(signal: Signal, axis: int | None = None) -> Signal:
     """``flip(F)(i) = F(-i)`` on all axes (180 degree rotation in 2D), or on one axis."""
     axes = range(signal.ndim) if axis is None else [_axis(signal, axis)]
     index = [slice(None)] * signal.ndim
-    origin = list(signal.origin)
     for k in axes:
         index[k] = slice(None, None, -1)
-        origin[k] = -(signal.origin[k] + signal.shape[k] - 1)
-    return Signal(signal.entries[tuple(index)], origin)
+    return Signal(signal.entries[tuple(index)], [lo for lo, _ in flipped_box(_box(signal), axes)])
 
 
 @accepts_arrays(1)
@@ -379,7 +412,7 @@ def shift(signal: Signal, *offsets: int) -> Signal:
     for k in offsets:
         if isinstance(k, bool) or not isinstance(k, int):
             raise ShapeError(f"shift offset {k!r} is not an integer")
-    return Signal(signal.entries, [o + k for o, k in zip(signal.origin, offsets, strict=True)])
+    return Signal(signal.entries, [lo for lo, _ in shifted_box(_box(signal), offsets)])
 
 
 @accepts_arrays(1)

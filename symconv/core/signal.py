@@ -47,7 +47,7 @@ from symconv.core.algebra import (
     real_generator,
     unify_domains,
 )
-from symconv.core.rendering import Rendered
+from symconv.core.show import box_html, box_latex, box_text
 from symconv.errors import ShapeError, SizeLimitError
 
 # Exact signals hold one Python object per entry; past this the exact path is
@@ -106,7 +106,7 @@ def _exact_entry(value: Any) -> Polynomial:
     raise ShapeError(f"entry {value!r} is not a number or polynomial")
 
 
-class Signal(Rendered):
+class Signal:
     """A finitely supported function Z^d -> values: ``entries`` placed at ``origin``."""
 
     __slots__ = ("entries", "origin")
@@ -429,6 +429,21 @@ class Signal(Rendered):
         exprs = [_display(v) for v in self.entries.flat]
         rows = 1 if self.ndim == 1 else self.shape[0]
         return sympy.Matrix(rows, len(exprs) // max(rows, 1), exprs)
+
+    def _kind(self) -> str:
+        return "exact" if self.is_exact else str(self.entries.dtype)
+
+    def __repr__(self) -> str:
+        return f"Signal(shape={self.shape}, origin={self.origin}, {self._kind()})"
+
+    def __str__(self) -> str:
+        return box_text(self.entries, self.origin, self._kind())
+
+    def _repr_latex_(self) -> str:
+        return box_latex(self.entries, self.origin)
+
+    def _repr_html_(self) -> str:
+        return box_html(self.entries, self.origin, self._kind())
 
     def _latex(self, printer: Any = None) -> str:
         if self.entries.size == 0:

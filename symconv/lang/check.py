@@ -28,7 +28,7 @@ from symconv.lang.dsl import (
     integer_value,
     is_size_expression,
 )
-from symconv.lang.operations import OPERATIONS, SIZE_EXPRESSION_CALLS, Ints
+from symconv.lang.operations import OPERATIONS, Ints
 
 
 @dataclass(frozen=True)
@@ -119,7 +119,7 @@ def _call_kind(node: Call, ndims: Mapping[str, int]) -> Kind:
         raise _fail(node, f"{node.func}() period needs {ndim} integers; got {n_ints}")
     if op.sized:
         for arg in node.args[op.signals:]:
-            if node.func in SIZE_EXPRESSION_CALLS and is_size_expression(arg):
+            if op.size_lengths and is_size_expression(arg):
                 kind_of(arg, ndims)  # its len/size/numel calls: axes and dimensions
                 continue  # its value depends on the sizes; ops checks it when evaluated
             size = integer_value(arg)

@@ -98,13 +98,15 @@ class SignalSpec:
         if self.kernel is not None:
             return get_kernel(self.kernel)
         if self.literal is not None:
-            return Signal.literal(_to_lists(self.literal), origin=self._origin())
+            return Signal.literal(_to_lists(self.literal), origin=self.origin_at(self.shape))
         return Signal.symbolic(name, self.shape, origin=self.origin, real=self.real)
 
-    def _origin(self) -> tuple[int, ...]:
-        if self.origin is not None:
+    def origin_at(self, shape: tuple[int, ...]) -> tuple[int, ...]:
+        """The origin of this signal at ``shape``: its own where that has as many axes,
+        else the default (:func:`~symconv.core.signal.default_origin`)."""
+        if self.origin is not None and len(self.origin) == len(shape):
             return self.origin
-        return default_origin(self.shape)
+        return default_origin(shape)
 
     def resized(self, shape: tuple[int, ...]) -> SignalSpec:
         """The same kind of symbolic signal with another shape (fixed entries stay)."""

@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import ast
 import keyword
-import math
 import re
 import unicodedata
 from collections.abc import Callable, Iterator
@@ -38,7 +37,6 @@ from symconv.lang.operations import (
     MAX_AXES,
     OPERATIONS,
     SCALAR_FUNCTIONS,
-    SIZE_EXPRESSION_CALLS,
     SIZE_FUNCTIONS,
     SIZED_CALLS,
     Operation,
@@ -46,73 +44,73 @@ from symconv.lang.operations import (
 
 
 @dataclass(frozen=True)
-class Name:
+class _Located:
+    """A piece of a statement; ``col``, its column in the statement, is for error messages
+    only (given by keyword, not compared, not shown)."""
+
+    col: int = field(default=0, compare=False, repr=False, kw_only=True)
+
+
+@dataclass(frozen=True)
+class Name(_Located):
     """A signal named in the claim's ``signals`` table."""
 
     id: str
-    col: int = field(default=0, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
-class Number:
+class Number(_Located):
     """An exact real constant (``3``, ``0.25`` and ``1e-3`` become Fractions)."""
 
     value: Fraction
-    col: int = field(default=0, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
-class Imag:
+class Imag(_Located):
     """An imaginary constant ``value * i`` (written ``2j``)."""
 
     value: Fraction
-    col: int = field(default=0, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
-class Str:
+class Str(_Located):
     """A string; only allowed as a keyword value (``mode="same"``)."""
 
     value: str
-    col: int = field(default=0, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
-class Call:
+class Call(_Located):
     func: str
     args: tuple[Node, ...]
     kwargs: tuple[tuple[str, Node], ...]
-    col: int = field(default=0, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
-class BinOp:
+class BinOp(_Located):
     """``left op right`` with ``op`` one of ``+ - * / @``."""
 
     op: str
     left: Node
     right: Node
-    col: int = field(default=0, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
-class Neg:
+class Neg(_Located):
     operand: Node
-    col: int = field(default=0, compare=False, repr=False)
 
 
 Node: TypeAlias = Name | Number | Imag | Str | Call | BinOp | Neg
 
 
 @dataclass(frozen=True)
-class Statement:
+class Statement(_Located):
     """``left op right`` with ``op`` ``"=="`` or ``"!="``; ``text`` is the source."""
 
     left: Node
     op: str
     right: Node
     text: str
-    col: int = field(default=0, compare=False, repr=False)
 
 
 # Limits on a statement, checked before any work is done (see InputLimitError).
@@ -461,8 +459,8 @@ def _check_arity(call: Call, spec: Operation) -> None:
             f"column {call.col + 1}: {call.func}() takes {want}; got {len(call.args)} arguments"
         )
     for arg in call.args[spec.signals:]:
-        if call.func in SIZE_EXPRESSION_CALLS and is_size_expression(arg):
-            continue  # a length or period that follows the sizes: len(a) + len(b) - 1
+        if spec.size_lengths and is_size_expression(arg):
+            continue  # a length that follows the sizes: len(a) + len(b) - 1
         if integer_value(arg) is None:
             raise ClaimFileError(
                 f"column {arg.col + 1}: {call.func}() expects an integer here, not {unparse(arg)}"
@@ -521,10 +519,9 @@ def size_expression_value(node: Node, shape_of: Callable[[Node], tuple[int, ...]
     if value is not None:
         return value
     if isinstance(node, Call):
-        shape = shape_of(node.args[0])
-        if node.func == "numel":
-            return math.prod(shape)
-        return shape[integer_value(node.args[1]) or 0 if node.func == "size" else 0]
+        box_size = OPERATIONS[node.func].box_size
+        assert box_size is not None  # a size expression calls size functions only
+        return box_size(shape_of(node.args[0]), [integer_value(a) or 0 for a in node.args[1:]])
     if isinstance(node, Neg):
         return -size_expression_value(node.operand, shape_of)
     if isinstance(node, BinOp):

@@ -14,7 +14,7 @@ else in the package -- the proof search of the general tier (:mod:`~symconv.prov
 :mod:`~symconv.prove.sums`, the rest of :mod:`~symconv.prove.general`), the
 explanations and repairs (:mod:`~symconv.prove.explain`, :mod:`~symconv.prove.repair`:
 their candidates are decided by the tiers), the pool and runner, rendering
-(:mod:`symconv.display`, :mod:`symconv.report`) and the applications -- can make a
+(:mod:`symconv.core.show`, :mod:`symconv.report`) and the applications -- can make a
 verdict slow, missing or badly shown, never wrong.
 
 Shared by every verdict:

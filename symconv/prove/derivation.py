@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
-from symconv.core.rendering import render
+from symconv.core.show import MAX_STEPS_SHOWN, condensed_steps, latex_escape
 from symconv.lang.dsl import (
     parse_statement,
 )
@@ -179,11 +179,27 @@ class Derivation:
     def _repr_latex_(self) -> str:
         return self.latex()
 
+    def condensed_latex(self, condensed: bool = True) -> str:
+        """An ``aligned`` block (usable inside ``$$ $$``, unlike :meth:`latex`): one line
+        per step, the rule on the right, the middle elided past ``MAX_STEPS_SHOWN`` steps."""
+        chain = self.steps
+        if not chain:
+            return rf"\text{{{latex_escape(self.statement)}}}"
+        rows = [rf"&{chain[0].before.latex()}"]
+        for step in condensed_steps(chain) if condensed else chain:
+            if step is None:
+                rows.append(rf"&\;\;\vdots && \text{{({len(chain) - MAX_STEPS_SHOWN} more steps)}}")
+                continue
+            note = rf"\text{{{RULE_TITLES[step.rule]}: {step.justification_latex}}}"
+            rows.append(rf"&= {step.after.latex()} && {note}")
+        return "\\begin{aligned}\n" + " \\\\\n".join(rows) + "\n\\end{aligned}"
+
     def _repr_html_(self) -> str:
-        return render(self, "html")
+        return (f"<div><b>Derivation</b> ({len(self.steps)} steps)"
+                f"<div>$$\n{self.condensed_latex()}\n$$</div></div>")
 
     def __repr__(self) -> str:
-        return render(self, "repr")
+        return f"<Derivation {self.statement}: {len(self.steps)} steps>"
 
 
 def _without_detours(chain: list[Step]) -> list[Step]:

@@ -34,13 +34,7 @@ from symconv.lang.dsl import (
     integer_value,
     size_expression_value,
 )
-from symconv.lang.operations import (
-    OPERATIONS,
-    SIZE_EXPRESSION_CALLS,
-    Implementation,
-    Unsupported,
-    dispatch_table,
-)
+from symconv.lang.operations import OPERATIONS, Implementation, Unsupported, dispatch_table
 
 B = TypeVar("B")
 
@@ -77,7 +71,7 @@ def _call(node: Call, env: Mapping[str, Any], backend: Backend) -> Any:
     n_signals = OPERATIONS[node.func].signals
     signals = [evaluate(a, env, backend) for a in node.args[:n_signals]]
     ints = [integer_value(a) for a in node.args[n_signals:]]
-    if node.func in SIZE_EXPRESSION_CALLS:  # lengths, periods may follow the sizes: len(a) + 1
+    if OPERATIONS[node.func].size_lengths:  # lengths may follow the sizes: len(a) + len(b) - 1
         ints = [size_expression_value(a, lambda arg: _shape(evaluate(arg, env, backend)))
                 for a in node.args[n_signals:]]
     options: dict[str, Any] = {}

@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from symconv.core.signal import MAX_EXACT_ENTRIES, Signal, check_box, default_origin
+from symconv.core.signal import MAX_EXACT_ENTRIES, Signal, check_box
 from symconv.errors import SymconvError
 from symconv.lang.check import check_statement
 from symconv.lang.claims import check_claim
@@ -161,7 +161,7 @@ class Screen:
                     [self.modular.residue(Fraction(as_number(v))) for v in fixed.entries.flat],
                     dtype=np.int64).reshape(fixed.shape), fixed.origin)
                 continue
-            origin = spec.origin if spec.origin is not None else default_origin(spec.shape)
+            origin = spec.origin_at(spec.shape)
             if modular:
                 generator = np.random.default_rng(rng.getrandbits(64))
                 env[name] = Signal(generator.integers(0, self.modular.prime, size=spec.shape,
@@ -360,7 +360,7 @@ def _period_text(statement: Statement, assignment: dict[str, SignalSpec],
     if not circular:
         return text + ": compare with periodize"
     moved = [name for name, spec in assignment.items() if spec.is_symbolic
-             and any(spec.origin if spec.origin is not None else default_origin(spec.shape))]
+             and any(spec.origin_at(spec.shape))]
     zeros = ", ".join(["0"] * len(period))
     advice = f"give {', '.join(moved)} origin = [{zeros}]" if moved else ""
     verbs = " and ".join(circular)

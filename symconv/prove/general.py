@@ -734,11 +734,11 @@ def _on_period_box(node: Node, declared: Mapping[str, Any], argument: bool = Fal
         arg = node.args[0]
         return argument and isinstance(arg, Name) and all(
             origin is not None and not any(origin) for _, origin in declared.get(arg.id, ((0, None),)))
-    if isinstance(node, Call) and node.func in ("circconv", "circcorr", "dft", "idft"):
+    if isinstance(node, Call) and FUNCTIONS[node.func].circular:
         return len(node.args) == FUNCTIONS[node.func].signals and all(
             _on_period_box(a, declared, True, sized) or (sized is not None and sized(a))
             for a in node.args)
-    if isinstance(node, Call) and node.func in ("hadamard", "conj"):
+    if isinstance(node, Call) and FUNCTIONS[node.func].pointwise:
         return all(_on_period_box(a, declared, sized=sized) for a in node.args)
     if isinstance(node, Neg):
         return _on_period_box(node.operand, declared, sized=sized)
@@ -813,7 +813,7 @@ def uses_modes(node: Node) -> bool:
     """Whether a side has a conv/corr with a mode other than full or a boundary other than
     zero."""
     for call in walk(node):
-        if isinstance(call, Call) and call.func in ("conv", "corr") and call.kwargs:
+        if isinstance(call, Call) and FUNCTIONS[call.func].sliding and call.kwargs:
             try:
                 if mode_and_boundary(call) != ("full", "zero"):
                     return True
@@ -846,7 +846,7 @@ def modes_scope(statement: Statement, declared: Mapping[str, Any], tied: bool) -
     """What the proof covers: every size (and origin where none is declared), valid mode
     only where it is defined, signals declared alike sharing sizes when ``tied``."""
     text = "for all sizes n ≥ 1 (and origins o, where none is declared) of the signals"
-    if any(isinstance(c, Call) and c.func in ("conv", "corr") and
+    if any(isinstance(c, Call) and FUNCTIONS[c.func].sliding and
            dict((k, v.value) for k, v in c.kwargs if isinstance(v, Str)).get("mode") == "valid"
            for side in (statement.left, statement.right) for c in walk(side)):
         text += ("; valid mode where it is defined: the kernel fits inside the image on every "

@@ -37,7 +37,7 @@ from symconv.core import ops
 from symconv.core.fourier import dft_period
 from symconv.core.signal import Signal, union_box
 from symconv.errors import NotSupportedError, ShapeError, SizeLimitError
-from symconv.lang.operations import Implementation, Unsupported, dispatch_table
+from symconv.lang.operations import OPERATIONS, Implementation, Unsupported, dispatch_table
 from symconv.prove.evaluate import moves, size_functions, size_value
 
 # (prime, primitive root): p = c * 2^k + 1 < 2^25, k >= 20 (checked in the tests).
@@ -439,7 +439,7 @@ class ConjugatePairs:
 
     def call(self, func: str, signals: list[Conjugated], ints: list[int],
              options: dict[str, Any]) -> Conjugated:
-        if func == "conj":
+        if OPERATIONS[func].conjugates:
             return Conjugated(signals[0].conjugate(), lambda: signals[0].value)
         return Conjugated(self.first.call(func, [s.value for s in signals], ints, options),
                           lambda: self.second.call(func, [s.conjugate() for s in signals], ints,

@@ -69,7 +69,13 @@ from symconv.lang.dsl import (
     names_sizes,
     walk,
 )
-from symconv.lang.operations import ROOTS_OF_UNITY, Implementation, Unsupported, dispatch_table
+from symconv.lang.operations import (
+    OPERATIONS,
+    ROOTS_OF_UNITY,
+    Implementation,
+    Unsupported,
+    dispatch_table,
+)
 from symconv.prove.counterexample import (
     difference,
     minimal_counterexample,
@@ -242,8 +248,7 @@ def _random_env(assignment: dict[str, SignalSpec], sizes: dict[str, tuple[int, .
     for name, spec in assignment.items():
         if spec.is_symbolic:
             shape = sizes.get(name, spec.shape)
-            origin = spec.origin if spec.origin is not None and len(shape) == len(spec.origin) \
-                else tuple(-(n // 2) for n in shape)
+            origin = spec.origin_at(shape)
             signal = Signal(rng.integers(0, backend.prime, size=shape, dtype=np.int64), origin)
             if pairs:
                 conjugate = signal if spec.real else Signal(
@@ -413,8 +418,7 @@ def _difference_height(claim: Claim, assignment: dict[str, SignalSpec],
     for name, spec in assignment.items():
         if spec.is_symbolic:
             shape = sizes.get(name, spec.shape)
-            origin = spec.origin if spec.origin is not None and len(shape) == len(spec.origin) \
-                else tuple(-(n // 2) for n in shape)
+            origin = spec.origin_at(shape)
             env[name] = _Weighed(Signal(np.zeros(shape, dtype=np.int64), origin), 1, 1, 1)
             continue
         exact = spec.build(name)
@@ -637,7 +641,7 @@ def _trials(claim: Claim, sizes: dict[str, tuple[int, ...]], deg: int, negated: 
         return Result(Verdict.INCONCLUSIVE, METHOD, checked, elapsed, seed=seed, detail=why)
     trials = max(TRIALS, min(MAX_TRIALS, math.ceil(math.log(TARGET_ERROR)
                                                   / math.log(min(per_trial, 0.5)))))
-    pairs = roots and any(isinstance(node, Call) and node.func == "conj"
+    pairs = roots and any(isinstance(node, Call) and OPERATIONS[node.func].conjugates
                           for node in walk(claim.statement))
     size_dependent: dict[str, tuple[int, ...]] | None = None
     witnessed: set[int] = set()

@@ -20,12 +20,14 @@ from symconv.errors import ShapeError, SymconvError
 from symconv.lang.dsl import (
     Node,
 )
+from symconv.lang.operations import OPERATIONS, Multilinear
 from symconv.prove.derivation import Derivation
 from symconv.prove.evaluate import ExactBackend, evaluate
 from symconv.prove.rules import (
     DslSide,
     RuleError,
     conjugate_name,
+    torus_meaning,
 )
 from symconv.prove.sums import (
     FREE_VARIABLE,
@@ -95,13 +97,17 @@ class _TorusProbe(ExactBackend):
         return float(value)  # the probe's signals are numeric: only their boxes matter
 
     def call(self, func: str, signals: list[Any], ints: list[int], options: dict[str, Any]) -> Any:
-        if func in ("circconv", "circcorr", "dft", "idft") and (
-                ints not in ([], list(self.period)) or any(s.shape != self.period for s in signals)):
+        # the record's meaning on Z_n^d (what on_torus admits), its boxes checked here
+        meaning = torus_meaning(func)
+        # an explicit period is in the model only where it is the shape (on_torus admits
+        # periods that name the sizes)
+        if OPERATIONS[func].circular and (ints not in ([], list(self.period)) or
+                                          any(s.shape != self.period for s in signals)):
             raise RuleError(f"{func} does not have period {self.period} here")
-        if func in ("hadamard", "frobenius"):
+        if isinstance(meaning, Multilinear) and meaning.pointwise_product:
             self._same_box(signals[0], signals[1])
-        if func in ("transpose", "zeropad", "conv", "corr", "trace") or \
-                (func == "flip" and (ints or options)):
+        if not isinstance(meaning, Multilinear) or options or \
+                (ints and not meaning.takes_ints and not OPERATIONS[func].circular):
             raise RuleError(f"{func} is not modelled on Z_n^d")
         return super().call(func, signals, ints, options)
 

@@ -53,7 +53,6 @@ MAX_REPAIRS = 5
 _STRENGTH = {Verdict.PROVED: 0, Verdict.VERIFIED: 1, Verdict.PROBABLE: 2}
 _TWO_SIGNAL_SWAPS = {"conv": "corr", "corr": "conv", "circconv": "circcorr",
                      "circcorr": "circconv"}
-_BOUNDARIES = ("zero", "wrap", "reflect", "mirror", "nearest")
 
 Path = tuple[Any, ...]
 
@@ -252,7 +251,7 @@ def _call_edits(node: Call) -> Iterator[tuple[int, Node]]:
             if other != mode:
                 yield 1, _with_options(node, other, boundary)
         if mode != "full":
-            for other in _BOUNDARIES:
+            for other in ops.BOUNDARIES:
                 if other != boundary:
                     yield 1, _with_options(node, mode, other)
 

@@ -6,8 +6,9 @@ fail, so a derivation can be replayed and re-checked step by step
 (:data:`RULES`).
 
 - ``unfold``: replace the operations of a statement side by their definitions
-  on Z^d (conv, corr, flip, shift, hadamard, sum, frobenius, conj, + - * /),
-  or on Z_n^d for circular statements (circconv, circcorr, dft);
+  on Z^d, or on Z_n^d for circular statements: each call by its record's meaning
+  (:mod:`symconv.lang.operations`, one interpreter, :func:`_interpret`), crops and the
+  trace by rules of their own, + - * / here;
 - ``linearity``: pull constants and sums out of products, split sums over +
   and multiply powers of ω by adding exponents, giving the flat
   :class:`~symconv.prove.sums.LinearForm`; every sum must be finite (see
@@ -40,15 +41,21 @@ fail, so a derivation can be replayed and re-checked step by step
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from typing import Any
 
+from symconv.core.ops import (
+    BOUNDARIES,
+    BOUNDARY_ALIASES,
+    MODES,
+    flipped_box,
+    shifted_box,
+    sliding_box,
+)
 from symconv.errors import SymconvError
 from symconv.lang.dsl import (
-    FUNCTIONS,
-    SCALAR_FUNCTIONS,
     SIZE_FUNCTIONS,
     BinOp,
     Call,
@@ -60,7 +67,18 @@ from symconv.lang.dsl import (
     integer_value,
     is_scalar,
 )
-from symconv.lang.operations import CIRCULAR, OPERATIONS, Definition
+from symconv.lang.operations import (
+    CIRCULAR,
+    OPERATIONS,
+    Definition,
+    Ints,
+    Meaning,
+    Multilinear,
+    Read,
+    Structural,
+    Unsupported,
+    dispatch_table,
+)
 from symconv.prove.sums import (
     FREE_VARIABLE,
     Add,
@@ -231,73 +249,75 @@ def is_circular(node: Node) -> bool:
     return False
 
 
-_TORUS_SIGNAL = frozenset({"flip", "shift", "conj", "hadamard"}) | CIRCULAR
-_TORUS_SCALAR = frozenset({"sum", "frobenius"}) | SIZE_FUNCTIONS
+def torus_meaning(func: str, padded: bool = False) -> Meaning:
+    """The record's meaning of ``func`` on Z_n^d (``padded``: on Z_N^d read modulo the
+    zeropad length N)."""
+    general = OPERATIONS[func].general
+    if not isinstance(general, Definition):
+        return general
+    return general.on_padded_torus if padded else general.on_torus
 
 
-def on_torus(node: Node, ndim: int) -> bool:
-    """Whether a side can be unfolded on Z_n^d (signals read mod n, sums over Z_n^d): names,
-    numbers, circular operations without explicit periods, flip of all axes, shift,
-    conj, hadamard, sum, frobenius, the size functions (``size``/``len`` in 1D only),
-    + - *, / by a number.  Whether that is the statement's meaning at the declared
-    sizes is checked separately, from the boxes of :mod:`symconv.core.ops`."""
-    if isinstance(node, Name | Number):
-        return True
-    if isinstance(node, Neg):
-        return on_torus(node.operand, ndim)
-    if isinstance(node, BinOp):
-        if node.op == "/":
-            return ((isinstance(node.right, Number) and node.right.value != 0)
-                    or (isinstance(node.right, Call) and node.right.func in SIZE_FUNCTIONS
-                        and on_torus(node.right, ndim))) and on_torus(node.left, ndim)
-        return node.op in "+-*" and on_torus(node.left, ndim) and on_torus(node.right, ndim)
-    if isinstance(node, Call) and node.func in _TORUS_SIGNAL | _TORUS_SCALAR:
-        spec = FUNCTIONS[node.func]
-        if node.kwargs or (node.func not in ("shift", "size") and len(node.args) > spec.signals
-                           and not names_the_period(node)):
-            return False
-        if node.func in ("len", "size") and ndim != 1:
-            return False
-        return node.func in SIZE_FUNCTIONS or all(on_torus(a, ndim) for a in node.args[:spec.signals])
-    return False
+def integer_arguments(node: Call) -> tuple[Node, ...]:
+    """The integer arguments of a call: those after its signals, and an axis= keyword."""
+    op = OPERATIONS[node.func]
+    axis = tuple(v for _, v in node.kwargs) if op.ints is Ints.AXIS else ()
+    return node.args[op.signals:] + axis
+
+
+def _torus_call(node: Call, ndim: int | None, padded: bool) -> Multilinear | None:
+    """The meaning of a call on Z_n^d when the call is in its fragment (no keywords, integer
+    arguments only where the meaning reads them, the number of axes it needs), else None."""
+    meaning = torus_meaning(node.func, padded)
+    # a period that names the sizes is Z_n^d's own (on Z_N^d the sizes are not N)
+    own_period = not padded and names_the_period(node)
+    if not isinstance(meaning, Multilinear) or node.kwargs or \
+            (integer_arguments(node) and not meaning.takes_ints and not own_period) or \
+            (ndim is not None and meaning.ndim is not None and ndim != meaning.ndim):
+        return None
+    return meaning
 
 
 def names_the_period(node: Call) -> bool:
     """Whether a circconv/circcorr period is the sizes of Z_n^d in axis order:
     ``circconv(a, b, size(a, 0), size(a, 1))`` or ``circconv(a, b, len(a))`` (signals of one
     shape n read mod n: every size(s, axis) is n_axis)."""
-    periods = node.args[FUNCTIONS[node.func].signals:]
+    periods = node.args[OPERATIONS[node.func].signals:]
     return node.func in ("circconv", "circcorr") and bool(periods) and all(
         isinstance(a, Call) and isinstance(a.args[0], Name) and (
             (a.func == "size" and len(a.args) == 2 and integer_value(a.args[1]) == axis)
             or (a.func == "len" and len(periods) == 1)) for axis, a in enumerate(periods))
 
 
-def on_padded_torus(node: Node, ndim: int) -> bool:
-    """:func:`on_torus`, and zeropad (its lengths the period N) and conv/corr in full mode,
-    read modulo N; size functions only in zeropad lengths (elsewhere they would not be N)."""
-    if isinstance(node, Call) and node.func == "zeropad":
-        return on_padded_torus(node.args[0], ndim)
-    if isinstance(node, Call) and node.func in ("conv", "corr"):
-        return not node.kwargs and all(on_padded_torus(a, ndim) for a in node.args)
-    if isinstance(node, Call) and node.func in SIZE_FUNCTIONS:
-        return False
-    if isinstance(node, Call) and node.func in _TORUS_SIGNAL | _TORUS_SCALAR:
-        spec = FUNCTIONS[node.func]
-        if names_the_period(node):
-            return False  # the sizes of the signals, not the period N
-        return on_torus(Call(node.func, tuple(Name("_") for _ in node.args[:spec.signals]) +
-                             node.args[spec.signals:], node.kwargs), ndim) and \
-            all(on_padded_torus(a, ndim) for a in node.args[:spec.signals])
+def on_torus(node: Node, ndim: int, padded: bool = False) -> bool:
+    """Whether a side can be unfolded on Z_n^d (signals read mod n, sums over Z_n^d): names,
+    numbers, + - *, / by a number or a size function, and the calls whose record has a
+    meaning on Z_n^d (:func:`torus_meaning`) with their arguments (``padded``: on Z_N^d
+    read modulo the zeropad length).  Whether that is the statement's meaning at the
+    declared sizes is checked separately, from the boxes of :mod:`symconv.core.ops`."""
+    if isinstance(node, Name | Number):
+        return True
     if isinstance(node, Neg):
-        return on_padded_torus(node.operand, ndim)
+        return on_torus(node.operand, ndim, padded)
     if isinstance(node, BinOp):
         if node.op == "/":
-            return isinstance(node.right, Number) and node.right.value != 0 and \
-                on_padded_torus(node.left, ndim)
-        return node.op in "+-*" and on_padded_torus(node.left, ndim) and \
-            on_padded_torus(node.right, ndim)
-    return isinstance(node, Name | Number)
+            return ((isinstance(node.right, Number) and node.right.value != 0)
+                    or (isinstance(node.right, Call) and node.right.func in SIZE_FUNCTIONS
+                        and on_torus(node.right, ndim, padded))) and on_torus(node.left, ndim, padded)
+        return node.op in "+-*" and on_torus(node.left, ndim, padded) and \
+            on_torus(node.right, ndim, padded)
+    if isinstance(node, Call):
+        meaning = _torus_call(node, ndim, padded)
+        return meaning is not None and all(on_torus(node.args[read.arg], ndim, padded)
+                                           for read in meaning.reads)
+    return False
+
+
+def on_padded_torus(node: Node, ndim: int) -> bool:
+    """:func:`on_torus` on Z_N^d, N the zeropad length: zeropad (its lengths the period N)
+    and conv/corr in full mode read modulo N; size functions only in zeropad lengths
+    (elsewhere they would not be N)."""
+    return on_torus(node, ndim, padded=True)
 
 
 def mentions_torus(node: Node) -> bool:
@@ -417,43 +437,12 @@ def _unfold_torus(node: Node, point: Index | None, ctx: _UnfoldContext) -> Term:
         return Scale(1 / node.right.value, _unfold_torus(node.left, point, ctx))
     if isinstance(node, BinOp) and node.op == "/" and isinstance(node.right, Call) \
             and node.right.func in SIZE_FUNCTIONS:
-        return Prod((_unfold_torus(node.left, point, ctx), Numel(-1)))
+        return Prod((_unfold_torus(node.left, point, ctx), _reciprocal(node.right, ctx)))
     # a pointwise product of signals (on one box of shape n: checked from the boxes of ops)
-    if (isinstance(node, BinOp) and node.op == "*") or (isinstance(node, Call)
-                                                        and node.func == "hadamard"):
-        first, second = (node.left, node.right) if isinstance(node, BinOp) else node.args
-        return Prod((_unfold_torus(first, point, ctx), _unfold_torus(second, point, ctx)))
-    if isinstance(node, Call) and node.func in ("dft", "idft") and is_circular(node):
-        var = next(ctx.names)
-        sign = 1 if node.func == "dft" else -1
-        summed = Sigma((var,), Prod((_unfold_torus(node.args[0], Index.var(var), ctx),
-                                     Phase.product(point.scaled(sign), Index.var(var)))), torus=True)
-        return summed if node.func == "dft" else Prod((Numel(-1), summed))
-    if isinstance(node, Call) and node.func in ("circconv", "circcorr") and not node.kwargs and \
-            (len(node.args) == 2 or names_the_period(node)):
-        var = next(ctx.names)
-        inner = Index.var(var)
-        outer = point - inner if node.func == "circconv" else point + inner
-        return Sigma((var,), Prod((_unfold_torus(node.args[0], inner, ctx),
-                                   _unfold_torus(node.args[1], outer, ctx))), torus=True)
-    if isinstance(node, Call) and node.func == "flip" and len(node.args) == 1 and not node.kwargs:
-        return _unfold_torus(node.args[0], -point, ctx)
-    if ctx.padded and isinstance(node, Call) and node.func == "zeropad":
-        return _unfold_torus(node.args[0], point, ctx)  # zeropad(a, N) read mod N is a mod N
-    if ctx.padded and isinstance(node, Call) and node.func in ("conv", "corr") and not node.kwargs:
-        # read mod N, a linear convolution is the circular one of the signals read mod N
-        var = next(ctx.names)
-        inner = Index.var(var)
-        outer = point - inner if node.func == "conv" else point + inner
-        return Sigma((var,), Prod((_unfold_torus(node.args[0], inner, ctx),
-                                   _unfold_torus(node.args[1], outer, ctx))), torus=True)
-    if isinstance(node, Call) and node.func == "conj":
-        return conjugate(_unfold_torus(node.args[0], point, ctx), ctx.real)
-    if isinstance(node, Call) and node.func == "shift":
-        offsets = [integer_value(a) for a in node.args[1:]]
-        if all(k is not None for k in offsets):
-            return _unfold_torus(node.args[0], point - Index.constant(tuple(k or 0 for k in offsets)),
-                                 ctx)
+    if isinstance(node, BinOp) and node.op == "*":
+        return Prod((_unfold_torus(node.left, point, ctx), _unfold_torus(node.right, point, ctx)))
+    if isinstance(node, Call):
+        return _unfold_torus_call(node, point, ctx)
     raise NotApplicableError(f"{dsl_text(node)} has no definition on Z_n^d in the general tier")
 
 
@@ -472,15 +461,104 @@ def _unfold_torus_scalar(node: Node, ctx: _UnfoldContext) -> Term:
         return Scale(1 / node.right.value, _unfold_torus(node.left, None, ctx))
     if isinstance(node, BinOp) and node.op == "/" and isinstance(node.right, Call) \
             and node.right.func in SIZE_FUNCTIONS:
-        return Prod((_unfold_torus(node.left, None, ctx), Numel(-1)))
-    if isinstance(node, Call) and node.func in SIZE_FUNCTIONS:
-        return Numel(1)  # numel on Z_n^d; len and size only in 1D (see on_torus)
-    if isinstance(node, Call) and node.func in ("sum", "frobenius"):
-        var = next(ctx.names)
-        here = Index.var(var)
-        factors = tuple(_unfold_torus(a, here, ctx) for a in node.args)
-        return Sigma((var,), factors[0] if len(factors) == 1 else Prod(factors), torus=True)
+        return Prod((_unfold_torus(node.left, None, ctx), _reciprocal(node.right, ctx)))
+    if isinstance(node, Call):
+        return _unfold_torus_call(node, None, ctx)
     raise NotApplicableError(f"{dsl_text(node)} has no definition on Z_n^d in the general tier")
+
+
+def _reciprocal(divisor: Call, ctx: _UnfoldContext) -> Term:
+    """1 / (a size function) on Z_n^d: its record's meaning there is N^k, so N^(−k)."""
+    meaning = _torus_call(divisor, None, ctx.padded)
+    if meaning is None or meaning.reads:
+        raise NotApplicableError(f"{dsl_text(divisor)} is not a size on Z_n^d")
+    return Numel(-meaning.numel)
+
+
+def _unfold_torus_call(node: Call, point: Index | None, ctx: _UnfoldContext) -> Term:
+    """A call on Z_n^d by its record's meaning there (the fragment of :func:`on_torus`; the
+    number of axes a meaning needs is checked there, from the statement)."""
+    meaning = _torus_call(node, None, ctx.padded)
+    if meaning is None:
+        raise NotApplicableError(f"{dsl_text(node)} has no definition on Z_n^d in the general tier")
+    return _interpret(node, meaning, point, ctx, (), torus=True)
+
+
+def _interpret(node: Call, meaning: Multilinear, point: Index | None, ctx: _UnfoldContext,
+               axes: Axes, torus: bool) -> Term:
+    """``node`` at σ(point) (σ = ``axes``) by a :class:`Multilinear` meaning: the product of
+    its reads (and phase), summed over a fresh variable, times N^numel, conjugated.
+
+    Under σ a sum's variable is put k = σ(j) (a bijection of Z^d), so that
+    conv(a, b)(σ(p)) = Σ_j a(σ(j))·b(σ(p − j)) as σ is linear."""
+    op = OPERATIONS[node.func]
+    if op.scalar:
+        axes = ()  # a number does not depend on the point's axes
+    if point is None and meaning.phase:
+        raise NotApplicableError(f"{node.func}(...) is a signal used where a number is expected")
+    var = ""
+    if meaning.summed:
+        var = next(ctx.names)
+        if not torus:
+            ctx.created(var, axes)
+    if not torus and meaning.ndim is not None and ctx.ndim != meaning.ndim:
+        raise NotApplicableError(f"{dsl_text(node)} needs the number of axes")
+    # the integers a read uses (offsets, axes); a zeropad's lengths are sizes, read elsewhere
+    used = [integer_value(a) for a in integer_arguments(node)] if any(
+        r.offsets or r.moves_axes for r in meaning.reads) else []
+    if any(k is None for k in used):
+        raise NotApplicableError(f"the integer arguments of {dsl_text(node)} are not integers")
+    ints = [k or 0 for k in used]
+    factors: list[Term] = []
+    for read in meaning.reads:
+        index, read_axes = _read_index(node, read, point, var, ints, ctx, axes)
+        argument = node.args[read.arg]
+        factors.append(_unfold_torus(argument, index, ctx) if torus
+                       else _unfold(argument, index, ctx, read_axes))
+    if meaning.phase and point is not None:  # ω^(±x·v): dft, idft
+        factors.append(Phase.product(point.scaled(meaning.phase), Index.var(var)))
+    body: Term | None = None if not factors else factors[0] if len(factors) == 1 \
+        else Prod(tuple(factors))
+    if body is not None and meaning.conjugate:
+        body = conjugate(body, ctx.real)
+    if body is not None and meaning.summed:
+        body = Sigma((var,), body, torus=torus)
+    if meaning.numel:
+        body = Numel(meaning.numel) if body is None else Prod((Numel(meaning.numel), body))
+    if body is None:
+        raise NotApplicableError(f"{dsl_text(node)} has an empty meaning")
+    return body
+
+
+def _read_index(node: Call, read: Read, point: Index | None, var: str, ints: list[int],
+                ctx: _UnfoldContext, axes: Axes) -> tuple[Index | None, Axes]:
+    """The index and axes one read takes its argument at: ``read.point``·p + ``read.bound``·v
+    − k under σ = ``axes``, where a(σ(p) − k) = a(σ(p − σ⁻¹(k)))."""
+    if (read.moves_axes and ints) or read.reverse_axes:
+        if ctx.ndim < 1 or point is None:
+            raise NotApplicableError(f"{dsl_text(node)} needs the number of axes")
+        sigma = list(axes or range(1, ctx.ndim + 1))
+        if read.reverse_axes:  # transpose(a)(y) = a(y_2, y_1)
+            return point, tuple(reversed(sigma))
+        for axis in ints:  # flip(a, k)(y) = a(y with y_k negated)
+            sigma[axis % ctx.ndim] = -sigma[axis % ctx.ndim]
+        return point, tuple(sigma)
+    index: Index | None = None
+    if read.point:
+        if point is None:  # a pointwise map of a number (conj(sum(a))) is a number
+            if read == Read(read.arg, point=1):
+                return None, axes
+            raise NotApplicableError(f"{node.func}(...) is a signal used where a number is expected")
+        # flip(a)(σ(p)) = a(σ(−p)): with no axis named, every axis is negated
+        index = -point if read.point < 0 or read.negate_axes else point
+    if read.bound:
+        inner = Index.var(var)
+        index = inner if index is None else index + inner if read.bound > 0 else index - inner
+    if read.offsets:
+        assert index is not None
+        moved = Atom("", Index(), axes).preimage(tuple(ints))
+        index = index - Index.constant(moved)
+    return index, axes
 
 
 def definitions_used(node: Node) -> list[str]:
@@ -545,62 +623,24 @@ def _unfold_binop(node: BinOp, point: Index | None, ctx: _UnfoldContext, axes: A
 
 
 def _unfold_call(node: Call, point: Index | None, ctx: _UnfoldContext, axes: Axes) -> Term:
-    func, args = node.func, node.args
-    if func not in DEFINITIONS or func == "zeropad":  # zeropad: on Z_N^d only (padded)
-        raise NotApplicableError(f"{func} has no definition in the general tier")
-    if func == "conj":
-        return conjugate(_unfold(args[0], point, ctx, axes), ctx.real)
-    if func in ("flip", "transpose") and (len(args) > 1 or node.kwargs or func == "transpose"):
-        if ctx.ndim < 1 or (func == "transpose" and ctx.ndim != 2) or point is None:
-            raise NotApplicableError(f"{dsl_text(node)} needs the number of axes")
-        sigma = list(axes or range(1, ctx.ndim + 1))
-        if func == "transpose":  # transpose(a)(y) = a(y_2, y_1)
-            return _unfold(args[0], point, ctx, tuple(reversed(sigma)))
-        axis = integer_value(args[1] if len(args) > 1 else node.kwargs[0][1])
-        if axis is None:
-            raise NotApplicableError(f"the axis in {dsl_text(node)} is not an integer")
-        sigma[axis % ctx.ndim] = -sigma[axis % ctx.ndim]  # flip(a, k)(y) = a(y with y_k negated)
-        return _unfold(args[0], point, ctx, tuple(sigma))
-    if func in ("conv", "corr") and mode_and_boundary(node) != ("full", "zero"):
+    """A call on Z^d by its record's meaning there; crops (a mode or boundary of a sliding
+    sum) and the trace are the structural cases."""
+    op = OPERATIONS[node.func]
+    general = op.general
+    meaning = general.on_z if isinstance(general, Definition) else general
+    if isinstance(meaning, Unsupported):
+        raise NotApplicableError(meaning.reason)
+    if isinstance(meaning, Structural):
+        return STRUCTURAL[meaning.case](node, ctx)
+    if op.sliding and mode_and_boundary(node) != ("full", "zero"):
         return _unfold_cropped(node, point, ctx, axes)
     for key, value in node.kwargs:
         # Only the exact Z^d operation: other modes crop and other boundaries extend.
-        if (key, value) not in (("mode", Str("full")), ("boundary", Str("zero"))):
-            raise NotApplicableError(f"{func} with {key}={dsl_text(value)} is not the Z^d operation")
-    if func in CIRCULAR:
-        raise NotApplicableError(f"{func} outside a circular statement")
-    if func in SIZE_FUNCTIONS:  # defined on Z_n^d only (a number, not a sum over a signal)
-        raise NotApplicableError(f"{func} outside a circular statement")
-    if func == "trace":
-        return _unfold_trace(node, ctx)
-    if func in SCALAR_FUNCTIONS:
-        var = next(ctx.names)
-        ctx.created(var, ())
-        here = Index.var(var)
-        if func == "sum":
-            return Sigma((var,), _unfold(args[0], here, ctx))
-        return Sigma((var,), Prod((_unfold(args[0], here, ctx), _unfold(args[1], here, ctx))))
-    if point is None:
-        raise NotApplicableError(f"{func}(...) is a signal used where a number is expected")
-    if func in ("conv", "corr"):
-        # under a signed permutation σ of the axes, put k = σ(j) (a bijection of Z^d):
-        # conv(a, b)(σ(p)) = Σ_j a(σ(j))·b(σ(p − j)), as σ is linear
-        var = next(ctx.names)
-        ctx.created(var, axes)
-        inner = Index.var(var)
-        outer = point - inner if func == "conv" else point + inner
-        return Sigma((var,), Prod((_unfold(args[0], inner, ctx, axes),
-                                   _unfold(args[1], outer, ctx, axes))))
-    if func == "flip":  # flip(a)(σ(p)) = a(σ(−p))
-        return _unfold(args[0], -point, ctx, axes)
-    if func == "shift":
-        offsets = [integer_value(a) for a in args[1:]]
-        if any(k is None for k in offsets):
-            raise NotApplicableError(f"shift offsets in {dsl_text(node)} are not integers")
-        # a(σ(p) − k) = a(σ(p − σ⁻¹(k)))
-        moved = Atom("", Index(), axes).preimage(tuple(k or 0 for k in offsets))
-        return _unfold(args[0], point - Index.constant(moved), ctx, axes)
-    return Prod((_unfold(args[0], point, ctx, axes), _unfold(args[1], point, ctx, axes)))
+        if op.ints is not Ints.AXIS and \
+                (key, value) not in (("mode", Str("full")), ("boundary", Str("zero"))):
+            raise NotApplicableError(f"{node.func} with {key}={dsl_text(value)} is not the Z^d "
+                                     "operation")
+    return _interpret(node, meaning, point, ctx, axes, torus=False)
 
 
 def _unfold_trace(node: Call, ctx: _UnfoldContext) -> Term:
@@ -618,6 +658,10 @@ def _unfold_trace(node: Call, ctx: _UnfoldContext) -> Term:
     here = Index.var(var)
     return Sigma((var,), Prod((_unfold(product.left, here, ctx),
                                _unfold(product.right, here, ctx, (2, 1)))))
+
+
+# The meanings the unfolding writes with a rule of its own (Structural records).
+STRUCTURAL: dict[str, Callable[[Call, _UnfoldContext], Term]] = {"trace": _unfold_trace}
 
 
 # --- linearity ---------------------------------------------------------------------
@@ -1028,8 +1072,6 @@ def extended_signal(signal: str) -> str:
 
 def mode_and_boundary(node: Call) -> tuple[str, str]:
     """The mode and boundary of a conv/corr call (NotApplicableError for other keywords)."""
-    from symconv.core.ops import BOUNDARIES, BOUNDARY_ALIASES, MODES
-
     options = {"mode": "full", "boundary": "zero"}
     for key, value in node.kwargs:
         if key not in options or not isinstance(value, Str):
@@ -1048,48 +1090,71 @@ def _form_add(a: Mapping[str, int], b: Mapping[str, int], k: int = 1) -> dict[st
     return {v: c for v, c in out.items() if c}
 
 
+class _Form(dict[str, int]):
+    """An affine form in the size symbols with + and unary −, as ops' box rules need."""
+
+    def __add__(self, other: Mapping[str, int]) -> _Form:
+        return _Form(_form_add(self, other))
+
+    def __neg__(self) -> _Form:
+        return _Form(_form_add({}, self, -1))
+
+
+def _forms(box: Iterable[tuple[Mapping[str, int], Mapping[str, int]]]) -> list[tuple[_Form, _Form]]:
+    return [(_Form(lo), _Form(hi)) for lo, hi in box]
+
+
+def _dicts(box: Iterable[tuple[_Form, _Form]]) -> _Box:
+    return [(dict(lo), dict(hi)) for lo, hi in box]
+
+
 def box_of(node: Node, ctx: _UnfoldContext) -> _Box:
-    """The box of a signal-valued expression, per axis (lo, hi), as ops computes it."""
+    """The box of a signal-valued expression, per axis (lo, hi), by ops' own box rules
+    (:data:`BOXES`) on affine forms in the size symbols."""
     if isinstance(node, Name) and node.id in ctx.boxes:
         return [(dict(o), _form_add(_form_add(dict(o), dict(n)), {"1": -1}))
                 for o, n in ctx.boxes[node.id]]
-    if isinstance(node, Call) and node.func == "flip":
-        box = box_of(node.args[0], ctx)
-        axis = integer_value(node.args[1]) if len(node.args) > 1 else \
-            integer_value(node.kwargs[0][1]) if node.kwargs else None
-        flipped = range(len(box)) if len(node.args) == 1 and not node.kwargs else \
-            [axis % len(box)] if axis is not None else []
-        if not flipped:
-            raise NotApplicableError(f"the axis of {dsl_text(node)} is not an integer")
-        return [(_form_add({}, hi, -1), _form_add({}, lo, -1)) if a in flipped else (lo, hi)
-                for a, (lo, hi) in enumerate(box)]
-    if isinstance(node, Call) and node.func == "shift":
-        offsets = [integer_value(a) for a in node.args[1:]]
-        box = box_of(node.args[0], ctx)
-        if len(offsets) != len(box) or any(k is None for k in offsets):
-            raise NotApplicableError(f"the offsets of {dsl_text(node)} are not integers")
-        return [(_form_add(lo, {"1": k or 0}), _form_add(hi, {"1": k or 0}))
-                for (lo, hi), k in zip(box, offsets, strict=True)]
-    if isinstance(node, Call) and node.func in ("conv", "corr"):
-        mode, _ = mode_and_boundary(node)
-        return output_box(box_of(node.args[0], ctx), box_of(node.args[1], ctx),
-                          1 if node.func == "conv" else -1, mode)
+    if isinstance(node, Call):
+        rule = BOXES[node.func]
+        if not isinstance(rule, Unsupported):
+            return rule(node, ctx)
     raise NotApplicableError(f"the box of {dsl_text(node)} is not modelled")
 
 
+def _flip_box(node: Call, ctx: _UnfoldContext) -> _Box:
+    box = box_of(node.args[0], ctx)
+    axis = [integer_value(a) for a in integer_arguments(node)]
+    if None in axis:
+        raise NotApplicableError(f"the axis of {dsl_text(node)} is not an integer")
+    flipped = [k % len(box) for k in axis if k is not None] if axis else range(len(box))
+    return _dicts(flipped_box(_forms(box), flipped))
+
+
+def _shift_box(node: Call, ctx: _UnfoldContext) -> _Box:
+    offsets = [integer_value(a) for a in node.args[1:]]
+    box = box_of(node.args[0], ctx)
+    if len(offsets) != len(box) or any(k is None for k in offsets):
+        raise NotApplicableError(f"the offsets of {dsl_text(node)} are not integers")
+    return _dicts(shifted_box(_forms(box), [_Form({"1": k or 0}) for k in offsets]))
+
+
+def _sliding_box(node: Call, ctx: _UnfoldContext) -> _Box:
+    mode, _ = mode_and_boundary(node)
+    return output_box(box_of(node.args[0], ctx), box_of(node.args[1], ctx),
+                      OPERATIONS[node.func].sliding, mode)
+
+
 def output_box(kernel: _Box, image: _Box, sign: int, mode: str) -> _Box:
-    """symconv.core.ops._output_box on symbolic boxes."""
-    out = []
-    for (klo_k, khi_k), (lo, hi) in zip(kernel, image, strict=True):
-        # the offsets x − input: the kernel's box for conv, its mirror for corr
-        klo, khi = (klo_k, khi_k) if sign > 0 else (_form_add({}, khi_k, -1), _form_add({}, klo_k, -1))
-        if mode == "full":
-            out.append((_form_add(lo, klo), _form_add(hi, khi)))
-        elif mode == "same":
-            out.append((lo, hi))
-        else:
-            out.append((_form_add(lo, khi), _form_add(hi, klo)))
-    return out
+    """symconv.core.ops.sliding_box (the rule ops crops by) on symbolic boxes."""
+    return _dicts(sliding_box(_forms(kernel), _forms(image), sign, mode))
+
+
+_NO_BOX = Unsupported("its box is not modelled")
+# The box rule of each operation the general tier crops through (ops' rules on affine forms).
+BOXES: dict[str, Callable[[Call, _UnfoldContext], _Box] | Unsupported] = dispatch_table(
+    "the general tier's boxes",
+    {name: _NO_BOX for name in OPERATIONS} | {"flip": _flip_box, "shift": _shift_box,
+                                              "conv": _sliding_box, "corr": _sliding_box})
 
 
 def form_text(form: Mapping[str, int]) -> str:
@@ -1113,7 +1178,7 @@ def _unfold_cropped(node: Call, point: Index | None, ctx: _UnfoldContext, axes: 
     mode, boundary = mode_and_boundary(node)
     if axes or point is None or not ctx.boxes:
         raise NotApplicableError(f"{dsl_text(node)} is not modelled here")
-    sign = 1 if node.func == "conv" else -1
+    sign = OPERATIONS[node.func].sliding
     box = output_box(box_of(node.args[0], ctx), box_of(node.args[1], ctx), sign, mode)
     var = next(ctx.names)
     ctx.created(var, ())

@@ -23,8 +23,9 @@ from symconv.core.atomic import atomic_write
 from symconv.errors import SymconvError
 from symconv.lang.claims import Claim
 
-# one claim in this process; runner.Outcome and runner.verify_one stay where callers look
+# one claim in this process; runner.Outcome, explain and verify_one stay where callers look
 from symconv.prove.outcome import Outcome as Outcome
+from symconv.prove.outcome import explain as explain
 from symconv.prove.outcome import verify_one as verify_one
 from symconv.prove.pool import HEARTBEAT, ClaimPool, Event
 
@@ -160,31 +161,6 @@ def summary_line(outcomes: Sequence[Outcome]) -> str:
 
 def _clip(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 3] + "..."
-
-
-def explain(outcome: Outcome) -> str:
-    """Several lines: where the claim is, the verdict's detail and counterexample."""
-    claim, r = outcome.claim, outcome.result
-    if r is None:
-        return f"ERROR {outcome.error}"
-    lines = [f"{outcome.status} {claim.where}: {claim.name}: {claim.text}",
-             f"  expected {claim.expect}; verdict {r.verdict.value} by {r.method}"
-             + (f" at {r.sizes_text()}" if r.sizes else "")]
-    if r.error_bound is not None:
-        lines.append(f"  error probability <= {r.error_bound:.3g}")
-    if r.seed is not None:
-        lines.append(f"  seed {r.seed} (repeat the run with --seed {r.seed})")
-    if r.detail:
-        lines.append(f"  {r.detail}")
-    lines.extend(f"  warning: {w}" for w in r.warnings)
-    lines.extend(f"  explanation: {e}" for e in r.explanations)
-    lines.extend(f"  {r.verdict.value}; holds if {p.describe()}" for p in r.repairs)
-    if r.counterexample is not None:
-        label = "witness" if claim.statement is not None and claim.statement.op == "!=" else (
-            "counterexample")
-        lines.append(f"  {label}:")
-        lines.append(r.counterexample.describe().replace("\n  ", "\n    ").replace("  ", "    ", 1))
-    return "\n".join(lines)
 
 
 def outcome_json(outcome: Outcome, interrupted: bool = False) -> dict[str, Any]:

@@ -1,6 +1,12 @@
 """Verdicts and what a tier reports: :class:`Verdict`, :class:`Result`,
 :class:`Counterexample`, and the :class:`Budget` a claim's tiers share.
 
+A result and a counterexample show themselves (``repr``, ``str``, ``_latex`` for SymPy's
+printer and report tables, ``_repr_latex_`` and ``_repr_html_`` for notebooks) with the
+pure functions of :mod:`symconv.core.show`: a one-line repr (verdict, method, sizes,
+seconds), readable text, the derivation chain condensed, the counterexample's signals as
+small matrices with coordinate 0 marked, and the error bound of a PROBABLE verdict.
+
 Each tier reports only what its method establishes: PROVED for all sizes (general
 derivation), VERIFIED at the listed sizes (exact canonical comparison), PROBABLE
 (random evaluation, with an error bound), REFUTED with a counterexample, or
@@ -10,12 +16,25 @@ INCONCLUSIVE.
 from __future__ import annotations
 
 import enum
+import html
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
-from symconv.core.rendering import Rendered, render
+import sympy
+
+from symconv.core.show import (
+    display_math,
+    grid_html,
+    grid_latex,
+    latex_escape,
+    nested_array,
+    nested_shape,
+    value_latex,
+    value_text,
+)
 
 
 class Verdict(enum.Enum):
@@ -86,7 +105,7 @@ def _plain_value(value: Any) -> Any:
 
 
 @dataclass(repr=False)
-class Counterexample(Rendered):
+class Counterexample:
     """Concrete signals on which the two sides differ, small enough to check by hand.
 
     ``signals`` maps each signal name to its entries (nested lists of exact
@@ -106,7 +125,7 @@ class Counterexample(Rendered):
 
     @property
     def sizes(self) -> dict[str, tuple[int, ...]]:
-        return {name: _nested_shape(v) for name, v in self.signals.items()}
+        return {name: nested_shape(v) for name, v in self.signals.items()}
 
     def sizes_text(self) -> str:
         return format_sizes(self.sizes)
@@ -131,14 +150,41 @@ class Counterexample(Rendered):
             "right": _plain_value(self.right),
         }
 
+    def _where(self) -> str:
+        return "" if self.coordinate is None else f" at {tuple(self.coordinate)}"
 
+    def __repr__(self) -> str:
+        return (f"<Counterexample {self.sizes_text()}: left {value_text(self.left)} != right "
+                f"{value_text(self.right)}{self._where()}>")
 
-def _nested_shape(value: Any) -> tuple[int, ...]:
-    shape = []
-    while isinstance(value, list):
-        shape.append(len(value))
-        value = value[0] if value else None
-    return tuple(shape)
+    def __str__(self) -> str:
+        return self.describe()
+
+    def _latex(self, printer: Any = None) -> str:
+        """The signals as matrices (coordinate 0 boxed, the origin as a subscript), then
+        the two sides."""
+        parts = [rf"{name} = {grid_latex(nested_array(v), self.origins[name])}"
+                 for name, v in self.signals.items()]
+        where = "" if self.coordinate is None else rf"\text{{ at }} {tuple(self.coordinate)}"
+        parts.append(rf"\text{{left}} = {value_latex(self.left)} \neq "
+                     rf"{value_latex(self.right)} = \text{{right}}{where}")
+        return r",\quad ".join(parts)
+
+    def _repr_latex_(self) -> str:
+        return display_math(self._latex())
+
+    def _repr_html_(self) -> str:
+        cells = []
+        for name, entries in self.signals.items():
+            origin = self.origins[name]
+            cells.append(f'<td style="vertical-align: top; padding-right: 1.5em">'
+                         f"<b>{html.escape(name)}</b>, origin {html.escape(str(tuple(origin)))}"
+                         f"{grid_html(nested_array(entries), origin)}</td>")
+        sides = html.escape(f"left {value_text(self.left)} ≠ right "
+                            f"{value_text(self.right)}{self._where()}")
+        return (f'<div><table style="border: none"><tr>{"".join(cells)}</tr></table>'
+                f"<div>{sides} (outlined: coordinate 0)</div></div>")
+
 
 
 def _nested_text(value: Any) -> str:
@@ -155,7 +201,7 @@ def _json_nested(value: Any) -> Any:
 
 
 @dataclass(repr=False)
-class Result(Rendered):
+class Result:
     """What a tier established about a claim."""
 
     verdict: Verdict
@@ -187,10 +233,117 @@ class Result(Rendered):
         """Sizes, e.g. ``F=3x3, I=5x5; F=5x5, I=7x7``."""
         return "; ".join(format_sizes(assignment) for assignment in self.sizes)
 
-    # str(result) is one readable line; text() has the detail, derivation, counterexample.
+    def _distinct_sizes_text(self) -> str:
+        return "; ".join(dict.fromkeys(format_sizes(s) for s in self.sizes))  # each once
+
+    def _at(self) -> str:
+        return f" at {self._distinct_sizes_text()}" if self.sizes else ""
+
+    def _shown_derivation(self) -> ShownDerivation | None:
+        return self.derivation if isinstance(self.derivation, ShownDerivation) else None
+
+    def __repr__(self) -> str:
+        return f"<Result {self.verdict.value} by {self.method}{self._at()}, {self.seconds:.2f} s>"
+
+    def __str__(self) -> str:
+        """One readable sentence: the verdict, its method and scope, the seconds."""
+        verdict = self.verdict.value
+        derivation = self._shown_derivation()
+        if self.verdict is Verdict.PROVED:
+            scope = "for all sizes and dimensions"
+            if derivation is not None and derivation.torus:
+                scope = "for all n and d (signals of shape n, read modulo n)"
+            counted = f" ({len(derivation.steps)} checked steps)" if derivation is not None else ""
+            text = f"{verdict} by {self.method} {scope}{counted}"
+        elif self.verdict is Verdict.REFUTED and self.counterexample is not None:
+            c = self.counterexample
+            text = (f"{verdict} by {self.method} at {c.sizes_text()}: left "
+                    f"{value_text(c.left)} != right {value_text(c.right)}{c._where()}")
+        elif self.verdict is Verdict.INCONCLUSIVE:
+            text = f"{verdict} ({self.method}){self._at()}: {self.detail}"
+        else:
+            text = f"{verdict} by {self.method}{self._at()}"
+        if self.error_bound is not None:
+            text += f", error probability <= {self.error_bound:.3g}"
+        if self.warnings:
+            text += f"; {len(self.warnings)} warning{'s' if len(self.warnings) > 1 else ''}"
+        return f"{text}, {self.seconds:.2f} s"
+
+    def _extra_lines(self) -> list[str]:
+        return ([f"warning: {w}" for w in self.warnings]
+                + [f"repair: {r}" for r in self.repairs])
+
     def text(self) -> str:
         """The readable account: verdict line, detail, derivation or counterexample."""
-        return render(self, "text")
+        lines = [str(self)]
+        if self.detail:
+            lines.append(self.detail)
+        lines += self._extra_lines()
+        if self.derivation is not None:
+            lines.append(str(self.derivation))
+        if self.counterexample is not None:
+            lines.append("counterexample:")
+            lines.append(self.counterexample.describe())
+        return "\n".join(lines)
+
+    def _head_latex(self) -> str:
+        text = rf"\textbf{{{self.verdict.value}}}\ \text{{({latex_escape(self.method)})}}"
+        if self.sizes:
+            text += rf"\ \text{{at {latex_escape(self._distinct_sizes_text())}}}"
+        if self.error_bound is not None:
+            text += rf",\ \Pr[\text{{error}}] \le {sympy.latex(sympy.Float(self.error_bound, 3))}"
+        return text
+
+    def _latex(self, printer: Any = None) -> str:
+        """The verdict line and the counterexample, on one line (report tables)."""
+        text = self._head_latex()
+        if self.counterexample is not None:
+            text += rf":\ {self.counterexample._latex()}"
+        return text
+
+    def block_latex(self) -> str:
+        """The verdict, then the condensed derivation or the counterexample, for ``$$ $$``."""
+        rows = [self._head_latex()]
+        derivation = self._shown_derivation()
+        if derivation is not None:
+            rows.append(derivation.condensed_latex())
+        if self.counterexample is not None:
+            rows.append(self.counterexample._latex())
+        return r"\begin{array}{l}" + r" \\ ".join(rows) + r"\end{array}"
+
+    def _repr_latex_(self) -> str:
+        return display_math(self.block_latex())
+
+    def _repr_html_(self) -> str:
+        head = html.escape(repr(self)[1:-1].removeprefix("Result "))
+        parts = [f"<div><b>{head}</b>"]
+        if self.error_bound is not None:
+            parts.append(f"<div>error probability ≤ {self.error_bound:.3g}</div>")
+        if self.detail:
+            parts.append(f"<div>{html.escape(self.detail)}</div>")
+        parts += [f"<div>{html.escape(line)}</div>" for line in self._extra_lines()]
+        derivation = self._shown_derivation()
+        if derivation is not None:
+            parts.append(derivation._repr_html_())
+        if self.counterexample is not None:
+            parts.append(self.counterexample._repr_html_())
+        parts.append("</div>")
+        return "".join(parts)
+
+
+@runtime_checkable
+class ShownDerivation(Protocol):
+    """What a result shows of its derivation: :class:`~symconv.prove.general.Derivation`,
+    which imports this module (so this one names only what it needs)."""
+
+    torus: bool
+
+    @property
+    def steps(self) -> Sequence[Any]: ...
+
+    def condensed_latex(self, condensed: bool = True) -> str: ...
+
+    def _repr_html_(self) -> str: ...
 
 
 def exact_check_verdict(holds: bool) -> Verdict:

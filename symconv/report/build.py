@@ -24,7 +24,7 @@ from symconv.report.checks import CheckedClaim, verify_displayed
 from symconv.report.environment import make_environment
 from symconv.report.figures import FigureFolder
 from symconv.report.formulas import claim_latex
-from symconv.report.pdf import DEFAULT_TIME_LIMIT, compile_pdf, find_engine
+from symconv.report.pdf import DEFAULT_TIME_LIMIT, bad_boxes, compile_pdf, find_engine
 from symconv.report.spec import DEFAULT_OUT_DIR, ReportSpec
 from symconv.version import __version__
 
@@ -41,12 +41,14 @@ CONTEXT_BUILDERS: dict[str, ContextBuilder] = {
 
 @dataclass(frozen=True)
 class BuildResult:
-    """The files a build wrote and how long it took."""
+    """The files a build wrote, how long it took, and the layout problems of the PDF: its
+    LaTeX log's overfull and underfull boxes (:func:`~symconv.report.pdf.bad_boxes`)."""
 
     tex: Path
     pdf: Path | None
     figures: tuple[Path, ...]
     seconds: float
+    layout_problems: tuple[str, ...] = ()
 
 
 def claim_functions(checked: dict[str, CheckedClaim]) -> dict[str, Callable[..., Any]]:
@@ -145,10 +147,12 @@ def build_report(spec: ReportSpec, out_dir: Path = DEFAULT_OUT_DIR, *, pdf: bool
         atomic_write(tex_path, text)
         # kept beside the PDF: its overfull and underfull boxes are what layout checks read
         shutil.copyfile(work / f"{spec.output}.log", out_dir / f"{spec.output}.log")
+        log_text = (out_dir / f"{spec.output}.log").read_text(encoding="utf-8", errors="replace")
         try:
             built.replace(pdf_path)
         except OSError as err:
             raise ReportError(f"cannot write {pdf_path}: {err.strerror or err}") from None
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    return BuildResult(tex_path, pdf_path, figures.written, time.perf_counter() - started)
+    return BuildResult(tex_path, pdf_path, figures.written, time.perf_counter() - started,
+                       tuple(bad_boxes(log_text)))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from dataclasses import replace
 from pathlib import Path
 
@@ -27,6 +28,8 @@ def _cmd_report(args: argparse.Namespace) -> int:
     print(result.tex)
     if result.pdf is not None:
         print(result.pdf)
+    for problem in result.layout_problems:  # the PDF is fine to read, but not as laid out
+        print(f"warning: {spec.output}.log: {problem}", file=sys.stderr)
     return 0
 
 

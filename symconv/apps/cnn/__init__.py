@@ -38,9 +38,7 @@ Polynomial(W[0, 0, 0]*x[0, 0] + W[0, 0, 1]*x[0, 1])
 from symconv.apps.cnn.backprop import (
     MAX_BACKPROP_WORK,
     GradientCheck,
-    check_adjoint,
     check_backprop,
-    inner,
 )
 from symconv.apps.cnn.layers import (
     LAYER_OPS,
@@ -89,7 +87,6 @@ __all__ = [
     "LearningReport",
     "OneStepResult",
     "Trajectory",
-    "check_adjoint",
     "check_backprop",
     "check_output_sizes",
     "conv_transpose",
@@ -99,7 +96,6 @@ __all__ = [
     "grad_bias",
     "grad_input",
     "grad_weight",
-    "inner",
     "layer",
     "learning_equivalence",
     "one_step_equivalence",

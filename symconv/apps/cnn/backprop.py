@@ -1,5 +1,4 @@
-"""The closed-form gradients of a layer checked against ``sympy.diff`` of the expanded loss,
-and the transposed layer checked to be the adjoint."""
+"""The closed-form gradients of a layer checked against ``sympy.diff`` of the expanded loss."""
 
 from __future__ import annotations
 
@@ -16,7 +15,6 @@ from sympy.polys.domains import QQ
 
 from symconv.apps.cnn.layers import (
     _per_axis,
-    _sum,
     grad_bias,
     grad_input,
     grad_weight,
@@ -191,22 +189,3 @@ def _check_backprop_work(in_channels: int, out_channels: int, input_size: Sequen
             f"a backprop check of {in_channels}x{out_channels} channels, input {input_size} and "
             f"kernel {kernel} differentiates {terms} loss terms by {variables} variables; the "
             f"limit is {MAX_BACKPROP_WORK} terms x variables (try a smaller --input or --kernel)")
-
-
-def inner(a: np.ndarray, b: np.ndarray) -> Polynomial:
-    """<a, b> = sum of a * b over all entries (exact)."""
-    total: Polynomial = _sum((a * b).flat)
-    return total
-
-
-def check_adjoint(in_channels: int = 2, out_channels: int = 2, input_size: Sequence[int] = (5, 5),
-                  kernel: Sequence[int] = (3, 3), **kwargs: Any) -> tuple[bool, Polynomial]:
-    """<layer(x), y> == <x, conv_transpose(y)> for symbolic x, y, W: (holds, difference)."""
-    x = symbolic_tensor("x", (in_channels, *input_size))
-    groups = kwargs.get("groups", 1)
-    W = symbolic_tensor("W", (out_channels, in_channels // groups, *kernel))
-    forward = layer(x, W, **kwargs)
-    y = symbolic_tensor("y", forward.shape)
-    back = grad_input(y, W, x.shape, **kwargs)
-    difference = inner(forward, y) - inner(x, back)
-    return difference.is_zero(), difference

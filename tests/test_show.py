@@ -1,15 +1,53 @@
-"""How results and signals look: one-line reprs, readable text, LaTeX and HTML."""
+"""How results and signals look: one-line reprs, readable text, LaTeX and HTML, each
+class's own forms built with symconv.core.show."""
 
 from __future__ import annotations
 
 import re
+from fractions import Fraction
 
+import numpy as np
 import pytest
 
 from symconv import Signal, check
-from symconv.display import MAX_STEPS_SHOWN, derivation_latex, signal_text
+from symconv.core.show import MAX_SIDE_SHOWN, MAX_STEPS_SHOWN, condensed_steps, grid_text
 from symconv.lang.claims import claim_from_text
 from symconv.prove.runner import verify_one
+from symconv.prove.verdict import Counterexample, Result, Verdict
+
+
+def test_grid_text_elides_the_middle_of_a_long_axis() -> None:
+    text = grid_text(np.arange(2 * MAX_SIDE_SHOWN).reshape(1, -1), (0, 0))
+    header = text.splitlines()[0].split()
+    assert len(header) == MAX_SIDE_SHOWN + 1 and header[MAX_SIDE_SHOWN // 2] == "…"
+    assert header[-1] == str(2 * MAX_SIDE_SHOWN - 1)
+
+
+def test_condensed_steps_keep_both_ends() -> None:
+    assert condensed_steps([1, 2, 3]) == [1, 2, 3]
+    steps = list(range(MAX_STEPS_SHOWN + 5))
+    shown = condensed_steps(steps)
+    half = MAX_STEPS_SHOWN // 2
+    assert shown == [*steps[:half], None, *steps[-half:]]
+
+
+@pytest.mark.parametrize("value", [
+    Signal.literal([[1, 2], [3, 4]]),
+    Counterexample({"a": [1, Fraction(1, 2)]}, {"a": (0,)}, (0,), 1, 2),
+    Result(Verdict.VERIFIED, "exact", [{"a": (2,)}], 0.5),
+])
+def test_every_engine_type_has_every_form(value: object) -> None:
+    # each class shows itself; none may fall back to object.__repr__
+    fallback = object.__repr__(value)
+    for form in (repr, str, lambda v: v._repr_html_(), lambda v: v._repr_latex_()):
+        assert form(value) != fallback
+
+
+def test_inline_latex_of_a_refutation_names_both_sides() -> None:
+    found = Counterexample({"a": [[1, 0], [0, 2]]}, {"a": (0, 0)}, (1, 1), 3, 4)
+    result = Result(Verdict.REFUTED, "exact", [], 0.1, counterexample=found)
+    text = result._latex()
+    assert r"\textbf{REFUTED}" in text and r"3 \neq 4" in text and "bmatrix" in text
 
 
 def test_signal_text_shows_entries_origin_and_the_zero_marker() -> None:
@@ -18,7 +56,7 @@ def test_signal_text_shows_entries_origin_and_the_zero_marker() -> None:
     assert "[3]" in text and "[6]" not in text  # coordinate (0, 0): first row, last column
     assert text.splitlines()[1].split() == ["-2", "-1", "0"]
     # no marker when 0 lies outside the box
-    assert "[" not in signal_text(Signal.literal([1, 2], origin=(3,))).split("\n", 1)[1]
+    assert "[" not in str(Signal.literal([1, 2], origin=(3,))).split("\n", 1)[1]
     assert str(Signal.zeros(2)).endswith("the zero function")
 
 
@@ -71,8 +109,8 @@ def test_long_derivations_are_condensed() -> None:
                    a="3", b="3", c="3", tiers=["general"])
     derivation = result.derivation
     assert derivation is not None
-    full = derivation_latex(derivation, condensed=False)
-    short = derivation_latex(derivation)
+    full = derivation.condensed_latex(condensed=False)
+    short = derivation.condensed_latex()
     steps = len(derivation.steps)
     assert full.count("&=") == steps
     assert steps > MAX_STEPS_SHOWN
