@@ -168,7 +168,7 @@ def test_coverage_is_proved_and_agrees_with_the_exact_tier(statement: str,
     result = proved(statement, signals)
     derivation = result.derivation
     assert isinstance(derivation, Derivation)
-    assert derivation.check() and derivation.replay()
+    assert derivation.check(claim_from_text(statement, signals)) and derivation.replay()
     assert len(derivation.rechecked) >= 2
     assert {s.rule for s in derivation.steps} <= {"unfold", "linearity", "reindex", "exchange",
                                                   "rename", "order", "permute", "permute_sums"}
@@ -289,8 +289,9 @@ def test_corr_flip_derivation_reindexes_the_right_side() -> None:
 # --- checking -----------------------------------------------------------------------------------
 
 def test_replay_detects_a_tampered_step() -> None:
-    derivation = proved("conv(a, b) == conv(b, a)", {"a": "3", "b": "4"}).derivation
-    assert derivation.check() and derivation.replay()
+    claim = claim_from_text("conv(a, b) == conv(b, a)", {"a": "3", "b": "4"})
+    derivation = proved(claim.text, {"a": "3", "b": "4"}).derivation
+    assert derivation.check(claim) and derivation.replay()
     step = derivation.left_steps[1]
     assert step.rule == "reindex"
     wrong = Index.var("x") + Index.var("j")  # claims a(x + j) where the rule gives a(x − j)
@@ -437,9 +438,10 @@ def test_random_circular_statements_proved_only_when_true(left: str, right: str,
 
 @pytest.mark.parametrize("statement", ["conv(a, b) == conv(a, b)", "a == a", "sum(a) == sum(a)"])
 def test_identical_sides_keep_a_readable_chain(statement: str) -> None:
-    derivation = proved(statement, declared(statement, {"a": "3", "b": "2"})).derivation
+    signals = declared(statement, {"a": "3", "b": "2"})
+    derivation = proved(statement, signals).derivation
     steps = derivation.steps
-    assert len(steps) == 2 and derivation.check()
+    assert len(steps) == 2 and derivation.check(claim_from_text(statement, signals))
     assert steps[0].before.text() == steps[-1].after.text()
     assert derivation.text().count("\n  = ") == 2
 
@@ -493,9 +495,10 @@ def test_latex_compiles(tmp_path: Path) -> None:
                                      {"f": "4", "g": {"shape": "4", "origin": [-1]}}])
 def test_a_broken_side_condition_is_caught_by_the_backstop(monkeypatch: pytest.MonkeyPatch,
                                                            signals: dict[str, Any]) -> None:
-    """With the Z_n^d side condition switched off, the derivation of dft(f) + dft(g) ==
-    dft(f + g) goes through and the checker accepts it (on Z_n^d it is true); the exact
-    evaluation at the declared sizes still keeps it from PROVED."""
+    """With the prover's Z_n^d side condition switched off, the derivation of dft(f) + dft(g)
+    == dft(f + g) goes through (on Z_n^d it is true); the independent checker refuses it by
+    itself (f of two shapes; f + g on a box of 5), and the exact evaluation at the declared
+    sizes also keeps it from PROVED."""
     from symconv.prove import general
     from symconv.prove import recheck as general_checks
 
@@ -504,7 +507,7 @@ def test_a_broken_side_condition_is_caught_by_the_backstop(monkeypatch: pytest.M
     assert general_checks.periods_fit(claim.statement.right, claim.assignments()[-1]) is False
     monkeypatch.setattr(general, "periods_fit", lambda node, assignment: True)
     derivation = general.derive(claim)
-    assert derivation is not None and derivation.check()
+    assert derivation is not None and not derivation.check(claim)
     assert general_checks.backstop(claim, Budget(30)) is not None
     assert not_proved(general.attempt(claim, Budget(30)))
     assert run_tiers(claim).verdict is Verdict.REFUTED
@@ -574,7 +577,7 @@ ORTHOGONALITY_FALSE: list[tuple[str, dict[str, Any]]] = [
 def test_orthogonality_laws_are_proved_and_checked(statement: str, signals: dict[str, Any]) -> None:
     result = proved(statement, signals)
     derivation = result.derivation
-    assert derivation.check() and derivation.torus
+    assert derivation.check(claim_from_text(statement, signals)) and derivation.torus
     assert derivation.certificate["model"] == "Z_n^d"
     recheck(claim_from_text(statement, signals), derivation, Budget(30))  # every step
 
@@ -733,7 +736,7 @@ def test_the_fourier_laws_for_all_sizes_are_proved() -> None:
     for claim in laws:
         result = attempt(claim, Budget(30))
         assert result is not None and result.verdict is Verdict.PROVED, claim.name
-        assert result.derivation.check(), claim.name
+        assert result.derivation.check(claim), claim.name
 
 # --- differential: PROVED implies the exact tier agrees at three random sizes ----------------
 
@@ -862,7 +865,7 @@ def test_flip_equivalence_in_every_mode_is_proved_for_all_sizes(options: str,
     result = attempt(claim, Budget(30))
     assert result is not None and result.verdict is Verdict.PROVED
     derivation = result.derivation
-    assert derivation.check() and len(derivation.rechecked) >= 2
+    assert derivation.check(claim) and len(derivation.rechecked) >= 2
     assert "all sizes" in derivation.text()
     assert ("kernel fits inside the image" in derivation.scope) == ("valid" in options)
 
@@ -949,7 +952,7 @@ def test_linear_convolution_by_padding_for_all_sizes(statement: str, signals: di
         assert refuted.verdict is Verdict.REFUTED and refuted.counterexample is not None
         return
     assert result is not None and result.verdict is Verdict.PROVED
-    assert result.derivation.check() and len(result.derivation.rechecked) >= 2
+    assert result.derivation.check(claim) and len(result.derivation.rechecked) >= 2
     assert "zeropad length that follows them" in result.derivation.scope
 
 
@@ -1001,9 +1004,11 @@ def test_proved_mode_statements_agree_with_the_exact_tier(
         assert checked is not None and checked.verdict is Verdict.VERIFIED, (statement, kernel, image)
 
 
-def test_the_json_certificate_of_a_crop_names_the_declared_shapes(tmp_path: Path) -> None:
+def test_the_json_certificate_of_a_crop_is_checked_against_the_claim(tmp_path: Path) -> None:
     import json
 
+    from symconv.prove import checker
+    from symconv.prove.derivation import declared_signals
     from symconv.prove.runner import run_claims, write_json
 
     claim = claim_from_text('conv(F, I, mode="valid") == corr(flip(F), I, mode="valid")',
@@ -1011,8 +1016,10 @@ def test_the_json_certificate_of_a_crop_names_the_declared_shapes(tmp_path: Path
     write_json(run_claims([claim]), tmp_path / "out.json")
     [entry] = json.loads((tmp_path / "out.json").read_text(encoding="utf-8"))
     assert entry["verdict"] == "PROVED"
-    assert entry["certificate"]["declared"] == {"F": [{"shape": [3, 3], "origin": None}],
-                                                "I": [{"shape": [5, 5], "origin": [0, 0]}]}
+    # only witnesses: the checker reads the shapes and origins from the claim itself
+    assert "declared" not in entry["certificate"] and entry["certificate"]["model"] == "Z^d"
+    assert claim.statement is not None
+    checker.check(claim.statement, declared_signals(claim), entry["certificate"])
 
 
 # --- the symbolic boxes are ops' boxes ---------------------------------------------------------
@@ -1062,8 +1069,10 @@ def test_symbolic_boxes_are_the_boxes_ops_computes(text: str, kernel: tuple[int,
     prover = [(_at(lo, values), _at(hi, values)) for lo, hi in box_of(node, ctx)]
     ops_box = [(o, o + n - 1) for o, n in zip(value.origin, value.shape, strict=True)]
     assert prover == ops_box, text
+    specs = {name: (checker.Declared(sig.shape, sig.origin, centred=name == "F" or centred),)
+             for name, sig in env.items()}
     expander = checker._Expander({"F": 2, "I": 2}, frozenset(), None,
-                                 checker.declared_boxes(declared, False))
+                                 checker.declared_boxes(specs, False))
     names = {f"{kind}:{name}.{a}": values[f"{kind}_{name}{a + 1}"]
              for kind in "no" for name in "FI" for a in range(2)}
     assert [(_at(lo, names), _at(hi, names)) for lo, hi in expander.box(node)] == ops_box, text
@@ -1152,7 +1161,7 @@ def test_literal_kernels_are_proved_for_all_sizes_of_the_symbolic_signals(
     claim = claim_from_text(statement, signals)
     result = proved(statement, signals)
     derivation = result.derivation
-    assert derivation.check() and derivation.replay() and not derivation.torus
+    assert derivation.check(claim) and derivation.replay() and not derivation.torus
     # every step (the canonical form only for long chains), at small sizes of the symbolic signals
     recheck(claim, derivation, Budget(30), every_step=len(derivation.steps) <= 20)
     if derivation.literals:
@@ -1208,7 +1217,7 @@ def test_literal_kernels_in_modes_are_proved_for_all_sizes_of_the_image(
     claim = claim_from_text(statement, signals)
     result = proved(statement, signals)
     derivation = result.derivation
-    assert derivation.check() and derivation.literals and derivation.declared
+    assert derivation.check(claim) and derivation.literals and derivation.declared
     [kernel] = derivation.literals
     [(shape, origin)] = derivation.declared[kernel]
     built = claim.signals[kernel][0].build(kernel)
@@ -1233,14 +1242,16 @@ def test_false_literal_kernels_in_modes_are_refuted_not_proved(statement: str,
 def test_the_checker_reads_the_claims_own_entries() -> None:
     """A certificate for the centrosymmetric kernel, checked against entries that are not
     centrosymmetric, or with the entries dropped, is rejected."""
-    derivation = proved("conv(F, I) == corr(F, I)", {"F": CENTROSYMMETRIC, "I": "5x5"}).derivation
-    assert derivation.check()
-    entries = dict(derivation.literals["F"])
-    entries[(1, 1)] = Fraction(7)
-    assert not dataclasses.replace(derivation, literals={"F": entries}).check()
-    assert not dataclasses.replace(derivation, literals={}).check()
+    law, signals = "conv(F, I) == corr(F, I)", {"F": CENTROSYMMETRIC, "I": "5x5"}
+    claim = claim_from_text(law, signals)
+    derivation = proved(law, signals).derivation
+    assert derivation.check(claim)
+    changed = [row[:] for row in CENTROSYMMETRIC]
+    changed[2][2] = 7  # the entry at (1, 1): the origin is (-1, -1)
+    assert not derivation.check(claim_from_text(law, {**signals, "F": changed}))
+    assert not derivation.check(claim_from_text(law, {**signals, "F": "3x3"}))
     without = {k: v for k, v in derivation.certificate.items() if k != "literals"}
-    assert not dataclasses.replace(derivation, certificate=without).check()
+    assert not dataclasses.replace(derivation, certificate=without).check(claim)
 
 
 # --- not an identity for all sizes -----------------------------------------------------------

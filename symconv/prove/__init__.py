@@ -34,20 +34,21 @@ Shared by every verdict:
 
 PROVED (:func:`symconv.prove.general.attempt`, 22), given only when all of these pass:
 
-1. the independent checker :mod:`symconv.prove.checker` (382), which imports only the
-   parser: it expands both sides from the statement into flat sums of its own, applies
-   the certificate's re-indexing maps (each checked to be a bijection by composing it
-   with its inverse), orthogonality and collapse steps, and compares the collected
-   terms.  Its expansion (``_Expander.call``) is a second statement of what each
-   operation means, on Z^d or Z_n^d; only the backstop below ties it to ops;
-2. the choice of model, made by the prover and taken by the checker as given:
-   :func:`~symconv.prove.general.derive` (31) picks Z_n^d when every signal has one
-   dimension and the statement is circular, and declares each signal's axes and
-   realness from the claim; Z_n^d is accepted only when
-   :func:`~symconv.prove.recheck.periods_fit` (22, with ``_TorusProbe``, 33) finds, by
-   evaluating the statement with ops on zero signals of the declared shapes, that
-   every circular operation takes its period from its argument and every product
-   multiplies signals on one box;
+1. the independent checker :mod:`symconv.prove.checker` (546), which imports only
+   the parser and takes nothing from the prover but the certificate's witnesses: it reads
+   the claim's statement and declared signals (shape, origin, realness, fixed entries, as
+   plain data from :func:`symconv.prove.derivation.declared_signals`, 20 lines), expands both
+   sides into flat sums of its own, applies the re-indexing maps (each checked to be a
+   bijection by composing it with its inverse), orthogonality and collapse steps, and
+   compares the collected terms.  Its expansion (``_Expander.call``) is a second statement
+   of what each operation means, on Z^d or Z_n^d; only the backstop below ties it to ops;
+2. the model, verified by the checker itself: Z_n^d only for a circular statement whose
+   signals have, at every declared size, one shape n, with every circular operation taking
+   period n from its argument's box, every pointwise product on one box of shape n and each
+   signal side on [0, n)^d (boxes by the checker's own copy of ops' box rules,
+   ``_Expander.box``); the padded model Z_N^d by the same rules with N the zeropad length.
+   The prover decides the same beforehand from ops itself
+   (:func:`~symconv.prove.recheck.periods_fit`, 22, with ``_TorusProbe``, 33);
 3. the backstop :func:`~symconv.prove.recheck.backstop` (20): the exact tier's
    comparison at every declared size (symbolic up to 64 entries, random integers
    beyond);
@@ -67,9 +68,10 @@ PROBABLE: :mod:`symconv.prove.random` (622: sizes, seeds, the degree and height 
 behind the error probability, with :func:`symconv.prove.evaluate.degree`, 15) and
 :mod:`symconv.prove.modular` (443: NTT convolutions and Z[ζ_L] → F_p).
 
-In all, about 6,200 lines: the core (2,261), the parser and SignalSpec (665), and in
-prove about 3,300 (checker 382, packed 1,028, random 622, modular 443, evaluate 189,
-exact 168, cache 167, and about 290 lines of general, counterexample and tiers).
+In all, about 6,400 lines: the core (2,261), the parser and SignalSpec (665), and in
+prove about 3,500 (checker 546, packed 1,028, random 622, modular 443, evaluate 189,
+exact 168, cache 167, and about 310 lines of general, derivation, counterexample and
+tiers).
 """
 
 from symconv.lang.claims import TIER_NAMES

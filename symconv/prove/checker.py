@@ -1,54 +1,77 @@
-"""The independent checker of general-tier certificates (the trusted kernel of PROVED).
+"""The independent checker of general-tier certificates: the trusted kernel of PROVED.
 
-It imports nothing of the prover: only the statement parser (:mod:`symconv.lang.dsl`) and exact
-integer/rational arithmetic.  From the statement alone it expands each side into its own flat sum
-of terms ``c·Π_a n_a^(p_a) Σ_vars Π atoms · Π_a ω_a^(e_a) · Π [L ≡ 0 mod n_a]``, every vector
-variable split into one integer variable per axis (``i.0``, ``i.1``; ``x.0`` is the free point).
-The certificate then gives, for every term of each side, in the order of that expansion, steps:
+It imports only the statement parser and exact arithmetic, and reads the claim alone -- the
+statement and the declared signals (:class:`Declared`: shape, origin, realness, fixed entries) --
+besides the certificate's witnesses.  Each side expands into its own flat sum of terms
+``c·Π_a n_a^(p_a) Σ_vars Π atoms·Π_a ω_a^(e_a)·Π [L ≡ 0 mod n_a]``, vector variables split into
+one integer variable per axis (``i.0``, ``i.1``; ``x.0`` is the free point).  For every term, in
+the order of that expansion, the certificate gives steps:
 
-- ``["map", forward, inverse]``: the re-indexing ``old = forward(new)``; the checker verifies
-  ``inverse`` ∘ ``forward`` and ``forward`` ∘ ``inverse`` are the identity (integer coefficients
-  both ways: a bijection of Z^k, hence of Z_n^k; on Z_n^d each axis maps to itself), substitutes;
-- ``["orth", k]`` (on Z_n^d): k occurs in no atom and only linearly in the phase,
-  ``Σ_{k∈Z_n} ω^(k·L) = n·[L ≡ 0 mod n]``;
-- ``["collapse", v]``: an indicator ``[±v + r ≡ 0]`` fixes v: substitute ``v = ∓r`` (on Z_n^d
-  the summand is n-periodic in v; on Z^d ``[±v + r = 0]`` is 1 at one point).  ``["point", x]``
-  (on Z^d): the same for a free x, the indicator kept.  The ``"literals"`` (Z^d) are read with the
-  entries the claim gives: ``D(p) = Σ_c v_c·Π_a [p_a = c_a]``.
+- ``["map", forward, inverse]``: the re-indexing ``old = forward(new)``; both compositions must be
+  the identity (integer coefficients both ways: a bijection of Z^k, hence of Z_n^k; on Z_n^d each
+  axis maps to itself);
+- ``["orth", k]`` (Z_n^d): k is in no atom and linear in the phase, Σ_k ω^(k·L) = n·[L ≡ 0 mod n];
+- ``["collapse", v]``: an indicator [±v + r ≡ 0] fixes v (on Z_n^d the summand is n-periodic in
+  v); ``["point", x]`` (Z^d): the same for the free x, the indicator kept.
 
-Modes and boundaries (Z^d, with the declared shapes): a crop is the indicator atom of the
-ops output box, computed here from symbolic boxes (origin o, size n per signal and axis,
-shared by signals declared alike when the certificate says ``tied``); a boundary other
-than zero reads the image through one extension atom; indicators are idempotent.  With
-``padded`` (Z_n^d), n is the common zeropad length N, zeropad(a, N) reads as a and
-conv/corr as the circular operations, and each side must lie on [0, N)^d with its
-values mod N (:func:`padded_period`, linear arithmetic on the sizes).
+Both sides must end with the same collected terms (finite sums: the order of summation is
+immaterial).  The model the certificate names is verified from the declared signals:
 
-Both sides must end with the same collected terms (sums are finite, so the order of summation is
-immaterial).  On Z_n^d the claim is that of the model: every signal read modulo the common shape
-n; that the model is the statement's meaning at the declared sizes is established separately,
-from :mod:`symconv.core.ops`'s own box bookkeeping (``symconv.prove.recheck.periods_fit``).
+- ``"Z^d"``: every finite support.  ``"literals"`` names signals read with the claim's entries,
+  D(p) = Σ_c v_c·Π_a [p_a = c_a].  A crop is the indicator atom of the ops output box, from
+  symbolic boxes (origin o unless declared, size n; ``"tied"``: signals with one identical
+  declaration share them); a boundary other than zero reads the image through one extension atom.
+- ``"Z_n^d"``: every signal read modulo the common shape n.  It is what ops computes when the
+  statement is circular and, at every declared size, all signals have one shape n, each circular
+  operation takes its period n from its argument's box, each pointwise product multiplies two
+  signals on one box of shape n, and each signal side lies on [0, n)^d (:meth:`_Expander.box`).
+- ``"padded"``: Z_N^d, N the common zeropad length (affine in the sizes); zeropad(a, N) reads as
+  a and conv/corr as circular; the same box conditions with N, and every zeropad fits.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import itertools
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
-from typing import Any
+from typing import Any, NamedTuple
 
-from symconv.lang.dsl import FUNCTIONS, BinOp, Call, Name, Neg, Node, Number, Statement, Str, integer_value
+from symconv.lang import dsl
+from symconv.lang.dsl import BinOp, Call, Name, Neg, Node, Number, Str
 
-Aff = dict[str, int]  # integer affine form: variable -> coefficient, "1" the constant
-Poly = dict[tuple[str, ...], int]  # phase exponent: sorted variable tuple (degree <= 2) -> coeff
+Aff = dict[str, int]  # integer affine form: variable -> coefficient, "1" the constant; in a
+# phase (degree <= 2), monomials such as "v0.0*x.0"
 Atom = tuple[str, bool, tuple[tuple[tuple[str, int], ...], ...]]  # name, conjugated, index/axis
+Box = list[tuple[Aff, Aff]]  # per axis inclusive (lo, hi), affine in size/origin symbols; [] a number
 CIRCULAR = frozenset({"circconv", "circcorr", "dft", "idft"})  # only on Z_n^d, period n
 SIZES = frozenset({"numel", "len", "size"})  # n_1⋯n_d, n_1, n_axis: only on Z_n^d
 PLANE = frozenset({"conv", "corr", "transpose", "trace"})  # only on Z^d
+SCALAR = SIZES | {"sum", "frobenius", "trace"}
+INDICATOR = "box "  # the atom of a crop's indicator 𝟙_B; "S|b": S extended by boundary b
+BOUNDARIES = {"zero": "zero", "fill": "zero", "constant": "zero", "wrap": "wrap", "circular": "wrap",
+              "reflect": "reflect", "symm": "reflect", "mirror": "mirror", "nearest": "nearest"}
 
 
 class CertificateError(ValueError):
     """The certificate does not establish the statement."""
+
+
+def _need(condition: object, why: str) -> None:
+    if not condition:
+        raise CertificateError(why)
+
+
+class Declared(NamedTuple):
+    """One declared spec of a signal, as plain data: its shape, the origin ops places it at
+    (``centred``: the claim gives none and ops centres the box; on Z^d a proof then holds for
+    every origin), whether its entries are real, and its fixed entries (coordinate -> value)."""
+
+    shape: tuple[int, ...]
+    origin: tuple[int, ...]
+    real: bool = True
+    entries: Mapping[tuple[int, ...], Fraction] | None = None
+    centred: bool = False
 
 
 @dataclass
@@ -57,7 +80,7 @@ class Term:
     npow: tuple[int, ...]
     vars: list[str]
     atoms: list[Atom]
-    phase: list[Poly]
+    phase: list[Aff]
     deltas: list[tuple[int, Aff]] = field(default_factory=list)
 
 
@@ -65,242 +88,192 @@ def _frozen(a: Aff) -> tuple[tuple[str, int], ...]:
     return tuple(sorted((v, c) for v, c in a.items() if c))
 
 
-def _add(a: Aff, b: Aff, k: int = 1) -> Aff:
+def _add(a: Mapping[str, int], b: Mapping[str, int], k: int = 1) -> Aff:
     out = dict(a)
     for v, c in b.items():
         out[v] = out.get(v, 0) + k * c
     return {v: c for v, c in out.items() if c}
 
 
-def _subst(a: Mapping[str, int], m: Mapping[str, Aff]) -> Aff:
+def _neg(a: Aff) -> Aff:
+    return _add({}, a, -1)
+
+
+def _const(c: int) -> Aff:
+    return {"1": c} if c else {}
+
+
+def _mul(p: Aff, q: Aff) -> Aff:
     out: Aff = {}
-    for v, c in a.items():
-        out = _add(out, m.get(v, {v: 1}), c)
-    return out
-
-
-def _psubst(p: Poly, m: Mapping[str, Aff]) -> Poly:
-    out: Poly = {}
-    for key, c in p.items():
-        factors = [m.get(v, {v: 1}) for v in key]
-        products: Poly = {(): c}
-        for f in factors:
-            products = _pmul(products, {() if v == "1" else (v,): k for v, k in f.items()})
-        out = _padd(out, products)
-    return out
-
-
-def _padd(p: Poly, q: Poly, k: int = 1) -> Poly:
-    out = dict(p)
-    for key, c in q.items():
-        out[key] = out.get(key, 0) + k * c
-    return {key: c for key, c in out.items() if c}
-
-
-def _pmul(p: Poly, q: Poly) -> Poly:
-    out: Poly = {}
     for a, c in p.items():
         for b, d in q.items():
-            out = _padd(out, {tuple(sorted(a + b)): c * d})
+            out = _add(out, {"*".join(sorted(v for v in f"{a}*{b}".split("*") if v != "1")) or "1": c * d})
     return out
 
 
-def _dot(a: Aff, b: Aff) -> Poly:
-    return _pmul({() if v == "1" else (v,): c for v, c in a.items()},
-                 {() if v == "1" else (v,): c for v, c in b.items()})
+def _subst(p: Mapping[str, int], m: Mapping[str, Aff]) -> Aff:
+    out: Aff = {}
+    for key, c in p.items():
+        product = {"1": c}
+        for v in key.split("*"):
+            product = _mul(product, m.get(v, {v: 1}))
+        out = _add(out, product)
+    return out
 
 
 def _axis(var: str) -> int:
     return int(var.rsplit(".", 1)[1])
 
 
-Box = list[tuple[Aff, Aff]]  # per axis inclusive (lo, hi), affine in size symbols
-INDICATOR = "box "  # the atom of a crop's indicator 𝟙_B; "S|b": S extended by boundary b
+def _axes(ints: list[int], d: int) -> set[int]:
+    """The axes a flip turns: the one given (negative counts from the end), else all."""
+    _need(all(-d <= a < d for a in ints), "a flip axis that does not exist")
+    return {a % d for a in ints} if ints else set(range(d))
 
 
-def declared_boxes(declared: Mapping[str, Any], tied: bool) -> dict[str, Box]:
-    """Symbolic boxes from each signal's declared ``(shape, origin)`` specs: origin o (or the
-    declared one) and size n per axis, shared (``tied``) by signals declared alike."""
-    first: dict[Any, str] = {}
-    boxes = {}
-    for name, specs in declared.items():
-        rep = first.setdefault(tuple(map(tuple, specs)), name) if tied else name
-        shape, origin = specs[0]
-        origin = origin if all(o == origin for _, o in specs) else None
-        boxes[name] = [({f"o:{rep}.{a}": 1} if origin is None else {"1": origin[a]},
-                        _add({f"o:{rep}.{a}": 1} if origin is None else {"1": origin[a]},
-                             {f"n:{rep}.{a}": 1, "1": -1})) for a in range(len(shape))]
-    return boxes
+def _shape(box: Box) -> list[Aff]:
+    return [_add(_add(hi, lo, -1), _const(1)) for lo, hi in box]
+
+
+# The re-indexings: op(a)(p) = a(index(p, ints)), and the box ops gives op(a) from a's box.
+REINDEX: dict[str, tuple[Callable[[list[Aff], list[int]], list[Aff]], Callable[[Box, list[int]], Box]]] = {
+    "flip": (lambda p, ints: [_neg(q) if a in _axes(ints, len(p)) else q for a, q in enumerate(p)],
+             lambda box, ints: [(_neg(hi), _neg(lo)) if a in _axes(ints, len(box)) else (lo, hi)
+                                for a, (lo, hi) in enumerate(box)]),
+    "shift": (lambda p, ints: [_add(q, _const(-k)) for q, k in zip(p, ints, strict=True)],
+              lambda box, ints: [(_add(lo, _const(k)), _add(hi, _const(k)))
+                                 for (lo, hi), k in zip(box, ints, strict=True)]),
+    "transpose": (lambda p, ints: p[::-1], lambda box, ints: box[::-1]),
+}
+SLIDING = {"conv": -1, "corr": 1, "circconv": -1, "circcorr": 1}  # Σ_k a(k)·b(p + sign·k)
+FOURIER = {"dft": 1, "idft": -1}  # Σ_k a(k)·ω^(sign·p·k), idft with 1/n per axis
 
 
 def _nonneg(f: Aff) -> bool:
     """f ≥ 0 for all sizes n ≥ 1 and origins o (independent symbols)."""
-    return all(c >= 0 and v.startswith("n:") for v, c in f.items() if v != "1") and \
-        sum(f.values()) >= 0
+    return all(c >= 0 and v.startswith("n:") for v, c in f.items() if v != "1") and sum(f.values()) >= 0
 
 
 def _size(node: Node, ndims: Mapping[str, int]) -> Aff:
     """A zeropad length (integers, len/size of named signals, + − and integer multiples)."""
-    if integer_value(node) is not None:
-        return {"1": integer_value(node) or 0}
+    if dsl.integer_value(node) is not None:
+        return _const(dsl.integer_value(node) or 0)
     if isinstance(node, Call) and node.func in ("len", "size") and isinstance(node.args[0], Name):
-        axis = integer_value(node.args[1]) if node.func == "size" else 0
-        if axis is None or not 0 <= axis < ndims[node.args[0].id]:
-            raise CertificateError("a size axis that does not exist")
+        axis = dsl.integer_value(node.args[1]) if node.func == "size" else 0
+        _need(axis is not None and 0 <= axis < ndims[node.args[0].id], "a size axis that does not exist")
         return {f"n:{node.args[0].id}.{axis}": 1}
     if isinstance(node, BinOp) and node.op in "+-":
         return _add(_size(node.left, ndims), _size(node.right, ndims), 1 if node.op == "+" else -1)
-    if isinstance(node, BinOp) and node.op == "*" and integer_value(node.left) is not None:
-        return _add({}, _size(node.right, ndims), integer_value(node.left) or 0)
+    if isinstance(node, BinOp) and node.op == "*" and dsl.integer_value(node.left) is not None:
+        return _add({}, _size(node.right, ndims), dsl.integer_value(node.left) or 0)
     raise CertificateError("a zeropad length outside the checked fragment")
 
 
-def _on_box(node: Node, origins: Mapping[str, Any], argument: bool = False,
-            period: tuple[_Expander, list[Aff]] | None = None) -> bool:
-    """ops puts ``node`` on [0, N)^d with its values mod N: circular results (of such signals
-    or, as arguments, zeropad of a signal at origin 0 or of period N), their combinations."""
-    if argument and period is not None and _of_period(node, *period):
-        return True
-    if isinstance(node, Call) and node.func == "zeropad":
-        return argument and isinstance(node.args[0], Name) and origins.get(node.args[0].id) == 0
-    if isinstance(node, Call) and node.func in CIRCULAR | {"hadamard", "conj"}:
-        return len(node.args) == FUNCTIONS[node.func].signals and not node.kwargs and all(
-            _on_box(a, origins, node.func in CIRCULAR, period) for a in node.args)
-    if isinstance(node, Neg):
-        return _on_box(node.operand, origins, period=period)
-    if isinstance(node, BinOp) and node.op in "+-*":
-        sides = [_on_box(n, origins, period=period) for n in (node.left, node.right)]
-        scaled = node.op == "*" and any(isinstance(n, Number) for n in (node.left, node.right))
-        return all(sides) or (scaled and any(sides))
-    return isinstance(node, BinOp) and node.op == "/" and isinstance(node.right, Number) and \
-        bool(node.right.value) and _on_box(node.left, origins, period=period)
+def _names_sizes(node: Call, ndim: int) -> bool:
+    """A circconv/circcorr period that is the sizes in axis order: circconv(a, b, size(a, 0),
+    size(a, 1)), or circconv(a, b, len(a)) in 1D (on Z_n^d every size(s, k) is n_k)."""
+    def is_size(a: Node, k: int) -> bool:
+        if not (isinstance(a, Call) and isinstance(a.args[0], Name)):
+            return False
+        return a.args[1:] == (Number(Fraction(k)),) if a.func == "size" else a.func == "len" and ndim == 1
+    periods = node.args[2:]
+    return node.func in ("circconv", "circcorr") and len(periods) == ndim > 0 and all(
+        is_size(a, k) for k, a in enumerate(periods))
 
 
-def _of_period(node: Node, expander: _Expander, period: list[Aff]) -> bool:
-    """An argument that ops gives period N (its box N long on every axis), built from names by
-    zeropad, shift, flip and full conv/corr: reading mod N commutes with each of them."""
-    def commutes(n: Node) -> bool:
-        return isinstance(n, Name) or (isinstance(n, Call) and not n.kwargs and n.func in (
-            "zeropad", "shift", "flip", "conv", "corr") and (n.func != "flip" or len(n.args) == 1)
-            and all(commutes(a) for a in n.args[:FUNCTIONS[n.func].signals]))
-    try:
-        return commutes(node) and all(_add(_add(hi, lo, -1), {"1": 1}) == n for n, (lo, hi) in
-                                      zip(period, expander.box(node), strict=True))
-    except CertificateError:
-        return False
+def declared_boxes(signals: Mapping[str, Sequence[Declared]], tied: bool) -> dict[str, Box]:
+    """Per signal and axis the declared origin (else a symbol o) and a size symbol n, shared
+    (``tied``) by signals of one identical declaration (one spec: equal at every declared size)."""
+    first: dict[Any, str] = {}
+    boxes = {}
+    for name, specs in signals.items():
+        key = (specs[0].shape, specs[0].origin, specs[0].centred)
+        rep = first.setdefault(key, name) if tied and len(specs) == 1 else name
+        origins = {None if s.centred else s.origin for s in specs}
+        origin = origins.pop() if len(origins) == 1 else None
+        los = [{f"o:{rep}.{a}": 1} if origin is None else _const(origin[a]) for a in range(len(key[0]))]
+        boxes[name] = [(lo, _add(lo, {f"n:{rep}.{a}": 1, "1": -1})) for a, lo in enumerate(los)]
+    return boxes
 
 
-def padded_period(statement: Statement, declared: Mapping[str, Any],
-                  fixed: frozenset[str] = frozenset()) -> list[Aff]:
-    """N per axis, every zeropad's lengths; each zeropad fits, and each side lies on [0, N)^d
-    and equals its reading mod N (on the box, or its box inside [0, N)^d)."""
-    ndims = {name: len(specs[0][0]) for name, specs in declared.items()}
-    boxes = declared_boxes(declared, False) | {  # concrete entries: the declared box, as numbers
-        name: [({"1": o}, {"1": o + n - 1}) for n, o in zip(*declared[name][0], strict=True)]
-        for name in fixed}
-    expander = _Expander(ndims, frozenset(), None, boxes)
-    nodes = [n for side in (statement.left, statement.right) for n in _nodes(side)]
-    pads = [n for n in nodes if isinstance(n, Call) and n.func == "zeropad"]
-    if not pads or any(isinstance(n, Call) and n.func in SIZES for side in (statement.left,
-                       statement.right) for n in _nodes(side, skip="zeropad")):
-        raise CertificateError("no zeropad, or a size function outside a zeropad length")
-    period = [_size(a, ndims) for a in pads[0].args[1:]]
-    for pad in pads:
-        box = expander.box(pad.args[0])
-        if [_size(a, ndims) for a in pad.args[1:]] != period or not all(
-                _nonneg(_add(_add(_add(n, hi, -1), lo), {"1": -1})) for n, (lo, hi) in zip(
-                    period, box, strict=True)):
-            raise CertificateError("zeropads of different lengths, or one shorter than its signal")
-    origins = {name: 0 for name, specs in declared.items()
-               if all(o is not None and not any(o) for _, o in specs)}
-    for side in (statement.left, statement.right):
-        if not _on_box(side, origins, period=(expander, period)) and not all(
-                _nonneg(lo) and _nonneg(_add(_add(n, hi, -1), {"1": -1}))
-                for n, (lo, hi) in zip(period, expander.box(side), strict=True)):
-            raise CertificateError("a side that is not on [0, N)")
-    return period
-
-
-def _nodes(node: Node, skip: str = "") -> list[Node]:
-    if isinstance(node, Call):
-        inner = node.args[:1] if node.func == skip else node.args + tuple(v for _, v in node.kwargs)
-        return [node] + [n for a in inner for n in _nodes(a, skip)]
-    if isinstance(node, BinOp):
-        return [node, *_nodes(node.left, skip), *_nodes(node.right, skip)]
-    return [node, *_nodes(node.operand, skip)] if isinstance(node, Neg) else [node]
-
-
+@dataclass
 class _Expander:
-    def __init__(self, ndims: Mapping[str, int], real: frozenset[str], torus: int | None,
-                 boxes: Mapping[str, Box] | None = None, padded: bool = False,
-                 literals: Mapping[str, Mapping[tuple[int, ...], Fraction]] | None = None) -> None:
-        self.ndims, self.real, self.torus, self.count = ndims, real, torus, 0
-        self.boxes, self.padded, self.literals = boxes, padded, literals or {}
+    ndims: Mapping[str, int]
+    real: frozenset[str]
+    torus: int | None = None  # d on Z_n^d
+    boxes: Mapping[str, Box] = field(default_factory=dict)
+    padded: bool = False
+    literals: Mapping[str, Mapping[tuple[int, ...], Fraction]] = field(default_factory=dict)
+    period: list[Aff] | None = None  # the box conditions of Z_n^d (n) or Z_N^d (N)
+    count: int = 0
+    own_periods: bool = False  # Z_n^d: a circular period may name the sizes n (not on Z_N^d)
 
-    def box(self, node: Node) -> Box:
-        """The box ops gives the value of ``node`` (symconv.core.ops: flip, shift, _output_box)."""
-        if isinstance(node, Name) and self.boxes is not None and node.id in self.boxes:
-            return self.boxes[node.id]
-        if isinstance(node, Call) and node.func == "zeropad":  # ops: the origin, N long
-            return [(lo, _add(lo, _add(_size(a, self.ndims), {"1": -1})))
-                    for (lo, _), a in zip(self.box(node.args[0]), node.args[1:], strict=True)]
-        if isinstance(node, Call) and node.func == "shift":
-            ks = [integer_value(a) for a in node.args[1:]]
-            if None in ks:
-                raise CertificateError("a shift offset is not an integer")
-            return [(_add(lo, {"1": k or 0}), _add(hi, {"1": k or 0}))
-                    for (lo, hi), k in zip(self.box(node.args[0]), ks, strict=True)]
-        if isinstance(node, Call) and node.func in ("conv", "corr", "flip") and node.args:
-            inner = self.box(node.args[-1] if node.func != "flip" else node.args[0])
-            if node.func == "flip":
-                axes = [integer_value(a) for a in node.args[1:]] + [
-                    integer_value(v) for k, v in node.kwargs if k == "axis"]
-                if None in axes:
-                    raise CertificateError("a flip axis is not an integer")
-                flipped = [a % len(inner) for a in axes if a is not None] or range(len(inner))
-                return [(_add({}, hi, -1), _add({}, lo, -1)) if a in flipped else (lo, hi)
-                        for a, (lo, hi) in enumerate(inner)]
-            kernel, mode = self.box(node.args[0]), self.options(node)[0]
-            out = []
-            for (klo, khi), (lo, hi) in zip(kernel, inner, strict=True):
-                if node.func == "corr":  # the offsets x − input
-                    klo, khi = _add({}, khi, -1), _add({}, klo, -1)
-                out.append({"full": (_add(lo, klo), _add(hi, khi)), "same": (lo, hi),
-                            "valid": (_add(lo, khi), _add(hi, klo))}[mode])
-            return out
-        raise CertificateError("a box outside the checked fragment")
+    def ints(self, node: Call) -> list[int]:
+        if self.own_periods and _names_sizes(node, self.ndim(node.args[0])):
+            return []  # the period of Z_n^d itself
+        ints = [dsl.integer_value(a) for a in node.args[dsl.FUNCTIONS[node.func].signals:]]
+        ints += [dsl.integer_value(v) for k, v in node.kwargs if k == "axis"]
+        _need(None not in ints, f"{node.func} with an argument that is not an integer")
+        return [i for i in ints if i is not None]
 
     def options(self, node: Call) -> tuple[str, str]:
-        found = {"mode": "full", "boundary": "zero"} | {k: v.value for k, v in node.kwargs
-                                                         if isinstance(v, Str)}
-        aliases = {"fill": "zero", "constant": "zero", "symm": "reflect", "circular": "wrap"}
-        mode, boundary = found["mode"], aliases.get(found["boundary"], found["boundary"])
-        if len(found) != 2 or mode not in ("full", "same", "valid") or \
-                boundary not in ("zero", "wrap", "reflect", "mirror", "nearest"):
-            raise CertificateError(f"{node.func} with unknown options")
+        found = {"mode": "full", "boundary": "zero"} | {
+            k: v.value if isinstance(v, Str) else "" for k, v in node.kwargs}
+        mode, boundary = found["mode"], BOUNDARIES.get(found["boundary"], "")
+        _need(len(found) == 2 and mode in ("full", "same", "valid") and boundary,
+              f"{node.func} with unknown options")
         return mode, boundary
 
-    def cropped(self, node: Call, p: list[Aff]) -> list[Term]:
-        """𝟙_B(x)·Σ_k a(k)·b⟨boundary⟩(x ∓ k): B the mode's box; valid mode does not extend."""
-        mode, boundary = self.options(node)
-        box = self.box(node)
-        name = INDICATOR + repr([(_frozen(lo), _frozen(hi)) for lo, hi in box])
-        self.real = self.real | {name}
-        k = self.fresh(len(p))
-        outer = [_add(q, kk, -1 if node.func == "conv" else 1) for q, kk in zip(p, k, strict=True)]
-        image = node.args[1]
-        kernel = self.expand(node.args[0], k)  # before the image: the order unfold creates sums
-        if boundary == "zero" or mode == "valid":
-            terms = self.expand(image, outer)
-        elif isinstance(image, Name):
-            ext = f"{image.id}|{boundary}"
-            self.real = self.real | ({ext} if image.id in self.real else set())
-            terms = [replace(self.one(), atoms=[(ext, False, tuple(_frozen(a) for a in outer))])]
-        else:
-            raise CertificateError("the extension of an expression is outside the fragment")
-        body = self.bind(k, self.product(kernel, terms))
-        return self.product([replace(self.one(), atoms=[(name, False, tuple(map(_frozen, p)))])],
-                            body)
+    def box(self, node: Node) -> Box:
+        """The box :mod:`symconv.core.ops` gives the value of ``node``.  With a ``period`` P, also
+        the conditions under which the model Z_P^d is what ops computes."""
+        if isinstance(node, Number | Neg):
+            return self.box(node.operand) if isinstance(node, Neg) else []
+        if isinstance(node, Name):
+            return self.boxes[node.id]
+        if isinstance(node, BinOp) and node.op in "+-*/":
+            left, right = self.box(node.left), self.box(node.right)
+            if not left or not right:
+                return left or right
+            return self.union(left, right) if node.op in "+-" else self.same(left, right)
+        if not isinstance(node, Call):
+            raise CertificateError("a box outside the checked fragment")
+        f, period = node.func, self.period or []
+        inner = [self.box(a) for a in node.args[:dsl.FUNCTIONS[f].signals]]
+        if f in SCALAR | {"conj", "hadamard"}:
+            product = self.same(*inner) if f in ("frobenius", "hadamard") else inner[0]
+            return [] if f in SCALAR else product
+        if f in REINDEX:
+            return REINDEX[f][1](inner[0], self.ints(node))
+        if f == "zeropad" and period:
+            _need([_size(a, self.ndims) for a in node.args[1:]] == period and all(
+                _nonneg(_add(n, s, -1)) for n, s in zip(period, _shape(inner[0]), strict=True)),
+                "zeropads of different lengths, or one shorter than its signal")
+            return [(lo, _add(lo, _add(n, _const(-1)))) for (lo, _), n in zip(inner[0], period, strict=True)]
+        if f in CIRCULAR and period:
+            _need(not self.ints(node) and all(_shape(b) == period for b in inner),
+                  f"{f} does not take the period of the model")
+            return [({}, _add(n, _const(-1))) for n in period]
+        _need(f in ("conv", "corr"), f"the box of {f} is outside the checked fragment")
+        mode, out = self.options(node)[0], []
+        for (klo, khi), (lo, hi) in zip(*inner, strict=True):
+            if f == "corr":  # the offsets x − input
+                klo, khi = _neg(khi), _neg(klo)
+            out.append({"full": (_add(lo, klo), _add(hi, khi)), "same": (lo, hi),
+                        "valid": (_add(lo, khi), _add(hi, klo))}[mode])
+        return out
+
+    def union(self, a: Box, b: Box) -> Box:
+        _need(a == b or all(set(f) <= {"1"} for lo, hi in a + b for f in (lo, hi)),
+              "a sum of signals on different symbolic boxes")
+        return a if a == b else [(_const(min(lo.get("1", 0), low.get("1", 0))),
+                                   _const(max(hi.get("1", 0), high.get("1", 0))))
+                                  for (lo, hi), (low, high) in zip(a, b, strict=True)]
+
+    def same(self, a: Box, b: Box) -> Box:
+        _need(a and a == b and (self.period is None or _shape(a) == self.period),
+              "a pointwise product of signals on different boxes")
+        return a
 
     def ndim(self, node: Node) -> int:
         if isinstance(node, Name):
@@ -309,13 +282,14 @@ class _Expander:
             return self.ndim(node.operand)
         if isinstance(node, BinOp):
             return max(self.ndim(node.left), self.ndim(node.right))
-        if isinstance(node, Call) and node.func not in SIZES | {"sum", "frobenius", "trace"}:
-            return self.ndim(node.args[0])
-        return 0
+        return self.ndim(node.args[0]) if isinstance(node, Call) and node.func not in SCALAR else 0
 
-    def one(self, coef: Fraction = Fraction(1)) -> Term:
+    def one(self, coef: Fraction = Fraction(1), npow: tuple[int, ...] | None = None) -> Term:
         d = self.torus or 0
-        return Term(coef, (0,) * d, [], [], [{} for _ in range(d)])
+        return Term(coef, (0,) * d if npow is None else npow, [], [], [{} for _ in range(d)])
+
+    def atom(self, name: str, p: list[Aff]) -> Term:
+        return replace(self.one(), atoms=[(name, False, tuple(_frozen(a) for a in p))])
 
     def fresh(self, ndim: int) -> list[Aff]:
         name, self.count = f"v{self.count}", self.count + 1
@@ -325,200 +299,170 @@ class _Expander:
         names = [v for p in point for v in p]
         return [replace(t, vars=names + t.vars) for t in terms]
 
+    def product(self, left: list[Term], right: list[Term]) -> list[Term]:
+        return [Term(a.coef * b.coef, tuple(x + y for x, y in zip(a.npow, b.npow, strict=True)),
+                     a.vars + b.vars, a.atoms + b.atoms,
+                     [_add(x, y) for x, y in zip(a.phase, b.phase, strict=True)],
+                     a.deltas + b.deltas) for a in left for b in right]
+
     def expand(self, node: Node, p: list[Aff] | None) -> list[Term]:
-        if isinstance(node, Name):
-            if p is None:
-                raise CertificateError(f"signal {node.id} used as a number")
-            if node.id in self.literals:
-                return [replace(self.one(Fraction(v)), deltas=[(a, _add(q, {"1": -c[a]}))
-                                                               for a, q in enumerate(p)])
-                        for c, v in sorted(self.literals[node.id].items()) if v]
-            return [replace(self.one(), atoms=[(node.id, False, tuple(_frozen(a) for a in p))])]
         if isinstance(node, Number):
             return [self.one(node.value)]
+        if isinstance(node, Name) and p is not None and node.id in self.literals:
+            return [replace(self.one(Fraction(v)), deltas=[(a, _add(q, _const(-c[a]))) for a, q in
+                                                           enumerate(p)])
+                    for c, v in sorted(self.literals[node.id].items()) if v]
+        if isinstance(node, Name) and p is not None:
+            return [self.atom(node.id, p)]
         if isinstance(node, Neg):
-            return self.scale(self.expand(node.operand, p), Fraction(-1))
+            return self.product([self.one(Fraction(-1))], self.expand(node.operand, p))
         if isinstance(node, BinOp):
             return self.binop(node, p)
         if isinstance(node, Call):
             return self.call(node, p)
-        raise CertificateError(f"{type(node).__name__} is outside the checked fragment")
-
-    def scale(self, terms: list[Term], c: Fraction) -> list[Term]:
-        return [replace(t, coef=t.coef * c) for t in terms]
+        raise CertificateError(f"{node} is outside the checked fragment")
 
     def binop(self, node: BinOp, p: list[Aff] | None) -> list[Term]:
         if node.op in "+-":
-            return self.expand(node.left, p) + self.scale(self.expand(node.right, p),
-                                                          Fraction(1 if node.op == "+" else -1))
+            sign = self.one(Fraction(1 if node.op == "+" else -1))
+            return self.expand(node.left, p) + self.product([sign], self.expand(node.right, p))
         if node.op == "*":
             left = self.expand(node.left, p if self.ndim(node.left) else None)
             return self.product(left, self.expand(node.right, p if self.ndim(node.right) else None))
         if node.op == "/" and isinstance(node.right, Number) and node.right.value:
-            return self.scale(self.expand(node.left, p), 1 / node.right.value)
+            return self.product([self.one(1 / node.right.value)], self.expand(node.left, p))
         if node.op == "/" and isinstance(node.right, Call) and node.right.func in SIZES:
             size = self.expand(node.right, None)[0]  # 1/n_a: the power of n_a negated
-            return self.product(self.expand(node.left, p), [replace(size, npow=tuple(
-                -e for e in size.npow))])
+            return self.product([self.one(npow=tuple(-e for e in size.npow))], self.expand(node.left, p))
         if node.op == "@" and p is not None and self.torus is None:  # Σ_k A(x0, k)·B(k, x1)
             k = self.fresh(1)[0]
             left = self.expand(node.left, [p[0], k])
             return self.bind([k], self.product(left, self.expand(node.right, [k, p[1]])))
         raise CertificateError(f"operator {node.op} is outside the checked fragment")
 
-    def product(self, left: list[Term], right: list[Term]) -> list[Term]:
-        return [Term(a.coef * b.coef, tuple(x + y for x, y in zip(a.npow, b.npow, strict=True)),
-                     a.vars + b.vars, a.atoms + b.atoms,
-                     [_padd(x, y) for x, y in zip(a.phase, b.phase, strict=True)],
-                     a.deltas + b.deltas) for a in left for b in right]
-
     def call(self, node: Call, p: list[Aff] | None) -> list[Term]:
         f, args = node.func, node.args
-        ints = [integer_value(a) or 0 for a in args[FUNCTIONS[f].signals:]]
-        if f in ("circconv", "circcorr") and self.torus and not self.padded and \
-                len(args) - 2 == self.torus and all(isinstance(a, Call) and isinstance(a.args[0], Name) and (
-                    a.args[1:] == (Number(Fraction(k)),) if a.func == "size" else a.func == "len")
-                for k, a in enumerate(args[2:])):
-            ints = []  # the period is the sizes of Z_n^d in axis order: the model's own
-        ints += [integer_value(v) or 0 for k, v in node.kwargs if k == "axis"]
-        if f in ("conv", "corr") and self.boxes is not None and p is not None and \
-                self.options(node) != ("full", "zero"):
+        if f in ("conv", "corr") and p is not None and self.options(node) != ("full", "zero"):
             return self.cropped(node, p)
-        if self.padded and (f in SIZES or node.kwargs):
-            raise CertificateError(f"{f} is outside the checked fragment of Z_N^d")
+        _need(not self.padded or not (f in SIZES or node.kwargs), f"{f} is outside the fragment of Z_N^d")
         if self.padded and f == "zeropad":  # zeropad(a, N) read mod N is a mod N
             return self.expand(args[0], p)
-        if self.padded and f in ("conv", "corr"):  # read mod N: the circular operation
-            f = "circ" + f
-        for key, value in node.kwargs:
-            if key != "axis" and not (isinstance(value, Str) and (key, value.value) in (("mode", "full"),
-                                                                      ("boundary", "zero"))):
-                raise CertificateError(f"{f} with {key} is outside the checked fragment")
-        if (f in CIRCULAR and (self.torus is None or ints)) or (f in SIZES and self.torus is None) \
-                or (f in PLANE and self.torus is not None):
-            raise CertificateError(f"{f} is outside the checked fragment of this model")
+        f = "circ" + f if self.padded and f in ("conv", "corr") else f
+        _need(f not in (PLANE if self.torus is not None else CIRCULAR | SIZES) and not (
+            f in CIRCULAR and self.ints(node)) and (f in ("conv", "corr") or all(
+                k == "axis" for k, _ in node.kwargs)), f"{f} as written is outside the fragment of the model")
         if f in SIZES:
-            assert self.torus is not None
-            axes = range(self.torus) if f == "numel" else [ints[0] % self.torus if ints else 0]
-            return [replace(self.one(), npow=tuple(int(a in axes) for a in range(self.torus)))]
+            d = self.torus or 0
+            axes = range(d) if f == "numel" else [(self.ints(node) or [0])[0] % d]
+            return [self.one(npow=tuple(int(a in axes) for a in range(d)))]
         if f == "conj":
             return [self.conj(t) for t in self.expand(args[0], p)]
         if f in ("sum", "frobenius", "trace"):
             d = self.ndim(args[0])
             k = self.fresh(1) * d if f == "trace" else self.fresh(d)
             terms = self.expand(args[0], k)
-            if f == "frobenius":
-                terms = self.product(terms, self.expand(args[1], k))
+            terms = self.product(terms, self.expand(args[1], k)) if f == "frobenius" else terms
             return self.bind(k[:1] if f == "trace" else k, terms)
         if p is None:
             raise CertificateError(f"{f} is a signal used as a number")
-        if f == "flip":
-            axes = range(len(p)) if not ints else [ints[0] % len(p)]
-            return self.expand(args[0], [_add({}, q, -1) if a in axes else q
-                                         for a, q in enumerate(p)])
-        if f == "shift":
-            return self.expand(args[0], [_add(q, {"1": -(k or 0)}) for q, k in zip(p, ints,
-                                                                                  strict=True)])
-        if f == "transpose":
-            return self.expand(args[0], p[::-1])
+        if f in REINDEX:
+            return self.expand(args[0], REINDEX[f][0](p, self.ints(node)))
         if f == "hadamard":
             return self.product(self.expand(args[0], p), self.expand(args[1], p))
-        if f not in ("conv", "corr", "circconv", "circcorr", "dft", "idft"):
-            raise CertificateError(f"{f} is outside the checked fragment")
+        _need(f in SLIDING or f in FOURIER, f"{f} is outside the checked fragment")
         k = self.fresh(len(p))
-        if f in ("dft", "idft"):
-            sign = 1 if f == "dft" else -1
-            phase = [_padd({}, _dot(q, kk), sign) for q, kk in zip(p, k, strict=True)]
-            terms = [replace(t, phase=[_padd(x, y) for x, y in zip(t.phase, phase, strict=True)],
-                             npow=tuple(e - (f == "idft") for e in t.npow))
-                     for t in self.expand(args[0], k)]
-            return self.bind(k, terms)
-        sign = -1 if f in ("conv", "circconv") else 1
-        outer = [_add(q, kk, sign) for q, kk in zip(p, k, strict=True)]
+        if f in FOURIER:  # ω^(±p·k), and 1/n per axis for idft
+            phase = [_add({}, _mul(q, kk), FOURIER[f]) for q, kk in zip(p, k, strict=True)]
+            factor = replace(self.one(npow=(-(f == "idft"),) * len(p)), phase=phase)
+            return self.bind(k, self.product([factor], self.expand(args[0], k)))
+        outer = [_add(q, kk, SLIDING[f]) for q, kk in zip(p, k, strict=True)]
         return self.bind(k, self.product(self.expand(args[0], k), self.expand(args[1], outer)))
+
+    def cropped(self, node: Call, p: list[Aff]) -> list[Term]:
+        """𝟙_B(x)·Σ_k a(k)·b⟨boundary⟩(x ∓ k): B the mode's box; valid mode does not extend."""
+        mode, boundary = self.options(node)
+        _need(self.torus is None, "a crop is outside the checked fragment of Z_n^d")
+        indicator = INDICATOR + repr([(_frozen(lo), _frozen(hi)) for lo, hi in self.box(node)])
+        k = self.fresh(len(p))
+        outer = [_add(q, kk, SLIDING[node.func]) for q, kk in zip(p, k, strict=True)]
+        image = node.args[1]
+        kernel = self.expand(node.args[0], k)  # before the image: the order unfold creates sums
+        if boundary == "zero" or mode == "valid":
+            terms = self.expand(image, outer)
+        elif isinstance(image, Name):
+            extended = f"{image.id}|{boundary}"
+            self.real |= {extended} if image.id in self.real else set()
+            terms = [self.atom(extended, outer)]
+        else:
+            raise CertificateError("the extension of an expression is outside the fragment")
+        self.real |= {indicator}
+        return self.product([self.atom(indicator, p)], self.bind(k, self.product(kernel, terms)))
 
     def conj(self, t: Term) -> Term:
         atoms = [(s, c if s in self.real else not c, i) for s, c, i in t.atoms]
-        return replace(t, atoms=atoms, phase=[_padd({}, x, -1) for x in t.phase])
+        return replace(t, atoms=atoms, phase=[_add({}, x, -1) for x in t.phase])
 
 
 # --- the certificate steps ------------------------------------------------------------------
 
 def _aff(data: Any) -> Aff:
-    if not isinstance(data, dict) or not all(isinstance(v, str) and type(c) is int
-                                             for v, c in data.items()):
-        raise CertificateError(f"{data!r} is not an integer affine form")
+    _need(isinstance(data, dict) and all(isinstance(v, str) and "*" not in v and type(c) is int
+                                         for v, c in data.items()), f"{data!r} is not an integer affine form")
     return {v: c for v, c in data.items() if c}
-
-
-def _apply_map(t: Term, forward: Mapping[str, Aff], inverse: Mapping[str, Aff],
-               torus: bool) -> Term:
-    old, new = set(t.vars), set(inverse)
-    free = {v for a in t.atoms for ax in a[2] for v, _ in ax} | {v for p in t.phase for k in p
-                                                                  for v in k}
-    free |= {v for _, d in t.deltas for v in d}
-    free -= old | {"1"}
-    if set(forward) != old or len(new) != len(old) or new & free or "1" in new:
-        raise CertificateError("the map does not re-index exactly the summation variables")
-    for target, source, allowed in ((forward, inverse, new), (inverse, forward, old)):
-        for v, image in target.items():
-            if set(image) - allowed - free - {"1"} or (torus and any(
-                    u != "1" and _axis(u) != _axis(v) for u in image)):
-                raise CertificateError(f"the image of {v} uses other variables or axes")
-            if _subst(image, source) != {v: 1}:
-                raise CertificateError(f"the inverse does not invert the map at {v}")
-    return _substitute(t, forward, list(inverse))
 
 
 def _substitute(t: Term, m: Mapping[str, Aff], variables: list[str]) -> Term:
     atoms = [(s, c, tuple(_frozen(_subst(dict(ax), m)) for ax in i)) for s, c, i in t.atoms]
-    return replace(t, vars=variables, atoms=atoms, phase=[_psubst(p, m) for p in t.phase],
+    return replace(t, vars=variables, atoms=atoms, phase=[_subst(p, m) for p in t.phase],
                    deltas=[(a, _subst(d, m)) for a, d in t.deltas])
 
 
+def _apply_map(t: Term, forward: Mapping[str, Aff], inverse: Mapping[str, Aff], torus: bool) -> Term:
+    old, new = set(t.vars), set(inverse)
+    free = {v for a in t.atoms for ax in a[2] for v, _ in ax} | {v for _, d in t.deltas for v in d}
+    free = (free | {v for p in t.phase for key in p for v in key.split("*")}) - old - {"1"}
+    _need(set(forward) == old and len(new) == len(old) and not new & free and all(
+        v != "1" and "*" not in v for v in new), "the map does not re-index exactly the summation variables")
+    for target, source, allowed in ((forward, inverse, new), (inverse, forward, old)):
+        for v, image in target.items():
+            _need(set(image) <= allowed | free | {"1"} and _subst(image, source) == {v: 1} and not (
+                torus and any(u != "1" and _axis(u) != _axis(v) for u in image)),
+                f"the map and its inverse are not inverse bijections at {v}")
+    return _substitute(t, forward, list(inverse))
+
+
 def _orthogonality(t: Term, k: str) -> Term:
-    if k not in t.vars or any(k == v for a in t.atoms for ax in a[2] for v, _ in ax) or any(
-            k in d for _, d in t.deltas):
-        raise CertificateError(f"{k} is not a summation variable free of the atoms")
     a = _axis(k)
-    linear: Aff = {}
-    rest: Poly = {}
-    for key, c in t.phase[a].items():
-        if key.count(k) > 1:
-            raise CertificateError(f"the phase is quadratic in {k}")
-        if k in key:
-            other = [v for v in key if v != k]
-            linear = _add(linear, {other[0] if other else "1": c})
-        else:
-            rest[key] = c
-    phase = list(t.phase)
-    phase[a] = rest
-    npow = tuple(e + (b == a) for b, e in enumerate(t.npow))
-    return replace(t, vars=[v for v in t.vars if v != k], phase=phase, npow=npow,
-                   deltas=[*t.deltas, (a, linear)])
+    _need(k in t.vars and all(k != v for at in t.atoms for ax in at[2] for v, _ in ax) and all(
+        k not in d for _, d in t.deltas) and all(key.split("*").count(k) <= 1 for key in t.phase[a]),
+        f"{k} is not a summation variable free of the atoms, linear in the phase")
+    linear = {next((v for v in key.split("*") if v != k), "1"): c for key, c in t.phase[a].items()
+              if k in key.split("*")}
+    phase = [{key: c for key, c in x.items() if k not in key.split("*")} if b == a else x
+             for b, x in enumerate(t.phase)]
+    return replace(t, vars=[v for v in t.vars if v != k], phase=phase, deltas=[*t.deltas, (a, linear)],
+                   npow=tuple(e + (b == a) for b, e in enumerate(t.npow)))
 
 
-def _collapse(t: Term, v: str, torus: bool, point: bool = False) -> Term:
+def _collapse(t: Term, v: str, torus: bool, point: bool) -> Term:
     for number, (a, d) in enumerate(t.deltas):
         c = d.get(v, 0)
         if (v in t.vars) != point and abs(c) == 1 and (a == _axis(v) or not torus):
-            value = _add({}, _add(d, {v: -c}), -c)
             rest = t.deltas[:number] + t.deltas[number + 1:]
-            done = _substitute(replace(t, deltas=rest), {v: value}, [u for u in t.vars if u != v])
+            done = _substitute(replace(t, deltas=rest), {v: _add({}, _add(d, {v: -c}), -c)},
+                               [u for u in t.vars if u != v])
             return replace(done, deltas=[*done.deltas, (a, d)]) if point else done
     raise CertificateError(f"no indicator fixes {v}")
 
 
 def _run(t: Term, steps: Any, torus: bool) -> Term:
-    if not isinstance(steps, list):
-        raise CertificateError("the steps of a term must be a list")
-    for step in steps:
+    for step in steps if isinstance(steps, list) else [steps]:
         kind = step[0] if isinstance(step, list) and step else None
         if kind == "map" and len(step) == 3 and all(isinstance(s, dict) for s in step[1:]):
-            t = _apply_map(t, {v: _aff(a) for v, a in step[1].items()},
-                           {v: _aff(a) for v, a in step[2].items()}, torus)
-        elif kind in ("orth", "collapse", "point") and (kind == "collapse" or (kind == "orth") == torus) \
-                and len(step) == 2 and isinstance(step[1], str):
+            forward, inverse = ({v: _aff(a) for v, a in s.items()} for s in step[1:])
+            t = _apply_map(t, forward, inverse, torus)
+        elif kind in ("collapse", "orth" if torus else "point") and len(step) == 2 and \
+                isinstance(step[1], str):
             t = _orthogonality(t, step[1]) if kind == "orth" else \
                 _collapse(t, step[1], torus, kind == "point")
         else:
@@ -526,95 +470,96 @@ def _run(t: Term, steps: Any, torus: bool) -> Term:
     return t
 
 
-def _key(t: Term) -> tuple[Any, ...]:
-    deltas = []
-    for a, d in t.deltas:
-        first = next((c for _, c in sorted(d.items()) if c), 0)
-        deltas.append((a, _frozen(_add({}, d, -1 if first < 0 else 1))))
-    atoms = [a for n, a in enumerate(t.atoms) if not (a[0].startswith(INDICATOR) and a in t.atoms[:n])]
-    return (tuple(sorted(t.vars)), t.npow, tuple(sorted(atoms)),
-            tuple(tuple(sorted(p.items())) for p in t.phase), tuple(sorted(deltas)))
-
-
 def normal_form(terms: list[Term]) -> dict[tuple[Any, ...], Fraction]:
+    """The collected terms: indicators up to sign, a crop's indicator idempotent."""
     collected: dict[tuple[Any, ...], Fraction] = {}
     for t in terms:
-        key = _key(t)
+        deltas = sorted((a, _frozen(_add({}, d, -1 if sorted(d.items())[0][1] < 0 else 1) if d else d))
+                        for a, d in t.deltas)
+        atoms = [a for n, a in enumerate(t.atoms) if not (a[0].startswith(INDICATOR) and a in t.atoms[:n])]
+        key = (tuple(sorted(t.vars)), t.npow, tuple(sorted(atoms)),
+               tuple(tuple(sorted(p.items())) for p in t.phase), tuple(deltas))
         collected[key] = collected.get(key, Fraction(0)) + t.coef
     return {k: c for k, c in collected.items() if c}
 
 
-def expand_side(node: Node, ndims: Mapping[str, int], real: frozenset[str], torus: int | None,
-                signal: bool, boxes: Mapping[str, Box] | None = None, padded: bool = False,
-                literals: Mapping[str, Mapping[tuple[int, ...], Fraction]] | None = None) -> list[Term]:
-    expander = _Expander(ndims, real, torus, boxes, padded, literals)
-    point = [{f"x.{a}": 1} for a in range(expander.ndim(node))] if signal else None
-    return expander.expand(node, point)
+# --- the claim and the model ----------------------------------------------------------------
 
-
-def check(statement: Statement, ndims: Mapping[str, int], real: frozenset[str],
-          certificate: Mapping[str, Any], declared: Mapping[str, Any] | None = None,
-          literals: Mapping[str, Mapping[tuple[int, ...], Fraction]] | None = None) -> None:
-    """Accept (return None) or raise CertificateError.
-
-    ``ndims``: each declared signal's number of axes; ``real``: the signals with
-    real entries (conj leaves them alone); ``declared``: each signal's declared (shape,
-    origin) specs, needed for modes and boundaries (certificate ``tied``: signals declared
-    alike share sizes); ``literals``: the concrete entries (coordinate -> value) of signals
-    declared with them.  Malformed data is rejected, never raised.
-    """
+def check(statement: dsl.Statement, signals: Mapping[str, Sequence[Declared]],
+          certificate: Mapping[str, Any]) -> None:
+    """Accept (return None) or raise CertificateError: ``certificate`` proves ``statement`` for
+    the declared ``signals`` (each signal's specs).  Malformed data is rejected, never raised."""
     try:
-        _check(statement, ndims, real, certificate, declared, literals or {})
+        _check(statement, signals, certificate)
     except CertificateError:
         raise
     except (ValueError, TypeError, KeyError, IndexError, AttributeError) as exc:
         raise CertificateError(f"malformed certificate: {type(exc).__name__}: {exc}") from None
 
 
-def signal_side(statement: Statement, ndims: Mapping[str, int]) -> bool:
-    return _Expander(ndims, frozenset(), None).ndim(statement.left) > 0
+def _fits(expander: _Expander, statement: dsl.Statement) -> None:
+    """The box conditions of the expander's period P hold, and each signal side is on [0, P)^d."""
+    for side in (statement.left, statement.right):
+        box = expander.box(side)
+        _need(not box or all(_nonneg(lo) and _nonneg(_add(_add(n, hi, -1), _const(-1)))
+                             for n, (lo, hi) in zip(expander.period or [], box, strict=True)),
+              "a side that is not on [0, n)^d")
 
 
-def _check(statement: Statement, ndims: Mapping[str, int], real: frozenset[str],
-           certificate: Mapping[str, Any], declared: Mapping[str, Any] | None,
-           literals: Mapping[str, Mapping[tuple[int, ...], Fraction]]) -> None:
-    if statement.op != "==":
-        raise CertificateError("only == statements are proved")
-    model = certificate.get("model")
-    if model not in ("Z^d", "Z_n^d"):
-        raise CertificateError(f"unknown model {model!r}")
-    torus = len(set(ndims.values())) == 1 and model == "Z_n^d"
-    if model == "Z_n^d" and not torus:
-        raise CertificateError("Z_n^d needs signals of one dimension")
-    d = next(iter(ndims.values())) if torus else None
-    sides = certificate.get("sides")
+def torus_fits(statement: dsl.Statement, signals: Mapping[str, Sequence[Declared]]) -> None:
+    """Z_n^d is what ops computes at every declared size, or CertificateError (module docstring)."""
+    _need(any(isinstance(n, Call) and n.func in CIRCULAR | SIZES for n in dsl.walk(statement)),
+          "Z_n^d for a statement without a circular operation")
+    for specs in itertools.product(*signals.values()):
+        _need(len({s.shape for s in specs}) == 1, "Z_n^d for signals of different shapes")
+        boxes = {name: [(_const(o), _const(o + n - 1)) for o, n in zip(s.origin, s.shape, strict=True)]
+                 for name, s in zip(signals, specs, strict=True)}
+        ndims = {name: len(s.shape) for name, s in zip(signals, specs, strict=True)}
+        _fits(_Expander(ndims, frozenset(), boxes=boxes, period=[_const(n) for n in specs[0].shape],
+                        own_periods=True), statement)
+
+
+def _check(statement: dsl.Statement, signals: Mapping[str, Sequence[Declared]],
+           certificate: Mapping[str, Any]) -> None:
+    ndims = {name: len(specs[0].shape) for name, specs in signals.items()}
+    _need(statement.op == "==" and all(len(s.shape) == len(s.origin) == ndims[name] and all(
+        len(c) == ndims[name] for c in s.entries or ()) for name, specs in signals.items() for s in specs),
+        "a statement other than ==, or a signal declared with different axes")
+    real = frozenset(name for name, specs in signals.items() if all(s.real for s in specs))
+    model, sides = certificate.get("model"), certificate.get("sides")
+    padded = certificate.get("padded") is True
+    torus, d = model == "Z_n^d", next(iter(ndims.values()), 0)
+    _need(model in ("Z^d", "Z_n^d") and (torus or not padded) and (not torus or set(ndims.values()) == {d}),
+          f"model {model!r} unknown, or not one for signals of these dimensions")
     if not isinstance(sides, list) or len(sides) != 2:
         raise CertificateError("a certificate has two sides")
-    padded = certificate.get("padded") is True
-    if padded and (not torus or declared is None or not signal_side(statement, ndims)):
-        raise CertificateError("a padded model needs signals of one dimension, declared shapes")
-    expanded = certificate.get("literals", [])
-    if padded:  # signals with concrete entries keep their declared box
-        padded_period(statement, declared or {}, frozenset(expanded))
-    if not isinstance(expanded, list) or (expanded and torus and not padded) or any(
-            name not in literals or any(len(c) != ndims[name] for c in literals[name])
-            for name in expanded):
-        raise CertificateError("the certificate reads entries the claim does not give")
-    probe = _Expander(ndims, real, d)
-    signal = [probe.ndim(statement.left) > 0, probe.ndim(statement.right) > 0]
-    if signal[0] != signal[1]:
-        raise CertificateError("a signal is compared with a number")
+    read = certificate.get("literals", [])
+    _need(isinstance(read, list) and not (read and torus and not padded) and all(
+        len(signals[n]) == 1 and signals[n][0].entries is not None for n in read),
+        "the certificate reads entries the claim does not give")
+    pads = [n for n in dsl.walk(statement) if isinstance(n, Call) and n.func == "zeropad"]
+    if padded:
+        _need(pads, "a padded model without a zeropad")
+        period = [_size(a, ndims) for a in pads[0].args[1:]]
+        fixed = {n: [(_const(o), _const(o + k - 1)) for o, k in zip(s.origin, s.shape, strict=True)]
+                 for n in read for s in signals[n]}  # read with its entries: the box as declared
+        _fits(_Expander(ndims, real, boxes=declared_boxes(signals, False) | fixed, period=period),
+              statement)
+    elif torus:
+        torus_fits(statement, signals)
+    boxes = declared_boxes(signals, certificate.get("tied") is True)
+    literals = {n: signals[n][0].entries or {} for n in read}
+    signal = [_Expander(ndims, real).ndim(side) > 0 for side in (statement.left, statement.right)]
+    _need(signal[0] == signal[1], "a signal is compared with a number")
     forms = []
     for node, side in zip((statement.left, statement.right), sides, strict=True):
-        boxes = None if declared is None or torus else \
-            declared_boxes(declared, certificate.get("tied") is True)
-        terms = expand_side(node, ndims, real, d, signal[0], boxes, padded,
-                            {n: literals[n] for n in expanded})
+        expander = _Expander(ndims, real, d if torus else None, boxes, padded, literals,
+                             own_periods=torus and not padded)
+        point = [{f"x.{a}": 1} for a in range(expander.ndim(node))] if signal[0] else None
+        terms = expander.expand(node, point)
         steps = side.get("terms") if isinstance(side, dict) else None
         if not isinstance(steps, list) or len(steps) != len(terms):
-            raise CertificateError(f"the side has {len(terms)} terms; the certificate "
-                                   f"gives steps for {len(steps) if isinstance(steps, list) else 0}")
+            raise CertificateError(f"the side has {len(terms)} terms; the certificate gives other steps")
         forms.append(normal_form([_run(t, s.get("steps") if isinstance(s, dict) else None, torus)
                                   for t, s in zip(terms, steps, strict=True)]))
-    if forms[0] != forms[1]:
-        raise CertificateError("the two sides have different normal forms")
+    _need(forms[0] == forms[1], "the two sides have different normal forms")

@@ -10,9 +10,7 @@ from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
 from symconv.core.show import MAX_STEPS_SHOWN, condensed_steps, latex_escape
-from symconv.lang.dsl import (
-    parse_statement,
-)
+from symconv.core.signal import default_origin
 from symconv.prove import checker
 from symconv.prove.rules import (
     RULES,
@@ -26,7 +24,7 @@ from symconv.prove.sums import (
 )
 
 if TYPE_CHECKING:
-    pass
+    from symconv.lang.claims import Claim, SignalSpec
 
 
 
@@ -97,12 +95,13 @@ class Derivation:
     # True: an identity on Z_n^d for every n (circular operations on signals of shape n)
     torus: bool = False
     rechecked: list[dict[str, tuple[int, ...]]] = field(default_factory=list)
-    # the witnesses the independent checker re-verifies (see symconv.prove.checker), and
-    # what it needs besides the statement: each signal's number of axes, the real ones
+    # the witnesses the independent checker re-verifies against the claim (see
+    # symconv.prove.checker); the prover's own bookkeeping, which the checker never reads:
+    # each signal's number of axes, the real ones
     certificate: dict[str, Any] = field(default_factory=dict)
     ndims: Mapping[str, int] = field(default_factory=dict)
     real: frozenset[str] = frozenset()
-    # modes and boundaries: each signal's declared (shape, origin) specs, for the checker's
+    # modes and boundaries: each signal's declared (shape, origin) specs, for the prover's
     # symbolic boxes, and the scope of the proof (empty: the plain Z^d or Z_n^d scope)
     declared: Mapping[str, tuple[tuple[tuple[int, ...], tuple[int, ...] | None], ...]] = \
         field(default_factory=dict)
@@ -120,11 +119,13 @@ class Derivation:
         chain = self.steps
         return [chain[0].before] + [s.after for s in chain] if chain else []
 
-    def check(self) -> bool:
-        """Whether the independent checker accepts the certificate for the statement."""
+    def check(self, claim: Claim) -> bool:
+        """Whether the independent checker accepts the certificate for the claim: its
+        statement and its declared signals (:func:`declared_signals`), nothing of the prover."""
+        if claim.statement is None:
+            return False
         try:
-            checker.check(parse_statement(self.statement), self.ndims, self.real, self.certificate,
-                          self.declared or None, self.literals)
+            checker.check(claim.statement, declared_signals(claim), self.certificate)
         except checker.CertificateError:
             return False
         return True
@@ -200,6 +201,28 @@ class Derivation:
 
     def __repr__(self) -> str:
         return f"<Derivation {self.statement}: {len(self.steps)} steps>"
+
+
+def declared_signals(claim: Claim) -> dict[str, tuple[checker.Declared, ...]]:
+    """The claim's declared signals as the checker reads them (plain data)."""
+    return {name: tuple(_declared(name, spec) for spec in specs)
+            for name, specs in claim.signals.items()}
+
+
+def _declared(name: str, spec: SignalSpec) -> checker.Declared:
+    """A symbolic spec as declared; a signal with fixed entries as built (its origin and its
+    entries, when all are rational; otherwise it is read as an unknown complex signal)."""
+    if spec.is_symbolic:
+        origin = default_origin(spec.shape) if spec.origin is None else spec.origin
+        return checker.Declared(spec.shape, origin, spec.real, centred=spec.origin is None)
+    signal = spec.build(name)
+    shape, origin = tuple(signal.shape), tuple(signal.origin)
+    try:
+        entries = {tuple(c): Fraction(str(signal.value_at(c).constant_value()))
+                   for c in signal.coordinates()}
+    except ValueError:  # not a rational constant
+        return checker.Declared(shape, origin, real=False)
+    return checker.Declared(shape, origin, entries=entries)
 
 
 def _without_detours(chain: list[Step]) -> list[Step]:

@@ -566,7 +566,6 @@ def _compare(claim: Claim, literals: Mapping[str, tuple[tuple[tuple[int, ...], F
         return Derivation(statement.text, left, right, left_form, torus, certificate=cert,
                           ndims=ndims, real=real, literals=concrete), None
     cert["tied"] = tied
-    cert["declared"] = _declared_json(declared)  # what the checker reads besides the statement
     return Derivation(statement.text, left, right, left_form, torus, certificate=cert,
                       ndims=ndims, real=real, declared=declared, literals=concrete,
                       scope=modes_scope(statement, declared, tied)), None
@@ -603,7 +602,6 @@ def _padded_derivation(claim: Claim, statement: Statement, signal: bool, ndims: 
     if left_form != right_form:
         return None
     cert: dict[str, Any] = {"model": "Z_n^d", "padded": True, "tied": False,
-                            "declared": _declared_json(declared),
                             "sides": [certificate_side(left, ndims, statement.left),
                                       certificate_side(right, ndims, statement.right)],
                             "normal_form": left_form.text()}
@@ -630,11 +628,6 @@ def _declared_boxes(claim: Claim) -> dict[str, tuple[tuple[tuple[int, ...], tupl
             signal = specs[0].build(name)
             declared[name] = ((tuple(signal.shape), tuple(signal.origin)),)
     return declared
-
-
-def _declared_json(declared: Mapping[str, Any]) -> dict[str, list[dict[str, Any]]]:
-    return {name: [{"shape": list(shape), "origin": None if origin is None else list(origin)}
-                   for shape, origin in specs] for name, specs in declared.items()}
 
 
 def _size_form(node: Node, ndims: Mapping[str, int]) -> dict[str, int] | None:
@@ -871,7 +864,7 @@ def attempt(claim: Claim, budget: Budget) -> Result | None:
     derivation, forms = compare(claim)
     if derivation is None and forms is not None:
         return not_an_identity(claim, forms, budget, start)
-    if derivation is None or not derivation.check():
+    if derivation is None or not derivation.check(claim):
         return None  # no derivation, or the independent checker rejects its certificate
     try:
         if backstop(claim, budget) is not None:
