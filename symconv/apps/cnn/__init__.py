@@ -39,6 +39,7 @@ from symconv.apps.cnn.backprop import (
     MAX_BACKPROP_WORK,
     GradientCheck,
     check_backprop,
+    inner,
 )
 from symconv.apps.cnn.layers import (
     LAYER_OPS,
@@ -96,6 +97,7 @@ __all__ = [
     "grad_bias",
     "grad_input",
     "grad_weight",
+    "inner",
     "layer",
     "learning_equivalence",
     "one_step_equivalence",

@@ -15,6 +15,7 @@ from sympy.polys.domains import QQ
 
 from symconv.apps.cnn.layers import (
     _per_axis,
+    _sum,
     grad_bias,
     grad_input,
     grad_weight,
@@ -189,3 +190,9 @@ def _check_backprop_work(in_channels: int, out_channels: int, input_size: Sequen
             f"a backprop check of {in_channels}x{out_channels} channels, input {input_size} and "
             f"kernel {kernel} differentiates {terms} loss terms by {variables} variables; the "
             f"limit is {MAX_BACKPROP_WORK} terms x variables (try a smaller --input or --kernel)")
+
+
+def inner(a: np.ndarray, b: np.ndarray) -> Polynomial:
+    """<a, b> = sum of a * b over all entries (exact): the loss term of a gradient check."""
+    total: Polynomial = _sum((a * b).flat)
+    return total
