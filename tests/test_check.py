@@ -30,6 +30,9 @@ def test_kinds_of_well_formed_statements(text: str, ndims: dict[str, int], kind:
     ("zeropad(a, size(a, 3)) == a", {"a": 1}, "axis 3 does not exist"),
     ("zeropad(a, len(a) + size(b, 2) - 1) == a", {"a": 1, "b": 1}, "axis 2 does not exist"),
     ("zeropad(a, len(b)) == a", {"a": 1, "b": 2}, r"len\(\) of a 2D signal"),
+    # and those of a circular period
+    ("circconv(a, b, size(a, 0), size(a, 2)) == a", {"a": 2, "b": 2}, "axis 2 does not exist"),
+    ("circconv(a, b, len(a), 2) == a", {"a": 2, "b": 2}, r"len\(\) of a 2D signal"),
     ("conv(a, b, mode='middle') == a", {"a": 1, "b": 1}, "unknown mode"),
     ("c == a", {"a": 1}, "unknown signal 'c'"),
 ])

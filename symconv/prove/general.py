@@ -51,18 +51,25 @@ symbol (``conv(G, I, mode="same") == corr(G, I, mode="same")`` for a centrosymme
 Zeropad to a length that follows the sizes (:func:`padded_period`): with N the common
 zeropad length (``len(a) + len(b) - 1``), both sides are read on Z_N^d (zeropad(a, N) as
 a, conv as the circular convolution) and each must lie on [0, N)^d, decided by linear
-arithmetic on the sizes.
+arithmetic on the sizes.  A circular operation's argument may also be any expression
+that ops gives period N (its box N long: ``dft(shift(f, 1))`` with N = len(f)), and a
+signal with concrete entries reads mod N as Σ_c v_c·[p − c ≡ 0] (its box as built), which
+states the modulation factor for every n: ``dft(shift(zeropad(d, len(f)), 1))``.  A
+circconv/circcorr period that names the sizes in axis order (``size(f, 0), size(f, 1)``)
+is the period of Z_n^d.
 
 When both sides reach canonical forms that differ, the statement is no identity of the
 model and :func:`not_an_identity` looks for a counterexample: at the declared sizes
 (REFUTED), then at small undeclared sizes (VERIFIED at the declared sizes, with a
 warning naming the failing size: the declared sizes decide).  A term free of the point x
 may also have one signed permutation applied to all its sums at once.  Not covered:
-one-axis flips and transposes inside a crop; concrete entries in a padded statement or on
-Z_n^d, or in a crop that needs the concrete kernel's size (full mode with a boundary);
+one-axis flips and transposes inside a crop or on Z_n^d; concrete entries on Z_n^d without
+a zeropad to the size, or in a crop that needs the concrete kernel's size (full mode with a
+boundary);
 trace of anything but a matrix product; @ outside trace; signed permutations of sums in a
-term that uses x; zeropad other than to one length that follows the sizes; explicit
-periods or DFT sizes; stride and dilation; ``!=`` statements.
+term that uses x; zeropad other than to one length that follows the sizes; fixed periods
+or DFT sizes; scalar factors other than numbers in the padded model; stride and dilation;
+``!=`` statements.
 
 This module is the search.  The records it returns, :class:`~symconv.prove.derivation.Derivation`
 (``steps``, ``text()``, ``latex()``, ``_repr_latex_``) made of
@@ -225,6 +232,17 @@ def _orthogonality_steps(form: LinearForm, number: int, steps: list[Step]) -> Li
     RuleError when an indicator on summation variables remains."""
     while True:
         mono = form.monomials[number]
+        # an indicator already there (the entries of a concrete signal) fixes a variable first
+        held = next((v for d in mono.deltas for v in mono.variables if abs(d.coeff(v)) == 1), None)
+        if held is not None:
+            after = collapse_rule(form, number, held)
+            why = f"the indicator fixes {held} in Z_n^d (the summand is n-periodic in {held})"
+            why_latex = (rf"the indicator fixes ${held}$ in $\mathbb{{Z}}_n^d$ (the summand is"
+                         rf" $n$-periodic in ${held}$)")
+            steps.append(Step(form, after, "collapse", why, why_latex,
+                              {"monomial": number, "var": held}))
+            form = after
+            continue
         for var in mono.variables:
             try:
                 after = orthogonality_rule(form, number, var)
@@ -580,16 +598,25 @@ def _padded_derivation(claim: Claim, statement: Statement, signal: bool, ndims: 
     ndim = max(ndims.values())
     declared = {name: tuple((s.shape, s.origin) for s in specs)
                 for name, specs in claim.signals.items() if all(s.is_symbolic for s in specs)}
+    # a signal with concrete entries keeps its box (shape and origin as built) and its entries
+    literals = {name: values for name, values in _literal_entries(claim).items()
+                if name not in declared}
+    for name in literals:
+        built = claim.signals[name][0].build(name)
+        declared[name] = ((tuple(built.shape), tuple(built.origin)),)
     if not signal or len(set(ndims.values())) != 1 or declared.keys() != ndims.keys() or not (
             on_padded_torus(statement.left, ndim) and on_padded_torus(statement.right, ndim)):
         return None
-    period = padded_period(statement, declared)
+    period = padded_period(statement, declared, frozenset(literals))
     if period is None:
         return None
+    used = names_in(statement)
+    entries = tuple((name, literals[name]) for name in sorted(literals) if name in used)
     try:
-        left, left_form = side_steps(DslSide(statement.left, True, True, real, ndim, padded=True))
+        left, left_form = side_steps(DslSide(statement.left, True, True, real, ndim, padded=True,
+                                             literals=entries))
         right, right_form = side_steps(DslSide(statement.right, True, True, real, ndim,
-                                               padded=True))
+                                               padded=True, literals=entries))
     except RuleError:
         return None
     if left_form != right_form:
@@ -598,12 +625,15 @@ def _padded_derivation(claim: Claim, statement: Statement, signal: bool, ndims: 
                             "sides": [certificate_side(left, ndims, statement.left),
                                       certificate_side(right, ndims, statement.right)],
                             "normal_form": left_form.text()}
+    if entries:
+        cert["literals"] = [name for name, _ in entries]
     lengths = ", ".join(form_text(n) for n in period)
     scope = (f"for all sizes n ≥ 1 of the signals (origins as declared), N = ({lengths}) the "
              f"zeropad length that follows them: both sides read modulo N agree, and each lies "
              f"on [0, N) (every zeropad fits)")
     return Derivation(statement.text, left, right, left_form, True, certificate=cert,
-                      ndims=ndims, real=real, declared=declared, scope=scope)
+                      ndims=ndims, real=real, declared=declared, scope=scope,
+                      literals={name: dict(values) for name, values in entries})
 
 
 def _declared_boxes(claim: Claim) -> dict[str, tuple[tuple[tuple[int, ...], tuple[int, ...] | None], ...]]:
@@ -658,7 +688,8 @@ def nonnegative_for_all_sizes(form: Mapping[str, int]) -> bool:
     return all(c >= 0 for v, c in form.items() if v != "1") and sum(form.values()) >= 0
 
 
-def padded_period(statement: Statement, declared: Mapping[str, Any]) -> list[dict[str, int]] | None:
+def padded_period(statement: Statement, declared: Mapping[str, Any],
+                  fixed: frozenset[str] = frozenset()) -> list[dict[str, int]] | None:
     """N per axis when every zeropad of the statement has the lengths N, every zeropad fits
     (N ≥ the signal's size), and each side is a function on [0, N)^d equal to its reading
     mod N: a circular operation of signals on [0, N)^d (zeropad of a signal at origin 0, or
@@ -670,7 +701,12 @@ def padded_period(statement: Statement, declared: Mapping[str, Any]) -> list[dic
             any(row != lengths[0] for row in lengths):
         return None
     period: list[dict[str, int]] = lengths[0]  # type: ignore[assignment]
-    ctx = _UnfoldContext(iter(()), frozenset(), len(period), dict(symbolic_boxes(declared, False)))
+    boxes = dict(symbolic_boxes(declared, False))
+    for name in fixed:  # a signal with concrete entries: its box as built, sizes numbers
+        (shape, origin), = declared[name]
+        boxes[name] = tuple(((("1", o),) if o else (), (("1", n),))
+                            for n, o in zip(shape, origin, strict=True))
+    ctx = _UnfoldContext(iter(()), frozenset(), len(period), boxes)
     for pad in pads:
         try:
             box = box_of(pad.args[0], ctx)
@@ -681,7 +717,7 @@ def padded_period(statement: Statement, declared: Mapping[str, Any]) -> list[dic
                    for n, (lo, hi) in zip(period, box, strict=True)):
             return None
     for side in (statement.left, statement.right):
-        if _on_period_box(side, declared):
+        if _on_period_box(side, declared, sized=lambda node: _period_sized(node, ctx, period)):
             continue
         try:
             box = box_of(side, ctx)
@@ -701,31 +737,73 @@ def _sum(a: Mapping[str, int], b: Mapping[str, int], k: int = 1) -> dict[str, in
     return {v: c for v, c in out.items() if c}
 
 
-def _on_period_box(node: Node, declared: Mapping[str, Any], argument: bool = False) -> bool:
+def _on_period_box(node: Node, declared: Mapping[str, Any], argument: bool = False,
+                   sized: Callable[[Node], bool] | None = None) -> bool:
     """Whether ops puts ``node`` on the box [0, N)^d with the values of its reading mod N:
     circular operations (of such signals), their pointwise products and combinations, and
-    (as an argument) zeropad of a signal at origin 0."""
+    (as an argument) zeropad of a signal at origin 0, or what ``sized`` accepts (an
+    argument of period N: :func:`_period_sized`)."""
     if isinstance(node, Call) and node.func == "zeropad":
         arg = node.args[0]
         return argument and isinstance(arg, Name) and all(
             origin is not None and not any(origin) for _, origin in declared.get(arg.id, ((0, None),)))
     if isinstance(node, Call) and FUNCTIONS[node.func].circular:
         return len(node.args) == FUNCTIONS[node.func].signals and all(
-            _on_period_box(a, declared, True) for a in node.args)
+            _on_period_box(a, declared, True, sized) or (sized is not None and sized(a))
+            for a in node.args)
     if isinstance(node, Call) and FUNCTIONS[node.func].pointwise:
-        return all(_on_period_box(a, declared) for a in node.args)
+        return all(_on_period_box(a, declared, sized=sized) for a in node.args)
     if isinstance(node, Neg):
-        return _on_period_box(node.operand, declared)
+        return _on_period_box(node.operand, declared, sized=sized)
     if isinstance(node, BinOp) and node.op in "+-":
-        return _on_period_box(node.left, declared) and _on_period_box(node.right, declared)
+        return _on_period_box(node.left, declared, sized=sized) and \
+            _on_period_box(node.right, declared, sized=sized)
     if isinstance(node, BinOp) and node.op == "*":
-        return (_on_period_box(node.left, declared) or isinstance(node.left, Number)) and \
-            (_on_period_box(node.right, declared) or isinstance(node.right, Number)) and \
+        return (_on_period_box(node.left, declared, sized=sized) or isinstance(node.left, Number)) and \
+            (_on_period_box(node.right, declared, sized=sized) or isinstance(node.right, Number)) and \
             not (isinstance(node.left, Number) and isinstance(node.right, Number))
     if isinstance(node, BinOp) and node.op == "/":
-        return _on_period_box(node.left, declared) and isinstance(node.right, Number) and \
+        return _on_period_box(node.left, declared, sized=sized) and isinstance(node.right, Number) and \
             node.right.value != 0
     return False
+
+
+
+def _period_sized(node: Node, ctx: _UnfoldContext, period: list[dict[str, int]]) -> bool:
+    """Whether an argument of a circular operation gets period N from ops (its box is N long
+    on every axis) and is built from operations that commute with reading mod N (signals,
+    zeropad, shift, flip of all axes, full conv/corr): then the
+    operation's periodization is the model's reading mod N, wherever the box lies."""
+    if not _commutes_with_periodization(node):
+        return False
+    try:
+        box = _padded_box(node, ctx, period)
+    except RuleError:
+        return False
+    return all(_sum(_sum(hi, lo, -1), {"1": 1}) == n for n, (lo, hi) in zip(period, box, strict=True))
+
+
+def _commutes_with_periodization(node: Node) -> bool:
+    if isinstance(node, Call) and node.func in ("zeropad", "shift", "flip", "conv", "corr"):
+        return not node.kwargs and (node.func != "flip" or len(node.args) == 1) and \
+            all(_commutes_with_periodization(a) for a in node.args[:FUNCTIONS[node.func].signals])
+    return isinstance(node, Name)
+
+
+def _padded_box(node: Node, ctx: _UnfoldContext, period: list[dict[str, int]]
+                ) -> list[tuple[dict[str, int], dict[str, int]]]:
+    """The box ops gives ``node``: :func:`~symconv.prove.rules.box_of`, and zeropad to N at
+    the signal's origin, N long (under shift and flip)."""
+    if isinstance(node, Call) and node.func == "zeropad":
+        return [(lo, _sum(lo, _sum(n, {"1": -1}))) for (lo, _), n in
+                zip(_padded_box(node.args[0], ctx, period), period, strict=True)]
+    if isinstance(node, Call) and node.func in ("shift", "flip") and not isinstance(node.args[0], Name):
+        inner = _padded_box(node.args[0], ctx, period)
+        if node.func == "flip":
+            return [(_sum({}, hi, -1), _sum({}, lo, -1)) for lo, hi in inner]
+        offsets = [integer_value(a) or 0 for a in node.args[1:]]
+        return [(_sum(lo, {"1": k}), _sum(hi, {"1": k})) for (lo, hi), k in zip(inner, offsets, strict=True)]
+    return box_of(node, ctx)
 
 
 def _may_meet(left: DslSide, right: DslSide) -> bool:

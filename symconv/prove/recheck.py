@@ -129,11 +129,15 @@ class _TorusProbe(ExactBackend):
     def call(self, func: str, signals: list[Any], ints: list[int], options: dict[str, Any]) -> Any:
         # the record's meaning on Z_n^d (what on_torus admits), its boxes checked here
         meaning = torus_meaning(func)
-        if OPERATIONS[func].circular and (ints or any(s.shape != self.period for s in signals)):
+        # an explicit period is in the model only where it is the shape (on_torus admits
+        # periods that name the sizes)
+        if OPERATIONS[func].circular and (ints not in ([], list(self.period)) or
+                                          any(s.shape != self.period for s in signals)):
             raise RuleError(f"{func} does not have period {self.period} here")
         if isinstance(meaning, Multilinear) and meaning.pointwise_product:
             self._same_box(signals[0], signals[1])
-        if not isinstance(meaning, Multilinear) or options or (ints and not meaning.takes_ints):
+        if not isinstance(meaning, Multilinear) or options or \
+                (ints and not meaning.takes_ints and not OPERATIONS[func].circular):
             raise RuleError(f"{func} is not modelled on Z_n^d")
         return super().call(func, signals, ints, options)
 

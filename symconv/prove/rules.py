@@ -269,11 +269,24 @@ def _torus_call(node: Call, ndim: int | None, padded: bool) -> Multilinear | Non
     """The meaning of a call on Z_n^d when the call is in its fragment (no keywords, integer
     arguments only where the meaning reads them, the number of axes it needs), else None."""
     meaning = torus_meaning(node.func, padded)
+    # a period that names the sizes is Z_n^d's own (on Z_N^d the sizes are not N)
+    own_period = not padded and names_the_period(node)
     if not isinstance(meaning, Multilinear) or node.kwargs or \
-            (integer_arguments(node) and not meaning.takes_ints) or \
+            (integer_arguments(node) and not meaning.takes_ints and not own_period) or \
             (ndim is not None and meaning.ndim is not None and ndim != meaning.ndim):
         return None
     return meaning
+
+
+def names_the_period(node: Call) -> bool:
+    """Whether a circconv/circcorr period is the sizes of Z_n^d in axis order:
+    ``circconv(a, b, size(a, 0), size(a, 1))`` or ``circconv(a, b, len(a))`` (signals of one
+    shape n read mod n: every size(s, axis) is n_axis)."""
+    periods = node.args[OPERATIONS[node.func].signals:]
+    return node.func in ("circconv", "circcorr") and bool(periods) and all(
+        isinstance(a, Call) and isinstance(a.args[0], Name) and (
+            (a.func == "size" and len(a.args) == 2 and integer_value(a.args[1]) == axis)
+            or (a.func == "len" and len(periods) == 1)) for axis, a in enumerate(periods))
 
 
 def on_torus(node: Node, ndim: int, padded: bool = False) -> bool:
@@ -400,6 +413,12 @@ def _unfold_torus(node: Node, point: Index | None, ctx: _UnfoldContext) -> Term:
         return _unfold_torus_scalar(node, ctx)
     if point is None:
         raise NotApplicableError(f"{dsl_text(node)} is a signal used where a number is expected")
+    if isinstance(node, Name) and node.id in ctx.literals:
+        # read mod n, concrete entries v_c are Σ_c v_c·[p − c ≡ 0] (the entries mod n)
+        terms = tuple(Delta(point - Index.constant(coord)) if value == 1 else
+                      Scale(value, Delta(point - Index.constant(coord)))
+                      for coord, value in ctx.literals[node.id])
+        return terms[0] if len(terms) == 1 else Add(terms)
     if isinstance(node, Name):
         return Atom(node.id, point)
     if isinstance(node, Neg):
