@@ -5,15 +5,15 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from symconv.apps import cnn
 from symconv.core.ops import conv, corr, downsample, flip, shift, upsample
 from symconv.core.signal import Signal
 from symconv.errors import ShapeError
-from symconv.lang.claims import ClaimFileError
 from symconv.lang.check import check_statement
+from symconv.lang.claims import ClaimFileError
 from symconv.lang.dsl import parse_statement
 
 small = st.integers(1, 3)
@@ -73,7 +73,8 @@ def test_strided_layer_matches_torch(stride: int, padding: int, dilation: int) -
     rng = np.random.default_rng(stride * 100 + padding * 10 + dilation)
     x = rng.integers(-5, 6, size=(7, 8))
     W = rng.integers(-5, 6, size=(2, 3))
-    if any(cnn.output_size(n, k, stride, padding, dilation) < 1 for n, k in zip(x.shape, W.shape)):
+    sizes = zip(x.shape, W.shape, strict=True)
+    if any(cnn.output_size(n, k, stride, padding, dilation) < 1 for n, k in sizes):
         pytest.skip("the kernel does not fit")
     want = fn.conv2d(torch.tensor(x[None, None], dtype=torch.float64),
                      torch.tensor(W[None, None], dtype=torch.float64),
@@ -101,7 +102,7 @@ def test_grad_weight_is_a_downsampled_correlation(stride: int, padding: int,
     rng = np.random.default_rng(stride + 10 * padding + 100 * dilation)
     x = rng.integers(-5, 6, size=(7, 6))
     W = rng.integers(-5, 6, size=(2, 2))
-    out = [cnn.output_size(n, k, stride, padding, dilation) for n, k in zip(x.shape, W.shape)]
+    out = [cnn.output_size(n, k, stride, padding, dilation) for n, k in zip(x.shape, W.shape, strict=True)]
     if min(out) < 1:
         pytest.skip("the kernel does not fit")
     g = rng.integers(-5, 6, size=out)
