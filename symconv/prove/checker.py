@@ -394,6 +394,8 @@ class _Expander:
             return self.expand(args[0], p[::-1])
         if f == "hadamard":
             return self.product(self.expand(args[0], p), self.expand(args[1], p))
+        if f in ("downsample", "upsample"):
+            return self.resampled(node, p, ints)
         if f not in ("conv", "corr", "circconv", "circcorr", "dft", "idft"):
             raise CertificateError(f"{f} is outside the checked fragment")
         k = self.fresh(len(p))
@@ -407,6 +409,18 @@ class _Expander:
         sign = -1 if f in ("conv", "circconv") else 1
         outer = [_add(q, kk, sign) for q, kk in zip(p, k, strict=True)]
         return self.bind(k, self.product(self.expand(args[0], k), self.expand(args[1], outer)))
+
+    # --- strides and dilations (lattice engineer): on Z^d, one positive factor s_a per axis
+    def resampled(self, node: Call, p: list[Aff], factors: list[int]) -> list[Term]:
+        """downsample(a, s)(p) = a(s·p); upsample(a, s)(p) = Σ_j a(j)·Π_a [p_a − s_a·j_a = 0]."""
+        if self.torus is not None or self.padded or len(factors) != len(p) or min(factors) < 1:
+            raise CertificateError(f"{node.func} is outside the checked fragment of this model")
+        if node.func == "downsample":
+            return self.expand(node.args[0], [_add({}, q, s) for q, s in zip(p, factors, strict=True)])
+        j = self.fresh(len(p))
+        return self.bind(j, [replace(t, deltas=t.deltas + [
+            (a, _add(q, jj, -s)) for a, (q, jj, s) in enumerate(zip(p, j, factors, strict=True))])
+            for t in self.expand(node.args[0], j)])
 
     def conj(self, t: Term) -> Term:
         atoms = [(s, c if s in self.real else not c, i) for s, c, i in t.atoms]

@@ -562,6 +562,8 @@ def _unfold_call(node: Call, point: Index | None, ctx: _UnfoldContext, axes: Axe
         return Sigma((var,), Prod((_unfold(args[0], here, ctx), _unfold(args[1], here, ctx))))
     if point is None:
         raise NotApplicableError(f"{func}(...) is a signal used where a number is expected")
+    if func in ("downsample", "upsample"):
+        return _unfold_resampled(node, point, ctx, axes)
     if func in ("conv", "corr"):
         # under a signed permutation σ of the axes, put k = σ(j) (a bijection of Z^d):
         # conv(a, b)(σ(p)) = Σ_j a(σ(j))·b(σ(p − j)), as σ is linear
@@ -581,6 +583,25 @@ def _unfold_call(node: Call, point: Index | None, ctx: _UnfoldContext, axes: Axe
         moved = Atom("", Index(), axes).preimage(tuple(k or 0 for k in offsets))
         return _unfold(args[0], point - Index.constant(moved), ctx, axes)
     return Prod((_unfold(args[0], point, ctx, axes), _unfold(args[1], point, ctx, axes)))
+
+
+def _unfold_resampled(node: Call, point: Index, ctx: _UnfoldContext, axes: Axes) -> Term:
+    """``downsample(a, s)(p) = a(s·p)`` and ``upsample(a, s)(p) = Σ_j a(j)·[p − s·j = 0]`` for
+    one factor s on every axis (an index is a vector with one integer coefficient per
+    variable: per-axis factors that differ are not modelled).  Under a signed permutation σ
+    the factor commutes with σ, and upsample's j = σ(k) as for conv."""
+    factors = {integer_value(a) for a in node.args[1:]}
+    if len(factors) != 1 or None in factors or min(f or 0 for f in factors) < 1:
+        raise NotApplicableError(f"{dsl_text(node)}: factors that differ between axes are not "
+                                 "modelled in the general tier")
+    factor = factors.pop() or 1
+    if node.func == "downsample":
+        return _unfold(node.args[0], point.scaled(factor), ctx, axes)
+    var = next(ctx.names)
+    ctx.created(var, axes)
+    inner = Index.var(var)
+    return Sigma((var,), Prod((_unfold(node.args[0], inner, ctx, axes),
+                               Kronecker(point - inner.scaled(factor)))))
 
 
 def _unfold_trace(node: Call, ctx: _UnfoldContext) -> Term:
