@@ -151,7 +151,13 @@ def _certificate_plane(steps: list[Step], flat: LinearForm,
     fixed: list[list[list[str]]] = [[] for _ in flat.monomials]
     touched = [False for _ in flat.monomials]
     for step in steps:
-        if step.rule not in ("reindex", "rename", "fix", "permute", "permute_sums", "at_point"):
+        if step.rule not in ("reindex", "rename", "fix", "permute", "permute_sums", "at_point",
+                             "divide"):
+            continue
+        if step.rule == "divide":  # between the fixes, on the variables as unfolded
+            if touched[step.params["monomial"]]:
+                raise RuleError("an indicator is divided after a re-indexing")
+            fixed[step.params["monomial"]].append(["divide"])
             continue
         if step.rule == "at_point":  # after the fixes, on the free point only
             for m, _ in step.params["moves"]:

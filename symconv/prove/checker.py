@@ -32,6 +32,7 @@ from :mod:`symconv.core.ops`'s own box bookkeeping (``symconv.prove.recheck.peri
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
@@ -494,6 +495,19 @@ def _collapse(t: Term, v: str, torus: bool, point: bool = False) -> Term:
     raise CertificateError(f"no indicator fixes {v}")
 
 
+def _divide(t: Term) -> Term:
+    """On Z^d (strides, lattice engineer): [g·L + k = 0] = [L + k/g = 0] for g the gcd of the
+    variables' coefficients, and the term is 0 when g does not divide k."""
+    deltas, coef = [], t.coef
+    for a, d in t.deltas:
+        g = math.gcd(*(c for v, c in d.items() if v != "1"))
+        if g > 1:
+            coef = coef if d.get("1", 0) % g == 0 else Fraction(0)
+            d = {v: c // g for v, c in d.items()}
+        deltas.append((a, d))
+    return replace(t, coef=coef, deltas=deltas)
+
+
 def _run(t: Term, steps: Any, torus: bool) -> Term:
     if not isinstance(steps, list):
         raise CertificateError("the steps of a term must be a list")
@@ -502,6 +516,8 @@ def _run(t: Term, steps: Any, torus: bool) -> Term:
         if kind == "map" and len(step) == 3 and all(isinstance(s, dict) for s in step[1:]):
             t = _apply_map(t, {v: _aff(a) for v, a in step[1].items()},
                            {v: _aff(a) for v, a in step[2].items()}, torus)
+        elif kind == "divide" and len(step) == 1 and not torus:
+            t = _divide(t)
         elif kind in ("orth", "collapse", "point") and (kind == "collapse" or (kind == "orth") == torus) \
                 and len(step) == 2 and isinstance(step[1], str):
             t = _orthogonality(t, step[1]) if kind == "orth" else \

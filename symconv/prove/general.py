@@ -142,6 +142,7 @@ from symconv.prove.rules import (
 )
 from symconv.prove.rules import at_point as at_point_rule
 from symconv.prove.rules import collapse as collapse_rule
+from symconv.prove.rules import divide as divide_rule
 from symconv.prove.rules import exchange as exchange_rule
 from symconv.prove.rules import fix_one as fix_one_rule
 from symconv.prove.rules import idempotence as idempotence_rule
@@ -189,7 +190,7 @@ def side_steps(side: DslSide) -> tuple[list[Step], LinearForm]:
         note = "pull constants and finite sums out of products, split sums over +"
         steps.append(Step(unfolded, form, "linearity", note, note))
     if not side.torus and any(mono.points for mono in form.monomials):
-        form = _at_point_steps(_fix_steps(form, steps), steps)
+        form = _at_point_steps(_divide_steps(_fix_steps(form, steps), steps), steps)
     for number in range(len(form.monomials)):
         if side.torus:
             form = _orthogonality_steps(form, number, steps)
@@ -274,6 +275,22 @@ def _fix_steps(form: LinearForm, steps: list[Step]) -> LinearForm:
                  r"$\sum_v [v - c = 0]\, F(v) = F(c)$")
     steps.append(Step(form, after, "fix", why, why_latex, {"moves": tuple(moves)}))
     return after
+
+
+def _divide_steps(form: LinearForm, steps: list[Step]) -> LinearForm:
+    """Divide the indicators that no variable with coefficient ±1 is left to fix by their
+    common factor ([s·x − s·j = 0] = [x − j = 0] on Z^d), then let them fix (strides)."""
+    divided = form
+    for number, mono in enumerate(form.monomials):
+        if any(set(p.variables()) & set(mono.variables) for p in mono.points):
+            try:
+                after = divide_rule(divided, number)
+            except RuleError:
+                continue
+            note = "[g·L + k = 0] = [L + k/g = 0] on Z^d, and 0 where g does not divide k"
+            steps.append(Step(divided, after, "divide", note, note, {"monomial": number}))
+            divided = after
+    return divided if divided is form else _fix_steps(divided, steps)
 
 
 def _at_point_steps(form: LinearForm, steps: list[Step]) -> LinearForm:

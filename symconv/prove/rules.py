@@ -40,6 +40,7 @@ fail, so a derivation can be replayed and re-checked step by step
 from __future__ import annotations
 
 import itertools
+import math
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
@@ -867,6 +868,27 @@ def _fixed_value(indicators: tuple[Index, ...], var: str) -> tuple[Index, tuple[
     raise RuleError(f"no indicator fixes {var}")
 
 
+def divide(form: LinearForm, monomial: int) -> LinearForm:
+    """On Z^d, ``[g·L + k = 0] = [L + k/g = 0]`` for g the gcd of an indicator's variable
+    coefficients when g divides every entry of k, and 0 otherwise (L is an integer point):
+    the indicators of a downsampled upsample, [s·x − s·j = 0], fix j after it."""
+    mono = _monomial(form, monomial)
+    if mono.torus:
+        raise RuleError("an indicator on Z_n^d is a congruence: its coefficients do not divide")
+    points, coef = [], mono.coef
+    for point in mono.points:
+        g = math.gcd(*(c for _, c in point.coeffs))
+        if g > 1:
+            if any(k % g for k in point.const):
+                coef = Fraction(0)
+            point = Index(tuple((v, c // g) for v, c in point.coeffs),
+                          tuple(k // g for k in point.const))
+        points.append(point)
+    if tuple(points) == mono.points and coef == mono.coef:
+        raise RuleError(f"no indicator of {mono.as_term().text()} has a common factor")
+    return _with(form, monomial, replace(mono, coef=coef, points=tuple(points)))
+
+
 def at_point(form: LinearForm, moves: tuple[tuple[int, int], ...]) -> LinearForm:
     """For each (term number, indicator number) of ``moves``: an indicator [c·x + k = 0] on the
     free point x alone (c = ±1) fixes x = −c·k in the term's other factors, the indicator
@@ -1147,4 +1169,5 @@ RULES: dict[str, Rule] = {
     "permute": permute,
     "permute_sums": permute_sums,
     "at_point": at_point,
+    "divide": divide,
 }
