@@ -549,3 +549,51 @@ def test_at_point_evaluates_the_other_factors_at_the_point() -> None:
     summed = LinearForm((Monomial(ONE, ("i",), (Atom("I", i),), points=(x - i,)),))
     with pytest.raises(RuleError, match="does not fix"):
         at_point(summed, ((0, 0),))
+
+
+# --- strides and dilations: downsample, upsample, divide -----------------------------------
+
+def test_downsample_and_upsample_unfold_to_the_values_ops_computes() -> None:
+    env = symbolic_env(F=(2, 3), I=(3, 2))
+    tables = tabulate(env)
+    points = [(a, b) for a in range(-7, 8) for b in range(-7, 8)]
+    F, I = env["F"], env["I"]
+    for text, expected in [
+        ("downsample(F, 2, 2)", ops.downsample(F, 2, 2)),
+        ("upsample(F, 3, 3)", ops.upsample(F, 3, 3)),
+        ("downsample(corr(upsample(F, 2, 2), shift(I, 1, 1)), 3, 3)",
+         ops.downsample(ops.corr(ops.upsample(F, 2, 2), ops.shift(I, 1, 1)), 3, 3)),
+        # under one-axis flips and transposes the factor commutes with the permutation
+        ("flip(upsample(transpose(F), 2, 2), 0)", ops.flip(ops.upsample(ops.transpose(F), 2, 2), 0)),
+        ("transpose(downsample(flip(I, 1), 2, 2))",
+         ops.transpose(ops.downsample(ops.flip(I, 1), 2, 2))),
+    ]:
+        term = unfold(plane_side(text))
+        for p in points:
+            assert evaluate_at(term, tables, {"x": p}, 2) == expected.value_at(p), (text, p)
+
+
+def test_factors_that_differ_between_axes_are_not_unfolded() -> None:
+    with pytest.raises(NotApplicableError, match="differ between axes"):
+        unfold(plane_side("upsample(F, 2, 1)"))
+
+
+def test_divide_by_the_common_factor_of_an_indicator() -> None:
+    from symconv.prove.rules import divide
+
+    env = symbolic_env(a=(4,))
+    # Σ_j a(j)·[2x − 2j = 0] = Σ_j a(j)·[x − j = 0]; with [2x − 2j − 1 = 0] the term is 0
+    even = LinearForm((Monomial(ONE, ("j",), (Atom("a", j),), points=((x - j).scaled(2),)),))
+    after = divide(even, 0)
+    assert after.monomials[0].points == (x - j,)
+    assert values_agree(even, after, env, POINTS_1D)
+    odd = LinearForm((Monomial(ONE, ("j",), (Atom("a", j),),
+                               points=((x - j).scaled(2) - Index.constant((1,)),)),))
+    assert divide(odd, 0).monomials[0].coef == 0
+    assert values_agree(odd, divide(odd, 0), env, POINTS_1D)
+    with pytest.raises(RuleError, match="no indicator"):
+        divide(after, 0)
+    torus = LinearForm((Monomial(ONE, ("j",), (Atom("a", j),), torus=True,
+                                 deltas=((x - j).scaled(2),)),))
+    with pytest.raises(RuleError, match="congruence"):
+        divide(torus, 0)

@@ -32,7 +32,6 @@ from :mod:`symconv.core.ops`'s own box bookkeeping (``symconv.prove.recheck.peri
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
@@ -411,7 +410,7 @@ class _Expander:
         outer = [_add(q, kk, sign) for q, kk in zip(p, k, strict=True)]
         return self.bind(k, self.product(self.expand(args[0], k), self.expand(args[1], outer)))
 
-    # --- strides and dilations (lattice engineer): on Z^d, one positive factor s_a per axis
+    # --- strides and dilations (lattice): on Z^d only, one positive factor s_a per axis ---
     def resampled(self, node: Call, p: list[Aff], factors: list[int]) -> list[Term]:
         """downsample(a, s)(p) = a(s·p); upsample(a, s)(p) = Σ_j a(j)·Π_a [p_a − s_a·j_a = 0]."""
         if self.torus is not None or self.padded or len(factors) != len(p) or min(factors) < 1:
@@ -419,9 +418,26 @@ class _Expander:
         if node.func == "downsample":
             return self.expand(node.args[0], [_add({}, q, s) for q, s in zip(p, factors, strict=True)])
         j = self.fresh(len(p))
-        return self.bind(j, [replace(t, deltas=t.deltas + [
-            (a, _add(q, jj, -s)) for a, (q, jj, s) in enumerate(zip(p, j, factors, strict=True))])
-            for t in self.expand(node.args[0], j)])
+        return self.bind(j, [replace(t, deltas=t.deltas + [(a, _add(q, jj, -s)) for a, (q, jj, s)
+                                                           in enumerate(zip(p, j, factors, strict=True))])
+                             for t in self.expand(node.args[0], j)])
+
+    @staticmethod
+    def divide(t: Term) -> Term:
+        """The step ["divide"]: [g·L + k = 0] = [L + k/g = 0] on Z^d (L integer), g the gcd of
+        the variables' coefficients; the term is 0 where g does not divide k."""
+        deltas, coef = [], t.coef
+        for a, d in t.deltas:
+            g = 0
+            for v, c in d.items():
+                while c and v != "1":  # Euclid: g = gcd(g, c)
+                    g, c = c, g % c
+            if abs(g) > 1:
+                coef = coef if d.get("1", 0) % g == 0 else Fraction(0)
+                d = {v: c // abs(g) for v, c in d.items()}
+            deltas.append((a, d))
+        return replace(t, coef=coef, deltas=deltas)
+    # --- end of strides and dilations ---
 
     def conj(self, t: Term) -> Term:
         atoms = [(s, c if s in self.real else not c, i) for s, c, i in t.atoms]
@@ -495,19 +511,6 @@ def _collapse(t: Term, v: str, torus: bool, point: bool = False) -> Term:
     raise CertificateError(f"no indicator fixes {v}")
 
 
-def _divide(t: Term) -> Term:
-    """On Z^d (strides, lattice engineer): [g·L + k = 0] = [L + k/g = 0] for g the gcd of the
-    variables' coefficients, and the term is 0 when g does not divide k."""
-    deltas, coef = [], t.coef
-    for a, d in t.deltas:
-        g = math.gcd(*(c for v, c in d.items() if v != "1"))
-        if g > 1:
-            coef = coef if d.get("1", 0) % g == 0 else Fraction(0)
-            d = {v: c // g for v, c in d.items()}
-        deltas.append((a, d))
-    return replace(t, coef=coef, deltas=deltas)
-
-
 def _run(t: Term, steps: Any, torus: bool) -> Term:
     if not isinstance(steps, list):
         raise CertificateError("the steps of a term must be a list")
@@ -517,7 +520,7 @@ def _run(t: Term, steps: Any, torus: bool) -> Term:
             t = _apply_map(t, {v: _aff(a) for v, a in step[1].items()},
                            {v: _aff(a) for v, a in step[2].items()}, torus)
         elif kind == "divide" and len(step) == 1 and not torus:
-            t = _divide(t)
+            t = _Expander.divide(t)
         elif kind in ("orth", "collapse", "point") and (kind == "collapse" or (kind == "orth") == torus) \
                 and len(step) == 2 and isinstance(step[1], str):
             t = _orthogonality(t, step[1]) if kind == "orth" else \
