@@ -61,7 +61,16 @@ one-axis flips and transposes inside a crop; concrete entries in a padded statem
 Z_n^d, or in a crop that needs the concrete kernel's size (full mode with a boundary);
 trace of anything but a matrix product; @ outside trace; signed permutations of sums in a
 term that uses x; zeropad other than to one length that follows the sizes; explicit
-periods or DFT sizes; stride and dilation; ``!=`` statements.
+periods or DFT sizes; downsample and upsample with factors that differ between axes (one
+factor on every axis is an integer coefficient of the vector index); ``!=`` statements.
+
+Strides and dilations: ``downsample(a, s)(p) = a(s·p)`` keeps the factor as a coefficient of
+the index, ``upsample(a, s)(p) = Σ_j a(j)·[p − s·j = 0]`` is an indicator that the fix step
+removes once a variable with coefficient ±1 is in it (a conv or corr around the upsample,
+a frobenius or sum around the layer); an indicator whose coefficients share a factor g is
+divided by it (``divide``: [s·x − s·j = 0] = [x − j = 0], and 0 where g does not divide the
+constant).  Every re-indexing stays a ±1 pivot, a bijection of Z^d; the atoms keep their
+non-unit coefficients, and equal terms meet in the same canonical form.
 
 This module is the search.  The records it returns, :class:`~symconv.prove.derivation.Derivation`
 (``steps``, ``text()``, ``latex()``, ``_repr_latex_``) made of
