@@ -226,6 +226,9 @@ class _Expander:
                 raise CertificateError("a shift offset is not an integer")
             return [(_add(lo, {"1": k or 0}), _add(hi, {"1": k or 0}))
                     for (lo, hi), k in zip(self.box(node.args[0]), ks, strict=True)]
+        if isinstance(node, Call) and node.func == "upsample":  # strides (lattice): s times the box
+            return [(_add({}, lo, s or 0), _add({}, hi, s or 0)) for (lo, hi), s in zip(
+                self.box(node.args[0]), [integer_value(a) for a in node.args[1:]], strict=True)]
         if isinstance(node, Call) and node.func in ("conv", "corr", "flip") and node.args:
             inner = self.box(node.args[-1] if node.func != "flip" else node.args[0])
             if node.func == "flip":

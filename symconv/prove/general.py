@@ -398,16 +398,21 @@ def _canonical_moves(mono: Monomial, form: LinearForm) -> list[Move]:
     used |= {v for m in form.monomials for v in free_variables(m)}
     best: tuple[Any, ...] | None = None
     best_moves: list[Move] = []
-    for factor_order in itertools.permutations(range(len(mono.atoms))):
-        attempt_moves = _pivot(mono, factor_order, used)
-        if attempt_moves is None:
-            continue
-        result, moves = attempt_moves
-        key = (tuple(sorted(atom_key(a) for a in result.atoms)), result.phase.quadratic,
-               result.phase.linear, result.phase.constant,
-               tuple(sorted((p.coeffs, p.const) for p in result.points)))
-        if best is None or key < best:
-            best, best_moves = key, moves
+    # a variable that no factor indexes with coefficient ±1 (the output of a strided layer,
+    # s·o) keeps its coefficients: only when no order pivots every variable
+    for unpivoted in (False, True):
+        for factor_order in itertools.permutations(range(len(mono.atoms))):
+            attempt_moves = _pivot(mono, factor_order, used, unpivoted)
+            if attempt_moves is None:
+                continue
+            result, moves = attempt_moves
+            key = (tuple(sorted(atom_key(a) for a in result.atoms)), result.phase.quadratic,
+                   result.phase.linear, result.phase.constant,
+                   tuple(sorted((p.coeffs, p.const) for p in result.points)))
+            if best is None or key < best:
+                best, best_moves = key, moves
+        if best is not None:
+            break
     if best is None:
         raise RuleError(f"no factor order re-indexes {mono.as_term().text()}")
     return best_moves
@@ -416,9 +421,11 @@ def _canonical_moves(mono: Monomial, form: LinearForm) -> list[Move]:
 Move = tuple[str, dict[str, Any], str, str]  # rule, params, justification (text, LaTeX)
 
 
-def _pivot(mono: Monomial, factor_order: tuple[int, ...],
-           used: set[str]) -> tuple[Monomial, list[Move]] | None:
-    """Re-index so that the factors, in ``factor_order``, get plain variable indices."""
+def _pivot(mono: Monomial, factor_order: tuple[int, ...], used: set[str],
+           unpivoted: bool = False) -> tuple[Monomial, list[Move]] | None:
+    """Re-index so that the factors, in ``factor_order``, get plain variable indices; with
+    ``unpivoted``, the variables left without one follow, in the order the factors first
+    use them (by coefficient within one factor)."""
     form = LinearForm((mono,))
     remaining = list(mono.variables)
     pivots: list[str] = []
@@ -450,9 +457,17 @@ def _pivot(mono: Monomial, factor_order: tuple[int, ...],
         form = reindex_rule(form, 0, var, new_var, index)
         moves.append(("reindex", params, why, why_latex))
         pivots.append(new_var)
-    if remaining:
+    if remaining and not unpivoted:
         return None
     current = form.monomials[0]
+    for position in factor_order:
+        index = current.atoms[position].index
+        for var, _ in sorted(((v, c) for v, c in index.coeffs if v in remaining),
+                             key=lambda vc: (abs(vc[1]), -vc[1])):
+            remaining.remove(var)
+            pivots.append(var)
+    if remaining:
+        return None
     if tuple(pivots) != current.variables:
         order_params = {"order": tuple(pivots)}
         form = exchange_rule(form, 0, **order_params)

@@ -1093,6 +1093,10 @@ def box_of(node: Node, ctx: _UnfoldContext) -> _Box:
             raise NotApplicableError(f"the offsets of {dsl_text(node)} are not integers")
         return [(_form_add(lo, {"1": k or 0}), _form_add(hi, {"1": k or 0}))
                 for (lo, hi), k in zip(box, offsets, strict=True)]
+    if isinstance(node, Call) and node.func == "upsample":  # a dilated kernel: s times the box
+        factors = [integer_value(a) or 0 for a in node.args[1:]]
+        return [(_form_add({}, lo, s), _form_add({}, hi, s))
+                for (lo, hi), s in zip(box_of(node.args[0], ctx), factors, strict=True)]
     if isinstance(node, Call) and node.func in ("conv", "corr"):
         mode, _ = mode_and_boundary(node)
         return output_box(box_of(node.args[0], ctx), box_of(node.args[1], ctx),
