@@ -616,6 +616,7 @@ PROVED_BUNDLED = frozenset({
     "cnn-strided-grad-input-is-transposed-layer",
     "cnn-strided-grad-weight-is-downsampled-correlation",
     "cnn-strided-layer-conv-is-corr-of-flipped-weights",
+    "cnn-strided-layers-compose-into-one",
     "cnn-strided-valid-layer-conv-is-corr-of-flipped-weights",
     "cnn-strided-valid-layer-grad-input",
     "cnn-strided-valid-layer-grad-weight",
