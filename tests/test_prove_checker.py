@@ -501,3 +501,22 @@ def test_the_divide_step_is_checked() -> None:
     with pytest.raises(checker.CertificateError, match="downsample is outside the checked"):
         checker.check(parse_statement("circconv(f, g) == circconv(g, downsample(f, 1))"),
                       torus.ndims, torus.real, torus.certificate)
+
+
+def test_a_lattice_re_indexing_is_checked_as_a_map() -> None:
+    """Σ_{i,k} a(2i − 4k)·c(k)·b(2i) meets Σ_{i,k} a(2i)·c(k)·b(2i + 4k) by i = i′ − 2k (the
+    Hermite normal form): a doubled coefficient (det 2) or another spread is rejected."""
+    law = ("frobenius(downsample(conv(a, upsample(c, 4)), 2), downsample(b, 2)) == "
+           "frobenius(downsample(a, 2), downsample(corr(upsample(c, 4), b), 2))")
+    derivation = _derivation(law, {"a": "7", "b": "6", "c": "2"})
+    assert _accepts(derivation)
+    sheared = [step for step in _maps(derivation.certificate)
+               if any(len(form) > 1 for form in step[1].values())]
+    assert sheared  # one side is re-indexed by a map that mixes the two sums
+    forged = copy.deepcopy(derivation.certificate)
+    for step in _maps(forged):
+        for form in step[1].values():
+            if len(form) > 1:
+                form.update({v: 2 * c for v, c in form.items()})
+    assert not _accepts(derivation, forged)
+    assert not _accepts(derivation, statement=law.replace("upsample(c, 4), b", "upsample(c, 3), b"))

@@ -663,6 +663,7 @@ PROVED_BUNDLED = frozenset({
     "dft-shift-changes-only-the-phase",
     "dilation-commutes-with-flip",
     "downsample-undoes-upsample",
+    "downsampled-conv-adjoint-needs-a-lattice-re-indexing",
     "flip-commutes-with-transpose",
     "flip-is-an-involution",
     "flip-is-two-axis-flips",

@@ -597,3 +597,46 @@ def test_divide_by_the_common_factor_of_an_indicator() -> None:
                                  deltas=((x - j).scaled(2),)),))
     with pytest.raises(RuleError, match="congruence"):
         divide(torus, 0)
+
+
+@given(st.lists(st.lists(st.integers(-6, 6), min_size=2, max_size=2), min_size=2, max_size=4),
+       st.sampled_from([((1, 2), (0, 1)), ((2, 1), (1, 1)), ((0, -1), (1, 0)), ((1, 0), (3, 1))]))
+def test_column_hnf_is_unimodular_and_does_not_depend_on_a_re_indexing(
+        rows: list[list[int]], change: tuple[tuple[int, ...], ...]) -> None:
+    from symconv.prove.rules import column_hnf
+
+    h, u = column_hnf(rows, 2)
+    assert abs(u[0][0] * u[1][1] - u[0][1] * u[1][0]) == 1
+    assert h == [[sum(r[m] * u[m][j] for m in range(2)) for j in range(2)] for r in rows]
+    # rows·V for a unimodular V: the same lattice of sums, so the same normal form
+    moved = [[sum(r[m] * change[m][j] for m in range(2)) for j in range(2)] for r in rows]
+    assert column_hnf(moved, 2)[0] == h
+
+
+def test_lattice_re_indexes_every_sum_by_a_unimodular_matrix() -> None:
+    from symconv.prove.rules import lattice
+
+    env = symbolic_env(a=(7,), b=(6,), c=(2,))
+    k = Index.var("k")
+    # Σ_{i,k} a(2i − 4k)·c(k)·b(2i) with i = 2j + l, k = j (j = k, l = i − 2k)
+    before = LinearForm((Monomial(ONE, ("i", "k"), (Atom("a", i.scaled(2) - k.scaled(4)),
+                                                      Atom("c", k), Atom("b", i.scaled(2)))),))
+    after = lattice(before, 0, ("j", "l"), ((2, 1), (1, 0)), ((0, 1), (1, -2)), (Index(), Index()))
+    assert after.text() == "Σ_{j,l∈Z^d} a(2l)·c(j)·b(4j + 2l)"
+    assert values_agree(before, after, env, [(0,)])
+    # a shift by the free point and a constant is a bijection too
+    with_x = LinearForm((replace_atoms(before, x),))
+    shifted = lattice(with_x, 0, ("j", "l"), ((1, 0), (0, 1)), ((1, 0), (0, 1)),
+                      (x, Index.constant((1,))))
+    assert values_agree(with_x, shifted, env, POINTS_1D)
+    with pytest.raises(RuleError, match="not unimodular"):  # det 2: not a bijection of Z^2
+        lattice(before, 0, ("j", "l"), ((2, 0), (0, 1)), ((1, 0), (0, 1)), (Index(), Index()))
+    with pytest.raises(RuleError, match="captures"):
+        lattice(before, 0, ("j", "l"), ((1, 0), (0, 1)), ((1, 0), (0, 1)),
+                (Index.var("l"), Index()))
+
+
+def replace_atoms(form: LinearForm, point: Index) -> Monomial:
+    """The term of ``form`` with x free in it (a factor a(x) that the shift moves too)."""
+    mono = form.monomials[0]
+    return Monomial(mono.coef, mono.variables, (*mono.atoms, Atom("a", point)))

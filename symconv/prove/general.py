@@ -135,6 +135,7 @@ from symconv.prove.rules import (
     atom_key,
     box_of,
     can_permute,
+    column_hnf,
     definitions_used,
     form_text,
     free_variables,
@@ -165,6 +166,7 @@ from symconv.prove.sums import (
     Index,
     LinearForm,
     Monomial,
+    _inverse,
     same_expression,
 )
 from symconv.prove.verdict import Budget, Result, Verdict, format_sizes
@@ -398,11 +400,12 @@ def _canonical_moves(mono: Monomial, form: LinearForm) -> list[Move]:
     used |= {v for m in form.monomials for v in free_variables(m)}
     best: tuple[Any, ...] | None = None
     best_moves: list[Move] = []
-    # a variable that no factor indexes with coefficient ±1 (the output of a strided layer,
-    # s·o) keeps its coefficients: only when no order pivots every variable
-    for unpivoted in (False, True):
+    # when no order pivots every variable (a strided layer's output s·o has no factor with
+    # coefficient ±1), the Hermite normal form of the term's index matrix, on Z^d
+    for hermite in (False, True) if not mono.torus else (False,):
         for factor_order in itertools.permutations(range(len(mono.atoms))):
-            attempt_moves = _pivot(mono, factor_order, used, unpivoted)
+            attempt_moves = _hermite(mono, factor_order, used) if hermite else \
+                _pivot(mono, factor_order, used)
             if attempt_moves is None:
                 continue
             result, moves = attempt_moves
@@ -421,11 +424,58 @@ def _canonical_moves(mono: Monomial, form: LinearForm) -> list[Move]:
 Move = tuple[str, dict[str, Any], str, str]  # rule, params, justification (text, LaTeX)
 
 
-def _pivot(mono: Monomial, factor_order: tuple[int, ...], used: set[str],
-           unpivoted: bool = False) -> tuple[Monomial, list[Move]] | None:
-    """Re-index so that the factors, in ``factor_order``, get plain variable indices; with
-    ``unpivoted``, the variables left without one follow, in the order the factors first
-    use them (by coefficient within one factor)."""
+def _hermite(mono: Monomial, factor_order: tuple[int, ...],
+             used: set[str]) -> tuple[Monomial, list[Move]] | None:
+    """Re-index every sum at once, v = U·(w + s), so that the factors' index matrix, rows in
+    ``factor_order``, is in column Hermite normal form (U unimodular) and each pivot row's
+    rest (its x and constant parts) is reduced modulo its pivot (the shift s): equal terms
+    get equal forms.  None when the rows do not have full rank."""
+    variables = mono.variables
+    k = len(variables)
+    indices = [mono.atoms[p].index for p in factor_order] + list(mono.points)
+    matrix, unimodular = column_hnf([[index.coeff(v) for v in variables] for index in indices], k)
+    inverse = _inverse([[Fraction(c) for c in row] for row in unimodular])
+    assert inverse is not None and all(c.denominator == 1 for row in inverse for c in row)
+    rests = [Index(tuple((v, c) for v, c in index.coeffs if v not in variables), index.const)
+             for index in indices]
+    shifts = [Index() for _ in range(k)]
+    col = 0
+    for r, row in enumerate(matrix):
+        if col == k or row[col] == 0:
+            continue
+        pivot, rest = row[col], rests[r]
+        shifts[col] = -(sum((Index.var(v, c // pivot) for v, c in rest.coeffs if c // pivot),
+                            Index()) + Index.constant(tuple(c // pivot for c in rest.const)))
+        rests = [other + shifts[col].scaled(matrix[q][col]) for q, other in enumerate(rests)]
+        col += 1
+    if col < k:
+        return None
+    names = fresh_names(used)
+    new_vars = tuple(next(names) for _ in range(k))
+    offsets = tuple(sum((shifts[j].scaled(unimodular[i][j]) for j in range(k)), Index())
+                    for i in range(k))
+    params: dict[str, Any] = {
+        "new_vars": new_vars, "matrix": tuple(map(tuple, unimodular)),
+        "inverse": tuple(tuple(int(c) for c in row) for row in inverse), "rests": offsets}
+    form = RULES["lattice"](LinearForm((mono,)), monomial=0, **params)
+    assert isinstance(form, LinearForm)
+    images = [sum((Index.var(w, unimodular[i][j]) for j, w in enumerate(new_vars)), offsets[i])
+              for i in range(k)]
+    shown = ", ".join(f"{v} = {image.text()}" for v, image in zip(variables, images, strict=True))
+    why = (f"substitute {shown} (an integer matrix with an integer inverse: a bijection of "
+           f"Z^d for each sum), the Hermite normal form of the indices")
+    moves: list[Move] = [("lattice", params, why, why)]
+    mapping = {old: new for old, new in zip(new_vars, fresh_names(set()), strict=False)
+               if old != new}
+    if mapping:
+        form = rename_rule(form, 0, mapping)
+        moves.append(("rename", {"mapping": mapping}, *_rename_note(mapping)))
+    return form.monomials[0], moves
+
+
+def _pivot(mono: Monomial, factor_order: tuple[int, ...],
+           used: set[str]) -> tuple[Monomial, list[Move]] | None:
+    """Re-index so that the factors, in ``factor_order``, get plain variable indices."""
     form = LinearForm((mono,))
     remaining = list(mono.variables)
     pivots: list[str] = []
@@ -457,17 +507,9 @@ def _pivot(mono: Monomial, factor_order: tuple[int, ...], used: set[str],
         form = reindex_rule(form, 0, var, new_var, index)
         moves.append(("reindex", params, why, why_latex))
         pivots.append(new_var)
-    if remaining and not unpivoted:
-        return None
-    current = form.monomials[0]
-    for position in factor_order:
-        index = current.atoms[position].index
-        for var, _ in sorted(((v, c) for v, c in index.coeffs if v in remaining),
-                             key=lambda vc: (abs(vc[1]), -vc[1])):
-            remaining.remove(var)
-            pivots.append(var)
     if remaining:
         return None
+    current = form.monomials[0]
     if tuple(pivots) != current.variables:
         order_params = {"order": tuple(pivots)}
         form = exchange_rule(form, 0, **order_params)

@@ -768,6 +768,79 @@ def reindex(form: LinearForm, monomial: int, var: str, new_var: str, image: Inde
                                                       for p in mono.points)))
 
 
+def lattice(form: LinearForm, monomial: int, new_vars: tuple[str, ...],
+            matrix: tuple[tuple[int, ...], ...], inverse: tuple[tuple[int, ...], ...],
+            rests: tuple[Index, ...]) -> LinearForm:
+    """On Z^d, substitute every summation variable at once: v_i = Σ_j U_ij·w_j + r_i, U an
+    integer matrix with an integer inverse (unimodular: a bijection of (Z^d)^k, as the scalar
+    U acts on every axis alike) and r_i free of the summation variables; the sum over v is
+    the sum over w = U⁻¹(v − r).  It brings a term to Hermite normal form
+    (:func:`column_hnf`) when no factor indexes a variable with coefficient ±1."""
+    mono = _monomial(form, monomial)
+    k = len(mono.variables)
+    if mono.torus or len(new_vars) != k or len(set(new_vars)) != k or len(rests) != k:
+        raise RuleError("a lattice re-indexing needs one new variable and one rest per sum on Z^d")
+    if any(len(row) != k for row in matrix + inverse) or len(matrix) != k or len(inverse) != k \
+            or any(sum(matrix[i][m] * inverse[m][j] for m in range(k)) != int(i == j)
+                   for i in range(k) for j in range(k)):
+        raise RuleError("the matrix of a lattice re-indexing is not unimodular with that inverse")
+    free = free_variables(mono) - set(mono.variables)
+    if set(new_vars) & (free | {FREE_VARIABLE}) or any(
+            r.variables() & (set(mono.variables) | set(new_vars)) for r in rests):
+        raise RuleError("a lattice re-indexing captures a variable")
+    image = {v: rest + sum((Index.var(w, matrix[i][j]) for j, w in enumerate(new_vars)), Index())
+             for i, (v, rest) in enumerate(zip(mono.variables, rests, strict=True))}
+
+    def moved(index: Index) -> Index:
+        result = Index(tuple((v, c) for v, c in index.coeffs if v not in image), index.const)
+        for v, c in index.coeffs:
+            if v in image:
+                result = result + image[v].scaled(c)
+        return result
+
+    return _with(form, monomial, replace(
+        mono, variables=new_vars, atoms=tuple(replace(a, index=moved(a.index)) for a in mono.atoms),
+        points=tuple(moved(p) for p in mono.points)))
+
+
+def column_hnf(rows: list[list[int]], k: int) -> tuple[list[list[int]], list[list[int]]]:
+    """(H, U) with H = rows·U in column Hermite normal form and U unimodular (k × k): row by
+    row, the first row not in the span of the earlier ones gets the next pivot column, its
+    pivot positive and its entries left of the pivot reduced into [0, pivot), the entries
+    right of it zero.  For rows of rank k, H does not depend on the U chosen: sums equal
+    up to a unimodular re-indexing get the same H for the same order of factors."""
+    a = [list(r) for r in rows]
+    u = [[int(i == j) for j in range(k)] for i in range(k)]
+
+    def combine(target: int, source: int, q: int) -> None:  # column target −= q·column source
+        for m in (a, u):
+            for row in m:
+                row[target] -= q * row[source]
+
+    def swap(c1: int, c2: int) -> None:
+        for m in (a, u):
+            for row in m:
+                row[c1], row[c2] = row[c2], row[c1]
+
+    col = 0
+    for r in range(len(a)):
+        if col == k:
+            break
+        while any(a[r][c] for c in range(col + 1, k)) or (a[r][col] == 0 and any(
+                a[r][c] for c in range(col, k))):
+            swap(col, min((c for c in range(col, k) if a[r][c]), key=lambda c: abs(a[r][c])))
+            for c in range(col + 1, k):
+                combine(c, col, a[r][c] // a[r][col])
+        if a[r][col] == 0:
+            continue  # in the span of the earlier rows
+        if a[r][col] < 0:
+            combine(col, col, 2)  # negate the column
+        for c in range(col):
+            combine(c, col, a[r][c] // a[r][col])
+        col += 1
+    return a, u
+
+
 def exchange(form: LinearForm, monomial: int, order: tuple[str, ...]) -> LinearForm:
     """Sum one term's variables in another ``order``: allowed for finite sums only."""
     mono = _monomial(form, monomial)
@@ -1174,4 +1247,5 @@ RULES: dict[str, Rule] = {
     "permute_sums": permute_sums,
     "at_point": at_point,
     "divide": divide,
+    "lattice": lattice,
 }
