@@ -69,8 +69,12 @@ the index, ``upsample(a, s)(p) = Σ_j a(j)·[p − s·j = 0]`` is an indicator t
 removes once a variable with coefficient ±1 is in it (a conv or corr around the upsample,
 a frobenius or sum around the layer); an indicator whose coefficients share a factor g is
 divided by it (``divide``: [s·x − s·j = 0] = [x − j = 0], and 0 where g does not divide the
-constant).  Every re-indexing stays a ±1 pivot, a bijection of Z^d; the atoms keep their
-non-unit coefficients, and equal terms meet in the same canonical form.
+constant).  The atoms keep their non-unit coefficients.  A term none of whose factor orders
+pivots every variable with coefficient ±1 (a strided layer's output s·o) is re-indexed
+instead by one unimodular substitution of all its sums, v = U·w + r (``lattice``), to the
+column Hermite normal form of its index matrix with the rests reduced modulo the pivots
+(:func:`~symconv.prove.rules.column_hnf`): equal sums then have equal normal forms for the
+same order of factors, and the smallest over the orders is kept.
 
 This module is the search.  The records it returns, :class:`~symconv.prove.derivation.Derivation`
 (``steps``, ``text()``, ``latex()``, ``_repr_latex_``) made of
