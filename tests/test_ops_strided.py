@@ -119,3 +119,15 @@ def test_per_axis_factors() -> None:
     assert upsample(a, 1, 2).shape == (3, 7)
     # the flip of a dilated kernel is the dilated flip
     assert flip(upsample(a, 2, 3)) == upsample(flip(a), 2, 3)
+
+
+def test_an_empty_downsample_has_no_period() -> None:
+    from symconv.core.fourier import dft
+    from symconv.core.ops import circconv
+
+    empty = downsample(Signal(np.array([5]), (1,)), 2)
+    with pytest.raises(ShapeError, match="empty box"):
+        dft(empty)
+    with pytest.raises(ShapeError, match="empty box"):
+        circconv(empty, empty)
+    assert dft(empty, 3).to_array().tolist() == [0, 0, 0]

@@ -527,6 +527,9 @@ def circular_period(a: Signal, b: Signal | None = None, n: Sequence[int] | None 
             f"circular operation on shapes {a.shape} and {b.shape}; expected equal shapes "
             "(zeropad one, or give the period n)"
         )
+    if 0 in a.shape:  # e.g. a downsample that keeps no sample
+        raise ShapeError(f"a circular operation on an empty box (shape {a.shape}) has no "
+                         "period; give the period n")
     return a.shape
 
 
