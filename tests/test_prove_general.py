@@ -1475,3 +1475,12 @@ def test_proved_strided_statements_agree_with_the_exact_tier(
         declared = {n: str(k) for n, k in zip(("a", "b", "g"), shape, strict=True) if n in used}
         checked = exact.attempt(claim_from_text(statement, declared, tiers=["exact"]), Budget(60))
         assert checked is not None and checked.verdict is Verdict.VERIFIED, (statement, shape)
+
+
+def test_the_re_check_of_modes_with_only_concrete_signals_does_not_crash() -> None:
+    """Found by tests/test_fuzz.py: with no symbolic signal to resize, the larger re-check
+    sizes (for dilated kernels) were chosen by max() of an empty tuple."""
+    claim = claim_from_text('sum(conv(a, a, mode="same")) == sum(corr(flip(a), a, mode="same"))',
+                            {"a": {"literal": [0]}})
+    assert not_proved(attempt(claim, Budget(5)))
+    assert run_tiers(claim).verdict is Verdict.VERIFIED

@@ -209,10 +209,11 @@ def recheck_modes(claim: Claim, derivation: Derivation, budget: Budget) -> None:
     random.Random(len(claim.text)).shuffle(combos)
     combos += sorted((c for c in itertools.product(RECHECK_MODE_SIDES + RECHECK_MODE_LARGER_SIDES,
                                                    repeat=len(reps))
-                      if max(c) > max(RECHECK_MODE_SIDES)), key=lambda c: (sum(c), c))
+                      if max(c, default=0) > max(RECHECK_MODE_SIDES)), key=lambda c: (sum(c), c))
     done = 0
     for sides in combos:
-        if done == RECHECK_MODE_ASSIGNMENTS or (done >= 2 and max(sides) > max(RECHECK_MODE_SIDES)):
+        if done == RECHECK_MODE_ASSIGNMENTS or (
+                done >= 2 and max(sides, default=0) > max(RECHECK_MODE_SIDES)):
             break
         budget.check()
         size = dict(zip(reps, sides, strict=True))
