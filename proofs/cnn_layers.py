@@ -1,4 +1,8 @@
-"""CNN-layer claims the DSL cannot express: stride, dilation, groups, one learning step.
+"""CNN-layer claims through apps.cnn's layers: stride, dilation, groups, one learning step.
+
+The strided, dilated and padded identities are also statements of the language, proved for
+all sizes in proofs/cnn_strided.toml (downsample, upsample); these procedures check
+apps.cnn's own implementation of them.  Groups and the learning step need channels.
 
 Run with ``symconv verify --allow-python proofs/cnn_layers.py``.  Each procedure
 receives the declared signals (symbolic entries) and returns the two sides; the

@@ -216,8 +216,9 @@ def _conv_options(draw: st.DrawFn) -> str:
 
 
 SIGNAL_FORMS = ("conv", "corr", "flip", "shift", "transpose", "zeropad", "circular", "fourier",
-                "conj", "hadamard", "+", "-", "neg", "*", "scale", "/", "@", "rewrite", "mutate")
-SIGNAL_WEIGHTS = (5, 5, 3, 2, 2, 2, 4, 4, 2, 1, 3, 2, 1, 2, 3, 2, 2, 5, 2)
+                "conj", "hadamard", "+", "-", "neg", "*", "scale", "/", "@", "rewrite", "mutate",
+                "resample")
+SIGNAL_WEIGHTS = (5, 5, 3, 2, 2, 2, 4, 4, 2, 1, 3, 2, 1, 2, 3, 2, 2, 5, 2, 2)
 
 
 @st.composite
@@ -262,6 +263,13 @@ def signal_pairs(draw: st.DrawFn, names: tuple[str, ...], ndim: int, depth: int,
         return f"shift({x[0]}, {k})", f"shift({x[1]}, {k})"
     if form == "transpose":
         return f"transpose({x[0]})", f"transpose({x[1]})"
+    if form == "resample":  # a stride or a dilation; spread then read back, or not
+        factors = _ints(draw, ndim, 1, 2)
+        func = draw(st.sampled_from(["downsample", "upsample"]))
+        return f"{func}({x[0]}, {factors})", draw(st.sampled_from([
+            f"{func}({x[1]}, {factors})",
+            f"downsample(upsample({func}({x[1]}, {factors}), {factors}), {factors})",
+            f"upsample(downsample({func}({x[1]}, {factors}), {factors}), {factors})"]))
     if form == "zeropad":  # sizes below the box do not fit: an error on both paths
         sizes = _ints(draw, ndim, 1, MAX_SIDE[ndim] + 2)
         return f"zeropad({x[0]}, {sizes})", f"zeropad({x[1]}, {sizes})"

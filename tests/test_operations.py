@@ -58,7 +58,7 @@ PRIME, ROOT_OF_PRIME = 7340033, 3  # an NTT prime, 2^20 | p - 1, and a primitive
 WIDE_PRIME = 4611686018427387847  # the largest prime below 2^62
 # The sample calls' integers, by what the integers are (signals 2D, period 4x4).
 SAMPLE_INTS = {Ints.NONE: [], Ints.AXIS: ["1"], Ints.INDEX: ["1"], Ints.OFFSETS: ["1", "-2"],
-               Ints.SIZES: ["4", "5"], Ints.PERIOD: ["4", "4"]}
+               Ints.SIZES: ["4", "5"], Ints.PERIOD: ["4", "4"], Ints.FACTORS: ["2", "3"]}
 
 
 def _sample(name: str) -> Call:

@@ -93,8 +93,9 @@ def test_checker_imports_only_the_parser_and_arithmetic() -> None:
 def test_checker_is_small() -> None:
     # issue 12 aims at 400 lines; modes, boundaries, padding, and the model and declared
     # signals verified from the claim (no longer taken from the prover) take it above;
-    # concrete entries in the padded model and periods that name the sizes add about 12
-    assert len(CHECKER.read_text(encoding="utf-8").splitlines()) < 570
+    # concrete entries in the padded model and periods that name the sizes add about 12,
+    # strides and dilations (downsample, upsample, the divide step) about 35
+    assert len(CHECKER.read_text(encoding="utf-8").splitlines()) < 610
 
 
 def test_every_bundled_derivation_is_accepted() -> None:
@@ -641,3 +642,91 @@ def test_a_period_that_names_the_sizes_is_not_the_padded_length() -> None:
     assert proof.certificate["padded"] is True and _accepts(proof)
     # the period len(a) is not N = len(a) + len(b) - 1
     assert not _accepts(proof, statement=padded.replace(")) == conv", "), len(a)) == conv"))
+
+
+# --- strides and dilations: downsample, upsample and the divide step ------------------------
+
+GRAD_INPUT = ("frobenius(downsample(corr(upsample(W, 3, 3), shift(x, 1, 1)), 2, 2), g) == "
+              "frobenius(x, shift(conv(upsample(W, 3, 3), upsample(g, 2, 2)), -1, -1))")
+STRIDED = {"W": "2x3", "x": "7x7", "g": "4x3"}
+
+
+@pytest.mark.parametrize("false", [
+    GRAD_INPUT.replace("upsample(g, 2, 2)", "upsample(g, 3, 3)"),  # the stride off by one
+    GRAD_INPUT.replace("downsample(corr(upsample(W, 3, 3), shift(x, 1, 1)), 2, 2)",
+                       "downsample(corr(upsample(W, 3, 3), shift(x, 1, 1)), 3, 3)"),
+    GRAD_INPUT.replace("upsample(g, 2, 2)", "upsample(g, 2, 1)"),  # one axis's stride
+    GRAD_INPUT.replace("conv(upsample(W, 3, 3), upsample(g, 2, 2))",
+                       "conv(upsample(W, 2, 2), upsample(g, 3, 3))"),  # dilation on g
+    GRAD_INPUT.replace("shift(conv", "shift(corr"),  # unflipped
+    GRAD_INPUT.replace("-1, -1))", "1, 1))"),  # the padding's sign
+])
+def test_a_strided_certificate_does_not_prove_a_wrong_stride(false: str) -> None:
+    derivation = _derivation(GRAD_INPUT, STRIDED)
+    assert _accepts(derivation)
+    assert not _accepts(derivation, statement=false), false
+
+
+def test_a_non_unimodular_map_claimed_bijective_is_rejected() -> None:
+    """Σ_i a(2i) is not Σ_i a(i): i_new = 2·i_old would make the sides meet, but its "inverse"
+    i_old = i_new composes to 2·i_old, and i_old = i_new/2 is no integer map."""
+    derivation = _derivation("sum(upsample(a, 2)) == sum(a)", {"a": "4"})
+    assert _accepts(derivation)
+    false = "sum(downsample(a, 2)) == sum(a)"
+    for forward, inverse in (({"v0.0": {"i.0": 1}}, {"i.0": {"v0.0": 2}}),
+                             ({"v0.0": {"i.0": 0.5}}, {"i.0": {"v0.0": 2}})):
+        forged = {"model": "Z^d", "sides": [{"terms": [{"steps": [["map", forward, inverse]]}]},
+                                            {"terms": [{"steps": []}]}]}
+        assert not _accepts(derivation, forged, statement=false)
+
+
+def test_an_upsample_indicator_fixes_only_a_unit_coefficient() -> None:
+    # flip(upsample(W, 3))(x) = Σ_j W(j)·[−x − 3j = 0]: j has coefficient 3, nothing fixes it
+    derivation = _derivation("flip(upsample(W, 3, 3)) == upsample(flip(W), 3, 3)", {"W": "2x3"})
+    assert _accepts(derivation)
+    forged = copy.deepcopy(derivation.certificate)
+    forged["sides"][0]["terms"][0]["steps"].insert(0, ["collapse", "v0.0"])
+    assert not _accepts(derivation, forged)
+
+
+def test_the_divide_step_is_checked() -> None:
+    derivation = _derivation("downsample(upsample(a, 2, 2), 2, 2) == a", {"a": "3x4"})
+    assert _accepts(derivation)
+    steps = derivation.certificate["sides"][0]["terms"][0]["steps"]
+    assert steps[0] == ["divide"]
+    dropped = copy.deepcopy(derivation.certificate)
+    del dropped["sides"][0]["terms"][0]["steps"][0]  # [2x − 2j = 0] fixes nothing undivided
+    assert not _accepts(derivation, dropped)
+    # the odd samples of a spread signal vanish ([2x − 1 − 2j = 0] never holds), the even
+    # samples of a twice-shifted one do not: the same certificate proves only the first
+    vanish = _derivation("downsample(shift(upsample(a, 2, 2), 1, 1), 2, 2) == 0 * a", {"a": "3x4"})
+    assert _accepts(vanish)
+    assert not _accepts(vanish, statement="downsample(shift(upsample(a, 2, 2), 2, 2), 2, 2) == 0 * a")
+    # on Z_n^d an indicator is a congruence: no divide step there
+    torus = _derivation("circconv(f, g) == circconv(g, f)", {"f": "4", "g": "4"})
+    forged = copy.deepcopy(torus.certificate)
+    forged["sides"][0]["terms"][0]["steps"].insert(0, ["divide"])
+    assert not _accepts(torus, forged)
+    # the checker expands downsample and upsample on Z^d only
+    with pytest.raises(checker.CertificateError, match="downsample is outside the checked"):
+        checker.check(parse_statement("circconv(f, g) == circconv(g, downsample(f, 1))"),
+                      torus.ndims, torus.real, torus.certificate)
+
+
+def test_a_lattice_re_indexing_is_checked_as_a_map() -> None:
+    """Σ_{i,k} a(2i − 4k)·c(k)·b(2i) meets Σ_{i,k} a(2i)·c(k)·b(2i + 4k) by i = i′ − 2k (the
+    Hermite normal form): a doubled coefficient (det 2) or another spread is rejected."""
+    law = ("frobenius(downsample(conv(a, upsample(c, 4)), 2), downsample(b, 2)) == "
+           "frobenius(downsample(a, 2), downsample(corr(upsample(c, 4), b), 2))")
+    derivation = _derivation(law, {"a": "7", "b": "6", "c": "2"})
+    assert _accepts(derivation)
+    sheared = [step for step in _maps(derivation.certificate)
+               if any(len(form) > 1 for form in step[1].values())]
+    assert sheared  # one side is re-indexed by a map that mixes the two sums
+    forged = copy.deepcopy(derivation.certificate)
+    for step in _maps(forged):
+        for form in step[1].values():
+            if len(form) > 1:
+                form.update({v: 2 * c for v, c in form.items()})
+    assert not _accepts(derivation, forged)
+    assert not _accepts(derivation, statement=law.replace("upsample(c, 4), b", "upsample(c, 3), b"))

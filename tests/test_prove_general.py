@@ -632,6 +632,15 @@ PROVED_BUNDLED = frozenset({
     "cnn-backprop-weight-is-correlation",
     "cnn-conv-layer-backprop-input-is-correlation",
     "cnn-layer-conv-is-corr-of-flipped-weights",
+    "cnn-strided-1d-grad-input-is-transposed-layer",
+    "cnn-strided-1d-grad-weight-is-downsampled-correlation",
+    "cnn-strided-grad-input-is-transposed-layer",
+    "cnn-strided-grad-weight-is-downsampled-correlation",
+    "cnn-strided-layer-conv-is-corr-of-flipped-weights",
+    "cnn-strided-layers-compose-into-one",
+    "cnn-strided-valid-layer-conv-is-corr-of-flipped-weights",
+    "cnn-strided-valid-layer-grad-input",
+    "cnn-strided-valid-layer-grad-weight",
     "conv-associates",
     "conv-commutes-1d",
     "conv-commutes-2d",
@@ -687,6 +696,9 @@ PROVED_BUNDLED = frozenset({
     "dft-shift-is-modulation-relative-for-all-sizes",
     "dft-twice-is-n-times-the-circular-flip",
     "dft-twice-is-n-times-the-circular-flip-2d",
+    "dilation-commutes-with-flip",
+    "downsample-undoes-upsample",
+    "downsampled-conv-adjoint-needs-a-lattice-re-indexing",
     "flip-commutes-with-transpose",
     "flip-is-an-involution",
     "flip-is-two-axis-flips",
@@ -699,6 +711,7 @@ PROVED_BUNDLED = frozenset({
     "laplacian-conv-is-corr",
     "linear-conv-by-dft-padded-2d-for-all-sizes",
     "linear-conv-by-dft-padded-for-all-sizes",
+    "odd-samples-of-a-spread-signal-vanish",
     "shifts-compose",
     "source-cnn-learns-the-rotated-filter",
     "source-conv-is-corr-for-centrosymmetric-filter",
@@ -1465,3 +1478,79 @@ def test_proved_mutants_hold_at_undeclared_sizes_and_origins() -> None:
                     continue  # valid mode with a kernel larger than the image: undefined
                 assert found is None, (text, {k: (v.shape, v.origin) for k, v in env.items()})
     assert proved_count >= len(FOR_ALL_SIZES_CORPUS)
+
+
+# --- strides and dilations: laws of downsample and upsample, true and false ------------------
+
+STRIDE_LEAVES = ["a", "b", "flip(a)", "shift(b, 1)", "conv(a, b)"]
+TRUE_STRIDED = [
+    "frobenius(downsample(corr(upsample({a}, {d}), shift({b}, 1)), {s}), g) == "
+    "frobenius({b}, shift(conv(upsample({a}, {d}), upsample(g, {s})), -1))",
+    "downsample(upsample({a}, {s}), {s}) + 0 * {b} == {a} + 0 * {b}",
+    "flip(upsample({a}, {s})) + 0 * {b} == upsample(flip({a}), {s}) + 0 * {b}",
+    "upsample(upsample({a}, {s}), {d}) + 0 * {b} == upsample({a}, {sd}) + 0 * {b}",
+    "downsample(downsample({a}, {s}), {d}) + 0 * {b} == downsample({a}, {sd}) + 0 * {b}",
+    "sum(upsample({a}, {s})) + 0 * sum({b}) == sum({a}) + 0 * sum({b})",
+    "conv(upsample({a}, {s}), upsample({b}, {s})) == upsample(conv({a}, {b}), {s})",
+    "downsample(shift(upsample({a}, {s}), {s}), {s}) + 0 * {b} == shift({a}, 1) + 0 * {b}",
+]
+FALSE_STRIDED = [
+    "frobenius(downsample(corr(upsample({a}, {d}), shift({b}, 1)), {s}), g) == "
+    "frobenius({b}, shift(conv(upsample({a}, {s}), upsample(g, {d})), -1))",
+    "upsample(downsample({a}, {s}), {s}) + 0 * {b} == {a} + 0 * {b}",
+    "downsample(upsample({a}, {s}), {d}) + 0 * {b} == {a} + 0 * {b}",
+    "sum(downsample({a}, {s})) + 0 * sum({b}) == sum({a}) + 0 * sum({b})",
+    "conv(downsample({a}, {s}), downsample({b}, {s})) == downsample(conv({a}, {b}), {s})",
+    "downsample(shift(upsample({a}, {s}), 1), {s}) + 0 * {b} == {a} + 0 * {b}",
+]
+STRIDED_SIGNALS = {"a": "3", "b": "4", "g": "3"}
+
+
+def _strided(law: str, a: str, b: str, s: int, d: int) -> str:
+    return law.format(a=a, b=b, s=s, d=d, sd=s * d)
+
+
+def _strided_claim(statement: str) -> Claim:
+    used = names(parse_statement(statement))
+    return claim_from_text(statement, {n: k for n, k in STRIDED_SIGNALS.items() if n in used})
+
+
+@pytest.mark.parametrize("law", TRUE_STRIDED)
+def test_the_strided_laws_are_proved(law: str) -> None:
+    claim = _strided_claim(_strided(law, "a", "b", 2, 3))
+    result = attempt(claim, Budget(30))
+    assert result is not None and result.verdict is Verdict.PROVED, claim.statement.text
+
+
+@pytest.mark.parametrize("law", FALSE_STRIDED)
+def test_the_strided_mutants_are_refuted(law: str) -> None:
+    claim = _strided_claim(_strided(law, "a", "b", 2, 3))
+    assert not_proved(attempt(claim, Budget(30)))
+    assert run_tiers(claim).verdict is Verdict.REFUTED, claim.statement.text
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from(TRUE_STRIDED + FALSE_STRIDED), st.sampled_from(STRIDE_LEAVES),
+       st.sampled_from(STRIDE_LEAVES), st.integers(1, 3), st.integers(1, 3),
+       st.lists(st.tuples(st.integers(1, 5), st.integers(1, 5), st.integers(1, 5)),
+                min_size=3, max_size=3))
+def test_proved_strided_statements_agree_with_the_exact_tier(
+        law: str, a: str, b: str, s: int, d: int, sizes: list[tuple[int, int, int]]) -> None:
+    statement = _strided(law, a, b, s, d)
+    used = [n for n in ("a", "b", "g") if n in names(parse_statement(statement))]
+    result = attempt(_strided_claim(statement), Budget(30))
+    if not_proved(result):
+        return
+    for shape in sizes:
+        declared = {n: str(k) for n, k in zip(("a", "b", "g"), shape, strict=True) if n in used}
+        checked = exact.attempt(claim_from_text(statement, declared, tiers=["exact"]), Budget(60))
+        assert checked is not None and checked.verdict is Verdict.VERIFIED, (statement, shape)
+
+
+def test_the_re_check_of_modes_with_only_concrete_signals_does_not_crash() -> None:
+    """Found by tests/test_fuzz.py: with no symbolic signal to resize, the larger re-check
+    sizes (for dilated kernels) were chosen by max() of an empty tuple."""
+    claim = claim_from_text('sum(conv(a, a, mode="same")) == sum(corr(flip(a), a, mode="same"))',
+                            {"a": {"literal": [0]}})
+    assert not_proved(attempt(claim, Budget(5)))
+    assert run_tiers(claim).verdict is Verdict.VERIFIED

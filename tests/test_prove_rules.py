@@ -549,3 +549,94 @@ def test_at_point_evaluates_the_other_factors_at_the_point() -> None:
     summed = LinearForm((Monomial(ONE, ("i",), (Atom("I", i),), points=(x - i,)),))
     with pytest.raises(RuleError, match="does not fix"):
         at_point(summed, ((0, 0),))
+
+
+# --- strides and dilations: downsample, upsample, divide -----------------------------------
+
+def test_downsample_and_upsample_unfold_to_the_values_ops_computes() -> None:
+    env = symbolic_env(F=(2, 3), I=(3, 2))
+    tables = tabulate(env)
+    points = [(a, b) for a in range(-7, 8) for b in range(-7, 8)]
+    F, I = env["F"], env["I"]
+    for text, expected in [
+        ("downsample(F, 2, 2)", ops.downsample(F, 2, 2)),
+        ("upsample(F, 3, 3)", ops.upsample(F, 3, 3)),
+        ("downsample(corr(upsample(F, 2, 2), shift(I, 1, 1)), 3, 3)",
+         ops.downsample(ops.corr(ops.upsample(F, 2, 2), ops.shift(I, 1, 1)), 3, 3)),
+        # under one-axis flips and transposes the factor commutes with the permutation
+        ("flip(upsample(transpose(F), 2, 2), 0)", ops.flip(ops.upsample(ops.transpose(F), 2, 2), 0)),
+        ("transpose(downsample(flip(I, 1), 2, 2))",
+         ops.transpose(ops.downsample(ops.flip(I, 1), 2, 2))),
+    ]:
+        term = unfold(plane_side(text))
+        for p in points:
+            assert evaluate_at(term, tables, {"x": p}, 2) == expected.value_at(p), (text, p)
+
+
+def test_factors_that_differ_between_axes_are_not_unfolded() -> None:
+    with pytest.raises(NotApplicableError, match="differ between axes"):
+        unfold(plane_side("upsample(F, 2, 1)"))
+
+
+def test_divide_by_the_common_factor_of_an_indicator() -> None:
+    from symconv.prove.rules import divide
+
+    env = symbolic_env(a=(4,))
+    # Σ_j a(j)·[2x − 2j = 0] = Σ_j a(j)·[x − j = 0]; with [2x − 2j − 1 = 0] the term is 0
+    even = LinearForm((Monomial(ONE, ("j",), (Atom("a", j),), points=((x - j).scaled(2),)),))
+    after = divide(even, 0)
+    assert after.monomials[0].points == (x - j,)
+    assert values_agree(even, after, env, POINTS_1D)
+    odd = LinearForm((Monomial(ONE, ("j",), (Atom("a", j),),
+                               points=((x - j).scaled(2) - Index.constant((1,)),)),))
+    assert divide(odd, 0).monomials[0].coef == 0
+    assert values_agree(odd, divide(odd, 0), env, POINTS_1D)
+    with pytest.raises(RuleError, match="no indicator"):
+        divide(after, 0)
+    torus = LinearForm((Monomial(ONE, ("j",), (Atom("a", j),), torus=True,
+                                 deltas=((x - j).scaled(2),)),))
+    with pytest.raises(RuleError, match="congruence"):
+        divide(torus, 0)
+
+
+@given(st.lists(st.lists(st.integers(-6, 6), min_size=2, max_size=2), min_size=2, max_size=4),
+       st.sampled_from([((1, 2), (0, 1)), ((2, 1), (1, 1)), ((0, -1), (1, 0)), ((1, 0), (3, 1))]))
+def test_column_hnf_is_unimodular_and_does_not_depend_on_a_re_indexing(
+        rows: list[list[int]], change: tuple[tuple[int, ...], ...]) -> None:
+    from symconv.prove.rules import column_hnf
+
+    h, u = column_hnf(rows, 2)
+    assert abs(u[0][0] * u[1][1] - u[0][1] * u[1][0]) == 1
+    assert h == [[sum(r[m] * u[m][j] for m in range(2)) for j in range(2)] for r in rows]
+    # rows·V for a unimodular V: the same lattice of sums, so the same normal form
+    moved = [[sum(r[m] * change[m][j] for m in range(2)) for j in range(2)] for r in rows]
+    assert column_hnf(moved, 2)[0] == h
+
+
+def test_lattice_re_indexes_every_sum_by_a_unimodular_matrix() -> None:
+    from symconv.prove.rules import lattice
+
+    env = symbolic_env(a=(7,), b=(6,), c=(2,))
+    k = Index.var("k")
+    # Σ_{i,k} a(2i − 4k)·c(k)·b(2i) with i = 2j + l, k = j (j = k, l = i − 2k)
+    before = LinearForm((Monomial(ONE, ("i", "k"), (Atom("a", i.scaled(2) - k.scaled(4)),
+                                                      Atom("c", k), Atom("b", i.scaled(2)))),))
+    after = lattice(before, 0, ("j", "l"), ((2, 1), (1, 0)), ((0, 1), (1, -2)), (Index(), Index()))
+    assert after.text() == "Σ_{j,l∈Z^d} a(2l)·c(j)·b(4j + 2l)"
+    assert values_agree(before, after, env, [(0,)])
+    # a shift by the free point and a constant is a bijection too
+    with_x = LinearForm((replace_atoms(before, x),))
+    shifted = lattice(with_x, 0, ("j", "l"), ((1, 0), (0, 1)), ((1, 0), (0, 1)),
+                      (x, Index.constant((1,))))
+    assert values_agree(with_x, shifted, env, POINTS_1D)
+    with pytest.raises(RuleError, match="not unimodular"):  # det 2: not a bijection of Z^2
+        lattice(before, 0, ("j", "l"), ((2, 0), (0, 1)), ((1, 0), (0, 1)), (Index(), Index()))
+    with pytest.raises(RuleError, match="captures"):
+        lattice(before, 0, ("j", "l"), ((1, 0), (0, 1)), ((1, 0), (0, 1)),
+                (Index.var("l"), Index()))
+
+
+def replace_atoms(form: LinearForm, point: Index) -> Monomial:
+    """The term of ``form`` with x free in it (a factor a(x) that the shift moves too)."""
+    mono = form.monomials[0]
+    return Monomial(mono.coef, mono.variables, (*mono.atoms, Atom("a", point)))

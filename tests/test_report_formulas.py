@@ -31,6 +31,8 @@ FUNCTION_CASES = {
     "conj": ("conj(a)", r"\overline{a}"),
     "zeropad": ("zeropad(a, 3, 5)", r"\operatorname{pad}_{(3, 5)}(a)"),
     "periodize": ("periodize(a, 4)", r"\operatorname{per}_{4}(a)"),
+    "downsample": ("downsample(a, 2)", r"\operatorname{down}_{2}(a)"),
+    "upsample": ("upsample(a, 2, 3)", r"\operatorname{up}_{(2, 3)}(a)"),
     "len": ("len(a) * a", r"\operatorname{len}(a)\,a"),
     "numel": ("numel(a) * sum(a)", r"\operatorname{numel}(a) \cdot (\textstyle\sum_{x} a(x))"),
     "size": ("size(a, 1) * a", r"\operatorname{size}_{1}(a)\,a"),

@@ -31,7 +31,7 @@ IMPLEMENTATIONS = {
     "transpose": ops.transpose, "circconv": ops.circconv, "circcorr": ops.circcorr,
     "dft": fourier.dft, "idft": fourier.idft, "conj": ops.conj, "zeropad": ops.zeropad,
     "sum": ops.total, "frobenius": ops.frobenius, "trace": ops.trace, "hadamard": ops.hadamard,
-    "periodize": ops.periodize,
+    "periodize": ops.periodize, "downsample": ops.downsample, "upsample": ops.upsample,
     "len": size_value, "size": size_value, "numel": size_value,
 }
 CLAIM_KEY_TEXT = {

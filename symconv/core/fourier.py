@@ -77,6 +77,9 @@ def idft(signal: Signal, *sizes: int, sign: int = -1, norm: str = "backward") ->
 def dft_period(signal: Signal, sizes: tuple[int, ...]) -> tuple[int, ...]:
     """The torus Z_n^d a DFT of ``signal`` with these ``sizes`` lives on (validated)."""
     if not sizes:
+        if 0 in signal.shape:  # e.g. a downsample that keeps no sample
+            raise ShapeError(f"the DFT of a signal with an empty box (shape {signal.shape}) "
+                             "has no period; give the DFT size")
         return signal.shape
     if len(sizes) == 1 and signal.ndim > 1:
         sizes = sizes * signal.ndim

@@ -440,6 +440,62 @@ def zeropad(signal: Signal, *sizes: int) -> Signal:
     return Signal(signal.embed(signal.origin, sizes), signal.origin)
 
 
+def _factors(signal: Signal, factors: Sequence[int], func: str) -> tuple[int, ...]:
+    """One positive integer per axis (a stride or a dilation)."""
+    if len(factors) != signal.ndim:
+        raise ShapeError(f"{func} by {len(factors)} factors of a {signal.ndim}D signal; "
+                         f"expected {signal.ndim}")
+    for s in factors:
+        if isinstance(s, bool) or not isinstance(s, int) or s < 1:
+            raise ShapeError(f"{func} factor {s!r} is not a positive integer")
+    return tuple(factors)
+
+
+@accepts_arrays(1)
+def downsample(signal: Signal, *factors: int) -> Signal:
+    """``downsample(a, s)(x) = a(s·x)``, one factor per axis: keep every s-th sample (a stride).
+
+    A strided CNN layer is the full layer read at s·o: torch's
+    ``conv2d(x, W, stride=s, padding=p, dilation=d)`` is, on its output box,
+    ``downsample(corr(upsample(W, d), shift(x, p)), s)``.
+
+    >>> from symconv.core.signal import Signal
+    >>> downsample(Signal([1, 2, 3, 4, 5], (0,)), 2).to_array().tolist()
+    [1, 3, 5]
+    >>> downsample(Signal([1, 2, 3, 4], (-1,)), 2).origin  # a(-1), a(1): only a(0), a(2) kept
+    (0,)
+    """
+    steps = _factors(signal, factors, "downsample")
+    lo = [-(-o // s) for o, s in zip(signal.origin, steps, strict=True)]  # ceil(o / s)
+    hi = [(o + n - 1) // s for o, n, s in zip(signal.origin, signal.shape, steps, strict=True)]
+    if any(h < l for l, h in zip(lo, hi, strict=True)):
+        return Signal.zeros(signal.ndim, signal.is_exact)
+    index = tuple(slice(l * s - o, h * s - o + 1, s)
+                  for l, h, s, o in zip(lo, hi, steps, signal.origin, strict=True))
+    return Signal(signal.entries[index], lo)
+
+
+@accepts_arrays(1)
+def upsample(signal: Signal, *factors: int) -> Signal:
+    """``upsample(a, s)(x) = a(x/s)`` where s divides x, else 0: zero insertion, one factor per
+    axis.  It dilates a kernel (``upsample(W, d)`` is W with dilation d) and spreads an output
+    gradient by the stride: torch's ``conv_transpose2d(g, W, stride=s, padding=p, dilation=d)``
+    is, on its output box, ``shift(conv(upsample(W, d), upsample(g, s)), -p)``, the adjoint of
+    the strided layer (see :func:`downsample`).
+
+    >>> from symconv.core.signal import Signal
+    >>> upsample(Signal([1, 2, 3], (-1,)), 2).to_array().tolist()
+    [1, 0, 2, 0, 3]
+    >>> upsample(Signal([1, 2, 3], (-1,)), 2).origin
+    (-2,)
+    """
+    steps = _factors(signal, factors, "upsample")
+    shape = tuple((n - 1) * s + 1 if n else 0 for n, s in zip(signal.shape, steps, strict=True))
+    out = _zero_array(shape, signal.is_exact, signal.entries.dtype)
+    out[tuple(slice(None, None, s) for s in steps)] = signal.entries
+    return Signal(out, [o * s for o, s in zip(signal.origin, steps, strict=True)])
+
+
 # --- products and sums ------------------------------------------------------------------
 
 
@@ -504,6 +560,9 @@ def circular_period(a: Signal, b: Signal | None = None, n: Sequence[int] | None 
             f"circular operation on shapes {a.shape} and {b.shape}; expected equal shapes "
             "(zeropad one, or give the period n)"
         )
+    if 0 in a.shape:  # e.g. a downsample that keeps no sample
+        raise ShapeError(f"a circular operation on an empty box (shape {a.shape}) has no "
+                         "period; give the period n")
     return a.shape
 
 

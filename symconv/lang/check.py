@@ -113,7 +113,7 @@ def _call_kind(node: Call, ndims: Mapping[str, int]) -> Kind:
         raise _fail(node, f"{node.func}() of {shown}; expected equal dimensions")
     ndim = kinds[0].ndim
     n_ints = len(node.args) - op.signals
-    if op.ints in (Ints.OFFSETS, Ints.SIZES) and n_ints != ndim:
+    if op.ints in (Ints.OFFSETS, Ints.SIZES, Ints.FACTORS) and n_ints != ndim:
         raise _fail(node, f"{node.func}() of {kinds[0]} needs {ndim} integers; got {n_ints}")
     if op.ints is Ints.PERIOD and n_ints not in (0, ndim):
         raise _fail(node, f"{node.func}() period needs {ndim} integers; got {n_ints}")
@@ -125,6 +125,11 @@ def _call_kind(node: Call, ndims: Mapping[str, int]) -> Kind:
             size = integer_value(arg)
             if size is None or size < 1:
                 raise _fail(arg, f"{node.func}() size must be a positive integer")
+    if op.ints is Ints.FACTORS:
+        for arg in node.args[op.signals:]:
+            factor = integer_value(arg)
+            if factor is None or factor < 1:
+                raise _fail(arg, f"{node.func}() factor must be a positive integer")
     if op.ints is Ints.AXIS and n_ints + len(node.kwargs) > 1:
         raise _fail(node, f"{node.func}() takes one axis at most (positional or axis=)")
     if op.ints is Ints.AXIS and n_ints == 1:

@@ -50,6 +50,7 @@ class Ints(Enum):
     OFFSETS = "offsets"  # one integer per axis: shift
     SIZES = "sizes"  # one positive size per axis: zeropad, periodize
     PERIOD = "period"  # none (the operands' own box) or one positive size per axis
+    FACTORS = "factors"  # one positive integer per axis, not a size: downsample, upsample
 
     @property
     def bounds(self) -> tuple[int, int]:
@@ -64,6 +65,7 @@ _INT_COUNTS = {
     Ints.OFFSETS: (1, MAX_AXES),
     Ints.SIZES: (1, MAX_AXES),
     Ints.PERIOD: (0, MAX_AXES),
+    Ints.FACTORS: (1, MAX_AXES),
 }
 
 
@@ -238,6 +240,20 @@ OPERATIONS: dict[str, Operation] = _operations(
         on_z=Multilinear((Read(0, point=1, offsets=True),), takes_ints=True),
         on_torus=Multilinear((Read(0, point=1, offsets=True),), takes_ints=True)),
         ints=Ints.OFFSETS),
+    # strides and dilations: a strided, dilated, padded CNN layer is
+    # downsample(corr(upsample(W, d), shift(x, p)), s), its adjoint
+    # shift(conv(upsample(W, d), upsample(g, s)), -p)
+    Operation("downsample", 1, Definition(
+        "downsample(a, s)(x) = a(s·x), s one positive integer per axis",
+        r"$\operatorname{down}_s(a)(x) = a(s x)$, $s$ one positive integer per axis",
+        on_z=Structural("resample"), on_torus=_not_on_torus("downsample")),
+        ints=Ints.FACTORS),
+    Operation("upsample", 1, Definition(
+        "upsample(a, s)(x) = Σ_j a(j)·[x = s·j]: a(x/s) where s divides x, else 0",
+        r"$\operatorname{up}_s(a)(x) = \sum_j a(j)\,[x = s j]$: $a(x/s)$ where $s \mid x$,"
+        r" else $0$",
+        on_z=Structural("resample"), on_torus=_not_on_torus("upsample")),
+        ints=Ints.FACTORS),
     Operation("transpose", 1, Definition(
         "transpose(a)(x_1, x_2) = a(x_2, x_1)",
         r"$\operatorname{transpose}(a)(x_1, x_2) = a(x_2, x_1)$",

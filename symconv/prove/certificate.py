@@ -151,7 +151,30 @@ def _certificate_plane(steps: list[Step], flat: LinearForm,
     fixed: list[list[list[str]]] = [[] for _ in flat.monomials]
     touched = [False for _ in flat.monomials]
     for step in steps:
-        if step.rule not in ("reindex", "rename", "fix", "permute", "permute_sums", "at_point"):
+        if step.rule not in ("reindex", "rename", "fix", "permute", "permute_sums", "at_point",
+                             "divide", "lattice"):
+            continue
+        if step.rule == "lattice":  # v_i = Σ_j U_ij·w_j + r_i, w_j = Σ_i V_ji·(v_i − r_i)
+            m, source = step.params["monomial"], step.before
+            assert isinstance(source, LinearForm)
+            touched[m] = True
+            olds, news = source.monomials[m].variables, step.params["new_vars"]
+            matrix, inverse, rests = (step.params[k] for k in ("matrix", "inverse", "rests"))
+            forward = [sum((Index.var(w, matrix[i][j]) for j, w in enumerate(news)), rests[i])
+                       for i in range(len(olds))]
+            solved = {f"{v}.{b}": _affine(forward[i], b) for i, v in enumerate(olds)
+                      for b in range(ndim)}
+            old[m] = {k: _substituted(e, solved) for k, e in old[m].items()}
+            back = [sum(((Index.var(v) - rests[i]).scaled(inverse[j][i]) for i, v in enumerate(olds)),
+                        Index()) for j in range(len(news))]
+            new[m] = {k: e for k, e in new[m].items() if k not in solved} | {
+                f"{w}.{b}": _substituted(_affine(back[j], b), new[m])
+                for j, w in enumerate(news) for b in range(ndim)}
+            continue
+        if step.rule == "divide":  # between the fixes, on the variables as unfolded
+            if touched[step.params["monomial"]]:
+                raise RuleError("an indicator is divided after a re-indexing")
+            fixed[step.params["monomial"]].append(["divide"])
             continue
         if step.rule == "at_point":  # after the fixes, on the free point only
             for m, _ in step.params["moves"]:

@@ -243,6 +243,9 @@ class _Expander:
         if f in SCALAR | {"conj", "hadamard"}:
             product = self.same(*inner) if f in ("frobenius", "hadamard") else inner[0]
             return [] if f in SCALAR else product
+        if f == "upsample":  # strides (lattice): s times the box
+            return [(_add({}, lo, s), _add({}, hi, s))
+                    for (lo, hi), s in zip(inner[0], self.ints(node), strict=True)]
         if f in REINDEX:
             return REINDEX[f][1](inner[0], self.ints(node))
         if f == "zeropad" and period:
@@ -369,6 +372,8 @@ class _Expander:
             return self.expand(args[0], REINDEX[f][0](p, self.ints(node)))
         if f == "hadamard":
             return self.product(self.expand(args[0], p), self.expand(args[1], p))
+        if f in ("downsample", "upsample"):
+            return self.resampled(node, p, self.ints(node))
         _need(f in SLIDING or f in FOURIER, f"{f} is outside the checked fragment")
         k = self.fresh(len(p))
         if f in FOURIER:  # ω^(±p·k), and 1/n per axis for idft
@@ -397,6 +402,35 @@ class _Expander:
             raise CertificateError("the extension of an expression is outside the fragment")
         self.real |= {indicator}
         return self.product([self.atom(indicator, p)], self.bind(k, self.product(kernel, terms)))
+
+    # --- strides and dilations (lattice): on Z^d only, one positive factor s_a per axis ---
+    def resampled(self, node: Call, p: list[Aff], factors: list[int]) -> list[Term]:
+        """downsample(a, s)(p) = a(s·p); upsample(a, s)(p) = Σ_j a(j)·Π_a [p_a − s_a·j_a = 0]."""
+        if self.torus is not None or self.padded or len(factors) != len(p) or min(factors) < 1:
+            raise CertificateError(f"{node.func} is outside the checked fragment of this model")
+        if node.func == "downsample":
+            return self.expand(node.args[0], [_add({}, q, s) for q, s in zip(p, factors, strict=True)])
+        j = self.fresh(len(p))
+        return self.bind(j, [replace(t, deltas=t.deltas + [(a, _add(q, jj, -s)) for a, (q, jj, s)
+                                                           in enumerate(zip(p, j, factors, strict=True))])
+                             for t in self.expand(node.args[0], j)])
+
+    @staticmethod
+    def divide(t: Term) -> Term:
+        """The step ["divide"]: [g·L + k = 0] = [L + k/g = 0] on Z^d (L integer), g the gcd of
+        the variables' coefficients; the term is 0 where g does not divide k."""
+        deltas, coef = [], t.coef
+        for a, d in t.deltas:
+            g = 0
+            for v, c in d.items():
+                while c and v != "1":  # Euclid: g = gcd(g, c)
+                    g, c = c, g % c
+            if abs(g) > 1:
+                coef = coef if d.get("1", 0) % g == 0 else Fraction(0)
+                d = {v: c // abs(g) for v, c in d.items()}
+            deltas.append((a, d))
+        return replace(t, coef=coef, deltas=deltas)
+    # --- end of strides and dilations ---
 
     def conj(self, t: Term) -> Term:
         atoms = [(s, c if s in self.real else not c, i) for s, c, i in t.atoms]
@@ -461,6 +495,8 @@ def _run(t: Term, steps: Any, torus: bool) -> Term:
         if kind == "map" and len(step) == 3 and all(isinstance(s, dict) for s in step[1:]):
             forward, inverse = ({v: _aff(a) for v, a in s.items()} for s in step[1:])
             t = _apply_map(t, forward, inverse, torus)
+        elif kind == "divide" and len(step) == 1 and not torus:
+            t = _Expander.divide(t)
         elif kind in ("collapse", "orth" if torus else "point") and len(step) == 2 and \
                 isinstance(step[1], str):
             t = _orthogonality(t, step[1]) if kind == "orth" else \

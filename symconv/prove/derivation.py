@@ -42,6 +42,8 @@ RULE_TITLES = {
     "permute": "re-indexing",
     "permute_sums": "re-indexing",
     "at_point": "evaluating at a point",
+    "divide": "dividing an indicator",
+    "lattice": "re-indexing",
 }
 
 

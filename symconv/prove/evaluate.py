@@ -138,6 +138,8 @@ MOVES: dict[str, Callable[[Signal, list[int], dict[str, Any]], Signal]] = {
     "shift": lambda a, ints, options: ops.shift(a, *ints),
     "zeropad": lambda a, ints, options: ops.zeropad(a, *ints),
     "transpose": lambda a, ints, options: ops.transpose(a),
+    "downsample": lambda a, ints, options: ops.downsample(a, *ints),
+    "upsample": lambda a, ints, options: ops.upsample(a, *ints),
 }
 
 

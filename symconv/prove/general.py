@@ -68,8 +68,21 @@ a zeropad to the size, or in a crop that needs the concrete kernel's size (full 
 boundary);
 trace of anything but a matrix product; @ outside trace; signed permutations of sums in a
 term that uses x; zeropad other than to one length that follows the sizes; fixed periods
-or DFT sizes; scalar factors other than numbers in the padded model; stride and dilation;
-``!=`` statements.
+or DFT sizes; scalar factors other than numbers in the padded model; downsample and
+upsample with factors that differ between axes (one factor on every axis is an integer
+coefficient of the vector index); ``!=`` statements.
+
+Strides and dilations: ``downsample(a, s)(p) = a(s·p)`` keeps the factor as a coefficient of
+the index, ``upsample(a, s)(p) = Σ_j a(j)·[p − s·j = 0]`` is an indicator that the fix step
+removes once a variable with coefficient ±1 is in it (a conv or corr around the upsample,
+a frobenius or sum around the layer); an indicator whose coefficients share a factor g is
+divided by it (``divide``: [s·x − s·j = 0] = [x − j = 0], and 0 where g does not divide the
+constant).  The atoms keep their non-unit coefficients.  A term none of whose factor orders
+pivots every variable with coefficient ±1 (a strided layer's output s·o) is re-indexed
+instead by one unimodular substitution of all its sums, v = U·w + r (``lattice``), to the
+column Hermite normal form of its index matrix with the rests reduced modulo the pivots
+(:func:`~symconv.prove.rules.column_hnf`): equal sums then have equal normal forms for the
+same order of factors, and the smallest over the orders is kept.
 
 This module is the search.  The records it returns, :class:`~symconv.prove.derivation.Derivation`
 (``steps``, ``text()``, ``latex()``, ``_repr_latex_``) made of
@@ -135,6 +148,7 @@ from symconv.prove.rules import (
     atom_key,
     box_of,
     can_permute,
+    column_hnf,
     definitions_used,
     form_text,
     free_variables,
@@ -151,6 +165,7 @@ from symconv.prove.rules import (
 )
 from symconv.prove.rules import at_point as at_point_rule
 from symconv.prove.rules import collapse as collapse_rule
+from symconv.prove.rules import divide as divide_rule
 from symconv.prove.rules import exchange as exchange_rule
 from symconv.prove.rules import fix_one as fix_one_rule
 from symconv.prove.rules import idempotence as idempotence_rule
@@ -164,6 +179,7 @@ from symconv.prove.sums import (
     Index,
     LinearForm,
     Monomial,
+    _inverse,
     same_expression,
 )
 from symconv.prove.verdict import Budget, Result, Verdict, format_sizes
@@ -198,7 +214,7 @@ def side_steps(side: DslSide) -> tuple[list[Step], LinearForm]:
         note = "pull constants and finite sums out of products, split sums over +"
         steps.append(Step(unfolded, form, "linearity", note, note))
     if not side.torus and any(mono.points for mono in form.monomials):
-        form = _at_point_steps(_fix_steps(form, steps), steps)
+        form = _at_point_steps(_divide_steps(_fix_steps(form, steps), steps), steps)
     for number in range(len(form.monomials)):
         if side.torus:
             form = _orthogonality_steps(form, number, steps)
@@ -299,6 +315,22 @@ def _fix_steps(form: LinearForm, steps: list[Step]) -> LinearForm:
     return after
 
 
+def _divide_steps(form: LinearForm, steps: list[Step]) -> LinearForm:
+    """Divide the indicators that no variable with coefficient ±1 is left to fix by their
+    common factor ([s·x − s·j = 0] = [x − j = 0] on Z^d), then let them fix (strides)."""
+    divided = form
+    for number, mono in enumerate(form.monomials):
+        if any(set(p.variables()) & set(mono.variables) for p in mono.points):
+            try:
+                after = divide_rule(divided, number)
+            except RuleError:
+                continue
+            note = "[g·L + k = 0] = [L + k/g = 0] on Z^d, and 0 where g does not divide k"
+            steps.append(Step(divided, after, "divide", note, note, {"monomial": number}))
+            divided = after
+    return divided if divided is form else _fix_steps(divided, steps)
+
+
 def _at_point_steps(form: LinearForm, steps: list[Step]) -> LinearForm:
     """In every term, the first indicator [±x + k = 0] on the free point alone fixes x in the
     term's other factors (one step for all terms)."""
@@ -397,16 +429,22 @@ def _canonical_moves(mono: Monomial, form: LinearForm) -> tuple[list[Move], list
     best: tuple[Any, ...] | None = None
     best_moves: list[_LazyMove] = []
     best_forms: list[LinearForm] = []
-    for factor_order in itertools.permutations(range(len(mono.atoms))):
-        attempt_moves = _pivot(mono, factor_order, used)
-        if attempt_moves is None:
-            continue
-        result, moves, forms = attempt_moves
-        key = (tuple(sorted(atom_key(a) for a in result.atoms)), result.phase.quadratic,
-               result.phase.linear, result.phase.constant,
-               tuple(sorted((p.coeffs, p.const) for p in result.points)))
-        if best is None or key < best:
-            best, best_moves, best_forms = key, moves, forms
+    # when no order pivots every variable (a strided layer's output s·o has no factor with
+    # coefficient ±1), the Hermite normal form of the term's index matrix, on Z^d
+    for hermite in (False, True) if not mono.torus else (False,):
+        for factor_order in itertools.permutations(range(len(mono.atoms))):
+            attempt_moves = _hermite(mono, factor_order, used) if hermite else \
+                _pivot(mono, factor_order, used)
+            if attempt_moves is None:
+                continue
+            result, moves, forms = attempt_moves
+            key = (tuple(sorted(atom_key(a) for a in result.atoms)), result.phase.quadratic,
+                   result.phase.linear, result.phase.constant,
+                   tuple(sorted((p.coeffs, p.const) for p in result.points)))
+            if best is None or key < best:
+                best, best_moves, best_forms = key, moves, forms
+        if best is not None:
+            break
     if best is None:
         raise RuleError(f"no factor order re-indexes {mono.as_term().text()}")
     return [(rule, params, *why()) for rule, params, why in best_moves], best_forms
@@ -428,6 +466,57 @@ def _reindex_note(var: str, new_var: str, index: Index, inverse: Index,
     why_latex = (rf"substitute ${new_var} = {index.latex()}$, i.e.\ ${var} = {inverse.latex()}$,"
                  rf" a bijection of {group_latex}")
     return why, why_latex
+
+
+def _hermite(mono: Monomial, factor_order: tuple[int, ...],
+             used: set[str]) -> tuple[Monomial, list[_LazyMove], list[LinearForm]] | None:
+    """Re-index every sum at once, v = U·(w + s), so that the factors' index matrix, rows in
+    ``factor_order``, is in column Hermite normal form (U unimodular) and each pivot row's
+    rest (its x and constant parts) is reduced modulo its pivot (the shift s): equal terms
+    get equal forms.  None when the rows do not have full rank."""
+    variables = mono.variables
+    k = len(variables)
+    indices = [mono.atoms[p].index for p in factor_order] + list(mono.points)
+    matrix, unimodular = column_hnf([[index.coeff(v) for v in variables] for index in indices], k)
+    inverse = _inverse([[Fraction(c) for c in row] for row in unimodular])
+    assert inverse is not None and all(c.denominator == 1 for row in inverse for c in row)
+    rests = [Index(tuple((v, c) for v, c in index.coeffs if v not in variables), index.const)
+             for index in indices]
+    shifts = [Index() for _ in range(k)]
+    col = 0
+    for r, row in enumerate(matrix):
+        if col == k or row[col] == 0:
+            continue
+        pivot, rest = row[col], rests[r]
+        shifts[col] = -(sum((Index.var(v, c // pivot) for v, c in rest.coeffs if c // pivot),
+                            Index()) + Index.constant(tuple(c // pivot for c in rest.const)))
+        rests = [other + shifts[col].scaled(matrix[q][col]) for q, other in enumerate(rests)]
+        col += 1
+    if col < k:
+        return None
+    names = fresh_names(used)
+    new_vars = tuple(next(names) for _ in range(k))
+    offsets = tuple(sum((shifts[j].scaled(unimodular[i][j]) for j in range(k)), Index())
+                    for i in range(k))
+    params: dict[str, Any] = {
+        "new_vars": new_vars, "matrix": tuple(map(tuple, unimodular)),
+        "inverse": tuple(tuple(int(c) for c in row) for row in inverse), "rests": offsets}
+    form = RULES["lattice"](LinearForm((mono,)), monomial=0, **params)
+    assert isinstance(form, LinearForm)
+    images = [sum((Index.var(w, unimodular[i][j]) for j, w in enumerate(new_vars)), offsets[i])
+              for i in range(k)]
+    shown = ", ".join(f"{v} = {image.text()}" for v, image in zip(variables, images, strict=True))
+    why = (f"substitute {shown} (an integer matrix with an integer inverse: a bijection of "
+           f"Z^d for each sum), the Hermite normal form of the indices")
+    moves: list[_LazyMove] = [("lattice", params, lambda: (why, why))]
+    forms = [form]
+    mapping = {old: new for old, new in zip(new_vars, fresh_names(set()), strict=False)
+               if old != new}
+    if mapping:
+        form = rename_rule(form, 0, mapping)
+        moves.append(("rename", {"mapping": mapping}, functools.partial(_rename_note, mapping)))
+        forms.append(form)
+    return form.monomials[0], moves, forms
 
 
 def _pivot(mono: Monomial, factor_order: tuple[int, ...], used: set[str]

@@ -396,6 +396,7 @@ _HEIGHT_TERMS: dict[str, Callable[[_HeightBackend, list[_Weighed], list[int]], i
     "sum": _smallest_size, "frobenius": _smallest_size,
     "trace": lambda backend, signals, ints: min(signals[0].value.shape),
     "flip": _one, "shift": _one, "zeropad": _one, "transpose": _one, "hadamard": _one,
+    "downsample": _one, "upsample": _one,
 }
 
 _HeightBackend.operations = dispatch_table("_HeightBackend", {

@@ -239,6 +239,9 @@ def recheck(claim: Claim, derivation: Derivation, budget: Budget, every_step: bo
 
 # sizes per axis of each size class in the re-checks of modes (axis a adds a)
 RECHECK_MODE_SIDES = (1, 2, 3)
+# tried after those, smallest first, when fewer than two of them are in scope (a dilated
+# kernel fits in valid mode only inside larger images)
+RECHECK_MODE_LARGER_SIDES = (4, 5, 6, 7)
 
 
 RECHECK_MODE_ASSIGNMENTS = 4
@@ -259,9 +262,13 @@ def recheck_modes(claim: Claim, derivation: Derivation, budget: Budget) -> None:
     reps = list(dict.fromkeys(classes.values()))
     combos = list(itertools.product(RECHECK_MODE_SIDES, repeat=len(reps)))
     random.Random(len(claim.text)).shuffle(combos)
+    combos += sorted((c for c in itertools.product(RECHECK_MODE_SIDES + RECHECK_MODE_LARGER_SIDES,
+                                                   repeat=len(reps))
+                      if max(c, default=0) > max(RECHECK_MODE_SIDES)), key=lambda c: (sum(c), c))
     done = 0
     for sides in combos:
-        if done == RECHECK_MODE_ASSIGNMENTS:
+        if done == RECHECK_MODE_ASSIGNMENTS or (
+                done >= 2 and max(sides, default=0) > max(RECHECK_MODE_SIDES)):
             break
         budget.check()
         size = dict(zip(reps, sides, strict=True))

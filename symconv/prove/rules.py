@@ -41,6 +41,7 @@ fail, so a derivation can be replayed and re-checked step by step
 from __future__ import annotations
 
 import itertools
+import math
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
@@ -631,7 +632,7 @@ def _unfold_call(node: Call, point: Index | None, ctx: _UnfoldContext, axes: Axe
     if isinstance(meaning, Unsupported):
         raise NotApplicableError(meaning.reason)
     if isinstance(meaning, Structural):
-        return STRUCTURAL[meaning.case](node, ctx)
+        return STRUCTURAL[meaning.case](node, point, ctx, axes)
     if op.sliding and mode_and_boundary(node) != ("full", "zero"):
         return _unfold_cropped(node, point, ctx, axes)
     for key, value in node.kwargs:
@@ -641,6 +642,27 @@ def _unfold_call(node: Call, point: Index | None, ctx: _UnfoldContext, axes: Axe
             raise NotApplicableError(f"{node.func} with {key}={dsl_text(value)} is not the Z^d "
                                      "operation")
     return _interpret(node, meaning, point, ctx, axes, torus=False)
+
+
+def _unfold_resampled(node: Call, point: Index | None, ctx: _UnfoldContext, axes: Axes) -> Term:
+    """``downsample(a, s)(p) = a(s·p)`` and ``upsample(a, s)(p) = Σ_j a(j)·[p − s·j = 0]`` for
+    one factor s on every axis (an index is a vector with one integer coefficient per
+    variable: per-axis factors that differ are not modelled).  Under a signed permutation σ
+    the factor commutes with σ, and upsample's j = σ(k) as for conv."""
+    if point is None:
+        raise NotApplicableError(f"{node.func}(...) is a signal used where a number is expected")
+    factors = {integer_value(a) for a in node.args[1:]}
+    if len(factors) != 1 or None in factors or min(f or 0 for f in factors) < 1:
+        raise NotApplicableError(f"{dsl_text(node)}: factors that differ between axes are not "
+                                 "modelled in the general tier")
+    factor = factors.pop() or 1
+    if node.func == "downsample":
+        return _unfold(node.args[0], point.scaled(factor), ctx, axes)
+    var = next(ctx.names)
+    ctx.created(var, axes)
+    inner = Index.var(var)
+    return Sigma((var,), Prod((_unfold(node.args[0], inner, ctx, axes),
+                               Kronecker(point - inner.scaled(factor)))))
 
 
 def _unfold_trace(node: Call, ctx: _UnfoldContext) -> Term:
@@ -661,7 +683,10 @@ def _unfold_trace(node: Call, ctx: _UnfoldContext) -> Term:
 
 
 # The meanings the unfolding writes with a rule of its own (Structural records).
-STRUCTURAL: dict[str, Callable[[Call, _UnfoldContext], Term]] = {"trace": _unfold_trace}
+STRUCTURAL: dict[str, Callable[[Call, Index | None, _UnfoldContext, Axes], Term]] = {
+    "trace": lambda node, point, ctx, axes: _unfold_trace(node, ctx),
+    "resample": lambda node, point, ctx, axes: _unfold_resampled(node, point, ctx, axes),
+}
 
 
 # --- linearity ---------------------------------------------------------------------
@@ -810,6 +835,79 @@ def reindex(form: LinearForm, monomial: int, var: str, new_var: str, image: Inde
                                                       for p in mono.points)))
 
 
+def lattice(form: LinearForm, monomial: int, new_vars: tuple[str, ...],
+            matrix: tuple[tuple[int, ...], ...], inverse: tuple[tuple[int, ...], ...],
+            rests: tuple[Index, ...]) -> LinearForm:
+    """On Z^d, substitute every summation variable at once: v_i = Σ_j U_ij·w_j + r_i, U an
+    integer matrix with an integer inverse (unimodular: a bijection of (Z^d)^k, as the scalar
+    U acts on every axis alike) and r_i free of the summation variables; the sum over v is
+    the sum over w = U⁻¹(v − r).  It brings a term to Hermite normal form
+    (:func:`column_hnf`) when no factor indexes a variable with coefficient ±1."""
+    mono = _monomial(form, monomial)
+    k = len(mono.variables)
+    if mono.torus or len(new_vars) != k or len(set(new_vars)) != k or len(rests) != k:
+        raise RuleError("a lattice re-indexing needs one new variable and one rest per sum on Z^d")
+    if any(len(row) != k for row in matrix + inverse) or len(matrix) != k or len(inverse) != k \
+            or any(sum(matrix[i][m] * inverse[m][j] for m in range(k)) != int(i == j)
+                   for i in range(k) for j in range(k)):
+        raise RuleError("the matrix of a lattice re-indexing is not unimodular with that inverse")
+    free = free_variables(mono) - set(mono.variables)
+    if set(new_vars) & (free | {FREE_VARIABLE}) or any(
+            r.variables() & (set(mono.variables) | set(new_vars)) for r in rests):
+        raise RuleError("a lattice re-indexing captures a variable")
+    image = {v: rest + sum((Index.var(w, matrix[i][j]) for j, w in enumerate(new_vars)), Index())
+             for i, (v, rest) in enumerate(zip(mono.variables, rests, strict=True))}
+
+    def moved(index: Index) -> Index:
+        result = Index(tuple((v, c) for v, c in index.coeffs if v not in image), index.const)
+        for v, c in index.coeffs:
+            if v in image:
+                result = result + image[v].scaled(c)
+        return result
+
+    return _with(form, monomial, replace(
+        mono, variables=new_vars, atoms=tuple(replace(a, index=moved(a.index)) for a in mono.atoms),
+        points=tuple(moved(p) for p in mono.points)))
+
+
+def column_hnf(rows: list[list[int]], k: int) -> tuple[list[list[int]], list[list[int]]]:
+    """(H, U) with H = rows·U in column Hermite normal form and U unimodular (k × k): row by
+    row, the first row not in the span of the earlier ones gets the next pivot column, its
+    pivot positive and its entries left of the pivot reduced into [0, pivot), the entries
+    right of it zero.  For rows of rank k, H does not depend on the U chosen: sums equal
+    up to a unimodular re-indexing get the same H for the same order of factors."""
+    a = [list(r) for r in rows]
+    u = [[int(i == j) for j in range(k)] for i in range(k)]
+
+    def combine(target: int, source: int, q: int) -> None:  # column target −= q·column source
+        for m in (a, u):
+            for row in m:
+                row[target] -= q * row[source]
+
+    def swap(c1: int, c2: int) -> None:
+        for m in (a, u):
+            for row in m:
+                row[c1], row[c2] = row[c2], row[c1]
+
+    col = 0
+    for r in range(len(a)):
+        if col == k:
+            break
+        while any(a[r][c] for c in range(col + 1, k)) or (a[r][col] == 0 and any(
+                a[r][c] for c in range(col, k))):
+            swap(col, min((c for c in range(col, k) if a[r][c]), key=lambda c: abs(a[r][c])))
+            for c in range(col + 1, k):
+                combine(c, col, a[r][c] // a[r][col])
+        if a[r][col] == 0:
+            continue  # in the span of the earlier rows
+        if a[r][col] < 0:
+            combine(col, col, 2)  # negate the column
+        for c in range(col):
+            combine(c, col, a[r][c] // a[r][col])
+        col += 1
+    return a, u
+
+
 def exchange(form: LinearForm, monomial: int, order: tuple[str, ...]) -> LinearForm:
     """Sum one term's variables in another ``order``: allowed for finite sums only."""
     mono = _monomial(form, monomial)
@@ -908,6 +1006,27 @@ def _fixed_value(indicators: tuple[Index, ...], var: str) -> tuple[Index, tuple[
             return (indicator.substitute(var, Index()).scaled(-c),
                     indicators[:number] + indicators[number + 1:])
     raise RuleError(f"no indicator fixes {var}")
+
+
+def divide(form: LinearForm, monomial: int) -> LinearForm:
+    """On Z^d, ``[g·L + k = 0] = [L + k/g = 0]`` for g the gcd of an indicator's variable
+    coefficients when g divides every entry of k, and 0 otherwise (L is an integer point):
+    the indicators of a downsampled upsample, [s·x − s·j = 0], fix j after it."""
+    mono = _monomial(form, monomial)
+    if mono.torus:
+        raise RuleError("an indicator on Z_n^d is a congruence: its coefficients do not divide")
+    points, coef = [], mono.coef
+    for point in mono.points:
+        g = math.gcd(*(c for _, c in point.coeffs))
+        if g > 1:
+            if any(k % g for k in point.const):
+                coef = Fraction(0)
+            point = Index(tuple((v, c // g) for v, c in point.coeffs),
+                          tuple(k // g for k in point.const))
+        points.append(point)
+    if tuple(points) == mono.points and coef == mono.coef:
+        raise RuleError(f"no indicator of {mono.as_term().text()} has a common factor")
+    return _with(form, monomial, replace(mono, coef=coef, points=tuple(points)))
 
 
 def at_point(form: LinearForm, moves: tuple[tuple[int, int], ...]) -> LinearForm:
@@ -1138,6 +1257,16 @@ def _shift_box(node: Call, ctx: _UnfoldContext) -> _Box:
     return _dicts(shifted_box(_forms(box), [_Form({"1": k or 0}) for k in offsets]))
 
 
+def _upsample_box(node: Call, ctx: _UnfoldContext) -> _Box:
+    """A dilated kernel: s times its argument's box (ops' upsample keeps the origin times s)."""
+    factors = [integer_value(a) for a in node.args[1:]]
+    box = box_of(node.args[0], ctx)
+    if len(factors) != len(box) or any(s is None for s in factors):
+        raise NotApplicableError(f"the factors of {dsl_text(node)} are not integers")
+    return [(_form_add({}, lo, s or 0), _form_add({}, hi, s or 0))
+            for (lo, hi), s in zip(box, factors, strict=True)]
+
+
 def _sliding_box(node: Call, ctx: _UnfoldContext) -> _Box:
     mode, _ = mode_and_boundary(node)
     return output_box(box_of(node.args[0], ctx), box_of(node.args[1], ctx),
@@ -1154,7 +1283,8 @@ _NO_BOX = Unsupported("its box is not modelled")
 BOXES: dict[str, Callable[[Call, _UnfoldContext], _Box] | Unsupported] = dispatch_table(
     "the general tier's boxes",
     {name: _NO_BOX for name in OPERATIONS} | {"flip": _flip_box, "shift": _shift_box,
-                                              "conv": _sliding_box, "corr": _sliding_box})
+                                              "conv": _sliding_box, "corr": _sliding_box,
+                                              "upsample": _upsample_box})
 
 
 def form_text(form: Mapping[str, int]) -> str:
@@ -1211,4 +1341,6 @@ RULES: dict[str, Rule] = {
     "permute": permute,
     "permute_sums": permute_sums,
     "at_point": at_point,
+    "divide": divide,
+    "lattice": lattice,
 }

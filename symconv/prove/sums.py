@@ -203,7 +203,8 @@ def _box_latex(box: str) -> str:
         for k, (sign, term) in enumerate(terms):
             negative = sign in ("−", "-")
             out += ("-" if negative else "") if k == 0 else (" - " if negative else " + ")
-            out += re.sub(r"\b([no])_([A-Za-z][A-Za-z0-9]*?)(\d+)\b", symbol, term)
+            # (a multiple such as 3o_W1, from a dilated kernel's box, is a symbol too)
+            out += re.sub(r"(?<![A-Za-z_])([no])_([A-Za-z][A-Za-z0-9]*?)(\d+)\b", symbol, term)
         return out
 
     return r" \times ".join(rf"[{end(lo)} \,..\, {end(hi)}]"

@@ -18,6 +18,8 @@ statement              LaTeX (math mode)
 ``conj(a)``            ``\\overline{a}``
 ``zeropad(a, n)``      ``\\operatorname{pad}_{n}(a)``
 ``periodize(a, n)``    ``\\operatorname{per}_{n}(a)``, the function on Z_n (box [0, n))
+``downsample(a, s)``   ``\\operatorname{down}_{s}(a)``, ``down_s(a)(x) = a(s x)`` (a stride)
+``upsample(a, s)``     ``\\operatorname{up}_{s}(a)``, zeros inserted (a dilation)
 ``sum(a)``             ``\\textstyle\\sum_{x} a(x)``
 ``frobenius(a, b)``    ``\\langle a, b \\rangle``
 ``trace(a)``           ``\\operatorname{tr}(a)``
@@ -215,6 +217,8 @@ _CALLS: dict[str, _Notation | Unsupported] = dispatch_table("formulas", {
     "flip": _flip,
     "shift": lambda r, node, size: r.headed(node, r"\operatorname{shift}", _per_axis(size)),
     "zeropad": lambda r, node, size: r.headed(node, r"\operatorname{pad}", _per_axis(size)),
+    "downsample": lambda r, node, size: r.headed(node, r"\operatorname{down}", _per_axis(size)),
+    "upsample": lambda r, node, size: r.headed(node, r"\operatorname{up}", _per_axis(size)),
     "periodize": lambda r, node, size: r.headed(node, r"\operatorname{per}", _per_axis(size)),
     "dft": lambda r, node, size: r.headed(node, r"\operatorname{DFT}", size),
     "idft": lambda r, node, size: r.headed(node, r"\operatorname{DFT}", size, inverse=True),
