@@ -710,7 +710,7 @@ def test_the_divide_step_is_checked() -> None:
     # the checker expands downsample and upsample on Z^d only
     with pytest.raises(checker.CertificateError, match="downsample is outside the checked"):
         checker.check(parse_statement("circconv(f, g) == circconv(g, downsample(f, 1))"),
-                      torus.ndims, torus.real, torus.certificate)
+                      declared_signals(torus.claim), torus.certificate)
 
 
 def test_a_lattice_re_indexing_is_checked_as_a_map() -> None:
