@@ -101,3 +101,19 @@ def test_screen_rejects_only_false_statements() -> None:
     assert modular.env is None and modular.residues is not None
     assert modular.may_hold(parse_statement("conv(F, I) == conv(I, F)"))
     assert not modular.may_hold(parse_statement("conv(F, I) == corr(F, I)"))
+
+
+@pytest.mark.parametrize("shape_b", ["3x4", "600x4"])  # exact point, residues only
+def test_screen_reads_zeropad_lengths_that_follow_the_sizes(shape_b: str) -> None:
+    """Lengths such as size(a, 1) + size(b, 1) - 1 are evaluated as the tiers do, so a
+    padding one short is screened out instead of passing to the tiers."""
+    from symconv.lang.dsl import parse_statement
+
+    pad = "zeropad({}, size(a, 0) + size(b, 0) - 1, size(a, 1) + size(b, 1) - {})"
+    claim = claim_from_text(f"circconv({pad.format('a', 1)}, {pad.format('b', 1)}) == conv(a, b)",
+                            {"a": {"shape": "2x2", "origin": [0, 0]},
+                             "b": {"shape": shape_b, "origin": [0, 0]}})
+    screen = Screen(claim.assignments()[0])
+    assert claim.statement is not None and screen.may_hold(claim.statement)
+    short = f"circconv({pad.format('a', 2)}, {pad.format('b', 2)}) == conv(a, b)"
+    assert not screen.may_hold(parse_statement(short))

@@ -48,6 +48,7 @@ from symconv.lang.dsl import (
     Str,
     integer_value,
     parse_statement,
+    size_expression_value,
     unparse,
     walk,
 )
@@ -231,6 +232,9 @@ def _memoized(node: Node, backend: Any, env: dict[str, Any], memo: dict[Node, An
         options = {k: v.value if isinstance(v, Str) else integer_value(v)
                    for k, v in node.kwargs}
         ints = [i for i in (integer_value(a) for a in node.args[n:]) if i is not None]
+        if node.func == "zeropad":  # lengths may follow the sizes, as in evaluate._call
+            ints = [size_expression_value(a, lambda arg: _memoized(arg, backend, env, memo).shape)
+                    for a in node.args[n:]]
         value = backend.call(node.func, [_memoized(a, backend, env, memo)
                                          for a in node.args[:n]], ints, options)
     elif isinstance(backend, ModularBackend):  # an imaginary constant: no modular value
