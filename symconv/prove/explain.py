@@ -149,6 +149,32 @@ class Screen:
                 self.packed_env = {name: self.packed.pack(s) for name, s in self.env.items()}
             except (PackedUnsupported, SymconvError, ArithmeticError):
                 self.packed = None
+        elif self.residues is None and not all(spec.real for spec in assignment.values()):
+            try:  # complex entries: a point of Gaussian integers, in exact arithmetic
+                self.packed = PackedBackend(MonomialCodec(set(), 0))
+                self.packed_env = self._gaussian_point(self.packed, assignment,
+                                                       random.Random(seed))
+            except (PackedUnsupported, SymconvError, ArithmeticError):
+                self.packed, self.packed_env = None, {}
+
+    @staticmethod
+    def _gaussian_point(packed: PackedBackend, assignment: dict[str, SignalSpec],
+                        rng: random.Random) -> dict[str, Any]:
+        """Packed values x + i·y with small random integers x, y (y = 0 for real signals)."""
+        env: dict[str, Any] = {}
+        i = packed.imag(Fraction(1))
+        for name, spec in assignment.items():
+            if not spec.is_symbolic:
+                env[name] = packed.pack(spec.build(name))
+                continue
+            check_box(spec.shape, exact=True)
+            origin = spec.origin if spec.origin is not None else default_origin(spec.shape)
+            parts = [packed.pack(Signal.literal(_nested(
+                [rng.randint(-SCREEN_RANGE, SCREEN_RANGE) for _ in range(math.prod(spec.shape))],
+                spec.shape), origin)) for _ in range(1 if spec.real else 2)]
+            env[name] = parts[0] if spec.real else packed.binary(
+                "+", parts[0], packed.binary("*", i, parts[1]))
+        return env
 
     def _point(self, assignment: dict[str, SignalSpec], rng: random.Random,
                modular: bool) -> dict[str, Signal] | None:
