@@ -18,8 +18,10 @@ DOCS = ROOT / "docs"
 def _sphinx(builder: str, out: Path) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(
         [str(ROOT), *filter(None, [os.environ.get("PYTHONPATH")])])}
+    # One doctree folder for both builders: the second reuses the sources the first read
+    # (the doctest builder still runs every example), about half the time of reading twice.
     return subprocess.run([sys.executable, "-m", "sphinx", "-W", "--keep-going", "-q", "-b",
-                           builder, str(DOCS), str(out / builder)],
+                           builder, "-d", str(out / "doctrees"), str(DOCS), str(out / builder)],
                           capture_output=True, text=True, env=env, timeout=900)
 
 

@@ -101,3 +101,44 @@ def test_screen_rejects_only_false_statements() -> None:
     assert modular.env is None and modular.residues is not None
     assert modular.may_hold(parse_statement("conv(F, I) == conv(I, F)"))
     assert not modular.may_hold(parse_statement("conv(F, I) == corr(F, I)"))
+
+
+@pytest.mark.parametrize("shape_b", ["3x4", "600x4"])  # exact point, residues only
+def test_screen_reads_zeropad_lengths_that_follow_the_sizes(shape_b: str) -> None:
+    """Lengths such as size(a, 1) + size(b, 1) - 1 are evaluated as the tiers do, so a
+    padding one short is screened out instead of passing to the tiers."""
+    from symconv.lang.dsl import parse_statement
+
+    pad = "zeropad({}, size(a, 0) + size(b, 0) - 1, size(a, 1) + size(b, 1) - {})"
+    claim = claim_from_text(f"circconv({pad.format('a', 1)}, {pad.format('b', 1)}) == conv(a, b)",
+                            {"a": {"shape": "2x2", "origin": [0, 0]},
+                             "b": {"shape": shape_b, "origin": [0, 0]}})
+    screen = Screen(claim.assignments()[0])
+    assert claim.statement is not None and screen.may_hold(claim.statement)
+    short = f"circconv({pad.format('a', 2)}, {pad.format('b', 2)}) == conv(a, b)"
+    assert not screen.may_hold(parse_statement(short))
+
+
+COMPLEX = {"f": {"shape": "2x3", "real": False}, "g": {"shape": "2x3", "real": False}}
+
+
+@pytest.mark.parametrize("statement", [
+    "circcorr(conj(f), g) == idft(conj(dft(f)) * dft(g))",
+    "circcorr(f, g) == idft(conj(dft(f)) * dft(g))",  # the real-signal theorem: false here
+    "circconv(f, g) == idft(dft(f) * dft(g))",
+    "circcorr(f, g) == idft(dft(f) * dft(g))",
+    "numel(f) * sum(f * conj(g)) == sum(dft(f) * conj(dft(g)))",
+    "sum(f * conj(g)) == sum(dft(f) * conj(dft(g)))",
+    "1j * (1j * circconv(f, g)) == -circconv(g, f)",
+    "1j * circconv(f, g) == circconv(g, f)",
+])
+def test_screen_of_complex_signals_agrees_with_the_exact_tier(statement: str) -> None:
+    """Complex signals are screened at a point of Gaussian integers: a statement is thrown
+    out exactly when the exact tier refutes it (and kept when it holds)."""
+    from symconv.lang.dsl import parse_statement
+
+    screen = Screen(claim_from_text("circconv(f, g) == circconv(g, f)", COMPLEX).assignments()[0])
+    assert screen.packed is not None and screen.env is None
+    result = exact.attempt(claim_from_text(statement, COMPLEX, tiers=["exact"]), Budget(30))
+    assert result is not None
+    assert screen.may_hold(parse_statement(statement)) == (result.verdict is not Verdict.REFUTED)

@@ -18,8 +18,8 @@ from symconv.core.ops import conv
 from symconv.core.signal import Signal
 from symconv.errors import SymconvError
 from symconv.lang.claims import Claim, claim_from_text, parse_toml
-from symconv.prove import TIER_NAMES, Budget, Result, Verdict, load_tier, run_tiers, runner
-from symconv.prove.pool import GRACE, Event
+from symconv.prove import Budget, Result, Verdict, load_tier, run_tiers, runner
+from symconv.prove.pool import GRACE, ClaimPool, Event
 
 COMMUTES = "conv(a, b) == conv(b, a)"
 
@@ -53,17 +53,22 @@ def test_a_tier_that_never_checks_its_budget_is_stopped_at_its_share(
             pass
 
     shares = _with_general(monkeypatch, spin)
-    for name in TIER_NAMES:  # imported before the clock starts
-        load_tier(name)
+    started: dict[str, float] = {}
+
+    def on_tier(name: str) -> None:
+        started[name] = time.monotonic()
+
     start = time.monotonic()
-    result = run_tiers(_claim(budget=4), preempt=True)
-    elapsed = time.monotonic() - start
-    # general got 1/4 of 4 s (weights 1:2:1), then the exact tier decided in its share
+    result = run_tiers(_claim(budget=4), preempt=True, on_tier=on_tier)
+    # the spin never returns: the timer stopped it, and the exact tier decided in its share
     assert result.verdict is Verdict.VERIFIED and result.method == "exact"
     assert [name for name, _ in shares] == ["general", "exact"]
+    # general got 1/4 of 4 s (weights 1:2:1) and was not stopped before that share ran out
     assert shares[0][1] == pytest.approx(1.0, abs=0.02)
-    assert shares[1][1] == pytest.approx(3 * 2 / 3, abs=0.1)
-    assert 1.0 <= elapsed < 3.0
+    assert started["exact"] - started["general"] >= shares[0][1]
+    # the exact tier got 2/3 of what was left when it started: at most 2/3 of 4 - 1 s, at
+    # least 2/3 of what this clock says was left (bounds that hold on any machine speed)
+    assert (4 - (started["exact"] - start)) * 2 / 3 <= shares[1][1] <= (4 - 1.0) * 2 / 3
 
 
 def _checks_until_stopped(claim: Claim, budget: Budget) -> None:
@@ -126,10 +131,14 @@ def test_a_worker_that_does_not_stop_is_killed_at_budget_plus_grace() -> None:
     elapsed = time.monotonic() - start
     stuck, after = outcomes
     assert stuck.result is not None and stuck.result.verdict is Verdict.INCONCLUSIVE
+    # the detail is written only by the pool's deadline path, which kills the worker
     assert stuck.result.detail == "budget of 1 s exhausted in exact (the worker was stopped)"
+    assert stuck.result.seconds == 1 + GRACE
     # the next claim runs in a fresh worker
     assert after.ok and after.result is not None and after.result.verdict is Verdict.PROVED
-    assert elapsed < 1 + GRACE + 1.5
+    # a hard limit: the stuck worker sleeps 60 s, so any bound well below that shows it was
+    # killed rather than waited for; 30 s leaves room for a very busy machine
+    assert elapsed < 30
 
 
 def test_memory_cap_gives_inconclusive_not_a_killed_run() -> None:
@@ -189,18 +198,26 @@ def test_pool_results_match_in_process_results() -> None:
     assert [o.claim.name for o in pooled] == ["c0", "c1", "c2"]
 
 
-def test_worker_overhead_per_small_claim_is_small() -> None:
-    claims = [replace(_claim(), name=f"c{k}") for k in range(40)]
-    runner.run_claims(claims[:2])  # warm the imports and caches once
-    start = time.monotonic()
-    for claim in claims:
-        runner.verify_one(claim)
-    in_process = time.monotonic() - start
-    start = time.monotonic()
-    runner.run_claims(claims)
-    pooled = time.monotonic() - start
-    # one fork per run plus a message each way per claim: far below 50 ms per claim
-    assert (pooled - in_process) / len(claims) < 0.02
+def test_one_worker_runs_every_decided_claim(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The per-claim overhead is a message each way, not a process start: a worker is forked
+    once per run and replaced only after an INCONCLUSIVE claim.  (Counted, not timed: a
+    timing bound would depend on the machine; benchmarks/bench_verify.py measures speed.)"""
+    starts: list[int] = []
+    start_worker = ClaimPool._start
+
+    def counted(pool: ClaimPool) -> Any:
+        starts.append(1)
+        return start_worker(pool)
+
+    monkeypatch.setattr(ClaimPool, "_start", counted)
+    claims = [replace(_claim(), name=f"c{k}") for k in range(20)]
+    outcomes = runner.run_claims(claims)
+    assert [o.result.verdict for o in outcomes if o.result] == [Verdict.PROVED] * len(claims)
+    assert len(starts) == 1
+    stuck = [_python_claim(_blocking, budget=0.2), *claims[:2]]
+    assert [o.result.verdict for o in runner.run_claims(stuck) if o.result] == [
+        Verdict.INCONCLUSIVE, Verdict.PROVED, Verdict.PROVED]
+    assert len(starts) == 3  # the stopped worker was replaced, once
 
 
 def test_shards_partition_the_claims() -> None:

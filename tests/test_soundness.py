@@ -256,6 +256,7 @@ def _check_counterexample(claim: Claim, cex: Counterexample) -> None:
                for v in np.array(entries, dtype=object).flat)
 
 
+@pytest.mark.slow  # every tier on every false mutant, counterexamples re-checked: over 10 s
 def test_no_false_identity_holds(false_mutants: list[tuple[str, Claim]]) -> None:
     wrong = []
     for kind, claim in false_mutants:

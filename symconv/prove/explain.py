@@ -48,6 +48,7 @@ from symconv.lang.dsl import (
     Str,
     integer_value,
     parse_statement,
+    size_expression_value,
     unparse,
     walk,
 )
@@ -148,6 +149,32 @@ class Screen:
                 self.packed_env = {name: self.packed.pack(s) for name, s in self.env.items()}
             except (PackedUnsupported, SymconvError, ArithmeticError):
                 self.packed = None
+        elif self.residues is None and not all(spec.real for spec in assignment.values()):
+            try:  # complex entries: a point of Gaussian integers, in exact arithmetic
+                self.packed = PackedBackend(MonomialCodec(set(), 0))
+                self.packed_env = self._gaussian_point(self.packed, assignment,
+                                                       random.Random(seed))
+            except (PackedUnsupported, SymconvError, ArithmeticError):
+                self.packed, self.packed_env = None, {}
+
+    @staticmethod
+    def _gaussian_point(packed: PackedBackend, assignment: dict[str, SignalSpec],
+                        rng: random.Random) -> dict[str, Any]:
+        """Packed values x + i·y with small random integers x, y (y = 0 for real signals)."""
+        env: dict[str, Any] = {}
+        i = packed.imag(Fraction(1))
+        for name, spec in assignment.items():
+            if not spec.is_symbolic:
+                env[name] = packed.pack(spec.build(name))
+                continue
+            check_box(spec.shape, exact=True)
+            origin = spec.origin if spec.origin is not None else default_origin(spec.shape)
+            parts = [packed.pack(Signal.literal(_nested(
+                [rng.randint(-SCREEN_RANGE, SCREEN_RANGE) for _ in range(math.prod(spec.shape))],
+                spec.shape), origin)) for _ in range(1 if spec.real else 2)]
+            env[name] = parts[0] if spec.real else packed.binary(
+                "+", parts[0], packed.binary("*", i, parts[1]))
+        return env
 
     def _point(self, assignment: dict[str, SignalSpec], rng: random.Random,
                modular: bool) -> dict[str, Signal] | None:
@@ -231,6 +258,9 @@ def _memoized(node: Node, backend: Any, env: dict[str, Any], memo: dict[Node, An
         options = {k: v.value if isinstance(v, Str) else integer_value(v)
                    for k, v in node.kwargs}
         ints = [i for i in (integer_value(a) for a in node.args[n:]) if i is not None]
+        if node.func == "zeropad":  # lengths may follow the sizes, as in evaluate._call
+            ints = [size_expression_value(a, lambda arg: _memoized(arg, backend, env, memo).shape)
+                    for a in node.args[n:]]
         value = backend.call(node.func, [_memoized(a, backend, env, memo)
                                          for a in node.args[:n]], ints, options)
     elif isinstance(backend, ModularBackend):  # an imaginary constant: no modular value

@@ -167,9 +167,11 @@ def _flint_conv_mod(kern: np.ndarray, img: np.ndarray, out_shape: tuple[int, ...
     from flint import nmod_poly  # a runtime dependency of the DFT claims' random tier
 
     size = int(np.prod(out_shape))
-    a = nmod_poly(_embed_top_left(kern, out_shape).reshape(-1).tolist(), prime)
-    b = nmod_poly(_embed_top_left(img, out_shape).reshape(-1).tolist(), prime)
-    coeffs = [int(c) for c in (a * b).coeffs()][:size]
+    # The Kronecker layout needs the strides of out_shape on every axis but the first; the
+    # padding of the first axis is trailing zeros, which a polynomial does not store.
+    a, b = (nmod_poly(_embed_top_left(x, (*x.shape[:1], *out_shape[1:])).reshape(-1).tolist(),
+                      prime) for x in (kern, img))
+    coeffs = list(map(int, (a * b).coeffs()))[:size]
     out = np.zeros(size, dtype=np.int64)
     out[:len(coeffs)] = coeffs
     return out.reshape(out_shape)
