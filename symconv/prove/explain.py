@@ -168,7 +168,7 @@ class Screen:
                 env[name] = packed.pack(spec.build(name))
                 continue
             check_box(spec.shape, exact=True)
-            origin = spec.origin if spec.origin is not None else default_origin(spec.shape)
+            origin = spec.origin_at(spec.shape)
             parts = [packed.pack(Signal.literal(_nested(
                 [rng.randint(-SCREEN_RANGE, SCREEN_RANGE) for _ in range(math.prod(spec.shape))],
                 spec.shape), origin)) for _ in range(1 if spec.real else 2)]
