@@ -97,7 +97,9 @@ def _transform(signal: Signal, sizes: tuple[int, ...], sign: int, norm: str,
     if norm not in NORMS:
         raise UnknownNameError(f"DFT norm {norm!r} is unknown; expected one of {', '.join(NORMS)}")
     dims = dft_period(signal, sizes)
-    on_torus = periodize(signal, dims)
+    # a signal on [0, n) is its own periodization (the transforms below do not mutate it)
+    on_torus = signal if signal.shape == dims and not any(signal.origin) else \
+        periodize(signal, dims)
     if not signal.is_exact:
         return _numeric_transform(on_torus, sign, norm, inverse)
     return _exact_transform(on_torus, -sign if inverse else sign, _scale_kind(norm, inverse))

@@ -891,6 +891,10 @@ class PackedBackend:
         """The signal whose entry at each place of ``moved``'s box is the entry of ``a`` that
         ``moved`` names there (an :func:`index_signal` after ops have moved it)."""
         flat = np.asarray(moved.entries, dtype=np.int64).reshape(-1)
+        if moved.shape == a.shape and np.array_equal(flat, np.arange(1, a.size + 1)):
+            # every entry stays at its offset (a full-mode operand): same keys, moved origin
+            return PackedSignal(a.shape, tuple(moved.origin), a.key, a.coef, a.bound, a.scale,
+                                a.order, a.space)
         targets = np.flatnonzero(flat)
         sources = flat[targets] - 1
         first = np.searchsorted(a.key, sources * a.cell, side="left")
