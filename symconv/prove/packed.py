@@ -403,6 +403,14 @@ def _reduction(order: int) -> tuple[int, np.ndarray, np.ndarray, np.ndarray, int
     return euler_phi(order), start, js, cs, int(np.abs(cs).max())
 
 
+@lru_cache(maxsize=64)
+def _frequencies(dims: tuple[int, ...]) -> np.ndarray:
+    """Every frequency of the box ``dims`` in row-major order, one row per axis (read-only)."""
+    freqs = np.indices(dims, dtype=np.int64).reshape(len(dims), math.prod(dims))
+    freqs.flags.writeable = False
+    return freqs
+
+
 def _check_terms(count: int, what: str, error: type[SizeLimitError] = SizeLimitError) -> None:
     if count > MAX_PACKED_TERMS:
         raise error(f"{what} has {count} terms; the exact limit is {MAX_PACKED_TERMS}")
@@ -548,6 +556,9 @@ class PackedBackend:
 
     def __init__(self, codec: MonomialCodec) -> None:
         self.codec = codec
+        # periodizations already made, by (id of the signal, period): dft(f) and circconv(f, g)
+        # in one statement both periodize f; the signal is kept so that its id stays unique
+        self._periodized: dict[tuple[int, tuple[int, ...]], tuple[PackedSignal, PackedSignal]] = {}
 
     def _layout(self, shape: tuple[int, ...], order: int) -> _Layout:
         return _layout(math.prod(shape), self.codec.space, order)
@@ -914,13 +925,18 @@ class PackedBackend:
         """As :func:`symconv.core.ops.periodize`: ``Σ_m a(x + m n)`` on [0, n) at origin 0."""
         if a.shape == period and not any(a.origin):
             return a  # already on [0, n): its own periodization
+        made = self._periodized.get((id(a), period))
+        if made is not None:
+            return made[1]
         _check_box(period)
         coords = [(c + o % n) % n for c, o, n in
                   zip(_coordinates(a.pos, a.shape), a.origin, period, strict=True)]
         layout = self._layout(period, a.order)
         key = _flat(coords, period) * layout.cell
         key += a.within
-        return self._canonical(period, (0,) * len(period), key, a.coef, a.bound, a.scale, a.order)
+        torus = self._canonical(period, (0,) * len(period), key, a.coef, a.bound, a.scale, a.order)
+        self._periodized[id(a), period] = (a, torus)
+        return torus
 
     def _sliding(self, kernel: PackedSignal, image: PackedSignal, sign: int, mode: str,
                  boundary: str) -> PackedSignal:
@@ -974,7 +990,7 @@ class PackedBackend:
         scale = torus.scale / count if inverse else torus.scale
         if count * torus.terms <= CHUNK_ROWS:
             # small: every frequency at once, k = each row of the box in row-major order
-            freqs = np.indices(dims, dtype=np.int64).reshape(len(dims), count)
+            freqs = _frequencies(dims)
             key = exp[None, :] + freqs[0][:, None] * steps[0][None, :]
             for k, step in zip(freqs[1:], steps[1:], strict=True):
                 key += k[:, None] * step[None, :]
