@@ -285,16 +285,18 @@ class MonomialCodec:
 
     def __init__(self, generators: Iterable[Generator], degree: int) -> None:
         gens = set(generators)
-        gens |= {conjugate_generator(g) for g in gens}
+        real = all(g.kind == "r" for g in gens)  # real entries are their own conjugates
+        if not real:
+            gens |= {conjugate_generator(g) for g in gens}
         self.generators: list[Generator] = sorted(gens)
-        self.ids = {g: i + 1 for i, g in enumerate(self.generators)}
+        self.ids = {g: i for i, g in enumerate(self.generators, 1)}
         self.base = len(self.generators) + 1
         self.degree = max(degree, 1)
         self.space = self.base**self.degree  # codes lie in [0, space)
         if self.space >= INT_LIMIT:
             raise PackedUnsupported(f"{len(self.generators)} generators to degree {self.degree} "
                                     "overflow an int64 monomial code")
-        self._conjugate_ids = np.array(
+        self._conjugate_ids = np.arange(self.base, dtype=np.int64) if real else np.array(
             [0, *(self.ids[conjugate_generator(g)] for g in self.generators)], dtype=np.int64)
         self._places = self.base ** np.arange(self.degree, dtype=np.int64)
 
@@ -651,6 +653,8 @@ class PackedBackend:
         """The packed form of an exact (or integer) signal."""
         exact = signal.exact()
         entries = list(exact.entries.flat)
+        if all(p.domain.is_ZZ for p in entries):
+            return self._pack_integer(exact, entries)
         domains = {id(p.domain): p.domain for p in entries}
         field_orders = {key: _order_of(domain) for key, domain in domains.items()}
         order = math.lcm(1, *field_orders.values())
@@ -682,6 +686,22 @@ class PackedBackend:
         pos_, mono_, exp_, coef_ = (np.array(v, dtype=np.int64) for v in (pos, mono, exp, coef))
         return self._from_rows(exact.shape, exact.origin, pos_, mono_, exp_, coef_, bound,
                                Fraction(1, common), order)
+
+    def _pack_integer(self, exact: Signal, entries: list[Polynomial]) -> PackedSignal:
+        """:meth:`pack` of a signal whose entries all have integer coefficients (symbolic
+        signals, integer literals): one row per term, ζ^0, no common denominator."""
+        encode = self.codec.encode
+        pos, mono, coef = [], [], []
+        for flat, p in enumerate(entries):
+            for m, c in p.terms.items():
+                pos.append(flat)
+                mono.append(encode(m))
+                coef.append(int(c))
+        bound = max(map(abs, coef), default=0)
+        _require(bound, "an entry's coefficient")
+        pos_, mono_ = np.array(pos, dtype=np.int64), np.array(mono, dtype=np.int64)
+        return self._from_rows(exact.shape, exact.origin, pos_, mono_, np.zeros_like(pos_),
+                               np.array(coef, dtype=np.int64), bound, Fraction(1), 1)
 
     def entry(self, signal: PackedSignal, coordinate: tuple[int, ...] | None) -> Polynomial:
         """The value at ``coordinate`` (None for a scalar) as a Polynomial."""
@@ -757,8 +777,9 @@ class PackedBackend:
         """As :func:`symconv.core.ops.circular_sum`: both periodized, then every product of
         terms a(k)·b(j) placed at k + j (circconv) or j - k (circcorr) modulo the period."""
         a, b = signals
-        ops._same_ndim(index_signal(a), index_signal(b))
-        period = ops.circular_period(index_signal(a), index_signal(b), ints or None)
+        index_a, index_b = index_signal(a), index_signal(b)
+        ops._same_ndim(index_a, index_b)
+        period = ops.circular_period(index_a, index_b, ints or None)
         return self._bilinear(lambda x, y: self._circular_product(x, y, sign, period),
                               self._periodize(a, period), self._periodize(b, period))
 
