@@ -1002,24 +1002,29 @@ class PackedBackend:
         rows = np.argsort(within, kind="stable")
         mono = (within // torus.order)[rows]
         exp = (within % torus.order)[rows] * (order // torus.order)
-        coords = [x[rows] for x in _coordinates(torus.pos, dims)]
-        # The exponent at frequency k is e_t + sign Σ_i k_i x_t,i L / n_i (mod L): all axes but
-        # the last add a row per leading frequency, the last axis an outer product per block.
-        steps = [x * (sign * (order // n)) % order for x, n in zip(coords, dims, strict=True)]
         coef = np.empty((count, torus.terms), dtype=np.int64)
         coef[:] = torus.coef[rows]
         scale = torus.scale / count if inverse else torus.scale
+        # The exponent at frequency k is e_t + sign Σ_i k_i x_t,i L / n_i (mod L).
+        axis_steps = [sign * (order // n) for n in dims]
         if count * torus.terms <= CHUNK_ROWS:
-            # small: every frequency at once, k = each row of the box in row-major order
+            # small: every frequency at once, k = each row of the box in row-major order, the
+            # phases of all (frequency, sample) pairs one integer matrix product (each sum is
+            # below d · n · L: no overflow)
             freqs = _frequencies(dims)
-            key = exp[None, :] + freqs[0][:, None] * steps[0][None, :]
-            for k, step in zip(freqs[1:], steps[1:], strict=True):
-                key += k[:, None] * step[None, :]
+            phases = freqs[:, torus.pos[rows]] * np.array(axis_steps, dtype=np.int64)[:, None]
+            _reduce_modulo(phases, order)
+            key = freqs.T @ phases
+            key += exp[None, :]
             _reduce_modulo(key, order)
             key += (mono * order)[None, :]
             key += (np.arange(count, dtype=np.int64) * layout.cell)[:, None]
             return self._canonical(dims, (0,) * len(dims), key.reshape(-1), coef.reshape(-1),
                                    torus.bound, scale, order)
+        # all axes but the last add a row per leading frequency, the last axis an outer product
+        # per block
+        coords = [x[rows] for x in _coordinates(torus.pos, dims)]
+        steps = [x * step % order for x, step in zip(coords, axis_steps, strict=True)]
         key = _fresh((count, torus.terms))
         last = dims[-1]
         block = max(1, CHUNK_ROWS // torus.terms)
