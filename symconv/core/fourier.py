@@ -97,10 +97,14 @@ def _transform(signal: Signal, sizes: tuple[int, ...], sign: int, norm: str,
     if norm not in NORMS:
         raise UnknownNameError(f"DFT norm {norm!r} is unknown; expected one of {', '.join(NORMS)}")
     dims = dft_period(signal, sizes)
+    if signal.is_exact and signal.entries.size <= math.prod(dims):
+        # no more entries than the torus: each is read at its place mod n (no periodized copy)
+        return _exact_transform(signal, dims, -sign if inverse else sign,
+                                _scale_kind(norm, inverse))
     on_torus = periodize(signal, dims)
     if not signal.is_exact:
         return _numeric_transform(on_torus, sign, norm, inverse)
-    return _exact_transform(on_torus, -sign if inverse else sign, _scale_kind(norm, inverse))
+    return _exact_transform(on_torus, dims, -sign if inverse else sign, _scale_kind(norm, inverse))
 
 
 def _scale_kind(norm: str, inverse: bool) -> str:
@@ -126,24 +130,25 @@ def _numeric_transform(torus: Signal, sign: int, norm: str, inverse: bool) -> Si
 MAX_EXACT_DFT_WORK = 4_000_000
 
 
-def _exact_transform(torus: Signal, sign: int, scale_kind: str) -> Signal:
-    """Σ_x f(x) ζ_L^(sign·k·x·L/n) for every k, accumulated per monomial by exponent of ζ_L.
+def _exact_transform(signal: Signal, dims: tuple[int, ...], sign: int, scale_kind: str) -> Signal:
+    """Σ_x f(x) ζ_L^(sign·k·x·L/n) for every k on Z_n^d (n = ``dims``; each entry of
+    ``signal`` at its place mod n), accumulated per monomial by exponent of ζ_L.
 
     Why buckets: each output coefficient is a sum of rational multiples of
     powers of ζ; collecting them by exponent and reducing modulo Φ_L once per
     monomial avoids one field multiplication per input term.
     """
-    dims = torus.shape
-    order = math.lcm(*dims, *(_order_of(p.domain) for p in torus.entries.flat))
+    order = math.lcm(*dims, *(_order_of(p.domain) for p in signal.entries.flat))
     field = cyclotomic_field(order)
     steps = [order // n for n in dims]
     inputs = []
-    for pos in np.ndindex(*dims):
-        value: Any = torus.entries[pos]
+    for pos in np.ndindex(*signal.shape):
+        value: Any = signal.entries[pos]
         if value.is_zero():
             continue
         terms = [(m, _zeta_terms(c, value.domain, order)) for m, c in value.terms.items()]
-        inputs.append(([p * s for p, s in zip(pos, steps, strict=True)], terms))
+        inputs.append(([(p + o) % n * s for p, o, n, s
+                        in zip(pos, signal.origin, dims, steps, strict=True)], terms))
     size = math.prod(dims)
     work = size * sum(len(zeta) for _, terms in inputs for _, zeta in terms)
     if work > MAX_EXACT_DFT_WORK:

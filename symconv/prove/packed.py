@@ -285,16 +285,18 @@ class MonomialCodec:
 
     def __init__(self, generators: Iterable[Generator], degree: int) -> None:
         gens = set(generators)
-        gens |= {conjugate_generator(g) for g in gens}
+        real = all(g.kind == "r" for g in gens)  # real entries are their own conjugates
+        if not real:
+            gens |= {conjugate_generator(g) for g in gens}
         self.generators: list[Generator] = sorted(gens)
-        self.ids = {g: i + 1 for i, g in enumerate(self.generators)}
+        self.ids = {g: i for i, g in enumerate(self.generators, 1)}
         self.base = len(self.generators) + 1
         self.degree = max(degree, 1)
         self.space = self.base**self.degree  # codes lie in [0, space)
         if self.space >= INT_LIMIT:
             raise PackedUnsupported(f"{len(self.generators)} generators to degree {self.degree} "
                                     "overflow an int64 monomial code")
-        self._conjugate_ids = np.array(
+        self._conjugate_ids = np.arange(self.base, dtype=np.int64) if real else np.array(
             [0, *(self.ids[conjugate_generator(g)] for g in self.generators)], dtype=np.int64)
         self._places = self.base ** np.arange(self.degree, dtype=np.int64)
 
@@ -401,6 +403,14 @@ def _reduction(order: int) -> tuple[int, np.ndarray, np.ndarray, np.ndarray, int
     js = np.array([j for row in table for j, _ in row], dtype=np.int64)
     cs = np.array([c for row in table for _, c in row], dtype=np.int64)
     return euler_phi(order), start, js, cs, int(np.abs(cs).max())
+
+
+@lru_cache(maxsize=64)
+def _frequencies(dims: tuple[int, ...]) -> np.ndarray:
+    """Every frequency of the box ``dims`` in row-major order, one row per axis (read-only)."""
+    freqs = np.indices(dims, dtype=np.int64).reshape(len(dims), math.prod(dims))
+    freqs.flags.writeable = False
+    return freqs
 
 
 def _check_terms(count: int, what: str, error: type[SizeLimitError] = SizeLimitError) -> None:
@@ -548,6 +558,9 @@ class PackedBackend:
 
     def __init__(self, codec: MonomialCodec) -> None:
         self.codec = codec
+        # periodizations already made, by (id of the signal, period): dft(f) and circconv(f, g)
+        # in one statement both periodize f; the signal is kept so that its id stays unique
+        self._periodized: dict[tuple[int, tuple[int, ...]], tuple[PackedSignal, PackedSignal]] = {}
 
     def _layout(self, shape: tuple[int, ...], order: int) -> _Layout:
         return _layout(math.prod(shape), self.codec.space, order)
@@ -640,6 +653,8 @@ class PackedBackend:
         """The packed form of an exact (or integer) signal."""
         exact = signal.exact()
         entries = list(exact.entries.flat)
+        if all(p.domain.is_ZZ for p in entries):
+            return self._pack_integer(exact, entries)
         domains = {id(p.domain): p.domain for p in entries}
         field_orders = {key: _order_of(domain) for key, domain in domains.items()}
         order = math.lcm(1, *field_orders.values())
@@ -671,6 +686,22 @@ class PackedBackend:
         pos_, mono_, exp_, coef_ = (np.array(v, dtype=np.int64) for v in (pos, mono, exp, coef))
         return self._from_rows(exact.shape, exact.origin, pos_, mono_, exp_, coef_, bound,
                                Fraction(1, common), order)
+
+    def _pack_integer(self, exact: Signal, entries: list[Polynomial]) -> PackedSignal:
+        """:meth:`pack` of a signal whose entries all have integer coefficients (symbolic
+        signals, integer literals): one row per term, ζ^0, no common denominator."""
+        encode = self.codec.encode
+        pos, mono, coef = [], [], []
+        for flat, p in enumerate(entries):
+            for m, c in p.terms.items():
+                pos.append(flat)
+                mono.append(encode(m))
+                coef.append(int(c))
+        bound = max(map(abs, coef), default=0)
+        _require(bound, "an entry's coefficient")
+        pos_, mono_ = np.array(pos, dtype=np.int64), np.array(mono, dtype=np.int64)
+        return self._from_rows(exact.shape, exact.origin, pos_, mono_, np.zeros_like(pos_),
+                               np.array(coef, dtype=np.int64), bound, Fraction(1), 1)
 
     def entry(self, signal: PackedSignal, coordinate: tuple[int, ...] | None) -> Polynomial:
         """The value at ``coordinate`` (None for a scalar) as a Polynomial."""
@@ -746,8 +777,9 @@ class PackedBackend:
         """As :func:`symconv.core.ops.circular_sum`: both periodized, then every product of
         terms a(k)·b(j) placed at k + j (circconv) or j - k (circcorr) modulo the period."""
         a, b = signals
-        ops._same_ndim(index_signal(a), index_signal(b))
-        period = ops.circular_period(index_signal(a), index_signal(b), ints or None)
+        index_a, index_b = index_signal(a), index_signal(b)
+        ops._same_ndim(index_a, index_b)
+        period = ops.circular_period(index_a, index_b, ints or None)
         return self._bilinear(lambda x, y: self._circular_product(x, y, sign, period),
                               self._periodize(a, period), self._periodize(b, period))
 
@@ -891,6 +923,10 @@ class PackedBackend:
         """The signal whose entry at each place of ``moved``'s box is the entry of ``a`` that
         ``moved`` names there (an :func:`index_signal` after ops have moved it)."""
         flat = np.asarray(moved.entries, dtype=np.int64).reshape(-1)
+        if moved.shape == a.shape and np.array_equal(flat, np.arange(1, a.size + 1)):
+            # every entry stays at its offset (a full-mode operand): same keys, moved origin
+            return PackedSignal(a.shape, tuple(moved.origin), a.key, a.coef, a.bound, a.scale,
+                                a.order, a.space)
         targets = np.flatnonzero(flat)
         sources = flat[targets] - 1
         first = np.searchsorted(a.key, sources * a.cell, side="left")
@@ -910,13 +946,18 @@ class PackedBackend:
         """As :func:`symconv.core.ops.periodize`: ``Σ_m a(x + m n)`` on [0, n) at origin 0."""
         if a.shape == period and not any(a.origin):
             return a  # already on [0, n): its own periodization
+        made = self._periodized.get((id(a), period))
+        if made is not None:
+            return made[1]
         _check_box(period)
         coords = [(c + o % n) % n for c, o, n in
                   zip(_coordinates(a.pos, a.shape), a.origin, period, strict=True)]
         layout = self._layout(period, a.order)
         key = _flat(coords, period) * layout.cell
         key += a.within
-        return self._canonical(period, (0,) * len(period), key, a.coef, a.bound, a.scale, a.order)
+        torus = self._canonical(period, (0,) * len(period), key, a.coef, a.bound, a.scale, a.order)
+        self._periodized[id(a), period] = (a, torus)
+        return torus
 
     def _sliding(self, kernel: PackedSignal, image: PackedSignal, sign: int, mode: str,
                  boundary: str) -> PackedSignal:
@@ -961,24 +1002,29 @@ class PackedBackend:
         rows = np.argsort(within, kind="stable")
         mono = (within // torus.order)[rows]
         exp = (within % torus.order)[rows] * (order // torus.order)
-        coords = [x[rows] for x in _coordinates(torus.pos, dims)]
-        # The exponent at frequency k is e_t + sign Σ_i k_i x_t,i L / n_i (mod L): all axes but
-        # the last add a row per leading frequency, the last axis an outer product per block.
-        steps = [x * (sign * (order // n)) % order for x, n in zip(coords, dims, strict=True)]
         coef = np.empty((count, torus.terms), dtype=np.int64)
         coef[:] = torus.coef[rows]
         scale = torus.scale / count if inverse else torus.scale
+        # The exponent at frequency k is e_t + sign Σ_i k_i x_t,i L / n_i (mod L).
+        axis_steps = [sign * (order // n) for n in dims]
         if count * torus.terms <= CHUNK_ROWS:
-            # small: every frequency at once, k = each row of the box in row-major order
-            freqs = np.indices(dims, dtype=np.int64).reshape(len(dims), count)
-            key = exp[None, :] + freqs[0][:, None] * steps[0][None, :]
-            for k, step in zip(freqs[1:], steps[1:], strict=True):
-                key += k[:, None] * step[None, :]
+            # small: every frequency at once, k = each row of the box in row-major order, the
+            # phases of all (frequency, sample) pairs one integer matrix product (each sum is
+            # below d · n · L: no overflow)
+            freqs = _frequencies(dims)
+            phases = freqs[:, torus.pos[rows]] * np.array(axis_steps, dtype=np.int64)[:, None]
+            _reduce_modulo(phases, order)
+            key = freqs.T @ phases
+            key += exp[None, :]
             _reduce_modulo(key, order)
             key += (mono * order)[None, :]
             key += (np.arange(count, dtype=np.int64) * layout.cell)[:, None]
             return self._canonical(dims, (0,) * len(dims), key.reshape(-1), coef.reshape(-1),
                                    torus.bound, scale, order)
+        # all axes but the last add a row per leading frequency, the last axis an outer product
+        # per block
+        coords = [x[rows] for x in _coordinates(torus.pos, dims)]
+        steps = [x * step % order for x, step in zip(coords, axis_steps, strict=True)]
         key = _fresh((count, torus.terms))
         last = dims[-1]
         block = max(1, CHUNK_ROWS // torus.terms)
