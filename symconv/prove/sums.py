@@ -564,20 +564,6 @@ def same_expression(a: Expression, b: Expression) -> bool:
         (b.as_term() if isinstance(b, LinearForm) else b)
 
 
-def atoms_of(term: Term) -> Iterator[Atom]:
-    """Every atom of a term, outermost first."""
-    if isinstance(term, Atom):
-        yield term
-    elif isinstance(term, Prod):
-        for f in term.factors:
-            yield from atoms_of(f)
-    elif isinstance(term, Add):
-        for t in term.terms:
-            yield from atoms_of(t)
-    elif isinstance(term, Scale):
-        yield from atoms_of(term.term)
-    elif isinstance(term, Sigma):
-        yield from atoms_of(term.body)
 
 
 # --- exact evaluation on concrete signals ------------------------------------
