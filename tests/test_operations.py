@@ -334,7 +334,8 @@ def test_the_unfolded_meaning_is_what_ops_computes(name: str, torus: bool) -> No
     at every point around the value's box on Z^d, on [0, n) with signals read mod n on Z_n^d."""
     from symconv.core.ops import periodize
     from symconv.prove.recheck import _as_polynomial, _with_conjugates
-    from symconv.prove.sums import FREE_VARIABLE, evaluate_at, tabulate
+    from symconv.prove.sums import FREE_VARIABLE
+    from symconv.prove.term_values import evaluate_at, tabulate
 
     call, term, ndim = _unfolded(name, torus)
     shape, origin = ((3,), (0,)) if torus else ((2, 3)[:ndim] + (2,) * (ndim - 2), (-1,) * ndim)

@@ -44,9 +44,8 @@ from symconv.prove.sums import (
     Phase,
     Prod,
     Sigma,
-    evaluate_at,
-    tabulate,
 )
+from symconv.prove.term_values import evaluate_at, tabulate
 from symconv.strategies import int_arrays, kernel_and_image
 
 x, i, j = Index.var("x"), Index.var("i"), Index.var("j")

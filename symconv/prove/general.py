@@ -179,7 +179,7 @@ from symconv.prove.sums import (
     Index,
     LinearForm,
     Monomial,
-    _inverse,
+    inverse_matrix,
     same_expression,
 )
 from symconv.prove.verdict import Budget, Result, Verdict, format_sizes
@@ -478,7 +478,7 @@ def _hermite(mono: Monomial, factor_order: tuple[int, ...],
     k = len(variables)
     indices = [mono.atoms[p].index for p in factor_order] + list(mono.points)
     matrix, unimodular = column_hnf([[index.coeff(v) for v in variables] for index in indices], k)
-    inverse = _inverse([[Fraction(c) for c in row] for row in unimodular])
+    inverse = inverse_matrix([[Fraction(c) for c in row] for row in unimodular])
     assert inverse is not None and all(c.denominator == 1 for row in inverse for c in row)
     rests = [Index(tuple((v, c) for v, c in index.coeffs if v not in variables), index.const)
              for index in indices]

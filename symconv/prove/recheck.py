@@ -31,11 +31,8 @@ from symconv.prove.rules import (
     conjugate_name,
     torus_meaning,
 )
-from symconv.prove.sums import (
-    FREE_VARIABLE,
-    evaluate_at,
-    tabulate,
-)
+from symconv.prove.sums import FREE_VARIABLE
+from symconv.prove.term_values import evaluate_at, tabulate
 from symconv.prove.verdict import Budget
 
 if TYPE_CHECKING:
