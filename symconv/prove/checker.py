@@ -517,6 +517,17 @@ def torus_fits(statement: dsl.Statement, signals: Mapping[str, Sequence[Declared
         ndims = {name: len(s.shape) for name, s in zip(signals, specs, strict=True)}
         _fits(_Expander(ndims, frozenset(), boxes=boxes, period=[_const(n) for n in specs[0].shape],
                         own_periods=True), statement)
+    # The same for every n, not only the declared ones: a centred box moves with n
+    # (shift(f, 1, 1) of a centred f lies on [0, n)^2 for n = 2, 3 only).
+    n = [{f"n:torus.{a}": 1} for a in range(len(specs[0].shape))]
+    symbolic = {}
+    for name, declared in signals.items():
+        origins = {None if s.centred else s.origin for s in declared}
+        fixed = origins.pop() if len(origins) == 1 else name  # centred: one origin for all
+        los = [_const(fixed[a]) if isinstance(fixed, tuple) else {f"o:{fixed or ''}.{a}": 1}
+               for a in range(len(n))]
+        symbolic[name] = [(lo, _add(lo, _add(k, _const(-1)))) for lo, k in zip(los, n, strict=True)]
+    _fits(_Expander(ndims, frozenset(), boxes=symbolic, period=n, own_periods=True), statement)
 
 
 def _check(statement: dsl.Statement, signals: Mapping[str, Sequence[Declared]],
