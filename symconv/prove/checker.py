@@ -24,7 +24,8 @@ immaterial).  The model the certificate names is verified from the declared sign
 - ``"Z_n^d"``: every signal read modulo the common shape n.  It is what ops computes when the
   statement is circular and, at every declared size, all signals have one shape n, each circular
   operation takes its period n from its argument's box, each pointwise product multiplies two
-  signals on one box of shape n, and each signal side lies on [0, n)^d (:meth:`_Expander.box`).
+  signals on one box of shape n, and each signal side lies on [0, n)^d (:meth:`_Expander.box`);
+  the box conditions are checked for every n as well (symbolic boxes), not only at those sizes.
 - ``"padded"``: Z_N^d, N the common zeropad length (affine in the sizes); zeropad(a, N) reads as
   a and conv/corr as circular; the same box conditions with N, and every zeropad fits.
 """
