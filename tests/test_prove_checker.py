@@ -600,10 +600,12 @@ def test_the_checkers_torus_conditions_are_what_ops_computes(left: str, right: s
 def test_the_checkers_torus_conditions_hold_for_every_n() -> None:
     """Where ops fits Z_n^d at every n, the checker's symbolic boxes accept it too (the
     property above tests only the other direction): centred signals share one origin."""
-    for text, signals in [("dft(f * g)", {"f": "4", "g": "4"}),
-                          ("circconv(shift(f, 1), g)", {"f": "4", "g": "4"}),
-                          ("idft(dft(shift(f, 1)))", {"f": {"shape": "4", "origin": [-1]}}),
-                          ("f * idft(g)", {"f": {"shape": "4", "origin": [0]}, "g": "4"})]:
+    accepted: list[tuple[str, dict[str, Any]]] = [
+        ("dft(f * g)", {"f": "4", "g": "4"}),
+        ("circconv(shift(f, 1), g)", {"f": "4", "g": "4"}),
+        ("idft(dft(shift(f, 1)))", {"f": {"shape": "4", "origin": [-1]}}),
+        ("f * idft(g)", {"f": {"shape": "4", "origin": [0]}, "g": "4"})]
+    for text, signals in accepted:
         claim = claim_from_text(f"{text} == {text}", signals)
         assert claim.statement is not None
         checker.torus_fits(claim.statement, declared_signals(claim))
