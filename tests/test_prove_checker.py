@@ -16,7 +16,7 @@ import ast
 import copy
 import itertools
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -25,9 +25,10 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
+import symconv
 from symconv.lang.claims import Claim, claim_from_text, load_claims
 from symconv.lang.dsl import names, parse_statement
-from symconv.prove import checker
+from symconv.prove import Verdict, checker
 from symconv.prove.derivation import Derivation, declared_signals
 from symconv.prove.general import derive
 from symconv.prove.recheck import periods_fit
@@ -94,8 +95,9 @@ def test_checker_is_small() -> None:
     # issue 12 aims at 400 lines; modes, boundaries, padding, and the model and declared
     # signals verified from the claim (no longer taken from the prover) take it above;
     # concrete entries in the padded model and periods that name the sizes add about 12,
-    # strides and dilations (downsample, upsample, the divide step) about 35
-    assert len(CHECKER.read_text(encoding="utf-8").splitlines()) < 610
+    # strides and dilations (downsample, upsample, the divide step) about 35, the torus
+    # conditions for every n (not only at the declared sizes) about 10
+    assert len(CHECKER.read_text(encoding="utf-8").splitlines()) < 620
 
 
 def test_every_bundled_derivation_is_accepted() -> None:
@@ -516,6 +518,22 @@ def test_a_signal_side_on_the_torus_must_lie_on_its_box() -> None:
         _check(derivation, signals={"f": "4"})
 
 
+@pytest.mark.parametrize("shape", ["2x2", "3x3", "2", "3"])
+def test_a_signal_side_on_the_torus_must_lie_on_its_box_at_every_size(shape: str) -> None:
+    """A centred box moves with n: shift(f, 1, ...) of a centred f lies on [0, n)^d for
+    n = 2, 3 only, so the declared sizes (and the re-checks at 2x3, 3x2) do not show that
+    the side is off [0, n)^d at 4x4; PROVED for all n was false there."""
+    ones = ", ".join("1" for _ in shape.split("x"))
+    statement = f"idft(dft(shift(f, {ones}))) == shift(f, {ones})"
+    minus_ones = [-1 for _ in shape.split("x")]
+    derivation = _derivation(statement, {"f": {"shape": shape, "origin": minus_ones}})
+    assert _accepts(derivation)  # origin -1: the shifted box is [0, n) for every n
+    with pytest.raises(checker.CertificateError, match=r"not on \[0, n\)"):
+        _check(derivation, signals={"f": shape})
+    assert symconv.check(statement, f=shape).verdict is not Verdict.PROVED
+    assert symconv.check(statement, f="4x4" if "x" in shape else "4").verdict is Verdict.REFUTED
+
+
 @pytest.mark.parametrize(("statement", "signals", "complex_"), [
     ("conj(conv(a, b)) == conv(conj(a), b)", {"a": "3", "b": "4"},
      {"a": "3", "b": {"shape": "4", "real": False}}),
@@ -561,20 +579,37 @@ CIRCULAR_FORMS = ["circconv({}, {})", "circcorr({}, {})", "dft({}) * {}", "hadam
        st.sampled_from(TORUS_SIGNALS), st.sampled_from(TORUS_SIGNALS))
 def test_the_checkers_torus_conditions_are_what_ops_computes(left: str, right: str, form: str,
                                                              scalar: bool, f: Any, g: Any) -> None:
-    """The checker's own box rules accept Z_n^d exactly where evaluating the statement with
-    ops on zero signals of the declared shapes does (recheck.periods_fit)."""
+    """The checker's own box rules accept Z_n^d only where evaluating the statement with
+    ops on zero signals (recheck.periods_fit) does at the declared sizes and at every other
+    n (a centred box moves with n); they reject it where ops does at a declared size."""
     expression = form.format(left, right)
     assume(names(parse_statement(f"{expression} == 0")) == {"f", "g"})
     text = f"sum({expression})" if scalar else expression
     claim = claim_from_text(f"{text} == {text}", {"f": f, "g": g})
     assert claim.statement is not None
     ops = all(periods_fit(claim.statement.left, a) for a in claim.assignments())
+    at_every_n = all(periods_fit(claim.statement.left, {name: replace(spec, shape=(n,))
+                                                        for name, spec in a.items()})
+                     for a in claim.assignments() for n in range(1, 7))
     try:
         checker.torus_fits(claim.statement, declared_signals(claim))
     except checker.CertificateError:
-        assert not ops, text
-    else:
-        assert ops, text
+        return
+    assert ops and at_every_n, text
+
+
+def test_the_checkers_torus_conditions_hold_for_every_n() -> None:
+    """Where ops fits Z_n^d at every n, the checker's symbolic boxes accept it too (the
+    property above tests only the other direction): centred signals share one origin."""
+    accepted: list[tuple[str, dict[str, Any]]] = [
+        ("dft(f * g)", {"f": "4", "g": "4"}),
+        ("circconv(shift(f, 1), g)", {"f": "4", "g": "4"}),
+        ("idft(dft(shift(f, 1)))", {"f": {"shape": "4", "origin": [-1]}}),
+        ("f * idft(g)", {"f": {"shape": "4", "origin": [0]}, "g": "4"})]
+    for text, signals in accepted:
+        claim = claim_from_text(f"{text} == {text}", signals)
+        assert claim.statement is not None
+        checker.torus_fits(claim.statement, declared_signals(claim))
 
 
 # --- the padded model with concrete entries; periods that name the sizes -------------------

@@ -24,7 +24,8 @@ immaterial).  The model the certificate names is verified from the declared sign
 - ``"Z_n^d"``: every signal read modulo the common shape n.  It is what ops computes when the
   statement is circular and, at every declared size, all signals have one shape n, each circular
   operation takes its period n from its argument's box, each pointwise product multiplies two
-  signals on one box of shape n, and each signal side lies on [0, n)^d (:meth:`_Expander.box`).
+  signals on one box of shape n, and each signal side lies on [0, n)^d (:meth:`_Expander.box`);
+  the box conditions are checked for every n as well (symbolic boxes), not only at those sizes.
 - ``"padded"``: Z_N^d, N the common zeropad length (affine in the sizes); zeropad(a, N) reads as
   a and conv/corr as circular; the same box conditions with N, and every zeropad fits.
 """
@@ -553,6 +554,17 @@ def torus_fits(statement: dsl.Statement, signals: Mapping[str, Sequence[Declared
         ndims = {name: len(s.shape) for name, s in zip(signals, specs, strict=True)}
         _fits(_Expander(ndims, frozenset(), boxes=boxes, period=[_const(n) for n in specs[0].shape],
                         own_periods=True), statement)
+    # The same for every n, not only the declared ones: a centred box moves with n
+    # (shift(f, 1, 1) of a centred f lies on [0, n)^2 for n = 2, 3 only).
+    n = [{f"n:torus.{a}": 1} for a in range(len(specs[0].shape))]
+    symbolic = {}
+    for name, declared in signals.items():
+        origins = {None if s.centred else s.origin for s in declared}
+        fixed = origins.pop() if len(origins) == 1 else name  # centred: one origin for all
+        los = [_const(fixed[a]) if isinstance(fixed, tuple) else {f"o:{fixed or ''}.{a}": 1}
+               for a in range(len(n))]
+        symbolic[name] = [(lo, _add(lo, _add(k, _const(-1)))) for lo, k in zip(los, n, strict=True)]
+    _fits(_Expander(ndims, frozenset(), boxes=symbolic, period=n, own_periods=True), statement)
 
 
 def _check(statement: dsl.Statement, signals: Mapping[str, Sequence[Declared]],
