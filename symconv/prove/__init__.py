@@ -9,7 +9,8 @@ canonical comparison), PROBABLE (random evaluation, with an error bound).
 The trusted kernel
 ------------------
 The code a false claim must get past to come out PROVED, VERIFIED or PROBABLE (line
-counts of whole modules, or of the functions named, at the time of writing).  Everything
+counts of whole modules, or of the functions named, as ``python benchmarks/kernel_size.py``
+prints them at the time of writing).  Everything
 else in the package -- the proof search of the general tier (:mod:`~symconv.prove.rules`,
 :mod:`~symconv.prove.sums`, the rest of :mod:`~symconv.prove.general`), the
 explanations and repairs (:mod:`~symconv.prove.explain`, :mod:`~symconv.prove.repair`:
@@ -19,25 +20,26 @@ verdict slow, missing or badly shown, never wrong.
 
 Shared by every verdict:
 
-- the statement parser :mod:`symconv.lang.dsl` (623) and what a declared signal is,
-  :class:`symconv.lang.claims.SignalSpec` (42: shape, origin, real, literal, kernel);
-- the meaning of the operations, :mod:`symconv.core.ops` (512), on
+- the statement parser :mod:`symconv.lang.dsl` (659) and what a declared signal is,
+  :class:`symconv.lang.claims.SignalSpec` (45: shape, origin, real, literal, kernel);
+- the meaning of the operations, :mod:`symconv.core.ops` (610), on
   :mod:`symconv.core.signal` (570), with exact arithmetic in
-  :mod:`symconv.core.algebra` (392: a canonical sparse polynomial, so equality is
+  :mod:`symconv.core.algebra` (348: a canonical sparse polynomial, so equality is
   ``is_zero`` of the difference, never ``simplify``), :mod:`symconv.core.cyclotomic`
-  (340: Q(ζ_n) reduced modulo Φ_n), :mod:`symconv.core.fourier` (381) and the named
+  (472: Q(ζ_n) reduced modulo Φ_n), :mod:`symconv.core.fourier` (410) and the named
   kernels :mod:`symconv.core.kernels` (66);
-- :func:`symconv.prove.tiers.decide` (49: the first decisive result is the verdict),
+- :func:`symconv.prove.tiers.decide` (50: the first decisive result is the verdict),
   :meth:`Result.meets` in :mod:`~symconv.prove.verdict`, and the result cache
-  :mod:`symconv.prove.cache` (167: a stored verdict is replayed for the same claim
+  :mod:`symconv.prove.cache` (170: a stored verdict is replayed for the same claim
   text, declared signals and package digest).
 
-PROVED (:func:`symconv.prove.general.attempt`, 22), given only when all of these pass:
+PROVED (:func:`symconv.prove.general.attempt`, 32), given only when all of these pass:
 
-1. the independent checker :mod:`symconv.prove.checker` (546), which imports only
+1. the independent checker :mod:`symconv.prove.checker` (613), which imports only
    the parser and takes nothing from the prover but the certificate's witnesses: it reads
    the claim's statement and declared signals (shape, origin, realness, fixed entries, as
-   plain data from :func:`symconv.prove.derivation.declared_signals`, 20 lines), expands both
+   plain data from :func:`symconv.prove.derivation.declared_signals` and
+   :meth:`~symconv.prove.derivation.Derivation.check`, 14 lines), expands both
    sides into flat sums of its own, applies the re-indexing maps (each checked to be a
    bijection by composing it with its inverse), orthogonality and collapse steps, and
    compares the collected terms.  Its expansion (``_Expander.call``) is a second statement
@@ -48,34 +50,35 @@ PROVED (:func:`symconv.prove.general.attempt`, 22), given only when all of these
    signal side on [0, n)^d (boxes by the checker's own copy of ops' box rules,
    ``_Expander.box``); the padded model Z_N^d by the same rules with N the zeropad length.
    The prover decides the same beforehand from ops itself
-   (:func:`~symconv.prove.recheck.periods_fit`, 22, with ``_TorusProbe``, 33);
+   (:func:`~symconv.prove.recheck.periods_fit`), which the verdict does not rely on;
 3. the backstop :func:`~symconv.prove.recheck.backstop` (20): the exact tier's
    comparison at every declared size (symbolic up to 64 entries, random integers
    beyond);
 4. :func:`~symconv.prove.recheck.recheck_statement` (12, with ``recheck_assignments``,
-   19, and ``sides_differ``, 10): the same exact comparison of the statement's sides at
+   18, and ``sides_differ``, 10): the same exact comparison of the statement's sides at
    two small sizes that are not declared ones (:func:`~symconv.prove.recheck.recheck_modes`,
-   31, for modes: sizes within the proof's scope).  The prover's normal form is not
+   39, for modes: sizes within the proof's scope).  The prover's normal form is not
    evaluated here (the checker computes its own); the tests evaluate it against ops
    (:func:`~symconv.prove.recheck.recheck`).
 
-VERIFIED (:func:`symconv.prove.exact.attempt`, 51, with ``_refuted`` and the sizes it
-adds, 32): :func:`symconv.prove.counterexample.exact_difference` (14) and
+VERIFIED (:mod:`symconv.prove.exact`, 167: ``attempt`` with ``_refuted`` and the sizes
+it adds): :func:`symconv.prove.counterexample.exact_difference` (14) and
 ``difference`` with its helpers (~50) compare the sides built by the walker and
-:class:`~symconv.prove.evaluate.ExactBackend` (:mod:`symconv.prove.evaluate`, 189),
-or, first, by the packed engine :mod:`symconv.prove.packed` (1,028: int64 terms with a
+:class:`~symconv.prove.evaluate.ExactBackend` (:mod:`symconv.prove.evaluate`, 214),
+or, first, by the packed engine :mod:`symconv.prove.packed` (1,165: int64 terms with a
 checked bound before every step, else it declines and Polynomials decide).  The random
 tier also says VERIFIED for a ``!=`` claim whose sides it finds different
 (:func:`symconv.prove.random.attempt`).
 
-PROBABLE: :mod:`symconv.prove.random` (622: sizes, seeds, the degree and height bounds
+PROBABLE: :mod:`symconv.prove.random` (741: sizes, seeds, the degree and height bounds
 behind the error probability, with :func:`symconv.prove.evaluate.degree`, 15) and
-:mod:`symconv.prove.modular` (443: NTT convolutions and Z[ζ_L] → F_p).
+:mod:`symconv.prove.modular` (571: NTT convolutions and Z[ζ_L] → F_p).
 
-In all, about 6,400 lines: the core (2,261), the parser and SignalSpec (665), and in
-prove about 3,500 (checker 546, packed 1,028, random 622, modular 443, evaluate 189,
-exact 168, cache 167, and about 310 lines of general, derivation, counterexample and
-tiers).
+In all, 7,062 lines: shared by every verdict 3,405 (the core 2,476, the parser and
+SignalSpec 704, the tiers' decision and the cache 225), PROVED 758 (the checker 613),
+VERIFIED 1,587 (packed 1,165), PROBABLE 1,312.  Most of it is the exact arithmetic and
+the packed engine that VERIFIED needs anyway; the general tier's prover (general, rules,
+sums, certificate, derivation records and the term evaluator, 3,820 lines) is outside it.
 """
 
 from symconv.lang.claims import TIER_NAMES
