@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pytest
 import scipy.ndimage as ndi
@@ -10,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from symconv.core.ops import (
+    MAX_EXACT_PRODUCTS,
     circconv,
     circcorr,
     conj,
@@ -253,6 +256,10 @@ def _dft_circconv_16x16() -> Signal:
     return circconv(dft(f), dft(g))
 
 
+# side n with n**4 > MAX_EXACT_PRODUCTS: an n x n by n x n convolution needs n**4 products
+_OVER_LIMIT = math.isqrt(math.isqrt(MAX_EXACT_PRODUCTS)) + 1
+
+
 @pytest.mark.parametrize(
     ("call", "error", "fragment"),
     [
@@ -270,8 +277,9 @@ def _dft_circconv_16x16() -> Signal:
         (lambda: shift(Signal.symbolic("F", (3,)), 1, 2), ShapeError, "2 offsets"),
         (lambda: flip(Signal.symbolic("F", (3,)), axis=3), ShapeError, "axis 3"),
         (lambda: trace(Signal.symbolic("F", (3,))), ShapeError, "1D"),
-        (lambda: conv(Signal.symbolic("F", (300, 300)), Signal.symbolic("I", (300, 300))),
-         SizeLimitError, "limit"),
+        # the smallest square 2D pair over the limit (300x300 took 10 s to build the symbols)
+        (lambda: conv(Signal.symbolic("F", (_OVER_LIMIT, _OVER_LIMIT)),
+                      Signal.symbolic("I", (_OVER_LIMIT, _OVER_LIMIT))), SizeLimitError, "limit"),
         # entries that are long sums count term by term (two 16x16 DFTs: 256^4 products)
         (lambda: _dft_circconv_16x16(), SizeLimitError, "4294967296 products"),
         # the boundary extension is checked before np.pad allocates it
