@@ -267,6 +267,8 @@ class _Summable(Protocol):
 
     def __neg__(self: Bound) -> Bound: ...
 
+    def __rmul__(self: Bound, factor: int, /) -> Bound: ...
+
 
 Bound = TypeVar("Bound", bound=_Summable)  # a box's end: an integer or an affine form
 
@@ -302,6 +304,11 @@ def flipped_box(box: Sequence[tuple[Bound, Bound]], axes: Iterable[int]) -> list
 def shifted_box(box: Sequence[tuple[Bound, Bound]], offsets: Sequence[Bound]) -> list[tuple[Bound, Bound]]:
     """The box of :func:`shift` by ``offsets``: [lo + k, hi + k]."""
     return [(lo + k, hi + k) for (lo, hi), k in zip(box, offsets, strict=True)]
+
+
+def upsampled_box(box: Sequence[tuple[Bound, Bound]], factors: Sequence[int]) -> list[tuple[Bound, Bound]]:
+    """The box of :func:`upsample` by ``factors``: [s·lo, s·hi] (zero insertion keeps both ends)."""
+    return [(s * lo, s * hi) for (lo, hi), s in zip(box, factors, strict=True)]
 
 
 def _output_box(kernel: Signal, image: Signal, sign: int, mode: str) -> tuple[list[int], list[int]]:
@@ -493,7 +500,7 @@ def upsample(signal: Signal, *factors: int) -> Signal:
     shape = tuple((n - 1) * s + 1 if n else 0 for n, s in zip(signal.shape, steps, strict=True))
     out = _zero_array(shape, signal.is_exact, signal.entries.dtype)
     out[tuple(slice(None, None, s) for s in steps)] = signal.entries
-    return Signal(out, [o * s for o, s in zip(signal.origin, steps, strict=True)])
+    return Signal(out, [lo for lo, _ in upsampled_box(_box(signal), steps)])
 
 
 # --- products and sums ------------------------------------------------------------------

@@ -54,6 +54,7 @@ from symconv.core.ops import (
     flipped_box,
     shifted_box,
     sliding_box,
+    upsampled_box,
 )
 from symconv.errors import SymconvError
 from symconv.lang.dsl import (
@@ -1218,6 +1219,9 @@ class _Form(dict[str, int]):
     def __neg__(self) -> _Form:
         return _Form(_form_add({}, self, -1))
 
+    def __rmul__(self, factor: int) -> _Form:
+        return _Form(_form_add({}, self, factor))
+
 
 def _forms(box: Iterable[tuple[Mapping[str, int], Mapping[str, int]]]) -> list[tuple[_Form, _Form]]:
     return [(_Form(lo), _Form(hi)) for lo, hi in box]
@@ -1263,8 +1267,7 @@ def _upsample_box(node: Call, ctx: _UnfoldContext) -> _Box:
     box = box_of(node.args[0], ctx)
     if len(factors) != len(box) or any(s is None for s in factors):
         raise NotApplicableError(f"the factors of {dsl_text(node)} are not integers")
-    return [(_form_add({}, lo, s or 0), _form_add({}, hi, s or 0))
-            for (lo, hi), s in zip(box, factors, strict=True)]
+    return _dicts(upsampled_box(_forms(box), [s or 0 for s in factors]))
 
 
 def _sliding_box(node: Call, ctx: _UnfoldContext) -> _Box:
