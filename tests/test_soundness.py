@@ -137,7 +137,8 @@ def test_reference_strided_layer_matches_torch_conv2d(pair: tuple[np.ndarray, np
     torch = pytest.importorskip("torch")
     kernel, image = pair
     s, d, p = settings_[0:2], settings_[2:4], tuple(v - 1 for v in settings_[4:6])
-    if any(dk * (n - 1) + 1 > m + 2 * pk for dk, n, m, pk in zip(d, kernel.shape, image.shape, p)):
+    if any(dk * (n - 1) + 1 > m + 2 * pk
+           for dk, n, m, pk in zip(d, kernel.shape, image.shape, p, strict=True)):
         return  # torch's output box is empty
     peer = torch.nn.functional.conv2d(
         torch.tensor(image.astype(float))[None, None], torch.tensor(kernel.astype(float))[None, None],
