@@ -237,7 +237,32 @@ def evaluate(node: Node, env: Mapping[str, Ref]) -> Any:
         return sum(a((i, i)) for i in range(min(a.origin) - 1, max(a.origin) + max(a.shape) + 1))
     if f == "conj":
         return args[0]
+    if f in ("downsample", "upsample"):
+        if len(ints) != args[0].entries.ndim or any(s < 1 for s in ints):
+            raise ValueError(f"{f} needs one positive factor per axis")
+        return (downsample if f == "downsample" else upsample)(args[0], ints)
     raise NotImplementedError(f)
+
+
+def downsample(a: Ref, factors: Sequence[int]) -> Ref:
+    """a(s·x): x runs over the coordinates whose multiple s·x lies in a's box."""
+    lo = [-((-o) // s) for o, s in zip(a.origin, factors, strict=True)]  # ceil(o / s)
+    hi = [(o + n - 1) // s for o, n, s in zip(a.origin, a.shape, factors, strict=True)]
+    return from_box(lo, hi, lambda x: a(tuple(s * xk for s, xk in zip(factors, x, strict=True))))
+
+
+def upsample(a: Ref, factors: Sequence[int]) -> Ref:
+    """a(x/s) where every s divides x, else 0: zeros inserted between the samples."""
+    lo = [s * o for o, s in zip(a.origin, factors, strict=True)]
+    hi = [s * (o + n - 1) if n else s * o - 1  # an empty signal stays empty
+          for o, n, s in zip(a.origin, a.shape, factors, strict=True)]
+
+    def value(x: tuple[int, ...]) -> Any:
+        if any(xk % s for xk, s in zip(x, factors, strict=True)):
+            return 0
+        return a(tuple(xk // s for xk, s in zip(x, factors, strict=True)))
+
+    return from_box(lo, hi, value)
 
 
 def scale(value: Any, factor: Any) -> Any:

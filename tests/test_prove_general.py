@@ -27,14 +27,14 @@ from hypothesis import strategies as st
 
 from symconv.errors import SymconvError
 from symconv.lang.claims import Claim, claim_from_text, load_claims
-from symconv.lang.dsl import names, parse_statement
+from symconv.lang.dsl import Call, Number, names, parse_statement, unparse
 from symconv.prove import Budget, Verdict, exact, run_tiers
 from symconv.prove.derivation import Derivation, Step
 from symconv.prove.general import attempt, derive
 from symconv.prove.recheck import RecheckError, recheck, recheck_statement
 from symconv.prove.sums import Atom, Index, LinearForm, Monomial
 from tests import reference_eval as ref
-from tests.test_soundness import TRUE_CORPUS, mutants
+from tests.test_soundness import TRUE_CORPUS, _replace_at, _subnodes, mutants
 
 PROOFS = Path(__file__).resolve().parent.parent / "proofs"
 
@@ -1547,3 +1547,57 @@ def test_the_re_check_of_modes_with_only_concrete_signals_does_not_crash() -> No
                             {"a": {"literal": [0]}})
     assert not_proved(attempt(claim, Budget(5)))
     assert run_tiers(claim).verdict is Verdict.VERIFIED
+
+
+# Red-team corpus of strides (the reference evaluator reads downsample and upsample on its
+# own): each statement and its factor mutants (a factor ±1, down ↔ up) PROVED must hold at
+# random undeclared sizes and origins.
+STRIDED_FOR_ALL_SIZES = [
+    ("frobenius(downsample(conv(a, shift(upsample(c, 4), 1)), 2), downsample(b, 2)) == "
+     "frobenius(downsample(shift(a, 1), 2), downsample(corr(upsample(c, 4), b), 2))",
+     {"a": "7", "b": "6", "c": "2"}),
+    ("downsample(conv(a, upsample(c, 6)), 3) == conv(downsample(a, 3), upsample(c, 2))",
+     {"a": "9", "c": "2"}),
+    ("downsample(corr(upsample(a, 4), shift(upsample(b, 6), 2)), 2) == "
+     "corr(upsample(a, 2), shift(upsample(b, 3), 1))", {"a": "3", "b": "3"}),
+    ("downsample(shift(a, 3), 2) == shift(downsample(shift(a, -1), 2), 2)",
+     {"a": {"shape": "6", "origin": [-3]}}),
+]
+
+
+def _factor_mutants(statement: str) -> list[str]:
+    """Each downsample or upsample with its factor one more, one less, or the other way."""
+    found: list[str] = []
+    parsed = parse_statement(statement)
+    for side in ("left", "right"):
+        root = getattr(parsed, side)
+        for path, node in _subnodes(root):
+            if not (isinstance(node, Call) and node.func in ("downsample", "upsample")):
+                continue
+            factor = node.args[1]
+            assert isinstance(factor, Number)
+            other = "upsample" if node.func == "downsample" else "downsample"
+            changed = [dataclasses.replace(node, args=(node.args[0], Number(value)))
+                       for value in (factor.value + 1, factor.value - 1) if value > 0]
+            for new in [*changed, dataclasses.replace(node, func=other)]:
+                found.append(unparse(dataclasses.replace(parsed, **{side: _replace_at(root, path, new)})))
+    return found
+
+
+@pytest.mark.slow  # about 40 general-tier attempts and their re-checks
+def test_proved_strided_mutants_hold_at_undeclared_sizes_and_origins() -> None:
+    rng = np.random.default_rng(6)
+    proved_count = 0
+    for statement, signals in STRIDED_FOR_ALL_SIZES:
+        for text in [statement, *_factor_mutants(statement)]:
+            claim = claim_from_text(text, signals)
+            result = attempt(claim, Budget(30))
+            if not_proved(result):
+                continue
+            proved_count += 1
+            assert claim.statement is not None
+            for _ in range(8):
+                env = _undeclared_assignment(claim, False, rng)
+                assert ref.differs(*ref.sides(claim.statement, env)) is None, (
+                    text, {k: (v.shape, v.origin) for k, v in env.items()})
+    assert proved_count >= len(STRIDED_FOR_ALL_SIZES)

@@ -109,6 +109,47 @@ def test_reference_same_matches_scipy_ndimage(pair: tuple[np.ndarray, np.ndarray
     assert np.array_equal(got.entries.astype(np.int64), peer)
 
 
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.integers(-5, 5), min_size=1, max_size=9), st.integers(-4, 4), st.integers(1, 4))
+def test_reference_resampling_matches_numpy_slicing(values: list[int], origin: int,
+                                                    factor: int) -> None:
+    """downsample reads a(s·x) (numpy's a[::s] from the first multiple of s in the box);
+    upsample inserts s − 1 zeros between samples; an empty signal stays empty."""
+    a = ref.Ref(np.array(values, dtype=object), (origin,))
+    down = ref.downsample(a, [factor])
+    first = -origin % factor  # the position of the first multiple of s in the box
+    assert down.origin == ((origin + first) // factor,)
+    assert down.entries.tolist() == values[first::factor]
+    up = ref.upsample(a, [factor])
+    spread = np.zeros(factor * (len(values) - 1) + 1, dtype=object)
+    spread[::factor] = values
+    assert up.origin == (factor * origin,) and up.entries.tolist() == spread.tolist()
+    assert ref.upsample(ref.downsample(ref.Ref(np.zeros(0, dtype=object), (origin,)), [factor]),
+                        [factor]).shape == (0,)
+
+
+@settings(max_examples=25, deadline=None)
+@given(kernel_and_image(2, max_kernel=3, max_image=8), st.tuples(*[st.integers(1, 3)] * 6))
+def test_reference_strided_layer_matches_torch_conv2d(pair: tuple[np.ndarray, np.ndarray],
+                                                      settings_: tuple[int, ...]) -> None:
+    """downsample(corr(upsample(W, d), shift(x, p)), s) is torch's conv2d(x, W, stride=s,
+    padding=p, dilation=d) on torch's output box (x and W at origin 0)."""
+    torch = pytest.importorskip("torch")
+    kernel, image = pair
+    s, d, p = settings_[0:2], settings_[2:4], tuple(v - 1 for v in settings_[4:6])
+    if any(dk * (n - 1) + 1 > m + 2 * pk
+           for dk, n, m, pk in zip(d, kernel.shape, image.shape, p, strict=True)):
+        return  # torch's output box is empty
+    peer = torch.nn.functional.conv2d(
+        torch.tensor(image.astype(float))[None, None], torch.tensor(kernel.astype(float))[None, None],
+        stride=s, padding=p, dilation=d)[0, 0].numpy()
+    layer = parse_statement(f"downsample(corr(upsample(W, {d[0]}, {d[1]}), shift(x, {p[0]}, {p[1]})), "
+                            f"{s[0]}, {s[1]}) == W").left
+    got = ref.evaluate(layer, {"W": ref.Ref(kernel.astype(object), (0, 0)),
+                               "x": ref.Ref(image.astype(object), (0, 0))})
+    assert all(got((i, j)) == peer[i, j] for i in range(peer.shape[0]) for j in range(peer.shape[1]))
+
+
 # --- mutants --------------------------------------------------------------------------------
 
 
