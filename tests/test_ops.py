@@ -211,6 +211,20 @@ def test_periodize_origins_near_2_to_the_63_do_not_wrap() -> None:
     assert periodize(s, (3,)) == Signal.literal([3, 1, 2], origin=(0,))
 
 
+@given(int_arrays(2, max_side=4), st.tuples(st.integers(-9, 9), st.integers(-9, 9)))
+@settings(max_examples=40, deadline=None)
+def test_periodize_on_its_own_box_is_the_cyclic_shift(a: np.ndarray, origin: tuple[int, int]
+                                                      ) -> None:
+    # exact entries on a box of shape n take the cyclic-shift path; numeric ones the general
+    # sum over the box: the two must agree, and with the definition
+    exact = periodize(Signal.literal(a.tolist(), origin=origin), a.shape)
+    numeric = periodize(Signal(a.astype(float), origin), a.shape)
+    assert exact.origin == numeric.origin == (0, 0)
+    assert exact == Signal.literal(numeric.entries.astype(int).tolist(), origin=(0, 0))
+    moved = np.roll(a, origin, axis=(0, 1))
+    assert exact == Signal.literal(moved.tolist(), origin=(0, 0))
+
+
 def test_flip_shift_transpose_as_functions() -> None:
     F = Signal.symbolic("F", (2, 3), origin=(0, 0))
     flipped = flip(F)

@@ -577,6 +577,17 @@ def circular_period(a: Signal, b: Signal | None = None, n: Sequence[int] | None 
 def periodize(signal: Signal, period: Sequence[int]) -> Signal:
     """The signal on Z_n^d: ``sum_m a(x + m n)``, stored at origin 0 with shape n."""
     period = tuple(period)
+    if signal.shape == period and 0 not in period and signal.is_exact and all(
+            p.domain.is_ZZ or p.domain.is_QQ for p in signal.entries.flat):
+        # one box of shape n: each entry lands alone at its place mod n (a cyclic shift), and
+        # a sum of one rational polynomial is itself (the common case of circular operations)
+        entries = signal.entries
+        for axis, (o, n) in enumerate(zip(signal.origin, period, strict=True)):
+            if o % n:  # entry i goes to (i + o) mod n: the last o mod n come first
+                entries = np.concatenate((entries.take(range(n - o % n, n), axis),
+                                          entries.take(range(n - o % n), axis)), axis)
+        return Signal(entries if entries is not signal.entries else entries.copy(),
+                      (0,) * signal.ndim)
     out = _zero_array(period, signal.is_exact, signal.entries.dtype)
     index = np.indices(signal.shape).reshape(signal.ndim, -1)
     # origin % n first, in Python ints: an origin near 2**63 would wrap in int64
