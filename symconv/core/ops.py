@@ -39,7 +39,7 @@ from typing import Any, ParamSpec, Protocol, TypeVar
 
 import numpy as np
 
-from symconv.core.algebra import Generator, Monomial, Polynomial, unify_domains
+from symconv.core.algebra import Generator, Monomial, Polynomial, polynomial_sum, unify_domains
 from symconv.core.signal import (
     ZERO,
     Signal,
@@ -601,7 +601,11 @@ def periodize(signal: Signal, period: Sequence[int]) -> Signal:
             buckets.setdefault(pos, []).append(value)
         flat_out = out.reshape(-1)
         for pos, items in buckets.items():
-            flat_out[pos] = sum_entries(items, True)
+            first = items[0].domain
+            # a sum started in the first one's rational domain: the same sum, without widening
+            # ZZ to QQ entry by entry (one rational entry is its own sum)
+            flat_out[pos] = (items[0] if len(items) == 1 else polynomial_sum(items, first)) \
+                if first.is_ZZ or first.is_QQ else sum_entries(items, True)
     else:
         np.add.at(out, target, values)
     return Signal(out, (0,) * signal.ndim)
