@@ -240,7 +240,9 @@ def _bare_generator_conv(
     monomials = list(zip(map(gens.__getitem__, low.tolist()), map(gens.__getitem__, high.tolist()),
                          strict=True))
     coefficients = counts.tolist()
-    if not domain.of_type(1):
+    if domain.is_QQ:  # the rational type from a count directly (convert's dispatch is ~9x slower)
+        coefficients = list(map(domain.dtype, coefficients))
+    elif not domain.of_type(1):
         coefficients = list(map(domain.convert, coefficients))
     bounds = np.searchsorted(position, np.arange(size + 1)).tolist()
     out = np.empty(size, dtype=object)
