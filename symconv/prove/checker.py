@@ -417,12 +417,16 @@ class _Expander:
                              for t in self.expand(node.args[0], j)])
 
     @staticmethod
-    def divide(t: Term) -> Term:
-        """The step ["divide"]: [g·L + k = 0] = [L + k/g = 0] on Z^d (L integer), g the gcd of
-        the variables' coefficients; the term is 0 where g does not divide k."""
+    def divide(t: Term, axis: int | None = None) -> Term:
+        """The step ["divide"] (["divide", a]: the indicators of axis a only): [g·L + k = 0] =
+        [L + k/g = 0] on Z^d (L integer), g the gcd of the variables' coefficients; the term
+        is 0 where g does not divide k."""
         deltas, coef = [], t.coef
         for a, d in t.deltas:
             g = 0
+            if axis is not None and a != axis:
+                deltas.append((a, d))
+                continue
             for v, c in d.items():
                 while c and v != "1":  # Euclid: g = gcd(g, c)
                     g, c = c, g % c
@@ -496,8 +500,9 @@ def _run(t: Term, steps: Any, torus: bool) -> Term:
         if kind == "map" and len(step) == 3 and all(isinstance(s, dict) for s in step[1:]):
             forward, inverse = ({v: _aff(a) for v, a in s.items()} for s in step[1:])
             t = _apply_map(t, forward, inverse, torus)
-        elif kind == "divide" and len(step) == 1 and not torus:
-            t = _Expander.divide(t)
+        elif kind == "divide" and not torus and (len(step) == 1 or len(step) == 2 and
+                                                  type(step[1]) is int):
+            t = _Expander.divide(t, step[1] if len(step) == 2 else None)
         elif kind in ("collapse", "orth" if torus else "point") and len(step) == 2 and \
                 isinstance(step[1], str):
             t = _orthogonality(t, step[1]) if kind == "orth" else \
