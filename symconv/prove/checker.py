@@ -500,8 +500,7 @@ def _run(t: Term, steps: Any, torus: bool) -> Term:
         if kind == "map" and len(step) == 3 and all(isinstance(s, dict) for s in step[1:]):
             forward, inverse = ({v: _aff(a) for v, a in s.items()} for s in step[1:])
             t = _apply_map(t, forward, inverse, torus)
-        elif kind == "divide" and not torus and (len(step) == 1 or len(step) == 2 and
-                                                  type(step[1]) is int):
+        elif kind == "divide" and not torus and len(step) in (1, 2) and all(type(a) is int for a in step[1:]):
             t = _Expander.divide(t, step[1] if len(step) == 2 else None)
         elif kind in ("collapse", "orth" if torus else "point") and len(step) == 2 and \
                 isinstance(step[1], str):

@@ -745,10 +745,12 @@ def _per_axis_compare(statement: Statement, signal: bool, ndims: Mapping[str, in
     ndim = max(ndims.values())
     if set(ndims.values()) != {ndim}:
         return None, None
-    projected = [(on_axis(statement.left, a, ndim), on_axis(statement.right, a, ndim))
-                 for a in range(ndim)]
-    if any(left is None or right is None for left, right in projected):
-        return None, None
+    projected: list[tuple[Node, Node]] = []
+    for a in range(ndim):
+        left_node, right_node = on_axis(statement.left, a, ndim), on_axis(statement.right, a, ndim)
+        if left_node is None or right_node is None:
+            return None, None
+        projected.append((left_node, right_node))
     ones = {name: 1 for name in ndims}
     ties = (False, True) if declared and len(set(declared.values())) < len(declared) else (False,)
     forms = None
@@ -757,8 +759,7 @@ def _per_axis_compare(statement: Statement, signal: bool, ndims: Mapping[str, in
         axes: list[tuple[list[Step], list[Step], LinearForm]] = []
         for a, nodes in enumerate(projected):
             axis_boxes = tuple((name, (per_axis[a],)) for name, per_axis in boxes)
-            sides = [DslSide(node, signal, False, real, 1, boxes=axis_boxes)
-                     for node in nodes if node is not None]
+            sides = [DslSide(node, signal, False, real, 1, boxes=axis_boxes) for node in nodes]
             try:
                 left, left_form = side_steps(sides[0])
                 right, right_form = side_steps(sides[1])
@@ -773,7 +774,7 @@ def _per_axis_compare(statement: Statement, signal: bool, ndims: Mapping[str, in
     else:
         return None, forms
     try:
-        certificates = [[certificate_side(steps, ones, node)  # type: ignore[arg-type]
+        certificates = [[certificate_side(steps, ones, node)
                          for steps, node in zip(derived[:2], projected[a], strict=True)]
                         for a, derived in enumerate(axes)]
     except RuleError:
@@ -782,7 +783,7 @@ def _per_axis_compare(statement: Statement, signal: bool, ndims: Mapping[str, in
         _joined_side([c[number] for c in certificates]) for number in range(2)],
         "normal_form": " | ".join(form.text() for _, _, form in axes)}
     # the factors fix the number of axes: a law for all sizes of these signals in d = ndim
-    scope = f"for all sizes (and origins) of the signals, on Z^{ndim}"
+    scope = f"for all sizes, on Z^{ndim} (the factors per axis fix the number of axes)"
     if declared:
         cert["tied"] = tied
         scope = modes_scope(statement, declared, tied) + f", on Z^{ndim}"

@@ -221,7 +221,9 @@ def recheck(claim: Claim, derivation: Derivation, budget: Budget, every_step: bo
             tables = tabulate(_with_conjugates(env))
             points = _points_around(left) if isinstance(left, Signal) else [None]
         products: dict[Any, Polynomial] = {}  # shared by the points: same tables
-        for expr in derivation.expressions() if every_step else [derivation.canonical]:
+        # (per axis: each axis's chain is of the statement read on that axis, rechecked alone)
+        canonical = [] if derivation.per_axis else [derivation.canonical]
+        for expr in derivation.expressions() if every_step else canonical:
             if isinstance(expr, DslSide):
                 continue
             for point in points:
