@@ -68,9 +68,9 @@ a zeropad to the size, or in a crop that needs the concrete kernel's size (full 
 boundary);
 trace of anything but a matrix product; @ outside trace; signed permutations of sums in a
 term that uses x; zeropad other than to one length that follows the sizes; fixed periods
-or DFT sizes; scalar factors other than numbers in the padded model; downsample and
-upsample with factors that differ between axes (one factor on every axis is an integer
-coefficient of the vector index); ``!=`` statements.
+or DFT sizes; scalar factors other than numbers in the padded model; factors that differ
+between axes together with an operation that mixes axes (transpose, trace, @) or concrete
+entries, and terms that vanish on one axis alone (``0 * a`` sides); ``!=`` statements.
 
 Strides and dilations: ``downsample(a, s)(p) = a(s·p)`` keeps the factor as a coefficient of
 the index, ``upsample(a, s)(p) = Σ_j a(j)·[p − s·j = 0]`` is an indicator that the fix step
@@ -82,7 +82,11 @@ pivots every variable with coefficient ±1 (a strided layer's output s·o) is re
 instead by one unimodular substitution of all its sums, v = U·w + r (``lattice``), to the
 column Hermite normal form of its index matrix with the rests reduced modulo the pivots
 (:func:`~symconv.prove.rules.column_hnf`): equal sums then have equal normal forms for the
-same order of factors, and the smallest over the orders is kept.
+same order of factors, and the smallest over the orders is kept.  Factors that differ between
+axes (``downsample(a, 2, 1)``: diag(2, 1), no scalar coefficient) are read axis by axis when
+every operation acts on each axis alone (:func:`on_axis`): each axis's 1D statement is derived
+as above, and one certificate joins the axes' steps for the statement itself (the checker's
+variables are components v.a already; a divide names its axis).
 
 This module is the search.  The records it returns, :class:`~symconv.prove.derivation.Derivation`
 (``steps``, ``text()``, ``latex()``, ``_repr_latex_``) made of
