@@ -764,6 +764,8 @@ def _per_axis_compare(statement: Statement, signal: bool, ndims: Mapping[str, in
         for a, nodes in enumerate(projected):
             axis_boxes = tuple((name, (per_axis[a],)) for name, per_axis in boxes)
             sides = [DslSide(node, signal, False, real, 1, boxes=axis_boxes) for node in nodes]
+            if tied is False and len(ties) > 1 and not _may_meet(*sides):
+                break  # different boxes on the two sides: only shared sizes can make them meet
             try:
                 left, left_form = side_steps(sides[0])
                 right, right_form = side_steps(sides[1])
