@@ -30,7 +30,7 @@ from symconv.lang.claims import Claim, claim_from_text, load_claims
 from symconv.lang.dsl import Call, Number, names, parse_statement, unparse
 from symconv.prove import Budget, Verdict, exact, run_tiers
 from symconv.prove.derivation import Derivation, Step
-from symconv.prove.general import attempt, derive
+from symconv.prove.general import attempt, compare, derive
 from symconv.prove.recheck import RecheckError, recheck, recheck_statement
 from symconv.prove.sums import Atom, Index, LinearForm, Monomial
 from tests import reference_eval as ref
@@ -1726,3 +1726,18 @@ def test_per_axis_strided_laws_proved_agree_with_the_exact_tier(
         sizes = {"W": f"{w}x{x}", "x": f"{x + 1}x{w + 2}", "g": f"{x}x{w}"}
         checked = exact.attempt(claim_from_text(statement, sizes, tiers=["exact"]), Budget(60))
         assert checked is not None and checked.verdict is Verdict.VERIFIED, (statement, sizes)
+
+
+def test_axes_that_meet_with_different_pairings_of_the_atoms_are_not_proved() -> None:
+    """Σ a(i)·a(i − (1, 1)) is no Σ a(i)·a(i − (1, −1)), yet each axis alone meets: axis 1
+    pairs the two a's the other way round (i → i + 1).  The joined certificate then does
+    not make the sides meet, the checker rejects it, and the exact tier refutes the claim."""
+    statement = ("frobenius(upsample(a, 2, 1), upsample(shift(a, 1, 1), 2, 1)) == "
+                 "frobenius(upsample(a, 2, 1), upsample(shift(a, 1, -1), 2, 1))")
+    claim = claim_from_text(statement, {"a": "3x3"})
+    derivation, _ = compare(claim)
+    assert derivation is not None and len(derivation.per_axis) == 2
+    assert all(part.canonical for part in derivation.per_axis)  # each axis meets
+    assert not derivation.check(claim)
+    assert not_proved(attempt(claim, Budget(30)))
+    assert run_tiers(claim).verdict is Verdict.REFUTED
