@@ -81,7 +81,8 @@ class Step:
 
 
 AXES_NOTE = ("Every operation acts on each axis alone (its stride, dilation and padding per axis): "
-             "a sum over Z^d is one sum per axis, and each axis is re-indexed on its own.")
+             "a sum over Z^d is one sum per axis, and each axis is re-indexed on its own (below, "
+             "Z^d is the axis's Z).")
 
 
 @dataclass
