@@ -1641,6 +1641,11 @@ PER_AXIS_LAWS: list[tuple[str, dict[str, Any]]] = [
     ("downsample(conv(upsample(flip(W), 1, 3), shift(x, 1, 0), mode=\"valid\"), 2, 1) == "
      "downsample(corr(upsample(W, 1, 3), shift(x, 1, 0), mode=\"valid\"), 2, 1)",
      {"W": "2x2", "x": "6x8"}),
+    # a signal twice: each axis pairs the two a's its own way, and the pairings agree
+    ("frobenius(upsample(a, 2, 1), upsample(shift(a, 1, -1), 2, 1)) == "
+     "frobenius(upsample(a, 2, 1), upsample(shift(a, -1, 1), 2, 1))", {"a": "3x3"}),
+    ("frobenius(upsample(a, 2, 1), upsample(shift(a, 1, 0), 2, 1)) == "
+     "frobenius(upsample(a, 2, 1), upsample(shift(a, -1, 0), 2, 1))", {"a": "3x3"}),
 ]
 # the usual slips: a stride off by one on one axis, strides swapped between the axes, the
 # kernel unflipped or flipped on one axis only, the padding one short, dilations swapped
