@@ -354,8 +354,6 @@ class _Expander:
 
     def call(self, node: Call, p: list[Aff] | None) -> list[Term]:
         f, args = node.func, node.args
-        if f in ("conv", "corr") and p is not None and self.options(node) != ("full", "zero"):
-            return self.sliding(node, p, *self.options(node))
         _need(not self.padded or not (f in SIZES or node.kwargs), f"{f} is outside the fragment of Z_N^d")
         if self.padded and f == "zeropad":  # zeropad(a, N) read mod N is a mod N
             return self.expand(args[0], p)
@@ -396,9 +394,9 @@ class _Expander:
             phase = [_add({}, _mul(q, kk), FOURIER[f]) for q, kk in zip(p, k, strict=True)]
             factor = replace(self.one(npow=(-(f == "idft"),) * len(p)), phase=phase)
             return self.bind(k, self.product([factor], self.expand(args[0], k)))
-        return self.sliding(node, p)
+        return self.sliding(node, p, *self.options(node))
 
-    def sliding(self, node: Call, p: list[Aff], mode: str = "full", boundary: str = "zero") -> list[Term]:
+    def sliding(self, node: Call, p: list[Aff], mode: str, boundary: str) -> list[Term]:
         """Σ_k a(k)·b(x ∓ k); with a mode or boundary 𝟙_B(x)·Σ_k a(k)·b⟨boundary⟩(x ∓ k), B the
         mode's box (valid mode does not extend)."""
         k = self.fresh(len(p))
