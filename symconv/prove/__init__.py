@@ -59,7 +59,7 @@ PROVED (:func:`symconv.prove.general.attempt`, 32), given only when all of these
    two small sizes that are not declared ones (:func:`~symconv.prove.recheck.recheck_modes`,
    39, for modes: sizes within the proof's scope).  The prover's normal form is not
    evaluated here (the checker computes its own); the tests evaluate it against ops
-   (:func:`~symconv.prove.recheck.recheck`).
+   (``recheck`` in tests/term_values.py).
 
 VERIFIED (:mod:`symconv.prove.exact`, 167: ``attempt`` with ``_refuted`` and the sizes
 it adds): :func:`symconv.prove.counterexample.exact_difference` (14) and
