@@ -38,6 +38,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any, ParamSpec, Protocol, TypeVar
 
 import numpy as np
+from sympy.polys.domains.domain import Domain
 
 from symconv.core.algebra import Generator, Monomial, Polynomial, polynomial_sum, unify_domains
 from symconv.core.signal import (
@@ -99,9 +100,15 @@ def _common_kind(*signals: Signal) -> list[Signal]:
     if all(not s.is_exact for s in signals):
         return list(signals)
     exact = [s.exact() for s in signals]
-    domain = exact[0].domain
-    for s in exact[1:]:
-        domain = unify_domains(domain, s.domain)
+    # the entries' own common domain (ZZ for symbolic entries: Signal.domain would start
+    # from QQ and convert every integer entry on every call); QQ only with no entries at all
+    domain: Domain | None = None
+    for s in exact:
+        for p in s.entries.flat:
+            if p.domain is not domain:
+                domain = p.domain if domain is None else unify_domains(domain, p.domain)
+    if domain is None:
+        return exact
     return [
         s if all(p.domain == domain for p in s.entries.flat)
         else Signal(_map_entries(s.entries, lambda p: p.to_domain(domain)), s.origin)
@@ -171,6 +178,11 @@ def _numeric_full_conv(kern: np.ndarray, img: np.ndarray, out_shape: tuple[int, 
     return out
 
 
+# Below this many products the plain loop is faster than numpy's sort and count (its fixed
+# cost: ~30 us for one product, ~3x the loop's up to ~100 products; even at ~200).
+BARE_GENERATOR_MIN_PRODUCTS = 200
+
+
 def _exact_full_conv(kern: np.ndarray, img: np.ndarray, out_shape: tuple[int, ...]) -> np.ndarray:
     kern_items = [(pos, p) for pos, p in np.ndenumerate(kern) if p.terms]
     img_items = [(pos, p) for pos, p in np.ndenumerate(img) if p.terms]
@@ -189,7 +201,8 @@ def _exact_full_conv(kern: np.ndarray, img: np.ndarray, out_shape: tuple[int, ..
         return sum(a * s for a, s in zip(pos, strides, strict=True))
 
     size = math.prod(out_shape)
-    if all(_is_bare_generator(p, domain.one) for _, p in kern_items + img_items):
+    if len(kern_items) * len(img_items) >= BARE_GENERATOR_MIN_PRODUCTS and \
+            all(_is_bare_generator(p, domain.one) for _, p in kern_items + img_items):
         kern_gens = [(offset(pos), next(iter(p.terms))[0]) for pos, p in kern_items]
         img_gens = [(offset(pos), next(iter(p.terms))[0]) for pos, p in img_items]
         return _bare_generator_conv(kern_gens, img_gens, size, domain).reshape(out_shape)
@@ -240,7 +253,8 @@ def _bare_generator_conv(
     monomials = list(zip(map(gens.__getitem__, low.tolist()), map(gens.__getitem__, high.tolist()),
                          strict=True))
     coefficients = counts.tolist()
-    if domain.is_QQ:  # the rational type from a count directly (convert's dispatch is ~9x slower)
+    if domain.is_QQ or domain.is_ZZ:  # the element type from a count directly (convert's
+        # dispatch is ~9x slower)
         coefficients = list(map(domain.dtype, coefficients))
     elif not domain.of_type(1):
         coefficients = list(map(domain.convert, coefficients))
