@@ -184,8 +184,12 @@ BARE_GENERATOR_MIN_PRODUCTS = 200
 
 
 def _exact_full_conv(kern: np.ndarray, img: np.ndarray, out_shape: tuple[int, ...]) -> np.ndarray:
-    kern_items = [(pos, p) for pos, p in np.ndenumerate(kern) if p.terms]
-    img_items = [(pos, p) for pos, p in np.ndenumerate(img) if p.terms]
+    strides = [math.prod(out_shape[k + 1 :]) for k in range(len(out_shape))]
+    # each non-zero entry with its offset in the output box (row-major, as ndenumerate)
+    kern_items = [(off, p) for off, p in zip(_box_offsets(kern.shape, strides), kern.flat,
+                                             strict=True) if p.terms]
+    img_items = [(off, p) for off, p in zip(_box_offsets(img.shape, strides), img.flat,
+                                            strict=True) if p.terms]
     # Products of terms, not of entries: entries that are themselves long sums (a DFT's)
     # multiply term by term.
     work = sum(len(p.terms) for _, p in kern_items) * sum(len(p.terms) for _, p in img_items)
@@ -195,20 +199,15 @@ def _exact_full_conv(kern: np.ndarray, img: np.ndarray, out_shape: tuple[int, ..
             f"the limit is {MAX_EXACT_PRODUCTS} (use the random tier or numeric arrays)"
         )
     domain = kern_items[0][1].domain if kern_items else ZERO.domain
-    strides = [math.prod(out_shape[k + 1 :]) for k in range(len(out_shape))]
-
-    def offset(pos: tuple[int, ...]) -> int:
-        return sum(a * s for a, s in zip(pos, strides, strict=True))
-
     size = math.prod(out_shape)
     if len(kern_items) * len(img_items) >= BARE_GENERATOR_MIN_PRODUCTS and \
             all(_is_bare_generator(p, domain.one) for _, p in kern_items + img_items):
-        kern_gens = [(offset(pos), next(iter(p.terms))[0]) for pos, p in kern_items]
-        img_gens = [(offset(pos), next(iter(p.terms))[0]) for pos, p in img_items]
+        kern_gens = [(off, next(iter(p.terms))[0]) for off, p in kern_items]
+        img_gens = [(off, next(iter(p.terms))[0]) for off, p in img_items]
         return _bare_generator_conv(kern_gens, img_gens, size, domain).reshape(out_shape)
     acc: list[dict[Monomial, Any]] = [{} for _ in range(size)]
-    kern_terms = [(offset(pos), list(p.terms.items())) for pos, p in kern_items]
-    img_terms = [(offset(pos), list(p.terms.items())) for pos, p in img_items]
+    kern_terms = [(off, list(p.terms.items())) for off, p in kern_items]
+    img_terms = [(off, list(p.terms.items())) for off, p in img_items]
     for koff, kt in kern_terms:
         for ioff, it in img_terms:
             terms = acc[koff + ioff]
@@ -221,6 +220,14 @@ def _exact_full_conv(kern: np.ndarray, img: np.ndarray, out_shape: tuple[int, ..
     for idx, terms in enumerate(acc):
         out[idx] = Polynomial(terms, domain) if terms else ZERO
     return out.reshape(out_shape)
+
+
+def _box_offsets(shape: tuple[int, ...], strides: list[int]) -> list[int]:
+    """The offset Σ pos_a·strides_a of every position of a box of ``shape``, row-major."""
+    offsets = [0]
+    for n, stride in zip(shape, strides, strict=True):
+        offsets = [o + i * stride for o in offsets for i in range(n)]
+    return offsets
 
 
 def _bare_generator_conv(

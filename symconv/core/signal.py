@@ -481,10 +481,10 @@ def as_signal(value: Any) -> Signal:
 
 
 def _map_entries(arr: np.ndarray, func: Callable[[Any], Any]) -> np.ndarray:
-    out = np.empty(arr.shape, dtype=object)
-    for pos in np.ndindex(*arr.shape):
-        out[pos] = func(arr[pos])
-    return out
+    out = np.empty(arr.size, dtype=object)
+    for k, value in enumerate(arr.flat):
+        out[k] = func(value)
+    return out.reshape(arr.shape)
 
 
 def check_box(shape: tuple[int, ...], exact: bool) -> None:
