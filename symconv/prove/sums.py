@@ -71,10 +71,6 @@ class Index:
         return {v for v, _ in self.coeffs}
 
     def __add__(self, other: Index) -> Index:
-        if not other.coeffs and not other.const:  # + 0 (immutable: the same index)
-            return self
-        if not self.coeffs and not self.const:
-            return other
         coeffs = dict(self.coeffs)
         for v, c in other.coeffs:
             coeffs[v] = coeffs.get(v, 0) + c
@@ -87,8 +83,6 @@ class Index:
         return self + (-other)
 
     def scaled(self, factor: int) -> Index:
-        if factor == 1:
-            return self
         return Index(_sorted_coeffs({v: c * factor for v, c in self.coeffs}),
                      tuple(factor * k for k in self.const) if factor else ())
 
