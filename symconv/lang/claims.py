@@ -414,8 +414,11 @@ def _tiers(value: Any) -> tuple[str, ...]:
 
 
 def _budget(value: Any) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float) or not value > 0:
-        raise ClaimFileError(f"budget = {_shown(value)}; expected a positive number of seconds")
+    # inf is refused: the budget becomes a timer, which needs a finite time
+    if (isinstance(value, bool) or not isinstance(value, int | float) or not value > 0
+            or not math.isfinite(value)):
+        raise ClaimFileError(f"budget = {_shown(value)}; expected a positive finite number of "
+                             "seconds")
     return float(value)
 
 
