@@ -284,6 +284,8 @@ def _verify(args: argparse.Namespace) -> int:
     _positive("--budget", args.budget)
     _positive("--heartbeat", args.heartbeat)
     memory = _memory_bytes(args)
+    if args.json and args.junit and Path(args.json).resolve() == Path(args.junit).resolve():
+        raise SymconvError(f"--json and --junit both write {args.json}; expected two files")
     for option, target in (("--json", args.json), ("--junit", args.junit)):
         if target:
             _check_writable(option, Path(target))
@@ -483,6 +485,13 @@ def _add_verify_parsers(sub: argparse._SubParsersAction) -> None:
     check.set_defaults(func=_cmd_check)
 
 
+# Shown by `symconv --help` and on the documentation's command-line page.
+EXIT_STATUSES = ("Exit status: 0 success, 1 a verdict that contradicts its expectation, 2 bad "
+                 "input (one line on stderr, no traceback), 3 an internal error (one line; "
+                 "symconv --debug shows the traceback), 130 interrupted (Ctrl-C), 141 the "
+                 "reader of stdout went away (silent).")
+
+
 class _Parser(argparse.ArgumentParser):
     """argparse that names the nearest valid word after a mistyped command or choice.
 
@@ -516,6 +525,7 @@ def _build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="symconv",
         description="Exact symbolic verification of discrete convolution and correlation.",
+        epilog=EXIT_STATUSES,
     )
     parser.add_argument("--version", action="version", version=f"symconv {__version__}")
     parser.add_argument("--debug", action="store_true",

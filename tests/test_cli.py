@@ -50,6 +50,15 @@ def test_bad_input_is_one_line_and_status_2(argv: list[str], fragment: str,
     assert len(lines) == 1 and lines[0].startswith("symconv: error:") and fragment in lines[0]
 
 
+def test_help_lists_every_exit_status(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    shown = " ".join(capsys.readouterr().out.split())
+    for status in ("0 success", "1 a verdict", "2 bad input", "3 an internal error",
+                   "130 interrupted", "141 the reader of stdout"):
+        assert status in shown
+
+
 def test_unknown_subcommand_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as info:
         main(["convolve"])
