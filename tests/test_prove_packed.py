@@ -47,7 +47,7 @@ from symconv.core.signal import Signal
 from symconv.errors import SizeLimitError, SymconvError
 from symconv.lang.claims import Claim, claim_from_text, load_toml
 from symconv.lang.dsl import FUNCTIONS, Statement, names, parse_statement
-from symconv.prove import Budget, Verdict, exact, run_tiers
+from symconv.prove import Budget, Verdict, exact, packed, run_tiers
 from symconv.prove.counterexample import as_number, build_env, claim_sides, difference, exact_difference
 from symconv.prove.evaluate import ExactBackend, degree, evaluate, evaluate_sides
 from symconv.prove.packed import (
@@ -469,6 +469,30 @@ def test_packed_dft_with_larger_sizes_matches_numpy_fft(x: np.ndarray) -> None:
     sizes = ", ".join(map(str, bigger))
     np.testing.assert_allclose(complex_values(_packed_entries(f"dft(f, {sizes})", f)),
                                np.fft.fftn(x, bigger, axes=range(x.ndim)), atol=1e-8)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.one_of(int_arrays(1, max_side=9), int_arrays(2, max_side=4)), st.booleans(),
+       st.booleans(), st.integers(0, 2))
+def test_packed_dft_phase_table_agrees_with_the_direct_phases(x: np.ndarray, inverse: bool,
+                                                              symbolic: bool, grow: int) -> None:
+    """The cached phase table of small DFTs gives the very rows of the direct phase product."""
+    f = Signal.symbolic("f", x.shape, origin=(0,) * x.ndim) if symbolic else _exact(x)
+    sizes = ", ".join(str(n + grow) for n in x.shape)
+    expression = f"{'idft' if inverse else 'dft'}(conj(f) * f, {sizes})"
+
+    def value() -> PackedSignal:
+        backend = PackedBackend(MonomialCodec(f.generators(), 2))
+        result: PackedSignal = evaluate(parse_statement(f"{expression} == 0").left,
+                                        {"f": backend.pack(f)}, backend)
+        return result
+
+    table = value()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(packed, "PHASE_TABLE_BOX", 0)
+        direct = value()
+    assert np.array_equal(table.key, direct.key) and np.array_equal(table.coef, direct.coef)
+    assert (table.scale, table.order, table.shape) == (direct.scale, direct.order, direct.shape)
 
 
 @pytest.mark.parametrize(("n", "m"), [(5, 3), (6, 4), (4, 1)])

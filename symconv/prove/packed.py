@@ -83,6 +83,8 @@ MAX_PACKED_BOX = 4_000_000
 CHUNK_ROWS = 1 << 20
 # Products whose blocks of pairs average this many are formed block by block, by broadcasting.
 BROADCAST_BLOCK = 4096
+# DFT boxes of at most this many entries take their phases from a cached table (box² entries).
+PHASE_TABLE_BOX = 256
 
 
 class TooManyProducts(SizeLimitError):
@@ -411,6 +413,19 @@ def _frequencies(dims: tuple[int, ...]) -> np.ndarray:
     freqs = np.indices(dims, dtype=np.int64).reshape(len(dims), math.prod(dims))
     freqs.flags.writeable = False
     return freqs
+
+
+@lru_cache(maxsize=64)
+def _phase_table(dims: tuple[int, ...], order: int, sign: int) -> np.ndarray:
+    """``sign · Σ_i k_i x_i L / n_i mod L`` (L = ``order``) for every frequency k (rows) and
+    position x (columns) of the box ``dims`` in row-major order (read-only): a small DFT's
+    phases are then one gather instead of a product of two index matrices."""
+    freqs = _frequencies(dims)
+    steps = np.array([sign * (order // n) for n in dims], dtype=np.int64)
+    table = freqs.T @ (freqs * steps[:, None])  # each sum is below d · n · L: no overflow
+    _reduce_modulo(table, order)
+    table.flags.writeable = False
+    return table
 
 
 def _check_terms(count: int, what: str, error: type[SizeLimitError] = SizeLimitError) -> None:
@@ -1027,10 +1042,13 @@ class PackedBackend:
             # small: every frequency at once, k = each row of the box in row-major order, the
             # phases of all (frequency, sample) pairs one integer matrix product (each sum is
             # below d · n · L: no overflow)
-            freqs = _frequencies(dims)
-            phases = freqs[:, torus.pos[rows]] * np.array(axis_steps, dtype=np.int64)[:, None]
-            _reduce_modulo(phases, order)
-            key = freqs.T @ phases
+            if count <= PHASE_TABLE_BOX:
+                key = _phase_table(dims, order, sign)[:, torus.pos[rows]]
+            else:
+                freqs = _frequencies(dims)
+                phases = freqs[:, torus.pos[rows]] * np.array(axis_steps, dtype=np.int64)[:, None]
+                _reduce_modulo(phases, order)
+                key = freqs.T @ phases
             key += exp[None, :]
             _reduce_modulo(key, order)
             key += (mono * order)[None, :]
