@@ -43,7 +43,7 @@ from symconv.core.algebra import (
 )
 from symconv.core.cyclotomic import cyclotomic_field
 from symconv.core.fourier import complex_values
-from symconv.core.signal import Signal
+from symconv.core.signal import Signal, union_box
 from symconv.errors import SizeLimitError, SymconvError
 from symconv.lang.claims import Claim, claim_from_text, load_toml
 from symconv.lang.dsl import FUNCTIONS, Statement, names, parse_statement
@@ -493,6 +493,19 @@ def test_packed_dft_phase_table_agrees_with_the_direct_phases(x: np.ndarray, inv
         direct = value()
     assert np.array_equal(table.key, direct.key) and np.array_equal(table.coef, direct.coef)
     assert (table.scale, table.order, table.shape) == (direct.scale, direct.order, direct.shape)
+
+
+boxes = st.tuples(st.lists(st.integers(0, 3), min_size=2, max_size=2).map(tuple),
+                  st.lists(st.integers(-3, 3), min_size=2, max_size=2).map(tuple))
+
+
+@settings(max_examples=100, deadline=None)
+@given(boxes, boxes, st.booleans())
+def test_packed_union_box_is_the_signal_union_box(first: Any, second: Any, same: bool) -> None:
+    backend = PackedBackend(MonomialCodec([], 1))
+    a = backend._empty(*first)
+    b = backend._empty(*(first if same else second))
+    assert packed._union_box(a, b) == union_box(a, b)
 
 
 @pytest.mark.parametrize(("n", "m"), [(5, 3), (6, 4), (4, 1)])

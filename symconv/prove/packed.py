@@ -471,7 +471,10 @@ def index_signal(signal: PackedSignal) -> Signal:
 
 def _union_box(a: PackedSignal, b: PackedSignal) -> tuple[tuple[int, ...], tuple[int, ...]]:
     """The union box of :class:`Signal` arithmetic, size-checked."""
-    origin, shape = union_box(a, b)
+    if a.shape == b.shape and a.origin == b.origin and a.size:
+        origin, shape = a.origin, a.shape  # one (non-empty) box: the common case, no min/max
+    else:
+        origin, shape = union_box(a, b)
     _check_box(shape)  # before offsets in it are formed: far-apart boxes would overflow
     return origin, shape
 
@@ -633,7 +636,8 @@ class PackedBackend:
         _check_box(shape)
         if not coef.size:
             return self._empty(shape, origin)  # zero lies in every field: never widen one for it
-        g = int(np.gcd.reduce(coef[:1024]))
+        # |coef| <= 1 (a symbolic signal, a product of DFTs of them): every coefficient is ±1
+        g = 1 if bound <= 1 else int(np.gcd.reduce(coef[:1024]))
         if g != 1:
             g = int(np.gcd.reduce(coef))
         if coef[0] < 0:
@@ -851,7 +855,7 @@ class PackedBackend:
         bound = a.bound * b.bound
         _require(bound, "a product of coefficients")
         mono_a, mono_b = a.mono, b.mono
-        exp_a, exp_b = a.exp * (order // a.order), b.exp * (order // b.order)
+        exp_a, exp_b = (s.exp if s.order == order else s.exp * (order // s.order) for s in (a, b))
         # When the product's code is a sum of one part per factor (distinct signals of degree 1,
         # the DFT theorems), a key is two gathered parts and an exponent: no codec work per pair.
         split = self.codec.split_product(mono_a, mono_b)
@@ -861,8 +865,9 @@ class PackedBackend:
             block = np.broadcast_shapes(ia.shape, ib.shape)
             end = done + math.prod(block)
             out = key[done:end].reshape(block)
-            np.add(exp_a[ia], exp_b[ib], out=out)
-            _reduce_modulo(out, order)
+            if order > 1:  # (else every power of ζ_1 is 0: the fresh zeros)
+                np.add(exp_a[ia], exp_b[ib], out=out)
+                _reduce_modulo(out, order)
             if split is not None:
                 out += place(ia, ib) * layout.cell + split[0][ia] * order
                 out += split[1][ib] * order
