@@ -489,7 +489,31 @@ def test_packed_dft_phase_table_agrees_with_the_direct_phases(x: np.ndarray, inv
 
     table = value()
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(packed, "PHASE_TABLE_BOX", 0)
+        patch.setattr(packed, "TABLE_BOX", 0)
+        direct = value()
+    assert np.array_equal(table.key, direct.key) and np.array_equal(table.coef, direct.coef)
+    assert (table.scale, table.order, table.shape) == (direct.scale, direct.order, direct.shape)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.one_of(int_arrays(1, max_side=9), int_arrays(2, max_side=4)), st.booleans(),
+       st.booleans(), st.integers(0, 2))
+def test_packed_circular_place_table_agrees_with_the_direct_places(
+        x: np.ndarray, corr: bool, symbolic: bool, grow: int) -> None:
+    """The cached place table of small circconv / circcorr gives the rows of the direct sums."""
+    f = Signal.symbolic("f", x.shape, origin=(0,) * x.ndim) if symbolic else _exact(x)
+    period = ", ".join(str(n + grow) for n in x.shape)
+    expression = f"{'circcorr' if corr else 'circconv'}(f, conj(f) + flip(f), {period})"
+
+    def value() -> PackedSignal:
+        backend = PackedBackend(MonomialCodec(f.generators(), 2))
+        result: PackedSignal = evaluate(parse_statement(f"{expression} == 0").left,
+                                        {"f": backend.pack(f)}, backend)
+        return result
+
+    table = value()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(packed, "TABLE_BOX", 0)
         direct = value()
     assert np.array_equal(table.key, direct.key) and np.array_equal(table.coef, direct.coef)
     assert (table.scale, table.order, table.shape) == (direct.scale, direct.order, direct.shape)
