@@ -1066,14 +1066,15 @@ class PackedBackend:
             # phases of all (frequency, sample) pairs one integer matrix product (each sum is
             # below d · n · L: no overflow)
             if count <= TABLE_BOX:
-                key = _phase_table(dims, order, sign)[:, torus.pos[rows]]
+                key = _phase_table(dims, order, sign)[:, torus.pos[rows]]  # reduced already
             else:
                 freqs = _frequencies(dims)
                 phases = freqs[:, torus.pos[rows]] * np.array(axis_steps, dtype=np.int64)[:, None]
                 _reduce_modulo(phases, order)
                 key = freqs.T @ phases
-            key += exp[None, :]
-            _reduce_modulo(key, order)
+            if torus.order > 1 or count > TABLE_BOX:  # (in Q[C_1] every sample's exp is 0)
+                key += exp[None, :]
+                _reduce_modulo(key, order)
             key += (mono * order)[None, :]
             key += (np.arange(count, dtype=np.int64) * layout.cell)[:, None]
             return self._canonical(dims, (0,) * len(dims), key.reshape(-1), coef.reshape(-1),
