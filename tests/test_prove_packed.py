@@ -519,6 +519,20 @@ def test_packed_circular_place_table_agrees_with_the_direct_places(
     assert (table.scale, table.order, table.shape) == (direct.scale, direct.order, direct.shape)
 
 
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.integers(0, 4), max_size=8), st.lists(st.integers(0, 4), max_size=8),
+       st.booleans(), st.booleans())
+def test_matching_pairs_are_every_pair_of_equal_keys(a: list[int], b: list[int], same: bool,
+                                                     ascending: bool) -> None:
+    keys_a = np.array(sorted(a) if ascending else a, dtype=np.int64)
+    keys_b = keys_a.copy() if same else np.array(b, dtype=np.int64)
+    found = [(int(i), int(k)) for ia, ib in packed._matching_pairs(keys_a, keys_b).chunks()
+             for i, k in zip(*(x.reshape(-1) for x in np.broadcast_arrays(ia, ib)), strict=True)]
+    expected = [(i, k) for i in range(keys_a.size) for k in range(keys_b.size)
+                if keys_a[i] == keys_b[k]]
+    assert sorted(found) == expected and len(found) == len(set(found))
+
+
 boxes = st.tuples(st.lists(st.integers(0, 3), min_size=2, max_size=2).map(tuple),
                   st.lists(st.integers(-3, 3), min_size=2, max_size=2).map(tuple))
 
