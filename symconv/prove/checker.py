@@ -596,6 +596,9 @@ def _check(statement: dsl.Statement, signals: Mapping[str, Sequence[Declared]],
     elif torus:
         torus_fits(statement, signals)
     boxes = declared_boxes(signals, certificate.get("tied") is True)
+    # a signal read with its entries (one spec) has its box as declared, sizes numbers
+    boxes |= {n: [(_const(o), _const(o + k - 1)) for o, k in zip(s.origin, s.shape, strict=True)]
+              for n in read for s in signals[n]}
     literals = {n: signals[n][0].entries or {} for n in read}
     signal = [_Expander(ndims, real).ndim(side) > 0 for side in (statement.left, statement.right)]
     _need(signal[0] == signal[1], "a signal is compared with a number")

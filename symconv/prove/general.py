@@ -653,6 +653,8 @@ def _compare(claim: Claim, literals: Mapping[str, tuple[tuple[tuple[int, ...], F
     forms = None
     for tied in ties:
         boxes = symbolic_boxes(declared, tied) if modes else ()
+        if entries:  # a signal read with its entries has its own size, not a symbol
+            boxes = _concrete_sizes(boxes, claim, {name for name, _ in entries})
         sides = [DslSide(node, signal, torus, real, ndim, boxes=boxes, literals=entries)
                  for node in (statement.left, statement.right)]
         if tied is False and len(ties) > 1 and not _may_meet(*sides):
@@ -684,6 +686,21 @@ def _compare(claim: Claim, literals: Mapping[str, tuple[tuple[tuple[int, ...], F
     return Derivation(statement.text, left, right, left_form, torus, certificate=cert,
                       ndims=ndims, real=real, declared=declared, literals=concrete,
                       scope=modes_scope(statement, declared, tied)), None
+
+
+def _concrete_sizes(boxes: tuple[tuple[str, tuple[tuple[SizeForm, SizeForm], ...]], ...],
+                    claim: Claim, fixed: set[str]
+                    ) -> tuple[tuple[str, tuple[tuple[SizeForm, SizeForm], ...]], ...]:
+    """The symbolic boxes with the size of each signal in ``fixed`` (read with its concrete
+    entries: one declared spec) the number it is built with, so that a crop whose box needs
+    the kernel's size (valid mode, full mode with a boundary) meets its twin."""
+    out = []
+    for name, axes in boxes:
+        if name in fixed:
+            shape = claim.signals[name][0].build(name).shape
+            axes = tuple((origin, (("1", n),)) for (origin, _), n in zip(axes, shape, strict=True))
+        out.append((name, axes))
+    return tuple(out)
 
 
 def _padded_derivation(claim: Claim, statement: Statement, signal: bool, ndims: Mapping[str, int],
