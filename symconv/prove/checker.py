@@ -49,7 +49,7 @@ CIRCULAR = frozenset({"circconv", "circcorr", "dft", "idft"})  # only on Z_n^d, 
 SIZES = frozenset({"numel", "len", "size"})  # n_1⋯n_d, n_1, n_axis: only on Z_n^d
 PLANE = frozenset({"conv", "corr", "transpose", "trace"})  # only on Z^d
 SCALAR = SIZES | {"sum", "frobenius", "trace"}
-INDICATOR = "box "  # the atom of a crop's indicator 𝟙_B; "S|b": S extended by boundary b
+INDICATOR = "box "  # the atom [f ≥ 0] of a face of a crop's box; "S|b": S extended by boundary b
 BOUNDARIES = {"zero": "zero", "fill": "zero", "constant": "zero", "wrap": "wrap", "circular": "wrap",
               "reflect": "reflect", "symm": "reflect", "mirror": "mirror", "nearest": "nearest"}
 
@@ -385,24 +385,27 @@ class _Expander:
         return self.bind(k, self.product(self.expand(args[0], k), self.expand(args[1], outer)))
 
     def cropped(self, node: Call, p: list[Aff]) -> list[Term]:
-        """𝟙_B(x)·Σ_k a(k)·b⟨boundary⟩(x ∓ k): B the mode's box; valid mode does not extend."""
+        """𝟙_B(x)·Σ_k a(k)·b⟨boundary⟩(x ∓ k): B the mode's box, one atom [f ≥ 0] per face (x_a − lo_a,
+        hi_a − x_a: the same under flips and shifts); valid mode does not extend."""
         mode, boundary = self.options(node)
         _need(self.torus is None, "a crop is outside the checked fragment of Z_n^d")
-        indicator = INDICATOR + repr([(_frozen(lo), _frozen(hi)) for lo, hi in self.box(node)])
+        box = [(INDICATOR, False, (_frozen(f),)) for q, (lo, hi) in zip(p, self.box(node), strict=True)
+               for f in (_add(q, lo, -1), _add(hi, q, -1))]
         k = self.fresh(len(p))
         outer = [_add(q, kk, SLIDING[node.func]) for q, kk in zip(p, k, strict=True)]
         image = node.args[1]
         kernel = self.expand(node.args[0], k)  # before the image: the order unfold creates sums
         if boundary == "zero" or mode == "valid":
             terms = self.expand(image, outer)
-        elif isinstance(image, Name):
-            extended = f"{image.id}|{boundary}"
-            self.real |= {extended} if image.id in self.real else set()
-            terms = [self.atom(extended, outer)]
-        else:
-            raise CertificateError("the extension of an expression is outside the fragment")
-        self.real |= {indicator}
-        return self.product([self.atom(indicator, p)], self.bind(k, self.product(kernel, terms)))
+        else:  # every extension commutes with flips, shifts, transposes: E(flip(S))(p) = E(S)(flip(p))
+            while isinstance(image, Call) and image.func in REINDEX:
+                image, outer = image.args[0], REINDEX[image.func][0](outer, self.ints(image))
+            if not isinstance(image, Name):
+                raise CertificateError("the extension of an expression is outside the fragment")
+            self.real |= {f"{image.id}|{boundary}"} if image.id in self.real else set()
+            terms = [self.atom(f"{image.id}|{boundary}", outer)]
+        self.real |= {INDICATOR}
+        return self.product([replace(self.one(), atoms=box)], self.bind(k, self.product(kernel, terms)))
 
     # --- strides and dilations (lattice): on Z^d only, one positive factor s_a per axis ---
     def resampled(self, node: Call, p: list[Aff], factors: list[int]) -> list[Term]:
@@ -513,7 +516,7 @@ def normal_form(terms: list[Term]) -> dict[tuple[Any, ...], Fraction]:
     for t in terms:
         deltas = sorted((a, _frozen(_add({}, d, -1 if sorted(d.items())[0][1] < 0 else 1) if d else d))
                         for a, d in t.deltas)
-        atoms = [a for n, a in enumerate(t.atoms) if not (a[0].startswith(INDICATOR) and a in t.atoms[:n])]
+        atoms = [a for n, a in enumerate(t.atoms) if not (a[0] == INDICATOR and a in t.atoms[:n])]
         key = (tuple(sorted(t.vars)), t.npow, tuple(sorted(atoms)),
                tuple(tuple(sorted(p.items())) for p in t.phase), tuple(deltas))
         collected[key] = collected.get(key, Fraction(0)) + t.coef
@@ -586,16 +589,16 @@ def _check(statement: dsl.Statement, signals: Mapping[str, Sequence[Declared]],
         len(signals[n]) == 1 and signals[n][0].entries is not None for n in read),
         "the certificate reads entries the claim does not give")
     pads = [n for n in dsl.walk(statement) if isinstance(n, Call) and n.func == "zeropad"]
+    fixed = {n: [(_const(o), _const(o + k - 1)) for o, k in zip(s.origin, s.shape, strict=True)]
+             for n in read for s in signals[n]}  # read with its entries (one spec): the box as declared
     if padded:
         _need(pads, "a padded model without a zeropad")
         period = [_size(a, ndims) for a in pads[0].args[1:]]
-        fixed = {n: [(_const(o), _const(o + k - 1)) for o, k in zip(s.origin, s.shape, strict=True)]
-                 for n in read for s in signals[n]}  # read with its entries: the box as declared
         _fits(_Expander(ndims, real, boxes=declared_boxes(signals, False) | fixed, period=period),
               statement)
     elif torus:
         torus_fits(statement, signals)
-    boxes = declared_boxes(signals, certificate.get("tied") is True)
+    boxes = declared_boxes(signals, certificate.get("tied") is True) | fixed
     # a signal read with its entries (one spec) has its box as declared, sizes numbers
     boxes |= {n: [(_const(o), _const(o + k - 1)) for o, k in zip(s.origin, s.shape, strict=True)]
               for n in read for s in signals[n]}

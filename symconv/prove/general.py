@@ -158,6 +158,7 @@ from symconv.prove.rules import (
     linearity,
     mentions_torus,
     mode_and_boundary,
+    normal_indicator,
     on_padded_torus,
     on_torus,
     order,
@@ -439,7 +440,8 @@ def _canonical_moves(mono: Monomial, form: LinearForm) -> tuple[list[Move], list
             if attempt_moves is None:
                 continue
             result, moves, forms = attempt_moves
-            key = (tuple(sorted(atom_key(a) for a in result.atoms)), result.phase.quadratic,
+            key = (tuple(sorted(atom_key(normal_indicator(a)) for a in result.atoms)),
+                   result.phase.quadratic,
                    result.phase.linear, result.phase.constant,
                    tuple(sorted((p.coeffs, p.const) for p in result.points)))
             if best is None or key < best:
