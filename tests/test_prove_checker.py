@@ -116,7 +116,11 @@ MAPPED = [("conv(a, b) == conv(b, a)", {"a": "3", "b": "4"}),
           ("sum(conv(a, b)) == sum(a) * sum(b)", {"a": "3", "b": "4"}),
           ("frobenius(conv(a, b), c) == frobenius(b, corr(a, c))", {"a": "2x2", "b": "3x3", "c": "4x4"}),
           ("dft(circconv(f, g)) == dft(f) * dft(g)", {"f": "4", "g": "4"}),
-          ("circcorr(a, b) == circconv(flip(a), b)", {"a": "4x4", "b": "4x4"})]
+          ("circcorr(a, b) == circconv(flip(a), b)", {"a": "4x4", "b": "4x4"}),
+          # a crop under a flip: the indicator's faces move with the re-indexing
+          ('flip(conv(a, b, mode="same")) == conv(flip(a), flip(b), mode="same")', {"a": "4", "b": "7"}),
+          ('transpose(corr(a, b, mode="valid")) == conv(flip(transpose(a)), transpose(b), mode="valid")',
+           {"a": "2x3", "b": "5x4"})]
 
 
 @pytest.mark.parametrize(("statement", "signals"), MAPPED)
@@ -765,3 +769,54 @@ def test_a_lattice_re_indexing_is_checked_as_a_map() -> None:
                 form.update({v: 2 * c for v, c in form.items()})
     assert not _accepts(derivation, forged)
     assert not _accepts(derivation, statement=law.replace("upsample(c, 4), b", "upsample(c, 3), b"))
+
+
+# --- crops under flips, transposes and shifts; literal kernels in valid mode ---------------------
+
+FLIPPED_CROP = ('conv(F, flip(I, 1), mode="same", boundary="reflect") == '
+                'flip(conv(flip(F, 1), I, mode="same", boundary="reflect"), 1)')
+
+
+@pytest.mark.parametrize("false", [
+    FLIPPED_CROP.replace("flip(I, 1)", "flip(I, 0)"),  # the image flipped on the wrong axis
+    FLIPPED_CROP.replace("I, mode=\"same\", boundary=\"reflect\"), 1)",
+                         "I, mode=\"same\", boundary=\"mirror\"), 1)"),  # another boundary on one side
+    FLIPPED_CROP.replace("boundary=\"reflect\"), 1)", "boundary=\"reflect\"), 0)"),  # the output on axis 0
+    FLIPPED_CROP.replace("flip(I, 1)", "shift(flip(I, 1), 0, 1)"),  # the image off by one
+    FLIPPED_CROP.replace("mode=\"same\", boundary=\"reflect\"), 1)",
+                         "mode=\"full\", boundary=\"reflect\"), 1)"),  # another crop on one side
+])
+def test_a_certificate_of_a_crop_under_a_flip_does_not_prove_a_slip(false: str) -> None:
+    derivation = _derivation(FLIPPED_CROP, {"F": "3x3", "I": "5x5"})
+    assert _accepts(derivation)
+    assert false != FLIPPED_CROP and not _accepts(derivation, statement=false), false
+
+
+def test_the_extension_of_an_expression_other_than_a_moved_signal_is_refused() -> None:
+    derivation = _derivation(FLIPPED_CROP, {"F": "3x3", "I": "5x5"})
+    for image in ("conv(F, I)", "I + shift(I, 0, 0)", "conv(F, I, mode=\"same\")"):
+        with pytest.raises(checker.CertificateError, match="extension"):
+            _check(derivation, statement=FLIPPED_CROP.replace("flip(I, 1)", image, 1))
+
+
+LAPLACIAN = [[0, 1, 0], [1, -4, 1], [0, 1, 0]]
+
+
+def exact_refutes(statement: str, signals: dict[str, Any]) -> bool:
+    from symconv.prove import Budget, exact
+    result = exact.attempt(claim_from_text(statement, signals, tiers=["exact"]), Budget(60))
+    return result is not None and result.verdict is Verdict.REFUTED
+
+
+def test_a_literal_in_a_valid_crop_is_checked_against_its_declared_box() -> None:
+    law = 'conv(L, I, mode="valid") == corr(L, I, mode="valid")'
+    derivation = _derivation(law, {"L": LAPLACIAN, "I": "5x5"})
+    assert derivation.certificate["literals"] == ["L"] and _accepts(derivation)
+    # the same entries in a box one column wider (not centred): the crops differ
+    padded = [[*row, 0] for row in LAPLACIAN]
+    assert not _accepts(derivation, signals={"L": padded, "I": "5x5"})
+    assert exact_refutes(law, {"L": padded, "I": "5x5"})
+    moved = {"L": {"literal": LAPLACIAN, "origin": [0, 0]}, "I": "5x5"}
+    assert not _accepts(derivation, signals=moved)  # another origin: another box
+    assert not _accepts(derivation, signals={"L": _changed(LAPLACIAN, 0, 1), "I": "5x5"})
+    assert not _accepts(derivation, statement='conv(L, I, mode="valid") == corr(L, I, mode="same")')

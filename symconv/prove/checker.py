@@ -389,8 +389,8 @@ class _Expander:
         hi_a − x_a: the same under flips and shifts); valid mode does not extend."""
         mode, boundary = self.options(node)
         _need(self.torus is None, "a crop is outside the checked fragment of Z_n^d")
-        box = [(INDICATOR, False, (_frozen(f),)) for q, (lo, hi) in zip(p, self.box(node), strict=True)
-               for f in (_add(q, lo, -1), _add(hi, q, -1))]
+        box: list[Atom] = [(INDICATOR, False, (_frozen(f),)) for q, (lo, hi) in zip(p, self.box(node),
+                           strict=True) for f in (_add(q, lo, -1), _add(hi, q, -1))]
         k = self.fresh(len(p))
         outer = [_add(q, kk, SLIDING[node.func]) for q, kk in zip(p, k, strict=True)]
         image = node.args[1]
@@ -399,7 +399,7 @@ class _Expander:
             terms = self.expand(image, outer)
         else:  # every extension commutes with flips, shifts, transposes: E(flip(S))(p) = E(S)(flip(p))
             while isinstance(image, Call) and image.func in REINDEX:
-                image, outer = image.args[0], REINDEX[image.func][0](outer, self.ints(image))
+                outer, image = REINDEX[image.func][0](outer, self.ints(image)), image.args[0]
             if not isinstance(image, Name):
                 raise CertificateError("the extension of an expression is outside the fragment")
             self.real |= {f"{image.id}|{boundary}"} if image.id in self.real else set()
