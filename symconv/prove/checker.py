@@ -18,9 +18,9 @@ Both sides must end with the same collected terms (finite sums: the order of sum
 immaterial).  The model the certificate names is verified from the declared signals:
 
 - ``"Z^d"``: every finite support.  ``"literals"`` names signals read with the claim's entries,
-  D(p) = Σ_c v_c·Π_a [p_a = c_a].  A crop is the indicator atom of the ops output box, from
-  symbolic boxes (origin o unless declared, size n; ``"tied"``: signals with one identical
-  declaration share them); a boundary other than zero reads the image through one extension atom.
+  D(p) = Σ_c v_c·Π_a [p_a = c_a], box as declared.  A crop: the indicator of the ops output box (an atom
+  per face) from symbolic boxes (origin o unless declared, size n; ``"tied"``: shared by signals declared
+  alike); a boundary reads a signal (under flips, shifts, transposes) through one extension atom.
 - ``"Z_n^d"``: every signal read modulo the common shape n.  It is what ops computes when the
   statement is circular and, at every declared size, all signals have one shape n, each circular
   operation takes its period n from its argument's box, each pointwise product multiplies two

@@ -45,8 +45,16 @@ when their affine forms are equal.  A boundary other than zero reads the image t
 its extension I⟨b⟩ (one function on Z^d, shared by both sides).  The proof holds for all
 sizes and origins, valid mode where it is defined (the kernel fits); when the sides meet
 only if signals declared alike share sizes (the CNN valid layers), the scope says so.  A
-signal with concrete entries has its box at the origin it is built with, its size kept a
-symbol (``conv(G, I, mode="same") == corr(G, I, mode="same")`` for a centrosymmetric G).
+crop under a one-axis flip, transpose or shift is its indicator at the moved point, in one
+spelling (:func:`~symconv.prove.rules.indicator_atom`: the signed permutation, the constant
+and the sign of the index moved into the box), so ``flip(conv(F, I, mode="same"), 0) ==
+conv(flip(F, 0), flip(I, 0), mode="same")``; the image of a boundary may be a signal under
+flips, shifts and transposes, as every extension commutes with them (E(flip(I, 1))(p) =
+E(I)(flip(p, 1))).  A signal with concrete entries has its box at the origin it is built
+with, its size a symbol while the entries stay symbolic
+(``conv(G, I, mode="same") == corr(G, I, mode="same")`` for a centrosymmetric G) and its
+own number once they are unfolded (valid mode, full mode with a boundary: a Laplacian's
+``conv(L, I, mode="valid") == corr(L, I, mode="valid")``).
 
 Zeropad to a length that follows the sizes (:func:`padded_period`): with N the common
 zeropad length (``len(a) + len(b) - 1``), both sides are read on Z_N^d (zeropad(a, N) as
@@ -63,9 +71,8 @@ model and :func:`not_an_identity` looks for a counterexample: at the declared si
 (REFUTED), then at small undeclared sizes (VERIFIED at the declared sizes, with a
 warning naming the failing size: the declared sizes decide).  A term free of the point x
 may also have one signed permutation applied to all its sums at once.  Not covered:
-one-axis flips and transposes inside a crop or on Z_n^d; concrete entries on Z_n^d without
-a zeropad to the size, or in a crop that needs the concrete kernel's size (full mode with a
-boundary);
+one-axis flips and transposes on Z_n^d; concrete entries on Z_n^d without a zeropad to the
+size; the extension of an expression other than a signal under flips, shifts and transposes;
 trace of anything but a matrix product; @ outside trace; signed permutations of sums in a
 term that uses x; zeropad other than to one length that follows the sizes; fixed periods
 or DFT sizes; scalar factors other than numbers in the padded model; downsample and
