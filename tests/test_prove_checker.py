@@ -96,8 +96,10 @@ def test_checker_is_small() -> None:
     # signals verified from the claim (no longer taken from the prover) take it above;
     # concrete entries in the padded model and periods that name the sizes add about 12,
     # strides and dilations (downsample, upsample, the divide step) about 35, the torus
-    # conditions for every n (not only at the declared sizes) about 10
-    assert len(CHECKER.read_text(encoding="utf-8").splitlines()) < 620
+    # conditions for every n (not only at the declared sizes) about 10; crops under flips (an
+    # indicator atom per face), literal boxes and extensions of moved signals and of combinations
+    # on one box about 15
+    assert len(CHECKER.read_text(encoding="utf-8").splitlines()) < 635
 
 
 def test_every_bundled_derivation_is_accepted() -> None:
@@ -794,8 +796,8 @@ def test_a_certificate_of_a_crop_under_a_flip_does_not_prove_a_slip(false: str) 
 
 def test_the_extension_of_an_expression_other_than_a_moved_signal_is_refused() -> None:
     derivation = _derivation(FLIPPED_CROP, {"F": "3x3", "I": "5x5"})
-    for image in ("conv(F, I)", "I + shift(I, 0, 0)", "conv(F, I, mode=\"same\")"):
-        with pytest.raises(checker.CertificateError, match="extension"):
+    for image in ("conv(F, I)", "I * I", "I + 1", "2 / I", "conj(I)", "conv(F, I, mode=\"same\")"):
+        with pytest.raises(checker.CertificateError, match="extension|outside the checked fragment"):
             _check(derivation, statement=FLIPPED_CROP.replace("flip(I, 1)", image, 1))
 
 
@@ -820,3 +822,22 @@ def test_a_literal_in_a_valid_crop_is_checked_against_its_declared_box() -> None
     assert not _accepts(derivation, signals=moved)  # another origin: another box
     assert not _accepts(derivation, signals={"L": _changed(LAPLACIAN, 0, 1), "I": "5x5"})
     assert not _accepts(derivation, statement='conv(L, I, mode="valid") == corr(L, I, mode="same")')
+
+
+LINEAR_EXTENSION = ('conv(F, I - 2 * J, mode="same", boundary="reflect") == '
+                    'conv(F, I, mode="same", boundary="reflect") - 2 * conv(F, J, mode="same", boundary="reflect")')
+
+
+def test_the_extension_of_a_combination_needs_one_box() -> None:
+    derivation = _derivation(LINEAR_EXTENSION, {"F": "3x3", "I": "5x5", "J": "5x5"})
+    assert derivation.certificate["tied"] is True and _accepts(derivation)
+    # J on another box: the sum lives on the union, whose extension is not E(I) − 2·E(J)
+    for other in ("4x5", {"shape": "5x5", "origin": [0, 0]}):
+        signals = {"F": "3x3", "I": "5x5", "J": other}
+        assert not _accepts(derivation, signals=signals)
+        assert exact_refutes(LINEAR_EXTENSION, signals)
+    for false in (LINEAR_EXTENSION.replace("- 2 * conv", "- conv"),
+                  LINEAR_EXTENSION.replace('J, mode="same", boundary="reflect")',
+                                           'J, mode="same", boundary="mirror")'),
+                  LINEAR_EXTENSION.replace("I - 2 * J", "I - 2 * flip(J, 0)")):
+        assert false != LINEAR_EXTENSION and not _accepts(derivation, statement=false), false

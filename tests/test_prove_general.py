@@ -600,7 +600,8 @@ def test_slips_of_the_orthogonality_laws_are_refuted(statement: str, signals: di
 # or one that newly comes in shows here.  Before issue 12: 50 of these (of 128 claims then);
 # 66 before literal kernels, trace and flips around sums (of 149), 73 after; 86 of 155
 # before the Fourier laws for all sizes, 100 of 184 after them; 113 before crops under flips,
-# transposes and shifts, and literal kernels in valid mode and full mode with a boundary, 120 after.
+# transposes and shifts, literal kernels in valid mode and full mode with a boundary, and
+# boundaries of combinations on one box, 121 after.
 PROVED_BUNDLED = frozenset({
     "adjoint-1d",
     "adjoint-conv-is-corr",
@@ -706,6 +707,7 @@ PROVED_BUNDLED = frozenset({
     "literal-same-reflect-conv-is-corr-of-flip",
     "odd-samples-of-a-spread-signal-vanish",
     "one-axis-flip-of-same-reflect-conv",
+    "same-reflect-conv-is-linear-in-the-image",
     "shift-of-wrapped-same-conv",
     "shifts-compose",
     "source-cnn-learns-the-rotated-filter",
@@ -1054,6 +1056,13 @@ CROP_LAWS: list[tuple[str, dict[str, Any]]] = [
     # a crop inside a crop, the outer one under a flip
     ('flip(conv(F, conv(F, I, mode="same"), mode="same"), 0) == '
      'conv(flip(F, 0), conv(flip(F, 0), flip(I, 0), mode="same"), mode="same")', SQUARE),
+    # the extension of a combination of images on one box (declared alike)
+    ('conv(F, I - 2 * J, mode="same", boundary="reflect") == '
+     'conv(F, I, mode="same", boundary="reflect") - 2 * conv(F, J, mode="same", boundary="reflect")',
+     {**SQUARE, "J": "5x5"}),
+    ('flip(conv(F, (I + J) / 2, mode="same", boundary="nearest"), 1) == (conv(flip(F, 1), flip(I, 1), '
+     'mode="same", boundary="nearest") + conv(flip(F, 1), flip(J, 1), mode="same", boundary="nearest")) / 2',
+     {**SQUARE, "J": "5x5"}),
 ]
 # a one-axis flip on the wrong axis, a boundary changed on one side, a transpose missing, a
 # shift or crop off by one
@@ -1069,6 +1078,21 @@ CROP_FALSE: list[tuple[str, dict[str, Any]]] = [
      'conv(F, shift(I, 1, 1), mode="same", boundary="wrap")', SQUARE),
     ('flip(conv(F, I, mode="valid")) == conv(flip(F), flip(I), mode="same")', SQUARE),
     ('flip(conv(F, I, mode="same")) == conv(flip(F), I, mode="same")', {"F": "4", "I": "7"}),
+    ('conv(F, I + J, mode="same", boundary="wrap") == '
+     'conv(F, I, mode="same", boundary="wrap") + conv(F, J, mode="same", boundary="mirror")',
+     {**SQUARE, "J": "5x5"}),
+]
+# the extension of a sum of images on different boxes is not the sum of their extensions
+CROP_UNIONS: list[tuple[str, dict[str, Any]]] = [
+    ('conv(F, I + J, mode="same", boundary="reflect") == '
+     'conv(F, I, mode="same", boundary="reflect") + conv(F, J, mode="same", boundary="reflect")',
+     {**SQUARE, "J": "4x5"}),
+    ('conv(F, I + J, mode="same", boundary="wrap") == '
+     'conv(F, I, mode="same", boundary="wrap") + conv(F, J, mode="same", boundary="wrap")',
+     {**SQUARE, "J": {"shape": "5x5", "origin": [0, 0]}}),
+    ('conv(F, I + flip(I, 0), mode="same", boundary="nearest") == '
+     'conv(F, I, mode="same", boundary="nearest") + conv(F, flip(I, 0), mode="same", boundary="nearest")',
+     {"F": "3x3", "I": "4x4"}),
 ]
 
 
@@ -1101,6 +1125,15 @@ def test_slips_of_crops_under_flips_are_refuted_not_proved(statement: str,
 
 # an operation around a crop, and the true law that pushes it inside: (kernel, image, whether
 # conv and corr swap); flip equivalence for the bare crop
+@pytest.mark.parametrize(("statement", "signals"), CROP_UNIONS, ids=_ids(CROP_UNIONS))
+def test_the_extension_of_images_on_different_boxes_is_not_proved(
+        statement: str, signals: dict[str, Any]) -> None:
+    claim = claim_from_text(statement, signals)
+    result = attempt(claim, Budget(30))
+    assert result is None or (result.verdict is Verdict.REFUTED and result.counterexample is not None)
+    assert run_tiers(claim).verdict is Verdict.REFUTED
+
+
 CROP_PUSHES = {"{e}": ("flip({k})", "{i}", True), "flip({e})": ("flip({k})", "flip({i})", False),
                "flip({e}, 0)": ("flip({k}, 0)", "flip({i}, 0)", False),
                "flip({e}, 1)": ("flip({k}, 1)", "flip({i}, 1)", False),

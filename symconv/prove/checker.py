@@ -208,6 +208,7 @@ class _Expander:
     period: list[Aff] | None = None  # the box conditions of Z_n^d (n) or Z_N^d (N)
     count: int = 0
     own_periods: bool = False  # Z_n^d: a circular period may name the sizes n (not on Z_N^d)
+    extension: str = ""  # inside a crop's image: the boundary that extends each signal
 
     def ints(self, node: Call) -> list[int]:
         if self.own_periods and _names_sizes(node, self.ndim(node.args[0])):
@@ -312,6 +313,9 @@ class _Expander:
     def expand(self, node: Node, p: list[Aff] | None) -> list[Term]:
         if isinstance(node, Number):
             return [self.one(node.value)]
+        if isinstance(node, Name) and p is not None and self.extension:  # S extended by a boundary
+            self.real |= {f"{node.id}|{self.extension}"} if node.id in self.real else set()
+            return [self.atom(f"{node.id}|{self.extension}", p)]
         if isinstance(node, Name) and p is not None and node.id in self.literals:
             return [replace(self.one(Fraction(v)), deltas=[(a, _add(q, _const(-c[a]))) for a, q in
                                                            enumerate(p)])
@@ -397,15 +401,23 @@ class _Expander:
         kernel = self.expand(node.args[0], k)  # before the image: the order unfold creates sums
         if boundary == "zero" or mode == "valid":
             terms = self.expand(image, outer)
-        else:  # every extension commutes with flips, shifts, transposes: E(flip(S))(p) = E(S)(flip(p))
-            while isinstance(image, Call) and image.func in REINDEX:
-                outer, image = REINDEX[image.func][0](outer, self.ints(image)), image.args[0]
-            if not isinstance(image, Name):
-                raise CertificateError("the extension of an expression is outside the fragment")
-            self.real |= {f"{image.id}|{boundary}"} if image.id in self.real else set()
-            terms = [self.atom(f"{image.id}|{boundary}", outer)]
+        else:  # E(S) = S∘r_B, r_B the boundary's map into S's box B: each signal S read as S|b
+            _need(self.extensible(image), "the extension of an expression is outside the fragment")
+            self.extension = boundary
+            terms, self.extension = self.expand(image, outer), ""
         self.real |= {INDICATOR}
         return self.product([replace(self.one(), atoms=box)], self.bind(k, self.product(kernel, terms)))
+
+    def extensible(self, node: Node) -> bool:
+        """S under flips, shifts, transposes (r_B commutes with them) or a linear combination of such
+        on one box B (E(S + T) = E(S) + E(T) there)."""
+        if isinstance(node, BinOp | Neg) and (isinstance(node, Neg) or node.op in "+-*/"):
+            parts = [a for a in ((node.operand,) if isinstance(node, Neg) else (node.left, node.right))
+                     if not isinstance(a, Number)]
+            return len(parts) == 1 + (isinstance(node, BinOp) and node.op in "+-") and all(
+                self.box(a) == self.box(parts[0]) and self.extensible(a) for a in parts)
+        return isinstance(node, Name) or (isinstance(node, Call) and node.func in REINDEX and
+                                          self.extensible(node.args[0]))
 
     # --- strides and dilations (lattice): on Z^d only, one positive factor s_a per axis ---
     def resampled(self, node: Call, p: list[Aff], factors: list[int]) -> list[Term]:

@@ -19,7 +19,8 @@ fail, so a derivation can be replayed and re-checked step by step
   mod n and ω^n = 1);
 - ``exchange``: reorder the summation variables of a finite multiple sum;
 - ``rename``: rename bound variables (injectively, without capture);
-- ``order``: commute factors, collect like terms and sort the terms;
+- ``order``: commute factors, collect like terms and sort the terms (a box indicator in its
+  one spelling, :func:`indicator_atom`);
 - ``idempotence``: a box indicator repeated at one index counts once (a crop reached twice);
 - ``fix``: on Z^d, an indicator [c·v + r = 0] (the entries of a concrete signal) with
   c = ±1 fixes the summation variable v = −c·r;
@@ -1284,8 +1285,33 @@ def _upsample_box(node: Call, ctx: _UnfoldContext) -> _Box:
 
 def _sliding_box(node: Call, ctx: _UnfoldContext) -> _Box:
     mode, _ = mode_and_boundary(node)
-    return output_box(box_of(node.args[0], ctx), box_of(node.args[1], ctx),
+    return output_box(operand_box(node.args[0], ctx), operand_box(node.args[1], ctx),
                       OPERATIONS[node.func].sliding, mode)
+
+
+def operand_box(node: Node, ctx: _UnfoldContext) -> _Box:
+    """:func:`box_of`, and for a combination (+ −, times or over a number) of signals on one
+    box, that box (ops adds on the union of the boxes; other unions are not modelled)."""
+    parts = _combined(node)
+    if parts is None:
+        return box_of(node, ctx)
+    boxes = [operand_box(part, ctx) for part in parts]
+    if any(box != boxes[0] for box in boxes):
+        raise NotApplicableError(f"the box of {dsl_text(node)} (a union of boxes) is not modelled")
+    return boxes[0]
+
+
+def _combined(node: Node) -> list[Node] | None:
+    """The signal operands of a linear combination (None for anything else)."""
+    if isinstance(node, Neg):
+        return [node.operand]
+    if isinstance(node, BinOp) and node.op in "+-":
+        return [node.left, node.right]
+    if isinstance(node, BinOp) and node.op in "*/" and isinstance(node.right, Number):
+        return [node.left]
+    if isinstance(node, BinOp) and node.op == "*" and isinstance(node.left, Number):
+        return [node.right]
+    return None
 
 
 def output_box(kernel: _Box, image: _Box, sign: int, mode: str) -> _Box:
@@ -1325,7 +1351,7 @@ def _unfold_cropped(node: Call, point: Index | None, ctx: _UnfoldContext, axes: 
     if point is None or not ctx.boxes or ctx.extension:
         raise NotApplicableError(f"{dsl_text(node)} is not modelled here")
     sign = OPERATIONS[node.func].sliding
-    box = output_box(box_of(node.args[0], ctx), box_of(node.args[1], ctx), sign, mode)
+    box = output_box(operand_box(node.args[0], ctx), operand_box(node.args[1], ctx), sign, mode)
     # at σ(p) (σ = axes, a one-axis flip or transpose around the crop), k = σ(j) as for conv
     var = next(ctx.names)
     ctx.created(var, axes)
@@ -1333,10 +1359,11 @@ def _unfold_cropped(node: Call, point: Index | None, ctx: _UnfoldContext, axes: 
     outer = point - inner if sign > 0 else point + inner
     kernel = _unfold(node.args[0], inner, ctx, axes)
     if boundary != "zero" and mode != "valid":
-        if not extends_a_signal(node.args[1]):
+        if not extends_signals(node.args[1], ctx):
             raise NotApplicableError(f"the extension of {dsl_text(node.args[1])} is not modelled")
-        # E_b(flip(S))(p) = E_b(S)(flip(p)), likewise shift and transpose: every extension
-        # rule is the same on each axis, symmetric about the box and moves with it
+        # E(S) = S∘r_B, r_B the boundary's map of Z^d into S's box B: the same on each axis and
+        # symmetric about the box, so E(flip(S))(p) = E(S)(flip(p)), likewise shift and transpose,
+        # and E(S + T) = E(S) + E(T) for S and T on one box
         ctx.extension = boundary
         try:
             image = _unfold(node.args[1], outer, ctx, axes)
@@ -1351,11 +1378,18 @@ def _unfold_cropped(node: Call, point: Index | None, ctx: _UnfoldContext, axes: 
 _EXTENSION_COMMUTES = frozenset({"flip", "shift", "transpose"})
 
 
-def extends_a_signal(node: Node) -> bool:
-    """Whether an image is a declared signal under flips, shifts and transposes only (integer
-    arguments): its extension is the signal's extension at the moved point."""
-    while isinstance(node, Call) and node.func in _EXTENSION_COMMUTES:
-        node = node.args[0]
+def extends_signals(node: Node, ctx: _UnfoldContext) -> bool:
+    """Whether an image is a declared signal under flips, shifts and transposes, or a linear
+    combination of such on one box: its extension is that of the signals at the moved points."""
+    parts = _combined(node)
+    if parts is not None:
+        try:
+            operand_box(node, ctx)
+        except NotApplicableError:
+            return False  # a union of boxes: E(S + T) is not E(S) + E(T)
+        return all(extends_signals(part, ctx) for part in parts)
+    if isinstance(node, Call) and node.func in _EXTENSION_COMMUTES:
+        return extends_signals(node.args[0], ctx)
     return isinstance(node, Name)
 
 
