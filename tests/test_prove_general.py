@@ -1063,6 +1063,9 @@ CROP_LAWS: list[tuple[str, dict[str, Any]]] = [
     ('flip(conv(F, (I + J) / 2, mode="same", boundary="nearest"), 1) == (conv(flip(F, 1), flip(I, 1), '
      'mode="same", boundary="nearest") + conv(flip(F, 1), flip(J, 1), mode="same", boundary="nearest")) / 2',
      {**SQUARE, "J": "5x5"}),
+    # both sides alike: the boundary of I + J needs the sizes I and J share (the untied pass fails)
+    ('flip(corr(F, I + J, mode="same", boundary="wrap"), 0) == '
+     'corr(flip(F, 0), flip(I, 0) + flip(J, 0), mode="same", boundary="wrap")', {**SQUARE, "J": "5x5"}),
 ]
 # a one-axis flip on the wrong axis, a boundary changed on one side, a transpose missing, a
 # shift or crop off by one
