@@ -98,8 +98,8 @@ def test_checker_is_small() -> None:
     # strides and dilations (downsample, upsample, the divide step) about 35, the torus
     # conditions for every n (not only at the declared sizes) about 10; crops under flips (an
     # indicator atom per face), literal boxes and extensions of moved signals and of combinations
-    # on one box about 15
-    assert len(CHECKER.read_text(encoding="utf-8").splitlines()) < 635
+    # on one box about 10
+    assert len(CHECKER.read_text(encoding="utf-8").splitlines()) < 625
 
 
 def test_every_bundled_derivation_is_accepted() -> None:
@@ -796,7 +796,7 @@ def test_a_certificate_of_a_crop_under_a_flip_does_not_prove_a_slip(false: str) 
 
 def test_the_extension_of_an_expression_other_than_a_moved_signal_is_refused() -> None:
     derivation = _derivation(FLIPPED_CROP, {"F": "3x3", "I": "5x5"})
-    for image in ("conv(F, I)", "I * I", "I + 1", "2 / I", "conj(I)", "conv(F, I, mode=\"same\")"):
+    for image in ("conv(F, I)", "I + 1", "2 / I", "conj(I)", "conv(F, I, mode=\"same\")"):
         with pytest.raises(checker.CertificateError, match=r"extension|outside the checked fragment"):
             _check(derivation, statement=FLIPPED_CROP.replace("flip(I, 1)", image, 1))
 

@@ -311,6 +311,11 @@ class _Expander:
                      a.deltas + b.deltas) for a in left for b in right]
 
     def expand(self, node: Node, p: list[Aff] | None) -> list[Term]:
+        if self.extension:  # r_B commutes with flips, shifts, transposes, pointwise operations on one box
+            _need(isinstance(node, Name | Number | Neg) or (isinstance(node, Call) and node.func in REINDEX)
+                  or (isinstance(node, BinOp) and ((node.op in "*/" and 0 in (self.ndim(node.left), self.ndim(
+                      node.right))) or self.box(node.left) == self.box(node.right) != [])),
+                  "the extension of an expression is outside the fragment")
         if isinstance(node, Number):
             return [self.one(node.value)]
         if isinstance(node, Name) and p is not None and self.extension:  # S extended by a boundary
@@ -402,22 +407,10 @@ class _Expander:
         if boundary == "zero" or mode == "valid":
             terms = self.expand(image, outer)
         else:  # E(S) = S∘r_B, r_B the boundary's map into S's box B: each signal S read as S|b
-            _need(self.extensible(image), "the extension of an expression is outside the fragment")
             self.extension = boundary
             terms, self.extension = self.expand(image, outer), ""
         self.real |= {INDICATOR}
         return self.product([replace(self.one(), atoms=box)], self.bind(k, self.product(kernel, terms)))
-
-    def extensible(self, node: Node) -> bool:
-        """S under flips, shifts, transposes (r_B commutes with them) or a linear combination of such
-        on one box B (E(S + T) = E(S) + E(T) there)."""
-        if isinstance(node, BinOp | Neg) and (isinstance(node, Neg) or node.op in "+-*/"):
-            parts = [a for a in ((node.operand,) if isinstance(node, Neg) else (node.left, node.right))
-                     if not isinstance(a, Number)]
-            return len(parts) == 1 + (isinstance(node, BinOp) and node.op in "+-") and all(
-                self.box(a) == self.box(parts[0]) and self.extensible(a) for a in parts)
-        return isinstance(node, Name) or (isinstance(node, Call) and node.func in REINDEX and
-                                          self.extensible(node.args[0]))
 
     # --- strides and dilations (lattice): on Z^d only, one positive factor s_a per axis ---
     def resampled(self, node: Call, p: list[Aff], factors: list[int]) -> list[Term]:
