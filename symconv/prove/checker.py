@@ -311,11 +311,7 @@ class _Expander:
                      a.deltas + b.deltas) for a in left for b in right]
 
     def expand(self, node: Node, p: list[Aff] | None) -> list[Term]:
-        if self.extension:  # r_B commutes with flips, shifts, transposes, pointwise operations on one box
-            _need(isinstance(node, Name | Number | Neg) or (isinstance(node, Call) and node.func in REINDEX)
-                  or (isinstance(node, BinOp) and ((node.op in "*/" and 0 in (self.ndim(node.left), self.ndim(
-                      node.right))) or self.box(node.left) == self.box(node.right) != [])),
-                  "the extension of an expression is outside the fragment")
+        _need(not self.extension or self.extends(node), "the extension of an expression outside the fragment")
         if isinstance(node, Number):
             return [self.one(node.value)]
         if isinstance(node, Name) and p is not None and self.extension:  # S extended by a boundary
@@ -334,6 +330,13 @@ class _Expander:
         if isinstance(node, Call):
             return self.call(node, p)
         raise CertificateError(f"{node} is outside the checked fragment")
+
+    def extends(self, node: Node) -> bool:
+        """E(S) = S∘r_B commutes with flips, shifts, transposes and pointwise operations on one box B."""
+        if isinstance(node, BinOp):
+            scaled = node.op in "*/" and 0 in (self.ndim(node.left), self.ndim(node.right))
+            return scaled or self.box(node.left) == self.box(node.right) != []
+        return isinstance(node, Name | Number | Neg) or (isinstance(node, Call) and node.func in REINDEX)
 
     def binop(self, node: BinOp, p: list[Aff] | None) -> list[Term]:
         if node.op in "+-":
@@ -394,8 +397,7 @@ class _Expander:
         return self.bind(k, self.product(self.expand(args[0], k), self.expand(args[1], outer)))
 
     def cropped(self, node: Call, p: list[Aff]) -> list[Term]:
-        """𝟙_B(x)·Σ_k a(k)·b⟨boundary⟩(x ∓ k): B the mode's box, one atom [f ≥ 0] per face (x_a − lo_a,
-        hi_a − x_a: the same under flips and shifts); valid mode does not extend."""
+        """𝟙_B(x)·Σ_k a(k)·b⟨b⟩(x ∓ k), B the mode's box (an atom [f ≥ 0] per face); valid: no extension."""
         mode, boundary = self.options(node)
         _need(self.torus is None, "a crop is outside the checked fragment of Z_n^d")
         box: list[Atom] = [(INDICATOR, False, (_frozen(f),)) for q, (lo, hi) in zip(p, self.box(node),
@@ -604,9 +606,6 @@ def _check(statement: dsl.Statement, signals: Mapping[str, Sequence[Declared]],
     elif torus:
         torus_fits(statement, signals)
     boxes = declared_boxes(signals, certificate.get("tied") is True) | fixed
-    # a signal read with its entries (one spec) has its box as declared, sizes numbers
-    boxes |= {n: [(_const(o), _const(o + k - 1)) for o, k in zip(s.origin, s.shape, strict=True)]
-              for n in read for s in signals[n]}
     literals = {n: signals[n][0].entries or {} for n in read}
     signal = [_Expander(ndims, real).ndim(side) > 0 for side in (statement.left, statement.right)]
     _need(signal[0] == signal[1], "a signal is compared with a number")
