@@ -1064,6 +1064,10 @@ CROP_LAWS: list[tuple[str, dict[str, Any]]] = [
     ('flip(conv(F, (I + J) / 2, mode="same", boundary="nearest"), 1) == (conv(flip(F, 1), flip(I, 1), '
      'mode="same", boundary="nearest") + conv(flip(F, 1), flip(J, 1), mode="same", boundary="nearest")) / 2',
      {**SQUARE, "J": "5x5"}),
+    # pointwise products: E(I·J) = E(I)·E(J) on one box; a kernel's box likewise
+    ('flip(conv(F, I * J, mode="same", boundary="reflect"), 1) == '
+     'conv(flip(F, 1), flip(I, 1) * flip(J, 1), mode="same", boundary="reflect")', {**SQUARE, "J": "5x5"}),
+    ('conv(F * G, I, mode="valid") == corr(flip(F) * flip(G), I, mode="valid")', {**SQUARE, "G": "3x3"}),
     # both sides alike: the boundary of I + J needs the sizes I and J share (the untied pass fails)
     ('flip(corr(F, I + J, mode="same", boundary="wrap"), 0) == '
      'corr(flip(F, 0), flip(I, 0) + flip(J, 0), mode="same", boundary="wrap")', {**SQUARE, "J": "5x5"}),
@@ -1094,6 +1098,8 @@ CROP_UNIONS: list[tuple[str, dict[str, Any]]] = [
     ('conv(F, I + J, mode="same", boundary="wrap") == '
      'conv(F, I, mode="same", boundary="wrap") + conv(F, J, mode="same", boundary="wrap")',
      {**SQUARE, "J": {"shape": "5x5", "origin": [0, 0]}}),
+    ('flip(conv(F, I * J, mode="same", boundary="reflect"), 1) == '
+     'conv(flip(F, 1), flip(I, 1) * J, mode="same", boundary="reflect")', {**SQUARE, "J": "5x5"}),
     ('conv(F, I + flip(I, 0), mode="same", boundary="nearest") == '
      'conv(F, I, mode="same", boundary="nearest") + conv(F, flip(I, 0), mode="same", boundary="nearest")',
      {"F": "3x3", "I": "4x4"}),

@@ -1290,8 +1290,8 @@ def _sliding_box(node: Call, ctx: _UnfoldContext) -> _Box:
 
 
 def operand_box(node: Node, ctx: _UnfoldContext) -> _Box:
-    """:func:`box_of`, and for a combination (+ −, times or over a number) of signals on one
-    box, that box (ops adds on the union of the boxes; other unions are not modelled)."""
+    """:func:`box_of`, and for a pointwise combination (+ −, products, times or over a number)
+    of signals on one box, that box (ops adds on the union of the boxes: not modelled)."""
     parts = _combined(node)
     if parts is None:
         return box_of(node, ctx)
@@ -1302,15 +1302,16 @@ def operand_box(node: Node, ctx: _UnfoldContext) -> _Box:
 
 
 def _combined(node: Node) -> list[Node] | None:
-    """The signal operands of a linear combination (None for anything else)."""
+    """The signal operands of a pointwise combination: + −, products, times or over a number
+    (None for anything else)."""
     if isinstance(node, Neg):
         return [node.operand]
-    if isinstance(node, BinOp) and node.op in "+-":
-        return [node.left, node.right]
     if isinstance(node, BinOp) and node.op in "*/" and isinstance(node.right, Number):
         return [node.left]
     if isinstance(node, BinOp) and node.op == "*" and isinstance(node.left, Number):
         return [node.right]
+    if isinstance(node, BinOp) and node.op in "+-*" and not (is_scalar(node.left) or is_scalar(node.right)):
+        return [node.left, node.right]
     return None
 
 
@@ -1363,7 +1364,7 @@ def _unfold_cropped(node: Call, point: Index | None, ctx: _UnfoldContext, axes: 
             raise NotApplicableError(f"the extension of {dsl_text(node.args[1])} is not modelled")
         # E(S) = S∘r_B, r_B the boundary's map of Z^d into S's box B: the same on each axis and
         # symmetric about the box, so E(flip(S))(p) = E(S)(flip(p)), likewise shift and transpose,
-        # and E(S + T) = E(S) + E(T) for S and T on one box
+        # and E(S + T) = E(S) + E(T), E(S·T) = E(S)·E(T) for S and T on one box
         ctx.extension = boundary
         try:
             image = _unfold(node.args[1], outer, ctx, axes)
@@ -1379,7 +1380,7 @@ _EXTENSION_COMMUTES = frozenset({"flip", "shift", "transpose"})
 
 
 def extends_signals(node: Node, ctx: _UnfoldContext) -> bool:
-    """Whether an image is a declared signal under flips, shifts and transposes, or a linear
+    """Whether an image is a declared signal under flips, shifts and transposes, or a pointwise
     combination of such on one box: its extension is that of the signals at the moved points."""
     parts = _combined(node)
     if parts is not None:
