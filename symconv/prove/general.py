@@ -45,8 +45,16 @@ when their affine forms are equal.  A boundary other than zero reads the image t
 its extension I⟨b⟩ (one function on Z^d, shared by both sides).  The proof holds for all
 sizes and origins, valid mode where it is defined (the kernel fits); when the sides meet
 only if signals declared alike share sizes (the CNN valid layers), the scope says so.  A
-signal with concrete entries has its box at the origin it is built with, its size kept a
-symbol (``conv(G, I, mode="same") == corr(G, I, mode="same")`` for a centrosymmetric G).
+crop under a one-axis flip, transpose or shift is its indicator at the moved point, in one
+spelling (:func:`~symconv.prove.rules.indicator_atom`: the signed permutation, the constant
+and the sign of the index moved into the box), so ``flip(conv(F, I, mode="same"), 0) ==
+conv(flip(F, 0), flip(I, 0), mode="same")``; the image of a boundary may be a signal under
+flips, shifts and transposes, as every extension commutes with them (E(flip(I, 1))(p) =
+E(I)(flip(p, 1))).  A signal with concrete entries has its box at the origin it is built
+with, its size a symbol while the entries stay symbolic
+(``conv(G, I, mode="same") == corr(G, I, mode="same")`` for a centrosymmetric G) and its
+own number once they are unfolded (valid mode, full mode with a boundary: a Laplacian's
+``conv(L, I, mode="valid") == corr(L, I, mode="valid")``).
 
 Zeropad to a length that follows the sizes (:func:`padded_period`): with N the common
 zeropad length (``len(a) + len(b) - 1``), both sides are read on Z_N^d (zeropad(a, N) as
@@ -63,9 +71,8 @@ model and :func:`not_an_identity` looks for a counterexample: at the declared si
 (REFUTED), then at small undeclared sizes (VERIFIED at the declared sizes, with a
 warning naming the failing size: the declared sizes decide).  A term free of the point x
 may also have one signed permutation applied to all its sums at once.  Not covered:
-one-axis flips and transposes inside a crop or on Z_n^d; concrete entries on Z_n^d without
-a zeropad to the size, or in a crop that needs the concrete kernel's size (full mode with a
-boundary);
+one-axis flips and transposes on Z_n^d; concrete entries on Z_n^d without a zeropad to the
+size; the extension of an expression other than a signal under flips, shifts and transposes;
 trace of anything but a matrix product; @ outside trace; signed permutations of sums in a
 term that uses x; zeropad other than to one length that follows the sizes; fixed periods
 or DFT sizes; scalar factors other than numbers in the padded model; factors that differ
@@ -163,6 +170,7 @@ from symconv.prove.rules import (
     linearity,
     mentions_torus,
     mode_and_boundary,
+    normal_indicator,
     on_padded_torus,
     on_torus,
     order,
@@ -444,7 +452,8 @@ def _canonical_moves(mono: Monomial, form: LinearForm) -> tuple[list[Move], list
             if attempt_moves is None:
                 continue
             result, moves, forms = attempt_moves
-            key = (tuple(sorted(atom_key(a) for a in result.atoms)), result.phase.quadratic,
+            key = (tuple(sorted(atom_key(normal_indicator(a)) for a in result.atoms)),
+                   result.phase.quadratic,
                    result.phase.linear, result.phase.constant,
                    tuple(sorted((p.coeffs, p.const) for p in result.points)))
             if best is None or key < best:
@@ -660,6 +669,8 @@ def _compare(claim: Claim, literals: Mapping[str, tuple[tuple[tuple[int, ...], F
     forms = None
     for tied in ties:
         boxes = symbolic_boxes(declared, tied) if modes else ()
+        if entries:  # a signal read with its entries has its own size, not a symbol
+            boxes = _concrete_sizes(boxes, claim, {name for name, _ in entries})
         sides = [DslSide(node, signal, torus, real, ndim, boxes=boxes, literals=entries)
                  for node in (statement.left, statement.right)]
         if tied is False and len(ties) > 1 and not _may_meet(*sides):
@@ -668,6 +679,8 @@ def _compare(claim: Claim, literals: Mapping[str, tuple[tuple[tuple[int, ...], F
             left, left_form = side_steps(sides[0])
             right, right_form = side_steps(sides[1])
         except RuleError:
+            if tied is False and len(ties) > 1:
+                continue  # e.g. a boundary of I + J needs one box: the sizes they share
             return None, None
         if left_form == right_form:
             break
@@ -829,6 +842,21 @@ def _joined_side(sides: list[dict[str, Any]]) -> dict[str, Any]:
                     steps.append([step[0], moved(step[1], axis)])
         terms.append({"steps": steps + ([["map", forward, inverse]] if forward else [])})
     return {"terms": terms}
+
+
+def _concrete_sizes(boxes: tuple[tuple[str, tuple[tuple[SizeForm, SizeForm], ...]], ...],
+                    claim: Claim, fixed: set[str]
+                    ) -> tuple[tuple[str, tuple[tuple[SizeForm, SizeForm], ...]], ...]:
+    """The symbolic boxes with the size of each signal in ``fixed`` (read with its concrete
+    entries: one declared spec) the number it is built with, so that a crop whose box needs
+    the kernel's size (valid mode, full mode with a boundary) meets its twin."""
+    out = []
+    for name, axes in boxes:
+        if name in fixed:
+            shape = claim.signals[name][0].build(name).shape
+            axes = tuple((origin, (("1", n),)) for (origin, _), n in zip(axes, shape, strict=True))
+        out.append((name, axes))
+    return tuple(out)
 
 
 def _padded_derivation(claim: Claim, statement: Statement, signal: bool, ndims: Mapping[str, int],
