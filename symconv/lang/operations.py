@@ -232,7 +232,8 @@ OPERATIONS: dict[str, Operation] = _operations(
         "flip(a)(x) = a(−x); flip(a, k) negates axis k only",
         r"$\operatorname{flip}(a)(x) = a(-x)$; $\operatorname{flip}(a, k)$ negates axis $k$ only",
         on_z=Multilinear((Read(0, point=1, negate_axes=True),), takes_ints=True),
-        on_torus=Multilinear((Read(0, point=1, negate_axes=True),))),
+        on_torus=Multilinear((Read(0, point=1, negate_axes=True),), takes_ints=True),
+        mod_pad=Multilinear((Read(0, point=1, negate_axes=True),))),
         ints=Ints.AXIS, keywords=frozenset({"axis"})),
     Operation("shift", 1, Definition(
         "shift(a, k)(x) = a(x − k)",
@@ -258,7 +259,9 @@ OPERATIONS: dict[str, Operation] = _operations(
         "transpose(a)(x_1, x_2) = a(x_2, x_1)",
         r"$\operatorname{transpose}(a)(x_1, x_2) = a(x_2, x_1)$",
         on_z=Multilinear((Read(0, point=1, reverse_axes=True),), ndim=2),
-        on_torus=_not_on_torus("transpose"))),
+        # on Z_n1 x Z_n2 its value lives on Z_n2 x Z_n1: each axis keeps its own period
+        on_torus=Multilinear((Read(0, point=1, reverse_axes=True),), ndim=2),
+        mod_pad=_not_on_torus("transpose"))),
     Operation("circconv", 2, Definition(
         "circconv(a, b)(x) = Σ_{i∈Z_n} a(i)·b(x − i), signals read mod n",
         r"$\operatorname{circconv}(a, b)(x) = \sum_{i \in \mathbb{Z}_n^d} a(i)\, b(x - i)$,"

@@ -118,7 +118,12 @@ class _TorusProbe(ExactBackend):
         self.period = period
 
     def on_torus(self, value: Signal) -> bool:
-        return value.shape == self.period and not any(value.origin)
+        return self._periodic(value.shape) and not any(value.origin)
+
+    def _periodic(self, shape: tuple[int, ...]) -> bool:
+        # a transpose's value on Z_n2 x Z_n1 has the periods in another order (which order
+        # the checker verifies for every n, axis by axis)
+        return sorted(shape) == sorted(self.period)
 
     def number(self, value: Fraction) -> Any:
         return float(value)  # the probe's signals are numeric: only their boxes matter
@@ -128,8 +133,9 @@ class _TorusProbe(ExactBackend):
         meaning = torus_meaning(func)
         # an explicit period is in the model only where it is the shape (on_torus admits
         # periods that name the sizes)
-        if OPERATIONS[func].circular and (ints not in ([], list(self.period)) or
-                                          any(s.shape != self.period for s in signals)):
+        if OPERATIONS[func].circular and (
+                ints not in ([], list(signals[0].shape)) or not self._periodic(signals[0].shape)
+                or any(s.shape != signals[0].shape for s in signals)):
             raise RuleError(f"{func} does not have period {self.period} here")
         if isinstance(meaning, Multilinear) and meaning.pointwise_product:
             self._same_box(signals[0], signals[1])
@@ -146,7 +152,7 @@ class _TorusProbe(ExactBackend):
         return super().binary(op, left, right)
 
     def _same_box(self, a: Signal, b: Signal) -> None:
-        if a.origin != b.origin or a.shape != self.period or b.shape != self.period:
+        if a.origin != b.origin or a.shape != b.shape or not self._periodic(a.shape):
             raise RuleError("a pointwise product of signals on different boxes")
 
 
@@ -208,6 +214,8 @@ def recheck(claim: Claim, derivation: Derivation, budget: Budget, every_step: bo
             raise RecheckError(f"the sides differ at sizes {sizes_of(assignment)}")
         ndim = next(iter(env.values())).ndim
         period = next(iter(env.values())).shape if derivation.torus else None
+        if period is not None and isinstance(left, Signal):
+            period = left.shape  # the frame of a signal side (transposed: the periods reversed)
         if period is not None:
             # on Z_n^d the signals are read periodized, and only [0, n)^d is compared
             tables = tabulate(_with_conjugates({name: periodize(sig, period)

@@ -105,8 +105,9 @@ def _lookup(atom: Atom, ctx: _Context, values: Mapping[str, Point]) -> Polynomia
     if atom.signal not in ctx.tables:
         raise EvaluationError(f"no signal named {atom.signal}")
     point = atom.apply(atom.index.at(values, ctx.ndim))
-    if ctx.period is not None:
-        point = tuple(p % n for p, n in zip(point, ctx.period, strict=True))
+    if ctx.period is not None:  # the signal's axis a is periodic in the period σ moves to a
+        periods = tuple(abs(n) for n in atom.apply(ctx.period))
+        point = tuple(p % n for p, n in zip(point, periods, strict=True))
     return ctx.tables[atom.signal].get(point)
 
 
