@@ -214,12 +214,12 @@ def recheck(claim: Claim, derivation: Derivation, budget: Budget, every_step: bo
             raise RecheckError(f"the sides differ at sizes {sizes_of(assignment)}")
         ndim = next(iter(env.values())).ndim
         period = next(iter(env.values())).shape if derivation.torus else None
-        if period is not None and isinstance(left, Signal):
-            period = left.shape  # the frame of a signal side (transposed: the periods reversed)
         if period is not None:
             # on Z_n^d the signals are read periodized, and only [0, n)^d is compared
             tables = tabulate(_with_conjugates({name: periodize(sig, period)
                                                 for name, sig in env.items()}))
+            if isinstance(left, Signal):  # the side's frame: a transpose's periods reversed
+                period = left.shape
             points: list[tuple[int, ...] | None] = list(
                 itertools.product(*(range(n) for n in period))) if isinstance(left, Signal) \
                 else [None]
