@@ -243,7 +243,8 @@ class _Expander:
         f, period = node.func, self.period or []
         inner = [self.box(a) for a in node.args[:dsl.FUNCTIONS[f].signals]]
         if f in SCALAR | {"conj", "hadamard"}:
-            product = self.same(*inner, node.args[0]) if f in ("frobenius", "hadamard") else inner[0]
+            product = self.same(inner[0], inner[-1], node.args[0]) if f in ("frobenius", "hadamard") \
+                else inner[0]
             return [] if f in SCALAR else product
         if f == "upsample":  # strides (lattice): s times the box
             return [(_add({}, lo, s), _add({}, hi, s))
@@ -256,7 +257,7 @@ class _Expander:
                 "zeropads of different lengths, or one shorter than its signal")
             return [(lo, _add(lo, _add(n, _const(-1)))) for (lo, _), n in zip(inner[0], period, strict=True)]
         if f in CIRCULAR and period:
-            own = self.periods(node.args[0])
+            own = self.periods(node.args[0]) or []
             _need(not self.ints(node) and all(_shape(b) == own for b in inner),
                   f"{f} does not take the period of the model")
             return [({}, _add(n, _const(-1))) for n in own]
