@@ -876,6 +876,14 @@ def test_periods_of_the_wrong_axes_are_not_the_model() -> None:
     assert run_tiers(claim, Budget(60)).verdict is Verdict.REFUTED
 
 
+def test_a_torus_proof_is_rechecked_at_period_5_as_well() -> None:
+    # the guard after the sizes 2, 3 (4): a period whose ω has degree 4 over Q
+    rechecked = proved("dft(transpose(f)) == transpose(dft(f))", {"f": "2x3"}).derivation.rechecked
+    assert {"f": (5, 2)} in rechecked and len(rechecked) == 3
+    rechecked = proved("dft(circconv(f, g)) == dft(f) * dft(g)", {"f": "5", "g": "5"}).derivation.rechecked
+    assert len(rechecked) == 2 and {"f": (5,), "g": (5,)} not in rechecked  # declared already
+
+
 NON_SQUARE_LEAVES = ["f", "g", "transpose(f)", "flip(g, 0)", "flip(f, 1)", "conj(g)"]
 NON_SQUARE_REWRITES = TRUE_REWRITES + [law for law in FALSE_REWRITES if "shift" not in law] + [
     "dft(transpose({a})) + 0 * {b} == transpose(dft({a})) + 0 * {b}",

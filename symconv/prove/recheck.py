@@ -54,6 +54,9 @@ RECHECK_SIDES = ((2, 1, 2), (1, 2, 3), (3, 1, 2))
 
 # circular claims: all signals of one shape n (2 then 3 per axis, alternating in 2D and up)
 RECHECK_TORUS_SIDES = ((2, 3), (3, 2), (4, 3))
+# and after them one guard: period 5 on the first axis (ω of degree 4 over Q, a period the
+# laws of Z_2 and Z_3 do not pin down), 2 and 3 on the others
+RECHECK_TORUS_GUARD = (5, 2, 3)
 
 
 RECHECK_SIZES = 2
@@ -162,8 +165,9 @@ class RecheckError(SymconvError):
 
 def recheck_assignments(claim: Claim, torus: bool = False) -> list[dict[str, SignalSpec]]:
     """:data:`RECHECK_SIZES` small assignments that are not declared ones: every symbolic
-    signal 1 to 3 samples per axis (with ``torus``, all signals of one shape n = 2, 3, 4).
-    When every signal has fixed entries there is no other size: the declared one."""
+    signal 1 to 3 samples per axis (with ``torus``, all signals of one shape n = 2, 3, 4,
+    then the :data:`RECHECK_TORUS_GUARD`).  When every signal has fixed entries there is no
+    other size: the declared one."""
     declared = claim.assignments()
     base = declared[0]
     assignments: list[dict[str, SignalSpec]] = []
@@ -177,7 +181,14 @@ def recheck_assignments(claim: Claim, torus: bool = False) -> list[dict[str, Sig
             assignment[name] = spec.resized(shape)
         if assignment not in assignments and assignment not in declared:
             assignments.append(assignment)
-    return assignments[:RECHECK_SIZES] or [base]
+    chosen = assignments[:RECHECK_SIZES]
+    if torus and chosen:
+        guard = {name: spec.resized(tuple(RECHECK_TORUS_GUARD[axis % len(RECHECK_TORUS_GUARD)]
+                                          for axis in range(len(spec.shape))))
+                 for name, spec in base.items()}
+        if guard not in chosen and guard not in declared:
+            chosen.append(guard)
+    return chosen or [base]
 
 
 def recheck_statement(claim: Claim, derivation: Derivation, budget: Budget) -> None:
