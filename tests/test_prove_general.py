@@ -335,7 +335,8 @@ def test_recheck_statement_compares_the_sides_at_undeclared_sizes() -> None:
     on_torus = derive(torus)
     assert on_torus is not None and on_torus.torus
     recheck_statement(torus, on_torus, Budget(30))
-    assert on_torus.rechecked == [{"f": (3, 2), "g": (3, 2)}, {"f": (4, 3), "g": (4, 3)}]
+    assert on_torus.rechecked == [{"f": (3, 2), "g": (3, 2)}, {"f": (4, 3), "g": (4, 3)},
+                                  {"f": (5, 2), "g": (5, 2)}]  # and the guard of period 5
 
 
 def test_recheck_on_the_torus_catches_a_normal_form_with_the_wrong_phase() -> None:
