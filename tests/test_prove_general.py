@@ -601,7 +601,7 @@ def test_slips_of_the_orthogonality_laws_are_refuted(statement: str, signals: di
 # or one that newly comes in shows here.  Before issue 12: 50 of these (of 128 claims then);
 # 66 before literal kernels, trace and flips around sums (of 149), 73 after; 86 of 155
 # before the Fourier laws for all sizes, 100 of 184 after them; 113 of 211 before
-# transposes and one-axis flips on the non-square torus, 122 of 226 after.
+# transposes, one-axis flips and size(a, k) on the non-square torus, 126 of 233 after.
 PROVED_BUNDLED = frozenset({
     "adjoint-1d",
     "adjoint-conv-is-corr",
@@ -691,6 +691,7 @@ PROVED_BUNDLED = frozenset({
     "dft-shift-is-modulation-relative-for-all-sizes",
     "dft-twice-is-n-times-the-circular-flip",
     "dft-twice-is-n-times-the-circular-flip-2d",
+    "dft-twice-per-axis-sizes-3d-for-all-sizes",
     "dilation-commutes-with-flip",
     "downsample-undoes-upsample",
     "downsampled-conv-adjoint-needs-a-lattice-re-indexing",
@@ -705,12 +706,15 @@ PROVED_BUNDLED = frozenset({
     "idft-inverts-a-transposed-dft-non-square-for-all-sizes",
     "idft-is-conjugated-dft",
     "idft-of-transpose-non-square-for-all-sizes",
+    "inversion-by-conjugation-per-axis-sizes-for-all-sizes",
     "laplacian-conv-is-corr",
     "linear-conv-by-dft-padded-2d-for-all-sizes",
     "linear-conv-by-dft-padded-for-all-sizes",
     "odd-samples-of-a-spread-signal-vanish",
+    "parseval-per-axis-sizes-non-square-for-all-sizes",
     "parseval-transpose-inside-and-outside-non-square-for-all-sizes",
     "plancherel-transposed-non-square-for-all-sizes",
+    "plancherel-transposed-per-axis-sizes-for-all-sizes",
     "shifts-compose",
     "source-cnn-learns-the-rotated-filter",
     "source-conv-is-corr-for-centrosymmetric-filter",
@@ -838,6 +842,11 @@ NON_SQUARE_LAWS = [
      {"f": COMPLEX_2X3}),
     ("dft(flip(f, 0)) == conj(dft(flip(f, 1)))", {"f": "2x3"}),
     ("dft(circconv(flip(f, 1), g)) == dft(flip(f, 1)) * dft(g)", {"f": "2x3", "g": "2x3"}),
+    # size(f, k) is n_k: their product is numel(f)
+    ("size(f, 0) * size(f, 1) * sum(f * conj(f)) == sum(dft(f) * conj(dft(f)))", {"f": COMPLEX_2X3}),
+    ("idft(f) == conj(dft(conj(f))) / size(f, 0) / size(f, 1)", {"f": COMPLEX_2X3}),
+    ("dft(dft(f)) == size(f, 2) * size(f, 0) * size(f, 1) * dft(idft(flip(f)))", {"f": "2x2x3"}),
+    ("size(f, 1) * sum(transpose(f)) / size(f, 1) == sum(f)", {"f": "2x3"}),
 ]
 # transpose on one side only, the periods of the wrong axes, a missing conj, the wrong flip
 NON_SQUARE_MUTANTS = [
@@ -849,6 +858,9 @@ NON_SQUARE_MUTANTS = [
     ("dft(flip(f, 0)) == conj(dft(flip(f, 0)))", {"f": "2x3"}),
     ("dft(flip(f, 0)) == conj(dft(flip(f, 1)))", {"f": COMPLEX_2X3}),
     ("dft(transpose(f)) == transpose(dft(flip(f, 1)))", {"f": "2x3"}),
+    ("size(f, 0) * size(f, 0) * sum(f * conj(f)) == sum(dft(f) * conj(dft(f)))", {"f": COMPLEX_2X3}),
+    ("idft(f) == conj(dft(conj(f))) / size(f, 1) / size(f, 1)", {"f": COMPLEX_2X3}),
+    ("dft(dft(f)) == size(f, 0) * size(f, 1) * size(f, 1) * dft(idft(flip(f)))", {"f": "2x2x3"}),
 ]
 
 
@@ -893,7 +905,11 @@ NON_SQUARE_REWRITES = TRUE_REWRITES + [law for law in FALSE_REWRITES if "shift" 
     "transpose(dft({a})) + 0 * {b} == dft({a}) + 0 * {b}",
     "dft(flip({a}, 0)) == conj(dft(flip({b}, 1)))",
     "sum(dft(transpose({a})) * dft(transpose({b}))) == numel(f) * sum({a} * conj({b}))",
-    "idft(dft({a})) == shift({a}, 1, 0)"]
+    "idft(dft({a})) == shift({a}, 1, 0)",
+    "size(f, 0) * size(f, 1) * sum({a} * conj({b})) == sum(dft({a}) * conj(dft({b})))",
+    "size(f, 1) * size(f, 1) * sum({a} * conj({b})) == sum(dft({a}) * conj(dft({b})))",
+    "idft({a}) + 0 * {b} == conj(dft(conj({a}))) / size(f, 0) / size(f, 1) + 0 * {b}",
+    "idft({a}) + 0 * {b} == conj(dft(conj({a}))) / size(f, 0) / size(f, 0) + 0 * {b}"]
 
 
 @st.composite

@@ -171,6 +171,18 @@ def test_torus_refuses_what_it_does_not_model(text: str) -> None:
         unfold(torus_side(text))
 
 
+@pytest.mark.parametrize(("text", "signal", "expected"), [
+    # size(a, k) is n_k on Z_n1 x Z_n2; the product of every axis's size is N
+    ("size(a, 1) * dft(a)", True, "n_1·Σ_{i∈Z_n^d} a(i)·ω^(x·i)"),
+    ("dft(a) / size(a, 0)", True, "N^(-1)·n_1·Σ_{i∈Z_n^d} a(i)·ω^(x·i)"),
+    ("size(a, 0) * size(a, 1) * sum(a)", False, "N·Σ_{i∈Z_n^d} a(i)"),
+    ("size(a, 0) * size(a, 0) * sum(a)", False, "n_0^(2)·Σ_{i∈Z_n^d} a(i)"),
+])
+def test_sizes_on_a_torus_with_a_period_per_axis(text: str, signal: bool, expected: str) -> None:
+    two_axes = DslSide(parse_statement(f"{text} == {text}").left, signal=signal, torus=True, ndim=2)
+    assert order(linearity(unfold(two_axes))).text() == expected
+
+
 @pytest.mark.parametrize(("text", "expected", "frame"), [
     # each axis keeps its own period: a transpose's value lives on Z_n2 x Z_n1
     ("dft(transpose(a))", "Σ_{i∈Z_n^d} a∘(2, 1)(i)·ω^(x·i)", (1, 0)),

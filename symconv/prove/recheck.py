@@ -246,7 +246,8 @@ def recheck(claim: Claim, derivation: Derivation, budget: Budget, every_step: bo
             for point in points:
                 values = {} if point is None else {FREE_VARIABLE: point}
                 expected = left.value_at(point) if point is not None else left
-                got = evaluate_at(expr, tables, values, ndim, period, products)
+                got = evaluate_at(expr, tables, values, ndim, period, products,
+                                  next(iter(env.values())).shape)
                 if got != _as_polynomial(expected):  # canonical forms: equal iff same terms
                     raise RecheckError(f"{expr.text()} differs from the statement at "
                                        f"{FREE_VARIABLE} = {point}, sizes {sizes_of(assignment)}")

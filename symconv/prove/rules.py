@@ -310,6 +310,8 @@ def on_torus(node: Node, ndim: int, padded: bool = False) -> bool:
                         and on_torus(node.right, ndim, padded))) and on_torus(node.left, ndim, padded)
         return node.op in "+-*" and on_torus(node.left, ndim, padded) and \
             on_torus(node.right, ndim, padded)
+    if isinstance(node, Call) and not padded and _axis_size(node, ndim) is not None:
+        return isinstance(node.args[0], Name)  # n_k, one size per axis
     if isinstance(node, Call):
         meaning = _torus_call(node, ndim, padded)
         return meaning is not None and all(on_torus(node.args[read.arg], ndim, padded)
@@ -508,13 +510,24 @@ def _unfold_torus_scalar(node: Node, ctx: _UnfoldContext) -> Term:
     if isinstance(node, BinOp) and node.op == "/" and isinstance(node.right, Call) \
             and node.right.func in SIZE_FUNCTIONS:
         return Prod((_unfold_torus(node.left, None, ctx), _reciprocal(node.right, ctx)))
+    if isinstance(node, Call) and _axis_size(node, ctx.ndim) is not None and not ctx.padded:
+        return Numel(0, tuple(int(a == _axis_size(node, ctx.ndim)) for a in range(ctx.ndim)))
     if isinstance(node, Call):
         return _unfold_torus_call(node, None, ctx)
     raise NotApplicableError(f"{dsl_text(node)} has no definition on Z_n^d in the general tier")
 
 
+def _axis_size(node: Call, ndim: int) -> int | None:
+    """k for size(a, k) with d > 1 axes: n_k on Z_n^d (not N; on Z_n every size is N)."""
+    axis = integer_value(node.args[1]) if node.func == "size" and len(node.args) == 2 else None
+    return axis % ndim if axis is not None and ndim > 1 and -ndim <= axis < ndim else None
+
+
 def _reciprocal(divisor: Call, ctx: _UnfoldContext) -> Term:
     """1 / (a size function) on Z_n^d: its record's meaning there is N^k, so N^(−k)."""
+    axis = _axis_size(divisor, ctx.ndim)
+    if axis is not None and not ctx.padded:
+        return Numel(0, tuple(-int(a == axis) for a in range(ctx.ndim)))
     meaning = _torus_call(divisor, None, ctx.padded)
     if meaning is None or meaning.reads:
         raise NotApplicableError(f"{dsl_text(divisor)} is not a size on Z_n^d")
@@ -761,7 +774,7 @@ def _flatten(term: Term) -> list[Monomial]:
     if isinstance(term, Const):
         return [Monomial(term.value, (), ())]
     if isinstance(term, Numel):
-        return [Monomial(Fraction(1), (), (), npow=term.power)]
+        return [Monomial(Fraction(1), (), (), npow=term.power, axis_powers=term.axes)]
     if isinstance(term, Delta):
         return [Monomial(Fraction(1), (), (), deltas=(term.index,))]
     if isinstance(term, Kronecker):
@@ -792,9 +805,11 @@ def _multiply(a: Monomial, b: Monomial) -> Monomial:
     if a.variables and b.variables and a.torus != b.torus:
         raise RuleError("a sum over Z^d times a sum over Z_n^d")
     # ω^a·ω^b = ω^(a+b)
+    axis_powers = tuple(p + q for p, q in itertools.zip_longest(a.axis_powers, b.axis_powers,
+                                                                  fillvalue=0))
     return Monomial(a.coef * b.coef, a.variables + b.variables, a.atoms + b.atoms,
                     a.torus or b.torus, a.phase * b.phase, a.npow + b.npow, a.deltas + b.deltas,
-                    a.points + b.points)
+                    a.points + b.points, axis_powers)
 
 
 def free_variables(mono: Monomial) -> set[str]:
@@ -992,7 +1007,7 @@ def atom_key(atom: Atom) -> tuple[Any, ...]:
 
 def monomial_key(mono: Monomial) -> tuple[Any, ...]:
     return (mono.torus, len(mono.variables), mono.variables, tuple(atom_key(a) for a in mono.atoms),
-            mono.phase.quadratic, mono.phase.linear, mono.phase.constant, mono.npow,
+            mono.phase.quadratic, mono.phase.linear, mono.phase.constant, mono.npow, mono.axis_powers,
             tuple((d.coeffs, d.const) for d in mono.deltas),
             tuple((p.coeffs, p.const) for p in mono.points))
 
@@ -1006,6 +1021,10 @@ def order(form: LinearForm) -> LinearForm:
         atoms = tuple(Atom(a.signal, Index.constant(a.apply(a.index.const)) if a.index.const
                            else Index(), ())
                       if a.axes and not a.index.coeffs else a for a in mono.atoms)
+        # n_1⋯n_d = N (axis_powers has all d axes): the per-axis powers keep their minimum 0
+        common = min(mono.axis_powers, default=0)
+        sizes = tuple(p - common for p in mono.axis_powers)
+        mono = replace(mono, npow=mono.npow + common, axis_powers=sizes if any(sizes) else ())
         sorted_mono = replace(mono, atoms=tuple(sorted(atoms, key=atom_key)),
                               torus=mono.torus and bool(mono.variables),
                               points=tuple(sorted({_signed_point(p) for p in mono.points},

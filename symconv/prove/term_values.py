@@ -67,11 +67,13 @@ class _Context:
     period: tuple[int, ...] | None
     # values of products of entries, by factors and their variables' values (see evaluate_at)
     products: dict[Any, Polynomial] | None = None
+    sizes: tuple[int, ...] | None = None  # the signals' shape n (the period: their frame's)
 
 
 def evaluate_at(expr: Expression, tables: Mapping[str, Table], values: Mapping[str, Point],
                 ndim: int, period: tuple[int, ...] | None = None,
-                products: dict[Any, Polynomial] | None = None) -> Polynomial:
+                products: dict[Any, Polynomial] | None = None,
+                sizes: tuple[int, ...] | None = None) -> Polynomial:
     """The exact value of ``expr`` on signals ``tables`` (see :func:`tabulate`) with the
     free variables given by ``values``.
 
@@ -87,7 +89,7 @@ def evaluate_at(expr: Expression, tables: Mapping[str, Table], values: Mapping[s
     product once.
     """
     ctx = _Context({**tables, KRONECKER_TABLE: {(0,) * ndim: Polynomial.from_number(1)}},
-                   ndim, period, products)
+                   ndim, period, products, sizes)
     if isinstance(expr, LinearForm):
         total = Polynomial.zero()
         for mono in expr.monomials:
@@ -122,8 +124,10 @@ def _evaluate(term: Term, ctx: _Context, values: dict[str, Point]) -> Polynomial
     if isinstance(term, Numel | Delta):
         if ctx.period is None:
             raise EvaluationError(f"{term.text()} needs a period n")
-        if isinstance(term, Numel):
-            return Polynomial.from_number(Fraction(math.prod(ctx.period)) ** term.power)
+        if isinstance(term, Numel):  # n_k: the signals' own sizes, whatever the side's frame
+            sizes = ctx.sizes or ctx.period
+            return Polynomial.from_number(Fraction(math.prod(sizes)) ** term.power * math.prod(
+                Fraction(n) ** e for n, e in zip(sizes, term.axes or (0,) * len(sizes), strict=True)))
         point = term.index.at(values, ctx.ndim)
         return Polynomial.from_number(int(all(p % n == 0 for p, n in zip(point, ctx.period,
                                                                         strict=True))))
