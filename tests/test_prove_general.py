@@ -848,6 +848,9 @@ NON_SQUARE_LAWS = [
     ("idft(f) == conj(dft(conj(f))) / size(f, 0) / size(f, 1)", {"f": COMPLEX_2X3}),
     ("dft(dft(f)) == size(f, 2) * size(f, 0) * size(f, 1) * dft(idft(flip(f)))", {"f": "2x2x3"}),
     ("size(f, 1) * sum(transpose(f)) / size(f, 1) == sum(f)", {"f": "2x3"}),
+    # axis 1 of transpose(f) is axis 0 of f
+    ("size(transpose(f), 1) * size(f, 1) * sum(f * conj(f)) == sum(dft(f) * conj(dft(f)))",
+     {"f": COMPLEX_2X3}),
 ]
 # transpose on one side only, the periods of the wrong axes, a missing conj, the wrong flip
 NON_SQUARE_MUTANTS = [
@@ -862,6 +865,8 @@ NON_SQUARE_MUTANTS = [
     ("size(f, 0) * size(f, 0) * sum(f * conj(f)) == sum(dft(f) * conj(dft(f)))", {"f": COMPLEX_2X3}),
     ("idft(f) == conj(dft(conj(f))) / size(f, 1) / size(f, 1)", {"f": COMPLEX_2X3}),
     ("dft(dft(f)) == size(f, 0) * size(f, 1) * size(f, 1) * dft(idft(flip(f)))", {"f": "2x2x3"}),
+    ("size(transpose(f), 0) * size(f, 1) * sum(f * conj(f)) == sum(dft(f) * conj(dft(f)))",
+     {"f": COMPLEX_2X3}),
 ]
 
 

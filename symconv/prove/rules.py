@@ -310,8 +310,6 @@ def on_torus(node: Node, ndim: int, padded: bool = False) -> bool:
                         and on_torus(node.right, ndim, padded))) and on_torus(node.left, ndim, padded)
         return node.op in "+-*" and on_torus(node.left, ndim, padded) and \
             on_torus(node.right, ndim, padded)
-    if isinstance(node, Call) and not padded and _axis_size(node, ndim) is not None:
-        return isinstance(node.args[0], Name)  # n_k, one size per axis
     if isinstance(node, Call):
         meaning = _torus_call(node, ndim, padded)
         return meaning is not None and all(on_torus(node.args[read.arg], ndim, padded)
@@ -510,28 +508,30 @@ def _unfold_torus_scalar(node: Node, ctx: _UnfoldContext) -> Term:
     if isinstance(node, BinOp) and node.op == "/" and isinstance(node.right, Call) \
             and node.right.func in SIZE_FUNCTIONS:
         return Prod((_unfold_torus(node.left, None, ctx), _reciprocal(node.right, ctx)))
-    if isinstance(node, Call) and _axis_size(node, ctx.ndim) is not None and not ctx.padded:
-        return Numel(0, tuple(int(a == _axis_size(node, ctx.ndim)) for a in range(ctx.ndim)))
     if isinstance(node, Call):
         return _unfold_torus_call(node, None, ctx)
     raise NotApplicableError(f"{dsl_text(node)} has no definition on Z_n^d in the general tier")
 
 
-def _axis_size(node: Call, ndim: int) -> int | None:
-    """k for size(a, k) with d > 1 axes: n_k on Z_n^d (not N; on Z_n every size is N)."""
-    axis = integer_value(node.args[1]) if node.func == "size" and len(node.args) == 2 else None
-    return axis % ndim if axis is not None and ndim > 1 and -ndim <= axis < ndim else None
+def _sizes(node: Call, meaning: Multilinear, ndim: int, sign: int = 1) -> Numel:
+    """N^numel, or with ``one_axis`` (size(a, k), d > 1 axes) n_k^numel."""
+    if not meaning.one_axis or ndim < 2:
+        return Numel(sign * meaning.numel)
+    axis = integer_value(node.args[1]) if len(node.args) == 2 else None
+    if axis is None or not -ndim <= axis < ndim:
+        raise NotApplicableError(f"{dsl_text(node)} names no axis of Z_n^d")
+    # axis k of a transpose has the period of the signals' axis frame[k]
+    period = (torus_frame(node.args[0], ndim) or tuple(range(ndim)))[axis % ndim]
+    return Numel(0, tuple(sign * meaning.numel * (a == period) for a in range(ndim)))
 
 
 def _reciprocal(divisor: Call, ctx: _UnfoldContext) -> Term:
-    """1 / (a size function) on Z_n^d: its record's meaning there is N^k, so N^(−k)."""
-    axis = _axis_size(divisor, ctx.ndim)
-    if axis is not None and not ctx.padded:
-        return Numel(0, tuple(-int(a == axis) for a in range(ctx.ndim)))
+    """1 / (a size function) on Z_n^d: its record's meaning there is N^k (n_k^k for one
+    axis), so N^(−k)."""
     meaning = _torus_call(divisor, None, ctx.padded)
     if meaning is None or meaning.reads:
         raise NotApplicableError(f"{dsl_text(divisor)} is not a size on Z_n^d")
-    return Numel(-meaning.numel)
+    return _sizes(divisor, meaning, ctx.ndim, -1)
 
 
 def _unfold_torus_call(node: Call, point: Index | None, ctx: _UnfoldContext,
@@ -587,7 +587,8 @@ def _interpret(node: Call, meaning: Multilinear, point: Index | None, ctx: _Unfo
     if body is not None and meaning.summed:
         body = Sigma((var,), body, torus=torus)
     if meaning.numel:
-        body = Numel(meaning.numel) if body is None else Prod((Numel(meaning.numel), body))
+        size = _sizes(node, meaning, ctx.ndim)
+        body = size if body is None else Prod((size, body))
     if body is None:
         raise NotApplicableError(f"{dsl_text(node)} has an empty meaning")
     return body
