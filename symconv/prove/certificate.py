@@ -7,9 +7,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from symconv.lang.dsl import (
-    Name,
     Node,
-    walk,
 )
 from symconv.prove.derivation import Step
 from symconv.prove.rules import (
@@ -41,28 +39,14 @@ def _simultaneous(index: Index, mapping: Mapping[str, Index]) -> Index:
     return result
 
 
-def _per_axis(index: Index, ndim: int, names: Mapping[str, str]) -> list[dict[str, int]]:
-    """The checker's spelling of a vector index: one integer affine form per axis."""
-    forms = []
-    for axis in range(ndim):
-        form = {f"{names.get(v, v)}.{axis}": c for v, c in index.coeffs}
-        if index.const and index.const[axis]:
-            form["1"] = index.const[axis]
-        forms.append(form)
-    return forms
-
-
-def _side_ndim(node: Node, ndims: Mapping[str, int]) -> int:
-    """The number of axes of the summation variables (one dimension per statement)."""
-    return max((ndims[n.id] for n in walk(node) if isinstance(n, Name)), default=0)
-
-
 def certificate_side(steps: list[Step], ndims: Mapping[str, int], node: Node) -> dict[str, Any]:
     """For each term of the side's flat form, the re-indexing it underwent, composed into one
     map (old variables in terms of the final ones) with its inverse.
 
-    The checker names the n-th summation variable created when unfolding ``v{n}``; the
-    unfold names it with the n-th of :func:`fresh_names`.
+    The checker names the n-th summation variable it creates ``v{n}``; the unfold records
+    which of its own variables that is, axis by axis (:func:`unfold_correspondence`).
+    ``ndims`` and ``node`` (the signals' axes, the side as written) are what the unfold
+    read already, through ``steps``.
     """
     flat = next((s.after for s in steps if s.rule == "linearity"), None)
     if flat is None:
