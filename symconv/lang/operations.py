@@ -112,7 +112,7 @@ class Multilinear:
     conjugate: bool = False
     takes_ints: bool = False
     ndim: int | None = None
-    one_axis: bool = False  # N^numel on the axis k its integer argument names only: n_k^numel
+    one_axis: bool = False  # N^numel on the axis k its integer argument names only: n_(k+1)^numel
 
     @property
     def pointwise_product(self) -> bool:
@@ -334,8 +334,8 @@ OPERATIONS: dict[str, Operation] = _operations(
         scalar=True, ndim=1, ndim_hint=" (use size(a, axis))",
         box_size=lambda shape, ints: shape[0]),
     Operation("size", 1, Definition(
-        "size(a, k) = n_k on Z_n1 × ⋯ × Z_nd (n = N on Z_n)",
-        r"$\operatorname{size}(a, k) = n_k$ on $\mathbb{Z}_{n_1} \times \cdots \times \mathbb{Z}_{n_d}$"
+        "size(a, k) = n_(k+1) on Z_n1 × ⋯ × Z_nd, axes from 0 (n = N on Z_n)",
+        r"$\operatorname{size}(a, k) = n_{k+1}$ on $\mathbb{Z}_{n_1} \times \cdots \times \mathbb{Z}_{n_d}$"
         r" ($n = N$ on $\mathbb{Z}_n$)",
         on_z=_circular_only("size"), on_torus=replace(_SIZE, takes_ints=True, one_axis=True),
         mod_pad=_SIZE_MOD_PAD),

@@ -514,7 +514,7 @@ def _unfold_torus_scalar(node: Node, ctx: _UnfoldContext) -> Term:
 
 
 def _sizes(node: Call, meaning: Multilinear, ndim: int, sign: int = 1) -> Numel:
-    """N^numel, or with ``one_axis`` (size(a, k), d > 1 axes) n_k^numel."""
+    """N^numel, or with ``one_axis`` (size(a, k), d > 1 axes) n_(k+1)^numel."""
     if not meaning.one_axis or ndim < 2:
         return Numel(sign * meaning.numel)
     axis = integer_value(node.args[1]) if len(node.args) == 2 else None
@@ -526,7 +526,7 @@ def _sizes(node: Call, meaning: Multilinear, ndim: int, sign: int = 1) -> Numel:
 
 
 def _reciprocal(divisor: Call, ctx: _UnfoldContext) -> Term:
-    """1 / (a size function) on Z_n^d: its record's meaning there is N^k (n_k^k for one
+    """1 / (a size function) on Z_n^d: its record's meaning there is N^k (n_(k+1)^k for one
     axis), so N^(−k)."""
     meaning = _torus_call(divisor, None, ctx.padded)
     if meaning is None or meaning.reads:

@@ -410,20 +410,20 @@ class Phase:
 @dataclass(frozen=True)
 class Numel:
     """``N^power`` with N = n_1⋯n_d, the number of points of Z_n^d (a size function's value);
-    with ``axes`` (one exponent per axis, size(a, k)) the product Π_k n_k^axes[k] instead."""
+    with ``axes`` (one exponent per axis from 0, size(a, k) = n_(k+1)) Π_k n_(k+1)^axes[k]."""
 
     power: int
     axes: tuple[int, ...] = ()
 
     def text(self) -> str:
         if self.axes:
-            return "·".join(f"n_{k}" if e == 1 else f"n_{k}^({e})" for k, e in enumerate(self.axes) if e)
+            return "·".join(f"n_{k}" if e == 1 else f"n_{k}^({e})" for k, e in enumerate(self.axes, 1) if e)
         return "N" if self.power == 1 else f"N^({self.power})"
 
     def latex(self) -> str:
         if self.axes:
             return r"\, ".join(f"n_{{{k}}}" if e == 1 else f"n_{{{k}}}^{{{e}}}"
-                               for k, e in enumerate(self.axes) if e)
+                               for k, e in enumerate(self.axes, 1) if e)
         return "N" if self.power == 1 else f"N^{{{self.power}}}"
 
 
@@ -507,7 +507,7 @@ class Monomial:
     npow: int = 0  # a factor N^npow, N = n_1⋯n_d
     deltas: tuple[Index, ...] = ()  # factors [L ≡ 0 mod n]
     points: tuple[Index, ...] = ()  # factors [L = 0] on Z^d (entries of concrete signals)
-    # and Π_k n_k^axis_powers[k] (size(a, k)); kept with min 0 (N factored out, see rules.order)
+    # and Π_k n_(k+1)^axis_powers[k] (size(a, k)); kept with min 0 (N factored out, see rules.order)
     axis_powers: tuple[int, ...] = ()
 
     def as_term(self) -> Term:
