@@ -850,3 +850,66 @@ def test_the_expansion_rejects_what_it_does_not_model(expression: str, outside: 
         return
     with pytest.raises(checker.CertificateError, match=outside):
         checker.check(statement, signals, certificate)
+
+
+# --- strides and dilations that differ between axes: one certificate joining the axes -------
+
+PER_AXIS = ("frobenius(downsample(corr(upsample(W, 1, 3), shift(x, 1, 0)), 2, 1), g) == "
+            "frobenius(x, shift(conv(upsample(W, 1, 3), upsample(g, 2, 1)), -1, 0))")
+PER_AXIS_SIGNALS = {"W": "2x2", "x": "5x6", "g": "3x3"}
+
+
+@pytest.mark.parametrize("false", [
+    PER_AXIS.replace("upsample(g, 2, 1)", "upsample(g, 1, 2)"),  # strides swapped between axes
+    PER_AXIS.replace("upsample(g, 2, 1)", "upsample(g, 2, 2)"),  # one axis's stride off by one
+    PER_AXIS.replace("shift(conv", "shift(corr"),  # unflipped
+    PER_AXIS.replace("-1, 0))", "0, 0))"),  # the padding one short
+    PER_AXIS.replace("conv(upsample(W, 1, 3)", "conv(upsample(W, 3, 1)"),  # dilations swapped
+])
+def test_a_per_axis_certificate_does_not_prove_a_slip(false: str) -> None:
+    derivation = _derivation(PER_AXIS, PER_AXIS_SIGNALS)
+    assert _accepts(derivation) and derivation.derivation.per_axis
+    assert not _accepts(derivation, statement=false), false
+
+
+def _moved(form: Any, axis: int) -> Any:
+    """Every component named v.a renamed onto ``axis``."""
+    if isinstance(form, dict):
+        return {(k if k == "1" else f"{k.rsplit('.', 1)[0]}.{axis}"): _moved(v, axis)
+                for k, v in form.items()}
+    return form
+
+
+def test_a_per_axis_map_must_re_index_each_axis_as_derived() -> None:
+    """The joined map re-indexes axis 0 by (2, 1)'s stride and axis 1 by the dilation 3: on
+    the left side, the axis-0 map put on both axes, or one axis's part dropped, is rejected."""
+    derivation = _derivation(PER_AXIS, PER_AXIS_SIGNALS)
+    maps = _maps(derivation.certificate)
+    assert maps and all({k.rsplit(".", 1)[1] for k in step[1]} == {"0", "1"} for step in maps)
+    for forge in ("copied", "dropped"):
+        forged = copy.deepcopy(derivation.certificate)
+        for step in _maps({"sides": forged["sides"][:1]}):
+            for part in (1, 2):
+                zero = {k: v for k, v in step[part].items() if k.endswith(".0")}
+                step[part] = zero | (_moved(zero, 1) if forge == "copied" else {})
+        assert not _accepts(derivation, forged), forge
+
+
+def test_a_per_axis_divide_names_its_axis() -> None:
+    """["divide", a] divides axis a's indicators only: [2x_0 − 2j_0 = 0] needs axis 0's, and
+    [3x_1 − 3j_1 = 0] axis 1's; the wrong axis, or an axis that is no integer, is rejected."""
+    derivation = _derivation("downsample(upsample(a, 2, 3), 2, 3) == a", {"a": "3x4"})
+    assert _accepts(derivation)
+    steps = derivation.certificate["sides"][0]["terms"][0]["steps"]
+    assert ["divide", 0] in steps and ["divide", 1] in steps
+    for wrong in ([["divide", 1], ["collapse", "v0.0"], ["divide", 1], ["collapse", "v0.1"]],
+                  [["divide", "0"], ["collapse", "v0.0"], ["divide", 1], ["collapse", "v0.1"]],
+                  [["divide", 0, 1], ["collapse", "v0.0"], ["collapse", "v0.1"]]):
+        forged = copy.deepcopy(derivation.certificate)
+        forged["sides"][0]["terms"][0]["steps"] = wrong
+        assert not _accepts(derivation, forged), wrong
+    # one divide for both axes is the same equality: accepted
+    forged = copy.deepcopy(derivation.certificate)
+    forged["sides"][0]["terms"][0]["steps"] = [["divide"], ["collapse", "v0.0"], ["collapse", "v0.1"]]
+    assert _accepts(derivation, forged)
+    assert not _accepts(derivation, statement="downsample(upsample(a, 2, 3), 3, 2) == a")

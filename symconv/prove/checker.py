@@ -470,12 +470,13 @@ def _apply_map(t: Term, forward: Mapping[str, Aff], inverse: Mapping[str, Aff], 
     return _substitute(t, forward, list(inverse))
 
 
-def _divide(t: Term) -> Term:
-    """The step ["divide"]: [g·L + k = 0] = [L + k/g = 0] on Z^d (L integer), g the gcd of
-    the variables' coefficients; the term is 0 where g does not divide k."""
+def _divide(t: Term, axis: int | None = None) -> Term:
+    """The step ["divide"] (["divide", a]: axis a's indicators only): [g·L + k = 0] =
+    [L + k/g = 0] on Z^d (L integer), g the gcd of the variables' coefficients; the term is
+    0 where g does not divide k."""
     deltas, coef = [], t.coef
     for a, d in t.deltas:
-        g = math.gcd(*(c for v, c in d.items() if v != "1"))
+        g = math.gcd(*(c for v, c in d.items() if v != "1")) if axis in (None, a) else 1
         if g > 1:
             coef = coef if d.get("1", 0) % g == 0 else Fraction(0)
             d = {v: c // g for v, c in d.items()}
@@ -513,8 +514,8 @@ def _run(t: Term, steps: Any, torus: bool) -> Term:
         if kind == "map" and len(step) == 3 and all(isinstance(s, dict) for s in step[1:]):
             forward, inverse = ({v: _aff(a) for v, a in s.items()} for s in step[1:])
             t = _apply_map(t, forward, inverse, torus)
-        elif kind == "divide" and len(step) == 1 and not torus:
-            t = _divide(t)
+        elif kind == "divide" and len(step) in (1, 2) and all(type(a) is int for a in step[1:]) and not torus:
+            t = _divide(t, *step[1:])
         elif kind in ("collapse", "orth" if torus else "point") and len(step) == 2 and \
                 isinstance(step[1], str):
             t = _orthogonality(t, step[1]) if kind == "orth" else \
