@@ -77,11 +77,13 @@ class _Context:
     period: tuple[int, ...] | None
     # values of products of entries, by factors and their variables' values (see evaluate_at)
     products: dict[Any, Polynomial] | None = None
+    sizes: tuple[int, ...] | None = None  # the signals' shape n (the period: their frame's)
 
 
 def evaluate_at(expr: Expression, tables: Mapping[str, Table], values: Mapping[str, Point],
                 ndim: int, period: tuple[int, ...] | None = None,
-                products: dict[Any, Polynomial] | None = None) -> Polynomial:
+                products: dict[Any, Polynomial] | None = None,
+                sizes: tuple[int, ...] | None = None) -> Polynomial:
     """The exact value of ``expr`` on signals ``tables`` (see :func:`tabulate`) with the
     free variables given by ``values``.
 
@@ -97,7 +99,7 @@ def evaluate_at(expr: Expression, tables: Mapping[str, Table], values: Mapping[s
     product once.
     """
     ctx = _Context({**tables, KRONECKER_TABLE: {(0,) * ndim: Polynomial.from_number(1)}},
-                   ndim, period, products)
+                   ndim, period, products, sizes)
     if isinstance(expr, LinearForm):
         total = Polynomial.zero()
         for mono in expr.monomials:
@@ -115,8 +117,9 @@ def _lookup(atom: Atom, ctx: _Context, values: Mapping[str, Point]) -> Polynomia
     if atom.signal not in ctx.tables:
         raise EvaluationError(f"no signal named {atom.signal}")
     point = atom.apply(atom.index.at(values, ctx.ndim))
-    if ctx.period is not None:
-        point = tuple(p % n for p, n in zip(point, ctx.period, strict=True))
+    if ctx.period is not None:  # the signal's axis a is periodic in the period σ moves to a
+        periods = tuple(abs(n) for n in atom.apply(ctx.period))
+        point = tuple(p % n for p, n in zip(point, periods, strict=True))
     return ctx.tables[atom.signal].get(point)
 
 
@@ -131,8 +134,10 @@ def _evaluate(term: Term, ctx: _Context, values: dict[str, Point]) -> Polynomial
     if isinstance(term, Numel | Delta):
         if ctx.period is None:
             raise EvaluationError(f"{term.text()} needs a period n")
-        if isinstance(term, Numel):
-            return Polynomial.from_number(Fraction(math.prod(ctx.period)) ** term.power)
+        if isinstance(term, Numel):  # n_k: the signals' own sizes, whatever the side's frame
+            sizes = ctx.sizes or ctx.period
+            return Polynomial.from_number(Fraction(math.prod(sizes)) ** term.power * math.prod(
+                Fraction(n) ** e for n, e in zip(sizes, term.axes or (0,) * len(sizes), strict=True)))
         point = term.index.at(values, ctx.ndim)
         return Polynomial.from_number(int(all(p % n == 0 for p, n in zip(point, ctx.period,
                                                                         strict=True))))
@@ -353,6 +358,8 @@ def recheck(claim: Claim, derivation: Derivation, budget: Budget, every_step: bo
             # on Z_n^d the signals are read periodized, and only [0, n)^d is compared
             tables = tabulate(with_conjugates({name: periodize(sig, period)
                                                for name, sig in env.items()}))
+            if isinstance(left, Signal):  # the side's frame: a transpose's periods reversed
+                period = left.shape
             points: list[tuple[int, ...] | None] = list(
                 itertools.product(*(range(n) for n in period))) if isinstance(left, Signal) \
                 else [None]
@@ -370,7 +377,8 @@ def recheck(claim: Claim, derivation: Derivation, budget: Budget, every_step: bo
             for point in points:
                 values = {} if point is None else {FREE_VARIABLE: point}
                 expected = left.value_at(point) if point is not None else left
-                got = evaluate_at(expr, tables, values, ndim, period, products)
+                got = evaluate_at(expr, tables, values, ndim, period, products,
+                                  next(iter(env.values())).shape)
                 if got != as_polynomial(expected):  # canonical forms: equal iff same terms
                     raise RecheckError(f"{expr.text()} differs from the statement at "
                                        f"{FREE_VARIABLE} = {point}, sizes {sizes_of(assignment)}")

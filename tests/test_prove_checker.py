@@ -3,8 +3,9 @@
 - it imports only the statement parser and exact arithmetic, never the prover;
 - it accepts the certificate of every bundled claim the general tier derives;
 - it rejects forged certificates: a wrong inverse, a dropped term, a changed sign, a
-  non-bijective map, a map mixing axes on Z_n^d, a certificate moved to a false
-  statement or to the wrong model, orthogonality on a variable an atom uses, malformed data;
+  non-bijective map, a map mixing axes (or the periods of a transpose) on Z_n^d, a
+  certificate moved to a false statement or to the wrong model, orthogonality on a variable
+  an atom uses, malformed data;
 - on Z^d with concrete entries (literal and named kernels), signed permutations of the axes
   (one-axis flips and transposes around sums, trace(a @ b)): other entries than the claim's,
   a dropped or misplaced collapse, a permutation with a sign off, a transpose missing.
@@ -99,8 +100,9 @@ def test_checker_is_small() -> None:
     # conditions for every n (not only at the declared sizes) about 10; merging the crop into
     # the sliding sum and the torus's boxes into declared_boxes took 9 off; crops under flips
     # (an atom per face of the box), literal boxes and extensions of moved signals and of
-    # pointwise combinations on one box add 10
-    assert len(CHECKER.read_text(encoding="utf-8").splitlines()) < 620
+    # pointwise combinations on one box add 10; a period per axis on the torus (transpose on
+    # Z_n1 x Z_n2) about 20
+    assert len(CHECKER.read_text(encoding="utf-8").splitlines()) < 640
 
 
 def test_every_bundled_derivation_is_accepted() -> None:
@@ -202,6 +204,21 @@ def test_a_dropped_term_is_rejected() -> None:
     ("idft(dft(f)) == f", "idft(dft(f)) == flip(f)", {"f": {"shape": "4", "origin": [0]}}),
     ("numel(f) * sum(f * f) == sum(dft(f) * dft(flip(f)))",
      "numel(f) * numel(f) * sum(f * f) == sum(dft(f) * dft(flip(f)))", {"f": "4"}),
+    # a period per axis on the torus: transpose on one side only, sizes of the wrong axis
+    ("dft(transpose(f)) == transpose(dft(f))", "dft(transpose(f)) == dft(f)", {"f": "3x3"}),
+    ("dft(transpose(f)) == transpose(dft(f))", "dft(transpose(f)) == transpose(idft(f))", {"f": "2x3"}),
+    ("transpose(circconv(f, g)) == circconv(transpose(f), transpose(g))",
+     "transpose(circconv(f, g)) == circconv(transpose(f), g)", {"f": "3x3", "g": "3x3"}),
+    ("sum(dft(transpose(f)) * conj(dft(transpose(f)))) == numel(f) * sum(f * conj(f))",
+     "sum(dft(transpose(f)) * conj(dft(transpose(f)))) == size(f, 0) * size(f, 0) * sum(f * conj(f))",
+     {"f": "2x3"}),
+    ("sum(dft(transpose(f)) * conj(dft(transpose(f)))) == numel(f) * sum(f * conj(f))",
+     "sum(dft(transpose(f)) * dft(transpose(f))) == numel(f) * sum(f * conj(f))",
+     {"f": {"shape": "2x3", "real": False}}),
+    ("dft(flip(f, 0)) == conj(dft(flip(f, 1)))", "dft(flip(f, 0)) == conj(dft(flip(f, 0)))", {"f": "2x3"}),
+    ("circconv(transpose(f), transpose(g), size(f, 1), size(f, 0)) == transpose(circconv(f, g))",
+     "circconv(transpose(f), transpose(g), size(f, 0), size(f, 1)) == transpose(circconv(f, g))",
+     {"f": "3x3", "g": "3x3"}),
 ])
 def test_a_certificate_does_not_prove_a_false_statement(true: str, false: str,
                                                         signals: dict[str, Any]) -> None:
@@ -234,6 +251,40 @@ def test_maps_may_not_mix_axes_on_the_torus() -> None:
                for old, form in step[1].items()}
     step[2] = {(v[:-1] + str(1 - int(v[-1]))): form for v, form in step[2].items()}
     assert not _accepts(derivation, forged)
+
+
+def test_sizes_count_per_axis_on_a_non_square_torus() -> None:
+    # numel(f) is n_0·n_1 in either order; the certificate carries over, axis by axis
+    parseval = "sum(dft(transpose(f)) * conj(dft(transpose(f)))) == numel(f) * sum(f * conj(f))"
+    derivation = _derivation(parseval, {"f": "2x3"})
+    assert _accepts(derivation, statement="sum(dft(transpose(f)) * conj(dft(transpose(f)))) == "
+                                          "size(f, 1) * size(f, 0) * sum(f * conj(f))")
+
+
+def test_maps_may_not_mix_the_periods_of_a_transpose() -> None:
+    derivation = _derivation("circconv(transpose(f), transpose(g)) == transpose(circconv(f, g))",
+                             {"f": "2x3", "g": "2x3"})
+    assert _accepts(derivation)
+    for side in range(2):
+        forged = copy.deepcopy(derivation.certificate)
+        step = next(s for term in forged["sides"][side]["terms"] for s in term["steps"] if s[0] == "map")
+        # the new variables with the other axis's period: a bijection of Z^2, not of Z_3 x Z_2
+        step[1] = {old: {(k[:-1] + str(1 - int(k[-1])) if k[0] == "i" else k): c for k, c in form.items()}
+                   for old, form in step[1].items()}
+        step[2] = {(v[:-1] + str(1 - int(v[-1]))): form for v, form in step[2].items()}
+        assert not _accepts(derivation, forged)
+
+
+def test_a_product_of_a_transpose_needs_one_frame_at_every_n() -> None:
+    # equal on a square torus only: dft(f) lives on Z_n0 x Z_n1, its transpose on Z_n1 x Z_n0
+    square = "sum(dft(f) * transpose(dft(g))) == sum(transpose(dft(g)) * dft(f))"
+    claim = claim_from_text(square, {"f": "3x3", "g": "3x3"})
+    derivation = derive(claim)
+    assert derivation is None or not derivation.check(claim)
+    shifted = "circconv(f, transpose(g)) == circconv(transpose(g), f)"
+    claim = claim_from_text(shifted, {"f": "3x3", "g": "3x3"})
+    derivation = derive(claim)
+    assert derivation is None or not derivation.check(claim)
 
 
 def test_orthogonality_and_collapse_need_their_conditions() -> None:

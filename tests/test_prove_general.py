@@ -336,7 +336,8 @@ def test_recheck_statement_compares_the_sides_at_undeclared_sizes() -> None:
     on_torus = derive(torus)
     assert on_torus is not None and on_torus.torus
     recheck_statement(torus, on_torus, Budget(30))
-    assert on_torus.rechecked == [{"f": (3, 2), "g": (3, 2)}, {"f": (4, 3), "g": (4, 3)}]
+    assert on_torus.rechecked == [{"f": (3, 2), "g": (3, 2)}, {"f": (4, 3), "g": (4, 3)},
+                                  {"f": (5, 2), "g": (5, 2)}]  # and the guard of period 5
 
 
 def test_recheck_on_the_torus_catches_a_normal_form_with_the_wrong_phase() -> None:
@@ -603,7 +604,8 @@ def test_slips_of_the_orthogonality_laws_are_refuted(statement: str, signals: di
 # before the Fourier laws for all sizes, 100 of 184 after them; 113 before strides that
 # differ between axes, valid layers with padding, crops under flips, transposes and shifts,
 # literal kernels in valid mode and full mode with a boundary, and boundaries of
-# combinations on one box; 131 after.
+# combinations on one box, 131 after; 13 more with transposes, one-axis flips and
+# size(a, k) on the non-square torus, 144.
 PROVED_BUNDLED = frozenset({
     "adjoint-1d",
     "adjoint-conv-is-corr",
@@ -616,6 +618,8 @@ PROVED_BUNDLED = frozenset({
     "circconv-associates",
     "circconv-commutes",
     "circconv-is-idft-of-product",
+    "circconv-of-transposes-explicit-periods-for-all-sizes",
+    "circconv-of-transposes-non-square-for-all-sizes",
     "circcorr-is-idft-of-conjugate-product",
     "cnn-backprop-1d",
     "cnn-backprop-input-is-correlation-with-flipped-kernel",
@@ -658,6 +662,7 @@ PROVED_BUNDLED = frozenset({
     "conv-shift-image",
     "conv-shift-kernel",
     "conv-with-delta-is-identity",
+    "convolution-theorem-transposed-non-square-for-all-sizes",
     "corr-commutes-up-to-flip",
     "corr-distributes",
     "corr-is-conv-of-flip",
@@ -668,8 +673,8 @@ PROVED_BUNDLED = frozenset({
     "dft-convolution-theorem-1d",
     "dft-convolution-theorem-1d-odd",
     "dft-convolution-theorem-2d",
-    "dft-convolution-theorem-3d-for-all-sizes",
     "dft-convolution-theorem-3d-explicit-periods-for-all-sizes",
+    "dft-convolution-theorem-3d-for-all-sizes",
     "dft-convolution-theorem-complex",
     "dft-correlation-theorem-complex",
     "dft-correlation-theorem-real",
@@ -685,6 +690,8 @@ PROVED_BUNDLED = frozenset({
     "dft-is-symmetric",
     "dft-of-idft-is-identity-2d",
     "dft-of-linear-conv-at-its-length-for-all-sizes",
+    "dft-of-transpose-non-square-for-all-sizes",
+    "dft-one-axis-flip-is-conjugate-of-the-other-axis-flip-for-all-sizes",
     "dft-parseval-all-sizes",
     "dft-parseval-for-all-sizes",
     "dft-plancherel-2d-all-sizes",
@@ -699,6 +706,7 @@ PROVED_BUNDLED = frozenset({
     "dft-shift-is-modulation-relative-for-all-sizes",
     "dft-twice-is-n-times-the-circular-flip",
     "dft-twice-is-n-times-the-circular-flip-2d",
+    "dft-twice-per-axis-sizes-3d-for-all-sizes",
     "dilation-commutes-with-flip",
     "downsample-undoes-upsample",
     "downsampled-conv-adjoint-needs-a-lattice-re-indexing",
@@ -711,7 +719,10 @@ PROVED_BUNDLED = frozenset({
     "flip-of-shift",
     "frobenius-is-sum-of-hadamard",
     "frobenius-is-symmetric",
+    "idft-inverts-a-transposed-dft-non-square-for-all-sizes",
     "idft-is-conjugated-dft",
+    "idft-of-transpose-non-square-for-all-sizes",
+    "inversion-by-conjugation-per-axis-sizes-for-all-sizes",
     "laplacian-conv-is-corr",
     "laplacian-valid-conv-is-corr",
     "linear-conv-by-dft-padded-2d-for-all-sizes",
@@ -721,6 +732,10 @@ PROVED_BUNDLED = frozenset({
     "one-axis-flip-of-same-reflect-conv",
     "same-reflect-conv-is-linear-in-the-image",
     "shift-of-wrapped-same-conv",
+    "parseval-per-axis-sizes-non-square-for-all-sizes",
+    "parseval-transpose-inside-and-outside-non-square-for-all-sizes",
+    "plancherel-transposed-non-square-for-all-sizes",
+    "plancherel-transposed-per-axis-sizes-for-all-sizes",
     "shifts-compose",
     "source-cnn-learns-the-rotated-filter",
     "source-conv-is-corr-for-centrosymmetric-filter",
@@ -828,6 +843,131 @@ def test_proved_torus_statements_agree_with_the_exact_tier(law: str, a: str, b: 
         claim = claim_from_text(statement, dict.fromkeys(used, shape), tiers=["exact"])
         checked = exact.attempt(claim, Budget(60))
         assert checked is not None and checked.verdict is Verdict.VERIFIED, (statement, n)
+
+
+# --- a period per axis: transposes and one-axis flips on a non-square torus -----------------
+
+AT_ZERO_2X3 = {"shape": "2x3", "origin": [0, 0]}
+COMPLEX_2X3 = {"shape": "2x3", "real": False}
+NON_SQUARE_LAWS = [
+    ("dft(transpose(f)) == transpose(dft(f))", {"f": "2x3"}),
+    ("idft(transpose(f)) == transpose(idft(f))", {"f": COMPLEX_2X3}),
+    ("idft(transpose(dft(f))) == transpose(f)", {"f": AT_ZERO_2X3}),
+    ("dft(transpose(dft(f))) == transpose(dft(dft(f)))", {"f": "3x2"}),
+    ("transpose(circconv(f, g)) == circconv(transpose(g), transpose(f))", {"f": "2x3", "g": "2x3"}),
+    ("circconv(transpose(f), transpose(g), size(f, 1), size(f, 0)) == transpose(circconv(f, g))",
+     {"f": "2x3", "g": "2x3"}),
+    ("dft(transpose(circconv(f, g))) == transpose(dft(f) * dft(g))", {"f": "2x3", "g": "2x3"}),
+    ("sum(dft(transpose(f)) * conj(dft(transpose(g)))) == numel(f) * sum(f * conj(g))",
+     {"f": COMPLEX_2X3, "g": COMPLEX_2X3}),
+    ("sum(transpose(dft(f)) * conj(dft(transpose(f)))) == numel(f) * sum(f * conj(f))",
+     {"f": COMPLEX_2X3}),
+    ("dft(flip(f, 0)) == conj(dft(flip(f, 1)))", {"f": "2x3"}),
+    ("dft(circconv(flip(f, 1), g)) == dft(flip(f, 1)) * dft(g)", {"f": "2x3", "g": "2x3"}),
+    # size(f, k) is n_k: their product is numel(f)
+    ("size(f, 0) * size(f, 1) * sum(f * conj(f)) == sum(dft(f) * conj(dft(f)))", {"f": COMPLEX_2X3}),
+    ("idft(f) == conj(dft(conj(f))) / size(f, 0) / size(f, 1)", {"f": COMPLEX_2X3}),
+    ("dft(dft(f)) == size(f, 2) * size(f, 0) * size(f, 1) * dft(idft(flip(f)))", {"f": "2x2x3"}),
+    ("size(f, 1) * sum(transpose(f)) / size(f, 1) == sum(f)", {"f": "2x3"}),
+    # axis 1 of transpose(f) is axis 0 of f
+    ("size(transpose(f), 1) * size(f, 1) * sum(f * conj(f)) == sum(dft(f) * conj(dft(f)))",
+     {"f": COMPLEX_2X3}),
+]
+# transpose on one side only, the periods of the wrong axes, a missing conj, the wrong flip
+NON_SQUARE_MUTANTS = [
+    ("idft(transpose(dft(f))) == f", {"f": {"shape": "3x3", "origin": [0, 0]}}),
+    ("transpose(circconv(f, g)) == circconv(transpose(f), g)", {"f": "3x3", "g": "3x3"}),
+    ("sum(dft(transpose(f)) * conj(dft(g))) == numel(f) * sum(f * conj(g))",
+     {"f": {"shape": "3x3", "real": False}, "g": {"shape": "3x3", "real": False}}),
+    ("sum(transpose(dft(f)) * dft(transpose(f))) == numel(f) * sum(f * conj(f))", {"f": COMPLEX_2X3}),
+    ("dft(flip(f, 0)) == conj(dft(flip(f, 0)))", {"f": "2x3"}),
+    ("dft(flip(f, 0)) == conj(dft(flip(f, 1)))", {"f": COMPLEX_2X3}),
+    ("dft(transpose(f)) == transpose(dft(flip(f, 1)))", {"f": "2x3"}),
+    ("size(f, 0) * size(f, 0) * sum(f * conj(f)) == sum(dft(f) * conj(dft(f)))", {"f": COMPLEX_2X3}),
+    ("idft(f) == conj(dft(conj(f))) / size(f, 1) / size(f, 1)", {"f": COMPLEX_2X3}),
+    ("dft(dft(f)) == size(f, 0) * size(f, 1) * size(f, 1) * dft(idft(flip(f)))", {"f": "2x2x3"}),
+    ("size(transpose(f), 0) * size(f, 1) * sum(f * conj(f)) == sum(dft(f) * conj(dft(f)))",
+     {"f": COMPLEX_2X3}),
+]
+
+
+@pytest.mark.parametrize(("statement", "signals"), NON_SQUARE_LAWS, ids=_ids(NON_SQUARE_LAWS))
+def test_transposes_and_one_axis_flips_on_a_non_square_torus_are_proved(
+        statement: str, signals: dict[str, Any]) -> None:
+    claim = claim_from_text(statement, signals)
+    derivation = proved(statement, signals).derivation
+    assert derivation.torus and derivation.check(claim) and derivation.replay()
+    recheck(claim, derivation, Budget(30))  # every step against ops, at 3x2 and 4x3
+
+
+@pytest.mark.parametrize(("statement", "signals"), NON_SQUARE_MUTANTS, ids=_ids(NON_SQUARE_MUTANTS))
+def test_per_axis_slips_on_the_torus_are_refuted_at_a_named_size(
+        statement: str, signals: dict[str, Any]) -> None:
+    result = attempt(claim_from_text(statement, signals), Budget(30))
+    assert result is not None and result.verdict is Verdict.REFUTED, statement
+    assert result.counterexample is not None and result.counterexample.sizes
+
+
+def test_periods_of_the_wrong_axes_are_not_the_model() -> None:
+    # the transposes live on Z_3 x Z_2: periods (2, 3) periodize them onto another torus
+    statement = "circconv(transpose(f), transpose(g), size(f, 0), size(f, 1)) == transpose(circconv(f, g))"
+    claim = claim_from_text(statement, {"f": "2x3", "g": "2x3"})
+    assert not_proved(attempt(claim, Budget(30)))
+    assert run_tiers(claim, Budget(60)).verdict is Verdict.REFUTED
+
+
+def test_a_torus_proof_is_rechecked_at_period_5_as_well() -> None:
+    # the guard after the sizes 2, 3 (4): a period whose ω has degree 4 over Q
+    rechecked = proved("dft(transpose(f)) == transpose(dft(f))", {"f": "2x3"}).derivation.rechecked
+    assert {"f": (5, 2)} in rechecked and len(rechecked) == 3
+    rechecked = proved("dft(circconv(f, g)) == dft(f) * dft(g)", {"f": "5", "g": "5"}).derivation.rechecked
+    assert len(rechecked) == 2 and {"f": (5,), "g": (5,)} not in rechecked  # declared already
+
+
+NON_SQUARE_LEAVES = ["f", "g", "transpose(f)", "flip(g, 0)", "flip(f, 1)", "conj(g)"]
+NON_SQUARE_REWRITES = TRUE_REWRITES + [law for law in FALSE_REWRITES if "shift" not in law] + [
+    "dft(transpose({a})) + 0 * {b} == transpose(dft({a})) + 0 * {b}",
+    "transpose(circconv({a}, {b})) == circconv(transpose({a}), transpose({b}))",
+    "sum(dft(transpose({a})) * conj(dft(transpose({b})))) == numel(f) * sum({a} * conj({b}))",
+    "transpose(dft({a})) + 0 * {b} == dft({a}) + 0 * {b}",
+    "dft(flip({a}, 0)) == conj(dft(flip({b}, 1)))",
+    "sum(dft(transpose({a})) * dft(transpose({b}))) == numel(f) * sum({a} * conj({b}))",
+    "idft(dft({a})) == shift({a}, 1, 0)",
+    "size(f, 0) * size(f, 1) * sum({a} * conj({b})) == sum(dft({a}) * conj(dft({b})))",
+    "size(f, 1) * size(f, 1) * sum({a} * conj({b})) == sum(dft({a}) * conj(dft({b})))",
+    "idft({a}) + 0 * {b} == conj(dft(conj({a}))) / size(f, 0) / size(f, 1) + 0 * {b}",
+    "idft({a}) + 0 * {b} == conj(dft(conj({a}))) / size(f, 0) / size(f, 0) + 0 * {b}"]
+
+
+@st.composite
+def non_square_expressions(draw: st.DrawFn, depth: int = 1) -> str:
+    if depth == 0 or draw(st.booleans()):
+        return draw(st.sampled_from(NON_SQUARE_LEAVES))
+    kind = draw(st.sampled_from(["circconv", "dft", "idft", "transpose", "+", "*"]))
+    left = draw(non_square_expressions(depth - 1))
+    if kind in ("dft", "idft", "transpose"):
+        return f"{kind}({left})"
+    right = draw(non_square_expressions(depth - 1))
+    return f"{kind}({left}, {right})" if kind.startswith("circ") else f"({left} {kind} {right})"
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from(NON_SQUARE_REWRITES), non_square_expressions(), non_square_expressions(),
+       st.lists(st.tuples(st.integers(1, 4), st.integers(1, 4)).filter(lambda s: s[0] != s[1]),
+                min_size=3, max_size=3), st.booleans())
+def test_proved_non_square_torus_statements_agree_with_the_exact_tier(
+        law: str, a: str, b: str, sizes: list[tuple[int, int]], real: bool) -> None:
+    statement = law.format(a=a, b=b)
+    used = [name for name in ("f", "g") if name in names(parse_statement(statement))]
+    declared = {"shape": "2x3", "origin": [0, 0], "real": real}
+    result = attempt(claim_from_text(statement, dict.fromkeys(used, declared)), Budget(30))
+    if not_proved(result):
+        return
+    for n1, n2 in sizes:  # PROVED holds for every shape n1 x n2, square or not
+        shape = {"shape": f"{n1}x{n2}", "origin": [0, 0], "real": real}
+        claim = claim_from_text(statement, dict.fromkeys(used, shape), tiers=["exact"])
+        checked = exact.attempt(claim, Budget(60))
+        assert checked is not None and checked.verdict is Verdict.VERIFIED, (statement, n1, n2)
 
 
 def test_proved_only_after_the_checker_accepts(monkeypatch: pytest.MonkeyPatch) -> None:

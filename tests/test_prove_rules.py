@@ -37,6 +37,7 @@ from symconv.prove.rules import (
     order,
     reindex,
     rename,
+    side_frame,
     unfold,
 )
 from symconv.prove.sums import (
@@ -166,13 +167,44 @@ def test_conj_of_a_real_signal_is_itself() -> None:
     "circconv(a, b, 5)",          # an explicit period: other sizes are other claims
     "dft(a, 4)",
     "idft(a, 2)",
-    "flip(a, 0)",
+    "flip(a, 0)",                 # without the number of axes
     "transpose(a)",
     "conv(a, b)",
 ])
 def test_torus_refuses_what_it_does_not_model(text: str) -> None:
     with pytest.raises(NotApplicableError):
         unfold(torus_side(text))
+
+
+@pytest.mark.parametrize(("text", "signal", "expected"), [
+    # size(a, k) is n_(k+1) on Z_n1 x Z_n2; the product of every axis's size is N
+    ("size(a, 1) * dft(a)", True, "n_2·Σ_{i∈Z_n^d} a(i)·ω^(x·i)"),
+    ("dft(a) / size(a, 0)", True, "N^(-1)·n_2·Σ_{i∈Z_n^d} a(i)·ω^(x·i)"),
+    ("size(a, 0) * size(a, 1) * sum(a)", False, "N·Σ_{i∈Z_n^d} a(i)"),
+    ("size(a, 0) * size(a, 0) * sum(a)", False, "n_1^(2)·Σ_{i∈Z_n^d} a(i)"),
+])
+def test_sizes_on_a_torus_with_a_period_per_axis(text: str, signal: bool, expected: str) -> None:
+    two_axes = DslSide(parse_statement(f"{text} == {text}").left, signal=signal, torus=True, ndim=2)
+    assert order(linearity(unfold(two_axes))).text() == expected
+
+
+@pytest.mark.parametrize(("text", "expected", "frame"), [
+    # each axis keeps its own period: a transpose's value lives on Z_n2 x Z_n1
+    ("dft(transpose(a))", "Σ_{i∈Z_n^d} a∘(2, 1)(i)·ω^(x·i)", (1, 0)),
+    ("transpose(dft(a))", "Σ_{i∈Z_n^d} a∘(2, 1)(i)·ω^(x·i)", (1, 0)),
+    ("transpose(circconv(a, b))", "Σ_{i∈Z_n^d} a∘(2, 1)(i)·b∘(2, 1)(x − i)", (1, 0)),
+    ("dft(flip(a, 0))", "Σ_{i∈Z_n^d} a∘(1, −2)(−i)·ω^(x·i)", (0, 1)),
+    ("flip(dft(a), 1)", "Σ_{i∈Z_n^d} a∘(1, −2)(i)·ω^(x·i)", (0, 1)),
+    # a sum's variable is put into the signals' frame
+    ("sum(transpose(a))", "Σ_{i∈Z_n^d} a(i)", (0, 1)),
+    ("sum(dft(transpose(a)))", "Σ_{i∈Z_n^d} Σ_{j∈Z_n^d} a(j)·ω^(i·j)", (0, 1)),
+])
+def test_unfold_on_a_torus_with_a_period_per_axis(text: str, expected: str,
+                                                  frame: tuple[int, ...]) -> None:
+    node = parse_statement(f"{text} == {text}").left
+    two_axes = DslSide(node, signal=not text.startswith("sum"), torus=True, ndim=2)
+    assert unfold(two_axes).text() == expected
+    assert side_frame(two_axes) == frame
 
 
 @pytest.mark.parametrize(("text", "expected"), [

@@ -112,6 +112,7 @@ class Multilinear:
     conjugate: bool = False
     takes_ints: bool = False
     ndim: int | None = None
+    one_axis: bool = False  # N^numel on the axis k its integer argument names only: n_(k+1)^numel
 
     @property
     def pointwise_product(self) -> bool:
@@ -232,7 +233,8 @@ OPERATIONS: dict[str, Operation] = _operations(
         "flip(a)(x) = a(−x); flip(a, k) negates axis k only",
         r"$\operatorname{flip}(a)(x) = a(-x)$; $\operatorname{flip}(a, k)$ negates axis $k$ only",
         on_z=Multilinear((Read(0, point=1, negate_axes=True),), takes_ints=True),
-        on_torus=Multilinear((Read(0, point=1, negate_axes=True),))),
+        on_torus=Multilinear((Read(0, point=1, negate_axes=True),), takes_ints=True),
+        mod_pad=Multilinear((Read(0, point=1, negate_axes=True),))),
         ints=Ints.AXIS, keywords=frozenset({"axis"})),
     Operation("shift", 1, Definition(
         "shift(a, k)(x) = a(x − k)",
@@ -258,7 +260,9 @@ OPERATIONS: dict[str, Operation] = _operations(
         "transpose(a)(x_1, x_2) = a(x_2, x_1)",
         r"$\operatorname{transpose}(a)(x_1, x_2) = a(x_2, x_1)$",
         on_z=Multilinear((Read(0, point=1, reverse_axes=True),), ndim=2),
-        on_torus=_not_on_torus("transpose"))),
+        # on Z_n1 x Z_n2 its value lives on Z_n2 x Z_n1: each axis keeps its own period
+        on_torus=Multilinear((Read(0, point=1, reverse_axes=True),), ndim=2),
+        mod_pad=_not_on_torus("transpose"))),
     Operation("circconv", 2, Definition(
         "circconv(a, b)(x) = Σ_{i∈Z_n} a(i)·b(x − i), signals read mod n",
         r"$\operatorname{circconv}(a, b)(x) = \sum_{i \in \mathbb{Z}_n^d} a(i)\, b(x - i)$,"
@@ -330,9 +334,10 @@ OPERATIONS: dict[str, Operation] = _operations(
         scalar=True, ndim=1, ndim_hint=" (use size(a, axis))",
         box_size=lambda shape, ints: shape[0]),
     Operation("size", 1, Definition(
-        "size(a, 0) = n = N on Z_n",
-        r"$\operatorname{size}(a, 0) = n = N$ on $\mathbb{Z}_n$",
-        on_z=_circular_only("size"), on_torus=replace(_SIZE, ndim=1, takes_ints=True),
+        "size(a, k) = n_(k+1) on Z_n1 × ⋯ × Z_nd, axes from 0 (n = N on Z_n)",
+        r"$\operatorname{size}(a, k) = n_{k+1}$ on $\mathbb{Z}_{n_1} \times \cdots \times \mathbb{Z}_{n_d}$"
+        r" ($n = N$ on $\mathbb{Z}_n$)",
+        on_z=_circular_only("size"), on_torus=replace(_SIZE, takes_ints=True, one_axis=True),
         mod_pad=_SIZE_MOD_PAD),
         ints=Ints.INDEX, scalar=True, box_size=lambda shape, ints: shape[ints[0]]),
     Operation("numel", 1, Definition(

@@ -7,16 +7,14 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from symconv.lang.dsl import (
-    Name,
     Node,
-    walk,
 )
 from symconv.prove.derivation import Step
 from symconv.prove.rules import (
     DslSide,
     RuleError,
-    fresh_names,
     linearity,
+    side_frame,
     unfold_correspondence,
 )
 from symconv.prove.sums import (
@@ -41,28 +39,14 @@ def _simultaneous(index: Index, mapping: Mapping[str, Index]) -> Index:
     return result
 
 
-def _per_axis(index: Index, ndim: int, names: Mapping[str, str]) -> list[dict[str, int]]:
-    """The checker's spelling of a vector index: one integer affine form per axis."""
-    forms = []
-    for axis in range(ndim):
-        form = {f"{names.get(v, v)}.{axis}": c for v, c in index.coeffs}
-        if index.const and index.const[axis]:
-            form["1"] = index.const[axis]
-        forms.append(form)
-    return forms
-
-
-def _side_ndim(node: Node, ndims: Mapping[str, int]) -> int:
-    """The number of axes of the summation variables (one dimension per statement)."""
-    return max((ndims[n.id] for n in walk(node) if isinstance(n, Name)), default=0)
-
-
 def certificate_side(steps: list[Step], ndims: Mapping[str, int], node: Node) -> dict[str, Any]:
     """For each term of the side's flat form, the re-indexing it underwent, composed into one
     map (old variables in terms of the final ones) with its inverse.
 
-    The checker names the n-th summation variable created when unfolding ``v{n}``; the
-    unfold names it with the n-th of :func:`fresh_names`.
+    The checker names the n-th summation variable it creates ``v{n}``; the unfold records
+    which of its own variables that is, axis by axis (:func:`unfold_correspondence`).
+    ``ndims`` and ``node`` (the signals' axes, the side as written) are what the unfold
+    read already, through ``steps``.
     """
     flat = next((s.after for s in steps if s.rule == "linearity"), None)
     if flat is None:
@@ -72,16 +56,18 @@ def certificate_side(steps: list[Step], ndims: Mapping[str, int], node: Node) ->
     assert isinstance(side, DslSide)
     if not side.torus:
         return _certificate_plane(steps, flat, unfold_correspondence(side), side.ndim)
-    bound = {name for mono in flat.monomials for name in mono.variables}
-    created: dict[str, str] = {}
-    for number, name in enumerate(fresh_names(set())):
-        if len(created) == len(bound):
-            break
-        if name in bound:
-            created[name] = f"v{number}"
+    return _certificate_torus(steps, flat, unfold_correspondence(side), side_frame(side))
+
+
+def _certificate_torus(steps: list[Step], flat: LinearForm,
+                       correspondence: Mapping[str, list[tuple[int, str]]],
+                       frame: tuple[int, ...]) -> dict[str, Any]:
+    """:func:`certificate_side` on Z_n^d.  The checker names each axis of a variable by its
+    period: axis b of every variable of the side is periodic in n_frame[b] (``frame``, see
+    :func:`~symconv.prove.rules.side_frame`), and a variable o of the unfold is, axis by
+    axis, ±(a variable of the checker's expansion) (``correspondence``)."""
     forward = [{v: Index.var(v) for v in mono.variables} for mono in flat.monomials]
     inverse = [{v: Index.var(v) for v in mono.variables} for mono in flat.monomials]
-    ndim = _side_ndim(node, ndims)
     # orthogonality and collapse come first in a term, on the variables as unfolded
     summed: list[list[list[str]]] = [[] for _ in flat.monomials]
     for step in steps:
@@ -93,7 +79,7 @@ def certificate_side(steps: list[Step], ndims: Mapping[str, int], node: Node) ->
             if any(e != Index.var(v) for v, e in forward[m].items()):
                 raise RuleError("orthogonality after a re-indexing")
             kind = "orth" if step.rule == "orthogonality" else "collapse"
-            summed[m] += [[kind, f"{created[var]}.{a}"] for a in range(ndim)]
+            summed[m] += [[kind, name] for _, name in correspondence[var]]
             del forward[m][var], inverse[m][var]
             continue
         if step.rule == "rename":
@@ -108,12 +94,26 @@ def certificate_side(steps: list[Step], ndims: Mapping[str, int], node: Node) ->
         new_image = _simultaneous(image, inverse[m])
         inverse[m] = {v: e for v, e in inverse[m].items() if v != var}
         inverse[m][new_var] = new_image
+
+    def spelled(index: Index, b: int, unfolded: bool) -> Affine:
+        """Axis b of ``index``: the free point and the current variables by their period,
+        the variables as unfolded (``unfolded``) as ±(the checker's)."""
+        form: Affine = {}
+        for v, c in index.coeffs:
+            sign, name = correspondence[v][b] if unfolded and v != FREE_VARIABLE \
+                else (1, f"{v}.{frame[b]}")
+            form[name] = form.get(name, 0) + sign * c
+        if index.const and index.const[b]:
+            form["1"] = index.const[b]
+        return {v: c for v, c in form.items() if c}
+
     terms = []
     for fwd, inv, first in zip(forward, inverse, summed, strict=True):
-        old = {f"{created[o]}.{a}": form for o, e in fwd.items()
-               for a, form in enumerate(_per_axis(e, ndim, {}))}
-        new = {f"{v}.{a}": form for v, e in inv.items()
-               for a, form in enumerate(_per_axis(e, ndim, created))}
+        old = {correspondence[o][b][1]: {v: correspondence[o][b][0] * c
+                                         for v, c in spelled(e, b, False).items()}
+               for o, e in fwd.items() for b in range(len(frame))}
+        new = {f"{v}.{frame[b]}": spelled(e, b, True) for v, e in inv.items()
+               for b in range(len(frame))}
         terms.append({"steps": first + ([["map", old, new]] if old else [])})
     return {"terms": terms}
 

@@ -4,12 +4,13 @@ It imports only the statement parser and exact arithmetic, and reads the claim a
 statement and the declared signals (:class:`Declared`: shape, origin, realness, fixed entries) --
 besides the certificate's witnesses.  Each side expands into its own flat sum of terms
 ``c·Π_a n_a^(p_a) Σ_vars Π atoms·Π_a ω_a^(e_a)·Π [L ≡ 0 mod n_a]``, vector variables split into
-one integer variable per axis (``i.0``, ``i.1``; ``x.0`` is the free point).  For every term, in
+one integer variable per axis (``i.0``, ``i.1``; ``x.0`` is the free point; on Z_n^d ``i.l`` is
+periodic in n_l, so a transpose's variables are ``i.1``, ``i.0``).  For every term, in
 the order of that expansion, the certificate gives steps:
 
 - ``["map", forward, inverse]``: the re-indexing ``old = forward(new)``; both compositions must be
   the identity (integer coefficients both ways: a bijection of Z^k, hence of Z_n^k; on Z_n^d each
-  axis maps to itself);
+  variable maps to ones of its period);
 - ``["orth", k]`` (Z_n^d): k is in no atom and linear in the phase, Σ_k ω^(k·L) = n·[L ≡ 0 mod n];
 - ``["collapse", v]``: an indicator [±v + r ≡ 0] fixes v (on Z_n^d the summand is n-periodic in
   v); ``["point", x]`` (Z^d): the same for the free x, the indicator kept.
@@ -171,13 +172,13 @@ def _size(node: Node, ndims: Mapping[str, int]) -> Aff:
     raise CertificateError("a zeropad length outside the checked fragment")
 
 
-def _names_sizes(node: Call, ndim: int) -> bool:
-    """A circconv/circcorr period that is the sizes in axis order: circconv(a, b, size(a, 0),
-    size(a, 1)), or circconv(a, b, len(a)) in 1D (on Z_n^d every size(s, k) is n_k)."""
+def _names_sizes(node: Call, labels: Sequence[int]) -> bool:
+    """A circconv/circcorr period that is the sizes of its arguments' axes: circconv(a, b,
+    size(a, 0), size(a, 1)) (axis k periodic in n_labels[k]), or circconv(a, b, len(a)) in 1D."""
     periods = node.args[2:]
-    return node.func in ("circconv", "circcorr") and len(periods) == ndim > 0 and all(
+    return node.func in ("circconv", "circcorr") and len(periods) == len(labels) > 0 and all(
         isinstance(a, Call) and isinstance(a.args[0], Name) and (
-            a.args[1:] == (Number(Fraction(k)),) if a.func == "size" else a.func == "len" and ndim == 1)
+            a.args[1:] == (Number(Fraction(labels[k])),) if a.func == "size" else len(labels) == 1)
         for k, a in enumerate(periods))
 
 
@@ -219,7 +220,7 @@ class _Expander:
     extension: str = ""  # inside a crop's image: the boundary that extends each signal
 
     def ints(self, node: Call) -> list[int]:
-        if self.own_periods and _names_sizes(node, self.ndim(node.args[0])):
+        if self.own_periods and _names_sizes(node, self.labels(node.args[0])):
             return []  # the period of Z_n^d itself
         ints = [dsl.integer_value(a) for a in node.args[dsl.FUNCTIONS[node.func].signals:]]
         ints += [dsl.integer_value(v) for k, v in node.kwargs if k == "axis"]
@@ -245,13 +246,14 @@ class _Expander:
             left, right = self.box(node.left), self.box(node.right)
             if not left or not right:
                 return left or right
-            return self.union(left, right) if node.op in "+-" else self.same(left, right)
+            return self.union(left, right) if node.op in "+-" else self.same(left, right, node.left)
         if not isinstance(node, Call):
             raise CertificateError("a box outside the checked fragment")
         f, period = node.func, self.period or []
         inner = [self.box(a) for a in node.args[:dsl.FUNCTIONS[f].signals]]
         if f in SCALAR | {"conj", "hadamard"}:
-            product = self.same(*inner) if f in ("frobenius", "hadamard") else inner[0]
+            product = self.same(inner[0], inner[-1], node.args[0]) if f in ("frobenius", "hadamard") \
+                else inner[0]
             return [] if f in SCALAR else product
         if f == "upsample":  # strides (lattice): s times the box
             return [(_add({}, lo, s), _add({}, hi, s))
@@ -264,9 +266,10 @@ class _Expander:
                 "zeropads of different lengths, or one shorter than its signal")
             return [(lo, _add(lo, _add(n, _const(-1)))) for (lo, _), n in zip(inner[0], period, strict=True)]
         if f in CIRCULAR and period:
-            _need(not self.ints(node) and all(_shape(b) == period for b in inner),
+            own = self.periods(node.args[0]) or []
+            _need(not self.ints(node) and all(_shape(b) == own for b in inner),
                   f"{f} does not take the period of the model")
-            return [({}, _add(n, _const(-1))) for n in period]
+            return [({}, _add(n, _const(-1))) for n in own]
         _need(f in ("conv", "corr"), f"the box of {f} is outside the checked fragment")
         mode, out = self.options(node)[0], []
         for (klo, khi), (lo, hi) in zip(*inner, strict=True):
@@ -283,10 +286,24 @@ class _Expander:
                                    _const(max(hi.get("1", 0), high.get("1", 0))))
                                   for (lo, hi), (low, high) in zip(a, b, strict=True)]
 
-    def same(self, a: Box, b: Box) -> Box:
-        _need(a and a == b and (self.period is None or _shape(a) == self.period),
+    def same(self, a: Box, b: Box, node: Node) -> Box:
+        _need(a and a == b and (self.period is None or _shape(a) == self.periods(node)),
               "a pointwise product of signals on different boxes")
         return a
+
+    def labels(self, node: Node) -> list[int]:
+        """On Z_n^d, the axis l of n each axis of ``node``'s value is periodic in (transpose
+        reverses them), which names the variables (``v3.l``); on Z^d the axes in order."""
+        if self.torus is self.period is None or isinstance(node, Name):
+            return list(range(self.ndim(node)))
+        if isinstance(node, Neg | BinOp):
+            return self.labels(node.operand) if isinstance(node, Neg) else \
+                self.labels(node.left) or self.labels(node.right)
+        inner = self.labels(node.args[0]) if isinstance(node, Call) and node.func not in SCALAR else []
+        return inner[::-1] if isinstance(node, Call) and node.func == "transpose" else inner
+
+    def periods(self, node: Node) -> list[Aff] | None:
+        return None if self.period is None else [self.period[a] for a in self.labels(node)]
 
     def ndim(self, node: Node) -> int:
         if isinstance(node, Name):
@@ -304,9 +321,9 @@ class _Expander:
     def atom(self, name: str, p: list[Aff]) -> Term:
         return replace(self.one(), atoms=[(name, False, tuple(_frozen(a) for a in p))])
 
-    def fresh(self, ndim: int) -> list[Aff]:
+    def fresh(self, labels: Sequence[int]) -> list[Aff]:
         name, self.count = f"v{self.count}", self.count + 1
-        return [{f"{name}.{a}": 1} for a in range(ndim)]
+        return [{f"{name}.{a}": 1} for a in labels]
 
     def bind(self, point: list[Aff], terms: list[Term]) -> list[Term]:
         names = [v for p in point for v in p]
@@ -359,7 +376,7 @@ class _Expander:
             size = self.expand(node.right, None)[0]  # 1/n_a: the power of n_a negated
             return self.product([self.one(npow=tuple(-e for e in size.npow))], self.expand(node.left, p))
         if node.op == "@" and p is not None and self.torus is None:  # Σ_k A(x0, k)·B(k, x1)
-            k = self.fresh(1)[0]
+            k = self.fresh([0])[0]
             left = self.expand(node.left, [p[0], k])
             return self.bind([k], self.product(left, self.expand(node.right, [k, p[1]])))
         raise CertificateError(f"operator {node.op} is outside the checked fragment")
@@ -370,18 +387,19 @@ class _Expander:
         if self.padded and f == "zeropad":  # zeropad(a, N) read mod N is a mod N
             return self.expand(args[0], p)
         f = "circ" + f if self.padded and f in ("conv", "corr") else f
-        _need(f not in (PLANE if self.torus is not None else CIRCULAR | SIZES) and not (
+        plane = PLANE - {"transpose"} if self.torus is not None and not self.padded else PLANE
+        _need(f not in (plane if self.torus is not None else CIRCULAR | SIZES) and not (
             f in CIRCULAR and self.ints(node)) and (f in ("conv", "corr") or all(
                 k == "axis" for k, _ in node.kwargs)), f"{f} as written is outside the fragment of the model")
         if f in SIZES:
             d = self.torus or 0
-            axes = range(d) if f == "numel" else [(self.ints(node) or [0])[0] % d]
+            axes = range(d) if f == "numel" else [self.labels(args[0])[(self.ints(node) or [0])[0] % d]]
             return [self.one(npow=tuple(int(a in axes) for a in range(d)))]
         if f == "conj":
             return [self.conj(t) for t in self.expand(args[0], p)]
         if f in ("sum", "frobenius", "trace"):
             d = self.ndim(args[0])
-            k = self.fresh(1) * d if f == "trace" else self.fresh(d)
+            k = self.fresh([0]) * d if f == "trace" else self.fresh(self.labels(args[0]))
             terms = self.expand(args[0], k)
             terms = self.product(terms, self.expand(args[1], k)) if f == "frobenius" else terms
             return self.bind(k[:1] if f == "trace" else k, terms)
@@ -397,13 +415,13 @@ class _Expander:
                   f"{f} is outside the checked fragment of this model")
             if f == "downsample":  # downsample(a, s)(p) = a(s·p)
                 return self.expand(args[0], [_add({}, q, c) for q, c in zip(p, s, strict=True)])
-            j = self.fresh(len(p))  # upsample(a, s)(p) = Σ_j a(j)·Π_a [p_a − s_a·j_a = 0]
+            j = self.fresh(range(len(p)))  # upsample(a, s)(p) = Σ_j a(j)·Π_a [p_a − s_a·j_a = 0]
             deltas = [(a, _add(q, jj, -c)) for a, (q, jj, c) in enumerate(zip(p, j, s, strict=True))]
             return self.bind(j, [replace(t, deltas=t.deltas + deltas) for t in self.expand(args[0], j)])
         _need(f in SLIDING or f in FOURIER, f"{f} is outside the checked fragment")
-        if f in FOURIER:  # Σ_k a(k)·ω^(±p·k), and 1/n per axis for idft
-            k = self.fresh(len(p))
-            phase = [_add({}, _mul(q, kk), FOURIER[f]) for q, kk in zip(p, k, strict=True)]
+        if f in FOURIER:  # Σ_k a(k)·ω_l^(±p_a·k_a) (l: axis a's period), and 1/n per axis for idft
+            k, at = self.fresh(self.labels(args[0])), self.labels(args[0]).index
+            phase = [_add({}, _mul(p[at(b)], k[at(b)]), FOURIER[f]) for b in range(len(p))]
             factor = replace(self.one(npow=(-(f == "idft"),) * len(p)), phase=phase)
             return self.bind(k, self.product([factor], self.expand(args[0], k)))
         return self.sliding(node, p, *self.options(node))
@@ -411,7 +429,7 @@ class _Expander:
     def sliding(self, node: Call, p: list[Aff], mode: str, boundary: str) -> list[Term]:
         """Σ_k a(k)·b(x ∓ k); with a mode or boundary 𝟙_B(x)·Σ_k a(k)·b⟨boundary⟩(x ∓ k), B the
         mode's box (an atom [f ≥ 0] per face), valid mode does not extend."""
-        k = self.fresh(len(p))
+        k = self.fresh(self.labels(node.args[0]))
         outer = [_add(q, kk, SLIDING[node.func]) for q, kk in zip(p, k, strict=True)]
         kernel = self.expand(node.args[0], k)  # before the image: the order unfold creates sums
         image = node.args[1]
@@ -552,7 +570,7 @@ def _fits(statement: dsl.Statement, ndims: Mapping[str, int], boxes: Mapping[str
     for side in (statement.left, statement.right):
         box = expander.box(side)
         _need(not box or all(_nonneg(lo) and _nonneg(_add(_add(n, hi, -1), _const(-1)))
-                             for n, (lo, hi) in zip(period, box, strict=True)),
+                             for n, (lo, hi) in zip(expander.periods(side) or [], box, strict=True)),
               "a side that is not on [0, n)^d")
 
 
@@ -605,7 +623,9 @@ def _check(statement: dsl.Statement, signals: Mapping[str, Sequence[Declared]],
     for node, side in zip((statement.left, statement.right), sides, strict=True):
         expander = _Expander(ndims, real, d if torus else None, boxes, padded, literals,
                              own_periods=torus and not padded)
-        point = [{f"x.{a}": 1} for a in range(expander.ndim(node))] if signal[0] else None
+        labels = expander.labels(node)  # axis a of the point is periodic in n_labels[a]
+        _need(labels == expander.labels(statement.left), "sides whose axes have different periods")
+        point = [{f"x.{a}": 1} for a in labels] if signal[0] else None
         terms = expander.expand(node, point)
         steps = side.get("terms") if isinstance(side, dict) else None
         if not isinstance(steps, list) or len(steps) != len(terms):

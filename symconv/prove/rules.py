@@ -287,9 +287,11 @@ def names_the_period(node: Call) -> bool:
     ``circconv(a, b, size(a, 0), size(a, 1))`` or ``circconv(a, b, len(a))`` (signals of one
     shape n read mod n: every size(s, axis) is n_axis)."""
     periods = node.args[OPERATIONS[node.func].signals:]
-    return node.func in ("circconv", "circcorr") and bool(periods) and all(
+    # axis k of a transposed argument is periodic in n_frame[k]: size(a, frame[k])
+    frame = torus_frame(node.args[0], len(periods)) or ()
+    return node.func in ("circconv", "circcorr") and len(frame) == len(periods) > 0 and all(
         isinstance(a, Call) and isinstance(a.args[0], Name) and (
-            (a.func == "size" and len(a.args) == 2 and integer_value(a.args[1]) == axis)
+            (a.func == "size" and len(a.args) == 2 and integer_value(a.args[1]) == frame[axis])
             or (a.func == "len" and len(periods) == 1)) for axis, a in enumerate(periods))
 
 
@@ -352,14 +354,18 @@ class _UnfoldContext:
     # inside the image of a crop with a boundary: the signal is read through its extension
     # S⟨extension⟩ (flips, shifts and transposes on the way commute with every extension)
     extension: str = ""
+    # On Z_n^d: the period of each axis of every variable of the side (the axis of n it is
+    # read modulo), the side's frame (:func:`torus_frame`); a transpose moves the periods
+    frame: tuple[int, ...] = ()
 
-    def created(self, var: str, axes: tuple[int, ...]) -> None:
+    def created(self, var: str, axes: tuple[int, ...], labels: tuple[int, ...] = ()) -> None:
         """The checker creates one vector variable k = σ(var) (σ = ``axes``) where unfold
-        creates ``var``: var_|σ_a| = sign(σ_a)·k_a."""
+        creates ``var``: var_|σ_a| = sign(σ_a)·k_a.  On Z_n^d the checker names k's axis a
+        by its period, ``labels[a]``, instead of by a."""
         sigma = axes or tuple(range(1, self.ndim + 1))
         entries: list[tuple[int, str]] = [(1, "")] * len(sigma)
         for a, t in enumerate(sigma):
-            entries[abs(t) - 1] = (1 if t > 0 else -1, f"v{self.count}.{a}")
+            entries[abs(t) - 1] = (1 if t > 0 else -1, f"v{self.count}.{labels[a] if labels else a}")
         self.correspondence[var] = entries
         self.count += 1
 
@@ -408,48 +414,86 @@ def _unfold_side(side: DslSide) -> tuple[Term, _UnfoldContext]:
     ctx = _UnfoldContext(fresh_names(set()), side.real, side.ndim, dict(side.boxes), side.padded,
                          dict(side.literals))
     if side.torus:
+        ctx.frame = side_frame(side)
         return _unfold_torus(side.node, point, ctx), ctx
     return _unfold(side.node, point, ctx), ctx
 
 
-def _unfold_torus(node: Node, point: Index | None, ctx: _UnfoldContext) -> Term:
-    """Unfold on Z_n^d: periodization commutes with flip, shift and linear combinations,
-    and the output of a circular operation is its own periodization (``point`` None: a
-    scalar)."""
+def torus_frame(node: Node, ndim: int) -> tuple[int, ...] | None:
+    """On Z_n^d (n the signals' common shape, axes from 0): the axis of n that each axis of
+    ``node``'s value is periodic in, None for a number.  transpose reverses it (its value on
+    Z_n1 × Z_n2 lives on Z_n2 × Z_n1); every other operation keeps its argument's (operands
+    with different frames are refused by the box conditions)."""
+    if isinstance(node, Name):
+        return tuple(range(ndim))
+    if isinstance(node, Neg):
+        return torus_frame(node.operand, ndim)
+    if isinstance(node, BinOp):
+        return torus_frame(node.left, ndim) or torus_frame(node.right, ndim)
+    if isinstance(node, Call) and not OPERATIONS[node.func].scalar and node.args:
+        inner = torus_frame(node.args[0], ndim)
+        return inner[::-1] if inner is not None and node.func == "transpose" else inner
+    return None
+
+
+def side_frame(side: DslSide) -> tuple[int, ...]:
+    """The frame every variable of a side on Z_n^d lives in: the value's for a signal side
+    (the free point's periods), else the signals' own (sums are re-indexed into it)."""
+    identity = tuple(range(side.ndim))
+    return (torus_frame(side.node, side.ndim) or identity) if side.signal else identity
+
+
+def _into_frame(frame: tuple[int, ...], inner: tuple[int, ...] | None) -> Axes:
+    """τ with a(τ(k)) for k in ``frame`` reading a value whose axis a has period
+    ``inner[a]``: τ_a = 1 + the axis of ``frame`` with that period (() the identity)."""
+    if inner is None or not frame or inner == frame:
+        return ()
+    return tuple(frame.index(label) + 1 for label in inner)
+
+
+def _unfold_torus(node: Node, point: Index | None, ctx: _UnfoldContext, axes: Axes = ()) -> Term:
+    """Unfold on Z_n^d at σ(point) (σ = ``axes``: transposes and one-axis flips, each axis
+    read modulo its own period): periodization commutes with flip, shift, transpose and
+    linear combinations, and the output of a circular operation is its own periodization
+    (``point`` None: a scalar)."""
     if is_scalar(node):
         return _unfold_torus_scalar(node, ctx)
     if point is None:
         raise NotApplicableError(f"{dsl_text(node)} is a signal used where a number is expected")
     if isinstance(node, Name) and node.id in ctx.literals:
-        # read mod n, concrete entries v_c are Σ_c v_c·[p − c ≡ 0] (the entries mod n)
-        terms = tuple(Delta(point - Index.constant(coord)) if value == 1 else
-                      Scale(value, Delta(point - Index.constant(coord)))
+        # read mod n, concrete entries v_c are Σ_c v_c·[p − σ⁻¹(c) ≡ 0] (the entries mod n)
+        where = Atom(node.id, point, axes)
+        terms = tuple(Delta(point - Index.constant(where.preimage(coord))) if value == 1 else
+                      Scale(value, Delta(point - Index.constant(where.preimage(coord))))
                       for coord, value in ctx.literals[node.id])
         return terms[0] if len(terms) == 1 else Add(terms)
     if isinstance(node, Name):
-        return Atom(node.id, point)
+        if axes and axes[0] < 0:  # a∘σ(p) = a∘(−σ)(−p): one spelling, σ's first entry > 0
+            axes, point = tuple(-t for t in axes), -point
+        return Atom(node.id, point, () if axes == tuple(range(1, ctx.ndim + 1)) else axes)
     if isinstance(node, Neg):
-        return Scale(Fraction(-1), _unfold_torus(node.operand, point, ctx))
+        return Scale(Fraction(-1), _unfold_torus(node.operand, point, ctx, axes))
     if isinstance(node, BinOp) and node.op in "+-":
-        left, right = _unfold_torus(node.left, point, ctx), _unfold_torus(node.right, point, ctx)
+        left = _unfold_torus(node.left, point, ctx, axes)
+        right = _unfold_torus(node.right, point, ctx, axes)
         return Add((left, right if node.op == "+" else Scale(Fraction(-1), right)))
     if isinstance(node, BinOp) and node.op == "*" and isinstance(node.left, Number):
-        return Scale(node.left.value, _unfold_torus(node.right, point, ctx))
+        return Scale(node.left.value, _unfold_torus(node.right, point, ctx, axes))
     if isinstance(node, BinOp) and node.op == "*" and isinstance(node.right, Number):
-        return Scale(node.right.value, _unfold_torus(node.left, point, ctx))
-    if isinstance(node, BinOp) and node.op == "*" and (is_scalar(node.left) or is_scalar(node.right)):
-        return Prod((_unfold_torus(node.left, point, ctx), _unfold_torus(node.right, point, ctx)))
+        return Scale(node.right.value, _unfold_torus(node.left, point, ctx, axes))
     if isinstance(node, BinOp) and node.op == "/" and isinstance(node.right, Number) \
             and node.right.value != 0:
-        return Scale(1 / node.right.value, _unfold_torus(node.left, point, ctx))
+        return Scale(1 / node.right.value, _unfold_torus(node.left, point, ctx, axes))
     if isinstance(node, BinOp) and node.op == "/" and isinstance(node.right, Call) \
             and node.right.func in SIZE_FUNCTIONS:
-        return Prod((_unfold_torus(node.left, point, ctx), _reciprocal(node.right, ctx)))
-    # a pointwise product of signals (on one box of shape n: checked from the boxes of ops)
+        return Prod((_unfold_torus(node.left, point, ctx, axes), _reciprocal(node.right, ctx)))
+    # a pointwise product of signals (on one box of shape n: checked from the boxes of ops),
+    # or a number times a signal
     if isinstance(node, BinOp) and node.op == "*":
-        return Prod((_unfold_torus(node.left, point, ctx), _unfold_torus(node.right, point, ctx)))
+        return Prod((_unfold_torus(node.left, point, ctx, axes),
+                     _unfold_torus(node.right, point, ctx, axes)))
     if isinstance(node, Call):
-        return _unfold_torus_call(node, point, ctx)
+        return _unfold_torus_call(node, point, ctx, axes)
     raise NotApplicableError(f"{dsl_text(node)} has no definition on Z_n^d in the general tier")
 
 
@@ -474,21 +518,35 @@ def _unfold_torus_scalar(node: Node, ctx: _UnfoldContext) -> Term:
     raise NotApplicableError(f"{dsl_text(node)} has no definition on Z_n^d in the general tier")
 
 
+def _sizes(node: Call, meaning: Multilinear, ndim: int, sign: int = 1) -> Numel:
+    """N^numel, or with ``one_axis`` (size(a, k), d > 1 axes) n_(k+1)^numel."""
+    if not meaning.one_axis or ndim < 2:
+        return Numel(sign * meaning.numel)
+    axis = integer_value(node.args[1]) if len(node.args) == 2 else None
+    if axis is None or not -ndim <= axis < ndim:
+        raise NotApplicableError(f"{dsl_text(node)} names no axis of Z_n^d")
+    # axis k of a transpose has the period of the signals' axis frame[k]
+    period = (torus_frame(node.args[0], ndim) or tuple(range(ndim)))[axis % ndim]
+    return Numel(0, tuple(sign * meaning.numel * (a == period) for a in range(ndim)))
+
+
 def _reciprocal(divisor: Call, ctx: _UnfoldContext) -> Term:
-    """1 / (a size function) on Z_n^d: its record's meaning there is N^k, so N^(−k)."""
+    """1 / (a size function) on Z_n^d: its record's meaning there is N^k (n_(k+1)^k for one
+    axis), so N^(−k)."""
     meaning = _torus_call(divisor, None, ctx.padded)
     if meaning is None or meaning.reads:
         raise NotApplicableError(f"{dsl_text(divisor)} is not a size on Z_n^d")
-    return Numel(-meaning.numel)
+    return _sizes(divisor, meaning, ctx.ndim, -1)
 
 
-def _unfold_torus_call(node: Call, point: Index | None, ctx: _UnfoldContext) -> Term:
+def _unfold_torus_call(node: Call, point: Index | None, ctx: _UnfoldContext,
+                       axes: Axes = ()) -> Term:
     """A call on Z_n^d by its record's meaning there (the fragment of :func:`on_torus`; the
     number of axes a meaning needs is checked there, from the statement)."""
     meaning = _torus_call(node, None, ctx.padded)
     if meaning is None:
         raise NotApplicableError(f"{dsl_text(node)} has no definition on Z_n^d in the general tier")
-    return _interpret(node, meaning, point, ctx, (), torus=True)
+    return _interpret(node, meaning, point, ctx, axes, torus=True)
 
 
 def _interpret(node: Call, meaning: Multilinear, point: Index | None, ctx: _UnfoldContext,
@@ -500,14 +558,17 @@ def _interpret(node: Call, meaning: Multilinear, point: Index | None, ctx: _Unfo
     conv(a, b)(σ(p)) = Σ_j a(σ(j))·b(σ(p − j)) as σ is linear."""
     op = OPERATIONS[node.func]
     if op.scalar:
-        axes = ()  # a number does not depend on the point's axes
+        # a number does not depend on the point's axes; on Z_n^d a sum's variable is put
+        # into the side's frame (a bijection: it matches the periods axis by axis)
+        axes = _into_frame(ctx.frame, torus_frame(node.args[0], ctx.ndim)) \
+            if torus and meaning.summed else ()
     if point is None and meaning.phase:
         raise NotApplicableError(f"{node.func}(...) is a signal used where a number is expected")
     var = ""
     if meaning.summed:
         var = next(ctx.names)
-        if not torus:
-            ctx.created(var, axes)
+        labels = torus_frame(node.args[0], ctx.ndim) if torus else None
+        ctx.created(var, axes, labels or ())
     if not torus and meaning.ndim is not None and ctx.ndim != meaning.ndim:
         raise NotApplicableError(f"{dsl_text(node)} needs the number of axes")
     # the integers a read uses (offsets, axes); a zeropad's lengths are sizes, read elsewhere
@@ -520,7 +581,7 @@ def _interpret(node: Call, meaning: Multilinear, point: Index | None, ctx: _Unfo
     for read in meaning.reads:
         index, read_axes = _read_index(node, read, point, var, ints, ctx, axes)
         argument = node.args[read.arg]
-        factors.append(_unfold_torus(argument, index, ctx) if torus
+        factors.append(_unfold_torus(argument, index, ctx, read_axes) if torus
                        else _unfold(argument, index, ctx, read_axes))
     if meaning.phase and point is not None:  # ω^(±x·v): dft, idft
         factors.append(Phase.product(point.scaled(meaning.phase), Index.var(var)))
@@ -531,7 +592,8 @@ def _interpret(node: Call, meaning: Multilinear, point: Index | None, ctx: _Unfo
     if body is not None and meaning.summed:
         body = Sigma((var,), body, torus=torus)
     if meaning.numel:
-        body = Numel(meaning.numel) if body is None else Prod((Numel(meaning.numel), body))
+        size = _sizes(node, meaning, ctx.ndim)
+        body = size if body is None else Prod((size, body))
     if body is None:
         raise NotApplicableError(f"{dsl_text(node)} has an empty meaning")
     return body
@@ -720,7 +782,7 @@ def _flatten(term: Term) -> list[Monomial]:
     if isinstance(term, Const):
         return [Monomial(term.value, (), ())]
     if isinstance(term, Numel):
-        return [Monomial(Fraction(1), (), (), npow=term.power)]
+        return [Monomial(Fraction(1), (), (), npow=term.power, axis_powers=term.axes)]
     if isinstance(term, Delta):
         return [Monomial(Fraction(1), (), (), deltas=(term.index,))]
     if isinstance(term, Kronecker):
@@ -751,9 +813,11 @@ def _multiply(a: Monomial, b: Monomial) -> Monomial:
     if a.variables and b.variables and a.torus != b.torus:
         raise RuleError("a sum over Z^d times a sum over Z_n^d")
     # ω^a·ω^b = ω^(a+b)
+    axis_powers = tuple(p + q for p, q in itertools.zip_longest(a.axis_powers, b.axis_powers,
+                                                                  fillvalue=0))
     return Monomial(a.coef * b.coef, a.variables + b.variables, a.atoms + b.atoms,
                     a.torus or b.torus, a.phase * b.phase, a.npow + b.npow, a.deltas + b.deltas,
-                    a.points + b.points)
+                    a.points + b.points, axis_powers)
 
 
 def free_variables(mono: Monomial) -> set[str]:
@@ -951,7 +1015,7 @@ def atom_key(atom: Atom) -> tuple[Any, ...]:
 
 def monomial_key(mono: Monomial) -> tuple[Any, ...]:
     return (mono.torus, len(mono.variables), mono.variables, tuple(atom_key(a) for a in mono.atoms),
-            mono.phase.quadratic, mono.phase.linear, mono.phase.constant, mono.npow,
+            mono.phase.quadratic, mono.phase.linear, mono.phase.constant, mono.npow, mono.axis_powers,
             tuple((d.coeffs, d.const) for d in mono.deltas),
             tuple((p.coeffs, p.const) for p in mono.points))
 
@@ -966,6 +1030,10 @@ def order(form: LinearForm) -> LinearForm:
                       Atom(a.signal, Index.constant(a.apply(a.index.const)) if a.index.const
                            else Index(), ())
                       if a.axes and not a.index.coeffs else a for a in mono.atoms)
+        # n_1⋯n_d = N (axis_powers has all d axes): the per-axis powers keep their minimum 0
+        common = min(mono.axis_powers, default=0)
+        sizes = tuple(p - common for p in mono.axis_powers)
+        mono = replace(mono, npow=mono.npow + common, axis_powers=sizes if any(sizes) else ())
         sorted_mono = replace(mono, atoms=tuple(sorted(atoms, key=atom_key)),
                               torus=mono.torus and bool(mono.variables),
                               points=tuple(sorted({_signed_point(p) for p in mono.points},

@@ -409,14 +409,21 @@ class Phase:
 
 @dataclass(frozen=True)
 class Numel:
-    """``N^power`` with N = n_1⋯n_d, the number of points of Z_n^d (a size function's value)."""
+    """``N^power`` with N = n_1⋯n_d, the number of points of Z_n^d (a size function's value);
+    with ``axes`` (one exponent per axis from 0, size(a, k) = n_(k+1)) Π_k n_(k+1)^axes[k]."""
 
     power: int
+    axes: tuple[int, ...] = ()
 
     def text(self) -> str:
+        if self.axes:
+            return "·".join(f"n_{k}" if e == 1 else f"n_{k}^({e})" for k, e in enumerate(self.axes, 1) if e)
         return "N" if self.power == 1 else f"N^({self.power})"
 
     def latex(self) -> str:
+        if self.axes:
+            return r"\, ".join(f"n_{{{k}}}" if e == 1 else f"n_{{{k}}}^{{{e}}}"
+                               for k, e in enumerate(self.axes, 1) if e)
         return "N" if self.power == 1 else f"N^{{{self.power}}}"
 
 
@@ -500,12 +507,17 @@ class Monomial:
     npow: int = 0  # a factor N^npow, N = n_1⋯n_d
     deltas: tuple[Index, ...] = ()  # factors [L ≡ 0 mod n]
     points: tuple[Index, ...] = ()  # factors [L = 0] on Z^d (entries of concrete signals)
+    # and Π_k n_(k+1)^axis_powers[k] (size(a, k)); kept with min 0 (N factored out, see rules.order)
+    axis_powers: tuple[int, ...] = ()
 
     def as_term(self) -> Term:
         """The same monomial in the nested term language."""
-        if self.npow:
-            rest = replace(self, coef=Fraction(1), npow=0).as_term()
-            term: Term = Numel(self.npow) if rest == Prod(()) else Prod((Numel(self.npow), rest))
+        if self.npow or any(self.axis_powers):
+            rest = replace(self, coef=Fraction(1), npow=0, axis_powers=()).as_term()
+            size = Numel(self.npow) if not any(self.axis_powers) else \
+                Numel(0, self.axis_powers) if not self.npow else \
+                Prod((Numel(self.npow), Numel(0, self.axis_powers)))
+            term: Term = size if rest == Prod(()) else Prod((size, rest))
             return term if self.coef == 1 else Scale(self.coef, term)
         factors: tuple[Term, ...] = self.atoms + ((self.phase,) if self.phase != Phase() else ())
         factors += tuple(Delta(d) for d in self.deltas)
