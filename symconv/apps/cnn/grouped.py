@@ -35,6 +35,7 @@ from typing import Literal
 
 from symconv.apps.cnn.layers import LayerShape, output_size
 from symconv.errors import ShapeError
+from symconv.lang.dsl import parse_statement
 
 # How output channels are assigned to groups: torch's blocks (o // (O/groups)), or, mistakes
 # for the backward pass to refute, interleaved (o % groups) or the next group along.
@@ -222,6 +223,8 @@ class GroupedLayerText:
                  "statement": self.grad_weight_statement(assignment="interleaved"),
                  "expect": "fails"},
             ]
+        for claim in found:
+            parse_statement(claim["statement"])  # the language's limits (length, depth) hold
         return [claim | {"signals": signals} for claim in found]
 
 
