@@ -129,8 +129,8 @@ def _cmd_cnn(args: argparse.Namespace) -> int:
             print(f"= {pixel_form(args.channels[0], 0, args.kernel, origin, **settings)}")
         return 0
     if args.action == "claims":
-        layer = GroupedLayerText(*args.channels, groups=args.groups, **settings,
-                                 ndim=len(args.kernel))
+        layer = GroupedLayerText(args.channels[0], args.channels[1], args.groups,
+                                 ndim=len(args.kernel), **settings)
         print(claims_toml([(layer, args.input or (7,) * len(args.kernel), args.kernel)]), end="")
         return 0
     if args.action == "backprop":

@@ -84,7 +84,7 @@ def test_statements_name_what_they_read() -> None:
     assert layer.grad_weight(0, 1) == "downsample(corr(upsample(g0, 3), shift(x1, 1)), 2)"
     assert layer.name() == "cnn-groups-2x2-groups1-stride3-dilation2-padding1"
     # one group: no group mutants
-    assert [c["name"].removeprefix(layer.name() + "-")
+    assert [c.name.removeprefix(layer.name() + "-")
             for c in layer.claims((9,), (2,))] == ["grad-input", "grad-weight",
                                                     "grad-input-unflipped"]
 
@@ -163,8 +163,8 @@ def test_closed_forms_proved_for_all_sizes_and_mutants_refuted(
     text = GroupedLayerText(*layer, stride=stride, dilation=dilation, padding=padding,
                             ndim=ndim)
     for claim in text.claims((7,) * ndim, (2,) * ndim):
-        result = attempt(claim_from_text(claim["statement"], claim["signals"], claim["expect"]),
+        result = attempt(claim_from_text(claim.statement, claim.signals, claim.expect),
                          Budget(60))
-        assert result is not None, claim["name"]
-        want = Verdict.PROVED if claim["expect"] == "holds" else Verdict.REFUTED
-        assert result.verdict is want, (claim["name"], result.detail)
+        assert result is not None, claim.name
+        want = Verdict.PROVED if claim.expect == "holds" else Verdict.REFUTED
+        assert result.verdict is want, (claim.name, result.detail)

@@ -43,6 +43,17 @@ Assignment = Literal["blocks", "interleaved", "next"]
 _DEFAULTS = {"stride": 1, "dilation": 1, "padding": 0}
 
 
+@dataclass(frozen=True)
+class GeneratedClaim:
+    """One ``[[claim]]`` table: the statement with its declared shapes and expectation."""
+
+    name: str
+    statement: str
+    expect: str
+    signals: dict[str, str]
+    note: str = ""
+
+
 def _ints(values: Sequence[int]) -> str:
     return ", ".join(str(v) for v in values)
 
@@ -183,49 +194,45 @@ class GroupedLayerText:
         return (f"cnn-groups-{self.in_channels}x{self.out_channels}-groups{self.groups}"
                 f"{settings}")
 
-    def claims(self, input_size: Sequence[int], kernel: Sequence[int]) -> list[dict[str, str]]:
+    def claims(self, input_size: Sequence[int], kernel: Sequence[int]) -> list[GeneratedClaim]:
         """The claims: the two closed forms (hold) and their mutants (fail)."""
         name, signals = self.name(), self.signals(input_size, kernel)
         layer = (f"{self.in_channels} input and {self.out_channels} output channels in "
                  f"{self.groups} groups, stride {self.stride}, dilation {self.dilation}, "
                  f"padding {self.padding}")
+        # (name suffix, statement, expect, note)
         found = [
-            {"name": f"{name}-grad-input",
-             "note": f"{layer}: dL/dx_c is the sum of the transposed layers of the output "
-                     "channels whose group reads c.",
-             "statement": self.grad_input_statement(), "expect": "holds"},
-            {"name": f"{name}-grad-weight",
-             "note": f"{layer}: dL/dW[o, j] correlates g_o (spread by the stride) with the "
-                     "input channel of o's group that W[o, j] reads.",
-             "statement": self.grad_weight_statement(), "expect": "holds"},
-            {"name": f"{name}-grad-input-unflipped",
-             "note": "Correlating with the kernels (no flip) is the wrong input gradient.",
-             "statement": self.grad_input_statement(op="corr"), "expect": "fails"},
+            ("grad-input", self.grad_input_statement(), "holds",
+             f"{layer}: dL/dx_c is the sum of the transposed layers of the output channels "
+             "whose group reads c."),
+            ("grad-weight", self.grad_weight_statement(), "holds",
+             f"{layer}: dL/dW[o, j] correlates g_o (spread by the stride) with the input "
+             "channel of o's group that W[o, j] reads."),
+            ("grad-input-unflipped", self.grad_input_statement(op="corr"), "fails",
+             "Correlating with the kernels (no flip) is the wrong input gradient."),
         ]
         if self.groups > 1:
             found += [
-                {"name": f"{name}-grad-input-from-the-next-group",
-                 "note": "The backward pass that sends each output channel's gradient to the "
-                         "inputs of the next group is wrong.",
-                 "statement": self.grad_input_statement(assignment="next"), "expect": "fails"},
-                {"name": f"{name}-grad-weight-from-the-next-group",
-                 "statement": self.grad_weight_statement(assignment="next"), "expect": "fails"},
+                ("grad-input-from-the-next-group", self.grad_input_statement(assignment="next"),
+                 "fails", "The backward pass that sends each output channel's gradient to the "
+                 "inputs of the next group is wrong."),
+                ("grad-weight-from-the-next-group",
+                 self.grad_weight_statement(assignment="next"), "fails", ""),
             ]
         if self.groups > 1 and self.out_channels > self.groups:
             # o % groups differs from o // (O/groups) only when a group has several outputs
             found += [
-                {"name": f"{name}-grad-input-interleaved-groups",
-                 "note": "Output channel o belongs to group o // (O/groups), not o % groups: "
-                         "the backward pass through the interleaved groups is wrong.",
-                 "statement": self.grad_input_statement(assignment="interleaved"),
-                 "expect": "fails"},
-                {"name": f"{name}-grad-weight-interleaved-groups",
-                 "statement": self.grad_weight_statement(assignment="interleaved"),
-                 "expect": "fails"},
+                ("grad-input-interleaved-groups",
+                 self.grad_input_statement(assignment="interleaved"), "fails",
+                 "Output channel o belongs to group o // (O/groups), not o % groups: the "
+                 "backward pass through the interleaved groups is wrong."),
+                ("grad-weight-interleaved-groups",
+                 self.grad_weight_statement(assignment="interleaved"), "fails", ""),
             ]
-        for claim in found:
-            parse_statement(claim["statement"])  # the language's limits (length, depth) hold
-        return [claim | {"signals": signals} for claim in found]
+        for _, statement, _, _ in found:
+            parse_statement(statement)  # the language's limits (length, depth) hold
+        return [GeneratedClaim(f"{name}-{suffix}", statement, expect, signals, note)
+                for suffix, statement, expect, note in found]
 
 
 def claims_toml(layers: Sequence[tuple[GroupedLayerText, Sequence[int], Sequence[int]]]) -> str:
@@ -233,12 +240,12 @@ def claims_toml(layers: Sequence[tuple[GroupedLayerText, Sequence[int], Sequence
     blocks = []
     for text, input_size, kernel in layers:
         for claim in text.claims(input_size, kernel):
-            lines = ["[[claim]]"]
-            for key in ("name", "note", "statement"):
-                if key in claim:
-                    lines.append(f"{key} = {_toml_string(claim[key])}")
-            signals = ", ".join(f"{k} = {_toml_string(v)}" for k, v in claim["signals"].items())
-            lines += [f"signals = {{ {signals} }}", f"expect = {_toml_string(claim['expect'])}"]
+            lines = ["[[claim]]", f"name = {_toml_string(claim.name)}"]
+            if claim.note:
+                lines.append(f"note = {_toml_string(claim.note)}")
+            signals = ", ".join(f"{k} = {_toml_string(v)}" for k, v in claim.signals.items())
+            lines += [f"statement = {_toml_string(claim.statement)}",
+                      f"signals = {{ {signals} }}", f"expect = {_toml_string(claim.expect)}"]
             blocks.append("\n".join(lines))
     return "\n\n".join(blocks) + "\n"
 
