@@ -112,7 +112,8 @@ class GroupedLayerText:
         return range(group * per_in, (group + 1) * per_in)
 
     # --- expressions --------------------------------------------------------------------
-    def _factors(self, a: str, factor: int, op: str) -> str:
+    def _resampled(self, a: str, factor: int, op: str) -> str:
+        """op(a, factor, ..., factor) (downsample or upsample), or a itself for factor 1."""
         return a if factor == 1 else f"{op}({a}, {_ints([factor] * self.ndim)})"
 
     def _shifted(self, a: str, offset: int) -> str:
@@ -121,7 +122,7 @@ class GroupedLayerText:
     def output(self, o: int) -> str:
         """y_o: the sum of the one-channel layers of output channel o's group."""
         return " + ".join(
-            self._factors(f"corr({self._factors(self.weight_name(o, j), self.dilation, 'upsample')}, "
+            self._resampled(f"corr({self._resampled(self.weight_name(o, j), self.dilation, 'upsample')}, "
                           f"{self._shifted(self.input_name(c), self.padding)})",
                           self.stride, "downsample")
             for j, c in enumerate(self.inputs_of(o)))
@@ -134,8 +135,8 @@ class GroupedLayerText:
     def grad_input(self, c: int, assignment: Assignment = "blocks", op: str = "conv") -> str:
         """dL/dx_c: the transposed layers of the output channels that read c (``op="corr"``
         leaves the kernel unflipped, a mutant)."""
-        terms = [self._shifted(f"{op}({self._factors(self.weight_name(o, j), self.dilation, 'upsample')}, "
-                               f"{self._factors(self.gradient_name(o), self.stride, 'upsample')})",
+        terms = [self._shifted(f"{op}({self._resampled(self.weight_name(o, j), self.dilation, 'upsample')}, "
+                               f"{self._resampled(self.gradient_name(o), self.stride, 'upsample')})",
                                -self.padding)
                  for o in range(self.out_channels)
                  for j, read in enumerate(self.inputs_of(o, assignment)) if read == c]
@@ -145,8 +146,8 @@ class GroupedLayerText:
         """dL/dW[o, j]: g_o spread by the stride, correlated with the padded input channel,
         read every ``dilation`` samples."""
         c = self.inputs_of(o, assignment)[j]
-        return self._factors(
-            f"corr({self._factors(self.gradient_name(o), self.stride, 'upsample')}, "
+        return self._resampled(
+            f"corr({self._resampled(self.gradient_name(o), self.stride, 'upsample')}, "
             f"{self._shifted(self.input_name(c), self.padding)})", self.dilation, "downsample")
 
     # --- statements ---------------------------------------------------------------------
