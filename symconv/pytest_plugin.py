@@ -16,12 +16,17 @@ verdict, the detail and the counterexample.
 - Items are plain pytest items with stable ids (``path::claim-name``) collected in
   file order, so ``pytest -n 4 --dist worksteal`` (pytest-xdist) spreads them
   over processes or machines.
+- Each claim runs as ``symconv verify`` runs it: in a worker process
+  (:class:`~symconv.prove.pool.ClaimPool`, one per pytest process, forked at the first
+  claim) under the same memory cap, each tier stopped at its share of the budget, and the
+  worker killed at the budget plus :data:`~symconv.prove.pool.GRACE` if it does not stop
+  (stuck in one long C call); the claim is then INCONCLUSIVE "budget of B s exhausted in
+  TIER (the worker was stopped)".
 """
 
 from __future__ import annotations
 
 import re
-import signal
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -32,6 +37,25 @@ import pytest
 from symconv.errors import ClaimFileError
 from symconv.lang.claims import TIER_NAMES, Claim, is_claim_file, is_python_claim_file, load_python, load_toml
 from symconv.prove import runner
+from symconv.prove.pool import ClaimPool, default_memory_bytes
+
+
+class _Workers:
+    """The session's worker pool over every collected claim, configured by the options."""
+
+    def __init__(self, items: list[pytest.Item]) -> None:
+        claims = [item for item in items if isinstance(item, ClaimItem)]
+        self.index = {item.nodeid: k for k, item in enumerate(claims)}
+        self.claims = [item.configured()[0] for item in claims]
+        self.pool = ClaimPool(self.claims, 1, default_memory_bytes())
+
+    def run(self, item: ClaimItem) -> runner.Outcome:
+        index = self.index[item.nodeid]
+        [(_, result, error)] = self.pool.run([index], [self.claims[index].budget])
+        return runner.Outcome(self.claims[index], result, error)
+
+
+_WORKERS = pytest.StashKey[_Workers]()
 
 
 class ClaimFailure(Exception):
@@ -120,7 +144,8 @@ class ClaimItem(pytest.Item):
         super().__init__(**kwargs)
         self.claim = claim
 
-    def _configured(self) -> Claim:
+    def configured(self) -> tuple[Claim, str | None]:
+        """The claim as the options configure it, and why to skip it (None: run it)."""
         claim = self.claim
         budget = self.config.getoption("symconv_budget")
         if budget is not None:
@@ -130,16 +155,20 @@ class ClaimItem(pytest.Item):
             chosen = {t.strip() for t in tiers.split(",")}
             kept = tuple(t for t in claim.tiers if t in chosen)
             if not kept:
-                pytest.skip(f"none of its tiers ({', '.join(claim.tiers)}) is among "
-                            f"--symconv-tiers {tiers}")
+                return claim, (f"none of its tiers ({', '.join(claim.tiers)}) is among "
+                               f"--symconv-tiers {tiers}")
             claim = replace(claim, tiers=kept)
-        return claim
+        return claim, None
 
     def runtest(self) -> None:
-        # The timer stops a tier at its share of the budget, unless someone else
-        # (pytest-timeout, say) already uses SIGALRM.
-        preempt = signal.getsignal(signal.SIGALRM) in (signal.SIG_DFL, None)
-        outcome = runner.verify_one(self._configured(), preempt=preempt)
+        if (skip := self.configured()[1]) is not None:
+            pytest.skip(skip)
+        # In a worker process, as `symconv verify` runs claims: a claim that does not stop at
+        # its budget is killed, not waited for (and its timer is not pytest-timeout's SIGALRM)
+        if _WORKERS not in self.config.stash:
+            workers = self.config.stash[_WORKERS] = _Workers(self.session.items)
+            self.config.add_cleanup(workers.pool.close)
+        outcome = self.config.stash[_WORKERS].run(self)
         self.user_properties.append(
             ("verdict", outcome.result.verdict.value if outcome.result else "ERROR"))
         if not outcome.ok:

@@ -333,16 +333,15 @@ def test_the_unfolded_meaning_is_what_ops_computes(name: str, torus: bool) -> No
     evaluation with symconv.core.ops, on complex symbolic signals (so that conj counts):
     at every point around the value's box on Z^d, on [0, n) with signals read mod n on Z_n^d."""
     from symconv.core.ops import periodize
-    from symconv.prove.recheck import _as_polynomial, _with_conjugates
     from symconv.prove.sums import FREE_VARIABLE
-    from symconv.prove.term_values import evaluate_at, tabulate
+    from tests.term_values import as_polynomial, evaluate_at, tabulate, with_conjugates
 
     call, term, ndim = _unfolded(name, torus)
     shape, origin = ((3,), (0,)) if torus else ((2, 3)[:ndim] + (2,) * (ndim - 2), (-1,) * ndim)
     env = {n: Signal.symbolic(n, shape, origin, real=False) for n in "ab"}
     value = evaluate(call, env, ExactBackend())
     period = shape if torus else None
-    tables = tabulate(_with_conjugates({n: periodize(s, shape) for n, s in env.items()}
+    tables = tabulate(with_conjugates({n: periodize(s, shape) for n, s in env.items()}
                                        if torus else env))
     if not isinstance(value, Signal):
         points: list[Any] = [None]
@@ -355,7 +354,7 @@ def test_the_unfolded_meaning_is_what_ops_computes(name: str, torus: bool) -> No
         got = evaluate_at(term, tables, {} if point is None else {FREE_VARIABLE: point}, ndim,
                           period)
         expected = value if point is None else value.value_at(point)
-        assert got == _as_polynomial(expected), (name, point)
+        assert got == as_polynomial(expected), (name, point)
 
 
 @pytest.mark.parametrize("name", sorted(OPERATIONS))

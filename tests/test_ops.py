@@ -352,3 +352,33 @@ def test_a_mode_or_boundary_that_is_no_string_is_an_unknown_name(options: dict[s
     F = Signal.symbolic("F", (3,))
     with pytest.raises(UnknownNameError, match=r"unknown (boundary|mode)"):
         conv(F, F, **options)  # type: ignore[arg-type]
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(st.integers(1, 5), min_size=1, max_size=2), st.lists(st.integers(1, 5), min_size=1,
+       max_size=2), st.booleans())
+def test_bare_generator_convolution_equals_the_plain_loop(kernel_shape: list[int],
+                                                          image_shape: list[int],
+                                                          swap: bool) -> None:
+    """The numpy sort-and-count path for independent symbolic entries (taken from
+    BARE_GENERATOR_MIN_PRODUCTS products on) gives the same canonical entries, coefficient
+    types included, as the plain loop it replaces for small inputs."""
+    import symconv.core.ops as ops_module
+
+    ndim = min(len(kernel_shape), len(image_shape))
+    kernel = Signal.symbolic("F", tuple(kernel_shape[:ndim]))
+    image = Signal.symbolic("I", tuple(image_shape[:ndim]))
+    if swap:
+        kernel, image = image, kernel
+    out_shape = tuple(k + n - 1 for k, n in zip(kernel.shape, image.shape, strict=True))
+    saved = ops_module.BARE_GENERATOR_MIN_PRODUCTS
+    try:
+        ops_module.BARE_GENERATOR_MIN_PRODUCTS = 0
+        bare = ops_module._exact_full_conv(kernel.entries, image.entries, out_shape)
+        ops_module.BARE_GENERATOR_MIN_PRODUCTS = math.inf  # type: ignore[assignment]
+        loop = ops_module._exact_full_conv(kernel.entries, image.entries, out_shape)
+    finally:
+        ops_module.BARE_GENERATOR_MIN_PRODUCTS = saved
+    for a, b in zip(bare.flat, loop.flat, strict=True):
+        assert a.domain == b.domain and a.terms == b.terms
+        assert [type(c) for c in a.terms.values()] == [type(c) for c in b.terms.values()]

@@ -80,6 +80,12 @@ def test_verdict_only_budget_skips_the_counterexample_search_not_the_verdict() -
     true = claim_from_text("conv(a, b) == conv(b, a)", {"a": "3", "b": "3"}, tiers=["exact"])
     assert run_tiers(true, Budget(60, witness=False)).verdict is Verdict.VERIFIED
     assert run_tiers(claim, Budget(60)).counterexample is not None
+    # a != claim: VERIFIED at once, without the smallest witness
+    differs = claim_from_text("conv(a, b) != corr(a, b)", {"a": "3", "b": "3"}, tiers=["exact"])
+    quick = run_tiers(differs, Budget(60, witness=False), diagnose=False)
+    assert quick.verdict is Verdict.VERIFIED and quick.counterexample is None
+    full = run_tiers(differs, Budget(60))
+    assert full.verdict is Verdict.VERIFIED and full.counterexample is not None
 
 
 def test_scalar_counterexample_has_no_coordinate() -> None:

@@ -31,9 +31,10 @@ from symconv.lang.dsl import Call, Number, names, parse_statement, unparse
 from symconv.prove import Budget, Verdict, exact, run_tiers
 from symconv.prove.derivation import Derivation, Step
 from symconv.prove.general import attempt, derive
-from symconv.prove.recheck import RecheckError, recheck, recheck_statement
+from symconv.prove.recheck import RecheckError, recheck_statement
 from symconv.prove.sums import Atom, Index, LinearForm, Monomial
 from tests import reference_eval as ref
+from tests.term_values import recheck
 from tests.test_soundness import TRUE_CORPUS, _replace_at, _subnodes, mutants
 
 PROOFS = Path(__file__).resolve().parent.parent / "proofs"

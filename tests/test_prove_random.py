@@ -193,6 +193,17 @@ def test_false_claim_is_refuted_with_small_counterexample() -> None:
     assert corr_at(b, bo, a, ao, x) == cex.right
 
 
+@pytest.mark.parametrize("op", ["==", "!="])
+def test_verdict_only_budget_skips_the_counterexample_search_not_the_verdict(op: str) -> None:
+    claim = claim_from_text(f"corr(a, b) {op} corr(b, a)", {"a": "3", "b": "4"}, tiers=["random"],
+                            sizes={"a": "50", "b": "50"})
+    verdict = Verdict.REFUTED if op == "==" else Verdict.VERIFIED
+    quick = run_tiers(claim, Budget(60, witness=False), diagnose=False)
+    assert quick.verdict is verdict and quick.counterexample is None
+    full = run_tiers(claim, Budget(60))
+    assert full.verdict is verdict and full.counterexample is not None
+
+
 def test_not_equal_claims() -> None:
     witness = _random("corr(a, b) != corr(b, a)", {"a": "3", "b": "4"}, {"a": "50", "b": "50"})
     assert witness.verdict is Verdict.VERIFIED

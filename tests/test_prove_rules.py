@@ -45,8 +45,8 @@ from symconv.prove.sums import (
     Prod,
     Sigma,
 )
-from symconv.prove.term_values import evaluate_at, tabulate
 from symconv.strategies import int_arrays, kernel_and_image
+from tests.term_values import evaluate_at, tabulate
 
 x, i, j = Index.var("x"), Index.var("i"), Index.var("j")
 ONE = Fraction(1)

@@ -113,3 +113,30 @@ def test_a_marker_per_claim_file(claim_dir: pytest.Pytester) -> None:
     result = claim_dir.runpytest_subprocess(*PLUGIN, "proofs", "--strict-markers",
                                             "-m", "symconv and not claims_laws")
     result.assert_outcomes(passed=1, deselected=3)
+
+
+STUCK_MODULE = '''
+import signal
+import time
+
+from symconv.lang.claims import python_claim
+from symconv.core.ops import conv
+
+
+@python_claim("stuck", {"a": "3", "b": "4"}, budget=1)
+def stuck(a, b):
+    # blocks the tier timer's signal and sleeps, as a long C call would: only a kill stops it
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGALRM})
+    time.sleep(60)
+    return conv(a, b), conv(b, a)
+'''
+
+
+def test_a_claim_that_does_not_stop_is_killed_at_its_budget(claim_dir: pytest.Pytester) -> None:
+    (claim_dir.path / "proofs" / "stuck.py").write_text(STUCK_MODULE)
+    result = claim_dir.runpytest_subprocess(*PLUGIN, "proofs/stuck.py", "--symconv-allow-python")
+    result.assert_outcomes(failed=1)
+    # written only by the worker pool's deadline path, which kills the worker (had it been
+    # waited for, the claim would have held after 60 s)
+    result.stdout.fnmatch_lines(["*verdict INCONCLUSIVE*",
+                                 "*budget of 1 s exhausted in * (the worker was stopped)*"])

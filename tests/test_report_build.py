@@ -57,7 +57,7 @@ def _pages(pdf: Path) -> int:
 
 # (report, minimum pages, maximum pages, strings pdftotext must find; no "fi"/"fl": ligatures)
 PDF_EXPECTATIONS = {
-    "derivation": (3, 12, ["Hadamard-sum form", "PROVED", "REFUTED", "flip-equivalence",
+    "derivation": (3, 14, ["Hadamard-sum form", "PROVED", "REFUTED", "flip-equivalence",
                            "corr-associative", "Larger"]),
     # pages count every overlay step; the frames are counted in the .tex below
     "lecture": (35, 250, ["Sliding window", "rotate 180", "Which libraries", "Direct or FFT",
@@ -282,3 +282,18 @@ def test_every_report_kind_has_a_context_builder() -> None:
     from symconv.report.spec import REPORT_KINDS
 
     assert tuple(CONTEXT_BUILDERS) == REPORT_KINDS
+
+
+def test_cli_lecture_solutions_do_not_overwrite_the_students_version(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "o"
+    out.mkdir()
+    students = out / "lecture.tex"
+    students.write_text("the students' version")
+    spec = tmp_path / "lecture.toml"
+    spec.write_text('report = "lecture"\ntiming_sizes = [1]\n')
+    assert main(["report", str(spec), "--solutions", "--no-pdf", "--out", str(out)]) == 0
+    written = out / "lecture-solutions.tex"
+    assert capsys.readouterr().out.strip() == str(written)
+    assert students.read_text() == "the students' version"
+    assert "Solution." in written.read_text(encoding="utf-8")

@@ -168,3 +168,35 @@ def test_a_wide_formula_puts_its_reason_on_the_next_line() -> None:
     rows = [r for r in latex.split("\n") if r.startswith(("=", r"\multicolumn"))]
     assert any(r.startswith(r"\multicolumn{2}") and "definition" in r for r in rows)
     assert rows[-1].startswith("= ")  # the short last line keeps its reason beside it
+
+
+def test_a_derivation_starts_across_both_columns() -> None:
+    from symconv.lang.claims import claim_from_text
+    from symconv.prove import run_tiers
+    from symconv.report.filters import derivation_steps
+
+    # a long start (the padded DFTs) must not widen the formula column over every reason
+    claim = claim_from_text("idft(dft(zeropad(a, len(a) + len(b) - 1)) * "
+                            "dft(zeropad(b, len(a) + len(b) - 1))) == conv(a, b)",
+                            {"a": {"shape": "3", "origin": [0]}, "b": {"shape": "3", "origin": [0]}})
+    start = derivation_steps(run_tiers(claim).derivation).split("\n")[1]
+    assert start.startswith(r"\multicolumn{2}") and r"\operatorname{pad}" in start
+
+
+@pytest.mark.parametrize("negate", [False, True])
+def test_a_displayed_claim_is_split_at_its_comparison_only_when_long(negate: bool) -> None:
+    from symconv.lang.claims import claim_from_text
+    from symconv.report.filters import displayed_formula
+    from symconv.report.formulas import claim_latex
+
+    relation = r"\neq" if negate else "="
+    short = claim_from_text("conv(F, I) == conv(I, F)", {"F": "3", "I": "3"})
+    assert displayed_formula(short, negate) == rf"\[ {claim_latex(short, negate=negate)} \]"
+    gradient = 'downsample(corr(upsample(V, 3, 3), z, mode="valid"), 2, 2)'  # a strided layer's
+    long = claim_from_text(
+        f'frobenius(downsample(corr(upsample(W, 3, 3), x, mode="valid"), 2, 2), {gradient}) == '
+        f"frobenius(x, conv(upsample(W, 3, 3), upsample({gradient}, 2, 2)))",
+        {"W": "2x3", "x": "9x9", "V": "2x3", "z": "9x9"})
+    shown = displayed_formula(long, negate)
+    assert shown == (rf"\begin{{multline*}} {claim_latex(long, 'left')} \\ {relation} "
+                     rf"{claim_latex(long, 'right')} \end{{multline*}}")

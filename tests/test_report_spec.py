@@ -89,3 +89,23 @@ def test_bundled_claims_are_package_data(kind: str) -> None:
     claims = default_spec(kind).shown_claims
     assert bool(claims) == (kind != "verify")
     assert len({c.name for c in claims}) == len(claims)
+
+
+def test_a_lecture_with_solutions_is_written_beside_the_students_version() -> None:
+    solutions = load_spec("lecture").with_solutions()
+    assert (solutions.output, solutions.solutions) == ("lecture-solutions", True)
+    assert solutions.with_solutions() == solutions  # not lecture-solutions-solutions
+    verify = load_spec("verify").with_solutions()  # only a lecture has solutions to show
+    assert verify.output == "verify"
+
+
+@pytest.mark.parametrize(("body", "output"), [
+    ('report = "lecture"\nsolutions = true\n', "lecture-solutions"),
+    ('report = "lecture"\nsolutions = false\n', "lecture"),
+    ('report = "lecture"\noutput = "answers"\nsolutions = true\n', "answers"),
+])
+def test_a_specification_with_solutions_has_its_own_default_name(tmp_path: Path, body: str,
+                                                                   output: str) -> None:
+    path = tmp_path / "mine.toml"
+    path.write_text(body)
+    assert load_spec(path).output == output

@@ -29,6 +29,7 @@ False
 
 from __future__ import annotations
 
+import itertools
 import math
 from typing import Any
 
@@ -142,8 +143,8 @@ def _exact_transform(signal: Signal, dims: tuple[int, ...], sign: int, scale_kin
     field = cyclotomic_field(order)
     steps = [order // n for n in dims]
     inputs = []
-    for pos in np.ndindex(*signal.shape):
-        value: Any = signal.entries[pos]
+    for pos, value in zip(itertools.product(*map(range, signal.shape)), signal.entries.flat,
+                          strict=True):
         if value.is_zero():
             continue
         terms = [(m, _zeta_terms(c, value.domain, order)) for m, c in value.terms.items()]
@@ -162,7 +163,7 @@ def _exact_transform(signal: Signal, dims: tuple[int, ...], sign: int, scale_kin
         field = field_scale[0]  # √N needs a larger cyclotomic field
         order, inputs = _lift(inputs, order, field.order)
     out = np.empty(dims, dtype=object)
-    for k in np.ndindex(*dims):
+    for k in itertools.product(*map(range, dims)):
         buckets: dict[Monomial, dict[int, Any]] = {}
         for phases, terms in inputs:
             shift = sign * sum(a * b for a, b in zip(k, phases, strict=True))
@@ -272,8 +273,8 @@ def complex_values(signal: Signal) -> np.ndarray:
     if not signal.is_exact:
         return np.asarray(signal.entries, dtype=np.complex128)
     out = np.empty(signal.shape, dtype=np.complex128)
-    for pos in np.ndindex(*signal.shape):
-        value: Any = signal.entries[pos]
+    for pos, value in zip(itertools.product(*map(range, signal.shape)), signal.entries.flat,
+                          strict=True):
         if not value.is_constant():
             raise ShapeError(f"entry {value.as_expr()} at {pos} is symbolic; expected a number")
         out[pos] = _complex_of(value.constant_value(), value.domain)

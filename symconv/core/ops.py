@@ -38,6 +38,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any, ParamSpec, Protocol, TypeVar
 
 import numpy as np
+from sympy.polys.domains.domain import Domain
 
 from symconv.core.algebra import Generator, Monomial, Polynomial, polynomial_sum, unify_domains
 from symconv.core.signal import (
@@ -99,9 +100,15 @@ def _common_kind(*signals: Signal) -> list[Signal]:
     if all(not s.is_exact for s in signals):
         return list(signals)
     exact = [s.exact() for s in signals]
-    domain = exact[0].domain
-    for s in exact[1:]:
-        domain = unify_domains(domain, s.domain)
+    # the entries' own common domain (ZZ for symbolic entries: Signal.domain would start
+    # from QQ and convert every integer entry on every call); QQ only with no entries at all
+    domain: Domain | None = None
+    for s in exact:
+        for p in s.entries.flat:
+            if p.domain is not domain:
+                domain = p.domain if domain is None else unify_domains(domain, p.domain)
+    if domain is None:
+        return exact
     return [
         s if all(p.domain == domain for p in s.entries.flat)
         else Signal(_map_entries(s.entries, lambda p: p.to_domain(domain)), s.origin)
@@ -171,9 +178,18 @@ def _numeric_full_conv(kern: np.ndarray, img: np.ndarray, out_shape: tuple[int, 
     return out
 
 
+# Below this many products the plain loop is faster than numpy's sort and count (its fixed
+# cost: ~30 us for one product, ~3x the loop's up to ~100 products; even at ~200).
+BARE_GENERATOR_MIN_PRODUCTS = 200
+
+
 def _exact_full_conv(kern: np.ndarray, img: np.ndarray, out_shape: tuple[int, ...]) -> np.ndarray:
-    kern_items = [(pos, p) for pos, p in np.ndenumerate(kern) if p.terms]
-    img_items = [(pos, p) for pos, p in np.ndenumerate(img) if p.terms]
+    strides = [math.prod(out_shape[k + 1 :]) for k in range(len(out_shape))]
+    # each non-zero entry with its offset in the output box (row-major, as ndenumerate)
+    kern_items = [(off, p) for off, p in zip(_box_offsets(kern.shape, strides), kern.flat,
+                                             strict=True) if p.terms]
+    img_items = [(off, p) for off, p in zip(_box_offsets(img.shape, strides), img.flat,
+                                            strict=True) if p.terms]
     # Products of terms, not of entries: entries that are themselves long sums (a DFT's)
     # multiply term by term.
     work = sum(len(p.terms) for _, p in kern_items) * sum(len(p.terms) for _, p in img_items)
@@ -183,19 +199,15 @@ def _exact_full_conv(kern: np.ndarray, img: np.ndarray, out_shape: tuple[int, ..
             f"the limit is {MAX_EXACT_PRODUCTS} (use the random tier or numeric arrays)"
         )
     domain = kern_items[0][1].domain if kern_items else ZERO.domain
-    strides = [math.prod(out_shape[k + 1 :]) for k in range(len(out_shape))]
-
-    def offset(pos: tuple[int, ...]) -> int:
-        return sum(a * s for a, s in zip(pos, strides, strict=True))
-
     size = math.prod(out_shape)
-    if all(_is_bare_generator(p, domain.one) for _, p in kern_items + img_items):
-        kern_gens = [(offset(pos), next(iter(p.terms))[0]) for pos, p in kern_items]
-        img_gens = [(offset(pos), next(iter(p.terms))[0]) for pos, p in img_items]
+    if len(kern_items) * len(img_items) >= BARE_GENERATOR_MIN_PRODUCTS and \
+            all(_is_bare_generator(p, domain.one) for _, p in kern_items + img_items):
+        kern_gens = [(off, next(iter(p.terms))[0]) for off, p in kern_items]
+        img_gens = [(off, next(iter(p.terms))[0]) for off, p in img_items]
         return _bare_generator_conv(kern_gens, img_gens, size, domain).reshape(out_shape)
     acc: list[dict[Monomial, Any]] = [{} for _ in range(size)]
-    kern_terms = [(offset(pos), list(p.terms.items())) for pos, p in kern_items]
-    img_terms = [(offset(pos), list(p.terms.items())) for pos, p in img_items]
+    kern_terms = [(off, list(p.terms.items())) for off, p in kern_items]
+    img_terms = [(off, list(p.terms.items())) for off, p in img_items]
     for koff, kt in kern_terms:
         for ioff, it in img_terms:
             terms = acc[koff + ioff]
@@ -208,6 +220,14 @@ def _exact_full_conv(kern: np.ndarray, img: np.ndarray, out_shape: tuple[int, ..
     for idx, terms in enumerate(acc):
         out[idx] = Polynomial(terms, domain) if terms else ZERO
     return out.reshape(out_shape)
+
+
+def _box_offsets(shape: tuple[int, ...], strides: list[int]) -> list[int]:
+    """The offset Σ pos_a·strides_a of every position of a box of ``shape``, row-major."""
+    offsets = [0]
+    for n, stride in zip(shape, strides, strict=True):
+        offsets = [o + i * stride for o in offsets for i in range(n)]
+    return offsets
 
 
 def _bare_generator_conv(
@@ -240,7 +260,8 @@ def _bare_generator_conv(
     monomials = list(zip(map(gens.__getitem__, low.tolist()), map(gens.__getitem__, high.tolist()),
                          strict=True))
     coefficients = counts.tolist()
-    if domain.is_QQ:  # the rational type from a count directly (convert's dispatch is ~9x slower)
+    if domain.is_QQ or domain.is_ZZ:  # the element type from a count directly (convert's
+        # dispatch is ~9x slower)
         coefficients = list(map(domain.dtype, coefficients))
     elif not domain.of_type(1):
         coefficients = list(map(domain.convert, coefficients))
@@ -589,6 +610,11 @@ def periodize(signal: Signal, period: Sequence[int]) -> Signal:
                 entries = np.concatenate((entries.take(range(n - o % n, n), axis),
                                           entries.take(range(n - o % n), axis)), axis)
         return Signal(entries if entries is not signal.entries else entries.copy(),
+                      (0,) * signal.ndim)
+    if signal.shape == period and 0 not in period and not signal.is_exact:
+        # numeric, one box of shape n: the same cyclic shift, without the scatter-add
+        shifts = tuple(o % n for o, n in zip(signal.origin, period, strict=True))
+        return Signal(np.roll(signal.entries, shifts, tuple(range(signal.ndim))),
                       (0,) * signal.ndim)
     out = _zero_array(period, signal.is_exact, signal.entries.dtype)
     index = np.indices(signal.shape).reshape(signal.ndim, -1)

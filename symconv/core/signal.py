@@ -36,15 +36,13 @@ from typing import Any, Protocol
 
 import numpy as np
 import sympy
-from sympy.polys.domains import QQ
+from sympy.polys.domains import QQ, ZZ
 from sympy.polys.domains.domain import Domain
 
 from symconv.core.algebra import (
     Generator,
     Polynomial,
-    complex_generator,
     polynomial_sum,
-    real_generator,
     unify_domains,
 )
 from symconv.core.show import box_html, box_latex, box_text
@@ -151,12 +149,17 @@ class Signal:
         org = default_origin(dims) if origin is None else tuple(origin)
         if len(org) != len(dims):
             raise ShapeError(f"origin {tuple(org)} has {len(org)} coordinates; expected {len(dims)}")
-        make = real_generator if real else complex_generator
-        entries = np.empty(dims, dtype=object)
-        for pos in np.ndindex(*dims):
-            coord = tuple(p + o for p, o in zip(pos, org, strict=True))
-            entries[pos] = Polynomial.from_generator(make(name, coord))
-        return cls(entries, org)
+        # the Generator and its one-term Polynomial built directly (no per-entry validation:
+        # a generator with coefficient one is a canonical non-zero polynomial), row-major
+        kind = "r" if real else "c"
+        one = ZZ.one
+        wrap = Polynomial.from_nonzero_terms
+        flat = [wrap({(Generator(name, kind, coord),): one}, ZZ)
+                for coord in itertools.product(*(range(o, o + n) for o, n in zip(org, dims,
+                                                                                  strict=True)))]
+        entries = np.empty(size, dtype=object)
+        entries[:] = flat
+        return cls(entries.reshape(dims), org)
 
     @classmethod
     def from_array(cls, array: Any, origin: Sequence[int] | None = None) -> Signal:
@@ -478,10 +481,10 @@ def as_signal(value: Any) -> Signal:
 
 
 def _map_entries(arr: np.ndarray, func: Callable[[Any], Any]) -> np.ndarray:
-    out = np.empty(arr.shape, dtype=object)
-    for pos in np.ndindex(*arr.shape):
-        out[pos] = func(arr[pos])
-    return out
+    out = np.empty(arr.size, dtype=object)
+    for k, value in enumerate(arr.flat):
+        out[k] = func(value)
+    return out.reshape(arr.shape)
 
 
 def check_box(shape: tuple[int, ...], exact: bool) -> None:

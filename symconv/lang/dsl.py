@@ -172,7 +172,9 @@ def parse_statement(text: str) -> Statement:
         raise ClaimFileError("column 1: a statement must be a single line")
     source = text.strip()
     offset = len(text) - len(text.lstrip())
-    for col, char in enumerate(text, 1):
+    # the column of the first character refused, searched only when there is one
+    for col, char in enumerate(() if text.isascii() and text.replace("\t", " ").isprintable()
+                               else text, 1):
         if not char.isascii():
             raise ClaimFileError(f"column {col}: character {describe_character(char)} is not "
                                  "allowed in a statement: it is not ASCII (a name is ASCII "
@@ -277,11 +279,14 @@ class _Builder:
     def __init__(self, source: str, offset: int) -> None:
         self.source = source
         self.encoded = source.encode("utf-8")
+        self.ascii = source.isascii()
         self.offset = offset
 
     def col(self, node: ast.AST) -> int:
-        # ast offsets count UTF-8 bytes; columns count characters.
+        # ast offsets count UTF-8 bytes; columns count characters (the same in ASCII).
         byte_col = getattr(node, "col_offset", 0)
+        if self.ascii:
+            return byte_col + self.offset
         return len(self.encoded[:byte_col].decode("utf-8", errors="ignore")) + self.offset
 
     def fail(self, node: ast.AST, message: str) -> ClaimFileError:

@@ -35,7 +35,7 @@ Shared by every verdict:
 
 PROVED (:func:`symconv.prove.general.attempt`, 32), given only when all of these pass:
 
-1. the independent checker :mod:`symconv.prove.checker` (613), which imports only
+1. the independent checker :mod:`symconv.prove.checker` (604), which imports only
    the parser and takes nothing from the prover but the certificate's witnesses: it reads
    the claim's statement and declared signals (shape, origin, realness, fixed entries, as
    plain data from :func:`symconv.prove.derivation.declared_signals` and
@@ -59,7 +59,7 @@ PROVED (:func:`symconv.prove.general.attempt`, 32), given only when all of these
    two small sizes that are not declared ones (:func:`~symconv.prove.recheck.recheck_modes`,
    39, for modes: sizes within the proof's scope).  The prover's normal form is not
    evaluated here (the checker computes its own); the tests evaluate it against ops
-   (:func:`~symconv.prove.recheck.recheck`).
+   (``recheck`` in tests/term_values.py).
 
 VERIFIED (:mod:`symconv.prove.exact`, 167: ``attempt`` with ``_refuted`` and the sizes
 it adds): :func:`symconv.prove.counterexample.exact_difference` (14) and
@@ -75,7 +75,7 @@ behind the error probability, with :func:`symconv.prove.evaluate.degree`, 15) an
 :mod:`symconv.prove.modular` (571: NTT convolutions and Z[ζ_L] → F_p).
 
 In all, 7,062 lines: shared by every verdict 3,405 (the core 2,476, the parser and
-SignalSpec 704, the tiers' decision and the cache 225), PROVED 758 (the checker 613),
+SignalSpec 704, the tiers' decision and the cache 225), PROVED 749 (the checker 604),
 VERIFIED 1,587 (packed 1,165), PROBABLE 1,312.  Most of it is the exact arithmetic and
 the packed engine that VERIFIED needs anyway; the general tier's prover (general, rules,
 sums, certificate, derivation records and the term evaluator, 3,820 lines) is outside it.

@@ -33,6 +33,7 @@ immaterial).  The model the certificate names is verified from the declared sign
 from __future__ import annotations
 
 import itertools
+import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
@@ -173,28 +174,35 @@ def _size(node: Node, ndims: Mapping[str, int]) -> Aff:
 def _names_sizes(node: Call, ndim: int) -> bool:
     """A circconv/circcorr period that is the sizes in axis order: circconv(a, b, size(a, 0),
     size(a, 1)), or circconv(a, b, len(a)) in 1D (on Z_n^d every size(s, k) is n_k)."""
-    def is_size(a: Node, k: int) -> bool:
-        if not (isinstance(a, Call) and isinstance(a.args[0], Name)):
-            return False
-        return a.args[1:] == (Number(Fraction(k)),) if a.func == "size" else a.func == "len" and ndim == 1
     periods = node.args[2:]
     return node.func in ("circconv", "circcorr") and len(periods) == ndim > 0 and all(
-        is_size(a, k) for k, a in enumerate(periods))
+        isinstance(a, Call) and isinstance(a.args[0], Name) and (
+            a.args[1:] == (Number(Fraction(k)),) if a.func == "size" else a.func == "len" and ndim == 1)
+        for k, a in enumerate(periods))
 
 
-def declared_boxes(signals: Mapping[str, Sequence[Declared]], tied: bool) -> dict[str, Box]:
+def declared_boxes(signals: Mapping[str, Sequence[Declared]], tied: bool,
+                   torus: bool = False) -> dict[str, Box]:
     """Per signal and axis the declared origin (else a symbol o) and a size symbol n, shared
-    (``tied``) by signals of one identical declaration (one spec: equal at every declared size)."""
+    (``tied``) by signals of one identical declaration (one spec: equal at every declared size).
+    ``torus``: one size n for all signals, so centred origins (a function of n) are one symbol."""
     first: dict[Any, str] = {}
     boxes = {}
     for name, specs in signals.items():
         key = (specs[0].shape, specs[0].origin, specs[0].centred)
         rep = first.setdefault(key, name) if tied and len(specs) == 1 else name
         origins = {None if s.centred else s.origin for s in specs}
-        origin = origins.pop() if len(origins) == 1 else None
-        los = [{f"o:{rep}.{a}": 1} if origin is None else _const(origin[a]) for a in range(len(key[0]))]
-        boxes[name] = [(lo, _add(lo, {f"n:{rep}.{a}": 1, "1": -1})) for a, lo in enumerate(los)]
+        origin = origins.pop() if len(origins) == 1 else name  # name: the specs differ
+        o, n = ("" if origin is None else name, "torus") if torus else (rep, rep)
+        los = [_const(origin[a]) if isinstance(origin, tuple) else {f"o:{o}.{a}": 1}
+               for a in range(len(key[0]))]
+        boxes[name] = [(lo, _add(lo, {f"n:{n}.{a}": 1, "1": -1})) for a, lo in enumerate(los)]
     return boxes
+
+
+def _fixed(spec: Declared) -> Box:
+    """The box of one declared spec, at its declared size."""
+    return [(_const(o), _const(o + n - 1)) for o, n in zip(spec.origin, spec.shape, strict=True)]
 
 
 @dataclass
@@ -315,7 +323,7 @@ class _Expander:
         if isinstance(node, Name) and p is not None and node.id in self.literals:
             return [replace(self.one(Fraction(v)), deltas=[(a, _add(q, _const(-c[a]))) for a, q in
                                                            enumerate(p)])
-                    for c, v in sorted(self.literals[node.id].items()) if v]
+                    for c, v in sorted(self.literals[node.id].items()) if v]  # Σ_c v_c·Π_a [p_a = c_a]
         if isinstance(node, Name) and p is not None:
             return [self.atom(node.id, p)]
         if isinstance(node, Neg):
@@ -346,8 +354,6 @@ class _Expander:
 
     def call(self, node: Call, p: list[Aff] | None) -> list[Term]:
         f, args = node.func, node.args
-        if f in ("conv", "corr") and p is not None and self.options(node) != ("full", "zero"):
-            return self.cropped(node, p)
         _need(not self.padded or not (f in SIZES or node.kwargs), f"{f} is outside the fragment of Z_N^d")
         if self.padded and f == "zeropad":  # zeropad(a, N) read mod N is a mod N
             return self.expand(args[0], p)
@@ -373,26 +379,30 @@ class _Expander:
             return self.expand(args[0], REINDEX[f][0](p, self.ints(node)))
         if f == "hadamard":
             return self.product(self.expand(args[0], p), self.expand(args[1], p))
-        if f in ("downsample", "upsample"):
-            return self.resampled(node, p, self.ints(node))
+        if f in ("downsample", "upsample"):  # strides and dilations: Z^d only, factors s_a ≥ 1
+            s = self.ints(node)
+            _need(self.torus is None and len(s) == len(p) and min(s) >= 1,
+                  f"{f} is outside the checked fragment of this model")
+            if f == "downsample":  # downsample(a, s)(p) = a(s·p)
+                return self.expand(args[0], [_add({}, q, c) for q, c in zip(p, s, strict=True)])
+            j = self.fresh(len(p))  # upsample(a, s)(p) = Σ_j a(j)·Π_a [p_a − s_a·j_a = 0]
+            deltas = [(a, _add(q, jj, -c)) for a, (q, jj, c) in enumerate(zip(p, j, s, strict=True))]
+            return self.bind(j, [replace(t, deltas=t.deltas + deltas) for t in self.expand(args[0], j)])
         _need(f in SLIDING or f in FOURIER, f"{f} is outside the checked fragment")
-        k = self.fresh(len(p))
-        if f in FOURIER:  # ω^(±p·k), and 1/n per axis for idft
+        if f in FOURIER:  # Σ_k a(k)·ω^(±p·k), and 1/n per axis for idft
+            k = self.fresh(len(p))
             phase = [_add({}, _mul(q, kk), FOURIER[f]) for q, kk in zip(p, k, strict=True)]
             factor = replace(self.one(npow=(-(f == "idft"),) * len(p)), phase=phase)
             return self.bind(k, self.product([factor], self.expand(args[0], k)))
-        outer = [_add(q, kk, SLIDING[f]) for q, kk in zip(p, k, strict=True)]
-        return self.bind(k, self.product(self.expand(args[0], k), self.expand(args[1], outer)))
+        return self.sliding(node, p, *self.options(node))
 
-    def cropped(self, node: Call, p: list[Aff]) -> list[Term]:
-        """𝟙_B(x)·Σ_k a(k)·b⟨boundary⟩(x ∓ k): B the mode's box; valid mode does not extend."""
-        mode, boundary = self.options(node)
-        _need(self.torus is None, "a crop is outside the checked fragment of Z_n^d")
-        indicator = INDICATOR + repr([(_frozen(lo), _frozen(hi)) for lo, hi in self.box(node)])
+    def sliding(self, node: Call, p: list[Aff], mode: str, boundary: str) -> list[Term]:
+        """Σ_k a(k)·b(x ∓ k); with a mode or boundary 𝟙_B(x)·Σ_k a(k)·b⟨boundary⟩(x ∓ k), B the
+        mode's box (valid mode does not extend)."""
         k = self.fresh(len(p))
         outer = [_add(q, kk, SLIDING[node.func]) for q, kk in zip(p, k, strict=True)]
-        image = node.args[1]
         kernel = self.expand(node.args[0], k)  # before the image: the order unfold creates sums
+        image = node.args[1]
         if boundary == "zero" or mode == "valid":
             terms = self.expand(image, outer)
         elif isinstance(image, Name):
@@ -401,37 +411,13 @@ class _Expander:
             terms = [self.atom(extended, outer)]
         else:
             raise CertificateError("the extension of an expression is outside the fragment")
+        terms = self.bind(k, self.product(kernel, terms))
+        if (mode, boundary) == ("full", "zero"):
+            return terms
+        _need(self.torus is None, "a crop is outside the checked fragment of Z_n^d")
+        indicator = INDICATOR + repr([(_frozen(lo), _frozen(hi)) for lo, hi in self.box(node)])
         self.real |= {indicator}
-        return self.product([self.atom(indicator, p)], self.bind(k, self.product(kernel, terms)))
-
-    # --- strides and dilations (lattice): on Z^d only, one positive factor s_a per axis ---
-    def resampled(self, node: Call, p: list[Aff], factors: list[int]) -> list[Term]:
-        """downsample(a, s)(p) = a(s·p); upsample(a, s)(p) = Σ_j a(j)·Π_a [p_a − s_a·j_a = 0]."""
-        if self.torus is not None or self.padded or len(factors) != len(p) or min(factors) < 1:
-            raise CertificateError(f"{node.func} is outside the checked fragment of this model")
-        if node.func == "downsample":
-            return self.expand(node.args[0], [_add({}, q, s) for q, s in zip(p, factors, strict=True)])
-        j = self.fresh(len(p))
-        return self.bind(j, [replace(t, deltas=t.deltas + [(a, _add(q, jj, -s)) for a, (q, jj, s)
-                                                           in enumerate(zip(p, j, factors, strict=True))])
-                             for t in self.expand(node.args[0], j)])
-
-    @staticmethod
-    def divide(t: Term) -> Term:
-        """The step ["divide"]: [g·L + k = 0] = [L + k/g = 0] on Z^d (L integer), g the gcd of
-        the variables' coefficients; the term is 0 where g does not divide k."""
-        deltas, coef = [], t.coef
-        for a, d in t.deltas:
-            g = 0
-            for v, c in d.items():
-                while c and v != "1":  # Euclid: g = gcd(g, c)
-                    g, c = c, g % c
-            if abs(g) > 1:
-                coef = coef if d.get("1", 0) % g == 0 else Fraction(0)
-                d = {v: c // abs(g) for v, c in d.items()}
-            deltas.append((a, d))
-        return replace(t, coef=coef, deltas=deltas)
-    # --- end of strides and dilations ---
+        return self.product([self.atom(indicator, p)], terms)
 
     def conj(self, t: Term) -> Term:
         atoms = [(s, c if s in self.real else not c, i) for s, c, i in t.atoms]
@@ -466,6 +452,19 @@ def _apply_map(t: Term, forward: Mapping[str, Aff], inverse: Mapping[str, Aff], 
     return _substitute(t, forward, list(inverse))
 
 
+def _divide(t: Term) -> Term:
+    """The step ["divide"]: [g·L + k = 0] = [L + k/g = 0] on Z^d (L integer), g the gcd of
+    the variables' coefficients; the term is 0 where g does not divide k."""
+    deltas, coef = [], t.coef
+    for a, d in t.deltas:
+        g = math.gcd(*(c for v, c in d.items() if v != "1"))
+        if g > 1:
+            coef = coef if d.get("1", 0) % g == 0 else Fraction(0)
+            d = {v: c // g for v, c in d.items()}
+        deltas.append((a, d))
+    return replace(t, coef=coef, deltas=deltas)
+
+
 def _orthogonality(t: Term, k: str) -> Term:
     a = _axis(k)
     _need(k in t.vars and all(k != v for at in t.atoms for ax in at[2] for v, _ in ax) and all(
@@ -497,7 +496,7 @@ def _run(t: Term, steps: Any, torus: bool) -> Term:
             forward, inverse = ({v: _aff(a) for v, a in s.items()} for s in step[1:])
             t = _apply_map(t, forward, inverse, torus)
         elif kind == "divide" and len(step) == 1 and not torus:
-            t = _Expander.divide(t)
+            t = _divide(t)
         elif kind in ("collapse", "orth" if torus else "point") and len(step) == 2 and \
                 isinstance(step[1], str):
             t = _orthogonality(t, step[1]) if kind == "orth" else \
@@ -534,12 +533,15 @@ def check(statement: dsl.Statement, signals: Mapping[str, Sequence[Declared]],
         raise CertificateError(f"malformed certificate: {type(exc).__name__}: {exc}") from None
 
 
-def _fits(expander: _Expander, statement: dsl.Statement) -> None:
-    """The box conditions of the expander's period P hold, and each signal side is on [0, P)^d."""
+def _fits(statement: dsl.Statement, ndims: Mapping[str, int], boxes: Mapping[str, Box], period: list[Aff],
+          own_periods: bool = True) -> None:
+    """On the signals' ``boxes``, the box conditions of Z_P^d (``period`` P) hold and each
+    signal side is on [0, P)^d."""
+    expander = _Expander(ndims, frozenset(), boxes=boxes, period=period, own_periods=own_periods)
     for side in (statement.left, statement.right):
         box = expander.box(side)
         _need(not box or all(_nonneg(lo) and _nonneg(_add(_add(n, hi, -1), _const(-1)))
-                             for n, (lo, hi) in zip(expander.period or [], box, strict=True)),
+                             for n, (lo, hi) in zip(period, box, strict=True)),
               "a side that is not on [0, n)^d")
 
 
@@ -549,22 +551,13 @@ def torus_fits(statement: dsl.Statement, signals: Mapping[str, Sequence[Declared
           "Z_n^d for a statement without a circular operation")
     for specs in itertools.product(*signals.values()):
         _need(len({s.shape for s in specs}) == 1, "Z_n^d for signals of different shapes")
-        boxes = {name: [(_const(o), _const(o + n - 1)) for o, n in zip(s.origin, s.shape, strict=True)]
-                 for name, s in zip(signals, specs, strict=True)}
+        boxes = {name: _fixed(s) for name, s in zip(signals, specs, strict=True)}
         ndims = {name: len(s.shape) for name, s in zip(signals, specs, strict=True)}
-        _fits(_Expander(ndims, frozenset(), boxes=boxes, period=[_const(n) for n in specs[0].shape],
-                        own_periods=True), statement)
+        _fits(statement, ndims, boxes, [_const(n) for n in specs[0].shape])
     # The same for every n, not only the declared ones: a centred box moves with n
     # (shift(f, 1, 1) of a centred f lies on [0, n)^2 for n = 2, 3 only).
     n = [{f"n:torus.{a}": 1} for a in range(len(specs[0].shape))]
-    symbolic = {}
-    for name, declared in signals.items():
-        origins = {None if s.centred else s.origin for s in declared}
-        fixed = origins.pop() if len(origins) == 1 else name  # centred: one origin for all
-        los = [_const(fixed[a]) if isinstance(fixed, tuple) else {f"o:{fixed or ''}.{a}": 1}
-               for a in range(len(n))]
-        symbolic[name] = [(lo, _add(lo, _add(k, _const(-1)))) for lo, k in zip(los, n, strict=True)]
-    _fits(_Expander(ndims, frozenset(), boxes=symbolic, period=n, own_periods=True), statement)
+    _fits(statement, ndims, declared_boxes(signals, False, torus=True), n)
 
 
 def _check(statement: dsl.Statement, signals: Mapping[str, Sequence[Declared]],
@@ -589,10 +582,8 @@ def _check(statement: dsl.Statement, signals: Mapping[str, Sequence[Declared]],
     if padded:
         _need(pads, "a padded model without a zeropad")
         period = [_size(a, ndims) for a in pads[0].args[1:]]
-        fixed = {n: [(_const(o), _const(o + k - 1)) for o, k in zip(s.origin, s.shape, strict=True)]
-                 for n in read for s in signals[n]}  # read with its entries: the box as declared
-        _fits(_Expander(ndims, real, boxes=declared_boxes(signals, False) | fixed, period=period),
-              statement)
+        fixed = {n: _fixed(signals[n][0]) for n in read}  # read with its entries: the box as declared
+        _fits(statement, ndims, declared_boxes(signals, False) | fixed, period, own_periods=False)
     elif torus:
         torus_fits(statement, signals)
     boxes = declared_boxes(signals, certificate.get("tied") is True)

@@ -116,11 +116,6 @@ class Derivation:
     def steps(self) -> list[Step]:
         return _without_detours(self.left_steps + [s.backwards() for s in reversed(self.right_steps)])
 
-    def expressions(self) -> list[Expression | DslSide]:
-        """Every expression of the chain, left side first, right side last."""
-        chain = self.steps
-        return [chain[0].before] + [s.after for s in chain] if chain else []
-
     def check(self, claim: Claim) -> bool:
         """Whether the independent checker accepts the certificate for the claim: its
         statement and its declared signals (:func:`declared_signals`), nothing of the prover."""

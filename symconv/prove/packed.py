@@ -60,7 +60,7 @@ from functools import lru_cache
 from typing import Any, ClassVar, Literal
 
 import numpy as np
-from sympy.polys.domains import QQ
+from sympy.polys.domains import QQ, ZZ
 
 from symconv.core import ops
 from symconv.core.algebra import Generator, Monomial, Polynomial, conjugate_generator
@@ -690,6 +690,22 @@ class PackedBackend:
     def _pack_integer(self, exact: Signal, entries: list[Polynomial]) -> PackedSignal:
         """:meth:`pack` of a signal whose entries all have integer coefficients (symbolic
         signals, integer literals): one row per term, ζ^0, no common denominator."""
+        ids = self.codec.ids
+        one = ZZ.one
+        if entries and all(len(p.terms) == 1 for p in entries):
+            # one term per entry (independent symbolic entries): rows ascend with the entry, so
+            # with every term a bare generator of coefficient 1 they are canonical as they are
+            # (keys pos · space + id, gcd 1, first coefficient positive); 0 marks any other term
+            codes = [ids[m[0]] if len(m) == 1 and c == one else 0
+                     for p in entries for m, c in p.terms.items()]
+            if all(codes):
+                _check_box(exact.shape)
+                layout = self._layout(exact.shape, 1)
+                key = np.arange(len(codes), dtype=np.int64) * layout.space
+                key += np.array(codes, dtype=np.int64)
+                return PackedSignal(tuple(exact.shape), tuple(exact.origin), key,
+                                    np.ones(len(codes), dtype=np.int64), 1, Fraction(1), 1,
+                                    self.codec.space)
         encode = self.codec.encode
         pos, mono, coef = [], [], []
         for flat, p in enumerate(entries):

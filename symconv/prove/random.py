@@ -710,13 +710,14 @@ def _differs(claim: Claim, sizes: dict[str, tuple[int, ...]], found: Any, prime:
               f"entries (seed {seed})")
     counterexample: Counterexample | None = None
     cex_sizes = sizes
-    for assignment in _exact_candidates(claim):
+    # budget.witness False: the verdict alone was asked for, no counterexample search
+    for assignment in _exact_candidates(claim) if budget.witness else []:
         try:
             counterexample, cex_sizes = minimal_counterexample(claim, assignment, budget)
             break
         except (AssertionError, SizeLimitError, SymconvError):
             continue
-    if counterexample is None and not negated:
+    if counterexample is None and not negated and budget.witness:
         # the declared sizes are too large for exact sides: look at small sizes instead
         small = small_counterexample(claim, claim.assignments()[0], budget)
         if small is not None:

@@ -1,9 +1,8 @@
 """Checks of a general-tier derivation against :mod:`symconv.core.ops`: whether the model
 on Z_n^d is what ops computes at the declared sizes (:func:`periods_fit`), the backstop at
 the declared sizes (:func:`backstop`) and the re-checks of the statement at small undeclared
-sizes (:func:`recheck_statement`, :func:`recheck_modes`), which PROVED needs; and, for the
-tests, the prover's normal form and intermediate steps evaluated against ops
-(:func:`recheck`)."""
+sizes (:func:`recheck_statement`, :func:`recheck_modes`), which PROVED needs.  (The tests
+evaluate the prover's intermediate steps against ops too: ``recheck`` in tests/term_values.py.)"""
 
 from __future__ import annotations
 
@@ -16,7 +15,6 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from symconv.core.algebra import Polynomial
-from symconv.core.ops import periodize
 from symconv.core.signal import Signal, default_origin
 from symconv.errors import ShapeError, SymconvError
 from symconv.lang.dsl import (
@@ -26,13 +24,9 @@ from symconv.lang.operations import OPERATIONS, Multilinear
 from symconv.prove.derivation import Derivation
 from symconv.prove.evaluate import ExactBackend, evaluate
 from symconv.prove.rules import (
-    DslSide,
     RuleError,
-    conjugate_name,
     torus_meaning,
 )
-from symconv.prove.sums import FREE_VARIABLE
-from symconv.prove.term_values import evaluate_at, tabulate
 from symconv.prove.verdict import Budget
 
 if TYPE_CHECKING:
@@ -188,52 +182,6 @@ def recheck_statement(claim: Claim, derivation: Derivation, budget: Budget) -> N
         derivation.rechecked.append(sizes_of(assignment))
 
 
-def recheck(claim: Claim, derivation: Derivation, budget: Budget, every_step: bool = True) -> None:
-    """Evaluate the statement and every intermediate expression (``every_step`` False: the
-    common canonical form only) at small sizes: a check of the prover, run by the tests
-    (PROVED does not depend on the prover's forms: the checker computes its own).
-
-    Raises RecheckError at the first disagreement.  The statement is evaluated
-    by the exact tier's evaluator (:mod:`symconv.core.ops` on symbolic signals);
-    each intermediate is evaluated by summing over the finite supports, at
-    every point of the result's box and one sample around it.
-    """
-    from symconv.prove.counterexample import build_env, claim_sides, difference, sizes_of
-
-    for assignment in recheck_assignments(claim, derivation.torus):
-        budget.check()
-        env = build_env(assignment)
-        left, right = claim_sides(claim, env)
-        if difference(left, right) is not None:
-            raise RecheckError(f"the sides differ at sizes {sizes_of(assignment)}")
-        ndim = next(iter(env.values())).ndim
-        period = next(iter(env.values())).shape if derivation.torus else None
-        if period is not None:
-            # on Z_n^d the signals are read periodized, and only [0, n)^d is compared
-            tables = tabulate(_with_conjugates({name: periodize(sig, period)
-                                                for name, sig in env.items()}))
-            points: list[tuple[int, ...] | None] = list(
-                itertools.product(*(range(n) for n in period))) if isinstance(left, Signal) \
-                else [None]
-            if isinstance(left, Signal) and not _on_box(left, period):
-                raise RecheckError(f"the left side is not supported on [0, n) at {period}")
-        else:
-            tables = tabulate(_with_conjugates(env))
-            points = _points_around(left) if isinstance(left, Signal) else [None]
-        products: dict[Any, Polynomial] = {}  # shared by the points: same tables
-        for expr in derivation.expressions() if every_step else [derivation.canonical]:
-            if isinstance(expr, DslSide):
-                continue
-            for point in points:
-                values = {} if point is None else {FREE_VARIABLE: point}
-                expected = left.value_at(point) if point is not None else left
-                got = evaluate_at(expr, tables, values, ndim, period, products)
-                if got != _as_polynomial(expected):  # canonical forms: equal iff same terms
-                    raise RecheckError(f"{expr.text()} differs from the statement at "
-                                       f"{FREE_VARIABLE} = {point}, sizes {sizes_of(assignment)}")
-        derivation.rechecked.append(sizes_of(assignment))
-
-
 # sizes per axis of each size class in the re-checks of modes (axis a adds a)
 RECHECK_MODE_SIDES = (1, 2, 3)
 # tried after those, smallest first, when fewer than two of them are in scope (a dilated
@@ -283,27 +231,6 @@ def recheck_modes(claim: Claim, derivation: Derivation, budget: Budget) -> None:
         done += 1
     if done < 2:
         raise RecheckError("fewer than two sizes in the proof's scope to re-check")
-
-
-def _with_conjugates(env: dict[str, Signal]) -> dict[str, Signal]:
-    """The signals and their complex conjugates (named ``f*``)."""
-    conjugates = {conjugate_name(name): sig.map(lambda p: _as_polynomial(p).conjugate())
-                  for name, sig in env.items()}
-    return {**env, **conjugates}
-
-
-def _on_box(value: Any, period: tuple[int, ...]) -> bool:
-    """Whether a value is a signal that vanishes outside [0, n)^d."""
-    if not isinstance(value, Signal):
-        return False
-    box = set(itertools.product(*(range(n) for n in period)))
-    return all(coord in box or _as_polynomial(value.value_at(coord)).is_zero()
-               for coord in value.coordinates())
-
-
-def _points_around(signal: Signal) -> list[tuple[int, ...] | None]:
-    ranges = [range(o - 1, o + n + 1) for o, n in zip(signal.origin, signal.shape, strict=True)]
-    return list(itertools.product(*ranges))
 
 
 def _as_polynomial(value: Any) -> Polynomial:

@@ -13,7 +13,7 @@ for powers of ω = exp(−2πi/n) in sums over Z_n^d) are nested as the
 definitions unfold; :class:`LinearForm` is the flat normal form
 ``Σ_m c_m Σ_{vars_m} Π atoms_m`` that the rules of :mod:`symconv.prove.rules`
 rewrite.  Every expression renders as plain text (``text()``) and LaTeX
-(``latex()``); :func:`symconv.prove.term_values.evaluate_at` computes it exactly on
+(``latex()``); ``evaluate_at`` in tests/term_values.py computes it exactly on
 concrete signals, which is how the tests re-check a derivation at small sizes.
 
 >>> term = Sigma(("i",), Prod((Atom("F", Index.var("i")),

@@ -17,8 +17,8 @@ def _cmd_report(args: argparse.Namespace) -> int:
     from symconv.report.build import build_report
 
     spec = load_spec(args.report)
-    if args.solutions:
-        spec = replace(spec, solutions=True)
+    if args.solutions and not spec.solutions:
+        spec = spec.with_solutions()  # written beside the students' version, not over it
     if args.input is not None:
         spec = replace(spec, input=Path(args.input))
     if not args.time_limit > 0:
@@ -38,7 +38,8 @@ def add_report_parser(sub: argparse._SubParsersAction) -> None:
         "report",
         help=f"write a LaTeX report ({', '.join(REPORT_KINDS)} or a .toml specification)",
         description="Render a bundled report or a report specification (reports/*.toml) to "
-        "OUT/NAME.tex, and to OUT/NAME.pdf when latexmk or pdflatex is on PATH.",
+        "OUT/NAME.tex, and to OUT/NAME.pdf when latexmk or pdflatex is on PATH (a lecture "
+        "with --solutions to OUT/NAME-solutions.tex and .pdf).",
     )
     report.add_argument("report", metavar="NAME|SPEC.toml",
                         help=f"one of {', '.join(REPORT_KINDS)}, or a specification file")
@@ -51,7 +52,8 @@ def add_report_parser(sub: argparse._SubParsersAction) -> None:
     report.add_argument("--templates", metavar="DIR",
                         help="folder of templates that override or add to the bundled ones")
     report.add_argument("--solutions", action="store_true",
-                        help="lecture: include the exercises' solutions")
+                        help="lecture: include the exercises' solutions, written to "
+                        "OUT/NAME-solutions.tex and .pdf (the students' NAME.pdf is left as it is)")
     report.add_argument("--input", metavar="FILE",
                         help="verify: the JSON file written by `symconv verify --json`")
     report.add_argument("--time-limit", type=float, default=DEFAULT_TIME_LIMIT,

@@ -23,7 +23,7 @@ from symconv.core.signal import Signal
 from symconv.prove.counterexample import claim_sides
 from symconv.prove.derivation import RULE_TITLES
 from symconv.report.condense import ShownStep, condense, note_latex, side_latex
-from symconv.report.formulas import claim_latex
+from symconv.report.formulas import claim_latex, statement_parts
 
 _ESCAPES = {
     "\\": r"\textbackslash{}",
@@ -212,7 +212,9 @@ def derivation_steps(derivation: Any, full: bool = False) -> str:
         condensed = condense(steps)
         assert condensed is not None
         start, shown = condensed.start, list(condensed.steps)
-    rows = [rf"{start} & \\[2pt]"]
+    # the start has no reason beside it: spanning both columns, a long one does not widen
+    # the formula column and squeeze every reason below it
+    rows = [rf"\multicolumn{{2}}{{@{{}}>{{$\displaystyle}}l<{{$}}@{{}}}}{{{start}}} \\[2pt]"]
     for step in shown:
         if _wide(step.after):  # the formula takes the whole line, its reason the next one
             rows.append(rf"\multicolumn{{2}}{{@{{}}>{{$\displaystyle}}l<{{$}}@{{}}}}{{= {step.after}}}"
@@ -230,9 +232,33 @@ def derivation_steps(derivation: Any, full: bool = False) -> str:
 WIDE_FORMULA = 90
 
 
+# A displayed claim longer than this does not fit on one line at the normal size: it is
+# split at its comparison.
+DISPLAY_LINE = 150
+
+
+def _length(formula: str) -> int:
+    """A formula's LaTeX source length without spacing and font commands: its printed width, roughly."""
+    return len(re.sub(r"\\[,;!]|\\(?:mathbb|operatorname|displaystyle|bigl|bigr|left"
+                      r"|right)|[{}\s]", "", formula))
+
+
 def _wide(formula: str) -> bool:
-    return len(re.sub(r"\\[,;!]|\\(?:mathbb|operatorname|displaystyle|bigl|bigr|left|right)"
-                      r"|[{}\s]", "", formula)) > WIDE_FORMULA
+    return _length(formula) > WIDE_FORMULA
+
+
+def displayed_formula(value: Any, negate: bool = False) -> str:
+    """A claim's (or checked claim's) statement as a displayed equation: ``\\[ ... \\]``, or,
+    when too long for one line, the left side on the first line and the comparison and the
+    right side on the next (``multline*``), so that no formula runs into the margin."""
+    claim = getattr(value, "claim", value)
+    if claim.statement is None:
+        return claim_latex(claim)  # a Python procedure: the ReportError saying so
+    left, comparison, right = statement_parts(claim.statement, negate=negate)
+    whole = f"{left} {comparison} {right}"
+    if _length(whole) <= DISPLAY_LINE:
+        return rf"\[ {whole} \]"
+    return rf"\begin{{multline*}} {left} \\ {comparison} {right} \end{{multline*}}"
 
 
 def claim_formula(value: Any) -> str:
@@ -255,4 +281,5 @@ FILTERS: dict[str, Callable[..., Any]] = {
     "counterexample": counterexample_latex,
     "exact": exact_latex,
     "formula": claim_formula,
+    "displayed": displayed_formula,
 }

@@ -241,10 +241,17 @@ def statement_latex(statement: Statement, names: Mapping[str, str] | None = None
     ``negate`` writes the opposite comparison: how a refuted ``==`` reads
     (``F \\circ I \\neq I \\circ F``: not equal for every choice of the signals).
     """
+    return " ".join(statement_parts(statement, names, negate))
+
+
+def statement_parts(statement: Statement, names: Mapping[str, str] | None = None,
+                    negate: bool = False) -> tuple[str, str, str]:
+    """The LaTeX of a statement's left side, comparison (``negate``: the opposite one) and
+    right side: what :func:`statement_latex` joins, for a display that breaks between them."""
     renderer = _Renderer(names or {})
     left, right = renderer.render(statement.left)[0], renderer.render(statement.right)[0]
     op = {"==": "!=", "!=": "=="}[statement.op] if negate else statement.op
-    return f"{left} {_COMPARISON[op]} {right}"
+    return left, _COMPARISON[op], right
 
 
 def claim_latex(claim: Claim, side: str | None = None, arg: int | None = None,

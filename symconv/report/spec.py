@@ -3,7 +3,8 @@
 A specification is a small TOML file (``reports/*.toml``)::
 
     report = "lecture"        # derivation | lecture | claims | verify
-    output = "lecture"        # reports/build/<output>.tex and .pdf
+    output = "lecture"        # reports/build/<output>.tex and .pdf (a lecture with
+                              # solutions and no output: lecture-solutions)
     title = "Convolution vs correlation"
     author = "A. Lecturer"
     course = "Image processing"  # lecture: the title page
@@ -41,6 +42,8 @@ from symconv.errors import ReportError
 from symconv.lang.claims import Claim, load_claims, parse_toml
 
 DEFAULT_OUT_DIR = Path("reports/build")
+# what a lecture with solutions appends to its output name (lecture -> lecture-solutions)
+SOLUTIONS_SUFFIX = "-solutions"
 REPORT_KINDS = ("derivation", "lecture", "claims", "verify")
 _OUTPUT_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
 _KNOWN_KEYS = {"report", "output", "title", "author", "sizes", "solutions", "input",
@@ -77,6 +80,13 @@ class ReportSpec:
         """The claims the build verifies and a template may display: the ``[[claim]]``
         tables, then the claims of the files named by ``claims`` (same name replaces)."""
         return merge_claims(self.shown_claims, tuple(load_claims(list(self.claims))))
+
+    def with_solutions(self) -> ReportSpec:
+        """With the exercises' solutions; a lecture is then written beside the students'
+        version, as ``<output>-solutions``, never over it."""
+        if self.report != "lecture" or self.output.endswith(SOLUTIONS_SUFFIX):
+            return replace(self, solutions=True)
+        return replace(self, solutions=True, output=self.output + SOLUTIONS_SUFFIX)
 
     @property
     def template_name(self) -> str:
@@ -145,7 +155,7 @@ def spec_from_mapping(data: dict[str, Any], where: str, base_dir: Path) -> Repor
     template = data.get("template")
     if template is not None and not isinstance(template, str):
         raise ReportError(f"{where}: template = {template!r}; expected a template file name")
-    return replace(
+    spec = replace(
         spec,
         output=output,
         title=_string(data, "title", where, spec.title),
@@ -159,6 +169,8 @@ def spec_from_mapping(data: dict[str, Any], where: str, base_dir: Path) -> Repor
         template=template,
         claims=tuple(base_dir / c for c in claims),
     )
+    # a lecture with solutions and no name of its own: lecture-solutions, not lecture
+    return spec.with_solutions() if solutions and "output" not in data else spec
 
 
 def load_spec(name_or_path: str | Path) -> ReportSpec:

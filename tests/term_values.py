@@ -4,7 +4,9 @@
 given each signal as a table of exact entries (:func:`tabulate`): sums over Z^d run over the
 finite supports (the summation variables bounded by the atoms that read a signal, or solved
 from the indicators), sums over Z_n^d over one period, powers of ω in Q(ζ_n).  The tests
-re-check every step of the bundled derivations with it against :mod:`symconv.core.ops`.
+re-check every step of the bundled derivations with it against :mod:`symconv.core.ops`
+(:func:`recheck`): the tests' oracle of the prover's rules, which PROVED does not rely on (the
+independent checker computes its own forms).
 """
 
 from __future__ import annotations
@@ -21,8 +23,14 @@ from sympy.polys.domains import QQ
 from symconv.core.algebra import Monomial as EntryMonomial
 from symconv.core.algebra import Polynomial
 from symconv.core.cyclotomic import cyclotomic_field
+from symconv.core.ops import periodize
 from symconv.core.signal import Signal
+from symconv.lang.claims import Claim
+from symconv.prove.derivation import Derivation
+from symconv.prove.recheck import RecheckError, recheck_assignments
+from symconv.prove.rules import DslSide, conjugate_name
 from symconv.prove.sums import (
+    FREE_VARIABLE,
     Add,
     Atom,
     Const,
@@ -41,17 +49,19 @@ from symconv.prove.sums import (
     Term,
     inverse_matrix,
 )
+from symconv.prove.verdict import Budget
 
 Table = Mapping[Point, Polynomial]
 
 
 def tabulate(env: Mapping[str, Signal]) -> dict[str, Table]:
     """Each signal as a table point -> exact value over its box (absent: zero)."""
-    return {name: {coord: _as_polynomial(signal.value_at(coord)) for coord in signal.coordinates()}
+    return {name: {coord: as_polynomial(signal.value_at(coord)) for coord in signal.coordinates()}
             for name, signal in env.items()}
 
 
-def _as_polynomial(value: object) -> Polynomial:
+def as_polynomial(value: object) -> Polynomial:
+    """An exact entry (Polynomial, int or Fraction) as a Polynomial."""
     if isinstance(value, Polynomial):
         return value
     if isinstance(value, int | Fraction):
@@ -318,3 +328,75 @@ def _enumerate_by_solving(pending: list[str], guards: list[Atom], ctx: _Context,
                 yield {**values, **solution}
         return
     raise EvaluationError(f"cannot bound the summation variables {', '.join(pending)}")
+
+
+def recheck(claim: Claim, derivation: Derivation, budget: Budget, every_step: bool = True) -> None:
+    """Evaluate the statement and every intermediate expression (``every_step`` False: the
+    common canonical form only) at small sizes: a check of the prover's rules.
+
+    Raises RecheckError at the first disagreement.  The statement is evaluated
+    by the exact tier's evaluator (:mod:`symconv.core.ops` on symbolic signals);
+    each intermediate is evaluated by summing over the finite supports, at
+    every point of the result's box and one sample around it.
+    """
+    from symconv.prove.counterexample import build_env, claim_sides, difference, sizes_of
+
+    for assignment in recheck_assignments(claim, derivation.torus):
+        budget.check()
+        env = build_env(assignment)
+        left, right = claim_sides(claim, env)
+        if difference(left, right) is not None:
+            raise RecheckError(f"the sides differ at sizes {sizes_of(assignment)}")
+        ndim = next(iter(env.values())).ndim
+        period = next(iter(env.values())).shape if derivation.torus else None
+        if period is not None:
+            # on Z_n^d the signals are read periodized, and only [0, n)^d is compared
+            tables = tabulate(with_conjugates({name: periodize(sig, period)
+                                               for name, sig in env.items()}))
+            points: list[tuple[int, ...] | None] = list(
+                itertools.product(*(range(n) for n in period))) if isinstance(left, Signal) \
+                else [None]
+            if isinstance(left, Signal) and not _on_box(left, period):
+                raise RecheckError(f"the left side is not supported on [0, n) at {period}")
+        else:
+            tables = tabulate(with_conjugates(env))
+            points = _points_around(left) if isinstance(left, Signal) else [None]
+        products: dict[Any, Polynomial] = {}  # shared by the points: same tables
+        for expr in _expressions(derivation) if every_step else [derivation.canonical]:
+            if isinstance(expr, DslSide):
+                continue
+            for point in points:
+                values = {} if point is None else {FREE_VARIABLE: point}
+                expected = left.value_at(point) if point is not None else left
+                got = evaluate_at(expr, tables, values, ndim, period, products)
+                if got != as_polynomial(expected):  # canonical forms: equal iff same terms
+                    raise RecheckError(f"{expr.text()} differs from the statement at "
+                                       f"{FREE_VARIABLE} = {point}, sizes {sizes_of(assignment)}")
+        derivation.rechecked.append(sizes_of(assignment))
+
+
+def _expressions(derivation: Derivation) -> list[Expression | DslSide]:
+    """Every expression of the chain, left side first, right side last."""
+    chain = derivation.steps
+    return [chain[0].before] + [s.after for s in chain] if chain else []
+
+
+def with_conjugates(env: dict[str, Signal]) -> dict[str, Signal]:
+    """The signals and their complex conjugates (named ``f*``)."""
+    conjugates = {conjugate_name(name): sig.map(lambda p: as_polynomial(p).conjugate())
+                  for name, sig in env.items()}
+    return {**env, **conjugates}
+
+
+def _on_box(value: Any, period: tuple[int, ...]) -> bool:
+    """Whether a value is a signal that vanishes outside [0, n)^d."""
+    if not isinstance(value, Signal):
+        return False
+    box = set(itertools.product(*(range(n) for n in period)))
+    return all(coord in box or as_polynomial(value.value_at(coord)).is_zero()
+               for coord in value.coordinates())
+
+
+def _points_around(signal: Signal) -> list[tuple[int, ...] | None]:
+    ranges = [range(o - 1, o + n + 1) for o, n in zip(signal.origin, signal.shape, strict=True)]
+    return list(itertools.product(*ranges))
