@@ -1,3 +1,3 @@
-from symconv.cli import main
+from symconv.launch import main
 
 raise SystemExit(main())

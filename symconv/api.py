@@ -12,6 +12,7 @@ objects.  Statements use the statement language of claim files (``docs/language`
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Sequence
 from fractions import Fraction
 from pathlib import Path
@@ -23,12 +24,12 @@ from symconv.apps.expanded import ExpandedForm
 from symconv.core.algebra import Polynomial
 from symconv.core.signal import Signal, _constant_number
 from symconv.errors import ClaimFileError
-from symconv.lang.claims import Claim, claim_from_text, load_claims
+from symconv.lang.claims import Claim, claim_from_text, load_claims, python_claim_files
 from symconv.prove import Budget, Result, run_tiers
 from symconv.prove.runner import Outcome, run_claims
 
 
-def check(statement: str, expect: str = "holds", tiers: Sequence[str] | None = None,
+def check(statement: str, expect: str = "holds", tiers: str | Sequence[str] | None = None,
           budget: float | None = None, **signals: Any) -> Result:
     """The verdict on one statement, e.g. ``check("conv(F, I) == conv(I, F)", F="3", I="4")``.
 
@@ -37,8 +38,8 @@ def check(statement: str, expect: str = "holds", tiers: Sequence[str] | None = N
     fixed entries, centred origin), a kernel name, a signal table as in claim
     files, or a :class:`~symconv.core.signal.Signal` (fixed entries with its origin,
     or one made by :meth:`Signal.symbolic` under the same name).  ``tiers``
-    restricts the tiers (default general, exact, random), ``budget`` the
-    seconds.  Bad input raises a :class:`~symconv.errors.SymconvError` naming it.
+    restricts the tiers (a list, or names joined by commas; default general, exact,
+    random), ``budget`` the seconds.  Bad input raises a :class:`~symconv.errors.SymconvError` naming it.
 
     >>> result = check("conv(F, I) == corr(F, I)", F="3x3", I="5x5")
     >>> result.verdict.value, result.counterexample is not None
@@ -52,8 +53,8 @@ def check(statement: str, expect: str = "holds", tiers: Sequence[str] | None = N
     if not signals:
         raise ClaimFileError("check() needs the statement's signals, e.g. F=\"3x3\"")
     options: dict[str, Any] = {}
-    if tiers is not None:
-        options["tiers"] = list(tiers)
+    if tiers is not None:  # "exact" or "general,exact" is a list of names, not of letters
+        options["tiers"] = tiers.split(",") if isinstance(tiers, str) else list(tiers)
     if budget is not None:
         options["budget"] = budget
     table = {name: signal_declaration(name, value) for name, value in signals.items()}
@@ -140,6 +141,8 @@ def verify(paths_or_claims: str | Path | Claim | Iterable[str | Path | Claim] | 
     >>> outcomes[0]  # doctest: +ELLIPSIS
     <Outcome conv-shift-kernel: PROVED by general (expected holds: ok), ... s>
     """
+    if budget is not None and not (budget > 0 and math.isfinite(budget)):
+        raise ClaimFileError(f"budget = {budget!r}; expected a positive finite number of seconds")
     if paths_or_claims is None:
         paths_or_claims = bundled_proofs()
     if isinstance(paths_or_claims, str | Path | Claim):
@@ -148,8 +151,14 @@ def verify(paths_or_claims: str | Path | Claim | Iterable[str | Path | Claim] | 
     for item in paths_or_claims:
         if isinstance(item, Claim):
             claims.append(item)
-        else:
-            claims.extend(load_claims([item], python=allow_python))
+            continue
+        found = load_claims([item], python=allow_python)
+        if not found:  # else an empty list, and all(o.ok for o in ...) would be True
+            skipped = [] if allow_python else list(python_claim_files([item]))
+            raise ClaimFileError(f"no claims found in {item}" + (
+                f"; {len(skipped)} Python claim module(s) there run only with allow_python=True"
+                if skipped else ""))
+        claims.extend(found)
     return run_claims(claims, max(1, min(jobs, len(claims))), budget)
 
 

@@ -9,14 +9,18 @@ of stdout went away (``symconv derive conv | head``; silent, like SIGPIPE).
 from __future__ import annotations
 
 import argparse
+import difflib
+import math
 import os
+import re
 import shutil
 import sys
+import tempfile
 import traceback
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 import sympy
 
@@ -33,6 +37,7 @@ from symconv.apps.cnn import (
 from symconv.apps.expanded import LAYOUTS, OPERATIONS, ExpandedForm
 from symconv.apps.identify import BUILTIN_ADAPTERS, PROBE_LAYOUTS, adapter_from_options, identify
 from symconv.apps.matrices import MatrixViewSummary
+from symconv.core.atomic import make_folder
 from symconv.core.fourier import symbolic_spectrum
 from symconv.errors import SymconvError
 from symconv.lang.claims import (
@@ -222,8 +227,9 @@ def _add_identify_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def _positive(option: str, value: float | None) -> None:
-    if value is not None and not value > 0:
-        raise SymconvError(f"{option} {value:g}; expected a positive number")
+    # inf is refused too: every budget and interval ends up in a timer, which needs a finite time
+    if value is not None and not (value > 0 and math.isfinite(value)):
+        raise SymconvError(f"{option} {value:g}; expected a positive finite number")
 
 
 def _memory_bytes(args: argparse.Namespace) -> int:
@@ -237,6 +243,22 @@ def _seed(args: argparse.Namespace) -> int | None:
         raise SymconvError(f"--seed {args.seed}; expected an integer in [0, 2^64)")
     seed: int | None = args.seed
     return seed
+
+
+def _check_writable(option: str, target: Path) -> None:
+    """Refuse an output file that cannot be written before the run, not after it.
+
+    The probe is what :func:`atomic_write` will do: a temporary file in the target's folder.
+    """
+    if target.is_dir():
+        raise SymconvError(f"{option} {target} is a folder; expected a file to write")
+    make_folder(target.parent, f"{option}: cannot write {target}")
+    try:
+        fd, probe = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    except OSError as err:
+        raise SymconvError(f"{option}: cannot write {target}: {err.strerror or err}") from None
+    os.close(fd)
+    os.unlink(probe)
 
 
 def _shard(text: str) -> tuple[int, int]:
@@ -271,6 +293,11 @@ def _verify(args: argparse.Namespace) -> int:
     _positive("--budget", args.budget)
     _positive("--heartbeat", args.heartbeat)
     memory = _memory_bytes(args)
+    if args.json and args.junit and Path(args.json).resolve() == Path(args.junit).resolve():
+        raise SymconvError(f"--json and --junit both write {args.json}; expected two files")
+    for option, target in (("--json", args.json), ("--junit", args.junit)):
+        if target:
+            _check_writable(option, Path(target))
     paths = args.paths or _default_claim_paths()
     claims = load_claims(paths, python=args.allow_python)
     skipped = [] if args.allow_python else list(python_claim_files(paths))
@@ -324,6 +351,7 @@ def _verify(args: argparse.Namespace) -> int:
 
 def _cmd_check(args: argparse.Namespace) -> int:
     options = {"tiers": args.tiers.split(",")} if args.tiers else {}
+    _positive("--budget", args.budget)
     if args.budget is not None:
         options["budget"] = args.budget
     claim = claim_from_text(args.statement, parse_signal_option(args.signals), args.expect,
@@ -466,10 +494,47 @@ def _add_verify_parsers(sub: argparse._SubParsersAction) -> None:
     check.set_defaults(func=_cmd_check)
 
 
+# Shown by `symconv --help` and on the documentation's command-line page.
+EXIT_STATUSES = ("Exit status: 0 success, 1 a verdict that contradicts its expectation, 2 bad "
+                 "input (one line on stderr, no traceback), 3 an internal error (one line; "
+                 "symconv --debug shows the traceback), 130 interrupted (Ctrl-C), 141 the "
+                 "reader of stdout went away (silent).")
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that names the nearest valid word after a mistyped command or choice.
+
+    Subparsers are made of the parser's own class, so every command gets it too.
+    """
+
+    def error(self, message: str) -> NoReturn:
+        found = re.search(r"invalid choice: '([^']*)' \(choose from (.*)\)", message)
+        if found:
+            choices = re.findall(r"'([^']*)'", found.group(2))
+            message += _did_you_mean(found.group(1), choices)
+        super().error(message)
+
+
+def _did_you_mean(word: str, candidates: Sequence[str]) -> str:
+    close = difflib.get_close_matches(word, candidates, n=1, cutoff=0.6)
+    return f"; did you mean {close[0]!r}?" if close else ""
+
+
+def _unrecognized(parser: argparse.ArgumentParser, extras: Sequence[str]) -> NoReturn:
+    """The error for words no option took, with the nearest option of ``parser`` for the first."""
+    message = f"unrecognized arguments: {' '.join(extras)}"
+    options = [o for o in extras if o.startswith("-")]
+    if options:
+        known = [s for s in parser._option_string_actions if s.startswith("--")]
+        message += _did_you_mean(options[0].partition("=")[0], known)
+    parser.error(message)
+
+
 def _build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="symconv",
         description="Exact symbolic verification of discrete convolution and correlation.",
+        epilog=EXIT_STATUSES,
     )
     parser.add_argument("--version", action="version", version=f"symconv {__version__}")
     parser.add_argument("--debug", action="store_true",
@@ -513,7 +578,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     # --debug anywhere on the line (before a -- separator), not only before the command
     end = words.index("--") if "--" in words else len(words)
     debug = "--debug" in words[:end]
-    args = parser.parse_args([w for k, w in enumerate(words) if k >= end or w != "--debug"])
+    args, extras = parser.parse_known_args(
+        [w for k, w in enumerate(words) if k >= end or w != "--debug"])
+    if extras:  # reported by the command's own parser: its usage line and its options
+        _unrecognized(_command_parser(parser, args.command), extras)
     args.debug = debug
     try:
         code: int = args.func(args)
@@ -539,6 +607,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"symconv: internal error: {type(exc).__name__}: {exc}{hint}", file=sys.stderr)
         return 3
     return code
+
+
+def _command_parser(parser: argparse.ArgumentParser, command: str) -> argparse.ArgumentParser:
+    for action in parser._subparsers._group_actions if parser._subparsers else ():
+        if isinstance(action, argparse._SubParsersAction):
+            found: argparse.ArgumentParser = action.choices[command]
+            return found
+    return parser
 
 
 def _show_traceback(args: argparse.Namespace) -> None:

@@ -10,6 +10,9 @@ stage at every heartbeat of its worker.
 
 from __future__ import annotations
 
+import io
+import os
+import sys
 import time
 from typing import IO
 
@@ -48,12 +51,22 @@ class LineProgress:
     """One flushed line per finished claim, and stage lines for long claims."""
 
     def __init__(self, stream: IO[str], verbose: bool = False, per_claim: bool = True) -> None:
-        self.stream = stream
+        self.stream: IO[str] | None = stream
         self.verbose = verbose
         self.per_claim = per_claim
 
     def _print(self, text: str) -> None:
-        print(text, file=self.stream, flush=True)
+        if self.stream is None:
+            return
+        try:
+            print(text, file=self.stream, flush=True)
+        except BrokenPipeError:
+            if _same_file(self.stream, sys.stdout):
+                raise  # `verify 2>&1 | head`: nobody reads the table either; stop (exit 141)
+            # The log's reader went away: the run goes on, so that the table on stdout and
+            # the --json/--junit files are still written; the rest of the log is dropped.
+            _discard(self.stream)
+            self.stream = None
 
     def event(self, claim: Claim, event: Event) -> None:
         if event.kind == "stage":
@@ -70,6 +83,25 @@ class LineProgress:
         pass
 
     def close(self) -> None:
+        pass
+
+
+def _same_file(one: IO[str], other: IO[str]) -> bool:
+    try:
+        first, second = os.fstat(one.fileno()), os.fstat(other.fileno())
+    except (OSError, ValueError, io.UnsupportedOperation):
+        return False
+    return (first.st_dev, first.st_ino) == (second.st_dev, second.st_ino)
+
+
+def _discard(stream: IO[str]) -> None:
+    """Point a broken stream's file at /dev/null, so that its pending text and later
+    writes (the interpreter's flush at exit among them) go nowhere instead of failing."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, stream.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, io.UnsupportedOperation):  # no file behind it (a test's)
         pass
 
 

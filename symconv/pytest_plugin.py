@@ -26,6 +26,7 @@ verdict, the detail and the counterexample.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterator
 from dataclasses import replace
@@ -78,8 +79,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "symconv: a claim from a symconv claim file")
     budget = config.getoption("symconv_budget")
-    if budget is not None and not budget > 0:
-        raise pytest.UsageError(f"--symconv-budget {budget:g}; expected a positive number")
+    if budget is not None and not (budget > 0 and math.isfinite(budget)):  # a timer needs a finite time
+        raise pytest.UsageError(f"--symconv-budget {budget:g}; expected a positive finite number")
     tiers = config.getoption("symconv_tiers")
     if tiers is not None:
         names = tuple(t.strip() for t in tiers.split(",") if t.strip())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
 from fractions import Fraction
 from pathlib import Path
@@ -87,6 +88,31 @@ def test_check_needs_signals_and_known_names() -> None:
 def test_check_passes_tiers_and_budget() -> None:
     result = check("conv(F, I) == conv(I, F)", F="3x3", I="5x5", tiers=["exact"], budget=30)
     assert result.verdict is Verdict.VERIFIED and result.method == "exact"
+
+
+@pytest.mark.parametrize(("tiers", "verdict"), [("exact", Verdict.VERIFIED),
+                                               ("general,exact", Verdict.PROVED)])
+def test_check_takes_tier_names_as_one_string(tiers: str, verdict: Verdict) -> None:
+    result = check("conv(F, I) == conv(I, F)", F="3x3", I="5x5", tiers=tiers)
+    assert result.verdict is verdict and result.method == tiers.split(",")[0]
+    with pytest.raises(SymconvError, match=r"tiers = \['exat'\]"):
+        check("conv(F, I) == conv(I, F)", F="3x3", I="5x5", tiers="exat")
+
+
+def test_verify_of_a_folder_without_claims_is_an_error_not_an_empty_success(
+        tmp_path: Path) -> None:
+    (tmp_path / "notes.txt").write_text("no claims here\n")
+    with pytest.raises(SymconvError, match=re.escape(f"no claims found in {tmp_path}") + "$"):
+        verify(tmp_path)
+    (tmp_path / "laws.py").write_text("# symconv-claims\n")
+    with pytest.raises(SymconvError, match=r"1 Python claim module.* allow_python=True"):
+        verify(tmp_path)
+
+
+@pytest.mark.parametrize("budget", [float("inf"), float("nan"), 0.0, -1.0])
+def test_verify_refuses_a_budget_that_is_not_a_positive_finite_number(budget: float) -> None:
+    with pytest.raises(SymconvError, match="expected a positive finite number"):
+        verify(bundled_proofs() / "shift.toml", budget=budget)
 
 
 def test_verify_takes_paths_and_claims_in_order() -> None:

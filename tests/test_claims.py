@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from fractions import Fraction
 from pathlib import Path
 
@@ -169,6 +170,26 @@ def test_folders_are_searched_for_claim_files(tmp_path: Path) -> None:
     assert [c.name for c in load_claims([tmp_path])] == ["c"]
     with pytest.raises(ClaimFileError, match="no such file"):
         list(claim_files([tmp_path / "missing"]))
+
+
+
+def test_a_claim_file_with_a_bad_byte_in_a_folder_is_an_error_not_skipped(
+        tmp_path: Path) -> None:
+    (tmp_path / "good.toml").write_text(_claim())
+    (tmp_path / "latin1.toml").write_bytes(_claim().replace('"c"', '"caf\xe9"').encode("latin-1"))
+    assert list(claim_files([tmp_path])) == [tmp_path / "good.toml", tmp_path / "latin1.toml"]
+    with pytest.raises(ClaimFileError, match=r"latin1\.toml: cannot read: 'utf-8' codec"):
+        load_claims([tmp_path])
+
+
+def test_a_fifo_is_not_read(tmp_path: Path) -> None:
+    """Reading a FIFO blocks until a writer comes: in a folder it is passed over, named
+    on its own it is refused."""
+    os.mkfifo(tmp_path / "pipe.toml")
+    (tmp_path / "good.toml").write_text(_claim())
+    assert list(claim_files([tmp_path])) == [tmp_path / "good.toml"]
+    with pytest.raises(ClaimFileError, match=r"pipe\.toml: not a regular file"):
+        list(claim_files([tmp_path / "pipe.toml"]))
 
 
 PYTHON_CLAIMS = PY_FLIP_MODULE + '''

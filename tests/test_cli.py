@@ -50,11 +50,48 @@ def test_bad_input_is_one_line_and_status_2(argv: list[str], fragment: str,
     assert len(lines) == 1 and lines[0].startswith("symconv: error:") and fragment in lines[0]
 
 
+def test_help_lists_every_exit_status(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    shown = " ".join(capsys.readouterr().out.split())
+    for status in ("0 success", "1 a verdict", "2 bad input", "3 an internal error",
+                   "130 interrupted", "141 the reader of stdout"):
+        assert status in shown
+
+
 def test_unknown_subcommand_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as info:
         main(["convolve"])
     assert info.value.code == 2
     assert "invalid choice" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(("argv", "suggestion"), [
+    (["verfy"], "did you mean 'verify'?"),
+    (["repot", "derivation"], "did you mean 'report'?"),
+    (["derive", "cnv"], "did you mean 'conv'?"),
+    (["dft", "--size", "3", "--form", "trg"], "did you mean 'trig'?"),
+    (["verify", "--jsn", "out.json"], "did you mean '--json'?"),
+    (["identify", "numpy.convolve", "--layot", "nchw"], "did you mean '--layout'?"),
+    (["check", "F == F", "--signals", "F=3", "--tiers=exact", "--budgt=3"],
+     "did you mean '--budget'?"),
+])
+def test_a_mistyped_word_gets_the_nearest_valid_one(argv: list[str], suggestion: str,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as info:
+        main(argv)
+    assert info.value.code == 2
+    err = capsys.readouterr().err
+    assert suggestion in err.splitlines()[-1] and "Traceback" not in err
+
+
+def test_an_unknown_option_of_a_command_shows_that_commands_usage(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["verify", "--zzzzzz"])
+    err = capsys.readouterr().err
+    assert err.startswith("usage: symconv verify") and "did you mean" not in err
+    assert err.splitlines()[-1] == "symconv verify: error: unrecognized arguments: --zzzzzz"
 
 
 @pytest.mark.parametrize("argv", [

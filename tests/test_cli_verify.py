@@ -107,6 +107,12 @@ def test_budget_option_gives_inconclusive(tmp_path: Path,
     (["verify", "MISSING"], "MISSING: no such file"),
     (["verify", "--jobs", "0", "."], "--jobs 0"),
     (["verify", "--budget", "-3", "."], "--budget -3"),
+    (["verify", "--budget", "inf", "."], "--budget inf; expected a positive finite number"),
+    (["check", "F == F", "--signals", "F=3", "--budget", "inf"], "--budget inf"),
+    (["check", "F == F", "--signals", "F=3", "--heartbeat", "inf"], "--heartbeat inf"),
+    (["verify", "--json", ".", "."], "--json . is a folder"),
+    (["verify", "--json", "r.xml", "--junit", "./r.xml", "."], "both write r.xml"),
+    (["verify", "--junit", "/proc/no/report.xml", "."], "--junit: cannot write"),
     (["check", "conv(F, I) == F", "--signals", "F=3"], "'I', which is not declared"),
     (["check", "conv(F, I) == F", "--signals", "F"], "NAME=SHAPE"),
     (["check", "F.x == F", "--signals", "F=3"], "attribute access"),
@@ -121,6 +127,30 @@ def test_bad_input_exit_2_one_line(argv: list[str], fragment: str, tmp_path: Pat
     err = capsys.readouterr().err
     assert fragment in err
     assert err.count("\n") == 1 and "Traceback" not in err
+
+
+def test_an_infinite_budget_in_a_claim_file_is_bad_input(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    _write(tmp_path, "inf.toml", FLIP_EQUIVALENCE.replace('expect = "holds"',
+                                                          'expect = "holds"\nbudget = inf'))
+    assert main(["verify", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert "budget = inf; expected a positive finite number" in err and err.count("\n") == 1
+
+
+def test_an_unwritable_report_stops_the_run_before_it_starts(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A report that cannot be written is refused before any claim runs, and an earlier
+    report at the other path is left as it was."""
+    _write(tmp_path, "good.toml", CLAIMS)
+    previous = _write(tmp_path, "previous.json", '{"previous": true}\n')
+    blocker = _write(tmp_path, "blocker", "a file where a folder should be")
+    assert main(["verify", str(tmp_path / "good.toml"), "--json", str(previous),
+                 "--junit", str(blocker / "report.xml")]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == "" and "blocker is a file, not a folder" in captured.err
+    assert previous.read_text() == '{"previous": true}\n'
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["blocker", "good.toml", "previous.json"]
 
 
 def test_bad_claim_file_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import io
+import os
+import sys
 
+import pytest
 from rich.console import Console
 
 from symconv.lang.claims import parse_toml
@@ -26,6 +29,32 @@ def test_line_progress_prints_finished_claims_and_stages() -> None:
     assert finished_line(1, 2, outcomes[0]) in text
     assert text[-2].startswith("[2/2] MISMATCH conv-is-corr REFUTED general ")
     assert text[-1] == "  ... flip-equivalence: 12 s, in exact: attempt > _differs"
+
+
+def test_a_log_whose_reader_has_gone_is_dropped_and_the_run_goes_on() -> None:
+    claims = parse_toml(CLAIMS)
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    with open(write_end, "w") as broken:
+        lines = LineProgress(broken)
+        outcomes = runner.run_claims(claims, progress=lines)  # no BrokenPipeError
+        assert [o.claim.name for o in outcomes] == ["flip-equivalence", "conv-is-corr"]
+        assert lines.stream is None
+        broken.write("pending text")
+        broken.flush()  # the file now goes to /dev/null: this and the flush at exit succeed
+
+
+def test_a_log_that_shares_its_pipe_with_stdout_stops_the_run(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    with open(write_end, "w") as broken:
+        monkeypatch.setattr(sys, "stdout", broken)  # `symconv verify 2>&1 | head`
+        outcome, = runner.run_claims(parse_toml(FLIP_EQUIVALENCE))
+        with pytest.raises(BrokenPipeError):
+            LineProgress(broken).finished(1, 1, outcome)
+        monkeypatch.undo()
+        os.dup2(os.open(os.devnull, os.O_WRONLY), write_end)  # let the file close quietly
 
 
 def test_live_display_on_a_terminal() -> None:

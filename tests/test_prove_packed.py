@@ -43,11 +43,11 @@ from symconv.core.algebra import (
 )
 from symconv.core.cyclotomic import cyclotomic_field
 from symconv.core.fourier import complex_values
-from symconv.core.signal import Signal
+from symconv.core.signal import Signal, union_box
 from symconv.errors import SizeLimitError, SymconvError
 from symconv.lang.claims import Claim, claim_from_text, load_toml
 from symconv.lang.dsl import FUNCTIONS, Statement, names, parse_statement
-from symconv.prove import Budget, Verdict, exact, run_tiers
+from symconv.prove import Budget, Verdict, exact, packed, run_tiers
 from symconv.prove.counterexample import as_number, build_env, claim_sides, difference, exact_difference
 from symconv.prove.evaluate import ExactBackend, degree, evaluate, evaluate_sides
 from symconv.prove.packed import (
@@ -469,6 +469,81 @@ def test_packed_dft_with_larger_sizes_matches_numpy_fft(x: np.ndarray) -> None:
     sizes = ", ".join(map(str, bigger))
     np.testing.assert_allclose(complex_values(_packed_entries(f"dft(f, {sizes})", f)),
                                np.fft.fftn(x, bigger, axes=range(x.ndim)), atol=1e-8)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.one_of(int_arrays(1, max_side=9), int_arrays(2, max_side=4)), st.booleans(),
+       st.booleans(), st.integers(0, 2))
+def test_packed_dft_phase_table_agrees_with_the_direct_phases(x: np.ndarray, inverse: bool,
+                                                              symbolic: bool, grow: int) -> None:
+    """The cached phase table of small DFTs gives the very rows of the direct phase product."""
+    f = Signal.symbolic("f", x.shape, origin=(0,) * x.ndim) if symbolic else _exact(x)
+    sizes = ", ".join(str(n + grow) for n in x.shape)
+    expression = f"{'idft' if inverse else 'dft'}(conj(f) * f, {sizes})"
+
+    def value() -> PackedSignal:
+        backend = PackedBackend(MonomialCodec(f.generators(), 2))
+        result: PackedSignal = evaluate(parse_statement(f"{expression} == 0").left,
+                                        {"f": backend.pack(f)}, backend)
+        return result
+
+    table = value()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(packed, "TABLE_BOX", 0)
+        direct = value()
+    assert np.array_equal(table.key, direct.key) and np.array_equal(table.coef, direct.coef)
+    assert (table.scale, table.order, table.shape) == (direct.scale, direct.order, direct.shape)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.one_of(int_arrays(1, max_side=9), int_arrays(2, max_side=4)), st.booleans(),
+       st.booleans(), st.integers(0, 2))
+def test_packed_circular_place_table_agrees_with_the_direct_places(
+        x: np.ndarray, corr: bool, symbolic: bool, grow: int) -> None:
+    """The cached place table of small circconv / circcorr gives the rows of the direct sums."""
+    f = Signal.symbolic("f", x.shape, origin=(0,) * x.ndim) if symbolic else _exact(x)
+    period = ", ".join(str(n + grow) for n in x.shape)
+    expression = f"{'circcorr' if corr else 'circconv'}(f, conj(f) + flip(f), {period})"
+
+    def value() -> PackedSignal:
+        backend = PackedBackend(MonomialCodec(f.generators(), 2))
+        result: PackedSignal = evaluate(parse_statement(f"{expression} == 0").left,
+                                        {"f": backend.pack(f)}, backend)
+        return result
+
+    table = value()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(packed, "TABLE_BOX", 0)
+        direct = value()
+    assert np.array_equal(table.key, direct.key) and np.array_equal(table.coef, direct.coef)
+    assert (table.scale, table.order, table.shape) == (direct.scale, direct.order, direct.shape)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.integers(0, 4), max_size=8), st.lists(st.integers(0, 4), max_size=8),
+       st.booleans(), st.booleans())
+def test_matching_pairs_are_every_pair_of_equal_keys(a: list[int], b: list[int], same: bool,
+                                                     ascending: bool) -> None:
+    keys_a = np.array(sorted(a) if ascending else a, dtype=np.int64)
+    keys_b = keys_a.copy() if same else np.array(b, dtype=np.int64)
+    found = [(int(i), int(k)) for ia, ib in packed._matching_pairs(keys_a, keys_b).chunks()
+             for i, k in zip(*(x.reshape(-1) for x in np.broadcast_arrays(ia, ib)), strict=True)]
+    expected = [(i, k) for i in range(keys_a.size) for k in range(keys_b.size)
+                if keys_a[i] == keys_b[k]]
+    assert sorted(found) == expected and len(found) == len(set(found))
+
+
+boxes = st.tuples(st.lists(st.integers(0, 3), min_size=2, max_size=2).map(tuple),
+                  st.lists(st.integers(-3, 3), min_size=2, max_size=2).map(tuple))
+
+
+@settings(max_examples=100, deadline=None)
+@given(boxes, boxes, st.booleans())
+def test_packed_union_box_is_the_signal_union_box(first: Any, second: Any, same: bool) -> None:
+    backend = PackedBackend(MonomialCodec([], 1))
+    a = backend._empty(*first)
+    b = backend._empty(*(first if same else second))
+    assert packed._union_box(a, b) == union_box(a, b)
 
 
 @pytest.mark.parametrize(("n", "m"), [(5, 3), (6, 4), (4, 1)])

@@ -108,6 +108,15 @@ def test_budget_and_tiers_options(claim_dir: pytest.Pytester) -> None:
     assert verdicts["flip-equivalence"] == "VERIFIED"  # the general tier would say PROVED
 
 
+@pytest.mark.parametrize("budget", ["inf", "0", "-1"])
+def test_a_budget_that_is_not_a_positive_finite_number_is_a_usage_error(
+        claim_dir: pytest.Pytester, budget: str) -> None:
+    result = claim_dir.runpytest_subprocess(*PLUGIN, "proofs", f"--symconv-budget={budget}")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines([f"*--symconv-budget {budget}; expected a positive finite number*"])
+    assert "Traceback" not in result.stderr.str()
+
+
 def test_a_marker_per_claim_file(claim_dir: pytest.Pytester) -> None:
     (claim_dir.path / "proofs" / "general.toml").write_text(GENERAL_ONLY)
     result = claim_dir.runpytest_subprocess(*PLUGIN, "proofs", "--strict-markers",

@@ -173,6 +173,8 @@ def _cli_section(name: str, parser: argparse.ArgumentParser, level: str) -> list
         rows.append([names, text or "--"])
     if rows:
         lines += [_table(["argument", "meaning"], rows), ""]
+    if parser.epilog:
+        lines += [_escape(parser.epilog), ""]
     for sub_name, sub in subcommands:
         lines += _cli_section(f"{name} {sub_name}".strip(), sub, "-" if not name else "~")
     return lines

@@ -414,8 +414,11 @@ def _tiers(value: Any) -> tuple[str, ...]:
 
 
 def _budget(value: Any) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float) or not value > 0:
-        raise ClaimFileError(f"budget = {_shown(value)}; expected a positive number of seconds")
+    # inf is refused: the budget becomes a timer, which needs a finite time
+    if (isinstance(value, bool) or not isinstance(value, int | float) or not value > 0
+            or not math.isfinite(value)):
+        raise ClaimFileError(f"budget = {_shown(value)}; expected a positive finite number of "
+                             "seconds")
     return float(value)
 
 
@@ -593,6 +596,9 @@ def claim_files(paths: Sequence[Path | str], python: bool = False) -> Iterator[P
             if python:
                 yield from python_claim_files([path])
         elif path.exists():
+            if not path.is_file():  # a FIFO or a device would block or never end the read
+                raise ClaimFileError(f"{path}: not a regular file; expected a claim file or "
+                                     "a folder")
             if python and path.suffix == ".py" and not is_python_claim_file(path):
                 raise ClaimFileError(f"{path}: not a claim module (it has no @python_claim and "
                                      f"no '{PYTHON_CLAIM_MARKER}' comment); not imported")
@@ -628,10 +634,16 @@ def is_python_claim_file(path: Path) -> bool:
 
 
 def is_claim_file(path: Path) -> bool:
-    """A TOML file with at least one ``[[claim]]`` table."""
+    """A regular TOML file with at least one ``[[claim]]`` table.
+
+    Undecodable bytes do not hide the tables: such a file is a claim file, and loading it
+    names the bad byte (skipping it would drop its claims from a run without a word).
+    """
+    if not path.is_file():  # a FIFO or a device in a folder would block the scan
+        return False
     try:
-        return bool(_claim_lines(path.read_text(encoding="utf-8")))
-    except (OSError, UnicodeDecodeError):
+        return bool(_claim_lines(path.read_bytes().decode("utf-8", errors="replace")))
+    except OSError:
         return False
 
 

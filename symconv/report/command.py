@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -21,8 +22,9 @@ def _cmd_report(args: argparse.Namespace) -> int:
         spec = spec.with_solutions()  # written beside the students' version, not over it
     if args.input is not None:
         spec = replace(spec, input=Path(args.input))
-    if not args.time_limit > 0:
-        raise ReportError(f"--time-limit {args.time_limit}; expected a positive number of seconds")
+    if not (args.time_limit > 0 and math.isfinite(args.time_limit)):  # a subprocess timeout
+        raise ReportError(f"--time-limit {args.time_limit:g}; expected a positive finite number "
+                          "of seconds")
     result = build_report(spec, Path(args.out), pdf=args.pdf, templates=args.templates,
                           time_limit=args.time_limit)
     print(result.tex)

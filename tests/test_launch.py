@@ -1,0 +1,58 @@
+"""The entry point answers Ctrl-C while the engine is still being imported."""
+
+from __future__ import annotations
+
+import importlib.abc
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from symconv import launch
+
+
+class _InterruptedImport(importlib.abc.MetaPathFinder):
+    """Raises KeyboardInterrupt when symconv.cli is imported, as a Ctrl-C in that second does."""
+
+    def find_spec(self, name: str, path: object, target: object = None) -> None:
+        if name == "symconv.cli":
+            raise KeyboardInterrupt
+        return None
+
+
+def test_ctrl_c_during_the_engine_import_is_exit_130_without_traceback(
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.delitem(sys.modules, "symconv.cli", raising=False)
+    monkeypatch.setattr(sys, "meta_path", [_InterruptedImport(), *sys.meta_path])
+    assert launch.main(["--version"]) == 130
+    assert capsys.readouterr().err == "symconv: interrupted\n"
+
+
+def test_without_ctrl_c_the_command_line_runs(capsys: pytest.CaptureFixture[str]) -> None:
+    assert launch.main(["dft", "--size", "2"]) == 0
+    assert capsys.readouterr().out.startswith("F(0) = ")
+
+
+def test_import_symconv_loads_no_engine() -> None:
+    # the lazy package is what lets the entry point catch Ctrl-C during the engine's import
+    code = "import sys, symconv; print(sorted(m for m in ('sympy', 'numpy') if m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True, cwd=Path(__file__).parents[1]).stdout
+    assert out.strip() == "[]"
+
+
+def test_a_real_early_ctrl_c_ends_with_130_and_one_line() -> None:
+    process = subprocess.Popen([sys.executable, "-m", "symconv", "verify", "proofs"],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               cwd=Path(__file__).parents[1],
+                               # a shell's background job ignores SIGINT, and children inherit it
+                               preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    time.sleep(0.3)  # inside the engine's import on any machine, or later: both end in 130
+    process.send_signal(signal.SIGINT)
+    _, err = process.communicate(timeout=60)
+    assert process.returncode == 130
+    assert "Traceback" not in err
+    assert err.strip().endswith("symconv: interrupted")
