@@ -362,7 +362,9 @@ def recheck(claim: Claim, derivation: Derivation, budget: Budget, every_step: bo
             tables = tabulate(with_conjugates(env))
             points = _points_around(left) if isinstance(left, Signal) else [None]
         products: dict[Any, Polynomial] = {}  # shared by the points: same tables
-        for expr in _expressions(derivation) if every_step else [derivation.canonical]:
+        # (per axis: each axis's chain is of the statement read on that axis, rechecked alone)
+        canonical = [] if derivation.per_axis else [derivation.canonical]
+        for expr in _expressions(derivation) if every_step else canonical:
             if isinstance(expr, DslSide):
                 continue
             for point in points:
@@ -376,8 +378,9 @@ def recheck(claim: Claim, derivation: Derivation, budget: Budget, every_step: bo
 
 
 def _expressions(derivation: Derivation) -> list[Expression | DslSide]:
-    """Every expression of the chain, left side first, right side last."""
-    chain = derivation.steps
+    """Every expression of the chain, left side first, right side last (per axis: none of the
+    statement's own; each axis's derivation has its chain)."""
+    chain = [] if derivation.per_axis else derivation.steps
     return [chain[0].before] + [s.after for s in chain] if chain else []
 
 

@@ -97,8 +97,10 @@ def test_checker_is_small() -> None:
     # concrete entries in the padded model and periods that name the sizes add about 12,
     # strides and dilations (downsample, upsample, the divide step) about 35, the torus
     # conditions for every n (not only at the declared sizes) about 10; merging the crop into
-    # the sliding sum and the torus's boxes into declared_boxes took 9 off
-    assert len(CHECKER.read_text(encoding="utf-8").splitlines()) < 610
+    # the sliding sum and the torus's boxes into declared_boxes took 9 off; crops under flips
+    # (an atom per face of the box), literal boxes and extensions of moved signals and of
+    # pointwise combinations on one box add 10
+    assert len(CHECKER.read_text(encoding="utf-8").splitlines()) < 620
 
 
 def test_every_bundled_derivation_is_accepted() -> None:
@@ -117,7 +119,11 @@ MAPPED = [("conv(a, b) == conv(b, a)", {"a": "3", "b": "4"}),
           ("sum(conv(a, b)) == sum(a) * sum(b)", {"a": "3", "b": "4"}),
           ("frobenius(conv(a, b), c) == frobenius(b, corr(a, c))", {"a": "2x2", "b": "3x3", "c": "4x4"}),
           ("dft(circconv(f, g)) == dft(f) * dft(g)", {"f": "4", "g": "4"}),
-          ("circcorr(a, b) == circconv(flip(a), b)", {"a": "4x4", "b": "4x4"})]
+          ("circcorr(a, b) == circconv(flip(a), b)", {"a": "4x4", "b": "4x4"}),
+          # a crop under a flip: the indicator's faces move with the re-indexing
+          ('flip(conv(a, b, mode="same")) == conv(flip(a), flip(b), mode="same")', {"a": "4", "b": "7"}),
+          ('transpose(corr(a, b, mode="valid")) == conv(flip(transpose(a)), transpose(b), mode="valid")',
+           {"a": "2x3", "b": "5x4"})]
 
 
 @pytest.mark.parametrize(("statement", "signals"), MAPPED)
@@ -768,6 +774,74 @@ def test_a_lattice_re_indexing_is_checked_as_a_map() -> None:
     assert not _accepts(derivation, statement=law.replace("upsample(c, 4), b", "upsample(c, 3), b"))
 
 
+# --- crops under flips, transposes and shifts; literal kernels in valid mode ---------------------
+
+FLIPPED_CROP = ('conv(F, flip(I, 1), mode="same", boundary="reflect") == '
+                'flip(conv(flip(F, 1), I, mode="same", boundary="reflect"), 1)')
+
+
+@pytest.mark.parametrize("false", [
+    FLIPPED_CROP.replace("flip(I, 1)", "flip(I, 0)"),  # the image flipped on the wrong axis
+    FLIPPED_CROP.replace("I, mode=\"same\", boundary=\"reflect\"), 1)",
+                         "I, mode=\"same\", boundary=\"mirror\"), 1)"),  # another boundary on one side
+    FLIPPED_CROP.replace("boundary=\"reflect\"), 1)", "boundary=\"reflect\"), 0)"),  # the output on axis 0
+    FLIPPED_CROP.replace("flip(I, 1)", "shift(flip(I, 1), 0, 1)"),  # the image off by one
+    FLIPPED_CROP.replace("mode=\"same\", boundary=\"reflect\"), 1)",
+                         "mode=\"full\", boundary=\"reflect\"), 1)"),  # another crop on one side
+])
+def test_a_certificate_of_a_crop_under_a_flip_does_not_prove_a_slip(false: str) -> None:
+    derivation = _derivation(FLIPPED_CROP, {"F": "3x3", "I": "5x5"})
+    assert _accepts(derivation)
+    assert false != FLIPPED_CROP and not _accepts(derivation, statement=false), false
+
+
+def test_the_extension_of_an_expression_other_than_a_moved_signal_is_refused() -> None:
+    derivation = _derivation(FLIPPED_CROP, {"F": "3x3", "I": "5x5"})
+    for image in ("conv(F, I)", "I + 1", "2 / I", "conj(I)", "conv(F, I, mode=\"same\")"):
+        with pytest.raises(checker.CertificateError, match=r"extension|outside the checked fragment"):
+            _check(derivation, statement=FLIPPED_CROP.replace("flip(I, 1)", image, 1))
+
+
+LAPLACIAN = [[0, 1, 0], [1, -4, 1], [0, 1, 0]]
+
+
+def exact_refutes(statement: str, signals: dict[str, Any]) -> bool:
+    from symconv.prove import Budget, exact
+    result = exact.attempt(claim_from_text(statement, signals, tiers=["exact"]), Budget(60))
+    return result is not None and result.verdict is Verdict.REFUTED
+
+
+def test_a_literal_in_a_valid_crop_is_checked_against_its_declared_box() -> None:
+    law = 'conv(L, I, mode="valid") == corr(L, I, mode="valid")'
+    derivation = _derivation(law, {"L": LAPLACIAN, "I": "5x5"})
+    assert derivation.certificate["literals"] == ["L"] and _accepts(derivation)
+    # the same entries in a box one column wider (not centred): the crops differ
+    padded = [[*row, 0] for row in LAPLACIAN]
+    assert not _accepts(derivation, signals={"L": padded, "I": "5x5"})
+    assert exact_refutes(law, {"L": padded, "I": "5x5"})
+    moved = {"L": {"literal": LAPLACIAN, "origin": [0, 0]}, "I": "5x5"}
+    assert not _accepts(derivation, signals=moved)  # another origin: another box
+    assert not _accepts(derivation, signals={"L": _changed(LAPLACIAN, 0, 1), "I": "5x5"})
+    assert not _accepts(derivation, statement='conv(L, I, mode="valid") == corr(L, I, mode="same")')
+
+
+LINEAR_EXTENSION = ('conv(F, I - 2 * J, mode="same", boundary="reflect") == conv(F, I, mode="same", '
+                    'boundary="reflect") - 2 * conv(F, J, mode="same", boundary="reflect")')
+
+
+def test_the_extension_of_a_combination_needs_one_box() -> None:
+    derivation = _derivation(LINEAR_EXTENSION, {"F": "3x3", "I": "5x5", "J": "5x5"})
+    assert derivation.certificate["tied"] is True and _accepts(derivation)
+    # J on another box: the sum lives on the union, whose extension is not E(I) − 2·E(J)
+    for other in ("4x5", {"shape": "5x5", "origin": [0, 0]}):
+        signals = {"F": "3x3", "I": "5x5", "J": other}
+        assert not _accepts(derivation, signals=signals)
+        assert exact_refutes(LINEAR_EXTENSION, signals)
+    for false in (LINEAR_EXTENSION.replace("- 2 * conv", "- conv"),
+                  LINEAR_EXTENSION.replace('J, mode="same", boundary="reflect")',
+                                           'J, mode="same", boundary="mirror")'),
+                  LINEAR_EXTENSION.replace("I - 2 * J", "I - 2 * flip(J, 0)")):
+        assert false != LINEAR_EXTENSION and not _accepts(derivation, statement=false), false
 def test_the_divide_step_takes_the_gcd_of_negative_coefficients() -> None:
     # flip(upsample(a, 2))(2x) = Σ_j a(j)·[−2x − 2j = 0]: divided by 2, [x + j = 0] fixes j
     derivation = _derivation("downsample(flip(upsample(a, 2)), 2) == flip(a)", {"a": "4"})
@@ -781,8 +855,13 @@ def test_the_divide_step_takes_the_gcd_of_negative_coefficients() -> None:
 
 @pytest.mark.parametrize(("expression", "outside"), [
     ('conv(a, b, mode="same", boundary="wrap")', None),
-    ('conv(a, b + b, mode="same", boundary="wrap")', "the extension of an expression"),
-    ('corr(a, shift(b, 1), mode="full", boundary="reflect")', "the extension of an expression"),
+    # a combination on one box and a moved signal extend (E(S) = S∘r_B); a union of boxes or a
+    # crop does not
+    ('conv(a, b + b, mode="same", boundary="wrap")', None),
+    ('corr(a, shift(b, 1), mode="full", boundary="reflect")', None),
+    ('conv(a, b + shift(b, 1), mode="same", boundary="wrap")', "the extension of an expression"),
+    ('conv(a, conv(a, b, mode="same"), mode="same", boundary="wrap")', "the extension of an expression"),
+    ('conv(a, conj(b), mode="same", boundary="wrap")', "the extension of an expression"),
     ("upsample(a, 2)", None),
     ("downsample(a, 0)", "downsample is outside the checked fragment of this model"),
     ("upsample(a, -2)", "upsample is outside the checked fragment of this model"),
@@ -790,12 +869,76 @@ def test_the_divide_step_takes_the_gcd_of_negative_coefficients() -> None:
 ])
 def test_the_expansion_rejects_what_it_does_not_model(expression: str, outside: str | None) -> None:
     """Both sides are the same one-term expression, so only the expansion can reject: a
-    boundary extends only a signal, and a stride is one factor s ≥ 1 per axis."""
+    boundary extends only signals on one box, and a stride is one factor s ≥ 1 per axis."""
     signals = {name: (checker.Declared((3,), (0,)),) for name in "ab"}
-    certificate = {"model": "Z^d", "sides": [{"terms": [{"steps": []}]}] * 2}
+    terms = [{"steps": []}] * (1 + expression.count(" + "))  # a sum of signals: a term each
+    certificate = {"model": "Z^d", "sides": [{"terms": terms}] * 2}
     statement = parse_statement(f"{expression} == {expression}")
     if outside is None:
         checker.check(statement, signals, certificate)  # the control: accepted
         return
     with pytest.raises(checker.CertificateError, match=outside):
         checker.check(statement, signals, certificate)
+
+
+# --- strides and dilations that differ between axes: one certificate joining the axes -------
+
+PER_AXIS = ("frobenius(downsample(corr(upsample(W, 1, 3), shift(x, 1, 0)), 2, 1), g) == "
+            "frobenius(x, shift(conv(upsample(W, 1, 3), upsample(g, 2, 1)), -1, 0))")
+PER_AXIS_SIGNALS = {"W": "2x2", "x": "5x6", "g": "3x3"}
+
+
+@pytest.mark.parametrize("false", [
+    PER_AXIS.replace("upsample(g, 2, 1)", "upsample(g, 1, 2)"),  # strides swapped between axes
+    PER_AXIS.replace("upsample(g, 2, 1)", "upsample(g, 2, 2)"),  # one axis's stride off by one
+    PER_AXIS.replace("shift(conv", "shift(corr"),  # unflipped
+    PER_AXIS.replace("-1, 0))", "0, 0))"),  # the padding one short
+    PER_AXIS.replace("conv(upsample(W, 1, 3)", "conv(upsample(W, 3, 1)"),  # dilations swapped
+])
+def test_a_per_axis_certificate_does_not_prove_a_slip(false: str) -> None:
+    derivation = _derivation(PER_AXIS, PER_AXIS_SIGNALS)
+    assert _accepts(derivation) and derivation.derivation.per_axis
+    assert not _accepts(derivation, statement=false), false
+
+
+def _moved(form: Any, axis: int) -> Any:
+    """Every component named v.a renamed onto ``axis``."""
+    if isinstance(form, dict):
+        return {(k if k == "1" else f"{k.rsplit('.', 1)[0]}.{axis}"): _moved(v, axis)
+                for k, v in form.items()}
+    return form
+
+
+def test_a_per_axis_map_must_re_index_each_axis_as_derived() -> None:
+    """The joined map re-indexes axis 0 by (2, 1)'s stride and axis 1 by the dilation 3: on
+    the left side, the axis-0 map put on both axes, or one axis's part dropped, is rejected."""
+    derivation = _derivation(PER_AXIS, PER_AXIS_SIGNALS)
+    maps = _maps(derivation.certificate)
+    assert maps and all({k.rsplit(".", 1)[1] for k in step[1]} == {"0", "1"} for step in maps)
+    for forge in ("copied", "dropped"):
+        forged = copy.deepcopy(derivation.certificate)
+        for step in _maps({"sides": forged["sides"][:1]}):
+            for part in (1, 2):
+                zero = {k: v for k, v in step[part].items() if k.endswith(".0")}
+                step[part] = zero | (_moved(zero, 1) if forge == "copied" else {})
+        assert not _accepts(derivation, forged), forge
+
+
+def test_a_per_axis_divide_names_its_axis() -> None:
+    """["divide", a] divides axis a's indicators only: [2x_0 − 2j_0 = 0] needs axis 0's, and
+    [3x_1 − 3j_1 = 0] axis 1's; the wrong axis, or an axis that is no integer, is rejected."""
+    derivation = _derivation("downsample(upsample(a, 2, 3), 2, 3) == a", {"a": "3x4"})
+    assert _accepts(derivation)
+    steps = derivation.certificate["sides"][0]["terms"][0]["steps"]
+    assert ["divide", 0] in steps and ["divide", 1] in steps
+    for wrong in ([["divide", 1], ["collapse", "v0.0"], ["divide", 1], ["collapse", "v0.1"]],
+                  [["divide", "0"], ["collapse", "v0.0"], ["divide", 1], ["collapse", "v0.1"]],
+                  [["divide", 0, 1], ["collapse", "v0.0"], ["collapse", "v0.1"]]):
+        forged = copy.deepcopy(derivation.certificate)
+        forged["sides"][0]["terms"][0]["steps"] = wrong
+        assert not _accepts(derivation, forged), wrong
+    # one divide for both axes is the same equality: accepted
+    forged = copy.deepcopy(derivation.certificate)
+    forged["sides"][0]["terms"][0]["steps"] = [["divide"], ["collapse", "v0.0"], ["collapse", "v0.1"]]
+    assert _accepts(derivation, forged)
+    assert not _accepts(derivation, statement="downsample(upsample(a, 2, 3), 3, 2) == a")

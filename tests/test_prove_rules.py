@@ -27,8 +27,13 @@ from symconv.prove.rules import (
     RuleError,
     dsl_text,
     exchange,
+    indicator_atom,
+    indicator_box,
+    indicator_name,
     is_finite,
+    is_indicator,
     linearity,
+    normal_indicator,
     order,
     reindex,
     rename,
@@ -639,3 +644,79 @@ def replace_atoms(form: LinearForm, point: Index) -> Monomial:
     """The term of ``form`` with x free in it (a factor a(x) that the shift moves too)."""
     mono = form.monomials[0]
     return Monomial(mono.coef, mono.variables, (*mono.atoms, Atom("a", point)))
+
+
+# --- box indicators in one spelling (crops under flips, transposes and shifts) -----------------
+
+_SYMBOLS = ("n_I1", "n_I2", "o_I1", "o_I2")
+affine_forms = st.dictionaries(st.sampled_from((*_SYMBOLS, "1")), st.integers(-3, 3)).map(
+    lambda form: {v: c for v, c in form.items() if c})
+signed_permutations = st.permutations([1, 2]).flatmap(
+    lambda perm: st.tuples(*(st.sampled_from((t, -t)) for t in perm)))
+
+
+def _value(form: dict[str, int], symbols: dict[str, int]) -> int:
+    return sum(c * (1 if v == "1" else symbols[v]) for v, c in form.items())
+
+
+def _inside(atom: Atom, symbols: dict[str, int], point: tuple[int, ...]) -> bool:
+    """𝟙_B(σ(L)) at concrete sizes and a concrete value of L's variables (x = point)."""
+    index = atom.apply(atom.index.at({"x": point, "i": (1, -2)}, 2))
+    return all(_value(lo, symbols) <= q <= _value(hi, symbols)
+               for q, (lo, hi) in zip(index, indicator_box(atom.signal), strict=True))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(affine_forms, affine_forms), min_size=2, max_size=2),
+       st.sampled_from([(("x", 1),), (("x", -1),), (("i", -1), ("x", 1)), (("i", 1), ("x", -1))]),
+       st.tuples(st.integers(-2, 2), st.integers(-2, 2)), signed_permutations,
+       st.fixed_dictionaries({s: st.integers(-3, 4) for s in _SYMBOLS}),
+       st.tuples(st.integers(-6, 6), st.integers(-6, 6)))
+def test_an_indicator_in_one_spelling_is_the_same_function(
+        box: list[tuple[dict[str, int], dict[str, int]]], coeffs: tuple[tuple[str, int], ...],
+        const: tuple[int, int], axes: tuple[int, ...], symbols: dict[str, int],
+        point: tuple[int, int]) -> None:
+    index = Index(coeffs, const if any(const) else ())
+    written = Atom(indicator_name(box), index, axes)
+    spelled = indicator_atom(box, index, axes)
+    assert _inside(written, symbols, point) == _inside(spelled, symbols, point)
+    # one spelling: no axes, no constant, the first coefficient positive, and a fixed point
+    assert not spelled.axes and not spelled.index.const and spelled.index.coeffs[0][1] > 0
+    assert normal_indicator(spelled) == spelled
+    assert normal_indicator(Atom(spelled.signal, -spelled.index)) == normal_indicator(
+        Atom(indicator_name([(_neg(hi), _neg(lo)) for lo, hi in indicator_box(spelled.signal)]),
+             spelled.index))
+
+
+def _neg(form: dict[str, int]) -> dict[str, int]:
+    return {v: -c for v, c in form.items()}
+
+
+@pytest.mark.parametrize("name", ["𝟙[o_I1..n_I1 + o_I1 − 1]", "𝟙[3o_W1 − 2..0 × −n_I2..n_I2]"])
+def test_a_box_name_reads_back_as_its_box(name: str) -> None:
+    assert indicator_name(indicator_box(name)) == name
+
+
+@pytest.mark.parametrize("name", ["𝟙[o_I1..n_I1 + + 1]", "𝟙[o_I1 n_I1..1]", "𝟙[1..2 ×]"])
+def test_a_malformed_box_name_is_refused(name: str) -> None:
+    with pytest.raises(RuleError):
+        indicator_box(name)
+
+
+def test_a_crop_under_a_flip_is_the_crop_of_the_flipped_box() -> None:
+    boxes = (("F", (((("o_F1", 1),), (("n_F1", 1),)), ((("o_F2", 1),), (("n_F2", 1),)))),
+             ("I", (((("o_I1", 1),), (("n_I1", 1),)), ((("o_I2", 1),), (("n_I2", 1),)))))
+    def unfolded(text: str) -> LinearForm:
+        return linearity(unfold(DslSide(parse_statement(f"{text} == {text}").left, True, ndim=2,
+                                        boxes=boxes)))
+    flipped = unfolded('flip(conv(F, I, mode="same"), 0)')
+    direct = unfolded('conv(flip(F, 0), flip(I, 0), mode="same")')
+    [left], [right] = flipped.monomials, direct.monomials
+    assert [a for a in left.atoms if is_indicator(a.signal)] == \
+        [a for a in right.atoms if is_indicator(a.signal)]
+    # the image of a boundary under flips and shifts is the signal's extension, moved
+    extended = unfolded('conv(F, flip(shift(I, 1, 0), 1), mode="same", boundary="wrap")')
+    [image] = [a for a in extended.monomials[0].atoms if a.signal == "I⟨wrap⟩"]
+    assert image.axes == (1, -2) and image.index.const == (-1, 0)
+    with pytest.raises(NotApplicableError, match="extension"):
+        unfolded('conv(F, conv(F, I), mode="same", boundary="wrap")')

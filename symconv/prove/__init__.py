@@ -35,7 +35,7 @@ Shared by every verdict:
 
 PROVED (:func:`symconv.prove.general.attempt`, 32), given only when all of these pass:
 
-1. the independent checker :mod:`symconv.prove.checker` (604), which imports only
+1. the independent checker :mod:`symconv.prove.checker` (605), which imports only
    the parser and takes nothing from the prover but the certificate's witnesses: it reads
    the claim's statement and declared signals (shape, origin, realness, fixed entries, as
    plain data from :func:`symconv.prove.derivation.declared_signals` and
@@ -74,8 +74,8 @@ PROBABLE: :mod:`symconv.prove.random` (741: sizes, seeds, the degree and height 
 behind the error probability, with :func:`symconv.prove.evaluate.degree`, 15) and
 :mod:`symconv.prove.modular` (571: NTT convolutions and Z[ζ_L] → F_p).
 
-In all, 7,062 lines: shared by every verdict 3,405 (the core 2,476, the parser and
-SignalSpec 704, the tiers' decision and the cache 225), PROVED 749 (the checker 604),
+In all, 7,063 lines: shared by every verdict 3,405 (the core 2,476, the parser and
+SignalSpec 704, the tiers' decision and the cache 225), PROVED 759 (the checker 614),
 VERIFIED 1,587 (packed 1,165), PROBABLE 1,312.  Most of it is the exact arithmetic and
 the packed engine that VERIFIED needs anyway; the general tier's prover (general, rules,
 sums, certificate, derivation records and the term evaluator, 3,820 lines) is outside it.

@@ -18,9 +18,9 @@ Both sides must end with the same collected terms (finite sums: the order of sum
 immaterial).  The model the certificate names is verified from the declared signals:
 
 - ``"Z^d"``: every finite support.  ``"literals"`` names signals read with the claim's entries,
-  D(p) = Σ_c v_c·Π_a [p_a = c_a].  A crop is the indicator atom of the ops output box, from
-  symbolic boxes (origin o unless declared, size n; ``"tied"``: signals with one identical
-  declaration share them); a boundary other than zero reads the image through one extension atom.
+  D(p) = Σ_c v_c·Π_a [p_a = c_a], box as declared.  A crop: the indicator of the ops output box (an atom
+  per face) from symbolic boxes (origin o unless declared, size n; ``"tied"``: shared by signals declared
+  alike); a boundary reads a signal (under flips, shifts, transposes) through one extension atom.
 - ``"Z_n^d"``: every signal read modulo the common shape n.  It is what ops computes when the
   statement is circular and, at every declared size, all signals have one shape n, each circular
   operation takes its period n from its argument's box, each pointwise product multiplies two
@@ -50,7 +50,7 @@ CIRCULAR = frozenset({"circconv", "circcorr", "dft", "idft"})  # only on Z_n^d, 
 SIZES = frozenset({"numel", "len", "size"})  # n_1⋯n_d, n_1, n_axis: only on Z_n^d
 PLANE = frozenset({"conv", "corr", "transpose", "trace"})  # only on Z^d
 SCALAR = SIZES | {"sum", "frobenius", "trace"}
-INDICATOR = "box "  # the atom of a crop's indicator 𝟙_B; "S|b": S extended by boundary b
+INDICATOR = "box "  # the atom [f ≥ 0] of a face of a crop's box; "S|b": S extended by boundary b
 BOUNDARIES = {"zero": "zero", "fill": "zero", "constant": "zero", "wrap": "wrap", "circular": "wrap",
               "reflect": "reflect", "symm": "reflect", "mirror": "mirror", "nearest": "nearest"}
 
@@ -216,6 +216,7 @@ class _Expander:
     period: list[Aff] | None = None  # the box conditions of Z_n^d (n) or Z_N^d (N)
     count: int = 0
     own_periods: bool = False  # Z_n^d: a circular period may name the sizes n (not on Z_N^d)
+    extension: str = ""  # inside a crop's image: the boundary that extends each signal
 
     def ints(self, node: Call) -> list[int]:
         if self.own_periods and _names_sizes(node, self.ndim(node.args[0])):
@@ -318,8 +319,12 @@ class _Expander:
                      a.deltas + b.deltas) for a in left for b in right]
 
     def expand(self, node: Node, p: list[Aff] | None) -> list[Term]:
+        _need(not self.extension or self.extends(node), "the extension of an expression outside the fragment")
         if isinstance(node, Number):
             return [self.one(node.value)]
+        if isinstance(node, Name) and p is not None and self.extension:  # S extended by a boundary
+            self.real |= {f"{node.id}|{self.extension}"} if node.id in self.real else set()
+            return [self.atom(f"{node.id}|{self.extension}", p)]
         if isinstance(node, Name) and p is not None and node.id in self.literals:
             return [replace(self.one(Fraction(v)), deltas=[(a, _add(q, _const(-c[a]))) for a, q in
                                                            enumerate(p)])
@@ -333,6 +338,13 @@ class _Expander:
         if isinstance(node, Call):
             return self.call(node, p)
         raise CertificateError(f"{node} is outside the checked fragment")
+
+    def extends(self, node: Node) -> bool:
+        """E(S) = S∘r_B commutes with flips, shifts, transposes and pointwise operations on one box B."""
+        if isinstance(node, BinOp):
+            scaled = node.op in "*/" and 0 in (self.ndim(node.left), self.ndim(node.right))
+            return scaled or self.box(node.left) == self.box(node.right) != []
+        return isinstance(node, Name | Number | Neg) or (isinstance(node, Call) and node.func in REINDEX)
 
     def binop(self, node: BinOp, p: list[Aff] | None) -> list[Term]:
         if node.op in "+-":
@@ -398,26 +410,24 @@ class _Expander:
 
     def sliding(self, node: Call, p: list[Aff], mode: str, boundary: str) -> list[Term]:
         """Σ_k a(k)·b(x ∓ k); with a mode or boundary 𝟙_B(x)·Σ_k a(k)·b⟨boundary⟩(x ∓ k), B the
-        mode's box (valid mode does not extend)."""
+        mode's box (an atom [f ≥ 0] per face), valid mode does not extend."""
         k = self.fresh(len(p))
         outer = [_add(q, kk, SLIDING[node.func]) for q, kk in zip(p, k, strict=True)]
         kernel = self.expand(node.args[0], k)  # before the image: the order unfold creates sums
         image = node.args[1]
         if boundary == "zero" or mode == "valid":
             terms = self.expand(image, outer)
-        elif isinstance(image, Name):
-            extended = f"{image.id}|{boundary}"
-            self.real |= {extended} if image.id in self.real else set()
-            terms = [self.atom(extended, outer)]
-        else:
-            raise CertificateError("the extension of an expression is outside the fragment")
+        else:  # E(S) = S∘r_B, r_B the boundary's map into S's box B: each signal S read as S|b
+            self.extension = boundary
+            terms, self.extension = self.expand(image, outer), ""
         terms = self.bind(k, self.product(kernel, terms))
         if (mode, boundary) == ("full", "zero"):
             return terms
         _need(self.torus is None, "a crop is outside the checked fragment of Z_n^d")
-        indicator = INDICATOR + repr([(_frozen(lo), _frozen(hi)) for lo, hi in self.box(node)])
-        self.real |= {indicator}
-        return self.product([self.atom(indicator, p)], terms)
+        box: list[Atom] = [(INDICATOR, False, (_frozen(f),)) for q, (lo, hi) in zip(p, self.box(node),
+                           strict=True) for f in (_add(q, lo, -1), _add(hi, q, -1))]
+        self.real |= {INDICATOR}
+        return self.product([replace(self.one(), atoms=box)], terms)
 
     def conj(self, t: Term) -> Term:
         atoms = [(s, c if s in self.real else not c, i) for s, c, i in t.atoms]
@@ -452,12 +462,13 @@ def _apply_map(t: Term, forward: Mapping[str, Aff], inverse: Mapping[str, Aff], 
     return _substitute(t, forward, list(inverse))
 
 
-def _divide(t: Term) -> Term:
-    """The step ["divide"]: [g·L + k = 0] = [L + k/g = 0] on Z^d (L integer), g the gcd of
-    the variables' coefficients; the term is 0 where g does not divide k."""
+def _divide(t: Term, axis: int | None = None) -> Term:
+    """The step ["divide"] (["divide", a]: axis a's indicators only): [g·L + k = 0] =
+    [L + k/g = 0] on Z^d (L integer), g the gcd of the variables' coefficients; the term is
+    0 where g does not divide k."""
     deltas, coef = [], t.coef
     for a, d in t.deltas:
-        g = math.gcd(*(c for v, c in d.items() if v != "1"))
+        g = math.gcd(*(c for v, c in d.items() if v != "1")) if axis in (None, a) else 1
         if g > 1:
             coef = coef if d.get("1", 0) % g == 0 else Fraction(0)
             d = {v: c // g for v, c in d.items()}
@@ -495,8 +506,8 @@ def _run(t: Term, steps: Any, torus: bool) -> Term:
         if kind == "map" and len(step) == 3 and all(isinstance(s, dict) for s in step[1:]):
             forward, inverse = ({v: _aff(a) for v, a in s.items()} for s in step[1:])
             t = _apply_map(t, forward, inverse, torus)
-        elif kind == "divide" and len(step) == 1 and not torus:
-            t = _divide(t)
+        elif kind == "divide" and len(step) in (1, 2) and all(type(a) is int for a in step[1:]) and not torus:
+            t = _divide(t, *step[1:])
         elif kind in ("collapse", "orth" if torus else "point") and len(step) == 2 and \
                 isinstance(step[1], str):
             t = _orthogonality(t, step[1]) if kind == "orth" else \
@@ -512,7 +523,7 @@ def normal_form(terms: list[Term]) -> dict[tuple[Any, ...], Fraction]:
     for t in terms:
         deltas = sorted((a, _frozen(_add({}, d, -1 if sorted(d.items())[0][1] < 0 else 1) if d else d))
                         for a, d in t.deltas)
-        atoms = [a for n, a in enumerate(t.atoms) if not (a[0].startswith(INDICATOR) and a in t.atoms[:n])]
+        atoms = [a for n, a in enumerate(t.atoms) if not (a[0] == INDICATOR and a in t.atoms[:n])]
         key = (tuple(sorted(t.vars)), t.npow, tuple(sorted(atoms)),
                tuple(tuple(sorted(p.items())) for p in t.phase), tuple(deltas))
         collected[key] = collected.get(key, Fraction(0)) + t.coef
@@ -579,14 +590,14 @@ def _check(statement: dsl.Statement, signals: Mapping[str, Sequence[Declared]],
         len(signals[n]) == 1 and signals[n][0].entries is not None for n in read),
         "the certificate reads entries the claim does not give")
     pads = [n for n in dsl.walk(statement) if isinstance(n, Call) and n.func == "zeropad"]
+    fixed = {n: _fixed(signals[n][0]) for n in read}  # read with its entries: the box as declared
     if padded:
         _need(pads, "a padded model without a zeropad")
         period = [_size(a, ndims) for a in pads[0].args[1:]]
-        fixed = {n: _fixed(signals[n][0]) for n in read}  # read with its entries: the box as declared
         _fits(statement, ndims, declared_boxes(signals, False) | fixed, period, own_periods=False)
     elif torus:
         torus_fits(statement, signals)
-    boxes = declared_boxes(signals, certificate.get("tied") is True)
+    boxes = declared_boxes(signals, certificate.get("tied") is True) | fixed
     literals = {n: signals[n][0].entries or {} for n in read}
     signal = [_Expander(ndims, real).ndim(side) > 0 for side in (statement.left, statement.right)]
     _need(signal[0] == signal[1], "a signal is compared with a number")

@@ -80,6 +80,11 @@ class Step:
             return False
 
 
+AXES_NOTE = ("Every operation acts on each axis alone (its stride, dilation and padding per axis): "
+             "a sum over Z^d is one sum per axis, and each axis is re-indexed on its own (below, "
+             "Z^d is the axis's Z).")
+
+
 @dataclass
 class Derivation:
     """A machine-checked proof that a statement's two sides are equal for all sizes.
@@ -111,9 +116,14 @@ class Derivation:
     # signals with concrete entries that the derivation unfolded into their entries (the
     # statement is then proved for all sizes of the other signals, these fixed as given)
     literals: Mapping[str, Mapping[tuple[int, ...], Fraction]] = field(default_factory=dict)
+    # strides that differ between axes: the derivation of the statement read on each axis (its
+    # own steps then empty; the certificate joins the axes', for the statement itself)
+    per_axis: tuple[Derivation, ...] = ()
 
     @property
     def steps(self) -> list[Step]:
+        if self.per_axis:
+            return [step for axis in self.per_axis for step in axis.steps]
         return _without_detours(self.left_steps + [s.backwards() for s in reversed(self.right_steps)])
 
     def check(self, claim: Claim) -> bool:
@@ -130,6 +140,8 @@ class Derivation:
     def replay(self) -> bool:
         """Replay every step with its rule and check that consecutive steps link up (a
         consistency check of the readable chain; :meth:`check` is what makes it a proof)."""
+        if self.per_axis:
+            return all(axis.replay() for axis in self.per_axis)
         chain = self.steps
         linked = all(_linked(a.after, b.before) for a, b in itertools.pairwise(chain))
         ends = all(_linked(side[-1].after, self.canonical)
@@ -151,6 +163,12 @@ class Derivation:
         chain = self.steps
         scope = self.scope_text("for all n and d: signals of shape n, read modulo n" if self.torus
                                 else "for all d, all finite supports")
+        if self.per_axis:
+            lines = [f"Claim: {self.statement}  ({scope})",
+                     AXES_NOTE]
+            for a, axis in enumerate(self.per_axis):
+                lines += [f"Axis {a}:"] + ["  " + line for line in axis.text().splitlines()]
+            return "\n".join(lines)
         lines = [f"Claim: {self.statement}  ({scope})",
                  f"    {chain[0].before.text()}"]
         for step in chain:
@@ -164,6 +182,9 @@ class Derivation:
 
     def latex(self) -> str:
         """An ``align*`` environment: one line per step, the rule on the right."""
+        if self.per_axis:
+            return "\n".join(rf"\text{{Axis {a}: {latex_escape(axis.statement)}}}" + "\n" +
+                             axis.latex() for a, axis in enumerate(self.per_axis))
         chain = self.steps
         rows = [rf"&{chain[0].before.latex()} \\"]
         for step in chain:
@@ -181,6 +202,8 @@ class Derivation:
         """An ``aligned`` block (usable inside ``$$ $$``, unlike :meth:`latex`): one line
         per step, the rule on the right, the middle elided past ``MAX_STEPS_SHOWN`` steps."""
         chain = self.steps
+        if self.per_axis:
+            return " \\\\\n".join(axis.condensed_latex(condensed) for axis in self.per_axis)
         if not chain:
             return rf"\text{{{latex_escape(self.statement)}}}"
         rows = [rf"&{chain[0].before.latex()}"]

@@ -45,8 +45,16 @@ when their affine forms are equal.  A boundary other than zero reads the image t
 its extension I⟨b⟩ (one function on Z^d, shared by both sides).  The proof holds for all
 sizes and origins, valid mode where it is defined (the kernel fits); when the sides meet
 only if signals declared alike share sizes (the CNN valid layers), the scope says so.  A
-signal with concrete entries has its box at the origin it is built with, its size kept a
-symbol (``conv(G, I, mode="same") == corr(G, I, mode="same")`` for a centrosymmetric G).
+crop under a one-axis flip, transpose or shift is its indicator at the moved point, in one
+spelling (:func:`~symconv.prove.rules.indicator_atom`: the signed permutation, the constant
+and the sign of the index moved into the box), so ``flip(conv(F, I, mode="same"), 0) ==
+conv(flip(F, 0), flip(I, 0), mode="same")``; the image of a boundary may be a signal under
+flips, shifts and transposes, as every extension commutes with them (E(flip(I, 1))(p) =
+E(I)(flip(p, 1))).  A signal with concrete entries has its box at the origin it is built
+with, its size a symbol while the entries stay symbolic
+(``conv(G, I, mode="same") == corr(G, I, mode="same")`` for a centrosymmetric G) and its
+own number once they are unfolded (valid mode, full mode with a boundary: a Laplacian's
+``conv(L, I, mode="valid") == corr(L, I, mode="valid")``).
 
 Zeropad to a length that follows the sizes (:func:`padded_period`): with N the common
 zeropad length (``len(a) + len(b) - 1``), both sides are read on Z_N^d (zeropad(a, N) as
@@ -63,14 +71,13 @@ model and :func:`not_an_identity` looks for a counterexample: at the declared si
 (REFUTED), then at small undeclared sizes (VERIFIED at the declared sizes, with a
 warning naming the failing size: the declared sizes decide).  A term free of the point x
 may also have one signed permutation applied to all its sums at once.  Not covered:
-one-axis flips and transposes inside a crop or on Z_n^d; concrete entries on Z_n^d without
-a zeropad to the size, or in a crop that needs the concrete kernel's size (full mode with a
-boundary);
+one-axis flips and transposes on Z_n^d; concrete entries on Z_n^d without a zeropad to the
+size; the extension of an expression other than a signal under flips, shifts and transposes;
 trace of anything but a matrix product; @ outside trace; signed permutations of sums in a
 term that uses x; zeropad other than to one length that follows the sizes; fixed periods
-or DFT sizes; scalar factors other than numbers in the padded model; downsample and
-upsample with factors that differ between axes (one factor on every axis is an integer
-coefficient of the vector index); ``!=`` statements.
+or DFT sizes; scalar factors other than numbers in the padded model; factors that differ
+between axes together with an operation that mixes axes (transpose, trace, @) or concrete
+entries, and terms that vanish on one axis alone (``0 * a`` sides); ``!=`` statements.
 
 Strides and dilations: ``downsample(a, s)(p) = a(s·p)`` keeps the factor as a coefficient of
 the index, ``upsample(a, s)(p) = Σ_j a(j)·[p − s·j = 0]`` is an indicator that the fix step
@@ -82,7 +89,11 @@ pivots every variable with coefficient ±1 (a strided layer's output s·o) is re
 instead by one unimodular substitution of all its sums, v = U·w + r (``lattice``), to the
 column Hermite normal form of its index matrix with the rests reduced modulo the pivots
 (:func:`~symconv.prove.rules.column_hnf`): equal sums then have equal normal forms for the
-same order of factors, and the smallest over the orders is kept.
+same order of factors, and the smallest over the orders is kept.  Factors that differ between
+axes (``downsample(a, 2, 1)``: diag(2, 1), no scalar coefficient) are read axis by axis when
+every operation acts on each axis alone (:func:`on_axis`): each axis's 1D statement is derived
+as above, and one certificate joins the axes' steps for the statement itself (the checker's
+variables are components v.a already; a divide names its axis).
 
 This module is the search.  The records it returns, :class:`~symconv.prove.derivation.Derivation`
 (``steps``, ``text()``, ``latex()``, ``_repr_latex_``) made of
@@ -150,6 +161,7 @@ from symconv.prove.rules import (
     can_permute,
     column_hnf,
     definitions_used,
+    dsl_text,
     form_text,
     free_variables,
     fresh_names,
@@ -158,6 +170,7 @@ from symconv.prove.rules import (
     linearity,
     mentions_torus,
     mode_and_boundary,
+    normal_indicator,
     on_padded_torus,
     on_torus,
     order,
@@ -439,7 +452,8 @@ def _canonical_moves(mono: Monomial, form: LinearForm) -> tuple[list[Move], list
             if attempt_moves is None:
                 continue
             result, moves, forms = attempt_moves
-            key = (tuple(sorted(atom_key(a) for a in result.atoms)), result.phase.quadratic,
+            key = (tuple(sorted(atom_key(normal_indicator(a)) for a in result.atoms)),
+                   result.phase.quadratic,
                    result.phase.linear, result.phase.constant,
                    tuple(sorted((p.coeffs, p.const) for p in result.points)))
             if best is None or key < best:
@@ -648,11 +662,15 @@ def _compare(claim: Claim, literals: Mapping[str, tuple[tuple[tuple[int, ...], F
     entries = tuple((name, literals[name]) for name in sorted(literals) if name in used)
     modes = not torus and (uses_modes(statement.left) or uses_modes(statement.right))
     declared = _declared_boxes(claim) if modes else {}
+    if not torus and not entries and ndim > 1 and factors_differ(statement):
+        return _per_axis_compare(statement, signal, ndims, real, declared)
     # modes: first every signal with sizes of its own, then signals declared alike share them
     ties = (False, True) if modes and len(set(declared.values())) < len(declared) else (False,)
     forms = None
     for tied in ties:
         boxes = symbolic_boxes(declared, tied) if modes else ()
+        if entries:  # a signal read with its entries has its own size, not a symbol
+            boxes = _concrete_sizes(boxes, claim, {name for name, _ in entries})
         sides = [DslSide(node, signal, torus, real, ndim, boxes=boxes, literals=entries)
                  for node in (statement.left, statement.right)]
         if tied is False and len(ties) > 1 and not _may_meet(*sides):
@@ -661,6 +679,8 @@ def _compare(claim: Claim, literals: Mapping[str, tuple[tuple[tuple[int, ...], F
             left, left_form = side_steps(sides[0])
             right, right_form = side_steps(sides[1])
         except RuleError:
+            if tied is False and len(ties) > 1:
+                continue  # e.g. a boundary of I + J needs one box: the sizes they share
             return None, None
         if left_form == right_form:
             break
@@ -684,6 +704,159 @@ def _compare(claim: Claim, literals: Mapping[str, tuple[tuple[tuple[int, ...], F
     return Derivation(statement.text, left, right, left_form, torus, certificate=cert,
                       ndims=ndims, real=real, declared=declared, literals=concrete,
                       scope=modes_scope(statement, declared, tied)), None
+
+
+# --- strides and dilations that differ between axes ------------------------------------------
+# An index is a vector with one integer coefficient per variable, so downsample(a, 2, 1) has no
+# term of its own.  When every operation acts on each axis alone (conv, corr, their crops and
+# boundaries, shift, flip, up/downsample, pointwise products, sum, frobenius), a term's indices
+# are one affine form per axis in that axis's components only, and a re-indexing of Z^d may be
+# one re-indexing per axis: the statement read on axis a (each operation with its axis-a
+# argument, each signal 1D) is derived by the rules above, and the certificate for the d-axis
+# statement joins the axes' steps (the checker names the components v.0, v.1 anyway).
+
+def factors_differ(statement: Statement) -> bool:
+    """Whether a downsample or upsample of the statement has factors that differ between axes."""
+    return any(isinstance(n, Call) and n.func in ("downsample", "upsample") and
+               len({integer_value(a) for a in n.args[1:]}) > 1 for n in walk(statement))
+
+
+def on_axis(node: Node, axis: int, ndim: int) -> Node | None:
+    """The statement side read on one axis of Z^ndim (None: an operation that mixes axes or
+    reads concrete entries: transpose, trace, @, circular operations, zeropad, size functions)."""
+    if isinstance(node, Name | Number | Str):
+        return node
+    if isinstance(node, Neg):
+        operand = on_axis(node.operand, axis, ndim)
+        return None if operand is None else Neg(operand)
+    if isinstance(node, BinOp):
+        left, right = on_axis(node.left, axis, ndim), on_axis(node.right, axis, ndim)
+        return None if left is None or right is None or node.op == "@" else \
+            BinOp(node.op, left, right)
+    if not isinstance(node, Call):
+        return None
+    arity = FUNCTIONS[node.func].signals if node.func in FUNCTIONS else 0
+    args = [on_axis(a, axis, ndim) for a in node.args[:arity]]
+    if None in args:
+        return None
+    kept = tuple(a for a in args if a is not None)
+    ints = [integer_value(a) for a in node.args[arity:]]
+    if node.func in ("conv", "corr", "sum", "frobenius", "conj", "hadamard") and not ints:
+        return Call(node.func, kept, node.kwargs)
+    if node.func in ("shift", "downsample", "upsample") and len(ints) == ndim and \
+            None not in ints and not node.kwargs:
+        return Call(node.func, (*kept, Number(Fraction(ints[axis] or 0))), ())
+    if node.func == "flip":  # flip(a), flip(a, k), flip(a, axis=k): axis k alone turns
+        turned = ints + [integer_value(v) if k == "axis" else None for k, v in node.kwargs]
+        if len(turned) > 1 or None in turned:
+            return None
+        return Call("flip", kept, ()) if not turned or (turned[0] or 0) % ndim == axis else kept[0]
+    return None
+
+
+def _per_axis_compare(statement: Statement, signal: bool, ndims: Mapping[str, int],
+                      real: frozenset[str], declared: Mapping[str, Any]
+                      ) -> tuple[Derivation | None, tuple[LinearForm, LinearForm] | None]:
+    """:func:`_compare` axis by axis (see above): a derivation per axis and one certificate
+    for the statement, or the forms of the first axis where the sides differ."""
+    ndim = max(ndims.values())
+    if set(ndims.values()) != {ndim}:
+        return None, None
+    projected: list[tuple[Node, Node]] = []
+    for a in range(ndim):
+        left_node, right_node = on_axis(statement.left, a, ndim), on_axis(statement.right, a, ndim)
+        if left_node is None or right_node is None:
+            return None, None
+        projected.append((left_node, right_node))
+    ones = {name: 1 for name in ndims}
+    ties = (False, True) if declared and len(set(declared.values())) < len(declared) else (False,)
+    forms = None
+    for tied in ties:
+        boxes = symbolic_boxes(declared, tied) if declared else ()
+        axes: list[tuple[list[Step], list[Step], LinearForm]] = []
+        for a, nodes in enumerate(projected):
+            axis_boxes = tuple((name, (per_axis[a],)) for name, per_axis in boxes)
+            sides = [DslSide(node, signal, False, real, 1, boxes=axis_boxes) for node in nodes]
+            if tied is False and len(ties) > 1 and not _may_meet(*sides):
+                break  # different boxes on the two sides: only shared sizes can make them meet
+            try:
+                left, left_form = side_steps(sides[0])
+                right, right_form = side_steps(sides[1])
+            except RuleError:
+                return None, None
+            if left_form != right_form:
+                forms = (left_form, right_form)
+                break
+            axes.append((left, right, left_form))
+        else:
+            break
+    else:
+        return None, forms
+    try:
+        certificates = [[certificate_side(steps, ones, node)
+                         for steps, node in zip(derived[:2], projected[a], strict=True)]
+                        for a, derived in enumerate(axes)]
+    except RuleError:
+        return None, None
+    cert: dict[str, Any] = {"model": "Z^d", "sides": [
+        _joined_side([c[number] for c in certificates]) for number in range(2)],
+        "normal_form": " | ".join(form.text() for _, _, form in axes)}
+    # the factors fix the number of axes: a law for all sizes of these signals in d = ndim
+    scope = f"for all sizes, on Z^{ndim} (the factors per axis fix the number of axes)"
+    if declared:
+        cert["tied"] = tied
+        scope = modes_scope(statement, declared, tied) + f", on Z^{ndim}"
+    per_axis = tuple(
+        Derivation(f"{dsl_text(nodes[0])} == {dsl_text(nodes[1])}", left, right, form,
+                   ndims=ones, real=real, scope="on this axis, for all finite supports",
+                   certificate={k: v for k, v in cert.items() if k != "sides"} | {"sides": sides})
+        for (left, right, form), nodes, sides in zip(axes, projected, certificates, strict=True))
+    return Derivation(statement.text, [], [], axes[0][2], certificate=cert, ndims=ndims, real=real,
+                      declared=declared, scope=scope, per_axis=per_axis), None
+
+
+def _joined_side(sides: list[dict[str, Any]]) -> dict[str, Any]:
+    """One side's certificate from its axes' (1D, the components named v.0): per term, each
+    axis's steps on its own components (a divide on that axis's indicators only), then one
+    map joining the axes' re-indexings."""
+    def moved(name: str, axis: int) -> str:
+        return name if name == "1" else f"{name.rsplit('.', 1)[0]}.{axis}"
+
+    counts = {len(side["terms"]) for side in sides}
+    if len(counts) != 1:
+        raise RuleError("the axes expand into different numbers of terms")
+    terms = []
+    for number in range(counts.pop()):
+        steps: list[list[Any]] = []
+        forward: dict[str, dict[str, int]] = {}
+        inverse: dict[str, dict[str, int]] = {}
+        for axis, side in enumerate(sides):
+            for step in side["terms"][number]["steps"]:
+                if step[0] == "map":
+                    for mine, theirs in ((forward, step[1]), (inverse, step[2])):
+                        mine.update({moved(v, axis): {moved(u, axis): c for u, c in form.items()}
+                                     for v, form in theirs.items()})
+                elif step[0] == "divide":
+                    steps.append(["divide", axis])
+                else:
+                    steps.append([step[0], moved(step[1], axis)])
+        terms.append({"steps": steps + ([["map", forward, inverse]] if forward else [])})
+    return {"terms": terms}
+
+
+def _concrete_sizes(boxes: tuple[tuple[str, tuple[tuple[SizeForm, SizeForm], ...]], ...],
+                    claim: Claim, fixed: set[str]
+                    ) -> tuple[tuple[str, tuple[tuple[SizeForm, SizeForm], ...]], ...]:
+    """The symbolic boxes with the size of each signal in ``fixed`` (read with its concrete
+    entries: one declared spec) the number it is built with, so that a crop whose box needs
+    the kernel's size (valid mode, full mode with a boundary) meets its twin."""
+    out = []
+    for name, axes in boxes:
+        if name in fixed:
+            shape = claim.signals[name][0].build(name).shape
+            axes = tuple((origin, (("1", n),)) for (origin, _), n in zip(axes, shape, strict=True))
+        out.append((name, axes))
+    return tuple(out)
 
 
 def _padded_derivation(claim: Claim, statement: Statement, signal: bool, ndims: Mapping[str, int],

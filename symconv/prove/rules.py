@@ -19,7 +19,8 @@ fail, so a derivation can be replayed and re-checked step by step
   mod n and ω^n = 1);
 - ``exchange``: reorder the summation variables of a finite multiple sum;
 - ``rename``: rename bound variables (injectively, without capture);
-- ``order``: commute factors, collect like terms and sort the terms;
+- ``order``: commute factors, collect like terms and sort the terms (a box indicator in its
+  one spelling, :func:`indicator_atom`);
 - ``idempotence``: a box indicator repeated at one index counts once (a crop reached twice);
 - ``fix``: on Z^d, an indicator [c·v + r = 0] (the entries of a concrete signal) with
   c = ±1 fixes the summation variable v = −c·r;
@@ -42,6 +43,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
@@ -347,6 +349,9 @@ class _UnfoldContext:
     # v_b = sign·name.  ``count`` is how many the checker has created so far.
     correspondence: dict[str, list[tuple[int, str]]] = field(default_factory=dict)
     count: int = 0
+    # inside the image of a crop with a boundary: the signal is read through its extension
+    # S⟨extension⟩ (flips, shifts and transposes on the way commute with every extension)
+    extension: str = ""
 
     def created(self, var: str, axes: tuple[int, ...]) -> None:
         """The checker creates one vector variable k = σ(var) (σ = ``axes``) where unfold
@@ -589,7 +594,9 @@ def _unfold(node: Node, point: Index | None, ctx: _UnfoldContext, axes: Axes = (
     if isinstance(node, Name):
         if point is None:
             raise NotApplicableError(f"signal {node.id} used where a number is expected")
-        if node.id in ctx.literals:
+        if ctx.extension:
+            node = Name(f"{node.id}{_EXTENSION}{ctx.extension}⟩")
+        elif node.id in ctx.literals:
             # D(σ(p)) = Σ_c v_c·[σ(p) = c] = Σ_c v_c·[p − σ⁻¹(c) = 0]
             where = Atom(node.id, point, axes)
             terms = tuple(Kronecker(point - Index.constant(where.preimage(coord))) if value == 1
@@ -955,7 +962,8 @@ def order(form: LinearForm) -> LinearForm:
     for mono in form.monomials:
         # (a term without sums is the same on Z^d and Z_n^d)
         # a signal at a constant point under σ is the signal at σ(point): F∘σ(k) = F(σ(k))
-        atoms = tuple(Atom(a.signal, Index.constant(a.apply(a.index.const)) if a.index.const
+        atoms = tuple(normal_indicator(a) if is_indicator(a.signal) else
+                      Atom(a.signal, Index.constant(a.apply(a.index.const)) if a.index.const
                            else Index(), ())
                       if a.axes and not a.index.coeffs else a for a in mono.atoms)
         sorted_mono = replace(mono, atoms=tuple(sorted(atoms, key=atom_key)),
@@ -1261,6 +1269,11 @@ def _shift_box(node: Call, ctx: _UnfoldContext) -> _Box:
     return _dicts(shifted_box(_forms(box), [_Form({"1": k or 0}) for k in offsets]))
 
 
+def _transpose_box(node: Call, ctx: _UnfoldContext) -> _Box:
+    """transpose(a)(i, j) = a(j, i): the axes of a's box reversed (ops.transpose's origin)."""
+    return box_of(node.args[0], ctx)[::-1]
+
+
 def _upsample_box(node: Call, ctx: _UnfoldContext) -> _Box:
     """A dilated kernel: s times its argument's box (ops' upsample keeps the origin times s)."""
     factors = [integer_value(a) for a in node.args[1:]]
@@ -1272,8 +1285,34 @@ def _upsample_box(node: Call, ctx: _UnfoldContext) -> _Box:
 
 def _sliding_box(node: Call, ctx: _UnfoldContext) -> _Box:
     mode, _ = mode_and_boundary(node)
-    return output_box(box_of(node.args[0], ctx), box_of(node.args[1], ctx),
+    return output_box(operand_box(node.args[0], ctx), operand_box(node.args[1], ctx),
                       OPERATIONS[node.func].sliding, mode)
+
+
+def operand_box(node: Node, ctx: _UnfoldContext) -> _Box:
+    """:func:`box_of`, and for a pointwise combination (+ −, products, times or over a number)
+    of signals on one box, that box (ops adds on the union of the boxes: not modelled)."""
+    parts = _combined(node)
+    if parts is None:
+        return box_of(node, ctx)
+    boxes = [operand_box(part, ctx) for part in parts]
+    if any(box != boxes[0] for box in boxes):
+        raise NotApplicableError(f"the box of {dsl_text(node)} (a union of boxes) is not modelled")
+    return boxes[0]
+
+
+def _combined(node: Node) -> list[Node] | None:
+    """The signal operands of a pointwise combination: + −, products, times or over a number
+    (None for anything else)."""
+    if isinstance(node, Neg):
+        return [node.operand]
+    if isinstance(node, BinOp) and node.op in "*/" and isinstance(node.right, Number):
+        return [node.left]
+    if isinstance(node, BinOp) and node.op == "*" and isinstance(node.left, Number):
+        return [node.right]
+    if isinstance(node, BinOp) and node.op in "+-*" and not (is_scalar(node.left) or is_scalar(node.right)):
+        return [node.left, node.right]
+    return None
 
 
 def output_box(kernel: _Box, image: _Box, sign: int, mode: str) -> _Box:
@@ -1287,7 +1326,8 @@ BOXES: dict[str, Callable[[Call, _UnfoldContext], _Box] | Unsupported] = dispatc
     "the general tier's boxes",
     {name: _NO_BOX for name in OPERATIONS} | {"flip": _flip_box, "shift": _shift_box,
                                               "conv": _sliding_box, "corr": _sliding_box,
-                                              "upsample": _upsample_box})
+                                              "upsample": _upsample_box,
+                                              "transpose": _transpose_box})
 
 
 def form_text(form: Mapping[str, int]) -> str:
@@ -1309,22 +1349,111 @@ def _unfold_cropped(node: Call, point: Index | None, ctx: _UnfoldContext, axes: 
     """``conv(a, b, mode, boundary)(x) = 𝟙_B(x)·Σ_i a(i)·b⟨boundary⟩(x − i)``, B the box of
     ``mode`` (valid mode reads b inside its box only: no extension)."""
     mode, boundary = mode_and_boundary(node)
-    if axes or point is None or not ctx.boxes:
+    if point is None or not ctx.boxes or ctx.extension:
         raise NotApplicableError(f"{dsl_text(node)} is not modelled here")
     sign = OPERATIONS[node.func].sliding
-    box = output_box(box_of(node.args[0], ctx), box_of(node.args[1], ctx), sign, mode)
+    box = output_box(operand_box(node.args[0], ctx), operand_box(node.args[1], ctx), sign, mode)
+    # at σ(p) (σ = axes, a one-axis flip or transpose around the crop), k = σ(j) as for conv
     var = next(ctx.names)
-    ctx.created(var, ())
+    ctx.created(var, axes)
     inner = Index.var(var)
     outer = point - inner if sign > 0 else point + inner
-    kernel = _unfold(node.args[0], inner, ctx)
+    kernel = _unfold(node.args[0], inner, ctx, axes)
     if boundary != "zero" and mode != "valid":
-        if not isinstance(node.args[1], Name):
+        if not extends_signals(node.args[1], ctx):
             raise NotApplicableError(f"the extension of {dsl_text(node.args[1])} is not modelled")
-        image: Term = Atom(f"{node.args[1].id}{_EXTENSION}{boundary}⟩", outer)
+        # E(S) = S∘r_B, r_B the boundary's map of Z^d into S's box B: the same on each axis and
+        # symmetric about the box, so E(flip(S))(p) = E(S)(flip(p)), likewise shift and transpose,
+        # and E(S + T) = E(S) + E(T), E(S·T) = E(S)·E(T) for S and T on one box
+        ctx.extension = boundary
+        try:
+            image = _unfold(node.args[1], outer, ctx, axes)
+        finally:
+            ctx.extension = ""
     else:
-        image = _unfold(node.args[1], outer, ctx)
-    return Prod((Atom(indicator_name(box), point), Sigma((var,), Prod((kernel, image)))))
+        image = _unfold(node.args[1], outer, ctx, axes)
+    return Prod((indicator_atom(box, point, axes), Sigma((var,), Prod((kernel, image)))))
+
+
+# the operations between a crop and the signal its boundary extends
+_EXTENSION_COMMUTES = frozenset({"flip", "shift", "transpose"})
+
+
+def extends_signals(node: Node, ctx: _UnfoldContext) -> bool:
+    """Whether an image is a declared signal under flips, shifts and transposes, or a pointwise
+    combination of such on one box: its extension is that of the signals at the moved points."""
+    parts = _combined(node)
+    if parts is not None:
+        try:
+            operand_box(node, ctx)
+        except NotApplicableError:
+            return False  # a union of boxes: E(S + T) is not E(S) + E(T)
+        return all(extends_signals(part, ctx) for part in parts)
+    if isinstance(node, Call) and node.func in _EXTENSION_COMMUTES:
+        return extends_signals(node.args[0], ctx)
+    return isinstance(node, Name)
+
+
+def indicator_atom(box: _Box, index: Index, axes: Axes = ()) -> Atom:
+    """``𝟙_B(σ(L))`` in its one spelling: 𝟙_{B'}(L') with σ, the constant of L and the sign
+    of its first coefficient moved into the box (σ(L) ∈ B iff L ∈ σ⁻¹(B); L + k ∈ B iff
+    L ∈ B − k; −L ∈ B iff L ∈ −B), so that equal indicators have equal atoms."""
+    ndim = len(box)
+    sigma = axes or tuple(range(1, ndim + 1))
+    moved: _Box = [({}, {}) for _ in range(ndim)]
+    for a, t in enumerate(sigma):  # σ(L)_a = s_a·L_|t|
+        lo, hi = box[a]
+        moved[abs(t) - 1] = (dict(lo), dict(hi)) if t > 0 else \
+            (_form_add({}, hi, -1), _form_add({}, lo, -1))
+    const = index.const or (0,) * ndim
+    moved = [(_form_add(lo, {"1": -k}), _form_add(hi, {"1": -k}))
+             for (lo, hi), k in zip(moved, const, strict=True)]
+    linear = Index(index.coeffs)
+    if linear.coeffs and linear.coeffs[0][1] < 0:
+        linear = -linear
+        moved = [(_form_add({}, hi, -1), _form_add({}, lo, -1)) for lo, hi in moved]
+    return Atom(indicator_name(moved), linear)
+
+
+def normal_indicator(atom: Atom) -> Atom:
+    """An indicator atom in the spelling of :func:`indicator_atom` (after a re-indexing)."""
+    if not is_indicator(atom.signal):
+        return atom
+    return indicator_atom(indicator_box(atom.signal), atom.index, atom.axes)
+
+
+_FORM_TERM = re.compile(r"\s*([+−-])?\s*(\d*)([A-Za-z_][A-Za-z0-9_]*)?")
+
+
+def _parse_form(text: str) -> dict[str, int]:
+    """The affine form :func:`form_text` wrote (RuleError unless it writes it back alike)."""
+    form: dict[str, int] = {}
+    position = 0
+    while position < len(text):
+        match = _FORM_TERM.match(text, position)
+        if match is None or match.end() == position:
+            raise RuleError(f"{text!r} is not an affine form of sizes")
+        sign, count, symbol = match.groups()
+        value = (-1 if sign in ("−", "-") else 1) * int(count or 1)
+        if not count and not symbol:
+            raise RuleError(f"{text!r} is not an affine form of sizes")
+        form = _form_add(form, {symbol or "1": value})
+        position = match.end()
+    if text != "0" and form_text(form) != text:
+        raise RuleError(f"{text!r} is not an affine form of sizes")
+    return form
+
+
+def indicator_box(signal: str) -> _Box:
+    """The box of an indicator atom's name (:func:`indicator_name`)."""
+    body = signal[len(INDICATOR) + 1:-1]
+    box = []
+    for axis in body.split(" × "):
+        lo, hi = axis.split("..")
+        box.append((_parse_form(lo), _parse_form(hi)))
+    if indicator_name(box) != signal:
+        raise RuleError(f"{signal} is not the name of a box indicator")
+    return box
 
 
 Rule = Callable[..., Expression]
