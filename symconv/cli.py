@@ -26,7 +26,9 @@ import sympy
 
 from symconv import api
 from symconv.apps.cnn import (
+    GroupedLayerText,
     check_backprop,
+    claims_toml,
     learning_equivalence,
     one_step_equivalence,
     pixel_form,
@@ -131,6 +133,11 @@ def _cmd_cnn(args: argparse.Namespace) -> int:
                 print(f"channel {c}:\n{sympy.pretty(array, use_unicode=True)}")
             print(f"= {pixel_form(args.channels[0], 0, args.kernel, origin, **settings)}")
         return 0
+    if args.action == "claims":
+        layer = GroupedLayerText(args.channels[0], args.channels[1], args.groups,
+                                 ndim=len(args.kernel), **settings)
+        print(claims_toml([(layer, args.input or (7,) * len(args.kernel), args.kernel)]), end="")
+        return 0
     if args.action == "backprop":
         found = check_backprop(args.channels[0], args.channels[1], args.input or (5, 5),
                                args.kernel,
@@ -166,14 +173,16 @@ def _add_cnn_parser(sub: argparse._SubParsersAction) -> None:
         description="pixel: the expanded form of one output pixel of a multi-channel layer; "
         "backprop: check dL/dx, dL/dW, dL/db of a correlation layer by sympy.diff against their "
         "closed forms (exit 1 if they differ); learn: gradient descent from W0 (correlation) "
-        "and flip(W0) (convolution), symbolic for one step and numeric for --steps steps.",
+        "and flip(W0) (convolution), symbolic for one step and numeric for --steps steps; "
+        "claims: the TOML claims of a grouped layer's backprop closed forms (one signal per "
+        "channel, for all spatial sizes) and their mutants, as in proofs/cnn_groups.toml.",
     )
-    cnn_parser.add_argument("action", choices=("pixel", "backprop", "learn"))
+    cnn_parser.add_argument("action", choices=("pixel", "backprop", "learn", "claims"))
     cnn_parser.add_argument("--channels", type=_channels, default=(2, 2), metavar="CxO",
                             help="input x output channels (default 2x2)")
     cnn_parser.add_argument("--input", type=_sizes, default=None,
-                            help="input size (backprop: default 5x5; pixel: checked that the "
-                            "output pixel exists when given)")
+                            help="input size (backprop: default 5x5; claims: declared, default 7 "
+                            "per axis; pixel: checked that the output pixel exists when given)")
     cnn_parser.add_argument("--kernel", type=_sizes, default=(2, 2), help="kernel size (2x2)")
     cnn_parser.add_argument("--stride", type=int, default=1)
     cnn_parser.add_argument("--padding", type=int, default=0)

@@ -340,3 +340,19 @@ def test_a_seed_out_of_range_is_one_line(seed: str, capsys: pytest.CaptureFixtur
     assert main(["check", "a == a", "--signals", "a=3", "--seed", seed]) == 2
     err = capsys.readouterr().err
     assert err.startswith("symconv: error: --seed") and err.count("\n") == 1
+
+
+def test_cnn_claims_prints_loadable_claims_or_one_line(capsys: pytest.CaptureFixture[str],
+                                                       tmp_path: Path) -> None:
+    from symconv.lang.claims import load_toml
+
+    assert main(["cnn", "claims", "--channels", "2x4", "--groups", "2", "--kernel", "3"]) == 0
+    path = tmp_path / "groups.toml"
+    path.write_text(capsys.readouterr().out)
+    claims = load_toml(path)
+    assert [c.name for c in claims][:2] == ["cnn-groups-2x4-groups2-grad-input",
+                                            "cnn-groups-2x4-groups2-grad-weight"]
+    assert claims[0].signals["x0"][0].shape == (7,)  # 1D: the kernel's axes, input 7 each
+    assert main(["cnn", "claims", "--channels", "3x2", "--groups", "2"]) == 2
+    assert capsys.readouterr().err.strip().endswith("groups 2 does not divide 3 input and 2 "
+                                                   "output channels")

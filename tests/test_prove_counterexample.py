@@ -6,6 +6,7 @@ import itertools
 from fractions import Fraction
 from typing import Any
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -285,3 +286,18 @@ def _flat(entries: Any) -> list[Any]:
     if isinstance(entries, list):
         return [v for e in entries for v in _flat(e)]
     return [entries]
+
+
+@given(st.lists(st.lists(st.tuples(st.integers(1, 6), st.integers(1, 4)), min_size=1, max_size=5),
+                min_size=1, max_size=4), st.integers(1, 30))
+def test_threshold_ranking_is_the_sorted_product(options: list[list[tuple[int, int]]],
+                                                 count: int) -> None:
+    """The ranking for products too large to sort whole is sorted(product, key)[:count]."""
+    from symconv.prove.counterexample import _cheapest_by_threshold
+
+    entries = [np.array([e for e, _ in o], dtype=np.int64) for o in options]
+    sides = [np.array([m for _, m in o], dtype=np.int64) for o in options]
+    expected = sorted(itertools.product(*(range(len(o)) for o in options)), key=lambda picks: (
+        sum(o[k][0] for o, k in zip(options, picks, strict=True)),
+        max(o[k][1] for o, k in zip(options, picks, strict=True))))[:count]
+    assert _cheapest_by_threshold(entries, sides, count) == expected

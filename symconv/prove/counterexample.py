@@ -16,7 +16,6 @@ definitions give; they are exact (see :class:`CyclotomicNumber`).
 
 from __future__ import annotations
 
-import heapq
 import itertools
 import math
 from collections.abc import Iterator, Mapping, Sequence
@@ -152,12 +151,8 @@ def _cheapest_combinations(per_signal: list[list[SignalSpec]], count: int) -> li
                for specs in per_signal]
     sides = [np.array([max(s.shape, default=0) for s in specs], dtype=np.int64)
              for specs in per_signal]
-    if math.prod(e.size for e in entries) > MAX_COMBINATION_ARRAY:  # streamed, in less memory
-        def cost(picks: tuple[int, ...]) -> tuple[int, int]:
-            return (sum(int(e[k]) for e, k in zip(entries, picks, strict=True)),
-                    max(int(m[k]) for m, k in zip(sides, picks, strict=True)))
-        return heapq.nsmallest(count, itertools.product(*(range(e.size) for e in entries)),
-                               key=cost)  # nsmallest is sorted(...)[:count], also stable
+    if math.prod(e.size for e in entries) > MAX_COMBINATION_ARRAY:
+        return _cheapest_by_threshold(entries, sides, count)
     total = np.zeros((), dtype=np.int64)
     longest = np.zeros((), dtype=np.int64)
     for axis, (e, m) in enumerate(zip(entries, sides, strict=True)):
@@ -170,6 +165,41 @@ def _cheapest_combinations(per_signal: list[list[SignalSpec]], count: int) -> li
     order = np.argsort(key.reshape(-1), kind="stable")[:count]
     return [tuple(int(i) for i in picks)
             for picks in zip(*np.unravel_index(order, key.shape), strict=True)]
+
+
+def _cheapest_by_threshold(entries: list[np.ndarray], sides: list[np.ndarray],
+                           count: int) -> list[tuple[int, ...]]:
+    """:func:`_cheapest_combinations` for a product too large to rank whole (many signals):
+    T, the least total of entries that at least ``count`` combinations do not exceed, from the
+    histograms of the totals (a convolution per signal); every one of the ``count`` cheapest has
+    a total <= T (``count`` others are no dearer), so only those are enumerated, depth first
+    with the least remaining total as bound, and ranked by (total, longest axis, product
+    order) -- the order of sorted(product, key)[:count]."""
+    histogram = np.ones(1, dtype=object)  # exact counts: products of many lists overflow int64
+    for e in entries:
+        counts = np.bincount(e).astype(object)
+        histogram = np.convolve(histogram, counts)
+    enough = np.flatnonzero(np.cumsum(histogram) >= count)  # totals t: #(total <= t) >= count
+    threshold = int(enough[0]) if enough.size else len(histogram) - 1
+    least = [int(e.min()) for e in entries]
+    rest = [sum(least[i:]) for i in range(len(entries) + 1)]  # least total of signals i..
+    found: list[tuple[int, int, tuple[int, ...]]] = []
+    picks: list[int] = []
+
+    def visit(axis: int, total: int, longest: int) -> None:
+        if axis == len(entries):
+            found.append((total, longest, tuple(picks)))
+            return
+        for k, (e, m) in enumerate(zip(entries[axis].tolist(), sides[axis].tolist(),
+                                       strict=True)):
+            if total + e + rest[axis + 1] <= threshold:
+                picks.append(k)
+                visit(axis + 1, total + e, max(longest, m))
+                picks.pop()
+
+    visit(0, 0, 0)
+    found.sort()
+    return [combination for _, _, combination in found[:count]]
 
 
 def _prod(values: tuple[int, ...]) -> int:

@@ -2,8 +2,10 @@
 
 By job: :mod:`~symconv.apps.cnn.layers` (sizes, padding, the layer, its transpose, the
 closed-form gradients), :mod:`~symconv.apps.cnn.pixel` (one output pixel expanded),
-:mod:`~symconv.apps.cnn.backprop` (the gradients against ``sympy.diff``, the adjoint) and
-:mod:`~symconv.apps.cnn.learning` (learning from W0 and from flip(W0)).
+:mod:`~symconv.apps.cnn.backprop` (the gradients against ``sympy.diff``, the adjoint),
+:mod:`~symconv.apps.cnn.learning` (learning from W0 and from flip(W0)) and
+:mod:`~symconv.apps.cnn.grouped` (a grouped layer's closed forms as statements of the
+language, one signal per channel).
 
 A layer maps ``x`` (channels C, then spatial axes) with weights ``W`` (shape
 ``(O, C // groups, *kernel)``) and biases ``b`` (O) to
@@ -41,6 +43,7 @@ from symconv.apps.cnn.backprop import (
     check_backprop,
     inner,
 )
+from symconv.apps.cnn.grouped import GroupedLayerText, claims_toml
 from symconv.apps.cnn.layers import (
     LAYER_OPS,
     TORCH_PADDING_MODES,
@@ -84,12 +87,14 @@ __all__ = [
     "TORCH_PADDING_MODES",
     "ZERO",
     "GradientCheck",
+    "GroupedLayerText",
     "LayerShape",
     "LearningReport",
     "OneStepResult",
     "Trajectory",
     "check_backprop",
     "check_output_sizes",
+    "claims_toml",
     "conv_transpose",
     "effective_kernel_size",
     "exact_counterexample",
