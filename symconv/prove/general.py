@@ -114,7 +114,9 @@ from __future__ import annotations
 import functools
 import itertools
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
@@ -207,10 +209,44 @@ METHOD = "general"
 MAX_FACTORS = 6
 
 
+# The sides already brought to canonical form during one claim's run (:func:`shared_sides`):
+# its repair candidates and explanations differ from the statement in one place, so the
+# other side, and on per-axis claims most axes, recur.  None outside such a run.
+_SIDES_OF_THIS_RUN: ContextVar[dict[DslSide, tuple[list[Step], LinearForm] | RuleError] | None] \
+    = ContextVar("sides_of_this_run", default=None)
+
+
+@contextmanager
+def shared_sides() -> Iterator[None]:
+    """Within this block, :func:`side_steps` derives each distinct side once (the memo is
+    dropped when the block ends: nothing outlives one claim's run)."""
+    token = _SIDES_OF_THIS_RUN.set({})
+    try:
+        yield
+    finally:
+        _SIDES_OF_THIS_RUN.reset(token)
+
+
 def side_steps(side: DslSide) -> tuple[list[Step], LinearForm]:
     """Steps rewriting one side into canonical form, and that form; RuleError if some
     step does not apply.  The steps after ``linearity`` rewrite its flat form term by term
     (their ``monomial`` parameter), which is what :func:`certificate_side` reads."""
+    known = _SIDES_OF_THIS_RUN.get()
+    if known is None:
+        return _side_steps(side)
+    if side not in known:
+        try:
+            known[side] = _side_steps(side)
+        except RuleError as exc:  # as deterministic as a form; other exceptions are not kept
+            known[side] = exc
+    found = known[side]
+    if isinstance(found, RuleError):
+        raise found.with_traceback(None)
+    steps, form = found
+    return list(steps), form  # Steps and forms are frozen; the list is the caller's
+
+
+def _side_steps(side: DslSide) -> tuple[list[Step], LinearForm]:
     unfolded = unfold(side)
     used = definitions_used(side.node)
     if side.padded:  # the size functions are in zeropad lengths: N, not the size of Z_n

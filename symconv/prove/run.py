@@ -12,6 +12,7 @@ from collections.abc import Callable
 
 from symconv.lang.claims import Claim
 from symconv.prove.explain import explanations
+from symconv.prove.general import shared_sides
 from symconv.prove.repair import repairs
 from symconv.prove.tiers import decide
 from symconv.prove.verdict import Budget, Result, Verdict
@@ -28,10 +29,11 @@ def run_tiers(claim: Claim, budget: Budget | None = None, diagnose: bool = True,
     checked explanations and nearest true repairs, within the same budget.
     """
     budget = budget or Budget(claim.budget)
-    result = decide(claim, budget, preempt=preempt, on_tier=on_tier)
-    if diagnose and result.verdict is Verdict.REFUTED:
-        began = time.monotonic()
-        result.explanations = explanations(claim, result, budget)
-        result.repairs = repairs(claim, budget, result)
-        result.seconds += time.monotonic() - began
+    with shared_sides():  # repair candidates share most sides with the statement
+        result = decide(claim, budget, preempt=preempt, on_tier=on_tier)
+        if diagnose and result.verdict is Verdict.REFUTED:
+            began = time.monotonic()
+            result.explanations = explanations(claim, result, budget)
+            result.repairs = repairs(claim, budget, result)
+            result.seconds += time.monotonic() - began
     return result
