@@ -25,7 +25,7 @@ import itertools
 import math
 import random
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
@@ -128,7 +128,7 @@ class Screen:
 
     def __init__(self, assignment: dict[str, SignalSpec], seed: int = 0) -> None:
         self.modular = ModularBackend(*NTT_PRIMES[0])
-        self.memo: dict[Node, Any] = {}
+        self.memo = _Values()
         self.residues: dict[str, Signal] | None = None
         self.env: dict[str, Signal] | None = None
         try:
@@ -142,7 +142,7 @@ class Screen:
         # backend serves every candidate and the values of shared sub-expressions are kept.
         self.packed: PackedBackend | None = None
         self.packed_env: dict[str, Any] = {}
-        self.packed_memo: dict[Node, Any] = {}
+        self.packed_memo = _Values()
         if self.env is not None:
             try:
                 self.packed = PackedBackend(MonomialCodec(set(), 0))
@@ -239,11 +239,30 @@ class Screen:
         return Fraction(left) / Fraction(right) if left and right else None
 
 
-def _memoized(node: Node, backend: Any, env: dict[str, Any], memo: dict[Node, Any]) -> Any:
+_UNKNOWN = object()  # no value kept yet (None may be a value)
+
+
+@dataclass
+class _Values:
+    """The values of the sub-expressions evaluated so far, by tree and by object: candidates
+    are built from the claim's own nodes (only the path to the edit is new), and hashing a
+    tree walks all of it, while an object is found by its id.  Every node is kept alive here,
+    so its id is not reused by another object."""
+
+    by_node: dict[Node, Any] = field(default_factory=dict)
+    by_id: dict[int, tuple[Node, Any]] = field(default_factory=dict)
+
+
+def _memoized(node: Node, backend: Any, env: dict[str, Any], memo: _Values) -> Any:
     """``node`` evaluated by ``backend`` on ``env``, with every sub-expression's value kept in
     ``memo`` (candidates differ from the claim in one place)."""
-    if node in memo:
-        return memo[node]
+    seen = memo.by_id.get(id(node))
+    if seen is not None and seen[0] is node:
+        return seen[1]
+    known = memo.by_node.get(node, _UNKNOWN)
+    if known is not _UNKNOWN:
+        memo.by_id[id(node)] = (node, known)
+        return known
     if isinstance(node, Name):
         value = env[node.id]
     elif isinstance(node, Number):
@@ -267,7 +286,8 @@ def _memoized(node: Node, backend: Any, env: dict[str, Any], memo: dict[Node, An
         raise NotModular("imaginary constants have no modular evaluation here")
     else:
         value = backend.imag(node.value)
-    memo[node] = value
+    memo.by_node[node] = value
+    memo.by_id[id(node)] = (node, value)
     return value
 
 

@@ -234,12 +234,13 @@ def side_steps(side: DslSide) -> tuple[list[Step], LinearForm]:
     known = _SIDES_OF_THIS_RUN.get()
     if known is None:
         return _side_steps(side)
-    if side not in known:
+    found = known.get(side)
+    if found is None:
         try:
-            known[side] = _side_steps(side)
+            found = _side_steps(side)
         except RuleError as exc:  # as deterministic as a form; other exceptions are not kept
-            known[side] = exc
-    found = known[side]
+            found = exc
+        known[side] = found
     if isinstance(found, RuleError):
         raise found.with_traceback(None)
     steps, form = found

@@ -119,12 +119,15 @@ def repairs(claim: Claim, budget: Budget | float, result: Result | None = None) 
         if budget.exhausted() or len(found) >= MAX_REPAIRS:
             break
         candidate = _replaced(statement, path, replacement)
+        # The screen first: it throws out most candidates, and keeps the values of shared
+        # sub-expressions, so it costs less than their text (a false candidate stays false
+        # however often it recurs; only survivors need the text to be told apart).
+        if not screen.may_hold(candidate):
+            continue
         text = unparse(candidate)
         if text in seen or unparse(candidate.left) == unparse(candidate.right):
             continue  # already tried, or true for no reason but identical sides
         seen.add(text)
-        if not screen.may_hold(candidate):
-            continue
         try:
             edited = edited_claim(claim, text)
             verdict = decide(edited, Budget(max(budget.remaining(), 0.0), witness=False))
