@@ -2077,3 +2077,48 @@ def test_axes_that_meet_with_different_pairings_of_the_atoms_are_not_proved() ->
     assert not derivation.check(claim)
     assert not_proved(attempt(claim, Budget(30)))
     assert run_tiers(claim).verdict is Verdict.REFUTED
+
+
+# --- sides shared within one claim's run -----------------------------------------------------
+
+
+def _sides(statement: str, ndim: int) -> list[Any]:
+    from symconv.prove.rules import DslSide
+    parsed = parse_statement(statement)
+    return [DslSide(node, True, False, frozenset(), ndim) for node in (parsed.left, parsed.right)]
+
+
+@pytest.mark.parametrize("statement", ["conv(a, b) == conv(b, a)",
+                                       "corr(a, b) == conv(a, b)",
+                                       "shift(conv(a, b), 1) == conv(shift(a, 1), b)"])
+def test_shared_sides_give_the_steps_and_forms_of_a_fresh_derivation(statement: str) -> None:
+    from symconv.prove.general import _SIDES_OF_THIS_RUN, shared_sides, side_steps
+    fresh = [side_steps(side) for side in _sides(statement, 1)]
+    with shared_sides():
+        first = [side_steps(side) for side in _sides(statement, 1)]
+        first[0][0].clear()  # the caller's list: emptying it must not empty the kept steps
+        again = [side_steps(side) for side in _sides(statement, 1)]
+        assert _SIDES_OF_THIS_RUN.get()
+    assert _SIDES_OF_THIS_RUN.get() is None  # nothing outlives the block
+    assert again == fresh and first[1] == fresh[1]
+
+
+def test_shared_sides_raise_the_rule_error_again() -> None:
+    from symconv.prove.general import shared_sides, side_steps
+    from symconv.prove.rules import RuleError
+    side = _sides("trace(a) == trace(a)", 2)[0]  # a matrix function: no rule on Z^d
+    with pytest.raises(RuleError):
+        side_steps(side)
+    with shared_sides():
+        for _ in range(2):
+            with pytest.raises(RuleError):
+                side_steps(side)
+
+
+def test_repairs_found_with_shared_sides_are_those_found_without() -> None:
+    from symconv.prove.repair import repairs
+    claim = claim_from_text("corr(a, b) == conv(a, b)", {"a": "3", "b": "2"})
+    shared = run_tiers(claim)  # the verdict, explanations and repairs share sides
+    alone = repairs(claim, Budget(60), shared)  # outside any run: every side derived anew
+    assert shared.verdict is Verdict.REFUTED and alone
+    assert [r.to_json() for r in shared.repairs] == [r.to_json() for r in alone]
