@@ -20,13 +20,13 @@ verdict slow, missing or badly shown, never wrong.
 
 Shared by every verdict:
 
-- the statement parser :mod:`symconv.lang.dsl` (659) and what a declared signal is,
+- the statement parser :mod:`symconv.lang.dsl` (664) and what a declared signal is,
   :class:`symconv.lang.claims.SignalSpec` (45: shape, origin, real, literal, kernel);
-- the meaning of the operations, :mod:`symconv.core.ops` (610), on
-  :mod:`symconv.core.signal` (570), with exact arithmetic in
+- the meaning of the operations, :mod:`symconv.core.ops` (660), on
+  :mod:`symconv.core.signal` (573), with exact arithmetic in
   :mod:`symconv.core.algebra` (348: a canonical sparse polynomial, so equality is
   ``is_zero`` of the difference, never ``simplify``), :mod:`symconv.core.cyclotomic`
-  (472: Q(ζ_n) reduced modulo Φ_n), :mod:`symconv.core.fourier` (410) and the named
+  (472: Q(ζ_n) reduced modulo Φ_n), :mod:`symconv.core.fourier` (411) and the named
   kernels :mod:`symconv.core.kernels` (66);
 - :func:`symconv.prove.tiers.decide` (50: the first decisive result is the verdict),
   :meth:`Result.meets` in :mod:`~symconv.prove.verdict`, and the result cache
@@ -35,7 +35,7 @@ Shared by every verdict:
 
 PROVED (:func:`symconv.prove.general.attempt`, 32), given only when all of these pass:
 
-1. the independent checker :mod:`symconv.prove.checker` (625), which imports only
+1. the independent checker :mod:`symconv.prove.checker` (635), which imports only
    the parser and takes nothing from the prover but the certificate's witnesses: it reads
    the claim's statement and declared signals (shape, origin, realness, fixed entries, as
    plain data from :func:`symconv.prove.derivation.declared_signals` and
@@ -55,30 +55,30 @@ PROVED (:func:`symconv.prove.general.attempt`, 32), given only when all of these
    comparison at every declared size (symbolic up to 64 entries, random integers
    beyond);
 4. :func:`~symconv.prove.recheck.recheck_statement` (12, with ``recheck_assignments``,
-   18, and ``sides_differ``, 10): the same exact comparison of the statement's sides at
-   two small sizes that are not declared ones (:func:`~symconv.prove.recheck.recheck_modes`,
+   26, and ``sides_differ``, 10): the same exact comparison of the statement's sides at
+   two small sizes that are not declared ones, on Z_n^d also a period-5 size (:func:`~symconv.prove.recheck.recheck_modes`,
    39, for modes: sizes within the proof's scope).  The prover's normal form is not
    evaluated here (the checker computes its own); the tests evaluate it against ops
    (``recheck`` in tests/term_values.py).
 
-VERIFIED (:mod:`symconv.prove.exact`, 167: ``attempt`` with ``_refuted`` and the sizes
+VERIFIED (:mod:`symconv.prove.exact`, 170: ``attempt`` with ``_refuted`` and the sizes
 it adds): :func:`symconv.prove.counterexample.exact_difference` (14) and
 ``difference`` with its helpers (~50) compare the sides built by the walker and
 :class:`~symconv.prove.evaluate.ExactBackend` (:mod:`symconv.prove.evaluate`, 214),
-or, first, by the packed engine :mod:`symconv.prove.packed` (1,165: int64 terms with a
+or, first, by the packed engine :mod:`symconv.prove.packed` (1,229: int64 terms with a
 checked bound before every step, else it declines and Polynomials decide).  The random
 tier also says VERIFIED for a ``!=`` claim whose sides it finds different
 (:func:`symconv.prove.random.attempt`).
 
-PROBABLE: :mod:`symconv.prove.random` (741: sizes, seeds, the degree and height bounds
+PROBABLE: :mod:`symconv.prove.random` (742: sizes, seeds, the degree and height bounds
 behind the error probability, with :func:`symconv.prove.evaluate.degree`, 15) and
 :mod:`symconv.prove.modular` (571: NTT convolutions and Z[ζ_L] → F_p).
 
-In all, 7,083 lines: shared by every verdict 3,405 (the core 2,476, the parser and
-SignalSpec 704, the tiers' decision and the cache 225), PROVED 770 (the checker 625),
-VERIFIED 1,587 (packed 1,165), PROBABLE 1,312.  Most of it is the exact arithmetic and
+In all, 7,219 lines: shared by every verdict 3,464 (the core 2,530, the parser and
+SignalSpec 709, the tiers' decision and the cache 225), PROVED 788 (the checker 635),
+VERIFIED 1,654 (packed 1,229), PROBABLE 1,313.  Most of it is the exact arithmetic and
 the packed engine that VERIFIED needs anyway; the general tier's prover (general, rules,
-sums, certificate, derivation records and the term evaluator, 3,820 lines) is outside it.
+sums, certificate and the derivation records, 3,949 lines) is outside it.
 """
 
 from symconv.lang.claims import TIER_NAMES
