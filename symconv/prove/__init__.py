@@ -56,8 +56,9 @@ PROVED (:func:`symconv.prove.general.attempt`, 32), given only when all of these
    beyond);
 4. :func:`~symconv.prove.recheck.recheck_statement` (12, with ``recheck_assignments``,
    26, and ``sides_differ``, 10): the same exact comparison of the statement's sides at
-   two small sizes that are not declared ones, on Z_n^d also a period-5 size (:func:`~symconv.prove.recheck.recheck_modes`,
-   39, for modes: sizes within the proof's scope).  The prover's normal form is not
+   two small sizes that are not declared ones, on Z_n^d also a period-5 size
+   (:func:`~symconv.prove.recheck.recheck_modes`, 39, for modes: sizes within the proof's
+   scope).  The prover's normal form is not
    evaluated here (the checker computes its own); the tests evaluate it against ops
    (``recheck`` in tests/term_values.py).
 
