@@ -602,10 +602,6 @@ def compare(claim: Claim) -> tuple[Derivation | None, tuple[LinearForm, LinearFo
     (:data:`~symconv.prove.rules.LITERAL_DEFINITION`): a law for all sizes of the others.
     """
     derivation, forms = _compare(claim, {})
-    if derivation is not None and derivation.per_axis and not derivation.check(claim):
-        # the axes' derivations pair the terms (or a term's atoms) differently on each axis,
-        # e.g. a + flip(a) vs flip(a, 0) + flip(a, 1): each axis holds, the statement not
-        return None, None
     literals = _literal_entries(claim) if derivation is None else {}
     if literals:
         with_entries = _compare(claim, literals)
