@@ -2122,3 +2122,22 @@ def test_repairs_found_with_shared_sides_are_those_found_without() -> None:
     alone = repairs(claim, Budget(60), shared)  # outside any run: every side derived anew
     assert shared.verdict is Verdict.REFUTED and alone
     assert [r.to_json() for r in shared.repairs] == [r.to_json() for r in alone]
+
+
+@pytest.mark.parametrize("statement", [
+    # each axis pairs the terms its own way: a ↔ flip(a, 1) on axis 0, a ↔ flip(a, 0) on axis 1
+    "upsample(a + flip(a), 2, 1) == upsample(flip(a, 0) + flip(a, 1), 2, 1)",
+    "upsample(a + shift(a, 1, 1), 2, 1) == upsample(shift(a, 1, 0) + shift(a, 0, 1), 2, 1)",
+    "downsample(a + flip(a), 2, 1) == downsample(flip(a, 0) + flip(a, 1), 2, 1)",
+    # one term, two atoms of one signal paired differently per axis: lag (1, 1) vs (1, -1)
+    "sum(upsample(a * shift(a, 1, 1), 2, 1)) == sum(upsample(shift(a, 1, 0) * shift(a, 0, 1), 2, 1))",
+])
+def test_axes_that_pair_terms_differently_are_not_proved(statement: str) -> None:
+    """Every axis of these false statements meets on its own (as in the atoms' case above),
+    with the terms of a sum paired one way on axis 0 and the other way on axis 1: the joined
+    certificate must not make the sides meet, and the exact tier refutes them."""
+    claim = claim_from_text(statement, {"a": "4x4" if "downsample" in statement else "3x3"})
+    derivation, _ = compare(claim)
+    assert derivation is None or not derivation.check(claim)
+    assert not_proved(attempt(claim, Budget(30)))
+    assert run_tiers(claim).verdict is Verdict.REFUTED
