@@ -47,6 +47,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
+from functools import lru_cache
 from typing import Any
 
 from symconv.core.ops import (
@@ -1487,6 +1488,13 @@ def normal_indicator(atom: Atom) -> Atom:
     """An indicator atom in the spelling of :func:`indicator_atom` (after a re-indexing)."""
     if not is_indicator(atom.signal):
         return atom
+    return _respelled(atom)
+
+
+# A pure function of an immutable atom, asked for the same atoms thousands of times by the
+# canonical-form search (reading the box back from its name is most of its cost); bounded.
+@lru_cache(maxsize=8192)
+def _respelled(atom: Atom) -> Atom:
     return indicator_atom(indicator_box(atom.signal), atom.index, atom.axes)
 
 
