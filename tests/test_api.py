@@ -160,3 +160,20 @@ def test_public_names_are_exported() -> None:
     for name in ("check", "verify", "derive", "dft", "idft", "hadamard_form", "Result", "Outcome",
                  "Counterexample", "Derivation", "Signal", "default_origin"):
         assert name in symconv.__all__ and getattr(symconv, name) is not None
+
+
+@pytest.mark.parametrize(("statement", "signals", "scope"), [
+    # a fixed kernel: the proof covers every image, not every kernel
+    ("conv(L, I) == corr(L, I)", {"L": "laplacian", "I": "5x5"},
+     "for all sizes of I; L fixed as given"),
+    # strides that differ between axes fix the number of axes
+    ("downsample(upsample(a, 2, 3), 2, 3) == a", {"a": "3x4"}, "on Z^2"),
+    ("conv(F, I, mode='valid') == corr(flip(F), I, mode='valid')", {"F": "3x3", "I": "5x5"},
+     "valid mode where it is defined"),
+])
+def test_the_one_line_verdict_states_the_proofs_own_scope(statement: str, signals: dict[str, str],
+                                                          scope: str) -> None:
+    text = str(symconv.check(statement, **signals))
+    assert text.startswith("PROVED by general ")
+    assert scope in text
+    assert "all sizes and dimensions" not in text

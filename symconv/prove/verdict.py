@@ -251,8 +251,10 @@ class Result:
         derivation = self._shown_derivation()
         if self.verdict is Verdict.PROVED:
             scope = "for all sizes and dimensions"
-            if derivation is not None and derivation.torus:
-                scope = "for all n and d (signals of shape n, read modulo n)"
+            if derivation is not None:  # the proof's own scope: modes, ties, fixed kernels, axes
+                scope = derivation.scope_text(
+                    "for all n and d (signals of shape n, read modulo n)" if derivation.torus
+                    else scope)
             counted = f" ({len(derivation.steps)} checked steps)" if derivation is not None else ""
             text = f"{verdict} by {self.method} {scope}{counted}"
         elif self.verdict is Verdict.REFUTED and self.counterexample is not None:
@@ -342,6 +344,8 @@ class ShownDerivation(Protocol):
     def steps(self) -> Sequence[Any]: ...
 
     def condensed_latex(self, condensed: bool = True) -> str: ...
+
+    def scope_text(self, default: str) -> str: ...
 
     def _repr_html_(self) -> str: ...
 
