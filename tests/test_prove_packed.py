@@ -471,16 +471,8 @@ def test_packed_dft_with_larger_sizes_matches_numpy_fft(x: np.ndarray) -> None:
                                np.fft.fftn(x, bigger, axes=range(x.ndim)), atol=1e-8)
 
 
-@settings(max_examples=60, deadline=None)
-@given(st.one_of(int_arrays(1, max_side=9), int_arrays(2, max_side=4)), st.booleans(),
-       st.booleans(), st.integers(0, 2))
-def test_packed_dft_phase_table_agrees_with_the_direct_phases(x: np.ndarray, inverse: bool,
-                                                              symbolic: bool, grow: int) -> None:
-    """The cached phase table of small DFTs gives the very rows of the direct phase product."""
-    f = Signal.symbolic("f", x.shape, origin=(0,) * x.ndim) if symbolic else _exact(x)
-    sizes = ", ".join(str(n + grow) for n in x.shape)
-    expression = f"{'idft' if inverse else 'dft'}(conj(f) * f, {sizes})"
-
+def _assert_table_route_is_the_direct_route(f: Signal, expression: str) -> None:
+    """``expression`` of f packed with the small-box tables, and with them off: the same rows."""
     def value() -> PackedSignal:
         backend = PackedBackend(MonomialCodec(f.generators(), 2))
         result: PackedSignal = evaluate(parse_statement(f"{expression} == 0").left,
@@ -493,6 +485,18 @@ def test_packed_dft_phase_table_agrees_with_the_direct_phases(x: np.ndarray, inv
         direct = value()
     assert np.array_equal(table.key, direct.key) and np.array_equal(table.coef, direct.coef)
     assert (table.scale, table.order, table.shape) == (direct.scale, direct.order, direct.shape)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.one_of(int_arrays(1, max_side=9), int_arrays(2, max_side=4)), st.booleans(),
+       st.booleans(), st.integers(0, 2))
+def test_packed_dft_phase_table_agrees_with_the_direct_phases(x: np.ndarray, inverse: bool,
+                                                              symbolic: bool, grow: int) -> None:
+    """The cached phase table of small DFTs gives the very rows of the direct phase product."""
+    f = Signal.symbolic("f", x.shape, origin=(0,) * x.ndim) if symbolic else _exact(x)
+    sizes = ", ".join(str(n + grow) for n in x.shape)
+    expression = f"{'idft' if inverse else 'dft'}(conj(f) * f, {sizes})"
+    _assert_table_route_is_the_direct_route(f, expression)
 
 
 @settings(max_examples=60, deadline=None)
@@ -504,19 +508,7 @@ def test_packed_circular_place_table_agrees_with_the_direct_places(
     f = Signal.symbolic("f", x.shape, origin=(0,) * x.ndim) if symbolic else _exact(x)
     period = ", ".join(str(n + grow) for n in x.shape)
     expression = f"{'circcorr' if corr else 'circconv'}(f, conj(f) + flip(f), {period})"
-
-    def value() -> PackedSignal:
-        backend = PackedBackend(MonomialCodec(f.generators(), 2))
-        result: PackedSignal = evaluate(parse_statement(f"{expression} == 0").left,
-                                        {"f": backend.pack(f)}, backend)
-        return result
-
-    table = value()
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(packed, "TABLE_BOX", 0)
-        direct = value()
-    assert np.array_equal(table.key, direct.key) and np.array_equal(table.coef, direct.coef)
-    assert (table.scale, table.order, table.shape) == (direct.scale, direct.order, direct.shape)
+    _assert_table_route_is_the_direct_route(f, expression)
 
 
 @settings(max_examples=100, deadline=None)
