@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import importlib.abc
 import signal
 import subprocess
@@ -56,3 +57,11 @@ def test_a_real_early_ctrl_c_ends_with_130_and_one_line() -> None:
     assert process.returncode == 130
     assert "Traceback" not in err
     assert err.strip().endswith("symconv: interrupted")
+
+
+def test_every_public_name_has_a_home_and_loads() -> None:
+    import symconv
+
+    assert set(symconv.__all__) == set(symconv._HOME)
+    for name in symconv.__all__:
+        assert getattr(symconv, name) is getattr(importlib.import_module(symconv._HOME[name]), name)

@@ -702,7 +702,7 @@ def _compare(claim: Claim, literals: Mapping[str, tuple[tuple[tuple[int, ...], F
     if not torus and not entries and ndim > 1 and factors_differ(statement):
         return _per_axis_compare(statement, signal, ndims, real, declared)
     # modes: first every signal with sizes of its own, then signals declared alike share them
-    ties = (False, True) if modes and len(set(declared.values())) < len(declared) else (False,)
+    ties = _tie_passes(declared)
     forms = None
     for tied in ties:
         boxes = symbolic_boxes(declared, tied) if modes else ()
@@ -741,6 +741,12 @@ def _compare(claim: Claim, literals: Mapping[str, tuple[tuple[tuple[int, ...], F
     return Derivation(statement.text, left, right, left_form, torus, certificate=cert,
                       ndims=ndims, real=real, declared=declared, literals=concrete,
                       scope=modes_scope(statement, declared, tied)), None
+
+
+def _tie_passes(declared: Mapping[str, Any]) -> tuple[bool, ...]:
+    """The passes of a comparison with crops: every signal with sizes of its own, then, when
+    some signals are declared alike, with those sharing sizes."""
+    return (False, True) if declared and len(set(declared.values())) < len(declared) else (False,)
 
 
 # --- strides and dilations that differ between axes ------------------------------------------
@@ -806,7 +812,7 @@ def _per_axis_compare(statement: Statement, signal: bool, ndims: Mapping[str, in
             return None, None
         projected.append((left_node, right_node))
     ones = {name: 1 for name in ndims}
-    ties = (False, True) if declared and len(set(declared.values())) < len(declared) else (False,)
+    ties = _tie_passes(declared)
     forms = None
     for tied in ties:
         boxes = symbolic_boxes(declared, tied) if declared else ()
