@@ -49,7 +49,14 @@ from symconv.lang.claims import (
 )
 from symconv.prove import runner, strict_sizes
 from symconv.prove.cache import ResultCache
-from symconv.prove.pool import GIB, default_memory_bytes
+from symconv.prove.pool import (
+    AUTO_WORKER_BYTES,
+    GIB,
+    JOBS_ENV,
+    available_cpus,
+    default_memory_bytes,
+    default_workers,
+)
 from symconv.report.command import add_report_parser
 from symconv.version import __version__
 
@@ -77,12 +84,20 @@ def _cmd_dft(args: argparse.Namespace) -> int:
     return 0
 
 
-def _available_cpus() -> int:
-    """The CPUs this process may run on (its affinity mask where the OS has one)."""
+def _jobs(option: str | None) -> int:
+    """``--jobs`` (else $SYMCONV_JOBS, else auto): a positive number of workers, or auto."""
+    source, text = ("--jobs", option) if option is not None else (
+        f"${JOBS_ENV}", os.environ.get(JOBS_ENV, "auto"))
+    if text.strip().lower() == "auto":
+        return default_workers()
     try:
-        return max(len(os.sched_getaffinity(0)), 1)
-    except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
+        jobs = int(text)
+    except ValueError:
+        jobs = 0
+    if jobs < 1:
+        sep = " " if source == "--jobs" else "="
+        raise SymconvError(f"{source}{sep}{text}; expected a positive number of workers or auto")
+    return jobs
 
 
 def _add_dft_parser(sub: argparse._SubParsersAction) -> None:
@@ -288,8 +303,7 @@ def _cmd_verify(args: argparse.Namespace) -> int:
 
 
 def _verify(args: argparse.Namespace) -> int:
-    if args.jobs < 1:
-        raise SymconvError(f"--jobs {args.jobs}; expected at least 1")
+    jobs = _jobs(args.jobs)
     _positive("--budget", args.budget)
     _positive("--heartbeat", args.heartbeat)
     memory = _memory_bytes(args)
@@ -318,7 +332,7 @@ def _verify(args: argparse.Namespace) -> int:
     interrupted: runner.RunInterrupted | None = None
     try:
         outcomes = runner.run_claims(
-            claims, min(args.jobs, len(claims)), args.budget, progress, memory_bytes=memory,
+            claims, min(jobs, len(claims)), args.budget, progress, memory_bytes=memory,
             cache=None if args.no_cache else ResultCache(), heartbeat=args.heartbeat)
     except runner.RunInterrupted as exc:
         interrupted, outcomes = exc, exc.finished
@@ -462,9 +476,11 @@ def _add_verify_parsers(sub: argparse._SubParsersAction) -> None:
     verify.add_argument("paths", nargs="*", help="claim files or folders (default: proofs)")
     verify.add_argument("--json", metavar="FILE", help="write one JSON object per claim")
     verify.add_argument("--junit", metavar="FILE", help="write a JUnit XML report")
-    verify.add_argument("--jobs", "-j", type=int, default=1,
-                        help=f"worker processes (default 1; this process may use "
-                        f"{_available_cpus()} CPUs here)")
+    verify.add_argument("--jobs", "-j", metavar="N|auto",
+                        help=f"worker processes; auto (the default, or ${JOBS_ENV} when "
+                        f"set): one per CPU this process may use (here {available_cpus()}), "
+                        f"at most one per claim and per {AUTO_WORKER_BYTES // GIB} GiB of "
+                        "memory. Claims are reported in claim order, so N changes only timings")
     verify.add_argument("--allow-python", action="store_true",
                         help="also import the *.py claim modules (marked by @python_claim or a "
                         "'symconv-claims' comment; this runs their code)")

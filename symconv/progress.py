@@ -5,7 +5,9 @@ the total, the claims running with their tier, stage and time, the slowest
 claim so far; claims that do not meet their expectation are printed above it as
 they finish.  Elsewhere (CI logs), :class:`LineProgress` prints one flushed line
 per finished claim and, for a claim that runs long, a line with its tier and
-stage at every heartbeat of its worker.
+stage at every heartbeat of its worker.  Its lines come in claim order with any
+number of workers: a claim's lines are printed while it is the first unfinished
+claim, and held until then otherwise.
 """
 
 from __future__ import annotations
@@ -54,6 +56,8 @@ class LineProgress:
         self.stream: IO[str] | None = stream
         self.verbose = verbose
         self.per_claim = per_claim
+        self.head = 0  # the position of the first claim not finished
+        self.held: dict[int, list[str]] = {}  # the lines of later claims, by position
 
     def _print(self, text: str) -> None:
         if self.stream is None:
@@ -68,16 +72,26 @@ class LineProgress:
             _discard(self.stream)
             self.stream = None
 
+    def _claim_line(self, index: int, text: str) -> None:
+        if index == self.head:
+            self._print(text)
+        else:
+            self.held.setdefault(index, []).append(text)
+
     def event(self, claim: Claim, event: Event) -> None:
         if event.kind == "stage":
             stage = f": {event.stage}" if event.stage else ""
-            self._print(f"  ... {claim.name}: {event.elapsed:.0f} s, in {event.tier}{stage}")
+            self._claim_line(event.index, f"  ... {claim.name}: {event.elapsed:.0f} s, "
+                                          f"in {event.tier}{stage}")
         elif event.kind == "tier" and self.verbose:
-            self._print(f"  ... {claim.name}: tier {event.tier}")
+            self._claim_line(event.index, f"  ... {claim.name}: tier {event.tier}")
 
     def finished(self, done: int, total: int, outcome: Outcome) -> None:
         if self.per_claim:
             self._print(finished_line(done, total, outcome))
+        self.head = done
+        for text in self.held.pop(done, []):
+            self._print(text)
 
     def tick(self) -> None:
         pass
@@ -139,6 +153,8 @@ class LiveProgress:
         if event.kind == "start":
             self.running[claim.where + claim.name] = (time.monotonic(), "")
             self.names[claim.where + claim.name] = claim.name
+        elif event.kind == "done":  # its line waits for the claims before it, its row does not
+            self.running.pop(claim.where + claim.name, None)
         elif claim.where + claim.name in self.running:
             started, _ = self.running[claim.where + claim.name]
             doing = event.tier or ""

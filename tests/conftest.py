@@ -11,6 +11,7 @@ import pytest
 from hypothesis import settings
 
 from symconv.prove.cache import CACHE_ENV
+from symconv.prove.pool import JOBS_ENV
 
 # The source tree's root: subprocesses import symconv from here.
 SOURCE_ROOT = Path(__file__).resolve().parent.parent
@@ -27,6 +28,14 @@ def _private_result_cache(tmp_path_factory: pytest.TempPathFactory,
     folder = tmp_path_factory.mktemp("symconv-cache")
     monkeypatch.setenv(CACHE_ENV, str(folder))
     return folder
+
+
+@pytest.fixture(autouse=True)
+def _one_worker_by_default(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`symconv verify` without --jobs runs one worker in tests: pytest-xdist already runs a
+    test per CPU, and a worker per CPU in each would oversubscribe the machine.  Tests of
+    several workers say --jobs; tests of the default unset the variable."""
+    monkeypatch.setenv(JOBS_ENV, "1")
 
 
 @pytest.fixture

@@ -58,9 +58,37 @@ def default_memory_bytes() -> int:
     return min(8 * GIB, physical // 2)
 
 
+# The number of workers `symconv verify` runs when --jobs is not given (CI, a test suite).
+JOBS_ENV = "SYMCONV_JOBS"
+# Memory counted per worker by default_workers: a claim of the bundled proofs stays well
+# below it, and a worker per CPU on a many-core machine with little memory would swap.
+AUTO_WORKER_BYTES = 2 * GIB
+
+
+def available_cpus() -> int:
+    """The CPUs this process may run on (its affinity mask where the OS has one)."""
+    process_cpu_count = getattr(os, "process_cpu_count", None)  # Python 3.13
+    if process_cpu_count is not None:
+        return max(process_cpu_count() or 1, 1)
+    try:
+        return max(len(os.sched_getaffinity(0)), 1)
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def default_workers() -> int:
+    """A worker per CPU this process may use, at most one per AUTO_WORKER_BYTES of memory."""
+    try:
+        physical = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (ValueError, OSError):
+        return available_cpus()
+    return max(1, min(available_cpus(), physical // AUTO_WORKER_BYTES))
+
+
 @dataclass(frozen=True)
 class Event:
-    """What a running claim is doing: ``kind`` is "start", "tier" or "stage"."""
+    """What a running claim is doing: ``kind`` is "start", "tier" or "stage" (the pool's),
+    "done" (the runner's, as a claim's outcome arrives) or "tick" (no claim, ``index`` -1)."""
 
     kind: str
     index: int
@@ -221,10 +249,12 @@ class ClaimPool:
         """Run claims ``indexes`` (``budgets[k]`` seconds for ``indexes[k]``) and yield
         ``(index, result, error)`` as each finishes, in the order they finish."""
         pending = deque(zip(indexes, budgets, strict=True))
-        wanted = min(self.size, len(pending))
         notify = on_event or (lambda event: None)
         while pending or any(w.index is not None for w in self._workers):
-            while len(self._workers) < wanted:
+            # a worker for each pending claim that no idle worker takes, up to the size
+            # (none for a worker replaced near the end, when nothing is left to run)
+            idle = sum(w.index is None for w in self._workers)
+            for _ in range(min(self.size - len(self._workers), len(pending) - idle)):
                 self._start()
             for worker in self._workers:
                 if worker.index is None and pending:

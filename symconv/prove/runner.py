@@ -2,7 +2,10 @@
 
 Claims are independent, so ``run_claims(..., jobs=N)`` spreads them over N
 worker processes (:mod:`symconv.prove.pool`), each claim under a hard deadline
-(its budget plus :data:`~symconv.prove.pool.GRACE`) and a memory cap.  A claim
+(its budget plus :data:`~symconv.prove.pool.GRACE`) and a memory cap.  Claims
+finish in any order with several workers; a claim's outcome is handed to the
+progress and returned in claim order, held back until every earlier claim has
+finished, so that what a run prints does not depend on the number of workers.  A claim
 whose evaluation raises a SymconvError (a shape that does not fit, an
 unsupported function) becomes an *error* outcome, which the command line turns
 into exit status 2.  Outcomes found in a :class:`~symconv.prove.cache.ResultCache`
@@ -37,10 +40,13 @@ class Progress(Protocol):
     """What :func:`run_claims` tells its caller while it runs."""
 
     def event(self, claim: Claim, event: Event) -> None:
-        """A claim started, entered a tier, or reports its stage (heartbeat)."""
+        """As it happens: a claim started, entered a tier, reports its stage (heartbeat),
+        or is done (kind "done", before its outcome is released to :meth:`finished`).
+        ``event.index`` is the claim's position in the run."""
 
     def finished(self, done: int, total: int, outcome: Outcome) -> None:
-        """A claim finished (``done`` of ``total``)."""
+        """The claim at position ``done - 1`` of ``total`` finished, and so did every
+        claim before it: called in claim order, whatever order the workers finish in."""
 
     def tick(self) -> None:
         """Called a few times a second while claims run."""
@@ -67,14 +73,17 @@ def run_claims(claims: Sequence[Claim], jobs: int = 1, budget: float | None = No
     if budget is not None:
         claims = [replace(c, budget=budget) for c in claims]
     outcomes: list[Outcome | None] = [None] * len(claims)
-    done = 0
+    released = 0  # outcomes[:released] went to progress.finished
 
     def record(index: int, outcome: Outcome) -> None:
-        nonlocal done
+        nonlocal released
         outcomes[index] = outcome
-        done += 1
-        if progress is not None:
-            progress.finished(done, len(claims), outcome)
+        if progress is not None and not outcome.cached:
+            progress.event(claims[index], Event("done", index))
+        while released < len(claims) and (ready := outcomes[released]) is not None:
+            released += 1
+            if progress is not None:
+                progress.finished(released, len(claims), ready)
 
     def on_event(event: Event) -> None:
         if progress is None:
