@@ -73,7 +73,7 @@ class LineProgress:
             self.stream = None
 
     def _claim_line(self, index: int, text: str) -> None:
-        if index == self.head:
+        if index <= self.head:  # the first unfinished claim, or one already reported
             self._print(text)
         else:
             self.held.setdefault(index, []).append(text)

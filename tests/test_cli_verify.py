@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import signal
 import subprocess
 import sys
@@ -96,6 +97,78 @@ def test_jobs_run_in_processes_with_same_results(tmp_path: Path,
                                                           for d in second]
 
 
+# Claims that finish out of order with two workers: after the TOML claims (they load
+# first), a slow Python claim, then an error and fast claims.
+OUT_OF_ORDER = '''
+import time
+from symconv.core.ops import conv, corr, flip
+from symconv.errors import SymconvError
+from symconv.lang.claims import python_claim
+
+
+@python_claim("slow-flip", {"F": "3x3", "I": "4x4"})
+def slow_flip(F, I):
+    time.sleep(0.6)
+    return conv(F, I), corr(flip(F), I)
+
+
+@python_claim("broken", {"F": "3"})
+def broken(F):
+    raise SymconvError("broken: no such signal")
+
+
+@python_claim("fast-flip", {"F": "3", "I": "4"})
+def fast_flip(F, I):
+    return conv(F, I), corr(flip(F), I)
+'''
+
+
+def _timeless(text: str) -> str:
+    """``text`` without timings: seconds, and the column widths they set."""
+    text = re.sub(r"\d+\.\d+( s)?|time=\"[^\"]*\"", "T", text)
+    return re.sub(r" +", " ", re.sub(r"-{2,}", "-", text))
+
+
+def test_two_jobs_print_and_write_what_one_job_does(tmp_path: Path,
+                                                    capsys: pytest.CaptureFixture[str],
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    from symconv.progress import LineProgress
+
+    folder = tmp_path / "claims"
+    folder.mkdir()
+    _write(folder, "a.toml", WRONG + CLAIMS)
+    _write(folder, "b.py", OUT_OF_ORDER)
+    arrived: list[int] = []
+    event = LineProgress.event
+
+    def spy(self: LineProgress, claim: Any, seen: Any) -> None:
+        if seen.kind == "done":
+            arrived.append(seen.index)
+        event(self, claim, seen)
+
+    monkeypatch.setattr(LineProgress, "event", spy)
+    runs = []
+    for jobs in ("1", "2"):
+        arrived.clear()
+        reports = [tmp_path / f"{jobs}.json", tmp_path / f"{jobs}.xml"]
+        code = main(["verify", str(folder), "--allow-python", "--jobs", jobs, "--verbose",
+                     "--no-cache", "--json", str(reports[0]), "--junit", str(reports[1])])
+        out, err = capsys.readouterr()
+        runs.append((code, _timeless(out), _timeless(err),
+                     *(_timeless(r.read_text()) for r in reports)))
+        if jobs == "2":  # the claims after the slow one came back before it
+            assert sorted(arrived) == list(range(6)) and arrived.index(4) < arrived.index(3)
+    assert runs[0] == runs[1]
+    code, out, err = runs[1][:3]
+    assert code == 2  # the error decides the exit status
+    assert [line.split()[1:3] for line in err.splitlines() if line.startswith("[")] == [
+        ["MISMATCH", "conv-is-corr"], ["ok", "flip-equivalence"], ["ok", "corr-not-associative"],
+        ["ok", "slow-flip"], ["ERROR", "broken"], ["ok", "fast-flip"]]
+    assert err.rstrip().endswith(f"symconv: error: {folder / 'b.py'}:14: claim 'broken': "
+                                 "broken: no such signal")
+    assert "6 claims: 4 as expected, 1 not, 1 errors" in out
+
+
 def test_budget_option_gives_inconclusive(tmp_path: Path,
                                           capsys: pytest.CaptureFixture[str]) -> None:
     _write(tmp_path, "good.toml", CLAIMS)
@@ -105,7 +178,8 @@ def test_budget_option_gives_inconclusive(tmp_path: Path,
 
 @pytest.mark.parametrize(("argv", "fragment"), [
     (["verify", "MISSING"], "MISSING: no such file"),
-    (["verify", "--jobs", "0", "."], "--jobs 0"),
+    (["verify", "--jobs", "0", "."], "--jobs 0; expected a positive number of workers or auto"),
+    (["verify", "--jobs", "x", "."], "--jobs x; expected a positive number of workers or auto"),
     (["verify", "--budget", "-3", "."], "--budget -3"),
     (["verify", "--budget", "inf", "."], "--budget inf; expected a positive finite number"),
     (["check", "F == F", "--signals", "F=3", "--budget", "inf"], "--budget inf"),

@@ -31,6 +31,24 @@ def test_line_progress_prints_finished_claims_and_stages() -> None:
     assert text[-1] == "  ... flip-equivalence: 12 s, in exact: attempt > _differs"
 
 
+def test_line_progress_holds_the_lines_of_a_claim_until_the_claims_before_it_finish() -> None:
+    claims = parse_toml(CLAIMS)
+    first, second = runner.run_claims(claims)
+    stream = io.StringIO()
+    lines = LineProgress(stream, verbose=True)
+    # two workers: the second claim enters a tier and reports a stage while the first runs
+    lines.event(claims[0], Event("tier", 0, "general"))
+    lines.event(claims[1], Event("tier", 1, "general"))
+    lines.event(claims[1], Event("stage", 1, "general", "attempt", 7.0))
+    assert stream.getvalue().splitlines() == ["  ... flip-equivalence: tier general"]
+    lines.finished(1, 2, first)
+    lines.finished(2, 2, second)
+    assert stream.getvalue().splitlines() == [
+        "  ... flip-equivalence: tier general", finished_line(1, 2, first),
+        "  ... conv-is-corr: tier general", "  ... conv-is-corr: 7 s, in general: attempt",
+        finished_line(2, 2, second)]
+
+
 def test_a_log_whose_reader_has_gone_is_dropped_and_the_run_goes_on() -> None:
     claims = parse_toml(CLAIMS)
     read_end, write_end = os.pipe()

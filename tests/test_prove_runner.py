@@ -4,6 +4,7 @@ interruption, shards, JSON and JUnit output."""
 from __future__ import annotations
 
 import json
+import multiprocessing
 import signal
 import time
 import xml.etree.ElementTree as ET
@@ -198,6 +199,33 @@ def test_pool_results_match_in_process_results() -> None:
     assert [o.claim.name for o in pooled] == ["c0", "c1", "c2"]
 
 
+def test_outcomes_reach_the_progress_in_claim_order_when_a_later_claim_finishes_first(
+        ) -> None:
+    claims = [_python_claim(_slow), replace(_claim(), name="c1"), replace(_claim(), name="c2")]
+    recorder = Recorder()
+    outcomes = runner.run_claims(claims, jobs=2, progress=recorder)
+    assert [o.claim.name for o in outcomes] == ["claim", "c1", "c2"]
+    assert recorder.done == [(1, 3, "claim"), (2, 3, "c1"), (3, 3, "c2")]
+    arrived = [e.index for e in recorder.events if e.kind == "done"]
+    assert arrived.index(1) < arrived.index(0)  # the fast claims came back first, and waited
+
+
+def test_ctrl_c_with_two_workers_keeps_the_finished_outcomes_in_claim_order() -> None:
+    claims = [replace(_claim(), name="c0"), _python_claim(_slow), replace(_claim(), name="c2"),
+              replace(_claim(), name="c3")]
+
+    class StopAtC2(Recorder):
+        def event(self, claim: Claim, event: Event) -> None:
+            if event.kind == "done" and claim.name == "c2":  # the slow claim still runs
+                raise KeyboardInterrupt
+
+    with pytest.raises(runner.RunInterrupted) as caught:
+        runner.run_claims(claims, jobs=2, progress=StopAtC2())
+    assert [o.claim.name for o in caught.value.finished] == ["c0", "c2"]
+    assert [c.name for c in caught.value.not_run] == ["claim", "c3"]
+    assert multiprocessing.active_children() == []  # the pool killed both workers
+
+
 def test_one_worker_runs_every_decided_claim(monkeypatch: pytest.MonkeyPatch) -> None:
     """The per-claim overhead is a message each way, not a process start: a worker is forked
     once per run and replaced only after an INCONCLUSIVE claim.  (Counted, not timed: a
@@ -218,6 +246,8 @@ def test_one_worker_runs_every_decided_claim(monkeypatch: pytest.MonkeyPatch) ->
     assert [o.result.verdict for o in runner.run_claims(stuck) if o.result] == [
         Verdict.INCONCLUSIVE, Verdict.PROVED, Verdict.PROVED]
     assert len(starts) == 3  # the stopped worker was replaced, once
+    runner.run_claims([*claims[:2], stuck[0]])
+    assert len(starts) == 4  # stopped last: nothing left to run, so no replacement
 
 
 def test_shards_partition_the_claims() -> None:
