@@ -135,6 +135,37 @@ def test_verify_starts_no_more_workers_than_claims(tmp_path: Path,
     assert seen == [1]
 
 
+def test_verify_defaults_to_a_worker_per_cpu_or_to_symconv_jobs(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    from symconv.prove import pool, runner
+
+    seen = []
+    real = runner.run_claims
+
+    def spy(claims: Any, jobs: int, *args: Any, **options: Any) -> Any:
+        seen.append(jobs)
+        return real(claims, 1, *args, **options)
+
+    monkeypatch.setattr(runner, "run_claims", spy)
+    monkeypatch.setattr(pool, "available_cpus", lambda: 3)
+    path = tmp_path / "c.toml"
+    path.write_text("".join(f'[[claim]]\nname = "c{k}"\nstatement = "flip(flip(F)) == F"\n'
+                            'signals = { F = "3" }\nexpect = "holds"\n' for k in range(5)))
+    monkeypatch.delenv(pool.JOBS_ENV)
+    assert main(["verify", str(path)]) == 0
+    monkeypatch.setenv(pool.JOBS_ENV, "2")
+    assert main(["verify", str(path)]) == 0
+    assert main(["verify", str(path), "--jobs", "auto"]) == 0  # the option wins
+    auto = pool.default_workers()  # 3 CPUs, fewer only on a machine under 6 GiB
+    assert seen == [auto, 2, auto]
+    monkeypatch.setenv(pool.JOBS_ENV, "many")
+    capsys.readouterr()
+    assert main(["verify", str(path)]) == 2
+    assert capsys.readouterr().err == ("symconv: error: $SYMCONV_JOBS=many; expected a positive "
+                                       "number of workers or auto\n")
+
+
 def test_output_under_a_file_is_one_line(tmp_path: Path,
                                          capsys: pytest.CaptureFixture[str]) -> None:
     blocker = tmp_path / "file"

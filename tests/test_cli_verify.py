@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import signal
 import subprocess
@@ -407,14 +408,15 @@ def test_budget_holds_in_a_subprocess(tmp_path: Path) -> None:
 
 
 @pytest.mark.usefixtures("source_on_path")
-def test_ctrl_c_in_a_subprocess_keeps_finished_results(tmp_path: Path) -> None:
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_ctrl_c_in_a_subprocess_keeps_finished_results(tmp_path: Path, jobs: str) -> None:
     _write(tmp_path, "a.toml", CLAIMS)
     _write(tmp_path, "b.toml", SLOW)
     json_path, junit_path = tmp_path / "r.json", tmp_path / "r.xml"
     process = subprocess.Popen(
         [sys.executable, "-m", "symconv", "verify", str(tmp_path), "--json", str(json_path),
-         "--junit", str(junit_path), "--no-cache"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+         "--junit", str(junit_path), "--no-cache", "--jobs", jobs],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
     assert process.stderr is not None
     seen = []
     for line in process.stderr:  # progress lines, flushed as claims finish
@@ -422,7 +424,7 @@ def test_ctrl_c_in_a_subprocess_keeps_finished_results(tmp_path: Path) -> None:
         if line.startswith("[2/3]"):
             break
     time.sleep(0.5)  # the slow claim is running now
-    process.send_signal(signal.SIGINT)
+    os.killpg(process.pid, signal.SIGINT)  # as Ctrl-C does: to the workers too
     assert process.stdout is not None
     err, out = "".join(seen) + process.stderr.read(), process.stdout.read()  # through the buffers
     process.wait(timeout=30)

@@ -8,10 +8,12 @@ import time
 from dataclasses import replace
 from typing import Any
 
+import pytest
+
 from symconv.core.ops import conv
 from symconv.core.signal import Signal
 from symconv.lang.claims import Claim, claim_from_text
-from symconv.prove import Verdict
+from symconv.prove import Verdict, pool
 from symconv.prove.pool import GRACE, ClaimPool, default_memory_bytes
 
 
@@ -57,3 +59,15 @@ def test_a_stuck_worker_is_killed_at_the_deadline() -> None:
 def test_default_memory_cap_is_below_the_machine() -> None:
     physical = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
     assert 0 < default_memory_bytes() <= min(8 * 2**30, physical // 2)
+
+
+def test_default_workers_is_a_worker_per_cpu_with_two_gib_each(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(pool, "available_cpus", lambda: 64)
+    pages = 9 * pool.GIB // os.sysconf("SC_PAGE_SIZE")
+    sysconf = os.sysconf
+    monkeypatch.setattr(os, "sysconf", lambda name: pages if name == "SC_PHYS_PAGES"
+                        else sysconf(name))
+    assert pool.default_workers() == 4  # 9 GiB: four workers of 2 GiB, not 64
+    monkeypatch.setattr(pool, "available_cpus", lambda: 3)
+    assert pool.default_workers() == 3
