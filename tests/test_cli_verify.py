@@ -109,7 +109,7 @@ from symconv.lang.claims import python_claim
 
 @python_claim("slow-flip", {"F": "3x3", "I": "4x4"})
 def slow_flip(F, I):
-    time.sleep(0.6)
+    time.sleep(1.0)  # long enough for the other worker, on a loaded machine too
     return conv(F, I), corr(flip(F), I)
 
 
