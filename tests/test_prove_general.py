@@ -25,6 +25,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from symconv.core.signal import Signal
 from symconv.errors import SymconvError
 from symconv.lang.claims import Claim, claim_from_text, load_claims
 from symconv.lang.dsl import Call, Number, names, parse_statement, unparse
@@ -536,6 +537,29 @@ def test_periods_fit_reads_the_boxes_of_ops(statement: str, signals: dict[str, A
     assert claim.statement is not None
     assert all(periods_fit(side, claim.assignments()[0])
                for side in (claim.statement.left, claim.statement.right)) is fits
+
+
+
+@pytest.mark.parametrize(("func", "shapes", "origins", "ints"), [
+    ("dft", [(4,)], [(-2,)], []),
+    ("idft", [(2, 3)], [(0, -1)], []),
+    ("dft", [(3,)], [(0,)], [3]),
+    ("circconv", [(4,), (4,)], [(-2,), (1,)], []),
+    ("circcorr", [(2, 3), (2, 3)], [(0, 0), (-1, -1)], [2, 3]),
+])
+def test_the_torus_probe_gives_the_boxes_ops_gives(func: str, shapes: list[tuple[int, ...]],
+                                                   origins: list[tuple[int, ...]],
+                                                   ints: list[int]) -> None:
+    """The probe of periods_fit skips transforming zeros: its value has the box (shape and
+    origin) that ops' own evaluation gives."""
+    from symconv.prove.evaluate import ExactBackend
+    from symconv.prove.recheck import _TorusProbe
+
+    signals = [Signal(np.zeros(shape), origin) for shape, origin in zip(shapes, origins, strict=True)]
+    probed = _TorusProbe(shapes[0]).call(func, signals, ints, {})
+    computed = ExactBackend().call(func, signals, ints, {})
+    assert (probed.shape, probed.origin) == (computed.shape, computed.origin)
+    assert not probed.entries.any()
 
 
 # --- the laws on Z_n^d that need orthogonality (and their slips) ----------------------------

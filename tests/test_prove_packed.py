@@ -826,6 +826,24 @@ def test_every_packed_value_is_in_canonical_form(case: tuple[str, dict[str, Any]
             continue  # compared with the Polynomial path in the tests above
 
 
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(polynomial_entries(), min_size=6, max_size=6), st.sampled_from([(6,), (2, 3)]),
+       st.integers(-4, 4), st.integers(-4, 4))
+def test_periodize_on_its_own_box_is_ops_cyclic_shift(entries: list[Polynomial],
+                                                      shape: tuple[int, ...], o1: int,
+                                                      o2: int) -> None:
+    """A signal on a box of shape n is periodized by reordering its rows (no like terms):
+    the values are ops.periodize's and the form is canonical (e.g. a negative coefficient
+    moved first)."""
+    from symconv.core import ops
+
+    signal = _signal_of(entries, shape, (o1, o2)[:len(shape)])
+    backend = CheckedBackend(MonomialCodec(GENS, 4))
+    torus = backend.check(backend._periodize(backend.pack(signal), shape))
+    assert backend.difference(torus, backend.pack(ops.periodize(signal, shape))) is None
+
+
 def test_powers_of_zeta_beyond_the_basis_are_the_same_values() -> None:
     for statement in ("a * 1j * 1j * 1j * 1j == a", "dft(a, 4) * 1j * 1j == -dft(a, 4)",
                       "conj(a * 1j) == conj(a) * -1j", "dft(dft(dft(dft(a)))) == a * 16"):

@@ -66,7 +66,7 @@ VERIFIED (:mod:`symconv.prove.exact`, 170: ``attempt`` with ``_refuted`` and the
 it adds): :func:`symconv.prove.counterexample.exact_difference` (14) and
 ``difference`` with its helpers (~50) compare the sides built by the walker and
 :class:`~symconv.prove.evaluate.ExactBackend` (:mod:`symconv.prove.evaluate`, 214),
-or, first, by the packed engine :mod:`symconv.prove.packed` (1,229: int64 terms with a
+or, first, by the packed engine :mod:`symconv.prove.packed` (1,237: int64 terms with a
 checked bound before every step, else it declines and Polynomials decide).  The random
 tier also says VERIFIED for a ``!=`` claim whose sides it finds different
 (:func:`symconv.prove.random.attempt`).
@@ -75,9 +75,9 @@ PROBABLE: :mod:`symconv.prove.random` (742: sizes, seeds, the degree and height 
 behind the error probability, with :func:`symconv.prove.evaluate.degree`, 15) and
 :mod:`symconv.prove.modular` (571: NTT convolutions and Z[ζ_L] → F_p).
 
-In all, 7,219 lines: shared by every verdict 3,464 (the core 2,530, the parser and
+In all, 7,227 lines: shared by every verdict 3,464 (the core 2,530, the parser and
 SignalSpec 709, the tiers' decision and the cache 225), PROVED 788 (the checker 635),
-VERIFIED 1,654 (packed 1,229), PROBABLE 1,313.  Most of it is the exact arithmetic and
+VERIFIED 1,662 (packed 1,237), PROBABLE 1,313.  Most of it is the exact arithmetic and
 the packed engine that VERIFIED needs anyway; the general tier's prover (general, rules,
 sums, certificate and the derivation records, 3,949 lines) is outside it.
 """

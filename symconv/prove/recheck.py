@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from symconv.core import fourier, ops
 from symconv.core.algebra import Polynomial
 from symconv.core.signal import Signal, default_origin
 from symconv.errors import ShapeError, SymconvError
@@ -82,8 +83,9 @@ def periods_fit(node: Node, assignment: Mapping[str, SignalSpec]) -> bool:
 
     The derivation on Z_n^d reads every signal mod n, n the common shape of the
     signals.  The statement is evaluated with :mod:`symconv.core.ops` itself on zero
-    signals of the declared shapes and origins (:class:`_TorusProbe`), so that every
-    box is the one ops gives; the model holds when every circular operation takes
+    signals of the declared shapes and origins (:class:`_TorusProbe`; a DFT or circular
+    operation's box by ops' own period rules), so that every box is the one ops gives;
+    the model holds when every circular operation takes
     period n from its argument (its box has shape n), every pointwise product
     multiplies two signals on one box of shape n (periodizing commutes with it), and
     a signal side lives on [0, n)^d (it is its own periodization).
@@ -139,6 +141,13 @@ class _TorusProbe(ExactBackend):
         if not isinstance(meaning, Multilinear) or options or \
                 (ints and not meaning.takes_ints and not OPERATIONS[func].circular):
             raise RuleError(f"{func} is not modelled on Z_n^d")
+        # only boxes matter: a DFT and a circular operation give zeros on the torus that ops'
+        # own rules name (dft_period, circular_period), without transforming the zeros
+        if func in ("dft", "idft"):
+            return _zeros_on(fourier.dft_period(signals[0], tuple(ints)))
+        if func in ("circconv", "circcorr"):
+            ops._same_ndim(signals[0], signals[1])
+            return _zeros_on(ops.circular_period(signals[0], signals[1], ints or None))
         return super().call(func, signals, ints, options)
 
     def binary(self, op: str, left: Any, right: Any) -> Any:
@@ -151,6 +160,11 @@ class _TorusProbe(ExactBackend):
     def _same_box(self, a: Signal, b: Signal) -> None:
         if a.origin != b.origin or a.shape != b.shape or not self._periodic(a.shape):
             raise RuleError("a pointwise product of signals on different boxes")
+
+
+def _zeros_on(period: tuple[int, ...]) -> Signal:
+    """The zero signal on [0, n)^d, where ops puts a DFT or a circular operation's value."""
+    return Signal(np.zeros(period), (0,) * len(period))
 
 
 class RecheckError(SymconvError):
