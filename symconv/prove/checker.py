@@ -212,15 +212,14 @@ class _Expander:
     real: frozenset[str]
     torus: int | None = None  # d on Z_n^d
     boxes: Mapping[str, Box] = field(default_factory=dict)
-    padded: bool = False
+    padded: bool = False  # Z_N^d, where a circular period may not name the sizes n
     literals: Mapping[str, Mapping[tuple[int, ...], Fraction]] = field(default_factory=dict)
     period: list[Aff] | None = None  # the box conditions of Z_n^d (n) or Z_N^d (N)
     count: int = 0
-    own_periods: bool = False  # Z_n^d: a circular period may name the sizes n (not on Z_N^d)
     extension: str = ""  # inside a crop's image: the boundary that extends each signal
 
     def ints(self, node: Call) -> list[int]:
-        if self.own_periods and _names_sizes(node, self.labels(node.args[0])):
+        if not self.padded and _names_sizes(node, self.labels(node.args[0])):
             return []  # the period of Z_n^d itself
         ints = [dsl.integer_value(a) for a in node.args[dsl.FUNCTIONS[node.func].signals:]]
         ints += [dsl.integer_value(v) for k, v in node.kwargs if k == "axis"]
@@ -294,25 +293,23 @@ class _Expander:
     def labels(self, node: Node) -> list[int]:
         """On Z_n^d, the axis l of n each axis of ``node``'s value is periodic in (transpose
         reverses them), which names the variables (``v3.l``); on Z^d the axes in order."""
-        if self.torus is self.period is None or isinstance(node, Name):
-            return list(range(self.ndim(node)))
-        if isinstance(node, Neg | BinOp):
-            return self.labels(node.operand) if isinstance(node, Neg) else \
-                self.labels(node.left) or self.labels(node.right)
-        inner = self.labels(node.args[0]) if isinstance(node, Call) and node.func not in SCALAR else []
+        return self.axes(node) if self.torus is not None or self.period is not None \
+            else list(range(self.ndim(node)))
+
+    def axes(self, node: Node) -> list[int]:
+        if isinstance(node, Name):
+            return list(range(self.ndims[node.id]))
+        if isinstance(node, Neg | BinOp):  # a number's are [], a signal's the longer
+            return self.axes(node.operand) if isinstance(node, Neg) else \
+                max(self.axes(node.left), self.axes(node.right), key=len)
+        inner = self.axes(node.args[0]) if isinstance(node, Call) and node.func not in SCALAR else []
         return inner[::-1] if isinstance(node, Call) and node.func == "transpose" else inner
 
     def periods(self, node: Node) -> list[Aff] | None:
         return None if self.period is None else [self.period[a] for a in self.labels(node)]
 
     def ndim(self, node: Node) -> int:
-        if isinstance(node, Name):
-            return self.ndims[node.id]
-        if isinstance(node, Neg):
-            return self.ndim(node.operand)
-        if isinstance(node, BinOp):
-            return max(self.ndim(node.left), self.ndim(node.right))
-        return self.ndim(node.args[0]) if isinstance(node, Call) and node.func not in SCALAR else 0
+        return len(self.axes(node))
 
     def one(self, coef: Fraction = Fraction(1), npow: tuple[int, ...] | None = None) -> Term:
         d = self.torus or 0
@@ -370,11 +367,10 @@ class _Expander:
         if node.op == "*":
             left = self.expand(node.left, p if self.ndim(node.left) else None)
             return self.product(left, self.expand(node.right, p if self.ndim(node.right) else None))
-        if node.op == "/" and isinstance(node.right, Number) and node.right.value:
-            return self.product([self.one(1 / node.right.value)], self.expand(node.left, p))
-        if node.op == "/" and isinstance(node.right, Call) and node.right.func in SIZES:
-            size = self.expand(node.right, None)[0]  # 1/n_a: the power of n_a negated
-            return self.product([self.one(npow=tuple(-e for e in size.npow))], self.expand(node.left, p))
+        if node.op == "/" and isinstance(node.right, Number | Call) and not self.ndim(node.right):
+            [r] = self.expand(node.right, None)  # a number or a size c·Π n_a^(p_a): its inverse
+            _need(r.coef and not r.atoms + r.vars + r.deltas and not any(r.phase), "a division by 0 or a sum")
+            return self.product([self.one(1 / r.coef, tuple(-e for e in r.npow))], self.expand(node.left, p))
         if node.op == "@" and p is not None and self.torus is None:  # Σ_k A(x0, k)·B(k, x1)
             k = self.fresh([0])[0]
             left = self.expand(node.left, [p[0], k])
@@ -563,10 +559,10 @@ def check(statement: dsl.Statement, signals: Mapping[str, Sequence[Declared]],
 
 
 def _fits(statement: dsl.Statement, ndims: Mapping[str, int], boxes: Mapping[str, Box], period: list[Aff],
-          own_periods: bool = True) -> None:
+          padded: bool = False) -> None:
     """On the signals' ``boxes``, the box conditions of Z_P^d (``period`` P) hold and each
     signal side is on [0, P)^d."""
-    expander = _Expander(ndims, frozenset(), boxes=boxes, period=period, own_periods=own_periods)
+    expander = _Expander(ndims, frozenset(), boxes=boxes, period=period, padded=padded)
     for side in (statement.left, statement.right):
         box = expander.box(side)
         _need(not box or all(_nonneg(lo) and _nonneg(_add(_add(n, hi, -1), _const(-1)))
@@ -612,7 +608,7 @@ def _check(statement: dsl.Statement, signals: Mapping[str, Sequence[Declared]],
     if padded:
         _need(pads, "a padded model without a zeropad")
         period = [_size(a, ndims) for a in pads[0].args[1:]]
-        _fits(statement, ndims, declared_boxes(signals, False) | fixed, period, own_periods=False)
+        _fits(statement, ndims, declared_boxes(signals, False) | fixed, period, padded=True)
     elif torus:
         torus_fits(statement, signals)
     boxes = declared_boxes(signals, certificate.get("tied") is True) | fixed
@@ -621,8 +617,7 @@ def _check(statement: dsl.Statement, signals: Mapping[str, Sequence[Declared]],
     _need(signal[0] == signal[1], "a signal is compared with a number")
     forms = []
     for node, side in zip((statement.left, statement.right), sides, strict=True):
-        expander = _Expander(ndims, real, d if torus else None, boxes, padded, literals,
-                             own_periods=torus and not padded)
+        expander = _Expander(ndims, real, d if torus else None, boxes, padded, literals)
         labels = expander.labels(node)  # axis a of the point is periodic in n_labels[a]
         _need(labels == expander.labels(statement.left), "sides whose axes have different periods")
         point = [{f"x.{a}": 1} for a in labels] if signal[0] else None
