@@ -574,14 +574,12 @@ def torus_fits(statement: dsl.Statement, signals: Mapping[str, Sequence[Declared
     """Z_n^d is what ops computes at every declared size, or CertificateError (module docstring)."""
     _need(any(isinstance(n, Call) and n.func in CIRCULAR | SIZES for n in dsl.walk(statement)),
           "Z_n^d for a statement without a circular operation")
-    for specs in itertools.product(*signals.values()):
-        _need(len({s.shape for s in specs}) == 1, "Z_n^d for signals of different shapes")
-        boxes = {name: _fixed(s) for name, s in zip(signals, specs, strict=True)}
-        ndims = {name: len(s.shape) for name, s in zip(signals, specs, strict=True)}
-        _fits(statement, ndims, boxes, [_const(n) for n in specs[0].shape])
-    # The same for every n, not only the declared ones: a centred box moves with n
-    # (shift(f, 1, 1) of a centred f lies on [0, n)^2 for n = 2, 3 only).
-    n = [{f"n:torus.{a}": 1} for a in range(len(specs[0].shape))]
+    _need(all(len({s.shape for s in specs}) == 1 for specs in itertools.product(*signals.values())),
+          "Z_n^d for signals of different shapes")
+    # The box conditions for every n and origin, so at the declared ones: a centred box moves
+    # with n (shift(f, 1, 1) of a centred f lies on [0, n)^2 for n = 2, 3 only).
+    ndims = {name: len(specs[0].shape) for name, specs in signals.items()}
+    n = [{f"n:torus.{a}": 1} for a in range(max(ndims.values(), default=0))]
     _fits(statement, ndims, declared_boxes(signals, False, torus=True), n)
 
 
@@ -597,8 +595,6 @@ def _check(statement: dsl.Statement, signals: Mapping[str, Sequence[Declared]],
     torus, d = model == "Z_n^d", next(iter(ndims.values()), 0)
     _need(model in ("Z^d", "Z_n^d") and (torus or not padded) and (not torus or set(ndims.values()) == {d}),
           f"model {model!r} unknown, or not one for signals of these dimensions")
-    if not isinstance(sides, list) or len(sides) != 2:
-        raise CertificateError("a certificate has two sides")
     read = certificate.get("literals", [])
     _need(isinstance(read, list) and not (read and torus and not padded) and all(
         len(signals[n]) == 1 and signals[n][0].entries is not None for n in read),
@@ -623,8 +619,7 @@ def _check(statement: dsl.Statement, signals: Mapping[str, Sequence[Declared]],
         point = [{f"x.{a}": 1} for a in labels] if signal[0] else None
         terms = expander.expand(node, point)
         steps = side.get("terms") if isinstance(side, dict) else None
-        if not isinstance(steps, list) or len(steps) != len(terms):
-            raise CertificateError(f"the side has {len(terms)} terms; the certificate gives other steps")
+        _need(isinstance(steps, list) and len(steps) == len(terms), f"the side has {len(terms)} terms")
         forms.append(normal_form([_run(t, s.get("steps") if isinstance(s, dict) else None, torus)
                                   for t, s in zip(terms, steps, strict=True)]))
     _need(forms[0] == forms[1], "the two sides have different normal forms")
