@@ -5,15 +5,16 @@ statement and the declared signals (:class:`Declared`: shape, origin, realness, 
 besides the certificate's witnesses.  Each side expands into its own flat sum of terms
 ``c·Π_a n_a^(p_a) Σ_vars Π atoms·Π_a ω_a^(e_a)·Π [L ≡ 0 mod n_a]``, vector variables split into
 one integer variable per axis (``i.0``, ``i.1``; ``x.0`` is the free point; on Z_n^d ``i.l`` is
-periodic in n_l, so a transpose's variables are ``i.1``, ``i.0``).  For every term, in
-the order of that expansion, the certificate gives steps:
+periodic in n_l, so a transpose's variables are ``i.1``, ``i.0``).  For every term, in the order
+of that expansion, the certificate gives steps (:func:`_run`):
 
 - ``["map", forward, inverse]``: the re-indexing ``old = forward(new)``; both compositions must be
   the identity (integer coefficients both ways: a bijection of Z^k, hence of Z_n^k; on Z_n^d each
   variable maps to ones of its period);
 - ``["orth", k]`` (Z_n^d): k is in no atom and linear in the phase, Σ_k ω^(k·L) = n·[L ≡ 0 mod n];
 - ``["collapse", v]``: an indicator [±v + r ≡ 0] fixes v (on Z_n^d the summand is n-periodic in
-  v); ``["point", x]`` (Z^d): the same for the free x, the indicator kept.
+  v); ``["point", x]`` (Z^d): the same for the free x, the indicator kept;
+- ``["divide"]``, ``["divide", a]`` (Z^d): indicators divided by their coefficients' gcd.
 
 Both sides must end with the same collected terms (finite sums: the order of summation is
 immaterial).  The model the certificate names is verified from the declared signals:
@@ -26,7 +27,7 @@ immaterial).  The model the certificate names is verified from the declared sign
   statement is circular and, at every declared size, all signals have one shape n, each circular
   operation takes its period n from its argument's box, each pointwise product multiplies two
   signals on one box of shape n, and each signal side lies on [0, n)^d (:meth:`_Expander.box`);
-  the box conditions are checked for every n as well (symbolic boxes), not only at those sizes.
+  the box conditions are checked for every n and origin (symbolic boxes), so at the declared ones.
 - ``"padded"``: Z_N^d, N the common zeropad length (affine in the sizes); zeropad(a, N) reads as
   a and conv/corr as circular; the same box conditions with N, and every zeropad fits.
 """
@@ -391,8 +392,9 @@ class _Expander:
             d = self.torus or 0
             axes = range(d) if f == "numel" else [self.labels(args[0])[(self.ints(node) or [0])[0] % d]]
             return [self.one(npow=tuple(int(a in axes) for a in range(d)))]
-        if f == "conj":
-            return [self.conj(t) for t in self.expand(args[0], p)]
+        if f == "conj":  # the atoms of complex signals conjugated, the phase negated
+            return [replace(t, atoms=[(s, c if s in self.real else not c, i) for s, c, i in t.atoms],
+                            phase=[_add({}, x, -1) for x in t.phase]) for t in self.expand(args[0], p)]
         if f in ("sum", "frobenius", "trace"):
             d = self.ndim(args[0])
             k = self.fresh([0]) * d if f == "trace" else self.fresh(self.labels(args[0]))
@@ -442,10 +444,6 @@ class _Expander:
                            strict=True) for f in (_add(q, lo, -1), _add(hi, q, -1))]
         self.real |= {INDICATOR}
         return self.product([replace(self.one(), atoms=box)], terms)
-
-    def conj(self, t: Term) -> Term:
-        atoms = [(s, c if s in self.real else not c, i) for s, c, i in t.atoms]
-        return replace(t, atoms=atoms, phase=[_add({}, x, -1) for x in t.phase])
 
 
 # --- the certificate steps ------------------------------------------------------------------
@@ -609,14 +607,12 @@ def _check(statement: dsl.Statement, signals: Mapping[str, Sequence[Declared]],
         torus_fits(statement, signals)
     boxes = declared_boxes(signals, certificate.get("tied") is True) | fixed
     literals = {n: signals[n][0].entries or {} for n in read}
-    signal = [_Expander(ndims, real).ndim(side) > 0 for side in (statement.left, statement.right)]
-    _need(signal[0] == signal[1], "a signal is compared with a number")
     forms = []
     for node, side in zip((statement.left, statement.right), sides, strict=True):
         expander = _Expander(ndims, real, d if torus else None, boxes, padded, literals)
-        labels = expander.labels(node)  # axis a of the point is periodic in n_labels[a]
-        _need(labels == expander.labels(statement.left), "sides whose axes have different periods")
-        point = [{f"x.{a}": 1} for a in labels] if signal[0] else None
+        labels = expander.labels(node)  # axis a of the point is periodic in n_labels[a]; [] a number
+        _need(labels == expander.labels(statement.left), "sides of different dimensions or periods")
+        point = [{f"x.{a}": 1} for a in labels] if labels else None
         terms = expander.expand(node, point)
         steps = side.get("terms") if isinstance(side, dict) else None
         _need(isinstance(steps, list) and len(steps) == len(terms), f"the side has {len(terms)} terms")
