@@ -28,7 +28,7 @@ from hypothesis import strategies as st
 
 import symconv
 from symconv.lang.claims import Claim, claim_from_text, load_claims
-from symconv.lang.dsl import names, parse_statement
+from symconv.lang.dsl import Number, names, parse_statement
 from symconv.prove import Verdict, checker
 from symconv.prove.derivation import Derivation, declared_signals
 from symconv.prove.general import derive
@@ -225,6 +225,29 @@ def test_a_certificate_does_not_prove_a_false_statement(true: str, false: str,
     derivation = _derivation(true, signals)
     assert _accepts(derivation)
     assert not _accepts(derivation, statement=false)
+
+
+@pytest.mark.parametrize("divisor", ["numel(f)", "size(f, 0) * size(f, 1)"])
+def test_a_division_is_by_the_inverse_of_a_nonzero_number_or_size(divisor: str) -> None:
+    """One rule divides by a number or a size, c·Π n_a^(p_a): its inverse; a division by
+    zero, by a sum, or by another number or size does not take the certificate."""
+    statement = f"conj(dft(conj(dft(f)))) / {divisor} == f"
+    square = {"f": {"shape": "3x3", "origin": [0, 0], "real": False}}
+    derivation = _derivation("conj(dft(conj(dft(f)))) / numel(f) == f", square)
+    assert _accepts(derivation, statement=statement.replace(divisor, "numel(f)"))
+    for other in ("sum(f)", "2 * numel(f)", "size(f, 0)", "-numel(f)", "len(f)"):
+        assert not _accepts(derivation, statement=statement.replace(divisor, f"({other})")), other
+        assert not _accepts(derivation, statement=statement.replace(divisor, other)), other
+    halves = _derivation("conv(a, b) / 2 == conv(b, a / 2)", {"a": "3", "b": "4"})
+    assert _accepts(halves)
+    for false in ("conv(a, b) / 3 == conv(b, a / 2)", "conv(a, b) / -2 == conv(b, a / 2)",
+                  "conv(a, b) / 2 == conv(b, a / sum(a))"):
+        assert not _accepts(halves, statement=false), false
+    # the parser refuses a literal / 0; the checker does too, on a statement built by hand
+    parsed = parse_statement(halves.statement)
+    by_zero = replace(parsed, left=replace(parsed.left, right=Number(Fraction(0))))
+    with pytest.raises(checker.CertificateError, match="division by 0"):
+        checker.check(by_zero, declared_signals(halves.claim), halves.certificate)
 
 
 def test_the_conjugate_of_a_complex_signal_is_not_the_signal() -> None:
