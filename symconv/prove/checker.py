@@ -183,11 +183,12 @@ def _names_sizes(node: Call, labels: Sequence[int]) -> bool:
         for k, a in enumerate(periods))
 
 
-def declared_boxes(signals: Mapping[str, Sequence[Declared]], tied: bool,
-                   torus: bool = False) -> dict[str, Box]:
+def declared_boxes(signals: Mapping[str, Sequence[Declared]], tied: bool, torus: bool = False,
+                   read: Sequence[str] = ()) -> dict[str, Box]:
     """Per signal and axis the declared origin (else a symbol o) and a size symbol n, shared
     (``tied``) by signals of one identical declaration (one spec: equal at every declared size).
-    ``torus``: one size n for all signals, so centred origins (a function of n) are one symbol."""
+    ``torus``: one size n for all signals, so centred origins (a function of n) are one symbol.
+    A signal ``read`` with its entries has its one spec's box."""
     first: dict[Any, str] = {}
     boxes = {}
     for name, specs in signals.items():
@@ -199,12 +200,9 @@ def declared_boxes(signals: Mapping[str, Sequence[Declared]], tied: bool,
         los = [_const(origin[a]) if isinstance(origin, tuple) else {f"o:{o}.{a}": 1}
                for a in range(len(key[0]))]
         boxes[name] = [(lo, _add(lo, {f"n:{n}.{a}": 1, "1": -1})) for a, lo in enumerate(los)]
+        if name in read:
+            boxes[name] = [(_const(o), _const(o + k - 1)) for o, k in zip(key[1], key[0], strict=True)]
     return boxes
-
-
-def _fixed(spec: Declared) -> Box:
-    """The box of one declared spec, at its declared size."""
-    return [(_const(o), _const(o + n - 1)) for o, n in zip(spec.origin, spec.shape, strict=True)]
 
 
 @dataclass
@@ -598,14 +596,13 @@ def _check(statement: dsl.Statement, signals: Mapping[str, Sequence[Declared]],
         len(signals[n]) == 1 and signals[n][0].entries is not None for n in read),
         "the certificate reads entries the claim does not give")
     pads = [n for n in dsl.walk(statement) if isinstance(n, Call) and n.func == "zeropad"]
-    fixed = {n: _fixed(signals[n][0]) for n in read}  # read with its entries: the box as declared
     if padded:
         _need(pads, "a padded model without a zeropad")
         period = [_size(a, ndims) for a in pads[0].args[1:]]
-        _fits(statement, ndims, declared_boxes(signals, False) | fixed, period, padded=True)
+        _fits(statement, ndims, declared_boxes(signals, False, read=read), period, padded=True)
     elif torus:
         torus_fits(statement, signals)
-    boxes = declared_boxes(signals, certificate.get("tied") is True) | fixed
+    boxes = declared_boxes(signals, certificate.get("tied") is True, read=read)
     literals = {n: signals[n][0].entries or {} for n in read}
     forms = []
     for node, side in zip((statement.left, statement.right), sides, strict=True):
