@@ -336,7 +336,6 @@ class _Expander:
         if isinstance(node, Number):
             return [self.one(node.value)]
         if isinstance(node, Name) and p is not None and self.extension:  # S extended by a boundary
-            self.real |= {f"{node.id}|{self.extension}"} if node.id in self.real else set()
             return [self.atom(f"{node.id}|{self.extension}", p)]
         if isinstance(node, Name) and p is not None and node.id in self.literals:
             return [replace(self.one(Fraction(v)), deltas=[(a, _add(q, _const(-c[a]))) for a, q in
@@ -390,8 +389,9 @@ class _Expander:
             d = self.torus or 0
             axes = range(d) if f == "numel" else [self.labels(args[0])[(self.ints(node) or [0])[0] % d]]
             return [self.one(npow=tuple(int(a in axes) for a in range(d)))]
-        if f == "conj":  # the atoms of complex signals conjugated, the phase negated
-            return [replace(t, atoms=[(s, c if s in self.real else not c, i) for s, c, i in t.atoms],
+        if f == "conj":  # the atoms of complex signals (S|b as S) conjugated, the phase negated
+            return [replace(t, atoms=[(s, c if s.split("|")[0] in self.real else not c, i)
+                                      for s, c, i in t.atoms],
                             phase=[_add({}, x, -1) for x in t.phase]) for t in self.expand(args[0], p)]
         if f in ("sum", "frobenius", "trace"):
             d = self.ndim(args[0])
@@ -428,19 +428,15 @@ class _Expander:
         k = self.fresh(self.labels(node.args[0]))
         outer = [_add(q, kk, SLIDING[node.func]) for q, kk in zip(p, k, strict=True)]
         kernel = self.expand(node.args[0], k)  # before the image: the order unfold creates sums
-        image = node.args[1]
-        if boundary == "zero" or mode == "valid":
-            terms = self.expand(image, outer)
-        else:  # E(S) = S∘r_B, r_B the boundary's map into S's box B: each signal S read as S|b
-            self.extension = boundary
-            terms, self.extension = self.expand(image, outer), ""
+        # E(S) = S∘r_B, r_B the boundary's map into S's box B: each signal S read as S|b
+        self.extension = "" if boundary == "zero" or mode == "valid" else boundary
+        terms, self.extension = self.expand(node.args[1], outer), ""
         terms = self.bind(k, self.product(kernel, terms))
         if (mode, boundary) == ("full", "zero"):
             return terms
         _need(self.torus is None, "a crop is outside the checked fragment of Z_n^d")
         box: list[Atom] = [(INDICATOR, False, (_frozen(f),)) for q, (lo, hi) in zip(p, self.box(node),
                            strict=True) for f in (_add(q, lo, -1), _add(hi, q, -1))]
-        self.real |= {INDICATOR}
         return self.product([replace(self.one(), atoms=box)], terms)
 
 
@@ -585,7 +581,7 @@ def _check(statement: dsl.Statement, signals: Mapping[str, Sequence[Declared]],
     _need(statement.op == "==" and all(len(s.shape) == len(s.origin) == ndims[name] and all(
         len(c) == ndims[name] for c in s.entries or ()) for name, specs in signals.items() for s in specs),
         "a statement other than ==, or a signal declared with different axes")
-    real = frozenset(name for name, specs in signals.items() if all(s.real for s in specs))
+    real = frozenset(name for name, specs in signals.items() if all(s.real for s in specs)) | {INDICATOR}
     model, sides = certificate.get("model"), certificate.get("sides")
     padded = certificate.get("padded") is True
     torus, d = model == "Z_n^d", next(iter(ndims.values()), 0)
