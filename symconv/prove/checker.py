@@ -474,11 +474,9 @@ def _divide(t: Term, axis: int | None = None) -> Term:
     0 where g does not divide k."""
     deltas, coef = [], t.coef
     for a, d in t.deltas:
-        g = math.gcd(*(c for v, c in d.items() if v != "1")) if axis in (None, a) else 1
-        if g > 1:
-            coef = coef if d.get("1", 0) % g == 0 else Fraction(0)
-            d = {v: c // g for v, c in d.items()}
-        deltas.append((a, d))
+        g = max(1, math.gcd(*(c for v, c in d.items() if v != "1"))) if axis in (None, a) else 1
+        coef *= d.get("1", 0) % g == 0  # 0 unless g divides k
+        deltas.append((a, {v: c // g for v, c in d.items()}))
     return replace(t, coef=coef, deltas=deltas)
 
 
@@ -582,7 +580,7 @@ def _check(statement: dsl.Statement, signals: Mapping[str, Sequence[Declared]],
         len(c) == ndims[name] for c in s.entries or ()) for name, specs in signals.items() for s in specs),
         "a statement other than ==, or a signal declared with different axes")
     real = frozenset(name for name, specs in signals.items() if all(s.real for s in specs)) | {INDICATOR}
-    model, sides = certificate.get("model"), certificate.get("sides")
+    model, sides = certificate.get("model"), certificate["sides"]
     padded = certificate.get("padded") is True
     torus, d = model == "Z_n^d", next(iter(ndims.values()), 0)
     _need(model in ("Z^d", "Z_n^d") and (torus or not padded) and (not torus or set(ndims.values()) == {d}),
@@ -607,7 +605,7 @@ def _check(statement: dsl.Statement, signals: Mapping[str, Sequence[Declared]],
         _need(labels == expander.labels(statement.left), "sides of different dimensions or periods")
         point = [{f"x.{a}": 1} for a in labels] if labels else None
         terms = expander.expand(node, point)
-        steps = side.get("terms") if isinstance(side, dict) else None
+        steps = side["terms"]
         _need(isinstance(steps, list) and len(steps) == len(terms), f"the side has {len(terms)} terms")
         forms.append(normal_form([_run(t, s.get("steps") if isinstance(s, dict) else None, torus)
                                   for t, s in zip(terms, steps, strict=True)]))
