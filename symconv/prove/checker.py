@@ -173,16 +173,6 @@ def _size(node: Node, ndims: Mapping[str, int]) -> Aff:
     raise CertificateError("a zeropad length outside the checked fragment")
 
 
-def _names_sizes(node: Call, labels: Sequence[int]) -> bool:
-    """A circconv/circcorr period that is the sizes of its arguments' axes: circconv(a, b,
-    size(a, 0), size(a, 1)) (axis k periodic in n_labels[k]), or circconv(a, b, len(a)) in 1D."""
-    periods = node.args[2:]
-    return node.func in ("circconv", "circcorr") and len(periods) == len(labels) > 0 and all(
-        isinstance(a, Call) and isinstance(a.args[0], Name) and (
-            a.args[1:] == (Number(Fraction(labels[k])),) if a.func == "size" else len(labels) == 1)
-        for k, a in enumerate(periods))
-
-
 def declared_boxes(signals: Mapping[str, Sequence[Declared]], tied: bool, torus: bool = False,
                    read: Sequence[str] = ()) -> dict[str, Box]:
     """Per signal and axis the declared origin (else a symbol o) and a size symbol n, shared
@@ -218,8 +208,15 @@ class _Expander:
     extension: str = ""  # inside a crop's image: the boundary that extends each signal
 
     def ints(self, node: Call) -> list[int]:
-        if not self.padded and _names_sizes(node, self.labels(node.args[0])):
-            return []  # the period of Z_n^d itself
+        """The integer arguments; none for a circular period of Z_n^d naming its sizes:
+        circconv(a, b, size(a, 0), size(a, 1)) (axis k periodic in n_labels[k]), or len(a) in 1D."""
+        labels, periods = self.labels(node.args[0]), node.args[2:]
+        named = len(periods) == len(labels) > 0 and all(
+            isinstance(a, Call) and isinstance(a.args[0], Name) and (
+                a.args[1:] == (Number(Fraction(labels[k])),) if a.func == "size" else len(labels) == 1)
+            for k, a in enumerate(periods))
+        if named and not self.padded and node.func in ("circconv", "circcorr"):
+            return []
         ints = [dsl.integer_value(a) for a in node.args[dsl.FUNCTIONS[node.func].signals:]]
         ints += [dsl.integer_value(v) for k, v in node.kwargs if k == "axis"]
         _need(None not in ints, f"{node.func} with an argument that is not an integer")
@@ -296,6 +293,7 @@ class _Expander:
             else list(range(self.ndim(node)))
 
     def axes(self, node: Node) -> list[int]:
+        """The axes of the signals that ``node``'s value has, in order (transpose reverses them)."""
         if isinstance(node, Name):
             return list(range(self.ndims[node.id]))
         if isinstance(node, Neg | BinOp):  # a number's are [], a signal's the longer
