@@ -104,8 +104,8 @@ def test_checker_is_small() -> None:
     # Z_n1 x Z_n2) about 20; one recursion for axes and dimensions, one division rule, the
     # torus's box conditions once (for every n), literal boxes in declared_boxes, the
     # extension and the indicator real from the start (not added as met), one divide
-    # without a special case for g = 1 and the circular periods
-    # that name the sizes read in ints took 25 off
+    # without a special case for g = 1 and the circular periods naming the sizes read in
+    # ints took 25 off
     assert len(CHECKER.read_text(encoding="utf-8").splitlines()) <= 610
 
 
