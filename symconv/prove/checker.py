@@ -5,15 +5,16 @@ statement and the declared signals (:class:`Declared`: shape, origin, realness, 
 besides the certificate's witnesses.  Each side expands into its own flat sum of terms
 ``c·Π_a n_a^(p_a) Σ_vars Π atoms·Π_a ω_a^(e_a)·Π [L ≡ 0 mod n_a]``, vector variables split into
 one integer variable per axis (``i.0``, ``i.1``; ``x.0`` is the free point; on Z_n^d ``i.l`` is
-periodic in n_l, so a transpose's variables are ``i.1``, ``i.0``).  For every term, in
-the order of that expansion, the certificate gives steps:
+periodic in n_l, so a transpose's variables are ``i.1``, ``i.0``).  For every term, in the order
+of that expansion, the certificate gives steps (:func:`_run`):
 
 - ``["map", forward, inverse]``: the re-indexing ``old = forward(new)``; both compositions must be
   the identity (integer coefficients both ways: a bijection of Z^k, hence of Z_n^k; on Z_n^d each
   variable maps to ones of its period);
 - ``["orth", k]`` (Z_n^d): k is in no atom and linear in the phase, Σ_k ω^(k·L) = n·[L ≡ 0 mod n];
 - ``["collapse", v]``: an indicator [±v + r ≡ 0] fixes v (on Z_n^d the summand is n-periodic in
-  v); ``["point", x]`` (Z^d): the same for the free x, the indicator kept.
+  v); ``["point", x]`` (Z^d): the same for the free x, the indicator kept;
+- ``["divide"]``, ``["divide", a]`` (Z^d): indicators divided by their coefficients' gcd.
 
 Both sides must end with the same collected terms (finite sums: the order of summation is
 immaterial).  The model the certificate names is verified from the declared signals:
@@ -26,7 +27,7 @@ immaterial).  The model the certificate names is verified from the declared sign
   statement is circular and, at every declared size, all signals have one shape n, each circular
   operation takes its period n from its argument's box, each pointwise product multiplies two
   signals on one box of shape n, and each signal side lies on [0, n)^d (:meth:`_Expander.box`);
-  the box conditions are checked for every n as well (symbolic boxes), not only at those sizes.
+  the box conditions are checked for every n and origin (symbolic boxes), so at the declared ones.
 - ``"padded"``: Z_N^d, N the common zeropad length (affine in the sizes); zeropad(a, N) reads as
   a and conv/corr as circular; the same box conditions with N, and every zeropad fits.
 """
@@ -172,21 +173,12 @@ def _size(node: Node, ndims: Mapping[str, int]) -> Aff:
     raise CertificateError("a zeropad length outside the checked fragment")
 
 
-def _names_sizes(node: Call, labels: Sequence[int]) -> bool:
-    """A circconv/circcorr period that is the sizes of its arguments' axes: circconv(a, b,
-    size(a, 0), size(a, 1)) (axis k periodic in n_labels[k]), or circconv(a, b, len(a)) in 1D."""
-    periods = node.args[2:]
-    return node.func in ("circconv", "circcorr") and len(periods) == len(labels) > 0 and all(
-        isinstance(a, Call) and isinstance(a.args[0], Name) and (
-            a.args[1:] == (Number(Fraction(labels[k])),) if a.func == "size" else len(labels) == 1)
-        for k, a in enumerate(periods))
-
-
-def declared_boxes(signals: Mapping[str, Sequence[Declared]], tied: bool,
-                   torus: bool = False) -> dict[str, Box]:
+def declared_boxes(signals: Mapping[str, Sequence[Declared]], tied: bool, torus: bool = False,
+                   read: Sequence[str] = ()) -> dict[str, Box]:
     """Per signal and axis the declared origin (else a symbol o) and a size symbol n, shared
     (``tied``) by signals of one identical declaration (one spec: equal at every declared size).
-    ``torus``: one size n for all signals, so centred origins (a function of n) are one symbol."""
+    ``torus``: one size n for all signals, so centred origins (a function of n) are one symbol.
+    A signal ``read`` with its entries has its one spec's box."""
     first: dict[Any, str] = {}
     boxes = {}
     for name, specs in signals.items():
@@ -198,12 +190,9 @@ def declared_boxes(signals: Mapping[str, Sequence[Declared]], tied: bool,
         los = [_const(origin[a]) if isinstance(origin, tuple) else {f"o:{o}.{a}": 1}
                for a in range(len(key[0]))]
         boxes[name] = [(lo, _add(lo, {f"n:{n}.{a}": 1, "1": -1})) for a, lo in enumerate(los)]
+        if name in read:
+            boxes[name] = [(_const(o), _const(o + k - 1)) for o, k in zip(key[1], key[0], strict=True)]
     return boxes
-
-
-def _fixed(spec: Declared) -> Box:
-    """The box of one declared spec, at its declared size."""
-    return [(_const(o), _const(o + n - 1)) for o, n in zip(spec.origin, spec.shape, strict=True)]
 
 
 @dataclass
@@ -212,16 +201,22 @@ class _Expander:
     real: frozenset[str]
     torus: int | None = None  # d on Z_n^d
     boxes: Mapping[str, Box] = field(default_factory=dict)
-    padded: bool = False
+    padded: bool = False  # Z_N^d, where a circular period may not name the sizes n
     literals: Mapping[str, Mapping[tuple[int, ...], Fraction]] = field(default_factory=dict)
     period: list[Aff] | None = None  # the box conditions of Z_n^d (n) or Z_N^d (N)
     count: int = 0
-    own_periods: bool = False  # Z_n^d: a circular period may name the sizes n (not on Z_N^d)
     extension: str = ""  # inside a crop's image: the boundary that extends each signal
 
     def ints(self, node: Call) -> list[int]:
-        if self.own_periods and _names_sizes(node, self.labels(node.args[0])):
-            return []  # the period of Z_n^d itself
+        """The integer arguments; none for a circular period of Z_n^d naming its sizes:
+        circconv(a, b, size(a, 0), size(a, 1)) (axis k periodic in n_labels[k]), or len(a) in 1D."""
+        labels, periods = self.labels(node.args[0]), node.args[2:]
+        named = len(periods) == len(labels) > 0 and all(
+            isinstance(a, Call) and isinstance(a.args[0], Name) and (
+                a.args[1:] == (Number(Fraction(labels[k])),) if a.func == "size" else len(labels) == 1)
+            for k, a in enumerate(periods))
+        if named and not self.padded and node.func in ("circconv", "circcorr"):
+            return []
         ints = [dsl.integer_value(a) for a in node.args[dsl.FUNCTIONS[node.func].signals:]]
         ints += [dsl.integer_value(v) for k, v in node.kwargs if k == "axis"]
         _need(None not in ints, f"{node.func} with an argument that is not an integer")
@@ -294,25 +289,24 @@ class _Expander:
     def labels(self, node: Node) -> list[int]:
         """On Z_n^d, the axis l of n each axis of ``node``'s value is periodic in (transpose
         reverses them), which names the variables (``v3.l``); on Z^d the axes in order."""
-        if self.torus is self.period is None or isinstance(node, Name):
-            return list(range(self.ndim(node)))
-        if isinstance(node, Neg | BinOp):
-            return self.labels(node.operand) if isinstance(node, Neg) else \
-                self.labels(node.left) or self.labels(node.right)
-        inner = self.labels(node.args[0]) if isinstance(node, Call) and node.func not in SCALAR else []
+        return self.axes(node) if self.torus is not None or self.period is not None \
+            else list(range(self.ndim(node)))
+
+    def axes(self, node: Node) -> list[int]:
+        """The axes of the signals that ``node``'s value has, in order (transpose reverses them)."""
+        if isinstance(node, Name):
+            return list(range(self.ndims[node.id]))
+        if isinstance(node, Neg | BinOp):  # a number's are [], a signal's the longer
+            return self.axes(node.operand) if isinstance(node, Neg) else \
+                max(self.axes(node.left), self.axes(node.right), key=len)
+        inner = self.axes(node.args[0]) if isinstance(node, Call) and node.func not in SCALAR else []
         return inner[::-1] if isinstance(node, Call) and node.func == "transpose" else inner
 
     def periods(self, node: Node) -> list[Aff] | None:
         return None if self.period is None else [self.period[a] for a in self.labels(node)]
 
     def ndim(self, node: Node) -> int:
-        if isinstance(node, Name):
-            return self.ndims[node.id]
-        if isinstance(node, Neg):
-            return self.ndim(node.operand)
-        if isinstance(node, BinOp):
-            return max(self.ndim(node.left), self.ndim(node.right))
-        return self.ndim(node.args[0]) if isinstance(node, Call) and node.func not in SCALAR else 0
+        return len(self.axes(node))
 
     def one(self, coef: Fraction = Fraction(1), npow: tuple[int, ...] | None = None) -> Term:
         d = self.torus or 0
@@ -340,7 +334,6 @@ class _Expander:
         if isinstance(node, Number):
             return [self.one(node.value)]
         if isinstance(node, Name) and p is not None and self.extension:  # S extended by a boundary
-            self.real |= {f"{node.id}|{self.extension}"} if node.id in self.real else set()
             return [self.atom(f"{node.id}|{self.extension}", p)]
         if isinstance(node, Name) and p is not None and node.id in self.literals:
             return [replace(self.one(Fraction(v)), deltas=[(a, _add(q, _const(-c[a]))) for a, q in
@@ -370,11 +363,10 @@ class _Expander:
         if node.op == "*":
             left = self.expand(node.left, p if self.ndim(node.left) else None)
             return self.product(left, self.expand(node.right, p if self.ndim(node.right) else None))
-        if node.op == "/" and isinstance(node.right, Number) and node.right.value:
-            return self.product([self.one(1 / node.right.value)], self.expand(node.left, p))
-        if node.op == "/" and isinstance(node.right, Call) and node.right.func in SIZES:
-            size = self.expand(node.right, None)[0]  # 1/n_a: the power of n_a negated
-            return self.product([self.one(npow=tuple(-e for e in size.npow))], self.expand(node.left, p))
+        if node.op == "/" and isinstance(node.right, Number | Call) and not self.ndim(node.right):
+            [r] = self.expand(node.right, None)  # a number or a size c·Π n_a^(p_a): its inverse
+            _need(r.coef and not r.atoms + r.vars + r.deltas and not any(r.phase), "a division by 0 or a sum")
+            return self.product([self.one(1 / r.coef, tuple(-e for e in r.npow))], self.expand(node.left, p))
         if node.op == "@" and p is not None and self.torus is None:  # Σ_k A(x0, k)·B(k, x1)
             k = self.fresh([0])[0]
             left = self.expand(node.left, [p[0], k])
@@ -395,8 +387,10 @@ class _Expander:
             d = self.torus or 0
             axes = range(d) if f == "numel" else [self.labels(args[0])[(self.ints(node) or [0])[0] % d]]
             return [self.one(npow=tuple(int(a in axes) for a in range(d)))]
-        if f == "conj":
-            return [self.conj(t) for t in self.expand(args[0], p)]
+        if f == "conj":  # the atoms of complex signals (S|b as S) conjugated, the phase negated
+            return [replace(t, atoms=[(s, c if s.split("|")[0] in self.real else not c, i)
+                                      for s, c, i in t.atoms],
+                            phase=[_add({}, x, -1) for x in t.phase]) for t in self.expand(args[0], p)]
         if f in ("sum", "frobenius", "trace"):
             d = self.ndim(args[0])
             k = self.fresh([0]) * d if f == "trace" else self.fresh(self.labels(args[0]))
@@ -432,24 +426,16 @@ class _Expander:
         k = self.fresh(self.labels(node.args[0]))
         outer = [_add(q, kk, SLIDING[node.func]) for q, kk in zip(p, k, strict=True)]
         kernel = self.expand(node.args[0], k)  # before the image: the order unfold creates sums
-        image = node.args[1]
-        if boundary == "zero" or mode == "valid":
-            terms = self.expand(image, outer)
-        else:  # E(S) = S∘r_B, r_B the boundary's map into S's box B: each signal S read as S|b
-            self.extension = boundary
-            terms, self.extension = self.expand(image, outer), ""
+        # E(S) = S∘r_B, r_B the boundary's map into S's box B: each signal S read as S|b
+        self.extension = "" if boundary == "zero" or mode == "valid" else boundary
+        terms, self.extension = self.expand(node.args[1], outer), ""
         terms = self.bind(k, self.product(kernel, terms))
         if (mode, boundary) == ("full", "zero"):
             return terms
         _need(self.torus is None, "a crop is outside the checked fragment of Z_n^d")
         box: list[Atom] = [(INDICATOR, False, (_frozen(f),)) for q, (lo, hi) in zip(p, self.box(node),
                            strict=True) for f in (_add(q, lo, -1), _add(hi, q, -1))]
-        self.real |= {INDICATOR}
         return self.product([replace(self.one(), atoms=box)], terms)
-
-    def conj(self, t: Term) -> Term:
-        atoms = [(s, c if s in self.real else not c, i) for s, c, i in t.atoms]
-        return replace(t, atoms=atoms, phase=[_add({}, x, -1) for x in t.phase])
 
 
 # --- the certificate steps ------------------------------------------------------------------
@@ -486,11 +472,9 @@ def _divide(t: Term, axis: int | None = None) -> Term:
     0 where g does not divide k."""
     deltas, coef = [], t.coef
     for a, d in t.deltas:
-        g = math.gcd(*(c for v, c in d.items() if v != "1")) if axis in (None, a) else 1
-        if g > 1:
-            coef = coef if d.get("1", 0) % g == 0 else Fraction(0)
-            d = {v: c // g for v, c in d.items()}
-        deltas.append((a, d))
+        g = max(1, math.gcd(*(c for v, c in d.items() if v != "1"))) if axis in (None, a) else 1
+        coef *= d.get("1", 0) % g == 0  # 0 unless g divides k
+        deltas.append((a, {v: c // g for v, c in d.items()}))
     return replace(t, coef=coef, deltas=deltas)
 
 
@@ -563,10 +547,10 @@ def check(statement: dsl.Statement, signals: Mapping[str, Sequence[Declared]],
 
 
 def _fits(statement: dsl.Statement, ndims: Mapping[str, int], boxes: Mapping[str, Box], period: list[Aff],
-          own_periods: bool = True) -> None:
+          padded: bool = False) -> None:
     """On the signals' ``boxes``, the box conditions of Z_P^d (``period`` P) hold and each
     signal side is on [0, P)^d."""
-    expander = _Expander(ndims, frozenset(), boxes=boxes, period=period, own_periods=own_periods)
+    expander = _Expander(ndims, frozenset(), boxes=boxes, period=period, padded=padded)
     for side in (statement.left, statement.right):
         box = expander.box(side)
         _need(not box or all(_nonneg(lo) and _nonneg(_add(_add(n, hi, -1), _const(-1)))
@@ -578,14 +562,12 @@ def torus_fits(statement: dsl.Statement, signals: Mapping[str, Sequence[Declared
     """Z_n^d is what ops computes at every declared size, or CertificateError (module docstring)."""
     _need(any(isinstance(n, Call) and n.func in CIRCULAR | SIZES for n in dsl.walk(statement)),
           "Z_n^d for a statement without a circular operation")
-    for specs in itertools.product(*signals.values()):
-        _need(len({s.shape for s in specs}) == 1, "Z_n^d for signals of different shapes")
-        boxes = {name: _fixed(s) for name, s in zip(signals, specs, strict=True)}
-        ndims = {name: len(s.shape) for name, s in zip(signals, specs, strict=True)}
-        _fits(statement, ndims, boxes, [_const(n) for n in specs[0].shape])
-    # The same for every n, not only the declared ones: a centred box moves with n
-    # (shift(f, 1, 1) of a centred f lies on [0, n)^2 for n = 2, 3 only).
-    n = [{f"n:torus.{a}": 1} for a in range(len(specs[0].shape))]
+    _need(all(len({s.shape for s in specs}) == 1 for specs in itertools.product(*signals.values())),
+          "Z_n^d for signals of different shapes")
+    # The box conditions for every n and origin, so at the declared ones: a centred box moves
+    # with n (shift(f, 1, 1) of a centred f lies on [0, n)^2 for n = 2, 3 only).
+    ndims = {name: len(specs[0].shape) for name, specs in signals.items()}
+    n = [{f"n:torus.{a}": 1} for a in range(max(ndims.values(), default=0))]
     _fits(statement, ndims, declared_boxes(signals, False, torus=True), n)
 
 
@@ -595,41 +577,34 @@ def _check(statement: dsl.Statement, signals: Mapping[str, Sequence[Declared]],
     _need(statement.op == "==" and all(len(s.shape) == len(s.origin) == ndims[name] and all(
         len(c) == ndims[name] for c in s.entries or ()) for name, specs in signals.items() for s in specs),
         "a statement other than ==, or a signal declared with different axes")
-    real = frozenset(name for name, specs in signals.items() if all(s.real for s in specs))
-    model, sides = certificate.get("model"), certificate.get("sides")
+    real = frozenset(name for name, specs in signals.items() if all(s.real for s in specs)) | {INDICATOR}
+    model, sides = certificate.get("model"), certificate["sides"]
     padded = certificate.get("padded") is True
     torus, d = model == "Z_n^d", next(iter(ndims.values()), 0)
     _need(model in ("Z^d", "Z_n^d") and (torus or not padded) and (not torus or set(ndims.values()) == {d}),
           f"model {model!r} unknown, or not one for signals of these dimensions")
-    if not isinstance(sides, list) or len(sides) != 2:
-        raise CertificateError("a certificate has two sides")
     read = certificate.get("literals", [])
     _need(isinstance(read, list) and not (read and torus and not padded) and all(
         len(signals[n]) == 1 and signals[n][0].entries is not None for n in read),
         "the certificate reads entries the claim does not give")
     pads = [n for n in dsl.walk(statement) if isinstance(n, Call) and n.func == "zeropad"]
-    fixed = {n: _fixed(signals[n][0]) for n in read}  # read with its entries: the box as declared
     if padded:
         _need(pads, "a padded model without a zeropad")
         period = [_size(a, ndims) for a in pads[0].args[1:]]
-        _fits(statement, ndims, declared_boxes(signals, False) | fixed, period, own_periods=False)
+        _fits(statement, ndims, declared_boxes(signals, False, read=read), period, padded=True)
     elif torus:
         torus_fits(statement, signals)
-    boxes = declared_boxes(signals, certificate.get("tied") is True) | fixed
+    boxes = declared_boxes(signals, certificate.get("tied") is True, read=read)
     literals = {n: signals[n][0].entries or {} for n in read}
-    signal = [_Expander(ndims, real).ndim(side) > 0 for side in (statement.left, statement.right)]
-    _need(signal[0] == signal[1], "a signal is compared with a number")
     forms = []
     for node, side in zip((statement.left, statement.right), sides, strict=True):
-        expander = _Expander(ndims, real, d if torus else None, boxes, padded, literals,
-                             own_periods=torus and not padded)
-        labels = expander.labels(node)  # axis a of the point is periodic in n_labels[a]
-        _need(labels == expander.labels(statement.left), "sides whose axes have different periods")
-        point = [{f"x.{a}": 1} for a in labels] if signal[0] else None
+        expander = _Expander(ndims, real, d if torus else None, boxes, padded, literals)
+        labels = expander.labels(node)  # axis a of the point is periodic in n_labels[a]; [] a number
+        _need(labels == expander.labels(statement.left), "sides of different dimensions or periods")
+        point = [{f"x.{a}": 1} for a in labels] if labels else None
         terms = expander.expand(node, point)
-        steps = side.get("terms") if isinstance(side, dict) else None
-        if not isinstance(steps, list) or len(steps) != len(terms):
-            raise CertificateError(f"the side has {len(terms)} terms; the certificate gives other steps")
+        steps = side["terms"]
+        _need(isinstance(steps, list) and len(steps) == len(terms), f"the side has {len(terms)} terms")
         forms.append(normal_form([_run(t, s.get("steps") if isinstance(s, dict) else None, torus)
                                   for t, s in zip(terms, steps, strict=True)]))
     _need(forms[0] == forms[1], "the two sides have different normal forms")
