@@ -268,28 +268,44 @@ def _side_steps(side: DslSide) -> tuple[list[Step], LinearForm]:
     for number in range(len(form.monomials)):
         if side.torus:
             form = _orthogonality_steps(form, number, steps)
-        else:
-            form = _permute_steps(form, number, steps, side.ndim)
-        while any(is_indicator(a.signal) for a in form.monomials[number].atoms):
-            try:
-                deduped = idempotence_rule(form, number)
-            except RuleError:
-                break
-            note = "𝟙_B(y)·𝟙_B(y) = 𝟙_B(y) (one output box, reached twice)"
-            steps.append(Step(form, deduped, "idempotence", note, note, {"monomial": number}))
-            form = deduped
-        moves, reached = _canonical_moves(form.monomials[number], form)
-        for k, (rule, params, why, why_latex) in enumerate(moves):
-            # a one-term form is the form the pivot search rewrote: its results are these
-            after = reached[k] if len(form.monomials) == 1 else \
-                RULES[rule](form, monomial=number, **params)
-            steps.append(Step(form, after, rule, why, why_latex, {"monomial": number, **params}))
-            form = after  # type: ignore[assignment]
+        # on Z^d a re-indexing may leave a variable alone in its atoms (Σ_x Σ_k fᵀ(k)·g(x − k)
+        # becomes f(i)·gᵀ(j)): permute it and bring the term to canonical form again
+        for again in range(1 if side.torus else PERMUTE_PASSES):
+            if not side.torus:
+                permuted = _permute_steps(form, number, steps, side.ndim)
+                if again and permuted == form:
+                    break
+                form = permuted
+            form = _idempotence_steps(form, number, steps)
+            moves, reached = _canonical_moves(form.monomials[number], form)
+            for k, (rule, params, why, why_latex) in enumerate(moves):
+                # a one-term form is the form the pivot search rewrote: its results are these
+                after = reached[k] if len(form.monomials) == 1 else \
+                    RULES[rule](form, monomial=number, **params)
+                steps.append(Step(form, after, rule, why, why_latex, {"monomial": number, **params}))
+                form = after  # type: ignore[assignment]
     final = order(form)
     if final != form:
         note = "commute factors, collect like terms, sort terms"
         steps.append(Step(form, final, "order", note, note))
     return steps, final
+
+
+# Rounds of signed permutations and canonical re-indexing per term on Z^d (the second finds
+# what the first re-indexing freed; a third changes nothing in the fragment's statements).
+PERMUTE_PASSES = 3
+
+
+def _idempotence_steps(form: LinearForm, number: int, steps: list[Step]) -> LinearForm:
+    while any(is_indicator(a.signal) for a in form.monomials[number].atoms):
+        try:
+            deduped = idempotence_rule(form, number)
+        except RuleError:
+            break
+        note = "𝟙_B(y)·𝟙_B(y) = 𝟙_B(y) (one output box, reached twice)"
+        steps.append(Step(form, deduped, "idempotence", note, note, {"monomial": number}))
+        form = deduped
+    return form
 
 
 def _orthogonality_steps(form: LinearForm, number: int, steps: list[Step]) -> LinearForm:
