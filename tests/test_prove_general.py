@@ -1329,7 +1329,8 @@ CONJ_CROPS = [
 # conj misplaced, another boundary on one side, a flip missing, a shift off by one
 CONJ_CROP_SLIPS = [
     'conj(conv(F, I, mode="same", boundary="wrap")) == conv(conj(F), I, mode="same", boundary="wrap")',
-    'conj(conv(F, I, mode="same", boundary="wrap")) == conv(conj(F), conj(I), mode="same", boundary="reflect")',
+    'conj(conv(F, I, mode="same", boundary="wrap")) == '
+    'conv(conj(F), conj(I), mode="same", boundary="reflect")',
     'conv(F, conj(flip(I, 1)), mode="same", boundary="reflect") == '
     'conj(flip(conv(conj(F), I, mode="same", boundary="reflect"), 1))',
     'conv(F, conj(I) + shift(conj(I), 1, 0), mode="same") == conv(F, conj(I + shift(I, 0, 1)), mode="same")',
