@@ -34,6 +34,7 @@ from symconv.lang.claims import Claim, claim_from_text
 from symconv.lang.dsl import names, parse_statement
 from symconv.prove import Budget, Verdict, general
 from symconv.prove.counterexample import build_env, exact_difference
+from symconv.prove.recheck import periods_fit
 from symconv.prove.rules import RuleError
 
 MODES = ('mode="full"', 'mode="same"', 'mode="valid"')
@@ -174,6 +175,9 @@ def classify(statement: str, torus: bool, reasons: list[str]) -> tuple[str, str]
         return "gave up", "derivation declined: " + ("backstop/re-check" if checked else "checker")
     if forms is not None:
         return "not an identity", ""
+    if not reasons and torus and not all(periods_fit(side, a) for a in claim.assignments()
+                                         for side in (claim.statement.left, claim.statement.right)):
+        return "gave up", "Z_n^d is not what ops computes (a side off [0, n)^d, or periods differ)"
     why = reasons[-1] if reasons else "no rule error (an early refusal in compare)"
     return "gave up", re.sub(r"\b([a-z]\w*)\(.*\)", r"\1(…)", why)
 
