@@ -13,7 +13,7 @@ counts the general tier's outcomes:
 - gave up: no canonical form (the reason: the last RuleError a side raised), or a
   derivation the checker, backstop or re-check declined.
 
-Run from the repository root::
+Run from the repository root (``PYTHONPATH=$PWD`` in a worktree); about 2 minutes for 300::
 
     python benchmarks/fragment_coverage.py                 # 400 statements, seed 0
     python benchmarks/fragment_coverage.py -n 1000 --seed 3 --refute --show 5
