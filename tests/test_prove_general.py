@@ -629,7 +629,8 @@ def test_slips_of_the_orthogonality_laws_are_refuted(statement: str, signals: di
 # differ between axes, valid layers with padding, crops under flips, transposes and shifts,
 # literal kernels in valid mode and full mode with a boundary, and boundaries of
 # combinations on one box, 131 after; 13 more with transposes, one-axis flips and
-# size(a, k) on the non-square torus, 144.
+# size(a, k) on the non-square torus, 144; 152 after later merges, 154 with crops and
+# boundaries through conj and sums on boxes that differ by constants.
 PROVED_BUNDLED = frozenset({
     "adjoint-1d",
     "adjoint-conv-is-corr",
@@ -680,6 +681,7 @@ PROVED_BUNDLED = frozenset({
     "cnn-strided-valid-layer-grad-weight",
     "cnn-strided-valid-padded-layer-grad-input",
     "cnn-strided-valid-padded-layer-grad-weight",
+    "conj-of-wrapped-same-conv",
     "conv-associates",
     "conv-commutes-1d",
     "conv-commutes-2d",
@@ -748,6 +750,7 @@ PROVED_BUNDLED = frozenset({
     "flip-of-conv",
     "flip-of-corr",
     "flip-of-same-conv",
+    "flip-of-same-conv-of-a-two-tap-sum",
     "flip-of-shift",
     "frobenius-is-sum-of-hadamard",
     "frobenius-is-symmetric",
@@ -1251,6 +1254,12 @@ CROP_LAWS: list[tuple[str, dict[str, Any]]] = [
     ('flip(conv(F, I * J, mode="same", boundary="reflect"), 1) == '
      'conv(flip(F, 1), flip(I, 1) * flip(J, 1), mode="same", boundary="reflect")', {**SQUARE, "J": "5x5"}),
     ('conv(F * G, I, mode="valid") == corr(flip(F) * flip(G), I, mode="valid")', {**SQUARE, "G": "3x3"}),
+    # a sum of images on boxes that differ by constants: ops' union box, moved by a flip or shift
+    ('flip(conv(F, I + shift(I, 0, 1), mode="same")) == '
+     'conv(flip(F), flip(I) + shift(flip(I), 0, -1), mode="same")', SQUARE),
+    ('shift(conv(F, I - shift(I, 1, 0), mode="same"), 0, 1) == '
+     'conv(F, shift(I, 0, 1) - shift(I, 1, 1), mode="same")', SQUARE),
+    ('conv(flip(F + shift(F, 1, 0)), I, mode="valid") == corr(F + shift(F, 1, 0), I, mode="valid")', SQUARE),
     # both sides alike: the boundary of I + J needs the sizes I and J share (the untied pass fails)
     ('flip(corr(F, I + J, mode="same", boundary="wrap"), 0) == '
      'corr(flip(F, 0), flip(I, 0) + flip(J, 0), mode="same", boundary="wrap")', {**SQUARE, "J": "5x5"}),
@@ -1272,6 +1281,11 @@ CROP_FALSE: list[tuple[str, dict[str, Any]]] = [
     ('conv(F, I + J, mode="same", boundary="wrap") == '
      'conv(F, I, mode="same", boundary="wrap") + conv(F, J, mode="same", boundary="mirror")',
      {**SQUARE, "J": "5x5"}),
+    # the union box moved the wrong way; the crop of a sum is not the sum of the crops
+    ('flip(conv(F, I + shift(I, 0, 1), mode="same")) == '
+     'conv(flip(F), flip(I) + shift(flip(I), 0, 1), mode="same")', SQUARE),
+    ('conv(F, I + shift(I, 0, 1), mode="same") == '
+     'conv(F, I, mode="same") + conv(F, shift(I, 0, 1), mode="same")', SQUARE),
 ]
 # the extension of a sum of images on different boxes is not the sum of their extensions
 CROP_UNIONS: list[tuple[str, dict[str, Any]]] = [
@@ -1325,6 +1339,56 @@ def test_the_extension_of_images_on_different_boxes_is_not_proved(
     result = attempt(claim, Budget(30))
     assert result is None or (result.verdict is Verdict.REFUTED and result.counterexample is not None)
     assert run_tiers(claim).verdict is Verdict.REFUTED
+
+
+COMPLEX = {"F": {"shape": "3x3", "real": False}, "I": {"shape": "5x5", "real": False}}
+# conj acts on values: a crop keeps its argument's box, an extension commutes with it
+CONJ_CROPS = [
+    'conj(conv(F, I, mode="same", boundary="wrap")) == conv(conj(F), conj(I), mode="same", boundary="wrap")',
+    'conv(F, conj(flip(I, 1)), mode="same", boundary="reflect") == '
+    'conj(flip(conv(conj(flip(F, 1)), I, mode="same", boundary="reflect"), 1))',
+    'corr(conj(F), I, mode="valid") == conj(corr(F, conj(I), mode="valid"))',
+    'conv(F, conj(I) + shift(conj(I), 1, 0), mode="same") == conv(F, conj(I + shift(I, 1, 0)), mode="same")',
+]
+# conj misplaced, another boundary on one side, a flip missing, a shift off by one
+CONJ_CROP_SLIPS = [
+    'conj(conv(F, I, mode="same", boundary="wrap")) == conv(conj(F), I, mode="same", boundary="wrap")',
+    'conj(conv(F, I, mode="same", boundary="wrap")) == '
+    'conv(conj(F), conj(I), mode="same", boundary="reflect")',
+    'conv(F, conj(flip(I, 1)), mode="same", boundary="reflect") == '
+    'conj(flip(conv(conj(F), I, mode="same", boundary="reflect"), 1))',
+    'conv(F, conj(I) + shift(conj(I), 1, 0), mode="same") == conv(F, conj(I + shift(I, 0, 1)), mode="same")',
+]
+
+
+@pytest.mark.parametrize("statement", CONJ_CROPS)
+def test_crops_and_boundaries_through_conj_are_proved(statement: str) -> None:
+    claim = claim_from_text(statement, COMPLEX)
+    result = proved(statement, COMPLEX)
+    assert result.derivation.check(claim) and result.derivation.replay()
+    for kernel, image in [(1, 3), (2, 4), (4, 5)]:  # complex entries, sizes it never saw
+        resized = {"F": {"shape": f"{kernel}x{kernel}", "real": False},
+                   "I": {"shape": f"{image}x{image}", "real": False}}
+        checked = exact.attempt(claim_from_text(statement, resized, tiers=["exact"]), Budget(60))
+        assert checked is not None and checked.verdict is Verdict.VERIFIED, (statement, resized)
+
+
+@pytest.mark.parametrize("statement", CONJ_CROP_SLIPS)
+def test_slips_of_crops_through_conj_are_refuted_not_proved(statement: str) -> None:
+    claim = claim_from_text(statement, COMPLEX)
+    assert not_proved(attempt(claim, Budget(30)))
+    assert run_tiers(claim).verdict is Verdict.REFUTED
+
+
+def test_a_sum_whose_reindexing_frees_a_transposed_variable_is_proved() -> None:
+    """Σ_x Σ_k fᵀ(k)·g(x − k): the sums permuted to f(k) leave gᵀ(j) alone in j after the
+    re-indexing, which a second round permutes (without it the forms differed: 'not an
+    identity' for a true law)."""
+    law = "sum(conv(transpose(f), g)) == sum(transpose(f)) * sum(g)"
+    result = proved(law, {"f": "2x3", "g": "3x4"})
+    assert "permute" in [s.rule for s in result.derivation.steps]
+    slip = "sum(conv(transpose(f), g)) == sum(f) * sum(shift(g, 1, 0) - g)"
+    assert run_tiers(claim_from_text(slip, {"f": "2x3", "g": "3x4"})).verdict is Verdict.REFUTED
 
 
 CROP_PUSHES = {"{e}": ("flip({k})", "{i}", True), "flip({e})": ("flip({k})", "flip({i})", False),

@@ -274,12 +274,12 @@ class _Expander:
                         "valid": (_add(lo, khi), _add(hi, klo))}[mode])
         return out
 
-    def union(self, a: Box, b: Box) -> Box:
-        _need(a == b or all(set(f) <= {"1"} for lo, hi in a + b for f in (lo, hi)),
+    def union(self, a: Box, b: Box) -> Box:  # bounds that differ by constants (boxes non-empty)
+        _need(all(_add(p[e], q[e], -1).keys() <= {"1"} for p, q in zip(a, b, strict=True) for e in (0, 1)),
               "a sum of signals on different symbolic boxes")
-        return a if a == b else [(_const(min(lo.get("1", 0), low.get("1", 0))),
-                                   _const(max(hi.get("1", 0), high.get("1", 0))))
-                                  for (lo, hi), (low, high) in zip(a, b, strict=True)]
+        return [(_add(lo, _const(min(0, low.get("1", 0) - lo.get("1", 0)))),
+                 _add(hi, _const(max(0, high.get("1", 0) - hi.get("1", 0)))))
+                for (lo, hi), (low, high) in zip(a, b, strict=True)]
 
     def same(self, a: Box, b: Box, node: Node) -> Box:
         _need(a and a == b and (self.period is None or _shape(a) == self.periods(node)),
@@ -354,7 +354,8 @@ class _Expander:
         if isinstance(node, BinOp):
             scaled = node.op in "*/" and 0 in (self.ndim(node.left), self.ndim(node.right))
             return scaled or self.box(node.left) == self.box(node.right) != []
-        return isinstance(node, Name | Number | Neg) or (isinstance(node, Call) and node.func in REINDEX)
+        return isinstance(node, Name | Number | Neg) or (isinstance(node, Call) and (
+            node.func in REINDEX or node.func == "conj"))  # conj acts on values, E on indices
 
     def binop(self, node: BinOp, p: list[Aff] | None) -> list[Term]:
         if node.op in "+-":

@@ -50,7 +50,9 @@ spelling (:func:`~symconv.prove.rules.indicator_atom`: the signed permutation, t
 and the sign of the index moved into the box), so ``flip(conv(F, I, mode="same"), 0) ==
 conv(flip(F, 0), flip(I, 0), mode="same")``; the image of a boundary may be a signal under
 flips, shifts and transposes, as every extension commutes with them (E(flip(I, 1))(p) =
-E(I)(flip(p, 1))).  A signal with concrete entries has its box at the origin it is built
+E(I)(flip(p, 1))) and with conj (it acts on values); conj keeps its argument's box, and a
+sum of signals whose boxes differ by constants (``I + shift(I, 0, 1)``) has ops' union box,
+bound by bound.  A signal with concrete entries has its box at the origin it is built
 with, its size a symbol while the entries stay symbolic
 (``conv(G, I, mode="same") == corr(G, I, mode="same")`` for a centrosymmetric G) and its
 own number once they are unfolded (valid mode, full mode with a boundary: a Laplacian's
@@ -72,7 +74,8 @@ model and :func:`not_an_identity` looks for a counterexample: at the declared si
 warning naming the failing size: the declared sizes decide).  A term free of the point x
 may also have one signed permutation applied to all its sums at once.  Not covered:
 one-axis flips and transposes on Z_n^d; concrete entries on Z_n^d without a zeropad to the
-size; the extension of an expression other than a signal under flips, shifts and transposes;
+size; the extension of an expression other than a signal under flips, shifts, transposes and conj
+(a crop, a sum on a union box); union boxes of different signals' boxes (min of two symbols);
 trace of anything but a matrix product; @ outside trace; signed permutations of sums in a
 term that uses x; zeropad other than to one length that follows the sizes; fixed periods
 or DFT sizes; scalar factors other than numbers in the padded model; factors that differ
@@ -268,28 +271,44 @@ def _side_steps(side: DslSide) -> tuple[list[Step], LinearForm]:
     for number in range(len(form.monomials)):
         if side.torus:
             form = _orthogonality_steps(form, number, steps)
-        else:
-            form = _permute_steps(form, number, steps, side.ndim)
-        while any(is_indicator(a.signal) for a in form.monomials[number].atoms):
-            try:
-                deduped = idempotence_rule(form, number)
-            except RuleError:
-                break
-            note = "𝟙_B(y)·𝟙_B(y) = 𝟙_B(y) (one output box, reached twice)"
-            steps.append(Step(form, deduped, "idempotence", note, note, {"monomial": number}))
-            form = deduped
-        moves, reached = _canonical_moves(form.monomials[number], form)
-        for k, (rule, params, why, why_latex) in enumerate(moves):
-            # a one-term form is the form the pivot search rewrote: its results are these
-            after = reached[k] if len(form.monomials) == 1 else \
-                RULES[rule](form, monomial=number, **params)
-            steps.append(Step(form, after, rule, why, why_latex, {"monomial": number, **params}))
-            form = after  # type: ignore[assignment]
+        # on Z^d a re-indexing may leave a variable alone in its atoms (Σ_x Σ_k fᵀ(k)·g(x − k)
+        # becomes f(i)·gᵀ(j)): permute it and bring the term to canonical form again
+        for again in range(1 if side.torus else PERMUTE_PASSES):
+            if not side.torus:
+                permuted = _permute_steps(form, number, steps, side.ndim)
+                if again and permuted == form:
+                    break
+                form = permuted
+            form = _idempotence_steps(form, number, steps)
+            moves, reached = _canonical_moves(form.monomials[number], form)
+            for k, (rule, params, why, why_latex) in enumerate(moves):
+                # a one-term form is the form the pivot search rewrote: its results are these
+                after = reached[k] if len(form.monomials) == 1 else \
+                    RULES[rule](form, monomial=number, **params)
+                steps.append(Step(form, after, rule, why, why_latex, {"monomial": number, **params}))
+                form = after  # type: ignore[assignment]
     final = order(form)
     if final != form:
         note = "commute factors, collect like terms, sort terms"
         steps.append(Step(form, final, "order", note, note))
     return steps, final
+
+
+# Rounds of signed permutations and canonical re-indexing per term on Z^d (the second finds
+# what the first re-indexing freed; a third changes nothing in the fragment's statements).
+PERMUTE_PASSES = 3
+
+
+def _idempotence_steps(form: LinearForm, number: int, steps: list[Step]) -> LinearForm:
+    while any(is_indicator(a.signal) for a in form.monomials[number].atoms):
+        try:
+            deduped = idempotence_rule(form, number)
+        except RuleError:
+            break
+        note = "𝟙_B(y)·𝟙_B(y) = 𝟙_B(y) (one output box, reached twice)"
+        steps.append(Step(form, deduped, "idempotence", note, note, {"monomial": number}))
+        form = deduped
+    return form
 
 
 def _orthogonality_steps(form: LinearForm, number: int, steps: list[Step]) -> LinearForm:

@@ -1314,6 +1314,8 @@ def box_of(node: Node, ctx: _UnfoldContext) -> _Box:
     if isinstance(node, Name) and node.id in ctx.boxes:
         return [(dict(o), _form_add(_form_add(dict(o), dict(n)), {"1": -1}))
                 for o, n in ctx.boxes[node.id]]
+    if _combined(node) is not None:  # e.g. flip(f + shift(f, 0, 1)): the box of the sum
+        return operand_box(node, ctx)
     if isinstance(node, Call):
         rule = BOXES[node.func]
         if not isinstance(rule, Unsupported):
@@ -1343,6 +1345,11 @@ def _transpose_box(node: Call, ctx: _UnfoldContext) -> _Box:
     return box_of(node.args[0], ctx)[::-1]
 
 
+def _conj_box(node: Call, ctx: _UnfoldContext) -> _Box:
+    """conj acts on the values: its argument's box (ops.conj keeps the origin and shape)."""
+    return box_of(node.args[0], ctx)
+
+
 def _upsample_box(node: Call, ctx: _UnfoldContext) -> _Box:
     """A dilated kernel: s times its argument's box (ops' upsample keeps the origin times s)."""
     factors = [integer_value(a) for a in node.args[1:]]
@@ -1360,14 +1367,30 @@ def _sliding_box(node: Call, ctx: _UnfoldContext) -> _Box:
 
 def operand_box(node: Node, ctx: _UnfoldContext) -> _Box:
     """:func:`box_of`, and for a pointwise combination (+ −, products, times or over a number)
-    of signals on one box, that box (ops adds on the union of the boxes: not modelled)."""
+    of signals on one box, that box; a sum or difference of signals whose boxes differ by
+    constants only has ops' union box (every symbolic box is non-empty: n ≥ 1), bound by bound
+    the smaller lower and the larger upper constant."""
     parts = _combined(node)
     if parts is None:
         return box_of(node, ctx)
     boxes = [operand_box(part, ctx) for part in parts]
-    if any(box != boxes[0] for box in boxes):
-        raise NotApplicableError(f"the box of {dsl_text(node)} (a union of boxes) is not modelled")
-    return boxes[0]
+    if all(box == boxes[0] for box in boxes):
+        return boxes[0]
+    if isinstance(node, BinOp) and node.op in "+-" and all(
+            _symbolic(x) == _symbolic(y) for a, b in zip(*boxes, strict=True)
+            for x, y in zip(a, b, strict=True)):
+        return [(_bound(lo, low, min), _bound(hi, high, max))
+                for (lo, hi), (low, high) in zip(*boxes, strict=True)]
+    raise NotApplicableError(f"the box of {dsl_text(node)} (a union of boxes) is not modelled")
+
+
+def _symbolic(form: Mapping[str, int]) -> dict[str, int]:
+    return {v: c for v, c in form.items() if v != "1"}
+
+
+def _bound(a: Mapping[str, int], b: Mapping[str, int], pick: Callable[[int, int], int]) -> dict[str, int]:
+    """One bound of a union box: ``a``'s symbols, the constant ``pick`` chooses."""
+    return _form_add(_symbolic(a), {"1": pick(a.get("1", 0), b.get("1", 0))})
 
 
 def _combined(node: Node) -> list[Node] | None:
@@ -1396,7 +1419,8 @@ BOXES: dict[str, Callable[[Call, _UnfoldContext], _Box] | Unsupported] = dispatc
     {name: _NO_BOX for name in OPERATIONS} | {"flip": _flip_box, "shift": _shift_box,
                                               "conv": _sliding_box, "corr": _sliding_box,
                                               "upsample": _upsample_box,
-                                              "transpose": _transpose_box})
+                                              "transpose": _transpose_box,
+                                              "conj": _conj_box})
 
 
 def form_text(form: Mapping[str, int]) -> str:
@@ -1444,8 +1468,8 @@ def _unfold_cropped(node: Call, point: Index | None, ctx: _UnfoldContext, axes: 
     return Prod((indicator_atom(box, point, axes), Sigma((var,), Prod((kernel, image)))))
 
 
-# the operations between a crop and the signal its boundary extends
-_EXTENSION_COMMUTES = frozenset({"flip", "shift", "transpose"})
+# the operations between a crop and the signal its boundary extends (conj acts on values)
+_EXTENSION_COMMUTES = frozenset({"flip", "shift", "transpose", "conj"})
 
 
 def extends_signals(node: Node, ctx: _UnfoldContext) -> bool:
@@ -1454,8 +1478,10 @@ def extends_signals(node: Node, ctx: _UnfoldContext) -> bool:
     parts = _combined(node)
     if parts is not None:
         try:
-            operand_box(node, ctx)
+            boxes = [operand_box(part, ctx) for part in parts]
         except NotApplicableError:
+            return False
+        if any(box != boxes[0] for box in boxes):
             return False  # a union of boxes: E(S + T) is not E(S) + E(T)
         return all(extends_signals(part, ctx) for part in parts)
     if isinstance(node, Call) and node.func in _EXTENSION_COMMUTES:
