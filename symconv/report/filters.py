@@ -21,9 +21,10 @@ from symconv.core.algebra import Polynomial
 from symconv.core.fourier import coefficient_expr
 from symconv.core.signal import Signal
 from symconv.prove.counterexample import claim_sides
-from symconv.prove.derivation import RULE_TITLES
+from symconv.lang.dsl import parse_statement
+from symconv.prove.derivation import RULE_TITLES, one_axis_text
 from symconv.report.condense import ShownStep, condense, note_latex, side_latex
-from symconv.report.formulas import claim_latex, statement_parts
+from symconv.report.formulas import claim_latex, statement_latex, statement_parts
 
 _ESCAPES = {
     "\\": r"\textbackslash{}",
@@ -201,7 +202,16 @@ def derivation_steps(derivation: Any, full: bool = False) -> str:
     (whose notes are unbreakable ``\\text`` boxes that run off the page), the
     notes here wrap within the line width.
     """
-    steps = derivation.steps
+    if getattr(derivation, "per_axis", ()):  # one table per axis, each on its own Z
+        return "\n".join(rf"\par\noindent\textit{{Axis {a}}}: "
+                         rf"${statement_latex(parse_statement(axis.statement))}$"
+                         + derivation_steps(axis, full)
+                         for a, axis in enumerate(derivation.per_axis))
+    table = _steps_table(derivation.steps, full)
+    return table if getattr(derivation, "axis", None) is None else one_axis_text(table)
+
+
+def _steps_table(steps: Any, full: bool) -> str:
     if not steps:
         return ""
     if full:
