@@ -53,6 +53,20 @@ def latex_escape(text: object) -> str:
     return "".join(_ESCAPES.get(ch, ch) for ch in str(text))
 
 
+# The groups a proof's scope names (Z^d, Z_n^d, Z^2), as plain text from the engine.
+_GROUP = re.compile(r"\bZ(_n)?\^(\w)")
+
+
+def scope_latex(text: object) -> str:
+    """A verdict's scope sentence (``Result.scope_text()``) for text mode, its groups as
+    mathematics: ``on Z^2`` reads ``on $\\mathbb{Z}^2$``."""
+    parts = _GROUP.split(str(text))  # text, then (subscript, exponent, text) per group
+    shown = [latex_escape(parts[0])]
+    for k in range(1, len(parts), 3):
+        shown += [rf"$\mathbb{{Z}}{parts[k] or ''}^{parts[k + 1]}$", latex_escape(parts[k + 2])]
+    return "".join(shown)
+
+
 _LONG_WORD = re.compile(r"[A-Za-z0-9]{20,}")
 
 
@@ -280,6 +294,7 @@ FILTERS: dict[str, Callable[..., Any]] = {
     "e": latex_escape,
     "latex_escape": latex_escape,
     "breakable": breakable,
+    "scope": scope_latex,
     "tex": tex,
     "seconds": seconds,
     "sci": scientific,
