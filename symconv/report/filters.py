@@ -20,8 +20,8 @@ import sympy
 from symconv.core.algebra import Polynomial
 from symconv.core.fourier import coefficient_expr
 from symconv.core.signal import Signal
-from symconv.prove.counterexample import claim_sides
 from symconv.lang.dsl import parse_statement
+from symconv.prove.counterexample import claim_sides
 from symconv.prove.derivation import RULE_TITLES, one_axis_text
 from symconv.report.condense import ShownStep, condense, note_latex, side_latex
 from symconv.report.formulas import claim_latex, statement_latex, statement_parts
