@@ -73,6 +73,8 @@ def test_signal_forms() -> None:
 
 @pytest.mark.parametrize(("value", "fragment"), [
     ("3y3", "neither a shape"),
+    ("gausian5", r"\(did you mean 'gaussian5'\?\)"),
+    ("sobel", r"\(did you mean 'sobel_x' or 'sobel_y'\?\)"),
     ("0x3", "zero size"),
     ([[1, 2], [3]], "ragged"),
     ([], "empty"),

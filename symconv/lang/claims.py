@@ -44,7 +44,7 @@ from typing import Any
 
 from symconv.core.kernels import KERNEL_NAMES, get_kernel
 from symconv.core.signal import Signal, default_origin
-from symconv.errors import ClaimFileError, InputLimitError, SymconvError
+from symconv.errors import ClaimFileError, InputLimitError, SymconvError, did_you_mean
 from symconv.lang.check import Kind, check_statement
 from symconv.lang.dsl import (
     MAX_AXES,
@@ -256,7 +256,7 @@ def _literal_rows(value: Any, depth: int = 1) -> tuple[Any, tuple[int, ...]]:
 def _kernel_spec(name: str) -> SignalSpec:
     if name not in KERNEL_NAMES:
         raise ClaimFileError(f"{_shown(name)} is neither a shape like 3x3 nor a kernel "
-                             f"({', '.join(KERNEL_NAMES)})")
+                             f"({', '.join(KERNEL_NAMES)}){did_you_mean(name, KERNEL_NAMES)}")
     return SignalSpec(get_kernel(name).shape, kernel=name)
 
 
