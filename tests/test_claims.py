@@ -114,6 +114,8 @@ def _claim(**overrides: object) -> str:
     ({"statement": '"F / F == F"'}, "divided by a number"),
     ({"statement": '"flip(F, 1) == F"'}, "axis 1 does not exist"),
     ({"tiers": '["magic"]'}, "tiers"),
+    ({"tiers": '["exact", "rnadom"]'}, "(did you mean 'random'?); expected a non-empty list"),
+    ({"statement": '""'}, "the statement is empty"),
     ({"budget": "-1"}, "budget = -1"),
     ({"sizes": '{ Q = "3" }'}, "not a declared signal"),
     ({"colour": '"red"'}, "unknown key 'colour'"),

@@ -408,7 +408,10 @@ def _check_reachable(signals: Mapping[str, Any], statement: Statement) -> None:
 def _tiers(value: Any) -> tuple[str, ...]:
     if (not isinstance(value, list) or not value
             or not all(isinstance(v, str) and v in TIER_NAMES for v in value)):
-        raise ClaimFileError(f"tiers = {_shown(value)}; expected a non-empty list from "
+        unknown = next((v for v in value if isinstance(v, str) and v not in TIER_NAMES), None) \
+            if isinstance(value, list) else None
+        hint = did_you_mean(unknown, TIER_NAMES) if unknown is not None else ""
+        raise ClaimFileError(f"tiers = {_shown(value)}{hint}; expected a non-empty list from "
                              f"{', '.join(TIER_NAMES)}")
     return tuple(value)
 

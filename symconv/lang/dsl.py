@@ -183,6 +183,9 @@ def parse_statement(text: str) -> Statement:
     if "\n" in text.strip() or "\r" in text:
         raise ClaimFileError("column 1: a statement must be a single line")
     source = text.strip()
+    if not source:
+        raise ClaimFileError("column 1: the statement is empty; expected an identity such as "
+                             "conv(F, I) == conv(I, F)")
     offset = len(text) - len(text.lstrip())
     # the column of the first character refused, searched only when there is one
     for col, char in enumerate(() if text.isascii() and text.replace("\t", " ").isprintable()
