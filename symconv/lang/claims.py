@@ -452,11 +452,12 @@ def check_claim(claim: Claim) -> Kind | None:
 
 
 def claim_from_text(statement: str, signals: Mapping[str, Any], expect: str = "holds",
-                    name: str = "claim", **options: Any) -> Claim:
-    """A claim from a statement and a signals mapping (the ``check`` command's input)."""
+                    name: str = "claim", where: str = "<command line>", **options: Any) -> Claim:
+    """A claim from a statement and a signals mapping (the ``check`` command's input);
+    ``where`` is what its messages name as the source."""
     table = {"name": name, "statement": statement, "signals": dict(signals), "expect": expect,
              **options}
-    return build_claim(table, "<command line>", 0)
+    return build_claim(table, where, 0)
 
 
 def parse_signal_option(text: str) -> dict[str, str]:
