@@ -48,3 +48,6 @@ def test_scope_filter_sets_groups_as_mathematics() -> None:
         r"for all sizes, on $\mathbb{Z}^2$ (the factors per axis fix the number of axes)"
     assert scope_latex("for all n and d (on Z_n^d): a_b") == \
         r"for all n and d (on $\mathbb{Z}_n^d$): a\_b"
+    # the engine's scopes name sizes with ≥ (modes): pdflatex gets ASCII only
+    shown = scope_latex("for all sizes n ≥ 1 (and origins o, where none is declared), on Z^2")
+    assert shown.isascii() and r"\ensuremath{\geq}" in shown and r"$\mathbb{Z}^2$" in shown

@@ -45,6 +45,21 @@ _ESCAPES = {
     "∗": r"\ensuremath{\ast}",
     "−": "-",
     "×": r"\ensuremath{\times}",
+    # and the engine's own (scopes, notes): n ≥ 1, a·b, x ∈ Z, ...
+    "≥": r"\ensuremath{\geq}",
+    "≤": r"\ensuremath{\leq}",
+    "≠": r"\ensuremath{\neq}",
+    "·": r"\ensuremath{\cdot}",
+    "±": r"\ensuremath{\pm}",
+    "∈": r"\ensuremath{\in}",
+    "≡": r"\ensuremath{\equiv}",
+    "→": r"\ensuremath{\to}",
+    "Σ": r"\ensuremath{\Sigma}",
+    "σ": r"\ensuremath{\sigma}",
+    "ω": r"\ensuremath{\omega}",
+    "π": r"\ensuremath{\pi}",
+    "⟨": r"\ensuremath{\langle}",
+    "⟩": r"\ensuremath{\rangle}",
 }
 
 
