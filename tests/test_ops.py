@@ -319,7 +319,7 @@ def test_scipy_correlate_and_correlate2d_differ_for_complex_entries_when_they_sw
 
 def test_valid_with_neither_input_containing_the_other_is_an_error_in_scipy_too() -> None:
     a, b = np.ones((2, 4), dtype=int), np.ones((3, 3), dtype=int)
-    with pytest.raises(ShapeError, match="scipy.signal raises an error too"):
+    with pytest.raises(ShapeError, match=r"scipy\.signal raises an error too"):
         corr(at_zero(b), at_zero(a), "valid")
     with pytest.raises(ValueError, match="at least as large"):
         sps.correlate(a, b, "valid")

@@ -368,10 +368,11 @@ def valid_misfit(kernel: tuple[int, ...], image: tuple[int, ...], sign: int) -> 
     scipy.signal computes there instead (docs/conventions.rst, "Modes and boundaries")."""
     name = "conv" if sign > 0 else "corr"
     axes = [a for a, (k, n) in enumerate(zip(kernel, image, strict=True)) if k > n]
+    where = f"{'axis' if len(axes) == 1 else 'axes'} {', '.join(map(str, axes))}"
     text = (f"{name}(kernel, image, mode='valid') keeps the positions where the whole kernel "
-            f"(shape {kernel}) lies inside the image (shape {image}); it is larger on "
-            f"{'axis' if len(axes) == 1 else 'axes'} {', '.join(map(str, axes))}, so there are none (symconv never swaps the two: its "
-            "modes and boundaries act on the image). ")
+            f"(shape {kernel}) lies inside the image (shape {image}); it is larger on {where}, "
+            "so there are none (symconv never swaps the two: its modes and boundaries act on "
+            "the image). ")
     if any(k < n for k, n in zip(kernel, image, strict=True)):
         return text + ("scipy.signal raises an error too: neither input is at least as large "
                        "as the other on every axis")
