@@ -101,6 +101,9 @@ def test_every_bundled_report_renders_and_compiles(kind: str, tmp_path: Path) ->
         assert needle in text or (needle == "Solution" and not solutions), needle
     if kind == "lecture":  # a 50-minute deck
         assert 35 <= tex.count("\\begin{frame}") <= 45
+        # grouped layers: what this build verified, the verdicts the results' own
+        assert "cnn_groups.toml) and ve" in text and "two channels in and out" not in tex
+        assert tex.count(r"gradients \verdict{proved} (general)") == 2
     assert result.layout_problems == (), f"{kind}: {result.layout_problems[:3]}"
     assert [p.name for p in out.iterdir() if p.name.startswith(".")] == []
 
