@@ -58,7 +58,7 @@ def check(statement: str, expect: str = "holds", tiers: str | Sequence[str] | No
     if budget is not None:
         options["budget"] = budget
     table = {name: signal_declaration(name, value) for name, value in signals.items()}
-    claim = claim_from_text(statement, table, expect, **options)
+    claim = claim_from_text(statement, table, expect, where="check()", **options)
     return run_tiers(claim, Budget(claim.budget))
 
 

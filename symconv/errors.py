@@ -7,6 +7,18 @@ The command line prints that line and exits with status 2.
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Iterable
+
+
+def did_you_mean(word: str, candidates: Iterable[str]) -> str:
+    """`` (did you mean 'conv'?)`` for the closest known names (a typo; all that are equally
+    close: 'sobel_x' or 'sobel_y'), else nothing."""
+    scores = {c: difflib.SequenceMatcher(None, word, c).ratio() for c in candidates}
+    best = max(scores.values(), default=0.0)
+    close = sorted(c for c, score in scores.items() if score == best >= 0.6)
+    return f" (did you mean {' or '.join(map(repr, close))}?)" if close else ""
+
 
 class SymconvError(ValueError):
     """Base class of every error symconv reports to a user."""

@@ -177,3 +177,10 @@ def test_the_one_line_verdict_states_the_proofs_own_scope(statement: str, signal
     assert text.startswith("PROVED by general ")
     assert scope in text
     assert "all sizes and dimensions" not in text
+
+
+def test_check_errors_name_check_not_the_command_line() -> None:
+    """A notebook user called check(): its messages say so, not '<command line>'."""
+    with pytest.raises(SymconvError) as info:
+        symconv.check("conv(F, I) == conv(I, F)", F="3x3")
+    assert str(info.value).startswith("check(): claim 'claim': statement uses 'I'")

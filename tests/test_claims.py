@@ -73,6 +73,8 @@ def test_signal_forms() -> None:
 
 @pytest.mark.parametrize(("value", "fragment"), [
     ("3y3", "neither a shape"),
+    ("gausian5", r"\(did you mean 'gaussian5'\?\)"),
+    ("sobel", r"\(did you mean 'sobel_x' or 'sobel_y'\?\)"),
     ("0x3", "zero size"),
     ([[1, 2], [3]], "ragged"),
     ([], "empty"),
@@ -112,6 +114,8 @@ def _claim(**overrides: object) -> str:
     ({"statement": '"F / F == F"'}, "divided by a number"),
     ({"statement": '"flip(F, 1) == F"'}, "axis 1 does not exist"),
     ({"tiers": '["magic"]'}, "tiers"),
+    ({"tiers": '["exact", "rnadom"]'}, "(did you mean 'random'?); expected a non-empty list"),
+    ({"statement": '""'}, "the statement is empty"),
     ({"budget": "-1"}, "budget = -1"),
     ({"sizes": '{ Q = "3" }'}, "not a declared signal"),
     ({"colour": '"red"'}, "unknown key 'colour'"),

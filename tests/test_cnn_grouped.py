@@ -56,6 +56,12 @@ def test_bundled_file_is_the_output_of_the_commands_it_names() -> None:
     assert "[[claim]]" + body == "\n".join(outputs)
 
 
+def test_bundled_layers_are_the_file_the_lecture_verifies() -> None:
+    """cnn.BUNDLED_LAYERS (what the lecture verifies in its build) writes the bundled file."""
+    body = "[[claim]]" + BUNDLED.read_text().partition("\n\n[[claim]]")[2]
+    assert cnn.claims_toml(cnn.BUNDLED_LAYERS) == body
+
+
 def test_bundled_claims_verdicts() -> None:
     """The laws PROVED for all sizes, every mutant REFUTED by the general tier."""
     for claim in load_toml(BUNDLED):

@@ -101,6 +101,9 @@ def test_imaginary_literal() -> None:
     ("F == (F := G)", 7, "assignment"),
     ("True * F == F", 1, "constant True"),
     ("conv(*F) == F", 6, "star"),
+    ("cnov(F, I) == F", 1, "unknown function 'cnov' (did you mean 'conv'?); expected one of"),
+    ("conv(F, I) = conv(I, F)", 12, "a comparison is written == or !="),
+    ("conv(F, I, mode='valid') = F", 26, "a comparison is written == or !="),
 ])
 def test_rejections_name_the_column(text: str, col: int, fragment: str) -> None:
     with pytest.raises(ClaimFileError) as info:
@@ -109,6 +112,20 @@ def test_rejections_name_the_column(text: str, col: int, fragment: str) -> None:
     assert message.startswith(f"column {col}:"), message
     assert fragment in message
     assert "\n" not in message
+
+
+def test_only_a_lone_equals_sign_is_read_as_a_slip_for_equality() -> None:
+    """Keyword arguments (inside a call) and other syntax errors get no == hint."""
+    for text in ("conv(F, I, mode='valid') == ", "F == (G", "F === G"):
+        with pytest.raises(ClaimFileError) as info:
+            parse_statement(text)
+        assert "comparison is written" not in str(info.value), text
+    with pytest.raises(ClaimFileError, match="did you mean") as info:
+        parse_statement("flp(F) == F")
+    assert "'flip'" in str(info.value)
+    with pytest.raises(ClaimFileError) as info:
+        parse_statement("zzz(F) == F")
+    assert "did you mean" not in str(info.value)
 
 
 def test_multi_line_statement_rejected() -> None:

@@ -21,6 +21,7 @@ from symconv.apps.identify import (
     adapter_from_options,
     identify,
     identify_callable,
+    load_target,
     predict,
     which_libraries_flip,
 )
@@ -373,3 +374,11 @@ def test_jax_convolutions() -> None:
         "convolution", "full")
     assert rows_by_variant(identify("jax.scipy.signal:correlate"))["default"][:2] == (
         "correlation", "full")
+
+
+def test_a_misspelt_function_suggests_the_close_names() -> None:
+    with pytest.raises(IdentifyError, match=r"no attribute 'convolve2' \(did you mean 'convolve2d'\?\)"):
+        load_target("scipy.signal:convolve2")
+    with pytest.raises(IdentifyError) as info:
+        load_target("numpy:zzzqqq")
+    assert "did you mean" not in str(info.value)

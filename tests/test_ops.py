@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 import scipy.ndimage as ndi
 import scipy.signal as sps
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from symconv.core.ops import (
@@ -274,6 +274,57 @@ def _dft_circconv_16x16() -> Signal:
 _OVER_LIMIT = math.isqrt(math.isqrt(MAX_EXACT_PRODUCTS)) + 1
 
 
+@settings(max_examples=30, deadline=None)
+@given(kernel_fitting_image(2))
+def test_valid_with_the_kernel_larger_says_what_scipy_computes(
+        pair: tuple[np.ndarray, np.ndarray]) -> None:
+    """symconv keeps no position (its modes act on the image); the error names the shapes and
+    the expressions that give scipy.signal's results, which scipy agrees with here."""
+    small, large = pair  # the kernel is the larger one: scipy's swap case
+    assume(small.shape != large.shape)  # equal shapes fit
+    S, L = at_zero(small), at_zero(large)
+    with pytest.raises(ShapeError) as conv_error:
+        conv(L, S, "valid")
+    assert f"kernel (shape {large.shape})" in str(conv_error.value)
+    assert "conv(image, kernel, mode='valid')" in str(conv_error.value)
+    swapped = conv(S, L, "valid").entries
+    assert np.array_equal(swapped, sps.convolve(small, large, "valid"))
+    assert np.array_equal(swapped, sps.convolve2d(small, large, "valid"))
+    with pytest.raises(ShapeError) as corr_error:
+        corr(L, S, "valid")
+    assert "flip(corr(image, kernel, mode='valid'))" in str(corr_error.value)
+    flipped = flip(corr(S, L, "valid")).entries
+    assert np.array_equal(flipped, sps.correlate(small, large, "valid"))
+    assert np.array_equal(flipped, sps.correlate2d(small, large, "valid"))
+
+
+def test_scipy_correlate_and_correlate2d_differ_for_complex_entries_when_they_swap() -> None:
+    """docs/conventions.rst's formulas for complex entries, with corr(a, b, 'valid')(x) =
+    Σ_i a(i)·b(x + i) written out (a inside b) and scipy's correlations of a larger in2."""
+    rng = np.random.default_rng(0)
+    image = rng.integers(-3, 4, (2, 2)) + 1j * rng.integers(-3, 4, (2, 2))
+    kernel = rng.integers(-3, 4, (3, 4)) + 1j * rng.integers(-3, 4, (3, 4))
+
+    def corr_valid(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        rows, cols = (n - k + 1 for n, k in zip(b.shape, a.shape, strict=True))
+        return np.array([[np.sum(a * b[x:x + a.shape[0], y:y + a.shape[1]]) for y in range(cols)]
+                         for x in range(rows)])
+
+    correlate = sps.correlate(image, kernel, "valid")
+    assert np.allclose(correlate, corr_valid(image, np.conj(kernel))[::-1, ::-1])
+    assert np.allclose(sps.correlate2d(image, kernel, "valid"),
+                       corr_valid(np.conj(image), kernel)[::-1, ::-1])
+    assert not np.allclose(correlate, sps.correlate2d(image, kernel, "valid"))
+
+
+def test_valid_with_neither_input_containing_the_other_is_an_error_in_scipy_too() -> None:
+    a, b = np.ones((2, 4), dtype=int), np.ones((3, 3), dtype=int)
+    with pytest.raises(ShapeError, match=r"scipy\.signal raises an error too"):
+        corr(at_zero(b), at_zero(a), "valid")
+    with pytest.raises(ValueError, match="at least as large"):
+        sps.correlate(a, b, "valid")
+
+
 @pytest.mark.parametrize(
     ("call", "error", "fragment"),
     [
@@ -284,7 +335,7 @@ _OVER_LIMIT = math.isqrt(math.isqrt(MAX_EXACT_PRODUCTS)) + 1
         (lambda: corr(Signal.symbolic("F", (3,)), Signal.symbolic("I", (5,)), "same", "torus"),
          UnknownNameError, "'torus'"),
         (lambda: conv(Signal.symbolic("F", (5,)), Signal.symbolic("I", (3,)), "valid"), ShapeError,
-         "fit inside"),
+         "lies inside the image .shape .3,..; it is larger on axis 0"),
         (lambda: circconv(Signal.symbolic("F", (3,)), Signal.symbolic("I", (4,))), ShapeError,
          "equal shapes"),
         (lambda: zeropad(Signal.symbolic("F", (3,)), 2), ShapeError, "smaller"),

@@ -2108,6 +2108,24 @@ def test_per_axis_strides_are_proved_axis_by_axis(statement: str, signals: dict[
             recheck(_axis_claim(part.statement, signals, axis), part, Budget(30), every_step=False)
 
 
+def test_per_axis_derivations_name_each_axis_group_z() -> None:
+    """An axis of a per-axis proof sums over Z (one axis), not Z^d: in the text, the LaTeX,
+    the condensed block and the report's step tables; a proof for every d still says Z^d."""
+    from symconv.report.filters import derivation_steps
+
+    derivation = proved(*PER_AXIS_LAWS[0]).derivation
+    text = derivation.text()
+    axes_text = text.split("Axis 0:", 1)[1]
+    assert "Σ_{i∈Z}" in axes_text and "Z^d" not in axes_text
+    assert "a bijection of Z" in axes_text
+    for latex in (derivation.latex(), derivation.condensed_latex(), derivation_steps(derivation),
+                  derivation_steps(derivation, full=True)):
+        assert r"\mathbb{Z}^d" not in latex and r"\in \mathbb{Z}}" in latex
+        assert latex.count("Axis 0") == 1 and latex.count("Axis 1") == 1
+    every_d = proved("conv(F, I) == conv(I, F)", {"F": "3x3", "I": "5x5"}).derivation
+    assert "∈Z^d}" in every_d.text() and r"\mathbb{Z}^d" in derivation_steps(every_d)
+
+
 @pytest.mark.parametrize(("statement", "signals"), PER_AXIS_MUTANTS, ids=_ids(PER_AXIS_MUTANTS))
 def test_slips_of_per_axis_strides_are_refuted_not_proved(statement: str,
                                                           signals: dict[str, Any]) -> None:

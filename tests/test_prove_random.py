@@ -226,6 +226,23 @@ def test_fixed_kernels_are_reduced_not_randomized() -> None:
     assert result.sizes == [{"I": (5, 5)}, {"I": (40, 40)}]
 
 
+@pytest.mark.parametrize("statement", ["conv(S, G) == conv(G, S)", "conv(S, G) == corr(S, G)",
+                                       "circconv(S, S, 3, 3) == circconv(S, S, 3, 3)"])
+def test_all_fixed_signals_say_why_the_tier_cannot_decide(statement: str) -> None:
+    """Nothing to draw: INCONCLUSIVE naming the fixed signals and the tier that decides, with
+    no seed (nothing random ran); the exact tier then decides the same claim."""
+    signals = {"S": "sobel_x", "G": [[1, 2], [3, 5]]}
+    claim = claim_from_text(statement, {k: v for k, v in signals.items() if k in statement},
+                            tiers=["random"])
+    result = random_tier.attempt(claim, Budget(10))
+    assert result is not None and result.verdict is Verdict.INCONCLUSIVE and result.seed is None
+    names = ", ".join(sorted(n for n in signals if n in statement))
+    assert f"every signal has fixed entries ({names})" in result.detail
+    assert "tier 'exact'" in result.detail
+    exact = run_tiers(replace(claim, tiers=("exact",)), Budget(30))
+    assert exact.verdict in (Verdict.VERIFIED, Verdict.REFUTED)
+
+
 def test_complex_entries_and_imaginary_constants_are_decided() -> None:
     """Complex entries and 1j go through Z[ζ_L] -> F_p (conj(z) an independent residue)."""
     complex_claim = claim_from_text("conj(conj(a)) == a", {"a": {"shape": "3", "real": False}},

@@ -101,8 +101,43 @@ def test_every_bundled_report_renders_and_compiles(kind: str, tmp_path: Path) ->
         assert needle in text or (needle == "Solution" and not solutions), needle
     if kind == "lecture":  # a 50-minute deck
         assert 35 <= tex.count("\\begin{frame}") <= 45
+        # grouped layers: what this build verified, the verdicts the results' own
+        assert "cnn_groups.toml) and ve" in text and "two channels in and out" not in tex
+        assert tex.count(r"gradients \verdict{proved} (general)") == 2
     assert result.layout_problems == (), f"{kind}: {result.layout_problems[:3]}"
     assert [p.name for p in out.iterdir() if p.name.startswith(".")] == []
+
+
+@needs_pdf_tools
+def test_verify_report_of_long_statements_stays_inside_the_margins(tmp_path: Path) -> None:
+    """proofs/cnn_groups.toml's statements (names like W1_0, four inner products a side) and
+    a repair in code: the verify report of them compiles with no overfull or bad box."""
+    from symconv.lang.claims import load_toml
+
+    claim = next(c for c in load_toml(Path(__file__).resolve().parent.parent / "proofs" /
+                                      "cnn_groups.toml") if c.expect == "fails")
+    names = sorted(claim.signals)
+    code = "size(f, 0) * size(f, 1) * size(f, 1) * dft(idft(flip(f)))"
+    rows = [{"name": claim.name, "file": "proofs/cnn_groups.toml", "line": 30,
+             "statement": claim.text, "expect": "fails", "verdict": "REFUTED", "ok": True,
+             "method": "general", "sizes": [{n: [7, 7] for n in names}], "seconds": 20.0,
+             "error_bound": None, "detail": "",
+             "counterexample": {"signals": {n: [[0]] for n in names},
+                                "origins": {n: [0, 0] for n in names}, "coordinate": None,
+                                "left": 0, "right": 1}},
+            {"name": "repaired", "file": "f.toml", "line": 1, "expect": "fails",
+             "statement": f"dft(dft(f)) == {code}", "verdict": "REFUTED", "ok": True,
+             "method": "general", "sizes": [{"f": [2, 2, 3]}], "seconds": 0.7,
+             "error_bound": None, "detail": "",
+             "counterexample": {"signals": {"f": [[[1, 0]]]}, "origins": {"f": [0, 0, -1]},
+                                "coordinate": [0, 0, 1], "left": 2, "right": 1},
+             "repairs": [{"original": code, "replacement": f"3 * ({code}) / 2",
+                          "verdict": "VERIFIED", "sizes_text": "f=2x2x3"}]}]
+    results = tmp_path / "v.json"
+    results.write_text(json.dumps(rows))
+    result = build_report(replace(default_spec("verify"), input=results), tmp_path / "out",
+                          pdf=True)
+    assert result.pdf is not None and result.layout_problems == (), result.layout_problems
 
 
 @needs_pdf_tools

@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from symconv.apps import cnn
+from symconv.lang.claims import load_toml
 from symconv.prove.verdict import Verdict, exact_check_verdict
-from symconv.report.cnn_section import cnn_data
+from symconv.report.cnn_section import cnn_data, grouped_layers
+from symconv.report.filters import scope_latex
+
+BUNDLED_GROUPS = Path(__file__).resolve().parent.parent / "proofs" / "cnn_groups.toml"
 
 
 def test_cnn_section_values() -> None:
@@ -17,3 +24,30 @@ def test_cnn_section_values() -> None:
 def test_a_failed_exact_check_is_refuted() -> None:
     assert exact_check_verdict(False) is Verdict.REFUTED
     assert exact_check_verdict(True) is Verdict.VERIFIED
+
+
+def test_grouped_layers_are_the_bundled_claims_verified_now() -> None:
+    """The lecture's grouped-layer sentence: the claims of proofs/cnn_groups.toml, verified in
+    the build, laws PROVED for all sizes, mutants REFUTED, the scope the results' own."""
+    bundled = {c.name: c for c in load_toml(BUNDLED_GROUPS)}
+    layers = grouped_layers()
+    assert len(layers) == len(cnn.BUNDLED_LAYERS)
+    shown = [c for layer in layers for c in layer["laws"] + layer["mutants"]]
+    assert sorted(c.name for c in shown) == sorted(bundled)
+    for checked in shown:
+        assert checked.statement == bundled[checked.name].text
+    for layer in layers:
+        assert layer["law_verdicts"] == [("PROVED", "general")]
+        assert {c.verdict for c in layer["mutants"]} == {"REFUTED"}
+        assert layer["mutant_verdicts"] == [("REFUTED", "general")]
+        assert layer["scope"] == layer["laws"][0].result.scope_text()
+
+
+def test_scope_filter_sets_groups_as_mathematics() -> None:
+    assert scope_latex("for all sizes, on Z^2 (the factors per axis fix the number of axes)") == \
+        r"for all sizes, on $\mathbb{Z}^2$ (the factors per axis fix the number of axes)"
+    assert scope_latex("for all n and d (on Z_n^d): a_b") == \
+        r"for all n and d (on $\mathbb{Z}_n^d$): a\_b"
+    # the engine's scopes name sizes with ≥ (modes): pdflatex gets ASCII only
+    shown = scope_latex("for all sizes n ≥ 1 (and origins o, where none is declared), on Z^2")
+    assert shown.isascii() and r"\ensuremath{\geq}" in shown and r"$\mathbb{Z}^2$" in shown

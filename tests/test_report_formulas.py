@@ -75,6 +75,8 @@ def test_function_latex(func: str) -> None:
     ("transpose(F @ P)", r"(F\,P)^{\mathsf T}"),
     ("sum(a * conj(a))", r"\textstyle\sum_{x} \bigl(a \odot \overline{a}\bigr)(x)"),
     ("W0 + dW_1", r"W_{0} + \mathit{dW}_{1}"),
+    # the grouped layers' kernels (proofs/cnn_groups.toml): one subscript, not a double one
+    ("W1_0 + W12_3", r"W_{1,0} + W_{12,3}"),
 ])
 def test_expression_latex(text: str, latex: str) -> None:
     assert _side(text) == latex

@@ -52,8 +52,10 @@ def test_bad_specifications_name_the_problem(tmp_path: Path, body: str, message:
 
 
 def test_unknown_name_and_missing_file() -> None:
-    with pytest.raises(ReportError, match="unknown report 'nope'"):
+    with pytest.raises(ReportError, match="unknown report 'nope'; expected"):
         load_spec("nope")
+    with pytest.raises(ReportError, match=r"unknown report 'lecturee' \(did you mean 'lecture'\?\)"):
+        load_spec("lecturee")
     with pytest.raises(ReportError, match="does not exist"):
         load_spec("no/such/file.toml")
 

@@ -125,7 +125,8 @@ def hadamard_form(
         entries.append(term)
     if op == "conv" and layout == "patch" and any(n % 2 == 0 for n in shape):
         # F(-r) for r in the kernel's box leaves the box when the size is even.
-        raise ShapeError(f"the patch layout of convolution needs odd kernel sizes, not {shape}")
+        raise ShapeError(f"the patch layout of convolution needs odd kernel sizes, not {shape} "
+                         "(the kernel layout takes any size)")
     return _as_array(entries, shape)
 
 

@@ -42,7 +42,7 @@ from typing import Any
 import numpy as np
 
 from symconv.core.ops import NUMPY_PAD_MODES
-from symconv.errors import IdentifyError
+from symconv.errors import IdentifyError, did_you_mean
 
 Probe = Callable[[np.ndarray, np.ndarray], np.ndarray]  # (kernel, image) -> output
 
@@ -220,7 +220,9 @@ def load_target(target: str) -> Callable[..., Any]:
         raise IdentifyError(f"cannot import module {module_name!r} for {target}: {err}") from None
     for part in attr.split("."):
         if not hasattr(obj, part):
-            raise IdentifyError(f"module {module_name!r} has no attribute {attr!r}")
+            public = (n for n in dir(obj) if not n.startswith("_"))
+            raise IdentifyError(f"module {module_name!r} has no attribute {attr!r}"
+                                f"{did_you_mean(part, public)}")
         obj = getattr(obj, part)
     if not callable(obj):
         raise IdentifyError(f"{target} is not callable")

@@ -363,6 +363,28 @@ def _crop(signal: Signal, lo: Sequence[int], hi: Sequence[int]) -> Signal:
     return Signal(signal.embed(lo, shape), lo)
 
 
+def valid_misfit(kernel: tuple[int, ...], image: tuple[int, ...], sign: int) -> str:
+    """Why ``valid`` has no output for a kernel larger than the image on some axis, and what
+    scipy.signal computes there instead (docs/conventions.rst, "Modes and boundaries")."""
+    name = "conv" if sign > 0 else "corr"
+    axes = [a for a, (k, n) in enumerate(zip(kernel, image, strict=True)) if k > n]
+    where = f"{'axis' if len(axes) == 1 else 'axes'} {', '.join(map(str, axes))}"
+    text = (f"{name}(kernel, image, mode='valid') keeps the positions where the whole kernel "
+            f"(shape {kernel}) lies inside the image (shape {image}); it is larger on {where}, "
+            "so there are none (symconv never swaps the two: its modes and boundaries act on "
+            "the image). ")
+    if any(k < n for k, n in zip(kernel, image, strict=True)):
+        return text + ("scipy.signal raises an error too: neither input is at least as large "
+                       "as the other on every axis")
+    if sign > 0:
+        return text + ("scipy.signal.convolve and convolve2d swap the inputs here (convolution "
+                       "commutes): their result is conv(image, kernel, mode='valid')")
+    return text + ("scipy.signal.correlate(image, kernel, 'valid') then returns "
+                   "flip(corr(image, conj(kernel), mode='valid')), and correlate2d "
+                   "flip(corr(conj(image), kernel, mode='valid')): for real entries both are "
+                   "flip(corr(image, kernel, mode='valid'))")
+
+
 def sliding_sum(kernel: Signal, image: Signal, sign: int, mode: str = "full",
                 boundary: str = "zero", full_conv: ArrayConvolution | None = None) -> Signal:
     """``conv`` (``sign=+1``) or ``corr`` (``sign=-1``) with mode and boundary.
@@ -375,10 +397,7 @@ def sliding_sum(kernel: Signal, image: Signal, sign: int, mode: str = "full",
     mode, boundary = normalize_mode(mode), normalize_boundary(boundary)
     lo, hi = _output_box(kernel, image, sign, mode)
     if any(l > h for l, h in zip(lo, hi, strict=True)):
-        raise ShapeError(
-            f"mode 'valid' needs the kernel (shape {kernel.shape}) to fit inside the image "
-            f"(shape {image.shape}) on every axis"
-        )
+        raise ShapeError(valid_misfit(kernel.shape, image.shape, sign))
     if boundary != "zero" and mode != "valid":
         # The image values the output box reads: x - sign*i for x in the box, i in the kernel.
         klo = [a if sign > 0 else -(a + k - 1) for a, k in zip(kernel.origin, kernel.shape,

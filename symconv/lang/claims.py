@@ -44,7 +44,7 @@ from typing import Any
 
 from symconv.core.kernels import KERNEL_NAMES, get_kernel
 from symconv.core.signal import Signal, default_origin
-from symconv.errors import ClaimFileError, InputLimitError, SymconvError
+from symconv.errors import ClaimFileError, InputLimitError, SymconvError, did_you_mean
 from symconv.lang.check import Kind, check_statement
 from symconv.lang.dsl import (
     MAX_AXES,
@@ -256,7 +256,7 @@ def _literal_rows(value: Any, depth: int = 1) -> tuple[Any, tuple[int, ...]]:
 def _kernel_spec(name: str) -> SignalSpec:
     if name not in KERNEL_NAMES:
         raise ClaimFileError(f"{_shown(name)} is neither a shape like 3x3 nor a kernel "
-                             f"({', '.join(KERNEL_NAMES)})")
+                             f"({', '.join(KERNEL_NAMES)}){did_you_mean(name, KERNEL_NAMES)}")
     return SignalSpec(get_kernel(name).shape, kernel=name)
 
 
@@ -408,7 +408,10 @@ def _check_reachable(signals: Mapping[str, Any], statement: Statement) -> None:
 def _tiers(value: Any) -> tuple[str, ...]:
     if (not isinstance(value, list) or not value
             or not all(isinstance(v, str) and v in TIER_NAMES for v in value)):
-        raise ClaimFileError(f"tiers = {_shown(value)}; expected a non-empty list from "
+        unknown = next((v for v in value if isinstance(v, str) and v not in TIER_NAMES), None) \
+            if isinstance(value, list) else None
+        hint = did_you_mean(unknown, TIER_NAMES) if unknown is not None else ""
+        raise ClaimFileError(f"tiers = {_shown(value)}{hint}; expected a non-empty list from "
                              f"{', '.join(TIER_NAMES)}")
     return tuple(value)
 
@@ -449,11 +452,12 @@ def check_claim(claim: Claim) -> Kind | None:
 
 
 def claim_from_text(statement: str, signals: Mapping[str, Any], expect: str = "holds",
-                    name: str = "claim", **options: Any) -> Claim:
-    """A claim from a statement and a signals mapping (the ``check`` command's input)."""
+                    name: str = "claim", where: str = "<command line>", **options: Any) -> Claim:
+    """A claim from a statement and a signals mapping (the ``check`` command's input);
+    ``where`` is what its messages name as the source."""
     table = {"name": name, "statement": statement, "signals": dict(signals), "expect": expect,
              **options}
-    return build_claim(table, "<command line>", 0)
+    return build_claim(table, where, 0)
 
 
 def parse_signal_option(text: str) -> dict[str, str]:

@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import TypeAlias
 
-from symconv.errors import ClaimFileError, InputLimitError
+from symconv.errors import ClaimFileError, InputLimitError, did_you_mean
 from symconv.lang.operations import (
     MAX_AXES,
     OPERATIONS,
@@ -157,6 +157,18 @@ _FORBIDDEN: dict[type[ast.AST], str] = {
 }
 
 
+def _lone_equals(source: str) -> bool:
+    """Whether ``source`` has an ``=`` outside parentheses that is not part of ``==``, ``!=``,
+    ``<=`` or ``>=`` (``a = b`` for ``a == b``; keyword arguments sit inside a call)."""
+    depth = 0
+    for k, char in enumerate(source):
+        depth += (char in "([") - (char in ")]")
+        if char == "=" and depth == 0 and source[k - 1:k] not in ("=", "!", "<", ">") \
+                and source[k + 1:k + 2] != "=":
+            return True
+    return False
+
+
 def parse_statement(text: str) -> Statement:
     """Parse ``text`` into a :class:`Statement`; malformed input raises ClaimFileError.
 
@@ -171,6 +183,9 @@ def parse_statement(text: str) -> Statement:
     if "\n" in text.strip() or "\r" in text:
         raise ClaimFileError("column 1: a statement must be a single line")
     source = text.strip()
+    if not source:
+        raise ClaimFileError("column 1: the statement is empty; expected an identity such as "
+                             "conv(F, I) == conv(I, F)")
     offset = len(text) - len(text.lstrip())
     # the column of the first character refused, searched only when there is one
     for col, char in enumerate(() if text.isascii() and text.replace("\t", " ").isprintable()
@@ -187,7 +202,8 @@ def parse_statement(text: str) -> Statement:
         col = (exc.offset or 1) - 1 + offset
         if "too many nested parentheses" in exc.msg:
             raise _too_deep(col + 1) from None
-        raise ClaimFileError(f"column {col + 1}: syntax error: {exc.msg}") from None
+        hint = "; a comparison is written == or !=" if _lone_equals(source) else ""
+        raise ClaimFileError(f"column {col + 1}: syntax error: {exc.msg}{hint}") from None
     except (RecursionError, MemoryError):  # Python's own parser gave up on the nesting
         raise _too_deep(offset + 1) from None
     _check_depth(tree.body, offset)
@@ -369,7 +385,8 @@ class _Builder:
         spec = FUNCTIONS.get(name)
         if spec is None:
             known = ", ".join(sorted(FUNCTIONS))
-            raise self.fail(node.func, f"unknown function {name!r}; expected one of {known}")
+            raise self.fail(node.func, f"unknown function {name!r}"
+                            f"{did_you_mean(name, FUNCTIONS)}; expected one of {known}")
         args = tuple(self.expr(a) for a in node.args)
         kwargs: list[tuple[str, Node]] = []
         for kw in node.keywords:

@@ -81,8 +81,13 @@ class Step:
 
 
 AXES_NOTE = ("Every operation acts on each axis alone (its stride, dilation and padding per axis): "
-             "a sum over Z^d is one sum per axis, and each axis is re-indexed on its own (below, "
-             "Z^d is the axis's Z).")
+             "a sum over Z^d is one sum over Z per axis, and each axis is re-indexed on its own.")
+
+
+def one_axis_text(text: str) -> str:
+    """Text or LaTeX of an axis of a per-axis proof, its group named: the sums and the rules'
+    notes say Z^d (they hold for every number of axes), and one axis is Z."""
+    return text.replace(r"\mathbb{Z}^d", r"\mathbb{Z}").replace("Z^d", "Z")
 
 
 @dataclass
@@ -119,6 +124,8 @@ class Derivation:
     # strides that differ between axes: the derivation of the statement read on each axis (its
     # own steps then empty; the certificate joins the axes', for the statement itself)
     per_axis: tuple[Derivation, ...] = ()
+    # this derivation is axis ``axis`` of a per-axis proof: its sums run over Z, not Z^d
+    axis: int | None = None
 
     @property
     def steps(self) -> list[Step]:
@@ -160,6 +167,10 @@ class Derivation:
         return (f"for all sizes of {', '.join(others)}; " if others else "") + fixed
 
     def text(self) -> str:
+        text = self._text()
+        return text if self.axis is None else one_axis_text(text)
+
+    def _text(self) -> str:
         chain = self.steps
         scope = self.scope_text("for all n and d: signals of shape n, read modulo n" if self.torus
                                 else "for all d, all finite supports")
@@ -182,6 +193,10 @@ class Derivation:
 
     def latex(self) -> str:
         """An ``align*`` environment: one line per step, the rule on the right."""
+        text = self._latex_chain()
+        return text if self.axis is None else one_axis_text(text)
+
+    def _latex_chain(self) -> str:
         if self.per_axis:
             return "\n".join(rf"\text{{Axis {a}: {latex_escape(axis.statement)}}}" + "\n" +
                              axis.latex() for a, axis in enumerate(self.per_axis))
@@ -201,9 +216,14 @@ class Derivation:
     def condensed_latex(self, condensed: bool = True) -> str:
         """An ``aligned`` block (usable inside ``$$ $$``, unlike :meth:`latex`): one line
         per step, the rule on the right, the middle elided past ``MAX_STEPS_SHOWN`` steps."""
+        text = self._condensed(condensed)
+        return text if self.axis is None else one_axis_text(text)
+
+    def _condensed(self, condensed: bool) -> str:
         chain = self.steps
         if self.per_axis:
-            return " \\\\\n".join(axis.condensed_latex(condensed) for axis in self.per_axis)
+            return " \\\\\n".join(rf"\text{{Axis {a}:}} \\ {axis.condensed_latex(condensed)}"
+                                for a, axis in enumerate(self.per_axis))
         if not chain:
             return rf"\text{{{latex_escape(self.statement)}}}"
         rows = [rf"&{chain[0].before.latex()}"]

@@ -871,8 +871,10 @@ def _per_axis_compare(statement: Statement, signal: bool, ndims: Mapping[str, in
     per_axis = tuple(
         Derivation(f"{dsl_text(nodes[0])} == {dsl_text(nodes[1])}", left, right, form,
                    ndims=ones, real=real, scope="on this axis, for all finite supports",
-                   certificate={k: v for k, v in cert.items() if k != "sides"} | {"sides": sides})
-        for (left, right, form), nodes, sides in zip(axes, projected, certificates, strict=True))
+                   certificate={k: v for k, v in cert.items() if k != "sides"} | {"sides": sides},
+                   axis=a)
+        for a, ((left, right, form), nodes, sides) in enumerate(
+            zip(axes, projected, certificates, strict=True)))
     return Derivation(statement.text, [], [], axes[0][2], certificate=cert, ndims=ndims, real=real,
                       declared=declared, scope=scope, per_axis=per_axis), None
 

@@ -465,6 +465,9 @@ def attempt(claim: Claim, budget: Budget, seed: int | None = None,
         seed = claim_seed(claim) if claim.seed is None else claim.seed
     rng = np.random.default_rng(seed)
     symbolic = {n for a in claim.assignments() for n, s in a.items() if s.is_symbolic}
+    if not symbolic:  # nothing random happens, so no seed is reported
+        return Result(Verdict.INCONCLUSIVE, METHOD, [], time.monotonic() - start,
+                      detail=nothing_to_draw(claim))
     deg = max(degree(claim.statement.left, symbolic), degree(claim.statement.right, symbolic), 1)
     negated = claim.statement.op == "!="
 
@@ -476,7 +479,7 @@ def attempt(claim: Claim, budget: Budget, seed: int | None = None,
         # The statement names sizes (zeropad lengths, periods, DFT sizes, size functions):
         # at other shapes alone it is another claim (a period that no longer wraps), so the
         # named sizes are scaled with the shapes, or the declared sizes are evaluated only.
-        scaling = _scaled_sizes(claim) if symbolic else "no symbolic signals to randomize"
+        scaling = _scaled_sizes(claim)
         why = scaling if isinstance(scaling, str) else ""
         if not isinstance(scaling, str):
             statement, sizes, how = scaling
@@ -493,7 +496,7 @@ def attempt(claim: Claim, budget: Budget, seed: int | None = None,
     else:
         # (a signal fixed in the first assignment but symbolic in another gets no large
         # size; the declared sizes are evaluated all the same)
-        for sizes in list(large_sizes(claim)) or ([{}] if symbolic else []):
+        for sizes in list(large_sizes(claim)) or [{}]:
             try:
                 return trials(sizes)
             except NotModular:
@@ -501,21 +504,26 @@ def attempt(claim: Claim, budget: Budget, seed: int | None = None,
             except SymconvError as exc:  # these sizes do not fit the statement; try the next
                 last_error = exc
         why = f"the large sizes do not fit the statement ({last_error})"
-    if symbolic:
-        try:
-            result = trials({})
-        except NotModular:
-            return None
-        except SymconvError as exc:
-            last_error = exc
-        else:
-            if result.verdict in (Verdict.PROBABLE, Verdict.INCONCLUSIVE):
-                result.detail += f"; at the declared sizes only: {why}"
-            return result
-    detail = f"no large sizes fit the statement ({last_error})" if last_error else (
-        "no symbolic signals to randomize")
-    return Result(Verdict.INCONCLUSIVE, METHOD, [], time.monotonic() - start, detail=detail,
-                  seed=seed)
+    try:
+        result = trials({})
+    except NotModular:
+        return None
+    except SymconvError as exc:
+        last_error = exc
+    else:
+        if result.verdict in (Verdict.PROBABLE, Verdict.INCONCLUSIVE):
+            result.detail += f"; at the declared sizes only: {why}"
+        return result
+    return Result(Verdict.INCONCLUSIVE, METHOD, [], time.monotonic() - start,
+                  detail=f"no large sizes fit the statement ({last_error})", seed=seed)
+
+
+def nothing_to_draw(claim: Claim) -> str:
+    """Why the random tier leaves a claim whose signals all have fixed entries undecided."""
+    fixed = sorted({n for a in claim.assignments() for n in a})
+    return (f"every signal has fixed entries ({', '.join(fixed)}): the random tier draws the "
+            "entries of symbolic signals and has none to draw; both sides are fixed arrays, "
+            "which the exact tier computes and compares (tier 'exact')")
 
 
 @lru_cache(maxsize=32)

@@ -245,18 +245,22 @@ class Result:
     def __repr__(self) -> str:
         return f"<Result {self.verdict.value} by {self.method}{self._at()}, {self.seconds:.2f} s>"
 
+    def scope_text(self) -> str:
+        """What a PROVED verdict covers, e.g. ``for all sizes and dimensions`` or the proof's
+        own scope (modes, tied sizes, fixed kernels, per-axis factors on Z^d)."""
+        derivation = self._shown_derivation()
+        if derivation is None:
+            return "for all sizes and dimensions"
+        return derivation.scope_text("for all n and d (signals of shape n, read modulo n)"
+                                     if derivation.torus else "for all sizes and dimensions")
+
     def __str__(self) -> str:
         """One readable sentence: the verdict, its method and scope, the seconds."""
         verdict = self.verdict.value
         derivation = self._shown_derivation()
         if self.verdict is Verdict.PROVED:
-            scope = "for all sizes and dimensions"
-            if derivation is not None:  # the proof's own scope: modes, ties, fixed kernels, axes
-                scope = derivation.scope_text(
-                    "for all n and d (signals of shape n, read modulo n)" if derivation.torus
-                    else scope)
             counted = f" ({len(derivation.steps)} checked steps)" if derivation is not None else ""
-            text = f"{verdict} by {self.method} {scope}{counted}"
+            text = f"{verdict} by {self.method} {self.scope_text()}{counted}"
         elif self.verdict is Verdict.REFUTED and self.counterexample is not None:
             c = self.counterexample
             text = (f"{verdict} by {self.method} at {c.sizes_text()}: left "

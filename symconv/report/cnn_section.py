@@ -10,7 +10,9 @@ from typing import Any
 import sympy
 
 from symconv.apps import cnn
+from symconv.lang.claims import claim_from_text
 from symconv.prove.verdict import exact_check_verdict
+from symconv.report.checks import verify_displayed
 
 
 def cnn_data(steps: int = 200) -> dict[str, Any]:
@@ -40,3 +42,25 @@ def cnn_data(steps: int = 200) -> dict[str, Any]:
                      "first_step_difference": learned.first_step_difference,
                      "exact_counterexample": learned.exact_counterexample},
     }
+
+
+def grouped_layers() -> list[dict[str, Any]]:
+    """The grouped layers of ``proofs/cnn_groups.toml`` (:data:`cnn.BUNDLED_LAYERS`), their
+    claims verified now: per layer its ``layer`` description, its closed forms ``laws`` and the
+    ``mutants`` (CheckedClaims), each distinct (verdict, tier) of either (``law_verdicts``,
+    ``mutant_verdicts``), and ``scope``: what the laws' PROVED verdicts cover (each distinct
+    sentence once).  A claim that misses its expectation stops the build."""
+    found = []
+    for layer, input_size, kernel in cnn.BUNDLED_LAYERS:
+        claims = [claim_from_text(c.statement, c.signals, c.expect, name=c.name)
+                  for c in layer.claims(input_size, kernel)]
+        checked = list(verify_displayed(claims).values())
+        laws = [c for c in checked if c.claim.expect == "holds"]
+        mutants = [c for c in checked if c.claim.expect == "fails"]
+        found.append({"layer": layer.describe(), "laws": laws, "mutants": mutants,
+                      # each distinct (verdict, tier) once: "PROVED (general)"
+                      "law_verdicts": list(dict.fromkeys((c.verdict, c.result.method) for c in laws)),
+                      "mutant_verdicts": list(dict.fromkeys((c.verdict, c.result.method)
+                                                            for c in mutants)),
+                      "scope": "; ".join(dict.fromkeys(c.result.scope_text() for c in laws))})
+    return found

@@ -20,10 +20,11 @@ import sympy
 from symconv.core.algebra import Polynomial
 from symconv.core.fourier import coefficient_expr
 from symconv.core.signal import Signal
+from symconv.lang.dsl import parse_statement
 from symconv.prove.counterexample import claim_sides
-from symconv.prove.derivation import RULE_TITLES
+from symconv.prove.derivation import RULE_TITLES, one_axis_text
 from symconv.report.condense import ShownStep, condense, note_latex, side_latex
-from symconv.report.formulas import claim_latex, statement_parts
+from symconv.report.formulas import claim_latex, statement_latex, statement_parts
 
 _ESCAPES = {
     "\\": r"\textbackslash{}",
@@ -44,12 +45,41 @@ _ESCAPES = {
     "∗": r"\ensuremath{\ast}",
     "−": "-",
     "×": r"\ensuremath{\times}",
+    # and the engine's own (scopes, notes): n ≥ 1, a·b, x ∈ Z, ...
+    "≥": r"\ensuremath{\geq}",
+    "≤": r"\ensuremath{\leq}",
+    "≠": r"\ensuremath{\neq}",
+    "·": r"\ensuremath{\cdot}",
+    "±": r"\ensuremath{\pm}",
+    "∈": r"\ensuremath{\in}",
+    "≡": r"\ensuremath{\equiv}",
+    "→": r"\ensuremath{\to}",
+    "Σ": r"\ensuremath{\Sigma}",
+    "σ": r"\ensuremath{\sigma}",
+    "ω": r"\ensuremath{\omega}",
+    "π": r"\ensuremath{\pi}",
+    "⟨": r"\ensuremath{\langle}",
+    "⟩": r"\ensuremath{\rangle}",
 }
 
 
 def latex_escape(text: object) -> str:
     """Escape free text for LaTeX's text mode (every special character, one pass)."""
     return "".join(_ESCAPES.get(ch, ch) for ch in str(text))
+
+
+# The groups a proof's scope names (Z^d, Z_n^d, Z^2), as plain text from the engine.
+_GROUP = re.compile(r"\bZ(_n)?\^(\w)")
+
+
+def scope_latex(text: object) -> str:
+    """A verdict's scope sentence (``Result.scope_text()``) for text mode, its groups as
+    mathematics: ``on Z^2`` reads ``on $\\mathbb{Z}^2$``."""
+    parts = _GROUP.split(str(text))  # text, then (subscript, exponent, text) per group
+    shown = [latex_escape(parts[0])]
+    for k in range(1, len(parts), 3):
+        shown += [rf"$\mathbb{{Z}}{parts[k] or ''}^{parts[k + 1]}$", latex_escape(parts[k + 2])]
+    return "".join(shown)
 
 
 _LONG_WORD = re.compile(r"[A-Za-z0-9]{20,}")
@@ -201,7 +231,16 @@ def derivation_steps(derivation: Any, full: bool = False) -> str:
     (whose notes are unbreakable ``\\text`` boxes that run off the page), the
     notes here wrap within the line width.
     """
-    steps = derivation.steps
+    if getattr(derivation, "per_axis", ()):  # one table per axis, each on its own Z
+        return "\n".join(rf"\par\noindent\textit{{Axis {a}}}: "
+                         rf"${statement_latex(parse_statement(axis.statement))}$"
+                         + derivation_steps(axis, full)
+                         for a, axis in enumerate(derivation.per_axis))
+    table = _steps_table(derivation.steps, full)
+    return table if getattr(derivation, "axis", None) is None else one_axis_text(table)
+
+
+def _steps_table(steps: Any, full: bool) -> str:
     if not steps:
         return ""
     if full:
@@ -270,6 +309,7 @@ FILTERS: dict[str, Callable[..., Any]] = {
     "e": latex_escape,
     "latex_escape": latex_escape,
     "breakable": breakable,
+    "scope": scope_latex,
     "tex": tex,
     "seconds": seconds,
     "sci": scientific,

@@ -77,8 +77,12 @@ _COMPARISON = {"==": "=", "!=": r"\neq"}
 
 
 def _name_latex(name: str) -> str:
-    """``F`` stays ``F``; ``W0`` and ``W_0`` become ``W_{0}``; a long name is italic text."""
+    """``F`` stays ``F``; ``W0`` and ``W_0`` become ``W_{0}``, ``W1_0`` (two indices)
+    ``W_{1,0}``; a long name is italic text."""
     head, underscore, tail = name.partition("_")
+    base = head.rstrip("0123456789")
+    if underscore and tail and base and base != head:  # one subscript holds both indices
+        return f"{_name_latex(base)}_{{{head[len(base):]},{_name_latex(tail)}}}"
     if not underscore:
         head = name.rstrip("0123456789")
         tail = name[len(head):]

@@ -48,7 +48,7 @@ from symconv.core.kernels import get_kernel, integer_weights
 from symconv.core.ops import circconv, conv, corr, flip, periodize, transpose, zeropad
 from symconv.core.signal import Signal
 from symconv.errors import ReportError
-from symconv.report.cnn_section import cnn_data
+from symconv.report.cnn_section import cnn_data, grouped_layers
 from symconv.report.condense import definition_latex
 from symconv.report.figures import FigureFolder
 from symconv.report.library_table import library_rows
@@ -375,11 +375,13 @@ def learned_filters(figures: FigureFolder, learning: cnn.LearningReport) -> str:
 
 
 def backprop_data(figures: FigureFolder) -> dict[str, Any]:
-    """Gradients checked against sympy.diff, one symbolic step, learned filters."""
+    """Gradients checked against sympy.diff, grouped layers' gradients proved, one symbolic
+    step, learned filters."""
     data = cnn_data()
     learning = cnn.learning_equivalence(steps=data["learning"]["steps"])
     data["learned_plot"] = learned_filters(figures, learning)
     data["learning"]["final_unflipped_difference"] = learning.final_unflipped_difference
+    data["groups"] = grouped_layers()
     return data
 
 

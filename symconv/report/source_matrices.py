@@ -132,7 +132,8 @@ class MatrixAudit:
                 text = entry.printed_latex() if which == "printed" else entry.derived_latex()
                 marked = not entry.correct and highlight
                 cells.append(rf"{{\color{{{colour}}}\boxed{{{text}}}}}" if marked else text)
-            rows.append(r" & \cdots & ".join(cells))
+            # a thin space inside the brackets, which a boxed corner entry would touch
+            rows.append(r"\, " + r" & \cdots & ".join(cells) + r" \,")
         gap = r" \\ \vdots & \ddots & \vdots & \ddots & \vdots \\ "
         return r"\begin{bmatrix} " + gap.join(rows) + r" \end{bmatrix}"
 

@@ -38,7 +38,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from symconv.errors import ReportError
+from symconv.errors import ReportError, did_you_mean
 from symconv.lang.claims import Claim, load_claims, parse_toml
 
 DEFAULT_OUT_DIR = Path("reports/build")
@@ -100,8 +100,8 @@ def default_spec(kind: str) -> ReportSpec:
     bundled report builds by name after ``pip install .`` alone.
     """
     if kind not in REPORT_KINDS:
-        raise ReportError(f"unknown report {kind!r}; expected one of {', '.join(REPORT_KINDS)} "
-                          "or a .toml specification")
+        raise ReportError(f"unknown report {kind!r}{did_you_mean(kind, REPORT_KINDS)}; expected "
+                          f"one of {', '.join(REPORT_KINDS)} or a .toml specification")
     spec = ReportSpec(report=kind, output=kind, title=_DEFAULT_TITLES[kind])
     bundled = resources.files("symconv.report") / "specs" / f"{kind}.toml"
     if not bundled.is_file():

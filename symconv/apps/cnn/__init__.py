@@ -43,7 +43,7 @@ from symconv.apps.cnn.backprop import (
     check_backprop,
     inner,
 )
-from symconv.apps.cnn.grouped import GroupedLayerText, claims_toml
+from symconv.apps.cnn.grouped import BUNDLED_LAYERS, GroupedLayerText, claims_toml
 from symconv.apps.cnn.layers import (
     LAYER_OPS,
     TORCH_PADDING_MODES,
@@ -81,6 +81,7 @@ from symconv.apps.cnn.pixel import (
 )
 
 __all__ = [
+    "BUNDLED_LAYERS",
     "LAYER_OPS",
     "MAX_BACKPROP_WORK",
     "MAX_LEARN_STEPS",

@@ -195,12 +195,15 @@ class GroupedLayerText:
         return (f"cnn-groups-{self.in_channels}x{self.out_channels}-groups{self.groups}"
                 f"{settings}")
 
+    def describe(self) -> str:
+        """``4 input and 4 output channels in 2 groups, stride 2, dilation 2, padding 0``."""
+        return (f"{self.in_channels} input and {self.out_channels} output channels in "
+                f"{self.groups} groups, stride {self.stride}, dilation {self.dilation}, "
+                f"padding {self.padding}")
+
     def claims(self, input_size: Sequence[int], kernel: Sequence[int]) -> list[GeneratedClaim]:
         """The claims: the two closed forms (hold) and their mutants (fail)."""
-        name, signals = self.name(), self.signals(input_size, kernel)
-        layer = (f"{self.in_channels} input and {self.out_channels} output channels in "
-                 f"{self.groups} groups, stride {self.stride}, dilation {self.dilation}, "
-                 f"padding {self.padding}")
+        name, signals, layer = self.name(), self.signals(input_size, kernel), self.describe()
         # (name suffix, statement, expect, note)
         found = [
             ("grad-input", self.grad_input_statement(), "holds",
@@ -249,6 +252,14 @@ def claims_toml(layers: Sequence[tuple[GroupedLayerText, Sequence[int], Sequence
                       f"signals = {{ {signals} }}", f"expect = {_toml_string(claim.expect)}"]
             blocks.append("\n".join(lines))
     return "\n\n".join(blocks) + "\n"
+
+
+# The layers of proofs/cnn_groups.toml, as its header's commands write them (a test checks the
+# file against both), which the lecture verifies in its own build: (layer, input size, kernel).
+BUNDLED_LAYERS: tuple[tuple[GroupedLayerText, tuple[int, ...], tuple[int, ...]], ...] = (
+    (GroupedLayerText(4, 4, 2, stride=2, dilation=2), (7, 7), (2, 3)),
+    (GroupedLayerText(2, 2, 2, stride=2, dilation=2, padding=1), (7, 7), (2, 3)),
+)
 
 
 def _toml_string(value: str) -> str:
