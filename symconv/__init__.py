@@ -173,4 +173,5 @@ def __getattr__(name: str) -> Any:
 
 
 def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
+    # the public names only, not this module's own imports (Any, importlib, ...)
+    return sorted(__all__)

@@ -65,3 +65,11 @@ def test_every_public_name_has_a_home_and_loads() -> None:
     assert set(symconv.__all__) == set(symconv._HOME)
     for name in symconv.__all__:
         assert getattr(symconv, name) is getattr(importlib.import_module(symconv._HOME[name]), name)
+
+
+def test_dir_of_the_package_lists_the_public_names_only() -> None:
+    # a notebook's tab completion on `symconv.` should not offer Any or importlib
+    import symconv
+
+    assert dir(symconv) == sorted(symconv.__all__)
+    assert "Any" not in dir(symconv) and "importlib" not in dir(symconv)
