@@ -170,6 +170,10 @@ def test_public_names_are_exported() -> None:
     ("downsample(upsample(a, 2, 3), 2, 3) == a", {"a": "3x4"}, "on Z^2"),
     ("conv(F, I, mode='valid') == corr(flip(F), I, mode='valid')", {"F": "3x3", "I": "5x5"},
      "valid mode where it is defined"),
+    # two offsets, or a transpose, fix d = 2: shift(f, 1, 1) means nothing in 3D
+    ("conv(shift(f, 1, 1), g) == shift(conv(f, g), 1, 1)", {"f": "2x2", "g": "3x3"},
+     "for all sizes, on Z^2 (the statement fixes the number of axes)"),
+    ("dft(transpose(f)) == transpose(dft(f))", {"f": "2x3"}, "on Z_n^2"),
 ])
 def test_the_one_line_verdict_states_the_proofs_own_scope(statement: str, signals: dict[str, str],
                                                           scope: str) -> None:

@@ -140,6 +140,7 @@ from symconv.lang.dsl import (
     walk,
 )
 from symconv.lang.dsl import names as names_in
+from symconv.lang.operations import Definition, Ints
 from symconv.prove.certificate import certificate_side
 from symconv.prove.derivation import Derivation, Step, _rename_note
 from symconv.prove.recheck import (
@@ -755,7 +756,8 @@ def _compare(claim: Claim, literals: Mapping[str, tuple[tuple[tuple[int, ...], F
     concrete = {name: dict(values) for name, values in entries}
     if not modes:
         return Derivation(statement.text, left, right, left_form, torus, certificate=cert,
-                          ndims=ndims, real=real, literals=concrete), None
+                          ndims=ndims, real=real, literals=concrete,
+                          scope=fixed_axes_scope(statement, torus)), None
     cert["tied"] = tied
     return Derivation(statement.text, left, right, left_form, torus, certificate=cert,
                       ndims=ndims, real=real, declared=declared, literals=concrete,
@@ -1185,6 +1187,33 @@ def symbolic_boxes(declared: Mapping[str, tuple[tuple[tuple[int, ...], tuple[int
             axes.append((o, ((f"n_{suffix}", 1),)))
         boxes.append((name, tuple(axes)))
     return tuple(boxes)
+
+
+def _operation_ndim(func: str) -> int | None:
+    """The one number of axes an operation accepts (trace, len) or its meaning reads
+    (transpose), else None."""
+    op = FUNCTIONS[func]
+    meaning = op.general.on_z if isinstance(op.general, Definition) else None
+    return op.ndim or getattr(meaning, "ndim", None)
+
+
+def fixed_axes_scope(statement: Statement, torus: bool) -> str:
+    """The scope when the statement itself fixes the number of axes d:
+    one integer per axis (shift's offsets, factors, zeropad sizes, periods) or an operation
+    of one dimension (transpose, trace).  ``shift(f, 1, 1)`` means nothing in 3D, so the law is
+    one of Z^2 (Z_n^2), not of every d.  "" when d is free."""
+    ndims = {_operation_ndim(c.func) for side in (statement.left, statement.right)
+             for c in walk(side) if isinstance(c, Call) and _operation_ndim(c.func)}
+    ndims |= {len(c.args) - FUNCTIONS[c.func].signals for side in (statement.left, statement.right)
+              for c in walk(side) if isinstance(c, Call) and
+              FUNCTIONS[c.func].ints in (Ints.OFFSETS, Ints.SIZES, Ints.PERIOD, Ints.FACTORS) and
+              len(c.args) > FUNCTIONS[c.func].signals}
+    if len(ndims) != 1:
+        return ""  # d is free (or the statement has no value: the checker decides that)
+    (d,) = ndims
+    what = "for all n (signals of shape n, read modulo n)" if torus else "for all sizes"
+    group = f"Z_n^{d}" if torus else f"Z^{d}"
+    return f"{what}, on {group} (the statement fixes the number of axes)"
 
 
 def modes_scope(statement: Statement, declared: Mapping[str, Any], tied: bool) -> str:
