@@ -8,7 +8,7 @@ import pytest
 
 from symconv.lang.claims import claim_from_text
 from symconv.prove import Budget, Verdict, exact, run_tiers
-from symconv.prove.explain import Explanation, Screen, explanations
+from symconv.prove.explain import Explanation, Screen, explanations, search
 from symconv.prove.runner import explain, outcome_json, verify_one
 
 PERIOD_ADVICE = ("equal modulo the period (3, 4): idft returns the representative on [0, n); "
@@ -87,6 +87,15 @@ def _spec(declared: Any, shape: tuple[int, ...]) -> Any:
 def test_explanations_stop_when_the_budget_is_spent() -> None:
     claim, result = _refuted("corr(shift(F, 1, 0), I) == corr(F, I)", {"F": "3x3", "I": "4x4"})
     assert explanations(claim, result, Budget(1e-9)) == []
+
+
+def test_explanations_cut_short_say_so() -> None:
+    claim, result = _refuted("corr(shift(F, 1, 0), I) == corr(F, I)", {"F": "3x3", "I": "4x4"})
+    found, note = search(claim, result, Budget(60))
+    assert found and note == ""
+    assert search(claim, result, Budget(1e-9)) == (
+        [], "explanations cut short by the budget of 1e-09 s after 0 candidates; more time may "
+            "find others")
 
 
 def test_screen_rejects_only_false_statements() -> None:

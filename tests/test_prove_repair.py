@@ -8,8 +8,9 @@ from typing import Any
 import pytest
 
 from symconv.lang.claims import claim_from_text
-from symconv.prove import Budget, Verdict, run_tiers
-from symconv.prove.repair import Repair, repairs
+from symconv.prove import Budget, Verdict, exact, run_tiers
+from symconv.prove import repair as repair_module
+from symconv.prove.repair import Repair, repairs, search
 from symconv.prove.runner import explain, outcome_json, verify_one
 
 HOLDS = (Verdict.PROVED, Verdict.VERIFIED, Verdict.PROBABLE)
@@ -89,3 +90,70 @@ def test_repairs_are_bounded_by_the_claims_budget() -> None:
     began = time.monotonic()
     run_tiers(claim)
     assert time.monotonic() - began < 2 + 3  # one tier call may finish after the deadline
+
+
+def _hurried_clock(monkeypatch: pytest.MonkeyPatch, step: float) -> None:
+    """``time.monotonic`` runs ahead by ``step`` seconds at every reading (a loaded machine)."""
+    real = time.monotonic
+    readings = [0]
+
+    def clock() -> float:
+        readings[0] += 1
+        return real() + step * readings[0]
+
+    monkeypatch.setattr(time, "monotonic", clock)
+
+
+def test_a_hurried_search_gives_the_same_repairs_or_says_it_was_cut_short(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    claim = claim_from_text("conv(F, I) == corr(F, I)", {"F": "3x3", "I": "5x5"})
+    result = run_tiers(claim, diagnose=False)
+    unhurried, note = search(claim, 60, result)
+    assert len(unhurried) > 1 and note == ""
+    notes = []
+    for step in (1e-3, 0.05, 0.5, 2.0):
+        with monkeypatch.context() as patch:
+            _hurried_clock(patch, step)
+            found, note = search(claim, Budget(60), result)
+        if note:
+            assert note.startswith("repairs cut short by the budget of 60 s"), note
+            notes.append(note)
+        else:
+            assert found == unhurried, step
+    assert notes, "the fastest clock must cut the search short"
+
+
+def test_run_tiers_warns_when_the_budget_cut_the_repairs_short(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    claim = claim_from_text("conv(F, I) == corr(F, I)", {"F": "3x3", "I": "5x5"}, budget=60)
+    result = run_tiers(claim, diagnose=False)
+    _hurried_clock(monkeypatch, 2.0)
+    budget = Budget(60)
+    budget.started = time.monotonic() - (60 - 5)  # 5 s left: the search starts, then stops
+    monkeypatch.setattr("symconv.prove.run.decide", lambda *args, **kwargs: result)
+    hurried = run_tiers(claim, budget)
+    assert any(w.startswith("repairs cut short") for w in hurried.warnings), hurried.warnings
+
+
+def test_extra_sizes_skipped_for_time_are_checked_all_the_same(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    claim = claim_from_text('sum(conv(a, b, mode="same")) == sum(a) * sum(b)',
+                            {"a": "3", "b": "5"})
+    result = run_tiers(claim, diagnose=False)
+    unhurried = search(claim, 60, result)
+    assert any(len(r.sizes) > 1 for r in unhurried[0])  # the exact tier's extra sizes
+    # every extra size then looks too slow for the budget: an old search named fewer sizes
+    monkeypatch.setattr(exact, "EXTRA_SAFETY", 1e12)
+    assert search(claim, 60, result) == unhurried
+
+
+def test_the_search_is_a_fixed_amount_of_work(monkeypatch: pytest.MonkeyPatch) -> None:
+    claim = claim_from_text("conv(F, I) == corr(F, I)", {"F": "3x3", "I": "5x5"})
+    result = run_tiers(claim, diagnose=False)
+    tried: list[str] = []
+    real = repair_module.decide
+    monkeypatch.setattr(repair_module, "decide",
+                        lambda c, *args, **kwargs: tried.append(c.text) or real(c, *args, **kwargs))
+    monkeypatch.setattr(repair_module, "MAX_CANDIDATES", 2)
+    found, note = search(claim, 600, result)
+    assert len(tried) == 2 and note == "" and len(found) <= 2

@@ -43,6 +43,7 @@ METHOD = "exact"
 MAX_EXTRA_ENTRIES = 200
 # An extra size runs only if this multiple of its estimated time fits the remaining budget.
 EXTRA_SAFETY = 2.0
+SKIPPED_FOR_TIME = "skipped: would not fit the remaining budget"  # (read by prove.repair)
 
 
 def _resized(assignment: dict[str, SignalSpec], step: int) -> dict[str, SignalSpec] | None:
@@ -137,7 +138,7 @@ def attempt(claim: Claim, budget: Budget) -> Result | None:
             checked.append(sizes_of(assignment))
     if skipped:
         result.detail = (f"extra size{'s' if len(skipped) > 1 else ''} {'; '.join(skipped)} "
-                         "skipped: would not fit the remaining budget")
+                         f"{SKIPPED_FOR_TIME}")
     result.seconds = time.monotonic() - start
     return result
 

@@ -16,7 +16,8 @@ failed (or, when those are too large for exact entries, with every axis clipped 
 
 A random integer point at those sizes screens the candidates first (a relation
 that fails there is false; one that holds there is checked exactly), so the
-checks stay within the claim's budget.
+checks stay within the claim's budget.  The candidates are a fixed list read off the
+statement; the budget only stops the checks early, and :func:`search` then says so.
 """
 
 from __future__ import annotations
@@ -301,9 +302,15 @@ def _nested(values: list[int], shape: tuple[int, ...]) -> Any:
 def explanations(claim: Claim, result: Result, budget: Budget) -> list[Explanation]:
     """The relations between the sides of a refuted ``==`` claim that the exact tier
     verifies at the failing sizes, cheapest first; stops when the budget is spent."""
+    return search(claim, result, budget)[0]
+
+
+def search(claim: Claim, result: Result, budget: Budget) -> tuple[list[Explanation], str]:
+    """:func:`explanations`, and ``""`` or why the budget stopped the checks before the
+    last candidate (a fixed list, read off the statement: the clock is only a safety stop)."""
     statement = claim.statement
     if statement is None or statement.op != "==" or result.verdict is not Verdict.REFUTED:
-        return []
+        return [], ""
     assignment = failing_assignment(claim, result)
     if not _fits_exact(assignment):
         # too large to check exactly: check at clipped sizes (named in the explanation),
@@ -313,22 +320,31 @@ def explanations(claim: Claim, result: Result, budget: Budget) -> list[Explanati
     fixed = {name: [spec] for name, spec in assignment.items()}
     screen = Screen(assignment)
     found: list[Explanation] = []
-    for text, candidate in _candidates(claim, statement, assignment, screen.ratio(statement)):
+    for k, (text, candidate) in enumerate(_candidates(claim, statement, assignment,
+                                                      screen.ratio(statement))):
         if budget.exhausted():
-            break
+            return found, _cut_short(budget, k)
         if not screen.may_hold(candidate):
             continue
         try:
             check = edited_claim(claim, candidate, signals=fixed, tiers=("exact",))
             verdict = exact.attempt(check, budget)
-        except (SymconvError, BudgetExhausted):
+        except BudgetExhausted:
+            return found, _cut_short(budget, k)
+        except SymconvError:
             continue
+        # (extra sizes skipped for time do not matter: the explanation names its sizes)
         if verdict is not None and verdict.verdict is Verdict.VERIFIED:
             if text.startswith(PERIOD_TEXT) and any(e.text.startswith(PERIOD_TEXT)
                                                      for e in found):
                 continue  # a coarser period says less
             found.append(Explanation(text, check.text, Verdict.VERIFIED, sizes_of(assignment)))
-    return found
+    return found, ""
+
+
+def _cut_short(budget: Budget, checked: int) -> str:
+    return (f"explanations cut short by the budget of {budget.seconds:g} s after {checked} "
+            "candidates; more time may find others")
 
 
 def _fits_exact(assignment: dict[str, SignalSpec]) -> bool:

@@ -15,13 +15,19 @@ sub-expressions:
 Each edited statement is screened at a random integer point of the failing sizes
 (a statement that fails there is false) and the survivors are re-verified by the
 normal tiers (:func:`symconv.prove.tiers.decide`, without diagnosis); only those
-the tiers find true are reported, fewest edits and strongest verdicts first,
-within the claim's budget.
+the tiers find true are reported, fewest edits and strongest verdicts first.
+
+The search does a fixed amount of work (at most :data:`MAX_CANDIDATES` re-verified
+candidates, each at all the sizes its tiers would check unhurried), so that its repairs
+are the same on a quiet machine and a loaded one.  The claim's wall-clock budget is only
+a safety stop: when it runs out, or may have stopped a candidate's tier, the search stops
+and says so (:func:`search`) instead of giving a different list.
 """
 
 from __future__ import annotations
 
 import math
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -41,15 +47,19 @@ from symconv.lang.dsl import (
     Str,
     unparse,
 )
+from symconv.prove import exact
 from symconv.prove.explain import Screen, edited_claim, failing_assignment
-from symconv.prove.tiers import decide
+from symconv.prove.tiers import TIER_WEIGHTS, decide
 from symconv.prove.verdict import Budget, Result, Verdict, format_sizes
 
 if TYPE_CHECKING:
     from symconv.lang.claims import Claim
 
-# At most this many repairs are re-verified and reported.
+# At most this many repairs are reported.
 MAX_REPAIRS = 5
+# At most this many candidates (survivors of the screen) are re-verified by the tiers: the
+# fixed amount of work of a search.  The bundled claims' searches re-verify at most 23.
+MAX_CANDIDATES = 40
 _STRENGTH = {Verdict.PROVED: 0, Verdict.VERIFIED: 1, Verdict.PROBABLE: 2}
 _TWO_SIGNAL_SWAPS = {"conv": "corr", "corr": "conv", "circconv": "circcorr",
                      "circcorr": "circconv"}
@@ -101,22 +111,35 @@ def repairs(claim: Claim, budget: Budget | float, result: Result | None = None) 
     """The nearest true statements to ``claim`` (empty unless it is a REFUTED ``==`` claim).
 
     ``budget`` is a :class:`Budget` or seconds; ``result`` the claim's verdict when already
-    known (otherwise the tiers run first).
+    known (otherwise the tiers run first).  :func:`search` also says whether the budget cut
+    the search short.
     """
+    return search(claim, budget, result)[0]
+
+
+def search(claim: Claim, budget: Budget | float,
+           result: Result | None = None) -> tuple[list[Repair], str]:
+    """:func:`repairs`, and ``""`` or why the clock stopped the search before its work was
+    done (then the list may be shorter, or weaker, than with more time)."""
     if not isinstance(budget, Budget):
         budget = Budget(float(budget))
     statement = claim.statement
     if statement is None or statement.op != "==":
-        return []
+        return [], ""
     if result is None:
         result = decide(claim, Budget(max(budget.remaining(), 0.0)))
     if result.verdict is not Verdict.REFUTED:
-        return []
+        return [], ""
     screen = Screen(failing_assignment(claim, result))
     found: list[Repair] = []
     seen = {unparse(statement)}
+    tried = 0
+    cut_short = ""
     for edits, path, replacement in _edits(claim, statement, result, screen.ratio(statement)):
-        if budget.exhausted() or len(found) >= MAX_REPAIRS:
+        if len(found) >= MAX_REPAIRS or tried >= MAX_CANDIDATES:
+            break
+        if budget.exhausted():
+            cut_short = _cut_short(budget, tried, "it ran out")
             break
         candidate = _replaced(statement, path, replacement)
         # The screen first: it throws out most candidates, and keeps the values of shared
@@ -130,9 +153,19 @@ def repairs(claim: Claim, budget: Budget | float, result: Result | None = None) 
         seen.add(text)
         try:
             edited = edited_claim(claim, text)
-            verdict = decide(edited, Budget(max(budget.remaining(), 0.0), witness=False))
         except SymconvError:
             continue
+        tried += 1
+        try:
+            verdict, hurried = _decided(edited, Budget(max(budget.remaining(), 0.0),
+                                                       witness=False))
+        except SymconvError:
+            continue
+        if hurried:
+            # what the clock allowed this candidate decides its verdict: stop here rather
+            # than report a list another run would not give
+            cut_short = _cut_short(budget, tried - 1, hurried)
+            break
         if verdict.verdict in _STRENGTH:
             # A bare name is ambiguous ("F is replaced by flip(F)"): show its enclosing call.
             shown = path[:-1] if len(path) > 1 and isinstance(_at(statement, path),
@@ -142,7 +175,40 @@ def repairs(claim: Claim, budget: Budget | float, result: Result | None = None) 
                                 verdict.verdict, verdict.method, verdict.sizes, edits,
                                 list(verdict.warnings)))
     found.sort(key=lambda r: (r.edits, bool(r.warnings), _STRENGTH[r.verdict]))
-    return found
+    return found, cut_short
+
+
+def _decided(claim: Claim, budget: Budget) -> tuple[Result, str]:
+    """The tiers' verdict on ``claim`` and ``""``, or why it depends on the clock (a tier
+    that ran up to its share of ``budget`` may have been stopped by it)."""
+    starts: list[tuple[str, float, float]] = []  # (tier, start, its share of the budget)
+
+    def started(name: str) -> None:
+        later = list(claim.tiers)[len(starts):]  # as decide() shares the budget out
+        share = budget.remaining() * TIER_WEIGHTS[name] / sum(TIER_WEIGHTS[n] for n in later)
+        starts.append((name, time.monotonic(), share))
+
+    result = decide(claim, budget, on_tier=started)
+    ends = [start for _, start, _ in starts[1:]] + [time.monotonic()]
+    # (no tier started when the budget was already spent: then no pairs)
+    for (name, start, share), end in zip(starts, ends, strict=False):
+        if end - start >= share:
+            return result, f"its {name} tier used up its share"
+    if result.verdict is Verdict.INCONCLUSIVE and budget.exhausted():
+        return result, "it ran out"
+    if result.method == exact.METHOD and result.detail.endswith(exact.SKIPPED_FOR_TIME):
+        # The tier skips an extra size by a rough time estimate, so which sizes it checks
+        # would vary from run to run; they are few (exact.MAX_EXTRA_ENTRIES), so check them
+        # all, as an unhurried run would.
+        unhurried = exact.attempt(claim, Budget(math.inf, witness=False))
+        if unhurried is not None:
+            return unhurried, ""
+    return result, ""
+
+
+def _cut_short(budget: Budget, tried: int, why: str) -> str:
+    return (f"repairs cut short by the budget of {budget.seconds:g} s after {tried} of at "
+            f"most {MAX_CANDIDATES} candidates ({why}); more time may find others")
 
 
 # --- the neighbourhood ------------------------------------------------------------------

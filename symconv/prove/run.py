@@ -11,9 +11,8 @@ import time
 from collections.abc import Callable
 
 from symconv.lang.claims import Claim
-from symconv.prove.explain import explanations
+from symconv.prove import explain, repair
 from symconv.prove.general import shared_sides
-from symconv.prove.repair import repairs
 from symconv.prove.tiers import decide
 from symconv.prove.verdict import Budget, Result, Verdict
 
@@ -26,14 +25,17 @@ def run_tiers(claim: Claim, budget: Budget | None = None, diagnose: bool = True,
     (:data:`~symconv.prove.tiers.TIER_WEIGHTS`).  ``preempt`` stops a tier with an
     interval timer when its share runs out (main thread only); ``on_tier(name)`` is
     called as each tier starts.  With ``diagnose``, a REFUTED ``==`` claim also gets its
-    checked explanations and nearest true repairs, within the same budget.
+    checked explanations and nearest true repairs, within the same budget (a warning says
+    when the budget cut either short).
     """
     budget = budget or Budget(claim.budget)
     with shared_sides():  # repair candidates share most sides with the statement
         result = decide(claim, budget, preempt=preempt, on_tier=on_tier)
         if diagnose and result.verdict is Verdict.REFUTED:
             began = time.monotonic()
-            result.explanations = explanations(claim, result, budget)
-            result.repairs = repairs(claim, budget, result)
+            result.explanations, cut_short = explain.search(claim, result, budget)
+            result.repairs, repairs_cut_short = repair.search(claim, budget, result)
+            # the lists are a fixed amount of work; only the safety stop makes them vary
+            result.warnings += [note for note in (cut_short, repairs_cut_short) if note]
             result.seconds += time.monotonic() - began
     return result
