@@ -75,9 +75,9 @@ PROBABLE: :mod:`symconv.prove.random` (750: sizes, seeds, the degree and height 
 behind the error probability, with :func:`symconv.prove.evaluate.degree`, 15) and
 :mod:`symconv.prove.modular` (571: NTT convolutions and Z[ζ_L] → F_p).
 
-In all, 7,248 lines: shared by every verdict 3,500 (the core 2,549, the parser and
+In all, 7,234 lines: shared by every verdict 3,500 (the core 2,549, the parser and
 SignalSpec 726, the tiers' decision and the cache 225), PROVED 764 (the checker 611),
-VERIFIED 1,663 (packed 1,237), PROBABLE 1,321.  Most of it is the exact arithmetic and
+VERIFIED 1,649 (packed 1,237), PROBABLE 1,321.  Most of it is the exact arithmetic and
 the packed engine that VERIFIED needs anyway; the general tier's prover (general, rules,
 sums, certificate and the derivation records, 4,005 lines) is outside it.
 """
