@@ -20,7 +20,7 @@ verdict slow, missing or badly shown, never wrong.
 
 Shared by every verdict:
 
-- the statement parser :mod:`symconv.lang.dsl` (664) and what a declared signal is,
+- the statement parser :mod:`symconv.lang.dsl` (686) and what a declared signal is,
   :class:`symconv.lang.claims.SignalSpec` (45: shape, origin, real, literal, kernel);
 - the meaning of the operations, :mod:`symconv.core.ops` (660), on
   :mod:`symconv.core.signal` (573), with exact arithmetic in
@@ -75,11 +75,11 @@ PROBABLE: :mod:`symconv.prove.random` (742: sizes, seeds, the degree and height 
 behind the error probability, with :func:`symconv.prove.evaluate.degree`, 15) and
 :mod:`symconv.prove.modular` (571: NTT convolutions and Z[ζ_L] → F_p).
 
-In all, 7,219 lines: shared by every verdict 3,464 (the core 2,530, the parser and
-SignalSpec 709, the tiers' decision and the cache 225), PROVED 788 (the checker 635),
+In all, 7,241 lines: shared by every verdict 3,486 (the core 2,530, the parser and
+SignalSpec 731, the tiers' decision and the cache 225), PROVED 788 (the checker 635),
 VERIFIED 1,654 (packed 1,229), PROBABLE 1,313.  Most of it is the exact arithmetic and
 the packed engine that VERIFIED needs anyway; the general tier's prover (general, rules,
-sums, certificate and the derivation records, 3,949 lines) is outside it.
+sums, certificate and the derivation records, 4,040 lines) is outside it.
 """
 
 from symconv.lang.claims import TIER_NAMES

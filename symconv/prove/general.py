@@ -483,13 +483,8 @@ def _canonical_moves(mono: Monomial, form: LinearForm) -> tuple[list[Move], list
     # when no order pivots every variable (a strided layer's output s·o has no factor with
     # coefficient ±1), the Hermite normal form of the term's index matrix, on Z^d
     for hermite in (False, True) if not mono.torus else (False,):
-        attempts = _hermite_attempts(mono, used) if hermite else \
-            (_pivot(mono, factor_order, used)
-             for factor_order in itertools.permutations(range(len(mono.atoms))))
-        for attempt_moves in attempts:
-            if attempt_moves is None:
-                continue
-            result, moves, forms = attempt_moves
+        attempts = _hermite_attempts(mono, used) if hermite else _pivot_attempts(mono, used)
+        for result, moves, forms in attempts:
             key = (tuple(sorted(atom_key(normal_indicator(a)) for a in result.atoms)),
                    result.phase.quadratic,
                    result.phase.linear, result.phase.constant,
@@ -511,8 +506,8 @@ _LazyMove = tuple[str, dict[str, Any], Callable[[], tuple[str, str]]]
 _Substitution = tuple[tuple[tuple[int, ...], ...], tuple[tuple[int, ...], ...]]
 
 
-def _reindex_note(var: str, new_var: str, index: Index, inverse: Index,
-                  torus: bool) -> tuple[str, str]:
+def _reindex_note(var: str, new_var: str, index: Index, torus: bool) -> tuple[str, str]:
+    inverse = (Index.var(new_var) - index.substitute(var, Index())).scaled(index.coeff(var))
     # on Z_n^d the summand is n-periodic in each variable (signals read mod n, ω^n = 1)
     group, group_latex = ("Z_n^d (the summand is n-periodic: ω^n = 1)",
                           r"$\mathbb{Z}_n^d$ (the summand is $n$-periodic: $\omega^n = 1$)") \
@@ -632,52 +627,78 @@ def _lattice_note(variables: tuple[str, ...], new_vars: tuple[str, ...],
     return why, why
 
 
-def _pivot(mono: Monomial, factor_order: tuple[int, ...], used: set[str]
-           ) -> tuple[Monomial, list[_LazyMove], list[LinearForm]] | None:
-    """Re-index so that the factors, in ``factor_order``, get plain variable indices: the
-    result, the moves and the form after each move."""
-    form = LinearForm((mono,))
-    remaining = list(mono.variables)
-    pivots: list[str] = []
-    moves: list[_LazyMove] = []
-    forms: list[LinearForm] = []
-    names = fresh_names(used)
-    for position in factor_order:
-        if not remaining:
-            break
-        index = form.monomials[0].atoms[position].index
-        var = next((v for v in remaining if abs(index.coeff(v)) == 1), None)
-        if var is None:
-            continue
-        remaining.remove(var)
-        if index == Index.var(var):
-            pivots.append(var)
-            continue
-        new_var = next(names)
-        rest = index.substitute(var, Index())
-        inverse = (Index.var(new_var) - rest).scaled(index.coeff(var))
-        params: dict[str, Any] = {"var": var, "new_var": new_var, "image": index}
-        form = reindex_rule(form, 0, var, new_var, index)
-        moves.append(("reindex", params, functools.partial(
-            _reindex_note, var, new_var, index, inverse, mono.torus)))
-        forms.append(form)
-        pivots.append(new_var)
-    if remaining:
-        return None
-    current = form.monomials[0]
-    if tuple(pivots) != current.variables:
-        order_params = {"order": tuple(pivots)}
+# one factor order's pivot search after some of its factors: the form, the variables not yet
+# pivoted, the pivots in order, the moves and the form after each
+_PivotState = tuple[LinearForm, tuple[str, ...], tuple[str, ...], tuple[_LazyMove, ...],
+                    tuple[LinearForm, ...]]
+
+
+def _pivot_attempts(mono: Monomial, used: set[str]
+                    ) -> Iterator[tuple[Monomial, list[_LazyMove], list[LinearForm]]]:
+    """For each factor order in turn, the term re-indexed so that the factors, in that
+    order, get plain variable indices (nothing when a variable is left): the result, the
+    moves and the form after each move.
+
+    The search after a prefix of an order is that of every order with that prefix, so each
+    prefix is searched once; an order that has pivoted every variable in a prefix met before
+    is not given again (its term was compared already, and the first one met is kept on ties)."""
+    new_names = list(itertools.islice(fresh_names(used), len(mono.variables)))
+    start: _PivotState = (LinearForm((mono,)), mono.variables, (), (), ())
+    states: dict[tuple[int, ...], _PivotState] = {(): start}
+    finished: set[tuple[int, ...]] = set()
+    for factor_order in itertools.permutations(range(len(mono.atoms))):
+        prefix: tuple[int, ...] = ()
+        state = start
+        for position in factor_order:
+            if not state[1]:
+                break
+            prefix += (position,)
+            if prefix not in states:
+                states[prefix] = _pivot_step(state, position, new_names[len(state[3])],
+                                             mono.torus)
+            state = states[prefix]
+        if not state[1] and prefix not in finished:
+            finished.add(prefix)
+            yield _pivot_end(*state)
+
+
+def _pivot_step(state: _PivotState, position: int, new_var: str, torus: bool) -> _PivotState:
+    """The search after one more factor: its first variable with coefficient ±1 not yet
+    pivoted becomes a plain variable (re-indexed to ``new_var`` unless it is one)."""
+    form, remaining, pivots, moves, forms = state
+    index = form.monomials[0].atoms[position].index
+    var = next((v for v in remaining if abs(index.coeff(v)) == 1), None)
+    if var is None:
+        return state
+    remaining = remaining[:remaining.index(var)] + remaining[remaining.index(var) + 1:]
+    if index == Index.var(var):
+        return form, remaining, (*pivots, var), moves, forms
+    params: dict[str, Any] = {"var": var, "new_var": new_var, "image": index}
+    after = reindex_rule(form, 0, var, new_var, index)
+    move: _LazyMove = ("reindex", params,
+                       functools.partial(_reindex_note, var, new_var, index, torus))
+    return after, remaining, (*pivots, new_var), (*moves, move), (*forms, after)
+
+
+def _pivot_end(form: LinearForm, remaining: tuple[str, ...], pivots: tuple[str, ...],
+               moves: tuple[_LazyMove, ...], forms: tuple[LinearForm, ...]
+               ) -> tuple[Monomial, list[_LazyMove], list[LinearForm]]:
+    """A finished pivot search: the sums in the order of the pivots, renamed canonically."""
+    all_moves, all_forms = list(moves), list(forms)
+    if pivots != form.monomials[0].variables:
+        order_params = {"order": pivots}
         form = exchange_rule(form, 0, **order_params)
         note = "the sums are finite, so their order may be exchanged"
-        moves.append(("exchange", order_params, lambda: (note, note)))
-        forms.append(form)
+        all_moves.append(("exchange", order_params, lambda: (note, note)))
+        all_forms.append(form)
     canonical = dict(zip(pivots, fresh_names(set()), strict=False))
     mapping = {old: new for old, new in canonical.items() if old != new}
     if mapping:
         form = rename_rule(form, 0, mapping)
-        moves.append(("rename", {"mapping": mapping}, functools.partial(_rename_note, mapping)))
-        forms.append(form)
-    return form.monomials[0], moves, forms
+        all_moves.append(("rename", {"mapping": mapping},
+                          functools.partial(_rename_note, mapping)))
+        all_forms.append(form)
+    return form.monomials[0], all_moves, all_forms
 
 
 def derive(claim: Claim) -> Derivation | None:
