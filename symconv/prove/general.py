@@ -546,7 +546,7 @@ def _hermite_attempts(mono: Monomial, used: set[str]
     def rank(positions: tuple[int, ...]) -> int:  # of a set of rows: their order is no matter
         key = frozenset(positions)
         if key not in ranks:
-            ranks[key] = _rank([[Fraction(c) for c in rows[p]] for p in key])
+            ranks[key] = _rank([list(rows[p]) for p in key])
         return ranks[key]
 
     new_vars = tuple(itertools.islice(fresh_names(used), k))
