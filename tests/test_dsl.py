@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import pickle
+import subprocess
+import sys
 from fractions import Fraction
 
 import pytest
@@ -53,6 +57,21 @@ def test_columns_are_recorded_but_not_compared() -> None:
     assert s.right.col == 7
     assert s.right.args[1].col == 15
     assert Name("a", col=3) == Name("a", col=9)
+
+
+def test_a_node_keeps_the_hash_of_its_fields_and_no_copy_carries_it() -> None:
+    s = parse_statement('conv(a, flip(b, 1)) + 0.5 * a == corr(a, b, mode="same")')
+    assert hash(s.left) == hash((s.left.op, s.left.left, s.left.right))  # the dataclass hash
+    assert hash(Name("a", col=3)) == hash(Name("a", col=9))
+    assert "_hash" not in pickle.loads(pickle.dumps(s)).__dict__
+    # a tree pickled by a process with other string hashes (a spawned worker) is found here
+    code = ("import pickle, sys; from symconv.lang.dsl import parse_statement; "
+            f"s = parse_statement({s.text!r}); hash(s); sys.stdout.buffer.write(pickle.dumps(s))")
+    env = {**os.environ, "PYTHONHASHSEED": "12345"}
+    there = pickle.loads(subprocess.run([sys.executable, "-c", code], env=env, check=True,
+                                        capture_output=True).stdout)
+    assert {s: 1, s.left: 2}[there] == 1
+    assert {s: 1, s.left: 2}[there.left] == 2
 
 
 def test_operators_keywords_and_negation() -> None:

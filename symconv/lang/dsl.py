@@ -28,9 +28,9 @@ import keyword
 import re
 import unicodedata
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from fractions import Fraction
-from typing import TypeAlias
+from typing import Any, TypeAlias
 
 from symconv.errors import ClaimFileError, InputLimitError, did_you_mean
 from symconv.lang.operations import (
@@ -50,12 +50,27 @@ class _Located:
 
     col: int = field(default=0, compare=False, repr=False, kw_only=True)
 
+    def __hash__(self) -> int:
+        # The memos of the search hash whole trees again and again (repair candidates are
+        # built from the claim's own nodes): each node keeps its hash, the dataclass one
+        # (every class below names this one, or the decorator would generate its own).
+        known = self.__dict__.get("_hash")
+        if known is None:
+            known = hash(tuple(getattr(self, f.name) for f in fields(self) if f.compare))
+            self.__dict__["_hash"] = known  # not a field: never compared, shown or replaced
+        return known
+
+    def __getstate__(self) -> dict[str, Any]:
+        # string hashes differ between processes (PYTHONHASHSEED): a copy computes its own
+        return {k: v for k, v in self.__dict__.items() if k != "_hash"}
+
 
 @dataclass(frozen=True)
 class Name(_Located):
     """A signal named in the claim's ``signals`` table."""
 
     id: str
+    __hash__ = _Located.__hash__
 
 
 @dataclass(frozen=True)
@@ -63,6 +78,7 @@ class Number(_Located):
     """An exact real constant (``3``, ``0.25`` and ``1e-3`` become Fractions)."""
 
     value: Fraction
+    __hash__ = _Located.__hash__
 
 
 @dataclass(frozen=True)
@@ -70,6 +86,7 @@ class Imag(_Located):
     """An imaginary constant ``value * i`` (written ``2j``)."""
 
     value: Fraction
+    __hash__ = _Located.__hash__
 
 
 @dataclass(frozen=True)
@@ -77,6 +94,7 @@ class Str(_Located):
     """A string; only allowed as a keyword value (``mode="same"``)."""
 
     value: str
+    __hash__ = _Located.__hash__
 
 
 @dataclass(frozen=True)
@@ -84,6 +102,7 @@ class Call(_Located):
     func: str
     args: tuple[Node, ...]
     kwargs: tuple[tuple[str, Node], ...]
+    __hash__ = _Located.__hash__
 
 
 @dataclass(frozen=True)
@@ -93,11 +112,13 @@ class BinOp(_Located):
     op: str
     left: Node
     right: Node
+    __hash__ = _Located.__hash__
 
 
 @dataclass(frozen=True)
 class Neg(_Located):
     operand: Node
+    __hash__ = _Located.__hash__
 
 
 Node: TypeAlias = Name | Number | Imag | Str | Call | BinOp | Neg
@@ -111,6 +132,7 @@ class Statement(_Located):
     op: str
     right: Node
     text: str
+    __hash__ = _Located.__hash__
 
 
 # Limits on a statement, checked before any work is done (see InputLimitError).

@@ -161,6 +161,7 @@ from symconv.prove.rules import (
     DslSide,
     RuleError,
     SizeForm,
+    _rank,
     _UnfoldContext,
     atom_key,
     box_of,
@@ -499,16 +500,11 @@ def _canonical_moves(mono: Monomial, form: LinearForm) -> tuple[list[Move], list
     best: tuple[Any, ...] | None = None
     best_moves: list[_LazyMove] = []
     best_forms: list[LinearForm] = []
-    substituted: dict[Any, Any] = {}  # orders that give one lattice substitution give one term
     # when no order pivots every variable (a strided layer's output s·o has no factor with
     # coefficient ±1), the Hermite normal form of the term's index matrix, on Z^d
     for hermite in (False, True) if not mono.torus else (False,):
-        for factor_order in itertools.permutations(range(len(mono.atoms))):
-            attempt_moves = _hermite(mono, factor_order, used, substituted) if hermite else \
-                _pivot(mono, factor_order, used)
-            if attempt_moves is None:
-                continue
-            result, moves, forms = attempt_moves
+        attempts = _hermite_attempts(mono, used) if hermite else _pivot_attempts(mono, used)
+        for result, moves, forms in attempts:
             key = (tuple(sorted(atom_key(normal_indicator(a)) for a in result.atoms)),
                    result.phase.quadratic,
                    result.phase.linear, result.phase.constant,
@@ -525,10 +521,13 @@ def _canonical_moves(mono: Monomial, form: LinearForm) -> tuple[list[Move], list
 Move = tuple[str, dict[str, Any], str, str]  # rule, params, justification (text, LaTeX)
 # a move whose justification is written only if its factor order is the one kept
 _LazyMove = tuple[str, dict[str, Any], Callable[[], tuple[str, str]]]
+# a lattice substitution v = U·w + r: U's rows, and each r_i as integers (its coefficients
+# on the term's other variables, then its constant vector)
+_Substitution = tuple[tuple[tuple[int, ...], ...], tuple[tuple[int, ...], ...]]
 
 
-def _reindex_note(var: str, new_var: str, index: Index, inverse: Index,
-                  torus: bool) -> tuple[str, str]:
+def _reindex_note(var: str, new_var: str, index: Index, torus: bool) -> tuple[str, str]:
+    inverse = (Index.var(new_var) - index.substitute(var, Index())).scaled(index.coeff(var))
     # on Z_n^d the summand is n-periodic in each variable (signals read mod n, ω^n = 1)
     group, group_latex = ("Z_n^d (the summand is n-periodic: ω^n = 1)",
                           r"$\mathbb{Z}_n^d$ (the summand is $n$-periodic: $\omega^n = 1$)") \
@@ -540,51 +539,93 @@ def _reindex_note(var: str, new_var: str, index: Index, inverse: Index,
     return why, why_latex
 
 
-def _hermite(mono: Monomial, factor_order: tuple[int, ...], used: set[str],
-             substituted: dict[Any, Any]) -> tuple[Monomial, list[_LazyMove], list[LinearForm]] | None:
-    """Re-index every sum at once, v = U·(w + s), so that the factors' index matrix, rows in
-    ``factor_order``, is in column Hermite normal form (U unimodular) and each pivot row's
-    rest (its x and constant parts) is reduced modulo its pivot (the shift s): equal terms
-    get equal forms.  None when the rows do not have full rank.  ``substituted`` keeps the
-    result per substitution (U, s): many orders lead to the same one."""
+def _hermite_attempts(mono: Monomial, used: set[str]
+                      ) -> Iterator[tuple[Monomial, list[_LazyMove], list[LinearForm]]]:
+    """For each factor order in turn, every sum re-indexed at once, v = U·(w + s), so that
+    the factors' index matrix, rows in that order and the indicators' after them, is in
+    column Hermite normal form (U unimodular) and each pivot row's rest (its x and constant
+    parts) is reduced modulo its pivot (the shift s): equal terms get equal forms.  Orders
+    whose rows do not have full rank give nothing.
+
+    U and s depend only on the rows up to the one that completes the rank (:func:`column_hnf`
+    has chosen U by then, and later rows' rests enter no pivot), so they are computed once per
+    such prefix, in integers; a substitution met before is not given again (its term was
+    compared already, and the first one met is kept on ties)."""
     variables = mono.variables
     k = len(variables)
-    indices = [mono.atoms[p].index for p in factor_order] + list(mono.points)
-    matrix, unimodular = column_hnf([[index.coeff(v) for v in variables] for index in indices], k)
-    rests = [Index(tuple((v, c) for v, c in index.coeffs if v not in variables), index.const)
+    indices = [a.index for a in mono.atoms] + list(mono.points)
+    others = sorted({v for index in indices for v, _ in index.coeffs} - set(variables))
+    width = max((len(index.const) for index in indices), default=0)
+    if any(index.const and len(index.const) != width for index in indices):
+        raise SymconvError("constant vectors with different numbers of axes")
+    rows = [tuple(index.coeff(v) for v in variables) for index in indices]
+    rests = [tuple(index.coeff(v) for v in others) + (index.const or (0,) * width)
              for index in indices]
-    shifts = [Index() for _ in range(k)]
+    ranks: dict[frozenset[int], int] = {}
+
+    def rank(positions: tuple[int, ...]) -> int:  # of a set of rows: their order is no matter
+        key = frozenset(positions)
+        if key not in ranks:
+            ranks[key] = _rank([list(rows[p]) for p in key])
+        return ranks[key]
+
+    new_vars = tuple(itertools.islice(fresh_names(used), k))
+    by_prefix: dict[tuple[tuple[tuple[int, ...], tuple[int, ...]], ...], _Substitution] = {}
+    seen: set[_Substitution] = set()
+    points = tuple(range(len(mono.atoms), len(indices)))
+    for factor_order in itertools.permutations(range(len(mono.atoms))):
+        sequence = factor_order + points
+        length = next((m for m in range(len(sequence) + 1) if rank(sequence[:m]) == k), None)
+        if length is None:
+            continue
+        prefix = tuple((rows[p], rests[p]) for p in sequence[:length])
+        if prefix not in by_prefix:
+            by_prefix[prefix] = _hermite_substitution(prefix, k)
+        substitution = by_prefix[prefix]
+        if substitution not in seen:
+            seen.add(substitution)
+            yield _lattice_moves(mono, substitution, new_vars, others)
+
+
+def _hermite_substitution(prefix: tuple[tuple[tuple[int, ...], tuple[int, ...]], ...],
+                          k: int) -> _Substitution:
+    """U and the rests r = U·s of :func:`_hermite_attempts` for rows (coefficients, rest) of
+    rank k, the last one completing it."""
+    matrix, unimodular = column_hnf([list(row) for row, _ in prefix], k)
+    rests = [list(rest) for _, rest in prefix]
+    width = len(rests[0]) if rests else 0
+    shifts = [[0] * width for _ in range(k)]
     col = 0
     for r, row in enumerate(matrix):
         if col == k or row[col] == 0:
             continue
-        pivot, rest = row[col], rests[r]
-        shifts[col] = -(sum((Index.var(v, c // pivot) for v, c in rest.coeffs if c // pivot),
-                            Index()) + Index.constant(tuple(c // pivot for c in rest.const)))
-        rests = [other + shifts[col].scaled(matrix[q][col]) for q, other in enumerate(rests)]
+        pivot = row[col]
+        shifts[col] = [-(c // pivot) for c in rests[r]]
+        rests = [[a + matrix[q][col] * b for a, b in zip(other, shifts[col], strict=True)]
+                 for q, other in enumerate(rests)]
         col += 1
-    if col < k:
-        return None
-    names = fresh_names(used)
-    new_vars = tuple(next(names) for _ in range(k))
-    offsets = tuple(sum((shifts[j].scaled(unimodular[i][j]) for j in range(k)), Index())
-                    for i in range(k))
-    key = (tuple(map(tuple, unimodular)), offsets)
-    if key in substituted:
-        return substituted[key]
+    offsets = tuple(tuple(sum(unimodular[i][j] * shifts[j][c] for j in range(k))
+                          for c in range(width)) for i in range(k))
+    return tuple(map(tuple, unimodular)), offsets
+
+
+def _lattice_moves(mono: Monomial, substitution: _Substitution, new_vars: tuple[str, ...],
+                   others: list[str]) -> tuple[Monomial, list[_LazyMove], list[LinearForm]]:
+    """The lattice re-indexing of one term by ``substitution`` (rests on the variables
+    ``others``), then the renaming to canonical names: the result, the moves, the forms."""
+    unimodular, vectors = substitution
+    offsets = tuple(Index(tuple((v, c) for v, c in zip(others, vector, strict=False) if c),
+                          vector[len(others):] if any(vector[len(others):]) else ())
+                    for vector in vectors)
     inverse = inverse_matrix([[Fraction(c) for c in row] for row in unimodular])
     assert inverse is not None and all(c.denominator == 1 for row in inverse for c in row)
     params: dict[str, Any] = {
-        "new_vars": new_vars, "matrix": tuple(map(tuple, unimodular)),
+        "new_vars": new_vars, "matrix": unimodular,
         "inverse": tuple(tuple(int(c) for c in row) for row in inverse), "rests": offsets}
     form = RULES["lattice"](LinearForm((mono,)), monomial=0, **params)
     assert isinstance(form, LinearForm)
-    images = [sum((Index.var(w, unimodular[i][j]) for j, w in enumerate(new_vars)), offsets[i])
-              for i in range(k)]
-    shown = ", ".join(f"{v} = {image.text()}" for v, image in zip(variables, images, strict=True))
-    why = (f"substitute {shown} (an integer matrix with an integer inverse: a bijection of "
-           f"Z^d for each sum), the Hermite normal form of the indices")
-    moves: list[_LazyMove] = [("lattice", params, lambda: (why, why))]
+    moves: list[_LazyMove] = [("lattice", params, functools.partial(
+        _lattice_note, mono.variables, new_vars, unimodular, offsets))]
     forms = [form]
     mapping = {old: new for old, new in zip(new_vars, fresh_names(set()), strict=False)
                if old != new}
@@ -592,56 +633,92 @@ def _hermite(mono: Monomial, factor_order: tuple[int, ...], used: set[str],
         form = rename_rule(form, 0, mapping)
         moves.append(("rename", {"mapping": mapping}, functools.partial(_rename_note, mapping)))
         forms.append(form)
-    substituted[key] = form.monomials[0], moves, forms
     return form.monomials[0], moves, forms
 
 
-def _pivot(mono: Monomial, factor_order: tuple[int, ...], used: set[str]
-           ) -> tuple[Monomial, list[_LazyMove], list[LinearForm]] | None:
-    """Re-index so that the factors, in ``factor_order``, get plain variable indices: the
-    result, the moves and the form after each move."""
-    form = LinearForm((mono,))
-    remaining = list(mono.variables)
-    pivots: list[str] = []
-    moves: list[_LazyMove] = []
-    forms: list[LinearForm] = []
-    names = fresh_names(used)
-    for position in factor_order:
-        if not remaining:
-            break
-        index = form.monomials[0].atoms[position].index
-        var = next((v for v in remaining if abs(index.coeff(v)) == 1), None)
-        if var is None:
-            continue
-        remaining.remove(var)
-        if index == Index.var(var):
-            pivots.append(var)
-            continue
-        new_var = next(names)
-        rest = index.substitute(var, Index())
-        inverse = (Index.var(new_var) - rest).scaled(index.coeff(var))
-        params: dict[str, Any] = {"var": var, "new_var": new_var, "image": index}
-        form = reindex_rule(form, 0, var, new_var, index)
-        moves.append(("reindex", params, functools.partial(
-            _reindex_note, var, new_var, index, inverse, mono.torus)))
-        forms.append(form)
-        pivots.append(new_var)
-    if remaining:
-        return None
-    current = form.monomials[0]
-    if tuple(pivots) != current.variables:
-        order_params = {"order": tuple(pivots)}
+def _lattice_note(variables: tuple[str, ...], new_vars: tuple[str, ...],
+                  unimodular: tuple[tuple[int, ...], ...], offsets: tuple[Index, ...]
+                  ) -> tuple[str, str]:
+    images = [sum((Index.var(w, row[j]) for j, w in enumerate(new_vars)), offset)
+              for row, offset in zip(unimodular, offsets, strict=True)]
+    shown = ", ".join(f"{v} = {image.text()}" for v, image in zip(variables, images, strict=True))
+    why = (f"substitute {shown} (an integer matrix with an integer inverse: a bijection of "
+           f"Z^d for each sum), the Hermite normal form of the indices")
+    return why, why
+
+
+# one factor order's pivot search after some of its factors: the form, the variables not yet
+# pivoted, the pivots in order, the moves and the form after each
+_PivotState = tuple[LinearForm, tuple[str, ...], tuple[str, ...], tuple[_LazyMove, ...],
+                    tuple[LinearForm, ...]]
+
+
+def _pivot_attempts(mono: Monomial, used: set[str]
+                    ) -> Iterator[tuple[Monomial, list[_LazyMove], list[LinearForm]]]:
+    """For each factor order in turn, the term re-indexed so that the factors, in that
+    order, get plain variable indices (nothing when a variable is left): the result, the
+    moves and the form after each move.
+
+    The search after a prefix of an order is that of every order with that prefix, so each
+    prefix is searched once; an order that has pivoted every variable in a prefix met before
+    is not given again (its term was compared already, and the first one met is kept on ties)."""
+    new_names = list(itertools.islice(fresh_names(used), len(mono.variables)))
+    start: _PivotState = (LinearForm((mono,)), mono.variables, (), (), ())
+    states: dict[tuple[int, ...], _PivotState] = {(): start}
+    finished: set[tuple[int, ...]] = set()
+    for factor_order in itertools.permutations(range(len(mono.atoms))):
+        prefix: tuple[int, ...] = ()
+        state = start
+        for position in factor_order:
+            if not state[1]:
+                break
+            prefix += (position,)
+            if prefix not in states:
+                states[prefix] = _pivot_step(state, position, new_names[len(state[3])],
+                                             mono.torus)
+            state = states[prefix]
+        if not state[1] and prefix not in finished:
+            finished.add(prefix)
+            yield _pivot_end(*state)
+
+
+def _pivot_step(state: _PivotState, position: int, new_var: str, torus: bool) -> _PivotState:
+    """The search after one more factor: its first variable with coefficient ±1 not yet
+    pivoted becomes a plain variable (re-indexed to ``new_var`` unless it is one)."""
+    form, remaining, pivots, moves, forms = state
+    index = form.monomials[0].atoms[position].index
+    var = next((v for v in remaining if abs(index.coeff(v)) == 1), None)
+    if var is None:
+        return state
+    remaining = remaining[:remaining.index(var)] + remaining[remaining.index(var) + 1:]
+    if index == Index.var(var):
+        return form, remaining, (*pivots, var), moves, forms
+    params: dict[str, Any] = {"var": var, "new_var": new_var, "image": index}
+    after = reindex_rule(form, 0, var, new_var, index)
+    move: _LazyMove = ("reindex", params,
+                       functools.partial(_reindex_note, var, new_var, index, torus))
+    return after, remaining, (*pivots, new_var), (*moves, move), (*forms, after)
+
+
+def _pivot_end(form: LinearForm, remaining: tuple[str, ...], pivots: tuple[str, ...],
+               moves: tuple[_LazyMove, ...], forms: tuple[LinearForm, ...]
+               ) -> tuple[Monomial, list[_LazyMove], list[LinearForm]]:
+    """A finished pivot search: the sums in the order of the pivots, renamed canonically."""
+    all_moves, all_forms = list(moves), list(forms)
+    if pivots != form.monomials[0].variables:
+        order_params = {"order": pivots}
         form = exchange_rule(form, 0, **order_params)
         note = "the sums are finite, so their order may be exchanged"
-        moves.append(("exchange", order_params, lambda: (note, note)))
-        forms.append(form)
+        all_moves.append(("exchange", order_params, lambda: (note, note)))
+        all_forms.append(form)
     canonical = dict(zip(pivots, fresh_names(set()), strict=False))
     mapping = {old: new for old, new in canonical.items() if old != new}
     if mapping:
         form = rename_rule(form, 0, mapping)
-        moves.append(("rename", {"mapping": mapping}, functools.partial(_rename_note, mapping)))
-        forms.append(form)
-    return form.monomials[0], moves, forms
+        all_moves.append(("rename", {"mapping": mapping},
+                          functools.partial(_rename_note, mapping)))
+        all_forms.append(form)
+    return form.monomials[0], all_moves, all_forms
 
 
 def derive(claim: Claim) -> Derivation | None:

@@ -843,11 +843,12 @@ def is_finite(mono: Monomial) -> bool:
     # indicator [L = 0] fixes L as a signal's finite support bounds an atom's index
     indices = [atom.index for atom in mono.atoms if not extended_signal(atom.signal)] + \
         list(mono.points)
-    rows = [[Fraction(index.coeff(v)) for v in mono.variables] for index in indices]
+    rows = [[index.coeff(v) for v in mono.variables] for index in indices]
     return _rank(rows) == len(mono.variables)
 
 
-def _rank(rows: list[list[Fraction]]) -> int:
+def _rank(rows: list[list[int]]) -> int:
+    # in integers: a row minus a multiple of the pivot row becomes that, times the pivot
     rows = [list(r) for r in rows]
     rank = 0
     width = len(rows[0]) if rows else 0
@@ -858,8 +859,8 @@ def _rank(rows: list[list[Fraction]]) -> int:
         rows[rank], rows[pivot] = rows[pivot], rows[rank]
         for r in range(len(rows)):
             if r != rank and rows[r][col] != 0:
-                factor = rows[r][col] / rows[rank][col]
-                rows[r] = [a - factor * b for a, b in zip(rows[r], rows[rank], strict=True)]
+                head, factor = rows[rank][col], rows[r][col]
+                rows[r] = [head * a - factor * b for a, b in zip(rows[r], rows[rank], strict=True)]
         rank += 1
     return rank
 
