@@ -49,8 +49,20 @@ class Backend(Protocol):
     def neg(self, value: Any) -> Any: ...
 
 
-def evaluate(node: Node, env: Mapping[str, Any], backend: Backend) -> Any:
-    """The value of ``node`` with signal names bound by ``env``."""
+def evaluate(node: Node, env: Mapping[str, Any], backend: Backend,
+             memo: dict[Node, Any] | None = None) -> Any:
+    """The value of ``node`` with signal names bound by ``env``; ``memo`` (for a backend whose
+    values are never mutated) keeps each sub-expression's value, so a repeated one is
+    evaluated once."""
+    if memo is None:
+        return _evaluate(node, env, backend, None)
+    if node not in memo:
+        memo[node] = _evaluate(node, env, backend, memo)
+    return memo[node]
+
+
+def _evaluate(node: Node, env: Mapping[str, Any], backend: Backend,
+              memo: dict[Node, Any] | None) -> Any:
     if isinstance(node, Name):
         return env[node.id]
     if isinstance(node, Number):
@@ -58,21 +70,22 @@ def evaluate(node: Node, env: Mapping[str, Any], backend: Backend) -> Any:
     if isinstance(node, Imag):
         return backend.imag(node.value)
     if isinstance(node, Neg):
-        return backend.neg(evaluate(node.operand, env, backend))
+        return backend.neg(evaluate(node.operand, env, backend, memo))
     if isinstance(node, BinOp):
-        return backend.binary(node.op, evaluate(node.left, env, backend),
-                              evaluate(node.right, env, backend))
+        return backend.binary(node.op, evaluate(node.left, env, backend, memo),
+                              evaluate(node.right, env, backend, memo))
     if isinstance(node, Call):
-        return _call(node, env, backend)
+        return _call(node, env, backend, memo)
     raise ClaimFileError(f"column {node.col + 1}: a string is only allowed as a keyword value")
 
 
-def _call(node: Call, env: Mapping[str, Any], backend: Backend) -> Any:
+def _call(node: Call, env: Mapping[str, Any], backend: Backend,
+          memo: dict[Node, Any] | None) -> Any:
     n_signals = OPERATIONS[node.func].signals
-    signals = [evaluate(a, env, backend) for a in node.args[:n_signals]]
+    signals = [evaluate(a, env, backend, memo) for a in node.args[:n_signals]]
     ints = [integer_value(a) for a in node.args[n_signals:]]
     if OPERATIONS[node.func].size_lengths:  # lengths may follow the sizes: len(a) + len(b) - 1
-        ints = [size_expression_value(a, lambda arg: _shape(evaluate(arg, env, backend)))
+        ints = [size_expression_value(a, lambda arg: _shape(evaluate(arg, env, backend, memo)))
                 for a in node.args[n_signals:]]
     options: dict[str, Any] = {}
     for key, value in node.kwargs:
@@ -85,8 +98,10 @@ def _shape(value: Any) -> tuple[int, ...]:
     return value.shape if hasattr(value, "shape") else value.value.shape
 
 
-def evaluate_sides(statement: Statement, env: Mapping[str, Any], backend: Backend) -> tuple[Any, Any]:
-    return evaluate(statement.left, env, backend), evaluate(statement.right, env, backend)
+def evaluate_sides(statement: Statement, env: Mapping[str, Any], backend: Backend,
+                   memo: dict[Node, Any] | None = None) -> tuple[Any, Any]:
+    return (evaluate(statement.left, env, backend, memo),
+            evaluate(statement.right, env, backend, memo))
 
 
 class ExactBackend:

@@ -1233,5 +1233,6 @@ def _packed_sides(statement: Statement, env: Mapping[str, Signal],
     bound = max(degree(statement.left, symbolic), degree(statement.right, symbolic))
     backend = PackedBackend(MonomialCodec(set().union(*generators.values()), bound))
     packed = {name: backend.pack(s) for name, s in env.items()}
-    left, right = evaluate_sides(statement, packed, backend)
+    # packed values are never mutated, so a sub-expression both sides share is evaluated once
+    left, right = evaluate_sides(statement, packed, backend, memo={})
     return backend, left, right
