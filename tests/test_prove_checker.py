@@ -316,6 +316,18 @@ def test_sizes_count_per_axis_on_a_non_square_torus() -> None:
                                           "size(f, 1) * size(f, 0) * sum(f * conj(f))")
 
 
+@pytest.mark.parametrize("size", ["len(conv(f, f))", "len(upsample(f, 2))", "numel(conv(f, f))",
+                                  "size(corr(f, f), 0)"])
+def test_a_size_on_the_torus_is_of_a_signal_on_a_box_of_shape_n(size: str) -> None:
+    # ops' len(conv(f, f)) is 2n - 1, not the n of Z_n^d: the certificate of dft(f)/len(f)
+    # must not carry over to a size of a signal on another box
+    signals = {"f": {"shape": "4", "origin": [0]}}
+    derivation = _derivation("dft(f) / len(f) == dft(f) / numel(f)", signals)
+    false = f"dft(f) / {size} == dft(f) / len(f)"
+    assert exact_refutes(false, signals)
+    assert not _accepts(derivation, statement=false, signals=signals)
+
+
 def test_maps_may_not_mix_the_periods_of_a_transpose() -> None:
     derivation = _derivation("circconv(transpose(f), transpose(g)) == transpose(circconv(f, g))",
                              {"f": "2x3", "g": "2x3"})
