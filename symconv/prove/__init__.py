@@ -35,7 +35,7 @@ Shared by every verdict:
 
 PROVED (:func:`symconv.prove.general.attempt`, 32), given only when all of these pass:
 
-1. the independent checker :mod:`symconv.prove.checker` (610), which imports only
+1. the independent checker :mod:`symconv.prove.checker` (612), which imports only
    the parser and takes nothing from the prover but the certificate's witnesses: it reads
    the claim's statement and declared signals (shape, origin, realness, fixed entries, as
    plain data from :func:`symconv.prove.derivation.declared_signals` and
@@ -75,8 +75,8 @@ PROBABLE: :mod:`symconv.prove.random` (742: sizes, seeds, the degree and height 
 behind the error probability, with :func:`symconv.prove.evaluate.degree`, 15) and
 :mod:`symconv.prove.modular` (571: NTT convolutions and Z[ζ_L] → F_p).
 
-In all, 7,202 lines: shared by every verdict 3,464 (the core 2,530, the parser and
-SignalSpec 709, the tiers' decision and the cache 225), PROVED 763 (the checker 610),
+In all, 7,204 lines: shared by every verdict 3,464 (the core 2,530, the parser and
+SignalSpec 709, the tiers' decision and the cache 225), PROVED 765 (the checker 612),
 VERIFIED 1,662 (packed 1,237), PROBABLE 1,313.  Most of it is the exact arithmetic and
 the packed engine that VERIFIED needs anyway; the general tier's prover (general, rules,
 sums, certificate and the derivation records, 3,949 lines) is outside it.
