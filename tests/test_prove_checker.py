@@ -105,8 +105,9 @@ def test_checker_is_small() -> None:
     # torus's box conditions once (for every n), literal boxes in declared_boxes, the
     # extension and the indicator real from the start (not added as met), one divide
     # without a special case for g = 1 and the circular periods naming the sizes read in
-    # ints took 25 off; bounds that differ by a constant and conj under an extension add 1
-    assert len(CHECKER.read_text(encoding="utf-8").splitlines()) <= 611
+    # ints took 25 off; bounds that differ by a constant and conj under an extension add 1;
+    # a size's argument on a box of shape n on Z_n^d adds 2
+    assert len(CHECKER.read_text(encoding="utf-8").splitlines()) <= 613
 
 
 @pytest.fixture(scope="module")
@@ -314,6 +315,18 @@ def test_sizes_count_per_axis_on_a_non_square_torus() -> None:
     derivation = _derivation(parseval, {"f": "2x3"})
     assert _accepts(derivation, statement="sum(dft(transpose(f)) * conj(dft(transpose(f)))) == "
                                           "size(f, 1) * size(f, 0) * sum(f * conj(f))")
+
+
+@pytest.mark.parametrize("size", ["len(conv(f, f))", "len(upsample(f, 2))", "numel(conv(f, f))",
+                                  "size(corr(f, f), 0)"])
+def test_a_size_on_the_torus_is_of_a_signal_on_a_box_of_shape_n(size: str) -> None:
+    # ops' len(conv(f, f)) is 2n - 1, not the n of Z_n^d: the certificate of dft(f)/len(f)
+    # must not carry over to a size of a signal on another box
+    signals = {"f": {"shape": "4", "origin": [0]}}
+    derivation = _derivation("dft(f) / len(f) == dft(f) / numel(f)", signals)
+    false = f"dft(f) / {size} == dft(f) / len(f)"
+    assert exact_refutes(false, signals)
+    assert not _accepts(derivation, statement=false, signals=signals)
 
 
 def test_maps_may_not_mix_the_periods_of_a_transpose() -> None:

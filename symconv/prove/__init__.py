@@ -35,7 +35,7 @@ Shared by every verdict:
 
 PROVED (:func:`symconv.prove.general.attempt`, 32), given only when all of these pass:
 
-1. the independent checker :mod:`symconv.prove.checker` (611), which imports only
+1. the independent checker :mod:`symconv.prove.checker` (613), which imports only
    the parser and takes nothing from the prover but the certificate's witnesses: it reads
    the claim's statement and declared signals (shape, origin, realness, fixed entries, as
    plain data from :func:`symconv.prove.derivation.declared_signals` and
@@ -75,8 +75,8 @@ PROBABLE: :mod:`symconv.prove.random` (750: sizes, seeds, the degree and height 
 behind the error probability, with :func:`symconv.prove.evaluate.degree`, 15) and
 :mod:`symconv.prove.modular` (571: NTT convolutions and Z[ζ_L] → F_p).
 
-In all, 7,272 lines: shared by every verdict 3,522 (the core 2,549, the parser and
-SignalSpec 748, the tiers' decision and the cache 225), PROVED 764 (the checker 611),
+In all, 7,274 lines: shared by every verdict 3,522 (the core 2,549, the parser and
+SignalSpec 748, the tiers' decision and the cache 225), PROVED 766 (the checker 613),
 VERIFIED 1,665 (packed 1,238), PROBABLE 1,321.  Most of it is the exact arithmetic and
 the packed engine that VERIFIED needs anyway; the general tier's prover (general, rules,
 sums, certificate and the derivation records, 4,091 lines without the kernel's parts of

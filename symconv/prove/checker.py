@@ -246,6 +246,8 @@ class _Expander:
             raise CertificateError("a box outside the checked fragment")
         f, period = node.func, self.period or []
         inner = [self.box(a) for a in node.args[:dsl.FUNCTIONS[f].signals]]
+        _need(f not in SIZES or not period or _shape(inner[0]) == self.periods(node.args[0]),  # read as n
+              f"{f} of a signal whose box is not of shape n (ops gives the box's size)")
         if f in SCALAR | {"conj", "hadamard"}:
             product = self.same(inner[0], inner[-1], node.args[0]) if f in ("frobenius", "hadamard") \
                 else inner[0]
