@@ -116,11 +116,12 @@ def test_cnn_channels_need_input_and_output(capsys: pytest.CaptureFixture[str]) 
     assert "input x output channels" in capsys.readouterr().err
 
 
-def test_verify_starts_no_more_workers_than_claims(tmp_path: Path,
-                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.fixture
+def workers_asked(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The number of workers each verify asks for (the claims then run in one)."""
     from symconv.prove import runner
 
-    seen = []
+    seen: list[int] = []
     real = runner.run_claims
 
     def spy(claims: Any, jobs: int, *args: Any, **options: Any) -> Any:
@@ -128,26 +129,23 @@ def test_verify_starts_no_more_workers_than_claims(tmp_path: Path,
         return real(claims, 1, *args, **options)
 
     monkeypatch.setattr(runner, "run_claims", spy)
+    return seen
+
+
+def test_verify_starts_no_more_workers_than_claims(tmp_path: Path,
+                                                   workers_asked: list[int]) -> None:
     path = tmp_path / "c.toml"
     path.write_text('[[claim]]\nname = "a"\nstatement = "flip(flip(F)) == F"\n'
                     'signals = { F = "3" }\nexpect = "holds"\n')
     assert main(["verify", str(path), "--jobs", "100000"]) == 0
-    assert seen == [1]
+    assert workers_asked == [1]
 
 
 def test_verify_defaults_to_a_worker_per_cpu_or_to_symconv_jobs(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-        capsys: pytest.CaptureFixture[str]) -> None:
-    from symconv.prove import pool, runner
+        capsys: pytest.CaptureFixture[str], workers_asked: list[int]) -> None:
+    from symconv.prove import pool
 
-    seen = []
-    real = runner.run_claims
-
-    def spy(claims: Any, jobs: int, *args: Any, **options: Any) -> Any:
-        seen.append(jobs)
-        return real(claims, 1, *args, **options)
-
-    monkeypatch.setattr(runner, "run_claims", spy)
     monkeypatch.setattr(pool, "available_cpus", lambda: 3)
     path = tmp_path / "c.toml"
     path.write_text("".join(f'[[claim]]\nname = "c{k}"\nstatement = "flip(flip(F)) == F"\n'
@@ -158,7 +156,7 @@ def test_verify_defaults_to_a_worker_per_cpu_or_to_symconv_jobs(
     assert main(["verify", str(path)]) == 0
     assert main(["verify", str(path), "--jobs", "auto"]) == 0  # the option wins
     auto = pool.default_workers()  # 3 CPUs, fewer only on a machine under 6 GiB
-    assert seen == [auto, 2, auto]
+    assert workers_asked == [auto, 2, auto]
     monkeypatch.setenv(pool.JOBS_ENV, "many")
     capsys.readouterr()
     assert main(["verify", str(path)]) == 2
