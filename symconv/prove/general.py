@@ -1279,12 +1279,15 @@ def fixed_axes_scope(statement: Statement, torus: bool) -> str:
     one integer per axis (shift's offsets, factors, zeropad sizes, periods) or an operation
     of one dimension (transpose, trace).  ``shift(f, 1, 1)`` means nothing in 3D, so the law is
     one of Z^2 (Z_n^2), not of every d.  "" when d is free."""
-    ndims = {_operation_ndim(c.func) for side in (statement.left, statement.right)
-             for c in walk(side) if isinstance(c, Call) and _operation_ndim(c.func)}
-    ndims |= {len(c.args) - FUNCTIONS[c.func].signals for side in (statement.left, statement.right)
-              for c in walk(side) if isinstance(c, Call) and
-              FUNCTIONS[c.func].ints in (Ints.OFFSETS, Ints.SIZES, Ints.PERIOD, Ints.FACTORS) and
-              len(c.args) > FUNCTIONS[c.func].signals}
+    ndims = set()
+    for call in (c for side in (statement.left, statement.right) for c in walk(side)
+                 if isinstance(c, Call)):
+        op = FUNCTIONS[call.func]
+        if one := _operation_ndim(call.func):
+            ndims.add(one)
+        per_axis = len(call.args) - op.signals
+        if op.ints in (Ints.OFFSETS, Ints.SIZES, Ints.PERIOD, Ints.FACTORS) and per_axis:
+            ndims.add(per_axis)
     if len(ndims) != 1:
         return ""  # d is free (or the statement has no value: the checker decides that)
     (d,) = ndims
