@@ -1,35 +1,33 @@
 """The independent checker of general-tier certificates: the trusted kernel of PROVED.
 
-It imports only the statement parser and exact arithmetic, and reads the claim alone -- the
-statement and the declared signals (:class:`Declared`: shape, origin, realness, fixed entries) --
-besides the certificate's witnesses.  Each side expands into its own flat sum of terms
-``c·Π_a n_a^(p_a) Σ_vars Π atoms·Π_a ω_a^(e_a)·Π [L ≡ 0 mod n_a]``, vector variables split into
-one integer variable per axis (``i.0``, ``i.1``; ``x.0`` is the free point; on Z_n^d ``i.l`` is
-periodic in n_l, so a transpose's variables are ``i.1``, ``i.0``).  For every term, in the order
-of that expansion, the certificate gives steps (:func:`_run`):
+It imports only the statement parser and exact arithmetic.  From the claim alone -- its statement
+and declared signals (:class:`Declared`: shape, origin, realness, fixed entries) -- it expands each
+side into a flat sum of terms ``c·Π_a n_a^(p_a) Σ_vars Π atoms·Π_a ω_a^(e_a)·Π [L = 0]`` (an atom
+is a signal read at an integer affine index; vector variables split per axis: ``i.0``, ``i.1``,
+``x.0`` the free point; on Z_n^d an indicator is [L ≡ 0 mod n_a] and a variable's axis names its
+period n_l, so a transpose's variables are ``i.1``, ``i.0``).  The certificate only witnesses: for
+every term, in the order of that expansion, steps that are equalities (:func:`_run`):
 
-- ``["map", forward, inverse]``: the re-indexing ``old = forward(new)``; both compositions must be
-  the identity (integer coefficients both ways: a bijection of Z^k, hence of Z_n^k; on Z_n^d each
-  variable maps to ones of its period);
-- ``["orth", k]`` (Z_n^d): k is in no atom and linear in the phase, Σ_k ω^(k·L) = n·[L ≡ 0 mod n];
-- ``["collapse", v]``: an indicator [±v + r ≡ 0] fixes v (on Z_n^d the summand is n-periodic in
-  v); ``["point", x]`` (Z^d): the same for the free x, the indicator kept;
-- ``["divide"]``, ``["divide", a]`` (Z^d): indicators divided by their coefficients' gcd.
+- ``["map", forward, inverse]``: old = forward(new); both compositions must be the identity with
+  integer coefficients, a bijection of Z^k (on Z_n^d each variable keeps its period);
+- ``["orth", k]`` (Z_n^d): k in no atom and linear in the phase: Σ_k ω^(k·L) = n·[L ≡ 0 mod n];
+- ``["collapse", v]``: an indicator [±v + r = 0] fixes v; ``["point", x]`` (Z^d) does the same for
+  the free point and keeps the indicator;
+- ``["divide"]``, ``["divide", a]`` (Z^d): indicators (of axis a) divided by their coefficients' gcd.
 
-Both sides must end with the same collected terms (finite sums: the order of summation is
-immaterial).  The model the certificate names is verified from the declared signals:
+Both sides must then collect to the same terms.  The model the certificate names is verified
+from the declared signals to be what :mod:`symconv.core.ops` computes:
 
-- ``"Z^d"``: every finite support.  ``"literals"`` names signals read with the claim's entries,
-  D(p) = Σ_c v_c·Π_a [p_a = c_a], box as declared.  A crop: the indicator of the ops output box (an atom
-  per face) from symbolic boxes (origin o unless declared, size n; ``"tied"``: shared by signals declared
-  alike); a boundary reads a signal (under flips, shifts, transposes) through one extension atom.
-- ``"Z_n^d"``: every signal read modulo the common shape n.  It is what ops computes when the
-  statement is circular and, at every declared size, all signals have one shape n, each circular
-  operation takes its period n from its argument's box, each pointwise product multiplies two
-  signals on one box of shape n, and each signal side lies on [0, n)^d (:meth:`_Expander.box`);
-  the box conditions are checked for every n and origin (symbolic boxes), so at the declared ones.
-- ``"padded"``: Z_N^d, N the common zeropad length (affine in the sizes); zeropad(a, N) reads as
-  a and conv/corr as circular; the same box conditions with N, and every zeropad fits.
+- ``"Z^d"``: finite supports.  ``"literals"`` names signals read with the claim's entries,
+  D(p) = Σ_c v_c·Π_a [p_a = c_a].  A crop multiplies by the indicator of ops' output box (an atom
+  per face), from symbolic boxes (size n, origin as declared else o; ``"tied"``: shared by signals
+  declared alike); a boundary reads each signal of the image through one extension atom S|b.
+- ``"Z_n^d"``: signals read modulo the common shape n.  For every n and origin (symbolic boxes,
+  so at the declared sizes): the statement is circular, all signals have one shape, each circular
+  operation and size is of a signal on a box of shape n, each pointwise product is of signals on
+  one box, and each signal side lies on [0, n)^d (:meth:`_Expander.box`).
+- ``"padded"``: Z_N^d, N the common zeropad length: zeropad(a, N) is a, conv and corr are
+  circular; the same conditions with N, and no zeropad shorter than its signal.
 """
 
 from __future__ import annotations
@@ -158,19 +156,21 @@ def _nonneg(f: Aff) -> bool:
     return all(c >= 0 and v.startswith("n:") for v, c in f.items() if v != "1") and sum(f.values()) >= 0
 
 
-def _size(node: Node, ndims: Mapping[str, int]) -> Aff:
-    """A zeropad length (integers, len/size of named signals, + − and integer multiples)."""
+def _size(node: Node, ndims: Mapping[str, int], torus: bool = False) -> Aff:
+    """A length (integers, len/size of named signals, + − and integer multiples) in the size
+    symbols of declared_boxes (``torus``: one size n for all signals)."""
     if dsl.integer_value(node) is not None:
         return _const(dsl.integer_value(node) or 0)
     if isinstance(node, Call) and node.func in ("len", "size") and isinstance(node.args[0], Name):
         axis = dsl.integer_value(node.args[1]) if node.func == "size" else 0
         _need(axis is not None and 0 <= axis < ndims[node.args[0].id], "a size axis that does not exist")
-        return {f"n:{node.args[0].id}.{axis}": 1}
+        return {f"n:{'torus' if torus else node.args[0].id}.{axis}": 1}
     if isinstance(node, BinOp) and node.op in "+-":
-        return _add(_size(node.left, ndims), _size(node.right, ndims), 1 if node.op == "+" else -1)
+        left, right = (_size(side, ndims, torus) for side in (node.left, node.right))
+        return _add(left, right, 1 if node.op == "+" else -1)
     if isinstance(node, BinOp) and node.op == "*" and dsl.integer_value(node.left) is not None:
-        return _add({}, _size(node.right, ndims), dsl.integer_value(node.left) or 0)
-    raise CertificateError("a zeropad length outside the checked fragment")
+        return _add({}, _size(node.right, ndims, torus), dsl.integer_value(node.left) or 0)
+    raise CertificateError("a length outside the checked fragment")
 
 
 def declared_boxes(signals: Mapping[str, Sequence[Declared]], tied: bool, torus: bool = False,
@@ -208,15 +208,7 @@ class _Expander:
     extension: str = ""  # inside a crop's image: the boundary that extends each signal
 
     def ints(self, node: Call) -> list[int]:
-        """The integer arguments; none for a circular period of Z_n^d naming its sizes:
-        circconv(a, b, size(a, 0), size(a, 1)) (axis k periodic in n_labels[k]), or len(a) in 1D."""
-        labels, periods = self.labels(node.args[0]), node.args[2:]
-        named = len(periods) == len(labels) > 0 and all(
-            isinstance(a, Call) and isinstance(a.args[0], Name) and (
-                a.args[1:] == (Number(Fraction(labels[k])),) if a.func == "size" else len(labels) == 1)
-            for k, a in enumerate(periods))
-        if named and not self.padded and node.func in ("circconv", "circcorr"):
-            return []
+        """The integer arguments (and a flip's axis keyword)."""
         ints = [dsl.integer_value(a) for a in node.args[dsl.FUNCTIONS[node.func].signals:]]
         ints += [dsl.integer_value(v) for k, v in node.kwargs if k == "axis"]
         _need(None not in ints, f"{node.func} with an argument that is not an integer")
@@ -262,9 +254,10 @@ class _Expander:
                 _nonneg(_add(n, s, -1)) for n, s in zip(period, _shape(inner[0]), strict=True)),
                 "zeropads of different lengths, or one shorter than its signal")
             return [(lo, _add(lo, _add(n, _const(-1)))) for (lo, _), n in zip(inner[0], period, strict=True)]
-        if f in CIRCULAR and period:
+        if f in CIRCULAR and period:  # periods given, if any, are the model's
             own = self.periods(node.args[0]) or []
-            _need(not self.ints(node) and all(_shape(b) == own for b in inner),
+            given = [_size(a, self.ndims, not self.padded) for a in node.args[len(inner):]]
+            _need(given in ([], own) and all(_shape(b) == own for b in inner),
                   f"{f} does not take the period of the model")
             return [({}, _add(n, _const(-1))) for n in own]
         _need(f in ("conv", "corr"), f"the box of {f} is outside the checked fragment")
@@ -383,9 +376,9 @@ class _Expander:
             return self.expand(args[0], p)
         f = "circ" + f if self.padded and f in ("conv", "corr") else f
         plane = PLANE - {"transpose"} if self.torus is not None and not self.padded else PLANE
-        _need(f not in (plane if self.torus is not None else CIRCULAR | SIZES) and not (
-            f in CIRCULAR and self.ints(node)) and (f in ("conv", "corr") or all(
-                k == "axis" for k, _ in node.kwargs)), f"{f} as written is outside the fragment of the model")
+        _need(f not in (plane if self.torus is not None else CIRCULAR | SIZES) and (
+            f in ("conv", "corr") or all(k == "axis" for k, _ in node.kwargs)),
+              f"{f} as written is outside the fragment of the model")
         if f in SIZES:
             d = self.torus or 0
             axes = range(d) if f == "numel" else [self.labels(args[0])[(self.ints(node) or [0])[0] % d]]
