@@ -107,7 +107,7 @@ def test_checker_is_small() -> None:
     # without a special case for g = 1 and the circular periods naming the sizes read in
     # ints took 25 off; bounds that differ by a constant and conj under an extension add 1;
     # a size's argument on a box of shape n on Z_n^d adds 2
-    assert len(CHECKER.read_text(encoding="utf-8").splitlines()) <= 613
+    assert len(CHECKER.read_text(encoding="utf-8").splitlines()) <= 617
 
 
 @pytest.fixture(scope="module")
@@ -916,8 +916,9 @@ def test_a_certificate_of_a_crop_under_a_flip_does_not_prove_a_slip(false: str) 
 
 def test_the_extension_of_an_expression_other_than_a_moved_signal_is_refused() -> None:
     derivation = _derivation(FLIPPED_CROP, {"F": "3x3", "I": "5x5"})
+    refused = r"extension|outside the checked fragment|different dimensions"  # I + 1: no language
     for image in ("conv(F, I)", "I + 1", "2 / I", "conv(F, I, mode=\"same\")"):
-        with pytest.raises(checker.CertificateError, match=r"extension|outside the checked fragment"):
+        with pytest.raises(checker.CertificateError, match=refused):
             _check(derivation, statement=FLIPPED_CROP.replace("flip(I, 1)", image, 1))
 
 
@@ -1097,3 +1098,82 @@ def test_a_per_axis_divide_names_its_axis() -> None:
     forged["sides"][0]["terms"][0]["steps"] = [["divide"], ["collapse", "v0.0"], ["collapse", "v0.1"]]
     assert _accepts(derivation, forged)
     assert not _accepts(derivation, statement="downsample(upsample(a, 2, 3), 3, 2) == a")
+
+
+# --- steps and statements no bundled certificate exercises -----------------------------------
+
+def _declared(**shapes: int) -> dict[str, tuple[checker.Declared, ...]]:
+    return {name: (checker.Declared((n,), (0,)),) for name, n in shapes.items()}
+
+
+def test_a_map_may_not_capture_the_free_point() -> None:
+    """Re-indexing v = x sums over the free point: with the same on the other side and a shift
+    of that "variable", sum(a)·b(x) would meet sum(a)·b(x − 1)."""
+    false = "sum(a) * b == sum(a) * shift(b, 1)"
+    assert exact_refutes(false, {"a": "3", "b": "4"})
+    capture = ["map", {"v0.0": {"x.0": 1}}, {"x.0": {"v0.0": 1}}]
+    moved = ["map", {"v0.0": {"x.0": 1, "1": -1}}, {"x.0": {"v0.0": 1, "1": 1}}]
+    back = ["map", {"x.0": {"x.0": 1, "1": 1}}, {"x.0": {"x.0": 1, "1": -1}}]
+    certificate = {"model": "Z^d", "sides": [{"terms": [{"steps": [capture]}]},
+                                             {"terms": [{"steps": [moved, back]}]}]}
+    with pytest.raises(checker.CertificateError, match="exactly the summation variables"):
+        checker.check(parse_statement(false), _declared(a=3, b=4), certificate)
+
+
+def test_orthogonality_needs_a_variable_free_of_the_indicators_and_linear_in_the_phase() -> None:
+    """dft(dft(dft(f)))(x) = Σ_{u,v,w} f(w)·ω^(x·u + u·v + v·w): after Σ_u = n·[x + v ≡ 0], v is in
+    an indicator; re-indexed by u = a, v = a + b, the phase has a·a.  Orthogonality on either
+    would drop a condition or misread the phase."""
+    statement = parse_statement("dft(dft(dft(f))) == dft(dft(dft(f)))")
+    mixed = ["map", {"v0.0": {"a.0": 1}, "v1.0": {"a.0": 1, "b.0": 1}, "v2.0": {"c.0": 1}},
+             {"a.0": {"v0.0": 1}, "b.0": {"v1.0": 1, "v0.0": -1}, "c.0": {"v2.0": 1}}]
+    for steps in ([["orth", "v0.0"], ["orth", "v1.0"]], [mixed, ["orth", "a.0"]]):
+        certificate = {"model": "Z_n^d", "sides": [{"terms": [{"steps": steps}]}] * 2}
+        with pytest.raises(checker.CertificateError, match="free of the atoms, linear in the phase"):
+            checker.check(statement, _declared(f=4), certificate)
+    control = {"model": "Z_n^d", "sides": [{"terms": [{"steps": [mixed]}]}] * 2}
+    checker.check(statement, _declared(f=4), control)  # the map alone is a bijection
+
+
+@pytest.mark.parametrize("false", ["(I + 1) - I == (J + 1) - J",
+                                   "sum(I + 1) - sum(I) == sum(J + 1) - sum(J)"])
+def test_a_statement_of_mixed_kinds_is_refused(false: str) -> None:
+    """ops adds a number to a signal on its box only; the expansion would add it everywhere
+    (Σ_v 1 on both sides).  The language refuses I + 1; the checker does not rely on that."""
+    three = {"steps": []}
+    renamed = {"steps": [["map", {"v1.0": {"v0.0": 1}}, {"v0.0": {"v1.0": 1}}]]}
+    terms = [three, three, three] if "sum" not in false else [three, three, renamed]
+    certificate = {"model": "Z^d", "sides": [{"terms": terms}] * 2}
+    with pytest.raises(checker.CertificateError, match="different dimensions"):
+        checker.check(parse_statement(false), _declared(I=3, J=4), certificate)
+
+
+def test_a_period_given_is_the_models() -> None:
+    """A circular period written out is compared with the model's: the padded length N itself
+    is accepted, on the torus as in the padded model."""
+    proof = _derivation(PADDED, AT_ORIGIN)
+    length = "len(a) + len(b) - 1"
+    assert _accepts(proof, statement=PADDED.replace(")) == conv", f"), {length}) == conv"))
+    assert not _accepts(proof, statement=PADDED.replace(")) == conv", f"), {length} + 1) == conv"))
+
+
+def test_a_map_may_not_name_a_new_variable_1() -> None:
+    """"1" is the constant of an affine form: v = "1" would pass both compositions and turn the
+    sum into one term, and re-indexing "1" by w then turns every constant into w, so that
+    Σ_v a(v)·b(x − 1) would become Σ_w a(w)·b(x − w), a convolution."""
+    false = "sum(a) * shift(b, 1) == conv(a, b)"
+    assert exact_refutes(false, {"a": "3", "b": "4"})
+    one = ["map", {"v0.0": {"1": 1}}, {"1": {"v0.0": 1}}]
+    spread = ["map", {"1": {"w.0": 1}}, {"w.0": {"1": 1}}]
+    rename = ["map", {"v0.0": {"w.0": 1}}, {"w.0": {"v0.0": 1}}]
+    certificate = {"model": "Z^d", "sides": [{"terms": [{"steps": [one, spread]}]},
+                                             {"terms": [{"steps": [rename]}]}]}
+    with pytest.raises(checker.CertificateError, match="exactly the summation variables"):
+        checker.check(parse_statement(false), _declared(a=3, b=4), certificate)
+
+
+def test_a_certificate_proves_only_an_equality() -> None:
+    derivation = _derivation("conv(a, b) == conv(b, a)", {"a": "3", "b": "4"})
+    with pytest.raises(checker.CertificateError, match="other than =="):
+        checker.check(parse_statement("conv(a, b) != conv(b, a)"), _declared(a=3, b=4),
+                      derivation.certificate)

@@ -288,14 +288,25 @@ class _Expander:
             else list(range(self.ndim(node)))
 
     def axes(self, node: Node) -> list[int]:
-        """The axes of the signals that ``node``'s value has, in order (transpose reverses them)."""
+        """The axes of the signals that ``node``'s value has, in order (transpose reverses them).
+        The dimensions are the language's (as symconv.lang.check, which the checker does not
+        import): + − of one kind, a number times or over anything, arguments of one kind."""
         if isinstance(node, Name):
             return list(range(self.ndims[node.id]))
-        if isinstance(node, Neg | BinOp):  # a number's are [], a signal's the longer
-            return self.axes(node.operand) if isinstance(node, Neg) else \
-                max(self.axes(node.left), self.axes(node.right), key=len)
-        inner = self.axes(node.args[0]) if isinstance(node, Call) and node.func not in SCALAR else []
-        return inner[::-1] if isinstance(node, Call) and node.func == "transpose" else inner
+        if isinstance(node, Number | Neg):
+            return self.axes(node.operand) if isinstance(node, Neg) else []
+        if isinstance(node, BinOp):
+            left, right = self.axes(node.left), self.axes(node.right)
+            _need(len(left) == len(right) or (node.op in "*/" and not (left and right)),
+                  f"{node.op} of values of different dimensions")
+            return max(left, right, key=len)
+        if not isinstance(node, Call):
+            raise CertificateError(f"{node} is outside the checked fragment")
+        spec = dsl.FUNCTIONS[node.func]
+        inner = [self.axes(a) for a in node.args[:spec.signals]]
+        _need(inner[0] and {len(a) for a in inner} == {len(inner[0])} and spec.ndim in (None, len(inner[0])),
+              f"{node.func} of a number, or of signals of other dimensions")
+        return [] if node.func in SCALAR else inner[0][::-1] if node.func == "transpose" else inner[0]
 
     def periods(self, node: Node) -> list[Aff] | None:
         return None if self.period is None else [self.period[a] for a in self.labels(node)]
@@ -363,7 +374,7 @@ class _Expander:
             [r] = self.expand(node.right, None)  # a number or a size c·Π n_a^(p_a): its inverse
             _need(r.coef and not r.atoms + r.vars + r.deltas and not any(r.phase), "a division by 0 or a sum")
             return self.product([self.one(1 / r.coef, tuple(-e for e in r.npow))], self.expand(node.left, p))
-        if node.op == "@" and p is not None and self.torus is None:  # Σ_k A(x0, k)·B(k, x1)
+        if node.op == "@" and p is not None and len(p) == 2 and self.torus is None:  # Σ_k A(x0, k)·B(k, x1)
             k = self.fresh([0])[0]
             left = self.expand(node.left, [p[0], k])
             return self.bind([k], self.product(left, self.expand(node.right, [k, p[1]])))
