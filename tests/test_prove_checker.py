@@ -107,7 +107,7 @@ def test_checker_is_small() -> None:
     # without a special case for g = 1 and the circular periods naming the sizes read in
     # ints took 25 off; bounds that differ by a constant and conj under an extension add 1;
     # a size's argument on a box of shape n on Z_n^d adds 2
-    assert len(CHECKER.read_text(encoding="utf-8").splitlines()) <= 617
+    assert len(CHECKER.read_text(encoding="utf-8").splitlines()) <= 616
 
 
 @pytest.fixture(scope="module")
@@ -1177,3 +1177,70 @@ def test_a_certificate_proves_only_an_equality() -> None:
     with pytest.raises(checker.CertificateError, match="other than =="):
         checker.check(parse_statement("conv(a, b) != conv(b, a)"), _declared(a=3, b=4),
                       derivation.certificate)
+
+
+def test_a_map_re_indexes_the_summation_variables_not_the_free_point() -> None:
+    """Σ_v a(v)·b(x) "re-indexed" by x = v (forward and inverse compose to the identity, but
+    they name the free point, not the summed v): both sides of the false
+    sum(a) * b == sum(b) * a would become Σ_v a(v)·b(v)."""
+    false = "sum(a) * b == sum(b) * a"
+    assert exact_refutes(false, {"a": "1", "b": "2"})
+    swap = ["map", {"x.0": {"v0.0": 1}}, {"v0.0": {"x.0": 1}}]
+    certificate = {"model": "Z^d", "sides": [{"terms": [{"steps": [swap]}]}] * 2}
+    with pytest.raises(checker.CertificateError, match="exactly the summation variables"):
+        checker.check(parse_statement(false), _declared(a=1, b=2), certificate)
+
+
+def test_nonnegative_is_for_every_size_and_origin() -> None:
+    """The box conditions hold for every n ≥ 1 and every origin o: n − 1 ≥ 0, but neither o nor
+    o + n is known to be."""
+    assert checker._nonneg({"n:f.0": 1, "1": -1}) and checker._nonneg({"n:f.0": 2, "n:g.0": 1, "1": -3})
+    for form in ({"o:f.0": 1}, {"o:f.0": 1, "n:f.0": 1}, {"n:f.0": 1, "1": -2}, {"n:f.0": -1, "1": 5}):
+        assert not checker._nonneg(form), form
+
+
+@pytest.mark.parametrize(("false", "signals", "declared", "model", "steps"), [
+    # [x − 3j = 0] does not fix j: "collapsed" anyway, upsample(a, 3)(x) would read a(3x)
+    ("upsample(a, 3) == downsample(a, 3)", {"a": "4"}, _declared(a=4), "Z^d",
+     [[["collapse", "v0.0"]], []]),
+    # the free point is not summed: collapsing it would drop [x = 0] and [x − 1 = 0], and
+    # leave I(0) on both sides
+    ("hadamard(D, I) == hadamard(shift(D, 1), shift(I, 1))",
+     {"D": {"literal": [1], "origin": [0]}, "I": {"shape": "3", "origin": [0]}},
+     {"D": (checker.Declared((1,), (0,), entries={(0,): Fraction(1)}),), **_declared(I=3)}, "Z^d",
+     [[["collapse", "x.0"]]] * 2),
+    # nor is it on the torus: Σ over x of ω^(x·k) would leave n·f(0) on both sides
+    ("dft(f) == dft(flip(f))", {"f": {"shape": "4", "origin": [0]}}, _declared(f=4), "Z_n^d",
+     [[["orth", "x.0"], ["collapse", "v0.0"]]] * 2),
+])
+def test_a_step_on_the_wrong_variable_proves_no_false_statement(
+        false: str, signals: dict[str, Any], declared: dict[str, Any], model: str,
+        steps: list[list[Any]]) -> None:
+    assert exact_refutes(false, signals)
+    certificate = {"model": model, "literals": [n for n in declared if declared[n][0].entries],
+                   "sides": [{"terms": [{"steps": s}]} for s in steps]}
+    with pytest.raises(checker.CertificateError, match=r"no indicator fixes|not a summation variable"):
+        checker.check(parse_statement(false), declared, certificate)
+
+
+def test_entries_are_read_only_from_a_signal_of_one_spec() -> None:
+    """A signal declared twice with other entries: the certificate read its first spec only."""
+    derivation = _derivation("conv(F, I) == corr(F, I)", {"F": CENTROSYMMETRIC, "I": "5x5"})
+    [centro] = declared_signals(derivation.claim)["F"]
+    assert centro.entries is not None
+    skew = centro._replace(entries={**centro.entries, (-1, -1): Fraction(7)})
+    assert _accepts_declared(derivation, F=(centro,))
+    assert not _accepts_declared(derivation, F=(centro, skew))
+
+
+def test_a_flipped_side_on_the_torus_is_off_its_box() -> None:
+    """flip(f) of f on [0, n) lies on [1 − n, 0]: equal to idft(dft(flip(f))) on Z_n, not as ops
+    computes them.  Only the lower bound shows it (the upper one, 0 ≤ n − 1, holds)."""
+    false = "flip(f) == idft(dft(flip(f)))"
+    signals = {"f": {"shape": "4", "origin": [0]}}
+    assert exact_refutes(false, signals)
+    inversion = [["orth", "v0.0"], ["collapse", "v1.0"]]
+    certificate = {"model": "Z_n^d", "sides": [{"terms": [{"steps": []}]},
+                                               {"terms": [{"steps": inversion}]}]}
+    with pytest.raises(checker.CertificateError, match=r"not on \[0, n\)"):
+        checker.check(parse_statement(false), _declared(f=4), certificate)

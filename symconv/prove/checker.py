@@ -48,8 +48,10 @@ Atom = tuple[str, bool, tuple[tuple[tuple[str, int], ...], ...]]  # name, conjug
 Box = list[tuple[Aff, Aff]]  # per axis inclusive (lo, hi), affine in size/origin symbols; [] a number
 CIRCULAR = frozenset({"circconv", "circcorr", "dft", "idft"})  # only on Z_n^d, period n
 SIZES = frozenset({"numel", "len", "size"})  # n_1⋯n_d, n_1, n_axis: only on Z_n^d
-PLANE = frozenset({"conv", "corr", "transpose", "trace"})  # only on Z^d
 SCALAR = SIZES | {"sum", "frobenius", "trace"}
+UNREAD = {"Z^d": CIRCULAR | SIZES,  # the operations a model does not read (Z_N^d: padded Z_n^d)
+          "Z_n^d": frozenset({"conv", "corr", "trace", "downsample", "upsample"}),
+          "Z_N^d": SIZES | {"transpose", "trace", "downsample", "upsample"}}
 INDICATOR = "box "  # the atom [f ≥ 0] of a face of a crop's box; "S|b": S extended by boundary b
 BOUNDARIES = {"zero": "zero", "fill": "zero", "constant": "zero", "wrap": "wrap", "circular": "wrap",
               "reflect": "reflect", "symm": "reflect", "mirror": "mirror", "nearest": "nearest"}
@@ -382,14 +384,11 @@ class _Expander:
 
     def call(self, node: Call, p: list[Aff] | None) -> list[Term]:
         f, args = node.func, node.args
-        _need(not self.padded or not (f in SIZES or node.kwargs), f"{f} is outside the fragment of Z_N^d")
-        if self.padded and f == "zeropad":  # zeropad(a, N) read mod N is a mod N
+        model = "Z^d" if self.torus is None else "Z_N^d" if self.padded else "Z_n^d"
+        _need(f not in UNREAD[model] and (f in SLIDING or all(k == "axis" for k, _ in node.kwargs)),
+              f"{f} is outside the checked fragment of this model")
+        if self.padded and f == "zeropad":  # read mod N, zeropad(a, N) is a (and conv, corr circular)
             return self.expand(args[0], p)
-        f = "circ" + f if self.padded and f in ("conv", "corr") else f
-        plane = PLANE - {"transpose"} if self.torus is not None and not self.padded else PLANE
-        _need(f not in (plane if self.torus is not None else CIRCULAR | SIZES) and (
-            f in ("conv", "corr") or all(k == "axis" for k, _ in node.kwargs)),
-              f"{f} as written is outside the fragment of the model")
         if f in SIZES:
             d = self.torus or 0
             axes = range(d) if f == "numel" else [self.labels(args[0])[(self.ints(node) or [0])[0] % d]]
@@ -412,7 +411,7 @@ class _Expander:
             return self.product(self.expand(args[0], p), self.expand(args[1], p))
         if f in ("downsample", "upsample"):  # strides and dilations: Z^d only, factors s_a ≥ 1
             s = self.ints(node)
-            _need(self.torus is None and len(s) == len(p) and min(s) >= 1,
+            _need(len(s) == len(p) and min(s) >= 1,
                   f"{f} is outside the checked fragment of this model")
             if f == "downsample":  # downsample(a, s)(p) = a(s·p)
                 return self.expand(args[0], [_add({}, q, c) for q, c in zip(p, s, strict=True)])
