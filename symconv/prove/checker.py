@@ -203,7 +203,7 @@ class _Expander:
     real: frozenset[str]
     torus: int | None = None  # d on Z_n^d
     boxes: Mapping[str, Box] = field(default_factory=dict)
-    padded: bool = False  # Z_N^d, where a circular period may not name the sizes n
+    padded: bool = False  # Z_N^d: zeropad(a, N) is a, conv and corr are circular
     literals: Mapping[str, Mapping[tuple[int, ...], Fraction]] = field(default_factory=dict)
     period: list[Aff] | None = None  # the box conditions of Z_n^d (n) or Z_N^d (N)
     count: int = 0
@@ -552,29 +552,26 @@ def check(statement: dsl.Statement, signals: Mapping[str, Sequence[Declared]],
         raise CertificateError(f"malformed certificate: {type(exc).__name__}: {exc}") from None
 
 
-def _fits(statement: dsl.Statement, ndims: Mapping[str, int], boxes: Mapping[str, Box], period: list[Aff],
-          padded: bool = False) -> None:
-    """On the signals' ``boxes``, the box conditions of Z_P^d (``period`` P) hold and each
-    signal side is on [0, P)^d."""
-    expander = _Expander(ndims, frozenset(), boxes=boxes, period=period, padded=padded)
+def torus_fits(statement: dsl.Statement, signals: Mapping[str, Sequence[Declared]],
+               padded: list[Aff] | None = None, read: Sequence[str] = ()) -> None:
+    """Z_n^d (or Z_N^d, N the zeropad length ``padded``) is what ops computes for every size and
+    origin, so at the declared ones (a centred box moves with n: shift(f, 1) of a centred f lies
+    on [0, n) for n = 2, 3 only), or CertificateError (module docstring)."""
+    ndims = {name: len(specs[0].shape) for name, specs in signals.items()}
+    period = padded
+    if period is None:
+        _need(any(isinstance(n, Call) and n.func in CIRCULAR | SIZES for n in dsl.walk(statement)),
+              "Z_n^d for a statement without a circular operation")
+        _need(all(len({s.shape for s in specs}) == 1 for specs in itertools.product(*signals.values())),
+              "Z_n^d for signals of different shapes")
+        period = [{f"n:torus.{a}": 1} for a in range(max(ndims.values(), default=0))]
+    boxes = declared_boxes(signals, False, torus=padded is None, read=read)
+    expander = _Expander(ndims, frozenset(), boxes=boxes, period=period, padded=padded is not None)
     for side in (statement.left, statement.right):
         box = expander.box(side)
         _need(not box or all(_nonneg(lo) and _nonneg(_add(_add(n, hi, -1), _const(-1)))
                              for n, (lo, hi) in zip(expander.periods(side) or [], box, strict=True)),
               "a side that is not on [0, n)^d")
-
-
-def torus_fits(statement: dsl.Statement, signals: Mapping[str, Sequence[Declared]]) -> None:
-    """Z_n^d is what ops computes at every declared size, or CertificateError (module docstring)."""
-    _need(any(isinstance(n, Call) and n.func in CIRCULAR | SIZES for n in dsl.walk(statement)),
-          "Z_n^d for a statement without a circular operation")
-    _need(all(len({s.shape for s in specs}) == 1 for specs in itertools.product(*signals.values())),
-          "Z_n^d for signals of different shapes")
-    # The box conditions for every n and origin, so at the declared ones: a centred box moves
-    # with n (shift(f, 1, 1) of a centred f lies on [0, n)^2 for n = 2, 3 only).
-    ndims = {name: len(specs[0].shape) for name, specs in signals.items()}
-    n = [{f"n:torus.{a}": 1} for a in range(max(ndims.values(), default=0))]
-    _fits(statement, ndims, declared_boxes(signals, False, torus=True), n)
 
 
 def _check(statement: dsl.Statement, signals: Mapping[str, Sequence[Declared]],
@@ -596,8 +593,7 @@ def _check(statement: dsl.Statement, signals: Mapping[str, Sequence[Declared]],
     pads = [n for n in dsl.walk(statement) if isinstance(n, Call) and n.func == "zeropad"]
     if padded:
         _need(pads, "a padded model without a zeropad")
-        period = [_size(a, ndims) for a in pads[0].args[1:]]
-        _fits(statement, ndims, declared_boxes(signals, False, read=read), period, padded=True)
+        torus_fits(statement, signals, [_size(a, ndims) for a in pads[0].args[1:]], read)
     elif torus:
         torus_fits(statement, signals)
     boxes = declared_boxes(signals, certificate.get("tied") is True, read=read)
