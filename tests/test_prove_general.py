@@ -30,6 +30,7 @@ from symconv.errors import SymconvError
 from symconv.lang.claims import Claim, claim_from_text, load_claims
 from symconv.lang.dsl import Call, Number, names, parse_statement, unparse
 from symconv.prove import Budget, Verdict, exact, run_tiers
+from symconv.prove.counterexample import build_env, exact_difference
 from symconv.prove.derivation import Derivation, Step
 from symconv.prove.general import attempt, compare, derive
 from symconv.prove.recheck import RecheckError, recheck_statement
@@ -2247,3 +2248,59 @@ def test_axes_that_pair_terms_differently_are_not_proved(statement: str) -> None
     assert derivation is None or not derivation.check(claim)
     assert not_proved(attempt(claim, Budget(30)))
     assert run_tiers(claim).verdict is Verdict.REFUTED
+
+
+# True laws whose two sides the pivot search once brought to different canonical forms (a
+# wrong "not an identity", found by benchmarks/fragment_coverage.py): an indicator pivoted
+# only in the spelling it happened to have, 𝟙_B(L) for 𝟙_{−B}(−L) (the box sign) or
+# 𝟙_{B+c}(L + c) (its constant in the box).
+PIVOT_SPELLINGS = {"f": {"shape": "3x3", "real": False}, "g": {"shape": "4x4", "real": False}}
+PIVOT_LAWS = [
+    # the sign: a same-mode crop under a convolution, its indicator at −x + j or x − j
+    'conv(conv(f, g, mode="same"), flip(g, 1)) == conv(flip(g, 1), conv(f, g, mode="same"))',
+    'conj(flip(conv(corr(f, g, mode="valid"), flip(g, 1), mode="same", boundary="nearest"))) == '
+    'conj(conv(flip(corr(f, g, mode="valid")), flip(flip(g, 1)), mode="same", boundary="nearest"))',
+    'transpose(conv(corr(f, g, mode="valid"), conj(f), mode="full")) == '
+    'transpose(corr(flip(corr(f, g, mode="valid")), conj(f), mode="full"))',
+    # the constant: a shift moves the crop's box by one sample on one side only
+    'shift(corr(conj(f), conv(f, g, mode="same")), -1, 0) == '
+    'shift(flip(corr(conv(f, g, mode="same"), conj(f))), -1, 0)',
+    'shift(conv(conv(f, g, mode="same"), transpose(f)), -1, 0) == '
+    'shift(conv(transpose(f), conv(f, g, mode="same")), -1, 0)',
+]
+PIVOT_MUTANTS = [
+    # a one-axis flip on the other axis
+    'conv(conv(f, g, mode="same"), flip(g, 1)) == conv(flip(g, 0), conv(f, g, mode="same"))',
+    # the crop one sample off (a padding one short)
+    'conv(conv(f, g, mode="same"), flip(g, 1)) == conv(flip(g, 1), shift(conv(f, g, mode="same"), 0, 1))',
+    # conj missing on one factor
+    'conj(flip(conv(corr(f, g, mode="valid"), flip(g, 1), mode="same", boundary="nearest"))) == '
+    'conj(conv(flip(corr(f, g, mode="valid")), flip(conj(flip(g, 1))), mode="same", boundary="nearest"))',
+    # a factor off
+    'transpose(conv(corr(f, g, mode="valid"), conj(f), mode="full")) == '
+    '2 * transpose(corr(flip(corr(f, g, mode="valid")), conj(f), mode="full"))',
+    # the wrong sign in a shift
+    'shift(corr(conj(f), conv(f, g, mode="same")), -1, 0) == '
+    'shift(flip(corr(conv(f, g, mode="same"), conj(f))), 1, 0)',
+    # the shift on the other axis, and a transpose dropped
+    'shift(conv(conv(f, g, mode="same"), transpose(f)), -1, 0) == '
+    'shift(conv(transpose(f), conv(f, g, mode="same")), 0, -1)',
+    'shift(conv(conv(f, g, mode="same"), transpose(f)), -1, 0) == '
+    'shift(conv(f, conv(f, g, mode="same")), -1, 0)',
+]
+
+
+@pytest.mark.parametrize("statement", PIVOT_LAWS)
+def test_an_indicator_in_either_spelling_meets_its_twin(statement: str) -> None:
+    claim = claim_from_text(statement, declared(statement, PIVOT_SPELLINGS))
+    derivation, forms = compare(claim)
+    assert forms is None and derivation is not None
+    assert proved(statement, declared(statement, PIVOT_SPELLINGS)).derivation.check(claim)
+
+
+@pytest.mark.parametrize("statement", PIVOT_MUTANTS)
+def test_slips_of_the_indicator_spelling_laws_are_not_proved(statement: str) -> None:
+    claim = claim_from_text(statement, declared(statement, PIVOT_SPELLINGS))
+    # false at the declared sizes, by the exact tier on symbolic complex entries (conj)
+    assert exact_difference(claim, build_env(claim.assignments()[0])) is not None
+    assert not_proved(attempt(claim, Budget(30)))

@@ -172,6 +172,7 @@ from symconv.prove.rules import (
     form_text,
     free_variables,
     fresh_names,
+    indicator_box,
     is_indicator,
     is_scalar,
     linearity,
@@ -196,6 +197,7 @@ from symconv.prove.rules import reindex as reindex_rule
 from symconv.prove.rules import rename as rename_rule
 from symconv.prove.sums import (
     FREE_VARIABLE,
+    Atom,
     Index,
     LinearForm,
     Monomial,
@@ -659,45 +661,66 @@ def _pivot_attempts(mono: Monomial, used: set[str]
     order, get plain variable indices (nothing when a variable is left): the result, the
     moves and the form after each move.
 
-    The search after a prefix of an order is that of every order with that prefix, so each
-    prefix is searched once; an order that has pivoted every variable in a prefix met before
-    is not given again (its term was compared already, and the first one met is kept on ties)."""
+    A search after a prefix of an order is that of every order with that prefix, so it is
+    one depth-first walk over the prefixes.  An indicator is pivoted both ways, new variable
+    = its index or minus it: 𝟙_B(L) = 𝟙_{−B}(−L) are one atom (:func:`normal_indicator`),
+    so equal terms may spell it with either sign, and only both pivots give both terms the
+    same set of results (the result of a pivot sequence depends only on the pivoted indices;
+    for an indicator, :func:`_indicator_pivots`)."""
     new_names = list(itertools.islice(fresh_names(used), len(mono.variables)))
     start: _PivotState = (LinearForm((mono,)), mono.variables, (), (), ())
-    states: dict[tuple[int, ...], _PivotState] = {(): start}
-    finished: set[tuple[int, ...]] = set()
-    for factor_order in itertools.permutations(range(len(mono.atoms))):
-        prefix: tuple[int, ...] = ()
-        state = start
-        for position in factor_order:
-            if not state[1]:
-                break
-            prefix += (position,)
-            if prefix not in states:
-                states[prefix] = _pivot_step(state, position, new_names[len(state[3])],
-                                             mono.torus)
-            state = states[prefix]
-        if not state[1] and prefix not in finished:
-            finished.add(prefix)
+    count = len(mono.atoms)
+
+    def walk(state: _PivotState, left: tuple[int, ...]
+             ) -> Iterator[tuple[Monomial, list[_LazyMove], list[LinearForm]]]:
+        if not state[1]:
             yield _pivot_end(*state)
+            return
+        for position in left:
+            rest = tuple(p for p in left if p != position)
+            for after in _pivot_steps(state, position, new_names[len(state[3])], mono.torus):
+                yield from walk(after, rest)
+
+    yield from walk(start, tuple(range(count)))
 
 
-def _pivot_step(state: _PivotState, position: int, new_var: str, torus: bool) -> _PivotState:
-    """The search after one more factor: its first variable with coefficient ±1 not yet
-    pivoted becomes a plain variable (re-indexed to ``new_var`` unless it is one)."""
+def _pivot_steps(state: _PivotState, position: int, new_var: str, torus: bool
+                 ) -> list[_PivotState]:
+    """The searches after one more factor: its first variable with coefficient ±1 not yet
+    pivoted becomes a plain variable (re-indexed to ``new_var`` unless it is one); for an
+    indicator also minus a plain variable (:func:`_pivot_attempts`)."""
     form, remaining, pivots, moves, forms = state
-    index = form.monomials[0].atoms[position].index
+    atom = form.monomials[0].atoms[position]
+    index = atom.index
     var = next((v for v in remaining if abs(index.coeff(v)) == 1), None)
     if var is None:
-        return state
+        return [state]
     remaining = remaining[:remaining.index(var)] + remaining[remaining.index(var) + 1:]
-    if index == Index.var(var):
-        return form, remaining, (*pivots, var), moves, forms
-    params: dict[str, Any] = {"var": var, "new_var": new_var, "image": index}
-    after = reindex_rule(form, 0, var, new_var, index)
-    move: _LazyMove = ("reindex", params,
-                       functools.partial(_reindex_note, var, new_var, index, torus))
-    return after, remaining, (*pivots, new_var), (*moves, move), (*forms, after)
+    found = []
+    for image in _indicator_pivots(atom) if is_indicator(atom.signal) else (index,):
+        if image == Index.var(var):
+            found.append((form, remaining, (*pivots, var), moves, forms))
+            continue
+        params: dict[str, Any] = {"var": var, "new_var": new_var, "image": image}
+        after = reindex_rule(form, 0, var, new_var, image)
+        move: _LazyMove = ("reindex", params,
+                           functools.partial(_reindex_note, var, new_var, image, torus))
+        found.append((after, remaining, (*pivots, new_var), (*moves, move), (*forms, after)))
+    return found
+
+
+def _indicator_pivots(atom: Atom) -> tuple[Index, Index]:
+    """The two indices an indicator is pivoted to, one for each sign: 𝟙_B(L) = 𝟙_{B+c}(L + c)
+    = 𝟙_{−B+c}(−L + c) for every constant c, so its index is read from its one spelling
+    (:func:`normal_indicator`, linear L) shifted by the c that puts each lower bound's
+    constant at 0; equal indicators then pivot to equal indices."""
+    spelled = normal_indicator(atom)
+    box = indicator_box(spelled.signal)
+    linear = Index(spelled.index.coeffs)
+    lower = tuple(-lo.get("1", 0) for lo, _ in box)
+    upper = tuple(hi.get("1", 0) for _, hi in box)
+    return (Index(linear.coeffs, lower if any(lower) else ()),
+            Index((-linear).coeffs, upper if any(upper) else ()))
 
 
 def _pivot_end(form: LinearForm, remaining: tuple[str, ...], pivots: tuple[str, ...],
