@@ -2304,3 +2304,40 @@ def test_slips_of_the_indicator_spelling_laws_are_not_proved(statement: str) -> 
     # false at the declared sizes, by the exact tier on symbolic complex entries (conj)
     assert exact_difference(claim, build_env(claim.assignments()[0])) is not None
     assert not_proved(attempt(claim, Budget(30)))
+
+
+# ops' flip of a signal on [0, n)^d lies on (−n, 0]^d, off the torus model; a bijection of Z^d
+# around both sides is peeled (A == B exactly when op(A) == op(B)), and the inner statement
+# decides "not an identity".  A derivation of the inner one is no certificate the checker
+# takes for the statement, so a true one is handed to the exact tier, never PROVED here.
+ON_TORUS = {"f": {"shape": "3x3", "origin": [0, 0], "real": False},
+            "g": {"shape": "3x3", "origin": [0, 0], "real": False}}
+PEELED_FALSE = [
+    "flip(dft(transpose(g))) == flip(dft(g))",  # a transpose dropped
+    "flip(circcorr(f, g)) == flip(circcorr(g, f))",
+    "flip(circconv(f, g)) == flip(circconv(g, conj(f)))",  # conj on one side only
+    "-flip(circconv(f, g)) == -flip(circconv(f, shift(g, 1, 0)))",  # a shift on one side only
+]
+PEELED_TRUE = [
+    "flip(circconv(f, g)) == flip(circconv(g, f))",
+    "shift(circconv(f, g), 1, 0) == shift(circconv(g, f), 1, 0)",
+    "flip(transpose(circconv(transpose(f), conj(f)))) == "
+    "flip(circconv(transpose(transpose(f)), transpose(conj(f))))",
+]
+
+
+@pytest.mark.parametrize("statement", PEELED_FALSE)
+def test_a_common_bijection_around_circular_sides_is_peeled_to_refute(statement: str) -> None:
+    claim = claim_from_text(statement, declared(statement, ON_TORUS))
+    derivation, forms = compare(claim)
+    assert derivation is None and forms is not None and forms[0] != forms[1]
+    result = attempt(claim, Budget(30))
+    assert result is not None and result.verdict is Verdict.REFUTED
+
+
+@pytest.mark.parametrize("statement", PEELED_TRUE)
+def test_a_true_statement_peeled_is_never_called_no_identity(statement: str) -> None:
+    claim = claim_from_text(statement, declared(statement, ON_TORUS))
+    assert exact_difference(claim, build_env(claim.assignments()[0])) is None
+    assert compare(claim) == (None, None)
+    assert attempt(claim, Budget(30)) is None
