@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from symconv.core.signal import Signal
@@ -2341,3 +2341,77 @@ def test_a_true_statement_peeled_is_never_called_no_identity(statement: str) -> 
     assert exact_difference(claim, build_env(claim.assignments()[0])) is None
     assert compare(claim) == (None, None)
     assert attempt(claim, Budget(30)) is None
+
+
+INDICATOR_BOX = [({"o": 1}, {"n": 1, "o": 1, "1": -1})]  # 𝟙[o..n + o − 1] on Z
+
+
+def _shifted_box(c: int) -> list[tuple[dict[str, int], dict[str, int]]]:
+    return [({v: k for v, k in {**lo, "1": lo.get("1", 0) + c}.items() if k},
+             {v: k for v, k in {**hi, "1": hi.get("1", 0) + c}.items() if k})
+            for lo, hi in INDICATOR_BOX]
+
+
+@st.composite
+def sums_with_a_twin(draw: st.DrawFn) -> tuple[Monomial, Monomial]:
+    """A term Σ_v Π atoms (signals a, b and a box indicator at affine indices, coefficients
+    ±1, 0) and the same sum re-indexed by a random bijection of each variable, its
+    indicators respelled (𝟙_B(L) = 𝟙_{B+c}(L + c) = 𝟙_{−B}(−L))."""
+    from symconv.prove.rules import indicator_name
+    from symconv.prove.rules import reindex as reindex_rule
+    variables = ("i", "j", "k")[:draw(st.integers(1, 3))]
+    coefficient = st.sampled_from([-1, 0, 0, 1])
+
+    def index() -> Index:
+        linear = sum((Index.var(v, draw(coefficient)) for v in (*variables, "x")), Index())
+        c = draw(st.integers(-1, 1))
+        return linear + (Index.constant((c,)) if c else Index())
+
+    atoms = [Atom(draw(st.sampled_from(["a", "b", "a*", "box"])), index())
+             for _ in range(draw(st.integers(len(variables), 4)))]
+    assume(all(any(a.index.coeff(v) for a in atoms) for v in variables))
+    plain = tuple(Atom(indicator_name(INDICATOR_BOX), a.index) if a.signal == "box" else a
+                  for a in atoms)
+    twin_atoms = []
+    for a in atoms:
+        if a.signal != "box":
+            twin_atoms.append(a)
+            continue
+        c, sign = draw(st.integers(-2, 2)), draw(st.sampled_from([1, -1]))
+        box = _shifted_box(c)
+        if sign < 0:
+            box = [({v: -k for v, k in hi.items()}, {v: -k for v, k in lo.items()}) for lo, hi in box]
+        shifted = a.index + Index.constant((c,)) if c else a.index
+        twin_atoms.append(Atom(indicator_name(box), shifted.scaled(sign)))
+    term = Monomial(Fraction(1), variables, plain)
+    twin = LinearForm((Monomial(Fraction(1), variables, tuple(twin_atoms)),))
+    for number, var in enumerate(variables):
+        others = [v for v in twin.monomials[0].variables if v != var]
+        image = Index.var(var, draw(st.sampled_from([1, -1])))
+        for other in others:
+            image = image + Index.var(other, draw(coefficient))
+        image = image + Index.var("x", draw(coefficient))
+        c = draw(st.integers(-2, 2))
+        image = image + (Index.constant((c,)) if c else Index())
+        twin = reindex_rule(twin, 0, var, f"w{number}", image)
+    return term, twin.monomials[0]
+
+
+def _canonical(term: Monomial) -> LinearForm | None:
+    from symconv.prove.general import _canonical_moves
+    from symconv.prove.rules import RuleError, order
+    try:
+        _, forms = _canonical_moves(term, LinearForm((term,)))
+    except RuleError:
+        return None
+    return order(forms[-1] if forms else LinearForm((term,)))
+
+
+@settings(max_examples=300, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+@given(sums_with_a_twin())
+def test_equal_sums_have_equal_canonical_forms(pair: tuple[Monomial, Monomial]) -> None:
+    """The decision property of the canonical form: a sum and the same sum re-indexed (and
+    its indicators spelled another way) reach one form, or neither reaches one."""
+    term, twin = pair
+    assert _canonical(term) == _canonical(twin), (term.as_term().text(), twin.as_term().text())

@@ -117,6 +117,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import itertools
+import math
 import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
@@ -557,27 +558,37 @@ def _hermite_attempts(mono: Monomial, used: set[str]
     compared already, and the first one met is kept on ties)."""
     variables = mono.variables
     k = len(variables)
-    indices = [a.index for a in mono.atoms] + list(mono.points)
-    others = sorted({v for index in indices for v, _ in index.coeffs} - set(variables))
-    width = max((len(index.const) for index in indices), default=0)
-    if any(index.const and len(index.const) != width for index in indices):
+    # an indicator's rows in both of its spellings (:func:`_indicator_pivots`): the form
+    # reached does not depend on which one the term happened to have
+    indicators = [n for n, a in enumerate(mono.atoms) if is_indicator(a.signal)]
+    spellings = {n: _indicator_pivots(mono.atoms[n]) for n in indicators}
+    variants = [[spellings[n][chosen[n]] if n in chosen else a.index
+                 for n, a in enumerate(mono.atoms)] + list(mono.points)
+                for chosen in (dict(zip(indicators, signs, strict=True)) for signs in
+                               itertools.product((0, 1), repeat=len(indicators)))]
+    every = [index for indices in variants for index in indices]
+    others = sorted({v for index in every for v, _ in index.coeffs} - set(variables))
+    width = max((len(index.const) for index in every), default=0)
+    if any(index.const and len(index.const) != width for index in every):
         raise SymconvError("constant vectors with different numbers of axes")
-    rows = [tuple(index.coeff(v) for v in variables) for index in indices]
-    rests = [tuple(index.coeff(v) for v in others) + (index.const or (0,) * width)
-             for index in indices]
     ranks: dict[frozenset[int], int] = {}
+    first = [tuple(index.coeff(v) for v in variables) for index in variants[0]]
 
-    def rank(positions: tuple[int, ...]) -> int:  # of a set of rows: their order is no matter
-        key = frozenset(positions)
+    def rank(positions: tuple[int, ...]) -> int:  # of a set of rows: their order and signs
+        key = frozenset(positions)                 # are no matter
         if key not in ranks:
-            ranks[key] = _rank([list(rows[p]) for p in key])
+            ranks[key] = _rank([list(first[p]) for p in key])
         return ranks[key]
 
     new_vars = tuple(itertools.islice(fresh_names(used), k))
     by_prefix: dict[tuple[tuple[tuple[int, ...], tuple[int, ...]], ...], _Substitution] = {}
     seen: set[_Substitution] = set()
-    points = tuple(range(len(mono.atoms), len(indices)))
-    for factor_order in itertools.permutations(range(len(mono.atoms))):
+    points = tuple(range(len(mono.atoms), len(variants[0])))
+    tables = [([tuple(index.coeff(v) for v in variables) for index in indices],
+               [tuple(index.coeff(v) for v in others) + (index.const or (0,) * width)
+                for index in indices]) for indices in variants]
+    for (rows, rests), factor_order in itertools.product(tables, itertools.permutations(
+            range(len(mono.atoms)))):
         sequence = factor_order + points
         length = next((m for m in range(len(sequence) + 1) if rank(sequence[:m]) == k), None)
         if length is None:
@@ -669,28 +680,33 @@ def _pivot_attempts(mono: Monomial, used: set[str]
     so equal terms may spell it with either sign, and only both pivots give both terms the
     same set of results (the result of a pivot sequence depends only on the pivoted indices;
     for an indicator, :func:`_indicator_pivots`)."""
-    new_names = list(itertools.islice(fresh_names(used), len(mono.variables)))
     start: _PivotState = (LinearForm((mono,)), mono.variables, (), (), ())
-    count = len(mono.atoms)
 
     def walk(state: _PivotState, left: tuple[int, ...]
              ) -> Iterator[tuple[Monomial, list[_LazyMove], list[LinearForm]]]:
         if not state[1]:
             yield _pivot_end(*state)
             return
+        # the first fresh name not in the sum yet (the m-th one after m re-indexings)
+        current = set(state[0].monomials[0].variables)
+        new_var = next(n for n in fresh_names(used) if n not in current)
         for position in left:
             rest = tuple(p for p in left if p != position)
-            for after in _pivot_steps(state, position, new_names[len(state[3])], mono.torus):
+            for after in _pivot_steps(state, position, new_var, mono.torus, used):
                 yield from walk(after, rest)
 
-    yield from walk(start, tuple(range(count)))
+    yield from walk(start, tuple(range(len(mono.atoms))))
 
 
-def _pivot_steps(state: _PivotState, position: int, new_var: str, torus: bool
-                 ) -> list[_PivotState]:
+def _pivot_steps(state: _PivotState, position: int, new_var: str, torus: bool,
+                 used: set[str]) -> list[_PivotState]:
     """The searches after one more factor: its first variable with coefficient ±1 not yet
     pivoted becomes a plain variable (re-indexed to ``new_var`` unless it is one); for an
-    indicator also minus a plain variable (:func:`_pivot_attempts`)."""
+    indicator also minus a plain variable (:func:`_pivot_attempts`).  Coefficients on the
+    variables left that are coprime but none ±1 are brought to a ±1 first
+    (:func:`_euclid_steps`), so whether a factor pivots depends on the sum, not on how its
+    variables happen to be written."""
+    state = _euclid_steps(state, position, new_var, torus, used)
     form, remaining, pivots, moves, forms = state
     atom = form.monomials[0].atoms[position]
     index = atom.index
@@ -709,6 +725,38 @@ def _pivot_steps(state: _PivotState, position: int, new_var: str, torus: bool
                            functools.partial(_reindex_note, var, new_var, image, torus))
         found.append((after, remaining, (*pivots, new_var), (*moves, move), (*forms, after)))
     return found
+
+
+def _euclid_steps(state: _PivotState, position: int, new_var: str, torus: bool,
+                  used: set[str]) -> _PivotState:
+    """When the factor's coefficients on the variables not yet pivoted have gcd 1 but none is
+    ±1 (3·u + 2·v), Euclid's algorithm by re-indexings u' = u + q·v (coefficient 1: a
+    bijection) until one is: the factor then pivots, as it does in every spelling of the sum
+    (the gcd does not change under a re-indexing of those variables).  The result of the
+    pivots does not depend on these steps: each pivot makes the factor's whole index a
+    variable."""
+    form, remaining, pivots, moves, forms = state
+    coeffs = {v: form.monomials[0].atoms[position].index.coeff(v) for v in remaining}
+    present = [v for v in remaining if coeffs[v]]
+    if not present or any(abs(coeffs[v]) == 1 for v in present) or \
+            math.gcd(*coeffs.values()) != 1:
+        return state
+    mono = form.monomials[0]
+    spare = fresh_names(used | free_variables(mono) | set(mono.variables) | {new_var})
+    while not any(abs(coeffs[v]) == 1 for v in present):
+        small, large = sorted(present, key=lambda v: (abs(coeffs[v]), v))[:2]
+        q = coeffs[large] // coeffs[small]  # u = u' − q·v: v's coefficient becomes c_v − q·c_u
+        renamed = next(spare)
+        image = Index.var(small) + Index.var(large, q)
+        params: dict[str, Any] = {"var": small, "new_var": renamed, "image": image}
+        form = reindex_rule(form, 0, small, renamed, image)
+        moves = (*moves, ("reindex", params,
+                          functools.partial(_reindex_note, small, renamed, image, torus)))
+        forms = (*forms, form)
+        remaining = tuple(renamed if v == small else v for v in remaining)
+        coeffs = {v: form.monomials[0].atoms[position].index.coeff(v) for v in remaining}
+        present = [v for v in remaining if coeffs[v]]
+    return form, remaining, pivots, moves, forms
 
 
 def _indicator_pivots(atom: Atom) -> tuple[Index, Index]:
