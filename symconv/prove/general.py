@@ -6,7 +6,11 @@ canonical form: in each term, the factors are visited in a fixed order and
 each summation variable is re-indexed so that the next factor's index becomes
 a plain variable (a bijection of Z^d: coefficient ±1), the sums are reordered
 and the variables renamed.  Among all factor orders the smallest result is
-kept, so two terms that differ by a re-indexing meet.
+kept, so two terms that differ by a re-indexing meet: the result of a sequence of
+pivoted factors depends only on their indices, an indicator is pivoted from its one
+spelling in both signs (𝟙_B(L) = 𝟙_{B+c}(L + c) = 𝟙_{−B}(−L)), and a factor whose
+coefficients on the variables left are coprime without a ±1 is brought to one by Euclid's
+re-indexings first, so whether it pivots does not depend on how the sum is written.
 
 Statements built from circular operations (circconv, circcorr, dft, idft without
 explicit sizes; names, conj, flip, shift, pointwise products, sum, frobenius, the
