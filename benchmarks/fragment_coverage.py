@@ -12,7 +12,8 @@ counts the general tier's outcomes:
   counterexample at small sizes with ``--refute``; none found is reported, apart from
   statements defined at none of those sizes, counted on their own);
 - gave up: no canonical form (the reason: the last RuleError a side raised), or a
-  derivation the checker, backstop or re-check declined.
+  derivation the checker, backstop or re-check declined (counted apart when the statement
+  is not defined at the declared sizes: valid mode with a kernel larger than the image).
 
 Run from the repository root (``PYTHONPATH=$PWD`` in a worktree); about 2 minutes for 300::
 
@@ -35,7 +36,7 @@ from symconv.lang.claims import Claim, claim_from_text
 from symconv.lang.dsl import names, parse_statement
 from symconv.prove import Budget, Verdict, general
 from symconv.prove.counterexample import build_env, exact_difference
-from symconv.prove.recheck import periods_fit
+from symconv.prove.recheck import backstop, periods_fit
 from symconv.prove.rules import RuleError
 
 MODES = ('mode="full"', 'mode="same"', 'mode="valid"')
@@ -177,6 +178,11 @@ def classify(statement: str, torus: bool, reasons: list[str]) -> tuple[str, str]
         if result is not None and result.verdict is Verdict.PROVED:
             return "PROVED", ""
         checked = derivation.check(claim)
+        if checked:
+            try:
+                backstop(claim, Budget(30))
+            except SymconvError:  # valid mode with a kernel larger than the image
+                return "derivation, but not defined at the declared sizes", ""
         return "gave up", "derivation declined: " + ("backstop/re-check" if checked else "checker")
     if forms is not None:
         return "not an identity", ""
