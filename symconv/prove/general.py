@@ -281,7 +281,8 @@ def _side_steps(side: DslSide) -> tuple[list[Step], LinearForm]:
         form = _at_point_steps(_divide_steps(_fix_steps(form, steps), steps), steps)
     for number in range(len(form.monomials)):
         if side.torus:
-            form = _orthogonality_steps(form, number, steps)
+            form = _orthogonality_steps(_free_steps(_orthogonality_steps(form, number, steps),
+                                                    number, steps), number, steps)
         # on Z^d a re-indexing may leave a variable alone in its atoms (Σ_x Σ_k fᵀ(k)·g(x − k)
         # becomes f(i)·gᵀ(j)): permute it and bring the term to canonical form again
         for again in range(1 if side.torus else PERMUTE_PASSES):
@@ -369,6 +370,34 @@ def _orthogonality_steps(form: LinearForm, number: int, steps: list[Step]) -> Li
             if any(set(d.variables()) & set(mono.variables) for d in mono.deltas):
                 raise RuleError("an indicator on summation variables remains")
             return form
+
+
+def _free_steps(form: LinearForm, number: int, steps: list[Step]) -> LinearForm:
+    """On Z_n^d, a term with more sums than its factors' indices span (Σ_{i,j,k} f(k)·g(i + j)
+    ·ω^(−x·i − j·k)): re-index so that each factor in turn gets a plain variable, which
+    leaves the other variables in the phase alone, for orthogonality to sum them out
+    (i = u − j: ω^(j·(x − k))).  Unchanged when the indices span every sum, or when a factor
+    keeps a variable no factor pivots."""
+    mono = form.monomials[number]
+    rows = [[a.index.coeff(v) for v in mono.variables] for a in mono.atoms]
+    if not mono.atoms or _rank(rows) == len(mono.variables):
+        return form
+    used = {v for m in form.monomials for a in m.atoms for v in a.index.variables()}
+    used |= {v for m in form.monomials for v in (*m.variables, *free_variables(m))}
+    state: _PivotState = (LinearForm((mono,)), mono.variables, (), (), ())
+    for position in range(len(mono.atoms)):
+        current = set(state[0].monomials[0].variables)
+        new_var = next(n for n in fresh_names(used) if n not in current)
+        state = _pivot_steps(state, position, new_var, True, used)[0]
+    left = set(state[1])
+    if not left or any(left & a.index.variables() for a in state[0].monomials[0].atoms):
+        return form
+    for rule, params, why in state[3]:
+        after = RULES[rule](form, monomial=number, **params)
+        assert isinstance(after, LinearForm)
+        steps.append(Step(form, after, rule, *why(), {"monomial": number, **params}))
+        form = after
+    return form
 
 
 def _fix_steps(form: LinearForm, steps: list[Step]) -> LinearForm:
