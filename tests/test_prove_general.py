@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from symconv.core.signal import Signal
@@ -30,6 +30,7 @@ from symconv.errors import SymconvError
 from symconv.lang.claims import Claim, claim_from_text, load_claims
 from symconv.lang.dsl import Call, Number, names, parse_statement, unparse
 from symconv.prove import Budget, Verdict, exact, run_tiers
+from symconv.prove.counterexample import build_env, exact_difference
 from symconv.prove.derivation import Derivation, Step
 from symconv.prove.general import attempt, compare, derive
 from symconv.prove.recheck import RecheckError, recheck_statement
@@ -2247,3 +2248,201 @@ def test_axes_that_pair_terms_differently_are_not_proved(statement: str) -> None
     assert derivation is None or not derivation.check(claim)
     assert not_proved(attempt(claim, Budget(30)))
     assert run_tiers(claim).verdict is Verdict.REFUTED
+
+
+# True laws whose two sides the pivot search once brought to different canonical forms (a
+# wrong "not an identity", found by benchmarks/fragment_coverage.py): an indicator pivoted
+# only in the spelling it happened to have, 𝟙_B(L) for 𝟙_{−B}(−L) (the box sign) or
+# 𝟙_{B+c}(L + c) (its constant in the box).
+PIVOT_SPELLINGS = {"f": {"shape": "3x3", "real": False}, "g": {"shape": "4x4", "real": False}}
+PIVOT_LAWS = [
+    # the sign: a same-mode crop under a convolution, its indicator at −x + j or x − j
+    'conv(conv(f, g, mode="same"), flip(g, 1)) == conv(flip(g, 1), conv(f, g, mode="same"))',
+    'conj(flip(conv(corr(f, g, mode="valid"), flip(g, 1), mode="same", boundary="nearest"))) == '
+    'conj(conv(flip(corr(f, g, mode="valid")), flip(flip(g, 1)), mode="same", boundary="nearest"))',
+    'transpose(conv(corr(f, g, mode="valid"), conj(f), mode="full")) == '
+    'transpose(corr(flip(corr(f, g, mode="valid")), conj(f), mode="full"))',
+    # the constant: a shift moves the crop's box by one sample on one side only
+    'shift(corr(conj(f), conv(f, g, mode="same")), -1, 0) == '
+    'shift(flip(corr(conv(f, g, mode="same"), conj(f))), -1, 0)',
+    'shift(conv(conv(f, g, mode="same"), transpose(f)), -1, 0) == '
+    'shift(conv(transpose(f), conv(f, g, mode="same")), -1, 0)',
+]
+PIVOT_MUTANTS = [
+    # a one-axis flip on the other axis
+    'conv(conv(f, g, mode="same"), flip(g, 1)) == conv(flip(g, 0), conv(f, g, mode="same"))',
+    # the crop one sample off (a padding one short)
+    'conv(conv(f, g, mode="same"), flip(g, 1)) == conv(flip(g, 1), shift(conv(f, g, mode="same"), 0, 1))',
+    # conj missing on one factor
+    'conj(flip(conv(corr(f, g, mode="valid"), flip(g, 1), mode="same", boundary="nearest"))) == '
+    'conj(conv(flip(corr(f, g, mode="valid")), flip(conj(flip(g, 1))), mode="same", boundary="nearest"))',
+    # a factor off
+    'transpose(conv(corr(f, g, mode="valid"), conj(f), mode="full")) == '
+    '2 * transpose(corr(flip(corr(f, g, mode="valid")), conj(f), mode="full"))',
+    # the wrong sign in a shift
+    'shift(corr(conj(f), conv(f, g, mode="same")), -1, 0) == '
+    'shift(flip(corr(conv(f, g, mode="same"), conj(f))), 1, 0)',
+    # the shift on the other axis, and a transpose dropped
+    'shift(conv(conv(f, g, mode="same"), transpose(f)), -1, 0) == '
+    'shift(conv(transpose(f), conv(f, g, mode="same")), 0, -1)',
+    'shift(conv(conv(f, g, mode="same"), transpose(f)), -1, 0) == '
+    'shift(conv(f, conv(f, g, mode="same")), -1, 0)',
+]
+
+
+@pytest.mark.parametrize("statement", PIVOT_LAWS)
+def test_an_indicator_in_either_spelling_meets_its_twin(statement: str) -> None:
+    claim = claim_from_text(statement, declared(statement, PIVOT_SPELLINGS))
+    derivation, forms = compare(claim)
+    assert forms is None and derivation is not None
+    assert proved(statement, declared(statement, PIVOT_SPELLINGS)).derivation.check(claim)
+
+
+@pytest.mark.parametrize("statement", PIVOT_MUTANTS)
+def test_slips_of_the_indicator_spelling_laws_are_not_proved(statement: str) -> None:
+    claim = claim_from_text(statement, declared(statement, PIVOT_SPELLINGS))
+    # false at the declared sizes, by the exact tier on symbolic complex entries (conj)
+    assert exact_difference(claim, build_env(claim.assignments()[0])) is not None
+    assert not_proved(attempt(claim, Budget(30)))
+
+
+# ops' flip of a signal on [0, n)^d lies on (−n, 0]^d, off the torus model; a bijection of Z^d
+# around both sides is peeled (A == B exactly when op(A) == op(B)), and the inner statement
+# decides "not an identity".  A derivation of the inner one is no certificate the checker
+# takes for the statement, so a true one is handed to the exact tier, never PROVED here.
+ON_TORUS = {"f": {"shape": "3x3", "origin": [0, 0], "real": False},
+            "g": {"shape": "3x3", "origin": [0, 0], "real": False}}
+PEELED_FALSE = [
+    "flip(dft(transpose(g))) == flip(dft(g))",  # a transpose dropped
+    "flip(circcorr(f, g)) == flip(circcorr(g, f))",
+    "flip(circconv(f, g)) == flip(circconv(g, conj(f)))",  # conj on one side only
+    "-flip(circconv(f, g)) == -flip(circconv(f, shift(g, 1, 0)))",  # a shift on one side only
+]
+PEELED_TRUE = [
+    "flip(circconv(f, g)) == flip(circconv(g, f))",
+    "shift(circconv(f, g), 1, 0) == shift(circconv(g, f), 1, 0)",
+    "flip(transpose(circconv(transpose(f), conj(f)))) == "
+    "flip(circconv(transpose(transpose(f)), transpose(conj(f))))",
+]
+
+
+@pytest.mark.parametrize("statement", PEELED_FALSE)
+def test_a_common_bijection_around_circular_sides_is_peeled_to_refute(statement: str) -> None:
+    claim = claim_from_text(statement, declared(statement, ON_TORUS))
+    derivation, forms = compare(claim)
+    assert derivation is None and forms is not None and forms[0] != forms[1]
+    result = attempt(claim, Budget(30))
+    assert result is not None and result.verdict is Verdict.REFUTED
+
+
+@pytest.mark.parametrize("statement", PEELED_TRUE)
+def test_a_true_statement_peeled_is_never_called_no_identity(statement: str) -> None:
+    claim = claim_from_text(statement, declared(statement, ON_TORUS))
+    assert exact_difference(claim, build_env(claim.assignments()[0])) is None
+    assert compare(claim) == (None, None)
+    assert attempt(claim, Budget(30)) is None
+
+
+INDICATOR_BOX = [({"o": 1}, {"n": 1, "o": 1, "1": -1})]  # 𝟙[o..n + o − 1] on Z
+
+
+def _shifted_box(c: int) -> list[tuple[dict[str, int], dict[str, int]]]:
+    return [({v: k for v, k in {**lo, "1": lo.get("1", 0) + c}.items() if k},
+             {v: k for v, k in {**hi, "1": hi.get("1", 0) + c}.items() if k})
+            for lo, hi in INDICATOR_BOX]
+
+
+@st.composite
+def sums_with_a_twin(draw: st.DrawFn) -> tuple[Monomial, Monomial]:
+    """A term Σ_v Π atoms (signals a, b and a box indicator at affine indices, coefficients
+    ±1, 0) and the same sum re-indexed by a random bijection of each variable, its
+    indicators respelled (𝟙_B(L) = 𝟙_{B+c}(L + c) = 𝟙_{−B}(−L))."""
+    from symconv.prove.rules import indicator_name
+    from symconv.prove.rules import reindex as reindex_rule
+    variables = ("i", "j", "k")[:draw(st.integers(1, 3))]
+    coefficient = st.sampled_from([-1, 0, 0, 1])
+
+    def index() -> Index:
+        linear = sum((Index.var(v, draw(coefficient)) for v in (*variables, "x")), Index())
+        c = draw(st.integers(-1, 1))
+        return linear + (Index.constant((c,)) if c else Index())
+
+    atoms = [Atom(draw(st.sampled_from(["a", "b", "a*", "box"])), index())
+             for _ in range(draw(st.integers(len(variables), 4)))]
+    assume(all(any(a.index.coeff(v) for a in atoms) for v in variables))
+    plain = tuple(Atom(indicator_name(INDICATOR_BOX), a.index) if a.signal == "box" else a
+                  for a in atoms)
+    twin_atoms = []
+    for a in atoms:
+        if a.signal != "box":
+            twin_atoms.append(a)
+            continue
+        c, sign = draw(st.integers(-2, 2)), draw(st.sampled_from([1, -1]))
+        box = _shifted_box(c)
+        if sign < 0:
+            box = [({v: -k for v, k in hi.items()}, {v: -k for v, k in lo.items()}) for lo, hi in box]
+        shifted = a.index + Index.constant((c,)) if c else a.index
+        twin_atoms.append(Atom(indicator_name(box), shifted.scaled(sign)))
+    term = Monomial(Fraction(1), variables, plain)
+    twin = LinearForm((Monomial(Fraction(1), variables, tuple(twin_atoms)),))
+    for number, var in enumerate(variables):
+        others = [v for v in twin.monomials[0].variables if v != var]
+        image = Index.var(var, draw(st.sampled_from([1, -1])))
+        for other in others:
+            image = image + Index.var(other, draw(coefficient))
+        image = image + Index.var("x", draw(coefficient))
+        c = draw(st.integers(-2, 2))
+        image = image + (Index.constant((c,)) if c else Index())
+        twin = reindex_rule(twin, 0, var, f"w{number}", image)
+    return term, twin.monomials[0]
+
+
+def _canonical(term: Monomial) -> LinearForm | None:
+    from symconv.prove.general import _canonical_moves
+    from symconv.prove.rules import RuleError, order
+    try:
+        _, forms = _canonical_moves(term, LinearForm((term,)))
+    except RuleError:
+        return None
+    return order(forms[-1] if forms else LinearForm((term,)))
+
+
+@settings(max_examples=300, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+@given(sums_with_a_twin())
+def test_equal_sums_have_equal_canonical_forms(pair: tuple[Monomial, Monomial]) -> None:
+    """The decision property of the canonical form: a sum and the same sum re-indexed (and
+    its indicators spelled another way) reach one form, or neither reaches one."""
+    term, twin = pair
+    assert _canonical(term) == _canonical(twin), (term.as_term().text(), twin.as_term().text())
+
+
+# A term on Z_n^d with more sums than its factors' indices span (Σ_{i,j,k} f(k)·g(i + j)·
+# ω^(−x·i − j·k)): re-indexed so that a variable is left in the phase alone, orthogonality
+# sums it out, and the forms decide.  The true twins still have no certificate (it takes
+# orthogonality before the re-indexings only), so they are handed over, never "no identity".
+FREED_FALSE = [
+    "idft(circcorr(idft(f), g)) == idft(idft(dft(idft(f)) * dft(g)))",  # circcorr for circconv
+    "dft(circconv(shift(dft(g), 1, 0), g)) == dft(shift(circconv(dft(g), g), 0, 1))",
+]
+FREED_TRUE = [
+    "idft(circconv(idft(f), g)) == idft(idft(dft(idft(f)) * dft(g)))",
+    "dft(circconv(shift(dft(g), 1, 0), g)) == dft(shift(circconv(dft(g), g), 1, 0))",
+]
+
+
+@pytest.mark.parametrize("statement", FREED_FALSE)
+def test_sums_beyond_the_factors_span_are_freed_for_orthogonality(statement: str) -> None:
+    claim = claim_from_text(statement, declared(statement, ON_TORUS))
+    derivation, forms = compare(claim)
+    assert derivation is None and forms is not None and forms[0] != forms[1]
+    result = attempt(claim, Budget(30))
+    assert result is not None and result.verdict is Verdict.REFUTED
+
+
+@pytest.mark.parametrize("statement", FREED_TRUE)
+def test_true_twins_of_the_freed_sums_are_not_called_no_identity(statement: str) -> None:
+    claim = claim_from_text(statement, declared(statement, ON_TORUS))
+    assert exact_difference(claim, build_env(claim.assignments()[0])) is None
+    assert compare(claim)[1] is None
+    assert not_proved(attempt(claim, Budget(30)))

@@ -1493,7 +1493,8 @@ def extends_signals(node: Node, ctx: _UnfoldContext) -> bool:
 def indicator_atom(box: _Box, index: Index, axes: Axes = ()) -> Atom:
     """``𝟙_B(σ(L))`` in its one spelling: 𝟙_{B'}(L') with σ, the constant of L and the sign
     of its first coefficient moved into the box (σ(L) ∈ B iff L ∈ σ⁻¹(B); L + k ∈ B iff
-    L ∈ B − k; −L ∈ B iff L ∈ −B), so that equal indicators have equal atoms."""
+    L ∈ B − k; −L ∈ B iff L ∈ −B; at a constant, B or −B, whichever name sorts first), so
+    that equal indicators have equal atoms."""
     ndim = len(box)
     sigma = axes or tuple(range(1, ndim + 1))
     moved: _Box = [({}, {}) for _ in range(ndim)]
@@ -1505,9 +1506,11 @@ def indicator_atom(box: _Box, index: Index, axes: Axes = ()) -> Atom:
     moved = [(_form_add(lo, {"1": -k}), _form_add(hi, {"1": -k}))
              for (lo, hi), k in zip(moved, const, strict=True)]
     linear = Index(index.coeffs)
+    negated = [(_form_add({}, hi, -1), _form_add({}, lo, -1)) for lo, hi in moved]
     if linear.coeffs and linear.coeffs[0][1] < 0:
-        linear = -linear
-        moved = [(_form_add({}, hi, -1), _form_add({}, lo, -1)) for lo, hi in moved]
+        linear, moved = -linear, negated
+    elif not linear.coeffs:  # 0 ∈ B iff 0 ∈ −B: the name that sorts first
+        return Atom(min(indicator_name(moved), indicator_name(negated)), linear)
     return Atom(indicator_name(moved), linear)
 
 
