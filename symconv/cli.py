@@ -2,7 +2,8 @@
 
 Exit status: 0 success, 1 a verdict that contradicts its expectation, 2 bad
 input (one line on stderr, no traceback), 3 an internal error (a bug: one line,
-the traceback with ``symconv --debug``), 130 interrupted (Ctrl-C), 141 the reader
+the traceback with ``symconv --debug``), 4 no verdict contradicts its expectation but
+some claim is INCONCLUSIVE (undecided), 130 interrupted (Ctrl-C), 141 the reader
 of stdout went away (``symconv derive conv | head``; silent, like SIGPIPE).
 """
 
@@ -471,7 +472,8 @@ def _add_verify_parsers(sub: argparse._SubParsersAction) -> None:
         help="check the claims in TOML claim files (default: proofs/)",
         description="Run every [[claim]] of the given files or folders through the tiers "
         "general, exact, random. Exit 0 if every verdict meets its expectation, 1 if one "
-        "does not, 2 on bad input.",
+        f"contradicts it (MISMATCH), {runner.UNDECIDED_STATUS} if none does but one is "
+        "INCONCLUSIVE (UNDECIDED), 2 on bad input.",
     )
     verify.add_argument("paths", nargs="*", help="claim files or folders (default: proofs)")
     verify.add_argument("--json", metavar="FILE", help="write one JSON object per claim")
@@ -498,7 +500,9 @@ def _add_verify_parsers(sub: argparse._SubParsersAction) -> None:
     check = sub.add_parser(
         "check",
         help="check one statement, e.g. check \"conv(F, I) == conv(I, F)\" --signals F=3x3,I=5x5",
-        description="Check a single claim given on the command line.",
+        description="Check a single claim given on the command line. Exit 0 if the verdict "
+        f"meets --expect, 1 if it contradicts it (MISMATCH), {runner.UNDECIDED_STATUS} if it "
+        "is INCONCLUSIVE (UNDECIDED), 2 on bad input.",
     )
     check.add_argument("statement", help="an identity with == or !=")
     check.add_argument("--signals", required=True,
@@ -511,10 +515,12 @@ def _add_verify_parsers(sub: argparse._SubParsersAction) -> None:
 
 
 # Shown by `symconv --help` and on the documentation's command-line page.
-EXIT_STATUSES = ("Exit status: 0 success, 1 a verdict that contradicts its expectation, 2 bad "
-                 "input (one line on stderr, no traceback), 3 an internal error (one line; "
-                 "symconv --debug shows the traceback), 130 interrupted (Ctrl-C), 141 the "
-                 "reader of stdout went away (silent).")
+EXIT_STATUSES = ("Exit status: 0 success, 1 a verdict that contradicts its expectation "
+                 "(MISMATCH), 2 bad input (one line on stderr, no traceback), 3 an internal "
+                 "error (one line; symconv --debug shows the traceback), "
+                 f"{runner.UNDECIDED_STATUS} none contradicts its expectation but a claim is "
+                 "INCONCLUSIVE (UNDECIDED: out of budget or memory, or no tier applies), "
+                 "130 interrupted (Ctrl-C), 141 the reader of stdout went away (silent).")
 
 
 class _Parser(argparse.ArgumentParser):

@@ -3,7 +3,8 @@
 Registered through the ``pytest11`` entry point, so ``pytest proofs/`` runs the
 claims once symconv is installed (or use ``pytest -p symconv.pytest_plugin``).
 A claim passes when its verdict meets its expectation; a failure shows the
-verdict, the detail and the counterexample.
+verdict, the detail and the counterexample.  An INCONCLUSIVE claim fails too, shown as
+``UNDECIDED`` (not established, and not shown wrong either), as ``symconv verify`` shows it.
 
 - TOML claim files are always collected.  Python claim modules (``@python_claim``
   or a ``# symconv-claims`` comment, checked before importing) only with

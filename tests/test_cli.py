@@ -55,6 +55,7 @@ def test_help_lists_every_exit_status(capsys: pytest.CaptureFixture[str]) -> Non
         main(["--help"])
     shown = " ".join(capsys.readouterr().out.split())
     for status in ("0 success", "1 a verdict", "2 bad input", "3 an internal error",
+                   "4 none contradicts its expectation but a claim is INCONCLUSIVE",
                    "130 interrupted", "141 the reader of stdout"):
         assert status in shown
 
