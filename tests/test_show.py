@@ -89,11 +89,32 @@ def test_a_refutation_displays_its_counterexample() -> None:
     assert cex is not None
     assert repr(cex).startswith("<Counterexample F=") and "!=" in repr(cex)
     assert str(cex) == cex.describe()
+    assert _sizes_shown(repr(result)) == _sizes_shown(str(result))
     latex = result._repr_latex_()
     assert latex.count(r"\begin{bmatrix}") == len(cex.signals) and r"\neq" in latex
     assert r"\boxed" in latex  # some signal holds coordinate 0
     html = result._repr_html_()
     assert html.count("<table") >= len(cex.signals) and "≠" in html
+
+
+def _sizes_shown(text: str) -> str:
+    """What a result's one line says of sizes: from " at " up to the values or the time."""
+    return re.split(r": left |, [0-9.]+ s>?$", text.split(" at ", 1)[1])[0]
+
+
+@pytest.mark.parametrize(("declared", "entries"), [
+    ({"F": (3, 3), "I": (5, 5)}, {"F": [[1, 0]], "I": [[1]]}),   # a smaller counterexample
+    ({"F": (1, 2), "I": (1, 1)}, {"F": [[1, 0]], "I": [[1]]}),   # at the declared sizes
+])
+def test_a_refutation_shows_the_same_sizes_in_repr_and_str(
+        declared: dict[str, tuple[int, ...]], entries: dict[str, list[list[int]]]) -> None:
+    cex = Counterexample(entries, {"F": (0, -1), "I": (0, 0)}, (0, -1), 1, 0)
+    result = Result(Verdict.REFUTED, "exact", [declared], 0.5, counterexample=cex)
+    shown = _sizes_shown(repr(result))
+    assert shown == _sizes_shown(str(result))
+    assert shown.startswith(", ".join(f"{k}={'x'.join(map(str, v))}" for k, v in declared.items()))
+    assert shown.endswith("F=1x2, I=1x1") and shown.count("F=1x2") == 1
+    assert "\n" not in repr(result) and "left 1 != right 0 at (0, -1)" in str(result)
 
 
 def test_a_probable_verdict_shows_its_error_bound() -> None:

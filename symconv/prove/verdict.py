@@ -242,8 +242,19 @@ class Result:
     def _shown_derivation(self) -> ShownDerivation | None:
         return self.derivation if isinstance(self.derivation, ShownDerivation) else None
 
+    def _refuted_at(self, counterexample: Counterexample) -> str:
+        """`` at F=3x3, I=5x5; counterexample at F=1x2, I=1x1`` (the sizes refuted, then the
+        smallest counterexample's when they differ): what repr and str both say."""
+        found = counterexample.sizes_text()
+        declared = self._distinct_sizes_text()
+        if not declared or declared == found:
+            return f" at {found}"
+        return f" at {declared}; counterexample at {found}"
+
     def __repr__(self) -> str:
-        return f"<Result {self.verdict.value} by {self.method}{self._at()}, {self.seconds:.2f} s>"
+        at = (self._refuted_at(self.counterexample) if self.counterexample is not None
+              else self._at())
+        return f"<Result {self.verdict.value} by {self.method}{at}, {self.seconds:.2f} s>"
 
     def scope_text(self) -> str:
         """What a PROVED verdict covers, e.g. ``for all sizes and dimensions`` or the proof's
@@ -263,7 +274,7 @@ class Result:
             text = f"{verdict} by {self.method} {self.scope_text()}{counted}"
         elif self.verdict is Verdict.REFUTED and self.counterexample is not None:
             c = self.counterexample
-            text = (f"{verdict} by {self.method} at {c.sizes_text()}: left "
+            text = (f"{verdict} by {self.method}{self._refuted_at(c)}: left "
                     f"{value_text(c.left)} != right {value_text(c.right)}{c._where()}")
         elif self.verdict is Verdict.INCONCLUSIVE:
             text = f"{verdict} ({self.method}){self._at()}: {self.detail}"
