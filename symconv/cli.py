@@ -480,7 +480,8 @@ def _add_verify_parsers(sub: argparse._SubParsersAction) -> None:
     verify.add_argument("--junit", metavar="FILE", help="write a JUnit XML report")
     verify.add_argument("--jobs", "-j", metavar="N|auto",
                         help=f"worker processes; auto (the default, or ${JOBS_ENV} when "
-                        f"set): one per CPU this process may use (here {available_cpus()}), "
+                        f"set): one per CPU this process may use (its affinity mask, and a container's "
+                        f"CPU quota rounded up; here {available_cpus()}), "
                         f"at most one per claim and per {AUTO_WORKER_BYTES // GIB} GiB of "
                         "memory. Claims are reported in claim order, so N changes only timings")
     verify.add_argument("--allow-python", action="store_true",
