@@ -56,7 +56,7 @@ from symconv.prove.pool import (
     JOBS_ENV,
     available_cpus,
     default_memory_bytes,
-    default_workers,
+    resolve_jobs,
 )
 from symconv.report.command import add_report_parser
 from symconv.version import __version__
@@ -83,22 +83,6 @@ def _cmd_dft(args: argparse.Namespace) -> int:
                                  norm=args.norm, real=not args.complex)
     print(spectrum._latex() if args.latex else spectrum)
     return 0
-
-
-def _jobs(option: str | None) -> int:
-    """``--jobs`` (else $SYMCONV_JOBS, else auto): a positive number of workers, or auto."""
-    source, text = ("--jobs", option) if option is not None else (
-        f"${JOBS_ENV}", os.environ.get(JOBS_ENV, "auto"))
-    if text.strip().lower() == "auto":
-        return default_workers()
-    try:
-        jobs = int(text)
-    except ValueError:
-        jobs = 0
-    if jobs < 1:
-        sep = " " if source == "--jobs" else "="
-        raise SymconvError(f"{source}{sep}{text}; expected a positive number of workers or auto")
-    return jobs
 
 
 def _add_dft_parser(sub: argparse._SubParsersAction) -> None:
@@ -304,7 +288,7 @@ def _cmd_verify(args: argparse.Namespace) -> int:
 
 
 def _verify(args: argparse.Namespace) -> int:
-    jobs = _jobs(args.jobs)
+    jobs = resolve_jobs(args.jobs, "--jobs ")
     _positive("--budget", args.budget)
     _positive("--heartbeat", args.heartbeat)
     memory = _memory_bytes(args)

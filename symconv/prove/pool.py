@@ -29,13 +29,14 @@ import sys
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from types import FrameType
 from typing import TYPE_CHECKING, Any
 
+from symconv.errors import SymconvError
 from symconv.lang.claims import TIER_NAMES
 from symconv.prove.outcome import verify_one
 from symconv.prove.tiers import load_tier
@@ -149,6 +150,25 @@ def default_workers() -> int:
     except (ValueError, OSError):
         return available_cpus()
     return max(1, min(available_cpus(), physical // AUTO_WORKER_BYTES))
+
+
+def resolve_jobs(value: int | str | None, option: str) -> int:
+    """The number of workers of a ``jobs`` setting: a positive number, or ``auto``
+    (:func:`default_workers`); None reads $SYMCONV_JOBS, else auto.  The meaning the
+    command line, :func:`symconv.verify` and the pytest plugin share; a bad value raises a
+    SymconvError that names ``option`` (``--jobs``, ``jobs=``) and the value."""
+    if value is None:
+        option, value = f"${JOBS_ENV}=", os.environ.get(JOBS_ENV, "auto")
+    if isinstance(value, str) and value.strip().lower() == "auto":
+        return default_workers()
+    jobs = 0
+    if isinstance(value, str) and value.strip().lstrip("+-").isdigit():
+        jobs = int(value)
+    elif isinstance(value, int) and not isinstance(value, bool):
+        jobs = value
+    if jobs < 1:
+        raise SymconvError(f"{option}{value!s}; expected a positive number of workers or auto")
+    return jobs
 
 
 @dataclass(frozen=True)
@@ -311,7 +331,7 @@ class ClaimPool:
 
     def run(self, indexes: Sequence[int], budgets: Sequence[float],
             on_event: Callable[[Event], None] | None = None,
-            ) -> Iterator[tuple[int, Result | None, str | None]]:
+            ) -> Generator[tuple[int, Result | None, str | None], None, None]:
         """Run claims ``indexes`` (``budgets[k]`` seconds for ``indexes[k]``) and yield
         ``(index, result, error)`` as each finishes, in the order they finish."""
         pending = deque(zip(indexes, budgets, strict=True))
