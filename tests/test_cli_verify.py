@@ -204,6 +204,16 @@ def test_check_says_undecided_not_mismatch(expect: str,
     assert f"expected {expect}; verdict INCONCLUSIVE" in out
 
 
+def test_a_size_dependent_repair_is_shown_at_its_sizes(capsys: pytest.CaptureFixture[str]) -> None:
+    # Parseval without its factor n: a constant factor repairs it at f=2 only
+    assert main(["check", "sum(f * conj(f)) == sum(dft(f) * conj(dft(f)))", "--signals", "f=2",
+                 "-q"]) == 1
+    repairs = [line for line in capsys.readouterr().out.splitlines() if "; holds " in line]
+    assert repairs
+    for line in repairs:  # only a PROVED edit holds for every size
+        assert "(PROVED" in line or line.startswith("  REFUTED; holds at f=2 if "), line
+
+
 @pytest.mark.parametrize(("argv", "fragment"), [
     (["verify", "MISSING"], "MISSING: no such file"),
     (["verify", "--jobs", "0", "."], "--jobs 0; expected a positive number of workers or auto"),

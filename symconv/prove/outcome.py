@@ -17,7 +17,7 @@ from symconv.core.show import display_math, latex_escape
 from symconv.errors import SymconvError
 from symconv.lang.claims import Claim
 from symconv.prove.run import run_tiers
-from symconv.prove.verdict import Budget, Result, Verdict
+from symconv.prove.verdict import Budget, Result, Verdict, repair_text
 
 
 @dataclass(repr=False)
@@ -96,7 +96,7 @@ def explain(outcome: Outcome) -> str:
         lines.append(f"  {r.detail}")
     lines.extend(f"  warning: {w}" for w in r.warnings)
     lines.extend(f"  explanation: {e}" for e in r.explanations)
-    lines.extend(f"  {r.verdict.value}; holds if {p.describe()}" for p in r.repairs)
+    lines.extend(f"  {r.verdict.value}; {repair_text(p)}" for p in r.repairs)
     if r.counterexample is not None:
         label = "witness" if claim.statement is not None and claim.statement.op == "!=" else (
             "counterexample")

@@ -187,6 +187,23 @@ class Counterexample:
 
 
 
+def repair_text(repair: Any) -> str:
+    """A repair (:class:`symconv.prove.repair.Repair`) as ``verify`` shows it, claiming no
+    more than its verdict: ``holds if A is replaced by B (PROVED)``; a VERIFIED or PROBABLE
+    edit holds at its sizes, ``holds at f=4 if ... (VERIFIED, not proved for other sizes)``,
+    and its warnings say where it fails (``fails at f=2: the statement depends on the size``)."""
+    edit = f"{repair.original} is replaced by {repair.replacement}"
+    verdict = repair.verdict.value
+    if repair.verdict is Verdict.PROVED or not repair.sizes:
+        head = f"holds if {edit} ({verdict}"
+    else:
+        sizes = "; ".join(dict.fromkeys(format_sizes(s) for s in repair.sizes))
+        head = f"holds at {sizes} if {edit} ({verdict}"
+        if not repair.warnings:
+            head += ", not proved for other sizes"
+    return head + "".join(f"; {w}" for w in repair.warnings) + ")"
+
+
 def _nested_text(value: Any) -> str:
     """Nested lists of exact numbers as ``[[1, 2], [3, 1/2]]``."""
     if isinstance(value, list):
@@ -288,7 +305,7 @@ class Result:
 
     def _extra_lines(self) -> list[str]:
         return ([f"warning: {w}" for w in self.warnings]
-                + [f"repair: {r}" for r in self.repairs])
+                + [f"repair: {repair_text(r)}" for r in self.repairs])
 
     def text(self) -> str:
         """The readable account: verdict line, detail, derivation or counterexample."""
