@@ -54,8 +54,10 @@ from symconv.prove.pool import (
     AUTO_WORKER_BYTES,
     GIB,
     JOBS_ENV,
+    WORKER_START_BYTES,
     available_cpus,
     default_memory_bytes,
+    mapped_bytes,
     resolve_jobs,
 )
 from symconv.report.command import add_report_parser
@@ -144,10 +146,11 @@ def _cmd_cnn(args: argparse.Namespace) -> int:
                                groups=args.groups, boundary=args.boundary, **settings)
         print(found.summary())
         return 0 if found.holds else 1
+    # both before any output: a bad --steps or --lr is one line, not half a report
+    report = learning_equivalence(steps=args.steps, learning_rate=args.lr, seed=args.seed)
     step = one_step_equivalence()
     print(f"one symbolic step (3x3 kernel, 4x4 input, symbolic eta and targets): outputs equal "
           f"{step.outputs_equal}, weights flip-related {step.weights_flip_related}")
-    report = learning_equivalence(steps=args.steps, learning_rate=args.lr, seed=args.seed)
     print(report.summary())
     return 0 if step.holds and report.max_flip_difference <= 1e-12 else 1
 
@@ -233,8 +236,17 @@ def _positive(option: str, value: float | None) -> None:
 
 
 def _memory_bytes(args: argparse.Namespace) -> int:
+    """``--memory`` in bytes: above what a worker needs to start (a forked copy of this
+    process, already mapped, plus :data:`WORKER_START_BYTES`), else no claim could run."""
     _positive("--memory", args.memory)
-    return default_memory_bytes() if args.memory is None else int(args.memory * GIB)
+    if args.memory is None:
+        return default_memory_bytes()
+    floor = mapped_bytes() + WORKER_START_BYTES
+    if args.memory * GIB < floor:
+        raise SymconvError(f"--memory {args.memory:g}; expected at least {floor / GIB:.2f} GiB "
+                           "(a worker starts as a copy of this process, which maps "
+                           f"{mapped_bytes() / GIB:.2f} GiB)")
+    return int(args.memory * GIB)
 
 
 def _seed(args: argparse.Namespace) -> int | None:
@@ -297,6 +309,9 @@ def _verify(args: argparse.Namespace) -> int:
     for option, target in (("--json", args.json), ("--junit", args.junit)):
         if target:
             _check_writable(option, Path(target))
+    seed = _seed(args)
+    if args.shard is not None:
+        runner.shard([], *args.shard)  # K/N checked before any claim file is read
     paths = args.paths or _default_claim_paths()
     claims = load_claims(paths, python=args.allow_python)
     skipped = [] if args.allow_python else list(python_claim_files(paths))
@@ -305,7 +320,7 @@ def _verify(args: argparse.Namespace) -> int:
     if not claims:
         raise SymconvError(f"no TOML claims in {' '.join(paths)}; {skip_note}" if skipped
                            else f"no claims found in {' '.join(paths)}")
-    if (seed := _seed(args)) is not None:
+    if seed is not None:
         claims = [replace(claim, seed=seed) for claim in claims]
     if args.shard is not None:
         total = len(claims)

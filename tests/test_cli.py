@@ -39,6 +39,9 @@ def test_derive_latex(capsys: pytest.CaptureFixture[str]) -> None:
         (["derive", "conv", "--size", "0"], "at least 1"),
         (["derive", "corr", "--size", "99", "--dim", "3"], "limit"),
         (["derive", "corr", "--dim", "0"], "dimension"),
+        (["cnn", "learn", "--steps", "-1"], "steps -1; expected"),  # before any output
+        (["check", "F == F", "--signals", "F=3", "--memory", "0.0001"],
+         "--memory 0.0001; expected at least"),  # no worker could start under it
     ],
 )
 def test_bad_input_is_one_line_and_status_2(argv: list[str], fragment: str,

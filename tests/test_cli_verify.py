@@ -582,6 +582,32 @@ def test_cache_misses_when_the_claim_changes(tmp_path: Path,
     assert not record["cached"] and record["verdict"] in ("PROVED", "VERIFIED")
 
 
+@pytest.mark.parametrize("option", [["--shard", "0/0"], ["--seed", "-1"]])
+def test_a_bad_option_is_refused_before_the_claims_are_looked_for(
+        option: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.chdir(tmp_path)  # no proofs/ here: the bundled ones would be announced
+    assert main(["verify", *option]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"symconv: error: {' '.join(option)}; expected") and err.count("\n") == 1
+
+
+@pytest.mark.parametrize("exit_call", ["raise SystemExit(3)", "import sys; sys.exit('bye')"])
+def test_a_claim_module_that_exits_is_a_one_line_error(
+        exit_call: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = _write(tmp_path, "exits.py", f"# symconv-claims\n{exit_call}\n")
+    assert main(["verify", "--allow-python", str(path)]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == "" and captured.err.count("\n") == 1
+    assert captured.err.startswith(f"symconv: error: {path}: importing failed: SystemExit: ")
+
+
+def test_a_memory_cap_beyond_any_limit_is_no_cap(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check", "conv(F, I) == conv(I, F)", "--signals", "F=3,I=2", "--memory", "1e30",
+                 "-q"]) == 0
+    assert capsys.readouterr().out.startswith("ok ")
+
+
 def test_check_budget_and_memory_options(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["check", "dft(circconv(f, g)) / (1 + 1j) == dft(f) * dft(g) / (1 + 1j)",
                  "--signals", "f=12x12,g=12x12", "--tiers", "exact", "--budget", "0.5", "-q"]

@@ -566,7 +566,7 @@ def load_python(path: Path | str) -> list[Claim]:
         spec.loader.exec_module(module)
     except SymconvError:
         raise
-    except Exception as exc:
+    except (Exception, SystemExit) as exc:  # sys.exit() in a module must not end the caller
         raise ClaimFileError(f"{path}: importing failed: {type(exc).__name__}: {exc}") from None
     claims = []
     for attr in vars(module).values():

@@ -61,6 +61,22 @@ def default_memory_bytes() -> int:
     return min(8 * GIB, physical // 2)
 
 
+# Address space a worker maps beyond its parent's before it runs a claim (its heartbeat
+# thread's stack, the pipes): a cap below the parent's size plus this stops every claim.
+WORKER_START_BYTES = 2**28
+# The largest cap setrlimit takes (an rlim_t read as a C long); a larger one is no cap.
+_MAX_LIMIT = 2**63 - 1
+
+
+def mapped_bytes() -> int:
+    """The address space this process maps now (0 where /proc does not say)."""
+    try:
+        pages = int(Path("/proc/self/statm").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return 0
+    return pages * os.sysconf("SC_PAGE_SIZE")
+
+
 # The number of workers `symconv verify` runs when --jobs is not given (CI, a test suite).
 JOBS_ENV = "SYMCONV_JOBS"
 # Memory counted per worker by default_workers: a claim of the bundled proofs stays well
@@ -228,7 +244,8 @@ def _serve(conn: Connection, claims: Sequence[Claim], memory_bytes: int | None,
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     if memory_bytes:
         _, hard = resource.getrlimit(resource.RLIMIT_AS)
-        limit = memory_bytes if hard == resource.RLIM_INFINITY else min(memory_bytes, hard)
+        limit = min(memory_bytes, _MAX_LIMIT)
+        limit = limit if hard == resource.RLIM_INFINITY else min(limit, hard)
         resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
     send_lock = threading.Lock()
     current = _Current()
