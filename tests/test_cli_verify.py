@@ -200,7 +200,7 @@ def test_check_says_undecided_not_mismatch(expect: str,
                  "--budget", "0.000001", "-q"])
     out = capsys.readouterr().out
     assert code == UNDECIDED_STATUS
-    assert out.startswith("UNDECIDED ") and "MISMATCH" not in out
+    assert out.startswith("UNDECIDED <command line>: claim: ") and "MISMATCH" not in out
     assert f"expected {expect}; verdict INCONCLUSIVE" in out
 
 

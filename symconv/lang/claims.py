@@ -157,7 +157,8 @@ class Claim:
 
     @property
     def where(self) -> str:
-        return f"{self.source}:{self.line}"
+        """``file:line``, or the source alone for a claim without a line (``check``'s)."""
+        return f"{self.source}:{self.line}" if self.line else self.source
 
 
 def _error(source: str, line: int, claim: str | None, message: str,
