@@ -152,11 +152,17 @@ def verify(paths_or_claims: str | Path | Claim | Iterable[str | Path | Claim] | 
         paths_or_claims = bundled_proofs()
     if isinstance(paths_or_claims, str | Path | Claim):
         paths_or_claims = [paths_or_claims]
+    if not isinstance(paths_or_claims, Iterable):
+        raise ClaimFileError(f"verify({paths_or_claims!r:.60}): expected a claim file or folder, "
+                             "a Claim, or a list of them")
     claims: list[Claim] = []
     for item in paths_or_claims:
         if isinstance(item, Claim):
             claims.append(item)
             continue
+        if not isinstance(item, str | Path):
+            raise ClaimFileError(f"verify(): {type(item).__name__} {item!r:.60} is not a claim "
+                                 "file, folder or Claim")
         found = load_claims([item], python=allow_python)
         if not found:  # else an empty list, and all(o.ok for o in ...) would be True
             skipped = [] if allow_python else list(python_claim_files([item]))
@@ -164,6 +170,8 @@ def verify(paths_or_claims: str | Path | Claim | Iterable[str | Path | Claim] | 
                 f"; {len(skipped)} Python claim module(s) there run only with allow_python=True"
                 if skipped else ""))
         claims.extend(found)
+    if not claims:  # an empty list of outcomes would read as every claim met
+        raise ClaimFileError("verify() got no claims; expected claim files, folders or Claims")
     return run_claims(claims, max(1, min(workers, len(claims))), budget)
 
 

@@ -110,6 +110,16 @@ def test_verify_of_a_folder_without_claims_is_an_error_not_an_empty_success(
         verify(tmp_path)
 
 
+@pytest.mark.parametrize(("given", "fragment"), [
+    ([], "verify() got no claims"),
+    (42, "verify(42): expected a claim file or folder, a Claim, or a list of them"),
+    ([ROOT / "proofs" / "shift.toml", 3.5], "verify(): float 3.5 is not a claim file"),
+])
+def test_verify_of_nothing_or_not_claims_is_an_error(given: Any, fragment: str) -> None:
+    with pytest.raises(SymconvError, match=re.escape(fragment)):
+        verify(given)
+
+
 @pytest.mark.parametrize("budget", [float("inf"), float("nan"), 0.0, -1.0])
 def test_verify_refuses_a_budget_that_is_not_a_positive_finite_number(budget: float) -> None:
     with pytest.raises(SymconvError, match="expected a positive finite number"):
