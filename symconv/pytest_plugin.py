@@ -1,7 +1,8 @@
 """pytest plugin: every claim of a claim file is a test item.
 
 Registered through the ``pytest11`` entry point, so ``pytest proofs/`` runs the
-claims once symconv is installed (or use ``pytest -p symconv.pytest_plugin``).
+claims once symconv is installed (from a source tree that is not installed, use
+``pytest -p symconv.pytest_plugin``; installed, ``-p`` would register it twice).
 A claim passes when its verdict meets its expectation; a failure shows the
 verdict, the detail and the counterexample.  An INCONCLUSIVE claim fails too, shown as
 ``UNDECIDED`` (not established, and not shown wrong either), as ``symconv verify`` shows it.

@@ -186,10 +186,13 @@ def test_a_mismatch_outranks_an_undecided_claim(tmp_path: Path,
     undecided = claim_toml("out-of-time", "conv(F, I) == conv(I, F)", {"F": "3", "I": "3"},
                            budget=0.000001)
     _write(tmp_path, "mixed.toml", undecided + WRONG)
-    assert main(["verify", str(tmp_path), "-q"]) == 1
+    assert main(["verify", str(tmp_path), "-q", "--json", str(tmp_path / "r.json")]) == 1
     out = capsys.readouterr().out
     rows = {line.split()[0]: line.split()[-1] for line in out.splitlines()[2:4]}
     assert rows == {"out-of-time": "UNDECIDED", "conv-is-corr": "MISMATCH"}
+    records = json.loads((tmp_path / "r.json").read_text())
+    assert {r["name"]: (r["ok"], r["status"]) for r in records} == {
+        "out-of-time": (False, "UNDECIDED"), "conv-is-corr": (False, "MISMATCH")}
     assert "2 claims: 0 as expected, 1 mismatched, 1 undecided, 0 errors" in out
 
 

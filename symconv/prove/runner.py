@@ -192,6 +192,7 @@ def outcome_json(outcome: Outcome, interrupted: bool = False) -> dict[str, Any]:
         "expect": claim.expect,
         "verdict": r.verdict.value if r else "ERROR",
         "ok": outcome.ok,
+        "status": outcome.status,  # ok, MISMATCH, UNDECIDED or ERROR, as the table says
         "method": r.method if r else None,
         "sizes": [{k: list(v) for k, v in s.items()} for s in r.sizes] if r else [],
         "seconds": round(r.seconds, 4) if r else None,
