@@ -396,7 +396,7 @@ def _strict(outcome: runner.Outcome) -> runner.Outcome:
 
 def _add_run_options(parser: argparse.ArgumentParser) -> None:
     """Options verify and check share: budget, memory cap, sizes, progress, seed."""
-    parser.add_argument("--budget", type=float, default=None,
+    parser.add_argument("--budget", type=float, default=None, metavar="SECONDS",
                         help="seconds per claim (overrides each claim's budget); each claim "
                         "ends within it plus 0.5 s")
     parser.add_argument("--memory", type=float, default=None, metavar="GIB",
@@ -507,7 +507,9 @@ def _add_verify_parsers(sub: argparse._SubParsersAction) -> None:
     check.add_argument("statement", help="an identity with == or !=")
     check.add_argument("--signals", required=True,
                        help="NAME=SHAPE or NAME=KERNEL, comma separated (F=3x3,I=5x5)")
-    check.add_argument("--expect", choices=("holds", "fails"), default="holds")
+    check.add_argument("--expect", choices=("holds", "fails"), default="holds",
+                       help="the verdict expected: holds (default; PROVED, VERIFIED or "
+                       "PROBABLE meet it) or fails (REFUTED meets it)")
     check.add_argument("--tiers", help="comma-separated tiers (default general,exact,random)")
     check.add_argument("--verbose", "-v", action="store_true", help="report each tier as it starts")
     _add_run_options(check)
