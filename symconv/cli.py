@@ -506,7 +506,8 @@ def _add_verify_parsers(sub: argparse._SubParsersAction) -> None:
     )
     check.add_argument("statement", help="an identity with == or !=")
     check.add_argument("--signals", required=True,
-                       help="NAME=SHAPE or NAME=KERNEL, comma separated (F=3x3,I=5x5)")
+                       help="NAME=SHAPE, NAME=KERNEL or NAME=[LITERAL], comma separated "
+                       "(F=3x3,I=5x5 or k=[[1,2],[2,1]],I=4x4)")
     check.add_argument("--expect", choices=("holds", "fails"), default="holds",
                        help="the verdict expected: holds (default; PROVED, VERIFIED or "
                        "PROBABLE meet it) or fails (REFUTED meets it)")

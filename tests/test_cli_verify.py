@@ -605,6 +605,15 @@ def test_a_claim_module_that_exits_is_a_one_line_error(
     assert captured.err.startswith(f"symconv: error: {path}: importing failed: SystemExit: ")
 
 
+def test_check_takes_fixed_entries_in_signals(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check", "conv(k, I) == corr(flip(k), I)", "--signals", "k=[[1, 2], [3, 4]],I=3x3",
+                 "-q"]) == 0
+    assert "verdict PROVED" in capsys.readouterr().out
+    assert main(["check", "conv(k, I) == corr(k, I)", "--signals", "k=[[1, 2], [3]],I=3x3"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "literal is ragged" in err
+
+
 def test_a_memory_cap_beyond_any_limit_is_no_cap(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["check", "conv(F, I) == conv(I, F)", "--signals", "F=3,I=2", "--memory", "1e30",
                  "-q"]) == 0

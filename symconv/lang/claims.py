@@ -461,19 +461,39 @@ def claim_from_text(statement: str, signals: Mapping[str, Any], expect: str = "h
     return build_claim(table, where, 0)
 
 
-def parse_signal_option(text: str) -> dict[str, str]:
-    """``"F=3x3,I=sobel_x"`` -> ``{"F": "3x3", "I": "sobel_x"}`` (the ``--signals`` option)."""
-    signals: dict[str, str] = {}
+def _option_items(text: str) -> list[str]:
+    """``--signals`` split at the commas outside brackets (a literal's own commas stay)."""
+    items, depth, start = [], 0, 0
+    for k, char in enumerate(text):
+        depth += (char == "[") - (char == "]")
+        if char == "," and depth == 0:
+            items.append(text[start:k])
+            start = k + 1
+    return [*items, text[start:]]
+
+
+def parse_signal_option(text: str) -> dict[str, Any]:
+    """``"F=3x3,I=sobel_x"`` -> ``{"F": "3x3", "I": "sobel_x"}`` (the ``--signals`` option);
+    a value in brackets is a literal, read as in a claim file: ``k=[[1,2],[2,1]]`` ->
+    ``{"k": {"literal": [[1, 2], [2, 1]]}}``."""
+    signals: dict[str, Any] = {}
     if len(text) > MAX_SIGNAL_OPTION_LENGTH:
         raise InputLimitError(f"--signals has {len(text)} characters; the limit is "
                               f"{MAX_SIGNAL_OPTION_LENGTH}")
-    for part in text.split(","):
+    for part in _option_items(text):
         name, sep, value = part.partition("=")
         if not sep or not name.strip() or not value.strip():
-            raise ClaimFileError(f"--signals item {_shown(part)} is not NAME=SHAPE (like F=3x3)")
+            raise ClaimFileError(f"--signals item {_shown(part)} is not NAME=SHAPE (like F=3x3, "
+                                 "or F=[[1,2],[3,4]] for fixed entries)")
         if name.strip() in signals:
             raise ClaimFileError(f"--signals gives {name.strip()} twice")
         signals[name.strip()] = value.strip()
+        if value.strip().startswith("["):
+            try:
+                signals[name.strip()] = {"literal": tomllib.loads(f"v = {value.strip()}")["v"]}
+            except tomllib.TOMLDecodeError:
+                raise ClaimFileError(f"--signals {name.strip()}={_shown(value.strip())} is not a "
+                                     "literal like [[1, 2], [3, 4]] or [1, \"1/3\"]") from None
     return signals
 
 
