@@ -83,12 +83,11 @@ class _Workers:
                   if isinstance(item, ClaimItem) and item.configured()[1] is None]
         self.index: dict[pytest.Item, int] = {item: k for k, item in enumerate(claims)}
         self.claims = [item.configured()[0] for item in claims]
-        self.ahead = workers > 1
         self.pool = ClaimPool(self.claims, max(1, min(workers, len(self.claims))),
                               default_memory_bytes())
         self.done: dict[int, tuple[Result | None, str | None]] = {}
         self.running = (self.pool.run(range(len(self.claims)), [c.budget for c in self.claims])
-                        if self.ahead else None)
+                        if workers > 1 else None)
 
     def run(self, item: ClaimItem) -> runner.Outcome:
         index = self.index[item]
