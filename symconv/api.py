@@ -26,6 +26,7 @@ from symconv.core.signal import Signal, _constant_number
 from symconv.errors import ClaimFileError
 from symconv.lang.claims import Claim, claim_from_text, load_claims, python_claim_files
 from symconv.prove import Budget, Result, run_tiers
+from symconv.prove.pool import resolve_jobs
 from symconv.prove.runner import Outcome, run_claims
 
 
@@ -127,12 +128,15 @@ def _signal_table(name: str, signal: Signal) -> dict[str, Any]:
 
 
 def verify(paths_or_claims: str | Path | Claim | Iterable[str | Path | Claim] | None = None,
-           jobs: int = 1, budget: float | None = None, allow_python: bool = False
-           ) -> list[Outcome]:
+           jobs: int | str | None = None, budget: float | None = None,
+           allow_python: bool = False) -> list[Outcome]:
     """Outcomes of claim files, folders or :class:`~symconv.lang.claims.Claim` objects, in order.
 
-    Without an argument, the proofs bundled with symconv.  ``jobs > 1`` uses
-    worker processes; ``budget`` (seconds) overrides each claim's own;
+    Without an argument, the proofs bundled with symconv.  ``jobs`` is the number of
+    worker processes, as ``symconv verify --jobs``: a positive number or ``"auto"`` (a
+    worker per CPU this process may use, at most one per claim and per 2 GiB of memory);
+    the default, None, is ``$SYMCONV_JOBS`` when set, else auto.  The outcomes do not
+    depend on it.  ``budget`` (seconds) overrides each claim's own;
     ``allow_python`` also imports ``*.py`` claim modules (this runs their code).
 
     >>> outcomes = verify(bundled_proofs() / "shift.toml")
@@ -143,15 +147,22 @@ def verify(paths_or_claims: str | Path | Claim | Iterable[str | Path | Claim] | 
     """
     if budget is not None and not (budget > 0 and math.isfinite(budget)):
         raise ClaimFileError(f"budget = {budget!r}; expected a positive finite number of seconds")
+    workers = resolve_jobs(jobs, "jobs = ")
     if paths_or_claims is None:
         paths_or_claims = bundled_proofs()
     if isinstance(paths_or_claims, str | Path | Claim):
         paths_or_claims = [paths_or_claims]
+    if not isinstance(paths_or_claims, Iterable):
+        raise ClaimFileError(f"verify({paths_or_claims!r:.60}): expected a claim file or folder, "
+                             "a Claim, or a list of them")
     claims: list[Claim] = []
     for item in paths_or_claims:
         if isinstance(item, Claim):
             claims.append(item)
             continue
+        if not isinstance(item, str | Path):
+            raise ClaimFileError(f"verify(): {type(item).__name__} {item!r:.60} is not a claim "
+                                 "file, folder or Claim")
         found = load_claims([item], python=allow_python)
         if not found:  # else an empty list, and all(o.ok for o in ...) would be True
             skipped = [] if allow_python else list(python_claim_files([item]))
@@ -159,7 +170,9 @@ def verify(paths_or_claims: str | Path | Claim | Iterable[str | Path | Claim] | 
                 f"; {len(skipped)} Python claim module(s) there run only with allow_python=True"
                 if skipped else ""))
         claims.extend(found)
-    return run_claims(claims, max(1, min(jobs, len(claims))), budget)
+    if not claims:  # an empty list of outcomes would read as every claim met
+        raise ClaimFileError("verify() got no claims; expected claim files, folders or Claims")
+    return run_claims(claims, max(1, min(workers, len(claims))), budget)
 
 
 def bundled_proofs() -> Path:

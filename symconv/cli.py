@@ -2,7 +2,8 @@
 
 Exit status: 0 success, 1 a verdict that contradicts its expectation, 2 bad
 input (one line on stderr, no traceback), 3 an internal error (a bug: one line,
-the traceback with ``symconv --debug``), 130 interrupted (Ctrl-C), 141 the reader
+the traceback with ``symconv --debug``), 4 no verdict contradicts its expectation but
+some claim is INCONCLUSIVE (undecided), 130 interrupted (Ctrl-C), 141 the reader
 of stdout went away (``symconv derive conv | head``; silent, like SIGPIPE).
 """
 
@@ -53,9 +54,11 @@ from symconv.prove.pool import (
     AUTO_WORKER_BYTES,
     GIB,
     JOBS_ENV,
+    WORKER_START_BYTES,
     available_cpus,
     default_memory_bytes,
-    default_workers,
+    mapped_bytes,
+    resolve_jobs,
 )
 from symconv.report.command import add_report_parser
 from symconv.version import __version__
@@ -82,22 +85,6 @@ def _cmd_dft(args: argparse.Namespace) -> int:
                                  norm=args.norm, real=not args.complex)
     print(spectrum._latex() if args.latex else spectrum)
     return 0
-
-
-def _jobs(option: str | None) -> int:
-    """``--jobs`` (else $SYMCONV_JOBS, else auto): a positive number of workers, or auto."""
-    source, text = ("--jobs", option) if option is not None else (
-        f"${JOBS_ENV}", os.environ.get(JOBS_ENV, "auto"))
-    if text.strip().lower() == "auto":
-        return default_workers()
-    try:
-        jobs = int(text)
-    except ValueError:
-        jobs = 0
-    if jobs < 1:
-        sep = " " if source == "--jobs" else "="
-        raise SymconvError(f"{source}{sep}{text}; expected a positive number of workers or auto")
-    return jobs
 
 
 def _add_dft_parser(sub: argparse._SubParsersAction) -> None:
@@ -159,10 +146,11 @@ def _cmd_cnn(args: argparse.Namespace) -> int:
                                groups=args.groups, boundary=args.boundary, **settings)
         print(found.summary())
         return 0 if found.holds else 1
+    # both before any output: a bad --steps or --lr is one line, not half a report
+    report = learning_equivalence(steps=args.steps, learning_rate=args.lr, seed=args.seed)
     step = one_step_equivalence()
     print(f"one symbolic step (3x3 kernel, 4x4 input, symbolic eta and targets): outputs equal "
           f"{step.outputs_equal}, weights flip-related {step.weights_flip_related}")
-    report = learning_equivalence(steps=args.steps, learning_rate=args.lr, seed=args.seed)
     print(report.summary())
     return 0 if step.holds and report.max_flip_difference <= 1e-12 else 1
 
@@ -248,8 +236,17 @@ def _positive(option: str, value: float | None) -> None:
 
 
 def _memory_bytes(args: argparse.Namespace) -> int:
+    """``--memory`` in bytes: above what a worker needs to start (a forked copy of this
+    process, already mapped, plus :data:`WORKER_START_BYTES`), else no claim could run."""
     _positive("--memory", args.memory)
-    return default_memory_bytes() if args.memory is None else int(args.memory * GIB)
+    if args.memory is None:
+        return default_memory_bytes()
+    floor = mapped_bytes() + WORKER_START_BYTES
+    if args.memory * GIB < floor:
+        raise SymconvError(f"--memory {args.memory:g}; expected at least {floor / GIB:.2f} GiB "
+                           "(a worker starts as a copy of this process, which maps "
+                           f"{mapped_bytes() / GIB:.2f} GiB)")
+    return int(args.memory * GIB)
 
 
 def _seed(args: argparse.Namespace) -> int | None:
@@ -303,7 +300,7 @@ def _cmd_verify(args: argparse.Namespace) -> int:
 
 
 def _verify(args: argparse.Namespace) -> int:
-    jobs = _jobs(args.jobs)
+    jobs = resolve_jobs(args.jobs, "--jobs ")
     _positive("--budget", args.budget)
     _positive("--heartbeat", args.heartbeat)
     memory = _memory_bytes(args)
@@ -312,6 +309,9 @@ def _verify(args: argparse.Namespace) -> int:
     for option, target in (("--json", args.json), ("--junit", args.junit)):
         if target:
             _check_writable(option, Path(target))
+    seed = _seed(args)
+    if args.shard is not None:
+        runner.shard([], *args.shard)  # K/N checked before any claim file is read
     paths = args.paths or _default_claim_paths()
     claims = load_claims(paths, python=args.allow_python)
     skipped = [] if args.allow_python else list(python_claim_files(paths))
@@ -320,7 +320,7 @@ def _verify(args: argparse.Namespace) -> int:
     if not claims:
         raise SymconvError(f"no TOML claims in {' '.join(paths)}; {skip_note}" if skipped
                            else f"no claims found in {' '.join(paths)}")
-    if (seed := _seed(args)) is not None:
+    if seed is not None:
         claims = [replace(claim, seed=seed) for claim in claims]
     if args.shard is not None:
         total = len(claims)
@@ -396,7 +396,7 @@ def _strict(outcome: runner.Outcome) -> runner.Outcome:
 
 def _add_run_options(parser: argparse.ArgumentParser) -> None:
     """Options verify and check share: budget, memory cap, sizes, progress, seed."""
-    parser.add_argument("--budget", type=float, default=None,
+    parser.add_argument("--budget", type=float, default=None, metavar="SECONDS",
                         help="seconds per claim (overrides each claim's budget); each claim "
                         "ends within it plus 0.5 s")
     parser.add_argument("--memory", type=float, default=None, metavar="GIB",
@@ -471,14 +471,16 @@ def _add_verify_parsers(sub: argparse._SubParsersAction) -> None:
         help="check the claims in TOML claim files (default: proofs/)",
         description="Run every [[claim]] of the given files or folders through the tiers "
         "general, exact, random. Exit 0 if every verdict meets its expectation, 1 if one "
-        "does not, 2 on bad input.",
+        f"contradicts it (MISMATCH), {runner.UNDECIDED_STATUS} if none does but one is "
+        "INCONCLUSIVE (UNDECIDED), 2 on bad input.",
     )
     verify.add_argument("paths", nargs="*", help="claim files or folders (default: proofs)")
     verify.add_argument("--json", metavar="FILE", help="write one JSON object per claim")
     verify.add_argument("--junit", metavar="FILE", help="write a JUnit XML report")
     verify.add_argument("--jobs", "-j", metavar="N|auto",
                         help=f"worker processes; auto (the default, or ${JOBS_ENV} when "
-                        f"set): one per CPU this process may use (here {available_cpus()}), "
+                        f"set): one per CPU this process may use (its affinity mask, and a container's "
+                        f"CPU quota rounded up; here {available_cpus()}), "
                         f"at most one per claim and per {AUTO_WORKER_BYTES // GIB} GiB of "
                         "memory. Claims are reported in claim order, so N changes only timings")
     verify.add_argument("--allow-python", action="store_true",
@@ -498,12 +500,17 @@ def _add_verify_parsers(sub: argparse._SubParsersAction) -> None:
     check = sub.add_parser(
         "check",
         help="check one statement, e.g. check \"conv(F, I) == conv(I, F)\" --signals F=3x3,I=5x5",
-        description="Check a single claim given on the command line.",
+        description="Check a single claim given on the command line. Exit 0 if the verdict "
+        f"meets --expect, 1 if it contradicts it (MISMATCH), {runner.UNDECIDED_STATUS} if it "
+        "is INCONCLUSIVE (UNDECIDED), 2 on bad input.",
     )
     check.add_argument("statement", help="an identity with == or !=")
     check.add_argument("--signals", required=True,
-                       help="NAME=SHAPE or NAME=KERNEL, comma separated (F=3x3,I=5x5)")
-    check.add_argument("--expect", choices=("holds", "fails"), default="holds")
+                       help="NAME=SHAPE, NAME=KERNEL or NAME=[LITERAL], comma separated "
+                       "(F=3x3,I=5x5 or k=[[1,2],[2,1]],I=4x4)")
+    check.add_argument("--expect", choices=("holds", "fails"), default="holds",
+                       help="the verdict expected: holds (default; PROVED, VERIFIED or "
+                       "PROBABLE meet it) or fails (REFUTED meets it)")
     check.add_argument("--tiers", help="comma-separated tiers (default general,exact,random)")
     check.add_argument("--verbose", "-v", action="store_true", help="report each tier as it starts")
     _add_run_options(check)
@@ -511,10 +518,12 @@ def _add_verify_parsers(sub: argparse._SubParsersAction) -> None:
 
 
 # Shown by `symconv --help` and on the documentation's command-line page.
-EXIT_STATUSES = ("Exit status: 0 success, 1 a verdict that contradicts its expectation, 2 bad "
-                 "input (one line on stderr, no traceback), 3 an internal error (one line; "
-                 "symconv --debug shows the traceback), 130 interrupted (Ctrl-C), 141 the "
-                 "reader of stdout went away (silent).")
+EXIT_STATUSES = ("Exit status: 0 success, 1 a verdict that contradicts its expectation "
+                 "(MISMATCH), 2 bad input (one line on stderr, no traceback), 3 an internal "
+                 "error (one line; symconv --debug shows the traceback), "
+                 f"{runner.UNDECIDED_STATUS} none contradicts its expectation but a claim is "
+                 "INCONCLUSIVE (UNDECIDED: out of budget or memory, or no tier applies), "
+                 "130 interrupted (Ctrl-C), 141 the reader of stdout went away (silent).")
 
 
 class _Parser(argparse.ArgumentParser):

@@ -6,6 +6,7 @@ import re
 import tomllib
 from fractions import Fraction
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -109,6 +110,16 @@ def test_verify_of_a_folder_without_claims_is_an_error_not_an_empty_success(
         verify(tmp_path)
 
 
+@pytest.mark.parametrize(("given", "fragment"), [
+    ([], "verify() got no claims"),
+    (42, "verify(42): expected a claim file or folder, a Claim, or a list of them"),
+    ([ROOT / "proofs" / "shift.toml", 3.5], "verify(): float 3.5 is not a claim file"),
+])
+def test_verify_of_nothing_or_not_claims_is_an_error(given: Any, fragment: str) -> None:
+    with pytest.raises(SymconvError, match=re.escape(fragment)):
+        verify(given)
+
+
 @pytest.mark.parametrize("budget", [float("inf"), float("nan"), 0.0, -1.0])
 def test_verify_refuses_a_budget_that_is_not_a_positive_finite_number(budget: float) -> None:
     with pytest.raises(SymconvError, match="expected a positive finite number"):
@@ -126,6 +137,58 @@ def test_verify_takes_paths_and_claims_in_order() -> None:
     assert all(o.ok for o in outcomes)
     assert repr(outcomes[0]).startswith("<Outcome commutes: PROVED by general")
     assert "commutes" in str(outcomes[0]) and "verdict PROVED" in str(outcomes[0])
+
+
+@pytest.fixture
+def api_workers(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The number of workers each verify() asks for (the claims then run in one), on a
+    machine of 3 CPUs."""
+    from symconv import api
+    from symconv.prove import pool
+
+    seen: list[int] = []
+    real = api.run_claims
+
+    def spy(claims: Any, jobs: int, *args: Any) -> Any:
+        seen.append(jobs)
+        return real(claims, 1, *args)
+
+    monkeypatch.setattr(api, "run_claims", spy)
+    monkeypatch.setattr(pool, "available_cpus", lambda: 3)
+    return seen
+
+
+def test_verify_takes_jobs_as_the_command_line_does(monkeypatch: pytest.MonkeyPatch,
+                                                    api_workers: list[int]) -> None:
+    from symconv.prove import pool
+
+    claims = [claim_from_text("flip(flip(F)) == F", {"F": "3"}, name=f"c{k}") for k in range(5)]
+    auto = pool.default_workers()  # 3 CPUs, fewer only on a machine under 6 GiB
+    monkeypatch.delenv(pool.JOBS_ENV)
+    verify(claims)  # the default: auto
+    verify(claims, jobs="auto")
+    verify(claims, jobs=2)
+    verify(claims[:2], jobs=8)  # no more workers than claims
+    monkeypatch.setenv(pool.JOBS_ENV, "4")
+    verify(claims)  # $SYMCONV_JOBS sets the default, as for symconv verify
+    verify(claims, jobs=1)  # the argument wins
+    assert api_workers == [auto, auto, 2, 2, 4, 1]
+
+
+@pytest.mark.parametrize("jobs", [0, -2, "many", "", True, 2.5])
+def test_verify_refuses_jobs_that_are_not_a_number_of_workers(jobs: Any) -> None:
+    with pytest.raises(SymconvError, match=re.escape(f"jobs = {jobs}; expected a positive "
+                                                     "number of workers or auto")):
+        verify(bundled_proofs() / "shift.toml", jobs=jobs)
+
+
+def test_verify_with_two_workers_gives_the_outcomes_of_one() -> None:
+    claims = [claim_from_text("conv(a, b) == conv(b, a)", {"a": "3", "b": "2"}, name="commutes"),
+              claim_from_text("corr(a, b) == corr(b, a)", {"a": "3", "b": "2"}, name="wrong")]
+    shown = [[(o.claim.name, o.status, o.result and o.result.verdict) for o in verify(claims, jobs=j)]
+             for j in (1, 2)]
+    assert shown[0] == shown[1] == [("commutes", "ok", Verdict.PROVED),
+                                    ("wrong", "MISMATCH", Verdict.REFUTED)]
 
 
 def test_verify_reports_a_mismatch() -> None:

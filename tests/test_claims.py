@@ -144,6 +144,11 @@ def test_signal_option() -> None:
     assert parse_signal_option("F=3x3, I=sobel_x") == {"F": "3x3", "I": "sobel_x"}
     with pytest.raises(ClaimFileError, match="NAME=SHAPE"):
         parse_signal_option("F3x3")
+    # a literal keeps its commas, and reads as a claim file's literal does
+    assert parse_signal_option('k=[[1, 2], [3, "1/3"]],I=4x4') == {
+        "k": {"literal": [[1, 2], [3, "1/3"]]}, "I": "4x4"}
+    with pytest.raises(ClaimFileError, match=r"--signals k='\[\[1, 2\],I=4' is not a literal"):
+        parse_signal_option("k=[[1, 2],I=4")
 
 
 _FRAGMENTS = ["[[claim]]", "name = \"a\"", "statement = \"conv(F, I) == conv(I, F)\"",

@@ -39,6 +39,9 @@ def test_derive_latex(capsys: pytest.CaptureFixture[str]) -> None:
         (["derive", "conv", "--size", "0"], "at least 1"),
         (["derive", "corr", "--size", "99", "--dim", "3"], "limit"),
         (["derive", "corr", "--dim", "0"], "dimension"),
+        (["cnn", "learn", "--steps", "-1"], "steps -1; expected"),  # before any output
+        (["check", "F == F", "--signals", "F=3", "--memory", "0.0001"],
+         "--memory 0.0001; expected at least"),  # no worker could start under it
     ],
 )
 def test_bad_input_is_one_line_and_status_2(argv: list[str], fragment: str,
@@ -55,6 +58,7 @@ def test_help_lists_every_exit_status(capsys: pytest.CaptureFixture[str]) -> Non
         main(["--help"])
     shown = " ".join(capsys.readouterr().out.split())
     for status in ("0 success", "1 a verdict", "2 bad input", "3 an internal error",
+                   "4 none contradicts its expectation but a claim is INCONCLUSIVE",
                    "130 interrupted", "141 the reader of stdout"):
         assert status in shown
 

@@ -19,6 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from symconv.cli import main
+from symconv.prove.runner import UNDECIDED_STATUS
 from tests.sample_claims import (
     CONV_IS_CORR,
     CORR_NOT_ASSOCIATIVE,
@@ -167,14 +168,53 @@ def test_two_jobs_print_and_write_what_one_job_does(tmp_path: Path,
         ["ok", "slow-flip"], ["ERROR", "broken"], ["ok", "fast-flip"]]
     assert err.rstrip().endswith(f"symconv: error: {folder / 'b.py'}:14: claim 'broken': "
                                  "broken: no such signal")
-    assert "6 claims: 4 as expected, 1 not, 1 errors" in out
+    assert "6 claims: 4 as expected, 1 mismatched, 0 undecided, 1 errors" in out
 
 
 def test_budget_option_gives_inconclusive(tmp_path: Path,
                                           capsys: pytest.CaptureFixture[str]) -> None:
     _write(tmp_path, "good.toml", CLAIMS)
-    assert main(["verify", str(tmp_path), "--budget", "0.000001"]) == 1
-    assert "INCONCLUSIVE" in capsys.readouterr().out
+    assert main(["verify", str(tmp_path), "--budget", "0.000001"]) == UNDECIDED_STATUS
+    out = capsys.readouterr().out
+    # undecided, not a mismatch: in the table, the account and the summary alike
+    assert "INCONCLUSIVE" in out and "MISMATCH" not in out and "\nUNDECIDED " in out
+    assert "0 mismatched, 2 undecided" in out
+
+
+def test_a_mismatch_outranks_an_undecided_claim(tmp_path: Path,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    undecided = claim_toml("out-of-time", "conv(F, I) == conv(I, F)", {"F": "3", "I": "3"},
+                           budget=0.000001)
+    _write(tmp_path, "mixed.toml", undecided + WRONG)
+    assert main(["verify", str(tmp_path), "-q", "--json", str(tmp_path / "r.json")]) == 1
+    out = capsys.readouterr().out
+    rows = {line.split()[0]: line.split()[-1] for line in out.splitlines()[2:4]}
+    assert rows == {"out-of-time": "UNDECIDED", "conv-is-corr": "MISMATCH"}
+    records = json.loads((tmp_path / "r.json").read_text())
+    assert {r["name"]: (r["ok"], r["status"]) for r in records} == {
+        "out-of-time": (False, "UNDECIDED"), "conv-is-corr": (False, "MISMATCH")}
+    assert "2 claims: 0 as expected, 1 mismatched, 1 undecided, 0 errors" in out
+
+
+@pytest.mark.parametrize("expect", ["holds", "fails"])
+def test_check_says_undecided_not_mismatch(expect: str,
+                                           capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["check", "conv(F, I) == conv(I, F)", "--signals", "F=3,I=3", "--expect", expect,
+                 "--budget", "0.000001", "-q"])
+    out = capsys.readouterr().out
+    assert code == UNDECIDED_STATUS
+    assert out.startswith("UNDECIDED <command line>: claim: ") and "MISMATCH" not in out
+    assert f"expected {expect}; verdict INCONCLUSIVE" in out
+
+
+def test_a_size_dependent_repair_is_shown_at_its_sizes(capsys: pytest.CaptureFixture[str]) -> None:
+    # Parseval without its factor n: a constant factor repairs it at f=2 only
+    assert main(["check", "sum(f * conj(f)) == sum(dft(f) * conj(dft(f)))", "--signals", "f=2",
+                 "-q"]) == 1
+    repairs = [line for line in capsys.readouterr().out.splitlines() if "; holds " in line]
+    assert repairs
+    for line in repairs:  # only a PROVED edit holds for every size
+        assert "(PROVED" in line or line.startswith("  REFUTED; holds at f=2 if "), line
 
 
 @pytest.mark.parametrize(("argv", "fragment"), [
@@ -345,7 +385,7 @@ def test_budget_ends_a_long_claim_in_process(tmp_path: Path,
                  str(tmp_path / "r.json")])
     elapsed = time.monotonic() - start
     captured = capsys.readouterr()
-    assert code == 1 and elapsed < 1 + 0.5 + 1.0  # budget + stated overhead + loading
+    assert code == UNDECIDED_STATUS and elapsed < 1 + 0.5 + 1.0  # budget + stated overhead + loading
     record, = json.loads((tmp_path / "r.json").read_text())
     assert record["verdict"] == "INCONCLUSIVE"
     # stopped by the timer, or killed at the deadline inside a long numpy call
@@ -375,7 +415,7 @@ def test_memory_cap_gives_inconclusive(tmp_path: Path) -> None:
     path = _write(tmp_path, "big.toml", DFT_16X16)
     done = subprocess.run([sys.executable, "-c", _CAPPED_VERIFY, str(path), str(tmp_path / "r.json")],
                           capture_output=True, text=True, timeout=300)
-    assert done.returncode == 1, done.stderr[-2000:]
+    assert done.returncode == UNDECIDED_STATUS, done.stderr[-2000:]
     cap = done.stdout.splitlines()[0]
     record, = json.loads((tmp_path / "r.json").read_text())
     assert record["verdict"] == "INCONCLUSIVE"
@@ -402,8 +442,9 @@ def test_budget_holds_in_a_subprocess(tmp_path: Path) -> None:
     out, err = process.stdout.read(), process.stderr.read()  # the rest, through the buffers
     process.wait(timeout=60)
     assert first.startswith("  ... slow-dft:"), first + err
-    assert process.returncode == 1, err
-    assert summary.startswith("1 claims: 0 as expected, 1 not") and "exhausted in exact" in out
+    assert process.returncode == UNDECIDED_STATUS, err
+    assert summary.startswith("1 claims: 0 as expected, 0 mismatched, 1 undecided")
+    assert "exhausted in exact" in out
     assert done - running < 2 - 0.2, (done - running, done - start)
 
 
@@ -431,7 +472,7 @@ def test_ctrl_c_in_a_subprocess_keeps_finished_results(tmp_path: Path, jobs: str
     assert process.returncode == 130, err
     assert "Traceback" not in err
     assert "interrupted: 2 of 3 claims finished" in out
-    assert "\n2 claims: 2 as expected, 0 not" in out
+    assert "\n2 claims: 2 as expected, 0 mismatched" in out
     data = json.loads(json_path.read_text())
     assert [(d["name"], d["interrupted"]) for d in data] == [("flip-equivalence", True),
                                                              ("corr-not-associative", True)]
@@ -544,9 +585,45 @@ def test_cache_misses_when_the_claim_changes(tmp_path: Path,
     assert not record["cached"] and record["verdict"] in ("PROVED", "VERIFIED")
 
 
+@pytest.mark.parametrize("option", [["--shard", "0/0"], ["--seed", "-1"]])
+def test_a_bad_option_is_refused_before_the_claims_are_looked_for(
+        option: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.chdir(tmp_path)  # no proofs/ here: the bundled ones would be announced
+    assert main(["verify", *option]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"symconv: error: {' '.join(option)}; expected") and err.count("\n") == 1
+
+
+@pytest.mark.parametrize("exit_call", ["raise SystemExit(3)", "import sys; sys.exit('bye')"])
+def test_a_claim_module_that_exits_is_a_one_line_error(
+        exit_call: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = _write(tmp_path, "exits.py", f"# symconv-claims\n{exit_call}\n")
+    assert main(["verify", "--allow-python", str(path)]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == "" and captured.err.count("\n") == 1
+    assert captured.err.startswith(f"symconv: error: {path}: importing failed: SystemExit: ")
+
+
+def test_check_takes_fixed_entries_in_signals(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check", "conv(k, I) == corr(flip(k), I)", "--signals", "k=[[1, 2], [3, 4]],I=3x3",
+                 "-q"]) == 0
+    assert "verdict PROVED" in capsys.readouterr().out
+    assert main(["check", "conv(k, I) == corr(k, I)", "--signals", "k=[[1, 2], [3]],I=3x3"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "literal is ragged" in err
+
+
+def test_a_memory_cap_beyond_any_limit_is_no_cap(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check", "conv(F, I) == conv(I, F)", "--signals", "F=3,I=2", "--memory", "1e30",
+                 "-q"]) == 0
+    assert capsys.readouterr().out.startswith("ok ")
+
+
 def test_check_budget_and_memory_options(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["check", "dft(circconv(f, g)) / (1 + 1j) == dft(f) * dft(g) / (1 + 1j)",
-                 "--signals", "f=12x12,g=12x12", "--tiers", "exact", "--budget", "0.5", "-q"]) == 1
+                 "--signals", "f=12x12,g=12x12", "--tiers", "exact", "--budget", "0.5", "-q"]
+                ) == UNDECIDED_STATUS
     captured = capsys.readouterr()
     assert "budget of 0.5 s exhausted in exact" in captured.out and captured.err == ""
     assert main(["check", "F == F", "--signals", "F=3", "--memory", "0"]) == 2

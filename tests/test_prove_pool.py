@@ -6,6 +6,7 @@ import os
 import signal
 import time
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -71,3 +72,45 @@ def test_default_workers_is_a_worker_per_cpu_with_two_gib_each(
     assert pool.default_workers() == 4  # 9 GiB: four workers of 2 GiB, not 64
     monkeypatch.setattr(pool, "available_cpus", lambda: 3)
     assert pool.default_workers() == 3
+
+
+def _cgroups(tmp_path: Path, listing: str, files: dict[str, str]) -> tuple[Path, Path]:
+    """A fake /sys/fs/cgroup (``files`` by path below it) and /proc/self/cgroup."""
+    root = tmp_path / "cgroup"
+    for name, text in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text)
+    root.mkdir(exist_ok=True)
+    (tmp_path / "self").write_text(listing)
+    return root, tmp_path / "self"
+
+
+@pytest.mark.parametrize(("listing", "files", "cpus"), [
+    ("0::/\n", {"cpu.max": "150000 100000\n"}, 1.5),                      # v2, in a container
+    ("0::/\n", {"cpu.max": "max 100000\n"}, None),                        # v2, no quota
+    ("0::/a/b\n", {"a/cpu.max": "100000 100000\n", "a/b/cpu.max": "300000 100000\n"}, 1.0),
+    ("4:cpu,cpuacct:/docker/x\n", {"cpu,cpuacct/cpu.cfs_quota_us": "50000\n",  # v1, host path
+                                   "cpu,cpuacct/cpu.cfs_period_us": "100000\n"}, 0.5),
+    ("1:cpu:/\n", {"cpu/cpu.cfs_quota_us": "-1\n", "cpu/cpu.cfs_period_us": "100000\n"}, None),
+    ("1:cpu:/\n0::/\n", {"cpu/cpu.cfs_quota_us": "400000\n", "cpu/cpu.cfs_period_us": "100000\n",
+                         "unified/cpu.max": "250000 100000\n"}, 2.5),      # hybrid: the least
+    ("0::/\n", {"cpu.max": "garbage\n"}, None),
+    ("", {}, None),
+])
+def test_cpu_quota_reads_cgroup_v1_and_v2(tmp_path: Path, listing: str, files: dict[str, str],
+                                          cpus: float | None) -> None:
+    assert pool.cpu_quota(*_cgroups(tmp_path, listing, files)) == cpus
+
+
+def test_available_cpus_is_the_least_of_affinity_and_quota(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    affinity = len(os.sched_getaffinity(0))
+    for quota, expected in ((f"{150000 * affinity} 100000", affinity),  # more than the mask
+                            ("150000 100000", min(affinity, 2)),  # 1.5 CPUs: two workers
+                            ("20000 100000", 1)):  # a fifth of a CPU is still one worker
+        root, listing = _cgroups(tmp_path, "0::/\n", {"cpu.max": quota})
+        assert pool.available_cpus(root, listing) == expected
+    # what --jobs auto asks for reads the same files
+    monkeypatch.setattr(pool, "CGROUP_ROOT", root)
+    monkeypatch.setattr(pool, "SELF_CGROUP", listing)
+    assert pool.default_workers() == 1

@@ -149,3 +149,78 @@ def test_a_claim_that_does_not_stop_is_killed_at_its_budget(claim_dir: pytest.Py
     # waited for, the claim would have held after 60 s)
     result.stdout.fnmatch_lines(["*verdict INCONCLUSIVE*",
                                  "*budget of 1 s exhausted in * (the worker was stopped)*"])
+
+
+# Four claims that log the process that runs them.
+PID_MODULE = '''# symconv-claims
+import os
+
+from symconv.lang.claims import python_claim
+from symconv.core.ops import conv
+
+
+def _commutes(a, b):
+    with open("pids.txt", "a") as log:
+        log.write(f"{os.getpid()}\\n")
+    return conv(a, b), conv(b, a)
+''' + "".join(f'''
+
+@python_claim("p{k}", {{"a": "3", "b": "2"}})
+def p{k}(a, b):
+    return _commutes(a, b)
+''' for k in range(4))
+
+
+def test_symconv_jobs_runs_claims_ahead_in_that_many_workers(claim_dir: pytest.Pytester) -> None:
+    (claim_dir.path / "proofs" / "pids.py").write_text(PID_MODULE)
+    (claim_dir.path / "proofs" / "wrong.toml").write_text(CONV_IS_CORR)
+    result = claim_dir.runpytest_subprocess(*PLUGIN, "proofs/pids.py", "proofs/wrong.toml",
+                                            "--symconv-allow-python", "--symconv-jobs", "2", "-v")
+    result.assert_outcomes(passed=4, failed=1)  # each item gets its own claim's verdict
+    result.stdout.fnmatch_lines(["*pids.py::p3 PASSED*", "*wrong.toml::conv-is-corr FAILED*",
+                                 "*expected holds; verdict REFUTED*"])
+    # the first two claims went to two workers at once, before either item ran
+    pids = (claim_dir.path / "pids.txt").read_text().split()
+    assert len(pids) == 4 and len(set(pids)) == 2
+
+
+@pytest.mark.parametrize(("options", "message"), [
+    (["--symconv-jobs", "0"], "--symconv-jobs 0; expected a positive number of workers or auto"),
+    (["--symconv-jobs", "2", "-n", "2"], "--symconv-jobs 2 with pytest-xdist: *"),
+])
+def test_a_bad_symconv_jobs_is_a_usage_error(claim_dir: pytest.Pytester, options: list[str],
+                                             message: str) -> None:
+    result = claim_dir.runpytest_subprocess(*PLUGIN, "proofs", *options)
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines([f"*{message}"])
+    assert "Traceback" not in result.stderr.str()
+
+
+class _Config:
+    """What session_workers reads of a pytest config."""
+
+    def __init__(self, jobs: str | None, xdist_worker: bool = False) -> None:
+        self.jobs = jobs
+        if xdist_worker:
+            self.workerinput: dict[str, str] = {}
+
+    def getoption(self, name: str) -> str | None:
+        assert name == "symconv_jobs"
+        return self.jobs
+
+
+def test_session_workers_as_verify_jobs_and_one_in_an_xdist_worker(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from symconv.prove import pool
+    from symconv.pytest_plugin import session_workers
+
+    monkeypatch.setattr(pool, "available_cpus", lambda: 3)
+    auto = pool.default_workers()
+    monkeypatch.delenv(pool.JOBS_ENV)
+    assert [session_workers(_Config(j)) for j in (None, "auto", "2")] == [auto, auto, 2]  # type: ignore[arg-type]
+    monkeypatch.setenv(pool.JOBS_ENV, "5")
+    assert session_workers(_Config(None)) == 5  # type: ignore[arg-type]
+    # xdist already runs a process per CPU (its -n): one claim at a time in each
+    assert session_workers(_Config(None, xdist_worker=True)) == 1  # type: ignore[arg-type]
+    with pytest.raises(pytest.UsageError, match="--symconv-jobs many; expected"):
+        session_workers(_Config("many"))  # type: ignore[arg-type]

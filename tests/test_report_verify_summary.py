@@ -53,3 +53,21 @@ def test_verify_report_without_input_is_a_cli_error(tmp_path: Path,
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "--input" in err
     assert "Traceback" not in err
+
+
+def test_an_undecided_claim_is_not_reported_as_contradicting(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    claims = tmp_path / "c.toml"
+    claims.write_text('[[claim]]\nname = "out-of-time"\nstatement = "conv(F, I) == conv(I, F)"\n'
+                      'signals = { F = "2", I = "2" }\nbudget = 0.000001\nexpect = "holds"\n'
+                      '[[claim]]\nname = "wrong"\nstatement = "corr(F, I) == corr(I, F)"\n'
+                      'signals = { F = "2", I = "2" }\nexpect = "holds"\n')
+    results = tmp_path / "v.json"
+    assert main(["verify", str(claims), "--json", str(results), "-q"]) == 1
+    assert main(["report", "verify", "--input", str(results), "--out", str(tmp_path / "r"),
+                 "--no-pdf"]) == 0
+    tex = " ".join((tmp_path / "r" / "verify.tex").read_text().split())
+    assert "1 verdict(s) contradict their expectation:} \\texttt{wrong}." in tex
+    assert "their expectation):} \\texttt{out-of-time}." in tex
+    assert "1 claim(s) undecided (INCONCLUSIVE" in tex
+    assert tex.count("(unexpected)") == 1 and tex.count("(undecided)") == 1

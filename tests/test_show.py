@@ -3,6 +3,7 @@ class's own forms built with symconv.core.show."""
 
 from __future__ import annotations
 
+import html
 import re
 from fractions import Fraction
 
@@ -12,6 +13,8 @@ import pytest
 from symconv import Signal, check
 from symconv.core.show import MAX_SIDE_SHOWN, MAX_STEPS_SHOWN, condensed_steps, grid_text
 from symconv.lang.claims import claim_from_text
+from symconv.prove.outcome import Outcome, explain
+from symconv.prove.repair import Repair
 from symconv.prove.runner import verify_one
 from symconv.prove.verdict import Counterexample, Result, Verdict
 
@@ -89,11 +92,55 @@ def test_a_refutation_displays_its_counterexample() -> None:
     assert cex is not None
     assert repr(cex).startswith("<Counterexample F=") and "!=" in repr(cex)
     assert str(cex) == cex.describe()
+    assert _sizes_shown(repr(result)) == _sizes_shown(str(result))
     latex = result._repr_latex_()
     assert latex.count(r"\begin{bmatrix}") == len(cex.signals) and r"\neq" in latex
     assert r"\boxed" in latex  # some signal holds coordinate 0
     html = result._repr_html_()
     assert html.count("<table") >= len(cex.signals) and "≠" in html
+
+
+def _sizes_shown(text: str) -> str:
+    """What a result's one line says of sizes: from " at " up to the values or the time."""
+    return re.split(r": left |, [0-9.]+ s>?$", text.split(" at ", 1)[1])[0]
+
+
+@pytest.mark.parametrize(("declared", "entries"), [
+    ({"F": (3, 3), "I": (5, 5)}, {"F": [[1, 0]], "I": [[1]]}),   # a smaller counterexample
+    ({"F": (1, 2), "I": (1, 1)}, {"F": [[1, 0]], "I": [[1]]}),   # at the declared sizes
+])
+def test_a_refutation_shows_the_same_sizes_in_repr_and_str(
+        declared: dict[str, tuple[int, ...]], entries: dict[str, list[list[int]]]) -> None:
+    cex = Counterexample(entries, {"F": (0, -1), "I": (0, 0)}, (0, -1), 1, 0)
+    result = Result(Verdict.REFUTED, "exact", [declared], 0.5, counterexample=cex)
+    shown = _sizes_shown(repr(result))
+    assert shown == _sizes_shown(str(result))
+    assert shown.startswith(", ".join(f"{k}={'x'.join(map(str, v))}" for k, v in declared.items()))
+    assert shown.endswith("F=1x2, I=1x1") and shown.count("F=1x2") == 1
+    assert "\n" not in repr(result) and "left 1 != right 0 at (0, -1)" in str(result)
+
+
+def _repair(verdict: Verdict, warnings: list[str]) -> Repair:
+    return Repair("sum(f)", "4 * sum(f)", "4 * sum(f) == sum(dft(f))", verdict, "exact",
+                  [{"f": (4,)}], 1, warnings)
+
+
+@pytest.mark.parametrize(("repair", "shown"), [
+    (_repair(Verdict.PROVED, []), "holds if sum(f) is replaced by 4 * sum(f) (PROVED)"),
+    (_repair(Verdict.VERIFIED, []), "holds at f=4 if sum(f) is replaced by 4 * sum(f) "
+                                    "(VERIFIED, not proved for other sizes)"),
+    (_repair(Verdict.VERIFIED, ["fails at f=2: the statement depends on the size"]),
+     "holds at f=4 if sum(f) is replaced by 4 * sum(f) (VERIFIED; fails at f=2: the "
+     "statement depends on the size)"),
+])
+def test_a_repair_is_shown_with_the_scope_of_its_verdict(repair: Repair, shown: str) -> None:
+    claim = claim_from_text("sum(f) == sum(dft(f))", {"f": "4"})
+    cex = Counterexample({"f": [1, 0, 0, 0]}, {"f": (0,)}, None, 1, 4)
+    result = Result(Verdict.REFUTED, "exact", [{"f": (4,)}], 0.1, counterexample=cex,
+                    repairs=[repair])
+    assert f"\n  REFUTED; {shown}\n" in explain(Outcome(claim, result))  # verify, check, pytest
+    assert f"\nrepair: {shown}\n" in result.text()
+    assert html.escape(f"repair: {shown}") in result._repr_html_()
 
 
 def test_a_probable_verdict_shows_its_error_bound() -> None:

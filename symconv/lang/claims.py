@@ -157,7 +157,8 @@ class Claim:
 
     @property
     def where(self) -> str:
-        return f"{self.source}:{self.line}"
+        """``file:line``, or the source alone for a claim without a line (``check``'s)."""
+        return f"{self.source}:{self.line}" if self.line else self.source
 
 
 def _error(source: str, line: int, claim: str | None, message: str,
@@ -460,19 +461,39 @@ def claim_from_text(statement: str, signals: Mapping[str, Any], expect: str = "h
     return build_claim(table, where, 0)
 
 
-def parse_signal_option(text: str) -> dict[str, str]:
-    """``"F=3x3,I=sobel_x"`` -> ``{"F": "3x3", "I": "sobel_x"}`` (the ``--signals`` option)."""
-    signals: dict[str, str] = {}
+def _option_items(text: str) -> list[str]:
+    """``--signals`` split at the commas outside brackets (a literal's own commas stay)."""
+    items, depth, start = [], 0, 0
+    for k, char in enumerate(text):
+        depth += (char == "[") - (char == "]")
+        if char == "," and depth == 0:
+            items.append(text[start:k])
+            start = k + 1
+    return [*items, text[start:]]
+
+
+def parse_signal_option(text: str) -> dict[str, Any]:
+    """``"F=3x3,I=sobel_x"`` -> ``{"F": "3x3", "I": "sobel_x"}`` (the ``--signals`` option);
+    a value in brackets is a literal, read as in a claim file: ``k=[[1,2],[2,1]]`` ->
+    ``{"k": {"literal": [[1, 2], [2, 1]]}}``."""
+    signals: dict[str, Any] = {}
     if len(text) > MAX_SIGNAL_OPTION_LENGTH:
         raise InputLimitError(f"--signals has {len(text)} characters; the limit is "
                               f"{MAX_SIGNAL_OPTION_LENGTH}")
-    for part in text.split(","):
+    for part in _option_items(text):
         name, sep, value = part.partition("=")
         if not sep or not name.strip() or not value.strip():
-            raise ClaimFileError(f"--signals item {_shown(part)} is not NAME=SHAPE (like F=3x3)")
+            raise ClaimFileError(f"--signals item {_shown(part)} is not NAME=SHAPE (like F=3x3, "
+                                 "or F=[[1,2],[3,4]] for fixed entries)")
         if name.strip() in signals:
             raise ClaimFileError(f"--signals gives {name.strip()} twice")
         signals[name.strip()] = value.strip()
+        if value.strip().startswith("["):
+            try:
+                signals[name.strip()] = {"literal": tomllib.loads(f"v = {value.strip()}")["v"]}
+            except tomllib.TOMLDecodeError:
+                raise ClaimFileError(f"--signals {name.strip()}={_shown(value.strip())} is not a "
+                                     "literal like [[1, 2], [3, 4]] or [1, \"1/3\"]") from None
     return signals
 
 
@@ -566,7 +587,7 @@ def load_python(path: Path | str) -> list[Claim]:
         spec.loader.exec_module(module)
     except SymconvError:
         raise
-    except Exception as exc:
+    except (Exception, SystemExit) as exc:  # sys.exit() in a module must not end the caller
         raise ClaimFileError(f"{path}: importing failed: {type(exc).__name__}: {exc}") from None
     claims = []
     for attr in vars(module).values():

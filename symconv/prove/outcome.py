@@ -17,7 +17,7 @@ from symconv.core.show import display_math, latex_escape
 from symconv.errors import SymconvError
 from symconv.lang.claims import Claim
 from symconv.prove.run import run_tiers
-from symconv.prove.verdict import Budget, Result
+from symconv.prove.verdict import Budget, Result, Verdict, repair_text
 
 
 @dataclass(repr=False)
@@ -34,10 +34,20 @@ class Outcome:
         return self.result is not None and self.result.meets(self.claim.expect)
 
     @property
+    def undecided(self) -> bool:
+        """INCONCLUSIVE: the tiers could not decide (budget, memory, method), which is
+        neither the expected verdict nor one that contradicts it."""
+        return self.result is not None and self.result.verdict is Verdict.INCONCLUSIVE
+
+    @property
     def status(self) -> str:
+        """``ok``, ``MISMATCH`` (the verdict contradicts the expectation), ``UNDECIDED``
+        (INCONCLUSIVE) or ``ERROR`` (the claim could not run)."""
         if self.result is None:
             return "ERROR"
-        return "ok" if self.ok else "MISMATCH"
+        if self.ok:
+            return "ok"
+        return "UNDECIDED" if self.undecided else "MISMATCH"
 
     def __repr__(self) -> str:
         if self.result is None:
@@ -86,7 +96,7 @@ def explain(outcome: Outcome) -> str:
         lines.append(f"  {r.detail}")
     lines.extend(f"  warning: {w}" for w in r.warnings)
     lines.extend(f"  explanation: {e}" for e in r.explanations)
-    lines.extend(f"  {r.verdict.value}; holds if {p.describe()}" for p in r.repairs)
+    lines.extend(f"  {r.verdict.value}; {repair_text(p)}" for p in r.repairs)
     if r.counterexample is not None:
         label = "witness" if claim.statement is not None and claim.statement.op == "!=" else (
             "counterexample")

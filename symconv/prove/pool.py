@@ -20,6 +20,7 @@ functions of symconv its claim is in, read from the worker's own stack.
 
 from __future__ import annotations
 
+import math
 import multiprocessing
 import os
 import resource
@@ -28,12 +29,14 @@ import sys
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
+from pathlib import Path
 from types import FrameType
 from typing import TYPE_CHECKING, Any
 
+from symconv.errors import SymconvError
 from symconv.lang.claims import TIER_NAMES
 from symconv.prove.outcome import verify_one
 from symconv.prove.tiers import load_tier
@@ -58,6 +61,22 @@ def default_memory_bytes() -> int:
     return min(8 * GIB, physical // 2)
 
 
+# Address space a worker maps beyond its parent's before it runs a claim (its heartbeat
+# thread's stack, the pipes): a cap below the parent's size plus this stops every claim.
+WORKER_START_BYTES = 2**28
+# The largest cap setrlimit takes (an rlim_t read as a C long); a larger one is no cap.
+_MAX_LIMIT = 2**63 - 1
+
+
+def mapped_bytes() -> int:
+    """The address space this process maps now (0 where /proc does not say)."""
+    try:
+        pages = int(Path("/proc/self/statm").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return 0
+    return pages * os.sysconf("SC_PAGE_SIZE")
+
+
 # The number of workers `symconv verify` runs when --jobs is not given (CI, a test suite).
 JOBS_ENV = "SYMCONV_JOBS"
 # Memory counted per worker by default_workers: a claim of the bundled proofs stays well
@@ -65,15 +84,79 @@ JOBS_ENV = "SYMCONV_JOBS"
 AUTO_WORKER_BYTES = 2 * GIB
 
 
-def available_cpus() -> int:
-    """The CPUs this process may run on (its affinity mask where the OS has one)."""
+# Where Linux mounts the cgroup hierarchies, and where a process finds its own cgroups.
+CGROUP_ROOT = Path("/sys/fs/cgroup")
+SELF_CGROUP = Path("/proc/self/cgroup")
+
+
+def _read(path: Path) -> str | None:
+    try:
+        return path.read_text()
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+def _quota(quota: str, period: str) -> float | None:
+    """CPUs of a quota of ``quota`` microseconds per ``period`` (None: no limit)."""
+    try:
+        q, p = int(quota), int(period)
+    except ValueError:  # "max" (v2), or a file that says something else: no limit read
+        return None
+    return q / p if q > 0 and p > 0 else None  # -1 (v1): no limit
+
+
+def _with_parents(root: Path, relative: str) -> list[Path]:
+    """``root / relative`` and each folder above it up to ``root``: a limit set on any of
+    them applies (in a container the relative path may be the host's, absent here)."""
+    folder = root / relative.strip("/")
+    return [folder, *[f for f in folder.parents if f.is_relative_to(root)]]
+
+
+def cpu_quota(root: Path | None = None, self_cgroup: Path | None = None) -> float | None:
+    """The CPUs a container's CPU quota grants this process (``1.5`` for 150 ms per
+    100 ms), the smallest over its cgroups and their parents, or None without a quota.
+
+    cgroup v2: ``cpu.max`` (``"150000 100000"``, or ``"max 100000"``); v1: ``cpu.cfs_quota_us``
+    and ``cpu.cfs_period_us`` of the ``cpu`` controller.  ``root`` and ``self_cgroup``
+    (the ``/proc/self/cgroup`` listing) can point at a fake hierarchy (default
+    :data:`CGROUP_ROOT`, :data:`SELF_CGROUP`).
+    """
+    root = CGROUP_ROOT if root is None else root
+    limits: list[float] = []
+    for line in (_read(SELF_CGROUP if self_cgroup is None else self_cgroup) or "0::/"
+                 ).splitlines():
+        _, _, rest = line.partition(":")
+        controllers, _, relative = rest.partition(":")
+        if controllers == "":  # v2: one unified hierarchy
+            folders = _with_parents(root, relative)
+            if (root / "unified").is_dir():  # hybrid: v2 beside v1
+                folders += _with_parents(root / "unified", relative)
+            for folder in folders:
+                fields = (_read(folder / "cpu.max") or "").split()
+                if len(fields) == 2 and (cpus := _quota(*fields)) is not None:
+                    limits.append(cpus)
+        elif "cpu" in controllers.split(","):
+            for folder in _with_parents(root / controllers, relative):
+                quota = _read(folder / "cpu.cfs_quota_us")
+                period = _read(folder / "cpu.cfs_period_us")
+                if quota and period and (cpus := _quota(quota, period)) is not None:
+                    limits.append(cpus)
+    return min(limits, default=None)
+
+
+def available_cpus(root: Path | None = None, self_cgroup: Path | None = None) -> int:
+    """The CPUs this process may use: its affinity mask where the OS has one, and no more
+    than a CPU quota grants (rounded up: 1.5 CPUs run two workers, throttled a little)."""
     process_cpu_count = getattr(os, "process_cpu_count", None)  # Python 3.13
     if process_cpu_count is not None:
-        return max(process_cpu_count() or 1, 1)
-    try:
-        return max(len(os.sched_getaffinity(0)), 1)
-    except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
+        cpus = max(process_cpu_count() or 1, 1)
+    else:
+        try:
+            cpus = max(len(os.sched_getaffinity(0)), 1)
+        except AttributeError:  # not on Linux
+            cpus = os.cpu_count() or 1
+    quota = cpu_quota(root, self_cgroup)
+    return cpus if quota is None else max(1, min(cpus, math.ceil(quota)))
 
 
 def default_workers() -> int:
@@ -83,6 +166,25 @@ def default_workers() -> int:
     except (ValueError, OSError):
         return available_cpus()
     return max(1, min(available_cpus(), physical // AUTO_WORKER_BYTES))
+
+
+def resolve_jobs(value: int | str | None, option: str) -> int:
+    """The number of workers of a ``jobs`` setting: a positive number, or ``auto``
+    (:func:`default_workers`); None reads $SYMCONV_JOBS, else auto.  The meaning the
+    command line, :func:`symconv.verify` and the pytest plugin share; a bad value raises a
+    SymconvError that names ``option`` (``--jobs``, ``jobs=``) and the value."""
+    if value is None:
+        option, value = f"${JOBS_ENV}=", os.environ.get(JOBS_ENV, "auto")
+    if isinstance(value, str) and value.strip().lower() == "auto":
+        return default_workers()
+    jobs = 0
+    if isinstance(value, str) and value.strip().lstrip("+-").isdigit():
+        jobs = int(value)
+    elif isinstance(value, int) and not isinstance(value, bool):
+        jobs = value
+    if jobs < 1:
+        raise SymconvError(f"{option}{value!s}; expected a positive number of workers or auto")
+    return jobs
 
 
 @dataclass(frozen=True)
@@ -142,7 +244,8 @@ def _serve(conn: Connection, claims: Sequence[Claim], memory_bytes: int | None,
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     if memory_bytes:
         _, hard = resource.getrlimit(resource.RLIMIT_AS)
-        limit = memory_bytes if hard == resource.RLIM_INFINITY else min(memory_bytes, hard)
+        limit = min(memory_bytes, _MAX_LIMIT)
+        limit = limit if hard == resource.RLIM_INFINITY else min(limit, hard)
         resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
     send_lock = threading.Lock()
     current = _Current()
@@ -245,7 +348,7 @@ class ClaimPool:
 
     def run(self, indexes: Sequence[int], budgets: Sequence[float],
             on_event: Callable[[Event], None] | None = None,
-            ) -> Iterator[tuple[int, Result | None, str | None]]:
+            ) -> Generator[tuple[int, Result | None, str | None], None, None]:
         """Run claims ``indexes`` (``budgets[k]`` seconds for ``indexes[k]``) and yield
         ``(index, result, error)`` as each finishes, in the order they finish."""
         pending = deque(zip(indexes, budgets, strict=True))

@@ -124,11 +124,19 @@ def shard(claims: Sequence[Claim], k: int, n: int) -> list[Claim]:
     return [c for i, c in enumerate(claims) if i % n == k - 1]
 
 
+# Exit status of a run in which no verdict contradicts its expectation but some claim is
+# INCONCLUSIVE: not established, so not 0, and not 1, which says a claim is wrong.
+UNDECIDED_STATUS = 4
+
+
 def exit_status(outcomes: Sequence[Outcome]) -> int:
-    """2 if any claim errored, else 1 if any verdict contradicts its expectation, else 0."""
+    """2 if any claim errored, else 1 if any verdict contradicts its expectation, else
+    :data:`UNDECIDED_STATUS` if any is INCONCLUSIVE, else 0."""
     if any(o.result is None for o in outcomes):
         return 2
-    return 0 if all(o.ok for o in outcomes) else 1
+    if any(not o.ok and not o.undecided for o in outcomes):
+        return 1
+    return UNDECIDED_STATUS if any(o.undecided for o in outcomes) else 0
 
 
 def format_table(outcomes: Sequence[Outcome]) -> str:
@@ -156,16 +164,17 @@ def format_table(outcomes: Sequence[Outcome]) -> str:
 
 
 def summary_line(outcomes: Sequence[Outcome]) -> str:
-    """``N claims: K as expected, M not, E errors (PROVED a, VERIFIED b, ...)``."""
+    """``N claims: K as expected, M mismatched, U undecided, E errors (PROVED a, ...)``:
+    mismatched verdicts contradict their expectation, undecided ones are INCONCLUSIVE."""
     counts: dict[str, int] = {}
     for o in outcomes:
         if o.result is not None:
             counts[o.result.verdict.value] = counts.get(o.result.verdict.value, 0) + 1
     verdicts = ", ".join(f"{name} {n}" for name, n in counts.items())
-    ok = sum(o.ok for o in outcomes)
-    errors = sum(o.result is None for o in outcomes)
-    return (f"{len(outcomes)} claims: {ok} as expected, {len(outcomes) - ok - errors} not, "
-            f"{errors} errors ({verdicts})")
+    statuses = [o.status for o in outcomes]
+    return (f"{len(outcomes)} claims: {statuses.count('ok')} as expected, "
+            f"{statuses.count('MISMATCH')} mismatched, {statuses.count('UNDECIDED')} undecided, "
+            f"{statuses.count('ERROR')} errors ({verdicts})")
 
 
 def _clip(text: str, width: int) -> str:
@@ -183,6 +192,7 @@ def outcome_json(outcome: Outcome, interrupted: bool = False) -> dict[str, Any]:
         "expect": claim.expect,
         "verdict": r.verdict.value if r else "ERROR",
         "ok": outcome.ok,
+        "status": outcome.status,  # ok, MISMATCH, UNDECIDED or ERROR, as the table says
         "method": r.method if r else None,
         "sizes": [{k: list(v) for k, v in s.items()} for s in r.sizes] if r else [],
         "seconds": round(r.seconds, 4) if r else None,
@@ -223,9 +233,9 @@ def write_junit(outcomes: Sequence[Outcome], path: Path | str,
                              time=f"{o.result.seconds:.3f}" if o.result else "0")
         if o.result is None:
             ET.SubElement(case, "error", message=o.error or "error").text = o.error
-        elif not o.ok:
-            ET.SubElement(case, "failure", message=f"verdict {o.result.verdict.value}, "
-                          f"expected {o.claim.expect}").text = explain(o)
+        elif not o.ok:  # an undecided claim is not established: a failure too, named so
+            ET.SubElement(case, "failure", message=f"{o.status}: verdict "
+                          f"{o.result.verdict.value}, expected {o.claim.expect}").text = explain(o)
         else:
             ET.SubElement(case, "system-out").text = explain(o)
         if o.result is not None and o.result.warnings:

@@ -187,6 +187,23 @@ class Counterexample:
 
 
 
+def repair_text(repair: Any) -> str:
+    """A repair (:class:`symconv.prove.repair.Repair`) as ``verify`` shows it, claiming no
+    more than its verdict: ``holds if A is replaced by B (PROVED)``; a VERIFIED or PROBABLE
+    edit holds at its sizes, ``holds at f=4 if ... (VERIFIED, not proved for other sizes)``,
+    and its warnings say where it fails (``fails at f=2: the statement depends on the size``)."""
+    edit = f"{repair.original} is replaced by {repair.replacement}"
+    verdict = repair.verdict.value
+    if repair.verdict is Verdict.PROVED or not repair.sizes:
+        head = f"holds if {edit} ({verdict}"
+    else:
+        sizes = "; ".join(dict.fromkeys(format_sizes(s) for s in repair.sizes))
+        head = f"holds at {sizes} if {edit} ({verdict}"
+        if not repair.warnings:
+            head += ", not proved for other sizes"
+    return head + "".join(f"; {w}" for w in repair.warnings) + ")"
+
+
 def _nested_text(value: Any) -> str:
     """Nested lists of exact numbers as ``[[1, 2], [3, 1/2]]``."""
     if isinstance(value, list):
@@ -242,8 +259,19 @@ class Result:
     def _shown_derivation(self) -> ShownDerivation | None:
         return self.derivation if isinstance(self.derivation, ShownDerivation) else None
 
+    def _refuted_at(self, counterexample: Counterexample) -> str:
+        """`` at F=3x3, I=5x5; counterexample at F=1x2, I=1x1`` (the sizes refuted, then the
+        smallest counterexample's when they differ): what repr and str both say."""
+        found = counterexample.sizes_text()
+        declared = self._distinct_sizes_text()
+        if not declared or declared == found:
+            return f" at {found}"
+        return f" at {declared}; counterexample at {found}"
+
     def __repr__(self) -> str:
-        return f"<Result {self.verdict.value} by {self.method}{self._at()}, {self.seconds:.2f} s>"
+        at = (self._refuted_at(self.counterexample) if self.counterexample is not None
+              else self._at())
+        return f"<Result {self.verdict.value} by {self.method}{at}, {self.seconds:.2f} s>"
 
     def scope_text(self) -> str:
         """What a PROVED verdict covers, e.g. ``for all sizes and dimensions`` or the proof's
@@ -263,7 +291,7 @@ class Result:
             text = f"{verdict} by {self.method} {self.scope_text()}{counted}"
         elif self.verdict is Verdict.REFUTED and self.counterexample is not None:
             c = self.counterexample
-            text = (f"{verdict} by {self.method} at {c.sizes_text()}: left "
+            text = (f"{verdict} by {self.method}{self._refuted_at(c)}: left "
                     f"{value_text(c.left)} != right {value_text(c.right)}{c._where()}")
         elif self.verdict is Verdict.INCONCLUSIVE:
             text = f"{verdict} ({self.method}){self._at()}: {self.detail}"
@@ -277,7 +305,7 @@ class Result:
 
     def _extra_lines(self) -> list[str]:
         return ([f"warning: {w}" for w in self.warnings]
-                + [f"repair: {r}" for r in self.repairs])
+                + [f"repair: {repair_text(r)}" for r in self.repairs])
 
     def text(self) -> str:
         """The readable account: verdict line, detail, derivation or counterexample."""

@@ -70,6 +70,8 @@ def context(spec: ReportSpec, figures: FigureFolder) -> dict[str, Any]:
         "statement_formula": statement_formula,
         "counts": [(v, counts[v]) for v in VERDICTS if counts[v]],
         "failures": [row for row in results if not row["ok"]],
+        # of those, the INCONCLUSIVE ones: undecided, not contradicting their expectation
+        "undecided": [row for row in results if not row["ok"] and row["verdict"] == "INCONCLUSIVE"],
         "with_counterexample": [row for row in results if row.get("counterexample")],
         "with_warnings": [row for row in results if row.get("warnings")],
     }
