@@ -431,6 +431,14 @@ def _phase_table(dims: tuple[int, ...], order: int, sign: int) -> np.ndarray:
     return table
 
 
+@lru_cache(maxsize=64)
+def _cells(count: int, cell: int) -> np.ndarray:
+    """The first key of each of ``count`` box positions, ``p · cell`` (read-only)."""
+    first = np.arange(count, dtype=np.int64) * cell
+    first.flags.writeable = False
+    return first
+
+
 @lru_cache(maxsize=32)
 def _circular_places(period: tuple[int, ...], sign: int) -> np.ndarray:
     """``[p, q]``: the row-major offset of ``(y + sign · x) mod n`` for the positions p (at x) and
@@ -479,8 +487,16 @@ def index_signal(signal: PackedSignal) -> Signal:
     :mod:`symconv.core.ops` moves, pads (wrap, reflect, ...) and crops it like any
     signal; afterwards each entry says which original entry lands there (0: none).
     """
-    return Signal(np.arange(1, signal.size + 1, dtype=np.int64).reshape(signal.shape),
-                  signal.origin)
+    return _index_signal(signal.shape, signal.origin)
+
+
+@lru_cache(maxsize=256)
+def _index_signal(shape: tuple[int, ...], origin: tuple[int, ...]) -> Signal:
+    # one per box (an evaluation asks for the same boxes many times); read-only, so that no
+    # operation of ops can change the entries another reads
+    entries = np.arange(1, math.prod(shape) + 1, dtype=np.int64).reshape(shape)
+    entries.flags.writeable = False
+    return Signal(entries, origin)
 
 
 def _union_box(a: PackedSignal, b: PackedSignal) -> tuple[tuple[int, ...], tuple[int, ...]]:
@@ -558,7 +574,21 @@ class _Pairs:
                    ib if self.order_b is None else self.order_b[ib])
 
 
-def _all_pairs(na: int, nb: int) -> _Pairs:
+class _AllPairs:
+    """Every pair of ``na`` rows of a with ``nb`` rows of b, in one chunk: a column and a row
+    (the pairs of :class:`_Pairs` with one block, without its block arrays)."""
+
+    def __init__(self, na: int, nb: int) -> None:
+        self.na, self.nb, self.count = na, nb, na * nb
+
+    def chunks(self) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+        yield (np.arange(self.na, dtype=np.int64)[:, None],
+               np.arange(self.nb, dtype=np.int64)[None, :])
+
+
+def _all_pairs(na: int, nb: int) -> _Pairs | _AllPairs:
+    if na * nb <= CHUNK_ROWS:
+        return _AllPairs(na, nb)
     one = np.zeros(1, dtype=np.int64)
     return _Pairs(one, one + na, one, one + nb)
 
@@ -869,7 +899,8 @@ class PackedBackend:
             np.concatenate(coefs), max(s.bound * abs(k) for s, k in parts), scale, order,
             runs=True)
 
-    def _product(self, a: PackedSignal, b: PackedSignal, pairs: _Pairs, shape: tuple[int, ...],
+    def _product(self, a: PackedSignal, b: PackedSignal, pairs: _Pairs | _AllPairs,
+                 shape: tuple[int, ...],
                  origin: tuple[int, ...],
                  place: Callable[[np.ndarray, np.ndarray], np.ndarray]) -> PackedSignal:
         """Σ over the pairs (ia, ib) of term products, each placed at ``place(ia, ib)``."""
@@ -886,7 +917,8 @@ class PackedBackend:
         key, coef = _fresh(pairs.count), _fresh(pairs.count)
         done = 0
         for ia, ib in pairs.chunks():
-            block = np.broadcast_shapes(ia.shape, ib.shape)
+            # (the chunks' shapes have one number of axes, each of the two lengths or 1)
+            block = tuple(x if y == 1 else y for x, y in zip(ia.shape, ib.shape, strict=True))
             end = done + math.prod(block)
             out = key[done:end].reshape(block)
             if order > 1:  # (else every power of ζ_1 is 0: the fresh zeros)
@@ -1068,8 +1100,11 @@ class PackedBackend:
         # no monomial repeats across samples (a symbolic signal), and need no sort.
         within = torus.within
         rows = np.argsort(within, kind="stable")
-        mono = (within // torus.order)[rows]
-        exp = (within % torus.order)[rows] * (order // torus.order)
+        if torus.order == 1:  # every exponent is 0: the key within a position is the monomial
+            mono, exp = within[rows], np.zeros(torus.terms, dtype=np.int64)
+        else:
+            mono = (within // torus.order)[rows]
+            exp = (within % torus.order)[rows] * (order // torus.order)
         coef = np.empty((count, torus.terms), dtype=np.int64)
         coef[:] = torus.coef[rows]
         scale = torus.scale / count if inverse else torus.scale
@@ -1090,7 +1125,7 @@ class PackedBackend:
                 key += exp[None, :]
                 _reduce_modulo(key, order)
             key += (mono * order)[None, :]
-            key += (np.arange(count, dtype=np.int64) * layout.cell)[:, None]
+            key += _cells(count, layout.cell)[:, None]
             return self._canonical(dims, (0,) * len(dims), key.reshape(-1), coef.reshape(-1),
                                    torus.bound, scale, order)
         # all axes but the last add a row per leading frequency, the last axis an outer product
