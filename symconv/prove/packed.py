@@ -86,6 +86,9 @@ BROADCAST_BLOCK = 4096
 # Boxes of at most this many entries take DFT phases and circular places from cached tables
 # (box² entries each): one gather instead of a dozen index steps, whose fixed cost dominates there.
 TABLE_BOX = 256
+# Boxes of at most this many entries take their places on a torus from a cached table (one
+# int64 per entry): a gather instead of unravelling, reducing and ravelling coordinates.
+PLACES_BOX = 1 << 16
 
 
 class TooManyProducts(SizeLimitError):
@@ -429,6 +432,24 @@ def _phase_table(dims: tuple[int, ...], order: int, sign: int) -> np.ndarray:
     _reduce_modulo(table, order)
     table.flags.writeable = False
     return table
+
+
+def _torus_coordinates(pos: np.ndarray, shape: tuple[int, ...], origin: tuple[int, ...],
+                       period: tuple[int, ...]) -> list[np.ndarray]:
+    """The coordinates mod n of the positions ``pos`` of the box ``shape`` at ``origin``."""
+    return [(c + o % n) % n for c, o, n in
+            zip(_coordinates(pos, shape), origin, period, strict=True)]
+
+
+@lru_cache(maxsize=64)
+def _torus_places(shape: tuple[int, ...], origin: tuple[int, ...],
+                  period: tuple[int, ...]) -> np.ndarray:
+    """For each position of the box ``shape`` at ``origin`` (row-major), the row-major offset
+    on the torus ``period`` of its coordinate mod n (read-only): where periodizing puts it."""
+    places = _flat(_torus_coordinates(np.arange(math.prod(shape), dtype=np.int64), shape, origin,
+                                      period), period)
+    places.flags.writeable = False
+    return places
 
 
 @lru_cache(maxsize=64)
@@ -917,8 +938,7 @@ class PackedBackend:
         key, coef = _fresh(pairs.count), _fresh(pairs.count)
         done = 0
         for ia, ib in pairs.chunks():
-            # (the chunks' shapes have one number of axes, each of the two lengths or 1)
-            block = tuple(x if y == 1 else y for x, y in zip(ia.shape, ib.shape, strict=True))
+            block = np.broadcast(ia, ib).shape
             end = done + math.prod(block)
             out = key[done:end].reshape(block)
             if order > 1:  # (else every power of ζ_1 is 0: the fresh zeros)
@@ -1042,10 +1062,11 @@ class PackedBackend:
         if made is not None:
             return made[1]
         _check_box(period)
-        coords = [(c + o % n) % n for c, o, n in
-                  zip(_coordinates(a.pos, a.shape), a.origin, period, strict=True)]
         layout = self._layout(period, a.order)
-        key = _flat(coords, period) * layout.cell
+        if a.size <= PLACES_BOX:
+            key = _torus_places(a.shape, a.origin, period)[a.pos] * layout.cell
+        else:
+            key = _flat(_torus_coordinates(a.pos, a.shape, a.origin, period), period) * layout.cell
         key += a.within
         if a.shape == period:
             # one box of shape n: a cyclic shift, distinct positions stay distinct, so the
