@@ -1282,11 +1282,16 @@ def packed_differ(statement: Statement, env: Mapping[str, Signal]) -> bool:
     return backend.differ(left, right)
 
 
+@lru_cache(maxsize=256)
+def _degree_bound(statement: Statement, symbolic: frozenset[str]) -> int:
+    # a backstop and its re-checks evaluate one statement on the same symbolic signals
+    return max(degree(statement.left, set(symbolic)), degree(statement.right, set(symbolic)))
+
+
 def _packed_sides(statement: Statement, env: Mapping[str, Signal],
                   ) -> tuple[PackedBackend, PackedSignal, PackedSignal]:
     generators = {name: s.generators() for name, s in env.items()}
-    symbolic = {name for name, gens in generators.items() if gens}
-    bound = max(degree(statement.left, symbolic), degree(statement.right, symbolic))
+    bound = _degree_bound(statement, frozenset(name for name, gens in generators.items() if gens))
     backend = PackedBackend(MonomialCodec(set().union(*generators.values()), bound))
     packed = {name: backend.pack(s) for name, s in env.items()}
     # packed values are never mutated, so a sub-expression both sides share is evaluated once
