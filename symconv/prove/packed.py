@@ -86,8 +86,8 @@ BROADCAST_BLOCK = 4096
 # Boxes of at most this many entries take DFT phases and circular places from cached tables
 # (box² entries each): one gather instead of a dozen index steps, whose fixed cost dominates there.
 TABLE_BOX = 256
-# Boxes of at most this many entries take their places on a torus from a cached table (one
-# int64 per entry): a gather instead of unravelling, reducing and ravelling coordinates.
+# Boxes of at most this many entries take their index signal, their places on a torus and
+# their positions' first keys from cached tables (one int64 per entry, at most 512 KB each).
 PLACES_BOX = 1 << 16
 
 
@@ -508,13 +508,16 @@ def index_signal(signal: PackedSignal) -> Signal:
     :mod:`symconv.core.ops` moves, pads (wrap, reflect, ...) and crops it like any
     signal; afterwards each entry says which original entry lands there (0: none).
     """
-    return _index_signal(signal.shape, signal.origin)
+    if signal.size <= PLACES_BOX:
+        return _index_signal(signal.shape, signal.origin)
+    return Signal(np.arange(1, signal.size + 1, dtype=np.int64).reshape(signal.shape),
+                  signal.origin)
 
 
 @lru_cache(maxsize=256)
 def _index_signal(shape: tuple[int, ...], origin: tuple[int, ...]) -> Signal:
-    # one per box (an evaluation asks for the same boxes many times); read-only, so that no
-    # operation of ops can change the entries another reads
+    # one per small box (an evaluation asks for the same boxes many times); read-only, so
+    # that no operation of ops can change the entries another reads
     entries = np.arange(1, math.prod(shape) + 1, dtype=np.int64).reshape(shape)
     entries.flags.writeable = False
     return Signal(entries, origin)
@@ -1146,7 +1149,8 @@ class PackedBackend:
                 key += exp[None, :]
                 _reduce_modulo(key, order)
             key += (mono * order)[None, :]
-            key += _cells(count, layout.cell)[:, None]
+            key += (_cells(count, layout.cell) if count <= PLACES_BOX else
+                    np.arange(count, dtype=np.int64) * layout.cell)[:, None]
             return self._canonical(dims, (0,) * len(dims), key.reshape(-1), coef.reshape(-1),
                                    torus.bound, scale, order)
         # all axes but the last add a row per leading frequency, the last axis an outer product
