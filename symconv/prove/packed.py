@@ -934,22 +934,28 @@ class PackedBackend:
         bound = a.bound * b.bound
         _require(bound, "a product of coefficients")
         mono_a, mono_b = a.mono, b.mono
-        exp_a, exp_b = (s.exp if s.order == order else s.exp * (order // s.order) for s in (a, b))
+        # (in Q[C_1] every power of ζ is ζ^0: the exponents are the fresh zeros)
+        exps = None if order == 1 else tuple(
+            s.exp if s.order == order else s.exp * (order // s.order) for s in (a, b))
         # When the product's code is a sum of one part per factor (distinct signals of degree 1,
         # the DFT theorems), a key is two gathered parts and an exponent: no codec work per pair.
         split = self.codec.split_product(mono_a, mono_b)
+        if split is not None and order > 1:
+            # each part times the order once per row of its factor, not once per pair (each
+            # part is below the code space: below the layout's checked bound)
+            split = split[0] * order, split[1] * order
         key, coef = _fresh(pairs.count), _fresh(pairs.count)
         done = 0
         for ia, ib in pairs.chunks():
             block = np.broadcast(ia, ib).shape
             end = done + math.prod(block)
             out = key[done:end].reshape(block)
-            if order > 1:  # (else every power of ζ_1 is 0: the fresh zeros)
-                np.add(exp_a[ia], exp_b[ib], out=out)
+            if exps is not None:
+                np.add(exps[0][ia], exps[1][ib], out=out)
                 _reduce_modulo(out, order)
             if split is not None:
-                out += place(ia, ib) * layout.cell + split[0][ia] * order
-                out += split[1][ib] * order
+                out += place(ia, ib) * layout.cell + split[0][ia]
+                out += split[1][ib]
             else:
                 monomial = self.codec.multiply(mono_a[ia], mono_b[ib])
                 monomial += place(ia, ib) * layout.space
