@@ -66,7 +66,7 @@ VERIFIED (:mod:`symconv.prove.exact`, 170: ``attempt`` with ``_refuted`` and the
 it adds): :func:`symconv.prove.counterexample.exact_difference` (14) and
 ``difference`` with its helpers (~50) compare the sides built by the walker and
 :class:`~symconv.prove.evaluate.ExactBackend` (:mod:`symconv.prove.evaluate`, 229),
-or, first, by the packed engine :mod:`symconv.prove.packed` (1,238: int64 terms with a
+or, first, by the packed engine :mod:`symconv.prove.packed` (1,309: int64 terms with a
 checked bound before every step, else it declines and Polynomials decide).  The random
 tier also says VERIFIED for a ``!=`` claim whose sides it finds different
 (:func:`symconv.prove.random.attempt`).
@@ -75,9 +75,9 @@ PROBABLE: :mod:`symconv.prove.random` (750: sizes, seeds, the degree and height 
 behind the error probability, with :func:`symconv.prove.evaluate.degree`, 15) and
 :mod:`symconv.prove.modular` (571: NTT convolutions and Z[ζ_L] → F_p).
 
-In all, 7,274 lines: shared by every verdict 3,522 (the core 2,549, the parser and
+In all, 7,345 lines: shared by every verdict 3,522 (the core 2,549, the parser and
 SignalSpec 748, the tiers' decision and the cache 225), PROVED 766 (the checker 613),
-VERIFIED 1,665 (packed 1,238), PROBABLE 1,321.  Most of it is the exact arithmetic and
+VERIFIED 1,736 (packed 1,309), PROBABLE 1,321.  Most of it is the exact arithmetic and
 the packed engine that VERIFIED needs anyway; the general tier's prover (general, rules,
 sums, certificate and the derivation records, 4,091 lines without the kernel's parts of
 general and derivation) is outside it.
