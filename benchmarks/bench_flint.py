@@ -28,7 +28,8 @@ symconv is measured three times:
 A row ``fixed1x1`` (flip equivalence with 1x1 signals, no peers) shows the fixed cost per
 claim: nearly everything in it is set-up, not arithmetic.
 
-Times are wall clock per claim, median (min-max) over rounds (at least 3, more while
+Times are wall clock per claim (``--clock cpu``: the process's CPU time, which a loaded
+shared machine inflates far less), median (min-max) over rounds (at least 3, more while
 under ``--seconds`` per column); each round runs every column of a row once, so that they
 share the load of the (shared) machine, whose load average is printed before and after.
 The last column says whether symconv's claim -> verdict (all tiers) is at or ahead of
@@ -250,7 +251,8 @@ class Cell:
     ok: bool
 
 
-def timed(funcs: dict[str, Callable[[], bool]], budget: float) -> dict[str, Cell]:
+def timed(funcs: dict[str, Callable[[], bool]], budget: float,
+          clock: Callable[[], float] = time.perf_counter) -> dict[str, Cell]:
     """Median, min and max wall seconds of each function and whether its answer was right, over
     >= 3 rounds (more while all fit in ``budget`` seconds per function).  Each round runs every
     function once, so that all columns of a row see the same load on a shared machine."""
@@ -260,15 +262,17 @@ def timed(funcs: dict[str, Callable[[], bool]], budget: float) -> dict[str, Cell
     rounds = 0
     while rounds < 3 or (time.perf_counter() - start < budget * len(funcs) and rounds < 51):
         for label, func in funcs.items():
-            t = time.perf_counter()
+            t = clock()
             answers[label] = func() and answers[label]
-            times[label].append(time.perf_counter() - t)
+            times[label].append(clock() - t)
         rounds += 1
     return {label: Cell(statistics.median(ts), min(ts), max(ts), answers[label])
             for label, ts in times.items()}
 
 
 ALL_TIERS = "symconv claim -> verdict (all tiers)"
+# what a cell measures: elapsed time, or the CPU time of this process (all its threads)
+CLOCKS: dict[str, Callable[[], float]] = {"wall": time.perf_counter, "cpu": time.process_time}
 
 
 def columns(args: argparse.Namespace, case: Case) -> dict[str, Cell | str]:
@@ -290,7 +294,7 @@ def columns(args: argparse.Namespace, case: Case) -> dict[str, Cell | str]:
             notes[kind] = f"skipped: > {args.sympy_terms} products"
         else:
             funcs[kind] = lambda k=kind: peer(case, k)
-    cells: dict[str, Cell | str] = {**timed(funcs, args.seconds), **notes}
+    cells: dict[str, Cell | str] = {**timed(funcs, args.seconds, CLOCKS[args.clock]), **notes}
     return {label: cells[label] for label in [*list(funcs)[:3], "flint", "symengine", "sympy"]}
 
 
@@ -325,6 +329,8 @@ def main() -> None:
     parser.add_argument("--sympy-terms", type=int, default=20_000)
     parser.add_argument("--seconds", type=float, default=2.0,
                         help="time per cell for repeats beyond the first three")
+    parser.add_argument("--clock", choices=list(CLOCKS), default="wall",
+                        help="wall clock, or this process's CPU time (less noisy when shared)")
     args = parser.parse_args()
     before = _load()
     print(f"load average before {before} (1, 5, 15 min), {os.cpu_count()} CPUs; "
@@ -346,7 +352,7 @@ def main() -> None:
     behind = [name for name, cells in rows if lead(cells).startswith("NO")]
     print(f"\nsymconv (claim -> verdict, all tiers) at or ahead of FLINT: "
           f"{', '.join(leads) or 'none'}; behind: {', '.join(behind) or 'none'}")
-    print(f"median (min-max) wall time per claim, imports excluded; at least 3 runs, repeats "
+    print(f"median (min-max) {args.clock} time per claim, imports excluded; at least 3 runs, repeats "
           f"for {args.seconds:g} s per cell; load average before {before}, after {_load()}")
 
 

@@ -20,9 +20,9 @@ verdict slow, missing or badly shown, never wrong.
 
 Shared by every verdict:
 
-- the statement parser :mod:`symconv.lang.dsl` (686) and what a declared signal is,
+- the statement parser :mod:`symconv.lang.dsl` (703) and what a declared signal is,
   :class:`symconv.lang.claims.SignalSpec` (45: shape, origin, real, literal, kernel);
-- the meaning of the operations, :mod:`symconv.core.ops` (660), on
+- the meaning of the operations, :mod:`symconv.core.ops` (679), on
   :mod:`symconv.core.signal` (573), with exact arithmetic in
   :mod:`symconv.core.algebra` (348: a canonical sparse polynomial, so equality is
   ``is_zero`` of the difference, never ``simplify``), :mod:`symconv.core.cyclotomic`
@@ -69,7 +69,7 @@ VERIFIED (:mod:`symconv.prove.exact`, 170: ``attempt`` with ``_refuted`` and the
 it adds): :func:`symconv.prove.counterexample.exact_difference` (14) and
 ``difference`` with its helpers (~50) compare the sides built by the walker and
 :class:`~symconv.prove.evaluate.ExactBackend` (:mod:`symconv.prove.evaluate`, 229),
-or, first, by the packed engine :mod:`symconv.prove.packed` (1,238: int64 terms with a
+or, first, by the packed engine :mod:`symconv.prove.packed` (1,309: int64 terms with a
 checked bound before every step, else it declines and Polynomials decide).  The random
 tier also says VERIFIED for a ``!=`` claim whose sides it finds different
 (:func:`symconv.prove.random.attempt`).
@@ -78,9 +78,9 @@ PROBABLE: :mod:`symconv.prove.random` (750: sizes, seeds, the degree and height 
 behind the error probability, with :func:`symconv.prove.evaluate.degree`, 15) and
 :mod:`symconv.prove.modular` (571: NTT convolutions and Z[ζ_L] → F_p).
 
-In all, 7,273 lines: shared by every verdict 3,522 (the core 2,549, the parser and
+In all, 7,344 lines: shared by every verdict 3,522 (the core 2,549, the parser and
 SignalSpec 748, the tiers' decision and the cache 225), PROVED 765 (the checker 612),
-VERIFIED 1,665 (packed 1,238), PROBABLE 1,321.  Most of it is the exact arithmetic and
+VERIFIED 1,736 (packed 1,309), PROBABLE 1,321.  Most of it is the exact arithmetic and
 the packed engine that VERIFIED needs anyway; the general tier's prover (general, rules,
 sums, certificate and the derivation records, 4,091 lines without the kernel's parts of
 general and derivation) is outside it.

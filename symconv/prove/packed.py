@@ -86,6 +86,9 @@ BROADCAST_BLOCK = 4096
 # Boxes of at most this many entries take DFT phases and circular places from cached tables
 # (box² entries each): one gather instead of a dozen index steps, whose fixed cost dominates there.
 TABLE_BOX = 256
+# Boxes of at most this many entries take their index signal, their places on a torus and
+# their positions' first keys from cached tables (one int64 per entry, at most 512 KB each).
+PLACES_BOX = 1 << 16
 
 
 class TooManyProducts(SizeLimitError):
@@ -431,6 +434,32 @@ def _phase_table(dims: tuple[int, ...], order: int, sign: int) -> np.ndarray:
     return table
 
 
+def _torus_coordinates(pos: np.ndarray, shape: tuple[int, ...], origin: tuple[int, ...],
+                       period: tuple[int, ...]) -> list[np.ndarray]:
+    """The coordinates mod n of the positions ``pos`` of the box ``shape`` at ``origin``."""
+    return [(c + o % n) % n for c, o, n in
+            zip(_coordinates(pos, shape), origin, period, strict=True)]
+
+
+@lru_cache(maxsize=64)
+def _torus_places(shape: tuple[int, ...], origin: tuple[int, ...],
+                  period: tuple[int, ...]) -> np.ndarray:
+    """For each position of the box ``shape`` at ``origin`` (row-major), the row-major offset
+    on the torus ``period`` of its coordinate mod n (read-only): where periodizing puts it."""
+    places = _flat(_torus_coordinates(np.arange(math.prod(shape), dtype=np.int64), shape, origin,
+                                      period), period)
+    places.flags.writeable = False
+    return places
+
+
+@lru_cache(maxsize=64)
+def _cells(count: int, cell: int) -> np.ndarray:
+    """The first key of each of ``count`` box positions, ``p · cell`` (read-only)."""
+    first = np.arange(count, dtype=np.int64) * cell
+    first.flags.writeable = False
+    return first
+
+
 @lru_cache(maxsize=32)
 def _circular_places(period: tuple[int, ...], sign: int) -> np.ndarray:
     """``[p, q]``: the row-major offset of ``(y + sign · x) mod n`` for the positions p (at x) and
@@ -479,8 +508,19 @@ def index_signal(signal: PackedSignal) -> Signal:
     :mod:`symconv.core.ops` moves, pads (wrap, reflect, ...) and crops it like any
     signal; afterwards each entry says which original entry lands there (0: none).
     """
+    if signal.size <= PLACES_BOX:
+        return _index_signal(signal.shape, signal.origin)
     return Signal(np.arange(1, signal.size + 1, dtype=np.int64).reshape(signal.shape),
                   signal.origin)
+
+
+@lru_cache(maxsize=256)
+def _index_signal(shape: tuple[int, ...], origin: tuple[int, ...]) -> Signal:
+    # one per small box (an evaluation asks for the same boxes many times); read-only, so
+    # that no operation of ops can change the entries another reads
+    entries = np.arange(1, math.prod(shape) + 1, dtype=np.int64).reshape(shape)
+    entries.flags.writeable = False
+    return Signal(entries, origin)
 
 
 def _union_box(a: PackedSignal, b: PackedSignal) -> tuple[tuple[int, ...], tuple[int, ...]]:
@@ -558,7 +598,21 @@ class _Pairs:
                    ib if self.order_b is None else self.order_b[ib])
 
 
-def _all_pairs(na: int, nb: int) -> _Pairs:
+class _AllPairs:
+    """Every pair of ``na`` rows of a with ``nb`` rows of b, in one chunk: a column and a row
+    (the pairs of :class:`_Pairs` with one block, without its block arrays)."""
+
+    def __init__(self, na: int, nb: int) -> None:
+        self.na, self.nb, self.count = na, nb, na * nb
+
+    def chunks(self) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+        yield (np.arange(self.na, dtype=np.int64)[:, None],
+               np.arange(self.nb, dtype=np.int64)[None, :])
+
+
+def _all_pairs(na: int, nb: int) -> _Pairs | _AllPairs:
+    if na * nb <= CHUNK_ROWS:
+        return _AllPairs(na, nb)
     one = np.zeros(1, dtype=np.int64)
     return _Pairs(one, one + na, one, one + nb)
 
@@ -869,7 +923,8 @@ class PackedBackend:
             np.concatenate(coefs), max(s.bound * abs(k) for s, k in parts), scale, order,
             runs=True)
 
-    def _product(self, a: PackedSignal, b: PackedSignal, pairs: _Pairs, shape: tuple[int, ...],
+    def _product(self, a: PackedSignal, b: PackedSignal, pairs: _Pairs | _AllPairs,
+                 shape: tuple[int, ...],
                  origin: tuple[int, ...],
                  place: Callable[[np.ndarray, np.ndarray], np.ndarray]) -> PackedSignal:
         """Σ over the pairs (ia, ib) of term products, each placed at ``place(ia, ib)``."""
@@ -879,22 +934,28 @@ class PackedBackend:
         bound = a.bound * b.bound
         _require(bound, "a product of coefficients")
         mono_a, mono_b = a.mono, b.mono
-        exp_a, exp_b = (s.exp if s.order == order else s.exp * (order // s.order) for s in (a, b))
+        # (in Q[C_1] every power of ζ is ζ^0: the exponents are the fresh zeros)
+        exps = None if order == 1 else tuple(
+            s.exp if s.order == order else s.exp * (order // s.order) for s in (a, b))
         # When the product's code is a sum of one part per factor (distinct signals of degree 1,
         # the DFT theorems), a key is two gathered parts and an exponent: no codec work per pair.
         split = self.codec.split_product(mono_a, mono_b)
+        if split is not None and order > 1:
+            # each part times the order once per row of its factor, not once per pair (each
+            # part is below the code space: below the layout's checked bound)
+            split = split[0] * order, split[1] * order
         key, coef = _fresh(pairs.count), _fresh(pairs.count)
         done = 0
         for ia, ib in pairs.chunks():
-            block = np.broadcast_shapes(ia.shape, ib.shape)
+            block = np.broadcast(ia, ib).shape
             end = done + math.prod(block)
             out = key[done:end].reshape(block)
-            if order > 1:  # (else every power of ζ_1 is 0: the fresh zeros)
-                np.add(exp_a[ia], exp_b[ib], out=out)
+            if exps is not None:
+                np.add(exps[0][ia], exps[1][ib], out=out)
                 _reduce_modulo(out, order)
             if split is not None:
-                out += place(ia, ib) * layout.cell + split[0][ia] * order
-                out += split[1][ib] * order
+                out += place(ia, ib) * layout.cell + split[0][ia]
+                out += split[1][ib]
             else:
                 monomial = self.codec.multiply(mono_a[ia], mono_b[ib])
                 monomial += place(ia, ib) * layout.space
@@ -1010,10 +1071,11 @@ class PackedBackend:
         if made is not None:
             return made[1]
         _check_box(period)
-        coords = [(c + o % n) % n for c, o, n in
-                  zip(_coordinates(a.pos, a.shape), a.origin, period, strict=True)]
         layout = self._layout(period, a.order)
-        key = _flat(coords, period) * layout.cell
+        if a.size <= PLACES_BOX:
+            key = _torus_places(a.shape, a.origin, period)[a.pos] * layout.cell
+        else:
+            key = _flat(_torus_coordinates(a.pos, a.shape, a.origin, period), period) * layout.cell
         key += a.within
         if a.shape == period:
             # one box of shape n: a cyclic shift, distinct positions stay distinct, so the
@@ -1068,8 +1130,11 @@ class PackedBackend:
         # no monomial repeats across samples (a symbolic signal), and need no sort.
         within = torus.within
         rows = np.argsort(within, kind="stable")
-        mono = (within // torus.order)[rows]
-        exp = (within % torus.order)[rows] * (order // torus.order)
+        if torus.order == 1:  # every exponent is 0: the key within a position is the monomial
+            mono, exp = within[rows], np.zeros(torus.terms, dtype=np.int64)
+        else:
+            mono = (within // torus.order)[rows]
+            exp = (within % torus.order)[rows] * (order // torus.order)
         coef = np.empty((count, torus.terms), dtype=np.int64)
         coef[:] = torus.coef[rows]
         scale = torus.scale / count if inverse else torus.scale
@@ -1090,7 +1155,8 @@ class PackedBackend:
                 key += exp[None, :]
                 _reduce_modulo(key, order)
             key += (mono * order)[None, :]
-            key += (np.arange(count, dtype=np.int64) * layout.cell)[:, None]
+            key += (_cells(count, layout.cell) if count <= PLACES_BOX else
+                    np.arange(count, dtype=np.int64) * layout.cell)[:, None]
             return self._canonical(dims, (0,) * len(dims), key.reshape(-1), coef.reshape(-1),
                                    torus.bound, scale, order)
         # all axes but the last add a row per leading frequency, the last axis an outer product
@@ -1226,11 +1292,16 @@ def packed_differ(statement: Statement, env: Mapping[str, Signal]) -> bool:
     return backend.differ(left, right)
 
 
+@lru_cache(maxsize=256)
+def _degree_bound(statement: Statement, symbolic: frozenset[str]) -> int:
+    # a backstop and its re-checks evaluate one statement on the same symbolic signals
+    return max(degree(statement.left, set(symbolic)), degree(statement.right, set(symbolic)))
+
+
 def _packed_sides(statement: Statement, env: Mapping[str, Signal],
                   ) -> tuple[PackedBackend, PackedSignal, PackedSignal]:
     generators = {name: s.generators() for name, s in env.items()}
-    symbolic = {name for name, gens in generators.items() if gens}
-    bound = max(degree(statement.left, symbolic), degree(statement.right, symbolic))
+    bound = _degree_bound(statement, frozenset(name for name, gens in generators.items() if gens))
     backend = PackedBackend(MonomialCodec(set().union(*generators.values()), bound))
     packed = {name: backend.pack(s) for name, s in env.items()}
     # packed values are never mutated, so a sub-expression both sides share is evaluated once
