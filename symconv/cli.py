@@ -39,6 +39,7 @@ from symconv.apps.identify import BUILTIN_ADAPTERS, PROBE_LAYOUTS, adapter_from_
 from symconv.apps.matrices import MatrixViewSummary
 from symconv.core.atomic import make_folder
 from symconv.core.fourier import symbolic_spectrum
+from symconv.core.ops import normalize_boundary
 from symconv.errors import SymconvError
 from symconv.lang.claims import (
     claim_from_text,
@@ -134,6 +135,10 @@ def _cmd_identify(args: argparse.Namespace) -> int:
 
 def _cmd_cnn(args: argparse.Namespace) -> int:
     settings = {"stride": args.stride, "padding": args.padding, "dilation": args.dilation}
+    if args.action != "backprop" and normalize_boundary(args.boundary) != "zero":
+        # pixel and claims write the zero-padded layer: a padding rule ignored would be wrong
+        raise SymconvError(f"--boundary {args.boundary}: only backprop models a padding rule; "
+                           f"{args.action} is for zero padding")
     if args.action == "pixel":
         origin = (0,) * len(args.kernel)
         arrays = pixel_terms(args.channels[0], 0, args.kernel, origin, input_size=args.input,

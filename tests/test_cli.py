@@ -109,6 +109,16 @@ def test_absurd_sizes_are_refused_in_one_line(argv: list[str],
     assert err.startswith("symconv: error: ") and err.count("\n") == 1
 
 
+@pytest.mark.parametrize("action", ["pixel", "claims", "learn"])
+def test_cnn_boundary_is_refused_where_it_is_not_modelled(
+        action: str, capsys: pytest.CaptureFixture[str]) -> None:
+    # pixel and claims printed the zero-padded layer for --boundary reflect, unchanged
+    assert main(["cnn", action, "--padding", "1", "--boundary", "reflect"]) == 2
+    err = capsys.readouterr().err
+    assert "only backprop models a padding rule" in err and err.count("\n") == 1
+    assert main(["cnn", "claims", "--padding", "1", "--boundary", "fill"]) == 0  # zero's alias
+
+
 def test_cnn_channels_need_input_and_output(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as info:
         main(["cnn", "backprop", "--channels", "2"])  # was an IndexError traceback
