@@ -50,7 +50,7 @@ from symconv.lang.dsl import (
 from symconv.prove import exact
 from symconv.prove.explain import Screen, edited_claim, failing_assignment
 from symconv.prove.tiers import TIER_WEIGHTS, decide
-from symconv.prove.verdict import Budget, Result, Verdict, format_sizes
+from symconv.prove.verdict import UNSCOPED, Budget, Result, Verdict, format_sizes
 
 if TYPE_CHECKING:
     from symconv.lang.claims import Claim
@@ -132,6 +132,7 @@ def search(claim: Claim, budget: Budget | float,
         return [], ""
     screen = Screen(failing_assignment(claim, result))
     found: list[Repair] = []
+    scoped: set[int] = set()  # the repairs whose last warning is their proof's scope
     seen = {unparse(statement)}
     tried = 0
     cut_short = ""
@@ -170,11 +171,16 @@ def search(claim: Claim, budget: Budget | float,
             # A bare name is ambiguous ("F is replaced by flip(F)"): show its enclosing call.
             shown = path[:-1] if len(path) > 1 and isinstance(_at(statement, path),
                                                               Name | Number) else path
+            # a proof within a scope (tied sizes, modes where defined) says so, as its verdict does
+            scope = verdict.scope_text() if verdict.verdict is Verdict.PROVED else UNSCOPED
             found.append(Repair(unparse(_at(statement, shown)), unparse(_at(candidate, shown)),
                                 edited.text,
                                 verdict.verdict, verdict.method, verdict.sizes, edits,
-                                list(verdict.warnings)))
-    found.sort(key=lambda r: (r.edits, bool(r.warnings), _STRENGTH[r.verdict]))
+                                list(verdict.warnings) + ([scope] if scope != UNSCOPED else [])))
+            if scope != UNSCOPED:
+                scoped.add(id(found[-1]))
+    # a warning (a failure at other sizes) ranks a repair lower; a proof's scope does not
+    found.sort(key=lambda r: (r.edits, len(r.warnings) > (id(r) in scoped), _STRENGTH[r.verdict]))
     return found, cut_short
 
 
