@@ -20,10 +20,10 @@ verdict slow, missing or badly shown, never wrong.
 
 Shared by every verdict:
 
-- the statement parser :mod:`symconv.lang.dsl` (686) and what a declared signal is,
+- the statement parser :mod:`symconv.lang.dsl` (705) and what a declared signal is,
   :class:`symconv.lang.claims.SignalSpec` (45: shape, origin, real, literal, kernel);
-- the meaning of the operations, :mod:`symconv.core.ops` (660), on
-  :mod:`symconv.core.signal` (573), with exact arithmetic in
+- the meaning of the operations, :mod:`symconv.core.ops` (680), on
+  :mod:`symconv.core.signal` (574), with exact arithmetic in
   :mod:`symconv.core.algebra` (348: a canonical sparse polynomial, so equality is
   ``is_zero`` of the difference, never ``simplify``), :mod:`symconv.core.cyclotomic`
   (472: Q(ζ_n) reduced modulo Φ_n), :mod:`symconv.core.fourier` (411) and the named
@@ -71,13 +71,13 @@ checked bound before every step, else it declines and Polynomials decide).  The 
 tier also says VERIFIED for a ``!=`` claim whose sides it finds different
 (:func:`symconv.prove.random.attempt`).
 
-PROBABLE: :mod:`symconv.prove.random` (750: sizes, seeds, the degree and height bounds
+PROBABLE: :mod:`symconv.prove.random` (749: sizes, seeds, the degree and height bounds
 behind the error probability, with :func:`symconv.prove.evaluate.degree`, 15) and
 :mod:`symconv.prove.modular` (571: NTT convolutions and Z[ζ_L] → F_p).
 
-In all, 7,274 lines: shared by every verdict 3,522 (the core 2,549, the parser and
-SignalSpec 748, the tiers' decision and the cache 225), PROVED 766 (the checker 613),
-VERIFIED 1,665 (packed 1,238), PROBABLE 1,321.  Most of it is the exact arithmetic and
+In all, 7,277 lines: shared by every verdict 3,526 (the core 2,551, the parser and
+SignalSpec 750, the tiers' decision and the cache 225), PROVED 766 (the checker 613),
+VERIFIED 1,665 (packed 1,238), PROBABLE 1,320.  Most of it is the exact arithmetic and
 the packed engine that VERIFIED needs anyway; the general tier's prover (general, rules,
 sums, certificate and the derivation records, 4,091 lines without the kernel's parts of
 general and derivation) is outside it.
