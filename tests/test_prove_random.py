@@ -177,6 +177,12 @@ def test_true_claim_is_probable_with_error_bound() -> None:
                             {"a": (7, 7), "b": (64, 64), "c": (70, 70)}]
 
 
+def test_a_scalar_difference_names_no_coordinate() -> None:
+    result = _random("sum(conv(a, b)) == sum(a) * sum(b) + sum(a)", {"a": "3", "b": "4"})
+    assert result.verdict is Verdict.REFUTED
+    assert "differ mod" in result.detail and " at None" not in result.detail
+
+
 def test_false_claim_is_refuted_with_small_counterexample() -> None:
     result = _random("corr(a, b) == corr(b, a)", {"a": "3", "b": "4"}, {"a": "5000", "b": "5000"})
     assert result.verdict is Verdict.REFUTED

@@ -713,7 +713,8 @@ def _differs(claim: Claim, sizes: dict[str, tuple[int, ...]], found: Any, prime:
     """The sides differ mod p at the declared ``sizes``, hence over Q: look for a small exact
     counterexample."""
     coordinate, left, right = found
-    detail = (f"the sides differ mod {prime} at {coordinate} ({left} vs {right}) with random "
+    where = "" if coordinate is None else f" at {coordinate}"  # None: scalar sides
+    detail = (f"the sides differ mod {prime}{where} ({left} vs {right}) with random "
               f"entries (seed {seed})")
     counterexample: Counterexample | None = None
     cex_sizes = sizes
