@@ -81,6 +81,19 @@ def test_a_repair_proved_within_a_scope_states_it() -> None:
     assert "signals declared alike share their sizes: f, g" in found.describe()
 
 
+def test_a_repair_of_a_subexpression_on_both_sides_names_its_side() -> None:
+    # dft(h) occurs on both sides: "dft(h) is replaced by conj(dft(h))" was listed twice
+    result = run_tiers(claim_from_text("sum(dft(f) * conj(dft(g)) * dft(h)) == "
+                                       "sum(dft(g) * conj(dft(f)) * dft(h))",
+                                       {"f": "3", "g": "3", "h": "3"}))
+    texts = [r.describe() for r in result.repairs]
+    assert len(set(texts)) == len(texts), texts
+    found = [r for r in result.repairs if r.replacement == "conj(dft(h))"]
+    assert {r.side for r in found} == {"left", "right"}
+    assert all(f"dft(h) on the {r.side} side is replaced" in r.describe() for r in found)
+    assert Repair.from_json(found[0].to_json()) == found[0]
+
+
 def test_the_public_function_verifies_on_its_own() -> None:
     claim = claim_from_text("corr(a, b) == corr(b, a)", {"a": "3", "b": "4"})
     found = repairs(claim, 30)
