@@ -42,6 +42,7 @@ from symconv.core.fourier import symbolic_spectrum
 from symconv.core.ops import normalize_boundary
 from symconv.errors import SymconvError
 from symconv.lang.claims import (
+    MAX_BUDGET,
     claim_from_text,
     load_claims,
     parse_shape_text,
@@ -246,10 +247,11 @@ def _add_identify_parser(sub: argparse._SubParsersAction) -> None:
     identify_parser.set_defaults(func=_cmd_identify)
 
 
-def _positive(option: str, value: float | None) -> None:
+def _positive(option: str, value: float | None, most: float = math.inf) -> None:
     # inf is refused too: every budget and interval ends up in a timer, which needs a finite time
-    if value is not None and not (value > 0 and math.isfinite(value)):
-        raise SymconvError(f"{option} {value:g}; expected a positive finite number")
+    if value is not None and not (value > 0 and math.isfinite(value) and value <= most):
+        bound = f" of at most {most:g}" if math.isfinite(most) else ""
+        raise SymconvError(f"{option} {value:g}; expected a positive finite number{bound}")
 
 
 def _memory_bytes(args: argparse.Namespace) -> int:
@@ -309,7 +311,7 @@ def _cmd_verify(args: argparse.Namespace) -> int:
 
 def _verify(args: argparse.Namespace) -> int:
     jobs = _jobs(args.jobs)
-    _positive("--budget", args.budget)
+    _positive("--budget", args.budget, MAX_BUDGET)
     _positive("--heartbeat", args.heartbeat)
     memory = _memory_bytes(args)
     if args.json and args.junit and Path(args.json).resolve() == Path(args.junit).resolve():
@@ -370,7 +372,7 @@ def _verify(args: argparse.Namespace) -> int:
 
 def _cmd_check(args: argparse.Namespace) -> int:
     options = {"tiers": args.tiers.split(",")} if args.tiers else {}
-    _positive("--budget", args.budget)
+    _positive("--budget", args.budget, MAX_BUDGET)
     if args.budget is not None:
         options["budget"] = args.budget
     claim = claim_from_text(args.statement, parse_signal_option(args.signals), args.expect,

@@ -109,6 +109,17 @@ def test_absurd_sizes_are_refused_in_one_line(argv: list[str],
     assert err.startswith("symconv: error: ") and err.count("\n") == 1
 
 
+@pytest.mark.parametrize("command", ["check", "verify"])
+def test_a_budget_too_long_for_a_timer_is_refused(command: str,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    # 1e12 s overflowed the interval timer: "internal error ... OverflowError"
+    argv = ["check", "f == f", "--signals", "f=3"] if command == "check" else ["verify"]
+    assert main([*argv, "--budget", "1e12", "-q"]) == 2
+    err = capsys.readouterr().err
+    assert err == "symconv: error: --budget 1e+12; expected a positive finite number of at " \
+                  "most 1e+06\n"
+
+
 @pytest.mark.parametrize("action", ["pixel", "claims", "learn"])
 def test_cnn_boundary_is_refused_where_it_is_not_modelled(
         action: str, capsys: pytest.CaptureFixture[str]) -> None:
