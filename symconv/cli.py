@@ -254,8 +254,16 @@ def _positive(option: str, value: float | None, most: float = math.inf) -> None:
         raise SymconvError(f"{option} {value:g}; expected a positive finite number{bound}")
 
 
+# --memory in GiB: a worker needs about 0.25 GiB of address space to start (below that it
+# fails in its threads and is only stopped at its deadline), and setrlimit takes a C long.
+MEMORY_GIB = (0.5, 2.0**20)
+
+
 def _memory_bytes(args: argparse.Namespace) -> int:
     _positive("--memory", args.memory)
+    if args.memory is not None and not MEMORY_GIB[0] <= args.memory <= MEMORY_GIB[1]:
+        raise SymconvError(f"--memory {args.memory:g}; expected {MEMORY_GIB[0]:g} to "
+                           f"{MEMORY_GIB[1]:g} GiB")
     return default_memory_bytes() if args.memory is None else int(args.memory * GIB)
 
 

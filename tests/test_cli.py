@@ -120,6 +120,17 @@ def test_a_budget_too_long_for_a_timer_is_refused(command: str,
                   "most 1e+06\n"
 
 
+@pytest.mark.parametrize("memory", ["0.1", "1e12"])
+def test_a_memory_cap_a_worker_cannot_use_is_refused(memory: str,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    # 1e12 GiB overflowed setrlimit (a worker traceback); 0.1 GiB left no room to start the
+    # worker, which was stopped only at its deadline, a minute later
+    assert main(["check", "f == f", "--signals", "f=3", "--memory", memory, "-q"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"symconv: error: --memory {float(memory):g}; expected 0.5 to ")
+    assert err.count("\n") == 1
+
+
 @pytest.mark.parametrize("action", ["pixel", "claims", "learn"])
 def test_cnn_boundary_is_refused_where_it_is_not_modelled(
         action: str, capsys: pytest.CaptureFixture[str]) -> None:

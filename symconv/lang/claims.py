@@ -422,7 +422,7 @@ def _budget(value: Any) -> float:
     # inf is refused: the budget becomes a timer, which needs a finite time
     if (isinstance(value, bool) or not isinstance(value, int | float) or not value > 0
             or not value <= MAX_BUDGET):
-        raise ClaimFileError(f"budget = {_shown(value)}; expected a positive number of "
+        raise ClaimFileError(f"budget = {_shown(value)}; expected a positive finite number of "
                              f"seconds, at most {MAX_BUDGET}")
     return float(value)
 
