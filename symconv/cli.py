@@ -40,8 +40,10 @@ from symconv.apps.identify import BUILTIN_ADAPTERS, PROBE_LAYOUTS, adapter_from_
 from symconv.apps.matrices import MatrixViewSummary
 from symconv.core.atomic import make_folder
 from symconv.core.fourier import symbolic_spectrum
+from symconv.core.ops import normalize_boundary
 from symconv.errors import SymconvError
 from symconv.lang.claims import (
+    MAX_BUDGET,
     claim_from_text,
     load_claims,
     parse_shape_text,
@@ -121,6 +123,10 @@ def _cmd_identify(args: argparse.Namespace) -> int:
 
 def _cmd_cnn(args: argparse.Namespace) -> int:
     settings = {"stride": args.stride, "padding": args.padding, "dilation": args.dilation}
+    if args.action != "backprop" and normalize_boundary(args.boundary) != "zero":
+        # pixel and claims write the zero-padded layer: a padding rule ignored would be wrong
+        raise SymconvError(f"--boundary {args.boundary}: only backprop models a padding rule; "
+                           f"{args.action} is for zero padding")
     if args.action == "pixel":
         origin = (0,) * len(args.kernel)
         arrays = pixel_terms(args.channels[0], 0, args.kernel, origin, input_size=args.input,
@@ -229,16 +235,22 @@ def _add_identify_parser(sub: argparse._SubParsersAction) -> None:
     identify_parser.set_defaults(func=_cmd_identify)
 
 
-def _positive(option: str, value: float | None) -> None:
+def _positive(option: str, value: float | None, most: float = math.inf) -> None:
     # inf is refused too: every budget and interval ends up in a timer, which needs a finite time
-    if value is not None and not (value > 0 and math.isfinite(value)):
-        raise SymconvError(f"{option} {value:g}; expected a positive finite number")
+    if value is not None and not (value > 0 and math.isfinite(value) and value <= most):
+        bound = f" of at most {most:g}" if math.isfinite(most) else ""
+        raise SymconvError(f"{option} {value:g}; expected a positive finite number{bound}")
+
+
+# The largest --memory in GiB: setrlimit takes a C long (the least is what a worker needs to
+# start, measured in _memory_bytes).
+MAX_MEMORY_GIB = 2.0**20
 
 
 def _memory_bytes(args: argparse.Namespace) -> int:
     """``--memory`` in bytes: above what a worker needs to start (a forked copy of this
     process, already mapped, plus :data:`WORKER_START_BYTES`), else no claim could run."""
-    _positive("--memory", args.memory)
+    _positive("--memory", args.memory, MAX_MEMORY_GIB)
     if args.memory is None:
         return default_memory_bytes()
     floor = mapped_bytes() + WORKER_START_BYTES
@@ -301,7 +313,7 @@ def _cmd_verify(args: argparse.Namespace) -> int:
 
 def _verify(args: argparse.Namespace) -> int:
     jobs = resolve_jobs(args.jobs, "--jobs ")
-    _positive("--budget", args.budget)
+    _positive("--budget", args.budget, MAX_BUDGET)
     _positive("--heartbeat", args.heartbeat)
     memory = _memory_bytes(args)
     if args.json and args.junit and Path(args.json).resolve() == Path(args.junit).resolve():
@@ -365,7 +377,7 @@ def _verify(args: argparse.Namespace) -> int:
 
 def _cmd_check(args: argparse.Namespace) -> int:
     options = {"tiers": args.tiers.split(",")} if args.tiers else {}
-    _positive("--budget", args.budget)
+    _positive("--budget", args.budget, MAX_BUDGET)
     if args.budget is not None:
         options["budget"] = args.budget
     claim = claim_from_text(args.statement, parse_signal_option(args.signals), args.expect,

@@ -117,6 +117,8 @@ def _claim(**overrides: object) -> str:
     ({"tiers": '["exact", "rnadom"]'}, "(did you mean 'random'?); expected a non-empty list"),
     ({"statement": '""'}, "the statement is empty"),
     ({"budget": "-1"}, "budget = -1"),
+    # a budget becomes an interval timer: 1e12 s was an OverflowError ("internal error")
+    ({"budget": "1e12"}, "at most 1000000"),
     ({"sizes": '{ Q = "3" }'}, "not a declared signal"),
     ({"colour": '"red"'}, "unknown key 'colour'"),
     ({"signals": '{ conv = "3" }'}, "not a usable name"),

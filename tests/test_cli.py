@@ -113,6 +113,38 @@ def test_absurd_sizes_are_refused_in_one_line(argv: list[str],
     assert err.startswith("symconv: error: ") and err.count("\n") == 1
 
 
+@pytest.mark.parametrize("command", ["check", "verify"])
+def test_a_budget_too_long_for_a_timer_is_refused(command: str,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    # 1e12 s overflowed the interval timer: "internal error ... OverflowError"
+    argv = ["check", "f == f", "--signals", "f=3"] if command == "check" else ["verify"]
+    assert main([*argv, "--budget", "1e12", "-q"]) == 2
+    err = capsys.readouterr().err
+    assert err == "symconv: error: --budget 1e+12; expected a positive finite number of at " \
+                  "most 1e+06\n"
+
+
+@pytest.mark.parametrize("memory", ["0.1", "1e12"])
+def test_a_memory_cap_a_worker_cannot_use_is_refused(memory: str,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    # 1e12 GiB overflowed setrlimit (a worker traceback); 0.1 GiB left no room to start the
+    # worker, which was stopped only at its deadline, a minute later
+    assert main(["check", "f == f", "--signals", "f=3", "--memory", memory, "-q"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"symconv: error: --memory {float(memory):g}; expected ")
+    assert err.count("\n") == 1
+
+
+@pytest.mark.parametrize("action", ["pixel", "claims", "learn"])
+def test_cnn_boundary_is_refused_where_it_is_not_modelled(
+        action: str, capsys: pytest.CaptureFixture[str]) -> None:
+    # pixel and claims printed the zero-padded layer for --boundary reflect, unchanged
+    assert main(["cnn", action, "--padding", "1", "--boundary", "reflect"]) == 2
+    err = capsys.readouterr().err
+    assert "only backprop models a padding rule" in err and err.count("\n") == 1
+    assert main(["cnn", "claims", "--padding", "1", "--boundary", "fill"]) == 0  # zero's alias
+
+
 def test_cnn_channels_need_input_and_output(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as info:
         main(["cnn", "backprop", "--channels", "2"])  # was an IndexError traceback

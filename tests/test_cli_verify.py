@@ -614,10 +614,12 @@ def test_check_takes_fixed_entries_in_signals(capsys: pytest.CaptureFixture[str]
     assert err.count("\n") == 1 and "literal is ragged" in err
 
 
-def test_a_memory_cap_beyond_any_limit_is_no_cap(capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_memory_cap_beyond_setrlimits_range_is_refused(
+        capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["check", "conv(F, I) == conv(I, F)", "--signals", "F=3,I=2", "--memory", "1e30",
-                 "-q"]) == 0
-    assert capsys.readouterr().out.startswith("ok ")
+                 "-q"]) == 2
+    assert capsys.readouterr().err == ("symconv: error: --memory 1e+30; expected a positive "
+                                       "finite number of at most 1.04858e+06\n")
 
 
 def test_check_budget_and_memory_options(capsys: pytest.CaptureFixture[str]) -> None:

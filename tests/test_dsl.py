@@ -113,6 +113,8 @@ def test_imaginary_literal() -> None:
     ("conv(F) == F", 1, "takes 2 signal arguments"),
     ("conv(F, I, mode=3) == F", 17, "mode must be a string"),
     ("conv(F, I, kernel='x') == F", 19, "no keyword 'kernel'"),
+    # Python refuses a repeated keyword; ast.parse keeps both, and the tiers read the last
+    ("conv(F, I, mode='same', mode='full') == F", 30, "keyword 'mode' twice"),
     ("shift(F, G) == F", 10, "expects an integer"),
     ("F ** 2 == F", 1, "operator Pow"),
     ("F == ", 1, "syntax error"),

@@ -46,7 +46,8 @@ def at_zero(array: np.ndarray) -> Signal:
 
 
 def scipy_same_origin(shape: tuple[int, ...]) -> tuple[int, ...]:
-    """scipy.signal's 'same' centres a kernel of size n at index (n-1)//2."""
+    """scipy.signal's 'same' (convolve, convolve2d, correlate2d; not correlate) centres a
+    kernel of size n at index (n-1)//2."""
     return tuple(-((n - 1) // 2) for n in shape)
 
 
@@ -78,6 +79,21 @@ def test_same_mode_matches_convolve2d_and_correlate2d(pair: tuple[np.ndarray, np
                           sps.convolve2d(img, k, "same", boundary=sb))
     assert np.array_equal(corr(K, I, "same", boundary).entries,
                           sps.correlate2d(img, k, "same", boundary=sb))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(1, 3).flatmap(lambda d: kernel_and_image(d, 4, 6)))
+def test_same_mode_of_scipy_signal_convolve_and_correlate(pair: tuple[np.ndarray, np.ndarray],
+                                                         ) -> None:
+    """scipy.signal.convolve centres an even kernel at (n-1)//2, but scipy.signal.correlate
+    (which convolves with the reversed kernel) at n//2: our default origin, not
+    correlate2d's (n-1)//2 (docs/conventions.rst)."""
+    k, img = pair
+    I = at_zero(img)
+    assert np.array_equal(conv(Signal.from_array(k, scipy_same_origin(k.shape)), I, "same").entries,
+                          sps.convolve(img, k, "same", method="direct"))
+    assert np.array_equal(corr(Signal.from_array(k), I, "same").entries,
+                          sps.correlate(img, k, "same", method="direct"))
 
 
 @settings(max_examples=60, deadline=None)

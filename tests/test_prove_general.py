@@ -2446,3 +2446,24 @@ def test_true_twins_of_the_freed_sums_are_not_called_no_identity(statement: str)
     assert exact_difference(claim, build_env(claim.assignments()[0])) is None
     assert compare(claim)[1] is None
     assert not_proved(attempt(claim, Budget(30)))
+
+
+_SAME = 'conv(f, g, mode="same")'
+
+
+@pytest.mark.parametrize("statement", [
+    f"corr(flip(g, 1), {_SAME}) == flip(corr({_SAME}, flip(g, 1)))",
+    pytest.param(f"shift(corr(flip(g, 1), {_SAME}), -1, 0) == "
+                 f"shift(flip(corr({_SAME}, flip(g, 1))), -1, 0)",
+                 marks=pytest.mark.xfail(strict=True, reason=(
+                     "the normal forms of the two shifted sides differ by a translation of a "
+                     "bound variable (j -> j + (1, 0)) that the canonical moves do not undo: "
+                     "'the canonical forms differ', INCONCLUSIVE, for a true statement"))),
+])
+def test_a_shift_of_both_sides_keeps_a_proof(statement: str) -> None:
+    """corr(a, b) == flip(corr(b, a)) is PROVED here; shifting both sides by one offset keeps
+    it true (fragment_coverage --seed 17 --refute found it among 17 such statements)."""
+    claim = claim_from_text(statement, {"f": {"shape": "3x3", "real": False},
+                                        "g": {"shape": "4x4", "real": False}}, tiers=["general"])
+    result = attempt(claim, Budget(30))
+    assert result is not None and result.verdict is Verdict.PROVED

@@ -177,6 +177,12 @@ def test_true_claim_is_probable_with_error_bound() -> None:
                             {"a": (7, 7), "b": (64, 64), "c": (70, 70)}]
 
 
+def test_a_scalar_difference_names_no_coordinate() -> None:
+    result = _random("sum(conv(a, b)) == sum(a) * sum(b) + sum(a)", {"a": "3", "b": "4"})
+    assert result.verdict is Verdict.REFUTED
+    assert "differ mod" in result.detail and " at None" not in result.detail
+
+
 def test_false_claim_is_refuted_with_small_counterexample() -> None:
     result = _random("corr(a, b) == corr(b, a)", {"a": "3", "b": "4"}, {"a": "5000", "b": "5000"})
     assert result.verdict is Verdict.REFUTED
@@ -350,6 +356,11 @@ def test_every_declared_assignment_is_evaluated() -> None:
     ("conv(k, conv(k, a)) == 0 * a", {"k": {"literal": [1] * 5}, "a": "3"}),
     ("corr(k, corr(k, a)) == 0 * a", {"k": {"literal": [1] * 5}, "a": "3"}),
     ("circconv(k, circconv(k, a)) == 0 * a", {"k": {"literal": [1] * 8}, "a": "8"}),
+    # a period shorter than both signals folds four entries of each onto one sample: an
+    # output entry sums 8 * 4 products, not the period times the larger fold (2 * 4)
+    ("circconv(k, k, 2) == 0 * periodize(k, 2)", {"k": {"literal": [1] * 8, "origin": [0]}}),
+    ("circcorr(k, circconv(k, a, 3), 3) == 0 * periodize(a, 3)",
+     {"k": {"literal": [1] * 9, "origin": [0]}, "a": "9"}),
     ("conv(k, conv(a, a)) == 0 * a", {"k": {"literal": [2, 3, 2]}, "a": "3"}),
     ("conv(conv(a, a), conv(a, a)) == 0 * a", {"a": "3"}),
     ("sum(conv(k, a)) * 2 == 0", {"k": {"literal": [1] * 5}, "a": "3"}),

@@ -12,6 +12,7 @@ from symconv.prove import Budget, Verdict, run_tiers
 from symconv.prove import repair as repair_module
 from symconv.prove.repair import Repair, repairs, search
 from symconv.prove.runner import explain, outcome_json, verify_one
+from symconv.prove.verdict import UNSCOPED
 
 HOLDS = (Verdict.PROVED, Verdict.VERIFIED, Verdict.PROBABLE)
 
@@ -56,7 +57,8 @@ def test_every_repair_rerun_as_a_claim_gets_its_verdict(
         assert again.verdict in HOLDS, repair.statement
         if repair.verdict is not Verdict.PROBABLE:  # the random tier's seed varies
             assert again.verdict is repair.verdict, repair.statement
-        assert again.warnings == repair.warnings
+        scoped = again.verdict is Verdict.PROVED and again.scope_text() != UNSCOPED
+        assert again.warnings + ([again.scope_text()] if scoped else []) == repair.warnings
 
 
 def test_repair_text_and_json() -> None:
@@ -67,6 +69,29 @@ def test_repair_text_and_json() -> None:
     assert {"original": "corr(F, I)", "replacement": "corr(flip(F), I)",
             "statement": "conv(F, I) == corr(flip(F), I)", "verdict": "PROVED"}.items() <= next(
         r for r in data if r["replacement"] == "corr(flip(F), I)").items()
+
+
+def test_a_repair_proved_within_a_scope_states_it() -> None:
+    # conv(f, g, mode="same") == conv(g, f, mode="same") is PROVED only for f and g of one
+    # size (each side is on its second argument's box); "(PROVED)" alone read as all sizes
+    result = run_tiers(claim_from_text('conv(f, g, mode="same") == conv(g, flip(f), mode="same")',
+                                       {"f": "3", "g": "3"}))
+    (found,) = [r for r in result.repairs if r.replacement == "f"]
+    assert found.verdict is Verdict.PROVED
+    assert "signals declared alike share their sizes: f, g" in found.describe()
+
+
+def test_a_repair_of_a_subexpression_on_both_sides_names_its_side() -> None:
+    # dft(h) occurs on both sides: "dft(h) is replaced by conj(dft(h))" was listed twice
+    result = run_tiers(claim_from_text("sum(dft(f) * conj(dft(g)) * dft(h)) == "
+                                       "sum(dft(g) * conj(dft(f)) * dft(h))",
+                                       {"f": "3", "g": "3", "h": "3"}))
+    texts = [r.describe() for r in result.repairs]
+    assert len(set(texts)) == len(texts), texts
+    found = [r for r in result.repairs if r.replacement == "conj(dft(h))"]
+    assert {r.side for r in found} == {"left", "right"}
+    assert all(f"dft(h) on the {r.side} side is replaced" in r.describe() for r in found)
+    assert Repair.from_json(found[0].to_json()) == found[0]
 
 
 def test_the_public_function_verifies_on_its_own() -> None:

@@ -22,12 +22,22 @@ def test_reads_the_json_that_verify_writes(tmp_path: Path) -> None:
     assert rows[0]["counterexample"] is not None
 
 
+_ROW = '[{"name": "a", "statement": "s", "expect": "holds", "verdict": "REFUTED", "ok": false}]'
+
+
 @pytest.mark.parametrize(("content", "message"), [
     ("{}", "expected a JSON list"),
     ("[{\"name\": \"a\"}]", "lacks statement"),
     ("[{\"name\": \"a\", \"statement\": \"s\", \"expect\": \"holds\", \"verdict\": \"TRUE\", "
      "\"ok\": true}]", "verdict 'TRUE'"),
     ("not json", "cannot read"),
+    # lists the template iterates: these were TypeErrors while rendering (exit 3)
+    (_ROW.replace('"ok": false', '"ok": false, "warnings": 5'), "warnings that are not a list"),
+    (_ROW.replace('"ok": false', '"ok": false, "repairs": 5'), "repairs that are not a list"),
+    (_ROW.replace('"ok": false', '"ok": false, "repairs": [{"warnings": 5}]'),
+     "repairs that are not a list"),
+    (_ROW.replace('"ok": false', '"ok": false, "explanations": ["x"]'),
+     "explanations that are not a list"),
 ])
 def test_malformed_results_are_one_line_errors(tmp_path: Path, content: str,
                                                message: str) -> None:

@@ -17,8 +17,9 @@ say *symbolically* what the library computes.
 
 Conventions that differ between the libraries, each taken from the library:
 
-* scipy.signal ``same`` centres a kernel of size n at index (n-1)//2, scipy.ndimage at
-  n//2 + ``origin`` (symconv's default origin is scipy.ndimage's);
+* scipy.signal ``same`` centres a kernel of size n at index (n-1)//2 (``correlate``, which
+  convolves with the reversed kernel, at n//2), scipy.ndimage at n//2 + ``origin``
+  (symconv's default origin is scipy.ndimage's);
 * ``correlate2d``, ``ndimage.correlate`` and ``numpy.correlate`` conjugate the
   kernel; torch does not;
 * ``valid`` with the kernel larger than the image on every axis: scipy.signal swaps

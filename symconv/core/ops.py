@@ -18,8 +18,9 @@ every mode and boundary.
 
 The kernel's origin fixes the alignment: a centred kernel of size 2N+1 has
 indices -N..N; the default for an even size n is -(n//2)..n//2-1 (scipy.ndimage's
-centre).  scipy.signal's ``same`` mode centres an even kernel one sample the
-other way; it equals ours with the kernel's origin at -((n-1)//2).
+centre, and scipy.signal.correlate's).  scipy.signal's convolve, convolve2d and
+correlate2d ``same`` centre an even kernel one sample the other way; they equal ours
+with the kernel's origin at -((n-1)//2).
 
 >>> from symconv.core.signal import Signal
 >>> from symconv.core.ops import conv, corr, flip

@@ -62,8 +62,9 @@ def default_origin(shape: Sequence[int]) -> tuple[int, ...]:
     """The origin every constructor uses when none is given: the box centred on 0.
 
     Size 2N+1 gets indices -N..N; an even size n gets -(n//2)..n//2-1, the centre
-    at index n//2 as in scipy.ndimage (scipy.signal's ``same`` mode centres an
-    even kernel at (n-1)//2 instead: give ``origin=-((n-1)//2)`` for that).  With
+    at index n//2 as in scipy.ndimage and scipy.signal.correlate (scipy.signal's
+    convolve, convolve2d and correlate2d ``same`` centre an even kernel at (n-1)//2
+    instead: give ``origin=-((n-1)//2)`` for those).  With
     this default ``conv(k, I, mode="same")`` on arrays agrees with
     ``scipy.ndimage.convolve(I, k, mode="constant")`` for every kernel and with
     ``scipy.signal.convolve2d(I, k, "same")`` for odd kernels.

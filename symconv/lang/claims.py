@@ -59,6 +59,8 @@ from symconv.lang.dsl import (
 # The tiers a claim may name, in their default order (symconv.prove.tiers runs them).
 TIER_NAMES = ("general", "exact", "random")
 DEFAULT_BUDGET = 60.0
+# The most seconds a budget may be: it becomes an interval timer, which overflows past ~1e10 s.
+MAX_BUDGET = 10**6
 EXPECTATIONS = ("holds", "fails")
 CLAIM_KEYS = frozenset({"name", "statement", "signals", "expect", "tiers", "sizes", "budget",
                         "note"})
@@ -420,9 +422,9 @@ def _tiers(value: Any) -> tuple[str, ...]:
 def _budget(value: Any) -> float:
     # inf is refused: the budget becomes a timer, which needs a finite time
     if (isinstance(value, bool) or not isinstance(value, int | float) or not value > 0
-            or not math.isfinite(value)):
+            or not value <= MAX_BUDGET):
         raise ClaimFileError(f"budget = {_shown(value)}; expected a positive finite number of "
-                             "seconds")
+                             f"seconds, at most {MAX_BUDGET}")
     return float(value)
 
 

@@ -418,6 +418,8 @@ class _Builder:
                 allowed = ", ".join(sorted(spec.keywords)) or "none"
                 raise self.fail(kw.value, f"{name}() has no keyword {kw.arg!r} "
                                           f"(allowed: {allowed})")
+            if any(kw.arg == key for key, _ in kwargs):  # ast keeps both; Python refuses too
+                raise self.fail(kw.value, f"{name}() is given the keyword {kw.arg!r} twice")
             kwargs.append((kw.arg, self.expr(kw.value)))
         result = Call(name, args, tuple(kwargs), col=self.col(node))
         _check_arity(result, spec)

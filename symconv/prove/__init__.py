@@ -20,10 +20,10 @@ verdict slow, missing or badly shown, never wrong.
 
 Shared by every verdict:
 
-- the statement parser :mod:`symconv.lang.dsl` (703) and what a declared signal is,
+- the statement parser :mod:`symconv.lang.dsl` (705) and what a declared signal is,
   :class:`symconv.lang.claims.SignalSpec` (45: shape, origin, real, literal, kernel);
-- the meaning of the operations, :mod:`symconv.core.ops` (679), on
-  :mod:`symconv.core.signal` (573), with exact arithmetic in
+- the meaning of the operations, :mod:`symconv.core.ops` (680), on
+  :mod:`symconv.core.signal` (574), with exact arithmetic in
   :mod:`symconv.core.algebra` (348: a canonical sparse polynomial, so equality is
   ``is_zero`` of the difference, never ``simplify``), :mod:`symconv.core.cyclotomic`
   (472: Q(ζ_n) reduced modulo Φ_n), :mod:`symconv.core.fourier` (411) and the named
@@ -78,7 +78,7 @@ PROBABLE: :mod:`symconv.prove.random` (750: sizes, seeds, the degree and height 
 behind the error probability, with :func:`symconv.prove.evaluate.degree`, 15) and
 :mod:`symconv.prove.modular` (571: NTT convolutions and Z[ζ_L] → F_p).
 
-In all, 7,344 lines: shared by every verdict 3,522 (the core 2,549, the parser and
+In all, 7,348 lines: shared by every verdict 3,526 (the core 2,549, the parser and
 SignalSpec 748, the tiers' decision and the cache 225), PROVED 765 (the checker 612),
 VERIFIED 1,736 (packed 1,309), PROBABLE 1,321.  Most of it is the exact arithmetic and
 the packed engine that VERIFIED needs anyway; the general tier's prover (general, rules,

@@ -331,12 +331,12 @@ class _HeightBackend:
                         source.denominator * (count if inverse else 1), source.degree)
 
     def circular_terms(self, signals: list[_Weighed], ints: list[int]) -> int:
-        """An output entry pairs each sample of the first (periodized) signal with one of
-        the second; periodizing adds the entries that fold onto a sample."""
+        """An output entry pairs each entry of one signal with the entries of the other
+        that fold onto the one sample it meets: at most size(a)·folds(b), and size(b)·folds(a)."""
         period = ops.circular_period(signals[0].value, signals[1].value, ints or None)
         self.periods = math.lcm(self.periods, *period)
-        return min(signals[0].value.entries.size * signals[1].value.entries.size,
-                   math.prod(period) * _folds(signals, period))
+        a, b = signals
+        return min(a.value.entries.size * _folds(b, period), b.value.entries.size * _folds(a, period))
 
     def binary(self, op: str, left: _Weighed, right: _Weighed) -> _Weighed:
         value = self.modular.binary(op, left.value, right.value)
@@ -437,10 +437,9 @@ def _difference_height(claim: Claim, assignment: dict[str, SignalSpec],
     return int(left.height * right.denominator + right.height * left.denominator), order
 
 
-def _folds(signals: list[_Weighed], period: tuple[int, ...]) -> int:
-    """The most entries of either signal that fold onto one sample of the period."""
-    return max(math.prod(-(-n // m) for n, m in zip(w.value.shape, period, strict=True))
-               for w in signals)
+def _folds(signal: _Weighed, period: tuple[int, ...]) -> int:
+    """The most entries of the signal that fold onto one sample of the period."""
+    return math.prod(-(-n // m) for n, m in zip(signal.value.shape, period, strict=True))
 
 
 def _fraction(poly: Any) -> Any:
@@ -714,7 +713,8 @@ def _differs(claim: Claim, sizes: dict[str, tuple[int, ...]], found: Any, prime:
     """The sides differ mod p at the declared ``sizes``, hence over Q: look for a small exact
     counterexample."""
     coordinate, left, right = found
-    detail = (f"the sides differ mod {prime} at {coordinate} ({left} vs {right}) with random "
+    where = "" if coordinate is None else f" at {coordinate}"  # None: scalar sides
+    detail = (f"the sides differ mod {prime}{where} ({left} vs {right}) with random "
               f"entries (seed {seed})")
     counterexample: Counterexample | None = None
     cex_sizes = sizes

@@ -50,7 +50,7 @@ from symconv.lang.dsl import (
 from symconv.prove import exact
 from symconv.prove.explain import Screen, edited_claim, failing_assignment
 from symconv.prove.tiers import TIER_WEIGHTS, decide
-from symconv.prove.verdict import Budget, Result, Verdict, format_sizes
+from symconv.prove.verdict import UNSCOPED, Budget, Result, Verdict, format_sizes
 
 if TYPE_CHECKING:
     from symconv.lang.claims import Claim
@@ -80,13 +80,16 @@ class Repair:
     sizes: list[dict[str, tuple[int, ...]]]
     edits: int
     warnings: list[str] = field(default_factory=list)
+    # "left" or "right" when ``original`` occurs on both sides (else the text is ambiguous)
+    side: str = ""
 
     def describe(self) -> str:
         """``corr(F, I) is replaced by conv(flip(F), I) (PROVED)``."""
         verdict = self.verdict.value
         if self.warnings:
             verdict += "; " + "; ".join(self.warnings)
-        return f"{self.original} is replaced by {self.replacement} ({verdict})"
+        where = f" on the {self.side} side" if self.side else ""
+        return f"{self.original}{where} is replaced by {self.replacement} ({verdict})"
 
     def __str__(self) -> str:
         return self.describe()
@@ -97,14 +100,15 @@ class Repair:
                 "method": self.method, "edits": self.edits,
                 "sizes": [{k: list(v) for k, v in s.items()} for s in self.sizes],
                 "sizes_text": "; ".join(format_sizes(s) for s in self.sizes),
-                "warnings": list(self.warnings)}
+                "warnings": list(self.warnings), "side": self.side}
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Repair:
         return cls(str(data["original"]), str(data["replacement"]), str(data["statement"]),
                    Verdict(data["verdict"]), str(data["method"]),
                    [{k: tuple(v) for k, v in s.items()} for s in data["sizes"]],
-                   int(data["edits"]), [str(w) for w in data["warnings"]])
+                   int(data["edits"]), [str(w) for w in data["warnings"]],
+                   str(data.get("side", "")))
 
 
 def repairs(claim: Claim, budget: Budget | float, result: Result | None = None) -> list[Repair]:
@@ -132,6 +136,7 @@ def search(claim: Claim, budget: Budget | float,
         return [], ""
     screen = Screen(failing_assignment(claim, result))
     found: list[Repair] = []
+    scoped: set[int] = set()  # the repairs whose last warning is their proof's scope
     seen = {unparse(statement)}
     tried = 0
     cut_short = ""
@@ -170,11 +175,20 @@ def search(claim: Claim, budget: Budget | float,
             # A bare name is ambiguous ("F is replaced by flip(F)"): show its enclosing call.
             shown = path[:-1] if len(path) > 1 and isinstance(_at(statement, path),
                                                               Name | Number) else path
-            found.append(Repair(unparse(_at(statement, shown)), unparse(_at(candidate, shown)),
+            # a proof within a scope (tied sizes, modes where defined) says so, as its verdict does
+            scope = verdict.scope_text() if verdict.verdict is Verdict.PROVED else UNSCOPED
+            original = unparse(_at(statement, shown))
+            both = len(shown) > 1 and all(original in unparse(side)
+                                          for side in (statement.left, statement.right))
+            found.append(Repair(original, unparse(_at(candidate, shown)),
                                 edited.text,
                                 verdict.verdict, verdict.method, verdict.sizes, edits,
-                                list(verdict.warnings)))
-    found.sort(key=lambda r: (r.edits, bool(r.warnings), _STRENGTH[r.verdict]))
+                                list(verdict.warnings) + ([scope] if scope != UNSCOPED else []),
+                                str(shown[0]) if both else ""))
+            if scope != UNSCOPED:
+                scoped.add(id(found[-1]))
+    # a warning (a failure at other sizes) ranks a repair lower; a proof's scope does not
+    found.sort(key=lambda r: (r.edits, len(r.warnings) > (id(r) in scoped), _STRENGTH[r.verdict]))
     return found, cut_short
 
 

@@ -217,6 +217,10 @@ def _json_nested(value: Any) -> Any:
     return _plain_value(value)
 
 
+# The scope of a PROVED verdict whose proof has no restriction.
+UNSCOPED = "for all sizes and dimensions"
+
+
 @dataclass(repr=False)
 class Result:
     """What a tier established about a claim."""
@@ -278,9 +282,9 @@ class Result:
         own scope (modes, tied sizes, fixed kernels, per-axis factors on Z^d)."""
         derivation = self._shown_derivation()
         if derivation is None:
-            return "for all sizes and dimensions"
+            return UNSCOPED
         return derivation.scope_text("for all n and d (signals of shape n, read modulo n)"
-                                     if derivation.torus else "for all sizes and dimensions")
+                                     if derivation.torus else UNSCOPED)
 
     def __str__(self) -> str:
         """One readable sentence: the verdict, its method and scope, the seconds."""

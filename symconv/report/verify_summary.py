@@ -39,7 +39,25 @@ def load_results(path: Path) -> list[dict[str, Any]]:
         if row["verdict"] not in VERDICTS:
             raise ReportError(f"{path}: result {k + 1} has verdict {row['verdict']!r}; "
                               f"expected one of {', '.join(VERDICTS)}")
+        _check_lists(path, k, row)
     return data
+
+
+def _check_lists(path: Path, k: int, row: dict[str, Any]) -> None:
+    """The lists the template iterates: warnings of strings, repairs and explanations of
+    tables (each repair's warnings a list of strings), so that a malformed one is a
+    ReportError rather than a TypeError while rendering."""
+    def strings(value: Any) -> bool:
+        return isinstance(value, list) and all(isinstance(v, str) for v in value)
+
+    if not strings(row.get("warnings", [])):
+        raise ReportError(f"{path}: result {k + 1} has warnings that are not a list of strings")
+    for key in ("repairs", "explanations"):
+        entries = row.get(key, [])
+        if not isinstance(entries, list) or not all(
+                isinstance(e, dict) and strings(e.get("warnings", [])) for e in entries):
+            raise ReportError(f"{path}: result {k + 1} has {key} that are not a list of tables "
+                              "(with warnings a list of strings)")
 
 
 def sizes_text(sizes: list[dict[str, list[int]]] | None) -> str:
