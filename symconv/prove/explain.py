@@ -2,9 +2,10 @@
 
 Each candidate relation between the sides is itself a statement (the left side
 shifted, flipped, conjugated or scaled, or both sides periodized), and is
-printed only after the exact tier has VERIFIED it at the sizes where the claim
-failed (or, when those are too large for exact entries, with every axis clipped to
-5, sizes the explanation names):
+printed only after the exact tier's comparison has VERIFIED it at the sizes where the
+claim failed (or, when those are too large for exact entries, with every axis clipped to
+5, sizes the explanation names; the sizes the exact tier would add for its warnings are
+not run, since an explanation names its sizes):
 
 - "equal after shifting the left side by (1, 0)": ``shift(L, 1, 0) == R``;
 - "equal after flipping axis 1 of the left side": ``flip(L, 1) == R``;
@@ -53,8 +54,7 @@ from symconv.lang.dsl import (
     unparse,
     walk,
 )
-from symconv.prove import exact
-from symconv.prove.counterexample import as_number, difference, sizes_of
+from symconv.prove.counterexample import as_number, build_env, difference, exact_differs, sizes_of
 from symconv.prove.modular import NTT_PRIMES, ModularBackend, NotModular
 from symconv.prove.packed import (
     MonomialCodec,
@@ -128,6 +128,8 @@ class Screen:
     statement passes."""
 
     def __init__(self, assignment: dict[str, SignalSpec], seed: int = 0) -> None:
+        self.assignment = assignment
+        self._ratios: dict[Statement, Fraction | None] = {}
         self.modular = ModularBackend(*NTT_PRIMES[0])
         self.memo = _Values()
         self.residues: dict[str, Signal] | None = None
@@ -226,6 +228,11 @@ class Screen:
     def ratio(self, statement: Statement) -> Fraction | None:
         """left / right where the sides first differ at the (exact) point, when both are
         non-zero rationals: the factor a scaled statement would need."""
+        if statement not in self._ratios:  # explanations and repairs both ask
+            self._ratios[statement] = self._ratio(statement)
+        return self._ratios[statement]
+
+    def _ratio(self, statement: Statement) -> Fraction | None:
         if self.env is None:
             return None
         try:
@@ -305,9 +312,12 @@ def explanations(claim: Claim, result: Result, budget: Budget) -> list[Explanati
     return search(claim, result, budget)[0]
 
 
-def search(claim: Claim, result: Result, budget: Budget) -> tuple[list[Explanation], str]:
+def search(claim: Claim, result: Result, budget: Budget,
+           screen: Screen | None = None) -> tuple[list[Explanation], str]:
     """:func:`explanations`, and ``""`` or why the budget stopped the checks before the
-    last candidate (a fixed list, read off the statement: the clock is only a safety stop)."""
+    last candidate (a fixed list, read off the statement: the clock is only a safety stop).
+    ``screen``: one already made (the repairs use the same), taken if it is at the sizes
+    checked here."""
     statement = claim.statement
     if statement is None or statement.op != "==" or result.verdict is not Verdict.REFUTED:
         return [], ""
@@ -318,7 +328,8 @@ def search(claim: Claim, result: Result, budget: Budget) -> tuple[list[Explanati
         assignment = {name: spec.resized(tuple(min(n, CLIPPED_AXIS) for n in spec.shape))
                       for name, spec in assignment.items()}
     fixed = {name: [spec] for name, spec in assignment.items()}
-    screen = Screen(assignment)
+    if screen is None or screen.assignment != assignment:
+        screen = Screen(assignment)
     found: list[Explanation] = []
     for k, (text, candidate) in enumerate(_candidates(claim, statement, assignment,
                                                       screen.ratio(statement))):
@@ -328,13 +339,15 @@ def search(claim: Claim, result: Result, budget: Budget) -> tuple[list[Explanati
             continue
         try:
             check = edited_claim(claim, candidate, signals=fixed, tiers=("exact",))
-            verdict = exact.attempt(check, budget)
+            budget.check()
+            # the exact tier's comparison at these sizes alone (its extra sizes would only
+            # add warnings, and the explanation names its sizes)
+            holds = not exact_differs(check, build_env(assignment))
         except BudgetExhausted:
             return found, _cut_short(budget, k)
-        except SymconvError:
+        except SymconvError:  # too large (the tier: INCONCLUSIVE), or it does not fit
             continue
-        # (extra sizes skipped for time do not matter: the explanation names its sizes)
-        if verdict is not None and verdict.verdict is Verdict.VERIFIED:
+        if holds:
             if text.startswith(PERIOD_TEXT) and any(e.text.startswith(PERIOD_TEXT)
                                                      for e in found):
                 continue  # a coarser period says less
