@@ -197,3 +197,44 @@ def test_a_shared_screen_changes_no_explanation_or_repair(statement: str,
                     for name, spec in claim.assignments()[0].items()})
     assert (search(claim, result, Budget(60), other),
             repair.search(claim, Budget(60), result, other)) == alone
+
+
+def test_the_screen_field_has_every_root_of_unity_up_to_16() -> None:
+    from sympy import isprime
+
+    from symconv.prove.explain import SCREEN_ORDER, _cyclotomic_field
+
+    prime, root = _cyclotomic_field()
+    assert 2**30 <= prime < 2**31 and isprime(prime) and (prime - 1) % SCREEN_ORDER == 0
+    assert all(SCREEN_ORDER % n == 0 for n in range(1, 17))
+    powers = {pow(root, k, prime) for k in range(SCREEN_ORDER)}
+    assert len(powers) == SCREEN_ORDER  # primitive: its powers are all distinct
+
+
+@pytest.mark.parametrize(("signals", "statement"), [
+    ({"f": "2x3", "g": "2x3"}, "dft(circconv(f, g)) == dft(f) * dft(g)"),
+    ({"f": {"shape": "2x3", "origin": [0, 0]}, "g": {"shape": "2x3", "origin": [0, 0]}},
+     "dft(circconv(f, g)) == dft(f) * dft(g)"),
+    ({"f": {"shape": "5", "origin": [0]}}, "idft(dft(f)) == f"),
+    ({"f": {"shape": "5", "origin": [0]}}, "idft(dft(f)) == 5 * f"),
+    ({"f": "2x3"}, "numel(f) * sum(f * conj(f)) == sum(dft(f) * conj(dft(f)))"),
+    ({"f": "2x3"}, "sum(f * conj(f)) == sum(dft(f) * conj(dft(f)))"),
+    ({"f": {"shape": "2x3", "real": False}},
+     "numel(f) * sum(f * conj(f)) == sum(dft(f) * conj(dft(f)))"),
+    ({"f": {"shape": "2x3", "real": False}}, "numel(f) * sum(f * f) == sum(dft(f) * dft(f))"),
+    ({"f": {"shape": "4", "real": False}}, "conj(dft(f)) == dft(conj(flip(f)))"),
+    ({"f": {"shape": "4", "real": False}}, "1j * conj(f) == conj(1j * f)"),
+])
+def test_the_screen_decides_dfts_and_complex_entries_by_residues(signals: dict[str, Any],
+                                                                 statement: str) -> None:
+    """Through Z[ζ_L] -> F_p (the packed point taken away, so the residues alone decide): a
+    statement is thrown out exactly when the exact tier refutes it."""
+    from symconv.lang.dsl import parse_statement
+
+    claim = claim_from_text(statement, signals, tiers=["exact"])
+    screen = Screen(claim.assignments()[0])
+    assert screen.pairs is not None
+    screen.packed = None
+    result = exact.attempt(claim, Budget(30))
+    assert result is not None
+    assert screen.may_hold(parse_statement(statement)) == (result.verdict is not Verdict.REFUTED)

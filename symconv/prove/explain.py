@@ -29,6 +29,7 @@ import random
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -55,13 +56,22 @@ from symconv.lang.dsl import (
     walk,
 )
 from symconv.prove.counterexample import as_number, build_env, difference, exact_differs, sizes_of
-from symconv.prove.modular import NTT_PRIMES, ModularBackend, NotModular
+from symconv.prove.modular import (
+    NTT_PRIMES,
+    Conjugated,
+    ConjugatePairs,
+    CyclotomicBackend,
+    ModularBackend,
+    NotModular,
+    _prime_factors,
+)
 from symconv.prove.packed import (
     MonomialCodec,
     PackedBackend,
     PackedUnsupported,
     packed_difference,
 )
+from symconv.prove.random import prime_candidates
 from symconv.prove.verdict import Budget, BudgetExhausted, Result, Verdict, format_sizes
 
 if TYPE_CHECKING:
@@ -72,6 +82,8 @@ PERIOD_TEXT = "equal modulo the period"
 CLIPPED_AXIS = 5
 # Largest screening point drawn per entry (small: the values only need to separate).
 SCREEN_RANGE = 1000
+# The roots of unity the screen has for DFTs and 1j: every order up to 16 divides this.
+SCREEN_ORDER = math.lcm(*range(1, 17))
 
 
 @dataclass(frozen=True)
@@ -122,10 +134,12 @@ def failing_assignment(claim: Claim, result: Result) -> dict[str, SignalSpec]:
 class Screen:
     """Equality of two sides at one random point of ``assignment``, to throw out false
     candidates cheaply: residues modulo a prime (values of shared sub-expressions are
-    kept, since candidates differ from the claim in one place), or, for what has no
-    modular evaluation (DFTs), small integers in exact arithmetic.  A difference there
-    proves the statement false; where no point can be formed (complex entries) every
-    statement passes."""
+    kept, since candidates differ from the claim in one place); for DFTs and ``1j`` the
+    residues of another prime through Z[ζ_L] -> F_p (:class:`CyclotomicBackend`, L =
+    :data:`SCREEN_ORDER`, with :class:`ConjugatePairs` for ``conj``); for what neither
+    evaluates (complex entries, other roots of unity), small integers in exact
+    arithmetic.  A difference there proves the statement false; where no point can be
+    formed every statement passes."""
 
     def __init__(self, assignment: dict[str, SignalSpec], seed: int = 0) -> None:
         self.assignment = assignment
@@ -141,6 +155,17 @@ class Screen:
             pass
         except NotModular:
             self.residues = None
+        # real entries: the same kind of point for the roots of unity of the DFTs
+        self.pairs: ConjugatePairs | None = None
+        self.pairs_env: dict[str, Conjugated] = {}
+        self.pairs_memo = _Values()
+        prime, root = _cyclotomic_field()
+        cyclotomic = CyclotomicBackend(prime, SCREEN_ORDER, root)
+        try:
+            self.pairs_env = self._pairs_point(cyclotomic, assignment, random.Random(seed))
+            self.pairs = ConjugatePairs(cyclotomic)
+        except (SymconvError, ArithmeticError, TypeError):  # TypeError: complex fixed entries
+            pass
         # The exact point's entries are numbers (no generators, degree 0), so one packed
         # backend serves every candidate and the values of shared sub-expressions are kept.
         self.packed: PackedBackend | None = None
@@ -179,6 +204,29 @@ class Screen:
                 "+", parts[0], packed.binary("*", i, parts[1]))
         return env
 
+    @staticmethod
+    def _pairs_point(backend: CyclotomicBackend, assignment: dict[str, SignalSpec],
+                     rng: random.Random) -> dict[str, Conjugated]:
+        """Residues for :class:`ConjugatePairs`: a real entry is its own conjugate, a complex
+        entry's conjugate an independent residue (the sides are polynomials in the entries
+        and their conjugates, which are independent as functions of the complex values)."""
+        env: dict[str, Conjugated] = {}
+        for name, spec in assignment.items():
+            if not spec.is_symbolic:
+                fixed = spec.build(name)
+                residues = Signal(np.array(
+                    [backend.residue(Fraction(as_number(v))) for v in fixed.entries.flat],
+                    dtype=np.int64).reshape(fixed.shape), fixed.origin)
+                env[name] = Conjugated.of(residues, residues)
+                continue
+            origin = spec.origin_at(spec.shape)
+            generator = np.random.default_rng(rng.getrandbits(64))
+            parts = [Signal(generator.integers(0, backend.prime, size=spec.shape,
+                                               dtype=np.int64), origin)
+                     for _ in range(1 if spec.real else 2)]
+            env[name] = Conjugated.of(parts[0], parts[-1])
+        return env
+
     def _point(self, assignment: dict[str, SignalSpec], rng: random.Random,
                modular: bool) -> dict[str, Signal] | None:
         env: dict[str, Signal] = {}
@@ -211,6 +259,13 @@ class Screen:
                 return difference(*sides) is None
             except (SymconvError, ArithmeticError):
                 pass  # NotModular (a DFT), or a statement that does not fit
+        if self.pairs is not None:
+            try:
+                left = _memoized(statement.left, self.pairs, self.pairs_env, self.pairs_memo)
+                right = _memoized(statement.right, self.pairs, self.pairs_env, self.pairs_memo)
+                return difference(left.value, right.value) is None
+            except (SymconvError, ArithmeticError):
+                pass  # a root of unity outside Q(ζ_L), or a statement that does not fit
         if self.packed is None:
             return True
         try:
@@ -286,7 +341,8 @@ def _memoized(node: Node, backend: Any, env: dict[str, Any], memo: _Values) -> A
                    for k, v in node.kwargs}
         ints = [i for i in (integer_value(a) for a in node.args[n:]) if i is not None]
         if node.func == "zeropad":  # lengths may follow the sizes, as in evaluate._call
-            ints = [size_expression_value(a, lambda arg: _memoized(arg, backend, env, memo).shape)
+            ints = [size_expression_value(a, lambda arg: _shape(_memoized(arg, backend, env,
+                                                                          memo)))
                     for a in node.args[n:]]
         value = backend.call(node.func, [_memoized(a, backend, env, memo)
                                          for a in node.args[:n]], ints, options)
@@ -297,6 +353,23 @@ def _memoized(node: Node, backend: Any, env: dict[str, Any], memo: _Values) -> A
     memo.by_node[node] = value
     memo.by_id[id(node)] = (node, value)
     return value
+
+
+def _shape(value: Any) -> tuple[int, ...]:
+    return value.value.shape if isinstance(value, Conjugated) else value.shape
+
+
+@lru_cache(maxsize=1)
+def _cyclotomic_field() -> tuple[int, int]:
+    """(p, r): the least prime p ≡ 1 (mod :data:`SCREEN_ORDER`) in [2^30, 2^31) and a
+    primitive root of unity r of that order mod p."""
+    prime = int(prime_candidates(SCREEN_ORDER)[0])
+    factors = _prime_factors(SCREEN_ORDER)
+    for base in itertools.count(2):
+        root = pow(base, (prime - 1) // SCREEN_ORDER, prime)
+        if all(pow(root, SCREEN_ORDER // q, prime) != 1 for q in factors):
+            return prime, root
+    raise AssertionError("unreachable: F_p^* is cyclic")
 
 
 def _nested(values: list[int], shape: tuple[int, ...]) -> Any:
