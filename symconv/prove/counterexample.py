@@ -12,6 +12,11 @@ has a point there), then, for complex entries whose difference vanishes at every
 real value, Gaussian integers 1j, 1+1j, ...  The result is re-evaluated with
 those concrete entries, so the reported coordinate and values are what the
 definitions give; they are exact (see :class:`CyclotomicNumber`).
+
+The sizes where the sides agree, most of a search, are passed over by one sweep over
+all of them (:class:`_Sweep`: one codec, values of sub-expressions shared between sizes),
+with the same exact comparison; the first size where they differ is then handled as
+above, so the sweep changes the search's speed only.
 """
 
 from __future__ import annotations

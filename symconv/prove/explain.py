@@ -134,12 +134,12 @@ def failing_assignment(claim: Claim, result: Result) -> dict[str, SignalSpec]:
 class Screen:
     """Equality of two sides at one random point of ``assignment``, to throw out false
     candidates cheaply: residues modulo a prime (values of shared sub-expressions are
-    kept, since candidates differ from the claim in one place); for DFTs and ``1j`` the
-    residues of another prime through Z[ζ_L] -> F_p (:class:`CyclotomicBackend`, L =
-    :data:`SCREEN_ORDER`, with :class:`ConjugatePairs` for ``conj``); for what neither
-    evaluates (complex entries, other roots of unity), small integers in exact
-    arithmetic.  A difference there proves the statement false; where no point can be
-    formed every statement passes."""
+    kept, since candidates differ from the claim in one place); for DFTs, ``1j`` and
+    complex entries the residues of another prime through Z[ζ_L] -> F_p
+    (:class:`CyclotomicBackend`, L = :data:`SCREEN_ORDER`, with :class:`ConjugatePairs`
+    for ``conj``); for what neither evaluates (roots of unity of other orders, fixed
+    complex entries), small integers in exact arithmetic.  A difference there proves the
+    statement false; where no point can be formed every statement passes."""
 
     def __init__(self, assignment: dict[str, SignalSpec], seed: int = 0) -> None:
         self.assignment = assignment
@@ -155,7 +155,7 @@ class Screen:
             pass
         except NotModular:
             self.residues = None
-        # real entries: the same kind of point for the roots of unity of the DFTs
+        # residues through Z[ζ_L] -> F_p: DFTs, 1j and complex entries
         self.pairs: ConjugatePairs | None = None
         self.pairs_env: dict[str, Conjugated] = {}
         self.pairs_memo = _Values()
