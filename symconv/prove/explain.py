@@ -151,10 +151,8 @@ class Screen:
         try:
             self.residues = self._point(assignment, random.Random(seed), modular=True)
             self.env = self._point(assignment, random.Random(seed), modular=False)
-        except SymconvError:  # too large for exact entries: residues only
-            pass
-        except NotModular:
-            self.residues = None
+        except SymconvError:  # too large for exact entries: residues only (or NotModular:
+            pass  # a fixed entry with no residue, and then neither)
         # residues through Z[ζ_L] -> F_p: DFTs, 1j and complex entries
         self.pairs: ConjugatePairs | None = None
         self.pairs_env: dict[str, Conjugated] = {}
