@@ -168,6 +168,58 @@ def test_verdict_only_comparison_agrees_with_the_difference() -> None:
             not holds)
 
 
+SWEEP_CORPUS = [
+    ("corr(F, I) == corr(I, F)", {"F": "3x3", "I": "4x4"}),
+    ("frobenius(conv(a, b), c) == frobenius(b, conv(a, c))", {"a": "2x3", "b": "3x3",
+                                                              "c": "4x4"}),
+    ("conv(a, b, mode=\"valid\") == corr(flip(a), b, mode=\"valid\") + shift(b, 1)",
+     {"a": "3", "b": "6"}),
+    ("dft(circconv(f, g)) == dft(f) * dft(flip(g))", {"f": "4", "g": "4"}),
+    ("conj(conv(f, g, mode=\"same\")) == conv(conj(g), conj(f), mode=\"same\")",
+     {"f": {"shape": "3", "real": False}, "g": "4"}),
+    ("conv(a, K) == corr(a, K)", {"a": "3x3", "K": "sobel_x"}),
+    ("sum(conv(a, b)) == sum(a) * sum(b) + len(b) - 2", {"a": "12", "b": "2"}),
+]
+
+
+@pytest.mark.parametrize(("statement", "signals"), SWEEP_CORPUS)
+def test_the_size_sweep_passes_over_exactly_the_sizes_without_a_counterexample(
+        statement: str, signals: dict[str, Any]) -> None:
+    from symconv.errors import SymconvError
+    from symconv.prove.counterexample import _Sweep
+
+    claim = claim_from_text(statement, signals)
+    failing = claim.assignments()[0]
+    sweep = _Sweep.of(claim, failing)
+    assert sweep is not None
+    passed = 0
+    for assignment in smaller_assignments(failing):
+        try:
+            found = exact_difference(claim, build_env(assignment)) is not None
+        except SymconvError:  # the one-size path passes over it too
+            found = False
+        skips = sweep.skips(assignment)
+        assert not (skips and found), assignment  # never passes over a counterexample
+        passed += skips
+        # a size the sweep leaves to the one-size path is one with a counterexample or one
+        # it could not pack (here: only a failing size past MAX_AXIS)
+        assert skips or found or max(max(s.shape) for s in assignment.values()) > 8
+    assert passed > 0
+
+
+@pytest.mark.parametrize(("statement", "signals"), SWEEP_CORPUS)
+def test_the_size_sweep_changes_no_counterexample(statement: str, signals: dict[str, Any],
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    from symconv.prove import counterexample
+
+    claim = claim_from_text(statement, signals)
+    failing = claim.assignments()[0]
+    swept = counterexample.small_counterexample(claim, failing, Budget(60))
+    monkeypatch.setattr(counterexample._Sweep, "of", classmethod(lambda cls, c, f: None))
+    assert counterexample.small_counterexample(claim, failing, Budget(60)) == swept
+    assert swept is not None
+
+
 def test_size_candidates_go_by_total_entries() -> None:
     claim = claim_from_text("conv(a, b) == conv(b, a)", {"a": "3", "b": "2"})
     totals = [sum(s.shape[0] for s in assignment.values())

@@ -151,3 +151,90 @@ def test_screen_of_complex_signals_agrees_with_the_exact_tier(statement: str) ->
     result = exact.attempt(claim_from_text(statement, COMPLEX, tiers=["exact"]), Budget(30))
     assert result is not None
     assert screen.may_hold(parse_statement(statement)) == (result.verdict is not Verdict.REFUTED)
+
+
+def test_explanations_are_checked_at_the_failing_sizes_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The exact comparison runs at the sizes the explanation names, not at the extra sizes
+    the exact tier would add for its warnings."""
+    from symconv.prove import counterexample
+    from symconv.prove import explain as explain_module
+
+    claim, result = _refuted("corr(shift(F, 1, 0), I) == corr(F, I)", {"F": "3x3", "I": "4x4"})
+    shapes: list[dict[str, tuple[int, ...]]] = []
+    real = counterexample.build_env
+
+    def build_env(assignment: Any) -> Any:
+        shapes.append(counterexample.sizes_of(assignment))
+        return real(assignment)
+
+    monkeypatch.setattr(explain_module, "build_env", build_env, raising=False)
+    monkeypatch.setattr(exact, "build_env", build_env)  # where the tier's own checks build
+    found, _ = search(claim, result, Budget(60))
+    assert found and shapes
+    assert all(s == {"F": (3, 3), "I": (4, 4)} for s in shapes)
+    assert {e.sizes["F"] for e in found} == {(3, 3)}
+
+
+@pytest.mark.parametrize(("statement", "signals"), [
+    ("corr(shift(F, 1, 0), I) == corr(F, I)", {"F": "3x3", "I": "4x4"}),
+    ("6 * conv(a, b) == conv(b, a)", {"a": "3", "b": "2"}),
+    ("idft(dft(F)) == F", {"F": "3x4"}),
+])
+def test_a_shared_screen_changes_no_explanation_or_repair(statement: str,
+                                                          signals: dict[str, Any]) -> None:
+    from symconv.prove import repair
+    from symconv.prove.explain import failing_assignment
+
+    claim = claim_from_text(statement, signals)
+    result = run_tiers(claim, diagnose=False)
+    alone = (search(claim, result, Budget(60)), repair.search(claim, Budget(60), result))
+    screen = Screen(failing_assignment(claim, result))
+    shared = (search(claim, result, Budget(60), screen),
+              repair.search(claim, Budget(60), result, screen))
+    assert shared == alone and alone[0][0]
+    # a screen at other sizes is not taken
+    other = Screen({name: spec.resized((1,) * len(spec.shape))
+                    for name, spec in claim.assignments()[0].items()})
+    assert (search(claim, result, Budget(60), other),
+            repair.search(claim, Budget(60), result, other)) == alone
+
+
+def test_the_screen_field_has_every_root_of_unity_up_to_16() -> None:
+    from sympy import isprime
+
+    from symconv.prove.explain import SCREEN_ORDER, _cyclotomic_field
+
+    prime, root = _cyclotomic_field()
+    assert 2**30 <= prime < 2**31 and isprime(prime) and (prime - 1) % SCREEN_ORDER == 0
+    assert all(SCREEN_ORDER % n == 0 for n in range(1, 17))
+    powers = {pow(root, k, prime) for k in range(SCREEN_ORDER)}
+    assert len(powers) == SCREEN_ORDER  # primitive: its powers are all distinct
+
+
+@pytest.mark.parametrize(("signals", "statement"), [
+    ({"f": "2x3", "g": "2x3"}, "dft(circconv(f, g)) == dft(f) * dft(g)"),
+    ({"f": {"shape": "2x3", "origin": [0, 0]}, "g": {"shape": "2x3", "origin": [0, 0]}},
+     "dft(circconv(f, g)) == dft(f) * dft(g)"),
+    ({"f": {"shape": "5", "origin": [0]}}, "idft(dft(f)) == f"),
+    ({"f": {"shape": "5", "origin": [0]}}, "idft(dft(f)) == 5 * f"),
+    ({"f": "2x3"}, "numel(f) * sum(f * conj(f)) == sum(dft(f) * conj(dft(f)))"),
+    ({"f": "2x3"}, "sum(f * conj(f)) == sum(dft(f) * conj(dft(f)))"),
+    ({"f": {"shape": "2x3", "real": False}},
+     "numel(f) * sum(f * conj(f)) == sum(dft(f) * conj(dft(f)))"),
+    ({"f": {"shape": "2x3", "real": False}}, "numel(f) * sum(f * f) == sum(dft(f) * dft(f))"),
+    ({"f": {"shape": "4", "real": False}}, "conj(dft(f)) == dft(conj(flip(f)))"),
+    ({"f": {"shape": "4", "real": False}}, "1j * conj(f) == conj(1j * f)"),
+])
+def test_the_screen_decides_dfts_and_complex_entries_by_residues(signals: dict[str, Any],
+                                                                 statement: str) -> None:
+    """Through Z[ζ_L] -> F_p (the packed point taken away, so the residues alone decide): a
+    statement is thrown out exactly when the exact tier refutes it."""
+    from symconv.lang.dsl import parse_statement
+
+    claim = claim_from_text(statement, signals, tiers=["exact"])
+    screen = Screen(claim.assignments()[0])
+    assert screen.pairs is not None
+    screen.packed = None
+    result = exact.attempt(claim, Budget(30))
+    assert result is not None
+    assert screen.may_hold(parse_statement(statement)) == (result.verdict is not Verdict.REFUTED)

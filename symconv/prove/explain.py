@@ -2,9 +2,10 @@
 
 Each candidate relation between the sides is itself a statement (the left side
 shifted, flipped, conjugated or scaled, or both sides periodized), and is
-printed only after the exact tier has VERIFIED it at the sizes where the claim
-failed (or, when those are too large for exact entries, with every axis clipped to
-5, sizes the explanation names):
+printed only after the exact tier's comparison has VERIFIED it at the sizes where the
+claim failed (or, when those are too large for exact entries, with every axis clipped to
+5, sizes the explanation names; the sizes the exact tier would add for its warnings are
+not run, since an explanation names its sizes):
 
 - "equal after shifting the left side by (1, 0)": ``shift(L, 1, 0) == R``;
 - "equal after flipping axis 1 of the left side": ``flip(L, 1) == R``;
@@ -28,6 +29,7 @@ import random
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -53,15 +55,23 @@ from symconv.lang.dsl import (
     unparse,
     walk,
 )
-from symconv.prove import exact
-from symconv.prove.counterexample import as_number, difference, sizes_of
-from symconv.prove.modular import NTT_PRIMES, ModularBackend, NotModular
+from symconv.prove.counterexample import as_number, build_env, difference, exact_differs, sizes_of
+from symconv.prove.modular import (
+    NTT_PRIMES,
+    Conjugated,
+    ConjugatePairs,
+    CyclotomicBackend,
+    ModularBackend,
+    NotModular,
+    _prime_factors,
+)
 from symconv.prove.packed import (
     MonomialCodec,
     PackedBackend,
     PackedUnsupported,
     packed_difference,
 )
+from symconv.prove.random import prime_candidates
 from symconv.prove.verdict import Budget, BudgetExhausted, Result, Verdict, format_sizes
 
 if TYPE_CHECKING:
@@ -72,6 +82,8 @@ PERIOD_TEXT = "equal modulo the period"
 CLIPPED_AXIS = 5
 # Largest screening point drawn per entry (small: the values only need to separate).
 SCREEN_RANGE = 1000
+# The roots of unity the screen has for DFTs and 1j: every order up to 16 divides this.
+SCREEN_ORDER = math.lcm(*range(1, 17))
 
 
 @dataclass(frozen=True)
@@ -122,12 +134,16 @@ def failing_assignment(claim: Claim, result: Result) -> dict[str, SignalSpec]:
 class Screen:
     """Equality of two sides at one random point of ``assignment``, to throw out false
     candidates cheaply: residues modulo a prime (values of shared sub-expressions are
-    kept, since candidates differ from the claim in one place), or, for what has no
-    modular evaluation (DFTs), small integers in exact arithmetic.  A difference there
-    proves the statement false; where no point can be formed (complex entries) every
-    statement passes."""
+    kept, since candidates differ from the claim in one place); for DFTs, ``1j`` and
+    complex entries the residues of another prime through Z[ζ_L] -> F_p
+    (:class:`CyclotomicBackend`, L = :data:`SCREEN_ORDER`, with :class:`ConjugatePairs`
+    for ``conj``); for what neither evaluates (roots of unity of other orders, fixed
+    complex entries), small integers in exact arithmetic.  A difference there proves the
+    statement false; where no point can be formed every statement passes."""
 
     def __init__(self, assignment: dict[str, SignalSpec], seed: int = 0) -> None:
+        self.assignment = assignment
+        self._ratios: dict[Statement, Fraction | None] = {}
         self.modular = ModularBackend(*NTT_PRIMES[0])
         self.memo = _Values()
         self.residues: dict[str, Signal] | None = None
@@ -135,10 +151,19 @@ class Screen:
         try:
             self.residues = self._point(assignment, random.Random(seed), modular=True)
             self.env = self._point(assignment, random.Random(seed), modular=False)
-        except SymconvError:  # too large for exact entries: residues only
+        except SymconvError:  # too large for exact entries: residues only (or NotModular:
+            pass  # a fixed entry with no residue, and then neither)
+        # residues through Z[ζ_L] -> F_p: DFTs, 1j and complex entries
+        self.pairs: ConjugatePairs | None = None
+        self.pairs_env: dict[str, Conjugated] = {}
+        self.pairs_memo = _Values()
+        prime, root = _cyclotomic_field()
+        cyclotomic = CyclotomicBackend(prime, SCREEN_ORDER, root)
+        try:
+            self.pairs_env = self._pairs_point(cyclotomic, assignment, random.Random(seed))
+            self.pairs = ConjugatePairs(cyclotomic)
+        except (SymconvError, ArithmeticError, TypeError):  # TypeError: complex fixed entries
             pass
-        except NotModular:
-            self.residues = None
         # The exact point's entries are numbers (no generators, degree 0), so one packed
         # backend serves every candidate and the values of shared sub-expressions are kept.
         self.packed: PackedBackend | None = None
@@ -177,6 +202,29 @@ class Screen:
                 "+", parts[0], packed.binary("*", i, parts[1]))
         return env
 
+    @staticmethod
+    def _pairs_point(backend: CyclotomicBackend, assignment: dict[str, SignalSpec],
+                     rng: random.Random) -> dict[str, Conjugated]:
+        """Residues for :class:`ConjugatePairs`: a real entry is its own conjugate, a complex
+        entry's conjugate an independent residue (the sides are polynomials in the entries
+        and their conjugates, which are independent as functions of the complex values)."""
+        env: dict[str, Conjugated] = {}
+        for name, spec in assignment.items():
+            if not spec.is_symbolic:
+                fixed = spec.build(name)
+                residues = Signal(np.array(
+                    [backend.residue(Fraction(as_number(v))) for v in fixed.entries.flat],
+                    dtype=np.int64).reshape(fixed.shape), fixed.origin)
+                env[name] = Conjugated.of(residues, residues)
+                continue
+            origin = spec.origin_at(spec.shape)
+            generator = np.random.default_rng(rng.getrandbits(64))
+            parts = [Signal(generator.integers(0, backend.prime, size=spec.shape,
+                                               dtype=np.int64), origin)
+                     for _ in range(1 if spec.real else 2)]
+            env[name] = Conjugated.of(parts[0], parts[-1])
+        return env
+
     def _point(self, assignment: dict[str, SignalSpec], rng: random.Random,
                modular: bool) -> dict[str, Signal] | None:
         env: dict[str, Signal] = {}
@@ -206,9 +254,16 @@ class Screen:
         if self.residues is not None:
             try:
                 sides = (self._modular(statement.left), self._modular(statement.right))
-                return difference(*sides) is None
+                return _equal(*sides)
             except (SymconvError, ArithmeticError):
                 pass  # NotModular (a DFT), or a statement that does not fit
+        if self.pairs is not None:
+            try:
+                left = _memoized(statement.left, self.pairs, self.pairs_env, self.pairs_memo)
+                right = _memoized(statement.right, self.pairs, self.pairs_env, self.pairs_memo)
+                return _equal(left.value, right.value)
+            except (SymconvError, ArithmeticError):
+                pass  # a root of unity outside Q(ζ_L), or a statement that does not fit
         if self.packed is None:
             return True
         try:
@@ -226,6 +281,11 @@ class Screen:
     def ratio(self, statement: Statement) -> Fraction | None:
         """left / right where the sides first differ at the (exact) point, when both are
         non-zero rationals: the factor a scaled statement would need."""
+        if statement not in self._ratios:  # explanations and repairs both ask
+            self._ratios[statement] = self._ratio(statement)
+        return self._ratios[statement]
+
+    def _ratio(self, statement: Statement) -> Fraction | None:
         if self.env is None:
             return None
         try:
@@ -279,7 +339,8 @@ def _memoized(node: Node, backend: Any, env: dict[str, Any], memo: _Values) -> A
                    for k, v in node.kwargs}
         ints = [i for i in (integer_value(a) for a in node.args[n:]) if i is not None]
         if node.func == "zeropad":  # lengths may follow the sizes, as in evaluate._call
-            ints = [size_expression_value(a, lambda arg: _memoized(arg, backend, env, memo).shape)
+            ints = [size_expression_value(a, lambda arg: _shape(_memoized(arg, backend, env,
+                                                                          memo)))
                     for a in node.args[n:]]
         value = backend.call(node.func, [_memoized(a, backend, env, memo)
                                          for a in node.args[:n]], ints, options)
@@ -290,6 +351,32 @@ def _memoized(node: Node, backend: Any, env: dict[str, Any], memo: _Values) -> A
     memo.by_node[node] = value
     memo.by_id[id(node)] = (node, value)
     return value
+
+
+def _equal(left: Any, right: Any) -> bool:
+    """``difference(left, right) is None`` for residues, with one comparison of the entries
+    when both lie on one box (most candidates: no union box to embed in)."""
+    if (isinstance(left, Signal) and isinstance(right, Signal) and left.shape == right.shape
+            and left.origin == right.origin and not left.is_exact and not right.is_exact):
+        return bool(np.array_equal(left.entries, right.entries))
+    return difference(left, right) is None
+
+
+def _shape(value: Any) -> tuple[int, ...]:
+    return value.value.shape if isinstance(value, Conjugated) else value.shape
+
+
+@lru_cache(maxsize=1)
+def _cyclotomic_field() -> tuple[int, int]:
+    """(p, r): the least prime p ≡ 1 (mod :data:`SCREEN_ORDER`) in [2^30, 2^31) and a
+    primitive root of unity r of that order mod p."""
+    prime = int(prime_candidates(SCREEN_ORDER)[0])
+    factors = _prime_factors(SCREEN_ORDER)
+    for base in itertools.count(2):
+        root = pow(base, (prime - 1) // SCREEN_ORDER, prime)
+        if all(pow(root, SCREEN_ORDER // q, prime) != 1 for q in factors):
+            return prime, root
+    raise AssertionError("unreachable: F_p^* is cyclic")
 
 
 def _nested(values: list[int], shape: tuple[int, ...]) -> Any:
@@ -305,9 +392,12 @@ def explanations(claim: Claim, result: Result, budget: Budget) -> list[Explanati
     return search(claim, result, budget)[0]
 
 
-def search(claim: Claim, result: Result, budget: Budget) -> tuple[list[Explanation], str]:
+def search(claim: Claim, result: Result, budget: Budget,
+           screen: Screen | None = None) -> tuple[list[Explanation], str]:
     """:func:`explanations`, and ``""`` or why the budget stopped the checks before the
-    last candidate (a fixed list, read off the statement: the clock is only a safety stop)."""
+    last candidate (a fixed list, read off the statement: the clock is only a safety stop).
+    ``screen``: one already made (the repairs use the same), taken if it is at the sizes
+    checked here."""
     statement = claim.statement
     if statement is None or statement.op != "==" or result.verdict is not Verdict.REFUTED:
         return [], ""
@@ -318,7 +408,8 @@ def search(claim: Claim, result: Result, budget: Budget) -> tuple[list[Explanati
         assignment = {name: spec.resized(tuple(min(n, CLIPPED_AXIS) for n in spec.shape))
                       for name, spec in assignment.items()}
     fixed = {name: [spec] for name, spec in assignment.items()}
-    screen = Screen(assignment)
+    if screen is None or screen.assignment != assignment:
+        screen = Screen(assignment)
     found: list[Explanation] = []
     for k, (text, candidate) in enumerate(_candidates(claim, statement, assignment,
                                                       screen.ratio(statement))):
@@ -328,13 +419,15 @@ def search(claim: Claim, result: Result, budget: Budget) -> tuple[list[Explanati
             continue
         try:
             check = edited_claim(claim, candidate, signals=fixed, tiers=("exact",))
-            verdict = exact.attempt(check, budget)
+            budget.check()
+            # the exact tier's comparison at these sizes alone (its extra sizes would only
+            # add warnings, and the explanation names its sizes)
+            holds = not exact_differs(check, build_env(assignment))
         except BudgetExhausted:
             return found, _cut_short(budget, k)
-        except SymconvError:
+        except SymconvError:  # too large (the tier: INCONCLUSIVE), or it does not fit
             continue
-        # (extra sizes skipped for time do not matter: the explanation names its sizes)
-        if verdict is not None and verdict.verdict is Verdict.VERIFIED:
+        if holds:
             if text.startswith(PERIOD_TEXT) and any(e.text.startswith(PERIOD_TEXT)
                                                      for e in found):
                 continue  # a coarser period says less

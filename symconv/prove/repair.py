@@ -121,10 +121,11 @@ def repairs(claim: Claim, budget: Budget | float, result: Result | None = None) 
     return search(claim, budget, result)[0]
 
 
-def search(claim: Claim, budget: Budget | float,
-           result: Result | None = None) -> tuple[list[Repair], str]:
+def search(claim: Claim, budget: Budget | float, result: Result | None = None,
+           screen: Screen | None = None) -> tuple[list[Repair], str]:
     """:func:`repairs`, and ``""`` or why the clock stopped the search before its work was
-    done (then the list may be shorter, or weaker, than with more time)."""
+    done (then the list may be shorter, or weaker, than with more time).  ``screen``: one
+    already made (the explanations use the same), taken if it is at the failing sizes."""
     if not isinstance(budget, Budget):
         budget = Budget(float(budget))
     statement = claim.statement
@@ -134,7 +135,9 @@ def search(claim: Claim, budget: Budget | float,
         result = decide(claim, Budget(max(budget.remaining(), 0.0)))
     if result.verdict is not Verdict.REFUTED:
         return [], ""
-    screen = Screen(failing_assignment(claim, result))
+    failing = failing_assignment(claim, result)
+    if screen is None or screen.assignment != failing:
+        screen = Screen(failing)
     found: list[Repair] = []
     scoped: set[int] = set()  # the repairs whose last warning is their proof's scope
     seen = {unparse(statement)}

@@ -33,8 +33,11 @@ def run_tiers(claim: Claim, budget: Budget | None = None, diagnose: bool = True,
         result = decide(claim, budget, preempt=preempt, on_tier=on_tier)
         if diagnose and result.verdict is Verdict.REFUTED:
             began = time.monotonic()
-            result.explanations, cut_short = explain.search(claim, result, budget)
-            result.repairs, repairs_cut_short = repair.search(claim, budget, result)
+            # one screen for both: its values of shared sub-expressions serve both searches
+            screen = (explain.Screen(explain.failing_assignment(claim, result))
+                      if claim.statement is not None and claim.statement.op == "==" else None)
+            result.explanations, cut_short = explain.search(claim, result, budget, screen)
+            result.repairs, repairs_cut_short = repair.search(claim, budget, result, screen)
             # the lists are a fixed amount of work; only the safety stop makes them vary
             result.warnings += [note for note in (cut_short, repairs_cut_short) if note]
             result.seconds += time.monotonic() - began
