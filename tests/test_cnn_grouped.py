@@ -160,6 +160,7 @@ def test_statements_compute_torch_conv2d_and_its_gradients(
     assert not np.array_equal(np.array(unflipped), xt.grad[0].numpy())
 
 
+@pytest.mark.slow  # eight layers, every closed form and mutant through the general tier
 @settings(max_examples=8, deadline=None)
 @given(st.sampled_from([(2, 2, 2), (2, 4, 2), (4, 2, 2), (3, 3, 3), (2, 2, 1)]),
        st.integers(1, 3), st.integers(1, 2), st.integers(0, 1), st.integers(1, 2))

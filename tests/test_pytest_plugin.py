@@ -12,9 +12,11 @@ from tests.sample_claims import CONV_IS_CORR, FLIP_EQUIVALENCE, PY_FLIP_MODULE, 
 
 pytest_plugins = ["pytester"]
 
-# Installed, the pytest11 entry point loads the plugin; from a source tree, ask for it.
-PLUGIN = [] if any(e.name == "symconv" for e in entry_points(group="pytest11")) else [
-    "-p", "symconv.pytest_plugin"]
+# Installed, the pytest11 entry point loads the plugin (test_each_claim_is_an_item runs it so).
+ENTRY_POINT = any(e.name == "symconv" for e in entry_points(group="pytest11"))
+# Elsewhere the subprocesses load no installed plugin but this one (claim_dir): the others
+# (hypothesis, xdist) would more than double each run's start-up; the xdist test asks for xdist.
+PLUGIN = ["-p", "symconv.pytest_plugin"]
 
 CLAIMS = FLIP_EQUIVALENCE + CONV_IS_CORR + claim_toml(
     "corr-commutes", "corr(a, b) == corr(b, a)", {"a": "3", "b": "4"}, expect="fails")
@@ -23,15 +25,19 @@ CLAIMS = FLIP_EQUIVALENCE + CONV_IS_CORR + claim_toml(
 # Subprocesses throughout: an in-process run re-imports modules (concurrent.futures among
 # them), which would break process pools used later in the same session.
 @pytest.fixture
-def claim_dir(pytester: pytest.Pytester, source_on_path: Path) -> pytest.Pytester:
+def claim_dir(pytester: pytest.Pytester, source_on_path: Path,
+              monkeypatch: pytest.MonkeyPatch) -> pytest.Pytester:
+    monkeypatch.setenv("PYTEST_DISABLE_PLUGIN_AUTOLOAD", "1")
     (pytester.path / "proofs").mkdir()
     (pytester.path / "proofs" / "laws.toml").write_text(CLAIMS)
     (pytester.path / "proofs" / "other.toml").write_text('[tool]\nx = 1\n')  # not claims
     return pytester
 
 
-def test_each_claim_is_an_item(claim_dir: pytest.Pytester) -> None:
-    result = claim_dir.runpytest_subprocess(*PLUGIN, "proofs", "-v")
+def test_each_claim_is_an_item(claim_dir: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
+    if ENTRY_POINT:  # as users run it: the entry point loads the plugin
+        monkeypatch.delenv("PYTEST_DISABLE_PLUGIN_AUTOLOAD")
+    result = claim_dir.runpytest_subprocess(*([] if ENTRY_POINT else PLUGIN), "proofs", "-v")
     result.assert_outcomes(passed=2, failed=1)
     result.stdout.fnmatch_lines([
         "*laws.toml::flip-equivalence PASSED*",
@@ -85,8 +91,9 @@ def test_python_claim_modules_behind_a_flag_or_ini_option(mixed_dir: pytest.Pyte
 
 @pytest.mark.slow  # a pytest run in a subprocess with two xdist workers
 def test_worksteal_with_two_workers(mixed_dir: pytest.Pytester) -> None:
-    result = mixed_dir.runpytest_subprocess(*PLUGIN, "proofs", "--symconv-allow-python",
-                                            "-n", "2", "--dist", "worksteal")
+    result = mixed_dir.runpytest_subprocess(*PLUGIN, "-p", "xdist", "proofs",
+                                            "--symconv-allow-python", "-n", "2", "--dist",
+                                            "worksteal")
     # the one xdist run of this file (worker processes each import the package)
     result.assert_outcomes(passed=3, failed=1)
     result.stdout.fnmatch_lines(["*counterexample:*"])

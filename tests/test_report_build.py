@@ -70,33 +70,29 @@ PDF_EXPECTATIONS = {
 
 # One build per report both renders and (where LaTeX is installed) compiles: a rendering
 # alone would repeat the report's computations that the compile needs anyway.
-# LaTeX runs: 10-40 s per report on 2 busy cores.
-_BUILDS = [pytest.param(kind, marks=[pytest.mark.slow] if HAVE_PDF_TOOLS else [])
-           for kind in [*REPORT_KINDS, "lecture-no-solutions"]]
+# LaTeX runs: 10-40 s per report on 2 busy cores.  The lecture with solutions is built once,
+# by the command line (test_cli_lecture_solutions_...), which checks it as these do.
+_SLOW_IF_PDF = [pytest.mark.slow] if HAVE_PDF_TOOLS else []
+_BUILDS = [pytest.param(kind, marks=_SLOW_IF_PDF)
+           for kind in [*REPORT_KINDS, "lecture-no-solutions"] if kind != "lecture"]
 
 
-@pytest.mark.parametrize("kind", _BUILDS)
-def test_every_bundled_report_renders_and_compiles(kind: str, tmp_path: Path) -> None:
-    """Every bundled report renders (no template markup left; the lecture shows solutions only
-    when asked) and, where LaTeX is installed, compiles, says what it must, and its LaTeX log
-    has no overfull box over 1 pt and no underfull box at the worst badness."""
-    out = tmp_path / "out"
-    solutions = kind != "lecture-no-solutions"
-    kind = kind.removesuffix("-no-solutions")
-    result = build_report(_spec(kind, tmp_path, solutions), out, pdf=HAVE_PDF_TOOLS,
-                          time_limit=120)
-    tex = result.tex.read_text(encoding="utf-8")
+def _check_built(kind: str, solutions: bool, tex: str, pdf: Path | None,
+                 layout_problems: tuple[str, ...] | list[str]) -> None:
+    """A built report has no template markup left, shows solutions only when asked and, where
+    LaTeX is installed, compiled, says what it must, and has no overfull box over 1 pt and no
+    underfull box at the worst badness in its LaTeX log."""
     assert tex.startswith("\\documentclass")
     assert "\\VAR{" not in tex and "\\BLOCK{" not in tex
     if not (kind == "lecture" and solutions):
         assert "Solution." not in tex
     if not HAVE_PDF_TOOLS:
-        assert result.pdf is None
+        assert pdf is None
         return
-    assert result.pdf is not None
+    assert pdf is not None
     low, high, needles = PDF_EXPECTATIONS[kind]
-    assert low <= _pages(result.pdf) <= high
-    text = _text(result.pdf)
+    assert low <= _pages(pdf) <= high
+    text = _text(pdf)
     for needle in needles:
         assert needle in text or (needle == "Solution" and not solutions), needle
     if kind == "lecture":  # a 50-minute deck
@@ -104,7 +100,19 @@ def test_every_bundled_report_renders_and_compiles(kind: str, tmp_path: Path) ->
         # grouped layers: what this build verified, the verdicts the results' own
         assert "cnn_groups.toml) and ve" in text and "two channels in and out" not in tex
         assert tex.count(r"gradients \verdict{proved} (general)") == 2
-    assert result.layout_problems == (), f"{kind}: {result.layout_problems[:3]}"
+    assert tuple(layout_problems) == (), f"{kind}: {list(layout_problems)[:3]}"
+
+
+@pytest.mark.parametrize("kind", _BUILDS)
+def test_every_bundled_report_renders_and_compiles(kind: str, tmp_path: Path) -> None:
+    """Every bundled report renders and, where LaTeX is installed, compiles (_check_built)."""
+    out = tmp_path / "out"
+    solutions = kind != "lecture-no-solutions"
+    kind = kind.removesuffix("-no-solutions")
+    result = build_report(_spec(kind, tmp_path, solutions), out, pdf=HAVE_PDF_TOOLS,
+                          time_limit=120)
+    _check_built(kind, solutions, result.tex.read_text(encoding="utf-8"), result.pdf,
+                 result.layout_problems)
     assert [p.name for p in out.iterdir() if p.name.startswith(".")] == []
 
 
@@ -319,16 +327,27 @@ def test_every_report_kind_has_a_context_builder() -> None:
     assert tuple(CONTEXT_BUILDERS) == REPORT_KINDS
 
 
+@pytest.mark.slow if HAVE_PDF_TOOLS else lambda test: test
 def test_cli_lecture_solutions_do_not_overwrite_the_students_version(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`symconv report SPEC --solutions` writes lecture-solutions.tex (and .pdf) beside the
+    students' lecture.tex, and that build is the bundled lecture with solutions: it renders and
+    compiles as every bundled report must (_check_built)."""
     out = tmp_path / "o"
     out.mkdir()
     students = out / "lecture.tex"
     students.write_text("the students' version")
     spec = tmp_path / "lecture.toml"
-    spec.write_text('report = "lecture"\ntiming_sizes = [1]\n')
-    assert main(["report", str(spec), "--solutions", "--no-pdf", "--out", str(out)]) == 0
+    spec.write_text('report = "lecture"\ntiming_sizes = [1, 5, 15]\n')
+    assert main(["report", str(spec), "--solutions", "--pdf" if HAVE_PDF_TOOLS else "--no-pdf",
+                 "--time-limit", "120", "--out", str(out)]) == 0
     written = out / "lecture-solutions.tex"
-    assert capsys.readouterr().out.strip() == str(written)
+    pdf = out / "lecture-solutions.pdf" if HAVE_PDF_TOOLS else None
+    printed = capsys.readouterr()
+    assert printed.out.split() == [str(written), *([str(pdf)] if pdf else [])]
     assert students.read_text() == "the students' version"
     assert "Solution." in written.read_text(encoding="utf-8")
+    # the command prints each layout problem as a warning line
+    warnings = [line for line in printed.err.splitlines() if line.startswith("warning: ")]
+    _check_built("lecture", True, written.read_text(encoding="utf-8"), pdf, warnings)
+    assert [p.name for p in out.iterdir() if p.name.startswith(".")] == []

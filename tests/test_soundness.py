@@ -254,7 +254,8 @@ def _reference_difference(claim: Claim, rng: np.random.Generator) -> Any:
     return None
 
 
-@pytest.fixture(scope="module")
+# session scope: the slow tests that use it run first (tests/conftest.py), the others later
+@pytest.fixture(scope="session")
 def false_mutants() -> list[tuple[str, Claim]]:
     """Mutants that load and that the reference evaluator shows to be false."""
     rng = np.random.default_rng(20240601)
