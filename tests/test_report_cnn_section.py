@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from symconv.apps import cnn
 from symconv.lang.claims import load_toml
 from symconv.prove.verdict import Verdict, exact_check_verdict
@@ -19,6 +21,15 @@ def test_cnn_section_values() -> None:
     assert data["one_step"]["verdict"] == "VERIFIED"
     assert data["learning"]["max_flip_difference"] == 0
     assert r"{W}_{0,0,0,0} {x}_{0,0,0}" in data["pixel"]
+
+
+def test_a_learning_run_given_is_the_one_shown(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The lecture plots a learning run and passes the same run here: it is not trained twice."""
+    learned = cnn.learning_equivalence(steps=3)
+    monkeypatch.setattr(cnn, "learning_equivalence", lambda **_: pytest.fail("trained again"))
+    data = cnn_data(learned=learned)
+    assert data["learning"]["steps"] == 3
+    assert data["learning"]["max_flip_difference"] == learned.max_flip_difference
 
 
 def test_a_failed_exact_check_is_refuted() -> None:

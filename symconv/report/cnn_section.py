@@ -15,8 +15,10 @@ from symconv.prove.verdict import exact_check_verdict
 from symconv.report.checks import verify_displayed
 
 
-def cnn_data(steps: int = 200) -> dict[str, Any]:
-    """Values for a ``cnn`` section of the derivation and lecture reports (computed now).
+def cnn_data(steps: int = 200, learned: cnn.LearningReport | None = None) -> dict[str, Any]:
+    """Values for a ``cnn`` section of the derivation and lecture reports (computed now;
+    ``learned``, a run of :func:`~symconv.apps.cnn.learning_equivalence` the caller also
+    plots, instead of a new one of ``steps`` steps).
 
     Keys: ``pixel`` (LaTeX of y[0,0,0] for 2 input channels, 3x3 kernel),
     ``backprop`` (one dict per setting: ``settings`` text, ``verdict``,
@@ -32,7 +34,8 @@ def cnn_data(steps: int = 200) -> dict[str, Any]:
         checks.append({"settings": text, "verdict": exact_check_verdict(found.holds).value,
                        "entries": sum(found.checked.values())})
     step = cnn.one_step_equivalence()
-    learned = cnn.learning_equivalence(steps=steps)
+    if learned is None:
+        learned = cnn.learning_equivalence(steps=steps)
     return {
         "pixel": sympy.latex(cnn.pixel_form(2, 0, (3, 3), (0, 0))),
         "backprop": checks,

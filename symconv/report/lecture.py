@@ -377,8 +377,8 @@ def learned_filters(figures: FigureFolder, learning: cnn.LearningReport) -> str:
 def backprop_data(figures: FigureFolder) -> dict[str, Any]:
     """Gradients checked against sympy.diff, grouped layers' gradients proved, one symbolic
     step, learned filters."""
-    data = cnn_data()
-    learning = cnn.learning_equivalence(steps=data["learning"]["steps"])
+    learning = cnn.learning_equivalence()
+    data = cnn_data(learned=learning)
     data["learned_plot"] = learned_filters(figures, learning)
     data["learning"]["final_unflipped_difference"] = learning.final_unflipped_difference
     data["groups"] = grouped_layers()
