@@ -229,6 +229,12 @@ def test_a_size_factor_true_only_at_the_declared_size_is_not_reported() -> None:
     found = run_tiers(claim).repairs
     assert found and not [r for r in found if "len(" in r.replacement], [
         r.describe() for r in found]
+    # also where the statement names sizes already: size(f, 0) is 3 at 3x3 as size(f, 1) is
+    found = run_tiers(claim_from_text("dft(f * g) == circconv(dft(f), dft(g)) / size(f, 0)",
+                                      {"f": "3x3", "g": "3x3"})).repairs
+    sized = [r for r in found if "size(f, 1)" in r.replacement]
+    assert sized and all(r.verdict is Verdict.PROVED for r in sized)
+    assert "size(f, 0) * dft(f * g)" not in [r.replacement for r in found]
 
 
 @settings(max_examples=25, deadline=None)

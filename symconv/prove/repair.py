@@ -40,6 +40,7 @@ from symconv.core import ops
 from symconv.errors import SymconvError
 from symconv.lang.check import kind_of
 from symconv.lang.dsl import (
+    SIZE_FUNCTIONS,
     BinOp,
     Call,
     Name,
@@ -48,7 +49,6 @@ from symconv.lang.dsl import (
     Number,
     Statement,
     Str,
-    names_sizes,
     unparse,
     walk,
 )
@@ -160,7 +160,7 @@ def search(claim: Claim, budget: Budget | float, result: Result | None = None,
             cut_short = _cut_short(budget, tried, "it ran out")
             break
         candidate = _replaced(statement, path, replacement)
-        sized = names_sizes(candidate) and not names_sizes(statement)  # a size scaling
+        sized = _sizes_in(replacement) > _sizes_in(_at(statement, path))  # a size scaling
         # The screen first: it throws out most candidates, and keeps the values of shared
         # sub-expressions, so it costs less than their text (a false candidate stays false
         # however often it recurs; only survivors need the text to be told apart).
@@ -447,6 +447,10 @@ def _size_scalings(statement: Statement, assignment: dict[str, SignalSpec],
             if up:
                 node = BinOp("*", _product(up), node)
             yield (side,), BinOp("/", node, _product(down)) if down else node
+
+
+def _sizes_in(node: Node) -> int:
+    return sum(isinstance(n, Call) and n.func in SIZE_FUNCTIONS for n in walk(node))
 
 
 def _product(factors: list[Node]) -> Node:
