@@ -29,6 +29,8 @@ EXAMPLES: list[tuple[str, dict[str, Any], str]] = [
     ("conv(a, b) == -conv(b, a)", {"a": "3", "b": "2"}, "the left side is -1 times the right side"),
     ("6 * sum(f * conj(f)) == sum(dft(f) * conj(dft(f)))", {"f": "2"},
      "the left side is 3 times the right side"),
+    ("sum(f * conj(f)) == sum(dft(f) * conj(dft(f)))", {"f": "4"},
+     "the left side is 1/4 times the right side"),
 ]
 
 
@@ -58,6 +60,18 @@ def test_inversion_with_a_centred_signal_is_refuted_with_the_period_explanation(
     assert run_tiers(claim_from_text("idft(dft(F)) == F",
                                      {"F": {"shape": "3x4", "origin": [0, 0]}})).verdict in (
         Verdict.PROVED, Verdict.VERIFIED)
+
+
+def test_a_fractional_factor_is_shown_exactly() -> None:
+    # the checked statement printed 0.25 * R: the engine's ratio is 1/4, and R / 4 says it
+    outcome = verify_one(claim_from_text("sum(f * conj(f)) == sum(dft(f) * conj(dft(f)))",
+                                         {"f": "4"}))
+    shown = explain(outcome)
+    assert ("explanation: the left side is 1/4 times the right side (sum(f * conj(f)) == "
+            "sum(dft(f) * conj(dft(f))) / 4 is VERIFIED at f=4)") in shown
+    assert "0.25" not in shown
+    _, result = _refuted("2 * sum(f) == 3 * sum(f)", {"f": "3"})
+    assert "2 * sum(f) == 2 * (3 * sum(f)) / 3" in [e.statement for e in result.explanations]
 
 
 def test_no_explanation_when_no_cheap_relation_holds() -> None:

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import time
+from fractions import Fraction
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from symconv.lang.claims import claim_from_text
+from symconv.lang.dsl import Statement, unparse
 from symconv.prove import Budget, Verdict, run_tiers
 from symconv.prove import repair as repair_module
+from symconv.prove.explain import Screen, failing_assignment
 from symconv.prove.repair import Repair, repairs, search
 from symconv.prove.runner import explain, outcome_json, verify_one
 from symconv.prove.verdict import UNSCOPED
@@ -30,6 +35,10 @@ EXAMPLES: list[tuple[str, dict[str, Any], str, str]] = [
     ("sum(dft(f) * conj(dft(f))) == sum(f * conj(f))", {"f": "5"}, "sum(f * conj(f))",
      "5 * sum(f * conj(f))"),
     ("conv(F, I) == corr(F, I)", {"F": "emboss", "I": "4x4"}, "conv(F, I)", "conv(flip(F), I)"),
+    ("sum(f * conj(f)) == sum(dft(f) * conj(dft(f)))", {"f": "4"}, "sum(f * conj(f))",
+     "len(f) * sum(f * conj(f))"),
+    ("sum(F * conj(F)) == sum(dft(F) * conj(dft(F)))", {"F": "2x3"}, "sum(F * conj(F))",
+     "numel(F) * sum(F * conj(F))"),
 ]
 
 
@@ -170,3 +179,87 @@ def test_the_search_is_a_fixed_amount_of_work(monkeypatch: pytest.MonkeyPatch) -
     monkeypatch.setattr(repair_module, "MAX_CANDIDATES", 2)
     found, note = search(claim, 600, result)
     assert len(tried) == 2 and note == "" and len(found) <= 2
+
+
+# Parseval / Plancherel without the factor N: a constant repairs them at the declared sizes
+# only, the size function N for all sizes, and comes first.
+MISSING_SIZE = [
+    ("sum(f * conj(f)) == sum(dft(f) * conj(dft(f)))", {"f": "4"}, "len(f) * sum(f * conj(f))"),
+    ("sum(dft(f) * conj(dft(g))) == sum(f * conj(g))", {"f": "6", "g": "6"},
+     "len(f) * sum(f * conj(g))"),
+    ("sum(F * conj(F)) == sum(dft(F) * conj(dft(F)))", {"F": "2x3"},
+     "numel(F) * sum(F * conj(F))"),
+    ("sum(dft(F) * conj(dft(G))) == sum(F * conj(G))", {"F": "3x2", "G": "3x2"},
+     "numel(F) * sum(F * conj(G))"),
+]
+
+
+@pytest.mark.parametrize(("statement", "signals", "replacement"), MISSING_SIZE)
+def test_a_missing_size_factor_gets_a_proved_size_function_repair_first(
+        statement: str, signals: dict[str, Any], replacement: str) -> None:
+    found = run_tiers(claim_from_text(statement, signals)).repairs
+    first = found[0]
+    assert first.verdict is Verdict.PROVED, [r.describe() for r in found]
+    assert any(f in first.replacement for f in ("len(", "numel(", "size(")), first.replacement
+    # the tiers decided it: it is proved again as a claim of its own, at other sizes too
+    again = run_tiers(claim_from_text(first.statement, {n: "5x4" if "x" in s else "7"
+                                                        for n, s in signals.items()}))
+    assert again.verdict is Verdict.PROVED, first.statement
+    assert replacement in [r.replacement for r in found]
+    # the constants still hold at the declared sizes only, and rank below
+    constants = [r for r in found if not any(f in r.replacement for f in ("len(", "numel("))]
+    assert constants and all(r.verdict is not Verdict.PROVED or "/" in r.replacement
+                             for r in constants)
+
+
+def test_a_factor_that_is_no_size_gets_no_size_function_repair() -> None:
+    # 3 at size 4 is no product of sizes (4, 1/4, 16, 1/16)
+    found = run_tiers(claim_from_text("3 * sum(f * conj(f)) == sum(f * conj(f))",
+                                      {"f": "4"})).repairs
+    assert found and not [r for r in found if any(f in r.replacement
+                                                 for f in ("len(", "numel(", "size("))]
+
+
+def test_a_size_factor_true_only_at_the_declared_size_is_not_reported() -> None:
+    # 1/4 is 1/len(f) at f=4, but len(f) * sum(f) == 4 * sum(f) is false at other sizes (the
+    # tiers only VERIFY it at f=4, where the constant 1/4 says the same more plainly)
+    claim = claim_from_text("sum(f) == 4 * sum(f)", {"f": "4"})
+    assert run_tiers(claim_from_text("len(f) * sum(f) == 4 * sum(f)", {"f": "4"})).verdict \
+        is Verdict.VERIFIED
+    found = run_tiers(claim).repairs
+    assert found and not [r for r in found if "len(" in r.replacement], [
+        r.describe() for r in found]
+    # also where the statement names sizes already: size(f, 0) is 3 at 3x3 as size(f, 1) is
+    found = run_tiers(claim_from_text("dft(f * g) == circconv(dft(f), dft(g)) / size(f, 0)",
+                                      {"f": "3x3", "g": "3x3"})).repairs
+    sized = [r for r in found if "size(f, 1)" in r.replacement]
+    assert sized and all(r.verdict is Verdict.PROVED for r in sized)
+    assert "size(f, 0) * dft(f * g)" not in [r.replacement for r in found]
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(st.integers(1, 5), min_size=1, max_size=2),
+       st.lists(st.integers(1, 5), min_size=1, max_size=2),
+       st.integers(0, 3), st.integers(0, 3), st.sampled_from([1, -1]))
+def test_every_size_scaling_is_worth_the_ratio_at_the_failing_sizes(
+        f: list[int], g: list[int], first: int, second: int, power: int) -> None:
+    shapes = {"F": tuple(f), "G": tuple(g)}
+    lengths = [n for shape in shapes.values() for n in shape]
+    ratio = Fraction(lengths[first % len(lengths)]) * Fraction(lengths[second % len(lengths)]) ** power
+    claim = claim_from_text("sum(F * F) * sum(G * G) + 1 == sum(F * F) * sum(G * G) + 1",
+                            {name: "x".join(map(str, s)) for name, s in shapes.items()})
+    statement = claim.statement
+    assert statement is not None
+    assignment = failing_assignment(claim, run_tiers(claim, diagnose=False))
+    scaled = list(repair_module._size_scalings(statement, assignment, ratio))
+    assert len(scaled) <= 2 * repair_module.MAX_SIZE_REPAIRS
+    screen = Screen(assignment)
+    for path, node in scaled:
+        # the scaled side over the unscaled is the ratio (or its reciprocal) at these sizes
+        other = statement.right if path == ("left",) else statement.left
+        want = 1 / ratio if path == ("left",) else ratio
+        pair = Statement(node, "==", other, "")
+        # (sides that agree have no ratio)
+        assert screen.ratio(pair) == want or (want == 1 and screen.may_hold(pair)), unparse(node)
+    # a product of at most two sizes is found (as it is, or as a product equal to it)
+    assert scaled or ratio == 1

@@ -11,7 +11,7 @@ not run, since an explanation names its sizes):
 - "equal after flipping axis 1 of the left side": ``flip(L, 1) == R``;
 - "equal up to conj": ``conj(L) == R``;
 - "the left side is 6 times the right side": ``L == 6 * R`` (the factor read off
-  the sides at a random point of the failing sizes);
+  the sides at a random point of the failing sizes; 1/4 is ``L == R / 4``);
 - "equal modulo the period (3, 4)": ``periodize(L, 3, 4) == periodize(R, 3, 4)``,
   with the advice that circular results live on the representative box [0, n).
 
@@ -467,13 +467,24 @@ def _candidates(claim: Claim, statement: Statement, assignment: dict[str, Signal
     yield "equal up to conj", same(Call("conj", (left,), ()))
     if factor is not None:
         yield (f"the left side is {_number_text(factor)} times the right side",
-               same(left, BinOp("*", Number(factor), right)))
+               same(left, scaled(right, factor)))
     if ndim:  # (the first period that works is the one to report; see explanations())
         for period in _periods(statement, assignment, ndim):
             args = tuple(_integer(n) for n in period)
             yield (_period_text(statement, assignment, period),
                    same(Call("periodize", (left, *args), ()),
                         Call("periodize", (right, *args), ())))
+
+
+def scaled(node: Node, factor: Fraction) -> Node:
+    """``node`` times ``factor`` as a reader writes it: ``-R``, ``3 * R``, ``3 * R / 4``,
+    ``R / 4`` (an exact ratio, never a decimal ``0.75 * R``)."""
+    if factor == -1:
+        return Neg(node)
+    if factor.denominator == 1:
+        return BinOp("*", Number(factor), node)
+    top = BinOp("*", Number(Fraction(factor.numerator)), node) if factor.numerator != 1 else node
+    return BinOp("/", top, Number(Fraction(factor.denominator)))
 
 
 def _ndim(claim: Claim, statement: Statement) -> int:

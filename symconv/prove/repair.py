@@ -10,7 +10,9 @@ sub-expressions:
 - shift by +-1 along one axis; conj; transpose (2D);
 - another mode or boundary of conv / corr;
 - scale one side by -1, 2, 1/2, the factor read off the counterexample, or a size
-  of a declared signal (an axis length or the number of entries).
+  of a declared signal (an axis length or the number of entries);
+- scale one side by a product of size functions (``len(f)``, ``numel(F) / size(G, 1)``)
+  worth the sides' ratio at the failing sizes, which may hold at all sizes.
 
 Each edited statement is screened at a random integer point of the failing sizes
 (a statement that fails there is false) and the survivors are re-verified by the
@@ -26,6 +28,7 @@ and says so (:func:`search`) instead of giving a different list.
 
 from __future__ import annotations
 
+import itertools
 import math
 import time
 from collections.abc import Iterator
@@ -37,6 +40,7 @@ from symconv.core import ops
 from symconv.errors import SymconvError
 from symconv.lang.check import kind_of
 from symconv.lang.dsl import (
+    SIZE_FUNCTIONS,
     BinOp,
     Call,
     Name,
@@ -46,20 +50,25 @@ from symconv.lang.dsl import (
     Statement,
     Str,
     unparse,
+    walk,
 )
 from symconv.prove import exact
-from symconv.prove.explain import Screen, edited_claim, failing_assignment
+from symconv.prove.explain import Screen, edited_claim, failing_assignment, scaled
 from symconv.prove.tiers import TIER_WEIGHTS, decide
 from symconv.prove.verdict import UNSCOPED, Budget, Result, Verdict, format_sizes
 
 if TYPE_CHECKING:
-    from symconv.lang.claims import Claim
+    from symconv.lang.claims import Claim, SignalSpec
 
 # At most this many repairs are reported.
 MAX_REPAIRS = 5
 # At most this many candidates (survivors of the screen) are re-verified by the tiers: the
 # fixed amount of work of a search.  The bundled claims' searches re-verify at most 23.
 MAX_CANDIDATES = 40
+# Size factors (len, numel, size) per size-function scaling, and at most this many such
+# scalings per side: the candidates stay few (each is one the tiers decide).
+MAX_SIZE_TERMS = 2
+MAX_SIZE_REPAIRS = 3
 _STRENGTH = {Verdict.PROVED: 0, Verdict.VERIFIED: 1, Verdict.PROBABLE: 2}
 _TWO_SIGNAL_SWAPS = {"conv": "corr", "corr": "conv", "circconv": "circcorr",
                      "circcorr": "circconv"}
@@ -143,13 +152,15 @@ def search(claim: Claim, budget: Budget | float, result: Result | None = None,
     seen = {unparse(statement)}
     tried = 0
     cut_short = ""
-    for edits, path, replacement in _edits(claim, statement, result, screen.ratio(statement)):
+    for edits, path, replacement in _edits(claim, statement, result, screen.assignment,
+                                           screen.ratio(statement)):
         if len(found) >= MAX_REPAIRS or tried >= MAX_CANDIDATES:
             break
         if budget.exhausted():
             cut_short = _cut_short(budget, tried, "it ran out")
             break
         candidate = _replaced(statement, path, replacement)
+        sized = _sizes_in(replacement) > _sizes_in(_at(statement, path))  # a size scaling
         # The screen first: it throws out most candidates, and keeps the values of shared
         # sub-expressions, so it costs less than their text (a false candidate stays false
         # however often it recurs; only survivors need the text to be told apart).
@@ -174,6 +185,8 @@ def search(claim: Claim, budget: Budget | float, result: Result | None = None,
             # than report a list another run would not give
             cut_short = _cut_short(budget, tried - 1, hurried)
             break
+        if verdict.verdict is not Verdict.PROVED and sized:
+            continue  # a size function only VERIFIED says no more than the constant it is
         if verdict.verdict in _STRENGTH:
             # A bare name is ambiguous ("F is replaced by flip(F)"): show its enclosing call.
             shown = path[:-1] if len(path) > 1 and isinstance(_at(statement, path),
@@ -270,6 +283,7 @@ def _replaced(node: Any, path: Path, new: Node) -> Any:
 
 
 def _edits(claim: Claim, statement: Statement, result: Result,
+           assignment: dict[str, SignalSpec],
            ratio: Fraction | None) -> Iterator[tuple[int, Path, Node]]:
     """(number of edits, where, replacement), single edits first."""
     ndims = {name: len(specs[0].shape) for name, specs in claim.signals.items()}
@@ -285,6 +299,9 @@ def _edits(claim: Claim, statement: Statement, result: Result,
                 yield 1, path, replacement
             else:
                 doubles.append((edits, path, replacement))
+    if ratio is not None:
+        for path, factor in _size_scalings(statement, assignment, ratio):
+            yield 1, path, factor
     for path, factor in _scalings(claim, statement, result, ratio):
         yield 1, path, factor
     yield from doubles
@@ -378,13 +395,66 @@ def _scalings(claim: Claim, statement: Statement, result: Result,
         if factor == 1:
             continue
         for side in ("left", "right"):
-            node = statement.left if side == "left" else statement.right
-            if factor == -1:
-                yield (side,), Neg(node)
-            elif factor.denominator == 1:
-                yield (side,), BinOp("*", Number(factor), node)
-            else:
-                yield (side,), BinOp("/", BinOp("*", Number(Fraction(factor.numerator)), node)
-                                     if factor.numerator != 1 else node,
-                                     Number(Fraction(factor.denominator)))
+            yield (side,), scaled(statement.left if side == "left" else statement.right, factor)
 
+
+def _size_scalings(statement: Statement, assignment: dict[str, SignalSpec],
+                   ratio: Fraction) -> Iterator[tuple[Path, Node]]:
+    """One side times a product of sizes of the statement's signals (``len(f)``,
+    ``numel(F)``, ``size(F, k)``; at most :data:`MAX_SIZE_TERMS` factors, each possibly a
+    reciprocal) worth ``ratio`` at ``assignment``: a factor the tiers can prove for all
+    sizes where the constant holds at one (Parseval's ``len(f)``).  Terms without a
+    reciprocal, then with fewer factors, first; at most :data:`MAX_SIZE_REPAIRS` terms."""
+    sizes: list[tuple[Node, dict[tuple[str, int], int]]] = []  # (size function, its axes)
+    for name in dict.fromkeys(n.id for n in walk(statement) if isinstance(n, Name)):
+        spec = assignment.get(name)
+        if spec is None or not spec.is_symbolic:
+            continue  # a literal's sizes are constants: the constant factors cover them
+        arg = Name(name)
+        if len(spec.shape) == 1:
+            sizes.append((Call("len", (arg,), ()), {(name, 0): 1}))
+            continue
+        sizes.append((Call("numel", (arg,), ()), {(name, k): 1 for k in range(len(spec.shape))}))
+        sizes += [(Call("size", (arg, _int(k)), ()), {(name, k): 1})
+                  for k in range(len(spec.shape))]
+    lengths = {(name, k): n for name, spec in assignment.items() for k, n in enumerate(spec.shape)}
+    terms: list[tuple[list[Node], list[Node]]] = []  # (numerator, denominator) of worth ratio
+    seen: set[frozenset[tuple[tuple[str, int], int]]] = set()
+    for count in range(1, MAX_SIZE_TERMS + 1):
+        for picked in itertools.combinations_with_replacement(range(len(sizes)), count):
+            for signs in itertools.product((1, -1), repeat=count):
+                powers: dict[tuple[str, int], int] = {}
+                for i, sign in zip(picked, signs, strict=True):
+                    for axis, p in sizes[i][1].items():
+                        powers[axis] = powers.get(axis, 0) + sign * p
+                key = frozenset((axis, p) for axis, p in powers.items() if p)
+                if not key or key in seen:
+                    continue  # 1, or a product already listed (numel(F) = size(F, 0) * ...)
+                value = math.prod(Fraction(lengths[axis]) ** p for axis, p in key)
+                if value != ratio and value != 1 / ratio:
+                    continue
+                seen.add(key)
+                top = [sizes[i][0] for i, sign in zip(picked, signs, strict=True) if sign > 0]
+                bottom = [sizes[i][0] for i, sign in zip(picked, signs, strict=True) if sign < 0]
+                # left == ratio * right, or (1/ratio) * left == right
+                terms.append((top, bottom) if value == ratio else (bottom, top))
+    terms.sort(key=lambda t: (bool(t[1]), len(t[0]) + len(t[1])))
+    for top, bottom in terms[:MAX_SIZE_REPAIRS]:
+        # right times the term, or left times its reciprocal: the one with no reciprocal first
+        for side, (up, down) in sorted((("right", (top, bottom)), ("left", (bottom, top))),
+                                       key=lambda s: bool(s[1][1])):
+            node = statement.left if side == "left" else statement.right
+            if up:
+                node = BinOp("*", _product(up), node)
+            yield (side,), BinOp("/", node, _product(down)) if down else node
+
+
+def _sizes_in(node: Node) -> int:
+    return sum(isinstance(n, Call) and n.func in SIZE_FUNCTIONS for n in walk(node))
+
+
+def _product(factors: list[Node]) -> Node:
+    product = factors[0]
+    for factor in factors[1:]:
+        product = BinOp("*", product, factor)
+    return product
