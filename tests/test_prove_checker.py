@@ -1258,3 +1258,27 @@ def test_a_crop_is_not_read_on_the_padded_torus() -> None:
         with pytest.raises(checker.CertificateError, match="crop is outside"):
             _check(proof, statement=PADDED.replace("conv(a, b)", f"conv(a, b, {options})"))
     assert _accepts(proof, statement=PADDED.replace("conv(a, b)", 'conv(a, b, mode="full")'))
+
+
+def test_a_map_before_orthogonality_is_needed_and_in_its_place() -> None:
+    """idft(circconv(idft(f), g)) sums three variables over two factors: re-indexed first, one
+    is left in the phase alone and orthogonality sums it out.  Orthogonality on the variables as
+    expanded, or before the map, or with the map dropped, is rejected."""
+    proof = _derivation("idft(circconv(idft(f), g)) == idft(idft(dft(idft(f)) * dft(g)))",
+                        {"f": "3x3", "g": "3x3"})
+    assert _accepts(proof)
+    forgeries = 0
+    for side, terms in enumerate(proof.certificate["sides"]):
+        for term, entry in enumerate(terms["terms"]):
+            kinds = [s[0] for s in entry["steps"]]
+            if "map" not in kinds or "orth" not in kinds[kinds.index("map"):]:
+                continue
+            first = kinds.index("map")
+            for steps in (entry["steps"][:first] + entry["steps"][first + 1:],  # map dropped
+                          entry["steps"][:first] + entry["steps"][first + 1:first + 2]
+                          + [entry["steps"][first]] + entry["steps"][first + 2:]):  # swapped
+                forged = copy.deepcopy(proof.certificate)
+                forged["sides"][side]["terms"][term]["steps"] = steps
+                assert not _accepts(proof, forged)
+                forgeries += 1
+    assert forgeries >= 2
