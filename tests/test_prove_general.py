@@ -2453,3 +2453,35 @@ def test_true_twins_of_the_freed_sums_are_proved_with_a_map_before_orthogonality
              for term in side["terms"]]
     assert any("orth" in kinds[kinds.index("map"):] for kinds in steps if "map" in kinds), steps
     proved(statement, declared(statement, ON_TORUS))
+
+
+# Torus laws with a transpose inside a circular operation: ops computes them only for
+# n×⋯×n signals, which the checker's one period for all axes ("square") covers.
+SQUARE_TRUE = [
+    "dft(circconv(conj(f), transpose(f))) == dft(circconv(transpose(f), conj(f)))",
+    "idft(circcorr(transpose(f), conj(f))) == idft(idft(conj(dft(conj(transpose(f)))) * dft(conj(f))))",
+    "circconv(g, transpose(dft(g))) * dft(f) == idft(dft(g) * dft(transpose(dft(g)))) * dft(f)",
+]
+
+
+@pytest.mark.parametrize("statement", SQUARE_TRUE)
+def test_square_torus_laws_are_proved_for_square_signals_and_rechecked_there(statement: str) -> None:
+    result = proved(statement, declared(statement, ON_TORUS))
+    assert result.derivation.certificate.get("square") is True
+    assert "n×⋯×n" in result.detail
+    rechecked = [shape for sizes in result.derivation.rechecked for shape in sizes.values()]
+    assert len(rechecked) >= 2 and all(len(set(shape)) == 1 for shape in rechecked), rechecked
+
+
+def test_a_square_law_declared_on_a_non_square_torus_is_not_proved() -> None:
+    statement = "dft(circconv(conj(f), transpose(f))) == dft(circconv(transpose(f), conj(f)))"
+    claim = claim_from_text(statement, {"f": {"shape": "3x4", "origin": [0, 0], "real": False}})
+    derivation = derive(claim)
+    assert derivation is None or "square" not in derivation.certificate
+    assert not_proved(attempt(claim, Budget(30)))
+
+
+def test_a_torus_law_for_every_shape_keeps_a_period_per_axis() -> None:
+    statement = "dft(transpose(dft(f))) == transpose(dft(dft(f)))"
+    result = proved(statement, declared(statement, ON_TORUS))
+    assert "square" not in result.derivation.certificate

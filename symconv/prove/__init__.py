@@ -35,7 +35,7 @@ Shared by every verdict:
 
 PROVED (:func:`symconv.prove.general.attempt`, 32), given only when all of these pass:
 
-1. the independent checker :mod:`symconv.prove.checker` (612), which imports only
+1. the independent checker :mod:`symconv.prove.checker` (635), which imports only
    the parser and takes nothing from the prover but the certificate's witnesses: it reads
    the claim's statement and declared signals (shape, origin, realness, fixed entries, as
    plain data from :func:`symconv.prove.derivation.declared_signals` and
@@ -51,15 +51,17 @@ PROVED (:func:`symconv.prove.general.attempt`, 32), given only when all of these
    period n from its argument's box (a period written out must be n), every pointwise
    product on one box of shape n and each signal side on [0, n)^d (boxes by the checker's
    own copy of ops' box rules, ``_Expander.box``); the padded model Z_N^d by the same rules
-   with N the zeropad length.
+   with N the zeropad length; one period n for all axes (``"square"``: a transpose keeps
+   the periods) only when every declared shape of every signal is n×⋯×n.
    The prover decides the same beforehand from ops itself
    (:func:`~symconv.prove.recheck.periods_fit`), which the verdict does not rely on;
 3. the backstop :func:`~symconv.prove.recheck.backstop` (20): the exact tier's
    comparison at every declared size (symbolic up to 64 entries, random integers
    beyond);
-4. :func:`~symconv.prove.recheck.recheck_statement` (12, with ``recheck_assignments``,
-   26, and ``sides_differ``, 10): the same exact comparison of the statement's sides at
-   two small sizes that are not declared ones, on Z_n^d also a period-5 size
+4. :func:`~symconv.prove.recheck.recheck_statement` (13, with ``recheck_assignments``,
+   28, and ``sides_differ``, 10): the same exact comparison of the statement's sides at
+   two small sizes that are not declared ones, on Z_n^d also a period-5 size (n×⋯×n ones
+   for a ``"square"`` proof)
    (:func:`~symconv.prove.recheck.recheck_modes`, 39, for modes: sizes within the proof's
    scope).  The prover's normal form is not
    evaluated here (the checker computes its own); the tests evaluate it against ops
@@ -78,8 +80,8 @@ PROBABLE: :mod:`symconv.prove.random` (750: sizes, seeds, the degree and height 
 behind the error probability, with :func:`symconv.prove.evaluate.degree`, 15) and
 :mod:`symconv.prove.modular` (571: NTT convolutions and Z[ζ_L] → F_p).
 
-In all, 7,273 lines: shared by every verdict 3,522 (the core 2,549, the parser and
-SignalSpec 748, the tiers' decision and the cache 225), PROVED 765 (the checker 612),
+In all, 7,299 lines: shared by every verdict 3,522 (the core 2,549, the parser and
+SignalSpec 748, the tiers' decision and the cache 225), PROVED 791 (the checker 635),
 VERIFIED 1,665 (packed 1,238), PROBABLE 1,321.  Most of it is the exact arithmetic and
 the packed engine that VERIFIED needs anyway; the general tier's prover (general, rules,
 sums, certificate and the derivation records, 4,091 lines without the kernel's parts of

@@ -39,14 +39,16 @@ def _simultaneous(index: Index, mapping: Mapping[str, Index]) -> Index:
     return result
 
 
-def certificate_side(steps: list[Step], ndims: Mapping[str, int], node: Node) -> dict[str, Any]:
+def certificate_side(steps: list[Step], ndims: Mapping[str, int], node: Node,
+                     square: bool = False) -> dict[str, Any]:
     """For each term of the side's flat form, the re-indexing it underwent, composed into one
     map (old variables in terms of the final ones) with its inverse.
 
     The checker names the n-th summation variable it creates ``v{n}``; the unfold records
     which of its own variables that is, axis by axis (:func:`unfold_correspondence`).
     ``ndims`` and ``node`` (the signals' axes, the side as written) are what the unfold
-    read already, through ``steps``.
+    read already, through ``steps``.  ``square``: the checker's Z_n^d of one period for all
+    axes, which names the variables by position (a transpose keeps the periods).
     """
     flat = next((s.after for s in steps if s.rule == "linearity"), None)
     if flat is None:
@@ -56,16 +58,19 @@ def certificate_side(steps: list[Step], ndims: Mapping[str, int], node: Node) ->
     assert isinstance(side, DslSide)
     if not side.torus:
         return _certificate_plane(steps, flat, unfold_correspondence(side), side.ndim)
-    return _certificate_torus(steps, flat, unfold_correspondence(side), side_frame(side))
+    return _certificate_torus(steps, flat, unfold_correspondence(side), side_frame(side), square)
 
 
 def _certificate_torus(steps: list[Step], flat: LinearForm,
                        correspondence: Mapping[str, list[tuple[int, str]]],
-                       frame: tuple[int, ...]) -> dict[str, Any]:
+                       frame: tuple[int, ...], square: bool) -> dict[str, Any]:
     """:func:`certificate_side` on Z_n^d.  The checker names each axis of a variable by its
     period: axis b of every variable of the side is periodic in n_frame[b] (``frame``, see
     :func:`~symconv.prove.rules.side_frame`), and a variable o of the unfold is, axis by
-    axis, ±(a variable of the checker's expansion) (``correspondence``)."""
+    axis, ±(a variable of the checker's expansion) (``correspondence``).  With one period for
+    all axes (``square``) every variable, the free point's too, is named by position, the same
+    on both sides whatever their frames."""
+    frame = tuple(range(len(frame))) if square else frame
     forward = [{v: Index.var(v) for v in mono.variables} for mono in flat.monomials]
     inverse = [{v: Index.var(v) for v in mono.variables} for mono in flat.monomials]
     # per term, each variable of the checker's term as ±(a current variable), axis by axis
