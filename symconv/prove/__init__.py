@@ -35,17 +35,19 @@ Shared by every verdict:
 
 PROVED (:func:`symconv.prove.general.attempt`, 32), given only when all of these pass:
 
-1. the independent checker :mod:`symconv.prove.checker` (635), which imports only
+1. the independent checker :mod:`symconv.prove.checker` (664), which imports only
    the parser and takes nothing from the prover but the certificate's witnesses: it reads
    the claim's statement and declared signals (shape, origin, realness, fixed entries, as
    plain data from :func:`symconv.prove.derivation.declared_signals` and
    :meth:`~symconv.prove.derivation.Derivation.check`, 14 lines), expands both
    sides into flat sums of its own, applies the re-indexing maps (each checked to be a
    bijection by composing it with its inverse), orthogonality and collapse steps, and
-   compares the collected terms.  It checks the operands' dimensions itself (as
-   :mod:`symconv.lang.check` does for a claim).  Its expansion (``_Expander.call``) is a
-   second statement of what each operation means, on Z^d or Z_n^d; only the backstop below
-   ties it to ops;
+   compares the collected terms, after stripping the common outer bijections the
+   certificate names (``"peel"``: minus, flip, transpose, shift, conj with the same integer
+   arguments on both sides, so equal inner sides give equal sides).  It checks the
+   operands' dimensions itself (as :mod:`symconv.lang.check` does for a claim).  Its
+   expansion (``_Expander.call``) is a second statement of what each operation means, on
+   Z^d or Z_n^d; only the backstop below ties it to ops;
 2. the model, verified by the checker itself: Z_n^d only for a circular statement whose
    signals have, at every declared size, one shape n, with every circular operation taking
    period n from its argument's box (a period written out must be n), every pointwise
@@ -80,8 +82,8 @@ PROBABLE: :mod:`symconv.prove.random` (750: sizes, seeds, the degree and height 
 behind the error probability, with :func:`symconv.prove.evaluate.degree`, 15) and
 :mod:`symconv.prove.modular` (571: NTT convolutions and Z[ζ_L] → F_p).
 
-In all, 7,299 lines: shared by every verdict 3,522 (the core 2,549, the parser and
-SignalSpec 748, the tiers' decision and the cache 225), PROVED 791 (the checker 635),
+In all, 7,328 lines: shared by every verdict 3,522 (the core 2,549, the parser and
+SignalSpec 748, the tiers' decision and the cache 225), PROVED 820 (the checker 664),
 VERIFIED 1,665 (packed 1,238), PROBABLE 1,321.  Most of it is the exact arithmetic and
 the packed engine that VERIFIED needs anyway; the general tier's prover (general, rules,
 sums, certificate and the derivation records, 4,091 lines without the kernel's parts of

@@ -15,7 +15,8 @@ every term, in the order of that expansion, steps that are equalities (:func:`_r
   the free point and keeps the indicator;
 - ``["divide"]``, ``["divide", a]`` (Z^d): indicators (of axis a) divided by their coefficients' gcd.
 
-Both sides must then collect to the same terms.  The model the certificate names is verified
+Both sides must then collect to the same terms, after ``"peel": k`` strips k common outer
+functions of a signal from them (:func:`_peel`).  The model the certificate names is verified
 from the declared signals to be what :mod:`symconv.core.ops` computes:
 
 - ``"Z^d"``: finite supports.  ``"literals"`` names signals read with the claim's entries,
@@ -590,9 +591,37 @@ def torus_fits(statement: dsl.Statement, signals: Mapping[str, Sequence[Declared
               "a side that is not on [0, n)^d")
 
 
+PEELABLE = frozenset({"flip", "transpose", "shift", "conj"})  # with integer arguments: functions of a signal
+
+
+def _peel(statement: dsl.Statement, k: Any, ndims: Mapping[str, int]) -> dsl.Statement:
+    """A == B for op(A) == op(B), ``k`` times: op the same function of a signal on both sides
+    (minus, or one of PEELABLE with the same integer arguments, as many as it needs), so equal
+    A and B give equal sides."""
+    _need(type(k) is int and k >= 0, "a peel that is not a count")
+    left, right = statement.left, statement.right
+    expander = _Expander(ndims, frozenset())
+    for _ in range(k):
+        if isinstance(left, Neg) and isinstance(right, Neg):
+            left, right = left.operand, right.operand
+            continue
+        _need(isinstance(left, Call) and isinstance(right, Call) and left.func == right.func
+              and left.func in PEELABLE and left.args[1:] == right.args[1:] and left.kwargs == right.kwargs
+              and all(key == "axis" for key, _ in left.kwargs),
+              "the sides are not the same function of a signal around the peeled ones")
+        assert isinstance(left, Call) and isinstance(right, Call)
+        ints, point = expander.ints(left), [dict[str, int]() for _ in expander.axes(left)]
+        # of a signal, with the integers it takes: a flip's axes and a shift's offsets exist
+        _need(REINDEX[left.func][0](point, ints) if left.func in REINDEX else not ints,
+              f"{left.func} with arguments it does not take")
+        left, right = left.args[0], right.args[0]
+    return replace(statement, left=left, right=right)
+
+
 def _check(statement: dsl.Statement, signals: Mapping[str, Sequence[Declared]],
            certificate: Mapping[str, Any]) -> None:
     ndims = {name: len(specs[0].shape) for name, specs in signals.items()}
+    statement = _peel(statement, certificate.get("peel", 0), ndims)
     _need(statement.op == "==" and all(len(s.shape) == len(s.origin) == ndims[name] and all(
         len(c) == ndims[name] for c in s.entries or ()) for name, specs in signals.items() for s in specs),
         "a statement other than ==, or a signal declared with different axes")

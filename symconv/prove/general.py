@@ -878,14 +878,17 @@ def _peeled_compare(claim: Claim, statement: Statement,
     on [0, n)^d lies on (−n, 0]^d) but are one bijection of Z^d around sides that are
     (``flip(dft(dft(f))) == flip(numel(f) * f)``): the two forms of the inner statement when
     they differ (the statement is then no identity either: the exact tier refutes it, and
-    ``not_an_identity`` shows those inner forms), else (None, None).  A derivation of the
-    inner statement is no certificate of this one, which the checker reads (a common
-    bijection peeled is not one of its steps), so nothing is proved here."""
+    ``not_an_identity`` shows those inner forms), else the inner derivation, its certificate
+    with one more common bijection peeled (``"peel"``, which the checker strips itself)."""
     inner = _peeled(statement)
     if inner is None:
         return None, None
     derivation, forms = _compare(dataclasses.replace(claim, statement=inner), literals)
-    return (None, forms) if derivation is None else (None, None)
+    if derivation is None:
+        return None, forms
+    peel = derivation.certificate.get("peel", 0) + 1
+    return dataclasses.replace(derivation, statement=statement.text,
+                               certificate={**derivation.certificate, "peel": peel}), None
 
 
 def _literal_entries(claim: Claim) -> dict[str, tuple[tuple[tuple[int, ...], Fraction], ...]]:
