@@ -109,8 +109,10 @@ def test_checker_is_small() -> None:
     # a size's argument on a box of shape n on Z_n^d adds 2; a period given compared with the
     # model's in the box rules (not recognised in ints), one table of the operations each model
     # does not read, torus_fits for Z_N^d too and a shorter module docstring took 12 off; the
-    # language's dimension rules, checked here instead of relied on (symconv.lang.check), add 11
-    assert len(CHECKER.read_text(encoding="utf-8").splitlines()) <= 612
+    # language's dimension rules, checked here instead of relied on (symconv.lang.check), add 11;
+    # one period for all axes on n×⋯×n signals ("square": transposes on the torus) adds 23;
+    # common outer bijections peeled from both sides ("peel") add 29
+    assert len(CHECKER.read_text(encoding="utf-8").splitlines()) <= 664
 
 
 @pytest.fixture(scope="module")
@@ -349,15 +351,24 @@ def test_maps_may_not_mix_the_periods_of_a_transpose() -> None:
 
 
 def test_a_product_of_a_transpose_needs_one_frame_at_every_n() -> None:
-    # equal on a square torus only: dft(f) lives on Z_n0 x Z_n1, its transpose on Z_n1 x Z_n0
-    square = "sum(dft(f) * transpose(dft(g))) == sum(transpose(dft(g)) * dft(f))"
-    claim = claim_from_text(square, {"f": "3x3", "g": "3x3"})
+    # equal on a square torus only: dft(f) lives on Z_n0 x Z_n1, its transpose on Z_n1 x Z_n0;
+    # proved with one period for all axes ("square"), never with a period per axis
+    product = "sum(dft(f) * transpose(dft(g))) == sum(transpose(dft(g)) * dft(f))"
+    claim = claim_from_text(product, {"f": "3x3", "g": "3x3"})
     derivation = derive(claim)
-    assert derivation is None or not derivation.check(claim)
-    shifted = "circconv(f, transpose(g)) == circconv(transpose(g), f)"
-    claim = claim_from_text(shifted, {"f": "3x3", "g": "3x3"})
+    assert derivation is None or derivation.certificate.get("square") is True
+    statement = "circconv(f, transpose(g)) == circconv(transpose(g), f)"
+    claim = claim_from_text(statement, {"f": "3x3", "g": "3x3"})
     derivation = derive(claim)
-    assert derivation is None or not derivation.check(claim)
+    assert derivation is not None and derivation.certificate.get("square") is True
+    assert derivation.check(claim)
+    proof = Proof(derivation, claim)
+    per_axis = {k: v for k, v in derivation.certificate.items() if k != "square"}
+    assert not _accepts(proof, per_axis)
+    assert not _accepts(proof, signals={"f": "3x4", "g": "3x4"})
+    rectangular = claim_from_text(statement, {"f": "3x4", "g": "3x4"})
+    derivation = derive(rectangular)
+    assert derivation is None or not derivation.check(rectangular)
 
 
 def test_orthogonality_and_collapse_need_their_conditions() -> None:
@@ -1258,3 +1269,160 @@ def test_a_crop_is_not_read_on_the_padded_torus() -> None:
         with pytest.raises(checker.CertificateError, match="crop is outside"):
             _check(proof, statement=PADDED.replace("conv(a, b)", f"conv(a, b, {options})"))
     assert _accepts(proof, statement=PADDED.replace("conv(a, b)", 'conv(a, b, mode="full")'))
+
+
+def test_a_map_before_orthogonality_is_needed_and_in_its_place() -> None:
+    """idft(circconv(idft(f), g)) sums three variables over two factors: re-indexed first, one
+    is left in the phase alone and orthogonality sums it out.  Orthogonality on the variables as
+    expanded, or before the map, or with the map dropped, is rejected."""
+    proof = _derivation("idft(circconv(idft(f), g)) == idft(idft(dft(idft(f)) * dft(g)))",
+                        {"f": "3x3", "g": "3x3"})
+    assert _accepts(proof)
+    forgeries = 0
+    for side, terms in enumerate(proof.certificate["sides"]):
+        for term, entry in enumerate(terms["terms"]):
+            kinds = [s[0] for s in entry["steps"]]
+            if "map" not in kinds or "orth" not in kinds[kinds.index("map"):]:
+                continue
+            first = kinds.index("map")
+            for steps in (entry["steps"][:first] + entry["steps"][first + 1:],  # map dropped
+                          entry["steps"][:first] + entry["steps"][first + 1:first + 2]
+                          + [entry["steps"][first]] + entry["steps"][first + 2:]):  # swapped
+                forged = copy.deepcopy(proof.certificate)
+                forged["sides"][side]["terms"][term]["steps"] = steps
+                assert not _accepts(proof, forged)
+                forgeries += 1
+    assert forgeries >= 2
+
+
+SQUARE = "dft(circconv(conj(f), transpose(f))) == dft(circconv(transpose(f), conj(f)))"
+COMPLEX_3X3 = {"shape": "3x3", "origin": [0, 0], "real": False}
+
+
+def test_a_transpose_on_the_torus_needs_one_period_for_all_axes() -> None:
+    """circconv(conj(f), transpose(f)) reads f on n_1 × n_0 inside a period n_0 × n_1: ops
+    computes it only when n_0 = n_1.  "square" gives every axis one period n; without it the
+    checker gives each axis its own and rejects the same certificate."""
+    proof = _derivation(SQUARE, {"f": COMPLEX_3X3})
+    assert proof.certificate.get("square") is True and _accepts(proof)
+    per_axis = {k: v for k, v in proof.certificate.items() if k != "square"}
+    with pytest.raises(checker.CertificateError, match="period of the model"):
+        _check(proof, per_axis)
+    for flag in (1, "true", False):  # only True itself
+        assert not _accepts(proof, {**proof.certificate, "square": flag})
+
+
+@pytest.mark.parametrize("shapes", [("3x4",), ("4x3",), ("3x3", "3x4"), ("2x2", "3x3", "4x5")])
+def test_one_period_only_for_signals_square_at_every_declared_size(shapes: tuple[str, ...]) -> None:
+    """The flag is read against the declared signals themselves: one shape with unequal sides,
+    at any declared size, and the certificate is rejected."""
+    proof = _derivation(SQUARE, {"f": COMPLEX_3X3})
+    specs = tuple(checker.Declared(tuple(int(n) for n in s.split("x")), (0, 0), False) for s in shapes)
+    with pytest.raises(checker.CertificateError, match="square model for signals that are not"):
+        checker.check(parse_statement(SQUARE), {"f": specs}, proof.certificate)
+    square = tuple(checker.Declared((n, n), (0, 0), False) for n in (2, 3, 4))
+    checker.check(parse_statement(SQUARE), {"f": square}, proof.certificate)  # every size square
+
+
+def test_one_period_is_not_for_the_plane_or_the_padded_torus() -> None:
+    proof = _derivation(SQUARE, {"f": COMPLEX_3X3})
+    for changed in ({"model": "Z^d"}, {"padded": True}):
+        assert not _accepts(proof, {**proof.certificate, **changed})
+
+
+def test_one_period_merges_the_phases() -> None:
+    """With one period, ω_a = ω and n_a = n: one phase, one power of n, indicators mod n."""
+    t = checker.Term(Fraction(2), (1, 2), ["k.0"], [], [{"k.0*x.1": 1}, {"k.0*x.0": -1, "x.1": 3}],
+                     [(1, {"k.0": 1, "x.0": -1})])
+    assert checker._one_period(t) == replace(t, npow=(3,), phase=[{"k.0*x.1": 1, "k.0*x.0": -1, "x.1": 3}],
+                                             deltas=[(0, {"k.0": 1, "x.0": -1})])
+
+
+def test_one_period_reads_orthogonality_on_the_whole_phase() -> None:
+    """A map may swap the axes' names once they share a period: orthogonality on the variable
+    named "a.0" then sums what was axis 1, found in the merged phase (per axis it would look in
+    the wrong one).  The transpose dropped on the right is still rejected."""
+    true = "dft(transpose(dft(f))) == transpose(dft(dft(f)))"
+    signals = {"f": (checker.Declared((3, 3), (0, 0), False),)}
+    swap = ["map", {"v0.0": {"a.1": 1}, "v0.1": {"a.0": 1}, "v1.0": {"v1.0": 1}, "v1.1": {"v1.1": 1}},
+            {"a.1": {"v0.0": 1}, "a.0": {"v0.1": 1}, "v1.0": {"v1.0": 1}, "v1.1": {"v1.1": 1}}]
+    steps = [swap, ["orth", "a.0"], ["orth", "a.1"], ["collapse", "v1.1"], ["collapse", "v1.0"]]
+    certificate = {"model": "Z_n^d", "square": True, "sides": [{"terms": [{"steps": steps}]}] * 2}
+    checker.check(parse_statement(true), signals, certificate)
+    for false in ("dft(transpose(dft(f))) == dft(dft(f))", "dft(transpose(dft(f))) == transpose(dft(f))"):
+        assert exact_refutes(false, {"f": COMPLEX_3X3})
+        with pytest.raises(checker.CertificateError):
+            checker.check(parse_statement(false), signals, certificate)
+
+
+@pytest.mark.parametrize("false", [
+    "dft(circconv(conj(f), transpose(f))) == dft(circconv(f, conj(f)))",  # transpose dropped
+    "dft(circconv(conj(f), transpose(f))) == dft(circconv(transpose(f), f))",  # conj missing
+    "dft(circconv(conj(f), transpose(f))) == dft(circconv(flip(transpose(f), 0), conj(f)))",
+    "circconv(transpose(dft(g)), shift(f, -1, 0)) == circconv(shift(f, 1, 0), transpose(dft(g)))",
+])
+def test_false_mutants_of_square_laws_are_not_proved(false: str) -> None:
+    signals = {name: COMPLEX_3X3 for name in names(parse_statement(false))}
+    assert exact_refutes(false, signals)
+    claim = claim_from_text(false, signals)
+    derivation = derive(claim)
+    assert derivation is None or not derivation.check(claim)
+
+
+PEELED = "flip(conj(dft(g))) == flip(dft(conj(flip(g))))"
+
+
+def test_a_common_outer_bijection_is_peeled() -> None:
+    """ops' flip of a signal on [0, n)^d lies off it, so Z_n^d is not what ops computes for the
+    sides; the inner statement is, and the same flip of equal signals gives equal signals."""
+    proof = _derivation(PEELED, {"g": COMPLEX_3X3})
+    assert proof.certificate.get("peel") == 1 and _accepts(proof)
+    with pytest.raises(checker.CertificateError, match="not on"):
+        _check(proof, {k: v for k, v in proof.certificate.items() if k != "peel"})
+    for peel in (2, 3, -1, True, "1", 1.0):
+        assert not _accepts(proof, {**proof.certificate, "peel": peel}), peel
+
+
+@pytest.mark.parametrize("statement", [
+    "flip(conj(dft(g))) == conj(dft(conj(flip(g))))",  # different functions
+    "flip(conj(dft(g))) == transpose(dft(conj(flip(g))))",
+    "flip(conj(dft(g)), 0) == flip(dft(conj(flip(g))), 1)",  # different arguments
+    "flip(conj(dft(g)), 0) == flip(dft(conj(flip(g))))",
+    "shift(conj(dft(g)), 1, 0) == shift(dft(conj(flip(g))), 0, 1)",
+    "shift(conj(dft(g)), 1, 0) == shift(dft(conj(flip(g))), -1, 0)",
+    "shift(conj(dft(g)), 1) == shift(dft(conj(flip(g))), 1)",  # too few offsets
+    "flip(conj(dft(g)), 2) == flip(dft(conj(flip(g))), 2)",  # no such axis
+    "-conj(dft(g)) == dft(conj(flip(g)))",  # minus on one side only
+    "circconv(conj(dft(g)), g) == circconv(dft(conj(flip(g))), g)",  # not a function of one signal
+])
+def test_a_peel_needs_the_same_function_of_a_signal_on_both_sides(statement: str) -> None:
+    """The inner certificate of PEELED, claimed for sides that are not one bijection of a
+    signal around its inner sides, is rejected."""
+    proof = _derivation(PEELED, {"g": COMPLEX_3X3})
+    with pytest.raises(checker.CertificateError):
+        checker.check(parse_statement(statement), declared_signals(proof.claim), proof.certificate)
+
+
+def test_peels_are_counted_layer_by_layer() -> None:
+    proof = _derivation(PEELED, {"g": COMPLEX_3X3})
+    twice = "-flip(conj(dft(g))) == -flip(dft(conj(flip(g))))"
+    signals = declared_signals(proof.claim)
+    checker.check(parse_statement(twice), signals, {**proof.certificate, "peel": 2})
+    for peel in (1, 3):
+        with pytest.raises(checker.CertificateError):
+            checker.check(parse_statement(twice), signals, {**proof.certificate, "peel": peel})
+
+
+@pytest.mark.parametrize("false", [
+    "flip(circconv(g, shift(f, -1, 0))) == flip(idft(dft(g) * dft(shift(f, 1, 0))))",  # shift's sign
+    "flip(conj(dft(g))) == flip(dft(flip(g)))",  # conj missing
+    "flip(conj(dft(g))) == flip(dft(conj(flip(g, 0))))",  # a one-axis flip
+    "flip(dft(transpose(circcorr(g, f)))) == flip(dft(circcorr(g, f)))",  # transpose dropped
+    "flip(conj(dft(g))) == flip(conj(dft(conj(flip(g)))))",  # conj on the outside
+])
+def test_false_mutants_of_peeled_laws_are_not_proved(false: str) -> None:
+    signals = {name: COMPLEX_3X3 for name in names(parse_statement(false))}
+    assert exact_refutes(false, signals)
+    claim = claim_from_text(false, signals)
+    derivation = derive(claim)
+    assert derivation is None or not derivation.check(claim)

@@ -2336,11 +2336,14 @@ def test_a_common_bijection_around_circular_sides_is_peeled_to_refute(statement:
 
 
 @pytest.mark.parametrize("statement", PEELED_TRUE)
-def test_a_true_statement_peeled_is_never_called_no_identity(statement: str) -> None:
+def test_a_true_statement_peeled_is_proved_with_the_bijection_peeled(statement: str) -> None:
+    """The certificate is the inner statement's with ``"peel"``: the checker strips the common
+    bijection itself; the backstop and re-checks evaluate the statement as written."""
     claim = claim_from_text(statement, declared(statement, ON_TORUS))
     assert exact_difference(claim, build_env(claim.assignments()[0])) is None
-    assert compare(claim) == (None, None)
-    assert attempt(claim, Budget(30)) is None
+    result = proved(statement, declared(statement, ON_TORUS))
+    assert result.derivation.certificate["peel"] == 1
+    assert result.derivation.statement == statement
 
 
 INDICATOR_BOX = [({"o": 1}, {"n": 1, "o": 1, "1": -1})]  # 𝟙[o..n + o − 1] on Z
@@ -2419,11 +2422,13 @@ def test_equal_sums_have_equal_canonical_forms(pair: tuple[Monomial, Monomial]) 
 
 # A term on Z_n^d with more sums than its factors' indices span (Σ_{i,j,k} f(k)·g(i + j)·
 # ω^(−x·i − j·k)): re-indexed so that a variable is left in the phase alone, orthogonality
-# sums it out, and the forms decide.  The true twins still have no certificate (it takes
-# orthogonality before the re-indexings only), so they are handed over, never "no identity".
+# sums it out, and the forms decide.  The certificate of the true twins takes the map built
+# so far as a step before the orthogonality.
 FREED_FALSE = [
     "idft(circcorr(idft(f), g)) == idft(idft(dft(idft(f)) * dft(g)))",  # circcorr for circconv
     "dft(circconv(shift(dft(g), 1, 0), g)) == dft(shift(circconv(dft(g), g), 0, 1))",
+    "idft(circconv(idft(f), g)) == idft(idft(dft(idft(conj(f))) * dft(g)))",  # conj added
+    "dft(circconv(shift(dft(g), 1, 0), g)) == dft(shift(circconv(dft(g), g), -1, 0))",  # sign
 ]
 FREED_TRUE = [
     "idft(circconv(idft(f), g)) == idft(idft(dft(idft(f)) * dft(g)))",
@@ -2441,10 +2446,41 @@ def test_sums_beyond_the_factors_span_are_freed_for_orthogonality(statement: str
 
 
 @pytest.mark.parametrize("statement", FREED_TRUE)
-def test_true_twins_of_the_freed_sums_are_not_called_no_identity(statement: str) -> None:
+def test_true_twins_of_the_freed_sums_are_proved_with_a_map_before_orthogonality(
+        statement: str) -> None:
     claim = claim_from_text(statement, declared(statement, ON_TORUS))
     assert exact_difference(claim, build_env(claim.assignments()[0])) is None
-    assert compare(claim)[1] is None
+    derivation = derive(claim)
+    assert derivation is not None and derivation.check(claim)
+    steps = [[s[0] for s in term["steps"]] for side in derivation.certificate["sides"]
+             for term in side["terms"]]
+    assert any("orth" in kinds[kinds.index("map"):] for kinds in steps if "map" in kinds), steps
+    proved(statement, declared(statement, ON_TORUS))
+
+
+# Torus laws with a transpose inside a circular operation: ops computes them only for
+# n×⋯×n signals, which the checker's one period for all axes ("square") covers.
+SQUARE_TRUE = [
+    "dft(circconv(conj(f), transpose(f))) == dft(circconv(transpose(f), conj(f)))",
+    "idft(circcorr(transpose(f), conj(f))) == idft(idft(conj(dft(conj(transpose(f)))) * dft(conj(f))))",
+    "circconv(g, transpose(dft(g))) * dft(f) == idft(dft(g) * dft(transpose(dft(g)))) * dft(f)",
+]
+
+
+@pytest.mark.parametrize("statement", SQUARE_TRUE)
+def test_square_torus_laws_are_proved_for_square_signals_and_rechecked_there(statement: str) -> None:
+    result = proved(statement, declared(statement, ON_TORUS))
+    assert result.derivation.certificate.get("square") is True
+    assert "n×⋯×n" in result.detail
+    rechecked = [shape for sizes in result.derivation.rechecked for shape in sizes.values()]
+    assert len(rechecked) >= 2 and all(len(set(shape)) == 1 for shape in rechecked), rechecked
+
+
+def test_a_square_law_declared_on_a_non_square_torus_is_not_proved() -> None:
+    statement = "dft(circconv(conj(f), transpose(f))) == dft(circconv(transpose(f), conj(f)))"
+    claim = claim_from_text(statement, {"f": {"shape": "3x4", "origin": [0, 0], "real": False}})
+    derivation = derive(claim)
+    assert derivation is None or "square" not in derivation.certificate
     assert not_proved(attempt(claim, Budget(30)))
 
 
@@ -2464,3 +2500,9 @@ def test_a_shift_of_both_sides_keeps_a_proof(statement: str) -> None:
                                         "g": {"shape": "4x4", "real": False}}, tiers=["general"])
     result = attempt(claim, Budget(30))
     assert result is not None and result.verdict is Verdict.PROVED
+
+
+def test_a_torus_law_for_every_shape_keeps_a_period_per_axis() -> None:
+    statement = "dft(transpose(dft(f))) == transpose(dft(dft(f)))"
+    result = proved(statement, declared(statement, ON_TORUS))
+    assert "square" not in result.derivation.certificate

@@ -35,31 +35,35 @@ Shared by every verdict:
 
 PROVED (:func:`symconv.prove.general.attempt`, 32), given only when all of these pass:
 
-1. the independent checker :mod:`symconv.prove.checker` (612), which imports only
+1. the independent checker :mod:`symconv.prove.checker` (664), which imports only
    the parser and takes nothing from the prover but the certificate's witnesses: it reads
    the claim's statement and declared signals (shape, origin, realness, fixed entries, as
    plain data from :func:`symconv.prove.derivation.declared_signals` and
    :meth:`~symconv.prove.derivation.Derivation.check`, 14 lines), expands both
    sides into flat sums of its own, applies the re-indexing maps (each checked to be a
    bijection by composing it with its inverse), orthogonality and collapse steps, and
-   compares the collected terms.  It checks the operands' dimensions itself (as
-   :mod:`symconv.lang.check` does for a claim).  Its expansion (``_Expander.call``) is a
-   second statement of what each operation means, on Z^d or Z_n^d; only the backstop below
-   ties it to ops;
+   compares the collected terms, after stripping the common outer bijections the
+   certificate names (``"peel"``: minus, flip, transpose, shift, conj with the same integer
+   arguments on both sides, so equal inner sides give equal sides).  It checks the
+   operands' dimensions itself (as :mod:`symconv.lang.check` does for a claim).  Its
+   expansion (``_Expander.call``) is a second statement of what each operation means, on
+   Z^d or Z_n^d; only the backstop below ties it to ops;
 2. the model, verified by the checker itself: Z_n^d only for a circular statement whose
    signals have, at every declared size, one shape n, with every circular operation taking
    period n from its argument's box (a period written out must be n), every pointwise
    product on one box of shape n and each signal side on [0, n)^d (boxes by the checker's
    own copy of ops' box rules, ``_Expander.box``); the padded model Z_N^d by the same rules
-   with N the zeropad length.
+   with N the zeropad length; one period n for all axes (``"square"``: a transpose keeps
+   the periods) only when every declared shape of every signal is n×⋯×n.
    The prover decides the same beforehand from ops itself
    (:func:`~symconv.prove.recheck.periods_fit`), which the verdict does not rely on;
 3. the backstop :func:`~symconv.prove.recheck.backstop` (20): the exact tier's
    comparison at every declared size (symbolic up to 64 entries, random integers
    beyond);
-4. :func:`~symconv.prove.recheck.recheck_statement` (12, with ``recheck_assignments``,
-   26, and ``sides_differ``, 10): the same exact comparison of the statement's sides at
-   two small sizes that are not declared ones, on Z_n^d also a period-5 size
+4. :func:`~symconv.prove.recheck.recheck_statement` (13, with ``recheck_assignments``,
+   28, and ``sides_differ``, 10): the same exact comparison of the statement's sides at
+   two small sizes that are not declared ones, on Z_n^d also a period-5 size (n×⋯×n ones
+   for a ``"square"`` proof)
    (:func:`~symconv.prove.recheck.recheck_modes`, 39, for modes: sizes within the proof's
    scope).  The prover's normal form is not
    evaluated here (the checker computes its own); the tests evaluate it against ops
@@ -78,8 +82,8 @@ PROBABLE: :mod:`symconv.prove.random` (750: sizes, seeds, the degree and height 
 behind the error probability, with :func:`symconv.prove.evaluate.degree`, 15) and
 :mod:`symconv.prove.modular` (571: NTT convolutions and Z[ζ_L] → F_p).
 
-In all, 7,348 lines: shared by every verdict 3,526 (the core 2,551, the parser and
-SignalSpec 750, the tiers' decision and the cache 225), PROVED 765 (the checker 612),
+In all, 7,403 lines: shared by every verdict 3,526 (the core 2,551, the parser and
+SignalSpec 750, the tiers' decision and the cache 225), PROVED 820 (the checker 664),
 VERIFIED 1,736 (packed 1,309), PROBABLE 1,321.  Most of it is the exact arithmetic and
 the packed engine that VERIFIED needs anyway; the general tier's prover (general, rules,
 sums, certificate and the derivation records, without the kernel's parts of general and

@@ -39,14 +39,16 @@ def _simultaneous(index: Index, mapping: Mapping[str, Index]) -> Index:
     return result
 
 
-def certificate_side(steps: list[Step], ndims: Mapping[str, int], node: Node) -> dict[str, Any]:
+def certificate_side(steps: list[Step], ndims: Mapping[str, int], node: Node,
+                     square: bool = False) -> dict[str, Any]:
     """For each term of the side's flat form, the re-indexing it underwent, composed into one
     map (old variables in terms of the final ones) with its inverse.
 
     The checker names the n-th summation variable it creates ``v{n}``; the unfold records
     which of its own variables that is, axis by axis (:func:`unfold_correspondence`).
     ``ndims`` and ``node`` (the signals' axes, the side as written) are what the unfold
-    read already, through ``steps``.
+    read already, through ``steps``.  ``square``: the checker's Z_n^d of one period for all
+    axes, which names the variables by position (a transpose keeps the periods).
     """
     flat = next((s.after for s in steps if s.rule == "linearity"), None)
     if flat is None:
@@ -56,31 +58,63 @@ def certificate_side(steps: list[Step], ndims: Mapping[str, int], node: Node) ->
     assert isinstance(side, DslSide)
     if not side.torus:
         return _certificate_plane(steps, flat, unfold_correspondence(side), side.ndim)
-    return _certificate_torus(steps, flat, unfold_correspondence(side), side_frame(side))
+    return _certificate_torus(steps, flat, unfold_correspondence(side), side_frame(side), square)
 
 
 def _certificate_torus(steps: list[Step], flat: LinearForm,
                        correspondence: Mapping[str, list[tuple[int, str]]],
-                       frame: tuple[int, ...]) -> dict[str, Any]:
+                       frame: tuple[int, ...], square: bool) -> dict[str, Any]:
     """:func:`certificate_side` on Z_n^d.  The checker names each axis of a variable by its
     period: axis b of every variable of the side is periodic in n_frame[b] (``frame``, see
     :func:`~symconv.prove.rules.side_frame`), and a variable o of the unfold is, axis by
-    axis, ±(a variable of the checker's expansion) (``correspondence``)."""
+    axis, ±(a variable of the checker's expansion) (``correspondence``).  With one period for
+    all axes (``square``) every variable, the free point's too, is named by position, the same
+    on both sides whatever their frames."""
+    frame = tuple(range(len(frame))) if square else frame
     forward = [{v: Index.var(v) for v in mono.variables} for mono in flat.monomials]
     inverse = [{v: Index.var(v) for v in mono.variables} for mono in flat.monomials]
-    # orthogonality and collapse come first in a term, on the variables as unfolded
-    summed: list[list[list[str]]] = [[] for _ in flat.monomials]
+    # per term, each variable of the checker's term as ±(a current variable), axis by axis
+    named = [dict(correspondence) for _ in flat.monomials]
+    done: list[list[list[Any]]] = [[] for _ in flat.monomials]
+
+    def spelled(index: Index, b: int, m: int, unfolded: bool) -> Affine:
+        """Axis b of ``index``: the free point and the current variables by their period,
+        the variables as the checker has them (``unfolded``) as ±(the checker's)."""
+        form: Affine = {}
+        for v, c in index.coeffs:
+            sign, name = named[m][v][b] if unfolded and v != FREE_VARIABLE \
+                else (1, f"{v}.{frame[b]}")
+            form[name] = form.get(name, 0) + sign * c
+        if index.const and index.const[b]:
+            form["1"] = index.const[b]
+        return {v: c for v, c in form.items() if c}
+
+    def flush(m: int, last: bool) -> None:
+        """The re-indexing so far as a map step (the last one also renames the checker's
+        variables to the current ones, which both sides must share); the checker's
+        variables are then the current ones, by their period."""
+        if forward[m] and (last or any(e != Index.var(v) for v, e in forward[m].items())):
+            old = {named[m][o][b][1]: {v: named[m][o][b][0] * c
+                                       for v, c in spelled(e, b, m, False).items()}
+                   for o, e in forward[m].items() for b in range(len(frame))}
+            new = {f"{v}.{frame[b]}": spelled(e, b, m, True) for v, e in inverse[m].items()
+                   for b in range(len(frame))}
+            done[m].append(["map", old, new])
+            named[m] = {v: [(1, f"{v}.{frame[b]}") for b in range(len(frame))]
+                        for v in inverse[m]}
+            forward[m] = {v: Index.var(v) for v in inverse[m]}
+            inverse[m] = dict(forward[m])
+
     for step in steps:
         if step.rule not in ("reindex", "rename", "orthogonality", "collapse"):
             continue
         m = step.params["monomial"]
         if step.rule in ("orthogonality", "collapse"):
             var = step.params["var"]
-            if any(e != Index.var(v) for v, e in forward[m].items()):
-                raise RuleError("orthogonality after a re-indexing")
+            flush(m, False)  # the checker sums out its own variables: the map built so far comes first
             kind = "orth" if step.rule == "orthogonality" else "collapse"
-            summed[m] += [[kind, name] for _, name in correspondence[var]]
-            del forward[m][var], inverse[m][var]
+            done[m] += [[kind, name] for _, name in named[m][var]]
+            del forward[m][var], inverse[m][var], named[m][var]
             continue
         if step.rule == "rename":
             mapping = step.params["mapping"]
@@ -94,27 +128,9 @@ def _certificate_torus(steps: list[Step], flat: LinearForm,
         new_image = _simultaneous(image, inverse[m])
         inverse[m] = {v: e for v, e in inverse[m].items() if v != var}
         inverse[m][new_var] = new_image
-
-    def spelled(index: Index, b: int, unfolded: bool) -> Affine:
-        """Axis b of ``index``: the free point and the current variables by their period,
-        the variables as unfolded (``unfolded``) as ±(the checker's)."""
-        form: Affine = {}
-        for v, c in index.coeffs:
-            sign, name = correspondence[v][b] if unfolded and v != FREE_VARIABLE \
-                else (1, f"{v}.{frame[b]}")
-            form[name] = form.get(name, 0) + sign * c
-        if index.const and index.const[b]:
-            form["1"] = index.const[b]
-        return {v: c for v, c in form.items() if c}
-
-    terms = []
-    for fwd, inv, first in zip(forward, inverse, summed, strict=True):
-        old = {correspondence[o][b][1]: {v: correspondence[o][b][0] * c
-                                         for v, c in spelled(e, b, False).items()}
-               for o, e in fwd.items() for b in range(len(frame))}
-        new = {f"{v}.{frame[b]}": spelled(e, b, True) for v, e in inv.items()
-               for b in range(len(frame))}
-        terms.append({"steps": first + ([["map", old, new]] if old else [])})
+    for m in range(len(flat.monomials)):
+        flush(m, True)
+    terms = [{"steps": steps_m} for steps_m in done]
     return {"terms": terms}
 
 

@@ -15,7 +15,8 @@ every term, in the order of that expansion, steps that are equalities (:func:`_r
   the free point and keeps the indicator;
 - ``["divide"]``, ``["divide", a]`` (Z^d): indicators (of axis a) divided by their coefficients' gcd.
 
-Both sides must then collect to the same terms.  The model the certificate names is verified
+Both sides must then collect to the same terms, after ``"peel": k`` strips k common outer
+functions of a signal from them (:func:`_peel`).  The model the certificate names is verified
 from the declared signals to be what :mod:`symconv.core.ops` computes:
 
 - ``"Z^d"``: finite supports.  ``"literals"`` names signals read with the claim's entries,
@@ -25,7 +26,9 @@ from the declared signals to be what :mod:`symconv.core.ops` computes:
 - ``"Z_n^d"``: signals read modulo the common shape n.  For every n and origin (symbolic boxes,
   so at the declared sizes): the statement is circular, all signals have one shape, each circular
   operation and size is of a signal on a box of shape n, each pointwise product is of signals on
-  one box, and each signal side lies on [0, n)^d (:meth:`_Expander.box`).
+  one box, and each signal side lies on [0, n)^d (:meth:`_Expander.box`).  ``"square"``: one
+  period n for all axes (a transpose keeps the periods; one phase, one power of n), only for
+  signals n×⋯×n at every declared size.
 - ``"padded"``: Z_N^d, N the common zeropad length: zeropad(a, N) is a, conv and corr are
   circular; the same conditions with N, and no zeropad shorter than its signal.
 """
@@ -158,28 +161,29 @@ def _nonneg(f: Aff) -> bool:
     return all(c >= 0 and v.startswith("n:") for v, c in f.items() if v != "1") and sum(f.values()) >= 0
 
 
-def _size(node: Node, ndims: Mapping[str, int], torus: bool = False) -> Aff:
+def _size(node: Node, ndims: Mapping[str, int], torus: bool = False, square: bool = False) -> Aff:
     """A length (integers, len/size of named signals, + − and integer multiples) in the size
-    symbols of declared_boxes (``torus``: one size n for all signals)."""
+    symbols of declared_boxes (``torus``: one size n for all signals, ``square``: for all axes)."""
     if dsl.integer_value(node) is not None:
         return _const(dsl.integer_value(node) or 0)
     if isinstance(node, Call) and node.func in ("len", "size") and isinstance(node.args[0], Name):
         axis = dsl.integer_value(node.args[1]) if node.func == "size" else 0
         _need(axis is not None and 0 <= axis < ndims[node.args[0].id], "a size axis that does not exist")
-        return {f"n:{'torus' if torus else node.args[0].id}.{axis}": 1}
+        return {f"n:{'torus' if torus else node.args[0].id}.{0 if square else axis}": 1}
     if isinstance(node, BinOp) and node.op in "+-":
-        left, right = (_size(side, ndims, torus) for side in (node.left, node.right))
+        left, right = (_size(side, ndims, torus, square) for side in (node.left, node.right))
         return _add(left, right, 1 if node.op == "+" else -1)
     if isinstance(node, BinOp) and node.op == "*" and dsl.integer_value(node.left) is not None:
-        return _add({}, _size(node.right, ndims, torus), dsl.integer_value(node.left) or 0)
+        return _add({}, _size(node.right, ndims, torus, square), dsl.integer_value(node.left) or 0)
     raise CertificateError("a length outside the checked fragment")
 
 
 def declared_boxes(signals: Mapping[str, Sequence[Declared]], tied: bool, torus: bool = False,
-                   read: Sequence[str] = ()) -> dict[str, Box]:
+                   read: Sequence[str] = (), square: bool = False) -> dict[str, Box]:
     """Per signal and axis the declared origin (else a symbol o) and a size symbol n, shared
     (``tied``) by signals of one identical declaration (one spec: equal at every declared size).
-    ``torus``: one size n for all signals, so centred origins (a function of n) are one symbol.
+    ``torus``: one size n for all signals, so centred origins (a function of n) are one symbol;
+    ``square``: one for all axes too.
     A signal ``read`` with its entries has its one spec's box."""
     first: dict[Any, str] = {}
     boxes = {}
@@ -191,7 +195,8 @@ def declared_boxes(signals: Mapping[str, Sequence[Declared]], tied: bool, torus:
         o, n = ("" if origin is None else name, "torus") if torus else (rep, rep)
         los = [_const(origin[a]) if isinstance(origin, tuple) else {f"o:{o}.{a}": 1}
                for a in range(len(key[0]))]
-        boxes[name] = [(lo, _add(lo, {f"n:{n}.{a}": 1, "1": -1})) for a, lo in enumerate(los)]
+        boxes[name] = [(lo, _add(lo, {f"n:{n}.{0 if square else a}": 1, "1": -1}))
+                       for a, lo in enumerate(los)]
         if name in read:
             boxes[name] = [(_const(o), _const(o + k - 1)) for o, k in zip(key[1], key[0], strict=True)]
     return boxes
@@ -206,6 +211,7 @@ class _Expander:
     padded: bool = False  # Z_N^d: zeropad(a, N) is a, conv and corr are circular
     literals: Mapping[str, Mapping[tuple[int, ...], Fraction]] = field(default_factory=dict)
     period: list[Aff] | None = None  # the box conditions of Z_n^d (n) or Z_N^d (N)
+    square: bool = False  # Z_n^d with one period n for all axes
     count: int = 0
     extension: str = ""  # inside a crop's image: the boundary that extends each signal
 
@@ -258,7 +264,7 @@ class _Expander:
             return [(lo, _add(lo, _add(n, _const(-1)))) for (lo, _), n in zip(inner[0], period, strict=True)]
         if f in CIRCULAR and period:  # periods given, if any, are the model's
             own = self.periods(node.args[0]) or []
-            given = [_size(a, self.ndims, not self.padded) for a in node.args[len(inner):]]
+            given = [_size(a, self.ndims, not self.padded, self.square) for a in node.args[len(inner):]]
             _need(given in ([], own) and all(_shape(b) == own for b in inner),
                   f"{f} does not take the period of the model")
             return [({}, _add(n, _const(-1))) for n in own]
@@ -485,7 +491,7 @@ def _divide(t: Term, axis: int | None = None) -> Term:
 
 
 def _orthogonality(t: Term, k: str) -> Term:
-    a = _axis(k)
+    a = _axis(k) if len(t.phase) > 1 else 0  # one period (square): one phase
     _need(k in t.vars and all(k != v for at in t.atoms for ax in at[2] for v, _ in ax) and all(
         k not in d for _, d in t.deltas) and all(key.split("*").count(k) <= 1 for key in t.phase[a]),
         f"{k} is not a summation variable free of the atoms, linear in the phase")
@@ -508,18 +514,28 @@ def _collapse(t: Term, v: str, torus: bool, point: bool) -> Term:
     raise CertificateError(f"no indicator fixes {v}")
 
 
-def _run(t: Term, steps: Any, torus: bool) -> Term:
+def _one_period(t: Term) -> Term:
+    """On Z_n^d with one period n for all axes ("square"): ω_a = ω and n_a = n, so one phase,
+    one power of n, and every indicator modulo n."""
+    phase: Aff = {}
+    for p in t.phase:
+        phase = _add(phase, p)
+    return replace(t, npow=(sum(t.npow),), phase=[phase], deltas=[(0, d) for _, d in t.deltas])
+
+
+def _run(t: Term, steps: Any, torus: bool, square: bool = False) -> Term:
+    periods = torus and not square  # a period per axis: maps and collapses keep each axis apart
     for step in steps if isinstance(steps, list) else [steps]:
         kind = step[0] if isinstance(step, list) and step else None
         if kind == "map" and len(step) == 3 and all(isinstance(s, dict) for s in step[1:]):
             forward, inverse = ({v: _aff(a) for v, a in s.items()} for s in step[1:])
-            t = _apply_map(t, forward, inverse, torus)
+            t = _apply_map(t, forward, inverse, periods)
         elif kind == "divide" and len(step) in (1, 2) and all(type(a) is int for a in step[1:]) and not torus:
             t = _divide(t, *step[1:])
         elif kind in ("collapse", "orth" if torus else "point") and len(step) == 2 and \
                 isinstance(step[1], str):
             t = _orthogonality(t, step[1]) if kind == "orth" else \
-                _collapse(t, step[1], torus, kind == "point")
+                _collapse(t, step[1], periods, kind == "point")
         else:
             raise CertificateError(f"unknown or malformed step {step!r}")
     return t
@@ -553,7 +569,7 @@ def check(statement: dsl.Statement, signals: Mapping[str, Sequence[Declared]],
 
 
 def torus_fits(statement: dsl.Statement, signals: Mapping[str, Sequence[Declared]],
-               padded: list[Aff] | None = None, read: Sequence[str] = ()) -> None:
+               padded: list[Aff] | None = None, read: Sequence[str] = (), square: bool = False) -> None:
     """Z_n^d (or Z_N^d, N the zeropad length ``padded``) is what ops computes for every size and
     origin, so at the declared ones (a centred box moves with n: shift(f, 1) of a centred f lies
     on [0, n) for n = 2, 3 only), or CertificateError (module docstring)."""
@@ -564,9 +580,10 @@ def torus_fits(statement: dsl.Statement, signals: Mapping[str, Sequence[Declared
               "Z_n^d for a statement without a circular operation")
         _need(all(len({s.shape for s in specs}) == 1 for specs in itertools.product(*signals.values())),
               "Z_n^d for signals of different shapes")
-        period = [{f"n:torus.{a}": 1} for a in range(max(ndims.values(), default=0))]
-    boxes = declared_boxes(signals, False, torus=padded is None, read=read)
-    expander = _Expander(ndims, frozenset(), boxes=boxes, period=period, padded=padded is not None)
+        period = [{f"n:torus.{0 if square else a}": 1} for a in range(max(ndims.values(), default=0))]
+    boxes = declared_boxes(signals, False, torus=padded is None, read=read, square=square)
+    expander = _Expander(ndims, frozenset(), boxes=boxes, period=period, padded=padded is not None,
+                         square=square)
     for side in (statement.left, statement.right):
         box = expander.box(side)
         _need(not box or all(_nonneg(lo) and _nonneg(_add(_add(n, hi, -1), _const(-1)))
@@ -574,9 +591,37 @@ def torus_fits(statement: dsl.Statement, signals: Mapping[str, Sequence[Declared
               "a side that is not on [0, n)^d")
 
 
+PEELABLE = frozenset({"flip", "transpose", "shift", "conj"})  # with integer arguments: functions of a signal
+
+
+def _peel(statement: dsl.Statement, k: Any, ndims: Mapping[str, int]) -> dsl.Statement:
+    """A == B for op(A) == op(B), ``k`` times: op the same function of a signal on both sides
+    (minus, or one of PEELABLE with the same integer arguments, as many as it needs), so equal
+    A and B give equal sides."""
+    _need(type(k) is int and k >= 0, "a peel that is not a count")
+    left, right = statement.left, statement.right
+    expander = _Expander(ndims, frozenset())
+    for _ in range(k):
+        if isinstance(left, Neg) and isinstance(right, Neg):
+            left, right = left.operand, right.operand
+            continue
+        _need(isinstance(left, Call) and isinstance(right, Call) and left.func == right.func
+              and left.func in PEELABLE and left.args[1:] == right.args[1:] and left.kwargs == right.kwargs
+              and all(key == "axis" for key, _ in left.kwargs),
+              "the sides are not the same function of a signal around the peeled ones")
+        assert isinstance(left, Call) and isinstance(right, Call)
+        ints, point = expander.ints(left), [dict[str, int]() for _ in expander.axes(left)]
+        # of a signal, with the integers it takes: a flip's axes and a shift's offsets exist
+        _need(REINDEX[left.func][0](point, ints) if left.func in REINDEX else not ints,
+              f"{left.func} with arguments it does not take")
+        left, right = left.args[0], right.args[0]
+    return replace(statement, left=left, right=right)
+
+
 def _check(statement: dsl.Statement, signals: Mapping[str, Sequence[Declared]],
            certificate: Mapping[str, Any]) -> None:
     ndims = {name: len(specs[0].shape) for name, specs in signals.items()}
+    statement = _peel(statement, certificate.get("peel", 0), ndims)
     _need(statement.op == "==" and all(len(s.shape) == len(s.origin) == ndims[name] and all(
         len(c) == ndims[name] for c in s.entries or ()) for name, specs in signals.items() for s in specs),
         "a statement other than ==, or a signal declared with different axes")
@@ -590,23 +635,30 @@ def _check(statement: dsl.Statement, signals: Mapping[str, Sequence[Declared]],
     _need(isinstance(read, list) and not (read and torus and not padded) and all(
         len(signals[n]) == 1 and signals[n][0].entries is not None for n in read),
         "the certificate reads entries the claim does not give")
+    # one period for all axes only where every declared shape of every signal is n×⋯×n
+    square = certificate.get("square") is True
+    _need(not square or (torus and not padded and all(len(set(s.shape)) == 1 for specs in signals.values()
+                                                      for s in specs)),
+          "a square model for signals that are not n×⋯×n at every declared size")
     pads = [n for n in dsl.walk(statement) if isinstance(n, Call) and n.func == "zeropad"]
     if padded:
         _need(pads, "a padded model without a zeropad")
         torus_fits(statement, signals, [_size(a, ndims) for a in pads[0].args[1:]], read)
     elif torus:
-        torus_fits(statement, signals)
+        torus_fits(statement, signals, square=square)
     boxes = declared_boxes(signals, certificate.get("tied") is True, read=read)
     literals = {n: signals[n][0].entries or {} for n in read}
     forms = []
     for node, side in zip((statement.left, statement.right), sides, strict=True):
-        expander = _Expander(ndims, real, d if torus else None, boxes, padded, literals)
+        expander = _Expander(ndims, real, d if torus else None, boxes, padded, literals, square=square)
         labels = expander.labels(node)  # axis a of the point is periodic in n_labels[a]; [] a number
-        _need(labels == expander.labels(statement.left), "sides of different dimensions or periods")
-        point = [{f"x.{a}": 1} for a in labels] if labels else None
+        _need(labels == expander.labels(statement.left) or (square and len(labels) == len(
+            expander.labels(statement.left))), "sides of different dimensions or periods")
+        point = [{f"x.{a if square else label}": 1} for a, label in enumerate(labels)] if labels else None
         terms = expander.expand(node, point)
+        terms = [_one_period(t) for t in terms] if square else terms
         steps = side["terms"]
         _need(isinstance(steps, list) and len(steps) == len(terms), f"the side has {len(terms)} terms")
-        forms.append(normal_form([_run(t, s.get("steps") if isinstance(s, dict) else None, torus)
+        forms.append(normal_form([_run(t, s.get("steps") if isinstance(s, dict) else None, torus, square)
                                   for t, s in zip(terms, steps, strict=True)]))
     _need(forms[0] == forms[1], "the two sides have different normal forms")

@@ -148,8 +148,9 @@ from symconv.lang.dsl import (
 )
 from symconv.lang.dsl import names as names_in
 from symconv.lang.operations import Definition, Ints
+from symconv.prove import checker
 from symconv.prove.certificate import certificate_side
-from symconv.prove.derivation import Derivation, Step, _rename_note
+from symconv.prove.derivation import Derivation, Step, _rename_note, declared_signals
 from symconv.prove.recheck import (
     RecheckError,
     _as_polynomial,
@@ -877,14 +878,17 @@ def _peeled_compare(claim: Claim, statement: Statement,
     on [0, n)^d lies on (−n, 0]^d) but are one bijection of Z^d around sides that are
     (``flip(dft(dft(f))) == flip(numel(f) * f)``): the two forms of the inner statement when
     they differ (the statement is then no identity either: the exact tier refutes it, and
-    ``not_an_identity`` shows those inner forms), else (None, None).  A derivation of the
-    inner statement is no certificate of this one, which the checker reads (a common
-    bijection peeled is not one of its steps), so nothing is proved here."""
+    ``not_an_identity`` shows those inner forms), else the inner derivation, its certificate
+    with one more common bijection peeled (``"peel"``, which the checker strips itself)."""
     inner = _peeled(statement)
     if inner is None:
         return None, None
     derivation, forms = _compare(dataclasses.replace(claim, statement=inner), literals)
-    return (None, forms) if derivation is None else (None, None)
+    if derivation is None:
+        return None, forms
+    peel = derivation.certificate.get("peel", 0) + 1
+    return dataclasses.replace(derivation, statement=statement.text,
+                               certificate={**derivation.certificate, "peel": peel}), None
 
 
 def _literal_entries(claim: Claim) -> dict[str, tuple[tuple[tuple[int, ...], Fraction], ...]]:
@@ -969,6 +973,10 @@ def _compare(claim: Claim, literals: Mapping[str, tuple[tuple[tuple[int, ...], F
                                 "sides": [certificate_side(left, ndims, statement.left),
                                           certificate_side(right, ndims, statement.right)],
                                 "normal_form": left_form.text()}
+        if torus and _needs_one_period(claim, cert):
+            cert["sides"] = [certificate_side(left, ndims, statement.left, square=True),
+                             certificate_side(right, ndims, statement.right, square=True)]
+            cert["square"] = True
     except RuleError:
         return None, None
     if entries:
@@ -977,11 +985,25 @@ def _compare(claim: Claim, literals: Mapping[str, tuple[tuple[tuple[int, ...], F
     if not modes:
         return Derivation(statement.text, left, right, left_form, torus, certificate=cert,
                           ndims=ndims, real=real, literals=concrete,
-                          scope=fixed_axes_scope(statement, torus)), None
+                          scope=fixed_axes_scope(statement, torus, "square" in cert)), None
     cert["tied"] = tied
     return Derivation(statement.text, left, right, left_form, torus, certificate=cert,
                       ndims=ndims, real=real, declared=declared, literals=concrete,
                       scope=modes_scope(statement, declared, tied)), None
+
+
+def _needs_one_period(claim: Claim, cert: Mapping[str, Any]) -> bool:
+    """Whether a derivation on Z_n^d needs one period for all axes: its signals are n×⋯×n at
+    every declared size (a transpose then keeps the periods) and the checker, which gives each
+    axis its own period, rejects the certificate.  PROVED then holds for n×⋯×n signals only."""
+    if claim.statement is None or not all(len(set(spec.shape)) == 1 and len(spec.shape) > 1
+                                          for specs in claim.signals.values() for spec in specs):
+        return False
+    try:
+        checker.check(claim.statement, declared_signals(claim), cert)
+    except checker.CertificateError:
+        return True
+    return False
 
 
 def _tie_passes(declared: Mapping[str, Any]) -> tuple[bool, ...]:
@@ -1417,11 +1439,12 @@ def _operation_ndim(func: str) -> int | None:
     return op.ndim or getattr(meaning, "ndim", None)
 
 
-def fixed_axes_scope(statement: Statement, torus: bool) -> str:
+def fixed_axes_scope(statement: Statement, torus: bool, square: bool = False) -> str:
     """The scope when the statement itself fixes the number of axes d:
     one integer per axis (shift's offsets, factors, zeropad sizes, periods) or an operation
     of one dimension (transpose, trace).  ``shift(f, 1, 1)`` means nothing in 3D, so the law is
-    one of Z^2 (Z_n^2), not of every d.  "" when d is free."""
+    one of Z^2 (Z_n^2), not of every d.  "" when d is free, unless ``square`` (one period n
+    on every axis: signals of shape n×⋯×n only)."""
     ndims = set()
     for call in (c for side in (statement.left, statement.right) for c in walk(side)
                  if isinstance(c, Call)):
@@ -1431,10 +1454,11 @@ def fixed_axes_scope(statement: Statement, torus: bool) -> str:
         per_axis = len(call.args) - op.signals
         if op.ints in (Ints.OFFSETS, Ints.SIZES, Ints.PERIOD, Ints.FACTORS) and per_axis:
             ndims.add(per_axis)
-    if len(ndims) != 1:
-        return ""  # d is free (or the statement has no value: the checker decides that)
+    if len(ndims) != 1:  # d is free (or the statement has no value: the checker decides that)
+        return "for all n and d: signals of shape n×⋯×n, read modulo n" if square else ""
     (d,) = ndims
-    what = "for all n (signals of shape n, read modulo n)" if torus else "for all sizes"
+    what = "for all n (signals of shape n×⋯×n, read modulo n)" if square \
+        else "for all n (signals of shape n, read modulo n)" if torus else "for all sizes"
     group = f"Z_n^{d}" if torus else f"Z^{d}"
     return f"{what}, on {group} (the statement fixes the number of axes)"
 

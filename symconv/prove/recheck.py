@@ -172,10 +172,12 @@ class RecheckError(SymconvError):
     """A derivation disagrees with the exact evaluation at a concrete size (a bug)."""
 
 
-def recheck_assignments(claim: Claim, torus: bool = False) -> list[dict[str, SignalSpec]]:
+def recheck_assignments(claim: Claim, torus: bool = False,
+                        square: bool = False) -> list[dict[str, SignalSpec]]:
     """:data:`RECHECK_SIZES` small assignments that are not declared ones: every symbolic
     signal 1 to 3 samples per axis (with ``torus``, all signals of one shape n = 2, 3, 4,
-    then the :data:`RECHECK_TORUS_GUARD`).  When every signal has fixed entries there is no
+    then the :data:`RECHECK_TORUS_GUARD`; ``square``, a proof for n×⋯×n signals only: the
+    first side of each on every axis).  When every signal has fixed entries there is no
     other size: the declared one."""
     declared = claim.assignments()
     base = declared[0]
@@ -184,7 +186,7 @@ def recheck_assignments(claim: Claim, torus: bool = False) -> list[dict[str, Sig
         assignment = {}
         for number, (name, spec) in enumerate(base.items()):
             if torus:
-                shape = tuple(sides[axis % len(sides)] for axis in range(len(spec.shape)))
+                shape = tuple(sides[0 if square else axis % len(sides)] for axis in range(len(spec.shape)))
             else:
                 shape = (sides[number % len(sides)],) * len(spec.shape)
             assignment[name] = spec.resized(shape)
@@ -192,8 +194,8 @@ def recheck_assignments(claim: Claim, torus: bool = False) -> list[dict[str, Sig
             assignments.append(assignment)
     chosen = assignments[:RECHECK_SIZES]
     if torus and chosen:
-        guard = {name: spec.resized(tuple(RECHECK_TORUS_GUARD[axis % len(RECHECK_TORUS_GUARD)]
-                                          for axis in range(len(spec.shape))))
+        guard = {name: spec.resized(tuple(RECHECK_TORUS_GUARD[0 if square else axis % len(
+                     RECHECK_TORUS_GUARD)] for axis in range(len(spec.shape))))
                  for name, spec in base.items()}
         if guard not in chosen and guard not in declared:
             chosen.append(guard)
@@ -207,7 +209,8 @@ def recheck_statement(claim: Claim, derivation: Derivation, budget: Budget) -> N
     size where they differ.  The sizes go to ``derivation.rechecked``."""
     from symconv.prove.counterexample import build_env, sizes_of
 
-    for assignment in recheck_assignments(claim, derivation.torus):
+    square = derivation.certificate.get("square") is True  # the checker's one period: n×⋯×n only
+    for assignment in recheck_assignments(claim, derivation.torus, square):
         budget.check()
         if sides_differ(claim, build_env(assignment)):
             raise RecheckError(f"the sides differ at sizes {sizes_of(assignment)}")
