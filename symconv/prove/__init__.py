@@ -20,7 +20,7 @@ verdict slow, missing or badly shown, never wrong.
 
 Shared by every verdict:
 
-- the statement parser :mod:`symconv.lang.dsl` (703) and what a declared signal is,
+- the statement parser :mod:`symconv.lang.dsl` (711) and what a declared signal is,
   :class:`symconv.lang.claims.SignalSpec` (45: shape, origin, real, literal, kernel);
 - the meaning of the operations, :mod:`symconv.core.ops` (679), on
   :mod:`symconv.core.signal` (573), with exact arithmetic in
@@ -78,8 +78,8 @@ PROBABLE: :mod:`symconv.prove.random` (750: sizes, seeds, the degree and height 
 behind the error probability, with :func:`symconv.prove.evaluate.degree`, 15) and
 :mod:`symconv.prove.modular` (571: NTT convolutions and Z[ζ_L] → F_p).
 
-In all, 7,344 lines: shared by every verdict 3,522 (the core 2,549, the parser and
-SignalSpec 748, the tiers' decision and the cache 225), PROVED 765 (the checker 612),
+In all, 7,352 lines: shared by every verdict 3,530 (the core 2,549, the parser and
+SignalSpec 756, the tiers' decision and the cache 225), PROVED 765 (the checker 612),
 VERIFIED 1,736 (packed 1,309), PROBABLE 1,321.  Most of it is the exact arithmetic and
 the packed engine that VERIFIED needs anyway; the general tier's prover (general, rules,
 sums, certificate and the derivation records, 4,091 lines without the kernel's parts of

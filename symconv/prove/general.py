@@ -189,6 +189,7 @@ from symconv.prove.rules import (
     on_padded_torus,
     on_torus,
     order,
+    shared_unfolds,
     unfold,
 )
 from symconv.prove.rules import at_point as at_point_rule
@@ -236,7 +237,8 @@ def shared_sides() -> Iterator[None]:
     dropped when the block ends: nothing outlives one claim's run)."""
     token = _SIDES_OF_THIS_RUN.set({})
     try:
-        yield
+        with shared_unfolds():
+            yield
     finally:
         _SIDES_OF_THIS_RUN.reset(token)
 
