@@ -1151,6 +1151,8 @@ def _padded_derivation(claim: Claim, statement: Statement, signal: bool, ndims: 
                        real: frozenset[str]) -> Derivation | None:
     """A derivation on Z_N^d, N the common zeropad length (a size expression), when both sides
     are functions on [0, N)^d equal to their reading mod N (see :func:`padded_period`)."""
+    if not any(isinstance(n, Call) and n.func == "zeropad" for n in walk(statement)):
+        return None  # no zeropad, no N (padded_period)
     ndim = max(ndims.values())
     declared = {name: tuple((s.shape, s.origin) for s in specs)
                 for name, specs in claim.signals.items() if all(s.is_symbolic for s in specs)}
