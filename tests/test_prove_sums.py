@@ -1,8 +1,11 @@
-"""Tests of symconv.prove.sums: the typeset forms of its terms."""
+"""Tests of symconv.prove.sums: the typeset forms of its terms, a renamed phase."""
 
 from __future__ import annotations
 
-from symconv.prove.sums import Atom, Index, _box_latex
+from hypothesis import given
+from hypothesis import strategies as st
+
+from symconv.prove.sums import Atom, Index, Phase, _box_latex
 
 
 def test_a_box_is_typeset_as_integer_intervals_with_indexed_symbols() -> None:
@@ -17,3 +20,31 @@ def test_a_box_is_typeset_as_integer_intervals_with_indexed_symbols() -> None:
 def test_an_indicator_atom_is_an_iverson_bracket() -> None:
     atom = Atom("𝟙[0..n_I1 − 1]", Index.var("x"))
     assert atom.latex() == r"\bigl[x \in [0 \,..\, n_{I,1} - 1]\bigr]"
+
+
+_NAMES = st.sampled_from(["x", "i", "j", "k"])
+_VECTORS = st.lists(st.integers(-3, 3), min_size=2, max_size=2).map(tuple)
+
+
+@st.composite
+def _phases(draw: st.DrawFn) -> Phase:
+    phase = Phase((), (), draw(_VECTORS))
+    for _ in range(draw(st.integers(0, 4))):
+        left = Index.var(draw(_NAMES), draw(st.integers(-3, 3)))
+        right = Index.var(draw(_NAMES)) if draw(st.booleans()) else Index.constant(draw(_VECTORS))
+        phase = phase * Phase.product(left, right)
+    return phase
+
+
+@given(_phases(), st.dictionaries(_NAMES, _NAMES))
+def test_a_renamed_phase_is_the_product_of_its_renamed_parts(phase: Phase,
+                                                             mapping: dict[str, str]) -> None:
+    # the definition: ω^(Σ c·u·v + Σ u·w) with each variable renamed, one factor at a time
+    # (a mapping that is not injective merges terms, which may cancel)
+    expected = Phase((), (), phase.constant)
+    for (u, v), c in phase.quadratic:
+        expected = expected * Phase.product(Index.var(mapping.get(u, u), c),
+                                            Index.var(mapping.get(v, v)))
+    for u, w in phase.linear:
+        expected = expected * Phase.product(Index.var(mapping.get(u, u)), Index.constant(w))
+    assert phase.rename(mapping) == expected

@@ -24,6 +24,7 @@ symconv.errors.ClaimFileError: column 1: attribute access is not allowed in a st
 from __future__ import annotations
 
 import ast
+import functools
 import keyword
 import re
 import unicodedata
@@ -199,6 +200,13 @@ def parse_statement(text: str) -> Statement:
     """
     if not isinstance(text, str):
         raise ClaimFileError(f"column 1: statement {text!r} is not a string")
+    return _parse_text(text)
+
+
+# A suite states one identity at many sizes and declarations: a statement is parsed once per
+# text (its nodes are frozen, so they may be shared; errors are raised again, never kept).
+@functools.lru_cache(maxsize=1024)
+def _parse_text(text: str) -> Statement:
     if len(text) > MAX_STATEMENT_LENGTH:
         raise InputLimitError(f"column {MAX_STATEMENT_LENGTH + 1}: the statement has {len(text)} "
                               f"characters; the limit is {MAX_STATEMENT_LENGTH}")

@@ -20,7 +20,7 @@ verdict slow, missing or badly shown, never wrong.
 
 Shared by every verdict:
 
-- the statement parser :mod:`symconv.lang.dsl` (705) and what a declared signal is,
+- the statement parser :mod:`symconv.lang.dsl` (713) and what a declared signal is,
   :class:`symconv.lang.claims.SignalSpec` (45: shape, origin, real, literal, kernel);
 - the meaning of the operations, :mod:`symconv.core.ops` (680), on
   :mod:`symconv.core.signal` (574), with exact arithmetic in
@@ -82,8 +82,8 @@ PROBABLE: :mod:`symconv.prove.random` (750: sizes, seeds, the degree and height 
 behind the error probability, with :func:`symconv.prove.evaluate.degree`, 15) and
 :mod:`symconv.prove.modular` (571: NTT convolutions and Z[ζ_L] → F_p).
 
-In all, 7,403 lines: shared by every verdict 3,526 (the core 2,551, the parser and
-SignalSpec 750, the tiers' decision and the cache 225), PROVED 820 (the checker 664),
+In all, 7,411 lines: shared by every verdict 3,534 (the core 2,551, the parser and
+SignalSpec 758, the tiers' decision and the cache 225), PROVED 820 (the checker 664),
 VERIFIED 1,736 (packed 1,309), PROBABLE 1,321.  Most of it is the exact arithmetic and
 the packed engine that VERIFIED needs anyway; the general tier's prover (general, rules,
 sums, certificate and the derivation records, without the kernel's parts of general and

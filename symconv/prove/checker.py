@@ -112,10 +112,10 @@ def _const(c: int) -> Aff:
 
 def _mul(p: Aff, q: Aff) -> Aff:
     out: Aff = {}
-    for a, c in p.items():
-        for b, d in q.items():
-            out = _add(out, {"*".join(sorted(v for v in f"{a}*{b}".split("*") if v != "1")) or "1": c * d})
-    return out
+    for (a, c), (b, d) in itertools.product(p.items(), q.items()):
+        key = "*".join(sorted(v for v in f"{a}*{b}".split("*") if v != "1")) or "1"
+        out[key] = out.get(key, 0) + c * d
+    return {v: c for v, c in out.items() if c}
 
 
 def _subst(p: Mapping[str, int], m: Mapping[str, Aff]) -> Aff:

@@ -20,7 +20,7 @@ from symconv.prove.rules import (
 from symconv.prove.sums import (
     Expression,
     LinearForm,
-    same_expression,
+    Term,
 )
 
 if TYPE_CHECKING:
@@ -269,20 +269,26 @@ def _without_detours(chain: list[Step]) -> list[Step]:
     """The chain with every stretch that returns to an expression already reached cut out
     (e.g. renaming i -> j on one side and j -> i on the other)."""
     kept: list[Step] = []
+    befores: list[Term | DslSide] = []  # each kept step's ``before``, spelled once (_spelled)
     for step in chain:
+        after = _spelled(step.after)
         # (never back to the statement itself: "X == X" keeps its two unfold steps)
-        back = next((k for k, s in enumerate(kept) if k > 0 and _linked(s.before, step.after)), None)
+        back = next((k for k in range(1, len(kept)) if befores[k] == after), None)
         if back is not None:
-            del kept[back:]
+            del kept[back:], befores[back:]
             continue
         kept.append(step)
+        befores.append(_spelled(step.before))
     return kept
 
 
 def _linked(a: Expression | DslSide, b: Expression | DslSide) -> bool:
-    if isinstance(a, DslSide) or isinstance(b, DslSide):
-        return a == b
-    return same_expression(a, b)
+    return _spelled(a) == _spelled(b)
+
+
+def _spelled(a: Expression | DslSide) -> Term | DslSide:
+    """What :func:`same_expression` compares: a flat form as its nested term (a side as is)."""
+    return a.as_term() if isinstance(a, LinearForm) else a
 
 
 def _rename_note(mapping: Mapping[str, str]) -> tuple[str, str]:

@@ -190,6 +190,7 @@ from symconv.prove.rules import (
     on_padded_torus,
     on_torus,
     order,
+    shared_unfolds,
     unfold,
 )
 from symconv.prove.rules import at_point as at_point_rule
@@ -237,7 +238,8 @@ def shared_sides() -> Iterator[None]:
     dropped when the block ends: nothing outlives one claim's run)."""
     token = _SIDES_OF_THIS_RUN.set({})
     try:
-        yield
+        with shared_unfolds():
+            yield
     finally:
         _SIDES_OF_THIS_RUN.reset(token)
 
@@ -1171,6 +1173,8 @@ def _padded_derivation(claim: Claim, statement: Statement, signal: bool, ndims: 
                        real: frozenset[str]) -> Derivation | None:
     """A derivation on Z_N^d, N the common zeropad length (a size expression), when both sides
     are functions on [0, N)^d equal to their reading mod N (see :func:`padded_period`)."""
+    if not any(isinstance(n, Call) and n.func == "zeropad" for n in walk(statement)):
+        return None  # no zeropad, no N (padded_period)
     ndim = max(ndims.values())
     declared = {name: tuple((s.shape, s.origin) for s in specs)
                 for name, specs in claim.signals.items() if all(s.is_symbolic for s in specs)}

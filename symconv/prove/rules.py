@@ -45,6 +45,8 @@ import itertools
 import math
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from functools import lru_cache
@@ -410,7 +412,34 @@ def unfold_correspondence(side: DslSide) -> dict[str, list[tuple[int, str]]]:
     return _unfold_side(side)[1].correspondence
 
 
+# The sides already unfolded during one claim's run (:func:`shared_unfolds`): the proof and
+# its certificate both read a side's unfold (its term, and its correspondence).
+_UNFOLDS_OF_THIS_RUN: ContextVar[dict[DslSide, tuple[Term, _UnfoldContext]] | None] \
+    = ContextVar("unfolds_of_this_run", default=None)
+
+
+@contextmanager
+def shared_unfolds() -> Iterator[None]:
+    """Within this block, each distinct side is unfolded once (the memo is dropped when the
+    block ends)."""
+    token = _UNFOLDS_OF_THIS_RUN.set({})
+    try:
+        yield
+    finally:
+        _UNFOLDS_OF_THIS_RUN.reset(token)
+
+
 def _unfold_side(side: DslSide) -> tuple[Term, _UnfoldContext]:
+    known = _UNFOLDS_OF_THIS_RUN.get()
+    if known is None:
+        return _unfolded_side(side)
+    found = known.get(side)
+    if found is None:
+        found = known[side] = _unfolded_side(side)
+    return found  # a Term is frozen; callers only read the context's correspondence
+
+
+def _unfolded_side(side: DslSide) -> tuple[Term, _UnfoldContext]:
     point = Index.var(FREE_VARIABLE) if side.signal else None
     ctx = _UnfoldContext(fresh_names(set()), side.real, side.ndim, dict(side.boxes), side.padded,
                          dict(side.literals))

@@ -373,12 +373,19 @@ class Phase:
         return result
 
     def rename(self, mapping: Mapping[str, str]) -> Phase:
-        result = Phase((), (), self.constant)
+        if not self.quadratic and not self.linear:
+            return self
+        # the products c·(u'·v') and u'·w collected at once (names that meet add up)
+        quadratic: dict[tuple[str, str], int] = {}
         for (u, v), c in self.quadratic:
-            result = result * Phase.product(Index.var(mapping.get(u, u), c), Index.var(mapping.get(v, v)))
+            u, v = mapping.get(u, u), mapping.get(v, v)
+            key = (min(u, v), max(u, v))
+            quadratic[key] = quadratic.get(key, 0) + c
+        linear: dict[str, tuple[int, ...]] = {}
         for u, w in self.linear:
-            result = result * Phase.product(Index.var(mapping.get(u, u)), Index.constant(w))
-        return result
+            u = mapping.get(u, u)
+            linear[u] = _add_vectors(linear.get(u, ()), w)
+        return Phase._normal(quadratic, linear, self.constant)
 
     def exponent(self, values: Mapping[str, Point], weights: tuple[int, ...]) -> int:
         """The exponent of ζ_L^(−1) for concrete values, axis a weighted by L / n_a."""
