@@ -2506,3 +2506,22 @@ def test_a_torus_law_for_every_shape_keeps_a_period_per_axis() -> None:
     statement = "dft(transpose(dft(f))) == transpose(dft(dft(f)))"
     result = proved(statement, declared(statement, ON_TORUS))
     assert "square" not in result.derivation.certificate
+
+
+# A named axis (size(f, 1), flip(f, 0), axis=) makes a law one of the declared number of
+# axes: these hold in 2D and fail in 3D, so a 2D proof is no proof "for all dimensions".
+AXIS_NAMED_2D = [
+    "numel(f) == size(f, 0) * size(f, 1)",
+    "dft(flip(f)) == dft(flip(flip(f, 0), 1))",
+    "flip(f) == flip(flip(f, axis=0), axis=-1)",
+    "flip(f, -1) == flip(f, 1)",
+]
+
+
+@pytest.mark.parametrize("statement", AXIS_NAMED_2D)
+def test_a_named_axis_fixes_the_number_of_axes_of_the_proof(statement: str) -> None:
+    result = proved(statement, {"f": {"shape": "3x3", "origin": [0, 0], "real": False}})
+    assert "dimensions" not in result.detail and "^2 (the statement fixes" in result.detail, result.detail
+    cube = attempt(claim_from_text(statement, {"f": {"shape": "3x3x3", "origin": [0, 0, 0],
+                                                     "real": False}}), Budget(30))
+    assert not_proved(cube)

@@ -987,7 +987,8 @@ def _compare(claim: Claim, literals: Mapping[str, tuple[tuple[tuple[int, ...], F
     if not modes:
         return Derivation(statement.text, left, right, left_form, torus, certificate=cert,
                           ndims=ndims, real=real, literals=concrete,
-                          scope=fixed_axes_scope(statement, torus, "square" in cert)), None
+                          scope=fixed_axes_scope(statement, torus, "square" in cert,
+                                                 set(ndims.values()))), None
     cert["tied"] = tied
     return Derivation(statement.text, left, right, left_form, torus, certificate=cert,
                       ndims=ndims, real=real, declared=declared, literals=concrete,
@@ -1443,10 +1444,13 @@ def _operation_ndim(func: str) -> int | None:
     return op.ndim or getattr(meaning, "ndim", None)
 
 
-def fixed_axes_scope(statement: Statement, torus: bool, square: bool = False) -> str:
+def fixed_axes_scope(statement: Statement, torus: bool, square: bool = False,
+                     declared: set[int] | frozenset[int] = frozenset()) -> str:
     """The scope when the statement itself fixes the number of axes d:
     one integer per axis (shift's offsets, factors, zeropad sizes, periods) or an operation
-    of one dimension (transpose, trace).  ``shift(f, 1, 1)`` means nothing in 3D, so the law is
+    of one dimension (transpose, trace); an axis named (size(f, 1), flip(f, 0), axis=) fixes
+    the ``declared`` one: numel(f) == size(f, 0) * size(f, 1) and flip(f) == flip(flip(f, 0), 1)
+    hold in 2D only.  ``shift(f, 1, 1)`` means nothing in 3D, so the law is
     one of Z^2 (Z_n^2), not of every d.  "" when d is free, unless ``square`` (one period n
     on every axis: signals of shape n×⋯×n only)."""
     ndims = set()
@@ -1458,6 +1462,8 @@ def fixed_axes_scope(statement: Statement, torus: bool, square: bool = False) ->
         per_axis = len(call.args) - op.signals
         if op.ints in (Ints.OFFSETS, Ints.SIZES, Ints.PERIOD, Ints.FACTORS) and per_axis:
             ndims.add(per_axis)
+        if op.ints in (Ints.AXIS, Ints.INDEX) and (per_axis or call.kwargs):
+            ndims |= declared
     if len(ndims) != 1:  # d is free (or the statement has no value: the checker decides that)
         return "for all n and d: signals of shape n×⋯×n, read modulo n" if square else ""
     (d,) = ndims
