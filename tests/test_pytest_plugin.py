@@ -193,7 +193,8 @@ def test_symconv_jobs_runs_claims_ahead_in_that_many_workers(claim_dir: pytest.P
 
 @pytest.mark.parametrize(("options", "message"), [
     (["--symconv-jobs", "0"], "--symconv-jobs 0; expected a positive number of workers or auto"),
-    (["--symconv-jobs", "2", "-n", "2"], "--symconv-jobs 2 with pytest-xdist: *"),
+    # plugin autoloading is off in claim_dir: xdist is loaded by name
+    (["--symconv-jobs", "2", "-p", "xdist", "-n", "2"], "--symconv-jobs 2 with pytest-xdist: *"),
 ])
 def test_a_bad_symconv_jobs_is_a_usage_error(claim_dir: pytest.Pytester, options: list[str],
                                              message: str) -> None:
