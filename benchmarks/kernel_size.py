@@ -32,6 +32,7 @@ KERNEL: list[tuple[str, tuple[str, ...], tuple[str, ...] | None]] = [
     ("shared", ("symconv/prove/verdict.py", "symconv/prove/__init__.py"), ("Result.meets",)),
     ("shared", ("symconv/prove/cache.py",), WHOLE),
     ("PROVED", ("symconv/prove/general.py",), ("attempt",)),
+    ("PROVED", ("symconv/prove/general.py",), ("fixed_axes_scope", "_operation_ndim", "modes_scope")),
     ("PROVED", ("symconv/prove/checker.py",), WHOLE),
     ("PROVED", ("symconv/prove/derivation.py", "symconv/prove/general.py"),
      ("declared_signals", "Derivation.check")),

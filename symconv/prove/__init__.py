@@ -67,7 +67,12 @@ PROVED (:func:`symconv.prove.general.attempt`, 32), given only when all of these
    (:func:`~symconv.prove.recheck.recheck_modes`, 39, for modes: sizes within the proof's
    scope).  The prover's normal form is not
    evaluated here (the checker computes its own); the tests evaluate it against ops
-   (``recheck`` in tests/term_values.py).
+   (``recheck`` in tests/term_values.py);
+5. the scope the verdict states, from the statement alone:
+   :func:`~symconv.prove.general.fixed_axes_scope` (27, with ``_operation_ndim``, 6: a
+   statement that names an axis or gives one integer per axis is proved for its own number
+   of axes only, not for every d) and :func:`~symconv.prove.general.modes_scope` (16: valid
+   mode where defined, sizes tied where the proof ties them).
 
 VERIFIED (:mod:`symconv.prove.exact`, 170: ``attempt`` with ``_refuted`` and the sizes
 it adds): :func:`symconv.prove.counterexample.exact_difference` (14) and
@@ -82,8 +87,8 @@ PROBABLE: :mod:`symconv.prove.random` (750: sizes, seeds, the degree and height 
 behind the error probability, with :func:`symconv.prove.evaluate.degree`, 15) and
 :mod:`symconv.prove.modular` (571: NTT convolutions and Z[ζ_L] → F_p).
 
-In all, 7,411 lines: shared by every verdict 3,534 (the core 2,551, the parser and
-SignalSpec 758, the tiers' decision and the cache 225), PROVED 820 (the checker 664),
+In all, 7,460 lines: shared by every verdict 3,534 (the core 2,551, the parser and
+SignalSpec 758, the tiers' decision and the cache 225), PROVED 869 (the checker 664),
 VERIFIED 1,736 (packed 1,309), PROBABLE 1,321.  Most of it is the exact arithmetic and
 the packed engine that VERIFIED needs anyway; the general tier's prover (general, rules,
 sums, certificate and the derivation records, without the kernel's parts of general and
