@@ -62,3 +62,6 @@ def test_scope_filter_sets_groups_as_mathematics() -> None:
     # the engine's scopes name sizes with ≥ (modes): pdflatex gets ASCII only
     shown = scope_latex("for all sizes n ≥ 1 (and origins o, where none is declared), on Z^2")
     assert shown.isascii() and r"\ensuremath{\geq}" in shown and r"$\mathbb{Z}^2$" in shown
+    # the sizes a padded proof names (n_a, one signal's length) are subscripts, not "n_ a"
+    assert scope_latex("N = (n_a + n_b - 1) the zeropad length") == \
+        r"N = ($n_{a}$ + $n_{b}$ - 1) the zeropad length"

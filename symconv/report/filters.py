@@ -72,13 +72,21 @@ def latex_escape(text: object) -> str:
 _GROUP = re.compile(r"\bZ(_n)?\^(\w)")
 
 
+# The engine's size of a signal s in a scope: n_s (the padded length N = (n_a + n_b - 1)).
+_SIZE_NAME = re.compile(r"\bn\\_(\w+)")
+
+
 def scope_latex(text: object) -> str:
-    """A verdict's scope sentence (``Result.scope_text()``) for text mode, its groups as
-    mathematics: ``on Z^2`` reads ``on $\\mathbb{Z}^2$``."""
+    """A verdict's scope sentence (``Result.scope_text()``) for text mode, its groups and
+    size names as mathematics: ``on Z^2`` reads ``on $\\mathbb{Z}^2$``, ``n_a`` ``$n_{a}$``."""
     parts = _GROUP.split(str(text))  # text, then (subscript, exponent, text) per group
-    shown = [latex_escape(parts[0])]
+
+    def prose(part: str) -> str:
+        return _SIZE_NAME.sub(lambda m: rf"$n_{{{m.group(1)}}}$", latex_escape(part))
+
+    shown = [prose(parts[0])]
     for k in range(1, len(parts), 3):
-        shown += [rf"$\mathbb{{Z}}{parts[k] or ''}^{parts[k + 1]}$", latex_escape(parts[k + 2])]
+        shown += [rf"$\mathbb{{Z}}{parts[k] or ''}^{parts[k + 1]}$", prose(parts[k + 2])]
     return "".join(shown)
 
 
