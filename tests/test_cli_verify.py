@@ -457,7 +457,10 @@ def test_ctrl_c_in_a_subprocess_keeps_finished_results(tmp_path: Path, jobs: str
     process = subprocess.Popen(
         [sys.executable, "-m", "symconv", "verify", str(tmp_path), "--json", str(json_path),
          "--junit", str(junit_path), "--no-cache", "--jobs", jobs],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+        # as from a terminal: a suite started in the background of a script (`pytest &`)
+        # passes SIGINT ignored down to its children, and Python then keeps ignoring it
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     assert process.stderr is not None
     seen = []
     for line in process.stderr:  # progress lines, flushed as claims finish
