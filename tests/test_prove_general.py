@@ -2346,6 +2346,28 @@ def test_a_true_statement_peeled_is_proved_with_the_bijection_peeled(statement: 
     assert result.derivation.statement == statement
 
 
+@pytest.mark.parametrize("statement", PEELED_TRUE)
+def test_a_peeled_derivation_says_which_bijection_it_peeled(statement: str) -> None:
+    """The chain proves the inner statement: the text and every LaTeX rendering say first that
+    the outer function is a bijection, so the statement holds exactly when the inner one does."""
+    from symconv.lang.dsl import parse_statement, unparse
+    from symconv.report.filters import derivation_steps
+    derivation = proved(statement, declared(statement, ON_TORUS)).derivation
+    outer = parse_statement(statement)
+    func = outer.left.func  # type: ignore[attr-defined]
+    inner = f"{unparse(outer.left.args[0])} == {unparse(outer.right.args[0])}"  # type: ignore[attr-defined]
+    note = f"{func} is a bijection of signals: {statement} holds exactly when {inner} does"
+    lines = derivation.text().splitlines()
+    assert lines[1] == f"  [{note}]"
+    assert lines[2].strip() == derivation.steps[0].before.text()
+    for latex in (derivation.latex(), derivation.condensed_latex()):
+        assert f"{func} is a bijection of signals" in latex
+    assert derivation_steps(derivation).startswith(rf"\par\noindent {func} is a bijection of signals: $")
+    unpeeled = proved("circconv(f, g) == circconv(g, f)",
+                      declared("circconv(f, g) == circconv(g, f)", ON_TORUS)).derivation
+    assert "bijection of signals:" not in unpeeled.text() + derivation_steps(unpeeled)
+
+
 INDICATOR_BOX = [({"o": 1}, {"n": 1, "o": 1, "1": -1})]  # 𝟙[o..n + o − 1] on Z
 
 

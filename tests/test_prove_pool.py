@@ -114,3 +114,29 @@ def test_available_cpus_is_the_least_of_affinity_and_quota(
     monkeypatch.setattr(pool, "CGROUP_ROOT", root)
     monkeypatch.setattr(pool, "SELF_CGROUP", listing)
     assert pool.default_workers() == 1
+
+
+def _report_mask(conn: Any, *args: Any) -> None:
+    conn.send(signal.SIGINT in signal.pthread_sigmask(signal.SIG_BLOCK, []))
+
+
+def test_a_ctrl_c_while_a_worker_starts_waits_until_the_worker_ignores_it(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """SIGINT is blocked from before the fork to the worker's SIG_IGN (a Ctrl-C in between
+    would end the worker with a traceback), and in the caller only while it forks."""
+    monkeypatch.setattr(pool, "_serve", _report_mask)
+    with ClaimPool([]) as claims:
+        worker = claims._start()
+        assert worker.conn.recv() is True
+        assert claims._workers == [worker]
+    assert signal.SIGINT not in signal.pthread_sigmask(signal.SIG_BLOCK, [])
+
+
+def test_a_worker_ignores_sigint_and_runs_on() -> None:
+    claims = [claim_from_text("conv(F, I) == conv(I, F)", {"F": "3", "I": "3"})]
+    with ClaimPool(claims) as running:
+        worker = running._start()
+        os.kill(worker.process.pid, signal.SIGINT)
+        (index, result, error), = running.run([0], [30])
+        assert (index, error, result.verdict) == (0, None, Verdict.PROVED)
+        assert worker.process.is_alive()

@@ -72,7 +72,7 @@ def test_every_repair_rerun_as_a_claim_gets_its_verdict(
 
 def test_repair_text_and_json() -> None:
     outcome = verify_one(claim_from_text("conv(F, I) == corr(F, I)", {"F": "3x3", "I": "5x5"}))
-    assert "REFUTED; holds if corr(F, I) is replaced by corr(flip(F), I) (PROVED)" in (
+    assert "  repair: holds if corr(F, I) is replaced by corr(flip(F), I) (PROVED)" in (
         explain(outcome))
     data = outcome_json(outcome)["repairs"]
     assert {"original": "corr(F, I)", "replacement": "corr(flip(F), I)",

@@ -146,6 +146,7 @@ def test_verify_report_of_long_statements_stays_inside_the_margins(tmp_path: Pat
     result = build_report(replace(default_spec("verify"), input=results), tmp_path / "out",
                           pdf=True)
     assert result.pdf is not None and result.layout_problems == (), result.layout_problems
+    assert r"\\ repair: holds if \texttt{" in result.tex.read_text()  # as verify prints it
 
 
 @needs_pdf_tools

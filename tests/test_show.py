@@ -138,7 +138,7 @@ def test_a_repair_is_shown_with_the_scope_of_its_verdict(repair: Repair, shown: 
     cex = Counterexample({"f": [1, 0, 0, 0]}, {"f": (0,)}, None, 1, 4)
     result = Result(Verdict.REFUTED, "exact", [{"f": (4,)}], 0.1, counterexample=cex,
                     repairs=[repair])
-    assert f"\n  REFUTED; {shown}\n" in explain(Outcome(claim, result))  # verify, check, pytest
+    assert f"\n  repair: {shown}\n" in explain(Outcome(claim, result))  # verify, check, pytest
     assert f"\nrepair: {shown}\n" in result.text()
     assert html.escape(f"repair: {shown}") in result._repr_html_()
 

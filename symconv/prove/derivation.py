@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from symconv.core.show import MAX_STEPS_SHOWN, condensed_steps, latex_escape
 from symconv.core.signal import default_origin
+from symconv.lang import dsl
 from symconv.prove import checker
 from symconv.prove.rules import (
     RULES,
@@ -78,6 +79,30 @@ class Step:
             return RULES[self.rule](source, **self.params) == target
         except RuleError:
             return False
+
+
+def peel_layers(statement: str, k: int) -> list[tuple[str, dsl.Statement, dsl.Statement]]:
+    """The ``k`` common outer bijections a certificate's ``"peel"`` strips (outermost first):
+    each one's name, the statement around it and the statement inside it."""
+    layers = []
+    outer = dsl.parse_statement(statement)
+    for _ in range(k):
+        left, right = outer.left, outer.right
+        if isinstance(left, dsl.Neg) and isinstance(right, dsl.Neg):
+            name, inner = "negation", (left.operand, right.operand)
+        elif isinstance(left, dsl.Call) and isinstance(right, dsl.Call):
+            name, inner = left.func, (left.args[0], right.args[0])
+        else:  # the checker accepted the peel, so this does not happen
+            break
+        text = f"{dsl.unparse(inner[0])} {outer.op} {dsl.unparse(inner[1])}"
+        layers.append((name, outer, dsl.Statement(inner[0], outer.op, inner[1], text)))
+        outer = layers[-1][2]
+    return layers
+
+
+def peel_note(name: str, outer: str, inner: str) -> str:
+    """Why a peeled statement follows from the one inside (text or LaTeX text mode)."""
+    return f"{name} is a bijection of signals: {outer} holds exactly when {inner} does"
 
 
 AXES_NOTE = ("Every operation acts on each axis alone (its stride, dilation and padding per axis): "
@@ -180,13 +205,23 @@ class Derivation:
             for a, axis in enumerate(self.per_axis):
                 lines += [f"Axis {a}:"] + ["  " + line for line in axis.text().splitlines()]
             return "\n".join(lines)
-        lines = [f"Claim: {self.statement}  ({scope})",
-                 f"    {chain[0].before.text()}"]
+        lines = [f"Claim: {self.statement}  ({scope})"]
+        lines += [f"  [{peel_note(name, outer.text, inner.text)}]" for name, outer, inner in self.peeled()]
+        lines.append(f"    {chain[0].before.text()}")
         for step in chain:
             lines.append(f"  = {step.after.text()}")
             lines.append(f"      [{RULE_TITLES[step.rule]}: {step.justification}]")
         lines.append("The two sides are equal.  ∎")
         return "\n".join(lines)
+
+    def peeled(self) -> list[tuple[str, dsl.Statement, dsl.Statement]]:
+        """The common outer bijections the certificate strips before the chain (which then
+        proves the statement inside them): :func:`peel_layers`."""
+        return peel_layers(self.statement, self.certificate.get("peel", 0))
+
+    def _peel_rows(self) -> list[str]:
+        return [rf"&\text{{{latex_escape(peel_note(name, outer.text, inner.text))}}}"
+                for name, outer, inner in self.peeled()]
 
     def __str__(self) -> str:
         return self.text()
@@ -201,7 +236,7 @@ class Derivation:
             return "\n".join(rf"\text{{Axis {a}: {latex_escape(axis.statement)}}}" + "\n" +
                              axis.latex() for a, axis in enumerate(self.per_axis))
         chain = self.steps
-        rows = [rf"&{chain[0].before.latex()} \\"]
+        rows = [row + r" \\" for row in self._peel_rows()] + [rf"&{chain[0].before.latex()} \\"]
         for step in chain:
             note = rf"\text{{{RULE_TITLES[step.rule]}: {step.justification_latex}}}"
             rows.append(rf"&= {step.after.latex()} && {note} \\")
@@ -226,7 +261,7 @@ class Derivation:
                                 for a, axis in enumerate(self.per_axis))
         if not chain:
             return rf"\text{{{latex_escape(self.statement)}}}"
-        rows = [rf"&{chain[0].before.latex()}"]
+        rows = [*self._peel_rows(), rf"&{chain[0].before.latex()}"]
         for step in condensed_steps(chain) if condensed else chain:
             if step is None:
                 rows.append(rf"&\;\;\vdots && \text{{({len(chain) - MAX_STEPS_SHOWN} more steps)}}")

@@ -96,7 +96,7 @@ def explain(outcome: Outcome) -> str:
         lines.append(f"  {r.detail}")
     lines.extend(f"  warning: {w}" for w in r.warnings)
     lines.extend(f"  explanation: {e}" for e in r.explanations)
-    lines.extend(f"  {r.verdict.value}; {repair_text(p)}" for p in r.repairs)
+    lines.extend(f"  repair: {repair_text(p)}" for p in r.repairs)
     if r.counterexample is not None:
         label = "witness" if claim.statement is not None and claim.statement.op == "!=" else (
             "counterexample")

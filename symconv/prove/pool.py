@@ -242,6 +242,7 @@ def _serve(conn: Connection, claims: Sequence[Claim], memory_bytes: int | None,
            heartbeat: float) -> None:
     """A worker's main loop: receive (index, budget), send back the result."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})  # blocked by _start: now dropped
     if memory_bytes:
         _, hard = resource.getrlimit(resource.RLIMIT_AS)
         limit = min(memory_bytes, _MAX_LIMIT)
@@ -330,10 +331,17 @@ class ClaimPool:
         process = self._context.Process(
             target=_serve, args=(child, self.claims, self.memory_bytes, self.heartbeat),
             daemon=True, name="symconv-worker")
-        process.start()
-        child.close()
-        worker = _Worker(process, parent)
-        self._workers.append(worker)
+        # a Ctrl-C between the fork and the worker's SIG_IGN would end the worker with a
+        # traceback: SIGINT waits, blocked, until the worker ignores it and the caller has
+        # the worker in its list (to kill it when the KeyboardInterrupt comes)
+        blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        try:
+            process.start()
+            child.close()
+            worker = _Worker(process, parent)
+            self._workers.append(worker)
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
         return worker
 
     def _stop(self, worker: _Worker) -> None:

@@ -22,7 +22,7 @@ from symconv.core.fourier import coefficient_expr
 from symconv.core.signal import Signal
 from symconv.lang.dsl import parse_statement
 from symconv.prove.counterexample import claim_sides
-from symconv.prove.derivation import RULE_TITLES, one_axis_text
+from symconv.prove.derivation import RULE_TITLES, one_axis_text, peel_note
 from symconv.report.condense import ShownStep, condense, note_latex, side_latex
 from symconv.report.formulas import claim_latex, statement_latex, statement_parts
 
@@ -244,8 +244,16 @@ def derivation_steps(derivation: Any, full: bool = False) -> str:
                          rf"${statement_latex(parse_statement(axis.statement))}$"
                          + derivation_steps(axis, full)
                          for a, axis in enumerate(derivation.per_axis))
-    table = _steps_table(derivation.steps, full)
+    table = _peel_text(derivation) + _steps_table(derivation.steps, full)
     return table if getattr(derivation, "axis", None) is None else one_axis_text(table)
+
+
+def _peel_text(derivation: Any) -> str:
+    """The common outer bijections the certificate strips before the chain, one line each."""
+    peeled = derivation.peeled() if hasattr(derivation, "peeled") else ()
+    return "".join(r"\par\noindent " + peel_note(name, f"${statement_latex(outer)}$",
+                                                   f"${statement_latex(inner)}$") + ":\n"
+                   for name, outer, inner in peeled)
 
 
 def _steps_table(steps: Any, full: bool) -> str:
