@@ -1022,6 +1022,29 @@ def test_proved_only_after_the_checker_accepts(monkeypatch: pytest.MonkeyPatch) 
     assert run_tiers(claim).verdict is Verdict.VERIFIED
 
 
+def test_a_square_torus_proof_runs_the_checker_once_and_again_on_a_changed_certificate(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from symconv.prove import checker
+
+    claim = claim_from_text("dft(circconv(f, g)) == dft(f) * dft(g)", {"f": "4x4", "g": "4x4"})
+    runs: list[Any] = []
+    check = checker.check
+
+    def counted(*args: Any) -> None:
+        runs.append(args)
+        check(*args)
+
+    monkeypatch.setattr(checker, "check", counted)
+    result = attempt(claim, Budget(30))
+    assert result is not None and result.verdict is Verdict.PROVED and len(runs) == 1
+    derivation = result.derivation
+    assert isinstance(derivation, Derivation)
+    other = claim_from_text("dft(circconv(g, f)) == dft(f) * dft(g)", {"f": "4x4", "g": "4x4"})
+    assert not derivation.check(other) and len(runs) == 2  # another statement: checked, rejected
+    derivation.certificate["sides"][0]["terms"].pop()  # changed in place, deep inside
+    assert not derivation.check(claim) and len(runs) == 3
+
+
 def test_the_json_output_names_the_signals_read_with_their_entries(tmp_path: Path) -> None:
     import json
 

@@ -48,3 +48,16 @@ def test_a_renamed_phase_is_the_product_of_its_renamed_parts(phase: Phase,
     for u, w in phase.linear:
         expected = expected * Phase.product(Index.var(mapping.get(u, u)), Index.constant(w))
     assert phase.rename(mapping) == expected
+
+
+_INDICES = st.builds(lambda terms, const: Index(tuple(sorted(dict(terms).items())), const),
+                     st.lists(st.tuples(_NAMES, st.integers(-3, 3).filter(bool)), max_size=3),
+                     _VECTORS.map(lambda v: v if any(v) else ()))
+
+
+@given(_phases(), _NAMES, _INDICES, st.dictionaries(_NAMES, _VECTORS, min_size=4))
+def test_a_substituted_phase_has_the_exponent_at_the_substituted_point(
+        phase: Phase, name: str, value: Index, values: dict[str, tuple[int, ...]]) -> None:
+    # the definition: e with ``name`` replaced by value's point, at every point
+    point = {**values, name: value.at(values, 2)}
+    assert phase.substitute(name, value).exponent(values, (1, 5)) == phase.exponent(point, (1, 5))

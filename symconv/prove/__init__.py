@@ -35,11 +35,13 @@ Shared by every verdict:
 
 PROVED (:func:`symconv.prove.general.attempt`, 32), given only when all of these pass:
 
-1. the independent checker :mod:`symconv.prove.checker` (664), which imports only
+1. the independent checker :mod:`symconv.prove.checker` (671), which imports only
    the parser and takes nothing from the prover but the certificate's witnesses: it reads
    the claim's statement and declared signals (shape, origin, realness, fixed entries, as
    plain data from :func:`symconv.prove.derivation.declared_signals` and
-   :meth:`~symconv.prove.derivation.Derivation.check`, 14 lines), expands both
+   :meth:`~symconv.prove.derivation.Derivation.check`, 17 lines, which does not run the
+   checker again for the very statement, signals and certificate (pickled bytes) that
+   :func:`~symconv.prove.general._accepted`, 14, saw it accept in the same run), expands both
    sides into flat sums of its own, applies the re-indexing maps (each checked to be a
    bijection by composing it with its inverse), orthogonality and collapse steps, and
    compares the collected terms, after stripping the common outer bijections the
@@ -87,8 +89,8 @@ PROBABLE: :mod:`symconv.prove.random` (750: sizes, seeds, the degree and height 
 behind the error probability, with :func:`symconv.prove.evaluate.degree`, 15) and
 :mod:`symconv.prove.modular` (571: NTT convolutions and Z[ζ_L] → F_p).
 
-In all, 7,460 lines: shared by every verdict 3,534 (the core 2,551, the parser and
-SignalSpec 758, the tiers' decision and the cache 225), PROVED 869 (the checker 664),
+In all, 7,484 lines: shared by every verdict 3,534 (the core 2,551, the parser and
+SignalSpec 758, the tiers' decision and the cache 225), PROVED 893 (the checker 671),
 VERIFIED 1,736 (packed 1,309), PROBABLE 1,321.  Most of it is the exact arithmetic and
 the packed engine that VERIFIED needs anyway; the general tier's prover (general, rules,
 sums, certificate and the derivation records, without the kernel's parts of general and

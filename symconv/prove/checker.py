@@ -214,6 +214,8 @@ class _Expander:
     square: bool = False  # Z_n^d with one period n for all axes
     count: int = 0
     extension: str = ""  # inside a crop's image: the boundary that extends each signal
+    # axes of each node asked for (by id, with the node kept alive): the recursion asks again
+    known: dict[int, tuple[Node, list[int]]] = field(default_factory=dict)
 
     def ints(self, node: Call) -> list[int]:
         """The integer arguments (and a flip's axis keyword)."""
@@ -299,6 +301,11 @@ class _Expander:
         """The axes of the signals that ``node``'s value has, in order (transpose reverses them).
         The dimensions are the language's (as symconv.lang.check, which the checker does not
         import): + − of one kind, a number times or over anything, arguments of one kind."""
+        if id(node) not in self.known:
+            self.known[id(node)] = (node, self._axes(node))
+        return list(self.known[id(node)][1])
+
+    def _axes(self, node: Node) -> list[int]:
         if isinstance(node, Name):
             return list(range(self.ndims[node.id]))
         if isinstance(node, Number | Neg):

@@ -4,6 +4,7 @@ LaTeX, and the link to the independent checker (:meth:`Derivation.check`)."""
 from __future__ import annotations
 
 import itertools
+import pickle
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -143,6 +144,9 @@ class Derivation:
     declared: Mapping[str, tuple[tuple[tuple[int, ...], tuple[int, ...] | None], ...]] = \
         field(default_factory=dict)
     scope: str = ""
+    # what the checker accepted while this was derived, (statement, declared signals, the
+    # certificate pickled, a copy): check accepts the very same without running it again
+    accepted: tuple[Any, ...] | None = field(default=None, repr=False, compare=False)
     # signals with concrete entries that the derivation unfolded into their entries (the
     # statement is then proved for all sizes of the other signals, these fixed as given)
     literals: Mapping[str, Mapping[tuple[int, ...], Fraction]] = field(default_factory=dict)
@@ -163,8 +167,11 @@ class Derivation:
         statement and its declared signals (:func:`declared_signals`), nothing of the prover."""
         if claim.statement is None:
             return False
+        signals = declared_signals(claim)
+        if self.accepted == (claim.statement, signals, pickle.dumps(self.certificate)):
+            return True
         try:
-            checker.check(claim.statement, declared_signals(claim), self.certificate)
+            checker.check(claim.statement, signals, self.certificate)
         except checker.CertificateError:
             return False
         return True

@@ -122,6 +122,7 @@ import dataclasses
 import functools
 import itertools
 import math
+import pickle
 import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
@@ -975,7 +976,8 @@ def _compare(claim: Claim, literals: Mapping[str, tuple[tuple[tuple[int, ...], F
                                 "sides": [certificate_side(left, ndims, statement.left),
                                           certificate_side(right, ndims, statement.right)],
                                 "normal_form": left_form.text()}
-        if torus and _needs_one_period(claim, cert):
+        accepted = _accepted(claim, cert) if torus else ()
+        if accepted is None:
             cert["sides"] = [certificate_side(left, ndims, statement.left, square=True),
                              certificate_side(right, ndims, statement.right, square=True)]
             cert["square"] = True
@@ -986,27 +988,29 @@ def _compare(claim: Claim, literals: Mapping[str, tuple[tuple[tuple[int, ...], F
     concrete = {name: dict(values) for name, values in entries}
     if not modes:
         return Derivation(statement.text, left, right, left_form, torus, certificate=cert,
-                          ndims=ndims, real=real, literals=concrete,
+                          ndims=ndims, real=real, literals=concrete, accepted=accepted,
                           scope=fixed_axes_scope(statement, torus, "square" in cert,
                                                  set(ndims.values()))), None
     cert["tied"] = tied
     return Derivation(statement.text, left, right, left_form, torus, certificate=cert,
                       ndims=ndims, real=real, declared=declared, literals=concrete,
-                      scope=modes_scope(statement, declared, tied)), None
+                      accepted=accepted, scope=modes_scope(statement, declared, tied)), None
 
 
-def _needs_one_period(claim: Claim, cert: Mapping[str, Any]) -> bool:
-    """Whether a derivation on Z_n^d needs one period for all axes: its signals are n×⋯×n at
+def _accepted(claim: Claim, cert: Mapping[str, Any]) -> tuple[Any, ...] | None:
+    """None when a derivation on Z_n^d needs one period for all axes: its signals are n×⋯×n at
     every declared size (a transpose then keeps the periods) and the checker, which gives each
-    axis its own period, rejects the certificate.  PROVED then holds for n×⋯×n signals only."""
+    axis its own period, rejects the certificate.  PROVED then holds for n×⋯×n signals only.
+    Otherwise what the checker accepted, for Derivation.accepted (empty when it did not run)."""
     if claim.statement is None or not all(len(set(spec.shape)) == 1 and len(spec.shape) > 1
                                           for specs in claim.signals.values() for spec in specs):
-        return False
+        return ()
+    signals = declared_signals(claim)
     try:
-        checker.check(claim.statement, declared_signals(claim), cert)
+        checker.check(claim.statement, signals, cert)
     except checker.CertificateError:
-        return True
-    return False
+        return None
+    return claim.statement, signals, pickle.dumps(cert)
 
 
 def _tie_passes(declared: Mapping[str, Any]) -> tuple[bool, ...]:

@@ -310,6 +310,21 @@ class Sigma:
         return rf"\sum_{{{bound} \in {group}}} {_wrap_latex(self.body)}"
 
 
+def _collect_product(a: Index, b: Index, quadratic: dict[tuple[str, str], int],
+                     linear: dict[str, tuple[int, ...]]) -> tuple[int, ...]:
+    """Add the quadratic and linear parts of a·b to ``quadratic`` and ``linear``; its
+    constant part."""
+    for u, cu in a.coeffs:
+        for v, cv in b.coeffs:
+            key = (min(u, v), max(u, v))
+            quadratic[key] = quadratic.get(key, 0) + cu * cv
+    for coeffs, const in ((a.coeffs, b.const), (b.coeffs, a.const)):
+        for u, cu in coeffs:
+            if const:
+                linear[u] = _add_vectors(linear.get(u, ()), tuple(cu * k for k in const))
+    return tuple(p * q for p, q in zip(a.const, b.const, strict=True)) if a.const and b.const else ()
+
+
 @dataclass(frozen=True)
 class Phase:
     """``ω^e`` with ω = exp(−2πi/n) and ``e`` a bilinear form in the vector variables.
@@ -327,17 +342,8 @@ class Phase:
     def product(a: Index, b: Index) -> Phase:
         """ω^(a·b) for two index expressions."""
         quadratic: dict[tuple[str, str], int] = {}
-        for u, cu in a.coeffs:
-            for v, cv in b.coeffs:
-                key = (min(u, v), max(u, v))
-                quadratic[key] = quadratic.get(key, 0) + cu * cv
         linear: dict[str, tuple[int, ...]] = {}
-        for coeffs, const in ((a.coeffs, b.const), (b.coeffs, a.const)):
-            for u, cu in coeffs:
-                if const:
-                    linear[u] = _add_vectors(linear.get(u, ()), tuple(cu * k for k in const))
-        constant = tuple(p * q for p, q in zip(a.const, b.const, strict=True)) \
-            if a.const and b.const else ()
+        constant = _collect_product(a, b, quadratic, linear)
         return Phase._normal(quadratic, linear, constant)
 
     @staticmethod
@@ -365,12 +371,17 @@ class Phase:
         def index(v: str) -> Index:
             return value if v == name else Index.var(v)
 
-        result = Phase((), (), self.constant)
+        # the products c·(u'·v') and u'·w collected at once, as in rename
+        quadratic: dict[tuple[str, str], int] = {}
+        linear: dict[str, tuple[int, ...]] = {}
+        constant = self.constant
         for (u, v), c in self.quadratic:
-            result = result * Phase.product(index(u).scaled(c), index(v))
+            constant = _add_vectors(
+                constant, _collect_product(index(u).scaled(c), index(v), quadratic, linear))
         for u, w in self.linear:
-            result = result * Phase.product(index(u), Index.constant(w))
-        return result
+            constant = _add_vectors(
+                constant, _collect_product(index(u), Index.constant(w), quadratic, linear))
+        return Phase._normal(quadratic, linear, constant)
 
     def rename(self, mapping: Mapping[str, str]) -> Phase:
         if not self.quadratic and not self.linear:
