@@ -31,7 +31,7 @@ import itertools
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from fractions import Fraction
-from functools import reduce
+from functools import lru_cache, reduce
 from typing import Any, Protocol
 
 import numpy as np
@@ -105,6 +105,20 @@ def _exact_entry(value: Any) -> Polynomial:
     raise ShapeError(f"entry {value!r} is not a number or polynomial")
 
 
+
+@lru_cache(maxsize=64)
+def _symbolic_entries(name: str, kind: str, origin: tuple[int, ...],
+                      dims: tuple[int, ...]) -> tuple[Polynomial, ...]:
+    """The entries of :meth:`Signal.symbolic`, row-major; cached because the backstop and the
+    re-checks rebuild the same signals (Polynomials are immutable, so sharing them is safe).
+    The Generator and its one-term Polynomial are built directly (no per-entry validation: a
+    generator with coefficient one is a canonical non-zero polynomial)."""
+    one = ZZ.one
+    wrap = Polynomial.from_nonzero_terms
+    return tuple(wrap({(Generator(name, kind, coord),): one}, ZZ)
+                 for coord in itertools.product(*(range(o, o + n)
+                                                  for o, n in zip(origin, dims, strict=True))))
+
 class Signal:
     """A finitely supported function Z^d -> values: ``entries`` placed at ``origin``."""
 
@@ -150,16 +164,8 @@ class Signal:
         org = default_origin(dims) if origin is None else tuple(origin)
         if len(org) != len(dims):
             raise ShapeError(f"origin {tuple(org)} has {len(org)} coordinates; expected {len(dims)}")
-        # the Generator and its one-term Polynomial built directly (no per-entry validation:
-        # a generator with coefficient one is a canonical non-zero polynomial), row-major
-        kind = "r" if real else "c"
-        one = ZZ.one
-        wrap = Polynomial.from_nonzero_terms
-        flat = [wrap({(Generator(name, kind, coord),): one}, ZZ)
-                for coord in itertools.product(*(range(o, o + n) for o, n in zip(org, dims,
-                                                                                  strict=True)))]
         entries = np.empty(size, dtype=object)
-        entries[:] = flat
+        entries[:] = _symbolic_entries(name, "r" if real else "c", tuple(org), tuple(dims))
         return cls(entries.reshape(dims), org)
 
     @classmethod
@@ -250,10 +256,7 @@ class Signal:
     def generators(self) -> set[Generator]:
         if not self.is_exact:
             return set()
-        result: set[Generator] = set()
-        for p in self.entries.flat:
-            result |= p.generators()
-        return result
+        return set().union(*[p.generators() for p in self.entries.flat])
 
     # --- conversions -----------------------------------------------------
     def to_array(self) -> np.ndarray:
