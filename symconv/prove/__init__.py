@@ -23,7 +23,7 @@ Shared by every verdict:
 - the statement parser :mod:`symconv.lang.dsl` (713) and what a declared signal is,
   :class:`symconv.lang.claims.SignalSpec` (45: shape, origin, real, literal, kernel);
 - the meaning of the operations, :mod:`symconv.core.ops` (680), on
-  :mod:`symconv.core.signal` (574), with exact arithmetic in
+  :mod:`symconv.core.signal` (577), with exact arithmetic in
   :mod:`symconv.core.algebra` (348: a canonical sparse polynomial, so equality is
   ``is_zero`` of the difference, never ``simplify``), :mod:`symconv.core.cyclotomic`
   (472: Q(ζ_n) reduced modulo Φ_n), :mod:`symconv.core.fourier` (411) and the named
@@ -89,7 +89,7 @@ PROBABLE: :mod:`symconv.prove.random` (750: sizes, seeds, the degree and height 
 behind the error probability, with :func:`symconv.prove.evaluate.degree`, 15) and
 :mod:`symconv.prove.modular` (571: NTT convolutions and Z[ζ_L] → F_p).
 
-In all, 7,484 lines: shared by every verdict 3,534 (the core 2,551, the parser and
+In all, 7,487 lines: shared by every verdict 3,537 (the core 2,554, the parser and
 SignalSpec 758, the tiers' decision and the cache 225), PROVED 893 (the checker 671),
 VERIFIED 1,736 (packed 1,309), PROBABLE 1,321.  Most of it is the exact arithmetic and
 the packed engine that VERIFIED needs anyway; the general tier's prover (general, rules,
