@@ -53,7 +53,7 @@ class Outcome:
         if self.result is None:
             return f"<Outcome {self.claim.name}: ERROR {self.error}>"
         r = self.result
-        return (f"<Outcome {self.claim.name}: {r.verdict.value} by {r.method} "
+        return (f"<Outcome {self.claim.name}: {r.verdict.value} {r.by_method()} "
                 f"(expected {self.claim.expect}: {self.status}), {r.seconds:.2f} s>")
 
     def __str__(self) -> str:
@@ -86,7 +86,7 @@ def explain(outcome: Outcome) -> str:
     if r is None:
         return f"ERROR {outcome.error}"
     lines = [f"{outcome.status} {claim.where}: {claim.name}: {claim.text}",
-             f"  expected {claim.expect}; verdict {r.verdict.value} by {r.method}"
+             f"  expected {claim.expect}; verdict {r.verdict.value} {r.by_method()}"
              + (f" at {r.sizes_text()}" if r.sizes else "")]
     if r.error_bound is not None:
         lines.append(f"  error probability <= {r.error_bound:.3g}")

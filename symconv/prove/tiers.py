@@ -26,7 +26,7 @@ from symconv.errors import NotSupportedError
 from symconv.lang.claims import TIER_NAMES, Claim
 from symconv.prove import exact, general
 from symconv.prove import random as random_tier
-from symconv.prove.verdict import Budget, BudgetExhausted, Result, TierTimeout, Verdict
+from symconv.prove.verdict import NO_METHOD, Budget, BudgetExhausted, Result, TierTimeout, Verdict
 
 # Relative shares of the budget: the exact tier decides most claims, the general tier's
 # search and the random tier's large sizes get less.
@@ -95,7 +95,7 @@ def decide(claim: Claim, budget: Budget | None = None, *, preempt: bool = False,
     detail = (f"budget of {budget.seconds:g} s exhausted before any tier decided"
               if budget.exhausted()
               else f"no tier among {', '.join(claim.tiers)} applies to this claim")
-    return Result(Verdict.INCONCLUSIVE, "none", [], budget.elapsed(), detail=detail)
+    return Result(Verdict.INCONCLUSIVE, NO_METHOD, [], budget.elapsed(), detail=detail)
 
 
 def _raise_timeout(signum: int, frame: object) -> None:

@@ -219,6 +219,8 @@ def _json_nested(value: Any) -> Any:
 
 # The scope of a PROVED verdict whose proof has no restriction.
 UNSCOPED = "for all sizes and dimensions"
+# The method of a result no tier produced (nothing applied, or the budget ran out first).
+NO_METHOD = "none"
 
 
 @dataclass(repr=False)
@@ -250,6 +252,10 @@ class Result:
             return self.verdict in (Verdict.PROVED, Verdict.VERIFIED, Verdict.PROBABLE)
         return self.verdict is Verdict.REFUTED
 
+    def by_method(self) -> str:
+        """``by exact``, or ``(no tier decided it)`` when no tier produced the result."""
+        return "(no tier decided it)" if self.method == NO_METHOD else f"by {self.method}"
+
     def sizes_text(self) -> str:
         """Sizes, e.g. ``F=3x3, I=5x5; F=5x5, I=7x7``."""
         return "; ".join(format_sizes(assignment) for assignment in self.sizes)
@@ -275,7 +281,7 @@ class Result:
     def __repr__(self) -> str:
         at = (self._refuted_at(self.counterexample) if self.counterexample is not None
               else self._at())
-        return f"<Result {self.verdict.value} by {self.method}{at}, {self.seconds:.2f} s>"
+        return f"<Result {self.verdict.value} {self.by_method()}{at}, {self.seconds:.2f} s>"
 
     def scope_text(self) -> str:
         """What a PROVED verdict covers, e.g. ``for all sizes and dimensions`` or the proof's
@@ -298,7 +304,8 @@ class Result:
             text = (f"{verdict} by {self.method}{self._refuted_at(c)}: left "
                     f"{value_text(c.left)} != right {value_text(c.right)}{c._where()}")
         elif self.verdict is Verdict.INCONCLUSIVE:
-            text = f"{verdict} ({self.method}){self._at()}: {self.detail}"
+            how = "" if self.method == NO_METHOD else f" ({self.method})"
+            text = f"{verdict}{how}{self._at()}: {self.detail}"
         else:
             text = f"{verdict} by {self.method}{self._at()}"
         if self.error_bound is not None:

@@ -15,6 +15,7 @@ from typing import Any
 from symconv.errors import ReportError, SymconvError
 from symconv.lang.claims import Claim, claim_from_text
 from symconv.prove import Result, Verdict, run_tiers
+from symconv.prove.verdict import NO_METHOD
 from symconv.report.filters import sizes_as_shapes
 
 # Seconds per claim: the report's claims are small; a stuck one must not stall a build.
@@ -81,7 +82,7 @@ def run_claim(claim: Claim) -> CheckedClaim:
         result = run_tiers(claim)
     except SymconvError as err:
         # Reported as it is: the claim was not decided in this run.
-        result = Result(Verdict.INCONCLUSIVE, "none", [], time.perf_counter() - started,
+        result = Result(Verdict.INCONCLUSIVE, NO_METHOD, [], time.perf_counter() - started,
                         detail=f"could not be checked in this build: {err}")
     return CheckedClaim(claim, result)
 
