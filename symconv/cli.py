@@ -242,6 +242,9 @@ def _positive(option: str, value: float | None, most: float = math.inf) -> None:
         raise SymconvError(f"{option} {value:g}; expected a positive finite number{bound}")
 
 
+# The --json/--junit file that means standard output.
+STDOUT = "-"
+
 # The largest --memory in GiB: setrlimit takes a C long (the least is what a worker needs to
 # start, measured in _memory_bytes).
 MAX_MEMORY_GIB = 2.0**20
@@ -317,10 +320,13 @@ def _verify(args: argparse.Namespace) -> int:
     _positive("--heartbeat", args.heartbeat)
     memory = _memory_bytes(args)
     if args.json and args.junit and Path(args.json).resolve() == Path(args.junit).resolve():
-        raise SymconvError(f"--json and --junit both write {args.json}; expected two files")
+        where = "standard output" if args.json == STDOUT else args.json
+        raise SymconvError(f"--json and --junit both write {where}; expected two files")
     for option, target in (("--json", args.json), ("--junit", args.junit)):
-        if target:
+        if target and target != STDOUT:
             _check_writable(option, Path(target))
+    # "-" puts the machine-readable report alone on stdout; the table moves to stderr.
+    human = sys.stderr if STDOUT in (args.json, args.junit) else sys.stdout
     seed = _seed(args)
     if args.shard is not None:
         runner.shard([], *args.shard)  # K/N checked before any claim file is read
@@ -353,19 +359,21 @@ def _verify(args: argparse.Namespace) -> int:
             progress.close()
     if args.strict_sizes:
         outcomes = [_strict(o) for o in outcomes]
-    print(runner.format_table(outcomes))
+    print(runner.format_table(outcomes), file=human)
     if interrupted is not None:
-        print(f"interrupted: {len(outcomes)} of {len(claims)} claims finished")
+        print(f"interrupted: {len(outcomes)} of {len(claims)} claims finished", file=human)
     if skip_note:
-        print(skip_note)
+        print(skip_note, file=human)
     for outcome in outcomes:
         if not outcome.ok or args.verbose:
-            print()
-            print(runner.explain(outcome))
+            print(file=human)
+            print(runner.explain(outcome), file=human)
     if args.json:
-        runner.write_json(outcomes, args.json, interrupted=interrupted is not None)
+        runner.write_json(outcomes, sys.stdout if args.json == STDOUT else args.json,
+                          interrupted=interrupted is not None)
     if args.junit:
-        runner.write_junit(outcomes, args.junit, [] if interrupted is None else interrupted.not_run)
+        runner.write_junit(outcomes, sys.stdout if args.junit == STDOUT else args.junit,
+                           [] if interrupted is None else interrupted.not_run)
     errors = [o.error for o in outcomes if o.error]
     for error in errors:
         print(f"symconv: error: {error}", file=sys.stderr)
@@ -487,8 +495,10 @@ def _add_verify_parsers(sub: argparse._SubParsersAction) -> None:
         "INCONCLUSIVE (UNDECIDED), 2 on bad input.",
     )
     verify.add_argument("paths", nargs="*", help="claim files or folders (default: proofs)")
-    verify.add_argument("--json", metavar="FILE", help="write one JSON object per claim")
-    verify.add_argument("--junit", metavar="FILE", help="write a JUnit XML report")
+    verify.add_argument("--json", metavar="FILE",
+                        help="write one JSON object per claim ('-': standard output)")
+    verify.add_argument("--junit", metavar="FILE",
+                        help="write a JUnit XML report ('-': standard output)")
     verify.add_argument("--jobs", "-j", metavar="N|auto",
                         help=f"worker processes; auto (the default, or ${JOBS_ENV} when "
                         f"set): one per CPU this process may use (its affinity mask, and a container's "

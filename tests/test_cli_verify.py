@@ -50,6 +50,24 @@ def test_all_expectations_met_exit_0(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert "REFUTED" in lines[3]
 
 
+def test_json_dash_writes_the_report_alone_on_stdout(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    """``--json -`` (and ``--junit -``): the report on stdout, the table on stderr, no file
+    named ``-``; both on stdout at once is a usage error."""
+    path = _write(tmp_path, "good.toml", CLAIMS)
+    monkeypatch.chdir(tmp_path)
+    assert main(["verify", str(path), "--json", "-"]) == 0
+    captured = capsys.readouterr()
+    assert [r["name"] for r in json.loads(captured.out)] == ["flip-equivalence",
+                                                              "corr-not-associative"]
+    assert "flip-equivalence" in captured.err and not (tmp_path / "-").exists()
+    assert main(["verify", str(path), "--junit", "-"]) == 0
+    suite = ET.fromstring(capsys.readouterr().out.encode("utf-8"))
+    assert [case.get("name") for case in suite] == ["flip-equivalence", "corr-not-associative"]
+    assert main(["verify", str(path), "--json", "-", "--junit", "-"]) == 2
+    assert "both write standard output" in capsys.readouterr().err
+
+
 def test_mismatch_exit_1_with_counterexample(tmp_path: Path,
                                              capsys: pytest.CaptureFixture[str]) -> None:
     _write(tmp_path, "good.toml", CLAIMS)

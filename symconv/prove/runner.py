@@ -20,7 +20,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, TextIO
 
 from symconv.core.atomic import atomic_write
 from symconv.errors import SymconvError
@@ -211,13 +211,23 @@ def outcome_json(outcome: Outcome, interrupted: bool = False) -> dict[str, Any]:
     }
 
 
-def write_json(outcomes: Sequence[Outcome], path: Path | str, interrupted: bool = False) -> None:
+def _write(target: Path | str | TextIO, data: str | bytes) -> None:
+    """A file replaced atomically, or an open stream (``--json -``: standard output)."""
+    if isinstance(target, (Path, str)):
+        atomic_write(Path(target), data)
+    else:
+        target.write(data.decode("utf-8") + "\n" if isinstance(data, bytes) else data)
+        target.flush()
+
+
+def write_json(outcomes: Sequence[Outcome], target: Path | str | TextIO,
+               interrupted: bool = False) -> None:
     """A JSON list, one record per finished claim (each marked ``interrupted``)."""
     data = [outcome_json(o, interrupted) for o in outcomes]
-    atomic_write(Path(path), json.dumps(data, indent=2) + "\n")
+    _write(target, json.dumps(data, indent=2) + "\n")
 
 
-def write_junit(outcomes: Sequence[Outcome], path: Path | str,
+def write_junit(outcomes: Sequence[Outcome], target: Path | str | TextIO,
                 not_run: Sequence[Claim] = ()) -> None:
     """A JUnit XML report: one testcase per claim, failures for mismatches; the claims
     ``not_run`` (a run interrupted by Ctrl-C) are skipped testcases."""
@@ -244,4 +254,4 @@ def write_junit(outcomes: Sequence[Outcome], path: Path | str,
     for claim in not_run:
         case = ET.SubElement(suite, "testcase", classname=claim.source, name=claim.name, time="0")
         ET.SubElement(case, "skipped", message="not run: the run was interrupted")
-    atomic_write(Path(path), ET.tostring(suite, encoding="utf-8", xml_declaration=True))
+    _write(target, ET.tostring(suite, encoding="utf-8", xml_declaration=True))
