@@ -16,6 +16,7 @@ from symconv.lang.claims import (
     claim_from_text,
     load_claims,
     load_python,
+    load_toml,
     parse_signal,
     parse_signal_option,
     parse_toml,
@@ -189,8 +190,21 @@ def test_a_claim_file_with_a_bad_byte_in_a_folder_is_an_error_not_skipped(
     (tmp_path / "good.toml").write_text(_claim())
     (tmp_path / "latin1.toml").write_bytes(_claim().replace('"c"', '"caf\xe9"').encode("latin-1"))
     assert list(claim_files([tmp_path])) == [tmp_path / "good.toml", tmp_path / "latin1.toml"]
-    with pytest.raises(ClaimFileError, match=r"latin1\.toml: cannot read: 'utf-8' codec"):
+    line = 1 + _claim().split('"c"')[0].count("\n")
+    with pytest.raises(ClaimFileError, match=rf"latin1\.toml:{line}: byte 0xe9 at column \d+ "
+                       "is not UTF-8; a claim file must be UTF-8"):
         load_claims([tmp_path])
+
+
+def test_a_utf8_byte_order_mark_is_accepted_and_utf16_is_named(tmp_path: Path) -> None:
+    """Editors on Windows write a byte-order mark; tomllib alone calls it an invalid
+    statement at line 1.  UTF-16 is collected (not skipped) and refused by name."""
+    (tmp_path / "bom.toml").write_bytes(b"\xef\xbb\xbf" + _claim().encode("utf-8"))
+    (tmp_path / "wide.toml").write_bytes(_claim().encode("utf-16"))
+    assert list(claim_files([tmp_path])) == [tmp_path / "bom.toml", tmp_path / "wide.toml"]
+    assert [c.name for c in load_toml(tmp_path / "bom.toml")] == ["c"]
+    with pytest.raises(ClaimFileError, match=r"wide\.toml: UTF-16 text; a claim file must be"):
+        load_toml(tmp_path / "wide.toml")
 
 
 def test_a_fifo_is_not_read(tmp_path: Path) -> None:

@@ -29,6 +29,7 @@ sides, which must be equal.
 
 from __future__ import annotations
 
+import codecs
 import importlib.util
 import itertools
 import math
@@ -505,14 +506,34 @@ def _claim_lines(text: str) -> list[int]:
             if re.match(r"^\s*\[\[\s*claim\s*\]\]", line)]
 
 
+_UTF16_MARKS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+
+
+def _claim_file_text(raw: bytes, source: str) -> str:
+    """The text of a claim file: UTF-8, with or without the byte-order mark some editors
+    write; anything else is a ClaimFileError naming the first bad byte's line and column."""
+    if raw.startswith(_UTF16_MARKS):
+        raise ClaimFileError(f"{source}: UTF-16 text; a claim file must be UTF-8 "
+                             "(save it as UTF-8)")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        before = raw[:exc.start]
+        line = before.count(b"\n") + 1
+        column = exc.start - (before.rfind(b"\n") + 1) + 1
+        raise ClaimFileError(f"{source}:{line}: byte 0x{raw[exc.start]:02x} at column {column} "
+                             "is not UTF-8; a claim file must be UTF-8 (save it as UTF-8)"
+                             ) from None
+
+
 def load_toml(path: Path | str) -> list[Claim]:
     """All claims of one TOML file (a ClaimFileError on the first problem)."""
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ClaimFileError(f"{path}: cannot read: {exc}") from None
-    return parse_toml(text, str(path))
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise ClaimFileError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    return parse_toml(_claim_file_text(raw, str(path)), str(path))
 
 
 def parse_toml(text: str, source: str = "<string>") -> list[Claim]:
@@ -663,15 +684,18 @@ def is_python_claim_file(path: Path) -> bool:
 def is_claim_file(path: Path) -> bool:
     """A regular TOML file with at least one ``[[claim]]`` table.
 
-    Undecodable bytes do not hide the tables: such a file is a claim file, and loading it
-    names the bad byte (skipping it would drop its claims from a run without a word).
+    Undecodable bytes, a byte-order mark or UTF-16 do not hide the tables: such a file is a
+    claim file, and loading it names the problem (skipping it would drop its claims from a
+    run without a word).
     """
     if not path.is_file():  # a FIFO or a device in a folder would block the scan
         return False
     try:
-        return bool(_claim_lines(path.read_bytes().decode("utf-8", errors="replace")))
+        raw = path.read_bytes()
     except OSError:
         return False
+    codec = "utf-16" if raw.startswith(_UTF16_MARKS) else "utf-8-sig"
+    return bool(_claim_lines(raw.decode(codec, errors="replace")))
 
 
 def load_claims(paths: Sequence[Path | str], python: bool = False) -> list[Claim]:
