@@ -15,7 +15,7 @@ from symconv.core.ops import conv
 from symconv.core.signal import Signal
 from symconv.lang.claims import Claim, claim_from_text
 from symconv.prove import Verdict, pool
-from symconv.prove.pool import GRACE, ClaimPool, default_memory_bytes
+from symconv.prove.pool import GRACE, ClaimPool, default_memory_bytes, stopped_how
 
 
 def _dies(a: Signal, b: Signal) -> tuple[Signal, Signal]:
@@ -41,8 +41,22 @@ def test_a_worker_that_dies_is_reported_and_replaced() -> None:
         results = {i: r for i, r, _ in pool.run([1, 0], [5.0, 5.0])}
     dead, fine = results[1], results[0]
     assert dead is not None and dead.verdict is Verdict.INCONCLUSIVE
-    assert "killed by signal 9" in dead.detail and "in exact" in dead.detail
+    assert "killed by SIGKILL, signal 9: out of memory?" in dead.detail
+    assert "in exact" in dead.detail
     assert fine is not None and fine.verdict is Verdict.VERIFIED
+
+
+@pytest.mark.parametrize(("exitcode", "says", "no_memory"), [
+    (-signal.SIGKILL, "killed by SIGKILL, signal 9: out of memory?", False),
+    (-signal.SIGSEGV, "killed by SIGSEGV, signal 11", True),
+    (-200, "killed by signal 200", True),
+    (3, "exit status 3", True),
+])
+def test_why_a_worker_stopped_names_memory_only_for_sigkill(exitcode: int, says: str,
+                                                           no_memory: bool) -> None:
+    text = stopped_how(exitcode)
+    assert text.startswith(says)
+    assert ("memory" not in text) is no_memory
 
 
 def test_a_stuck_worker_is_killed_at_the_deadline() -> None:

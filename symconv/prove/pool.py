@@ -187,6 +187,24 @@ def resolve_jobs(value: int | str | None, option: str) -> int:
     return jobs
 
 
+def stopped_how(exitcode: int | None) -> str:
+    """Why a worker process ended without a result, from its exit code.
+
+    SIGKILL is what the kernel's out-of-memory killer sends, so only then is memory named;
+    a crash (SIGSEGV, SIGBUS, ...) or an exit status is reported as it is.
+    """
+    if exitcode is None or exitcode >= 0:
+        return f"exit status {exitcode}"
+    try:
+        killed = f"killed by {signal.Signals(-exitcode).name}, signal {-exitcode}"
+    except ValueError:
+        killed = f"killed by signal {-exitcode}"
+    if -exitcode == signal.SIGKILL:
+        return (f"{killed}: out of memory? the kernel's out-of-memory killer sends it; "
+                "--memory GIB caps each worker")
+    return killed
+
+
 @dataclass(frozen=True)
 class Event:
     """What a running claim is doing: ``kind`` is "start", "tier" or "stage" (the pool's),
@@ -401,12 +419,10 @@ class ClaimPool:
             self._replace(worker)
             code = worker.process.exitcode
             claim = self.claims[index]
-            how = (f"killed by signal {-code}" if code is not None and code < 0
-                   else f"exit status {code}")
             tier = worker.tier or "the first tier"
             yield index, Result(Verdict.INCONCLUSIVE, tier, [], 0.0,
                                 detail=f"the worker running {claim.name!r} stopped in {tier} "
-                                       f"({how}; out of memory?)"), None
+                                       f"({stopped_how(code)})"), None
             return
         kind = message[0]
         if message[1] != index:  # a heartbeat sent just before the previous claim ended
