@@ -405,6 +405,12 @@ def _cmd_check(args: argparse.Namespace) -> int:
     if outcome.result is None:
         raise SymconvError(outcome.error or "verification failed")
     print(runner.explain(outcome))
+    if args.derivation:
+        print()
+        derivation = outcome.result.derivation
+        print(derivation if derivation is not None else
+              f"no derivation: the verdict is {outcome.result.verdict.value}, and only the "
+              "general tier's PROVED comes with one")
     return runner.exit_status([outcome])
 
 
@@ -535,6 +541,8 @@ def _add_verify_parsers(sub: argparse._SubParsersAction) -> None:
                        "PROBABLE meet it) or fails (REFUTED meets it)")
     check.add_argument("--tiers", help="comma-separated tiers (default general,exact,random)")
     check.add_argument("--verbose", "-v", action="store_true", help="report each tier as it starts")
+    check.add_argument("--derivation", "-d", action="store_true",
+                       help="also print the checked derivation of a PROVED verdict, step by step")
     _add_run_options(check)
     check.set_defaults(func=_cmd_check)
 

@@ -651,3 +651,16 @@ def test_check_budget_and_memory_options(capsys: pytest.CaptureFixture[str]) -> 
     assert "budget of 0.5 s exhausted in exact" in captured.out and captured.err == ""
     assert main(["check", "F == F", "--signals", "F=3", "--memory", "0"]) == 2
     assert "--memory 0" in capsys.readouterr().err
+
+
+def test_check_derivation_prints_the_checked_chain(capsys: pytest.CaptureFixture[str]) -> None:
+    """``check -d``: a PROVED verdict's derivation, step by step, as the derivation report
+    shows it; a REFUTED one says it has none."""
+    assert main(["check", "conv(f, g) == conv(g, f)", "--signals", "f=3,g=3", "-d"]) == 0
+    out = capsys.readouterr().out
+    chain = out.split("\n\n", 1)[1]
+    assert chain.startswith("Claim: conv(f, g) == conv(g, f)")
+    assert "[re-indexing: substitute" in chain and chain.rstrip().endswith("∎")
+    assert main(["check", "conv(f, g) == corr(f, g)", "--signals", "f=3,g=3", "-d",
+                 "--expect", "fails"]) == 0
+    assert "no derivation: the verdict is REFUTED" in capsys.readouterr().out
