@@ -121,12 +121,39 @@ def _cmd_identify(args: argparse.Namespace) -> int:
     return 0
 
 
+# The cnn options, their defaults, and the actions that read each: an option an action
+# would ignore is refused, so that no one reads a result for a layer they did not get.
+_CNN_DEFAULTS: dict[str, object] = {
+    "channels": (2, 2), "input": None, "kernel": (2, 2), "stride": 1, "padding": 0,
+    "dilation": 1, "groups": 1, "boundary": "zero", "steps": 200, "lr": 0.002, "seed": 0,
+    "latex": False}
+_LAYER = ("channels", "input", "kernel", "stride", "padding", "dilation")
+_CNN_READS = {"pixel": {*_LAYER, "latex"}, "backprop": {*_LAYER, "groups", "boundary"},
+              "claims": {*_LAYER, "groups"}, "learn": {"steps", "lr", "seed"}}
+_CNN_WHY = {"learn": "it trains one fixed layer (a 3x3 kernel, stride 1, no padding, 8x8 "
+                     "images)",
+            "pixel": "it writes one output channel of a zero-padded layer without groups",
+            "claims": "it writes the zero-padded layer",
+            "backprop": "it checks the closed forms, with no training run"}
+
+
+def _cnn_ignored_option(args: argparse.Namespace) -> str | None:
+    for option, default in _CNN_DEFAULTS.items():
+        value = getattr(args, option)
+        if option == "boundary":
+            value = normalize_boundary(value)
+        if option not in _CNN_READS[args.action] and value != default:
+            *others, last = [a for a, read in _CNN_READS.items() if option in read]
+            readers = f"{', '.join(others)} and {last}" if others else last
+            return (f"--{option} is not used by cnn {args.action}: {_CNN_WHY[args.action]}; "
+                    f"it is an option of cnn {readers}")
+    return None
+
+
 def _cmd_cnn(args: argparse.Namespace) -> int:
     settings = {"stride": args.stride, "padding": args.padding, "dilation": args.dilation}
-    if args.action != "backprop" and normalize_boundary(args.boundary) != "zero":
-        # pixel and claims write the zero-padded layer: a padding rule ignored would be wrong
-        raise SymconvError(f"--boundary {args.boundary}: only backprop models a padding rule; "
-                           f"{args.action} is for zero padding")
+    if (ignored := _cnn_ignored_option(args)) is not None:
+        raise SymconvError(ignored)
     if args.action == "pixel":
         origin = (0,) * len(args.kernel)
         arrays = pixel_terms(args.channels[0], 0, args.kernel, origin, input_size=args.input,
@@ -187,21 +214,26 @@ def _add_cnn_parser(sub: argparse._SubParsersAction) -> None:
         "channel, for all spatial sizes) and their mutants, as in proofs/cnn_groups.toml.",
     )
     cnn_parser.add_argument("action", choices=("pixel", "backprop", "learn", "claims"))
-    cnn_parser.add_argument("--channels", type=_channels, default=(2, 2), metavar="CxO",
+    cnn_parser.add_argument("--channels", type=_channels, default=_CNN_DEFAULTS["channels"],
+                            metavar="CxO",
                             help="input x output channels (default 2x2)")
     cnn_parser.add_argument("--input", type=_sizes, default=None,
                             help="input size (backprop: default 5x5; claims: declared, default 7 "
                             "per axis; pixel: checked that the output pixel exists when given)")
-    cnn_parser.add_argument("--kernel", type=_sizes, default=(2, 2), help="kernel size (2x2)")
-    cnn_parser.add_argument("--stride", type=int, default=1)
-    cnn_parser.add_argument("--padding", type=int, default=0)
-    cnn_parser.add_argument("--dilation", type=int, default=1)
-    cnn_parser.add_argument("--groups", type=int, default=1)
-    cnn_parser.add_argument("--boundary", default="zero",
+    cnn_parser.add_argument("--kernel", type=_sizes, default=_CNN_DEFAULTS["kernel"],
+                            help="kernel size (2x2)")
+    cnn_parser.add_argument("--stride", type=int, default=_CNN_DEFAULTS["stride"])
+    cnn_parser.add_argument("--padding", type=int, default=_CNN_DEFAULTS["padding"])
+    cnn_parser.add_argument("--dilation", type=int, default=_CNN_DEFAULTS["dilation"])
+    cnn_parser.add_argument("--groups", type=int, default=_CNN_DEFAULTS["groups"])
+    cnn_parser.add_argument("--boundary", default=_CNN_DEFAULTS["boundary"],
                             help="padding rule: zero, wrap, reflect, mirror, nearest")
-    cnn_parser.add_argument("--steps", type=int, default=200, help="learn: numeric steps")
-    cnn_parser.add_argument("--lr", type=float, default=0.002, help="learn: learning rate")
-    cnn_parser.add_argument("--seed", type=int, default=0, help="learn: random seed")
+    cnn_parser.add_argument("--steps", type=int, default=_CNN_DEFAULTS["steps"],
+                            help="learn: numeric steps")
+    cnn_parser.add_argument("--lr", type=float, default=_CNN_DEFAULTS["lr"],
+                            help="learn: learning rate")
+    cnn_parser.add_argument("--seed", type=int, default=_CNN_DEFAULTS["seed"],
+                            help="learn: random seed")
     cnn_parser.add_argument("--latex", action="store_true", help="pixel: print LaTeX")
     cnn_parser.set_defaults(func=_cmd_cnn)
 

@@ -135,14 +135,29 @@ def test_a_memory_cap_a_worker_cannot_use_is_refused(memory: str,
     assert err.count("\n") == 1
 
 
-@pytest.mark.parametrize("action", ["pixel", "claims", "learn"])
-def test_cnn_boundary_is_refused_where_it_is_not_modelled(
-        action: str, capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.parametrize(("action", "options"), [
     # pixel and claims printed the zero-padded layer for --boundary reflect, unchanged
-    assert main(["cnn", action, "--padding", "1", "--boundary", "reflect"]) == 2
+    ("pixel", ["--padding", "1", "--boundary", "reflect"]),
+    ("claims", ["--padding", "1", "--boundary", "reflect"]),
+    # learn trained its fixed 3x3 stride-1 layer whatever the layer options said
+    ("learn", ["--stride", "2"]),
+    ("learn", ["--kernel", "3x3"]),
+    ("learn", ["--boundary", "reflect"]),
+    ("pixel", ["--groups", "2"]),
+    ("backprop", ["--steps", "5"]),
+])
+def test_cnn_options_an_action_would_ignore_are_refused(
+        action: str, options: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["cnn", action, *options]) == 2
     err = capsys.readouterr().err
-    assert "only backprop models a padding rule" in err and err.count("\n") == 1
+    option = next(o for o in options if o.startswith("--") and o != "--padding")
+    assert err.startswith(f"symconv: error: {option} is not used by cnn {action}: ")
+    assert err.count("\n") == 1
+
+
+def test_cnn_options_at_their_defaults_are_accepted(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["cnn", "claims", "--padding", "1", "--boundary", "fill"]) == 0  # zero's alias
+    assert main(["cnn", "pixel", "--groups", "1", "--stride", "1"]) == 0
 
 
 def test_cnn_channels_need_input_and_output(capsys: pytest.CaptureFixture[str]) -> None:
