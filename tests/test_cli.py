@@ -436,3 +436,20 @@ def test_cnn_claims_prints_loadable_claims_or_one_line(capsys: pytest.CaptureFix
     assert main(["cnn", "claims", "--channels", "3x2", "--groups", "2"]) == 2
     assert capsys.readouterr().err.strip().endswith("groups 2 does not divide 3 input and 2 "
                                                    "output channels")
+
+
+@pytest.mark.parametrize(("argv", "fits"), [
+    (["--channels", "5x5"], "at most 4x4 channels fit"),
+    (["--channels", "8x8", "--groups", "2"], "at most 6x6 channels fit"),
+    (["--channels", "16x16", "--groups", "16"], "no fewer channels (a multiple of the 16 groups)"),
+])
+def test_cnn_claims_too_long_for_the_language_name_the_channels_that_fit(
+        capsys: pytest.CaptureFixture[str], argv: list[str], fits: str) -> None:
+    # the statements grow with the channels; the language's length limit used to surface as
+    # 'column 1001: the statement has 1298 characters' with no word of --channels
+    assert main(["cnn", "claims", *argv]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    (line,) = captured.err.splitlines()
+    assert "channels give statements too long for the statement language" in line
+    assert fits in line

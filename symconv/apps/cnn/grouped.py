@@ -29,13 +29,14 @@ checks that the bundled file is exactly this output.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
 from symconv.apps.cnn.layers import LayerShape, output_size
-from symconv.errors import ShapeError
-from symconv.lang.dsl import parse_statement
+from symconv.errors import InputLimitError, ShapeError
+from symconv.lang.dsl import MAX_STATEMENT_LENGTH, parse_statement
 
 # How output channels are assigned to groups: torch's blocks (o // (O/groups)), or, mistakes
 # for the backward pass to refute, interleaved (o % groups) or the next group along.
@@ -79,6 +80,22 @@ class GroupedLayerText:
                          (self.out_channels, self.in_channels // max(self.groups, 1),
                           *(1,) * self.ndim),
                          self.stride, self.padding, self.dilation, self.groups)
+
+    def _too_large(self, exc: InputLimitError) -> str:
+        """Why this layer's claims cannot be written, and the largest channels that can."""
+        fits = None
+        for channels in range(max(self.in_channels, self.out_channels) - 1, 0, -1):
+            if channels % self.groups:
+                continue
+            smaller = dataclasses.replace(self, in_channels=channels, out_channels=channels)
+            if all(
+                    len(statement) <= MAX_STATEMENT_LENGTH for _, statement, _, _ in smaller._table()):
+                fits = channels
+                break
+        hint = (f"; with these options at most {fits}x{fits} channels fit" if fits
+                else f"; no fewer channels (a multiple of the {self.groups} groups) fit")
+        return (f"{self.in_channels}x{self.out_channels} channels give statements too long for "
+                f"the statement language ({exc}){hint}")
 
     @property
     def shape(self) -> LayerShape:
@@ -203,8 +220,18 @@ class GroupedLayerText:
 
     def claims(self, input_size: Sequence[int], kernel: Sequence[int]) -> list[GeneratedClaim]:
         """The claims: the two closed forms (hold) and their mutants (fail)."""
-        name, signals, layer = self.name(), self.signals(input_size, kernel), self.describe()
-        # (name suffix, statement, expect, note)
+        name, signals, found = self.name(), self.signals(input_size, kernel), self._table()
+        for _, statement, _, _ in found:
+            try:
+                parse_statement(statement)  # the language's limits (length, depth) hold
+            except InputLimitError as exc:
+                raise InputLimitError(self._too_large(exc)) from None
+        return [GeneratedClaim(f"{name}-{suffix}", statement, expect, signals, note)
+                for suffix, statement, expect, note in found]
+
+    def _table(self) -> list[tuple[str, str, str, str]]:
+        """(name suffix, statement, expect, note) of each claim."""
+        layer = self.describe()
         found = [
             ("grad-input", self.grad_input_statement(), "holds",
              f"{layer}: dL/dx_c is the sum of the transposed layers of the output channels "
@@ -233,10 +260,7 @@ class GroupedLayerText:
                 ("grad-weight-interleaved-groups",
                  self.grad_weight_statement(assignment="interleaved"), "fails", ""),
             ]
-        for _, statement, _, _ in found:
-            parse_statement(statement)  # the language's limits (length, depth) hold
-        return [GeneratedClaim(f"{name}-{suffix}", statement, expect, signals, note)
-                for suffix, statement, expect, note in found]
+        return found
 
 
 def claims_toml(layers: Sequence[tuple[GroupedLayerText, Sequence[int], Sequence[int]]]) -> str:
