@@ -129,7 +129,7 @@ def _signal_table(name: str, signal: Signal) -> dict[str, Any]:
 
 def verify(paths_or_claims: str | Path | Claim | Iterable[str | Path | Claim] | None = None,
            jobs: int | str | None = None, budget: float | None = None,
-           allow_python: bool = False) -> list[Outcome]:
+           allow_python: bool = False, diagnose_all: bool = False) -> list[Outcome]:
     """Outcomes of claim files, folders or :class:`~symconv.lang.claims.Claim` objects, in order.
 
     Without an argument, the proofs bundled with symconv.  ``jobs`` is the number of
@@ -137,7 +137,9 @@ def verify(paths_or_claims: str | Path | Claim | Iterable[str | Path | Claim] | 
     worker per CPU this process may use, at most one per claim and per 2 GiB of memory);
     the default, None, is ``$SYMCONV_JOBS`` when set, else auto.  The outcomes do not
     depend on it.  ``budget`` (seconds) overrides each claim's own;
-    ``allow_python`` also imports ``*.py`` claim modules (this runs their code).
+    ``allow_python`` also imports ``*.py`` claim modules (this runs their code).  As
+    ``symconv verify``, only a refutation its claim does not expect gets explanations and
+    repairs (``result.diagnosis_skipped`` marks the others), unless ``diagnose_all``.
 
     >>> outcomes = verify(bundled_proofs() / "shift.toml")
     >>> all(o.ok for o in outcomes), len(outcomes)
@@ -172,7 +174,8 @@ def verify(paths_or_claims: str | Path | Claim | Iterable[str | Path | Claim] | 
         claims.extend(found)
     if not claims:  # an empty list of outcomes would read as every claim met
         raise ClaimFileError("verify() got no claims; expected claim files, folders or Claims")
-    return run_claims(claims, max(1, min(workers, len(claims))), budget)
+    return run_claims(claims, max(1, min(workers, len(claims))), budget,
+                      diagnose=True if diagnose_all else "unexpected")
 
 
 def bundled_proofs() -> Path:

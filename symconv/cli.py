@@ -383,7 +383,8 @@ def _verify(args: argparse.Namespace) -> int:
     try:
         outcomes = runner.run_claims(
             claims, min(jobs, len(claims)), args.budget, progress, memory_bytes=memory,
-            cache=None if args.no_cache else ResultCache(), heartbeat=args.heartbeat)
+            cache=None if args.no_cache else ResultCache(), heartbeat=args.heartbeat,
+            diagnose=True if args.diagnose_all else "unexpected")
     except runner.RunInterrupted as exc:
         interrupted, outcomes = exc, exc.finished
     finally:
@@ -548,6 +549,10 @@ def _add_verify_parsers(sub: argparse._SubParsersAction) -> None:
                         "'symconv-claims' comment; this runs their code)")
     verify.add_argument("--verbose", "-v", action="store_true",
                         help="explain every verdict, not only the unexpected ones")
+    verify.add_argument("--diagnose-all", action="store_true",
+                        help="search explanations and nearest true repairs for every REFUTED "
+                        "claim, also those that expect to fail (by default only an unexpected "
+                        "refutation is diagnosed: the search took half the run)")
     verify.add_argument("--shard", type=_shard, metavar="K/N",
                         help="run only shard K of N (every N-th claim in load order), for CI "
                         "matrices")

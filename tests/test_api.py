@@ -149,13 +149,23 @@ def api_workers(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     seen: list[int] = []
     real = api.run_claims
 
-    def spy(claims: Any, jobs: int, *args: Any) -> Any:
+    def spy(claims: Any, jobs: int, *args: Any, **options: Any) -> Any:
         seen.append(jobs)
-        return real(claims, 1, *args)
+        return real(claims, 1, *args, **options)
 
     monkeypatch.setattr(api, "run_claims", spy)
     monkeypatch.setattr(pool, "available_cpus", lambda: 3)
     return seen
+
+
+def test_verify_diagnoses_expected_refutations_only_when_asked() -> None:
+    mutant = claim_from_text("corr(a, b) == corr(b, a)", {"a": "3", "b": "4"}, "fails")
+    (quick,) = verify(mutant, jobs=1)
+    assert quick.result is not None and quick.result.diagnosis_skipped
+    assert quick.result.repairs == []
+    (full,) = verify(mutant, jobs=1, diagnose_all=True)
+    assert full.result is not None and not full.result.diagnosis_skipped
+    assert full.result.repairs
 
 
 def test_verify_takes_jobs_as_the_command_line_does(monkeypatch: pytest.MonkeyPatch,

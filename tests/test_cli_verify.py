@@ -68,6 +68,31 @@ def test_json_dash_writes_the_report_alone_on_stdout(tmp_path: Path, monkeypatch
     assert "both write standard output" in capsys.readouterr().err
 
 
+_MUTANT = ('[[claim]]\nname = "corr-commutes"\nstatement = "corr(a, b) == corr(b, a)"\n'
+           'signals = { a = "3", b = "4" }\nexpect = "fails"\n')
+
+
+def test_only_unexpected_refutations_are_diagnosed_unless_asked(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """A mutant refuted as its claim expects passes without the explanation and repair
+    search (half the time of verify proofs/); --diagnose-all runs it, and the JSON says
+    which it was, so that an empty repair list is never read as 'none found'."""
+    monkeypatch.setenv("SYMCONV_CACHE_DIR", str(tmp_path / "cache"))
+    path = _write(tmp_path, "mutant.toml", _MUTANT)
+    assert main(["verify", str(path), "--json", str(tmp_path / "quick.json"), "-v"]) == 0
+    assert "explanations and repairs not searched" in capsys.readouterr().out
+    (quick,) = json.loads((tmp_path / "quick.json").read_text())
+    assert quick["diagnosis_skipped"] is True and quick["repairs"] == []
+    assert main(["verify", str(path), "--diagnose-all", "--json", str(tmp_path / "all.json")]) == 0
+    (full,) = json.loads((tmp_path / "all.json").read_text())
+    assert full["diagnosis_skipped"] is False and not full["cached"]
+    assert any("flip" in repair["replacement"] for repair in full["repairs"])
+    unexpected = _write(tmp_path, "wrong.toml", _MUTANT.replace('"fails"', '"holds"'))
+    assert main(["verify", str(unexpected), "--json", str(tmp_path / "wrong.json")]) == 1
+    (wrong,) = json.loads((tmp_path / "wrong.json").read_text())
+    assert wrong["diagnosis_skipped"] is False and wrong["repairs"]
+
+
 def test_mismatch_exit_1_with_counterexample(tmp_path: Path,
                                              capsys: pytest.CaptureFixture[str]) -> None:
     _write(tmp_path, "good.toml", CLAIMS)

@@ -91,3 +91,13 @@ def test_location(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.delenv(CACHE_ENV)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     assert default_cache_dir() == tmp_path / "symconv"
+
+
+def test_the_skipped_diagnosis_round_trips(tmp_path: Path) -> None:
+    claim = _claim(expect="fails")
+    result = run_tiers(claim, diagnose="unexpected")
+    assert result.diagnosis_skipped
+    store = ResultCache(tmp_path)
+    store.put(claim, result)
+    again = store.get(claim)
+    assert again is not None and again.diagnosis_skipped and again.repairs == []

@@ -271,3 +271,21 @@ def test_interrupted_json_and_junit(tmp_path: Path) -> None:
     skipped = [c.get("name") for c in suite.iter("testcase") if c.find("skipped") is not None]
     assert skipped == ["c1", "c2"]
     assert suite.find("properties/property[@name='interrupted']") is not None
+
+
+def test_a_cached_undiagnosed_refutation_is_run_again_when_a_diagnosis_is_asked(
+        tmp_path: Path) -> None:
+    from symconv.prove.cache import ResultCache
+
+    claim = claim_from_text("corr(a, b) == corr(b, a)", {"a": "3", "b": "4"}, "fails")
+    cache = ResultCache(tmp_path)
+    first, = runner.run_claims([claim], cache=cache, diagnose="unexpected")
+    assert first.result is not None and first.result.diagnosis_skipped
+    again, = runner.run_claims([claim], cache=cache, diagnose="unexpected")
+    assert again.cached  # what was skipped is not wanted here either
+    diagnosed, = runner.run_claims([claim], cache=cache, diagnose=True)
+    assert not diagnosed.cached
+    assert diagnosed.result is not None and diagnosed.result.repairs
+    assert not diagnosed.result.diagnosis_skipped
+    served, = runner.run_claims([claim], cache=cache, diagnose=True)
+    assert served.cached and served.result is not None and served.result.repairs

@@ -20,6 +20,7 @@ def test_reads_the_json_that_verify_writes(tmp_path: Path) -> None:
     rows = load_results(out)
     assert [(r["name"], r["verdict"], r["ok"]) for r in rows] == [("comm", "REFUTED", True)]
     assert rows[0]["counterexample"] is not None
+    assert rows[0]["diagnosis_skipped"]  # refuted as expected: the verify report says so once
 
 
 _ROW = '[{"name": "a", "statement": "s", "expect": "holds", "verdict": "REFUTED", "ok": false}]'

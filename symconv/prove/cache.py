@@ -142,6 +142,7 @@ def _result_to_json(result: Result) -> dict[str, Any]:
                                 for s in result.undeclared_failures],
         "explanations": [e.to_json() for e in result.explanations],
         "repairs": [r.to_json() for r in result.repairs],
+        "diagnosis_skipped": result.diagnosis_skipped,
     }
 
 
@@ -167,4 +168,5 @@ def _result_from_json(data: dict[str, Any]) -> Result:
         explanations=[Explanation.from_json(e) for e in data["explanations"]],
         repairs=[Repair.from_json(r) for r in data["repairs"]],
         seed=data.get("seed"),
+        diagnosis_skipped=bool(data.get("diagnosis_skipped", False)),
     )

@@ -16,7 +16,7 @@ from typing import Any
 from symconv.core.show import display_math, latex_escape
 from symconv.errors import SymconvError
 from symconv.lang.claims import Claim
-from symconv.prove.run import run_tiers
+from symconv.prove.run import Diagnose, run_tiers
 from symconv.prove.verdict import Budget, Result, Verdict, repair_text
 
 
@@ -97,6 +97,9 @@ def explain(outcome: Outcome) -> str:
     lines.extend(f"  warning: {w}" for w in r.warnings)
     lines.extend(f"  explanation: {e}" for e in r.explanations)
     lines.extend(f"  repair: {repair_text(p)}" for p in r.repairs)
+    if r.diagnosis_skipped:
+        lines.append("  (refuted as the claim expects: explanations and repairs not searched;"
+                     " verify --diagnose-all searches them)")
     if r.counterexample is not None:
         label = "witness" if claim.statement is not None and claim.statement.op == "!=" else (
             "counterexample")
@@ -107,15 +110,15 @@ def explain(outcome: Outcome) -> str:
 
 def verify_one(claim: Claim, budget: float | None = None, *, preempt: bool = False,
                on_tier: Callable[[str], None] | None = None,
-               memory_bytes: int | None = None) -> Outcome:
+               memory_bytes: int | None = None, diagnose: Diagnose = True) -> Outcome:
     """Run the tiers on one claim in this process (``budget`` overrides the claim's own;
-    ``preempt`` and ``on_tier`` as in :func:`~symconv.prove.run_tiers`)."""
+    ``preempt``, ``on_tier`` and ``diagnose`` as in :func:`~symconv.prove.run_tiers`)."""
     if budget is not None:
         claim = replace(claim, budget=budget)
     start = time.monotonic()
     try:
         return Outcome(claim, run_tiers(claim, Budget(claim.budget, memory_bytes=memory_bytes),
-                                        preempt=preempt, on_tier=on_tier))
+                                        diagnose, preempt=preempt, on_tier=on_tier))
     except SymconvError as exc:
         return Outcome(claim, None, f"{claim.where}: claim {claim.name!r}: {exc}")
     except Exception as exc:  # a bug must not take the other claims down with it

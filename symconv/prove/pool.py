@@ -39,6 +39,7 @@ from typing import TYPE_CHECKING, Any
 from symconv.errors import SymconvError
 from symconv.lang.claims import TIER_NAMES
 from symconv.prove.outcome import verify_one
+from symconv.prove.run import Diagnose
 from symconv.prove.tiers import load_tier
 from symconv.prove.verdict import Result, Verdict
 
@@ -257,7 +258,7 @@ def _stage(thread_id: int | None) -> str:
 
 
 def _serve(conn: Connection, claims: Sequence[Claim], memory_bytes: int | None,
-           heartbeat: float) -> None:
+           heartbeat: float, diagnose: Diagnose) -> None:
     """A worker's main loop: receive (index, budget), send back the result."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})  # blocked by _start: now dropped
@@ -300,7 +301,7 @@ def _serve(conn: Connection, claims: Sequence[Claim], memory_bytes: int | None,
 
         current.started, current.tier, current.index = time.monotonic(), None, index
         outcome = verify_one(claims[index], budget, preempt=True, on_tier=on_tier,
-                             memory_bytes=memory_bytes)
+                             memory_bytes=memory_bytes, diagnose=diagnose)
         current.index = None
         try:
             send(("done", index, outcome.result, outcome.error))
@@ -317,12 +318,13 @@ class ClaimPool:
 
     def __init__(self, claims: Sequence[Claim], workers: int = 1,
                  memory_bytes: int | None = None, heartbeat: float = HEARTBEAT,
-                 grace: float = GRACE) -> None:
+                 grace: float = GRACE, diagnose: Diagnose = True) -> None:
         if workers < 1:
             raise ValueError("a pool needs at least one worker")
         self.claims = claims
         self.size = workers
         self.memory_bytes = memory_bytes
+        self.diagnose = diagnose  # as in run_tiers
         self.heartbeat = heartbeat
         self.grace = grace
         # fork: the workers inherit the claims (Python claims hold functions that
@@ -347,7 +349,8 @@ class ClaimPool:
     def _start(self) -> _Worker:
         parent, child = self._context.Pipe()
         process = self._context.Process(
-            target=_serve, args=(child, self.claims, self.memory_bytes, self.heartbeat),
+            target=_serve,
+            args=(child, self.claims, self.memory_bytes, self.heartbeat, self.diagnose),
             daemon=True, name="symconv-worker")
         # a Ctrl-C between the fork and the worker's SIG_IGN would end the worker with a
         # traceback: SIGINT waits, blocked, until the worker ignores it and the caller has

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from typing import Literal
 
 from symconv.lang.claims import Claim
 from symconv.prove import explain, repair
@@ -16,8 +17,13 @@ from symconv.prove.general import shared_sides
 from symconv.prove.tiers import decide
 from symconv.prove.verdict import Budget, Result, Verdict
 
+# Which REFUTED claims get explanations and repairs: all, none, or only those whose claim
+# does not expect the refutation (a CI run's mutants are refuted as documented: diagnosing
+# each of them took half of ``symconv verify proofs/``).
+Diagnose = bool | Literal["unexpected"]
 
-def run_tiers(claim: Claim, budget: Budget | None = None, diagnose: bool = True, *,
+
+def run_tiers(claim: Claim, budget: Budget | None = None, diagnose: Diagnose = True, *,
               preempt: bool = False, on_tier: Callable[[str], None] | None = None) -> Result:
     """The verdict on ``claim``: its tiers in order, first decisive result wins.
 
@@ -26,12 +32,16 @@ def run_tiers(claim: Claim, budget: Budget | None = None, diagnose: bool = True,
     interval timer when its share runs out (main thread only); ``on_tier(name)`` is
     called as each tier starts.  With ``diagnose``, a REFUTED ``==`` claim also gets its
     checked explanations and nearest true repairs, within the same budget (a warning says
-    when the budget cut either short).
+    when the budget cut either short); with ``diagnose="unexpected"`` only when the claim
+    does not expect to fail (else ``diagnosis_skipped`` says that the search did not run).
     """
     budget = budget or Budget(claim.budget)
     with shared_sides():  # repair candidates share most sides with the statement
         result = decide(claim, budget, preempt=preempt, on_tier=on_tier)
-        if diagnose and result.verdict is Verdict.REFUTED:
+        wanted = diagnose is True or (diagnose == "unexpected" and claim.expect != "fails")
+        if result.verdict is Verdict.REFUTED and diagnose and not wanted:
+            result.diagnosis_skipped = True
+        elif result.verdict is Verdict.REFUTED and wanted:
             began = time.monotonic()
             # one screen for both: its values of shared sub-expressions serve both searches
             screen = (explain.Screen(explain.failing_assignment(claim, result))

@@ -31,6 +31,7 @@ from symconv.prove.outcome import Outcome as Outcome
 from symconv.prove.outcome import explain as explain
 from symconv.prove.outcome import verify_one as verify_one
 from symconv.prove.pool import HEARTBEAT, ClaimPool, Event
+from symconv.prove.run import Diagnose
 
 if TYPE_CHECKING:
     from symconv.prove.cache import ResultCache
@@ -66,10 +67,11 @@ class RunInterrupted(KeyboardInterrupt):
 def run_claims(claims: Sequence[Claim], jobs: int = 1, budget: float | None = None,
                progress: Progress | None = None, *, memory_bytes: int | None = None,
                cache: ResultCache | None = None, heartbeat: float = HEARTBEAT,
-               ) -> list[Outcome]:
+               diagnose: Diagnose = True) -> list[Outcome]:
     """Outcomes in the order of ``claims``, each claim run in one of ``jobs`` worker
     processes under its budget (``budget`` overrides every claim's own) and
-    ``memory_bytes``; ``cache`` answers unchanged claims and stores new verdicts."""
+    ``memory_bytes``; ``cache`` answers unchanged claims and stores new verdicts;
+    ``diagnose`` as in :func:`~symconv.prove.run_tiers`."""
     if budget is not None:
         claims = [replace(c, budget=budget) for c in claims]
     outcomes: list[Outcome | None] = [None] * len(claims)
@@ -97,12 +99,13 @@ def run_claims(claims: Sequence[Claim], jobs: int = 1, budget: float | None = No
         todo = []
         for index, claim in enumerate(claims):
             hit = cache.get(claim) if cache is not None else None
-            if hit is not None:
+            if hit is not None and not (hit.diagnosis_skipped and diagnose is True):
                 record(index, Outcome(claim, hit, cached=True))
             else:
                 todo.append(index)
         if todo:
-            with ClaimPool(claims, min(jobs, len(todo)), memory_bytes, heartbeat) as pool:
+            with ClaimPool(claims, min(jobs, len(todo)), memory_bytes, heartbeat,
+                           diagnose=diagnose) as pool:
                 for index, result, error in pool.run(todo, [claims[i].budget for i in todo],
                                                      on_event):
                     outcome = Outcome(claims[index], result, error)
@@ -206,6 +209,8 @@ def outcome_json(outcome: Outcome, interrupted: bool = False) -> dict[str, Any]:
         "warnings": list(r.warnings) if r else [],
         "explanations": [e.to_json() for e in r.explanations] if r else [],
         "repairs": [p.to_json() for p in r.repairs] if r else [],
+        # refuted as expected: the explanations and repairs were not searched (not: none found)
+        "diagnosis_skipped": r.diagnosis_skipped if r else False,
         "cached": outcome.cached,
         "interrupted": interrupted,
     }

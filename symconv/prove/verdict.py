@@ -245,6 +245,9 @@ class Result:
     repairs: list[Any] = field(default_factory=list)
     # The seed of the tier's random choices (the random tier), to repeat the run exactly.
     seed: int | None = None
+    # A refutation its claim expected, whose explanations and repairs were not searched
+    # (``run_tiers(diagnose="unexpected")``, what ``symconv verify`` does by default).
+    diagnosis_skipped: bool = False
 
     def meets(self, expect: str) -> bool:
         """Whether the verdict matches a claim's expectation ("holds" or "fails")."""

@@ -92,4 +92,6 @@ def context(spec: ReportSpec, figures: FigureFolder) -> dict[str, Any]:
         "undecided": [row for row in results if not row["ok"] and row["verdict"] == "INCONCLUSIVE"],
         "with_counterexample": [row for row in results if row.get("counterexample")],
         "with_warnings": [row for row in results if row.get("warnings")],
+        # refuted as expected, explanations and repairs not searched: said once, not per row
+        "undiagnosed": sum(1 for row in results if row.get("diagnosis_skipped")),
     }

@@ -1,0 +1,39 @@
+"""run_tiers: which refutations get explanations and repairs."""
+
+from __future__ import annotations
+
+import pytest
+
+from symconv.lang.claims import claim_from_text
+from symconv.prove import Verdict, run_tiers
+
+# conv is commutative, corr is not: corr(b, a) is corr(a, b) flipped
+_FALSE = "corr(a, b) == corr(b, a)"
+_SIGNALS = {"a": "3", "b": "4"}
+
+
+def test_a_refutation_the_claim_expects_is_not_diagnosed_when_only_surprises_are() -> None:
+    claim = claim_from_text(_FALSE, _SIGNALS, "fails")
+    result = run_tiers(claim, diagnose="unexpected")
+    assert result.verdict is Verdict.REFUTED and result.counterexample is not None
+    assert result.diagnosis_skipped
+    assert result.repairs == [] and result.explanations == []
+
+
+@pytest.mark.parametrize(("expect", "diagnose"), [("holds", "unexpected"), ("fails", True)])
+def test_an_unexpected_refutation_or_diagnose_true_gets_repairs(expect: str,
+                                                                diagnose: bool | str) -> None:
+    claim = claim_from_text(_FALSE, _SIGNALS, expect)
+    result = run_tiers(claim, diagnose=diagnose)  # type: ignore[arg-type]
+    assert result.verdict is Verdict.REFUTED and not result.diagnosis_skipped
+    assert any("flip" in repair.replacement for repair in result.repairs)
+
+
+def test_diagnose_false_searches_nothing_and_says_nothing_was_skipped() -> None:
+    result = run_tiers(claim_from_text(_FALSE, _SIGNALS, "fails"), diagnose=False)
+    assert result.repairs == [] and not result.diagnosis_skipped
+
+
+def test_a_claim_that_holds_is_never_marked() -> None:
+    result = run_tiers(claim_from_text("conv(a, b) == conv(b, a)", _SIGNALS), diagnose="unexpected")
+    assert result.verdict is Verdict.PROVED and not result.diagnosis_skipped
