@@ -83,8 +83,9 @@ class _Workers:
                   if isinstance(item, ClaimItem) and item.configured()[1] is None]
         self.index: dict[pytest.Item, int] = {item: k for k, item in enumerate(claims)}
         self.claims = [item.configured()[0] for item in claims]
+        # a failure's message shows its diagnosis; a mutant refuted as expected needs none
         self.pool = ClaimPool(self.claims, max(1, min(workers, len(self.claims))),
-                              default_memory_bytes())
+                              default_memory_bytes(), diagnose="unexpected")
         self.done: dict[int, tuple[Result | None, str | None]] = {}
         self.running = (self.pool.run(range(len(self.claims)), [c.budget for c in self.claims])
                         if workers > 1 else None)

@@ -47,6 +47,9 @@ def test_each_claim_is_an_item(claim_dir: pytest.Pytester, monkeypatch: pytest.M
     # the failure shows verdict and a counterexample, not a Python traceback
     result.stdout.fnmatch_lines(["*expected holds; verdict REFUTED*", "*counterexample:*",
                                  "*left side at*"])
+    # an unexpected refutation is diagnosed (the plugin skips the search only for mutants
+    # refuted as expected, which pass)
+    result.stdout.fnmatch_lines(["*repair: holds if*"])
     assert "Traceback" not in result.stdout.str()
 
 
