@@ -1365,6 +1365,45 @@ def test_the_extension_of_images_on_different_boxes_is_not_proved(
     assert run_tiers(claim).verdict is Verdict.REFUTED
 
 
+# the extension of an expression that is no moved signal (a crop, a convolution) is one
+# function of that expression: the same sub-expression on both sides meets it, and a law
+# around it is proved; a different sub-expression decides nothing (conv(f, g) and conv(g, f)
+# are equal, but their atoms differ), so the claim then goes to the exact tier
+EXTENDED_EXPRESSION = {"f": "2x2", "g": "3x3"}
+
+
+@pytest.mark.parametrize("boundary", ["reflect", "mirror", "nearest", "wrap"])
+def test_flip_equivalence_with_an_expression_as_image_is_proved(boundary: str) -> None:
+    statement = (f'conv(f, conv(f, g), mode="same", boundary="{boundary}") == '
+                 f'corr(flip(f), conv(f, g), mode="same", boundary="{boundary}")')
+    derivation = proved(statement, EXTENDED_EXPRESSION).derivation
+    assert derivation.check(claim_from_text(statement, EXTENDED_EXPRESSION))
+    assert f"[conv(f, g)]⟨{boundary}⟩" in derivation.canonical.text()
+
+
+@pytest.mark.parametrize("false", [
+    'conv(f, conv(f, g), mode="same", boundary="reflect") == '
+    'corr(f, conv(f, g), mode="same", boundary="reflect")',           # the flip left out
+    'conv(f, conv(f, g), mode="same", boundary="reflect") == '
+    'corr(flip(f), conv(g, g), mode="same", boundary="reflect")',     # another image
+    'conv(f, conv(f, g), mode="same", boundary="wrap") == '
+    'corr(flip(f), conv(f, g), mode="same", boundary="mirror")',      # another boundary
+])
+def test_slips_around_an_extended_expression_are_refuted_not_proved(false: str) -> None:
+    claim = claim_from_text(false, EXTENDED_EXPRESSION)
+    result = attempt(claim, Budget(30))
+    assert result is None or (result.verdict is Verdict.REFUTED and result.counterexample is not None)
+    assert run_tiers(claim, diagnose=False).verdict is Verdict.REFUTED
+
+
+def test_different_spellings_of_one_extended_expression_are_not_refuted() -> None:
+    statement = ('conv(f, conv(f, g), mode="same", boundary="wrap") == '
+                 'corr(flip(f), conv(g, f), mode="same", boundary="wrap")')
+    claim = claim_from_text(statement, EXTENDED_EXPRESSION)
+    assert attempt(claim, Budget(30)) is None  # the forms differ, the exact tier agrees
+    assert run_tiers(claim, diagnose=False).verdict is Verdict.VERIFIED
+
+
 COMPLEX = {"F": {"shape": "3x3", "real": False}, "I": {"shape": "5x5", "real": False}}
 # conj acts on values: a crop keeps its argument's box, an extension commutes with it
 CONJ_CROPS = [

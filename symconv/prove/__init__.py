@@ -30,12 +30,12 @@ Shared by every verdict:
   kernels :mod:`symconv.core.kernels` (66);
 - :func:`symconv.prove.tiers.decide` (50: the first decisive result is the verdict),
   :meth:`Result.meets` in :mod:`~symconv.prove.verdict`, and the result cache
-  :mod:`symconv.prove.cache` (170: a stored verdict is replayed for the same claim
+  :mod:`symconv.prove.cache` (172: a stored verdict is replayed for the same claim
   text, declared signals and package digest).
 
 PROVED (:func:`symconv.prove.general.attempt`, 32), given only when all of these pass:
 
-1. the independent checker :mod:`symconv.prove.checker` (671), which imports only
+1. the independent checker :mod:`symconv.prove.checker` (674), which imports only
    the parser and takes nothing from the prover but the certificate's witnesses: it reads
    the claim's statement and declared signals (shape, origin, realness, fixed entries, as
    plain data from :func:`symconv.prove.derivation.declared_signals` and
@@ -89,8 +89,8 @@ PROBABLE: :mod:`symconv.prove.random` (750: sizes, seeds, the degree and height 
 behind the error probability, with :func:`symconv.prove.evaluate.degree`, 15) and
 :mod:`symconv.prove.modular` (571: NTT convolutions and Z[ζ_L] → F_p).
 
-In all, 7,487 lines: shared by every verdict 3,537 (the core 2,554, the parser and
-SignalSpec 758, the tiers' decision and the cache 225), PROVED 893 (the checker 671),
+In all, 7,492 lines: shared by every verdict 3,539 (the core 2,554, the parser and
+SignalSpec 758, the tiers' decision and the cache 227), PROVED 896 (the checker 674),
 VERIFIED 1,736 (packed 1,309), PROBABLE 1,321.  Most of it is the exact arithmetic and
 the packed engine that VERIFIED needs anyway; the general tier's prover (general, rules,
 sums, certificate and the derivation records, without the kernel's parts of general and

@@ -22,7 +22,8 @@ from the declared signals to be what :mod:`symconv.core.ops` computes:
 - ``"Z^d"``: finite supports.  ``"literals"`` names signals read with the claim's entries,
   D(p) = Σ_c v_c·Π_a [p_a = c_a].  A crop multiplies by the indicator of ops' output box (an atom
   per face), from symbolic boxes (size n, origin as declared else o; ``"tied"``: shared by signals
-  declared alike); a boundary reads each signal of the image through one extension atom S|b.
+  declared alike); a boundary reads each signal of the image through one extension atom S|b, a
+  sub-expression it does not pass through (a crop, a union of boxes) as one atom X|b, X its text.
 - ``"Z_n^d"``: signals read modulo the common shape n.  For every n and origin (symbolic boxes,
   so at the declared sizes): the statement is circular, all signals have one shape, each circular
   operation and size is of a signal on a box of shape n, each pointwise product is of signals on
@@ -351,7 +352,9 @@ class _Expander:
                      a.deltas + b.deltas) for a in left for b in right]
 
     def expand(self, node: Node, p: list[Aff] | None) -> list[Term]:
-        _need(not self.extension or self.extends(node), "the extension of an expression outside the fragment")
+        if self.extension and not self.extends(node):  # E(X): one function of X, named by its text
+            _need(p is not None, "the extension of a number")
+            return [self.atom(f"{dsl.unparse(node)}|{self.extension}", p or [])]
         if isinstance(node, Number):
             return [self.one(node.value)]
         if isinstance(node, Name) and p is not None and self.extension:  # S extended by a boundary

@@ -183,6 +183,7 @@ from symconv.prove.rules import (
     fresh_names,
     indicator_box,
     is_indicator,
+    is_opaque_extension,
     is_scalar,
     linearity,
     mentions_torus,
@@ -970,6 +971,8 @@ def _compare(claim: Claim, literals: Mapping[str, tuple[tuple[tuple[int, ...], F
             break
         forms = (left_form, right_form)
     else:
+        if forms is not None and _opaque(forms) and not _fails_at_declared(claim):
+            return None, None  # [X]⟨b⟩ is not a free function: different forms decide nothing
         return None, forms
     try:
         cert: dict[str, Any] = {"model": "Z_n^d" if torus else "Z^d",
@@ -995,6 +998,26 @@ def _compare(claim: Claim, literals: Mapping[str, tuple[tuple[tuple[int, ...], F
     return Derivation(statement.text, left, right, left_form, torus, certificate=cert,
                       ndims=ndims, real=real, declared=declared, literals=concrete,
                       accepted=accepted, scope=modes_scope(statement, declared, tied)), None
+
+
+def _opaque(forms: tuple[LinearForm, LinearForm]) -> bool:
+    """Whether a form reads the extension of an expression ([X]⟨b⟩, named by X's text)."""
+    return any(is_opaque_extension(atom.signal) for form in forms for mono in form.monomials
+               for atom in mono.atoms)
+
+
+def _fails_at_declared(claim: Claim) -> bool:
+    """Whether the exact tier finds the sides different at a declared size (symbolic entries,
+    up to :data:`SEARCH_SYMBOLIC_ENTRIES`): a witness that the statement is no identity when
+    its canonical forms do not decide it."""
+    from symconv.prove.counterexample import build_env, exact_differs
+
+    try:
+        return any(_entries(assignment) <= SEARCH_SYMBOLIC_ENTRIES
+                   and exact_differs(claim, build_env(assignment))
+                   for assignment in claim.assignments())
+    except SymconvError:
+        return False
 
 
 def _accepted(claim: Claim, cert: Mapping[str, Any]) -> tuple[Any, ...] | None:

@@ -683,6 +683,11 @@ Axes = tuple[int, ...]  # a signed permutation of the axes (see Atom); () the id
 
 def _unfold(node: Node, point: Index | None, ctx: _UnfoldContext, axes: Axes = ()) -> Term:
     """``node`` at σ(point), σ the signed permutation ``axes`` (one-axis flips, transpose)."""
+    if ctx.extension and point is not None and not _extension_commutes(node, ctx):
+        # E(X) of an expression X the extension does not pass through (a crop, a sum of
+        # signals on different boxes): one function of X, named by X's text, so that only
+        # the same expression meets it (the checker names it likewise, by its own text)
+        node = Name(f"{_OPAQUE}{dsl_text(node)}]")
     if isinstance(node, Name):
         if point is None:
             raise NotApplicableError(f"signal {node.id} used where a number is expected")
@@ -1292,6 +1297,14 @@ def is_indicator(signal: str) -> bool:
     return signal.startswith(INDICATOR)
 
 
+_OPAQUE = "["  # E(X) of an expression X: the atom [X]⟨b⟩
+
+
+def is_opaque_extension(signal: str) -> bool:
+    """Whether an atom is the extension of an expression other than a moved signal."""
+    return signal.startswith(_OPAQUE)
+
+
 def extended_signal(signal: str) -> str:
     """The signal an extension atom ``S⟨b⟩`` extends ("" for any other atom)."""
     return signal.split(_EXTENSION)[0] if _EXTENSION in signal else ""
@@ -1483,8 +1496,6 @@ def _unfold_cropped(node: Call, point: Index | None, ctx: _UnfoldContext, axes: 
     outer = point - inner if sign > 0 else point + inner
     kernel = _unfold(node.args[0], inner, ctx, axes)
     if boundary != "zero" and mode != "valid":
-        if not extends_signals(node.args[1], ctx):
-            raise NotApplicableError(f"the extension of {dsl_text(node.args[1])} is not modelled")
         # E(S) = S∘r_B, r_B the boundary's map of Z^d into S's box B: the same on each axis and
         # symmetric about the box, so E(flip(S))(p) = E(S)(flip(p)), likewise shift and transpose,
         # and E(S + T) = E(S) + E(T), E(S·T) = E(S)·E(T) for S and T on one box
@@ -1502,21 +1513,19 @@ def _unfold_cropped(node: Call, point: Index | None, ctx: _UnfoldContext, axes: 
 _EXTENSION_COMMUTES = frozenset({"flip", "shift", "transpose", "conj"})
 
 
-def extends_signals(node: Node, ctx: _UnfoldContext) -> bool:
-    """Whether an image is a declared signal under flips, shifts and transposes, or a pointwise
-    combination of such on one box: its extension is that of the signals at the moved points."""
+def _extension_commutes(node: Node, ctx: _UnfoldContext) -> bool:
+    """Whether the extension of ``node`` is that of its operands at the moved points: a flip,
+    shift, transpose or conj, minus or a number factor, a pointwise combination of operands
+    on one box (the checker's ``extends``), a signal or a number."""
     parts = _combined(node)
-    if parts is not None:
+    if parts is not None and len(parts) > 1:
         try:
             boxes = [operand_box(part, ctx) for part in parts]
         except NotApplicableError:
             return False
-        if any(box != boxes[0] for box in boxes):
-            return False  # a union of boxes: E(S + T) is not E(S) + E(T)
-        return all(extends_signals(part, ctx) for part in parts)
-    if isinstance(node, Call) and node.func in _EXTENSION_COMMUTES:
-        return extends_signals(node.args[0], ctx)
-    return isinstance(node, Name)
+        return all(box == boxes[0] for box in boxes)
+    return parts is not None or isinstance(node, Name | Number) or (
+        isinstance(node, Call) and node.func in _EXTENSION_COMMUTES)
 
 
 def indicator_atom(box: _Box, index: Index, axes: Axes = ()) -> Atom:
