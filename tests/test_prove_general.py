@@ -631,7 +631,8 @@ def test_slips_of_the_orthogonality_laws_are_refuted(statement: str, signals: di
 # literal kernels in valid mode and full mode with a boundary, and boundaries of
 # combinations on one box, 131 after; 13 more with transposes, one-axis flips and
 # size(a, k) on the non-square torus, 144; 152 after later merges, 154 with crops and
-# boundaries through conj and sums on boxes that differ by constants.
+# boundaries through conj and sums on boxes that differ by constants; 155 with the boundary
+# of an expression (a filtered image) as one function of it.
 PROVED_BUNDLED = frozenset({
     "adjoint-1d",
     "adjoint-conv-is-corr",
