@@ -256,7 +256,7 @@ class Signal:
     def generators(self) -> set[Generator]:
         if not self.is_exact:
             return set()
-        return set().union(*[p.generators() for p in self.entries.flat])
+        return {g for p in self.entries.flat for m in p.terms for g in m}
 
     # --- conversions -----------------------------------------------------
     def to_array(self) -> np.ndarray:

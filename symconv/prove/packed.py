@@ -307,6 +307,8 @@ class MonomialCodec:
         self._conjugate_ids = np.arange(self.base, dtype=np.int64) if real else np.array(
             [0, *(self.ids[conjugate_generator(g)] for g in self.generators)], dtype=np.int64)
         self._places = self.base ** np.arange(self.degree, dtype=np.int64)
+        # a codec is shared (_codec): its tables are read only
+        self._conjugate_ids.flags.writeable = self._places.flags.writeable = False
 
     def encode(self, monomial: Monomial) -> int:
         if len(monomial) == 1:  # a symbolic entry
@@ -621,8 +623,14 @@ def _runs(ascending: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(distinct values, index of the first of each, count of each) of a non-decreasing array."""
     if not ascending.size:
         return ascending, ascending, ascending
-    first = np.flatnonzero(np.concatenate(([True], ascending[1:] != ascending[:-1])))
-    return ascending[first], first, np.diff(np.append(first, ascending.size))
+    starts = np.empty(ascending.size, dtype=bool)  # (no concatenate: a fixed cost per product)
+    starts[0] = True
+    np.not_equal(ascending[1:], ascending[:-1], out=starts[1:])
+    first = np.flatnonzero(starts)
+    count = np.empty_like(first)
+    np.subtract(first[1:], first[:-1], out=count[:-1])
+    count[-1] = ascending.size - first[-1]
+    return ascending[first], first, count
 
 
 def _matching_pairs(keys_a: np.ndarray, keys_b: np.ndarray) -> _Pairs:
@@ -1298,11 +1306,17 @@ def _degree_bound(statement: Statement, symbolic: frozenset[str]) -> int:
     return max(degree(statement.left, set(symbolic)), degree(statement.right, set(symbolic)))
 
 
+@lru_cache(maxsize=64)
+def _codec(generators: frozenset[Generator], degree: int) -> MonomialCodec:
+    # never changed once made; a backstop's sizes recur in other claims and checks
+    return MonomialCodec(generators, degree)
+
+
 def _packed_sides(statement: Statement, env: Mapping[str, Signal],
                   ) -> tuple[PackedBackend, PackedSignal, PackedSignal]:
     generators = {name: s.generators() for name, s in env.items()}
     bound = _degree_bound(statement, frozenset(name for name, gens in generators.items() if gens))
-    backend = PackedBackend(MonomialCodec(set().union(*generators.values()), bound))
+    backend = PackedBackend(_codec(frozenset().union(*generators.values()), bound))
     packed = {name: backend.pack(s) for name, s in env.items()}
     # packed values are never mutated, so a sub-expression both sides share is evaluated once
     left, right = evaluate_sides(statement, packed, backend, memo={})
