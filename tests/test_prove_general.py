@@ -747,6 +747,7 @@ PROVED_BUNDLED = frozenset({
     "downsample-undoes-upsample",
     "downsampled-conv-adjoint-needs-a-lattice-re-indexing",
     "flip-commutes-with-transpose",
+    "flip-equivalence-of-a-filtered-image-reflect",
     "flip-is-an-involution",
     "flip-is-two-axis-flips",
     "flip-of-conv",
