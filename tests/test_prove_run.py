@@ -37,3 +37,13 @@ def test_diagnose_false_searches_nothing_and_says_nothing_was_skipped() -> None:
 def test_a_claim_that_holds_is_never_marked() -> None:
     result = run_tiers(claim_from_text("conv(a, b) == conv(b, a)", _SIGNALS), diagnose="unexpected")
     assert result.verdict is Verdict.PROVED and not result.diagnosis_skipped
+
+
+def test_a_refutation_by_the_random_tier_keeps_its_verdict_without_a_diagnosis() -> None:
+    # at 512x512 each repair candidate was a random-tier run of its own: the search outlasted
+    # the claim's budget and the REFUTED verdict was lost (INCONCLUSIVE after 60 s)
+    claim = claim_from_text("dft(circcorr(f, g)) == dft(f) * dft(g)",
+                            {"f": "512x512", "g": "512x512"}, "fails", tiers=["random"])
+    result = run_tiers(claim)
+    assert result.verdict is Verdict.REFUTED and result.repairs == []
+    assert any("not searched at sizes only the random tier reaches" in w for w in result.warnings)

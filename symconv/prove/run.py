@@ -14,6 +14,7 @@ from typing import Literal
 from symconv.lang.claims import Claim
 from symconv.prove import explain, repair
 from symconv.prove.general import shared_sides
+from symconv.prove.random import METHOD as RANDOM_METHOD
 from symconv.prove.tiers import decide
 from symconv.prove.verdict import Budget, Result, Verdict
 
@@ -41,6 +42,12 @@ def run_tiers(claim: Claim, budget: Budget | None = None, diagnose: Diagnose = T
         wanted = diagnose is True or (diagnose == "unexpected" and claim.expect != "fails")
         if result.verdict is Verdict.REFUTED and diagnose and not wanted:
             result.diagnosis_skipped = True
+        elif result.verdict is Verdict.REFUTED and wanted and result.method == RANDOM_METHOD:
+            # at sizes only the random tier reaches, each candidate is a run of its own: the
+            # search outlasted the budget and the refutation was lost with it
+            result.warnings.append("explanations and repairs not searched at sizes only the "
+                                   "random tier reaches; check the statement at small sizes "
+                                   "for them")
         elif result.verdict is Verdict.REFUTED and wanted:
             began = time.monotonic()
             # one screen for both: its values of shared sub-expressions serve both searches
