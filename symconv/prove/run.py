@@ -35,20 +35,24 @@ def run_tiers(claim: Claim, budget: Budget | None = None, diagnose: Diagnose = T
     checked explanations and nearest true repairs, within the same budget (a warning says
     when the budget cut either short); with ``diagnose="unexpected"`` only when the claim
     does not expect to fail (else ``diagnosis_skipped`` says that the search did not run).
+    A refutation by the random tier is not diagnosed (a warning says so): at its sizes
+    each candidate would be a random-tier run of its own.
     """
     budget = budget or Budget(claim.budget)
     with shared_sides():  # repair candidates share most sides with the statement
         result = decide(claim, budget, preempt=preempt, on_tier=on_tier)
-        wanted = diagnose is True or (diagnose == "unexpected" and claim.expect != "fails")
-        if result.verdict is Verdict.REFUTED and diagnose and not wanted:
+        refuted = result.verdict is Verdict.REFUTED
+        wanted = refuted and (diagnose is True
+                              or (diagnose == "unexpected" and claim.expect != "fails"))
+        if refuted and diagnose and not wanted:
             result.diagnosis_skipped = True
-        elif result.verdict is Verdict.REFUTED and wanted and result.method == RANDOM_METHOD:
+        elif wanted and result.method == RANDOM_METHOD:
             # at sizes only the random tier reaches, each candidate is a run of its own: the
             # search outlasted the budget and the refutation was lost with it
             result.warnings.append("explanations and repairs not searched at sizes only the "
                                    "random tier reaches; check the statement at small sizes "
                                    "for them")
-        elif result.verdict is Verdict.REFUTED and wanted:
+        elif wanted:
             began = time.monotonic()
             # one screen for both: its values of shared sub-expressions serve both searches
             screen = (explain.Screen(explain.failing_assignment(claim, result))
