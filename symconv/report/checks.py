@@ -79,7 +79,8 @@ def run_claim(claim: Claim) -> CheckedClaim:
     """The claim's verdict; a claim the engine cannot evaluate is INCONCLUSIVE."""
     started = time.perf_counter()
     try:
-        result = run_tiers(claim)
+        # a report shows verdicts, never explanations or repairs: none are searched
+        result = run_tiers(claim, diagnose=False)
     except SymconvError as err:
         # Reported as it is: the claim was not decided in this run.
         result = Result(Verdict.INCONCLUSIVE, NO_METHOD, [], time.perf_counter() - started,
