@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import xml.etree.ElementTree as ET
 from importlib.metadata import entry_points
 from pathlib import Path
@@ -118,13 +119,22 @@ def test_budget_and_tiers_options(claim_dir: pytest.Pytester) -> None:
     assert verdicts["flip-equivalence"] == "VERIFIED"  # the general tier would say PROVED
 
 
-@pytest.mark.parametrize("budget", ["inf", "0", "-1"])
 def test_a_budget_that_is_not_a_positive_finite_number_is_a_usage_error(
-        claim_dir: pytest.Pytester, budget: str) -> None:
-    result = claim_dir.runpytest_subprocess(*PLUGIN, "proofs", f"--symconv-budget={budget}")
+        claim_dir: pytest.Pytester) -> None:
+    # one run in a subprocess shows the one-line error; the other values are checked in process
+    result = claim_dir.runpytest_subprocess(*PLUGIN, "proofs", "--symconv-budget=0")
     assert result.ret == pytest.ExitCode.USAGE_ERROR
-    result.stderr.fnmatch_lines([f"*--symconv-budget {budget}; expected a positive finite number*"])
+    result.stderr.fnmatch_lines(["*--symconv-budget 0; expected a positive finite number*"])
     assert "Traceback" not in result.stderr.str()
+
+
+@pytest.mark.parametrize("budget", [math.inf, -1.0, math.nan])
+def test_pytest_configure_refuses_a_budget_that_is_not_a_positive_finite_number(
+        budget: float) -> None:
+    from symconv.pytest_plugin import pytest_configure
+
+    with pytest.raises(pytest.UsageError, match=f"--symconv-budget {budget:g}; expected a positive"):
+        pytest_configure(_Config(None, budget=budget))  # type: ignore[arg-type]
 
 
 def test_a_marker_per_claim_file(claim_dir: pytest.Pytester) -> None:
@@ -194,30 +204,30 @@ def test_symconv_jobs_runs_claims_ahead_in_that_many_workers(claim_dir: pytest.P
     assert len(pids) == 4 and len(set(pids)) == 2
 
 
-@pytest.mark.parametrize(("options", "message"), [
-    (["--symconv-jobs", "0"], "--symconv-jobs 0; expected a positive number of workers or auto"),
-    # plugin autoloading is off in claim_dir: xdist is loaded by name
-    (["--symconv-jobs", "2", "-p", "xdist", "-n", "2"], "--symconv-jobs 2 with pytest-xdist: *"),
-])
-def test_a_bad_symconv_jobs_is_a_usage_error(claim_dir: pytest.Pytester, options: list[str],
-                                             message: str) -> None:
-    result = claim_dir.runpytest_subprocess(*PLUGIN, "proofs", *options)
+def test_symconv_jobs_with_xdist_is_a_usage_error(claim_dir: pytest.Pytester) -> None:
+    # plugin autoloading is off in claim_dir: xdist is loaded by name (a bad number of jobs
+    # is test_session_workers_..., in process)
+    result = claim_dir.runpytest_subprocess(*PLUGIN, "proofs", "--symconv-jobs", "2",
+                                            "-p", "xdist", "-n", "2")
     assert result.ret == pytest.ExitCode.USAGE_ERROR
-    result.stderr.fnmatch_lines([f"*{message}"])
+    result.stderr.fnmatch_lines(["*--symconv-jobs 2 with pytest-xdist: *"])
     assert "Traceback" not in result.stderr.str()
 
 
 class _Config:
     """What session_workers reads of a pytest config."""
 
-    def __init__(self, jobs: str | None, xdist_worker: bool = False) -> None:
-        self.jobs = jobs
+    def __init__(self, jobs: str | None, xdist_worker: bool = False,
+                 budget: float | None = None) -> None:
+        self.options: dict[str, object] = {"symconv_jobs": jobs, "symconv_budget": budget}
         if xdist_worker:
             self.workerinput: dict[str, str] = {}
 
-    def getoption(self, name: str) -> str | None:
-        assert name == "symconv_jobs"
-        return self.jobs
+    def getoption(self, name: str) -> object:
+        return self.options[name]
+
+    def addinivalue_line(self, name: str, line: str) -> None:
+        assert name == "markers"
 
 
 def test_session_workers_as_verify_jobs_and_one_in_an_xdist_worker(
@@ -235,3 +245,6 @@ def test_session_workers_as_verify_jobs_and_one_in_an_xdist_worker(
     assert session_workers(_Config(None, xdist_worker=True)) == 1  # type: ignore[arg-type]
     with pytest.raises(pytest.UsageError, match="--symconv-jobs many; expected"):
         session_workers(_Config("many"))  # type: ignore[arg-type]
+    with pytest.raises(pytest.UsageError,
+                       match="--symconv-jobs 0; expected a positive number of workers or auto"):
+        session_workers(_Config("0"))  # type: ignore[arg-type]
