@@ -132,21 +132,24 @@ def upward_imports(graph: dict[str, dict[str, int]]) -> list[str]:
     return found
 
 
-GRAPH = import_graph()
+@pytest.fixture(scope="module")
+def graph() -> dict[str, dict[str, int]]:
+    # built when a test asks (seconds of parsing), not when each xdist worker collects
+    return import_graph()
 
 
-def test_the_graph_sees_the_package() -> None:
-    assert "symconv.core.ops" in GRAPH
-    assert "symconv.core.signal" in GRAPH["symconv.core.ops"]
-    assert "symconv.errors" in GRAPH["symconv.core.signal"]
+def test_the_graph_sees_the_package(graph: dict[str, dict[str, int]]) -> None:
+    assert "symconv.core.ops" in graph
+    assert "symconv.core.signal" in graph["symconv.core.ops"]
+    assert "symconv.errors" in graph["symconv.core.signal"]
 
 
-def test_no_import_cycle() -> None:
-    assert find_cycle(GRAPH) is None
+def test_no_import_cycle(graph: dict[str, dict[str, int]]) -> None:
+    assert find_cycle(graph) is None
 
 
-def test_no_upward_import() -> None:
-    assert upward_imports(GRAPH) == []
+def test_no_upward_import(graph: dict[str, dict[str, int]]) -> None:
+    assert upward_imports(graph) == []
 
 
 def test_the_package_docstring_states_the_order() -> None:
