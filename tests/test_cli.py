@@ -297,6 +297,7 @@ def test_a_broken_pipe_is_silent(argv: list[str], monkeypatch: pytest.MonkeyPatc
     assert capsys.readouterr().err == ""
 
 
+@pytest.mark.slow  # a subprocess writes 790 kB into a closed pipe: about 5 s
 def test_a_broken_pipe_is_silent_in_a_real_pipe() -> None:
     import subprocess
     import sys

@@ -186,7 +186,7 @@ def test_false_claims_are_not_proved(statement: str, signals: dict[str, Any]) ->
     if (statement, signals) in FALSE:
         assert _reference_says_false(claim)
     assert not_proved(attempt(claim, Budget(30)))
-    assert run_tiers(claim).verdict is Verdict.REFUTED
+    assert run_tiers(claim, diagnose=False).verdict is Verdict.REFUTED
 
 
 def test_proved_dft_theorems_hold_for_numpy_fft() -> None:
@@ -377,6 +377,7 @@ def _reference_says_false(claim: Claim, tries: int = 3) -> bool:
     return False
 
 
+@pytest.mark.slow  # every mutant of the corpus through the general tier: over 10 s
 def test_no_mutant_of_the_soundness_corpus_is_proved() -> None:
     checked = 0
     for statement, signals in TRUE_CORPUS:
@@ -519,7 +520,7 @@ def test_a_broken_side_condition_is_caught_by_the_backstop(monkeypatch: pytest.M
     assert derivation is not None and not derivation.check(claim)
     assert general_checks.backstop(claim, Budget(30)) is not None
     assert not_proved(general.attempt(claim, Budget(30)))
-    assert run_tiers(claim).verdict is Verdict.REFUTED
+    assert run_tiers(claim, diagnose=False).verdict is Verdict.REFUTED
 
 
 @pytest.mark.parametrize(("statement", "signals", "fits"), [
@@ -618,7 +619,7 @@ def test_orthogonality_laws_are_proved_and_checked(statement: str, signals: dict
 def test_slips_of_the_orthogonality_laws_are_refuted(statement: str, signals: dict[str, Any]) -> None:
     claim = claim_from_text(statement, signals)
     assert not_proved(attempt(claim, Budget(30)))
-    assert run_tiers(claim).verdict is Verdict.REFUTED
+    assert run_tiers(claim, diagnose=False).verdict is Verdict.REFUTED
 
 
 # --- completeness on the bundled claims -------------------------------------------------------
@@ -792,6 +793,7 @@ PROVED_BUNDLED = frozenset({
 })
 
 
+@pytest.mark.slow  # one general-tier attempt per bundled claim: about 8 s
 def test_the_bundled_claims_proved_are_exactly_the_list() -> None:
     """Every bundled claim the tier proves expects 'holds' (whatever its declared tiers), and
     those that declare the general tier are exactly PROVED_BUNDLED (one attempt per claim)."""
@@ -823,7 +825,7 @@ def test_the_mutants_of_the_fourier_laws_for_all_sizes_are_refuted(claim: Claim)
     """A factor of n off, a conj missing, a shift of the wrong sign, a one-axis flip, a
     centred origin: never PROVED, and the tiers together refute each one."""
     assert not_proved(attempt(claim, Budget(30)))
-    assert run_tiers(claim).verdict is Verdict.REFUTED
+    assert run_tiers(claim, diagnose=False).verdict is Verdict.REFUTED
 
 
 def test_the_fourier_laws_for_all_sizes_are_proved() -> None:
@@ -951,7 +953,7 @@ def test_periods_of_the_wrong_axes_are_not_the_model() -> None:
     statement = "circconv(transpose(f), transpose(g), size(f, 0), size(f, 1)) == transpose(circconv(f, g))"
     claim = claim_from_text(statement, {"f": "2x3", "g": "2x3"})
     assert not_proved(attempt(claim, Budget(30)))
-    assert run_tiers(claim, Budget(60)).verdict is Verdict.REFUTED
+    assert run_tiers(claim, Budget(60), diagnose=False).verdict is Verdict.REFUTED
 
 
 def test_a_torus_proof_is_rechecked_at_period_5_as_well() -> None:
@@ -1138,7 +1140,7 @@ def test_mode_mutants_are_not_proved_and_are_refuted(statement: str, signals: di
     result = attempt(claim, Budget(30))
     # the canonical forms differ: the general tier refutes at the declared sizes, or hands over
     assert result is None or (result.verdict is Verdict.REFUTED and result.counterexample is not None)
-    assert run_tiers(claim).verdict is Verdict.REFUTED
+    assert run_tiers(claim, diagnose=False).verdict is Verdict.REFUTED
 
 
 def test_signals_declared_alike_share_sizes_and_the_scope_says_so() -> None:
@@ -1353,7 +1355,7 @@ def test_slips_of_crops_under_flips_are_refuted_not_proved(statement: str,
     result = attempt(claim, Budget(30))
     assert result is not None and result.verdict is Verdict.REFUTED  # the forms differ
     assert result.counterexample is not None
-    assert run_tiers(claim).verdict is Verdict.REFUTED
+    assert run_tiers(claim, diagnose=False).verdict is Verdict.REFUTED
 
 
 # an operation around a crop, and the true law that pushes it inside: (kernel, image, whether
@@ -1364,7 +1366,7 @@ def test_the_extension_of_images_on_different_boxes_is_not_proved(
     claim = claim_from_text(statement, signals)
     result = attempt(claim, Budget(30))
     assert result is None or (result.verdict is Verdict.REFUTED and result.counterexample is not None)
-    assert run_tiers(claim).verdict is Verdict.REFUTED
+    assert run_tiers(claim, diagnose=False).verdict is Verdict.REFUTED
 
 
 # the extension of an expression that is no moved signal (a crop, a convolution) is one
@@ -1442,7 +1444,7 @@ def test_crops_and_boundaries_through_conj_are_proved(statement: str) -> None:
 def test_slips_of_crops_through_conj_are_refuted_not_proved(statement: str) -> None:
     claim = claim_from_text(statement, COMPLEX)
     assert not_proved(attempt(claim, Budget(30)))
-    assert run_tiers(claim).verdict is Verdict.REFUTED
+    assert run_tiers(claim, diagnose=False).verdict is Verdict.REFUTED
 
 
 def test_a_sum_whose_reindexing_frees_a_transposed_variable_is_proved() -> None:
@@ -1453,7 +1455,8 @@ def test_a_sum_whose_reindexing_frees_a_transposed_variable_is_proved() -> None:
     result = proved(law, {"f": "2x3", "g": "3x4"})
     assert "permute" in [s.rule for s in result.derivation.steps]
     slip = "sum(conv(transpose(f), g)) == sum(f) * sum(shift(g, 1, 0) - g)"
-    assert run_tiers(claim_from_text(slip, {"f": "2x3", "g": "3x4"})).verdict is Verdict.REFUTED
+    slipped = claim_from_text(slip, {"f": "2x3", "g": "3x4"})
+    assert run_tiers(slipped, diagnose=False).verdict is Verdict.REFUTED
 
 
 CROP_PUSHES = {"{e}": ("flip({k})", "{i}", True), "flip({e})": ("flip({k})", "flip({i})", False),
@@ -1690,7 +1693,7 @@ def test_false_literal_variants_are_refuted_not_proved(statement: str,
     assert result is not None and result.verdict is Verdict.REFUTED  # at the declared sizes
     assert result.counterexample is not None
     assert "not an identity for all sizes" in result.detail
-    assert run_tiers(claim).verdict is Verdict.REFUTED
+    assert run_tiers(claim, diagnose=False).verdict is Verdict.REFUTED
     assert exact.attempt(claim, Budget(60)).verdict is Verdict.REFUTED  # type: ignore[union-attr]
 
 
@@ -1754,7 +1757,7 @@ def test_false_literal_kernels_in_modes_are_refuted_not_proved(statement: str,
     claim = claim_from_text(statement, signals)
     result = attempt(claim, Budget(30))
     assert result is None or (result.verdict is Verdict.REFUTED and result.counterexample is not None)
-    assert run_tiers(claim).verdict is Verdict.REFUTED
+    assert run_tiers(claim, diagnose=False).verdict is Verdict.REFUTED
 
 
 def test_the_checker_reads_the_claims_own_entries() -> None:
@@ -2014,7 +2017,7 @@ def test_the_strided_laws_are_proved(law: str) -> None:
 def test_the_strided_mutants_are_refuted(law: str) -> None:
     claim = _strided_claim(_strided(law, "a", "b", 2, 3))
     assert not_proved(attempt(claim, Budget(30)))
-    assert run_tiers(claim).verdict is Verdict.REFUTED, claim.statement.text
+    assert run_tiers(claim, diagnose=False).verdict is Verdict.REFUTED, claim.statement.text
 
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -2196,7 +2199,7 @@ def test_slips_of_per_axis_strides_are_refuted_not_proved(statement: str,
                                                           signals: dict[str, Any]) -> None:
     claim = claim_from_text(statement, signals)
     assert not_proved(attempt(claim, Budget(30)))
-    assert run_tiers(claim).verdict is Verdict.REFUTED
+    assert run_tiers(claim, diagnose=False).verdict is Verdict.REFUTED
 
 
 def test_per_axis_statements_that_mix_axes_are_left_to_the_exact_tier() -> None:
@@ -2247,7 +2250,7 @@ def test_axes_that_meet_with_different_pairings_of_the_atoms_are_not_proved() ->
     assert all(part.canonical for part in derivation.per_axis)  # each axis meets
     assert not derivation.check(claim)
     assert not_proved(attempt(claim, Budget(30)))
-    assert run_tiers(claim).verdict is Verdict.REFUTED
+    assert run_tiers(claim, diagnose=False).verdict is Verdict.REFUTED
 
 
 # --- sides shared within one claim's run -----------------------------------------------------
@@ -2311,7 +2314,7 @@ def test_axes_that_pair_terms_differently_are_not_proved(statement: str) -> None
     derivation, _ = compare(claim)
     assert derivation is None or not derivation.check(claim)
     assert not_proved(attempt(claim, Budget(30)))
-    assert run_tiers(claim).verdict is Verdict.REFUTED
+    assert run_tiers(claim, diagnose=False).verdict is Verdict.REFUTED
 
 
 # True laws whose two sides the pivot search once brought to different canonical forms (a

@@ -35,6 +35,7 @@ def claim_dir(pytester: pytest.Pytester, source_on_path: Path,
     return pytester
 
 
+@pytest.mark.slow  # a pytest run in a subprocess, every claim decided
 def test_each_claim_is_an_item(claim_dir: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
     if ENTRY_POINT:  # as users run it: the entry point loads the plugin
         monkeypatch.delenv("PYTEST_DISABLE_PLUGIN_AUTOLOAD")
