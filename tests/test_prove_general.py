@@ -638,6 +638,7 @@ PROVED_BUNDLED = frozenset({
     "adjoint-1d",
     "adjoint-conv-is-corr",
     "adjoint-corr-is-conv",
+    "adjoint-same-mode-conv-on-the-image-box",
     "antisymmetric-sobel-conv-is-minus-corr",
     "antisymmetric-sobel-full-reflect-conv-is-minus-corr",
     "autocorrelation-is-centrosymmetric",
@@ -2615,3 +2616,39 @@ def test_a_named_axis_fixes_the_number_of_axes_of_the_proof(statement: str) -> N
     cube = attempt(claim_from_text(statement, {"f": {"shape": "3x3x3", "origin": [0, 0, 0],
                                                      "real": False}}), Budget(30))
     assert not_proved(cube)
+
+
+# --- a crop absorbed by a signal factor whose box implies it -------------------------------------
+
+ABSORBED_LAWS = [
+    ('frobenius(corr(conj(f), f + shift(f, 0, 1), mode="same"), conj(f)) == '
+     'frobenius(f + shift(f, 0, 1), conv(conj(f), conj(f)))', {"f": {"shape": "3x3", "real": False}}),
+    ('sum(conv(F, I, mode="same") * I) == sum(conv(F, I) * I)', {"F": "3x3", "I": "5x5"}),
+    ('frobenius(corr(F, I, mode="same"), I) == frobenius(corr(F, I), I)', {"F": "3x3", "I": "4x6"}),
+]
+
+
+@pytest.mark.parametrize(("statement", "signals"), ABSORBED_LAWS, ids=_ids(ABSORBED_LAWS))
+def test_a_crop_whose_box_holds_a_factors_support_is_proved(statement: str,
+                                                           signals: dict[str, Any]) -> None:
+    derivation = proved(statement, signals).derivation
+    assert "absorb" in [s.rule for s in derivation.steps]
+    assert derivation.check(claim_from_text(statement, signals))
+
+
+@pytest.mark.parametrize(("statement", "signals"), [
+    # the factor's support shifted out of the crop's box, by one column
+    ('sum(conv(F, I, mode="same") * shift(I, 0, 1)) == sum(conv(F, I) * shift(I, 0, 1))',
+     {"F": "3x3", "I": "5x5"}),
+    # F's box lies in I's only while F is the smaller: no law for all sizes
+    ('sum(conv(F, I, mode="same") * F) == sum(conv(F, I) * F)', {"F": "3x3", "I": "5x5"}),
+    ('sum(conv(F, I, mode="same") * F) == sum(conv(F, I) * F)', {"F": "5x5", "I": "3x3"}),
+    # conj missing on the factor of a complex signal
+    (ABSORBED_LAWS[0][0].replace("conv(conj(f), conj(f))", "conv(conj(f), f)"), ABSORBED_LAWS[0][1]),
+])
+def test_a_crop_whose_box_misses_a_factors_support_is_not_proved(statement: str,
+                                                                 signals: dict[str, Any]) -> None:
+    claim = claim_from_text(statement, signals)
+    assert not_proved(attempt(claim, Budget(30)))
+    if _reference_says_false(claim):
+        assert run_tiers(claim, diagnose=False).verdict is Verdict.REFUTED

@@ -8,6 +8,7 @@ symbolic entries; the evaluator itself is compared with scipy.signal.
 
 from __future__ import annotations
 
+import itertools
 from fractions import Fraction
 from typing import Any
 
@@ -753,3 +754,91 @@ def test_a_crop_under_a_flip_is_the_crop_of_the_flipped_box() -> None:
     # the extension of an expression other than a moved signal: one atom named by its text
     opaque = unfolded('conv(F, flip(conv(F, I)), mode="same", boundary="wrap")')
     assert "[conv(F, I)]⟨wrap⟩" in {a.signal for a in opaque.monomials[0].atoms}
+
+
+# --- a box indicator absorbed by a signal factor whose box implies it ------------------------
+
+_I_BOX = (("I", (((("o_I1", 1),), (("n_I1", 1),)), ((("o_I2", 1),), (("n_I2", 1),)))),)
+_ABSORB_BOXES = (("F", (((("o_F1", 1),), (("n_F1", 1),)), ((("o_F2", 1),), (("n_F2", 1),)))), *_I_BOX)
+
+
+def _unfolded(text: str) -> LinearForm:
+    return linearity(unfold(DslSide(parse_statement(f"{text} == {text}").left, not text.startswith(
+        ("frobenius", "sum")), ndim=2, real=frozenset({"F", "I"}), boxes=_ABSORB_BOXES)))
+
+
+@pytest.mark.parametrize(("text", "absorbed"), [
+    ('frobenius(corr(F, I, mode="same"), I)', True),  # B is I's box
+    ('frobenius(corr(F, I + shift(I, 0, 1), mode="same"), conj(I))', True),  # B one longer on axis 2
+    ('frobenius(corr(F, I + shift(I, 0, 1), mode="same"), shift(I, 0, 1))', True),
+    ('frobenius(corr(F, I, mode="same"), shift(I, 0, 1))', False),  # a shift by one leaves B
+    ('frobenius(corr(F, I, mode="same"), F)', False),  # F's box lies in I's for some origins only
+    ('frobenius(corr(F, I, mode="same"), flip(I))', False),
+    ('frobenius(corr(F, I, mode="same", boundary="reflect"), I)', True),
+    ('corr(F, I, mode="same", boundary="reflect")', False),  # beside F(i) and I⟨reflect⟩ only
+    ('corr(F, I, mode="same")', False),  # I(x + i) bounds x + i, not x
+])
+def test_absorb_drops_the_indicator_a_signals_box_implies(text: str, absorbed: bool) -> None:
+    from symconv.prove.rules import absorb
+
+    form = _unfolded(text)
+    assert any(is_indicator(a.signal) for m in form.monomials for a in m.atoms)
+    if not absorbed:
+        with pytest.raises(RuleError, match="no box of a signal implies"):
+            absorb(form, 0, _ABSORB_BOXES)
+        return
+    after = absorb(form, 0, _ABSORB_BOXES)
+    assert not any(is_indicator(a.signal) for a in after.monomials[0].atoms)
+    assert [a for a in form.monomials[0].atoms if not is_indicator(a.signal)] == \
+        list(after.monomials[0].atoms)
+    # without I's box nothing bounds the faces
+    with pytest.raises(RuleError):
+        absorb(form, 0, _ABSORB_BOXES[:1])
+
+
+_READS = st.tuples(st.sampled_from([(("x", 1),), (("x", -1),), (("i", 1), ("x", 1)), (("i", 1),)]),
+                   st.tuples(st.integers(-1, 1), st.integers(-1, 1)), signed_permutations)
+# a bound of B minus I's bound on that axis: in its size n, its origin o and a constant
+_BOUND_OFFSETS = st.dictionaries(st.sampled_from(("n", "o", "1")), st.integers(-1, 2))
+
+
+@settings(max_examples=200, deadline=None)
+@given(_READS, st.one_of(st.none(), _READS),
+       st.lists(st.tuples(_BOUND_OFFSETS, _BOUND_OFFSETS), min_size=2, max_size=2),
+       st.sampled_from(["I", "I*", "I⟨wrap⟩"]),
+       st.fixed_dictionaries({s: st.integers(1, 3) if s.startswith("n") else st.integers(-2, 2)
+                              for s in _SYMBOLS}))
+def test_an_absorbed_indicator_is_1_wherever_the_signal_may_be_nonzero(
+        indicator_read: tuple[Any, ...], signal_read: tuple[Any, ...] | None,
+        offsets: list[tuple[dict[str, int], dict[str, int]]], signal: str,
+        symbols: dict[str, int]) -> None:
+    """𝟙_B(y)·I(z) = I(z) for every value of the variables: where the read point z lies in I's
+    box (else I(z) = 0), y lies in B.  B is I's box with its bounds moved (outwards for
+    positive offsets), z often y itself (``signal_read`` None), so that faces are implied."""
+    from symconv.prove.rules import absorbing_signals
+
+    box = []
+    for a, (low, high) in enumerate(offsets, 1):
+        low, high = ({f"{v}_I{a}" if v != "1" else v: c for v, c in moved.items()} for moved in (low, high))
+        box.append((_sum({f"o_I{a}": 1}, low, -1), _sum({f"o_I{a}": 1, f"n_I{a}": 1, "1": -1}, high)))
+    coeffs, const, axes = indicator_read
+    indicator = Atom(indicator_name(box), Index(coeffs, const if any(const) else ()), axes)
+    coeffs, const, axes = signal_read or indicator_read
+    read = Atom(signal, Index(coeffs, const if any(const) else ()), axes)
+    if not absorbing_signals(Monomial(ONE, ("i",), (indicator, read)), _I_BOX):
+        return
+    assert signal != "I⟨wrap⟩"  # an extension is not 0 off the box
+    for x_value in itertools.product(range(-4, 5), repeat=2):
+        for i_value in [(0, 0), (1, -2), (-2, 1)]:
+            values = {"x": x_value, "i": i_value}
+            z = read.apply(read.index.at(values, 2))
+            in_box = all(symbols[f"o_I{a}"] <= q < symbols[f"o_I{a}"] + symbols[f"n_I{a}"]
+                         for a, q in enumerate(z, 1))
+            y = indicator.apply(indicator.index.at(values, 2))
+            assert not in_box or all(_value(lo, symbols) <= q <= _value(hi, symbols)
+                                     for q, (lo, hi) in zip(y, box, strict=True))
+
+
+def _sum(a: dict[str, int], b: dict[str, int], k: int = 1) -> dict[str, int]:
+    total = {v: a.get(v, 0) + k * b.get(v, 0) for v in {*a, *b}}
+    return {v: c for v, c in total.items() if c}

@@ -21,9 +21,10 @@ from the declared signals to be what :mod:`symconv.core.ops` computes:
 
 - ``"Z^d"``: finite supports.  ``"literals"`` names signals read with the claim's entries,
   D(p) = Σ_c v_c·Π_a [p_a = c_a].  A crop multiplies by the indicator of ops' output box (an atom
-  per face), from symbolic boxes (size n, origin as declared else o; ``"tied"``: shared by signals
-  declared alike); a boundary reads each signal of the image through one extension atom S|b, a
-  sub-expression it does not pass through (a crop, a union of boxes) as one atom X|b, X its text.
+  per face, 1 beside a signal whose box implies it), from symbolic boxes (size n, origin as
+  declared else o; ``"tied"``: shared by signals declared alike); a boundary reads each signal
+  of the image through one extension atom S|b, a sub-expression it does not pass through (a crop,
+  a union of boxes) as one atom X|b, X its text.
 - ``"Z_n^d"``: signals read modulo the common shape n.  For every n and origin (symbolic boxes,
   so at the declared sizes): the statement is circular, all signals have one shape, each circular
   operation and size is of a signal on a box of shape n, each pointwise product is of signals on
@@ -551,13 +552,18 @@ def _run(t: Term, steps: Any, torus: bool, square: bool = False) -> Term:
     return t
 
 
-def normal_form(terms: list[Term]) -> dict[tuple[Any, ...], Fraction]:
-    """The collected terms: indicators up to sign, a crop's indicator idempotent."""
+def normal_form(terms: list[Term], boxes: Mapping[str, Box]) -> dict[tuple[Any, ...], Fraction]:
+    """The collected terms: indicators up to sign, a crop's indicator idempotent, and 1 beside
+    a signal S(L) of ``boxes`` (0 off its box) whose bound L_a − lo_a or hi_a − L_a it
+    exceeds by a constant ≥ 0 for all sizes and origins."""
     collected: dict[tuple[Any, ...], Fraction] = {}
     for t in terms:
         deltas = sorted((a, _frozen(_add({}, d, -1 if sorted(d.items())[0][1] < 0 else 1) if d else d))
                         for a, d in t.deltas)
-        atoms = [a for n, a in enumerate(t.atoms) if not (a[0] == INDICATOR and a in t.atoms[:n])]
+        bounds = [b for s, _, index in t.atoms if s in boxes for q, (lo, hi) in zip(
+            index, boxes[s], strict=True) for b in (_add(dict(q), lo, -1), _add(hi, dict(q), -1))]
+        atoms = [a for n, a in enumerate(t.atoms) if not (a[0] == INDICATOR and (a in t.atoms[:n] or any(
+            _nonneg(_add(dict(a[2][0]), b, -1)) for b in bounds)))]
         key = (tuple(sorted(t.vars)), t.npow, tuple(sorted(atoms)),
                tuple(tuple(sorted(p.items())) for p in t.phase), tuple(deltas))
         collected[key] = collected.get(key, Fraction(0)) + t.coef
@@ -670,5 +676,5 @@ def _check(statement: dsl.Statement, signals: Mapping[str, Sequence[Declared]],
         steps = side["terms"]
         _need(isinstance(steps, list) and len(steps) == len(terms), f"the side has {len(terms)} terms")
         forms.append(normal_form([_run(t, s.get("steps") if isinstance(s, dict) else None, torus, square)
-                                  for t, s in zip(terms, steps, strict=True)]))
+                                  for t, s in zip(terms, steps, strict=True)], {} if torus else boxes))
     _need(forms[0] == forms[1], "the two sides have different normal forms")

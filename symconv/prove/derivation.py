@@ -40,6 +40,7 @@ RULE_TITLES = {
     "orthogonality": "orthogonality",
     "collapse": "summing an indicator",
     "idempotence": "an indicator squared is itself",
+    "absorb": "an indicator absorbed",
     "fix": "summing an indicator",
     "permute": "re-indexing",
     "permute_sums": "re-indexing",

@@ -169,9 +169,11 @@ from symconv.prove.rules import (
     RULES,
     DslSide,
     RuleError,
+    SignalBoxes,
     SizeForm,
     _rank,
     _UnfoldContext,
+    absorbing_signals,
     atom_key,
     box_of,
     can_permute,
@@ -188,6 +190,7 @@ from symconv.prove.rules import (
     linearity,
     mentions_torus,
     mode_and_boundary,
+    nonnegative_for_all_sizes,
     normal_indicator,
     on_padded_torus,
     on_torus,
@@ -195,6 +198,7 @@ from symconv.prove.rules import (
     shared_unfolds,
     unfold,
 )
+from symconv.prove.rules import absorb as absorb_rule
 from symconv.prove.rules import at_point as at_point_rule
 from symconv.prove.rules import collapse as collapse_rule
 from symconv.prove.rules import divide as divide_rule
@@ -296,7 +300,7 @@ def _side_steps(side: DslSide) -> tuple[list[Step], LinearForm]:
                 if again and permuted == form:
                     break
                 form = permuted
-            form = _idempotence_steps(form, number, steps)
+            form = _idempotence_steps(_absorb_steps(form, number, steps, side.boxes), number, steps)
             moves, reached = _canonical_moves(form.monomials[number], form)
             for k, (rule, params, why, why_latex) in enumerate(moves):
                 # a one-term form is the form the pivot search rewrote: its results are these
@@ -326,6 +330,25 @@ def _idempotence_steps(form: LinearForm, number: int, steps: list[Step]) -> Line
         steps.append(Step(form, deduped, "idempotence", note, note, {"monomial": number}))
         form = deduped
     return form
+
+
+def _absorb_steps(form: LinearForm, number: int, steps: list[Step], boxes: SignalBoxes) -> LinearForm:
+    """Drop the indicators of term ``number`` that its signal factors' boxes imply."""
+    absorbed = absorbing_signals(form.monomials[number], boxes)
+    if not absorbed:
+        return form
+    after = absorb_rule(form, number, boxes)
+    names = sorted({name for found in absorbed.values() for name in found})
+    points = [("z", "z")] if len(names) == 1 else [(f"z{k}", f"z_{k}") for k in range(1, len(names) + 1)]
+    reads = "·".join(f"{n}({z})" for n, (z, _) in zip(names, points, strict=True))
+    reads_latex = r"\,".join(f"{n}({z})" for n, (_, z) in zip(names, points, strict=True))
+    why_of = (f"{names[0]} is 0 off its box, which lies in B" if len(names) == 1 else
+              f"{', '.join(names[:-1])} and {names[-1]} are 0 off their boxes, which bound every face of B")
+    why = f"𝟙_B(y)·{reads} = {reads}: {why_of}"
+    why_latex = rf"$\mathbb{{1}}_B(y)\,{reads_latex} = {reads_latex}$: " + \
+        why_of.replace(" B", " $B$")
+    steps.append(Step(form, after, "absorb", why, why_latex, {"monomial": number, "boxes": boxes}))
+    return after
 
 
 def _orthogonality_steps(form: LinearForm, number: int, steps: list[Step]) -> LinearForm:
@@ -1288,14 +1311,6 @@ def _size_form(node: Node, ndims: Mapping[str, int]) -> dict[str, int] | None:
     return None
 
 
-def nonnegative_for_all_sizes(form: Mapping[str, int]) -> bool:
-    """Whether an affine form is ≥ 0 for every size n ≥ 1 and every origin o (exact: the
-    symbols are independent)."""
-    if any(c and not v.startswith("n_") and v != "1" for v, c in form.items()):
-        return False
-    return all(c >= 0 for v, c in form.items() if v != "1") and sum(form.values()) >= 0
-
-
 def padded_period(statement: Statement, declared: Mapping[str, Any],
                   fixed: frozenset[str] = frozenset()) -> list[dict[str, int]] | None:
     """N per axis when every zeropad of the statement has the lengths N, every zeropad fits
@@ -1423,9 +1438,11 @@ def _may_meet(left: DslSide, right: DslSide) -> bool:
             form = linearity(unfold(side))
         except RuleError:
             return []
-        # an indicator repeated at one index counts once (idempotence)
-        kept = [{(a.signal, a.index if is_indicator(a.signal) else k) for k, a in enumerate(m.atoms)}
-                for m in form.monomials]
+        # an indicator repeated at one index counts once (idempotence), one that a signal
+        # factor's box implies not at all (absorb)
+        kept = [{(a.signal, a.index if is_indicator(a.signal) else k) for k, a in enumerate(m.atoms)
+                 if k not in absorbed} for m in form.monomials
+                for absorbed in [absorbing_signals(m, side.boxes)]]
         return sorted(tuple(sorted(name for name, _ in atoms)) for atoms in kept)
     return signature(left) == signature(right)
 

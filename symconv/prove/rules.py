@@ -22,6 +22,8 @@ fail, so a derivation can be replayed and re-checked step by step
 - ``order``: commute factors, collect like terms and sort the terms (a box indicator in its
   one spelling, :func:`indicator_atom`);
 - ``idempotence``: a box indicator repeated at one index counts once (a crop reached twice);
+- ``absorb``: on Z^d, a box indicator whose faces the box of a signal factor implies is 1
+  wherever that factor is not 0 (a crop of what is zero off the box anyway);
 - ``fix``: on Z^d, an indicator [c·v + r = 0] (the entries of a concrete signal) with
   c = ±1 fixes the summation variable v = −c·r;
 - ``permute``: on Z^d, v = σ(v) for a signed permutation σ of the axes, in a term whose
@@ -139,7 +141,7 @@ class DslSide:
     ndim: int = 0  # the signals' number of axes (one-axis flips and transpose need it)
     # each signal's box per axis: (origin, size), affine in the size symbols (see
     # :func:`box_of`); empty: modes other than full and boundaries other than zero refused
-    boxes: tuple[tuple[str, tuple[tuple[SizeForm, SizeForm], ...]], ...] = ()
+    boxes: SignalBoxes = ()
     # on Z_N^d with N the zeropad length: zeropad(a, N) and conv/corr read modulo N
     padded: bool = False
     # signals with concrete entries, unfolded into the sum of their non-zero entries:
@@ -1278,6 +1280,68 @@ def idempotence(form: LinearForm, monomial: int) -> LinearForm:
     return _with(form, monomial, replace(mono, atoms=tuple(kept)))
 
 
+def absorb(form: LinearForm, monomial: int, boxes: SignalBoxes) -> LinearForm:
+    """``𝟙_B(y)·S(z)·… = S(z)·…`` on Z^d: S, a signal of ``boxes`` (each signal's (origin,
+    size) per axis, as unfolded), is zero off its box, so where S(z) ≠ 0 a face of B holds
+    when it is a bound of S's box on one axis plus a constant ≥ 0 for all sizes and origins;
+    an indicator all of whose faces hold so is dropped (:func:`absorbing_signals`)."""
+    mono = _monomial(form, monomial)
+    absorbed = absorbing_signals(mono, boxes)
+    if not absorbed:
+        raise RuleError(f"no box of a signal implies an indicator of {mono.as_term().text()}")
+    return _with(form, monomial, replace(
+        mono, atoms=tuple(a for n, a in enumerate(mono.atoms) if n not in absorbed)))
+
+
+def absorbing_signals(mono: Monomial, boxes: SignalBoxes) -> dict[int, tuple[str, ...]]:
+    """The indicators of a term on Z^d that the boxes of its signal factors imply, by
+    position, each with the signals whose bounds imply its faces (see :func:`absorb`)."""
+    if mono.torus or not any(is_indicator(atom.signal) for atom in mono.atoms):
+        return {}
+    known = dict(boxes)
+    bounds: list[tuple[str, dict[str, int]]] = []  # (signal, bound ≥ 0 where the factor is not 0)
+    for atom in mono.atoms:
+        name = atom.signal[:-1] if atom.signal.endswith("*") else atom.signal  # conj: same box
+        if name not in known:
+            continue  # an indicator, an extension or an opaque atom: no box of its own
+        for coordinate, (origin, size) in zip(_coordinates(atom, len(known[name])), known[name],
+                                              strict=True):
+            lo = dict(origin)
+            hi = _form_add(_form_add(lo, dict(size)), {"1": -1})
+            bounds += [(name, _form_add(coordinate, lo, -1)), (name, _form_add(hi, coordinate, -1))]
+    absorbed = {}
+    for number, atom in enumerate(mono.atoms):
+        if not is_indicator(atom.signal):
+            continue
+        box = indicator_box(atom.signal)
+        faces = [face for coordinate, (lo, hi) in zip(_coordinates(atom, len(box)), box, strict=True)
+                 for face in (_form_add(coordinate, lo, -1), _form_add(hi, coordinate, -1))]
+        found = [next((name for name, bound in bounds
+                       if nonnegative_for_all_sizes(_form_add(face, bound, -1))), "") for face in faces]
+        if all(found):
+            absorbed[number] = tuple(dict.fromkeys(found))
+    return absorbed
+
+
+def _coordinates(atom: Atom, ndim: int) -> list[dict[str, int]]:
+    """Each coordinate of the point an atom reads, σ(L)_a = ±L_|σ_a|, as an affine form in the
+    variables' axes (``i.0``: axis 1 of i)."""
+    out = []
+    for t in atom.axes or range(1, ndim + 1):
+        sign, axis = (1 if t > 0 else -1), abs(t) - 1
+        form = {f"{v}.{axis}": sign * c for v, c in atom.index.coeffs}
+        out.append(_form_add(form, {"1": sign * atom.index.const[axis]} if atom.index.const else {}))
+    return out
+
+
+def nonnegative_for_all_sizes(form: Mapping[str, int]) -> bool:
+    """Whether an affine form is ≥ 0 for every size n ≥ 1 and every origin o (exact: the
+    symbols are independent)."""
+    if any(c and not v.startswith("n_") and v != "1" for v, c in form.items()):
+        return False
+    return all(c >= 0 for v, c in form.items() if v != "1") and sum(form.values()) >= 0
+
+
 # --- modes and boundaries on symbolic boxes --------------------------------------------
 #
 # A signal S has on axis a the box [o, o + n − 1] with symbolic origin o (or the declared
@@ -1288,6 +1352,8 @@ def idempotence(form: LinearForm, monomial: int) -> LinearForm:
 # with S on S's box (numpy's pad of any width is a window of it), shared by both sides.
 
 SizeForm = tuple[tuple[str, int], ...]  # affine in size symbols: sorted (symbol, coeff), "1" constant
+# per signal and axis: (origin, size)
+SignalBoxes = tuple[tuple[str, tuple[tuple[SizeForm, SizeForm], ...]], ...]
 _Box = list[tuple[dict[str, int], dict[str, int]]]  # per axis: inclusive (lo, hi)
 INDICATOR = "𝟙"
 _EXTENSION = "⟨"
@@ -1613,6 +1679,7 @@ RULES: dict[str, Rule] = {
     "orthogonality": orthogonality,
     "collapse": collapse,
     "idempotence": idempotence,
+    "absorb": absorb,
     "fix": fix,
     "permute": permute,
     "permute_sums": permute_sums,
