@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import signal
+import subprocess
+import sys
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -144,6 +146,40 @@ def test_a_ctrl_c_while_a_worker_starts_waits_until_the_worker_ignores_it(
         assert worker.conn.recv() is True
         assert claims._workers == [worker]
     assert signal.SIGINT not in signal.pthread_sigmask(signal.SIG_BLOCK, [])
+
+
+def test_workers_end_when_their_caller_is_killed(tmp_path: Path) -> None:
+    # each worker holds the caller's end of the others' pipes: no EOF tells them it is gone
+    code = ("import os, signal\n"
+            "from symconv.lang.claims import claim_from_text\n"
+            "from symconv.prove.pool import ClaimPool\n"
+            "claims = [claim_from_text('conv(a, b) == conv(b, a)', {'a': '3', 'b': '3'})]\n"
+            "pool = ClaimPool(claims, workers=2)\n"
+            "pids = [pool._start().process.pid for _ in range(2)]\n"
+            "print(*pids, flush=True)\n"
+            "os.kill(os.getpid(), signal.SIGKILL)\n")
+    pids = tmp_path / "pids"
+    with pids.open("w") as out:  # a file, not a pipe: a live worker would hold a pipe open
+        caller = subprocess.run([sys.executable, "-c", code], stdout=out, timeout=60, check=False)
+    assert caller.returncode == -signal.SIGKILL
+    workers = [int(pid) for pid in pids.read_text().split()]
+    assert len(workers) == 2
+    try:
+        deadline = time.monotonic() + 10
+        while any(map(_running, workers)) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not any(map(_running, workers))
+    finally:
+        for pid in filter(_running, workers):
+            os.kill(pid, signal.SIGKILL)
+
+
+def _running(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (FileNotFoundError, ProcessLookupError):
+        return False
+    return state not in ("Z", "X")  # a zombie has ended: only its parent has not reaped it
 
 
 def test_a_worker_ignores_sigint_and_runs_on() -> None:

@@ -286,7 +286,14 @@ def _serve(conn: Connection, claims: Sequence[Claim], memory_bytes: int | None,
                 send(("stage", index, tier, _stage(main_id), time.monotonic() - started))
 
     threading.Thread(target=beat, daemon=True).start()
+    # The caller's end of conn stays open in the workers forked after this one, so a caller
+    # killed (SIGKILL, or a signal it did not catch) sends no EOF: its death is watched too,
+    # or the worker would wait for ever, holding the caller's stdout and stderr open.
+    parent = multiprocessing.parent_process()
+    watched: list[Connection | int] = [conn] if parent is None else [conn, parent.sentinel]
     while True:
+        if conn not in wait(watched):
+            return  # the caller is gone
         try:
             message = conn.recv()
         except (EOFError, OSError):
