@@ -19,6 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from symconv.cli import main
+from symconv.prove import runner
 from symconv.prove.runner import UNDECIDED_STATUS
 from tests.sample_claims import (
     CONV_IS_CORR,
@@ -603,15 +604,17 @@ def _verdicts(path: Path) -> list[dict[str, Any]]:
 
 
 @pytest.mark.slow  # two random-tier claims at large sizes, about 3 s
-def test_cache_second_run_is_10x_faster_with_identical_verdicts(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_second_run_takes_every_verdict_from_the_cache(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
     _write(tmp_path, "a.toml", LARGE + WRONG)
-    times = []
-    for k in (1, 2):
-        start = time.monotonic()
-        assert main(["verify", str(tmp_path), "--json", str(tmp_path / f"{k}.json")]) == 1
-        times.append(time.monotonic() - start)
-    assert times[1] * 10 <= times[0], times
+    assert main(["verify", str(tmp_path), "--json", str(tmp_path / "1.json")]) == 1
+
+    def no_pool(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a cached claim was run again")
+
+    with monkeypatch.context() as patched:  # what the second run does, not how long it takes
+        patched.setattr(runner, "ClaimPool", no_pool)
+        assert main(["verify", str(tmp_path), "--json", str(tmp_path / "2.json")]) == 1
     assert _verdicts(tmp_path / "1.json") == _verdicts(tmp_path / "2.json")
     assert [d["cached"] for d in json.loads((tmp_path / "2.json").read_text())] == [True] * 3
     out = capsys.readouterr().out

@@ -103,6 +103,19 @@ def test_a_repair_of_a_subexpression_on_both_sides_names_its_side() -> None:
     assert Repair.from_json(found[0].to_json()) == found[0]
 
 
+@pytest.mark.parametrize(("involution", "right"), [("flip", "dft(flip(g))"),
+                                                  ("conj", "conj(dft(g))"),
+                                                  ("transpose", "dft(transpose(g))")])
+def test_no_repair_applies_an_involution_twice(involution: str, right: str) -> None:
+    # the edit "g becomes flip(g)" inside flip(g) gave "flip(g) is replaced by flip(flip(g))",
+    # beside "flip(g) is replaced by g" that it only restates
+    claim = claim_from_text(f"dft(circconv(f, g)) == dft(f) * {right}",
+                            {"f": "4x4", "g": "4x4"})
+    found = [(r.original, r.replacement) for r in run_tiers(claim).repairs]
+    assert found and not any(f"{involution}({involution}(" in new for _, new in found), found
+    assert len(set(found)) == len(found)
+
+
 def test_the_public_function_verifies_on_its_own() -> None:
     claim = claim_from_text("corr(a, b) == corr(b, a)", {"a": "3", "b": "4"})
     found = repairs(claim, 30)

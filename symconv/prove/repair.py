@@ -275,11 +275,22 @@ def _replaced(node: Any, path: Path, new: Node) -> Any:
     if isinstance(node, Call):
         args = list(node.args)
         args[step] = _replaced(args[step], rest, new)
+        if not rest and (once := _undone(node.func, args)) is not None:
+            return once  # flip(flip(x)) is x, a candidate already tried: not a repair
         return Call(node.func, tuple(args), node.kwargs)
     if isinstance(node, BinOp):
         return BinOp(node.op, _replaced(node.left, rest, new) if step == "left" else node.left,
                      _replaced(node.right, rest, new) if step == "right" else node.right)
     return Neg(_replaced(node.operand, rest, new))
+
+
+def _undone(func: str, args: list[Node]) -> Node | None:
+    """``x`` if ``func(*args)`` is an involution applied twice (to all axes) to ``x``."""
+    inner = args[0] if len(args) == 1 else None
+    if (func in ("flip", "conj", "transpose") and isinstance(inner, Call)
+            and inner.func == func and len(inner.args) == 1):
+        return inner.args[0]
+    return None
 
 
 def _edits(claim: Claim, statement: Statement, result: Result,
