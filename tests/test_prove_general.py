@@ -750,6 +750,7 @@ PROVED_BUNDLED = frozenset({
     "downsampled-conv-adjoint-needs-a-lattice-re-indexing",
     "flip-commutes-with-transpose",
     "flip-equivalence-of-a-filtered-image-reflect",
+    "flip-equivalence-of-an-image-filtered-in-either-order-reflect",
     "flip-is-an-involution",
     "flip-is-two-axis-flips",
     "flip-of-conv",
@@ -1401,11 +1402,38 @@ def test_slips_around_an_extended_expression_are_refuted_not_proved(false: str) 
     assert run_tiers(claim, diagnose=False).verdict is Verdict.REFUTED
 
 
-def test_different_spellings_of_one_extended_expression_are_not_refuted() -> None:
-    statement = ('conv(f, conv(f, g), mode="same", boundary="wrap") == '
-                 'corr(flip(f), conv(g, f), mode="same", boundary="wrap")')
+@pytest.mark.parametrize("boundary", ["wrap", "reflect", "nearest"])
+def test_two_spellings_of_one_symmetric_expression_are_one_function(boundary: str) -> None:
+    # conv(f, g) and conv(g, f) are one signal: the extension of either is one atom
+    statement = (f'conv(f, conv(f, g), mode="same", boundary="{boundary}") == '
+                 f'corr(flip(f), conv(g, f), mode="same", boundary="{boundary}")')
+    result = attempt(claim_from_text(statement, EXTENDED_EXPRESSION), Budget(30))
+    assert result is not None and result.verdict is Verdict.PROVED
+
+
+@pytest.mark.parametrize("false", [
+    # a same-mode convolution keeps its image's box: the two orders are two signals
+    'conv(f, conv(f, g, mode="same"), mode="same", boundary="wrap") == '
+    'corr(flip(f), conv(g, f, mode="same"), mode="same", boundary="wrap")',
+    'conv(f, conv(f, g) - conv(g, g), mode="same", boundary="wrap") == '
+    'corr(flip(f), conv(g, g) - conv(g, f), mode="same", boundary="wrap")',  # minus: no swap
+    'conv(f, corr(f, g), mode="same", boundary="reflect") == '
+    'corr(flip(f), corr(g, f), mode="same", boundary="reflect")',           # corr: no swap
+])
+def test_operands_of_an_operation_that_does_not_commute_are_not_swapped(false: str) -> None:
+    claim = claim_from_text(false, EXTENDED_EXPRESSION)
+    result = attempt(claim, Budget(30))
+    assert result is None or result.verdict is Verdict.REFUTED
+    assert run_tiers(claim, diagnose=False).verdict is Verdict.REFUTED
+
+
+def test_other_spellings_of_one_extended_expression_are_not_refuted() -> None:
+    # a number factor inside or outside the filter: one function, two atoms; the forms differ
+    # and decide nothing, the exact tier agrees at the sizes it checks
+    statement = ('conv(f, conv(f, 2 * g), mode="same", boundary="wrap") == '
+                 'corr(flip(f), 2 * conv(f, g), mode="same", boundary="wrap")')
     claim = claim_from_text(statement, EXTENDED_EXPRESSION)
-    assert attempt(claim, Budget(30)) is None  # the forms differ, the exact tier agrees
+    assert attempt(claim, Budget(30)) is None
     assert run_tiers(claim, diagnose=False).verdict is Verdict.VERIFIED
 
 

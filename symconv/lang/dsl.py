@@ -664,6 +664,33 @@ def unparse(node: Node | Statement) -> str:
     return _unparse(node)[0]
 
 
+# two-argument calls that are symmetric in their arguments (conv only in full mode, zero
+# boundary: its box, the sum of the two boxes, is symmetric too; a crop is not)
+_SYMMETRIC_CALLS = frozenset({"conv", "hadamard", "frobenius"})
+
+
+def commuted(node: Node) -> Node:
+    """``node`` with the operands of its commutative operations in text order, so that two
+    spellings of one function of the signals are one tree.
+
+    >>> unparse(commuted(parse_statement("conv(g, f) + 2 * a == 0").left))
+    '2 * a + conv(f, g)'
+    """
+    if isinstance(node, Call):
+        args = tuple(commuted(a) for a in node.args)
+        if node.func in _SYMMETRIC_CALLS and len(args) == 2 and not node.kwargs:
+            args = tuple(sorted(args, key=unparse))
+        return Call(node.func, args, node.kwargs)
+    if isinstance(node, BinOp):
+        left, right = commuted(node.left), commuted(node.right)
+        if node.op in "+*":  # pointwise on the union of the boxes, or by a number
+            left, right = sorted((left, right), key=unparse)
+        return BinOp(node.op, left, right)
+    if isinstance(node, Neg):
+        return Neg(commuted(node.operand))
+    return node
+
+
 def _unparse(node: Node) -> tuple[str, int]:
     """Text and precedence of ``node``."""
     if isinstance(node, Name):

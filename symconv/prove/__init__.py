@@ -89,8 +89,8 @@ PROBABLE: :mod:`symconv.prove.random` (750: sizes, seeds, the degree and height 
 behind the error probability, with :func:`symconv.prove.evaluate.degree`, 15) and
 :mod:`symconv.prove.modular` (571: NTT convolutions and Z[ζ_L] → F_p).
 
-In all, 7,512 lines: shared by every verdict 3,539 (the core 2,554, the parser and
-SignalSpec 758, the tiers' decision and the cache 227), PROVED 902 (the checker 680),
+In all, 7,539 lines: shared by every verdict 3,566 (the core 2,554, the parser and
+SignalSpec 785, the tiers' decision and the cache 227), PROVED 902 (the checker 680),
 VERIFIED 1,750 (packed 1,323), PROBABLE 1,321.  Most of it is the exact arithmetic and
 the packed engine that VERIFIED needs anyway; the general tier's prover (general, rules,
 sums, certificate and the derivation records, without the kernel's parts of general and

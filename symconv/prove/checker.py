@@ -355,7 +355,7 @@ class _Expander:
     def expand(self, node: Node, p: list[Aff] | None) -> list[Term]:
         if self.extension and not self.extends(node):  # E(X): one function of X, named by its text
             _need(p is not None, "the extension of a number")
-            return [self.atom(f"{dsl.unparse(node)}|{self.extension}", p or [])]
+            return [self.atom(f"{dsl.unparse(dsl.commuted(node))}|{self.extension}", p or [])]
         if isinstance(node, Number):
             return [self.one(node.value)]
         if isinstance(node, Name) and p is not None and self.extension:  # S extended by a boundary

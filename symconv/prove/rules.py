@@ -73,6 +73,7 @@ from symconv.lang.dsl import (
     Node,
     Number,
     Str,
+    commuted,
     integer_value,
     is_scalar,
 )
@@ -688,8 +689,9 @@ def _unfold(node: Node, point: Index | None, ctx: _UnfoldContext, axes: Axes = (
     if ctx.extension and point is not None and not _extension_commutes(node, ctx):
         # E(X) of an expression X the extension does not pass through (a crop, a sum of
         # signals on different boxes): one function of X, named by X's text, so that only
-        # the same expression meets it (the checker names it likewise, by its own text)
-        node = Name(f"{_OPAQUE}{dsl_text(node)}]")
+        # the same expression meets it (the checker names it likewise, by its own text);
+        # commuted: conv(f, g) and conv(g, f) are one function, and one atom
+        node = Name(f"{_OPAQUE}{dsl_text(commuted(node))}]")
     if isinstance(node, Name):
         if point is None:
             raise NotApplicableError(f"signal {node.id} used where a number is expected")
