@@ -246,13 +246,16 @@ def recheck_modes(claim: Claim, derivation: Derivation, budget: Budget) -> None:
                                                    repeat=len(reps))
                       if max(c, default=0) > max(RECHECK_MODE_SIDES)), key=lambda c: (sum(c), c))
     done = 0
-    for sides in combos:
+    # n, n+1, ... per axis first (an axis confused with another shows); then n×⋯×n, for a
+    # scope only square signals reach (a valid crop of f by transpose(f))
+    for sides, square in [(c, False) for c in combos] + [(c, True) for c in combos]:
         if done == RECHECK_MODE_ASSIGNMENTS or (
                 done >= 2 and max(sides, default=0) > max(RECHECK_MODE_SIDES)):
             break
         budget.check()
         size = dict(zip(reps, sides, strict=True))
-        assignment = {name: spec.resized(tuple(size[classes[name]] + a for a in range(len(spec.shape))))
+        assignment = {name: spec.resized(tuple(size[classes[name]] + (0 if square else a)
+                                               for a in range(len(spec.shape))))
                       if name in classes else spec for name, spec in base.items()}
         if assignment in declared:
             continue  # the backstop compared the sides there
