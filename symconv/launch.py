@@ -16,7 +16,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         from symconv.cli import main as cli_main
 
         code = cli_main(argv)
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, RuntimeError) as exc:
+        # a Ctrl-C inside a class body's __set_name__ (dataclass fields, during the import)
+        # comes out as "RuntimeError: Error calling __set_name__", caused by the interrupt
+        if not isinstance(exc, KeyboardInterrupt) and not isinstance(exc.__cause__,
+                                                                     KeyboardInterrupt):
+            raise
         print("symconv: interrupted", file=sys.stderr)
         code = 130
     if code == 130:

@@ -32,6 +32,34 @@ def test_ctrl_c_during_the_engine_import_is_exit_130_without_traceback(
     assert capsys.readouterr().err == "symconv: interrupted\n"
 
 
+class _InterruptedClassBody(importlib.abc.MetaPathFinder):
+    """A Ctrl-C inside a dataclass field's __set_name__, as Python 3.11 reports it."""
+
+    def find_spec(self, name: str, path: object, target: object = None) -> None:
+        if name == "symconv.cli":
+            raise RuntimeError("Error calling __set_name__") from KeyboardInterrupt()
+        return None
+
+
+def test_ctrl_c_inside_a_class_body_of_the_import_is_exit_130(
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.delitem(sys.modules, "symconv.cli", raising=False)
+    monkeypatch.setattr(sys, "meta_path", [_InterruptedClassBody(), *sys.meta_path])
+    assert launch.main(["--version"]) == 130
+    assert capsys.readouterr().err == "symconv: interrupted\n"
+
+
+def test_another_runtime_error_is_not_taken_for_a_ctrl_c(monkeypatch: pytest.MonkeyPatch) -> None:
+    from symconv import cli
+
+    def broken() -> None:
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(cli, "_build_parser", broken)
+    with pytest.raises(RuntimeError, match="a bug"):
+        launch.main(["verify"])
+
+
 def test_ctrl_c_while_the_parser_is_built_is_exit_130_without_traceback(
         monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     from symconv import cli
