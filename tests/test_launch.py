@@ -15,36 +15,32 @@ import pytest
 from symconv import launch
 
 
+def _ctrl_c_inside_a_class_body() -> BaseException:
+    # a Ctrl-C inside a dataclass field's __set_name__, as Python 3.11 reports it
+    error = RuntimeError("Error calling __set_name__")
+    error.__cause__ = KeyboardInterrupt()
+    return error
+
+
 class _InterruptedImport(importlib.abc.MetaPathFinder):
-    """Raises KeyboardInterrupt when symconv.cli is imported, as a Ctrl-C in that second does."""
+    """Raises ``error`` when symconv.cli is imported, as a Ctrl-C in that second does."""
+
+    def __init__(self, error: BaseException) -> None:
+        self.error = error
 
     def find_spec(self, name: str, path: object, target: object = None) -> None:
         if name == "symconv.cli":
-            raise KeyboardInterrupt
+            raise self.error
         return None
 
 
+@pytest.mark.parametrize("error", [KeyboardInterrupt(), _ctrl_c_inside_a_class_body()],
+                         ids=["in-the-import", "in-a-class-body-of-the-import"])
 def test_ctrl_c_during_the_engine_import_is_exit_130_without_traceback(
-        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+        error: BaseException, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
     monkeypatch.delitem(sys.modules, "symconv.cli", raising=False)
-    monkeypatch.setattr(sys, "meta_path", [_InterruptedImport(), *sys.meta_path])
-    assert launch.main(["--version"]) == 130
-    assert capsys.readouterr().err == "symconv: interrupted\n"
-
-
-class _InterruptedClassBody(importlib.abc.MetaPathFinder):
-    """A Ctrl-C inside a dataclass field's __set_name__, as Python 3.11 reports it."""
-
-    def find_spec(self, name: str, path: object, target: object = None) -> None:
-        if name == "symconv.cli":
-            raise RuntimeError("Error calling __set_name__") from KeyboardInterrupt()
-        return None
-
-
-def test_ctrl_c_inside_a_class_body_of_the_import_is_exit_130(
-        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
-    monkeypatch.delitem(sys.modules, "symconv.cli", raising=False)
-    monkeypatch.setattr(sys, "meta_path", [_InterruptedClassBody(), *sys.meta_path])
+    monkeypatch.setattr(sys, "meta_path", [_InterruptedImport(error), *sys.meta_path])
     assert launch.main(["--version"]) == 130
     assert capsys.readouterr().err == "symconv: interrupted\n"
 
