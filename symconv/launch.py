@@ -19,8 +19,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (KeyboardInterrupt, RuntimeError) as exc:
         # a Ctrl-C inside a class body's __set_name__ (dataclass fields, during the import)
         # comes out as "RuntimeError: Error calling __set_name__", caused by the interrupt
-        if not isinstance(exc, KeyboardInterrupt) and not isinstance(exc.__cause__,
-                                                                     KeyboardInterrupt):
+        if isinstance(exc, RuntimeError) and not isinstance(exc.__cause__, KeyboardInterrupt):
             raise
         print("symconv: interrupted", file=sys.stderr)
         code = 130

@@ -29,6 +29,7 @@ def test_a_scope_of_square_signals_only_is_re_checked_at_square_sizes() -> None:
     assert result.derivation is not None
     rechecked = [sizes["f"] for sizes in result.derivation.rechecked]
     assert len(rechecked) >= 2 and all(len(set(shape)) == 1 for shape in rechecked)
+    assert len({str(shape) for shape in rechecked}) == len(rechecked)
 
 
 def test_sides_that_differ_at_a_re_checked_size_stop_the_proof() -> None:
@@ -45,4 +46,5 @@ def test_a_true_law_is_re_checked_at_two_sizes_at_least() -> None:
     derivation = _derivation(VALID, {"f": "3x3", "g": "5x5"})
     recheck_modes(claim, derivation, Budget(30))
     assert len(derivation.rechecked) >= 2
+    assert len({str(sizes) for sizes in derivation.rechecked}) == len(derivation.rechecked)
     assert {"f": "3x3", "g": "5x5"} not in derivation.rechecked  # the backstop's sizes

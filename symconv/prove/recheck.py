@@ -246,8 +246,10 @@ def recheck_modes(claim: Claim, derivation: Derivation, budget: Budget) -> None:
                                                    repeat=len(reps))
                       if max(c, default=0) > max(RECHECK_MODE_SIDES)), key=lambda c: (sum(c), c))
     done = 0
+    tried = list(declared)  # the backstop compared the sides at the declared sizes
     # n, n+1, ... per axis first (an axis confused with another shows); then n×⋯×n, for a
-    # scope only square signals reach (a valid crop of f by transpose(f))
+    # scope only square signals reach (a valid crop of f by transpose(f)): in 1D the same
+    # sizes again, tried once
     for sides, square in [(c, False) for c in combos] + [(c, True) for c in combos]:
         if done == RECHECK_MODE_ASSIGNMENTS or (
                 done >= 2 and max(sides, default=0) > max(RECHECK_MODE_SIDES)):
@@ -257,8 +259,9 @@ def recheck_modes(claim: Claim, derivation: Derivation, budget: Budget) -> None:
         assignment = {name: spec.resized(tuple(size[classes[name]] + (0 if square else a)
                                                for a in range(len(spec.shape))))
                       if name in classes else spec for name, spec in base.items()}
-        if assignment in declared:
-            continue  # the backstop compared the sides there
+        if assignment in tried:
+            continue
+        tried.append(assignment)
         try:
             differs = sides_differ(claim, build_env(assignment))
         except ShapeError:
