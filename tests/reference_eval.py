@@ -201,9 +201,10 @@ def evaluate(node: Node, env: Mapping[str, Ref]) -> Any:
         shape = evaluate(node.args[0], env).entries.shape
         axis = integer_value(node.args[1]) if node.func == "size" else 0
         return Fraction(int(np.prod(shape)) if node.func == "numel" else shape[axis or 0])
-    if node.func == "zeropad":  # its lengths may be size expressions: len(a) + len(b) - 1
-        args = [evaluate(node.args[0], env)]
-        ints = [int(evaluate(a, env)) for a in node.args[1:]]
+    sized = {"zeropad": 1, "periodize": 1, "circconv": 2, "circcorr": 2}  # signals, then sizes
+    if node.func in sized:  # its lengths may be size expressions: len(a) + len(b) - 1
+        args = [evaluate(a, env) for a in node.args[:sized[node.func]]]
+        ints = [int(evaluate(a, env)) for a in node.args[sized[node.func]:]]
     else:
         args = [evaluate(a, env) for a in node.args if integer_value(a) is None]
         ints = [v for v in (integer_value(a) for a in node.args) if v is not None]

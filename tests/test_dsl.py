@@ -189,7 +189,9 @@ def _exprs() -> st.SearchStrategy[str]:
     return st.recursive(leaves, lambda inner: st.one_of(
         st.builds(lambda a, b: f"conv({a}, {b})", inner, inner),
         st.builds(lambda a: f"flip({a})", inner),
-        st.builds(lambda a, b, op: f"({a} {op} {b})", inner, inner, st.sampled_from("+-*/@")),
+        st.builds(lambda a, b, op: f"({a} {op} {b})", inner, inner, st.sampled_from("+-*@")),
+        # by a nonzero number only: the parser rejects a division by a constant 0 like (2 - 2)
+        st.builds(lambda a, d: f"({a} / {d})", inner, st.sampled_from(["2", "0.25", "G"])),
         st.builds(lambda a: f"-{a}", inner),
     ), max_leaves=6)
 

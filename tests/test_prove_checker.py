@@ -483,6 +483,25 @@ PADDED = "circconv(zeropad(a, len(a) + len(b) - 1), zeropad(b, len(a) + len(b) -
 AT_ORIGIN = {"a": {"shape": "3", "origin": [0]}, "b": {"shape": "5", "origin": [0]}}
 
 
+PERIODIZED = "periodize(shift(circconv(f, g), 1, 0), size(f, 0), size(f, 1)) == circconv(shift(f, 1, 0), g)"
+
+
+@pytest.mark.parametrize("false", [
+    PERIODIZED.replace("shift(f, 1, 0)", "shift(f, 0, 1)"),            # the shift on the other axis
+    PERIODIZED.replace("size(f, 0), size(f, 1)", "size(f, 1), size(f, 0)"),  # periods swapped
+    PERIODIZED.replace("size(f, 0), size(f, 1)", "size(f, 0) - 1, size(f, 1)"),  # one short
+    PERIODIZED.replace("size(f, 0), size(f, 1)", "3, 4"),             # the declared sizes only
+    PERIODIZED.replace("periodize(shift(circconv(f, g), 1, 0), size(f, 0), size(f, 1))",
+                       "shift(circconv(f, g), 1, 0)"),                # off [0, n): not periodized
+    "periodize(shift(conv(f, g), 1, 0), size(f, 0), size(f, 1)) == circconv(shift(f, 1, 0), g)",
+])
+def test_a_periodize_certificate_does_not_prove_a_mutant(false: str) -> None:
+    """periodize(a, N) is a read mod n only where N is the model's period n, for every n."""
+    derivation = _derivation(PERIODIZED, {"f": "3x4", "g": "3x4"})
+    assert _accepts(derivation)
+    assert not _accepts(derivation, statement=false)
+
+
 @pytest.mark.parametrize("false", [
     PADDED.replace("- 1", "- 2"),                                   # padding one short
     PADDED.replace("conv(a, b)", "corr(a, b)").replace("circcorr", "circconv"),

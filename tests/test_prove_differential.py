@@ -3,7 +3,8 @@
 Statements are drawn from the fragment: a law template (true or a usual slip) with its
 holes filled by random sub-expressions and, optionally, one context applied to both sides;
 on Z_n^d (circconv, circcorr with and without a period len(f), dft, idft, conj, flip,
-shift, pointwise products, numel, sum, the impulse zero-padded to len(f)) and on Z^d
+shift, pointwise products, numel, sum, the impulse zero-padded to len(f), periodize to
+len(f)) and on Z^d
 (conv, corr, flip, shift, +, sum, same-mode crops).
 
 - PROVED implies the exact tier agrees at three random sizes other than the declared one.
@@ -43,6 +44,9 @@ TORUS_TRUE = [
     "dft(dft({a})) == numel(f) * dft(idft(flip({a})))",
     "conj(dft(conj(dft({a})))) / numel(f) == dft(idft({a})) + 0 * {b}",
     "sum(dft({a}) * conj(dft({b}))) == numel(f) * sum(dft(idft({a})) * conj(dft(idft({b}))))",
+    # periodize(x, len(f)): x read mod n, brought back to [0, n)
+    "periodize(shift(circconv({a}, {b}), 1), len(f)) == circconv(shift({a}, 1), {b})",
+    "periodize(flip({a}), len(f)) == dft(idft(flip({a})))",
 ]
 TORUS_FALSE = [
     "circcorr({a}, {b}) == circcorr({b}, {a})",
@@ -53,9 +57,11 @@ TORUS_FALSE = [
     "dft(dft({a})) == numel(f) * dft(idft({a}))",
     "conj(dft(dft({a}))) / numel(f) == dft(idft({a})) + 0 * {b}",
     "idft(dft({a})) == idft(dft(shift({b}, 1)))",
+    "periodize(shift(circconv({a}, {b}), 1), len(f)) == circconv(shift({a}, -1), {b})",
+    "periodize(flip({a}), len(f)) == flip({a})",
 ]
 TORUS_HOLES = ["f", "g", "conj(f)", "flip(g)", "shift(f, -1)", "circconv(f, g)", "dft(g)",
-               "idft(f)", "circcorr(g, f)"]
+               "idft(f)", "circcorr(g, f)", "periodize(shift(f, -1), len(g))"]
 TORUS_CONTEXTS = ["{s}", "dft({s})", "idft({s})", "conj({s})", "circconv({s}, g)",
                   "{s} * dft(f)", "numel(f) * {s}"]
 

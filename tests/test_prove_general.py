@@ -633,7 +633,9 @@ def test_slips_of_the_orthogonality_laws_are_refuted(statement: str, signals: di
 # combinations on one box, 131 after; 13 more with transposes, one-axis flips and
 # size(a, k) on the non-square torus, 144; 152 after later merges, 154 with crops and
 # boundaries through conj and sums on boxes that differ by constants; 155 with the boundary
-# of an expression (a filtered image) as one function of it.
+# of an expression (a filtered image) as one function of it; 157 with crop absorption and
+# commuted spellings of one filtered image; 161 with periodize on Z_n^d
+# (a shift, flip or transpose of a circular result read mod n).
 PROVED_BUNDLED = frozenset({
     "adjoint-1d",
     "adjoint-conv-is-corr",
@@ -646,7 +648,9 @@ PROVED_BUNDLED = frozenset({
     "circconv-adjoint-is-circcorr",
     "circconv-associates",
     "circconv-commutes",
+    "circconv-commutes-with-cyclic-shifts-for-all-sizes",
     "circconv-is-idft-of-product",
+    "circconv-of-flips-is-the-circular-flip-for-all-sizes",
     "circconv-of-transposes-explicit-periods-for-all-sizes",
     "circconv-of-transposes-non-square-for-all-sizes",
     "circcorr-is-idft-of-conjugate-product",
@@ -744,6 +748,7 @@ PROVED_BUNDLED = frozenset({
     "dft-shift-is-modulation-relative-for-all-sizes",
     "dft-twice-is-n-times-the-circular-flip",
     "dft-twice-is-n-times-the-circular-flip-2d",
+    "dft-twice-is-n-times-the-periodized-flip",
     "dft-twice-per-axis-sizes-3d-for-all-sizes",
     "dilation-commutes-with-flip",
     "downsample-undoes-upsample",
@@ -771,12 +776,13 @@ PROVED_BUNDLED = frozenset({
     "literal-same-reflect-conv-is-corr-of-flip",
     "odd-samples-of-a-spread-signal-vanish",
     "one-axis-flip-of-same-reflect-conv",
-    "same-reflect-conv-is-linear-in-the-image",
-    "shift-of-wrapped-same-conv",
     "parseval-per-axis-sizes-non-square-for-all-sizes",
     "parseval-transpose-inside-and-outside-non-square-for-all-sizes",
+    "periodized-transpose-takes-the-periods-in-the-transposed-order",
     "plancherel-transposed-non-square-for-all-sizes",
     "plancherel-transposed-per-axis-sizes-for-all-sizes",
+    "same-reflect-conv-is-linear-in-the-image",
+    "shift-of-wrapped-same-conv",
     "shifts-compose",
     "source-cnn-learns-the-rotated-filter",
     "source-conv-is-corr-for-centrosymmetric-filter",

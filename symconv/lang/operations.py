@@ -304,8 +304,14 @@ OPERATIONS: dict[str, Operation] = _operations(
         on_torus=_not_on_torus("zeropad"),
         mod_pad=Multilinear((_AT_X,), takes_ints=True)),
               ints=Ints.SIZES, size_lengths=True),
-    Operation("periodize", 1, Unsupported("periodize has no definition in the general tier"),
-              ints=Ints.SIZES),
+    # its value lives on [0, N)^d: in a circular statement with N the sizes, a read mod n
+    Operation("periodize", 1, Definition(
+        "periodize(a, N)(x) = Σ_m a(x + m·N) on [0, N)^d: on Z_n^d with N = n, a read mod n",
+        r"$\operatorname{per}_N(a)(x) = \sum_m a(x + mN)$ on $[0, N)^d$: on $\mathbb{Z}_n^d$"
+        r" with $N = n$, $a$ read mod $n$",
+        on_z=_circular_only("periodize"), on_torus=Multilinear((_AT_X,)),
+        mod_pad=Unsupported("periodize read modulo a zeropad length is not modelled")),
+              ints=Ints.SIZES, circular=True, size_lengths=True),
     Operation("sum", 1, Definition(
         "sum(a) = Σ_i a(i)",
         r"$\operatorname{sum}(a) = \sum_i a(i)$",

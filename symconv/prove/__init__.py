@@ -79,7 +79,7 @@ PROVED (:func:`symconv.prove.general.attempt`, 32), given only when all of these
 VERIFIED (:mod:`symconv.prove.exact`, 170: ``attempt`` with ``_refuted`` and the sizes
 it adds): :func:`symconv.prove.counterexample.exact_difference` (14) and
 ``difference`` with its helpers (~50) compare the sides built by the walker and
-:class:`~symconv.prove.evaluate.ExactBackend` (:mod:`symconv.prove.evaluate`, 229),
+:class:`~symconv.prove.evaluate.ExactBackend` (:mod:`symconv.prove.evaluate`, 248),
 or, first, by the packed engine :mod:`symconv.prove.packed` (1,323: int64 terms with a
 checked bound before every step, else it declines and Polynomials decide).  The random
 tier also says VERIFIED for a ``!=`` claim whose sides it finds different
@@ -89,9 +89,9 @@ PROBABLE: :mod:`symconv.prove.random` (750: sizes, seeds, the degree and height 
 behind the error probability, with :func:`symconv.prove.evaluate.degree`, 15) and
 :mod:`symconv.prove.modular` (571: NTT convolutions and Z[ζ_L] → F_p).
 
-In all, 7,545 lines: shared by every verdict 3,566 (the core 2,554, the parser and
+In all, 7,564 lines: shared by every verdict 3,566 (the core 2,554, the parser and
 SignalSpec 785, the tiers' decision and the cache 227), PROVED 908 (the checker 680),
-VERIFIED 1,750 (packed 1,323), PROBABLE 1,321.  Most of it is the exact arithmetic and
+VERIFIED 1,769 (packed 1,323), PROBABLE 1,321.  Most of it is the exact arithmetic and
 the packed engine that VERIFIED needs anyway; the general tier's prover (general, rules,
 sums, certificate and the derivation records, without the kernel's parts of general and
 derivation) is outside it.

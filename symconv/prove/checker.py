@@ -27,10 +27,10 @@ from the declared signals to be what :mod:`symconv.core.ops` computes:
   a union of boxes) as one atom X|b, X its text.
 - ``"Z_n^d"``: signals read modulo the common shape n.  For every n and origin (symbolic boxes,
   so at the declared sizes): the statement is circular, all signals have one shape, each circular
-  operation and size is of a signal on a box of shape n, each pointwise product is of signals on
-  one box, and each signal side lies on [0, n)^d (:meth:`_Expander.box`).  ``"square"``: one
-  period n for all axes (a transpose keeps the periods; one phase, one power of n), only for
-  signals n×⋯×n at every declared size.
+  operation and size is of a signal on a box of shape n (periodize(a, n) is a), each pointwise
+  product is of signals on one box, each signal side lies on [0, n)^d (:meth:`_Expander.box`).
+  ``"square"``: one period n for all axes (a transpose keeps the periods; one phase, one power
+  of n), only for signals n×⋯×n at every declared size.
 - ``"padded"``: Z_N^d, N the common zeropad length: zeropad(a, N) is a, conv and corr are
   circular; the same conditions with N, and no zeropad shorter than its signal.
 """
@@ -51,7 +51,7 @@ Aff = dict[str, int]  # integer affine form: variable -> coefficient, "1" the co
 # phase (degree <= 2), monomials such as "v0.0*x.0"
 Atom = tuple[str, bool, tuple[tuple[tuple[str, int], ...], ...]]  # name, conjugated, index/axis
 Box = list[tuple[Aff, Aff]]  # per axis inclusive (lo, hi), affine in size/origin symbols; [] a number
-CIRCULAR = frozenset({"circconv", "circcorr", "dft", "idft"})  # only on Z_n^d, period n
+CIRCULAR = frozenset({"circconv", "circcorr", "dft", "idft", "periodize"})  # Z_n^d only, period n
 SIZES = frozenset({"numel", "len", "size"})  # n_1⋯n_d, n_1, n_axis: only on Z_n^d
 SCALAR = SIZES | {"sum", "frobenius", "trace"}
 UNREAD = {"Z^d": CIRCULAR | SIZES,  # the operations a model does not read (Z_N^d: padded Z_n^d)
@@ -404,7 +404,7 @@ class _Expander:
         model = "Z^d" if self.torus is None else "Z_N^d" if self.padded else "Z_n^d"
         _need(f not in UNREAD[model] and (f in SLIDING or all(k == "axis" for k, _ in node.kwargs)),
               f"{f} is outside the checked fragment of this model")
-        if self.padded and f == "zeropad":  # read mod N, zeropad(a, N) is a (and conv, corr circular)
+        if f == "periodize" or (self.padded and f == "zeropad"):  # read mod n (N), a is a (a mod N)
             return self.expand(args[0], p)
         if f in SIZES:
             d = self.torus or 0

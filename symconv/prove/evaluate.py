@@ -33,6 +33,7 @@ from symconv.lang.dsl import (
     Str,
     integer_value,
     size_expression_value,
+    unparse,
 )
 from symconv.lang.operations import OPERATIONS, Implementation, Unsupported, dispatch_table
 
@@ -83,14 +84,32 @@ def _call(node: Call, env: Mapping[str, Any], backend: Backend,
           memo: dict[Node, Any] | None) -> Any:
     n_signals = OPERATIONS[node.func].signals
     signals = [evaluate(a, env, backend, memo) for a in node.args[:n_signals]]
-    ints = [integer_value(a) for a in node.args[n_signals:]]
-    if OPERATIONS[node.func].size_lengths:  # lengths may follow the sizes: len(a) + len(b) - 1
-        ints = [size_expression_value(a, lambda arg: _shape(evaluate(arg, env, backend, memo)))
-                for a in node.args[n_signals:]]
-    options: dict[str, Any] = {}
-    for key, value in node.kwargs:
-        options[key] = value.value if isinstance(value, Str) else integer_value(value)
-    return backend.call(node.func, signals, [i for i in ints if i is not None], options)
+    ints = call_ints(node, lambda arg: _shape(evaluate(arg, env, backend, memo)))
+    return backend.call(node.func, signals, ints, call_options(node))
+
+
+def call_ints(node: Call, shape_of: Callable[[Node], tuple[int, ...]]) -> list[int]:
+    """A call's integer arguments; an operation whose lengths may follow the sizes
+    (``zeropad(a, len(a) + len(b) - 1)``) computes them with ``shape_of`` its signals,
+    and each must be at least 1 (every arithmetic needs a positive size)."""
+    args = node.args[OPERATIONS[node.func].signals:]
+    if not OPERATIONS[node.func].size_lengths:
+        return [i for i in (integer_value(a) for a in args) if i is not None]
+    ints = []
+    for size_node in args:
+        size = size_expression_value(size_node, shape_of)
+        if size is not None and size < 1:
+            raise ShapeError(f"{node.func} size '{unparse(size_node)}' is {size} here; sizes "
+                             "must be at least 1")
+        if size is not None:
+            ints.append(size)
+    return ints
+
+
+def call_options(node: Call) -> dict[str, Any]:
+    """A call's keyword options: a mode or boundary name, a flip's axis."""
+    return {key: value.value if isinstance(value, Str) else integer_value(value)
+            for key, value in node.kwargs}
 
 
 def _shape(value: Any) -> tuple[int, ...]:

@@ -48,14 +48,13 @@ from symconv.lang.dsl import (
     Node,
     Number,
     Statement,
-    Str,
     integer_value,
     parse_statement,
-    size_expression_value,
     unparse,
     walk,
 )
 from symconv.prove.counterexample import as_number, build_env, difference, exact_differs, sizes_of
+from symconv.prove.evaluate import call_ints, call_options
 from symconv.prove.modular import (
     NTT_PRIMES,
     Conjugated,
@@ -335,15 +334,9 @@ def _memoized(node: Node, backend: Any, env: dict[str, Any], memo: _Values) -> A
                                _memoized(node.right, backend, env, memo))
     elif isinstance(node, Call):
         n = FUNCTIONS[node.func].signals
-        options = {k: v.value if isinstance(v, Str) else integer_value(v)
-                   for k, v in node.kwargs}
-        ints = [i for i in (integer_value(a) for a in node.args[n:]) if i is not None]
-        if node.func == "zeropad":  # lengths may follow the sizes, as in evaluate._call
-            ints = [size_expression_value(a, lambda arg: _shape(_memoized(arg, backend, env,
-                                                                          memo)))
-                    for a in node.args[n:]]
+        ints = call_ints(node, lambda arg: _shape(_memoized(arg, backend, env, memo)))
         value = backend.call(node.func, [_memoized(a, backend, env, memo)
-                                         for a in node.args[:n]], ints, options)
+                                         for a in node.args[:n]], ints, call_options(node))
     elif isinstance(backend, ModularBackend):  # an imaginary constant: no modular value
         raise NotModular("imaginary constants have no modular evaluation here")
     else:

@@ -237,28 +237,6 @@ LITERAL_DEFINITION = "a signal with concrete entries v_c is Σ_c v_c·[p − c =
 LITERAL_DEFINITION_LATEX = r"a signal with concrete entries $v_c$ is $\sum_c v_c\,[p - c = 0]$"
 
 
-def is_circular(node: Node) -> bool:
-    """Whether a side is a combination of circular operations: a function on Z_n^d that
-    lives on the box [0, n)^d, so that equality on Z_n^d is equality on Z^d."""
-    if isinstance(node, Call):
-        op = OPERATIONS[node.func]
-        if op.pointwise:
-            return all(is_circular(a) for a in node.args)
-        return op.circular and len(node.args) == op.signals and not node.kwargs
-    if isinstance(node, Neg):
-        return is_circular(node.operand)
-    if isinstance(node, BinOp):
-        if node.op in "+-":
-            return is_circular(node.left) and is_circular(node.right)
-        if node.op == "*":
-            # a product of two functions on [0, n)^d is one, and is its own periodization
-            return (isinstance(node.left, Number) and is_circular(node.right)) or \
-                (isinstance(node.right, Number) and is_circular(node.left)) or \
-                (is_circular(node.left) and is_circular(node.right))
-        return node.op == "/" and isinstance(node.right, Number) and is_circular(node.left)
-    return False
-
-
 def torus_meaning(func: str, padded: bool = False) -> Meaning:
     """The record's meaning of ``func`` on Z_n^d (``padded``: on Z_N^d read modulo the
     zeropad length N)."""
@@ -289,13 +267,13 @@ def _torus_call(node: Call, ndim: int | None, padded: bool) -> Multilinear | Non
 
 
 def names_the_period(node: Call) -> bool:
-    """Whether a circconv/circcorr period is the sizes of Z_n^d in axis order:
-    ``circconv(a, b, size(a, 0), size(a, 1))`` or ``circconv(a, b, len(a))`` (signals of one
-    shape n read mod n: every size(s, axis) is n_axis)."""
+    """Whether a circconv/circcorr period (a periodize's sizes) is the sizes of Z_n^d in axis
+    order: ``circconv(a, b, size(a, 0), size(a, 1))`` or ``periodize(a, len(a))`` (signals
+    of one shape n read mod n: every size(s, axis) is n_axis)."""
     periods = node.args[OPERATIONS[node.func].signals:]
     # axis k of a transposed argument is periodic in n_frame[k]: size(a, frame[k])
     frame = torus_frame(node.args[0], len(periods)) or ()
-    return node.func in ("circconv", "circcorr") and len(frame) == len(periods) > 0 and all(
+    return node.func in ("circconv", "circcorr", "periodize") and len(frame) == len(periods) > 0 and all(
         isinstance(a, Call) and isinstance(a.args[0], Name) and (
             (a.func == "size" and len(a.args) == 2 and integer_value(a.args[1]) == frame[axis])
             or (a.func == "len" and len(periods) == 1)) for axis, a in enumerate(periods))
