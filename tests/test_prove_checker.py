@@ -113,8 +113,10 @@ def test_checker_is_small() -> None:
     # one period for all axes on n×⋯×n signals ("square": transposes on the torus) adds 23;
     # common outer bijections peeled from both sides ("peel") add 29; the extension of a
     # sub-expression as one atom named by its text adds 3; a crop's face implied by a signal
-    # factor's box (absorbed in the normal form) adds 6
-    assert len(CHECKER.read_text(encoding="utf-8").splitlines()) <= 680
+    # factor's box (absorbed in the normal form) adds 6; periodize on Z_n^d adds 1; lemmas
+    # (an expression under a boundary read as another proved equal on one box, with a
+    # recursion bound) and real extensions of expressions of real signals add 35
+    assert len(CHECKER.read_text(encoding="utf-8").splitlines()) <= 715
 
 
 @pytest.fixture(scope="module")
@@ -1516,3 +1518,77 @@ def test_the_normal_form_drops_only_a_face_a_signals_box_implies(
     # on Z_n^d (no boxes: signals are read mod n) nothing is absorbed
     [(key, _)] = checker.normal_form([_face_term(face, atom, index)], {}).items()
     assert [a for a in key[2] if a[0] == checker.INDICATOR]
+
+
+# --- lemmas: an expression under a boundary read as another proved equal on one box ---------
+
+IMAGE_BOX = {"f": "3x3", "g": "4x4"}
+LEMMA = ('conv(f, corr(flip(f), shift(g, 1, 0)), mode="same", boundary="reflect") == '
+         'conv(f, flip(corr(shift(g, 1, 0), flip(f))), mode="same", boundary="reflect")')
+
+
+def _with_lemma(proof: Proof, change: Any) -> dict[str, Any]:
+    forged = copy.deepcopy(proof.certificate)
+    change(forged["lemmas"][0])
+    return forged
+
+
+def test_a_lemma_certificate_is_accepted_and_needs_its_lemma() -> None:
+    """corr(b, a) = flip(corr(a, b)) inside the image of a boundary: the sides read the
+    extension of two spellings of one function, which a lemma identifies."""
+    proof = _derivation(LEMMA, IMAGE_BOX)
+    [lemma] = proof.certificate["lemmas"]
+    assert lemma[:2] == ["flip(corr(flip(f), shift(g, 1, 0)))", "corr(shift(g, 1, 0), flip(f))"]
+    assert _accepts(proof)
+    assert not _accepts(proof, {k: v for k, v in proof.certificate.items() if k != "lemmas"})
+    other = _derivation("corr(a, b) == flip(corr(b, a))", {"a": "3", "b": "4"}).certificate
+    for change in (lambda lem: lem.__setitem__(2, other),               # another lemma's proof
+                   lambda lem: lem.__setitem__(0, "corr(flip(f), shift(g, 1, 0))"),  # no flip
+                   lambda lem: lem[2].__setitem__("tied", True),         # for tied sizes only
+                   lambda lem: lem[2].__setitem__("literals", ["f"]),    # for f's entries only
+                   lambda lem: lem.append(None)):
+        assert not _accepts(proof, _with_lemma(proof, change))
+
+
+def test_lemmas_nested_beyond_the_limit_are_rejected() -> None:
+    """A bound on the recursion: a forged certificate cannot nest lemmas until Python's
+    stack overflows (each level here is a valid proof; 8 levels are the limit)."""
+    proof = _derivation(LEMMA, IMAGE_BOX)
+    forged = copy.deepcopy(proof.certificate)
+    inner = forged["lemmas"][0][2]
+    for _ in range(10):  # each lemma's certificate proves it again through a lemma of itself
+        inner["lemmas"] = [copy.deepcopy(forged["lemmas"][0])]
+        inner = inner["lemmas"][0][2]
+    assert not _accepts(proof, forged)
+
+
+def test_a_lemma_needs_its_sides_on_one_box() -> None:
+    """X == X + 0·shift(g, 3, 0) holds, but the second lives on a larger box, whose
+    extension by a boundary is another function: no alias."""
+    equal = 'conv(f, g, mode="same") == conv(f, g, mode="same") + 0 * shift(g, 3, 0)'
+    lemma = _derivation(equal, IMAGE_BOX)
+    _check(lemma)
+    claim = claim_from_text(equal, IMAGE_BOX)
+    boxes = checker.declared_boxes(declared_signals(claim), False)
+    left, right = equal.split(" == ")
+    certificate = {"lemmas": [[left, right, lemma.certificate]]}
+    with pytest.raises(checker.CertificateError, match="different boxes"):
+        checker._aliases(certificate, declared_signals(claim), boxes, 0)
+    proof = _derivation(LEMMA, IMAGE_BOX)  # the same call accepts a lemma on one box
+    signals = declared_signals(proof.claim)
+    assert list(checker._aliases(proof.certificate, signals, checker.declared_boxes(signals, False),
+                                 0)) == ["corr(shift(g, 1, 0), flip(f))"]
+
+
+def test_the_boundary_of_an_expression_is_real_only_for_real_signals() -> None:
+    """The certificate for real f and g (conj leaves [X]⟨b⟩ alone) proves nothing for
+    complex ones."""
+    statement = ('conv(f, conj(conv(flip(f), g, mode="valid", boundary="reflect")), mode="same", '
+                 'boundary="reflect") == conv(f, conv(flip(f), g, mode="valid", boundary="reflect"), '
+                 'mode="same", boundary="reflect")')
+    proof = _derivation(statement, IMAGE_BOX)
+    assert _accepts(proof)
+    for complex_one in ("f", "g"):
+        signals = {n: {"shape": s} | ({"real": False} if n == complex_one else {})
+                   for n, s in IMAGE_BOX.items()}
+        assert not _accepts(proof, signals=signals)

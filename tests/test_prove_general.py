@@ -635,7 +635,8 @@ def test_slips_of_the_orthogonality_laws_are_refuted(statement: str, signals: di
 # boundaries through conj and sums on boxes that differ by constants; 155 with the boundary
 # of an expression (a filtered image) as one function of it; 157 with crop absorption and
 # commuted spellings of one filtered image; 161 with periodize on Z_n^d
-# (a shift, flip or transpose of a circular result read mod n).
+# (a shift, flip or transpose of a circular result read mod n); 162 with lemmas under a
+# boundary (two spellings of one filtered function).
 PROVED_BUNDLED = frozenset({
     "adjoint-1d",
     "adjoint-conv-is-corr",
@@ -712,6 +713,7 @@ PROVED_BUNDLED = frozenset({
     "corr-shift-image",
     "corr-shift-kernel",
     "corr-then-conv-associates",
+    "corr-up-to-flip-inside-a-reflected-filter",
     "dft-convolution-theorem-1d",
     "dft-convolution-theorem-1d-odd",
     "dft-convolution-theorem-2d",
@@ -2686,3 +2688,58 @@ def test_a_crop_whose_box_misses_a_factors_support_is_not_proved(statement: str,
     assert not_proved(attempt(claim, Budget(30)))
     if _reference_says_false(claim):
         assert run_tiers(claim, diagnose=False).verdict is Verdict.REFUTED
+
+
+# --- lemmas: two spellings of one function in the image of a boundary -------------------------
+
+REFLECTED = 'conv(f, {x}, mode="same", boundary="reflect") == conv(f, {y}, mode="same", boundary="reflect")'
+COMPLEX_IMAGE = {"f": {"shape": "3x3", "real": False}, "g": {"shape": "4x4", "real": False}}
+REAL_IMAGE = {"f": "3x3", "g": "4x4"}
+
+
+@pytest.mark.parametrize(("x", "y", "signals"), [
+    ("corr(flip(f), shift(g, 1, 0))", "flip(corr(shift(g, 1, 0), flip(f)))", REAL_IMAGE),
+    ('conj(conv(flip(f), g, mode="valid", boundary="reflect"))',
+     'conv(conj(flip(f)), conj(g), mode="valid", boundary="reflect")', COMPLEX_IMAGE),
+    ('transpose(conv(transpose(f), g, mode="same", boundary="nearest"))',
+     'conv(f, transpose(g), mode="same", boundary="nearest")', REAL_IMAGE),
+    # nested: the lemma's own sides read a boundary of two spellings
+    ('flip(conv(flip(g, 1), conv(f, g, mode="same"), mode="same", boundary="mirror"))',
+     'conv(flip(flip(g, 1)), flip(conv(f, g, mode="same")), mode="same", boundary="mirror")',
+     REAL_IMAGE),
+])
+def test_a_boundary_of_two_spellings_of_one_function_is_proved_by_a_lemma(
+        x: str, y: str, signals: dict[str, Any]) -> None:
+    claim = claim_from_text(REFLECTED.format(x=x, y=y), signals)
+    result = attempt(claim, Budget(30))
+    assert result is not None and result.verdict is Verdict.PROVED, claim.statement.text
+    assert result.derivation.certificate["lemmas"]
+    assert result.derivation.check(claim)
+
+
+def test_the_boundary_of_an_expression_of_real_signals_is_real() -> None:
+    """conj leaves the extension of conv(flip(f), g) alone when f and g are real (no lemma)."""
+    x, y = ('conj(conv(flip(f), g, mode="valid", boundary="reflect"))',
+            'conv(flip(f), g, mode="valid", boundary="reflect")')
+    claim = claim_from_text(REFLECTED.format(x=x, y=y), REAL_IMAGE)
+    result = attempt(claim, Budget(30))
+    assert result is not None and result.verdict is Verdict.PROVED
+    assert "lemmas" not in result.derivation.certificate
+    complex_claim = claim_from_text(REFLECTED.format(x=x, y=y), COMPLEX_IMAGE)
+    assert run_tiers(complex_claim, diagnose=False).verdict is Verdict.REFUTED
+
+
+@pytest.mark.parametrize(("x", "y", "signals"), [
+    ("corr(flip(f), shift(g, 1, 0))", "corr(shift(g, 1, 0), flip(f))", REAL_IMAGE),   # flip missing
+    ("corr(flip(f), shift(g, 1, 0))", "flip(corr(shift(g, 0, 1), flip(f)))", REAL_IMAGE),  # other axis
+    ('conj(conv(flip(f), g, mode="valid", boundary="reflect"))',                    # one conj missing
+     'conv(conj(flip(f)), g, mode="valid", boundary="reflect")', COMPLEX_IMAGE),
+    ('conj(conv(flip(f), g, mode="valid", boundary="reflect"))',                    # complex: not real
+     'conv(flip(f), g, mode="valid", boundary="reflect")', COMPLEX_IMAGE),
+    # equal functions on different boxes: the extensions differ
+    ('conv(f, g, mode="same")', 'conv(f, g, mode="same") + 0 * shift(g, 3, 0)', REAL_IMAGE),
+])
+def test_a_lemma_does_not_prove_a_mutant(x: str, y: str, signals: dict[str, Any]) -> None:
+    claim = claim_from_text(REFLECTED.format(x=x, y=y), signals)
+    assert not_proved(attempt(claim, Budget(30)))
+    assert run_tiers(claim, diagnose=False).verdict is Verdict.REFUTED

@@ -35,7 +35,7 @@ Shared by every verdict:
 
 PROVED (:func:`symconv.prove.general.attempt`, 32), given only when all of these pass:
 
-1. the independent checker :mod:`symconv.prove.checker` (680), which imports only
+1. the independent checker :mod:`symconv.prove.checker` (715), which imports only
    the parser and takes nothing from the prover but the certificate's witnesses: it reads
    the claim's statement and declared signals (shape, origin, realness, fixed entries, as
    plain data from :func:`symconv.prove.derivation.declared_signals` and
@@ -46,7 +46,9 @@ PROVED (:func:`symconv.prove.general.attempt`, 32), given only when all of these
    bijection by composing it with its inverse), orthogonality and collapse steps, and
    compares the collected terms, after stripping the common outer bijections the
    certificate names (``"peel"``: minus, flip, transpose, shift, conj with the same integer
-   arguments on both sides, so equal inner sides give equal sides).  It checks the
+   arguments on both sides, so equal inner sides give equal sides), and after reading
+   the extension of a sub-expression by a boundary as that of another the certificate's
+   lemmas prove equal on the same box (each lemma checked the same way).  It checks the
    operands' dimensions itself (as :mod:`symconv.lang.check` does for a claim).  Its
    expansion (``_Expander.call``) is a second statement of what each operation means, on
    Z^d or Z_n^d; only the backstop below ties it to ops;
@@ -89,8 +91,8 @@ PROBABLE: :mod:`symconv.prove.random` (750: sizes, seeds, the degree and height 
 behind the error probability, with :func:`symconv.prove.evaluate.degree`, 15) and
 :mod:`symconv.prove.modular` (571: NTT convolutions and Z[ζ_L] → F_p).
 
-In all, 7,564 lines: shared by every verdict 3,566 (the core 2,554, the parser and
-SignalSpec 785, the tiers' decision and the cache 227), PROVED 908 (the checker 680),
+In all, 7,599 lines: shared by every verdict 3,566 (the core 2,554, the parser and
+SignalSpec 785, the tiers' decision and the cache 227), PROVED 943 (the checker 715),
 VERIFIED 1,769 (packed 1,323), PROBABLE 1,321.  Most of it is the exact arithmetic and
 the packed engine that VERIFIED needs anyway; the general tier's prover (general, rules,
 sums, certificate and the derivation records, without the kernel's parts of general and

@@ -24,7 +24,8 @@ from the declared signals to be what :mod:`symconv.core.ops` computes:
   per face, 1 beside a signal whose box implies it), from symbolic boxes (size n, origin as
   declared else o; ``"tied"``: shared by signals declared alike); a boundary reads each signal
   of the image through one extension atom S|b, a sub-expression it does not pass through (a crop,
-  a union of boxes) as one atom X|b, X its text.
+  a union of boxes) as one atom X|b, X its text (real if X's signals are), or as the expansion of
+  Z where ``"lemmas"`` prove Z == X on its box (:func:`_aliases`).
 - ``"Z_n^d"``: signals read modulo the common shape n.  For every n and origin (symbolic boxes,
   so at the declared sizes): the statement is circular, all signals have one shape, each circular
   operation and size is of a signal on a box of shape n (periodize(a, n) is a), each pointwise
@@ -216,6 +217,7 @@ class _Expander:
     square: bool = False  # Z_n^d with one period n for all axes
     count: int = 0
     extension: str = ""  # inside a crop's image: the boundary that extends each signal
+    aliases: Mapping[str, Node] = field(default_factory=dict)  # E(Y) read as E(X), Y = X (lemmas)
     # axes of each node asked for (by id, with the node kept alive): the recursion asks again
     known: dict[int, tuple[Node, list[int]]] = field(default_factory=dict)
 
@@ -355,7 +357,15 @@ class _Expander:
     def expand(self, node: Node, p: list[Aff] | None) -> list[Term]:
         if self.extension and not self.extends(node):  # E(X): one function of X, named by its text
             _need(p is not None, "the extension of a number")
-            return [self.atom(f"{dsl.unparse(dsl.commuted(node))}|{self.extension}", p or [])]
+            name, aliases = dsl.unparse(dsl.commuted(node)), self.aliases
+            if name in aliases:  # once each on the way: no loop of lemmas
+                self.aliases = {k: v for k, v in aliases.items() if k != name}
+                terms, self.aliases = self.expand(aliases[name], p), aliases
+                return terms
+            if all(n.id in self.real if isinstance(n, Name) else not isinstance(n, dsl.Imag)
+                   for n in dsl.walk(node)):  # X of real signals and real numbers is real
+                self.real |= {name}
+            return [self.atom(f"{name}|{self.extension}", p or [])]
         if isinstance(node, Number):
             return [self.one(node.value)]
         if isinstance(node, Name) and p is not None and self.extension:  # S extended by a boundary
@@ -634,8 +644,31 @@ def _peel(statement: dsl.Statement, k: Any, ndims: Mapping[str, int]) -> dsl.Sta
     return replace(statement, left=left, right=right)
 
 
+def _aliases(certificate: Mapping[str, Any], signals: Mapping[str, Sequence[Declared]],
+             boxes: Mapping[str, Box], depth: int) -> dict[str, Node]:
+    """``"lemmas"``: each [X, Y, c] with c a certificate of X == Y on Z^d for sizes and signals
+    as general as this one's (tied only if it is, entries read only where it reads them),
+    X and Y on one box: equal functions on one box have one extension, so E(Y) is E(X)."""
+    aliases, lemmas = {}, certificate.get("lemmas", [])
+    _need(isinstance(lemmas, list) and depth < 8, "lemmas that are not a list, or nested too deep")
+    for lemma in lemmas:
+        _need(isinstance(lemma, list) and len(lemma) == 3 and isinstance(lemma[2], dict) and
+              lemma[2].get("model") == "Z^d" and (certificate.get("tied") is True or
+                                                  lemma[2].get("tied") is not True) and
+              set(lemma[2].get("literals", [])) <= set(certificate.get("literals", [])),
+              "a lemma that is malformed, or proved for fewer sizes or signals")
+        statement = dsl.parse_statement(f"{lemma[0]} == {lemma[1]}")
+        _check(statement, signals, lemma[2], depth + 1)
+        expander = _Expander({n: len(specs[0].shape) for n, specs in signals.items()}, frozenset(),
+                             boxes=boxes)
+        _need(expander.box(statement.left) == expander.box(statement.right), "a lemma's sides "
+              "on different boxes")
+        aliases[dsl.unparse(dsl.commuted(statement.right))] = statement.left
+    return aliases
+
+
 def _check(statement: dsl.Statement, signals: Mapping[str, Sequence[Declared]],
-           certificate: Mapping[str, Any]) -> None:
+           certificate: Mapping[str, Any], depth: int = 0) -> None:
     ndims = {name: len(specs[0].shape) for name, specs in signals.items()}
     statement = _peel(statement, certificate.get("peel", 0), ndims)
     _need(statement.op == "==" and all(len(s.shape) == len(s.origin) == ndims[name] and all(
@@ -664,9 +697,11 @@ def _check(statement: dsl.Statement, signals: Mapping[str, Sequence[Declared]],
         torus_fits(statement, signals, square=square)
     boxes = declared_boxes(signals, certificate.get("tied") is True, read=read)
     literals = {n: signals[n][0].entries or {} for n in read}
+    aliases = _aliases(certificate, signals, boxes, depth)
     forms = []
     for node, side in zip((statement.left, statement.right), sides, strict=True):
-        expander = _Expander(ndims, real, d if torus else None, boxes, padded, literals, square=square)
+        expander = _Expander(ndims, real, d if torus else None, boxes, padded, literals, square=square,
+                             aliases=aliases)
         labels = expander.labels(node)  # axis a of the point is periodic in n_labels[a]; [] a number
         _need(labels == expander.labels(statement.left) or (square and len(labels) == len(
             expander.labels(statement.left))), "sides of different dimensions or periods")

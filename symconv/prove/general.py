@@ -143,7 +143,9 @@ from symconv.lang.dsl import (
     Number,
     Statement,
     Str,
+    commuted,
     integer_value,
+    parse_statement,
     unparse,
     walk,
 )
@@ -179,6 +181,7 @@ from symconv.prove.rules import (
     can_permute,
     column_hnf,
     definitions_used,
+    dsl_latex,
     dsl_text,
     form_text,
     free_variables,
@@ -194,6 +197,7 @@ from symconv.prove.rules import (
     normal_indicator,
     on_padded_torus,
     on_torus,
+    opaque_expression,
     order,
     shared_unfolds,
     unfold,
@@ -280,6 +284,13 @@ def _side_steps(side: DslSide) -> tuple[list[Step], LinearForm]:
     notes = [DEFINITIONS[f] for f in used] + ([LITERAL_DEFINITION] if entries else [])
     notes_latex = [DEFINITIONS_LATEX[f] for f in used] + \
         ([LITERAL_DEFINITION_LATEX] if entries else [])
+    spelled = {dsl_text(commuted(node)) for node in walk(side.node)}
+    for y, x in side.aliases:  # the lemmas this side reads in the image of a boundary
+        if y in spelled:
+            y_node, why = parse_statement(f"{y} == {y}").left, "on one box (a lemma, derived " \
+                "for all sizes), so they have one extension"
+            notes.append(f"{y} = {dsl_text(x)} {why}")
+            notes_latex.append(f"${dsl_latex(y_node)} = {dsl_latex(x)}$ {why}")
     steps = [Step(side, unfolded, "unfold", "; ".join(notes) or "a signal at a point",
                   "; ".join(notes_latex) or "a signal at a point")]
     form = linearity(unfolded)
@@ -975,6 +986,7 @@ def _compare(claim: Claim, literals: Mapping[str, tuple[tuple[tuple[int, ...], F
     # modes: first every signal with sizes of its own, then signals declared alike share them
     ties = _tie_passes(declared)
     forms = None
+    lemmas: list[list[Any]] = []
     for tied in ties:
         boxes = symbolic_boxes(declared, tied) if modes else ()
         if entries:  # a signal read with its entries has its own size, not a symbol
@@ -991,6 +1003,11 @@ def _compare(claim: Claim, literals: Mapping[str, tuple[tuple[tuple[int, ...], F
                 continue  # e.g. a boundary of I + J needs one box: the sizes they share
             return None, None
         if left_form == right_form:
+            break
+        with_lemmas = _with_lemmas(claim, sides, (left_form, right_form), tied is True,
+                                   {name for name, _ in entries})
+        if with_lemmas is not None:
+            (left, left_form), (right, right_form), lemmas = with_lemmas
             break
         forms = (left_form, right_form)
     else:
@@ -1011,6 +1028,8 @@ def _compare(claim: Claim, literals: Mapping[str, tuple[tuple[tuple[int, ...], F
         return None, None
     if entries:
         cert["literals"] = [name for name, _ in entries]
+    if lemmas:
+        cert["lemmas"] = lemmas
     concrete = {name: dict(values) for name, values in entries}
     if not modes:
         return Derivation(statement.text, left, right, left_form, torus, certificate=cert,
@@ -1021,6 +1040,54 @@ def _compare(claim: Claim, literals: Mapping[str, tuple[tuple[tuple[int, ...], F
     return Derivation(statement.text, left, right, left_form, torus, certificate=cert,
                       ndims=ndims, real=real, declared=declared, literals=concrete,
                       accepted=accepted, scope=modes_scope(statement, declared, tied)), None
+
+
+def _with_lemmas(claim: Claim, sides: list[DslSide], forms: tuple[LinearForm, LinearForm],
+                 tied: bool, read: set[str]) -> tuple[tuple[list[Step], LinearForm],
+                                                      tuple[list[Step], LinearForm],
+                                                      list[list[Any]]] | None:
+    """Forms that differ in opaque atoms [X]⟨b⟩ (left) and [Y]⟨b⟩ (right): each Y proved
+    equal to X or to the conjugate, a flip or the transpose of X (a lemma Z == Y derived on Z^d for sizes and
+    signals as general as the claim's: tied only where the claim's sizes are, entries read
+    only where the claim's are, ``read``) is read as Z: ops gives equal functions one box,
+    which the checker verifies, the extension of a function from its box is one function,
+    and it commutes with conj, the flip or transpose.  The sides again with those aliases and the
+    lemmas ``[Z, Y, certificate]`` when their forms are then equal, else None."""
+    texts = [{opaque_expression(atom.signal) for mono in form.monomials for atom in mono.atoms
+              if is_opaque_extension(atom.signal)} for form in forms]
+    aliases: dict[str, Node] = {}
+    lemmas: list[list[Any]] = []
+    for y, boundary in sorted(texts[1] - texts[0]):
+        for x, other in sorted(texts[0] - texts[1]):
+            if other != boundary or y in aliases:
+                continue
+            for z in _reindexed(x, sides[0].ndim):
+                try:
+                    inner = parse_statement(f"{z} == {y}")
+                except SymconvError:
+                    continue
+                derivation, _ = compare(dataclasses.replace(claim, statement=inner))
+                if derivation is None or derivation.torus or (
+                        derivation.certificate.get("tied") is True and not tied) or \
+                        not set(derivation.certificate.get("literals", [])) <= read:
+                    continue
+                aliases[y] = inner.left
+                lemmas.append([z, y, derivation.certificate])
+                break
+    if not aliases:
+        return None
+    try:
+        left, right = (side_steps(dataclasses.replace(side, aliases=tuple(sorted(
+            aliases.items(), key=lambda item: item[0])))) for side in sides)
+    except RuleError:
+        return None
+    return (left, right, lemmas) if left[1] == right[1] else None
+
+
+def _reindexed(text: str, ndim: int) -> list[str]:
+    """An expression, its conjugate, flips and transpose, which an extension commutes with."""
+    flips = [f"flip({text})"] + ([f"flip({text}, {a})" for a in range(ndim)] if ndim > 1 else [])
+    return [text, f"conj({text})", *flips, *([f"transpose({text})"] if ndim == 2 else [])]
 
 
 def _opaque(forms: tuple[LinearForm, LinearForm]) -> bool:

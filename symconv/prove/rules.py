@@ -68,6 +68,7 @@ from symconv.lang.dsl import (
     SIZE_FUNCTIONS,
     BinOp,
     Call,
+    Imag,
     Name,
     Neg,
     Node,
@@ -76,6 +77,7 @@ from symconv.lang.dsl import (
     commuted,
     integer_value,
     is_scalar,
+    walk,
 )
 from symconv.lang.operations import (
     CIRCULAR,
@@ -148,6 +150,8 @@ class DslSide:
     # signals with concrete entries, unfolded into the sum of their non-zero entries:
     # (name, ((coordinate, value), ...)) in the order of the coordinates
     literals: tuple[tuple[str, tuple[tuple[tuple[int, ...], Fraction], ...]], ...] = ()
+    # expressions proved equal (a lemma) on one box: (the text of Y, X), E(Y) read as E(X)
+    aliases: tuple[tuple[str, Node], ...] = ()
 
     def text(self) -> str:
         body = dsl_text(self.node)
@@ -341,6 +345,7 @@ class _UnfoldContext:
     # On Z_n^d: the period of each axis of every variable of the side (the axis of n it is
     # read modulo), the side's frame (:func:`torus_frame`); a transpose moves the periods
     frame: tuple[int, ...] = ()
+    aliases: Mapping[str, Node] = field(default_factory=dict)  # see DslSide.aliases
 
     def created(self, var: str, axes: tuple[int, ...], labels: tuple[int, ...] = ()) -> None:
         """The checker creates one vector variable k = σ(var) (σ = ``axes``) where unfold
@@ -423,7 +428,7 @@ def _unfold_side(side: DslSide) -> tuple[Term, _UnfoldContext]:
 def _unfolded_side(side: DslSide) -> tuple[Term, _UnfoldContext]:
     point = Index.var(FREE_VARIABLE) if side.signal else None
     ctx = _UnfoldContext(fresh_names(set()), side.real, side.ndim, dict(side.boxes), side.padded,
-                         dict(side.literals))
+                         dict(side.literals), aliases=dict(side.aliases))
     if side.torus:
         ctx.frame = side_frame(side)
         return _unfold_torus(side.node, point, ctx), ctx
@@ -669,7 +674,17 @@ def _unfold(node: Node, point: Index | None, ctx: _UnfoldContext, axes: Axes = (
         # signals on different boxes): one function of X, named by X's text, so that only
         # the same expression meets it (the checker names it likewise, by its own text);
         # commuted: conv(f, g) and conv(g, f) are one function, and one atom
-        node = Name(f"{_OPAQUE}{dsl_text(commuted(node))}]")
+        text, aliases = dsl_text(commuted(node)), ctx.aliases
+        if text in aliases:  # E(Y) = E(X) for Y = X on one box (a lemma), each once on the way
+            ctx.aliases = {k: v for k, v in aliases.items() if k != text}
+            try:
+                return _unfold(aliases[text], point, ctx, axes)
+            finally:
+                ctx.aliases = aliases
+        if all(n.id in ctx.real if isinstance(n, Name) else not isinstance(n, Imag)
+               for n in walk(node)):  # X of real signals and real numbers is real
+            ctx.real |= {f"{_OPAQUE}{text}]"}
+        node = Name(f"{_OPAQUE}{text}]")
     if isinstance(node, Name):
         if point is None:
             raise NotApplicableError(f"signal {node.id} used where a number is expected")
@@ -1349,6 +1364,13 @@ _OPAQUE = "["  # E(X) of an expression X: the atom [X]⟨b⟩
 def is_opaque_extension(signal: str) -> bool:
     """Whether an atom is the extension of an expression other than a moved signal."""
     return signal.startswith(_OPAQUE)
+
+
+def opaque_expression(signal: str) -> tuple[str, str]:
+    """The expression text and the boundary of an opaque atom ``[X]⟨b⟩`` (``[X]⟨b⟩*`` when
+    conjugated)."""
+    text, boundary = signal[len(_OPAQUE):].rsplit("]" + _EXTENSION, 1)
+    return text, boundary.split("⟩")[0]
 
 
 def extended_signal(signal: str) -> str:
