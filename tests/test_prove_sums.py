@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -20,6 +21,18 @@ def test_a_box_is_typeset_as_integer_intervals_with_indexed_symbols() -> None:
 def test_an_indicator_atom_is_an_iverson_bracket() -> None:
     atom = Atom("𝟙[0..n_I1 − 1]", Index.var("x"))
     assert atom.latex() == r"\bigl[x \in [0 \,..\, n_{I,1} - 1]\bigr]"
+
+
+@pytest.mark.parametrize(("signal", "latex"), [
+    ("f⟨reflect⟩", r"f^{\mathrm{reflect}}(x)"),
+    ("f⟨reflect⟩*", r"\overline{f^{\mathrm{reflect}}}(x)"),  # once f⟨reflect⟩ with a stray ⟩
+    ("[corr(a, b)]⟨wrap⟩", r"\left[\operatorname{corr}(a, b)\right]^{\mathrm{wrap}}(x)"),
+    ("[corr(a, b)]⟨wrap⟩*", r"\overline{\left[\operatorname{corr}(a, b)\right]^{\mathrm{wrap}}}(x)"),
+])
+def test_extension_atoms_in_latex(signal: str, latex: str) -> None:
+    """S⟨b⟩ and the extension [X]⟨b⟩ of an expression, conjugated or not: no ⟨ or ⟩ reaches
+    LaTeX, and X is a formula."""
+    assert Atom(signal, Index.var("x")).latex() == latex
 
 
 _NAMES = st.sampled_from(["x", "i", "j", "k"])

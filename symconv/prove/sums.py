@@ -160,10 +160,14 @@ class Atom:
         # the conjugate of f is named f*; a box indicator 𝟙[lo..hi × ...]; an extension S⟨b⟩
         if self.signal.startswith("𝟙["):
             return rf"\bigl[{self.index.latex()} \in {_box_latex(self.signal[2:-1])}\bigr]"
-        name = rf"\overline{{{self.signal[:-1]}}}" if self.signal.endswith("*") else self.signal
+        conjugated = self.signal.endswith("*")
+        name = self.signal[:-1] if conjugated else self.signal
         if "⟨" in name:
-            base, boundary = name.rstrip("⟩").split("⟨")
+            base, boundary = name[:-1].rsplit("⟨", 1)
+            if base.startswith("[") and base.endswith("]"):  # [X]⟨b⟩: X as a formula
+                base = rf"\left[{_expression_latex(base[1:-1])}\right]"
             name = rf"{base}^{{\mathrm{{{boundary}}}}}"
+        name = rf"\overline{{{name}}}" if conjugated else name
         return rf"{name}{_axes_text(self.axes, '-', True)}({self.index.latex()})"
 
     def apply(self, point: Point) -> Point:
@@ -180,6 +184,13 @@ class Atom:
         for a, t in enumerate(self.axes):
             point[abs(t) - 1] = coord[a] * (1 if t > 0 else -1)
         return tuple(point)
+
+
+def _expression_latex(text: str) -> str:
+    """A statement expression (the text of an opaque extension atom) as LaTeX."""
+    from symconv.lang.dsl import parse_statement  # the language sits above the sums
+    from symconv.prove.rules import dsl_latex
+    return dsl_latex(parse_statement(f"{text} == {text}").left)
 
 
 def _box_latex(box: str) -> str:
