@@ -1577,14 +1577,20 @@ def boxed_expressions(draw: st.DrawFn, depth: int = 2) -> str:
     if depth == 0 or draw(st.booleans()):
         return draw(st.sampled_from(BOX_LEAVES))
     inner = draw(boxed_expressions(depth - 1))
-    kind = draw(st.sampled_from(["conv", "corr", "flip", "shift"]))
+    kind = draw(st.sampled_from(["conv", "corr", "flip", "shift", "transpose", "conj", "+"]))
     if kind == "flip":
         return f"flip({inner})"
     if kind == "shift":
         return f"shift({inner}, 1, 3)"
+    if kind in ("transpose", "conj"):
+        return f"{kind}({inner})"
+    if kind == "+":  # boxes that differ by constants: their union
+        return f"{inner} + 0 * shift({inner}, 2, -1)"
     kernel = draw(st.sampled_from(["F", "flip(F)"]))
     mode = draw(st.sampled_from(["full", "same", "valid"]))
-    return f'{kind}({kernel}, {inner}, mode="{mode}")'
+    # a boundary extends the image; the box is the mode's (the lemmas compare such boxes)
+    boundary = draw(st.sampled_from(["", ', boundary="reflect"', ', boundary="wrap"']))
+    return f'{kind}({kernel}, {inner}, mode="{mode}"{boundary})'
 
 
 @settings(max_examples=60, deadline=None)
