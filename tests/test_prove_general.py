@@ -2749,3 +2749,20 @@ def test_a_lemma_does_not_prove_a_mutant(x: str, y: str, signals: dict[str, Any]
     claim = claim_from_text(REFLECTED.format(x=x, y=y), signals)
     assert not_proved(attempt(claim, Budget(30)))
     assert run_tiers(claim, diagnose=False).verdict is Verdict.REFUTED
+
+
+@pytest.mark.parametrize(("statement", "signals", "reason"), [
+    ("flip(circconv(g, flip(g))) == circconv(flip(g), flip(flip(g)))", {"g": "3x3"},
+     "on Z_n^d a side is not what ops computes at the declared sizes"),
+    ("conv(a, b) == corr(a, b)", {"a": "3", "b": "4"},
+     "not an identity for all sizes: the canonical forms of the two sides differ"),
+    ("conv(a, b) * numel(a) == numel(a) * conv(b, a)", {"a": "3", "b": "4"},
+     "the general tier's search stopped: numel outside a circular statement"),
+    ("circconv(a, b, 4) == circconv(b, a, 4)", {"a": "4", "b": "4"},
+     "the statement names integer sizes (circconv(a, b, 4))"),
+])
+def test_why_not_proved_names_the_reason(statement: str, signals: dict[str, str],
+                                         reason: str) -> None:
+    from symconv.prove.general import why_not_proved
+
+    assert why_not_proved(claim_from_text(statement, signals)).startswith(reason)

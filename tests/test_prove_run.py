@@ -1,4 +1,4 @@
-"""run_tiers: which refutations get explanations and repairs."""
+"""run_tiers: which refutations get explanations and repairs, which verdicts say why not PROVED."""
 
 from __future__ import annotations
 
@@ -47,3 +47,32 @@ def test_a_refutation_by_the_random_tier_keeps_its_verdict_without_a_diagnosis()
     result = run_tiers(claim)
     assert result.verdict is Verdict.REFUTED and result.repairs == []
     assert any("not searched at sizes only the random tier reaches" in w for w in result.warnings)
+
+
+EIGHT = ("conv(conv(conv(a, b), conv(c, d)), conv(conv(e, f), conv(g, h))) == "
+         "conv(a, conv(b, conv(c, conv(d, conv(e, conv(f, conv(g, h)))))))")
+
+
+@pytest.mark.parametrize(("statement", "signals", "reason"), [
+    (EIGHT, dict.fromkeys("abcdefgh", "2"),
+     "the general tier's search stopped: a term of 8 factors (their orders are tried up to 7)"),
+    ("periodize(flip(g), 3, 3) == dft(idft(flip(g)))", {"g": "3x3"},
+     "the statement names integer sizes (periodize(flip(g), 3, 3)), so it is a claim at those "
+     "sizes"),
+])
+def test_a_claim_verified_at_its_sizes_says_why_it_is_not_proved(
+        statement: str, signals: dict[str, str], reason: str) -> None:
+    result = run_tiers(claim_from_text(statement, signals), diagnose=False)
+    assert result.verdict is Verdict.VERIFIED and result.method == "exact"
+    assert result.not_proved.startswith(reason)
+
+
+@pytest.mark.parametrize(("statement", "tiers"), [
+    ("conv(a, b) == conv(b, a)", None),                 # PROVED
+    (_FALSE, None),                                     # REFUTED
+    ("conv(a, b) == conv(b, a)", ["exact"]),            # the general tier not asked
+])
+def test_only_a_verdict_the_general_tier_could_have_proved_says_why_not(
+        statement: str, tiers: list[str] | None) -> None:
+    claim = claim_from_text(statement, _SIGNALS, **({"tiers": tiers} if tiers else {}))
+    assert run_tiers(claim, diagnose=False).not_proved == ""

@@ -26,12 +26,12 @@ def test_an_indicator_atom_is_an_iverson_bracket() -> None:
 @pytest.mark.parametrize(("signal", "latex"), [
     ("f⟨reflect⟩", r"f^{\mathrm{reflect}}(x)"),
     ("f⟨reflect⟩*", r"\overline{f^{\mathrm{reflect}}}(x)"),  # once f⟨reflect⟩ with a stray ⟩
-    ("[corr(a, b)]⟨wrap⟩", r"\left[\operatorname{corr}(a, b)\right]^{\mathrm{wrap}}(x)"),
-    ("[corr(a, b)]⟨wrap⟩*", r"\overline{\left[\operatorname{corr}(a, b)\right]^{\mathrm{wrap}}}(x)"),
+    ("[corr(a, b)]⟨wrap⟩", r"\left[\text{corr(a, b)}\right]^{\mathrm{wrap}}(x)"),
+    ("[corr(a_1, b)]⟨wrap⟩*", r"\overline{\left[\text{corr(a\_1, b)}\right]^{\mathrm{wrap}}}(x)"),
 ])
 def test_extension_atoms_in_latex(signal: str, latex: str) -> None:
     """S⟨b⟩ and the extension [X]⟨b⟩ of an expression, conjugated or not: no ⟨ or ⟩ reaches
-    LaTeX, and X is a formula."""
+    LaTeX, and X's text is escaped."""
     assert Atom(signal, Index.var("x")).latex() == latex
 
 

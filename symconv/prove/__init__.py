@@ -30,7 +30,7 @@ Shared by every verdict:
   kernels :mod:`symconv.core.kernels` (66);
 - :func:`symconv.prove.tiers.decide` (50: the first decisive result is the verdict),
   :meth:`Result.meets` in :mod:`~symconv.prove.verdict`, and the result cache
-  :mod:`symconv.prove.cache` (172: a stored verdict is replayed for the same claim
+  :mod:`symconv.prove.cache` (174: a stored verdict is replayed for the same claim
   text, declared signals and package digest).
 
 PROVED (:func:`symconv.prove.general.attempt`, 32), given only when all of these pass:
@@ -91,8 +91,8 @@ PROBABLE: :mod:`symconv.prove.random` (750: sizes, seeds, the degree and height 
 behind the error probability, with :func:`symconv.prove.evaluate.degree`, 15) and
 :mod:`symconv.prove.modular` (571: NTT convolutions and Z[ζ_L] → F_p).
 
-In all, 7,599 lines: shared by every verdict 3,566 (the core 2,554, the parser and
-SignalSpec 785, the tiers' decision and the cache 227), PROVED 943 (the checker 715),
+In all, 7,601 lines: shared by every verdict 3,568 (the core 2,554, the parser and
+SignalSpec 785, the tiers' decision and the cache 229), PROVED 943 (the checker 715),
 VERIFIED 1,769 (packed 1,323), PROBABLE 1,321.  Most of it is the exact arithmetic and
 the packed engine that VERIFIED needs anyway; the general tier's prover (general, rules,
 sums, certificate and the derivation records, without the kernel's parts of general and

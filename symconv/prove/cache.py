@@ -143,6 +143,7 @@ def _result_to_json(result: Result) -> dict[str, Any]:
         "explanations": [e.to_json() for e in result.explanations],
         "repairs": [r.to_json() for r in result.repairs],
         "diagnosis_skipped": result.diagnosis_skipped,
+        "not_proved": result.not_proved,
     }
 
 
@@ -169,4 +170,5 @@ def _result_from_json(data: dict[str, Any]) -> Result:
         repairs=[Repair.from_json(r) for r in data["repairs"]],
         seed=data.get("seed"),
         diagnosis_skipped=bool(data.get("diagnosis_skipped", False)),
+        not_proved=str(data.get("not_proved", "")),
     )

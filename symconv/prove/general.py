@@ -135,6 +135,7 @@ import numpy as np
 from symconv.errors import SymconvError
 from symconv.lang.dsl import (
     FUNCTIONS,
+    SIZED_CALLS,
     BinOp,
     Call,
     Name,
@@ -233,7 +234,7 @@ METHOD = "general"
 
 # Factor orders tried per term (a depth-first walk over their prefixes) up to this many
 # factors: 7 take about 1 s on a nested filter of crops, 8 take 3 to 5 s (benchmarks/
-# fragment_coverage.py's "too many orders" examples), so 8 and more are left to the exact tier.
+# fragment_coverage.py's "a term of 8 factors" examples), so 8 and more are left to the exact tier.
 MAX_FACTORS = 7
 
 
@@ -256,10 +257,24 @@ def shared_sides() -> Iterator[None]:
         _SIDES_OF_THIS_RUN.reset(token)
 
 
+# The reasons sides gave no canonical form, while :func:`why_not_proved` asks (else None).
+_GAVE_UP: ContextVar[list[str] | None] = ContextVar("gave_up", default=None)
+
+
 def side_steps(side: DslSide) -> tuple[list[Step], LinearForm]:
     """Steps rewriting one side into canonical form, and that form; RuleError if some
     step does not apply.  The steps after ``linearity`` rewrite its flat form term by term
     (their ``monomial`` parameter), which is what :func:`certificate_side` reads."""
+    try:
+        return _memoized_side_steps(side)
+    except RuleError as exc:
+        reasons = _GAVE_UP.get()
+        if reasons is not None:
+            reasons.append(str(exc))
+        raise
+
+
+def _memoized_side_steps(side: DslSide) -> tuple[list[Step], LinearForm]:
     known = _SIDES_OF_THIS_RUN.get()
     if known is None:
         return _side_steps(side)
@@ -572,7 +587,8 @@ def _canonical_moves(mono: Monomial, form: LinearForm) -> tuple[list[Move], list
     """The re-indexings, exchange and renaming that bring one term to canonical form, and the
     one-term forms they give in turn (starting from ``LinearForm((mono,))``)."""
     if len(mono.atoms) > MAX_FACTORS:
-        raise RuleError(f"{len(mono.atoms)} factors: too many orders to try")
+        raise RuleError(f"a term of {len(mono.atoms)} factors (their orders are tried up to "
+                        f"{MAX_FACTORS})")
     used = {v for m in form.monomials for a in m.atoms for v in a.index.variables()}
     used |= {v for m in form.monomials for v in m.variables}
     used |= {v for m in form.monomials for v in free_variables(m)}
@@ -1647,6 +1663,41 @@ def attempt(claim: Claim, budget: Budget) -> Result | None:
     return Result(Verdict.PROVED, METHOD, [], time.monotonic() - start, derivation=derivation,
                   detail=f"derivation of {len(derivation.steps)} checked steps, valid for "
                          f"{scope}; re-checked at {sizes}")
+
+
+def why_not_proved(claim: Claim) -> str:
+    """In a sentence, why this tier gave no proof for all sizes of a claim that another tier
+    VERIFIED: the statement names integer sizes, the model on Z_n^d is not what ops
+    computes at the declared sizes, a derivation was found but not accepted, the canonical
+    forms differ, or the reason the search stopped ("" for a claim it does not read)."""
+    statement = claim.statement
+    if statement is None or statement.op != "==":
+        return ""
+    fixed = [n for n in walk(statement) if isinstance(n, Call) and n.func in SIZED_CALLS and any(
+        integer_value(a) is not None for a in n.args[FUNCTIONS[n.func].signals:])]
+    if fixed:
+        return (f"the statement names integer sizes ({unparse(fixed[0])}), so it is a claim at "
+                "those sizes; with len or size in their place it can read as a law for all sizes")
+    token = _GAVE_UP.set([])
+    try:
+        derivation, forms = compare(claim)
+        reasons = _GAVE_UP.get() or []
+    finally:
+        _GAVE_UP.reset(token)
+    ndim = max(len(specs[0].shape) for specs in claim.signals.values())
+    sides = (statement.left, statement.right)
+    if all(on_torus(side, ndim) for side in sides) and any(mentions_torus(s) for s in sides) and \
+            not all(periods_fit(side, a) for a in claim.assignments() for side in sides):
+        return ("on Z_n^d a side is not what ops computes at the declared sizes (it lies off "
+                "[0, n)^d, or the periods differ): compare with periodize(x, size(a, 0), ...)")
+    if derivation is not None:
+        return ("the general tier found a derivation, but its independent checker or the exact "
+                "re-check at the declared or other sizes did not accept it")
+    if forms is not None:
+        return "not an identity for all sizes: the canonical forms of the two sides differ"
+    if reasons:
+        return f"the general tier's search stopped: {reasons[-1]}"
+    return "the statement is outside the fragment the general tier normalises"
 
 
 # Undeclared sizes searched for a counterexample: every symbolic signal 1 to SEARCH_SIDE

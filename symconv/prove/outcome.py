@@ -94,6 +94,8 @@ def explain(outcome: Outcome) -> str:
         lines.append(f"  seed {r.seed} (repeat the run with --seed {r.seed})")
     if r.detail:
         lines.append(f"  {r.detail}")
+    if r.not_proved:
+        lines.append(f"  not PROVED for all sizes: {r.not_proved}")
     lines.extend(f"  warning: {w}" for w in r.warnings)
     lines.extend(f"  explanation: {e}" for e in r.explanations)
     lines.extend(f"  repair: {repair_text(p)}" for p in r.repairs)

@@ -2,7 +2,8 @@
 
 :func:`~symconv.prove.tiers.decide` runs the tiers; a refuted ``==`` claim then also gets
 its checked explanations (:mod:`~symconv.prove.explain`) and nearest true repairs
-(:mod:`~symconv.prove.repair`, which decides its candidates with the tiers alone).
+(:mod:`~symconv.prove.repair`, which decides its candidates with the tiers alone), and a
+claim verified at its sizes only says why the general tier did not prove it for all.
 """
 
 from __future__ import annotations
@@ -13,7 +14,8 @@ from typing import Literal
 
 from symconv.lang.claims import Claim
 from symconv.prove import explain, repair
-from symconv.prove.general import shared_sides
+from symconv.prove.general import METHOD as GENERAL_METHOD
+from symconv.prove.general import shared_sides, why_not_proved
 from symconv.prove.random import METHOD as RANDOM_METHOD
 from symconv.prove.tiers import decide
 from symconv.prove.verdict import Budget, Result, Verdict
@@ -41,6 +43,10 @@ def run_tiers(claim: Claim, budget: Budget | None = None, diagnose: Diagnose = T
     budget = budget or Budget(claim.budget)
     with shared_sides():  # repair candidates share most sides with the statement
         result = decide(claim, budget, preempt=preempt, on_tier=on_tier)
+        if result.verdict in (Verdict.VERIFIED, Verdict.PROBABLE) and \
+                GENERAL_METHOD in claim.tiers and result.method != GENERAL_METHOD:
+            # why not PROVED; the sides' forms are memoized, so this repeats little work
+            result.not_proved = why_not_proved(claim)
         refuted = result.verdict is Verdict.REFUTED
         wanted = refuted and (diagnose is True
                               or (diagnose == "unexpected" and claim.expect != "fails"))

@@ -207,6 +207,8 @@ def outcome_json(outcome: Outcome, interrupted: bool = False) -> dict[str, Any]:
         "certificate": getattr(r.derivation, "certificate", None) if r else None,
         "detail": r.detail if r else outcome.error,
         "warnings": list(r.warnings) if r else [],
+        # VERIFIED or PROBABLE: why the general tier gave no proof for all sizes
+        "not_proved": r.not_proved if r else "",
         "explanations": [e.to_json() for e in r.explanations] if r else [],
         "repairs": [p.to_json() for p in r.repairs] if r else [],
         # refuted as expected: the explanations and repairs were not searched (not: none found)

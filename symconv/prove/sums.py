@@ -30,6 +30,7 @@ from dataclasses import dataclass, replace
 from fractions import Fraction
 from typing import TypeAlias
 
+from symconv.core.show import latex_escape
 from symconv.errors import SymconvError
 
 FREE_VARIABLE = "x"
@@ -187,10 +188,9 @@ class Atom:
 
 
 def _expression_latex(text: str) -> str:
-    """A statement expression (the text of an opaque extension atom) as LaTeX."""
-    from symconv.lang.dsl import parse_statement  # the language sits above the sums
-    from symconv.prove.rules import dsl_latex
-    return dsl_latex(parse_statement(f"{text} == {text}").left)
+    """A statement expression (the text of an opaque extension atom) as LaTeX: its text,
+    upright (the formulas of the language are rendered above this module)."""
+    return rf"\text{{{latex_escape(text)}}}"
 
 
 def _box_latex(box: str) -> str:

@@ -248,6 +248,9 @@ class Result:
     # A refutation its claim expected, whose explanations and repairs were not searched
     # (``run_tiers(diagnose="unexpected")``, what ``symconv verify`` does by default).
     diagnosis_skipped: bool = False
+    # A VERIFIED or PROBABLE verdict of a claim that lists the general tier: why that tier
+    # gave no proof for all sizes (symconv.prove.general.why_not_proved), "" otherwise.
+    not_proved: str = ""
 
     def meets(self, expect: str) -> bool:
         """Whether the verdict matches a claim's expectation ("holds" or "fails")."""
