@@ -276,3 +276,13 @@ def test_every_size_scaling_is_worth_the_ratio_at_the_failing_sizes(
         assert screen.ratio(pair) == want or (want == 1 and screen.may_hold(pair)), unparse(node)
     # a product of at most two sizes is found (as it is, or as a product equal to it)
     assert scaled or ratio == 1
+
+
+def test_a_circular_side_off_its_box_is_repaired_by_periodize_for_every_n() -> None:
+    """ops stores shift(circconv(g, f), 1, 0) on [1, n] x [0, n): read mod n it is the
+    circular convolution of the shifted g, a law proved for every n (not only n = 3)."""
+    claim = claim_from_text("circconv(shift(g, 1, 0), f) == shift(circconv(g, f), 1, 0)",
+                            {"g": "3x3", "f": "3x3"})
+    found = [r for r in repairs(claim, 30) if r.replacement.startswith("periodize(")]
+    assert [(r.replacement, r.verdict) for r in found] == [
+        ("periodize(shift(circconv(g, f), 1, 0), size(f, 0), size(f, 1))", Verdict.PROVED)]

@@ -12,7 +12,8 @@ sub-expressions:
 - scale one side by -1, 2, 1/2, the factor read off the counterexample, or a size
   of a declared signal (an axis length or the number of entries);
 - scale one side by a product of size functions (``len(f)``, ``numel(F) / size(G, 1)``)
-  worth the sides' ratio at the failing sizes, which may hold at all sizes.
+  worth the sides' ratio at the failing sizes, which may hold at all sizes;
+- read a side of a circular statement modulo n, ``periodize(side, size(a, 0), ...)``.
 
 Each edited statement is screened at a random integer point of the failing sizes
 (a statement that fails there is false) and the survivors are re-verified by the
@@ -52,6 +53,7 @@ from symconv.lang.dsl import (
     unparse,
     walk,
 )
+from symconv.lang.operations import CIRCULAR
 from symconv.prove import exact
 from symconv.prove.explain import Screen, edited_claim, failing_assignment, scaled
 from symconv.prove.tiers import TIER_WEIGHTS, decide
@@ -310,12 +312,35 @@ def _edits(claim: Claim, statement: Statement, result: Result,
                 yield 1, path, replacement
             else:
                 doubles.append((edits, path, replacement))
+    yield from _periodized(claim, statement)
     if ratio is not None:
         for path, factor in _size_scalings(statement, assignment, ratio):
             yield 1, path, factor
     for path, factor in _scalings(claim, statement, result, ratio):
         yield 1, path, factor
     yield from doubles
+
+
+def _periodized(claim: Claim, statement: Statement) -> Iterator[tuple[int, Path, Node]]:
+    """A circular statement with signals of one shape n: a side read mod n, with the sizes
+    named (``periodize(flip(circconv(a, b)), size(a, 0), size(a, 1))``), so that a law of
+    Z_n^d is proved for every n, not only at the declared sizes (ops stores a shifted or
+    flipped circular result off [0, n)^d)."""
+    shapes = {spec.shape for specs in claim.signals.values() for spec in specs}
+    if len(shapes) != 1 or not any(isinstance(n, Call) and n.func in CIRCULAR
+                                   for n in walk(statement)):
+        return
+    name, ndim = sorted(claim.signals)[0], len(shapes.pop())
+    sizes = [Call("len", (Name(name),), ())] if ndim == 1 else [
+        Call("size", (Name(name), _int(axis)), ()) for axis in range(ndim)]
+    ndims = {n: ndim for n in claim.signals}
+    for step, side in (("left", statement.left), ("right", statement.right)):
+        try:
+            signal = not kind_of(side, ndims).is_scalar
+        except SymconvError:
+            continue
+        if signal and not (isinstance(side, Call) and side.func == "periodize"):
+            yield 1, (step,), Call("periodize", (side, *sizes), ())
 
 
 def _node_edits(node: Node, ndim: int) -> Iterator[tuple[int, Node]]:
