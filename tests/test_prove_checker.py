@@ -1592,3 +1592,22 @@ def test_the_boundary_of_an_expression_is_real_only_for_real_signals() -> None:
         signals = {n: {"shape": s} | ({"real": False} if n == complex_one else {})
                    for n, s in IMAGE_BOX.items()}
         assert not _accepts(proof, signals=signals)
+
+
+MORE_PADDING = ("circconv(zeropad(a, len(a) + len(b) + 2), zeropad(b, len(a) + len(b) + 2)) == "
+                "zeropad(conv(a, b), len(a) + len(b) + 2)")
+
+
+@pytest.mark.parametrize("false", [
+    MORE_PADDING.replace("zeropad(conv(a, b)", "zeropad(corr(a, b)"),
+    MORE_PADDING.replace("zeropad(conv(a, b)", "zeropad(conv(a, shift(b, 1))"),  # off [0, N)
+    MORE_PADDING.replace("zeropad(conv(a, b), len(a) + len(b) + 2)",
+                         "zeropad(conv(a, b), len(a) + len(b) + 3)"),           # another N
+    MORE_PADDING.replace("+ 2", "- 2"),                                         # aliased
+])
+def test_a_padded_side_certificate_does_not_prove_a_mutant(false: str) -> None:
+    """A zeropad as a side of the padded model: N long from its argument's origin."""
+    derivation = _derivation(MORE_PADDING, AT_ORIGIN)
+    assert derivation.certificate["padded"] is True
+    assert _accepts(derivation)
+    assert not _accepts(derivation, statement=false)

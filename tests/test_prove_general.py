@@ -636,7 +636,8 @@ def test_slips_of_the_orthogonality_laws_are_refuted(statement: str, signals: di
 # of an expression (a filtered image) as one function of it; 157 with crop absorption and
 # commuted spellings of one filtered image; 161 with periodize on Z_n^d
 # (a shift, flip or transpose of a circular result read mod n); 162 with lemmas under a
-# boundary (two spellings of one filtered function).
+# boundary (two spellings of one filtered function); 163 with a zeropad as a side of the
+# padded model (more padding than len(a) + len(b) - 1).
 PROVED_BUNDLED = frozenset({
     "adjoint-1d",
     "adjoint-conv-is-corr",
@@ -776,6 +777,7 @@ PROVED_BUNDLED = frozenset({
     "linear-conv-by-dft-padded-2d-for-all-sizes",
     "linear-conv-by-dft-padded-for-all-sizes",
     "literal-same-reflect-conv-is-corr-of-flip",
+    "more-than-enough-padding-circconv-is-linear-conv-for-all-sizes",
     "odd-samples-of-a-spread-signal-vanish",
     "one-axis-flip-of-same-reflect-conv",
     "parseval-per-axis-sizes-non-square-for-all-sizes",

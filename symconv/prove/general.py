@@ -1410,7 +1410,8 @@ def padded_period(statement: Statement, declared: Mapping[str, Any],
     """N per axis when every zeropad of the statement has the lengths N, every zeropad fits
     (N ≥ the signal's size), and each side is a function on [0, N)^d equal to its reading
     mod N: a circular operation of signals on [0, N)^d (zeropad of a signal at origin 0, or
-    circular results), or an expression whose box lies in [0, N)^d."""
+    circular results), or an expression whose box lies in [0, N)^d (a zeropad's: its
+    argument's origin, N long; ``zeropad(conv(a, b), N)`` with N ≥ len(a) + len(b) − 1)."""
     ndims = {name: len(specs[0][0]) for name, specs in declared.items()}
     pads = [c for c in walk(statement) if isinstance(c, Call) and c.func == "zeropad"]
     lengths = [[_size_form(a, ndims) for a in c.args[1:]] for c in pads]
@@ -1437,7 +1438,11 @@ def padded_period(statement: Statement, declared: Mapping[str, Any],
         if _on_period_box(side, declared, sized=lambda node: _period_sized(node, ctx, period)):
             continue
         try:
-            box = box_of(side, ctx)
+            if isinstance(side, Call) and side.func == "zeropad":  # [lo, lo + N): N long
+                box = [(lo, _sum(lo, _sum(n, {"1": -1}))) for n, (lo, _) in
+                       zip(period, box_of(side.args[0], ctx), strict=True)]
+            else:
+                box = box_of(side, ctx)
         except RuleError:
             return None
         if not all(nonnegative_for_all_sizes(lo) and
