@@ -96,9 +96,12 @@ def language_page() -> str:
     _check_keys(CLAIM_KEY_TEXT, CLAIM_KEYS, "claim keys")
     _check_keys(SIGNAL_KEY_TEXT, SIGNAL_KEYS, "signal table keys")
     _check_keys(TIER_TEXT, TIER_NAMES, "tiers")
+    lengths = (" Its sizes are integers or size expressions (``len(a) + len(b) - 1``, "
+               "``size(a, 0)``): named sizes let the general tier prove a law for all sizes.")
     functions = _table(["call", "value", "meaning"], [
         [f"``{_signature(name)}``", "scalar" if name in SCALAR_FUNCTIONS else "signal",
-         _first_paragraph(IMPLEMENTATIONS[name])] for name in FUNCTIONS])
+         _first_paragraph(IMPLEMENTATIONS[name]) + (lengths if FUNCTIONS[name].size_lengths else "")]
+        for name in FUNCTIONS])
     keywords = _table(["keyword", "values"], [
         ["``mode``", ", ".join(f'``"{m}"``' for m in ops.MODES)],
         ["``boundary``", ", ".join(f'``"{b}"``' for b in ops.BOUNDARIES) + "; scipy's spellings "
