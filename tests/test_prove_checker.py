@@ -115,8 +115,9 @@ def test_checker_is_small() -> None:
     # sub-expression as one atom named by its text adds 3; a crop's face implied by a signal
     # factor's box (absorbed in the normal form) adds 6; periodize on Z_n^d adds 1; lemmas
     # (an expression under a boundary read as another proved equal on one box, with a
-    # recursion bound) and real extensions of expressions of real signals add 35
-    assert len(CHECKER.read_text(encoding="utf-8").splitlines()) <= 715
+    # recursion bound) and real extensions of expressions of real signals add 35; hypotheses
+    # on the sizes of the padded model (an integer zeropad length) add 10
+    assert len(CHECKER.read_text(encoding="utf-8").splitlines()) <= 725
 
 
 @pytest.fixture(scope="module")
@@ -1611,3 +1612,22 @@ def test_a_padded_side_certificate_does_not_prove_a_mutant(false: str) -> None:
     assert derivation.certificate["padded"] is True
     assert _accepts(derivation)
     assert not _accepts(derivation, statement=false)
+
+
+
+FIXED_PADDING = "circconv(zeropad(a, 7), zeropad(b, 7)) == conv(a, b)"
+
+
+def test_a_fixed_padding_certificate_holds_only_under_its_hypotheses() -> None:
+    """N = 7: every zeropad fits and conv(a, b) lies on [0, 7) only where n_a + n_b ≤ 8; the
+    certificate names that hypothesis (the verdict states it), and the checker takes no
+    weaker one, none at all, or one outside the padded model."""
+    proof = _derivation(FIXED_PADDING, AT_ORIGIN)
+    assert proof.certificate["hypotheses"] == [{"1": 8, "n:a.0": -1, "n:b.0": -1}]
+    assert _accepts(proof)
+    for hypotheses in ([], [{"1": 9, "n:a.0": -1, "n:b.0": -1}], [{"1": 8, "n:a.0": -1}],
+                       "n_a + n_b <= 8", [{"1": 8, "n:a.0": -1.5}]):
+        assert not _accepts(proof, {**proof.certificate, "hypotheses": hypotheses})
+    torus = _derivation("circconv(a, b) == circconv(b, a)", {"a": "3", "b": "3"})
+    assert not _accepts(torus, {**torus.certificate, "hypotheses": [{"1": 8, "n:a.0": -1}]})
+    assert not _accepts(proof, statement=FIXED_PADDING.replace("conv(a, b)", "conv(a, shift(b, 1))"))

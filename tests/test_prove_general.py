@@ -637,7 +637,8 @@ def test_slips_of_the_orthogonality_laws_are_refuted(statement: str, signals: di
 # commuted spellings of one filtered image; 161 with periodize on Z_n^d
 # (a shift, flip or transpose of a circular result read mod n); 162 with lemmas under a
 # boundary (two spellings of one filtered function); 163 with a zeropad as a side of the
-# padded model (more padding than len(a) + len(b) - 1).
+# padded model (more padding than len(a) + len(b) - 1); 166 with integer zeropad lengths
+# under the hypotheses they need (n_a + n_b ≤ 8 for a length 7).
 PROVED_BUNDLED = frozenset({
     "adjoint-1d",
     "adjoint-conv-is-corr",
@@ -774,6 +775,8 @@ PROVED_BUNDLED = frozenset({
     "inversion-by-conjugation-per-axis-sizes-for-all-sizes",
     "laplacian-conv-is-corr",
     "laplacian-valid-conv-is-corr",
+    "linear-conv-by-dft-padded",
+    "linear-conv-by-dft-padded-2d",
     "linear-conv-by-dft-padded-2d-for-all-sizes",
     "linear-conv-by-dft-padded-for-all-sizes",
     "literal-same-reflect-conv-is-corr-of-flip",
@@ -801,6 +804,7 @@ PROVED_BUNDLED = frozenset({
     "sum-of-corr-is-product-of-sums",
     "symmetric-part-conv-is-corr",
     "transpose-of-valid-conv",
+    "zero-padded-circconv-is-linear-conv",
     "zero-padded-circconv-is-linear-conv-for-all-sizes",
 })
 
@@ -1216,12 +1220,13 @@ def test_linear_convolution_by_padding_for_all_sizes(statement: str, signals: di
     assert "zeropad length that follows them" in result.derivation.scope
 
 
-def test_more_padding_than_needed_is_proved_and_a_fixed_length_is_not() -> None:
+def test_more_padding_than_needed_is_proved_and_a_fixed_length_under_its_hypothesis() -> None:
     more = f"circconv(zeropad(a, {PAD_1D}), zeropad(b, {PAD_1D})) == conv(a, b)"
     assert attempt(claim_from_text(more.format(k=-3), AT_ORIGIN_1D), Budget(30)) is not None
-    # a fixed length 7 holds at the declared sizes only (larger signals do not fit)
+    # a fixed length 7 holds where the full convolution fits in 7, as the verdict says
     fixed = "circconv(zeropad(a, 7), zeropad(b, 7)) == conv(a, b)"
-    assert attempt(claim_from_text(fixed, AT_ORIGIN_1D), Budget(30)) is None
+    result = attempt(claim_from_text(fixed, AT_ORIGIN_1D), Budget(30))
+    assert result is not None and "where n_a + n_b ≤ 8" in result.derivation.scope
     # centred signals: conv(a, b) reaches below 0, outside [0, N)
     centred = more.format(k=1)
     assert attempt(claim_from_text(centred, {"a": "3", "b": "5"}), Budget(30)) is None
@@ -1643,16 +1648,21 @@ def _at(form: dict[str, int], values: dict[str, int]) -> int:
                                     max_size=3))
 def test_proved_padded_statements_agree_with_the_exact_tier(law: str, extra: int,
                                                             sizes: list[tuple[int, int]]) -> None:
-    """PROVED implies the exact tier agrees at three random sizes; a padding too short is never
-    PROVED."""
+    """PROVED implies the exact tier agrees at three random sizes where the proof's
+    hypotheses hold (each zeropad fits: idft(dft(zeropad(a, len(a) + len(b) - 2))) == a
+    needs len(b) ≥ 2); a padding too short for a convolution is never PROVED."""
     length = f"len(a) + len(b) {'+' if extra >= 0 else '-'} {abs(extra)}"
     statement = law.format(a=f"zeropad(a, {length})", b=f"zeropad(b, {length})")
     at = {"a": {"shape": "3", "origin": [0]}, "b": {"shape": "4", "origin": [0]}}
     result = attempt(claim_from_text(statement, at), Budget(30))
     if result is None:
         return
-    assert extra >= -1  # N = len(a) + len(b) - 2 aliases
+    assert extra >= -1 or "conv" not in law  # N = len(a) + len(b) - 2 aliases a convolution
+    hypotheses = result.derivation.certificate.get("hypotheses", [])
     for n, m in sizes:
+        value = {"n:a.0": n, "n:b.0": m, "1": 1}
+        if any(sum(c * value[v] for v, c in h.items()) < 0 for h in hypotheses):
+            continue  # outside the scope the verdict states
         claim = claim_from_text(statement, {"a": {"shape": str(n), "origin": [0]},
                                             "b": {"shape": str(m), "origin": [0]}}, tiers=["exact"])
         checked = exact.attempt(claim, Budget(60))
@@ -2768,3 +2778,46 @@ def test_why_not_proved_names_the_reason(statement: str, signals: dict[str, str]
     from symconv.prove.general import why_not_proved
 
     assert why_not_proved(claim_from_text(statement, signals)).startswith(reason)
+
+
+
+@pytest.mark.parametrize(("statement", "signals", "scope"), [
+    ("circconv(zeropad(a, 7), zeropad(b, 7)) == conv(a, b)",
+     {"a": {"shape": "3", "origin": [0]}, "b": {"shape": "5", "origin": [0]}}, "where n_a + n_b ≤ 8"),
+    ("idft(dft(zeropad(a, 4, 5)) * dft(zeropad(b, 4, 5))) == conv(a, b)",
+     {"a": {"shape": "2x2", "origin": [0, 0]}, "b": {"shape": "3x4", "origin": [0, 0]}},
+     "where n_a1 + n_b1 ≤ 5 and n_a2 + n_b2 ≤ 6"),
+])
+def test_integer_zeropad_lengths_are_proved_under_the_hypotheses_they_need(
+        statement: str, signals: dict[str, Any], scope: str) -> None:
+    """The linear convolution theorem for a fixed padded length N: for every pair of sizes
+    whose full convolution fits in N, as the verdict says."""
+    result = attempt(claim_from_text(statement, signals), Budget(30))
+    assert result is not None and result.verdict is Verdict.PROVED
+    assert scope in result.detail
+    assert result.derivation.certificate["hypotheses"]
+
+
+@pytest.mark.parametrize(("statement", "signals"), [
+    ("circconv(zeropad(a, 6), zeropad(b, 6)) == conv(a, b)",  # 3 + 5 − 1 = 7 > 6: aliased
+     {"a": {"shape": "3", "origin": [0]}, "b": {"shape": "5", "origin": [0]}}),
+    ("circconv(zeropad(a, 7), zeropad(b, 7)) == conv(a, shift(b, 1))",
+     {"a": {"shape": "3", "origin": [0]}, "b": {"shape": "4", "origin": [0]}}),
+    ("circconv(zeropad(a, 7), zeropad(b, 7)) == conv(a, b)",  # centred: off [0, 7)
+     {"a": "3", "b": "5"}),
+])
+def test_integer_zeropad_lengths_outside_their_hypotheses_are_not_proved(
+        statement: str, signals: dict[str, Any]) -> None:
+    claim = claim_from_text(statement, signals)
+    assert not_proved(attempt(claim, Budget(30)))
+    assert run_tiers(claim, diagnose=False).verdict is Verdict.REFUTED
+
+
+def test_the_hypotheses_read_as_inequalities_of_the_sizes() -> None:
+    from symconv.prove.general import hypotheses_scope
+
+    certificate = {"hypotheses": [{"1": -2, "n:b.0": 1}, {"1": 8, "n:a.0": -1, "n:b.0": -1},
+                                  {"1": 5, "n:a.1": -2}]}
+    assert hypotheses_scope(certificate, {"a": 2, "b": 1}) == \
+        ", where 2 ≤ n_b and n_a1 + n_b ≤ 8 and 2n_a2 ≤ 5"
+    assert hypotheses_scope({}, {"a": 1}) == ""

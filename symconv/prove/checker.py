@@ -33,7 +33,8 @@ from the declared signals to be what :mod:`symconv.core.ops` computes:
   ``"square"``: one period n for all axes (a transpose keeps the periods; one phase, one power
   of n), only for signals n×⋯×n at every declared size.
 - ``"padded"``: Z_N^d, N the common zeropad length: zeropad(a, N) is a, conv and corr are
-  circular; the same conditions with N, and no zeropad shorter than its signal.
+  circular; the same conditions with N, and no zeropad shorter than its signal, for all sizes
+  or for those where each of the ``"hypotheses"`` h ≥ 0 holds (the verdict states them).
 """
 
 from __future__ import annotations
@@ -217,9 +218,14 @@ class _Expander:
     square: bool = False  # Z_n^d with one period n for all axes
     count: int = 0
     extension: str = ""  # inside a crop's image: the boundary that extends each signal
+    hypotheses: Sequence[Aff] = ()  # Z_N^d: the certificate's conditions h ≥ 0 on the sizes
     aliases: Mapping[str, Node] = field(default_factory=dict)  # E(Y) read as E(X), Y = X (lemmas)
     # axes of each node asked for (by id, with the node kept alive): the recursion asks again
     known: dict[int, tuple[Node, list[int]]] = field(default_factory=dict)
+
+    def holds(self, f: Aff) -> bool:
+        """f ≥ 0 for all sizes, or for those where a hypothesis h ≥ 0 holds and f − h ≥ 0."""
+        return _nonneg(f) or any(_nonneg(_add(f, h, -1)) for h in self.hypotheses)
 
     def ints(self, node: Call) -> list[int]:
         """The integer arguments (and a flip's axis keyword)."""
@@ -265,7 +271,7 @@ class _Expander:
             return REINDEX[f][1](inner[0], self.ints(node))
         if f == "zeropad" and period:
             _need([_size(a, self.ndims) for a in node.args[1:]] == period and all(
-                _nonneg(_add(n, s, -1)) for n, s in zip(period, _shape(inner[0]), strict=True)),
+                self.holds(_add(n, s, -1)) for n, s in zip(period, _shape(inner[0]), strict=True)),
                 "zeropads of different lengths, or one shorter than its signal")
             return [(lo, _add(lo, _add(n, _const(-1)))) for (lo, _), n in zip(inner[0], period, strict=True)]
         if f in CIRCULAR and period:  # periods given, if any, are the model's
@@ -595,7 +601,8 @@ def check(statement: dsl.Statement, signals: Mapping[str, Sequence[Declared]],
 
 
 def torus_fits(statement: dsl.Statement, signals: Mapping[str, Sequence[Declared]],
-               padded: list[Aff] | None = None, read: Sequence[str] = (), square: bool = False) -> None:
+               padded: list[Aff] | None = None, read: Sequence[str] = (), square: bool = False,
+               hypotheses: Sequence[Aff] = ()) -> None:
     """Z_n^d (or Z_N^d, N the zeropad length ``padded``) is what ops computes for every size and
     origin, so at the declared ones (a centred box moves with n: shift(f, 1) of a centred f lies
     on [0, n) for n = 2, 3 only), or CertificateError (module docstring)."""
@@ -609,10 +616,10 @@ def torus_fits(statement: dsl.Statement, signals: Mapping[str, Sequence[Declared
         period = [{f"n:torus.{0 if square else a}": 1} for a in range(max(ndims.values(), default=0))]
     boxes = declared_boxes(signals, False, torus=padded is None, read=read, square=square)
     expander = _Expander(ndims, frozenset(), boxes=boxes, period=period, padded=padded is not None,
-                         square=square)
+                         square=square, hypotheses=hypotheses)
     for side in (statement.left, statement.right):
         box = expander.box(side)
-        _need(not box or all(_nonneg(lo) and _nonneg(_add(_add(n, hi, -1), _const(-1)))
+        _need(not box or all(expander.holds(lo) and expander.holds(_add(_add(n, hi, -1), _const(-1)))
                              for n, (lo, hi) in zip(expander.periods(side) or [], box, strict=True)),
               "a side that is not on [0, n)^d")
 
@@ -690,9 +697,12 @@ def _check(statement: dsl.Statement, signals: Mapping[str, Sequence[Declared]],
                                                       for s in specs)),
           "a square model for signals that are not n×⋯×n at every declared size")
     pads = [n for n in dsl.walk(statement) if isinstance(n, Call) and n.func == "zeropad"]
+    hypotheses = certificate.get("hypotheses", [])  # stated in the verdict's scope
+    _need(isinstance(hypotheses, list) and (padded or not hypotheses), "hypotheses outside Z_N^d")
     if padded:
         _need(pads, "a padded model without a zeropad")
-        torus_fits(statement, signals, [_size(a, ndims) for a in pads[0].args[1:]], read)
+        torus_fits(statement, signals, [_size(a, ndims) for a in pads[0].args[1:]], read,
+                   hypotheses=[_aff(h) for h in hypotheses])
     elif torus:
         torus_fits(statement, signals, square=square)
     boxes = declared_boxes(signals, certificate.get("tied") is True, read=read)

@@ -1332,9 +1332,10 @@ def _padded_derivation(claim: Claim, statement: Statement, signal: bool, ndims: 
     if not signal or len(set(ndims.values())) != 1 or declared.keys() != ndims.keys() or not (
             on_padded_torus(statement.left, ndim) and on_padded_torus(statement.right, ndim)):
         return None
-    period = padded_period(statement, declared, frozenset(literals))
-    if period is None:
+    found = padded_period(statement, declared, frozenset(literals))
+    if found is None:
         return None
+    period, conditions = found
     used = names_in(statement)
     entries = tuple((name, literals[name]) for name in sorted(literals) if name in used)
     try:
@@ -1352,10 +1353,14 @@ def _padded_derivation(claim: Claim, statement: Statement, signal: bool, ndims: 
                             "normal_form": left_form.text()}
     if entries:
         cert["literals"] = [name for name, _ in entries]
+    if conditions:  # the checker's size symbols: n:name.axis
+        symbol = {(f"n_{name}{a + 1}" if ndims[name] > 1 else f"n_{name}"): f"n:{name}.{a}"
+                  for name in ndims for a in range(ndims[name])}
+        cert["hypotheses"] = [{symbol.get(v, v): c for v, c in h.items()} for h in conditions]
     lengths = ", ".join(form_text(n) for n in period)
-    scope = (f"for all sizes n ≥ 1 of the signals (origins as declared), N = ({lengths}) the "
-             f"zeropad length that follows them: both sides read modulo N agree, and each lies "
-             f"on [0, N) (every zeropad fits)")
+    scope = (f"for all sizes n ≥ 1 of the signals (origins as declared){hypotheses_scope(cert, ndims)}, "
+             f"N = ({lengths}) the zeropad length that follows them: both sides read modulo N "
+             f"agree, and each lies on [0, N) (every zeropad fits)")
     return Derivation(statement.text, left, right, left_form, True, certificate=cert,
                       ndims=ndims, real=real, declared=declared, scope=scope,
                       literals={name: dict(values) for name, values in entries})
@@ -1405,9 +1410,10 @@ def _size_form(node: Node, ndims: Mapping[str, int]) -> dict[str, int] | None:
     return None
 
 
-def padded_period(statement: Statement, declared: Mapping[str, Any],
-                  fixed: frozenset[str] = frozenset()) -> list[dict[str, int]] | None:
-    """N per axis when every zeropad of the statement has the lengths N, every zeropad fits
+def padded_period(statement: Statement, declared: Mapping[str, Any], fixed: frozenset[str] = frozenset()
+                  ) -> tuple[list[dict[str, int]], list[dict[str, int]]] | None:
+    """N per axis, and the hypotheses on the sizes (affine forms h ≥ 0) where that is not so
+    for all sizes, when every zeropad of the statement has the lengths N, every zeropad fits
     (N ≥ the signal's size), and each side is a function on [0, N)^d equal to its reading
     mod N: a circular operation of signals on [0, N)^d (zeropad of a signal at origin 0, or
     circular results), or an expression whose box lies in [0, N)^d (a zeropad's: its
@@ -1425,15 +1431,20 @@ def padded_period(statement: Statement, declared: Mapping[str, Any],
         boxes[name] = tuple(((("1", o),) if o else (), (("1", n),))
                             for n, o in zip(shape, origin, strict=True))
     ctx = _UnfoldContext(iter(()), frozenset(), len(period), boxes)
+    conditions: list[dict[str, int]] = []  # those not true for all sizes: the hypotheses
+
+    def condition(form: dict[str, int]) -> None:
+        if not nonnegative_for_all_sizes(form) and form not in conditions:
+            conditions.append(form)
+
     for pad in pads:
         try:
             box = box_of(pad.args[0], ctx)
         except RuleError:
             return None
         # N − (hi − lo + 1) ≥ 0: ops refuses a zeropad shorter than the signal
-        if not all(nonnegative_for_all_sizes(_sum(_sum(_sum(n, hi, -1), lo), {"1": -1}))
-                   for n, (lo, hi) in zip(period, box, strict=True)):
-            return None
+        for n, (lo, hi) in zip(period, box, strict=True):
+            condition(_sum(_sum(_sum(n, hi, -1), lo), {"1": -1}))
     for side in (statement.left, statement.right):
         if _on_period_box(side, declared, sized=lambda node: _period_sized(node, ctx, period)):
             continue
@@ -1445,11 +1456,17 @@ def padded_period(statement: Statement, declared: Mapping[str, Any],
                 box = box_of(side, ctx)
         except RuleError:
             return None
-        if not all(nonnegative_for_all_sizes(lo) and
-                   nonnegative_for_all_sizes(_sum(_sum(n, hi, -1), {"1": -1}))
-                   for n, (lo, hi) in zip(period, box, strict=True)):
-            return None
-    return period
+        for n, (lo, hi) in zip(period, box, strict=True):
+            condition(lo)
+            condition(_sum(_sum(n, hi, -1), {"1": -1}))
+    # a condition on the origins (declared as numbers here) or on nothing but constants is no
+    # hypothesis on the sizes: such a side is off [0, N) at every size
+    if any(not any(v.startswith("n_") for v in form) for form in conditions):
+        return None
+    # those another implies (n_a ≤ 7 beside n_a + n_b ≤ 8) are not shown; the checker too
+    # accepts a condition c with c − h ≥ 0 for all sizes, h a hypothesis
+    return period, [c for c in conditions if not any(
+        other != c and nonnegative_for_all_sizes(_sum(c, other, -1)) for other in conditions)]
 
 
 def _sum(a: Mapping[str, int], b: Mapping[str, int], k: int = 1) -> dict[str, int]:
@@ -1614,6 +1631,24 @@ def fixed_axes_scope(statement: Statement, torus: bool, square: bool = False,
         else "for all n (signals of shape n, read modulo n)" if torus else "for all sizes"
     group = f"Z_n^{d}" if torus else f"Z^{d}"
     return f"{what}, on {group} (the statement fixes the number of axes)"
+
+
+def hypotheses_scope(certificate: Mapping[str, Any], ndims: Mapping[str, int]) -> str:
+    """The certificate's hypotheses h ≥ 0 on the sizes (the checker's symbols n:name.axis), as
+    the verdict states them: ", where n_a + n_b ≤ 8" ("" without any)."""
+    shown = []
+    for h in certificate.get("hypotheses", []):
+        def term(v: str, c: int) -> str:
+            if v == "1":
+                return str(c)
+            name, axis = v.removeprefix("n:").rsplit(".", 1)
+            symbol = f"n_{name}{int(axis) + 1}" if ndims.get(name, 1) > 1 else f"n_{name}"
+            return f"{c}{symbol}" if c != 1 else symbol
+        small = " + ".join([term(v, -c) for v, c in sorted(h.items()) if c < 0 and v != "1"]
+                           + ([str(-h["1"])] if h.get("1", 0) < 0 else [])) or "0"
+        large = " + ".join(term(v, c) for v, c in sorted(h.items()) if c > 0) or "0"
+        shown.append(f"{small} ≤ {large}")
+    return f", where {' and '.join(shown)}" if shown else ""
 
 
 def modes_scope(statement: Statement, declared: Mapping[str, Any], tied: bool) -> str:

@@ -229,7 +229,8 @@ RECHECK_MODE_ASSIGNMENTS = 4
 
 def recheck_modes(claim: Claim, derivation: Derivation, budget: Budget) -> None:
     """Evaluate the statement at small sizes within the proof's scope (signals that share
-    sizes get equal ones; sizes where valid mode is undefined are skipped): RecheckError at
+    sizes get equal ones; sizes where valid mode is undefined, or where a hypothesis of the
+    certificate fails, are skipped): RecheckError at
     a difference, or when fewer than two assignments are in scope.  The sides are compared
     with the exact tier's comparison, at sizes that are not declared ones."""
     from symconv.prove.counterexample import build_env, sizes_of
@@ -247,6 +248,7 @@ def recheck_modes(claim: Claim, derivation: Derivation, budget: Budget) -> None:
                       if max(c, default=0) > max(RECHECK_MODE_SIDES)), key=lambda c: (sum(c), c))
     done = 0
     tried = list(declared)  # the backstop compared the sides at the declared sizes
+    hypotheses = derivation.certificate.get("hypotheses", [])  # the scope's h ≥ 0 (Z_N^d)
     # n, n+1, ... per axis first (an axis confused with another shows); then n×⋯×n, for a
     # scope only square signals reach (a valid crop of f by transpose(f)): in 1D the same
     # sizes again, tried once
@@ -259,8 +261,10 @@ def recheck_modes(claim: Claim, derivation: Derivation, budget: Budget) -> None:
         assignment = {name: spec.resized(tuple(size[classes[name]] + (0 if square else a)
                                                for a in range(len(spec.shape))))
                       if name in classes else spec for name, spec in base.items()}
-        if assignment in tried:
-            continue
+        if assignment in tried or not all(sum(c * (1 if v == "1" else assignment[v[2:].rsplit(
+                ".", 1)[0]].shape[int(v.rsplit(".", 1)[1])]) for v, c in h.items()) >= 0
+                                           for h in hypotheses):
+            continue  # tried, or outside the hypotheses the verdict states
         tried.append(assignment)
         try:
             differs = sides_differ(claim, build_env(assignment))
