@@ -1640,31 +1640,37 @@ def _at(form: dict[str, int], values: dict[str, int]) -> int:
     return sum(c * (1 if v == "1" else values[v]) for v, c in form.items())
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.sampled_from(["circconv({a}, {b}) == conv(a, b)", "idft(dft({a}) * dft({b})) == conv(a, b)",
                         "circcorr({b}, {a}) == conv(a, flip(b))", "idft(dft({a})) == a",
                         "circconv({a}, {b}) == conv(b, a)"]),
        st.integers(-2, 2), st.lists(st.tuples(st.integers(1, 4), st.integers(1, 4)), min_size=3,
-                                    max_size=3))
+                                    max_size=3), st.none() | st.integers(2, 8))
 def test_proved_padded_statements_agree_with_the_exact_tier(law: str, extra: int,
-                                                            sizes: list[tuple[int, int]]) -> None:
+                                                            sizes: list[tuple[int, int]],
+                                                            fixed: int | None) -> None:
     """PROVED implies the exact tier agrees at three random sizes where the proof's
     hypotheses hold (each zeropad fits: idft(dft(zeropad(a, len(a) + len(b) - 2))) == a
     needs len(b) ≥ 2); a padding too short for a convolution is never PROVED."""
-    length = f"len(a) + len(b) {'+' if extra >= 0 else '-'} {abs(extra)}"
+    length = f"len(a) + len(b) {'+' if extra >= 0 else '-'} {abs(extra)}" if fixed is None \
+        else str(fixed)  # an integer length: proved under hypotheses such as n_a + n_b ≤ 8
     statement = law.format(a=f"zeropad(a, {length})", b=f"zeropad(b, {length})")
-    at = {"a": {"shape": "3", "origin": [0]}, "b": {"shape": "4", "origin": [0]}}
+    used = names(parse_statement(statement))
+    at = {n: s for n, s in {"a": {"shape": "3", "origin": [0]},
+                            "b": {"shape": "4", "origin": [0]}}.items() if n in used}
     result = attempt(claim_from_text(statement, at), Budget(30))
     if result is None:
         return
-    assert extra >= -1 or "conv" not in law  # N = len(a) + len(b) - 2 aliases a convolution
+    # N = len(a) + len(b) - 2 aliases a convolution; a fixed N below 6 = 3 + 4 - 1 too
+    assert (extra >= -1 if fixed is None else fixed >= 6) or "conv" not in law
     hypotheses = result.derivation.certificate.get("hypotheses", [])
     for n, m in sizes:
         value = {"n:a.0": n, "n:b.0": m, "1": 1}
         if any(sum(c * value[v] for v, c in h.items()) < 0 for h in hypotheses):
             continue  # outside the scope the verdict states
-        claim = claim_from_text(statement, {"a": {"shape": str(n), "origin": [0]},
-                                            "b": {"shape": str(m), "origin": [0]}}, tiers=["exact"])
+        claim = claim_from_text(statement, {k: v for k, v in {
+            "a": {"shape": str(n), "origin": [0]}, "b": {"shape": str(m), "origin": [0]}}.items()
+            if k in used}, tiers=["exact"])
         checked = exact.attempt(claim, Budget(60))
         assert checked is not None and checked.verdict is Verdict.VERIFIED, (statement, n, m)
 
