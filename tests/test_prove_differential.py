@@ -5,7 +5,7 @@ holes filled by random sub-expressions and, optionally, one context applied to b
 on Z_n^d (circconv, circcorr with and without a period len(f), dft, idft, conj, flip,
 shift, pointwise products, numel, sum, the impulse zero-padded to len(f), periodize to
 len(f)) and on Z^d
-(conv, corr, flip, shift, +, sum, same-mode crops).
+(conv, corr, flip, shift, +, sum, same-mode crops, a reflected boundary around both sides).
 
 - PROVED implies the exact tier agrees at three random sizes other than the declared one.
 - When both sides reach canonical forms that differ ("not an identity"), the exact tier
@@ -83,7 +83,9 @@ PLANE_FALSE = [
 PLANE_HOLES = ["f", "g", "flip(f)", "shift(g, 1)", "conv(f, g)", "corr(g, f)", "f + shift(f, -1)",
                # crops: indicators, which equal sums may spell as 𝟙_B(L), 𝟙_{−B}(−L), 𝟙_{B+c}(L + c)
                'conv(f, g, mode="same")', 'shift(corr(g, f, mode="same"), 1)']
-PLANE_CONTEXTS = ["{s}", "flip({s})", "shift({s}, -1)", "conv({s}, g)", "corr(f, {s})"]
+PLANE_CONTEXTS = ["{s}", "flip({s})", "shift({s}, -1)", "conv({s}, g)", "corr(f, {s})",
+                  # an image extended by a boundary: two spellings of it meet through a lemma
+                  'conv(f, {s}, mode="same", boundary="reflect")']
 
 
 @st.composite
