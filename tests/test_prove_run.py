@@ -65,6 +65,9 @@ def test_a_claim_verified_at_its_sizes_says_why_it_is_not_proved(
     result = run_tiers(claim_from_text(statement, signals), diagnose=False)
     assert result.verdict is Verdict.VERIFIED and result.method == "exact"
     assert result.not_proved.startswith(reason)
+    # what a notebook shows: the text and the HTML say it too
+    assert f"not PROVED for all sizes: {result.not_proved}" in result.text()
+    assert "not PROVED for all sizes" in result._repr_html_()
 
 
 @pytest.mark.parametrize(("statement", "tiers"), [

@@ -321,8 +321,8 @@ class Result:
         return f"{text}, {self.seconds:.2f} s"
 
     def _extra_lines(self) -> list[str]:
-        return ([f"warning: {w}" for w in self.warnings]
-                + [f"repair: {repair_text(r)}" for r in self.repairs])
+        return ([f"not PROVED for all sizes: {self.not_proved}"] if self.not_proved else []) + \
+            [f"warning: {w}" for w in self.warnings] + [f"repair: {repair_text(r)}" for r in self.repairs]
 
     def text(self) -> str:
         """The readable account: verdict line, detail, derivation or counterexample."""
