@@ -79,7 +79,7 @@ PROVED (:func:`symconv.prove.general.attempt`, 32), given only when all of these
    statement that names an axis or gives one integer per axis is proved for its own number
    of axes only, not for every d) and :func:`~symconv.prove.general.modes_scope` (16: valid
    mode where defined, sizes tied where the proof ties them), and the certificate's
-   hypotheses as the checker read them, :func:`~symconv.prove.general.hypotheses_scope` (16).
+   hypotheses as the checker read them, :func:`~symconv.prove.general.hypotheses_scope` (17).
 
 VERIFIED (:mod:`symconv.prove.exact`, 170: ``attempt`` with ``_refuted`` and the sizes
 it adds): :func:`symconv.prove.counterexample.exact_difference` (14) and
@@ -94,8 +94,8 @@ PROBABLE: :mod:`symconv.prove.random` (750: sizes, seeds, the degree and height 
 behind the error probability, with :func:`symconv.prove.evaluate.degree`, 15) and
 :mod:`symconv.prove.modular` (571: NTT convolutions and Z[ζ_L] → F_p).
 
-In all, 7,631 lines: shared by every verdict 3,568 (the core 2,554, the parser and
-SignalSpec 785, the tiers' decision and the cache 229), PROVED 973 (the checker 725),
+In all, 7,632 lines: shared by every verdict 3,568 (the core 2,554, the parser and
+SignalSpec 785, the tiers' decision and the cache 229), PROVED 974 (the checker 725),
 VERIFIED 1,769 (packed 1,323), PROBABLE 1,321.  Most of it is the exact arithmetic and
 the packed engine that VERIFIED needs anyway; the general tier's prover (general, rules,
 sums, certificate and the derivation records, without the kernel's parts of general and

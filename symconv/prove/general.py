@@ -1074,12 +1074,13 @@ def _with_lemmas(claim: Claim, sides: list[DslSide], forms: tuple[LinearForm, Li
                                                       tuple[list[Step], LinearForm],
                                                       list[list[Any]]] | None:
     """Forms that differ in opaque atoms [X]⟨b⟩ (left) and [Y]⟨b⟩ (right): each Y proved
-    equal to X or to the conjugate, a flip or the transpose of X (a lemma Z == Y derived on Z^d for sizes and
-    signals as general as the claim's: tied only where the claim's sizes are, entries read
-    only where the claim's are, ``read``) is read as Z: ops gives equal functions one box,
-    which the checker verifies, the extension of a function from its box is one function,
-    and it commutes with conj, the flip or transpose.  The sides again with those aliases and the
-    lemmas ``[Z, Y, certificate]`` when their forms are then equal, else None."""
+    equal to X or to the conjugate, a flip or the transpose of X is read as that, Z: a lemma
+    Z == Y derived on Z^d for sizes and signals as general as the claim's (tied only where
+    the claim's sizes are, entries read only where the claim's are, ``read``).  Sound since
+    ops gives equal functions one box (which the checker verifies), the extension of a
+    function from its box is one function, and it commutes with conj, flips and transpose.
+    The sides again with those aliases and the lemmas ``[Z, Y, certificate]`` when their
+    forms are then equal, else None."""
     texts = [{opaque_expression(atom.signal) for mono in form.monomials for atom in mono.atoms
               if is_opaque_extension(atom.signal)} for form in forms]
     aliases: dict[str, Node] = {}
@@ -1636,14 +1637,15 @@ def fixed_axes_scope(statement: Statement, torus: bool, square: bool = False,
 def hypotheses_scope(certificate: Mapping[str, Any], ndims: Mapping[str, int]) -> str:
     """The certificate's hypotheses h ≥ 0 on the sizes (the checker's symbols n:name.axis), as
     the verdict states them: ", where n_a + n_b ≤ 8" ("" without any)."""
+    def term(v: str, c: int) -> str:
+        if v == "1":
+            return str(c)
+        name, axis = v.removeprefix("n:").rsplit(".", 1)
+        symbol = f"n_{name}{int(axis) + 1}" if ndims.get(name, 1) > 1 else f"n_{name}"
+        return f"{c}{symbol}" if c != 1 else symbol
+
     shown = []
     for h in certificate.get("hypotheses", []):
-        def term(v: str, c: int) -> str:
-            if v == "1":
-                return str(c)
-            name, axis = v.removeprefix("n:").rsplit(".", 1)
-            symbol = f"n_{name}{int(axis) + 1}" if ndims.get(name, 1) > 1 else f"n_{name}"
-            return f"{c}{symbol}" if c != 1 else symbol
         small = " + ".join([term(v, -c) for v, c in sorted(h.items()) if c < 0 and v != "1"]
                            + ([str(-h["1"])] if h.get("1", 0) < 0 else [])) or "0"
         large = " + ".join(term(v, c) for v, c in sorted(h.items()) if c > 0) or "0"
