@@ -70,8 +70,8 @@ PROVED (:func:`symconv.prove.general.attempt`, 32), given only when all of these
    28, and ``sides_differ``, 10): the same exact comparison of the statement's sides at
    two small sizes that are not declared ones, on Z_n^d also a period-5 size (n×⋯×n ones
    for a ``"square"`` proof)
-   (:func:`~symconv.prove.recheck.recheck_modes`, 49, for modes and the padded model:
-   sizes within the proof's scope and its hypotheses).  The prover's normal form is not
+   (:func:`~symconv.prove.recheck.recheck_modes`, 47, with ``_holds_at``, 8, for modes and
+   the padded model: sizes within the proof's scope and its hypotheses).  The prover's normal form is not
    evaluated here (the checker computes its own); the tests evaluate it against ops
    (``recheck`` in tests/term_values.py);
 5. the scope the verdict states, from the statement alone:
@@ -94,8 +94,8 @@ PROBABLE: :mod:`symconv.prove.random` (750: sizes, seeds, the degree and height 
 behind the error probability, with :func:`symconv.prove.evaluate.degree`, 15) and
 :mod:`symconv.prove.modular` (571: NTT convolutions and Z[ζ_L] → F_p).
 
-In all, 7,632 lines: shared by every verdict 3,568 (the core 2,554, the parser and
-SignalSpec 785, the tiers' decision and the cache 229), PROVED 974 (the checker 725),
+In all, 7,638 lines: shared by every verdict 3,568 (the core 2,554, the parser and
+SignalSpec 785, the tiers' decision and the cache 229), PROVED 980 (the checker 725),
 VERIFIED 1,769 (packed 1,323), PROBABLE 1,321.  Most of it is the exact arithmetic and
 the packed engine that VERIFIED needs anyway; the general tier's prover (general, rules,
 sums, certificate and the derivation records, without the kernel's parts of general and

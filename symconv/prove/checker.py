@@ -658,6 +658,8 @@ def _aliases(certificate: Mapping[str, Any], signals: Mapping[str, Sequence[Decl
     X and Y on one box: equal functions on one box have one extension, so E(Y) is E(X)."""
     aliases, lemmas = {}, certificate.get("lemmas", [])
     _need(isinstance(lemmas, list) and depth < 8, "lemmas that are not a list, or nested too deep")
+    expander = _Expander({n: len(specs[0].shape) for n, specs in signals.items()}, frozenset(),
+                         boxes=boxes)  # for the boxes alone
     for lemma in lemmas:
         _need(isinstance(lemma, list) and len(lemma) == 3 and isinstance(lemma[2], dict) and
               lemma[2].get("model") == "Z^d" and (certificate.get("tied") is True or
@@ -666,8 +668,6 @@ def _aliases(certificate: Mapping[str, Any], signals: Mapping[str, Sequence[Decl
               "a lemma that is malformed, or proved for fewer sizes or signals")
         statement = dsl.parse_statement(f"{lemma[0]} == {lemma[1]}")
         _check(statement, signals, lemma[2], depth + 1)
-        expander = _Expander({n: len(specs[0].shape) for n, specs in signals.items()}, frozenset(),
-                             boxes=boxes)
         _need(expander.box(statement.left) == expander.box(statement.right), "a lemma's sides "
               "on different boxes")
         aliases[dsl.unparse(dsl.commuted(statement.right))] = statement.left

@@ -261,9 +261,7 @@ def recheck_modes(claim: Claim, derivation: Derivation, budget: Budget) -> None:
         assignment = {name: spec.resized(tuple(size[classes[name]] + (0 if square else a)
                                                for a in range(len(spec.shape))))
                       if name in classes else spec for name, spec in base.items()}
-        if assignment in tried or not all(sum(c * (1 if v == "1" else assignment[v[2:].rsplit(
-                ".", 1)[0]].shape[int(v.rsplit(".", 1)[1])]) for v, c in h.items()) >= 0
-                                           for h in hypotheses):
+        if assignment in tried or not all(_holds_at(h, assignment) for h in hypotheses):
             continue  # tried, or outside the hypotheses the verdict states
         tried.append(assignment)
         try:
@@ -276,6 +274,16 @@ def recheck_modes(claim: Claim, derivation: Derivation, budget: Budget) -> None:
         done += 1
     if done < 2:
         raise RecheckError("fewer than two sizes in the proof's scope to re-check")
+
+
+def _holds_at(hypothesis: Mapping[str, int], assignment: Mapping[str, SignalSpec]) -> bool:
+    """h ≥ 0 at these sizes, h affine in the checker's size symbols ``n:name.axis``."""
+    def value(symbol: str) -> int:
+        if symbol == "1":
+            return 1
+        name, axis = symbol.removeprefix("n:").rsplit(".", 1)
+        return assignment[name].shape[int(axis)]
+    return sum(c * value(v) for v, c in hypothesis.items()) >= 0
 
 
 def _as_polynomial(value: Any) -> Polynomial:
