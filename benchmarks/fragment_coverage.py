@@ -13,7 +13,9 @@ counts the general tier's outcomes:
   statements defined at none of those sizes, counted on their own);
 - gave up: no canonical form (the reason: the last RuleError a side raised), or a
   derivation the checker, backstop or re-check declined (counted apart when the statement
-  is not defined at the declared sizes: valid mode with a kernel larger than the image).
+  is not defined at the declared sizes: valid mode with a kernel larger than the image);
+  with ``--refute`` the exact tier is asked for a counterexample to these too (the statement
+  is then false, and REFUTED by the tiers that follow: what is left may be true and missed).
 
 Run from the repository root (``PYTHONPATH=$PWD`` in a worktree); about 2 minutes for 300::
 
@@ -235,6 +237,9 @@ def main() -> None:
         elif not found:
             outcomes["no counterexample found"] += 1
             print("no counterexample:", statement)
+        if outcome == "gave up" and args.refute:  # false (the exact tier decides) or not
+            outcomes["gave up, and the exact tier finds a counterexample"] += bool(
+                refuted(statement, torus))
         if reason:
             why[reason].append(statement)
     print(", ".join(f"{k}: {v}" for k, v in outcomes.most_common()))

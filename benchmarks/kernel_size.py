@@ -33,7 +33,7 @@ KERNEL: list[tuple[str, tuple[str, ...], tuple[str, ...] | None]] = [
     ("shared", ("symconv/prove/cache.py",), WHOLE),
     ("PROVED", ("symconv/prove/general.py",), ("attempt",)),
     ("PROVED", ("symconv/prove/general.py",), ("fixed_axes_scope", "_operation_ndim", "modes_scope",
-                                                "hypotheses_scope")),
+                                                "hypotheses_scope", "shared_sizes_note")),
     ("PROVED", ("symconv/prove/general.py",), ("_accepted",)),
     ("PROVED", ("symconv/prove/checker.py",), WHOLE),
     ("PROVED", ("symconv/prove/derivation.py", "symconv/prove/general.py"),

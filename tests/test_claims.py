@@ -184,6 +184,13 @@ def test_folders_are_searched_for_claim_files(tmp_path: Path) -> None:
         list(claim_files([tmp_path / "missing"]))
 
 
+def test_one_path_alone_is_a_list_of_one(tmp_path: Path) -> None:
+    """load_claims("proofs/a.toml") reads that file (not the paths "p", "r", ...)."""
+    (tmp_path / "a.toml").write_text(_claim())
+    for one in (tmp_path / "a.toml", str(tmp_path / "a.toml"), str(tmp_path)):
+        assert [c.name for c in load_claims(one)] == ["c"]
+
+
 
 def test_a_claim_file_with_a_bad_byte_in_a_folder_is_an_error_not_skipped(
         tmp_path: Path) -> None:

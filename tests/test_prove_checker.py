@@ -116,8 +116,10 @@ def test_checker_is_small() -> None:
     # factor's box (absorbed in the normal form) adds 6; periodize on Z_n^d adds 1; lemmas
     # (an expression under a boundary read as another proved equal on one box, with a
     # recursion bound) and real extensions of expressions of real signals add 35; hypotheses
-    # on the sizes of the padded model (an integer zeropad length) add 10
-    assert len(CHECKER.read_text(encoding="utf-8").splitlines()) <= 725
+    # on the sizes of the padded model (an integer zeropad length) add 10; an integer N's
+    # powers as numbers, products on one box at most N long, tied signals on Z_N^d and
+    # hypotheses on the sizes only (not on an origin) add 12
+    assert len(CHECKER.read_text(encoding="utf-8").splitlines()) <= 737
 
 
 @pytest.fixture(scope="module")
@@ -1626,8 +1628,59 @@ def test_a_fixed_padding_certificate_holds_only_under_its_hypotheses() -> None:
     assert proof.certificate["hypotheses"] == [{"1": 8, "n:a.0": -1, "n:b.0": -1}]
     assert _accepts(proof)
     for hypotheses in ([], [{"1": 9, "n:a.0": -1, "n:b.0": -1}], [{"1": 8, "n:a.0": -1}],
-                       "n_a + n_b <= 8", [{"1": 8, "n:a.0": -1.5}]):
+                       "n_a + n_b <= 8", [{"1": 8, "n:a.0": -1.5}],
+                       [{"1": 8, "n:a.0": -1, "n:b.0": -1}, {"o:a.0": -1}]):  # on an origin
         assert not _accepts(proof, {**proof.certificate, "hypotheses": hypotheses})
     torus = _derivation("circconv(a, b) == circconv(b, a)", {"a": "3", "b": "3"})
     assert not _accepts(torus, {**torus.certificate, "hypotheses": [{"1": 8, "n:a.0": -1}]})
     assert not _accepts(proof, statement=FIXED_PADDING.replace("conv(a, b)", "conv(a, shift(b, 1))"))
+
+
+INVERSION_PADDED = "conj(dft(conj(dft(zeropad(f, 5))))) / 5 == f"
+COMPLEX_AT_ORIGIN = {"f": {"shape": "5", "origin": [0], "real": False}}
+
+
+@pytest.mark.parametrize("false", [
+    INVERSION_PADDED.replace("/ 5", "/ 4"),                        # a factor of N off
+    INVERSION_PADDED.replace("/ 5", "/ 25"),                       # N squared
+    "dft(dft(zeropad(f, 5))) / 5 == f",                            # conj missing: a flip
+])
+def test_an_integer_period_is_a_number_only_for_that_number(false: str) -> None:
+    """N = 5: orthogonality leaves a factor N, which the checker reads as the number 5 (the
+    prover's step numeric_period); the certificate proves no other constant, nor the
+    statement without its conjugations."""
+    proof = _derivation(INVERSION_PADDED, COMPLEX_AT_ORIGIN)
+    assert proof.certificate["padded"] is True
+    assert proof.certificate["hypotheses"] == [{"1": 5, "n:f.0": -1}]
+    assert any(step.rule == "numeric_period" for step in proof.derivation.steps)
+    assert _accepts(proof)
+    assert not _accepts(proof, statement=false)
+
+
+PARSEVAL_PADDED = "sum(dft(zeropad(f, 5)) * conj(dft(zeropad(g, 5)))) == sum(f * conj(g)) * 5"
+COMPLEX_ALIKE = {"f": {"shape": "5", "real": False}, "g": {"shape": "5", "real": False}}
+
+
+def test_a_padded_product_of_signals_needs_one_box_at_most_n_long() -> None:
+    """A number side on Z_N^d: sum(f * conj(g)) over Z_5 is the sum over Z only when f and g
+    lie on one box at most 5 long.  The certificate ties f and g (declared alike); for g
+    declared otherwise, untied, or without the hypothesis n_f ≤ 5, the checker refuses it."""
+    proof = _derivation(PARSEVAL_PADDED, COMPLEX_ALIKE)
+    assert proof.certificate["tied"] is True
+    assert proof.certificate["hypotheses"] == [{"1": 5, "n:f.0": -1}]
+    assert _accepts(proof)
+    assert not _accepts(proof, {**proof.certificate, "tied": False})
+    assert not _accepts(proof, {**proof.certificate, "hypotheses": []})
+    assert not _accepts(proof, signals={**COMPLEX_ALIKE, "g": {"shape": "4", "real": False}})
+    assert not _accepts(proof, statement=PARSEVAL_PADDED.replace("* 5", "* 4"))
+    assert not _accepts(proof, statement=PARSEVAL_PADDED.replace("conj(g)", "g"))
+
+
+def test_a_product_off_the_padded_box_needs_its_own_hypothesis() -> None:
+    """h * h is read mod 3: the certificate holds where n_h ≤ 3 (stated), not without it."""
+    statement = ("sum(dft(zeropad(f, 3)) * conj(dft(zeropad(f, 3)))) + sum(h * h) == "
+                 "3 * sum(f * conj(f)) + sum(h * h)")
+    proof = _derivation(statement, {"f": {"shape": "3", "real": False}, "h": "2"})
+    assert proof.certificate["hypotheses"] == [{"1": 3, "n:f.0": -1}, {"1": 3, "n:h.0": -1}]
+    assert _accepts(proof)
+    assert not _accepts(proof, {**proof.certificate, "hypotheses": [{"1": 3, "n:f.0": -1}]})

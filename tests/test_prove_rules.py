@@ -35,6 +35,7 @@ from symconv.prove.rules import (
     is_indicator,
     linearity,
     normal_indicator,
+    numeric_period,
     order,
     reindex,
     rename,
@@ -842,3 +843,16 @@ def test_an_absorbed_indicator_is_1_wherever_the_signal_may_be_nonzero(
 def _sum(a: dict[str, int], b: dict[str, int], k: int = 1) -> dict[str, int]:
     total = {v: a.get(v, 0) + k * b.get(v, 0) for v in {*a, *b}}
     return {v: c for v, c in total.items() if c}
+
+
+def test_numeric_period_makes_each_power_of_n_a_number() -> None:
+    """On Z_N^d with N = (2, 3): N·f(x) is 6·f(x) and (1/2)·N·n_2·g(x) (n_2: size(g, 1)) is
+    9·g(x); no period of another dimension, none below 1."""
+    f_at_x = Atom("f", x, ())
+    form = LinearForm((Monomial(ONE, (), (f_at_x,), npow=1),
+                       Monomial(Fraction(1, 2), (), (Atom("g", x, ()),), npow=1, axis_powers=(0, 1))))
+    assert numeric_period(form, (2, 3)) == order(LinearForm((
+        Monomial(Fraction(6), (), (f_at_x,)), Monomial(Fraction(9), (), (Atom("g", x, ()),)))))
+    for bad in ((2,), (2, 0), ()):
+        with pytest.raises(RuleError):
+            numeric_period(form, bad)

@@ -630,13 +630,14 @@ def load_python(path: Path | str) -> list[Claim]:
     return claims
 
 
-def claim_files(paths: Sequence[Path | str], python: bool = False) -> Iterator[Path]:
-    """Claim files under ``paths`` (directories are searched recursively), sorted.
+def claim_files(paths: Sequence[Path | str] | Path | str, python: bool = False) -> Iterator[Path]:
+    """Claim files under ``paths`` (directories are searched recursively), sorted; one path
+    alone is a list of one (a string is not a sequence of one-letter paths).
 
     ``python=True`` adds the Python claim modules (:func:`is_python_claim_file`); other
     ``.py`` files are never listed, so they are never imported.
     """
-    for given in paths:
+    for given in [paths] if isinstance(paths, str | Path) else paths:
         path = Path(given)
         if path.is_dir():
             found = sorted(path.rglob("*.toml"))
@@ -698,8 +699,9 @@ def is_claim_file(path: Path) -> bool:
     return bool(_claim_lines(raw.decode(codec, errors="replace")))
 
 
-def load_claims(paths: Sequence[Path | str], python: bool = False) -> list[Claim]:
-    """Every claim under ``paths``; ``python=True`` also imports ``*.py`` claim modules."""
+def load_claims(paths: Sequence[Path | str] | Path | str, python: bool = False) -> list[Claim]:
+    """Every claim under ``paths`` (one path or several); ``python=True`` also imports
+    ``*.py`` claim modules."""
     claims: list[Claim] = []
     for path in claim_files(paths, python):
         if path.suffix == ".py":

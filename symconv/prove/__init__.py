@@ -35,7 +35,7 @@ Shared by every verdict:
 
 PROVED (:func:`symconv.prove.general.attempt`, 32), given only when all of these pass:
 
-1. the independent checker :mod:`symconv.prove.checker` (725), which imports only
+1. the independent checker :mod:`symconv.prove.checker` (737), which imports only
    the parser and takes nothing from the prover but the certificate's witnesses: it reads
    the claim's statement and declared signals (shape, origin, realness, fixed entries, as
    plain data from :func:`symconv.prove.derivation.declared_signals` and
@@ -59,7 +59,8 @@ PROVED (:func:`symconv.prove.general.attempt`, 32), given only when all of these
    own copy of ops' box rules, ``_Expander.box``); the padded model Z_N^d by the same rules
    with N the zeropad length, for all sizes or where the certificate's hypotheses on the
    sizes hold (an integer length N: ``n_a + n_b ≤ 8`` for N = 7, stated in the scope,
-   item 5); one period n for all axes (``"square"``: a transpose keeps
+   item 5; each power of an integer N is that number, and a pointwise product there may be
+   of signals on one box at most N long); one period n for all axes (``"square"``: a transpose keeps
    the periods) only when every declared shape of every signal is n×⋯×n.
    The prover decides the same beforehand from ops itself
    (:func:`~symconv.prove.recheck.periods_fit`), which the verdict does not rely on;
@@ -77,8 +78,9 @@ PROVED (:func:`symconv.prove.general.attempt`, 32), given only when all of these
 5. the scope the verdict states, from the statement alone:
    :func:`~symconv.prove.general.fixed_axes_scope` (27, with ``_operation_ndim``, 6: a
    statement that names an axis or gives one integer per axis is proved for its own number
-   of axes only, not for every d) and :func:`~symconv.prove.general.modes_scope` (16: valid
-   mode where defined, sizes tied where the proof ties them), and the certificate's
+   of axes only, not for every d) and :func:`~symconv.prove.general.modes_scope` (10: valid
+   mode where defined, sizes tied where the proof ties them, with ``shared_sizes_note``, 7),
+   and the certificate's
    hypotheses as the checker read them, :func:`~symconv.prove.general.hypotheses_scope` (17).
 
 VERIFIED (:mod:`symconv.prove.exact`, 170: ``attempt`` with ``_refuted`` and the sizes
@@ -94,8 +96,8 @@ PROBABLE: :mod:`symconv.prove.random` (750: sizes, seeds, the degree and height 
 behind the error probability, with :func:`symconv.prove.evaluate.degree`, 15) and
 :mod:`symconv.prove.modular` (571: NTT convolutions and Z[ζ_L] → F_p).
 
-In all, 7,638 lines: shared by every verdict 3,568 (the core 2,554, the parser and
-SignalSpec 785, the tiers' decision and the cache 229), PROVED 980 (the checker 725),
+In all, 7,651 lines: shared by every verdict 3,568 (the core 2,554, the parser and
+SignalSpec 785, the tiers' decision and the cache 229), PROVED 993 (the checker 737),
 VERIFIED 1,769 (packed 1,323), PROBABLE 1,321.  Most of it is the exact arithmetic and
 the packed engine that VERIFIED needs anyway; the general tier's prover (general, rules,
 sums, certificate and the derivation records, without the kernel's parts of general and

@@ -33,8 +33,10 @@ from the declared signals to be what :mod:`symconv.core.ops` computes:
   ``"square"``: one period n for all axes (a transpose keeps the periods; one phase, one power
   of n), only for signals n×⋯×n at every declared size.
 - ``"padded"``: Z_N^d, N the common zeropad length: zeropad(a, N) is a, conv and corr are
-  circular; the same conditions with N, and no zeropad shorter than its signal, for all sizes
-  or for those where each of the ``"hypotheses"`` h ≥ 0 holds (the verdict states them).
+  circular; the same conditions with N (a product may be of signals on one box at most N
+  long: reading mod N keeps it), and no zeropad shorter than its signal, for all sizes or for
+  those where each of the ``"hypotheses"`` h ≥ 0 holds (the verdict states them), signals
+  ``"tied"`` or not; an integer N makes each power n_a^p the number N_a^p.
 """
 
 from __future__ import annotations
@@ -297,7 +299,10 @@ class _Expander:
                 for (lo, hi), (low, high) in zip(a, b, strict=True)]
 
     def same(self, a: Box, b: Box, node: Node) -> Box:
-        _need(a and a == b and (self.period is None or _shape(a) == self.periods(node)),
+        """One box (of shape n on Z_n^d; on Z_N^d at most N long: reading mod N keeps the product)."""
+        periods = self.periods(node) or []
+        _need(a and a == b and (self.period is None or _shape(a) == periods or (self.padded and all(
+            self.holds(_add(n, s, -1)) for n, s in zip(periods, _shape(a), strict=True)))),
               "a pointwise product of signals on different boxes")
         return a
 
@@ -602,7 +607,7 @@ def check(statement: dsl.Statement, signals: Mapping[str, Sequence[Declared]],
 
 def torus_fits(statement: dsl.Statement, signals: Mapping[str, Sequence[Declared]],
                padded: list[Aff] | None = None, read: Sequence[str] = (), square: bool = False,
-               hypotheses: Sequence[Aff] = ()) -> None:
+               hypotheses: Sequence[Aff] = (), tied: bool = False) -> None:
     """Z_n^d (or Z_N^d, N the zeropad length ``padded``) is what ops computes for every size and
     origin, so at the declared ones (a centred box moves with n: shift(f, 1) of a centred f lies
     on [0, n) for n = 2, 3 only), or CertificateError (module docstring)."""
@@ -614,7 +619,7 @@ def torus_fits(statement: dsl.Statement, signals: Mapping[str, Sequence[Declared
         _need(all(len({s.shape for s in specs}) == 1 for specs in itertools.product(*signals.values())),
               "Z_n^d for signals of different shapes")
         period = [{f"n:torus.{0 if square else a}": 1} for a in range(max(ndims.values(), default=0))]
-    boxes = declared_boxes(signals, False, torus=padded is None, read=read, square=square)
+    boxes = declared_boxes(signals, tied, torus=padded is None, read=read, square=square)
     expander = _Expander(ndims, frozenset(), boxes=boxes, period=period, padded=padded is not None,
                          square=square, hypotheses=hypotheses)
     for side in (statement.left, statement.right):
@@ -698,11 +703,15 @@ def _check(statement: dsl.Statement, signals: Mapping[str, Sequence[Declared]],
           "a square model for signals that are not n×⋯×n at every declared size")
     pads = [n for n in dsl.walk(statement) if isinstance(n, Call) and n.func == "zeropad"]
     hypotheses = certificate.get("hypotheses", [])  # stated in the verdict's scope
-    _need(isinstance(hypotheses, list) and (padded or not hypotheses), "hypotheses outside Z_N^d")
+    _need(isinstance(hypotheses, list) and (padded or not hypotheses) and all(isinstance(h, dict) and all(
+        v == "1" or v.startswith("n:") for v in h) for h in hypotheses), "hypotheses off Z_N^d or its sizes")
+    lengths: list[int] = []  # N as numbers: n_a^p is the number N_a^p
     if padded:
         _need(pads, "a padded model without a zeropad")
-        torus_fits(statement, signals, [_size(a, ndims) for a in pads[0].args[1:]], read,
-                   hypotheses=[_aff(h) for h in hypotheses])
+        period = [_size(a, ndims) for a in pads[0].args[1:]]
+        torus_fits(statement, signals, period, read, hypotheses=[_aff(h) for h in hypotheses],
+                   tied=certificate.get("tied") is True)
+        lengths = [n.get("1", 0) for n in period] if all(n.keys() <= {"1"} for n in period) else []
     elif torus:
         torus_fits(statement, signals, square=square)
     boxes = declared_boxes(signals, certificate.get("tied") is True, read=read)
@@ -720,6 +729,9 @@ def _check(statement: dsl.Statement, signals: Mapping[str, Sequence[Declared]],
         terms = [_one_period(t) for t in terms] if square else terms
         steps = side["terms"]
         _need(isinstance(steps, list) and len(steps) == len(terms), f"the side has {len(terms)} terms")
-        forms.append(normal_form([_run(t, s.get("steps") if isinstance(s, dict) else None, torus, square)
-                                  for t, s in zip(terms, steps, strict=True)], {} if torus else boxes))
+        terms = [_run(t, s.get("steps") if isinstance(s, dict) else None, torus, square)
+                 for t, s in zip(terms, steps, strict=True)]
+        terms = [replace(t, coef=t.coef * math.prod(Fraction(n) ** e for n, e in zip(
+            lengths, t.npow, strict=True)), npow=(0,) * len(t.npow)) for t in terms] if lengths else terms
+        forms.append(normal_form(terms, {} if torus else boxes))
     _need(forms[0] == forms[1], "the two sides have different normal forms")

@@ -47,6 +47,7 @@ RULE_TITLES = {
     "at_point": "evaluating at a point",
     "divide": "dividing an indicator",
     "lattice": "re-indexing",
+    "numeric_period": "the period is a number",
 }
 
 

@@ -124,7 +124,7 @@ import itertools
 import math
 import pickle
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from fractions import Fraction
@@ -196,6 +196,7 @@ from symconv.prove.rules import (
     mode_and_boundary,
     nonnegative_for_all_sizes,
     normal_indicator,
+    numeric_period,
     on_padded_torus,
     on_torus,
     opaque_expression,
@@ -232,10 +233,12 @@ if TYPE_CHECKING:
 METHOD = "general"
 
 
-# Factor orders tried per term (a depth-first walk over their prefixes) up to this many
-# factors: 7 take about 1 s on a nested filter of crops, 8 take 3 to 5 s (benchmarks/
-# fragment_coverage.py's "a term of 8 factors" examples), so 8 and more are left to the exact tier.
-MAX_FACTORS = 7
+# Factor orders tried per term (a depth-first walk over their prefixes), at most this many:
+# 7! orders of 7 factors take about 1 s on a nested filter of crops, 8! took 3 to 5 s
+# (benchmarks/fragment_coverage.py's terms of 8 factors).  A larger term is tried in the
+# orders that take its factors signal by signal (:func:`_factor_groups`), when those are few
+# enough; else it is left to the exact tier.
+MAX_ORDERS = math.factorial(7)
 
 
 # The sides already brought to canonical form during one claim's run (:func:`shared_sides`):
@@ -586,9 +589,15 @@ def _inverse_axes(axes: tuple[int, ...]) -> tuple[int, ...]:
 def _canonical_moves(mono: Monomial, form: LinearForm) -> tuple[list[Move], list[LinearForm]]:
     """The re-indexings, exchange and renaming that bring one term to canonical form, and the
     one-term forms they give in turn (starting from ``LinearForm((mono,))``)."""
-    if len(mono.atoms) > MAX_FACTORS:
-        raise RuleError(f"a term of {len(mono.atoms)} factors (their orders are tried up to "
-                        f"{MAX_FACTORS})")
+    # every order while there are not too many, else those signal by signal: which ones is
+    # decided by the number of factors and their names, alike for equal terms
+    groups: list[str] | None = None
+    if math.factorial(len(mono.atoms)) > MAX_ORDERS:
+        groups = _factor_groups(mono)
+        grouped = math.prod(math.factorial(groups.count(g)) for g in set(groups))
+        if grouped > MAX_ORDERS:
+            raise RuleError(f"a term of {len(mono.atoms)} factors with {grouped} orders signal "
+                            f"by signal (up to {MAX_ORDERS} are tried)")
     used = {v for m in form.monomials for a in m.atoms for v in a.index.variables()}
     used |= {v for m in form.monomials for v in m.variables}
     used |= {v for m in form.monomials for v in free_variables(m)}
@@ -598,7 +607,8 @@ def _canonical_moves(mono: Monomial, form: LinearForm) -> tuple[list[Move], list
     # when no order pivots every variable (a strided layer's output s·o has no factor with
     # coefficient ±1), the Hermite normal form of the term's index matrix, on Z^d
     for hermite in (False, True) if not mono.torus else (False,):
-        attempts = _hermite_attempts(mono, used) if hermite else _pivot_attempts(mono, used)
+        attempts = _hermite_attempts(mono, used, groups) if hermite else \
+            _pivot_attempts(mono, used, groups)
         for result, moves, forms in attempts:
             key = (tuple(sorted(atom_key(normal_indicator(a)) for a in result.atoms)),
                    result.phase.quadratic,
@@ -621,6 +631,26 @@ _LazyMove = tuple[str, dict[str, Any], Callable[[], tuple[str, str]]]
 _Substitution = tuple[tuple[tuple[int, ...], ...], tuple[tuple[int, ...], ...]]
 
 
+def _factor_groups(mono: Monomial) -> list[str]:
+    """Per factor its signal's name (every indicator one name ""): no re-indexing changes
+    it, so the factor orders that take the names in sorted order (any order within one
+    name) correspond one to one between equal terms, and the best result over them is a
+    canonical form as much as the best over every order (another one: terms of more than 7
+    factors only, so that the derivations of smaller ones stay as they were).  An
+    indicator's box has several spellings, its name is no invariant; neither are a signal's
+    axes, f(−i) being flip(f)(i)."""
+    return ["" if is_indicator(a.signal) else a.signal for a in mono.atoms]
+
+
+def _next_factors(left: tuple[int, ...], groups: list[str] | None) -> tuple[int, ...]:
+    """The factors an order may take next: any left, or (signal by signal) those of the
+    first name left."""
+    if groups is None or not left:
+        return left
+    first = min(groups[p] for p in left)
+    return tuple(p for p in left if groups[p] == first)
+
+
 def _reindex_note(var: str, new_var: str, index: Index, torus: bool) -> tuple[str, str]:
     inverse = (Index.var(new_var) - index.substitute(var, Index())).scaled(index.coeff(var))
     # on Z_n^d the summand is n-periodic in each variable (signals read mod n, ω^n = 1)
@@ -634,9 +664,10 @@ def _reindex_note(var: str, new_var: str, index: Index, torus: bool) -> tuple[st
     return why, why_latex
 
 
-def _hermite_attempts(mono: Monomial, used: set[str]
+def _hermite_attempts(mono: Monomial, used: set[str], groups: list[str] | None = None
                       ) -> Iterator[tuple[Monomial, list[_LazyMove], list[LinearForm]]]:
-    """For each factor order in turn, every sum re-indexed at once, v = U·(w + s), so that
+    """For each factor order in turn (``groups``: those signal by signal, see
+    :func:`_factor_groups`), every sum re-indexed at once, v = U·(w + s), so that
     the factors' index matrix, rows in that order and the indicators' after them, is in
     column Hermite normal form (U unimodular) and each pivot row's rest (its x and constant
     parts) is reduced modulo its pivot (the shift s): equal terms get equal forms.  Orders
@@ -687,7 +718,7 @@ def _hermite_attempts(mono: Monomial, used: set[str]
             yield from (sequence[:m] for m in range(len(taken), len(sequence) + 1)
                         if rank(sequence[:m]) == k and rank(sequence[:m - 1]) < k)
         else:
-            for position in left:
+            for position in _next_factors(left, groups):
                 yield from orders((*taken, position), tuple(p for p in left if p != position))
 
     for rows, rests in tables:
@@ -767,10 +798,11 @@ _PivotState = tuple[LinearForm, tuple[str, ...], tuple[str, ...], tuple[_LazyMov
                     tuple[LinearForm, ...]]
 
 
-def _pivot_attempts(mono: Monomial, used: set[str]
+def _pivot_attempts(mono: Monomial, used: set[str], groups: list[str] | None = None
                     ) -> Iterator[tuple[Monomial, list[_LazyMove], list[LinearForm]]]:
-    """For each factor order in turn, the term re-indexed so that the factors, in that
-    order, get plain variable indices (nothing when a variable is left): the result, the
+    """For each factor order in turn (``groups``: those signal by signal, see
+    :func:`_factor_groups`), the term re-indexed so that the factors, in that order, get
+    plain variable indices (nothing when a variable is left): the result, the
     moves and the form after each move.
 
     A search after a prefix of an order is that of every order with that prefix, so it is
@@ -789,7 +821,7 @@ def _pivot_attempts(mono: Monomial, used: set[str]
         # the first fresh name not in the sum yet (the m-th one after m re-indexings)
         current = set(state[0].monomials[0].variables)
         new_var = next(n for n in fresh_names(used) if n not in current)
-        for position in left:
+        for position in _next_factors(left, groups):
             rest = tuple(p for p in left if p != position)
             for after in _pivot_steps(state, position, new_var, mono.torus, used):
                 yield from walk(after, rest)
@@ -1074,22 +1106,25 @@ def _with_lemmas(claim: Claim, sides: list[DslSide], forms: tuple[LinearForm, Li
                                                       tuple[list[Step], LinearForm],
                                                       list[list[Any]]] | None:
     """Forms that differ in opaque atoms [X]⟨b⟩ (left) and [Y]⟨b⟩ (right): each Y proved
-    equal to X or to the conjugate, a flip or the transpose of X is read as that, Z: a lemma
+    equal to X or to the conjugate, a flip, the transpose or a shift (by an offset of the
+    statement's shifts) of X is read as that, Z: a lemma
     Z == Y derived on Z^d for sizes and signals as general as the claim's (tied only where
     the claim's sizes are, entries read only where the claim's are, ``read``).  Sound since
     ops gives equal functions one box (which the checker verifies), the extension of a
-    function from its box is one function, and it commutes with conj, flips and transpose.
+    function from its box is one function, and it commutes with conj, flips, transposes and
+    shifts.
     The sides again with those aliases and the lemmas ``[Z, Y, certificate]`` when their
     forms are then equal, else None."""
     texts = [{opaque_expression(atom.signal) for mono in form.monomials for atom in mono.atoms
               if is_opaque_extension(atom.signal)} for form in forms]
     aliases: dict[str, Node] = {}
     lemmas: list[list[Any]] = []
+    offsets = _shift_offsets(claim.statement) if claim.statement is not None else []
     for y, boundary in sorted(texts[1] - texts[0]):
         for x, other in sorted(texts[0] - texts[1]):
             if other != boundary or y in aliases:
                 continue
-            for z in _reindexed(x, sides[0].ndim):
+            for z in _reindexed(x, sides[0].ndim, offsets):
                 try:
                     inner = parse_statement(f"{z} == {y}")
                 except SymconvError:
@@ -1112,10 +1147,25 @@ def _with_lemmas(claim: Claim, sides: list[DslSide], forms: tuple[LinearForm, Li
     return (left, right, lemmas) if left[1] == right[1] else None
 
 
-def _reindexed(text: str, ndim: int) -> list[str]:
-    """An expression, its conjugate, flips and transpose, which an extension commutes with."""
+def _reindexed(text: str, ndim: int, offsets: Sequence[tuple[int, ...]] = ()) -> list[str]:
+    """An expression, its conjugate, flips, transpose and shifts by ``offsets``, which an
+    extension commutes with."""
     flips = [f"flip({text})"] + ([f"flip({text}, {a})" for a in range(ndim)] if ndim > 1 else [])
-    return [text, f"conj({text})", *flips, *([f"transpose({text})"] if ndim == 2 else [])]
+    shifts = [f"shift({text}, {', '.join(map(str, k))})" for k in offsets if len(k) == ndim]
+    return [text, f"conj({text})", *flips, *([f"transpose({text})"] if ndim == 2 else []), *shifts]
+
+
+def _shift_offsets(statement: Statement) -> list[tuple[int, ...]]:
+    """The offsets of the statement's shifts and their opposites: the shifts a lemma under a
+    boundary may need (shift(conv(a, b, mode="same")) is conv(a, shift(b), mode="same"))."""
+    offsets: set[tuple[int, ...]] = set()
+    for node in walk(statement):
+        if isinstance(node, Call) and node.func == "shift":
+            values = [integer_value(a) for a in node.args[1:]]
+            k = tuple(v for v in values if v is not None)
+            if k and len(k) == len(values):
+                offsets |= {k, tuple(-c for c in k)}
+    return sorted(offsets)
 
 
 def _opaque(forms: tuple[LinearForm, LinearForm]) -> bool:
@@ -1330,25 +1380,33 @@ def _padded_derivation(claim: Claim, statement: Statement, signal: bool, ndims: 
     for name in literals:
         built = claim.signals[name][0].build(name)
         declared[name] = ((tuple(built.shape), tuple(built.origin)),)
-    if not signal or len(set(ndims.values())) != 1 or declared.keys() != ndims.keys() or not (
+    if len(set(ndims.values())) != 1 or declared.keys() != ndims.keys() or not (
             on_padded_torus(statement.left, ndim) and on_padded_torus(statement.right, ndim)):
         return None
-    found = padded_period(statement, declared, frozenset(literals))
+    # every signal with sizes of its own, then signals declared alike sharing them
+    for tied in _tie_passes(declared):
+        found = padded_period(statement, declared, frozenset(literals), tied)
+        if found is not None:
+            break
     if found is None:
         return None
     period, conditions = found
     used = names_in(statement)
     entries = tuple((name, literals[name]) for name in sorted(literals) if name in used)
     try:
-        left, left_form = side_steps(DslSide(statement.left, True, True, real, ndim, padded=True,
+        left, left_form = side_steps(DslSide(statement.left, signal, True, real, ndim, padded=True,
                                              literals=entries))
-        right, right_form = side_steps(DslSide(statement.right, True, True, real, ndim,
+        right, right_form = side_steps(DslSide(statement.right, signal, True, real, ndim,
                                                padded=True, literals=entries))
     except RuleError:
         return None
+    if all(set(n) <= {"1"} for n in period):  # N a number per axis: its powers are numbers
+        numbers = tuple(n.get("1", 0) for n in period)
+        left_form, right_form = (_numeric_period_step(steps, form, numbers) for steps, form in
+                                 ((left, left_form), (right, right_form)))
     if left_form != right_form:
         return None
-    cert: dict[str, Any] = {"model": "Z_n^d", "padded": True, "tied": False,
+    cert: dict[str, Any] = {"model": "Z_n^d", "padded": True, "tied": tied,
                             "sides": [certificate_side(left, ndims, statement.left),
                                       certificate_side(right, ndims, statement.right)],
                             "normal_form": left_form.text()}
@@ -1358,13 +1416,33 @@ def _padded_derivation(claim: Claim, statement: Statement, signal: bool, ndims: 
         symbol = {(f"n_{name}{a + 1}" if ndims[name] > 1 else f"n_{name}"): f"n:{name}.{a}"
                   for name in ndims for a in range(ndims[name])}
         cert["hypotheses"] = [{symbol.get(v, v): c for v, c in h.items()} for h in conditions]
-    lengths = ", ".join(form_text(n) for n in period)
-    scope = (f"for all sizes n ≥ 1 of the signals (origins as declared){hypotheses_scope(cert, ndims)}, "
-             f"N = ({lengths}) the zeropad length that follows them: both sides read modulo N "
-             f"agree, and each lies on [0, N) (every zeropad fits)")
+    lengths = ", ".join(form_text(n) for n in period) if len(period) == 1 else \
+        "(" + ", ".join(form_text(n) for n in period) + ")"
+    origins = "origins as declared" if all(o is not None for specs in declared.values()
+                                           for _, o in specs) else "and origins o, where none is declared"
+    placed = "each lies on [0, N)" if signal else "each is a sum over Z_N^d of such a reading"
+    scope = (f"for all sizes n ≥ 1 of the signals ({origins}){hypotheses_scope(cert, ndims)}, "
+             f"N = {lengths} the zeropad length that follows them: both sides read modulo N "
+             f"agree, and {placed} (every zeropad fits)" + (shared_sizes_note(declared) if tied else ""))
     return Derivation(statement.text, left, right, left_form, True, certificate=cert,
                       ndims=ndims, real=real, declared=declared, scope=scope,
                       literals={name: dict(values) for name, values in entries})
+
+
+def _numeric_period_step(steps: list[Step], form: LinearForm, lengths: tuple[int, ...]
+                         ) -> LinearForm:
+    """The step N = (c_1, …, c_d) on a form with size factors (appended to ``steps``)."""
+    if not any(m.npow or any(m.axis_powers) for m in form.monomials):
+        return form
+    after = numeric_period(form, lengths)
+    if len(lengths) == 1:
+        note, latex = f"N = {lengths[0]}, the zeropad length", f"$N = {lengths[0]}$, the zeropad length"
+    else:
+        shown, total = ", ".join(map(str, lengths)), math.prod(lengths)
+        note = f"the zeropad lengths n = ({shown}): N = n_1⋯n_d = {total}"
+        latex = rf"the zeropad lengths $n = ({shown})$: $N = n_1 \cdots n_d = {total}$"
+    steps.append(Step(form, after, "numeric_period", note, latex, {"lengths": lengths}))
+    return after
 
 
 def _declared_boxes(claim: Claim) -> dict[str, tuple[tuple[tuple[int, ...], tuple[int, ...] | None], ...]]:
@@ -1411,14 +1489,17 @@ def _size_form(node: Node, ndims: Mapping[str, int]) -> dict[str, int] | None:
     return None
 
 
-def padded_period(statement: Statement, declared: Mapping[str, Any], fixed: frozenset[str] = frozenset()
-                  ) -> tuple[list[dict[str, int]], list[dict[str, int]]] | None:
+def padded_period(statement: Statement, declared: Mapping[str, Any], fixed: frozenset[str] = frozenset(),
+                  tied: bool = False) -> tuple[list[dict[str, int]], list[dict[str, int]]] | None:
     """N per axis, and the hypotheses on the sizes (affine forms h ≥ 0) where that is not so
     for all sizes, when every zeropad of the statement has the lengths N, every zeropad fits
     (N ≥ the signal's size), and each side is a function on [0, N)^d equal to its reading
     mod N: a circular operation of signals on [0, N)^d (zeropad of a signal at origin 0, or
     circular results), or an expression whose box lies in [0, N)^d (a zeropad's: its
-    argument's origin, N long; ``zeropad(conv(a, b), N)`` with N ≥ len(a) + len(b) − 1)."""
+    argument's origin, N long; ``zeropad(conv(a, b), N)`` with N ≥ len(a) + len(b) − 1).
+    A number side needs no box (reading mod N keeps sums); a pointwise product of factors
+    off [0, N)^d needs both on one box at most N long (then the product of the readings mod
+    N is the reading of the product).  ``tied``: signals declared alike share sizes."""
     ndims = {name: len(specs[0][0]) for name, specs in declared.items()}
     pads = [c for c in walk(statement) if isinstance(c, Call) and c.func == "zeropad"]
     lengths = [[_size_form(a, ndims) for a in c.args[1:]] for c in pads]
@@ -1426,7 +1507,7 @@ def padded_period(statement: Statement, declared: Mapping[str, Any], fixed: froz
             any(row != lengths[0] for row in lengths):
         return None
     period: list[dict[str, int]] = lengths[0]  # type: ignore[assignment]
-    boxes = dict(symbolic_boxes(declared, False))
+    boxes = dict(symbolic_boxes(declared, tied))
     for name in fixed:  # a signal with concrete entries: its box as built, sizes numbers
         (shape, origin), = declared[name]
         boxes[name] = tuple(((("1", o),) if o else (), (("1", n),))
@@ -1446,8 +1527,22 @@ def padded_period(statement: Statement, declared: Mapping[str, Any], fixed: froz
         # N − (hi − lo + 1) ≥ 0: ops refuses a zeropad shorter than the signal
         for n, (lo, hi) in zip(period, box, strict=True):
             condition(_sum(_sum(_sum(n, hi, -1), lo), {"1": -1}))
+    def on_period_box(node: Node) -> bool:
+        return _on_period_box(node, declared, sized=lambda node: _period_sized(node, ctx, period))
+
+    for node in walk(statement):
+        factors = _pointwise_factors(node)
+        if factors and not all(on_period_box(f) for f in factors):
+            try:
+                first, second = (box_of(f, ctx) for f in factors)
+            except RuleError:
+                return None
+            if first != second:
+                return None
+            for n, (lo, hi) in zip(period, first, strict=True):
+                condition(_sum(_sum(_sum(n, hi, -1), lo), {"1": -1}))
     for side in (statement.left, statement.right):
-        if _on_period_box(side, declared, sized=lambda node: _period_sized(node, ctx, period)):
+        if is_scalar(side) or on_period_box(side):
             continue
         try:
             if isinstance(side, Call) and side.func == "zeropad":  # [lo, lo + N): N long
@@ -1460,14 +1555,25 @@ def padded_period(statement: Statement, declared: Mapping[str, Any], fixed: froz
         for n, (lo, hi) in zip(period, box, strict=True):
             condition(lo)
             condition(_sum(_sum(n, hi, -1), {"1": -1}))
-    # a condition on the origins (declared as numbers here) or on nothing but constants is no
-    # hypothesis on the sizes: such a side is off [0, N) at every size
-    if any(not any(v.startswith("n_") for v in form) for form in conditions):
+    # a condition on nothing but constants (origins declared as numbers) is no hypothesis on
+    # the sizes: such a side is off [0, N) at every size; nor is one on an undeclared origin
+    # (ops centres the box: o = −⌊n/2⌋, no affine form)
+    if any(not any(v.startswith("n_") for v in form) or any(v.startswith("o_") for v in form)
+           for form in conditions):
         return None
     # those another implies (n_a ≤ 7 beside n_a + n_b ≤ 8) are not shown; the checker too
     # accepts a condition c with c − h ≥ 0 for all sizes, h a hypothesis
     return period, [c for c in conditions if not any(
         other != c and nonnegative_for_all_sizes(_sum(c, other, -1)) for other in conditions)]
+
+
+def _pointwise_factors(node: Node) -> tuple[Node, Node] | None:
+    """The two signal factors of a pointwise product (a * b, hadamard, frobenius), else None."""
+    if isinstance(node, BinOp) and node.op == "*" and not (is_scalar(node.left) or is_scalar(node.right)):
+        return node.left, node.right
+    if isinstance(node, Call) and node.func in ("hadamard", "frobenius"):
+        return node.args[0], node.args[1]
+    return None
 
 
 def _sum(a: Mapping[str, int], b: Mapping[str, int], k: int = 1) -> dict[str, int]:
@@ -1662,13 +1768,16 @@ def modes_scope(statement: Statement, declared: Mapping[str, Any], tied: bool) -
            for side in (statement.left, statement.right) for c in walk(side)):
         text += ("; valid mode where it is defined: the kernel fits inside the image on every "
                  "axis (otherwise ops refuses: the output would be empty)")
-    if tied:
-        groups: dict[str, list[str]] = {}
-        for name, rep in size_classes(declared, True).items():
-            groups.setdefault(rep, []).append(name)
-        shared = [", ".join(g) for g in groups.values() if len(g) > 1]
-        text += "; signals declared alike share their sizes: " + "; ".join(shared)
-    return text
+    return text + (shared_sizes_note(declared) if tied else "")
+
+
+def shared_sizes_note(declared: Mapping[str, Any]) -> str:
+    """"; signals declared alike share their sizes: a, b" (the tied pass's scope)."""
+    groups: dict[str, list[str]] = {}
+    for name, rep in size_classes(declared, True).items():
+        groups.setdefault(rep, []).append(name)
+    shared = [", ".join(g) for g in groups.values() if len(g) > 1]
+    return "; signals declared alike share their sizes: " + "; ".join(shared)
 
 
 
@@ -1715,8 +1824,9 @@ def why_not_proved(claim: Claim) -> str:
     statement = claim.statement
     if statement is None or statement.op != "==":
         return ""
-    fixed = [n for n in walk(statement) if isinstance(n, Call) and n.func in SIZED_CALLS and any(
-        integer_value(a) is not None for a in n.args[FUNCTIONS[n.func].signals:])]
+    # (an integer zeropad length is read on Z_N^d, under the hypotheses it needs)
+    fixed = [n for n in walk(statement) if isinstance(n, Call) and n.func in SIZED_CALLS - {"zeropad"}
+             and any(integer_value(a) is not None for a in n.args[FUNCTIONS[n.func].signals:])]
     if fixed:
         return (f"the statement names integer sizes ({unparse(fixed[0])}), so it is a claim at "
                 "those sizes; with len or size in their place it can read as a law for all sizes")
@@ -1737,6 +1847,14 @@ def why_not_proved(claim: Claim) -> str:
                 "re-check at the declared or other sizes did not accept it")
     if forms is not None:
         return "not an identity for all sizes: the canonical forms of the two sides differ"
+    pads = [n for n in walk(statement) if isinstance(n, Call) and n.func == "zeropad"]
+    if pads and all(integer_value(a) is not None for a in pads[0].args[1:]):
+        lengths = ", ".join(unparse(a) for a in pads[0].args[1:])
+        return (f"the zeropad lengths are numbers, so the general tier reads the statement on "
+                f"Z_N^d with N = ({lengths}), under hypotheses on the sizes; that model is what ops "
+                "computes only when every zeropad has length N, every circular operation reads a "
+                "zeropad to N or a circular result, and every product is of signals on one box "
+                "at most N long, and here one of these fails")
     if reasons:
         return f"the general tier's search stopped: {reasons[-1]}"
     return "the statement is outside the fragment the general tier normalises"

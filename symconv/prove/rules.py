@@ -1079,6 +1079,21 @@ def order(form: LinearForm) -> LinearForm:
     return LinearForm(tuple(sorted(kept, key=monomial_key)))
 
 
+def numeric_period(form: LinearForm, lengths: tuple[int, ...]) -> LinearForm:
+    """On Z_N^d with N = (c_1, …, c_d) numbers (integer zeropad lengths): the size factors
+    N^p·Π_k n_k^(p_k) that orthogonality leaves are the number Π_k c_k^(p + p_k)."""
+    if not lengths or min(lengths) < 1:
+        raise RuleError("the period is not a tuple of positive numbers")
+    out = []
+    for mono in form.monomials:
+        powers = mono.axis_powers or (0,) * len(lengths)
+        if len(powers) != len(lengths):
+            raise RuleError("a size factor of another dimension")
+        factor = math.prod(Fraction(c) ** (mono.npow + p) for c, p in zip(lengths, powers, strict=True))
+        out.append(replace(mono, coef=mono.coef * factor, npow=0, axis_powers=()))
+    return order(LinearForm(tuple(out)))
+
+
 def _signed_point(index: Index) -> Index:
     """[L = 0] is [−L = 0]: the spelling whose first coefficient (or constant) is positive."""
     first = next((c for _, c in index.coeffs), None)
@@ -1688,4 +1703,5 @@ RULES: dict[str, Rule] = {
     "at_point": at_point,
     "divide": divide,
     "lattice": lattice,
+    "numeric_period": numeric_period,
 }
