@@ -40,7 +40,7 @@ KERNEL: list[tuple[str, tuple[str, ...], tuple[str, ...] | None]] = [
      ("declared_signals", "Derivation.check")),
     ("PROVED", ("symconv/prove/recheck.py", "symconv/prove/general.py"),
      ("backstop", "recheck_statement", "recheck_assignments", "sides_differ", "recheck_modes",
-      "_holds_at")),
+      "_holds_at", "_random_entries")),
     ("VERIFIED", ("symconv/prove/exact.py",), WHOLE),
     ("VERIFIED", ("symconv/prove/counterexample.py",),
      ("exact_difference", "exact_differs", "difference", "claim_sides", "build_env")),

@@ -48,3 +48,31 @@ def test_a_true_law_is_re_checked_at_two_sizes_at_least() -> None:
     assert len(derivation.rechecked) >= 2
     assert len({str(sizes) for sizes in derivation.rechecked}) == len(derivation.rechecked)
     assert {"f": "3x3", "g": "5x5"} not in derivation.rechecked  # the backstop's sizes
+
+
+def test_a_size_too_large_to_re_check_symbolically_is_re_checked_with_random_integers(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Nested DFTs at the period-5 guard can exceed the exact tier's term limit with
+    symbolic entries; that size is then compared with random integer entries, and the
+    verdict says so.  A difference found that way still stops the proof."""
+    from symconv.core.signal import Signal
+    from symconv.errors import SizeLimitError
+    from symconv.prove import recheck
+
+    compare = recheck.sides_differ
+
+    def limited(claim: object, env: dict[str, Signal]) -> bool:
+        if any(5 in sig.shape and sig.generators() for sig in env.values()):
+            raise SizeLimitError("too many terms (test)")
+        return compare(claim, env)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(recheck, "sides_differ", limited)
+    claim = claim_from_text("dft(circconv(f, g)) == dft(f) * dft(g)", {"f": "3", "g": "3"})
+    result = general.attempt(claim, Budget(30))
+    assert result is not None and result.verdict is Verdict.PROVED
+    assert result.derivation.rechecked_at_random == [{"f": (5,), "g": (5,)}]
+    assert "f=5,g=5 (random integer entries)" in result.detail
+    monkeypatch.setattr(recheck, "sides_differ", lambda claim, env: (
+        any(5 in sig.shape for sig in env.values()) and not any(
+            sig.generators() for sig in env.values())) or limited(claim, env))
+    assert general.attempt(claim, Budget(30)) is None  # differs at the random point: no proof

@@ -66,11 +66,12 @@ PROVED (:func:`symconv.prove.general.attempt`, 32), given only when all of these
    (:func:`~symconv.prove.recheck.periods_fit`), which the verdict does not rely on;
 3. the backstop :func:`~symconv.prove.recheck.backstop` (20): the exact tier's
    comparison at every declared size (symbolic up to 64 entries, random integers
-   beyond);
-4. :func:`~symconv.prove.recheck.recheck_statement` (13, with ``recheck_assignments``,
+   beyond, ``_random_entries``, 7);
+4. :func:`~symconv.prove.recheck.recheck_statement` (20, with ``recheck_assignments``,
    28, and ``sides_differ``, 10): the same exact comparison of the statement's sides at
    two small sizes that are not declared ones, on Z_n^d also a period-5 size (n×⋯×n ones
-   for a ``"square"`` proof)
+   for a ``"square"`` proof; a size with too many terms symbolically, nested DFTs at
+   5×5, with random integer entries, which the verdict says)
    (:func:`~symconv.prove.recheck.recheck_modes`, 47, with ``_holds_at``, 8, for modes and
    the padded model: sizes within the proof's scope and its hypotheses).  The prover's normal form is not
    evaluated here (the checker computes its own); the tests evaluate it against ops
@@ -96,8 +97,8 @@ PROBABLE: :mod:`symconv.prove.random` (750: sizes, seeds, the degree and height 
 behind the error probability, with :func:`symconv.prove.evaluate.degree`, 15) and
 :mod:`symconv.prove.modular` (571: NTT convolutions and Z[ζ_L] → F_p).
 
-In all, 7,651 lines: shared by every verdict 3,568 (the core 2,554, the parser and
-SignalSpec 785, the tiers' decision and the cache 229), PROVED 993 (the checker 737),
+In all, 7,666 lines: shared by every verdict 3,568 (the core 2,554, the parser and
+SignalSpec 785, the tiers' decision and the cache 229), PROVED 1,008 (the checker 737),
 VERIFIED 1,769 (packed 1,323), PROBABLE 1,321.  Most of it is the exact arithmetic and
 the packed engine that VERIFIED needs anyway; the general tier's prover (general, rules,
 sums, certificate and the derivation records, without the kernel's parts of general and

@@ -135,6 +135,8 @@ class Derivation:
     # True: an identity on Z_n^d for every n (circular operations on signals of shape n)
     torus: bool = False
     rechecked: list[dict[str, tuple[int, ...]]] = field(default_factory=list)
+    # those of them compared with random integer entries (too many terms symbolically)
+    rechecked_at_random: list[dict[str, tuple[int, ...]]] = field(default_factory=list)
     # the witnesses the independent checker re-verifies against the claim (see
     # symconv.prove.checker); the prover's own bookkeeping, which the checker never reads:
     # each signal's number of axes, the real ones

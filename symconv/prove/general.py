@@ -1807,6 +1807,7 @@ def attempt(claim: Claim, budget: Budget) -> Result | None:
     except SymconvError:
         return None  # e.g. a declared signal cannot be resized for the re-check
     sizes = "; ".join(",".join(f"{k}={'x'.join(map(str, v))}" for k, v in s.items())
+                      + (" (random integer entries)" if s in derivation.rechecked_at_random else "")
                       for s in derivation.rechecked)
     scope = derivation.scope_text(
         "all n and dimensions (circular operations on signals of shape n)" if derivation.torus
