@@ -118,8 +118,9 @@ def test_checker_is_small() -> None:
     # recursion bound) and real extensions of expressions of real signals add 35; hypotheses
     # on the sizes of the padded model (an integer zeropad length) add 10; an integer N's
     # powers as numbers, products on one box at most N long, tied signals on Z_N^d and
-    # hypotheses on the sizes only (not on an origin) add 12
-    assert len(CHECKER.read_text(encoding="utf-8").splitlines()) <= 737
+    # hypotheses on the sizes only (not on an origin) add 12; a lemma read on one side only
+    # (a symmetry of one expression) adds 4
+    assert len(CHECKER.read_text(encoding="utf-8").splitlines()) <= 741
 
 
 @pytest.fixture(scope="module")
@@ -1579,8 +1580,9 @@ def test_a_lemma_needs_its_sides_on_one_box() -> None:
         checker._aliases(certificate, declared_signals(claim), boxes, 0)
     proof = _derivation(LEMMA, IMAGE_BOX)  # the same call accepts a lemma on one box
     signals = declared_signals(proof.claim)
-    assert list(checker._aliases(proof.certificate, signals, checker.declared_boxes(signals, False),
-                                 0)) == ["corr(shift(g, 1, 0), flip(f))"]
+    assert [list(side) for side in checker._aliases(
+        proof.certificate, signals, checker.declared_boxes(signals, False), 0)] == [
+        ["corr(shift(g, 1, 0), flip(f))"], ["corr(shift(g, 1, 0), flip(f))"]]
 
 
 def test_the_boundary_of_an_expression_is_real_only_for_real_signals() -> None:
@@ -1684,3 +1686,20 @@ def test_a_product_off_the_padded_box_needs_its_own_hypothesis() -> None:
     assert proof.certificate["hypotheses"] == [{"1": 3, "n:f.0": -1}, {"1": 3, "n:h.0": -1}]
     assert _accepts(proof)
     assert not _accepts(proof, {**proof.certificate, "hypotheses": [{"1": 3, "n:f.0": -1}]})
+
+
+def test_a_one_sided_lemma_holds_on_its_side_only() -> None:
+    """corr(g, g) is symmetric: the right side reads its extension through flip(corr(g, g))
+    (a lemma with a fourth entry 1; the left side reading it so would do as well).  On both
+    sides (each side's reading turned around), or with a side that is no 0 or 1, the
+    checker refuses it."""
+    statement = ('conv(f, flip(corr(g, g)), mode="same", boundary="reflect") == '
+                 'conv(f, corr(g, g), mode="same", boundary="reflect")')
+    proof = _derivation(statement, {"f": "3x3", "g": "2x2"})
+    [lemma] = proof.certificate["lemmas"]
+    assert lemma[:2] == ["flip(corr(g, g))", "corr(g, g)"] and lemma[3] == 1
+    assert _accepts(proof)
+    assert _accepts(proof, {**proof.certificate, "lemmas": [[*lemma[:3], 0]]})
+    for side in ([], [True], [2], [1, 1]):
+        forged = {**proof.certificate, "lemmas": [[*lemma[:3], *side]]}
+        assert not _accepts(proof, forged), side

@@ -639,7 +639,8 @@ def test_slips_of_the_orthogonality_laws_are_refuted(statement: str, signals: di
 # boundary (two spellings of one filtered function); 163 with a zeropad as a side of the
 # padded model (more padding than len(a) + len(b) - 1); 166 with integer zeropad lengths
 # under the hypotheses they need (n_a + n_b ≤ 8 for a length 7); 169 with an integer N's
-# powers as numbers and number sides on Z_N^d (inversion, Parseval, Plancherel with zeropad(f, 5)).
+# powers as numbers and number sides on Z_N^d (inversion, Parseval, Plancherel with zeropad(f, 5));
+# 170 with a symmetry lemma read on one side (an autocorrelation under a boundary).
 PROVED_BUNDLED = frozenset({
     "adjoint-1d",
     "adjoint-conv-is-corr",
@@ -647,6 +648,7 @@ PROVED_BUNDLED = frozenset({
     "adjoint-same-mode-conv-on-the-image-box",
     "antisymmetric-sobel-conv-is-minus-corr",
     "antisymmetric-sobel-full-reflect-conv-is-minus-corr",
+    "autocorrelation-inside-a-reflected-filter-is-centrosymmetric",
     "autocorrelation-is-centrosymmetric",
     "centrosymmetric-filter-conv-is-corr",
     "circconv-adjoint-is-circcorr",
@@ -2738,6 +2740,9 @@ REAL_IMAGE = {"f": "3x3", "g": "4x4"}
     # a shift by the statement's offset: shift(conv(a, b, same)) is conv(a, shift(b), same)
     ('shift(conv(corr(f, g, mode="valid"), flip(g, 1), mode="same"), 1, 0)',
      'conv(corr(f, g, mode="valid"), shift(flip(g, 1), 1, 0), mode="same")', REAL_IMAGE),
+    # one expression on both sides, flipped on one: a symmetry read on that side only
+    ("flip(corr(g, g))", "corr(g, g)", REAL_IMAGE),
+    ("corr(flip(f), flip(f))", "flip(corr(flip(f), flip(f)))", {"f": "3x3"}),
 ])
 def test_a_boundary_of_two_spellings_of_one_function_is_proved_by_a_lemma(
         x: str, y: str, signals: dict[str, Any]) -> None:
@@ -2774,6 +2779,9 @@ def test_the_boundary_of_an_expression_of_real_signals_is_real() -> None:
      'conv(corr(f, g, mode="valid"), shift(flip(g, 1), 0, 1), mode="same")', REAL_IMAGE),
     ('shift(conv(corr(f, g, mode="valid"), flip(g, 1), mode="same"), 1, 0)',
      'conv(corr(f, g, mode="valid"), shift(flip(g, 1), -1, 0), mode="same")', REAL_IMAGE),
+    # no symmetry: a cross-correlation, a one-axis flip of an autocorrelation
+    ("flip(corr(g, f))", "corr(g, f)", REAL_IMAGE),
+    ("flip(corr(g, g), 0)", "corr(g, g)", REAL_IMAGE),
 ])
 def test_a_lemma_does_not_prove_a_mutant(x: str, y: str, signals: dict[str, Any]) -> None:
     claim = claim_from_text(REFLECTED.format(x=x, y=y), signals)

@@ -35,7 +35,7 @@ Shared by every verdict:
 
 PROVED (:func:`symconv.prove.general.attempt`, 32), given only when all of these pass:
 
-1. the independent checker :mod:`symconv.prove.checker` (737), which imports only
+1. the independent checker :mod:`symconv.prove.checker` (741), which imports only
    the parser and takes nothing from the prover but the certificate's witnesses: it reads
    the claim's statement and declared signals (shape, origin, realness, fixed entries, as
    plain data from :func:`symconv.prove.derivation.declared_signals` and
@@ -97,8 +97,8 @@ PROBABLE: :mod:`symconv.prove.random` (750: sizes, seeds, the degree and height 
 behind the error probability, with :func:`symconv.prove.evaluate.degree`, 15) and
 :mod:`symconv.prove.modular` (571: NTT convolutions and Z[ζ_L] → F_p).
 
-In all, 7,666 lines: shared by every verdict 3,568 (the core 2,554, the parser and
-SignalSpec 785, the tiers' decision and the cache 229), PROVED 1,008 (the checker 737),
+In all, 7,670 lines: shared by every verdict 3,568 (the core 2,554, the parser and
+SignalSpec 785, the tiers' decision and the cache 229), PROVED 1,012 (the checker 741),
 VERIFIED 1,769 (packed 1,323), PROBABLE 1,321.  Most of it is the exact arithmetic and
 the packed engine that VERIFIED needs anyway; the general tier's prover (general, rules,
 sums, certificate and the derivation records, without the kernel's parts of general and

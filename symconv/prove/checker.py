@@ -25,7 +25,7 @@ from the declared signals to be what :mod:`symconv.core.ops` computes:
   declared else o; ``"tied"``: shared by signals declared alike); a boundary reads each signal
   of the image through one extension atom S|b, a sub-expression it does not pass through (a crop,
   a union of boxes) as one atom X|b, X its text (real if X's signals are), or as the expansion of
-  Z where ``"lemmas"`` prove Z == X on its box (:func:`_aliases`).
+  Z where ``"lemmas"`` prove Z == X on its box (:func:`_aliases`; on both sides or one).
 - ``"Z_n^d"``: signals read modulo the common shape n.  For every n and origin (symbolic boxes,
   so at the declared sizes): the statement is circular, all signals have one shape, each circular
   operation and size is of a signal on a box of shape n (periodize(a, n) is a), each pointwise
@@ -657,16 +657,19 @@ def _peel(statement: dsl.Statement, k: Any, ndims: Mapping[str, int]) -> dsl.Sta
 
 
 def _aliases(certificate: Mapping[str, Any], signals: Mapping[str, Sequence[Declared]],
-             boxes: Mapping[str, Box], depth: int) -> dict[str, Node]:
+             boxes: Mapping[str, Box], depth: int) -> tuple[dict[str, Node], dict[str, Node]]:
     """``"lemmas"``: each [X, Y, c] with c a certificate of X == Y on Z^d for sizes and signals
     as general as this one's (tied only if it is, entries read only where it reads them),
-    X and Y on one box: equal functions on one box have one extension, so E(Y) is E(X)."""
-    aliases, lemmas = {}, certificate.get("lemmas", [])
+    X and Y on one box: equal functions on one box have one extension, so E(Y) is E(X), on
+    both sides or (a fourth entry 0 or 1) on that one."""
+    aliases: tuple[dict[str, Node], dict[str, Node]] = ({}, {})
+    lemmas = certificate.get("lemmas", [])
     _need(isinstance(lemmas, list) and depth < 8, "lemmas that are not a list, or nested too deep")
     expander = _Expander({n: len(specs[0].shape) for n, specs in signals.items()}, frozenset(),
                          boxes=boxes)  # for the boxes alone
     for lemma in lemmas:
-        _need(isinstance(lemma, list) and len(lemma) == 3 and isinstance(lemma[2], dict) and
+        _need(isinstance(lemma, list) and len(lemma) in (3, 4) and lemma[3:] in ([], [0], [1]) and
+              all(type(s) is int for s in lemma[3:]) and isinstance(lemma[2], dict) and
               lemma[2].get("model") == "Z^d" and (certificate.get("tied") is True or
                                                   lemma[2].get("tied") is not True) and
               set(lemma[2].get("literals", [])) <= set(certificate.get("literals", [])),
@@ -675,7 +678,8 @@ def _aliases(certificate: Mapping[str, Any], signals: Mapping[str, Sequence[Decl
         _check(statement, signals, lemma[2], depth + 1)
         _need(expander.box(statement.left) == expander.box(statement.right), "a lemma's sides "
               "on different boxes")
-        aliases[dsl.unparse(dsl.commuted(statement.right))] = statement.left
+        for side in lemma[3:] or (0, 1):
+            aliases[side][dsl.unparse(dsl.commuted(statement.right))] = statement.left
     return aliases
 
 
@@ -718,9 +722,9 @@ def _check(statement: dsl.Statement, signals: Mapping[str, Sequence[Declared]],
     literals = {n: signals[n][0].entries or {} for n in read}
     aliases = _aliases(certificate, signals, boxes, depth)
     forms = []
-    for node, side in zip((statement.left, statement.right), sides, strict=True):
+    for node, side, alias in zip((statement.left, statement.right), sides, aliases, strict=True):
         expander = _Expander(ndims, real, d if torus else None, boxes, padded, literals, square=square,
-                             aliases=aliases)
+                             aliases=alias)
         labels = expander.labels(node)  # axis a of the point is periodic in n_labels[a]; [] a number
         _need(labels == expander.labels(statement.left) or (square and len(labels) == len(
             expander.labels(statement.left))), "sides of different dimensions or periods")

@@ -1112,9 +1112,10 @@ def _with_lemmas(claim: Claim, sides: list[DslSide], forms: tuple[LinearForm, Li
     the claim's sizes are, entries read only where the claim's are, ``read``).  Sound since
     ops gives equal functions one box (which the checker verifies), the extension of a
     function from its box is one function, and it commutes with conj, flips, transposes and
-    shifts.
-    The sides again with those aliases and the lemmas ``[Z, Y, certificate]`` when their
-    forms are then equal, else None."""
+    shifts.  When no Y differs from every X but one X is read in two ways (the image of a
+    flip of X on one side), a symmetry Z == X is read on one side only.
+    The sides again with those aliases and the lemmas ``[Z, Y, certificate]`` (a fourth
+    entry 0 or 1: on that side only) when their forms are then equal, else None."""
     texts = [{opaque_expression(atom.signal) for mono in form.monomials for atom in mono.atoms
               if is_opaque_extension(atom.signal)} for form in forms]
     aliases: dict[str, Node] = {}
@@ -1125,26 +1126,44 @@ def _with_lemmas(claim: Claim, sides: list[DslSide], forms: tuple[LinearForm, Li
             if other != boundary or y in aliases:
                 continue
             for z in _reindexed(x, sides[0].ndim, offsets):
-                try:
-                    inner = parse_statement(f"{z} == {y}")
-                except SymconvError:
-                    continue
-                derivation, _ = compare(dataclasses.replace(claim, statement=inner))
-                if derivation is None or derivation.torus or (
-                        derivation.certificate.get("tied") is True and not tied) or \
-                        not set(derivation.certificate.get("literals", [])) <= read:
-                    continue
-                aliases[y] = inner.left
-                lemmas.append([z, y, derivation.certificate])
-                break
-    if not aliases:
-        return None
+                lemma = _lemma(claim, z, y, tied, read)
+                if lemma is not None:
+                    aliases[y] = lemma[0]
+                    lemmas.append([z, y, lemma[1]])
+                    break
     try:
-        left, right = (side_steps(dataclasses.replace(side, aliases=tuple(sorted(
-            aliases.items(), key=lambda item: item[0])))) for side in sides)
+        if aliases:
+            left, right = (side_steps(dataclasses.replace(side, aliases=tuple(sorted(
+                aliases.items(), key=lambda item: item[0])))) for side in sides)
+            return (left, right, lemmas) if left[1] == right[1] else None
+        for x, _ in sorted(texts[0] & texts[1]):
+            for z in _reindexed(x, sides[0].ndim, offsets)[1:]:
+                lemma = _lemma(claim, z, x, tied, read)
+                for one in (1, 0) if lemma is not None else ():
+                    assert lemma is not None
+                    both = [side_steps(dataclasses.replace(side, aliases=((x, lemma[0]),))
+                                       if k == one else side) for k, side in enumerate(sides)]
+                    if both[0][1] == both[1][1]:
+                        return both[0], both[1], [[z, x, lemma[1], one]]
     except RuleError:
         return None
-    return (left, right, lemmas) if left[1] == right[1] else None
+    return None
+
+
+def _lemma(claim: Claim, z: str, y: str, tied: bool, read: set[str]
+           ) -> tuple[Node, dict[str, Any]] | None:
+    """Z (parsed) and the certificate of Z == Y derived on Z^d for sizes and signals as
+    general as the claim's (:func:`_with_lemmas`), else None."""
+    try:
+        inner = parse_statement(f"{z} == {y}")
+    except SymconvError:
+        return None
+    derivation, _ = compare(dataclasses.replace(claim, statement=inner))
+    if derivation is None or derivation.torus or (
+            derivation.certificate.get("tied") is True and not tied) or \
+            not set(derivation.certificate.get("literals", [])) <= read:
+        return None
+    return inner.left, derivation.certificate
 
 
 def _reindexed(text: str, ndim: int, offsets: Sequence[tuple[int, ...]] = ()) -> list[str]:
