@@ -1223,7 +1223,7 @@ def test_linear_convolution_by_padding_for_all_sizes(statement: str, signals: di
         return
     assert result is not None and result.verdict is Verdict.PROVED
     assert result.derivation.check(claim) and len(result.derivation.rechecked) >= 2
-    assert "zeropad length that follows them" in result.derivation.scope
+    assert "the zeropad length (it follows the sizes)" in result.derivation.scope
 
 
 def test_more_padding_than_needed_is_proved_and_a_fixed_length_under_its_hypothesis() -> None:

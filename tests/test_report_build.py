@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 from dataclasses import replace
@@ -84,6 +85,8 @@ def _check_built(kind: str, solutions: bool, tex: str, pdf: Path | None,
     underfull box at the worst badness in its LaTeX log."""
     assert tex.startswith("\\documentclass")
     assert "\\VAR{" not in tex and "\\BLOCK{" not in tex
+    # a PROVED verdict states its scope, not sizes it has none of
+    assert not re.search(r"at sizes\s*\\texttt\{\s*\}", tex), kind
     if not (kind == "lecture" and solutions):
         assert "Solution." not in tex
     if not HAVE_PDF_TOOLS:

@@ -1440,9 +1440,10 @@ def _padded_derivation(claim: Claim, statement: Statement, signal: bool, ndims: 
     origins = "origins as declared" if all(o is not None for specs in declared.values()
                                            for _, o in specs) else "and origins o, where none is declared"
     placed = "each lies on [0, N)" if signal else "each is a sum over Z_N^d of such a reading"
+    follows = "" if all(set(n) <= {"1"} for n in period) else " (it follows the sizes)"
     scope = (f"for all sizes n ≥ 1 of the signals ({origins}){hypotheses_scope(cert, ndims)}, "
-             f"N = {lengths} the zeropad length that follows them: both sides read modulo N "
-             f"agree, and {placed} (every zeropad fits)" + (shared_sizes_note(declared) if tied else ""))
+             f"with N = {lengths} the zeropad length{follows}: both sides read modulo N agree, "
+             f"and {placed} (every zeropad fits)" + (shared_sizes_note(declared) if tied else ""))
     return Derivation(statement.text, left, right, left_form, True, certificate=cert,
                       ndims=ndims, real=real, declared=declared, scope=scope,
                       literals={name: dict(values) for name, values in entries})
