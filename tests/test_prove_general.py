@@ -2798,8 +2798,15 @@ def test_a_lemma_does_not_prove_a_mutant(x: str, y: str, signals: dict[str, Any]
      "the general tier's search stopped: numel outside a circular statement"),
     ("circconv(a, b, 4) == circconv(b, a, 4)", {"a": "4", "b": "4"},
      "the statement names integer sizes (circconv(a, b, 4))"),
+    # a law of Z_2 alone (ω = −1, −x ≡ x): the forms are those of every period
+    ("dft(dft(zeropad(f, 2))) / 2 == f", {"f": {"shape": "2", "origin": [0]}},
+     "the canonical forms on Z_N^d, N = 2, differ; but they are those of a period n"),
+    # dft(f) of a signal not zeropadded to N: the padded model does not fit
+    ("dft(shift(f, 1)) == dft(f) * dft(shift(zeropad(d, 5), 1))",
+     {"f": "5", "d": {"literal": [1], "origin": [0]}},
+     "the zeropad lengths are numbers, so the general tier reads the statement on Z_N^d with N = 5"),
 ])
-def test_why_not_proved_names_the_reason(statement: str, signals: dict[str, str],
+def test_why_not_proved_names_the_reason(statement: str, signals: dict[str, Any],
                                          reason: str) -> None:
     from symconv.prove.general import why_not_proved
 

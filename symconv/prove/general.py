@@ -1034,8 +1034,10 @@ def _compare(claim: Claim, literals: Mapping[str, tuple[tuple[tuple[int, ...], F
     real = frozenset(name for name, specs in claim.signals.items() if all(s.real for s in specs))
     if not literals:
         padded = _padded_derivation(claim, statement, signal, ndims, real)
-        if padded is not None:
+        if isinstance(padded, Derivation):
             return padded, None
+        if padded is not None:  # the model fits, the forms differ: no identity on Z_N^d
+            return None, padded
     used = names_in(statement)
     entries = tuple((name, literals[name]) for name in sorted(literals) if name in used)
     modes = not torus and (uses_modes(statement.left) or uses_modes(statement.right))
@@ -1385,9 +1387,10 @@ def _concrete_sizes(boxes: tuple[tuple[str, tuple[tuple[SizeForm, SizeForm], ...
 
 
 def _padded_derivation(claim: Claim, statement: Statement, signal: bool, ndims: Mapping[str, int],
-                       real: frozenset[str]) -> Derivation | None:
+                       real: frozenset[str]) -> Derivation | tuple[LinearForm, LinearForm] | None:
     """A derivation on Z_N^d, N the common zeropad length (a size expression), when both sides
-    are functions on [0, N)^d equal to their reading mod N (see :func:`padded_period`)."""
+    are functions on [0, N)^d equal to their reading mod N (see :func:`padded_period`); the
+    two canonical forms when they differ there; else None."""
     if not any(isinstance(n, Call) and n.func == "zeropad" for n in walk(statement)):
         return None  # no zeropad, no N (padded_period)
     ndim = max(ndims.values())
@@ -1424,7 +1427,7 @@ def _padded_derivation(claim: Claim, statement: Statement, signal: bool, ndims: 
         left_form, right_form = (_numeric_period_step(steps, form, numbers) for steps, form in
                                  ((left, left_form), (right, right_form)))
     if left_form != right_form:
-        return None
+        return left_form, right_form
     cert: dict[str, Any] = {"model": "Z_n^d", "padded": True, "tied": tied,
                             "sides": [certificate_side(left, ndims, statement.left),
                                       certificate_side(right, ndims, statement.right)],
@@ -1866,13 +1869,19 @@ def why_not_proved(claim: Claim) -> str:
     if derivation is not None:
         return ("the general tier found a derivation, but its independent checker or the exact "
                 "re-check at the declared or other sizes did not accept it")
+    pads = [n for n in walk(statement) if isinstance(n, Call) and n.func == "zeropad"]
+    numbers = pads and all(integer_value(a) is not None for a in pads[0].args[1:])
+    lengths = ", ".join(unparse(a) for a in pads[0].args[1:]) if numbers else ""
+    lengths = f"({lengths})" if "," in lengths else lengths
+    if forms is not None and numbers:
+        return (f"the canonical forms on Z_N^d, N = {lengths}, differ; but they are those of "
+                "a period n for every n, and a law of one number N alone (at N = 2, ω = −1 "
+                "and −x ≡ x) is left to the exact tier")
     if forms is not None:
         return "not an identity for all sizes: the canonical forms of the two sides differ"
-    pads = [n for n in walk(statement) if isinstance(n, Call) and n.func == "zeropad"]
-    if pads and all(integer_value(a) is not None for a in pads[0].args[1:]):
-        lengths = ", ".join(unparse(a) for a in pads[0].args[1:])
+    if numbers:
         return (f"the zeropad lengths are numbers, so the general tier reads the statement on "
-                f"Z_N^d with N = ({lengths}), under hypotheses on the sizes; that model is what ops "
+                f"Z_N^d with N = {lengths}, under hypotheses on the sizes; that model is what ops "
                 "computes only when every zeropad has length N, every circular operation reads a "
                 "zeropad to N or a circular result, and every product is of signals on one box "
                 "at most N long, and here one of these fails")
