@@ -19,37 +19,12 @@ from __future__ import annotations
 import itertools
 import time
 from collections import Counter
-from typing import Any
 
-from symconv.errors import SymconvError
 from symconv.lang.claims import claim_from_text
 from symconv.lang.dsl import names, parse_statement
 from symconv.prove import Budget, Verdict
-from symconv.prove.counterexample import build_env, exact_difference
 from symconv.prove.general import attempt, compare
-from tests.test_prove_differential import PADDED_HOLES, PADDED_LAWS
-
-
-def _within(certificate: dict[str, Any], sizes: dict[str, int]) -> bool:
-    """The sizes the proof covers: tied signals of one size, every hypothesis h ≥ 0."""
-    if certificate.get("tied") and len(set(sizes.values())) > 1:
-        return False
-    return all(sum(c * (1 if v == "1" else sizes[v.removeprefix("n:").split(".")[0]])
-                   for v, c in h.items()) >= 0 for h in certificate.get("hypotheses", []))
-
-
-def _differs(statement: str, table: dict[str, Any], sizes: dict[str, int],
-             strict: bool = False) -> bool:
-    """Whether the exact tier finds the sides different at these sizes (a size where the
-    statement does not apply: False, or with ``strict`` the error)."""
-    resized = claim_from_text(statement, {name: spec | {"shape": str(sizes[name])}
-                                          for name, spec in table.items()})
-    try:
-        return exact_difference(resized, build_env(resized.assignments()[0])) is not None
-    except SymconvError:
-        if strict:
-            raise
-        return False
+from tests.test_prove_differential import PADDED_HOLES, PADDED_LAWS, padded_differs, padded_scope
 
 
 def main() -> int:
@@ -67,18 +42,17 @@ def main() -> int:
         if compare(claim)[1] is not None:  # "not an identity": a counterexample up to N?
             counts["not an identity"] += 1
             counts["... with a counterexample up to N per signal"] += any(
-                _differs(statement, table, dict(zip(sorted(table), k, strict=True)))
+                padded_differs(statement, table, dict(zip(sorted(table), k, strict=True)))
                 for k in itertools.product(range(1, n + 1), repeat=len(table)))
         if result is None or result.verdict is not Verdict.PROVED or result.derivation is None:
             continue
         counts["PROVED"] += 1
         for k in itertools.product(range(1, n + 1), repeat=len(table)):
             sizes = dict(zip(sorted(table), k, strict=True))
-            if not _within(result.derivation.certificate, sizes):
+            if not padded_scope(result.derivation.certificate, sizes):
                 continue
-            try:
-                differs = _differs(statement, table, sizes, strict=True)
-            except SymconvError:
+            differs = padded_differs(statement, table, sizes)
+            if differs is None:
                 continue  # the statement does not apply at this size
             counts["sizes re-checked"] += 1
             if differs:
