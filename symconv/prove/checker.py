@@ -601,7 +601,7 @@ def check(statement: dsl.Statement, signals: Mapping[str, Sequence[Declared]],
         _check(statement, signals, certificate)
     except CertificateError:
         raise
-    except (ValueError, TypeError, KeyError, IndexError, AttributeError) as exc:
+    except (ValueError, TypeError, KeyError, IndexError, AttributeError, ArithmeticError) as exc:
         raise CertificateError(f"malformed certificate: {type(exc).__name__}: {exc}") from None
 
 
