@@ -664,7 +664,7 @@ def _reindex_note(var: str, new_var: str, index: Index, torus: bool) -> tuple[st
     return why, why_latex
 
 
-def _hermite_attempts(mono: Monomial, used: set[str], groups: list[str] | None = None
+def _hermite_attempts(mono: Monomial, used: set[str], groups: list[str] | None
                       ) -> Iterator[tuple[Monomial, list[_LazyMove], list[LinearForm]]]:
     """For each factor order in turn (``groups``: those signal by signal, see
     :func:`_factor_groups`), every sum re-indexed at once, v = U·(w + s), so that
@@ -798,7 +798,7 @@ _PivotState = tuple[LinearForm, tuple[str, ...], tuple[str, ...], tuple[_LazyMov
                     tuple[LinearForm, ...]]
 
 
-def _pivot_attempts(mono: Monomial, used: set[str], groups: list[str] | None = None
+def _pivot_attempts(mono: Monomial, used: set[str], groups: list[str] | None
                     ) -> Iterator[tuple[Monomial, list[_LazyMove], list[LinearForm]]]:
     """For each factor order in turn (``groups``: those signal by signal, see
     :func:`_factor_groups`), the term re-indexed so that the factors, in that order, get
@@ -1141,8 +1141,9 @@ def _with_lemmas(claim: Claim, sides: list[DslSide], forms: tuple[LinearForm, Li
         for x, _ in sorted(texts[0] & texts[1]):
             for z in _reindexed(x, sides[0].ndim, offsets)[1:]:
                 lemma = _lemma(claim, z, x, tied, read)
-                for one in (1, 0) if lemma is not None else ():
-                    assert lemma is not None
+                if lemma is None:
+                    continue
+                for one in (1, 0):
                     both = [side_steps(dataclasses.replace(side, aliases=((x, lemma[0]),))
                                        if k == one else side) for k, side in enumerate(sides)]
                     if both[0][1] == both[1][1]:
@@ -1168,7 +1169,7 @@ def _lemma(claim: Claim, z: str, y: str, tied: bool, read: set[str]
     return inner.left, derivation.certificate
 
 
-def _reindexed(text: str, ndim: int, offsets: Sequence[tuple[int, ...]] = ()) -> list[str]:
+def _reindexed(text: str, ndim: int, offsets: Sequence[tuple[int, ...]]) -> list[str]:
     """An expression, its conjugate, flips, transpose and shifts by ``offsets``, which an
     extension commutes with."""
     flips = [f"flip({text})"] + ([f"flip({text}, {a})" for a in range(ndim)] if ndim > 1 else [])
