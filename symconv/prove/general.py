@@ -1423,7 +1423,8 @@ def _padded_derivation(claim: Claim, statement: Statement, signal: bool, ndims: 
                                                padded=True, literals=entries))
     except RuleError:
         return None
-    if all(set(n) <= {"1"} for n in period):  # N a number per axis: its powers are numbers
+    numeric = all(set(n) <= {"1"} for n in period)
+    if numeric:  # N a number per axis: its powers are numbers
         numbers = tuple(n.get("1", 0) for n in period)
         left_form, right_form = (_numeric_period_step(steps, form, numbers) for steps, form in
                                  ((left, left_form), (right, right_form)))
@@ -1439,18 +1440,22 @@ def _padded_derivation(claim: Claim, statement: Statement, signal: bool, ndims: 
         symbol = {(f"n_{name}{a + 1}" if ndims[name] > 1 else f"n_{name}"): f"n:{name}.{a}"
                   for name in ndims for a in range(ndims[name])}
         cert["hypotheses"] = [{symbol.get(v, v): c for v, c in h.items()} for h in conditions]
-    lengths = ", ".join(form_text(n) for n in period) if len(period) == 1 else \
-        "(" + ", ".join(form_text(n) for n in period) + ")"
+    lengths = _period_text([form_text(n) for n in period])
     origins = "origins as declared" if all(o is not None for specs in declared.values()
                                            for _, o in specs) else "and origins o, where none is declared"
     placed = "each lies on [0, N)" if signal else "each is a sum over Z_N^d of such a reading"
-    follows = "" if all(set(n) <= {"1"} for n in period) else " (it follows the sizes)"
+    follows = "" if numeric else " (it follows the sizes)"
     scope = (f"for all sizes n ≥ 1 of the signals ({origins}){hypotheses_scope(cert, ndims)}, "
              f"with N = {lengths} the zeropad length{follows}: both sides read modulo N agree, "
              f"and {placed} (every zeropad fits)" + (shared_sizes_note(declared) if tied else ""))
     return Derivation(statement.text, left, right, left_form, True, certificate=cert,
                       ndims=ndims, real=real, declared=declared, scope=scope,
                       literals={name: dict(values) for name, values in entries})
+
+
+def _period_text(lengths: list[str]) -> str:
+    """N as the verdicts write it: ``5`` on one axis, ``(2, 3)`` on several."""
+    return lengths[0] if len(lengths) == 1 else "(" + ", ".join(lengths) + ")"
 
 
 def _numeric_period_step(steps: list[Step], form: LinearForm, lengths: tuple[int, ...]
@@ -1872,8 +1877,7 @@ def why_not_proved(claim: Claim) -> str:
                 "re-check at the declared or other sizes did not accept it")
     pads = [n for n in walk(statement) if isinstance(n, Call) and n.func == "zeropad"]
     numbers = pads and all(integer_value(a) is not None for a in pads[0].args[1:])
-    lengths = ", ".join(unparse(a) for a in pads[0].args[1:]) if numbers else ""
-    lengths = f"({lengths})" if "," in lengths else lengths
+    lengths = _period_text([unparse(a) for a in pads[0].args[1:]]) if numbers else ""
     if forms is not None and numbers:
         return (f"the canonical forms on Z_N^d, N = {lengths}, differ; but they are those of "
                 "a period n for every n, and a law of one number N alone (at N = 2, ω = −1 "
