@@ -22,6 +22,7 @@ WHOLE = None
 KERNEL: list[tuple[str, tuple[str, ...], tuple[str, ...] | None]] = [
     ("shared", ("symconv/lang/dsl.py",), WHOLE),
     ("shared", ("symconv/lang/claims.py",), ("SignalSpec",)),
+    ("shared", ("symconv/lang/assumptions.py",), ("substitute_integers",)),
     ("shared", ("symconv/core/ops.py",), WHOLE),
     ("shared", ("symconv/core/signal.py",), WHOLE),
     ("shared", ("symconv/core/algebra.py",), WHOLE),

@@ -13,7 +13,7 @@ objects.  Statements use the statement language of claim files (``docs/language`
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -31,7 +31,8 @@ from symconv.prove.runner import Outcome, run_claims
 
 
 def check(statement: str, expect: str = "holds", tiers: str | Sequence[str] | None = None,
-          budget: float | None = None, **signals: Any) -> Result:
+          budget: float | None = None, *, integers: Mapping[str, int] | None = None,
+          assume: str | Sequence[str] | None = None, **signals: Any) -> Result:
     """The verdict on one statement, e.g. ``check("conv(F, I) == conv(I, F)", F="3", I="4")``.
 
     ``signals`` names every signal of the statement: a shape ``"3x3"`` (symbolic
@@ -40,7 +41,9 @@ def check(statement: str, expect: str = "holds", tiers: str | Sequence[str] | No
     files, or a :class:`~symconv.core.signal.Signal` (fixed entries with its origin,
     or one made by :meth:`Signal.symbolic` under the same name).  ``tiers``
     restricts the tiers (a list, or names joined by commas; default general, exact,
-    random), ``budget`` the seconds.  Bad input raises a :class:`~symconv.errors.SymconvError` naming it.
+    random), ``budget`` the seconds.  ``integers`` names free integer sizes of the statement
+    with their declared values and ``assume`` the comparisons where the claim is stated, as
+    in claim files.  Bad input raises a :class:`~symconv.errors.SymconvError` naming it.
 
     >>> result = check("conv(F, I) == corr(F, I)", F="3x3", I="5x5")
     >>> result.verdict.value, result.counterexample is not None
@@ -50,6 +53,10 @@ def check(statement: str, expect: str = "holds", tiers: str | Sequence[str] | No
     >>> check("sum(conv(F, I)) == sum(F) * sum(I)", F="15x15", I="512x512",
     ...       tiers=["random"]).verdict.value
     'PROBABLE'
+    >>> at_zero = {"shape": "3", "origin": [0]}
+    >>> check("circconv(zeropad(a, N), zeropad(b, N)) == conv(a, b)", a=at_zero, b=at_zero,
+    ...       integers={"N": 5}, assume="N >= len(a) + len(b) - 1").verdict.value
+    'PROVED'
     """
     if not signals:
         raise ClaimFileError("check() needs the statement's signals, e.g. F=\"3x3\"")
@@ -58,6 +65,10 @@ def check(statement: str, expect: str = "holds", tiers: str | Sequence[str] | No
         options["tiers"] = tiers.split(",") if isinstance(tiers, str) else list(tiers)
     if budget is not None:
         options["budget"] = budget
+    if integers is not None:
+        options["integers"] = dict(integers)
+    if assume is not None:
+        options["assume"] = [assume] if isinstance(assume, str) else list(assume)
     table = {name: signal_declaration(name, value) for name, value in signals.items()}
     claim = claim_from_text(statement, table, expect, where="check()", **options)
     return run_tiers(claim, Budget(claim.budget))

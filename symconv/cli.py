@@ -41,7 +41,7 @@ from symconv.apps.matrices import MatrixViewSummary
 from symconv.core.atomic import make_folder
 from symconv.core.fourier import symbolic_spectrum
 from symconv.core.ops import normalize_boundary
-from symconv.errors import SymconvError
+from symconv.errors import ClaimFileError, SymconvError
 from symconv.lang.claims import (
     MAX_BUDGET,
     claim_from_text,
@@ -416,11 +416,28 @@ def _verify(args: argparse.Namespace) -> int:
     return runner.exit_status(outcomes)
 
 
+def _integers_option(text: str) -> dict[str, object]:
+    """``--integers N=9,M=4`` as a claim's integers table (the claim check names bad values)."""
+    table: dict[str, object] = {}
+    for item in filter(None, (part.strip() for part in text.split(","))):
+        name, equals, value = item.partition("=")
+        if not equals or not value.strip().lstrip("-").isdigit():
+            raise ClaimFileError(f"--integers item {item!r} is not NAME=INTEGER, e.g. N=9")
+        if name.strip() in table:
+            raise ClaimFileError(f"--integers names {name.strip()!r} twice")
+        table[name.strip()] = int(value)
+    return table
+
+
 def _cmd_check(args: argparse.Namespace) -> int:
     options = {"tiers": args.tiers.split(",")} if args.tiers else {}
     _positive("--budget", args.budget, MAX_BUDGET)
     if args.budget is not None:
         options["budget"] = args.budget
+    if args.integers:
+        options["integers"] = _integers_option(args.integers)
+    if args.assume:
+        options["assume"] = list(args.assume)
     claim = claim_from_text(args.statement, parse_signal_option(args.signals), args.expect,
                             **options)
     if (seed := _seed(args)) is not None:
@@ -577,6 +594,12 @@ def _add_verify_parsers(sub: argparse._SubParsersAction) -> None:
                        help="the verdict expected: holds (default; PROVED, VERIFIED or "
                        "PROBABLE meet it) or fails (REFUTED meets it)")
     check.add_argument("--tiers", help="comma-separated tiers (default general,exact,random)")
+    check.add_argument("--integers", metavar="NAME=VALUE,...",
+                       help="free integer sizes of the statement and their declared values "
+                       "(N=9): the general tier proves the statement for every value")
+    check.add_argument("--assume", action="append", metavar="COMPARISON",
+                       help="where the claim is stated, e.g. \"N >= len(a) + len(b) - 1\" "
+                       "(repeat for more)")
     check.add_argument("--verbose", "-v", action="store_true", help="report each tier as it starts")
     check.add_argument("--derivation", "-d", action="store_true",
                        help="also print the checked derivation of a PROVED verdict, step by step")

@@ -334,3 +334,64 @@ def test_literals_and_shapes_at_the_limits_load() -> None:
     assert claims[0].signals["F"][0].shape == (1,) * 8
     assert claims[1].signals["F"][0].literal == (Fraction("9" * 100),)
     assert parse_signal("1x1x1x1x1x1x1x2")[0].shape == (1,) * 7 + (2,)
+
+
+# --- free integers and assumptions ---------------------------------------------------------
+
+PADDED = '''
+[[claim]]
+name = "padded"
+statement = "circconv(zeropad(a, N), zeropad(b, N)) == zeropad(conv(a, b), N)"
+signals = { a = { shape = "3", origin = [0] }, b = ["4", "5"] }
+integers = { N = 9 }
+assume = ["N >= len(a) + len(b) - 1"]
+expect = "holds"
+'''
+
+
+def test_a_claim_reads_its_integers_at_their_declared_values() -> None:
+    [claim] = parse_toml(PADDED)
+    assert claim.text == "circconv(zeropad(a, N), zeropad(b, N)) == zeropad(conv(a, b), N)"
+    assert claim.statement is not None and claim.free_statement is not None
+    assert claim.statement.text == "circconv(zeropad(a, 9), zeropad(b, 9)) == zeropad(conv(a, b), 9)"
+    assert claim.symbolic_statement is claim.free_statement
+    assert claim.integers == {"N": 9}
+    assert [a.text for a in claim.assumptions] == ["N >= len(a) + len(b) - 1"]
+    base = claim.assignments()[0]
+    assert claim.admits(base)
+    assert not claim.admits({**base, "b": base["b"].resized((8,))})  # 3 + 8 - 1 > 9
+    # one assumption may be a string alone; a claim without integers keeps one statement
+    [alone] = parse_toml(PADDED.replace('["N >= len(a) + len(b) - 1"]', '"N >= len(a)"'))
+    assert [a.text for a in alone.assumptions] == ["N >= len(a)"]
+    plain = claim_from_text("conv(a, b) == conv(b, a)", {"a": "3", "b": "4"}, assume=["len(a) <= 5"])
+    assert plain.symbolic_statement is plain.statement and plain.free_statement is None
+
+
+@pytest.mark.parametrize(("old", "new", "fragment"), [
+    ("integers = { N = 9 }", "integers = { N = 6 }",
+     "the declared sizes a=3, b=5, N=6 do not satisfy the assumption N >= len(a) + len(b) - 1"),
+    ("integers = { N = 9 }", "integers = { N = 0 }", "integers.N = 0; expected an integer from 1"),
+    ("integers = { N = 9 }", "integers = { N = 9, M = 2 }", "integer 'M' is declared but the statement"),
+    ("integers = { N = 9 }", "integers = { N = 9, a = 2 }",
+     "'a' is declared both in signals and in integers"),
+    ("integers = { N = 9 }", "", "statement uses 'N', which is not declared in signals (a, b)"),
+    ('assume = ["N >= len(a) + len(b) - 1"]', 'assume = ["N >= len(c)"]',
+     "'c', which is not a declared signal"),
+    ('assume = ["N >= len(a) + len(b) - 1"]', "assume = 3", "assume = 3; expected a list of comparisons"),
+    ('assume = ["N >= len(a) + len(b) - 1"]', 'assume = ["N >= len(a)", "N < 0"]',
+     "do not satisfy the assumption N < 0"),
+    ("zeropad(conv(a, b), N)", "zeropad(conv(a, b), b)", "zeropad() size b is a signal"),
+])
+def test_integer_and_assumption_errors_are_one_line(old: str, new: str, fragment: str) -> None:
+    assert old in PADDED
+    with pytest.raises(ClaimFileError) as info:
+        parse_toml(PADDED.replace(old, new), "bad.toml")
+    message = str(info.value)
+    assert message.startswith("bad.toml:2: claim 'padded':"), message
+    assert fragment in message
+    assert "\n" not in message
+
+
+def test_the_random_tiers_sizes_must_satisfy_the_assumptions() -> None:
+    with pytest.raises(ClaimFileError, match="random tier's sizes do not satisfy"):
+        parse_toml(PADDED.replace('expect = "holds"', 'expect = "holds"\nsizes = { b = "50" }'))

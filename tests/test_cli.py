@@ -454,3 +454,36 @@ def test_cnn_claims_too_long_for_the_language_name_the_channels_that_fit(
     (line,) = captured.err.splitlines()
     assert "channels give statements too long for the statement language" in line
     assert fits in line
+
+
+LINEAR_ANY_N = "circconv(zeropad(a, N), zeropad(b, N)) == zeropad(conv(a, b), N)"
+
+
+def test_check_takes_free_integers_and_assumptions(capsys: pytest.CaptureFixture[str]) -> None:
+    # dft reads its argument mod N: the law holds for every origin (--signals gives none)
+    law = "dft(zeropad(conv(a, b), N)) == dft(zeropad(a, N)) * dft(zeropad(b, N))"
+    code = main(["check", law, "--signals", "a=3,b=4", "--integers", "N=6",
+                 "--assume", "N >= len(a) + len(b) - 1"])
+    out = capsys.readouterr().out
+    assert code == 0 and "PROVED" in out and "N >= len(a) + len(b) - 1 (the claim's assumption)" in out
+    # true at N = len(a) + len(b) - 1 = 6 alone: N = 7 is admitted too
+    code = main(["check", "dft(conv(a, b)) == dft(zeropad(a, N)) * dft(zeropad(b, N))", "--signals",
+                 "a=3,b=4", "--integers", "N=6", "--assume", "N >= len(a) + len(b) - 1",
+                 "--expect", "fails"])
+    out = capsys.readouterr().out
+    assert code == 0 and "REFUTED by general" in out and "(an integer of the claim)" in out
+
+
+@pytest.mark.parametrize(("options", "fragment"), [
+    (["--integers", "N=x"], "--integers item 'N=x' is not NAME=INTEGER"),
+    (["--integers", "N=6,N=7"], "--integers names 'N' twice"),
+    (["--integers", "N=5", "--assume", "N >= len(a) + len(b) - 1"], "do not satisfy the assumption"),
+    (["--integers", "N=6", "--assume", "N >= len(c)"], "'c', which is not a declared signal"),
+    (["--integers", "a=6"], "'a' is declared both in signals and in integers"),
+    ([], "statement uses 'N', which is not declared"),
+])
+def test_check_integer_errors_are_one_line_with_status_2(
+        options: list[str], fragment: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check", LINEAR_ANY_N, "--signals", "a=3,b=4", *options]) == 2
+    err = capsys.readouterr().err
+    assert fragment in err and err.count("\n") == 1 and "Traceback" not in err

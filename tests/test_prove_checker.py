@@ -119,8 +119,9 @@ def test_checker_is_small() -> None:
     # on the sizes of the padded model (an integer zeropad length) add 10; an integer N's
     # powers as numbers, products on one box at most N long, tied signals on Z_N^d and
     # hypotheses on the sizes only (not on an origin) add 12; a lemma read on one side only
-    # (a symmetry of one expression) adds 4
-    assert len(CHECKER.read_text(encoding="utf-8").splitlines()) <= 741
+    # (a symmetry of one expression) adds 4; the claim's free integers as sizes and its
+    # assumptions as the only hypotheses allowed add 6
+    assert len(CHECKER.read_text(encoding="utf-8").splitlines()) <= 747
 
 
 @pytest.fixture(scope="module")
@@ -1703,3 +1704,35 @@ def test_a_one_sided_lemma_holds_on_its_side_only() -> None:
     for side in ([], [True], [2], [1, 1]):
         forged = {**proof.certificate, "lemmas": [[*lemma[:3], *side]]}
         assert not _accepts(proof, forged), side
+
+
+# --- free integers: a name that is no signal is a size of its own ---------------------------
+
+LINEAR_FOR_EVERY_N = "circconv(zeropad(a, N), zeropad(b, N)) == zeropad(conv(a, b), N)"
+ASSUMED = {"n:N.0": 1, "n:a.0": -1, "n:b.0": -1, "1": 1}  # N ≥ n_a + n_b − 1
+
+
+def test_an_integer_of_the_claim_is_a_size_and_its_hypotheses_must_be_assumed() -> None:
+    """The certificate proves the statement for every N ≥ 1 under its hypotheses; with the
+    claim's assumptions given, the checker takes no hypothesis the claim does not assume,
+    and without the hypothesis the zeropad and conv(a, b) may not fit."""
+    claim = claim_from_text(LINEAR_FOR_EVERY_N, AT_ORIGIN, integers={"N": 9},
+                            assume=["N >= len(a) + len(b) - 1"])
+    derivation = derive(claim)
+    assert derivation is not None and derivation.check(claim)
+    certificate = derivation.certificate
+    assert certificate["hypotheses"] == [ASSUMED]
+    statement, signals = parse_statement(LINEAR_FOR_EVERY_N), declared_signals(claim)
+    checker.check(statement, signals, certificate, [ASSUMED])
+    checker.check(statement, signals, certificate)  # the hypotheses as the verdict states them
+    weaker = {**ASSUMED, "1": 2}  # N ≥ n_a + n_b − 2: conv(a, b) may stick out of [0, N)
+    for hypotheses, assumed in (([], None), ([weaker], None), ([weaker], [weaker]),
+                                ([ASSUMED], [weaker]), ([ASSUMED, {"n:N.0": 1, "1": -9}], [ASSUMED])):
+        with pytest.raises(checker.CertificateError):
+            checker.check(statement, signals, {**certificate, "hypotheses": hypotheses}, assumed)
+    # N read as a signal, or another length on one side, is not that statement
+    for other in (LINEAR_FOR_EVERY_N.replace("conv(a, b), N)", "conv(a, b), M)"),
+                  LINEAR_FOR_EVERY_N.replace("zeropad(b, N)", "zeropad(b, N + 1)"),
+                  LINEAR_FOR_EVERY_N.replace("conv(a, b), N)", "conv(a, N), N)")):
+        with pytest.raises(checker.CertificateError):
+            checker.check(parse_statement(other), signals, certificate)

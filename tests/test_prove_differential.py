@@ -29,8 +29,9 @@ from hypothesis import strategies as st
 from symconv.errors import SymconvError
 from symconv.lang.claims import Claim, claim_from_text
 from symconv.lang.dsl import names, parse_statement
-from symconv.prove import Budget, Verdict
+from symconv.prove import Budget, Verdict, run_tiers
 from symconv.prove.counterexample import build_env, exact_difference
+from symconv.prove.derivation import Derivation
 from symconv.prove.general import attempt, compare
 
 BOUND = 4  # every signal at most this many samples per axis in the counterexample search
@@ -237,3 +238,93 @@ def test_the_padded_model_agrees_with_the_exact_tier(law: str, a: str, b: str, n
     for sizes in every:
         if padded_scope(result.derivation.certificate, sizes):
             assert not padded_differs(statement, table, sizes), (statement, sizes)
+
+
+# Free integers: N a size of its own, under the claim's assumption (or none).  PROVED is
+# checked at every size up to FREE_BOUND per signal and every N up to FREE_N the assumption
+# (and the certificate's hypotheses) admit; a REFUTED verdict's counterexample at its N.
+FREE_LAWS = [
+    "circconv(zeropad({a}, N), zeropad({b}, N)) == conv({a}, {b})",
+    "circconv(zeropad({a}, N), zeropad({b}, N)) == zeropad(conv({a}, {b}), N)",
+    "idft(dft(zeropad({a}, N)) * dft(zeropad({b}, N))) == conv({a}, {b})",
+    "dft(zeropad(conv({a}, {b}), N)) == dft(zeropad({a}, N)) * dft(zeropad({b}, N))",
+    "dft(conv({a}, {b})) == dft(zeropad({a}, N)) * dft(zeropad({b}, N))",
+    "idft(dft(zeropad({a}, N))) == zeropad({b}, N)",
+    "sum(dft(zeropad({a}, N)) * idft(zeropad(conj({b}), N))) == sum({a} * conj({b}))",
+    "sum(circconv(zeropad({a}, N), zeropad({b}, N))) == sum({a}) * sum({b})",
+]
+FREE_ASSUMPTIONS = [[], ["N >= len(f)"], ["N >= len(f) + len(g) - 1"], ["N >= len(f) + len(g) - 2"],
+                    ["N > len(f) + len(g)"], ["N >= len(f)", "N >= len(g)"]]
+FREE_BOUND, FREE_N = 3, 6
+
+
+def _free_differs(statement: str, table: dict[str, Any], sizes: dict[str, int], n: int) -> bool | None:
+    from symconv.lang.assumptions import substitute_integers
+
+    return padded_differs(substitute_integers(parse_statement(statement), {"N": n}).text, table, sizes)
+
+
+def free_outcome(law: str, a: str, b: str, assume: list[str]) -> dict[str, Any] | None:
+    """The verdict on one free-integer statement (N = 5 declared, signals of 2 at origin 0),
+    with every admitted size and N up to the bounds compared by the exact tier: ``unsound``,
+    those inside a PROVED verdict's scope where the sides differ; ``failing``, the first
+    admitted one where they differ; ``refuted_at``, a general-tier counterexample's sizes and
+    N, with whether it is admitted and fails there.  None: no claim (an integer or signal
+    the statement does not use)."""
+    from symconv.lang.assumptions import size_symbols
+
+    statement = law.format(a=a, b=b)
+    table = {"f": {"shape": "2", "real": False, "origin": [0]},
+             "g": {"shape": "2", "real": False, "origin": [0]}}
+    table = {k: v for k, v in table.items() if k in names(parse_statement(statement))}
+    assume = [text for text in assume if all(f"len({s})" not in text for s in "fg" if s not in table)]
+    try:
+        claim = claim_from_text(statement, table, integers={"N": 5}, assume=assume)
+    except SymconvError:
+        return None
+    result = run_tiers(claim, diagnose=False)
+    certificate = result.derivation.certificate \
+        if result.verdict is Verdict.PROVED and isinstance(result.derivation, Derivation) else {}
+    hypotheses = certificate.get("hypotheses", [])
+    out: dict[str, Any] = {"claim": claim, "result": result, "unsound": [], "failing": None,
+                           "rechecked": 0, "refuted_at": None}
+    for k in itertools.product(range(1, FREE_BOUND + 1), repeat=len(table)):
+        sizes = dict(zip(sorted(table), k, strict=True))
+        for n in range(1, FREE_N + 1):
+            values = size_symbols({name: (size,) for name, size in sizes.items()}, {"N": n})
+            if not all(x.holds(values) for x in claim.assumptions):
+                continue
+            differs = _free_differs(statement, table, sizes, n)
+            if differs and out["failing"] is None:
+                out["failing"] = (sizes, n)
+            in_scope = not (certificate.get("tied") and len(set(k)) > 1) and all(
+                sum(c * (1 if v == "1" else values[v]) for v, c in h.items()) >= 0 for h in hypotheses)
+            if result.verdict is Verdict.PROVED and in_scope and differs is not None:
+                out["rechecked"] += 1
+                if differs:
+                    out["unsound"].append((sizes, n))
+    cex = result.counterexample
+    if result.verdict is Verdict.REFUTED and cex is not None and cex.integers:
+        values = size_symbols(cex.sizes, cex.integers)
+        sizes = {name: shape[0] for name, shape in cex.sizes.items()}
+        out["refuted_at"] = (sizes, cex.integers["N"], all(x.holds(values) for x in claim.assumptions)
+                             and bool(_free_differs(statement, table, sizes, cex.integers["N"])))
+    return out
+
+
+@settings(max_examples=150, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from(FREE_LAWS), st.sampled_from(PADDED_HOLES), st.sampled_from(PADDED_HOLES),
+       st.sampled_from(FREE_ASSUMPTIONS))
+def test_free_integers_agree_with_the_exact_tier(law: str, a: str, b: str, assume: list[str]) -> None:
+    """PROVED for every N: no admitted size and N in its scope where the exact tier finds the
+    sides different; REFUTED at other integers: the counterexample is admitted and fails
+    there; a claim with assumptions that fails at an admitted size is never PROVED."""
+    out = free_outcome(law, a, b, assume)
+    if out is None:
+        return
+    assert not out["unsound"], (law, a, b, assume, out["unsound"])
+    if out["refuted_at"] is not None:
+        assert out["refuted_at"][2], (law, a, b, assume, out["refuted_at"])
+    if out["claim"].assumptions and out["failing"] is not None:
+        assert out["result"].verdict is not Verdict.PROVED, (law, a, b, assume, out["failing"])

@@ -736,6 +736,11 @@ PROVED_BUNDLED = frozenset({
     "dft-inversion-2d",
     "dft-inversion-by-conjugation-all-sizes",
     "dft-inversion-by-conjugation",
+    "dft-inversion-for-every-padding",
+    "parseval-as-a-pairing-for-every-padding",
+    "padded-circconv-is-linear-conv-for-every-long-enough-padding",
+    "linear-conv-by-dft-for-every-long-enough-padding",
+    "linear-conv-by-dft-for-every-long-enough-padding-2d",
     "dft-inversion-by-conjugation-for-all-sizes",
     "dft-is-symmetric",
     "dft-of-idft-is-identity-2d",
@@ -2889,3 +2894,111 @@ def test_terms_of_eight_factors_get_one_form_signal_by_signal(leaves: list[str],
     false = claim_from_text(f"{plain} == {_conv_tree(leaves, swaps, 'corr')}", signals)
     result = attempt(false, Budget(30))
     assert result is not None and result.verdict is Verdict.REFUTED, false.text
+
+
+# --- free integers and the claim's own assumptions -------------------------------------------
+
+AT_ZERO = {"a": {"shape": "3", "origin": [0]}, "b": {"shape": "5", "origin": [0]}}
+LINEAR = "circconv(zeropad(a, N), zeropad(b, N)) == zeropad(conv(a, b), N)"
+
+
+def _free(statement: str, assume: list[str], integers: dict[str, int] | None = None,
+          signals: dict[str, Any] | None = None, expect: str = "holds") -> Claim:
+    return claim_from_text(statement, signals or AT_ZERO, expect, integers=integers or {"N": 9},
+                           assume=assume)
+
+
+def test_a_law_for_every_long_enough_padding_is_proved_under_the_claims_assumption() -> None:
+    """N is a size of its own: the certificate's hypotheses are the assumption's form, the
+    scope quotes it, and the exact tier's backstop read the statement at N = 9."""
+    claim = _free(LINEAR, ["N >= len(a) + len(b) - 1"])
+    result = attempt(claim, Budget(30))
+    assert result is not None and result.verdict is Verdict.PROVED, result
+    assert isinstance(result.derivation, Derivation)
+    assert result.derivation.statement == LINEAR
+    assert result.derivation.certificate["hypotheses"] == [{"n:N.0": 1, "n:a.0": -1, "n:b.0": -1, "1": 1}]
+    assert "integers N ≥ 1, where N >= len(a) + len(b) - 1 (the claim's assumption)" in result.detail
+    assert "(N=9 where not named)" in result.detail
+
+
+def test_without_an_assumption_the_hypothesis_on_n_is_inferred_and_stated() -> None:
+    claim = claim_from_text(LINEAR, AT_ZERO, integers={"N": 9})
+    result = attempt(claim, Budget(30))
+    assert result is not None and result.verdict is Verdict.PROVED
+    assert "where n_a + n_b ≤ 1 + N" in result.detail
+
+
+def test_an_assumption_too_weak_for_the_proof_gives_no_proof_and_says_why() -> None:
+    """Assumed N ≥ n_a + n_b − 2 only: the proof needs one more, so it is not PROVED; at the
+    admitted N = n_a + n_b − 2 the right side is not defined (a zeropad shorter than conv),
+    so no counterexample either: the exact tier decides N = 9, and the reason is given."""
+    claim = _free(LINEAR, ["N >= len(a) + len(b) - 2"])
+    assert compare(claim) == (None, None)
+    result = run_tiers(claim)
+    assert result.verdict is Verdict.VERIFIED and result.method == "exact"
+    assert "which no assumption of the claim implies" in result.not_proved
+
+
+@pytest.mark.parametrize(("statement", "assume", "integers", "signals"), [
+    ("circconv(zeropad(a, N), zeropad(b, N)) == conv(a, b)", ["N >= len(a) + len(b) - 2"], {"N": 9}, AT_ZERO),
+    ("circconv(zeropad(a, N, M), zeropad(b, N, M)) == conv(a, b)",
+     ["N >= size(a, 0) + size(b, 0) - 1", "M >= size(a, 1) + size(b, 1) - 2"], {"N": 4, "M": 5},
+     {"a": {"shape": "2x2", "origin": [0, 0]}, "b": {"shape": "3x4", "origin": [0, 0]}}),
+])
+def test_a_claim_false_at_other_integers_is_refuted_where_its_assumptions_hold(
+        statement: str, assume: list[str], integers: dict[str, int], signals: dict[str, Any]) -> None:
+    """True at the declared integers, false at others the assumptions admit: REFUTED by the
+    general tier, with a counterexample that names the integers, re-checked by the
+    reference evaluator at them."""
+    from symconv.lang.assumptions import size_symbols, substitute_integers
+
+    claim = _free(statement, assume, integers, signals, "fails")
+    assert exact_difference(claim, build_env(claim.assignments()[0])) is None  # holds as declared
+    result = run_tiers(claim)
+    assert result.verdict is Verdict.REFUTED and result.method == "general", result.detail
+    cex = result.counterexample
+    assert cex is not None and cex.integers and cex.integers != claim.integers
+    assert "which the assumptions admit" in result.detail
+    assert set(cex.integers) <= set(result.sizes[0])
+    assert all(a.holds(size_symbols(cex.sizes, cex.integers)) for a in claim.assumptions)
+    env = {name: ref.Ref(np.array(entries, dtype=object), cex.origins[name])
+           for name, entries in cex.signals.items()}
+    assert claim.symbolic_statement is not None
+    left, right = ref.sides(substitute_integers(claim.symbolic_statement, cex.integers), env)
+    assert ref.value_at(left, cex.coordinate) == cex.left != cex.right == ref.value_at(right, cex.coordinate)
+
+
+def test_an_integer_used_as_a_number_is_left_to_the_exact_tier() -> None:
+    claim = claim_from_text("conj(dft(conj(dft(zeropad(f, N))))) / N == zeropad(f, N)",
+                            {"f": {"shape": "3", "origin": [0], "real": False}},
+                            integers={"N": 5}, assume=["N >= len(f)"])
+    result = run_tiers(claim)
+    assert result.verdict is Verdict.VERIFIED
+    assert "an integer of the claim is used as a number" in result.not_proved
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.integers(-2, 2), st.sampled_from([">=", ">"]), st.integers(1, 4), st.integers(1, 4))
+def test_proved_for_every_n_means_every_n_the_assumption_admits(k: int, op: str, na: int, nb: int) -> None:
+    """Whatever assumption is written (N ≥ or > n_a + n_b + k), a PROVED verdict holds at
+    every admitted (n_a, n_b, N) tried, and a shortfall at an admitted N is never PROVED."""
+    from symconv.lang.assumptions import substitute_integers
+
+    text = "circconv(zeropad(a, N), zeropad(b, N)) == conv(a, b)"
+    assumption = f"N {op} len(a) + len(b) + {k}".replace("+ -", "- ")
+    smallest = 3 + 5 + k + (op == ">")
+    try:
+        claim = _free(text, [assumption], {"N": max(smallest, 8)})
+    except SymconvError:
+        return
+    result = run_tiers(claim, diagnose=False)
+    tight = 1 + k + (op == ">") >= 0  # the assumption implies N ≥ n_a + n_b − 1
+    assert (result.verdict is Verdict.PROVED) == tight, (assumption, result.verdict, result.detail)
+    for n in range(na + nb + k + (op == ">"), na + nb + k + 3):
+        if n < max(na, nb):
+            continue  # a zeropad shorter than its signal: not defined
+        at = claim_from_text(substitute_integers(parse_statement(text), {"N": n}).text,
+                             {"a": {"shape": str(na), "origin": [0]}, "b": {"shape": str(nb), "origin": [0]}})
+        holds = exact_difference(at, build_env(at.assignments()[0])) is None
+        if result.verdict is Verdict.PROVED and n >= 1:
+            assert holds, (assumption, na, nb, n)

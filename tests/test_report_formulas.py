@@ -100,6 +100,21 @@ def test_names_sides_and_arguments() -> None:
             claim_latex(claim, side, arg)
 
 
+def test_a_claims_integers_and_assumptions_are_shown_by_name() -> None:
+    """The statement with N, not the declared value the exact tier reads, and the
+    assumptions after it; a refuted claim fails for some sizes they admit, not for all."""
+    (claim,) = parse_toml('[[claim]]\nname = "p"\n'
+                          'statement = "circconv(zeropad(a, N), zeropad(b, N)) == conv(a, b)"\n'
+                          'signals = { a = "3", b = "5" }\nintegers = { N = 9 }\n'
+                          'assume = ["N >= len(a) + len(b) - 1", "N < 20"]\nexpect = "holds"\n')
+    pad = r"\operatorname{pad}_{N}"
+    where = r"N \geq \operatorname{len}(a) + \operatorname{len}(b) - 1,\ N < 20"
+    assert claim_latex(claim) == \
+        rf"{pad}(a) \mathbin{{\circledast}} {pad}(b) = a \ast b\quad\text{{for }} {where}"
+    assert claim_latex(claim, negate=True).endswith(rf"\neq a \ast b\quad\text{{for some }} {where}")
+    assert claim_latex(claim, "left") == rf"{pad}(a) \mathbin{{\circledast}} {pad}(b)"
+
+
 # --- the build verifies what it displays ------------------------------------------------
 
 

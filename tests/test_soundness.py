@@ -26,6 +26,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from symconv.errors import SymconvError
+from symconv.lang.assumptions import substitute_integers
 from symconv.lang.claims import Claim, claim_from_text, load_toml
 from symconv.lang.dsl import BinOp, Call, Name, Neg, Node, Number, Statement, Str, parse_statement, unparse
 from symconv.prove import Counterexample, Verdict, run_tiers
@@ -286,10 +287,12 @@ def test_corpus_is_large_and_varied(false_mutants: list[tuple[str, Claim]]) -> N
 
 def _check_counterexample(claim: Claim, cex: Counterexample) -> None:
     """Re-evaluate the printed counterexample with the reference evaluator."""
-    assert claim.statement is not None
+    assert claim.statement is not None and claim.symbolic_statement is not None
     env = {name: ref.Ref(np.array(entries, dtype=object), cex.origins[name])
            for name, entries in cex.signals.items()}
-    left, right = ref.sides(claim.statement, env)
+    # at the integers the counterexample names (the general tier's search), else the declared
+    statement = substitute_integers(claim.symbolic_statement, claim.integers | cex.integers)
+    left, right = ref.sides(statement, env)
     assert ref.value_at(left, cex.coordinate) == cex.left
     assert ref.value_at(right, cex.coordinate) == cex.right
     assert cex.left != cex.right

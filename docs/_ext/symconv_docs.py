@@ -43,6 +43,11 @@ CLAIM_KEY_TEXT = {
     "sizes": 'optional table of shapes for the random tier, e.g. ``{ I = "512x512" }``',
     "budget": "optional seconds for this claim (default 60), shared by its tiers",
     "note": "optional free text, shown in reports",
+    "integers": "optional table of free integer sizes and their declared values ≥ 1, e.g. "
+                "``{ N = 9 }``: usable as zeropad lengths and periods (and wherever a number is); "
+                "the general tier proves the statement for every value",
+    "assume": 'optional list of linear comparisons of sizes, e.g. ``["N >= len(a) + len(b) - 1"]``: '
+              "the claim is stated where they hold (every declared size must satisfy them)",
 }
 SIGNAL_KEY_TEXT = {
     "shape": 'a shape ``"5"``, ``"3x3"``, ``"2x3x4"``: independent symbolic entries',

@@ -27,6 +27,7 @@ from symconv.lang.dsl import (
     Str,
     integer_value,
     is_size_expression,
+    unparse,
 )
 from symconv.lang.operations import OPERATIONS, Ints
 
@@ -120,7 +121,9 @@ def _call_kind(node: Call, ndims: Mapping[str, int]) -> Kind:
     if op.sized:
         for arg in node.args[op.signals:]:
             if op.size_lengths and is_size_expression(arg):
-                kind_of(arg, ndims)  # its len/size/numel calls: axes and dimensions
+                if not kind_of(arg, ndims).is_scalar:  # its len/size/numel calls: axes, dimensions
+                    raise _fail(arg, f"{node.func}() size {unparse(arg)} is a signal; expected an "
+                                     "integer, a size such as len(a), or an integer of the claim")
                 continue  # its value depends on the sizes; ops checks it when evaluated
             size = integer_value(arg)
             if size is None or size < 1:

@@ -10,6 +10,8 @@ A TOML claim file holds ``[[claim]]`` tables (see ``proofs/``)::
     tiers = ["general", "exact", "random"] # optional
     sizes = { F = "15x15", I = "512x512" } # optional: sizes for the random tier
     budget = 60                            # optional: seconds
+    integers = { N = 9 }                   # optional: free integer sizes, used like len(a)
+    assume = ["N >= len(F) + len(I) - 1"]  # optional: where the claim is stated
 
 A signal may also be a table: ``{ shape = "3x3", real = false }``,
 ``{ literal = [[1, 2], [2, 3]], origin = [0, 0] }`` or ``{ kernel = "sobel_x" }``.
@@ -30,6 +32,7 @@ sides, which must be equal.
 from __future__ import annotations
 
 import codecs
+import dataclasses
 import importlib.util
 import itertools
 import math
@@ -46,6 +49,14 @@ from typing import Any
 from symconv.core.kernels import KERNEL_NAMES, get_kernel
 from symconv.core.signal import Signal, default_origin
 from symconv.errors import ClaimFileError, InputLimitError, SymconvError, did_you_mean
+from symconv.lang.assumptions import (
+    MAX_ASSUMPTIONS,
+    Assumption,
+    parse_assumption,
+    parse_integers,
+    size_symbols,
+    substitute_integers,
+)
 from symconv.lang.check import Kind, check_statement
 from symconv.lang.dsl import (
     MAX_AXES,
@@ -64,7 +75,7 @@ DEFAULT_BUDGET = 60.0
 MAX_BUDGET = 10**6
 EXPECTATIONS = ("holds", "fails")
 CLAIM_KEYS = frozenset({"name", "statement", "signals", "expect", "tiers", "sizes", "budget",
-                        "note"})
+                        "note", "integers", "assume"})
 SIGNAL_KEYS = frozenset({"shape", "literal", "kernel", "real", "origin"})
 _SHAPE_RE = re.compile(r"^\s*\d+(\s*x\s*\d+)*\s*$")
 # Largest entry count a declared shape may have (the exact and random tiers cap further).
@@ -151,6 +162,33 @@ class Claim:
     procedure: Callable[..., tuple[Any, Any]] | None = None
     # the file's ``note``: a sentence a report may print with the claim
     note: str = field(default="", compare=False)
+    # free integer sizes (``integers = { N = 9 }``): ``statement`` reads each as its declared
+    # value, ``free_statement`` (the general tier's) as the name; ``assume``: where the claim
+    # is stated (every declared size satisfies each assumption)
+    integers: dict[str, int] = field(default_factory=dict)
+    assumptions: tuple[Assumption, ...] = ()
+    free_statement: Statement | None = None
+
+    @property
+    def symbolic_statement(self) -> Statement | None:
+        """The statement with the claim's integers as names (the statement without any)."""
+        return self.free_statement or self.statement
+
+    def at_integers(self, values: Mapping[str, int]) -> Claim:
+        """The claim with its integers at other values (the statement read at them)."""
+        if not self.integers or dict(values) == self.integers:
+            return self
+        free = self.symbolic_statement
+        assert free is not None  # a claim with integers has a statement
+        return dataclasses.replace(self, statement=substitute_integers(free, values),
+                                   integers=dict(values))
+
+    def admits(self, assignment: Mapping[str, SignalSpec]) -> bool:
+        """Whether every assumption holds at these sizes (and the declared integers)."""
+        if not self.assumptions:
+            return True
+        values = size_symbols({n: s.shape for n, s in assignment.items()}, self.integers)
+        return all(a.holds(values) for a in self.assumptions)
 
     def assignments(self) -> list[dict[str, SignalSpec]]:
         """Every combination of the declared shapes, one spec per signal."""
@@ -342,9 +380,13 @@ def build_claim(table: Mapping[str, Any], source: str = "<string>", line: int = 
     for key in ("statement", "signals", "expect"):
         if key not in table:
             raise _error(source, line, name, f"missing key {_shown(key)}")
-    statement = _statement(table["statement"], source, line, name)
+    free = _statement(table["statement"], source, line, name)
     try:
-        signals = _signals(table["signals"], statement)
+        integers = parse_integers(table.get("integers", {}))
+        statement = substitute_integers(free, integers)
+        signals = _signals(table["signals"], free, integers)
+        ndims = {key: len(specs[0].shape) for key, specs in signals.items()}
+        assumptions = _assumptions(table.get("assume", []), ndims, integers)
         expect = table["expect"]
         if expect not in EXPECTATIONS:
             raise ClaimFileError(f"expect = {_shown(expect)}; expected \"holds\" or \"fails\"")
@@ -354,11 +396,13 @@ def build_claim(table: Mapping[str, Any], source: str = "<string>", line: int = 
         note = table.get("note", "")
         if not isinstance(note, str):
             raise ClaimFileError(f"note {_shown(note)} is not a string")
-        claim = Claim(name, statement, statement.text, signals, expect, tiers, budget, source,
-                      line, random_sizes, note=note)
+        claim = Claim(name, statement, free.text, signals, expect, tiers, budget, source,
+                      line, random_sizes, note=note, integers=integers, assumptions=assumptions,
+                      free_statement=free if integers else None)
 
         check_claim(claim)
         _check_reachable(signals, statement)
+        _check_assumed(claim)
     except ClaimFileError as exc:
         raise _error(source, line, name, str(exc), type(exc)) from None
     except SymconvError as exc:
@@ -366,7 +410,8 @@ def build_claim(table: Mapping[str, Any], source: str = "<string>", line: int = 
     return claim
 
 
-def _signals(table: Any, statement: Statement) -> dict[str, list[SignalSpec]]:
+def _signals(table: Any, statement: Statement,
+             integers: Mapping[str, int] | None = None) -> dict[str, list[SignalSpec]]:
     if not isinstance(table, dict) or not table:
         raise ClaimFileError("signals must be a table like { F = \"3x3\", I = \"5x5\" }")
     folded: dict[str, str] = {}
@@ -386,10 +431,19 @@ def _signals(table: Any, statement: Statement) -> dict[str, list[SignalSpec]]:
         if len({len(s.shape) for s in specs}) != 1:
             raise ClaimFileError(f"signal {key}: all shapes must have the same dimension")
         signals[key] = specs
-    missing = names(statement) - set(signals)
+    integers = integers or {}
+    both = sorted(set(signals) & set(integers))
+    if both:
+        raise ClaimFileError(f"{_shown(both[0])} is declared both in signals and in integers")
+    missing = names(statement) - set(signals) - set(integers)
     if missing:
+        also = " nor in integers" if integers else ""
         raise ClaimFileError(f"statement uses {_shown(sorted(missing)[0])}, which is not declared "
-                             f"in signals ({', '.join(signals)})")
+                             f"in signals ({', '.join(signals)}){also}")
+    unused = [n for n in integers if n not in names(statement)]
+    if unused:
+        raise ClaimFileError(f"integer {_shown(unused[0])} is declared but the statement does not "
+                             "use it; remove it or use it")
     combinations = 1
     for specs in signals.values():
         combinations *= len(specs)
@@ -397,6 +451,35 @@ def _signals(table: Any, statement: Statement) -> dict[str, list[SignalSpec]]:
         raise InputLimitError(f"the declared shapes make {combinations} combinations; the limit "
                               f"is {MAX_SHAPE_COMBINATIONS}")
     return signals
+
+
+def _assumptions(value: Any, ndims: Mapping[str, int], integers: Mapping[str, int]
+                 ) -> tuple[Assumption, ...]:
+    texts = [value] if isinstance(value, str) else value
+    if not isinstance(texts, list):
+        raise ClaimFileError(f"assume = {_shown(value)}; expected a list of comparisons like "
+                             "[\"N >= len(a) + len(b) - 1\"]")
+    if len(texts) > MAX_ASSUMPTIONS:
+        raise InputLimitError(f"{len(texts)} assumptions; the limit is {MAX_ASSUMPTIONS}")
+    return tuple(parse_assumption(text, ndims, integers) for text in texts)
+
+
+def _check_assumed(claim: Claim) -> None:
+    """Every declared size (and the random tier's) satisfies every assumption: a claim is
+    checked only where it is stated."""
+    for assignment in claim.assignments():
+        if not claim.admits(assignment):
+            sizes = ", ".join(f"{n}={s.describe()}" for n, s in assignment.items())
+            integers = "".join(f", {n}={v}" for n, v in claim.integers.items())
+            failed = next(a.text for a in claim.assumptions if not a.holds(size_symbols(
+                {n: s.shape for n, s in assignment.items()}, claim.integers)))
+            raise ClaimFileError(f"the declared sizes {sizes}{integers} do not satisfy the "
+                                 f"assumption {failed}")
+    if claim.random_sizes:
+        base = claim.assignments()[0]
+        at = {n: s.resized(claim.random_sizes.get(n, s.shape)) for n, s in base.items()}
+        if not claim.admits(at):
+            raise ClaimFileError("the random tier's sizes do not satisfy the assumptions")
 
 
 def _check_reachable(signals: Mapping[str, Any], statement: Statement) -> None:

@@ -551,8 +551,11 @@ def _describe(spec: Operation) -> str:
 
 
 def is_size_expression(node: Node) -> bool:
-    """Whether ``node`` is an integer combination of size functions of named signals (a
-    zeropad length such as ``len(a) + len(b) - 1``; a plain integer is not one)."""
+    """Whether ``node`` is an integer combination of size functions of named signals and of
+    names (a zeropad length such as ``len(a) + len(b) - 1``, or ``N`` with N one of the
+    claim's integers, which the claim check verifies; a plain integer is not one)."""
+    if isinstance(node, Name):
+        return True
     if isinstance(node, Call):
         return node.func in SIZE_FUNCTIONS and isinstance(node.args[0], Name)
     if isinstance(node, Neg):

@@ -20,8 +20,10 @@ verdict slow, missing or badly shown, never wrong.
 
 Shared by every verdict:
 
-- the statement parser :mod:`symconv.lang.dsl` (713) and what a declared signal is,
-  :class:`symconv.lang.claims.SignalSpec` (45: shape, origin, real, literal, kernel);
+- the statement parser :mod:`symconv.lang.dsl` (743), what a declared signal is,
+  :class:`symconv.lang.claims.SignalSpec` (45: shape, origin, real, literal, kernel), and
+  the statement read at a claim's integers,
+  :func:`symconv.lang.assumptions.substitute_integers` (27);
 - the meaning of the operations, :mod:`symconv.core.ops` (680), on
   :mod:`symconv.core.signal` (577), with exact arithmetic in
   :mod:`symconv.core.algebra` (348: a canonical sparse polynomial, so equality is
@@ -30,12 +32,12 @@ Shared by every verdict:
   kernels :mod:`symconv.core.kernels` (66);
 - :func:`symconv.prove.tiers.decide` (50: the first decisive result is the verdict),
   :meth:`Result.meets` in :mod:`~symconv.prove.verdict`, and the result cache
-  :mod:`symconv.prove.cache` (174: a stored verdict is replayed for the same claim
+  :mod:`symconv.prove.cache` (176: a stored verdict is replayed for the same claim
   text, declared signals and package digest).
 
-PROVED (:func:`symconv.prove.general.attempt`, 32), given only when all of these pass:
+PROVED (:func:`symconv.prove.general.attempt`, 39), given only when all of these pass:
 
-1. the independent checker :mod:`symconv.prove.checker` (741), which imports only
+1. the independent checker :mod:`symconv.prove.checker` (747), which imports only
    the parser and takes nothing from the prover but the certificate's witnesses: it reads
    the claim's statement and declared signals (shape, origin, realness, fixed entries, as
    plain data from :func:`symconv.prove.derivation.declared_signals` and
@@ -72,8 +74,9 @@ PROVED (:func:`symconv.prove.general.attempt`, 32), given only when all of these
    two small sizes that are not declared ones, on Z_n^d also a period-5 size (n×⋯×n ones
    for a ``"square"`` proof; a size with too many terms symbolically, nested DFTs at
    5×5, with random integer entries, which the verdict says)
-   (:func:`~symconv.prove.recheck.recheck_modes`, 47, with ``_holds_at``, 8, for modes and
-   the padded model: sizes within the proof's scope and its hypotheses).  The prover's normal form is not
+   (:func:`~symconv.prove.recheck.recheck_modes`, 52, with ``_holds_at``, 9, for modes and
+   the padded model: sizes within the proof's scope and its hypotheses, and other values of
+   the claim's integers).  The prover's normal form is not
    evaluated here (the checker computes its own); the tests evaluate it against ops
    (``recheck`` in tests/term_values.py);
 5. the scope the verdict states, from the statement alone:
@@ -82,7 +85,7 @@ PROVED (:func:`symconv.prove.general.attempt`, 32), given only when all of these
    of axes only, not for every d) and :func:`~symconv.prove.general.modes_scope` (10: valid
    mode where defined, sizes tied where the proof ties them, with ``shared_sizes_note``, 7),
    and the certificate's
-   hypotheses as the checker read them, :func:`~symconv.prove.general.hypotheses_scope` (17).
+   hypotheses as the checker read them, :func:`~symconv.prove.general.hypotheses_scope` (18).
 
 VERIFIED (:mod:`symconv.prove.exact`, 170: ``attempt`` with ``_refuted`` and the sizes
 it adds): :func:`symconv.prove.counterexample.exact_difference` (14) and
@@ -97,8 +100,9 @@ PROBABLE: :mod:`symconv.prove.random` (750: sizes, seeds, the degree and height 
 behind the error probability, with :func:`symconv.prove.evaluate.degree`, 15) and
 :mod:`symconv.prove.modular` (571: NTT convolutions and Z[ζ_L] → F_p).
 
-In all, 7,670 lines: shared by every verdict 3,568 (the core 2,554, the parser and
-SignalSpec 785, the tiers' decision and the cache 229), PROVED 1,012 (the checker 741),
+In all, 7,724 lines: shared by every verdict 3,600 (the core 2,554, the parser,
+SignalSpec and substitute_integers 815, the tiers' decision and the cache 231), PROVED
+1,034 (the checker 747),
 VERIFIED 1,769 (packed 1,323), PROBABLE 1,321.  Most of it is the exact arithmetic and
 the packed engine that VERIFIED needs anyway; the general tier's prover (general, rules,
 sums, certificate and the derivation records, without the kernel's parts of general and

@@ -87,6 +87,8 @@ def claim_key(claim: Claim) -> str | None:
         "tiers": list(claim.tiers),
         "budget": claim.budget,
         "random_sizes": {k: list(v) for k, v in sorted(claim.random_sizes.items())},
+        "integers": dict(sorted(claim.integers.items())),
+        "assume": [a.text for a in claim.assumptions],
         "seed": claim.seed,
     }
     return hashlib.sha256(json.dumps(material, sort_keys=True).encode()).hexdigest()
@@ -153,7 +155,7 @@ def _result_from_json(data: dict[str, Any]) -> Result:
         signals=cex["signals"],
         origins={k: tuple(v) for k, v in cex["origins"].items()},
         coordinate=None if cex["coordinate"] is None else tuple(cex["coordinate"]),
-        left=cex["left"], right=cex["right"])
+        left=cex["left"], right=cex["right"], integers=dict(cex.get("integers", {})))
     return Result(
         verdict=Verdict(data["verdict"]),
         method=str(data["method"]),

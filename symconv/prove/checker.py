@@ -35,8 +35,9 @@ from the declared signals to be what :mod:`symconv.core.ops` computes:
 - ``"padded"``: Z_N^d, N the common zeropad length: zeropad(a, N) is a, conv and corr are
   circular; the same conditions with N (a product may be of signals on one box at most N
   long: reading mod N keeps it), and no zeropad shorter than its signal, for all sizes or for
-  those where each of the ``"hypotheses"`` h ≥ 0 holds (the verdict states them), signals
-  ``"tied"`` or not; an integer N makes each power n_a^p the number N_a^p.
+  those where each of the ``"hypotheses"`` h ≥ 0 holds (the verdict states them; when the
+  claim states assumptions, only those), signals ``"tied"`` or not; an integer N makes each
+  power n_a^p the number N_a^p; a name that is no signal is the claim's integer, a size.
 """
 
 from __future__ import annotations
@@ -172,6 +173,8 @@ def _size(node: Node, ndims: Mapping[str, int], torus: bool = False, square: boo
     symbols of declared_boxes (``torus``: one size n for all signals, ``square``: for all axes)."""
     if dsl.integer_value(node) is not None:
         return _const(dsl.integer_value(node) or 0)
+    if isinstance(node, Name) and node.id not in ndims:  # an integer of the claim: a size n ≥ 1
+        return {f"n:{node.id}.0": 1}
     if isinstance(node, Call) and node.func in ("len", "size") and isinstance(node.args[0], Name):
         axis = dsl.integer_value(node.args[1]) if node.func == "size" else 0
         _need(axis is not None and 0 <= axis < ndims[node.args[0].id], "a size axis that does not exist")
@@ -594,10 +597,13 @@ def normal_form(terms: list[Term], boxes: Mapping[str, Box]) -> dict[tuple[Any, 
 # --- the claim and the model ----------------------------------------------------------------
 
 def check(statement: dsl.Statement, signals: Mapping[str, Sequence[Declared]],
-          certificate: Mapping[str, Any]) -> None:
+          certificate: Mapping[str, Any], assumed: Sequence[Aff] | None = None) -> None:
     """Accept (return None) or raise CertificateError: ``certificate`` proves ``statement`` for
-    the declared ``signals`` (each signal's specs).  Malformed data is rejected, never raised."""
+    the declared ``signals`` (each signal's specs), under no hypotheses but the ``assumed``
+    ones (h ≥ 0) when the claim states its own.  Malformed data is rejected, never raised."""
     try:
+        _need(assumed is None or all(h in assumed for h in certificate.get("hypotheses", [])),
+              "hypotheses the claim does not assume")
         _check(statement, signals, certificate)
     except CertificateError:
         raise

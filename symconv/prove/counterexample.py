@@ -612,8 +612,8 @@ def small_counterexample(
     # sizes where the sides agree are most of the search: passed over by one sweep
     sweep = _Sweep.of(claim, failing)
     for assignment in smaller_assignments(failing):
-        if budget.exhausted() and assignment != dict(failing):
-            continue
+        if (budget.exhausted() and assignment != dict(failing)) or not claim.admits(assignment):
+            continue  # out of time, or a size where the claim is not stated
         if sweep is not None and sweep.skips(assignment):
             continue
         try:

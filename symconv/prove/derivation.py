@@ -169,13 +169,15 @@ class Derivation:
     def check(self, claim: Claim) -> bool:
         """Whether the independent checker accepts the certificate for the claim: its
         statement and its declared signals (:func:`declared_signals`), nothing of the prover."""
-        if claim.statement is None:
+        statement = claim.symbolic_statement  # the claim's integers as sizes of their own
+        if statement is None:
             return False
         signals = declared_signals(claim)
-        if self.accepted == (claim.statement, signals, pickle.dumps(self.certificate)):
+        if self.accepted == (statement, signals, pickle.dumps(self.certificate)):
             return True
+        assumed = [form for a in claim.assumptions for form in a.forms] if claim.assumptions else None
         try:
-            checker.check(claim.statement, signals, self.certificate)
+            checker.check(statement, signals, self.certificate, assumed)
         except checker.CertificateError:
             return False
         return True

@@ -116,7 +116,7 @@ def attempt(claim: Claim, budget: Budget) -> Result | None:
         return Result(Verdict.INCONCLUSIVE, METHOD, checked, time.monotonic() - start,
                       detail=f"too large for exact comparison: {exc}")
     result = Result(Verdict.VERIFIED, METHOD, checked, 0.0)
-    extra = [] if _has_explicit_sizes(claim) else _extra_assignments(declared)
+    extra = [] if _has_explicit_sizes(claim) else [a for a in _extra_assignments(declared) if claim.admits(a)]
     skipped = []
     for assignment in extra:
         if budget.exhausted():

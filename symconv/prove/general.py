@@ -264,6 +264,13 @@ def shared_sides() -> Iterator[None]:
 _GAVE_UP: ContextVar[list[str] | None] = ContextVar("gave_up", default=None)
 
 
+def _gave_up(reason: str) -> None:
+    """Record why no derivation was found, while :func:`why_not_proved` asks."""
+    reasons = _GAVE_UP.get()
+    if reasons is not None:
+        reasons.append(reason)
+
+
 def side_steps(side: DslSide) -> tuple[list[Step], LinearForm]:
     """Steps rewriting one side into canonical form, and that form; RuleError if some
     step does not apply.  The steps after ``linearity`` rewrite its flat form term by term
@@ -271,9 +278,7 @@ def side_steps(side: DslSide) -> tuple[list[Step], LinearForm]:
     try:
         return _memoized_side_steps(side)
     except RuleError as exc:
-        reasons = _GAVE_UP.get()
-        if reasons is not None:
-            reasons.append(str(exc))
+        _gave_up(str(exc))
         raise
 
 
@@ -1014,8 +1019,11 @@ def _literal_entries(claim: Claim) -> dict[str, tuple[tuple[tuple[int, ...], Fra
 
 def _compare(claim: Claim, literals: Mapping[str, tuple[tuple[tuple[int, ...], Fraction], ...]]
              ) -> tuple[Derivation | None, tuple[LinearForm, LinearForm] | None]:
-    statement = claim.statement
+    statement = claim.symbolic_statement
     if statement is None or statement.op != "==":
+        return None, None
+    if claim.integers and not _integers_as_lengths(statement, claim.integers):
+        _gave_up("an integer of the claim is used as a number, not as a zeropad length")
         return None, None
     signal = not is_scalar(statement.left)
     if signal == is_scalar(statement.right):
@@ -1038,6 +1046,8 @@ def _compare(claim: Claim, literals: Mapping[str, tuple[tuple[tuple[int, ...], F
             return padded, None
         if padded is not None:  # the model fits, the forms differ: no identity on Z_N^d
             return None, padded
+    if claim.integers:  # the claim's integers are lengths of Z_N^d alone
+        return None, None
     used = names_in(statement)
     entries = tuple((name, literals[name]) for name in sorted(literals) if name in used)
     modes = not torus and (uses_modes(statement.left) or uses_modes(statement.right))
@@ -1215,15 +1225,16 @@ def _accepted(claim: Claim, cert: Mapping[str, Any]) -> tuple[Any, ...] | None:
     every declared size (a transpose then keeps the periods) and the checker, which gives each
     axis its own period, rejects the certificate.  PROVED then holds for n×⋯×n signals only.
     Otherwise what the checker accepted, for Derivation.accepted (empty when it did not run)."""
-    if claim.statement is None or not all(len(set(spec.shape)) == 1 and len(spec.shape) > 1
-                                          for specs in claim.signals.values() for spec in specs):
+    statement = claim.symbolic_statement
+    if statement is None or not all(len(set(spec.shape)) == 1 and len(spec.shape) > 1
+                                    for specs in claim.signals.values() for spec in specs):
         return ()
     signals = declared_signals(claim)
     try:
-        checker.check(claim.statement, signals, cert)
+        checker.check(statement, signals, cert)
     except checker.CertificateError:
         return None
-    return claim.statement, signals, pickle.dumps(cert)
+    return statement, signals, pickle.dumps(cert)
 
 
 def _tie_passes(declared: Mapping[str, Any]) -> tuple[bool, ...]:
@@ -1414,6 +1425,17 @@ def _padded_derivation(claim: Claim, statement: Statement, signal: bool, ndims: 
     if found is None:
         return None
     period, conditions = found
+    symbol = {(f"n_{name}{a + 1}" if ndims[name] > 1 else f"n_{name}"): f"n:{name}.{a}"
+              for name in ndims for a in range(ndims[name])} | {f"n_{n}": f"n:{n}.0" for n in claim.integers}
+    hypotheses = [{symbol.get(v, v): c for v, c in h.items()} for h in conditions]
+    assumed = [form for a in claim.assumptions for form in a.forms]
+    # a condition one assumption implies (c − h ≥ 0 for all sizes) is the claim's own
+    beyond = [h for h in hypotheses if not any(nonnegative_for_all_sizes(_symbols_as_sizes(_sum(h, a, -1)))
+                                               for a in assumed)]
+    if claim.assumptions and beyond:
+        _gave_up(f"on Z_N^d the proof needs {hypotheses_scope({'hypotheses': beyond}, ndims)[8:]}, "
+                 "which no assumption of the claim implies")
+        return None
     used = names_in(statement)
     entries = tuple((name, literals[name]) for name in sorted(literals) if name in used)
     try:
@@ -1436,17 +1458,26 @@ def _padded_derivation(claim: Claim, statement: Statement, signal: bool, ndims: 
                             "normal_form": left_form.text()}
     if entries:
         cert["literals"] = [name for name, _ in entries]
-    if conditions:  # the checker's size symbols: n:name.axis
-        symbol = {(f"n_{name}{a + 1}" if ndims[name] > 1 else f"n_{name}"): f"n:{name}.{a}"
-                  for name in ndims for a in range(ndims[name])}
-        cert["hypotheses"] = [{symbol.get(v, v): c for v, c in h.items()} for h in conditions]
-    lengths = _period_text([form_text(n) for n in period])
+    if hypotheses or assumed:  # the checker's size symbols: n:name.axis
+        cert["hypotheses"] = assumed + [h for h in hypotheses if h not in assumed and claim.assumptions == ()]
+    lengths = _period_text([form_text({v.removeprefix("n_") if v.removeprefix("n_") in claim.integers
+                                       else v: c for v, c in n.items()}) for n in period])
     origins = "origins as declared" if all(o is not None for specs in declared.values()
                                            for _, o in specs) else "and origins o, where none is declared"
     placed = "each lies on [0, N)" if signal else "each is a sum over Z_N^d of such a reading"
+    free = all(len(n) == 1 and next(iter(n)).removeprefix("n_") in claim.integers for n in period)
     follows = "" if numeric else " (it follows the sizes)"
-    scope = (f"for all sizes n ≥ 1 of the signals ({origins}){hypotheses_scope(cert, ndims)}, "
-             f"with N = {lengths} the zeropad length{follows}: both sides read modulo N agree, "
+    length = f"N = {lengths} the zeropad length{follows}"
+    if free:  # the claim's own integers
+        length = (f"N = {lengths} the zeropad lengths, integers of the claim" if len(period) > 1
+                  else "N the zeropad length, an integer of the claim" if lengths == "N"
+                  else f"N = {lengths} the zeropad length, an integer of the claim")
+    where = (f", where {' and '.join(a.text for a in claim.assumptions)} (the claim's "
+             f"assumption{'s' if len(claim.assumptions) > 1 else ''})" if claim.assumptions
+             else hypotheses_scope(cert, ndims))
+    integers = f" and integers {', '.join(claim.integers)} ≥ 1" if claim.integers else ""
+    scope = (f"for all sizes n ≥ 1 of the signals ({origins}){integers}{where}, "
+             f"with {length}: both sides read modulo N agree, "
              f"and {placed} (every zeropad fits)" + (shared_sizes_note(declared) if tied else ""))
     return Derivation(statement.text, left, right, left_form, True, certificate=cert,
                       ndims=ndims, real=real, declared=declared, scope=scope,
@@ -1493,6 +1524,8 @@ def _size_form(node: Node, ndims: Mapping[str, int]) -> dict[str, int] | None:
     value = integer_value(node)
     if value is not None:
         return {"1": value} if value else {}
+    if isinstance(node, Name):  # an integer of the claim (a signal is no length)
+        return None if node.id in ndims else {f"n_{node.id}": 1}
     if isinstance(node, Call) and node.func in ("len", "size") and isinstance(node.args[0], Name):
         name = node.args[0].id
         axis = integer_value(node.args[1]) if node.func == "size" else 0
@@ -1516,6 +1549,20 @@ def _size_form(node: Node, ndims: Mapping[str, int]) -> dict[str, int] | None:
             total[v] = total.get(v, 0) + (c if node.op == "+" else -c)
         return {v: c for v, c in total.items() if c}
     return None
+
+
+def _symbols_as_sizes(form: Mapping[str, int]) -> dict[str, int]:
+    """A form in the checker's symbols n:name.axis read in the prover's (every one a size)."""
+    return {("n_" + v if v.startswith("n:") else v): c for v, c in form.items()}
+
+
+def _integers_as_lengths(statement: Statement, integers: Mapping[str, int]) -> bool:
+    """Whether the claim's integers occur only in lengths (zeropad, circular periods)."""
+    inside: set[int] = set()
+    for node in walk(statement):
+        if isinstance(node, Call) and FUNCTIONS[node.func].size_lengths:
+            inside |= {id(n) for a in node.args[FUNCTIONS[node.func].signals:] for n in walk(a)}
+    return all(id(n) in inside for n in walk(statement) if isinstance(n, Name) and n.id in integers)
 
 
 def padded_period(statement: Statement, declared: Mapping[str, Any], fixed: frozenset[str] = frozenset(),
@@ -1647,7 +1694,7 @@ def _on_period_box(node: Node, declared: Mapping[str, Any], argument: bool = Fal
 def _period_sized(node: Node, ctx: _UnfoldContext, period: list[dict[str, int]]) -> bool:
     """Whether an argument of a circular operation gets period N from ops (its box is N long
     on every axis) and is built from operations that commute with reading mod N (signals,
-    zeropad, shift, flip of all axes, full conv/corr): then the
+    zeropad, shift, flip of all axes, full conv/corr, conj, sums): then the
     operation's periodization is the model's reading mod N, wherever the box lies."""
     if not _commutes_with_periodization(node):
         return False
@@ -1659,9 +1706,13 @@ def _period_sized(node: Node, ctx: _UnfoldContext, period: list[dict[str, int]])
 
 
 def _commutes_with_periodization(node: Node) -> bool:
-    if isinstance(node, Call) and node.func in ("zeropad", "shift", "flip", "conv", "corr"):
+    if isinstance(node, Call) and node.func in ("zeropad", "shift", "flip", "conv", "corr", "conj"):
         return not node.kwargs and (node.func != "flip" or len(node.args) == 1) and \
             all(_commutes_with_periodization(a) for a in node.args[:FUNCTIONS[node.func].signals])
+    if isinstance(node, BinOp) and node.op in "+-":  # reading mod N is linear
+        return _commutes_with_periodization(node.left) and _commutes_with_periodization(node.right)
+    if isinstance(node, Neg):
+        return _commutes_with_periodization(node.operand)
     return isinstance(node, Name)
 
 
@@ -1776,7 +1827,8 @@ def hypotheses_scope(certificate: Mapping[str, Any], ndims: Mapping[str, int]) -
         if v == "1":
             return str(c)
         name, axis = v.removeprefix("n:").rsplit(".", 1)
-        symbol = f"n_{name}{int(axis) + 1}" if ndims.get(name, 1) > 1 else f"n_{name}"
+        symbol = name if name not in ndims else f"n_{name}{int(axis) + 1}" if ndims[name] > 1 \
+            else f"n_{name}"  # a name that is no signal: an integer of the claim
         return f"{c}{symbol}" if c != 1 else symbol
 
     shown = []
@@ -1818,6 +1870,10 @@ def attempt(claim: Claim, budget: Budget) -> Result | None:
     not applicable or no derivation is found."""
     start = time.monotonic()
     derivation, forms = compare(claim)
+    if derivation is None and claim.assumptions and claim.integers and not _fails_at_declared(claim):
+        refuted = _refuted_at_other_integers(claim, budget, start)
+        if refuted is not None:
+            return refuted
     if derivation is None and forms is not None:
         return not_an_identity(claim, forms, budget, start)
     if derivation is None or not derivation.check(claim):
@@ -1838,6 +1894,8 @@ def attempt(claim: Claim, budget: Budget) -> Result | None:
     sizes = "; ".join(",".join(f"{k}={'x'.join(map(str, v))}" for k, v in s.items())
                       + (" (random integer entries)" if s in derivation.rechecked_at_random else "")
                       for s in derivation.rechecked)
+    sizes += "".join(f" ({', '.join(f'{k}={v}' for k, v in claim.integers.items())} where not named)"
+                     for _ in [0] if claim.integers)
     scope = derivation.scope_text(
         "all n and dimensions (circular operations on signals of shape n)" if derivation.torus
         else "all sizes and dimensions").removeprefix("for ")
@@ -1846,12 +1904,62 @@ def attempt(claim: Claim, budget: Budget) -> Result | None:
                          f"{scope}; re-checked at {sizes}")
 
 
+# The claim's integers are searched from 1 to their declared value plus this, with the
+# sizes of :func:`search_assignments`, where the assumptions hold.
+SEARCH_INTEGERS_ABOVE = 2
+
+
+def _refuted_at_other_integers(claim: Claim, budget: Budget, start: float) -> Result | None:
+    """REFUTED at the first size (signals of 1 to SEARCH_SIDE samples per axis and the
+    declared ones; every value of the claim's integers from 1) where the assumptions hold
+    and the sides differ, fewest entries first: the claim states its integers free."""
+    from symconv.prove.counterexample import build_env, minimal_counterexample
+
+    names = list(claim.integers)
+    values = list(itertools.product(*(range(1, v + SEARCH_INTEGERS_ABOVE + 1)
+                                      for v in claim.integers.values())))
+    unbound = dataclasses.replace(claim, assumptions=())  # its sizes are filtered here
+    bound = {numbers: claim.at_integers(dict(zip(names, numbers, strict=True))) for numbers in values}
+    def height(numbers: tuple[int, ...], admitted: set[tuple[int, ...]]) -> int:
+        """How far above the edge of the assumptions: 0 where one integer one less is not
+        admitted (a law needs its bound exactly there), 1 one above, ..."""
+        steps = 0
+        while all((*numbers[:k], numbers[k] - steps - 1, *numbers[k + 1:]) in admitted
+                  for k in range(len(numbers))):
+            steps += 1
+        return steps
+
+    candidates = []
+    for assignment in [*search_assignments(unbound), *claim.assignments()]:
+        admitted = {numbers for numbers in values if bound[numbers].admits(assignment)}
+        candidates += [(height(numbers, admitted), _entries(assignment), numbers, assignment)
+                       for numbers in admitted]
+    candidates.sort(key=lambda c: c[:3])
+    from symconv.prove.counterexample import exact_difference
+    for *_, numbers, assignment in candidates[:SEARCH_ASSIGNMENTS * 4]:
+        bound_claim = bound[numbers]
+        budget.check()
+        try:
+            if exact_difference(bound_claim, build_env(assignment)) is None:
+                continue
+            counterexample, sizes = minimal_counterexample(bound_claim, assignment, budget)
+        except SymconvError:
+            continue  # the statement is not defined there (a zeropad shorter than its signal)
+        sizes |= {k: (v,) for k, v in bound_claim.integers.items()}  # shown with the signals' sizes
+        counterexample = dataclasses.replace(counterexample, integers=dict(bound_claim.integers))
+        return Result(Verdict.REFUTED, METHOD, [sizes], time.monotonic() - start,
+                      counterexample=counterexample,
+                      detail=f"not an identity where the claim's assumptions hold: fails at "
+                             f"{format_sizes(sizes)}, which the assumptions admit")
+    return None
+
+
 def why_not_proved(claim: Claim) -> str:
     """In a sentence, why this tier gave no proof for all sizes of a claim that another tier
     VERIFIED: the statement names integer sizes, the model on Z_n^d is not what ops
     computes at the declared sizes, a derivation was found but not accepted, the canonical
     forms differ, or the reason the search stopped ("" for a claim it does not read)."""
-    statement = claim.statement
+    statement = claim.symbolic_statement
     if statement is None or statement.op != "==":
         return ""
     # (an integer zeropad length is read on Z_N^d, under the hypotheses it needs)
@@ -1919,7 +2027,7 @@ def search_assignments(claim: Claim) -> list[dict[str, SignalSpec]]:
         options.append([spec.resized(shape) for shape in shapes])
     declared = claim.assignments()
     found = [dict(zip(base, combo, strict=True)) for combo in itertools.product(*options)]
-    found = [a for a in found if a not in declared]
+    found = [a for a in found if a not in declared and claim.admits(a)]
     found.sort(key=lambda a: (_entries(a), [s.shape for s in a.values()]))
     return found[:SEARCH_ASSIGNMENTS]
 

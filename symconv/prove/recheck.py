@@ -254,12 +254,16 @@ def recheck_modes(claim: Claim, derivation: Derivation, budget: Budget) -> None:
                                                    repeat=len(reps))
                       if max(c, default=0) > max(RECHECK_MODE_SIDES)), key=lambda c: (sum(c), c))
     done = 0
-    tried = list(declared)  # the backstop compared the sides at the declared sizes
+    tried = [(a, claim.integers) for a in declared]  # the backstop compared the declared sizes
     hypotheses = derivation.certificate.get("hypotheses", [])  # the scope's h ≥ 0 (Z_N^d)
+    # the claim's integers (a proof for every value): the declared ones, then from 1 up
+    integers = [claim.integers] + [dict(zip(claim.integers, k, strict=True)) for k in itertools.product(
+        *(range(1, v + 3) for v in claim.integers.values())) if list(k) != list(claim.integers.values())]
     # n, n+1, ... per axis first (an axis confused with another shows); then n×⋯×n, for a
     # scope only square signals reach (a valid crop of f by transpose(f)): in 1D the same
     # sizes again, tried once
-    for sides, square in [(c, False) for c in combos] + [(c, True) for c in combos]:
+    for (sides, square), values in itertools.product(
+            [(c, False) for c in combos] + [(c, True) for c in combos], integers):
         if done == RECHECK_MODE_ASSIGNMENTS or (
                 done >= 2 and max(sides, default=0) > max(RECHECK_MODE_SIDES)):
             break
@@ -268,28 +272,30 @@ def recheck_modes(claim: Claim, derivation: Derivation, budget: Budget) -> None:
         assignment = {name: spec.resized(tuple(size[classes[name]] + (0 if square else a)
                                                for a in range(len(spec.shape))))
                       if name in classes else spec for name, spec in base.items()}
-        if assignment in tried or not all(_holds_at(h, assignment) for h in hypotheses):
+        if (assignment, values) in tried or not all(_holds_at(h, assignment, values) for h in hypotheses):
             continue  # tried, or outside the hypotheses the verdict states
-        tried.append(assignment)
+        tried.append((assignment, values))
         try:
-            differs = sides_differ(claim, build_env(assignment))
+            differs = sides_differ(claim.at_integers(values), build_env(assignment))
         except ShapeError:
             continue  # valid mode with a kernel larger than the image: outside the scope
+        sizes = sizes_of(assignment) | {k: (v,) for k, v in values.items() if values != claim.integers}
         if differs:
-            raise RecheckError(f"the sides differ at sizes {sizes_of(assignment)}")
-        derivation.rechecked.append(sizes_of(assignment))
+            raise RecheckError(f"the sides differ at sizes {sizes}")
+        derivation.rechecked.append(sizes)
         done += 1
     if done < 2:
         raise RecheckError("fewer than two sizes in the proof's scope to re-check")
 
 
-def _holds_at(hypothesis: Mapping[str, int], assignment: Mapping[str, SignalSpec]) -> bool:
-    """h ≥ 0 at these sizes, h affine in the checker's size symbols ``n:name.axis``."""
+def _holds_at(hypothesis: Mapping[str, int], assignment: Mapping[str, SignalSpec],
+              integers: Mapping[str, int]) -> bool:
+    """h ≥ 0 at these sizes and integers, h affine in the checker's size symbols ``n:name.axis``."""
     def value(symbol: str) -> int:
         if symbol == "1":
             return 1
         name, axis = symbol.removeprefix("n:").rsplit(".", 1)
-        return assignment[name].shape[int(axis)]
+        return integers[name] if name in integers else assignment[name].shape[int(axis)]
     return sum(c * value(v) for v, c in hypothesis.items()) >= 0
 
 

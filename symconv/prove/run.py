@@ -52,6 +52,11 @@ def run_tiers(claim: Claim, budget: Budget | None = None, diagnose: Diagnose = T
                               or (diagnose == "unexpected" and claim.expect != "fails"))
         if refuted and diagnose and not wanted:
             result.diagnosis_skipped = True
+        elif wanted and result.sizes and claim.integers.keys() & result.sizes[0].keys():
+            # refuted at other values of the claim's integers: the searches read the
+            # statement with the declared ones, where it holds
+            result.warnings.append("explanations and repairs not searched: the claim fails only "
+                                   "at other values of its integers")
         elif wanted and result.method == RANDOM_METHOD:
             # at sizes only the random tier reaches, each candidate is a run of its own: the
             # search outlasted the budget and the refutation was lost with it

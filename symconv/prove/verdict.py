@@ -122,6 +122,8 @@ class Counterexample:
     coordinate: tuple[int, ...] | None
     left: Any
     right: Any
+    # the claim's integers (``integers = { N = 9 }``) where they are not the declared values
+    integers: dict[str, int] = field(default_factory=dict)
 
     @property
     def sizes(self) -> dict[str, tuple[int, ...]]:
@@ -132,7 +134,7 @@ class Counterexample:
 
     def describe(self) -> str:
         """A multi-line, human-checkable account."""
-        lines = []
+        lines = [f"  {name} = {value}  (an integer of the claim)" for name, value in self.integers.items()]
         for name, entries in self.signals.items():
             origin = self.origins[name]
             lines.append(f"  {name} = {_nested_text(entries)}  (first entry at {origin})")
@@ -148,7 +150,7 @@ class Counterexample:
             "coordinate": None if self.coordinate is None else list(self.coordinate),
             "left": _plain_value(self.left),
             "right": _plain_value(self.right),
-        }
+        } | ({"integers": dict(self.integers)} if self.integers else {})
 
     def _where(self) -> str:
         return "" if self.coordinate is None else f" at {tuple(self.coordinate)}"
@@ -163,8 +165,9 @@ class Counterexample:
     def _latex(self, printer: Any = None) -> str:
         """The signals as matrices (coordinate 0 boxed, the origin as a subscript), then
         the two sides."""
-        parts = [rf"{name} = {grid_latex(nested_array(v), self.origins[name])}"
-                 for name, v in self.signals.items()]
+        parts = [rf"{name} = {value}" for name, value in self.integers.items()]
+        parts += [rf"{name} = {grid_latex(nested_array(v), self.origins[name])}"
+                  for name, v in self.signals.items()]
         where = "" if self.coordinate is None else rf"\text{{ at }} {tuple(self.coordinate)}"
         parts.append(rf"\text{{left}} = {value_latex(self.left)} \neq "
                      rf"{value_latex(self.right)} = \text{{right}}{where}")

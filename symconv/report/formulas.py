@@ -46,6 +46,7 @@ from collections.abc import Callable, Mapping
 from fractions import Fraction
 
 from symconv.errors import ReportError
+from symconv.lang.assumptions import Assumption
 from symconv.lang.claims import Claim
 from symconv.lang.dsl import (
     BinOp,
@@ -262,13 +263,16 @@ def claim_latex(claim: Claim, side: str | None = None, arg: int | None = None,
                 names: Mapping[str, str] | None = None, negate: bool = False) -> str:
     """A claim's statement (``negate``: with the opposite comparison), or one ``side``
     (``"left"``/``"right"``), or argument ``arg`` (1-based) of that side's outer call."""
-    statement = claim.statement
+    statement = claim.symbolic_statement  # the claim's integers by their names
     if statement is None:
         raise ReportError(f"claim {claim.name!r} is a Python procedure; it has no formula")
     if side is None:
         if arg is not None:
             raise ReportError(f"formula({claim.name!r}, arg={arg}) needs side='left' or 'right'")
-        return statement_latex(statement, names, negate)
+        where = r",\ ".join(assumption_latex(a, names) for a in claim.assumptions)
+        # a refuted claim fails somewhere its assumptions hold, not everywhere
+        some = r"for some " if negate else "for "
+        return statement_latex(statement, names, negate) + (rf"\quad\text{{{some}}} {where}" if where else "")
     if side not in ("left", "right"):
         raise ReportError(f"formula({claim.name!r}, side={side!r}): expected 'left' or 'right'")
     node = statement.left if side == "left" else statement.right
@@ -278,6 +282,17 @@ def claim_latex(claim: Claim, side: str | None = None, arg: int | None = None,
                               "has no such argument")
         node = node.args[arg - 1]
     return expr_latex(node, names)
+
+
+COMPARISON_LATEX = {">=": r"\geq", ">": ">", "<=": r"\leq", "<": "<", "==": "="}
+
+
+def assumption_latex(assumption: Assumption, names: Mapping[str, str] | None = None) -> str:
+    r"""A claim's assumption: ``N \geq \operatorname{len}(a) + \operatorname{len}(b) - 1``."""
+    if assumption.left is None or assumption.right is None:
+        raise ReportError(f"assumption {assumption.text!r} was not parsed")
+    return (f"{expr_latex(assumption.left, names)} {COMPARISON_LATEX[assumption.op]} "
+            f"{expr_latex(assumption.right, names)}")
 
 
 def applied_latex(expr: Node, variable: str) -> str:
