@@ -66,7 +66,7 @@ def test_size_symbols_name_every_axis_and_integer() -> None:
 
 
 @pytest.mark.parametrize("table", [{"N": 0}, {"N": True}, {"N": "9"}, {"N": 2.0}, {"N": 10**7},
-                                   {"1N": 3}, []])
+                                   {"1N": 3}, [], {"N": 1, "M": 1, "K": 1, "L": 1}])
 def test_integers_are_names_with_positive_values(table: object) -> None:
     with pytest.raises(ClaimFileError, match="integer"):
         parse_integers(table)

@@ -392,6 +392,15 @@ def test_integer_and_assumption_errors_are_one_line(old: str, new: str, fragment
     assert "\n" not in message
 
 
+def test_the_declared_integers_meet_the_statement_limits() -> None:
+    """zeropad(F, N, N) with N = 10^6 asks for 10^12 entries: refused at load, as a
+    statement with those numbers written out would be."""
+    text = ('[[claim]]\nname = "huge"\nstatement = "zeropad(F, N, N) == zeropad(F, N, N)"\n'
+            'signals = { F = "2x2" }\nintegers = { N = 1000000 }\nexpect = "holds"\n')
+    with pytest.raises(InputLimitError, match="asks for a box of 1000000000000 entries"):
+        parse_toml(text)
+
+
 def test_the_random_tiers_sizes_must_satisfy_the_assumptions() -> None:
     with pytest.raises(ClaimFileError, match="random tier's sizes do not satisfy"):
         parse_toml(PADDED.replace('expect = "holds"', 'expect = "holds"\nsizes = { b = "50" }'))

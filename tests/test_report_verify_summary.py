@@ -82,3 +82,14 @@ def test_an_undecided_claim_is_not_reported_as_contradicting(
     assert "their expectation):} \\texttt{out-of-time}." in tex
     assert "1 claim(s) undecided (INCONCLUSIVE" in tex
     assert tex.count("(unexpected)") == 1 and tex.count("(undecided)") == 1
+
+
+def test_a_claims_assumptions_follow_its_statement() -> None:
+    from symconv.report.verify_summary import statement_formula
+
+    shown = statement_formula("circconv(zeropad(a, N), zeropad(b, N)) == conv(a, b)",
+                              ["N >= len(a) + len(b) - 2", "N < 9"])
+    assert shown is not None and shown.endswith(
+        r"\quad\text{for } N \geq \operatorname{len}(a) + \operatorname{len}(b) - 2,\ N < 9")
+    assert statement_formula("conv(a, b) == conv(b, a)") == r"a \ast b = b \ast a"
+    assert statement_formula("conv(a, b) == conv(b, a)", ["N >=> 2"]) is None  # not the language

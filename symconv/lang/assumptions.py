@@ -25,7 +25,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
 
-from symconv.errors import ClaimFileError
+from symconv.errors import ClaimFileError, InputLimitError
 from symconv.lang.dsl import (
     BinOp,
     Call,
@@ -41,6 +41,7 @@ from symconv.lang.dsl import (
 
 _COMPARISON = re.compile(r"^([^<>=!]+)(>=|<=|==|>|<)([^<>=!]+)$")
 MAX_ASSUMPTIONS = 16
+MAX_INTEGERS = 3  # the general tier searches their values jointly
 
 
 @dataclass(frozen=True)
@@ -104,8 +105,8 @@ def _form(node: Node, ndims: Mapping[str, int], integers: Mapping[str, int]) -> 
                          "of the claim, nor a sum of such times integers")
 
 
-def parse_assumption(text: object, ndims: Mapping[str, int], integers: Mapping[str, int]) -> Assumption:
-    """One assumption ``lhs op rhs`` (op one of >= <= > < ==), linear in the sizes."""
+def comparison_sides(text: object) -> tuple[Node, str, Node]:
+    """``lhs op rhs`` parsed (op one of >= <= > < ==), or ClaimFileError naming the problem."""
     if not isinstance(text, str):
         raise ClaimFileError(f"assumption {text!r} is not a string like \"N >= len(a)\"")
     match = _COMPARISON.match(text.strip())
@@ -117,8 +118,15 @@ def parse_assumption(text: object, ndims: Mapping[str, int], integers: Mapping[s
         parsed = parse_statement(f"{left_text} == {right_text}")
     except ClaimFileError as exc:
         raise ClaimFileError(f"assumption {text!r}: {exc}") from None
+    return parsed.left, op, parsed.right
+
+
+def parse_assumption(text: object, ndims: Mapping[str, int], integers: Mapping[str, int]) -> Assumption:
+    """One assumption ``lhs op rhs`` (op one of >= <= > < ==), linear in the sizes."""
+    left_node, op, right_node = comparison_sides(text)
+    assert isinstance(text, str)  # comparison_sides refuses anything else
     try:
-        left, right = (_form(side, ndims, integers) for side in (parsed.left, parsed.right))
+        left, right = (_form(side, ndims, integers) for side in (left_node, right_node))
     except ClaimFileError as exc:
         raise ClaimFileError(f"assumption {text!r}: {exc}") from None
     difference = dict(left)  # left − right
@@ -128,18 +136,20 @@ def parse_assumption(text: object, ndims: Mapping[str, int], integers: Mapping[s
     negated = {v: -c for v, c in difference.items()}
     strict = {">": (difference, -1), "<": (negated, -1), ">=": (difference, 0), "<=": (negated, 0)}
     if op == "==":
-        return Assumption(text.strip(), (difference, negated), parsed.left, op, parsed.right)
+        return Assumption(text.strip(), (difference, negated), left_node, op, right_node)
     form, shift = strict[op]
     form = dict(form)
     form["1"] = form.get("1", 0) + shift
-    return Assumption(text.strip(), ({v: c for v, c in form.items() if c},), parsed.left, op,
-                      parsed.right)
+    return Assumption(text.strip(), ({v: c for v, c in form.items() if c},), left_node, op,
+                      right_node)
 
 
 def parse_integers(table: object) -> dict[str, int]:
     """The ``integers`` table: a name per free integer size and its declared value ≥ 1."""
     if not isinstance(table, dict):
         raise ClaimFileError("integers must be a table like { N = 9 }")
+    if len(table) > MAX_INTEGERS:
+        raise InputLimitError(f"{len(table)} integers; the limit is {MAX_INTEGERS}")
     out = {}
     for name, value in table.items():
         if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", str(name)):

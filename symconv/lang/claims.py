@@ -383,7 +383,8 @@ def build_claim(table: Mapping[str, Any], source: str = "<string>", line: int = 
     free = _statement(table["statement"], source, line, name)
     try:
         integers = parse_integers(table.get("integers", {}))
-        statement = substitute_integers(free, integers)
+        # parsed again: the limits on sizes and digits hold at the declared values too
+        statement = parse_statement(substitute_integers(free, integers).text) if integers else free
         signals = _signals(table["signals"], free, integers)
         ndims = {key: len(specs[0].shape) for key, specs in signals.items()}
         assumptions = _assumptions(table.get("assume", []), ndims, integers)

@@ -1904,9 +1904,11 @@ def attempt(claim: Claim, budget: Budget) -> Result | None:
                          f"{scope}; re-checked at {sizes}")
 
 
-# The claim's integers are searched from 1 to their declared value plus this, with the
-# sizes of :func:`search_assignments`, where the assumptions hold.
+# The claim's integers are searched from 1 to their declared value plus this (at most
+# SEARCH_INTEGERS_UP_TO), with the sizes of :func:`search_assignments`, where the
+# assumptions hold.
 SEARCH_INTEGERS_ABOVE = 2
+SEARCH_INTEGERS_UP_TO = 12
 
 
 def _refuted_at_other_integers(claim: Claim, budget: Budget, start: float) -> Result | None:
@@ -1916,8 +1918,8 @@ def _refuted_at_other_integers(claim: Claim, budget: Budget, start: float) -> Re
     from symconv.prove.counterexample import build_env, minimal_counterexample
 
     names = list(claim.integers)
-    values = list(itertools.product(*(range(1, v + SEARCH_INTEGERS_ABOVE + 1)
-                                      for v in claim.integers.values())))
+    tops = [min(v + SEARCH_INTEGERS_ABOVE, SEARCH_INTEGERS_UP_TO) for v in claim.integers.values()]
+    values = list(itertools.product(*(range(1, top + 1) for top in tops)))
     unbound = dataclasses.replace(claim, assumptions=())  # its sizes are filtered here
     bound = {numbers: claim.at_integers(dict(zip(names, numbers, strict=True))) for numbers in values}
     def height(numbers: tuple[int, ...], admitted: set[tuple[int, ...]]) -> int:

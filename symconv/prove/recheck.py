@@ -232,6 +232,8 @@ RECHECK_MODE_LARGER_SIDES = (4, 5, 6, 7)
 
 
 RECHECK_MODE_ASSIGNMENTS = 4
+# the claim's integers are re-checked from 1 up to at most this plus 2 (and as declared)
+RECHECK_INTEGERS_UP_TO = 10
 
 
 def recheck_modes(claim: Claim, derivation: Derivation, budget: Budget) -> None:
@@ -258,7 +260,8 @@ def recheck_modes(claim: Claim, derivation: Derivation, budget: Budget) -> None:
     hypotheses = derivation.certificate.get("hypotheses", [])  # the scope's h ≥ 0 (Z_N^d)
     # the claim's integers (a proof for every value): the declared ones, then from 1 up
     integers = [claim.integers] + [dict(zip(claim.integers, k, strict=True)) for k in itertools.product(
-        *(range(1, v + 3) for v in claim.integers.values())) if list(k) != list(claim.integers.values())]
+        *(range(1, min(v, RECHECK_INTEGERS_UP_TO) + 3) for v in claim.integers.values()))
+        if list(k) != list(claim.integers.values())]
     # n, n+1, ... per axis first (an axis confused with another shows); then n×⋯×n, for a
     # scope only square signals reach (a valid crop of f by transpose(f)): in 1D the same
     # sizes again, tried once

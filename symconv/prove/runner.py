@@ -192,6 +192,8 @@ def outcome_json(outcome: Outcome, interrupted: bool = False) -> dict[str, Any]:
         "file": claim.source,
         "line": claim.line,
         "statement": claim.text,
+        **({"integers": dict(claim.integers)} if claim.integers else {}),
+        **({"assume": [a.text for a in claim.assumptions]} if claim.assumptions else {}),
         "expect": claim.expect,
         "verdict": r.verdict.value if r else "ERROR",
         "ok": outcome.ok,

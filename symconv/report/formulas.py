@@ -46,7 +46,7 @@ from collections.abc import Callable, Mapping
 from fractions import Fraction
 
 from symconv.errors import ReportError
-from symconv.lang.assumptions import Assumption
+from symconv.lang.assumptions import Assumption, comparison_sides
 from symconv.lang.claims import Claim
 from symconv.lang.dsl import (
     BinOp,
@@ -287,12 +287,13 @@ def claim_latex(claim: Claim, side: str | None = None, arg: int | None = None,
 COMPARISON_LATEX = {">=": r"\geq", ">": ">", "<=": r"\leq", "<": "<", "==": "="}
 
 
-def assumption_latex(assumption: Assumption, names: Mapping[str, str] | None = None) -> str:
-    r"""A claim's assumption: ``N \geq \operatorname{len}(a) + \operatorname{len}(b) - 1``."""
-    if assumption.left is None or assumption.right is None:
-        raise ReportError(f"assumption {assumption.text!r} was not parsed")
-    return (f"{expr_latex(assumption.left, names)} {COMPARISON_LATEX[assumption.op]} "
-            f"{expr_latex(assumption.right, names)}")
+def assumption_latex(assumption: Assumption | str, names: Mapping[str, str] | None = None) -> str:
+    r"""A claim's assumption (or its text): ``N \geq \operatorname{len}(a) + \operatorname{len}(b) - 1``."""
+    left, op, right = comparison_sides(assumption) if isinstance(assumption, str) else (
+        assumption.left, assumption.op, assumption.right)
+    if left is None or right is None:
+        raise ReportError(f"assumption {assumption!r} was not parsed")
+    return f"{expr_latex(left, names)} {COMPARISON_LATEX[op]} {expr_latex(right, names)}"
 
 
 def applied_latex(expr: Node, variable: str) -> str:

@@ -15,7 +15,7 @@ from symconv.errors import ClaimFileError, ReportError
 from symconv.lang.dsl import parse_statement
 from symconv.prove import format_sizes
 from symconv.report.figures import FigureFolder
-from symconv.report.formulas import statement_latex
+from symconv.report.formulas import assumption_latex, statement_latex
 from symconv.report.spec import ReportSpec
 
 VERDICTS = ("PROVED", "VERIFIED", "PROBABLE", "REFUTED", "INCONCLUSIVE", "ERROR")
@@ -65,11 +65,13 @@ def sizes_text(sizes: list[dict[str, list[int]]] | None) -> str:
     return "; ".join(format_sizes({k: tuple(v) for k, v in s.items()}) for s in sizes or [])
 
 
-def statement_formula(text: object) -> str | None:
-    """A statement from the JSON as LaTeX, rendered from its syntax tree; None if it is
-    not a statement of the language (a Python claim's description)."""
+def statement_formula(text: object, assume: object = None) -> str | None:
+    """A statement from the JSON as LaTeX, rendered from its syntax tree, with the claim's
+    assumptions after it; None if it is not a statement of the language (a Python claim's
+    description)."""
     try:
-        return statement_latex(parse_statement(str(text)))
+        where = r",\ ".join(assumption_latex(str(a)) for a in assume) if isinstance(assume, list) else ""
+        return statement_latex(parse_statement(str(text))) + (rf"\quad\text{{for }} {where}" if where else "")
     except ClaimFileError:
         return None
 
