@@ -122,6 +122,7 @@ def _claim(**overrides: object) -> str:
     ({"budget": "1e12"}, "at most 1000000"),
     ({"sizes": '{ Q = "3" }'}, "not a declared signal"),
     ({"colour": '"red"'}, "unknown key 'colour'"),
+    ({"asume": '["len(F) <= 3"]'}, "unknown key 'asume' (did you mean 'assume'?)"),
     ({"signals": '{ conv = "3" }'}, "not a usable name"),
     ({"signals": '{ F = "3", I = "4x4" }'}, "equal dimensions"),
 ])

@@ -40,6 +40,7 @@ from symconv.lang.dsl import (
 )
 
 _COMPARISON = re.compile(r"^([^<>=!]+)(>=|<=|==|>|<)([^<>=!]+)$")
+_COLUMN = re.compile(r"^column \d+: ")
 MAX_ASSUMPTIONS = 16
 MAX_INTEGERS = 3  # the general tier searches their values jointly
 
@@ -116,8 +117,8 @@ def comparison_sides(text: object) -> tuple[Node, str, Node]:
     left_text, op, right_text = match.groups()
     try:
         parsed = parse_statement(f"{left_text} == {right_text}")
-    except ClaimFileError as exc:
-        raise ClaimFileError(f"assumption {text!r}: {exc}") from None
+    except ClaimFileError as exc:  # its column is one of "lhs == rhs", not of the assumption
+        raise ClaimFileError(f"assumption {text!r}: {_COLUMN.sub('', str(exc))}") from None
     return parsed.left, op, parsed.right
 
 

@@ -375,7 +375,9 @@ def build_claim(table: Mapping[str, Any], source: str = "<string>", line: int = 
         raise _error(source, line, None, f"claim #{index + 1} needs a non-empty string 'name'")
     unknown = set(table) - CLAIM_KEYS
     if unknown:
-        raise _error(source, line, name, f"unknown key {_shown(sorted(unknown)[0])}; expected "
+        first = sorted(unknown)[0]
+        raise _error(source, line, name, f"unknown key {_shown(first)}"
+                                         f"{did_you_mean(str(first), CLAIM_KEYS)}; expected "
                                          f"{', '.join(sorted(CLAIM_KEYS))}")
     for key in ("statement", "signals", "expect"):
         if key not in table:
