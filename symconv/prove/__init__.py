@@ -74,7 +74,7 @@ PROVED (:func:`symconv.prove.general.attempt`, 39), given only when all of these
    two small sizes that are not declared ones, on Z_n^d also a period-5 size (n×⋯×n ones
    for a ``"square"`` proof; a size with too many terms symbolically, nested DFTs at
    5×5, with random integer entries, which the verdict says)
-   (:func:`~symconv.prove.recheck.recheck_modes`, 52, with ``_holds_at``, 9, for modes and
+   (:func:`~symconv.prove.recheck.recheck_modes`, 53, with ``_holds_at``, 9, for modes and
    the padded model: sizes within the proof's scope and its hypotheses, and other values of
    the claim's integers).  The prover's normal form is not
    evaluated here (the checker computes its own); the tests evaluate it against ops
@@ -100,9 +100,9 @@ PROBABLE: :mod:`symconv.prove.random` (750: sizes, seeds, the degree and height 
 behind the error probability, with :func:`symconv.prove.evaluate.degree`, 15) and
 :mod:`symconv.prove.modular` (571: NTT convolutions and Z[ζ_L] → F_p).
 
-In all, 7,724 lines: shared by every verdict 3,600 (the core 2,554, the parser,
+In all, 7,725 lines: shared by every verdict 3,600 (the core 2,554, the parser,
 SignalSpec and substitute_integers 815, the tiers' decision and the cache 231), PROVED
-1,034 (the checker 747),
+1,035 (the checker 747),
 VERIFIED 1,769 (packed 1,323), PROBABLE 1,321.  Most of it is the exact arithmetic and
 the packed engine that VERIFIED needs anyway; the general tier's prover (general, rules,
 sums, certificate and the derivation records, without the kernel's parts of general and
