@@ -120,8 +120,10 @@ def test_checker_is_small() -> None:
     # powers as numbers, products on one box at most N long, tied signals on Z_N^d and
     # hypotheses on the sizes only (not on an origin) add 12; a lemma read on one side only
     # (a symmetry of one expression) adds 4; the claim's free integers as sizes and its
-    # assumptions as the only hypotheses allowed add 6
-    assert len(CHECKER.read_text(encoding="utf-8").splitlines()) <= 747
+    # assumptions as the only hypotheses allowed add 6; such an integer used as a number (the
+    # period of the axis it pads), axes of one zeropad length sharing their n_a and a division
+    # by a product of numbers add 12
+    assert len(CHECKER.read_text(encoding="utf-8").splitlines()) <= 759
 
 
 @pytest.fixture(scope="module")
@@ -1736,3 +1738,47 @@ def test_an_integer_of_the_claim_is_a_size_and_its_hypotheses_must_be_assumed() 
                   LINEAR_FOR_EVERY_N.replace("conv(a, b), N)", "conv(a, N), N)")):
         with pytest.raises(checker.CertificateError):
             checker.check(parse_statement(other), signals, certificate)
+
+
+# --- an integer of the claim used as a number: the period of the one axis it pads ----------
+
+PARSEVAL_FOR_EVERY_N = "N * sum(f * conj(f)) == sum(dft(zeropad(f, N)) * conj(dft(zeropad(f, N))))"
+PARSEVAL_2D = "M * N * sum(F * conj(F)) == sum(dft(zeropad(F, M, N)) * conj(dft(zeropad(F, M, N))))"
+PARSEVAL_SQUARE = "N * N * sum(F * conj(F)) == sum(dft(zeropad(F, N, N)) * conj(dft(zeropad(F, N, N))))"
+
+
+PLANE = {"F": {"shape": "2x3", "origin": [0, 0], "real": False}}
+FITS_THE_PLANE = ["N >= size(F, 0)", "N >= size(F, 1)"]
+
+
+@pytest.mark.parametrize(("statement", "signals", "integers", "assume", "others"), [
+    (PARSEVAL_FOR_EVERY_N, {"f": {"shape": "3", "origin": [0], "real": False}}, {"N": 5}, ["N >= len(f)"],
+     [PARSEVAL_FOR_EVERY_N.replace("N * sum", "N * N * sum"),
+      PARSEVAL_FOR_EVERY_N.replace("N * sum", "M * sum"),  # M: neither a signal nor a length
+      PARSEVAL_FOR_EVERY_N.replace("zeropad(f, N)", "zeropad(f, N + 1)"),  # N is no period
+      PARSEVAL_FOR_EVERY_N.replace("N * sum", "2 * sum")]),
+    (PARSEVAL_2D, PLANE, {"M": 4, "N": 5}, ["M >= size(F, 0)", "N >= size(F, 1)"],
+     [PARSEVAL_2D.replace("M * N * sum", "N * N * sum"), PARSEVAL_2D.replace("M * N * sum", "M * M * sum"),
+      PARSEVAL_2D.replace("zeropad(F, M, N)", "zeropad(F, N, N)"),  # M the length of no axis
+      PARSEVAL_2D.replace("zeropad(F, M, N)", "zeropad(F, M, N + 1)")]),
+    # axes of one length share n_1: N * N is n_1^2, orthogonality's n_1·n_2 too, and no more
+    (PARSEVAL_SQUARE, PLANE, {"N": 5}, FITS_THE_PLANE,
+     [PARSEVAL_SQUARE.replace("N * N * sum", "N * sum"),
+      PARSEVAL_SQUARE.replace("N * N * sum", "N * N * N * sum"),
+      PARSEVAL_SQUARE.replace("zeropad(F, N, N)", "zeropad(F, N, N + 1)")]),
+])
+def test_an_integer_as_a_number_is_the_period_of_the_axis_it_pads(
+        statement: str, signals: dict[str, Any], integers: dict[str, int], assume: list[str],
+        others: list[str]) -> None:
+    """The checker reads the number N as n_a where N alone is axis a's zeropad length (the
+    first such axis: axes of one length share it), from the statement (the certificate
+    names no such reading): moved to a statement with another factor, another name, or N
+    the length of no axis, it is rejected."""
+    claim = claim_from_text(statement, signals, integers=integers, assume=assume)
+    derivation = derive(claim)
+    assert derivation is not None and derivation.check(claim)
+    declared = declared_signals(claim)
+    checker.check(parse_statement(statement), declared, derivation.certificate)
+    for other in others:
+        with pytest.raises(checker.CertificateError):
+            checker.check(parse_statement(other), declared, derivation.certificate)

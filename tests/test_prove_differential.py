@@ -252,6 +252,9 @@ FREE_LAWS = [
     "idft(dft(zeropad({a}, N))) == zeropad({b}, N)",
     "sum(dft(zeropad({a}, N)) * idft(zeropad(conj({b}), N))) == sum({a} * conj({b}))",
     "sum(circconv(zeropad({a}, N), zeropad({b}, N))) == sum({a}) * sum({b})",
+    # N as a number: Parseval's factor and inversion's 1/N, the period of Z_N
+    "N * sum({a} * conj({b})) == sum(dft(zeropad({a}, N)) * conj(dft(zeropad({b}, N))))",
+    "conj(dft(conj(dft(zeropad({a}, N))))) / N == zeropad({b}, N)",
 ]
 FREE_ASSUMPTIONS = [[], ["N >= len(f)"], ["N >= len(f) + len(g) - 1"], ["N >= len(f) + len(g) - 2"],
                     ["N > len(f) + len(g)"], ["N >= len(f)", "N >= len(g)"]]

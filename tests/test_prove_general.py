@@ -640,7 +640,9 @@ def test_slips_of_the_orthogonality_laws_are_refuted(statement: str, signals: di
 # padded model (more padding than len(a) + len(b) - 1); 166 with integer zeropad lengths
 # under the hypotheses they need (n_a + n_b ≤ 8 for a length 7); 169 with an integer N's
 # powers as numbers and number sides on Z_N^d (inversion, Parseval, Plancherel with zeropad(f, 5));
-# 170 with a symmetry lemma read on one side (an autocorrelation under a boundary).
+# 170 with a symmetry lemma read on one side (an autocorrelation under a boundary); 175
+# with the claim's own integers and assumptions; 180 with such an integer as a number (the
+# period of the axis it pads: Parseval's N, inversion's 1/N; N * N for zeropad(F, N, N)).
 PROVED_BUNDLED = frozenset({
     "adjoint-1d",
     "adjoint-conv-is-corr",
@@ -737,6 +739,11 @@ PROVED_BUNDLED = frozenset({
     "dft-inversion-by-conjugation-all-sizes",
     "dft-inversion-by-conjugation",
     "dft-inversion-for-every-padding",
+    "dft-inversion-by-conjugation-for-every-padding",
+    "parseval-for-every-padding",
+    "parseval-2d-for-every-padding",
+    "parseval-2d-for-every-square-padding",
+    "dft-inversion-2d-by-conjugation-for-every-square-padding",
     "parseval-as-a-pairing-for-every-padding",
     "padded-circconv-is-linear-conv-for-every-long-enough-padding",
     "linear-conv-by-dft-for-every-long-enough-padding",
@@ -2968,13 +2975,73 @@ def test_a_claim_false_at_other_integers_is_refuted_where_its_assumptions_hold(
     assert ref.value_at(left, cex.coordinate) == cex.left != cex.right == ref.value_at(right, cex.coordinate)
 
 
-def test_an_integer_used_as_a_number_is_left_to_the_exact_tier() -> None:
-    claim = claim_from_text("conj(dft(conj(dft(zeropad(f, N))))) / N == zeropad(f, N)",
-                            {"f": {"shape": "3", "origin": [0], "real": False}},
-                            integers={"N": 5}, assume=["N >= len(f)"])
+COMPLEX_AT_ZERO = {"f": {"shape": "3", "origin": [0], "real": False}}
+PLANE_AT_ZERO = {"F": {"shape": "2x3", "origin": [0, 0], "real": False}}
+
+
+@pytest.mark.parametrize(("statement", "integers", "assume", "signals"), [
+    ("conj(dft(conj(dft(zeropad(f, N))))) / N == zeropad(f, N)", {"N": 5}, ["N >= len(f)"], COMPLEX_AT_ZERO),
+    ("conj(dft(conj(dft(zeropad(f, N))))) == N * zeropad(f, N)", {"N": 5}, ["N >= len(f)"], COMPLEX_AT_ZERO),
+    ("N * sum(f * conj(f)) == sum(dft(zeropad(f, N)) * conj(dft(zeropad(f, N))))", {"N": 5},
+     ["N >= len(f)"], COMPLEX_AT_ZERO),
+    ("M * N * sum(F * conj(F)) == sum(dft(zeropad(F, M, N)) * conj(dft(zeropad(F, M, N))))",
+     {"M": 4, "N": 5}, ["M >= size(F, 0)", "N >= size(F, 1)"], PLANE_AT_ZERO),
+    # axes of one zeropad length share their period: n_1 = n_2 = N, N * N the N of orthogonality
+    ("N * N * sum(F * conj(F)) == sum(dft(zeropad(F, N, N)) * conj(dft(zeropad(F, N, N))))",
+     {"N": 5}, ["N >= size(F, 0)", "N >= size(F, 1)"], PLANE_AT_ZERO),
+    ("conj(dft(conj(dft(zeropad(F, N, N))))) / (N * N) == zeropad(F, N, N)",
+     {"N": 5}, ["N >= size(F, 0)", "N >= size(F, 1)"], PLANE_AT_ZERO),
+    ("N * N * M * sum(F * conj(F)) == sum(dft(zeropad(F, N, M, N)) * conj(dft(zeropad(F, N, M, N))))",
+     {"N": 4, "M": 3}, ["N >= size(F, 0)", "M >= size(F, 1)", "N >= size(F, 2)"],
+     {"F": {"shape": "2x2x3", "origin": [0, 0, 0], "real": False}}),
+])
+def test_an_integer_used_as_a_number_is_the_period_of_its_axis(
+        statement: str, integers: dict[str, int], assume: list[str], signals: dict[str, Any]) -> None:
+    """N as a number (Parseval's factor, inversion's 1/N) is n_a, the period of the one axis
+    whose zeropad length it is: PROVED for every N the assumptions admit, the checker
+    re-deriving the same reading."""
+    claim = claim_from_text(statement, signals, integers=integers, assume=assume)
     result = run_tiers(claim)
-    assert result.verdict is Verdict.VERIFIED
-    assert "an integer of the claim is used as a number" in result.not_proved
+    assert result.verdict is Verdict.PROVED and result.method == "general", result.detail
+    assert isinstance(result.derivation, Derivation) and result.derivation.check(claim)
+
+
+@pytest.mark.parametrize(("statement", "integers", "assume", "signals"), [
+    ("dft(dft(zeropad(f, N))) / N == zeropad(f, N)", {"N": 5}, ["N >= len(f)"], COMPLEX_AT_ZERO),
+    ("sum(f * conj(f)) == N * sum(dft(zeropad(f, N)) * conj(dft(zeropad(f, N))))", {"N": 5},
+     ["N >= len(f)"], COMPLEX_AT_ZERO),
+    ("N * N * sum(F * conj(F)) == sum(dft(zeropad(F, M, N)) * conj(dft(zeropad(F, M, N))))",
+     {"M": 4, "N": 5}, ["M >= size(F, 0)", "N >= size(F, 1)"], PLANE_AT_ZERO),
+    ("N * sum(F * conj(F)) == sum(dft(zeropad(F, N, N)) * conj(dft(zeropad(F, N, N))))",
+     {"N": 5}, ["N >= size(F, 0)", "N >= size(F, 1)"], PLANE_AT_ZERO),
+    ("N * N * N * sum(F * conj(F)) == sum(dft(zeropad(F, N, N)) * conj(dft(zeropad(F, N, N))))",
+     {"N": 5}, ["N >= size(F, 0)", "N >= size(F, 1)"], PLANE_AT_ZERO),
+    ("conj(dft(conj(dft(zeropad(F, N, N))))) / N == zeropad(F, N, N)",
+     {"N": 5}, ["N >= size(F, 0)", "N >= size(F, 1)"], PLANE_AT_ZERO),
+])
+def test_a_false_law_with_an_integer_as_a_number_is_refuted(
+        statement: str, integers: dict[str, int], assume: list[str], signals: dict[str, Any]) -> None:
+    result = run_tiers(claim_from_text(statement, signals, "fails", integers=integers, assume=assume))
+    assert result.verdict is Verdict.REFUTED, result.detail
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.integers(1, 3), st.integers(-1, 1), st.sampled_from(["", "conj"]))
+def test_a_number_times_a_padded_side_is_proved_exactly_when_it_holds(
+        power: int, shift: int, conjugate: str) -> None:
+    """N^power · (a Fourier round trip of zeropad(f, N)) == N^(power + shift)·zeropad(f, N):
+    PROVED when shift is 0 and conj is applied both times (the round trip is N·f), REFUTED
+    otherwise; the exact tier agrees at N = 4."""
+    trip = f"{conjugate}(dft({conjugate}(dft(zeropad(f, N)))))"
+    left = " * ".join(["N"] * power) + " * " + trip
+    right = " * ".join(["N"] * (power + 1 + shift)) + " * zeropad(f, N)"  # power + 1 + shift ≥ 1
+    claim = claim_from_text(f"{left} == {right}", COMPLEX_AT_ZERO, integers={"N": 4}, assume=["N >= len(f)"])
+    true = shift == 0 and conjugate == "conj"
+    result = run_tiers(claim)
+    assert result.verdict is (Verdict.PROVED if true else Verdict.REFUTED), (claim.text, result.detail)
+    exact = run_tiers(claim_from_text(claim.text, COMPLEX_AT_ZERO, integers={"N": 4}, assume=["N >= len(f)"],
+                                      tiers=["exact"]))
+    assert exact.verdict is (Verdict.VERIFIED if true else Verdict.REFUTED), claim.text
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -65,3 +65,6 @@ def test_scope_filter_sets_groups_as_mathematics() -> None:
     # the sizes a padded proof names (n_a, one signal's length) are subscripts, not "n_ a"
     assert scope_latex("N = (n_a + n_b - 1) the zeropad length") == \
         r"N = ($n_{a}$ + $n_{b}$ - 1) the zeropad length"
+    # a claim's assumption as written, and the padded model's group Z_N^d
+    assert scope_latex("where N >= len(f) (the claim's assumption), a sum over Z_N^d") == \
+        r"where N \ensuremath{\geq} len(f) (the claim's assumption), a sum over $\mathbb{Z}_N^d$"

@@ -183,6 +183,21 @@ def test_a_derivation_starts_across_both_columns() -> None:
     assert start.startswith(r"\multicolumn{2}") and r"\operatorname{pad}" in start
 
 
+def test_a_displayed_claim_names_its_integers_and_assumptions() -> None:
+    """What the derivation report displays is the statement PROVED for every N (not the
+    declared N = 5 the exact tier reads), N a number where it scales, and where it holds."""
+    from symconv.lang.claims import claim_from_text
+    from symconv.report.filters import displayed_formula
+
+    claim = claim_from_text("conj(dft(conj(dft(zeropad(f, N))))) == N * zeropad(f, N)",
+                            {"f": {"shape": "3", "origin": [0], "real": False}},
+                            integers={"N": 5}, assume=["N >= len(f)"])
+    shown = displayed_formula(claim)
+    assert shown.endswith(r"= N\,\operatorname{pad}_{N}(f)\quad\text{for } N \geq \operatorname{len}(f) \]")
+    assert "5" not in shown
+    assert r"\text{for some }" in displayed_formula(claim, negate=True)
+
+
 @pytest.mark.parametrize("negate", [False, True])
 def test_a_displayed_claim_is_split_at_its_comparison_only_when_long(negate: bool) -> None:
     from symconv.lang.claims import claim_from_text

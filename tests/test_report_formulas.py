@@ -115,6 +115,19 @@ def test_a_claims_integers_and_assumptions_are_shown_by_name() -> None:
     assert claim_latex(claim, "left") == rf"{pad}(a) \mathbin{{\circledast}} {pad}(b)"
 
 
+
+def test_an_integer_used_as_a_number_scales_rather_than_multiplies_pointwise() -> None:
+    """N * sum(...) is N times a number and N * zeropad(f, N) N times a signal, as in the
+    derivation's steps; without the claim's integers N would read as a signal (⊙)."""
+    (claim,) = parse_toml('[[claim]]\nname = "p"\n'
+                          'statement = "M * N * sum(f * conj(f)) == N * M * numel(f) * sum(f * conj(f))"\n'
+                          'signals = { f = "3" }\nintegers = { M = 4, N = 5 }\nexpect = "holds"\n')
+    assert claim_latex(claim, "left").startswith(r"M\,N \cdot (")
+    node = parse_statement("N * zeropad(f, N) == f").left
+    assert expr_latex(node, numbers={"N"}) == r"N\,\operatorname{pad}_{N}(f)"
+    assert r"\odot" in expr_latex(node)
+
+
 # --- the build verifies what it displays ------------------------------------------------
 
 

@@ -28,7 +28,7 @@ import functools
 import keyword
 import re
 import unicodedata
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, field, fields
 from fractions import Fraction
 from typing import Any, TypeAlias
@@ -621,25 +621,30 @@ def names(node: Node | Statement) -> set[str]:
     return {n.id for n in walk(node) if isinstance(n, Name)}
 
 
-def is_scalar(node: Node) -> bool:
+def is_scalar(node: Node, numbers: Collection[str] = ()) -> bool:
     """Whether a node denotes a number rather than a signal, read from its syntax alone:
     numbers, scalar functions, and their sums, products and quotients (the one reading the
     general tier and the LaTeX renderer share; :func:`symconv.prove.evaluate.kind_of`
-    agrees on every checked statement).
+    agrees on every checked statement).  ``numbers``: names that are numbers (a claim's
+    integers), not signals.
 
     >>> is_scalar(parse_statement("2j * sum(f) == f").left), is_scalar(parse_statement("2 * f == f").left)
     (True, False)
+    >>> is_scalar(parse_statement("N * sum(f) == f").left, numbers={"N"})
+    True
     """
     if isinstance(node, Number | Imag):
         return True
+    if isinstance(node, Name):
+        return node.id in numbers
     if isinstance(node, Call):
         return node.func in SCALAR_FUNCTIONS
     if isinstance(node, Neg):
-        return is_scalar(node.operand)
+        return is_scalar(node.operand, numbers)
     if isinstance(node, BinOp):
         if node.op == "/":
-            return is_scalar(node.left)
-        return is_scalar(node.left) and is_scalar(node.right)
+            return is_scalar(node.left, numbers)
+        return is_scalar(node.left, numbers) and is_scalar(node.right, numbers)
     return False
 
 

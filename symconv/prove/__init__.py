@@ -37,13 +37,13 @@ Shared by every verdict:
 
 PROVED (:func:`symconv.prove.general.attempt`, 39), given only when all of these pass:
 
-1. the independent checker :mod:`symconv.prove.checker` (747), which imports only
+1. the independent checker :mod:`symconv.prove.checker` (759), which imports only
    the parser and takes nothing from the prover but the certificate's witnesses: it reads
    the claim's statement and declared signals (shape, origin, realness, fixed entries, as
    plain data from :func:`symconv.prove.derivation.declared_signals` and
    :meth:`~symconv.prove.derivation.Derivation.check`, 17 lines, which does not run the
    checker again for the very statement, signals and certificate (pickled bytes) that
-   :func:`~symconv.prove.general._accepted`, 14, saw it accept in the same run), expands both
+   :func:`~symconv.prove.general._accepted`, 15, saw it accept in the same run), expands both
    sides into flat sums of its own, applies the re-indexing maps (each checked to be a
    bijection by composing it with its inverse), orthogonality and collapse steps, and
    compares the collected terms, after stripping the common outer bijections the
@@ -61,9 +61,12 @@ PROVED (:func:`symconv.prove.general.attempt`, 39), given only when all of these
    own copy of ops' box rules, ``_Expander.box``); the padded model Z_N^d by the same rules
    with N the zeropad length, for all sizes or where the certificate's hypotheses on the
    sizes hold (an integer length N: ``n_a + n_b ≤ 8`` for N = 7, stated in the scope,
-   item 5; each power of an integer N is that number, and a pointwise product there may be
-   of signals on one box at most N long); one period n for all axes (``"square"``: a transpose keeps
-   the periods) only when every declared shape of every signal is n×⋯×n.
+   item 5; each power of an integer N is that number, an integer of the claim used as a number
+   is n_a, the period of the first axis whose zeropad length it alone is (axes of one
+   length share one n_a), and a pointwise product there may be of signals on one box at
+   most N long); one period n for all axes
+   (``"square"``: a transpose keeps the periods) only when every declared shape of every
+   signal is n×⋯×n.
    The prover decides the same beforehand from ops itself
    (:func:`~symconv.prove.recheck.periods_fit`), which the verdict does not rely on;
 3. the backstop :func:`~symconv.prove.recheck.backstop` (20): the exact tier's
@@ -100,9 +103,9 @@ PROBABLE: :mod:`symconv.prove.random` (750: sizes, seeds, the degree and height 
 behind the error probability, with :func:`symconv.prove.evaluate.degree`, 15) and
 :mod:`symconv.prove.modular` (571: NTT convolutions and Z[ζ_L] → F_p).
 
-In all, 7,725 lines: shared by every verdict 3,600 (the core 2,554, the parser,
-SignalSpec and substitute_integers 815, the tiers' decision and the cache 231), PROVED
-1,035 (the checker 747),
+In all, 7,742 lines: shared by every verdict 3,605 (the core 2,554, the parser,
+SignalSpec and substitute_integers 820, the tiers' decision and the cache 231), PROVED
+1,047 (the checker 759),
 VERIFIED 1,769 (packed 1,323), PROBABLE 1,321.  Most of it is the exact arithmetic and
 the packed engine that VERIFIED needs anyway; the general tier's prover (general, rules,
 sums, certificate and the derivation records, without the kernel's parts of general and

@@ -225,6 +225,7 @@ class _Expander:
     extension: str = ""  # inside a crop's image: the boundary that extends each signal
     hypotheses: Sequence[Aff] = ()  # Z_N^d: the certificate's conditions h ≥ 0 on the sizes
     aliases: Mapping[str, Node] = field(default_factory=dict)  # E(Y) read as E(X), Y = X (lemmas)
+    numbers: Mapping[str, tuple[int, ...]] = field(default_factory=dict)  # Z_N^d: integer -> n_a
     # axes of each node asked for (by id, with the node kept alive): the recursion asks again
     known: dict[int, tuple[Node, list[int]]] = field(default_factory=dict)
 
@@ -253,7 +254,7 @@ class _Expander:
         if isinstance(node, Number | Neg):
             return self.box(node.operand) if isinstance(node, Neg) else []
         if isinstance(node, Name):
-            return self.boxes[node.id]
+            return self.boxes[node.id] if node.id in self.ndims else []  # else an integer
         if isinstance(node, BinOp) and node.op in "+-*/":
             left, right = self.box(node.left), self.box(node.right)
             if not left or not right:
@@ -325,7 +326,7 @@ class _Expander:
 
     def _axes(self, node: Node) -> list[int]:
         if isinstance(node, Name):
-            return list(range(self.ndims[node.id]))
+            return list(range(self.ndims[node.id])) if node.id in self.ndims else []
         if isinstance(node, Number | Neg):
             return self.axes(node.operand) if isinstance(node, Neg) else []
         if isinstance(node, BinOp):
@@ -382,6 +383,9 @@ class _Expander:
             return [self.atom(f"{name}|{self.extension}", p or [])]
         if isinstance(node, Number):
             return [self.one(node.value)]
+        if isinstance(node, Name) and node.id not in self.ndims:  # an integer N: n_a, N axis a's period
+            _need(node.id in self.numbers, f"{node.id} is not the zeropad length of one axis")
+            return [self.one(npow=self.numbers[node.id])]
         if isinstance(node, Name) and p is not None and self.extension:  # S extended by a boundary
             return [self.atom(f"{node.id}|{self.extension}", p)]
         if isinstance(node, Name) and p is not None and node.id in self.literals:
@@ -413,7 +417,8 @@ class _Expander:
         if node.op == "*":
             left = self.expand(node.left, p if self.ndim(node.left) else None)
             return self.product(left, self.expand(node.right, p if self.ndim(node.right) else None))
-        if node.op == "/" and isinstance(node.right, Number | Call) and not self.ndim(node.right):
+        if node.op == "/" and isinstance(node.right, Number | Call | Name | BinOp) and \
+                not self.ndim(node.right):
             [r] = self.expand(node.right, None)  # a number or a size c·Π n_a^(p_a): its inverse
             _need(r.coef and not r.atoms + r.vars + r.deltas and not any(r.phase), "a division by 0 or a sum")
             return self.product([self.one(1 / r.coef, tuple(-e for e in r.npow))], self.expand(node.left, p))
@@ -716,12 +721,17 @@ def _check(statement: dsl.Statement, signals: Mapping[str, Sequence[Declared]],
     _need(isinstance(hypotheses, list) and (padded or not hypotheses) and all(isinstance(h, dict) and all(
         v == "1" or v.startswith("n:") for v in h) for h in hypotheses), "hypotheses off Z_N^d or its sizes")
     lengths: list[int] = []  # N as numbers: n_a^p is the number N_a^p
+    numbers: dict[str, tuple[int, ...]] = {}  # integers the period of one axis alone: n_a
+    classes: list[int] = []
     if padded:
         _need(pads, "a padded model without a zeropad")
         period = [_size(a, ndims) for a in pads[0].args[1:]]
         torus_fits(statement, signals, period, read, hypotheses=[_aff(h) for h in hypotheses],
                    tied=certificate.get("tied") is True)
         lengths = [n.get("1", 0) for n in period] if all(n.keys() <= {"1"} for n in period) else []
+        classes = [period.index(n) for n in period]  # axes of one length: n_a = n_(first such a)
+        numbers = {v[2:-2]: tuple(int(a == period.index(n)) for a in range(len(period)))
+                   for n in period for v in n if n == {v: 1}}  # n:N.0 alone the period of axis a
     elif torus:
         torus_fits(statement, signals, square=square)
     boxes = declared_boxes(signals, certificate.get("tied") is True, read=read)
@@ -730,7 +740,7 @@ def _check(statement: dsl.Statement, signals: Mapping[str, Sequence[Declared]],
     forms = []
     for node, side, alias in zip((statement.left, statement.right), sides, aliases, strict=True):
         expander = _Expander(ndims, real, d if torus else None, boxes, padded, literals, square=square,
-                             aliases=alias)
+                             aliases=alias, numbers=numbers)
         labels = expander.labels(node)  # axis a of the point is periodic in n_labels[a]; [] a number
         _need(labels == expander.labels(statement.left) or (square and len(labels) == len(
             expander.labels(statement.left))), "sides of different dimensions or periods")
@@ -741,6 +751,8 @@ def _check(statement: dsl.Statement, signals: Mapping[str, Sequence[Declared]],
         _need(isinstance(steps, list) and len(steps) == len(terms), f"the side has {len(terms)} terms")
         terms = [_run(t, s.get("steps") if isinstance(s, dict) else None, torus, square)
                  for t, s in zip(terms, steps, strict=True)]
+        terms = [replace(t, npow=tuple(sum(e for e, c in zip(t.npow, classes, strict=True) if c == a)
+                                       for a in range(len(t.npow)))) for t in terms] if padded else terms
         terms = [replace(t, coef=t.coef * math.prod(Fraction(n) ** e for n, e in zip(
             lengths, t.npow, strict=True)), npow=(0,) * len(t.npow)) for t in terms] if lengths else terms
         forms.append(normal_form(terms, {} if torus else boxes))

@@ -48,6 +48,7 @@ RULE_TITLES = {
     "divide": "dividing an indicator",
     "lattice": "re-indexing",
     "numeric_period": "the period is a number",
+    "equal_periods": "equal periods",
 }
 
 

@@ -184,6 +184,7 @@ from symconv.prove.rules import (
     definitions_used,
     dsl_latex,
     dsl_text,
+    equal_periods,
     form_text,
     free_variables,
     fresh_names,
@@ -1022,15 +1023,13 @@ def _compare(claim: Claim, literals: Mapping[str, tuple[tuple[tuple[int, ...], F
     statement = claim.symbolic_statement
     if statement is None or statement.op != "==":
         return None, None
-    if claim.integers and not _integers_as_lengths(statement, claim.integers):
-        _gave_up("an integer of the claim is used as a number, not as a zeropad length")
-        return None, None
-    signal = not is_scalar(statement.left)
-    if signal == is_scalar(statement.right):
+    numbers = _integers_as_numbers(statement, claim.integers)  # on Z_N^d alone: a period N
+    signal = not is_scalar(statement.left, numbers)
+    if signal == is_scalar(statement.right, numbers):
         return None, None
     ndims = {name: len(specs[0].shape) for name, specs in claim.signals.items()}
     ndim = max(ndims.values())
-    torus = len(set(ndims.values())) == 1 and on_torus(statement.left, ndim) and \
+    torus = not numbers and len(set(ndims.values())) == 1 and on_torus(statement.left, ndim) and \
         on_torus(statement.right, ndim) and (mentions_torus(statement.left)
                                              or mentions_torus(statement.right))
     if torus and not all(periods_fit(statement.left, assignment)
@@ -1041,11 +1040,15 @@ def _compare(claim: Claim, literals: Mapping[str, tuple[tuple[tuple[int, ...], F
         return None, None  # concrete entries are unfolded on Z^d only
     real = frozenset(name for name, specs in claim.signals.items() if all(s.real for s in specs))
     if not literals:
-        padded = _padded_derivation(claim, statement, signal, ndims, real)
+        padded = _padded_derivation(claim, statement, signal, ndims, real, numbers)
         if isinstance(padded, Derivation):
             return padded, None
         if padded is not None:  # the model fits, the forms differ: no identity on Z_N^d
             return None, padded
+    if numbers:
+        _gave_up("an integer of the claim is used as a number, and Z_N^d with that N as the zeropad "
+                 "length of one axis does not fit the statement")
+        return None, None
     if claim.integers:  # the claim's integers are lengths of Z_N^d alone
         return None, None
     used = names_in(statement)
@@ -1399,10 +1402,12 @@ def _concrete_sizes(boxes: tuple[tuple[str, tuple[tuple[SizeForm, SizeForm], ...
 
 
 def _padded_derivation(claim: Claim, statement: Statement, signal: bool, ndims: Mapping[str, int],
-                       real: frozenset[str]) -> Derivation | tuple[LinearForm, LinearForm] | None:
+                       real: frozenset[str], numbers: frozenset[str] = frozenset()
+                       ) -> Derivation | tuple[LinearForm, LinearForm] | None:
     """A derivation on Z_N^d, N the common zeropad length (a size expression), when both sides
     are functions on [0, N)^d equal to their reading mod N (see :func:`padded_period`); the
-    two canonical forms when they differ there; else None."""
+    two canonical forms when they differ there; else None.  ``numbers``: the claim's integers
+    used as numbers, each of which must be the length of one axis (and no other's)."""
     if not any(isinstance(n, Call) and n.func == "zeropad" for n in walk(statement)):
         return None  # no zeropad, no N (padded_period)
     ndim = max(ndims.values())
@@ -1419,12 +1424,18 @@ def _padded_derivation(claim: Claim, statement: Statement, signal: bool, ndims: 
         return None
     # every signal with sizes of its own, then signals declared alike sharing them
     for tied in _tie_passes(declared):
-        found = padded_period(statement, declared, frozenset(literals), tied)
+        found = padded_period(statement, declared, frozenset(literals), tied, numbers)
         if found is not None:
             break
     if found is None:
         return None
     period, conditions = found
+    # an integer read as a number is n_a, the period of the first axis a whose length it is
+    # (axes of one length share it: equal_periods below)
+    axis_of = {name: [a for a, n in enumerate(period) if n == {f"n_{name}": 1}] for name in sorted(numbers)}
+    if not all(axis_of.values()):
+        return None
+    classes = tuple(period.index(n) for n in period)
     symbol = {(f"n_{name}{a + 1}" if ndims[name] > 1 else f"n_{name}"): f"n:{name}.{a}"
               for name in ndims for a in range(ndims[name])} | {f"n_{n}": f"n:{n}.0" for n in claim.integers}
     hypotheses = [{symbol.get(v, v): c for v, c in h.items()} for h in conditions]
@@ -1439,16 +1450,20 @@ def _padded_derivation(claim: Claim, statement: Statement, signal: bool, ndims: 
     used = names_in(statement)
     entries = tuple((name, literals[name]) for name in sorted(literals) if name in used)
     try:
+        read_as = tuple((name, axes[0]) for name, axes in axis_of.items())
         left, left_form = side_steps(DslSide(statement.left, signal, True, real, ndim, padded=True,
-                                             literals=entries))
+                                             literals=entries, numbers=read_as))
         right, right_form = side_steps(DslSide(statement.right, signal, True, real, ndim,
-                                               padded=True, literals=entries))
+                                               padded=True, literals=entries, numbers=read_as))
     except RuleError:
         return None
     numeric = all(set(n) <= {"1"} for n in period)
+    if classes != tuple(range(len(period))) and not numeric:  # n_a = n_b where their lengths are one
+        left_form, right_form = (_equal_periods_step(steps, form, classes) for steps, form in
+                                 ((left, left_form), (right, right_form)))
     if numeric:  # N a number per axis: its powers are numbers
-        numbers = tuple(n.get("1", 0) for n in period)
-        left_form, right_form = (_numeric_period_step(steps, form, numbers) for steps, form in
+        values = tuple(n.get("1", 0) for n in period)
+        left_form, right_form = (_numeric_period_step(steps, form, values) for steps, form in
                                  ((left, left_form), (right, right_form)))
     if left_form != right_form:
         return left_form, right_form
@@ -1469,7 +1484,8 @@ def _padded_derivation(claim: Claim, statement: Statement, signal: bool, ndims: 
     follows = "" if numeric else " (it follows the sizes)"
     length = f"N = {lengths} the zeropad length{follows}"
     if free:  # the claim's own integers
-        length = (f"N = {lengths} the zeropad lengths, integers of the claim" if len(period) > 1
+        axes = ", ".join(f"n_{a + 1}" for a in range(len(period)))  # the steps' names of N_a
+        length = (f"({axes}) = {lengths} the zeropad lengths, integers of the claim" if len(period) > 1
                   else "N the zeropad length, an integer of the claim" if lengths == "N"
                   else f"N = {lengths} the zeropad length, an integer of the claim")
     where = (f", where {' and '.join(a.text for a in claim.assumptions)} (the claim's "
@@ -1487,6 +1503,21 @@ def _padded_derivation(claim: Claim, statement: Statement, signal: bool, ndims: 
 def _period_text(lengths: list[str]) -> str:
     """N as the verdicts write it: ``5`` on one axis, ``(2, 3)`` on several."""
     return lengths[0] if len(lengths) == 1 else "(" + ", ".join(lengths) + ")"
+
+
+def _equal_periods_step(steps: list[Step], form: LinearForm, classes: tuple[int, ...]) -> LinearForm:
+    """The step n_a = n_b for axes of one zeropad length (appended to ``steps``)."""
+    if not any(m.npow or any(m.axis_powers) for m in form.monomials):
+        return form
+    after = equal_periods(form, classes)
+    if after == form:
+        return form
+    same = [" = ".join(f"n_{a + 1}" for a in range(len(classes)) if classes[a] == c)
+            for c in sorted(set(classes)) if classes.count(c) > 1]
+    note = f"{', '.join(same)}: axes of one zeropad length"
+    latex = "$" + r",\ ".join(same) + "$: axes of one zeropad length"
+    steps.append(Step(form, after, "equal_periods", note, latex, {"classes": classes}))
+    return after
 
 
 def _numeric_period_step(steps: list[Step], form: LinearForm, lengths: tuple[int, ...]
@@ -1556,17 +1587,19 @@ def _symbols_as_sizes(form: Mapping[str, int]) -> dict[str, int]:
     return {("n_" + v if v.startswith("n:") else v): c for v, c in form.items()}
 
 
-def _integers_as_lengths(statement: Statement, integers: Mapping[str, int]) -> bool:
-    """Whether the claim's integers occur only in lengths (zeropad, circular periods)."""
+def _integers_as_numbers(statement: Statement, integers: Mapping[str, int]) -> frozenset[str]:
+    """The claim's integers that occur outside lengths (zeropad, circular periods): numbers."""
     inside: set[int] = set()
     for node in walk(statement):
         if isinstance(node, Call) and FUNCTIONS[node.func].size_lengths:
             inside |= {id(n) for a in node.args[FUNCTIONS[node.func].signals:] for n in walk(a)}
-    return all(id(n) in inside for n in walk(statement) if isinstance(n, Name) and n.id in integers)
+    return frozenset(n.id for n in walk(statement) if isinstance(n, Name) and n.id in integers
+                     and id(n) not in inside)
 
 
 def padded_period(statement: Statement, declared: Mapping[str, Any], fixed: frozenset[str] = frozenset(),
-                  tied: bool = False) -> tuple[list[dict[str, int]], list[dict[str, int]]] | None:
+                  tied: bool = False, numbers: frozenset[str] = frozenset()
+                  ) -> tuple[list[dict[str, int]], list[dict[str, int]]] | None:
     """N per axis, and the hypotheses on the sizes (affine forms h ≥ 0) where that is not so
     for all sizes, when every zeropad of the statement has the lengths N, every zeropad fits
     (N ≥ the signal's size), and each side is a function on [0, N)^d equal to its reading
@@ -1575,7 +1608,8 @@ def padded_period(statement: Statement, declared: Mapping[str, Any], fixed: froz
     argument's origin, N long; ``zeropad(conv(a, b), N)`` with N ≥ len(a) + len(b) − 1).
     A number side needs no box (reading mod N keeps sums); a pointwise product of factors
     off [0, N)^d needs both on one box at most N long (then the product of the readings mod
-    N is the reading of the product).  ``tied``: signals declared alike share sizes."""
+    N is the reading of the product).  ``tied``: signals declared alike share sizes;
+    ``numbers``: names of numbers (the claim's integers outside lengths)."""
     ndims = {name: len(specs[0][0]) for name, specs in declared.items()}
     pads = [c for c in walk(statement) if isinstance(c, Call) and c.func == "zeropad"]
     lengths = [[_size_form(a, ndims) for a in c.args[1:]] for c in pads]
@@ -1604,10 +1638,11 @@ def padded_period(statement: Statement, declared: Mapping[str, Any], fixed: froz
         for n, (lo, hi) in zip(period, box, strict=True):
             condition(_sum(_sum(_sum(n, hi, -1), lo), {"1": -1}))
     def on_period_box(node: Node) -> bool:
-        return _on_period_box(node, declared, sized=lambda node: _period_sized(node, ctx, period))
+        return _on_period_box(node, declared, sized=lambda node: _period_sized(node, ctx, period),
+                              numbers=numbers)
 
     for node in walk(statement):
-        factors = _pointwise_factors(node)
+        factors = _pointwise_factors(node, numbers)
         if factors and not all(on_period_box(f) for f in factors):
             try:
                 first, second = (box_of(f, ctx) for f in factors)
@@ -1618,8 +1653,12 @@ def padded_period(statement: Statement, declared: Mapping[str, Any], fixed: froz
             for n, (lo, hi) in zip(period, first, strict=True):
                 condition(_sum(_sum(_sum(n, hi, -1), lo), {"1": -1}))
     for side in (statement.left, statement.right):
-        if is_scalar(side) or on_period_box(side):
+        if is_scalar(side, numbers) or on_period_box(side):
             continue
+        while isinstance(side, Neg) or (isinstance(side, BinOp) and side.op in "*/" and (
+                is_scalar(side.right, numbers) or (side.op == "*" and is_scalar(side.left, numbers)))):
+            side = side.operand if isinstance(side, Neg) else \
+                side.left if is_scalar(side.right, numbers) else side.right  # a number keeps the box
         try:
             if isinstance(side, Call) and side.func == "zeropad":  # [lo, lo + N): N long
                 box = [(lo, _sum(lo, _sum(n, {"1": -1}))) for n, (lo, _) in
@@ -1643,9 +1682,10 @@ def padded_period(statement: Statement, declared: Mapping[str, Any], fixed: froz
         other != c and nonnegative_for_all_sizes(_sum(c, other, -1)) for other in conditions)]
 
 
-def _pointwise_factors(node: Node) -> tuple[Node, Node] | None:
+def _pointwise_factors(node: Node, numbers: frozenset[str] = frozenset()) -> tuple[Node, Node] | None:
     """The two signal factors of a pointwise product (a * b, hadamard, frobenius), else None."""
-    if isinstance(node, BinOp) and node.op == "*" and not (is_scalar(node.left) or is_scalar(node.right)):
+    if isinstance(node, BinOp) and node.op == "*" and not (is_scalar(node.left, numbers)
+                                                           or is_scalar(node.right, numbers)):
         return node.left, node.right
     if isinstance(node, Call) and node.func in ("hadamard", "frobenius"):
         return node.args[0], node.args[1]
@@ -1660,35 +1700,40 @@ def _sum(a: Mapping[str, int], b: Mapping[str, int], k: int = 1) -> dict[str, in
 
 
 def _on_period_box(node: Node, declared: Mapping[str, Any], argument: bool = False,
-                   sized: Callable[[Node], bool] | None = None) -> bool:
+                   sized: Callable[[Node], bool] | None = None,
+                   numbers: frozenset[str] = frozenset()) -> bool:
     """Whether ops puts ``node`` on the box [0, N)^d with the values of its reading mod N:
     circular operations (of such signals), their pointwise products and combinations, and
     (as an argument) zeropad of a signal at origin 0, or what ``sized`` accepts (an
-    argument of period N: :func:`_period_sized`)."""
+    argument of period N: :func:`_period_sized`); times or over a number (``numbers``:
+    names of numbers)."""
+    def on(a: Node, argument: bool = False) -> bool:
+        return _on_period_box(a, declared, argument, sized, numbers)
+
+    def number(a: Node) -> bool:  # built from numbers alone: N * N, 2 * N
+        return is_scalar(a, numbers) and all(isinstance(n, Number | BinOp | Neg) or (
+            isinstance(n, Name) and n.id in numbers) for n in walk(a))
+
     if isinstance(node, Call) and node.func == "zeropad":
         arg = node.args[0]
         return argument and isinstance(arg, Name) and all(
             origin is not None and not any(origin) for _, origin in declared.get(arg.id, ((0, None),)))
     if isinstance(node, Call) and FUNCTIONS[node.func].circular:
         return len(node.args) == FUNCTIONS[node.func].signals and all(
-            _on_period_box(a, declared, True, sized) or (sized is not None and sized(a))
-            for a in node.args)
+            on(a, True) or (sized is not None and sized(a)) for a in node.args)
     if isinstance(node, Call) and FUNCTIONS[node.func].pointwise:
-        return all(_on_period_box(a, declared, sized=sized) for a in node.args)
+        return all(on(a) for a in node.args)
     if isinstance(node, Neg):
-        return _on_period_box(node.operand, declared, sized=sized)
+        return on(node.operand)
     if isinstance(node, BinOp) and node.op in "+-":
-        return _on_period_box(node.left, declared, sized=sized) and \
-            _on_period_box(node.right, declared, sized=sized)
+        return on(node.left) and on(node.right)
     if isinstance(node, BinOp) and node.op == "*":
-        return (_on_period_box(node.left, declared, sized=sized) or isinstance(node.left, Number)) and \
-            (_on_period_box(node.right, declared, sized=sized) or isinstance(node.right, Number)) and \
-            not (isinstance(node.left, Number) and isinstance(node.right, Number))
+        return (on(node.left) or number(node.left)) and (on(node.right) or number(node.right)) and \
+            not (number(node.left) and number(node.right))
     if isinstance(node, BinOp) and node.op == "/":
-        return _on_period_box(node.left, declared, sized=sized) and isinstance(node.right, Number) and \
-            node.right.value != 0
+        return on(node.left) and number(node.right) and not (isinstance(node.right, Number)
+                                                             and node.right.value == 0)
     return False
-
 
 
 def _period_sized(node: Node, ctx: _UnfoldContext, period: list[dict[str, int]]) -> bool:

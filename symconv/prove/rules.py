@@ -152,6 +152,8 @@ class DslSide:
     literals: tuple[tuple[str, tuple[tuple[tuple[int, ...], Fraction], ...]], ...] = ()
     # expressions proved equal (a lemma) on one box: (the text of Y, X), E(Y) read as E(X)
     aliases: tuple[tuple[str, Node], ...] = ()
+    # on Z_N^d: the claim's integers read as numbers, each the period N of one axis: (name, axis)
+    numbers: tuple[tuple[str, int], ...] = ()
 
     def text(self) -> str:
         body = dsl_text(self.node)
@@ -296,6 +298,8 @@ def on_torus(node: Node, ndim: int, padded: bool = False) -> bool:
     if isinstance(node, BinOp):
         if node.op == "/":
             return ((isinstance(node.right, Number) and node.right.value != 0)
+                    or (padded and all(isinstance(n, Name) or (isinstance(n, BinOp) and n.op == "*")
+                                       for n in walk(node.right)))  # the claim's integers: N, N * N
                     or (isinstance(node.right, Call) and node.right.func in SIZE_FUNCTIONS
                         and on_torus(node.right, ndim, padded))) and on_torus(node.left, ndim, padded)
         return node.op in "+-*" and on_torus(node.left, ndim, padded) and \
@@ -346,6 +350,7 @@ class _UnfoldContext:
     # read modulo), the side's frame (:func:`torus_frame`); a transpose moves the periods
     frame: tuple[int, ...] = ()
     aliases: Mapping[str, Node] = field(default_factory=dict)  # see DslSide.aliases
+    numbers: Mapping[str, int] = field(default_factory=dict)  # see DslSide.numbers
 
     def created(self, var: str, axes: tuple[int, ...], labels: tuple[int, ...] = ()) -> None:
         """The checker creates one vector variable k = σ(var) (σ = ``axes``) where unfold
@@ -428,7 +433,7 @@ def _unfold_side(side: DslSide) -> tuple[Term, _UnfoldContext]:
 def _unfolded_side(side: DslSide) -> tuple[Term, _UnfoldContext]:
     point = Index.var(FREE_VARIABLE) if side.signal else None
     ctx = _UnfoldContext(fresh_names(set()), side.real, side.ndim, dict(side.boxes), side.padded,
-                         dict(side.literals), aliases=dict(side.aliases))
+                         dict(side.literals), aliases=dict(side.aliases), numbers=dict(side.numbers))
     if side.torus:
         ctx.frame = side_frame(side)
         return _unfold_torus(side.node, point, ctx), ctx
@@ -472,7 +477,7 @@ def _unfold_torus(node: Node, point: Index | None, ctx: _UnfoldContext, axes: Ax
     read modulo its own period): periodization commutes with flip, shift, transpose and
     linear combinations, and the output of a circular operation is its own periodization
     (``point`` None: a scalar)."""
-    if is_scalar(node):
+    if is_scalar(node, ctx.numbers):
         return _unfold_torus_scalar(node, ctx)
     if point is None:
         raise NotApplicableError(f"{dsl_text(node)} is a signal used where a number is expected")
@@ -503,6 +508,9 @@ def _unfold_torus(node: Node, point: Index | None, ctx: _UnfoldContext, axes: Ax
     if isinstance(node, BinOp) and node.op == "/" and isinstance(node.right, Call) \
             and node.right.func in SIZE_FUNCTIONS:
         return Prod((_unfold_torus(node.left, point, ctx, axes), _reciprocal(node.right, ctx)))
+    if isinstance(node, BinOp) and node.op == "/" and \
+            (inverse := _period_number(node.right, ctx, -1)) is not None:  # over N (N * N)
+        return Prod((_unfold_torus(node.left, point, ctx, axes), inverse))
     # a pointwise product of signals (on one box of shape n: checked from the boxes of ops),
     # or a number times a signal
     if isinstance(node, BinOp) and node.op == "*":
@@ -516,6 +524,8 @@ def _unfold_torus(node: Node, point: Index | None, ctx: _UnfoldContext, axes: Ax
 def _unfold_torus_scalar(node: Node, ctx: _UnfoldContext) -> Term:
     if isinstance(node, Number):
         return Const(node.value)
+    if isinstance(node, Name) and (number := _period_number(node, ctx)) is not None:  # N: n_(axis+1)
+        return number
     if isinstance(node, Neg):
         return Scale(Fraction(-1), _unfold_torus(node.operand, None, ctx))
     if isinstance(node, BinOp) and node.op in "+-":
@@ -529,6 +539,9 @@ def _unfold_torus_scalar(node: Node, ctx: _UnfoldContext) -> Term:
     if isinstance(node, BinOp) and node.op == "/" and isinstance(node.right, Call) \
             and node.right.func in SIZE_FUNCTIONS:
         return Prod((_unfold_torus(node.left, None, ctx), _reciprocal(node.right, ctx)))
+    if isinstance(node, BinOp) and node.op == "/" and \
+            (inverse := _period_number(node.right, ctx, -1)) is not None:
+        return Prod((_unfold_torus(node.left, None, ctx), inverse))
     if isinstance(node, Call):
         return _unfold_torus_call(node, None, ctx)
     raise NotApplicableError(f"{dsl_text(node)} has no definition on Z_n^d in the general tier")
@@ -544,6 +557,19 @@ def _sizes(node: Call, meaning: Multilinear, ndim: int, sign: int = 1) -> Numel:
     # axis k of a transpose has the period of the signals' axis frame[k]
     period = (torus_frame(node.args[0], ndim) or tuple(range(ndim)))[axis % ndim]
     return Numel(0, tuple(sign * meaning.numel * (a == period) for a in range(ndim)))
+
+
+def _period_number(node: Node, ctx: _UnfoldContext, sign: int = 1) -> Term | None:
+    """An integer of the claim that is the period of one axis of Z_N^d, as a number (its
+    inverse: ``sign`` −1): N^sign in 1D, else n_(axis+1)^sign; a product of such integers
+    (N * N) the product; None for anything else."""
+    if isinstance(node, BinOp) and node.op == "*":
+        left, right = _period_number(node.left, ctx, sign), _period_number(node.right, ctx, sign)
+        return Prod((left, right)) if left is not None and right is not None else None
+    if not (isinstance(node, Name) and node.id in ctx.numbers):
+        return None
+    axis = ctx.numbers[node.id]
+    return Numel(sign) if ctx.ndim < 2 else Numel(0, tuple(sign * (a == axis) for a in range(ctx.ndim)))
 
 
 def _reciprocal(divisor: Call, ctx: _UnfoldContext) -> Term:
@@ -1091,6 +1117,23 @@ def numeric_period(form: LinearForm, lengths: tuple[int, ...]) -> LinearForm:
             raise RuleError("a size factor of another dimension")
         factor = math.prod(Fraction(c) ** (mono.npow + p) for c, p in zip(lengths, powers, strict=True))
         out.append(replace(mono, coef=mono.coef * factor, npow=0, axis_powers=()))
+    return order(LinearForm(tuple(out)))
+
+
+def equal_periods(form: LinearForm, classes: tuple[int, ...]) -> LinearForm:
+    """On Z_N^d where axes share one zeropad length (``classes``: for each axis a, the first
+    axis of the same length; (0, 0) for zeropad(F, N, N)): n_a is n_classes[a], so the size
+    factors N^p·Π_a n_a^(p_a) are Π_a n_a^(the powers of its class, N = n_1⋯n_d)."""
+    if any(not 0 <= c <= a or classes[c] != c for a, c in enumerate(classes)):
+        raise RuleError("not the first axis of each length")
+    out = []
+    for mono in form.monomials:
+        powers = mono.axis_powers or (0,) * len(classes)
+        if len(powers) != len(classes):
+            raise RuleError("a size factor of another dimension")
+        folded = tuple(sum(mono.npow + p for p, c in zip(powers, classes, strict=True) if c == a)
+                       for a in range(len(classes)))
+        out.append(replace(mono, npow=0, axis_powers=folded))
     return order(LinearForm(tuple(out)))
 
 
@@ -1704,4 +1747,5 @@ RULES: dict[str, Rule] = {
     "divide": divide,
     "lattice": lattice,
     "numeric_period": numeric_period,
+    "equal_periods": equal_periods,
 }

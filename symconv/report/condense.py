@@ -54,7 +54,9 @@ class ShownDerivation:
 def side_latex(side: Expression | DslSide) -> str:
     """A chain's expression in the report's notation (claim sides as formulas)."""
     if isinstance(side, DslSide):
-        return applied_latex(side.node, FREE_VARIABLE) if side.signal else expr_latex(side.node)
+        numbers = [name for name, _ in side.numbers]
+        return applied_latex(side.node, FREE_VARIABLE, numbers) if side.signal else \
+            expr_latex(side.node, numbers=numbers)
     return side.latex()
 
 

@@ -24,7 +24,7 @@ from symconv.lang.dsl import parse_statement
 from symconv.prove.counterexample import claim_sides
 from symconv.prove.derivation import RULE_TITLES, one_axis_text, peel_note
 from symconv.report.condense import ShownStep, condense, note_latex, side_latex
-from symconv.report.formulas import claim_latex, statement_latex, statement_parts
+from symconv.report.formulas import claim_latex, statement_latex, statement_parts, where_latex
 
 _ESCAPES = {
     "\\": r"\textbackslash{}",
@@ -69,7 +69,7 @@ def latex_escape(text: object) -> str:
 
 
 # The groups a proof's scope names (Z^d, Z_n^d, Z^2), as plain text from the engine.
-_GROUP = re.compile(r"\bZ(_n)?\^(\w)")
+_GROUP = re.compile(r"\bZ(_[nN])?\^(\w)")
 
 
 # The engine's size of a signal s in a scope: n_s (the padded length N = (n_a + n_b - 1)).
@@ -79,7 +79,9 @@ _SIZE_NAME = re.compile(r"\bn\\_(\w+)")
 def scope_latex(text: object) -> str:
     """A verdict's scope sentence (``Result.scope_text()``) for text mode, its groups and
     size names as mathematics: ``on Z^2`` reads ``on $\\mathbb{Z}^2$``, ``n_a`` ``$n_{a}$``."""
-    parts = _GROUP.split(str(text))  # text, then (subscript, exponent, text) per group
+    # the claim's assumptions as written (N >= len(f)): their comparisons as mathematics
+    text = str(text).replace(" >= ", " ≥ ").replace(" <= ", " ≤ ")
+    parts = _GROUP.split(text)  # text, then (subscript, exponent, text) per group
 
     def prose(part: str) -> str:
         return _SIZE_NAME.sub(lambda m: rf"$n_{{{m.group(1)}}}$", latex_escape(part))
@@ -309,7 +311,9 @@ def displayed_formula(value: Any, negate: bool = False) -> str:
     claim = getattr(value, "claim", value)
     if claim.statement is None:
         return claim_latex(claim)  # a Python procedure: the ReportError saying so
-    left, comparison, right = statement_parts(claim.statement, negate=negate)
+    statement = claim.symbolic_statement  # the claim's integers by their names, where it holds
+    left, comparison, right = statement_parts(statement, negate=negate, numbers=claim.integers)
+    right += where_latex(claim, negate=negate)
     whole = f"{left} {comparison} {right}"
     if _length(whole) <= DISPLAY_LINE:
         return rf"\[ {whole} \]"

@@ -42,7 +42,7 @@ Every nested product is parenthesised, so that ``(F \\ast G) \\circ I`` and
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from fractions import Fraction
 
 from symconv.errors import ReportError
@@ -102,8 +102,9 @@ def _number_latex(value: Fraction) -> str:
 
 
 class _Renderer:
-    def __init__(self, names: Mapping[str, str]) -> None:
+    def __init__(self, names: Mapping[str, str], numbers: Collection[str] = ()) -> None:
         self.names = names
+        self.numbers = numbers  # names of numbers (a claim's integers), not of signals
 
     def render(self, node: Node) -> tuple[str, int]:
         """LaTeX of ``node`` and its binding strength."""
@@ -140,11 +141,13 @@ class _Renderer:
         if node.op == "@":
             return rf"{self.slot(node.left, _ATOM)}\,{self.slot(node.right, _ATOM)}", _PRODUCT
         # ``*``: a number times anything scales; two signals multiply pointwise.
-        if is_scalar(node.left) and is_scalar(node.right):
+        number_left, number_right = is_scalar(node.left, self.numbers), is_scalar(node.right, self.numbers)
+        if number_left and number_right and isinstance(node.right, Name):  # M N, 2 N
+            return rf"{self.slot(node.left, _PRODUCT)}\,{self.slot(node.right, _ATOM)}", _PRODUCT
+        if number_left and number_right:
             return rf"{self.slot(node.left, _PRODUCT)} \cdot {self.slot(node.right, _ATOM)}", _PRODUCT
-        if is_scalar(node.left) or is_scalar(node.right):
-            factor, signal = (node.left, node.right) if is_scalar(node.left) else (
-                node.right, node.left)
+        if number_left or number_right:
+            factor, signal = (node.left, node.right) if number_left else (node.right, node.left)
             return rf"{self.slot(factor, _PRODUCT)}\,{self.slot(signal, _ATOM)}", _PRODUCT
         return self.infix(r"\odot", node.left, node.right), _PRODUCT
 
@@ -231,29 +234,30 @@ _CALLS: dict[str, _Notation | Unsupported] = dispatch_table("formulas", {
 })
 
 
-def expr_latex(expr: Node, names: Mapping[str, str] | None = None) -> str:
+def expr_latex(expr: Node, names: Mapping[str, str] | None = None, numbers: Collection[str] = ()) -> str:
     """LaTeX (math mode, no ``$``) of one side of a statement.
 
-    ``names`` replaces signal names by LaTeX, e.g. ``{"g": r"\\partial L/\\partial y"}``.
+    ``names`` replaces signal names by LaTeX, e.g. ``{"g": r"\\partial L/\\partial y"}``;
+    ``numbers`` names numbers (a claim's integers), not signals.
     """
-    return _Renderer(names or {}).render(expr)[0]
+    return _Renderer(names or {}, numbers).render(expr)[0]
 
 
 def statement_latex(statement: Statement, names: Mapping[str, str] | None = None,
-                    negate: bool = False) -> str:
+                    negate: bool = False, numbers: Collection[str] = ()) -> str:
     """LaTeX (math mode, no ``$``) of a whole statement, ``==`` as ``=``.
 
     ``negate`` writes the opposite comparison: how a refuted ``==`` reads
     (``F \\circ I \\neq I \\circ F``: not equal for every choice of the signals).
     """
-    return " ".join(statement_parts(statement, names, negate))
+    return " ".join(statement_parts(statement, names, negate, numbers))
 
 
 def statement_parts(statement: Statement, names: Mapping[str, str] | None = None,
-                    negate: bool = False) -> tuple[str, str, str]:
+                    negate: bool = False, numbers: Collection[str] = ()) -> tuple[str, str, str]:
     """The LaTeX of a statement's left side, comparison (``negate``: the opposite one) and
     right side: what :func:`statement_latex` joins, for a display that breaks between them."""
-    renderer = _Renderer(names or {})
+    renderer = _Renderer(names or {}, numbers)
     left, right = renderer.render(statement.left)[0], renderer.render(statement.right)[0]
     op = {"==": "!=", "!=": "=="}[statement.op] if negate else statement.op
     return left, _COMPARISON[op], right
@@ -269,10 +273,7 @@ def claim_latex(claim: Claim, side: str | None = None, arg: int | None = None,
     if side is None:
         if arg is not None:
             raise ReportError(f"formula({claim.name!r}, arg={arg}) needs side='left' or 'right'")
-        where = r",\ ".join(assumption_latex(a, names) for a in claim.assumptions)
-        # a refuted claim fails somewhere its assumptions hold, not everywhere
-        some = r"for some " if negate else "for "
-        return statement_latex(statement, names, negate) + (rf"\quad\text{{{some}}} {where}" if where else "")
+        return statement_latex(statement, names, negate, claim.integers) + where_latex(claim, names, negate)
     if side not in ("left", "right"):
         raise ReportError(f"formula({claim.name!r}, side={side!r}): expected 'left' or 'right'")
     node = statement.left if side == "left" else statement.right
@@ -281,7 +282,14 @@ def claim_latex(claim: Claim, side: str | None = None, arg: int | None = None,
             raise ReportError(f"formula({claim.name!r}, side={side!r}, arg={arg}): that side "
                               "has no such argument")
         node = node.args[arg - 1]
-    return expr_latex(node, names)
+    return expr_latex(node, names, claim.integers)
+
+
+def where_latex(claim: Claim, names: Mapping[str, str] | None = None, negate: bool = False) -> str:
+    r"""The claim's assumptions after its statement, ``\quad\text{for } N \geq ...`` ("" if none);
+    ``negate``: "for some", since a refuted claim fails somewhere they hold, not everywhere."""
+    where = r",\ ".join(assumption_latex(a, names) for a in claim.assumptions)
+    return rf"\quad\text{{{'for some ' if negate else 'for '}}} {where}" if where else ""
 
 
 COMPARISON_LATEX = {">=": r"\geq", ">": ">", "<=": r"\leq", "<": "<", "==": "="}
@@ -296,7 +304,7 @@ def assumption_latex(assumption: Assumption | str, names: Mapping[str, str] | No
     return f"{expr_latex(left, names)} {COMPARISON_LATEX[op]} {expr_latex(right, names)}"
 
 
-def applied_latex(expr: Node, variable: str) -> str:
+def applied_latex(expr: Node, variable: str, numbers: Collection[str] = ()) -> str:
     """A signal expression evaluated at ``variable``: ``F(x)``, ``(F \\ast I)(x)``."""
-    text, strength = _Renderer({}).render(expr)
+    text, strength = _Renderer({}, numbers).render(expr)
     return f"{text}({variable})" if strength == _ATOM else f"({text})({variable})"
