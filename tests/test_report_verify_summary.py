@@ -93,3 +93,7 @@ def test_a_claims_assumptions_follow_its_statement() -> None:
         r"\quad\text{for } N \geq \operatorname{len}(a) + \operatorname{len}(b) - 2,\ N < 9")
     assert statement_formula("conv(a, b) == conv(b, a)") == r"a \ast b = b \ast a"
     assert statement_formula("conv(a, b) == conv(b, a)", ["N >=> 2"]) is None  # not the language
+    # the claim's integers are numbers: N times a sum, not N pointwise times it
+    parseval = "M * N * sum(F * conj(F)) == sum(dft(zeropad(F, M, N)) * conj(dft(zeropad(F, M, N))))"
+    shown = statement_formula(parseval, ["M >= size(F, 0)"], {"M": 4, "N": 5})
+    assert shown is not None and shown.startswith(r"M\,N \cdot") and r"M \odot N" in str(statement_formula(parseval))

@@ -65,13 +65,15 @@ def sizes_text(sizes: list[dict[str, list[int]]] | None) -> str:
     return "; ".join(format_sizes({k: tuple(v) for k, v in s.items()}) for s in sizes or [])
 
 
-def statement_formula(text: object, assume: object = None) -> str | None:
-    """A statement from the JSON as LaTeX, rendered from its syntax tree, with the claim's
-    assumptions after it; None if it is not a statement of the language (a Python claim's
-    description)."""
+def statement_formula(text: object, assume: object = None, integers: object = None) -> str | None:
+    """A statement from the JSON as LaTeX, rendered from its syntax tree (the claim's
+    ``integers`` as numbers, not signals), with the claim's assumptions after it; None if it
+    is not a statement of the language (a Python claim's description)."""
     try:
         where = r",\ ".join(assumption_latex(str(a)) for a in assume) if isinstance(assume, list) else ""
-        return statement_latex(parse_statement(str(text))) + (rf"\quad\text{{for }} {where}" if where else "")
+        numbers = [str(name) for name in integers] if isinstance(integers, dict) else []
+        return statement_latex(parse_statement(str(text)), numbers=numbers) + (
+            rf"\quad\text{{for }} {where}" if where else "")
     except ClaimFileError:
         return None
 
