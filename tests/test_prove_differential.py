@@ -190,6 +190,10 @@ PADDED_LAWS = [
     "circconv(zeropad({a}, {n}), zeropad({b}, {n})) == conv({a}, {b})",
     "circconv(zeropad({a}, {n}), zeropad({b}, {n})) == corr({a}, {b})",
     "sum(circconv(zeropad({a}, {n}), zeropad({b}, {n}))) == sum({a}) * sum({b})",
+    # pointwise combinations of zeropads as arguments of a circular operation
+    "idft(zeropad({a}, {n})) == conj(dft(conj(zeropad({b}, {n})))) / {n}",
+    "dft(zeropad({a}, {n}) - conj(zeropad({b}, {n}))) == "
+    "dft(zeropad({a}, {n})) - conj(dft(zeropad({b}, {n})))",
 ]
 PADDED_HOLES = ["f", "g", "conj(f)", "f + g", "shift(f, 1)", "flip(g)"]
 

@@ -641,7 +641,7 @@ def test_slips_of_the_orthogonality_laws_are_refuted(statement: str, signals: di
 # under the hypotheses they need (n_a + n_b ≤ 8 for a length 7); 169 with an integer N's
 # powers as numbers and number sides on Z_N^d (inversion, Parseval, Plancherel with zeropad(f, 5));
 # 170 with a symmetry lemma read on one side (an autocorrelation under a boundary); 175
-# with the claim's own integers and assumptions; 180 with such an integer as a number (the
+# with the claim's own integers and assumptions; 181 with such an integer as a number (the
 # period of the axis it pads: Parseval's N, inversion's 1/N; N * N for zeropad(F, N, N)).
 PROVED_BUNDLED = frozenset({
     "adjoint-1d",
@@ -743,6 +743,7 @@ PROVED_BUNDLED = frozenset({
     "parseval-for-every-padding",
     "parseval-2d-for-every-padding",
     "parseval-2d-for-every-square-padding",
+    "idft-through-dft-for-every-padding",
     "dft-inversion-2d-by-conjugation-for-every-square-padding",
     "parseval-as-a-pairing-for-every-padding",
     "padded-circconv-is-linear-conv-for-every-long-enough-padding",
@@ -2991,6 +2992,10 @@ PLANE_AT_ZERO = {"F": {"shape": "2x3", "origin": [0, 0], "real": False}}
      {"N": 5}, ["N >= size(F, 0)", "N >= size(F, 1)"], PLANE_AT_ZERO),
     ("conj(dft(conj(dft(zeropad(F, N, N))))) / (N * N) == zeropad(F, N, N)",
      {"N": 5}, ["N >= size(F, 0)", "N >= size(F, 1)"], PLANE_AT_ZERO),
+    # a pointwise combination of zeropads is an argument of period N too: conj(zeropad(f, N))
+    ("idft(zeropad(f, N)) == conj(dft(conj(zeropad(f, N)))) / N", {"N": 5}, ["N >= len(f)"], COMPLEX_AT_ZERO),
+    ("idft(zeropad(F, M, N)) == conj(dft(conj(zeropad(F, M, N)))) / (M * N)", {"M": 4, "N": 5},
+     ["M >= size(F, 0)", "N >= size(F, 1)"], PLANE_AT_ZERO),
     ("N * N * M * sum(F * conj(F)) == sum(dft(zeropad(F, N, M, N)) * conj(dft(zeropad(F, N, M, N))))",
      {"N": 4, "M": 3}, ["N >= size(F, 0)", "M >= size(F, 1)", "N >= size(F, 2)"],
      {"F": {"shape": "2x2x3", "origin": [0, 0, 0], "real": False}}),
@@ -3018,6 +3023,8 @@ def test_an_integer_used_as_a_number_is_the_period_of_its_axis(
      {"N": 5}, ["N >= size(F, 0)", "N >= size(F, 1)"], PLANE_AT_ZERO),
     ("conj(dft(conj(dft(zeropad(F, N, N))))) / N == zeropad(F, N, N)",
      {"N": 5}, ["N >= size(F, 0)", "N >= size(F, 1)"], PLANE_AT_ZERO),
+    ("idft(zeropad(f, N)) == conj(dft(zeropad(f, N))) / N", {"N": 5}, ["N >= len(f)"], COMPLEX_AT_ZERO),
+    ("dft(conj(zeropad(f, N))) == conj(dft(zeropad(f, N)))", {"N": 5}, ["N >= len(f)"], COMPLEX_AT_ZERO),
 ])
 def test_a_false_law_with_an_integer_as_a_number_is_refuted(
         statement: str, integers: dict[str, int], assume: list[str], signals: dict[str, Any]) -> None:

@@ -1708,7 +1708,8 @@ def _on_period_box(node: Node, declared: Mapping[str, Any], argument: bool = Fal
     argument of period N: :func:`_period_sized`); times or over a number (``numbers``:
     names of numbers)."""
     def on(a: Node, argument: bool = False) -> bool:
-        return _on_period_box(a, declared, argument, sized, numbers)
+        return _on_period_box(a, declared, argument, sized, numbers) or (
+            argument and sized is not None and sized(a))
 
     def number(a: Node) -> bool:  # built from numbers alone: N * N, 2 * N
         return is_scalar(a, numbers) and all(isinstance(n, Number | BinOp | Neg) or (
@@ -1719,20 +1720,20 @@ def _on_period_box(node: Node, declared: Mapping[str, Any], argument: bool = Fal
         return argument and isinstance(arg, Name) and all(
             origin is not None and not any(origin) for _, origin in declared.get(arg.id, ((0, None),)))
     if isinstance(node, Call) and FUNCTIONS[node.func].circular:
-        return len(node.args) == FUNCTIONS[node.func].signals and all(
-            on(a, True) or (sized is not None and sized(a)) for a in node.args)
+        return len(node.args) == FUNCTIONS[node.func].signals and all(on(a, True) for a in node.args)
+    # (an argument's pointwise combinations are arguments too: dft(conj(zeropad(f, N))))
     if isinstance(node, Call) and FUNCTIONS[node.func].pointwise:
-        return all(on(a) for a in node.args)
+        return all(on(a, argument) for a in node.args)
     if isinstance(node, Neg):
-        return on(node.operand)
+        return on(node.operand, argument)
     if isinstance(node, BinOp) and node.op in "+-":
-        return on(node.left) and on(node.right)
+        return on(node.left, argument) and on(node.right, argument)
     if isinstance(node, BinOp) and node.op == "*":
-        return (on(node.left) or number(node.left)) and (on(node.right) or number(node.right)) and \
-            not (number(node.left) and number(node.right))
+        return (on(node.left, argument) or number(node.left)) and (on(node.right, argument) or number(
+            node.right)) and not (number(node.left) and number(node.right))
     if isinstance(node, BinOp) and node.op == "/":
-        return on(node.left) and number(node.right) and not (isinstance(node.right, Number)
-                                                             and node.right.value == 0)
+        return on(node.left, argument) and number(node.right) and not (
+            isinstance(node.right, Number) and node.right.value == 0)
     return False
 
 
