@@ -183,7 +183,7 @@ def test_torus_refuses_what_it_does_not_model(text: str) -> None:
     ("size(a, 1) * dft(a)", True, "n_2·Σ_{i∈Z_n^d} a(i)·ω^(x·i)"),
     ("dft(a) / size(a, 0)", True, "N^(-1)·n_2·Σ_{i∈Z_n^d} a(i)·ω^(x·i)"),
     ("size(a, 0) * size(a, 1) * sum(a)", False, "N·Σ_{i∈Z_n^d} a(i)"),
-    ("size(a, 0) * size(a, 0) * sum(a)", False, "n_1^(2)·Σ_{i∈Z_n^d} a(i)"),
+    ("size(a, 0) * size(a, 0) * sum(a)", False, "n_1^2·Σ_{i∈Z_n^d} a(i)"),
 ])
 def test_sizes_on_a_torus_with_a_period_per_axis(text: str, signal: bool, expected: str) -> None:
     two_axes = DslSide(parse_statement(f"{text} == {text}").left, signal=signal, torus=True, ndim=2)

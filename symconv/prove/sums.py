@@ -436,6 +436,11 @@ class Phase:
         return rf"\omega^{{{exponent}}}"
 
 
+def _exponent(e: int) -> str:
+    """``2`` as it is, ``(-1)`` in parentheses: N^2, N^(-1)."""
+    return str(e) if e > 0 else f"({e})"
+
+
 @dataclass(frozen=True)
 class Numel:
     """``N^power`` with N = n_1⋯n_d, the number of points of Z_n^d (a size function's value);
@@ -446,8 +451,9 @@ class Numel:
 
     def text(self) -> str:
         if self.axes:
-            return "·".join(f"n_{k}" if e == 1 else f"n_{k}^({e})" for k, e in enumerate(self.axes, 1) if e)
-        return "N" if self.power == 1 else f"N^({self.power})"
+            return "·".join(f"n_{k}" if e == 1 else f"n_{k}^{_exponent(e)}"
+                            for k, e in enumerate(self.axes, 1) if e)
+        return "N" if self.power == 1 else f"N^{_exponent(self.power)}"
 
     def latex(self) -> str:
         if self.axes:
