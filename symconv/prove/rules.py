@@ -1112,12 +1112,18 @@ def numeric_period(form: LinearForm, lengths: tuple[int, ...]) -> LinearForm:
         raise RuleError("the period is not a tuple of positive numbers")
     out = []
     for mono in form.monomials:
-        powers = mono.axis_powers or (0,) * len(lengths)
-        if len(powers) != len(lengths):
-            raise RuleError("a size factor of another dimension")
-        factor = math.prod(Fraction(c) ** (mono.npow + p) for c, p in zip(lengths, powers, strict=True))
+        factor = math.prod(Fraction(c) ** e for c, e in zip(lengths, _axis_exponents(mono, len(lengths)),
+                                                             strict=True))
         out.append(replace(mono, coef=mono.coef * factor, npow=0, axis_powers=()))
     return order(LinearForm(tuple(out)))
+
+
+def _axis_exponents(mono: Monomial, ndim: int) -> tuple[int, ...]:
+    """The power of each n_a in a monomial's size factors N^p·Π_a n_a^(p_a) (N = n_1⋯n_d)."""
+    powers = mono.axis_powers or (0,) * ndim
+    if len(powers) != ndim:
+        raise RuleError("a size factor of another dimension")
+    return tuple(mono.npow + p for p in powers)
 
 
 def equal_periods(form: LinearForm, classes: tuple[int, ...]) -> LinearForm:
@@ -1128,10 +1134,8 @@ def equal_periods(form: LinearForm, classes: tuple[int, ...]) -> LinearForm:
         raise RuleError("not the first axis of each length")
     out = []
     for mono in form.monomials:
-        powers = mono.axis_powers or (0,) * len(classes)
-        if len(powers) != len(classes):
-            raise RuleError("a size factor of another dimension")
-        folded = tuple(sum(mono.npow + p for p, c in zip(powers, classes, strict=True) if c == a)
+        exponents = _axis_exponents(mono, len(classes))
+        folded = tuple(sum(e for e, c in zip(exponents, classes, strict=True) if c == a)
                        for a in range(len(classes)))
         out.append(replace(mono, npow=0, axis_powers=folded))
     return order(LinearForm(tuple(out)))
