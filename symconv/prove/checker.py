@@ -730,8 +730,8 @@ def _check(statement: dsl.Statement, signals: Mapping[str, Sequence[Declared]],
                    tied=certificate.get("tied") is True)
         lengths = [n.get("1", 0) for n in period] if all(n.keys() <= {"1"} for n in period) else []
         classes = [period.index(n) for n in period]  # axes of one length: n_a = n_(first such a)
-        numbers = {v[2:-2]: tuple(int(a == period.index(n)) for a in range(len(period)))
-                   for n in period for v in n if n == {v: 1}}  # n:N.0 alone the period of axis a
+        numbers = {v[2:-2]: tuple(int(a == c) for a in range(len(period)))
+                   for n, c in zip(period, classes, strict=True) for v in n if n == {v: 1}}  # n:N.0: axis c
     elif torus:
         torus_fits(statement, signals, square=square)
     boxes = declared_boxes(signals, certificate.get("tied") is True, read=read)

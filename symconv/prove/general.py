@@ -1407,7 +1407,7 @@ def _padded_derivation(claim: Claim, statement: Statement, signal: bool, ndims: 
     """A derivation on Z_N^d, N the common zeropad length (a size expression), when both sides
     are functions on [0, N)^d equal to their reading mod N (see :func:`padded_period`); the
     two canonical forms when they differ there; else None.  ``numbers``: the claim's integers
-    used as numbers, each of which must be the length of one axis (and no other's)."""
+    used as numbers, each of which must be, alone, the zeropad length of some axis."""
     if not any(isinstance(n, Call) and n.func == "zeropad" for n in walk(statement)):
         return None  # no zeropad, no N (padded_period)
     ndim = max(ndims.values())
@@ -1432,8 +1432,9 @@ def _padded_derivation(claim: Claim, statement: Statement, signal: bool, ndims: 
     period, conditions = found
     # an integer read as a number is n_a, the period of the first axis a whose length it is
     # (axes of one length share it: equal_periods below)
-    axis_of = {name: [a for a, n in enumerate(period) if n == {f"n_{name}": 1}] for name in sorted(numbers)}
-    if not all(axis_of.values()):
+    read_as = tuple((name, period.index({f"n_{name}": 1})) for name in sorted(numbers)
+                    if {f"n_{name}": 1} in period)
+    if len(read_as) < len(numbers):
         return None
     classes = tuple(period.index(n) for n in period)
     symbol = {(f"n_{name}{a + 1}" if ndims[name] > 1 else f"n_{name}"): f"n:{name}.{a}"
@@ -1450,7 +1451,6 @@ def _padded_derivation(claim: Claim, statement: Statement, signal: bool, ndims: 
     used = names_in(statement)
     entries = tuple((name, literals[name]) for name in sorted(literals) if name in used)
     try:
-        read_as = tuple((name, axes[0]) for name, axes in axis_of.items())
         left, left_form = side_steps(DslSide(statement.left, signal, True, real, ndim, padded=True,
                                              literals=entries, numbers=read_as))
         right, right_form = side_steps(DslSide(statement.right, signal, True, real, ndim,
@@ -1506,9 +1506,8 @@ def _period_text(lengths: list[str]) -> str:
 
 
 def _equal_periods_step(steps: list[Step], form: LinearForm, classes: tuple[int, ...]) -> LinearForm:
-    """The step n_a = n_b for axes of one zeropad length (appended to ``steps``)."""
-    if not any(m.npow or any(m.axis_powers) for m in form.monomials):
-        return form
+    """The step n_a = n_b for axes of one zeropad length (appended to ``steps``), where the
+    form has size factors it changes."""
     after = equal_periods(form, classes)
     if after == form:
         return form
